@@ -1,0 +1,171 @@
+/* Credentials; see credentials.h. */
+#include "domain/credentials.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static unsigned char secret_key[crypto_secretbox_KEYBYTES];
+static bool have_key;
+
+static const char alphabet[] = "23456789abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+
+static enum result write_new_key(const char *path)
+{
+        unsigned char key[crypto_secretbox_KEYBYTES];
+        char hex[crypto_secretbox_KEYBYTES * 2 + 2];
+        enum result result = RESULT_OK;
+        int fd;
+
+        crypto_secretbox_keygen(key);
+        sodium_bin2hex(hex, sizeof(hex) - 1, key, sizeof(key));
+        strcat(hex, "\n");
+        /* O_EXCL: two processes starting at once never overwrite each
+         * other's key; the loser reads the winner's. */
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) {
+                result = errno == EEXIST ? RESULT_OK : RESULT_IO;
+                goto out;
+        }
+        if (write(fd, hex, strlen(hex)) != (ssize_t)strlen(hex) || fsync(fd) != 0) {
+                result = RESULT_IO;
+                unlink(path);
+        }
+        close(fd);
+out:
+        sodium_memzero(key, sizeof(key));
+        sodium_memzero(hex, sizeof(hex));
+        return result;
+}
+
+enum result credentials_init(const char *path, bool create)
+{
+        char buf[256];
+        size_t n, bin_len = 0;
+        enum result result = RESULT_OK;
+        FILE *f;
+
+        if (sodium_init() < 0)
+                return RESULT_NOMEM;
+        if (access(path, F_OK) != 0) {
+                if (!create)
+                        return RESULT_IO;
+                result = write_new_key(path);
+                if (result)
+                        return result;
+        }
+        f = fopen(path, "re");
+        if (!f)
+                return RESULT_IO;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        if (sodium_hex2bin(secret_key, sizeof(secret_key), buf, n, " \r\n", &bin_len, NULL) != 0 ||
+            bin_len != sizeof(secret_key))
+                result = RESULT_INVALID;
+        else
+                have_key = true;
+        sodium_memzero(buf, sizeof(buf));
+        return result;
+}
+
+enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
+{
+        unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 128];
+        size_t len = strlen(plain);
+        enum result result = RESULT_OK;
+
+        if (!have_key)
+                return RESULT_INVALID;
+        if (len > 128)
+                return RESULT_TOO_BIG;
+        randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+        crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len,
+                              box, secret_key);
+        memcpy(ret, "v1:", 3);
+        if (!sodium_bin2base64(ret + 3, STORE_TEXT_MAX - 3, box,
+                               crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len,
+                               sodium_base64_VARIANT_URLSAFE_NO_PADDING))
+                result = RESULT_TOO_BIG;
+        sodium_memzero(box, sizeof(box));
+        return result;
+}
+
+enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size)
+{
+        unsigned char box[STORE_TEXT_MAX];
+        size_t len = 0;
+        enum result result = RESULT_OK;
+
+        if (!have_key || strncmp(sealed, "v1:", 3) != 0)
+                return RESULT_INVALID;
+        if (sodium_base642bin(box, sizeof(box), sealed + 3, strlen(sealed + 3), NULL, &len, NULL,
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+            len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES ||
+            len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES >= size)
+                return RESULT_INVALID;
+        len -= crypto_secretbox_NONCEBYTES;
+        if (crypto_secretbox_open_easy((unsigned char *)ret_plain, box + crypto_secretbox_NONCEBYTES,
+                                       len, box, secret_key) != 0)
+                result = RESULT_INVALID;
+        else
+                ret_plain[len - crypto_secretbox_MACBYTES] = '\0';
+        sodium_memzero(box, sizeof(box));
+        return result;
+}
+
+void credentials_random_password(char *ret, size_t len)
+{
+        for (size_t i = 0; i < len; i++)
+                ret[i] = alphabet[randombytes_uniform(sizeof(alphabet) - 1)];
+        ret[len] = '\0';
+}
+
+void credentials_random_digits(char *ret, size_t digits)
+{
+        for (size_t i = 0; i < digits; i++)
+                ret[i] = (char)('0' + randombytes_uniform(10));
+        ret[digits] = '\0';
+}
+
+enum result credentials_hash_password(const char *password, char ret[STORE_TEXT_MAX])
+{
+        _Static_assert(crypto_pwhash_STRBYTES <= STORE_TEXT_MAX, "hash fits the store");
+        if (crypto_pwhash_str_alg(ret, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                  crypto_pwhash_MEMLIMIT_INTERACTIVE, crypto_pwhash_ALG_ARGON2ID13) != 0)
+                return RESULT_NOMEM;
+        return RESULT_OK;
+}
+
+bool credentials_verify_password(const char *hash, const char *password)
+{
+        return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
+}
+
+enum result credentials_new_extension_secret(void *userdata, const char *extension,
+                                             char ret_secret[STORE_TEXT_MAX],
+                                             char ret_pin[STORE_TEXT_MAX])
+{
+        char secret[CREDENTIALS_SIP_SECRET_LEN + 1], pin[CREDENTIALS_PIN_DIGITS + 1];
+        enum result result;
+
+        (void)userdata;
+        (void)extension;
+        credentials_random_password(secret, CREDENTIALS_SIP_SECRET_LEN);
+        credentials_random_digits(pin, CREDENTIALS_PIN_DIGITS);
+        result = credentials_seal(secret, ret_secret);
+        if (!result)
+                result = credentials_seal(pin, ret_pin);
+        sodium_memzero(secret, sizeof(secret));
+        sodium_memzero(pin, sizeof(pin));
+        return result;
+}
+
+void credentials_wipe(void *buf, size_t len)
+{
+        sodium_memzero(buf, len);
+}

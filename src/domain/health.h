@@ -1,0 +1,16 @@
+/* Health of what agentdesk depends on, for /healthz and /metrics. */
+#ifndef AGENTDESK_DOMAIN_HEALTH_H
+#define AGENTDESK_DOMAIN_HEALTH_H
+
+#include "store/store.h"
+
+/* One round trip to the store on the calling thread's connection. */
+enum result health_check_store(struct store *store);
+
+/* Calls fn once per tenant with its pool figures. */
+enum result health_pool_gauges(struct store *store,
+                               void (*fn)(void *userdata, const struct store_tenant *t,
+                                          const struct store_pool_stats *s),
+                               void *userdata);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * Tenants and their extension pools.
+ *
+ * Pool rule (seed): tenant t owns (t+1)*1000 … (t+1)*1000+999 unless a base
+ * and size are given. Pools of two tenants never overlap. Allocation takes
+ * the lowest free number inside one transaction.
+ */
+#ifndef AGENTDESK_DOMAIN_TENANTS_H
+#define AGENTDESK_DOMAIN_TENANTS_H
+
+#include "store/store.h"
+
+#define TENANT_POOL_DEFAULT_SIZE 1000
+#define TENANT_POOL_MAX_SIZE 100000
+#define TENANT_POOL_MAX_NUMBER 999999999  /* extensions stay at most 9 digits */
+#define TENANT_NAME_MAX_CHARS 100
+
+/*
+ * Creates a tenant named name and generates its pool, in one transaction.
+ * pool_base < 0 means the seed rule; pool_size < 0 means 1000.
+ * RESULT_INVALID for a bad name or pool (ret_field names which),
+ * RESULT_POOL_OVERLAP when the pool meets another tenant's. Nothing is
+ * written on failure.
+ */
+enum result tenant_create(struct store *store, const char *name, int64_t pool_base,
+                          int64_t pool_size, struct store_tenant *ret,
+                          const char **ret_field);
+
+/* Takes the lowest free extension of the tenant for user_id, with a fresh
+ * SIP secret and PIN, in its own transaction. */
+enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_id,
+                          struct store_extension *ret);
+
+/* Returns an extension to its pool with a fresh secret, in its own
+ * transaction. */
+enum result pool_release(struct store *store, int64_t extension_id);
+
+enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool_stats *ret);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * The backend table behind the store (kamailio srdb1 db_func_t, curl
+ * struct Curl_ssl): each backend fills one struct store_driver with its
+ * primitives and capability flags. store/store.c and the query files use
+ * only these primitives, so a query is written once for both backends.
+ *
+ * Portable SQL rules for the query files: '?' placeholders (the PostgreSQL
+ * driver numbers them), INTEGER timestamps in epoch seconds, INTEGER 0/1
+ * booleans, TEXT for strings and encrypted secrets (base64), RETURNING for
+ * generated ids. Backend-specific fragments come from caps.
+ */
+#ifndef AGENTDESK_STORE_DRIVER_H
+#define AGENTDESK_STORE_DRIVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/result.h"
+
+enum store_param_type { STORE_PARAM_NULL, STORE_PARAM_INT, STORE_PARAM_TEXT };
+
+struct store_param {
+        enum store_param_type type;
+        int64_t i;
+        const char *s;            /* borrowed for the duration of the call */
+};
+
+#define SP_INT(v)  ((struct store_param){ .type = STORE_PARAM_INT, .i = (v) })
+#define SP_TEXT(v) ((struct store_param){ .type = STORE_PARAM_TEXT, .s = (v) })
+#define SP_NULL    ((struct store_param){ .type = STORE_PARAM_NULL })
+
+/*
+ * A materialized result: nrows * ncols cells in row order, each a
+ * NUL-terminated string or NULL for SQL NULL. Owned by the caller, freed
+ * with store_rows_free().
+ */
+struct store_rows {
+        int nrows, ncols;
+        char **cells;
+};
+
+void store_rows_free(struct store_rows *rows);
+const char *store_rows_get(const struct store_rows *rows, int row, int col);
+
+/* Capabilities. */
+#define STORE_CAP_SKIP_LOCKED   (1u << 0)  /* SELECT … FOR UPDATE SKIP LOCKED */
+#define STORE_CAP_ADVISORY_LOCK (1u << 1)  /* pg_advisory_lock for singletons */
+
+struct store_driver_conn;  /* the backend's own connection state */
+
+struct store_migration {
+        int version;
+        const char *name;
+        const char *sql;          /* one or more statements */
+};
+
+struct store_driver {
+        const char *name;
+        unsigned caps;
+
+        /* Opens one connection to target (the URL without its scheme for
+         * SQLite: the path; the whole URL for PostgreSQL). */
+        enum result (*open)(const char *target, int64_t busy_timeout_ms,
+                            struct store_driver_conn **ret_conn);
+        void (*close)(struct store_driver_conn *conn);
+
+        /* Runs one statement. ret_rows (may be NULL) receives the rows;
+         * ret_changes (may be NULL) the number of rows changed. Unique
+         * violations come back as RESULT_CONFLICT, lock timeouts as
+         * RESULT_BUSY, anything else as RESULT_STORE; the backend's message
+         * goes to store_set_error(). */
+        enum result (*exec)(struct store_driver_conn *conn, const char *sql,
+                            const struct store_param *params, size_t n_params,
+                            struct store_rows *ret_rows, int64_t *ret_changes);
+
+        /* Runs a script of several statements without parameters. */
+        enum result (*exec_script)(struct store_driver_conn *conn, const char *sql);
+
+        enum result (*begin)(struct store_driver_conn *conn);   /* write transaction */
+        enum result (*commit)(struct store_driver_conn *conn);
+        void (*rollback)(struct store_driver_conn *conn);
+
+        /* SQL run inside the migration transaction before anything else, to
+         * serialize concurrent migrators (NULL when begin already does). */
+        const char *migration_lock_sql;
+
+        const struct store_migration *migrations;
+        size_t n_migrations;
+};
+
+extern const struct store_driver store_driver_sqlite;
+extern const struct store_driver store_driver_postgres;
+
+/* Used by the query files (store/ query files): the connection's driver and state. */
+struct store_conn {
+        const struct store_driver *driver;
+        struct store_driver_conn *impl;
+        struct store *store;
+        struct store_conn *next;   /* the store's list of open connections */
+};
+
+/* Shorthand for query files. */
+enum result store_exec(struct store_conn *conn, const char *sql, const struct store_param *params,
+                       size_t n_params, struct store_rows *ret_rows, int64_t *ret_changes);
+
+#define STORE_NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Records the message that store_last_error() returns on this thread. */
+void store_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+int64_t store_int(const char *s);
+
+#endif

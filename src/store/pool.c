@@ -1,0 +1,190 @@
+/*
+ * Extension pools: rows of agent_extensions, free while user_id is NULL.
+ *
+ * Allocation takes the lowest free number ("lowest" by numeric value:
+ * shorter digit strings first, then lexical). On SQLite the caller's
+ * BEGIN IMMEDIATE already serializes writers; on PostgreSQL the candidate
+ * row is locked with FOR UPDATE SKIP LOCKED, so concurrent allocators each
+ * lock a different free row instead of queueing on the same one.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store/driver.h"
+#include "util/text.h"
+#include "store/store.h"
+
+#define EXT_COLS \
+        "id, tenant_id, COALESCE(user_id, 0), extension, sip_secret, vm_pin, status, " \
+        "voicemail_enabled, provisioning, provisioning_attempts, provisioning_error, " \
+        "COALESCE(assigned_at, 0), COALESCE(last_login_at, 0), created_at, updated_at"
+
+static void ext_from_row(const struct store_rows *rows, int r, struct store_extension *e)
+{
+        e->id = store_int(store_rows_get(rows, r, 0));
+        e->tenant_id = store_int(store_rows_get(rows, r, 1));
+        e->user_id = store_int(store_rows_get(rows, r, 2));
+        text_copy(e->extension, sizeof(e->extension), store_rows_get(rows, r, 3));
+        text_copy(e->sip_secret, sizeof(e->sip_secret), store_rows_get(rows, r, 4));
+        text_copy(e->vm_pin, sizeof(e->vm_pin), store_rows_get(rows, r, 5));
+        text_copy(e->status, sizeof(e->status), store_rows_get(rows, r, 6));
+        e->voicemail_enabled = store_int(store_rows_get(rows, r, 7)) != 0;
+        text_copy(e->provisioning, sizeof(e->provisioning), store_rows_get(rows, r, 8));
+        e->provisioning_attempts = store_int(store_rows_get(rows, r, 9));
+        text_copy(e->provisioning_error, sizeof(e->provisioning_error), store_rows_get(rows, r, 10));
+        e->assigned_at = store_int(store_rows_get(rows, r, 11));
+        e->last_login_at = store_int(store_rows_get(rows, r, 12));
+        e->created_at = store_int(store_rows_get(rows, r, 13));
+        e->updated_at = store_int(store_rows_get(rows, r, 14));
+}
+
+enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int64_t base,
+                                int64_t size, store_secret_fn make_secret, void *userdata)
+{
+        int64_t now = store_now();
+        enum result result = RESULT_OK;
+
+        for (int64_t n = base; n < base + size && !result; n++) {
+                char number[24], secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
+                snprintf(number, sizeof(number), "%" PRId64, n);
+                result = make_secret(userdata, number, secret, pin);
+                if (result)
+                        break;
+                struct store_param p[] = { SP_INT(tenant_id), SP_TEXT(number), SP_TEXT(secret),
+                                           SP_TEXT(pin), SP_INT(now), SP_INT(now) };
+                result = store_exec(conn,
+                                    "INSERT INTO agent_extensions (tenant_id, extension, "
+                                    "sip_secret, vm_pin, created_at, updated_at) "
+                                    "VALUES (?, ?, ?, ?, ?, ?)",
+                                    p, STORE_NPARAMS(p), NULL, NULL);
+                if (result == RESULT_CONFLICT)
+                        result = RESULT_POOL_OVERLAP;
+        }
+        return result;
+}
+
+enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                const char *sip_secret, const char *vm_pin,
+                                struct store_extension *ret)
+{
+        static const char sql_plain[] =
+                "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
+                "status = 'active', provisioning = 'pending', provisioning_attempts = 0, "
+                "provisioning_error = '', assigned_at = ?, updated_at = ? "
+                "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
+                "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1) "
+                "RETURNING " EXT_COLS;
+        static const char sql_skip_locked[] =
+                "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
+                "status = 'active', provisioning = 'pending', provisioning_attempts = 0, "
+                "provisioning_error = '', assigned_at = ?, updated_at = ? "
+                "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
+                "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1 "
+                "FOR UPDATE SKIP LOCKED) "
+                "RETURNING " EXT_COLS;
+        int64_t now = store_now();
+        struct store_param p[] = { SP_INT(user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
+                                   SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
+        struct store_rows rows = { 0 };
+        enum result result;
+
+        result = store_exec(conn,
+                            (conn->driver->caps & STORE_CAP_SKIP_LOCKED) ? sql_skip_locked
+                                                                         : sql_plain,
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        if (rows.nrows == 0)
+                result = RESULT_POOL_EXHAUSTED;
+        else
+                ext_from_row(&rows, 0, ret);
+        store_rows_free(&rows);
+        return result;
+}
+
+enum result store_pool_release(struct store_conn *conn, int64_t id, const char *sip_secret,
+                               const char *vm_pin)
+{
+        struct store_param p[] = { SP_TEXT(sip_secret), SP_TEXT(vm_pin), SP_INT(store_now()),
+                                   SP_INT(id) };
+        int64_t changes = 0;
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE agent_extensions SET user_id = NULL, sip_secret = ?, "
+                            "vm_pin = ?, status = 'active', voicemail_enabled = 0, "
+                            "assigned_at = NULL, last_login_at = NULL, updated_at = ? "
+                            "WHERE id = ? AND user_id IS NOT NULL",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        if (!result && changes == 0)
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+#define STATS_SQL \
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id IS NULL THEN 0 ELSE 1 END), 0) " \
+        "FROM agent_extensions WHERE tenant_id = ?"
+
+enum result store_pool_stats(struct store_conn *conn, int64_t tenant_id,
+                             struct store_pool_stats *ret)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p = SP_INT(tenant_id);
+        enum result result = store_exec(conn, STATS_SQL, &p, 1, &rows, NULL);
+
+        if (result)
+                return result;
+        ret->total = store_int(store_rows_get(&rows, 0, 0));
+        ret->assigned = store_int(store_rows_get(&rows, 0, 1));
+        ret->free = ret->total - ret->assigned;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_pool_stats_all(struct store_conn *conn,
+                                 void (*fn)(void *userdata, const struct store_tenant *t,
+                                            const struct store_pool_stats *s),
+                                 void *userdata)
+{
+        struct store_rows rows = { 0 };
+        enum result result;
+
+        result = store_exec(conn,
+                            "SELECT t.id, t.slug, COUNT(e.id), "
+                            "COALESCE(SUM(CASE WHEN e.user_id IS NULL THEN 0 ELSE 1 END), 0) "
+                            "FROM tenants t LEFT JOIN agent_extensions e ON e.tenant_id = t.id "
+                            "GROUP BY t.id, t.slug ORDER BY t.id",
+                            NULL, 0, &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; r < rows.nrows; r++) {
+                struct store_tenant t = { 0 };
+                struct store_pool_stats s;
+                t.id = store_int(store_rows_get(&rows, r, 0));
+                text_copy(t.slug, sizeof(t.slug), store_rows_get(&rows, r, 1));
+                s.total = store_int(store_rows_get(&rows, r, 2));
+                s.assigned = store_int(store_rows_get(&rows, r, 3));
+                s.free = s.total - s.assigned;
+                fn(userdata, &t, &s);
+        }
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_extension_get(struct store_conn *conn, int64_t id, struct store_extension *ret)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p = SP_INT(id);
+        enum result result = store_exec(conn, "SELECT " EXT_COLS " FROM agent_extensions WHERE id = ?",
+                                        &p, 1, &rows, NULL);
+
+        if (result)
+                return result;
+        if (rows.nrows == 0)
+                result = RESULT_NOT_FOUND;
+        else
+                ext_from_row(&rows, 0, ret);
+        store_rows_free(&rows);
+        return result;
+}

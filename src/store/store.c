@@ -1,0 +1,304 @@
+/*
+ * The store's core: choosing the backend from the URL, one connection per
+ * thread, migrations, and the small helpers the query files share.
+ *
+ * Each thread's connection is found through a pthread key of the store, so
+ * the hot path (an HTTP worker asking for its connection) takes no lock.
+ * Opening and closing connections does take the store's mutex, to keep the
+ * list that store_close() walks.
+ */
+#include "store/store.h"
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/driver.h"
+#include "util/text.h"
+
+struct store {
+        const struct store_driver *driver;
+        char *target;              /* what driver->open() takes */
+        char *sqlite_dir;          /* NULL for PostgreSQL */
+        int64_t busy_timeout_ms;
+        pthread_key_t key;
+        pthread_mutex_t lock;
+        struct store_conn *conns;  /* every open connection */
+};
+
+int64_t store_int(const char *s)
+{
+        return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static _Thread_local char last_error[256];
+
+const char *store_last_error(void)
+{
+        return last_error;
+}
+
+void store_set_error(const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(last_error, sizeof(last_error), fmt, ap);
+        va_end(ap);
+}
+
+int64_t store_now(void)
+{
+        return (int64_t)time(NULL);
+}
+
+void store_rows_free(struct store_rows *rows)
+{
+        if (!rows || !rows->cells)
+                return;
+        for (int i = 0; i < rows->nrows * rows->ncols; i++)
+                free(rows->cells[i]);
+        free(rows->cells);
+        rows->cells = NULL;
+        rows->nrows = rows->ncols = 0;
+}
+
+const char *store_rows_get(const struct store_rows *rows, int row, int col)
+{
+        if (row < 0 || row >= rows->nrows || col < 0 || col >= rows->ncols)
+                return NULL;
+        return rows->cells[row * rows->ncols + col];
+}
+
+enum result store_exec(struct store_conn *conn, const char *sql, const struct store_param *params,
+                       size_t n_params, struct store_rows *ret_rows, int64_t *ret_changes)
+{
+        return conn->driver->exec(conn->impl, sql, params, n_params, ret_rows, ret_changes);
+}
+
+static void conn_unlink_and_close(struct store *store, struct store_conn *conn)
+{
+        pthread_mutex_lock(&store->lock);
+        for (struct store_conn **p = &store->conns; *p; p = &(*p)->next)
+                if (*p == conn) {
+                        *p = conn->next;
+                        break;
+                }
+        pthread_mutex_unlock(&store->lock);
+        conn->driver->close(conn->impl);
+        free(conn);
+}
+
+/* Called at thread exit with the thread's connection. */
+static void conn_destructor(void *value)
+{
+        struct store_conn *conn = value;
+
+        conn_unlink_and_close(conn->store, conn);
+}
+
+enum result store_conn_get(struct store *store, struct store_conn **ret_conn)
+{
+        struct store_conn *conn = pthread_getspecific(store->key);
+        enum result result;
+
+        if (conn) {
+                *ret_conn = conn;
+                return RESULT_OK;
+        }
+        conn = calloc(1, sizeof(*conn));
+        if (!conn)
+                return RESULT_NOMEM;
+        conn->driver = store->driver;
+        conn->store = store;
+        result = store->driver->open(store->target, store->busy_timeout_ms, &conn->impl);
+        if (result) {
+                free(conn);
+                return result;
+        }
+        pthread_mutex_lock(&store->lock);
+        conn->next = store->conns;
+        store->conns = conn;
+        pthread_mutex_unlock(&store->lock);
+        pthread_setspecific(store->key, conn);
+        *ret_conn = conn;
+        return RESULT_OK;
+}
+
+void store_conn_release(struct store *store)
+{
+        struct store_conn *conn = pthread_getspecific(store->key);
+
+        if (!conn)
+                return;
+        pthread_setspecific(store->key, NULL);
+        conn_unlink_and_close(store, conn);
+}
+
+enum result store_open(const char *url, int64_t busy_timeout_ms, struct store **ret_store)
+{
+        struct store *store;
+        struct store_conn *conn;
+        enum result result;
+
+        store = calloc(1, sizeof(*store));
+        if (!store)
+                return RESULT_NOMEM;
+        store->busy_timeout_ms = busy_timeout_ms;
+        pthread_mutex_init(&store->lock, NULL);
+        if (pthread_key_create(&store->key, conn_destructor) != 0) {
+                pthread_mutex_destroy(&store->lock);
+                free(store);
+                return RESULT_NOMEM;
+        }
+
+        if (strncmp(url, "sqlite:", 7) == 0) {
+                const char *path = url + 7;
+                const char *slash = strrchr(path, '/');
+                store->driver = &store_driver_sqlite;
+                store->target = strdup(path);
+                if (!slash)
+                        store->sqlite_dir = strdup(".");
+                else if (slash == path)
+                        store->sqlite_dir = strdup("/");
+                else
+                        store->sqlite_dir = strndup(path, (size_t)(slash - path));
+                if (!store->sqlite_dir) {
+                        result = RESULT_NOMEM;
+                        goto fail;
+                }
+        } else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0) {
+                store->driver = &store_driver_postgres;
+                store->target = strdup(url);
+        } else {
+                store_set_error("unknown store URL (want sqlite:PATH or postgresql://...)");
+                result = RESULT_INVALID;
+                goto fail;
+        }
+        if (!store->target) {
+                result = RESULT_NOMEM;
+                goto fail;
+        }
+        /* Open the first connection now so that a wrong URL fails here. */
+        result = store_conn_get(store, &conn);
+        if (result)
+                goto fail;
+        *ret_store = store;
+        return RESULT_OK;
+fail:
+        store_close(store);
+        return result;
+}
+
+void store_close(struct store *store)
+{
+        if (!store)
+                return;
+        pthread_key_delete(store->key);
+        while (store->conns) {
+                struct store_conn *conn = store->conns;
+                store->conns = conn->next;
+                conn->driver->close(conn->impl);
+                free(conn);
+        }
+        pthread_mutex_destroy(&store->lock);
+        free(store->target);
+        free(store->sqlite_dir);
+        free(store);
+}
+
+const char *store_backend(const struct store *store)
+{
+        return store->driver->name;
+}
+
+const char *store_sqlite_dir(const struct store *store)
+{
+        return store->sqlite_dir;
+}
+
+enum result store_begin(struct store_conn *conn)
+{
+        return conn->driver->begin(conn->impl);
+}
+
+enum result store_commit(struct store_conn *conn)
+{
+        return conn->driver->commit(conn->impl);
+}
+
+void store_rollback(struct store_conn *conn)
+{
+        conn->driver->rollback(conn->impl);
+}
+
+enum result store_ping(struct store_conn *conn)
+{
+        static const char sql[] = "SELECT 1";
+        return store_exec(conn, sql, NULL, 0, NULL, NULL);
+}
+
+enum result store_migrate(struct store *store, int *ret_applied)
+{
+        const struct store_driver *d = store->driver;
+        struct store_conn *conn;
+        struct store_rows rows = { 0 };
+        enum result result;
+        int applied = 0, current = 0;
+
+        result = store_conn_get(store, &conn);
+        if (result)
+                return result;
+        result = store_begin(conn);
+        if (result)
+                return result;
+        if (d->migration_lock_sql) {
+                result = d->exec_script(conn->impl, d->migration_lock_sql);
+                if (result)
+                        goto out;
+        }
+        result = d->exec_script(conn->impl,
+                                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                " version INTEGER PRIMARY KEY,"
+                                " name TEXT NOT NULL,"
+                                " applied_at BIGINT NOT NULL)");
+        if (result)
+                goto out;
+        result = store_exec(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL, 0,
+                            &rows, NULL);
+        if (result)
+                goto out;
+        current = (int)store_int(store_rows_get(&rows, 0, 0));
+        for (size_t i = 0; i < d->n_migrations; i++) {
+                const struct store_migration *m = &d->migrations[i];
+                if (m->version <= current)
+                        continue;
+                result = d->exec_script(conn->impl, m->sql);
+                if (result) {
+                        char why[200];
+                        text_copy(why, sizeof(why), store_last_error());
+                        store_set_error("migration %d (%s): %s", m->version, m->name, why);
+                        goto out;
+                }
+                struct store_param p[] = { SP_INT(m->version), SP_TEXT(m->name), SP_INT(store_now()) };
+                result = store_exec(conn,
+                                    "INSERT INTO schema_migrations (version, name, applied_at) "
+                                    "VALUES (?, ?, ?)",
+                                    p, STORE_NPARAMS(p), NULL, NULL);
+                if (result)
+                        goto out;
+                applied++;
+        }
+        result = store_commit(conn);
+out:
+        if (result)
+                store_rollback(conn);
+        store_rows_free(&rows);
+        if (!result && ret_applied)
+                *ret_applied = applied;
+        return result;
+}

@@ -1,0 +1,324 @@
+/*
+ * The settings table and its loader. See config.h for the precedence rules.
+ * Adding a setting: a field in struct config, a row in config_defs[] and
+ * a line in the README's settings table.
+ */
+#include "util/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+
+#define FIELD(f) offsetof(struct config, f)
+
+static const char *check_log_level(const char *value)
+{
+        return log_level_parse(value) < 0 ? "must be one of error, warn, info, debug" : NULL;
+}
+
+static const char *check_db(const char *value)
+{
+        if (strncmp(value, "sqlite:", 7) == 0)
+                return value[7] ? NULL : "sqlite: needs a path (sqlite:agentdesk.db)";
+        if (strncmp(value, "postgresql://", 13) == 0 || strncmp(value, "postgres://", 11) == 0)
+                return NULL;
+        return "must be sqlite:PATH or a postgresql:// URL";
+}
+
+const struct config_def config_defs[] = {
+        { "AGENTDESK_DB", CONFIG_STRING, "sqlite:agentdesk.db", FIELD(db), false, 0, 0, check_db,
+          "store: sqlite:PATH (embedded) or postgresql://user@host:port/db" },
+        { "AGENTDESK_LISTEN", CONFIG_STRING, "127.0.0.1:8080", FIELD(listen), false, 0, 0,
+          config_check_host_port, "HTTP listen address, HOST:PORT or [V6]:PORT" },
+        { "AGENTDESK_SECRET_KEY_FILE", CONFIG_STRING, "", FIELD(secret_key_file), false, 0, 0, NULL,
+          "32-byte key that encrypts SIP secrets and signs tokens; created 0600 if absent "
+          "(default: agentdesk.key next to the SQLite file; required for PostgreSQL)" },
+        { "AGENTDESK_MAX_BODY_BYTES", CONFIG_INT, "65536", FIELD(max_body_bytes), false, 256,
+          64 * 1024 * 1024, NULL, "largest request body accepted; larger gets 413" },
+        { "AGENTDESK_THREADS", CONFIG_INT, "0", FIELD(threads), false, 0, 256, NULL,
+          "HTTP worker threads (0 = one per CPU)" },
+        { "AGENTDESK_DB_BUSY_TIMEOUT_MS", CONFIG_INT, "5000", FIELD(db_busy_timeout_ms), false, 0,
+          600000, NULL, "how long a write waits for the store lock before failing" },
+        { "AGENTDESK_LOG_LEVEL", CONFIG_STRING, "info", FIELD(log_level), false, 0, 0,
+          check_log_level, "error, warn, info or debug" },
+};
+const size_t config_defs_count = sizeof(config_defs) / sizeof(config_defs[0]);
+
+const char *config_check_host_port(const char *value)
+{
+        char host[256];
+        unsigned port;
+
+        return config_split_host_port(value, host, sizeof(host), &port) ? NULL
+                                                                        : "must be HOST:PORT";
+}
+
+bool config_split_host_port(const char *value, char *host, size_t host_size, unsigned *ret_port)
+{
+        const char *colon, *h = value;
+        size_t hlen;
+        char *end;
+        unsigned long port;
+
+        if (value[0] == '[') {
+                const char *close = strchr(value, ']');
+                if (!close || close[1] != ':')
+                        return false;
+                h = value + 1;
+                hlen = (size_t)(close - h);
+                colon = close + 1;
+        } else {
+                colon = strrchr(value, ':');
+                if (!colon)
+                        return false;
+                hlen = (size_t)(colon - value);
+        }
+        if (hlen == 0 || hlen >= host_size)
+                return false;
+        errno = 0;
+        port = strtoul(colon + 1, &end, 10);
+        if (errno || *end || colon[1] == '\0' || port > 65535)
+                return false;
+        memcpy(host, h, hlen);
+        host[hlen] = '\0';
+        *ret_port = (unsigned)port;
+        return true;
+}
+
+static const struct config_def *find_def(const char *name, bool *ret_is_file)
+{
+        size_t len = strlen(name);
+
+        *ret_is_file = false;
+        for (size_t i = 0; i < config_defs_count; i++) {
+                const struct config_def *d = &config_defs[i];
+                size_t dl = strlen(d->name);
+                if (strcmp(d->name, name) == 0)
+                        return d;
+                if (d->secret && len == dl + 5 && strncmp(name, d->name, dl) == 0 &&
+                    strcmp(name + dl, "_FILE") == 0) {
+                        *ret_is_file = true;
+                        return d;
+                }
+        }
+        return NULL;
+}
+
+/* Reads a secret from a file: the first line, without its newline. */
+static char *read_secret_file(const char *path)
+{
+        FILE *f = fopen(path, "r");
+        char buf[4096];
+        size_t n;
+
+        if (!f)
+                return NULL;
+        n = fread(buf, 1, sizeof(buf) - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        buf[strcspn(buf, "\r\n")] = '\0';
+        return strdup(buf);
+}
+
+/* The raw string values, before typing; index = row of config_defs. */
+struct raw {
+        char *values[64];
+};
+
+static int raw_set(struct raw *raw, const char *name, const char *value, const char *origin,
+                   FILE *errs)
+{
+        bool is_file;
+        const struct config_def *d = find_def(name, &is_file);
+        char *v;
+
+        if (!d) {
+                fprintf(errs, "%s: unknown setting %s\n", origin, name);
+                return -1;
+        }
+        if (is_file) {
+                v = read_secret_file(value);
+                if (!v) {
+                        fprintf(errs, "%s: %s_FILE: cannot read %s: %s\n", origin, d->name, value,
+                                strerror(errno));
+                        return -1;
+                }
+        } else {
+                v = strdup(value);
+        }
+        size_t idx = (size_t)(d - config_defs);
+        free(raw->values[idx]);
+        raw->values[idx] = v;
+        return 0;
+}
+
+static char *trim(char *s)
+{
+        char *end;
+
+        while (isspace((unsigned char)*s))
+                s++;
+        end = s + strlen(s);
+        while (end > s && isspace((unsigned char)end[-1]))
+                *--end = '\0';
+        return s;
+}
+
+static int read_file(struct raw *raw, const char *path, FILE *errs)
+{
+        FILE *f = fopen(path, "r");
+        char line[4096];
+        unsigned lineno = 0;
+        int bad = 0;
+
+        if (!f) {
+                fprintf(errs, "config file %s: %s\n", path, strerror(errno));
+                return -2;
+        }
+        while (fgets(line, sizeof(line), f)) {
+                char *s = trim(line), *eq, origin[512];
+                lineno++;
+                if (*s == '\0' || *s == '#')
+                        continue;
+                snprintf(origin, sizeof(origin), "%s:%u", path, lineno);
+                if (strncmp(s, "export ", 7) == 0)
+                        s = trim(s + 7);
+                eq = strchr(s, '=');
+                if (!eq) {
+                        fprintf(errs, "%s: expected KEY=value\n", origin);
+                        bad = -1;
+                        continue;
+                }
+                *eq = '\0';
+                char *value = trim(eq + 1);
+                size_t vl = strlen(value);
+                if (vl >= 2 && (value[0] == '"' || value[0] == '\'') && value[vl - 1] == value[0]) {
+                        value[vl - 1] = '\0';
+                        value++;
+                }
+                if (raw_set(raw, trim(s), value, origin, errs) < 0)
+                        bad = -1;
+        }
+        fclose(f);
+        return bad;
+}
+
+static int apply(const struct config_def *d, const char *value, struct config *cfg, FILE *errs)
+{
+        char *field = (char *)cfg + d->offset;
+        const char *why;
+
+        switch (d->type) {
+        case CONFIG_STRING:
+                *(char **)field = strdup(value);
+                break;
+        case CONFIG_INT: {
+                char *end;
+                errno = 0;
+                long long v = strtoll(value, &end, 10);
+                if (errno || *end || !*value) {
+                        fprintf(errs, "%s: '%s' is not an integer\n", d->name, value);
+                        return -1;
+                }
+                if (v < d->min || v > d->max) {
+                        fprintf(errs, "%s: %lld is outside %lld..%lld\n", d->name, v,
+                                (long long)d->min, (long long)d->max);
+                        return -1;
+                }
+                *(int64_t *)field = v;
+                break;
+        }
+        case CONFIG_BOOL:
+                if (!strcmp(value, "1") || !strcmp(value, "true") || !strcmp(value, "yes"))
+                        *(bool *)field = true;
+                else if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no"))
+                        *(bool *)field = false;
+                else {
+                        fprintf(errs, "%s: '%s' is not true/false\n", d->name, value);
+                        return -1;
+                }
+                break;
+        }
+        if (d->validate && (why = d->validate(value))) {
+                fprintf(errs, "%s: %s\n", d->name, why);
+                return -1;
+        }
+        return 0;
+}
+
+enum result config_load(const char *file, char *const *envp,
+                        const struct config_override *overrides, size_t n_overrides,
+                        FILE *errs, struct config *ret_cfg)
+{
+        struct raw raw = { { 0 } };
+        struct config cfg = { 0 };
+        enum result result = RESULT_OK;
+        int bad = 0;
+
+        for (size_t i = 0; i < config_defs_count; i++)
+                raw.values[i] = strdup(config_defs[i].default_value);
+
+        if (file) {
+                int r = read_file(&raw, file, errs);
+                if (r == -2) {
+                        result = RESULT_IO;
+                        goto out;
+                }
+                bad |= r;
+        }
+        for (char *const *e = envp; e && *e; e++) {
+                const char *eq;
+                char name[256];
+                bool is_file;
+                if (strncmp(*e, "AGENTDESK_", 10) != 0 || !(eq = strchr(*e, '=')))
+                        continue;
+                if ((size_t)(eq - *e) >= sizeof(name))
+                        continue;
+                memcpy(name, *e, (size_t)(eq - *e));
+                name[eq - *e] = '\0';
+                /* Only settings are read; other AGENTDESK_* variables (such
+                 * as the test harness's) are not ours to reject. */
+                if (find_def(name, &is_file) && raw_set(&raw, name, eq + 1, "environment", errs) < 0)
+                        bad = -1;
+        }
+        for (size_t i = 0; i < n_overrides; i++)
+                if (raw_set(&raw, overrides[i].name, overrides[i].value, "command line", errs) < 0)
+                        bad = -1;
+
+        for (size_t i = 0; i < config_defs_count; i++)
+                if (apply(&config_defs[i], raw.values[i], &cfg, errs) < 0)
+                        bad = -1;
+        if (bad) {
+                config_free(&cfg);
+                result = RESULT_INVALID;
+                goto out;
+        }
+        *ret_cfg = cfg;
+out:
+        for (size_t i = 0; i < config_defs_count; i++)
+                free(raw.values[i]);
+        return result;
+}
+
+void config_free(struct config *cfg)
+{
+        for (size_t i = 0; i < config_defs_count; i++)
+                if (config_defs[i].type == CONFIG_STRING) {
+                        char **p = (char **)((char *)cfg + config_defs[i].offset);
+                        free(*p);
+                        *p = NULL;
+                }
+}
+
+void config_print_help(FILE *out)
+{
+        fprintf(out, "Settings (default < config file < environment < flag; secrets also as NAME_FILE):\n");
+        for (size_t i = 0; i < config_defs_count; i++) {
+                const struct config_def *d = &config_defs[i];
+                fprintf(out, "  %-32s %s\n  %-32s default: %s\n", d->name, d->help, "",
+                        d->default_value[0] ? d->default_value : "(none)");
+        }
+}

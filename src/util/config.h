@@ -1,0 +1,78 @@
+/*
+ * The one table of settings (redis static_configs[], nginx ngx_command_t).
+ *
+ * Every setting has a name such as AGENTDESK_DB, a type, a default and a
+ * validator. Values are read, later winning, from: the built-in default,
+ * the config file (KEY=value lines, '#' comments; also usable as a systemd
+ * EnvironmentFile), the environment, the command line. A setting marked
+ * secret may instead be given as NAME_FILE, naming a file that holds it.
+ *
+ * config_load() validates everything once and fills a struct config that
+ * the rest of the program treats as read-only.
+ */
+#ifndef AGENTDESK_UTIL_CONFIG_H
+#define AGENTDESK_UTIL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/result.h"
+
+struct config {
+        char *db;                  /* AGENTDESK_DB */
+        char *listen;              /* AGENTDESK_LISTEN */
+        char *secret_key_file;     /* AGENTDESK_SECRET_KEY_FILE ("" = derived) */
+        int64_t max_body_bytes;    /* AGENTDESK_MAX_BODY_BYTES */
+        int64_t threads;           /* AGENTDESK_THREADS (0 = one per CPU) */
+        int64_t db_busy_timeout_ms;/* AGENTDESK_DB_BUSY_TIMEOUT_MS */
+        char *log_level;           /* AGENTDESK_LOG_LEVEL */
+};
+
+enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };
+
+struct config_def {
+        const char *name;
+        enum config_type type;
+        const char *default_value;
+        size_t offset;             /* of the field in struct config */
+        bool secret;               /* accepts NAME_FILE; value never printed */
+        int64_t min, max;          /* CONFIG_INT bounds */
+        /* Extra check; returns NULL when fine, else a reason. */
+        const char *(*validate)(const char *value);
+        const char *help;
+};
+
+extern const struct config_def config_defs[];
+extern const size_t config_defs_count;
+
+/* One NAME=value given on the command line (a flag). */
+struct config_override {
+        const char *name;
+        const char *value;
+};
+
+/*
+ * Fills *ret_cfg from defaults, then `file` (may be NULL), then the
+ * environment `envp` (may be NULL), then `overrides`. Every problem is
+ * written to `errs` as one line; returns RESULT_INVALID if there was any
+ * (ret_cfg is then left zeroed) or RESULT_IO when the file cannot be read.
+ * The caller frees the result with config_free().
+ */
+enum result config_load(const char *file, char *const *envp,
+                        const struct config_override *overrides, size_t n_overrides,
+                        FILE *errs, struct config *ret_cfg);
+
+void config_free(struct config *cfg);
+
+/* Lists the settings with defaults and help, for --help. */
+void config_print_help(FILE *out);
+
+/* Validators shared with other modules. */
+const char *config_check_host_port(const char *value);
+
+/* Splits "host:port" or "[v6]:port". Returns false when malformed. */
+bool config_split_host_port(const char *value, char *host, size_t host_size, unsigned *ret_port);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * Logging. One line per event on stderr: time, level, module, message.
+ * The macros check the level before evaluating their arguments, so a
+ * disabled debug line costs one comparison. Each .c file defines LOG_MODULE
+ * (a short string such as "store") before including this header.
+ *
+ * Never log a password, token, SIP secret or request body.
+ */
+#ifndef AGENTDESK_UTIL_LOG_H
+#define AGENTDESK_UTIL_LOG_H
+
+enum log_level { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
+
+extern enum log_level log_threshold;
+
+/* Parses "error", "warn", "info", "debug". Returns -1 when unknown. */
+int log_level_parse(const char *s);
+
+void log_write(enum log_level level, const char *module, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
+
+#ifndef LOG_MODULE
+#define LOG_MODULE "agentdesk"
+#endif
+
+#define LOG_AT(lvl, ...) \
+        do { if ((lvl) <= log_threshold) log_write((lvl), LOG_MODULE, __VA_ARGS__); } while (0)
+#define LOG_ERR(...)   LOG_AT(LOG_LEVEL_ERROR, __VA_ARGS__)
+#define LOG_WARN(...)  LOG_AT(LOG_LEVEL_WARN, __VA_ARGS__)
+#define LOG_INFO(...)  LOG_AT(LOG_LEVEL_INFO, __VA_ARGS__)
+#define LOG_DEBUG(...) LOG_AT(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,29 @@
+/* Names of enum result values, for logs and for the CLI's error lines. */
+#include "util/result.h"
+
+static const char *const names[RESULT__MAX] = {
+        [RESULT_OK] = "ok",
+        [RESULT_NOMEM] = "out_of_memory",
+        [RESULT_INVALID] = "invalid",
+        [RESULT_NOT_FOUND] = "not_found",
+        [RESULT_CONFLICT] = "conflict",
+        [RESULT_EMAIL_TAKEN] = "email_taken",
+        [RESULT_POOL_EXHAUSTED] = "pool_exhausted",
+        [RESULT_POOL_OVERLAP] = "pool_overlap",
+        [RESULT_BUSY] = "store_busy",
+        [RESULT_STORE] = "store_error",
+        [RESULT_IO] = "io_error",
+        [RESULT_TOO_BIG] = "too_big",
+        [RESULT_UNAUTHORIZED] = "unauthorized",
+        [RESULT_FORBIDDEN] = "forbidden",
+        [RESULT_TIMEOUT] = "timeout",
+        [RESULT_PROTOCOL] = "protocol_error",
+        [RESULT_UNSUPPORTED] = "unsupported",
+};
+
+const char *result_name(enum result result)
+{
+        if ((unsigned)result >= RESULT__MAX || !names[result])
+                return "unknown";
+        return names[result];
+}

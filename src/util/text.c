@@ -1,0 +1,137 @@
+/* Text checks; see text.h. */
+#include "util/text.h"
+
+#include <ctype.h>
+#include <string.h>
+
+bool text_utf8_valid(const char *str, size_t len, size_t *ret_chars)
+{
+        const unsigned char *s = (const unsigned char *)str;
+        size_t i = 0, chars = 0;
+
+        while (i < len) {
+                unsigned char c = s[i];
+                unsigned cp, need;
+                if (c < 0x80) {
+                        if ((c < 0x20 && c != '\t') || c == 0x7f)
+                                return false;
+                        i++;
+                        chars++;
+                        continue;
+                }
+                if (c >= 0xc2 && c <= 0xdf) {
+                        need = 1;
+                        cp = c & 0x1f;
+                } else if (c >= 0xe0 && c <= 0xef) {
+                        need = 2;
+                        cp = c & 0x0f;
+                } else if (c >= 0xf0 && c <= 0xf4) {
+                        need = 3;
+                        cp = c & 0x07;
+                } else {
+                        return false;
+                }
+                if (len - i <= need)
+                        return false;
+                for (unsigned k = 1; k <= need; k++) {
+                        if ((s[i + k] & 0xc0) != 0x80)
+                                return false;
+                        cp = (cp << 6) | (s[i + k] & 0x3f);
+                }
+                /* Overlong forms, surrogates, beyond U+10FFFF. */
+                if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
+                    (cp >= 0xd800 && cp <= 0xdfff))
+                        return false;
+                i += need + 1;
+                chars++;
+        }
+        if (ret_chars)
+                *ret_chars = chars;
+        return true;
+}
+
+bool text_name_valid(const char *s, size_t max_chars)
+{
+        size_t chars;
+        bool blank = true;
+
+        if (!s || !text_utf8_valid(s, strlen(s), &chars) || chars == 0 || chars > max_chars)
+                return false;
+        for (const char *p = s; *p; p++)
+                if (!isspace((unsigned char)*p))
+                        blank = false;
+        return !blank;
+}
+
+bool text_email_valid(const char *s)
+{
+        const char *at, *dot;
+        size_t len;
+
+        if (!s || (len = strlen(s)) < 3 || len > 254)
+                return false;
+        at = strchr(s, '@');
+        if (!at || at == s || strchr(at + 1, '@') || at - s > 64)
+                return false;
+        for (const char *p = s; p < at; p++)
+                if (!isalnum((unsigned char)*p) && !strchr(".!#$%&'*+/=?^_`{|}~-", *p))
+                        return false;
+        if (s[0] == '.' || at[-1] == '.' || strstr(s, ".."))
+                return false;
+        dot = strrchr(at + 1, '.');
+        if (!dot || dot == at + 1 || dot[1] == '\0')
+                return false;
+        for (const char *p = at + 1; *p; p++) {
+                if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.')
+                        return false;
+                if (*p == '.' && (p[1] == '.' || p[1] == '-' || p[-1] == '-' || p[1] == '\0'))
+                        return false;
+        }
+        return at[1] != '-' && at[1] != '.';
+}
+
+void text_copy(char *dst, size_t size, const char *src)
+{
+        size_t n;
+
+        if (!src)
+                src = "";
+        n = strlen(src);
+        if (n >= size) {
+                n = size - 1;
+                while (n > 0 && ((unsigned char)src[n] & 0xc0) == 0x80)
+                        n--;
+        }
+        memcpy(dst, src, n);
+        dst[n] = '\0';
+}
+
+void text_lower(char *out, size_t size, const char *s)
+{
+        size_t i = 0;
+
+        for (; s[i] && i + 1 < size; i++)
+                out[i] = (char)tolower((unsigned char)s[i]);
+        out[i] = '\0';
+}
+
+void text_slug(char *out, size_t size, const char *s)
+{
+        size_t n = 0;
+        bool dash = false;
+
+        for (; *s && n + 1 < size; s++) {
+                unsigned char c = (unsigned char)*s;
+                if (isalnum(c) && c < 0x80) {
+                        if (dash && n > 0 && n + 2 < size)
+                                out[n++] = '-';
+                        dash = false;
+                        out[n++] = (char)tolower(c);
+                } else {
+                        dash = true;
+                }
+        }
+        out[n] = '\0';
+        if (n == 0 && size > 6)
+                memcpy(out, "tenant", 7);
+}

@@ -1,0 +1,29 @@
+/* Text checks shared by the layers: UTF-8, emails, slugs, digits. */
+#ifndef AGENTDESK_UTIL_TEXT_H
+#define AGENTDESK_UTIL_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
+ * (tab excepted); *ret_chars (may be NULL) gets the code point count. */
+bool text_utf8_valid(const char *s, size_t len, size_t *ret_chars);
+
+/* A person's name: 1..max_chars code points of valid UTF-8, not blank. */
+bool text_name_valid(const char *s, size_t max_chars);
+
+/* A practical address check: local@domain, ASCII, at most 254 bytes, one
+ * '@', a dotted domain of letters, digits and hyphens. */
+bool text_email_valid(const char *s);
+
+/* Copies src into a fixed-size field (size > 0), truncating at a UTF-8
+ * character boundary; NULL gives "". */
+void text_copy(char *dst, size_t size, const char *src);
+
+/* Lower-cases ASCII letters of s into out (size bytes). */
+void text_lower(char *out, size_t size, const char *s);
+
+/* A URL-safe slug of s ("Acme Corp" -> "acme-corp"), "tenant" if empty. */
+void text_slug(char *out, size_t size, const char *s);
+
+#endif

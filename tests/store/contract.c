@@ -1,0 +1,376 @@
+/*
+ * The storage contract: one suite, run against every backend (libuv runs
+ * one test list on every platform). Usage: test_store_contract URL KEYFILE
+ * where URL is a fresh, empty database.
+ *
+ * Covers migrations (idempotent), tenants and the pool rule, overlap
+ * refusal with nothing written, users and email uniqueness, allocation of
+ * the lowest free number, release with a new secret, and the contention
+ * proof: 200 concurrent allocations against a pool of 100, from threads of
+ * one process and from two processes, give exactly 100 distinct extensions
+ * inside the pool and 100 clean "pool exhausted" answers.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../unit/check.h"
+#include "domain/credentials.h"
+#include "domain/tenants.h"
+#include "domain/users.h"
+#include "store/store.h"
+
+static const char *url;
+
+static struct store *open_store(void)
+{
+        struct store *store = NULL;
+        enum result result = store_open(url, 10000, &store);
+
+        if (result) {
+                fprintf(stderr, "store_open(%s): %s %s\n", url, result_name(result),
+                        store_last_error());
+                exit(1);
+        }
+        return store;
+}
+
+/* Inserts a user without the argon2id cost (the contract is the store's). */
+static int64_t quick_user(struct store *store, int64_t tenant_id, const char *email)
+{
+        struct store_user u = { 0 };
+        struct store_conn *conn;
+
+        u.tenant_id = tenant_id;
+        snprintf(u.email, sizeof(u.email), "%s", email);
+        snprintf(u.role, sizeof(u.role), "agent");
+        snprintf(u.password_hash, sizeof(u.password_hash), "x");
+        if (store_conn_get(store, &conn) || store_begin(conn))
+                return 0;
+        if (store_user_insert(conn, &u) || store_commit(conn)) {
+                store_rollback(conn);
+                return 0;
+        }
+        return u.id;
+}
+
+static void test_migrations(struct store *store)
+{
+        int applied = -1;
+
+        CHECK_INT_EQ(store_migrate(store, &applied), RESULT_OK);
+        CHECK(applied >= 1);
+        CHECK_INT_EQ(store_migrate(store, &applied), RESULT_OK);
+        CHECK_INT_EQ(applied, 0);
+}
+
+static void test_tenants(struct store *store)
+{
+        struct store_tenant a, b, c, got;
+        struct store_pool_stats stats;
+        struct store_conn *conn;
+        const char *field = NULL;
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, "Acme Corp", -1, -1, &a, &field), RESULT_OK);
+        CHECK_INT_EQ(a.pool_base, (a.id + 1) * 1000);
+        CHECK_INT_EQ(a.pool_size, 1000);
+        CHECK_STR_EQ(a.slug, "acme-corp");
+        CHECK_INT_EQ(pool_stats(store, a.id, &stats), RESULT_OK);
+        CHECK_INT_EQ(stats.total, 1000);
+        CHECK_INT_EQ(stats.free, 1000);
+        CHECK_INT_EQ(stats.assigned, 0);
+
+        /* Same name: a distinct slug. */
+        CHECK_INT_EQ(tenant_create(store, "Acme Corp", 50000, 10, &b, &field), RESULT_OK);
+        CHECK_STR_EQ(b.slug, "acme-corp-2");
+
+        /* Overlapping a's pool: refused, nothing written. */
+        field = NULL;
+        CHECK_INT_EQ(tenant_create(store, "Overlap", a.pool_base + 999, 5, &c, &field),
+                     RESULT_POOL_OVERLAP);
+        CHECK_STR_EQ(field, "pool_base");
+        CHECK_INT_EQ(store_tenant_get_by_slug(conn, "overlap", &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(tenant_create(store, "Overlap", 49995, 6, &c, &field), RESULT_POOL_OVERLAP);
+        CHECK_INT_EQ(store_tenant_get_by_slug(conn, "overlap", &got), RESULT_NOT_FOUND);
+
+        /* Bad input. */
+        CHECK_INT_EQ(tenant_create(store, "", -1, -1, &c, &field), RESULT_INVALID);
+        CHECK_STR_EQ(field, "name");
+        CHECK_INT_EQ(tenant_create(store, "Big", 0, 100001, &c, &field), RESULT_INVALID);
+        CHECK_STR_EQ(field, "pool_size");
+        CHECK_INT_EQ(tenant_create(store, "Far", 999999999, 2, &c, &field), RESULT_INVALID);
+
+        CHECK_INT_EQ(store_tenant_get(conn, a.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.name, "Acme Corp");
+        CHECK_STR_EQ(got.status, "active");
+        CHECK_INT_EQ(store_tenant_get(conn, 999999, &got), RESULT_NOT_FOUND);
+}
+
+static void test_users(struct store *store)
+{
+        struct store_tenant t;
+        struct store_user u, v, got;
+        struct store_conn *conn;
+        const char *field = NULL;
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, "Users Inc", 70000, 10, &t, &field), RESULT_OK);
+        CHECK_INT_EQ(user_create(store, t.id, "Jane.Doe@Example.com", "correct horse 1", "admin",
+                                 "Jane", "Doe", false, &u, &field),
+                     RESULT_OK);
+        CHECK_STR_EQ(u.email, "jane.doe@example.com");
+        CHECK(strncmp(u.password_hash, "$argon2id$", 10) == 0);
+        CHECK(credentials_verify_password(u.password_hash, "correct horse 1"));
+        CHECK(!credentials_verify_password(u.password_hash, "correct horse 2"));
+        CHECK_INT_EQ(user_create(store, t.id, "JANE.DOE@example.com", "another pass 1", "agent",
+                                 NULL, NULL, false, &v, &field),
+                     RESULT_EMAIL_TAKEN);
+        CHECK_INT_EQ(user_create(store, t.id, "not-an-email", "another pass 1", "agent", NULL,
+                                 NULL, false, &v, &field),
+                     RESULT_INVALID);
+        CHECK_STR_EQ(field, "email");
+        CHECK_INT_EQ(user_create(store, t.id, "x@example.com", "another pass 1", "root", NULL, NULL,
+                                 false, &v, &field),
+                     RESULT_INVALID);
+        CHECK_STR_EQ(field, "role");
+        CHECK_INT_EQ(user_create(store, 0, "y@example.com", "another pass 1", "agent", NULL, NULL,
+                                 false, &v, &field),
+                     RESULT_INVALID);
+        CHECK_INT_EQ(user_create(store, 987654, "y@example.com", "another pass 1", "agent", NULL,
+                                 NULL, false, &v, &field),
+                     RESULT_NOT_FOUND);
+        CHECK_INT_EQ(user_create(store, 0, "root@example.com", "another pass 1", "superadmin",
+                                 NULL, NULL, false, &v, &field),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_user_get_by_email(conn, "jane.doe@example.com", &got), RESULT_OK);
+        CHECK_INT_EQ(got.id, u.id);
+        CHECK_INT_EQ(got.token_version, 1);
+        CHECK_INT_EQ(user_set_password(store, u.id, "brand new pass", true), RESULT_OK);
+        CHECK_INT_EQ(store_user_get(conn, u.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.token_version, 2);
+        CHECK(got.must_change_password);
+}
+
+static void test_allocate_release(struct store *store)
+{
+        struct store_tenant t;
+        struct store_extension e1, e2, e3, got;
+        struct store_pool_stats stats;
+        struct store_conn *conn;
+        const char *field = NULL;
+        char plain[64];
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        /* Numbers of different lengths: 98, 99, 100, 101: "lowest" is numeric. */
+        CHECK_INT_EQ(tenant_create(store, "Small", 98, 4, &t, &field), RESULT_OK);
+        int64_t u1 = quick_user(store, t.id, "a1@small.test");
+        int64_t u2 = quick_user(store, t.id, "a2@small.test");
+        CHECK(u1 && u2);
+        CHECK_INT_EQ(pool_allocate(store, t.id, u1, &e1), RESULT_OK);
+        CHECK_STR_EQ(e1.extension, "98");
+        CHECK_INT_EQ(pool_allocate(store, t.id, u2, &e2), RESULT_OK);
+        CHECK_STR_EQ(e2.extension, "99");
+        CHECK_INT_EQ(pool_allocate(store, t.id, u2, &e3), RESULT_OK);
+        CHECK_STR_EQ(e3.extension, "100");
+        CHECK_STR_EQ(e1.provisioning, "pending");
+        CHECK_INT_EQ(e1.user_id, u1);
+        CHECK(strncmp(e1.sip_secret, "v1:", 3) == 0);
+        CHECK_INT_EQ(credentials_unseal(e1.sip_secret, plain, sizeof(plain)), RESULT_OK);
+        CHECK_INT_EQ((int64_t)strlen(plain), CREDENTIALS_SIP_SECRET_LEN);
+        CHECK_INT_EQ(pool_stats(store, t.id, &stats), RESULT_OK);
+        CHECK_INT_EQ(stats.assigned, 3);
+        CHECK_INT_EQ(stats.free, 1);
+
+        /* Release: free again, with a new secret; lowest free is reused. */
+        CHECK_INT_EQ(pool_release(store, e1.id), RESULT_OK);
+        CHECK_INT_EQ(pool_release(store, e1.id), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.user_id, 0);
+        CHECK(strcmp(got.sip_secret, e1.sip_secret) != 0);
+        CHECK_INT_EQ(pool_allocate(store, t.id, u2, &e3), RESULT_OK);
+        CHECK_STR_EQ(e3.extension, "98");
+        CHECK_INT_EQ(pool_allocate(store, t.id, u2, &e3), RESULT_OK);
+        CHECK_STR_EQ(e3.extension, "101");
+        CHECK_INT_EQ(pool_allocate(store, t.id, u2, &e3), RESULT_POOL_EXHAUSTED);
+}
+
+/* ---- contention ---------------------------------------------------------- */
+
+#define POOL 100
+#define ATTEMPTS 200
+#define THREADS 8
+
+struct race {
+        struct store *store;
+        int64_t tenant_id;
+        const int64_t *users;
+        int first, count;
+        /* results, per attempt */
+        int64_t number[ATTEMPTS];
+        enum result result[ATTEMPTS];
+};
+
+static void *race_thread(void *arg)
+{
+        struct race *r = arg;
+
+        for (int i = r->first; i < r->first + r->count; i++) {
+                struct store_extension e;
+                r->result[i] = pool_allocate(r->store, r->tenant_id, r->users[i], &e);
+                r->number[i] = r->result[i] ? -1 : strtoll(e.extension, NULL, 10);
+        }
+        store_conn_release(r->store);
+        return NULL;
+}
+
+/* Runs attempts [first, first+count) on THREADS/2 threads of this process. */
+static void race_run(struct race *r, int first, int count, int threads)
+{
+        pthread_t tid[THREADS];
+        struct race part[THREADS];
+
+        for (int k = 0; k < threads; k++) {
+                part[k] = *r;
+                part[k].first = first + k * count / threads;
+                part[k].count = first + (k + 1) * count / threads - part[k].first;
+                pthread_create(&tid[k], NULL, race_thread, &part[k]);
+        }
+        for (int k = 0; k < threads; k++) {
+                pthread_join(tid[k], NULL);
+                for (int i = part[k].first; i < part[k].first + part[k].count; i++) {
+                        r->number[i] = part[k].number[i];
+                        r->result[i] = part[k].result[i];
+                }
+        }
+}
+
+static void race_check(const struct race *r, int64_t base, const char *how)
+{
+        int ok = 0, exhausted = 0, other = 0, inside = 1;
+        char seen[POOL] = { 0 };
+        int dup = 0;
+
+        for (int i = 0; i < ATTEMPTS; i++) {
+                if (r->result[i] == RESULT_OK) {
+                        ok++;
+                        if (r->number[i] < base || r->number[i] >= base + POOL) {
+                                inside = 0;
+                                continue;
+                        }
+                        if (seen[r->number[i] - base]++)
+                                dup++;
+                } else if (r->result[i] == RESULT_POOL_EXHAUSTED) {
+                        exhausted++;
+                } else {
+                        other++;
+                        fprintf(stderr, "%s: attempt %d: %s\n", how, i, result_name(r->result[i]));
+                }
+        }
+        printf("%s: %d allocated, %d exhausted, %d other errors, %d duplicates\n", how, ok,
+               exhausted, other, dup);
+        CHECK_INT_EQ(ok, POOL);
+        CHECK_INT_EQ(exhausted, ATTEMPTS - POOL);
+        CHECK_INT_EQ(other, 0);
+        CHECK_INT_EQ(dup, 0);
+        CHECK(inside);
+}
+
+static void race_setup(struct store *store, const char *name, int64_t base, struct race *r,
+                       int64_t *users)
+{
+        struct store_tenant t;
+        const char *field = NULL;
+        char email[64];
+
+        CHECK_INT_EQ(tenant_create(store, name, base, POOL, &t, &field), RESULT_OK);
+        for (int i = 0; i < ATTEMPTS; i++) {
+                snprintf(email, sizeof(email), "u%d@%" PRId64 ".race.test", i, base);
+                users[i] = quick_user(store, t.id, email);
+                CHECK(users[i] > 0);
+        }
+        memset(r, 0, sizeof(*r));
+        r->store = store;
+        r->tenant_id = t.id;
+        r->users = users;
+}
+
+static void test_race_threads(struct store *store)
+{
+        static int64_t users[ATTEMPTS];
+        static struct race r;
+
+        race_setup(store, "Race Threads", 300000, &r, users);
+        race_run(&r, 0, ATTEMPTS, THREADS);
+        race_check(&r, 300000, "threads");
+}
+
+static void test_race_processes(struct store *store)
+{
+        static int64_t users[ATTEMPTS];
+        static struct race r;
+        int fds[2][2];
+        pid_t pid[2];
+
+        race_setup(store, "Race Processes", 400000, &r, users);
+        for (int p = 0; p < 2; p++) {
+                CHECK(pipe(fds[p]) == 0);
+                pid[p] = fork();
+                if (pid[p] == 0) {
+                        /* A separate process with its own store and
+                         * connections, as a second agentdesk node. */
+                        struct race mine = r;
+                        int first = p * ATTEMPTS / 2;
+                        mine.store = open_store();
+                        race_run(&mine, first, ATTEMPTS / 2, THREADS / 2);
+                        ssize_t want = (ssize_t)(sizeof(int64_t) * ATTEMPTS / 2);
+                        ssize_t w1 = write(fds[p][1], &mine.number[first], (size_t)want);
+                        ssize_t w2 = write(fds[p][1], &mine.result[first],
+                                           sizeof(enum result) * ATTEMPTS / 2);
+                        store_close(mine.store);
+                        _exit(w1 == want && w2 > 0 ? 0 : 1);
+                }
+                close(fds[p][1]);
+        }
+        for (int p = 0; p < 2; p++) {
+                int first = p * ATTEMPTS / 2, status = 0;
+                ssize_t n1 = read(fds[p][0], &r.number[first], sizeof(int64_t) * ATTEMPTS / 2);
+                ssize_t n2 = read(fds[p][0], &r.result[first], sizeof(enum result) * ATTEMPTS / 2);
+                CHECK(n1 == (ssize_t)(sizeof(int64_t) * ATTEMPTS / 2));
+                CHECK(n2 == (ssize_t)(sizeof(enum result) * ATTEMPTS / 2));
+                close(fds[p][0]);
+                waitpid(pid[p], &status, 0);
+                CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+        race_check(&r, 400000, "processes");
+}
+
+int main(int argc, char **argv)
+{
+        struct store *store;
+
+        if (argc != 3) {
+                fprintf(stderr, "usage: %s URL KEYFILE\n", argv[0]);
+                return 2;
+        }
+        url = argv[1];
+        unlink(argv[2]);
+        if (credentials_init(argv[2], true) != RESULT_OK) {
+                fprintf(stderr, "cannot create key %s\n", argv[2]);
+                return 2;
+        }
+        store = open_store();
+        printf("backend: %s\n", store_backend(store));
+        test_migrations(store);
+        test_tenants(store);
+        test_users(store);
+        test_allocate_release(store);
+        test_race_threads(store);
+        test_race_processes(store);
+        store_close(store);
+        return CHECK_DONE();
+}
