@@ -152,7 +152,7 @@ static enum result sqlite_exec(struct store_driver_conn *conn, const char *sql,
                                struct store_rows *ret_rows, int64_t *ret_changes)
 {
         struct store_rows rows = { 0 };
-        sqlite3_stmt *stmt;
+        sqlite3_stmt *stmt = NULL;
         enum result result;
         size_t cap = 0;
         int rc;
