@@ -41,14 +41,32 @@ void credentials_random_digits(char *ret, size_t digits);
  * format, into ret (STORE_TEXT_MAX bytes). */
 enum result credentials_hash_password(const char *password, char ret[STORE_TEXT_MAX]);
 
-/* Whether password matches the argon2id hash. */
-bool credentials_verify_password(const char *hash, const char *password);
-
 /* A fresh sealed SIP secret (24 characters) and sealed 6-digit voicemail
  * PIN for one extension; fits store_secret_fn. */
 enum result credentials_new_extension_secret(void *userdata, const char *extension,
                                              char ret_secret[STORE_TEXT_MAX],
                                              char ret_pin[STORE_TEXT_MAX]);
+
+/* A bearer token: "ad_" + 43 base64url characters (32 random bytes). */
+#define CREDENTIALS_TOKEN_LEN 46
+void credentials_new_token(char ret[CREDENTIALS_TOKEN_LEN + 1]);
+
+/* Keyed hash (HMAC-SHA256 under the key) of a high-entropy secret, as 64
+ * hex characters: how tokens are looked up without being stored. */
+void credentials_keyed_hash(const char *secret, char ret[65]);
+
+/* A random temporary password (CREDENTIALS_TEMP_PASSWORD_LEN characters)
+ * into ret, and its stored form ("hmac$" + keyed hash) into ret_hash: it
+ * is random, so a fast keyed hash suffices where a person's password needs
+ * argon2id. */
+#define CREDENTIALS_TEMP_PASSWORD_LEN 16
+enum result credentials_new_temporary_password(char ret[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                                               char ret_hash[STORE_TEXT_MAX]);
+
+/* Checks password against a stored hash of either form. With hash NULL
+ * (no such user) it spends the time of an argon2id check and fails, so
+ * that unknown and known emails take about as long. */
+bool credentials_check_password(const char *hash, const char *password);
 
 /* Wipes a secret buffer (sodium_memzero). */
 void credentials_wipe(void *buf, size_t len);

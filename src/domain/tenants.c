@@ -1,9 +1,11 @@
 /* Tenants and pools; see tenants.h. */
 #include "domain/tenants.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/audit.h"
 #include "domain/credentials.h"
 #include "util/text.h"
 
@@ -27,10 +29,24 @@ static enum result pick_slug(struct store_conn *conn, const char *name, char *sl
         return RESULT_CONFLICT;
 }
 
-enum result tenant_create(struct store *store, const char *name, int64_t pool_base,
-                          int64_t pool_size, struct store_tenant *ret,
-                          const char **ret_field)
+bool tenant_sip_domain_valid(const char *s)
 {
+        size_t len = strlen(s);
+
+        if (len == 0 || len > 253 || s[0] == '.' || s[0] == '-')
+                return false;
+        for (const char *c = s; *c; c++)
+                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+                      (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'))
+                        return false;
+        return true;
+}
+
+enum result tenant_create(struct store *store, const struct actor *actor, const char *name,
+                          const char *sip_domain, int64_t pool_base, int64_t pool_size,
+                          struct store_tenant *ret, const char **ret_field)
+{
+        char range[48];
         struct store_tenant t = { 0 };
         struct store_conn *conn;
         enum result result;
@@ -50,6 +66,10 @@ enum result tenant_create(struct store *store, const char *name, int64_t pool_ba
                 *ret_field = "pool_base";
                 return RESULT_INVALID;
         }
+        if (sip_domain && *sip_domain && !tenant_sip_domain_valid(sip_domain)) {
+                *ret_field = "sip_domain";
+                return RESULT_INVALID;
+        }
         result = store_conn_get(store, &conn);
         if (result)
                 return result;
@@ -57,6 +77,7 @@ enum result tenant_create(struct store *store, const char *name, int64_t pool_ba
         if (result)
                 return result;
         text_copy(t.name, sizeof(t.name), name);
+        text_copy(t.sip_domain, sizeof(t.sip_domain), sip_domain);
         result = pick_slug(conn, name, t.slug, sizeof(t.slug));
         if (result)
                 goto out;
@@ -87,6 +108,11 @@ enum result tenant_create(struct store *store, const char *name, int64_t pool_ba
                 *ret_field = "pool_base";
         if (result)
                 goto out;
+        snprintf(range, sizeof(range), "%" PRId64 "-%" PRId64, pool_base, pool_base + pool_size - 1);
+        result = audit_record(conn, actor, t.id, "tenant.create", "tenant", t.id, "name", t.name,
+                              "pool", range, NULL);
+        if (result)
+                goto out;
         result = store_commit(conn);
         if (result)
                 goto out;
@@ -115,7 +141,7 @@ enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_i
         result = store_begin(conn);
         if (result)
                 return result;
-        result = store_pool_allocate(conn, tenant_id, user_id, secret, pin, ret);
+        result = store_pool_allocate(conn, tenant_id, user_id, secret, pin, "pending", ret);
         if (!result)
                 result = store_commit(conn);
         if (result)
@@ -152,4 +178,92 @@ enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool
         enum result result = store_conn_get(store, &conn);
 
         return result ? result : store_pool_stats(conn, tenant_id, ret);
+}
+
+enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
+                       struct store_pool_stats *ret_stats)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        if (!result)
+                result = store_tenant_get(conn, id, ret);
+        if (!result && ret_stats)
+                result = store_pool_stats(conn, id, ret_stats);
+        return result;
+}
+
+enum result tenant_list(struct domain *d, struct store_page *page, struct store_tenant **ret_items,
+                        size_t *ret_n)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        return result ? result : store_tenant_list(conn, page, ret_items, ret_n);
+}
+
+enum result tenant_update(struct domain *d, const struct actor *actor, int64_t id,
+                          const struct tenant_patch *patch, struct store_tenant *ret,
+                          const char **ret_field)
+{
+        struct store_tenant t, next;
+        struct store_conn *conn;
+        const char *action = "tenant.update";
+        bool status_changed;
+        enum result result;
+
+        if (patch->name && !text_name_valid(patch->name, TENANT_NAME_MAX_CHARS)) {
+                *ret_field = "name";
+                return RESULT_INVALID;
+        }
+        if (patch->status && strcmp(patch->status, "active") && strcmp(patch->status, "suspended")) {
+                *ret_field = "status";
+                return RESULT_INVALID;
+        }
+        if (patch->sip_domain && *patch->sip_domain && !tenant_sip_domain_valid(patch->sip_domain)) {
+                *ret_field = "sip_domain";
+                return RESULT_INVALID;
+        }
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        result = store_tenant_get(conn, id, &t);
+        if (result)
+                return result;
+        next = t;
+        if (patch->name)
+                text_copy(next.name, sizeof(next.name), patch->name);
+        if (patch->status)
+                text_copy(next.status, sizeof(next.status), patch->status);
+        if (patch->sip_domain)
+                text_copy(next.sip_domain, sizeof(next.sip_domain), patch->sip_domain);
+        status_changed = strcmp(next.status, t.status) != 0;
+
+        result = store_begin(conn);
+        if (result)
+                return result;
+        result = store_tenant_update(conn, &next);
+        if (!result && status_changed) {
+                bool suspend = !strcmp(next.status, "suspended");
+                action = suspend ? "tenant.suspend" : "tenant.activate";
+                /* Tokens are revoked for good: reactivating the tenant
+                 * does not bring old sessions back. */
+                if (suspend)
+                        result = store_tenant_revoke_tokens(conn, id);
+                if (!result)
+                        result = store_job_insert_tenant(conn, id, suspend ? "deprovision"
+                                                                           : "provision");
+        } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
+                result = store_job_insert_tenant(conn, id, "update");
+        }
+        if (!result)
+                result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,
+                                      "status", next.status, "sip_domain", next.sip_domain, NULL);
+        if (!result)
+                result = store_commit(conn);
+        if (result) {
+                store_rollback(conn);
+                return result;
+        }
+        return store_tenant_get(conn, id, ret);
 }

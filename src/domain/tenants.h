@@ -8,6 +8,7 @@
 #ifndef AGENTDESK_DOMAIN_TENANTS_H
 #define AGENTDESK_DOMAIN_TENANTS_H
 
+#include "domain/domain.h"
 #include "store/store.h"
 
 #define TENANT_POOL_DEFAULT_SIZE 1000
@@ -16,15 +17,39 @@
 #define TENANT_NAME_MAX_CHARS 100
 
 /*
- * Creates a tenant named name and generates its pool, in one transaction.
+ * Creates a tenant named name and generates its pool, in one transaction
+ * with its audit entry (actor NULL: the command line). sip_domain may be
+ * NULL or "" (the cluster's or the global one applies).
  * pool_base < 0 means the seed rule; pool_size < 0 means 1000.
  * RESULT_INVALID for a bad name or pool (ret_field names which),
  * RESULT_POOL_OVERLAP when the pool meets another tenant's. Nothing is
  * written on failure.
  */
-enum result tenant_create(struct store *store, const char *name, int64_t pool_base,
-                          int64_t pool_size, struct store_tenant *ret,
+enum result tenant_create(struct store *store, const struct actor *actor, const char *name,
+                          const char *sip_domain, int64_t pool_base, int64_t pool_size,
+                          struct store_tenant *ret, const char **ret_field);
+
+enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
+                       struct store_pool_stats *ret_stats);
+
+/* A page of tenants by id; *ret_items malloc'd, caller frees. */
+enum result tenant_list(struct domain *d, struct store_page *page, struct store_tenant **ret_items,
+                        size_t *ret_n);
+
+/* Fields to change; NULL leaves one as it is ("" clears sip_domain). */
+struct tenant_patch {
+        const char *name, *status, *sip_domain;
+};
+
+/* Renames, sets the SIP domain, suspends (every token of its users
+ * revoked, assigned extensions deprovisioned) or reactivates (provisioned
+ * again). */
+enum result tenant_update(struct domain *d, const struct actor *actor, int64_t id,
+                          const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field);
+
+/* Whether s is acceptable as a tenant's SIP domain (a host name). */
+bool tenant_sip_domain_valid(const char *s);
 
 /* Takes the lowest free extension of the tenant for user_id, with a fresh
  * SIP secret and PIN, in its own transaction. */

@@ -9,6 +9,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/driver.h"
@@ -66,18 +67,18 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
 
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
-                                struct store_extension *ret)
+                                const char *provisioning, struct store_extension *ret)
 {
         static const char sql_plain[] =
                 "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
-                "status = 'active', provisioning = 'pending', provisioning_attempts = 0, "
+                "status = 'active', provisioning = ?, provisioning_attempts = 0, "
                 "provisioning_error = '', assigned_at = ?, updated_at = ? "
                 "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
                 "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1) "
                 "RETURNING " EXT_COLS;
         static const char sql_skip_locked[] =
                 "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
-                "status = 'active', provisioning = 'pending', provisioning_attempts = 0, "
+                "status = 'active', provisioning = ?, provisioning_attempts = 0, "
                 "provisioning_error = '', assigned_at = ?, updated_at = ? "
                 "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
                 "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1 "
@@ -85,7 +86,8 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
                 "RETURNING " EXT_COLS;
         int64_t now = store_now();
         struct store_param p[] = { SP_INT(user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
-                                   SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
+                                   SP_TEXT(provisioning), SP_INT(now), SP_INT(now),
+                                   SP_INT(tenant_id) };
         struct store_rows rows = { 0 };
         enum result result;
 
@@ -187,4 +189,100 @@ enum result store_extension_get(struct store_conn *conn, int64_t id, struct stor
                 ext_from_row(&rows, 0, ret);
         store_rows_free(&rows);
         return result;
+}
+
+enum result store_extensions_of_user(struct store_conn *conn, int64_t user_id,
+                                     struct store_extension *ret, size_t *ret_n)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p[] = { SP_INT(user_id), SP_INT(STORE_MAX_EXTENSIONS_PER_USER) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "SELECT " EXT_COLS " FROM agent_extensions WHERE user_id = ? "
+                            "ORDER BY length(extension), extension LIMIT ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; r < rows.nrows; r++)
+                ext_from_row(&rows, r, &ret[r]);
+        *ret_n = (size_t)rows.nrows;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_extension_list(struct store_conn *conn, const struct store_extension_filter *f,
+                                 struct store_page *page, struct store_extension **ret_items,
+                                 size_t *ret_n)
+{
+        static const char where[] =
+                " FROM agent_extensions WHERE tenant_id = ?"
+                " AND (? = '' OR (? = 'free' AND user_id IS NULL)"
+                " OR (? = 'assigned' AND user_id IS NOT NULL))";
+        const char *state = f->state ? f->state : "";
+        struct store_param p[] = { SP_INT(f->tenant_id), SP_TEXT(state), SP_TEXT(state),
+                                   SP_TEXT(state), SP_INT(page->limit), SP_INT(page->offset) };
+        struct store_rows rows = { 0 };
+        struct store_extension *items;
+        enum result result;
+        char sql[768];
+
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s", where);
+        result = store_exec(conn, sql, p, STORE_NPARAMS(p) - 2, &rows, NULL);
+        if (result)
+                return result;
+        page->total = store_int(store_rows_get(&rows, 0, 0));
+        store_rows_free(&rows);
+        snprintf(sql, sizeof(sql),
+                 "SELECT " EXT_COLS "%s ORDER BY length(extension), extension LIMIT ? OFFSET ?",
+                 where);
+        result = store_exec(conn, sql, p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
+        if (!items) {
+                store_rows_free(&rows);
+                return RESULT_NOMEM;
+        }
+        for (int r = 0; r < rows.nrows; r++)
+                ext_from_row(&rows, r, &items[r]);
+        *ret_items = items;
+        *ret_n = (size_t)rows.nrows;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id,
+                                        const char *status)
+{
+        struct store_param p[] = { SP_TEXT(status), SP_INT(store_now()), SP_INT(user_id) };
+
+        return store_exec(conn,
+                          "UPDATE agent_extensions SET status = ?, updated_at = ? WHERE user_id = ?",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+static enum result update_one(struct store_conn *conn, const char *sql, struct store_param value,
+                              int64_t id)
+{
+        struct store_param p[] = { value, SP_INT(store_now()), SP_INT(id) };
+        int64_t changes = 0;
+        enum result result = store_exec(conn, sql, p, STORE_NPARAMS(p), NULL, &changes);
+
+        if (!result && changes == 0)
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+enum result store_extension_set_secret(struct store_conn *conn, int64_t id, const char *secret)
+{
+        return update_one(conn, "UPDATE agent_extensions SET sip_secret = ?, updated_at = ? WHERE id = ?",
+                          SP_TEXT(secret), id);
+}
+
+enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled)
+{
+        return update_one(conn,
+                          "UPDATE agent_extensions SET voicemail_enabled = ?, updated_at = ? WHERE id = ?",
+                          SP_INT(enabled), id);
 }

@@ -25,6 +25,7 @@
 #define AGENTDESK_STORE_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/result.h"
@@ -175,12 +176,12 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
                                 int64_t size, store_secret_fn make_secret, void *userdata);
 
 /* In a transaction. Assigns the lowest free extension of tenant_id to
- * user_id with the given (encrypted) secret and PIN, status active,
- * provisioning pending. RESULT_POOL_EXHAUSTED when none is free; two
+ * user_id with the given (encrypted) secret and PIN, status active, and
+ * the given provisioning state (pending|provisioned). RESULT_POOL_EXHAUSTED when none is free; two
  * concurrent callers never receive the same extension. */
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
-                                struct store_extension *ret);
+                                const char *provisioning, struct store_extension *ret);
 
 /* In a transaction. Returns extension `id` to the pool with a new secret
  * and PIN (the old one must never work again). RESULT_NOT_FOUND when it
@@ -198,5 +199,144 @@ enum result store_pool_stats_all(struct store_conn *conn,
                                  void *userdata);
 
 enum result store_extension_get(struct store_conn *conn, int64_t id, struct store_extension *ret);
+
+/* ---- lists ------------------------------------------------------------ */
+
+/* A page of a list: limit/offset in, total (matching rows) out. */
+struct store_page {
+        int64_t limit, offset;
+        int64_t total;
+};
+
+/* ---- tenants, continued ----------------------------------------------- */
+
+/* A page of tenants ordered by id; *ret_items is malloc'd (caller frees)
+ * and holds *ret_n entries. */
+enum result store_tenant_list(struct store_conn *conn, struct store_page *page,
+                              struct store_tenant **ret_items, size_t *ret_n);
+
+/* In a transaction. Writes name, status, sip_domain of *t. */
+enum result store_tenant_update(struct store_conn *conn, const struct store_tenant *t);
+
+/* In a transaction. Revokes every token of every user of the tenant. */
+enum result store_tenant_revoke_tokens(struct store_conn *conn, int64_t tenant_id);
+
+/* ---- users, continued ------------------------------------------------- */
+
+struct store_user_filter {
+        int64_t tenant_id;
+        const char *status;   /* NULL = any live (not deleted) */
+        const char *role;     /* NULL = any */
+        const char *q;        /* NULL = any; substring of names or email */
+};
+
+/* A page of live users ordered by id; *ret_items malloc'd, caller frees. */
+enum result store_user_list(struct store_conn *conn, const struct store_user_filter *filter,
+                            struct store_page *page, struct store_user **ret_items,
+                            size_t *ret_n);
+
+/* In a transaction. Writes names, role and status of *u; bumps
+ * token_version (revoking tokens) when revoke is true. */
+enum result store_user_update(struct store_conn *conn, const struct store_user *u, bool revoke);
+
+/* In a transaction. Soft-deletes the user and revokes its tokens. */
+enum result store_user_soft_delete(struct store_conn *conn, int64_t id);
+
+enum result store_user_touch_login(struct store_conn *conn, int64_t id);
+
+/* ---- sessions (bearer tokens) ----------------------------------------- */
+
+struct store_session {
+        int64_t id;
+        bool restricted;                 /* opened with a temporary password */
+        int64_t expires_at;
+        char tenant_status[16];          /* "" for a platform superadmin */
+        struct store_user user;
+};
+
+/* Records a token (by its keyed hash) for user at its current
+ * token_version. Sets *ret_id. */
+enum result store_session_insert(struct store_conn *conn, const char *token_hash, int64_t user_id,
+                                 int64_t token_version, bool restricted, int64_t expires_at,
+                                 int64_t *ret_id);
+
+/* The live session of token_hash: not revoked, not expired at now, token
+ * version current, user active, tenant (if any) active. RESULT_NOT_FOUND
+ * otherwise. */
+enum result store_session_lookup(struct store_conn *conn, const char *token_hash, int64_t now,
+                                 struct store_session *ret);
+
+enum result store_session_revoke(struct store_conn *conn, int64_t id);
+
+/* ---- login throttle ---------------------------------------------------- */
+
+/* Failures recorded for key in the window that began at *ret_window_start
+ * (0 failures when none or the window expired before now - window). */
+enum result store_throttle_get(struct store_conn *conn, const char *key, int64_t now,
+                               int64_t window, int64_t *ret_failures, int64_t *ret_window_start);
+
+/* Counts one failure for key (a new window if the old one expired). */
+enum result store_throttle_fail(struct store_conn *conn, const char *key, int64_t now,
+                                int64_t window);
+
+enum result store_throttle_clear(struct store_conn *conn, const char *key);
+
+/* ---- extensions, continued -------------------------------------------- */
+
+#define STORE_MAX_EXTENSIONS_PER_USER 16
+
+/* The extensions assigned to user_id, ordered by number: at most
+ * STORE_MAX_EXTENSIONS_PER_USER into ret (an array of that many). */
+enum result store_extensions_of_user(struct store_conn *conn, int64_t user_id,
+                                     struct store_extension *ret, size_t *ret_n);
+
+struct store_extension_filter {
+        int64_t tenant_id;
+        const char *state;    /* NULL, "free" or "assigned" */
+};
+
+/* A page of a tenant's pool ordered by number; *ret_items malloc'd. */
+enum result store_extension_list(struct store_conn *conn, const struct store_extension_filter *f,
+                                 struct store_page *page, struct store_extension **ret_items,
+                                 size_t *ret_n);
+
+/* In a transaction. Sets status (active|suspended) on every extension of
+ * user_id. */
+enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id,
+                                        const char *status);
+
+enum result store_extension_set_secret(struct store_conn *conn, int64_t id, const char *secret);
+enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled);
+
+/* ---- provisioning jobs ------------------------------------------------- */
+
+/* In a transaction. Queues a job of kind (provision, deprovision, update,
+ * rekey) for one extension. */
+enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
+                             int64_t extension_id);
+
+/* In a transaction. Queues kind for every assigned extension of tenant. */
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind);
+
+/* ---- audit log ----------------------------------------------------------- */
+
+struct store_audit {
+        int64_t id;
+        int64_t tenant_id;               /* 0 = platform */
+        int64_t actor_user_id;           /* 0 = the command line */
+        char action[STORE_SHORT_MAX];
+        char target_type[32];
+        int64_t target_id;
+        char details[2048];              /* a JSON object, no secrets */
+        char client_ip[64];
+        char request_id[72];
+        int64_t created_at;
+};
+
+enum result store_audit_insert(struct store_conn *conn, const struct store_audit *a);
+
+/* A page of a tenant's entries, newest first; *ret_items malloc'd. */
+enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
+                             struct store_audit **ret_items, size_t *ret_n);
 
 #endif

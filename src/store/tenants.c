@@ -1,4 +1,5 @@
 /* Tenant rows. Portable SQL; see store/driver.h for the rules. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/driver.h"
@@ -108,4 +109,60 @@ enum result store_pool_overlaps(struct store_conn *conn, int64_t base, int64_t s
         *ret_overlaps = store_int(store_rows_get(&rows, 0, 0)) > 0;
         store_rows_free(&rows);
         return RESULT_OK;
+}
+
+enum result store_tenant_list(struct store_conn *conn, struct store_page *page,
+                              struct store_tenant **ret_items, size_t *ret_n)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p[] = { SP_INT(page->limit), SP_INT(page->offset) };
+        struct store_tenant *items;
+        enum result result;
+
+        result = store_exec(conn, "SELECT COUNT(*) FROM tenants", NULL, 0, &rows, NULL);
+        if (result)
+                return result;
+        page->total = store_int(store_rows_get(&rows, 0, 0));
+        store_rows_free(&rows);
+        result = store_exec(conn, "SELECT " TENANT_COLS " FROM tenants ORDER BY id LIMIT ? OFFSET ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
+        if (!items) {
+                store_rows_free(&rows);
+                return RESULT_NOMEM;
+        }
+        for (int r = 0; r < rows.nrows; r++)
+                tenant_from_row(&rows, r, &items[r]);
+        *ret_items = items;
+        *ret_n = (size_t)rows.nrows;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_tenant_update(struct store_conn *conn, const struct store_tenant *t)
+{
+        struct store_param p[] = { SP_TEXT(t->name), SP_TEXT(t->status), SP_TEXT(t->sip_domain),
+                                   SP_INT(store_now()), SP_INT(t->id) };
+        int64_t changes = 0;
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE tenants SET name = ?, status = ?, sip_domain = ?, updated_at = ? "
+                            "WHERE id = ?",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        if (!result && changes == 0)
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+enum result store_tenant_revoke_tokens(struct store_conn *conn, int64_t tenant_id)
+{
+        struct store_param p[] = { SP_INT(store_now()), SP_INT(tenant_id) };
+
+        return store_exec(conn,
+                          "UPDATE users SET token_version = token_version + 1, updated_at = ? "
+                          "WHERE tenant_id = ?",
+                          p, STORE_NPARAMS(p), NULL, NULL);
 }

@@ -1,5 +1,7 @@
 /* User rows. Emails are stored lower-case; uniqueness among non-deleted
  * users is the partial index users_email_live. */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "store/driver.h"
@@ -108,4 +110,166 @@ enum result store_user_set_password(struct store_conn *conn, int64_t id, const c
         if (!result && changes == 0)
                 result = RESULT_NOT_FOUND;
         return result;
+}
+
+enum result store_user_list(struct store_conn *conn, const struct store_user_filter *f,
+                            struct store_page *page, struct store_user **ret_items,
+                            size_t *ret_n)
+{
+        /* One WHERE for both the count and the page; absent filters are
+         * neutralised in SQL so the statement text (and its cached
+         * preparation) stays the same. */
+        static const char where[] =
+                " FROM users WHERE tenant_id = ? AND status <> 'deleted'"
+                " AND (? = '' OR status = ?) AND (? = '' OR role = ?)"
+                " AND (? = '' OR lower(email) LIKE ? ESCAPE '!' OR lower(first_name) LIKE ? ESCAPE '!'"
+                " OR lower(last_name) LIKE ? ESCAPE '!')";
+        char like[STORE_NAME_MAX * 2 + 3], sql[1024];
+        const char *status = f->status ? f->status : "", *role = f->role ? f->role : "";
+        const char *q = f->q ? f->q : "";
+        struct store_rows rows = { 0 };
+        struct store_user *items;
+        enum result result;
+        size_t n = 0;
+
+        /* %q% with LIKE's metacharacters escaped by '!'. */
+        like[n++] = '%';
+        for (const char *c = q; *c && n < sizeof(like) - 3; c++) {
+                if (*c == '%' || *c == '_' || *c == '!')
+                        like[n++] = '!';
+                like[n++] = (char)((*c >= 'A' && *c <= 'Z') ? *c - 'A' + 'a' : *c);
+        }
+        like[n++] = '%';
+        like[n] = '\0';
+
+        struct store_param p[] = { SP_INT(f->tenant_id), SP_TEXT(status), SP_TEXT(status),
+                                   SP_TEXT(role), SP_TEXT(role), SP_TEXT(q), SP_TEXT(like),
+                                   SP_TEXT(like), SP_TEXT(like), SP_INT(page->limit),
+                                   SP_INT(page->offset) };
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s", where);
+        result = store_exec(conn, sql, p, STORE_NPARAMS(p) - 2, &rows, NULL);
+        if (result)
+                return result;
+        page->total = store_int(store_rows_get(&rows, 0, 0));
+        store_rows_free(&rows);
+        snprintf(sql, sizeof(sql), "SELECT " USER_COLS "%s ORDER BY id LIMIT ? OFFSET ?", where);
+        result = store_exec(conn, sql, p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
+        if (!items) {
+                store_rows_free(&rows);
+                return RESULT_NOMEM;
+        }
+        for (int r = 0; r < rows.nrows; r++)
+                user_from_row(&rows, r, &items[r]);
+        *ret_items = items;
+        *ret_n = (size_t)rows.nrows;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_user_update(struct store_conn *conn, const struct store_user *u, bool revoke)
+{
+        struct store_param p[] = { SP_TEXT(u->first_name), SP_TEXT(u->last_name), SP_TEXT(u->role),
+                                   SP_TEXT(u->status), SP_INT(revoke ? 1 : 0), SP_INT(store_now()),
+                                   SP_INT(u->id) };
+        int64_t changes = 0;
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE users SET first_name = ?, last_name = ?, role = ?, status = ?, "
+                            "token_version = token_version + ?, updated_at = ? "
+                            "WHERE id = ? AND status <> 'deleted'",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        if (!result && changes == 0)
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+enum result store_user_soft_delete(struct store_conn *conn, int64_t id)
+{
+        int64_t now = store_now(), changes = 0;
+        struct store_param p[] = { SP_INT(now), SP_INT(now), SP_INT(id) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE users SET status = 'deleted', deleted_at = ?, updated_at = ?, "
+                            "token_version = token_version + 1 "
+                            "WHERE id = ? AND status <> 'deleted'",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        if (!result && changes == 0)
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+enum result store_user_touch_login(struct store_conn *conn, int64_t id)
+{
+        struct store_param p[] = { SP_INT(store_now()), SP_INT(id) };
+
+        return store_exec(conn, "UPDATE users SET last_login_at = ? WHERE id = ?", p,
+                          STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_session_insert(struct store_conn *conn, const char *token_hash, int64_t user_id,
+                                 int64_t token_version, bool restricted, int64_t expires_at,
+                                 int64_t *ret_id)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p[] = { SP_TEXT(token_hash), SP_INT(user_id), SP_INT(token_version),
+                                   SP_INT(restricted), SP_INT(store_now()), SP_INT(expires_at) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "INSERT INTO sessions (token_hash, user_id, token_version, restricted, "
+                            "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        *ret_id = store_int(store_rows_get(&rows, 0, 0));
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_session_lookup(struct store_conn *conn, const char *token_hash, int64_t now,
+                                 struct store_session *ret)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p[] = { SP_TEXT(token_hash), SP_INT(now) };
+        enum result result;
+
+        /* The user's columns in USER_COLS order, then the session's. */
+        result = store_exec(conn,
+                            "SELECT u.id, COALESCE(u.tenant_id, 0), u.email, u.first_name, "
+                            "u.last_name, u.role, u.status, u.password_hash, "
+                            "u.must_change_password, u.token_version, u.created_at, u.updated_at, "
+                            "COALESCE(u.last_login_at, 0), s.id, s.restricted, s.expires_at, "
+                            "COALESCE(t.status, '') "
+                            "FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "LEFT JOIN tenants t ON t.id = u.tenant_id "
+                            "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? "
+                            "AND s.token_version = u.token_version AND u.status = 'active' "
+                            "AND (t.id IS NULL OR t.status = 'active')",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        if (rows.nrows == 0) {
+                store_rows_free(&rows);
+                return RESULT_NOT_FOUND;
+        }
+        user_from_row(&rows, 0, &ret->user);
+        ret->id = store_int(store_rows_get(&rows, 0, 13));
+        ret->restricted = store_int(store_rows_get(&rows, 0, 14)) != 0;
+        ret->expires_at = store_int(store_rows_get(&rows, 0, 15));
+        text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 16));
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_session_revoke(struct store_conn *conn, int64_t id)
+{
+        struct store_param p[] = { SP_INT(store_now()), SP_INT(id) };
+
+        return store_exec(conn, "UPDATE sessions SET revoked_at = ? WHERE id = ?", p,
+                          STORE_NPARAMS(p), NULL, NULL);
 }

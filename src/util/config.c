@@ -28,6 +28,23 @@ static const char *check_db(const char *value)
         return "must be sqlite:PATH or a postgresql:// URL";
 }
 
+static const char *check_sip_domain(const char *value)
+{
+        if (!*value || strlen(value) > 253)
+                return "must be a host name or address";
+        for (const char *c = value; *c; c++)
+                if (!isalnum((unsigned char)*c) && !strchr(".-:[]", *c))
+                        return "must be a host name or address";
+        return NULL;
+}
+
+static const char *check_ws_url(const char *value)
+{
+        if (strncmp(value, "ws://", 5) != 0 && strncmp(value, "wss://", 6) != 0)
+                return "must start with ws:// or wss://";
+        return NULL;
+}
+
 const struct config_def config_defs[] = {
         { "AGENTDESK_DB", CONFIG_STRING, "sqlite:agentdesk.db", FIELD(db), false, 0, 0, check_db,
           "store: sqlite:PATH (embedded) or postgresql://user@host:port/db" },
@@ -44,6 +61,20 @@ const struct config_def config_defs[] = {
           600000, NULL, "how long a write waits for the store lock before failing" },
         { "AGENTDESK_LOG_LEVEL", CONFIG_STRING, "info", FIELD(log_level), false, 0, 0,
           check_log_level, "error, warn, info or debug" },
+        { "AGENTDESK_TOKEN_TTL", CONFIG_INT, "28800", FIELD(token_ttl), false, 1, 30 * 86400, NULL,
+          "lifetime of a bearer token, seconds" },
+        { "AGENTDESK_MAX_EXTENSIONS_PER_AGENT", CONFIG_INT, "4", FIELD(max_extensions_per_agent),
+          false, 1, 16, NULL, "most extensions one agent may hold" },
+        { "AGENTDESK_LOGIN_MAX_FAILURES", CONFIG_INT, "5", FIELD(login_max_failures), false, 1, 1000,
+          NULL, "failed logins for one email within the window before 429" },
+        { "AGENTDESK_LOGIN_IP_MAX_FAILURES", CONFIG_INT, "50", FIELD(login_ip_max_failures), false, 1,
+          100000, NULL, "failed logins from one client address within the window before 429" },
+        { "AGENTDESK_LOGIN_WINDOW", CONFIG_INT, "900", FIELD(login_window), false, 1, 86400, NULL,
+          "login throttle window, seconds" },
+        { "AGENTDESK_SIP_DOMAIN", CONFIG_STRING, "127.0.0.1", FIELD(sip_domain), false, 0, 0,
+          check_sip_domain, "SIP domain (realm) of tenants without their own" },
+        { "AGENTDESK_SIP_WS_URL", CONFIG_STRING, "ws://127.0.0.1:5066", FIELD(sip_ws_url), false, 0,
+          0, check_ws_url, "SIP-over-WebSocket URL the agent desktop registers to" },
 };
 const size_t config_defs_count = sizeof(config_defs) / sizeof(config_defs[0]);
 
@@ -127,6 +158,7 @@ static char *read_secret_file(const char *path)
 struct raw {
         char *values[64];
 };
+_Static_assert(sizeof(config_defs) / sizeof(config_defs[0]) <= 64, "struct raw holds every row");
 
 static int raw_set(struct raw *raw, const char *name, const char *value, const char *origin,
                    FILE *errs)

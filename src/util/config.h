@@ -28,6 +28,13 @@ struct config {
         int64_t threads;           /* AGENTDESK_THREADS (0 = one per CPU) */
         int64_t db_busy_timeout_ms;/* AGENTDESK_DB_BUSY_TIMEOUT_MS */
         char *log_level;           /* AGENTDESK_LOG_LEVEL */
+        int64_t token_ttl;         /* AGENTDESK_TOKEN_TTL, seconds */
+        int64_t max_extensions_per_agent; /* AGENTDESK_MAX_EXTENSIONS_PER_AGENT */
+        int64_t login_max_failures;       /* AGENTDESK_LOGIN_MAX_FAILURES, per email */
+        int64_t login_ip_max_failures;    /* AGENTDESK_LOGIN_IP_MAX_FAILURES */
+        int64_t login_window;             /* AGENTDESK_LOGIN_WINDOW, seconds */
+        char *sip_domain;          /* AGENTDESK_SIP_DOMAIN */
+        char *sip_ws_url;          /* AGENTDESK_SIP_WS_URL */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };

@@ -19,6 +19,12 @@ static const char *const names[RESULT__MAX] = {
         [RESULT_TIMEOUT] = "timeout",
         [RESULT_PROTOCOL] = "protocol_error",
         [RESULT_UNSUPPORTED] = "unsupported",
+        [RESULT_INVALID_CREDENTIALS] = "invalid_credentials",
+        [RESULT_THROTTLED] = "too_many_attempts",
+        [RESULT_PASSWORD_CHANGE_REQUIRED] = "password_change_required",
+        [RESULT_ROLE_NOT_ALLOWED] = "role_not_allowed",
+        [RESULT_SELF] = "cannot_modify_self",
+        [RESULT_WRONG_PASSWORD] = "wrong_password",
 };
 
 const char *result_name(enum result result)

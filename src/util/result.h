@@ -26,6 +26,12 @@ enum result {
         RESULT_TIMEOUT,         /* a bounded wait ran out */
         RESULT_PROTOCOL,        /* a peer broke its protocol */
         RESULT_UNSUPPORTED,     /* not possible with this backend/config */
+        RESULT_INVALID_CREDENTIALS, /* login refused: wrong email or password */
+        RESULT_THROTTLED,       /* too many failed logins; retry later */
+        RESULT_PASSWORD_CHANGE_REQUIRED, /* temporary-password session */
+        RESULT_ROLE_NOT_ALLOWED,/* the caller may not grant that role */
+        RESULT_SELF,            /* the caller may not do that to itself */
+        RESULT_WRONG_PASSWORD,  /* the current password given is wrong */
         RESULT__MAX
 };
 

@@ -130,8 +130,7 @@ static const struct store_migration postgres_migrations[] = {
           "CREATE TABLE login_throttle ("
           " key TEXT PRIMARY KEY,"
           " failures INTEGER NOT NULL DEFAULT 0,"
-          " window_start BIGINT NOT NULL,"
-          " locked_until BIGINT NOT NULL DEFAULT 0);" },
+          " window_start BIGINT NOT NULL);" },
 };
 
 #endif

@@ -130,8 +130,7 @@ static const struct store_migration sqlite_migrations[] = {
           "CREATE TABLE login_throttle ("
           " key TEXT PRIMARY KEY,"
           " failures INTEGER NOT NULL DEFAULT 0,"
-          " window_start INTEGER NOT NULL,"
-          " locked_until INTEGER NOT NULL DEFAULT 0);" },
+          " window_start INTEGER NOT NULL);" },
 };
 
 #endif

@@ -1,0 +1,98 @@
+/*
+ * Agents: the users of a tenant with their extensions, as the admin API
+ * manages them (the seed's create and delete flows).
+ *
+ * Every write is one transaction that also writes the provisioning jobs
+ * and the audit entry, so FreeSWITCH's desired state and the log never
+ * disagree with the data. Objects of another tenant, deleted users and
+ * platform superadmins are RESULT_NOT_FOUND, exactly like absent ones.
+ */
+#ifndef AGENTDESK_DOMAIN_AGENTS_H
+#define AGENTDESK_DOMAIN_AGENTS_H
+
+#include "domain/credentials.h"
+#include "domain/domain.h"
+
+struct agent {
+        struct store_user user;
+        struct store_extension extensions[STORE_MAX_EXTENSIONS_PER_USER];
+        size_t n_extensions;
+};
+
+struct agent_create_input {
+        const char *first_name, *last_name, *email;
+        const char *role;                /* NULL = agent */
+        int64_t extensions_count;        /* < 0 = 1 */
+        bool voicemail_enabled;
+};
+
+/*
+ * The welcome-mail seam: when set, called after an agent's creation has
+ * committed, with the temporary password (borrowed; the callee copies what
+ * it needs). The mail layer plugs in here; nothing is sent while it is
+ * NULL, and the admin hands the password over as the seed describes.
+ */
+extern void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
+
+/*
+ * Creates the user, takes extensions_count extensions from the pool with a
+ * fresh SIP secret and PIN each, queues their provisioning and writes the
+ * audit entry, all in one transaction. RESULT_INVALID (ret_field),
+ * RESULT_EMAIL_TAKEN, RESULT_POOL_EXHAUSTED (nothing created),
+ * RESULT_ROLE_NOT_ALLOWED.
+ */
+enum result agent_create(struct domain *d, const struct actor *actor, int64_t tenant_id,
+                         const struct agent_create_input *in, struct agent *ret,
+                         char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                         const char **ret_field);
+
+enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct agent *ret);
+
+/* A page of the tenant's agents (each with extensions); *ret_items is
+ * malloc'd, caller frees. */
+enum result agent_list(struct domain *d, const struct store_user_filter *filter,
+                       struct store_page *page, struct agent **ret_items, size_t *ret_n);
+
+/* Fields to change; NULL leaves one as it is. */
+struct agent_patch {
+        const char *first_name, *last_name, *role, *status;
+};
+
+/* Renames, changes role (tokens revoked), suspends (tokens revoked,
+ * extensions suspended and deprovisioned) or reactivates. RESULT_SELF when
+ * the actor changes its own role or status. */
+enum result agent_update(struct domain *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id, const struct agent_patch *patch, struct agent *ret,
+                         const char **ret_field);
+
+/* A new temporary password (must change at next login); tokens revoked. */
+enum result agent_reset_password(struct domain *d, const struct actor *actor, int64_t tenant_id,
+                                 int64_t id,
+                                 char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1]);
+
+/* The seed's delete flow: extensions deprovisioned and returned to the
+ * pool with new secrets, user soft-deleted, tokens revoked. */
+enum result agent_delete(struct domain *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id);
+
+/* ---- extensions of the pool -------------------------------------------- */
+
+enum result extension_list(struct domain *d, const struct store_extension_filter *filter,
+                           struct store_page *page, struct store_extension **ret_items,
+                           size_t *ret_n, struct store_pool_stats *ret_stats);
+
+/* One extension of the tenant; ret_password (64 bytes, may be NULL)
+ * receives its SIP password in clear. */
+enum result extension_get(struct domain *d, int64_t tenant_id, int64_t id,
+                          struct store_extension *ret, char *ret_password);
+
+/* A new SIP password; the old one stops working (rekey job). */
+enum result extension_rotate_password(struct domain *d, const struct actor *actor,
+                                      int64_t tenant_id, int64_t id, struct store_extension *ret,
+                                      char ret_password[64]);
+
+enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
+                                    int64_t tenant_id, int64_t id, bool enabled,
+                                    struct store_extension *ret);
+
+#endif

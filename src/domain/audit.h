@@ -1,0 +1,20 @@
+/* The audit log: who did what to whom, when, from where. Never a secret. */
+#ifndef AGENTDESK_DOMAIN_AUDIT_H
+#define AGENTDESK_DOMAIN_AUDIT_H
+
+#include "domain/domain.h"
+
+/*
+ * In the caller's transaction: records action by actor on target in
+ * tenant_id. The variable part is NULL-terminated pairs of const char *
+ * key, const char *value, rendered as the entry's JSON details; pass only
+ * names, emails, roles, statuses, numbers — never a password or secret.
+ */
+enum result audit_record(struct store_conn *conn, const struct actor *actor, int64_t tenant_id,
+                         const char *action, const char *target_type, int64_t target_id, ...);
+
+/* A page of a tenant's entries, newest first. */
+enum result audit_list(struct domain *d, int64_t tenant_id, struct store_page *page,
+                       struct store_audit **ret_items, size_t *ret_n);
+
+#endif

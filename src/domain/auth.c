@@ -1,0 +1,210 @@
+/* Logins, tokens and /me; see auth.h. */
+#include "domain/auth.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/users.h"
+#include "util/text.h"
+
+static enum result throttled(struct store_conn *conn, const char *key, int64_t max,
+                             int64_t window, int64_t now, int64_t *ret_retry_after)
+{
+        int64_t failures = 0, start = now;
+        enum result result = store_throttle_get(conn, key, now, window, &failures, &start);
+
+        if (result)
+                return result;
+        if (failures >= max) {
+                *ret_retry_after = start + window - now;
+                if (*ret_retry_after < 1)
+                        *ret_retry_after = 1;
+                return RESULT_THROTTLED;
+        }
+        return RESULT_OK;
+}
+
+static enum result open_session(struct store_conn *conn, const struct domain *d,
+                                const struct store_user *u, bool restricted,
+                                struct auth_token *ret)
+{
+        char hash[65];
+        int64_t id;
+
+        credentials_new_token(ret->token);
+        credentials_keyed_hash(ret->token, hash);
+        ret->expires_at = store_now() + d->settings.token_ttl;
+        ret->restricted = restricted;
+        ret->user = *u;
+        return store_session_insert(conn, hash, u->id, u->token_version, restricted,
+                                    ret->expires_at, &id);
+}
+
+enum result auth_login(struct domain *d, const char *email, const char *password,
+                       const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after)
+{
+        char lower[STORE_EMAIL_MAX], email_key[STORE_EMAIL_MAX + 8], ip_key[80];
+        const struct domain_settings *set = &d->settings;
+        struct store_user u;
+        struct store_tenant t;
+        struct store_conn *conn;
+        int64_t now = store_now();
+        enum result result, found;
+        bool ok;
+
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        text_lower(lower, sizeof(lower), email);
+        snprintf(email_key, sizeof(email_key), "email:%s", lower);
+        snprintf(ip_key, sizeof(ip_key), "ip:%s", client_ip);
+        result = throttled(conn, email_key, set->login_max_failures, set->login_window, now,
+                           ret_retry_after);
+        if (!result)
+                result = throttled(conn, ip_key, set->login_ip_max_failures, set->login_window, now,
+                                   ret_retry_after);
+        if (result)
+                return result;
+
+        found = store_user_get_by_email(conn, lower, &u);
+        if (found && found != RESULT_NOT_FOUND)
+                return found;
+        /* The password is checked (or the time of a check spent) whatever
+         * else is wrong, so that the answer's timing tells nothing. */
+        ok = credentials_check_password(found ? NULL : u.password_hash, password);
+        if (ok && u.status[0] && strcmp(u.status, "active") != 0)
+                ok = false;
+        if (ok && u.tenant_id) {
+                result = store_tenant_get(conn, u.tenant_id, &t);
+                if (result)
+                        return result;
+                ok = strcmp(t.status, "active") == 0;
+        }
+        if (!ok) {
+                result = store_throttle_fail(conn, email_key, now, set->login_window);
+                if (!result)
+                        result = store_throttle_fail(conn, ip_key, now, set->login_window);
+                return result ? result : RESULT_INVALID_CREDENTIALS;
+        }
+        result = store_begin(conn);
+        if (result)
+                return result;
+        result = store_throttle_clear(conn, email_key);
+        if (!result)
+                result = store_user_touch_login(conn, u.id);
+        if (!result)
+                result = open_session(conn, d, &u, u.must_change_password, ret);
+        if (!result)
+                result = store_commit(conn);
+        if (result)
+                store_rollback(conn);
+        return result;
+}
+
+enum result auth_verify(struct domain *d, const char *token, struct store_session *ret)
+{
+        struct store_conn *conn;
+        enum result result;
+        char hash[65];
+
+        if (!token || strncmp(token, "ad_", 3) != 0 || strlen(token) != CREDENTIALS_TOKEN_LEN)
+                return RESULT_UNAUTHORIZED;
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        credentials_keyed_hash(token, hash);
+        result = store_session_lookup(conn, hash, store_now(), ret);
+        return result == RESULT_NOT_FOUND ? RESULT_UNAUTHORIZED : result;
+}
+
+enum result auth_logout(struct domain *d, const struct store_session *s)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        return result ? result : store_session_revoke(conn, s->id);
+}
+
+enum result auth_change_password(struct domain *d, const struct store_session *s,
+                                 const char *current, const char *new_password,
+                                 struct auth_token *ret, const char **ret_field)
+{
+        char hash[STORE_TEXT_MAX], lower[STORE_EMAIL_MAX];
+        struct store_conn *conn;
+        struct store_user u;
+        enum result result;
+        size_t len = strlen(new_password);
+
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        if (!credentials_check_password(s->user.password_hash, current)) {
+                *ret_field = "current_password";
+                return RESULT_WRONG_PASSWORD;
+        }
+        text_lower(lower, sizeof(lower), new_password);
+        if (len < USER_PASSWORD_MIN || len > USER_PASSWORD_MAX ||
+            !text_utf8_valid(new_password, len, NULL) || strcmp(lower, s->user.email) == 0 ||
+            strcmp(new_password, current) == 0) {
+                *ret_field = "new_password";
+                return RESULT_INVALID;
+        }
+        result = credentials_hash_password(new_password, hash);
+        if (result)
+                return result;
+        result = store_begin(conn);
+        if (result)
+                goto out;
+        result = store_user_set_password(conn, s->user.id, hash, false);
+        if (!result)
+                result = store_user_get(conn, s->user.id, &u);
+        if (!result)
+                result = open_session(conn, d, &u, false, ret);
+        if (!result)
+                result = store_commit(conn);
+        if (result)
+                store_rollback(conn);
+out:
+        credentials_wipe(hash, sizeof(hash));
+        return result;
+}
+
+enum result auth_me(struct domain *d, const struct store_session *s, struct auth_me *ret)
+{
+        struct store_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
+        struct store_conn *conn;
+        struct store_tenant t = { 0 };
+        enum result result;
+        size_t n = 0;
+
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        if (s->user.tenant_id) {
+                result = store_tenant_get(conn, s->user.tenant_id, &t);
+                if (result)
+                        return result;
+        }
+        result = store_extensions_of_user(conn, s->user.id, exts, &n);
+        if (result)
+                return result;
+        ret->n_extensions = 0;
+        for (size_t i = 0; i < n; i++) {
+                struct auth_extension *e = &ret->extensions[ret->n_extensions];
+                if (strcmp(exts[i].status, "active") != 0)
+                        continue;
+                result = credentials_unseal(exts[i].sip_secret, e->sip_password,
+                                            sizeof(e->sip_password));
+                if (result)
+                        break;
+                e->id = exts[i].id;
+                text_copy(e->extension, sizeof(e->extension), exts[i].extension);
+                text_copy(e->status, sizeof(e->status), exts[i].status);
+                ret->n_extensions++;
+        }
+        credentials_wipe(exts, sizeof(exts));
+        text_copy(ret->realm, sizeof(ret->realm),
+                  t.sip_domain[0] ? t.sip_domain : d->settings.sip_domain);
+        text_copy(ret->websocket_url, sizeof(ret->websocket_url), d->settings.sip_ws_url);
+        return result;
+}

@@ -1,0 +1,70 @@
+/*
+ * Logins and bearer tokens.
+ *
+ * A token is 32 random bytes ("ad_…"); the store keeps only its keyed hash
+ * in sessions, with the user's token_version at issue. A token is valid
+ * while its session is not revoked or expired, its token_version is the
+ * user's current one, the user is active and its tenant is active: so
+ * bumping token_version (suspend, delete, role or password change,
+ * tenant suspension) revokes every token of a user at once, and logout
+ * revokes one session.
+ *
+ * A session opened with a temporary password is restricted: only
+ * change-password and logout are allowed on it.
+ */
+#ifndef AGENTDESK_DOMAIN_AUTH_H
+#define AGENTDESK_DOMAIN_AUTH_H
+
+#include "domain/credentials.h"
+#include "domain/domain.h"
+
+struct auth_token {
+        char token[CREDENTIALS_TOKEN_LEN + 1];   /* shown once; caller wipes */
+        int64_t expires_at;
+        bool restricted;
+        struct store_user user;
+};
+
+/*
+ * Checks email and password and opens a session. RESULT_INVALID_CREDENTIALS
+ * for a wrong email or password, a suspended or deleted user or tenant (all
+ * alike, in about the same time); RESULT_THROTTLED with *ret_retry_after
+ * seconds when the email or client address failed too often.
+ */
+enum result auth_login(struct domain *d, const char *email, const char *password,
+                       const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
+
+/* The live session of a bearer token; RESULT_UNAUTHORIZED otherwise. */
+enum result auth_verify(struct domain *d, const char *token, struct store_session *ret);
+
+enum result auth_logout(struct domain *d, const struct store_session *s);
+
+/*
+ * Changes the session user's password: RESULT_WRONG_PASSWORD when current
+ * is wrong; RESULT_INVALID (field new_password) when the new one is too
+ * short or long, the email, or the current one. Revokes every token of the
+ * user and opens a new session returned in *ret.
+ */
+enum result auth_change_password(struct domain *d, const struct store_session *s,
+                                 const char *current, const char *new_password,
+                                 struct auth_token *ret, const char **ret_field);
+
+/* One extension of the caller, with its SIP password in clear. */
+struct auth_extension {
+        int64_t id;
+        char extension[16];
+        char sip_password[64];           /* caller wipes */
+        char status[16];
+};
+
+struct auth_me {
+        struct auth_extension extensions[STORE_MAX_EXTENSIONS_PER_USER];
+        size_t n_extensions;
+        char websocket_url[512];
+        char realm[256];
+};
+
+/* The session user's own active extensions and SIP settings. */
+enum result auth_me(struct domain *d, const struct store_session *s, struct auth_me *ret);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * What every domain operation needs: the store, the settings that shape
+ * the rules, and who is acting (for scoping and the audit log).
+ */
+#ifndef AGENTDESK_DOMAIN_DOMAIN_H
+#define AGENTDESK_DOMAIN_DOMAIN_H
+
+#include <stdint.h>
+
+#include "store/store.h"
+
+struct domain_settings {
+        int64_t token_ttl;
+        int64_t max_extensions_per_agent;
+        int64_t login_max_failures;
+        int64_t login_ip_max_failures;
+        int64_t login_window;
+        const char *sip_domain;          /* default realm */
+        const char *sip_ws_url;          /* default WebSocket URL */
+};
+
+struct domain {
+        struct store *store;
+        struct domain_settings settings;
+};
+
+/* Who does something: a logged-in user, or the command line (user_id 0). */
+struct actor {
+        int64_t user_id;
+        const char *role;                /* "superadmin" … ; "cli" for the command line */
+        const char *client_ip;           /* "" when none */
+        const char *request_id;          /* "" when none */
+};
+
+#endif

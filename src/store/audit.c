@@ -1,0 +1,98 @@
+/* Provisioning jobs (the outbox the reconciler drains) and the audit log. */
+#include <stdlib.h>
+
+#include "store/driver.h"
+#include "store/store.h"
+#include "util/text.h"
+
+enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
+                             int64_t extension_id)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_INT(tenant_id), SP_TEXT(kind), SP_INT(extension_id),
+                                   SP_INT(now), SP_INT(now) };
+
+        return store_exec(conn,
+                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
+                          "updated_at) VALUES (?, ?, ?, ?, ?)",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_TEXT(kind), SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
+
+        return store_exec(conn,
+                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
+                          "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
+                          "WHERE tenant_id = ? AND user_id IS NOT NULL",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_audit_insert(struct store_conn *conn, const struct store_audit *a)
+{
+        struct store_param p[] = {
+                a->tenant_id ? SP_INT(a->tenant_id) : SP_NULL,
+                a->actor_user_id ? SP_INT(a->actor_user_id) : SP_NULL,
+                SP_TEXT(a->action),
+                SP_TEXT(a->target_type),
+                a->target_id ? SP_INT(a->target_id) : SP_NULL,
+                SP_TEXT(a->details[0] ? a->details : "{}"),
+                SP_TEXT(a->client_ip),
+                SP_TEXT(a->request_id),
+                SP_INT(store_now()),
+        };
+
+        return store_exec(conn,
+                          "INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, "
+                          "target_id, details, client_ip, request_id, created_at) "
+                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
+                             struct store_audit **ret_items, size_t *ret_n)
+{
+        struct store_param p[] = { SP_INT(tenant_id), SP_INT(page->limit), SP_INT(page->offset) };
+        struct store_rows rows = { 0 };
+        struct store_audit *items;
+        enum result result;
+
+        result = store_exec(conn, "SELECT COUNT(*) FROM audit_log WHERE tenant_id = ?", p, 1, &rows,
+                            NULL);
+        if (result)
+                return result;
+        page->total = store_int(store_rows_get(&rows, 0, 0));
+        store_rows_free(&rows);
+        result = store_exec(conn,
+                            "SELECT id, COALESCE(tenant_id, 0), COALESCE(actor_user_id, 0), action, "
+                            "target_type, COALESCE(target_id, 0), details, client_ip, request_id, "
+                            "created_at FROM audit_log WHERE tenant_id = ? "
+                            "ORDER BY id DESC LIMIT ? OFFSET ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
+        if (!items) {
+                store_rows_free(&rows);
+                return RESULT_NOMEM;
+        }
+        for (int r = 0; r < rows.nrows; r++) {
+                struct store_audit *a = &items[r];
+                a->id = store_int(store_rows_get(&rows, r, 0));
+                a->tenant_id = store_int(store_rows_get(&rows, r, 1));
+                a->actor_user_id = store_int(store_rows_get(&rows, r, 2));
+                text_copy(a->action, sizeof(a->action), store_rows_get(&rows, r, 3));
+                text_copy(a->target_type, sizeof(a->target_type), store_rows_get(&rows, r, 4));
+                a->target_id = store_int(store_rows_get(&rows, r, 5));
+                text_copy(a->details, sizeof(a->details), store_rows_get(&rows, r, 6));
+                text_copy(a->client_ip, sizeof(a->client_ip), store_rows_get(&rows, r, 7));
+                text_copy(a->request_id, sizeof(a->request_id), store_rows_get(&rows, r, 8));
+                a->created_at = store_int(store_rows_get(&rows, r, 9));
+        }
+        *ret_items = items;
+        *ret_n = (size_t)rows.nrows;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
