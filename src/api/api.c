@@ -1,0 +1,15 @@
+/* The route table: every resource file registers its routes here. */
+#include "api/api.h"
+
+enum result api_register(struct http_server *srv, struct api_context *ctx)
+{
+        enum result (*const registrars[])(struct http_server *, struct api_context *) = {
+                api_health_register,  api_auth_register,    api_agents_register,
+                api_extensions_register, api_tenants_register, api_audit_register,
+        };
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < sizeof(registrars) / sizeof(registrars[0]) && !result; i++)
+                result = registrars[i](srv, ctx);
+        return result;
+}

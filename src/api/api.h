@@ -1,0 +1,32 @@
+/*
+ * The JSON API and the operational endpoints, as HTTP handlers. One file
+ * per resource; each handler is thin: parse, call the domain, answer.
+ * Handlers never speak SQL or ESL.
+ */
+#ifndef AGENTDESK_API_API_H
+#define AGENTDESK_API_API_H
+
+#include "domain/domain.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "util/config.h"
+
+/* What the handlers share; lives as long as the server. */
+struct api_context {
+        struct store *store;
+        struct domain *domain;
+        const struct config *cfg;
+};
+
+/* Registers every route of the API on srv. */
+enum result api_register(struct http_server *srv, struct api_context *ctx);
+
+/* Per-resource registration, called by api_register(). */
+enum result api_health_register(struct http_server *srv, struct api_context *ctx);
+enum result api_auth_register(struct http_server *srv, struct api_context *ctx);
+enum result api_agents_register(struct http_server *srv, struct api_context *ctx);
+enum result api_extensions_register(struct http_server *srv, struct api_context *ctx);
+enum result api_tenants_register(struct http_server *srv, struct api_context *ctx);
+enum result api_audit_register(struct http_server *srv, struct api_context *ctx);
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * /v1/auth: login, the caller's own profile and SIP settings (/me, in the
+ * seed's camelCase), change-password and logout.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/common.h"
+
+static json_t *user_json(const struct store_user *u)
+{
+        return json_pack("{sI,ss,ss,ss,ss,so}", "id", (json_int_t)u->id, "email", u->email,
+                         "firstName", u->first_name, "lastName", u->last_name, "role", u->role,
+                         "tenantId", u->tenant_id ? json_integer(u->tenant_id) : json_null());
+}
+
+static void login(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        const char *email = NULL, *password = NULL;
+        struct auth_token tok;
+        int64_t retry_after = 0;
+        enum result result;
+        json_t *body = http_request_json(req);
+
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "email", true, &email) ||
+            !api_field_string(req, body, "password", true, &password))
+                goto out;
+        result = auth_login(ctx->domain, email, password, http_request_client_ip(req), &tok,
+                            &retry_after);
+        if (result == RESULT_THROTTLED) {
+                char seconds[24];
+                snprintf(seconds, sizeof(seconds), "%" PRId64, retry_after);
+                http_response_header(req, "Retry-After", seconds);
+                http_respond_error(req, 429, "too_many_attempts",
+                                   "too many failed logins; retry later", NULL);
+                goto out;
+        }
+        if (result == RESULT_INVALID_CREDENTIALS) {
+                http_respond_error(req, 401, "invalid_credentials", "wrong email or password", NULL);
+                goto out;
+        }
+        if (result) {
+                api_fail(req, result, NULL);
+                goto out;
+        }
+        http_request_set_tenant(req, tok.user.tenant_id);
+        http_respond_json(req, 200,
+                          json_pack("{sbs{ss,so,so,sb}}", "success", 1, "data", "token", tok.token,
+                                    "expiresAt", api_time(tok.expires_at), "user",
+                                    user_json(&tok.user), "mustChangePassword", tok.restricted));
+        credentials_wipe(tok.token, sizeof(tok.token));
+out:
+        json_decref(body);
+}
+
+static void me(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_session s;
+        struct auth_me m;
+        json_t *exts;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_ANY, false, &s))
+                return;
+        result = auth_me(ctx->domain, &s, &m);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        exts = json_array();
+        for (size_t i = 0; i < m.n_extensions; i++)
+                json_array_append_new(exts, json_pack("{sI,ss,ss,ss}", "id",
+                                                      (json_int_t)m.extensions[i].id, "extension",
+                                                      m.extensions[i].extension, "sip_password",
+                                                      m.extensions[i].sip_password, "status",
+                                                      m.extensions[i].status));
+        credentials_wipe(&m.extensions, sizeof(m.extensions));
+        http_respond_json(req, 200,
+                          json_pack("{sbs{so,so,s{ss,ss}}}", "success", 1, "data", "user",
+                                    user_json(&s.user), "extensions", exts, "sipConfig",
+                                    "websocketUrl", m.websocket_url, "realm", m.realm));
+}
+
+static void change_password(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        const char *current = NULL, *next = NULL, *field = NULL;
+        struct store_session s;
+        struct auth_token tok;
+        enum result result;
+        json_t *body;
+
+        if (!api_authenticate(req, ctx, API_ANY, true, &s))
+                return;
+        body = http_request_json(req);
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "current_password", true, &current) ||
+            !api_field_string(req, body, "new_password", true, &next))
+                goto out;
+        result = auth_change_password(ctx->domain, &s, current, next, &tok, &field);
+        if (result == RESULT_INVALID) {
+                http_respond_error(req, 400, "validation_failed",
+                                   "the new password needs at least 10 characters and must "
+                                   "differ from the email and the current password",
+                                   field);
+                goto out;
+        }
+        if (result) {
+                api_fail(req, result, field);
+                goto out;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sbs{ss,so,sb}}", "success", 1, "data", "token", tok.token,
+                                    "expiresAt", api_time(tok.expires_at), "mustChangePassword",
+                                    0));
+        credentials_wipe(tok.token, sizeof(tok.token));
+out:
+        json_decref(body);
+}
+
+static void logout(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_session s;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_ANY, true, &s))
+                return;
+        result = auth_logout(ctx->domain, &s);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200, json_pack("{sb}", "success", 1));
+}
+
+enum result api_auth_register(struct http_server *srv, struct api_context *ctx)
+{
+        enum result result = http_server_route(srv, "POST", "/v1/auth/login", login, ctx);
+
+        if (!result)
+                result = http_server_route(srv, "GET", "/v1/auth/me", me, ctx);
+        if (!result)
+                result = http_server_route(srv, "POST", "/v1/auth/change-password", change_password,
+                                           ctx);
+        if (!result)
+                result = http_server_route(srv, "POST", "/v1/auth/logout", logout, ctx);
+        return result;
+}

@@ -1,0 +1,365 @@
+/* Shared handler helpers; see common.h. */
+#include "api/common.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/tenants.h"
+#include "util/text.h"
+
+static unsigned role_bit(const char *role)
+{
+        if (!strcmp(role, "superadmin"))
+                return API_SUPERADMIN;
+        if (!strcmp(role, "admin"))
+                return API_ADMIN;
+        if (!strcmp(role, "supervisor"))
+                return API_SUPERVISOR;
+        if (!strcmp(role, "agent"))
+                return API_AGENT;
+        return 0;
+}
+
+bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigned roles,
+                      bool allow_restricted, struct store_session *ret)
+{
+        const char *h = http_request_header(req, "Authorization");
+        enum result result;
+
+        if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
+                http_response_header(req, "WWW-Authenticate", "Bearer");
+                http_respond_error(req, 401, "unauthorized", "a bearer token is required", NULL);
+                return false;
+        }
+        h += 7;
+        while (*h == ' ')
+                h++;
+        result = auth_verify(ctx->domain, h, ret);
+        if (result == RESULT_UNAUTHORIZED) {
+                http_response_header(req, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+                http_respond_error(req, 401, "unauthorized",
+                                   "the token is invalid, expired or revoked", NULL);
+                return false;
+        }
+        if (result) {
+                api_fail(req, result, NULL);
+                return false;
+        }
+        if (ret->user.tenant_id)
+                http_request_set_tenant(req, ret->user.tenant_id);
+        if (ret->restricted && !allow_restricted) {
+                http_respond_error(req, 403, "password_change_required",
+                                   "change the temporary password first "
+                                   "(POST /v1/auth/change-password)",
+                                   NULL);
+                return false;
+        }
+        if (!(role_bit(ret->user.role) & roles)) {
+                http_respond_error(req, 403, "forbidden", "your role may not do this", NULL);
+                return false;
+        }
+        return true;
+}
+
+static bool parse_positive(const char *s, int64_t max, int64_t *ret)
+{
+        char *end;
+        long long v;
+
+        if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
+                return false;
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (errno || *end || v < 0 || v > max)
+                return false;
+        *ret = v;
+        return true;
+}
+
+bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
+                      const struct store_session *s, int64_t *ret_tenant_id)
+{
+        const char *q;
+        struct store_tenant t;
+        int64_t id;
+        enum result result;
+
+        if (strcmp(s->user.role, "superadmin") != 0) {
+                *ret_tenant_id = s->user.tenant_id;
+                return true;
+        }
+        q = http_request_query(req, "tenant_id");
+        if (!q || !parse_positive(q, INT64_MAX, &id) || id == 0) {
+                http_respond_error(req, 400, "validation_failed",
+                                   "a superadmin names the tenant: ?tenant_id=N", "tenant_id");
+                return false;
+        }
+        result = tenant_get(ctx->domain, id, &t, NULL);
+        if (result) {
+                api_fail(req, result, NULL);
+                return false;
+        }
+        http_request_set_tenant(req, id);
+        *ret_tenant_id = id;
+        return true;
+}
+
+bool api_page(struct http_request *req, struct store_page *ret)
+{
+        const char *limit = http_request_query(req, "limit");
+        const char *offset = http_request_query(req, "offset");
+
+        ret->limit = 50;
+        ret->offset = 0;
+        ret->total = 0;
+        if (limit && (!parse_positive(limit, 500, &ret->limit) || ret->limit == 0)) {
+                http_respond_error(req, 400, "validation_failed", "limit must be 1..500", "limit");
+                return false;
+        }
+        if (offset && !parse_positive(offset, INT64_MAX / 2, &ret->offset)) {
+                http_respond_error(req, 400, "validation_failed", "offset must be >= 0", "offset");
+                return false;
+        }
+        return true;
+}
+
+bool api_path_id(struct http_request *req, int64_t *ret_id)
+{
+        if (!parse_positive(http_request_param(req, "id"), INT64_MAX / 2, ret_id) || *ret_id == 0) {
+                http_respond_error(req, 404, "not_found", "no such object", NULL);
+                return false;
+        }
+        return true;
+}
+
+struct actor api_actor(struct http_request *req, const struct store_session *s)
+{
+        return (struct actor){
+                .user_id = s->user.id,
+                .role = s->user.role,
+                .client_ip = http_request_client_ip(req),
+                .request_id = http_request_id(req),
+        };
+}
+
+static void field_error(struct http_request *req, const char *name, const char *why)
+{
+        char message[160];
+
+        snprintf(message, sizeof(message), "%s %s", name, why);
+        http_respond_error(req, 400, "validation_failed", message, name);
+}
+
+bool api_field_string(struct http_request *req, json_t *body, const char *name, bool required,
+                      const char **ret)
+{
+        json_t *v = json_object_get(body, name);
+
+        if (!v || (json_is_null(v) && !required)) {
+                if (required) {
+                        field_error(req, name, "is required");
+                        return false;
+                }
+                return true;
+        }
+        if (!json_is_string(v)) {
+                field_error(req, name, "must be a string");
+                return false;
+        }
+        /* jansson rejects invalid UTF-8 and (by default) \u0000 on parse;
+         * the length check guards against embedded NULs all the same. */
+        if (strlen(json_string_value(v)) != json_string_length(v)) {
+                field_error(req, name, "must not contain NUL");
+                return false;
+        }
+        *ret = json_string_value(v);
+        return true;
+}
+
+bool api_field_int(struct http_request *req, json_t *body, const char *name, int64_t min,
+                   int64_t max, int64_t *ret)
+{
+        json_t *v = json_object_get(body, name);
+        char why[96];
+
+        if (!v)
+                return true;
+        if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max) {
+                snprintf(why, sizeof(why), "must be an integer %lld..%lld", (long long)min,
+                         (long long)max);
+                field_error(req, name, why);
+                return false;
+        }
+        *ret = json_integer_value(v);
+        return true;
+}
+
+bool api_field_bool(struct http_request *req, json_t *body, const char *name, bool *ret)
+{
+        json_t *v = json_object_get(body, name);
+
+        if (!v)
+                return true;
+        if (!json_is_boolean(v)) {
+                field_error(req, name, "must be true or false");
+                return false;
+        }
+        *ret = json_is_true(v);
+        return true;
+}
+
+void api_fail(struct http_request *req, enum result result, const char *field)
+{
+        char message[160];
+
+        switch (result) {
+        case RESULT_INVALID:
+                snprintf(message, sizeof(message), "%s is not valid", field ? field : "input");
+                http_respond_error(req, 400, "validation_failed", message, field);
+                return;
+        case RESULT_NOT_FOUND:
+                http_respond_error(req, 404, "not_found", "no such object", NULL);
+                return;
+        case RESULT_EMAIL_TAKEN:
+                http_respond_error(req, 409, "email_taken", "a user with that email exists", "email");
+                return;
+        case RESULT_POOL_EXHAUSTED:
+                http_respond_error(req, 409, "pool_exhausted",
+                                   "the tenant's extension pool has no free extension", NULL);
+                return;
+        case RESULT_POOL_OVERLAP:
+                http_respond_error(req, 409, "pool_overlap",
+                                   "the pool overlaps another tenant's pool", "pool_base");
+                return;
+        case RESULT_ROLE_NOT_ALLOWED:
+                http_respond_error(req, 403, "role_not_allowed", "that role cannot be given here",
+                                   field ? field : "role");
+                return;
+        case RESULT_SELF:
+                http_respond_error(req, 409, "cannot_modify_self",
+                                   "you cannot suspend, delete or change the role of yourself",
+                                   field);
+                return;
+        case RESULT_WRONG_PASSWORD:
+                http_respond_error(req, 400, "wrong_password", "the current password is wrong",
+                                   "current_password");
+                return;
+        case RESULT_CONFLICT:
+                http_respond_error(req, 409, "conflict", "conflicts with existing data", field);
+                return;
+        case RESULT_BUSY:
+        case RESULT_STORE:
+        case RESULT_IO:
+                http_respond_error(req, 503, "store_unavailable",
+                                   "the store is unavailable; retry shortly", NULL);
+                return;
+        default:
+                http_respond_error(req, 500, "internal_error", "internal error", NULL);
+                return;
+        }
+}
+
+json_t *api_time(int64_t epoch)
+{
+        char buf[32];
+        struct tm tm;
+        time_t t = (time_t)epoch;
+
+        if (epoch <= 0)
+                return json_null();
+        gmtime_r(&t, &tm);
+        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        return json_string(buf);
+}
+
+static json_t *string_or_null(const char *s)
+{
+        return s && *s ? json_string(s) : json_null();
+}
+
+json_t *api_extension_json(const struct store_extension *e, const char *sip_password)
+{
+        json_t *o = json_object();
+
+        json_object_set_new(o, "id", json_integer(e->id));
+        json_object_set_new(o, "extension", json_string(e->extension));
+        json_object_set_new(o, "status", json_string(e->status));
+        json_object_set_new(o, "user_id", e->user_id ? json_integer(e->user_id) : json_null());
+        json_object_set_new(o, "voicemail_enabled", json_boolean(e->voicemail_enabled));
+        json_object_set_new(o, "provisioning", json_string(e->provisioning));
+        json_object_set_new(o, "provisioning_attempts", json_integer(e->provisioning_attempts));
+        json_object_set_new(o, "provisioning_error", string_or_null(e->provisioning_error));
+        json_object_set_new(o, "assigned_at", api_time(e->assigned_at));
+        json_object_set_new(o, "updated_at", api_time(e->updated_at));
+        if (sip_password)
+                json_object_set_new(o, "sip_password", json_string(sip_password));
+        return o;
+}
+
+json_t *api_agent_json(const struct agent *a)
+{
+        const struct store_user *u = &a->user;
+        json_t *o = json_object(), *exts = json_array();
+
+        for (size_t i = 0; i < a->n_extensions; i++) {
+                const struct store_extension *e = &a->extensions[i];
+                json_t *x = json_object();
+                json_object_set_new(x, "id", json_integer(e->id));
+                json_object_set_new(x, "extension", json_string(e->extension));
+                json_object_set_new(x, "status", json_string(e->status));
+                json_object_set_new(x, "voicemail_enabled", json_boolean(e->voicemail_enabled));
+                json_object_set_new(x, "provisioning", json_string(e->provisioning));
+                json_object_set_new(x, "provisioning_attempts",
+                                    json_integer(e->provisioning_attempts));
+                json_object_set_new(x, "provisioning_error", string_or_null(e->provisioning_error));
+                json_array_append_new(exts, x);
+        }
+        json_object_set_new(o, "id", json_integer(u->id));
+        json_object_set_new(o, "tenant_id", json_integer(u->tenant_id));
+        json_object_set_new(o, "email", json_string(u->email));
+        json_object_set_new(o, "first_name", json_string(u->first_name));
+        json_object_set_new(o, "last_name", json_string(u->last_name));
+        json_object_set_new(o, "role", json_string(u->role));
+        json_object_set_new(o, "status", json_string(u->status));
+        json_object_set_new(o, "must_change_password", json_boolean(u->must_change_password));
+        json_object_set_new(o, "created_at", api_time(u->created_at));
+        json_object_set_new(o, "updated_at", api_time(u->updated_at));
+        json_object_set_new(o, "last_login_at", api_time(u->last_login_at));
+        json_object_set_new(o, "extensions", exts);
+        return o;
+}
+
+json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats)
+{
+        json_t *o = json_object();
+
+        json_object_set_new(o, "id", json_integer(t->id));
+        json_object_set_new(o, "name", json_string(t->name));
+        json_object_set_new(o, "slug", json_string(t->slug));
+        json_object_set_new(o, "status", json_string(t->status));
+        json_object_set_new(o, "sip_domain", string_or_null(t->sip_domain));
+        json_object_set_new(o, "pool_base", json_integer(t->pool_base));
+        json_object_set_new(o, "pool_size", json_integer(t->pool_size));
+        json_object_set_new(o, "created_at", api_time(t->created_at));
+        json_object_set_new(o, "updated_at", api_time(t->updated_at));
+        if (stats)
+                json_object_set_new(o, "stats",
+                                    json_pack("{sIsIsI}", "total", (json_int_t)stats->total,
+                                              "assigned", (json_int_t)stats->assigned, "free",
+                                              (json_int_t)stats->free));
+        return o;
+}
+
+json_t *api_list_json(const char *key, json_t *items, const struct store_page *page)
+{
+        json_t *o = json_object();
+
+        json_object_set_new(o, "success", json_true());
+        json_object_set_new(o, key, items);
+        json_object_set_new(o, "total", json_integer(page->total));
+        json_object_set_new(o, "limit", json_integer(page->limit));
+        json_object_set_new(o, "offset", json_integer(page->offset));
+        return o;
+}

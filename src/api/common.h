@@ -1,0 +1,71 @@
+/*
+ * What the resource handlers share: the auth guard, tenant scoping, list
+ * paging, body field readers and JSON renderings of domain objects.
+ * Every function that answers a failure itself says so and returns false;
+ * the handler then returns at once.
+ */
+#ifndef AGENTDESK_API_COMMON_H
+#define AGENTDESK_API_COMMON_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "api/api.h"
+#include "domain/agents.h"
+#include "domain/auth.h"
+
+enum api_role {
+        API_SUPERADMIN = 1 << 0,
+        API_ADMIN = 1 << 1,
+        API_SUPERVISOR = 1 << 2,
+        API_AGENT = 1 << 3,
+        API_ANY = 0xf,
+        API_READERS = API_SUPERADMIN | API_ADMIN | API_SUPERVISOR,
+        API_WRITERS = API_SUPERADMIN | API_ADMIN,
+};
+
+/*
+ * The guard: a valid bearer token (else 401 unauthorized), not a
+ * temporary-password session unless allow_restricted (else 403
+ * password_change_required), a role in roles (else 403 forbidden).
+ * Fills *ret and tags the request with the caller's tenant.
+ */
+bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigned roles,
+                      bool allow_restricted, struct store_session *ret);
+
+/* The tenant the call acts in: the caller's own, or for a superadmin the
+ * ?tenant_id= it names (400 when missing, 404 when unknown). */
+bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
+                      const struct store_session *s, int64_t *ret_tenant_id);
+
+/* ?limit= (default 50, 1..500) and ?offset= (default 0). */
+bool api_page(struct http_request *req, struct store_page *ret);
+
+/* The :id path parameter as a positive integer (else 404). */
+bool api_path_id(struct http_request *req, int64_t *ret_id);
+
+/* The actor of an authenticated request. Strings borrowed from req and s. */
+struct actor api_actor(struct http_request *req, const struct store_session *s);
+
+/* Body readers. A field that is absent leaves *ret untouched and returns
+ * true; one of the wrong type answers 400 validation_failed naming it.
+ * Strings must be valid UTF-8 without NUL. */
+bool api_field_string(struct http_request *req, json_t *body, const char *name, bool required,
+                      const char **ret);
+bool api_field_int(struct http_request *req, json_t *body, const char *name, int64_t min,
+                   int64_t max, int64_t *ret);
+bool api_field_bool(struct http_request *req, json_t *body, const char *name, bool *ret);
+
+/* Answers a domain failure (400 naming field, 404, 409, …). */
+void api_fail(struct http_request *req, enum result result, const char *field);
+
+/* ISO 8601 UTC, or null for 0. */
+json_t *api_time(int64_t epoch);
+
+/* Renderings (new references). */
+json_t *api_agent_json(const struct agent *a);
+json_t *api_extension_json(const struct store_extension *e, const char *sip_password);
+json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
+json_t *api_list_json(const char *key, json_t *items, const struct store_page *page);
+
+#endif

@@ -1,0 +1,144 @@
+/* /v1/admin/extensions: the tenant's pool. Only admins see a SIP password,
+ * one extension at a time. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/common.h"
+
+static void list(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_extension_filter filter = { 0 };
+        struct store_pool_stats stats;
+        struct store_extension *items = NULL;
+        struct store_session s;
+        struct store_page page;
+        const char *state;
+        size_t n = 0;
+        enum result result;
+        json_t *arr, *out;
+
+        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
+            !api_tenant_scope(req, ctx, &s, &filter.tenant_id) || !api_page(req, &page))
+                return;
+        state = http_request_query(req, "state");
+        if (state && strcmp(state, "free") && strcmp(state, "assigned")) {
+                http_respond_error(req, 400, "validation_failed", "state must be free or assigned",
+                                   "state");
+                return;
+        }
+        filter.state = state;
+        result = extension_list(ctx->domain, &filter, &page, &items, &n, &stats);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        arr = json_array();
+        for (size_t i = 0; i < n; i++)
+                json_array_append_new(arr, api_extension_json(&items[i], NULL));
+        free(items);
+        out = api_list_json("extensions", arr, &page);
+        json_object_set_new(out, "stats",
+                            json_pack("{sIsIsI}", "total", (json_int_t)stats.total, "assigned",
+                                      (json_int_t)stats.assigned, "free", (json_int_t)stats.free));
+        http_respond_json(req, 200, out);
+}
+
+static void get(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        char password[64];
+        struct store_extension e;
+        struct store_session s;
+        int64_t tenant_id, id;
+        bool secret_allowed;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
+            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+                return;
+        secret_allowed = strcmp(s.user.role, "supervisor") != 0;
+        result = extension_get(ctx->domain, tenant_id, id, &e, secret_allowed ? password : NULL);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sbso}", "success", 1, "extension",
+                                    api_extension_json(&e, secret_allowed ? password : NULL)));
+        credentials_wipe(password, sizeof(password));
+}
+
+static void rotate(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        char password[64];
+        struct store_extension e;
+        struct store_session s;
+        struct actor actor;
+        int64_t tenant_id, id;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
+            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+                return;
+        actor = api_actor(req, &s);
+        result = extension_rotate_password(ctx->domain, &actor, tenant_id, id, &e, password);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
+                                              api_extension_json(&e, password)));
+        credentials_wipe(password, sizeof(password));
+}
+
+static void patch(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_extension e;
+        struct store_session s;
+        struct actor actor;
+        int64_t tenant_id, id;
+        bool enabled;
+        enum result result;
+        json_t *body;
+
+        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
+            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+                return;
+        body = http_request_json(req);
+        if (!body)
+                return;
+        if (!json_object_get(body, "voicemail_enabled")) {
+                http_respond_error(req, 400, "validation_failed", "voicemail_enabled is required",
+                                   "voicemail_enabled");
+                goto out;
+        }
+        if (!api_field_bool(req, body, "voicemail_enabled", &enabled))
+                goto out;
+        actor = api_actor(req, &s);
+        result = extension_set_voicemail(ctx->domain, &actor, tenant_id, id, enabled, &e);
+        if (result) {
+                api_fail(req, result, NULL);
+                goto out;
+        }
+        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
+                                              api_extension_json(&e, NULL)));
+out:
+        json_decref(body);
+}
+
+enum result api_extensions_register(struct http_server *srv, struct api_context *ctx)
+{
+        enum result result = http_server_route(srv, "GET", "/v1/admin/extensions", list, ctx);
+
+        if (!result)
+                result = http_server_route(srv, "GET", "/v1/admin/extensions/:id", get, ctx);
+        if (!result)
+                result = http_server_route(srv, "PATCH", "/v1/admin/extensions/:id", patch, ctx);
+        if (!result)
+                result = http_server_route(srv, "POST", "/v1/admin/extensions/:id/rotate-password",
+                                           rotate, ctx);
+        return result;
+}

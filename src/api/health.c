@@ -1,0 +1,71 @@
+/*
+ * GET /healthz: is the store reachable from this node.
+ * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
+ * then the extension pool gauges per tenant.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/api.h"
+#include "domain/health.h"
+
+static void healthz(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        enum result result = health_check_store(ctx->store);
+
+        if (result) {
+                http_respond_json(req, 503,
+                                  json_pack("{sbss}", "success", 0, "error", "store_unavailable"));
+                return;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sbssss}", "success", 1, "status", "ok", "store",
+                                    store_backend(ctx->store)));
+}
+
+static void gauge_line(void *userdata, const struct store_tenant *t,
+                       const struct store_pool_stats *s)
+{
+        FILE *out = userdata;
+
+        fprintf(out,
+                "agentdesk_pool_extensions{tenant_id=\"%" PRId64 "\",tenant=\"%s\",state=\"free\"} %" PRId64 "\n"
+                "agentdesk_pool_extensions{tenant_id=\"%" PRId64 "\",tenant=\"%s\",state=\"assigned\"} %" PRId64 "\n",
+                t->id, t->slug, s->free, t->id, t->slug, s->assigned);
+}
+
+static void metrics(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        char *text = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&text, &len);
+        enum result result;
+
+        if (!out) {
+                http_respond_result(req, RESULT_NOMEM, "out of memory", NULL);
+                return;
+        }
+        http_metrics_render(http_request_server(req), out);
+        /* Slugs are [a-z0-9-], safe inside a label value. */
+        fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
+              "# TYPE agentdesk_pool_extensions gauge\n", out);
+        result = health_pool_gauges(ctx->store, gauge_line, out);
+        fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
+                     "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);
+        fclose(out);
+        http_respond_text(req, 200, "text/plain; version=0.0.4; charset=utf-8", text, len);
+        free(text);
+}
+
+enum result api_health_register(struct http_server *srv, struct api_context *ctx)
+{
+        enum result result = http_server_route(srv, "GET", "/healthz", healthz, ctx);
+
+        if (!result)
+                result = http_server_route(srv, "GET", "/metrics", metrics, ctx);
+        return result;
+}

@@ -1,0 +1,147 @@
+/* /v1/admin/tenants: the platform's tenants (superadmin only). */
+#include <stdlib.h>
+
+#include "api/common.h"
+#include "domain/tenants.h"
+
+static void create(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        const char *name = NULL, *sip_domain = NULL, *field = NULL;
+        int64_t base = -1, size = -1;
+        struct store_pool_stats stats;
+        struct store_session s;
+        struct store_tenant t;
+        struct actor actor;
+        enum result result;
+        json_t *body;
+
+        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s))
+                return;
+        body = http_request_json(req);
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "name", true, &name) ||
+            !api_field_int(req, body, "pool_base", 0, TENANT_POOL_MAX_NUMBER, &base) ||
+            !api_field_int(req, body, "pool_size", 1, TENANT_POOL_MAX_SIZE, &size) ||
+            !api_field_string(req, body, "sip_domain", false, &sip_domain))
+                goto out;
+        actor = api_actor(req, &s);
+        result = tenant_create(ctx->store, &actor, name, sip_domain, base, size, &t, &field);
+        if (!result)
+                result = tenant_get(ctx->domain, t.id, &t, &stats);
+        if (result) {
+                api_fail(req, result, field);
+                goto out;
+        }
+        http_respond_json(req, 201, json_pack("{sbso}", "success", 1, "tenant",
+                                              api_tenant_json(&t, &stats)));
+out:
+        json_decref(body);
+}
+
+static void list(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_tenant *items = NULL;
+        struct store_session s;
+        struct store_page page;
+        size_t n = 0;
+        enum result result;
+        json_t *arr;
+
+        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_page(req, &page))
+                return;
+        result = tenant_list(ctx->domain, &page, &items, &n);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        arr = json_array();
+        for (size_t i = 0; i < n && !result; i++) {
+                struct store_pool_stats stats;
+                result = tenant_get(ctx->domain, items[i].id, &items[i], &stats);
+                if (!result)
+                        json_array_append_new(arr, api_tenant_json(&items[i], &stats));
+        }
+        free(items);
+        if (result) {
+                json_decref(arr);
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200, api_list_json("tenants", arr, &page));
+}
+
+static void get(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_pool_stats stats;
+        struct store_session s;
+        struct store_tenant t;
+        int64_t id;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
+                return;
+        result = tenant_get(ctx->domain, id, &t, &stats);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "tenant",
+                                              api_tenant_json(&t, &stats)));
+}
+
+static void patch(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct tenant_patch p = { 0 };
+        struct store_pool_stats stats;
+        struct store_session s;
+        struct store_tenant t;
+        struct actor actor;
+        const char *field = NULL;
+        int64_t id;
+        enum result result;
+        json_t *body, *domain;
+
+        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
+                return;
+        body = http_request_json(req);
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "name", false, &p.name) ||
+            !api_field_string(req, body, "status", false, &p.status) ||
+            !api_field_string(req, body, "sip_domain", false, &p.sip_domain))
+                goto out;
+        /* An explicit null clears the tenant's own domain. */
+        domain = json_object_get(body, "sip_domain");
+        if (domain && json_is_null(domain))
+                p.sip_domain = "";
+        actor = api_actor(req, &s);
+        result = tenant_update(ctx->domain, &actor, id, &p, &t, &field);
+        if (!result)
+                result = tenant_get(ctx->domain, id, &t, &stats);
+        if (result) {
+                api_fail(req, result, field);
+                goto out;
+        }
+        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "tenant",
+                                              api_tenant_json(&t, &stats)));
+out:
+        json_decref(body);
+}
+
+enum result api_tenants_register(struct http_server *srv, struct api_context *ctx)
+{
+        enum result result = http_server_route(srv, "POST", "/v1/admin/tenants", create, ctx);
+
+        if (!result)
+                result = http_server_route(srv, "GET", "/v1/admin/tenants", list, ctx);
+        if (!result)
+                result = http_server_route(srv, "GET", "/v1/admin/tenants/:id", get, ctx);
+        if (!result)
+                result = http_server_route(srv, "PATCH", "/v1/admin/tenants/:id", patch, ctx);
+        return result;
+}

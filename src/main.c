@@ -1,0 +1,539 @@
+/*
+ * agentdesk: wiring only. Parses the command line, loads the settings,
+ * opens the store and runs one subcommand; the work is in the layers
+ * (docs/ARCHITECTURE.md).
+ */
+#define LOG_MODULE "main"
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api/api.h"
+#include "domain/credentials.h"
+#include "domain/demo.h"
+#include "domain/domain.h"
+#include "domain/tenants.h"
+#include "domain/users.h"
+#include "http/http.h"
+#include "store/store.h"
+#include "util/config.h"
+#include "util/log.h"
+
+extern char **environ;
+
+/* The flags every subcommand may take, mapped to settings. */
+static const struct {
+        const char *flag;
+        const char *setting;
+} setting_flags[] = {
+        { "--db", "AGENTDESK_DB" },
+        { "--listen", "AGENTDESK_LISTEN" },
+        { "--log-level", "AGENTDESK_LOG_LEVEL" },
+};
+
+#define MAX_ARGS 32
+
+/* A subcommand's parsed command line. */
+struct cmdline {
+        const char *config_file;
+        struct config_override overrides[MAX_ARGS];
+        size_t n_overrides;
+        /* subcommand options: --name value */
+        const char *opt_names[MAX_ARGS];
+        const char *opt_values[MAX_ARGS];
+        size_t n_opts;
+        bool help;
+};
+
+static const char *opt(const struct cmdline *cl, const char *name)
+{
+        for (size_t i = 0; i < cl->n_opts; i++)
+                if (strcmp(cl->opt_names[i], name) == 0)
+                        return cl->opt_values[i];
+        return NULL;
+}
+
+/* Parses "--flag value" and "--flag=value" pairs; allowed lists the
+ * subcommand's own options. Returns -1 after printing the problem. */
+static int parse_args(int argc, char **argv, const char *const *allowed, struct cmdline *cl)
+{
+        for (int i = 0; i < argc; i++) {
+                char name[64];
+                const char *arg = argv[i], *value, *eq;
+                bool known = false;
+
+                if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+                        cl->help = true;
+                        continue;
+                }
+                if (strncmp(arg, "--", 2) != 0) {
+                        fprintf(stderr, "agentdesk: unexpected argument '%s'\n", arg);
+                        return -1;
+                }
+                eq = strchr(arg, '=');
+                if (eq) {
+                        snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
+                        value = eq + 1;
+                } else {
+                        snprintf(name, sizeof(name), "%s", arg);
+                        if (i + 1 >= argc) {
+                                fprintf(stderr, "agentdesk: %s needs a value\n", arg);
+                                return -1;
+                        }
+                        value = argv[++i];
+                }
+                if (cl->n_overrides >= MAX_ARGS || cl->n_opts >= MAX_ARGS) {
+                        fprintf(stderr, "agentdesk: too many arguments\n");
+                        return -1;
+                }
+                if (!strcmp(name, "--config")) {
+                        cl->config_file = value;
+                        continue;
+                }
+                for (size_t k = 0; k < sizeof(setting_flags) / sizeof(setting_flags[0]); k++)
+                        if (!strcmp(name, setting_flags[k].flag)) {
+                                cl->overrides[cl->n_overrides].name = setting_flags[k].setting;
+                                cl->overrides[cl->n_overrides++].value = value;
+                                known = true;
+                        }
+                for (const char *const *a = allowed; !known && a && *a; a++)
+                        if (!strcmp(name, *a)) {
+                                /* Point at the stable argv copy of the name. */
+                                cl->opt_names[cl->n_opts] = *a;
+                                cl->opt_values[cl->n_opts++] = value;
+                                known = true;
+                        }
+                if (!known) {
+                        fprintf(stderr, "agentdesk: unknown option %s\n", name);
+                        return -1;
+                }
+        }
+        return 0;
+}
+
+static int load_config(const struct cmdline *cl, struct config *cfg)
+{
+        const char *file = cl->config_file ? cl->config_file : getenv("AGENTDESK_CONFIG");
+        int level;
+
+        if (config_load(file, environ, cl->overrides, cl->n_overrides, stderr, cfg) != RESULT_OK)
+                return -1;
+        level = log_level_parse(cfg->log_level);
+        log_threshold = (enum log_level)level;
+        return 0;
+}
+
+static bool parse_int(const char *s, int64_t min, int64_t max, int64_t *ret)
+{
+        char *end;
+        long long v;
+
+        if (!s || !*s)
+                return false;
+        errno = 0;
+        v = strtoll(s, &end, 10);
+        if (errno || *end || v < min || v > max)
+                return false;
+        *ret = v;
+        return true;
+}
+
+static int open_store(const struct config *cfg, bool migrate, struct store **ret_store)
+{
+        enum result result;
+        int applied = 0;
+
+        result = store_open(cfg->db, cfg->db_busy_timeout_ms, ret_store);
+        if (result) {
+                fprintf(stderr, "agentdesk: cannot open store %s: %s\n",
+                        strncmp(cfg->db, "sqlite:", 7) == 0 ? cfg->db : "(AGENTDESK_DB)",
+                        store_last_error()[0] ? store_last_error() : result_name(result));
+                return -1;
+        }
+        if (!migrate)
+                return 0;
+        result = store_migrate(*ret_store, &applied);
+        if (result) {
+                fprintf(stderr, "agentdesk: migration failed: %s\n", store_last_error());
+                store_close(*ret_store);
+                return -1;
+        }
+        if (applied)
+                LOG_INFO("applied %d migration(s)", applied);
+        return 0;
+}
+
+/* Loads (creating if absent) the key that seals SIP secrets. */
+static int open_key(const struct config *cfg, const struct store *store)
+{
+        char path[PATH_MAX];
+        enum result result;
+
+        if (cfg->secret_key_file[0]) {
+                snprintf(path, sizeof(path), "%s", cfg->secret_key_file);
+        } else if (store_sqlite_dir(store)) {
+                snprintf(path, sizeof(path), "%s/agentdesk.key", store_sqlite_dir(store));
+        } else {
+                fprintf(stderr, "agentdesk: AGENTDESK_SECRET_KEY_FILE is required with PostgreSQL "
+                                "(every node must use the same key file)\n");
+                return -1;
+        }
+        result = credentials_init(path, true);
+        if (result) {
+                fprintf(stderr, "agentdesk: secret key %s: %s\n", path,
+                        result == RESULT_INVALID ? "does not hold a 32-byte hex key"
+                                                 : strerror(errno));
+                return -1;
+        }
+        return 0;
+}
+
+static void print_json(json_t *obj)
+{
+        char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+        if (s)
+                puts(s);
+        free(s);
+        json_decref(obj);
+}
+
+static json_t *tenant_json(const struct store_tenant *t)
+{
+        return json_pack("{sI,ss,ss,ss,sI,sI,sI}", "id", (json_int_t)t->id, "name", t->name, "slug",
+                         t->slug, "status", t->status, "pool_base", (json_int_t)t->pool_base,
+                         "pool_size", (json_int_t)t->pool_size, "created_at",
+                         (json_int_t)t->created_at);
+}
+
+static void fail_line(const char *what, enum result result, const char *field)
+{
+        const char *why = result_name(result);
+
+        if (result == RESULT_STORE || result == RESULT_BUSY)
+                why = store_last_error();
+        else if (result == RESULT_POOL_OVERLAP)
+                why = "the pool overlaps another tenant's pool (choose another --pool-base)";
+        else if (result == RESULT_EMAIL_TAKEN)
+                why = "a user with that email already exists";
+        if (field)
+                fprintf(stderr, "agentdesk: %s: %s (%s)\n", what, why, field);
+        else
+                fprintf(stderr, "agentdesk: %s: %s\n", what, why);
+}
+
+/* ---- subcommands --------------------------------------------------------- */
+
+static int cmd_migrate(const struct cmdline *cl, const struct config *cfg)
+{
+        struct store *store;
+        int applied = 0;
+        enum result result;
+
+        (void)cl;
+        if (open_store(cfg, false, &store) < 0)
+                return 1;
+        result = store_migrate(store, &applied);
+        store_close(store);
+        if (result) {
+                fprintf(stderr, "agentdesk: migration failed: %s\n", store_last_error());
+                return 1;
+        }
+        if (applied)
+                printf("applied %d migration(s)\n", applied);
+        else
+                printf("schema is current (0 applied)\n");
+        return 0;
+}
+
+static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
+{
+        const char *name = opt(cl, "--name"), *field = NULL;
+        int64_t base = -1, size = -1;
+        struct store_tenant t;
+        struct store *store;
+        enum result result;
+
+        if (!name) {
+                fprintf(stderr, "agentdesk: tenant create needs --name\n");
+                return 2;
+        }
+        if (opt(cl, "--pool-base") && !parse_int(opt(cl, "--pool-base"), 0, INT64_MAX / 4, &base)) {
+                fprintf(stderr, "agentdesk: --pool-base must be a non-negative integer\n");
+                return 2;
+        }
+        if (opt(cl, "--pool-size") && !parse_int(opt(cl, "--pool-size"), 1, INT64_MAX / 4, &size)) {
+                fprintf(stderr, "agentdesk: --pool-size must be a positive integer\n");
+                return 2;
+        }
+        if (open_store(cfg, true, &store) < 0)
+                return 1;
+        if (open_key(cfg, store) < 0) {
+                store_close(store);
+                return 1;
+        }
+        result = tenant_create(store, NULL, name, NULL, base, size, &t, &field);
+        if (result) {
+                fail_line("tenant create", result, field);
+                store_close(store);
+                return 1;
+        }
+        print_json(tenant_json(&t));
+        store_close(store);
+        return 0;
+}
+
+static int cmd_user_create(const struct cmdline *cl, const struct config *cfg)
+{
+        const char *field = NULL, *email = opt(cl, "--email"), *password = opt(cl, "--password");
+        const char *role = opt(cl, "--role");
+        int64_t tenant_id = 0;
+        struct store_user u;
+        struct store *store;
+        enum result result;
+
+        if (!email || !password || !role) {
+                fprintf(stderr, "agentdesk: user create needs --email, --password and --role\n");
+                return 2;
+        }
+        if (opt(cl, "--tenant") && !parse_int(opt(cl, "--tenant"), 1, INT64_MAX, &tenant_id)) {
+                fprintf(stderr, "agentdesk: --tenant must be a tenant id\n");
+                return 2;
+        }
+        if (open_store(cfg, true, &store) < 0)
+                return 1;
+        result = user_create(store, tenant_id, email, password, role, opt(cl, "--first-name"),
+                             opt(cl, "--last-name"), false, &u, &field);
+        store_close(store);
+        if (result) {
+                fail_line("user create", result, field);
+                return 1;
+        }
+        print_json(json_pack("{sI,so,ss,ss,ss,ss,ss}", "id", (json_int_t)u.id, "tenant_id",
+                             u.tenant_id ? json_integer(u.tenant_id) : json_null(), "email",
+                             u.email, "first_name", u.first_name, "last_name", u.last_name, "role",
+                             u.role, "status", u.status));
+        return 0;
+}
+
+static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
+{
+        char password[DEMO_PASSWORD_LEN + 1];
+        struct store_tenant t;
+        struct store_user u;
+        struct store *store;
+        enum result result;
+
+        (void)cl;
+        if (open_store(cfg, true, &store) < 0)
+                return 1;
+        if (open_key(cfg, store) < 0) {
+                store_close(store);
+                return 1;
+        }
+        result = demo_setup(store, &t, &u, password);
+        store_close(store);
+        if (result) {
+                fail_line("demo", result, NULL);
+                return 1;
+        }
+        printf("Demo tenant: %s (id %" PRId64 ", extensions %" PRId64 "-%" PRId64 ")\n", t.name,
+               t.id, t.pool_base, t.pool_base + t.pool_size - 1);
+        printf("Tenant admin login:\n  email: %s\n  password: %s\n", u.email, password);
+        printf("(each run of 'agentdesk demo' sets a new password)\n");
+        credentials_wipe(password, sizeof(password));
+        return 0;
+}
+
+static struct domain_settings domain_settings_of(const struct config *cfg)
+{
+        return (struct domain_settings){
+                .token_ttl = cfg->token_ttl,
+                .max_extensions_per_agent = cfg->max_extensions_per_agent,
+                .login_max_failures = cfg->login_max_failures,
+                .login_ip_max_failures = cfg->login_ip_max_failures,
+                .login_window = cfg->login_window,
+                .sip_domain = cfg->sip_domain,
+                .sip_ws_url = cfg->sip_ws_url,
+        };
+}
+
+/* Prints the routes the server registers, one "METHOD PATTERN" a line
+ * (compared with docs/api/openapi.yaml by the tests). */
+static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
+{
+        struct http_server_options opts = { .listen = cfg->listen, .threads = 1,
+                                            .max_body_bytes = (size_t)cfg->max_body_bytes };
+        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct api_context ctx = { .domain = &domain, .cfg = cfg };
+        struct http_server *srv = NULL;
+        enum result result;
+
+        (void)cl;
+        result = http_server_new(&opts, &srv);
+        if (!result)
+                result = api_register(srv, &ctx);
+        if (result) {
+                fprintf(stderr, "agentdesk: routes: %s\n", result_name(result));
+                http_server_free(srv);
+                return 1;
+        }
+        for (size_t i = 0; i < http_server_route_count(srv); i++) {
+                const char *method, *pattern;
+                http_server_route_at(srv, i, &method, &pattern);
+                printf("%s %s\n", method, pattern);
+        }
+        http_server_free(srv);
+        return 0;
+}
+
+static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
+{
+        struct http_server_options opts = {
+                .listen = cfg->listen,
+                .threads = (unsigned)cfg->threads,
+                .max_body_bytes = (size_t)cfg->max_body_bytes,
+        };
+        struct http_server *srv = NULL;
+        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct api_context ctx = { .domain = &domain, .cfg = cfg };
+        sigset_t signals;
+        int sig = 0, rc = 1;
+        enum result result;
+
+        (void)cl;
+        /* Block the stop signals in every thread (the HTTP workers inherit
+         * the mask); the main thread waits for them with sigwait(). */
+        sigemptyset(&signals);
+        sigaddset(&signals, SIGINT);
+        sigaddset(&signals, SIGTERM);
+        pthread_sigmask(SIG_BLOCK, &signals, NULL);
+        signal(SIGPIPE, SIG_IGN);
+
+        if (open_store(cfg, true, &ctx.store) < 0)
+                return 1;
+        domain.store = ctx.store;
+        if (open_key(cfg, ctx.store) < 0)
+                goto out;
+        result = http_server_new(&opts, &srv);
+        if (!result)
+                result = api_register(srv, &ctx);
+        if (!result)
+                result = http_server_start(srv);
+        if (result) {
+                fprintf(stderr, "agentdesk: cannot serve on %s: %s\n", cfg->listen,
+                        result == RESULT_IO ? "address unavailable or in use"
+                                            : result_name(result));
+                goto out;
+        }
+        LOG_INFO("agentdesk serving on %s (store: %s)", cfg->listen, store_backend(ctx.store));
+        sigwait(&signals, &sig);
+        LOG_INFO("signal %d: finishing in-flight requests", sig);
+        http_server_stop(srv);
+        rc = 0;
+out:
+        http_server_free(srv);
+        store_close(ctx.store);
+        if (rc == 0)
+                LOG_INFO("stopped");
+        return rc;
+}
+
+/* ---- dispatch ------------------------------------------------------------- */
+
+struct command {
+        const char *name;       /* "tenant create" */
+        const char *usage;
+        const char *const *options;
+        int (*run)(const struct cmdline *cl, const struct config *cfg);
+};
+
+static const char *const tenant_create_opts[] = { "--name", "--pool-base", "--pool-size", NULL };
+static const char *const user_create_opts[] = { "--tenant", "--email", "--password", "--role",
+                                                "--first-name", "--last-name", NULL };
+
+static const struct command commands[] = {
+        { "serve", "serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
+                   "    Apply pending migrations, then serve HTTP until SIGINT/SIGTERM.",
+          NULL, cmd_serve },
+        { "migrate", "migrate [--db URL]\n    Apply pending migrations and exit.", NULL,
+          cmd_migrate },
+        { "tenant create", "tenant create --name NAME [--pool-base N] [--pool-size N] [--db URL]\n"
+                           "    Create a tenant and its extension pool; print it as JSON.",
+          tenant_create_opts, cmd_tenant_create },
+        { "user create",
+          "user create --tenant ID --email E --password P --role superadmin|admin|supervisor|agent\n"
+          "            [--first-name F] [--last-name L] [--db URL]\n"
+          "    Create a login; print it as JSON. --tenant may be omitted for a superadmin.",
+          user_create_opts, cmd_user_create },
+        { "routes", "routes\n    Print the HTTP routes the server registers, one per line.", NULL,
+          cmd_routes },
+        { "demo", "demo [--db URL]\n"
+                  "    Create (if missing) a demo tenant and its admin admin@demo.local, and\n"
+                  "    print that login with a new password.",
+          NULL, cmd_demo },
+};
+
+static void usage(FILE *out, const struct command *only)
+{
+        if (!only)
+                fprintf(out, "agentdesk: agent onboarding for FreeSWITCH contact centres\n\n"
+                             "Usage: agentdesk COMMAND [OPTIONS]\n\nCommands:\n");
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (!only || only == &commands[i])
+                        fprintf(out, "  agentdesk %s\n", commands[i].usage);
+        fprintf(out, "\nEvery command also takes --config FILE, --db URL, --listen HOST:PORT, "
+                     "--log-level LEVEL.\n\n");
+        config_print_help(out);
+}
+
+int main(int argc, char **argv)
+{
+        const struct command *cmd = NULL;
+        struct cmdline cl = { 0 };
+        struct config cfg = { 0 };
+        int words = 0, rc;
+
+        if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+            !strcmp(argv[1], "help")) {
+                usage(stdout, NULL);
+                return argc < 2 ? 2 : 0;
+        }
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]) && !cmd; i++) {
+                const char *name = commands[i].name, *space = strchr(name, ' ');
+                if (space) {
+                        if (argc >= 3 && !strncmp(argv[1], name, (size_t)(space - name)) &&
+                            argv[1][space - name] == '\0' && !strcmp(argv[2], space + 1)) {
+                                cmd = &commands[i];
+                                words = 2;
+                        }
+                } else if (!strcmp(argv[1], name)) {
+                        cmd = &commands[i];
+                        words = 1;
+                }
+        }
+        if (!cmd) {
+                fprintf(stderr, "agentdesk: unknown command '%s%s%s' (see agentdesk --help)\n",
+                        argv[1], argc >= 3 && argv[2][0] != '-' ? " " : "",
+                        argc >= 3 && argv[2][0] != '-' ? argv[2] : "");
+                return 2;
+        }
+        if (parse_args(argc - 1 - words, argv + 1 + words, cmd->options, &cl) < 0)
+                return 2;
+        if (cl.help) {
+                usage(stdout, cmd);
+                return 0;
+        }
+        if (load_config(&cl, &cfg) < 0)
+                return 2;
+        rc = cmd->run(&cl, &cfg);
+        config_free(&cfg);
+        return rc;
+}

@@ -1,0 +1,103 @@
+/* Unit tests of util/: the settings table, text checks. */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "util/config.h"
+#include "util/text.h"
+
+static void test_config_precedence(void)
+{
+        char path[] = "/tmp/agentdesk-config-XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fdopen(fd, "w");
+        FILE *errs = tmpfile();
+        struct config cfg;
+        char *env[] = { "AGENTDESK_LISTEN=127.0.0.1:9000", "AGENTDESK_HARNESS_X=1", "PATH=/bin",
+                        NULL };
+        struct config_override flag = { "AGENTDESK_DB", "sqlite:/tmp/flag.db" };
+
+        fputs("# comment\nAGENTDESK_DB=sqlite:file.db\nAGENTDESK_LISTEN = 127.0.0.1:7000\n"
+              "AGENTDESK_TOKEN_TTL=\"60\"\n",
+              f);
+        fclose(f);
+        CHECK_INT_EQ(config_load(path, env, &flag, 1, errs, &cfg), RESULT_OK);
+        CHECK_STR_EQ(cfg.db, "sqlite:/tmp/flag.db");        /* flag beats file */
+        CHECK_STR_EQ(cfg.listen, "127.0.0.1:9000");         /* env beats file */
+        CHECK_INT_EQ(cfg.token_ttl, 60);                    /* file beats default */
+        CHECK_INT_EQ(cfg.max_body_bytes, 65536);            /* default */
+        config_free(&cfg);
+        unlink(path);
+        fclose(errs);
+}
+
+static void test_config_errors(void)
+{
+        FILE *errs = tmpfile();
+        char buf[512] = { 0 };
+        struct config cfg;
+        char *env[] = { "AGENTDESK_LISTEN=nonsense", "AGENTDESK_TOKEN_TTL=abc",
+                        "AGENTDESK_DB=mysql://x", NULL };
+
+        CHECK_INT_EQ(config_load(NULL, env, NULL, 0, errs, &cfg), RESULT_INVALID);
+        rewind(errs);
+        CHECK(fread(buf, 1, sizeof(buf) - 1, errs) > 0);
+        CHECK(strstr(buf, "AGENTDESK_LISTEN") != NULL);
+        CHECK(strstr(buf, "AGENTDESK_TOKEN_TTL") != NULL);
+        CHECK(strstr(buf, "AGENTDESK_DB") != NULL);
+        fclose(errs);
+        CHECK_INT_EQ(config_load("/nonexistent/agentdesk.conf", NULL, NULL, 0, stderr, &cfg),
+                     RESULT_IO);
+}
+
+static void test_host_port(void)
+{
+        char host[64];
+        unsigned port;
+
+        CHECK(config_split_host_port("127.0.0.1:8080", host, sizeof(host), &port));
+        CHECK_STR_EQ(host, "127.0.0.1");
+        CHECK_INT_EQ(port, 8080);
+        CHECK(config_split_host_port("[::1]:0", host, sizeof(host), &port));
+        CHECK_STR_EQ(host, "::1");
+        CHECK(!config_split_host_port("127.0.0.1", host, sizeof(host), &port));
+        CHECK(!config_split_host_port("127.0.0.1:99999", host, sizeof(host), &port));
+        CHECK(!config_split_host_port(":80", host, sizeof(host), &port));
+}
+
+static void test_text(void)
+{
+        size_t chars;
+        char out[16];
+
+        CHECK(text_utf8_valid("Zoë 山田", strlen("Zoë 山田"), &chars));
+        CHECK_INT_EQ(chars, 6);
+        CHECK(!text_utf8_valid("\xc3\x28", 2, NULL));          /* bad continuation */
+        CHECK(!text_utf8_valid("\xc0\xaf", 2, NULL));          /* overlong */
+        CHECK(!text_utf8_valid("\xed\xa0\x80", 3, NULL));      /* surrogate */
+        CHECK(!text_utf8_valid("\xe4\xb8", 2, NULL));          /* truncated */
+        CHECK(!text_utf8_valid("a\0b", 3, NULL));               /* NUL */
+        CHECK(text_name_valid("O'Brien \"/><x", 100));
+        CHECK(!text_name_valid("   ", 100));
+        CHECK(!text_name_valid("", 100));
+        CHECK(text_email_valid("john.doe+cc@acme-corp.example"));
+        CHECK(!text_email_valid("john@localhost"));
+        CHECK(!text_email_valid("a@@b.com"));
+        CHECK(!text_email_valid("a..b@c.com"));
+        CHECK(!text_email_valid("'; DROP TABLE users;--@x.com"));
+        text_slug(out, sizeof(out), "Acme  Corp!");
+        CHECK_STR_EQ(out, "acme-corp");
+        text_slug(out, sizeof(out), "山田");
+        CHECK_STR_EQ(out, "tenant");
+        text_copy(out, 4, "a山");  /* 'a' + 3 bytes: cut before the partial character */
+        CHECK_STR_EQ(out, "a");
+}
+
+int main(void)
+{
+        test_config_precedence();
+        test_config_errors();
+        test_host_port();
+        test_text();
+        return CHECK_DONE();
+}
