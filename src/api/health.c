@@ -17,8 +17,7 @@ static void healthz(struct http_request *req, void *userdata)
         enum result result = health_check_store(ctx->store);
 
         if (result) {
-                http_respond_json(req, 503,
-                                  json_pack("{sbss}", "success", 0, "error", "store_unavailable"));
+                http_respond_error(req, 503, "store_unavailable", "the store does not answer", NULL);
                 return;
         }
         http_respond_json(req, 200,
@@ -46,7 +45,7 @@ static void metrics(struct http_request *req, void *userdata)
         enum result result;
 
         if (!out) {
-                http_respond_result(req, RESULT_NOMEM, "out of memory", NULL);
+                http_respond_error(req, 500, "internal_error", "out of memory", NULL);
                 return;
         }
         http_metrics_render(http_request_server(req), out);

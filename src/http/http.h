@@ -1,0 +1,97 @@
+/*
+ * The HTTP server: libmicrohttpd with its internal epoll thread pool, a
+ * router with path parameters, request accessors, JSON responses in the
+ * API's conventions, a hard cap on request bodies, an access log line per
+ * request and per-route metrics.
+ *
+ * Lifetimes: everything a request accessor returns is borrowed and valid
+ * until the handler returns. A handler sends exactly one response through
+ * the http_respond_* functions; if it sends none, the server answers 500.
+ */
+#ifndef AGENTDESK_HTTP_HTTP_H
+#define AGENTDESK_HTTP_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "util/result.h"
+
+struct http_server;
+struct http_request;
+
+typedef void (*http_handler_fn)(struct http_request *req, void *userdata);
+
+struct http_server_options {
+        const char *listen;           /* "HOST:PORT" or "[V6]:PORT"; port 0 = any */
+        unsigned threads;             /* worker threads; 0 = one per CPU */
+        size_t max_body_bytes;        /* larger bodies get 413 */
+};
+
+enum result http_server_new(const struct http_server_options *opts, struct http_server **ret_server);
+
+/* Registers a route before start. pattern is "/v1/admin/agents/:id": ':name'
+ * segments are parameters. RESULT_INVALID for a malformed pattern. */
+enum result http_server_route(struct http_server *srv, const char *method, const char *pattern,
+                              http_handler_fn fn, void *userdata);
+
+/* Binds and starts the workers. RESULT_IO when the address is unusable. */
+enum result http_server_start(struct http_server *srv);
+
+/* The bound port (useful with port 0). */
+unsigned http_server_port(const struct http_server *srv);
+
+/* Stops accepting, lets in-flight requests finish (up to 10 s), stops. */
+void http_server_stop(struct http_server *srv);
+
+void http_server_free(struct http_server *srv);
+
+size_t http_server_route_count(const struct http_server *srv);
+void http_server_route_at(const struct http_server *srv, size_t i, const char **ret_method,
+                          const char **ret_pattern);
+
+/* Prometheus text of the request counters and latency histograms. */
+void http_metrics_render(const struct http_server *srv, FILE *out);
+
+/* ---- requests ---------------------------------------------------------- */
+
+struct http_server *http_request_server(const struct http_request *req);
+const char *http_request_method(const struct http_request *req);
+const char *http_request_path(const struct http_request *req);
+/* The matched route's pattern ("unmatched" before routing). */
+const char *http_request_route(const struct http_request *req);
+/* A path parameter, NULL when the route has none of that name. */
+const char *http_request_param(const struct http_request *req, const char *name);
+/* A query argument (URL-decoded), NULL when absent. */
+const char *http_request_query(const struct http_request *req, const char *name);
+const char *http_request_header(const struct http_request *req, const char *name);
+/* The raw body, NUL-terminated (it may hold NULs itself); "" when none. */
+const char *http_request_body(const struct http_request *req, size_t *ret_len);
+/* The peer's address as text. */
+const char *http_request_client_ip(struct http_request *req);
+const char *http_request_id(const struct http_request *req);
+/* Tags the request with a tenant for the access log. */
+void http_request_set_tenant(struct http_request *req, int64_t tenant_id);
+
+/* The body as a JSON object; on failure answers 400 invalid_json itself
+ * and returns NULL. The caller json_decref()s the result. */
+json_t *http_request_json(struct http_request *req);
+
+/* ---- responses ----------------------------------------------------------- */
+
+/* Sends body (reference stolen) as application/json. */
+void http_respond_json(struct http_request *req, unsigned status, json_t *body);
+
+/* {"success": false, "error": {"code", "message", "field"?}} */
+void http_respond_error(struct http_request *req, unsigned status, const char *code,
+                        const char *message, const char *field);
+
+/* Copies body. */
+void http_respond_text(struct http_request *req, unsigned status, const char *content_type,
+                       const char *body, size_t len);
+
+/* Adds a header to the response this handler is about to send. */
+void http_response_header(struct http_request *req, const char *name, const char *value);
+
+#endif

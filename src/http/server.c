@@ -1,0 +1,537 @@
+/*
+ * The HTTP server over libmicrohttpd (https://www.gnu.org/software/libmicrohttpd/manual/).
+ *
+ * One struct http_request per request, created on MHD's first access call,
+ * fed the body (up to the cap) on the following calls, dispatched when the
+ * upload is complete, and freed in the completion callback, which also
+ * writes the access log line and the metrics. MHD runs the handlers on its
+ * own worker threads (MHD_OPTION_THREAD_POOL_SIZE, epoll); handlers are
+ * synchronous.
+ *
+ * Shutdown: MHD_quiesce_daemon() closes the listening socket, then we wait
+ * for the requests in flight to complete before MHD_stop_daemon().
+ */
+#define LOG_MODULE "http"
+#include "http/http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/internal.h"
+#include "util/config.h"
+#include "util/log.h"
+
+#define MAX_HEADERS 8
+
+struct http_request {
+        struct http_server *srv;
+        struct MHD_Connection *con;
+        const char *method;
+        const char *url;
+        const struct http_route *route;
+        const char *params[HTTP_MAX_PARAMS];  /* into path_copy */
+        char *path_copy;
+        char *body;
+        size_t body_len, body_cap;
+        bool too_big;
+        bool responded;
+        unsigned status;
+        int64_t tenant_id;
+        struct timespec start;
+        char request_id[72];
+        char client_ip[INET6_ADDRSTRLEN];
+        char *headers[MAX_HEADERS][2];
+        size_t n_headers;
+};
+
+struct http_server {
+        struct MHD_Daemon *daemon;
+        struct http_server_options opts;
+        char *listen;
+        unsigned port;
+        struct http_route routes[HTTP_MAX_ROUTES];
+        size_t n_routes;
+        struct http_route_metrics unmatched;
+        atomic_uint_fast64_t next_id;
+        unsigned id_prefix;
+        atomic_int in_flight;
+};
+
+/* ---- server set-up -------------------------------------------------------- */
+
+enum result http_server_new(const struct http_server_options *opts, struct http_server **ret_server)
+{
+        struct http_server *srv = calloc(1, sizeof(*srv));
+
+        if (!srv)
+                return RESULT_NOMEM;
+        srv->opts = *opts;
+        srv->listen = strdup(opts->listen ? opts->listen : "127.0.0.1:8080");
+        if (!srv->listen || sodium_init() < 0) {
+                free(srv->listen);
+                free(srv);
+                return RESULT_NOMEM;
+        }
+        srv->opts.listen = srv->listen;
+        srv->id_prefix = randombytes_random();
+        *ret_server = srv;
+        return RESULT_OK;
+}
+
+enum result http_server_route(struct http_server *srv, const char *method, const char *pattern,
+                              http_handler_fn fn, void *userdata)
+{
+        struct http_route *r;
+
+        if (srv->n_routes >= HTTP_MAX_ROUTES)
+                return RESULT_TOO_BIG;
+        r = &srv->routes[srv->n_routes];
+        memset(r, 0, sizeof(*r));
+        if (http_route_compile(r, method, pattern) != RESULT_OK)
+                return RESULT_INVALID;
+        r->fn = fn;
+        r->userdata = userdata;
+        srv->n_routes++;
+        return RESULT_OK;
+}
+
+size_t http_server_route_count(const struct http_server *srv)
+{
+        return srv->n_routes;
+}
+
+void http_server_route_at(const struct http_server *srv, size_t i, const char **ret_method,
+                          const char **ret_pattern)
+{
+        *ret_method = srv->routes[i].method;
+        *ret_pattern = srv->routes[i].pattern;
+}
+
+unsigned http_server_port(const struct http_server *srv)
+{
+        return srv->port;
+}
+
+/* ---- requests ------------------------------------------------------------- */
+
+static double elapsed_s(const struct timespec *start)
+{
+        struct timespec now;
+
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static bool valid_request_id(const char *s)
+{
+        size_t n = 0;
+
+        for (; s[n]; n++)
+                if (n >= 64 || !((s[n] >= 'a' && s[n] <= 'z') || (s[n] >= 'A' && s[n] <= 'Z') ||
+                                 (s[n] >= '0' && s[n] <= '9') || s[n] == '-' || s[n] == '_' ||
+                                 s[n] == '.'))
+                        return false;
+        return n > 0;
+}
+
+static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *con,
+                                        const char *method, const char *url)
+{
+        struct http_request *req = calloc(1, sizeof(*req));
+        const char *rid, *cl;
+
+        if (!req)
+                return NULL;
+        req->srv = srv;
+        req->con = con;
+        req->method = method;
+        req->url = url;
+        clock_gettime(CLOCK_MONOTONIC, &req->start);
+        rid = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Request-Id");
+        if (rid && valid_request_id(rid))
+                snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
+        else
+                snprintf(req->request_id, sizeof(req->request_id), "%08x%08x", srv->id_prefix,
+                         (unsigned)atomic_fetch_add(&srv->next_id, 1));
+        cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        if (cl && strtoull(cl, NULL, 10) > srv->opts.max_body_bytes)
+                req->too_big = true;
+        atomic_fetch_add(&srv->in_flight, 1);
+        return req;
+}
+
+static void request_free(struct http_request *req)
+{
+        for (size_t i = 0; i < req->n_headers; i++) {
+                free(req->headers[i][0]);
+                free(req->headers[i][1]);
+        }
+        free(req->path_copy);
+        free(req->body);
+        free(req);
+}
+
+static bool append_body(struct http_request *req, const char *data, size_t len)
+{
+        if (req->too_big || req->body_len + len > req->srv->opts.max_body_bytes) {
+                req->too_big = true;
+                return false;
+        }
+        if (req->body_len + len + 1 > req->body_cap) {
+                size_t cap = req->body_cap ? req->body_cap : 1024;
+                while (cap < req->body_len + len + 1)
+                        cap *= 2;
+                char *b = realloc(req->body, cap);
+                if (!b)
+                        return false;
+                req->body = b;
+                req->body_cap = cap;
+        }
+        memcpy(req->body + req->body_len, data, len);
+        req->body_len += len;
+        req->body[req->body_len] = '\0';
+        return true;
+}
+
+struct http_server *http_request_server(const struct http_request *req)
+{
+        return req->srv;
+}
+
+const char *http_request_method(const struct http_request *req)
+{
+        return req->method;
+}
+
+const char *http_request_path(const struct http_request *req)
+{
+        return req->url;
+}
+
+const char *http_request_route(const struct http_request *req)
+{
+        return req->route ? req->route->pattern : "unmatched";
+}
+
+const char *http_request_param(const struct http_request *req, const char *name)
+{
+        if (!req->route)
+                return NULL;
+        for (int i = 0; i < req->route->n_params; i++)
+                if (strcmp(req->route->param_names[i], name) == 0)
+                        return req->params[i];
+        return NULL;
+}
+
+const char *http_request_query(const struct http_request *req, const char *name)
+{
+        return MHD_lookup_connection_value(req->con, MHD_GET_ARGUMENT_KIND, name);
+}
+
+const char *http_request_header(const struct http_request *req, const char *name)
+{
+        return MHD_lookup_connection_value(req->con, MHD_HEADER_KIND, name);
+}
+
+const char *http_request_body(const struct http_request *req, size_t *ret_len)
+{
+        *ret_len = req->body_len;
+        return req->body ? req->body : "";
+}
+
+const char *http_request_client_ip(struct http_request *req)
+{
+        const union MHD_ConnectionInfo *info;
+
+        if (req->client_ip[0])
+                return req->client_ip;
+        info = MHD_get_connection_info(req->con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        if (info && info->client_addr) {
+                const struct sockaddr *sa = info->client_addr;
+                if (sa->sa_family == AF_INET)
+                        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                                  req->client_ip, sizeof(req->client_ip));
+                else if (sa->sa_family == AF_INET6)
+                        inet_ntop(AF_INET6,
+                                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                                  req->client_ip, sizeof(req->client_ip));
+        }
+        if (!req->client_ip[0])
+                snprintf(req->client_ip, sizeof(req->client_ip), "unknown");
+        return req->client_ip;
+}
+
+const char *http_request_id(const struct http_request *req)
+{
+        return req->request_id;
+}
+
+void http_request_set_tenant(struct http_request *req, int64_t tenant_id)
+{
+        req->tenant_id = tenant_id;
+}
+
+json_t *http_request_json(struct http_request *req)
+{
+        json_error_t err;
+        json_t *v;
+
+        /* jansson rejects invalid UTF-8, "\u0000" (without JSON_ALLOW_NUL)
+         * and nesting deeper than its parser limit. */
+        v = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &err);
+        if (!v || !json_is_object(v)) {
+                json_decref(v);
+                http_respond_error(req, 400, "invalid_json",
+                                   v ? "the body must be a JSON object" : "the body is not valid JSON",
+                                   NULL);
+                return NULL;
+        }
+        return v;
+}
+
+/* ---- responses ------------------------------------------------------------ */
+
+void http_response_header(struct http_request *req, const char *name, const char *value)
+{
+        if (req->n_headers >= MAX_HEADERS)
+                return;
+        req->headers[req->n_headers][0] = strdup(name);
+        req->headers[req->n_headers][1] = strdup(value);
+        req->n_headers++;
+}
+
+static void send_buffer(struct http_request *req, unsigned status, const char *content_type,
+                        void *buf, size_t len, enum MHD_ResponseMemoryMode mode)
+{
+        struct MHD_Response *resp;
+
+        if (req->responded) {
+                if (mode == MHD_RESPMEM_MUST_FREE)
+                        free(buf);
+                return;
+        }
+        resp = MHD_create_response_from_buffer(len, buf, mode);
+        if (!resp)
+                return;
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+        MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+        for (size_t i = 0; i < req->n_headers; i++)
+                if (req->headers[i][0] && req->headers[i][1])
+                        MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+        if (MHD_queue_response(req->con, status, resp) == MHD_YES) {
+                req->responded = true;
+                req->status = status;
+        }
+        MHD_destroy_response(resp);
+}
+
+void http_respond_json(struct http_request *req, unsigned status, json_t *body)
+{
+        char *text = body ? json_dumps(body, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+        json_decref(body);
+        if (!text) {
+                static char oom[] =
+                        "{\"success\":false,\"error\":{\"code\":\"internal_error\",\"message\":\"out of memory\"}}";
+                send_buffer(req, 500, "application/json", oom, sizeof(oom) - 1, MHD_RESPMEM_PERSISTENT);
+                return;
+        }
+        send_buffer(req, status, "application/json", text, strlen(text), MHD_RESPMEM_MUST_FREE);
+}
+
+void http_respond_error(struct http_request *req, unsigned status, const char *code,
+                        const char *message, const char *field)
+{
+        json_t *error = json_pack("{ss,ss}", "code", code, "message", message);
+
+        if (field && error)
+                json_object_set_new(error, "field", json_string(field));
+        http_respond_json(req, status, json_pack("{sb,so*}", "success", 0, "error", error));
+}
+
+void http_respond_text(struct http_request *req, unsigned status, const char *content_type,
+                       const char *body, size_t len)
+{
+        send_buffer(req, status, content_type, (void *)body, len, MHD_RESPMEM_MUST_COPY);
+}
+
+/* ---- dispatch -------------------------------------------------------------- */
+
+static void dispatch(struct http_request *req)
+{
+        char allow[128];
+        const struct http_route *route;
+        bool path_matched = false;
+
+        if (req->too_big) {
+                http_respond_error(req, 413, "payload_too_large",
+                                   "the request body is larger than the server accepts", NULL);
+                return;
+        }
+        req->path_copy = strdup(req->url);
+        if (!req->path_copy) {
+                http_respond_error(req, 500, "internal_error", "out of memory", NULL);
+                return;
+        }
+        route = http_route_match(req->srv->routes, req->srv->n_routes, req->method, req->path_copy,
+                                 req->params, &path_matched, allow, sizeof(allow));
+        if (!route) {
+                if (path_matched) {
+                        http_response_header(req, "Allow", allow);
+                        http_respond_error(req, 405, "method_not_allowed",
+                                           "that method is not allowed on this path", NULL);
+                } else {
+                        http_respond_error(req, 404, "not_found", "no such route", NULL);
+                }
+                return;
+        }
+        req->route = route;
+        route->fn(req, route->userdata);
+        if (!req->responded)
+                http_respond_error(req, 500, "internal_error", "the handler sent no response", NULL);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+        struct http_server *srv = cls;
+        struct http_request *req = *con_cls;
+
+        (void)version;
+        if (!req) {
+                req = request_new(srv, con, method, url);
+                if (!req)
+                        return MHD_NO;
+                *con_cls = req;
+                /* A declared body over the cap is refused before it is read. */
+                if (req->too_big)
+                        dispatch(req);
+                return MHD_YES;
+        }
+        if (*upload_data_size) {
+                /* Past the cap the rest is read and dropped, so that the
+                 * 413 can still be sent on a clean connection. */
+                append_body(req, upload_data, *upload_data_size);
+                *upload_data_size = 0;
+                return MHD_YES;
+        }
+        if (!req->responded)
+                dispatch(req);
+        return MHD_YES;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+        struct http_server *srv = cls;
+        struct http_request *req = *con_cls;
+        double seconds;
+
+        (void)con;
+        (void)toe;
+        if (!req)
+                return;
+        seconds = elapsed_s(&req->start);
+        http_metrics_observe(req->route ? &srv->routes[req->route - srv->routes].metrics
+                                        : &srv->unmatched,
+                             req->status,
+                             seconds);
+        if (req->tenant_id)
+                LOG_INFO("%s %s %u %.3fms id=%s tenant=%lld", req->method, req->url, req->status,
+                         seconds * 1e3, req->request_id, (long long)req->tenant_id);
+        else
+                LOG_INFO("%s %s %u %.3fms id=%s tenant=-", req->method, req->url, req->status,
+                         seconds * 1e3, req->request_id);
+        request_free(req);
+        *con_cls = NULL;
+        atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+enum result http_server_start(struct http_server *srv)
+{
+        struct sockaddr_storage ss = { 0 };
+        char host[256];
+        unsigned port, threads = srv->opts.threads;
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                         MHD_USE_ERROR_LOG;
+        const union MHD_DaemonInfo *info;
+
+        if (!config_split_host_port(srv->listen, host, sizeof(host), &port))
+                return RESULT_INVALID;
+        if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+                struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+                sin->sin_family = AF_INET;
+                sin->sin_port = htons((uint16_t)port);
+        } else if (inet_pton(AF_INET6, host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+                struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+                sin6->sin6_family = AF_INET6;
+                sin6->sin6_port = htons((uint16_t)port);
+                flags |= MHD_USE_IPv6;
+        } else if (strcmp(host, "localhost") == 0) {
+                struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+                sin->sin_family = AF_INET;
+                sin->sin_port = htons((uint16_t)port);
+                sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        } else {
+                return RESULT_INVALID;
+        }
+        if (threads == 0) {
+                long n = sysconf(_SC_NPROCESSORS_ONLN);
+                threads = n > 0 ? (unsigned)n : 1;
+        }
+        srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
+                                       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                                       MHD_OPTION_THREAD_POOL_SIZE, threads,
+                                       MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+                                       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                                       MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
+                                       MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                                       MHD_OPTION_END);
+        if (!srv->daemon)
+                return RESULT_IO;
+        info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
+        srv->port = info ? info->port : port;
+        return RESULT_OK;
+}
+
+void http_server_stop(struct http_server *srv)
+{
+        if (!srv || !srv->daemon)
+                return;
+        MHD_quiesce_daemon(srv->daemon);
+        for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++)
+                usleep(10000);
+        MHD_stop_daemon(srv->daemon);
+        srv->daemon = NULL;
+}
+
+void http_server_free(struct http_server *srv)
+{
+        if (!srv)
+                return;
+        http_server_stop(srv);
+        for (size_t i = 0; i < srv->n_routes; i++)
+                http_route_free(&srv->routes[i]);
+        free(srv->listen);
+        free(srv);
+}
+
+void http_metrics_render(const struct http_server *srv, FILE *out)
+{
+        http_metrics_write_header(out);
+        for (size_t i = 0; i < srv->n_routes; i++)
+                http_metrics_write(out, srv->routes[i].method, srv->routes[i].pattern,
+                                   &srv->routes[i].metrics);
+        http_metrics_write(out, "", "unmatched", &srv->unmatched);
+}
