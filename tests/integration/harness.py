@@ -1,0 +1,209 @@
+"""Harness for integration tests: starts the real agentdesk binary on a free
+loopback port against SQLite or a real PostgreSQL database, talks HTTP to it,
+and runs test functions with a plain "N passed, N failed" summary.
+
+Python 3 standard library only. Environment:
+  AGENTDESK_BIN          the binary (default build/agentdesk)
+  AGENTDESK_TEST_PG_DIR  state dir of the PostgreSQL fixture (tests/harness/pg.sh)
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+PG_SH = os.path.join(HERE, "..", "harness", "pg.sh")
+BIN = os.environ.get("AGENTDESK_BIN", "build/agentdesk")
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def backend_url(kind, tmpdir):
+    """A fresh, empty database of the given kind."""
+    if kind == "sqlite":
+        return "sqlite:%s/agentdesk.db" % tmpdir
+    if kind == "postgres":
+        pg_dir = os.environ.get("AGENTDESK_TEST_PG_DIR")
+        if not pg_dir:
+            raise RuntimeError("AGENTDESK_TEST_PG_DIR is not set (run through ctest)")
+        name = "t_" + uuid.uuid4().hex[:16]
+        out = subprocess.run([PG_SH, "createdb", pg_dir, name], check=True,
+                             stdout=subprocess.PIPE, text=True)
+        return out.stdout.strip()
+    raise ValueError(kind)
+
+
+def check_sanitizers(text, what):
+    for mark in SANITIZER_MARKS:
+        if mark in text:
+            raise AssertionError("%s reported a sanitizer error:\n%s" % (what, text[-4000:]))
+
+
+class Agentdesk:
+    """One agentdesk data set (a fresh database and key) and, optionally,
+    one running server on it. Use as a context manager."""
+
+    def __init__(self, backend, env=None):
+        self.backend = backend
+        self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-it-")
+        self.db = backend_url(backend, self.tmpdir)
+        self.env = dict(os.environ)
+        self.env["AGENTDESK_SECRET_KEY_FILE"] = os.path.join(self.tmpdir, "key")
+        if env:
+            self.env.update(env)
+        self.proc = None
+        self.port = None
+        self.stderr_path = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self.proc:
+                self.stop()
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    # ---- the command line
+    def run(self, *args, check=True, db=True, env=None):
+        cmd = [BIN] + list(args)
+        if db:
+            cmd += ["--db", self.db]
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=e, timeout=120)
+        check_sanitizers(p.stderr, " ".join(args))
+        if check and p.returncode != 0:
+            raise AssertionError("%s exited %d: %s" % (cmd, p.returncode, p.stderr))
+        return p.returncode, p.stdout, p.stderr
+
+    def run_json(self, *args):
+        rc, out, err = self.run(*args)
+        return json.loads(out)
+
+    # ---- the server
+    def serve(self, extra_args=(), env=None, wait=True):
+        self.port = free_port()
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        self.stderr_path = os.path.join(self.tmpdir, "serve-%d.log" % self.port)
+        self._stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port] + list(extra_args),
+            stdout=subprocess.DEVNULL, stderr=self._stderr, env=e)
+        if wait:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                if self.proc.poll() is not None:
+                    raise AssertionError("serve exited %d: %s" % (self.proc.returncode, self.log()))
+                try:
+                    status, _, _ = self.request("GET", "/healthz")
+                    if status == 200:
+                        return self
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            raise AssertionError("serve did not become ready: " + self.log())
+        return self
+
+    def log(self):
+        if not self.stderr_path:
+            return ""
+        with open(self.stderr_path, errors="replace") as f:
+            return f.read()
+
+    def stop(self, sig=signal.SIGTERM, expect_rc=0):
+        proc, self.proc = self.proc, None
+        proc.send_signal(sig)
+        try:
+            rc = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("serve did not stop on signal %d" % sig)
+        self._stderr.close()
+        text = self.log()
+        check_sanitizers(text, "serve")
+        if expect_rc is not None and rc != expect_rc:
+            raise AssertionError("serve exited %d, expected %d:\n%s" % (rc, expect_rc, text[-3000:]))
+        return rc
+
+    # ---- HTTP
+    def connect(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def request(self, method, path, json_body=None, body=None, headers=None, token=None, conn=None):
+        """Returns (status, headers dict (lower-case names), parsed JSON or text)."""
+        h = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if token:
+            h["Authorization"] = "Bearer " + token
+        own = conn is None
+        c = conn or self.connect()
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            raw = r.read()
+            rh = {k.lower(): v for k, v in r.getheaders()}
+        finally:
+            if own:
+                c.close()
+        if rh.get("content-type", "").startswith("application/json"):
+            return r.status, rh, json.loads(raw)
+        return r.status, rh, raw.decode(errors="replace")
+
+    def login(self, email, password):
+        status, _, body = self.request("POST", "/v1/auth/login",
+                                       json_body={"email": email, "password": password})
+        assert status == 200, (status, body)
+        return body["data"]["token"]
+
+
+def parse_demo_password(text):
+    m = re.search(r"password:\s*(\S+)", text)
+    assert m, text
+    return m.group(1)
+
+
+def main(tests):
+    """Runs each test(backend) for the backend named by --backend."""
+    backend = "sqlite"
+    args = sys.argv[1:]
+    if "--backend" in args:
+        backend = args[args.index("--backend") + 1]
+    only = os.environ.get("AGENTDESK_TEST_ONLY")
+    passed = failed = 0
+    for t in tests:
+        if only and only not in t.__name__:
+            continue
+        start = time.time()
+        try:
+            t(backend)
+            passed += 1
+            print("PASS %s (%.2fs)" % (t.__name__, time.time() - start), flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL %s" % t.__name__, flush=True)
+            traceback.print_exc()
+            sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not passed else 0)
