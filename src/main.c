@@ -362,6 +362,8 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
                 .login_window = cfg->login_window,
                 .sip_domain = cfg->sip_domain,
                 .sip_ws_url = cfg->sip_ws_url,
+                .xmlcurl_user = cfg->xmlcurl_user,
+                .xmlcurl_password = cfg->xmlcurl_password,
         };
 }
 
@@ -379,7 +381,7 @@ static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
         (void)cl;
         result = http_server_new(&opts, &srv);
         if (!result)
-                result = api_register(srv, &ctx);
+                result = api_register(srv, NULL, &ctx);
         if (result) {
                 fprintf(stderr, "agentdesk: routes: %s\n", result_name(result));
                 http_server_free(srv);
@@ -401,7 +403,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 .threads = (unsigned)cfg->threads,
                 .max_body_bytes = (size_t)cfg->max_body_bytes,
         };
-        struct http_server *srv = NULL;
+        struct http_server_options fs_opts = opts;
+        struct http_server *srv = NULL, *fs_srv = NULL;
         struct domain domain = { .settings = domain_settings_of(cfg) };
         struct api_context ctx = { .domain = &domain, .cfg = cfg };
         sigset_t signals;
@@ -422,9 +425,12 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         domain.store = ctx.store;
         if (open_key(cfg, ctx.store) < 0)
                 goto out;
+        fs_opts.listen = cfg->fs_listen;
         result = http_server_new(&opts, &srv);
+        if (!result && cfg->fs_listen[0])
+                result = http_server_new(&fs_opts, &fs_srv);
         if (!result)
-                result = api_register(srv, &ctx);
+                result = api_register(srv, fs_srv, &ctx);
         if (!result)
                 result = http_server_start(srv);
         if (result) {
@@ -433,12 +439,23 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                                             : result_name(result));
                 goto out;
         }
-        LOG_INFO("agentdesk serving on %s (store: %s)", cfg->listen, store_backend(ctx.store));
+        if (fs_srv && http_server_start(fs_srv) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot serve /freeswitch/xml on %s: "
+                                "address unavailable or in use\n", cfg->fs_listen);
+                goto out;
+        }
+        if (!cfg->xmlcurl_password[0])
+                LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
+        LOG_INFO("agentdesk serving on %s%s%s (store: %s)", cfg->listen,
+                 fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
+                 store_backend(ctx.store));
         sigwait(&signals, &sig);
         LOG_INFO("signal %d: finishing in-flight requests", sig);
+        http_server_stop(fs_srv);
         http_server_stop(srv);
         rc = 0;
 out:
+        http_server_free(fs_srv);
         http_server_free(srv);
         store_close(ctx.store);
         if (rc == 0)

@@ -1,7 +1,8 @@
 /* The route table: every resource file registers its routes here. */
 #include "api/api.h"
 
-enum result api_register(struct http_server *srv, struct api_context *ctx)
+enum result api_register(struct http_server *srv, struct http_server *fs_srv,
+                         struct api_context *ctx)
 {
         enum result (*const registrars[])(struct http_server *, struct api_context *) = {
                 api_health_register,  api_auth_register,    api_agents_register,
@@ -11,5 +12,7 @@ enum result api_register(struct http_server *srv, struct api_context *ctx)
 
         for (size_t i = 0; i < sizeof(registrars) / sizeof(registrars[0]) && !result; i++)
                 result = registrars[i](srv, ctx);
+        if (!result)
+                result = api_freeswitch_register(fs_srv ? fs_srv : srv, ctx);
         return result;
 }

@@ -18,8 +18,10 @@ struct api_context {
         const struct config *cfg;
 };
 
-/* Registers every route of the API on srv. */
-enum result api_register(struct http_server *srv, struct api_context *ctx);
+/* Registers every route of the API on srv; the FreeSWITCH endpoint goes on
+ * fs_srv when given (its own listener, AGENTDESK_FS_LISTEN), else on srv. */
+enum result api_register(struct http_server *srv, struct http_server *fs_srv,
+                         struct api_context *ctx);
 
 /* Per-resource registration, called by api_register(). */
 enum result api_health_register(struct http_server *srv, struct api_context *ctx);
@@ -28,5 +30,6 @@ enum result api_agents_register(struct http_server *srv, struct api_context *ctx
 enum result api_extensions_register(struct http_server *srv, struct api_context *ctx);
 enum result api_tenants_register(struct http_server *srv, struct api_context *ctx);
 enum result api_audit_register(struct http_server *srv, struct api_context *ctx);
+enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx);
 
 #endif

@@ -231,6 +231,15 @@ enum result credentials_new_extension_secret(void *userdata, const char *extensi
         return result;
 }
 
+bool credentials_equal(const char *a, const char *b)
+{
+        unsigned char ha[crypto_generichash_BYTES], hb[crypto_generichash_BYTES];
+
+        crypto_generichash(ha, sizeof(ha), (const unsigned char *)a, strlen(a), NULL, 0);
+        crypto_generichash(hb, sizeof(hb), (const unsigned char *)b, strlen(b), NULL, 0);
+        return sodium_memcmp(ha, hb, sizeof(ha)) == 0;
+}
+
 void credentials_wipe(void *buf, size_t len)
 {
         sodium_memzero(buf, len);

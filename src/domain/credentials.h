@@ -68,6 +68,10 @@ enum result credentials_new_temporary_password(char ret[CREDENTIALS_TEMP_PASSWOR
  * that unknown and known emails take about as long. */
 bool credentials_check_password(const char *hash, const char *password);
 
+/* Whether a and b are equal, in time independent of where they differ
+ * (compared as keyed hashes, so lengths leak nothing either). */
+bool credentials_equal(const char *a, const char *b);
+
 /* Wipes a secret buffer (sodium_memzero). */
 void credentials_wipe(void *buf, size_t len);
 

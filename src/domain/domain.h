@@ -17,6 +17,8 @@ struct domain_settings {
         int64_t login_window;
         const char *sip_domain;          /* default realm */
         const char *sip_ws_url;          /* default WebSocket URL */
+        const char *xmlcurl_user;        /* mod_xml_curl's basic-auth pair */
+        const char *xmlcurl_password;    /* "" = refuse every lookup */
 };
 
 struct domain {

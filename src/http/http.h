@@ -12,6 +12,7 @@
 #define AGENTDESK_HTTP_HTTP_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -73,6 +74,15 @@ const char *http_request_client_ip(struct http_request *req);
 const char *http_request_id(const struct http_request *req);
 /* Tags the request with a tenant for the access log. */
 void http_request_set_tenant(struct http_request *req, int64_t tenant_id);
+
+/* A field of an application/x-www-form-urlencoded body (URL-decoded, the
+ * first occurrence when repeated), NULL when absent. Parsed on first use. */
+const char *http_request_form(struct http_request *req, const char *name);
+
+/* HTTP basic credentials (libmicrohttpd parses them) into user and
+ * password buffers; false when absent or malformed. The caller wipes. */
+bool http_request_basic_auth(struct http_request *req, char *user, size_t user_size,
+                             char *password, size_t password_size);
 
 /* The body as a JSON object; on failure answers 400 invalid_json itself
  * and returns NULL. The caller json_decref()s the result. */

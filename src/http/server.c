@@ -32,6 +32,7 @@
 #include "util/log.h"
 
 #define MAX_HEADERS 8
+#define MAX_FORM_FIELDS 256
 
 struct http_request {
         struct http_server *srv;
@@ -52,6 +53,10 @@ struct http_request {
         char client_ip[INET6_ADDRSTRLEN];
         char *headers[MAX_HEADERS][2];
         size_t n_headers;
+        char *form;                          /* decoded copy of the body */
+        const char *form_fields[MAX_FORM_FIELDS][2];
+        size_t n_form_fields;
+        bool form_parsed;
 };
 
 struct http_server {
@@ -177,6 +182,7 @@ static void request_free(struct http_request *req)
                 free(req->headers[i][1]);
         }
         free(req->path_copy);
+        free(req->form);
         free(req->body);
         free(req);
 }
@@ -279,6 +285,69 @@ const char *http_request_id(const struct http_request *req)
 void http_request_set_tenant(struct http_request *req, int64_t tenant_id)
 {
         req->tenant_id = tenant_id;
+}
+
+/* Splits the body into name=value pairs and URL-decodes each in place
+ * (MHD_http_unescape; '+' is a space in this encoding). FreeSWITCH sends
+ * its first five fields unencoded, which decoding leaves as they are. */
+static void parse_form(struct http_request *req)
+{
+        char *p, *save = NULL, *pair;
+
+        req->form_parsed = true;
+        if (!req->body_len)
+                return;
+        req->form = malloc(req->body_len + 1);
+        if (!req->form)
+                return;
+        memcpy(req->form, req->body, req->body_len + 1);
+        for (pair = strtok_r(req->form, "&", &save); pair && req->n_form_fields < MAX_FORM_FIELDS;
+             pair = strtok_r(NULL, "&", &save)) {
+                char *eq = strchr(pair, '=');
+                char *value = eq ? eq + 1 : pair + strlen(pair);
+                if (eq)
+                        *eq = '\0';
+                for (p = pair; *p; p++)
+                        if (*p == '+')
+                                *p = ' ';
+                for (p = value; *p; p++)
+                        if (*p == '+')
+                                *p = ' ';
+                MHD_http_unescape(pair);
+                MHD_http_unescape(value);
+                req->form_fields[req->n_form_fields][0] = pair;
+                req->form_fields[req->n_form_fields][1] = value;
+                req->n_form_fields++;
+        }
+}
+
+const char *http_request_form(struct http_request *req, const char *name)
+{
+        if (!req->form_parsed)
+                parse_form(req);
+        for (size_t i = 0; i < req->n_form_fields; i++)
+                if (strcmp(req->form_fields[i][0], name) == 0)
+                        return req->form_fields[i][1];
+        return NULL;
+}
+
+bool http_request_basic_auth(struct http_request *req, char *user, size_t user_size,
+                             char *password, size_t password_size)
+{
+        char *pw = NULL, *name = MHD_basic_auth_get_username_password(req->con, &pw);
+        bool ok = name && pw && strlen(name) < user_size && strlen(pw) < password_size;
+
+        if (ok) {
+                memcpy(user, name, strlen(name) + 1);
+                memcpy(password, pw, strlen(pw) + 1);
+        }
+        if (pw) {
+                sodium_memzero(pw, strlen(pw));
+                MHD_free(pw);
+        }
+        if (name)
+                MHD_free(name);
+        return ok;
 }
 
 json_t *http_request_json(struct http_request *req)

@@ -286,3 +286,37 @@ enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, b
                           "UPDATE agent_extensions SET voicemail_enabled = ?, updated_at = ? WHERE id = ?",
                           SP_INT(enabled), id);
 }
+
+enum result store_directory_lookup(struct store_conn *conn, const char *extension,
+                                   struct store_directory_entry *ret)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p = SP_TEXT(extension);
+        enum result result;
+
+        result = store_exec(conn,
+                            "SELECT e.id, e.tenant_id, COALESCE(e.user_id, 0), e.extension, "
+                            "e.sip_secret, e.vm_pin, e.status, e.voicemail_enabled, e.provisioning, "
+                            "e.provisioning_attempts, e.provisioning_error, "
+                            "COALESCE(e.assigned_at, 0), COALESCE(e.last_login_at, 0), "
+                            "e.created_at, e.updated_at, "
+                            "COALESCE(u.first_name, ''), COALESCE(u.last_name, ''), "
+                            "COALESCE(u.status, ''), t.status, t.sip_domain "
+                            "FROM agent_extensions e JOIN tenants t ON t.id = e.tenant_id "
+                            "LEFT JOIN users u ON u.id = e.user_id WHERE e.extension = ?",
+                            &p, 1, &rows, NULL);
+        if (result)
+                return result;
+        if (rows.nrows == 0) {
+                store_rows_free(&rows);
+                return RESULT_NOT_FOUND;
+        }
+        ext_from_row(&rows, 0, &ret->ext);
+        text_copy(ret->first_name, sizeof(ret->first_name), store_rows_get(&rows, 0, 15));
+        text_copy(ret->last_name, sizeof(ret->last_name), store_rows_get(&rows, 0, 16));
+        text_copy(ret->user_status, sizeof(ret->user_status), store_rows_get(&rows, 0, 17));
+        text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 18));
+        text_copy(ret->tenant_domain, sizeof(ret->tenant_domain), store_rows_get(&rows, 0, 19));
+        store_rows_free(&rows);
+        return RESULT_OK;
+}

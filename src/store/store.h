@@ -308,6 +308,20 @@ enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id
 enum result store_extension_set_secret(struct store_conn *conn, int64_t id, const char *secret);
 enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled);
 
+/* What FreeSWITCH's directory needs about one extension, in one query. */
+struct store_directory_entry {
+        struct store_extension ext;
+        char first_name[STORE_NAME_MAX];
+        char last_name[STORE_NAME_MAX];
+        char user_status[16];            /* "" when the extension is free */
+        char tenant_status[16];
+        char tenant_domain[256];         /* "" = the global one */
+};
+
+/* The extension with that number, with its user and tenant. */
+enum result store_directory_lookup(struct store_conn *conn, const char *extension,
+                                   struct store_directory_entry *ret);
+
 /* ---- provisioning jobs ------------------------------------------------- */
 
 /* In a transaction. Queues a job of kind (provision, deprovision, update,

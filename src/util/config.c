@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/cidr.h"
 #include "util/log.h"
 
 #define FIELD(f) offsetof(struct config, f)
@@ -45,6 +46,23 @@ static const char *check_ws_url(const char *value)
         return NULL;
 }
 
+static const char *check_xmlcurl_user(const char *value)
+{
+        return *value && !strchr(value, ':') ? NULL : "must be non-empty and without ':'";
+}
+
+static const char *check_cidr_list(const char *value)
+{
+        struct cidr_list list;
+
+        return cidr_list_parse(value, &list) ? NULL : "must be a comma-separated CIDR list";
+}
+
+static const char *check_optional_host_port(const char *value)
+{
+        return *value ? config_check_host_port(value) : NULL;
+}
+
 const struct config_def config_defs[] = {
         { "AGENTDESK_DB", CONFIG_STRING, "sqlite:agentdesk.db", FIELD(db), false, 0, 0, check_db,
           "store: sqlite:PATH (embedded) or postgresql://user@host:port/db" },
@@ -75,6 +93,16 @@ const struct config_def config_defs[] = {
           check_sip_domain, "SIP domain (realm) of tenants without their own" },
         { "AGENTDESK_SIP_WS_URL", CONFIG_STRING, "ws://127.0.0.1:5066", FIELD(sip_ws_url), false, 0,
           0, check_ws_url, "SIP-over-WebSocket URL the agent desktop registers to" },
+        { "AGENTDESK_XMLCURL_USER", CONFIG_STRING, "freeswitch", FIELD(xmlcurl_user), false, 0, 0,
+          check_xmlcurl_user, "basic-auth user mod_xml_curl presents to /freeswitch/xml" },
+        { "AGENTDESK_XMLCURL_PASSWORD", CONFIG_STRING, "", FIELD(xmlcurl_password), true, 0, 0,
+          NULL, "basic-auth password of /freeswitch/xml (empty: every lookup is refused)" },
+        { "AGENTDESK_XMLCURL_CACHE_MS", CONFIG_INT, "0", FIELD(xmlcurl_cache_ms), false, 0,
+          86400000, NULL, "cacheable= on directory users, ms (0 = FreeSWITCH does not cache)" },
+        { "AGENTDESK_XMLCURL_ALLOW", CONFIG_STRING, "127.0.0.0/8,::1/128", FIELD(xmlcurl_allow),
+          false, 0, 0, check_cidr_list, "addresses (CIDR list) allowed to call /freeswitch/xml" },
+        { "AGENTDESK_FS_LISTEN", CONFIG_STRING, "", FIELD(fs_listen), false, 0, 0,
+          check_optional_host_port, "own listener for /freeswitch/xml (empty: the main one)" },
 };
 const size_t config_defs_count = sizeof(config_defs) / sizeof(config_defs[0]);
 

@@ -35,6 +35,11 @@ struct config {
         int64_t login_window;             /* AGENTDESK_LOGIN_WINDOW, seconds */
         char *sip_domain;          /* AGENTDESK_SIP_DOMAIN */
         char *sip_ws_url;          /* AGENTDESK_SIP_WS_URL */
+        char *xmlcurl_user;        /* AGENTDESK_XMLCURL_USER */
+        char *xmlcurl_password;    /* AGENTDESK_XMLCURL_PASSWORD ("" = refuse all) */
+        int64_t xmlcurl_cache_ms;  /* AGENTDESK_XMLCURL_CACHE_MS */
+        char *xmlcurl_allow;       /* AGENTDESK_XMLCURL_ALLOW, CIDR list */
+        char *fs_listen;           /* AGENTDESK_FS_LISTEN ("" = the main listener) */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };

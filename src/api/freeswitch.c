@@ -1,0 +1,121 @@
+/*
+ * POST /freeswitch/xml: the mod_xml_curl binding (docs/freeswitch.md §1,
+ * §3). Callers outside AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing
+ * basic credentials 401. Everything else is answered 200 with well-formed
+ * XML: the user or context, or "not found" — also when the store fails,
+ * because FreeSWITCH treats any failure as "not found" anyway and a fast
+ * answer keeps its registrar moving.
+ */
+#define LOG_MODULE "xmlcurl"
+#include <string.h>
+
+#include "api/common.h"
+#include "domain/directory.h"
+#include "freeswitch/xml.h"
+#include "util/cidr.h"
+#include "util/log.h"
+
+static struct cidr_list allow;
+
+static void send_xml(struct http_request *req, char *doc)
+{
+        if (!doc) {
+                http_respond_text(req, 200, "text/xml", fsxml_not_found(), strlen(fsxml_not_found()));
+                return;
+        }
+        http_respond_text(req, 200, "text/xml", doc, strlen(doc));
+        credentials_wipe(doc, strlen(doc));
+        free(doc);
+}
+
+static void not_found(struct http_request *req)
+{
+        send_xml(req, NULL);
+}
+
+static void directory(struct http_request *req, struct api_context *ctx)
+{
+        const char *purpose = http_request_form(req, "purpose");
+        const char *user = http_request_form(req, "user");
+        const char *domain = http_request_form(req, "domain");
+        struct directory_user u;
+        enum result result;
+
+        /* Profile start-up lookups (gateways, network lists) and domain
+         * lookups without a user: nothing of ours to add. */
+        if (purpose || !user)
+                return not_found(req);
+        if (!domain)
+                domain = http_request_form(req, "key_value");
+        result = directory_find_user(ctx->domain, domain, user, &u);
+        if (result) {
+                if (result != RESULT_NOT_FOUND)
+                        LOG_WARN("directory lookup of %.15s failed: %s", user, result_name(result));
+                return not_found(req);
+        }
+        http_request_set_tenant(req, u.tenant_id);
+        struct fsxml_user x = {
+                .domain = u.domain,
+                .extension = u.extension,
+                .password = u.password,
+                .vm_password = u.vm_pin,
+                .tenant_id = u.tenant_id,
+                .caller_id_name = u.caller_id_name,
+                .cacheable_ms = ctx->cfg->xmlcurl_cache_ms,
+        };
+        send_xml(req, fsxml_directory_user(&x));
+        credentials_wipe(&u, sizeof(u));
+}
+
+static void dialplan(struct http_request *req, struct api_context *ctx)
+{
+        const char *context = http_request_form(req, "Hunt-Context");
+        struct directory_context c;
+        enum result result;
+
+        if (!context)
+                context = http_request_form(req, "Caller-Context");
+        result = directory_find_context(ctx->domain, context, &c);
+        if (result) {
+                if (result != RESULT_NOT_FOUND)
+                        LOG_WARN("dialplan lookup failed: %s", result_name(result));
+                return not_found(req);
+        }
+        http_request_set_tenant(req, c.tenant_id);
+        send_xml(req, fsxml_dialplan_context(c.tenant_id, c.lo, c.hi));
+}
+
+static void xml(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        char user[128], password[256];
+        const char *section;
+        bool ok;
+
+        if (!cidr_list_contains(&allow, http_request_client_ip(req))) {
+                http_respond_text(req, 403, "text/plain", "forbidden\n", 10);
+                return;
+        }
+        ok = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password)) &&
+             directory_credentials_ok(ctx->domain, user, password);
+        credentials_wipe(password, sizeof(password));
+        if (!ok) {
+                http_response_header(req, "WWW-Authenticate", "Basic realm=\"agentdesk\"");
+                http_respond_text(req, 401, "text/plain", "unauthorized\n", 13);
+                return;
+        }
+        section = http_request_form(req, "section");
+        if (section && !strcmp(section, "directory"))
+                directory(req, ctx);
+        else if (section && !strcmp(section, "dialplan"))
+                dialplan(req, ctx);
+        else
+                not_found(req);
+}
+
+enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx)
+{
+        if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
+                return RESULT_INVALID;
+        return http_server_route(srv, "POST", "/freeswitch/xml", xml, ctx);
+}

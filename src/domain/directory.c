@@ -1,0 +1,95 @@
+/* The live directory and dialplan; see directory.h. */
+#include "domain/directory.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <strings.h>
+#include <string.h>
+
+#include "domain/credentials.h"
+#include "util/text.h"
+
+static bool digits_only(const char *s, size_t max)
+{
+        size_t n = 0;
+
+        for (; s[n]; n++)
+                if (n >= max || s[n] < '0' || s[n] > '9')
+                        return false;
+        return n > 0;
+}
+
+enum result directory_find_user(struct domain *d, const char *domain, const char *user,
+                                struct directory_user *ret)
+{
+        struct store_directory_entry e;
+        struct store_conn *conn;
+        const char *effective;
+        enum result result;
+
+        if (!domain || !user || !digits_only(user, 15))
+                return RESULT_NOT_FOUND;
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        result = store_directory_lookup(conn, user, &e);
+        if (result)
+                return result;
+        effective = e.tenant_domain[0] ? e.tenant_domain : d->settings.sip_domain;
+        if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
+            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0 ||
+            strcasecmp(effective, domain) != 0) {
+                result = RESULT_NOT_FOUND;
+                goto out;
+        }
+        result = credentials_unseal(e.ext.sip_secret, ret->password, sizeof(ret->password));
+        if (!result)
+                result = credentials_unseal(e.ext.vm_pin, ret->vm_pin, sizeof(ret->vm_pin));
+        if (result)
+                goto out;
+        text_copy(ret->extension, sizeof(ret->extension), e.ext.extension);
+        ret->tenant_id = e.ext.tenant_id;
+        snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e.first_name,
+                 e.last_name);
+        text_copy(ret->domain, sizeof(ret->domain), effective);
+out:
+        credentials_wipe(&e, sizeof(e));
+        return result;
+}
+
+enum result directory_find_context(struct domain *d, const char *context,
+                                   struct directory_context *ret)
+{
+        struct store_conn *conn;
+        struct store_tenant t;
+        enum result result;
+        int64_t id;
+        char *end;
+
+        if (!context || strncmp(context, "tenant_", 7) != 0 || !digits_only(context + 7, 18))
+                return RESULT_NOT_FOUND;
+        id = strtoll(context + 7, &end, 10);
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        result = store_tenant_get(conn, id, &t);
+        if (result)
+                return result;
+        if (strcmp(t.status, "active") != 0 || t.pool_size < 1)
+                return RESULT_NOT_FOUND;
+        ret->tenant_id = t.id;
+        ret->lo = t.pool_base;
+        ret->hi = t.pool_base + t.pool_size - 1;
+        return RESULT_OK;
+}
+
+bool directory_credentials_ok(const struct domain *d, const char *user, const char *password)
+{
+        const char *want_user = d->settings.xmlcurl_user, *want_pw = d->settings.xmlcurl_password;
+
+        if (!want_pw || !*want_pw || !user || !password)
+                return false;
+        /* Both compared in full either way, so timing tells nothing. */
+        return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
+}

@@ -1,0 +1,40 @@
+/*
+ * What FreeSWITCH may know, computed from the desired state at lookup time
+ * (mod_xml_curl mode): a directory user exists exactly while its extension
+ * is assigned and active, its agent active, its tenant active, and the
+ * domain asked for is the tenant's effective SIP domain. Everything else is
+ * "not found".
+ */
+#ifndef AGENTDESK_DOMAIN_DIRECTORY_H
+#define AGENTDESK_DOMAIN_DIRECTORY_H
+
+#include <stdbool.h>
+
+#include "domain/domain.h"
+
+struct directory_user {
+        char extension[16];
+        char password[64];               /* clear; caller wipes */
+        char vm_pin[16];                 /* clear; caller wipes */
+        int64_t tenant_id;
+        char caller_id_name[2 * STORE_NAME_MAX];
+        char domain[256];
+};
+
+/* RESULT_NOT_FOUND unless the user is servable (see above). */
+enum result directory_find_user(struct domain *d, const char *domain, const char *user,
+                                struct directory_user *ret);
+
+struct directory_context {
+        int64_t tenant_id;
+        int64_t lo, hi;                  /* the tenant's extension range */
+};
+
+/* The context "tenant_<id>" of an active tenant; RESULT_NOT_FOUND else. */
+enum result directory_find_context(struct domain *d, const char *context,
+                                   struct directory_context *ret);
+
+/* Whether user:password are mod_xml_curl's credentials (constant time). */
+bool directory_credentials_ok(const struct domain *d, const char *user, const char *password);
+
+#endif

@@ -1,0 +1,214 @@
+/*
+ * mod_xml_curl answers. Documents follow docs/freeswitch.md: the user
+ * element as mod_sofia expects it (password or a1-hash, dial-string as a
+ * domain param), contexts as mod_dialplan_xml expects them.
+ */
+#include "freeswitch/xml.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char not_found[] =
+        "<document type=\"freeswitch/xml\">\n"
+        "  <section name=\"result\">\n"
+        "    <result status=\"not found\"/>\n"
+        "  </section>\n"
+        "</document>\n";
+
+const char *fsxml_not_found(void)
+{
+        return not_found;
+}
+
+/* Writes s escaped for an XML attribute value. */
+static void put_escaped(FILE *out, const char *s)
+{
+        for (; s && *s; s++) {
+                switch (*s) {
+                case '&': fputs("&amp;", out); break;
+                case '<': fputs("&lt;", out); break;
+                case '>': fputs("&gt;", out); break;
+                case '"': fputs("&quot;", out); break;
+                case '\'': fputs("&apos;", out); break;
+                case '\t': fputs("&#9;", out); break;
+                case '\n': fputs("&#10;", out); break;
+                case '\r': fputs("&#13;", out); break;
+                default:
+                        /* Other C0 controls are not allowed in XML 1.0. */
+                        if ((unsigned char)*s >= 0x20)
+                                fputc(*s, out);
+                }
+        }
+}
+
+static void param(FILE *out, const char *indent, const char *kind, const char *name,
+                  const char *value)
+{
+        fprintf(out, "%s<%s name=\"", indent, kind);
+        put_escaped(out, name);
+        fputs("\" value=\"", out);
+        put_escaped(out, value);
+        fputs("\"/>\n", out);
+}
+
+/* Closes an open_memstream() stream; *buf is only final after fclose(). */
+static char *finish(FILE *out, char **buf)
+{
+        if (fclose(out) != 0) {
+                free(*buf);
+                return NULL;
+        }
+        return *buf;
+}
+
+char *fsxml_directory_user(const struct fsxml_user *u)
+{
+        char *buf = NULL, number[32];
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+
+        if (!out)
+                return NULL;
+        fputs("<document type=\"freeswitch/xml\">\n  <section name=\"directory\">\n    <domain name=\"",
+              out);
+        put_escaped(out, u->domain);
+        fputs("\">\n      <params>\n", out);
+        param(out, "        ", "param", "dial-string",
+              "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
+              "${sofia_contact(*/${dialed_user}@${dialed_domain})}");
+        fputs("      </params>\n      <groups><group name=\"default\"><users>\n        <user id=\"", out);
+        put_escaped(out, u->extension);
+        if (u->cacheable_ms > 0)
+                fprintf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
+        fputs("\">\n          <params>\n", out);
+        param(out, "            ", "param", "password", u->password);
+        param(out, "            ", "param", "vm-password", u->vm_password);
+        fputs("          </params>\n          <variables>\n", out);
+        snprintf(number, sizeof(number), "%" PRId64, u->tenant_id);
+        param(out, "            ", "variable", "tenant_id", number);
+        snprintf(number, sizeof(number), "tenant_%" PRId64, u->tenant_id);
+        param(out, "            ", "variable", "user_context", number);
+        param(out, "            ", "variable", "effective_caller_id_name", u->caller_id_name);
+        param(out, "            ", "variable", "effective_caller_id_number", u->extension);
+        fputs("          </variables>\n        </user>\n      </users></group></groups>\n"
+              "    </domain>\n  </section>\n</document>\n",
+              out);
+        return finish(out, &buf);
+}
+
+/* Appends the regex of [lo, hi] where both have the same number of digits. */
+static void same_length(int64_t lo, int64_t hi, FILE *out, int *first)
+{
+        char a[24], b[24];
+        size_t n, k;
+        int64_t p10 = 1;
+
+        snprintf(a, sizeof(a), "%" PRId64, lo);
+        snprintf(b, sizeof(b), "%" PRId64, hi);
+        n = strlen(a);
+        /* Common prefix, then one digit range, then \d for the rest, when
+         * the tail of lo is all 0 and of hi all 9; else split. */
+        for (k = 0; k < n && a[k] == b[k]; k++)
+                ;
+        if (k == n) {
+                fprintf(out, "%s%s", *first ? "" : "|", a);
+                *first = 0;
+                return;
+        }
+        bool lo_tail_zero = true, hi_tail_nine = true;
+        for (size_t i = k + 1; i < n; i++) {
+                if (a[i] != '0')
+                        lo_tail_zero = false;
+                if (b[i] != '9')
+                        hi_tail_nine = false;
+        }
+        if (lo_tail_zero && hi_tail_nine) {
+                fprintf(out, "%s%.*s[%c-%c]", *first ? "" : "|", (int)k, a, a[k], b[k]);
+                if (n - k - 1 > 0)
+                        fprintf(out, "\\d{%zu}", n - k - 1);
+                *first = 0;
+                return;
+        }
+        for (size_t i = k + 1; i < n; i++)
+                p10 *= 10;
+        /* lo .. end of lo's block at digit k */
+        int64_t block_end = (lo / p10) * p10 + p10 - 1;
+        if (!lo_tail_zero) {
+                same_length(lo, block_end, out, first);
+                lo = block_end + 1;
+        }
+        int64_t hi_block_start = (hi / p10) * p10;
+        if (!hi_tail_nine) {
+                if (lo <= hi_block_start - 1)
+                        same_length(lo, hi_block_start - 1, out, first);
+                same_length(hi_block_start, hi, out, first);
+        } else {
+                same_length(lo, hi, out, first);
+        }
+}
+
+size_t fsxml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+        int first = 1;
+
+        if (!out)
+                return 0;
+        while (lo <= hi) {
+                /* Split at powers of ten so both ends have equal length. */
+                int64_t limit = 9;
+                while (limit < lo)
+                        limit = limit * 10 + 9;
+                int64_t end = hi < limit ? hi : limit;
+                same_length(lo, end, out, &first);
+                lo = end + 1;
+        }
+        if (fclose(out) != 0 || len + 1 > size) {
+                free(buf);
+                return 0;
+        }
+        memcpy(out_buf, buf, len + 1);
+        free(buf);
+        return len;
+}
+
+char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
+{
+        char regex[1024], *buf = NULL;
+        size_t len = 0;
+        FILE *out;
+
+        if (!fsxml_range_regex(lo, hi, regex, sizeof(regex)))
+                return NULL;
+        out = open_memstream(&buf, &len);
+        if (!out)
+                return NULL;
+        fprintf(out,
+                "<document type=\"freeswitch/xml\">\n"
+                "  <section name=\"dialplan\">\n"
+                "    <context name=\"tenant_%" PRId64 "\">\n"
+                "      <extension name=\"tenant_%" PRId64 "_internal\">\n"
+                "        <condition field=\"destination_number\" expression=\"^(",
+                tenant_id, tenant_id);
+        put_escaped(out, regex);
+        fputs(")$\">\n"
+              "          <action application=\"bridge\" data=\"user/$1@${domain_name}\"/>\n"
+              "        </condition>\n"
+              "      </extension>\n"
+              "      <extension name=\"echo\">\n"
+              "        <condition field=\"destination_number\" expression=\"^9196$\">\n"
+              "          <action application=\"answer\"/>\n"
+              "          <action application=\"echo\"/>\n"
+              "        </condition>\n"
+              "      </extension>\n"
+              "    </context>\n"
+              "  </section>\n"
+              "</document>\n",
+              out);
+        return finish(out, &buf);
+}

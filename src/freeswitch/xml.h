@@ -1,0 +1,38 @@
+/*
+ * The XML documents agentdesk answers mod_xml_curl with (see
+ * docs/freeswitch.md §1 and §3): a directory user, a tenant's dialplan
+ * context, and "not found". Every value is XML-escaped; the results are
+ * always well-formed.
+ */
+#ifndef AGENTDESK_FREESWITCH_XML_H
+#define AGENTDESK_FREESWITCH_XML_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct fsxml_user {
+        const char *domain;
+        const char *extension;           /* digits only */
+        const char *password;
+        const char *vm_password;
+        int64_t tenant_id;
+        const char *caller_id_name;
+        int64_t cacheable_ms;            /* 0 = no cacheable attribute */
+};
+
+/* The "not found" document (static, never freed). */
+const char *fsxml_not_found(void);
+
+/* A directory document for one user. malloc'd; NULL when out of memory. */
+char *fsxml_directory_user(const struct fsxml_user *u);
+
+/* The context tenant_<id>: numbers lo..hi bridged to user/<n>@domain,
+ * and the echo test 9196. malloc'd; NULL when out of memory. */
+char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi);
+
+/* A regular expression (without anchors) matching exactly the decimal
+ * numbers lo..hi (0 <= lo <= hi). Returns the length, or 0 when it does
+ * not fit in size. */
+size_t fsxml_range_regex(int64_t lo, int64_t hi, char *out, size_t size);
+
+#endif

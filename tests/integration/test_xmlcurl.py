@@ -1,0 +1,213 @@
+"""/freeswitch/xml against the bodies a real FreeSWITCH 1.11.1 sent
+(tests/fixtures/freeswitch-1.11/xml_curl), with user, domain and context
+swapped in for each case; every answer is parsed as XML."""
+import base64
+import os
+import random
+import xml.etree.ElementTree as ET
+
+from harness import Agentdesk, main, parse_demo_password
+
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures",
+                        "freeswitch-1.11", "xml_curl")
+XC_USER, XC_PASSWORD = "freeswitch", "xc-secret-1"
+USER_KEYS = {"user", "sip_auth_username", "sip_contact_user", "sip_to_user", "sip_from_user"}
+DOMAIN_KEYS = {"domain", "sip_auth_realm", "sip_to_host", "sip_from_host", "sip_request_host"}
+
+
+def load(name):
+    """The recorded body as (key, raw value) pairs, in order."""
+    with open(os.path.join(FIXTURES, name)) as f:
+        body = f.read().strip()
+    return [tuple(p.split("=", 1)) if "=" in p else (p, "") for p in body.split("&")]
+
+
+def swap(pairs, user=None, domain=None, context=None):
+    out = []
+    for k, v in pairs:
+        if user is not None and k in USER_KEYS:
+            v = user
+        if domain is not None and (k in DOMAIN_KEYS or (k == "key_value" and v)):
+            v = domain
+        if context is not None and k in ("Hunt-Context", "Caller-Context"):
+            v = context
+        out.append((k, v))
+    return out
+
+
+def encode(pairs):
+    return "&".join("%s=%s" % kv for kv in pairs).encode()
+
+
+def lookup(ad, body, auth=(XC_USER, XC_PASSWORD), port=None):
+    headers = {"Content-Type": "application/x-www-form-urlencoded",
+               "User-Agent": "freeswitch-xml/1.0", "Accept": "*/*"}
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(
+            ("%s:%s" % auth).encode()).decode()
+    saved = ad.port
+    if port:
+        ad.port = port
+    try:
+        return ad.request("POST", "/freeswitch/xml", body=body, headers=headers)
+    finally:
+        ad.port = saved
+
+
+def parse(text):
+    return ET.fromstring(text)
+
+
+def is_not_found(doc):
+    r = doc.find("./section[@name='result']/result")
+    return r is not None and r.get("status") == "not found"
+
+
+def user_of(doc):
+    return doc.find("./section[@name='directory']/domain/groups/group/users/user")
+
+
+def setup(ad, env=None):
+    _, out, _ = ad.run("demo")
+    ad.serve(env=dict({"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD}, **(env or {})))
+    token = ad.login("admin@demo.local", parse_demo_password(out))
+    return token
+
+
+def create_agent(ad, token, email, first="Jo", last="Doe"):
+    status, _, body = ad.request("POST", "/v1/admin/agents", token=token, json_body={
+        "first_name": first, "last_name": last, "email": email})
+    assert status == 201, body
+    ext = body["agent"]["extensions"][0]
+    status, _, e = ad.request("GET", "/v1/admin/extensions/%d" % ext["id"], token=token)
+    return body["agent"], ext["extension"], e["extension"]["sip_password"]
+
+
+def test_every_recorded_user_lookup(backend):
+    with Agentdesk(backend) as ad:
+        token = setup(ad)
+        agent, number, password = create_agent(ad, token, "jo@acme.example")
+        for name in ("directory-sip-auth-register-udp.form", "directory-sip-auth-register-ws.form",
+                     "directory-user-call.form", "directory-user-exists.form"):
+            status, headers, text = lookup(ad, encode(swap(load(name), user=number,
+                                                           domain="127.0.0.1")))
+            assert status == 200 and headers["content-type"].startswith("text/xml"), (name, status)
+            doc = parse(text)
+            u = user_of(doc)
+            assert u is not None, (name, text)
+            assert u.get("id") == number and u.get("cacheable") is None
+            params = {p.get("name"): p.get("value") for p in u.findall("./params/param")}
+            assert params["password"] == password, name
+            assert params["vm-password"].isdigit() and params["vm-password"] != number
+            variables = {v.get("name"): v.get("value") for v in u.findall("./variables/variable")}
+            assert variables == {"tenant_id": "1", "user_context": "tenant_1",
+                                 "effective_caller_id_name": "Jo Doe",
+                                 "effective_caller_id_number": number}, variables
+            dom = doc.find("./section[@name='directory']/domain")
+            assert dom.get("name") == "127.0.0.1"
+            assert dom.find("./params/param[@name='dial-string']") is not None
+
+
+def test_not_found_cases(backend):
+    with Agentdesk(backend) as ad:
+        token = setup(ad)
+        agent, number, _ = create_agent(ad, token, "jo@acme.example")
+        reg = load("directory-sip-auth-register-udp.form")
+        for user, domain in (("2999", "127.0.0.1"),          # free in the pool
+                             ("77777", "127.0.0.1"),         # nobody
+                             (number, "other.example.com"),  # another domain
+                             ("", "127.0.0.1"), ("x' OR 1=1", "127.0.0.1")):
+            status, _, text = lookup(ad, encode(swap(reg, user=user, domain=domain)))
+            assert status == 200 and is_not_found(parse(text)), (user, domain, text)
+        for name in ("directory-gateways.form", "directory-network-list.form"):
+            status, _, text = lookup(ad, encode(load(name)))
+            assert status == 200 and is_not_found(parse(text)), name
+        # Suspended: gone at once; active again: back.
+        ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=token,
+                   json_body={"status": "suspended"})
+        _, _, text = lookup(ad, encode(swap(reg, user=number, domain="127.0.0.1")))
+        assert is_not_found(parse(text))
+        ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=token,
+                   json_body={"status": "active"})
+        _, _, text = lookup(ad, encode(swap(reg, user=number, domain="127.0.0.1")))
+        assert user_of(parse(text)) is not None
+        # Deleted: gone, and the number is free again.
+        ad.request("DELETE", "/v1/admin/agents/%d" % agent["id"], token=token)
+        _, _, text = lookup(ad, encode(swap(reg, user=number, domain="127.0.0.1")))
+        assert is_not_found(parse(text))
+
+
+def test_dialplan_context(backend):
+    with Agentdesk(backend) as ad:
+        setup(ad)
+        dp = load("dialplan-tenant-context.form")
+        status, _, text = lookup(ad, encode(swap(dp, context="tenant_1")))
+        doc = parse(text)
+        ctx = doc.find("./section[@name='dialplan']/context")
+        assert status == 200 and ctx is not None and ctx.get("name") == "tenant_1", text
+        cond = ctx.find("./extension[@name='tenant_1_internal']/condition")
+        assert cond.get("field") == "destination_number"
+        assert cond.get("expression") == "^(2[0-9]\\d{2})$", cond.get("expression")
+        assert cond.find("./action").get("data") == "user/$1@${domain_name}"
+        echo = ctx.find("./extension[@name='echo']/condition")
+        assert echo.get("expression") == "^9196$"
+        for context in ("default", "public", "tenant_999", "tenant_", "tenant_1x"):
+            _, _, text = lookup(ad, encode(swap(dp, context=context)))
+            assert is_not_found(parse(text)), context
+
+
+def test_auth_and_allow_list(backend):
+    with Agentdesk(backend) as ad:
+        setup(ad)
+        body = encode(load("directory-user-exists.form"))
+        assert lookup(ad, body, auth=None)[0] == 401
+        assert lookup(ad, body, auth=(XC_USER, "wrong"))[0] == 401
+        assert lookup(ad, body, auth=("someone", XC_PASSWORD))[0] == 401
+        assert lookup(ad, body)[0] == 200
+        ad.stop()
+        ad.serve(env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD,
+                      "AGENTDESK_XMLCURL_ALLOW": "203.0.113.0/24"})
+        assert lookup(ad, body)[0] == 403
+        ad.stop()
+        ad.serve()  # no password configured: every lookup refused
+        assert lookup(ad, body)[0] == 401
+
+
+def test_field_order_encoding_and_escaping(backend):
+    with Agentdesk(backend) as ad:
+        token = setup(ad, env={"AGENTDESK_XMLCURL_CACHE_MS": "60000"})
+        hostile = '"/><param name="password" value="x'
+        _, number, password = create_agent(ad, token, "h@acme.example", first=hostile,
+                                           last="Ünïcødé & <Co>")
+        pairs = swap(load("directory-sip-auth-register-ws.form"), user=number, domain="127.0.0.1")
+        random.Random(7).shuffle(pairs)
+        _, _, text = lookup(ad, encode(pairs))
+        u = user_of(parse(text))
+        assert u is not None and u.get("cacheable") == "60000", text
+        names = [p.get("name") for p in u.findall("./params/param")]
+        assert names.count("password") == 1
+        variables = {v.get("name"): v.get("value") for v in u.findall("./variables/variable")}
+        assert variables["effective_caller_id_name"] == hostile + " Ünïcødé & <Co>"
+        # Percent-encoded values are decoded: %32 is "2".
+        enc = "".join("%%%02X" % ord(c) for c in number)
+        body = ("hostname=fs1&section=directory&tag_name=domain&key_name=name&key_value=127.0.0.1"
+                "&action=sip_auth&user=%s&domain=127%%2E0%%2E0%%2E1" % enc).encode()
+        _, _, text = lookup(ad, body)
+        assert user_of(parse(text)).get("id") == number
+
+
+def test_own_listener(backend):
+    with Agentdesk(backend) as ad:
+        from harness import free_port
+        fs_port = free_port()
+        setup(ad, env={"AGENTDESK_FS_LISTEN": "127.0.0.1:%d" % fs_port})
+        body = encode(load("directory-user-exists.form"))
+        status, _, _ = lookup(ad, body)
+        assert status == 404  # not on the main listener
+        status, _, text = lookup(ad, body, port=fs_port)
+        assert status == 200 and is_not_found(parse(text))
+
+
+if __name__ == "__main__":
+    main([test_every_recorded_user_lookup, test_not_found_cases, test_dialplan_context,
+          test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener])

@@ -1,0 +1,119 @@
+/* Unit tests of freeswitch/xml.c: range regexes (checked against POSIX
+ * regex for every number below 10^6), escaping, well-formed shapes. */
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "freeswitch/xml.h"
+#include "util/cidr.h"
+
+/* fsxml_range_regex uses PCRE's \d (FreeSWITCH's dialplan is PCRE);
+ * POSIX ERE spells it [0-9]. */
+static void to_posix(const char *in, char *out, size_t size)
+{
+        size_t j = 0;
+
+        for (size_t i = 0; in[i] && j + 6 < size; i++) {
+                if (in[i] == '\\' && in[i + 1] == 'd') {
+                        memcpy(out + j, "[0-9]", 5);
+                        j += 5;
+                        i++;
+                } else {
+                        out[j++] = in[i];
+                }
+        }
+        out[j] = '\0';
+}
+
+static void check_range(long lo, long hi)
+{
+        char re[2048], posix[4096], full[4200];
+        regex_t r;
+        int wrong = 0;
+
+        CHECK(fsxml_range_regex(lo, hi, re, sizeof(re)) > 0);
+        to_posix(re, posix, sizeof(posix));
+        snprintf(full, sizeof(full), "^(%s)$", posix);
+        CHECK_INT_EQ(regcomp(&r, full, REG_EXTENDED | REG_NOSUB), 0);
+        for (long n = 0; n < 1000000; n++) {
+                char s[16];
+                snprintf(s, sizeof(s), "%ld", n);
+                if ((regexec(&r, s, 0, NULL, 0) == 0) != (n >= lo && n <= hi))
+                        wrong++;
+        }
+        regfree(&r);
+        if (wrong)
+                fprintf(stderr, "range %ld-%ld (%s): %d numbers wrong\n", lo, hi, re, wrong);
+        CHECK_INT_EQ(wrong, 0);
+}
+
+static void test_ranges(void)
+{
+        char re[64];
+
+        check_range(8000, 8999);
+        check_range(98, 101);
+        check_range(1995, 2010);
+        check_range(49995, 50004);
+        check_range(0, 0);
+        check_range(5, 1234);
+        fsxml_range_regex(2000, 2999, re, sizeof(re));
+        CHECK_STR_EQ(re, "2[0-9]\\d{2}");
+        CHECK_INT_EQ(fsxml_range_regex(123, 987654, re, 8), 0); /* too small a buffer */
+}
+
+static void test_user_escaping(void)
+{
+        struct fsxml_user u = {
+                .domain = "sip.example.com",
+                .extension = "8000",
+                .password = "p&<>\"'",
+                .vm_password = "123456",
+                .tenant_id = 7,
+                .caller_id_name = "\"/><param name=\"password\" value=\"x",
+                .cacheable_ms = 60000,
+        };
+        char *doc = fsxml_directory_user(&u);
+
+        CHECK(doc != NULL);
+        CHECK(strstr(doc, "<user id=\"8000\" cacheable=\"60000\">") != NULL);
+        CHECK(strstr(doc, "value=\"p&amp;&lt;&gt;&quot;&apos;\"") != NULL);
+        CHECK(strstr(doc, "&quot;/&gt;&lt;param name=&quot;password&quot; value=&quot;x\"") != NULL);
+        CHECK(strstr(doc, "<variable name=\"user_context\" value=\"tenant_7\"/>") != NULL);
+        CHECK(strstr(doc, "name=\"dial-string\"") != NULL);
+        /* Exactly one password param: the injected one is text. */
+        CHECK(strstr(strstr(doc, "name=\"password\"") + 1, "<param name=\"password\"") == NULL);
+        free(doc);
+        u.cacheable_ms = 0;
+        doc = fsxml_directory_user(&u);
+        CHECK(strstr(doc, "cacheable") == NULL);
+        free(doc);
+}
+
+static void test_cidr(void)
+{
+        struct cidr_list l;
+
+        CHECK(cidr_list_parse("127.0.0.0/8,::1/128, 10.1.2.3", &l));
+        CHECK_INT_EQ(l.n, 3);
+        CHECK(cidr_list_contains(&l, "127.4.5.6"));
+        CHECK(cidr_list_contains(&l, "::1"));
+        CHECK(cidr_list_contains(&l, "::ffff:127.0.0.1"));
+        CHECK(cidr_list_contains(&l, "10.1.2.3"));
+        CHECK(!cidr_list_contains(&l, "10.1.2.4"));
+        CHECK(!cidr_list_contains(&l, "::2"));
+        CHECK(!cidr_list_contains(&l, "not an address"));
+        CHECK(!cidr_list_parse("127.0.0.0/33", &l));
+        CHECK(!cidr_list_parse("example.com", &l));
+        CHECK(cidr_list_parse("", &l) && l.n == 0);
+}
+
+int main(void)
+{
+        test_ranges();
+        test_user_escaping();
+        test_cidr();
+        return CHECK_DONE();
+}
