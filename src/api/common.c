@@ -157,7 +157,7 @@ bool api_field_string(struct http_request *req, json_t *body, const char *name, 
 {
         json_t *v = json_object_get(body, name);
 
-        if (!v || (json_is_null(v) && !required)) {
+        if (!v) {
                 if (required) {
                         field_error(req, name, "is required");
                         return false;

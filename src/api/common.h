@@ -48,7 +48,8 @@ bool api_path_id(struct http_request *req, int64_t *ret_id);
 struct actor api_actor(struct http_request *req, const struct store_session *s);
 
 /* Body readers. A field that is absent leaves *ret untouched and returns
- * true; one of the wrong type answers 400 validation_failed naming it.
+ * true; one of the wrong type (null included) answers 400
+ * validation_failed naming it.
  * Strings must be valid UTF-8 without NUL. */
 bool api_field_string(struct http_request *req, json_t *body, const char *name, bool required,
                       const char **ret);

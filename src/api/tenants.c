@@ -21,6 +21,9 @@ static void create(struct http_request *req, void *userdata)
         body = http_request_json(req);
         if (!body)
                 return;
+        /* A null sip_domain means none, as in PATCH. */
+        if (json_is_null(json_object_get(body, "sip_domain")))
+                json_object_del(body, "sip_domain");
         if (!api_field_string(req, body, "name", true, &name) ||
             !api_field_int(req, body, "pool_base", 0, TENANT_POOL_MAX_NUMBER, &base) ||
             !api_field_int(req, body, "pool_size", 1, TENANT_POOL_MAX_SIZE, &size) ||
@@ -111,14 +114,16 @@ static void patch(struct http_request *req, void *userdata)
         body = http_request_json(req);
         if (!body)
                 return;
+        /* An explicit null clears the tenant's own domain. */
+        domain = json_object_get(body, "sip_domain");
+        if (domain && json_is_null(domain)) {
+                json_object_del(body, "sip_domain");
+                p.sip_domain = "";
+        }
         if (!api_field_string(req, body, "name", false, &p.name) ||
             !api_field_string(req, body, "status", false, &p.status) ||
             !api_field_string(req, body, "sip_domain", false, &p.sip_domain))
                 goto out;
-        /* An explicit null clears the tenant's own domain. */
-        domain = json_object_get(body, "sip_domain");
-        if (domain && json_is_null(domain))
-                p.sip_domain = "";
         actor = api_actor(req, &s);
         result = tenant_update(ctx->domain, &actor, id, &p, &t, &field);
         if (!result)

@@ -55,9 +55,15 @@ enum result auth_login(struct domain *d, const char *email, const char *password
         result = store_conn_get(d->store, &conn);
         if (result)
                 return result;
+        snprintf(ip_key, sizeof(ip_key), "ip:%s", client_ip);
+        if (strlen(email) >= sizeof(lower) || !text_utf8_valid(email, strlen(email), NULL)) {
+                /* No user can have it; answer like any unknown email. */
+                (void)credentials_check_password(NULL, password);
+                result = store_throttle_fail(conn, ip_key, now, set->login_window);
+                return result ? result : RESULT_INVALID_CREDENTIALS;
+        }
         text_lower(lower, sizeof(lower), email);
         snprintf(email_key, sizeof(email_key), "email:%s", lower);
-        snprintf(ip_key, sizeof(ip_key), "ip:%s", client_ip);
         result = throttled(conn, email_key, set->login_max_failures, set->login_window, now,
                            ret_retry_after);
         if (!result)

@@ -1,0 +1,204 @@
+"""The tenant-isolation matrix: every route the server registers, for every
+kind of caller, on an object of the caller's tenant (A) and of another
+tenant (B). The expected status of each cell is written out below.
+Callers: superadmin (acting in A with ?tenant_id=), admin, supervisor and
+agent of A, an agent of A still on its temporary password, and no token."""
+import subprocess
+
+from apitest import PASSWORD, World
+from harness import BIN, Agentdesk, main
+
+ROLES = ("superadmin", "admin", "supervisor", "agent", "temp", "none")
+
+# route -> {role: (status on own-tenant object, status on other-tenant object)}
+# Routes without an object have the same status in both columns.
+MATRIX = {
+    ("GET", "/v1/auth/me"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/auth/change-password"):  # wrong current password in the body
+        dict(superadmin=(400, 400), admin=(400, 400), supervisor=(400, 400), agent=(400, 400),
+             temp=(400, 400), none=(401, 401)),
+    ("POST", "/v1/auth/logout"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(200, 200), none=(401, 401)),
+    ("POST", "/v1/auth/login"):  # public; the body logs in as admin of A
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(200, 200), none=(200, 200)),
+    ("GET", "/healthz"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(200, 200), none=(200, 200)),
+    ("GET", "/metrics"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(200, 200), none=(200, 200)),
+    ("POST", "/freeswitch/xml"):  # a bearer token is not mod_xml_curl's basic auth
+        dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
+             temp=(401, 401), none=(401, 401)),
+    ("POST", "/v1/admin/tenants"):
+        dict(superadmin=(201, 201), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/tenants"):
+        dict(superadmin=(200, 200), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/tenants/:id"):
+        dict(superadmin=(200, 200), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("PATCH", "/v1/admin/tenants/:id"):
+        dict(superadmin=(200, 200), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/agents"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/admin/agents"):
+        dict(superadmin=(201, 201), admin=(201, 201), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/agents/:id"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("PATCH", "/v1/admin/agents/:id"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("DELETE", "/v1/admin/agents/:id"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/admin/agents/:id/reset-password"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/extensions"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/extensions/:id"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("PATCH", "/v1/admin/extensions/:id"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/admin/extensions/:id/rotate-password"):
+        dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/audit"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+}
+
+BODIES = {
+    ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
+                                           "new_password": "whatever new one"},
+    ("POST", "/v1/auth/login"): {"email": "admin@a.example", "password": PASSWORD},
+    ("PATCH", "/v1/admin/tenants/:id"): {"name": "Renamed"},
+    ("PATCH", "/v1/admin/agents/:id"): {"first_name": "Renamed"},
+    ("PATCH", "/v1/admin/extensions/:id"): {"voicemail_enabled": True},
+}
+
+
+def test_matrix_covers_every_route(backend):
+    out = subprocess.run([BIN, "routes"], check=True, stdout=subprocess.PIPE, text=True).stdout
+    registered = {tuple(line.split(" ", 1)) for line in out.splitlines() if line}
+    assert registered == set(MATRIX), (registered ^ set(MATRIX))
+
+
+def test_isolation_matrix(backend):
+    with Agentdesk(backend) as ad:
+        w = World(ad, pool_size=200)
+        ta, tb = w.tenants["A"]["id"], w.tenants["B"]["id"]
+        root = w.super["token"]
+        admin_a, admin_b = w.token("admin", "A"), w.token("admin", "B")
+        serial = [0]
+
+        def fresh_agent(key):
+            serial[0] += 1
+            token = admin_a if key == "A" else admin_b
+            status, _, body = ad.request("POST", "/v1/admin/agents", token=token, json_body={
+                "first_name": "T", "last_name": "T", "email": "t%d@%s.example" % (serial[0], key)})
+            assert status == 201, body
+            return body["agent"]["id"], body["agent"]["extensions"][0]["id"]
+
+        tokens = {}
+
+        def caller_token(role, fresh=False):
+            if not fresh and role in tokens:
+                return tokens[role]
+            tokens[role] = login(role)
+            return tokens[role]
+
+        def login(role):
+            if role == "none":
+                return None
+            if role == "superadmin":
+                return ad.login(w.super["email"], PASSWORD)
+            u = w.users[("A", role)]
+            if role == "temp":
+                return ad.login(u["email"], u["temporary_password"])
+            return ad.login(u["email"], PASSWORD)
+
+        wrong = []
+        for (method, pattern), expected in sorted(MATRIX.items()):
+            for role in ROLES:
+                for col, key in ((0, "A"), (1, "B")):
+                    # Logging out spends the token: that cell gets its own.
+                    token = caller_token(role, fresh=pattern == "/v1/auth/logout")
+                    agent_id = ext_id = 0
+                    if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/"):
+                        agent_id, ext_id = fresh_agent(key)
+                    path = pattern
+                    if pattern.startswith("/v1/admin/tenants/"):
+                        path = pattern.replace(":id", str(ta if key == "A" else tb))
+                    elif "/agents/" in pattern:
+                        path = pattern.replace(":id", str(agent_id))
+                    elif "/extensions/" in pattern:
+                        path = pattern.replace(":id", str(ext_id))
+                    body = BODIES.get((method, pattern))
+                    if (method, pattern) == ("POST", "/v1/admin/agents"):
+                        serial[0] += 1
+                        body = {"first_name": "N", "last_name": "N",
+                                "email": "n%d@a.example" % serial[0]}
+                    if (method, pattern) == ("POST", "/v1/admin/tenants"):
+                        serial[0] += 1
+                        body = {"name": "T%d" % serial[0], "pool_base": 500000 + 10 * serial[0],
+                                "pool_size": 10}
+                    if role == "superadmin" and pattern.startswith(("/v1/admin/agents",
+                                                                    "/v1/admin/extensions",
+                                                                    "/v1/admin/audit")):
+                        path += "?tenant_id=%d" % ta
+                    if pattern == "/v1/auth/logout":
+                        tokens.pop(role, None)
+                    if pattern == "/freeswitch/xml":
+                        status = ad.request(method, path, token=token, body=b"section=directory",
+                                            headers={"Content-Type":
+                                                     "application/x-www-form-urlencoded"})[0]
+                    else:
+                        status, _, resp = ad.request(method, path, token=token, json_body=body)
+                        if status == 403 and role == "temp":
+                            assert resp["error"]["code"] == "password_change_required", resp
+                        if status == 404:
+                            # Another tenant's object is exactly an absent one.
+                            gone = path.replace("/%d" % (agent_id if "/agents/" in pattern else ext_id),
+                                                "/999999", 1)
+                            _, _, absent = ad.request(method, gone, token=token, json_body=body)
+                            assert resp == absent, (resp, absent)
+                    if status != expected[role][col]:
+                        wrong.append("%s %s as %s on %s: %d, expected %d" % (
+                            method, pattern, role, key, status, expected[role][col]))
+        assert not wrong, "\n".join(wrong)
+
+
+def test_tenant_id_in_body_moves_nothing(backend):
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        tb = w.tenants["B"]["id"]
+        status, _, body = ad.request("POST", "/v1/admin/agents", token=w.token("admin"), json_body={
+            "first_name": "X", "last_name": "Y", "email": "moved@a.example", "tenant_id": tb})
+        assert status == 201 and body["agent"]["tenant_id"] == w.tenants["A"]["id"], body
+        # ?tenant_id is for superadmins only; an admin's is ignored.
+        status, _, body = ad.request("GET", "/v1/admin/agents?tenant_id=%d" % tb,
+                                     token=w.token("admin"))
+        assert all(a["tenant_id"] == w.tenants["A"]["id"] for a in body["agents"])
+        aid = body["agents"][0]["id"]
+        status, _, body = ad.request("PATCH", "/v1/admin/agents/%d" % aid, token=w.token("admin"),
+                                     json_body={"tenant_id": tb, "first_name": "Still A"})
+        assert status == 200 and body["agent"]["tenant_id"] == w.tenants["A"]["id"]
+
+
+if __name__ == "__main__":
+    main([test_matrix_covers_every_route, test_isolation_matrix,
+          test_tenant_id_in_body_moves_nothing])
