@@ -19,8 +19,7 @@ static void create(struct http_request *req, void *userdata)
         enum result result;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id))
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, NULL))
                 return;
         body = http_request_json(req);
         if (!body)
@@ -76,8 +75,8 @@ static void list(struct http_request *req, void *userdata)
         enum result result;
         json_t *arr;
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &filter.tenant_id) || !api_page(req, &page) ||
+        if (!api_scoped(req, ctx, API_READERS, &s, &filter.tenant_id, NULL) ||
+            !api_page(req, &page) ||
             !enum_query(req, "status", statuses, &filter.status) ||
             !enum_query(req, "role", roles, &filter.role))
                 return;
@@ -106,8 +105,7 @@ static void get(struct http_request *req, void *userdata)
         int64_t tenant_id, id;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
                 return;
         result = agent_get(ctx->domain, tenant_id, id, &a);
         if (result) {
@@ -129,8 +127,7 @@ static void patch(struct http_request *req, void *userdata)
         enum result result;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         body = http_request_json(req);
         if (!body)
@@ -160,8 +157,7 @@ static void reset_password(struct http_request *req, void *userdata)
         int64_t tenant_id, id;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
         result = agent_reset_password(ctx->domain, &actor, tenant_id, id, temporary);
@@ -182,8 +178,7 @@ static void delete(struct http_request *req, void *userdata)
         int64_t tenant_id, id;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
         result = agent_delete(ctx->domain, &actor, tenant_id, id);

@@ -15,8 +15,7 @@ static void list(struct http_request *req, void *userdata)
         enum result result;
         json_t *arr;
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_page(req, &page))
+        if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, NULL) || !api_page(req, &page))
                 return;
         result = audit_list(ctx->domain, tenant_id, &page, &items, &n);
         if (result) {

@@ -106,6 +106,14 @@ bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
         return true;
 }
 
+bool api_scoped(struct http_request *req, struct api_context *ctx, unsigned roles,
+                struct store_session *ret_session, int64_t *ret_tenant_id, int64_t *ret_id)
+{
+        return api_authenticate(req, ctx, roles, false, ret_session) &&
+               api_tenant_scope(req, ctx, ret_session, ret_tenant_id) &&
+               (!ret_id || api_path_id(req, ret_id));
+}
+
 bool api_page(struct http_request *req, struct store_page *ret)
 {
         const char *limit = http_request_query(req, "limit");

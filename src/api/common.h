@@ -38,6 +38,11 @@ bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigne
 bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
                       const struct store_session *s, int64_t *ret_tenant_id);
 
+/* The preamble of a tenant-scoped handler: api_authenticate(), then
+ * api_tenant_scope(), then (when ret_id is not NULL) api_path_id(). */
+bool api_scoped(struct http_request *req, struct api_context *ctx, unsigned roles,
+                struct store_session *ret_session, int64_t *ret_tenant_id, int64_t *ret_id);
+
 /* ?limit= (default 50, 1..500) and ?offset= (default 0). */
 bool api_page(struct http_request *req, struct store_page *ret);
 

@@ -18,8 +18,8 @@ static void list(struct http_request *req, void *userdata)
         enum result result;
         json_t *arr, *out;
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &filter.tenant_id) || !api_page(req, &page))
+        if (!api_scoped(req, ctx, API_READERS, &s, &filter.tenant_id, NULL) ||
+            !api_page(req, &page))
                 return;
         state = http_request_query(req, "state");
         if (state && strcmp(state, "free") && strcmp(state, "assigned")) {
@@ -54,8 +54,7 @@ static void get(struct http_request *req, void *userdata)
         bool secret_allowed;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
                 return;
         secret_allowed = strcmp(s.user.role, "supervisor") != 0;
         result = extension_get(ctx->domain, tenant_id, id, &e, secret_allowed ? password : NULL);
@@ -79,8 +78,7 @@ static void rotate(struct http_request *req, void *userdata)
         int64_t tenant_id, id;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
         result = extension_rotate_password(ctx->domain, &actor, tenant_id, id, &e, password);
@@ -104,8 +102,7 @@ static void patch(struct http_request *req, void *userdata)
         enum result result;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_WRITERS, false, &s) ||
-            !api_tenant_scope(req, ctx, &s, &tenant_id) || !api_path_id(req, &id))
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         body = http_request_json(req);
         if (!body)

@@ -51,48 +51,31 @@ enum result store_audit_insert(struct store_conn *conn, const struct store_audit
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
+static void audit_from_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_audit *a = out;
+
+        a->id = store_int(store_rows_get(rows, r, 0));
+        a->tenant_id = store_int(store_rows_get(rows, r, 1));
+        a->actor_user_id = store_int(store_rows_get(rows, r, 2));
+        text_copy(a->action, sizeof(a->action), store_rows_get(rows, r, 3));
+        text_copy(a->target_type, sizeof(a->target_type), store_rows_get(rows, r, 4));
+        a->target_id = store_int(store_rows_get(rows, r, 5));
+        text_copy(a->details, sizeof(a->details), store_rows_get(rows, r, 6));
+        text_copy(a->client_ip, sizeof(a->client_ip), store_rows_get(rows, r, 7));
+        text_copy(a->request_id, sizeof(a->request_id), store_rows_get(rows, r, 8));
+        a->created_at = store_int(store_rows_get(rows, r, 9));
+}
+
 enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
                              struct store_audit **ret_items, size_t *ret_n)
 {
-        struct store_param p[] = { SP_INT(tenant_id), SP_INT(page->limit), SP_INT(page->offset) };
-        struct store_rows rows = { 0 };
-        struct store_audit *items;
-        enum result result;
+        struct store_param p = SP_INT(tenant_id);
 
-        result = store_exec(conn, "SELECT COUNT(*) FROM audit_log WHERE tenant_id = ?", p, 1, &rows,
-                            NULL);
-        if (result)
-                return result;
-        page->total = store_int(store_rows_get(&rows, 0, 0));
-        store_rows_free(&rows);
-        result = store_exec(conn,
-                            "SELECT id, COALESCE(tenant_id, 0), COALESCE(actor_user_id, 0), action, "
-                            "target_type, COALESCE(target_id, 0), details, client_ip, request_id, "
-                            "created_at FROM audit_log WHERE tenant_id = ? "
-                            "ORDER BY id DESC LIMIT ? OFFSET ?",
-                            p, STORE_NPARAMS(p), &rows, NULL);
-        if (result)
-                return result;
-        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
-        if (!items) {
-                store_rows_free(&rows);
-                return RESULT_NOMEM;
-        }
-        for (int r = 0; r < rows.nrows; r++) {
-                struct store_audit *a = &items[r];
-                a->id = store_int(store_rows_get(&rows, r, 0));
-                a->tenant_id = store_int(store_rows_get(&rows, r, 1));
-                a->actor_user_id = store_int(store_rows_get(&rows, r, 2));
-                text_copy(a->action, sizeof(a->action), store_rows_get(&rows, r, 3));
-                text_copy(a->target_type, sizeof(a->target_type), store_rows_get(&rows, r, 4));
-                a->target_id = store_int(store_rows_get(&rows, r, 5));
-                text_copy(a->details, sizeof(a->details), store_rows_get(&rows, r, 6));
-                text_copy(a->client_ip, sizeof(a->client_ip), store_rows_get(&rows, r, 7));
-                text_copy(a->request_id, sizeof(a->request_id), store_rows_get(&rows, r, 8));
-                a->created_at = store_int(store_rows_get(&rows, r, 9));
-        }
-        *ret_items = items;
-        *ret_n = (size_t)rows.nrows;
-        store_rows_free(&rows);
-        return RESULT_OK;
+        return store_exec_page(conn,
+                               "id, COALESCE(tenant_id, 0), COALESCE(actor_user_id, 0), action, "
+                               "target_type, COALESCE(target_id, 0), details, client_ip, "
+                               "request_id, created_at",
+                               " FROM audit_log WHERE tenant_id = ?", " ORDER BY id DESC", &p, 1,
+                               page, sizeof(**ret_items), audit_from_row, (void **)ret_items, ret_n);
 }

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "store/store.h"
 #include "util/result.h"
 
 enum store_param_type { STORE_PARAM_NULL, STORE_PARAM_INT, STORE_PARAM_TEXT };
@@ -104,6 +105,30 @@ enum result store_exec(struct store_conn *conn, const char *sql, const struct st
                        size_t n_params, struct store_rows *ret_rows, int64_t *ret_changes);
 
 #define STORE_NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Copies row r of rows into the struct at out. */
+typedef void (*store_row_fn)(const struct store_rows *rows, int r, void *out);
+
+/* Runs sql and copies its first row into out with fn; RESULT_NOT_FOUND
+ * when there is none. */
+enum result store_exec_one(struct store_conn *conn, const char *sql,
+                           const struct store_param *params, size_t n_params, store_row_fn fn,
+                           void *out);
+
+/*
+ * One page of a list. from_where is " FROM … WHERE …" using the first
+ * n_params params; page->total gets the COUNT(*) of it, then
+ * "SELECT cols from_where order LIMIT ? OFFSET ?" fills *ret_items, a
+ * calloc'd array (caller frees) of *ret_n elements of elem_size, each
+ * copied with fn.
+ */
+enum result store_exec_page(struct store_conn *conn, const char *cols, const char *from_where,
+                            const char *order, const struct store_param *params, size_t n_params,
+                            struct store_page *page, size_t elem_size, store_row_fn fn,
+                            void **ret_items, size_t *ret_n);
+
+/* FNV-1a of a statement's text, for the drivers' statement caches. */
+unsigned store_hash_sql(const char *sql);
 
 /* Records the message that store_last_error() returns on this thread. */
 void store_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,8 +21,10 @@
         "voicemail_enabled, provisioning, provisioning_attempts, provisioning_error, " \
         "COALESCE(assigned_at, 0), COALESCE(last_login_at, 0), created_at, updated_at"
 
-static void ext_from_row(const struct store_rows *rows, int r, struct store_extension *e)
+static void ext_from_row(const struct store_rows *rows, int r, void *out)
 {
+        struct store_extension *e = out;
+
         e->id = store_int(store_rows_get(rows, r, 0));
         e->tenant_id = store_int(store_rows_get(rows, r, 1));
         e->user_id = store_int(store_rows_get(rows, r, 2));
@@ -88,21 +90,13 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
         struct store_param p[] = { SP_INT(user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
                                    SP_TEXT(provisioning), SP_INT(now), SP_INT(now),
                                    SP_INT(tenant_id) };
-        struct store_rows rows = { 0 };
         enum result result;
 
-        result = store_exec(conn,
-                            (conn->driver->caps & STORE_CAP_SKIP_LOCKED) ? sql_skip_locked
-                                                                         : sql_plain,
-                            p, STORE_NPARAMS(p), &rows, NULL);
-        if (result)
-                return result;
-        if (rows.nrows == 0)
-                result = RESULT_POOL_EXHAUSTED;
-        else
-                ext_from_row(&rows, 0, ret);
-        store_rows_free(&rows);
-        return result;
+        result = store_exec_one(conn,
+                                (conn->driver->caps & STORE_CAP_SKIP_LOCKED) ? sql_skip_locked
+                                                                             : sql_plain,
+                                p, STORE_NPARAMS(p), ext_from_row, ret);
+        return result == RESULT_NOT_FOUND ? RESULT_POOL_EXHAUSTED : result;
 }
 
 enum result store_pool_release(struct store_conn *conn, int64_t id, const char *sip_secret,
@@ -176,19 +170,10 @@ enum result store_pool_stats_all(struct store_conn *conn,
 
 enum result store_extension_get(struct store_conn *conn, int64_t id, struct store_extension *ret)
 {
-        struct store_rows rows = { 0 };
         struct store_param p = SP_INT(id);
-        enum result result = store_exec(conn, "SELECT " EXT_COLS " FROM agent_extensions WHERE id = ?",
-                                        &p, 1, &rows, NULL);
 
-        if (result)
-                return result;
-        if (rows.nrows == 0)
-                result = RESULT_NOT_FOUND;
-        else
-                ext_from_row(&rows, 0, ret);
-        store_rows_free(&rows);
-        return result;
+        return store_exec_one(conn, "SELECT " EXT_COLS " FROM agent_extensions WHERE id = ?", &p, 1,
+                              ext_from_row, ret);
 }
 
 enum result store_extensions_of_user(struct store_conn *conn, int64_t user_id,
@@ -215,41 +200,17 @@ enum result store_extension_list(struct store_conn *conn, const struct store_ext
                                  struct store_page *page, struct store_extension **ret_items,
                                  size_t *ret_n)
 {
-        static const char where[] =
+        static const char from_where[] =
                 " FROM agent_extensions WHERE tenant_id = ?"
                 " AND (? = '' OR (? = 'free' AND user_id IS NULL)"
                 " OR (? = 'assigned' AND user_id IS NOT NULL))";
         const char *state = f->state ? f->state : "";
         struct store_param p[] = { SP_INT(f->tenant_id), SP_TEXT(state), SP_TEXT(state),
-                                   SP_TEXT(state), SP_INT(page->limit), SP_INT(page->offset) };
-        struct store_rows rows = { 0 };
-        struct store_extension *items;
-        enum result result;
-        char sql[768];
+                                   SP_TEXT(state) };
 
-        snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s", where);
-        result = store_exec(conn, sql, p, STORE_NPARAMS(p) - 2, &rows, NULL);
-        if (result)
-                return result;
-        page->total = store_int(store_rows_get(&rows, 0, 0));
-        store_rows_free(&rows);
-        snprintf(sql, sizeof(sql),
-                 "SELECT " EXT_COLS "%s ORDER BY length(extension), extension LIMIT ? OFFSET ?",
-                 where);
-        result = store_exec(conn, sql, p, STORE_NPARAMS(p), &rows, NULL);
-        if (result)
-                return result;
-        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
-        if (!items) {
-                store_rows_free(&rows);
-                return RESULT_NOMEM;
-        }
-        for (int r = 0; r < rows.nrows; r++)
-                ext_from_row(&rows, r, &items[r]);
-        *ret_items = items;
-        *ret_n = (size_t)rows.nrows;
-        store_rows_free(&rows);
-        return RESULT_OK;
+        return store_exec_page(conn, EXT_COLS, from_where, " ORDER BY length(extension), extension",
+                               p, STORE_NPARAMS(p), page, sizeof(**ret_items), ext_from_row,
+                               (void **)ret_items, ret_n);
 }
 
 enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id,

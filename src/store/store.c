@@ -80,6 +80,73 @@ enum result store_exec(struct store_conn *conn, const char *sql, const struct st
         return conn->driver->exec(conn->impl, sql, params, n_params, ret_rows, ret_changes);
 }
 
+enum result store_exec_one(struct store_conn *conn, const char *sql,
+                           const struct store_param *params, size_t n_params, store_row_fn fn,
+                           void *out)
+{
+        struct store_rows rows = { 0 };
+        enum result result = store_exec(conn, sql, params, n_params, &rows, NULL);
+
+        if (result)
+                return result;
+        if (rows.nrows == 0)
+                result = RESULT_NOT_FOUND;
+        else
+                fn(&rows, 0, out);
+        store_rows_free(&rows);
+        return result;
+}
+
+enum result store_exec_page(struct store_conn *conn, const char *cols, const char *from_where,
+                            const char *order, const struct store_param *params, size_t n_params,
+                            struct store_page *page, size_t elem_size, store_row_fn fn,
+                            void **ret_items, size_t *ret_n)
+{
+        struct store_param all[32];
+        struct store_rows rows = { 0 };
+        char sql[4096];
+        char *items;
+        enum result result;
+
+        if (n_params + 2 > sizeof(all) / sizeof(all[0]))
+                return RESULT_STORE;
+        snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s", from_where);
+        result = store_exec(conn, sql, params, n_params, &rows, NULL);
+        if (result)
+                return result;
+        page->total = store_int(store_rows_get(&rows, 0, 0));
+        store_rows_free(&rows);
+
+        if (n_params)
+                memcpy(all, params, n_params * sizeof(*params));
+        all[n_params] = SP_INT(page->limit);
+        all[n_params + 1] = SP_INT(page->offset);
+        snprintf(sql, sizeof(sql), "SELECT %s%s%s LIMIT ? OFFSET ?", cols, from_where, order);
+        result = store_exec(conn, sql, all, n_params + 2, &rows, NULL);
+        if (result)
+                return result;
+        items = calloc((size_t)rows.nrows + 1, elem_size);
+        if (!items) {
+                store_rows_free(&rows);
+                return RESULT_NOMEM;
+        }
+        for (int r = 0; r < rows.nrows; r++)
+                fn(&rows, r, items + (size_t)r * elem_size);
+        *ret_items = items;
+        *ret_n = (size_t)rows.nrows;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+unsigned store_hash_sql(const char *s)
+{
+        unsigned h = 2166136261u;
+
+        while (*s)
+                h = (h ^ (unsigned char)*s++) * 16777619u;
+        return h;
+}
+
 static void conn_unlink_and_close(struct store *store, struct store_conn *conn)
 {
         pthread_mutex_lock(&store->lock);

@@ -10,8 +10,10 @@
         "id, name, slug, status, sip_domain, pool_base, pool_size, COALESCE(cluster_id, 0), " \
         "created_at, updated_at"
 
-static void tenant_from_row(const struct store_rows *rows, int r, struct store_tenant *t)
+static void tenant_from_row(const struct store_rows *rows, int r, void *out)
 {
+        struct store_tenant *t = out;
+
         t->id = store_int(store_rows_get(rows, r, 0));
         text_copy(t->name, sizeof(t->name), store_rows_get(rows, r, 1));
         text_copy(t->slug, sizeof(t->slug), store_rows_get(rows, r, 2));
@@ -26,28 +28,18 @@ static void tenant_from_row(const struct store_rows *rows, int r, struct store_t
 
 enum result store_tenant_insert(struct store_conn *conn, struct store_tenant *t)
 {
-        struct store_rows rows = { 0 };
         int64_t now = store_now();
         struct store_param p[] = {
                 SP_TEXT(t->name), SP_TEXT(t->slug), SP_TEXT(t->status[0] ? t->status : "active"),
                 SP_TEXT(t->sip_domain), SP_INT(t->pool_base), SP_INT(t->pool_size),
                 t->cluster_id ? SP_INT(t->cluster_id) : SP_NULL, SP_INT(now), SP_INT(now),
         };
-        enum result result;
 
-        result = store_exec(conn,
-                            "INSERT INTO tenants (name, slug, status, sip_domain, pool_base, "
-                            "pool_size, cluster_id, created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " TENANT_COLS,
-                            p, STORE_NPARAMS(p), &rows, NULL);
-        if (result)
-                return result;
-        if (rows.nrows == 1)
-                tenant_from_row(&rows, 0, t);
-        else
-                result = RESULT_STORE;
-        store_rows_free(&rows);
-        return result;
+        return store_exec_one(conn,
+                              "INSERT INTO tenants (name, slug, status, sip_domain, pool_base, "
+                              "pool_size, cluster_id, created_at, updated_at) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " TENANT_COLS,
+                              p, STORE_NPARAMS(p), tenant_from_row, t);
 }
 
 enum result store_tenant_set_pool(struct store_conn *conn, int64_t id, int64_t base, int64_t size)
@@ -65,32 +57,21 @@ enum result store_tenant_set_pool(struct store_conn *conn, int64_t id, int64_t b
         return result;
 }
 
-static enum result get_one(struct store_conn *conn, const char *sql, struct store_param p,
-                           struct store_tenant *ret)
-{
-        struct store_rows rows = { 0 };
-        enum result result = store_exec(conn, sql, &p, 1, &rows, NULL);
-
-        if (result)
-                return result;
-        if (rows.nrows == 0)
-                result = RESULT_NOT_FOUND;
-        else
-                tenant_from_row(&rows, 0, ret);
-        store_rows_free(&rows);
-        return result;
-}
-
 enum result store_tenant_get(struct store_conn *conn, int64_t id, struct store_tenant *ret)
 {
-        return get_one(conn, "SELECT " TENANT_COLS " FROM tenants WHERE id = ?", SP_INT(id), ret);
+        struct store_param p = SP_INT(id);
+
+        return store_exec_one(conn, "SELECT " TENANT_COLS " FROM tenants WHERE id = ?", &p, 1,
+                              tenant_from_row, ret);
 }
 
 enum result store_tenant_get_by_slug(struct store_conn *conn, const char *slug,
                                      struct store_tenant *ret)
 {
-        return get_one(conn, "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?", SP_TEXT(slug),
-                       ret);
+        struct store_param p = SP_TEXT(slug);
+
+        return store_exec_one(conn, "SELECT " TENANT_COLS " FROM tenants WHERE slug = ?", &p, 1,
+                              tenant_from_row, ret);
 }
 
 enum result store_pool_overlaps(struct store_conn *conn, int64_t base, int64_t size,
@@ -114,31 +95,8 @@ enum result store_pool_overlaps(struct store_conn *conn, int64_t base, int64_t s
 enum result store_tenant_list(struct store_conn *conn, struct store_page *page,
                               struct store_tenant **ret_items, size_t *ret_n)
 {
-        struct store_rows rows = { 0 };
-        struct store_param p[] = { SP_INT(page->limit), SP_INT(page->offset) };
-        struct store_tenant *items;
-        enum result result;
-
-        result = store_exec(conn, "SELECT COUNT(*) FROM tenants", NULL, 0, &rows, NULL);
-        if (result)
-                return result;
-        page->total = store_int(store_rows_get(&rows, 0, 0));
-        store_rows_free(&rows);
-        result = store_exec(conn, "SELECT " TENANT_COLS " FROM tenants ORDER BY id LIMIT ? OFFSET ?",
-                            p, STORE_NPARAMS(p), &rows, NULL);
-        if (result)
-                return result;
-        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
-        if (!items) {
-                store_rows_free(&rows);
-                return RESULT_NOMEM;
-        }
-        for (int r = 0; r < rows.nrows; r++)
-                tenant_from_row(&rows, r, &items[r]);
-        *ret_items = items;
-        *ret_n = (size_t)rows.nrows;
-        store_rows_free(&rows);
-        return RESULT_OK;
+        return store_exec_page(conn, TENANT_COLS, " FROM tenants", " ORDER BY id", NULL, 0, page,
+                               sizeof(**ret_items), tenant_from_row, (void **)ret_items, ret_n);
 }
 
 enum result store_tenant_update(struct store_conn *conn, const struct store_tenant *t)

@@ -13,8 +13,10 @@
         "password_hash, must_change_password, token_version, created_at, updated_at, " \
         "COALESCE(last_login_at, 0)"
 
-static void user_from_row(const struct store_rows *rows, int r, struct store_user *u)
+static void user_from_row(const struct store_rows *rows, int r, void *out)
 {
+        struct store_user *u = out;
+
         u->id = store_int(store_rows_get(rows, r, 0));
         u->tenant_id = store_int(store_rows_get(rows, r, 1));
         text_copy(u->email, sizeof(u->email), store_rows_get(rows, r, 2));
@@ -32,7 +34,6 @@ static void user_from_row(const struct store_rows *rows, int r, struct store_use
 
 enum result store_user_insert(struct store_conn *conn, struct store_user *u)
 {
-        struct store_rows rows = { 0 };
         int64_t now = store_now();
         struct store_param p[] = {
                 u->tenant_id ? SP_INT(u->tenant_id) : SP_NULL,
@@ -48,50 +49,30 @@ enum result store_user_insert(struct store_conn *conn, struct store_user *u)
         };
         enum result result;
 
-        result = store_exec(conn,
-                            "INSERT INTO users (tenant_id, email, first_name, last_name, role, "
-                            "status, password_hash, must_change_password, created_at, updated_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " USER_COLS,
-                            p, STORE_NPARAMS(p), &rows, NULL);
-        if (result == RESULT_CONFLICT)
-                return RESULT_EMAIL_TAKEN;
-        if (result)
-                return result;
-        if (rows.nrows == 1)
-                user_from_row(&rows, 0, u);
-        else
-                result = RESULT_STORE;
-        store_rows_free(&rows);
-        return result;
-}
-
-static enum result get_one(struct store_conn *conn, const char *sql, struct store_param p,
-                           struct store_user *ret)
-{
-        struct store_rows rows = { 0 };
-        enum result result = store_exec(conn, sql, &p, 1, &rows, NULL);
-
-        if (result)
-                return result;
-        if (rows.nrows == 0)
-                result = RESULT_NOT_FOUND;
-        else
-                user_from_row(&rows, 0, ret);
-        store_rows_free(&rows);
-        return result;
+        result = store_exec_one(conn,
+                                "INSERT INTO users (tenant_id, email, first_name, last_name, role, "
+                                "status, password_hash, must_change_password, created_at, "
+                                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " USER_COLS,
+                                p, STORE_NPARAMS(p), user_from_row, u);
+        return result == RESULT_CONFLICT ? RESULT_EMAIL_TAKEN : result;
 }
 
 enum result store_user_get(struct store_conn *conn, int64_t id, struct store_user *ret)
 {
-        return get_one(conn, "SELECT " USER_COLS " FROM users WHERE id = ?", SP_INT(id), ret);
+        struct store_param p = SP_INT(id);
+
+        return store_exec_one(conn, "SELECT " USER_COLS " FROM users WHERE id = ?", &p, 1,
+                              user_from_row, ret);
 }
 
 enum result store_user_get_by_email(struct store_conn *conn, const char *email,
                                     struct store_user *ret)
 {
-        return get_one(conn,
-                       "SELECT " USER_COLS " FROM users WHERE email = ? AND status <> 'deleted'",
-                       SP_TEXT(email), ret);
+        struct store_param p = SP_TEXT(email);
+
+        return store_exec_one(conn,
+                              "SELECT " USER_COLS " FROM users WHERE email = ? AND status <> 'deleted'",
+                              &p, 1, user_from_row, ret);
 }
 
 enum result store_user_set_password(struct store_conn *conn, int64_t id, const char *hash,
@@ -116,20 +97,16 @@ enum result store_user_list(struct store_conn *conn, const struct store_user_fil
                             struct store_page *page, struct store_user **ret_items,
                             size_t *ret_n)
 {
-        /* One WHERE for both the count and the page; absent filters are
-         * neutralised in SQL so the statement text (and its cached
-         * preparation) stays the same. */
-        static const char where[] =
+        /* Absent filters are neutralised in SQL, so the statement text (and
+         * its cached preparation) stays the same. */
+        static const char from_where[] =
                 " FROM users WHERE tenant_id = ? AND status <> 'deleted'"
                 " AND (? = '' OR status = ?) AND (? = '' OR role = ?)"
                 " AND (? = '' OR lower(email) LIKE ? ESCAPE '!' OR lower(first_name) LIKE ? ESCAPE '!'"
                 " OR lower(last_name) LIKE ? ESCAPE '!')";
-        char like[STORE_NAME_MAX * 2 + 3], sql[1024];
+        char like[STORE_NAME_MAX * 2 + 3];
         const char *status = f->status ? f->status : "", *role = f->role ? f->role : "";
         const char *q = f->q ? f->q : "";
-        struct store_rows rows = { 0 };
-        struct store_user *items;
-        enum result result;
         size_t n = 0;
 
         /* %q% with LIKE's metacharacters escaped by '!'. */
@@ -144,29 +121,9 @@ enum result store_user_list(struct store_conn *conn, const struct store_user_fil
 
         struct store_param p[] = { SP_INT(f->tenant_id), SP_TEXT(status), SP_TEXT(status),
                                    SP_TEXT(role), SP_TEXT(role), SP_TEXT(q), SP_TEXT(like),
-                                   SP_TEXT(like), SP_TEXT(like), SP_INT(page->limit),
-                                   SP_INT(page->offset) };
-        snprintf(sql, sizeof(sql), "SELECT COUNT(*)%s", where);
-        result = store_exec(conn, sql, p, STORE_NPARAMS(p) - 2, &rows, NULL);
-        if (result)
-                return result;
-        page->total = store_int(store_rows_get(&rows, 0, 0));
-        store_rows_free(&rows);
-        snprintf(sql, sizeof(sql), "SELECT " USER_COLS "%s ORDER BY id LIMIT ? OFFSET ?", where);
-        result = store_exec(conn, sql, p, STORE_NPARAMS(p), &rows, NULL);
-        if (result)
-                return result;
-        items = calloc((size_t)rows.nrows + 1, sizeof(*items));
-        if (!items) {
-                store_rows_free(&rows);
-                return RESULT_NOMEM;
-        }
-        for (int r = 0; r < rows.nrows; r++)
-                user_from_row(&rows, r, &items[r]);
-        *ret_items = items;
-        *ret_n = (size_t)rows.nrows;
-        store_rows_free(&rows);
-        return RESULT_OK;
+                                   SP_TEXT(like), SP_TEXT(like) };
+        return store_exec_page(conn, USER_COLS, from_where, " ORDER BY id", p, STORE_NPARAMS(p),
+                               page, sizeof(**ret_items), user_from_row, (void **)ret_items, ret_n);
 }
 
 enum result store_user_update(struct store_conn *conn, const struct store_user *u, bool revoke)

@@ -117,15 +117,6 @@ static enum result pg_open(const char *target, int64_t busy_timeout_ms,
         return result;
 }
 
-static unsigned hash_sql(const char *s)
-{
-        unsigned h = 2166136261u;
-
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 16777619u;
-        return h;
-}
-
 /* Renumbers '?' outside quotes into $n. Caller frees. */
 static char *renumber(const char *sql)
 {
@@ -156,7 +147,7 @@ static char *renumber(const char *sql)
 static enum result prepare(struct store_driver_conn *conn, const char *sql, size_t n_params,
                            const char **ret_name)
 {
-        unsigned h = hash_sql(sql) % STMT_CACHE;
+        unsigned h = store_hash_sql(sql) % STMT_CACHE;
         struct stmt_slot *slot = NULL;
         char *text;
         PGresult *res;

@@ -99,19 +99,10 @@ out:
         return result;
 }
 
-static unsigned hash_sql(const char *s)
-{
-        unsigned h = 2166136261u;
-
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 16777619u;
-        return h;
-}
-
 /* The cached statement for sql, prepared on first use. */
 static enum result prepare(struct store_driver_conn *conn, const char *sql, sqlite3_stmt **ret)
 {
-        unsigned h = hash_sql(sql) % STMT_CACHE;
+        unsigned h = store_hash_sql(sql) % STMT_CACHE;
         struct stmt_slot *slot = NULL;
         int rc;
 
