@@ -52,6 +52,15 @@ static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_
         return load_extensions(conn, ret);
 }
 
+/* The calling thread's connection and the agent id of tenant_id. */
+static enum result open_agent(struct domain *d, int64_t tenant_id, int64_t id,
+                              struct store_conn **ret_conn, struct agent *ret)
+{
+        enum result result = store_conn_get(d->store, ret_conn);
+
+        return result ? result : load_agent(*ret_conn, tenant_id, id, ret);
+}
+
 static void join_extensions(const struct agent *a, char *out, size_t size)
 {
         size_t n = 0;
@@ -163,9 +172,8 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
 enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct agent *ret)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
 
-        return result ? result : load_agent(conn, tenant_id, id, ret);
+        return open_agent(d, tenant_id, id, &conn, ret);
 }
 
 enum result agent_list(struct domain *d, const struct store_user_filter *filter,
@@ -223,10 +231,7 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
         bool role_changed, status_changed, name_changed;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = load_agent(conn, tenant_id, id, &a);
+        result = open_agent(d, tenant_id, id, &conn, &a);
         if (result)
                 return result;
         if (patch->first_name && !text_name_valid(patch->first_name, USER_NAME_MAX_CHARS)) {
@@ -302,10 +307,7 @@ enum result agent_reset_password(struct domain *d, const struct actor *actor, in
         struct agent a;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = load_agent(conn, tenant_id, id, &a);
+        result = open_agent(d, tenant_id, id, &conn, &a);
         if (result)
                 return result;
         result = credentials_new_temporary_password(ret_temporary_password, hash);
@@ -337,10 +339,7 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
         struct agent a;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = load_agent(conn, tenant_id, id, &a);
+        result = open_agent(d, tenant_id, id, &conn, &a);
         if (result)
                 return result;
         if (actor && actor->user_id == id)
