@@ -296,7 +296,31 @@ def test_concurrent_creates_into_small_pool(backend):
         assert status == 201, body
 
 
+def test_secrets_at_rest_and_in_logs(backend):
+    """SIP passwords are sealed in the store, never logged, and the key file
+    is created 0600."""
+    import glob
+    import os
+    import stat
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        admin = w.token("admin")
+        status, _, body = create(ad, admin, "secret@a.example")
+        ext_id = body["agent"]["extensions"][0]["id"]
+        _, _, e = ad.request("GET", "/v1/admin/extensions/%d" % ext_id, token=admin)
+        password = e["extension"]["sip_password"]
+        temporary = body["temporary_password"]
+        key = ad.env["AGENTDESK_SECRET_KEY_FILE"]
+        assert stat.S_IMODE(os.stat(key).st_mode) == 0o600, oct(os.stat(key).st_mode)
+        assert password not in ad.log() and temporary not in ad.log()
+        if backend == "sqlite":
+            ad.stop()
+            raw = b"".join(open(f, "rb").read() for f in glob.glob(ad.tmpdir + "/agentdesk.db*"))
+            assert password.encode() not in raw and temporary.encode() not in raw
+            assert b"v1:" in raw  # sealed values are there
+
+
 if __name__ == "__main__":
     main([test_create_shape_and_rules, test_list_get_patch, test_delete_flow,
           test_extensions_and_supervisor, test_audit, test_tenants,
-          test_concurrent_creates_into_small_pool])
+          test_concurrent_creates_into_small_pool, test_secrets_at_rest_and_in_logs])

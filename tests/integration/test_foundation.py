@@ -180,7 +180,31 @@ def test_sigterm_mid_request(backend):
         assert body["total"] == created, (body["total"], created)
 
 
+def test_key_file_default(backend):
+    import os
+    import stat
+    with Agentdesk(backend) as ad:
+        del ad.env["AGENTDESK_SECRET_KEY_FILE"]
+        rc, _, err = ad.run("demo", check=False)
+        if backend == "sqlite":
+            key = os.path.join(ad.tmpdir, "agentdesk.key")
+            assert rc == 0, err
+            assert stat.S_IMODE(os.stat(key).st_mode) == 0o600
+            with open(key) as f:
+                assert len(f.read().strip()) == 64
+            first = open(key).read()
+            ad.run("demo")
+            assert open(key).read() == first  # never replaced
+        else:
+            assert rc != 0 and "AGENTDESK_SECRET_KEY_FILE is required" in err, err
+        bad = os.path.join(ad.tmpdir, "bad.key")
+        with open(bad, "w") as f:
+            f.write("not a key\n")
+        rc, _, err = ad.run("demo", env={"AGENTDESK_SECRET_KEY_FILE": bad}, check=False)
+        assert rc != 0 and "does not hold a 32-byte hex key" in err, err
+
+
 if __name__ == "__main__":
     main([test_migrate_is_idempotent, test_tenant_create_and_pool_rule, test_user_create,
           test_demo_twice_new_password, test_serve_health_metrics_errors, test_bad_settings,
-          test_sigterm_mid_request])
+          test_sigterm_mid_request, test_key_file_default])
