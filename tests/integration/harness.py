@@ -130,6 +130,16 @@ class Agentdesk:
         with open(self.stderr_path, errors="replace") as f:
             return f.read()
 
+    def wait_log(self, text, timeout=5):
+        """The server log once it contains text (access log lines are
+        written when a request completes, just after the answer is sent)."""
+        deadline = time.time() + timeout
+        while True:
+            log = self.log()
+            if text in log or time.time() > deadline:
+                return log
+            time.sleep(0.02)
+
     def stop(self, sig=signal.SIGTERM, expect_rc=0):
         proc, self.proc = self.proc, None
         proc.send_signal(sig)

@@ -102,7 +102,7 @@ def test_serve_health_metrics_errors(backend):
         # The access log names method, path, status, request id; never a body.
         ad.request("POST", "/v1/auth/login",
                    json_body={"email": "x@y.example", "password": "SECRET-PASSWORD-1"})
-        log = ad.log()
+        log = ad.wait_log("POST /v1/auth/login 401")
         assert "POST /v1/auth/login 401" in log and "id=" in log, log[-2000:]
         assert "SECRET-PASSWORD-1" not in log
 
