@@ -446,6 +446,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
+        log_buffered_start();
         LOG_INFO("agentdesk serving on %s%s%s (store: %s)", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  store_backend(ctx.store));
@@ -460,6 +461,7 @@ out:
         store_close(ctx.store);
         if (rc == 0)
                 LOG_INFO("stopped");
+        log_buffered_stop();
         return rc;
 }
 

@@ -5,11 +5,18 @@
  * fed the body (up to the cap) on the following calls, dispatched when the
  * upload is complete, and freed in the completion callback, which also
  * writes the access log line and the metrics. MHD runs the handlers on its
- * own worker threads (MHD_OPTION_THREAD_POOL_SIZE, epoll); handlers are
+ * own worker threads (MHD_OPTION_THREAD_POOL_SIZE); handlers are
  * synchronous.
  *
- * Shutdown: MHD_quiesce_daemon() closes the listening socket, then we wait
- * for the requests in flight to complete before MHD_stop_daemon().
+ * The workers wait in poll(), not epoll: MHD_quiesce_daemon() on an epoll
+ * daemon with its own threads races the workers for the listen socket and
+ * can abort the process (MHD_PANIC "Failed to remove listen FD from epoll
+ * set", an open defect of libmicrohttpd 0.9.75), while the poll() path
+ * quiesces through the inter-thread channel. poll() measured as fast or
+ * faster here (bench/run.sh).
+ *
+ * Shutdown: MHD_quiesce_daemon() stops accepting, then we wait for the
+ * requests in flight to complete before MHD_stop_daemon().
  */
 #define LOG_MODULE "http"
 #include "http/http.h"
@@ -54,7 +61,7 @@ struct http_request {
         char *headers[MAX_HEADERS][2];
         size_t n_headers;
         char *form;                          /* decoded copy of the body */
-        const char *form_fields[MAX_FORM_FIELDS][2];
+        const char *(*form_fields)[2];       /* MAX_FORM_FIELDS, into form */
         size_t n_form_fields;
         bool form_parsed;
 };
@@ -183,6 +190,7 @@ static void request_free(struct http_request *req)
         }
         free(req->path_copy);
         free(req->form);
+        free(req->form_fields);
         free(req->body);
         free(req);
 }
@@ -298,7 +306,8 @@ static void parse_form(struct http_request *req)
         if (!req->body_len)
                 return;
         req->form = malloc(req->body_len + 1);
-        if (!req->form)
+        req->form_fields = malloc(sizeof(*req->form_fields) * MAX_FORM_FIELDS);
+        if (!req->form || !req->form_fields)
                 return;
         memcpy(req->form, req->body, req->body_len + 1);
         for (pair = strtok_r(req->form, "&", &save); pair && req->n_form_fields < MAX_FORM_FIELDS;
@@ -532,7 +541,7 @@ enum result http_server_start(struct http_server *srv)
         struct sockaddr_storage ss = { 0 };
         char host[256];
         unsigned port, threads = srv->opts.threads;
-        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
                          MHD_USE_ERROR_LOG;
         const union MHD_DaemonInfo *info;
 

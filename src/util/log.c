@@ -1,11 +1,15 @@
-/* Log lines to stderr, one write(2) per line so threads do not interleave. */
+/* Log lines to stderr. Each line goes out in one locked stdio call, so
+ * threads never interleave within a line; by default stderr is unbuffered
+ * (a line is one write), and a server switches to block buffering with a
+ * flusher thread (log_buffered_start). */
 #include "util/log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 enum log_level log_threshold = LOG_LEVEL_INFO;
 
@@ -41,5 +45,57 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         if (w > 0)
                 n += (size_t)w < sizeof(line) - n - 1 ? (size_t)w : sizeof(line) - n - 2;
         line[n++] = '\n';
-        (void)!write(STDERR_FILENO, line, n);
+        fwrite(line, 1, n, stderr);
+        if (level <= LOG_LEVEL_WARN)
+                fflush(stderr);
+}
+
+static pthread_t flusher;
+static pthread_mutex_t flusher_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t flusher_wake = PTHREAD_COND_INITIALIZER;
+static bool flusher_running, flusher_stop;
+static char log_buffer[1 << 16];
+
+static void *flush_loop(void *arg)
+{
+        (void)arg;
+        pthread_mutex_lock(&flusher_lock);
+        while (!flusher_stop) {
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_nsec += 200 * 1000000L;
+                if (until.tv_nsec >= 1000000000L) {
+                        until.tv_sec++;
+                        until.tv_nsec -= 1000000000L;
+                }
+                pthread_cond_timedwait(&flusher_wake, &flusher_lock, &until);
+                fflush(stderr);
+        }
+        pthread_mutex_unlock(&flusher_lock);
+        return NULL;
+}
+
+void log_buffered_start(void)
+{
+        if (flusher_running)
+                return;
+        setvbuf(stderr, log_buffer, _IOFBF, sizeof(log_buffer));
+        flusher_stop = false;
+        flusher_running = pthread_create(&flusher, NULL, flush_loop, NULL) == 0;
+        if (!flusher_running)
+                setvbuf(stderr, NULL, _IONBF, 0);
+}
+
+void log_buffered_stop(void)
+{
+        if (!flusher_running)
+                return;
+        pthread_mutex_lock(&flusher_lock);
+        flusher_stop = true;
+        pthread_cond_signal(&flusher_wake);
+        pthread_mutex_unlock(&flusher_lock);
+        pthread_join(flusher, NULL);
+        flusher_running = false;
+        fflush(stderr);
+        setvbuf(stderr, NULL, _IONBF, 0);
 }

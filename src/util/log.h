@@ -19,6 +19,13 @@ int log_level_parse(const char *s);
 void log_write(enum log_level level, const char *module, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
+/* For a server: stderr becomes block-buffered and a thread flushes it
+ * every 200 ms, so an access log line costs no system call of its own.
+ * Warnings and errors are still written at once. log_buffered_stop()
+ * flushes and stops the thread. */
+void log_buffered_start(void);
+void log_buffered_stop(void);
+
 #ifndef LOG_MODULE
 #define LOG_MODULE "agentdesk"
 #endif

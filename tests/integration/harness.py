@@ -125,6 +125,8 @@ class Agentdesk:
         return self
 
     def log(self):
+        """The server's log so far. While it runs, lines reach the file
+        within 200 ms (the log is block-buffered); after stop() it is whole."""
         if not self.stderr_path:
             return ""
         with open(self.stderr_path, errors="replace") as f:
