@@ -4,7 +4,9 @@
 #   1. GET /healthz through agentdesk (SQLite) vs nginx serving a static
 #      file of the same size, same wrk settings, with the ratio;
 #   2. pool allocations per second on SQLite and PostgreSQL;
-#   3. agent creation through the API (bench/agents_create.py), if present.
+#   3. agent creation through the API (bench/agents_create.py);
+#   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
+#      on SQLite and PostgreSQL (bench/xmlcurl.sh).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -90,7 +92,10 @@ tests/harness/pg.sh start "$tmp/pg" >/dev/null
 pgurl=$(tests/harness/pg.sh createdb "$tmp/pg" bench_pool)
 build-rel/bench_pool_alloc "$pgurl" "$tmp/pool.key" "${POOL_ALLOCATIONS:-2000}" 4 | sed 's/^/  /'
 
-if [ -f bench/agents_create.py ]; then
-        echo "== agent creation through the API"
-        AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_create.py | sed 's/^/  /'
-fi
+echo "== agent creation through the API (1,000 agents, 8 clients)"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_create.py | sed 's/^/  /'
+
+kill "${pids[@]}" 2>/dev/null || true  # free the CPU for the next figures
+echo "== /freeswitch/xml lookups, tenant of 1,000 agents (wrk -t$threads -c$conns -d$duration)"
+bench/xmlcurl.sh "$bin" "sqlite:$tmp/lookup.db"
+bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
