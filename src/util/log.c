@@ -13,6 +13,10 @@
 
 enum log_level log_threshold = LOG_LEVEL_INFO;
 
+static _Thread_local time_t stamp_second = -1;
+static _Thread_local char stamp[32];
+static _Thread_local size_t stamp_len;
+
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
 
 int log_level_parse(const char *s)
@@ -33,8 +37,14 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         int w;
 
         clock_gettime(CLOCK_REALTIME, &ts);
-        gmtime_r(&ts.tv_sec, &tm);
-        n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%S", &tm);
+        /* The date and time change once a second: format them then. */
+        if (ts.tv_sec != stamp_second) {
+                gmtime_r(&ts.tv_sec, &tm);
+                stamp_len = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
+                stamp_second = ts.tv_sec;
+        }
+        memcpy(line, stamp, stamp_len);
+        n = stamp_len;
         w = snprintf(line + n, sizeof(line) - n, ".%03ldZ %s %s: ",
                      ts.tv_nsec / 1000000, level_names[level], module);
         if (w > 0)
