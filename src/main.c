@@ -367,6 +367,37 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
         };
 }
 
+/* Prints the mod_xml_curl binding to paste into FreeSWITCH, and what else
+ * to change there. */
+static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *cfg)
+{
+        const char *listen = cfg->fs_listen[0] ? cfg->fs_listen : cfg->listen;
+        const char *url_host = opt(cl, "--url");
+
+        printf("<!-- autoload_configs/xml_curl.conf.xml, inside <bindings> -->\n"
+               "<binding name=\"agentdesk\">\n"
+               "  <param name=\"gateway-url\" value=\"%s%s/freeswitch/xml\" bindings=\"directory|dialplan\"/>\n"
+               "  <param name=\"gateway-credentials\" value=\"%s:%s\"/>\n"
+               "  <param name=\"auth-scheme\" value=\"basic\"/>\n"
+               "  <param name=\"timeout\" value=\"5\"/>\n"
+               "</binding>\n",
+               url_host ? "" : "http://", url_host ? url_host : listen, cfg->xmlcurl_user,
+               cfg->xmlcurl_password[0] ? cfg->xmlcurl_password : "SET-AGENTDESK_XMLCURL_PASSWORD");
+        fprintf(stderr,
+                "\nThen, on every FreeSWITCH node:\n"
+                "  - load mod_xml_curl (autoload_configs/modules.conf.xml) and run 'reloadxml';\n"
+                "  - remove the vanilla static users 1000-1019 (conf/directory/default/1*.xml,\n"
+                "    password 1234): they still answer when agentdesk says \"not found\";\n"
+                "  - the vanilla Event Socket listens on :: with password ClueCon: change both\n"
+                "    (autoload_configs/event_socket.conf.xml);\n"
+                "  - allow the node's address in AGENTDESK_XMLCURL_ALLOW (now: %s).\n",
+                cfg->xmlcurl_allow);
+        if (!cfg->xmlcurl_password[0])
+                fprintf(stderr, "  - AGENTDESK_XMLCURL_PASSWORD is not set: agentdesk refuses every "
+                                "lookup until it is.\n");
+        return 0;
+}
+
 /* Prints the routes the server registers, one "METHOD PATTERN" a line
  * (compared with docs/api/openapi.yaml by the tests). */
 static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
@@ -475,6 +506,7 @@ struct command {
 };
 
 static const char *const tenant_create_opts[] = { "--name", "--pool-base", "--pool-size", NULL };
+static const char *const freeswitch_config_opts[] = { "--url", NULL };
 static const char *const user_create_opts[] = { "--tenant", "--email", "--password", "--role",
                                                 "--first-name", "--last-name", NULL };
 
@@ -492,6 +524,10 @@ static const struct command commands[] = {
           "            [--first-name F] [--last-name L] [--db URL]\n"
           "    Create a login; print it as JSON. --tenant may be omitted for a superadmin.",
           user_create_opts, cmd_user_create },
+        { "freeswitch config", "freeswitch config [--url http://HOST:PORT]\n"
+                               "    Print the xml_curl.conf.xml binding for FreeSWITCH (gateway URL from\n"
+                               "    AGENTDESK_FS_LISTEN or AGENTDESK_LISTEN unless --url is given).",
+          freeswitch_config_opts, cmd_freeswitch_config },
         { "routes", "routes\n    Print the HTTP routes the server registers, one per line.", NULL,
           cmd_routes },
         { "demo", "demo [--db URL]\n"

@@ -208,6 +208,21 @@ def test_own_listener(backend):
         assert status == 200 and is_not_found(parse(text))
 
 
+def test_freeswitch_config_command(backend):
+    with Agentdesk(backend) as ad:
+        rc, out, err = ad.run("freeswitch", "config", db=False,
+                              env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD,
+                                   "AGENTDESK_FS_LISTEN": "127.0.0.1:8099"})
+        binding = ET.fromstring(out.split("-->", 1)[1])
+        params = {p.get("name"): p for p in binding.findall("param")}
+        assert params["gateway-url"].get("value") == "http://127.0.0.1:8099/freeswitch/xml"
+        assert params["gateway-url"].get("bindings") == "directory|dialplan"
+        assert params["gateway-credentials"].get("value") == "%s:%s" % (XC_USER, XC_PASSWORD)
+        assert params["auth-scheme"].get("value") == "basic"
+        assert "1000-1019" in err and "ClueCon" in err
+
+
 if __name__ == "__main__":
     main([test_every_recorded_user_lookup, test_not_found_cases, test_dialplan_context,
-          test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener])
+          test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener,
+          test_freeswitch_config_command])
