@@ -222,51 +222,22 @@ void api_fail(struct http_request *req, enum result result, const char *field)
 {
         char message[160];
 
-        switch (result) {
-        case RESULT_INVALID:
+        /* The fields some results always concern, when the domain did not
+         * say; http/ owns the status and code of each result. */
+        if (!field && result == RESULT_EMAIL_TAKEN)
+                field = "email";
+        else if (!field && result == RESULT_POOL_OVERLAP)
+                field = "pool_base";
+        else if (!field && result == RESULT_ROLE_NOT_ALLOWED)
+                field = "role";
+        else if (!field && result == RESULT_WRONG_PASSWORD)
+                field = "current_password";
+        if (result == RESULT_INVALID) {
                 snprintf(message, sizeof(message), "%s is not valid", field ? field : "input");
-                http_respond_error(req, 400, "validation_failed", message, field);
-                return;
-        case RESULT_NOT_FOUND:
-                http_respond_error(req, 404, "not_found", "no such object", NULL);
-                return;
-        case RESULT_EMAIL_TAKEN:
-                http_respond_error(req, 409, "email_taken", "a user with that email exists", "email");
-                return;
-        case RESULT_POOL_EXHAUSTED:
-                http_respond_error(req, 409, "pool_exhausted",
-                                   "the tenant's extension pool has no free extension", NULL);
-                return;
-        case RESULT_POOL_OVERLAP:
-                http_respond_error(req, 409, "pool_overlap",
-                                   "the pool overlaps another tenant's pool", "pool_base");
-                return;
-        case RESULT_ROLE_NOT_ALLOWED:
-                http_respond_error(req, 403, "role_not_allowed", "that role cannot be given here",
-                                   field ? field : "role");
-                return;
-        case RESULT_SELF:
-                http_respond_error(req, 409, "cannot_modify_self",
-                                   "you cannot suspend, delete or change the role of yourself",
-                                   field);
-                return;
-        case RESULT_WRONG_PASSWORD:
-                http_respond_error(req, 400, "wrong_password", "the current password is wrong",
-                                   "current_password");
-                return;
-        case RESULT_CONFLICT:
-                http_respond_error(req, 409, "conflict", "conflicts with existing data", field);
-                return;
-        case RESULT_BUSY:
-        case RESULT_STORE:
-        case RESULT_IO:
-                http_respond_error(req, 503, "store_unavailable",
-                                   "the store is unavailable; retry shortly", NULL);
-                return;
-        default:
-                http_respond_error(req, 500, "internal_error", "internal error", NULL);
+                http_respond_result(req, result, message, field);
                 return;
         }
+        http_respond_result(req, result, NULL, field);
 }
 
 json_t *api_time(int64_t epoch)

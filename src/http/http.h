@@ -52,7 +52,19 @@ size_t http_server_route_count(const struct http_server *srv);
 void http_server_route_at(const struct http_server *srv, size_t i, const char **ret_method,
                           const char **ret_pattern);
 
-/* Prometheus text of the request counters and latency histograms. */
+/*
+ * Writes the Prometheus text (exposition format 0.0.4) of the request
+ * counters and latency histograms to out: # HELP and # TYPE lines, then
+ * agentdesk_http_requests_total{route,method,status} and
+ * agentdesk_http_request_duration_seconds_{bucket,sum,count}{route,method}
+ * per registered route, and route="unmatched" for requests no route took
+ * (404, 405, 413 before routing). Takes no lock: the figures are relaxed
+ * atomic loads, so one scrape may be a request or two out of step.
+ *
+ * To add its own families, a caller passes a stream it owns (typically
+ * open_memstream()) and keeps writing to it after this returns; this
+ * function writes whole lines only and leaves out open.
+ */
 void http_metrics_render(const struct http_server *srv, FILE *out);
 
 /* ---- requests ---------------------------------------------------------- */
@@ -62,7 +74,8 @@ const char *http_request_method(const struct http_request *req);
 const char *http_request_path(const struct http_request *req);
 /* The matched route's pattern ("unmatched" before routing). */
 const char *http_request_route(const struct http_request *req);
-/* A path parameter, NULL when the route has none of that name. */
+/* A path parameter (URL-decoded: libmicrohttpd decodes the path before
+ * routing, so "%2F" splits segments), NULL when the route has none. */
 const char *http_request_param(const struct http_request *req, const char *name);
 /* A query argument (URL-decoded), NULL when absent. */
 const char *http_request_query(const struct http_request *req, const char *name);
@@ -75,6 +88,12 @@ const char *http_request_id(const struct http_request *req);
 /* Tags the request with a tenant for the access log. */
 void http_request_set_tenant(struct http_request *req, int64_t tenant_id);
 
+/* A slot for the auth layer: whatever principal it found for this request.
+ * http/ never reads or frees it; it lives as long as the caller makes it
+ * (at most until the handler returns is the safe rule). NULL until set. */
+void http_request_set_user(struct http_request *req, void *principal);
+void *http_request_user(const struct http_request *req);
+
 /* A field of an application/x-www-form-urlencoded body (URL-decoded, the
  * first occurrence when repeated), NULL when absent. Parsed on first use. */
 const char *http_request_form(struct http_request *req, const char *name);
@@ -84,8 +103,11 @@ const char *http_request_form(struct http_request *req, const char *name);
 bool http_request_basic_auth(struct http_request *req, char *user, size_t user_size,
                              char *password, size_t password_size);
 
-/* The body as a JSON object; on failure answers 400 invalid_json itself
- * and returns NULL. The caller json_decref()s the result. */
+/* The body as a JSON object; on failure (not JSON, not an object, invalid
+ * UTF-8, "\u0000", duplicate keys, nesting deeper than HTTP_JSON_MAX_DEPTH)
+ * answers 400 invalid_json itself and returns NULL. The caller
+ * json_decref()s the result. */
+#define HTTP_JSON_MAX_DEPTH 64
 json_t *http_request_json(struct http_request *req);
 
 /* ---- responses ----------------------------------------------------------- */
@@ -96,6 +118,21 @@ void http_respond_json(struct http_request *req, unsigned status, json_t *body);
 /* {"success": false, "error": {"code", "message", "field"?}} */
 void http_respond_error(struct http_request *req, unsigned status, const char *code,
                         const char *message, const char *field);
+
+/*
+ * Answers with the status and JSON error code for result (the one place
+ * that maps enum result to HTTP): INVALID 400 validation_failed,
+ * WRONG_PASSWORD 400 wrong_password, UNAUTHORIZED 401 unauthorized,
+ * INVALID_CREDENTIALS 401 invalid_credentials, FORBIDDEN 403 forbidden,
+ * PASSWORD_CHANGE_REQUIRED 403, ROLE_NOT_ALLOWED 403, NOT_FOUND 404,
+ * CONFLICT 409 conflict, EMAIL_TAKEN, POOL_EXHAUSTED, POOL_OVERLAP 409,
+ * SELF 409 cannot_modify_self, TOO_BIG 413 payload_too_large, THROTTLED
+ * 429 too_many_attempts, BUSY/STORE/IO/TIMEOUT 503 store_unavailable (the
+ * store is down or locked: retry), anything else 500 internal_error.
+ * message NULL picks a stock message; field may be NULL.
+ */
+void http_respond_result(struct http_request *req, enum result result, const char *message,
+                         const char *field);
 
 /* Copies body. */
 void http_respond_text(struct http_request *req, unsigned status, const char *content_type,

@@ -26,8 +26,10 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -40,6 +42,11 @@
 
 #define MAX_HEADERS 8
 #define MAX_FORM_FIELDS 256
+/* Paths up to this long are split for routing without an allocation. */
+#define PATH_INLINE 256
+/* Past the body cap, this much more is read and dropped so the 413 can go
+ * out on a clean connection; beyond it the connection is closed. */
+#define DRAIN_LIMIT (1024 * 1024)
 
 struct http_request {
         struct http_server *srv;
@@ -47,14 +54,18 @@ struct http_request {
         const char *method;
         const char *url;
         const struct http_route *route;
-        const char *params[HTTP_MAX_PARAMS];  /* into path_copy */
-        char *path_copy;
+        const char *params[HTTP_MAX_PARAMS];  /* into path_buf or path_copy */
+        char *path_copy;                      /* when path_buf is too small */
+        char path_buf[PATH_INLINE];
         char *body;
         size_t body_len, body_cap;
+        size_t dropped;                       /* bytes read past the cap */
         bool too_big;
+        bool no_memory;                       /* the body could not be kept */
         bool responded;
         unsigned status;
         int64_t tenant_id;
+        void *user;
         struct timespec start;
         char request_id[72];
         char client_ip[INET6_ADDRSTRLEN];
@@ -77,6 +88,7 @@ struct http_server {
         atomic_uint_fast64_t next_id;
         unsigned id_prefix;
         atomic_int in_flight;
+        atomic_bool starting;                /* MHD's messages are start errors */
 };
 
 /* ---- server set-up -------------------------------------------------------- */
@@ -197,6 +209,8 @@ static void request_free(struct http_request *req)
 
 static bool append_body(struct http_request *req, const char *data, size_t len)
 {
+        if (req->no_memory)
+                return false;
         if (req->too_big || req->body_len + len > req->srv->opts.max_body_bytes) {
                 req->too_big = true;
                 return false;
@@ -206,8 +220,10 @@ static bool append_body(struct http_request *req, const char *data, size_t len)
                 while (cap < req->body_len + len + 1)
                         cap *= 2;
                 char *b = realloc(req->body, cap);
-                if (!b)
+                if (!b) {
+                        req->no_memory = true;
                         return false;
+                }
                 req->body = b;
                 req->body_cap = cap;
         }
@@ -295,6 +311,16 @@ void http_request_set_tenant(struct http_request *req, int64_t tenant_id)
         req->tenant_id = tenant_id;
 }
 
+void http_request_set_user(struct http_request *req, void *principal)
+{
+        req->user = principal;
+}
+
+void *http_request_user(const struct http_request *req)
+{
+        return req->user;
+}
+
 /* Splits the body into name=value pairs and URL-decodes each in place
  * (MHD_http_unescape; '+' is a space in this encoding). FreeSWITCH sends
  * its first five fields unencoded, which decoding leaves as they are. */
@@ -359,13 +385,43 @@ bool http_request_basic_auth(struct http_request *req, char *user, size_t user_s
         return ok;
 }
 
+/* Whether the brackets outside strings nest deeper than max. A malformed
+ * body passes here and fails in the parser. */
+static bool nests_deeper(const char *s, size_t len, int max)
+{
+        int depth = 0;
+        bool in_string = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = false;
+                } else if (c == '"') {
+                        in_string = true;
+                } else if (c == '[' || c == '{') {
+                        if (++depth > max)
+                                return true;
+                } else if (c == ']' || c == '}') {
+                        depth--;
+                }
+        }
+        return false;
+}
+
 json_t *http_request_json(struct http_request *req)
 {
         json_error_t err;
         json_t *v;
 
-        /* jansson rejects invalid UTF-8, "\u0000" (without JSON_ALLOW_NUL)
-         * and nesting deeper than its parser limit. */
+        if (nests_deeper(req->body ? req->body : "", req->body_len, HTTP_JSON_MAX_DEPTH)) {
+                http_respond_error(req, 400, "invalid_json", "the body nests too deeply", NULL);
+                return NULL;
+        }
+        /* jansson rejects invalid UTF-8 and "\u0000" (without
+         * JSON_ALLOW_NUL); a raw NUL byte in the body is a syntax error. */
         v = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &err);
         if (!v || !json_is_object(v)) {
                 json_decref(v);
@@ -437,6 +493,75 @@ void http_respond_error(struct http_request *req, unsigned status, const char *c
         http_respond_json(req, status, json_pack("{sb,so*}", "success", 0, "error", error));
 }
 
+void http_respond_result(struct http_request *req, enum result result, const char *message,
+                         const char *field)
+{
+        unsigned status = 500;
+        const char *code = "internal_error", *stock = "internal error";
+
+        switch (result) {
+        case RESULT_INVALID:
+                status = 400, code = "validation_failed", stock = "the input is not valid";
+                break;
+        case RESULT_WRONG_PASSWORD:
+                status = 400, code = "wrong_password", stock = "the current password is wrong";
+                break;
+        case RESULT_UNAUTHORIZED:
+                status = 401, code = "unauthorized", stock = "a valid bearer token is required";
+                break;
+        case RESULT_INVALID_CREDENTIALS:
+                status = 401, code = "invalid_credentials", stock = "wrong email or password";
+                break;
+        case RESULT_FORBIDDEN:
+                status = 403, code = "forbidden", stock = "your role may not do this";
+                break;
+        case RESULT_PASSWORD_CHANGE_REQUIRED:
+                status = 403, code = "password_change_required",
+                stock = "change the temporary password first";
+                break;
+        case RESULT_ROLE_NOT_ALLOWED:
+                status = 403, code = "role_not_allowed", stock = "that role cannot be given here";
+                break;
+        case RESULT_NOT_FOUND:
+                status = 404, code = "not_found", stock = "no such object";
+                break;
+        case RESULT_CONFLICT:
+                status = 409, code = "conflict", stock = "conflicts with existing data";
+                break;
+        case RESULT_EMAIL_TAKEN:
+                status = 409, code = "email_taken", stock = "a user with that email exists";
+                break;
+        case RESULT_POOL_EXHAUSTED:
+                status = 409, code = "pool_exhausted",
+                stock = "the tenant's extension pool has no free extension";
+                break;
+        case RESULT_POOL_OVERLAP:
+                status = 409, code = "pool_overlap", stock = "the pool overlaps another tenant's pool";
+                break;
+        case RESULT_SELF:
+                status = 409, code = "cannot_modify_self",
+                stock = "you cannot suspend, delete or change the role of yourself";
+                break;
+        case RESULT_TOO_BIG:
+                status = 413, code = "payload_too_large", stock = "the input is larger than allowed";
+                break;
+        case RESULT_THROTTLED:
+                status = 429, code = "too_many_attempts", stock = "too many attempts; retry later";
+                break;
+        case RESULT_BUSY:
+        case RESULT_STORE:
+        case RESULT_IO:
+        case RESULT_TIMEOUT:
+                /* A fault of the store, not of the input: worth a retry. */
+                status = 503, code = "store_unavailable",
+                stock = "the store is unavailable; retry shortly";
+                break;
+        default:
+                break;
+        }
+        http_respond_error(req, status, code, message ? message : stock, field);
+}
+
 void http_respond_text(struct http_request *req, unsigned status, const char *content_type,
                        const char *body, size_t len)
 {
@@ -450,18 +575,28 @@ static void dispatch(struct http_request *req)
         char allow[128];
         const struct http_route *route;
         bool path_matched = false;
+        size_t url_len = strlen(req->url);
+        char *path = req->path_buf;
 
         if (req->too_big) {
                 http_respond_error(req, 413, "payload_too_large",
                                    "the request body is larger than the server accepts", NULL);
                 return;
         }
-        req->path_copy = strdup(req->url);
-        if (!req->path_copy) {
+        if (req->no_memory) {
                 http_respond_error(req, 500, "internal_error", "out of memory", NULL);
                 return;
         }
-        route = http_route_match(req->srv->routes, req->srv->n_routes, req->method, req->path_copy,
+        if (url_len >= sizeof(req->path_buf)) {
+                path = req->path_copy = strdup(req->url);
+                if (!path) {
+                        http_respond_error(req, 500, "internal_error", "out of memory", NULL);
+                        return;
+                }
+        } else {
+                memcpy(path, req->url, url_len + 1);
+        }
+        route = http_route_match(req->srv->routes, req->srv->n_routes, req->method, path,
                                  req->params, &path_matched, allow, sizeof(allow));
         if (!route) {
                 if (path_matched) {
@@ -499,8 +634,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         }
         if (*upload_data_size) {
                 /* Past the cap the rest is read and dropped, so that the
-                 * 413 can still be sent on a clean connection. */
-                append_body(req, upload_data, *upload_data_size);
+                 * 413 can still be sent on a clean connection, but only up
+                 * to DRAIN_LIMIT: a client that keeps sending loses the
+                 * connection instead of holding a worker. */
+                if (!append_body(req, upload_data, *upload_data_size)) {
+                        req->dropped += *upload_data_size;
+                        if (req->dropped > DRAIN_LIMIT)
+                                return MHD_NO;
+                }
                 *upload_data_size = 0;
                 return MHD_YES;
         }
@@ -509,11 +650,41 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
         return MHD_YES;
 }
 
+/* Copies s for the log with every byte that could break or forge a line
+ * (controls, space, '%', DEL, non-ASCII) percent-encoded: libmicrohttpd
+ * hands us the path already decoded, so "%0A" would be a newline. Cut
+ * with "..." when it does not fit. */
+static const char *log_safe(const char *s, char *buf, size_t size)
+{
+        static const char hex[] = "0123456789ABCDEF";
+        size_t n = 0;
+
+        for (; *s; s++) {
+                unsigned char c = (unsigned char)*s;
+                bool plain = c > 0x20 && c < 0x7f && c != '%';
+                if (n + (plain ? 1 : 3) + 4 > size) {
+                        memcpy(buf + n, "...", 3);
+                        n += 3;
+                        break;
+                }
+                if (plain) {
+                        buf[n++] = (char)c;
+                } else {
+                        buf[n++] = '%';
+                        buf[n++] = hex[c >> 4];
+                        buf[n++] = hex[c & 15];
+                }
+        }
+        buf[n] = '\0';
+        return buf;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
         struct http_server *srv = cls;
         struct http_request *req = *con_cls;
+        char method[40], path[512];
         double seconds;
 
         (void)con;
@@ -525,15 +696,39 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                                         : &srv->unmatched,
                              req->status,
                              seconds);
-        if (req->tenant_id)
-                LOG_INFO("%s %s %u %.3fms id=%s tenant=%lld", req->method, req->url, req->status,
-                         seconds * 1e3, req->request_id, (long long)req->tenant_id);
-        else
-                LOG_INFO("%s %s %u %.3fms id=%s tenant=-", req->method, req->url, req->status,
-                         seconds * 1e3, req->request_id);
+        if (LOG_LEVEL_INFO <= log_threshold) {
+                log_safe(req->method, method, sizeof(method));
+                log_safe(req->url, path, sizeof(path));
+                if (req->tenant_id)
+                        LOG_INFO("%s %s %u %.3fms id=%s tenant=%lld", method, path, req->status,
+                                 seconds * 1e3, req->request_id, (long long)req->tenant_id);
+                else
+                        LOG_INFO("%s %s %u %.3fms id=%s tenant=-", method, path, req->status,
+                                 seconds * 1e3, req->request_id);
+        }
         request_free(req);
         *con_cls = NULL;
         atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+/* libmicrohttpd's own messages. While the daemon starts they explain a
+ * start failure ("Failed to bind to port 8080: Address already in use")
+ * and are errors; once it runs they are about clients (resets, limits),
+ * which the access log already covers, so they are debug lines. */
+static void on_mhd_message(void *cls, const char *fmt, va_list ap)
+{
+        struct http_server *srv = cls;
+        enum log_level level = atomic_load(&srv->starting) ? LOG_LEVEL_ERROR : LOG_LEVEL_DEBUG;
+        char text[512];
+        size_t n;
+
+        if (level > log_threshold)
+                return;
+        vsnprintf(text, sizeof(text), fmt, ap);
+        n = strlen(text);
+        while (n && (text[n - 1] == '\n' || text[n - 1] == '\r'))
+                text[--n] = '\0';
+        log_write(level, LOG_MODULE, "%s: %s", srv->listen, text);
 }
 
 enum result http_server_start(struct http_server *srv)
@@ -545,8 +740,10 @@ enum result http_server_start(struct http_server *srv)
                          MHD_USE_ERROR_LOG;
         const union MHD_DaemonInfo *info;
 
-        if (!config_split_host_port(srv->listen, host, sizeof(host), &port))
+        if (!config_split_host_port(srv->listen, host, sizeof(host), &port)) {
+                LOG_ERR("%s: not HOST:PORT or [V6]:PORT", srv->listen);
                 return RESULT_INVALID;
+        }
         if (inet_pton(AF_INET, host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
                 struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
                 sin->sin_family = AF_INET;
@@ -562,22 +759,34 @@ enum result http_server_start(struct http_server *srv)
                 sin->sin_port = htons((uint16_t)port);
                 sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         } else {
+                LOG_ERR("%s: the host must be a numeric address or localhost", srv->listen);
                 return RESULT_INVALID;
         }
         if (threads == 0) {
                 long n = sysconf(_SC_NPROCESSORS_ONLN);
                 threads = n > 0 ? (unsigned)n : 1;
         }
+        /* A pool of one is warned about by libmicrohttpd: it means none,
+         * so the option is left out (MHD_OPTION_END ends the array). */
+        struct MHD_OptionItem pool[] = {
+                { threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, NULL },
+                { MHD_OPTION_END, 0, NULL },
+        };
+        atomic_store(&srv->starting, true);
         srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
+                                       MHD_OPTION_EXTERNAL_LOGGER, on_mhd_message, srv,
                                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-                                       MHD_OPTION_THREAD_POOL_SIZE, threads,
                                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
                                        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                                       MHD_OPTION_ARRAY, pool,
                                        MHD_OPTION_END);
-        if (!srv->daemon)
+        atomic_store(&srv->starting, false);
+        if (!srv->daemon) {
+                LOG_ERR("%s: cannot listen (address in use or unavailable)", srv->listen);
                 return RESULT_IO;
+        }
         info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
         srv->port = info ? info->port : port;
         return RESULT_OK;

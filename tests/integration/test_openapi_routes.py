@@ -57,6 +57,8 @@ def test_error_codes_match(backend):
         with open(path) as f:
             src = f.read()
         sent |= set(re.findall(r'http_respond_error\(\s*req,\s*\d+,\s*"([a-z_]+)"', src))
+        # http_respond_result()'s table: code = "…" per result.
+        sent |= set(re.findall(r'\bcode = "([a-z_]+)"', src))
     assert sent, "no codes found in src"
     assert documented == sent, "only documented: %s; only sent: %s" % (
         sorted(documented - sent), sorted(sent - documented))
