@@ -19,6 +19,7 @@
 #include "domain/credentials.h"
 #include "domain/demo.h"
 #include "domain/domain.h"
+#include "domain/reconciler.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "http/http.h"
@@ -364,6 +365,11 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
                 .sip_ws_url = cfg->sip_ws_url,
                 .xmlcurl_user = cfg->xmlcurl_user,
                 .xmlcurl_password = cfg->xmlcurl_password,
+                .fs_esl = cfg->fs_esl,
+                .fs_esl_password = cfg->fs_esl_password,
+                .fs_profile = cfg->fs_profile,
+                .fs_retry_limit = cfg->fs_retry_limit,
+                .fs_retry_base = cfg->fs_retry_base,
         };
 }
 
@@ -478,6 +484,12 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
         log_buffered_start();
+        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
+                http_server_stop(fs_srv);
+                http_server_stop(srv);
+                goto out;
+        }
         LOG_INFO("agentdesk serving on %s%s%s (store: %s)", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  store_backend(ctx.store));
@@ -487,6 +499,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         http_server_stop(srv);
         rc = 0;
 out:
+        /* After the HTTP servers (no more kicks), before the store. */
+        reconciler_stop(domain.reconciler);
         http_server_free(fs_srv);
         http_server_free(srv);
         store_close(ctx.store);

@@ -31,5 +31,6 @@ enum result api_extensions_register(struct http_server *srv, struct api_context 
 enum result api_tenants_register(struct http_server *srv, struct api_context *ctx);
 enum result api_audit_register(struct http_server *srv, struct api_context *ctx);
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx);
+enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx);
 
 #endif

@@ -7,9 +7,12 @@
  * answer keeps its registrar moving.
  */
 #define LOG_MODULE "xmlcurl"
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/cluster.h"
 #include "domain/directory.h"
 #include "freeswitch/xml.h"
 #include "util/cidr.h"
@@ -113,9 +116,69 @@ static void xml(struct http_request *req, void *userdata)
                 not_found(req);
 }
 
+/*
+ * GET /v1/admin/freeswitch/status (the seed's route): each node of the
+ * caller's cluster, asked at once with a bounded wait, so the answer comes
+ * within 3 s even when a node hangs; and the tenant's provisioning jobs
+ * (every tenant's for a superadmin). Never a password.
+ */
+static void status(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct cluster_status *cs;
+        struct store_session s;
+        json_t *nodes;
+        enum result result;
+        bool super;
+
+        if (!api_authenticate(req, ctx, API_READERS, false, &s))
+                return;
+        super = strcmp(s.user.role, "superadmin") == 0;
+        cs = calloc(1, sizeof(*cs));
+        if (!cs) {
+                api_fail(req, RESULT_NOMEM, NULL);
+                return;
+        }
+        result = cluster_status(ctx->domain, super ? 0 : s.user.tenant_id, 2500, cs);
+        if (result) {
+                api_fail(req, result, NULL);
+                free(cs);
+                return;
+        }
+        nodes = json_array();
+        for (int i = 0; i < cs->n_nodes; i++) {
+                const struct fs_node_status *st = &cs->status[i];
+                char address[300];
+                snprintf(address, sizeof(address), strchr(cs->nodes[i].host, ':') ? "[%s]:%u" : "%s:%u",
+                         cs->nodes[i].host, cs->nodes[i].port);
+                json_array_append_new(
+                        nodes,
+                        json_pack("{ss,sb,so,so,so,ss,so,so}", "address", address, "reachable",
+                                  st->reachable, "error",
+                                  st->error[0] ? json_string(st->error) : json_null(), "version",
+                                  st->version[0] ? json_string(st->version) : json_null(), "uptime",
+                                  st->uptime[0] ? json_string(st->uptime) : json_null(), "profile",
+                                  cs->nodes[i].profile, "profile_state",
+                                  st->profile_state[0] ? json_string(st->profile_state) : json_null(),
+                                  "registrations",
+                                  st->registrations >= 0 ? json_integer(st->registrations) : json_null()));
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sb,s[{so,ss,ss,so,s{sI,sI}}]}", "success", 1, "clusters", "id",
+                                    json_null(), "name", "default", "mode", "xml_curl", "nodes",
+                                    nodes, "jobs", "pending", (json_int_t)cs->jobs_pending, "failed",
+                                    (json_int_t)cs->jobs_failed));
+        free(cs);
+}
+
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx)
 {
         if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
                 return RESULT_INVALID;
         return http_server_route(srv, "POST", "/freeswitch/xml", xml, ctx);
+}
+
+enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx)
+{
+        return http_server_route(srv, "GET", "/v1/admin/freeswitch/status", status, ctx);
 }

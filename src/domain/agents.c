@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/reconciler.h"
 #include "domain/users.h"
 #include "util/text.h"
 
@@ -156,6 +157,7 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         }
         if (!result)
                 result = store_commit(conn);
+        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
         credentials_wipe(secrets, sizeof(secrets));
         credentials_wipe(pins, sizeof(pins));
         if (result) {
@@ -291,6 +293,7 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                                       NULL);
         if (!result)
                 result = store_commit(conn);
+        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
         if (result) {
                 store_rollback(conn);
                 return result;
@@ -365,6 +368,7 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
                                       a.user.email, "extensions", numbers, NULL);
         if (!result)
                 result = store_commit(conn);
+        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
         if (result)
                 store_rollback(conn);
         credentials_wipe(secrets, sizeof(secrets));
@@ -440,6 +444,7 @@ enum result extension_rotate_password(struct domain *d, const struct actor *acto
                                       "extension", id, "extension", e.extension, NULL);
         if (!result)
                 result = store_commit(conn);
+        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
         if (result)
                 store_rollback(conn);
 out:
@@ -478,6 +483,7 @@ enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
                                       enabled ? "true" : "false", NULL);
         if (!result)
                 result = store_commit(conn);
+        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
         if (result) {
                 store_rollback(conn);
                 return result;

@@ -19,11 +19,19 @@ struct domain_settings {
         const char *sip_ws_url;          /* default WebSocket URL */
         const char *xmlcurl_user;        /* mod_xml_curl's basic-auth pair */
         const char *xmlcurl_password;    /* "" = refuse every lookup */
+        const char *fs_esl;              /* the default cluster's nodes */
+        const char *fs_esl_password;
+        const char *fs_profile;
+        int64_t fs_retry_limit;
+        int64_t fs_retry_base;
 };
+
+struct reconciler;
 
 struct domain {
         struct store *store;
         struct domain_settings settings;
+        struct reconciler *reconciler;   /* NULL when none runs (the command line) */
 };
 
 /* Who does something: a logged-in user, or the command line (user_id 0). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/reconciler.h"
 #include "domain/credentials.h"
 #include "util/text.h"
 
@@ -261,6 +262,7 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                                       "status", next.status, "sip_domain", next.sip_domain, NULL);
         if (!result)
                 result = store_commit(conn);
+        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
         if (result) {
                 store_rollback(conn);
                 return result;

@@ -1,34 +1,9 @@
-/* Provisioning jobs (the outbox the reconciler drains) and the audit log. */
+/* The audit log. */
 #include <stdlib.h>
 
 #include "store/driver.h"
 #include "store/store.h"
 #include "util/text.h"
-
-enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                             int64_t extension_id)
-{
-        int64_t now = store_now();
-        struct store_param p[] = { SP_INT(tenant_id), SP_TEXT(kind), SP_INT(extension_id),
-                                   SP_INT(now), SP_INT(now) };
-
-        return store_exec(conn,
-                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
-                          "updated_at) VALUES (?, ?, ?, ?, ?)",
-                          p, STORE_NPARAMS(p), NULL, NULL);
-}
-
-enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind)
-{
-        int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(kind), SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
-
-        return store_exec(conn,
-                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
-                          "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
-                          "WHERE tenant_id = ? AND user_id IS NOT NULL",
-                          p, STORE_NPARAMS(p), NULL, NULL);
-}
 
 enum result store_audit_insert(struct store_conn *conn, const struct store_audit *a)
 {

@@ -329,8 +329,41 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
 enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
                              int64_t extension_id);
 
+/* Jobs not done yet and jobs given up on, of one tenant (0 = all). */
+enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t *ret_pending,
+                             int64_t *ret_failed);
+
 /* In a transaction. Queues kind for every assigned extension of tenant. */
 enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind);
+
+struct store_job {
+        int64_t id;
+        int64_t tenant_id;
+        int64_t extension_id;            /* 0 for a job without one */
+        char kind[16];                   /* provision, deprovision, update, rekey */
+        int64_t attempts;                /* made so far */
+        char extension[16];              /* its number, digits only */
+        char tenant_domain[256];         /* "" = the global SIP domain */
+};
+
+/* Up to max pending jobs due at now (epoch seconds), oldest first. */
+enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
+                           int *ret_n);
+
+/* In a transaction. The job succeeded on every node: done, and its
+ * extension provisioned (unless a later job for it is pending). */
+enum result store_job_done(struct store_conn *conn, const struct store_job *job);
+
+/* In a transaction. An attempt failed with error: due again at
+ * next_attempt_at, or failed for good when give_up; the extension shows
+ * pending or failed, the attempt count and the error. */
+enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *error,
+                            int64_t next_attempt_at, bool give_up);
+
+/* Takes the cluster-wide singleton lock key on this connection if free
+ * (a PostgreSQL advisory lock, held until the connection closes); *ret_held
+ * says whether this connection holds it. On SQLite, always held. */
+enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_held);
 
 /* ---- audit log ----------------------------------------------------------- */
 

@@ -63,6 +63,39 @@ static const char *check_optional_host_port(const char *value)
         return *value ? config_check_host_port(value) : NULL;
 }
 
+static const char *check_host_port_list(const char *value)
+{
+        char item[300];
+        const char *p = value;
+
+        if (!*value)
+                return "must name at least one host:port";
+        while (*p) {
+                size_t len = strcspn(p, ",");
+                if (len == 0 || len >= sizeof(item))
+                        return "must be host:port[,host:port...]";
+                memcpy(item, p, len);
+                item[len] = '\0';
+                if (config_check_host_port(item))
+                        return "must be host:port[,host:port...]";
+                p += len + (p[len] == ',');
+        }
+        return NULL;
+}
+
+static const char *check_esl_password(const char *value)
+{
+        return *value && !strpbrk(value, " \r\n") ? NULL : "must be non-empty, without spaces";
+}
+
+static const char *check_profile(const char *value)
+{
+        for (const char *c = value; *c; c++)
+                if (!isalnum((unsigned char)*c) && *c != '_' && *c != '-')
+                        return "must be a sofia profile name ([A-Za-z0-9_-])";
+        return *value ? NULL : "must be a sofia profile name ([A-Za-z0-9_-])";
+}
+
 const struct config_def config_defs[] = {
         { "AGENTDESK_DB", CONFIG_STRING, "sqlite:agentdesk.db", FIELD(db), false, 0, 0, check_db,
           "store: sqlite:PATH (embedded) or postgresql://user@host:port/db" },
@@ -103,6 +136,16 @@ const struct config_def config_defs[] = {
           false, 0, 0, check_cidr_list, "addresses (CIDR list) allowed to call /freeswitch/xml" },
         { "AGENTDESK_FS_LISTEN", CONFIG_STRING, "", FIELD(fs_listen), false, 0, 0,
           check_optional_host_port, "own listener for /freeswitch/xml (empty: the main one)" },
+        { "AGENTDESK_FS_ESL", CONFIG_STRING, "127.0.0.1:8021", FIELD(fs_esl), false, 0, 0,
+          check_host_port_list, "Event Socket of each FreeSWITCH node, host:port[,host:port...]" },
+        { "AGENTDESK_FS_ESL_PASSWORD", CONFIG_STRING, "ClueCon", FIELD(fs_esl_password), true, 0, 0,
+          check_esl_password, "Event Socket password (FreeSWITCH's default ClueCon: change it)" },
+        { "AGENTDESK_FS_PROFILE", CONFIG_STRING, "internal", FIELD(fs_profile), false, 0, 0,
+          check_profile, "sofia profile the agents register to" },
+        { "AGENTDESK_FS_RETRY_LIMIT", CONFIG_INT, "10", FIELD(fs_retry_limit), false, 1, 1000, NULL,
+          "attempts at a provisioning job before it is marked failed" },
+        { "AGENTDESK_FS_RETRY_BASE", CONFIG_INT, "1", FIELD(fs_retry_base), false, 1, 3600, NULL,
+          "seconds before a job's first retry; doubled each time, at most 10 minutes" },
 };
 const size_t config_defs_count = sizeof(config_defs) / sizeof(config_defs[0]);
 

@@ -40,6 +40,11 @@ struct config {
         int64_t xmlcurl_cache_ms;  /* AGENTDESK_XMLCURL_CACHE_MS */
         char *xmlcurl_allow;       /* AGENTDESK_XMLCURL_ALLOW, CIDR list */
         char *fs_listen;           /* AGENTDESK_FS_LISTEN ("" = the main listener) */
+        char *fs_esl;              /* AGENTDESK_FS_ESL, host:port[,host:port…] */
+        char *fs_esl_password;     /* AGENTDESK_FS_ESL_PASSWORD */
+        int64_t fs_retry_limit;    /* AGENTDESK_FS_RETRY_LIMIT, attempts per job */
+        int64_t fs_retry_base;     /* AGENTDESK_FS_RETRY_BASE, seconds before the first retry */
+        char *fs_profile;          /* AGENTDESK_FS_PROFILE */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };

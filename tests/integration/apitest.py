@@ -2,7 +2,7 @@
 (A and B) each with an admin, a supervisor and an agent, logged in."""
 import json
 
-from harness import Agentdesk
+from harness import Agentdesk, free_port
 
 PASSWORD = "correct horse battery"
 
@@ -18,7 +18,9 @@ class World:
             t = ad.run_json("tenant", "create", "--name", "Tenant " + key, "--pool-base", str(base),
                             "--pool-size", str(pool_size))
             self.tenants[key] = t
-        ad.serve(env={"AGENTDESK_XMLCURL_PASSWORD": "xc"})
+        # No Event Socket listens on that port: status probes are refused at once.
+        ad.serve(env={"AGENTDESK_XMLCURL_PASSWORD": "xc",
+                      "AGENTDESK_FS_ESL": "127.0.0.1:%d" % free_port()})
         self.super["token"] = ad.login(self.super["email"], PASSWORD)
         self.users = {}
         for key, t in self.tenants.items():

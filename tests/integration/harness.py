@@ -69,6 +69,14 @@ class Agentdesk:
         self.port = None
         self.stderr_path = None
 
+    def sibling(self):
+        """Another agentdesk node on the same database and key (not started;
+        stop it before this one is left)."""
+        other = Agentdesk.__new__(Agentdesk)
+        other.__dict__.update(self.__dict__)
+        other.proc = other.port = other.stderr_path = None
+        return other
+
     def __enter__(self):
         return self
 
@@ -188,6 +196,62 @@ class Agentdesk:
                                        json_body={"email": email, "password": password})
         assert status == 200, (status, body)
         return body["data"]["token"]
+
+
+class EslFixture:
+    """tests/harness/esl_fixture.py on a kernel-chosen loopback port, as a
+    context manager: .address is "127.0.0.1:PORT", .received() the commands
+    it got so far, one string each."""
+
+    def __init__(self, mode="normal", password="ClueCon", port=0, delay_ms=0):
+        self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-esl-")
+        port_file = os.path.join(self.tmpdir, "port")
+        self.record = os.path.join(self.tmpdir, "received")
+        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness",
+                              "esl_fixture.py")
+        self.proc = subprocess.Popen([sys.executable, script, "--port-file", port_file,
+                                      "--mode", mode, "--password", password,
+                                      "--record", self.record, "--port", str(port),
+                                      "--delay-ms", str(delay_ms)])
+        deadline = time.time() + 10
+        while not os.path.exists(port_file):
+            if time.time() > deadline or self.proc.poll() is not None:
+                self.proc.kill()
+                raise AssertionError("the Event Socket fixture did not start")
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.port = int(f.read())
+        self.address = "127.0.0.1:%d" % self.port
+
+    def commands(self):
+        """The api commands received so far, without "api ", auth and exit."""
+        return [c[4:] for c in self.received() if c.startswith("api ")]
+
+    def received(self):
+        return [msg for _, msg in self._lines()]
+
+    def connections(self):
+        """What it received, one list per connection, in order of connecting."""
+        out = {}
+        for no, msg in self._lines():
+            out.setdefault(no, []).append(msg)
+        return [out[k] for k in sorted(out)]
+
+    def _lines(self):
+        try:
+            with open(self.record) as f:
+                return [(int(n), msg) for n, msg in
+                        (line.split("\t", 1) for line in f.read().splitlines())]
+        except FileNotFoundError:
+            return []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
 def parse_demo_password(text):

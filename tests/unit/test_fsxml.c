@@ -1,11 +1,14 @@
-/* Unit tests of freeswitch/xml.c: range regexes (checked against POSIX
- * regex for every number below 10^6), escaping, well-formed shapes. */
+/* Unit tests of freeswitch/: xml.c range regexes (checked against POSIX
+ * regex for every number below 10^6), escaping, well-formed shapes; the
+ * commands of provision.c; the listing parsers of esl.c. */
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
+#include "freeswitch/esl.h"
+#include "freeswitch/provision.h"
 #include "freeswitch/xml.h"
 #include "util/cidr.h"
 
@@ -110,8 +113,47 @@ static void test_cidr(void)
         CHECK(cidr_list_parse("", &l) && l.n == 0);
 }
 
+static void test_provision_commands(void)
+{
+        char c[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
+
+        CHECK_INT_EQ(fs_xmlcurl_commands("provision", "1000", "127.0.0.1", "internal", c), 0);
+        CHECK_INT_EQ(fs_xmlcurl_commands("update", "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_STR_EQ(c[0], "xml_flush_cache id 1000 127.0.0.1");
+        for (int k = 0; k < 2; k++) {
+                CHECK_INT_EQ(fs_xmlcurl_commands(k ? "deprovision" : "rekey", "2001", "pbx.example",
+                                                 "agents", c), 2);
+                CHECK_STR_EQ(c[0], "xml_flush_cache id 2001 pbx.example");
+                CHECK_STR_EQ(c[1], "sofia profile agents flush_inbound_reg 2001@pbx.example reboot");
+        }
+        /* Nothing that could smuggle a second argument or command. */
+        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "10a0", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "1000", "a b", "internal", c), -1);
+        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "1000", "a\n\napi x", "internal", c), -1);
+        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "1000", "127.0.0.1", "", c), -1);
+        CHECK_INT_EQ(fs_xmlcurl_commands("explode", "1000", "127.0.0.1", "internal", c), -1);
+}
+
+static void test_registration_listing(void)
+{
+        const char *body = "\nRegistrations:\n=====\nCall-ID:    \t1-1@127.0.0.1\n"
+                           "User:       \t1001@127.0.0.1\nContact:    \t\"\" <sip:1001@x>\n\n"
+                           "Call-ID:    \t1-2@127.0.0.1\nUser:       \t10012@127.0.0.1\n"
+                           "=====\nTotal items returned: 2\n=====\n";
+
+        CHECK_INT_EQ(esl_registration_count(body), 2);
+        CHECK_INT_EQ(esl_registration_count("Invalid Profile [x]"), -1);
+        CHECK(esl_registration_has(body, "1001@127.0.0.1"));
+        CHECK(esl_registration_has(body, "10012@127.0.0.1"));
+        CHECK(!esl_registration_has(body, "1001@127.0.0"));
+        CHECK(!esl_registration_has(body, "100@127.0.0.1"));
+}
+
 int main(void)
 {
+        test_provision_commands();
+        test_registration_listing();
         test_ranges();
         test_user_escaping();
         test_cidr();

@@ -1,0 +1,27 @@
+/*
+ * FreeSWITCH clusters as agentdesk sees them. For now there is the default
+ * cluster, defined by the settings (AGENTDESK_FS_ESL nodes, their password
+ * and sofia profile; mode xml_curl). Clusters stored in freeswitch_clusters
+ * (several per platform, a tenant in one) are not served yet.
+ */
+#ifndef AGENTDESK_DOMAIN_CLUSTER_H
+#define AGENTDESK_DOMAIN_CLUSTER_H
+
+#include "domain/domain.h"
+#include "freeswitch/node.h"
+
+#define CLUSTER_MAX_NODES 16
+
+struct cluster_status {
+        int n_nodes;
+        struct fs_node nodes[CLUSTER_MAX_NODES];
+        struct fs_node_status status[CLUSTER_MAX_NODES];
+        int64_t jobs_pending, jobs_failed;
+};
+
+/* Probes every node of the default cluster at once, within timeout_ms,
+ * and counts the provisioning jobs of tenant_id (0 = all). */
+enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
+                           struct cluster_status *ret);
+
+#endif

@@ -1,0 +1,270 @@
+/* The reconciler; see reconciler.h. */
+#define LOG_MODULE "reconciler"
+#include "domain/reconciler.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/cluster.h"
+#include "freeswitch/esl.h"
+#include "freeswitch/provision.h"
+#include "util/log.h"
+#include "util/text.h"
+
+/* The advisory-lock key of the one reconciler per PostgreSQL database. */
+#define RECONCILER_LOCK_KEY 0x61676e74646b01LL
+#define CONNECT_TIMEOUT_MS 2000
+#define COMMAND_TIMEOUT_MS 3000
+#define MAX_DELAY_S 600
+
+struct reconciler {
+        struct domain *d;
+        pthread_t thread;
+        pthread_mutex_t lock;
+        pthread_cond_t wake;
+        bool stop, kicked;
+};
+
+/* One job of a pass and what became of it. */
+struct work {
+        struct store_job job;
+        char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
+        int n_cmds;                      /* -1: cannot be sent */
+        bool failed;
+        char error[STORE_TEXT_MAX / 2];
+};
+
+static void fail(struct work *w, const struct fs_node *node, const char *what, const char *why)
+{
+        if (w->failed)
+                return;          /* the first error is the one to show */
+        w->failed = true;
+        snprintf(w->error, sizeof(w->error), "%.64s:%u: %.100s%s%.60s", node->host, node->port, what,
+                 *what ? ": " : "", why);
+}
+
+/* The first line of a FreeSWITCH answer, for an error message. */
+static void first_line(const char *body, char *out, size_t size)
+{
+        text_copy(out, size, body ? body : "");
+        out[strcspn(out, "\r\n")] = '\0';
+}
+
+/* Whether cmd was already sent to this node in this pass (several jobs of
+ * one batch often flush the same extension). */
+static bool already_sent(const struct work *works, int upto, int cmd_index, const char *cmd)
+{
+        for (int i = 0; i <= upto; i++)
+                for (int c = 0; c < works[i].n_cmds && (i < upto || c < cmd_index); c++)
+                        if (!works[i].failed && strcmp(works[i].cmds[c], cmd) == 0)
+                                return true;
+        return false;
+}
+
+/* Sends one node the commands of every job, over one connection. */
+static void apply_on_node(const struct fs_node *node, struct work *works, int n)
+{
+        struct esl_conn *conn = NULL;
+        char error[160];
+        enum result result;
+
+        result = esl_connect(node->host, node->port, node->password, CONNECT_TIMEOUT_MS, &conn,
+                             error, sizeof(error));
+        if (result) {
+                for (int i = 0; i < n; i++)
+                        if (works[i].n_cmds > 0)
+                                fail(&works[i], node, "", error);
+                LOG_WARN("node %s:%u: %s; %d job(s) will be retried", node->host, node->port,
+                         error, n);
+                return;
+        }
+        for (int i = 0; i < n && !result; i++) {
+                for (int c = 0; c < works[i].n_cmds; c++) {
+                        char *body = NULL, line[160];
+                        if (already_sent(works, i, c, works[i].cmds[c]))
+                                continue;
+                        result = esl_api(conn, works[i].cmds[c], COMMAND_TIMEOUT_MS, &body);
+                        if (result == RESULT_INVALID) {
+                                first_line(body, line, sizeof(line));
+                                fail(&works[i], node, works[i].cmds[c], line);
+                                LOG_WARN("node %s:%u: %s: %s", node->host, node->port,
+                                         works[i].cmds[c], line);
+                                result = RESULT_OK;   /* the connection is fine */
+                        } else if (result) {
+                                fail(&works[i], node, works[i].cmds[c],
+                                     result == RESULT_TIMEOUT ? "timed out" : "connection lost");
+                                LOG_WARN("node %s:%u: %s: %s", node->host, node->port,
+                                         works[i].cmds[c], result_name(result));
+                        }
+                        free(body);
+                        if (result)
+                                break;
+                }
+        }
+        /* The connection broke: what was not sent yet failed too. */
+        for (int i = 0; result && i < n; i++)
+                if (works[i].n_cmds > 0)
+                        fail(&works[i], node, "", "connection lost");
+        esl_conn_free(conn);
+}
+
+static int64_t retry_at(const struct domain *d, int64_t attempts_made)
+{
+        int64_t delay = d->settings.fs_retry_base;
+
+        for (int64_t i = 1; i < attempts_made && delay < MAX_DELAY_S; i++)
+                delay *= 2;
+        return store_now() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S);
+}
+
+enum result reconciler_pass(struct domain *d, int *ret_handled)
+{
+        struct fs_node nodes[CLUSTER_MAX_NODES];
+        struct store_conn *conn;
+        struct work *works;
+        int n = 0, n_nodes, sending = 0;
+        enum result result;
+
+        if (ret_handled)
+                *ret_handled = 0;
+        n_nodes = fs_nodes_parse(d->settings.fs_esl, d->settings.fs_esl_password,
+                                 d->settings.fs_profile, nodes, CLUSTER_MAX_NODES);
+        if (n_nodes < 0)
+                return RESULT_INVALID;
+        works = calloc(RECONCILER_BATCH, sizeof(*works));
+        if (!works)
+                return RESULT_NOMEM;
+        struct store_job *jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
+        result = jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
+        if (!result)
+                result = store_jobs_due(conn, store_now(), jobs, RECONCILER_BATCH, &n);
+        for (int i = 0; !result && i < n; i++) {
+                struct work *w = &works[i];
+                const char *domain = jobs[i].tenant_domain[0] ? jobs[i].tenant_domain
+                                                              : d->settings.sip_domain;
+                w->job = jobs[i];
+                /* Every node of a cluster shares the profile of the settings. */
+                w->n_cmds = fs_xmlcurl_commands(w->job.kind, w->job.extension, domain,
+                                                d->settings.fs_profile, w->cmds);
+                if (w->n_cmds < 0) {
+                        w->failed = true;
+                        snprintf(w->error, sizeof(w->error), "cannot send a %s job for extension '%.20s'",
+                                 w->job.kind, w->job.extension);
+                }
+                sending += w->n_cmds > 0;
+        }
+        free(jobs);
+        if (result || n == 0) {
+                free(works);
+                return result;
+        }
+        for (int k = 0; sending && k < n_nodes; k++)
+                apply_on_node(&nodes[k], works, n);
+
+        result = store_begin(conn);
+        for (int i = 0; !result && i < n; i++) {
+                struct work *w = &works[i];
+                if (!w->failed) {
+                        result = store_job_done(conn, &w->job);
+                        continue;
+                }
+                bool give_up = w->n_cmds < 0 || w->job.attempts + 1 >= d->settings.fs_retry_limit;
+                result = store_job_retry(conn, &w->job, w->error, retry_at(d, w->job.attempts + 1),
+                                         give_up);
+                if (!result && give_up)
+                        LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
+                                " attempt(s): %s", w->job.id, w->job.kind, w->job.extension,
+                                w->job.attempts + 1, w->error);
+        }
+        if (!result)
+                result = store_commit(conn);
+        if (result) {
+                store_rollback(conn);
+                LOG_ERR("recording %d job outcome(s): %s", n, store_last_error());
+        }
+        if (ret_handled)
+                *ret_handled = n;
+        free(works);
+        return result;
+}
+
+static void *run(void *arg)
+{
+        struct reconciler *r = arg;
+        bool leader = false;
+
+        pthread_mutex_lock(&r->lock);
+        while (!r->stop) {
+                int handled = 0;
+                r->kicked = false;
+                pthread_mutex_unlock(&r->lock);
+
+                struct store_conn *conn;
+                if (!leader && store_conn_get(r->d->store, &conn) == RESULT_OK &&
+                    store_singleton_try(conn, RECONCILER_LOCK_KEY, &leader) == RESULT_OK && leader)
+                        LOG_INFO("this node runs the reconciler");
+                if (leader && reconciler_pass(r->d, &handled) != RESULT_OK)
+                        handled = 0;
+
+                pthread_mutex_lock(&r->lock);
+                if (handled == RECONCILER_BATCH || r->kicked || r->stop)
+                        continue;   /* more may be due at once */
+                struct timespec until;
+                clock_gettime(CLOCK_REALTIME, &until);
+                until.tv_sec += 1;
+                pthread_cond_timedwait(&r->wake, &r->lock, &until);
+        }
+        pthread_mutex_unlock(&r->lock);
+        store_conn_release(r->d->store);
+        return NULL;
+}
+
+enum result reconciler_start(struct domain *d, struct reconciler **ret)
+{
+        struct reconciler *r = calloc(1, sizeof(*r));
+
+        if (!r)
+                return RESULT_NOMEM;
+        r->d = d;
+        pthread_mutex_init(&r->lock, NULL);
+        pthread_cond_init(&r->wake, NULL);
+        if (pthread_create(&r->thread, NULL, run, r) != 0) {
+                pthread_cond_destroy(&r->wake);
+                pthread_mutex_destroy(&r->lock);
+                free(r);
+                return RESULT_NOMEM;
+        }
+        *ret = r;
+        return RESULT_OK;
+}
+
+/* Sets the flag (kicked or stop) and wakes the thread. */
+static void wake(struct reconciler *r, bool *flag)
+{
+        pthread_mutex_lock(&r->lock);
+        *flag = true;
+        pthread_cond_signal(&r->wake);
+        pthread_mutex_unlock(&r->lock);
+}
+
+void reconciler_kick(struct reconciler *r)
+{
+        if (r)
+                wake(r, &r->kicked);
+}
+
+void reconciler_stop(struct reconciler *r)
+{
+        if (!r)
+                return;
+        wake(r, &r->stop);
+        pthread_join(r->thread, NULL);
+        pthread_cond_destroy(&r->wake);
+        pthread_mutex_destroy(&r->lock);
+        free(r);
+}

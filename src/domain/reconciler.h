@@ -1,0 +1,39 @@
+/*
+ * The reconciler: applies the provisioning jobs that every change writes
+ * (in its own transaction) to each node of the cluster, so FreeSWITCH
+ * matches the database. One thread per agentdesk process; with several
+ * processes on one PostgreSQL, only the holder of an advisory lock works.
+ *
+ * A pass takes up to RECONCILER_BATCH due jobs, oldest first, and sends
+ * each node their commands (freeswitch/provision.h) over ONE Event Socket
+ * connection. A job is done when every node answered +OK; otherwise it is
+ * retried after AGENTDESK_FS_RETRY_BASE seconds, doubled each attempt (at
+ * most 10 minutes), and marked failed after AGENTDESK_FS_RETRY_LIMIT
+ * attempts. Every outcome is also recorded on the job's extension.
+ *
+ * Nothing is lost: a job is marked done only after FreeSWITCH answered, so
+ * a crash mid-batch means the batch runs again (the commands are
+ * idempotent).
+ */
+#ifndef AGENTDESK_DOMAIN_RECONCILER_H
+#define AGENTDESK_DOMAIN_RECONCILER_H
+
+#include "domain/domain.h"
+
+#define RECONCILER_BATCH 200
+
+/* Starts the thread. It looks for due jobs when kicked, and every second. */
+enum result reconciler_start(struct domain *d, struct reconciler **ret);
+
+/* Wakes the thread: jobs were just written. Accepts NULL (no reconciler). */
+void reconciler_kick(struct reconciler *r);
+
+/* Stops and joins the thread (an Event Socket call in flight ends within
+ * its timeout), then frees. Accepts NULL. */
+void reconciler_stop(struct reconciler *r);
+
+/* One pass on the calling thread: *ret_handled (may be NULL) gets how many
+ * jobs it took. */
+enum result reconciler_pass(struct domain *d, int *ret_handled);
+
+#endif

@@ -1,0 +1,175 @@
+/*
+ * Provisioning jobs: the outbox the API writes in the same transaction as
+ * each change, and the reconciler drains (domain/reconciler.c).
+ * next_attempt_at is in epoch seconds like every timestamp.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "store/driver.h"
+#include "store/store.h"
+#include "util/text.h"
+
+enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
+                             int64_t extension_id)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_INT(tenant_id), SP_TEXT(kind), SP_INT(extension_id),
+                                   SP_INT(now), SP_INT(now) };
+
+        return store_exec(conn,
+                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
+                          "updated_at) VALUES (?, ?, ?, ?, ?)",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_TEXT(kind), SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
+
+        return store_exec(conn,
+                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
+                          "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
+                          "WHERE tenant_id = ? AND user_id IS NOT NULL",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+struct job_counts {
+        int64_t pending, failed;
+};
+
+static void counts_row(const struct store_rows *rows, int r, void *out)
+{
+        struct job_counts *c = out;
+
+        c->pending = store_int(store_rows_get(rows, r, 0));
+        c->failed = store_int(store_rows_get(rows, r, 1));
+}
+
+enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t *ret_pending,
+                             int64_t *ret_failed)
+{
+        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id) };
+        struct job_counts c = { 0, 0 };
+        enum result result;
+
+        result = store_exec_one(conn,
+                                "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), "
+                                "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) "
+                                "FROM provisioning_jobs WHERE (? = 0 OR tenant_id = ?)",
+                                p, STORE_NPARAMS(p), counts_row, &c);
+        *ret_pending = c.pending;
+        *ret_failed = c.failed;
+        return result;
+}
+
+static void job_row(const struct store_rows *rows, int r, struct store_job *j)
+{
+        j->id = store_int(store_rows_get(rows, r, 0));
+        j->tenant_id = store_int(store_rows_get(rows, r, 1));
+        text_copy(j->kind, sizeof(j->kind), store_rows_get(rows, r, 2));
+        j->extension_id = store_int(store_rows_get(rows, r, 3));
+        j->attempts = store_int(store_rows_get(rows, r, 4));
+        text_copy(j->extension, sizeof(j->extension), store_rows_get(rows, r, 5));
+        text_copy(j->tenant_domain, sizeof(j->tenant_domain), store_rows_get(rows, r, 6));
+}
+
+enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
+                           int *ret_n)
+{
+        struct store_param p[] = { SP_INT(now), SP_INT(max) };
+        struct store_rows rows = { 0 };
+        enum result result;
+
+        *ret_n = 0;
+        result = store_exec(conn,
+                            "SELECT j.id, COALESCE(j.tenant_id, 0), j.kind, "
+                            "COALESCE(j.extension_id, 0), j.attempts, COALESCE(e.extension, ''), "
+                            "COALESCE(t.sip_domain, '') FROM provisioning_jobs j "
+                            "LEFT JOIN agent_extensions e ON e.id = j.extension_id "
+                            "LEFT JOIN tenants t ON t.id = j.tenant_id "
+                            "WHERE j.status = 'pending' AND j.next_attempt_at <= ? "
+                            "ORDER BY j.id LIMIT ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; r < rows.nrows && r < max; r++)
+                job_row(&rows, r, &ret[r]);
+        *ret_n = rows.nrows < max ? rows.nrows : max;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+/* The extension shows the outcome of its newest job: skipped while a later
+ * one for it is still pending. */
+static enum result extension_outcome(struct store_conn *conn, const struct store_job *job,
+                                     const char *state, const char *error)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_TEXT(state), SP_INT(job->attempts + 1), SP_TEXT(error),
+                                   SP_INT(now), SP_INT(job->extension_id), SP_INT(job->extension_id),
+                                   SP_INT(job->id) };
+
+        if (!job->extension_id)
+                return RESULT_OK;
+        return store_exec(conn,
+                          "UPDATE agent_extensions SET provisioning = ?, provisioning_attempts = ?, "
+                          "provisioning_error = ?, updated_at = ? WHERE id = ? AND NOT EXISTS "
+                          "(SELECT 1 FROM provisioning_jobs WHERE extension_id = ? "
+                          "AND status = 'pending' AND id > ?)",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_job_done(struct store_conn *conn, const struct store_job *job)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_INT(now), SP_INT(job->id) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE provisioning_jobs SET status = 'done', attempts = attempts + 1, "
+                            "last_error = '', updated_at = ? WHERE id = ?",
+                            p, STORE_NPARAMS(p), NULL, NULL);
+        if (!result)
+                result = extension_outcome(conn, job, "provisioned", "");
+        return result;
+}
+
+enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *error,
+                            int64_t next_attempt_at, bool give_up)
+{
+        int64_t now = store_now();
+        const char *status = give_up ? "failed" : "pending";
+        struct store_param p[] = { SP_TEXT(status), SP_TEXT(error), SP_INT(next_attempt_at),
+                                   SP_INT(now), SP_INT(job->id) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE provisioning_jobs SET status = ?, attempts = attempts + 1, "
+                            "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
+                            p, STORE_NPARAMS(p), NULL, NULL);
+        if (!result)
+                result = extension_outcome(conn, job, status, error);
+        return result;
+}
+
+static void bool_row(const struct store_rows *rows, int r, void *out)
+{
+        const char *v = store_rows_get(rows, r, 0);
+
+        *(bool *)out = v && (v[0] == 't' || v[0] == '1');
+}
+
+enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_held)
+{
+        struct store_param p[] = { SP_INT(key) };
+
+        *ret_held = false;
+        if (!(conn->driver->caps & STORE_CAP_ADVISORY_LOCK)) {
+                *ret_held = true;   /* SQLite: one process owns the file */
+                return RESULT_OK;
+        }
+        return store_exec_one(conn, "SELECT pg_try_advisory_lock(CAST(? AS BIGINT))", p,
+                              STORE_NPARAMS(p), bool_row, ret_held);
+}

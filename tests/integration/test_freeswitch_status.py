@@ -1,0 +1,89 @@
+"""GET /v1/admin/freeswitch/status against the Event Socket fixture
+(tests/harness/esl_fixture.py, answering with bytes recorded from
+FreeSWITCH 1.11.1): what a healthy node reports, what each failure of the
+Event Socket looks like, and the 3-second bound when a node hangs."""
+import time
+
+from apitest import World
+from harness import Agentdesk, EslFixture, free_port, main
+
+
+def status_of(w, nodes, profile="internal", password="ClueCon", who="admin"):
+    """Restarts the server on the given Event Socket nodes and asks."""
+    ad = w.ad
+    ad.stop()
+    ad.serve(env={"AGENTDESK_FS_ESL": ",".join(nodes), "AGENTDESK_FS_PROFILE": profile,
+                  "AGENTDESK_FS_ESL_PASSWORD": password})
+    token = ad.login(w.super["email"], "correct horse battery") if who == "superadmin" else \
+        ad.login("admin@a.example", "correct horse battery")
+    start = time.time()
+    status, _, body = ad.request("GET", "/v1/admin/freeswitch/status", token=token)
+    elapsed = time.time() - start
+    assert status == 200, body
+    return body, elapsed
+
+
+def test_healthy_node(backend):
+    with Agentdesk(backend) as ad, EslFixture() as fs:
+        w = World(ad)
+        body, _ = status_of(w, [fs.address])
+        [cluster] = body["clusters"]
+        assert cluster["mode"] == "xml_curl" and cluster["jobs"] == {"pending": 0, "failed": 0}
+        [node] = cluster["nodes"]
+        assert node == {
+            "address": fs.address, "reachable": True, "error": None,
+            "version": "1.11.1-release git c2c5964 2026-05-26 20:41:26Z 64bit",
+            "uptime": "0 years, 0 days, 0 hours, 0 minutes, 47 seconds, 705 milliseconds, "
+                      "181 microseconds",
+            "profile": "internal", "profile_state": "RUNNING (0)", "registrations": 4}, node
+        # Exactly these commands, one connection, closed with exit.
+        assert fs.received() == ["auth ClueCon", "api status", "api sofia status",
+                                 "api sofia status profile internal reg", "exit"], fs.received()
+        assert "ClueCon" not in str(body)
+
+
+def test_failures_are_named(backend):
+    with Agentdesk(backend) as ad, EslFixture() as good, EslFixture(mode="rude") as rude, \
+            EslFixture(mode="drop") as drop, EslFixture(mode="err") as err:
+        w = World(ad)
+        refused = "127.0.0.1:%d" % free_port()
+        body, _ = status_of(w, [good.address, refused, rude.address, drop.address, err.address],
+                            password="ClueCon")
+        nodes = {n["address"]: n for n in body["clusters"][0]["nodes"]}
+        assert nodes[good.address]["reachable"] is True
+        assert nodes[refused]["reachable"] is False and "refused" in nodes[refused]["error"]
+        assert nodes[rude.address]["reachable"] is False
+        assert "reject" in nodes[rude.address]["error"], nodes[rude.address]
+        assert nodes[drop.address]["reachable"] is False and nodes[drop.address]["error"]
+        # -ERR is an answer: the node is there, the command failed.
+        assert nodes[err.address]["reachable"] is True
+        assert nodes[err.address]["error"].startswith("status:"), nodes[err.address]
+        for n in nodes.values():
+            assert n["registrations"] is None or n is nodes[good.address]
+
+        body, _ = status_of(w, [good.address], password="guessed-Secret")
+        [node] = body["clusters"][0]["nodes"]
+        assert node["reachable"] is False and "password" in node["error"], node
+        assert "guessed-Secret" not in str(body)
+
+        # A profile that does not exist: reachable, its state absent.
+        body, _ = status_of(w, [good.address], profile="nosuchprofile")
+        [node] = body["clusters"][0]["nodes"]
+        assert node["reachable"] is True and node["profile_state"] is None
+        assert "nosuchprofile" in node["error"], node
+    assert ad.proc is None
+
+
+def test_hanging_node_answers_within_3s(backend):
+    with Agentdesk(backend) as ad, EslFixture() as good, EslFixture(mode="hang") as h1, \
+            EslFixture(mode="hang") as h2:
+        w = World(ad)
+        body, elapsed = status_of(w, [h1.address, good.address, h2.address])
+        assert elapsed < 3.0, elapsed
+        nodes = body["clusters"][0]["nodes"]
+        assert [n["reachable"] for n in nodes] == [False, True, False], nodes
+        assert "timed out" in nodes[0]["error"], nodes[0]
+
+
+if __name__ == "__main__":
+    main([test_healthy_node, test_failures_are_named, test_hanging_node_answers_within_3s])

@@ -1,0 +1,239 @@
+"""The reconciler against the Event Socket fixture (tests/harness/esl_fixture.py):
+for each row of design.md's table in xml_curl mode, exactly the commands
+FreeSWITCH receives; retries with backoff while a node is down, giving up
+after the limit; kill -9 mid-way and a restart converge; and with two
+agentdesk nodes on one PostgreSQL, each job is applied once."""
+import signal
+import sys
+import time
+
+from apitest import PASSWORD, World
+from harness import Agentdesk, EslFixture, free_port, main
+
+DOMAIN = "127.0.0.1"  # AGENTDESK_SIP_DOMAIN's default; the World's tenants have none of their own
+
+
+def restart(w, esl, **env):
+    e = {"AGENTDESK_FS_ESL": esl, "AGENTDESK_FS_RETRY_BASE": "1"}
+    e.update(env)
+    if w.ad.proc:
+        w.ad.stop()
+    w.ad.serve(env=e)
+    w.admin = w.ad.login("admin@a.example", PASSWORD)
+    w.root = w.ad.login(w.super["email"], PASSWORD)
+
+
+def jobs(w, who=None):
+    status, _, body = w.ad.request("GET", "/v1/admin/freeswitch/status", token=who or w.root)
+    assert status == 200, body
+    return body["clusters"][0]["jobs"]
+
+
+def settle(w, timeout=10):
+    """Waits until no job is pending; returns the counts."""
+    deadline = time.time() + timeout
+    while True:
+        j = jobs(w)
+        if j["pending"] == 0 or time.time() > deadline:
+            return j
+        time.sleep(0.05)
+
+
+def new_agent(w, email):
+    status, _, body = w.ad.request("POST", "/v1/admin/agents", token=w.admin, json_body={
+        "first_name": "Ada", "last_name": "Lovelace", "email": email})
+    assert status == 201, body
+    return body["agent"]["id"], body["agent"]["extensions"][0]
+
+
+def extension(w, ext_id):
+    status, _, body = w.ad.request("GET", "/v1/admin/extensions/%d" % ext_id, token=w.admin)
+    assert status == 200, body
+    return body["extension"]
+
+
+PROBES = ("status", "sofia status", "sofia status profile internal reg")
+
+
+def changes(fs):
+    """What the reconciler sent: the fixture's commands without the status
+    probes that settle() causes."""
+    return [c for c in fs.commands() if c not in PROBES]
+
+
+def flushes(ext, reg=True):
+    out = ["xml_flush_cache id %s %s" % (ext, DOMAIN)]
+    if reg:
+        out.append("sofia profile internal flush_inbound_reg %s@%s reboot" % (ext, DOMAIN))
+    return out
+
+
+def test_commands_for_each_event(backend):
+    with Agentdesk(backend) as ad, EslFixture() as fs:
+        w = World(ad)
+        restart(w, fs.address)
+        assert settle(w) == {"pending": 0, "failed": 0}
+        seen = [len(changes(fs))]
+
+        def since():
+            settle(w)
+            cmds = changes(fs)[seen[0]:]
+            seen[0] += len(cmds)
+            return cmds
+
+        aid, ext = new_agent(w, "ada@a.example")
+        e = ext["extension"]
+        assert since() == []  # created: FreeSWITCH asks when it needs the user
+        assert extension(w, ext["id"])["provisioning"] == "provisioned"
+
+        steps = [
+            ("PATCH", "/v1/admin/agents/%d" % aid, {"first_name": "Augusta"}, flushes(e, reg=False)),
+            ("POST", "/v1/admin/extensions/%d/rotate-password" % ext["id"], None, flushes(e)),
+            ("PATCH", "/v1/admin/extensions/%d" % ext["id"], {"voicemail_enabled": True},
+             flushes(e, reg=False)),
+            ("PATCH", "/v1/admin/agents/%d" % aid, {"status": "suspended"}, flushes(e)),
+            ("PATCH", "/v1/admin/agents/%d" % aid, {"status": "active"}, []),
+            ("DELETE", "/v1/admin/agents/%d" % aid, None, flushes(e)),
+        ]
+        for method, path, body, expected in steps:
+            status, _, resp = ad.request(method, path, token=w.admin, json_body=body)
+            assert status == 200, resp
+            assert since() == expected, (method, path, body, changes(fs))
+        x = extension(w, ext["id"])
+        assert x["provisioning"] == "provisioned" and x["provisioning_error"] is None, x
+
+        # Suspending a tenant flushes every assigned extension of it, in one
+        # batch over one connection per node.
+        status, _, body = ad.request("GET", "/v1/admin/extensions?state=assigned&limit=100",
+                                     token=w.admin)
+        assigned = sorted(x["extension"] for x in body["extensions"])
+        assert assigned
+        before = len(fs.connections())
+        status, _, body = ad.request("PATCH", "/v1/admin/tenants/%d" % w.tenants["A"]["id"],
+                                     token=w.root, json_body={"status": "suspended"})
+        assert status == 200, body
+        cmds = since()
+        assert sorted(cmds) == sorted(sum((flushes(x) for x in assigned), [])), cmds
+        # ...all in one connection, closed with exit.
+        [batch] = [x for x in fs.connections()[before:] if set(x) & {"api " + c for c in cmds}]
+        assert batch[0] == "auth ClueCon" and batch[-1] == "exit", batch
+        assert sorted(c[4:] for c in batch[1:-1]) == sorted(cmds), batch
+        ad.stop()
+        assert "ClueCon" not in ad.log()
+
+
+def test_retries_while_node_down_then_converges(backend):
+    port = free_port()
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        restart(w, "127.0.0.1:%d" % port)
+        aid, ext = new_agent(w, "ada@a.example")
+        status, _, _ = ad.request("POST", "/v1/admin/extensions/%d/rotate-password" % ext["id"],
+                                  token=w.admin)
+        assert status == 200
+        # The admin is never blocked; the extension shows the trouble.
+        deadline = time.time() + 5
+        while True:
+            x = extension(w, ext["id"])
+            if x["provisioning_attempts"] >= 2 or time.time() > deadline:
+                break
+            time.sleep(0.1)
+        assert x["provisioning"] == "pending", x
+        assert x["provisioning_attempts"] >= 2 and "refused" in x["provisioning_error"], x
+        assert jobs(w)["pending"] == 1
+        with EslFixture(port=port) as fs:
+            j = settle(w, timeout=15)
+            assert j == {"pending": 0, "failed": 0}, j
+            assert changes(fs) == flushes(ext["extension"]), changes(fs)
+        x = extension(w, ext["id"])
+        assert x["provisioning"] == "provisioned" and x["provisioning_error"] is None, x
+        assert "will be retried" in ad.wait_log("will be retried")
+
+
+def test_gives_up_after_the_limit(backend):
+    with Agentdesk(backend) as ad, EslFixture() as good:
+        w = World(ad)
+        # The second node is down: a job is done only when every node has it.
+        restart(w, "%s,127.0.0.1:%d" % (good.address, free_port()), AGENTDESK_FS_RETRY_LIMIT="2")
+        aid, ext = new_agent(w, "ada@a.example")
+        status, _, _ = ad.request("PATCH", "/v1/admin/agents/%d" % aid, token=w.admin,
+                                  json_body={"status": "suspended"})
+        assert status == 200
+        j = settle(w, timeout=10)
+        assert j == {"pending": 0, "failed": 1}, j
+        x = extension(w, ext["id"])
+        assert x["provisioning"] == "failed" and x["provisioning_attempts"] == 2, x
+        assert "refused" in x["provisioning_error"], x
+        assert changes(good) == flushes(ext["extension"]) * 2, changes(good)
+        # Tenant B's admin sees B's jobs only.
+        assert jobs(w, w.token("admin", "B")) == {"pending": 0, "failed": 0}
+        assert "failed for good" in ad.wait_log("failed for good")
+
+
+def test_failure_answer_is_recorded(backend):
+    with Agentdesk(backend) as ad, EslFixture() as fs:
+        w = World(ad)
+        restart(w, fs.address, AGENTDESK_FS_PROFILE="nosuchprofile", AGENTDESK_FS_RETRY_LIMIT="1")
+        aid, ext = new_agent(w, "ada@a.example")
+        ad.request("POST", "/v1/admin/extensions/%d/rotate-password" % ext["id"], token=w.admin)
+        assert settle(w) == {"pending": 0, "failed": 1}
+        x = extension(w, ext["id"])
+        # Not every failure starts with -ERR.
+        assert "Invalid Profile [nosuchprofile]" in x["provisioning_error"], x
+
+
+def test_kill9_then_restart_converges(backend):
+    port = free_port()
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        restart(w, "127.0.0.1:%d" % port)
+        exts = []
+        for k in range(5):
+            aid, ext = new_agent(w, "a%d@a.example" % k)
+            ad.request("POST", "/v1/admin/extensions/%d/rotate-password" % ext["id"], token=w.admin)
+            exts.append(ext["extension"])
+        ad.stop(sig=signal.SIGKILL, expect_rc=None)
+        with EslFixture(port=port) as fs:
+            restart(w, "127.0.0.1:%d" % port)
+            assert settle(w, timeout=15) == {"pending": 0, "failed": 0}
+            assert sorted(changes(fs)) == sorted(sum((flushes(e) for e in exts), []))
+
+
+def test_two_nodes_apply_each_job_once(backend):
+    # A slow node keeps each batch in flight long enough for the other
+    # agentdesk to poll meanwhile: without the lock it would send it again.
+    with Agentdesk(backend) as ad, EslFixture(delay_ms=40) as fs:
+        w = World(ad)
+        restart(w, fs.address)
+        settle(w)
+        other = ad.sibling()
+        other.serve(env={"AGENTDESK_FS_ESL": fs.address, "AGENTDESK_FS_RETRY_BASE": "1"})
+        try:
+            admins = [w.admin, other.login("admin@a.example", PASSWORD)]
+            exts = []
+            for k in range(20):
+                node = (ad, other)[k % 2]
+                status, _, body = node.request("POST", "/v1/admin/agents", token=admins[k % 2],
+                                               json_body={"first_name": "N", "last_name": "N",
+                                                          "email": "n%d@a.example" % k})
+                assert status == 201, body
+                x = body["agent"]["extensions"][0]
+                node.request("POST", "/v1/admin/extensions/%d/rotate-password" % x["id"],
+                             token=admins[k % 2])
+                exts.append(x["extension"])
+            assert settle(w) == {"pending": 0, "failed": 0}
+            time.sleep(1.5)  # the other node polls every second: give it the chance to err
+            cmds = changes(fs)
+            assert sorted(cmds) == sorted(sum((flushes(e) for e in exts), [])), cmds
+        finally:
+            other.stop()
+
+
+if __name__ == "__main__":
+    tests = [test_commands_for_each_event, test_retries_while_node_down_then_converges,
+             test_gives_up_after_the_limit, test_failure_answer_is_recorded,
+             test_kill9_then_restart_converges]
+    # Several agentdesk nodes share a PostgreSQL database; SQLite is one process.
+    if "postgres" in sys.argv:
+        tests.append(test_two_nodes_apply_each_job_once)
+    main(tests)
