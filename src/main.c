@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "domain/cluster.h"
 #include "domain/credentials.h"
 #include "domain/demo.h"
 #include "domain/domain.h"
@@ -171,8 +172,8 @@ static int open_store(const struct config *cfg, bool migrate, struct store **ret
         return 0;
 }
 
-/* Loads (creating if absent) the key that seals SIP secrets. */
-static int open_key(const struct config *cfg, const struct store *store)
+/* Loads the key that seals SIP secrets, creating it when absent and create. */
+static int open_key_file(const struct config *cfg, const struct store *store, bool create)
 {
         char path[PATH_MAX];
         enum result result;
@@ -186,7 +187,7 @@ static int open_key(const struct config *cfg, const struct store *store)
                                 "(every node must use the same key file)\n");
                 return -1;
         }
-        result = credentials_init(path, true);
+        result = credentials_init(path, create);
         if (result) {
                 fprintf(stderr, "agentdesk: secret key %s: %s\n", path,
                         result == RESULT_INVALID ? "does not hold a 32-byte hex key"
@@ -194,6 +195,11 @@ static int open_key(const struct config *cfg, const struct store *store)
                 return -1;
         }
         return 0;
+}
+
+static int open_key(const struct config *cfg, const struct store *store)
+{
+        return open_key_file(cfg, store, true);
 }
 
 static void print_json(json_t *obj)
@@ -404,6 +410,115 @@ static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *
         return 0;
 }
 
+/* One line of `agentdesk doctor`; returns 1 for a failure. */
+static int check_line(bool ok, const char *check, const char *detail)
+{
+        printf("%-5s %s: %s\n", ok ? "ok" : "FAIL", check, detail);
+        return !ok;
+}
+
+/* Checks every setting and really connects: the store, the key file, and
+ * each FreeSWITCH node's Event Socket (login, status, sofia profile). One
+ * line per check; non-zero exit when one failed. Changes nothing. */
+static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
+{
+        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct fs_node nodes[CLUSTER_MAX_NODES];
+        struct fs_node_status status[CLUSTER_MAX_NODES];
+        struct store_conn *conn;
+        int64_t pending = 0, failed_jobs = 0;
+        char line[512];
+        int failed = 0, todo = -1, n;
+
+        (void)cl;
+        setvbuf(stdout, NULL, _IOLBF, 0);  /* in order with the reasons on stderr */
+        /* Invalid settings never get here: load_config() printed them. */
+        failed += check_line(true, "settings", "every setting is valid");
+
+        if (open_store(cfg, false, &domain.store) < 0) {
+                failed += check_line(false, "store", "cannot open (see above)");
+        } else {
+                bool up = store_conn_get(domain.store, &conn) == RESULT_OK &&
+                          store_ping(conn) == RESULT_OK &&
+                          store_migrations_pending(domain.store, &todo) == RESULT_OK;
+                snprintf(line, sizeof(line), "%s, %d migration(s) to apply%s",
+                         store_backend(domain.store), todo, todo ? " (agentdesk migrate)" : "");
+                failed += check_line(up && todo == 0, "store", up ? line : "does not answer");
+                if (up && todo == 0 && store_job_counts(conn, 0, &pending, &failed_jobs) == RESULT_OK) {
+                        snprintf(line, sizeof(line), "%" PRId64 " pending, %" PRId64 " failed",
+                                 pending, failed_jobs);
+                        failed += check_line(failed_jobs == 0, "provisioning jobs", line);
+                }
+                if (open_key_file(cfg, domain.store, false) < 0)
+                        failed += check_line(false, "secret key", "missing or unreadable (see above)");
+                else
+                        failed += check_line(true, "secret key", "loaded");
+                store_close(domain.store);
+        }
+        failed += check_line(cfg->xmlcurl_password[0] != '\0', "mod_xml_curl credentials",
+                             cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
+                                                      : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
+                                                        "lookup is refused");
+
+        n = fs_nodes_parse(cfg->fs_esl, cfg->fs_esl_password, cfg->fs_profile, nodes,
+                           CLUSTER_MAX_NODES);
+        fs_nodes_probe(nodes, n, 5000, status);
+        for (int i = 0; i < n; i++) {
+                const struct fs_node_status *st = &status[i];
+                char what[300];
+                snprintf(what, sizeof(what), "node %s:%u", nodes[i].host, nodes[i].port);
+                if (!st->version[0]) {
+                        failed += check_line(false, what, st->error);
+                        continue;
+                }
+                snprintf(line, sizeof(line), "Event Socket login and status: FreeSWITCH %s",
+                         st->version);
+                failed += check_line(true, what, line);
+                if (st->profile_state[0])
+                        snprintf(line, sizeof(line), "sofia profile %s %s, %ld registration(s)",
+                                 nodes[i].profile, st->profile_state, st->registrations);
+                failed += check_line(st->profile_state[0] && st->registrations >= 0, what,
+                                     st->profile_state[0] ? line : st->error);
+        }
+        return failed ? 1 : 0;
+}
+
+/* Queues a resync of the default cluster and, unless a running agentdesk
+ * holds the reconciler (PostgreSQL), applies it at once and says how it went. */
+static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
+{
+        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct store_job_state st;
+        int64_t id = 0;
+        bool ran = false;
+        enum result result;
+
+        (void)cl;
+        if (open_store(cfg, true, &domain.store) < 0)
+                return 1;
+        result = cluster_resync(&domain, NULL, &id);
+        if (!result)
+                result = reconciler_drain(&domain, &ran);
+        if (!result && ran)
+                result = cluster_job_state(&domain, id, &st);
+        store_close(domain.store);
+        if (result) {
+                fail_line("resync", result, NULL);
+                return 1;
+        }
+        if (!ran) {
+                printf("resync queued as job %" PRId64 "; the running agentdesk applies it\n", id);
+                return 0;
+        }
+        if (strcmp(st.status, "done") == 0) {
+                printf("resync applied to every node of the default cluster (job %" PRId64 ")\n", id);
+                return 0;
+        }
+        fprintf(stderr, "agentdesk: resync not applied yet (job %" PRId64 ", %s): %s\n", id,
+                st.status, st.last_error);
+        return 1;
+}
+
 /* Prints the routes the server registers, one "METHOD PATTERN" a line
  * (compared with docs/api/openapi.yaml by the tests). */
 static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
@@ -542,6 +657,16 @@ static const struct command commands[] = {
                                "    Print the xml_curl.conf.xml binding for FreeSWITCH (gateway URL from\n"
                                "    AGENTDESK_FS_LISTEN or AGENTDESK_LISTEN unless --url is given).",
           freeswitch_config_opts, cmd_freeswitch_config },
+        { "doctor", "doctor [--db URL] [--config FILE]\n"
+                    "    Check every setting and really connect: the store, the key file, each\n"
+                    "    FreeSWITCH node's Event Socket (login, status, sofia profile). One line\n"
+                    "    per check; exits non-zero when one fails.",
+          NULL, cmd_doctor },
+        { "resync", "resync [--db URL]\n"
+                    "    Make every FreeSWITCH node of the default cluster match the database again\n"
+                    "    (xml_curl mode: drop their cached directory users). Applied at once unless\n"
+                    "    a running agentdesk applies it; exits non-zero when a node did not take it.",
+          NULL, cmd_resync },
         { "routes", "routes\n    Print the HTTP routes the server registers, one per line.", NULL,
           cmd_routes },
         { "demo", "demo [--db URL]\n"

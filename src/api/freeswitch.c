@@ -171,6 +171,28 @@ static void status(struct http_request *req, void *userdata)
         free(cs);
 }
 
+/* POST /v1/admin/freeswitch/resync (superadmin): queues a resync of the
+ * cluster; 202 with the job, which the status route then counts. */
+static void resync(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_session s;
+        struct actor actor;
+        int64_t id = 0;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s))
+                return;
+        actor = api_actor(req, &s);
+        result = cluster_resync(ctx->domain, &actor, &id);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 202, json_pack("{sbs{sIssss}}", "success", 1, "job", "id",
+                                              (json_int_t)id, "kind", "resync", "status", "pending"));
+}
+
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx)
 {
         if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
@@ -180,5 +202,7 @@ enum result api_freeswitch_register(struct http_server *srv, struct api_context 
 
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx)
 {
-        return http_server_route(srv, "GET", "/v1/admin/freeswitch/status", status, ctx);
+        enum result result = http_server_route(srv, "GET", "/v1/admin/freeswitch/status", status, ctx);
+
+        return result ? result : http_server_route(srv, "POST", "/v1/admin/freeswitch/resync", resync, ctx);
 }

@@ -24,4 +24,12 @@ struct cluster_status {
 enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
                            struct cluster_status *ret);
 
+/* Queues a resync of the default cluster (design.md: in xml_curl mode every
+ * node drops its cached directory users), audited as actor (NULL: the
+ * command line), and wakes the reconciler. */
+enum result cluster_resync(struct domain *d, const struct actor *actor, int64_t *ret_job_id);
+
+/* Where a job stands. */
+enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
+
 #endif

@@ -193,6 +193,22 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
         return result;
 }
 
+enum result reconciler_drain(struct domain *d, bool *ret_ran)
+{
+        struct store_conn *conn;
+        enum result result;
+        int handled = 0;
+
+        *ret_ran = false;
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_singleton_try(conn, RECONCILER_LOCK_KEY, ret_ran);
+        while (!result && *ret_ran && (result = reconciler_pass(d, &handled)) == RESULT_OK &&
+               handled == RECONCILER_BATCH)
+                ;
+        return result;
+}
+
 static void *run(void *arg)
 {
         struct reconciler *r = arg;

@@ -36,4 +36,9 @@ void reconciler_stop(struct reconciler *r);
  * jobs it took. */
 enum result reconciler_pass(struct domain *d, int *ret_handled);
 
+/* For the command line: when no other process runs the reconciler (on
+ * PostgreSQL, the lock is free), takes the lock and applies every due job
+ * now; *ret_ran says whether it did. */
+enum result reconciler_drain(struct domain *d, bool *ret_ran);
+
 #endif

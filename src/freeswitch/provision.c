@@ -23,6 +23,10 @@ int fs_xmlcurl_commands(const char *kind, const char *extension, const char *dom
 
         if (!strcmp(kind, "provision"))
                 return 0;
+        if (!strcmp(kind, "resync")) {
+                strcpy(cmds[0], "xml_flush_cache");
+                return 1;
+        }
         if (!strcmp(kind, "update"))
                 flush_reg = 0;
         else if (!strcmp(kind, "rekey") || !strcmp(kind, "deprovision"))

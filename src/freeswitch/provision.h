@@ -16,6 +16,7 @@
  *   provision             nothing (FreeSWITCH asks when it needs the user)
  *   update                xml_flush_cache id <ext> <domain>
  *   rekey, deprovision    that, and sofia profile <p> flush_inbound_reg <ext>@<domain> reboot
+ *   resync                xml_flush_cache (every cached user; extension and domain unused)
  * Returns how many were written to cmds, or -1 for an unknown kind or a
  * value that cannot be sent (an extension that is not digits, a domain or
  * profile with spaces or control characters).

@@ -10,6 +10,11 @@
 #include "store/store.h"
 #include "util/text.h"
 
+static void id_row(const struct store_rows *rows, int r, void *out)
+{
+        *(int64_t *)out = store_int(store_rows_get(rows, r, 0));
+}
+
 enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
                              int64_t extension_id)
 {
@@ -33,6 +38,35 @@ enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, 
                           "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
                           "WHERE tenant_id = ? AND user_id IS NOT NULL",
                           p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_job_insert_resync(struct store_conn *conn, int64_t *ret_id)
+{
+        int64_t now = store_now();
+        struct store_param p[] = { SP_INT(now), SP_INT(now) };
+
+        return store_exec_one(conn,
+                              "INSERT INTO provisioning_jobs (kind, created_at, updated_at) "
+                              "VALUES ('resync', ?, ?) RETURNING id",
+                              p, STORE_NPARAMS(p), id_row, ret_id);
+}
+
+static void state_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_job_state *st = out;
+
+        text_copy(st->status, sizeof(st->status), store_rows_get(rows, r, 0));
+        st->attempts = store_int(store_rows_get(rows, r, 1));
+        text_copy(st->last_error, sizeof(st->last_error), store_rows_get(rows, r, 2));
+}
+
+enum result store_job_state(struct store_conn *conn, int64_t id, struct store_job_state *ret)
+{
+        struct store_param p[] = { SP_INT(id) };
+
+        return store_exec_one(conn,
+                              "SELECT status, attempts, last_error FROM provisioning_jobs WHERE id = ?",
+                              p, STORE_NPARAMS(p), state_row, ret);
 }
 
 struct job_counts {

@@ -309,6 +309,29 @@ enum result store_ping(struct store_conn *conn)
         return store_exec(conn, sql, NULL, 0, NULL, NULL);
 }
 
+enum result store_migrations_pending(struct store *store, int *ret_pending)
+{
+        const struct store_driver *d = store->driver;
+        struct store_conn *conn;
+        struct store_rows rows = { 0 };
+        enum result result;
+        int current = 0;
+
+        result = store_conn_get(store, &conn);
+        if (result)
+                return result;
+        /* No schema_migrations table yet: nothing applied. */
+        if (store_exec(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL, 0,
+                       &rows, NULL) == RESULT_OK) {
+                current = (int)store_int(store_rows_get(&rows, 0, 0));
+                store_rows_free(&rows);
+        }
+        *ret_pending = 0;
+        for (size_t i = 0; i < d->n_migrations; i++)
+                *ret_pending += d->migrations[i].version > current;
+        return RESULT_OK;
+}
+
 enum result store_migrate(struct store *store, int *ret_applied)
 {
         const struct store_driver *d = store->driver;

@@ -57,6 +57,9 @@ const char *store_sqlite_dir(const struct store *store);
  * NULL) receives how many ran; 0 means the schema was current. */
 enum result store_migrate(struct store *store, int *ret_applied);
 
+/* How many migrations store_migrate() would apply (changes nothing). */
+enum result store_migrations_pending(struct store *store, int *ret_pending);
+
 /* The calling thread's connection; opened on first use. */
 enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
 
@@ -336,11 +339,22 @@ enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t
 /* In a transaction. Queues kind for every assigned extension of tenant. */
 enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind);
 
+/* In a transaction. Queues a resync of the whole cluster. */
+enum result store_job_insert_resync(struct store_conn *conn, int64_t *ret_id);
+
+struct store_job_state {
+        char status[16];                 /* pending, done, failed */
+        int64_t attempts;
+        char last_error[STORE_TEXT_MAX];
+};
+
+enum result store_job_state(struct store_conn *conn, int64_t id, struct store_job_state *ret);
+
 struct store_job {
         int64_t id;
         int64_t tenant_id;
         int64_t extension_id;            /* 0 for a job without one */
-        char kind[16];                   /* provision, deprovision, update, rekey */
+        char kind[16];                   /* provision, deprovision, update, rekey, resync */
         int64_t attempts;                /* made so far */
         char extension[16];              /* its number, digits only */
         char tenant_domain[256];         /* "" = the global SIP domain */

@@ -74,7 +74,7 @@ def answer(command, mode):
     key = "api " + command
     if key in REPLIES:
         return REPLIES[key]
-    m = re.match(r"^xml_flush_cache id (\S+) (\S+)$", command)
+    m = re.match(r"^xml_flush_cache( id (\S+) (\S+))?$", command)
     if m:
         return api_response("+OK cleared 0 entries\n")
     m = re.match(r"^sofia profile (\S+) flush_inbound_reg (\S+)( reboot)?$", command)

@@ -2,6 +2,7 @@
 (tests/harness/esl_fixture.py, answering with bytes recorded from
 FreeSWITCH 1.11.1): what a healthy node reports, what each failure of the
 Event Socket looks like, and the 3-second bound when a node hangs."""
+import os
 import time
 
 from apitest import World
@@ -85,5 +86,39 @@ def test_hanging_node_answers_within_3s(backend):
         assert "timed out" in nodes[0]["error"], nodes[0]
 
 
+def test_doctor(backend):
+    with Agentdesk(backend) as ad, EslFixture() as fs, EslFixture(password="Other-Secret") as other:
+        ad.run("migrate")
+        ad.run("demo")  # creates the key file
+        env = {"AGENTDESK_FS_ESL": fs.address, "AGENTDESK_XMLCURL_PASSWORD": "xc"}
+        rc, out, err = ad.run("doctor", env=env)
+        lines = out.splitlines()
+        assert rc == 0 and all(l.startswith("ok ") for l in lines), out
+        assert any("node %s: Event Socket login and status: FreeSWITCH 1.11.1" % fs.address in l
+                   for l in lines), out
+        assert any("sofia profile internal RUNNING (0), 4 registration(s)" in l for l in lines), out
+
+        # Each broken part is its own FAIL line, and the exit says so.
+        down = "127.0.0.1:%d" % free_port()
+        env = {"AGENTDESK_FS_ESL": ",".join([fs.address, other.address, down]),
+               "AGENTDESK_FS_PROFILE": "agents"}
+        rc, out, err = ad.run("doctor", check=False, env=env)
+        assert rc == 1, out
+        fails = [l for l in out.splitlines() if l.startswith("FAIL")]
+        assert any("AGENTDESK_XMLCURL_PASSWORD is not set" in l for l in fails), out
+        assert any(other.address in l and "wrong Event Socket password" in l for l in fails), out
+        assert any(down in l and "refused" in l for l in fails), out
+        assert any(fs.address in l and "sofia profile agents is not running" in l for l in fails), out
+        assert "ClueCon" not in out + err and "Other-Secret" not in out + err
+
+        # A database that was never migrated is reported, and left alone.
+        fresh = "sqlite:" + os.path.join(ad.tmpdir, "fresh.db")
+        for _ in range(2):
+            rc, out, err = ad.run("doctor", "--db", fresh, db=False, check=False,
+                                  env={"AGENTDESK_FS_ESL": fs.address})
+            assert rc == 1 and "1 migration(s) to apply (agentdesk migrate)" in out, out
+
+
 if __name__ == "__main__":
-    main([test_healthy_node, test_failures_are_named, test_hanging_node_answers_within_3s])
+    main([test_healthy_node, test_failures_are_named, test_hanging_node_answers_within_3s,
+          test_doctor])

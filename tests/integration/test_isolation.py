@@ -79,6 +79,9 @@ MATRIX = {
     ("GET", "/v1/admin/audit"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/admin/freeswitch/resync"):
+        dict(superadmin=(202, 202), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
     ("GET", "/v1/admin/freeswitch/status"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),

@@ -199,6 +199,27 @@ def test_kill9_then_restart_converges(backend):
             assert sorted(changes(fs)) == sorted(sum((flushes(e) for e in exts), []))
 
 
+def test_resync(backend):
+    with Agentdesk(backend) as ad, EslFixture() as fs:
+        w = World(ad)
+        restart(w, fs.address)
+        settle(w)
+        status, _, body = ad.request("POST", "/v1/admin/freeswitch/resync", token=w.root)
+        assert status == 202 and body["job"]["kind"] == "resync", body
+        assert settle(w) == {"pending": 0, "failed": 0}
+        assert changes(fs) == ["xml_flush_cache"], changes(fs)
+        status, _, body = ad.request("POST", "/v1/admin/freeswitch/resync", token=w.admin)
+        assert status == 403 and body["error"]["code"] == "forbidden", body
+        ad.stop()
+        # The command line applies it itself when no agentdesk runs.
+        rc, out, err = ad.run("resync", env={"AGENTDESK_FS_ESL": fs.address})
+        assert rc == 0 and "applied" in out, (out, err)
+        assert changes(fs) == ["xml_flush_cache"] * 2, changes(fs)
+        rc, out, err = ad.run("resync", check=False,
+                              env={"AGENTDESK_FS_ESL": "127.0.0.1:%d" % free_port()})
+        assert rc == 1 and "refused" in err, (rc, out, err)
+
+
 def test_two_nodes_apply_each_job_once(backend):
     # A slow node keeps each batch in flight long enough for the other
     # agentdesk to poll meanwhile: without the lock it would send it again.
@@ -232,7 +253,7 @@ def test_two_nodes_apply_each_job_once(backend):
 if __name__ == "__main__":
     tests = [test_commands_for_each_event, test_retries_while_node_down_then_converges,
              test_gives_up_after_the_limit, test_failure_answer_is_recorded,
-             test_kill9_then_restart_converges]
+             test_kill9_then_restart_converges, test_resync]
     # Several agentdesk nodes share a PostgreSQL database; SQLite is one process.
     if "postgres" in sys.argv:
         tests.append(test_two_nodes_apply_each_job_once)

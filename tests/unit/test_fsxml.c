@@ -126,6 +126,8 @@ static void test_provision_commands(void)
                 CHECK_STR_EQ(c[0], "xml_flush_cache id 2001 pbx.example");
                 CHECK_STR_EQ(c[1], "sofia profile agents flush_inbound_reg 2001@pbx.example reboot");
         }
+        CHECK_INT_EQ(fs_xmlcurl_commands("resync", "", "", "internal", c), 1);
+        CHECK_STR_EQ(c[0], "xml_flush_cache");
         /* Nothing that could smuggle a second argument or command. */
         CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "10a0", "127.0.0.1", "internal", c), -1);
         CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "", "127.0.0.1", "internal", c), -1);
