@@ -462,7 +462,7 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
 
         n = fs_nodes_parse(cfg->fs_esl, cfg->fs_esl_password, cfg->fs_profile, nodes,
                            CLUSTER_MAX_NODES);
-        fs_nodes_probe(nodes, n, 5000, status);
+        fs_nodes_probe(nodes, n, 5000, false, status);
         for (int i = 0; i < n; i++) {
                 const struct fs_node_status *st = &status[i];
                 char what[300];
@@ -616,6 +616,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
 out:
         /* After the HTTP servers (no more kicks), before the store. */
         reconciler_stop(domain.reconciler);
+        cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);
         store_close(ctx.store);

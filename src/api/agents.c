@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/cluster.h"
 #include "domain/users.h"
 #include "util/text.h"
 
@@ -112,7 +113,14 @@ static void get(struct http_request *req, void *userdata)
                 api_fail(req, result, NULL);
                 return;
         }
-        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "agent", api_agent_json(&a)));
+        json_t *agent = api_agent_json(&a), *exts = json_object_get(agent, "extensions"), *x;
+        size_t i;
+        /* Whether each extension's phone is registered now (null: no node answered). */
+        json_array_foreach(exts, i, x) {
+                int reg = cluster_registered(ctx->domain, json_string_value(json_object_get(x, "extension")));
+                json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
+        }
+        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "agent", agent));
 }
 
 static void patch(struct http_request *req, void *userdata)

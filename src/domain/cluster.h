@@ -32,4 +32,17 @@ enum result cluster_resync(struct domain *d, const struct actor *actor, int64_t 
 /* Where a job stands. */
 enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
 
+#define CLUSTER_REG_CACHE_MS 3000
+#define CLUSTER_REG_TIMEOUT_MS 1000
+
+/* Whether extension is registered on some node of the default cluster: 1
+ * or 0, from listings (`sofia status profile <p> reg`) at most
+ * CLUSTER_REG_CACHE_MS old, fetched with a CLUSTER_REG_TIMEOUT_MS bound;
+ * -1 when no node answered. Extension numbers are unique on the platform,
+ * so the user part is enough. */
+int cluster_registered(struct domain *d, const char *extension);
+
+/* Drops the cached listings (at shutdown). */
+void cluster_forget(void);
+
 #endif

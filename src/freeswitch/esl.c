@@ -377,15 +377,15 @@ long esl_registration_count(const char *body)
         return p ? strtol(p + 21, NULL, 10) : -1;
 }
 
-int esl_registration_has(const char *body, const char *user_at_domain)
+int esl_registration_has_user(const char *body, const char *user)
 {
-        size_t n = strlen(user_at_domain);
+        size_t n = strlen(user);
 
         for (const char *p = strstr(body, "User:"); p; p = strstr(p + 5, "User:")) {
                 const char *v = p + 5;
                 while (*v == ' ' || *v == '\t')
                         v++;
-                if (strncmp(v, user_at_domain, n) == 0 && (v[n] == '\n' || v[n] == '\0'))
+                if (strncmp(v, user, n) == 0 && v[n] == '@')
                         return 1;
         }
         return 0;

@@ -50,7 +50,7 @@ void esl_conn_free(struct esl_conn *conn);
  * or -1 when the body has none. */
 long esl_registration_count(const char *reg_body);
 
-/* Whether an extension@domain appears as a "User:" of that listing. */
-int esl_registration_has(const char *reg_body, const char *user_at_domain);
+/* Whether user (the part before @) appears as a "User:" of that listing. */
+int esl_registration_has_user(const char *reg_body, const char *user);
 
 #endif

@@ -86,7 +86,8 @@ static int remaining(const struct timespec *start, int timeout_ms)
         return spent >= timeout_ms ? 1 : timeout_ms - (int)spent;
 }
 
-enum result fs_node_probe(const struct fs_node *node, int timeout_ms, struct fs_node_status *ret)
+enum result fs_node_probe(const struct fs_node *node, int timeout_ms, bool keep_reg_body,
+                          struct fs_node_status *ret)
 {
         struct esl_conn *conn = NULL;
         struct timespec start;
@@ -135,6 +136,10 @@ enum result fs_node_probe(const struct fs_node *node, int timeout_ms, struct fs_
                 goto out;
         }
         ret->registrations = esl_registration_count(body);
+        if (keep_reg_body) {
+                ret->reg_body = body;
+                body = NULL;
+        }
 out:
         /* A node that stopped answering mid-way is not reachable; one that
          * answered a failure is. */
@@ -148,6 +153,7 @@ out:
 struct probe_job {
         const struct fs_node *node;
         int timeout_ms;
+        bool keep_reg_body;
         struct fs_node_status *status;
         pthread_t thread;
         bool started;
@@ -157,24 +163,24 @@ static void *probe_thread(void *arg)
 {
         struct probe_job *job = arg;
 
-        fs_node_probe(job->node, job->timeout_ms, job->status);
+        fs_node_probe(job->node, job->timeout_ms, job->keep_reg_body, job->status);
         return NULL;
 }
 
-void fs_nodes_probe(const struct fs_node *nodes, int n, int timeout_ms,
+void fs_nodes_probe(const struct fs_node *nodes, int n, int timeout_ms, bool keep_reg_body,
                     struct fs_node_status *ret)
 {
         struct probe_job *jobs = calloc((size_t)n, sizeof(*jobs));
 
         for (int i = 0; i < n; i++) {
                 if (!jobs) {
-                        fs_node_probe(&nodes[i], timeout_ms, &ret[i]);
+                        fs_node_probe(&nodes[i], timeout_ms, keep_reg_body, &ret[i]);
                         continue;
                 }
-                jobs[i] = (struct probe_job){ &nodes[i], timeout_ms, &ret[i], 0, false };
+                jobs[i] = (struct probe_job){ &nodes[i], timeout_ms, keep_reg_body, &ret[i], 0, false };
                 jobs[i].started = pthread_create(&jobs[i].thread, NULL, probe_thread, &jobs[i]) == 0;
                 if (!jobs[i].started)
-                        fs_node_probe(&nodes[i], timeout_ms, &ret[i]);
+                        fs_node_probe(&nodes[i], timeout_ms, keep_reg_body, &ret[i]);
         }
         for (int i = 0; jobs && i < n; i++)
                 if (jobs[i].started)

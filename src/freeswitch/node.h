@@ -26,6 +26,7 @@ struct fs_node_status {
         char uptime[128];                /* "0 years, 0 days, 0 hours, …" */
         char profile_state[64];          /* "RUNNING (0)", "" when absent */
         long registrations;              /* -1 when unknown */
+        char *reg_body;                  /* the reg listing, when asked to keep it; caller frees */
 };
 
 /* Parses "host:port[,host:port…]" into at most max nodes sharing password
@@ -36,12 +37,13 @@ int fs_nodes_parse(const char *list, const char *password, const char *profile,
 /* Asks node, all within timeout_ms, and fills *ret (always). Returns
  * RESULT_OK when the node answered every question, else the first
  * failure (its reason in ret->error). */
-enum result fs_node_probe(const struct fs_node *node, int timeout_ms,
+enum result fs_node_probe(const struct fs_node *node, int timeout_ms, bool keep_reg_body,
                           struct fs_node_status *ret);
 
 /* Probes n nodes at once (one thread each), so that one hanging node
- * costs timeout_ms, not n times it. */
-void fs_nodes_probe(const struct fs_node *nodes, int n, int timeout_ms,
+ * costs timeout_ms, not n times it. With keep_reg_body, each ret[i].reg_body
+ * holds the registration listing (NULL when none); free them. */
+void fs_nodes_probe(const struct fs_node *nodes, int n, int timeout_ms, bool keep_reg_body,
                     struct fs_node_status *ret);
 
 #endif

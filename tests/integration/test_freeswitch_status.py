@@ -86,6 +86,43 @@ def test_hanging_node_answers_within_3s(backend):
         assert "timed out" in nodes[0]["error"], nodes[0]
 
 
+def test_registered_flag(backend):
+    with Agentdesk(backend) as ad, EslFixture() as fs:
+        w = World(ad)
+        # The recorded listing has 1000, 1001, 1003 and 2000 registered.
+        c = ad.run_json("tenant", "create", "--name", "Tenant C", "--pool-base", "1000",
+                        "--pool-size", "10")
+        status_of(w, [fs.address])
+        root = ad.login(w.super["email"], "correct horse battery")
+        ids = []
+        for k in range(3):
+            status, _, body = ad.request("POST", "/v1/admin/agents?tenant_id=%d" % c["id"],
+                                         token=root, json_body={"first_name": "R", "last_name": "R",
+                                                                "email": "r%d@c.example" % k})
+            assert status == 201, body
+            ids.append(body["agent"]["id"])
+        got = {}
+        for aid in ids:
+            status, _, body = ad.request("GET", "/v1/admin/agents/%d?tenant_id=%d" % (aid, c["id"]),
+                                         token=root)
+            assert status == 200, body
+            [x] = body["agent"]["extensions"]
+            got[x["extension"]] = x["registered"]
+        assert got == {"1000": True, "1001": True, "1002": False}, got
+        # Lists do not ask FreeSWITCH.
+        status, _, body = ad.request("GET", "/v1/admin/agents?tenant_id=%d" % c["id"], token=root)
+        assert all("registered" not in x for a in body["agents"] for x in a["extensions"])
+        # One listing served the three requests (cached).
+        asked = [m for m in fs.received() if m.endswith(" reg")]
+        assert len(asked) == 2, asked  # status_of's probe, then one for the three GETs
+
+        # No node answers: unknown, not "not registered".
+        status_of(w, ["127.0.0.1:%d" % free_port()])
+        status, _, body = ad.request("GET", "/v1/admin/agents/%d?tenant_id=%d" % (ids[0], c["id"]),
+                                     token=ad.login(w.super["email"], "correct horse battery"))
+        assert body["agent"]["extensions"][0]["registered"] is None, body
+
+
 def test_doctor(backend):
     with Agentdesk(backend) as ad, EslFixture() as fs, EslFixture(password="Other-Secret") as other:
         ad.run("migrate")
@@ -121,4 +158,4 @@ def test_doctor(backend):
 
 if __name__ == "__main__":
     main([test_healthy_node, test_failures_are_named, test_hanging_node_answers_within_3s,
-          test_doctor])
+          test_registered_flag, test_doctor])

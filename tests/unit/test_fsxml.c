@@ -146,10 +146,11 @@ static void test_registration_listing(void)
 
         CHECK_INT_EQ(esl_registration_count(body), 2);
         CHECK_INT_EQ(esl_registration_count("Invalid Profile [x]"), -1);
-        CHECK(esl_registration_has(body, "1001@127.0.0.1"));
-        CHECK(esl_registration_has(body, "10012@127.0.0.1"));
-        CHECK(!esl_registration_has(body, "1001@127.0.0"));
-        CHECK(!esl_registration_has(body, "100@127.0.0.1"));
+        CHECK(esl_registration_has_user(body, "1001"));
+        CHECK(esl_registration_has_user(body, "10012"));
+        CHECK(!esl_registration_has_user(body, "100"));
+        CHECK(!esl_registration_has_user(body, "1002"));
+        CHECK(!esl_registration_has_user(body, "1-1"));
 }
 
 int main(void)
