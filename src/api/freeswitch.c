@@ -65,6 +65,7 @@ static void directory(struct http_request *req, struct api_context *ctx)
                 .tenant_id = u.tenant_id,
                 .caller_id_name = u.caller_id_name,
                 .cacheable_ms = ctx->cfg->xmlcurl_cache_ms,
+                .a1_hash = ctx->cfg->xmlcurl_a1hash,
         };
         send_xml(req, fsxml_directory_user(&x));
         credentials_wipe(&u, sizeof(u));

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 static const char not_found[] =
         "<document type=\"freeswitch/xml\">\n"
         "  <section name=\"result\">\n"
@@ -72,8 +74,33 @@ static char *finish(FILE *out, char **buf)
         return *buf;
 }
 
+/* mod_sofia's HA1: hex(md5("user:realm:password")), the realm being the
+ * domain. Returns false when libcrypto fails (then nothing is sent). */
+static bool a1_hash(const struct fsxml_user *u, char out[33])
+{
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int n = 0;
+        char *a1 = NULL;
+        bool ok;
+
+        if (asprintf(&a1, "%s:%s:%s", u->extension, u->domain, u->password) < 0)
+                return false;
+        ok = EVP_Digest(a1, strlen(a1), md, &n, EVP_md5(), NULL) == 1 && n == 16;
+        explicit_bzero(a1, strlen(a1));
+        free(a1);
+        for (unsigned i = 0; ok && i < 16; i++)
+                snprintf(out + 2 * i, 3, "%02x", md[i]);
+        explicit_bzero(md, sizeof(md));
+        return ok;
+}
+
 char *fsxml_directory_user(const struct fsxml_user *u)
 {
+        char hash[33];
+
+        if (u->a1_hash && !a1_hash(u, hash))
+                return NULL;
+
         char *buf = NULL, number[32];
         size_t len = 0;
         FILE *out = open_memstream(&buf, &len);
@@ -92,7 +119,10 @@ char *fsxml_directory_user(const struct fsxml_user *u)
         if (u->cacheable_ms > 0)
                 fprintf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
         fputs("\">\n          <params>\n", out);
-        param(out, "            ", "param", "password", u->password);
+        if (u->a1_hash)
+                param(out, "            ", "param", "a1-hash", hash);
+        else
+                param(out, "            ", "param", "password", u->password);
         param(out, "            ", "param", "vm-password", u->vm_password);
         fputs("          </params>\n          <variables>\n", out);
         snprintf(number, sizeof(number), "%" PRId64, u->tenant_id);

@@ -7,6 +7,7 @@
 #ifndef AGENTDESK_FREESWITCH_XML_H
 #define AGENTDESK_FREESWITCH_XML_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ struct fsxml_user {
         int64_t tenant_id;
         const char *caller_id_name;
         int64_t cacheable_ms;            /* 0 = no cacheable attribute */
+        bool a1_hash;                    /* a1-hash = md5(ext:domain:password) instead of password */
 };
 
 /* The "not found" document (static, never freed). */

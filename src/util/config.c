@@ -130,6 +130,8 @@ const struct config_def config_defs[] = {
           check_xmlcurl_user, "basic-auth user mod_xml_curl presents to /freeswitch/xml" },
         { "AGENTDESK_XMLCURL_PASSWORD", CONFIG_STRING, "", FIELD(xmlcurl_password), true, 0, 0,
           NULL, "basic-auth password of /freeswitch/xml (empty: every lookup is refused)" },
+        { "AGENTDESK_XMLCURL_A1HASH", CONFIG_BOOL, "false", FIELD(xmlcurl_a1hash), false, 0, 0, NULL,
+          "send a1-hash (md5 of ext:domain:password) instead of the SIP password" },
         { "AGENTDESK_XMLCURL_CACHE_MS", CONFIG_INT, "0", FIELD(xmlcurl_cache_ms), false, 0,
           86400000, NULL, "cacheable= on directory users, ms (0 = FreeSWITCH does not cache)" },
         { "AGENTDESK_XMLCURL_ALLOW", CONFIG_STRING, "127.0.0.0/8,::1/128", FIELD(xmlcurl_allow),

@@ -2,6 +2,7 @@
 (tests/fixtures/freeswitch-1.11/xml_curl), with user, domain and context
 swapped in for each case; every answer is parsed as XML."""
 import base64
+import hashlib
 import os
 import random
 import xml.etree.ElementTree as ET
@@ -106,6 +107,22 @@ def test_every_recorded_user_lookup(backend):
             dom = doc.find("./section[@name='directory']/domain")
             assert dom.get("name") == "127.0.0.1"
             assert dom.find("./params/param[@name='dial-string']") is not None
+
+
+def test_a1_hash_and_cacheable(backend):
+    with Agentdesk(backend) as ad:
+        token = setup(ad, env={"AGENTDESK_XMLCURL_A1HASH": "true",
+                               "AGENTDESK_XMLCURL_CACHE_MS": "60000"})
+        agent, number, password = create_agent(ad, token, "jo@acme.example")
+        _, _, text = lookup(ad, encode(swap(load("directory-sip-auth-register-udp.form"),
+                                            user=number, domain="127.0.0.1")))
+        u = user_of(parse(text))
+        params = {p.get("name"): p.get("value") for p in u.findall("./params/param")}
+        # mod_sofia's HA1, tied to the realm; the password itself never leaves.
+        a1 = hashlib.md5(("%s:127.0.0.1:%s" % (number, password)).encode()).hexdigest()
+        assert params["a1-hash"] == a1 and "password" not in params, params
+        assert password not in text
+        assert u.get("cacheable") == "60000"
 
 
 def test_not_found_cases(backend):
@@ -223,6 +240,6 @@ def test_freeswitch_config_command(backend):
 
 
 if __name__ == "__main__":
-    main([test_every_recorded_user_lookup, test_not_found_cases, test_dialplan_context,
-          test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener,
+    main([test_every_recorded_user_lookup, test_a1_hash_and_cacheable, test_not_found_cases,
+          test_dialplan_context, test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener,
           test_freeswitch_config_command])
