@@ -374,6 +374,8 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
                 .fs_esl = cfg->fs_esl,
                 .fs_esl_password = cfg->fs_esl_password,
                 .fs_profile = cfg->fs_profile,
+                .fs_mode = cfg->fs_mode,
+                .fs_conf_dir = cfg->fs_conf_dir,
                 .fs_retry_limit = cfg->fs_retry_limit,
                 .fs_retry_base = cfg->fs_retry_base,
         };
@@ -460,6 +462,18 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
 
+        if (!strcmp(cfg->fs_mode, "files")) {
+                static const char *const subdirs[] = { "directory/default", "dialplan" };
+                for (size_t i = 0; i < 2; i++) {
+                        char path[PATH_MAX + 32], what[64];
+                        snprintf(path, sizeof(path), "%s/%s", cfg->fs_conf_dir, subdirs[i]);
+                        snprintf(what, sizeof(what), "conf dir %s", subdirs[i]);
+                        bool ok = access(path, W_OK | X_OK) == 0;
+                        snprintf(line, sizeof(line), "%.400s %s", path,
+                                 ok ? "is writable" : strerror(errno));
+                        failed += check_line(ok, what, line);
+                }
+        }
         n = fs_nodes_parse(cfg->fs_esl, cfg->fs_esl_password, cfg->fs_profile, nodes,
                            CLUSTER_MAX_NODES);
         fs_nodes_probe(nodes, n, 5000, false, status);

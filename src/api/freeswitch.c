@@ -57,17 +57,8 @@ static void directory(struct http_request *req, struct api_context *ctx)
                 return not_found(req);
         }
         http_request_set_tenant(req, u.tenant_id);
-        struct fsxml_user x = {
-                .domain = u.domain,
-                .extension = u.extension,
-                .password = u.password,
-                .vm_password = u.vm_pin,
-                .tenant_id = u.tenant_id,
-                .caller_id_name = u.caller_id_name,
-                .cacheable_ms = ctx->cfg->xmlcurl_cache_ms,
-                .a1_hash = ctx->cfg->xmlcurl_a1hash,
-        };
-        send_xml(req, fsxml_directory_user(&x));
+        send_xml(req, directory_user_xml(&u, ctx->cfg->xmlcurl_cache_ms, ctx->cfg->xmlcurl_a1hash,
+                                         false));
         credentials_wipe(&u, sizeof(u));
 }
 

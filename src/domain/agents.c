@@ -12,14 +12,6 @@
 
 void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
-/*
- * The provisioning state an extension starts in. With mod_xml_curl (the
- * default and, until push modes exist, the only mode) FreeSWITCH asks
- * agentdesk at REGISTER time, so a change is live as soon as it commits;
- * the queued job only carries the cache flushes.
- */
-#define INITIAL_PROVISIONING "provisioned"
-
 static bool grantable_role(const char *role)
 {
         return !strcmp(role, "agent") || !strcmp(role, "supervisor") || !strcmp(role, "admin");
@@ -139,13 +131,14 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             INITIAL_PROVISIONING, e);
+                                             reconciler_queued_state(d), e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true);
                         e->voicemail_enabled = true;
                 }
                 if (!result)
-                        result = store_job_insert(conn, tenant_id, "provision", e->id);
+                        result = store_job_insert(conn, tenant_id, "provision", e->id,
+                                                  reconciler_queued_state(d));
                 if (!result)
                         a.n_extensions++;
         }
@@ -213,12 +206,14 @@ enum result agent_list(struct domain *d, const struct store_user_filter *filter,
 }
 
 /* Queues kind for every extension of a. */
-static enum result queue_jobs(struct store_conn *conn, const struct agent *a, const char *kind)
+static enum result queue_jobs(struct domain *d, struct store_conn *conn, const struct agent *a,
+                              const char *kind)
 {
         enum result result = RESULT_OK;
 
         for (size_t i = 0; i < a->n_extensions && !result; i++)
-                result = store_job_insert(conn, a->user.tenant_id, kind, a->extensions[i].id);
+                result = store_job_insert(conn, a->user.tenant_id, kind, a->extensions[i].id,
+                                          reconciler_queued_state(d));
         return result;
 }
 
@@ -280,10 +275,10 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                 action = suspend ? "agent.suspend" : "agent.activate";
                 result = store_extensions_set_status(conn, id, next.status);
                 if (!result)
-                        result = queue_jobs(conn, &a, suspend ? "deprovision" : "provision");
+                        result = queue_jobs(d, conn, &a, suspend ? "deprovision" : "provision");
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
-                result = queue_jobs(conn, &a, "update");
+                result = queue_jobs(d, conn, &a, "update");
         }
         if (!result)
                 result = audit_record(conn, actor, tenant_id, action, "user", id, "email",
@@ -358,7 +353,7 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
                 return result;
         /* Deprovision first (the job names the extension while it is still
          * the agent's), then hand it back with a secret nobody has seen. */
-        result = queue_jobs(conn, &a, "deprovision");
+        result = queue_jobs(d, conn, &a, "deprovision");
         for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)
@@ -438,7 +433,7 @@ enum result extension_rotate_password(struct domain *d, const struct actor *acto
                 goto out;
         result = store_extension_set_secret(conn, id, secret);
         if (!result && e.user_id)
-                result = store_job_insert(conn, tenant_id, "rekey", id);
+                result = store_job_insert(conn, tenant_id, "rekey", id, reconciler_queued_state(d));
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
                                       "extension", id, "extension", e.extension, NULL);
@@ -476,7 +471,7 @@ enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
                 return result;
         result = store_extension_set_voicemail(conn, id, enabled);
         if (!result && e.user_id)
-                result = store_job_insert(conn, tenant_id, "update", id);
+                result = store_job_insert(conn, tenant_id, "update", id, reconciler_queued_state(d));
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
                                       "extension", e.extension, "voicemail_enabled",

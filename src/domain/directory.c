@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "domain/credentials.h"
+#include "freeswitch/xml.h"
 #include "util/text.h"
 
 static bool digits_only(const char *s, size_t max)
@@ -23,12 +24,43 @@ static bool digits_only(const char *s, size_t max)
 enum result directory_find_user(struct domain *d, const char *domain, const char *user,
                                 struct directory_user *ret)
 {
+        enum result result;
+
+        if (!domain)
+                return RESULT_NOT_FOUND;
+        result = directory_user_of(d, user, ret);
+        if (!result && strcasecmp(ret->domain, domain) != 0) {
+                credentials_wipe(ret, sizeof(*ret));
+                result = RESULT_NOT_FOUND;
+        }
+        return result;
+}
+
+char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, bool a1_hash,
+                         bool as_file)
+{
+        struct fsxml_user x = {
+                .domain = u->domain,
+                .extension = u->extension,
+                .password = u->password,
+                .vm_password = u->vm_pin,
+                .tenant_id = u->tenant_id,
+                .caller_id_name = u->caller_id_name,
+                .cacheable_ms = cacheable_ms,
+                .a1_hash = a1_hash,
+        };
+
+        return as_file ? fsxml_user_file(&x) : fsxml_directory_user(&x);
+}
+
+enum result directory_user_of(struct domain *d, const char *user, struct directory_user *ret)
+{
         struct store_directory_entry e;
         struct store_conn *conn;
         const char *effective;
         enum result result;
 
-        if (!domain || !user || !digits_only(user, 15))
+        if (!user || !digits_only(user, 15))
                 return RESULT_NOT_FOUND;
         result = store_conn_get(d->store, &conn);
         if (result)
@@ -38,8 +70,7 @@ enum result directory_find_user(struct domain *d, const char *domain, const char
                 return result;
         effective = e.tenant_domain[0] ? e.tenant_domain : d->settings.sip_domain;
         if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
-            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0 ||
-            strcasecmp(effective, domain) != 0) {
+            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0) {
                 result = RESULT_NOT_FOUND;
                 goto out;
         }

@@ -25,6 +25,15 @@ struct directory_user {
 enum result directory_find_user(struct domain *d, const char *domain, const char *user,
                                 struct directory_user *ret);
 
+/* The user rendered for FreeSWITCH (freeswitch/xml.h): the mod_xml_curl
+ * document, or with as_file the files-mode user file. malloc'd, holds the
+ * secret (wipe, then free); NULL when out of memory. */
+char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, bool a1_hash,
+                         bool as_file);
+
+/* The same, in whatever domain the user is (files mode writes it). */
+enum result directory_user_of(struct domain *d, const char *user, struct directory_user *ret);
+
 struct directory_context {
         int64_t tenant_id;
         int64_t lo, hi;                  /* the tenant's extension range */

@@ -22,6 +22,8 @@ struct domain_settings {
         const char *fs_esl;              /* the default cluster's nodes */
         const char *fs_esl_password;
         const char *fs_profile;
+        const char *fs_mode;             /* "xml_curl" or "files" */
+        const char *fs_conf_dir;         /* files mode */
         int64_t fs_retry_limit;
         int64_t fs_retry_base;
 };

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "domain/cluster.h"
+#include "domain/conffiles.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
 #include "util/log.h"
@@ -34,18 +35,33 @@ struct reconciler {
 struct work {
         struct store_job job;
         char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
-        int n_cmds;                      /* -1: cannot be sent */
+        int n_cmds;                      /* 0: nothing to send */
         bool failed;
         char error[STORE_TEXT_MAX / 2];
 };
 
-static void fail(struct work *w, const struct fs_node *node, const char *what, const char *why)
+/* A command already sent to the node in this pass, and its answer:
+ * several jobs of a batch share reloadxml, or flush the same extension. */
+struct sent {
+        const char *cmd;                 /* borrowed from a work */
+        char error[160];                 /* "" when it answered +OK */
+};
+
+static void fail_work(struct work *w, const char *error)
 {
         if (w->failed)
                 return;          /* the first error is the one to show */
         w->failed = true;
-        snprintf(w->error, sizeof(w->error), "%.64s:%u: %.100s%s%.60s", node->host, node->port, what,
+        text_copy(w->error, sizeof(w->error), error);
+}
+
+static void fail(struct work *w, const struct fs_node *node, const char *what, const char *why)
+{
+        char line[sizeof(w->error)];
+
+        snprintf(line, sizeof(line), "%.64s:%u: %.90s%s%.80s", node->host, node->port, what,
                  *what ? ": " : "", why);
+        fail_work(w, line);
 }
 
 /* The first line of a FreeSWITCH answer, for an error message. */
@@ -55,24 +71,30 @@ static void first_line(const char *body, char *out, size_t size)
         out[strcspn(out, "\r\n")] = '\0';
 }
 
-/* Whether cmd was already sent to this node in this pass (several jobs of
- * one batch often flush the same extension). */
-static bool already_sent(const struct work *works, int upto, int cmd_index, const char *cmd)
+static const struct sent *find_sent(const struct sent *sent, int n, const char *cmd)
 {
-        for (int i = 0; i <= upto; i++)
-                for (int c = 0; c < works[i].n_cmds && (i < upto || c < cmd_index); c++)
-                        if (!works[i].failed && strcmp(works[i].cmds[c], cmd) == 0)
-                                return true;
-        return false;
+        for (int i = 0; i < n; i++)
+                if (strcmp(sent[i].cmd, cmd) == 0)
+                        return &sent[i];
+        return NULL;
 }
 
-/* Sends one node the commands of every job, over one connection. */
+/* Sends one node the commands of every job, over one connection, each
+ * distinct command once. */
 static void apply_on_node(const struct fs_node *node, struct work *works, int n)
 {
+        struct sent *sent = calloc((size_t)n * FS_COMMANDS_PER_CHANGE, sizeof(*sent));
         struct esl_conn *conn = NULL;
         char error[160];
         enum result result;
+        int n_sent = 0;
 
+        if (!sent) {
+                for (int i = 0; i < n; i++)
+                        if (works[i].n_cmds > 0)
+                                fail(&works[i], node, "", "out of memory");
+                return;
+        }
         result = esl_connect(node->host, node->port, node->password, CONNECT_TIMEOUT_MS, &conn,
                              error, sizeof(error));
         if (result) {
@@ -81,29 +103,35 @@ static void apply_on_node(const struct fs_node *node, struct work *works, int n)
                                 fail(&works[i], node, "", error);
                 LOG_WARN("node %s:%u: %s; %d job(s) will be retried", node->host, node->port,
                          error, n);
+                free(sent);
                 return;
         }
         for (int i = 0; i < n && !result; i++) {
-                for (int c = 0; c < works[i].n_cmds; c++) {
-                        char *body = NULL, line[160];
-                        if (already_sent(works, i, c, works[i].cmds[c]))
+                for (int c = 0; c < works[i].n_cmds && !result; c++) {
+                        const char *cmd = works[i].cmds[c];
+                        const struct sent *before = find_sent(sent, n_sent, cmd);
+                        char *body = NULL;
+                        if (before) {
+                                if (before->error[0])
+                                        fail(&works[i], node, cmd, before->error);
                                 continue;
-                        result = esl_api(conn, works[i].cmds[c], COMMAND_TIMEOUT_MS, &body);
+                        }
+                        struct sent *now = &sent[n_sent++];
+                        now->cmd = cmd;
+                        result = esl_api(conn, cmd, COMMAND_TIMEOUT_MS, &body);
                         if (result == RESULT_INVALID) {
-                                first_line(body, line, sizeof(line));
-                                fail(&works[i], node, works[i].cmds[c], line);
-                                LOG_WARN("node %s:%u: %s: %s", node->host, node->port,
-                                         works[i].cmds[c], line);
+                                first_line(body, now->error, sizeof(now->error));
                                 result = RESULT_OK;   /* the connection is fine */
                         } else if (result) {
-                                fail(&works[i], node, works[i].cmds[c],
-                                     result == RESULT_TIMEOUT ? "timed out" : "connection lost");
-                                LOG_WARN("node %s:%u: %s: %s", node->host, node->port,
-                                         works[i].cmds[c], result_name(result));
+                                text_copy(now->error, sizeof(now->error),
+                                          result == RESULT_TIMEOUT ? "timed out" : "connection lost");
+                        }
+                        if (now->error[0]) {
+                                fail(&works[i], node, cmd, now->error);
+                                LOG_WARN("node %s:%u: %s: %s", node->host, node->port, cmd,
+                                         now->error);
                         }
                         free(body);
-                        if (result)
-                                break;
                 }
         }
         /* The connection broke: what was not sent yet failed too. */
@@ -111,6 +139,45 @@ static void apply_on_node(const struct fs_node *node, struct work *works, int n)
                 if (works[i].n_cmds > 0)
                         fail(&works[i], node, "", "connection lost");
         esl_conn_free(conn);
+        free(sent);
+}
+
+/* Files mode: writes or removes each job's files before the reloadxml. A
+ * job whose files could not be written sends nothing and is retried. */
+static void write_files(struct domain *d, struct work *works, int n)
+{
+        int64_t done_tenants[RECONCILER_BATCH];
+        int n_done = 0;
+
+        for (int i = 0; i < n; i++) {
+                struct work *w = &works[i];
+                char error[200] = "";
+                enum result result;
+
+                if (w->failed)
+                        continue;
+                if (!strcmp(w->job.kind, "resync")) {
+                        result = conffiles_resync(d, error, sizeof(error));
+                } else {
+                        result = conffiles_extension(d, w->job.extension, error, sizeof(error));
+                        bool seen = false;
+                        for (int k = 0; k < n_done && !seen; k++)
+                                seen = done_tenants[k] == w->job.tenant_id;
+                        /* The context follows the tenant's status and range. */
+                        if (!result && !seen && w->job.tenant_id) {
+                                result = conffiles_tenant(d, w->job.tenant_id, error, sizeof(error));
+                                if (!result)
+                                        done_tenants[n_done++] = w->job.tenant_id;
+                        }
+                }
+                if (result) {
+                        if (!error[0])
+                                snprintf(error, sizeof(error), "conf dir: %s", result_name(result));
+                        fail_work(w, error);
+                        w->n_cmds = 0;
+                        LOG_WARN("job %" PRId64 ": %s", w->job.id, w->error);
+                }
+        }
 }
 
 static int64_t retry_at(const struct domain *d, int64_t attempts_made)
@@ -126,6 +193,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
 {
         struct fs_node nodes[CLUSTER_MAX_NODES];
         struct store_conn *conn;
+        bool files = strcmp(d->settings.fs_mode, "files") == 0;
         struct work *works;
         int n = 0, n_nodes, sending = 0;
         enum result result;
@@ -149,20 +217,25 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                                                               : d->settings.sip_domain;
                 w->job = jobs[i];
                 /* Every node of a cluster shares the profile of the settings. */
-                w->n_cmds = fs_xmlcurl_commands(w->job.kind, w->job.extension, domain,
-                                                d->settings.fs_profile, w->cmds);
+                w->n_cmds = (files ? fs_files_commands : fs_xmlcurl_commands)(
+                        w->job.kind, w->job.extension, domain, d->settings.fs_profile, w->cmds);
                 if (w->n_cmds < 0) {
-                        w->failed = true;
-                        snprintf(w->error, sizeof(w->error), "cannot send a %s job for extension '%.20s'",
+                        char line[120];
+                        snprintf(line, sizeof(line), "cannot apply a %.16s job for extension '%.16s'",
                                  w->job.kind, w->job.extension);
+                        w->n_cmds = 0;
+                        fail_work(w, line);
                 }
-                sending += w->n_cmds > 0;
         }
         free(jobs);
         if (result || n == 0) {
                 free(works);
                 return result;
         }
+        if (files)
+                write_files(d, works, n);
+        for (int i = 0; i < n; i++)
+                sending += works[i].n_cmds > 0;
         for (int k = 0; sending && k < n_nodes; k++)
                 apply_on_node(&nodes[k], works, n);
 
@@ -173,7 +246,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                         result = store_job_done(conn, &w->job);
                         continue;
                 }
-                bool give_up = w->n_cmds < 0 || w->job.attempts + 1 >= d->settings.fs_retry_limit;
+                bool give_up = w->job.attempts + 1 >= d->settings.fs_retry_limit;
                 result = store_job_retry(conn, &w->job, w->error, retry_at(d, w->job.attempts + 1),
                                          give_up);
                 if (!result && give_up)
@@ -238,6 +311,11 @@ static void *run(void *arg)
         pthread_mutex_unlock(&r->lock);
         store_conn_release(r->d->store);
         return NULL;
+}
+
+const char *reconciler_queued_state(const struct domain *d)
+{
+        return strcmp(d->settings.fs_mode, "files") == 0 ? "pending" : "provisioned";
 }
 
 enum result reconciler_start(struct domain *d, struct reconciler **ret)

@@ -22,6 +22,11 @@
 
 #define RECONCILER_BATCH 200
 
+/* The state an extension shows once a change to it is queued: in
+ * xml_curl mode FreeSWITCH asks at once, so "provisioned"; in files mode
+ * "pending" until its batch's reloadxml answered. */
+const char *reconciler_queued_state(const struct domain *d);
+
 /* Starts the thread. It looks for due jobs when kicked, and every second. */
 enum result reconciler_start(struct domain *d, struct reconciler **ret);
 

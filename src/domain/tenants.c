@@ -252,10 +252,11 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                 if (suspend)
                         result = store_tenant_revoke_tokens(conn, id);
                 if (!result)
-                        result = store_job_insert_tenant(conn, id, suspend ? "deprovision"
-                                                                           : "provision");
+                        result = store_job_insert_tenant(conn, id,
+                                                         suspend ? "deprovision" : "provision",
+                                                         reconciler_queued_state(d));
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
-                result = store_job_insert_tenant(conn, id, "update");
+                result = store_job_insert_tenant(conn, id, "update", reconciler_queued_state(d));
         }
         if (!result)
                 result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,

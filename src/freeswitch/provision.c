@@ -46,3 +46,24 @@ int fs_xmlcurl_commands(const char *kind, const char *extension, const char *dom
                 return -1;
         return 2;
 }
+
+int fs_files_commands(const char *kind, const char *extension, const char *domain,
+                      const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])
+{
+        char flush[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
+        int n;
+
+        strcpy(cmds[0], "reloadxml");
+        if (!strcmp(kind, "provision") || !strcmp(kind, "update") || !strcmp(kind, "resync"))
+                return 1;
+        n = fs_xmlcurl_commands(kind, extension, domain, profile, flush);
+        if (n != 2)
+                return -1;
+        if (!strcmp(kind, "rekey")) {
+                memcpy(cmds[1], flush[0], FS_COMMAND_MAX);
+                memcpy(cmds[2], flush[1], FS_COMMAND_MAX);
+                return 3;
+        }
+        memcpy(cmds[1], flush[1], FS_COMMAND_MAX);   /* deprovision: the file is gone */
+        return 2;
+}

@@ -7,7 +7,7 @@
 #define AGENTDESK_FREESWITCH_PROVISION_H
 
 #define FS_COMMAND_MAX 384
-#define FS_COMMANDS_PER_CHANGE 2
+#define FS_COMMANDS_PER_CHANGE 3
 
 /*
  * The Event Socket `api` commands (without "api ") that apply one change of
@@ -23,5 +23,16 @@
  */
 int fs_xmlcurl_commands(const char *kind, const char *extension, const char *domain,
                         const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
+
+/*
+ * The same for files mode, sent after the batch's files are written:
+ *   provision, update, resync   reloadxml
+ *   rekey                       reloadxml; xml_flush_cache id …; sofia profile <p> flush_inbound_reg … reboot
+ *   deprovision                 reloadxml; sofia profile <p> flush_inbound_reg … reboot
+ * reloadxml comes first in every list: sent once per node and batch, it
+ * answers for all of them.
+ */
+int fs_files_commands(const char *kind, const char *extension, const char *domain,
+                      const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
 
 #endif

@@ -94,27 +94,14 @@ static bool a1_hash(const struct fsxml_user *u, char out[33])
         return ok;
 }
 
-char *fsxml_directory_user(const struct fsxml_user *u)
+/* The <user> element (indented for the directory document). */
+static bool put_user(FILE *out, const struct fsxml_user *u)
 {
-        char hash[33];
+        char number[32], hash[33];
 
         if (u->a1_hash && !a1_hash(u, hash))
-                return NULL;
-
-        char *buf = NULL, number[32];
-        size_t len = 0;
-        FILE *out = open_memstream(&buf, &len);
-
-        if (!out)
-                return NULL;
-        fputs("<document type=\"freeswitch/xml\">\n  <section name=\"directory\">\n    <domain name=\"",
-              out);
-        put_escaped(out, u->domain);
-        fputs("\">\n      <params>\n", out);
-        param(out, "        ", "param", "dial-string",
-              "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
-              "${sofia_contact(*/${dialed_user}@${dialed_domain})}");
-        fputs("      </params>\n      <groups><group name=\"default\"><users>\n        <user id=\"", out);
+                return false;
+        fputs("        <user id=\"", out);
         put_escaped(out, u->extension);
         if (u->cacheable_ms > 0)
                 fprintf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
@@ -131,9 +118,50 @@ char *fsxml_directory_user(const struct fsxml_user *u)
         param(out, "            ", "variable", "user_context", number);
         param(out, "            ", "variable", "effective_caller_id_name", u->caller_id_name);
         param(out, "            ", "variable", "effective_caller_id_number", u->extension);
-        fputs("          </variables>\n        </user>\n      </users></group></groups>\n"
-              "    </domain>\n  </section>\n</document>\n",
+        fputs("          </variables>\n        </user>\n", out);
+        return true;
+}
+
+char *fsxml_directory_user(const struct fsxml_user *u)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+
+        if (!out)
+                return NULL;
+        fputs("<document type=\"freeswitch/xml\">\n  <section name=\"directory\">\n    <domain name=\"",
               out);
+        put_escaped(out, u->domain);
+        fputs("\">\n      <params>\n", out);
+        param(out, "        ", "param", "dial-string",
+              "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
+              "${sofia_contact(*/${dialed_user}@${dialed_domain})}");
+        fputs("      </params>\n      <groups><group name=\"default\"><users>\n", out);
+        if (!put_user(out, u)) {
+                fclose(out);
+                free(buf);
+                return NULL;
+        }
+        fputs("      </users></group></groups>\n    </domain>\n  </section>\n</document>\n", out);
+        return finish(out, &buf);
+}
+
+char *fsxml_user_file(const struct fsxml_user *u)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *out = open_memstream(&buf, &len);
+
+        if (!out)
+                return NULL;
+        fputs(FSXML_OWNED_MARKER "\n<include>\n", out);
+        if (!put_user(out, u)) {
+                fclose(out);
+                free(buf);
+                return NULL;
+        }
+        fputs("</include>\n", out);
         return finish(out, &buf);
 }
 
@@ -215,20 +243,10 @@ size_t fsxml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
         return len;
 }
 
-char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
+/* The <context> element of tenant_<id>. */
+static void put_context(FILE *out, int64_t tenant_id, const char *regex)
 {
-        char regex[1024], *buf = NULL;
-        size_t len = 0;
-        FILE *out;
-
-        if (!fsxml_range_regex(lo, hi, regex, sizeof(regex)))
-                return NULL;
-        out = open_memstream(&buf, &len);
-        if (!out)
-                return NULL;
         fprintf(out,
-                "<document type=\"freeswitch/xml\">\n"
-                "  <section name=\"dialplan\">\n"
                 "    <context name=\"tenant_%" PRId64 "\">\n"
                 "      <extension name=\"tenant_%" PRId64 "_internal\">\n"
                 "        <condition field=\"destination_number\" expression=\"^(",
@@ -244,9 +262,37 @@ char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
               "          <action application=\"echo\"/>\n"
               "        </condition>\n"
               "      </extension>\n"
-              "    </context>\n"
-              "  </section>\n"
-              "</document>\n",
+              "    </context>\n",
               out);
+}
+
+/* A context wrapped in head and tail. */
+static char *context_doc(int64_t tenant_id, int64_t lo, int64_t hi, const char *head,
+                         const char *tail)
+{
+        char regex[1024], *buf = NULL;
+        size_t len = 0;
+        FILE *out;
+
+        if (!fsxml_range_regex(lo, hi, regex, sizeof(regex)))
+                return NULL;
+        out = open_memstream(&buf, &len);
+        if (!out)
+                return NULL;
+        fputs(head, out);
+        put_context(out, tenant_id, regex);
+        fputs(tail, out);
         return finish(out, &buf);
+}
+
+char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
+{
+        return context_doc(tenant_id, lo, hi,
+                           "<document type=\"freeswitch/xml\">\n  <section name=\"dialplan\">\n",
+                           "  </section>\n</document>\n");
+}
+
+char *fsxml_context_file(int64_t tenant_id, int64_t lo, int64_t hi)
+{
+        return context_doc(tenant_id, lo, hi, FSXML_OWNED_MARKER "\n<include>\n", "</include>\n");
 }

@@ -22,11 +22,23 @@ struct fsxml_user {
         bool a1_hash;                    /* a1-hash = md5(ext:domain:password) instead of password */
 };
 
+/* The first line of every file agentdesk writes into FreeSWITCH's conf
+ * (files mode): what a resync may rewrite or remove. Files without it are
+ * never touched. */
+#define FSXML_OWNED_MARKER "<!-- agentdesk: managed file; agentdesk rewrites and removes it -->"
+
 /* The "not found" document (static, never freed). */
 const char *fsxml_not_found(void);
 
 /* A directory document for one user. malloc'd; NULL when out of memory. */
 char *fsxml_directory_user(const struct fsxml_user *u);
+
+/* Files mode (docs/freeswitch.md §4): directory/default/<ext>.xml, the
+ * same <user> in an <include>; dialplan/tenant_<id>.xml, the same
+ * <context> in an <include>. Both start with FSXML_OWNED_MARKER. malloc'd;
+ * NULL when out of memory. */
+char *fsxml_user_file(const struct fsxml_user *u);
+char *fsxml_context_file(int64_t tenant_id, int64_t lo, int64_t hi);
 
 /* The context tenant_<id>: numbers lo..hi bridged to user/<n>@domain,
  * and the echo test 9196. malloc'd; NULL when out of memory. */

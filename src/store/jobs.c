@@ -16,28 +16,47 @@ static void id_row(const struct store_rows *rows, int r, void *out)
 }
 
 enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                             int64_t extension_id)
+                             int64_t extension_id, const char *state)
 {
         int64_t now = store_now();
         struct store_param p[] = { SP_INT(tenant_id), SP_TEXT(kind), SP_INT(extension_id),
                                    SP_INT(now), SP_INT(now) };
+        struct store_param q[] = { SP_TEXT(state), SP_INT(now), SP_INT(extension_id) };
+        enum result result;
 
-        return store_exec(conn,
-                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
-                          "updated_at) VALUES (?, ?, ?, ?, ?)",
-                          p, STORE_NPARAMS(p), NULL, NULL);
+        result = store_exec(conn,
+                            "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
+                            "updated_at) VALUES (?, ?, ?, ?, ?)",
+                            p, STORE_NPARAMS(p), NULL, NULL);
+        if (!result)
+                result = store_exec(conn,
+                                    "UPDATE agent_extensions SET provisioning = ?, "
+                                    "provisioning_attempts = 0, provisioning_error = '', "
+                                    "updated_at = ? WHERE id = ?",
+                                    q, STORE_NPARAMS(q), NULL, NULL);
+        return result;
 }
 
-enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind)
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind,
+                                    const char *state)
 {
         int64_t now = store_now();
         struct store_param p[] = { SP_TEXT(kind), SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
+        struct store_param q[] = { SP_TEXT(state), SP_INT(now), SP_INT(tenant_id) };
+        enum result result;
 
-        return store_exec(conn,
-                          "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
-                          "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
-                          "WHERE tenant_id = ? AND user_id IS NOT NULL",
-                          p, STORE_NPARAMS(p), NULL, NULL);
+        result = store_exec(conn,
+                            "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
+                            "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
+                            "WHERE tenant_id = ? AND user_id IS NOT NULL",
+                            p, STORE_NPARAMS(p), NULL, NULL);
+        if (!result)
+                result = store_exec(conn,
+                                    "UPDATE agent_extensions SET provisioning = ?, "
+                                    "provisioning_attempts = 0, provisioning_error = '', "
+                                    "updated_at = ? WHERE tenant_id = ? AND user_id IS NOT NULL",
+                                    q, STORE_NPARAMS(q), NULL, NULL);
+        return result;
 }
 
 enum result store_job_insert_resync(struct store_conn *conn, int64_t *ret_id)

@@ -281,3 +281,51 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
         store_rows_free(&rows);
         return RESULT_OK;
 }
+
+/* Copies column 0 of every row as int64 (ints) or as a string (strs). */
+static enum result column(struct store_conn *conn, const char *sql, int64_t **ints,
+                          char (**strs)[16], size_t *ret_n)
+{
+        struct store_rows rows = { 0 };
+        enum result result;
+        size_t n;
+
+        *ret_n = 0;
+        result = store_exec(conn, sql, NULL, 0, &rows, NULL);
+        if (result)
+                return result;
+        n = (size_t)rows.nrows;
+        if (ints)
+                *ints = calloc(n ? n : 1, sizeof(**ints));
+        else
+                *strs = calloc(n ? n : 1, sizeof(**strs));
+        if (ints ? !*ints : !*strs) {
+                store_rows_free(&rows);
+                return RESULT_NOMEM;
+        }
+        for (size_t r = 0; r < n; r++) {
+                if (ints)
+                        (*ints)[r] = store_int(store_rows_get(&rows, (int)r, 0));
+                else
+                        text_copy((*strs)[r], sizeof((*strs)[r]), store_rows_get(&rows, (int)r, 0));
+        }
+        *ret_n = n;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_directory_numbers(struct store_conn *conn, char (**ret)[16], size_t *ret_n)
+{
+        return column(conn,
+                      "SELECT e.extension FROM agent_extensions e "
+                      "JOIN users u ON u.id = e.user_id JOIN tenants t ON t.id = e.tenant_id "
+                      "WHERE e.status = 'active' AND u.status = 'active' AND t.status = 'active' "
+                      "ORDER BY e.extension",
+                      NULL, ret, ret_n);
+}
+
+enum result store_tenants_active_ids(struct store_conn *conn, int64_t **ret, size_t *ret_n)
+{
+        return column(conn, "SELECT id FROM tenants WHERE status = 'active' ORDER BY id", ret, NULL,
+                      ret_n);
+}

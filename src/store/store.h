@@ -325,19 +325,29 @@ struct store_directory_entry {
 enum result store_directory_lookup(struct store_conn *conn, const char *extension,
                                    struct store_directory_entry *ret);
 
+/* The numbers FreeSWITCH should know (active extension, agent and tenant),
+ * in order; *ret is calloc'd, the caller frees it. */
+enum result store_directory_numbers(struct store_conn *conn, char (**ret)[16], size_t *ret_n);
+
+/* The ids of the active tenants; *ret is calloc'd, the caller frees it. */
+enum result store_tenants_active_ids(struct store_conn *conn, int64_t **ret, size_t *ret_n);
+
 /* ---- provisioning jobs ------------------------------------------------- */
 
 /* In a transaction. Queues a job of kind (provision, deprovision, update,
- * rekey) for one extension. */
+ * rekey) for one extension, which shows state (pending, or provisioned
+ * where FreeSWITCH asks at once) with its attempts and error reset. */
 enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                             int64_t extension_id);
+                             int64_t extension_id, const char *state);
 
 /* Jobs not done yet and jobs given up on, of one tenant (0 = all). */
 enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t *ret_pending,
                              int64_t *ret_failed);
 
-/* In a transaction. Queues kind for every assigned extension of tenant. */
-enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind);
+/* In a transaction. Queues kind for every assigned extension of tenant,
+ * each showing state. */
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind,
+                                    const char *state);
 
 /* In a transaction. Queues a resync of the whole cluster. */
 enum result store_job_insert_resync(struct store_conn *conn, int64_t *ret_id);

@@ -88,6 +88,21 @@ static const char *check_esl_password(const char *value)
         return *value && !strpbrk(value, " \r\n") ? NULL : "must be non-empty, without spaces";
 }
 
+static const char *check_fs_mode(const char *value)
+{
+        if (!strcmp(value, "xml_curl") || !strcmp(value, "files"))
+                return NULL;
+        if (!strcmp(value, "ssh"))
+                return "ssh is not available in this version: use xml_curl, or files on a conf "
+                       "dir FreeSWITCH reads";
+        return "must be xml_curl or files";
+}
+
+static const char *check_conf_dir(const char *value)
+{
+        return *value && *value != '/' ? "must be an absolute path" : NULL;
+}
+
 static const char *check_profile(const char *value)
 {
         for (const char *c = value; *c; c++)
@@ -144,6 +159,10 @@ const struct config_def config_defs[] = {
           check_esl_password, "Event Socket password (FreeSWITCH's default ClueCon: change it)" },
         { "AGENTDESK_FS_PROFILE", CONFIG_STRING, "internal", FIELD(fs_profile), false, 0, 0,
           check_profile, "sofia profile the agents register to" },
+        { "AGENTDESK_FS_MODE", CONFIG_STRING, "xml_curl", FIELD(fs_mode), false, 0, 0, check_fs_mode,
+          "how FreeSWITCH learns the extensions: xml_curl (it asks us) or files (we write its conf)" },
+        { "AGENTDESK_FS_CONF_DIR", CONFIG_STRING, "", FIELD(fs_conf_dir), false, 0, 0, check_conf_dir,
+          "files mode: FreeSWITCH's conf dir (holding directory/default/ and dialplan/)" },
         { "AGENTDESK_FS_RETRY_LIMIT", CONFIG_INT, "10", FIELD(fs_retry_limit), false, 1, 1000, NULL,
           "attempts at a provisioning job before it is marked failed" },
         { "AGENTDESK_FS_RETRY_BASE", CONFIG_INT, "1", FIELD(fs_retry_base), false, 1, 3600, NULL,
@@ -396,6 +415,10 @@ enum result config_load(const char *file, char *const *envp,
         for (size_t i = 0; i < config_defs_count; i++)
                 if (apply(&config_defs[i], raw.values[i], &cfg, errs) < 0)
                         bad = -1;
+        if (!bad && !strcmp(cfg.fs_mode, "files") && !cfg.fs_conf_dir[0]) {
+                fprintf(errs, "AGENTDESK_FS_CONF_DIR: required when AGENTDESK_FS_MODE is files\n");
+                bad = -1;
+        }
         if (bad) {
                 config_free(&cfg);
                 result = RESULT_INVALID;

@@ -128,6 +128,17 @@ static void test_provision_commands(void)
         }
         CHECK_INT_EQ(fs_xmlcurl_commands("resync", "", "", "internal", c), 1);
         CHECK_STR_EQ(c[0], "xml_flush_cache");
+        CHECK_INT_EQ(fs_files_commands("provision", "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_STR_EQ(c[0], "reloadxml");
+        CHECK_INT_EQ(fs_files_commands("update", "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_files_commands("resync", "", "", "internal", c), 1);
+        CHECK_INT_EQ(fs_files_commands("rekey", "1000", "127.0.0.1", "internal", c), 3);
+        CHECK_STR_EQ(c[0], "reloadxml");
+        CHECK_STR_EQ(c[1], "xml_flush_cache id 1000 127.0.0.1");
+        CHECK_STR_EQ(c[2], "sofia profile internal flush_inbound_reg 1000@127.0.0.1 reboot");
+        CHECK_INT_EQ(fs_files_commands("deprovision", "1000", "127.0.0.1", "internal", c), 2);
+        CHECK_STR_EQ(c[1], "sofia profile internal flush_inbound_reg 1000@127.0.0.1 reboot");
+        CHECK_INT_EQ(fs_files_commands("deprovision", "10x", "127.0.0.1", "internal", c), -1);
         /* Nothing that could smuggle a second argument or command. */
         CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "10a0", "127.0.0.1", "internal", c), -1);
         CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "", "127.0.0.1", "internal", c), -1);

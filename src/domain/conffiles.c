@@ -1,0 +1,147 @@
+/* Files mode; see conffiles.h. */
+#include "domain/conffiles.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/credentials.h"
+#include "domain/directory.h"
+#include "freeswitch/push.h"
+#include "freeswitch/xml.h"
+
+static void dirs(const struct domain *d, char users[4096], char plans[4096])
+{
+        snprintf(users, 4096, "%s/directory/default", d->settings.fs_conf_dir);
+        snprintf(plans, 4096, "%s/dialplan", d->settings.fs_conf_dir);
+}
+
+enum result conffiles_extension(struct domain *d, const char *extension, char *ret_error,
+                                size_t error_size)
+{
+        char users[4096], plans[4096], name[32];
+        struct directory_user u;
+        enum result result;
+        char *doc;
+
+        dirs(d, users, plans);
+        if (snprintf(name, sizeof(name), "%s.xml", extension) >= (int)sizeof(name))
+                return RESULT_INVALID;
+        result = directory_user_of(d, extension, &u);
+        if (result == RESULT_NOT_FOUND)
+                return fs_push_remove(users, name, ret_error, error_size);
+        if (result) {
+                snprintf(ret_error, error_size, "cannot read extension %.20s: %s", extension,
+                         result_name(result));
+                return result;
+        }
+        doc = directory_user_xml(&u, 0, false, true);
+        credentials_wipe(&u, sizeof(u));
+        if (!doc)
+                return RESULT_NOMEM;
+        result = fs_push_write(users, name, doc, ret_error, error_size);
+        credentials_wipe(doc, strlen(doc));
+        free(doc);
+        return result;
+}
+
+enum result conffiles_tenant(struct domain *d, int64_t tenant_id, char *ret_error,
+                             size_t error_size)
+{
+        char users[4096], plans[4096], name[48], context[40];
+        struct directory_context c;
+        enum result result;
+        char *doc;
+
+        dirs(d, users, plans);
+        snprintf(name, sizeof(name), "tenant_%" PRId64 ".xml", tenant_id);
+        snprintf(context, sizeof(context), "tenant_%" PRId64, tenant_id);
+        result = directory_find_context(d, context, &c);
+        if (result == RESULT_NOT_FOUND)
+                return fs_push_remove(plans, name, ret_error, error_size);
+        if (result)
+                return result;
+        doc = fsxml_context_file(c.tenant_id, c.lo, c.hi);
+        if (!doc)
+                return RESULT_NOMEM;
+        result = fs_push_write(plans, name, doc, ret_error, error_size);
+        free(doc);
+        return result;
+}
+
+/* Removes the owned files of dir that are not in want (sorted names). */
+static enum result remove_stale(const char *dir, char **want, size_t n_want, char *ret_error,
+                                size_t error_size)
+{
+        char **owned = NULL;
+        size_t n_owned = 0;
+        enum result result;
+
+        result = fs_push_list_owned(dir, FSXML_OWNED_MARKER, &owned, &n_owned, ret_error,
+                                    error_size);
+        for (size_t i = 0; !result && i < n_owned; i++) {
+                bool wanted = false;
+                for (size_t k = 0; k < n_want && !wanted; k++)
+                        wanted = strcmp(owned[i], want[k]) == 0;
+                if (!wanted)
+                        result = fs_push_remove(dir, owned[i], ret_error, error_size);
+        }
+        for (size_t i = 0; i < n_owned; i++)
+                free(owned[i]);
+        free(owned);
+        return result;
+}
+
+static void free_names(char **names, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(names[i]);
+        free(names);
+}
+
+enum result conffiles_resync(struct domain *d, char *ret_error, size_t error_size)
+{
+        char users[4096], plans[4096], (*numbers)[16] = NULL, **want = NULL;
+        int64_t *tenants = NULL;
+        size_t n_numbers = 0, n_tenants = 0, n_want = 0;
+        struct store_conn *conn;
+        enum result result;
+
+        dirs(d, users, plans);
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_directory_numbers(conn, &numbers, &n_numbers);
+        if (!result)
+                result = store_tenants_active_ids(conn, &tenants, &n_tenants);
+        if (!result && !(want = calloc(n_numbers + n_tenants + 1, sizeof(*want))))
+                result = RESULT_NOMEM;
+
+        for (size_t i = 0; !result && i < n_numbers; i++) {
+                result = conffiles_extension(d, numbers[i], ret_error, error_size);
+                if (!result && asprintf(&want[n_want++], "%s.xml", numbers[i]) < 0) {
+                        want[--n_want] = NULL;
+                        result = RESULT_NOMEM;
+                }
+        }
+        if (!result)
+                result = remove_stale(users, want, n_want, ret_error, error_size);
+        free_names(want, n_want);
+        want = NULL;
+        n_want = 0;
+        if (!result && !(want = calloc(n_tenants + 1, sizeof(*want))))
+                result = RESULT_NOMEM;
+        for (size_t i = 0; !result && i < n_tenants; i++) {
+                result = conffiles_tenant(d, tenants[i], ret_error, error_size);
+                if (!result && asprintf(&want[n_want++], "tenant_%" PRId64 ".xml", tenants[i]) < 0) {
+                        want[--n_want] = NULL;
+                        result = RESULT_NOMEM;
+                }
+        }
+        if (!result)
+                result = remove_stale(plans, want, n_want, ret_error, error_size);
+        free_names(want, n_want);
+        free(numbers);
+        free(tenants);
+        return result;
+}

@@ -1,0 +1,29 @@
+/*
+ * Files mode: FreeSWITCH's conf dir (AGENTDESK_FS_CONF_DIR) made to match
+ * the database, as docs/freeswitch.md §4 lays it out:
+ *   directory/default/<ext>.xml   one user per servable extension
+ *   dialplan/tenant_<id>.xml      the context of each active tenant
+ * Every file written starts with FSXML_OWNED_MARKER; files without it
+ * (the vanilla ones, the site's own) are never rewritten or removed.
+ * Writes are atomic (freeswitch/push.h). The caller runs reloadxml.
+ */
+#ifndef AGENTDESK_DOMAIN_CONFFILES_H
+#define AGENTDESK_DOMAIN_CONFFILES_H
+
+#include <stddef.h>
+
+#include "domain/domain.h"
+
+/* Writes the user file of extension if it is servable, else removes it. */
+enum result conffiles_extension(struct domain *d, const char *extension, char *ret_error,
+                                size_t error_size);
+
+/* Writes the context file of tenant_id if it is active, else removes it. */
+enum result conffiles_tenant(struct domain *d, int64_t tenant_id, char *ret_error,
+                             size_t error_size);
+
+/* Rewrites every file the database wants and removes the owned files it
+ * no longer wants. */
+enum result conffiles_resync(struct domain *d, char *ret_error, size_t error_size);
+
+#endif
