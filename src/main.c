@@ -376,6 +376,9 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
                 .fs_profile = cfg->fs_profile,
                 .fs_mode = cfg->fs_mode,
                 .fs_conf_dir = cfg->fs_conf_dir,
+                .fs_ssh = cfg->fs_ssh,
+                .fs_ssh_key = cfg->fs_ssh_key,
+                .fs_ssh_known_hosts = cfg->fs_ssh_known_hosts,
                 .fs_retry_limit = cfg->fs_retry_limit,
                 .fs_retry_base = cfg->fs_retry_base,
         };
@@ -462,16 +465,22 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
 
-        if (!strcmp(cfg->fs_mode, "files")) {
-                static const char *const subdirs[] = { "directory/default", "dialplan" };
-                for (size_t i = 0; i < 2; i++) {
-                        char path[PATH_MAX + 32], what[64];
-                        snprintf(path, sizeof(path), "%s/%s", cfg->fs_conf_dir, subdirs[i]);
-                        snprintf(what, sizeof(what), "conf dir %s", subdirs[i]);
-                        bool ok = access(path, W_OK | X_OK) == 0;
-                        snprintf(line, sizeof(line), "%.400s %s", path,
-                                 ok ? "is writable" : strerror(errno));
-                        failed += check_line(ok, what, line);
+        if (strcmp(cfg->fs_mode, "xml_curl") != 0) {
+                struct fs_push *targets[CLUSTER_MAX_NODES];
+                int n_targets = 0;
+                if (cluster_push_targets(&domain, targets, CLUSTER_MAX_NODES, &n_targets, line,
+                                         sizeof(line)) != RESULT_OK)
+                        failed += check_line(false, "conf dir", line);
+                for (int t = 0; t < n_targets; t++) {
+                        static const char *const subdirs[] = { "directory/default", "dialplan" };
+                        for (size_t i = 0; i < 2; i++) {
+                                char what[64];
+                                snprintf(what, sizeof(what), "conf dir %s", subdirs[i]);
+                                failed += check_line(fs_push_check_dir(targets[t], subdirs[i], line,
+                                                                       sizeof(line)) == RESULT_OK,
+                                                     what, line);
+                        }
+                        fs_push_close(targets[t]);
                 }
         }
         n = fs_nodes_parse(cfg->fs_esl, cfg->fs_esl_password, cfg->fs_profile, nodes,

@@ -2,6 +2,8 @@
 #include "domain/cluster.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -125,4 +127,44 @@ void cluster_forget(void)
         reg_cache_drop();
         reg_cache.fetched_ms = 0;
         pthread_mutex_unlock(&reg_cache.lock);
+}
+
+enum result cluster_push_targets(struct domain *d, struct fs_push **ret, int max, int *ret_n,
+                                 char *ret_error, size_t error_size)
+{
+        const char *list = d->settings.fs_ssh;
+        enum result result = RESULT_OK;
+        int n = 0;
+
+        *ret_n = 0;
+        if (strcmp(d->settings.fs_mode, "ssh") != 0) {
+                result = fs_push_local(d->settings.fs_conf_dir, &ret[0]);
+                *ret_n = result ? 0 : 1;
+                if (result)
+                        snprintf(ret_error, error_size, "conf dir: %s", result_name(result));
+                return result;
+        }
+        while (*list && !result) {
+                char target[300];
+                size_t len = strcspn(list, ",");
+                if (n >= max || len == 0 || len >= sizeof(target)) {
+                        snprintf(ret_error, error_size, "AGENTDESK_FS_SSH: malformed list");
+                        result = RESULT_INVALID;
+                        break;
+                }
+                memcpy(target, list, len);
+                target[len] = '\0';
+                list += len + (list[len] == ',');
+                result = fs_push_sftp(target, d->settings.fs_ssh_key, d->settings.fs_ssh_known_hosts,
+                                      d->settings.fs_conf_dir, 5000, &ret[n], ret_error, error_size);
+                if (!result)
+                        n++;
+        }
+        if (result) {
+                while (n > 0)
+                        fs_push_close(ret[--n]);
+                return result;
+        }
+        *ret_n = n;
+        return RESULT_OK;
 }

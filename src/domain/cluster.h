@@ -9,6 +9,7 @@
 
 #include "domain/domain.h"
 #include "freeswitch/node.h"
+#include "freeswitch/push.h"
 
 #define CLUSTER_MAX_NODES 16
 
@@ -31,6 +32,12 @@ enum result cluster_resync(struct domain *d, const struct actor *actor, int64_t 
 
 /* Where a job stands. */
 enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
+
+/* Opens the push targets of the default cluster: the local conf dir in
+ * files mode; in ssh mode one SFTP session per AGENTDESK_FS_SSH target.
+ * All or none: on failure none is left open and ret_error says why. */
+enum result cluster_push_targets(struct domain *d, struct fs_push **ret, int max, int *ret_n,
+                                 char *ret_error, size_t error_size);
 
 #define CLUSTER_REG_CACHE_MS 3000
 #define CLUSTER_REG_TIMEOUT_MS 1000

@@ -11,26 +11,22 @@
 #include "freeswitch/push.h"
 #include "freeswitch/xml.h"
 
-static void dirs(const struct domain *d, char users[4096], char plans[4096])
-{
-        snprintf(users, 4096, "%s/directory/default", d->settings.fs_conf_dir);
-        snprintf(plans, 4096, "%s/dialplan", d->settings.fs_conf_dir);
-}
+#define USERS "directory/default"
+#define PLANS "dialplan"
 
-enum result conffiles_extension(struct domain *d, const char *extension, char *ret_error,
-                                size_t error_size)
+enum result conffiles_extension(struct domain *d, struct fs_push *p, const char *extension,
+                                char *ret_error, size_t error_size)
 {
-        char users[4096], plans[4096], name[32];
+        char name[32];
         struct directory_user u;
         enum result result;
         char *doc;
 
-        dirs(d, users, plans);
         if (snprintf(name, sizeof(name), "%s.xml", extension) >= (int)sizeof(name))
                 return RESULT_INVALID;
         result = directory_user_of(d, extension, &u);
         if (result == RESULT_NOT_FOUND)
-                return fs_push_remove(users, name, ret_error, error_size);
+                return fs_push_remove(p, USERS, name, ret_error, error_size);
         if (result) {
                 snprintf(ret_error, error_size, "cannot read extension %.20s: %s", extension,
                          result_name(result));
@@ -40,75 +36,65 @@ enum result conffiles_extension(struct domain *d, const char *extension, char *r
         credentials_wipe(&u, sizeof(u));
         if (!doc)
                 return RESULT_NOMEM;
-        result = fs_push_write(users, name, doc, ret_error, error_size);
+        result = fs_push_write(p, USERS, name, doc, ret_error, error_size);
         credentials_wipe(doc, strlen(doc));
         free(doc);
         return result;
 }
 
-enum result conffiles_tenant(struct domain *d, int64_t tenant_id, char *ret_error,
-                             size_t error_size)
+enum result conffiles_tenant(struct domain *d, struct fs_push *p, int64_t tenant_id,
+                             char *ret_error, size_t error_size)
 {
-        char users[4096], plans[4096], name[48], context[40];
+        char name[48], context[40];
         struct directory_context c;
         enum result result;
         char *doc;
 
-        dirs(d, users, plans);
         snprintf(name, sizeof(name), "tenant_%" PRId64 ".xml", tenant_id);
         snprintf(context, sizeof(context), "tenant_%" PRId64, tenant_id);
         result = directory_find_context(d, context, &c);
         if (result == RESULT_NOT_FOUND)
-                return fs_push_remove(plans, name, ret_error, error_size);
+                return fs_push_remove(p, PLANS, name, ret_error, error_size);
         if (result)
                 return result;
         doc = fsxml_context_file(c.tenant_id, c.lo, c.hi);
         if (!doc)
                 return RESULT_NOMEM;
-        result = fs_push_write(plans, name, doc, ret_error, error_size);
+        result = fs_push_write(p, PLANS, name, doc, ret_error, error_size);
         free(doc);
         return result;
 }
 
 /* Removes the owned files of dir that are not in want (sorted names). */
-static enum result remove_stale(const char *dir, char **want, size_t n_want, char *ret_error,
-                                size_t error_size)
+static enum result remove_stale(struct fs_push *p, const char *dir, char **want, size_t n_want,
+                                char *ret_error, size_t error_size)
 {
         char **owned = NULL;
         size_t n_owned = 0;
         enum result result;
 
-        result = fs_push_list_owned(dir, FSXML_OWNED_MARKER, &owned, &n_owned, ret_error,
+        result = fs_push_list_owned(p, dir, FSXML_OWNED_MARKER, &owned, &n_owned, ret_error,
                                     error_size);
         for (size_t i = 0; !result && i < n_owned; i++) {
                 bool wanted = false;
                 for (size_t k = 0; k < n_want && !wanted; k++)
                         wanted = strcmp(owned[i], want[k]) == 0;
                 if (!wanted)
-                        result = fs_push_remove(dir, owned[i], ret_error, error_size);
+                        result = fs_push_remove(p, dir, owned[i], ret_error, error_size);
         }
-        for (size_t i = 0; i < n_owned; i++)
-                free(owned[i]);
-        free(owned);
+        fs_push_names_free(owned, n_owned);
         return result;
 }
 
-static void free_names(char **names, size_t n)
+enum result conffiles_resync(struct domain *d, struct fs_push *p, char *ret_error,
+                             size_t error_size)
 {
-        for (size_t i = 0; i < n; i++)
-                free(names[i]);
-        free(names);
-}
-
-enum result conffiles_resync(struct domain *d, char *ret_error, size_t error_size)
-{
-        char users[4096], plans[4096], (*numbers)[16] = NULL, **want = NULL;
+        char (*numbers)[16] = NULL, **want = NULL;
         int64_t *tenants = NULL;
         size_t n_numbers = 0, n_tenants = 0, n_want = 0;
         struct store_conn *conn;
         enum result result;
 
-        dirs(d, users, plans);
         result = store_conn_get(d->store, &conn);
         if (!result)
                 result = store_directory_numbers(conn, &numbers, &n_numbers);
@@ -118,29 +104,29 @@ enum result conffiles_resync(struct domain *d, char *ret_error, size_t error_siz
                 result = RESULT_NOMEM;
 
         for (size_t i = 0; !result && i < n_numbers; i++) {
-                result = conffiles_extension(d, numbers[i], ret_error, error_size);
+                result = conffiles_extension(d, p, numbers[i], ret_error, error_size);
                 if (!result && asprintf(&want[n_want++], "%s.xml", numbers[i]) < 0) {
                         want[--n_want] = NULL;
                         result = RESULT_NOMEM;
                 }
         }
         if (!result)
-                result = remove_stale(users, want, n_want, ret_error, error_size);
-        free_names(want, n_want);
+                result = remove_stale(p, USERS, want, n_want, ret_error, error_size);
+        fs_push_names_free(want, n_want);
         want = NULL;
         n_want = 0;
         if (!result && !(want = calloc(n_tenants + 1, sizeof(*want))))
                 result = RESULT_NOMEM;
         for (size_t i = 0; !result && i < n_tenants; i++) {
-                result = conffiles_tenant(d, tenants[i], ret_error, error_size);
+                result = conffiles_tenant(d, p, tenants[i], ret_error, error_size);
                 if (!result && asprintf(&want[n_want++], "tenant_%" PRId64 ".xml", tenants[i]) < 0) {
                         want[--n_want] = NULL;
                         result = RESULT_NOMEM;
                 }
         }
         if (!result)
-                result = remove_stale(plans, want, n_want, ret_error, error_size);
-        free_names(want, n_want);
+                result = remove_stale(p, PLANS, want, n_want, ret_error, error_size);
+        fs_push_names_free(want, n_want);
         free(numbers);
         free(tenants);
         return result;

@@ -1,6 +1,7 @@
 /*
- * Files mode: FreeSWITCH's conf dir (AGENTDESK_FS_CONF_DIR) made to match
- * the database, as docs/freeswitch.md §4 lays it out:
+ * The push modes: a FreeSWITCH conf dir (AGENTDESK_FS_CONF_DIR, local in
+ * files mode, on the node over SFTP in ssh mode: a struct fs_push) made to
+ * match the database, as docs/freeswitch.md §4 lays it out:
  *   directory/default/<ext>.xml   one user per servable extension
  *   dialplan/tenant_<id>.xml      the context of each active tenant
  * Every file written starts with FSXML_OWNED_MARKER; files without it
@@ -13,17 +14,19 @@
 #include <stddef.h>
 
 #include "domain/domain.h"
+#include "freeswitch/push.h"
 
 /* Writes the user file of extension if it is servable, else removes it. */
-enum result conffiles_extension(struct domain *d, const char *extension, char *ret_error,
-                                size_t error_size);
+enum result conffiles_extension(struct domain *d, struct fs_push *p, const char *extension,
+                                char *ret_error, size_t error_size);
 
 /* Writes the context file of tenant_id if it is active, else removes it. */
-enum result conffiles_tenant(struct domain *d, int64_t tenant_id, char *ret_error,
-                             size_t error_size);
+enum result conffiles_tenant(struct domain *d, struct fs_push *p, int64_t tenant_id,
+                             char *ret_error, size_t error_size);
 
 /* Rewrites every file the database wants and removes the owned files it
  * no longer wants. */
-enum result conffiles_resync(struct domain *d, char *ret_error, size_t error_size);
+enum result conffiles_resync(struct domain *d, struct fs_push *p, char *ret_error,
+                             size_t error_size);
 
 #endif

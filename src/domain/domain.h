@@ -22,8 +22,11 @@ struct domain_settings {
         const char *fs_esl;              /* the default cluster's nodes */
         const char *fs_esl_password;
         const char *fs_profile;
-        const char *fs_mode;             /* "xml_curl" or "files" */
-        const char *fs_conf_dir;         /* files mode */
+        const char *fs_mode;             /* "xml_curl", "files" or "ssh" */
+        const char *fs_conf_dir;         /* push modes: local (files) or remote (ssh) */
+        const char *fs_ssh;              /* ssh mode: user@host:port[,…] */
+        const char *fs_ssh_key;
+        const char *fs_ssh_known_hosts;
         int64_t fs_retry_limit;
         int64_t fs_retry_base;
 };

@@ -142,42 +142,68 @@ static void apply_on_node(const struct fs_node *node, struct work *works, int n)
         free(sent);
 }
 
-/* Files mode: writes or removes each job's files before the reloadxml. A
- * job whose files could not be written sends nothing and is retried. */
+/* Applies one job's files to one target; the tenant's context once per
+ * target and batch (done_tenants). */
+static enum result write_job(struct domain *d, struct fs_push *p, const struct work *w,
+                             int64_t *done_tenants, int *n_done, char *error, size_t size)
+{
+        enum result result;
+        bool seen = false;
+
+        if (!strcmp(w->job.kind, "resync"))
+                return conffiles_resync(d, p, error, size);
+        result = conffiles_extension(d, p, w->job.extension, error, size);
+        for (int k = 0; k < *n_done && !seen; k++)
+                seen = done_tenants[k] == w->job.tenant_id;
+        /* The context follows the tenant's status and range. */
+        if (!result && !seen && w->job.tenant_id) {
+                result = conffiles_tenant(d, p, w->job.tenant_id, error, size);
+                if (!result)
+                        done_tenants[(*n_done)++] = w->job.tenant_id;
+        }
+        return result;
+}
+
+/* Push modes: writes or removes each job's files on every target before
+ * the reloadxml. A job whose files could not all be written sends nothing
+ * and is retried. */
 static void write_files(struct domain *d, struct work *works, int n)
 {
-        int64_t done_tenants[RECONCILER_BATCH];
-        int n_done = 0;
+        struct fs_push *targets[CLUSTER_MAX_NODES] = { 0 };
+        int n_targets = 0;
+        char error[STORE_TEXT_MAX / 2] = "";
+        enum result result;
 
-        for (int i = 0; i < n; i++) {
-                struct work *w = &works[i];
-                char error[200] = "";
-                enum result result;
-
-                if (w->failed)
-                        continue;
-                if (!strcmp(w->job.kind, "resync")) {
-                        result = conffiles_resync(d, error, sizeof(error));
-                } else {
-                        result = conffiles_extension(d, w->job.extension, error, sizeof(error));
-                        bool seen = false;
-                        for (int k = 0; k < n_done && !seen; k++)
-                                seen = done_tenants[k] == w->job.tenant_id;
-                        /* The context follows the tenant's status and range. */
-                        if (!result && !seen && w->job.tenant_id) {
-                                result = conffiles_tenant(d, w->job.tenant_id, error, sizeof(error));
-                                if (!result)
-                                        done_tenants[n_done++] = w->job.tenant_id;
+        result = cluster_push_targets(d, targets, CLUSTER_MAX_NODES, &n_targets, error,
+                                      sizeof(error));
+        for (int t = 0; t < n_targets && !result; t++) {
+                int64_t done_tenants[RECONCILER_BATCH];
+                int n_done = 0;
+                for (int i = 0; i < n; i++) {
+                        struct work *w = &works[i];
+                        char line[sizeof(w->error)] = "";
+                        enum result r;
+                        if (w->failed)
+                                continue;
+                        r = write_job(d, targets[t], w, done_tenants, &n_done, line, sizeof(line));
+                        if (r) {
+                                if (!line[0])
+                                        snprintf(line, sizeof(line), "conf dir: %s", result_name(r));
+                                fail_work(w, line);
+                                w->n_cmds = 0;
+                                LOG_WARN("job %" PRId64 ": %s", w->job.id, w->error);
                         }
                 }
-                if (result) {
-                        if (!error[0])
-                                snprintf(error, sizeof(error), "conf dir: %s", result_name(result));
-                        fail_work(w, error);
-                        w->n_cmds = 0;
-                        LOG_WARN("job %" PRId64 ": %s", w->job.id, w->error);
+        }
+        if (result) {
+                LOG_WARN("%s; %d job(s) will be retried", error, n);
+                for (int i = 0; i < n; i++) {
+                        fail_work(&works[i], error);
+                        works[i].n_cmds = 0;
                 }
         }
+        for (int t = 0; t < n_targets; t++)
+                fs_push_close(targets[t]);
 }
 
 static int64_t retry_at(const struct domain *d, int64_t attempts_made)
@@ -193,7 +219,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
 {
         struct fs_node nodes[CLUSTER_MAX_NODES];
         struct store_conn *conn;
-        bool files = strcmp(d->settings.fs_mode, "files") == 0;
+        bool push = strcmp(d->settings.fs_mode, "xml_curl") != 0;  /* files or ssh */
         struct work *works;
         int n = 0, n_nodes, sending = 0;
         enum result result;
@@ -217,7 +243,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                                                               : d->settings.sip_domain;
                 w->job = jobs[i];
                 /* Every node of a cluster shares the profile of the settings. */
-                w->n_cmds = (files ? fs_files_commands : fs_xmlcurl_commands)(
+                w->n_cmds = (push ? fs_files_commands : fs_xmlcurl_commands)(
                         w->job.kind, w->job.extension, domain, d->settings.fs_profile, w->cmds);
                 if (w->n_cmds < 0) {
                         char line[120];
@@ -232,7 +258,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                 free(works);
                 return result;
         }
-        if (files)
+        if (push)
                 write_files(d, works, n);
         for (int i = 0; i < n; i++)
                 sending += works[i].n_cmds > 0;
@@ -315,7 +341,7 @@ static void *run(void *arg)
 
 const char *reconciler_queued_state(const struct domain *d)
 {
-        return strcmp(d->settings.fs_mode, "files") == 0 ? "pending" : "provisioned";
+        return strcmp(d->settings.fs_mode, "xml_curl") != 0 ? "pending" : "provisioned";
 }
 
 enum result reconciler_start(struct domain *d, struct reconciler **ret)

@@ -23,7 +23,7 @@
 #define RECONCILER_BATCH 200
 
 /* The state an extension shows once a change to it is queued: in
- * xml_curl mode FreeSWITCH asks at once, so "provisioned"; in files mode
+ * xml_curl mode FreeSWITCH asks at once, so "provisioned"; in push modes
  * "pending" until its batch's reloadxml answered. */
 const char *reconciler_queued_state(const struct domain *d);
 

@@ -25,7 +25,7 @@ int fs_xmlcurl_commands(const char *kind, const char *extension, const char *dom
                         const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
 
 /*
- * The same for files mode, sent after the batch's files are written:
+ * The same for the push modes (files, ssh), sent after the batch's files are written:
  *   provision, update, resync   reloadxml
  *   rekey                       reloadxml; xml_flush_cache id …; sofia profile <p> flush_inbound_reg … reboot
  *   deprovision                 reloadxml; sofia profile <p> flush_inbound_reg … reboot

@@ -90,15 +90,12 @@ static const char *check_esl_password(const char *value)
 
 static const char *check_fs_mode(const char *value)
 {
-        if (!strcmp(value, "xml_curl") || !strcmp(value, "files"))
+        if (!strcmp(value, "xml_curl") || !strcmp(value, "files") || !strcmp(value, "ssh"))
                 return NULL;
-        if (!strcmp(value, "ssh"))
-                return "ssh is not available in this version: use xml_curl, or files on a conf "
-                       "dir FreeSWITCH reads";
-        return "must be xml_curl or files";
+        return "must be xml_curl, files or ssh";
 }
 
-static const char *check_conf_dir(const char *value)
+static const char *check_absolute_path(const char *value)
 {
         return *value && *value != '/' ? "must be an absolute path" : NULL;
 }
@@ -161,8 +158,15 @@ const struct config_def config_defs[] = {
           check_profile, "sofia profile the agents register to" },
         { "AGENTDESK_FS_MODE", CONFIG_STRING, "xml_curl", FIELD(fs_mode), false, 0, 0, check_fs_mode,
           "how FreeSWITCH learns the extensions: xml_curl (it asks us) or files (we write its conf)" },
-        { "AGENTDESK_FS_CONF_DIR", CONFIG_STRING, "", FIELD(fs_conf_dir), false, 0, 0, check_conf_dir,
-          "files mode: FreeSWITCH's conf dir (holding directory/default/ and dialplan/)" },
+        { "AGENTDESK_FS_CONF_DIR", CONFIG_STRING, "", FIELD(fs_conf_dir), false, 0, 0, check_absolute_path,
+          "push modes: FreeSWITCH's conf dir (holding directory/default/ and dialplan/), on the "
+          "node in ssh mode" },
+        { "AGENTDESK_FS_SSH", CONFIG_STRING, "", FIELD(fs_ssh), false, 0, 0, NULL,
+          "ssh mode: user@host:port of each node (comma-separated)" },
+        { "AGENTDESK_FS_SSH_KEY", CONFIG_STRING, "", FIELD(fs_ssh_key), false, 0, 0, check_absolute_path,
+          "ssh mode: the private key file agentdesk logs in with" },
+        { "AGENTDESK_FS_SSH_KNOWN_HOSTS", CONFIG_STRING, "", FIELD(fs_ssh_known_hosts), false, 0, 0,
+          check_absolute_path, "ssh mode: known_hosts file with each node's host key (others are refused)" },
         { "AGENTDESK_FS_RETRY_LIMIT", CONFIG_INT, "10", FIELD(fs_retry_limit), false, 1, 1000, NULL,
           "attempts at a provisioning job before it is marked failed" },
         { "AGENTDESK_FS_RETRY_BASE", CONFIG_INT, "1", FIELD(fs_retry_base), false, 1, 3600, NULL,
@@ -415,9 +419,18 @@ enum result config_load(const char *file, char *const *envp,
         for (size_t i = 0; i < config_defs_count; i++)
                 if (apply(&config_defs[i], raw.values[i], &cfg, errs) < 0)
                         bad = -1;
-        if (!bad && !strcmp(cfg.fs_mode, "files") && !cfg.fs_conf_dir[0]) {
-                fprintf(errs, "AGENTDESK_FS_CONF_DIR: required when AGENTDESK_FS_MODE is files\n");
-                bad = -1;
+        if (!bad && strcmp(cfg.fs_mode, "xml_curl") != 0) {
+                const char *need[][2] = { { "AGENTDESK_FS_CONF_DIR", cfg.fs_conf_dir },
+                                          { "AGENTDESK_FS_SSH", cfg.fs_ssh },
+                                          { "AGENTDESK_FS_SSH_KEY", cfg.fs_ssh_key },
+                                          { "AGENTDESK_FS_SSH_KNOWN_HOSTS", cfg.fs_ssh_known_hosts } };
+                size_t n = strcmp(cfg.fs_mode, "ssh") == 0 ? 4 : 1;
+                for (size_t i = 0; i < n; i++)
+                        if (!need[i][1][0]) {
+                                fprintf(errs, "%s: required when AGENTDESK_FS_MODE is %s\n",
+                                        need[i][0], cfg.fs_mode);
+                                bad = -1;
+                        }
         }
         if (bad) {
                 config_free(&cfg);

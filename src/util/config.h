@@ -46,8 +46,11 @@ struct config {
         int64_t fs_retry_limit;    /* AGENTDESK_FS_RETRY_LIMIT, attempts per job */
         int64_t fs_retry_base;     /* AGENTDESK_FS_RETRY_BASE, seconds before the first retry */
         char *fs_profile;          /* AGENTDESK_FS_PROFILE */
-        char *fs_mode;             /* AGENTDESK_FS_MODE: xml_curl | files */
-        char *fs_conf_dir;         /* AGENTDESK_FS_CONF_DIR (files mode) */
+        char *fs_mode;             /* AGENTDESK_FS_MODE: xml_curl | files | ssh */
+        char *fs_conf_dir;         /* AGENTDESK_FS_CONF_DIR (push modes) */
+        char *fs_ssh;              /* AGENTDESK_FS_SSH: user@host:port[,…] */
+        char *fs_ssh_key;          /* AGENTDESK_FS_SSH_KEY: private key file */
+        char *fs_ssh_known_hosts;  /* AGENTDESK_FS_SSH_KNOWN_HOSTS */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };

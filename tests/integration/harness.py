@@ -254,6 +254,66 @@ class EslFixture:
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
 
+class SshdFixture:
+    """OpenSSH's sshd on a free loopback port, as a context manager, with a
+    fresh host key and a client key allowed to log in as the current user
+    (SFTP only). .target is "user@127.0.0.1:PORT", .key the client's
+    private key, .known_hosts a file holding the host key, .other_known_hosts
+    one holding a different key for the same address."""
+
+    def __init__(self):
+        self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-sshd-")
+        t = self.tmpdir
+        for name in ("host_key", "client_key", "other_key"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name,
+                            "-f", os.path.join(t, name)], check=True)
+        shutil.copy(os.path.join(t, "client_key.pub"), os.path.join(t, "authorized_keys"))
+        self.port = free_port()
+        self.key = os.path.join(t, "client_key")
+        self.known_hosts = os.path.join(t, "known_hosts")
+        self.other_known_hosts = os.path.join(t, "other_known_hosts")
+        for path, key in ((self.known_hosts, "host_key.pub"), (self.other_known_hosts, "other_key.pub")):
+            with open(os.path.join(t, key)) as f:
+                pub = " ".join(f.read().split()[:2])
+            with open(path, "w") as f:
+                f.write("[127.0.0.1]:%d %s\n" % (self.port, pub))
+        config = os.path.join(t, "sshd_config")
+        with open(config, "w") as f:
+            f.write("\n".join([
+                "Port %d" % self.port, "ListenAddress 127.0.0.1",
+                "HostKey " + os.path.join(t, "host_key"),
+                "AuthorizedKeysFile " + os.path.join(t, "authorized_keys"),
+                "PidFile " + os.path.join(t, "sshd.pid"),
+                "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes", "PermitRootLogin prohibit-password", "UsePAM no",
+                "StrictModes no", "Subsystem sftp internal-sftp", ""]))
+        os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege-separation directory
+        self._log = open(os.path.join(t, "sshd.log"), "w")
+        self.proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", config],
+                                     stdout=subprocess.DEVNULL, stderr=self._log)
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    self.__exit__()
+                    raise AssertionError("sshd did not start")
+                time.sleep(0.05)
+        import getpass
+        self.target = "%s@127.0.0.1:%d" % (getpass.getuser(), self.port)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()
+        self._log.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
 def parse_demo_password(text):
     m = re.search(r"password:\s*(\S+)", text)
     assert m, text

@@ -197,7 +197,9 @@ def test_doctor_checks_conf_dir(backend):
 def test_mode_settings_checked(backend):
     with Agentdesk(backend) as ad:
         for env, text in (({"AGENTDESK_FS_MODE": "files"}, "AGENTDESK_FS_CONF_DIR: required"),
-                          ({"AGENTDESK_FS_MODE": "ssh"}, "ssh is not available"),
+                          ({"AGENTDESK_FS_MODE": "ssh", "AGENTDESK_FS_CONF_DIR": "/etc/freeswitch"},
+                           "AGENTDESK_FS_SSH: required when AGENTDESK_FS_MODE is ssh"),
+                          ({"AGENTDESK_FS_MODE": "sftp"}, "must be xml_curl, files or ssh"),
                           ({"AGENTDESK_FS_MODE": "files", "AGENTDESK_FS_CONF_DIR": "relative/conf"},
                            "must be an absolute path")):
             rc, out, err = ad.run("migrate", check=False, env=env)
