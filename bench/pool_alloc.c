@@ -63,7 +63,7 @@ int main(int argc, char **argv)
                 return 2;
         }
         if (credentials_init(argv[2], true) || store_open(argv[1], 10000, &store) ||
-            store_migrate(store, NULL) || tenant_create(store, NULL, "Bench", NULL, 100000, n, &t, &field) ||
+            store_migrate(store, NULL) || tenant_create(store, NULL, "Bench", NULL, 100000, n, 0, &t, &field) ||
             store_conn_get(store, &conn)) {
                 fprintf(stderr, "set-up failed: %s\n", store_last_error());
                 return 1;

@@ -263,7 +263,7 @@ static int cmd_migrate(const struct cmdline *cl, const struct config *cfg)
 static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
 {
         const char *name = opt(cl, "--name"), *field = NULL;
-        int64_t base = -1, size = -1;
+        int64_t base = -1, size = -1, cluster_id = 0;
         struct store_tenant t;
         struct store *store;
         enum result result;
@@ -280,13 +280,17 @@ static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
                 fprintf(stderr, "agentdesk: --pool-size must be a positive integer\n");
                 return 2;
         }
+        if (opt(cl, "--cluster") && !parse_int(opt(cl, "--cluster"), 1, INT64_MAX / 4, &cluster_id)) {
+                fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+                return 2;
+        }
         if (open_store(cfg, true, &store) < 0)
                 return 1;
         if (open_key(cfg, store) < 0) {
                 store_close(store);
                 return 1;
         }
-        result = tenant_create(store, NULL, name, NULL, base, size, &t, &field);
+        result = tenant_create(store, NULL, name, NULL, base, size, cluster_id, &t, &field);
         if (result) {
                 fail_line("tenant create", result, field);
                 store_close(store);
@@ -390,15 +394,25 @@ static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *
 {
         const char *listen = cfg->fs_listen[0] ? cfg->fs_listen : cfg->listen;
         const char *url_host = opt(cl, "--url");
+        int64_t cluster_id = 0;
+        char path[40] = "";
 
+        if (opt(cl, "--cluster") && !parse_int(opt(cl, "--cluster"), 1, INT64_MAX, &cluster_id)) {
+                fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+                return 2;
+        }
+        /* A stored cluster's nodes ask at their own path, so that each
+         * cluster only learns its own tenants' users. */
+        if (cluster_id)
+                snprintf(path, sizeof(path), "/%" PRId64, cluster_id);
         printf("<!-- autoload_configs/xml_curl.conf.xml, inside <bindings> -->\n"
                "<binding name=\"agentdesk\">\n"
-               "  <param name=\"gateway-url\" value=\"%s%s/freeswitch/xml\" bindings=\"directory|dialplan\"/>\n"
+               "  <param name=\"gateway-url\" value=\"%s%s/freeswitch/xml%s\" bindings=\"directory|dialplan\"/>\n"
                "  <param name=\"gateway-credentials\" value=\"%s:%s\"/>\n"
                "  <param name=\"auth-scheme\" value=\"basic\"/>\n"
                "  <param name=\"timeout\" value=\"5\"/>\n"
                "</binding>\n",
-               url_host ? "" : "http://", url_host ? url_host : listen, cfg->xmlcurl_user,
+               url_host ? "" : "http://", url_host ? url_host : listen, path, cfg->xmlcurl_user,
                cfg->xmlcurl_password[0] ? cfg->xmlcurl_password : "SET-AGENTDESK_XMLCURL_PASSWORD");
         fprintf(stderr,
                 "\nThen, on every FreeSWITCH node:\n"
@@ -422,60 +436,30 @@ static int check_line(bool ok, const char *check, const char *detail)
         return !ok;
 }
 
-/* Checks every setting and really connects: the store, the key file, and
- * each FreeSWITCH node's Event Socket (login, status, sofia profile). One
- * line per check; non-zero exit when one failed. Changes nothing. */
-static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
+/* The checks of one cluster: its conf dirs in the push modes, then each
+ * node's Event Socket (login, status, sofia profile). */
+static int doctor_cluster(struct domain *domain, const struct cluster *c)
 {
-        struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct fs_node nodes[CLUSTER_MAX_NODES];
         struct fs_node_status status[CLUSTER_MAX_NODES];
-        struct store_conn *conn;
-        int64_t pending = 0, failed_jobs = 0;
-        char line[512];
-        int failed = 0, todo = -1, n;
+        char line[512], name[160], label[160];
+        int failed = 0;
 
-        (void)cl;
-        setvbuf(stdout, NULL, _IOLBF, 0);  /* in order with the reasons on stderr */
-        /* Invalid settings never get here: load_config() printed them. */
-        failed += check_line(true, "settings", "every setting is valid");
-
-        if (open_store(cfg, false, &domain.store) < 0) {
-                failed += check_line(false, "store", "cannot open (see above)");
-        } else {
-                bool up = store_conn_get(domain.store, &conn) == RESULT_OK &&
-                          store_ping(conn) == RESULT_OK &&
-                          store_migrations_pending(domain.store, &todo) == RESULT_OK;
-                snprintf(line, sizeof(line), "%s, %d migration(s) to apply%s",
-                         store_backend(domain.store), todo, todo ? " (agentdesk migrate)" : "");
-                failed += check_line(up && todo == 0, "store", up ? line : "does not answer");
-                if (up && todo == 0 && store_job_counts(conn, 0, &pending, &failed_jobs) == RESULT_OK) {
-                        snprintf(line, sizeof(line), "%" PRId64 " pending, %" PRId64 " failed",
-                                 pending, failed_jobs);
-                        failed += check_line(failed_jobs == 0, "provisioning jobs", line);
-                }
-                if (open_key_file(cfg, domain.store, false) < 0)
-                        failed += check_line(false, "secret key", "missing or unreadable (see above)");
-                else
-                        failed += check_line(true, "secret key", "loaded");
-                store_close(domain.store);
-        }
-        failed += check_line(cfg->xmlcurl_password[0] != '\0', "mod_xml_curl credentials",
-                             cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
-                                                      : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
-                                                        "lookup is refused");
-
-        if (strcmp(cfg->fs_mode, "xml_curl") != 0) {
+        /* The default cluster's lines read as they always did. */
+        snprintf(name, sizeof(name), "cluster %.64s", c->name);
+        snprintf(label, sizeof(label), c->id ? "%s " : "", name);
+        if (!c->active)
+                return check_line(true, name, "disabled: its jobs wait, nothing is checked");
+        if (cluster_mode_pushes(c->mode)) {
                 struct fs_push *targets[CLUSTER_MAX_NODES];
                 int n_targets = 0;
-                if (cluster_push_targets(&domain, targets, CLUSTER_MAX_NODES, &n_targets, line,
+                if (cluster_push_targets(domain, c, targets, CLUSTER_MAX_NODES, &n_targets, line,
                                          sizeof(line)) != RESULT_OK)
-                        failed += check_line(false, "conf dir", line);
+                        failed += check_line(false, c->id ? name : "conf dir", line);
                 for (int t = 0; t < n_targets; t++) {
                         static const char *const subdirs[] = { "directory/default", "dialplan" };
                         for (size_t i = 0; i < 2; i++) {
-                                char what[64];
-                                snprintf(what, sizeof(what), "conf dir %s", subdirs[i]);
+                                char what[300];
+                                snprintf(what, sizeof(what), "%sconf dir %s", label, subdirs[i]);
                                 failed += check_line(fs_push_check_dir(targets[t], subdirs[i], line,
                                                                        sizeof(line)) == RESULT_OK,
                                                      what, line);
@@ -483,13 +467,14 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                         fs_push_close(targets[t]);
                 }
         }
-        n = fs_nodes_parse(cfg->fs_esl, cfg->fs_esl_password, cfg->fs_profile, nodes,
-                           CLUSTER_MAX_NODES);
-        fs_nodes_probe(nodes, n, 5000, false, status);
-        for (int i = 0; i < n; i++) {
+        if (c->n_nodes == 0)
+                failed += check_line(false, c->id ? name : "nodes", "no active node");
+        fs_nodes_probe(c->nodes, c->n_nodes, 5000, false, status);
+        for (int i = 0; i < c->n_nodes; i++) {
                 const struct fs_node_status *st = &status[i];
-                char what[300];
-                snprintf(what, sizeof(what), "node %s:%u", nodes[i].host, nodes[i].port);
+                char what[512];
+                snprintf(what, sizeof(what), "%snode %s:%u", label, c->nodes[i].host,
+                         c->nodes[i].port);
                 if (!st->version[0]) {
                         failed += check_line(false, what, st->error);
                         continue;
@@ -499,15 +484,85 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                 failed += check_line(true, what, line);
                 if (st->profile_state[0])
                         snprintf(line, sizeof(line), "sofia profile %s %s, %ld registration(s)",
-                                 nodes[i].profile, st->profile_state, st->registrations);
+                                 c->nodes[i].profile, st->profile_state, st->registrations);
                 failed += check_line(st->profile_state[0] && st->registrations >= 0, what,
                                      st->profile_state[0] ? line : st->error);
         }
+        return failed;
+}
+
+/* Checks every setting and really connects: the store, the key file, and
+ * every cluster (the default one and those stored): conf dirs, each
+ * node's Event Socket. One line per check; non-zero exit when one failed.
+ * Changes nothing. */
+static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
+{
+        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct store_cluster *stored = NULL;
+        struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS };
+        struct store_conn *conn;
+        struct cluster *c;
+        int64_t pending = 0, failed_jobs = 0;
+        size_t n_stored = 0;
+        char line[512];
+        int failed = 0, todo = -1;
+        bool up = false, keyed = false;
+
+        (void)cl;
+        setvbuf(stdout, NULL, _IOLBF, 0);  /* in order with the reasons on stderr */
+        /* Invalid settings never get here: load_config() printed them. */
+        failed += check_line(true, "settings", "every setting is valid");
+
+        if (open_store(cfg, false, &domain.store) < 0) {
+                failed += check_line(false, "store", "cannot open (see above)");
+        } else {
+                up = store_conn_get(domain.store, &conn) == RESULT_OK &&
+                     store_ping(conn) == RESULT_OK &&
+                     store_migrations_pending(domain.store, &todo) == RESULT_OK;
+                snprintf(line, sizeof(line), "%s, %d migration(s) to apply%s",
+                         store_backend(domain.store), todo, todo ? " (agentdesk migrate)" : "");
+                failed += check_line(up && todo == 0, "store", up ? line : "does not answer");
+                up = up && todo == 0;
+                if (up && store_job_counts(conn, 0, -1, &pending, &failed_jobs) == RESULT_OK) {
+                        snprintf(line, sizeof(line), "%" PRId64 " pending, %" PRId64 " failed",
+                                 pending, failed_jobs);
+                        failed += check_line(failed_jobs == 0, "provisioning jobs", line);
+                }
+                keyed = open_key_file(cfg, domain.store, false) == 0;
+                failed += check_line(keyed, "secret key",
+                                     keyed ? "loaded" : "missing or unreadable (see above)");
+        }
+        failed += check_line(cfg->xmlcurl_password[0] != '\0', "mod_xml_curl credentials",
+                             cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
+                                                      : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
+                                                        "lookup is refused");
+        if (cluster_open(&domain, 0, &c) == RESULT_OK) {
+                failed += doctor_cluster(&domain, c);
+                cluster_close(c);
+        }
+        /* The stored clusters need the store and the key (their Event
+         * Socket passwords are sealed with it). */
+        if (up && keyed && store_cluster_list(conn, &page, &stored, &n_stored) == RESULT_OK) {
+                for (size_t i = 0; i < n_stored; i++) {
+                        enum result r = cluster_open(&domain, stored[i].id, &c);
+                        if (r) {
+                                snprintf(line, sizeof(line), "cannot load: %s", result_name(r));
+                                failed += check_line(false, stored[i].name, line);
+                                continue;
+                        }
+                        failed += doctor_cluster(&domain, c);
+                        cluster_close(c);
+                }
+                free(stored);
+        }
+        if (domain.store)
+                store_close(domain.store);
         return failed ? 1 : 0;
 }
 
-/* Queues a resync of the default cluster and, unless a running agentdesk
- * holds the reconciler (PostgreSQL), applies it at once and says how it went. */
+/* Queues a resync of a cluster (--cluster ID; the default one without)
+ * and, unless a running agentdesk holds the reconciler (PostgreSQL),
+ * applies it at once and says how it went. */
 static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 {
         struct domain domain = { .settings = domain_settings_of(cfg) };
@@ -516,10 +571,19 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
         bool ran = false;
         enum result result;
 
-        (void)cl;
+        int64_t cluster_id = 0;
+
+        if (opt(cl, "--cluster") && !parse_int(opt(cl, "--cluster"), 1, INT64_MAX, &cluster_id)) {
+                fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+                return 2;
+        }
         if (open_store(cfg, true, &domain.store) < 0)
                 return 1;
-        result = cluster_resync(&domain, NULL, &id);
+        if (open_key_file(cfg, domain.store, false) < 0) {
+                store_close(domain.store);
+                return 1;
+        }
+        result = cluster_resync(&domain, cluster_id, NULL, &id);
         if (!result)
                 result = reconciler_drain(&domain, &ran);
         if (!result && ran)
@@ -534,7 +598,7 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
                 return 0;
         }
         if (strcmp(st.status, "done") == 0) {
-                printf("resync applied to every node of the default cluster (job %" PRId64 ")\n", id);
+                printf("resync applied to every node of the cluster (job %" PRId64 ")\n", id);
                 return 0;
         }
         fprintf(stderr, "agentdesk: resync not applied yet (job %" PRId64 ", %s): %s\n", id,
@@ -658,8 +722,10 @@ struct command {
         int (*run)(const struct cmdline *cl, const struct config *cfg);
 };
 
-static const char *const tenant_create_opts[] = { "--name", "--pool-base", "--pool-size", NULL };
-static const char *const freeswitch_config_opts[] = { "--url", NULL };
+static const char *const tenant_create_opts[] = { "--name", "--pool-base", "--pool-size",
+                                                  "--cluster", NULL };
+static const char *const freeswitch_config_opts[] = { "--url", "--cluster", NULL };
+static const char *const resync_opts[] = { "--cluster", NULL };
 static const char *const user_create_opts[] = { "--tenant", "--email", "--password", "--role",
                                                 "--first-name", "--last-name", NULL };
 
@@ -669,28 +735,33 @@ static const struct command commands[] = {
           NULL, cmd_serve },
         { "migrate", "migrate [--db URL]\n    Apply pending migrations and exit.", NULL,
           cmd_migrate },
-        { "tenant create", "tenant create --name NAME [--pool-base N] [--pool-size N] [--db URL]\n"
-                           "    Create a tenant and its extension pool; print it as JSON.",
+        { "tenant create", "tenant create --name NAME [--pool-base N] [--pool-size N] [--cluster ID]\n"
+                           "              [--db URL]\n"
+                           "    Create a tenant and its extension pool (in the default FreeSWITCH\n"
+                           "    cluster unless --cluster names a stored one); print it as JSON.",
           tenant_create_opts, cmd_tenant_create },
         { "user create",
           "user create --tenant ID --email E --password P --role superadmin|admin|supervisor|agent\n"
           "            [--first-name F] [--last-name L] [--db URL]\n"
           "    Create a login; print it as JSON. --tenant may be omitted for a superadmin.",
           user_create_opts, cmd_user_create },
-        { "freeswitch config", "freeswitch config [--url http://HOST:PORT]\n"
+        { "freeswitch config", "freeswitch config [--url http://HOST:PORT] [--cluster ID]\n"
                                "    Print the xml_curl.conf.xml binding for FreeSWITCH (gateway URL from\n"
-                               "    AGENTDESK_FS_LISTEN or AGENTDESK_LISTEN unless --url is given).",
+                               "    AGENTDESK_FS_LISTEN or AGENTDESK_LISTEN unless --url is given; the\n"
+                               "    default cluster's unless --cluster names a stored one).",
           freeswitch_config_opts, cmd_freeswitch_config },
         { "doctor", "doctor [--db URL] [--config FILE]\n"
-                    "    Check every setting and really connect: the store, the key file, each\n"
-                    "    FreeSWITCH node's Event Socket (login, status, sofia profile). One line\n"
-                    "    per check; exits non-zero when one fails.",
+                    "    Check every setting and really connect: the store, the key file, and for\n"
+                    "    every cluster its conf dirs (push modes) and each node's Event Socket\n"
+                    "    (login, status, sofia profile). One line per check; exits non-zero when\n"
+                    "    one fails.",
           NULL, cmd_doctor },
-        { "resync", "resync [--db URL]\n"
-                    "    Make every FreeSWITCH node of the default cluster match the database again\n"
-                    "    (xml_curl mode: drop their cached directory users). Applied at once unless\n"
+        { "resync", "resync [--cluster ID] [--db URL]\n"
+                    "    Make every FreeSWITCH node of a cluster (the default one unless --cluster)\n"
+                    "    match the database again (xml_curl mode: drop their cached directory users;\n"
+                    "    push modes: rewrite every file, remove stale ones). Applied at once unless\n"
                     "    a running agentdesk applies it; exits non-zero when a node did not take it.",
-          NULL, cmd_resync },
+          resync_opts, cmd_resync },
         { "routes", "routes\n    Print the HTTP routes the server registers, one per line.", NULL,
           cmd_routes },
         { "demo", "demo [--db URL]\n"

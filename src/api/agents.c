@@ -4,6 +4,7 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
 
@@ -114,10 +115,14 @@ static void get(struct http_request *req, void *userdata)
                 return;
         }
         json_t *agent = api_agent_json(&a), *exts = json_object_get(agent, "extensions"), *x;
+        struct store_tenant t;
+        int64_t cluster_id = tenant_get(ctx->domain, tenant_id, &t, NULL) == RESULT_OK ? t.cluster_id : 0;
         size_t i;
-        /* Whether each extension's phone is registered now (null: no node answered). */
+        /* Whether each extension's phone is registered now on its
+         * tenant's cluster (null: no node answered). */
         json_array_foreach(exts, i, x) {
-                int reg = cluster_registered(ctx->domain, json_string_value(json_object_get(x, "extension")));
+                int reg = cluster_registered(ctx->domain, cluster_id,
+                                             json_string_value(json_object_get(x, "extension")));
                 json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "agent", agent));

@@ -32,5 +32,6 @@ enum result api_tenants_register(struct http_server *srv, struct api_context *ct
 enum result api_audit_register(struct http_server *srv, struct api_context *ctx);
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx);
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx);
+enum result api_clusters_register(struct http_server *srv, struct api_context *ctx);
 
 #endif

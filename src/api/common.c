@@ -133,9 +133,19 @@ bool api_page(struct http_request *req, struct store_page *ret)
         return true;
 }
 
+bool api_parse_id(const char *s, int64_t *ret)
+{
+        return parse_positive(s, INT64_MAX / 2, ret);
+}
+
 bool api_path_id(struct http_request *req, int64_t *ret_id)
 {
-        if (!parse_positive(http_request_param(req, "id"), INT64_MAX / 2, ret_id) || *ret_id == 0) {
+        return api_path_param_id(req, "id", ret_id);
+}
+
+bool api_path_param_id(struct http_request *req, const char *name, int64_t *ret_id)
+{
+        if (!parse_positive(http_request_param(req, name), INT64_MAX / 2, ret_id) || *ret_id == 0) {
                 http_respond_error(req, 404, "not_found", "no such object", NULL);
                 return false;
         }
@@ -253,7 +263,7 @@ json_t *api_time(int64_t epoch)
         return json_string(buf);
 }
 
-static json_t *string_or_null(const char *s)
+json_t *api_string_or_null(const char *s)
 {
         return s && *s ? json_string(s) : json_null();
 }
@@ -269,7 +279,7 @@ json_t *api_extension_json(const struct store_extension *e, const char *sip_pass
         json_object_set_new(o, "voicemail_enabled", json_boolean(e->voicemail_enabled));
         json_object_set_new(o, "provisioning", json_string(e->provisioning));
         json_object_set_new(o, "provisioning_attempts", json_integer(e->provisioning_attempts));
-        json_object_set_new(o, "provisioning_error", string_or_null(e->provisioning_error));
+        json_object_set_new(o, "provisioning_error", api_string_or_null(e->provisioning_error));
         json_object_set_new(o, "assigned_at", api_time(e->assigned_at));
         json_object_set_new(o, "updated_at", api_time(e->updated_at));
         if (sip_password)
@@ -292,7 +302,7 @@ json_t *api_agent_json(const struct agent *a)
                 json_object_set_new(x, "provisioning", json_string(e->provisioning));
                 json_object_set_new(x, "provisioning_attempts",
                                     json_integer(e->provisioning_attempts));
-                json_object_set_new(x, "provisioning_error", string_or_null(e->provisioning_error));
+                json_object_set_new(x, "provisioning_error", api_string_or_null(e->provisioning_error));
                 json_array_append_new(exts, x);
         }
         json_object_set_new(o, "id", json_integer(u->id));
@@ -318,9 +328,10 @@ json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_st
         json_object_set_new(o, "name", json_string(t->name));
         json_object_set_new(o, "slug", json_string(t->slug));
         json_object_set_new(o, "status", json_string(t->status));
-        json_object_set_new(o, "sip_domain", string_or_null(t->sip_domain));
+        json_object_set_new(o, "sip_domain", api_string_or_null(t->sip_domain));
         json_object_set_new(o, "pool_base", json_integer(t->pool_base));
         json_object_set_new(o, "pool_size", json_integer(t->pool_size));
+        json_object_set_new(o, "cluster_id", t->cluster_id ? json_integer(t->cluster_id) : json_null());
         json_object_set_new(o, "created_at", api_time(t->created_at));
         json_object_set_new(o, "updated_at", api_time(t->updated_at));
         if (stats)

@@ -49,6 +49,12 @@ bool api_page(struct http_request *req, struct store_page *ret);
 /* The :id path parameter as a positive integer (else 404). */
 bool api_path_id(struct http_request *req, int64_t *ret_id);
 
+/* The path parameter name as a positive integer (else 404). */
+bool api_path_param_id(struct http_request *req, const char *name, int64_t *ret_id);
+
+/* Whether s is a decimal id (digits only, no sign, not too big). */
+bool api_parse_id(const char *s, int64_t *ret);
+
 /* The actor of an authenticated request. Strings borrowed from req and s. */
 struct actor api_actor(struct http_request *req, const struct store_session *s);
 
@@ -67,6 +73,9 @@ void api_fail(struct http_request *req, enum result result, const char *field);
 
 /* ISO 8601 UTC, or null for 0. */
 json_t *api_time(int64_t epoch);
+
+/* s as a JSON string, or null when NULL or empty. */
+json_t *api_string_or_null(const char *s);
 
 /* Renderings (new references). */
 json_t *api_agent_json(const struct agent *a);

@@ -1,6 +1,8 @@
 /*
  * POST /freeswitch/xml: the mod_xml_curl binding (docs/freeswitch.md §1,
- * §3). Callers outside AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing
+ * §3) of the default cluster's nodes; POST /freeswitch/xml/:id that of
+ * stored cluster id's (`agentdesk freeswitch config --cluster ID`). Each
+ * answers only for the tenants of its cluster. Callers outside AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing
  * basic credentials 401. Everything else is answered 200 with well-formed
  * XML: the user or context, or "not found" — also when the store fails,
  * because FreeSWITCH treats any failure as "not found" anyway and a fast
@@ -36,7 +38,7 @@ static void not_found(struct http_request *req)
         send_xml(req, NULL);
 }
 
-static void directory(struct http_request *req, struct api_context *ctx)
+static void directory(struct http_request *req, struct api_context *ctx, int64_t cluster_id)
 {
         const char *purpose = http_request_form(req, "purpose");
         const char *user = http_request_form(req, "user");
@@ -50,7 +52,7 @@ static void directory(struct http_request *req, struct api_context *ctx)
                 return not_found(req);
         if (!domain)
                 domain = http_request_form(req, "key_value");
-        result = directory_find_user(ctx->domain, domain, user, &u);
+        result = directory_find_user(ctx->domain, cluster_id, domain, user, &u);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("directory lookup of %.15s failed: %s", user, result_name(result));
@@ -62,7 +64,7 @@ static void directory(struct http_request *req, struct api_context *ctx)
         credentials_wipe(&u, sizeof(u));
 }
 
-static void dialplan(struct http_request *req, struct api_context *ctx)
+static void dialplan(struct http_request *req, struct api_context *ctx, int64_t cluster_id)
 {
         const char *context = http_request_form(req, "Hunt-Context");
         struct directory_context c;
@@ -70,7 +72,7 @@ static void dialplan(struct http_request *req, struct api_context *ctx)
 
         if (!context)
                 context = http_request_form(req, "Caller-Context");
-        result = directory_find_context(ctx->domain, context, &c);
+        result = directory_find_context(ctx->domain, cluster_id, context, &c);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("dialplan lookup failed: %s", result_name(result));
@@ -84,7 +86,8 @@ static void xml(struct http_request *req, void *userdata)
 {
         struct api_context *ctx = userdata;
         char user[128], password[256];
-        const char *section;
+        const char *section, *id = http_request_param(req, "id");
+        int64_t cluster_id = 0;
         bool ok;
 
         if (!cidr_list_contains(&allow, http_request_client_ip(req))) {
@@ -99,97 +102,123 @@ static void xml(struct http_request *req, void *userdata)
                 http_respond_text(req, 401, "text/plain", "unauthorized\n", 13);
                 return;
         }
+        /* A path that names no cluster knows no one. */
+        if (id && (!api_parse_id(id, &cluster_id) || cluster_id == 0))
+                return not_found(req);
         section = http_request_form(req, "section");
         if (section && !strcmp(section, "directory"))
-                directory(req, ctx);
+                directory(req, ctx, cluster_id);
         else if (section && !strcmp(section, "dialplan"))
-                dialplan(req, ctx);
+                dialplan(req, ctx, cluster_id);
         else
                 not_found(req);
 }
 
+static json_t *node_json(const struct fs_node *node, const struct fs_node_status *st)
+{
+        char address[300];
+
+        snprintf(address, sizeof(address), strchr(node->host, ':') ? "[%s]:%u" : "%s:%u", node->host,
+                 node->port);
+        return json_pack("{ss,sb,so,so,so,ss,so,so}", "address", address, "reachable", st->reachable,
+                         "error", st->error[0] ? json_string(st->error) : json_null(), "version",
+                         st->version[0] ? json_string(st->version) : json_null(), "uptime",
+                         st->uptime[0] ? json_string(st->uptime) : json_null(), "profile",
+                         node->profile, "profile_state",
+                         st->profile_state[0] ? json_string(st->profile_state) : json_null(),
+                         "registrations",
+                         st->registrations >= 0 ? json_integer(st->registrations) : json_null());
+}
+
 /*
  * GET /v1/admin/freeswitch/status (the seed's route): each node of the
- * caller's cluster, asked at once with a bounded wait, so the answer comes
- * within 3 s even when a node hangs; and the tenant's provisioning jobs
- * (every tenant's for a superadmin). Never a password.
+ * caller's tenant's cluster (every cluster for a superadmin), asked at
+ * once with a bounded wait, so the answer comes within 3 s even when a
+ * node hangs; and the provisioning jobs (the tenant's, or every tenant's
+ * per cluster for a superadmin). Never a password.
  */
 static void status(struct http_request *req, void *userdata)
 {
         struct api_context *ctx = userdata;
-        struct cluster_status *cs;
+        struct cluster_report *r = NULL;
         struct store_session s;
-        json_t *nodes;
+        json_t *clusters;
+        size_t n = 0;
         enum result result;
         bool super;
 
         if (!api_authenticate(req, ctx, API_READERS, false, &s))
                 return;
         super = strcmp(s.user.role, "superadmin") == 0;
-        cs = calloc(1, sizeof(*cs));
-        if (!cs) {
-                api_fail(req, RESULT_NOMEM, NULL);
-                return;
-        }
-        result = cluster_status(ctx->domain, super ? 0 : s.user.tenant_id, 2500, cs);
+        result = cluster_status(ctx->domain, super ? 0 : s.user.tenant_id, 2500, &r, &n);
         if (result) {
                 api_fail(req, result, NULL);
-                free(cs);
                 return;
         }
-        nodes = json_array();
-        for (int i = 0; i < cs->n_nodes; i++) {
-                const struct fs_node_status *st = &cs->status[i];
-                char address[300];
-                snprintf(address, sizeof(address), strchr(cs->nodes[i].host, ':') ? "[%s]:%u" : "%s:%u",
-                         cs->nodes[i].host, cs->nodes[i].port);
+        clusters = json_array();
+        for (size_t i = 0; i < n; i++) {
+                const struct cluster *c = r[i].cluster;
+                json_t *nodes = json_array();
+                for (int k = 0; k < c->n_nodes; k++)
+                        json_array_append_new(nodes, node_json(&c->nodes[k], &r[i].status[k]));
                 json_array_append_new(
-                        nodes,
-                        json_pack("{ss,sb,so,so,so,ss,so,so}", "address", address, "reachable",
-                                  st->reachable, "error",
-                                  st->error[0] ? json_string(st->error) : json_null(), "version",
-                                  st->version[0] ? json_string(st->version) : json_null(), "uptime",
-                                  st->uptime[0] ? json_string(st->uptime) : json_null(), "profile",
-                                  cs->nodes[i].profile, "profile_state",
-                                  st->profile_state[0] ? json_string(st->profile_state) : json_null(),
-                                  "registrations",
-                                  st->registrations >= 0 ? json_integer(st->registrations) : json_null()));
+                        clusters,
+                        json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
+                                  c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
+                                  c->mode, "status", c->active ? "active" : "disabled", "nodes", nodes,
+                                  "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
+                                  (json_int_t)r[i].jobs_failed));
         }
-        http_respond_json(req, 200,
-                          json_pack("{sb,s[{so,ss,ss,so,s{sI,sI}}]}", "success", 1, "clusters", "id",
-                                    json_null(), "name", "default", "mode", "xml_curl", "nodes",
-                                    nodes, "jobs", "pending", (json_int_t)cs->jobs_pending, "failed",
-                                    (json_int_t)cs->jobs_failed));
-        free(cs);
+        cluster_report_free(r, n);
+        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "clusters", clusters));
 }
 
-/* POST /v1/admin/freeswitch/resync (superadmin): queues a resync of the
- * cluster; 202 with the job, which the status route then counts. */
+/* POST /v1/admin/freeswitch/resync (superadmin), optional body
+ * {"cluster_id": ID} (absent or null: the default cluster): queues a
+ * resync of the cluster; 202 with the job, which the status route then
+ * counts. */
 static void resync(struct http_request *req, void *userdata)
 {
         struct api_context *ctx = userdata;
         struct store_session s;
         struct actor actor;
-        int64_t id = 0;
+        int64_t id = 0, cluster_id = 0;
         enum result result;
+        json_t *body = NULL;
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s))
                 return;
+        if (http_request_body_size(req) > 0) {
+                body = http_request_json(req);
+                if (!body)
+                        return;
+                if (json_is_null(json_object_get(body, "cluster_id")))
+                        json_object_del(body, "cluster_id");
+                if (!api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &cluster_id))
+                        goto out;
+        }
         actor = api_actor(req, &s);
-        result = cluster_resync(ctx->domain, &actor, &id);
+        result = cluster_resync(ctx->domain, cluster_id, &actor, &id);
         if (result) {
-                api_fail(req, result, NULL);
-                return;
+                /* A cluster named in the body that does not exist. */
+                if (result == RESULT_NOT_FOUND)
+                        result = RESULT_INVALID;
+                api_fail(req, result, result == RESULT_INVALID ? "cluster_id" : NULL);
+                goto out;
         }
         http_respond_json(req, 202, json_pack("{sbs{sIssss}}", "success", 1, "job", "id",
                                               (json_int_t)id, "kind", "resync", "status", "pending"));
+out:
+        json_decref(body);
 }
 
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx)
 {
         if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
                 return RESULT_INVALID;
-        return http_server_route(srv, "POST", "/freeswitch/xml", xml, ctx);
+        enum result result = http_server_route(srv, "POST", "/freeswitch/xml", xml, ctx);
+
+        return result ? result : http_server_route(srv, "POST", "/freeswitch/xml/:id", xml, ctx);
 }
 
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx)

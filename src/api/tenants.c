@@ -8,7 +8,7 @@ static void create(struct http_request *req, void *userdata)
 {
         struct api_context *ctx = userdata;
         const char *name = NULL, *sip_domain = NULL, *field = NULL;
-        int64_t base = -1, size = -1;
+        int64_t base = -1, size = -1, cluster_id = 0;
         struct store_pool_stats stats;
         struct store_session s;
         struct store_tenant t;
@@ -24,13 +24,18 @@ static void create(struct http_request *req, void *userdata)
         /* A null sip_domain means none, as in PATCH. */
         if (json_is_null(json_object_get(body, "sip_domain")))
                 json_object_del(body, "sip_domain");
+        /* A null cluster_id is the default cluster. */
+        if (json_is_null(json_object_get(body, "cluster_id")))
+                json_object_del(body, "cluster_id");
         if (!api_field_string(req, body, "name", true, &name) ||
+            !api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &cluster_id) ||
             !api_field_int(req, body, "pool_base", 0, TENANT_POOL_MAX_NUMBER, &base) ||
             !api_field_int(req, body, "pool_size", 1, TENANT_POOL_MAX_SIZE, &size) ||
             !api_field_string(req, body, "sip_domain", false, &sip_domain))
                 goto out;
         actor = api_actor(req, &s);
-        result = tenant_create(ctx->store, &actor, name, sip_domain, base, size, &t, &field);
+        result = tenant_create(ctx->store, &actor, name, sip_domain, base, size, cluster_id, &t,
+                               &field);
         if (!result)
                 result = tenant_get(ctx->domain, t.id, &t, &stats);
         if (result) {
@@ -107,7 +112,7 @@ static void patch(struct http_request *req, void *userdata)
         const char *field = NULL;
         int64_t id;
         enum result result;
-        json_t *body, *domain;
+        json_t *body, *domain, *cluster;
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
                 return;
@@ -120,7 +125,16 @@ static void patch(struct http_request *req, void *userdata)
                 json_object_del(body, "sip_domain");
                 p.sip_domain = "";
         }
+        /* cluster_id null moves the tenant to the default cluster. */
+        cluster = json_object_get(body, "cluster_id");
+        if (cluster && json_is_null(cluster)) {
+                json_object_del(body, "cluster_id");
+                p.set_cluster = true;
+        } else if (cluster) {
+                p.set_cluster = true;
+        }
         if (!api_field_string(req, body, "name", false, &p.name) ||
+            !api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &p.cluster_id) ||
             !api_field_string(req, body, "status", false, &p.status) ||
             !api_field_string(req, body, "sip_domain", false, &p.sip_domain))
                 goto out;

@@ -180,6 +180,8 @@ enum result auth_me(struct domain *d, const struct store_session *s, struct auth
         struct store_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
         struct store_conn *conn;
         struct store_tenant t = { 0 };
+        struct store_cluster c;
+        const char *cluster_domain = "", *cluster_ws = "";
         enum result result;
         size_t n = 0;
 
@@ -209,8 +211,17 @@ enum result auth_me(struct domain *d, const struct store_session *s, struct auth
                 ret->n_extensions++;
         }
         credentials_wipe(exts, sizeof(exts));
+        /* design.md: the tenant's own domain, else its cluster's, else the
+         * setting; the WebSocket URL the cluster's, else the setting. */
+        if (!result && t.cluster_id && store_cluster_get(conn, t.cluster_id, &c) == RESULT_OK) {
+                cluster_domain = c.sip_domain;
+                cluster_ws = c.websocket_url;
+        }
         text_copy(ret->realm, sizeof(ret->realm),
-                  t.sip_domain[0] ? t.sip_domain : d->settings.sip_domain);
-        text_copy(ret->websocket_url, sizeof(ret->websocket_url), d->settings.sip_ws_url);
+                  t.sip_domain[0]      ? t.sip_domain
+                  : *cluster_domain    ? cluster_domain
+                                       : d->settings.sip_domain);
+        text_copy(ret->websocket_url, sizeof(ret->websocket_url),
+                  *cluster_ws ? cluster_ws : d->settings.sip_ws_url);
         return result;
 }

@@ -1,49 +1,247 @@
-/* The default cluster's status; see cluster.h. */
+/* FreeSWITCH clusters at run time; see cluster.h. */
 #include "domain/cluster.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
-#include <string.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "domain/audit.h"
+#include "domain/credentials.h"
 #include "domain/reconciler.h"
 #include "freeswitch/esl.h"
+#include "util/text.h"
 
-enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
-                           struct cluster_status *ret)
+bool cluster_mode_pushes(const char *mode)
 {
-        struct store_conn *conn;
-        enum result result;
+        return !strcmp(mode, "files") || !strcmp(mode, "ssh");
+}
 
-        ret->n_nodes = fs_nodes_parse(d->settings.fs_esl, d->settings.fs_esl_password,
-                                      d->settings.fs_profile, ret->nodes, CLUSTER_MAX_NODES);
-        if (ret->n_nodes < 0)
+/* The default cluster, from the settings. */
+static enum result open_default(struct domain *d, struct cluster *c)
+{
+        const struct domain_settings *s = &d->settings;
+        const char *list = s->fs_ssh;
+
+        text_copy(c->name, sizeof(c->name), "default");
+        text_copy(c->mode, sizeof(c->mode), s->fs_mode);
+        c->active = true;
+        c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
+                                    CLUSTER_MAX_NODES);
+        if (c->n_nodes < 0)
                 return RESULT_INVALID;
-        result = store_conn_get(d->store, &conn);
-        if (!result)
-                result = store_job_counts(conn, tenant_id, &ret->jobs_pending, &ret->jobs_failed);
-        if (result)
-                return result;
-        fs_nodes_probe(ret->nodes, ret->n_nodes, timeout_ms, false, ret->status);
+        for (int i = 0; i < c->n_nodes; i++) {
+                text_copy(c->passwords[i], sizeof(c->passwords[i]), s->fs_esl_password);
+                text_copy(c->profiles[i], sizeof(c->profiles[i]), s->fs_profile);
+                c->nodes[i].password = c->passwords[i];
+                c->nodes[i].profile = c->profiles[i];
+        }
+        if (!strcmp(s->fs_mode, "files")) {
+                text_copy(c->targets[0].conf_dir, sizeof(c->targets[0].conf_dir), s->fs_conf_dir);
+                c->n_targets = 1;
+        }
+        while (!strcmp(s->fs_mode, "ssh") && *list) {
+                struct cluster_target *t = &c->targets[c->n_targets];
+                size_t len = strcspn(list, ",");
+                if (c->n_targets >= CLUSTER_MAX_NODES || len == 0 || len >= sizeof(t->ssh_target))
+                        return RESULT_INVALID;
+                memcpy(t->ssh_target, list, len);
+                t->ssh_target[len] = '\0';
+                text_copy(t->conf_dir, sizeof(t->conf_dir), s->fs_conf_dir);
+                c->n_targets++;
+                list += len + (list[len] == ',');
+        }
         return RESULT_OK;
 }
 
-enum result cluster_resync(struct domain *d, const struct actor *actor, int64_t *ret_job_id)
+/* A stored cluster and its active nodes. */
+static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
 {
+        struct store_cluster sc;
+        struct store_node *nodes;
         struct store_conn *conn;
+        size_t n = 0;
         enum result result;
 
+        nodes = calloc(CLUSTER_MAX_NODES, sizeof(*nodes));
+        if (!nodes)
+                return RESULT_NOMEM;
         result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_cluster_get(conn, id, &sc);
+        if (!result)
+                result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
+        if (!result) {
+                text_copy(c->name, sizeof(c->name), sc.name);
+                text_copy(c->mode, sizeof(c->mode), sc.mode);
+                text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
+                c->active = !strcmp(sc.status, "active");
+        }
+        for (size_t i = 0; !result && i < n; i++) {
+                const struct store_node *sn = &nodes[i];
+                struct fs_node *fn = &c->nodes[c->n_nodes];
+                if (strcmp(sn->status, "active") != 0)
+                        continue;
+                result = credentials_unseal(sn->esl_password, c->passwords[c->n_nodes],
+                                            sizeof(c->passwords[c->n_nodes]));
+                if (result)
+                        break;
+                text_copy(c->profiles[c->n_nodes], sizeof(c->profiles[c->n_nodes]),
+                          sn->sofia_profile);
+                text_copy(fn->host, sizeof(fn->host), sn->esl_host);
+                fn->port = (unsigned)sn->esl_port;
+                fn->password = c->passwords[c->n_nodes];
+                fn->profile = c->profiles[c->n_nodes];
+                c->n_nodes++;
+                if (cluster_mode_pushes(sc.mode)) {
+                        struct cluster_target *t = &c->targets[c->n_targets++];
+                        text_copy(t->ssh_target, sizeof(t->ssh_target),
+                                  strcmp(sc.mode, "ssh") ? "" : sn->ssh_target);
+                        text_copy(t->conf_dir, sizeof(t->conf_dir), sn->conf_dir);
+                }
+        }
+        credentials_wipe(nodes, CLUSTER_MAX_NODES * sizeof(*nodes));
+        free(nodes);
+        return result;
+}
+
+enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret)
+{
+        struct cluster *c = calloc(1, sizeof(*c));
+        enum result result;
+
+        if (!c)
+                return RESULT_NOMEM;
+        c->id = id;
+        result = id ? open_stored(d, id, c) : open_default(d, c);
+        if (result) {
+                cluster_close(c);
+                return result;
+        }
+        *ret = c;
+        return RESULT_OK;
+}
+
+void cluster_close(struct cluster *c)
+{
+        if (!c)
+                return;
+        credentials_wipe(c->passwords, sizeof(c->passwords));
+        free(c);
+}
+
+void cluster_report_free(struct cluster_report *r, size_t n)
+{
+        for (size_t i = 0; r && i < n; i++)
+                cluster_close(r[i].cluster);
+        free(r);
+}
+
+/* The ids of the clusters tenant_id sees: 0 and every stored one for the
+ * platform, the tenant's own otherwise. */
+static enum result visible_clusters(struct store_conn *conn, int64_t tenant_id, int64_t *ids,
+                                    size_t *n)
+{
+        struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS - 1 };
+        struct store_cluster *items = NULL;
+        struct store_tenant t;
+        size_t got = 0;
+        enum result result;
+
+        if (tenant_id) {
+                result = store_tenant_get(conn, tenant_id, &t);
+                ids[0] = result ? 0 : t.cluster_id;
+                *n = result ? 0 : 1;
+                return result;
+        }
+        result = store_cluster_list(conn, &page, &items, &got);
+        ids[0] = 0;
+        for (size_t i = 0; !result && i < got; i++)
+                ids[i + 1] = items[i].id;
+        *n = result ? 0 : got + 1;
+        free(items);
+        return result;
+}
+
+enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
+                           struct cluster_report **ret, size_t *ret_n)
+{
+        int64_t ids[CLUSTER_MAX_CLUSTERS];
+        struct cluster_report *r;
+        struct store_conn *conn;
+        struct fs_node *all = NULL;
+        struct fs_node_status *st = NULL;
+        size_t n = 0, total = 0, k = 0;
+        enum result result;
+
+        *ret = NULL;
+        *ret_n = 0;
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = visible_clusters(conn, tenant_id, ids, &n);
+        if (result)
+                return result;
+        r = calloc(n, sizeof(*r));
+        if (!r)
+                return RESULT_NOMEM;
+        for (size_t i = 0; !result && i < n; i++) {
+                result = cluster_open(d, ids[i], &r[i].cluster);
+                if (!result)
+                        result = store_job_counts(conn, tenant_id, ids[i], &r[i].jobs_pending,
+                                                  &r[i].jobs_failed);
+                if (!result)
+                        total += (size_t)r[i].cluster->n_nodes;
+        }
+        /* Every node of every cluster at once: one hanging node costs
+         * timeout_ms, not one timeout per cluster. */
+        if (!result && total) {
+                all = calloc(total, sizeof(*all));
+                st = calloc(total, sizeof(*st));
+                if (!all || !st)
+                        result = RESULT_NOMEM;
+        }
+        for (size_t i = 0; !result && i < n; i++)
+                for (int j = 0; j < r[i].cluster->n_nodes; j++)
+                        all[k++] = r[i].cluster->nodes[j];
+        if (!result && total)
+                fs_nodes_probe(all, (int)total, timeout_ms, false, st);
+        k = 0;
+        for (size_t i = 0; !result && i < n; i++)
+                for (int j = 0; j < r[i].cluster->n_nodes; j++)
+                        r[i].status[j] = st[k++];
+        free(all);
+        free(st);
+        if (result) {
+                cluster_report_free(r, n);
+                return result;
+        }
+        *ret = r;
+        *ret_n = n;
+        return RESULT_OK;
+}
+
+enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
+                           int64_t *ret_job_id)
+{
+        struct store_cluster sc;
+        struct store_conn *conn;
+        enum result result;
+        char name[24];
+
+        result = store_conn_get(d->store, &conn);
+        if (!result && cluster_id)
+                result = store_cluster_get(conn, cluster_id, &sc);
         if (!result)
                 result = store_begin(conn);
         if (result)
                 return result;
-        result = store_job_insert_resync(conn, ret_job_id);
+        snprintf(name, sizeof(name), "%" PRId64, cluster_id);
+        result = store_job_insert_resync(conn, cluster_id, ret_job_id);
         if (!result)
-                result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", 0, "cluster",
-                                      "default", NULL);
+                result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", cluster_id,
+                                      "cluster", cluster_id ? sc.name : "default", NULL);
         if (!result)
                 result = store_commit(conn);
         if (result) {
@@ -62,14 +260,21 @@ enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job
         return result ? result : store_job_state(conn, job_id, ret);
 }
 
-/* The registration listings of the default cluster's nodes, shared by
+/* The registration listings of a few clusters' nodes, each shared by
  * every request for CLUSTER_REG_CACHE_MS. */
-static struct {
-        pthread_mutex_t lock;
-        int64_t fetched_ms;              /* 0: never */
+#define REG_SLOTS 8
+
+struct reg_slot {
+        int64_t cluster_id;
+        int64_t fetched_ms;              /* 0: empty */
         int n;
         char *bodies[CLUSTER_MAX_NODES]; /* NULL: that node did not answer */
         bool any;                        /* some node answered */
+};
+
+static struct {
+        pthread_mutex_t lock;
+        struct reg_slot slots[REG_SLOTS];
 } reg_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 static int64_t monotonic_ms(void)
@@ -80,42 +285,67 @@ static int64_t monotonic_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void reg_cache_drop(void)
+static void slot_drop(struct reg_slot *s)
 {
-        for (int i = 0; i < reg_cache.n; i++) {
-                free(reg_cache.bodies[i]);
-                reg_cache.bodies[i] = NULL;
+        for (int i = 0; i < s->n; i++) {
+                free(s->bodies[i]);
+                s->bodies[i] = NULL;
         }
-        reg_cache.n = 0;
-        reg_cache.any = false;
+        s->n = 0;
+        s->any = false;
+        s->fetched_ms = 0;
 }
 
-int cluster_registered(struct domain *d, const char *extension)
+/* The slot of cluster_id, or the oldest one to reuse. */
+static struct reg_slot *slot_for(int64_t cluster_id)
 {
-        struct fs_node nodes[CLUSTER_MAX_NODES];
+        struct reg_slot *oldest = &reg_cache.slots[0];
+
+        for (int i = 0; i < REG_SLOTS; i++) {
+                struct reg_slot *s = &reg_cache.slots[i];
+                if (s->fetched_ms && s->cluster_id == cluster_id)
+                        return s;
+                if (s->fetched_ms < oldest->fetched_ms)
+                        oldest = s;
+        }
+        slot_drop(oldest);
+        oldest->cluster_id = cluster_id;
+        return oldest;
+}
+
+static void slot_fill(struct domain *d, struct reg_slot *s)
+{
         struct fs_node_status st[CLUSTER_MAX_NODES];
-        int n, answer = -1;
+        struct cluster *c;
+
+        slot_drop(s);
+        if (cluster_open(d, s->cluster_id, &c) == RESULT_OK) {
+                if (c->active && c->n_nodes > 0) {
+                        fs_nodes_probe(c->nodes, c->n_nodes, CLUSTER_REG_TIMEOUT_MS, true, st);
+                        for (int i = 0; i < c->n_nodes; i++) {
+                                s->bodies[i] = st[i].reg_body;
+                                s->any |= st[i].reg_body != NULL;
+                        }
+                        s->n = c->n_nodes;
+                }
+                cluster_close(c);
+        }
+        s->fetched_ms = monotonic_ms();
+}
+
+int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension)
+{
+        struct reg_slot *s;
+        int answer = -1;
 
         pthread_mutex_lock(&reg_cache.lock);
-        if (!reg_cache.fetched_ms || monotonic_ms() - reg_cache.fetched_ms > CLUSTER_REG_CACHE_MS) {
-                reg_cache_drop();
-                n = fs_nodes_parse(d->settings.fs_esl, d->settings.fs_esl_password,
-                                   d->settings.fs_profile, nodes, CLUSTER_MAX_NODES);
-                if (n > 0) {
-                        fs_nodes_probe(nodes, n, CLUSTER_REG_TIMEOUT_MS, true, st);
-                        for (int i = 0; i < n; i++) {
-                                reg_cache.bodies[i] = st[i].reg_body;
-                                reg_cache.any |= st[i].reg_body != NULL;
-                        }
-                        reg_cache.n = n;
-                }
-                reg_cache.fetched_ms = monotonic_ms();
-        }
-        if (reg_cache.any) {
+        s = slot_for(cluster_id);
+        if (!s->fetched_ms || monotonic_ms() - s->fetched_ms > CLUSTER_REG_CACHE_MS)
+                slot_fill(d, s);
+        if (s->any) {
                 answer = 0;
-                for (int i = 0; i < reg_cache.n && !answer; i++)
-                        answer = reg_cache.bodies[i] &&
-                                 esl_registration_has_user(reg_cache.bodies[i], extension);
+                for (int i = 0; i < s->n && !answer; i++)
+                        answer = s->bodies[i] && esl_registration_has_user(s->bodies[i], extension);
         }
         pthread_mutex_unlock(&reg_cache.lock);
         return answer;
@@ -124,39 +354,44 @@ int cluster_registered(struct domain *d, const char *extension)
 void cluster_forget(void)
 {
         pthread_mutex_lock(&reg_cache.lock);
-        reg_cache_drop();
-        reg_cache.fetched_ms = 0;
+        for (int i = 0; i < REG_SLOTS; i++)
+                slot_drop(&reg_cache.slots[i]);
         pthread_mutex_unlock(&reg_cache.lock);
 }
 
-enum result cluster_push_targets(struct domain *d, struct fs_push **ret, int max, int *ret_n,
-                                 char *ret_error, size_t error_size)
+enum result cluster_push_targets(struct domain *d, const struct cluster *c, struct fs_push **ret,
+                                 int max, int *ret_n, char *ret_error, size_t error_size)
 {
-        const char *list = d->settings.fs_ssh;
+        const struct domain_settings *s = &d->settings;
         enum result result = RESULT_OK;
         int n = 0;
 
         *ret_n = 0;
-        if (strcmp(d->settings.fs_mode, "ssh") != 0) {
-                result = fs_push_local(d->settings.fs_conf_dir, &ret[0]);
-                *ret_n = result ? 0 : 1;
-                if (result)
-                        snprintf(ret_error, error_size, "conf dir: %s", result_name(result));
-                return result;
+        if (c->n_targets == 0) {
+                snprintf(ret_error, error_size, "cluster %.64s has no node with a conf dir",
+                         c->name);
+                return RESULT_INVALID;
         }
-        while (*list && !result) {
-                char target[300];
-                size_t len = strcspn(list, ",");
-                if (n >= max || len == 0 || len >= sizeof(target)) {
-                        snprintf(ret_error, error_size, "AGENTDESK_FS_SSH: malformed list");
+        if (!strcmp(c->mode, "ssh") && (!*s->fs_ssh_key || !*s->fs_ssh_known_hosts)) {
+                snprintf(ret_error, error_size,
+                         "ssh mode needs AGENTDESK_FS_SSH_KEY and AGENTDESK_FS_SSH_KNOWN_HOSTS");
+                return RESULT_INVALID;
+        }
+        for (int i = 0; i < c->n_targets && i < max && !result; i++) {
+                const struct cluster_target *t = &c->targets[i];
+                if (!*t->conf_dir) {
+                        snprintf(ret_error, error_size, "a node of cluster %.64s has no conf dir",
+                                 c->name);
                         result = RESULT_INVALID;
-                        break;
+                } else if (!strcmp(c->mode, "ssh")) {
+                        result = fs_push_sftp(t->ssh_target, s->fs_ssh_key, s->fs_ssh_known_hosts,
+                                              t->conf_dir, 5000, &ret[n], ret_error, error_size);
+                } else {
+                        result = fs_push_local(t->conf_dir, &ret[n]);
+                        if (result)
+                                snprintf(ret_error, error_size, "conf dir %.200s: %s", t->conf_dir,
+                                         result_name(result));
                 }
-                memcpy(target, list, len);
-                target[len] = '\0';
-                list += len + (list[len] == ',');
-                result = fs_push_sftp(target, d->settings.fs_ssh_key, d->settings.fs_ssh_known_hosts,
-                                      d->settings.fs_conf_dir, 5000, &ret[n], ret_error, error_size);
                 if (!result)
                         n++;
         }

@@ -1,8 +1,10 @@
 /*
- * FreeSWITCH clusters as agentdesk sees them. For now there is the default
- * cluster, defined by the settings (AGENTDESK_FS_ESL nodes, their password
- * and sofia profile; mode xml_curl). Clusters stored in freeswitch_clusters
- * (several per platform, a tenant in one) are not served yet.
+ * FreeSWITCH clusters as the reconciler, the status route and the command
+ * line see them. Cluster 0 is the default one, defined by the settings
+ * (AGENTDESK_FS_MODE, AGENTDESK_FS_ESL, …); the others are stored in
+ * freeswitch_clusters with their nodes (domain/cluster_admin.h edits
+ * them). A tenant belongs to one cluster (tenants.cluster_id, NULL = the
+ * default), and every node of a cluster gets every change of its tenants.
  */
 #ifndef AGENTDESK_DOMAIN_CLUSTER_H
 #define AGENTDESK_DOMAIN_CLUSTER_H
@@ -12,42 +14,79 @@
 #include "freeswitch/push.h"
 
 #define CLUSTER_MAX_NODES 16
+#define CLUSTER_MAX_CLUSTERS 64          /* the status route shows at most these */
 
-struct cluster_status {
-        int n_nodes;
-        struct fs_node nodes[CLUSTER_MAX_NODES];
+/* Where one node's conf files go in a push mode. */
+struct cluster_target {
+        char ssh_target[300];            /* ssh mode: user@host[:port]; "" in files mode */
+        char conf_dir[STORE_TEXT_MAX];
+};
+
+/* A cluster ready to talk to. Holds Event Socket passwords in the clear:
+ * only cluster_open() makes one and cluster_close() wipes it. */
+struct cluster {
+        int64_t id;                      /* 0 = the default cluster */
+        char name[STORE_NAME_MAX];
+        char mode[16];                   /* xml_curl | files | ssh */
+        char sip_domain[256];            /* "" = AGENTDESK_SIP_DOMAIN */
+        bool active;                     /* a disabled cluster's jobs wait */
+        int n_nodes;                     /* active nodes with an Event Socket */
+        struct fs_node nodes[CLUSTER_MAX_NODES]; /* passwords, profiles point below */
+        char passwords[CLUSTER_MAX_NODES][256];
+        char profiles[CLUSTER_MAX_NODES][STORE_SHORT_MAX];
+        int n_targets;                   /* push modes */
+        struct cluster_target targets[CLUSTER_MAX_NODES];
+};
+
+/* Loads cluster id (0 = the default). RESULT_NOT_FOUND when there is no
+ * such stored cluster. */
+enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret);
+void cluster_close(struct cluster *c);
+
+/* Whether mode is a push mode (files or ssh). */
+bool cluster_mode_pushes(const char *mode);
+
+/* One cluster of a status report. */
+struct cluster_report {
+        struct cluster *cluster;
         struct fs_node_status status[CLUSTER_MAX_NODES];
         int64_t jobs_pending, jobs_failed;
 };
 
-/* Probes every node of the default cluster at once, within timeout_ms,
- * and counts the provisioning jobs of tenant_id (0 = all). */
+/* The clusters tenant_id sees (0: every cluster, for a superadmin; else
+ * the tenant's), every node of them probed at once within timeout_ms, and
+ * their provisioning jobs (only tenant_id's when not 0). *ret is calloc'd;
+ * free it with cluster_report_free(). */
 enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
-                           struct cluster_status *ret);
+                           struct cluster_report **ret, size_t *ret_n);
+void cluster_report_free(struct cluster_report *r, size_t n);
 
-/* Queues a resync of the default cluster (design.md: in xml_curl mode every
- * node drops its cached directory users), audited as actor (NULL: the
- * command line), and wakes the reconciler. */
-enum result cluster_resync(struct domain *d, const struct actor *actor, int64_t *ret_job_id);
+/* Queues a resync of cluster_id (design.md: in xml_curl mode every node
+ * drops its cached directory users; in push modes every owned file is
+ * rewritten and stale ones removed), audited as actor (NULL: the command
+ * line), and wakes the reconciler. RESULT_NOT_FOUND for no such cluster. */
+enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
+                           int64_t *ret_job_id);
 
 /* Where a job stands. */
 enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
 
-/* Opens the push targets of the default cluster: the local conf dir in
- * files mode; in ssh mode one SFTP session per AGENTDESK_FS_SSH target.
- * All or none: on failure none is left open and ret_error says why. */
-enum result cluster_push_targets(struct domain *d, struct fs_push **ret, int max, int *ret_n,
-                                 char *ret_error, size_t error_size);
+/* Opens the push targets of c: a local conf dir per target in files mode,
+ * one SFTP session per target in ssh mode (with AGENTDESK_FS_SSH_KEY and
+ * AGENTDESK_FS_SSH_KNOWN_HOSTS). All or none: on failure none is left open
+ * and ret_error says why. */
+enum result cluster_push_targets(struct domain *d, const struct cluster *c, struct fs_push **ret,
+                                 int max, int *ret_n, char *ret_error, size_t error_size);
 
 #define CLUSTER_REG_CACHE_MS 3000
 #define CLUSTER_REG_TIMEOUT_MS 1000
 
-/* Whether extension is registered on some node of the default cluster: 1
- * or 0, from listings (`sofia status profile <p> reg`) at most
+/* Whether extension is registered on some node of cluster_id: 1 or 0,
+ * from listings (`sofia status profile <p> reg`) at most
  * CLUSTER_REG_CACHE_MS old, fetched with a CLUSTER_REG_TIMEOUT_MS bound;
  * -1 when no node answered. Extension numbers are unique on the platform,
  * so the user part is enough. */
-int cluster_registered(struct domain *d, const char *extension);
+int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension);
 
 /* Drops the cached listings (at shutdown). */
 void cluster_forget(void);

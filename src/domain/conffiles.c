@@ -14,8 +14,8 @@
 #define USERS "directory/default"
 #define PLANS "dialplan"
 
-enum result conffiles_extension(struct domain *d, struct fs_push *p, const char *extension,
-                                char *ret_error, size_t error_size)
+enum result conffiles_extension(struct domain *d, int64_t cluster_id, struct fs_push *p,
+                                const char *extension, char *ret_error, size_t error_size)
 {
         char name[32];
         struct directory_user u;
@@ -25,6 +25,10 @@ enum result conffiles_extension(struct domain *d, struct fs_push *p, const char 
         if (snprintf(name, sizeof(name), "%s.xml", extension) >= (int)sizeof(name))
                 return RESULT_INVALID;
         result = directory_user_of(d, extension, &u);
+        if (!result && u.cluster_id != cluster_id) {
+                credentials_wipe(&u, sizeof(u));
+                result = RESULT_NOT_FOUND;
+        }
         if (result == RESULT_NOT_FOUND)
                 return fs_push_remove(p, USERS, name, ret_error, error_size);
         if (result) {
@@ -42,8 +46,8 @@ enum result conffiles_extension(struct domain *d, struct fs_push *p, const char 
         return result;
 }
 
-enum result conffiles_tenant(struct domain *d, struct fs_push *p, int64_t tenant_id,
-                             char *ret_error, size_t error_size)
+enum result conffiles_tenant(struct domain *d, int64_t cluster_id, struct fs_push *p,
+                             int64_t tenant_id, char *ret_error, size_t error_size)
 {
         char name[48], context[40];
         struct directory_context c;
@@ -52,7 +56,7 @@ enum result conffiles_tenant(struct domain *d, struct fs_push *p, int64_t tenant
 
         snprintf(name, sizeof(name), "tenant_%" PRId64 ".xml", tenant_id);
         snprintf(context, sizeof(context), "tenant_%" PRId64, tenant_id);
-        result = directory_find_context(d, context, &c);
+        result = directory_find_context(d, cluster_id, context, &c);
         if (result == RESULT_NOT_FOUND)
                 return fs_push_remove(p, PLANS, name, ret_error, error_size);
         if (result)
@@ -86,8 +90,8 @@ static enum result remove_stale(struct fs_push *p, const char *dir, char **want,
         return result;
 }
 
-enum result conffiles_resync(struct domain *d, struct fs_push *p, char *ret_error,
-                             size_t error_size)
+enum result conffiles_resync(struct domain *d, int64_t cluster_id, struct fs_push *p,
+                             char *ret_error, size_t error_size)
 {
         char (*numbers)[16] = NULL, **want = NULL;
         int64_t *tenants = NULL;
@@ -97,14 +101,14 @@ enum result conffiles_resync(struct domain *d, struct fs_push *p, char *ret_erro
 
         result = store_conn_get(d->store, &conn);
         if (!result)
-                result = store_directory_numbers(conn, &numbers, &n_numbers);
+                result = store_directory_numbers(conn, cluster_id, &numbers, &n_numbers);
         if (!result)
-                result = store_tenants_active_ids(conn, &tenants, &n_tenants);
+                result = store_tenants_active_ids(conn, cluster_id, &tenants, &n_tenants);
         if (!result && !(want = calloc(n_numbers + n_tenants + 1, sizeof(*want))))
                 result = RESULT_NOMEM;
 
         for (size_t i = 0; !result && i < n_numbers; i++) {
-                result = conffiles_extension(d, p, numbers[i], ret_error, error_size);
+                result = conffiles_extension(d, cluster_id, p, numbers[i], ret_error, error_size);
                 if (!result && asprintf(&want[n_want++], "%s.xml", numbers[i]) < 0) {
                         want[--n_want] = NULL;
                         result = RESULT_NOMEM;
@@ -118,7 +122,7 @@ enum result conffiles_resync(struct domain *d, struct fs_push *p, char *ret_erro
         if (!result && !(want = calloc(n_tenants + 1, sizeof(*want))))
                 result = RESULT_NOMEM;
         for (size_t i = 0; !result && i < n_tenants; i++) {
-                result = conffiles_tenant(d, p, tenants[i], ret_error, error_size);
+                result = conffiles_tenant(d, cluster_id, p, tenants[i], ret_error, error_size);
                 if (!result && asprintf(&want[n_want++], "tenant_%" PRId64 ".xml", tenants[i]) < 0) {
                         want[--n_want] = NULL;
                         result = RESULT_NOMEM;

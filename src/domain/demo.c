@@ -19,7 +19,7 @@ enum result demo_setup(struct store *store, struct store_tenant *ret_tenant,
                 return result;
         result = store_tenant_get_by_slug(conn, DEMO_TENANT_SLUG, &t);
         if (result == RESULT_NOT_FOUND)
-                result = tenant_create(store, NULL, DEMO_TENANT_NAME, NULL, -1, -1, &t, &field);
+                result = tenant_create(store, NULL, DEMO_TENANT_NAME, NULL, -1, -1, 0, &t, &field);
         if (result)
                 return result;
 

@@ -21,15 +21,15 @@ static bool digits_only(const char *s, size_t max)
         return n > 0;
 }
 
-enum result directory_find_user(struct domain *d, const char *domain, const char *user,
-                                struct directory_user *ret)
+enum result directory_find_user(struct domain *d, int64_t cluster_id, const char *domain,
+                                const char *user, struct directory_user *ret)
 {
         enum result result;
 
         if (!domain)
                 return RESULT_NOT_FOUND;
         result = directory_user_of(d, user, ret);
-        if (!result && strcasecmp(ret->domain, domain) != 0) {
+        if (!result && (ret->cluster_id != cluster_id || strcasecmp(ret->domain, domain) != 0)) {
                 credentials_wipe(ret, sizeof(*ret));
                 result = RESULT_NOT_FOUND;
         }
@@ -68,7 +68,9 @@ enum result directory_user_of(struct domain *d, const char *user, struct directo
         result = store_directory_lookup(conn, user, &e);
         if (result)
                 return result;
-        effective = e.tenant_domain[0] ? e.tenant_domain : d->settings.sip_domain;
+        effective = e.tenant_domain[0]    ? e.tenant_domain
+                    : e.cluster_domain[0] ? e.cluster_domain
+                                          : d->settings.sip_domain;
         if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
             strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0) {
                 result = RESULT_NOT_FOUND;
@@ -81,6 +83,7 @@ enum result directory_user_of(struct domain *d, const char *user, struct directo
                 goto out;
         text_copy(ret->extension, sizeof(ret->extension), e.ext.extension);
         ret->tenant_id = e.ext.tenant_id;
+        ret->cluster_id = e.cluster_id;
         snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e.first_name,
                  e.last_name);
         text_copy(ret->domain, sizeof(ret->domain), effective);
@@ -89,7 +92,7 @@ out:
         return result;
 }
 
-enum result directory_find_context(struct domain *d, const char *context,
+enum result directory_find_context(struct domain *d, int64_t cluster_id, const char *context,
                                    struct directory_context *ret)
 {
         struct store_conn *conn;
@@ -107,7 +110,7 @@ enum result directory_find_context(struct domain *d, const char *context,
         result = store_tenant_get(conn, id, &t);
         if (result)
                 return result;
-        if (strcmp(t.status, "active") != 0 || t.pool_size < 1)
+        if (strcmp(t.status, "active") != 0 || t.pool_size < 1 || t.cluster_id != cluster_id)
                 return RESULT_NOT_FOUND;
         ret->tenant_id = t.id;
         ret->lo = t.pool_base;

@@ -1,9 +1,10 @@
 /*
  * What FreeSWITCH may know, computed from the desired state at lookup time
  * (mod_xml_curl mode): a directory user exists exactly while its extension
- * is assigned and active, its agent active, its tenant active, and the
- * domain asked for is the tenant's effective SIP domain. Everything else is
- * "not found".
+ * is assigned and active, its agent active, its tenant active and in the
+ * cluster that asks, and the domain asked for is the tenant's effective SIP
+ * domain (its own, else its cluster's, else AGENTDESK_SIP_DOMAIN).
+ * Everything else is "not found".
  */
 #ifndef AGENTDESK_DOMAIN_DIRECTORY_H
 #define AGENTDESK_DOMAIN_DIRECTORY_H
@@ -17,12 +18,14 @@ struct directory_user {
         char password[64];               /* clear; caller wipes */
         char vm_pin[16];                 /* clear; caller wipes */
         int64_t tenant_id;
+        int64_t cluster_id;              /* the tenant's; 0 = the default cluster */
         char caller_id_name[2 * STORE_NAME_MAX];
         char domain[256];
 };
 
 /* RESULT_NOT_FOUND unless the user is servable (see above). */
-enum result directory_find_user(struct domain *d, const char *domain, const char *user,
+enum result directory_find_user(struct domain *d, int64_t cluster_id, const char *domain,
+                                const char *user,
                                 struct directory_user *ret);
 
 /* The user rendered for FreeSWITCH (freeswitch/xml.h): the mod_xml_curl
@@ -40,7 +43,7 @@ struct directory_context {
 };
 
 /* The context "tenant_<id>" of an active tenant; RESULT_NOT_FOUND else. */
-enum result directory_find_context(struct domain *d, const char *context,
+enum result directory_find_context(struct domain *d, int64_t cluster_id, const char *context,
                                    struct directory_context *ret);
 
 /* Whether user:password are mod_xml_curl's credentials (constant time). */

@@ -34,6 +34,7 @@ struct reconciler {
 /* One job of a pass and what became of it. */
 struct work {
         struct store_job job;
+        const char *domain;              /* its effective SIP domain */
         char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
         int n_cmds;                      /* 0: nothing to send */
         bool failed;
@@ -79,9 +80,27 @@ static const struct sent *find_sent(const struct sent *sent, int n, const char *
         return NULL;
 }
 
+/* Fills w->cmds for c's mode with profile; returns their count, or 0
+ * with w failed for a job that cannot be applied. */
+static int job_commands(const struct cluster *c, struct work *w, const char *profile)
+{
+        int n = (cluster_mode_pushes(c->mode) ? fs_files_commands : fs_xmlcurl_commands)(
+                w->job.kind, w->job.extension, w->domain, profile, w->cmds);
+
+        if (n < 0) {
+                char line[120];
+                snprintf(line, sizeof(line), "cannot apply a %.16s job for extension '%.16s'",
+                         w->job.kind, w->job.extension);
+                fail_work(w, line);
+                return 0;
+        }
+        return n;
+}
+
 /* Sends one node the commands of every job, over one connection, each
  * distinct command once. */
-static void apply_on_node(const struct fs_node *node, struct work *works, int n)
+static void apply_on_node(const struct cluster *c, const struct fs_node *node, struct work *works,
+                          int n)
 {
         struct sent *sent = calloc((size_t)n * FS_COMMANDS_PER_CHANGE, sizeof(*sent));
         struct esl_conn *conn = NULL;
@@ -107,8 +126,11 @@ static void apply_on_node(const struct fs_node *node, struct work *works, int n)
                 return;
         }
         for (int i = 0; i < n && !result; i++) {
-                for (int c = 0; c < works[i].n_cmds && !result; c++) {
-                        const char *cmd = works[i].cmds[c];
+                /* The node's own sofia profile goes into its commands. */
+                if (works[i].n_cmds > 0)
+                        works[i].n_cmds = job_commands(c, &works[i], node->profile);
+                for (int k = 0; k < works[i].n_cmds && !result; k++) {
+                        const char *cmd = works[i].cmds[k];
                         const struct sent *before = find_sent(sent, n_sent, cmd);
                         char *body = NULL;
                         if (before) {
@@ -144,20 +166,21 @@ static void apply_on_node(const struct fs_node *node, struct work *works, int n)
 
 /* Applies one job's files to one target; the tenant's context once per
  * target and batch (done_tenants). */
-static enum result write_job(struct domain *d, struct fs_push *p, const struct work *w,
-                             int64_t *done_tenants, int *n_done, char *error, size_t size)
+static enum result write_job(struct domain *d, int64_t cluster_id, struct fs_push *p,
+                             const struct work *w, int64_t *done_tenants, int *n_done, char *error,
+                             size_t size)
 {
         enum result result;
         bool seen = false;
 
         if (!strcmp(w->job.kind, "resync"))
-                return conffiles_resync(d, p, error, size);
-        result = conffiles_extension(d, p, w->job.extension, error, size);
+                return conffiles_resync(d, cluster_id, p, error, size);
+        result = conffiles_extension(d, cluster_id, p, w->job.extension, error, size);
         for (int k = 0; k < *n_done && !seen; k++)
                 seen = done_tenants[k] == w->job.tenant_id;
         /* The context follows the tenant's status and range. */
         if (!result && !seen && w->job.tenant_id) {
-                result = conffiles_tenant(d, p, w->job.tenant_id, error, size);
+                result = conffiles_tenant(d, cluster_id, p, w->job.tenant_id, error, size);
                 if (!result)
                         done_tenants[(*n_done)++] = w->job.tenant_id;
         }
@@ -167,14 +190,14 @@ static enum result write_job(struct domain *d, struct fs_push *p, const struct w
 /* Push modes: writes or removes each job's files on every target before
  * the reloadxml. A job whose files could not all be written sends nothing
  * and is retried. */
-static void write_files(struct domain *d, struct work *works, int n)
+static void write_files(struct domain *d, const struct cluster *c, struct work *works, int n)
 {
         struct fs_push *targets[CLUSTER_MAX_NODES] = { 0 };
         int n_targets = 0;
         char error[STORE_TEXT_MAX / 2] = "";
         enum result result;
 
-        result = cluster_push_targets(d, targets, CLUSTER_MAX_NODES, &n_targets, error,
+        result = cluster_push_targets(d, c, targets, CLUSTER_MAX_NODES, &n_targets, error,
                                       sizeof(error));
         for (int t = 0; t < n_targets && !result; t++) {
                 int64_t done_tenants[RECONCILER_BATCH];
@@ -185,7 +208,8 @@ static void write_files(struct domain *d, struct work *works, int n)
                         enum result r;
                         if (w->failed)
                                 continue;
-                        r = write_job(d, targets[t], w, done_tenants, &n_done, line, sizeof(line));
+                        r = write_job(d, c->id, targets[t], w, done_tenants, &n_done, line,
+                                      sizeof(line));
                         if (r) {
                                 if (!line[0])
                                         snprintf(line, sizeof(line), "conf dir: %s", result_name(r));
@@ -215,55 +239,76 @@ static int64_t retry_at(const struct domain *d, int64_t attempts_made)
         return store_now() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S);
 }
 
+/* Jobs of one cluster together, each cluster's in the order queued. */
+static int by_cluster(const void *a, const void *b)
+{
+        const struct store_job *x = &((const struct work *)a)->job, *y = &((const struct work *)b)->job;
+
+        if (x->cluster_id != y->cluster_id)
+                return x->cluster_id < y->cluster_id ? -1 : 1;
+        return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* Applies the n jobs of one cluster: files first in the push modes, then
+ * the commands on every node. */
+static void apply_cluster(struct domain *d, struct work *works, int n)
+{
+        struct cluster *c = NULL;
+        enum result result = cluster_open(d, works[0].job.cluster_id, &c);
+        int sending = 0;
+
+        if (result) {
+                char line[96];
+                snprintf(line, sizeof(line), "cluster %" PRId64 ": %s", works[0].job.cluster_id,
+                         result_name(result));
+                for (int i = 0; i < n; i++)
+                        fail_work(&works[i], line);
+                return;
+        }
+        for (int i = 0; i < n; i++) {
+                struct work *w = &works[i];
+                w->domain = w->job.tenant_domain[0] ? w->job.tenant_domain : d->settings.sip_domain;
+                /* Without a node there is nothing to tell (files are still written). */
+                w->n_cmds = c->n_nodes ? job_commands(c, w, c->nodes[0].profile) : 0;
+        }
+        if (cluster_mode_pushes(c->mode))
+                write_files(d, c, works, n);
+        for (int i = 0; i < n; i++)
+                sending += works[i].n_cmds > 0;
+        for (int k = 0; sending && k < c->n_nodes; k++)
+                apply_on_node(c, &c->nodes[k], works, n);
+        cluster_close(c);
+}
+
 enum result reconciler_pass(struct domain *d, int *ret_handled)
 {
-        struct fs_node nodes[CLUSTER_MAX_NODES];
         struct store_conn *conn;
-        bool push = strcmp(d->settings.fs_mode, "xml_curl") != 0;  /* files or ssh */
+        struct store_job *jobs;
         struct work *works;
-        int n = 0, n_nodes, sending = 0;
+        int n = 0;
         enum result result;
 
         if (ret_handled)
                 *ret_handled = 0;
-        n_nodes = fs_nodes_parse(d->settings.fs_esl, d->settings.fs_esl_password,
-                                 d->settings.fs_profile, nodes, CLUSTER_MAX_NODES);
-        if (n_nodes < 0)
-                return RESULT_INVALID;
         works = calloc(RECONCILER_BATCH, sizeof(*works));
-        if (!works)
-                return RESULT_NOMEM;
-        struct store_job *jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
-        result = jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
+        jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
+        result = works && jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
         if (!result)
                 result = store_jobs_due(conn, store_now(), jobs, RECONCILER_BATCH, &n);
-        for (int i = 0; !result && i < n; i++) {
-                struct work *w = &works[i];
-                const char *domain = jobs[i].tenant_domain[0] ? jobs[i].tenant_domain
-                                                              : d->settings.sip_domain;
-                w->job = jobs[i];
-                /* Every node of a cluster shares the profile of the settings. */
-                w->n_cmds = (push ? fs_files_commands : fs_xmlcurl_commands)(
-                        w->job.kind, w->job.extension, domain, d->settings.fs_profile, w->cmds);
-                if (w->n_cmds < 0) {
-                        char line[120];
-                        snprintf(line, sizeof(line), "cannot apply a %.16s job for extension '%.16s'",
-                                 w->job.kind, w->job.extension);
-                        w->n_cmds = 0;
-                        fail_work(w, line);
-                }
-        }
+        for (int i = 0; !result && i < n; i++)
+                works[i].job = jobs[i];
         free(jobs);
         if (result || n == 0) {
                 free(works);
                 return result;
         }
-        if (push)
-                write_files(d, works, n);
-        for (int i = 0; i < n; i++)
-                sending += works[i].n_cmds > 0;
-        for (int k = 0; sending && k < n_nodes; k++)
-                apply_on_node(&nodes[k], works, n);
+        qsort(works, (size_t)n, sizeof(*works), by_cluster);
+        for (int i = 0, run; i < n; i += run) {
+                for (run = 1; i + run < n && works[i + run].job.cluster_id == works[i].job.cluster_id;
+                     run++)
+                        ;
+                apply_cluster(d, works + i, run);
+        }
 
         result = store_begin(conn);
         for (int i = 0; !result && i < n; i++) {

@@ -45,8 +45,9 @@ bool tenant_sip_domain_valid(const char *s)
 
 enum result tenant_create(struct store *store, const struct actor *actor, const char *name,
                           const char *sip_domain, int64_t pool_base, int64_t pool_size,
-                          struct store_tenant *ret, const char **ret_field)
+                          int64_t cluster_id, struct store_tenant *ret, const char **ret_field)
 {
+        struct store_cluster c;
         char range[48];
         struct store_tenant t = { 0 };
         struct store_conn *conn;
@@ -79,6 +80,14 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                 return result;
         text_copy(t.name, sizeof(t.name), name);
         text_copy(t.sip_domain, sizeof(t.sip_domain), sip_domain);
+        t.cluster_id = cluster_id;
+        if (cluster_id && (result = store_cluster_get(conn, cluster_id, &c)) != RESULT_OK) {
+                if (result == RESULT_NOT_FOUND) {
+                        *ret_field = "cluster_id";
+                        result = RESULT_INVALID;
+                }
+                goto out;
+        }
         result = pick_slug(conn, name, t.slug, sizeof(t.slug));
         if (result)
                 goto out;
@@ -203,6 +212,33 @@ enum result tenant_list(struct domain *d, struct store_page *page, struct store_
         return result ? result : store_tenant_list(conn, page, ret_items, ret_n);
 }
 
+/* In tenant_update's transaction: takes t off its cluster (its extensions
+ * deprovisioned there, the cluster resynced so that its context goes too)
+ * and puts it in cluster `to`, resynced as well. The jobs queued before
+ * the move are for the old cluster (store.h). */
+static enum result move_cluster(struct domain *d, struct store_conn *conn,
+                                const struct store_tenant *t, int64_t to, const char **ret_field)
+{
+        struct store_cluster c;
+        enum result result = RESULT_OK;
+        int64_t job;
+
+        if (to && (result = store_cluster_get(conn, to, &c)) == RESULT_NOT_FOUND) {
+                *ret_field = "cluster_id";
+                return RESULT_INVALID;
+        }
+        if (!result && !strcmp(t->status, "active"))
+                result = store_job_insert_tenant(conn, t->id, "deprovision",
+                                                 reconciler_queued_state(d));
+        if (!result)
+                result = store_job_insert_resync(conn, t->cluster_id, &job);
+        if (!result)
+                result = store_tenant_set_cluster(conn, t->id, to);
+        if (!result)
+                result = store_job_insert_resync(conn, to, &job);
+        return result;
+}
+
 enum result tenant_update(struct domain *d, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field)
@@ -210,7 +246,8 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
         struct store_tenant t, next;
         struct store_conn *conn;
         const char *action = "tenant.update";
-        bool status_changed;
+        bool status_changed, moving;
+        char cluster[24];
         enum result result;
 
         if (patch->name && !text_name_valid(patch->name, TENANT_NAME_MAX_CHARS)) {
@@ -239,11 +276,16 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
         if (patch->sip_domain)
                 text_copy(next.sip_domain, sizeof(next.sip_domain), patch->sip_domain);
         status_changed = strcmp(next.status, t.status) != 0;
+        moving = patch->set_cluster && patch->cluster_id != t.cluster_id;
+        if (moving)
+                next.cluster_id = patch->cluster_id;
 
         result = store_begin(conn);
         if (result)
                 return result;
         result = store_tenant_update(conn, &next);
+        if (!result && moving)
+                result = move_cluster(d, conn, &t, next.cluster_id, ret_field);
         if (!result && status_changed) {
                 bool suspend = !strcmp(next.status, "suspended");
                 action = suspend ? "tenant.suspend" : "tenant.activate";
@@ -255,12 +297,16 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                         result = store_job_insert_tenant(conn, id,
                                                          suspend ? "deprovision" : "provision",
                                                          reconciler_queued_state(d));
+        } else if (!result && moving && !strcmp(next.status, "active")) {
+                result = store_job_insert_tenant(conn, id, "provision", reconciler_queued_state(d));
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
                 result = store_job_insert_tenant(conn, id, "update", reconciler_queued_state(d));
         }
+        snprintf(cluster, sizeof(cluster), "%" PRId64, next.cluster_id);
         if (!result)
                 result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,
-                                      "status", next.status, "sip_domain", next.sip_domain, NULL);
+                                      "status", next.status, "sip_domain", next.sip_domain,
+                                      "cluster_id", cluster, NULL);
         if (!result)
                 result = store_commit(conn);
         reconciler_kick(d->reconciler);  /* a spurious wake is harmless */

@@ -110,6 +110,9 @@ bool http_request_basic_auth(struct http_request *req, char *user, size_t user_s
 #define HTTP_JSON_MAX_DEPTH 64
 json_t *http_request_json(struct http_request *req);
 
+/* How many bytes the body has (0: none, for an optional body). */
+size_t http_request_body_size(const struct http_request *req);
+
 /* ---- responses ----------------------------------------------------------- */
 
 /* Sends body (reference stolen) as application/json. */

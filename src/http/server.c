@@ -93,6 +93,37 @@ struct http_server {
 
 /* ---- server set-up -------------------------------------------------------- */
 
+static int hex_digit(char c)
+{
+        return c >= '0' && c <= '9' ? c - '0'
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+             : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                    : -1;
+}
+
+/* Unescapes %XX in a path or query argument in place, as MHD would, but
+ * leaves "%00" as it is: a NUL would cut the string short, so that
+ * "/agents/1%00" reached the handler as "/agents/1". */
+static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
+{
+        char *out = s;
+
+        (void)cls;
+        (void)c;
+        for (const char *in = s; *in; in++) {
+                int hi, lo;
+                if (*in == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+                    (hi | lo) != 0) {
+                        *out++ = (char)(hi * 16 + lo);
+                        in += 2;
+                } else {
+                        *out++ = *in;
+                }
+        }
+        *out = '\0';
+        return (size_t)(out - s);
+}
+
 enum result http_server_new(const struct http_server_options *opts, struct http_server **ret_server)
 {
         struct http_server *srv = calloc(1, sizeof(*srv));
@@ -411,6 +442,11 @@ static bool nests_deeper(const char *s, size_t len, int max)
         return false;
 }
 
+size_t http_request_body_size(const struct http_request *req)
+{
+        return req->body_len;
+}
+
 json_t *http_request_json(struct http_request *req)
 {
         json_error_t err;
@@ -537,6 +573,10 @@ void http_respond_result(struct http_request *req, enum result result, const cha
                 break;
         case RESULT_POOL_OVERLAP:
                 status = 409, code = "pool_overlap", stock = "the pool overlaps another tenant's pool";
+                break;
+        case RESULT_CLUSTER_IN_USE:
+                status = 409, code = "cluster_in_use",
+                stock = "tenants still belong to this cluster: move them first";
                 break;
         case RESULT_SELF:
                 status = 409, code = "cannot_modify_self",
@@ -780,6 +820,7 @@ enum result http_server_start(struct http_server *srv)
                                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
                                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
                                        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
+                                       MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                                        MHD_OPTION_ARRAY, pool,
                                        MHD_OPTION_END);
         atomic_store(&srv->starting, false);

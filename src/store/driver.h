@@ -135,4 +135,14 @@ void store_set_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 int64_t store_int(const char *s);
 
+/* The provisioning state an extension of agent_extensions shows once a
+ * change to it is queued: "provisioned" where its tenant's stored cluster
+ * asks at once (xml_curl), "pending" where files must be pushed first; for
+ * the default cluster, the statement's parameter in its place. */
+#define STORE_QUEUED_STATE                                                                \
+        "COALESCE((SELECT CASE c.mode WHEN 'xml_curl' THEN 'provisioned' ELSE 'pending' END "    \
+        "FROM tenants t JOIN freeswitch_clusters c ON c.id = t.cluster_id "                     \
+        "WHERE t.id = agent_extensions.tenant_id), ?)"
+
+
 #endif

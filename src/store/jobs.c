@@ -19,18 +19,19 @@ enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const c
                              int64_t extension_id, const char *state)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_INT(tenant_id), SP_TEXT(kind), SP_INT(extension_id),
-                                   SP_INT(now), SP_INT(now) };
+        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id), SP_TEXT(kind),
+                                   SP_INT(extension_id), SP_INT(now), SP_INT(now) };
         struct store_param q[] = { SP_TEXT(state), SP_INT(now), SP_INT(extension_id) };
         enum result result;
 
         result = store_exec(conn,
-                            "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
-                            "updated_at) VALUES (?, ?, ?, ?, ?)",
+                            "INSERT INTO provisioning_jobs (tenant_id, cluster_id, kind, extension_id, "
+                            "created_at, updated_at) VALUES (?, "
+                            "(SELECT cluster_id FROM tenants WHERE id = ?), ?, ?, ?, ?)",
                             p, STORE_NPARAMS(p), NULL, NULL);
         if (!result)
                 result = store_exec(conn,
-                                    "UPDATE agent_extensions SET provisioning = ?, "
+                                    "UPDATE agent_extensions SET provisioning = " STORE_QUEUED_STATE ", "
                                     "provisioning_attempts = 0, provisioning_error = '', "
                                     "updated_at = ? WHERE id = ?",
                                     q, STORE_NPARAMS(q), NULL, NULL);
@@ -46,27 +47,29 @@ enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, 
         enum result result;
 
         result = store_exec(conn,
-                            "INSERT INTO provisioning_jobs (tenant_id, kind, extension_id, created_at, "
-                            "updated_at) SELECT tenant_id, ?, id, ?, ? FROM agent_extensions "
-                            "WHERE tenant_id = ? AND user_id IS NOT NULL",
+                            "INSERT INTO provisioning_jobs (tenant_id, cluster_id, kind, extension_id, "
+                            "created_at, updated_at) SELECT e.tenant_id, t.cluster_id, ?, e.id, ?, ? "
+                            "FROM agent_extensions e JOIN tenants t ON t.id = e.tenant_id "
+                            "WHERE e.tenant_id = ? AND e.user_id IS NOT NULL",
                             p, STORE_NPARAMS(p), NULL, NULL);
         if (!result)
                 result = store_exec(conn,
-                                    "UPDATE agent_extensions SET provisioning = ?, "
+                                    "UPDATE agent_extensions SET provisioning = " STORE_QUEUED_STATE ", "
                                     "provisioning_attempts = 0, provisioning_error = '', "
                                     "updated_at = ? WHERE tenant_id = ? AND user_id IS NOT NULL",
                                     q, STORE_NPARAMS(q), NULL, NULL);
         return result;
 }
 
-enum result store_job_insert_resync(struct store_conn *conn, int64_t *ret_id)
+enum result store_job_insert_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_INT(now), SP_INT(now) };
+        struct store_param p[] = { cluster_id ? SP_INT(cluster_id) : SP_NULL, SP_INT(now),
+                                   SP_INT(now) };
 
         return store_exec_one(conn,
-                              "INSERT INTO provisioning_jobs (kind, created_at, updated_at) "
-                              "VALUES ('resync', ?, ?) RETURNING id",
+                              "INSERT INTO provisioning_jobs (cluster_id, kind, created_at, updated_at) "
+                              "VALUES (?, 'resync', ?, ?) RETURNING id",
                               p, STORE_NPARAMS(p), id_row, ret_id);
 }
 
@@ -100,17 +103,19 @@ static void counts_row(const struct store_rows *rows, int r, void *out)
         c->failed = store_int(store_rows_get(rows, r, 1));
 }
 
-enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t *ret_pending,
-                             int64_t *ret_failed)
+enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t cluster_id,
+                             int64_t *ret_pending, int64_t *ret_failed)
 {
-        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id) };
+        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id), SP_INT(cluster_id),
+                                   SP_INT(cluster_id) };
         struct job_counts c = { 0, 0 };
         enum result result;
 
         result = store_exec_one(conn,
                                 "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0), "
                                 "COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) "
-                                "FROM provisioning_jobs WHERE (? = 0 OR tenant_id = ?)",
+                                "FROM provisioning_jobs WHERE (? = 0 OR tenant_id = ?) "
+                                "AND (? < 0 OR COALESCE(cluster_id, 0) = ?)",
                                 p, STORE_NPARAMS(p), counts_row, &c);
         *ret_pending = c.pending;
         *ret_failed = c.failed;
@@ -126,6 +131,7 @@ static void job_row(const struct store_rows *rows, int r, struct store_job *j)
         j->attempts = store_int(store_rows_get(rows, r, 4));
         text_copy(j->extension, sizeof(j->extension), store_rows_get(rows, r, 5));
         text_copy(j->tenant_domain, sizeof(j->tenant_domain), store_rows_get(rows, r, 6));
+        j->cluster_id = store_int(store_rows_get(rows, r, 7));
 }
 
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
@@ -139,10 +145,13 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
         result = store_exec(conn,
                             "SELECT j.id, COALESCE(j.tenant_id, 0), j.kind, "
                             "COALESCE(j.extension_id, 0), j.attempts, COALESCE(e.extension, ''), "
-                            "COALESCE(t.sip_domain, '') FROM provisioning_jobs j "
+                            "COALESCE(NULLIF(t.sip_domain, ''), c.sip_domain, ''), "
+                            "COALESCE(j.cluster_id, 0) FROM provisioning_jobs j "
                             "LEFT JOIN agent_extensions e ON e.id = j.extension_id "
                             "LEFT JOIN tenants t ON t.id = j.tenant_id "
+                            "LEFT JOIN freeswitch_clusters c ON c.id = j.cluster_id "
                             "WHERE j.status = 'pending' AND j.next_attempt_at <= ? "
+                            "AND (j.cluster_id IS NULL OR c.status = 'active') "
                             "ORDER BY j.id LIMIT ?",
                             p, STORE_NPARAMS(p), &rows, NULL);
         if (result)

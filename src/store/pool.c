@@ -73,14 +73,14 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
 {
         static const char sql_plain[] =
                 "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
-                "status = 'active', provisioning = ?, provisioning_attempts = 0, "
+                "status = 'active', provisioning = " STORE_QUEUED_STATE ", provisioning_attempts = 0, "
                 "provisioning_error = '', assigned_at = ?, updated_at = ? "
                 "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
                 "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1) "
                 "RETURNING " EXT_COLS;
         static const char sql_skip_locked[] =
                 "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
-                "status = 'active', provisioning = ?, provisioning_attempts = 0, "
+                "status = 'active', provisioning = " STORE_QUEUED_STATE ", provisioning_attempts = 0, "
                 "provisioning_error = '', assigned_at = ?, updated_at = ? "
                 "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
                 "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1 "
@@ -262,8 +262,10 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
                             "COALESCE(e.assigned_at, 0), COALESCE(e.last_login_at, 0), "
                             "e.created_at, e.updated_at, "
                             "COALESCE(u.first_name, ''), COALESCE(u.last_name, ''), "
-                            "COALESCE(u.status, ''), t.status, t.sip_domain "
+                            "COALESCE(u.status, ''), t.status, t.sip_domain, "
+                            "COALESCE(t.cluster_id, 0), COALESCE(c.sip_domain, '') "
                             "FROM agent_extensions e JOIN tenants t ON t.id = e.tenant_id "
+                            "LEFT JOIN freeswitch_clusters c ON c.id = t.cluster_id "
                             "LEFT JOIN users u ON u.id = e.user_id WHERE e.extension = ?",
                             &p, 1, &rows, NULL);
         if (result)
@@ -278,20 +280,24 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
         text_copy(ret->user_status, sizeof(ret->user_status), store_rows_get(&rows, 0, 17));
         text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 18));
         text_copy(ret->tenant_domain, sizeof(ret->tenant_domain), store_rows_get(&rows, 0, 19));
+        ret->cluster_id = store_int(store_rows_get(&rows, 0, 20));
+        text_copy(ret->cluster_domain, sizeof(ret->cluster_domain), store_rows_get(&rows, 0, 21));
         store_rows_free(&rows);
         return RESULT_OK;
 }
 
 /* Copies column 0 of every row as int64 (ints) or as a string (strs). */
-static enum result column(struct store_conn *conn, const char *sql, int64_t **ints,
-                          char (**strs)[16], size_t *ret_n)
+static enum result column(struct store_conn *conn, const char *sql, int64_t cluster_id,
+                          int64_t **ints, char (**strs)[16], size_t *ret_n)
 {
         struct store_rows rows = { 0 };
         enum result result;
         size_t n;
 
+        struct store_param p = SP_INT(cluster_id);
+
         *ret_n = 0;
-        result = store_exec(conn, sql, NULL, 0, &rows, NULL);
+        result = store_exec(conn, sql, &p, 1, &rows, NULL);
         if (result)
                 return result;
         n = (size_t)rows.nrows;
@@ -314,18 +320,22 @@ static enum result column(struct store_conn *conn, const char *sql, int64_t **in
         return RESULT_OK;
 }
 
-enum result store_directory_numbers(struct store_conn *conn, char (**ret)[16], size_t *ret_n)
+enum result store_directory_numbers(struct store_conn *conn, int64_t cluster_id, char (**ret)[16],
+                                    size_t *ret_n)
 {
         return column(conn,
                       "SELECT e.extension FROM agent_extensions e "
                       "JOIN users u ON u.id = e.user_id JOIN tenants t ON t.id = e.tenant_id "
                       "WHERE e.status = 'active' AND u.status = 'active' AND t.status = 'active' "
-                      "ORDER BY e.extension",
-                      NULL, ret, ret_n);
+                      "AND COALESCE(t.cluster_id, 0) = ? ORDER BY e.extension",
+                      cluster_id, NULL, ret, ret_n);
 }
 
-enum result store_tenants_active_ids(struct store_conn *conn, int64_t **ret, size_t *ret_n)
+enum result store_tenants_active_ids(struct store_conn *conn, int64_t cluster_id, int64_t **ret,
+                                     size_t *ret_n)
 {
-        return column(conn, "SELECT id FROM tenants WHERE status = 'active' ORDER BY id", ret, NULL,
-                      ret_n);
+        return column(conn,
+                      "SELECT id FROM tenants WHERE status = 'active' "
+                      "AND COALESCE(cluster_id, 0) = ? ORDER BY id",
+                      cluster_id, ret, NULL, ret_n);
 }

@@ -180,7 +180,9 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
 
 /* In a transaction. Assigns the lowest free extension of tenant_id to
  * user_id with the given (encrypted) secret and PIN, status active, and
- * the given provisioning state (pending|provisioned). RESULT_POOL_EXHAUSTED when none is free; two
+ * the provisioning state a queued change leaves (provisioning: the
+ * default cluster's, pending|provisioned; a stored cluster's mode decides
+ * for its tenants). RESULT_POOL_EXHAUSTED when none is free; two
  * concurrent callers never receive the same extension. */
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
@@ -318,39 +320,53 @@ struct store_directory_entry {
         char last_name[STORE_NAME_MAX];
         char user_status[16];            /* "" when the extension is free */
         char tenant_status[16];
-        char tenant_domain[256];         /* "" = the global one */
+        char tenant_domain[256];         /* "" = the cluster's or the global one */
+        int64_t cluster_id;              /* the tenant's; 0 = the default cluster */
+        char cluster_domain[256];        /* "" = the global one */
 };
 
 /* The extension with that number, with its user and tenant. */
 enum result store_directory_lookup(struct store_conn *conn, const char *extension,
                                    struct store_directory_entry *ret);
 
-/* The numbers FreeSWITCH should know (active extension, agent and tenant),
- * in order; *ret is calloc'd, the caller frees it. */
-enum result store_directory_numbers(struct store_conn *conn, char (**ret)[16], size_t *ret_n);
+/* The numbers the nodes of cluster_id (0 = default) should know (active
+ * extension, agent and tenant, the tenant in that cluster), in order;
+ * *ret is calloc'd, the caller frees it. */
+enum result store_directory_numbers(struct store_conn *conn, int64_t cluster_id, char (**ret)[16],
+                                    size_t *ret_n);
 
-/* The ids of the active tenants; *ret is calloc'd, the caller frees it. */
-enum result store_tenants_active_ids(struct store_conn *conn, int64_t **ret, size_t *ret_n);
+/* The ids of the active tenants of cluster_id (0 = default); *ret is
+ * calloc'd, the caller frees it. */
+enum result store_tenants_active_ids(struct store_conn *conn, int64_t cluster_id, int64_t **ret,
+                                     size_t *ret_n);
 
 /* ---- provisioning jobs ------------------------------------------------- */
 
-/* In a transaction. Queues a job of kind (provision, deprovision, update,
+/* Every job is for the cluster its tenant belonged to when it was queued
+ * (cluster_id NULL: the default one), so a tenant that moves is taken off
+ * the old cluster by jobs queued before the move.
+ *
+ * In a transaction. Queues a job of kind (provision, deprovision, update,
  * rekey) for one extension, which shows state (pending, or provisioned
- * where FreeSWITCH asks at once) with its attempts and error reset. */
+ * where FreeSWITCH asks at once: state is the default cluster's, a stored
+ * cluster's mode decides for its tenants) with its attempts and error
+ * reset. */
 enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
                              int64_t extension_id, const char *state);
 
-/* Jobs not done yet and jobs given up on, of one tenant (0 = all). */
-enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t *ret_pending,
-                             int64_t *ret_failed);
+/* Jobs not done yet and jobs given up on, of one tenant (0 = all) and one
+ * cluster (0 = the default one, -1 = all). */
+enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t cluster_id,
+                             int64_t *ret_pending, int64_t *ret_failed);
 
 /* In a transaction. Queues kind for every assigned extension of tenant,
  * each showing state. */
 enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind,
                                     const char *state);
 
-/* In a transaction. Queues a resync of the whole cluster. */
-enum result store_job_insert_resync(struct store_conn *conn, int64_t *ret_id);
+/* In a transaction. Queues a resync of the whole of cluster_id (0 = the
+ * default one). */
+enum result store_job_insert_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id);
 
 struct store_job_state {
         char status[16];                 /* pending, done, failed */
@@ -367,10 +383,12 @@ struct store_job {
         char kind[16];                   /* provision, deprovision, update, rekey, resync */
         int64_t attempts;                /* made so far */
         char extension[16];              /* its number, digits only */
-        char tenant_domain[256];         /* "" = the global SIP domain */
+        int64_t cluster_id;              /* 0 = the default cluster */
+        char tenant_domain[256];         /* tenant's or cluster's; "" = the global SIP domain */
 };
 
-/* Up to max pending jobs due at now (epoch seconds), oldest first. */
+/* Up to max pending jobs due at now (epoch seconds), oldest first; jobs of
+ * a disabled cluster wait. */
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
 
@@ -388,6 +406,57 @@ enum result store_job_retry(struct store_conn *conn, const struct store_job *job
  * (a PostgreSQL advisory lock, held until the connection closes); *ret_held
  * says whether this connection holds it. On SQLite, always held. */
 enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_held);
+
+/* ---- FreeSWITCH clusters ---------------------------------------------- */
+
+struct store_cluster {
+        int64_t id;
+        char name[STORE_NAME_MAX];
+        char region[STORE_SHORT_MAX];
+        char mode[16];                   /* xml_curl | files | ssh */
+        char sip_domain[256];            /* "" = AGENTDESK_SIP_DOMAIN */
+        char websocket_url[STORE_TEXT_MAX]; /* "" = AGENTDESK_SIP_WS_URL */
+        char status[16];                 /* active | disabled */
+        int64_t created_at, updated_at;
+};
+
+struct store_node {
+        int64_t id;
+        int64_t cluster_id;
+        char name[STORE_SHORT_MAX];
+        char esl_host[256];
+        int64_t esl_port;
+        char esl_password[STORE_TEXT_MAX]; /* sealed */
+        char sofia_profile[STORE_SHORT_MAX];
+        char ssh_target[300];            /* ssh mode: user@host[:port] */
+        char conf_dir[STORE_TEXT_MAX];   /* push modes */
+        char status[16];                 /* active | disabled */
+        int64_t created_at, updated_at;
+};
+
+/* RESULT_CONFLICT when the name is taken. Sets id and timestamps. */
+enum result store_cluster_insert(struct store_conn *conn, struct store_cluster *c);
+enum result store_cluster_get(struct store_conn *conn, int64_t id, struct store_cluster *ret);
+enum result store_cluster_list(struct store_conn *conn, struct store_page *page,
+                               struct store_cluster **ret_items, size_t *ret_n);
+enum result store_cluster_update(struct store_conn *conn, const struct store_cluster *c);
+/* In a transaction. Deletes the cluster, its nodes and its jobs. */
+enum result store_cluster_delete(struct store_conn *conn, int64_t id);
+/* How many tenants (of any status) belong to cluster id. */
+enum result store_cluster_tenant_count(struct store_conn *conn, int64_t id, int64_t *ret);
+
+/* RESULT_CONFLICT when the cluster has a node of that name. */
+enum result store_node_insert(struct store_conn *conn, struct store_node *n);
+enum result store_node_get(struct store_conn *conn, int64_t cluster_id, int64_t id,
+                           struct store_node *ret);
+/* The nodes of cluster_id by id, at most max into ret. */
+enum result store_node_list(struct store_conn *conn, int64_t cluster_id, struct store_node *ret,
+                            size_t max, size_t *ret_n);
+enum result store_node_update(struct store_conn *conn, const struct store_node *n);
+enum result store_node_delete(struct store_conn *conn, int64_t cluster_id, int64_t id);
+
+/* In a transaction. Moves tenant id to cluster_id (0 = the default). */
+enum result store_tenant_set_cluster(struct store_conn *conn, int64_t id, int64_t cluster_id);
 
 /* ---- audit log ----------------------------------------------------------- */
 

@@ -25,6 +25,7 @@ static const char *const names[RESULT__MAX] = {
         [RESULT_ROLE_NOT_ALLOWED] = "role_not_allowed",
         [RESULT_SELF] = "cannot_modify_self",
         [RESULT_WRONG_PASSWORD] = "wrong_password",
+        [RESULT_CLUSTER_IN_USE] = "cluster_in_use",
 };
 
 const char *result_name(enum result result)

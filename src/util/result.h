@@ -32,6 +32,7 @@ enum result {
         RESULT_ROLE_NOT_ALLOWED,/* the caller may not grant that role */
         RESULT_SELF,            /* the caller may not do that to itself */
         RESULT_WRONG_PASSWORD,  /* the current password given is wrong */
+        RESULT_CLUSTER_IN_USE,  /* tenants still belong to the cluster */
         RESULT__MAX
 };
 

@@ -35,8 +35,20 @@ WRITE_ROUTES = [
      {"first_name": "A", "last_name": "B", "email": "ok@a.example"}),
     ("PATCH", "/v1/admin/agents/{agent}", ["first_name", "last_name", "role", "status"], {}),
     ("PATCH", "/v1/admin/extensions/{ext}", ["voicemail_enabled"], {"voicemail_enabled": True}),
-    ("POST", "/v1/admin/tenants", ["name", "pool_base", "pool_size", "sip_domain"], {"name": "T"}),
-    ("PATCH", "/v1/admin/tenants/{tenant}", ["name", "status", "sip_domain"], {}),
+    ("POST", "/v1/admin/tenants", ["name", "pool_base", "pool_size", "sip_domain", "cluster_id"],
+     {"name": "T"}),
+    ("PATCH", "/v1/admin/tenants/{tenant}", ["name", "status", "sip_domain", "cluster_id"], {}),
+    ("POST", "/v1/admin/freeswitch/clusters", ["name", "region", "mode", "sip_domain",
+                                               "websocket_url", "status"], {"name": "C2"}),
+    ("PATCH", "/v1/admin/freeswitch/clusters/{cluster}", ["name", "region", "mode", "sip_domain",
+                                                         "websocket_url", "status"], {}),
+    ("POST", "/v1/admin/freeswitch/clusters/{cluster}/nodes",
+     ["name", "esl_host", "esl_port", "esl_password", "sofia_profile", "ssh_target", "conf_dir",
+      "status"], {"name": "fs2", "esl_host": "127.0.0.1", "esl_password": "ClueCon"}),
+    ("PATCH", "/v1/admin/freeswitch/clusters/{cluster}/nodes/{node}",
+     ["name", "esl_host", "esl_port", "esl_password", "sofia_profile", "ssh_target", "conf_dir",
+      "status"], {}),
+    ("POST", "/v1/admin/freeswitch/resync", ["cluster_id"], {}),
     ("POST", "/v1/auth/login", ["email", "password"],
      {"email": "admin@a.example", "password": PASSWORD}),
     # The current password is wrong throughout, so no case can change it.
@@ -58,13 +70,19 @@ def valid(field, value):
         return type(value) is bool
     if field == "pool_base":
         return type(value) is int and 0 <= value <= 999999999
-    if field == "sip_domain":
+    if field in ("sip_domain", "websocket_url", "ssh_target", "conf_dir", "cluster_id"):
         return value is None or value == ""
+    if field == "region":
+        return value is None or value == "" or valid("name", value) and len(value) <= 64
+    if field == "esl_password":
+        return isinstance(value, str) and 0 < len(value.encode()) <= 128 \
+            and all(ord(c) >= 0x20 and ord(c) != 0x7f for c in value)
     return False
 # Writes without a body: hostile ids instead.
 ID_ROUTES = [("DELETE", "/v1/admin/agents/%s"), ("POST", "/v1/admin/agents/%s/reset-password"),
              ("POST", "/v1/admin/extensions/%s/rotate-password"), ("PATCH", "/v1/admin/agents/%s"),
-             ("GET", "/v1/admin/agents/%s")]
+             ("GET", "/v1/admin/agents/%s"), ("DELETE", "/v1/admin/freeswitch/clusters/%s"),
+             ("DELETE", "/v1/admin/freeswitch/clusters/%s/nodes/1")]
 HOSTILE_IDS = ["0", "-1", "abc", "1.5", "99999999999999999999999", "%27%20OR%201%3D1", "1%00",
                "%2e%2e", "1e3"]
 
@@ -81,8 +99,9 @@ def snapshot(ad, w):
             for item in body.get("agents", []) + body.get("extensions", []):
                 item.pop("last_login_at", None)
             snap.append(json.dumps(body, sort_keys=True))
-    _, _, body = ad.request("GET", "/v1/admin/tenants", token=root)
-    snap.append(json.dumps(body, sort_keys=True))
+    for path in ("/v1/admin/tenants", "/v1/admin/freeswitch/clusters"):
+        _, _, body = ad.request("GET", path, token=root)
+        snap.append(json.dumps(body, sort_keys=True))
     return snap
 
 
@@ -105,16 +124,24 @@ def test_hostile_corpus(backend):
         admin = w.token("admin")
         root = w.super["token"]
         target = w.users[("A", "agent")]
+        _, _, c = ad.request("POST", "/v1/admin/freeswitch/clusters", token=root,
+                             json_body={"name": "C1"})
+        cluster = c["cluster"]["id"]
+        _, _, n = ad.request("POST", "/v1/admin/freeswitch/clusters/%d/nodes" % cluster, token=root,
+                             json_body={"name": "fs1", "esl_host": "127.0.0.1",
+                                        "esl_password": "ClueCon"})
         ids = {"agent": target["id"], "ext": target["agent"]["extensions"][0]["id"],
-               "tenant": w.tenants["A"]["id"]}
+               "tenant": w.tenants["A"]["id"], "cluster": cluster, "node": n["node"]["id"]}
         before = snapshot(ad, w)
         failures = []
         for method, pattern, fields, base_body in WRITE_ROUTES:
             path = pattern.format(**ids)
-            token = root if "tenants" in pattern else admin
+            token = root if "tenants" in pattern or "freeswitch" in pattern else admin
             if "change-password" in pattern:
                 token = w.token("supervisor")
             for raw in raw_bodies():
+                if raw == b"" and pattern.endswith("/resync"):
+                    continue  # its body is optional: no body is a resync of the default cluster
                 check(ad, method, path, token, raw, "raw %r" % raw[:30], failures)
             for field in fields:
                 for value in field_values():
@@ -125,8 +152,9 @@ def test_hostile_corpus(backend):
                     raw = json.dumps(body, allow_nan=True).encode()
                     check(ad, method, path, token, raw, "%s=%r" % (field, value)[:60], failures)
         for method, pattern in ID_ROUTES:
+            token = root if "freeswitch" in pattern else admin
             for bad in HOSTILE_IDS:
-                check(ad, method, pattern % bad, admin, b"{}", "id %s" % bad, failures)
+                check(ad, method, pattern % bad, token, b"{}", "id %s" % bad, failures)
         assert not failures, "\n".join(failures[:40])
         after = snapshot(ad, w)
         assert before == after, "the store changed"

@@ -85,7 +85,23 @@ MATRIX = {
     ("GET", "/v1/admin/freeswitch/status"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
+    ("POST", "/freeswitch/xml/:id"):
+        dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
+             temp=(401, 401), none=(401, 401)),
 }
+
+# Clusters are the platform's, not a tenant's: the superadmin manages them,
+# every other caller is refused, in both columns alike.
+for _route, _ok in ((("GET", "/v1/admin/freeswitch/clusters"), 200),
+                    (("POST", "/v1/admin/freeswitch/clusters"), 201),
+                    (("GET", "/v1/admin/freeswitch/clusters/:id"), 200),
+                    (("PATCH", "/v1/admin/freeswitch/clusters/:id"), 200),
+                    (("DELETE", "/v1/admin/freeswitch/clusters/:id"), 200),
+                    (("POST", "/v1/admin/freeswitch/clusters/:id/nodes"), 201),
+                    (("PATCH", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id"), 200),
+                    (("DELETE", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id"), 200)):
+    MATRIX[_route] = dict(superadmin=(_ok, _ok), admin=(403, 403), supervisor=(403, 403),
+                          agent=(403, 403), temp=(403, 403), none=(401, 401))
 
 BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
@@ -94,6 +110,10 @@ BODIES = {
     ("PATCH", "/v1/admin/tenants/:id"): {"name": "Renamed"},
     ("PATCH", "/v1/admin/agents/:id"): {"first_name": "Renamed"},
     ("PATCH", "/v1/admin/extensions/:id"): {"voicemail_enabled": True},
+    ("PATCH", "/v1/admin/freeswitch/clusters/:id"): {"region": "eu-west"},
+    ("POST", "/v1/admin/freeswitch/clusters/:id/nodes"): {
+        "name": "fs2", "esl_host": "127.0.0.1", "esl_password": "ClueCon"},
+    ("PATCH", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id"): {"esl_port": 8022},
 }
 
 
@@ -110,6 +130,20 @@ def test_isolation_matrix(backend):
         root = w.super["token"]
         admin_a, admin_b = w.token("admin", "A"), w.token("admin", "B")
         serial = [0]
+
+        def fresh_cluster():
+            """A stored cluster with one node, made by the superadmin."""
+            serial[0] += 1
+            status, _, body = ad.request("POST", "/v1/admin/freeswitch/clusters", token=root,
+                                         json_body={"name": "c%d" % serial[0]})
+            assert status == 201, body
+            cid = body["cluster"]["id"]
+            status, _, body = ad.request("POST", "/v1/admin/freeswitch/clusters/%d/nodes" % cid,
+                                         token=root, json_body={"name": "fs1",
+                                                                "esl_host": "127.0.0.1",
+                                                                "esl_password": "ClueCon"})
+            assert status == 201, body
+            return cid, body["node"]["id"]
 
         def fresh_agent(key):
             serial[0] += 1
@@ -144,10 +178,17 @@ def test_isolation_matrix(backend):
                     # Logging out spends the token: that cell gets its own.
                     token = caller_token(role, fresh=pattern == "/v1/auth/logout")
                     agent_id = ext_id = 0
-                    if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/"):
+                    clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
+                                                    "/freeswitch/xml/"))
+                    if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/") \
+                            and not clustered:
                         agent_id, ext_id = fresh_agent(key)
                     path = pattern
-                    if pattern.startswith("/v1/admin/tenants/"):
+                    if clustered:
+                        cluster_id, node_id = fresh_cluster()
+                        path = pattern.replace(":id", str(cluster_id)).replace(":node_id",
+                                                                               str(node_id))
+                    elif pattern.startswith("/v1/admin/tenants/"):
                         path = pattern.replace(":id", str(ta if key == "A" else tb))
                     elif "/agents/" in pattern:
                         path = pattern.replace(":id", str(agent_id))
@@ -158,6 +199,9 @@ def test_isolation_matrix(backend):
                         serial[0] += 1
                         body = {"first_name": "N", "last_name": "N",
                                 "email": "n%d@a.example" % serial[0]}
+                    if (method, pattern) == ("POST", "/v1/admin/freeswitch/clusters"):
+                        serial[0] += 1
+                        body = {"name": "new%d" % serial[0]}
                     if (method, pattern) == ("POST", "/v1/admin/tenants"):
                         serial[0] += 1
                         body = {"name": "T%d" % serial[0], "pool_base": 500000 + 10 * serial[0],
@@ -168,7 +212,7 @@ def test_isolation_matrix(backend):
                         path += "?tenant_id=%d" % ta
                     if pattern == "/v1/auth/logout":
                         tokens.pop(role, None)
-                    if pattern == "/freeswitch/xml":
+                    if pattern.startswith("/freeswitch/xml"):
                         status = ad.request(method, path, token=token, body=b"section=directory",
                                             headers={"Content-Type":
                                                      "application/x-www-form-urlencoded"})[0]

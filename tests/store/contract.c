@@ -76,7 +76,7 @@ static void test_tenants(struct store *store)
         const char *field = NULL;
 
         CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
-        CHECK_INT_EQ(tenant_create(store, NULL, "Acme Corp", NULL, -1, -1, &a, &field), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Acme Corp", NULL, -1, -1, 0, &a, &field), RESULT_OK);
         CHECK_INT_EQ(a.pool_base, (a.id + 1) * 1000);
         CHECK_INT_EQ(a.pool_size, 1000);
         CHECK_STR_EQ(a.slug, "acme-corp");
@@ -86,24 +86,24 @@ static void test_tenants(struct store *store)
         CHECK_INT_EQ(stats.assigned, 0);
 
         /* Same name: a distinct slug. */
-        CHECK_INT_EQ(tenant_create(store, NULL, "Acme Corp", NULL, 50000, 10, &b, &field), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Acme Corp", NULL, 50000, 10, 0, &b, &field), RESULT_OK);
         CHECK_STR_EQ(b.slug, "acme-corp-2");
 
         /* Overlapping a's pool: refused, nothing written. */
         field = NULL;
-        CHECK_INT_EQ(tenant_create(store, NULL, "Overlap", NULL, a.pool_base + 999, 5, &c, &field),
+        CHECK_INT_EQ(tenant_create(store, NULL, "Overlap", NULL, a.pool_base + 999, 5, 0, &c, &field),
                      RESULT_POOL_OVERLAP);
         CHECK_STR_EQ(field, "pool_base");
         CHECK_INT_EQ(store_tenant_get_by_slug(conn, "overlap", &got), RESULT_NOT_FOUND);
-        CHECK_INT_EQ(tenant_create(store, NULL, "Overlap", NULL, 49995, 6, &c, &field), RESULT_POOL_OVERLAP);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Overlap", NULL, 49995, 6, 0, &c, &field), RESULT_POOL_OVERLAP);
         CHECK_INT_EQ(store_tenant_get_by_slug(conn, "overlap", &got), RESULT_NOT_FOUND);
 
         /* Bad input. */
-        CHECK_INT_EQ(tenant_create(store, NULL, "", NULL, -1, -1, &c, &field), RESULT_INVALID);
+        CHECK_INT_EQ(tenant_create(store, NULL, "", NULL, -1, -1, 0, &c, &field), RESULT_INVALID);
         CHECK_STR_EQ(field, "name");
-        CHECK_INT_EQ(tenant_create(store, NULL, "Big", NULL, 0, 100001, &c, &field), RESULT_INVALID);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Big", NULL, 0, 100001, 0, &c, &field), RESULT_INVALID);
         CHECK_STR_EQ(field, "pool_size");
-        CHECK_INT_EQ(tenant_create(store, NULL, "Far", NULL, 999999999, 2, &c, &field), RESULT_INVALID);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Far", NULL, 999999999, 2, 0, &c, &field), RESULT_INVALID);
 
         CHECK_INT_EQ(store_tenant_get(conn, a.id, &got), RESULT_OK);
         CHECK_STR_EQ(got.name, "Acme Corp");
@@ -119,7 +119,7 @@ static void test_users(struct store *store)
         const char *field = NULL;
 
         CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
-        CHECK_INT_EQ(tenant_create(store, NULL, "Users Inc", NULL, 70000, 10, &t, &field), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Users Inc", NULL, 70000, 10, 0, &t, &field), RESULT_OK);
         CHECK_INT_EQ(user_create(store, t.id, "Jane.Doe@Example.com", "correct horse 1", "admin",
                                  "Jane", "Doe", false, &u, &field),
                      RESULT_OK);
@@ -167,7 +167,7 @@ static void test_allocate_release(struct store *store)
 
         CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
         /* Numbers of different lengths: 98, 99, 100, 101: "lowest" is numeric. */
-        CHECK_INT_EQ(tenant_create(store, NULL, "Small", NULL, 98, 4, &t, &field), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Small", NULL, 98, 4, 0, &t, &field), RESULT_OK);
         int64_t u1 = quick_user(store, t.id, "a1@small.test");
         int64_t u2 = quick_user(store, t.id, "a2@small.test");
         CHECK(u1 && u2);
@@ -287,7 +287,7 @@ static void race_setup(struct store *store, const char *name, int64_t base, stru
         const char *field = NULL;
         char email[64];
 
-        CHECK_INT_EQ(tenant_create(store, NULL, name, NULL, base, POOL, &t, &field), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, name, NULL, base, POOL, 0, &t, &field), RESULT_OK);
         for (int i = 0; i < ATTEMPTS; i++) {
                 snprintf(email, sizeof(email), "u%d@%" PRId64 ".race.test", i, base);
                 users[i] = quick_user(store, t.id, email);
