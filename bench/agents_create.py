@@ -17,6 +17,17 @@ AGENTS, CLIENTS = 1000, 8
 PASSWORD = "bench password 1"
 
 
+def concurrently(client, n):
+    """Runs client(0) … client(n-1) on n threads; returns the seconds taken."""
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(n)]
+    start = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return time.perf_counter() - start
+
+
 def run(backend, target_s):
     with Agentdesk(backend, env={"AGENTDESK_LOG_LEVEL": "warn"}) as ad:
         t = ad.run_json("tenant", "create", "--name", "Bench", "--pool-size", "2000")
@@ -42,13 +53,7 @@ def run(backend, target_s):
             with lock:
                 latencies.extend(mine)
 
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-        start = time.perf_counter()
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        total = time.perf_counter() - start
+        total = concurrently(client, CLIENTS)
         latencies.sort()
         p50 = statistics.median(latencies) * 1e3
         p99 = latencies[int(len(latencies) * 0.99) - 1] * 1e3

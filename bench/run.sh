@@ -6,7 +6,9 @@
 #   2. pool allocations per second on SQLite and PostgreSQL;
 #   3. agent creation through the API (bench/agents_create.py);
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
-#      on SQLite and PostgreSQL (bench/xmlcurl.sh).
+#      on SQLite and PostgreSQL (bench/xmlcurl.sh);
+#   5. files mode under a burst of 1,000 creates: reloadxml sent and the
+#      time until all are provisioned (bench/push_burst.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -41,3 +43,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_create.p
 echo "== /freeswitch/xml lookups, tenant of 1,000 agents (wrk -t$threads -c$conns -d$duration)"
 bench/xmlcurl.sh "$bin" "sqlite:$tmp/lookup.db"
 bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
+
+echo "== files mode: 1,000 agents in one burst against the Event Socket fixture"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py | sed 's/^/  /'

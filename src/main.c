@@ -17,6 +17,7 @@
 
 #include "api/api.h"
 #include "domain/cluster.h"
+#include "domain/directory.h"
 #include "domain/credentials.h"
 #include "domain/demo.h"
 #include "domain/domain.h"
@@ -662,6 +663,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         if (open_store(cfg, true, &ctx.store) < 0)
                 return 1;
         domain.store = ctx.store;
+        domain.directory_cache = directory_cache_new(ctx.store);
         if (open_key(cfg, ctx.store) < 0)
                 goto out;
         fs_opts.listen = cfg->fs_listen;
@@ -707,6 +709,7 @@ out:
         http_server_free(fs_srv);
         http_server_free(srv);
         store_close(ctx.store);
+        directory_cache_free(domain.directory_cache);
         if (rc == 0)
                 LOG_INFO("stopped");
         log_buffered_stop();

@@ -61,7 +61,7 @@ static void directory(struct http_request *req, struct api_context *ctx, int64_t
         http_request_set_tenant(req, u.tenant_id);
         send_xml(req, directory_user_xml(&u, ctx->cfg->xmlcurl_cache_ms, ctx->cfg->xmlcurl_a1hash,
                                          false));
-        credentials_wipe(&u, sizeof(u));
+        directory_user_wipe(&u);
 }
 
 static void dialplan(struct http_request *req, struct api_context *ctx, int64_t cluster_id)

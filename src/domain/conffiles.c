@@ -26,7 +26,7 @@ enum result conffiles_extension(struct domain *d, int64_t cluster_id, struct fs_
                 return RESULT_INVALID;
         result = directory_user_of(d, extension, &u);
         if (!result && u.cluster_id != cluster_id) {
-                credentials_wipe(&u, sizeof(u));
+                directory_user_wipe(&u);
                 result = RESULT_NOT_FOUND;
         }
         if (result == RESULT_NOT_FOUND)
@@ -37,7 +37,7 @@ enum result conffiles_extension(struct domain *d, int64_t cluster_id, struct fs_
                 return result;
         }
         doc = directory_user_xml(&u, 0, false, true);
-        credentials_wipe(&u, sizeof(u));
+        directory_user_wipe(&u);
         if (!doc)
                 return RESULT_NOMEM;
         result = fs_push_write(p, USERS, name, doc, ret_error, error_size);

@@ -2,10 +2,12 @@
 #include "domain/directory.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/credentials.h"
 #include "freeswitch/xml.h"
@@ -21,6 +23,108 @@ static bool digits_only(const char *s, size_t max)
         return n > 0;
 }
 
+#define CACHE_SLOTS 2048
+#define CACHE_STRIPES 64
+
+struct cached {
+        char extension[16];
+        uint64_t writes;                 /* store_writes() before it was read */
+        int64_t read_ms;
+        enum result result;              /* RESULT_OK or RESULT_NOT_FOUND */
+        struct store_directory_entry e;
+};
+
+struct directory_cache {
+        pthread_mutex_t stripes[CACHE_STRIPES];
+        struct cached *slots[CACHE_SLOTS]; /* allocated on first use */
+};
+
+struct directory_cache *directory_cache_new(struct store *store)
+{
+        struct directory_cache *c;
+
+        if (!store_single_process(store) || !(c = calloc(1, sizeof(*c))))
+                return NULL;
+        for (int i = 0; i < CACHE_STRIPES; i++)
+                pthread_mutex_init(&c->stripes[i], NULL);
+        return c;
+}
+
+void directory_cache_free(struct directory_cache *c)
+{
+        if (!c)
+                return;
+        for (int i = 0; i < CACHE_SLOTS; i++)
+                free(c->slots[i]);
+        for (int i = 0; i < CACHE_STRIPES; i++)
+                pthread_mutex_destroy(&c->stripes[i]);
+        free(c);
+}
+
+static int64_t monotonic_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* store_directory_lookup() through the cache, when there is one. */
+static enum result lookup(struct domain *d, struct store_conn *conn, const char *extension,
+                          struct store_directory_entry *ret)
+{
+        struct directory_cache *c = d->directory_cache;
+        unsigned h = 2166136261u;
+        struct cached *slot;
+        pthread_mutex_t *lock;
+        enum result result;
+        uint64_t writes;
+        int64_t now;
+
+        if (!c)
+                return store_directory_lookup(conn, extension, ret);
+        for (const char *p = extension; *p; p++)
+                h = (h ^ (unsigned char)*p) * 16777619u;
+        h %= CACHE_SLOTS;
+        lock = &c->stripes[h % CACHE_STRIPES];
+        now = monotonic_ms();
+        writes = store_writes(d->store);
+        pthread_mutex_lock(lock);
+        slot = c->slots[h];
+        if (slot && slot->writes == writes && now - slot->read_ms < DIRECTORY_CACHE_MS &&
+            strcmp(slot->extension, extension) == 0) {
+                result = slot->result;
+                if (!result)
+                        *ret = slot->e;
+                pthread_mutex_unlock(lock);
+                return result;
+        }
+        pthread_mutex_unlock(lock);
+
+        result = store_directory_lookup(conn, extension, ret);
+        if (result && result != RESULT_NOT_FOUND)
+                return result;
+        pthread_mutex_lock(lock);
+        if (!c->slots[h])
+                c->slots[h] = malloc(sizeof(*c->slots[h]));
+        if ((slot = c->slots[h])) {
+                text_copy(slot->extension, sizeof(slot->extension), extension);
+                slot->writes = writes;   /* as noted before reading */
+                slot->read_ms = now;
+                slot->result = result;
+                if (!result)
+                        slot->e = *ret;
+        }
+        pthread_mutex_unlock(lock);
+        return result;
+}
+
+void directory_user_wipe(struct directory_user *u)
+{
+        credentials_wipe(u->password, sizeof(u->password));
+        credentials_wipe(u->vm_pin, sizeof(u->vm_pin));
+}
+
 enum result directory_find_user(struct domain *d, int64_t cluster_id, const char *domain,
                                 const char *user, struct directory_user *ret)
 {
@@ -30,7 +134,7 @@ enum result directory_find_user(struct domain *d, int64_t cluster_id, const char
                 return RESULT_NOT_FOUND;
         result = directory_user_of(d, user, ret);
         if (!result && (ret->cluster_id != cluster_id || strcasecmp(ret->domain, domain) != 0)) {
-                credentials_wipe(ret, sizeof(*ret));
+                directory_user_wipe(ret);
                 result = RESULT_NOT_FOUND;
         }
         return result;
@@ -65,31 +169,30 @@ enum result directory_user_of(struct domain *d, const char *user, struct directo
         result = store_conn_get(d->store, &conn);
         if (result)
                 return result;
-        result = store_directory_lookup(conn, user, &e);
+        result = lookup(d, conn, user, &e);
         if (result)
                 return result;
         effective = e.tenant_domain[0]    ? e.tenant_domain
                     : e.cluster_domain[0] ? e.cluster_domain
                                           : d->settings.sip_domain;
         if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
-            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0) {
-                result = RESULT_NOT_FOUND;
-                goto out;
-        }
+            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0)
+                return RESULT_NOT_FOUND;
+        /* e holds the secret and PIN sealed only: it needs no wiping. */
         result = credentials_unseal(e.ext.sip_secret, ret->password, sizeof(ret->password));
         if (!result)
                 result = credentials_unseal(e.ext.vm_pin, ret->vm_pin, sizeof(ret->vm_pin));
-        if (result)
-                goto out;
+        if (result) {
+                directory_user_wipe(ret);
+                return result;
+        }
         text_copy(ret->extension, sizeof(ret->extension), e.ext.extension);
         ret->tenant_id = e.ext.tenant_id;
         ret->cluster_id = e.cluster_id;
         snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e.first_name,
                  e.last_name);
         text_copy(ret->domain, sizeof(ret->domain), effective);
-out:
-        credentials_wipe(&e, sizeof(e));
-        return result;
+        return RESULT_OK;
 }
 
 enum result directory_find_context(struct domain *d, int64_t cluster_id, const char *context,

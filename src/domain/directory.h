@@ -23,6 +23,21 @@ struct directory_user {
         char domain[256];
 };
 
+/*
+ * A cache of directory rows for the server on SQLite, where one process
+ * makes every change: an entry serves while store_writes() has not moved
+ * since it was read, and for at most DIRECTORY_CACHE_MS (which bounds what
+ * a write by another process, such as the command line, could leave
+ * stale). It holds secrets sealed only. On PostgreSQL, several agentdesk
+ * nodes write, so there is none (directory_cache_new returns NULL).
+ */
+#define DIRECTORY_CACHE_MS 1000
+struct directory_cache *directory_cache_new(struct store *store);
+void directory_cache_free(struct directory_cache *c);
+
+/* Wipes the clear secrets of u (its password and PIN). */
+void directory_user_wipe(struct directory_user *u);
+
 /* RESULT_NOT_FOUND unless the user is servable (see above). */
 enum result directory_find_user(struct domain *d, int64_t cluster_id, const char *domain,
                                 const char *user,

@@ -32,11 +32,13 @@ struct domain_settings {
 };
 
 struct reconciler;
+struct directory_cache;
 
 struct domain {
         struct store *store;
         struct domain_settings settings;
         struct reconciler *reconciler;   /* NULL when none runs (the command line) */
+        struct directory_cache *directory_cache; /* NULL: none (domain/directory.h) */
 };
 
 /* Who does something: a logged-in user, or the command line (user_id 0). */

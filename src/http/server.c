@@ -72,8 +72,9 @@ struct http_request {
         char *headers[MAX_HEADERS][2];
         size_t n_headers;
         char *form;                          /* decoded copy of the body */
-        const char *(*form_fields)[2];       /* MAX_FORM_FIELDS, into form */
+        char *(*form_fields)[2];             /* MAX_FORM_FIELDS, into form */
         size_t n_form_fields;
+        uint64_t form_decoded[(MAX_FORM_FIELDS + 63) / 64]; /* which values are decoded */
         bool form_parsed;
 };
 
@@ -352,12 +353,22 @@ void *http_request_user(const struct http_request *req)
         return req->user;
 }
 
-/* Splits the body into name=value pairs and URL-decodes each in place
- * (MHD_http_unescape; '+' is a space in this encoding). FreeSWITCH sends
- * its first five fields unencoded, which decoding leaves as they are. */
+/* URL-decodes s in place ('+' is a space in this encoding). */
+static void form_decode(char *s)
+{
+        for (char *p = s; *p; p++)
+                if (*p == '+')
+                        *p = ' ';
+        MHD_http_unescape(s);
+}
+
+/* Splits a copy of the body into name=value pairs and decodes the names;
+ * a value is decoded when it is first asked for (a lookup reads a handful
+ * of FreeSWITCH's hundred-odd fields). FreeSWITCH sends its first five
+ * fields unencoded, which decoding leaves as they are. */
 static void parse_form(struct http_request *req)
 {
-        char *p, *save = NULL, *pair;
+        char *p, *end;
 
         req->form_parsed = true;
         if (!req->body_len)
@@ -367,22 +378,20 @@ static void parse_form(struct http_request *req)
         if (!req->form || !req->form_fields)
                 return;
         memcpy(req->form, req->body, req->body_len + 1);
-        for (pair = strtok_r(req->form, "&", &save); pair && req->n_form_fields < MAX_FORM_FIELDS;
-             pair = strtok_r(NULL, "&", &save)) {
-                char *eq = strchr(pair, '=');
-                char *value = eq ? eq + 1 : pair + strlen(pair);
+        for (p = req->form; *p && req->n_form_fields < MAX_FORM_FIELDS; p = end) {
+                char *amp = strchr(p, '&'), *eq;
+                end = amp ? amp + 1 : p + strlen(p);
+                if (amp)
+                        *amp = '\0';
+                if (!*p)
+                        continue;
+                eq = strchr(p, '=');
                 if (eq)
                         *eq = '\0';
-                for (p = pair; *p; p++)
-                        if (*p == '+')
-                                *p = ' ';
-                for (p = value; *p; p++)
-                        if (*p == '+')
-                                *p = ' ';
-                MHD_http_unescape(pair);
-                MHD_http_unescape(value);
-                req->form_fields[req->n_form_fields][0] = pair;
-                req->form_fields[req->n_form_fields][1] = value;
+                form_decode(p);
+                req->form_fields[req->n_form_fields][0] = p;
+                req->form_fields[req->n_form_fields][1] = eq ? eq + 1 : p + strlen(p);
+                req->form_decoded[req->n_form_fields / 64] &= ~(1ull << (req->n_form_fields % 64));
                 req->n_form_fields++;
         }
 }
@@ -391,9 +400,15 @@ const char *http_request_form(struct http_request *req, const char *name)
 {
         if (!req->form_parsed)
                 parse_form(req);
-        for (size_t i = 0; i < req->n_form_fields; i++)
-                if (strcmp(req->form_fields[i][0], name) == 0)
-                        return req->form_fields[i][1];
+        for (size_t i = 0; i < req->n_form_fields; i++) {
+                if (strcmp(req->form_fields[i][0], name) != 0)
+                        continue;
+                if (!(req->form_decoded[i / 64] & (1ull << (i % 64)))) {
+                        form_decode(req->form_fields[i][1]);
+                        req->form_decoded[i / 64] |= 1ull << (i % 64);
+                }
+                return req->form_fields[i][1];
+        }
         return NULL;
 }
 

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,7 @@ struct store {
         pthread_key_t key;
         pthread_mutex_t lock;
         struct store_conn *conns;  /* every open connection */
+        atomic_uint_fast64_t writes; /* bumped after each write and commit */
 };
 
 int64_t store_int(const char *s)
@@ -77,7 +79,24 @@ const char *store_rows_get(const struct store_rows *rows, int row, int col)
 enum result store_exec(struct store_conn *conn, const char *sql, const struct store_param *params,
                        size_t n_params, struct store_rows *ret_rows, int64_t *ret_changes)
 {
-        return conn->driver->exec(conn->impl, sql, params, n_params, ret_rows, ret_changes);
+        enum result result = conn->driver->exec(conn->impl, sql, params, n_params, ret_rows,
+                                                ret_changes);
+
+        /* After the statement: a reader that read before it sees the old
+         * count (see store_writes). */
+        if (strncmp(sql, "SELECT", 6) != 0)
+                atomic_fetch_add(&conn->store->writes, 1);
+        return result;
+}
+
+uint64_t store_writes(const struct store *store)
+{
+        return atomic_load(&store->writes);
+}
+
+bool store_single_process(const struct store *store)
+{
+        return store->sqlite_dir != NULL;
 }
 
 enum result store_exec_one(struct store_conn *conn, const char *sql,
@@ -140,10 +159,16 @@ enum result store_exec_page(struct store_conn *conn, const char *cols, const cha
 
 unsigned store_hash_sql(const char *s)
 {
-        unsigned h = 2166136261u;
+        /* Statements share long prefixes (the column lists) and differ at
+         * either end: the length and 32 bytes at each end tell them apart
+         * without hashing the whole text on every call. */
+        size_t n = strlen(s), head = n < 32 ? n : 32;
+        unsigned h = 2166136261u ^ (unsigned)n;
 
-        while (*s)
-                h = (h ^ (unsigned char)*s++) * 16777619u;
+        for (size_t i = 0; i < head; i++)
+                h = (h ^ (unsigned char)s[i]) * 16777619u;
+        for (size_t i = n - head; i < n; i++)
+                h = (h ^ (unsigned char)s[i]) * 16777619u;
         return h;
 }
 
@@ -295,7 +320,10 @@ enum result store_begin(struct store_conn *conn)
 
 enum result store_commit(struct store_conn *conn)
 {
-        return conn->driver->commit(conn->impl);
+        enum result result = conn->driver->commit(conn->impl);
+
+        atomic_fetch_add(&conn->store->writes, 1);
+        return result;
 }
 
 void store_rollback(struct store_conn *conn)

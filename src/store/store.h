@@ -66,6 +66,17 @@ enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
 /* Releases the calling thread's connection early (a thread about to exit). */
 void store_conn_release(struct store *store);
 
+/* A count that grows after every write statement and every commit made
+ * through this store (by this process). A reader that notes it before
+ * reading and finds it unchanged afterwards knows that no write of this
+ * process committed in between: what it read may be cached until the count
+ * moves. */
+uint64_t store_writes(const struct store *store);
+
+/* Whether one process owns the data (SQLite): only then can store_writes()
+ * see every change. */
+bool store_single_process(const struct store *store);
+
 /* A trivial round trip, for /healthz. */
 enum result store_ping(struct store_conn *conn);
 

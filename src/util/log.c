@@ -1,15 +1,23 @@
-/* Log lines to stderr. Each line goes out in one locked stdio call, so
- * threads never interleave within a line; by default stderr is unbuffered
- * (a line is one write), and a server switches to block buffering with a
- * flusher thread (log_buffered_start). */
+/* Log lines to stderr, never interleaved within a line. By default each
+ * line is one write(2). A server switches to buffering
+ * (log_buffered_start): each thread appends its lines to a buffer of its
+ * own — so that worker threads do not queue on one lock for every access
+ * log line — and a flusher thread writes every buffer out at least every
+ * 200 ms, in writes of whole lines of at most PIPE_BUF bytes, which a pipe
+ * keeps whole. */
 #include "util/log.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 enum log_level log_threshold = LOG_LEVEL_INFO;
 
@@ -25,6 +33,135 @@ int log_level_parse(const char *s)
                 if (strcmp(s, level_names[i]) == 0)
                         return (int)i;
         return -1;
+}
+
+/* Writes all of data to stderr, retrying after a signal or a short write. */
+static void write_all(const char *data, size_t n)
+{
+        while (n > 0) {
+                ssize_t w = write(STDERR_FILENO, data, n);
+                if (w < 0 && errno == EINTR)
+                        continue;
+                if (w <= 0)
+                        return;   /* nowhere to report it */
+                data += w;
+                n -= (size_t)w;
+        }
+}
+
+/* Writes whole lines in pieces of at most PIPE_BUF bytes. */
+static void write_lines(const char *data, size_t n)
+{
+        while (n > 0) {
+                size_t piece = n;
+                if (piece > PIPE_BUF) {
+                        piece = PIPE_BUF;
+                        while (piece > 0 && data[piece - 1] != '\n')
+                                piece--;
+                        if (piece == 0)
+                                piece = PIPE_BUF;
+                }
+                write_all(data, piece);
+                data += piece;
+                n -= piece;
+        }
+}
+
+#define LOG_BUFFER_SIZE (32 * 1024)
+
+/* One thread's lines not written yet; its owner and the flusher take the
+ * lock, so the owner almost never waits for it. */
+struct log_buffer {
+        pthread_mutex_t lock;
+        size_t len;
+        struct log_buffer *next;         /* in buffers, under buffers_lock */
+        char data[LOG_BUFFER_SIZE];
+};
+
+static atomic_bool buffered;
+static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct log_buffer *buffers;
+static pthread_key_t buffer_key;
+static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static _Thread_local struct log_buffer *own;
+
+static void flush_buffer(struct log_buffer *b)
+{
+        write_lines(b->data, b->len);
+        b->len = 0;
+}
+
+/* A thread that ends writes out its lines and gives its buffer back. */
+static void buffer_gone(void *arg)
+{
+        struct log_buffer *b = arg;
+
+        pthread_mutex_lock(&buffers_lock);
+        for (struct log_buffer **p = &buffers; *p; p = &(*p)->next)
+                if (*p == b) {
+                        *p = b->next;
+                        break;
+                }
+        pthread_mutex_unlock(&buffers_lock);
+        flush_buffer(b);
+        pthread_mutex_destroy(&b->lock);
+        free(b);
+}
+
+static void make_key(void)
+{
+        pthread_key_create(&buffer_key, buffer_gone);
+}
+
+static struct log_buffer *own_buffer(void)
+{
+        if (own)
+                return own;
+        own = calloc(1, sizeof(*own));
+        if (!own)
+                return NULL;
+        pthread_mutex_init(&own->lock, NULL);
+        pthread_setspecific(buffer_key, own);
+        pthread_mutex_lock(&buffers_lock);
+        own->next = buffers;
+        buffers = own;
+        pthread_mutex_unlock(&buffers_lock);
+        return own;
+}
+
+static void flush_all(void)
+{
+        pthread_mutex_lock(&buffers_lock);
+        for (struct log_buffer *b = buffers; b; b = b->next) {
+                pthread_mutex_lock(&b->lock);
+                flush_buffer(b);
+                pthread_mutex_unlock(&b->lock);
+        }
+        pthread_mutex_unlock(&buffers_lock);
+}
+
+/* Sends one line on its way: into the thread's buffer when buffering
+ * (written out at once when urgent, the thread's earlier lines first),
+ * else straight to stderr. */
+static void emit(const char *line, size_t n, bool urgent)
+{
+        struct log_buffer *b = atomic_load(&buffered) ? own_buffer() : own;
+
+        if (!b) {
+                write_lines(line, n);
+                return;
+        }
+        pthread_mutex_lock(&b->lock);
+        if (b->len + n > sizeof(b->data))
+                flush_buffer(b);
+        if (atomic_load(&buffered) && !urgent && n <= sizeof(b->data)) {
+                memcpy(b->data + b->len, line, n);
+                b->len += n;
+        } else {
+                flush_buffer(b);
+                write_lines(line, n);
+        }
+        pthread_mutex_unlock(&b->lock);
 }
 
 void log_write(enum log_level level, const char *module, const char *fmt, ...)
@@ -55,16 +192,13 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         if (w > 0)
                 n += (size_t)w < sizeof(line) - n - 1 ? (size_t)w : sizeof(line) - n - 2;
         line[n++] = '\n';
-        fwrite(line, 1, n, stderr);
-        if (level <= LOG_LEVEL_WARN)
-                fflush(stderr);
+        emit(line, n, level <= LOG_LEVEL_WARN);
 }
 
 static pthread_t flusher;
 static pthread_mutex_t flusher_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t flusher_wake = PTHREAD_COND_INITIALIZER;
 static bool flusher_running, flusher_stop;
-static char log_buffer[1 << 16];
 
 static void *flush_loop(void *arg)
 {
@@ -79,7 +213,7 @@ static void *flush_loop(void *arg)
                         until.tv_nsec -= 1000000000L;
                 }
                 pthread_cond_timedwait(&flusher_wake, &flusher_lock, &until);
-                fflush(stderr);
+                flush_all();
         }
         pthread_mutex_unlock(&flusher_lock);
         return NULL;
@@ -89,11 +223,12 @@ void log_buffered_start(void)
 {
         if (flusher_running)
                 return;
-        setvbuf(stderr, log_buffer, _IOFBF, sizeof(log_buffer));
+        pthread_once(&key_once, make_key);
         flusher_stop = false;
+        atomic_store(&buffered, true);
         flusher_running = pthread_create(&flusher, NULL, flush_loop, NULL) == 0;
         if (!flusher_running)
-                setvbuf(stderr, NULL, _IONBF, 0);
+                atomic_store(&buffered, false);
 }
 
 void log_buffered_stop(void)
@@ -106,6 +241,6 @@ void log_buffered_stop(void)
         pthread_mutex_unlock(&flusher_lock);
         pthread_join(flusher, NULL);
         flusher_running = false;
-        fflush(stderr);
-        setvbuf(stderr, NULL, _IONBF, 0);
+        atomic_store(&buffered, false);
+        flush_all();
 }

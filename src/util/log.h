@@ -19,10 +19,11 @@ int log_level_parse(const char *s);
 void log_write(enum log_level level, const char *module, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
-/* For a server: stderr becomes block-buffered and a thread flushes it
- * every 200 ms, so an access log line costs no system call of its own.
- * Warnings and errors are still written at once. log_buffered_stop()
- * flushes and stops the thread. */
+/* For a server: each thread buffers its lines and a flusher thread writes
+ * them out every 200 ms, so an access log line costs no system call and
+ * no shared lock of its own. Warnings and errors are still written at once
+ * (after the thread's earlier lines). log_buffered_stop() flushes and
+ * stops the thread. */
 void log_buffered_start(void);
 void log_buffered_stop(void);
 

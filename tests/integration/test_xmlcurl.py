@@ -154,6 +154,54 @@ def test_not_found_cases(backend):
         assert is_not_found(parse(text))
 
 
+def test_changes_seen_at_once(backend):
+    """Lookups answered again and again (the server on SQLite caches the
+    rows) still see each change on the very next lookup."""
+    with Agentdesk(backend) as ad:
+        token = setup(ad)
+        agent, number, password = create_agent(ad, token, "jo@acme.example")
+        reg = encode(swap(load("directory-sip-auth-register-udp.form"), user=number,
+                          domain="127.0.0.1"))
+
+        def params():
+            for _ in range(3):
+                _, _, text = lookup(ad, reg)
+            user = user_of(parse(text))
+            if user is None:
+                return None
+            found = {p.get("name"): p.get("value") for p in user.findall("./params/param")}
+            found.update({v.get("name"): v.get("value") for v in user.findall("./variables/variable")})
+            return found
+
+        assert params()["password"] == password
+        ext_id = agent["extensions"][0]["id"]
+        status, _, body = ad.request("POST", "/v1/admin/extensions/%d/rotate-password" % ext_id,
+                                     token=token)
+        assert status == 200, body
+        assert params()["password"] == body["extension"]["sip_password"] != password
+        ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=token,
+                   json_body={"first_name": "Renamed"})
+        assert params()["effective_caller_id_name"] == "Renamed Doe"
+        ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=token,
+                   json_body={"status": "suspended"})
+        assert params() is None
+        ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=token,
+                   json_body={"status": "active"})
+        assert params() is not None
+        root_email = "root@platform.example"
+        ad.run_json("user", "create", "--email", root_email, "--password", "root password 1",
+                    "--role", "superadmin")
+        root = ad.login(root_email, "root password 1")
+        status, _, body = ad.request("GET", "/v1/admin/tenants", token=root)
+        tid = body["tenants"][0]["id"]
+        ad.request("PATCH", "/v1/admin/tenants/%d" % tid, token=root,
+                   json_body={"sip_domain": "new.example.com"})
+        assert params() is None  # 127.0.0.1 is no longer its domain
+        ad.request("DELETE", "/v1/admin/agents/%d" % agent["id"], token=token)
+        ad.request("PATCH", "/v1/admin/tenants/%d" % tid, token=root, json_body={"sip_domain": None})
+        assert params() is None
+
+
 def test_dialplan_context(backend):
     with Agentdesk(backend) as ad:
         setup(ad)
@@ -241,5 +289,6 @@ def test_freeswitch_config_command(backend):
 
 if __name__ == "__main__":
     main([test_every_recorded_user_lookup, test_a1_hash_and_cacheable, test_not_found_cases,
+          test_changes_seen_at_once,
           test_dialplan_context, test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener,
           test_freeswitch_config_command])
