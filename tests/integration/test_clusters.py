@@ -5,12 +5,13 @@ dialplan only at its cluster's /freeswitch/xml/:id, its changes sent to
 that cluster's nodes only, the status route per cluster), moving a tenant
 between clusters, a disabled cluster's jobs waiting, a files-mode cluster
 next to the default xml_curl one, and the command line's --cluster."""
+import base64
 import os
 import time
 
-from apitest import PASSWORD, World
-from harness import Agentdesk, EslFixture, free_port, main
-from provtest import changes, new_agent, restart
+from apitest import World
+from harness import Agentdesk, EslFixture, main
+from provtest import changes, restart
 from test_files_mode import conf_dir, contexts, user_file
 from test_xmlcurl import XC_PASSWORD, encode, is_not_found, parse, user_of
 
@@ -18,7 +19,6 @@ CLUSTERS = "/v1/admin/freeswitch/clusters"
 
 
 def xml(ad, path, pairs):
-    import base64
     headers = {"Content-Type": "application/x-www-form-urlencoded",
                "Authorization": "Basic " + base64.b64encode(
                    ("freeswitch:%s" % XC_PASSWORD).encode()).decode()}
