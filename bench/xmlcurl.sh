@@ -99,6 +99,8 @@ for close in 0 1; do
                 "$kind" "$label" "$a_rps" "$a_p50" "$a_p99" "$n_rps" "$n_p50" "$n_p99"
         awk -v a="$a_rps" -v n="$n_rps" -v ap="$(to_ms "$a_p99")" -v np="$(to_ms "$n_p99")" -v e="$a_err$n_err" \
                 'BEGIN { printf "    ratio %.2f of nginx (target >= 0.80), p99 %.2fx of nginx (target <= 2), non-2xx %s\n", a/n, ap/np, e }'
+        curl -s "$base/metrics" | awk -F'[ "]' '/^agentdesk_directory_cache_lookups_total/ {v[$2]=$NF}
+                END { printf "    directory cache so far: %d hits, %d misses\n", v["hit"], v["miss"] }'
         if [ $close = 0 ]; then
                 # Midway: suspend one agent; its next lookup must be "not found".
                 id=$(curl -s "$base/v1/admin/agents?q=l500%40&limit=1" -H "Authorization: Bearer $token" |

@@ -663,8 +663,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         if (open_store(cfg, true, &ctx.store) < 0)
                 return 1;
         domain.store = ctx.store;
-        domain.directory_cache = directory_cache_new(ctx.store);
-        if (open_key(cfg, ctx.store) < 0)
+        domain.directory_cache = directory_cache_new();
+        if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
         fs_opts.listen = cfg->fs_listen;
         result = http_server_new(&opts, &srv);

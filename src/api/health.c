@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "domain/directory.h"
 #include "domain/health.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
@@ -54,6 +55,16 @@ static void metrics(struct http_request *req, void *userdata)
         fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
               "# TYPE agentdesk_pool_extensions gauge\n", out);
         result = health_pool_gauges(ctx->store, gauge_line, out);
+        if (ctx->domain && ctx->domain->directory_cache) {
+                uint64_t hits, misses;
+                directory_cache_counts(ctx->domain->directory_cache, &hits, &misses);
+                fprintf(out, "# HELP agentdesk_directory_cache_lookups_total Directory rows asked "
+                             "for, served from memory (hit) or read (miss).\n"
+                             "# TYPE agentdesk_directory_cache_lookups_total counter\n"
+                             "agentdesk_directory_cache_lookups_total{result=\"hit\"} %" PRIu64 "\n"
+                             "agentdesk_directory_cache_lookups_total{result=\"miss\"} %" PRIu64 "\n",
+                        hits, misses);
+        }
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);
         fclose(out);

@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
@@ -23,7 +24,8 @@ static bool digits_only(const char *s, size_t max)
         return n > 0;
 }
 
-#define CACHE_SLOTS 2048
+#define CACHE_SETS 1024                 /* each of CACHE_WAYS entries */
+#define CACHE_WAYS 4
 #define CACHE_STRIPES 64
 
 struct cached {
@@ -35,27 +37,36 @@ struct cached {
 };
 
 struct directory_cache {
+        atomic_uint_fast64_t hits, misses;
         pthread_mutex_t stripes[CACHE_STRIPES];
-        struct cached *slots[CACHE_SLOTS]; /* allocated on first use */
+        struct cached *slots[CACHE_SETS][CACHE_WAYS]; /* allocated on first use */
 };
 
-struct directory_cache *directory_cache_new(struct store *store)
+struct directory_cache *directory_cache_new(void)
 {
         struct directory_cache *c;
 
-        if (!store_single_process(store) || !(c = calloc(1, sizeof(*c))))
+        if (!(c = calloc(1, sizeof(*c))))
                 return NULL;
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_init(&c->stripes[i], NULL);
         return c;
 }
 
+void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,
+                            uint64_t *ret_misses)
+{
+        *ret_hits = atomic_load(&c->hits);
+        *ret_misses = atomic_load(&c->misses);
+}
+
 void directory_cache_free(struct directory_cache *c)
 {
         if (!c)
                 return;
-        for (int i = 0; i < CACHE_SLOTS; i++)
-                free(c->slots[i]);
+        for (int i = 0; i < CACHE_SETS; i++)
+                for (int k = 0; k < CACHE_WAYS; k++)
+                        free(c->slots[i][k]);
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_destroy(&c->stripes[i]);
         free(c);
@@ -69,45 +80,73 @@ static int64_t monotonic_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* The set of extension: FNV-1a, then mixed so that neighbouring numbers
+ * spread over the sets. */
+static unsigned set_of(const char *extension)
+{
+        uint32_t h = 2166136261u;
+
+        for (const char *p = extension; *p; p++)
+                h = (h ^ (unsigned char)*p) * 16777619u;
+        h ^= h >> 16;
+        h *= 0x85ebca6bu;
+        h ^= h >> 13;
+        return h % CACHE_SETS;
+}
+
 /* store_directory_lookup() through the cache, when there is one. */
 static enum result lookup(struct domain *d, struct store_conn *conn, const char *extension,
                           struct store_directory_entry *ret)
 {
         struct directory_cache *c = d->directory_cache;
-        unsigned h = 2166136261u;
-        struct cached *slot;
+        struct cached **set, *slot;
         pthread_mutex_t *lock;
         enum result result;
         uint64_t writes;
+        unsigned h;
         int64_t now;
 
-        if (!c)
+        /* Without news of every change, nothing is served from memory. */
+        if (!c || !store_writes_complete(d->store))
                 return store_directory_lookup(conn, extension, ret);
-        for (const char *p = extension; *p; p++)
-                h = (h ^ (unsigned char)*p) * 16777619u;
-        h %= CACHE_SLOTS;
+        h = set_of(extension);
+        set = c->slots[h];
         lock = &c->stripes[h % CACHE_STRIPES];
         now = monotonic_ms();
         writes = store_writes(d->store);
         pthread_mutex_lock(lock);
-        slot = c->slots[h];
-        if (slot && slot->writes == writes && now - slot->read_ms < DIRECTORY_CACHE_MS &&
-            strcmp(slot->extension, extension) == 0) {
-                result = slot->result;
-                if (!result)
-                        *ret = slot->e;
-                pthread_mutex_unlock(lock);
-                return result;
+        for (int k = 0; k < CACHE_WAYS; k++) {
+                slot = set[k];
+                if (slot && slot->writes == writes && now - slot->read_ms < DIRECTORY_CACHE_MS &&
+                    strcmp(slot->extension, extension) == 0) {
+                        result = slot->result;
+                        if (!result)
+                                *ret = slot->e;
+                        pthread_mutex_unlock(lock);
+                        atomic_fetch_add_explicit(&c->hits, 1, memory_order_relaxed);
+                        return result;
+                }
         }
         pthread_mutex_unlock(lock);
+        atomic_fetch_add_explicit(&c->misses, 1, memory_order_relaxed);
 
         result = store_directory_lookup(conn, extension, ret);
-        if (result && result != RESULT_NOT_FOUND)
+        if ((result && result != RESULT_NOT_FOUND) || !store_writes_complete(d->store))
                 return result;
         pthread_mutex_lock(lock);
-        if (!c->slots[h])
-                c->slots[h] = malloc(sizeof(*c->slots[h]));
-        if ((slot = c->slots[h])) {
+        /* Its own entry, else an empty way, else the oldest. */
+        int way = 0;
+        for (int k = 0; k < CACHE_WAYS; k++) {
+                if (!set[k] || strcmp(set[k]->extension, extension) == 0) {
+                        way = k;
+                        break;
+                }
+                if (set[k]->read_ms < set[way]->read_ms)
+                        way = k;
+        }
+        if (!set[way])
+                set[way] = malloc(sizeof(*set[way]));
+        if ((slot = set[way])) {
                 text_copy(slot->extension, sizeof(slot->extension), extension);
                 slot->writes = writes;   /* as noted before reading */
                 slot->read_ms = now;

@@ -24,16 +24,20 @@ struct directory_user {
 };
 
 /*
- * A cache of directory rows for the server on SQLite, where one process
- * makes every change: an entry serves while store_writes() has not moved
- * since it was read, and for at most DIRECTORY_CACHE_MS (which bounds what
- * a write by another process, such as the command line, could leave
- * stale). It holds secrets sealed only. On PostgreSQL, several agentdesk
- * nodes write, so there is none (directory_cache_new returns NULL).
+ * The server's cache of directory rows: an entry serves while
+ * store_writes() has not moved since it was read, and for at most
+ * DIRECTORY_CACHE_MS. On SQLite one process makes every change (the
+ * second bounds what the command line, another process, could leave
+ * stale). On PostgreSQL every agentdesk node hears the others' changes
+ * (store_watch_start); while it cannot, the cache is bypassed. Entries
+ * hold secrets sealed only.
  */
 #define DIRECTORY_CACHE_MS 1000
-struct directory_cache *directory_cache_new(struct store *store);
+struct directory_cache *directory_cache_new(void);
 void directory_cache_free(struct directory_cache *c);
+/* Lookups served from the cache and lookups that read the store. */
+void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,
+                            uint64_t *ret_misses);
 
 /* Wipes the clear secrets of u (its password and PIN). */
 void directory_user_wipe(struct directory_user *u);

@@ -43,6 +43,10 @@ struct store_rows {
 void store_rows_free(struct store_rows *rows);
 const char *store_rows_get(const struct store_rows *rows, int row, int col);
 
+/* The channel the PostgreSQL triggers notify on a change the directory
+ * reads (migration 2). */
+#define STORE_CHANGES_CHANNEL "agentdesk_changes"
+
 /* Capabilities. */
 #define STORE_CAP_SKIP_LOCKED   (1u << 0)  /* SELECT … FOR UPDATE SKIP LOCKED */
 #define STORE_CAP_ADVISORY_LOCK (1u << 1)  /* pg_advisory_lock for singletons */
@@ -80,6 +84,14 @@ struct store_driver {
         enum result (*begin)(struct store_driver_conn *conn);   /* write transaction */
         enum result (*commit)(struct store_driver_conn *conn);
         void (*rollback)(struct store_driver_conn *conn);
+
+        /* Where another process's changes can be heard (NULL: nowhere).
+         * listen subscribes conn to STORE_CHANGES_CHANNEL; wait_changes
+         * waits up to timeout_ms and sets *ret_heard to whether a
+         * notification came; RESULT_IO when the connection is lost. */
+        enum result (*listen)(struct store_driver_conn *conn);
+        enum result (*wait_changes)(struct store_driver_conn *conn, int timeout_ms,
+                                    bool *ret_heard);
 
         /* SQL run inside the migration transaction before anything else, to
          * serialize concurrent migrators (NULL when begin already does). */

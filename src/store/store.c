@@ -30,6 +30,11 @@ struct store {
         pthread_mutex_t lock;
         struct store_conn *conns;  /* every open connection */
         atomic_uint_fast64_t writes; /* bumped after each write and commit */
+        /* PostgreSQL: the thread that hears other processes' changes. */
+        pthread_t watcher;
+        bool watcher_started;
+        atomic_bool watcher_stop;
+        atomic_bool watching;      /* subscribed: writes hears every change */
 };
 
 int64_t store_int(const char *s)
@@ -94,9 +99,67 @@ uint64_t store_writes(const struct store *store)
         return atomic_load(&store->writes);
 }
 
-bool store_single_process(const struct store *store)
+bool store_writes_complete(const struct store *store)
 {
-        return store->sqlite_dir != NULL;
+        return store->sqlite_dir != NULL || atomic_load(&store->watching);
+}
+
+/* Listens on its own connection; every change it hears, and every time it
+ * (re)subscribes or loses the connection, moves the count. */
+static void *watch(void *arg)
+{
+        struct store *store = arg;
+        const struct store_driver *d = store->driver;
+        struct store_driver_conn *conn = NULL;
+
+        while (!atomic_load(&store->watcher_stop)) {
+                bool heard = false;
+                if (!conn) {
+                        if (d->open(store->target, store->busy_timeout_ms, &conn) == RESULT_OK &&
+                            d->listen(conn) == RESULT_OK) {
+                                atomic_fetch_add(&store->writes, 1);
+                                atomic_store(&store->watching, true);
+                                continue;
+                        }
+                        if (conn)
+                                d->close(conn);
+                        conn = NULL;
+                        nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000L }, NULL);
+                        continue;
+                }
+                if (d->wait_changes(conn, 200, &heard) != RESULT_OK) {
+                        atomic_store(&store->watching, false);
+                        atomic_fetch_add(&store->writes, 1);
+                        d->close(conn);
+                        conn = NULL;
+                } else if (heard) {
+                        atomic_fetch_add(&store->writes, 1);
+                }
+        }
+        atomic_store(&store->watching, false);
+        if (conn)
+                d->close(conn);
+        return NULL;
+}
+
+enum result store_watch_start(struct store *store)
+{
+        if (!store->driver->listen || store->watcher_started)
+                return RESULT_OK;
+        atomic_store(&store->watcher_stop, false);
+        if (pthread_create(&store->watcher, NULL, watch, store) != 0)
+                return RESULT_NOMEM;
+        store->watcher_started = true;
+        return RESULT_OK;
+}
+
+void store_watch_stop(struct store *store)
+{
+        if (!store || !store->watcher_started)
+                return;
+        atomic_store(&store->watcher_stop, true);
+        pthread_join(store->watcher, NULL);
+        store->watcher_started = false;
 }
 
 enum result store_exec_one(struct store_conn *conn, const char *sql,
@@ -290,6 +353,7 @@ void store_close(struct store *store)
 {
         if (!store)
                 return;
+        store_watch_stop(store);
         pthread_key_delete(store->key);
         while (store->conns) {
                 struct store_conn *conn = store->conns;

@@ -73,9 +73,20 @@ void store_conn_release(struct store *store);
  * moves. */
 uint64_t store_writes(const struct store *store);
 
-/* Whether one process owns the data (SQLite): only then can store_writes()
- * see every change. */
-bool store_single_process(const struct store *store);
+/* Whether store_writes() moves for every change the directory reads, made
+ * by any process: always on SQLite (one process owns the data); on
+ * PostgreSQL while store_watch_start()'s thread is subscribed to the
+ * change notifications (migration 2), which arrive a moment after the
+ * other process's commit. */
+bool store_writes_complete(const struct store *store);
+
+/* PostgreSQL: starts a thread that listens for the changes of every
+ * agentdesk on the database and moves store_writes(); it resubscribes
+ * after losing its connection. Does nothing on SQLite. */
+enum result store_watch_start(struct store *store);
+
+/* Stops that thread (within about 200 ms). Accepts a store without one. */
+void store_watch_stop(struct store *store);
 
 /* A trivial round trip, for /healthz. */
 enum result store_ping(struct store_conn *conn);

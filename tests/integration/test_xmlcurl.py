@@ -5,6 +5,7 @@ import base64
 import hashlib
 import os
 import random
+import time
 import xml.etree.ElementTree as ET
 
 from harness import Agentdesk, main, parse_demo_password
@@ -71,7 +72,8 @@ def user_of(doc):
 def setup(ad, env=None):
     _, out, _ = ad.run("demo")
     ad.serve(env=dict({"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD}, **(env or {})))
-    token = ad.login("admin@demo.local", parse_demo_password(out))
+    ad.demo_password = parse_demo_password(out)
+    token = ad.login("admin@demo.local", ad.demo_password)
     return token
 
 
@@ -202,6 +204,56 @@ def test_changes_seen_at_once(backend):
         assert params() is None
 
 
+def cache_hits(ad):
+    _, _, text = ad.request("GET", "/metrics")
+    for line in text.splitlines() if isinstance(text, str) else text.decode().splitlines():
+        if line.startswith('agentdesk_directory_cache_lookups_total{result="hit"}'):
+            return int(line.split()[-1])
+    return 0
+
+
+def test_nodes_hear_each_others_changes(backend):
+    """The directory cache of one node forgets a row as soon as another
+    node changes it: on PostgreSQL through the change notifications, on
+    SQLite (one process) the second node is the command line's store only,
+    so there the cache is shown to serve and to move with local writes."""
+    with Agentdesk(backend) as ad:
+        token = setup(ad)
+        agent, number, _ = create_agent(ad, token, "jo@acme.example")
+        reg = encode(swap(load("directory-sip-auth-register-udp.form"), user=number,
+                          domain="127.0.0.1"))
+
+        def found(node):
+            _, _, text = lookup(ad, reg, port=node.port)
+            return user_of(parse(text)) is not None
+
+        # The cache serves (on PostgreSQL once the node has subscribed).
+        deadline = time.time() + 5
+        before = cache_hits(ad)
+        while cache_hits(ad) < before + 3 and time.time() < deadline:
+            assert found(ad)
+        assert cache_hits(ad) >= before + 3, "the directory cache never served"
+        if backend != "postgres":
+            return
+        other = ad.sibling()
+        other.serve(env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD})
+        try:
+            b_token = other.login("admin@demo.local", ad.demo_password)
+            for status, want in (("suspended", False), ("active", True)):
+                assert found(ad) is not want  # fresh in the first node's cache
+                start = time.time()
+                s, _, body = other.request("PATCH", "/v1/admin/agents/%d" % agent["id"],
+                                           token=b_token, json_body={"status": status})
+                assert s == 200, body
+                while found(ad) is not want and time.time() - start < 2:
+                    time.sleep(0.01)
+                elapsed = time.time() - start
+                # A cached row lives DIRECTORY_CACHE_MS (1 s) without news.
+                assert found(ad) is want and elapsed < 0.5, (status, elapsed)
+        finally:
+            other.stop()
+
+
 def test_dialplan_context(backend):
     with Agentdesk(backend) as ad:
         setup(ad)
@@ -289,6 +341,6 @@ def test_freeswitch_config_command(backend):
 
 if __name__ == "__main__":
     main([test_every_recorded_user_lookup, test_a1_hash_and_cacheable, test_not_found_cases,
-          test_changes_seen_at_once,
+          test_changes_seen_at_once, test_nodes_hear_each_others_changes,
           test_dialplan_context, test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener,
           test_freeswitch_config_command])

@@ -12,8 +12,10 @@
  * timeout) mean busy; a lost connection is reset once and reported as a
  * store fault, so the next request reconnects.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <libpq-fe.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +296,30 @@ static void pg_rollback(struct store_driver_conn *conn)
         }
 }
 
+static enum result pg_listen(struct store_driver_conn *conn)
+{
+        return pg_exec_script(conn, "LISTEN " STORE_CHANGES_CHANNEL);
+}
+
+static enum result pg_wait_changes(struct store_driver_conn *conn, int timeout_ms, bool *ret_heard)
+{
+        struct pollfd p = { .fd = PQsocket(conn->pg), .events = POLLIN };
+        PGnotify *n;
+
+        *ret_heard = false;
+        if (p.fd < 0 || PQstatus(conn->pg) != CONNECTION_OK)
+                return RESULT_IO;
+        if (poll(&p, 1, timeout_ms) < 0 && errno != EINTR)
+                return RESULT_IO;
+        if (!PQconsumeInput(conn->pg) || PQstatus(conn->pg) != CONNECTION_OK)
+                return RESULT_IO;
+        while ((n = PQnotifies(conn->pg))) {
+                *ret_heard = true;
+                PQfreemem(n);
+        }
+        return RESULT_OK;
+}
+
 const struct store_driver store_driver_postgres = {
         .name = "postgresql",
         .caps = STORE_CAP_SKIP_LOCKED | STORE_CAP_ADVISORY_LOCK,
@@ -304,6 +330,8 @@ const struct store_driver store_driver_postgres = {
         .begin = pg_begin,
         .commit = pg_commit,
         .rollback = pg_rollback,
+        .listen = pg_listen,
+        .wait_changes = pg_wait_changes,
         /* Two nodes starting at once: the second waits, then sees the
          * schema current. */
         .migration_lock_sql = "SELECT pg_advisory_xact_lock(7270001)",

@@ -131,6 +131,21 @@ static const struct store_migration postgres_migrations[] = {
           " key TEXT PRIMARY KEY,"
           " failures INTEGER NOT NULL DEFAULT 0,"
           " window_start BIGINT NOT NULL);" },
+        /* Every agentdesk node caches directory rows and must hear of a
+         * change made by any of them (design.md, "Scale"): a statement
+         * that changes what the directory reads notifies the channel at
+         * its commit (store_watch_start listens). */
+        { 2, "notify directory changes",
+          "CREATE FUNCTION agentdesk_notify_change() RETURNS trigger LANGUAGE plpgsql AS"
+          " $$ BEGIN PERFORM pg_notify('" STORE_CHANGES_CHANNEL "', ''); RETURN NULL; END $$;"
+          "CREATE TRIGGER agent_extensions_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER users_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER tenants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+          " ON tenants FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER freeswitch_clusters_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+          " ON freeswitch_clusters FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
 };
 
 #endif
