@@ -10,7 +10,7 @@ import os
 import time
 
 from apitest import World
-from harness import Agentdesk, EslFixture, main
+from harness import Agentdesk, EslFixture, free_port, main
 from provtest import changes, restart
 from test_files_mode import conf_dir, contexts, user_file
 from test_xmlcurl import XC_PASSWORD, encode, is_not_found, parse, user_of
@@ -107,12 +107,15 @@ def test_crud_and_validation(backend):
             assert status == 400 and resp["error"]["field"] == field, (body, resp)
 
         secret = "s3cret-Event-Socket"
+        # Loopback ports nothing listens on: the resyncs these edits queue
+        # are refused at once (tests talk to loopback only).
+        esl_port, ssh_port = free_port(), free_port()
         status, _, body = call(w, "POST", "%s/%d/nodes" % (CLUSTERS, cid), {
-            "name": "fs1", "esl_host": "10.0.0.5", "esl_password": secret})
+            "name": "fs1", "esl_host": "127.0.0.1", "esl_port": esl_port, "esl_password": secret})
         assert status == 201, body
         n = body["node"]
         assert (n["esl_port"], n["sofia_profile"], n["status"], n["ssh_target"], n["conf_dir"]) == \
-            (8021, "internal", "active", None, None), n
+            (esl_port, "internal", "active", None, None), n
         assert "esl_password" not in n
         bad_nodes = [({"esl_host": "h", "esl_password": "p"}, "name"),
                      ({"name": "a", "esl_password": "p"}, "esl_host"),
@@ -140,7 +143,7 @@ def test_crud_and_validation(backend):
         status, _, resp = call(w, "PATCH", "%s/%d" % (CLUSTERS, cid), {"mode": "ssh"})
         assert status == 400 and resp["error"]["field"] == "mode", resp
         status, _, resp = call(w, "PATCH", "%s/%d/nodes/%d" % (CLUSTERS, cid, n["id"]), {
-            "ssh_target": "freeswitch@10.0.0.5:22", "conf_dir": "/etc/freeswitch"})
+            "ssh_target": "freeswitch@127.0.0.1:%d" % ssh_port, "conf_dir": "/etc/freeswitch"})
         assert status == 200 and resp["node"]["conf_dir"] == "/etc/freeswitch", resp
         status, _, resp = call(w, "PATCH", "%s/%d" % (CLUSTERS, cid),
                                {"mode": "ssh", "region": None})
