@@ -261,6 +261,16 @@ static int cmd_migrate(const struct cmdline *cl, const struct config *cfg)
         return 0;
 }
 
+/* --cluster ID into *ret (left as it is when absent); false after saying
+ * what is wrong. */
+static bool cluster_opt(const struct cmdline *cl, int64_t *ret)
+{
+        if (!opt(cl, "--cluster") || parse_int(opt(cl, "--cluster"), 1, INT64_MAX / 4, ret))
+                return true;
+        fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+        return false;
+}
+
 static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
 {
         const char *name = opt(cl, "--name"), *field = NULL;
@@ -281,10 +291,8 @@ static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
                 fprintf(stderr, "agentdesk: --pool-size must be a positive integer\n");
                 return 2;
         }
-        if (opt(cl, "--cluster") && !parse_int(opt(cl, "--cluster"), 1, INT64_MAX / 4, &cluster_id)) {
-                fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+        if (!cluster_opt(cl, &cluster_id))
                 return 2;
-        }
         if (open_store(cfg, true, &store) < 0)
                 return 1;
         if (open_key(cfg, store) < 0) {
@@ -398,10 +406,8 @@ static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *
         int64_t cluster_id = 0;
         char path[40] = "";
 
-        if (opt(cl, "--cluster") && !parse_int(opt(cl, "--cluster"), 1, INT64_MAX, &cluster_id)) {
-                fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+        if (!cluster_opt(cl, &cluster_id))
                 return 2;
-        }
         /* A stored cluster's nodes ask at their own path, so that each
          * cluster only learns its own tenants' users. */
         if (cluster_id)
@@ -574,10 +580,8 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 
         int64_t cluster_id = 0;
 
-        if (opt(cl, "--cluster") && !parse_int(opt(cl, "--cluster"), 1, INT64_MAX, &cluster_id)) {
-                fprintf(stderr, "agentdesk: --cluster must be a cluster id\n");
+        if (!cluster_opt(cl, &cluster_id))
                 return 2;
-        }
         if (open_store(cfg, true, &domain.store) < 0)
                 return 1;
         if (open_key_file(cfg, domain.store, false) < 0) {

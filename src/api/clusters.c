@@ -71,16 +71,11 @@ static void respond_cluster(struct http_request *req, struct api_context *ctx, u
                 http_respond_json(req, status, json_pack("{sbso}", "success", 1, "cluster", o));
 }
 
-/* A null value of field clears it: "" into *slot, and the field leaves
- * body so that the string check passes it by. */
+/* A null value of field clears it: "" into *slot. */
 static void null_clears(json_t *body, const char *field, const char **slot)
 {
-        json_t *v = json_object_get(body, field);
-
-        if (v && json_is_null(v)) {
-                json_object_del(body, field);
+        if (api_take_null(body, field))
                 *slot = "";
-        }
 }
 
 /* Reads the cluster fields of body; a null region, sip_domain or

@@ -228,6 +228,14 @@ bool api_field_bool(struct http_request *req, json_t *body, const char *name, bo
         return true;
 }
 
+bool api_take_null(json_t *body, const char *name)
+{
+        if (!json_is_null(json_object_get(body, name)))
+                return false;
+        json_object_del(body, name);
+        return true;
+}
+
 void api_fail(struct http_request *req, enum result result, const char *field)
 {
         char message[160];

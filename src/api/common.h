@@ -68,6 +68,10 @@ bool api_field_int(struct http_request *req, json_t *body, const char *name, int
                    int64_t max, int64_t *ret);
 bool api_field_bool(struct http_request *req, json_t *body, const char *name, bool *ret);
 
+/* Whether body holds name as an explicit null; if so it is removed, so
+ * that the type checks above pass it by (a null clears or defaults). */
+bool api_take_null(json_t *body, const char *name);
+
 /* Answers a domain failure (400 naming field, 404, 409, …). */
 void api_fail(struct http_request *req, enum result result, const char *field);
 

@@ -2,8 +2,8 @@
  * POST /freeswitch/xml: the mod_xml_curl binding (docs/freeswitch.md §1,
  * §3) of the default cluster's nodes; POST /freeswitch/xml/:id that of
  * stored cluster id's (`agentdesk freeswitch config --cluster ID`). Each
- * answers only for the tenants of its cluster. Callers outside AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing
- * basic credentials 401. Everything else is answered 200 with well-formed
+ * answers only for the tenants of its cluster. Callers outside
+ * AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing basic credentials 401. Everything else is answered 200 with well-formed
  * XML: the user or context, or "not found" — also when the store fails,
  * because FreeSWITCH treats any failure as "not found" anyway and a fast
  * answer keeps its registrar moving.
@@ -121,12 +121,10 @@ static json_t *node_json(const struct fs_node *node, const struct fs_node_status
         snprintf(address, sizeof(address), strchr(node->host, ':') ? "[%s]:%u" : "%s:%u", node->host,
                  node->port);
         return json_pack("{ss,sb,so,so,so,ss,so,so}", "address", address, "reachable", st->reachable,
-                         "error", st->error[0] ? json_string(st->error) : json_null(), "version",
-                         st->version[0] ? json_string(st->version) : json_null(), "uptime",
-                         st->uptime[0] ? json_string(st->uptime) : json_null(), "profile",
-                         node->profile, "profile_state",
-                         st->profile_state[0] ? json_string(st->profile_state) : json_null(),
-                         "registrations",
+                         "error", api_string_or_null(st->error), "version",
+                         api_string_or_null(st->version), "uptime", api_string_or_null(st->uptime),
+                         "profile", node->profile, "profile_state",
+                         api_string_or_null(st->profile_state), "registrations",
                          st->registrations >= 0 ? json_integer(st->registrations) : json_null());
 }
 
@@ -192,8 +190,7 @@ static void resync(struct http_request *req, void *userdata)
                 body = http_request_json(req);
                 if (!body)
                         return;
-                if (json_is_null(json_object_get(body, "cluster_id")))
-                        json_object_del(body, "cluster_id");
+                api_take_null(body, "cluster_id");
                 if (!api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &cluster_id))
                         goto out;
         }

@@ -21,12 +21,10 @@ static void create(struct http_request *req, void *userdata)
         body = http_request_json(req);
         if (!body)
                 return;
-        /* A null sip_domain means none, as in PATCH. */
-        if (json_is_null(json_object_get(body, "sip_domain")))
-                json_object_del(body, "sip_domain");
-        /* A null cluster_id is the default cluster. */
-        if (json_is_null(json_object_get(body, "cluster_id")))
-                json_object_del(body, "cluster_id");
+        /* A null sip_domain means none, as in PATCH; a null cluster_id the
+         * default cluster. */
+        api_take_null(body, "sip_domain");
+        api_take_null(body, "cluster_id");
         if (!api_field_string(req, body, "name", true, &name) ||
             !api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &cluster_id) ||
             !api_field_int(req, body, "pool_base", 0, TENANT_POOL_MAX_NUMBER, &base) ||
@@ -112,27 +110,18 @@ static void patch(struct http_request *req, void *userdata)
         const char *field = NULL;
         int64_t id;
         enum result result;
-        json_t *body, *domain, *cluster;
+        json_t *body;
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
                 return;
         body = http_request_json(req);
         if (!body)
                 return;
-        /* An explicit null clears the tenant's own domain. */
-        domain = json_object_get(body, "sip_domain");
-        if (domain && json_is_null(domain)) {
-                json_object_del(body, "sip_domain");
+        /* An explicit null clears the tenant's own domain; cluster_id null
+         * moves the tenant to the default cluster. */
+        if (api_take_null(body, "sip_domain"))
                 p.sip_domain = "";
-        }
-        /* cluster_id null moves the tenant to the default cluster. */
-        cluster = json_object_get(body, "cluster_id");
-        if (cluster && json_is_null(cluster)) {
-                json_object_del(body, "cluster_id");
-                p.set_cluster = true;
-        } else if (cluster) {
-                p.set_cluster = true;
-        }
+        p.set_cluster = api_take_null(body, "cluster_id") || json_object_get(body, "cluster_id");
         if (!api_field_string(req, body, "name", false, &p.name) ||
             !api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &p.cluster_id) ||
             !api_field_string(req, body, "status", false, &p.status) ||

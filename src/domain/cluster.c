@@ -31,13 +31,7 @@ static enum result open_default(struct domain *d, struct cluster *c)
         c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
                                     CLUSTER_MAX_NODES);
         if (c->n_nodes < 0)
-                return RESULT_INVALID;
-        for (int i = 0; i < c->n_nodes; i++) {
-                text_copy(c->passwords[i], sizeof(c->passwords[i]), s->fs_esl_password);
-                text_copy(c->profiles[i], sizeof(c->profiles[i]), s->fs_profile);
-                c->nodes[i].password = c->passwords[i];
-                c->nodes[i].profile = c->profiles[i];
-        }
+                return RESULT_INVALID;   /* the nodes borrow the settings' password and profile */
         if (!strcmp(s->fs_mode, "files")) {
                 text_copy(c->targets[0].conf_dir, sizeof(c->targets[0].conf_dir), s->fs_conf_dir);
                 c->n_targets = 1;
@@ -102,7 +96,6 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
                         text_copy(t->conf_dir, sizeof(t->conf_dir), sn->conf_dir);
                 }
         }
-        credentials_wipe(nodes, CLUSTER_MAX_NODES * sizeof(*nodes));
         free(nodes);
         return result;
 }

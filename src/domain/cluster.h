@@ -31,8 +31,8 @@ struct cluster {
         char sip_domain[256];            /* "" = AGENTDESK_SIP_DOMAIN */
         bool active;                     /* a disabled cluster's jobs wait */
         int n_nodes;                     /* active nodes with an Event Socket */
-        struct fs_node nodes[CLUSTER_MAX_NODES]; /* passwords, profiles point below */
-        char passwords[CLUSTER_MAX_NODES][256];
+        struct fs_node nodes[CLUSTER_MAX_NODES]; /* password, profile: below, or the settings' */
+        char passwords[CLUSTER_MAX_NODES][256];  /* a stored cluster's, unsealed */
         char profiles[CLUSTER_MAX_NODES][STORE_SHORT_MAX];
         int n_targets;                   /* push modes */
         struct cluster_target targets[CLUSTER_MAX_NODES];

@@ -108,38 +108,33 @@ static bool node_fits(const struct store_node *n, const char *mode)
         return *n->conf_dir && (strcmp(mode, "ssh") != 0 || *n->ssh_target);
 }
 
-static void apply_cluster_fields(struct store_cluster *c, const struct cluster_fields *f)
+/* Copies v into dst unless NULL; too long for the column is refused by
+ * field name, never cut. */
+static bool set_text(char *dst, size_t size, const char *v, const char *field,
+                     const char **ret_field)
 {
-        if (f->name)
-                text_copy(c->name, sizeof(c->name), f->name);
-        if (f->region)
-                text_copy(c->region, sizeof(c->region), f->region);
-        if (f->mode)
-                text_copy(c->mode, sizeof(c->mode), f->mode);
-        if (f->sip_domain)
-                text_copy(c->sip_domain, sizeof(c->sip_domain), f->sip_domain);
-        if (f->websocket_url)
-                text_copy(c->websocket_url, sizeof(c->websocket_url), f->websocket_url);
-        if (f->status)
-                text_copy(c->status, sizeof(c->status), f->status);
+        if (!v)
+                return true;
+        if (strlen(v) >= size) {
+                *ret_field = field;
+                return false;
+        }
+        text_copy(dst, size, v);
+        return true;
 }
 
-/* Field values longer than their column are refused, never cut. */
-static const char *too_long(const struct cluster_fields *f)
+/* Copies f into c; false (with *ret_field) for a value too long. */
+static bool apply_cluster_fields(struct store_cluster *c, const struct cluster_fields *f,
+                                 const char **ret_field)
 {
-        if (f->name && strlen(f->name) >= STORE_NAME_MAX)
-                return "name";
-        if (f->region && strlen(f->region) >= STORE_SHORT_MAX)
-                return "region";
-        if (f->sip_domain && strlen(f->sip_domain) >= 256)
-                return "sip_domain";
-        if (f->websocket_url && strlen(f->websocket_url) >= STORE_TEXT_MAX)
-                return "websocket_url";
-        if (f->mode && strlen(f->mode) >= 16)
-                return "mode";
-        if (f->status && strlen(f->status) >= 16)
-                return "status";
-        return NULL;
+        return set_text(c->name, sizeof(c->name), f->name, "name", ret_field) &&
+               set_text(c->region, sizeof(c->region), f->region, "region", ret_field) &&
+               set_text(c->mode, sizeof(c->mode), f->mode, "mode", ret_field) &&
+               set_text(c->sip_domain, sizeof(c->sip_domain), f->sip_domain, "sip_domain",
+                        ret_field) &&
+               set_text(c->websocket_url, sizeof(c->websocket_url), f->websocket_url,
+                        "websocket_url", ret_field) &&
+               set_text(c->status, sizeof(c->status), f->status, "status", ret_field);
 }
 
 /* Commits, or rolls back on failure; wakes the reconciler when jobs were
@@ -165,13 +160,10 @@ enum result cluster_create(struct domain *d, const struct actor *actor,
         struct store_conn *conn;
         enum result result;
 
-        if ((*ret_field = too_long(f)))
+        *ret_field = NULL;
+        if (!apply_cluster_fields(&c, f, ret_field))
                 return RESULT_INVALID;
-        apply_cluster_fields(&c, f);
-        if (!f->name)
-                *ret_field = "name";
-        else
-                *ret_field = check_cluster(&c);
+        *ret_field = f->name ? check_cluster(&c) : "name";
         if (*ret_field)
                 return RESULT_INVALID;
         result = store_conn_get(d->store, &conn);
@@ -220,8 +212,7 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         int64_t job;
         enum result result;
 
-        if ((*ret_field = too_long(f)))
-                return RESULT_INVALID;
+        *ret_field = NULL;
         result = store_conn_get(d->store, &conn);
         if (!result)
                 result = store_begin(conn);
@@ -230,16 +221,16 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         result = store_cluster_get(conn, id, &c);
         if (!result)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
+        if (result)
+                return finish(d, conn, result, false);
         next = c;
-        apply_cluster_fields(&next, f);
-        if (!result && (*ret_field = check_cluster(&next)))
+        if (!apply_cluster_fields(&next, f, ret_field) || (*ret_field = check_cluster(&next)))
                 result = RESULT_INVALID;
         for (size_t i = 0; !result && i < n; i++)
                 if (!node_fits(&nodes[i], next.mode)) {
                         *ret_field = "mode";
                         result = RESULT_INVALID;
                 }
-        credentials_wipe(nodes, sizeof(nodes));
         /* What the nodes hold changes with the mode and the domain; a
          * cluster enabled again catches up on what it missed. */
         resync = strcmp(c.mode, next.mode) || strcasecmp(c.sip_domain, next.sip_domain) ||
@@ -313,21 +304,6 @@ static const char *check_node(const struct store_node *n)
         if (!one_of(n->status, "active", "disabled", NULL))
                 return "status";
         return NULL;
-}
-
-/* Copies v into dst unless NULL; too long for the column is refused by
- * field name, never cut. */
-static bool set_text(char *dst, size_t size, const char *v, const char *field,
-                     const char **ret_field)
-{
-        if (!v)
-                return true;
-        if (strlen(v) >= size) {
-                *ret_field = field;
-                return false;
-        }
-        text_copy(dst, size, v);
-        return true;
 }
 
 /* Copies f into n, sealing the password. */
@@ -424,10 +400,10 @@ enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_
                 result = save_node(actor, conn, &c, &n, store_node_insert, "node.create",
                                    ret_field);
         result = finish(d, conn, result, true);
-        if (!result)
+        if (!result) {
                 *ret = n;
-        ret->esl_password[0] = '\0';
-        credentials_wipe(&n, sizeof(n));
+                ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
+        }
         return result;
 }
 
@@ -468,10 +444,10 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
         if (!result)
                 result = save_node(actor, conn, &c, &n, update_node, "node.update", ret_field);
         result = finish(d, conn, result, true);
-        if (!result)
+        if (!result) {
                 *ret = n;
-        ret->esl_password[0] = '\0';
-        credentials_wipe(&n, sizeof(n));
+                ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
+        }
         return result;
 }
 
@@ -490,6 +466,5 @@ enum result cluster_node_delete(struct domain *d, const struct actor *actor, int
         if (!result)
                 result = audit_record(conn, actor, 0, "node.delete", "node", id, "cluster", c.name,
                                       "name", n.name, NULL);
-        credentials_wipe(&n, sizeof(n));
         return finish(d, conn, result, false);
 }

@@ -74,7 +74,7 @@ struct http_request {
         char *form;                          /* decoded copy of the body */
         char *(*form_fields)[2];             /* MAX_FORM_FIELDS, into form */
         size_t n_form_fields;
-        uint64_t form_decoded[(MAX_FORM_FIELDS + 63) / 64]; /* which values are decoded */
+        uint64_t form_decoded[(MAX_FORM_FIELDS + 63) / 64]; /* which values are decoded (a bit each) */
         bool form_parsed;
 };
 
@@ -391,7 +391,6 @@ static void parse_form(struct http_request *req)
                 form_decode(p);
                 req->form_fields[req->n_form_fields][0] = p;
                 req->form_fields[req->n_form_fields][1] = eq ? eq + 1 : p + strlen(p);
-                req->form_decoded[req->n_form_fields / 64] &= ~(1ull << (req->n_form_fields % 64));
                 req->n_form_fields++;
         }
 }

@@ -327,6 +327,18 @@ def test_files_cluster_beside_default(backend):
         assert not any(user_file(conf, x) for x in b_exts) and contexts(conf) == {}
         assert os.path.exists(os.path.join(conf, "directory", "default", "1000.xml"))
 
+        # A resync of the stored cluster through the API: written again.
+        status, _, body = call(w, "PATCH", "/v1/admin/tenants/%d" % tb, {"cluster_id": cid})
+        assert status == 200, body
+        settle_all(w)
+        os.remove(os.path.join(conf, "dialplan", "tenant_%d.xml" % tb))
+        status, _, body = call(w, "POST", "/v1/admin/freeswitch/resync", {"cluster_id": cid})
+        assert status == 202, body
+        settle_all(w)
+        assert contexts(conf) == {"tenant_%d.xml" % tb: "tenant_%d" % tb}
+        status, _, body = call(w, "POST", "/v1/admin/freeswitch/resync", {"cluster_id": 999999})
+        assert status == 400 and body["error"]["field"] == "cluster_id", body
+
         # The command line: the binding of a stored cluster and its resync.
         ad.stop()
         _, out, _ = ad.run("freeswitch", "config", "--cluster", str(cid))
