@@ -1,0 +1,19 @@
+// The web app's entry: Vue, Pinia, the router, PrimeVue (Aura theme) with
+// its toast and confirmation services.
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import PrimeVue from 'primevue/config'
+import ToastService from 'primevue/toastservice'
+import ConfirmationService from 'primevue/confirmationservice'
+import Aura from '@primevue/themes/aura'
+import App from './App.vue'
+import { router } from './router'
+import './style.css'
+
+const app = createApp(App)
+app.use(createPinia())
+app.use(router)
+app.use(PrimeVue, { theme: { preset: Aura, options: { darkModeSelector: 'none' } } })
+app.use(ToastService)
+app.use(ConfirmationService)
+app.mount('#app')
