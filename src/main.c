@@ -28,6 +28,7 @@
 #include "store/store.h"
 #include "util/config.h"
 #include "util/log.h"
+#include "web/web.h"
 
 extern char **environ;
 
@@ -670,6 +671,15 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         domain.directory_cache = directory_cache_new();
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
+        if (web_site_new(cfg->web_dir, &ctx.web) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: AGENTDESK_WEB_DIR %s: not a readable directory\n",
+                        cfg->web_dir);
+                goto out;
+        }
+        if (cfg->web_dir[0])
+                LOG_INFO("serving the web app from %s", cfg->web_dir);
+        else if (web_site_file_count(ctx.web) == 0)
+                LOG_WARN("the web app was not built into this binary: / says how to build it");
         fs_opts.listen = cfg->fs_listen;
         result = http_server_new(&opts, &srv);
         if (!result && cfg->fs_listen[0])
@@ -712,6 +722,7 @@ out:
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);
+        web_site_free(ctx.web);
         store_close(ctx.store);
         directory_cache_free(domain.directory_cache);
         if (rc == 0)

@@ -37,6 +37,19 @@ enum result http_server_new(const struct http_server_options *opts, struct http_
 enum result http_server_route(struct http_server *srv, const char *method, const char *pattern,
                               http_handler_fn fn, void *userdata);
 
+/* Handles the requests no route's path matches (a route whose path
+ * matches under another method still gets 405). Without one they get a
+ * JSON 404. The handler answers like a route handler; its route is
+ * "unmatched". */
+enum result http_server_fallback(struct http_server *srv, http_handler_fn fn, void *userdata);
+
+/* Adds name: value to every response (handlers', errors, 404s) whose path
+ * is prefix or starts with prefix + "/". Strings are copied. At most
+ * HTTP_MAX_PREFIX_HEADERS. */
+#define HTTP_MAX_PREFIX_HEADERS 8
+enum result http_server_prefix_header(struct http_server *srv, const char *prefix,
+                                      const char *name, const char *value);
+
 /* Binds and starts the workers. RESULT_IO when the address is unusable. */
 enum result http_server_start(struct http_server *srv);
 
@@ -141,7 +154,22 @@ void http_respond_result(struct http_request *req, enum result result, const cha
 void http_respond_text(struct http_request *req, unsigned status, const char *content_type,
                        const char *body, size_t len);
 
-/* Adds a header to the response this handler is about to send. */
+/* Sends len bytes of body that outlive the server (static data): not
+ * copied. */
+void http_respond_static(struct http_request *req, unsigned status, const char *content_type,
+                         const void *body, size_t len);
+
+/* Sends size bytes of the open file fd, which this call takes (closed
+ * also when sending fails). */
+void http_respond_fd(struct http_request *req, unsigned status, const char *content_type, int fd,
+                     uint64_t size);
+
+/* Sends a response without a body (304): no Content-Type. */
+void http_respond_empty(struct http_request *req, unsigned status);
+
+/* Adds a header to the response this handler is about to send (at most
+ * HTTP_MAX_HEADERS; more are dropped). */
+#define HTTP_MAX_HEADERS 12
 void http_response_header(struct http_request *req, const char *name, const char *value);
 
 #endif

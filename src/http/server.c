@@ -40,7 +40,6 @@
 #include "util/config.h"
 #include "util/log.h"
 
-#define MAX_HEADERS 8
 #define MAX_FORM_FIELDS 256
 /* Paths up to this long are split for routing without an allocation. */
 #define PATH_INLINE 256
@@ -69,7 +68,7 @@ struct http_request {
         struct timespec start;
         char request_id[72];
         char client_ip[INET6_ADDRSTRLEN];
-        char *headers[MAX_HEADERS][2];
+        char *headers[HTTP_MAX_HEADERS][2];
         size_t n_headers;
         char *form;                          /* decoded copy of the body */
         char *(*form_fields)[2];             /* MAX_FORM_FIELDS, into form */
@@ -90,6 +89,12 @@ struct http_server {
         unsigned id_prefix;
         atomic_int in_flight;
         atomic_bool starting;                /* MHD's messages are start errors */
+        http_handler_fn fallback;
+        void *fallback_userdata;
+        struct {
+                char *prefix, *name, *value;
+        } prefix_headers[HTTP_MAX_PREFIX_HEADERS];
+        size_t n_prefix_headers;
 };
 
 /* ---- server set-up -------------------------------------------------------- */
@@ -159,6 +164,44 @@ enum result http_server_route(struct http_server *srv, const char *method, const
         r->userdata = userdata;
         srv->n_routes++;
         return RESULT_OK;
+}
+
+enum result http_server_fallback(struct http_server *srv, http_handler_fn fn, void *userdata)
+{
+        srv->fallback = fn;
+        srv->fallback_userdata = userdata;
+        return RESULT_OK;
+}
+
+enum result http_server_prefix_header(struct http_server *srv, const char *prefix,
+                                      const char *name, const char *value)
+{
+        size_t i = srv->n_prefix_headers;
+
+        if (i >= HTTP_MAX_PREFIX_HEADERS)
+                return RESULT_TOO_BIG;
+        srv->prefix_headers[i].prefix = strdup(prefix);
+        srv->prefix_headers[i].name = strdup(name);
+        srv->prefix_headers[i].value = strdup(value);
+        if (!srv->prefix_headers[i].prefix || !srv->prefix_headers[i].name ||
+            !srv->prefix_headers[i].value) {
+                free(srv->prefix_headers[i].prefix);
+                free(srv->prefix_headers[i].name);
+                free(srv->prefix_headers[i].value);
+                return RESULT_NOMEM;
+        }
+        srv->n_prefix_headers++;
+        return RESULT_OK;
+}
+
+/* Whether path is prefix or below it ("/v1" covers "/v1" and "/v1/x",
+ * not "/v1x"). */
+static bool path_under(const char *path, const char *prefix)
+{
+        size_t n = strlen(prefix);
+
+        return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/' ||
+                                                 (n && prefix[n - 1] == '/'));
 }
 
 size_t http_server_route_count(const struct http_server *srv)
@@ -487,11 +530,35 @@ json_t *http_request_json(struct http_request *req)
 
 void http_response_header(struct http_request *req, const char *name, const char *value)
 {
-        if (req->n_headers >= MAX_HEADERS)
+        if (req->n_headers >= HTTP_MAX_HEADERS)
                 return;
         req->headers[req->n_headers][0] = strdup(name);
         req->headers[req->n_headers][1] = strdup(value);
         req->n_headers++;
+}
+
+/* Adds the headers every response carries and queues resp (destroyed
+ * here). content_type NULL: none (a body-less answer). */
+static void queue(struct http_request *req, unsigned status, const char *content_type,
+                  struct MHD_Response *resp)
+{
+        const struct http_server *srv = req->srv;
+
+        if (content_type)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+        MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+        for (size_t i = 0; i < srv->n_prefix_headers; i++)
+                if (path_under(req->url, srv->prefix_headers[i].prefix))
+                        MHD_add_response_header(resp, srv->prefix_headers[i].name,
+                                                srv->prefix_headers[i].value);
+        for (size_t i = 0; i < req->n_headers; i++)
+                if (req->headers[i][0] && req->headers[i][1])
+                        MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+        if (MHD_queue_response(req->con, status, resp) == MHD_YES) {
+                req->responded = true;
+                req->status = status;
+        }
+        MHD_destroy_response(resp);
 }
 
 static void send_buffer(struct http_request *req, unsigned status, const char *content_type,
@@ -505,18 +572,39 @@ static void send_buffer(struct http_request *req, unsigned status, const char *c
                 return;
         }
         resp = MHD_create_response_from_buffer(len, buf, mode);
-        if (!resp)
+        if (resp)
+                queue(req, status, content_type, resp);
+}
+
+void http_respond_static(struct http_request *req, unsigned status, const char *content_type,
+                         const void *body, size_t len)
+{
+        send_buffer(req, status, content_type, (void *)body, len, MHD_RESPMEM_PERSISTENT);
+}
+
+void http_respond_fd(struct http_request *req, unsigned status, const char *content_type, int fd,
+                     uint64_t size)
+{
+        struct MHD_Response *resp = NULL;
+
+        if (!req->responded)
+                resp = MHD_create_response_from_fd64(size, fd);
+        if (!resp) {
+                close(fd);
                 return;
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-        MHD_add_response_header(resp, "X-Request-Id", req->request_id);
-        for (size_t i = 0; i < req->n_headers; i++)
-                if (req->headers[i][0] && req->headers[i][1])
-                        MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
-        if (MHD_queue_response(req->con, status, resp) == MHD_YES) {
-                req->responded = true;
-                req->status = status;
         }
-        MHD_destroy_response(resp);
+        queue(req, status, content_type, resp);
+}
+
+void http_respond_empty(struct http_request *req, unsigned status)
+{
+        struct MHD_Response *resp;
+
+        if (req->responded)
+                return;
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (resp)
+                queue(req, status, NULL, resp);
 }
 
 void http_respond_json(struct http_request *req, unsigned status, json_t *body)
@@ -657,6 +745,11 @@ static void dispatch(struct http_request *req)
                         http_response_header(req, "Allow", allow);
                         http_respond_error(req, 405, "method_not_allowed",
                                            "that method is not allowed on this path", NULL);
+                } else if (req->srv->fallback) {
+                        req->srv->fallback(req, req->srv->fallback_userdata);
+                        if (!req->responded)
+                                http_respond_error(req, 500, "internal_error",
+                                                   "the handler sent no response", NULL);
                 } else {
                         http_respond_error(req, 404, "not_found", "no such route", NULL);
                 }
@@ -865,6 +958,11 @@ void http_server_free(struct http_server *srv)
         http_server_stop(srv);
         for (size_t i = 0; i < srv->n_routes; i++)
                 http_route_free(&srv->routes[i]);
+        for (size_t i = 0; i < srv->n_prefix_headers; i++) {
+                free(srv->prefix_headers[i].prefix);
+                free(srv->prefix_headers[i].name);
+                free(srv->prefix_headers[i].value);
+        }
         free(srv->listen);
         free(srv);
 }
