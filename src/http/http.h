@@ -28,7 +28,20 @@ struct http_server_options {
         const char *listen;           /* "HOST:PORT" or "[V6]:PORT"; port 0 = any */
         unsigned threads;             /* worker threads; 0 = one per CPU */
         size_t max_body_bytes;        /* larger bodies get 413 */
+        /* HTTPS when both are set: PEM text, borrowed while the server
+         * runs (the caller wipes the key after http_server_free()). */
+        const char *tls_cert_pem;
+        const char *tls_key_pem;
 };
+
+/* Whether this libmicrohttpd was built with TLS (GnuTLS). */
+bool http_tls_supported(void);
+
+/* Checks a PEM certificate chain and private key the way the server will
+ * load them (GnuTLS): RESULT_OK, or RESULT_INVALID with a reason in
+ * ret_reason (static text) when either does not parse or the key is not
+ * the certificate's. */
+enum result http_tls_check(const char *cert_pem, const char *key_pem, const char **ret_reason);
 
 enum result http_server_new(const struct http_server_options *opts, struct http_server **ret_server);
 
