@@ -10,6 +10,12 @@ if [ "${1:-}" = "--test" ]; then
         packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl)
 fi
 
+# The web app's build needs Node and npm: Debian's, only when no Node is
+# installed (Debian's npm conflicts with a Node from elsewhere).
+if ! command -v node >/dev/null 2>&1; then
+        packages+=(nodejs npm)
+fi
+
 missing=()
 for p in "${packages[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
