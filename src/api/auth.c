@@ -1,6 +1,6 @@
 /*
  * /v1/auth: login, the caller's own profile and SIP settings (/me, in the
- * seed's camelCase), change-password and logout.
+ * seed's camelCase), change-password, refresh and logout.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -124,6 +124,31 @@ out:
         json_decref(body);
 }
 
+static void refresh(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_session s;
+        struct auth_token tok;
+        enum result result;
+
+        if (!api_authenticate(req, ctx, API_ANY, false, &s))
+                return;
+        result = auth_refresh(ctx->domain, &s, &tok);
+        if (result == RESULT_UNAUTHORIZED) {
+                api_refuse_token(req, AUTH_REASON_SESSION_REVOKED);
+                return;
+        }
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sbs{ss,so,so}}", "success", 1, "data", "token", tok.token,
+                                    "expiresAt", api_time(tok.expires_at), "sessionExpiresAt",
+                                    api_time(s.login_at + ctx->domain->settings.session_max_age)));
+        credentials_wipe(tok.token, sizeof(tok.token));
+}
+
 static void logout(struct http_request *req, void *userdata)
 {
         struct api_context *ctx = userdata;
@@ -149,6 +174,8 @@ enum result api_auth_register(struct http_server *srv, struct api_context *ctx)
         if (!result)
                 result = http_server_route(srv, "POST", "/v1/auth/change-password", change_password,
                                            ctx);
+        if (!result)
+                result = http_server_route(srv, "POST", "/v1/auth/refresh", refresh, ctx);
         if (!result)
                 result = http_server_route(srv, "POST", "/v1/auth/logout", logout, ctx);
         return result;

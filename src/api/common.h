@@ -33,6 +33,9 @@ enum api_role {
 bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigned roles,
                       bool allow_restricted, struct store_session *ret);
 
+/* Answers 401 unauthorized with error.reason naming why the token failed. */
+void api_refuse_token(struct http_request *req, enum auth_reason reason);
+
 /* The tenant the call acts in: the caller's own, or for a superadmin the
  * ?tenant_id= it names (400 when missing, 404 when unknown). */
 bool api_tenant_scope(struct http_request *req, struct api_context *ctx,

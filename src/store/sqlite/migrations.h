@@ -131,6 +131,11 @@ static const struct store_migration sqlite_migrations[] = {
           " key TEXT PRIMARY KEY,"
           " failures INTEGER NOT NULL DEFAULT 0,"
           " window_start INTEGER NOT NULL);" },
+        /* POST /v1/auth/refresh renews a session up to an absolute limit
+         * counted from the password login, carried from token to token. */
+        { 2, "session login time",
+          "ALTER TABLE sessions ADD COLUMN login_at INTEGER NOT NULL DEFAULT 0;"
+          "UPDATE sessions SET login_at = created_at;" },
 };
 
 #endif
