@@ -349,6 +349,45 @@ static void test_race_processes(struct store *store)
         race_check(&r, 400000, "processes");
 }
 
+/* The audit log keeps the actor's email and the target's label as given,
+ * quotes, markup and non-ASCII included, newest first; the domain labels a
+ * tenant by its name. */
+static void test_audit(struct store *store)
+{
+        struct store_conn *conn;
+        struct store_audit a = { 0 }, *items = NULL;
+        struct store_page page = { .limit = 10 };
+        struct store_tenant t;
+        const char *field;
+        size_t n = 0;
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Audited", NULL, 880000, 5, 0, &t, &field), RESULT_OK);
+        a.tenant_id = t.id;
+        snprintf(a.action, sizeof(a.action), "agent.update");
+        snprintf(a.target_type, sizeof(a.target_type), "user");
+        a.target_id = 42;
+        snprintf(a.actor_email, sizeof(a.actor_email), "boss@audited.example");
+        snprintf(a.target_label, sizeof(a.target_label), "Zoë \"<b>\" '山田' <z@audited.example>");
+        CHECK_INT_EQ(store_audit_insert(conn, &a), RESULT_OK);
+        a.actor_email[0] = a.target_label[0] = '\0';
+        CHECK_INT_EQ(store_audit_insert(conn, &a), RESULT_OK);
+        CHECK_INT_EQ(store_audit_list(conn, t.id, &page, &items, &n), RESULT_OK);
+        /* tenant_create() wrote the first: the command line, no email. */
+        CHECK_INT_EQ(n, 3);
+        if (n == 3) {
+                CHECK_STR_EQ(items[2].action, "tenant.create");
+                CHECK_STR_EQ(items[2].actor_email, "");
+                CHECK_STR_EQ(items[2].target_label, "Audited");
+                CHECK_STR_EQ(items[0].actor_email, "");
+                CHECK_STR_EQ(items[0].target_label, "");
+                CHECK_STR_EQ(items[1].actor_email, "boss@audited.example");
+                CHECK_STR_EQ(items[1].target_label, "Zoë \"<b>\" '山田' <z@audited.example>");
+                CHECK_INT_EQ(items[1].target_id, 42);
+        }
+        free(items);
+}
+
 int main(int argc, char **argv)
 {
         struct store *store;
@@ -371,6 +410,7 @@ int main(int argc, char **argv)
         test_allocate_release(store);
         test_race_threads(store);
         test_race_processes(store);
+        test_audit(store);
         store_close(store);
         return CHECK_DONE();
 }
