@@ -8,7 +8,8 @@
  * the lowest free number, release with a new secret, and the contention
  * proof: 200 concurrent allocations against a pool of 100, from threads of
  * one process and from two processes, give exactly 100 distinct extensions
- * inside the pool and 100 clean "pool exhausted" answers.
+ * inside the pool and 100 clean "pool exhausted" answers. contract_ops.c
+ * covers the rest of store.h, one function per part of it.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "../unit/check.h"
+#include "contract.h"
 #include "domain/credentials.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
@@ -26,7 +28,7 @@
 
 static const char *url;
 
-static struct store *open_store(void)
+struct store *contract_open_store(void)
 {
         struct store *store = NULL;
         enum result result = store_open(url, 10000, &store);
@@ -325,7 +327,7 @@ static void test_race_processes(struct store *store)
                          * connections, as a second agentdesk node. */
                         struct race mine = r;
                         int first = p * ATTEMPTS / 2;
-                        mine.store = open_store();
+                        mine.store = contract_open_store();
                         race_run(&mine, first, ATTEMPTS / 2, THREADS / 2);
                         ssize_t want = (ssize_t)(sizeof(int64_t) * ATTEMPTS / 2);
                         ssize_t w1 = write(fds[p][1], &mine.number[first], (size_t)want);
@@ -391,6 +393,7 @@ static void test_audit(struct store *store)
 int main(int argc, char **argv)
 {
         struct store *store;
+        int ops_failures = 0;
 
         if (argc != 3) {
                 fprintf(stderr, "usage: %s URL KEYFILE\n", argv[0]);
@@ -402,15 +405,26 @@ int main(int argc, char **argv)
                 fprintf(stderr, "cannot create key %s\n", argv[2]);
                 return 2;
         }
-        store = open_store();
+        store = contract_open_store();
         printf("backend: %s\n", store_backend(store));
         test_migrations(store);
         test_tenants(store);
         test_users(store);
         test_allocate_release(store);
+        contract_basics(store);
+        contract_tenants(store);
+        contract_users(store);
+        contract_sessions(store);
+        contract_throttle(store);
+        contract_extensions(store);
+        contract_clusters(store);
+        contract_jobs(store);
+        contract_audit(store);
         test_race_threads(store);
         test_race_processes(store);
         test_audit(store);
         store_close(store);
+        check_count += contract_ops_checks(&ops_failures);
+        check_failures += ops_failures;
         return CHECK_DONE();
 }
