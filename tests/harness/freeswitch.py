@@ -40,7 +40,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
+import urllib.parse
 
 SKIP = 77  # ctest SKIP_RETURN_CODE of every FreeSWITCH test
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -189,6 +191,69 @@ class Esl:
         except OSError:
             pass
         self.sock.close()
+
+
+class Events:
+    """Events of the given names (`event plain NAMES`), read on a thread of
+    its own into .frames (the exact bytes of each) until close()."""
+
+    def __init__(self, instance, names):
+        self.conn = instance.connect()
+        self.conn.send("event plain " + names)
+        head, _ = self.conn.read()
+        if not head.get("Reply-Text", "").startswith("+OK"):
+            raise EslError("event subscription refused: %r" % head)
+        self.conn.sock.settimeout(None)
+        self.frames = []
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            while True:
+                raw = self.conn.read_raw()
+                with self.lock:
+                    self.frames.append(raw)
+        except (OSError, EslError):
+            pass
+
+    def named(self, name):
+        """The bodies of the events called name so far, as dicts of headers
+        (values URL-decoded), with "_raw" the whole frame."""
+        out = []
+        with self.lock:
+            frames = list(self.frames)
+        for raw in frames:
+            head, body = Esl.parse(raw)
+            if head.get("Content-Type") != "text/event-plain":
+                continue
+            ev = {"_raw": raw}
+            for line in body.decode(errors="replace").splitlines():
+                if ": " in line:
+                    k, v = line.split(": ", 1)
+                    ev[k] = urllib.parse.unquote(v)
+            if ev.get("Event-Name") == name or ev.get("Event-Subclass") == name:
+                out.append(ev)
+        return out
+
+    def wait(self, name, pred=None, timeout=20):
+        """The first event called name (matching pred) within timeout, or None."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            for ev in self.named(name):
+                if pred is None or pred(ev):
+                    return ev
+            time.sleep(0.05)
+        return None
+
+    def close(self):
+        try:
+            self.conn.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.conn.sock.close()
+        self.thread.join(5)
 
 
 class Instance:
@@ -342,6 +407,11 @@ class Instance:
         """An Event Socket connection, logged in (close it)."""
         return Esl(self.esl_port, self.esl_password, timeout=timeout)
 
+    def events(self, names):
+        """An Events reader subscribed to names ("RELOADXML CHANNEL_ANSWER
+        CUSTOM sofia::register"); close it."""
+        return Events(self, names)
+
     def running(self):
         return self.proc is not None and self.proc.poll() is None
 
@@ -377,11 +447,11 @@ class Instance:
 
     def stop(self, failed=False):
         try:
+            self.stop_process()  # first: FreeSWITCH's log is whole once it stopped
             if failed:
                 sys.stdout.write("---- %s log tail (%s) ----\n%s\n----\n" % (
                     self.name, self.dir, self.log_tail()))
                 sys.stdout.flush()
-            self.stop_process()
         finally:
             shutil.rmtree(self.dir, ignore_errors=True)
 

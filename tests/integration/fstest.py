@@ -1,9 +1,12 @@
 """Shared by the tests against real FreeSWITCH (test_fs_*.py): a World
-(tenants A and B, tenant A on domain a.example, B on b.example) served by
+(tenants A and B; in xml_curl mode A on domain a.example, B on b.example;
+in files mode both on the default 127.0.0.1, the one domain of the
+vanilla directory/default.xml that agentdesk's files join) served by
 agentdesk wired to real FreeSWITCH instances (tests/harness/freeswitch.py),
 in xml_curl or files mode, and the SIP credentials of /v1/auth/me."""
 import os
 import sys
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
@@ -43,8 +46,9 @@ class FsWorld:
                 fs.wait_ready()
             print("phase: %d FreeSWITCH node(s) ready in %.1fs" % (n, time.time() - t0), flush=True)
             self.serve()
-            for key, domain in DOMAINS.items():
-                self.patch_tenant(key, {"sip_domain": domain})
+            if mode == "xml_curl":
+                for key, domain in DOMAINS.items():
+                    self.patch_tenant(key, {"sip_domain": domain})
             if mode == "xml_curl":
                 # As an operator would: paste what `agentdesk freeswitch config`
                 # printed, then follow its instructions (reload mod_xml_curl).
@@ -116,6 +120,56 @@ class FsWorld:
                                        token=self.admins[key], json_body=body)
         assert status == 200, b
         return b
+
+    def extension(self, key, ext_id):
+        status, _, b = self.ad.request("GET", "/v1/admin/extensions/%d" % ext_id,
+                                       token=self.admins[key])
+        assert status == 200, b
+        return b["extension"]
+
+    def create_agents(self, key, n, prefix, clients=8):
+        """n agents of tenant key created through the API by concurrent
+        clients; returns [(agent id, extension id, extension)] in order."""
+        out = [None] * n
+        errors = []
+
+        def client(k):
+            conn = self.ad.connect()
+            for i in range(k, n, clients):
+                status, _, b = self.ad.request(
+                    "POST", "/v1/admin/agents", token=self.admins[key], conn=conn,
+                    json_body={"first_name": "Agent", "last_name": str(i),
+                               "email": "%s%d@%s.example" % (prefix, i, key.lower())})
+                if status != 201:
+                    errors.append(b)
+                    continue
+                x = b["agent"]["extensions"][0]
+                out[i] = (b["agent"]["id"], x["id"], x["extension"])
+            conn.close()
+        threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert not errors, errors[:3]
+        return out
+
+    def sip_user(self, key, ext_id, realm="127.0.0.1"):
+        """(extension, realm, SIP password) as an admin sees them."""
+        x = self.extension(key, ext_id)
+        return x["extension"], realm, x["sip_password"]
+
+    def wait_provisioned(self, key, ext_ids, timeout):
+        """Seconds until every extension shows provisioning "provisioned"."""
+        start = time.time()
+        left = list(ext_ids)
+        while left:
+            left = [i for i in left if self.extension(key, i)["provisioning"] != "provisioned"]
+            assert time.time() - start < timeout, "%d still not provisioned: %r" % (
+                len(left), self.extension(key, left[0]))
+            if left:
+                time.sleep(0.1)
+        return time.time() - start
 
     def jobs(self):
         status, _, b = self.ad.request("GET", "/v1/admin/freeswitch/status", token=self.root)
