@@ -466,7 +466,13 @@ class Instance:
             return ""
 
     def log_tail(self, lines=80):
+        """The last lines of FreeSWITCH's log before our shutdown (what
+        follows it is modules unloading)."""
         text = self.log()
+        cut = text.rfind("[INFO] switch_core.c")
+        cut = text.rfind("\n", 0, text.find("Shutting down", cut)) if cut >= 0 else -1
+        if cut > 0 and "Shutting down" in text[cut:cut + 200]:
+            text = text[:cut]
         if not text:
             try:
                 with open(os.path.join(self.dir, "stdout.log"), errors="replace") as f:
