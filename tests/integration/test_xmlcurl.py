@@ -278,6 +278,8 @@ def test_freeswitch_config_command(backend):
         assert params["gateway-credentials"].get("value") == "%s:%s" % (XC_USER, XC_PASSWORD)
         assert params["auth-scheme"].get("value") == "basic"
         assert "1000-1019" in err and "ClueCon" in err
+        # mod_xml_curl reads bindings only when it loads (real FreeSWITCH: test_fs_*).
+        assert "reload mod_xml_curl" in err and "force-register-domain" in err, err
 
 
 if __name__ == "__main__":
