@@ -146,9 +146,14 @@ static const struct store_migration postgres_migrations[] = {
           " ON tenants FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
           "CREATE TRIGGER freeswitch_clusters_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
           " ON freeswitch_clusters FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
+        /* Who acted and on whom, as they were named when the entry was
+         * written (entries from before stay ''). */
+        { 3, "audit actor email and target label",
+          "ALTER TABLE audit_log ADD COLUMN actor_email TEXT NOT NULL DEFAULT '';"
+          "ALTER TABLE audit_log ADD COLUMN target_label TEXT NOT NULL DEFAULT '';" },
         /* POST /v1/auth/refresh renews a session up to an absolute limit
          * counted from the password login, carried from token to token. */
-        { 3, "session login time",
+        { 4, "session login time",
           "ALTER TABLE sessions ADD COLUMN login_at BIGINT NOT NULL DEFAULT 0;"
           "UPDATE sessions SET login_at = created_at;" },
 };
