@@ -5,9 +5,15 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
-          libsqlite3-dev libpq-dev libssl-dev libssh-dev)
+          libsqlite3-dev libpq-dev libssl-dev libssh-dev libgnutls28-dev xxd)
 if [ "${1:-}" = "--test" ]; then
-        packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client)
+        packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl)
+fi
+
+# The web app's build needs Node and npm: Debian's, only when no Node is
+# installed (Debian's npm conflicts with a Node from elsewhere).
+if ! command -v node >/dev/null 2>&1; then
+        packages+=(nodejs npm)
 fi
 
 missing=()

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The README's second command: installs what the tests need, builds with
+# The README's second command: installs what the tests need, builds (and
+# type-checks) the web app when web/ has one, builds agentdesk with
 # AddressSanitizer + UndefinedBehaviorSanitizer, runs every test with ctest
 # (arguments go to ctest, e.g. -R store), and ends with "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test || exit 1
+scripts/build-web.sh --check || exit 1
 cmake -S . -B build-asan -DAGENTDESK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null || exit 1
 cmake --build build-asan -j"$(nproc)" || exit 1
 

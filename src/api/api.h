@@ -10,12 +10,14 @@
 #include "http/http.h"
 #include "store/store.h"
 #include "util/config.h"
+#include "web/web.h"
 
 /* What the handlers share; lives as long as the server. */
 struct api_context {
         struct store *store;
         struct domain *domain;
         const struct config *cfg;
+        struct web_site *web;            /* NULL: the app is not served */
 };
 
 /* Registers every route of the API on srv; the FreeSWITCH endpoint goes on
@@ -33,5 +35,7 @@ enum result api_audit_register(struct http_server *srv, struct api_context *ctx)
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx);
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx);
 enum result api_clusters_register(struct http_server *srv, struct api_context *ctx);
+/* The web app for what no route takes (when ctx->web), no-store on /v1. */
+enum result api_web_register(struct http_server *srv, struct api_context *ctx);
 
 #endif

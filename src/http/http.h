@@ -28,7 +28,20 @@ struct http_server_options {
         const char *listen;           /* "HOST:PORT" or "[V6]:PORT"; port 0 = any */
         unsigned threads;             /* worker threads; 0 = one per CPU */
         size_t max_body_bytes;        /* larger bodies get 413 */
+        /* HTTPS when both are set: PEM text, borrowed while the server
+         * runs (the caller wipes the key after http_server_free()). */
+        const char *tls_cert_pem;
+        const char *tls_key_pem;
 };
+
+/* Whether this libmicrohttpd was built with TLS (GnuTLS). */
+bool http_tls_supported(void);
+
+/* Checks a PEM certificate chain and private key the way the server will
+ * load them (GnuTLS): RESULT_OK, or RESULT_INVALID with a reason in
+ * ret_reason (static text) when either does not parse or the key is not
+ * the certificate's. */
+enum result http_tls_check(const char *cert_pem, const char *key_pem, const char **ret_reason);
 
 enum result http_server_new(const struct http_server_options *opts, struct http_server **ret_server);
 
@@ -36,6 +49,19 @@ enum result http_server_new(const struct http_server_options *opts, struct http_
  * segments are parameters. RESULT_INVALID for a malformed pattern. */
 enum result http_server_route(struct http_server *srv, const char *method, const char *pattern,
                               http_handler_fn fn, void *userdata);
+
+/* Handles the requests no route's path matches (a route whose path
+ * matches under another method still gets 405). Without one they get a
+ * JSON 404. The handler answers like a route handler; its route is
+ * "unmatched". */
+enum result http_server_fallback(struct http_server *srv, http_handler_fn fn, void *userdata);
+
+/* Adds name: value to every response (handlers', errors, 404s) whose path
+ * is prefix or starts with prefix + "/". Strings are copied. At most
+ * HTTP_MAX_PREFIX_HEADERS. */
+#define HTTP_MAX_PREFIX_HEADERS 8
+enum result http_server_prefix_header(struct http_server *srv, const char *prefix,
+                                      const char *name, const char *value);
 
 /* Binds and starts the workers. RESULT_IO when the address is unusable. */
 enum result http_server_start(struct http_server *srv);
@@ -141,7 +167,22 @@ void http_respond_result(struct http_request *req, enum result result, const cha
 void http_respond_text(struct http_request *req, unsigned status, const char *content_type,
                        const char *body, size_t len);
 
-/* Adds a header to the response this handler is about to send. */
+/* Sends len bytes of body that outlive the server (static data): not
+ * copied. */
+void http_respond_static(struct http_request *req, unsigned status, const char *content_type,
+                         const void *body, size_t len);
+
+/* Sends size bytes of the open file fd, which this call takes (closed
+ * also when sending fails). */
+void http_respond_fd(struct http_request *req, unsigned status, const char *content_type, int fd,
+                     uint64_t size);
+
+/* Sends a response without a body (304): no Content-Type. */
+void http_respond_empty(struct http_request *req, unsigned status);
+
+/* Adds a header to the response this handler is about to send (at most
+ * HTTP_MAX_HEADERS; more are dropped). */
+#define HTTP_MAX_HEADERS 12
 void http_response_header(struct http_request *req, const char *name, const char *value);
 
 #endif

@@ -15,6 +15,12 @@
  * quiesces through the inter-thread channel. poll() measured as fast or
  * faster here (bench/run.sh).
  *
+ * HTTPS (RFC 8446 through GnuTLS, which libmicrohttpd is built with):
+ * the certificate and key are handed to MHD as PEM text; http_tls_check()
+ * loads them first into GnuTLS itself, the same library MHD will give
+ * them to, so that a bad file is named at start rather than showing up as
+ * a failed handshake.
+ *
  * Shutdown: MHD_quiesce_daemon() stops accepting, then we wait for the
  * requests in flight to complete before MHD_stop_daemon().
  */
@@ -23,6 +29,8 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
@@ -40,7 +48,6 @@
 #include "util/config.h"
 #include "util/log.h"
 
-#define MAX_HEADERS 8
 #define MAX_FORM_FIELDS 256
 /* Paths up to this long are split for routing without an allocation. */
 #define PATH_INLINE 256
@@ -69,7 +76,7 @@ struct http_request {
         struct timespec start;
         char request_id[72];
         char client_ip[INET6_ADDRSTRLEN];
-        char *headers[MAX_HEADERS][2];
+        char *headers[HTTP_MAX_HEADERS][2];
         size_t n_headers;
         char *form;                          /* decoded copy of the body */
         char *(*form_fields)[2];             /* MAX_FORM_FIELDS, into form */
@@ -90,6 +97,12 @@ struct http_server {
         unsigned id_prefix;
         atomic_int in_flight;
         atomic_bool starting;                /* MHD's messages are start errors */
+        http_handler_fn fallback;
+        void *fallback_userdata;
+        struct {
+                char *prefix, *name, *value;
+        } prefix_headers[HTTP_MAX_PREFIX_HEADERS];
+        size_t n_prefix_headers;
 };
 
 /* ---- server set-up -------------------------------------------------------- */
@@ -159,6 +172,44 @@ enum result http_server_route(struct http_server *srv, const char *method, const
         r->userdata = userdata;
         srv->n_routes++;
         return RESULT_OK;
+}
+
+enum result http_server_fallback(struct http_server *srv, http_handler_fn fn, void *userdata)
+{
+        srv->fallback = fn;
+        srv->fallback_userdata = userdata;
+        return RESULT_OK;
+}
+
+enum result http_server_prefix_header(struct http_server *srv, const char *prefix,
+                                      const char *name, const char *value)
+{
+        size_t i = srv->n_prefix_headers;
+
+        if (i >= HTTP_MAX_PREFIX_HEADERS)
+                return RESULT_TOO_BIG;
+        srv->prefix_headers[i].prefix = strdup(prefix);
+        srv->prefix_headers[i].name = strdup(name);
+        srv->prefix_headers[i].value = strdup(value);
+        if (!srv->prefix_headers[i].prefix || !srv->prefix_headers[i].name ||
+            !srv->prefix_headers[i].value) {
+                free(srv->prefix_headers[i].prefix);
+                free(srv->prefix_headers[i].name);
+                free(srv->prefix_headers[i].value);
+                return RESULT_NOMEM;
+        }
+        srv->n_prefix_headers++;
+        return RESULT_OK;
+}
+
+/* Whether path is prefix or below it ("/v1" covers "/v1" and "/v1/x",
+ * not "/v1x"). */
+static bool path_under(const char *path, const char *prefix)
+{
+        size_t n = strlen(prefix);
+
+        return strncmp(path, prefix, n) == 0 && (path[n] == '\0' || path[n] == '/' ||
+                                                 (n && prefix[n - 1] == '/'));
 }
 
 size_t http_server_route_count(const struct http_server *srv)
@@ -487,11 +538,35 @@ json_t *http_request_json(struct http_request *req)
 
 void http_response_header(struct http_request *req, const char *name, const char *value)
 {
-        if (req->n_headers >= MAX_HEADERS)
+        if (req->n_headers >= HTTP_MAX_HEADERS)
                 return;
         req->headers[req->n_headers][0] = strdup(name);
         req->headers[req->n_headers][1] = strdup(value);
         req->n_headers++;
+}
+
+/* Adds the headers every response carries and queues resp (destroyed
+ * here). content_type NULL: none (a body-less answer). */
+static void queue(struct http_request *req, unsigned status, const char *content_type,
+                  struct MHD_Response *resp)
+{
+        const struct http_server *srv = req->srv;
+
+        if (content_type)
+                MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
+        MHD_add_response_header(resp, "X-Request-Id", req->request_id);
+        for (size_t i = 0; i < srv->n_prefix_headers; i++)
+                if (path_under(req->url, srv->prefix_headers[i].prefix))
+                        MHD_add_response_header(resp, srv->prefix_headers[i].name,
+                                                srv->prefix_headers[i].value);
+        for (size_t i = 0; i < req->n_headers; i++)
+                if (req->headers[i][0] && req->headers[i][1])
+                        MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+        if (MHD_queue_response(req->con, status, resp) == MHD_YES) {
+                req->responded = true;
+                req->status = status;
+        }
+        MHD_destroy_response(resp);
 }
 
 static void send_buffer(struct http_request *req, unsigned status, const char *content_type,
@@ -505,18 +580,39 @@ static void send_buffer(struct http_request *req, unsigned status, const char *c
                 return;
         }
         resp = MHD_create_response_from_buffer(len, buf, mode);
-        if (!resp)
+        if (resp)
+                queue(req, status, content_type, resp);
+}
+
+void http_respond_static(struct http_request *req, unsigned status, const char *content_type,
+                         const void *body, size_t len)
+{
+        send_buffer(req, status, content_type, (void *)body, len, MHD_RESPMEM_PERSISTENT);
+}
+
+void http_respond_fd(struct http_request *req, unsigned status, const char *content_type, int fd,
+                     uint64_t size)
+{
+        struct MHD_Response *resp = NULL;
+
+        if (!req->responded)
+                resp = MHD_create_response_from_fd64(size, fd);
+        if (!resp) {
+                close(fd);
                 return;
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
-        MHD_add_response_header(resp, "X-Request-Id", req->request_id);
-        for (size_t i = 0; i < req->n_headers; i++)
-                if (req->headers[i][0] && req->headers[i][1])
-                        MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
-        if (MHD_queue_response(req->con, status, resp) == MHD_YES) {
-                req->responded = true;
-                req->status = status;
         }
-        MHD_destroy_response(resp);
+        queue(req, status, content_type, resp);
+}
+
+void http_respond_empty(struct http_request *req, unsigned status)
+{
+        struct MHD_Response *resp;
+
+        if (req->responded)
+                return;
+        resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+        if (resp)
+                queue(req, status, NULL, resp);
 }
 
 void http_respond_json(struct http_request *req, unsigned status, json_t *body)
@@ -657,6 +753,11 @@ static void dispatch(struct http_request *req)
                         http_response_header(req, "Allow", allow);
                         http_respond_error(req, 405, "method_not_allowed",
                                            "that method is not allowed on this path", NULL);
+                } else if (req->srv->fallback) {
+                        req->srv->fallback(req, req->srv->fallback_userdata);
+                        if (!req->responded)
+                                http_respond_error(req, 500, "internal_error",
+                                                   "the handler sent no response", NULL);
                 } else {
                         http_respond_error(req, 404, "not_found", "no such route", NULL);
                 }
@@ -785,8 +886,51 @@ static void on_mhd_message(void *cls, const char *fmt, va_list ap)
         log_write(level, LOG_MODULE, "%s: %s", srv->listen, text);
 }
 
+bool http_tls_supported(void)
+{
+        return MHD_is_feature_supported(MHD_FEATURE_TLS) == MHD_YES;
+}
+
+enum result http_tls_check(const char *cert_pem, const char *key_pem, const char **ret_reason)
+{
+        gnutls_certificate_credentials_t cred = NULL;
+        gnutls_x509_crt_t *crts = NULL;
+        gnutls_x509_privkey_t key = NULL;
+        gnutls_datum_t cert_text = { (unsigned char *)cert_pem, (unsigned)strlen(cert_pem) };
+        gnutls_datum_t key_text = { (unsigned char *)key_pem, (unsigned)strlen(key_pem) };
+        unsigned n_crts = 0;
+        int rc;
+
+        /* Parsed step by step: gnutls_certificate_set_x509_key_mem() leaks
+         * its certificate when the PEM does not decode (GnuTLS 3.7.9). */
+        *ret_reason = NULL;
+        rc = gnutls_x509_crt_list_import2(&crts, &n_crts, &cert_text, GNUTLS_X509_FMT_PEM, 0);
+        if (rc >= 0)
+                rc = gnutls_x509_privkey_init(&key);
+        if (rc >= 0)
+                rc = gnutls_x509_privkey_import2(key, &key_text, GNUTLS_X509_FMT_PEM, NULL, 0);
+        if (rc >= 0)
+                rc = gnutls_certificate_allocate_credentials(&cred);
+        if (rc >= 0)
+                /* Also checks that the key is the certificate's. */
+                rc = gnutls_certificate_set_x509_key(cred, crts, n_crts, key);
+        if (cred)
+                gnutls_certificate_free_credentials(cred);
+        if (key)
+                gnutls_x509_privkey_deinit(key);
+        for (unsigned i = 0; i < n_crts; i++)
+                gnutls_x509_crt_deinit(crts[i]);
+        gnutls_free(crts);
+        if (rc < 0) {
+                *ret_reason = gnutls_strerror(rc);
+                return RESULT_INVALID;
+        }
+        return RESULT_OK;
+}
+
 enum result http_server_start(struct http_server *srv)
 {
+        bool tls = srv->opts.tls_cert_pem && srv->opts.tls_key_pem;
         struct sockaddr_storage ss = { 0 };
         char host[256];
         unsigned port, threads = srv->opts.threads;
@@ -826,6 +970,14 @@ enum result http_server_start(struct http_server *srv)
                 { threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, threads, NULL },
                 { MHD_OPTION_END, 0, NULL },
         };
+        struct MHD_OptionItem https[] = {
+                { tls ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, (void *)srv->opts.tls_cert_pem },
+                { MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)srv->opts.tls_key_pem },
+                { MHD_OPTION_END, 0, NULL },
+        };
+
+        if (tls)
+                flags |= MHD_USE_TLS;
         atomic_store(&srv->starting, true);
         srv->daemon = MHD_start_daemon(flags, (uint16_t)port, NULL, NULL, on_request, srv,
                                        MHD_OPTION_EXTERNAL_LOGGER, on_mhd_message, srv,
@@ -836,6 +988,7 @@ enum result http_server_start(struct http_server *srv)
                                        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
                                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
                                        MHD_OPTION_ARRAY, pool,
+                                       MHD_OPTION_ARRAY, https,
                                        MHD_OPTION_END);
         atomic_store(&srv->starting, false);
         if (!srv->daemon) {
@@ -865,6 +1018,11 @@ void http_server_free(struct http_server *srv)
         http_server_stop(srv);
         for (size_t i = 0; i < srv->n_routes; i++)
                 http_route_free(&srv->routes[i]);
+        for (size_t i = 0; i < srv->n_prefix_headers; i++) {
+                free(srv->prefix_headers[i].prefix);
+                free(srv->prefix_headers[i].name);
+                free(srv->prefix_headers[i].value);
+        }
         free(srv->listen);
         free(srv);
 }

@@ -171,6 +171,13 @@ const struct config_def config_defs[] = {
           "attempts at a provisioning job before it is marked failed" },
         { "AGENTDESK_FS_RETRY_BASE", CONFIG_INT, "1", FIELD(fs_retry_base), false, 1, 3600, NULL,
           "seconds before a job's first retry; doubled each time, at most 10 minutes" },
+        { "AGENTDESK_WEB_DIR", CONFIG_STRING, "", FIELD(web_dir), false, 0, 0, NULL,
+          "serve the web app from this directory (a built web/dist) instead of the copy "
+          "embedded at build time" },
+        { "AGENTDESK_TLS_CERT_FILE", CONFIG_STRING, "", FIELD(tls_cert_file), false, 0, 0, NULL,
+          "PEM certificate (chain) file: with AGENTDESK_TLS_KEY_FILE, serve speaks HTTPS" },
+        { "AGENTDESK_TLS_KEY_FILE", CONFIG_STRING, "", FIELD(tls_key_file), false, 0, 0, NULL,
+          "PEM private key file of AGENTDESK_TLS_CERT_FILE (not encrypted)" },
 };
 const size_t config_defs_count = sizeof(config_defs) / sizeof(config_defs[0]);
 

@@ -51,6 +51,9 @@ struct config {
         char *fs_ssh;              /* AGENTDESK_FS_SSH: user@host:port[,…] */
         char *fs_ssh_key;          /* AGENTDESK_FS_SSH_KEY: private key file */
         char *fs_ssh_known_hosts;  /* AGENTDESK_FS_SSH_KNOWN_HOSTS */
+        char *web_dir;             /* AGENTDESK_WEB_DIR ("" = the embedded app) */
+        char *tls_cert_file;       /* AGENTDESK_TLS_CERT_FILE ("" = plain HTTP) */
+        char *tls_key_file;        /* AGENTDESK_TLS_KEY_FILE */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };

@@ -90,7 +90,7 @@ def test_serve_health_metrics_errors(backend):
         assert 'agentdesk_http_requests_total{route="/healthz",method="GET",status="200"}' in text, text
         assert 'agentdesk_pool_extensions{tenant_id="1",tenant="demo-contact-centre",state="free"} 1000' in text, text
         assert "agentdesk_http_request_duration_seconds_bucket" in text
-        status, _, body = ad.request("GET", "/no/such/route")
+        status, _, body = ad.request("GET", "/v1/no/such/route")  # elsewhere: the web app
         assert status == 404 and body == {"success": False, "error": {
             "code": "not_found", "message": "no such route"}}, body
         status, headers, body = ad.request("DELETE", "/healthz")
