@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
           libsqlite3-dev libpq-dev libssl-dev libssh-dev libgnutls28-dev xxd)
 if [ "${1:-}" = "--test" ]; then
-        packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl)
+        packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl chromium)
 fi
 
 # The web app's build needs Node and npm: Debian's, only when no Node is

@@ -11,10 +11,6 @@
 //   BROWSER_BACKEND        sqlite (default) | postgres
 //   BROWSER_SHOTS          where screenshots go (default ./browser-shots)
 //   CHROMIUM               the browser (default /usr/bin/chromium)
-//
-// If this agentdesk does not serve the app yet (/ is not the app),
-// `vite preview` serves web/dist and proxies /v1 to agentdesk instead; the
-// run says so on stderr.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs'
 import { createServer } from 'node:net'
@@ -68,11 +64,9 @@ export class Agentdesk {
   readonly db: string
   readonly env: NodeJS.ProcessEnv
   apiUrl = ''
-  /** Where the browser goes: agentdesk itself, or vite preview in front of it. */
+  /** Where the browser goes: the same agentdesk, which serves the app. */
   webUrl = ''
-  servedBy: 'agentdesk' | 'vite-preview' = 'agentdesk'
   private proc: ChildProcess | null = null
-  private preview: ChildProcess | null = null
   private logPath = ''
 
   constructor(extraEnv: Record<string, string> = {}) {
@@ -121,18 +115,8 @@ export class Agentdesk {
       return (await fetch(this.apiUrl + '/healthz')).ok ? true : undefined
     })
     const home = await fetch(this.apiUrl + '/')
-    if (home.ok && (await home.text()).includes('<div id="app">')) {
-      this.webUrl = this.apiUrl
-      return this
-    }
-    // This agentdesk does not serve the app: vite preview does, proxying /v1.
-    this.servedBy = 'vite-preview'
-    process.stderr.write('browser harness: agentdesk does not serve web/dist; using vite preview as its front\n')
-    const vport = await freePort()
-    this.preview = spawn(join(WEB, 'node_modules/.bin/vite'), ['preview', '--host', '127.0.0.1', '--port', String(vport), '--strictPort'],
-                         { cwd: WEB, env: { ...process.env, AGENTDESK_API_URL: this.apiUrl }, stdio: 'ignore', detached: false })
-    this.webUrl = `http://127.0.0.1:${vport}`
-    await until('vite preview ready', 20_000, async () => ((await fetch(this.webUrl + '/')).ok ? true : undefined))
+    assert.ok(home.ok && (await home.text()).includes('<div id="app">'), 'agentdesk serves the web app from web/dist')
+    this.webUrl = this.apiUrl
     return this
   }
 
@@ -141,12 +125,6 @@ export class Agentdesk {
   }
 
   async stop(): Promise<void> {
-    if (this.preview) {
-      const p = this.preview
-      this.preview = null
-      p.kill('SIGTERM')
-      await new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))
-    }
     if (this.proc) {
       const p = this.proc
       this.proc = null
