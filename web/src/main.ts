@@ -5,7 +5,7 @@ import { createPinia } from 'pinia'
 import PrimeVue from 'primevue/config'
 import ToastService from 'primevue/toastservice'
 import ConfirmationService from 'primevue/confirmationservice'
-import Aura from '@primevue/themes/aura'
+import { AgentdeskTheme } from './theme'
 import App from './App.vue'
 import { router } from './router'
 import './style.css'
@@ -13,7 +13,7 @@ import './style.css'
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
-app.use(PrimeVue, { theme: { preset: Aura, options: { darkModeSelector: 'none' } } })
+app.use(PrimeVue, { theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } } })
 app.use(ToastService)
 app.use(ConfirmationService)
 app.mount('#app')

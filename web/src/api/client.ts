@@ -122,3 +122,13 @@ export const api = {
   patch: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
   del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
 }
+
+/** Revokes the token on the server (if it still answers) and forgets the session here. */
+export async function logout(): Promise<void> {
+  try {
+    await request('POST', '/v1/auth/logout')
+  } catch {
+    // The session is dropped here either way.
+  }
+  useSessionStore().clear()
+}
