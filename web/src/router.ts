@@ -24,7 +24,7 @@ export const router = createRouter({
   routes: [
     { path: '/login', component: () => import('./views/LoginPage.vue'), meta: { public: true, title: 'Log in' } },
     { path: '/change-password', component: () => import('./views/ChangePasswordPage.vue'), meta: { title: 'Change your password' } },
-    { path: '/desk', component: () => import('./views/desk/DeskPlaceholder.vue'), meta: { title: 'Agent desktop' } },
+    { path: '/desk', component: () => import('./views/desk/DeskPage.vue'), meta: { title: 'Agent desktop' } },
     {
       path: '/admin',
       component: portal,

@@ -21,6 +21,7 @@ export type ClusterStatus = S['ClusterStatus']
 // actor_email and target_label are being added to the API; optional until then.
 export type AuditEntry = S['AuditEntry'] & { actor_email?: string | null; target_label?: string | null }
 export type ErrorCode = S['Error']['error']['code']
+export type UnauthorizedReason = NonNullable<S['Error']['error']['reason']>
 export type Page = S['Page']
 
 export interface AgentPage extends Page { agents: Agent[] }
