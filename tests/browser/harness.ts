@@ -105,7 +105,8 @@ export class Agentdesk {
 
   async start(): Promise<this> {
     const port = await freePort()
-    this.apiUrl = `http://127.0.0.1:${port}`
+    // AGENTDESK_TLS_CERT_FILE set: agentdesk speaks HTTPS only.
+    this.apiUrl = `${this.env.AGENTDESK_TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${port}`
     this.logPath = join(this.tmp, 'serve.log')
     const fd = openSync(this.logPath, 'w')
     this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`], { env: this.env, stdio: ['ignore', 'ignore', fd] })
@@ -155,12 +156,12 @@ export class Agentdesk {
   }
 }
 
-/** A Chromium of Debian's, headless, no network beyond loopback. */
-export async function launch(): Promise<Browser> {
+/** A Chromium of Debian's, headless, no network beyond loopback; extraArgs for the desk's media flags. */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+           '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage', ...extraArgs],
   })
 }
 

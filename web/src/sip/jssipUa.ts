@@ -9,6 +9,7 @@
 import * as JsSIP from 'jssip'
 import type { RTCSession } from 'jssip/lib/RTCSession'
 import type { RTCSessionEvent } from 'jssip/lib/UA'
+import type { DTMF_TRANSPORT } from 'jssip/lib/Constants'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
 /** Gathering still running after this long: go with what was found. */
@@ -101,7 +102,9 @@ class JsSipCall implements SipCall {
   }
 
   sendDtmf(tone: string) {
-    this.session?.sendDTMF(tone)
+    // In the audio (RFC 4733 telephone-event, which FreeSWITCH negotiates
+    // with WebRTC), not SIP INFO: what a gateway or IVR downstream sees.
+    this.session?.sendDTMF(tone, { transportType: 'RFC2833' as DTMF_TRANSPORT })
   }
 
   peer(): RTCPeerConnection | null {
