@@ -28,6 +28,7 @@
 #include "store/store.h"
 #include "util/config.h"
 #include "util/log.h"
+#include "util/wipe.h"
 
 extern char **environ;
 
@@ -368,7 +369,7 @@ static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
                t.id, t.pool_base, t.pool_base + t.pool_size - 1);
         printf("Tenant admin login:\n  email: %s\n  password: %s\n", u.email, password);
         printf("(each run of 'agentdesk demo' sets a new password)\n");
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
         return 0;
 }
 

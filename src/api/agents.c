@@ -7,6 +7,7 @@
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static void create(struct http_request *req, void *userdata)
 {
@@ -43,7 +44,7 @@ static void create(struct http_request *req, void *userdata)
         http_respond_json(req, 201,
                           json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
                                     "temporary_password", temporary));
-        credentials_wipe(temporary, sizeof(temporary));
+        wipe_memory(temporary, sizeof(temporary));
 out:
         json_decref(body);
 }
@@ -180,7 +181,7 @@ static void reset_password(struct http_request *req, void *userdata)
         }
         http_respond_json(req, 200, json_pack("{sbss}", "success", 1, "temporary_password",
                                               temporary));
-        credentials_wipe(temporary, sizeof(temporary));
+        wipe_memory(temporary, sizeof(temporary));
 }
 
 static void delete(struct http_request *req, void *userdata)

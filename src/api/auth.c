@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/wipe.h"
 
 static json_t *user_json(const struct store_user *u)
 {
@@ -52,7 +53,7 @@ static void login(struct http_request *req, void *userdata)
                           json_pack("{sbs{ss,so,so,sb}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "user",
                                     user_json(&tok.user), "mustChangePassword", tok.restricted));
-        credentials_wipe(tok.token, sizeof(tok.token));
+        wipe_memory(tok.token, sizeof(tok.token));
 out:
         json_decref(body);
 }
@@ -79,7 +80,7 @@ static void me(struct http_request *req, void *userdata)
                                                       m.extensions[i].extension, "sip_password",
                                                       m.extensions[i].sip_password, "status",
                                                       m.extensions[i].status));
-        credentials_wipe(&m.extensions, sizeof(m.extensions));
+        wipe_memory(&m.extensions, sizeof(m.extensions));
         http_respond_json(req, 200,
                           json_pack("{sbs{so,so,s{ss,ss}}}", "success", 1, "data", "user",
                                     user_json(&s.user), "extensions", exts, "sipConfig",
@@ -119,7 +120,7 @@ static void change_password(struct http_request *req, void *userdata)
                           json_pack("{sbs{ss,so,sb}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "mustChangePassword",
                                     0));
-        credentials_wipe(tok.token, sizeof(tok.token));
+        wipe_memory(tok.token, sizeof(tok.token));
 out:
         json_decref(body);
 }

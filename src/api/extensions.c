@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/wipe.h"
 
 static void list(struct http_request *req, void *userdata)
 {
@@ -65,7 +66,7 @@ static void get(struct http_request *req, void *userdata)
         http_respond_json(req, 200,
                           json_pack("{sbso}", "success", 1, "extension",
                                     api_extension_json(&e, secret_allowed ? password : NULL)));
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
 }
 
 static void rotate(struct http_request *req, void *userdata)
@@ -88,7 +89,7 @@ static void rotate(struct http_request *req, void *userdata)
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
                                               api_extension_json(&e, password)));
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
 }
 
 static void patch(struct http_request *req, void *userdata)

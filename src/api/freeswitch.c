@@ -19,6 +19,7 @@
 #include "freeswitch/xml.h"
 #include "util/cidr.h"
 #include "util/log.h"
+#include "util/wipe.h"
 
 static struct cidr_list allow;
 
@@ -29,7 +30,7 @@ static void send_xml(struct http_request *req, char *doc)
                 return;
         }
         http_respond_text(req, 200, "text/xml", doc, strlen(doc));
-        credentials_wipe(doc, strlen(doc));
+        wipe_memory(doc, strlen(doc));
         free(doc);
 }
 
@@ -96,7 +97,7 @@ static void xml(struct http_request *req, void *userdata)
         }
         ok = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password)) &&
              directory_credentials_ok(ctx->domain, user, password);
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
         if (!ok) {
                 http_response_header(req, "WWW-Authenticate", "Basic realm=\"agentdesk\"");
                 http_respond_text(req, 401, "text/plain", "unauthorized\n", 13);

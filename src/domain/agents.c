@@ -9,6 +9,7 @@
 #include "domain/reconciler.h"
 #include "domain/users.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
@@ -75,43 +76,50 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         const char *role = in->role ? in->role : "agent";
         int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
         struct agent a = { 0 };
-        struct store_conn *conn;
+        struct store_conn *conn = NULL;
         struct store_tenant t;
+        bool in_transaction = false;
         enum result result;
 
+        /* Wiped on the one way out, whatever was filled. */
+        memset(secrets, 0, sizeof(secrets));
+        memset(pins, 0, sizeof(pins));
+        ret_temporary_password[0] = '\0';
         if (!text_name_valid(in->first_name, USER_NAME_MAX_CHARS)) {
                 *ret_field = "first_name";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         if (!text_name_valid(in->last_name, USER_NAME_MAX_CHARS)) {
                 *ret_field = "last_name";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         if (!text_email_valid(in->email)) {
                 *ret_field = "email";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         result = check_role(role, ret_field);
         if (result)
-                return result;
+                goto out;
         if (count > d->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
                 *ret_field = "extensions_count";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_tenant_get(conn, tenant_id, &t);
         if (result)
-                return result;
-        result = store_tenant_get(conn, tenant_id, &t);
-        if (result)
-                return result;
+                goto out;
 
         /* Everything random is made before the transaction, so the write
          * lock is held for the inserts only. */
-        for (int64_t i = 0; i < count; i++) {
+        for (int64_t i = 0; i < count && !result; i++)
                 result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
-                if (result)
-                        return result;
-        }
+        if (result)
+                goto out;
         a.user.tenant_id = tenant_id;
         text_lower(a.user.email, sizeof(a.user.email), in->email);
         text_copy(a.user.first_name, sizeof(a.user.first_name), in->first_name);
@@ -120,11 +128,12 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         a.user.must_change_password = true;
         result = credentials_new_temporary_password(ret_temporary_password, a.user.password_hash);
         if (result)
-                return result;
+                goto out;
 
         result = store_begin(conn);
         if (result)
-                return result;
+                goto out;
+        in_transaction = true;
         result = store_user_insert(conn, &a.user);
         if (result == RESULT_EMAIL_TAKEN)
                 *ret_field = "email";
@@ -151,11 +160,14 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         if (!result)
                 result = store_commit(conn);
         reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        credentials_wipe(secrets, sizeof(secrets));
-        credentials_wipe(pins, sizeof(pins));
-        if (result) {
+out:
+        if (result && in_transaction)
                 store_rollback(conn);
-                credentials_wipe(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        wipe_memory(secrets, sizeof(secrets));
+        wipe_memory(pins, sizeof(pins));
+        wipe_memory(a.user.password_hash, sizeof(a.user.password_hash));
+        if (result) {
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
                 return result;
         }
         *ret = a;
@@ -300,30 +312,33 @@ enum result agent_reset_password(struct domain *d, const struct actor *actor, in
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1])
 {
-        char hash[STORE_TEXT_MAX];
+        char hash[STORE_TEXT_MAX] = "";
         struct store_conn *conn;
-        struct agent a;
+        struct agent a = { 0 };
+        bool in_transaction = false;
         enum result result;
 
+        ret_temporary_password[0] = '\0';
         result = open_agent(d, tenant_id, id, &conn, &a);
+        if (!result)
+                result = credentials_new_temporary_password(ret_temporary_password, hash);
+        if (!result)
+                result = store_begin(conn);
         if (result)
-                return result;
-        result = credentials_new_temporary_password(ret_temporary_password, hash);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                return result;
+                goto out;
+        in_transaction = true;
         result = store_user_set_password(conn, id, hash, true);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
                                       "email", a.user.email, NULL);
         if (!result)
                 result = store_commit(conn);
-        if (result) {
+out:
+        if (result && in_transaction)
                 store_rollback(conn);
-                credentials_wipe(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
-        }
+        wipe_memory(hash, sizeof(hash));
+        if (result)
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
         return result;
 }
 
@@ -334,23 +349,23 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
         char pins[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
         char numbers[STORE_MAX_EXTENSIONS_PER_USER * 12];
         struct store_conn *conn;
-        struct agent a;
+        struct agent a = { 0 };
+        bool in_transaction = false;
         enum result result;
 
+        memset(secrets, 0, sizeof(secrets));
+        memset(pins, 0, sizeof(pins));
         result = open_agent(d, tenant_id, id, &conn, &a);
-        if (result)
-                return result;
-        if (actor && actor->user_id == id)
-                return RESULT_SELF;
-        for (size_t i = 0; i < a.n_extensions; i++) {
+        if (!result && actor && actor->user_id == id)
+                result = RESULT_SELF;
+        for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
-                if (result)
-                        return result;
-        }
-        join_extensions(&a, numbers, sizeof(numbers));
-        result = store_begin(conn);
+        if (!result)
+                result = store_begin(conn);
         if (result)
-                return result;
+                goto out;
+        in_transaction = true;
+        join_extensions(&a, numbers, sizeof(numbers));
         /* Deprovision first (the job names the extension while it is still
          * the agent's), then hand it back with a secret nobody has seen. */
         result = queue_jobs(d, conn, &a, "deprovision");
@@ -364,10 +379,11 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
         if (!result)
                 result = store_commit(conn);
         reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result)
+out:
+        if (result && in_transaction)
                 store_rollback(conn);
-        credentials_wipe(secrets, sizeof(secrets));
-        credentials_wipe(pins, sizeof(pins));
+        wipe_memory(secrets, sizeof(secrets));
+        wipe_memory(pins, sizeof(pins));
         return result;
 }
 
@@ -443,8 +459,8 @@ enum result extension_rotate_password(struct domain *d, const struct actor *acto
         if (result)
                 store_rollback(conn);
 out:
-        credentials_wipe(secret, sizeof(secret));
-        credentials_wipe(pin, sizeof(pin));
+        wipe_memory(secret, sizeof(secret));
+        wipe_memory(pin, sizeof(pin));
         return result ? result : extension_get(d, tenant_id, id, ret, ret_password);
 }
 

@@ -6,6 +6,7 @@
 
 #include "domain/users.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static enum result throttled(struct store_conn *conn, const char *key, int64_t max,
                              int64_t window, int64_t now, int64_t *ret_retry_after)
@@ -171,7 +172,7 @@ enum result auth_change_password(struct domain *d, const struct store_session *s
         if (result)
                 store_rollback(conn);
 out:
-        credentials_wipe(hash, sizeof(hash));
+        wipe_memory(hash, sizeof(hash));
         return result;
 }
 
@@ -210,7 +211,7 @@ enum result auth_me(struct domain *d, const struct store_session *s, struct auth
                 text_copy(e->status, sizeof(e->status), exts[i].status);
                 ret->n_extensions++;
         }
-        credentials_wipe(exts, sizeof(exts));
+        wipe_memory(exts, sizeof(exts));
         /* design.md: the tenant's own domain, else its cluster's, else the
          * setting; the WebSocket URL the cluster's, else the setting. */
         if (!result && t.cluster_id && store_cluster_get(conn, t.cluster_id, &c) == RESULT_OK) {

@@ -13,6 +13,7 @@
 #include "domain/reconciler.h"
 #include "freeswitch/esl.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 bool cluster_mode_pushes(const char *mode)
 {
@@ -121,7 +122,7 @@ void cluster_close(struct cluster *c)
 {
         if (!c)
                 return;
-        credentials_wipe(c->passwords, sizeof(c->passwords));
+        wipe_memory(c->passwords, sizeof(c->passwords));
         free(c);
 }
 

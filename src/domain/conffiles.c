@@ -10,6 +10,7 @@
 #include "domain/directory.h"
 #include "freeswitch/push.h"
 #include "freeswitch/xml.h"
+#include "util/wipe.h"
 
 #define USERS "directory/default"
 #define PLANS "dialplan"
@@ -41,7 +42,7 @@ enum result conffiles_extension(struct domain *d, int64_t cluster_id, struct fs_
         if (!doc)
                 return RESULT_NOMEM;
         result = fs_push_write(p, USERS, name, doc, ret_error, error_size);
-        credentials_wipe(doc, strlen(doc));
+        wipe_memory(doc, strlen(doc));
         free(doc);
         return result;
 }

@@ -13,6 +13,7 @@
 #include "domain/credentials.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static bool digits_only(const char *s, size_t max)
 {
@@ -160,8 +161,8 @@ static enum result lookup(struct domain *d, struct store_conn *conn, const char 
 
 void directory_user_wipe(struct directory_user *u)
 {
-        credentials_wipe(u->password, sizeof(u->password));
-        credentials_wipe(u->vm_pin, sizeof(u->vm_pin));
+        wipe_memory(u->password, sizeof(u->password));
+        wipe_memory(u->vm_pin, sizeof(u->vm_pin));
 }
 
 enum result directory_find_user(struct domain *d, int64_t cluster_id, const char *domain,

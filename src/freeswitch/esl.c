@@ -17,6 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util/wipe.h"
+
 #define HEADER_MAX 8192
 #define BODY_MAX (1024 * 1024)
 
@@ -255,8 +257,12 @@ enum result esl_connect(const char *host, unsigned port, const char *password, i
         type = header(f, "Content-Type");
         if (type && strcmp(type, "text/rude-rejection") == 0) {
                 result = RESULT_FORBIDDEN;
+                /* Its first line; strtok would share state with every
+                 * other thread probing a node. */
+                if (f->body)
+                        f->body[strcspn(f->body, "\r\n")] = '\0';
                 set_error(ret_error, error_size, "rejected by the node's ACL: %s",
-                          f->body ? strtok(f->body, "\n") : "");
+                          f->body ? f->body : "");
                 goto out;
         }
         if (!type || strcmp(type, "auth/request") != 0) {
@@ -267,7 +273,7 @@ enum result esl_connect(const char *host, unsigned port, const char *password, i
         }
         snprintf(line, sizeof(line), "auth %s\n\n", password);
         result = send_all(c, line, strlen(line), deadline);
-        memset(line, 0, sizeof(line));
+        wipe_memory(line, sizeof(line));
         if (!result) {
                 free(f->body);
                 result = read_frame(c, deadline, f);

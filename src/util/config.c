@@ -12,6 +12,7 @@
 
 #include "util/cidr.h"
 #include "util/log.h"
+#include "util/wipe.h"
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -238,7 +239,7 @@ static const struct config_def *find_def(const char *name, bool *ret_is_file)
 static char *read_secret_file(const char *path)
 {
         FILE *f = fopen(path, "r");
-        char buf[4096];
+        char buf[4096], *copy;
         size_t n;
 
         if (!f)
@@ -247,7 +248,9 @@ static char *read_secret_file(const char *path)
         fclose(f);
         buf[n] = '\0';
         buf[strcspn(buf, "\r\n")] = '\0';
-        return strdup(buf);
+        copy = strdup(buf);
+        wipe_memory(buf, sizeof(buf));
+        return copy;
 }
 
 /* The raw string values, before typing; index = row of config_defs. */
@@ -278,7 +281,7 @@ static int raw_set(struct raw *raw, const char *name, const char *value, const c
                 v = strdup(value);
         }
         size_t idx = (size_t)(d - config_defs);
-        free(raw->values[idx]);
+        wipe_free_string(raw->values[idx]);
         raw->values[idx] = v;
         return 0;
 }
@@ -330,6 +333,7 @@ static int read_file(struct raw *raw, const char *path, FILE *errs)
                 if (raw_set(raw, trim(s), value, origin, errs) < 0)
                         bad = -1;
         }
+        wipe_memory(line, sizeof(line));   /* a line may have held a secret */
         fclose(f);
         return bad;
 }
@@ -439,8 +443,9 @@ enum result config_load(const char *file, char *const *envp,
         }
         *ret_cfg = cfg;
 out:
+        /* Some hold secrets: every value is wiped, which costs nothing here. */
         for (size_t i = 0; i < config_defs_count; i++)
-                free(raw.values[i]);
+                wipe_free_string(raw.values[i]);
         return result;
 }
 
@@ -449,7 +454,7 @@ void config_free(struct config *cfg)
         for (size_t i = 0; i < config_defs_count; i++)
                 if (config_defs[i].type == CONFIG_STRING) {
                         char **p = (char **)((char *)cfg + config_defs[i].offset);
-                        free(*p);
+                        wipe_free_string(*p);
                         *p = NULL;
                 }
 }
