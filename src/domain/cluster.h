@@ -85,7 +85,9 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
  * from listings (`sofia status profile <p> reg`) at most
  * CLUSTER_REG_CACHE_MS old, fetched with a CLUSTER_REG_TIMEOUT_MS bound;
  * -1 when no node answered. Extension numbers are unique on the platform,
- * so the user part is enough. */
+ * so the user part is enough. One caller per cluster fetches (and waits);
+ * while it does, the others get the listing before it at once, or -1 when
+ * there is none: no request waits on another's probe. */
 int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension);
 
 /* Drops the cached listings (at shutdown). */
