@@ -184,37 +184,12 @@ enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct ag
 }
 
 enum result agent_list(struct domain *d, const struct store_user_filter *filter,
-                       struct store_page *page, struct agent **ret_items, size_t *ret_n)
+                       struct store_page *page, struct store_agent_page *ret)
 {
-        struct store_user *users = NULL;
-        struct agent *items;
         struct store_conn *conn;
-        enum result result;
-        size_t n = 0;
+        enum result result = store_conn_get(d->store, &conn);
 
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = store_user_list(conn, filter, page, &users, &n);
-        if (result)
-                return result;
-        items = calloc(n + 1, sizeof(*items));
-        if (!items) {
-                free(users);
-                return RESULT_NOMEM;
-        }
-        for (size_t i = 0; i < n && !result; i++) {
-                items[i].user = users[i];
-                result = load_extensions(conn, &items[i]);
-        }
-        free(users);
-        if (result) {
-                free(items);
-                return result;
-        }
-        *ret_items = items;
-        *ret_n = n;
-        return RESULT_OK;
+        return result ? result : store_agent_page(conn, filter, page, ret);
 }
 
 /* Queues kind for every extension of a. */

@@ -48,10 +48,11 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
 
 enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct agent *ret);
 
-/* A page of the tenant's agents (each with extensions); *ret_items is
- * malloc'd, caller frees. */
+/* A page of the tenant's agents with their extensions, in a constant
+ * number of statements and memory proportional to the page (summary rows:
+ * no secrets, no hashes). Free *ret with store_agent_page_free(). */
 enum result agent_list(struct domain *d, const struct store_user_filter *filter,
-                       struct store_page *page, struct agent **ret_items, size_t *ret_n);
+                       struct store_page *page, struct store_agent_page *ret);
 
 /* Fields to change; NULL leaves one as it is. */
 struct agent_patch {
