@@ -280,6 +280,16 @@ static void apply_cluster(struct domain *d, struct work *works, int n)
         cluster_close(c);
 }
 
+/* RESULT_OK while conn holds the reconciler lock, RESULT_BUSY once it
+ * does not (its session was lost, and maybe another node took it). */
+static enum result leading(struct store_conn *conn)
+{
+        bool held = false;
+        enum result result = store_singleton_held(conn, RECONCILER_LOCK_KEY, &held);
+
+        return result || !held ? RESULT_BUSY : RESULT_OK;
+}
+
 enum result reconciler_pass(struct domain *d, int *ret_handled)
 {
         struct store_conn *conn;
@@ -293,6 +303,9 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
         works = calloc(RECONCILER_BATCH, sizeof(*works));
         jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
         result = works && jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
+        /* No batch starts without the lock on this very connection. */
+        if (!result)
+                result = leading(conn);
         if (!result)
                 result = store_jobs_due(conn, store_now(), jobs, RECONCILER_BATCH, &n);
         for (int i = 0; !result && i < n; i++)
@@ -310,7 +323,16 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                 apply_cluster(d, works + i, run);
         }
 
+        /* Outcomes are recorded on the lock's connection, in a transaction
+         * that sees the lock still held: a node that lost it while the
+         * batch ran records nothing; the new leader runs the batch again. */
         result = store_begin(conn);
+        if (!result) {
+                result = leading(conn);
+                if (result)
+                        LOG_WARN("lost the reconciler lock during a batch: its %d outcome(s) "
+                                 "are left to the next leader", n);
+        }
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 if (!w->failed) {
@@ -329,7 +351,8 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                 result = store_commit(conn);
         if (result) {
                 store_rollback(conn);
-                LOG_ERR("recording %d job outcome(s): %s", n, store_last_error());
+                if (result != RESULT_BUSY)
+                        LOG_ERR("recording %d job outcome(s): %s", n, store_last_error());
         }
         if (ret_handled)
                 *ret_handled = n;
@@ -365,11 +388,21 @@ static void *run(void *arg)
                 pthread_mutex_unlock(&r->lock);
 
                 struct store_conn *conn;
-                if (!leader && store_conn_get(r->d->store, &conn) == RESULT_OK &&
+                enum result result = store_conn_get(r->d->store, &conn);
+                /* Leadership is checked again before every batch (in
+                 * reconciler_pass): a reset connection lost the lock. */
+                if (!result && !leader &&
                     store_singleton_try(conn, RECONCILER_LOCK_KEY, &leader) == RESULT_OK && leader)
                         LOG_INFO("this node runs the reconciler");
-                if (leader && reconciler_pass(r->d, &handled) != RESULT_OK)
-                        handled = 0;
+                if (!result && leader) {
+                        result = reconciler_pass(r->d, &handled);
+                        if (result && leading(conn) != RESULT_OK) {
+                                LOG_WARN("this node no longer holds the reconciler lock");
+                                leader = false;
+                        }
+                        if (result)
+                                handled = 0;
+                }
 
                 pthread_mutex_lock(&r->lock);
                 if (handled == RECONCILER_BATCH || r->kicked || r->stop)

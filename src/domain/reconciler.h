@@ -2,7 +2,9 @@
  * The reconciler: applies the provisioning jobs that every change writes
  * (in its own transaction) to each node of the cluster, so FreeSWITCH
  * matches the database. One thread per agentdesk process; with several
- * processes on one PostgreSQL, only the holder of an advisory lock works.
+ * processes on one PostgreSQL, only the holder of an advisory lock works;
+ * it checks that it still holds it before each batch and when recording
+ * the outcomes, so a node whose session was lost records nothing.
  *
  * A pass takes up to RECONCILER_BATCH due jobs, oldest first, and sends
  * each node their commands (freeswitch/provision.h) over ONE Event Socket

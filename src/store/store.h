@@ -481,6 +481,14 @@ enum result store_job_retry(struct store_conn *conn, const struct store_job *job
  * says whether this connection holds it. On SQLite, always held. */
 enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_held);
 
+/* Whether this connection still holds key now. A PostgreSQL connection
+ * that was lost and reset (a new server session) has lost its advisory
+ * locks; so has one that cannot answer (*ret_held false, and the error).
+ * Asked inside a transaction, the answer holds until its commit: the lock
+ * cannot go without the session, and the session's end aborts the
+ * transaction. On SQLite, always held. */
+enum result store_singleton_held(struct store_conn *conn, int64_t key, bool *ret_held);
+
 /* ---- FreeSWITCH clusters ---------------------------------------------- */
 
 struct store_cluster {
