@@ -17,11 +17,13 @@
 
 #include "api/api.h"
 #include "domain/cluster.h"
+#include "domain/cluster_admin.h"
 #include "domain/directory.h"
 #include "domain/credentials.h"
 #include "domain/demo.h"
 #include "domain/domain.h"
 #include "domain/reconciler.h"
+#include "domain/worker.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "http/http.h"
@@ -693,7 +695,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
         log_buffered_start();
-        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK) {
+        if (reconciler_start(&domain, &domain.job_worker) != RESULT_OK) {
                 fprintf(stderr, "agentdesk: cannot start the reconciler\n");
                 http_server_stop(fs_srv);
                 http_server_stop(srv);
@@ -709,7 +711,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         rc = 0;
 out:
         /* After the HTTP servers (no more kicks), before the store. */
-        reconciler_stop(domain.reconciler);
+        worker_stop(domain.job_worker);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);

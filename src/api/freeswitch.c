@@ -15,6 +15,7 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/cluster_admin.h"
 #include "domain/directory.h"
 #include "freeswitch/xml.h"
 #include "util/cidr.h"

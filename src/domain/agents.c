@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
-#include "domain/reconciler.h"
+#include "domain/jobs.h"
 #include "domain/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -140,14 +140,13 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             reconciler_queued_state(d), e);
+                                             jobs_queued_state(d), e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true);
                         e->voicemail_enabled = true;
                 }
                 if (!result)
-                        result = store_job_insert(conn, tenant_id, "provision", e->id,
-                                                  reconciler_queued_state(d));
+                        result = jobs_queue_extension(d, conn, tenant_id, "provision", e->id);
                 if (!result)
                         a.n_extensions++;
         }
@@ -157,9 +156,8 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
                                       "email", a.user.email, "role", a.user.role, "extensions",
                                       numbers, NULL);
         }
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
+        result = jobs_finish(d, conn, result);
+        in_transaction = false;
 out:
         if (result && in_transaction)
                 store_rollback(conn);
@@ -199,8 +197,8 @@ static enum result queue_jobs(struct domain *d, struct store_conn *conn, const s
         enum result result = RESULT_OK;
 
         for (size_t i = 0; i < a->n_extensions && !result; i++)
-                result = store_job_insert(conn, a->user.tenant_id, kind, a->extensions[i].id,
-                                          reconciler_queued_state(d));
+                result = jobs_queue_extension(d, conn, a->user.tenant_id, kind,
+                                              a->extensions[i].id);
         return result;
 }
 
@@ -273,14 +271,8 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                                       "previous_role", role_changed ? a.user.role : NULL,
                                       "previous_status", status_changed ? a.user.status : NULL,
                                       NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        return agent_get(d, tenant_id, id, ret);
+        result = jobs_finish(d, conn, result);
+        return result ? result : agent_get(d, tenant_id, id, ret);
 }
 
 enum result agent_reset_password(struct domain *d, const struct actor *actor, int64_t tenant_id,
@@ -351,9 +343,8 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
+        result = jobs_finish(d, conn, result);
+        in_transaction = false;
 out:
         if (result && in_transaction)
                 store_rollback(conn);
@@ -424,15 +415,11 @@ enum result extension_rotate_password(struct domain *d, const struct actor *acto
                 goto out;
         result = store_extension_set_secret(conn, id, secret);
         if (!result && e.user_id)
-                result = store_job_insert(conn, tenant_id, "rekey", id, reconciler_queued_state(d));
+                result = jobs_queue_extension(d, conn, tenant_id, "rekey", id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
                                       "extension", id, "extension", e.extension, NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result)
-                store_rollback(conn);
+        result = jobs_finish(d, conn, result);
 out:
         wipe_memory(secret, sizeof(secret));
         wipe_memory(pin, sizeof(pin));
@@ -462,17 +449,11 @@ enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
                 return result;
         result = store_extension_set_voicemail(conn, id, enabled);
         if (!result && e.user_id)
-                result = store_job_insert(conn, tenant_id, "update", id, reconciler_queued_state(d));
+                result = jobs_queue_extension(d, conn, tenant_id, "update", id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
                                       "extension", e.extension, "voicemail_enabled",
                                       enabled ? "true" : "false", NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        return extension_get(d, tenant_id, id, ret, NULL);
+        result = jobs_finish(d, conn, result);
+        return result ? result : extension_get(d, tenant_id, id, ret, NULL);
 }

@@ -10,7 +10,6 @@
 
 #include "domain/audit.h"
 #include "domain/credentials.h"
-#include "domain/reconciler.h"
 #include "freeswitch/esl.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -214,44 +213,6 @@ enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
         *ret = r;
         *ret_n = n;
         return RESULT_OK;
-}
-
-enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
-                           int64_t *ret_job_id)
-{
-        struct store_cluster sc;
-        struct store_conn *conn;
-        enum result result;
-        char name[24];
-
-        result = store_conn_get(d->store, &conn);
-        if (!result && cluster_id)
-                result = store_cluster_get(conn, cluster_id, &sc);
-        if (!result)
-                result = store_begin(conn);
-        if (result)
-                return result;
-        snprintf(name, sizeof(name), "%" PRId64, cluster_id);
-        result = store_job_insert_resync(conn, cluster_id, ret_job_id);
-        if (!result)
-                result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", cluster_id,
-                                      "cluster", cluster_id ? sc.name : "default", NULL);
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        reconciler_kick(d->reconciler);
-        return RESULT_OK;
-}
-
-enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret)
-{
-        struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
-
-        return result ? result : store_job_state(conn, job_id, ret);
 }
 
 /* The registration listings of a few clusters' nodes, each shared by

@@ -61,16 +61,6 @@ enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
                            struct cluster_report **ret, size_t *ret_n);
 void cluster_report_free(struct cluster_report *r, size_t n);
 
-/* Queues a resync of cluster_id (design.md: in xml_curl mode every node
- * drops its cached directory users; in push modes every owned file is
- * rewritten and stale ones removed), audited as actor (NULL: the command
- * line), and wakes the reconciler. RESULT_NOT_FOUND for no such cluster. */
-enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
-                           int64_t *ret_job_id);
-
-/* Where a job stands. */
-enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
-
 /* Opens the push targets of c: a local conf dir per target in files mode,
  * one SFTP session per target in ssh mode (with AGENTDESK_FS_SSH_KEY and
  * AGENTDESK_FS_SSH_KNOWN_HOSTS). All or none: on failure none is left open

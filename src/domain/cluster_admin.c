@@ -1,6 +1,7 @@
 /* Managing clusters and nodes; see cluster_admin.h. */
 #include "domain/cluster_admin.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "domain/audit.h"
 #include "domain/cluster.h"
 #include "domain/credentials.h"
-#include "domain/reconciler.h"
+#include "domain/jobs.h"
 #include "domain/tenants.h"
 #include "util/text.h"
 
@@ -137,21 +138,6 @@ static bool apply_cluster_fields(struct store_cluster *c, const struct cluster_f
                set_text(c->status, sizeof(c->status), f->status, "status", ret_field);
 }
 
-/* Commits, or rolls back on failure; wakes the reconciler when jobs were
- * queued. */
-static enum result finish(struct domain *d, struct store_conn *conn, enum result result, bool kick)
-{
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        if (kick)
-                reconciler_kick(d->reconciler);
-        return RESULT_OK;
-}
-
 enum result cluster_create(struct domain *d, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
@@ -177,7 +163,7 @@ enum result cluster_create(struct domain *d, const struct actor *actor,
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.create", "cluster", c.id, "name",
                                       c.name, "mode", c.mode, NULL);
-        result = finish(d, conn, result, false);
+        result = jobs_finish(d, conn, result);
         if (!result)
                 *ret = c;
         return result;
@@ -209,7 +195,6 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         struct store_conn *conn;
         size_t n = 0;
         bool resync;
-        int64_t job;
         enum result result;
 
         *ret_field = NULL;
@@ -222,7 +207,7 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         if (!result)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (result)
-                return finish(d, conn, result, false);
+                return jobs_finish(d, conn, result);
         next = c;
         if (!apply_cluster_fields(&next, f, ret_field) || (*ret_field = check_cluster(&next)))
                 result = RESULT_INVALID;
@@ -240,12 +225,12 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
         if (!result && resync)
-                result = store_job_insert_resync(conn, id, &job);
+                result = jobs_queue_resync(conn, id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.update", "cluster", id, "name",
                                       next.name, "mode", next.mode, "status", next.status,
                                       "sip_domain", next.sip_domain, NULL);
-        result = finish(d, conn, result, resync);
+        result = jobs_finish(d, conn, result);
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
@@ -271,7 +256,7 @@ enum result cluster_delete(struct domain *d, const struct actor *actor, int64_t 
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.delete", "cluster", id, "name",
                                       c.name, NULL);
-        return finish(d, conn, result, false);
+        return jobs_finish(d, conn, result);
 }
 
 enum result cluster_nodes(struct domain *d, int64_t cluster_id, struct store_node *ret,
@@ -339,7 +324,6 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
                              const char *action, const char **ret_field)
 {
         enum result result = RESULT_OK;
-        int64_t job;
 
         if ((*ret_field = check_node(n)))
                 return RESULT_INVALID;
@@ -351,7 +335,7 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
         if (!result && !strcmp(n->status, "active"))
-                result = store_job_insert_resync(conn, c->id, &job);
+                result = jobs_queue_resync(conn, c->id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, action, "node", n->id, "cluster", c->name,
                                       "name", n->name, "esl_host", n->esl_host, NULL);
@@ -399,7 +383,7 @@ enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_
         if (!result)
                 result = save_node(actor, conn, &c, &n, store_node_insert, "node.create",
                                    ret_field);
-        result = finish(d, conn, result, true);
+        result = jobs_finish(d, conn, result);
         if (!result) {
                 *ret = n;
                 ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
@@ -443,7 +427,7 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
         result = apply_node_fields(&n, f, ret_field);
         if (!result)
                 result = save_node(actor, conn, &c, &n, update_node, "node.update", ret_field);
-        result = finish(d, conn, result, true);
+        result = jobs_finish(d, conn, result);
         if (!result) {
                 *ret = n;
                 ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
@@ -466,5 +450,36 @@ enum result cluster_node_delete(struct domain *d, const struct actor *actor, int
         if (!result)
                 result = audit_record(conn, actor, 0, "node.delete", "node", id, "cluster", c.name,
                                       "name", n.name, NULL);
-        return finish(d, conn, result, false);
+        return jobs_finish(d, conn, result);
+}
+
+enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
+                           int64_t *ret_job_id)
+{
+        struct store_cluster sc;
+        struct store_conn *conn;
+        enum result result;
+        char name[24];
+
+        result = store_conn_get(d->store, &conn);
+        if (!result && cluster_id)
+                result = store_cluster_get(conn, cluster_id, &sc);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        snprintf(name, sizeof(name), "%" PRId64, cluster_id);
+        result = jobs_queue_resync(conn, cluster_id, ret_job_id);
+        if (!result)
+                result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", cluster_id,
+                                      "cluster", cluster_id ? sc.name : "default", NULL);
+        return jobs_finish(d, conn, result);
+}
+
+enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        return result ? result : store_job_state(conn, job_id, ret);
 }

@@ -67,4 +67,14 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
 enum result cluster_node_delete(struct domain *d, const struct actor *actor, int64_t cluster_id,
                                 int64_t id);
 
+/* Queues a resync of cluster_id (design.md: in xml_curl mode every node
+ * drops its cached directory users; in push modes every owned file is
+ * rewritten and stale ones removed), audited as actor (NULL: the command
+ * line), and wakes the reconciler. RESULT_NOT_FOUND for no such cluster. */
+enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
+                           int64_t *ret_job_id);
+
+/* Where a job stands. */
+enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
+
 #endif

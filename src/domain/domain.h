@@ -31,13 +31,14 @@ struct domain_settings {
         int64_t fs_retry_base;
 };
 
-struct reconciler;
+struct worker;
 struct directory_cache;
 
 struct domain {
         struct store *store;
         struct domain_settings settings;
-        struct reconciler *reconciler;   /* NULL when none runs (the command line) */
+        struct worker *job_worker;       /* applies provisioning jobs (domain/jobs.h);
+                                          * NULL when none runs (the command line) */
         struct directory_cache *directory_cache; /* NULL: none (domain/directory.h) */
 };
 

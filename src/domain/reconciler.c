@@ -3,7 +3,6 @@
 #include "domain/reconciler.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "domain/cluster.h"
 #include "domain/conffiles.h"
+#include "domain/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
 #include "util/log.h"
@@ -22,14 +22,6 @@
 #define CONNECT_TIMEOUT_MS 2000
 #define COMMAND_TIMEOUT_MS 3000
 #define MAX_DELAY_S 600
-
-struct reconciler {
-        struct domain *d;
-        pthread_t thread;
-        pthread_mutex_t lock;
-        pthread_cond_t wake;
-        bool stop, kicked;
-};
 
 /* One job of a pass and what became of it. */
 struct work {
@@ -376,93 +368,22 @@ enum result reconciler_drain(struct domain *d, bool *ret_ran)
         return result;
 }
 
-static void *run(void *arg)
+/* One round of the worker: a batch. */
+static enum result batch_round(void *userdata, bool *ret_more)
 {
-        struct reconciler *r = arg;
-        bool leader = false;
+        int handled = 0;
+        enum result result = reconciler_pass(userdata, &handled);
 
-        pthread_mutex_lock(&r->lock);
-        while (!r->stop) {
-                int handled = 0;
-                r->kicked = false;
-                pthread_mutex_unlock(&r->lock);
-
-                struct store_conn *conn;
-                enum result result = store_conn_get(r->d->store, &conn);
-                /* Leadership is checked again before every batch (in
-                 * reconciler_pass): a reset connection lost the lock. */
-                if (!result && !leader &&
-                    store_singleton_try(conn, RECONCILER_LOCK_KEY, &leader) == RESULT_OK && leader)
-                        LOG_INFO("this node runs the reconciler");
-                if (!result && leader) {
-                        result = reconciler_pass(r->d, &handled);
-                        if (result && leading(conn) != RESULT_OK) {
-                                LOG_WARN("this node no longer holds the reconciler lock");
-                                leader = false;
-                        }
-                        if (result)
-                                handled = 0;
-                }
-
-                pthread_mutex_lock(&r->lock);
-                if (handled == RECONCILER_BATCH || r->kicked || r->stop)
-                        continue;   /* more may be due at once */
-                struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_sec += 1;
-                pthread_cond_timedwait(&r->wake, &r->lock, &until);
-        }
-        pthread_mutex_unlock(&r->lock);
-        store_conn_release(r->d->store);
-        return NULL;
+        *ret_more = handled == RECONCILER_BATCH;
+        return result;
 }
 
-const char *reconciler_queued_state(const struct domain *d)
+enum result reconciler_start(struct domain *d, struct worker **ret)
 {
-        return strcmp(d->settings.fs_mode, "xml_curl") != 0 ? "pending" : "provisioned";
-}
+        const struct worker_def def = {
+                .name = "reconciler", .round = batch_round, .userdata = d,
+                .lock_key = RECONCILER_LOCK_KEY, .poll_ms = 1000, .backoff_max_ms = 10000,
+        };
 
-enum result reconciler_start(struct domain *d, struct reconciler **ret)
-{
-        struct reconciler *r = calloc(1, sizeof(*r));
-
-        if (!r)
-                return RESULT_NOMEM;
-        r->d = d;
-        pthread_mutex_init(&r->lock, NULL);
-        pthread_cond_init(&r->wake, NULL);
-        if (pthread_create(&r->thread, NULL, run, r) != 0) {
-                pthread_cond_destroy(&r->wake);
-                pthread_mutex_destroy(&r->lock);
-                free(r);
-                return RESULT_NOMEM;
-        }
-        *ret = r;
-        return RESULT_OK;
-}
-
-/* Sets the flag (kicked or stop) and wakes the thread. */
-static void wake(struct reconciler *r, bool *flag)
-{
-        pthread_mutex_lock(&r->lock);
-        *flag = true;
-        pthread_cond_signal(&r->wake);
-        pthread_mutex_unlock(&r->lock);
-}
-
-void reconciler_kick(struct reconciler *r)
-{
-        if (r)
-                wake(r, &r->kicked);
-}
-
-void reconciler_stop(struct reconciler *r)
-{
-        if (!r)
-                return;
-        wake(r, &r->stop);
-        pthread_join(r->thread, NULL);
-        pthread_cond_destroy(&r->wake);
-        pthread_mutex_destroy(&r->lock);
-        free(r);
+        return worker_start(d->store, &def, ret);
 }

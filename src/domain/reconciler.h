@@ -24,20 +24,12 @@
 
 #define RECONCILER_BATCH 200
 
-/* The state an extension shows once a change to it is queued: in
- * xml_curl mode FreeSWITCH asks at once, so "provisioned"; in push modes
- * "pending" until its batch's reloadxml answered. */
-const char *reconciler_queued_state(const struct domain *d);
+struct worker;
 
-/* Starts the thread. It looks for due jobs when kicked, and every second. */
-enum result reconciler_start(struct domain *d, struct reconciler **ret);
-
-/* Wakes the thread: jobs were just written. Accepts NULL (no reconciler). */
-void reconciler_kick(struct reconciler *r);
-
-/* Stops and joins the thread (an Event Socket call in flight ends within
- * its timeout), then frees. Accepts NULL. */
-void reconciler_stop(struct reconciler *r);
+/* Starts the reconciler's worker (domain/worker.h: woken by jobs_finish,
+ * polls every second, leads through the advisory lock); stop it with
+ * worker_stop(). */
+enum result reconciler_start(struct domain *d, struct worker **ret);
 
 /* One pass on the calling thread: *ret_handled (may be NULL) gets how many
  * jobs it took. */

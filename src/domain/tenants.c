@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
-#include "domain/reconciler.h"
+#include "domain/jobs.h"
 #include "domain/credentials.h"
 #include "util/text.h"
 
@@ -221,21 +221,19 @@ static enum result move_cluster(struct domain *d, struct store_conn *conn,
 {
         struct store_cluster c;
         enum result result = RESULT_OK;
-        int64_t job;
 
         if (to && (result = store_cluster_get(conn, to, &c)) == RESULT_NOT_FOUND) {
                 *ret_field = "cluster_id";
                 return RESULT_INVALID;
         }
         if (!result && !strcmp(t->status, "active"))
-                result = store_job_insert_tenant(conn, t->id, "deprovision",
-                                                 reconciler_queued_state(d));
+                result = jobs_queue_tenant(d, conn, t->id, "deprovision");
         if (!result)
-                result = store_job_insert_resync(conn, t->cluster_id, &job);
+                result = jobs_queue_resync(conn, t->cluster_id, NULL);
         if (!result)
                 result = store_tenant_set_cluster(conn, t->id, to);
         if (!result)
-                result = store_job_insert_resync(conn, to, &job);
+                result = jobs_queue_resync(conn, to, NULL);
         return result;
 }
 
@@ -294,25 +292,17 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                 if (suspend)
                         result = store_tenant_revoke_tokens(conn, id);
                 if (!result)
-                        result = store_job_insert_tenant(conn, id,
-                                                         suspend ? "deprovision" : "provision",
-                                                         reconciler_queued_state(d));
+                        result = jobs_queue_tenant(d, conn, id, suspend ? "deprovision" : "provision");
         } else if (!result && moving && !strcmp(next.status, "active")) {
-                result = store_job_insert_tenant(conn, id, "provision", reconciler_queued_state(d));
+                result = jobs_queue_tenant(d, conn, id, "provision");
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
-                result = store_job_insert_tenant(conn, id, "update", reconciler_queued_state(d));
+                result = jobs_queue_tenant(d, conn, id, "update");
         }
         snprintf(cluster, sizeof(cluster), "%" PRId64, next.cluster_id);
         if (!result)
                 result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,
                                       "status", next.status, "sip_domain", next.sip_domain,
                                       "cluster_id", cluster, NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        return store_tenant_get(conn, id, ret);
+        result = jobs_finish(d, conn, result);
+        return result ? result : store_tenant_get(conn, id, ret);
 }

@@ -1,0 +1,42 @@
+/*
+ * Provisioning jobs, the outbox of every change FreeSWITCH must learn of
+ * (docs/ARCHITECTURE.md, Provisioning): a domain operation queues them in
+ * its own transaction, then ends it with jobs_finish(), which commits and
+ * wakes the worker that applies them (domain/reconciler.c), or rolls back.
+ * The worker is d->job_worker (NULL on the command line: nothing to wake;
+ * `agentdesk resync` drains by itself).
+ *
+ * Kinds: provision, deprovision, update and rekey name one extension;
+ * resync names a whole cluster.
+ */
+#ifndef AGENTDESK_DOMAIN_JOBS_H
+#define AGENTDESK_DOMAIN_JOBS_H
+
+#include "domain/domain.h"
+
+/* The state an extension shows once a change to it is queued on the
+ * default cluster: in xml_curl mode FreeSWITCH asks at once, so
+ * "provisioned"; in push modes "pending" until its batch's reloadxml
+ * answered. (A stored cluster's mode decides for its tenants: store.h.) */
+const char *jobs_queued_state(const struct domain *d);
+
+/* In the caller's transaction: a job of kind for one extension of
+ * tenant_id. */
+enum result jobs_queue_extension(struct domain *d, struct store_conn *conn, int64_t tenant_id,
+                                 const char *kind, int64_t extension_id);
+
+/* In the caller's transaction: kind for every assigned extension of
+ * tenant_id. */
+enum result jobs_queue_tenant(struct domain *d, struct store_conn *conn, int64_t tenant_id,
+                              const char *kind);
+
+/* In the caller's transaction: a resync of cluster_id (0 = the default);
+ * ret_id (may be NULL) gets the job's id. */
+enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id);
+
+/* Ends the caller's transaction: with result RESULT_OK, commits and wakes
+ * d's job worker; otherwise (or when the commit fails) rolls back. Returns
+ * the result of the whole. */
+enum result jobs_finish(struct domain *d, struct store_conn *conn, enum result result);
+
+#endif
