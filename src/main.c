@@ -16,16 +16,19 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "domain/cluster.h"
 #include "domain/cluster_admin.h"
 #include "domain/directory.h"
 #include "domain/credentials.h"
+#include "domain/doctor.h"
 #include "domain/demo.h"
 #include "domain/domain.h"
 #include "domain/reconciler.h"
 #include "domain/worker.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
+#include "freeswitch/xmlcurl.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -216,14 +219,6 @@ static void print_json(json_t *obj)
         json_decref(obj);
 }
 
-static json_t *tenant_json(const struct store_tenant *t)
-{
-        return json_pack("{sI,ss,ss,ss,sI,sI,sI}", "id", (json_int_t)t->id, "name", t->name, "slug",
-                         t->slug, "status", t->status, "pool_base", (json_int_t)t->pool_base,
-                         "pool_size", (json_int_t)t->pool_size, "created_at",
-                         (json_int_t)t->created_at);
-}
-
 static void fail_line(const char *what, enum result result, const char *field)
 {
         const char *why = result_name(result);
@@ -308,7 +303,7 @@ static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
                 store_close(store);
                 return 1;
         }
-        print_json(tenant_json(&t));
+        print_json(api_tenant_json(&t, NULL));   /* as the API shows it */
         store_close(store);
         return 0;
 }
@@ -401,41 +396,22 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
 }
 
 /* Prints the mod_xml_curl binding to paste into FreeSWITCH, and what else
- * to change there. */
+ * to change there (freeswitch/xmlcurl.h). */
 static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *cfg)
 {
         const char *listen = cfg->fs_listen[0] ? cfg->fs_listen : cfg->listen;
         const char *url_host = opt(cl, "--url");
-        int64_t cluster_id = 0;
-        char path[40] = "";
+        struct xmlcurl_setup setup = { .user = cfg->xmlcurl_user,
+                                       .password = cfg->xmlcurl_password,
+                                       .allow = cfg->xmlcurl_allow };
+        char base[300];
 
-        if (!cluster_opt(cl, &cluster_id))
+        if (!cluster_opt(cl, &setup.cluster_id))
                 return 2;
-        /* A stored cluster's nodes ask at their own path, so that each
-         * cluster only learns its own tenants' users. */
-        if (cluster_id)
-                snprintf(path, sizeof(path), "/%" PRId64, cluster_id);
-        printf("<!-- autoload_configs/xml_curl.conf.xml, inside <bindings> -->\n"
-               "<binding name=\"agentdesk\">\n"
-               "  <param name=\"gateway-url\" value=\"%s%s/freeswitch/xml%s\" bindings=\"directory|dialplan\"/>\n"
-               "  <param name=\"gateway-credentials\" value=\"%s:%s\"/>\n"
-               "  <param name=\"auth-scheme\" value=\"basic\"/>\n"
-               "  <param name=\"timeout\" value=\"5\"/>\n"
-               "</binding>\n",
-               url_host ? "" : "http://", url_host ? url_host : listen, path, cfg->xmlcurl_user,
-               cfg->xmlcurl_password[0] ? cfg->xmlcurl_password : "SET-AGENTDESK_XMLCURL_PASSWORD");
-        fprintf(stderr,
-                "\nThen, on every FreeSWITCH node:\n"
-                "  - load mod_xml_curl (autoload_configs/modules.conf.xml) and run 'reloadxml';\n"
-                "  - remove the vanilla static users 1000-1019 (conf/directory/default/1*.xml,\n"
-                "    password 1234): they still answer when agentdesk says \"not found\";\n"
-                "  - the vanilla Event Socket listens on :: with password ClueCon: change both\n"
-                "    (autoload_configs/event_socket.conf.xml);\n"
-                "  - allow the node's address in AGENTDESK_XMLCURL_ALLOW (now: %s).\n",
-                cfg->xmlcurl_allow);
-        if (!cfg->xmlcurl_password[0])
-                fprintf(stderr, "  - AGENTDESK_XMLCURL_PASSWORD is not set: agentdesk refuses every "
-                                "lookup until it is.\n");
+        snprintf(base, sizeof(base), "%s%s", url_host ? "" : "http://", url_host ? url_host : listen);
+        setup.base_url = base;
+        xmlcurl_print_binding(stdout, &setup);
+        xmlcurl_print_steps(stderr, &setup);
         return 0;
 }
 
@@ -446,98 +422,27 @@ static int check_line(bool ok, const char *check, const char *detail)
         return !ok;
 }
 
-/* The checks of one cluster: its conf dirs in the push modes, then each
- * node's Event Socket (login, status, sofia profile). */
-static int doctor_cluster(struct domain *domain, const struct cluster *c)
-{
-        struct fs_node_status status[CLUSTER_MAX_NODES];
-        char line[512], name[160], label[160];
-        int failed = 0;
-
-        /* The default cluster's lines read as they always did. */
-        snprintf(name, sizeof(name), "cluster %.64s", c->name);
-        snprintf(label, sizeof(label), c->id ? "%s " : "", name);
-        if (!c->active)
-                return check_line(true, name, "disabled: its jobs wait, nothing is checked");
-        if (cluster_mode_pushes(c->mode)) {
-                struct fs_push *targets[CLUSTER_MAX_NODES];
-                int n_targets = 0;
-                if (cluster_push_targets(domain, c, targets, CLUSTER_MAX_NODES, &n_targets, line,
-                                         sizeof(line)) != RESULT_OK)
-                        failed += check_line(false, c->id ? name : "conf dir", line);
-                for (int t = 0; t < n_targets; t++) {
-                        static const char *const subdirs[] = { "directory/default", "dialplan" };
-                        for (size_t i = 0; i < 2; i++) {
-                                char what[300];
-                                snprintf(what, sizeof(what), "%sconf dir %s", label, subdirs[i]);
-                                failed += check_line(fs_push_check_dir(targets[t], subdirs[i], line,
-                                                                       sizeof(line)) == RESULT_OK,
-                                                     what, line);
-                        }
-                        fs_push_close(targets[t]);
-                }
-        }
-        if (c->n_nodes == 0)
-                failed += check_line(false, c->id ? name : "nodes", "no active node");
-        fs_nodes_probe(c->nodes, c->n_nodes, 5000, false, status);
-        for (int i = 0; i < c->n_nodes; i++) {
-                const struct fs_node_status *st = &status[i];
-                char what[512];
-                snprintf(what, sizeof(what), "%snode %s:%u", label, c->nodes[i].host,
-                         c->nodes[i].port);
-                if (!st->version[0]) {
-                        failed += check_line(false, what, st->error);
-                        continue;
-                }
-                snprintf(line, sizeof(line), "Event Socket login and status: FreeSWITCH %s",
-                         st->version);
-                failed += check_line(true, what, line);
-                if (st->profile_state[0])
-                        snprintf(line, sizeof(line), "sofia profile %s %s, %ld registration(s)",
-                                 c->nodes[i].profile, st->profile_state, st->registrations);
-                failed += check_line(st->profile_state[0] && st->registrations >= 0, what,
-                                     st->profile_state[0] ? line : st->error);
-        }
-        return failed;
-}
-
 /* Checks every setting and really connects: the store, the key file, and
- * every cluster (the default one and those stored): conf dirs, each
- * node's Event Socket. One line per check; non-zero exit when one failed.
- * Changes nothing. */
+ * every cluster (domain/doctor.h). One line per check; non-zero exit when
+ * one failed. Changes nothing. */
 static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
 {
         struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct store_cluster *stored = NULL;
-        struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS };
-        struct store_conn *conn;
-        struct cluster *c;
-        int64_t pending = 0, failed_jobs = 0;
-        size_t n_stored = 0;
-        char line[512];
-        int failed = 0, todo = -1;
+        struct doctor_rows rows = { 0 };
+        int failed = 0;
         bool up = false, keyed = false;
 
         (void)cl;
         setvbuf(stdout, NULL, _IOLBF, 0);  /* in order with the reasons on stderr */
         /* Invalid settings never get here: load_config() printed them. */
         failed += check_line(true, "settings", "every setting is valid");
-
         if (open_store(cfg, false, &domain.store) < 0) {
                 failed += check_line(false, "store", "cannot open (see above)");
         } else {
-                up = store_conn_get(domain.store, &conn) == RESULT_OK &&
-                     store_ping(conn) == RESULT_OK &&
-                     store_migrations_pending(domain.store, &todo) == RESULT_OK;
-                snprintf(line, sizeof(line), "%s, %d migration(s) to apply%s",
-                         store_backend(domain.store), todo, todo ? " (agentdesk migrate)" : "");
-                failed += check_line(up && todo == 0, "store", up ? line : "does not answer");
-                up = up && todo == 0;
-                if (up && store_job_counts(conn, 0, -1, &pending, &failed_jobs) == RESULT_OK) {
-                        snprintf(line, sizeof(line), "%" PRId64 " pending, %" PRId64 " failed",
-                                 pending, failed_jobs);
-                        failed += check_line(failed_jobs == 0, "provisioning jobs", line);
-                }
+                (void)doctor_store(&domain, &rows, &up);
+                for (size_t i = 0; i < rows.n; i++)
+                        failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
+                doctor_rows_free(&rows);
                 keyed = open_key_file(cfg, domain.store, false) == 0;
                 failed += check_line(keyed, "secret key",
                                      keyed ? "loaded" : "missing or unreadable (see above)");
@@ -546,25 +451,11 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                              cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
-        if (cluster_open(&domain, 0, &c) == RESULT_OK) {
-                failed += doctor_cluster(&domain, c);
-                cluster_close(c);
-        }
-        /* The stored clusters need the store and the key (their Event
-         * Socket passwords are sealed with it). */
-        if (up && keyed && store_cluster_list(conn, &page, &stored, &n_stored) == RESULT_OK) {
-                for (size_t i = 0; i < n_stored; i++) {
-                        enum result r = cluster_open(&domain, stored[i].id, &c);
-                        if (r) {
-                                snprintf(line, sizeof(line), "cannot load: %s", result_name(r));
-                                failed += check_line(false, stored[i].name, line);
-                                continue;
-                        }
-                        failed += doctor_cluster(&domain, c);
-                        cluster_close(c);
-                }
-                free(stored);
-        }
+        if (doctor_clusters(&domain, up && keyed, &rows) != RESULT_OK)
+                failed += check_line(false, "doctor", "out of memory");
+        for (size_t i = 0; i < rows.n; i++)
+                failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
+        doctor_rows_free(&rows);
         if (domain.store)
                 store_close(domain.store);
         return failed ? 1 : 0;

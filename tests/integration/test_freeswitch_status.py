@@ -38,7 +38,11 @@ def test_healthy_node(backend):
             "uptime": "0 years, 0 days, 0 hours, 0 minutes, 47 seconds, 705 milliseconds, "
                       "181 microseconds",
             "profile": "internal", "profile_state": "RUNNING (0)", "registrations": 4}, node
-        # Exactly these commands, one connection, closed with exit.
+        # Exactly these commands, one connection, closed with exit (which
+        # the fixture records just after the answer went out: wait for it).
+        deadline = time.time() + 5
+        while fs.received()[-1:] != ["exit"] and time.time() < deadline:
+            time.sleep(0.01)
         assert fs.received() == ["auth ClueCon", "api status", "api sofia status",
                                  "api sofia status profile internal reg", "exit"], fs.received()
         assert "ClueCon" not in str(body)
