@@ -146,7 +146,8 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
                         e->voicemail_enabled = true;
                 }
                 if (!result)
-                        result = jobs_queue_extension(d, conn, tenant_id, "provision", e->id);
+                        result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_PROVISION,
+                                                      e->id);
                 if (!result)
                         a.n_extensions++;
         }
@@ -190,14 +191,14 @@ enum result agent_list(struct domain *d, const struct store_user_filter *filter,
         return result ? result : store_agent_page(conn, filter, page, ret);
 }
 
-/* Queues kind for every extension of a. */
+/* Queues change for every extension of a. */
 static enum result queue_jobs(struct domain *d, struct store_conn *conn, const struct agent *a,
-                              const char *kind)
+                              enum fs_change change)
 {
         enum result result = RESULT_OK;
 
         for (size_t i = 0; i < a->n_extensions && !result; i++)
-                result = jobs_queue_extension(d, conn, a->user.tenant_id, kind,
+                result = jobs_queue_extension(d, conn, a->user.tenant_id, change,
                                               a->extensions[i].id);
         return result;
 }
@@ -260,10 +261,11 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                 action = suspend ? "agent.suspend" : "agent.activate";
                 result = store_extensions_set_status(conn, id, next.status);
                 if (!result)
-                        result = queue_jobs(d, conn, &a, suspend ? "deprovision" : "provision");
+                        result = queue_jobs(d, conn, &a,
+                                            suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
-                result = queue_jobs(d, conn, &a, "update");
+                result = queue_jobs(d, conn, &a, FS_CHANGE_UPDATE);
         }
         if (!result)
                 result = audit_record(conn, actor, tenant_id, action, "user", id, "email",
@@ -335,7 +337,7 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
         join_extensions(&a, numbers, sizeof(numbers));
         /* Deprovision first (the job names the extension while it is still
          * the agent's), then hand it back with a secret nobody has seen. */
-        result = queue_jobs(d, conn, &a, "deprovision");
+        result = queue_jobs(d, conn, &a, FS_CHANGE_DEPROVISION);
         for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)
@@ -415,7 +417,7 @@ enum result extension_rotate_password(struct domain *d, const struct actor *acto
                 goto out;
         result = store_extension_set_secret(conn, id, secret);
         if (!result && e.user_id)
-                result = jobs_queue_extension(d, conn, tenant_id, "rekey", id);
+                result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_REKEY, id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
                                       "extension", id, "extension", e.extension, NULL);
@@ -449,7 +451,7 @@ enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
                 return result;
         result = store_extension_set_voicemail(conn, id, enabled);
         if (!result && e.user_id)
-                result = jobs_queue_extension(d, conn, tenant_id, "update", id);
+                result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_UPDATE, id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
                                       "extension", e.extension, "voicemail_enabled",

@@ -14,11 +14,6 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-bool cluster_mode_pushes(const char *mode)
-{
-        return !strcmp(mode, "files") || !strcmp(mode, "ssh");
-}
-
 /* The default cluster, from the settings. */
 static enum result open_default(struct domain *d, struct cluster *c)
 {
@@ -26,17 +21,18 @@ static enum result open_default(struct domain *d, struct cluster *c)
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
-        text_copy(c->mode, sizeof(c->mode), s->fs_mode);
+        if (!fs_mode_parse(s->fs_mode, &c->mode))
+                return RESULT_INVALID;   /* the settings were validated: cannot happen */
         c->active = true;
         c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
                                     CLUSTER_MAX_NODES);
         if (c->n_nodes < 0)
                 return RESULT_INVALID;   /* the nodes borrow the settings' password and profile */
-        if (!strcmp(s->fs_mode, "files")) {
+        if (c->mode == FS_MODE_FILES) {
                 text_copy(c->targets[0].conf_dir, sizeof(c->targets[0].conf_dir), s->fs_conf_dir);
                 c->n_targets = 1;
         }
-        while (!strcmp(s->fs_mode, "ssh") && *list) {
+        while (c->mode == FS_MODE_SSH && *list) {
                 struct cluster_target *t = &c->targets[c->n_targets];
                 size_t len = strcspn(list, ",");
                 if (c->n_targets >= CLUSTER_MAX_NODES || len == 0 || len >= sizeof(t->ssh_target))
@@ -69,7 +65,8 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (!result) {
                 text_copy(c->name, sizeof(c->name), sc.name);
-                text_copy(c->mode, sizeof(c->mode), sc.mode);
+                if (!fs_mode_parse(sc.mode, &c->mode))
+                        result = RESULT_STORE;   /* the store holds only valid modes */
                 text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
                 c->active = !strcmp(sc.status, "active");
         }
@@ -89,10 +86,10 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
                 fn->password = c->passwords[c->n_nodes];
                 fn->profile = c->profiles[c->n_nodes];
                 c->n_nodes++;
-                if (cluster_mode_pushes(sc.mode)) {
+                if (fs_mode_pushes(c->mode)) {
                         struct cluster_target *t = &c->targets[c->n_targets++];
                         text_copy(t->ssh_target, sizeof(t->ssh_target),
-                                  strcmp(sc.mode, "ssh") ? "" : sn->ssh_target);
+                                  c->mode == FS_MODE_SSH ? sn->ssh_target : "");
                         text_copy(t->conf_dir, sizeof(t->conf_dir), sn->conf_dir);
                 }
         }
@@ -369,7 +366,7 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
                          c->name);
                 return RESULT_INVALID;
         }
-        if (!strcmp(c->mode, "ssh") && (!*s->fs_ssh_key || !*s->fs_ssh_known_hosts)) {
+        if (c->mode == FS_MODE_SSH && (!*s->fs_ssh_key || !*s->fs_ssh_known_hosts)) {
                 snprintf(ret_error, error_size,
                          "ssh mode needs AGENTDESK_FS_SSH_KEY and AGENTDESK_FS_SSH_KNOWN_HOSTS");
                 return RESULT_INVALID;
@@ -380,7 +377,7 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
                         snprintf(ret_error, error_size, "a node of cluster %.64s has no conf dir",
                                  c->name);
                         result = RESULT_INVALID;
-                } else if (!strcmp(c->mode, "ssh")) {
+                } else if (c->mode == FS_MODE_SSH) {
                         result = fs_push_sftp(t->ssh_target, s->fs_ssh_key, s->fs_ssh_known_hosts,
                                               t->conf_dir, 5000, &ret[n], ret_error, error_size);
                 } else {

@@ -11,6 +11,7 @@
 
 #include "domain/domain.h"
 #include "freeswitch/node.h"
+#include "freeswitch/provision.h"
 #include "freeswitch/push.h"
 
 #define CLUSTER_MAX_NODES 16
@@ -27,7 +28,7 @@ struct cluster_target {
 struct cluster {
         int64_t id;                      /* 0 = the default cluster */
         char name[STORE_NAME_MAX];
-        char mode[16];                   /* xml_curl | files | ssh */
+        enum fs_mode mode;
         char sip_domain[256];            /* "" = AGENTDESK_SIP_DOMAIN */
         bool active;                     /* a disabled cluster's jobs wait */
         int n_nodes;                     /* active nodes with an Event Socket */
@@ -42,9 +43,6 @@ struct cluster {
  * such stored cluster. */
 enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret);
 void cluster_close(struct cluster *c);
-
-/* Whether mode is a push mode (files or ssh). */
-bool cluster_mode_pushes(const char *mode);
 
 /* One cluster of a status report. */
 struct cluster_report {

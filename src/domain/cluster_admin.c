@@ -47,12 +47,6 @@ static bool plain(const char *s, size_t max)
         return true;
 }
 
-static bool websocket_url_valid(const char *s)
-{
-        return !*s || ((!strncmp(s, "wss://", 6) || !strncmp(s, "ws://", 5)) && plain(s, 500) &&
-                       strlen(s) > 6);
-}
-
 /* user@host[:port], host a name or an address, v6 in brackets. */
 static bool ssh_target_valid(const char *s)
 {
@@ -86,27 +80,32 @@ static bool password_valid(const char *s)
 
 static const char *check_cluster(const struct store_cluster *c)
 {
+        enum fs_mode mode;
+
         if (!text_name_valid(c->name, CLUSTER_NAME_MAX_CHARS))
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!one_of(c->mode, "xml_curl", "files", "ssh"))
+        if (!fs_mode_parse(c->mode, &mode))
                 return "mode";
-        if (*c->sip_domain && !tenant_sip_domain_valid(c->sip_domain))
+        if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
-        if (!websocket_url_valid(c->websocket_url))
+        if (*c->websocket_url && !text_websocket_url_valid(c->websocket_url))
                 return "websocket_url";
         if (!one_of(c->status, "active", "disabled", NULL))
                 return "status";
         return NULL;
 }
 
-/* What the mode needs of each active node. */
-static bool node_fits(const struct store_node *n, const char *mode)
+/* What the mode (valid: check_cluster) needs of each active node. */
+static bool node_fits(const struct store_node *n, const char *mode_name)
 {
-        if (strcmp(n->status, "active") != 0 || !strcmp(mode, "xml_curl"))
+        enum fs_mode mode = FS_MODE_XML_CURL;
+
+        (void)fs_mode_parse(mode_name, &mode);
+        if (strcmp(n->status, "active") != 0 || !fs_mode_pushes(mode))
                 return true;
-        return *n->conf_dir && (strcmp(mode, "ssh") != 0 || *n->ssh_target);
+        return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
 }
 
 /* Copies v into dst unless NULL; too long for the column is refused by

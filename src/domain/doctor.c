@@ -77,7 +77,7 @@ static enum result check_cluster(struct domain *d, const struct cluster *c,
         snprintf(label, sizeof(label), c->id ? "%s " : "", name);
         if (!c->active)
                 return doctor_add(rows, true, name, "disabled: its jobs wait, nothing is checked");
-        if (cluster_mode_pushes(c->mode)) {
+        if (fs_mode_pushes(c->mode)) {
                 struct fs_push *targets[CLUSTER_MAX_NODES];
                 int n_targets = 0;
                 if (cluster_push_targets(d, c, targets, CLUSTER_MAX_NODES, &n_targets, line,

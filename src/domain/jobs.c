@@ -11,15 +11,17 @@ const char *jobs_queued_state(const struct domain *d)
 }
 
 enum result jobs_queue_extension(struct domain *d, struct store_conn *conn, int64_t tenant_id,
-                                 const char *kind, int64_t extension_id)
+                                 enum fs_change change, int64_t extension_id)
 {
-        return store_job_insert(conn, tenant_id, kind, extension_id, jobs_queued_state(d));
+        return store_job_insert(conn, tenant_id, fs_change_name(change), extension_id,
+                                jobs_queued_state(d));
 }
 
 enum result jobs_queue_tenant(struct domain *d, struct store_conn *conn, int64_t tenant_id,
-                              const char *kind)
+                              enum fs_change change)
 {
-        return store_job_insert_tenant(conn, tenant_id, kind, jobs_queued_state(d));
+        return store_job_insert_tenant(conn, tenant_id, fs_change_name(change),
+                                       jobs_queued_state(d));
 }
 
 enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id)

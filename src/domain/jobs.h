@@ -6,13 +6,15 @@
  * The worker is d->job_worker (NULL on the command line: nothing to wake;
  * `agentdesk resync` drains by itself).
  *
- * Kinds: provision, deprovision, update and rekey name one extension;
- * resync names a whole cluster.
+ * Kinds (enum fs_change, freeswitch/provision.h, stored by name):
+ * provision, deprovision, update and rekey name one extension; resync names
+ * a whole cluster.
  */
 #ifndef AGENTDESK_DOMAIN_JOBS_H
 #define AGENTDESK_DOMAIN_JOBS_H
 
 #include "domain/domain.h"
+#include "freeswitch/provision.h"
 
 /* The state an extension shows once a change to it is queued on the
  * default cluster: in xml_curl mode FreeSWITCH asks at once, so
@@ -20,15 +22,15 @@
  * answered. (A stored cluster's mode decides for its tenants: store.h.) */
 const char *jobs_queued_state(const struct domain *d);
 
-/* In the caller's transaction: a job of kind for one extension of
- * tenant_id. */
+/* In the caller's transaction: a job for change (not FS_CHANGE_RESYNC)
+ * of one extension of tenant_id. */
 enum result jobs_queue_extension(struct domain *d, struct store_conn *conn, int64_t tenant_id,
-                                 const char *kind, int64_t extension_id);
+                                 enum fs_change change, int64_t extension_id);
 
-/* In the caller's transaction: kind for every assigned extension of
+/* In the caller's transaction: change for every assigned extension of
  * tenant_id. */
 enum result jobs_queue_tenant(struct domain *d, struct store_conn *conn, int64_t tenant_id,
-                              const char *kind);
+                              enum fs_change change);
 
 /* In the caller's transaction: a resync of cluster_id (0 = the default);
  * ret_id (may be NULL) gets the job's id. */

@@ -26,6 +26,8 @@
 /* One job of a pass and what became of it. */
 struct work {
         struct store_job job;
+        enum fs_change change;           /* job.kind, parsed */
+        bool known;                      /* job.kind is a kind of change */
         const char *domain;              /* its effective SIP domain */
         char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
         int n_cmds;                      /* 0: nothing to send */
@@ -76,8 +78,9 @@ static const struct sent *find_sent(const struct sent *sent, int n, const char *
  * with w failed for a job that cannot be applied. */
 static int job_commands(const struct cluster *c, struct work *w, const char *profile)
 {
-        int n = (cluster_mode_pushes(c->mode) ? fs_files_commands : fs_xmlcurl_commands)(
-                w->job.kind, w->job.extension, w->domain, profile, w->cmds);
+        int n = w->known ? fs_change_commands(c->mode, w->change, w->job.extension, w->domain,
+                                              profile, w->cmds)
+                         : -1;
 
         if (n < 0) {
                 char line[120];
@@ -165,7 +168,7 @@ static enum result write_job(struct domain *d, int64_t cluster_id, struct fs_pus
         enum result result;
         bool seen = false;
 
-        if (!strcmp(w->job.kind, "resync"))
+        if (w->change == FS_CHANGE_RESYNC)
                 return conffiles_resync(d, cluster_id, p, error, size);
         result = conffiles_extension(d, cluster_id, p, w->job.extension, error, size);
         for (int k = 0; k < *n_done && !seen; k++)
@@ -263,7 +266,7 @@ static void apply_cluster(struct domain *d, struct work *works, int n)
                 /* Without a node there is nothing to tell (files are still written). */
                 w->n_cmds = c->n_nodes ? job_commands(c, w, c->nodes[0].profile) : 0;
         }
-        if (cluster_mode_pushes(c->mode))
+        if (fs_mode_pushes(c->mode))
                 write_files(d, c, works, n);
         for (int i = 0; i < n; i++)
                 sending += works[i].n_cmds > 0;
@@ -300,8 +303,11 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                 result = leading(conn);
         if (!result)
                 result = store_jobs_due(conn, store_now(), jobs, RECONCILER_BATCH, &n);
-        for (int i = 0; !result && i < n; i++)
+        /* The kind is text in the store: parsed once, here. */
+        for (int i = 0; !result && i < n; i++) {
                 works[i].job = jobs[i];
+                works[i].known = fs_change_parse(jobs[i].kind, &works[i].change);
+        }
         free(jobs);
         if (result || n == 0) {
                 free(works);

@@ -30,19 +30,6 @@ static enum result pick_slug(struct store_conn *conn, const char *name, char *sl
         return RESULT_CONFLICT;
 }
 
-bool tenant_sip_domain_valid(const char *s)
-{
-        size_t len = strlen(s);
-
-        if (len == 0 || len > 253 || s[0] == '.' || s[0] == '-')
-                return false;
-        for (const char *c = s; *c; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'))
-                        return false;
-        return true;
-}
-
 enum result tenant_create(struct store *store, const struct actor *actor, const char *name,
                           const char *sip_domain, int64_t pool_base, int64_t pool_size,
                           int64_t cluster_id, struct store_tenant *ret, const char **ret_field)
@@ -68,7 +55,7 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                 *ret_field = "pool_base";
                 return RESULT_INVALID;
         }
-        if (sip_domain && *sip_domain && !tenant_sip_domain_valid(sip_domain)) {
+        if (sip_domain && *sip_domain && !text_sip_domain_valid(sip_domain)) {
                 *ret_field = "sip_domain";
                 return RESULT_INVALID;
         }
@@ -227,7 +214,7 @@ static enum result move_cluster(struct domain *d, struct store_conn *conn,
                 return RESULT_INVALID;
         }
         if (!result && !strcmp(t->status, "active"))
-                result = jobs_queue_tenant(d, conn, t->id, "deprovision");
+                result = jobs_queue_tenant(d, conn, t->id, FS_CHANGE_DEPROVISION);
         if (!result)
                 result = jobs_queue_resync(conn, t->cluster_id, NULL);
         if (!result)
@@ -256,7 +243,7 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                 *ret_field = "status";
                 return RESULT_INVALID;
         }
-        if (patch->sip_domain && *patch->sip_domain && !tenant_sip_domain_valid(patch->sip_domain)) {
+        if (patch->sip_domain && *patch->sip_domain && !text_sip_domain_valid(patch->sip_domain)) {
                 *ret_field = "sip_domain";
                 return RESULT_INVALID;
         }
@@ -292,11 +279,12 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                 if (suspend)
                         result = store_tenant_revoke_tokens(conn, id);
                 if (!result)
-                        result = jobs_queue_tenant(d, conn, id, suspend ? "deprovision" : "provision");
+                        result = jobs_queue_tenant(d, conn, id, suspend ? FS_CHANGE_DEPROVISION
+                                                                        : FS_CHANGE_PROVISION);
         } else if (!result && moving && !strcmp(next.status, "active")) {
-                result = jobs_queue_tenant(d, conn, id, "provision");
+                result = jobs_queue_tenant(d, conn, id, FS_CHANGE_PROVISION);
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
-                result = jobs_queue_tenant(d, conn, id, "update");
+                result = jobs_queue_tenant(d, conn, id, FS_CHANGE_UPDATE);
         }
         snprintf(cluster, sizeof(cluster), "%" PRId64, next.cluster_id);
         if (!result)

@@ -54,8 +54,6 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field);
 
-/* Whether s is acceptable as a tenant's SIP domain (a host name). */
-bool tenant_sip_domain_valid(const char *s);
 
 /* Takes the lowest free extension of the tenant for user_id, with a fresh
  * SIP secret and PIN, in its own transaction. */

@@ -12,6 +12,7 @@
 
 #include "util/cidr.h"
 #include "util/log.h"
+#include "util/text.h"
 #include "util/wipe.h"
 
 #define FIELD(f) offsetof(struct config, f)
@@ -32,19 +33,13 @@ static const char *check_db(const char *value)
 
 static const char *check_sip_domain(const char *value)
 {
-        if (!*value || strlen(value) > 253)
-                return "must be a host name or address";
-        for (const char *c = value; *c; c++)
-                if (!isalnum((unsigned char)*c) && !strchr(".-:[]", *c))
-                        return "must be a host name or address";
-        return NULL;
+        return text_sip_domain_valid(value) ? NULL
+                                            : "must be a host name, an IPv4 address or [IPv6]";
 }
 
 static const char *check_ws_url(const char *value)
 {
-        if (strncmp(value, "ws://", 5) != 0 && strncmp(value, "wss://", 6) != 0)
-                return "must start with ws:// or wss://";
-        return NULL;
+        return text_websocket_url_valid(value) ? NULL : "must be a ws:// or wss:// URL";
 }
 
 static const char *check_xmlcurl_user(const char *value)
