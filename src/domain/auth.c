@@ -212,7 +212,7 @@ enum result auth_me(struct domain *d, const struct store_session *s, struct auth
                 ret->n_extensions++;
         }
         wipe_memory(exts, sizeof(exts));
-        /* design.md: the tenant's own domain, else its cluster's, else the
+        /* The realm: the tenant's own domain, else its cluster's, else the
          * setting; the WebSocket URL the cluster's, else the setting. */
         if (!result && t.cluster_id && store_cluster_get(conn, t.cluster_id, &c) == RESULT_OK) {
                 cluster_domain = c.sip_domain;

@@ -67,7 +67,7 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
 enum result cluster_node_delete(struct domain *d, const struct actor *actor, int64_t cluster_id,
                                 int64_t id);
 
-/* Queues a resync of cluster_id (design.md: in xml_curl mode every node
+/* Queues a resync of cluster_id (in xml_curl mode every node
  * drops its cached directory users; in push modes every owned file is
  * rewritten and stale ones removed), audited as actor (NULL: the command
  * line), and wakes the reconciler. RESULT_NOT_FOUND for no such cluster. */

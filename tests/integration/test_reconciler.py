@@ -1,5 +1,5 @@
 """The reconciler against the Event Socket fixture (tests/harness/esl_fixture.py):
-for each row of design.md's table in xml_curl mode, exactly the commands
+for each row of freeswitch/provision.c's table in xml_curl mode, exactly the commands
 FreeSWITCH receives; retries with backoff while a node is down, giving up
 after the limit; kill -9 mid-way and a restart converge; and with two
 agentdesk nodes on one PostgreSQL, each job is applied once."""
