@@ -23,7 +23,7 @@
 #include "domain/credentials.h"
 #include "domain/doctor.h"
 #include "domain/demo.h"
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "domain/reconciler.h"
 #include "domain/worker.h"
 #include "domain/tenants.h"
@@ -370,9 +370,9 @@ static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
         return 0;
 }
 
-static struct domain_settings domain_settings_of(const struct config *cfg)
+static struct app_settings app_settings_of(const struct config *cfg)
 {
-        return (struct domain_settings){
+        return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .max_extensions_per_agent = cfg->max_extensions_per_agent,
                 .login_max_failures = cfg->login_max_failures,
@@ -427,7 +427,7 @@ static int check_line(bool ok, const char *check, const char *detail)
  * one failed. Changes nothing. */
 static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
 {
-        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct app app = { .settings = app_settings_of(cfg) };
         struct doctor_rows rows = { 0 };
         int failed = 0;
         bool up = false, keyed = false;
@@ -436,14 +436,14 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
         setvbuf(stdout, NULL, _IOLBF, 0);  /* in order with the reasons on stderr */
         /* Invalid settings never get here: load_config() printed them. */
         failed += check_line(true, "settings", "every setting is valid");
-        if (open_store(cfg, false, &domain.store) < 0) {
+        if (open_store(cfg, false, &app.store) < 0) {
                 failed += check_line(false, "store", "cannot open (see above)");
         } else {
-                (void)doctor_store(&domain, &rows, &up);
+                (void)doctor_store(&app, &rows, &up);
                 for (size_t i = 0; i < rows.n; i++)
                         failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
                 doctor_rows_free(&rows);
-                keyed = open_key_file(cfg, domain.store, false) == 0;
+                keyed = open_key_file(cfg, app.store, false) == 0;
                 failed += check_line(keyed, "secret key",
                                      keyed ? "loaded" : "missing or unreadable (see above)");
         }
@@ -451,13 +451,13 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                              cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
-        if (doctor_clusters(&domain, up && keyed, &rows) != RESULT_OK)
+        if (doctor_clusters(&app, up && keyed, &rows) != RESULT_OK)
                 failed += check_line(false, "doctor", "out of memory");
         for (size_t i = 0; i < rows.n; i++)
                 failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
         doctor_rows_free(&rows);
-        if (domain.store)
-                store_close(domain.store);
+        if (app.store)
+                store_close(app.store);
         return failed ? 1 : 0;
 }
 
@@ -466,7 +466,7 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
  * applies it at once and says how it went. */
 static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 {
-        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct app app = { .settings = app_settings_of(cfg) };
         struct store_job_state st;
         int64_t id = 0;
         bool ran = false;
@@ -476,18 +476,18 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 
         if (!cluster_opt(cl, &cluster_id))
                 return 2;
-        if (open_store(cfg, true, &domain.store) < 0)
+        if (open_store(cfg, true, &app.store) < 0)
                 return 1;
-        if (open_key_file(cfg, domain.store, false) < 0) {
-                store_close(domain.store);
+        if (open_key_file(cfg, app.store, false) < 0) {
+                store_close(app.store);
                 return 1;
         }
-        result = cluster_resync(&domain, cluster_id, NULL, &id);
+        result = cluster_resync(&app, cluster_id, NULL, &id);
         if (!result)
-                result = reconciler_drain(&domain, &ran);
+                result = reconciler_drain(&app, &ran);
         if (!result && ran)
-                result = cluster_job_state(&domain, id, &st);
-        store_close(domain.store);
+                result = cluster_job_state(&app, id, &st);
+        store_close(app.store);
         if (result) {
                 fail_line("resync", result, NULL);
                 return 1;
@@ -511,8 +511,8 @@ static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
 {
         struct http_server_options opts = { .listen = cfg->listen, .threads = 1,
                                             .max_body_bytes = (size_t)cfg->max_body_bytes };
-        struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct api_context ctx = { .domain = &domain, .cfg = cfg };
+        struct app app = { .settings = app_settings_of(cfg) };
+        struct api_context ctx = { .app = &app, .cfg = cfg };
         struct http_server *srv = NULL;
         enum result result;
 
@@ -543,8 +543,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         };
         struct http_server_options fs_opts = opts;
         struct http_server *srv = NULL, *fs_srv = NULL;
-        struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct api_context ctx = { .domain = &domain, .cfg = cfg };
+        struct app app = { .settings = app_settings_of(cfg) };
+        struct api_context ctx = { .app = &app, .cfg = cfg };
         sigset_t signals;
         int sig = 0, rc = 1;
         enum result result;
@@ -560,8 +560,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
 
         if (open_store(cfg, true, &ctx.store) < 0)
                 return 1;
-        domain.store = ctx.store;
-        domain.directory_cache = directory_cache_new();
+        app.store = ctx.store;
+        app.directory_cache = directory_cache_new();
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
         fs_opts.listen = cfg->fs_listen;
@@ -586,7 +586,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
         log_buffered_start();
-        if (reconciler_start(&domain, &domain.job_worker) != RESULT_OK) {
+        if (reconciler_start(&app, &app.job_worker) != RESULT_OK) {
                 fprintf(stderr, "agentdesk: cannot start the reconciler\n");
                 http_server_stop(fs_srv);
                 http_server_stop(srv);
@@ -602,12 +602,12 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         rc = 0;
 out:
         /* After the HTTP servers (no more kicks), before the store. */
-        worker_stop(domain.job_worker);
+        worker_stop(app.job_worker);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);
         store_close(ctx.store);
-        directory_cache_free(domain.directory_cache);
+        directory_cache_free(app.directory_cache);
         if (rc == 0)
                 LOG_INFO("stopped");
         log_buffered_stop();

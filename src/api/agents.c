@@ -32,11 +32,11 @@ static void create(struct http_request *req, void *userdata)
             !api_field_string(req, body, "email", true, &in.email) ||
             !api_field_string(req, body, "role", false, &in.role) ||
             !api_field_int(req, body, "extensions_count", 0,
-                           ctx->domain->settings.max_extensions_per_agent, &in.extensions_count) ||
+                           ctx->app->settings.max_extensions_per_agent, &in.extensions_count) ||
             !api_field_bool(req, body, "voicemail_enabled", &in.voicemail_enabled))
                 goto out;
         actor = api_actor(req, &s);
-        result = agent_create(ctx->domain, &actor, tenant_id, &in, &a, temporary, &field);
+        result = agent_create(ctx->app, &actor, tenant_id, &in, &a, temporary, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -72,13 +72,13 @@ static bool enum_query(struct http_request *req, const char *name, const char *c
 static void add_registered(struct api_context *ctx, int64_t tenant_id, json_t *agents)
 {
         struct store_tenant t;
-        int64_t cluster_id = tenant_get(ctx->domain, tenant_id, &t, NULL) == RESULT_OK ? t.cluster_id : 0;
+        int64_t cluster_id = tenant_get(ctx->app, tenant_id, &t, NULL) == RESULT_OK ? t.cluster_id : 0;
         json_t *agent, *x;
         size_t i, k;
 
         json_array_foreach(agents, i, agent) {
                 json_array_foreach(json_object_get(agent, "extensions"), k, x) {
-                        int reg = cluster_registered(ctx->domain, cluster_id,
+                        int reg = cluster_registered(ctx->app, cluster_id,
                                                      json_string_value(json_object_get(x, "extension")));
                         json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
                 }
@@ -115,7 +115,7 @@ static void list(struct http_request *req, void *userdata)
                 http_respond_error(req, 400, "validation_failed", "q is not valid", "q");
                 return;
         }
-        result = agent_list(ctx->domain, &filter, &page, &items);
+        result = agent_list(ctx->app, &filter, &page, &items);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -139,7 +139,7 @@ static void get(struct http_request *req, void *userdata)
 
         if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
                 return;
-        result = agent_get(ctx->domain, tenant_id, id, &a);
+        result = agent_get(ctx->app, tenant_id, id, &a);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -174,7 +174,7 @@ static void patch(struct http_request *req, void *userdata)
             !api_field_string(req, body, "status", false, &p.status))
                 goto out;
         actor = api_actor(req, &s);
-        result = agent_update(ctx->domain, &actor, tenant_id, id, &p, &a, &field);
+        result = agent_update(ctx->app, &actor, tenant_id, id, &p, &a, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -196,7 +196,7 @@ static void reset_password(struct http_request *req, void *userdata)
         if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
-        result = agent_reset_password(ctx->domain, &actor, tenant_id, id, temporary);
+        result = agent_reset_password(ctx->app, &actor, tenant_id, id, temporary);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -217,7 +217,7 @@ static void delete(struct http_request *req, void *userdata)
         if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
-        result = agent_delete(ctx->domain, &actor, tenant_id, id);
+        result = agent_delete(ctx->app, &actor, tenant_id, id);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

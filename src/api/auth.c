@@ -30,7 +30,7 @@ static void login(struct http_request *req, void *userdata)
         if (!api_field_string(req, body, "email", true, &email) ||
             !api_field_string(req, body, "password", true, &password))
                 goto out;
-        result = auth_login(ctx->domain, email, password, http_request_client_ip(req), &tok,
+        result = auth_login(ctx->app, email, password, http_request_client_ip(req), &tok,
                             &retry_after);
         if (result == RESULT_THROTTLED) {
                 char seconds[24];
@@ -68,7 +68,7 @@ static void me(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_ANY, false, &s))
                 return;
-        result = auth_me(ctx->domain, &s, &m);
+        result = auth_me(ctx->app, &s, &m);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -104,7 +104,7 @@ static void change_password(struct http_request *req, void *userdata)
         if (!api_field_string(req, body, "current_password", true, &current) ||
             !api_field_string(req, body, "new_password", true, &next))
                 goto out;
-        result = auth_change_password(ctx->domain, &s, current, next, &tok, &field);
+        result = auth_change_password(ctx->app, &s, current, next, &tok, &field);
         if (result == RESULT_INVALID) {
                 http_respond_error(req, 400, "validation_failed",
                                    "the new password needs at least 10 characters and must "
@@ -133,7 +133,7 @@ static void logout(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_ANY, true, &s))
                 return;
-        result = auth_logout(ctx->domain, &s);
+        result = auth_logout(ctx->app, &s);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

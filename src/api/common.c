@@ -36,7 +36,7 @@ bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigne
         h += 7;
         while (*h == ' ')
                 h++;
-        result = auth_verify(ctx->domain, h, ret);
+        result = auth_verify(ctx->app, h, ret);
         if (result == RESULT_UNAUTHORIZED) {
                 http_response_header(req, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
                 http_respond_error(req, 401, "unauthorized",
@@ -96,7 +96,7 @@ bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
                                    "a superadmin names the tenant: ?tenant_id=N", "tenant_id");
                 return false;
         }
-        result = tenant_get(ctx->domain, id, &t, NULL);
+        result = tenant_get(ctx->app, id, &t, NULL);
         if (result) {
                 api_fail(req, result, NULL);
                 return false;

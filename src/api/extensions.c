@@ -29,7 +29,7 @@ static void list(struct http_request *req, void *userdata)
                 return;
         }
         filter.state = state;
-        result = extension_list(ctx->domain, &filter, &page, &items, &n, &stats);
+        result = extension_list(ctx->app, &filter, &page, &items, &n, &stats);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -58,7 +58,7 @@ static void get(struct http_request *req, void *userdata)
         if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
                 return;
         secret_allowed = strcmp(s.user.role, "supervisor") != 0;
-        result = extension_get(ctx->domain, tenant_id, id, &e, secret_allowed ? password : NULL);
+        result = extension_get(ctx->app, tenant_id, id, &e, secret_allowed ? password : NULL);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -82,7 +82,7 @@ static void rotate(struct http_request *req, void *userdata)
         if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
-        result = extension_rotate_password(ctx->domain, &actor, tenant_id, id, &e, password);
+        result = extension_rotate_password(ctx->app, &actor, tenant_id, id, &e, password);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -116,7 +116,7 @@ static void patch(struct http_request *req, void *userdata)
         if (!api_field_bool(req, body, "voicemail_enabled", &enabled))
                 goto out;
         actor = api_actor(req, &s);
-        result = extension_set_voicemail(ctx->domain, &actor, tenant_id, id, enabled, &e);
+        result = extension_set_voicemail(ctx->app, &actor, tenant_id, id, enabled, &e);
         if (result) {
                 api_fail(req, result, NULL);
                 goto out;

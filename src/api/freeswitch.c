@@ -54,7 +54,7 @@ static void directory(struct http_request *req, struct api_context *ctx, int64_t
                 return not_found(req);
         if (!domain)
                 domain = http_request_form(req, "key_value");
-        result = directory_find_user(ctx->domain, cluster_id, domain, user, &u);
+        result = directory_find_user(ctx->app, cluster_id, domain, user, &u);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("directory lookup of %.15s failed: %s", user, result_name(result));
@@ -74,7 +74,7 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
 
         if (!context)
                 context = http_request_form(req, "Caller-Context");
-        result = directory_find_context(ctx->domain, cluster_id, context, &c);
+        result = directory_find_context(ctx->app, cluster_id, context, &c);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("dialplan lookup failed: %s", result_name(result));
@@ -97,7 +97,7 @@ static void xml(struct http_request *req, void *userdata)
                 return;
         }
         ok = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password)) &&
-             directory_credentials_ok(ctx->domain, user, password);
+             directory_credentials_ok(ctx->app, user, password);
         wipe_memory(password, sizeof(password));
         if (!ok) {
                 http_response_header(req, "WWW-Authenticate", "Basic realm=\"agentdesk\"");
@@ -150,7 +150,7 @@ static void status(struct http_request *req, void *userdata)
         if (!api_authenticate(req, ctx, API_READERS, false, &s))
                 return;
         super = strcmp(s.user.role, "superadmin") == 0;
-        result = cluster_status(ctx->domain, super ? 0 : s.user.tenant_id, 2500, &r, &n);
+        result = cluster_status(ctx->app, super ? 0 : s.user.tenant_id, 2500, &r, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -197,7 +197,7 @@ static void resync(struct http_request *req, void *userdata)
                         goto out;
         }
         actor = api_actor(req, &s);
-        result = cluster_resync(ctx->domain, cluster_id, &actor, &id);
+        result = cluster_resync(ctx->app, cluster_id, &actor, &id);
         if (result) {
                 /* A cluster named in the body that does not exist. */
                 if (result == RESULT_NOT_FOUND)

@@ -55,9 +55,9 @@ static void metrics(struct http_request *req, void *userdata)
         fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
               "# TYPE agentdesk_pool_extensions gauge\n", out);
         result = health_pool_gauges(ctx->store, gauge_line, out);
-        if (ctx->domain && ctx->domain->directory_cache) {
+        if (ctx->app && ctx->app->directory_cache) {
                 uint64_t hits, misses;
-                directory_cache_counts(ctx->domain->directory_cache, &hits, &misses);
+                directory_cache_counts(ctx->app->directory_cache, &hits, &misses);
                 fprintf(out, "# HELP agentdesk_directory_cache_lookups_total Directory rows asked "
                              "for, served from memory (hit) or read (miss).\n"
                              "# TYPE agentdesk_directory_cache_lookups_total counter\n"

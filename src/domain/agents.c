@@ -47,7 +47,7 @@ static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_
 }
 
 /* The calling thread's connection and the agent id of tenant_id. */
-static enum result open_agent(struct domain *d, int64_t tenant_id, int64_t id,
+static enum result open_agent(struct app *d, int64_t tenant_id, int64_t id,
                               struct store_conn **ret_conn, struct agent *ret)
 {
         enum result result = store_conn_get(d->store, ret_conn);
@@ -65,7 +65,7 @@ static void join_extensions(const struct agent *a, char *out, size_t size)
                                       a->extensions[i].extension);
 }
 
-enum result agent_create(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
                          const struct agent_create_input *in, struct agent *ret,
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field)
@@ -175,14 +175,14 @@ out:
         return RESULT_OK;
 }
 
-enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct agent *ret)
+enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret)
 {
         struct store_conn *conn;
 
         return open_agent(d, tenant_id, id, &conn, ret);
 }
 
-enum result agent_list(struct domain *d, const struct store_user_filter *filter,
+enum result agent_list(struct app *d, const struct store_user_filter *filter,
                        struct store_page *page, struct store_agent_page *ret)
 {
         struct store_conn *conn;
@@ -192,7 +192,7 @@ enum result agent_list(struct domain *d, const struct store_user_filter *filter,
 }
 
 /* Queues change for every extension of a. */
-static enum result queue_jobs(struct domain *d, struct store_conn *conn, const struct agent *a,
+static enum result queue_jobs(struct app *d, struct store_conn *conn, const struct agent *a,
                               enum fs_change change)
 {
         enum result result = RESULT_OK;
@@ -203,7 +203,7 @@ static enum result queue_jobs(struct domain *d, struct store_conn *conn, const s
         return result;
 }
 
-enum result agent_update(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
                          int64_t id, const struct agent_patch *patch, struct agent *ret,
                          const char **ret_field)
 {
@@ -277,7 +277,7 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
         return result ? result : agent_get(d, tenant_id, id, ret);
 }
 
-enum result agent_reset_password(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1])
 {
@@ -311,7 +311,7 @@ out:
         return result;
 }
 
-enum result agent_delete(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
                          int64_t id)
 {
         char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
@@ -357,7 +357,7 @@ out:
 
 /* ---- extensions ------------------------------------------------------------ */
 
-enum result extension_list(struct domain *d, const struct store_extension_filter *filter,
+enum result extension_list(struct app *d, const struct store_extension_filter *filter,
                            struct store_page *page, struct store_extension **ret_items,
                            size_t *ret_n, struct store_pool_stats *ret_stats)
 {
@@ -381,7 +381,7 @@ static enum result load_extension(struct store_conn *conn, int64_t tenant_id, in
         return result;
 }
 
-enum result extension_get(struct domain *d, int64_t tenant_id, int64_t id,
+enum result extension_get(struct app *d, int64_t tenant_id, int64_t id,
                           struct store_extension *ret, char *ret_password)
 {
         struct store_conn *conn;
@@ -394,7 +394,7 @@ enum result extension_get(struct domain *d, int64_t tenant_id, int64_t id,
         return result;
 }
 
-enum result extension_rotate_password(struct domain *d, const struct actor *actor,
+enum result extension_rotate_password(struct app *d, const struct actor *actor,
                                       int64_t tenant_id, int64_t id, struct store_extension *ret,
                                       char ret_password[64])
 {
@@ -428,7 +428,7 @@ out:
         return result ? result : extension_get(d, tenant_id, id, ret, ret_password);
 }
 
-enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
+enum result extension_set_voicemail(struct app *d, const struct actor *actor,
                                     int64_t tenant_id, int64_t id, bool enabled,
                                     struct store_extension *ret)
 {

@@ -15,9 +15,9 @@
 #include "util/wipe.h"
 
 /* The default cluster, from the settings. */
-static enum result open_default(struct domain *d, struct cluster *c)
+static enum result open_default(struct app *d, struct cluster *c)
 {
-        const struct domain_settings *s = &d->settings;
+        const struct app_settings *s = &d->settings;
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
@@ -47,7 +47,7 @@ static enum result open_default(struct domain *d, struct cluster *c)
 }
 
 /* A stored cluster and its active nodes. */
-static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
+static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
 {
         struct store_cluster sc;
         struct store_node *nodes;
@@ -97,7 +97,7 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
         return result;
 }
 
-enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret)
+enum result cluster_open(struct app *d, int64_t id, struct cluster **ret)
 {
         struct cluster *c = calloc(1, sizeof(*c));
         enum result result;
@@ -155,7 +155,7 @@ static enum result visible_clusters(struct store_conn *conn, int64_t tenant_id, 
         return result;
 }
 
-enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
+enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
                            struct cluster_report **ret, size_t *ret_n)
 {
         int64_t ids[CLUSTER_MAX_CLUSTERS];
@@ -275,7 +275,7 @@ static struct reg_slot *slot_for(int64_t cluster_id)
 }
 
 /* Without the lock: asks every node of cluster_id for its registrations. */
-static void listing_fetch(struct domain *d, int64_t cluster_id, struct reg_listing *l)
+static void listing_fetch(struct app *d, int64_t cluster_id, struct reg_listing *l)
 {
         struct fs_node_status st[CLUSTER_MAX_NODES];
         struct cluster *c;
@@ -306,7 +306,7 @@ static int listing_answer(const struct reg_listing *l, const char *extension)
         return answer;
 }
 
-int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension)
+int cluster_registered(struct app *d, int64_t cluster_id, const char *extension)
 {
         struct reg_listing fresh;
         struct reg_slot *s;
@@ -353,10 +353,10 @@ void cluster_forget(void)
         pthread_mutex_unlock(&reg_cache.lock);
 }
 
-enum result cluster_push_targets(struct domain *d, const struct cluster *c, struct fs_push **ret,
+enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size)
 {
-        const struct domain_settings *s = &d->settings;
+        const struct app_settings *s = &d->settings;
         enum result result = RESULT_OK;
         int n = 0;
 

@@ -9,7 +9,7 @@
 #ifndef AGENTDESK_DOMAIN_CLUSTER_H
 #define AGENTDESK_DOMAIN_CLUSTER_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "freeswitch/node.h"
 #include "freeswitch/provision.h"
 #include "freeswitch/push.h"
@@ -41,7 +41,7 @@ struct cluster {
 
 /* Loads cluster id (0 = the default). RESULT_NOT_FOUND when there is no
  * such stored cluster. */
-enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret);
+enum result cluster_open(struct app *d, int64_t id, struct cluster **ret);
 void cluster_close(struct cluster *c);
 
 /* One cluster of a status report. */
@@ -55,7 +55,7 @@ struct cluster_report {
  * the tenant's), every node of them probed at once within timeout_ms, and
  * their provisioning jobs (only tenant_id's when not 0). *ret is calloc'd;
  * free it with cluster_report_free(). */
-enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
+enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
                            struct cluster_report **ret, size_t *ret_n);
 void cluster_report_free(struct cluster_report *r, size_t n);
 
@@ -63,7 +63,7 @@ void cluster_report_free(struct cluster_report *r, size_t n);
  * one SFTP session per target in ssh mode (with AGENTDESK_FS_SSH_KEY and
  * AGENTDESK_FS_SSH_KNOWN_HOSTS). All or none: on failure none is left open
  * and ret_error says why. */
-enum result cluster_push_targets(struct domain *d, const struct cluster *c, struct fs_push **ret,
+enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size);
 
 #define CLUSTER_REG_CACHE_MS 3000
@@ -76,7 +76,7 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
  * so the user part is enough. One caller per cluster fetches (and waits);
  * while it does, the others get the listing before it at once, or -1 when
  * there is none: no request waits on another's probe. */
-int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension);
+int cluster_registered(struct app *d, int64_t cluster_id, const char *extension);
 
 /* Drops the cached listings (at shutdown). */
 void cluster_forget(void);

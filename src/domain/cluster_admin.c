@@ -137,7 +137,7 @@ static bool apply_cluster_fields(struct store_cluster *c, const struct cluster_f
                set_text(c->status, sizeof(c->status), f->status, "status", ret_field);
 }
 
-enum result cluster_create(struct domain *d, const struct actor *actor,
+enum result cluster_create(struct app *d, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
@@ -168,7 +168,7 @@ enum result cluster_create(struct domain *d, const struct actor *actor,
         return result;
 }
 
-enum result cluster_get(struct domain *d, int64_t id, struct store_cluster *ret)
+enum result cluster_get(struct app *d, int64_t id, struct store_cluster *ret)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(d->store, &conn);
@@ -176,7 +176,7 @@ enum result cluster_get(struct domain *d, int64_t id, struct store_cluster *ret)
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
-enum result cluster_list(struct domain *d, struct store_page *page,
+enum result cluster_list(struct app *d, struct store_page *page,
                          struct store_cluster **ret_items, size_t *ret_n)
 {
         struct store_conn *conn;
@@ -185,7 +185,7 @@ enum result cluster_list(struct domain *d, struct store_page *page,
         return result ? result : store_cluster_list(conn, page, ret_items, ret_n);
 }
 
-enum result cluster_update(struct domain *d, const struct actor *actor, int64_t id,
+enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
@@ -233,7 +233,7 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
-enum result cluster_delete(struct domain *d, const struct actor *actor, int64_t id)
+enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id)
 {
         struct store_cluster c;
         struct store_conn *conn;
@@ -258,7 +258,7 @@ enum result cluster_delete(struct domain *d, const struct actor *actor, int64_t 
         return jobs_finish(d, conn, result);
 }
 
-enum result cluster_nodes(struct domain *d, int64_t cluster_id, struct store_node *ret,
+enum result cluster_nodes(struct app *d, int64_t cluster_id, struct store_node *ret,
                           size_t max, size_t *ret_n)
 {
         struct store_conn *conn;
@@ -346,7 +346,7 @@ static enum result update_node(struct store_conn *conn, struct store_node *n)
         return store_node_update(conn, n);
 }
 
-enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t cluster_id,
                              const struct node_fields *f, struct store_node *ret,
                              const char **ret_field)
 {
@@ -392,7 +392,7 @@ enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_
 
 /* Begins a transaction and reads node id of cluster_id and its cluster;
  * on failure nothing is left open. */
-static enum result begin_node(struct domain *d, int64_t cluster_id, int64_t id,
+static enum result begin_node(struct app *d, int64_t cluster_id, int64_t id,
                               struct store_conn **conn, struct store_cluster *c,
                               struct store_node *n)
 {
@@ -410,7 +410,7 @@ static enum result begin_node(struct domain *d, int64_t cluster_id, int64_t id,
         return result;
 }
 
-enum result cluster_node_update(struct domain *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_update(struct app *d, const struct actor *actor, int64_t cluster_id,
                                 int64_t id, const struct node_fields *f, struct store_node *ret,
                                 const char **ret_field)
 {
@@ -434,7 +434,7 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
         return result;
 }
 
-enum result cluster_node_delete(struct domain *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_t cluster_id,
                                 int64_t id)
 {
         struct store_cluster c;
@@ -452,7 +452,7 @@ enum result cluster_node_delete(struct domain *d, const struct actor *actor, int
         return jobs_finish(d, conn, result);
 }
 
-enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
+enum result cluster_resync(struct app *d, int64_t cluster_id, const struct actor *actor,
                            int64_t *ret_job_id)
 {
         struct store_cluster sc;
@@ -475,7 +475,7 @@ enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct ac
         return jobs_finish(d, conn, result);
 }
 
-enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret)
+enum result cluster_job_state(struct app *d, int64_t job_id, struct store_job_state *ret)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(d->store, &conn);

@@ -40,7 +40,7 @@ void doctor_rows_free(struct doctor_rows *rows)
         rows->n = rows->cap = 0;
 }
 
-enum result doctor_store(struct domain *d, struct doctor_rows *rows, bool *ret_up)
+enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up)
 {
         struct store_conn *conn;
         int64_t pending = 0, failed = 0;
@@ -65,7 +65,7 @@ enum result doctor_store(struct domain *d, struct doctor_rows *rows, bool *ret_u
 
 /* The checks of one cluster: its conf dirs in the push modes, then each
  * node's Event Socket (login, status, sofia profile). */
-static enum result check_cluster(struct domain *d, const struct cluster *c,
+static enum result check_cluster(struct app *d, const struct cluster *c,
                                  struct doctor_rows *rows)
 {
         struct fs_node_status status[CLUSTER_MAX_NODES];
@@ -125,7 +125,7 @@ static enum result check_cluster(struct domain *d, const struct cluster *c,
         return result;
 }
 
-enum result doctor_clusters(struct domain *d, bool stored_too, struct doctor_rows *rows)
+enum result doctor_clusters(struct app *d, bool stored_too, struct doctor_rows *rows)
 {
         struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS };
         struct store_cluster *stored = NULL;

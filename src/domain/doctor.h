@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "domain/domain.h"
+#include "domain/app.h"
 
 struct doctor_row {
         bool ok;
@@ -29,11 +29,11 @@ enum result doctor_add(struct doctor_rows *rows, bool ok, const char *check, con
 
 /* The store answers and is migrated (*ret_up then), and no provisioning
  * job failed for good. */
-enum result doctor_store(struct domain *d, struct doctor_rows *rows, bool *ret_up);
+enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up);
 
 /* The default cluster and, with stored_too (the store is up and the key
  * loaded: their Event Socket passwords are sealed), every stored one. */
-enum result doctor_clusters(struct domain *d, bool stored_too, struct doctor_rows *rows);
+enum result doctor_clusters(struct app *d, bool stored_too, struct doctor_rows *rows);
 
 void doctor_rows_free(struct doctor_rows *rows);
 

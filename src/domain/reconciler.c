@@ -161,7 +161,7 @@ static void apply_on_node(const struct cluster *c, const struct fs_node *node, s
 
 /* Applies one job's files to one target; the tenant's context once per
  * target and batch (done_tenants). */
-static enum result write_job(struct domain *d, int64_t cluster_id, struct fs_push *p,
+static enum result write_job(struct app *d, int64_t cluster_id, struct fs_push *p,
                              const struct work *w, int64_t *done_tenants, int *n_done, char *error,
                              size_t size)
 {
@@ -185,7 +185,7 @@ static enum result write_job(struct domain *d, int64_t cluster_id, struct fs_pus
 /* Push modes: writes or removes each job's files on every target before
  * the reloadxml. A job whose files could not all be written sends nothing
  * and is retried. */
-static void write_files(struct domain *d, const struct cluster *c, struct work *works, int n)
+static void write_files(struct app *d, const struct cluster *c, struct work *works, int n)
 {
         struct fs_push *targets[CLUSTER_MAX_NODES] = { 0 };
         int n_targets = 0;
@@ -225,7 +225,7 @@ static void write_files(struct domain *d, const struct cluster *c, struct work *
                 fs_push_close(targets[t]);
 }
 
-static int64_t retry_at(const struct domain *d, int64_t attempts_made)
+static int64_t retry_at(const struct app *d, int64_t attempts_made)
 {
         int64_t delay = d->settings.fs_retry_base;
 
@@ -246,7 +246,7 @@ static int by_cluster(const void *a, const void *b)
 
 /* Applies the n jobs of one cluster: files first in the push modes, then
  * the commands on every node. */
-static void apply_cluster(struct domain *d, struct work *works, int n)
+static void apply_cluster(struct app *d, struct work *works, int n)
 {
         struct cluster *c = NULL;
         enum result result = cluster_open(d, works[0].job.cluster_id, &c);
@@ -285,7 +285,7 @@ static enum result leading(struct store_conn *conn)
         return result || !held ? RESULT_BUSY : RESULT_OK;
 }
 
-enum result reconciler_pass(struct domain *d, int *ret_handled)
+enum result reconciler_pass(struct app *d, int *ret_handled)
 {
         struct store_conn *conn;
         struct store_job *jobs;
@@ -358,7 +358,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
         return result;
 }
 
-enum result reconciler_drain(struct domain *d, bool *ret_ran)
+enum result reconciler_drain(struct app *d, bool *ret_ran)
 {
         struct store_conn *conn;
         enum result result;
@@ -384,7 +384,7 @@ static enum result batch_round(void *userdata, bool *ret_more)
         return result;
 }
 
-enum result reconciler_start(struct domain *d, struct worker **ret)
+enum result reconciler_start(struct app *d, struct worker **ret)
 {
         const struct worker_def def = {
                 .name = "reconciler", .round = batch_round, .userdata = d,

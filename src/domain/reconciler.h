@@ -20,7 +20,7 @@
 #ifndef AGENTDESK_DOMAIN_RECONCILER_H
 #define AGENTDESK_DOMAIN_RECONCILER_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 
 #define RECONCILER_BATCH 200
 
@@ -29,15 +29,15 @@ struct worker;
 /* Starts the reconciler's worker (domain/worker.h: woken by jobs_finish,
  * polls every second, leads through the advisory lock); stop it with
  * worker_stop(). */
-enum result reconciler_start(struct domain *d, struct worker **ret);
+enum result reconciler_start(struct app *d, struct worker **ret);
 
 /* One pass on the calling thread: *ret_handled (may be NULL) gets how many
  * jobs it took. */
-enum result reconciler_pass(struct domain *d, int *ret_handled);
+enum result reconciler_pass(struct app *d, int *ret_handled);
 
 /* For the command line: when no other process runs the reconciler (on
  * PostgreSQL, the lock is free), takes the lock and applies every due job
  * now; *ret_ran says whether it did. */
-enum result reconciler_drain(struct domain *d, bool *ret_ran);
+enum result reconciler_drain(struct app *d, bool *ret_ran);
 
 #endif

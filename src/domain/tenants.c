@@ -177,7 +177,7 @@ enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool
         return result ? result : store_pool_stats(conn, tenant_id, ret);
 }
 
-enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
+enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
                        struct store_pool_stats *ret_stats)
 {
         struct store_conn *conn;
@@ -190,7 +190,7 @@ enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
         return result;
 }
 
-enum result tenant_list(struct domain *d, struct store_page *page, struct store_tenant **ret_items,
+enum result tenant_list(struct app *d, struct store_page *page, struct store_tenant **ret_items,
                         size_t *ret_n)
 {
         struct store_conn *conn;
@@ -203,7 +203,7 @@ enum result tenant_list(struct domain *d, struct store_page *page, struct store_
  * deprovisioned there, the cluster resynced so that its context goes too)
  * and puts it in cluster `to`, resynced as well. The jobs queued before
  * the move are for the old cluster (store.h). */
-static enum result move_cluster(struct domain *d, struct store_conn *conn,
+static enum result move_cluster(struct app *d, struct store_conn *conn,
                                 const struct store_tenant *t, int64_t to, const char **ret_field)
 {
         struct store_cluster c;
@@ -224,7 +224,7 @@ static enum result move_cluster(struct domain *d, struct store_conn *conn,
         return result;
 }
 
-enum result tenant_update(struct domain *d, const struct actor *actor, int64_t id,
+enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field)
 {

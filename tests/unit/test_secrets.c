@@ -52,7 +52,7 @@ static void test_wipe_memory(void)
 int main(int argc, char **argv)
 {
         char url[600], path[512], temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
-        struct domain d = { 0 };
+        struct app d = { 0 };
         struct store_tenant t;
         struct agent *a = calloc(1, sizeof(*a));
         struct agent_create_input in = { .first_name = "Ada", .last_name = "Lovelace",
