@@ -6,7 +6,7 @@
 #ifndef AGENTDESK_API_API_H
 #define AGENTDESK_API_API_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/config.h"
@@ -15,7 +15,7 @@
 /* What the handlers share; lives as long as the server. */
 struct api_context {
         struct store *store;
-        struct domain *domain;
+        struct app *app;
         const struct config *cfg;
         struct web_site *web;            /* NULL: the app is not served */
 };

@@ -17,7 +17,7 @@ static void list(struct http_request *req, void *userdata)
 
         if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, NULL) || !api_page(req, &page))
                 return;
-        result = audit_list(ctx->domain, tenant_id, &page, &items, &n);
+        result = audit_list(ctx->app, tenant_id, &page, &items, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

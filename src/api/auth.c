@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/wipe.h"
 
 static json_t *user_json(const struct store_user *u)
 {
@@ -29,7 +30,7 @@ static void login(struct http_request *req, void *userdata)
         if (!api_field_string(req, body, "email", true, &email) ||
             !api_field_string(req, body, "password", true, &password))
                 goto out;
-        result = auth_login(ctx->domain, email, password, http_request_client_ip(req), &tok,
+        result = auth_login(ctx->app, email, password, http_request_client_ip(req), &tok,
                             &retry_after);
         if (result == RESULT_THROTTLED) {
                 char seconds[24];
@@ -52,7 +53,7 @@ static void login(struct http_request *req, void *userdata)
                           json_pack("{sbs{ss,so,so,sb}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "user",
                                     user_json(&tok.user), "mustChangePassword", tok.restricted));
-        credentials_wipe(tok.token, sizeof(tok.token));
+        wipe_memory(tok.token, sizeof(tok.token));
 out:
         json_decref(body);
 }
@@ -67,7 +68,7 @@ static void me(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_ANY, false, &s))
                 return;
-        result = auth_me(ctx->domain, &s, &m);
+        result = auth_me(ctx->app, &s, &m);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -79,7 +80,7 @@ static void me(struct http_request *req, void *userdata)
                                                       m.extensions[i].extension, "sip_password",
                                                       m.extensions[i].sip_password, "status",
                                                       m.extensions[i].status));
-        credentials_wipe(&m.extensions, sizeof(m.extensions));
+        wipe_memory(&m.extensions, sizeof(m.extensions));
         http_respond_json(req, 200,
                           json_pack("{sbs{so,so,s{ss,ss}}}", "success", 1, "data", "user",
                                     user_json(&s.user), "extensions", exts, "sipConfig",
@@ -103,7 +104,7 @@ static void change_password(struct http_request *req, void *userdata)
         if (!api_field_string(req, body, "current_password", true, &current) ||
             !api_field_string(req, body, "new_password", true, &next))
                 goto out;
-        result = auth_change_password(ctx->domain, &s, current, next, &tok, &field);
+        result = auth_change_password(ctx->app, &s, current, next, &tok, &field);
         if (result == RESULT_INVALID) {
                 http_respond_error(req, 400, "validation_failed",
                                    "the new password needs at least 10 characters and must "
@@ -119,7 +120,7 @@ static void change_password(struct http_request *req, void *userdata)
                           json_pack("{sbs{ss,so,sb}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "mustChangePassword",
                                     0));
-        credentials_wipe(tok.token, sizeof(tok.token));
+        wipe_memory(tok.token, sizeof(tok.token));
 out:
         json_decref(body);
 }
@@ -133,7 +134,7 @@ static void refresh(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_ANY, false, &s))
                 return;
-        result = auth_refresh(ctx->domain, &s, &tok);
+        result = auth_refresh(ctx->app, &s, &tok);
         if (result == RESULT_UNAUTHORIZED) {
                 api_refuse_token(req, AUTH_REASON_SESSION_REVOKED);
                 return;
@@ -145,8 +146,8 @@ static void refresh(struct http_request *req, void *userdata)
         http_respond_json(req, 200,
                           json_pack("{sbs{ss,so,so}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "sessionExpiresAt",
-                                    api_time(s.login_at + ctx->domain->settings.session_max_age)));
-        credentials_wipe(tok.token, sizeof(tok.token));
+                                    api_time(s.login_at + ctx->app->settings.session_max_age)));
+        wipe_memory(tok.token, sizeof(tok.token));
 }
 
 static void logout(struct http_request *req, void *userdata)
@@ -157,7 +158,7 @@ static void logout(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_ANY, true, &s))
                 return;
-        result = auth_logout(ctx->domain, &s);
+        result = auth_logout(ctx->app, &s);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

@@ -36,7 +36,7 @@ static json_t *cluster_json(struct http_request *req, struct api_context *ctx,
         struct store_node *nodes = calloc(CLUSTER_MAX_NODES, sizeof(*nodes));
         json_t *o, *arr;
         size_t n = 0;
-        enum result result = nodes ? cluster_nodes(ctx->domain, c->id, nodes, CLUSTER_MAX_NODES, &n)
+        enum result result = nodes ? cluster_nodes(ctx->app, c->id, nodes, CLUSTER_MAX_NODES, &n)
                                    : RESULT_NOMEM;
 
         if (result) {
@@ -115,8 +115,8 @@ static void write_cluster(struct http_request *req, struct api_context *ctx, boo
         if (!cluster_fields(req, body, create, &f))
                 goto out;
         actor = api_actor(req, &s);
-        result = create ? cluster_create(ctx->domain, &actor, &f, &c, &field)
-                        : cluster_update(ctx->domain, &actor, id, &f, &c, &field);
+        result = create ? cluster_create(ctx->app, &actor, &f, &c, &field)
+                        : cluster_update(ctx->app, &actor, id, &f, &c, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -148,7 +148,7 @@ static void list(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_page(req, &page))
                 return;
-        result = cluster_list(ctx->domain, &page, &items, &n);
+        result = cluster_list(ctx->app, &page, &items, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -177,7 +177,7 @@ static void get(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
                 return;
-        result = cluster_get(ctx->domain, id, &c);
+        result = cluster_get(ctx->app, id, &c);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -196,7 +196,7 @@ static void delete(struct http_request *req, void *userdata)
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
                 return;
         actor = api_actor(req, &s);
-        result = cluster_delete(ctx->domain, &actor, id);
+        result = cluster_delete(ctx->app, &actor, id);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -242,8 +242,8 @@ static void write_node(struct http_request *req, struct api_context *ctx, bool c
         if (!node_fields(req, body, create, &f))
                 goto out;
         actor = api_actor(req, &s);
-        result = create ? cluster_node_add(ctx->domain, &actor, cluster_id, &f, &n, &field)
-                        : cluster_node_update(ctx->domain, &actor, cluster_id, id, &f, &n, &field);
+        result = create ? cluster_node_add(ctx->app, &actor, cluster_id, &f, &n, &field)
+                        : cluster_node_update(ctx->app, &actor, cluster_id, id, &f, &n, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -276,7 +276,7 @@ static void node_delete(struct http_request *req, void *userdata)
             !api_path_id(req, &cluster_id) || !api_path_param_id(req, "node_id", &id))
                 return;
         actor = api_actor(req, &s);
-        result = cluster_node_delete(ctx->domain, &actor, cluster_id, id);
+        result = cluster_node_delete(ctx->app, &actor, cluster_id, id);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

@@ -86,6 +86,9 @@ json_t *api_string_or_null(const char *s);
 
 /* Renderings (new references). */
 json_t *api_agent_json(const struct agent *a);
+/* One agent of a list page, its extensions found in extensions. */
+json_t *api_agent_row_json(const struct store_agent_row *a,
+                           const struct store_agent_extension *extensions);
 json_t *api_extension_json(const struct store_extension *e, const char *sip_password);
 json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
 json_t *api_list_json(const char *key, json_t *items, const struct store_page *page);

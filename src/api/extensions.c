@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/wipe.h"
 
 static void list(struct http_request *req, void *userdata)
 {
@@ -28,7 +29,7 @@ static void list(struct http_request *req, void *userdata)
                 return;
         }
         filter.state = state;
-        result = extension_list(ctx->domain, &filter, &page, &items, &n, &stats);
+        result = extension_list(ctx->app, &filter, &page, &items, &n, &stats);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -57,7 +58,7 @@ static void get(struct http_request *req, void *userdata)
         if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
                 return;
         secret_allowed = strcmp(s.user.role, "supervisor") != 0;
-        result = extension_get(ctx->domain, tenant_id, id, &e, secret_allowed ? password : NULL);
+        result = extension_get(ctx->app, tenant_id, id, &e, secret_allowed ? password : NULL);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -65,7 +66,7 @@ static void get(struct http_request *req, void *userdata)
         http_respond_json(req, 200,
                           json_pack("{sbso}", "success", 1, "extension",
                                     api_extension_json(&e, secret_allowed ? password : NULL)));
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
 }
 
 static void rotate(struct http_request *req, void *userdata)
@@ -81,14 +82,14 @@ static void rotate(struct http_request *req, void *userdata)
         if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
                 return;
         actor = api_actor(req, &s);
-        result = extension_rotate_password(ctx->domain, &actor, tenant_id, id, &e, password);
+        result = extension_rotate_password(ctx->app, &actor, tenant_id, id, &e, password);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
                                               api_extension_json(&e, password)));
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
 }
 
 static void patch(struct http_request *req, void *userdata)
@@ -115,7 +116,7 @@ static void patch(struct http_request *req, void *userdata)
         if (!api_field_bool(req, body, "voicemail_enabled", &enabled))
                 goto out;
         actor = api_actor(req, &s);
-        result = extension_set_voicemail(ctx->domain, &actor, tenant_id, id, enabled, &e);
+        result = extension_set_voicemail(ctx->app, &actor, tenant_id, id, enabled, &e);
         if (result) {
                 api_fail(req, result, NULL);
                 goto out;

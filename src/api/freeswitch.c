@@ -15,10 +15,12 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/cluster_admin.h"
 #include "domain/directory.h"
 #include "freeswitch/xml.h"
 #include "util/cidr.h"
 #include "util/log.h"
+#include "util/wipe.h"
 
 static struct cidr_list allow;
 
@@ -29,7 +31,7 @@ static void send_xml(struct http_request *req, char *doc)
                 return;
         }
         http_respond_text(req, 200, "text/xml", doc, strlen(doc));
-        credentials_wipe(doc, strlen(doc));
+        wipe_memory(doc, strlen(doc));
         free(doc);
 }
 
@@ -52,7 +54,7 @@ static void directory(struct http_request *req, struct api_context *ctx, int64_t
                 return not_found(req);
         if (!domain)
                 domain = http_request_form(req, "key_value");
-        result = directory_find_user(ctx->domain, cluster_id, domain, user, &u);
+        result = directory_find_user(ctx->app, cluster_id, domain, user, &u);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("directory lookup of %.15s failed: %s", user, result_name(result));
@@ -72,7 +74,7 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
 
         if (!context)
                 context = http_request_form(req, "Caller-Context");
-        result = directory_find_context(ctx->domain, cluster_id, context, &c);
+        result = directory_find_context(ctx->app, cluster_id, context, &c);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("dialplan lookup failed: %s", result_name(result));
@@ -95,8 +97,8 @@ static void xml(struct http_request *req, void *userdata)
                 return;
         }
         ok = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password)) &&
-             directory_credentials_ok(ctx->domain, user, password);
-        credentials_wipe(password, sizeof(password));
+             directory_credentials_ok(ctx->app, user, password);
+        wipe_memory(password, sizeof(password));
         if (!ok) {
                 http_response_header(req, "WWW-Authenticate", "Basic realm=\"agentdesk\"");
                 http_respond_text(req, 401, "text/plain", "unauthorized\n", 13);
@@ -148,7 +150,7 @@ static void status(struct http_request *req, void *userdata)
         if (!api_authenticate(req, ctx, API_READERS, false, &s))
                 return;
         super = strcmp(s.user.role, "superadmin") == 0;
-        result = cluster_status(ctx->domain, super ? 0 : s.user.tenant_id, 2500, &r, &n);
+        result = cluster_status(ctx->app, super ? 0 : s.user.tenant_id, 2500, &r, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -163,7 +165,7 @@ static void status(struct http_request *req, void *userdata)
                         clusters,
                         json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
                                   c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
-                                  c->mode, "status", c->active ? "active" : "disabled", "nodes", nodes,
+                                  fs_mode_name(c->mode), "status", c->active ? "active" : "disabled", "nodes", nodes,
                                   "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
                                   (json_int_t)r[i].jobs_failed));
         }
@@ -195,7 +197,7 @@ static void resync(struct http_request *req, void *userdata)
                         goto out;
         }
         actor = api_actor(req, &s);
-        result = cluster_resync(ctx->domain, cluster_id, &actor, &id);
+        result = cluster_resync(ctx->app, cluster_id, &actor, &id);
         if (result) {
                 /* A cluster named in the body that does not exist. */
                 if (result == RESULT_NOT_FOUND)

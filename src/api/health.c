@@ -11,7 +11,7 @@
 #include "api/api.h"
 #include "domain/directory.h"
 #include "domain/health.h"
-#include "domain/reconciler.h"
+#include "domain/worker.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
 static char healthy[96];
@@ -56,9 +56,9 @@ static void metrics(struct http_request *req, void *userdata)
         fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
               "# TYPE agentdesk_pool_extensions gauge\n", out);
         result = health_pool_gauges(ctx->store, gauge_line, out);
-        if (ctx->domain && ctx->domain->directory_cache) {
+        if (ctx->app && ctx->app->directory_cache) {
                 uint64_t hits, misses;
-                directory_cache_counts(ctx->domain->directory_cache, &hits, &misses);
+                directory_cache_counts(ctx->app->directory_cache, &hits, &misses);
                 fprintf(out, "# HELP agentdesk_directory_cache_lookups_total Directory rows asked "
                              "for, served from memory (hit) or read (miss).\n"
                              "# TYPE agentdesk_directory_cache_lookups_total counter\n"
@@ -66,9 +66,9 @@ static void metrics(struct http_request *req, void *userdata)
                              "agentdesk_directory_cache_lookups_total{result=\"miss\"} %" PRIu64 "\n",
                         hits, misses);
         }
-        if (ctx->domain && ctx->domain->reconciler) {
-                bool leader;
-                uint64_t passes = reconciler_passes(ctx->domain->reconciler, &leader);
+        if (ctx->app && ctx->app->job_worker) {
+                bool leader = worker_leading(ctx->app->job_worker);
+                uint64_t passes = worker_rounds(ctx->app->job_worker);
                 fprintf(out, "# HELP agentdesk_reconciler_passes_total Rounds of the reconciler "
                              "thread (each tries the lock and, leading, applies due jobs).\n"
                              "# TYPE agentdesk_reconciler_passes_total counter\n"

@@ -35,7 +35,7 @@ static void create(struct http_request *req, void *userdata)
         result = tenant_create(ctx->store, &actor, name, sip_domain, base, size, cluster_id, &t,
                                &field);
         if (!result)
-                result = tenant_get(ctx->domain, t.id, &t, &stats);
+                result = tenant_get(ctx->app, t.id, &t, &stats);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -58,7 +58,7 @@ static void list(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_page(req, &page))
                 return;
-        result = tenant_list(ctx->domain, &page, &items, &n);
+        result = tenant_list(ctx->app, &page, &items, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -66,7 +66,7 @@ static void list(struct http_request *req, void *userdata)
         arr = json_array();
         for (size_t i = 0; i < n && !result; i++) {
                 struct store_pool_stats stats;
-                result = tenant_get(ctx->domain, items[i].id, &items[i], &stats);
+                result = tenant_get(ctx->app, items[i].id, &items[i], &stats);
                 if (!result)
                         json_array_append_new(arr, api_tenant_json(&items[i], &stats));
         }
@@ -90,7 +90,7 @@ static void get(struct http_request *req, void *userdata)
 
         if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
                 return;
-        result = tenant_get(ctx->domain, id, &t, &stats);
+        result = tenant_get(ctx->app, id, &t, &stats);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -128,9 +128,9 @@ static void patch(struct http_request *req, void *userdata)
             !api_field_string(req, body, "sip_domain", false, &p.sip_domain))
                 goto out;
         actor = api_actor(req, &s);
-        result = tenant_update(ctx->domain, &actor, id, &p, &t, &field);
+        result = tenant_update(ctx->app, &actor, id, &p, &t, &field);
         if (!result)
-                result = tenant_get(ctx->domain, id, &t, &stats);
+                result = tenant_get(ctx->app, id, &t, &stats);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
