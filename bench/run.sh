@@ -8,12 +8,16 @@
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
 #      on SQLite and PostgreSQL (bench/xmlcurl.sh);
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
-#      time until all are provisioned (bench/push_burst.py).
+#      time until all are provisioned (bench/push_burst.py);
+#   6. the web app in Chromium, tenant of 1,000 agents: navigation to the
+#      agents table rendered, cold and warm cache, and the compressed JS+CSS
+#      of the login and agents pages (bench/web_agents.ts).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test >/dev/null
+scripts/build-web.sh >/dev/null
 cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-rel -j"$(nproc)" --target agentdesk bench_pool_alloc >/dev/null
 
@@ -46,3 +50,6 @@ bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
 
 echo "== files mode: 1,000 agents in one burst against the Event Socket fixture"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py | sed 's/^/  /'
+
+echo "== web app in Chromium: agents table of a 1,000-agent tenant, page weights"
+AGENTDESK_BIN=$bin web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts
