@@ -425,7 +425,13 @@ static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *
                cfg->xmlcurl_password[0] ? cfg->xmlcurl_password : "SET-AGENTDESK_XMLCURL_PASSWORD");
         fprintf(stderr,
                 "\nThen, on every FreeSWITCH node:\n"
-                "  - load mod_xml_curl (autoload_configs/modules.conf.xml) and run 'reloadxml';\n"
+                "  - load mod_xml_curl (autoload_configs/modules.conf.xml); it reads its\n"
+                "    bindings only when it loads: run 'reload mod_xml_curl' (or restart),\n"
+                "    'reloadxml' does not apply a changed binding;\n"
+                "  - tenants with a SIP domain of their own register in it: remove\n"
+                "    force-register-domain, force-register-db-domain and\n"
+                "    force-subscription-domain from the sofia profile (the vanilla\n"
+                "    sip_profiles/internal.xml folds every domain into $${domain});\n"
                 "  - remove the vanilla static users 1000-1019 (conf/directory/default/1*.xml,\n"
                 "    password 1234): they still answer when agentdesk says \"not found\";\n"
                 "  - the vanilla Event Socket listens on :: with password ClueCon: change both\n"

@@ -27,11 +27,13 @@ static void list(struct http_request *req, void *userdata)
                 const struct store_audit *a = &items[i];
                 json_t *details = json_loads(a->details, 0, NULL);
                 json_array_append_new(
-                        arr, json_pack("{sI,ss,so,ss,so,so,ss,ss,so}", "id", (json_int_t)a->id,
+                        arr, json_pack("{sI,ss,so,so,ss,so,so,so,ss,ss,so}", "id", (json_int_t)a->id,
                                        "action", a->action, "actor_user_id",
                                        a->actor_user_id ? json_integer(a->actor_user_id) : json_null(),
+                                       "actor_email", api_string_or_null(a->actor_email),
                                        "target_type", a->target_type, "target_id",
                                        a->target_id ? json_integer(a->target_id) : json_null(),
+                                       "target_label", api_string_or_null(a->target_label),
                                        "details", details ? details : json_object(), "client_ip",
                                        a->client_ip, "request_id", a->request_id, "created_at",
                                        api_time(a->created_at)));

@@ -11,6 +11,7 @@
 #include "api/api.h"
 #include "domain/directory.h"
 #include "domain/health.h"
+#include "domain/reconciler.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
 static char healthy[96];
@@ -64,6 +65,19 @@ static void metrics(struct http_request *req, void *userdata)
                              "agentdesk_directory_cache_lookups_total{result=\"hit\"} %" PRIu64 "\n"
                              "agentdesk_directory_cache_lookups_total{result=\"miss\"} %" PRIu64 "\n",
                         hits, misses);
+        }
+        if (ctx->domain && ctx->domain->reconciler) {
+                bool leader;
+                uint64_t passes = reconciler_passes(ctx->domain->reconciler, &leader);
+                fprintf(out, "# HELP agentdesk_reconciler_passes_total Rounds of the reconciler "
+                             "thread (each tries the lock and, leading, applies due jobs).\n"
+                             "# TYPE agentdesk_reconciler_passes_total counter\n"
+                             "agentdesk_reconciler_passes_total %" PRIu64 "\n"
+                             "# HELP agentdesk_reconciler_leader Whether this node ran the last "
+                             "round as the leader.\n"
+                             "# TYPE agentdesk_reconciler_leader gauge\n"
+                             "agentdesk_reconciler_leader %d\n",
+                        passes, leader ? 1 : 0);
         }
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);

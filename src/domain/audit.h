@@ -9,6 +9,10 @@
  * tenant_id. The variable part is NULL-terminated pairs of const char *
  * key, const char *value, rendered as the entry's JSON details; pass only
  * names, emails, roles, statuses, numbers — never a password or secret.
+ * The entry also keeps the actor's email and a label of the target (a
+ * user's "First Last <email>", an extension's number, a tenant's or
+ * cluster's "name" detail, a node's "cluster/name"), read now, so that
+ * the log still names them after they change or go.
  */
 enum result audit_record(struct store_conn *conn, const struct actor *actor, int64_t tenant_id,
                          const char *action, const char *target_type, int64_t target_id, ...);

@@ -4,6 +4,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +30,8 @@ struct reconciler {
         pthread_mutex_t lock;
         pthread_cond_t wake;
         bool stop, kicked;
+        atomic_uint_fast64_t passes;      /* rounds finished, led or not */
+        atomic_bool leader;
 };
 
 /* One job of a pass and what became of it. */
@@ -370,6 +373,8 @@ static void *run(void *arg)
                         LOG_INFO("this node runs the reconciler");
                 if (leader && reconciler_pass(r->d, &handled) != RESULT_OK)
                         handled = 0;
+                atomic_store(&r->leader, leader);
+                atomic_fetch_add(&r->passes, 1);
 
                 pthread_mutex_lock(&r->lock);
                 if (handled == RECONCILER_BATCH || r->kicked || r->stop)
@@ -382,6 +387,12 @@ static void *run(void *arg)
         pthread_mutex_unlock(&r->lock);
         store_conn_release(r->d->store);
         return NULL;
+}
+
+uint64_t reconciler_passes(const struct reconciler *r, bool *ret_leader)
+{
+        *ret_leader = atomic_load(&r->leader);
+        return atomic_load(&r->passes);
 }
 
 const char *reconciler_queued_state(const struct domain *d)

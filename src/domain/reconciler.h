@@ -18,6 +18,9 @@
 #ifndef AGENTDESK_DOMAIN_RECONCILER_H
 #define AGENTDESK_DOMAIN_RECONCILER_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
 #include "domain/domain.h"
 
 #define RECONCILER_BATCH 200
@@ -36,6 +39,11 @@ void reconciler_kick(struct reconciler *r);
 /* Stops and joins the thread (an Event Socket call in flight ends within
  * its timeout), then frees. Accepts NULL. */
 void reconciler_stop(struct reconciler *r);
+
+/* The rounds the thread has finished (each tries the lock and, leading,
+ * runs a pass), and in *ret_leader whether it led the last one: tests and
+ * /metrics watch it move instead of sleeping. */
+uint64_t reconciler_passes(const struct reconciler *r, bool *ret_leader);
 
 /* One pass on the calling thread: *ret_handled (may be NULL) gets how many
  * jobs it took. */

@@ -185,4 +185,20 @@ void http_respond_empty(struct http_request *req, unsigned status);
 #define HTTP_MAX_HEADERS 12
 void http_response_header(struct http_request *req, const char *name, const char *value);
 
+/* ---- detached requests (fuzz drivers, unit tests) ------------------------ */
+
+/*
+ * A request with a copy of body (len bytes, may hold NULs) and no
+ * connection behind it, for driving the body parsers (http_request_form,
+ * http_request_json) without a server: responses are recorded, not sent
+ * (http_request_status), and accessors that need the connection (headers,
+ * query, client address, basic auth) must not be called. NULL when out of
+ * memory. Freed with http_request_detached_free() (NULL is fine).
+ */
+struct http_request *http_request_detached(const char *body, size_t len);
+void http_request_detached_free(struct http_request *req);
+
+/* The status of the response sent, 0 while none was. */
+unsigned http_request_status(const struct http_request *req);
+
 #endif

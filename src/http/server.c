@@ -404,6 +404,37 @@ void *http_request_user(const struct http_request *req)
         return req->user;
 }
 
+struct http_request *http_request_detached(const char *body, size_t len)
+{
+        struct http_request *req = calloc(1, sizeof(*req));
+
+        if (!req)
+                return NULL;
+        req->method = "POST";
+        req->url = "/";
+        req->body = malloc(len + 1);
+        if (!req->body) {
+                free(req);
+                return NULL;
+        }
+        memcpy(req->body, body, len);
+        req->body[len] = '\0';
+        req->body_len = len;
+        req->body_cap = len + 1;
+        return req;
+}
+
+void http_request_detached_free(struct http_request *req)
+{
+        if (req)
+                request_free(req);
+}
+
+unsigned http_request_status(const struct http_request *req)
+{
+        return req->responded ? req->status : 0;
+}
+
 /* URL-decodes s in place ('+' is a space in this encoding). */
 static void form_decode(char *s)
 {
@@ -577,6 +608,13 @@ static void send_buffer(struct http_request *req, unsigned status, const char *c
         if (req->responded) {
                 if (mode == MHD_RESPMEM_MUST_FREE)
                         free(buf);
+                return;
+        }
+        if (!req->con) {                 /* a detached request: record only */
+                if (mode == MHD_RESPMEM_MUST_FREE)
+                        free(buf);
+                req->responded = true;
+                req->status = status;
                 return;
         }
         resp = MHD_create_response_from_buffer(len, buf, mode);

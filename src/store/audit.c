@@ -16,13 +16,15 @@ enum result store_audit_insert(struct store_conn *conn, const struct store_audit
                 SP_TEXT(a->details[0] ? a->details : "{}"),
                 SP_TEXT(a->client_ip),
                 SP_TEXT(a->request_id),
+                SP_TEXT(a->actor_email),
+                SP_TEXT(a->target_label),
                 SP_INT(store_now()),
         };
 
         return store_exec(conn,
                           "INSERT INTO audit_log (tenant_id, actor_user_id, action, target_type, "
-                          "target_id, details, client_ip, request_id, created_at) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          "target_id, details, client_ip, request_id, actor_email, target_label, "
+                          "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
@@ -40,6 +42,8 @@ static void audit_from_row(const struct store_rows *rows, int r, void *out)
         text_copy(a->client_ip, sizeof(a->client_ip), store_rows_get(rows, r, 7));
         text_copy(a->request_id, sizeof(a->request_id), store_rows_get(rows, r, 8));
         a->created_at = store_int(store_rows_get(rows, r, 9));
+        text_copy(a->actor_email, sizeof(a->actor_email), store_rows_get(rows, r, 10));
+        text_copy(a->target_label, sizeof(a->target_label), store_rows_get(rows, r, 11));
 }
 
 enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
@@ -50,7 +54,7 @@ enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct 
         return store_exec_page(conn,
                                "id, COALESCE(tenant_id, 0), COALESCE(actor_user_id, 0), action, "
                                "target_type, COALESCE(target_id, 0), details, client_ip, "
-                               "request_id, created_at",
+                               "request_id, created_at, actor_email, target_label",
                                " FROM audit_log WHERE tenant_id = ?", " ORDER BY id DESC", &p, 1,
                                page, sizeof(**ret_items), audit_from_row, (void **)ret_items, ret_n);
 }

@@ -492,6 +492,8 @@ struct store_audit {
         char details[2048];              /* a JSON object, no secrets */
         char client_ip[64];
         char request_id[72];
+        char actor_email[STORE_EMAIL_MAX]; /* as it was when written; "" = none */
+        char target_label[STORE_TEXT_MAX]; /* the target's name then; "" = none */
         int64_t created_at;
 };
 

@@ -314,11 +314,24 @@ static int read_file(struct raw *raw, const char *path, FILE *errs)
                 return -2;
         }
         while (fgets(line, sizeof(line), f)) {
-                char *s = trim(line), *eq, origin[512];
+                char *s, *eq, origin[512];
+                int c;
                 lineno++;
+                snprintf(origin, sizeof(origin), "%s:%u", path, lineno);
+                /* A line that fills the buffer without its newline is refused
+                 * whole: read on, its tail would pass for a line of its own
+                 * (a long comment ending in a setting). */
+                if (!strchr(line, '\n') && (c = fgetc(f)) != EOF) {
+                        while (c != EOF && c != '\n')
+                                c = fgetc(f);
+                        fprintf(errs, "%s: line too long (%zu bytes at most)\n", origin,
+                                sizeof(line) - 2);
+                        bad = -1;
+                        continue;
+                }
+                s = trim(line);
                 if (*s == '\0' || *s == '#')
                         continue;
-                snprintf(origin, sizeof(origin), "%s:%u", path, lineno);
                 if (strncmp(s, "export ", 7) == 0)
                         s = trim(s + 7);
                 eq = strchr(s, '=');

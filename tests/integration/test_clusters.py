@@ -9,11 +9,10 @@ import base64
 import os
 import time
 
-from apitest import World
-from harness import Agentdesk, EslFixture, free_port, main
-from provtest import changes, restart
-from test_files_mode import conf_dir, contexts, user_file
-from test_xmlcurl import XC_PASSWORD, encode, is_not_found, parse, user_of
+from agentdesk_harness import (Agentdesk, EslFixture, World, XC_PASSWORD, changes, conf_dir,
+                               contexts, encode, free_port, is_not_found, main, parse,
+                               reconciler_rounds, restart, user_file, user_of)
+
 
 CLUSTERS = "/v1/admin/freeswitch/clusters"
 
@@ -131,11 +130,16 @@ def test_crud_and_validation(backend):
                      ({"name": "a", "esl_host": "h", "esl_password": "p", "conf_dir": "etc/fs"},
                       "conf_dir"),
                      ({"name": "a", "esl_host": "h", "esl_password": "p", "conf_dir": "/a/../b"},
-                      "conf_dir"),
-                     ({"name": "fs1", "esl_host": "h", "esl_password": "p"}, "name")]
+                      "conf_dir")]
         for body, field in bad_nodes:
             status, _, resp = call(w, "POST", "%s/%d/nodes" % (CLUSTERS, cid), body)
-            assert status in (400, 409) and resp["error"]["field"] == field, (body, resp)
+            assert status == 400 and resp["error"]["code"] == "validation_failed" and \
+                resp["error"]["field"] == field, (body, resp)
+        # A name the cluster already has: a conflict, not a malformed request.
+        status, _, resp = call(w, "POST", "%s/%d/nodes" % (CLUSTERS, cid),
+                               {"name": "fs1", "esl_host": "h", "esl_password": "p"})
+        assert status == 409 and resp["error"] == {
+            "code": "conflict", "message": "conflicts with existing data", "field": "name"}, resp
         assert call(w, "POST", "%s/999999/nodes" % CLUSTERS, {
             "name": "a", "esl_host": "h", "esl_password": "p"})[0] == 404
 
@@ -268,7 +272,7 @@ def test_tenant_in_stored_cluster(backend):
         assert status == 200
         before1 = len(changes(fs1))
         call(w, "POST", "/v1/admin/extensions/%d/rotate-password" % ext_id, token=w.admin)
-        time.sleep(1.5)
+        reconciler_rounds(ad)   # a whole round ran after the job was queued
         st = status_of(w)
         assert st[cid]["status"] == "disabled" and st[cid]["jobs"]["pending"] == 1, st
         assert changes(fs1)[before1:] == []

@@ -5,8 +5,7 @@ Event Socket looks like, and the 3-second bound when a node hangs."""
 import os
 import time
 
-from apitest import World
-from harness import Agentdesk, EslFixture, free_port, main
+from agentdesk_harness import Agentdesk, EslFixture, World, free_port, main, wait_for
 
 
 def status_of(w, nodes, profile="internal", password="ClueCon", who="admin"):
@@ -37,7 +36,9 @@ def test_healthy_node(backend):
             "uptime": "0 years, 0 days, 0 hours, 0 minutes, 47 seconds, 705 milliseconds, "
                       "181 microseconds",
             "profile": "internal", "profile_state": "RUNNING (0)", "registrations": 4}, node
-        # Exactly these commands, one connection, closed with exit.
+        # Exactly these commands, one connection, closed with exit (which
+        # the fixture may record a moment after the answer came back).
+        wait_for(lambda: "exit" in fs.received(), what="the probe's exit")
         assert fs.received() == ["auth ClueCon", "api status", "api sofia status",
                                  "api sofia status profile internal reg", "exit"], fs.received()
         assert "ClueCon" not in str(body)

@@ -3,8 +3,8 @@ a stable code (never a 5xx, never a dropped connection), and the store is
 unchanged afterwards."""
 import json
 
-from apitest import PASSWORD, World
-from harness import Agentdesk, main
+from agentdesk_harness import Agentdesk, PASSWORD, World, main
+
 
 CODES = {"validation_failed", "invalid_json", "payload_too_large", "not_found", "email_taken",
          "role_not_allowed", "wrong_password", "pool_overlap", "invalid_credentials",

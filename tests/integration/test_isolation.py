@@ -5,8 +5,8 @@ Callers: superadmin (acting in A with ?tenant_id=), admin, supervisor and
 agent of A, an agent of A still on its temporary password, and no token."""
 import subprocess
 
-from apitest import PASSWORD, World
-from harness import BIN, Agentdesk, main
+from agentdesk_harness import Agentdesk, BIN, PASSWORD, World, main
+
 
 ROLES = ("superadmin", "admin", "supervisor", "agent", "temp", "none")
 

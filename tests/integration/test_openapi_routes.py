@@ -7,7 +7,8 @@ import os
 import re
 import subprocess
 
-from harness import BIN, main
+from agentdesk_harness import BIN, main
+
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 SPEC = os.path.join(ROOT, "docs", "api", "openapi.yaml")

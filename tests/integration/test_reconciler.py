@@ -7,9 +7,10 @@ import signal
 import sys
 import time
 
-from apitest import PASSWORD, World
-from harness import Agentdesk, EslFixture, free_port, main
-from provtest import changes, extension, flushes, jobs, new_agent, restart, settle
+from agentdesk_harness import (Agentdesk, EslFixture, PASSWORD, World, changes, extension,
+                               flushes, free_port, jobs, main, new_agent, reconciler_rounds,
+                               restart, settle)
+
 
 def test_commands_for_each_event(backend):
     with Agentdesk(backend) as ad, EslFixture() as fs:
@@ -186,7 +187,10 @@ def test_two_nodes_apply_each_job_once(backend):
                              token=admins[k % 2])
                 exts.append(x["extension"])
             assert settle(w) == {"pending": 0, "failed": 0}
-            time.sleep(1.5)  # the other node polls every second: give it the chance to err
+            # Both nodes ran whole rounds after the last job was done: had the
+            # follower sent anything, it would be in the fixture's record.
+            reconciler_rounds(other)
+            reconciler_rounds(ad)
             cmds = changes(fs)
             assert sorted(cmds) == sorted(sum((flushes(e) for e in exts), [])), cmds
         finally:

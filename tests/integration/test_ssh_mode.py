@@ -4,10 +4,9 @@ the host key checked against the known_hosts file: unknown or changed keys
 are refused and never learnt."""
 import os
 
-from apitest import World
-from harness import Agentdesk, EslFixture, SshdFixture, main
-from provtest import changes, extension, new_agent, restart, settle
-from test_files_mode import conf_dir, sip_password, user_file, user_files
+from agentdesk_harness import (Agentdesk, EslFixture, SshdFixture, World, changes, conf_dir,
+                               extension, main, new_agent, restart, settle, sip_password,
+                               user_file, user_files)
 
 
 def ssh_env(sshd, conf, known_hosts=None, **more):

@@ -1,5 +1,6 @@
 /* Unit tests of util/: the settings table, text checks. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -50,6 +51,40 @@ static void test_config_errors(void)
                      RESULT_IO);
 }
 
+/* A line longer than the reader's buffer is refused whole: its tail must
+ * not be read as a line of its own (a long comment ending in a setting). */
+static void test_config_long_line(void)
+{
+        char path[] = "/tmp/agentdesk-config-XXXXXX";
+        int fd = mkstemp(path);
+        FILE *f = fdopen(fd, "w");
+        FILE *errs = tmpfile();
+        char buf[512] = { 0 };
+        struct config cfg;
+
+        /* 4095 bytes: the tail begins exactly where a 4 KiB read stops. */
+        fputc('#', f);
+        for (int i = 0; i < 4094; i++)
+                fputc('x', f);
+        fputs("AGENTDESK_LISTEN=0.0.0.0:1\nAGENTDESK_TOKEN_TTL=60\n", f);
+        fclose(f);
+        CHECK_INT_EQ(config_load(path, NULL, NULL, 0, errs, &cfg), RESULT_INVALID);
+        rewind(errs);
+        CHECK(fread(buf, 1, sizeof(buf) - 1, errs) > 0);
+        CHECK(strstr(buf, ":1: line too long") != NULL);
+        fclose(errs);
+
+        /* The same without the long line loads, and the next line counts. */
+        f = fopen(path, "w");
+        fputs("# short\nAGENTDESK_TOKEN_TTL=60\n", f);
+        fclose(f);
+        CHECK_INT_EQ(config_load(path, NULL, NULL, 0, stderr, &cfg), RESULT_OK);
+        CHECK_STR_EQ(cfg.listen, "127.0.0.1:8080");
+        CHECK_INT_EQ(cfg.token_ttl, 60);
+        config_free(&cfg);
+        unlink(path);
+}
+
 static void test_host_port(void)
 {
         char host[64];
@@ -97,6 +132,7 @@ int main(void)
 {
         test_config_precedence();
         test_config_errors();
+        test_config_long_line();
         test_host_port();
         test_text();
         return CHECK_DONE();

@@ -146,6 +146,11 @@ static const struct store_migration postgres_migrations[] = {
           " ON tenants FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
           "CREATE TRIGGER freeswitch_clusters_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
           " ON freeswitch_clusters FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
+        /* Who acted and on whom, as they were named when the entry was
+         * written (entries from before stay ''). */
+        { 3, "audit actor email and target label",
+          "ALTER TABLE audit_log ADD COLUMN actor_email TEXT NOT NULL DEFAULT '';"
+          "ALTER TABLE audit_log ADD COLUMN target_label TEXT NOT NULL DEFAULT '';" },
 };
 
 #endif

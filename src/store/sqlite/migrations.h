@@ -131,6 +131,11 @@ static const struct store_migration sqlite_migrations[] = {
           " key TEXT PRIMARY KEY,"
           " failures INTEGER NOT NULL DEFAULT 0,"
           " window_start INTEGER NOT NULL);" },
+        /* Who acted and on whom, as they were named when the entry was
+         * written (entries from before stay ''). */
+        { 2, "audit actor email and target label",
+          "ALTER TABLE audit_log ADD COLUMN actor_email TEXT NOT NULL DEFAULT '';"
+          "ALTER TABLE audit_log ADD COLUMN target_label TEXT NOT NULL DEFAULT '';" },
 };
 
 #endif

@@ -1,0 +1,33 @@
+"""The integration tests' one helper package (tests/integration/test_*.py
+import from here, never from each other):
+
+  server   the real agentdesk binary on loopback (Agentdesk), the Event
+           Socket and sshd fixtures, free ports, the test runner (main)
+  wait     waiting on an observable with a deadline (wait_for, metric)
+  world    a served instance with a superadmin and two tenants (World)
+  prov     provisioning: restart on given nodes, settle the jobs, what
+           the Event Socket fixture received
+  xmlcurl  mod_xml_curl's requests and the XML answers
+  files    the push modes' conf dir and the files agentdesk writes there
+
+Python 3 standard library only.
+"""
+from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_password,
+                    user_file, user_files)
+from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
+                   settle)
+from .server import (BIN, Agentdesk, EslFixture, SshdFixture, free_port, main,
+                     parse_demo_password)
+from .wait import metric, reconciler_rounds, wait_for
+from .world import PASSWORD, World, dumps
+from .xmlcurl import (XC_PASSWORD, XC_USER, encode, is_not_found, load, lookup, parse, swap,
+                      user_of)
+
+__all__ = [
+    "FOREIGN_USER", "MARKER", "conf_dir", "contexts", "files_env", "sip_password", "user_file",
+    "user_files", "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
+    "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
+    "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "dumps",
+    "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",
+    "user_of",
+]

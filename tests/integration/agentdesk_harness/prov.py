@@ -1,0 +1,63 @@
+"""Shared by the provisioning tests (reconciler, files mode): restarting a
+World's server on given Event Socket nodes, waiting for the jobs to
+settle, and what the Event Socket fixture received."""
+import time
+
+from .world import PASSWORD
+
+DOMAIN = "127.0.0.1"  # AGENTDESK_SIP_DOMAIN's default; the World's tenants have none of their own
+
+
+def restart(w, esl, **env):
+    e = {"AGENTDESK_FS_ESL": esl, "AGENTDESK_FS_RETRY_BASE": "1"}
+    e.update(env)
+    if w.ad.proc:
+        w.ad.stop()
+    w.ad.serve(env=e)
+    w.admin = w.ad.login("admin@a.example", PASSWORD)
+    w.root = w.ad.login(w.super["email"], PASSWORD)
+
+
+def jobs(w, who=None):
+    status, _, body = w.ad.request("GET", "/v1/admin/freeswitch/status", token=who or w.root)
+    assert status == 200, body
+    return body["clusters"][0]["jobs"]
+
+
+def settle(w, timeout=10):
+    """Waits until no job is pending; returns the counts."""
+    deadline = time.time() + timeout
+    while True:
+        j = jobs(w)
+        if j["pending"] == 0 or time.time() > deadline:
+            return j
+        time.sleep(0.05)
+
+
+def new_agent(w, email):
+    status, _, body = w.ad.request("POST", "/v1/admin/agents", token=w.admin, json_body={
+        "first_name": "Ada", "last_name": "Lovelace", "email": email})
+    assert status == 201, body
+    return body["agent"]["id"], body["agent"]["extensions"][0]
+
+
+def extension(w, ext_id):
+    status, _, body = w.ad.request("GET", "/v1/admin/extensions/%d" % ext_id, token=w.admin)
+    assert status == 200, body
+    return body["extension"]
+
+
+PROBES = ("status", "sofia status", "sofia status profile internal reg")
+
+
+def changes(fs):
+    """What the reconciler sent: the fixture's commands without the status
+    probes that settle() causes."""
+    return [c for c in fs.commands() if c not in PROBES]
+
+
+def flushes(ext, reg=True):
+    out = ["xml_flush_cache id %s %s" % (ext, DOMAIN)]
+    if reg:
+        out.append("sofia profile internal flush_inbound_reg %s@%s reboot" % (ext, DOMAIN))
+    return out

@@ -1,0 +1,346 @@
+"""Harness for integration tests: starts the real agentdesk binary on a free
+loopback port against SQLite or a real PostgreSQL database, talks HTTP to it,
+and runs test functions with a plain "N passed, N failed" summary.
+
+Python 3 standard library only. Environment:
+  AGENTDESK_BIN          the binary (default build/agentdesk)
+  AGENTDESK_TEST_PG_DIR  state dir of the PostgreSQL fixture (tests/harness/pg.sh)
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+import uuid
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TESTS = os.path.normpath(os.path.join(HERE, "..", ".."))
+PG_SH = os.path.join(TESTS, "harness", "pg.sh")
+BIN = os.environ.get("AGENTDESK_BIN", "build/agentdesk")
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "WARNING: ThreadSanitizer")
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def backend_url(kind, tmpdir):
+    """A fresh, empty database of the given kind."""
+    if kind == "sqlite":
+        return "sqlite:%s/agentdesk.db" % tmpdir
+    if kind == "postgres":
+        pg_dir = os.environ.get("AGENTDESK_TEST_PG_DIR")
+        if not pg_dir:
+            raise RuntimeError("AGENTDESK_TEST_PG_DIR is not set (run through ctest)")
+        name = "t_" + uuid.uuid4().hex[:16]
+        out = subprocess.run([PG_SH, "createdb", pg_dir, name], check=True,
+                             stdout=subprocess.PIPE, text=True)
+        return out.stdout.strip()
+    raise ValueError(kind)
+
+
+def check_sanitizers(text, what):
+    for mark in SANITIZER_MARKS:
+        if mark in text:
+            raise AssertionError("%s reported a sanitizer error:\n%s" % (what, text[-4000:]))
+
+
+class Agentdesk:
+    """One agentdesk data set (a fresh database and key) and, optionally,
+    one running server on it. Use as a context manager."""
+
+    def __init__(self, backend, env=None):
+        self.backend = backend
+        self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-it-")
+        self.db = backend_url(backend, self.tmpdir)
+        self.env = dict(os.environ)
+        self.env["AGENTDESK_SECRET_KEY_FILE"] = os.path.join(self.tmpdir, "key")
+        if env:
+            self.env.update(env)
+        self.proc = None
+        self.port = None
+        self.stderr_path = None
+
+    def sibling(self):
+        """Another agentdesk node on the same database and key (not started;
+        stop it before this one is left)."""
+        other = Agentdesk.__new__(Agentdesk)
+        other.__dict__.update(self.__dict__)
+        other.proc = other.port = other.stderr_path = None
+        return other
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        try:
+            if self.proc:
+                self.stop()
+        finally:
+            shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+    # ---- the command line
+    def run(self, *args, check=True, db=True, env=None):
+        cmd = [BIN] + list(args)
+        if db:
+            cmd += ["--db", self.db]
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                           env=e, timeout=120)
+        check_sanitizers(p.stderr, " ".join(args))
+        if check and p.returncode != 0:
+            raise AssertionError("%s exited %d: %s" % (cmd, p.returncode, p.stderr))
+        return p.returncode, p.stdout, p.stderr
+
+    def run_json(self, *args):
+        rc, out, err = self.run(*args)
+        return json.loads(out)
+
+    # ---- the server
+    def serve(self, extra_args=(), env=None, wait=True):
+        self.port = free_port()
+        e = dict(self.env)
+        if env:
+            e.update(env)
+        self.stderr_path = os.path.join(self.tmpdir, "serve-%d.log" % self.port)
+        self._stderr = open(self.stderr_path, "w")
+        self.proc = subprocess.Popen(
+            [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port] + list(extra_args),
+            stdout=subprocess.DEVNULL, stderr=self._stderr, env=e)
+        if wait:
+            deadline = time.time() + 20
+            while time.time() < deadline:
+                if self.proc.poll() is not None:
+                    raise AssertionError("serve exited %d: %s" % (self.proc.returncode, self.log()))
+                try:
+                    status, _, _ = self.request("GET", "/healthz")
+                    if status == 200:
+                        return self
+                except OSError:
+                    pass
+                time.sleep(0.05)
+            raise AssertionError("serve did not become ready: " + self.log())
+        return self
+
+    def log(self):
+        """The server's log so far. While it runs, lines reach the file
+        within 200 ms (the log is block-buffered); after stop() it is whole."""
+        if not self.stderr_path:
+            return ""
+        with open(self.stderr_path, errors="replace") as f:
+            return f.read()
+
+    def wait_log(self, text, timeout=5):
+        """The server log once it contains text (access log lines are
+        written when a request completes, just after the answer is sent)."""
+        deadline = time.time() + timeout
+        while True:
+            log = self.log()
+            if text in log or time.time() > deadline:
+                return log
+            time.sleep(0.02)
+
+    def stop(self, sig=signal.SIGTERM, expect_rc=0):
+        proc, self.proc = self.proc, None
+        proc.send_signal(sig)
+        try:
+            rc = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise AssertionError("serve did not stop on signal %d" % sig)
+        self._stderr.close()
+        text = self.log()
+        check_sanitizers(text, "serve")
+        if expect_rc is not None and rc != expect_rc:
+            raise AssertionError("serve exited %d, expected %d:\n%s" % (rc, expect_rc, text[-3000:]))
+        return rc
+
+    # ---- HTTP
+    def connect(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+
+    def request(self, method, path, json_body=None, body=None, headers=None, token=None, conn=None):
+        """Returns (status, headers dict (lower-case names), parsed JSON or text)."""
+        h = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            h.setdefault("Content-Type", "application/json")
+        if token:
+            h["Authorization"] = "Bearer " + token
+        own = conn is None
+        c = conn or self.connect()
+        try:
+            c.request(method, path, body=body, headers=h)
+            r = c.getresponse()
+            raw = r.read()
+            rh = {k.lower(): v for k, v in r.getheaders()}
+        finally:
+            if own:
+                c.close()
+        if rh.get("content-type", "").startswith("application/json"):
+            return r.status, rh, json.loads(raw)
+        return r.status, rh, raw.decode(errors="replace")
+
+    def login(self, email, password):
+        status, _, body = self.request("POST", "/v1/auth/login",
+                                       json_body={"email": email, "password": password})
+        assert status == 200, (status, body)
+        return body["data"]["token"]
+
+
+class EslFixture:
+    """tests/harness/esl_fixture.py on a kernel-chosen loopback port, as a
+    context manager: .address is "127.0.0.1:PORT", .received() the commands
+    it got so far, one string each."""
+
+    def __init__(self, mode="normal", password="ClueCon", port=0, delay_ms=0):
+        self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-esl-")
+        port_file = os.path.join(self.tmpdir, "port")
+        self.record = os.path.join(self.tmpdir, "received")
+        script = os.path.join(TESTS, "harness", "esl_fixture.py")
+        self.proc = subprocess.Popen([sys.executable, script, "--port-file", port_file,
+                                      "--mode", mode, "--password", password,
+                                      "--record", self.record, "--port", str(port),
+                                      "--delay-ms", str(delay_ms)])
+        deadline = time.time() + 10
+        while not os.path.exists(port_file):
+            if time.time() > deadline or self.proc.poll() is not None:
+                self.proc.kill()
+                raise AssertionError("the Event Socket fixture did not start")
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.port = int(f.read())
+        self.address = "127.0.0.1:%d" % self.port
+
+    def commands(self):
+        """The api commands received so far, without "api ", auth and exit."""
+        return [c[4:] for c in self.received() if c.startswith("api ")]
+
+    def received(self):
+        return [msg for _, msg in self._lines()]
+
+    def connections(self):
+        """What it received, one list per connection, in order of connecting."""
+        out = {}
+        for no, msg in self._lines():
+            out.setdefault(no, []).append(msg)
+        return [out[k] for k in sorted(out)]
+
+    def _lines(self):
+        try:
+            with open(self.record) as f:
+                return [(int(n), msg) for n, msg in
+                        (line.split("\t", 1) for line in f.read().splitlines())]
+        except FileNotFoundError:
+            return []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.kill()
+        self.proc.wait()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+class SshdFixture:
+    """OpenSSH's sshd on a free loopback port, as a context manager, with a
+    fresh host key and a client key allowed to log in as the current user
+    (SFTP only). .target is "user@127.0.0.1:PORT", .key the client's
+    private key, .known_hosts a file holding the host key, .other_known_hosts
+    one holding a different key for the same address."""
+
+    def __init__(self):
+        self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-sshd-")
+        t = self.tmpdir
+        for name in ("host_key", "client_key", "other_key"):
+            subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name,
+                            "-f", os.path.join(t, name)], check=True)
+        shutil.copy(os.path.join(t, "client_key.pub"), os.path.join(t, "authorized_keys"))
+        self.port = free_port()
+        self.key = os.path.join(t, "client_key")
+        self.known_hosts = os.path.join(t, "known_hosts")
+        self.other_known_hosts = os.path.join(t, "other_known_hosts")
+        for path, key in ((self.known_hosts, "host_key.pub"), (self.other_known_hosts, "other_key.pub")):
+            with open(os.path.join(t, key)) as f:
+                pub = " ".join(f.read().split()[:2])
+            with open(path, "w") as f:
+                f.write("[127.0.0.1]:%d %s\n" % (self.port, pub))
+        config = os.path.join(t, "sshd_config")
+        with open(config, "w") as f:
+            f.write("\n".join([
+                "Port %d" % self.port, "ListenAddress 127.0.0.1",
+                "HostKey " + os.path.join(t, "host_key"),
+                "AuthorizedKeysFile " + os.path.join(t, "authorized_keys"),
+                "PidFile " + os.path.join(t, "sshd.pid"),
+                "PasswordAuthentication no", "KbdInteractiveAuthentication no",
+                "PubkeyAuthentication yes", "PermitRootLogin prohibit-password", "UsePAM no",
+                "StrictModes no", "Subsystem sftp internal-sftp", ""]))
+        os.makedirs("/run/sshd", exist_ok=True)  # sshd's privilege-separation directory
+        self._log = open(os.path.join(t, "sshd.log"), "w")
+        self.proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", config],
+                                     stdout=subprocess.DEVNULL, stderr=self._log)
+        deadline = time.time() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                break
+            except OSError:
+                if time.time() > deadline or self.proc.poll() is not None:
+                    self.__exit__()
+                    raise AssertionError("sshd did not start")
+                time.sleep(0.05)
+        import getpass
+        self.target = "%s@127.0.0.1:%d" % (getpass.getuser(), self.port)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait()
+        self._log.close()
+        shutil.rmtree(self.tmpdir, ignore_errors=True)
+
+
+def parse_demo_password(text):
+    m = re.search(r"password:\s*(\S+)", text)
+    assert m, text
+    return m.group(1)
+
+
+def main(tests):
+    """Runs each test(backend) for the backend named by --backend."""
+    backend = "sqlite"
+    args = sys.argv[1:]
+    if "--backend" in args:
+        backend = args[args.index("--backend") + 1]
+    only = os.environ.get("AGENTDESK_TEST_ONLY")
+    passed = failed = 0
+    for t in tests:
+        if only and only not in t.__name__:
+            continue
+        start = time.time()
+        try:
+            t(backend)
+            passed += 1
+            print("PASS %s (%.2fs)" % (t.__name__, time.time() - start), flush=True)
+        except Exception:
+            failed += 1
+            print("FAIL %s" % t.__name__, flush=True)
+            traceback.print_exc()
+            sys.stdout.flush()
+    print("%d passed, %d failed" % (passed, failed))
+    sys.exit(1 if failed or not passed else 0)

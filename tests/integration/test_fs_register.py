@@ -1,0 +1,68 @@
+"""Real FreeSWITCH, xml_curl mode: an agent created through the API
+registers over UDP (sipp) and over WebSocket with its /v1/auth/me
+credentials; a wrong password, a free extension of the pool and an
+extension in another tenant's domain are refused."""
+import time
+
+from fstest import FsWorld, run
+from sip import sipp_register
+
+
+def test_register_udp_and_ws(backend):
+    with FsWorld(backend) as fw:
+        aid, token = fw.new_agent("A", "reg1@a.example")
+        ext, realm, password, ws_url = fw.me(token)
+        assert realm == "a.example", realm
+        fs = fw.fs[0]
+        # UDP with sipp: digest from /me, 200.
+        r = sipp_register(fs.sip_port, [(ext, realm, password)], expect=200)
+        assert r.ok, r
+        regs = fs.registrations()
+        assert "%s@%s" % (ext, realm) in regs, regs
+        # WebSocket: the same credentials.
+        with fw.ua("ws", (ext, realm, password)) as ua:
+            t = time.time()
+            assert ua.register() == 200, ua.last
+            print("WS REGISTER answered in %.3fs" % (time.time() - t))
+            assert "transport=ws" in fs.registrations()["%s@%s" % (ext, realm)]
+        # The agent's extension shows registered through the API.
+        x = fw.agent("A", aid)["extensions"][0]
+        assert x["registered"] is True and x["provisioning"] == "provisioned", x
+
+
+def test_refusals(backend):
+    with FsWorld(backend) as fw:
+        aid, token = fw.new_agent("A", "reg2@a.example")
+        ext, realm, password, _ = fw.me(token)
+        _, btoken = fw.new_agent("B", "reg2@b.example")
+        bext, brealm, bpassword, _ = fw.me(btoken)
+        fs = fw.fs[0]
+        # The wrong password.
+        r = sipp_register(fs.sip_port, [(ext, realm, password[:-1] + "x")], expect=403)
+        assert r.ok, r
+        with fw.ua("ws", (ext, realm, "not-" + password)) as ua:
+            assert ua.register() == 403, ua.last
+        # A free extension of the pool (no agent holds it), with any password.
+        free = str(int(ext) + 7)
+        status, _, b = fw.ad.request("GET", "/v1/admin/extensions?state=free&limit=50",
+                                     token=fw.admins["A"])
+        assert free in [x["extension"] for x in b["extensions"]], b
+        r = sipp_register(fs.sip_port, [(free, realm, password)], expect=403)
+        assert r.ok, r
+        # Tenant A's extension in tenant B's domain, with its own password;
+        # and B's extension in A's domain with B's password.
+        r = sipp_register(fs.sip_port, [(ext, brealm, password), (bext, realm, bpassword)],
+                          expect=403)
+        assert r.ok, r
+        with fw.ua("ws", (ext, brealm, password)) as ua:
+            assert ua.register() == 403, ua.last
+        # Nothing of that registered; the right ones still do.
+        assert fs.registrations() == {}, fs.registrations()
+        r = sipp_register(fs.sip_port, [(ext, realm, password), (bext, brealm, bpassword)])
+        assert r.ok, r
+        assert sorted(fs.registrations()) == sorted(["%s@%s" % (ext, realm),
+                                                     "%s@%s" % (bext, brealm)])
+
+
+if __name__ == "__main__":
+    run([test_register_udp_and_ws, test_refusals])

@@ -1,0 +1,30 @@
+/*
+ * The parts of the storage contract suite (tests/store/contract*.c), run
+ * in order by contract.c's main() against one fresh database.
+ */
+#ifndef AGENTDESK_TESTS_STORE_CONTRACT_H
+#define AGENTDESK_TESTS_STORE_CONTRACT_H
+
+#include "store/store.h"
+
+/* A second store on the same database (another node), opened as the
+ * first; exits on failure. */
+struct store *contract_open_store(void);
+
+/* tests/store/contract_ops.c: every store_* operation that the domain
+ * wrappers in contract.c do not reach directly. */
+void contract_basics(struct store *store);
+void contract_tenants(struct store *store);
+void contract_users(struct store *store);
+void contract_sessions(struct store *store);
+void contract_throttle(struct store *store);
+void contract_extensions(struct store *store);
+void contract_clusters(struct store *store);
+void contract_jobs(struct store *store);
+void contract_audit(struct store *store);
+
+/* check.h counts per file: contract_ops.c's checks and failures, which
+ * main() adds to its own tally. */
+int contract_ops_checks(int *ret_failures);
+
+#endif

@@ -1,0 +1,989 @@
+/*
+ * The storage contract, continued: each operation of store/store.h called
+ * directly, on whichever backend contract.c opened, with what its header
+ * promises checked (results, what is written, what is left alone, the
+ * error each misuse gets). The domain wrappers that contract.c drives are
+ * not repeated here.
+ *
+ * Pool numbers used here start at 500000, clear of contract.c's tenants.
+ */
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../unit/check.h"
+#include "contract.h"
+
+int contract_ops_checks(int *ret_failures)
+{
+        *ret_failures = check_failures;
+        return check_count;
+}
+
+static struct store_conn *conn_of(struct store *store)
+{
+        struct store_conn *conn = NULL;
+
+        if (store_conn_get(store, &conn)) {
+                fprintf(stderr, "store_conn_get: %s\n", store_last_error());
+                exit(1);
+        }
+        return conn;
+}
+
+static enum result begin(struct store_conn *conn)
+{
+        return store_begin(conn);
+}
+
+/* Commits, or rolls back and says so. */
+static enum result commit(struct store_conn *conn)
+{
+        enum result result = store_commit(conn);
+
+        if (result)
+                store_rollback(conn);
+        return result;
+}
+
+static enum result fake_secret(void *userdata, const char *extension,
+                               char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX])
+{
+        (void)userdata;
+        snprintf(ret_secret, STORE_TEXT_MAX, "secret-%s", extension);
+        snprintf(ret_pin, STORE_TEXT_MAX, "pin-%s", extension);
+        return RESULT_OK;
+}
+
+/* A tenant with a generated pool of size numbers at base, in cluster. */
+static int64_t make_tenant(struct store_conn *conn, const char *slug, int64_t base, int64_t size,
+                           int64_t cluster_id)
+{
+        struct store_tenant t = { 0 };
+
+        snprintf(t.name, sizeof(t.name), "Tenant %s", slug);
+        snprintf(t.slug, sizeof(t.slug), "%s", slug);
+        snprintf(t.status, sizeof(t.status), "active");
+        t.pool_base = base;
+        t.pool_size = size;
+        t.cluster_id = cluster_id;
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_OK);
+        CHECK_INT_EQ(store_pool_generate(conn, t.id, base, size, fake_secret, NULL), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK(t.id > 0);
+        return t.id;
+}
+
+static int64_t make_user(struct store_conn *conn, int64_t tenant_id, const char *email,
+                         const char *role, const char *first, const char *last)
+{
+        struct store_user u = { 0 };
+
+        u.tenant_id = tenant_id;
+        snprintf(u.email, sizeof(u.email), "%s", email);
+        snprintf(u.role, sizeof(u.role), "%s", role);
+        snprintf(u.status, sizeof(u.status), "active");
+        snprintf(u.first_name, sizeof(u.first_name), "%s", first);
+        snprintf(u.last_name, sizeof(u.last_name), "%s", last);
+        snprintf(u.password_hash, sizeof(u.password_hash), "x");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_insert(conn, &u), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK(u.id > 0);
+        return u.id;
+}
+
+static struct store_extension allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                       const char *provisioning)
+{
+        struct store_extension e = { 0 };
+
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_pool_allocate(conn, tenant_id, user_id, "sealed-secret", "sealed-pin",
+                                         provisioning, &e),
+                     RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        return e;
+}
+
+static int64_t make_cluster(struct store_conn *conn, const char *name, const char *mode,
+                            const char *status, const char *sip_domain)
+{
+        struct store_cluster c = { 0 };
+
+        snprintf(c.name, sizeof(c.name), "%s", name);
+        snprintf(c.region, sizeof(c.region), "eu");
+        snprintf(c.mode, sizeof(c.mode), "%s", mode);
+        snprintf(c.status, sizeof(c.status), "%s", status);
+        snprintf(c.sip_domain, sizeof(c.sip_domain), "%s", sip_domain);
+        CHECK_INT_EQ(store_cluster_insert(conn, &c), RESULT_OK);
+        CHECK(c.id > 0);
+        return c.id;
+}
+
+/* ---- the store itself ----------------------------------------------------- */
+
+void contract_basics(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        bool sqlite = strcmp(store_backend(store), "sqlite") == 0;
+        int pending = -1;
+        uint64_t before;
+
+        CHECK(sqlite || strcmp(store_backend(store), "postgresql") == 0);
+        CHECK_INT_EQ(store_ping(conn), RESULT_OK);
+        CHECK_INT_EQ(store_migrations_pending(store, &pending), RESULT_OK);
+        CHECK_INT_EQ(pending, 0);
+        CHECK(sqlite ? store_sqlite_dir(store) != NULL : store_sqlite_dir(store) == NULL);
+        CHECK(store_now() > 1700000000);
+
+        /* The write count moves on every write and commit of this process. */
+        before = store_writes(store);
+        make_tenant(conn, "writes", 500000, 1, 0);
+        CHECK(store_writes(store) > before);
+
+        /* Complete at once on SQLite; on PostgreSQL once the watcher listens,
+         * and another process's commit then moves the count. */
+        if (sqlite) {
+                CHECK(store_writes_complete(store));
+                CHECK_INT_EQ(store_watch_start(store), RESULT_OK);
+                store_watch_stop(store);
+                return;
+        }
+        CHECK(!store_writes_complete(store));
+        CHECK_INT_EQ(store_watch_start(store), RESULT_OK);
+        struct timespec deadline, now;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += 10;
+        do {
+                clock_gettime(CLOCK_MONOTONIC, &now);
+        } while (!store_writes_complete(store) && now.tv_sec < deadline.tv_sec);
+        CHECK(store_writes_complete(store));
+
+        struct store *other = contract_open_store();
+        before = store_writes(store);
+        make_tenant(conn_of(other), "writes-elsewhere", 500001, 1, 0);
+        store_close(other);
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += 10;
+        do {
+                clock_gettime(CLOCK_MONOTONIC, &now);
+        } while (store_writes(store) == before && now.tv_sec < deadline.tv_sec);
+        CHECK(store_writes(store) > before);
+        store_watch_stop(store);
+        store_watch_stop(store);                 /* twice is fine */
+}
+
+/* ---- tenants -------------------------------------------------------------- */
+
+struct stats_seen {
+        int64_t tenant_id;
+        int calls;
+        struct store_pool_stats stats;
+};
+
+static void on_stats(void *userdata, const struct store_tenant *t, const struct store_pool_stats *s)
+{
+        struct stats_seen *seen = userdata;
+
+        if (t->id == seen->tenant_id) {
+                seen->calls++;
+                seen->stats = *s;
+        }
+}
+
+void contract_tenants(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_tenant t = { 0 }, got, *items = NULL;
+        struct store_page page = { .limit = 2, .offset = 0 };
+        struct stats_seen seen = { 0 };
+        int64_t a, b, *ids = NULL;
+        size_t n = 0;
+        bool overlaps = true;
+
+        a = make_tenant(conn, "tn-a", 510000, 10, 0);
+        b = make_tenant(conn, "tn-b", 510100, 10, 0);
+
+        /* A taken slug: conflict, nothing written. */
+        snprintf(t.name, sizeof(t.name), "Again");
+        snprintf(t.slug, sizeof(t.slug), "tn-a");
+        snprintf(t.status, sizeof(t.status), "active");
+        t.pool_base = 511000;
+        t.pool_size = 1;
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_CONFLICT);
+        store_rollback(conn);
+        CHECK_INT_EQ(store_tenant_get_by_slug(conn, "tn-a", &got), RESULT_OK);
+        CHECK_STR_EQ(got.name, "Tenant tn-a");
+
+        /* Overlap: the pool's own tenant is excepted, the edges are exact. */
+        CHECK_INT_EQ(store_pool_overlaps(conn, 510009, 1, 0, &overlaps), RESULT_OK);
+        CHECK(overlaps);
+        CHECK_INT_EQ(store_pool_overlaps(conn, 510009, 1, a, &overlaps), RESULT_OK);
+        CHECK(!overlaps);
+        CHECK_INT_EQ(store_pool_overlaps(conn, 510010, 90, 0, &overlaps), RESULT_OK);
+        CHECK(!overlaps);
+        CHECK_INT_EQ(store_pool_overlaps(conn, 509990, 10, 0, &overlaps), RESULT_OK);
+        CHECK(!overlaps);
+        CHECK_INT_EQ(store_pool_overlaps(conn, 509990, 11, 0, &overlaps), RESULT_OK);
+        CHECK(overlaps);
+
+        /* set_pool, update: written; the rest left alone. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_set_pool(conn, a, 510000, 20), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_get(conn, a, &got), RESULT_OK);
+        snprintf(got.name, sizeof(got.name), "Renamed Ä");
+        snprintf(got.status, sizeof(got.status), "suspended");
+        snprintf(got.sip_domain, sizeof(got.sip_domain), "a.example.com");
+        CHECK_INT_EQ(store_tenant_update(conn, &got), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_get(conn, a, &got), RESULT_OK);
+        CHECK_INT_EQ(got.pool_size, 20);
+        CHECK_STR_EQ(got.name, "Renamed Ä");
+        CHECK_STR_EQ(got.status, "suspended");
+        CHECK_STR_EQ(got.sip_domain, "a.example.com");
+        CHECK_STR_EQ(got.slug, "tn-a");
+
+        /* A page: ordered by id, total counts every row. */
+        CHECK_INT_EQ(store_tenant_list(conn, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        CHECK(n == 2 && items[0].id < items[1].id);
+        CHECK(page.total >= 4);
+        free(items);
+        items = NULL;
+        page.offset = page.total - 1;
+        CHECK_INT_EQ(store_tenant_list(conn, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        CHECK(n == 1 && items[0].id == b);
+        free(items);
+        items = NULL;
+        page.offset = page.total;
+        CHECK_INT_EQ(store_tenant_list(conn, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+        free(items);
+
+        /* Active ids of the default cluster: b, not the suspended a. */
+        CHECK_INT_EQ(store_tenants_active_ids(conn, 0, &ids, &n), RESULT_OK);
+        bool has_a = false, has_b = false;
+        for (size_t i = 0; i < n; i++) {
+                has_a |= ids[i] == a;
+                has_b |= ids[i] == b;
+        }
+        CHECK(!has_a && has_b);
+        free(ids);
+
+        /* Stats for every tenant, once each. */
+        seen.tenant_id = b;
+        CHECK_INT_EQ(store_pool_stats_all(conn, on_stats, &seen), RESULT_OK);
+        CHECK_INT_EQ(seen.calls, 1);
+        CHECK_INT_EQ(seen.stats.total, 10);
+        CHECK_INT_EQ(seen.stats.free, 10);
+
+        /* set_cluster on no tenant: not found. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_set_cluster(conn, 987654321, 0), RESULT_NOT_FOUND);
+        store_rollback(conn);
+}
+
+/* ---- users ---------------------------------------------------------------- */
+
+void contract_users(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_user got, *items = NULL;
+        struct store_page page = { .limit = 50, .offset = 0 };
+        struct store_user_filter f = { 0 };
+        int64_t t, ann, bob, cy;
+        size_t n = 0;
+
+        t = make_tenant(conn, "us", 520000, 5, 0);
+        ann = make_user(conn, t, "ann@us.test", "admin", "Ann", "Archer");
+        bob = make_user(conn, t, "bob@us.test", "agent", "Bob", "Baker");
+        cy = make_user(conn, t, "cy@us.test", "agent", "Cy", "Cooper");
+
+        /* Filters: role, status, substring of a name or the email. */
+        f.tenant_id = t;
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 3);
+        CHECK_INT_EQ(page.total, 3);
+        CHECK(n == 3 && items[0].id == ann && items[2].id == cy);
+        free(items);
+        f.role = "agent";
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        free(items);
+        f.role = NULL;
+        f.q = "BAKER";
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK(n == 1 && items[0].id == bob);
+        free(items);
+        f.q = "cy@us";
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK(n == 1 && items[0].id == cy);
+        free(items);
+        f.q = "%";                               /* a LIKE wildcard is a character */
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+        free(items);
+        f.q = NULL;
+
+        /* Update: names, role, status; tokens revoked only when asked. */
+        CHECK_INT_EQ(store_user_get(conn, bob, &got), RESULT_OK);
+        int64_t version = got.token_version;
+        snprintf(got.first_name, sizeof(got.first_name), "Robert");
+        snprintf(got.role, sizeof(got.role), "supervisor");
+        snprintf(got.status, sizeof(got.status), "suspended");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_update(conn, &got, false), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_get(conn, bob, &got), RESULT_OK);
+        CHECK_STR_EQ(got.first_name, "Robert");
+        CHECK_STR_EQ(got.role, "supervisor");
+        CHECK_STR_EQ(got.status, "suspended");
+        CHECK_STR_EQ(got.email, "bob@us.test");
+        CHECK_INT_EQ(got.token_version, version);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_update(conn, &got, true), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_get(conn, bob, &got), RESULT_OK);
+        CHECK_INT_EQ(got.token_version, version + 1);
+        f.status = "suspended";
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK(n == 1 && items[0].id == bob);
+        free(items);
+        f.status = NULL;
+
+        /* Password: hash, flag, token version. */
+        CHECK_INT_EQ(store_user_set_password(conn, ann, "new-hash", true), RESULT_OK);
+        CHECK_INT_EQ(store_user_get(conn, ann, &got), RESULT_OK);
+        CHECK_STR_EQ(got.password_hash, "new-hash");
+        CHECK(got.must_change_password);
+        CHECK_INT_EQ(got.token_version, 2);
+
+        /* Login time. */
+        CHECK_INT_EQ(got.last_login_at, 0);
+        CHECK_INT_EQ(store_user_touch_login(conn, ann), RESULT_OK);
+        CHECK_INT_EQ(store_user_get(conn, ann, &got), RESULT_OK);
+        CHECK(got.last_login_at >= store_now() - 5);
+
+        /* Soft delete: gone from lists and email lookups, tokens revoked,
+         * the email free for a new user. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_soft_delete(conn, cy), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_get_by_email(conn, "cy@us.test", &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_user_get(conn, cy, &got), RESULT_OK);
+        CHECK_STR_EQ(got.status, "deleted");
+        CHECK_INT_EQ(got.token_version, 2);
+        CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        CHECK_INT_EQ(page.total, 2);
+        free(items);
+        CHECK(make_user(conn, t, "cy@us.test", "agent", "Cy", "Again") > cy);
+}
+
+/* ---- sessions ------------------------------------------------------------- */
+
+void contract_sessions(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_session s;
+        struct store_tenant tenant;
+        struct store_user u;
+        int64_t t, user, id = 0, other = 0, now = store_now();
+
+        t = make_tenant(conn, "sess", 530000, 1, 0);
+        user = make_user(conn, t, "s@sess.test", "admin", "S", "S");
+        CHECK_INT_EQ(store_user_get(conn, user, &u), RESULT_OK);
+
+        CHECK_INT_EQ(store_session_insert(conn, "hash-1", user, u.token_version, true, now + 60, &id),
+                     RESULT_OK);
+        CHECK(id > 0);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now, &s), RESULT_OK);
+        CHECK_INT_EQ(s.id, id);
+        CHECK(s.restricted);
+        CHECK_INT_EQ(s.expires_at, now + 60);
+        CHECK_INT_EQ(s.user.id, user);
+        CHECK_STR_EQ(s.user.email, "s@sess.test");
+        CHECK_STR_EQ(s.tenant_status, "active");
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
+        /* Expired at now + 60. */
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now + 61, &s), RESULT_NOT_FOUND);
+
+        /* Revoked: that session only. */
+        CHECK_INT_EQ(store_session_insert(conn, "hash-2", user, u.token_version, false, now + 60,
+                                          &other),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_session_revoke(conn, id), RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now, &s), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_OK);
+        CHECK(!s.restricted);
+
+        /* A suspended tenant, then revoked tenant tokens. */
+        CHECK_INT_EQ(store_tenant_get(conn, t, &tenant), RESULT_OK);
+        snprintf(tenant.status, sizeof(tenant.status), "suspended");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_update(conn, &tenant), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
+        snprintf(tenant.status, sizeof(tenant.status), "active");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_update(conn, &tenant), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_OK);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_revoke_tokens(conn, t), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
+
+        /* A token of the new version works until the user is suspended. */
+        CHECK_INT_EQ(store_user_get(conn, user, &u), RESULT_OK);
+        CHECK_INT_EQ(u.token_version, 2);
+        CHECK_INT_EQ(store_session_insert(conn, "hash-3", user, u.token_version, false, now + 60,
+                                          &id),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-3", now, &s), RESULT_OK);
+        snprintf(u.status, sizeof(u.status), "suspended");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_update(conn, &u, false), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-3", now, &s), RESULT_NOT_FOUND);
+
+        /* A platform superadmin: no tenant, "" tenant status. */
+        int64_t root = make_user(conn, 0, "root@sess.test", "superadmin", "R", "R");
+        CHECK_INT_EQ(store_session_insert(conn, "hash-4", root, 1, false, now + 60, &id), RESULT_OK);
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-4", now, &s), RESULT_OK);
+        CHECK_STR_EQ(s.tenant_status, "");
+        CHECK_INT_EQ(s.user.tenant_id, 0);
+}
+
+/* ---- login throttle ------------------------------------------------------- */
+
+void contract_throttle(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        int64_t failures = -1, start = -1, now = 1800000000;
+
+        CHECK_INT_EQ(store_throttle_get(conn, "email:t@x", now, 300, &failures, &start), RESULT_OK);
+        CHECK_INT_EQ(failures, 0);
+        CHECK_INT_EQ(start, now);
+        CHECK_INT_EQ(store_throttle_fail(conn, "email:t@x", now, 300), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_fail(conn, "email:t@x", now + 10, 300), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_fail(conn, "ip:192.0.2.1", now, 300), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_get(conn, "email:t@x", now + 20, 300, &failures, &start),
+                     RESULT_OK);
+        CHECK_INT_EQ(failures, 2);
+        CHECK_INT_EQ(start, now);
+        /* The window runs from the first failure: at now + 300 it is over. */
+        CHECK_INT_EQ(store_throttle_get(conn, "email:t@x", now + 300, 300, &failures, &start),
+                     RESULT_OK);
+        CHECK_INT_EQ(failures, 0);
+        CHECK_INT_EQ(store_throttle_fail(conn, "email:t@x", now + 300, 300), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_get(conn, "email:t@x", now + 301, 300, &failures, &start),
+                     RESULT_OK);
+        CHECK_INT_EQ(failures, 1);
+        CHECK_INT_EQ(start, now + 300);
+        /* Clear: that key only. */
+        CHECK_INT_EQ(store_throttle_clear(conn, "email:t@x"), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_get(conn, "email:t@x", now + 301, 300, &failures, &start),
+                     RESULT_OK);
+        CHECK_INT_EQ(failures, 0);
+        CHECK_INT_EQ(store_throttle_get(conn, "ip:192.0.2.1", now + 1, 300, &failures, &start),
+                     RESULT_OK);
+        CHECK_INT_EQ(failures, 1);
+        CHECK_INT_EQ(store_throttle_clear(conn, "never-failed"), RESULT_OK);
+}
+
+/* ---- extensions and the directory ----------------------------------------- */
+
+void contract_extensions(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_extension mine[STORE_MAX_EXTENSIONS_PER_USER], got, *items = NULL, e1, e2, e3;
+        struct store_extension_filter f = { 0 };
+        struct store_page page = { .limit = 50, .offset = 0 };
+        struct store_directory_entry d;
+        struct store_pool_stats stats;
+        char (*numbers)[16] = NULL;
+        int64_t t, ann, bob;
+        size_t n = 0;
+
+        t = make_tenant(conn, "ext", 540000, 4, 0);
+        ann = make_user(conn, t, "ann@ext.test", "agent", "Ann", "Archer");
+        bob = make_user(conn, t, "bob@ext.test", "agent", "Bob", "Baker");
+
+        /* Generating over existing numbers: an overlap, nothing written. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_pool_generate(conn, t, 540003, 2, fake_secret, NULL), RESULT_POOL_OVERLAP);
+        store_rollback(conn);
+        CHECK_INT_EQ(store_pool_stats(conn, t, &stats), RESULT_OK);
+        CHECK_INT_EQ(stats.total, 4);
+
+        e1 = allocate(conn, t, ann, "pending");
+        e2 = allocate(conn, t, bob, "provisioned");
+        e3 = allocate(conn, t, ann, "pending");
+        CHECK_STR_EQ(e1.extension, "540000");
+        CHECK_STR_EQ(e2.extension, "540001");
+        CHECK_STR_EQ(e3.extension, "540002");
+        CHECK_STR_EQ(e1.sip_secret, "sealed-secret");
+        CHECK_STR_EQ(e1.vm_pin, "sealed-pin");
+        CHECK_STR_EQ(e1.status, "active");
+        CHECK_STR_EQ(e1.provisioning, "pending");
+        CHECK_STR_EQ(e2.provisioning, "provisioned");
+        CHECK(e1.assigned_at > 0);
+
+        CHECK_INT_EQ(store_extensions_of_user(conn, ann, mine, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        CHECK(n == 2 && mine[0].id == e1.id && mine[1].id == e3.id);
+        CHECK_INT_EQ(store_extensions_of_user(conn, 987654321, mine, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+
+        /* Lists by state. */
+        f.tenant_id = t;
+        CHECK_INT_EQ(store_extension_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 4);
+        CHECK_INT_EQ(page.total, 4);
+        CHECK(n == 4 && strcmp(items[3].extension, "540003") == 0 && items[3].user_id == 0);
+        free(items);
+        f.state = "free";
+        CHECK_INT_EQ(store_extension_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK(n == 1 && strcmp(items[0].extension, "540003") == 0);
+        free(items);
+        f.state = "assigned";
+        page.limit = 2;
+        CHECK_INT_EQ(store_extension_list(conn, &f, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        CHECK_INT_EQ(page.total, 3);
+        free(items);
+
+        /* Status of every extension of one user; secret; voicemail. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extensions_set_status(conn, ann, "suspended"), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_get(conn, e3.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.status, "suspended");
+        CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.status, "active");
+        CHECK_INT_EQ(store_extension_set_secret(conn, e2.id, "sealed-2"), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, true), RESULT_OK);
+        CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.sip_secret, "sealed-2");
+        CHECK(got.voicemail_enabled);
+        CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, false), RESULT_OK);
+        CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
+        CHECK(!got.voicemail_enabled);
+        CHECK_INT_EQ(store_extension_get(conn, 987654321, &got), RESULT_NOT_FOUND);
+
+        /* The directory: one query with user and tenant. */
+        CHECK_INT_EQ(store_directory_lookup(conn, "540001", &d), RESULT_OK);
+        CHECK_INT_EQ(d.ext.id, e2.id);
+        CHECK_STR_EQ(d.ext.sip_secret, "sealed-2");
+        CHECK_STR_EQ(d.first_name, "Bob");
+        CHECK_STR_EQ(d.last_name, "Baker");
+        CHECK_STR_EQ(d.user_status, "active");
+        CHECK_STR_EQ(d.tenant_status, "active");
+        CHECK_INT_EQ(d.cluster_id, 0);
+        CHECK_INT_EQ(store_directory_lookup(conn, "540003", &d), RESULT_OK);
+        CHECK_STR_EQ(d.user_status, "");
+        CHECK_INT_EQ(store_directory_lookup(conn, "549999", &d), RESULT_NOT_FOUND);
+
+        /* What the default cluster's nodes know: bob's, not ann's suspended
+         * ones nor the free one. */
+        CHECK_INT_EQ(store_directory_numbers(conn, 0, &numbers, &n), RESULT_OK);
+        bool has[4] = { false };
+        for (size_t i = 0; i < n; i++)
+                for (int k = 0; k < 4; k++) {
+                        char want[16];
+                        snprintf(want, sizeof(want), "%d", 540000 + k);
+                        has[k] |= strcmp(numbers[i], want) == 0;
+                }
+        CHECK(!has[0] && has[1] && !has[2] && !has[3]);
+        free(numbers);
+
+        /* Release: free, new secret; twice is not found. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_pool_release(conn, e2.id, "sealed-3", "pin-3"), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.user_id, 0);
+        CHECK_STR_EQ(got.sip_secret, "sealed-3");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_pool_release(conn, e2.id, "sealed-4", "pin-4"), RESULT_NOT_FOUND);
+        store_rollback(conn);
+        CHECK_INT_EQ(store_pool_stats(conn, t, &stats), RESULT_OK);
+        CHECK_INT_EQ(stats.assigned, 2);
+        CHECK_INT_EQ(stats.free, 2);
+}
+
+/* ---- clusters and nodes --------------------------------------------------- */
+
+void contract_clusters(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_cluster c = { 0 }, got, *items = NULL;
+        struct store_node node = { 0 }, nodes[4], gotn;
+        struct store_page page = { .limit = 50, .offset = 0 };
+        int64_t eu, us, t, count = -1, job = 0;
+        struct store_job_state st;
+        size_t n = 0;
+
+        eu = make_cluster(conn, "cl-eu", "files", "active", "eu.example.com");
+        us = make_cluster(conn, "cl-us", "xml_curl", "disabled", "");
+        snprintf(c.name, sizeof(c.name), "cl-eu");
+        snprintf(c.mode, sizeof(c.mode), "ssh");
+        snprintf(c.status, sizeof(c.status), "active");
+        CHECK_INT_EQ(store_cluster_insert(conn, &c), RESULT_CONFLICT);
+
+        CHECK_INT_EQ(store_cluster_get(conn, eu, &got), RESULT_OK);
+        CHECK_STR_EQ(got.name, "cl-eu");
+        CHECK_STR_EQ(got.region, "eu");
+        CHECK_STR_EQ(got.mode, "files");
+        CHECK_STR_EQ(got.sip_domain, "eu.example.com");
+        CHECK(got.created_at > 0);
+        CHECK_INT_EQ(store_cluster_get(conn, 987654321, &got), RESULT_NOT_FOUND);
+
+        CHECK_INT_EQ(store_cluster_list(conn, &page, &items, &n), RESULT_OK);
+        CHECK(n >= 2 && (int64_t)n == page.total);
+        CHECK(n >= 2 && items[n - 2].id == eu && items[n - 1].id == us);
+        free(items);
+
+        CHECK_INT_EQ(store_cluster_get(conn, us, &got), RESULT_OK);
+        snprintf(got.status, sizeof(got.status), "active");
+        snprintf(got.websocket_url, sizeof(got.websocket_url), "wss://us.example.com:7443");
+        CHECK_INT_EQ(store_cluster_update(conn, &got), RESULT_OK);
+        CHECK_INT_EQ(store_cluster_get(conn, us, &got), RESULT_OK);
+        CHECK_STR_EQ(got.status, "active");
+        CHECK_STR_EQ(got.websocket_url, "wss://us.example.com:7443");
+        got.id = 987654321;
+        CHECK_INT_EQ(store_cluster_update(conn, &got), RESULT_NOT_FOUND);
+
+        /* Nodes: names unique per cluster, scoped gets and deletes. */
+        node.cluster_id = eu;
+        snprintf(node.name, sizeof(node.name), "fs1");
+        snprintf(node.esl_host, sizeof(node.esl_host), "127.0.0.1");
+        node.esl_port = 8021;
+        snprintf(node.esl_password, sizeof(node.esl_password), "v1:sealed");
+        snprintf(node.sofia_profile, sizeof(node.sofia_profile), "internal");
+        snprintf(node.conf_dir, sizeof(node.conf_dir), "/etc/freeswitch");
+        snprintf(node.status, sizeof(node.status), "active");
+        CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_OK);
+        int64_t fs1 = node.id;
+        CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_CONFLICT);
+        snprintf(node.name, sizeof(node.name), "fs2");
+        CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_OK);
+        node.cluster_id = us;
+        snprintf(node.name, sizeof(node.name), "fs1");
+        CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_OK);
+        int64_t us_fs1 = node.id;
+
+        CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_OK);
+        CHECK_STR_EQ(gotn.esl_password, "v1:sealed");
+        CHECK_INT_EQ(gotn.esl_port, 8021);
+        CHECK_STR_EQ(gotn.conf_dir, "/etc/freeswitch");
+        CHECK_INT_EQ(store_node_get(conn, us, fs1, &gotn), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_node_list(conn, eu, nodes, 4, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        CHECK(n == 2 && nodes[0].id == fs1);
+        CHECK_INT_EQ(store_node_list(conn, eu, nodes, 1, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_OK);
+        gotn.esl_port = 8022;
+        snprintf(gotn.status, sizeof(gotn.status), "disabled");
+        CHECK_INT_EQ(store_node_update(conn, &gotn), RESULT_OK);
+        CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_OK);
+        CHECK_INT_EQ(gotn.esl_port, 8022);
+        CHECK_STR_EQ(gotn.status, "disabled");
+        CHECK_INT_EQ(store_node_delete(conn, us, fs1), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_node_delete(conn, eu, fs1), RESULT_OK);
+        CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_NOT_FOUND);
+
+        /* Tenants per cluster; moving one. */
+        t = make_tenant(conn, "cl-tenant", 550000, 2, 0);
+        CHECK_INT_EQ(store_cluster_tenant_count(conn, eu, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 0);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_set_cluster(conn, t, eu), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_cluster_tenant_count(conn, eu, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 1);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_set_cluster(conn, t, 0), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_cluster_tenant_count(conn, eu, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 0);
+
+        /* Delete: the cluster, its nodes and its jobs; others untouched. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_resync(conn, us, &job), RESULT_OK);
+        CHECK_INT_EQ(store_cluster_delete(conn, us), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_cluster_get(conn, us, &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_node_get(conn, us, us_fs1, &gotn), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_job_state(conn, job, &st), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_node_list(conn, eu, nodes, 4, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+}
+
+/* ---- provisioning jobs ---------------------------------------------------- */
+
+struct lock_try {
+        struct store *store;
+        bool held;
+        enum result result;
+};
+
+static void *try_lock_elsewhere(void *arg)
+{
+        struct lock_try *l = arg;
+        struct store_conn *conn;
+
+        l->result = store_conn_get(l->store, &conn);
+        if (!l->result)
+                l->result = store_singleton_try(conn, 424242, &l->held);
+        store_conn_release(l->store);
+        return NULL;
+}
+
+static struct store_job *find_job(struct store_job *jobs, int n, int64_t id)
+{
+        for (int i = 0; i < n; i++)
+                if (jobs[i].id == id)
+                        return &jobs[i];
+        return NULL;
+}
+
+void contract_jobs(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        bool sqlite = strcmp(store_backend(store), "sqlite") == 0, held = false;
+        struct store_job jobs[64], *j;
+        struct store_job_state st;
+        struct store_extension e1, e2, got;
+        int64_t t, u, xml, off, tx, pending = -1, failed = -1, resync = 0;
+        int n = 0;
+
+        t = make_tenant(conn, "jobs", 560000, 3, 0);
+        u = make_user(conn, t, "j@jobs.test", "agent", "J", "J");
+        e1 = allocate(conn, t, u, "pending");
+        e2 = allocate(conn, t, u, "pending");
+
+        /* A job for e1, the extension pending with attempts and error reset. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert(conn, t, "provision", e1.id, "pending"), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 1);
+        CHECK_INT_EQ(failed, 0);
+        CHECK_INT_EQ(store_job_counts(conn, t, -1, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 1);
+
+        /* One per assigned extension of the tenant. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_tenant(conn, t, "update", "pending"), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 3);
+
+        /* Due: oldest first, with number, domain and cluster; none before
+         * their time. */
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        int first = -1;
+        for (int i = 0; i < n; i++)
+                if (jobs[i].tenant_id == t) {
+                        first = i;
+                        break;
+                }
+        CHECK(first >= 0 && first + 2 < n);
+        if (first < 0 || first + 2 >= n)
+                return;
+        CHECK_STR_EQ(jobs[first].kind, "provision");
+        CHECK_INT_EQ(jobs[first].extension_id, e1.id);
+        CHECK_STR_EQ(jobs[first].extension, "560000");
+        CHECK_INT_EQ(jobs[first].attempts, 0);
+        CHECK_INT_EQ(jobs[first].cluster_id, 0);
+        CHECK_STR_EQ(jobs[first + 1].kind, "update");
+        CHECK(jobs[first].id < jobs[first + 1].id && jobs[first + 1].id < jobs[first + 2].id);
+        struct store_job provision = jobs[first], update1 = jobs[first + 1], update2 = jobs[first + 2];
+        CHECK_INT_EQ(store_jobs_due(conn, -1, jobs, 64, &n), RESULT_OK);   /* new jobs are due at 0 */
+        CHECK(find_job(jobs, n, provision.id) == NULL);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 1, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+
+        /* Done while a later job for the extension is pending: the job is
+         * done, the extension still shows the later one (pending). */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_done(conn, &provision), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_state(conn, provision.id, &st), RESULT_OK);
+        CHECK_STR_EQ(st.status, "done");
+        CHECK_INT_EQ(st.attempts, 1);
+        CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.provisioning, "pending");
+
+        /* A retry: pending again later, the error shown on the extension. */
+        struct store_job *later = update1.extension_id == e1.id ? &update1 : &update2;
+        struct store_job *other = later == &update1 ? &update2 : &update1;
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_retry(conn, later, "node fs1: refused", store_now() + 3600, false),
+                     RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_state(conn, later->id, &st), RESULT_OK);
+        CHECK_STR_EQ(st.status, "pending");
+        CHECK_INT_EQ(st.attempts, 1);
+        CHECK_STR_EQ(st.last_error, "node fs1: refused");
+        CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.provisioning, "pending");
+        CHECK_INT_EQ(got.provisioning_attempts, 1);
+        CHECK_STR_EQ(got.provisioning_error, "node fs1: refused");
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        CHECK(find_job(jobs, n, later->id) == NULL);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now() + 3600, jobs, 64, &n), RESULT_OK);
+        CHECK((j = find_job(jobs, n, later->id)) != NULL && j->attempts == 1);
+
+        /* Given up: failed, on the job, its extension and the counts. */
+        later->attempts = 1;
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_retry(conn, later, "node fs1: refused again", 0, true), RESULT_OK);
+        CHECK_INT_EQ(store_job_done(conn, other), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_state(conn, later->id, &st), RESULT_OK);
+        CHECK_STR_EQ(st.status, "failed");
+        CHECK_INT_EQ(st.attempts, 2);
+        CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.provisioning, "failed");
+        CHECK_INT_EQ(got.provisioning_attempts, 2);
+        CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.provisioning, "provisioned");
+        CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 0);
+        CHECK_INT_EQ(failed, 1);
+        CHECK_INT_EQ(store_job_state(conn, 987654321, &st), RESULT_NOT_FOUND);
+
+        /* A tenant in an xml_curl cluster: queued changes show provisioned at
+         * once; its jobs count under that cluster, not the default one. */
+        xml = make_cluster(conn, "jobs-xml", "xml_curl", "active", "xml.example.com");
+        tx = make_tenant(conn, "jobs-xml", 561000, 2, xml);
+        u = make_user(conn, tx, "j@jobs-xml.test", "agent", "J", "J");
+        e1 = allocate(conn, tx, u, "pending");
+        CHECK_STR_EQ(e1.provisioning, "provisioned");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert(conn, tx, "rekey", e1.id, "pending"), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
+        CHECK_STR_EQ(got.provisioning, "provisioned");
+        CHECK_INT_EQ(store_job_counts(conn, 0, xml, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 1);
+        CHECK_INT_EQ(store_job_counts(conn, tx, 0, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 0);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        int64_t rekey_id = 0;
+        for (int i = 0; i < n; i++)
+                if (jobs[i].tenant_id == tx) {
+                        CHECK_INT_EQ(jobs[i].cluster_id, xml);
+                        CHECK_STR_EQ(jobs[i].tenant_domain, "xml.example.com");
+                        rekey_id = jobs[i].id;
+                }
+        CHECK(rekey_id > 0);
+
+        /* A disabled cluster's jobs wait. */
+        off = make_cluster(conn, "jobs-off", "files", "disabled", "");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_resync(conn, off, &resync), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK(resync > 0);
+        CHECK_INT_EQ(store_job_counts(conn, 0, off, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 1);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        CHECK(find_job(jobs, n, resync) == NULL);
+        CHECK(find_job(jobs, n, rekey_id) != NULL);
+
+        /* A resync of the default cluster: no tenant, no extension. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_resync(conn, 0, &resync), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        CHECK((j = find_job(jobs, n, resync)) != NULL && j->tenant_id == 0 &&
+              j->extension_id == 0 && j->cluster_id == 0 && strcmp(j->kind, "resync") == 0);
+
+        /* The singleton: always held on SQLite; on PostgreSQL held by one
+         * connection, and free again once that connection closes. */
+        CHECK_INT_EQ(store_singleton_try(conn, 424242, &held), RESULT_OK);
+        CHECK(held);
+        CHECK_INT_EQ(store_singleton_try(conn, 424242, &held), RESULT_OK);
+        CHECK(held);
+        struct lock_try other_conn = { .store = store };
+        pthread_t tid;
+        CHECK(pthread_create(&tid, NULL, try_lock_elsewhere, &other_conn) == 0);
+        pthread_join(tid, NULL);
+        CHECK_INT_EQ(other_conn.result, RESULT_OK);
+        CHECK(other_conn.held == sqlite);
+        if (!sqlite) {
+                store_conn_release(store);
+                other_conn.held = false;
+                CHECK(pthread_create(&tid, NULL, try_lock_elsewhere, &other_conn) == 0);
+                pthread_join(tid, NULL);
+                CHECK(other_conn.held);
+        }
+}
+
+/* ---- audit log ------------------------------------------------------------ */
+
+void contract_audit(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_audit a = { 0 }, *items = NULL;
+        struct store_page page = { .limit = 2, .offset = 0 };
+        int64_t t, other, actor;
+        size_t n = 0;
+
+        t = make_tenant(conn, "audit", 570000, 1, 0);
+        other = make_tenant(conn, "audit-other", 570100, 1, 0);
+        actor = make_user(conn, t, "a@audit.test", "admin", "A", "A");
+        a.tenant_id = t;
+        a.actor_user_id = actor;
+        snprintf(a.target_type, sizeof(a.target_type), "agent");
+        snprintf(a.details, sizeof(a.details), "{\"email\":\"x@audit.test\"}");
+        snprintf(a.client_ip, sizeof(a.client_ip), "192.0.2.1");
+        snprintf(a.request_id, sizeof(a.request_id), "req-1");
+        for (int i = 0; i < 3; i++) {
+                snprintf(a.action, sizeof(a.action), "agent.create.%d", i);
+                a.target_id = 100 + i;
+                CHECK_INT_EQ(store_audit_insert(conn, &a), RESULT_OK);
+        }
+        a.tenant_id = other;
+        a.actor_user_id = 0;                     /* the command line */
+        snprintf(a.action, sizeof(a.action), "tenant.update");
+        CHECK_INT_EQ(store_audit_insert(conn, &a), RESULT_OK);
+
+        /* Newest first, the tenant's only, paged. */
+        CHECK_INT_EQ(store_audit_list(conn, t, &page, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        CHECK_INT_EQ(page.total, 3);
+        if (n == 2) {
+                CHECK_STR_EQ(items[0].action, "agent.create.2");
+                CHECK_STR_EQ(items[1].action, "agent.create.1");
+                CHECK(items[0].id > items[1].id);
+                CHECK_INT_EQ(items[0].tenant_id, t);
+                CHECK_INT_EQ(items[0].actor_user_id, actor);
+                CHECK_STR_EQ(items[0].target_type, "agent");
+                CHECK_INT_EQ(items[0].target_id, 102);
+                CHECK_STR_EQ(items[0].details, "{\"email\":\"x@audit.test\"}");
+                CHECK_STR_EQ(items[0].client_ip, "192.0.2.1");
+                CHECK_STR_EQ(items[0].request_id, "req-1");
+                CHECK(items[0].created_at >= store_now() - 5);
+        }
+        free(items);
+        page.offset = 2;
+        CHECK_INT_EQ(store_audit_list(conn, t, &page, &items, &n), RESULT_OK);
+        CHECK(n == 1 && strcmp(items[0].action, "agent.create.0") == 0);
+        free(items);
+        page.offset = 0;
+        CHECK_INT_EQ(store_audit_list(conn, other, &page, &items, &n), RESULT_OK);
+        CHECK(n == 1 && items[0].actor_user_id == 0);
+        free(items);
+}

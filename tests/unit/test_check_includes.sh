@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# scripts/check-includes.py must pass on the tree and catch each kind of
+# violation planted in a copy of it: a layer its row forbids, a library
+# outside the files its row names, a header of no known library.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+py=${PYTHON3:-/usr/bin/python3}
+check="$root/scripts/check-includes.py"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+"$py" "$check" --root "$root" >/dev/null || { echo "FAIL: the tree itself does not pass"; exit 1; }
+
+plant() { # file line expected-message
+        rm -rf "$tmp/t" && mkdir -p "$tmp/t" && cp -r "$root/src" "$root/docs" "$tmp/t/"
+        printf '%s\n' "$2" >> "$tmp/t/$1"
+        if out=$("$py" "$check" --root "$tmp/t"); then
+                echo "FAIL: $1 with '$2' passed"; exit 1
+        fi
+        grep -qF "$3" <<<"$out" || { echo "FAIL: $1 with '$2': no '$3' in:"; echo "$out"; exit 1; }
+        echo "ok: $1 with '$2' -> $3"
+}
+plant src/domain/users.c '#include "http/http.h"' 'src/domain/ may not use http/'
+plant src/util/log.c '#include "store/store.h"' 'src/util/ may not use store/'
+plant src/store/store.c '#include <sqlite3.h>' 'may not use sqlite3 here'
+plant src/domain/users.c '#include <sodium.h>' 'may not use libsodium here'
+plant src/freeswitch/esl.c '#include <libssh/libssh.h>' 'may not use libssh here'
+plant src/http/router.c '#include <curl/curl.h>' 'may not use libcurl here'
+plant src/util/text.c '#include <zlib.h>' 'neither libc/POSIX nor a library the table knows'
+plant src/api/health.c '#include "../store/driver.h"' 'by their path from src/'
+echo "all planted violations caught"
