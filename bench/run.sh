@@ -11,11 +11,15 @@
 #      time until all are provisioned (bench/push_burst.py);
 #   6. GET /v1/admin/agents?limit=500 in a tenant of 1,000 agents: latency
 #      and peak RSS growth (bench/agents_list.py).
+#   7. the web app in Chromium, tenant of 1,000 agents: navigation to the
+#      agents table rendered, cold and warm cache, and the compressed JS+CSS
+#      of the login and agents pages (bench/web_agents.ts).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test >/dev/null
+scripts/build-web.sh >/dev/null
 cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-rel -j"$(nproc)" --target agentdesk bench_pool_alloc >/dev/null
 
@@ -51,3 +55,5 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py |
 
 echo "== GET /v1/admin/agents?limit=500, tenant of 1,000 agents"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_list.py | sed 's/^/  /'
+echo "== web app in Chromium: agents table of a 1,000-agent tenant, page weights"
+AGENTDESK_BIN=$bin web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts

@@ -92,7 +92,7 @@ export async function until<T>(what: string, ms: number, f: () => Promise<T | un
 
 export interface Agent { id: number; email: string; first: string; last: string; temp: string; extension: string; extensionId: number; password: string }
 
-export interface RigOptions { tls?: { cert: string; key: string }; browserArgs?: string[] }
+export interface RigOptions { tls?: boolean; browserArgs?: string[] }
 
 /** FreeSWITCH + agentdesk + Chromium, and tenants A and B. */
 export class Rig {
@@ -112,8 +112,8 @@ export class Rig {
       AGENTDESK_XMLCURL_PASSWORD: XMLCURL_PASSWORD, AGENTDESK_FS_MODE: 'xml_curl', AGENTDESK_FS_RETRY_BASE: '1',
       AGENTDESK_SIP_WS_URL: `${scheme}://127.0.0.1:${opts.tls ? p.wss_port : p.ws_port}`,
     }
-    if (opts.tls) Object.assign(env, { AGENTDESK_TLS_CERT_FILE: opts.tls.cert, AGENTDESK_TLS_KEY_FILE: opts.tls.key })
     this.ad = new Agentdesk(env)
+    if (opts.tls) this.ad.useTls()
     const ta = this.ad.tenant('Tenant A', 100)
     const tb = this.ad.tenant('Tenant B', 100)
     this.ad.user(null, 'root@platform.test', ADMIN_PASSWORD, 'superadmin', 'Root', 'Admin')

@@ -14,6 +14,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs'
 import { createServer } from 'node:net'
+import http from 'node:http'
+import https from 'node:https'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
@@ -103,20 +105,48 @@ export class Agentdesk {
     return JSON.parse(this.cli(...args)).id
   }
 
+  /** Serve over HTTPS with a throwaway self-signed certificate for 127.0.0.1. */
+  useTls(): this {
+    const cert = join(this.tmp, 'tls.crt')
+    const key = join(this.tmp, 'tls.key')
+    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' })
+    assert.equal(r.status, 0, 'openssl: ' + r.stderr)
+    this.env.AGENTDESK_TLS_CERT_FILE = cert
+    this.env.AGENTDESK_TLS_KEY_FILE = key
+    this.ca = readFileSync(cert)
+    return this
+  }
+
+  private ca: Buffer | null = null
+
+  /** GET over HTTP or HTTPS (trusting only our certificate): status and body. */
+  private get(url: string): Promise<{ status: number; text: string }> {
+    const mod = url.startsWith('https:') ? https : http
+    return new Promise((ok, fail) => {
+      const req = mod.get(url, this.ca ? { ca: this.ca } : {}, (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c) => { text += c })
+        res.on('end', () => ok({ status: res.statusCode ?? 0, text }))
+      })
+      req.on('error', fail)
+    })
+  }
+
   async start(): Promise<this> {
     const port = await freePort()
-    // AGENTDESK_TLS_CERT_FILE set: agentdesk speaks HTTPS only.
-    this.apiUrl = `${this.env.AGENTDESK_TLS_CERT_FILE ? 'https' : 'http'}://127.0.0.1:${port}`
+    this.apiUrl = `${this.ca ? 'https' : 'http'}://127.0.0.1:${port}`
     this.logPath = join(this.tmp, 'serve.log')
     const fd = openSync(this.logPath, 'w')
     this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`], { env: this.env, stdio: ['ignore', 'ignore', fd] })
     closeSync(fd)
     await until('agentdesk ready', 20_000, async () => {
       if (this.proc?.exitCode !== null) throw new Error('serve exited: ' + this.log())
-      return (await fetch(this.apiUrl + '/healthz')).ok ? true : undefined
+      return (await this.get(this.apiUrl + '/healthz')).status === 200 ? true : undefined
     })
-    const home = await fetch(this.apiUrl + '/')
-    assert.ok(home.ok && (await home.text()).includes('<div id="app">'), 'agentdesk serves the web app from web/dist')
+    const home = await this.get(this.apiUrl + '/')
+    assert.ok(home.status === 200 && home.text.includes('<div id="app">'), 'agentdesk serves the web app from web/dist')
     this.webUrl = this.apiUrl
     return this
   }
@@ -180,7 +210,8 @@ export class Tab {
   private constructor(readonly context: BrowserContext, readonly page: Page, readonly base: string) {}
 
   static async open(browser: Browser, base: string, viewport = DESKTOP): Promise<Tab> {
-    const context = await browser.newContext({ viewport, baseURL: base })
+    // A throwaway certificate (useTls) is not in Chromium's store.
+    const context = await browser.newContext({ viewport, baseURL: base, ignoreHTTPSErrors: base.startsWith('https:') })
     const page = await context.newPage()
     const tab = new Tab(context, page, base)
     page.on('pageerror', (e) => tab.problems.push('page error: ' + e.message))

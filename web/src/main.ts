@@ -13,7 +13,11 @@ import './style.css'
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
-app.use(PrimeVue, { theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } } })
+// A table that scrolls sideways on a phone must be reachable by keyboard.
+app.use(PrimeVue, {
+  theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } },
+  pt: { datatable: { tableContainer: { tabindex: 0 } } },
+})
 app.use(ToastService)
 app.use(ConfirmationService)
 app.mount('#app')
