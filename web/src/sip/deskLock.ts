@@ -7,7 +7,7 @@
 //   idle --claim--> asking --(no answer)--> holding
 //                   asking --held-->        elsewhere --take--> asking(forced)
 //   holding --take (from another tab)-->    elsewhere
-export const CLAIM_MS = 400
+export const CLAIM_MS = 150
 
 type Msg =
   | { t: 'who'; from: string }
