@@ -688,6 +688,11 @@ export interface paths {
                     role?: "admin" | "supervisor" | "agent";
                     /** @description Substring of first name, last name or email (ASCII case-insensitive). */
                     q?: string;
+                    /** @description The order of the page: by last then first name (ASCII case-insensitive) or by
+                     *     creation time, "-" for descending; ties by id. Absent: by id. Any other value
+                     *     is 400 validation_failed with field "sort".
+                     *      */
+                    sort?: "name" | "-name" | "created_at" | "-created_at";
                 };
                 header?: never;
                 path?: never;
@@ -695,7 +700,9 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page of agents, by id. */
+                /** @description A page of agents, in the order asked. Each extension carries `registered`
+                 *     from the tenant's cluster (at most one Event Socket probe per request).
+                 *      */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1734,9 +1741,10 @@ export interface components {
             provisioning: "pending" | "provisioned" | "failed";
             provisioning_attempts: number;
             provisioning_error: string | null;
-            /** @description Only in GET /v1/admin/agents/{id}: whether the extension is registered on
-             *     some FreeSWITCH node now (`sofia status profile <p> reg`, cached up to 3 s);
-             *     null when no node answered.
+            /** @description In GET /v1/admin/agents and GET /v1/admin/agents/{id}: whether the extension
+             *     is registered on some node of its tenant's FreeSWITCH cluster now (`sofia
+             *     status profile <p> reg`, cached up to 3 s); null when no node answered, or
+             *     while another request is asking the nodes (nobody waits on another's probe).
              *      */
             registered?: boolean | null;
         };
@@ -1913,9 +1921,13 @@ export interface components {
             action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete";
             /** @description null for the command line. */
             actor_user_id: number | null;
+            /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
+            actor_email: string | null;
             /** @enum {unknown} */
             target_type: "user" | "extension" | "tenant" | "cluster" | "node";
             target_id: number | null;
+            /** @description The target as it was named when the entry was written: a user's "First Last <email>" (or the email), an extension's number, a tenant's or cluster's name, a node's "cluster/node". null when unknown (entries written before this field existed). */
+            target_label: string | null;
             details: {
                 [key: string]: string | null;
             };
