@@ -8,7 +8,8 @@
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
 #      on SQLite and PostgreSQL (bench/xmlcurl.sh);
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
-#      time until all are provisioned (bench/push_burst.py).
+#      time until all are provisioned (bench/push_burst.py);
+#   6. the web app's index.html and a .gz asset vs nginx (bench/web_static.sh).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -46,3 +47,6 @@ bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
 
 echo "== files mode: 1,000 agents in one burst against the Event Socket fixture"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py | sed 's/^/  /'
+
+echo "== the web app's files: agentdesk (AGENTDESK_WEB_DIR) vs nginx gzip_static"
+bench/web_static.sh "$bin" | sed 's/^/  /'
