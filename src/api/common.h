@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "domain/agents.h"
 #include "domain/auth.h"
+#include "domain/extensions.h"
 
 enum api_role {
         API_SUPERADMIN = 1 << 0,
