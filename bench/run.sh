@@ -8,7 +8,11 @@
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
 #      on SQLite and PostgreSQL (bench/xmlcurl.sh);
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
-#      time until all are provisioned (bench/push_burst.py).
+#      time until all are provisioned (bench/push_burst.py);
+#   6. real FreeSWITCH (../shared/freeswitch, skipped when absent): 200 sipp
+#      UAs registering at once, xml_curl vs static directory files
+#      (bench/fs_register.py), and suspend -> registration gone
+#      (bench/fs_suspend_latency.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -46,3 +50,11 @@ bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
 
 echo "== files mode: 1,000 agents in one burst against the Event Socket fixture"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py | sed 's/^/  /'
+
+echo "== real FreeSWITCH: registrations, xml_curl vs static files; suspend latency"
+if [ -f ../shared/freeswitch/freeswitch-1.11.1-debian12-amd64.tar.xz ] || [ -n "${AGENTDESK_FREESWITCH_TARBALL:-}" ]; then
+        AGENTDESK_BIN=$bin /usr/bin/python3 bench/fs_register.py 2>&1 | grep -v '^phase\|^unpacked' | sed 's/^/  /'
+        AGENTDESK_BIN=$bin /usr/bin/python3 bench/fs_suspend_latency.py 2>&1 | grep -v '^phase\|^unpacked' | sed 's/^/  /'
+else
+        echo "  skipped: no ../shared/freeswitch build"
+fi

@@ -78,6 +78,27 @@ def unpack(dest):
     return 0
 
 
+class unpacked:
+    """For scripts run outside ctest (bench/, the fixture recorder): a
+    context manager that sets AGENTDESK_FREESWITCH_DIR to a fresh unpack in
+    a temp folder (removed on exit) unless it is set already."""
+
+    def __enter__(self):
+        self.own = None
+        if not os.environ.get("AGENTDESK_FREESWITCH_DIR"):
+            self.own = tempfile.mkdtemp(prefix="agentdesk-fs-build-")
+            if unpack(self.own) or os.path.exists(os.path.join(self.own, "missing")):
+                shutil.rmtree(self.own, ignore_errors=True)
+                sys.exit("no FreeSWITCH build at %s" % tarball())
+            os.environ["AGENTDESK_FREESWITCH_DIR"] = self.own
+        return os.environ["AGENTDESK_FREESWITCH_DIR"]
+
+    def __exit__(self, *exc):
+        if self.own:
+            del os.environ["AGENTDESK_FREESWITCH_DIR"]
+            shutil.rmtree(self.own, ignore_errors=True)
+
+
 def build_or_skip():
     """The unpacked build's folder. Without one: exit 77 with the reason
     (ctest counts the test as skipped), or fail under CI=true."""
