@@ -9,9 +9,15 @@ Library use (Python 3 standard library only):
 
     import freeswitch
     build = freeswitch.build_or_skip()        # exits 77 (skip) or fails under CI=true
-    with freeswitch.start(build, 2, mode="xml_curl", binding=text) as nodes:
-        nodes[0].esl("status"); nodes[0].sip_port; nodes[0].ws_port
+    with freeswitch.start(build, 2, mode="xml_curl",
+                          agentdesk=(bin, "http://127.0.0.1:PORT", xmlcurl_password)) as nodes:
+        nodes[0].esl("status"); nodes[0].sip_port; nodes[0].ws_port; nodes[0].wss_port
         nodes[0].esl_address, nodes[0].esl_password, nodes[0].conf_dir
+        nodes[0].registrations(); nodes[0].events("CHANNEL_ANSWER"); nodes[0].log_tail()
+        nodes[0].stop_process(); nodes[0].start()   # down and back, same ports and conf
+
+Everything binds 127.0.0.1 only, so it also runs inside a network
+namespace that has nothing but `lo` (`unshare -n`, lo brought up).
 
 An instance is a temp folder holding a copy of the build's conf/, rewritten
 as an operator would: free loopback ports for SIP (UDP and TCP), the
@@ -529,10 +535,29 @@ class Cluster(list):
             fs.stop(failed=exc_type is not None)
 
 
-def start(build, n=1, mode="files", binding=None, esl_password=None):
-    """n instances started together (they take 2-4 s each, in parallel);
-    in xml_curl mode with binding applied by `reload mod_xml_curl`.
+def agentdesk_binding(agentdesk_bin, url, xmlcurl_password, cluster=None):
+    """What `agentdesk freeswitch config --url URL [--cluster ID]` prints: the
+    binding (stdout). Its instructions (stderr) must name the step that
+    applies it."""
+    cmd = [agentdesk_bin, "freeswitch", "config", "--url", url]
+    if cluster:
+        cmd += ["--cluster", str(cluster)]
+    env = dict(os.environ, AGENTDESK_XMLCURL_PASSWORD=xmlcurl_password)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                       timeout=60)
+    if p.returncode != 0 or "reload mod_xml_curl" not in p.stderr:
+        raise RuntimeError("agentdesk freeswitch config: %d %s" % (p.returncode, p.stderr))
+    return p.stdout
+
+
+def start(build, n=1, mode="files", binding=None, esl_password=None, agentdesk=None):
+    """n instances started together (they take 2-4 s each, in parallel).
+    In xml_curl mode the binding is applied by `reload mod_xml_curl`: the
+    text given, or agentdesk=(binary, url, xmlcurl password[, cluster id])
+    to ask `agentdesk freeswitch config` for it.
     esl_password: one for all (a cluster's nodes share it), else random each."""
+    if mode == "xml_curl" and agentdesk and not binding:
+        binding = agentdesk_binding(*agentdesk)
     nodes = Cluster(Instance(build, mode, name="fs%d" % (k + 1), esl_password=esl_password)
                     for k in range(n))
     try:
