@@ -37,7 +37,11 @@ def test_healthy_node(backend):
             "uptime": "0 years, 0 days, 0 hours, 0 minutes, 47 seconds, 705 milliseconds, "
                       "181 microseconds",
             "profile": "internal", "profile_state": "RUNNING (0)", "registrations": 4}, node
-        # Exactly these commands, one connection, closed with exit.
+        # Exactly these commands, one connection, closed with exit (which
+        # may reach the fixture just after the answer reached us).
+        deadline = time.time() + 5
+        while "exit" not in fs.received() and time.time() < deadline:
+            time.sleep(0.02)
         assert fs.received() == ["auth ClueCon", "api status", "api sofia status",
                                  "api sofia status profile internal reg", "exit"], fs.received()
         assert "ClueCon" not in str(body)
