@@ -152,6 +152,15 @@ def _rtp_range():
     return block * 200, block * 200 + 198
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies (a
+    ctest timeout kills the test, not its FreeSWITCH)."""
+    import ctypes
+    import signal
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+
+
 class EslError(Exception):
     pass
 
@@ -397,7 +406,7 @@ class Instance:
         self._out = open(os.path.join(d, "stdout.log"), "ab")
         self.started_at = time.time()
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._out,
-                                     stderr=subprocess.STDOUT, cwd=d)
+                                     stderr=subprocess.STDOUT, cwd=d, preexec_fn=_die_with_parent)
         if wait:
             self.wait_ready()
         return self
