@@ -127,11 +127,12 @@ def build_or_skip():
 
 
 def _free_port(kinds=(socket.SOCK_STREAM,), taken=()):
-    """A loopback port free for every socket kind given (SIP needs UDP and TCP)."""
-    for _ in range(200):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+    """A loopback port free for every socket kind given (SIP needs UDP and
+    TCP), at random in 26000-32767: below the kernel's ephemeral range, so
+    no outgoing connection of another test takes it between this check and
+    FreeSWITCH's bind, and above tests/harness/pg.sh's 25432-25532."""
+    for _ in range(500):
+        port = random.randint(26000, 32767)
         if port in taken:
             continue
         try:
@@ -145,10 +146,10 @@ def _free_port(kinds=(socket.SOCK_STREAM,), taken=()):
 
 
 def _rtp_range():
-    """200 ports below the kernel's ephemeral range, at random: parallel
-    instances (and tests) get disjoint ranges with high probability, and
+    """200 ports at random in 10000-19999 (below the listening ports):
+    parallel instances get disjoint ranges with high probability, and
     FreeSWITCH skips a port it cannot bind anyway."""
-    block = random.randrange(16384 // 200 + 1, 32000 // 200)
+    block = random.randrange(10000 // 200, 20000 // 200)
     return block * 200, block * 200 + 198
 
 
