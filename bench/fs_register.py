@@ -35,6 +35,13 @@ def static_user(ext, password):
             '    </variables>\n  </user>\n</include>\n' % (ext, password))
 
 
+def cpu_seconds(pid):
+    """utime + stime of a process so far (/proc/PID/stat fields 14 and 15)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def one_round(port, users):
     r = sipp_register(port, users, stats=True, timeout=60)
     if not r.ok:
@@ -70,9 +77,15 @@ def main():
                         f.write(static_user(ext, password))
                 ref.start()
                 xc, st = [], []
+                cpu = {"agentdesk": 0.0, "fs_xml_curl": 0.0, "fs_static": 0.0}
                 for _ in range(ROUNDS):
+                    a0, f0 = cpu_seconds(fw.ad.proc.pid), cpu_seconds(fw.fs[0].proc.pid)
                     xc.append(one_round(fw.fs[0].sip_port, sample))
+                    cpu["agentdesk"] += cpu_seconds(fw.ad.proc.pid) - a0
+                    cpu["fs_xml_curl"] += cpu_seconds(fw.fs[0].proc.pid) - f0
+                    r0 = cpu_seconds(ref.proc.pid)
                     st.append(one_round(ref.sip_port, sample))
+                    cpu["fs_static"] += cpu_seconds(ref.proc.pid) - r0
             finally:
                 ref.stop()
     a, b = median_round(xc), median_round(st)
@@ -83,6 +96,10 @@ def main():
           % (b["rate"], b["p50"], b["p99"]))
     print("  ratio xml_curl/static: %.2fx registrations/s (target: at least 0.9x)"
           % (a["rate"] / b["rate"]))
+    n = UAS * ROUNDS
+    print("  CPU per registration: FreeSWITCH %.2f ms with xml_curl (+ agentdesk %.2f ms), "
+          "%.2f ms with static files" % (cpu["fs_xml_curl"] * 1000 / n, cpu["agentdesk"] * 1000 / n,
+                                         cpu["fs_static"] * 1000 / n))
 
 
 if __name__ == "__main__":
