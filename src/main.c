@@ -670,6 +670,13 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         domain.directory_cache = directory_cache_new();
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
+        /* Before the HTTP workers: handlers read domain.reconciler to kick
+         * it, so it is set before the first request can arrive. */
+        log_buffered_start();
+        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
+                goto out;
+        }
         fs_opts.listen = cfg->fs_listen;
         result = http_server_new(&opts, &srv);
         if (!result && cfg->fs_listen[0])
@@ -691,13 +698,6 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
-        log_buffered_start();
-        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
-                http_server_stop(fs_srv);
-                http_server_stop(srv);
-                goto out;
-        }
         LOG_INFO("agentdesk serving on %s%s%s (store: %s)", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  store_backend(ctx.store));
