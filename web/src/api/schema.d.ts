@@ -1853,9 +1853,13 @@ export interface components {
             action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete";
             /** @description null for the command line. */
             actor_user_id: number | null;
+            /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
+            actor_email: string | null;
             /** @enum {unknown} */
             target_type: "user" | "extension" | "tenant" | "cluster" | "node";
             target_id: number | null;
+            /** @description The target as it was named when the entry was written: a user's "First Last <email>" (or the email), an extension's number, a tenant's or cluster's name, a node's "cluster/node". null when unknown (entries written before this field existed). */
+            target_label: string | null;
             details: {
                 [key: string]: string | null;
             };
