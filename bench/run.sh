@@ -15,12 +15,16 @@
 #   8. real FreeSWITCH (../shared/freeswitch, skipped when absent): 200 sipp
 #      UAs registering at once, xml_curl vs static directory files
 #      (bench/fs_register.py), and suspend -> registration gone
-#      (bench/fs_suspend_latency.py).
+#      (bench/fs_suspend_latency.py);
+#   9. the web app in Chromium, tenant of 1,000 agents: navigation to the
+#      agents table rendered, cold and warm cache, and the compressed JS+CSS
+#      of the login and agents pages (bench/web_agents.ts).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh --test >/dev/null
+scripts/build-web.sh >/dev/null
 cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build-rel -j"$(nproc)" --target agentdesk bench_pool_alloc >/dev/null
 
@@ -65,3 +69,5 @@ if [ -f ../shared/freeswitch/freeswitch-1.11.1-debian12-amd64.tar.xz ] || [ -n "
 else
         echo "  skipped: no ../shared/freeswitch build"
 fi
+echo "== web app in Chromium: agents table of a 1,000-agent tenant, page weights"
+AGENTDESK_BIN=$bin web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts

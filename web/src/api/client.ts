@@ -1,0 +1,134 @@
+// The one API client every view uses. It adds the bearer token, unwraps the
+// success envelope, turns failures into ApiError (stable code, field, a
+// message for people), acts inside the superadmin's chosen tenant
+// (?tenant_id=), and sends the user back to /login with "your session
+// ended" when a token stops working. The token is never put in a URL.
+import { useSessionStore } from '../stores/session'
+import { useScopeStore } from '../stores/scope'
+import type { ErrorCode } from './types'
+
+export class ApiError extends Error {
+  readonly status: number
+  readonly code: ErrorCode | 'network_error'
+  readonly field?: string
+  readonly retryAfter?: number
+
+  constructor(status: number, code: ApiError['code'], message: string, field?: string, retryAfter?: number) {
+    super(message)
+    this.status = status
+    this.code = code
+    this.field = field
+    this.retryAfter = retryAfter
+  }
+}
+
+const MESSAGES: Partial<Record<ApiError['code'], string>> = {
+  invalid_credentials: 'Wrong email or password.',
+  email_taken: 'This email is already used by another user.',
+  pool_exhausted: 'No free extension is left in this tenant\u2019s pool. Free some extensions or ask for a bigger pool.',
+  pool_overlap: 'This number range overlaps another tenant\u2019s pool.',
+  cannot_modify_self: 'You cannot suspend, delete or change the role of yourself.',
+  role_not_allowed: 'That role cannot be given here.',
+  wrong_password: 'The current password is wrong.',
+  forbidden: 'You are not allowed to do that.',
+  not_found: 'Not found: it does not exist, or it was deleted.',
+  cluster_in_use: 'Tenants still belong to this cluster: move them first.',
+  store_unavailable: 'The database does not answer. Try again in a moment.',
+  network_error: 'agentdesk cannot be reached. Check the connection and try again.',
+  payload_too_large: 'That is too much text.',
+}
+
+/** A message for people: ours for well-known codes, else the API's. */
+export function errorMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.code === 'too_many_attempts') {
+      const s = e.retryAfter ?? 0
+      const when = s >= 120 ? `${Math.ceil(s / 60)} minutes` : `${s} seconds`
+      return `Too many failed attempts. Try again in ${when}.`
+    }
+    if (e.code === 'validation_failed' || e.code === 'conflict') return e.message
+    return MESSAGES[e.code] ?? e.message
+  }
+  return e instanceof Error ? e.message : String(e)
+}
+
+/** The field an error belongs to, with its message; null for a form-level one. */
+export function fieldError(e: unknown): { field: string; message: string } | null {
+  if (e instanceof ApiError && e.field) return { field: e.field, message: errorMessage(e) }
+  return null
+}
+
+type Query = Record<string, string | number | boolean | null | undefined>
+
+export interface RequestOptions {
+  query?: Query
+  body?: unknown
+  /** Do not add the superadmin's ?tenant_id= (platform routes). */
+  platform?: boolean
+}
+
+/** Routes that act inside one tenant (a superadmin names it). */
+function tenantScoped(path: string): boolean {
+  return /^\/v1\/admin\/(agents|extensions|audit)(\/|$)/.test(path)
+}
+
+export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const session = useSessionStore()
+  const scope = useScopeStore()
+  const query: Query = { ...(opts.query ?? {}) }
+  if (!opts.platform && session.user?.role === 'superadmin' && scope.tenantId && tenantScoped(path))
+    query.tenant_id = scope.tenantId
+  const qs = new URLSearchParams()
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') qs.set(k, String(v))
+  const url = path + (qs.toString() ? `?${qs}` : '')
+  const headers: Record<string, string> = { Accept: 'application/json' }
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  const sentToken = session.token
+  if (sentToken) headers.Authorization = `Bearer ${sentToken}`
+
+  let res: Response
+  try {
+    res = await fetch(url, {
+      method,
+      headers,
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      cache: 'no-store',
+      credentials: 'omit',
+    })
+  } catch {
+    throw new ApiError(0, 'network_error', MESSAGES.network_error as string)
+  }
+  let json: any = null
+  try {
+    json = await res.json()
+  } catch {
+    json = null
+  }
+  if (res.ok && json && json.success === true) return json as T
+
+  const err = json?.error ?? {}
+  const retry = Number(res.headers.get('Retry-After'))
+  const e = new ApiError(res.status, err.code ?? 'internal_error', err.message ?? `HTTP ${res.status}`,
+                         err.field, Number.isFinite(retry) && retry > 0 ? retry : undefined)
+  if (res.status === 401 && sentToken && session.token === sentToken) session.expire()
+  else if (e.code === 'password_change_required') session.requirePasswordChange()
+  throw e
+}
+
+export const api = {
+  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
+  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
+  patch: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
+  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+}
+
+/** Revokes the token on the server (if it still answers) and forgets the session here. */
+export async function logout(): Promise<void> {
+  try {
+    await request('POST', '/v1/auth/logout')
+  } catch {
+    // The session is dropped here either way.
+  }
+  useSessionStore().clear()
+}

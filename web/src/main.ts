@@ -1,0 +1,23 @@
+// The web app's entry: Vue, Pinia, the router, PrimeVue (Aura theme) with
+// its toast and confirmation services.
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import PrimeVue from 'primevue/config'
+import ToastService from 'primevue/toastservice'
+import ConfirmationService from 'primevue/confirmationservice'
+import { AgentdeskTheme } from './theme'
+import App from './App.vue'
+import { router } from './router'
+import './style.css'
+
+const app = createApp(App)
+app.use(createPinia())
+app.use(router)
+// A table that scrolls sideways on a phone must be reachable by keyboard.
+app.use(PrimeVue, {
+  theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } },
+  pt: { datatable: { tableContainer: { tabindex: 0 } } },
+})
+app.use(ToastService)
+app.use(ConfirmationService)
+app.mount('#app')

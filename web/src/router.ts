@@ -1,0 +1,78 @@
+// Routes. Two sections, each its own lazy chunk: the portal under /admin
+// (superadmin, admin, supervisor) and the agent desktop at /desk. Guards:
+// no session → /login; a temporary password → /change-password only; an
+// agent who opens /admin → /desk; superadmin-only pages for superadmins.
+import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
+import { useSessionStore } from './stores/session'
+import { useScopeStore } from './stores/scope'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    public?: boolean
+    portal?: boolean
+    superadmin?: boolean
+    /** Acts inside a tenant: a superadmin keeps ?tenant_id= across these. */
+    tenantScoped?: boolean
+    title?: string
+  }
+}
+
+const portal = () => import('./views/portal/PortalLayout.vue')
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', component: () => import('./views/LoginPage.vue'), meta: { public: true, title: 'Log in' } },
+    { path: '/change-password', component: () => import('./views/ChangePasswordPage.vue'), meta: { title: 'Change your password' } },
+    { path: '/desk', component: () => import('./views/desk/DeskPlaceholder.vue'), meta: { title: 'Agent desktop' } },
+    {
+      path: '/admin',
+      component: portal,
+      meta: { portal: true },
+      children: [
+        { path: '', redirect: () => useSessionStore().home },
+        { path: 'agents', component: () => import('./views/portal/AgentsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Agents' } },
+        { path: 'agents/:id(\\d+)', component: () => import('./views/portal/AgentDetailPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Agent' } },
+        { path: 'extensions', component: () => import('./views/portal/ExtensionsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Extensions' } },
+        { path: 'audit', component: () => import('./views/portal/AuditPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Audit log' } },
+        { path: 'freeswitch', component: () => import('./views/portal/FreeswitchPage.vue'), meta: { portal: true, title: 'FreeSWITCH' } },
+        { path: 'tenants', component: () => import('./views/portal/TenantsPage.vue'), meta: { portal: true, superadmin: true, title: 'Tenants' } },
+        { path: 'clusters', component: () => import('./views/portal/ClustersPage.vue'), meta: { portal: true, superadmin: true, title: 'Clusters' } },
+      ],
+    },
+    { path: '/', redirect: () => useSessionStore().home },
+    { path: '/:rest(.*)*', component: () => import('./views/NotFoundPage.vue'), meta: { public: true, title: 'Not found' } },
+  ],
+})
+
+function tenantParam(r: RouteLocationNormalized): number | null {
+  const v = Number(r.query.tenant_id)
+  return Number.isInteger(v) && v > 0 ? v : null
+}
+
+router.beforeEach((to, from) => {
+  const session = useSessionStore()
+  if (to.meta.public) {
+    if (to.path === '/login' && session.loggedIn && !session.mustChangePassword) return session.home
+    return true
+  }
+  if (!session.loggedIn) return { path: '/login' }
+  if (session.mustChangePassword) return to.path === '/change-password' ? true : '/change-password'
+  if (to.path === '/change-password') return session.home
+  if (to.meta.portal && session.role === 'agent') return '/desk'
+  if (to.meta.superadmin && !session.isSuperadmin) return session.home
+  // A superadmin moving between tenant pages stays in the chosen tenant.
+  if (session.isSuperadmin && to.meta.tenantScoped && !tenantParam(to) && tenantParam(from))
+    return { ...to, query: { ...to.query, tenant_id: String(tenantParam(from)) } }
+  return true
+})
+
+router.afterEach((to) => {
+  const scope = useScopeStore()
+  const id = tenantParam(to)
+  if (to.meta.tenantScoped || id) {
+    if (id !== scope.tenantId) scope.tenantName = null
+    scope.tenantId = id
+  }
+  document.title = to.meta.title ? `${to.meta.title} · agentdesk` : 'agentdesk'
+})
