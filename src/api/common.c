@@ -9,17 +9,12 @@
 #include "domain/tenants.h"
 #include "util/text.h"
 
+/* The bit of a stored role (enum api_role follows enum user_role). */
 static unsigned role_bit(const char *role)
 {
-        if (!strcmp(role, "superadmin"))
-                return API_SUPERADMIN;
-        if (!strcmp(role, "admin"))
-                return API_ADMIN;
-        if (!strcmp(role, "supervisor"))
-                return API_SUPERVISOR;
-        if (!strcmp(role, "agent"))
-                return API_AGENT;
-        return 0;
+        enum user_role parsed;
+
+        return user_role_parse(role, &parsed) ? 1u << parsed : 0;
 }
 
 bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigned roles,
