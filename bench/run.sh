@@ -10,11 +10,16 @@
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
 #      time until all are provisioned (bench/push_burst.py);
 #   6. GET /v1/admin/agents?limit=500 in a tenant of 1,000 agents: latency
-#      and peak RSS growth (bench/agents_list.py).
-#   7. the web app in Chromium, tenant of 1,000 agents: navigation to the
+#      and peak RSS growth (bench/agents_list.py);
+#   7. the web app's index.html and a .gz asset vs nginx (bench/web_static.sh);
+#   8. real FreeSWITCH (../shared/freeswitch, skipped when absent): 200 sipp
+#      UAs registering at once, xml_curl vs static directory files
+#      (bench/fs_register.py), and suspend -> registration gone
+#      (bench/fs_suspend_latency.py);
+#   9. the web app in Chromium, tenant of 1,000 agents: navigation to the
 #      agents table rendered, cold and warm cache, and the compressed JS+CSS
 #      of the login and agents pages (bench/web_agents.ts);
-#   8. the agent desk against real FreeSWITCH on loopback, in a network
+#  10. the agent desk against real FreeSWITCH on loopback, in a network
 #      namespace with only lo: login click to Connected (median of 10),
 #      suspension and rotation to the desk's new state, its compressed
 #      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch).
@@ -59,6 +64,15 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py |
 
 echo "== GET /v1/admin/agents?limit=500, tenant of 1,000 agents"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_list.py | sed 's/^/  /'
+echo "== the web app's files: agentdesk (AGENTDESK_WEB_DIR) vs nginx gzip_static"
+bench/web_static.sh "$bin" | sed 's/^/  /'
+echo "== real FreeSWITCH: registrations, xml_curl vs static files; suspend latency"
+if [ -f ../shared/freeswitch/freeswitch-1.11.1-debian12-amd64.tar.xz ] || [ -n "${AGENTDESK_FREESWITCH_TARBALL:-}" ]; then
+        AGENTDESK_BIN=$bin /usr/bin/python3 bench/fs_register.py 2>&1 | grep -v '^phase\|^unpacked' | sed 's/^/  /'
+        AGENTDESK_BIN=$bin /usr/bin/python3 bench/fs_suspend_latency.py 2>&1 | grep -v '^phase\|^unpacked' | sed 's/^/  /'
+else
+        echo "  skipped: no ../shared/freeswitch build"
+fi
 echo "== web app in Chromium: agents table of a 1,000-agent tenant, page weights"
 AGENTDESK_BIN=$bin web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts
 

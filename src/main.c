@@ -676,6 +676,13 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 LOG_INFO("serving the web app from %s", cfg->web_dir);
         else if (web_site_file_count(ctx.web) == 0)
                 LOG_WARN("the web app was not built into this binary: / says how to build it");
+        /* Before the HTTP workers: handlers wake app.job_worker, so it is
+         * set before the first request can arrive. */
+        log_buffered_start();
+        if (reconciler_start(&app, &app.job_worker) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
+                goto out;
+        }
         fs_opts.listen = cfg->fs_listen;
         /* mod_xml_curl's own listener stays plain HTTP (loopback or a
          * private network). */
@@ -700,24 +707,18 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
-        log_buffered_start();
-        if (reconciler_start(&app, &app.job_worker) != RESULT_OK) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
-                http_server_stop(fs_srv);
-                http_server_stop(srv);
-                goto out;
-        }
         LOG_INFO("agentdesk serving on %s://%s%s%s (store: %s)", tls_key ? "https" : "http",
                  cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  store_backend(ctx.store));
         sigwait(&signals, &sig);
         LOG_INFO("signal %d: finishing in-flight requests", sig);
-        http_server_stop(fs_srv);
-        http_server_stop(srv);
         rc = 0;
 out:
-        /* After the HTTP servers (no more kicks), before the store. */
+        /* The HTTP servers first (no more wakes), then the worker, then
+         * the store. */
+        http_server_stop(fs_srv);
+        http_server_stop(srv);
         worker_stop(app.job_worker);
         cluster_forget();
         http_server_free(fs_srv);

@@ -9,17 +9,12 @@
 #include "domain/tenants.h"
 #include "util/text.h"
 
+/* The bit of a stored role (enum api_role follows enum user_role). */
 static unsigned role_bit(const char *role)
 {
-        if (!strcmp(role, "superadmin"))
-                return API_SUPERADMIN;
-        if (!strcmp(role, "admin"))
-                return API_ADMIN;
-        if (!strcmp(role, "supervisor"))
-                return API_SUPERVISOR;
-        if (!strcmp(role, "agent"))
-                return API_AGENT;
-        return 0;
+        enum user_role parsed;
+
+        return user_role_parse(role, &parsed) ? 1u << parsed : 0;
 }
 
 /* The 401's error.reason (openapi.yaml UnauthorizedReason). */
@@ -123,12 +118,42 @@ bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
         return true;
 }
 
-bool api_scoped(struct http_request *req, struct api_context *ctx, unsigned roles,
-                struct store_session *ret_session, int64_t *ret_tenant_id, int64_t *ret_id)
+/* The shared preamble of every route row, then its handler. */
+static void dispatch(struct http_request *req, void *userdata)
 {
-        return api_authenticate(req, ctx, roles, false, ret_session) &&
-               api_tenant_scope(req, ctx, ret_session, ret_tenant_id) &&
-               (!ret_id || api_path_id(req, ret_id));
+        const struct api_binding *b = userdata;
+        const struct api_route *route = b->route;
+        const char *id = strstr(route->pattern, "/:id");
+        bool has_id = id && (id[4] == '/' || id[4] == '\0');
+        struct api_call call = { .ctx = b->ctx };
+
+        if (route->scope != API_PUBLIC &&
+            !api_authenticate(req, b->ctx, route->roles, route->scope == API_SIGNED_IN_RESTRICTED,
+                              &call.session))
+                return;
+        if (route->scope == API_TENANT &&
+            !api_tenant_scope(req, b->ctx, &call.session, &call.tenant_id))
+                return;
+        if (route->scope != API_PUBLIC && has_id && !api_path_id(req, &call.id))
+                return;
+        route->handler(req, &call);
+}
+
+enum result api_routes_register(struct http_server *srv, struct api_context *ctx,
+                                const struct api_route *routes, size_t n)
+{
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i++) {
+                struct api_binding *b;
+                if (ctx->n_bindings == API_MAX_ROUTES)
+                        return RESULT_NOMEM;
+                b = &ctx->bindings[ctx->n_bindings++];
+                b->ctx = ctx;
+                b->route = &routes[i];
+                result = http_server_route(srv, routes[i].method, routes[i].pattern, dispatch, b);
+        }
+        return result;
 }
 
 bool api_page(struct http_request *req, struct store_page *ret)

@@ -84,9 +84,9 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
         send_xml(req, fsxml_dialplan_context(c.tenant_id, c.lo, c.hi));
 }
 
-static void xml(struct http_request *req, void *userdata)
+static void xml(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char user[128], password[256];
         const char *section, *id = http_request_param(req, "id");
         int64_t cluster_id = 0;
@@ -137,20 +137,15 @@ static json_t *node_json(const struct fs_node *node, const struct fs_node_status
  * node hangs; and the provisioning jobs (the tenant's, or every tenant's
  * per cluster for a superadmin). Never a password.
  */
-static void status(struct http_request *req, void *userdata)
+static void status(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        const struct store_user *me = &call->session.user;
         struct cluster_report *r = NULL;
-        struct store_session s;
         json_t *clusters;
         size_t n = 0;
-        enum result result;
-        bool super;
+        bool super = strcmp(me->role, "superadmin") == 0;
+        enum result result = cluster_status(call->ctx->app, super ? 0 : me->tenant_id, 2500, &r, &n);
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s))
-                return;
-        super = strcmp(s.user.role, "superadmin") == 0;
-        result = cluster_status(ctx->app, super ? 0 : s.user.tenant_id, 2500, &r, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -177,17 +172,13 @@ static void status(struct http_request *req, void *userdata)
  * {"cluster_id": ID} (absent or null: the default cluster): queues a
  * resync of the cluster; 202 with the job, which the status route then
  * counts. */
-static void resync(struct http_request *req, void *userdata)
+static void resync(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
         struct actor actor;
         int64_t id = 0, cluster_id = 0;
         enum result result;
         json_t *body = NULL;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s))
-                return;
         if (http_request_body_size(req) > 0) {
                 body = http_request_json(req);
                 if (!body)
@@ -196,8 +187,8 @@ static void resync(struct http_request *req, void *userdata)
                 if (!api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &cluster_id))
                         goto out;
         }
-        actor = api_actor(req, &s);
-        result = cluster_resync(ctx->app, cluster_id, &actor, &id);
+        actor = api_actor(req, &call->session);
+        result = cluster_resync(call->ctx->app, cluster_id, &actor, &id);
         if (result) {
                 /* A cluster named in the body that does not exist. */
                 if (result == RESULT_NOT_FOUND)
@@ -213,16 +204,23 @@ out:
 
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx)
 {
+        /* Public: xml() checks the address list and basic auth itself. */
+        static const struct api_route routes[] = {
+                { "POST", "/freeswitch/xml", 0, API_PUBLIC, xml },
+                { "POST", "/freeswitch/xml/:id", 0, API_PUBLIC, xml },
+        };
+
         if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
                 return RESULT_INVALID;
-        enum result result = http_server_route(srv, "POST", "/freeswitch/xml", xml, ctx);
-
-        return result ? result : http_server_route(srv, "POST", "/freeswitch/xml/:id", xml, ctx);
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }
 
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result = http_server_route(srv, "GET", "/v1/admin/freeswitch/status", status, ctx);
+        static const struct api_route routes[] = {
+                { "GET", "/v1/admin/freeswitch/status", API_READERS, API_SIGNED_IN, status },
+                { "POST", "/v1/admin/freeswitch/resync", API_SUPERADMIN, API_SIGNED_IN, resync },
+        };
 
-        return result ? result : http_server_route(srv, "POST", "/v1/admin/freeswitch/resync", resync, ctx);
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "api/common.h"
 #include "domain/directory.h"
 #include "domain/health.h"
 #include "domain/worker.h"
@@ -16,9 +16,9 @@
 /* The healthy answer never changes: made once (it is polled often). */
 static char healthy[96];
 
-static void healthz(struct http_request *req, void *userdata)
+static void healthz(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         enum result result = health_check_store(ctx->store);
 
         if (result) {
@@ -39,9 +39,9 @@ static void gauge_line(void *userdata, const struct store_tenant *t,
                 t->id, t->slug, s->free, t->id, t->slug, s->assigned);
 }
 
-static void metrics(struct http_request *req, void *userdata)
+static void metrics(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
@@ -88,13 +88,12 @@ static void metrics(struct http_request *req, void *userdata)
 
 enum result api_health_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result;
+        static const struct api_route routes[] = {
+                { "GET", "/healthz", 0, API_PUBLIC, healthz },
+                { "GET", "/metrics", 0, API_PUBLIC, metrics },
+        };
 
         snprintf(healthy, sizeof(healthy), "{\"success\":true,\"status\":\"ok\",\"store\":\"%s\"}",
                  ctx->store ? store_backend(ctx->store) : "none");
-        result = http_server_route(srv, "GET", "/healthz", healthz, ctx);
-
-        if (!result)
-                result = http_server_route(srv, "GET", "/metrics", metrics, ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

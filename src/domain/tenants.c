@@ -122,61 +122,6 @@ out:
         return result;
 }
 
-enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_id,
-                          struct store_extension *ret)
-{
-        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
-        struct store_conn *conn;
-        enum result result;
-
-        result = store_conn_get(store, &conn);
-        if (result)
-                return result;
-        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                return result;
-        result = store_pool_allocate(conn, tenant_id, user_id, secret, pin, "pending", ret);
-        if (!result)
-                result = store_commit(conn);
-        if (result)
-                store_rollback(conn);
-        return result;
-}
-
-enum result pool_release(struct store *store, int64_t extension_id)
-{
-        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
-        struct store_conn *conn;
-        enum result result;
-
-        result = store_conn_get(store, &conn);
-        if (result)
-                return result;
-        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                return result;
-        result = store_pool_release(conn, extension_id, secret, pin);
-        if (!result)
-                result = store_commit(conn);
-        if (result)
-                store_rollback(conn);
-        return result;
-}
-
-enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool_stats *ret)
-{
-        struct store_conn *conn;
-        enum result result = store_conn_get(store, &conn);
-
-        return result ? result : store_pool_stats(conn, tenant_id, ret);
-}
-
 enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
                        struct store_pool_stats *ret_stats)
 {

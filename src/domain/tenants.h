@@ -54,16 +54,4 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field);
 
-
-/* Takes the lowest free extension of the tenant for user_id, with a fresh
- * SIP secret and PIN, in its own transaction. */
-enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_id,
-                          struct store_extension *ret);
-
-/* Returns an extension to its pool with a fresh secret, in its own
- * transaction. */
-enum result pool_release(struct store *store, int64_t extension_id);
-
-enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool_stats *ret);
-
 #endif

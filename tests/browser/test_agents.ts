@@ -4,7 +4,7 @@
 // rotate, delete, supervisor read-only, another tenant's agent.
 // BROWSER_ONLY=add runs only the add-agent flow (the PostgreSQL run).
 import { after, before, test } from 'node:test'
-import type { Browser } from 'playwright-core'
+import type { Browser, Locator } from 'playwright-core'
 import { Agentdesk, PHONE, Tab, assert, launch } from './harness.ts'
 
 let ad: Agentdesk
@@ -156,6 +156,21 @@ flow('pool exhausted in a tenant with a pool of 2', async () => {
   await tab.close()
 })
 
+/**
+ * Waits until a dialog has finished opening (no finite animation running: PrimeVue
+ * moves the focus once its open transition ends) with the keyboard focus
+ * on this element, as a person would before typing.
+ */
+async function focusOn(el: Locator) {
+  await el.waitFor()
+  for (const end = Date.now() + 10_000;
+    !(await el.evaluate((e) => e === document.activeElement &&
+      document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getTiming().iterations === Infinity)));) {
+    assert.ok(Date.now() < end, 'the focus moves there')
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 flow('add an agent with the keyboard alone', async () => {
   const tab = await Tab.open(browser, ad.webUrl)
   const p = tab.page
@@ -170,16 +185,16 @@ flow('add an agent with the keyboard alone', async () => {
   assert.ok(found, 'Add agent is reachable with Tab')
   await p.keyboard.press('Enter')
   const form = p.getByRole('dialog', { name: 'Add agent' })
-  await form.getByLabel('First name').waitFor()
-  await p.keyboard.type('Kay')            // first name has the focus
+  await focusOn(form.getByLabel('First name'))
+  await p.keyboard.type('Kay')
   await p.keyboard.press('Tab')
   await p.keyboard.type('Board')
   await p.keyboard.press('Tab')
   await p.keyboard.type('kay@acme.test')
   await p.keyboard.press('Enter')         // submits the form
   const done = p.getByRole('dialog', { name: 'Agent created' })
-  await done.getByLabel('Temporary password').waitFor()
-  await p.keyboard.press('Enter')         // "Done" has the focus
+  await focusOn(done.getByRole('button', { name: 'Done' }))
+  await p.keyboard.press('Enter')
   await done.waitFor({ state: 'hidden' })
   await p.getByRole('row').filter({ hasText: 'kay@acme.test' }).waitFor()
   tab.clean()

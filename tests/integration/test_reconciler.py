@@ -236,8 +236,10 @@ def test_leader_losing_its_lock_connection(backend):
 
             for k in range(10):        # a batch in flight (40 ms a command)...
                 create_on(ad, k)
+            # (pg_locks shows every database of the server: other tests run too.)
             pids = psql(ad, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-                            "AND objid = %d" % LOCK_OBJID).split()
+                            "AND objid = %d AND database = (SELECT oid FROM pg_database "
+                            "WHERE datname = current_database())" % LOCK_OBJID).split()
             assert len(pids) == 1, pids
             psql(ad, "SELECT pg_terminate_backend(%s)" % pids[0])   # ...when its lock goes
             deadline = time.time() + 15

@@ -9,6 +9,7 @@ export type LoginData = S['LoginResponse']['data']
 export type MeData = S['MeResponse']['data']
 export type Agent = S['Agent']
 export type AgentRole = Agent['role']
+// registered is in GET /v1/admin/agents/{id}; the list gains it too (optional until then).
 export type ExtensionSummary = S['ExtensionSummary'] & { registered?: boolean | null }
 export type Extension = S['Extension']
 export type PoolStats = S['PoolStats']
@@ -18,8 +19,7 @@ export type ClusterInput = S['ClusterInput']
 export type ClusterNode = S['Node']
 export type NodeInput = S['NodeInput']
 export type ClusterStatus = S['ClusterStatus']
-// actor_email and target_label are being added to the API; optional until then.
-export type AuditEntry = S['AuditEntry'] & { actor_email?: string | null; target_label?: string | null }
+export type AuditEntry = S['AuditEntry']
 export type ErrorCode = S['Error']['error']['code']
 export type UnauthorizedReason = NonNullable<S['Error']['error']['reason']>
 export type Page = S['Page']
