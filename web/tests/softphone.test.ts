@@ -274,7 +274,7 @@ test('an Away desk declines a stray INVITE with 480', () => {
   assert.equal(r.view.call, 'idle')
 })
 
-test('stop hangs up and unregisters; elsewhere and take over', () => {
+test('stop hangs up and unregisters; elsewhere (after the unregister) and take over', async () => {
   const r = rig()
   r.phone.start(CRED, false)
   connect(r)
@@ -287,7 +287,11 @@ test('stop hangs up and unregisters; elsewhere and take over', () => {
   assert.equal(r.last().log.at(-1), 'stop')
   r.phone.start(CRED, false)
   connect(r)
-  r.phone.elsewhere()
+  const gone = r.phone.elsewhere()
+  assert.equal(r.last().log.at(-1), 'unregister', 'unregisters first')
+  assert.equal(r.view.reg, 'connected')
+  r.last().emit({ type: 'unregistered' })
+  await gone
   assert.equal(r.view.reg, 'elsewhere')
   assert.equal(r.last().log.at(-1), 'stop')
   r.phone.takeOver()

@@ -8,6 +8,8 @@
 //                   asking --held-->        elsewhere --take--> asking(forced)
 //   holding --take (from another tab)-->    elsewhere
 export const CLAIM_MS = 150
+/** How long "move it here" waits for the holder to unregister and answer. */
+export const TAKE_MS = 3000
 
 type Msg =
   | { t: 'who'; from: string }
@@ -28,9 +30,10 @@ export class DeskLock {
   private readonly id = Math.random().toString(36).slice(2)
   private readonly ch: Channel
   private timer: ReturnType<typeof setTimeout> | null = null
-  private readonly onChange: (s: LockState) => void
+  /** May return a promise: "released" is sent once it settles (the holder has unregistered). */
+  private readonly onChange: (s: LockState) => void | Promise<void>
 
-  constructor(ch: Channel, onChange: (s: LockState) => void) {
+  constructor(ch: Channel, onChange: (s: LockState) => void | Promise<void>) {
     this.ch = ch
     this.onChange = onChange
     ch.onmessage = (e) => this.receive(e.data as Msg)
@@ -47,7 +50,7 @@ export class DeskLock {
   take(): void {
     this.set('asking')
     this.ch.postMessage({ t: 'take', from: this.id })
-    this.wait()
+    this.wait(TAKE_MS)
   }
 
   close(): void {
@@ -56,18 +59,18 @@ export class DeskLock {
     this.ch.close()
   }
 
-  private wait() {
+  private wait(ms = CLAIM_MS) {
     if (this.timer) clearTimeout(this.timer)
     this.timer = setTimeout(() => {
       this.timer = null
       if (this.state === 'asking') this.set('holding')
-    }, CLAIM_MS)
+    }, ms)
   }
 
-  private set(s: LockState) {
-    if (this.state === s) return
+  private set(s: LockState): Promise<void> {
+    if (this.state === s) return Promise.resolve()
     this.state = s
-    this.onChange(s)
+    return Promise.resolve(this.onChange(s)).catch(() => {})
   }
 
   private receive(m: Msg) {
@@ -87,8 +90,9 @@ export class DeskLock {
         if (this.state === 'holding' || this.state === 'asking') {
           if (this.timer) clearTimeout(this.timer)
           this.timer = null
-          this.set('elsewhere')
-          this.ch.postMessage({ t: 'released', from: this.id })
+          // Two registrations of one user must not overlap: FreeSWITCH may
+          // drop every contact of the user on the first one's unregister.
+          void this.set('elsewhere').then(() => this.ch.postMessage({ t: 'released', from: this.id }))
         }
         break
       case 'released':

@@ -85,6 +85,7 @@ export class Softphone {
   private outageStart: number | null = null
   private retryTimer: unknown = null
   private current: SipCall | null = null
+  private onUnregistered: (() => void) | null = null
 
   constructor(view: SoftphoneView, deps: SoftphoneDeps) {
     this.view = view
@@ -130,11 +131,32 @@ export class Softphone {
     }
   }
 
-  /** Another tab of this agent holds the desk: let go of everything. */
-  elsewhere(): void {
+  /**
+   * Another tab of this agent holds the desk: let go of everything. The
+   * promise settles once FreeSWITCH confirmed the unregister (or after
+   * timeoutMs), so the other tab registers only then.
+   */
+  elsewhere(timeoutMs = 2000): Promise<void> {
     this.endCall()
-    this.teardown()
-    this.reg('elsewhere')
+    const done = this.unregistered(timeoutMs)
+    return done.then(() => {
+      this.teardown()
+      this.reg('elsewhere')
+    })
+  }
+
+  private unregistered(timeoutMs: number): Promise<void> {
+    if (!this.ua || !this.registered) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => finish(), timeoutMs)
+      const finish = () => {
+        this.clock.clearTimeout(timer)
+        this.onUnregistered = null
+        resolve()
+      }
+      this.onUnregistered = finish
+      this.ua?.unregister()
+    })
   }
 
   /** Take the desk back from another tab (it has let go). */
@@ -256,6 +278,7 @@ export class Softphone {
         break
       case 'unregistered':
         this.registered = false
+        this.onUnregistered?.()
         break
       case 'registration_failed':
         this.registered = false
