@@ -59,7 +59,7 @@ def median_round(rounds):
 
 
 def main():
-    from fstest import FsWorld
+    from agentdesk_harness import FsWorld
     with freeswitch.unpacked():
         env = {"AGENTDESK_LOG_LEVEL": "warn"}
         with FsWorld("sqlite", pool_size=AGENTS + 10, domains=False, env=env) as fw:

@@ -9,8 +9,7 @@ The cached variant runs the same with AGENTDESK_XMLCURL_CACHE_MS set, after
 proving that FreeSWITCH does cache the user (a second REGISTER makes no
 lookup): the xml_flush_cache agentdesk sends before each registration
 flush is what makes the cut, and the refusal of the old password, hold."""
-from fstest import PASSWORD, FsWorld, run
-from agentdesk_harness import metric
+from agentdesk_harness import PASSWORD, FsWorld, fs_main, metric
 
 CACHE_MS = "600000"  # far longer than the test: only a flush can end it
 
@@ -88,4 +87,4 @@ def test_suspend_rotate_delete_cut_cached(backend):
 
 
 if __name__ == "__main__":
-    run([test_suspend_rotate_delete_cut, test_suspend_rotate_delete_cut_cached])
+    fs_main([test_suspend_rotate_delete_cut, test_suspend_rotate_delete_cut_cached])

@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from fstest import FsWorld, run
+from agentdesk_harness import FsWorld, fs_main
 from sip import sipp_register
 
 
@@ -92,4 +92,4 @@ def test_binding_applies_at_reload_mod_xml_curl(backend):
 
 
 if __name__ == "__main__":
-    run([test_register_udp_and_ws, test_refusals, test_binding_applies_at_reload_mod_xml_curl])
+    fs_main([test_register_udp_and_ws, test_refusals, test_binding_applies_at_reload_mod_xml_curl])
