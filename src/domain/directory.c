@@ -197,6 +197,16 @@ char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, b
         return as_file ? fsxml_user_file(&x) : fsxml_directory_user(&x);
 }
 
+char *directory_context_xml(const struct directory_context *c)
+{
+        return fsxml_dialplan_context(c->tenant_id, c->lo, c->hi);
+}
+
+const char *directory_not_found_xml(void)
+{
+        return fsxml_not_found();
+}
+
 enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
 {
         struct store_directory_entry e;
