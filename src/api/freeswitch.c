@@ -161,7 +161,8 @@ static void status(struct http_request *req, struct api_call *call)
                         clusters,
                         json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
                                   c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
-                                  fs_mode_name(c->mode), "status", c->active ? "active" : "disabled", "nodes", nodes,
+                                  cluster_mode_name(c), "status", c->active ? "active" : "disabled",
+                                  "nodes", nodes,
                                   "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
                                   (json_int_t)r[i].jobs_failed));
         }

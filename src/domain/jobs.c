@@ -13,14 +13,14 @@ const char *jobs_queued_state(const struct app *d)
 enum result jobs_queue_extension(struct app *d, struct store_conn *conn, int64_t tenant_id,
                                  enum fs_change change, int64_t extension_id)
 {
-        return store_job_insert(conn, tenant_id, fs_change_name(change), extension_id,
+        return store_job_insert(conn, tenant_id, fs_provision_change_name(change), extension_id,
                                 jobs_queued_state(d));
 }
 
 enum result jobs_queue_tenant(struct app *d, struct store_conn *conn, int64_t tenant_id,
                               enum fs_change change)
 {
-        return store_job_insert_tenant(conn, tenant_id, fs_change_name(change),
+        return store_job_insert_tenant(conn, tenant_id, fs_provision_change_name(change),
                                        jobs_queued_state(d));
 }
 
