@@ -368,6 +368,9 @@ static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
 
 static struct app_settings app_settings_of(const struct config *cfg)
 {
+        enum fs_mode mode = FS_MODE_XML_CURL;
+
+        (void)fs_provision_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
         return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .max_extensions_per_agent = cfg->max_extensions_per_agent,
@@ -381,7 +384,7 @@ static struct app_settings app_settings_of(const struct config *cfg)
                 .fs_esl = cfg->fs_esl,
                 .fs_esl_password = cfg->fs_esl_password,
                 .fs_profile = cfg->fs_profile,
-                .fs_mode = cfg->fs_mode,
+                .fs_mode = mode,
                 .fs_conf_dir = cfg->fs_conf_dir,
                 .fs_ssh = cfg->fs_ssh,
                 .fs_ssh_key = cfg->fs_ssh_key,

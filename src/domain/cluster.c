@@ -21,8 +21,7 @@ static enum result open_default(struct app *d, struct cluster *c)
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
-        if (!fs_provision_mode_parse(s->fs_mode, &c->mode))
-                return RESULT_INVALID;   /* the settings were validated: cannot happen */
+        c->mode = s->fs_mode;
         c->active = true;
         c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
                                     CLUSTER_MAX_NODES);
