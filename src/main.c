@@ -6,7 +6,6 @@
 #define LOG_MODULE "main"
 #include <errno.h>
 #include <inttypes.h>
-#include <jansson.h>
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
@@ -211,14 +210,12 @@ static int open_key(const struct config *cfg, const struct store *store)
         return open_key_file(cfg, store, true);
 }
 
-static void print_json(json_t *obj)
+/* Prints and frees a line from api_*_text (NULL: out of memory). */
+static void print_line(char *s)
 {
-        char *s = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
         if (s)
                 puts(s);
         free(s);
-        json_decref(obj);
 }
 
 static void fail_line(const char *what, enum result result, const char *field)
@@ -305,7 +302,7 @@ static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
                 store_close(store);
                 return 1;
         }
-        print_json(api_tenant_json(&t, NULL));   /* as the API shows it */
+        print_line(api_tenant_text(&t));
         store_close(store);
         return 0;
 }
@@ -336,10 +333,7 @@ static int cmd_user_create(const struct cmdline *cl, const struct config *cfg)
                 fail_line("user create", result, field);
                 return 1;
         }
-        print_json(json_pack("{sI,so,ss,ss,ss,ss,ss}", "id", (json_int_t)u.id, "tenant_id",
-                             u.tenant_id ? json_integer(u.tenant_id) : json_null(), "email",
-                             u.email, "first_name", u.first_name, "last_name", u.last_name, "role",
-                             u.role, "status", u.status));
+        print_line(api_user_text(&u));
         return 0;
 }
 
@@ -374,6 +368,9 @@ static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
 
 static struct app_settings app_settings_of(const struct config *cfg)
 {
+        enum fs_mode mode = FS_MODE_XML_CURL;
+
+        (void)fs_provision_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
         return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .session_max_age = cfg->session_max_age,
@@ -388,7 +385,7 @@ static struct app_settings app_settings_of(const struct config *cfg)
                 .fs_esl = cfg->fs_esl,
                 .fs_esl_password = cfg->fs_esl_password,
                 .fs_profile = cfg->fs_profile,
-                .fs_mode = cfg->fs_mode,
+                .fs_mode = mode,
                 .fs_conf_dir = cfg->fs_conf_dir,
                 .fs_ssh = cfg->fs_ssh,
                 .fs_ssh_key = cfg->fs_ssh_key,

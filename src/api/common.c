@@ -434,3 +434,24 @@ json_t *api_list_json(const char *key, json_t *items, const struct store_page *p
         json_object_set_new(o, "offset", json_integer(page->offset));
         return o;
 }
+
+static char *text_of(json_t *o)
+{
+        char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+
+        json_decref(o);
+        return s;
+}
+
+char *api_tenant_text(const struct store_tenant *t)
+{
+        return text_of(api_tenant_json(t, NULL));
+}
+
+char *api_user_text(const struct store_user *u)
+{
+        return text_of(json_pack("{sI,so,ss,ss,ss,ss,ss}", "id", (json_int_t)u->id, "tenant_id",
+                                 u->tenant_id ? json_integer(u->tenant_id) : json_null(), "email",
+                                 u->email, "first_name", u->first_name, "last_name", u->last_name,
+                                 "role", u->role, "status", u->status));
+}

@@ -133,4 +133,10 @@ json_t *api_extension_json(const struct store_extension *e, const char *sip_pass
 json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
 json_t *api_list_json(const char *key, json_t *items, const struct store_page *page);
 
+/* What `agentdesk tenant create` and `user create` print: the object as
+ * one line of JSON (the tenant as the API shows it). malloc'd; NULL when
+ * out of memory. */
+char *api_tenant_text(const struct store_tenant *t);
+char *api_user_text(const struct store_user *u);
+
 #endif

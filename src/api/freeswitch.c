@@ -17,7 +17,6 @@
 #include "domain/cluster.h"
 #include "domain/cluster_admin.h"
 #include "domain/directory.h"
-#include "freeswitch/xml.h"
 #include "util/cidr.h"
 #include "util/log.h"
 #include "util/wipe.h"
@@ -27,7 +26,9 @@ static struct cidr_list allow;
 static void send_xml(struct http_request *req, char *doc)
 {
         if (!doc) {
-                http_respond_text(req, 200, "text/xml", fsxml_not_found(), strlen(fsxml_not_found()));
+                const char *none = directory_not_found_xml();
+
+                http_respond_text(req, 200, "text/xml", none, strlen(none));
                 return;
         }
         http_respond_text(req, 200, "text/xml", doc, strlen(doc));
@@ -81,7 +82,7 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
                 return not_found(req);
         }
         http_request_set_tenant(req, c.tenant_id);
-        send_xml(req, fsxml_dialplan_context(c.tenant_id, c.lo, c.hi));
+        send_xml(req, directory_context_xml(&c));
 }
 
 static void xml(struct http_request *req, struct api_call *call)
@@ -160,7 +161,8 @@ static void status(struct http_request *req, struct api_call *call)
                         clusters,
                         json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
                                   c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
-                                  fs_mode_name(c->mode), "status", c->active ? "active" : "disabled", "nodes", nodes,
+                                  cluster_mode_name(c), "status", c->active ? "active" : "disabled",
+                                  "nodes", nodes,
                                   "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
                                   (json_int_t)r[i].jobs_failed));
         }

@@ -51,7 +51,7 @@ static void metrics(struct http_request *req, struct api_call *call)
                 http_respond_error(req, 500, "internal_error", "out of memory", NULL);
                 return;
         }
-        http_metrics_render(http_request_server(req), out);
+        http_server_metrics_render(http_request_server(req), out);
         /* Slugs are [a-z0-9-], safe inside a label value. */
         fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
               "# TYPE agentdesk_pool_extensions gauge\n", out);

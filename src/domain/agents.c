@@ -34,10 +34,12 @@ static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_
                               struct agent *ret)
 {
         enum result result = store_user_get(conn, id, &ret->user);
+        enum user_status status;
 
         if (result)
                 return result;
-        if (ret->user.tenant_id != tenant_id || !strcmp(ret->user.status, "deleted") ||
+        if (ret->user.tenant_id != tenant_id || !user_status_parse(ret->user.status, &status) ||
+            status == USER_STATUS_DELETED ||
             ret->user.tenant_id == 0)
                 return RESULT_NOT_FOUND;
         return load_extensions(conn, ret);
@@ -137,7 +139,7 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             jobs_queued_state(d), e);
+                                             jobs_state_name(jobs_queued_state(d)), e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true);
                         e->voicemail_enabled = true;
@@ -208,6 +210,7 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
         struct agent a;
         struct store_user next;
         const char *action = "agent.update";
+        enum user_status status = USER_STATUS_ACTIVE;
         bool role_changed, status_changed, name_changed;
         enum result result;
 
@@ -224,7 +227,8 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
         }
         if (patch->role && (result = check_role(patch->role, ret_field)))
                 return result;
-        if (patch->status && strcmp(patch->status, "active") && strcmp(patch->status, "suspended")) {
+        if (patch->status && (!user_status_parse(patch->status, &status) ||
+                              status == USER_STATUS_DELETED)) {
                 *ret_field = "status";
                 return RESULT_INVALID;
         }
@@ -252,9 +256,9 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
         if (result)
                 return result;
         result = store_user_update(conn, &next, role_changed ||
-                                                        (status_changed && !strcmp(next.status, "suspended")));
+                                                        (status_changed && status == USER_STATUS_SUSPENDED));
         if (!result && status_changed) {
-                bool suspend = !strcmp(next.status, "suspended");
+                bool suspend = status == USER_STATUS_SUSPENDED;
                 action = suspend ? "agent.suspend" : "agent.activate";
                 result = store_extensions_set_status(conn, id, next.status);
                 if (!result)

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 
+#include "freeswitch/provision.h"
 #include "store/store.h"
 
 struct app_settings {
@@ -25,7 +26,7 @@ struct app_settings {
         const char *fs_esl;              /* the default cluster's nodes */
         const char *fs_esl_password;
         const char *fs_profile;
-        const char *fs_mode;             /* "xml_curl", "files" or "ssh" */
+        enum fs_mode fs_mode;            /* parsed from AGENTDESK_FS_MODE by main.c */
         const char *fs_conf_dir;         /* push modes: local (files) or remote (ssh) */
         const char *fs_ssh;              /* ssh mode: user@host:port[,…] */
         const char *fs_ssh_key;

@@ -55,6 +55,7 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         struct store_conn *conn;
         int64_t now = store_now();
         enum result result, found;
+        enum user_status status;
         bool ok;
 
         result = store_conn_get(d->store, &conn);
@@ -83,7 +84,8 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         /* The password is checked (or the time of a check spent) whatever
          * else is wrong, so that the answer's timing tells nothing. */
         ok = credentials_check_password(found ? NULL : u.password_hash, password);
-        if (ok && u.status[0] && strcmp(u.status, "active") != 0)
+        if (ok && u.status[0] && (!user_status_parse(u.status, &status) ||
+                                  status != USER_STATUS_ACTIVE))
                 ok = false;
         if (ok && u.tenant_id) {
                 result = store_tenant_get(conn, u.tenant_id, &t);

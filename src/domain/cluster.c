@@ -21,8 +21,7 @@ static enum result open_default(struct app *d, struct cluster *c)
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
-        if (!fs_mode_parse(s->fs_mode, &c->mode))
-                return RESULT_INVALID;   /* the settings were validated: cannot happen */
+        c->mode = s->fs_mode;
         c->active = true;
         c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
                                     CLUSTER_MAX_NODES);
@@ -65,7 +64,7 @@ static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (!result) {
                 text_copy(c->name, sizeof(c->name), sc.name);
-                if (!fs_mode_parse(sc.mode, &c->mode))
+                if (!fs_provision_mode_parse(sc.mode, &c->mode))
                         result = RESULT_STORE;   /* the store holds only valid modes */
                 text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
                 c->active = !strcmp(sc.status, "active");
@@ -86,7 +85,7 @@ static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
                 fn->password = c->passwords[c->n_nodes];
                 fn->profile = c->profiles[c->n_nodes];
                 c->n_nodes++;
-                if (fs_mode_pushes(c->mode)) {
+                if (fs_provision_mode_pushes(c->mode)) {
                         struct cluster_target *t = &c->targets[c->n_targets++];
                         text_copy(t->ssh_target, sizeof(t->ssh_target),
                                   c->mode == FS_MODE_SSH ? sn->ssh_target : "");
@@ -120,6 +119,11 @@ void cluster_close(struct cluster *c)
                 return;
         wipe_memory(c->passwords, sizeof(c->passwords));
         free(c);
+}
+
+const char *cluster_mode_name(const struct cluster *c)
+{
+        return fs_provision_mode_name(c->mode);
 }
 
 void cluster_report_free(struct cluster_report *r, size_t n)

@@ -44,6 +44,9 @@ struct cluster {
 enum result cluster_open(struct app *d, int64_t id, struct cluster **ret);
 void cluster_close(struct cluster *c);
 
+/* c's mode as the API and the store spell it ("xml_curl", "files", "ssh"). */
+const char *cluster_mode_name(const struct cluster *c);
+
 /* One cluster of a status report. */
 struct cluster_report {
         struct cluster *cluster;

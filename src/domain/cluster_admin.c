@@ -86,7 +86,7 @@ static const char *check_cluster(const struct store_cluster *c)
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!fs_mode_parse(c->mode, &mode))
+        if (!fs_provision_mode_parse(c->mode, &mode))
                 return "mode";
         if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
@@ -102,8 +102,8 @@ static bool node_fits(const struct store_node *n, const char *mode_name)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
 
-        (void)fs_mode_parse(mode_name, &mode);
-        if (strcmp(n->status, "active") != 0 || !fs_mode_pushes(mode))
+        (void)fs_provision_mode_parse(mode_name, &mode);
+        if (strcmp(n->status, "active") != 0 || !fs_provision_mode_pushes(mode))
                 return true;
         return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
 }

@@ -62,7 +62,7 @@ enum result conffiles_tenant(struct app *d, int64_t cluster_id, struct fs_push *
                 return fs_push_remove(p, PLANS, name, ret_error, error_size);
         if (result)
                 return result;
-        doc = fsxml_context_file(c.tenant_id, c.lo, c.hi);
+        doc = fs_xml_context_file(c.tenant_id, c.lo, c.hi);
         if (!doc)
                 return RESULT_NOMEM;
         result = fs_push_write(p, PLANS, name, doc, ret_error, error_size);

@@ -183,7 +183,7 @@ enum result directory_find_user(struct app *d, int64_t cluster_id, const char *d
 char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, bool a1_hash,
                          bool as_file)
 {
-        struct fsxml_user x = {
+        struct fs_xml_user x = {
                 .domain = u->domain,
                 .extension = u->extension,
                 .password = u->password,
@@ -194,7 +194,17 @@ char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, b
                 .a1_hash = a1_hash,
         };
 
-        return as_file ? fsxml_user_file(&x) : fsxml_directory_user(&x);
+        return as_file ? fs_xml_user_file(&x) : fs_xml_directory_user(&x);
+}
+
+char *directory_context_xml(const struct directory_context *c)
+{
+        return fs_xml_dialplan_context(c->tenant_id, c->lo, c->hi);
+}
+
+const char *directory_not_found_xml(void)
+{
+        return fs_xml_not_found();
 }
 
 enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)

@@ -65,6 +65,13 @@ struct directory_context {
 enum result directory_find_context(struct app *d, int64_t cluster_id, const char *context,
                                    struct directory_context *ret);
 
+/* The context rendered for mod_xml_curl (freeswitch/xml.h); malloc'd,
+ * NULL when out of memory. */
+char *directory_context_xml(const struct directory_context *c);
+
+/* mod_xml_curl's "not found" document (static; never freed). */
+const char *directory_not_found_xml(void);
+
 /* Whether user:password are mod_xml_curl's credentials (constant time). */
 bool directory_credentials_ok(const struct app *d, const char *user, const char *password);
 

@@ -80,7 +80,7 @@ static enum result check_cluster(struct app *d, const struct cluster *c,
                 label[0] = '\0';
         if (!c->active)
                 return doctor_add(rows, true, name, "disabled: its jobs wait, nothing is checked");
-        if (fs_mode_pushes(c->mode)) {
+        if (fs_provision_mode_pushes(c->mode)) {
                 struct fs_push *targets[CLUSTER_MAX_NODES];
                 int n_targets = 0;
                 if (cluster_push_targets(d, c, targets, CLUSTER_MAX_NODES, &n_targets, line,

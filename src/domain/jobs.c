@@ -4,24 +4,46 @@
 #include <string.h>
 
 #include "domain/worker.h"
+#include "util/text.h"
 
-const char *jobs_queued_state(const struct app *d)
+static const char *const states[] = {
+        [JOBS_STATE_PENDING] = "pending",
+        [JOBS_STATE_PROVISIONED] = "provisioned",
+        [JOBS_STATE_FAILED] = "failed",
+};
+
+const char *jobs_state_name(enum jobs_state state)
 {
-        return strcmp(d->settings.fs_mode, "xml_curl") != 0 ? "pending" : "provisioned";
+        return (unsigned)state < sizeof(states) / sizeof(states[0]) ? states[state] : "?";
+}
+
+bool jobs_state_parse(const char *s, enum jobs_state *ret)
+{
+        int i = text_index(states, sizeof(states) / sizeof(states[0]), s);
+
+        if (i >= 0)
+                *ret = (enum jobs_state)i;
+        return i >= 0;
+}
+
+enum jobs_state jobs_queued_state(const struct app *d)
+{
+        return fs_provision_mode_pushes(d->settings.fs_mode) ? JOBS_STATE_PENDING
+                                                             : JOBS_STATE_PROVISIONED;
 }
 
 enum result jobs_queue_extension(struct app *d, struct store_conn *conn, int64_t tenant_id,
                                  enum fs_change change, int64_t extension_id)
 {
-        return store_job_insert(conn, tenant_id, fs_change_name(change), extension_id,
-                                jobs_queued_state(d));
+        return store_job_insert(conn, tenant_id, fs_provision_change_name(change), extension_id,
+                                jobs_state_name(jobs_queued_state(d)));
 }
 
 enum result jobs_queue_tenant(struct app *d, struct store_conn *conn, int64_t tenant_id,
                               enum fs_change change)
 {
-        return store_job_insert_tenant(conn, tenant_id, fs_change_name(change),
-                                       jobs_queued_state(d));
+        return store_job_insert_tenant(conn, tenant_id, fs_provision_change_name(change),
+                                       jobs_state_name(jobs_queued_state(d)));
 }
 
 enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id)

@@ -16,11 +16,23 @@
 #include "domain/app.h"
 #include "freeswitch/provision.h"
 
+/* An extension's provisioning state, stored by name. */
+enum jobs_state {
+        JOBS_STATE_PENDING,              /* a change waits to be applied */
+        JOBS_STATE_PROVISIONED,          /* FreeSWITCH knows what the store says */
+        JOBS_STATE_FAILED,               /* its job gave up (AGENTDESK_FS_RETRY_LIMIT) */
+};
+
+/* "pending", "provisioned", "failed". */
+const char *jobs_state_name(enum jobs_state state);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool jobs_state_parse(const char *s, enum jobs_state *ret);
+
 /* The state an extension shows once a change to it is queued on the
  * default cluster: in xml_curl mode FreeSWITCH asks at once, so
- * "provisioned"; in push modes "pending" until its batch's reloadxml
+ * provisioned; in push modes pending until its batch's reloadxml
  * answered. (A stored cluster's mode decides for its tenants: store.h.) */
-const char *jobs_queued_state(const struct app *d);
+enum jobs_state jobs_queued_state(const struct app *d);
 
 /* In the caller's transaction: a job for change (not FS_CHANGE_RESYNC)
  * of one extension of tenant_id. */

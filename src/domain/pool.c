@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "domain/credentials.h"
+#include "domain/jobs.h"
 #include "util/wipe.h"
 
 enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_id,
@@ -22,7 +23,8 @@ enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_i
         if (result)
                 goto out;
         in_transaction = true;
-        result = store_pool_allocate(conn, tenant_id, user_id, secret, pin, "pending", ret);
+        result = store_pool_allocate(conn, tenant_id, user_id, secret, pin,
+                                     jobs_state_name(JOBS_STATE_PENDING), ret);
         if (!result)
                 result = store_commit(conn);
 out:

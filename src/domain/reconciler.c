@@ -78,8 +78,8 @@ static const struct sent *find_sent(const struct sent *sent, int n, const char *
  * with w failed for a job that cannot be applied. */
 static int job_commands(const struct cluster *c, struct work *w, const char *profile)
 {
-        int n = w->known ? fs_change_commands(c->mode, w->change, w->job.extension, w->domain,
-                                              profile, w->cmds)
+        int n = w->known ? fs_provision_commands(c->mode, w->change, w->job.extension, w->domain,
+                                                 profile, w->cmds)
                          : -1;
 
         if (n < 0) {
@@ -266,7 +266,7 @@ static void apply_cluster(struct app *d, struct work *works, int n)
                 /* Without a node there is nothing to tell (files are still written). */
                 w->n_cmds = c->n_nodes ? job_commands(c, w, c->nodes[0].profile) : 0;
         }
-        if (fs_mode_pushes(c->mode))
+        if (fs_provision_mode_pushes(c->mode))
                 write_files(d, c, works, n);
         for (int i = 0; i < n; i++)
                 sending += works[i].n_cmds > 0;
@@ -306,7 +306,7 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         /* The kind is text in the store: parsed once, here. */
         for (int i = 0; !result && i < n; i++) {
                 works[i].job = jobs[i];
-                works[i].known = fs_change_parse(jobs[i].kind, &works[i].change);
+                works[i].known = fs_provision_change_parse(jobs[i].kind, &works[i].change);
         }
         free(jobs);
         if (result || n == 0) {

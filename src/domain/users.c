@@ -7,6 +7,8 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static const char *const roles[] = {
         [USER_ROLE_SUPERADMIN] = "superadmin",
         [USER_ROLE_ADMIN] = "admin",
@@ -16,17 +18,36 @@ static const char *const roles[] = {
 
 const char *user_role_name(enum user_role role)
 {
-        return (unsigned)role < sizeof(roles) / sizeof(roles[0]) ? roles[role] : "?";
+        return (unsigned)role < COUNT(roles) ? roles[role] : "?";
 }
 
 bool user_role_parse(const char *s, enum user_role *ret)
 {
-        for (size_t i = 0; s && i < sizeof(roles) / sizeof(roles[0]); i++)
-                if (strcmp(s, roles[i]) == 0) {
-                        *ret = (enum user_role)i;
-                        return true;
-                }
-        return false;
+        int i = text_index(roles, COUNT(roles), s);
+
+        if (i >= 0)
+                *ret = (enum user_role)i;
+        return i >= 0;
+}
+
+static const char *const statuses[] = {
+        [USER_STATUS_ACTIVE] = "active",
+        [USER_STATUS_SUSPENDED] = "suspended",
+        [USER_STATUS_DELETED] = "deleted",
+};
+
+const char *user_status_name(enum user_status status)
+{
+        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
+}
+
+bool user_status_parse(const char *s, enum user_status *ret)
+{
+        int i = text_index(statuses, COUNT(statuses), s);
+
+        if (i >= 0)
+                *ret = (enum user_status)i;
+        return i >= 0;
 }
 
 static bool optional_name_valid(const char *s)

@@ -25,6 +25,19 @@ const char *user_role_name(enum user_role role);
 /* false (and *ret untouched) for any other text, NULL included. */
 bool user_role_parse(const char *s, enum user_role *ret);
 
+/* A user's status, stored by name. */
+enum user_status {
+        USER_STATUS_ACTIVE,
+        USER_STATUS_SUSPENDED,           /* cannot sign in; extensions taken from FreeSWITCH */
+        USER_STATUS_DELETED,             /* gone for every purpose but the audit log */
+};
+
+/* "active", "suspended", "deleted". */
+const char *user_status_name(enum user_status status);
+
+/* false (and *ret untouched) for any other text, NULL included. */
+bool user_status_parse(const char *s, enum user_status *ret);
+
 /*
  * Creates a user with a password chosen by a person (hashed with argon2id).
  * tenant_id 0 is allowed for a superadmin only; the tenant must exist.

@@ -38,12 +38,12 @@ static const struct {
 #define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
 #define N_CHANGES (sizeof(changes) / sizeof(changes[0]))
 
-const char *fs_mode_name(enum fs_mode mode)
+const char *fs_provision_mode_name(enum fs_mode mode)
 {
         return (unsigned)mode < N_MODES ? mode_names[mode] : "?";
 }
 
-bool fs_mode_parse(const char *s, enum fs_mode *ret)
+bool fs_provision_mode_parse(const char *s, enum fs_mode *ret)
 {
         for (unsigned i = 0; s && i < N_MODES; i++)
                 if (!strcmp(s, mode_names[i])) {
@@ -53,17 +53,17 @@ bool fs_mode_parse(const char *s, enum fs_mode *ret)
         return false;
 }
 
-bool fs_mode_pushes(enum fs_mode mode)
+bool fs_provision_mode_pushes(enum fs_mode mode)
 {
         return mode == FS_MODE_FILES || mode == FS_MODE_SSH;
 }
 
-const char *fs_change_name(enum fs_change change)
+const char *fs_provision_change_name(enum fs_change change)
 {
         return (unsigned)change < N_CHANGES ? changes[change].name : "?";
 }
 
-bool fs_change_parse(const char *s, enum fs_change *ret)
+bool fs_provision_change_parse(const char *s, enum fs_change *ret)
 {
         for (unsigned i = 0; s && i < N_CHANGES; i++)
                 if (!strcmp(s, changes[i].name)) {
@@ -85,16 +85,16 @@ static bool is_word(const char *s)
         return true;
 }
 
-int fs_change_commands(enum fs_mode mode, enum fs_change change, const char *extension,
-                       const char *domain, const char *profile,
-                       char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])
+int fs_provision_commands(enum fs_mode mode, enum fs_change change, const char *extension,
+                          const char *domain, const char *profile,
+                          char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])
 {
         const enum step *steps;
         int n = 0;
 
         if ((unsigned)change >= N_CHANGES || (unsigned)mode >= N_MODES)
                 return -1;
-        steps = fs_mode_pushes(mode) ? changes[change].push : changes[change].xml_curl;
+        steps = fs_provision_mode_pushes(mode) ? changes[change].push : changes[change].xml_curl;
         for (int i = 0; i < FS_COMMANDS_PER_CHANGE && steps[i] != STEP_END; i++) {
                 int len = 0;
                 /* Only what names a user needs the values, and checks them. */

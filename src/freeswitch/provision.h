@@ -22,11 +22,11 @@ enum fs_mode {
 };
 
 /* "xml_curl", "files", "ssh". */
-const char *fs_mode_name(enum fs_mode mode);
+const char *fs_provision_mode_name(enum fs_mode mode);
 /* false (and *ret untouched) for any other text. */
-bool fs_mode_parse(const char *s, enum fs_mode *ret);
+bool fs_provision_mode_parse(const char *s, enum fs_mode *ret);
 /* Whether mode writes files (files, ssh). */
-bool fs_mode_pushes(enum fs_mode mode);
+bool fs_provision_mode_pushes(enum fs_mode mode);
 
 /* A change FreeSWITCH must learn of: the kinds of provisioning jobs. */
 enum fs_change {
@@ -37,8 +37,8 @@ enum fs_change {
         FS_CHANGE_RESYNC,                /* everything, for a whole cluster */
 };
 
-const char *fs_change_name(enum fs_change change);
-bool fs_change_parse(const char *s, enum fs_change *ret);
+const char *fs_provision_change_name(enum fs_change change);
+bool fs_provision_change_parse(const char *s, enum fs_change *ret);
 
 /*
  * The Event Socket `api` commands (without "api ") that apply one change to
@@ -57,8 +57,8 @@ bool fs_change_parse(const char *s, enum fs_change *ret);
  * for a value that cannot be sent (an extension that is not digits, a
  * domain or profile with spaces or control characters).
  */
-int fs_change_commands(enum fs_mode mode, enum fs_change change, const char *extension,
-                       const char *domain, const char *profile,
-                       char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
+int fs_provision_commands(enum fs_mode mode, enum fs_change change, const char *extension,
+                          const char *domain, const char *profile,
+                          char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
 
 #endif

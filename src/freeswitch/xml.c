@@ -20,7 +20,7 @@ static const char not_found[] =
         "  </section>\n"
         "</document>\n";
 
-const char *fsxml_not_found(void)
+const char *fs_xml_not_found(void)
 {
         return not_found;
 }
@@ -76,7 +76,7 @@ static char *finish(FILE *out, char **buf)
 
 /* mod_sofia's HA1: hex(md5("user:realm:password")), the realm being the
  * domain. Returns false when libcrypto fails (then nothing is sent). */
-static bool a1_hash(const struct fsxml_user *u, char out[33])
+static bool a1_hash(const struct fs_xml_user *u, char out[33])
 {
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int n = 0;
@@ -95,7 +95,7 @@ static bool a1_hash(const struct fsxml_user *u, char out[33])
 }
 
 /* The <user> element (indented for the directory document). */
-static bool put_user(FILE *out, const struct fsxml_user *u)
+static bool put_user(FILE *out, const struct fs_xml_user *u)
 {
         char number[32], hash[33];
 
@@ -122,7 +122,7 @@ static bool put_user(FILE *out, const struct fsxml_user *u)
         return true;
 }
 
-char *fsxml_directory_user(const struct fsxml_user *u)
+char *fs_xml_directory_user(const struct fs_xml_user *u)
 {
         char *buf = NULL;
         size_t len = 0;
@@ -147,7 +147,7 @@ char *fsxml_directory_user(const struct fsxml_user *u)
         return finish(out, &buf);
 }
 
-char *fsxml_user_file(const struct fsxml_user *u)
+char *fs_xml_user_file(const struct fs_xml_user *u)
 {
         char *buf = NULL;
         size_t len = 0;
@@ -216,7 +216,7 @@ static void same_length(int64_t lo, int64_t hi, FILE *out, int *first)
         }
 }
 
-size_t fsxml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
+size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
 {
         char *buf = NULL;
         size_t len = 0;
@@ -274,7 +274,7 @@ static char *context_doc(int64_t tenant_id, int64_t lo, int64_t hi, const char *
         size_t len = 0;
         FILE *out;
 
-        if (!fsxml_range_regex(lo, hi, regex, sizeof(regex)))
+        if (!fs_xml_range_regex(lo, hi, regex, sizeof(regex)))
                 return NULL;
         out = open_memstream(&buf, &len);
         if (!out)
@@ -285,14 +285,14 @@ static char *context_doc(int64_t tenant_id, int64_t lo, int64_t hi, const char *
         return finish(out, &buf);
 }
 
-char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
+char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
 {
         return context_doc(tenant_id, lo, hi,
                            "<document type=\"freeswitch/xml\">\n  <section name=\"dialplan\">\n",
                            "  </section>\n</document>\n");
 }
 
-char *fsxml_context_file(int64_t tenant_id, int64_t lo, int64_t hi)
+char *fs_xml_context_file(int64_t tenant_id, int64_t lo, int64_t hi)
 {
         return context_doc(tenant_id, lo, hi, FSXML_OWNED_MARKER "\n<include>\n", "</include>\n");
 }

@@ -11,7 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct fsxml_user {
+struct fs_xml_user {
         const char *domain;
         const char *extension;           /* digits only */
         const char *password;
@@ -28,25 +28,25 @@ struct fsxml_user {
 #define FSXML_OWNED_MARKER "<!-- agentdesk: managed file; agentdesk rewrites and removes it -->"
 
 /* The "not found" document (static, never freed). */
-const char *fsxml_not_found(void);
+const char *fs_xml_not_found(void);
 
 /* A directory document for one user. malloc'd; NULL when out of memory. */
-char *fsxml_directory_user(const struct fsxml_user *u);
+char *fs_xml_directory_user(const struct fs_xml_user *u);
 
 /* Files mode (docs/freeswitch.md §4): directory/default/<ext>.xml, the
  * same <user> in an <include>; dialplan/tenant_<id>.xml, the same
  * <context> in an <include>. Both start with FSXML_OWNED_MARKER. malloc'd;
  * NULL when out of memory. */
-char *fsxml_user_file(const struct fsxml_user *u);
-char *fsxml_context_file(int64_t tenant_id, int64_t lo, int64_t hi);
+char *fs_xml_user_file(const struct fs_xml_user *u);
+char *fs_xml_context_file(int64_t tenant_id, int64_t lo, int64_t hi);
 
 /* The context tenant_<id>: numbers lo..hi bridged to user/<n>@domain,
  * and the echo test 9196. malloc'd; NULL when out of memory. */
-char *fsxml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi);
+char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi);
 
 /* A regular expression (without anchors) matching exactly the decimal
  * numbers lo..hi (0 <= lo <= hi). Returns the length, or 0 when it does
  * not fit in size. */
-size_t fsxml_range_regex(int64_t lo, int64_t hi, char *out, size_t size);
+size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out, size_t size);
 
 #endif

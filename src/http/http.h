@@ -91,7 +91,7 @@ void http_server_route_at(const struct http_server *srv, size_t i, const char **
  * open_memstream()) and keeps writing to it after this returns; this
  * function writes whole lines only and leaves out open.
  */
-void http_metrics_render(const struct http_server *srv, FILE *out);
+void http_server_metrics_render(const struct http_server *srv, FILE *out);
 
 /* ---- requests ---------------------------------------------------------- */
 

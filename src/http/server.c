@@ -1066,7 +1066,7 @@ void http_server_free(struct http_server *srv)
         free(srv);
 }
 
-void http_metrics_render(const struct http_server *srv, FILE *out)
+void http_server_metrics_render(const struct http_server *srv, FILE *out)
 {
         http_metrics_write_header(out);
         for (size_t i = 0; i < srv->n_routes; i++)

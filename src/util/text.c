@@ -171,3 +171,11 @@ bool text_websocket_url_valid(const char *s)
                         return false;
         return n > prefix;
 }
+
+int text_index(const char *const *names, size_t n, const char *s)
+{
+        for (size_t i = 0; s && i < n; i++)
+                if (names[i] && strcmp(s, names[i]) == 0)
+                        return (int)i;
+        return -1;
+}

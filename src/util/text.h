@@ -36,4 +36,8 @@ bool text_websocket_url_valid(const char *s);
 /* A URL-safe slug of s ("Acme Corp" -> "acme-corp"), "tenant" if empty. */
 void text_slug(char *out, size_t size, const char *s);
 
+/* The index of s among the n names of a state's string table, or -1 (s
+ * NULL or none of them): the one parser behind every *_parse of a state. */
+int text_index(const char *const *names, size_t n, const char *s);
+
 #endif

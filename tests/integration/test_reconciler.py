@@ -9,8 +9,8 @@ import sys
 import time
 
 from agentdesk_harness import (Agentdesk, EslFixture, PASSWORD, World, changes, extension,
-                               flushes, free_port, jobs, main, new_agent, reconciler_rounds,
-                               restart, settle)
+                               flushes, free_port, jobs, main, metric, new_agent,
+                               reconciler_rounds, restart, settle, wait_for)
 
 
 def test_commands_for_each_event(backend):
@@ -248,6 +248,11 @@ def test_leader_losing_its_lock_connection(backend):
                 time.sleep(0.05)
             leader, follower = (other, ad) if LEADS in other.log() else (ad, other)
             fs_of = {ad: fa, other: fb}
+            # The old leader may still be sending the batch it had in flight
+            # (its outcomes are not recorded): that round ends in failure,
+            # with the lock found gone, and its gauge falls to 0.
+            wait_for(lambda: metric(follower, "agentdesk_reconciler_leader") == 0, 15,
+                     "the follower's round in flight to end")
             sent_before = changes(fs_of[follower])
             # Writes through the follower wake its reconciler: it must not act.
             for k in range(10, 20):

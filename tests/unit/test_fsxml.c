@@ -12,7 +12,7 @@
 #include "freeswitch/xml.h"
 #include "util/cidr.h"
 
-/* fsxml_range_regex uses PCRE's \d (FreeSWITCH's dialplan is PCRE);
+/* fs_xml_range_regex uses PCRE's \d (FreeSWITCH's dialplan is PCRE);
  * POSIX ERE spells it [0-9]. */
 static void to_posix(const char *in, char *out, size_t size)
 {
@@ -36,7 +36,7 @@ static void check_range(long lo, long hi)
         regex_t r;
         int wrong = 0;
 
-        CHECK(fsxml_range_regex(lo, hi, re, sizeof(re)) > 0);
+        CHECK(fs_xml_range_regex(lo, hi, re, sizeof(re)) > 0);
         to_posix(re, posix, sizeof(posix));
         snprintf(full, sizeof(full), "^(%s)$", posix);
         CHECK_INT_EQ(regcomp(&r, full, REG_EXTENDED | REG_NOSUB), 0);
@@ -62,14 +62,14 @@ static void test_ranges(void)
         check_range(49995, 50004);
         check_range(0, 0);
         check_range(5, 1234);
-        fsxml_range_regex(2000, 2999, re, sizeof(re));
+        fs_xml_range_regex(2000, 2999, re, sizeof(re));
         CHECK_STR_EQ(re, "2[0-9]\\d{2}");
-        CHECK_INT_EQ(fsxml_range_regex(123, 987654, re, 8), 0); /* too small a buffer */
+        CHECK_INT_EQ(fs_xml_range_regex(123, 987654, re, 8), 0); /* too small a buffer */
 }
 
 static void test_user_escaping(void)
 {
-        struct fsxml_user u = {
+        struct fs_xml_user u = {
                 .domain = "sip.example.com",
                 .extension = "8000",
                 .password = "p&<>\"'",
@@ -78,7 +78,7 @@ static void test_user_escaping(void)
                 .caller_id_name = "\"/><param name=\"password\" value=\"x",
                 .cacheable_ms = 60000,
         };
-        char *doc = fsxml_directory_user(&u);
+        char *doc = fs_xml_directory_user(&u);
 
         CHECK(doc != NULL);
         CHECK(strstr(doc, "<user id=\"8000\" cacheable=\"60000\">") != NULL);
@@ -90,7 +90,7 @@ static void test_user_escaping(void)
         CHECK(strstr(strstr(doc, "name=\"password\"") + 1, "<param name=\"password\"") == NULL);
         free(doc);
         u.cacheable_ms = 0;
-        doc = fsxml_directory_user(&u);
+        doc = fs_xml_directory_user(&u);
         CHECK(strstr(doc, "cacheable") == NULL);
         free(doc);
 }
@@ -117,50 +117,50 @@ static void test_provision_commands(void)
 {
         char c[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
 
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_PROVISION, "1000", "127.0.0.1", "internal", c), 0);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_UPDATE, "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_PROVISION, "1000", "127.0.0.1", "internal", c), 0);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_UPDATE, "1000", "127.0.0.1", "internal", c), 1);
         CHECK_STR_EQ(c[0], "xml_flush_cache id 1000 127.0.0.1");
         for (int k = 0; k < 2; k++) {
-                CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, k ? FS_CHANGE_DEPROVISION : FS_CHANGE_REKEY,
-                                                "2001", "pbx.example", "agents", c), 2);
+                CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, k ? FS_CHANGE_DEPROVISION : FS_CHANGE_REKEY,
+                                                   "2001", "pbx.example", "agents", c), 2);
                 CHECK_STR_EQ(c[0], "xml_flush_cache id 2001 pbx.example");
                 CHECK_STR_EQ(c[1], "sofia profile agents flush_inbound_reg 2001@pbx.example reboot");
         }
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_RESYNC, "", "", "internal", c), 1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_RESYNC, "", "", "internal", c), 1);
         CHECK_STR_EQ(c[0], "xml_flush_cache");
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_PROVISION, "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_FILES, FS_CHANGE_PROVISION, "1000", "127.0.0.1", "internal", c), 1);
         CHECK_STR_EQ(c[0], "reloadxml");
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_UPDATE, "1000", "127.0.0.1", "internal", c), 1);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_RESYNC, "", "", "internal", c), 1);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_REKEY, "1000", "127.0.0.1", "internal", c), 3);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_FILES, FS_CHANGE_UPDATE, "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_FILES, FS_CHANGE_RESYNC, "", "", "internal", c), 1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_FILES, FS_CHANGE_REKEY, "1000", "127.0.0.1", "internal", c), 3);
         CHECK_STR_EQ(c[0], "reloadxml");
         CHECK_STR_EQ(c[1], "xml_flush_cache id 1000 127.0.0.1");
         CHECK_STR_EQ(c[2], "sofia profile internal flush_inbound_reg 1000@127.0.0.1 reboot");
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_DEPROVISION, "1000", "127.0.0.1", "internal", c), 2);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_FILES, FS_CHANGE_DEPROVISION, "1000", "127.0.0.1", "internal", c), 2);
         CHECK_STR_EQ(c[1], "sofia profile internal flush_inbound_reg 1000@127.0.0.1 reboot");
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_DEPROVISION, "10x", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_FILES, FS_CHANGE_DEPROVISION, "10x", "127.0.0.1", "internal", c), -1);
         /* Nothing that could smuggle a second argument or command. */
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "10a0", "127.0.0.1", "internal", c), -1);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "", "127.0.0.1", "internal", c), -1);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a b", "internal", c), -1);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a\n\napi x", "internal", c), -1);
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "127.0.0.1", "", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "10a0", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a b", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a\n\napi x", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "127.0.0.1", "", c), -1);
         /* One string table each, both ways. */
         for (int k = FS_CHANGE_PROVISION; k <= FS_CHANGE_RESYNC; k++) {
                 enum fs_change back;
-                CHECK(fs_change_parse(fs_change_name((enum fs_change)k), &back) && (int)back == k);
+                CHECK(fs_provision_change_parse(fs_provision_change_name((enum fs_change)k), &back) && (int)back == k);
         }
         for (int m = FS_MODE_XML_CURL; m <= FS_MODE_SSH; m++) {
                 enum fs_mode back;
-                CHECK(fs_mode_parse(fs_mode_name((enum fs_mode)m), &back) && (int)back == m);
+                CHECK(fs_provision_mode_parse(fs_provision_mode_name((enum fs_mode)m), &back) && (int)back == m);
         }
         enum fs_change change = FS_CHANGE_UPDATE;
         enum fs_mode mode = FS_MODE_FILES;
-        CHECK(!fs_change_parse("explode", &change) && change == FS_CHANGE_UPDATE);
-        CHECK(!fs_mode_parse("XML_CURL", &mode) && mode == FS_MODE_FILES);
-        CHECK(fs_mode_pushes(FS_MODE_SSH) && !fs_mode_pushes(FS_MODE_XML_CURL));
+        CHECK(!fs_provision_change_parse("explode", &change) && change == FS_CHANGE_UPDATE);
+        CHECK(!fs_provision_mode_parse("XML_CURL", &mode) && mode == FS_MODE_FILES);
+        CHECK(fs_provision_mode_pushes(FS_MODE_SSH) && !fs_provision_mode_pushes(FS_MODE_XML_CURL));
         /* ssh sends what files sends. */
-        CHECK_INT_EQ(fs_change_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);
 }
 
 static void test_registration_listing(void)

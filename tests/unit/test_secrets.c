@@ -74,7 +74,7 @@ int main(int argc, char **argv)
                 return CHECK_DONE();
         CHECK_INT_EQ(store_migrate(d.store, &applied), RESULT_OK);
         d.settings.max_extensions_per_agent = 5;
-        d.settings.fs_mode = "xml_curl";
+        d.settings.fs_mode = FS_MODE_XML_CURL;
         CHECK_INT_EQ(tenant_create(d.store, &cli, "Acme", NULL, -1, -1, 0, &t, &field), RESULT_OK);
 
         /* A created agent to delete later, while the lock is free. */
