@@ -51,8 +51,11 @@ static void get(struct http_request *req, struct api_call *call)
         bool secret_allowed;
         enum result result;
 
+        struct actor actor = api_actor(req, &call->session);
+
         secret_allowed = strcmp(call->session.user.role, "supervisor") != 0;
-        result = extension_get(ctx->app, call->tenant_id, call->id, &e, secret_allowed ? password : NULL);
+        result = extension_get(ctx->app, &actor, call->tenant_id, call->id, &e,
+                               secret_allowed ? password : NULL);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

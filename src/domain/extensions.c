@@ -30,8 +30,8 @@ static enum result load_extension(struct store_conn *conn, int64_t tenant_id, in
         return result;
 }
 
-enum result extension_get(struct app *d, int64_t tenant_id, int64_t id,
-                          struct store_extension *ret, char *ret_password)
+enum result extension_get(struct app *d, const struct actor *actor, int64_t tenant_id,
+                          int64_t id, struct store_extension *ret, char *ret_password)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(d->store, &conn);
@@ -40,6 +40,18 @@ enum result extension_get(struct app *d, int64_t tenant_id, int64_t id,
                 result = load_extension(conn, tenant_id, id, ret);
         if (!result && ret_password)
                 result = credentials_unseal(ret->sip_secret, ret_password, 64);
+        if (!result && ret_password && actor) {
+                result = store_begin(conn);
+                if (!result)
+                        result = audit_record(conn, actor, tenant_id, "extension.reveal_password",
+                                              "extension", id, "extension", ret->extension, NULL);
+                if (result)
+                        store_rollback(conn);
+                else
+                        result = store_commit(conn);
+        }
+        if (result && ret_password)
+                wipe_memory(ret_password, 64);
         return result;
 }
 
@@ -74,7 +86,7 @@ enum result extension_rotate_password(struct app *d, const struct actor *actor,
 out:
         wipe_memory(secret, sizeof(secret));
         wipe_memory(pin, sizeof(pin));
-        return result ? result : extension_get(d, tenant_id, id, ret, ret_password);
+        return result ? result : extension_get(d, NULL, tenant_id, id, ret, ret_password);
 }
 
 enum result extension_set_voicemail(struct app *d, const struct actor *actor,
@@ -106,5 +118,5 @@ enum result extension_set_voicemail(struct app *d, const struct actor *actor,
                                       "extension", e.extension, "voicemail_enabled",
                                       enabled ? "true" : "false", NULL);
         result = jobs_finish(d, conn, result);
-        return result ? result : extension_get(d, tenant_id, id, ret, NULL);
+        return result ? result : extension_get(d, NULL, tenant_id, id, ret, NULL);
 }

@@ -15,9 +15,11 @@ enum result extension_list(struct app *d, const struct store_extension_filter *f
                            size_t *ret_n, struct store_pool_stats *ret_stats);
 
 /* One extension of the tenant; ret_password (64 bytes, may be NULL)
- * receives its SIP password in clear. */
-enum result extension_get(struct app *d, int64_t tenant_id, int64_t id,
-                          struct store_extension *ret, char *ret_password);
+ * receives its SIP password in clear. With an actor, showing the password
+ * is an "extension.reveal_password" audit entry, written before the
+ * password is returned (no entry, no password: ret_password is wiped). */
+enum result extension_get(struct app *d, const struct actor *actor, int64_t tenant_id,
+                          int64_t id, struct store_extension *ret, char *ret_password);
 
 /* A new SIP password; the old one stops working (rekey job). */
 enum result extension_rotate_password(struct app *d, const struct actor *actor,

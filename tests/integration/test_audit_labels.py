@@ -3,8 +3,7 @@ was written: actor_email and target_label are stored with the entry, so
 a later rename, a deletion of the target or of the actor leaves old
 entries as they were; the command line has no actor email; hostile names
 are kept as text."""
-from apitest import PASSWORD, World
-from harness import Agentdesk, main
+from agentdesk_harness import PASSWORD, Agentdesk, World, main
 
 
 def entries(ad, token, tenant_id=None, limit=50):
@@ -43,6 +42,29 @@ def test_labels_stored_when_written(backend):
         ], got
         # The other tenant's log is its own.
         assert all(e["actor_email"] != "admin@a.example" for e in entries(ad, w.token("admin", "B")))
+
+
+def test_reveal_is_audited(backend):
+    """Each time an admin is shown a SIP password is an audit entry; a
+    supervisor, who is never shown it, leaves none."""
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        admin = w.token("admin")
+        status, _, body = ad.request("POST", "/v1/admin/agents", token=admin, json_body={
+            "first_name": "Ria", "last_name": "Veal", "email": "ria@a.example"})
+        assert status == 201, body
+        ext = body["agent"]["extensions"][0]
+        path = "/v1/admin/extensions/%d" % ext["id"]
+        status, _, body = ad.request("GET", path, token=w.token("supervisor"))
+        assert status == 200 and "sip_password" not in body["extension"], body
+        assert not [e for e in entries(ad, admin) if e["action"] == "extension.reveal_password"]
+        for _ in range(2):
+            status, _, body = ad.request("GET", path, token=admin)
+            assert status == 200 and body["extension"]["sip_password"], body
+        got = [(e["action"], e["actor_email"], e["target_label"], e["target_id"])
+               for e in entries(ad, admin) if e["action"] == "extension.reveal_password"]
+        assert got == [("extension.reveal_password", "admin@a.example", ext["extension"],
+                        ext["id"])] * 2, got
 
 
 def test_actor_gone_and_command_line(backend):
