@@ -211,7 +211,7 @@ export class Tab {
 
   static async open(browser: Browser, base: string, viewport = DESKTOP): Promise<Tab> {
     // A throwaway certificate (useTls) is not in Chromium's store.
-    const context = await browser.newContext({ viewport, baseURL: base, ignoreHTTPSErrors: base.startsWith('https:') })
+    const context = await browser.newContext({ viewport, baseURL: base, ignoreHTTPSErrors: base.startsWith('https:'), reducedMotion: 'reduce' })
     const page = await context.newPage()
     const tab = new Tab(context, page, base)
     page.on('pageerror', (e) => tab.problems.push('page error: ' + e.message))
