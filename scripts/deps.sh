@@ -5,9 +5,10 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
-          libsqlite3-dev libpq-dev libssl-dev libssh-dev)
+          libsqlite3-dev libpq-dev libssl-dev libssh-dev libcurl4-openssl-dev)
 if [ "${1:-}" = "--test" ]; then
-        packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client)
+        packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client
+                   python3-aiosmtpd openssl)
 fi
 
 missing=()
