@@ -21,6 +21,7 @@
 #include "domain/credentials.h"
 #include "domain/demo.h"
 #include "domain/domain.h"
+#include "domain/mail_outbox.h"
 #include "domain/reconciler.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
@@ -394,6 +395,20 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
                 .fs_ssh_known_hosts = cfg->fs_ssh_known_hosts,
                 .fs_retry_limit = cfg->fs_retry_limit,
                 .fs_retry_base = cfg->fs_retry_base,
+                .mail_on = cfg->smtp_url[0] != '\0',
+                .mail = {
+                        .url = cfg->smtp_url,
+                        .tls_required = strcmp(cfg->smtp_tls, "none") != 0,
+                        .ca_file = cfg->smtp_ca_file,
+                        .user = cfg->smtp_user,
+                        .password = cfg->smtp_password,
+                        .from = cfg->mail_from,
+                        .timeout_ms = 30000,
+                },
+                .public_url = cfg->public_url,
+                .invite_ttl = cfg->invite_ttl,
+                .mail_retry_limit = cfg->mail_retry_limit,
+                .mail_retry_base = cfg->mail_retry_base,
         };
 }
 
@@ -498,6 +513,37 @@ static int doctor_cluster(struct domain *domain, const struct cluster *c)
         return failed;
 }
 
+/* Mail: off, or the relay really answers EHLO (with STARTTLS and AUTH as
+ * set); and what the outbox holds. */
+static int doctor_mail(struct domain *domain, struct store_conn *conn)
+{
+        const struct domain_settings *set = &domain->settings;
+        struct mail_outcome outcome;
+        int64_t queued = 0, oldest = 0;
+        char line[512];
+        int failed = 0;
+
+        if (!set->mail_on)
+                return check_line(true, "mail", "off (AGENTDESK_SMTP_URL is not set): invitations "
+                                                "and reset links are not sent");
+        if (mail_check(&set->mail, &outcome) != RESULT_OK)
+                return check_line(false, "mail", "cannot check");
+        snprintf(line, sizeof(line), "%s %s: %s", set->mail.url,
+                 outcome.verdict == MAIL_ACCEPTED
+                         ? (set->mail.tls_required ? "answered EHLO over TLS" : "answered EHLO (plain, loopback)")
+                         : "does not work",
+                 outcome.verdict == MAIL_ACCEPTED ? (set->mail.user[0] ? "AUTH accepted" : "no AUTH")
+                                                  : outcome.reply);
+        failed += check_line(outcome.verdict == MAIL_ACCEPTED, "mail relay", line);
+        if (conn && store_mail_stats(conn, NULL, NULL, &queued, &oldest) == RESULT_OK) {
+                int64_t age = oldest ? store_now() - oldest : 0;
+                snprintf(line, sizeof(line), "%" PRId64 " queued, the oldest %" PRId64 " s old",
+                         queued, age);
+                failed += check_line(age < 3600, "mail outbox", line);
+        }
+        return failed;
+}
+
 /* Checks every setting and really connects: the store, the key file, and
  * every cluster (the default one and those stored): conf dirs, each
  * node's Event Socket. One line per check; non-zero exit when one failed.
@@ -543,6 +589,7 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                              cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
+        failed += doctor_mail(&domain, up ? conn : NULL);
         if (cluster_open(&domain, 0, &c) == RESULT_OK) {
                 failed += doctor_cluster(&domain, c);
                 cluster_close(c);
@@ -692,12 +739,16 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
         log_buffered_start();
-        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
+        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK ||
+            (domain.settings.mail_on && mail_outbox_start(&domain, &domain.outbox) != RESULT_OK)) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler or the mail sender\n");
                 http_server_stop(fs_srv);
                 http_server_stop(srv);
                 goto out;
         }
+        if (domain.settings.mail_on)
+                LOG_INFO("mail on: through %s (TLS %s), links to %s", cfg->smtp_url, cfg->smtp_tls,
+                         cfg->public_url);
         LOG_INFO("agentdesk serving on %s%s%s (store: %s)", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  store_backend(ctx.store));
@@ -709,6 +760,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
 out:
         /* After the HTTP servers (no more kicks), before the store. */
         reconciler_stop(domain.reconciler);
+        mail_outbox_stop(domain.outbox);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);
@@ -829,7 +881,13 @@ int main(int argc, char **argv)
         }
         if (load_config(&cl, &cfg) < 0)
                 return 2;
+        if (mail_global_init() != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot initialise libcurl\n");
+                config_free(&cfg);
+                return 1;
+        }
         rc = cmd->run(&cl, &cfg);
+        mail_global_cleanup();
         config_free(&cfg);
         return rc;
 }

@@ -4,6 +4,7 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/onboarding.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
@@ -26,13 +27,16 @@ static void create(struct http_request *req, void *userdata)
         body = http_request_json(req);
         if (!body)
                 return;
+        /* With mail on, an invitation goes out unless asked not to. */
+        in.send_invite = ctx->domain->settings.mail_on;
         if (!api_field_string(req, body, "first_name", true, &in.first_name) ||
             !api_field_string(req, body, "last_name", true, &in.last_name) ||
             !api_field_string(req, body, "email", true, &in.email) ||
             !api_field_string(req, body, "role", false, &in.role) ||
             !api_field_int(req, body, "extensions_count", 0,
                            ctx->domain->settings.max_extensions_per_agent, &in.extensions_count) ||
-            !api_field_bool(req, body, "voicemail_enabled", &in.voicemail_enabled))
+            !api_field_bool(req, body, "voicemail_enabled", &in.voicemail_enabled) ||
+            !api_field_bool(req, body, "send_invite", &in.send_invite))
                 goto out;
         actor = api_actor(req, &s);
         result = agent_create(ctx->domain, &actor, tenant_id, &in, &a, temporary, &field);
@@ -40,9 +44,16 @@ static void create(struct http_request *req, void *userdata)
                 api_fail(req, result, field);
                 goto out;
         }
-        http_respond_json(req, 201,
-                          json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
-                                    "temporary_password", temporary));
+        if (in.send_invite)
+                http_respond_json(req, 201,
+                                  json_pack("{sbsosns{ssso}}", "success", 1, "agent",
+                                            api_agent_json(&a), "temporary_password", "invitation",
+                                            "status", "queued", "expires_at",
+                                            api_time(a.invitation_expires_at)));
+        else
+                http_respond_json(req, 201,
+                                  json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
+                                            "temporary_password", temporary));
         credentials_wipe(temporary, sizeof(temporary));
 out:
         json_decref(body);
@@ -99,6 +110,19 @@ static void list(struct http_request *req, void *userdata)
         http_respond_json(req, 200, api_list_json("agents", arr, &page));
 }
 
+/* The agent's last invitation, or null (also when it cannot be read:
+ * the agent is still worth showing). */
+static json_t *invitation_json(struct api_context *ctx, int64_t user_id)
+{
+        struct onboarding_invitation inv;
+
+        if (onboarding_invitation_get(ctx->domain, user_id, &inv) != RESULT_OK || !inv.status)
+                return json_null();
+        return json_pack("{ss,so,so,so,so}", "status", inv.status, "created_at",
+                         api_time(inv.created_at), "sent_at", api_time(inv.sent_at), "expires_at",
+                         api_time(inv.expires_at), "error", api_string_or_null(inv.reply));
+}
+
 static void get(struct http_request *req, void *userdata)
 {
         struct api_context *ctx = userdata;
@@ -125,7 +149,28 @@ static void get(struct http_request *req, void *userdata)
                                              json_string_value(json_object_get(x, "extension")));
                 json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
         }
+        json_object_set_new(agent, "invitation", invitation_json(ctx, id));
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "agent", agent));
+}
+
+static void invite(struct http_request *req, void *userdata)
+{
+        struct api_context *ctx = userdata;
+        struct store_session s;
+        struct actor actor;
+        int64_t tenant_id, id, expires_at = 0;
+        enum result result;
+
+        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
+                return;
+        actor = api_actor(req, &s);
+        result = onboarding_invite(ctx->domain, &actor, tenant_id, id, &expires_at);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 202, json_pack("{sbs{ssso}}", "success", 1, "invitation", "status",
+                                              "queued", "expires_at", api_time(expires_at)));
 }
 
 static void patch(struct http_request *req, void *userdata)
@@ -214,6 +259,7 @@ enum result api_agents_register(struct http_server *srv, struct api_context *ctx
                 { "PATCH", "/v1/admin/agents/:id", patch },
                 { "DELETE", "/v1/admin/agents/:id", delete },
                 { "POST", "/v1/admin/agents/:id/reset-password", reset_password },
+                { "POST", "/v1/admin/agents/:id/invite", invite },
         };
         enum result result = RESULT_OK;
 

@@ -6,11 +6,11 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/mail_outbox.h"
+#include "domain/onboarding.h"
 #include "domain/reconciler.h"
 #include "domain/users.h"
 #include "util/text.h"
-
-void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
 static bool grantable_role(const char *role)
 {
@@ -98,6 +98,10 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
                 *ret_field = "extensions_count";
                 return RESULT_INVALID;
         }
+        if (in->send_invite && !d->settings.mail_on) {
+                *ret_field = "send_invite";
+                return RESULT_INVALID;
+        }
         result = store_conn_get(d->store, &conn);
         if (result)
                 return result;
@@ -142,15 +146,20 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
                 if (!result)
                         a.n_extensions++;
         }
+        if (!result && in->send_invite)
+                result = onboarding_queue_invitation(d, conn, &a.user, &a.invitation_expires_at);
         if (!result) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
                                       "email", a.user.email, "role", a.user.role, "extensions",
-                                      numbers, NULL);
+                                      numbers,
+                                      /* the key ends the list when there is no invitation */
+                                      in->send_invite ? "invitation" : NULL, "queued", NULL);
         }
         if (!result)
                 result = store_commit(conn);
         reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
+        mail_outbox_kick(d->outbox);
         credentials_wipe(secrets, sizeof(secrets));
         credentials_wipe(pins, sizeof(pins));
         if (result) {
@@ -159,8 +168,8 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
                 return result;
         }
         *ret = a;
-        if (agent_created_hook)
-                agent_created_hook(ret, ret_temporary_password);
+        if (in->send_invite)  /* the link replaces it: never shown */
+                credentials_wipe(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
         return RESULT_OK;
 }
 
@@ -276,6 +285,8 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                 result = store_extensions_set_status(conn, id, next.status);
                 if (!result)
                         result = queue_jobs(d, conn, &a, suspend ? "deprovision" : "provision");
+                if (!result && suspend)
+                        result = store_link_revoke_user(conn, id, store_now());
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
                 result = queue_jobs(d, conn, &a, "update");
@@ -316,6 +327,8 @@ enum result agent_reset_password(struct domain *d, const struct actor *actor, in
                 return result;
         result = store_user_set_password(conn, id, hash, true);
         if (!result)
+                result = onboarding_password_changed(d, conn, &a.user);
+        if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
                                       "email", a.user.email, NULL);
         if (!result)
@@ -323,7 +336,10 @@ enum result agent_reset_password(struct domain *d, const struct actor *actor, in
         if (result) {
                 store_rollback(conn);
                 credentials_wipe(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        } else {
+                mail_outbox_kick(d->outbox);
         }
+        credentials_wipe(hash, sizeof(hash));
         return result;
 }
 
@@ -358,6 +374,8 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)
                 result = store_user_soft_delete(conn, id);
+        if (!result)
+                result = store_link_revoke_user(conn, id, store_now());
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "mail/mail.h"
 #include "store/store.h"
 
 struct domain_settings {
@@ -29,16 +30,24 @@ struct domain_settings {
         const char *fs_ssh_known_hosts;
         int64_t fs_retry_limit;
         int64_t fs_retry_base;
+        bool mail_on;                    /* AGENTDESK_SMTP_URL is set */
+        struct mail_settings mail;       /* strings borrowed from the config */
+        const char *public_url;          /* base of every emailed link */
+        int64_t invite_ttl;
+        int64_t mail_retry_limit;
+        int64_t mail_retry_base;
 };
 
 struct reconciler;
 struct directory_cache;
+struct mail_outbox;
 
 struct domain {
         struct store *store;
         struct domain_settings settings;
         struct reconciler *reconciler;   /* NULL when none runs (the command line) */
         struct directory_cache *directory_cache; /* NULL: none (domain/directory.h) */
+        struct mail_outbox *outbox;      /* NULL when no sender runs (domain/mail_outbox.h) */
 };
 
 /* Who does something: a logged-in user, or the command line (user_id 0). */

@@ -1,0 +1,154 @@
+"""The SMTP server of the mail tests (tests/harness/smtp.py under Debian's
+/usr/bin/python3 with aiosmtpd), with a throwaway certificate, and readers
+of what it received."""
+import email
+import email.policy
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+
+from harness import free_port
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SMTP_PY = os.path.join(HERE, "..", "harness", "smtp.py")
+DEBIAN_PYTHON = "/usr/bin/python3"
+USER, PASSWORD = "agentdesk", "smtp secret 42"
+
+
+def make_cert(directory, name="cert"):
+    """A self-signed certificate for localhost and 127.0.0.1."""
+    cert, key = os.path.join(directory, name + ".pem"), os.path.join(directory, name + ".key")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                    "-keyout", key, "-out", cert], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return cert, key
+
+
+class SmtpServer:
+    """A running SMTP server; use as a context manager."""
+
+    def __init__(self, tls=True, auth=True):
+        self.dir = tempfile.mkdtemp(prefix="agentdesk-smtp-")
+        self.maildir = os.path.join(self.dir, "mail")
+        os.mkdir(self.maildir)
+        self.tls, self.auth = tls, auth
+        self.cert = self.key = None
+        if tls:
+            self.cert, self.key = make_cert(self.dir)
+        self.port = free_port()
+        self.proc = None
+        self.start()
+
+    def start(self):
+        cmd = [DEBIAN_PYTHON, SMTP_PY, "--port", str(self.port), "--dir", self.maildir]
+        if self.tls:
+            cmd += ["--cert", self.cert, "--key", self.key]
+        if self.auth:
+            cmd += ["--user", USER, "--password", PASSWORD]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.proc.stdout.readline()
+        if line.strip() != "ready":
+            raise AssertionError("smtp.py did not start: " + line + self.proc.stderr.read())
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
+            self.proc.stdout.close()
+            self.proc.stderr.close()
+            self.proc = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def set_mode(self, mode):
+        with open(os.path.join(self.maildir, "mode"), "w") as f:
+            f.write(mode)
+
+    def env(self, **extra):
+        """The agentdesk settings that send through this server."""
+        e = {"AGENTDESK_SMTP_URL": "smtp://127.0.0.1:%d" % self.port,
+             "AGENTDESK_SMTP_TLS": "required" if self.tls else "none",
+             "AGENTDESK_MAIL_FROM": "noreply@desk.example",
+             "AGENTDESK_PUBLIC_URL": "https://desk.example",
+             "AGENTDESK_MAIL_RETRY_BASE": "1"}
+        if self.tls:
+            e["AGENTDESK_SMTP_CA_FILE"] = self.cert
+        if self.auth:
+            e["AGENTDESK_SMTP_USER"] = USER
+            e["AGENTDESK_SMTP_PASSWORD"] = PASSWORD
+        e.update(extra)
+        return e
+
+    def connections(self):
+        try:
+            with open(os.path.join(self.maildir, "connections")) as f:
+                return len(f.readlines())
+        except FileNotFoundError:
+            return 0
+
+    def messages(self):
+        """Every message received so far, oldest first, parsed."""
+        out = []
+        for name in sorted(os.listdir(self.maildir)):
+            if name.startswith("msg-") and name.endswith(".eml"):
+                with open(os.path.join(self.maildir, name), "rb") as f:
+                    raw = f.read()
+                m = email.message_from_bytes(raw, policy=email.policy.default)
+                m.raw = raw
+                out.append(m)
+        return out
+
+    def wait_messages(self, n, timeout=30):
+        """At least n messages, waiting up to timeout seconds for them."""
+        deadline = time.time() + timeout
+        while True:
+            msgs = self.messages()
+            if len(msgs) >= n or time.time() > deadline:
+                assert len(msgs) >= n, "%d message(s) received, expected %d" % (len(msgs), n)
+                return msgs
+            time.sleep(0.05)
+
+    def to(self, address):
+        return [m for m in self.messages() if address in m["X-Envelope-To"]]
+
+
+def parts(msg):
+    """(text, html) bodies of a multipart/alternative message."""
+    assert msg.get_content_type() == "multipart/alternative", msg.get_content_type()
+    text = html = None
+    for p in msg.iter_parts():
+        if p.get_content_type() == "text/plain":
+            text = p.get_content()
+        elif p.get_content_type() == "text/html":
+            html = p.get_content()
+    assert text is not None and html is not None
+    return text, html
+
+
+def link_token(msg, page):
+    """The token of the link to page (set-password or reset-password)."""
+    text, html = parts(msg)
+    m = re.search(r"https://desk\.example/%s#token=([A-Za-z0-9_-]+)" % page, text)
+    assert m, text
+    assert m.group(0) in html
+    return m.group(1)
+
+
+def wait_for(fn, timeout=30, what="condition"):
+    """fn()'s first true value, polled until the deadline."""
+    deadline = time.time() + timeout
+    while True:
+        v = fn()
+        if v or time.time() > deadline:
+            assert v, "timed out waiting for " + what
+            return v
+        time.sleep(0.05)
