@@ -28,6 +28,7 @@ struct mail_session {
         CURL *curl;
         long connections;
         char last_reply[256];            /* the server's last reply line */
+        char error_reply[256];           /* its first 4xx or 5xx reply, if any */
         char error[CURL_ERROR_SIZE];
 };
 
@@ -58,6 +59,9 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
         for (char *p = s->last_reply; *p; p++)
                 if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
                         *p = '?';
+        /* The refusal is what matters, not the "221 Bye" after it. */
+        if (!s->error_reply[0] && (s->last_reply[0] == '4' || s->last_reply[0] == '5'))
+                memcpy(s->error_reply, s->last_reply, sizeof(s->error_reply));
         return 0;
 }
 
@@ -117,6 +121,7 @@ static void set_common(struct mail_session *s, CURL *c)
         curl_easy_setopt(c, CURLOPT_VERBOSE, 1L);   /* feeds on_debug only */
         s->error[0] = '\0';
         s->last_reply[0] = '\0';
+        s->error_reply[0] = '\0';
 }
 
 /* The one translation of curl's outcome into ours. */
@@ -148,8 +153,8 @@ static void verdict_of(struct mail_session *s, CURLcode code, struct mail_outcom
         else if (code == CURLE_USE_SSL_FAILED)
                 snprintf(ret->reply, sizeof(ret->reply), "the server does not offer STARTTLS "
                                                          "(AGENTDESK_SMTP_TLS=required)");
-        else if (reply >= 400 && s->last_reply[0])
-                text_copy(ret->reply, sizeof(ret->reply), s->last_reply);
+        else if (s->error_reply[0])
+                text_copy(ret->reply, sizeof(ret->reply), s->error_reply);
         else
                 snprintf(ret->reply, sizeof(ret->reply), "%.240s",
                          s->error[0] ? s->error : curl_easy_strerror(code));
