@@ -8,7 +8,9 @@
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
 #      on SQLite and PostgreSQL (bench/xmlcurl.sh);
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
-#      time until all are provisioned (bench/push_burst.py).
+#      time until all are provisioned (bench/push_burst.py);
+#   6. 1,000 invitations delivered to a local SMTP server, and the
+#      forgot-password medians (bench/mail_invites.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -46,3 +48,6 @@ bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
 
 echo "== files mode: 1,000 agents in one burst against the Event Socket fixture"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py | sed 's/^/  /'
+
+echo "== mail: 1,000 invitations to a local SMTP server; forgot-password medians"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py | sed 's/^/  /'

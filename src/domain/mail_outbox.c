@@ -2,6 +2,7 @@
 #define LOG_MODULE "mail"
 #include "domain/mail_outbox.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -23,6 +24,10 @@ struct mail_outbox {
         pthread_cond_t wake;
         bool stop, kicked;
         long connections;                /* under lock */
+        /* The thread's: kept from pass to pass while work keeps coming,
+         * closed after a second idle (before any server drops it). */
+        struct mail_session *session;
+        long session_seen;               /* its connections already counted */
 };
 
 /* One message of a pass and what became of it. */
@@ -167,7 +172,6 @@ static enum result record(struct domain *d, struct store_conn *conn, const struc
 static enum result pass(struct mail_outbox *o, int *ret_handled)
 {
         struct domain *d = o->d;
-        struct mail_session *session = NULL;
         struct store_mail *due;
         struct work *works;
         struct store_conn *conn;
@@ -193,10 +197,10 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         if (due)
                 credentials_wipe(due, MAIL_OUTBOX_BATCH * sizeof(*due));
         free(due);
-        if (!result && n)
-                result = mail_session_new(&d->settings.mail, &session);
+        if (!result && n && !o->session)
+                result = mail_session_new(&d->settings.mail, &o->session);
         for (int i = 0; !result && i < n && !stopping(o); i++) {
-                result = deliver(d, session, &works[i]);
+                result = deliver(d, o->session, &works[i]);
                 tried++;
                 /* No server at all: the rest of the batch backs off with it. */
                 if (!result && works[i].outcome.verdict == MAIL_RETRY && works[i].outcome.code == 0) {
@@ -208,9 +212,9 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
                 }
         }
         pthread_mutex_lock(&o->lock);
-        o->connections += mail_session_connections(session);
+        o->connections += mail_session_connections(o->session) - o->session_seen;
         pthread_mutex_unlock(&o->lock);
-        mail_session_free(session);
+        o->session_seen = mail_session_connections(o->session);
 
         if (!result && !in_tx && tried) {
                 result = store_begin(conn);
@@ -232,6 +236,13 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         return result;
 }
 
+static void close_session(struct mail_outbox *o)
+{
+        mail_session_free(o->session);
+        o->session = NULL;
+        o->session_seen = 0;
+}
+
 static void *run(void *arg)
 {
         struct mail_outbox *o = arg;
@@ -249,9 +260,16 @@ static void *run(void *arg)
                 struct timespec until;
                 clock_gettime(CLOCK_REALTIME, &until);
                 until.tv_sec += 1;
-                pthread_cond_timedwait(&o->wake, &o->lock, &until);
+                if (pthread_cond_timedwait(&o->wake, &o->lock, &until) == ETIMEDOUT &&
+                    !o->kicked && o->session) {
+                        /* Idle: say QUIT rather than let the server time out. */
+                        pthread_mutex_unlock(&o->lock);
+                        close_session(o);
+                        pthread_mutex_lock(&o->lock);
+                }
         }
         pthread_mutex_unlock(&o->lock);
+        close_session(o);
         store_conn_release(o->d->store);
         return NULL;
 }

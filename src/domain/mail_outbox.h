@@ -17,7 +17,8 @@
  * backs off together instead of each trying again.
  *
  * A pass takes up to MAIL_OUTBOX_BATCH due messages and sends them over
- * one SMTP connection (mail_session). On PostgreSQL the rows are taken in
+ * one SMTP connection (mail_session), kept open for the next pass while
+ * work keeps coming and closed after a second idle. On PostgreSQL the rows are taken in
  * a transaction, FOR UPDATE SKIP LOCKED, and held until their outcomes are
  * recorded in that same transaction: another node skips them, and a node
  * that dies lets them go at once (its connection closes). On SQLite one
