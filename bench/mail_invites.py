@@ -9,13 +9,14 @@ only."""
 import os
 import statistics
 import sys
-import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "integration"))
 from harness import Agentdesk, free_port  # noqa: E402
 from mailtest import SmtpServer  # noqa: E402
+
+from agents_create import create_burst  # noqa: E402
 
 AGENTS, CLIENTS, FORGOT = 1000, 8, 200
 PASSWORD = "bench password 1"
@@ -31,25 +32,8 @@ def run(backend, target_s):
                        AGENTDESK_LOGIN_MAX_FAILURES="1000", AGENTDESK_LOGIN_IP_MAX_FAILURES="100000")
         ad.serve(env=env)
         token = ad.login("admin@bench.example", PASSWORD)
-        errors = []
-
-        def client(k):
-            conn = ad.connect()
-            for i in range(k, AGENTS, CLIENTS):
-                status, _, body = ad.request("POST", "/v1/admin/agents", token=token, conn=conn,
-                                             json_body={"first_name": "Agent", "last_name": str(i),
-                                                        "email": "a%d@bench.example" % i})
-                if status != 201:
-                    errors.append((status, body))
-            conn.close()
-
-        start, start_wall = time.perf_counter(), time.time()
-        threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
-        for th in threads:
-            th.start()
-        for th in threads:
-            th.join()
-        queued = time.perf_counter() - start
+        start_wall = time.time()
+        queued, errors = create_burst(ad, token, AGENTS, CLIENTS, "a%d@bench.example")
         smtp.wait_messages(AGENTS, timeout=300)
         last = max(os.path.getmtime(os.path.join(smtp.maildir, n))
                    for n in os.listdir(smtp.maildir) if n.endswith(".eml"))
