@@ -5,7 +5,6 @@ kill -9, two nodes, TLS rules and hostile input."""
 import email.header
 import json
 import signal
-import time
 
 from apitest import PASSWORD
 from harness import Agentdesk, free_port, main
