@@ -34,6 +34,7 @@ struct mail_outbox {
 struct work {
         struct store_mail mail;
         bool tried;
+        bool dropped;                    /* not sent: its link died first */
         struct mail_outcome outcome;
 };
 
@@ -83,7 +84,7 @@ static enum result resolve_requests(struct store_conn *conn)
                 if (result && result != RESULT_NOT_FOUND)
                         break;
                 if (!live) {
-                        result = store_mail_drop(conn, ids[i]);
+                        result = store_mail_drop(conn, ids[i], "no active account");
                         continue;
                 }
                 result = store_begin(conn);
@@ -110,7 +111,9 @@ static enum result deliver(struct domain *d, struct mail_session *session, struc
 {
         const struct store_mail *m = &w->mail;
         char token[STORE_TEXT_MAX] = "", link[STORE_TEXT_MAX + 512] = "", expires[64] = "";
-        struct mail_vars vars = { .first_name = m->first_name, .tenant = m->tenant_name,
+        /* A platform superadmin has no tenant: the product speaks. */
+        struct mail_vars vars = { .first_name = m->first_name,
+                                  .tenant = m->tenant_name[0] ? m->tenant_name : "agentdesk",
                                   .link = link, .expires = expires };
         struct mail_rendered msg = { 0 };
         enum mail_template t;
@@ -177,7 +180,7 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         struct store_conn *conn;
         /* PostgreSQL: rows locked for the pass (see mail_outbox.h). */
         bool lock = strcmp(store_backend(d->store), "sqlite") != 0, in_tx = false;
-        int n = 0, tried = 0;
+        int n = 0;
         enum result result;
 
         *ret_handled = 0;
@@ -200,8 +203,14 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         if (!result && n && !o->session)
                 result = mail_session_new(&d->settings.mail, &o->session);
         for (int i = 0; !result && i < n && !stopping(o); i++) {
+                const struct store_mail *m = &works[i].mail;
+                /* A newer link, a suspension or a password set meanwhile:
+                 * the message would carry a dead link. */
+                if (m->link_id && (m->link_dead || m->link_expires_at <= store_now())) {
+                        works[i].dropped = true;
+                        continue;
+                }
                 result = deliver(d, o->session, &works[i]);
-                tried++;
                 /* No server at all: the rest of the batch backs off with it. */
                 if (!result && works[i].outcome.verdict == MAIL_RETRY && works[i].outcome.code == 0) {
                         for (int k = i + 1; k < n; k++) {
@@ -216,12 +225,14 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         pthread_mutex_unlock(&o->lock);
         o->session_seen = mail_session_connections(o->session);
 
-        if (!result && !in_tx && tried) {
+        if (!result && !in_tx && n) {
                 result = store_begin(conn);
                 in_tx = !result;
         }
         for (int i = 0; !result && i < n; i++)
-                if (works[i].tried)
+                if (works[i].dropped)
+                        result = store_mail_drop(conn, works[i].mail.id, "the link died before it was sent");
+                else if (works[i].tried)
                         result = record(d, conn, &works[i]);
         if (in_tx && !result)
                 result = store_commit(conn);

@@ -213,10 +213,17 @@ enum result mail_send(struct mail_session *s, const char *to, const char *to_nam
         curl_easy_setopt(s->curl, CURLOPT_MAIL_RCPT, rcpt);
         curl_easy_setopt(s->curl, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(s->curl, CURLOPT_MIMEPOST, mime);
-        code = curl_easy_perform(s->curl);
-        if (curl_easy_getinfo(s->curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
-                s->connections += connects;
-        verdict_of(s, code, ret);
+        for (int attempt = 0; attempt < 2; attempt++) {
+                code = curl_easy_perform(s->curl);
+                connects = 0;
+                if (curl_easy_getinfo(s->curl, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK)
+                        s->connections += connects;
+                verdict_of(s, code, ret);
+                /* A kept connection the server dropped meanwhile fails
+                 * before any reply: once more on a new one. */
+                if (!(ret->verdict == MAIL_RETRY && ret->code == 0 && connects == 0))
+                        break;
+        }
         result = RESULT_OK;
 out:
         /* The handle must not keep pointers to what is freed here. */

@@ -107,7 +107,8 @@ enum result store_mail_insert(struct store_conn *conn, const struct store_mail *
 #define MAIL_COLS                                                                              \
         "o.id, COALESCE(o.tenant_id, 0), COALESCE(o.user_id, 0), COALESCE(o.link_id, 0), "      \
         "o.template, o.recipient, o.secret, o.attempts, COALESCE(l.expires_at, 0), "            \
-        "COALESCE(u.first_name, ''), COALESCE(t.name, '') "
+        "COALESCE(u.first_name, ''), COALESCE(t.name, ''), "                                   \
+        "CASE WHEN l.used_at IS NOT NULL OR l.revoked_at IS NOT NULL THEN 1 ELSE 0 END "
 #define MAIL_FROM                                                                              \
         "FROM mail_outbox o LEFT JOIN link_tokens l ON l.id = o.link_id "                       \
         "LEFT JOIN users u ON u.id = o.user_id LEFT JOIN tenants t ON t.id = o.tenant_id "
@@ -127,6 +128,7 @@ static void mail_row(const struct store_rows *rows, int r, void *out)
         m->link_expires_at = store_int(store_rows_get(rows, r, 8));
         text_copy(m->first_name, sizeof(m->first_name), store_rows_get(rows, r, 9));
         text_copy(m->tenant_name, sizeof(m->tenant_name), store_rows_get(rows, r, 10));
+        m->link_dead = store_int(store_rows_get(rows, r, 11)) != 0;
 }
 
 enum result store_mail_due(struct store_conn *conn, int64_t now, bool lock, struct store_mail *ret,
@@ -195,8 +197,9 @@ enum result store_mail_get(struct store_conn *conn, int64_t id, struct store_mai
 enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tenant_id,
                                int64_t user_id, int64_t link_id, const char *secret)
 {
-        struct store_param p[] = { SP_INT(tenant_id), SP_INT(user_id), SP_INT(link_id),
-                                   SP_TEXT(secret), SP_INT(store_now()), SP_INT(id) };
+        struct store_param p[] = { tenant_id ? SP_INT(tenant_id) : SP_NULL, SP_INT(user_id),
+                                   SP_INT(link_id), SP_TEXT(secret), SP_INT(store_now()),
+                                   SP_INT(id) };
         int64_t changes = 0;
         enum result result;
 
@@ -208,13 +211,13 @@ enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tena
         return !result && changes != 1 ? RESULT_CONFLICT : result;
 }
 
-enum result store_mail_drop(struct store_conn *conn, int64_t id)
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason)
 {
-        struct store_param p[] = { SP_INT(store_now()), SP_INT(id) };
+        struct store_param p[] = { SP_TEXT(reason), SP_INT(store_now()), SP_INT(id) };
 
         return store_exec(conn,
-                          "UPDATE mail_outbox SET status = 'dropped', updated_at = ? "
-                          "WHERE id = ? AND user_id IS NULL AND status = 'queued'",
+                          "UPDATE mail_outbox SET status = 'dropped', secret = '', last_reply = ?, "
+                          "updated_at = ? WHERE id = ? AND status = 'queued'",
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 

@@ -537,6 +537,7 @@ struct store_mail {
         char secret[STORE_TEXT_MAX];     /* the link's token, sealed; "" = none */
         int64_t attempts;
         int64_t link_expires_at;         /* 0 = no link */
+        bool link_dead;                  /* its link was used or revoked */
         char first_name[STORE_NAME_MAX];
         char tenant_name[STORE_NAME_MAX];
 };
@@ -568,8 +569,9 @@ enum result store_mail_get(struct store_conn *conn, int64_t id, struct store_mai
 enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tenant_id,
                                int64_t user_id, int64_t link_id, const char *secret);
 
-/* Drops a request nobody can receive (no such active user): it sends nothing. */
-enum result store_mail_drop(struct store_conn *conn, int64_t id);
+/* Drops a queued message without sending it (a request nobody can
+ * receive, a link that died before its message left), saying why. */
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason);
 
 /* Records an outcome: sent (at now, the server's reply) or, when not,
  * due again at next_attempt_at, or failed for good when give_up. The

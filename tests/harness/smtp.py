@@ -27,7 +27,8 @@ from aiosmtpd.smtp import SMTP, AuthResult
 class Handler:
     def __init__(self, directory):
         self.dir = directory
-        self.count = 0
+        # A restarted server goes on numbering after what it kept.
+        self.count = len([n for n in os.listdir(directory) if n.endswith(".eml")])
         self.lock = threading.Lock()
 
     def mode(self):

@@ -144,6 +144,20 @@ def test_resend_invitation(backend):
         assert status == 400 and b["error"]["code"] == "invalid_token", b
         status, _, b = ad.request("POST", "/v1/auth/tokens/inspect", json_body={"token": second})
         assert status == 200, b
+        # Two invitations queued while the relay is down: only the newest
+        # goes out (the older one's link is dead before it leaves).
+        smtp.stop()
+        for _ in range(2):
+            status, _, b = ad.request("POST", "/v1/admin/agents/%d/invite" % agent_id, token=admin)
+            assert status == 202, b
+        smtp.start()
+        third = link_token(smtp.wait_messages(3)[2], "set-password")
+        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.request("GET", "/metrics")[2],
+                 what="empty outbox")
+        assert len(smtp.messages()) == 3
+        status, _, b = ad.request("POST", "/v1/auth/tokens/inspect", json_body={"token": third})
+        assert status == 200, b
+        second = third
         # Suspending the agent kills the link.
         status, _, b = ad.request("PATCH", "/v1/admin/agents/%d" % agent_id, token=admin,
                                   json_body={"status": "suspended"})
@@ -234,6 +248,15 @@ def test_forgot_password(backend):
         assert len(smtp.messages()) == before + 2, (before, len(smtp.messages()))
         status, _, b = ad.request("POST", "/v1/auth/forgot-password", json_body={"email": "bad"})
         assert status == 400 and b["error"]["field"] == "email", b
+        # A platform superadmin (no tenant) can reset too.
+        ad.run_json("user", "create", "--email", "root@platform.example", "--password", PASSWORD,
+                    "--role", "superadmin")
+        ad.request("POST", "/v1/auth/forgot-password", json_body={"email": "root@platform.example"})
+        root_msg = wait_for(lambda: smtp.to("root@platform.example"), what="the superadmin's link")[0]
+        assert root_msg["Subject"] == "Reset your agentdesk password", root_msg["Subject"]
+        status, _, b = ad.request("POST", "/v1/auth/set-password", json_body={
+            "token": link_token(root_msg, "reset-password"), "new_password": NEW_PASSWORD})
+        assert status == 200 and b["data"]["user"]["role"] == "superadmin", b
         ad.stop()
         assert_no_secret_in_log(ad, token, t1, t2)
 
