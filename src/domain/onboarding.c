@@ -72,11 +72,11 @@ enum result onboarding_invite(struct domain *d, const struct actor *actor, int64
         struct agent a;
         enum result result;
 
-        if (!d->settings.mail_on)
-                return RESULT_MAIL_OFF;
         result = agent_get(d, tenant_id, id, &a);
         if (result)
                 return result;
+        if (!d->settings.mail_on)
+                return RESULT_MAIL_OFF;
         if (strcmp(a.user.status, "active") != 0)
                 return RESULT_CONFLICT;
         result = store_conn_get(d->store, &conn);

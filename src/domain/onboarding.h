@@ -41,7 +41,7 @@ enum result onboarding_password_changed(struct domain *d, struct store_conn *con
                                         const struct store_user *u);
 
 /* POST /v1/admin/agents/:id/invite: a new invitation (the old link dies).
- * RESULT_MAIL_OFF without mail; RESULT_NOT_FOUND as agent_get;
+ * RESULT_NOT_FOUND as agent_get; RESULT_MAIL_OFF without mail;
  * RESULT_CONFLICT when the agent is suspended. */
 enum result onboarding_invite(struct domain *d, const struct actor *actor, int64_t tenant_id,
                               int64_t id, int64_t *ret_expires_at);

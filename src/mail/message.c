@@ -153,7 +153,7 @@ static void expand(struct buf *b, const char *tpl, size_t len, const struct mail
         }
 }
 
-/* Text for a header: controls (CR, LF, tab, DEL, C1 included) become
+/* Text for a header: ASCII controls (CR, LF, tab, the rest of C0, DEL) become
  * spaces, so the result is one line. In place. */
 static void one_line(char *s)
 {

@@ -1,8 +1,9 @@
 /*
- * Link tokens and the mail outbox (migration 3). A message row is written
- * in the transaction of the change that causes it; domain/mail_outbox.c
- * takes the due ones (locked FOR UPDATE SKIP LOCKED on PostgreSQL, so two
- * nodes never take the same) and records each outcome.
+ * Link tokens and the mail outbox (SQLite migration 2, PostgreSQL 3). A
+ * message row is written in the transaction of the change that causes
+ * it; domain/mail_outbox.c takes the due ones (locked FOR UPDATE SKIP
+ * LOCKED on PostgreSQL, so two nodes never take the same) and records
+ * each outcome.
  */
 #include <string.h>
 

@@ -223,7 +223,7 @@ const struct config_def config_defs[] = {
         { "AGENTDESK_PUBLIC_URL", CONFIG_STRING, "", FIELD(public_url), false, 0, 0,
           check_public_url, "base URL of the web app, the start of every emailed link "
           "(required with AGENTDESK_SMTP_URL)" },
-        { "AGENTDESK_INVITE_TTL", CONFIG_INT, "259200", FIELD(invite_ttl), false, 60, 30 * 86400,
+        { "AGENTDESK_INVITE_TTL", CONFIG_INT, "259200", FIELD(invite_ttl), false, 1, 30 * 86400,
           NULL, "lifetime of an invitation link, seconds" },
         { "AGENTDESK_MAIL_RETRY_LIMIT", CONFIG_INT, "10", FIELD(mail_retry_limit), false, 1, 1000,
           NULL, "delivery attempts at a message before it is marked failed" },

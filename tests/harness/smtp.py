@@ -5,7 +5,10 @@ with STARTTLS (a throwaway certificate the caller makes) and AUTH.
 Run with Debian's Python (/usr/bin/python3: the python3 first on PATH may
 lack Debian's modules):
 
-  smtp.py --port P --dir D [--cert C --key K] [--user U --password W]
+  smtp.py --port P --dir D [--cert C --key K [--implicit-tls]] [--user U --password W]
+
+With --implicit-tls the server speaks TLS from the first byte (smtps://),
+else it requires STARTTLS when given a certificate.
 
 Every accepted message is written to D/msg-NNNNNN.eml (whole files: written
 then renamed), every new connection adds a line to D/connections. The file
@@ -80,19 +83,25 @@ def main():
     ap.add_argument("--key")
     ap.add_argument("--user")
     ap.add_argument("--password")
+    ap.add_argument("--implicit-tls", action="store_true")
     a = ap.parse_args()
 
     kwargs = {}
     if a.cert:
         ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         ctx.load_cert_chain(a.cert, a.key)
-        kwargs.update(tls_context=ctx, require_starttls=True)
+        if a.implicit_tls:
+            kwargs.update(ssl_context=ctx)
+        else:
+            kwargs.update(tls_context=ctx, require_starttls=True)
     if a.user:
         def authenticator(server, session, envelope, mechanism, auth_data):
             ok = auth_data.login == a.user.encode() and auth_data.password == a.password.encode()
             return AuthResult(success=ok)
+        # With implicit TLS aiosmtpd does not see the session as TLS, but
+        # it is: AUTH needs no STARTTLS there.
         kwargs.update(authenticator=authenticator, auth_required=True,
-                      auth_require_tls=bool(a.cert))
+                      auth_require_tls=bool(a.cert) and not a.implicit_tls)
     handler = Handler(a.dir)
     controller = CountingController(handler, hostname="127.0.0.1", port=a.port,
                                     server_hostname="localhost", ready_timeout=10, **kwargs)

@@ -31,11 +31,11 @@ def make_cert(directory, name="cert"):
 class SmtpServer:
     """A running SMTP server; use as a context manager."""
 
-    def __init__(self, tls=True, auth=True):
+    def __init__(self, tls=True, auth=True, implicit_tls=False):
         self.dir = tempfile.mkdtemp(prefix="agentdesk-smtp-")
         self.maildir = os.path.join(self.dir, "mail")
         os.mkdir(self.maildir)
-        self.tls, self.auth = tls, auth
+        self.tls, self.auth, self.implicit_tls = tls, auth, implicit_tls
         self.cert = self.key = None
         if tls:
             self.cert, self.key = make_cert(self.dir)
@@ -47,6 +47,8 @@ class SmtpServer:
         cmd = [DEBIAN_PYTHON, SMTP_PY, "--port", str(self.port), "--dir", self.maildir]
         if self.tls:
             cmd += ["--cert", self.cert, "--key", self.key]
+        if self.implicit_tls:
+            cmd.append("--implicit-tls")
         if self.auth:
             cmd += ["--user", USER, "--password", PASSWORD]
         self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -75,7 +77,8 @@ class SmtpServer:
 
     def env(self, **extra):
         """The agentdesk settings that send through this server."""
-        e = {"AGENTDESK_SMTP_URL": "smtp://127.0.0.1:%d" % self.port,
+        e = {"AGENTDESK_SMTP_URL": "%s://127.0.0.1:%d" % ("smtps" if self.implicit_tls else "smtp",
+                                                            self.port),
              "AGENTDESK_SMTP_TLS": "required" if self.tls else "none",
              "AGENTDESK_MAIL_FROM": "noreply@desk.example",
              "AGENTDESK_PUBLIC_URL": "https://desk.example",

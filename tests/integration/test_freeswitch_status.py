@@ -153,7 +153,7 @@ def test_doctor(backend):
         for _ in range(2):
             rc, out, err = ad.run("doctor", "--db", fresh, db=False, check=False,
                                   env={"AGENTDESK_FS_ESL": fs.address})
-            assert rc == 1 and "1 migration(s) to apply (agentdesk migrate)" in out, out
+            assert rc == 1 and "2 migration(s) to apply (agentdesk migrate)" in out, out
 
 
 if __name__ == "__main__":

@@ -369,6 +369,34 @@ def test_plain_loopback_relay(backend):
         assert smtp.wait_messages(1)[0]["X-Envelope-To"] == "jane@acme.example"
 
 
+def test_smtps_relay(backend):
+    with SmtpServer(implicit_tls=True) as smtp, Agentdesk(backend) as ad:
+        admin = setup(ad, smtp.env())
+        create(ad, admin, "jane@acme.example")
+        assert smtp.wait_messages(1)[0]["X-Envelope-To"] == "jane@acme.example"
+
+
+def test_link_dies_on_delete_and_expiry(backend):
+    with SmtpServer() as smtp, Agentdesk(backend) as ad:
+        admin = setup(ad, smtp.env())
+        agent_id = create(ad, admin, "gone@acme.example")["agent"]["id"]
+        token = link_token(smtp.wait_messages(1)[0], "set-password")
+        status, _, b = ad.request("DELETE", "/v1/admin/agents/%d" % agent_id, token=admin)
+        assert status == 200, b
+        status, _, b = ad.request("POST", "/v1/auth/set-password",
+                                  json_body={"token": token, "new_password": NEW_PASSWORD})
+        assert status == 400 and b["error"]["code"] == "invalid_token", b
+        # A two-second invitation: it expires, and says so.
+        ad.stop()
+        ad.serve(env=serve_env(smtp.env(AGENTDESK_INVITE_TTL="2")))
+        agent_id = create(ad, admin, "late@acme.example")["agent"]["id"]
+        token = link_token(smtp.wait_messages(2)[1], "set-password")
+        wait_for(lambda: invitation(ad, admin, agent_id)["status"] == "expired", what="expired")
+        status, _, b = ad.request("POST", "/v1/auth/set-password",
+                                  json_body={"token": token, "new_password": NEW_PASSWORD})
+        assert status == 400 and b["error"]["code"] == "invalid_token", b
+
+
 def test_hostile_input(backend):
     tenant = "Société <b>Générale</b> & \"Co\""
     with SmtpServer() as smtp, Agentdesk(backend) as ad:
@@ -410,4 +438,4 @@ if __name__ == "__main__":
     main([test_invitation_end_to_end, test_send_invite_false_and_mail_off, test_resend_invitation,
           test_forgot_password, test_smtp_down_then_back, test_smtp_rejects, test_kill9_recovery,
           test_two_nodes_exactly_once, test_tls_rules, test_plain_loopback_relay,
-          test_hostile_input])
+          test_smtps_relay, test_link_dies_on_delete_and_expiry, test_hostile_input])

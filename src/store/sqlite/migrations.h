@@ -136,7 +136,7 @@ static const struct store_migration sqlite_migrations[] = {
          * change that causes a message and drained by domain/mail_outbox.c.
          * secret holds a link's token sealed with the key until the
          * message is sent or given up, then ''. */
-        { 3, "mail outbox and link tokens",
+        { 2, "mail outbox and link tokens",
           "CREATE TABLE link_tokens ("
           " id INTEGER PRIMARY KEY AUTOINCREMENT,"
           " user_id INTEGER NOT NULL REFERENCES users(id),"
