@@ -38,6 +38,13 @@ def create(ad, token, email, **extra):
     return b
 
 
+def invite_new(ad, admin, smtp, email):
+    """Creates an agent with an invitation: its id and the emailed token."""
+    agent_id = create(ad, admin, email)["agent"]["id"]
+    msg = wait_for(lambda: smtp.to(email), what="the invitation to " + email)[-1]
+    return agent_id, link_token(msg, "set-password")
+
+
 def invitation(ad, token, agent_id):
     status, _, b = ad.request("GET", "/v1/admin/agents/%d" % agent_id, token=token)
     assert status == 200, b
@@ -134,8 +141,7 @@ def test_send_invite_false_and_mail_off(backend):
 def test_resend_invitation(backend):
     with SmtpServer() as smtp, Agentdesk(backend) as ad:
         admin = setup(ad, smtp.env())
-        agent_id = create(ad, admin, "jane@acme.example")["agent"]["id"]
-        first = link_token(smtp.wait_messages(1)[0], "set-password")
+        agent_id, first = invite_new(ad, admin, smtp, "jane@acme.example")
         status, _, b = ad.request("POST", "/v1/admin/agents/%d/invite" % agent_id, token=admin)
         assert status == 202 and b["invitation"]["status"] == "queued", b
         second = link_token(smtp.wait_messages(2)[1], "set-password")
@@ -379,8 +385,7 @@ def test_smtps_relay(backend):
 def test_link_dies_on_delete_and_expiry(backend):
     with SmtpServer() as smtp, Agentdesk(backend) as ad:
         admin = setup(ad, smtp.env())
-        agent_id = create(ad, admin, "gone@acme.example")["agent"]["id"]
-        token = link_token(smtp.wait_messages(1)[0], "set-password")
+        agent_id, token = invite_new(ad, admin, smtp, "gone@acme.example")
         status, _, b = ad.request("DELETE", "/v1/admin/agents/%d" % agent_id, token=admin)
         assert status == 200, b
         status, _, b = ad.request("POST", "/v1/auth/set-password",
@@ -389,8 +394,7 @@ def test_link_dies_on_delete_and_expiry(backend):
         # A two-second invitation: it expires, and says so.
         ad.stop()
         ad.serve(env=serve_env(smtp.env(AGENTDESK_INVITE_TTL="2")))
-        agent_id = create(ad, admin, "late@acme.example")["agent"]["id"]
-        token = link_token(smtp.wait_messages(2)[1], "set-password")
+        agent_id, token = invite_new(ad, admin, smtp, "late@acme.example")
         wait_for(lambda: invitation(ad, admin, agent_id)["status"] == "expired", what="expired")
         status, _, b = ad.request("POST", "/v1/auth/set-password",
                                   json_body={"token": token, "new_password": NEW_PASSWORD})
