@@ -166,9 +166,10 @@ const struct config_def config_defs[] = {
         { "AGENTDESK_MAX_EXTENSIONS_PER_AGENT", CONFIG_INT, "4", FIELD(max_extensions_per_agent),
           false, 1, 16, NULL, "most extensions one agent may hold" },
         { "AGENTDESK_LOGIN_MAX_FAILURES", CONFIG_INT, "5", FIELD(login_max_failures), false, 1, 1000,
-          NULL, "failed logins for one email within the window before 429" },
+          NULL, "failed logins (and forgot-password requests) for one email within the window" },
         { "AGENTDESK_LOGIN_IP_MAX_FAILURES", CONFIG_INT, "50", FIELD(login_ip_max_failures), false, 1,
-          100000, NULL, "failed logins from one client address within the window before 429" },
+          100000, NULL, "failed logins (and forgot-password requests) from one client address "
+          "within the window" },
         { "AGENTDESK_LOGIN_WINDOW", CONFIG_INT, "900", FIELD(login_window), false, 1, 86400, NULL,
           "login throttle window, seconds" },
         { "AGENTDESK_SIP_DOMAIN", CONFIG_STRING, "127.0.0.1", FIELD(sip_domain), false, 0, 0,
