@@ -11,7 +11,9 @@
 #      time until all are provisioned (bench/push_burst.py);
 #   6. GET /v1/admin/agents?limit=500 in a tenant of 1,000 agents: latency
 #      and peak RSS growth (bench/agents_list.py);
-#   7. the web app's index.html and a .gz asset vs nginx (bench/web_static.sh).
+#   7. the web app's index.html and a .gz asset vs nginx (bench/web_static.sh);
+#   8. 1,000 invitations delivered to a local SMTP server, and the
+#      forgot-password medians (bench/mail_invites.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -54,3 +56,5 @@ echo "== GET /v1/admin/agents?limit=500, tenant of 1,000 agents"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_list.py | sed 's/^/  /'
 echo "== the web app's files: agentdesk (AGENTDESK_WEB_DIR) vs nginx gzip_static"
 bench/web_static.sh "$bin" | sed 's/^/  /'
+echo "== mail: 1,000 invitations to a local SMTP server; forgot-password medians"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py | sed 's/^/  /'

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/mail_outbox.h"
+#include "domain/onboarding.h"
 #include "domain/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -25,9 +27,8 @@ static enum result throttled(struct store_conn *conn, const char *key, int64_t m
         return RESULT_OK;
 }
 
-static enum result open_session(struct store_conn *conn, const struct app *d,
-                                const struct store_user *u, bool restricted,
-                                struct auth_token *ret)
+enum result auth_session_open(struct store_conn *conn, const struct app *d,
+                              const struct store_user *u, bool restricted, struct auth_token *ret)
 {
         char hash[65];
         int64_t id;
@@ -100,12 +101,22 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         if (!result)
                 result = store_user_touch_login(conn, u.id);
         if (!result)
-                result = open_session(conn, d, &u, u.must_change_password, ret);
+                result = auth_session_open(conn, d, &u, u.must_change_password, ret);
         if (!result)
                 result = store_commit(conn);
         if (result)
                 store_rollback(conn);
         return result;
+}
+
+bool auth_password_acceptable(const char *password, const char *email)
+{
+        char lower[STORE_EMAIL_MAX];
+        size_t len = strlen(password);
+
+        text_lower(lower, sizeof(lower), password);
+        return len >= USER_PASSWORD_MIN && len <= USER_PASSWORD_MAX &&
+               text_utf8_valid(password, len, NULL) && strcmp(lower, email) != 0;
 }
 
 enum result auth_verify(struct app *d, const char *token, struct store_session *ret)
@@ -136,11 +147,10 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
                                  const char *current, const char *new_password,
                                  struct auth_token *ret, const char **ret_field)
 {
-        char hash[STORE_TEXT_MAX], lower[STORE_EMAIL_MAX];
+        char hash[STORE_TEXT_MAX];
         struct store_conn *conn;
         struct store_user u;
         enum result result;
-        size_t len = strlen(new_password);
 
         result = store_conn_get(d->store, &conn);
         if (result)
@@ -149,9 +159,7 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
                 *ret_field = "current_password";
                 return RESULT_WRONG_PASSWORD;
         }
-        text_lower(lower, sizeof(lower), new_password);
-        if (len < USER_PASSWORD_MIN || len > USER_PASSWORD_MAX ||
-            !text_utf8_valid(new_password, len, NULL) || strcmp(lower, s->user.email) == 0 ||
+        if (!auth_password_acceptable(new_password, s->user.email) ||
             strcmp(new_password, current) == 0) {
                 *ret_field = "new_password";
                 return RESULT_INVALID;
@@ -166,11 +174,15 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
         if (!result)
                 result = store_user_get(conn, s->user.id, &u);
         if (!result)
-                result = open_session(conn, d, &u, false, ret);
+                result = onboarding_password_changed(d, conn, &u);
+        if (!result)
+                result = auth_session_open(conn, d, &u, false, ret);
         if (!result)
                 result = store_commit(conn);
         if (result)
                 store_rollback(conn);
+        else
+                mail_outbox_kick(d->outbox);
 out:
         wipe_memory(hash, sizeof(hash));
         return result;

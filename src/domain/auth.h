@@ -34,6 +34,15 @@ struct auth_token {
 enum result auth_login(struct app *d, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
 
+/* In the caller's transaction: opens a session of u (restricted: opened
+ * with a temporary password) into *ret. */
+enum result auth_session_open(struct store_conn *conn, const struct app *d,
+                              const struct store_user *u, bool restricted, struct auth_token *ret);
+
+/* Whether a person's new password is acceptable: USER_PASSWORD_MIN to
+ * USER_PASSWORD_MAX bytes of UTF-8, not the (lower-case) email. */
+bool auth_password_acceptable(const char *password, const char *email);
+
 /* The live session of a bearer token; RESULT_UNAUTHORIZED otherwise. */
 enum result auth_verify(struct app *d, const char *token, struct store_session *ret);
 

@@ -9,11 +9,14 @@ import from here, never from each other):
            the Event Socket fixture received
   xmlcurl  mod_xml_curl's requests and the XML answers
   files    the push modes' conf dir and the files agentdesk writes there
+  mail     the SMTP server of the mail tests (tests/harness/smtp.py) and
+           readers of the messages it received
 
 Python 3 standard library only.
 """
 from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_password,
                     user_file, user_files)
+from .mail import SmtpServer, link_token, make_cert, parts
 from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, free_port, main,
@@ -25,8 +28,8 @@ from .xmlcurl import (XC_PASSWORD, XC_USER, encode, is_not_found, load, lookup, 
 
 __all__ = [
     "FOREIGN_USER", "MARKER", "conf_dir", "contexts", "files_env", "sip_password", "user_file",
-    "user_files", "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
-    "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
+    "user_files", "SmtpServer", "link_token", "make_cert", "parts", "DOMAIN", "PROBES",
+    "changes", "extension", "flushes", "jobs", "new_agent", "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
     "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",
     "user_of",
