@@ -100,7 +100,9 @@ static enum result resolve_requests(struct store_conn *conn)
         return result;
 }
 
-/* Renders and sends one message over the pass's session. */
+/* Renders and sends one message over the pass's session; w->outcome says
+ * what became of it. Fails only when memory runs out (w->tried is then
+ * true but the outcome is a retry). */
 static enum result deliver(struct app *d, struct mail_session *session, struct work *w)
 {
         const struct store_mail *m = &w->mail;
@@ -114,15 +116,21 @@ static enum result deliver(struct app *d, struct mail_session *session, struct w
         enum result result = RESULT_OK;
 
         w->tried = true;
+        w->outcome = (struct mail_outcome){ .verdict = MAIL_RETRY,
+                                            .reply = "not sent: out of memory" };
         if (!mail_template_parse(m->template, &t)) {
                 w->outcome = (struct mail_outcome){ .verdict = MAIL_REJECTED };
                 text_copy(w->outcome.reply, sizeof(w->outcome.reply), "unknown template");
                 return RESULT_OK;
         }
         if (m->secret[0]) {
-                result = credentials_unseal(m->secret, token, sizeof(token));
-                if (result)
+                /* Sealed under another key: no retry can open it. */
+                if (credentials_unseal(m->secret, token, sizeof(token)) != RESULT_OK) {
+                        w->outcome = (struct mail_outcome){ .verdict = MAIL_REJECTED };
+                        text_copy(w->outcome.reply, sizeof(w->outcome.reply),
+                                  "cannot open the link's token: was the key file replaced?");
                         goto out;
+                }
                 snprintf(link, sizeof(link), "%s/%s#token=%s", d->settings.public_url,
                          t == MAIL_INVITATION ? "set-password" : "reset-password", token);
         }
@@ -204,9 +212,11 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
                         works[i].dropped = true;
                         continue;
                 }
-                result = deliver(d, o->session, &works[i]);
+                /* Out of memory: stop here; what was sent is still recorded. */
+                if (deliver(d, o->session, &works[i]) != RESULT_OK)
+                        break;
                 /* No server at all: the rest of the batch backs off with it. */
-                if (!result && works[i].outcome.verdict == MAIL_RETRY && works[i].outcome.code == 0) {
+                if (works[i].outcome.verdict == MAIL_RETRY && works[i].outcome.code == 0) {
                         for (int k = i + 1; k < n; k++) {
                                 works[k].tried = true;
                                 works[k].outcome = works[i].outcome;
@@ -225,7 +235,8 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         }
         for (int i = 0; !result && i < n; i++)
                 if (works[i].dropped)
-                        result = store_mail_drop(conn, works[i].mail.id, "the link died before it was sent");
+                        result = store_mail_drop(conn, works[i].mail.id,
+                                                 "the link died before it was sent");
                 else if (works[i].tried)
                         result = record(d, conn, &works[i]);
         if (in_tx && !result)
