@@ -315,16 +315,14 @@ enum result agent_reset_password(struct app *d, const struct actor *actor, int64
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
                                       "email", a.user.email, NULL);
-        if (!result)
-                result = store_commit(conn);
+        result = mail_outbox_finish(d, conn, result);
+        in_transaction = false;
 out:
         if (result && in_transaction)
                 store_rollback(conn);
         wipe_memory(hash, sizeof(hash));
         if (result)
                 wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
-        else
-                mail_outbox_kick(d->outbox);
         return result;
 }
 

@@ -177,12 +177,7 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
                 result = onboarding_password_changed(d, conn, &u);
         if (!result)
                 result = auth_session_open(conn, d, &u, false, ret);
-        if (!result)
-                result = store_commit(conn);
-        if (result)
-                store_rollback(conn);
-        else
-                mail_outbox_kick(d->outbox);
+        result = mail_outbox_finish(d, conn, result);
 out:
         wipe_memory(hash, sizeof(hash));
         return result;

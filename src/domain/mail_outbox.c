@@ -311,6 +311,18 @@ void mail_outbox_kick(struct mail_outbox *o)
                 worker_wake(o->worker);
 }
 
+enum result mail_outbox_finish(struct app *d, struct store_conn *conn, enum result result)
+{
+        if (!result)
+                result = store_commit(conn);
+        if (result) {
+                store_rollback(conn);
+                return result;
+        }
+        mail_outbox_kick(d->outbox);
+        return RESULT_OK;
+}
+
 long mail_outbox_connections(const struct mail_outbox *o)
 {
         return o ? atomic_load(&o->connections) : 0;

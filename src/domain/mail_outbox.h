@@ -47,6 +47,12 @@ enum result mail_outbox_start(struct app *d, struct mail_outbox **ret);
 /* Wakes the worker: messages were just queued. Accepts NULL. */
 void mail_outbox_kick(struct mail_outbox *o);
 
+/* Ends the caller's transaction, in which messages may have been queued:
+ * with result RESULT_OK, commits and wakes d's sender; otherwise (or when
+ * the commit fails) rolls back. Returns the result of the whole (as
+ * jobs_finish does for provisioning jobs). */
+enum result mail_outbox_finish(struct app *d, struct store_conn *conn, enum result result);
+
 /* Stops the worker (a message in flight ends within the SMTP timeout),
  * says QUIT, then frees. Accepts NULL. */
 void mail_outbox_stop(struct mail_outbox *o);

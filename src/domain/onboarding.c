@@ -89,14 +89,7 @@ enum result onboarding_invite(struct app *d, const struct actor *actor, int64_t 
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.invite", "user", id, "email",
                                       a.user.email, NULL);
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        mail_outbox_kick(d->outbox);
-        return RESULT_OK;
+        return mail_outbox_finish(d, conn, result);
 }
 
 enum result onboarding_invitation_get(struct app *d, int64_t user_id,
@@ -233,13 +226,7 @@ enum result onboarding_set_password(struct app *d, const char *token, const char
         }
         if (!result)
                 result = auth_session_open(conn, d, &u, false, ret);
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                goto out;
-        }
-        mail_outbox_kick(d->outbox);
+        result = mail_outbox_finish(d, conn, result);
 out:
         wipe_memory(hash, sizeof(hash));
         return result;
@@ -278,12 +265,5 @@ enum result onboarding_forgot(struct app *d, const char *email, const char *clie
                                                    ? "dropped"
                                                    : "queued",
                                            NULL);
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        mail_outbox_kick(d->outbox);
-        return RESULT_OK;
+        return mail_outbox_finish(d, conn, result);
 }
