@@ -28,6 +28,24 @@ def concurrently(client, n):
     return time.perf_counter() - start
 
 
+def create_burst(ad, token, n, clients, email_format):
+    """n agents created by `clients` concurrent keep-alive clients, emails
+    email_format % i; returns (seconds, [(status, body) of each failure])."""
+    errors = []
+
+    def client(k):
+        conn = ad.connect()
+        for i in range(k, n, clients):
+            status, _, body = ad.request("POST", "/v1/admin/agents", token=token, conn=conn,
+                                         json_body={"first_name": "Agent", "last_name": str(i),
+                                                    "email": email_format % i})
+            if status != 201:
+                errors.append((status, body))
+        conn.close()
+
+    return concurrently(client, clients), errors
+
+
 def run(backend, target_s):
     with Agentdesk(backend, env={"AGENTDESK_LOG_LEVEL": "warn"}) as ad:
         t = ad.run_json("tenant", "create", "--name", "Bench", "--pool-size", "2000")

@@ -14,7 +14,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
                                 "integration"))
 from harness import Agentdesk, EslFixture  # noqa: E402
 
-from agents_create import concurrently  # noqa: E402
+from agents_create import create_burst  # noqa: E402
 
 AGENTS, CLIENTS = 1000, 8
 PASSWORD = "bench password 1"
@@ -31,20 +31,8 @@ def run(backend):
         ad.serve(env={"AGENTDESK_FS_MODE": "files", "AGENTDESK_FS_CONF_DIR": conf,
                       "AGENTDESK_FS_ESL": fs.address})
         token = ad.login("admin@burst.example", PASSWORD)
-        errors = []
-
-        def client(k):
-            conn = ad.connect()
-            for i in range(k, AGENTS, CLIENTS):
-                status, _, body = ad.request("POST", "/v1/admin/agents", token=token, conn=conn,
-                                             json_body={"first_name": "Agent", "last_name": str(i),
-                                                        "email": "b%d@burst.example" % i})
-                if status != 201:
-                    errors.append((status, body))
-            conn.close()
-
         start = time.perf_counter()
-        created = concurrently(client, CLIENTS)
+        created, errors = create_burst(ad, token, AGENTS, CLIENTS, "b%d@burst.example")
         while True:
             pending = 0
             for offset in (0, 500):

@@ -22,7 +22,9 @@
 #  10. the agent desk against real FreeSWITCH on loopback, in a network
 #      namespace with only lo: login click to Connected (median of 10),
 #      suspension and rotation to the desk's new state, its compressed
-#      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch).
+#      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch);
+#  11. 1,000 invitations delivered to a local SMTP server, and the
+#      forgot-password medians (bench/mail_invites.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -84,3 +86,6 @@ if /usr/bin/python3 tests/harness/freeswitch.py unpack "$tmp/fs" >/dev/null && [
 else
         echo "  skipped: $(cat "$tmp/fs/missing" 2>/dev/null || echo 'FreeSWITCH build not unpacked')"
 fi
+
+echo "== mail: 1,000 invitations to a local SMTP server; forgot-password medians"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py | sed 's/^/  /'

@@ -24,6 +24,7 @@
 #include "domain/doctor.h"
 #include "domain/demo.h"
 #include "domain/app.h"
+#include "domain/mail_outbox.h"
 #include "domain/reconciler.h"
 #include "domain/worker.h"
 #include "domain/tenants.h"
@@ -392,6 +393,20 @@ static struct app_settings app_settings_of(const struct config *cfg)
                 .fs_ssh_known_hosts = cfg->fs_ssh_known_hosts,
                 .fs_retry_limit = cfg->fs_retry_limit,
                 .fs_retry_base = cfg->fs_retry_base,
+                .mail_on = cfg->smtp_url[0] != '\0',
+                .mail = {
+                        .url = cfg->smtp_url,
+                        .tls_required = strcmp(cfg->smtp_tls, "none") != 0,
+                        .ca_file = cfg->smtp_ca_file,
+                        .user = cfg->smtp_user,
+                        .password = cfg->smtp_password,
+                        .from = cfg->mail_from,
+                        .timeout_ms = 30000,
+                },
+                .public_url = cfg->public_url,
+                .invite_ttl = cfg->invite_ttl,
+                .mail_retry_limit = cfg->mail_retry_limit,
+                .mail_retry_base = cfg->mail_retry_base,
         };
 }
 
@@ -451,7 +466,8 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                              cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
-        if (doctor_clusters(&app, up && keyed, &rows) != RESULT_OK)
+        if (doctor_mail(&app, up, &rows) != RESULT_OK ||
+            doctor_clusters(&app, up && keyed, &rows) != RESULT_OK)
                 failed += check_line(false, "doctor", "out of memory");
         for (size_t i = 0; i < rows.n; i++)
                 failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
@@ -676,10 +692,14 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         /* Before the HTTP workers: handlers wake app.job_worker, so it is
          * set before the first request can arrive. */
         log_buffered_start();
-        if (reconciler_start(&app, &app.job_worker) != RESULT_OK) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
+        if (reconciler_start(&app, &app.job_worker) != RESULT_OK ||
+            (app.settings.mail_on && mail_outbox_start(&app, &app.outbox) != RESULT_OK)) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler or the mail sender\n");
                 goto out;
         }
+        if (app.settings.mail_on)
+                LOG_INFO("mail on: through %s (TLS %s), links to %s", cfg->smtp_url, cfg->smtp_tls,
+                         cfg->public_url);
         fs_opts.listen = cfg->fs_listen;
         /* mod_xml_curl's own listener stays plain HTTP (loopback or a
          * private network). */
@@ -717,6 +737,7 @@ out:
         http_server_stop(fs_srv);
         http_server_stop(srv);
         worker_stop(app.job_worker);
+        mail_outbox_stop(app.outbox);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);
@@ -840,7 +861,13 @@ int main(int argc, char **argv)
         }
         if (load_config(&cl, &cfg) < 0)
                 return 2;
+        if (mail_global_init() != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot initialise libcurl\n");
+                config_free(&cfg);
+                return 1;
+        }
         rc = cmd->run(&cl, &cfg);
+        mail_global_cleanup();
         config_free(&cfg);
         return rc;
 }

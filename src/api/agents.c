@@ -4,6 +4,7 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/onboarding.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
@@ -23,13 +24,16 @@ static void create(struct http_request *req, struct api_call *call)
         body = http_request_json(req);
         if (!body)
                 return;
+        /* With mail on, an invitation goes out unless asked not to. */
+        in.send_invite = ctx->app->settings.mail_on;
         if (!api_field_string(req, body, "first_name", true, &in.first_name) ||
             !api_field_string(req, body, "last_name", true, &in.last_name) ||
             !api_field_string(req, body, "email", true, &in.email) ||
             !api_field_string(req, body, "role", false, &in.role) ||
             !api_field_int(req, body, "extensions_count", 0,
                            ctx->app->settings.max_extensions_per_agent, &in.extensions_count) ||
-            !api_field_bool(req, body, "voicemail_enabled", &in.voicemail_enabled))
+            !api_field_bool(req, body, "voicemail_enabled", &in.voicemail_enabled) ||
+            !api_field_bool(req, body, "send_invite", &in.send_invite))
                 goto out;
         actor = api_actor(req, &call->session);
         result = agent_create(ctx->app, &actor, call->tenant_id, &in, &a, temporary, &field);
@@ -37,9 +41,16 @@ static void create(struct http_request *req, struct api_call *call)
                 api_fail(req, result, field);
                 goto out;
         }
-        http_respond_json(req, 201,
-                          json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
-                                    "temporary_password", temporary));
+        if (in.send_invite)
+                http_respond_json(req, 201,
+                                  json_pack("{sbsosns{ssso}}", "success", 1, "agent",
+                                            api_agent_json(&a), "temporary_password", "invitation",
+                                            "status", "queued", "expires_at",
+                                            api_time(a.invitation_expires_at)));
+        else
+                http_respond_json(req, 201,
+                                  json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
+                                            "temporary_password", temporary));
         wipe_memory(temporary, sizeof(temporary));
 out:
         json_decref(body);
@@ -122,6 +133,19 @@ static void list(struct http_request *req, struct api_call *call)
         http_respond_json(req, 200, api_list_json("agents", arr, &page));
 }
 
+/* The agent's last invitation, or null (also when it cannot be read:
+ * the agent is still worth showing). */
+static json_t *invitation_json(struct api_context *ctx, int64_t user_id)
+{
+        struct onboarding_invitation inv;
+
+        if (onboarding_invitation_get(ctx->app, user_id, &inv) != RESULT_OK || !inv.status)
+                return json_null();
+        return json_pack("{ss,so,so,so,so}", "status", inv.status, "created_at",
+                         api_time(inv.created_at), "sent_at", api_time(inv.sent_at), "expires_at",
+                         api_time(inv.expires_at), "error", api_string_or_null(inv.reply));
+}
+
 static void get(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -136,9 +160,26 @@ static void get(struct http_request *req, struct api_call *call)
         }
         one = json_pack("[o]", api_agent_json(&a));
         add_registered(ctx, call->tenant_id, one);
+        json_object_set_new(json_array_get(one, 0), "invitation", invitation_json(ctx, call->id));
         http_respond_json(req, 200, json_pack("{sbsO}", "success", 1, "agent",
                                               json_array_get(one, 0)));
         json_decref(one);
+}
+
+static void invite(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        struct actor actor = api_actor(req, &call->session);
+        int64_t expires_at = 0;
+        enum result result;
+
+        result = onboarding_invite(ctx->app, &actor, call->tenant_id, call->id, &expires_at);
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 202, json_pack("{sbs{ssso}}", "success", 1, "invitation", "status",
+                                              "queued", "expires_at", api_time(expires_at)));
 }
 
 static void patch(struct http_request *req, struct api_call *call)
@@ -213,6 +254,7 @@ enum result api_agents_register(struct http_server *srv, struct api_context *ctx
                 { "DELETE", "/v1/admin/agents/:id", API_WRITERS, API_TENANT, delete },
                 { "POST", "/v1/admin/agents/:id/reset-password", API_WRITERS, API_TENANT,
                   reset_password },
+                { "POST", "/v1/admin/agents/:id/invite", API_WRITERS, API_TENANT, invite },
         };
 
         return API_ROUTES_REGISTER(srv, ctx, routes);

@@ -1,12 +1,15 @@
 /*
  * /v1/auth: login, the caller's own profile and SIP settings (/me, in the
- * seed's camelCase), change-password, refresh and logout.
+ * seed's camelCase), change-password, refresh and logout; the emailed
+ * links' routes: tokens/inspect, set-password and forgot-password.
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/onboarding.h"
+#include "util/text.h"
 #include "util/wipe.h"
 
 static json_t *user_json(const struct store_user *u)
@@ -14,6 +17,17 @@ static json_t *user_json(const struct store_user *u)
         return json_pack("{sI,ss,ss,ss,ss,so}", "id", (json_int_t)u->id, "email", u->email,
                          "firstName", u->first_name, "lastName", u->last_name, "role", u->role,
                          "tenantId", u->tenant_id ? json_integer(u->tenant_id) : json_null());
+}
+
+/* A session as login answers it. */
+static void respond_session(struct http_request *req, struct auth_token *tok)
+{
+        http_request_set_tenant(req, tok->user.tenant_id);
+        http_respond_json(req, 200,
+                          json_pack("{sbs{ss,so,so,sb}}", "success", 1, "data", "token", tok->token,
+                                    "expiresAt", api_time(tok->expires_at), "user",
+                                    user_json(&tok->user), "mustChangePassword", tok->restricted));
+        wipe_memory(tok->token, sizeof(tok->token));
 }
 
 static void login(struct http_request *req, struct api_call *call)
@@ -48,12 +62,7 @@ static void login(struct http_request *req, struct api_call *call)
                 api_fail(req, result, NULL);
                 goto out;
         }
-        http_request_set_tenant(req, tok.user.tenant_id);
-        http_respond_json(req, 200,
-                          json_pack("{sbs{ss,so,so,sb}}", "success", 1, "data", "token", tok.token,
-                                    "expiresAt", api_time(tok.expires_at), "user",
-                                    user_json(&tok.user), "mustChangePassword", tok.restricted));
-        wipe_memory(tok.token, sizeof(tok.token));
+        respond_session(req, &tok);
 out:
         json_decref(body);
 }
@@ -79,9 +88,10 @@ static void me(struct http_request *req, struct api_call *call)
                                                       m.extensions[i].status));
         wipe_memory(&m.extensions, sizeof(m.extensions));
         http_respond_json(req, 200,
-                          json_pack("{sbs{so,so,s{ss,ss}}}", "success", 1, "data", "user",
+                          json_pack("{sbs{so,so,s{ss,ss},s{sb}}}", "success", 1, "data", "user",
                                     user_json(&call->session.user), "extensions", exts, "sipConfig",
-                                    "websocketUrl", m.websocket_url, "realm", m.realm));
+                                    "websocketUrl", m.websocket_url, "realm", m.realm, "features",
+                                    "mail", ctx->app->settings.mail_on));
 }
 
 static void change_password(struct http_request *req, struct api_call *call)
@@ -155,6 +165,89 @@ static void logout(struct http_request *req, struct api_call *call)
         http_respond_json(req, 200, json_pack("{sb}", "success", 1));
 }
 
+static void tokens_inspect(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        struct onboarding_link_info info;
+        const char *token = NULL;
+        enum result result;
+        json_t *body = http_request_json(req);
+
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "token", true, &token))
+                goto out;
+        result = onboarding_inspect(ctx->app, token, &info);
+        if (result) {
+                api_fail(req, result, result == RESULT_INVALID_TOKEN ? "token" : NULL);
+                goto out;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sbs{sbssssssso}}", "success", 1, "data", "valid", 1,
+                                    "purpose", info.purpose, "email", info.email, "tenant_name",
+                                    info.tenant_name, "expires_at", api_time(info.expires_at)));
+out:
+        json_decref(body);
+}
+
+static void set_password(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        const char *token = NULL, *next = NULL, *field = NULL;
+        struct auth_token tok;
+        enum result result;
+        json_t *body = http_request_json(req);
+
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "token", true, &token) ||
+            !api_field_string(req, body, "new_password", true, &next))
+                goto out;
+        result = onboarding_set_password(ctx->app, token, next, &tok, &field);
+        if (result == RESULT_INVALID) {
+                http_respond_error(req, 400, "validation_failed",
+                                   "the new password needs at least 10 characters and must "
+                                   "differ from the email",
+                                   field);
+                goto out;
+        }
+        if (result) {
+                api_fail(req, result, result == RESULT_INVALID_TOKEN ? "token" : field);
+                goto out;
+        }
+        respond_session(req, &tok);
+out:
+        json_decref(body);
+}
+
+static void forgot_password(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        const char *email = NULL;
+        enum result result;
+        json_t *body = http_request_json(req);
+
+        if (!body)
+                return;
+        if (!api_field_string(req, body, "email", true, &email))
+                goto out;
+        if (!text_email_valid(email)) {
+                http_respond_error(req, 400, "validation_failed", "email is not valid", "email");
+                goto out;
+        }
+        result = onboarding_forgot(ctx->app, email, http_request_client_ip(req));
+        if (result) {
+                api_fail(req, result, NULL);
+                goto out;
+        }
+        /* The same answer whether or not the address has an account. */
+        http_respond_json(req, 202,
+                          json_pack("{sbss}", "success", 1, "message",
+                                    "if an active account has this email, a reset link is on its way"));
+out:
+        json_decref(body);
+}
+
 enum result api_auth_register(struct http_server *srv, struct api_context *ctx)
 {
         static const struct api_route routes[] = {
@@ -164,6 +257,9 @@ enum result api_auth_register(struct http_server *srv, struct api_context *ctx)
                   change_password },
                 { "POST", "/v1/auth/refresh", API_ANY, API_SIGNED_IN, refresh },
                 { "POST", "/v1/auth/logout", API_ANY, API_SIGNED_IN_RESTRICTED, logout },
+                { "POST", "/v1/auth/tokens/inspect", 0, API_PUBLIC, tokens_inspect },
+                { "POST", "/v1/auth/set-password", 0, API_PUBLIC, set_password },
+                { "POST", "/v1/auth/forgot-password", 0, API_PUBLIC, forgot_password },
         };
 
         return API_ROUTES_REGISTER(srv, ctx, routes);

@@ -1,7 +1,7 @@
 /*
  * GET /healthz: is the store reachable from this node.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
- * then the extension pool gauges per tenant.
+ * then the extension pool gauges per tenant, then the mail outbox.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -37,6 +37,33 @@ static void gauge_line(void *userdata, const struct store_tenant *t,
                 "agentdesk_pool_extensions{tenant_id=\"%" PRId64 "\",tenant=\"%s\",state=\"free\"} %" PRId64 "\n"
                 "agentdesk_pool_extensions{tenant_id=\"%" PRId64 "\",tenant=\"%s\",state=\"assigned\"} %" PRId64 "\n",
                 t->id, t->slug, s->free, t->id, t->slug, s->assigned);
+}
+
+/* Sent and failed messages by template (counts of the outbox, so every
+ * node reports the cluster's totals). */
+static void mail_line(void *userdata, const char *template, const char *status, int64_t count)
+{
+        FILE *out = userdata;
+
+        if (!strcmp(status, "sent") || !strcmp(status, "failed"))
+                fprintf(out, "agentdesk_mail_messages_total{template=\"%s\",status=\"%s\"} %" PRId64 "\n",
+                        template, status, count);
+}
+
+static void mail_metrics(struct api_context *ctx, FILE *out)
+{
+        int64_t queued = 0, oldest = 0;
+
+        fputs("# HELP agentdesk_mail_messages_total Messages of the outbox sent or failed, by template.\n"
+              "# TYPE agentdesk_mail_messages_total counter\n", out);
+        if (health_mail_gauges(ctx->store, mail_line, out, &queued, &oldest) != RESULT_OK)
+                return;
+        fprintf(out, "# HELP agentdesk_mail_outbox_depth Messages queued, not yet sent.\n"
+                     "# TYPE agentdesk_mail_outbox_depth gauge\nagentdesk_mail_outbox_depth %" PRId64 "\n"
+                     "# HELP agentdesk_mail_oldest_queued_seconds Age of the oldest queued message.\n"
+                     "# TYPE agentdesk_mail_oldest_queued_seconds gauge\n"
+                     "agentdesk_mail_oldest_queued_seconds %" PRId64 "\n",
+                queued, oldest ? store_now() - oldest : 0);
 }
 
 static void metrics(struct http_request *req, struct api_call *call)
@@ -79,6 +106,7 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_reconciler_leader %d\n",
                         passes, leader ? 1 : 0);
         }
+        mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);
         fclose(out);

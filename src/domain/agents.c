@@ -7,11 +7,11 @@
 
 #include "domain/audit.h"
 #include "domain/jobs.h"
+#include "domain/mail_outbox.h"
+#include "domain/onboarding.h"
 #include "domain/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
-
-void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
 /* Validates a role that an admin wants to give: any but superadmin. */
 static enum result check_role(const char *role, const char **ret_field)
@@ -107,6 +107,11 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
                 result = RESULT_INVALID;
                 goto out;
         }
+        if (in->send_invite && !d->settings.mail_on) {
+                *ret_field = "send_invite";
+                result = RESULT_INVALID;
+                goto out;
+        }
         result = store_conn_get(d->store, &conn);
         if (!result)
                 result = store_tenant_get(conn, tenant_id, &t);
@@ -150,14 +155,20 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
                 if (!result)
                         a.n_extensions++;
         }
+        if (!result && in->send_invite)
+                result = onboarding_queue_invitation(d, conn, &a.user, &a.invitation_expires_at);
         if (!result) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
                                       "email", a.user.email, "role", a.user.role, "extensions",
-                                      numbers, NULL);
+                                      numbers,
+                                      /* the key ends the list when there is no invitation */
+                                      in->send_invite ? "invitation" : NULL, "queued", NULL);
         }
         result = jobs_finish(d, conn, result);
         in_transaction = false;
+        if (!result && in->send_invite)
+                mail_outbox_kick(d->outbox);
 out:
         if (result && in_transaction)
                 store_rollback(conn);
@@ -169,8 +180,8 @@ out:
                 return result;
         }
         *ret = a;
-        if (agent_created_hook)
-                agent_created_hook(ret, ret_temporary_password);
+        if (in->send_invite)  /* the link replaces it: never shown */
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
         return RESULT_OK;
 }
 
@@ -264,6 +275,8 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
                 if (!result)
                         result = queue_jobs(d, conn, &a,
                                             suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
+                if (!result && suspend)
+                        result = store_link_revoke_user(conn, id, store_now());
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
                 result = queue_jobs(d, conn, &a, FS_CHANGE_UPDATE);
@@ -299,10 +312,12 @@ enum result agent_reset_password(struct app *d, const struct actor *actor, int64
         in_transaction = true;
         result = store_user_set_password(conn, id, hash, true);
         if (!result)
+                result = onboarding_password_changed(d, conn, &a.user);
+        if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
                                       "email", a.user.email, NULL);
-        if (!result)
-                result = store_commit(conn);
+        result = mail_outbox_finish(d, conn, result);
+        in_transaction = false;
 out:
         if (result && in_transaction)
                 store_rollback(conn);
@@ -343,6 +358,8 @@ enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenan
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)
                 result = store_user_soft_delete(conn, id);
+        if (!result)
+                result = store_link_revoke_user(conn, id, store_now());
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);

@@ -17,6 +17,7 @@ struct agent {
         struct store_user user;
         struct store_extension extensions[STORE_MAX_EXTENSIONS_PER_USER];
         size_t n_extensions;
+        int64_t invitation_expires_at;   /* agent_create with send_invite: the link's expiry */
 };
 
 struct agent_create_input {
@@ -24,22 +25,18 @@ struct agent_create_input {
         const char *role;                /* NULL = agent */
         int64_t extensions_count;        /* < 0 = 1 */
         bool voicemail_enabled;
+        bool send_invite;                /* queue an invitation (mail must be on) */
 };
-
-/*
- * The welcome-mail seam: when set, called after an agent's creation has
- * committed, with the temporary password (borrowed; the callee copies what
- * it needs). The mail layer plugs in here; nothing is sent while it is
- * NULL, and the admin hands the password over as the seed describes.
- */
-extern void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
 /*
  * Creates the user, takes extensions_count extensions from the pool with a
  * fresh SIP secret and PIN each, queues their provisioning and writes the
- * audit entry, all in one transaction. RESULT_INVALID (ret_field),
- * RESULT_EMAIL_TAKEN, RESULT_POOL_EXHAUSTED (nothing created),
- * RESULT_ROLE_NOT_ALLOWED.
+ * audit entry, all in one transaction. With send_invite, the invitation
+ * is queued in that transaction too (domain/onboarding.h) and the
+ * temporary password returned is "" (nobody will ever see one); without
+ * mail on that is RESULT_INVALID, field send_invite. RESULT_INVALID
+ * (ret_field), RESULT_EMAIL_TAKEN, RESULT_POOL_EXHAUSTED (nothing
+ * created), RESULT_ROLE_NOT_ALLOWED.
  */
 enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
                          const struct agent_create_input *in, struct agent *ret,
@@ -66,7 +63,8 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
                          int64_t id, const struct agent_patch *patch, struct agent *ret,
                          const char **ret_field);
 
-/* A new temporary password (must change at next login); tokens revoked. */
+/* A new temporary password (must change at next login); tokens and links
+ * revoked, the password-changed notice queued when mail is on. */
 enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1]);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "freeswitch/provision.h"
+#include "mail/mail.h"
 #include "store/store.h"
 
 struct app_settings {
@@ -33,10 +34,17 @@ struct app_settings {
         const char *fs_ssh_known_hosts;
         int64_t fs_retry_limit;
         int64_t fs_retry_base;
+        bool mail_on;                    /* AGENTDESK_SMTP_URL is set */
+        struct mail_settings mail;       /* strings borrowed from the config */
+        const char *public_url;          /* base of every emailed link */
+        int64_t invite_ttl;
+        int64_t mail_retry_limit;
+        int64_t mail_retry_base;
 };
 
 struct worker;
 struct directory_cache;
+struct mail_outbox;
 
 struct app {
         struct store *store;
@@ -44,6 +52,7 @@ struct app {
         struct worker *job_worker;       /* applies provisioning jobs (domain/jobs.h);
                                           * NULL when none runs (the command line) */
         struct directory_cache *directory_cache; /* NULL: none (domain/directory.h) */
+        struct mail_outbox *outbox;      /* NULL when no sender runs (domain/mail_outbox.h) */
 };
 
 /* Who does something: a logged-in user, or the command line (user_id 0). */

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/mail_outbox.h"
+#include "domain/onboarding.h"
 #include "domain/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -25,11 +27,9 @@ static enum result throttled(struct store_conn *conn, const char *key, int64_t m
         return RESULT_OK;
 }
 
-/* login_at: the password login the session descends from (now for a
- * login); the token never outlives login_at + session_max_age. */
-static enum result open_session(struct store_conn *conn, const struct app *d,
-                                const struct store_user *u, bool restricted, int64_t login_at,
-                                struct auth_token *ret)
+enum result auth_session_open(struct store_conn *conn, const struct app *d,
+                              const struct store_user *u, bool restricted, int64_t login_at,
+                              struct auth_token *ret)
 {
         int64_t id, now = store_now(), limit = login_at + d->settings.session_max_age;
         char hash[65];
@@ -106,12 +106,22 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         if (!result)
                 result = store_user_touch_login(conn, u.id);
         if (!result)
-                result = open_session(conn, d, &u, u.must_change_password, now, ret);
+                result = auth_session_open(conn, d, &u, u.must_change_password, now, ret);
         if (!result)
                 result = store_commit(conn);
         if (result)
                 store_rollback(conn);
         return result;
+}
+
+bool auth_password_acceptable(const char *password, const char *email)
+{
+        char lower[STORE_EMAIL_MAX];
+        size_t len = strlen(password);
+
+        text_lower(lower, sizeof(lower), password);
+        return len >= USER_PASSWORD_MIN && len <= USER_PASSWORD_MAX &&
+               text_utf8_valid(password, len, NULL) && strcmp(lower, email) != 0;
 }
 
 static enum auth_reason reason_of(const struct store_session_fault *f)
@@ -179,7 +189,7 @@ enum result auth_refresh(struct app *d, const struct store_session *s, struct au
         if (result == RESULT_NOT_FOUND)
                 result = RESULT_UNAUTHORIZED;
         if (!result)
-                result = open_session(conn, d, &s->user, s->restricted, s->login_at, ret);
+                result = auth_session_open(conn, d, &s->user, s->restricted, s->login_at, ret);
         if (!result)
                 result = store_commit(conn);
         if (result) {
@@ -193,11 +203,10 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
                                  const char *current, const char *new_password,
                                  struct auth_token *ret, const char **ret_field)
 {
-        char hash[STORE_TEXT_MAX], lower[STORE_EMAIL_MAX];
+        char hash[STORE_TEXT_MAX];
         struct store_conn *conn;
         struct store_user u;
         enum result result;
-        size_t len = strlen(new_password);
 
         result = store_conn_get(d->store, &conn);
         if (result)
@@ -206,9 +215,7 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
                 *ret_field = "current_password";
                 return RESULT_WRONG_PASSWORD;
         }
-        text_lower(lower, sizeof(lower), new_password);
-        if (len < USER_PASSWORD_MIN || len > USER_PASSWORD_MAX ||
-            !text_utf8_valid(new_password, len, NULL) || strcmp(lower, s->user.email) == 0 ||
+        if (!auth_password_acceptable(new_password, s->user.email) ||
             strcmp(new_password, current) == 0) {
                 *ret_field = "new_password";
                 return RESULT_INVALID;
@@ -223,11 +230,10 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
         if (!result)
                 result = store_user_get(conn, s->user.id, &u);
         if (!result)
-                result = open_session(conn, d, &u, false, store_now(), ret);
+                result = onboarding_password_changed(d, conn, &u);
         if (!result)
-                result = store_commit(conn);
-        if (result)
-                store_rollback(conn);
+                result = auth_session_open(conn, d, &u, false, store_now(), ret);
+        result = mail_outbox_finish(d, conn, result);
 out:
         wipe_memory(hash, sizeof(hash));
         return result;

@@ -40,6 +40,18 @@ struct auth_token {
 enum result auth_login(struct app *d, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
 
+/* In the caller's transaction: opens a session of u (restricted: opened
+ * with a temporary password) into *ret. login_at: the password login the
+ * session descends from (now for a login); the token never outlives
+ * login_at + the session's absolute limit. */
+enum result auth_session_open(struct store_conn *conn, const struct app *d,
+                              const struct store_user *u, bool restricted, int64_t login_at,
+                              struct auth_token *ret);
+
+/* Whether a person's new password is acceptable: USER_PASSWORD_MIN to
+ * USER_PASSWORD_MAX bytes of UTF-8, not the (lower-case) email. */
+bool auth_password_acceptable(const char *password, const char *email);
+
 /* Why a token was refused. A token no session has (never issued, or
  * malformed) counts as revoked: either way only a new login helps. */
 enum auth_reason {

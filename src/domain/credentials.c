@@ -154,6 +154,16 @@ void credentials_new_token(char ret[CREDENTIALS_TOKEN_LEN + 1])
         wipe_memory(raw, sizeof(raw));
 }
 
+void credentials_new_link_token(char ret[CREDENTIALS_LINK_TOKEN_LEN + 1])
+{
+        unsigned char raw[32];
+
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(ret, CREDENTIALS_LINK_TOKEN_LEN + 1, raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        sodium_memzero(raw, sizeof(raw));
+}
+
 void credentials_keyed_hash(const char *secret, char ret[65])
 {
         unsigned char mac[crypto_auth_hmacsha256_BYTES];

@@ -51,6 +51,11 @@ enum result credentials_new_extension_secret(void *userdata, const char *extensi
 #define CREDENTIALS_TOKEN_LEN 46
 void credentials_new_token(char ret[CREDENTIALS_TOKEN_LEN + 1]);
 
+/* A link token (set-password and reset links): 43 base64url characters
+ * of 32 random bytes, no prefix (it travels in a URL fragment). */
+#define CREDENTIALS_LINK_TOKEN_LEN 43
+void credentials_new_link_token(char ret[CREDENTIALS_LINK_TOKEN_LEN + 1]);
+
 /* Keyed hash (HMAC-SHA256 under the key) of a high-entropy secret, as 64
  * hex characters: how tokens are looked up without being stored. */
 void credentials_keyed_hash(const char *secret, char ret[65]);

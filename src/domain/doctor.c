@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "domain/cluster.h"
+#include "mail/mail.h"
 #include "util/text.h"
 
 enum result doctor_add(struct doctor_rows *rows, bool ok, const char *check, const char *fmt, ...)
@@ -60,6 +61,36 @@ enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up)
         if (!result && *ret_up && store_job_counts(conn, 0, -1, &pending, &failed) == RESULT_OK)
                 result = doctor_add(rows, failed == 0, "provisioning jobs",
                                     "%" PRId64 " pending, %" PRId64 " failed", pending, failed);
+        return result;
+}
+
+enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows)
+{
+        const struct app_settings *set = &d->settings;
+        struct mail_outcome outcome;
+        struct store_conn *conn;
+        int64_t queued = 0, oldest = 0;
+        bool accepted;
+        enum result result;
+
+        if (!set->mail_on)
+                return doctor_add(rows, true, "mail", "off (AGENTDESK_SMTP_URL is not set): "
+                                                      "invitations and reset links are not sent");
+        if (mail_check(&set->mail, &outcome) != RESULT_OK)
+                return doctor_add(rows, false, "mail", "cannot check");
+        accepted = outcome.verdict == MAIL_ACCEPTED;
+        result = doctor_add(rows, accepted, "mail relay", "%s %s: %s", set->mail.url,
+                            !accepted ? "does not work"
+                            : set->mail.tls_required ? "answered EHLO over TLS"
+                                                     : "answered EHLO (plain, loopback)",
+                            !accepted ? outcome.reply
+                            : set->mail.user[0] ? "AUTH accepted" : "no AUTH");
+        if (!result && store_up && store_conn_get(d->store, &conn) == RESULT_OK &&
+            store_mail_stats(conn, NULL, NULL, &queued, &oldest) == RESULT_OK) {
+                int64_t age = oldest ? store_now() - oldest : 0;
+                result = doctor_add(rows, age < 3600, "mail outbox",
+                                    "%" PRId64 " queued, the oldest %" PRId64 " s old", queued, age);
+        }
         return result;
 }
 

@@ -1,8 +1,9 @@
 /*
  * The checks of `agentdesk doctor`, as rows for the command line to print:
- * the store (migrations, provisioning jobs) and every FreeSWITCH cluster
- * (conf dirs in the push modes, then each node's Event Socket login,
- * status and sofia profile). They change nothing.
+ * the store (migrations, provisioning jobs), the mail relay and outbox,
+ * and every FreeSWITCH cluster (conf dirs in the push modes, then each
+ * node's Event Socket login, status and sofia profile). They change
+ * nothing.
  */
 #ifndef AGENTDESK_DOMAIN_DOCTOR_H
 #define AGENTDESK_DOMAIN_DOCTOR_H
@@ -30,6 +31,11 @@ enum result doctor_add(struct doctor_rows *rows, bool ok, const char *check, con
 /* The store answers and is migrated (*ret_up then), and no provisioning
  * job failed for good. */
 enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up);
+
+/* Mail: off, or the relay really answers EHLO (with STARTTLS and AUTH as
+ * set); with store_up, how many messages the outbox holds and how old
+ * the oldest is (more than an hour fails). */
+enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows);
 
 /* The default cluster and, with stored_too (the store is up and the key
  * loaded: their Event Socket passwords are sealed), every stored one. */

@@ -2,8 +2,8 @@
  * Background workers: one thread that does due work when woken and on a
  * poll, backs off while its work fails, optionally works only while this
  * node holds a cluster-wide lock, and stops cleanly. The reconciler is one
- * (domain/reconciler.c); the mail outbox sender and the FreeSWITCH event
- * listeners are meant to be others.
+ * (domain/reconciler.c), the mail sender another (domain/mail_outbox.c);
+ * the FreeSWITCH event listeners are meant to be others.
  *
  * States of a worker thread:
  *   IDLE --woken, or poll_ms passed--> [LEADING?] --> WORKING

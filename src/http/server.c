@@ -727,6 +727,14 @@ void http_respond_result(struct http_request *req, enum result result, const cha
                 status = 409, code = "cluster_in_use",
                 stock = "tenants still belong to this cluster: move them first";
                 break;
+        case RESULT_INVALID_TOKEN:
+                status = 400, code = "invalid_token",
+                stock = "the link is not valid: it was used, replaced or has expired";
+                break;
+        case RESULT_MAIL_OFF:
+                status = 409, code = "mail_disabled",
+                stock = "mail is off on this server (AGENTDESK_SMTP_URL is not set)";
+                break;
         case RESULT_SELF:
                 status = 409, code = "cannot_modify_self",
                 stock = "you cannot suspend, delete or change the role of yourself";

@@ -581,4 +581,103 @@ enum result store_audit_insert(struct store_conn *conn, const struct store_audit
 enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
                              struct store_audit **ret_items, size_t *ret_n);
 
+/* ---- link tokens and the mail outbox ------------------------------------ */
+
+/* A link token (set-password or reset link), known by its keyed hash. */
+struct store_link {
+        int64_t id;
+        int64_t user_id;
+        char purpose[16];                /* invitation | reset */
+        char token_hash[65];
+        int64_t expires_at, used_at, revoked_at, created_at;  /* 0 = not */
+};
+
+/* In a transaction. Records a link for user_id; sets *ret_id. */
+enum result store_link_insert(struct store_conn *conn, int64_t user_id, const char *purpose,
+                              const char *token_hash, int64_t expires_at, int64_t *ret_id);
+
+/* The link with that keyed hash (whatever its state); RESULT_NOT_FOUND. */
+enum result store_link_lookup(struct store_conn *conn, const char *token_hash,
+                              struct store_link *ret);
+
+/* In a transaction. Marks link id used at now, if it still is live;
+ * RESULT_CONFLICT when it was used or revoked meanwhile (a racing use). */
+enum result store_link_use(struct store_conn *conn, int64_t id, int64_t now);
+
+/* Revokes every live link of user_id (a newer link, a password set another
+ * way, a suspension or deletion): they can never be used afterwards. */
+enum result store_link_revoke_user(struct store_conn *conn, int64_t user_id, int64_t now);
+
+/* One message of the outbox, with what rendering it needs. */
+struct store_mail {
+        int64_t id;
+        int64_t tenant_id, user_id, link_id;     /* 0 = none */
+        char template[32];               /* invitation | password_reset | password_changed */
+        char recipient[STORE_EMAIL_MAX];
+        char secret[STORE_TEXT_MAX];     /* the link's token, sealed; "" = none */
+        int64_t attempts;
+        int64_t link_expires_at;         /* 0 = no link */
+        bool link_dead;                  /* its link was used or revoked */
+        char first_name[STORE_NAME_MAX];
+        char tenant_name[STORE_NAME_MAX];
+};
+
+/* In a transaction (that of the change causing the message). Queues a
+ * message; status is "queued", or "dropped" for a request that is kept
+ * only so that every answer costs the same (forgot-password). */
+enum result store_mail_insert(struct store_conn *conn, const struct store_mail *m,
+                              const char *status, int64_t *ret_id);
+
+/*
+ * Up to max queued messages due at now, oldest first, into ret. With
+ * lock (PostgreSQL only; inside a transaction) the rows are locked FOR
+ * UPDATE SKIP LOCKED until that transaction ends, so another node never
+ * takes them meanwhile.
+ */
+enum result store_mail_due(struct store_conn *conn, int64_t now, bool lock, struct store_mail *ret,
+                           int max, int *ret_n);
+
+/* Queued password_reset requests not yet tied to a user (up to max ids
+ * into ret): domain/mail_outbox.c resolves each one. */
+enum result store_mail_unresolved(struct store_conn *conn, int64_t *ret, int max, int *ret_n);
+
+/* The request's recipient (lower-case email as typed). */
+enum result store_mail_get(struct store_conn *conn, int64_t id, struct store_mail *ret);
+
+/* In a transaction. Ties an unresolved request to its user and link
+ * (secret sealed); RESULT_CONFLICT when another node did it first. */
+enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tenant_id,
+                               int64_t user_id, int64_t link_id, const char *secret);
+
+/* Drops a queued message without sending it (a request nobody can
+ * receive, a link that died before its message left), saying why. */
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason);
+
+/* Records an outcome: sent (at now, the server's reply) or, when not,
+ * due again at next_attempt_at, or failed for good when give_up. The
+ * sealed secret is erased once the message is sent or failed. */
+enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *reply, int64_t now);
+enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *reply,
+                             int64_t next_attempt_at, bool give_up);
+
+/* The newest invitation of user_id and what became of its message. */
+struct store_invitation {
+        char mail_status[16];            /* queued | sent | failed ("" when none) */
+        int64_t sent_at;                 /* 0 = not sent */
+        char last_reply[STORE_TEXT_MAX];
+        int64_t expires_at, used_at, revoked_at, created_at;
+};
+
+/* RESULT_NOT_FOUND when the user was never invited. */
+enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
+                                  struct store_invitation *ret);
+
+/* Gauges for /metrics and doctor. Calls fn for each template and status
+ * with its count; *ret_queued and *ret_oldest (created_at of the oldest
+ * queued message, 0 = none). */
+enum result store_mail_stats(struct store_conn *conn,
+                             void (*fn)(void *userdata, const char *template, const char *status,
+                                        int64_t count),
+                             void *userdata, int64_t *ret_queued, int64_t *ret_oldest);
+
 #endif

@@ -104,6 +104,42 @@ static const char *check_profile(const char *value)
         return *value ? NULL : "must be a sofia profile name ([A-Za-z0-9_-])";
 }
 
+static const char *check_smtp_url(const char *value)
+{
+        char host[256];
+
+        if (!*value)
+                return NULL;
+        if (strncmp(value, "smtp://", 7) != 0 && strncmp(value, "smtps://", 8) != 0)
+                return "must be smtp://HOST[:PORT] or smtps://HOST[:PORT]";
+        if (strpbrk(value, " \t\r\n@?#") || !config_url_host(value, host, sizeof(host)))
+                return "must be smtp://HOST[:PORT] or smtps://HOST[:PORT] (no user, no spaces)";
+        return NULL;
+}
+
+static const char *check_smtp_tls(const char *value)
+{
+        return !strcmp(value, "required") || !strcmp(value, "none") ? NULL
+                                                                     : "must be required or none";
+}
+
+static const char *check_mail_from(const char *value)
+{
+        return !*value || text_email_valid(value) ? NULL : "must be an email address";
+}
+
+static const char *check_public_url(const char *value)
+{
+        size_t len = strlen(value);
+
+        if (!*value)
+                return NULL;
+        if ((strncmp(value, "http://", 7) != 0 && strncmp(value, "https://", 8) != 0) ||
+            strpbrk(value, " \t\r\n\"'<>#?") || len > 400)
+                return "must be an http:// or https:// URL without query or fragment";
+        return NULL;
+}
+
 const struct config_def config_defs[] = {
         { "AGENTDESK_DB", CONFIG_STRING, "sqlite:agentdesk.db", FIELD(db), false, 0, 0, check_db,
           "store: sqlite:PATH (embedded) or postgresql://user@host:port/db" },
@@ -128,9 +164,10 @@ const struct config_def config_defs[] = {
         { "AGENTDESK_MAX_EXTENSIONS_PER_AGENT", CONFIG_INT, "4", FIELD(max_extensions_per_agent),
           false, 1, 16, NULL, "most extensions one agent may hold" },
         { "AGENTDESK_LOGIN_MAX_FAILURES", CONFIG_INT, "5", FIELD(login_max_failures), false, 1, 1000,
-          NULL, "failed logins for one email within the window before 429" },
+          NULL, "failed logins (and forgot-password requests) for one email within the window" },
         { "AGENTDESK_LOGIN_IP_MAX_FAILURES", CONFIG_INT, "50", FIELD(login_ip_max_failures), false, 1,
-          100000, NULL, "failed logins from one client address within the window before 429" },
+          100000, NULL, "failed logins (and forgot-password requests) from one client address "
+          "within the window" },
         { "AGENTDESK_LOGIN_WINDOW", CONFIG_INT, "900", FIELD(login_window), false, 1, 86400, NULL,
           "login throttle window, seconds" },
         { "AGENTDESK_SIP_DOMAIN", CONFIG_STRING, "127.0.0.1", FIELD(sip_domain), false, 0, 0,
@@ -177,6 +214,27 @@ const struct config_def config_defs[] = {
           "PEM certificate (chain) file: with AGENTDESK_TLS_KEY_FILE, serve speaks HTTPS" },
         { "AGENTDESK_TLS_KEY_FILE", CONFIG_STRING, "", FIELD(tls_key_file), false, 0, 0, NULL,
           "PEM private key file of AGENTDESK_TLS_CERT_FILE (not encrypted)" },
+        { "AGENTDESK_SMTP_URL", CONFIG_STRING, "", FIELD(smtp_url), false, 0, 0, check_smtp_url,
+          "mail relay, smtp://HOST:PORT (STARTTLS) or smtps://HOST:PORT (empty: mail is off)" },
+        { "AGENTDESK_SMTP_TLS", CONFIG_STRING, "required", FIELD(smtp_tls), false, 0, 0,
+          check_smtp_tls, "required (certificate verified) or none (plain; loopback relays only)" },
+        { "AGENTDESK_SMTP_CA_FILE", CONFIG_STRING, "", FIELD(smtp_ca_file), false, 0, 0,
+          check_absolute_path, "CA bundle the relay's certificate must chain to (empty: the system's)" },
+        { "AGENTDESK_SMTP_USER", CONFIG_STRING, "", FIELD(smtp_user), false, 0, 0, NULL,
+          "SMTP AUTH user (empty: no AUTH)" },
+        { "AGENTDESK_SMTP_PASSWORD", CONFIG_STRING, "", FIELD(smtp_password), true, 0, 0, NULL,
+          "SMTP AUTH password" },
+        { "AGENTDESK_MAIL_FROM", CONFIG_STRING, "", FIELD(mail_from), false, 0, 0, check_mail_from,
+          "sender address of every message (required with AGENTDESK_SMTP_URL)" },
+        { "AGENTDESK_PUBLIC_URL", CONFIG_STRING, "", FIELD(public_url), false, 0, 0,
+          check_public_url, "base URL of the web app, the start of every emailed link "
+          "(required with AGENTDESK_SMTP_URL)" },
+        { "AGENTDESK_INVITE_TTL", CONFIG_INT, "259200", FIELD(invite_ttl), false, 1, 30 * 86400,
+          NULL, "lifetime of an invitation link, seconds" },
+        { "AGENTDESK_MAIL_RETRY_LIMIT", CONFIG_INT, "10", FIELD(mail_retry_limit), false, 1, 1000,
+          NULL, "delivery attempts at a message before it is marked failed" },
+        { "AGENTDESK_MAIL_RETRY_BASE", CONFIG_INT, "5", FIELD(mail_retry_base), false, 1, 3600, NULL,
+          "seconds before a message's first retry; doubled each time, at most 10 minutes" },
 };
 const size_t config_defs_count = sizeof(config_defs) / sizeof(config_defs[0]);
 
@@ -219,6 +277,35 @@ bool config_split_host_port(const char *value, char *host, size_t host_size, uns
         host[hlen] = '\0';
         *ret_port = (unsigned)port;
         return true;
+}
+
+bool config_url_host(const char *url, char *host, size_t host_size)
+{
+        const char *p = strstr(url, "://"), *end;
+        size_t len;
+
+        if (!p)
+                return false;
+        p += 3;
+        if (*p == '[') {
+                p++;
+                end = strchr(p, ']');
+                if (!end)
+                        return false;
+        } else {
+                end = p + strcspn(p, ":/");
+        }
+        len = (size_t)(end - p);
+        if (len == 0 || len >= host_size)
+                return false;
+        memcpy(host, p, len);
+        host[len] = '\0';
+        return true;
+}
+
+bool config_host_is_loopback(const char *host)
+{
+        return !strcmp(host, "localhost") || !strncmp(host, "127.", 4) || !strcmp(host, "::1");
 }
 
 static const struct config_def *find_def(const char *name, bool *ret_is_file)
@@ -453,6 +540,26 @@ enum result config_load(const char *file, char *const *envp,
                                         need[i][0], cfg.fs_mode);
                                 bad = -1;
                         }
+        }
+        if (!bad && cfg.smtp_url[0]) {
+                char host[256];
+                if (!cfg.mail_from[0] || !cfg.public_url[0]) {
+                        fprintf(errs, "AGENTDESK_MAIL_FROM and AGENTDESK_PUBLIC_URL: required "
+                                      "when AGENTDESK_SMTP_URL is set\n");
+                        bad = -1;
+                }
+                /* Plain SMTP crosses no network only on loopback. */
+                if (!strcmp(cfg.smtp_tls, "none") &&
+                    (!config_url_host(cfg.smtp_url, host, sizeof(host)) ||
+                     !config_host_is_loopback(host))) {
+                        fprintf(errs, "AGENTDESK_SMTP_TLS: none is accepted only for a loopback "
+                                      "relay (127.0.0.1, ::1, localhost), not %s\n", cfg.smtp_url);
+                        bad = -1;
+                }
+                if (!strcmp(cfg.smtp_tls, "none") && !strncmp(cfg.smtp_url, "smtps://", 8)) {
+                        fprintf(errs, "AGENTDESK_SMTP_TLS: none contradicts an smtps:// URL\n");
+                        bad = -1;
+                }
         }
         if (bad) {
                 config_free(&cfg);

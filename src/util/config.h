@@ -55,6 +55,16 @@ struct config {
         char *web_dir;             /* AGENTDESK_WEB_DIR ("" = the embedded app) */
         char *tls_cert_file;       /* AGENTDESK_TLS_CERT_FILE ("" = plain HTTP) */
         char *tls_key_file;        /* AGENTDESK_TLS_KEY_FILE */
+        char *smtp_url;            /* AGENTDESK_SMTP_URL ("" = mail off) */
+        char *smtp_tls;            /* AGENTDESK_SMTP_TLS: required | none */
+        char *smtp_ca_file;        /* AGENTDESK_SMTP_CA_FILE ("" = the system's) */
+        char *smtp_user;           /* AGENTDESK_SMTP_USER ("" = no AUTH) */
+        char *smtp_password;       /* AGENTDESK_SMTP_PASSWORD */
+        char *mail_from;           /* AGENTDESK_MAIL_FROM */
+        char *public_url;          /* AGENTDESK_PUBLIC_URL, base of every link */
+        int64_t invite_ttl;        /* AGENTDESK_INVITE_TTL, seconds */
+        int64_t mail_retry_limit;  /* AGENTDESK_MAIL_RETRY_LIMIT, attempts per message */
+        int64_t mail_retry_base;   /* AGENTDESK_MAIL_RETRY_BASE, seconds before the first retry */
 };
 
 enum config_type { CONFIG_STRING, CONFIG_INT, CONFIG_BOOL };
@@ -98,6 +108,13 @@ void config_print_help(FILE *out);
 
 /* Validators shared with other modules. */
 const char *config_check_host_port(const char *value);
+
+/* The host of a URL such as smtp://host:port/ into host (host_size
+ * bytes, without IPv6 brackets). Returns false when there is none. */
+bool config_url_host(const char *url, char *host, size_t host_size);
+
+/* Whether host names this machine's loopback (localhost, 127/8, ::1). */
+bool config_host_is_loopback(const char *host);
 
 /* Splits "host:port" or "[v6]:port". Returns false when malformed. */
 bool config_split_host_port(const char *value, char *host, size_t host_size, unsigned *ret_port);

@@ -26,6 +26,8 @@ static const char *const names[RESULT__MAX] = {
         [RESULT_SELF] = "cannot_modify_self",
         [RESULT_WRONG_PASSWORD] = "wrong_password",
         [RESULT_CLUSTER_IN_USE] = "cluster_in_use",
+        [RESULT_INVALID_TOKEN] = "invalid_token",
+        [RESULT_MAIL_OFF] = "mail_disabled",
 };
 
 const char *result_name(enum result result)

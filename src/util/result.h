@@ -33,6 +33,8 @@ enum result {
         RESULT_SELF,            /* the caller may not do that to itself */
         RESULT_WRONG_PASSWORD,  /* the current password given is wrong */
         RESULT_CLUSTER_IN_USE,  /* tenants still belong to the cluster */
+        RESULT_INVALID_TOKEN,   /* a link token that is unknown, used, revoked or expired */
+        RESULT_MAIL_OFF,        /* needs mail, and AGENTDESK_SMTP_URL is not set */
         RESULT__MAX
 };
 

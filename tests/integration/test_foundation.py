@@ -10,8 +10,9 @@ def test_migrate_is_idempotent(backend):
     with Agentdesk(backend) as ad:
         _, out, _ = ad.run("migrate")
         # PostgreSQL has one more: the triggers that tell other nodes of changes.
-        # Both: audit names, then sessions.login_at (POST /v1/auth/refresh).
-        want = 4 if backend == "postgres" else 3
+        # Both: audit names, sessions.login_at (POST /v1/auth/refresh), then
+        # the mail outbox and link tokens.
+        want = 5 if backend == "postgres" else 4
         assert "applied %d migration" % want in out, out
         _, out, _ = ad.run("migrate")
         assert "(0 applied)" in out, out

@@ -64,6 +64,18 @@ MATRIX = {
     ("DELETE", "/v1/admin/agents/:id"):
         dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/admin/agents/:id/invite"):  # mail is off in this world
+        dict(superadmin=(409, 404), admin=(409, 404), supervisor=(403, 403), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/auth/tokens/inspect"):  # public; no such link
+        dict(superadmin=(400, 400), admin=(400, 400), supervisor=(400, 400), agent=(400, 400),
+             temp=(400, 400), none=(400, 400)),
+    ("POST", "/v1/auth/set-password"):  # public; no such link
+        dict(superadmin=(400, 400), admin=(400, 400), supervisor=(400, 400), agent=(400, 400),
+             temp=(400, 400), none=(400, 400)),
+    ("POST", "/v1/auth/forgot-password"):  # public; always the same answer
+        dict(superadmin=(202, 202), admin=(202, 202), supervisor=(202, 202), agent=(202, 202),
+             temp=(202, 202), none=(202, 202)),
     ("POST", "/v1/admin/agents/:id/reset-password"):
         dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
@@ -110,6 +122,9 @@ BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
                                            "new_password": "whatever new one"},
     ("POST", "/v1/auth/login"): {"email": "admin@a.example", "password": PASSWORD},
+    ("POST", "/v1/auth/tokens/inspect"): {"token": "A" * 43},
+    ("POST", "/v1/auth/set-password"): {"token": "A" * 43, "new_password": "whatever new one"},
+    ("POST", "/v1/auth/forgot-password"): {"email": "nobody@a.example"},
     ("PATCH", "/v1/admin/tenants/:id"): {"name": "Renamed"},
     ("PATCH", "/v1/admin/agents/:id"): {"first_name": "Renamed"},
     ("PATCH", "/v1/admin/extensions/:id"): {"voicemail_enabled": True},

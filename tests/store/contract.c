@@ -8,8 +8,10 @@
  * the lowest free number, release with a new secret, and the contention
  * proof: 200 concurrent allocations against a pool of 100, from threads of
  * one process and from two processes, give exactly 100 distinct extensions
- * inside the pool and 100 clean "pool exhausted" answers. contract_ops.c
- * covers the rest of store.h, one function per part of it.
+ * inside the pool and 100 clean "pool exhausted" answers. Link tokens
+ * are used once; the mail outbox hands out due messages, and on
+ * PostgreSQL two transactions taking them with a lock never get the same.
+ * contract_ops.c covers the rest of store.h, one function per part of it.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -391,6 +393,98 @@ static void test_audit(struct store *store)
         free(items);
 }
 
+static void count_row(void *userdata, const char *template, const char *status, int64_t count)
+{
+        int64_t *sent = userdata;
+
+        if (!strcmp(template, "invitation") && !strcmp(status, "sent"))
+                *sent += count;
+}
+
+static void test_mail_outbox(struct store *store)
+{
+        struct store_tenant t;
+        struct store_conn *conn;
+        struct store_link link;
+        struct store_invitation inv;
+        struct store_mail m = { .template = "invitation", .recipient = "m@mail.example",
+                                .secret = "sealed" }, due[8];
+        const char *field = NULL;
+        int64_t link_id = 0, ids[6], now = store_now(), queued = 0, oldest = 0, sent = 0;
+        int n = 0;
+
+        CHECK_INT_EQ(tenant_create(store, NULL, "Mail Co", NULL, 810000, 10, 0, &t, &field), RESULT_OK);
+        m.tenant_id = t.id;
+        m.user_id = quick_user(store, t.id, "m@mail.example");
+        CHECK(m.user_id > 0);
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+
+        /* A link is used once; revoked links cannot be used. */
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_link_insert(conn, m.user_id, "invitation", "h1", now + 60, &link_id),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_link_lookup(conn, "h1", &link), RESULT_OK);
+        CHECK_INT_EQ(link.user_id, m.user_id);
+        CHECK(link.used_at == 0 && link.revoked_at == 0 && link.expires_at == now + 60);
+        CHECK_INT_EQ(store_link_lookup(conn, "nope", &link), RESULT_NOT_FOUND);
+        m.link_id = link_id;
+        CHECK_INT_EQ(store_mail_insert(conn, &m, "queued", &ids[0]), RESULT_OK);
+        CHECK_INT_EQ(store_invitation_last(conn, m.user_id, &inv), RESULT_OK);
+        CHECK_STR_EQ(inv.mail_status, "queued");
+        CHECK_INT_EQ(store_link_use(conn, link_id, now), RESULT_OK);
+        CHECK_INT_EQ(store_link_use(conn, link_id, now), RESULT_CONFLICT);
+        CHECK_INT_EQ(store_link_insert(conn, m.user_id, "reset", "h2", now + 60, &link_id), RESULT_OK);
+        CHECK_INT_EQ(store_link_revoke_user(conn, m.user_id, now), RESULT_OK);
+        CHECK_INT_EQ(store_link_use(conn, link_id, now), RESULT_CONFLICT);
+        CHECK_INT_EQ(store_link_lookup(conn, "h2", &link), RESULT_OK);
+        CHECK(link.revoked_at == now);
+
+        /* Due, sent, retried later, failed. */
+        m.link_id = 0;
+        for (int i = 1; i < 6; i++)
+                CHECK_INT_EQ(store_mail_insert(conn, &m, "queued", &ids[i]), RESULT_OK);
+        CHECK_INT_EQ(store_mail_due(conn, now, false, due, 8, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 6);
+        CHECK_INT_EQ(due[0].id, ids[0]);
+        CHECK_STR_EQ(due[0].secret, "sealed");
+        CHECK_STR_EQ(due[0].tenant_name, "Mail Co");
+        CHECK_INT_EQ(store_mail_sent(conn, ids[0], "250 ok", now), RESULT_OK);
+        CHECK_INT_EQ(store_mail_retry(conn, ids[1], "451 later", now + 100, false), RESULT_OK);
+        CHECK_INT_EQ(store_mail_retry(conn, ids[2], "550 no", now, true), RESULT_OK);
+        CHECK_INT_EQ(store_invitation_last(conn, m.user_id, &inv), RESULT_OK);
+        CHECK_STR_EQ(inv.mail_status, "sent");
+        CHECK(inv.used_at == now && inv.sent_at == now);
+        CHECK_INT_EQ(store_mail_get(conn, ids[0], &due[0]), RESULT_OK);
+        CHECK_STR_EQ(due[0].secret, "");  /* erased once sent */
+        CHECK_INT_EQ(store_mail_due(conn, now, false, due, 8, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 3);
+        CHECK_INT_EQ(store_mail_stats(conn, count_row, &sent, &queued, &oldest), RESULT_OK);
+        CHECK_INT_EQ(sent, 1);
+        CHECK_INT_EQ(queued, 4);
+
+        /* Two transactions taking due rows with the lock get disjoint sets. */
+        if (strcmp(store_backend(store), "postgresql") == 0) {
+                struct store *other = contract_open_store();
+                struct store_conn *conn2;
+                struct store_mail due2[8];
+                int n2 = 0;
+                CHECK_INT_EQ(store_conn_get(other, &conn2), RESULT_OK);
+                CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+                CHECK_INT_EQ(store_mail_due(conn, now, true, due, 2, &n), RESULT_OK);
+                CHECK_INT_EQ(store_begin(conn2), RESULT_OK);
+                CHECK_INT_EQ(store_mail_due(conn2, now, true, due2, 8, &n2), RESULT_OK);
+                CHECK_INT_EQ(n, 2);
+                CHECK_INT_EQ(n2, 1);
+                for (int i = 0; i < n; i++)
+                        for (int k = 0; k < n2; k++)
+                                CHECK(due[i].id != due2[k].id);
+                CHECK_INT_EQ(store_commit(conn2), RESULT_OK);
+                CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+                store_close(other);
+        }
+}
+
 int main(int argc, char **argv)
 {
         struct store *store;
@@ -424,6 +518,7 @@ int main(int argc, char **argv)
         test_race_threads(store);
         test_race_processes(store);
         test_audit(store);
+        test_mail_outbox(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
         check_failures += ops_failures;

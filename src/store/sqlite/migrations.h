@@ -141,6 +141,42 @@ static const struct store_migration sqlite_migrations[] = {
         { 3, "session login time",
           "ALTER TABLE sessions ADD COLUMN login_at INTEGER NOT NULL DEFAULT 0;"
           "UPDATE sessions SET login_at = created_at;" },
+        /* Onboarding by email (issue 12): link tokens (only their keyed
+         * hash) and the mail outbox, written in the transaction of the
+         * change that causes a message and drained by domain/mail_outbox.c.
+         * secret holds a link's token sealed with the key until the
+         * message is sent or given up, then ''. */
+        { 4, "mail outbox and link tokens",
+          "CREATE TABLE link_tokens ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " purpose TEXT NOT NULL CHECK (purpose IN ('invitation','reset')),"
+          " token_hash TEXT NOT NULL UNIQUE,"
+          " expires_at INTEGER NOT NULL,"
+          " used_at INTEGER,"
+          " revoked_at INTEGER,"
+          " created_at INTEGER NOT NULL);"
+          "CREATE INDEX link_tokens_user ON link_tokens(user_id, purpose);"
+
+          "CREATE TABLE mail_outbox ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER REFERENCES tenants(id),"
+          " user_id INTEGER REFERENCES users(id),"
+          " template TEXT NOT NULL"
+          "  CHECK (template IN ('invitation','password_reset','password_changed')),"
+          " recipient TEXT NOT NULL,"
+          " link_id INTEGER REFERENCES link_tokens(id),"
+          " secret TEXT NOT NULL DEFAULT '',"
+          " status TEXT NOT NULL DEFAULT 'queued'"
+          "  CHECK (status IN ('queued','sent','failed','dropped')),"
+          " attempts INTEGER NOT NULL DEFAULT 0,"
+          " next_attempt_at INTEGER NOT NULL DEFAULT 0,"
+          " last_reply TEXT NOT NULL DEFAULT '',"
+          " created_at INTEGER NOT NULL,"
+          " updated_at INTEGER NOT NULL,"
+          " sent_at INTEGER);"
+          "CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);"
+          "CREATE INDEX mail_outbox_link ON mail_outbox(link_id);" },
 };
 
 #endif

@@ -12,12 +12,15 @@ import from here, never from each other):
   fsworld  agentdesk wired to real FreeSWITCH nodes (FsWorld, fs_main);
            puts tests/harness on sys.path and re-exports its freeswitch
            and sip modules (the FreeSWITCH and SIP harnesses)
+  mail     the SMTP server of the mail tests (tests/harness/smtp.py) and
+           readers of the messages it received
 
 Python 3 standard library only.
 """
 from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_password,
                     user_file, user_files)
 from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, sip
+from .mail import SmtpServer, link_token, make_cert, parts
 from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, free_port, main,
@@ -30,6 +33,7 @@ from .xmlcurl import (XC_PASSWORD, XC_USER, encode, is_not_found, load, lookup, 
 __all__ = [
     "FOREIGN_USER", "MARKER", "conf_dir", "contexts", "files_env", "sip_password", "user_file",
     "user_files", "DOMAINS", "XMLCURL_PASSWORD", "FsWorld", "freeswitch", "fs_main", "sip",
+    "SmtpServer", "link_token", "make_cert", "parts",
     "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
     "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
     "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "dumps",

@@ -1,0 +1,269 @@
+/* Invitations, password reset links and the password-changed notice; see
+ * onboarding.h. */
+#include "domain/onboarding.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "domain/agents.h"
+#include "domain/audit.h"
+#include "domain/mail_outbox.h"
+#include "domain/users.h"
+#include "util/text.h"
+#include "util/wipe.h"
+
+enum result onboarding_link_new(struct store_conn *conn, int64_t user_id, const char *purpose,
+                                int64_t ttl, int64_t *ret_link_id, char *ret_sealed,
+                                int64_t *ret_expires_at)
+{
+        char token[CREDENTIALS_LINK_TOKEN_LEN + 1], hash[65], sealed[STORE_TEXT_MAX];
+        int64_t now = store_now(), id = 0;
+        enum result result;
+
+        credentials_new_link_token(token);
+        credentials_keyed_hash(token, hash);
+        result = credentials_seal(token, sealed);
+        if (!result)
+                result = store_link_revoke_user(conn, user_id, now);
+        if (!result)
+                result = store_link_insert(conn, user_id, purpose, hash, now + ttl, &id);
+        if (!result) {
+                *ret_link_id = id;
+                memcpy(ret_sealed, sealed, STORE_TEXT_MAX);
+                *ret_expires_at = now + ttl;
+        }
+        wipe_memory(token, sizeof(token));
+        wipe_memory(sealed, sizeof(sealed));
+        return result;
+}
+
+enum result onboarding_queue_invitation(struct app *d, struct store_conn *conn,
+                                        const struct store_user *u, int64_t *ret_expires_at)
+{
+        struct store_mail m = { .tenant_id = u->tenant_id, .user_id = u->id,
+                                .template = "invitation" };
+        enum result result;
+
+        text_copy(m.recipient, sizeof(m.recipient), u->email);
+        result = onboarding_link_new(conn, u->id, "invitation", d->settings.invite_ttl, &m.link_id,
+                                     m.secret, ret_expires_at);
+        if (!result)
+                result = store_mail_insert(conn, &m, "queued", NULL);
+        wipe_memory(m.secret, sizeof(m.secret));
+        return result;
+}
+
+enum result onboarding_password_changed(struct app *d, struct store_conn *conn,
+                                        const struct store_user *u)
+{
+        struct store_mail m = { .tenant_id = u->tenant_id, .user_id = u->id,
+                                .template = "password_changed" };
+        enum result result = store_link_revoke_user(conn, u->id, store_now());
+
+        if (result || !d->settings.mail_on)
+                return result;
+        text_copy(m.recipient, sizeof(m.recipient), u->email);
+        return store_mail_insert(conn, &m, "queued", NULL);
+}
+
+enum result onboarding_invite(struct app *d, const struct actor *actor, int64_t tenant_id,
+                              int64_t id, int64_t *ret_expires_at)
+{
+        struct store_conn *conn;
+        struct agent a;
+        enum result result;
+
+        result = agent_get(d, tenant_id, id, &a);
+        if (result)
+                return result;
+        if (!d->settings.mail_on)
+                return RESULT_MAIL_OFF;
+        if (strcmp(a.user.status, "active") != 0)
+                return RESULT_CONFLICT;
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        result = onboarding_queue_invitation(d, conn, &a.user, ret_expires_at);
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "agent.invite", "user", id, "email",
+                                      a.user.email, NULL);
+        return mail_outbox_finish(d, conn, result);
+}
+
+enum result onboarding_invitation_get(struct app *d, int64_t user_id,
+                                      struct onboarding_invitation *ret)
+{
+        struct store_invitation inv;
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        *ret = (struct onboarding_invitation){ 0 };
+        if (!result)
+                result = store_invitation_last(conn, user_id, &inv);
+        if (result == RESULT_NOT_FOUND)
+                return RESULT_OK;
+        if (result)
+                return result;
+        if (inv.used_at)
+                ret->status = "used";
+        else if (inv.revoked_at || inv.expires_at <= store_now())
+                ret->status = "expired";
+        else if (!strcmp(inv.mail_status, "sent"))
+                ret->status = "sent";
+        else if (!strcmp(inv.mail_status, "failed"))
+                ret->status = "failed";
+        else
+                ret->status = "queued";
+        ret->sent_at = inv.sent_at;
+        ret->expires_at = inv.expires_at;
+        ret->created_at = inv.created_at;
+        if (!strcmp(ret->status, "failed"))
+                text_copy(ret->reply, sizeof(ret->reply), inv.last_reply);
+        return RESULT_OK;
+}
+
+/* The live link of token, its user (active) and tenant (active). */
+static enum result live_link(struct store_conn *conn, const char *token, struct store_link *ret_link,
+                             struct store_user *ret_user, struct store_tenant *ret_tenant)
+{
+        char hash[65];
+        size_t len = token ? strlen(token) : 0;
+        enum result result;
+
+        if (len != CREDENTIALS_LINK_TOKEN_LEN || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
+                                                                "klmnopqrstuvwxyz0123456789-_") != len)
+                return RESULT_INVALID_TOKEN;
+        credentials_keyed_hash(token, hash);
+        result = store_link_lookup(conn, hash, ret_link);
+        if (result == RESULT_NOT_FOUND)
+                return RESULT_INVALID_TOKEN;
+        if (result)
+                return result;
+        /* The lookup went by an index; the match is confirmed in constant time. */
+        if (!credentials_equal(ret_link->token_hash, hash) || ret_link->used_at ||
+            ret_link->revoked_at || ret_link->expires_at <= store_now())
+                return RESULT_INVALID_TOKEN;
+        result = store_user_get(conn, ret_link->user_id, ret_user);
+        if (result == RESULT_NOT_FOUND || (!result && strcmp(ret_user->status, "active") != 0))
+                return RESULT_INVALID_TOKEN;
+        if (result)
+                return result;
+        *ret_tenant = (struct store_tenant){ 0 };
+        if (ret_user->tenant_id) {
+                result = store_tenant_get(conn, ret_user->tenant_id, ret_tenant);
+                if (!result && strcmp(ret_tenant->status, "active") != 0)
+                        return RESULT_INVALID_TOKEN;
+        }
+        return result;
+}
+
+enum result onboarding_inspect(struct app *d, const char *token,
+                               struct onboarding_link_info *ret)
+{
+        struct store_conn *conn;
+        struct store_link link;
+        struct store_user u;
+        struct store_tenant t;
+        enum result result = store_conn_get(d->store, &conn);
+
+        if (!result)
+                result = live_link(conn, token, &link, &u, &t);
+        if (result)
+                return result;
+        text_copy(ret->purpose, sizeof(ret->purpose), link.purpose);
+        text_copy(ret->email, sizeof(ret->email), u.email);
+        text_copy(ret->tenant_name, sizeof(ret->tenant_name), t.name);
+        ret->expires_at = link.expires_at;
+        return RESULT_OK;
+}
+
+enum result onboarding_set_password(struct app *d, const char *token, const char *new_password,
+                                    struct auth_token *ret, const char **ret_field)
+{
+        char hash[STORE_TEXT_MAX] = "";
+        struct store_conn *conn;
+        struct store_link link;
+        struct store_user u;
+        struct store_tenant t;
+        struct actor actor = { .role = "", .client_ip = "", .request_id = "" };
+        enum result result = store_conn_get(d->store, &conn);
+
+        if (!result)
+                result = live_link(conn, token, &link, &u, &t);
+        if (result)
+                return result;
+        if (!auth_password_acceptable(new_password, u.email)) {
+                *ret_field = "new_password";
+                return RESULT_INVALID;
+        }
+        result = credentials_hash_password(new_password, hash);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                goto out;
+        /* Used once: a racing second use finds it used and fails. */
+        result = store_link_use(conn, link.id, store_now());
+        if (result == RESULT_CONFLICT)
+                result = RESULT_INVALID_TOKEN;
+        if (!result)
+                result = store_user_set_password(conn, u.id, hash, false);
+        if (!result)
+                result = store_user_get(conn, u.id, &u);
+        /* The first password of an invitation is no change to warn of. */
+        if (!result)
+                result = strcmp(link.purpose, "reset") == 0
+                                 ? onboarding_password_changed(d, conn, &u)
+                                 : store_link_revoke_user(conn, u.id, store_now());
+        if (!result) {
+                actor.user_id = u.id;
+                actor.role = u.role;
+                result = audit_record(conn, &actor, u.tenant_id,
+                                      strcmp(link.purpose, "reset") == 0 ? "user.reset_password"
+                                                                         : "user.accept_invitation",
+                                      "user", u.id, "email", u.email, NULL);
+        }
+        if (!result)
+                result = auth_session_open(conn, d, &u, false, store_now(), ret);
+        result = mail_outbox_finish(d, conn, result);
+out:
+        wipe_memory(hash, sizeof(hash));
+        return result;
+}
+
+enum result onboarding_forgot(struct app *d, const char *email, const char *client_ip)
+{
+        const struct app_settings *set = &d->settings;
+        char email_key[STORE_EMAIL_MAX + 16], ip_key[96];
+        int64_t now = store_now(), email_n = 0, ip_n = 0, start;
+        struct store_mail m = { .template = "password_reset" };
+        struct store_conn *conn;
+        enum result result;
+
+        text_lower(m.recipient, sizeof(m.recipient), email);
+        snprintf(email_key, sizeof(email_key), "forgot:email:%s", m.recipient);
+        snprintf(ip_key, sizeof(ip_key), "forgot:ip:%s", client_ip);
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        /* The same statements whatever the answer would be. */
+        result = store_throttle_get(conn, email_key, now, set->login_window, &email_n, &start);
+        if (!result)
+                result = store_throttle_get(conn, ip_key, now, set->login_window, &ip_n, &start);
+        if (!result)
+                result = store_throttle_fail(conn, email_key, now, set->login_window);
+        if (!result)
+                result = store_throttle_fail(conn, ip_key, now, set->login_window);
+        if (!result)
+                result = store_mail_insert(conn, &m,
+                                           email_n >= set->login_max_failures ||
+                                                           ip_n >= set->login_ip_max_failures ||
+                                                           !set->mail_on
+                                                   ? "dropped"
+                                                   : "queued",
+                                           NULL);
+        return mail_outbox_finish(d, conn, result);
+}

@@ -1,0 +1,309 @@
+/*
+ * Link tokens and the mail outbox (SQLite migration 2, PostgreSQL 3). A
+ * message row is written in the transaction of the change that causes
+ * it; domain/mail_outbox.c takes the due ones (locked FOR UPDATE SKIP
+ * LOCKED on PostgreSQL, so two nodes never take the same) and records
+ * each outcome.
+ */
+#include <string.h>
+
+#include "store/driver.h"
+#include "store/store.h"
+#include "util/text.h"
+
+static void id_row(const struct store_rows *rows, int r, void *out)
+{
+        *(int64_t *)out = store_int(store_rows_get(rows, r, 0));
+}
+
+enum result store_link_insert(struct store_conn *conn, int64_t user_id, const char *purpose,
+                              const char *token_hash, int64_t expires_at, int64_t *ret_id)
+{
+        struct store_param p[] = { SP_INT(user_id), SP_TEXT(purpose), SP_TEXT(token_hash),
+                                   SP_INT(expires_at), SP_INT(store_now()) };
+
+        return store_exec_one(conn,
+                              "INSERT INTO link_tokens (user_id, purpose, token_hash, expires_at, "
+                              "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                              p, STORE_NPARAMS(p), id_row, ret_id);
+}
+
+static void link_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_link *l = out;
+
+        l->id = store_int(store_rows_get(rows, r, 0));
+        l->user_id = store_int(store_rows_get(rows, r, 1));
+        text_copy(l->purpose, sizeof(l->purpose), store_rows_get(rows, r, 2));
+        text_copy(l->token_hash, sizeof(l->token_hash), store_rows_get(rows, r, 3));
+        l->expires_at = store_int(store_rows_get(rows, r, 4));
+        l->used_at = store_int(store_rows_get(rows, r, 5));
+        l->revoked_at = store_int(store_rows_get(rows, r, 6));
+        l->created_at = store_int(store_rows_get(rows, r, 7));
+}
+
+enum result store_link_lookup(struct store_conn *conn, const char *token_hash,
+                              struct store_link *ret)
+{
+        struct store_param p[] = { SP_TEXT(token_hash) };
+
+        return store_exec_one(conn,
+                              "SELECT id, user_id, purpose, token_hash, expires_at, "
+                              "COALESCE(used_at, 0), COALESCE(revoked_at, 0), created_at "
+                              "FROM link_tokens WHERE token_hash = ?",
+                              p, STORE_NPARAMS(p), link_row, ret);
+}
+
+enum result store_link_use(struct store_conn *conn, int64_t id, int64_t now)
+{
+        struct store_param p[] = { SP_INT(now), SP_INT(id) };
+        int64_t changes = 0;
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE link_tokens SET used_at = ? "
+                            "WHERE id = ? AND used_at IS NULL AND revoked_at IS NULL",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        return !result && changes != 1 ? RESULT_CONFLICT : result;
+}
+
+enum result store_link_revoke_user(struct store_conn *conn, int64_t user_id, int64_t now)
+{
+        struct store_param p[] = { SP_INT(now), SP_INT(user_id) };
+
+        return store_exec(conn,
+                          "UPDATE link_tokens SET revoked_at = ? "
+                          "WHERE user_id = ? AND used_at IS NULL AND revoked_at IS NULL",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_mail_insert(struct store_conn *conn, const struct store_mail *m,
+                              const char *status, int64_t *ret_id)
+{
+        int64_t now = store_now();
+        struct store_param p[] = {
+                m->tenant_id ? SP_INT(m->tenant_id) : SP_NULL,
+                m->user_id ? SP_INT(m->user_id) : SP_NULL,
+                SP_TEXT(m->template),
+                SP_TEXT(m->recipient),
+                m->link_id ? SP_INT(m->link_id) : SP_NULL,
+                SP_TEXT(m->secret),
+                SP_TEXT(status),
+                SP_INT(now),
+                SP_INT(now),
+        };
+        int64_t id = 0;
+        enum result result;
+
+        result = store_exec_one(conn,
+                                "INSERT INTO mail_outbox (tenant_id, user_id, template, recipient, "
+                                "link_id, secret, status, created_at, updated_at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                                p, STORE_NPARAMS(p), id_row, &id);
+        if (!result && ret_id)
+                *ret_id = id;
+        return result;
+}
+
+#define MAIL_COLS                                                                              \
+        "o.id, COALESCE(o.tenant_id, 0), COALESCE(o.user_id, 0), COALESCE(o.link_id, 0), "      \
+        "o.template, o.recipient, o.secret, o.attempts, COALESCE(l.expires_at, 0), "            \
+        "COALESCE(u.first_name, ''), COALESCE(t.name, ''), "                                   \
+        "CASE WHEN l.used_at IS NOT NULL OR l.revoked_at IS NOT NULL THEN 1 ELSE 0 END "
+#define MAIL_FROM                                                                              \
+        "FROM mail_outbox o LEFT JOIN link_tokens l ON l.id = o.link_id "                       \
+        "LEFT JOIN users u ON u.id = o.user_id LEFT JOIN tenants t ON t.id = o.tenant_id "
+
+static void mail_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_mail *m = out;
+
+        m->id = store_int(store_rows_get(rows, r, 0));
+        m->tenant_id = store_int(store_rows_get(rows, r, 1));
+        m->user_id = store_int(store_rows_get(rows, r, 2));
+        m->link_id = store_int(store_rows_get(rows, r, 3));
+        text_copy(m->template, sizeof(m->template), store_rows_get(rows, r, 4));
+        text_copy(m->recipient, sizeof(m->recipient), store_rows_get(rows, r, 5));
+        text_copy(m->secret, sizeof(m->secret), store_rows_get(rows, r, 6));
+        m->attempts = store_int(store_rows_get(rows, r, 7));
+        m->link_expires_at = store_int(store_rows_get(rows, r, 8));
+        text_copy(m->first_name, sizeof(m->first_name), store_rows_get(rows, r, 9));
+        text_copy(m->tenant_name, sizeof(m->tenant_name), store_rows_get(rows, r, 10));
+        m->link_dead = store_int(store_rows_get(rows, r, 11)) != 0;
+}
+
+enum result store_mail_due(struct store_conn *conn, int64_t now, bool lock, struct store_mail *ret,
+                           int max, int *ret_n)
+{
+        struct store_param p[] = { SP_INT(now), SP_INT(max) };
+        struct store_rows rows = { 0 };
+        enum result result;
+        bool skip_locked = lock && (conn->driver->caps & STORE_CAP_SKIP_LOCKED);
+
+        *ret_n = 0;
+        /* The lock is taken on the outbox rows only (FOR UPDATE OF o):
+         * users and tenants stay free for the API. Unresolved requests
+         * (no user yet) wait for store_mail_resolve. */
+        result = store_exec(conn,
+                            skip_locked
+                                    ? "SELECT " MAIL_COLS MAIL_FROM
+                                      "WHERE o.status = 'queued' AND o.next_attempt_at <= ? "
+                                      "AND o.user_id IS NOT NULL "
+                                      "ORDER BY o.id LIMIT ? FOR UPDATE OF o SKIP LOCKED"
+                                    : "SELECT " MAIL_COLS MAIL_FROM
+                                      "WHERE o.status = 'queued' AND o.next_attempt_at <= ? "
+                                      "AND o.user_id IS NOT NULL ORDER BY o.id LIMIT ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; r < rows.nrows && r < max; r++)
+                mail_row(&rows, r, &ret[r]);
+        *ret_n = rows.nrows < max ? rows.nrows : max;
+        /* The cells held sealed secrets. */
+        for (int i = 0; i < rows.nrows * rows.ncols; i++)
+                if (rows.cells[i])
+                        memset(rows.cells[i], 0, strlen(rows.cells[i]));
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_mail_unresolved(struct store_conn *conn, int64_t *ret, int max, int *ret_n)
+{
+        struct store_param p[] = { SP_INT(max) };
+        struct store_rows rows = { 0 };
+        enum result result;
+
+        *ret_n = 0;
+        result = store_exec(conn,
+                            "SELECT id FROM mail_outbox WHERE status = 'queued' "
+                            "AND user_id IS NULL ORDER BY id LIMIT ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; r < rows.nrows && r < max; r++)
+                ret[r] = store_int(store_rows_get(&rows, r, 0));
+        *ret_n = rows.nrows < max ? rows.nrows : max;
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_mail_get(struct store_conn *conn, int64_t id, struct store_mail *ret)
+{
+        struct store_param p[] = { SP_INT(id) };
+
+        return store_exec_one(conn, "SELECT " MAIL_COLS MAIL_FROM "WHERE o.id = ?", p,
+                              STORE_NPARAMS(p), mail_row, ret);
+}
+
+enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tenant_id,
+                               int64_t user_id, int64_t link_id, const char *secret)
+{
+        struct store_param p[] = { tenant_id ? SP_INT(tenant_id) : SP_NULL, SP_INT(user_id),
+                                   SP_INT(link_id), SP_TEXT(secret), SP_INT(store_now()),
+                                   SP_INT(id) };
+        int64_t changes = 0;
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE mail_outbox SET tenant_id = ?, user_id = ?, link_id = ?, "
+                            "secret = ?, updated_at = ? "
+                            "WHERE id = ? AND user_id IS NULL AND status = 'queued'",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        return !result && changes != 1 ? RESULT_CONFLICT : result;
+}
+
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason)
+{
+        struct store_param p[] = { SP_TEXT(reason), SP_INT(store_now()), SP_INT(id) };
+
+        return store_exec(conn,
+                          "UPDATE mail_outbox SET status = 'dropped', secret = '', last_reply = ?, "
+                          "updated_at = ? WHERE id = ? AND status = 'queued'",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *reply, int64_t now)
+{
+        struct store_param p[] = { SP_TEXT(reply), SP_INT(now), SP_INT(now), SP_INT(id) };
+
+        return store_exec(conn,
+                          "UPDATE mail_outbox SET status = 'sent', secret = '', "
+                          "attempts = attempts + 1, last_reply = ?, sent_at = ?, updated_at = ? "
+                          "WHERE id = ?",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *reply,
+                             int64_t next_attempt_at, bool give_up)
+{
+        struct store_param p[] = { SP_TEXT(give_up ? "failed" : "queued"), SP_INT(give_up),
+                                   SP_TEXT(reply), SP_INT(next_attempt_at), SP_INT(store_now()),
+                                   SP_INT(id) };
+
+        return store_exec(conn,
+                          "UPDATE mail_outbox SET status = ?, "
+                          "secret = CASE WHEN ? = 1 THEN '' ELSE secret END, "
+                          "attempts = attempts + 1, last_reply = ?, next_attempt_at = ?, "
+                          "updated_at = ? WHERE id = ?",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+static void invitation_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_invitation *i = out;
+
+        text_copy(i->mail_status, sizeof(i->mail_status), store_rows_get(rows, r, 0));
+        i->sent_at = store_int(store_rows_get(rows, r, 1));
+        text_copy(i->last_reply, sizeof(i->last_reply), store_rows_get(rows, r, 2));
+        i->expires_at = store_int(store_rows_get(rows, r, 3));
+        i->used_at = store_int(store_rows_get(rows, r, 4));
+        i->revoked_at = store_int(store_rows_get(rows, r, 5));
+        i->created_at = store_int(store_rows_get(rows, r, 6));
+}
+
+enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
+                                  struct store_invitation *ret)
+{
+        struct store_param p[] = { SP_INT(user_id) };
+
+        return store_exec_one(conn,
+                              "SELECT COALESCE(o.status, ''), COALESCE(o.sent_at, 0), "
+                              "COALESCE(o.last_reply, ''), l.expires_at, COALESCE(l.used_at, 0), "
+                              "COALESCE(l.revoked_at, 0), l.created_at FROM link_tokens l "
+                              "LEFT JOIN mail_outbox o ON o.link_id = l.id "
+                              "WHERE l.user_id = ? AND l.purpose = 'invitation' "
+                              "ORDER BY l.id DESC LIMIT 1",
+                              p, STORE_NPARAMS(p), invitation_row, ret);
+}
+
+enum result store_mail_stats(struct store_conn *conn,
+                             void (*fn)(void *userdata, const char *template, const char *status,
+                                        int64_t count),
+                             void *userdata, int64_t *ret_queued, int64_t *ret_oldest)
+{
+        struct store_rows rows = { 0 };
+        enum result result;
+
+        *ret_queued = 0;
+        *ret_oldest = 0;
+        result = store_exec(conn,
+                            "SELECT template, status, COUNT(*), MIN(created_at) FROM mail_outbox "
+                            "GROUP BY template, status ORDER BY template, status",
+                            NULL, 0, &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; r < rows.nrows; r++) {
+                const char *status = store_rows_get(&rows, r, 1);
+                int64_t count = store_int(store_rows_get(&rows, r, 2));
+                int64_t oldest = store_int(store_rows_get(&rows, r, 3));
+                if (fn)
+                        fn(userdata, store_rows_get(&rows, r, 0), status, count);
+                if (status && !strcmp(status, "queued")) {
+                        *ret_queued += count;
+                        if (!*ret_oldest || oldest < *ret_oldest)
+                                *ret_oldest = oldest;
+                }
+        }
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
