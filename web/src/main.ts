@@ -8,7 +8,11 @@ import ConfirmationService from 'primevue/confirmationservice'
 import { AgentdeskTheme } from './theme'
 import App from './App.vue'
 import { router } from './router'
+import { takeLinkToken } from './linkToken'
 import './style.css'
+
+// Before anything else: an emailed link's token leaves the address bar.
+takeLinkToken()
 
 const app = createApp(App)
 app.use(createPinia())
