@@ -17,34 +17,8 @@ conns=${WRK_CONNECTIONS:-64}
 duration=${WRK_DURATION:-10s}
 nginx_only=${HEALTHZ_NGINX_ONLY:-0}
 
-tmp=$(mktemp -d /tmp/agentdesk-healthz.XXXXXX)
-pids=()
-cleanup() {
-        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-        rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-        python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_http() {
-        for _ in $(seq 200); do
-                curl -fs -o /dev/null "$1" && return 0
-                sleep 0.05
-        done
-        echo "healthz.sh: $1 did not answer 200" >&2
-        return 1
-}
-
-# wrk's Requests/sec, p50, p99 and non-2xx count as "rps p50 p99 errors".
-run_wrk() {
-        wrk -t"$threads" -c"$conns" -d"$duration" --latency "$1" >"$tmp/wrk.out"
-        awk '/Requests\/sec/ {rps=$2} $1=="50%" {p50=$2} $1=="99%" {p99=$2} /Non-2xx/ {e=$5}
-             END {print rps, p50, p99, e+0}' "$tmp/wrk.out"
-}
+. "$(dirname "$0")/lib.sh"
+bench_init healthz
 
 echo "healthz bench: wrk -t$threads -c$conns -d$duration --latency, 127.0.0.1, $(nproc) CPUs"
 
@@ -67,19 +41,10 @@ fi
 nport=$(free_port)
 mkdir -p "$tmp/nginx/www"
 # nginx workers started by root run as nobody: let them read the file.
-chmod 755 "$tmp" "$tmp/nginx" "$tmp/nginx/www"
+chmod 755 "$tmp/nginx" "$tmp/nginx/www"
 cp "$tmp/healthz.json" "$tmp/nginx/www/healthz"
 chmod 644 "$tmp/nginx/www/healthz"
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
-  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+{ nginx_conf_head "$tmp/nginx"; cat <<CONF; } >"$tmp/nginx/nginx.conf"
   server { listen 127.0.0.1:$nport; root $tmp/nginx/www; default_type application/json; }
 }
 CONF

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "domain/credentials.h"
+#include "domain/pool.h"
 #include "domain/tenants.h"
 #include "store/store.h"
 

@@ -9,7 +9,14 @@
 #      on SQLite and PostgreSQL (bench/xmlcurl.sh);
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
 #      time until all are provisioned (bench/push_burst.py);
-#   6. the web app in Chromium, tenant of 1,000 agents: navigation to the
+#   6. GET /v1/admin/agents?limit=500 in a tenant of 1,000 agents: latency
+#      and peak RSS growth (bench/agents_list.py);
+#   7. the web app's index.html and a .gz asset vs nginx (bench/web_static.sh);
+#   8. real FreeSWITCH (../shared/freeswitch, skipped when absent): 200 sipp
+#      UAs registering at once, xml_curl vs static directory files
+#      (bench/fs_register.py), and suspend -> registration gone
+#      (bench/fs_suspend_latency.py);
+#   9. the web app in Chromium, tenant of 1,000 agents: navigation to the
 #      agents table rendered, cold and warm cache, and the compressed JS+CSS
 #      of the login and agents pages (bench/web_agents.ts).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
@@ -51,5 +58,16 @@ bench/xmlcurl.sh "$bin" "$(tests/harness/pg.sh createdb "$tmp/pg" bench_lookup)"
 echo "== files mode: 1,000 agents in one burst against the Event Socket fixture"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/push_burst.py | sed 's/^/  /'
 
+echo "== GET /v1/admin/agents?limit=500, tenant of 1,000 agents"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_list.py | sed 's/^/  /'
+echo "== the web app's files: agentdesk (AGENTDESK_WEB_DIR) vs nginx gzip_static"
+bench/web_static.sh "$bin" | sed 's/^/  /'
+echo "== real FreeSWITCH: registrations, xml_curl vs static files; suspend latency"
+if [ -f ../shared/freeswitch/freeswitch-1.11.1-debian12-amd64.tar.xz ] || [ -n "${AGENTDESK_FREESWITCH_TARBALL:-}" ]; then
+        AGENTDESK_BIN=$bin /usr/bin/python3 bench/fs_register.py 2>&1 | grep -v '^phase\|^unpacked' | sed 's/^/  /'
+        AGENTDESK_BIN=$bin /usr/bin/python3 bench/fs_suspend_latency.py 2>&1 | grep -v '^phase\|^unpacked' | sed 's/^/  /'
+else
+        echo "  skipped: no ../shared/freeswitch build"
+fi
 echo "== web app in Chromium: agents table of a 1,000-agent tenant, page weights"
 AGENTDESK_BIN=$bin web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts

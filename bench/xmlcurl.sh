@@ -65,16 +65,8 @@ mkdir -p "$tmp/nginx/www/freeswitch"
 lookup 700500 >"$tmp/nginx/www/freeswitch/xml"
 chmod -R a+rX "$tmp/nginx"
 np=$(port)
-cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes auto;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx; proxy_temp_path $tmp/nginx; fastcgi_temp_path $tmp/nginx;
-  uwsgi_temp_path $tmp/nginx; scgi_temp_path $tmp/nginx;
+. "$here/bench/lib.sh"
+{ nginx_conf_head "$tmp/nginx"; cat <<CONF; } >"$tmp/nginx/nginx.conf"
   server { listen 127.0.0.1:$np; root $tmp/nginx/www; default_type text/xml;
            error_page 405 =200 \$uri; }
 }

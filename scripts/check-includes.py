@@ -26,6 +26,7 @@ LIBRARIES = {
     "libcrypto": re.compile(r"openssl/.*\.h$"),
     "libssh": re.compile(r"libssh/.*\.h$"),
     "libcurl": re.compile(r"curl/.*\.h$"),
+    "GnuTLS": re.compile(r"gnutls/.*\.h$"),
 }
 
 # C11 and POSIX headers: libc, allowed everywhere. A header that is in

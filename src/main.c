@@ -17,18 +17,24 @@
 #include <unistd.h>
 
 #include "api/api.h"
+#include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/cluster_admin.h"
 #include "domain/directory.h"
 #include "domain/credentials.h"
+#include "domain/doctor.h"
 #include "domain/demo.h"
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "domain/reconciler.h"
+#include "domain/worker.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
+#include "freeswitch/xmlcurl.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "util/log.h"
+#include "util/wipe.h"
 #include "web/web.h"
 
 extern char **environ;
@@ -215,14 +221,6 @@ static void print_json(json_t *obj)
         json_decref(obj);
 }
 
-static json_t *tenant_json(const struct store_tenant *t)
-{
-        return json_pack("{sI,ss,ss,ss,sI,sI,sI}", "id", (json_int_t)t->id, "name", t->name, "slug",
-                         t->slug, "status", t->status, "pool_base", (json_int_t)t->pool_base,
-                         "pool_size", (json_int_t)t->pool_size, "created_at",
-                         (json_int_t)t->created_at);
-}
-
 static void fail_line(const char *what, enum result result, const char *field)
 {
         const char *why = result_name(result);
@@ -307,7 +305,7 @@ static int cmd_tenant_create(const struct cmdline *cl, const struct config *cfg)
                 store_close(store);
                 return 1;
         }
-        print_json(tenant_json(&t));
+        print_json(api_tenant_json(&t, NULL));   /* as the API shows it */
         store_close(store);
         return 0;
 }
@@ -370,13 +368,13 @@ static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
                t.id, t.pool_base, t.pool_base + t.pool_size - 1);
         printf("Tenant admin login:\n  email: %s\n  password: %s\n", u.email, password);
         printf("(each run of 'agentdesk demo' sets a new password)\n");
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
         return 0;
 }
 
-static struct domain_settings domain_settings_of(const struct config *cfg)
+static struct app_settings app_settings_of(const struct config *cfg)
 {
-        return (struct domain_settings){
+        return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .max_extensions_per_agent = cfg->max_extensions_per_agent,
                 .login_max_failures = cfg->login_max_failures,
@@ -400,47 +398,22 @@ static struct domain_settings domain_settings_of(const struct config *cfg)
 }
 
 /* Prints the mod_xml_curl binding to paste into FreeSWITCH, and what else
- * to change there. */
+ * to change there (freeswitch/xmlcurl.h). */
 static int cmd_freeswitch_config(const struct cmdline *cl, const struct config *cfg)
 {
         const char *listen = cfg->fs_listen[0] ? cfg->fs_listen : cfg->listen;
         const char *url_host = opt(cl, "--url");
-        int64_t cluster_id = 0;
-        char path[40] = "";
+        struct xmlcurl_setup setup = { .user = cfg->xmlcurl_user,
+                                       .password = cfg->xmlcurl_password,
+                                       .allow = cfg->xmlcurl_allow };
+        char base[300];
 
-        if (!cluster_opt(cl, &cluster_id))
+        if (!cluster_opt(cl, &setup.cluster_id))
                 return 2;
-        /* A stored cluster's nodes ask at their own path, so that each
-         * cluster only learns its own tenants' users. */
-        if (cluster_id)
-                snprintf(path, sizeof(path), "/%" PRId64, cluster_id);
-        printf("<!-- autoload_configs/xml_curl.conf.xml, inside <bindings> -->\n"
-               "<binding name=\"agentdesk\">\n"
-               "  <param name=\"gateway-url\" value=\"%s%s/freeswitch/xml%s\" bindings=\"directory|dialplan\"/>\n"
-               "  <param name=\"gateway-credentials\" value=\"%s:%s\"/>\n"
-               "  <param name=\"auth-scheme\" value=\"basic\"/>\n"
-               "  <param name=\"timeout\" value=\"5\"/>\n"
-               "</binding>\n",
-               url_host ? "" : "http://", url_host ? url_host : listen, path, cfg->xmlcurl_user,
-               cfg->xmlcurl_password[0] ? cfg->xmlcurl_password : "SET-AGENTDESK_XMLCURL_PASSWORD");
-        fprintf(stderr,
-                "\nThen, on every FreeSWITCH node:\n"
-                "  - load mod_xml_curl (autoload_configs/modules.conf.xml); it reads its\n"
-                "    bindings only when it loads: run 'reload mod_xml_curl' (or restart),\n"
-                "    'reloadxml' does not apply a changed binding;\n"
-                "  - tenants with a SIP domain of their own register in it: remove\n"
-                "    force-register-domain, force-register-db-domain and\n"
-                "    force-subscription-domain from the sofia profile (the vanilla\n"
-                "    sip_profiles/internal.xml folds every domain into $${domain});\n"
-                "  - remove the vanilla static users 1000-1019 (conf/directory/default/1*.xml,\n"
-                "    password 1234): they still answer when agentdesk says \"not found\";\n"
-                "  - the vanilla Event Socket listens on :: with password ClueCon: change both\n"
-                "    (autoload_configs/event_socket.conf.xml);\n"
-                "  - allow the node's address in AGENTDESK_XMLCURL_ALLOW (now: %s).\n",
-                cfg->xmlcurl_allow);
-        if (!cfg->xmlcurl_password[0])
-                fprintf(stderr, "  - AGENTDESK_XMLCURL_PASSWORD is not set: agentdesk refuses every "
-                                "lookup until it is.\n");
+        snprintf(base, sizeof(base), "%s%s", url_host ? "" : "http://", url_host ? url_host : listen);
+        setup.base_url = base;
+        xmlcurl_print_binding(stdout, &setup);
+        xmlcurl_print_steps(stderr, &setup);
         return 0;
 }
 
@@ -451,99 +424,28 @@ static int check_line(bool ok, const char *check, const char *detail)
         return !ok;
 }
 
-/* The checks of one cluster: its conf dirs in the push modes, then each
- * node's Event Socket (login, status, sofia profile). */
-static int doctor_cluster(struct domain *domain, const struct cluster *c)
-{
-        struct fs_node_status status[CLUSTER_MAX_NODES];
-        char line[512], name[160], label[160];
-        int failed = 0;
-
-        /* The default cluster's lines read as they always did. */
-        snprintf(name, sizeof(name), "cluster %.64s", c->name);
-        snprintf(label, sizeof(label), c->id ? "%s " : "", name);
-        if (!c->active)
-                return check_line(true, name, "disabled: its jobs wait, nothing is checked");
-        if (cluster_mode_pushes(c->mode)) {
-                struct fs_push *targets[CLUSTER_MAX_NODES];
-                int n_targets = 0;
-                if (cluster_push_targets(domain, c, targets, CLUSTER_MAX_NODES, &n_targets, line,
-                                         sizeof(line)) != RESULT_OK)
-                        failed += check_line(false, c->id ? name : "conf dir", line);
-                for (int t = 0; t < n_targets; t++) {
-                        static const char *const subdirs[] = { "directory/default", "dialplan" };
-                        for (size_t i = 0; i < 2; i++) {
-                                char what[300];
-                                snprintf(what, sizeof(what), "%sconf dir %s", label, subdirs[i]);
-                                failed += check_line(fs_push_check_dir(targets[t], subdirs[i], line,
-                                                                       sizeof(line)) == RESULT_OK,
-                                                     what, line);
-                        }
-                        fs_push_close(targets[t]);
-                }
-        }
-        if (c->n_nodes == 0)
-                failed += check_line(false, c->id ? name : "nodes", "no active node");
-        fs_nodes_probe(c->nodes, c->n_nodes, 5000, false, status);
-        for (int i = 0; i < c->n_nodes; i++) {
-                const struct fs_node_status *st = &status[i];
-                char what[512];
-                snprintf(what, sizeof(what), "%snode %s:%u", label, c->nodes[i].host,
-                         c->nodes[i].port);
-                if (!st->version[0]) {
-                        failed += check_line(false, what, st->error);
-                        continue;
-                }
-                snprintf(line, sizeof(line), "Event Socket login and status: FreeSWITCH %s",
-                         st->version);
-                failed += check_line(true, what, line);
-                if (st->profile_state[0])
-                        snprintf(line, sizeof(line), "sofia profile %s %s, %ld registration(s)",
-                                 c->nodes[i].profile, st->profile_state, st->registrations);
-                failed += check_line(st->profile_state[0] && st->registrations >= 0, what,
-                                     st->profile_state[0] ? line : st->error);
-        }
-        return failed;
-}
-
 /* Checks every setting and really connects: the store, the key file, and
- * every cluster (the default one and those stored): conf dirs, each
- * node's Event Socket. One line per check; non-zero exit when one failed.
- * Changes nothing. */
+ * every cluster (domain/doctor.h). One line per check; non-zero exit when
+ * one failed. Changes nothing. */
 static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
 {
-        struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct store_cluster *stored = NULL;
-        struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS };
-        struct store_conn *conn;
-        struct cluster *c;
-        int64_t pending = 0, failed_jobs = 0;
-        size_t n_stored = 0;
-        char line[512];
-        int failed = 0, todo = -1;
+        struct app app = { .settings = app_settings_of(cfg) };
+        struct doctor_rows rows = { 0 };
+        int failed = 0;
         bool up = false, keyed = false;
 
         (void)cl;
         setvbuf(stdout, NULL, _IOLBF, 0);  /* in order with the reasons on stderr */
         /* Invalid settings never get here: load_config() printed them. */
         failed += check_line(true, "settings", "every setting is valid");
-
-        if (open_store(cfg, false, &domain.store) < 0) {
+        if (open_store(cfg, false, &app.store) < 0) {
                 failed += check_line(false, "store", "cannot open (see above)");
         } else {
-                up = store_conn_get(domain.store, &conn) == RESULT_OK &&
-                     store_ping(conn) == RESULT_OK &&
-                     store_migrations_pending(domain.store, &todo) == RESULT_OK;
-                snprintf(line, sizeof(line), "%s, %d migration(s) to apply%s",
-                         store_backend(domain.store), todo, todo ? " (agentdesk migrate)" : "");
-                failed += check_line(up && todo == 0, "store", up ? line : "does not answer");
-                up = up && todo == 0;
-                if (up && store_job_counts(conn, 0, -1, &pending, &failed_jobs) == RESULT_OK) {
-                        snprintf(line, sizeof(line), "%" PRId64 " pending, %" PRId64 " failed",
-                                 pending, failed_jobs);
-                        failed += check_line(failed_jobs == 0, "provisioning jobs", line);
-                }
-                keyed = open_key_file(cfg, domain.store, false) == 0;
+                (void)doctor_store(&app, &rows, &up);
+                for (size_t i = 0; i < rows.n; i++)
+                        failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
+                doctor_rows_free(&rows);
+                keyed = open_key_file(cfg, app.store, false) == 0;
                 failed += check_line(keyed, "secret key",
                                      keyed ? "loaded" : "missing or unreadable (see above)");
         }
@@ -551,27 +453,13 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
                              cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"
                                                       : "AGENTDESK_XMLCURL_PASSWORD is not set: every "
                                                         "lookup is refused");
-        if (cluster_open(&domain, 0, &c) == RESULT_OK) {
-                failed += doctor_cluster(&domain, c);
-                cluster_close(c);
-        }
-        /* The stored clusters need the store and the key (their Event
-         * Socket passwords are sealed with it). */
-        if (up && keyed && store_cluster_list(conn, &page, &stored, &n_stored) == RESULT_OK) {
-                for (size_t i = 0; i < n_stored; i++) {
-                        enum result r = cluster_open(&domain, stored[i].id, &c);
-                        if (r) {
-                                snprintf(line, sizeof(line), "cannot load: %s", result_name(r));
-                                failed += check_line(false, stored[i].name, line);
-                                continue;
-                        }
-                        failed += doctor_cluster(&domain, c);
-                        cluster_close(c);
-                }
-                free(stored);
-        }
-        if (domain.store)
-                store_close(domain.store);
+        if (doctor_clusters(&app, up && keyed, &rows) != RESULT_OK)
+                failed += check_line(false, "doctor", "out of memory");
+        for (size_t i = 0; i < rows.n; i++)
+                failed += check_line(rows.rows[i].ok, rows.rows[i].check, rows.rows[i].detail);
+        doctor_rows_free(&rows);
+        if (app.store)
+                store_close(app.store);
         return failed ? 1 : 0;
 }
 
@@ -580,7 +468,7 @@ static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
  * applies it at once and says how it went. */
 static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 {
-        struct domain domain = { .settings = domain_settings_of(cfg) };
+        struct app app = { .settings = app_settings_of(cfg) };
         struct store_job_state st;
         int64_t id = 0;
         bool ran = false;
@@ -590,18 +478,18 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 
         if (!cluster_opt(cl, &cluster_id))
                 return 2;
-        if (open_store(cfg, true, &domain.store) < 0)
+        if (open_store(cfg, true, &app.store) < 0)
                 return 1;
-        if (open_key_file(cfg, domain.store, false) < 0) {
-                store_close(domain.store);
+        if (open_key_file(cfg, app.store, false) < 0) {
+                store_close(app.store);
                 return 1;
         }
-        result = cluster_resync(&domain, cluster_id, NULL, &id);
+        result = cluster_resync(&app, cluster_id, NULL, &id);
         if (!result)
-                result = reconciler_drain(&domain, &ran);
+                result = reconciler_drain(&app, &ran);
         if (!result && ran)
-                result = cluster_job_state(&domain, id, &st);
-        store_close(domain.store);
+                result = cluster_job_state(&app, id, &st);
+        store_close(app.store);
         if (result) {
                 fail_line("resync", result, NULL);
                 return 1;
@@ -625,8 +513,8 @@ static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
 {
         struct http_server_options opts = { .listen = cfg->listen, .threads = 1,
                                             .max_body_bytes = (size_t)cfg->max_body_bytes };
-        struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct api_context ctx = { .domain = &domain, .cfg = cfg };
+        struct app app = { .settings = app_settings_of(cfg) };
+        struct api_context ctx = { .app = &app, .cfg = cfg };
         struct http_server *srv = NULL;
         enum result result;
 
@@ -748,8 +636,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         };
         struct http_server_options fs_opts = opts;
         struct http_server *srv = NULL, *fs_srv = NULL;
-        struct domain domain = { .settings = domain_settings_of(cfg) };
-        struct api_context ctx = { .domain = &domain, .cfg = cfg };
+        struct app app = { .settings = app_settings_of(cfg) };
+        struct api_context ctx = { .app = &app, .cfg = cfg };
         sigset_t signals;
         int sig = 0, rc = 1;
         enum result result;
@@ -774,8 +662,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 free_secret(tls_key, tls_key_len);
                 return 1;
         }
-        domain.store = ctx.store;
-        domain.directory_cache = directory_cache_new();
+        app.store = ctx.store;
+        app.directory_cache = directory_cache_new();
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
         if (web_site_new(cfg->web_dir, &ctx.web) != RESULT_OK) {
@@ -787,6 +675,13 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 LOG_INFO("serving the web app from %s", cfg->web_dir);
         else if (web_site_file_count(ctx.web) == 0)
                 LOG_WARN("the web app was not built into this binary: / says how to build it");
+        /* Before the HTTP workers: handlers wake app.job_worker, so it is
+         * set before the first request can arrive. */
+        log_buffered_start();
+        if (reconciler_start(&app, &app.job_worker) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
+                goto out;
+        }
         fs_opts.listen = cfg->fs_listen;
         /* mod_xml_curl's own listener stays plain HTTP (loopback or a
          * private network). */
@@ -811,25 +706,19 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
-        log_buffered_start();
-        if (reconciler_start(&domain, &domain.reconciler) != RESULT_OK) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler\n");
-                http_server_stop(fs_srv);
-                http_server_stop(srv);
-                goto out;
-        }
         LOG_INFO("agentdesk serving on %s://%s%s%s (store: %s)", tls_key ? "https" : "http",
                  cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  store_backend(ctx.store));
         sigwait(&signals, &sig);
         LOG_INFO("signal %d: finishing in-flight requests", sig);
-        http_server_stop(fs_srv);
-        http_server_stop(srv);
         rc = 0;
 out:
-        /* After the HTTP servers (no more kicks), before the store. */
-        reconciler_stop(domain.reconciler);
+        /* The HTTP servers first (no more wakes), then the worker, then
+         * the store. */
+        http_server_stop(fs_srv);
+        http_server_stop(srv);
+        worker_stop(app.job_worker);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);
@@ -837,7 +726,7 @@ out:
         free(tls_cert);
         free_secret(tls_key, tls_key_len);
         store_close(ctx.store);
-        directory_cache_free(domain.directory_cache);
+        directory_cache_free(app.directory_cache);
         if (rc == 0)
                 LOG_INFO("stopped");
         log_buffered_stop();

@@ -7,22 +7,19 @@
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
-static void create(struct http_request *req, void *userdata)
+static void create(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct agent_create_input in = { .extensions_count = -1 };
         char temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
         const char *field = NULL;
-        struct store_session s;
         struct actor actor;
         struct agent a;
-        int64_t tenant_id;
         enum result result;
         json_t *body;
 
-        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, NULL))
-                return;
         body = http_request_json(req);
         if (!body)
                 return;
@@ -31,11 +28,11 @@ static void create(struct http_request *req, void *userdata)
             !api_field_string(req, body, "email", true, &in.email) ||
             !api_field_string(req, body, "role", false, &in.role) ||
             !api_field_int(req, body, "extensions_count", 0,
-                           ctx->domain->settings.max_extensions_per_agent, &in.extensions_count) ||
+                           ctx->app->settings.max_extensions_per_agent, &in.extensions_count) ||
             !api_field_bool(req, body, "voicemail_enabled", &in.voicemail_enabled))
                 goto out;
-        actor = api_actor(req, &s);
-        result = agent_create(ctx->domain, &actor, tenant_id, &in, &a, temporary, &field);
+        actor = api_actor(req, &call->session);
+        result = agent_create(ctx->app, &actor, call->tenant_id, &in, &a, temporary, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -43,7 +40,7 @@ static void create(struct http_request *req, void *userdata)
         http_respond_json(req, 201,
                           json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
                                     "temporary_password", temporary));
-        credentials_wipe(temporary, sizeof(temporary));
+        wipe_memory(temporary, sizeof(temporary));
 out:
         json_decref(body);
 }
@@ -64,84 +61,96 @@ static bool enum_query(struct http_request *req, const char *name, const char *c
         return false;
 }
 
-static void list(struct http_request *req, void *userdata)
+/* Sets "registered" on each extension of the agent objects in agents:
+ * whether its phone is registered now on the tenant's cluster (null: no
+ * node answered, or another request is asking them). At most one Event
+ * Socket probe per request (domain/cluster.h). */
+static void add_registered(struct api_context *ctx, int64_t tenant_id, json_t *agents)
+{
+        struct store_tenant t;
+        int64_t cluster_id = tenant_get(ctx->app, tenant_id, &t, NULL) == RESULT_OK ? t.cluster_id : 0;
+        json_t *agent, *x;
+        size_t i, k;
+
+        json_array_foreach(agents, i, agent) {
+                json_array_foreach(json_object_get(agent, "extensions"), k, x) {
+                        int reg = cluster_registered(ctx->app, cluster_id,
+                                                     json_string_value(json_object_get(x, "extension")));
+                        json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
+                }
+        }
+}
+
+static void list(struct http_request *req, struct api_call *call)
 {
         static const char *const statuses[] = { "active", "suspended", NULL };
         static const char *const roles[] = { "admin", "supervisor", "agent", NULL };
-        struct api_context *ctx = userdata;
-        struct store_user_filter filter = { 0 };
-        struct store_session s;
+        /* Index = enum store_user_sort. */
+        static const char *const sorts[] = { "id", "name", "-name", "created_at", "-created_at",
+                                             NULL };
+        struct api_context *ctx = call->ctx;
+        struct store_user_filter filter = { .tenant_id = call->tenant_id };
+        struct store_agent_page items = { 0 };
         struct store_page page;
-        struct agent *items = NULL;
-        size_t n = 0;
+        const char *sort = NULL;
         enum result result;
         json_t *arr;
 
-        if (!api_scoped(req, ctx, API_READERS, &s, &filter.tenant_id, NULL) ||
-            !api_page(req, &page) ||
+        if (!api_page(req, &page) ||
             !enum_query(req, "status", statuses, &filter.status) ||
-            !enum_query(req, "role", roles, &filter.role))
+            !enum_query(req, "role", roles, &filter.role) ||
+            !enum_query(req, "sort", sorts + 1, &sort))
                 return;
+        for (size_t i = 1; sort && sorts[i]; i++)
+                if (sorts[i] == sort)
+                        filter.sort = (enum store_user_sort)i;
         filter.q = http_request_query(req, "q");
         if (filter.q && (strlen(filter.q) > 200 || !text_utf8_valid(filter.q, strlen(filter.q), NULL))) {
                 http_respond_error(req, 400, "validation_failed", "q is not valid", "q");
                 return;
         }
-        result = agent_list(ctx->domain, &filter, &page, &items, &n);
+        result = agent_list(ctx->app, &filter, &page, &items);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
         }
         arr = json_array();
-        for (size_t i = 0; i < n; i++)
-                json_array_append_new(arr, api_agent_json(&items[i]));
-        free(items);
+        for (size_t i = 0; i < items.n_agents; i++)
+                json_array_append_new(arr, api_agent_row_json(&items.agents[i], items.extensions));
+        store_agent_page_free(&items);
+        add_registered(ctx, filter.tenant_id, arr);
         http_respond_json(req, 200, api_list_json("agents", arr, &page));
 }
 
-static void get(struct http_request *req, void *userdata)
+static void get(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
+        struct api_context *ctx = call->ctx;
         struct agent a;
-        int64_t tenant_id, id;
         enum result result;
+        json_t *one;
 
-        if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
-                return;
-        result = agent_get(ctx->domain, tenant_id, id, &a);
+        result = agent_get(ctx->app, call->tenant_id, call->id, &a);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
         }
-        json_t *agent = api_agent_json(&a), *exts = json_object_get(agent, "extensions"), *x;
-        struct store_tenant t;
-        int64_t cluster_id = tenant_get(ctx->domain, tenant_id, &t, NULL) == RESULT_OK ? t.cluster_id : 0;
-        size_t i;
-        /* Whether each extension's phone is registered now on its
-         * tenant's cluster (null: no node answered). */
-        json_array_foreach(exts, i, x) {
-                int reg = cluster_registered(ctx->domain, cluster_id,
-                                             json_string_value(json_object_get(x, "extension")));
-                json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
-        }
-        http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "agent", agent));
+        one = json_pack("[o]", api_agent_json(&a));
+        add_registered(ctx, call->tenant_id, one);
+        http_respond_json(req, 200, json_pack("{sbsO}", "success", 1, "agent",
+                                              json_array_get(one, 0)));
+        json_decref(one);
 }
 
-static void patch(struct http_request *req, void *userdata)
+static void patch(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct agent_patch p = { 0 };
         const char *field = NULL;
-        struct store_session s;
         struct actor actor;
         struct agent a;
-        int64_t tenant_id, id;
         enum result result;
         json_t *body;
 
-        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
-                return;
         body = http_request_json(req);
         if (!body)
                 return;
@@ -150,8 +159,8 @@ static void patch(struct http_request *req, void *userdata)
             !api_field_string(req, body, "role", false, &p.role) ||
             !api_field_string(req, body, "status", false, &p.status))
                 goto out;
-        actor = api_actor(req, &s);
-        result = agent_update(ctx->domain, &actor, tenant_id, id, &p, &a, &field);
+        actor = api_actor(req, &call->session);
+        result = agent_update(ctx->app, &actor, call->tenant_id, call->id, &p, &a, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -161,40 +170,32 @@ out:
         json_decref(body);
 }
 
-static void reset_password(struct http_request *req, void *userdata)
+static void reset_password(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
-        struct store_session s;
         struct actor actor;
-        int64_t tenant_id, id;
         enum result result;
 
-        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
-                return;
-        actor = api_actor(req, &s);
-        result = agent_reset_password(ctx->domain, &actor, tenant_id, id, temporary);
+        actor = api_actor(req, &call->session);
+        result = agent_reset_password(ctx->app, &actor, call->tenant_id, call->id, temporary);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
         }
         http_respond_json(req, 200, json_pack("{sbss}", "success", 1, "temporary_password",
                                               temporary));
-        credentials_wipe(temporary, sizeof(temporary));
+        wipe_memory(temporary, sizeof(temporary));
 }
 
-static void delete(struct http_request *req, void *userdata)
+static void delete(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
+        struct api_context *ctx = call->ctx;
         struct actor actor;
-        int64_t tenant_id, id;
         enum result result;
 
-        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
-                return;
-        actor = api_actor(req, &s);
-        result = agent_delete(ctx->domain, &actor, tenant_id, id);
+        actor = api_actor(req, &call->session);
+        result = agent_delete(ctx->app, &actor, call->tenant_id, call->id);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -204,21 +205,15 @@ static void delete(struct http_request *req, void *userdata)
 
 enum result api_agents_register(struct http_server *srv, struct api_context *ctx)
 {
-        static const struct {
-                const char *method, *pattern;
-                http_handler_fn fn;
-        } routes[] = {
-                { "POST", "/v1/admin/agents", create },
-                { "GET", "/v1/admin/agents", list },
-                { "GET", "/v1/admin/agents/:id", get },
-                { "PATCH", "/v1/admin/agents/:id", patch },
-                { "DELETE", "/v1/admin/agents/:id", delete },
-                { "POST", "/v1/admin/agents/:id/reset-password", reset_password },
+        static const struct api_route routes[] = {
+                { "POST", "/v1/admin/agents", API_WRITERS, API_TENANT, create },
+                { "GET", "/v1/admin/agents", API_READERS, API_TENANT, list },
+                { "GET", "/v1/admin/agents/:id", API_READERS, API_TENANT, get },
+                { "PATCH", "/v1/admin/agents/:id", API_WRITERS, API_TENANT, patch },
+                { "DELETE", "/v1/admin/agents/:id", API_WRITERS, API_TENANT, delete },
+                { "POST", "/v1/admin/agents/:id/reset-password", API_WRITERS, API_TENANT,
+                  reset_password },
         };
-        enum result result = RESULT_OK;
 
-        for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && !result; i++)
-                result = http_server_route(srv, routes[i].method, routes[i].pattern, routes[i].fn,
-                                           ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

@@ -6,18 +6,30 @@
 #ifndef AGENTDESK_API_API_H
 #define AGENTDESK_API_API_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/config.h"
 #include "web/web.h"
 
+#define API_MAX_ROUTES 96
+
+struct api_route;
+
+/* A route row bound to the context (api/common.h, api_routes_register). */
+struct api_binding {
+        struct api_context *ctx;
+        const struct api_route *route;
+};
+
 /* What the handlers share; lives as long as the server. */
 struct api_context {
         struct store *store;
-        struct domain *domain;
+        struct app *app;
         const struct config *cfg;
         struct web_site *web;            /* NULL: the app is not served */
+        struct api_binding bindings[API_MAX_ROUTES];  /* filled by api_register */
+        size_t n_bindings;
 };
 
 /* Registers every route of the API on srv; the FreeSWITCH endpoint goes on

@@ -4,20 +4,18 @@
 #include "api/common.h"
 #include "domain/audit.h"
 
-static void list(struct http_request *req, void *userdata)
+static void list(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct store_audit *items = NULL;
-        struct store_session s;
         struct store_page page;
-        int64_t tenant_id;
         size_t n = 0;
         enum result result;
         json_t *arr;
 
-        if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, NULL) || !api_page(req, &page))
+        if (!api_page(req, &page))
                 return;
-        result = audit_list(ctx->domain, tenant_id, &page, &items, &n);
+        result = audit_list(ctx->app, call->tenant_id, &page, &items, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -44,5 +42,9 @@ static void list(struct http_request *req, void *userdata)
 
 enum result api_audit_register(struct http_server *srv, struct api_context *ctx)
 {
-        return http_server_route(srv, "GET", "/v1/admin/audit", list, ctx);
+        static const struct api_route routes[] = {
+                { "GET", "/v1/admin/audit", API_READERS, API_TENANT, list },
+        };
+
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/wipe.h"
 
 static json_t *user_json(const struct store_user *u)
 {
@@ -15,9 +16,9 @@ static json_t *user_json(const struct store_user *u)
                          "tenantId", u->tenant_id ? json_integer(u->tenant_id) : json_null());
 }
 
-static void login(struct http_request *req, void *userdata)
+static void login(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         const char *email = NULL, *password = NULL;
         struct auth_token tok;
         int64_t retry_after = 0;
@@ -29,7 +30,7 @@ static void login(struct http_request *req, void *userdata)
         if (!api_field_string(req, body, "email", true, &email) ||
             !api_field_string(req, body, "password", true, &password))
                 goto out;
-        result = auth_login(ctx->domain, email, password, http_request_client_ip(req), &tok,
+        result = auth_login(ctx->app, email, password, http_request_client_ip(req), &tok,
                             &retry_after);
         if (result == RESULT_THROTTLED) {
                 char seconds[24];
@@ -52,22 +53,19 @@ static void login(struct http_request *req, void *userdata)
                           json_pack("{sbs{ss,so,so,sb}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "user",
                                     user_json(&tok.user), "mustChangePassword", tok.restricted));
-        credentials_wipe(tok.token, sizeof(tok.token));
+        wipe_memory(tok.token, sizeof(tok.token));
 out:
         json_decref(body);
 }
 
-static void me(struct http_request *req, void *userdata)
+static void me(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
+        struct api_context *ctx = call->ctx;
         struct auth_me m;
         json_t *exts;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_ANY, false, &s))
-                return;
-        result = auth_me(ctx->domain, &s, &m);
+        result = auth_me(ctx->app, &call->session, &m);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -79,31 +77,28 @@ static void me(struct http_request *req, void *userdata)
                                                       m.extensions[i].extension, "sip_password",
                                                       m.extensions[i].sip_password, "status",
                                                       m.extensions[i].status));
-        credentials_wipe(&m.extensions, sizeof(m.extensions));
+        wipe_memory(&m.extensions, sizeof(m.extensions));
         http_respond_json(req, 200,
                           json_pack("{sbs{so,so,s{ss,ss}}}", "success", 1, "data", "user",
-                                    user_json(&s.user), "extensions", exts, "sipConfig",
+                                    user_json(&call->session.user), "extensions", exts, "sipConfig",
                                     "websocketUrl", m.websocket_url, "realm", m.realm));
 }
 
-static void change_password(struct http_request *req, void *userdata)
+static void change_password(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         const char *current = NULL, *next = NULL, *field = NULL;
-        struct store_session s;
         struct auth_token tok;
         enum result result;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_ANY, true, &s))
-                return;
         body = http_request_json(req);
         if (!body)
                 return;
         if (!api_field_string(req, body, "current_password", true, &current) ||
             !api_field_string(req, body, "new_password", true, &next))
                 goto out;
-        result = auth_change_password(ctx->domain, &s, current, next, &tok, &field);
+        result = auth_change_password(ctx->app, &call->session, current, next, &tok, &field);
         if (result == RESULT_INVALID) {
                 http_respond_error(req, 400, "validation_failed",
                                    "the new password needs at least 10 characters and must "
@@ -119,20 +114,17 @@ static void change_password(struct http_request *req, void *userdata)
                           json_pack("{sbs{ss,so,sb}}", "success", 1, "data", "token", tok.token,
                                     "expiresAt", api_time(tok.expires_at), "mustChangePassword",
                                     0));
-        credentials_wipe(tok.token, sizeof(tok.token));
+        wipe_memory(tok.token, sizeof(tok.token));
 out:
         json_decref(body);
 }
 
-static void logout(struct http_request *req, void *userdata)
+static void logout(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
+        struct api_context *ctx = call->ctx;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_ANY, true, &s))
-                return;
-        result = auth_logout(ctx->domain, &s);
+        result = auth_logout(ctx->app, &call->session);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -142,14 +134,13 @@ static void logout(struct http_request *req, void *userdata)
 
 enum result api_auth_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result = http_server_route(srv, "POST", "/v1/auth/login", login, ctx);
+        static const struct api_route routes[] = {
+                { "POST", "/v1/auth/login", 0, API_PUBLIC, login },
+                { "GET", "/v1/auth/me", API_ANY, API_SIGNED_IN, me },
+                { "POST", "/v1/auth/change-password", API_ANY, API_SIGNED_IN_RESTRICTED,
+                  change_password },
+                { "POST", "/v1/auth/logout", API_ANY, API_SIGNED_IN_RESTRICTED, logout },
+        };
 
-        if (!result)
-                result = http_server_route(srv, "GET", "/v1/auth/me", me, ctx);
-        if (!result)
-                result = http_server_route(srv, "POST", "/v1/auth/change-password", change_password,
-                                           ctx);
-        if (!result)
-                result = http_server_route(srv, "POST", "/v1/auth/logout", logout, ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

@@ -36,7 +36,7 @@ static json_t *cluster_json(struct http_request *req, struct api_context *ctx,
         struct store_node *nodes = calloc(CLUSTER_MAX_NODES, sizeof(*nodes));
         json_t *o, *arr;
         size_t n = 0;
-        enum result result = nodes ? cluster_nodes(ctx->domain, c->id, nodes, CLUSTER_MAX_NODES, &n)
+        enum result result = nodes ? cluster_nodes(ctx->app, c->id, nodes, CLUSTER_MAX_NODES, &n)
                                    : RESULT_NOMEM;
 
         if (result) {
@@ -95,28 +95,24 @@ static bool cluster_fields(struct http_request *req, json_t *body, bool create,
 }
 
 /* POST (create) or PATCH of a cluster. */
-static void write_cluster(struct http_request *req, struct api_context *ctx, bool create)
+static void write_cluster(struct http_request *req, struct api_call *call, bool create)
 {
+        struct api_context *ctx = call->ctx;
         struct cluster_fields f = { 0 };
         struct store_cluster c;
-        struct store_session s;
         struct actor actor;
         const char *field = NULL;
         enum result result;
-        int64_t id = 0;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) ||
-            (!create && !api_path_id(req, &id)))
-                return;
         body = http_request_json(req);
         if (!body)
                 return;
         if (!cluster_fields(req, body, create, &f))
                 goto out;
-        actor = api_actor(req, &s);
-        result = create ? cluster_create(ctx->domain, &actor, &f, &c, &field)
-                        : cluster_update(ctx->domain, &actor, id, &f, &c, &field);
+        actor = api_actor(req, &call->session);
+        result = create ? cluster_create(ctx->app, &actor, &f, &c, &field)
+                        : cluster_update(ctx->app, &actor, call->id, &f, &c, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -126,29 +122,28 @@ out:
         json_decref(body);
 }
 
-static void create(struct http_request *req, void *userdata)
+static void create(struct http_request *req, struct api_call *call)
 {
-        write_cluster(req, userdata, true);
+        write_cluster(req, call, true);
 }
 
-static void patch(struct http_request *req, void *userdata)
+static void patch(struct http_request *req, struct api_call *call)
 {
-        write_cluster(req, userdata, false);
+        write_cluster(req, call, false);
 }
 
-static void list(struct http_request *req, void *userdata)
+static void list(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct store_cluster *items = NULL;
-        struct store_session s;
         struct store_page page;
         size_t n = 0;
         enum result result;
         json_t *arr;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_page(req, &page))
+        if (!api_page(req, &page))
                 return;
-        result = cluster_list(ctx->domain, &page, &items, &n);
+        result = cluster_list(ctx->app, &page, &items, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -167,17 +162,12 @@ static void list(struct http_request *req, void *userdata)
         http_respond_json(req, 200, api_list_json("clusters", arr, &page));
 }
 
-static void get(struct http_request *req, void *userdata)
+static void get(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct store_cluster c;
-        struct store_session s;
-        enum result result;
-        int64_t id;
+        enum result result = cluster_get(ctx->app, call->id, &c);
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
-                return;
-        result = cluster_get(ctx->domain, id, &c);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -185,18 +175,11 @@ static void get(struct http_request *req, void *userdata)
         respond_cluster(req, ctx, 200, &c);
 }
 
-static void delete(struct http_request *req, void *userdata)
+static void delete(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
-        struct actor actor;
-        enum result result;
-        int64_t id;
+        struct actor actor = api_actor(req, &call->session);
+        enum result result = cluster_delete(call->ctx->app, &actor, call->id);
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
-                return;
-        actor = api_actor(req, &s);
-        result = cluster_delete(ctx->domain, &actor, id);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -221,29 +204,27 @@ static bool node_fields(struct http_request *req, json_t *body, bool create, str
 }
 
 /* POST (create) or PATCH of a node. */
-static void write_node(struct http_request *req, struct api_context *ctx, bool create)
+static void write_node(struct http_request *req, struct api_call *call, bool create)
 {
+        struct api_context *ctx = call->ctx;
         struct node_fields f = { 0 };
-        struct store_session s;
         struct store_node n;
         struct actor actor;
         const char *field = NULL;
         enum result result;
-        int64_t cluster_id, id = 0;
+        int64_t cluster_id = call->id, id = 0;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) ||
-            !api_path_id(req, &cluster_id) ||
-            (!create && !api_path_param_id(req, "node_id", &id)))
+        if (!create && !api_path_param_id(req, "node_id", &id))
                 return;
         body = http_request_json(req);
         if (!body)
                 return;
         if (!node_fields(req, body, create, &f))
                 goto out;
-        actor = api_actor(req, &s);
-        result = create ? cluster_node_add(ctx->domain, &actor, cluster_id, &f, &n, &field)
-                        : cluster_node_update(ctx->domain, &actor, cluster_id, id, &f, &n, &field);
+        actor = api_actor(req, &call->session);
+        result = create ? cluster_node_add(ctx->app, &actor, cluster_id, &f, &n, &field)
+                        : cluster_node_update(ctx->app, &actor, cluster_id, id, &f, &n, &field);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -254,29 +235,26 @@ out:
         json_decref(body);
 }
 
-static void node_create(struct http_request *req, void *userdata)
+static void node_create(struct http_request *req, struct api_call *call)
 {
-        write_node(req, userdata, true);
+        write_node(req, call, true);
 }
 
-static void node_patch(struct http_request *req, void *userdata)
+static void node_patch(struct http_request *req, struct api_call *call)
 {
-        write_node(req, userdata, false);
+        write_node(req, call, false);
 }
 
-static void node_delete(struct http_request *req, void *userdata)
+static void node_delete(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
         struct actor actor;
         enum result result;
-        int64_t cluster_id, id;
+        int64_t id;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) ||
-            !api_path_id(req, &cluster_id) || !api_path_param_id(req, "node_id", &id))
+        if (!api_path_param_id(req, "node_id", &id))
                 return;
-        actor = api_actor(req, &s);
-        result = cluster_node_delete(ctx->domain, &actor, cluster_id, id);
+        actor = api_actor(req, &call->session);
+        result = cluster_node_delete(call->ctx->app, &actor, call->id, id);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -286,22 +264,21 @@ static void node_delete(struct http_request *req, void *userdata)
 
 enum result api_clusters_register(struct http_server *srv, struct api_context *ctx)
 {
-        static const struct {
-                const char *method, *path;
-                http_handler_fn fn;
-        } routes[] = {
-                { "GET", "/v1/admin/freeswitch/clusters", list },
-                { "POST", "/v1/admin/freeswitch/clusters", create },
-                { "GET", "/v1/admin/freeswitch/clusters/:id", get },
-                { "PATCH", "/v1/admin/freeswitch/clusters/:id", patch },
-                { "DELETE", "/v1/admin/freeswitch/clusters/:id", delete },
-                { "POST", "/v1/admin/freeswitch/clusters/:id/nodes", node_create },
-                { "PATCH", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id", node_patch },
-                { "DELETE", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id", node_delete },
+        static const struct api_route routes[] = {
+                { "GET", "/v1/admin/freeswitch/clusters", API_SUPERADMIN, API_SIGNED_IN, list },
+                { "POST", "/v1/admin/freeswitch/clusters", API_SUPERADMIN, API_SIGNED_IN, create },
+                { "GET", "/v1/admin/freeswitch/clusters/:id", API_SUPERADMIN, API_SIGNED_IN, get },
+                { "PATCH", "/v1/admin/freeswitch/clusters/:id", API_SUPERADMIN, API_SIGNED_IN,
+                  patch },
+                { "DELETE", "/v1/admin/freeswitch/clusters/:id", API_SUPERADMIN, API_SIGNED_IN,
+                  delete },
+                { "POST", "/v1/admin/freeswitch/clusters/:id/nodes", API_SUPERADMIN, API_SIGNED_IN,
+                  node_create },
+                { "PATCH", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id", API_SUPERADMIN,
+                  API_SIGNED_IN, node_patch },
+                { "DELETE", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id", API_SUPERADMIN,
+                  API_SIGNED_IN, node_delete },
         };
-        enum result result = RESULT_OK;
 
-        for (size_t i = 0; !result && i < sizeof(routes) / sizeof(routes[0]); i++)
-                result = http_server_route(srv, routes[i].method, routes[i].path, routes[i].fn, ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

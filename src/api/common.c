@@ -36,7 +36,7 @@ bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigne
         h += 7;
         while (*h == ' ')
                 h++;
-        result = auth_verify(ctx->domain, h, ret);
+        result = auth_verify(ctx->app, h, ret);
         if (result == RESULT_UNAUTHORIZED) {
                 http_response_header(req, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
                 http_respond_error(req, 401, "unauthorized",
@@ -96,7 +96,7 @@ bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
                                    "a superadmin names the tenant: ?tenant_id=N", "tenant_id");
                 return false;
         }
-        result = tenant_get(ctx->domain, id, &t, NULL);
+        result = tenant_get(ctx->app, id, &t, NULL);
         if (result) {
                 api_fail(req, result, NULL);
                 return false;
@@ -106,12 +106,42 @@ bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
         return true;
 }
 
-bool api_scoped(struct http_request *req, struct api_context *ctx, unsigned roles,
-                struct store_session *ret_session, int64_t *ret_tenant_id, int64_t *ret_id)
+/* The shared preamble of every route row, then its handler. */
+static void dispatch(struct http_request *req, void *userdata)
 {
-        return api_authenticate(req, ctx, roles, false, ret_session) &&
-               api_tenant_scope(req, ctx, ret_session, ret_tenant_id) &&
-               (!ret_id || api_path_id(req, ret_id));
+        const struct api_binding *b = userdata;
+        const struct api_route *route = b->route;
+        const char *id = strstr(route->pattern, "/:id");
+        bool has_id = id && (id[4] == '/' || id[4] == '\0');
+        struct api_call call = { .ctx = b->ctx };
+
+        if (route->scope != API_PUBLIC &&
+            !api_authenticate(req, b->ctx, route->roles, route->scope == API_SIGNED_IN_RESTRICTED,
+                              &call.session))
+                return;
+        if (route->scope == API_TENANT &&
+            !api_tenant_scope(req, b->ctx, &call.session, &call.tenant_id))
+                return;
+        if (route->scope != API_PUBLIC && has_id && !api_path_id(req, &call.id))
+                return;
+        route->handler(req, &call);
+}
+
+enum result api_routes_register(struct http_server *srv, struct api_context *ctx,
+                                const struct api_route *routes, size_t n)
+{
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i++) {
+                struct api_binding *b;
+                if (ctx->n_bindings == API_MAX_ROUTES)
+                        return RESULT_NOMEM;
+                b = &ctx->bindings[ctx->n_bindings++];
+                b->ctx = ctx;
+                b->route = &routes[i];
+                result = http_server_route(srv, routes[i].method, routes[i].pattern, dispatch, b);
+        }
+        return result;
 }
 
 bool api_page(struct http_request *req, struct store_page *ret)
@@ -295,13 +325,13 @@ json_t *api_extension_json(const struct store_extension *e, const char *sip_pass
         return o;
 }
 
-json_t *api_agent_json(const struct agent *a)
+json_t *api_agent_row_json(const struct store_agent_row *a,
+                           const struct store_agent_extension *extensions)
 {
-        const struct store_user *u = &a->user;
         json_t *o = json_object(), *exts = json_array();
 
         for (size_t i = 0; i < a->n_extensions; i++) {
-                const struct store_extension *e = &a->extensions[i];
+                const struct store_agent_extension *e = &extensions[a->first_extension + i];
                 json_t *x = json_object();
                 json_object_set_new(x, "id", json_integer(e->id));
                 json_object_set_new(x, "extension", json_string(e->extension));
@@ -313,19 +343,50 @@ json_t *api_agent_json(const struct agent *a)
                 json_object_set_new(x, "provisioning_error", api_string_or_null(e->provisioning_error));
                 json_array_append_new(exts, x);
         }
-        json_object_set_new(o, "id", json_integer(u->id));
-        json_object_set_new(o, "tenant_id", json_integer(u->tenant_id));
-        json_object_set_new(o, "email", json_string(u->email));
-        json_object_set_new(o, "first_name", json_string(u->first_name));
-        json_object_set_new(o, "last_name", json_string(u->last_name));
-        json_object_set_new(o, "role", json_string(u->role));
-        json_object_set_new(o, "status", json_string(u->status));
-        json_object_set_new(o, "must_change_password", json_boolean(u->must_change_password));
-        json_object_set_new(o, "created_at", api_time(u->created_at));
-        json_object_set_new(o, "updated_at", api_time(u->updated_at));
-        json_object_set_new(o, "last_login_at", api_time(u->last_login_at));
+        json_object_set_new(o, "id", json_integer(a->id));
+        json_object_set_new(o, "tenant_id", json_integer(a->tenant_id));
+        json_object_set_new(o, "email", json_string(a->email));
+        json_object_set_new(o, "first_name", json_string(a->first_name));
+        json_object_set_new(o, "last_name", json_string(a->last_name));
+        json_object_set_new(o, "role", json_string(a->role));
+        json_object_set_new(o, "status", json_string(a->status));
+        json_object_set_new(o, "must_change_password", json_boolean(a->must_change_password));
+        json_object_set_new(o, "created_at", api_time(a->created_at));
+        json_object_set_new(o, "updated_at", api_time(a->updated_at));
+        json_object_set_new(o, "last_login_at", api_time(a->last_login_at));
         json_object_set_new(o, "extensions", exts);
         return o;
+}
+
+json_t *api_agent_json(const struct agent *a)
+{
+        const struct store_user *u = &a->user;
+        struct store_agent_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
+        struct store_agent_row row = {
+                .id = u->id, .tenant_id = u->tenant_id,
+                .must_change_password = u->must_change_password, .created_at = u->created_at,
+                .updated_at = u->updated_at, .last_login_at = u->last_login_at,
+                .first_extension = 0, .n_extensions = a->n_extensions,
+        };
+
+        text_copy(row.email, sizeof(row.email), u->email);
+        text_copy(row.first_name, sizeof(row.first_name), u->first_name);
+        text_copy(row.last_name, sizeof(row.last_name), u->last_name);
+        text_copy(row.role, sizeof(row.role), u->role);
+        text_copy(row.status, sizeof(row.status), u->status);
+        for (size_t i = 0; i < a->n_extensions; i++) {
+                const struct store_extension *e = &a->extensions[i];
+                exts[i] = (struct store_agent_extension){
+                        .id = e->id, .user_id = e->user_id, .voicemail_enabled = e->voicemail_enabled,
+                        .provisioning_attempts = e->provisioning_attempts,
+                };
+                text_copy(exts[i].extension, sizeof(exts[i].extension), e->extension);
+                text_copy(exts[i].status, sizeof(exts[i].status), e->status);
+                text_copy(exts[i].provisioning, sizeof(exts[i].provisioning), e->provisioning);
+                text_copy(exts[i].provisioning_error, sizeof(exts[i].provisioning_error),
+                          e->provisioning_error);
+        }
+        return api_agent_row_json(&row, exts);
 }
 
 json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats)

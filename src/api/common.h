@@ -13,6 +13,7 @@
 #include "api/api.h"
 #include "domain/agents.h"
 #include "domain/auth.h"
+#include "domain/extensions.h"
 
 enum api_role {
         API_SUPERADMIN = 1 << 0,
@@ -23,6 +24,48 @@ enum api_role {
         API_READERS = API_SUPERADMIN | API_ADMIN | API_SUPERVISOR,
         API_WRITERS = API_SUPERADMIN | API_ADMIN,
 };
+
+/* Who may call a route, beyond its roles. */
+enum api_scope {
+        API_PUBLIC,                      /* anyone (the handler checks what it needs) */
+        API_SIGNED_IN,                   /* a session whose role is in the row's roles */
+        API_SIGNED_IN_RESTRICTED,        /* that, a temporary-password session too */
+        API_TENANT,                      /* a signed-in session, and the tenant it acts in */
+};
+
+/* What the shared preamble established for a handler. */
+struct api_call {
+        struct api_context *ctx;
+        struct store_session session;    /* unless API_PUBLIC */
+        int64_t tenant_id;               /* API_TENANT: the tenant the call acts in */
+        int64_t id;                      /* the pattern's :id, when it has one */
+};
+
+typedef void (*api_handler_fn)(struct http_request *req, struct api_call *call);
+
+/*
+ * A route as a row: {method, pattern, roles, scope, handler}. Before the
+ * handler runs, one preamble answers for it: the guard (API_SIGNED_IN*,
+ * API_TENANT), the tenant scope (API_TENANT), the :id (404 when not a
+ * positive integer). A handler is then only its own logic. A public
+ * route's handler checks its callers itself (the FreeSWITCH endpoint: an
+ * address list and basic auth, before anything else), so the preamble
+ * leaves its :id to it.
+ */
+struct api_route {
+        const char *method, *pattern;
+        unsigned roles;                  /* enum api_role bits; unused for API_PUBLIC */
+        enum api_scope scope;
+        api_handler_fn handler;
+};
+
+/* Registers n rows on srv (the one way routes are added); routes must
+ * outlive the server (static tables). RESULT_NOMEM past API_MAX_ROUTES. */
+enum result api_routes_register(struct http_server *srv, struct api_context *ctx,
+                                const struct api_route *routes, size_t n);
+
+#define API_ROUTES_REGISTER(srv, ctx, routes) \
+        api_routes_register((srv), (ctx), (routes), sizeof(routes) / sizeof((routes)[0]))
 
 /*
  * The guard: a valid bearer token (else 401 unauthorized), not a
@@ -37,11 +80,6 @@ bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigne
  * ?tenant_id= it names (400 when missing, 404 when unknown). */
 bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
                       const struct store_session *s, int64_t *ret_tenant_id);
-
-/* The preamble of a tenant-scoped handler: api_authenticate(), then
- * api_tenant_scope(), then (when ret_id is not NULL) api_path_id(). */
-bool api_scoped(struct http_request *req, struct api_context *ctx, unsigned roles,
-                struct store_session *ret_session, int64_t *ret_tenant_id, int64_t *ret_id);
 
 /* ?limit= (default 50, 1..500) and ?offset= (default 0). */
 bool api_page(struct http_request *req, struct store_page *ret);
@@ -83,6 +121,9 @@ json_t *api_string_or_null(const char *s);
 
 /* Renderings (new references). */
 json_t *api_agent_json(const struct agent *a);
+/* One agent of a list page, its extensions found in extensions. */
+json_t *api_agent_row_json(const struct store_agent_row *a,
+                           const struct store_agent_extension *extensions);
 json_t *api_extension_json(const struct store_extension *e, const char *sip_password);
 json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
 json_t *api_list_json(const char *key, json_t *items, const struct store_page *page);

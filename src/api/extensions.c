@@ -4,22 +4,21 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "util/wipe.h"
 
-static void list(struct http_request *req, void *userdata)
+static void list(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_extension_filter filter = { 0 };
+        struct api_context *ctx = call->ctx;
+        struct store_extension_filter filter = { .tenant_id = call->tenant_id };
         struct store_pool_stats stats;
         struct store_extension *items = NULL;
-        struct store_session s;
         struct store_page page;
         const char *state;
         size_t n = 0;
         enum result result;
         json_t *arr, *out;
 
-        if (!api_scoped(req, ctx, API_READERS, &s, &filter.tenant_id, NULL) ||
-            !api_page(req, &page))
+        if (!api_page(req, &page))
                 return;
         state = http_request_query(req, "state");
         if (state && strcmp(state, "free") && strcmp(state, "assigned")) {
@@ -28,7 +27,7 @@ static void list(struct http_request *req, void *userdata)
                 return;
         }
         filter.state = state;
-        result = extension_list(ctx->domain, &filter, &page, &items, &n, &stats);
+        result = extension_list(ctx->app, &filter, &page, &items, &n, &stats);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -44,20 +43,16 @@ static void list(struct http_request *req, void *userdata)
         http_respond_json(req, 200, out);
 }
 
-static void get(struct http_request *req, void *userdata)
+static void get(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char password[64];
         struct store_extension e;
-        struct store_session s;
-        int64_t tenant_id, id;
         bool secret_allowed;
         enum result result;
 
-        if (!api_scoped(req, ctx, API_READERS, &s, &tenant_id, &id))
-                return;
-        secret_allowed = strcmp(s.user.role, "supervisor") != 0;
-        result = extension_get(ctx->domain, tenant_id, id, &e, secret_allowed ? password : NULL);
+        secret_allowed = strcmp(call->session.user.role, "supervisor") != 0;
+        result = extension_get(ctx->app, call->tenant_id, call->id, &e, secret_allowed ? password : NULL);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -65,45 +60,37 @@ static void get(struct http_request *req, void *userdata)
         http_respond_json(req, 200,
                           json_pack("{sbso}", "success", 1, "extension",
                                     api_extension_json(&e, secret_allowed ? password : NULL)));
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
 }
 
-static void rotate(struct http_request *req, void *userdata)
+static void rotate(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char password[64];
         struct store_extension e;
-        struct store_session s;
         struct actor actor;
-        int64_t tenant_id, id;
         enum result result;
 
-        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
-                return;
-        actor = api_actor(req, &s);
-        result = extension_rotate_password(ctx->domain, &actor, tenant_id, id, &e, password);
+        actor = api_actor(req, &call->session);
+        result = extension_rotate_password(ctx->app, &actor, call->tenant_id, call->id, &e, password);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
                                               api_extension_json(&e, password)));
-        credentials_wipe(password, sizeof(password));
+        wipe_memory(password, sizeof(password));
 }
 
-static void patch(struct http_request *req, void *userdata)
+static void patch(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct store_extension e;
-        struct store_session s;
         struct actor actor;
-        int64_t tenant_id, id;
         bool enabled;
         enum result result;
         json_t *body;
 
-        if (!api_scoped(req, ctx, API_WRITERS, &s, &tenant_id, &id))
-                return;
         body = http_request_json(req);
         if (!body)
                 return;
@@ -114,8 +101,8 @@ static void patch(struct http_request *req, void *userdata)
         }
         if (!api_field_bool(req, body, "voicemail_enabled", &enabled))
                 goto out;
-        actor = api_actor(req, &s);
-        result = extension_set_voicemail(ctx->domain, &actor, tenant_id, id, enabled, &e);
+        actor = api_actor(req, &call->session);
+        result = extension_set_voicemail(ctx->app, &actor, call->tenant_id, call->id, enabled, &e);
         if (result) {
                 api_fail(req, result, NULL);
                 goto out;
@@ -128,14 +115,13 @@ out:
 
 enum result api_extensions_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result = http_server_route(srv, "GET", "/v1/admin/extensions", list, ctx);
+        static const struct api_route routes[] = {
+                { "GET", "/v1/admin/extensions", API_READERS, API_TENANT, list },
+                { "GET", "/v1/admin/extensions/:id", API_READERS, API_TENANT, get },
+                { "PATCH", "/v1/admin/extensions/:id", API_WRITERS, API_TENANT, patch },
+                { "POST", "/v1/admin/extensions/:id/rotate-password", API_WRITERS, API_TENANT,
+                  rotate },
+        };
 
-        if (!result)
-                result = http_server_route(srv, "GET", "/v1/admin/extensions/:id", get, ctx);
-        if (!result)
-                result = http_server_route(srv, "PATCH", "/v1/admin/extensions/:id", patch, ctx);
-        if (!result)
-                result = http_server_route(srv, "POST", "/v1/admin/extensions/:id/rotate-password",
-                                           rotate, ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

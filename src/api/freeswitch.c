@@ -15,10 +15,12 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/cluster_admin.h"
 #include "domain/directory.h"
 #include "freeswitch/xml.h"
 #include "util/cidr.h"
 #include "util/log.h"
+#include "util/wipe.h"
 
 static struct cidr_list allow;
 
@@ -29,7 +31,7 @@ static void send_xml(struct http_request *req, char *doc)
                 return;
         }
         http_respond_text(req, 200, "text/xml", doc, strlen(doc));
-        credentials_wipe(doc, strlen(doc));
+        wipe_memory(doc, strlen(doc));
         free(doc);
 }
 
@@ -52,7 +54,7 @@ static void directory(struct http_request *req, struct api_context *ctx, int64_t
                 return not_found(req);
         if (!domain)
                 domain = http_request_form(req, "key_value");
-        result = directory_find_user(ctx->domain, cluster_id, domain, user, &u);
+        result = directory_find_user(ctx->app, cluster_id, domain, user, &u);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("directory lookup of %.15s failed: %s", user, result_name(result));
@@ -72,7 +74,7 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
 
         if (!context)
                 context = http_request_form(req, "Caller-Context");
-        result = directory_find_context(ctx->domain, cluster_id, context, &c);
+        result = directory_find_context(ctx->app, cluster_id, context, &c);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("dialplan lookup failed: %s", result_name(result));
@@ -82,9 +84,9 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
         send_xml(req, fsxml_dialplan_context(c.tenant_id, c.lo, c.hi));
 }
 
-static void xml(struct http_request *req, void *userdata)
+static void xml(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char user[128], password[256];
         const char *section, *id = http_request_param(req, "id");
         int64_t cluster_id = 0;
@@ -95,8 +97,8 @@ static void xml(struct http_request *req, void *userdata)
                 return;
         }
         ok = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password)) &&
-             directory_credentials_ok(ctx->domain, user, password);
-        credentials_wipe(password, sizeof(password));
+             directory_credentials_ok(ctx->app, user, password);
+        wipe_memory(password, sizeof(password));
         if (!ok) {
                 http_response_header(req, "WWW-Authenticate", "Basic realm=\"agentdesk\"");
                 http_respond_text(req, 401, "text/plain", "unauthorized\n", 13);
@@ -135,20 +137,15 @@ static json_t *node_json(const struct fs_node *node, const struct fs_node_status
  * node hangs; and the provisioning jobs (the tenant's, or every tenant's
  * per cluster for a superadmin). Never a password.
  */
-static void status(struct http_request *req, void *userdata)
+static void status(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        const struct store_user *me = &call->session.user;
         struct cluster_report *r = NULL;
-        struct store_session s;
         json_t *clusters;
         size_t n = 0;
-        enum result result;
-        bool super;
+        bool super = strcmp(me->role, "superadmin") == 0;
+        enum result result = cluster_status(call->ctx->app, super ? 0 : me->tenant_id, 2500, &r, &n);
 
-        if (!api_authenticate(req, ctx, API_READERS, false, &s))
-                return;
-        super = strcmp(s.user.role, "superadmin") == 0;
-        result = cluster_status(ctx->domain, super ? 0 : s.user.tenant_id, 2500, &r, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -163,7 +160,7 @@ static void status(struct http_request *req, void *userdata)
                         clusters,
                         json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
                                   c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
-                                  c->mode, "status", c->active ? "active" : "disabled", "nodes", nodes,
+                                  fs_mode_name(c->mode), "status", c->active ? "active" : "disabled", "nodes", nodes,
                                   "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
                                   (json_int_t)r[i].jobs_failed));
         }
@@ -175,17 +172,13 @@ static void status(struct http_request *req, void *userdata)
  * {"cluster_id": ID} (absent or null: the default cluster): queues a
  * resync of the cluster; 202 with the job, which the status route then
  * counts. */
-static void resync(struct http_request *req, void *userdata)
+static void resync(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
-        struct store_session s;
         struct actor actor;
         int64_t id = 0, cluster_id = 0;
         enum result result;
         json_t *body = NULL;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s))
-                return;
         if (http_request_body_size(req) > 0) {
                 body = http_request_json(req);
                 if (!body)
@@ -194,8 +187,8 @@ static void resync(struct http_request *req, void *userdata)
                 if (!api_field_int(req, body, "cluster_id", 1, INT64_MAX / 2, &cluster_id))
                         goto out;
         }
-        actor = api_actor(req, &s);
-        result = cluster_resync(ctx->domain, cluster_id, &actor, &id);
+        actor = api_actor(req, &call->session);
+        result = cluster_resync(call->ctx->app, cluster_id, &actor, &id);
         if (result) {
                 /* A cluster named in the body that does not exist. */
                 if (result == RESULT_NOT_FOUND)
@@ -211,16 +204,23 @@ out:
 
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx)
 {
+        /* Public: xml() checks the address list and basic auth itself. */
+        static const struct api_route routes[] = {
+                { "POST", "/freeswitch/xml", 0, API_PUBLIC, xml },
+                { "POST", "/freeswitch/xml/:id", 0, API_PUBLIC, xml },
+        };
+
         if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
                 return RESULT_INVALID;
-        enum result result = http_server_route(srv, "POST", "/freeswitch/xml", xml, ctx);
-
-        return result ? result : http_server_route(srv, "POST", "/freeswitch/xml/:id", xml, ctx);
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }
 
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result = http_server_route(srv, "GET", "/v1/admin/freeswitch/status", status, ctx);
+        static const struct api_route routes[] = {
+                { "GET", "/v1/admin/freeswitch/status", API_READERS, API_SIGNED_IN, status },
+                { "POST", "/v1/admin/freeswitch/resync", API_SUPERADMIN, API_SIGNED_IN, resync },
+        };
 
-        return result ? result : http_server_route(srv, "POST", "/v1/admin/freeswitch/resync", resync, ctx);
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

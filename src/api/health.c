@@ -8,17 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "api/common.h"
 #include "domain/directory.h"
 #include "domain/health.h"
-#include "domain/reconciler.h"
+#include "domain/worker.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
 static char healthy[96];
 
-static void healthz(struct http_request *req, void *userdata)
+static void healthz(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         enum result result = health_check_store(ctx->store);
 
         if (result) {
@@ -39,9 +39,9 @@ static void gauge_line(void *userdata, const struct store_tenant *t,
                 t->id, t->slug, s->free, t->id, t->slug, s->assigned);
 }
 
-static void metrics(struct http_request *req, void *userdata)
+static void metrics(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         char *text = NULL;
         size_t len = 0;
         FILE *out = open_memstream(&text, &len);
@@ -56,9 +56,9 @@ static void metrics(struct http_request *req, void *userdata)
         fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
               "# TYPE agentdesk_pool_extensions gauge\n", out);
         result = health_pool_gauges(ctx->store, gauge_line, out);
-        if (ctx->domain && ctx->domain->directory_cache) {
+        if (ctx->app && ctx->app->directory_cache) {
                 uint64_t hits, misses;
-                directory_cache_counts(ctx->domain->directory_cache, &hits, &misses);
+                directory_cache_counts(ctx->app->directory_cache, &hits, &misses);
                 fprintf(out, "# HELP agentdesk_directory_cache_lookups_total Directory rows asked "
                              "for, served from memory (hit) or read (miss).\n"
                              "# TYPE agentdesk_directory_cache_lookups_total counter\n"
@@ -66,9 +66,9 @@ static void metrics(struct http_request *req, void *userdata)
                              "agentdesk_directory_cache_lookups_total{result=\"miss\"} %" PRIu64 "\n",
                         hits, misses);
         }
-        if (ctx->domain && ctx->domain->reconciler) {
-                bool leader;
-                uint64_t passes = reconciler_passes(ctx->domain->reconciler, &leader);
+        if (ctx->app && ctx->app->job_worker) {
+                bool leader = worker_leading(ctx->app->job_worker);
+                uint64_t passes = worker_rounds(ctx->app->job_worker);
                 fprintf(out, "# HELP agentdesk_reconciler_passes_total Rounds of the reconciler "
                              "thread (each tries the lock and, leading, applies due jobs).\n"
                              "# TYPE agentdesk_reconciler_passes_total counter\n"
@@ -88,13 +88,12 @@ static void metrics(struct http_request *req, void *userdata)
 
 enum result api_health_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result;
+        static const struct api_route routes[] = {
+                { "GET", "/healthz", 0, API_PUBLIC, healthz },
+                { "GET", "/metrics", 0, API_PUBLIC, metrics },
+        };
 
         snprintf(healthy, sizeof(healthy), "{\"success\":true,\"status\":\"ok\",\"store\":\"%s\"}",
                  ctx->store ? store_backend(ctx->store) : "none");
-        result = http_server_route(srv, "GET", "/healthz", healthz, ctx);
-
-        if (!result)
-                result = http_server_route(srv, "GET", "/metrics", metrics, ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

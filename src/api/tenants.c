@@ -4,20 +4,17 @@
 #include "api/common.h"
 #include "domain/tenants.h"
 
-static void create(struct http_request *req, void *userdata)
+static void create(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         const char *name = NULL, *sip_domain = NULL, *field = NULL;
         int64_t base = -1, size = -1, cluster_id = 0;
         struct store_pool_stats stats;
-        struct store_session s;
         struct store_tenant t;
         struct actor actor;
         enum result result;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s))
-                return;
         body = http_request_json(req);
         if (!body)
                 return;
@@ -31,11 +28,11 @@ static void create(struct http_request *req, void *userdata)
             !api_field_int(req, body, "pool_size", 1, TENANT_POOL_MAX_SIZE, &size) ||
             !api_field_string(req, body, "sip_domain", false, &sip_domain))
                 goto out;
-        actor = api_actor(req, &s);
+        actor = api_actor(req, &call->session);
         result = tenant_create(ctx->store, &actor, name, sip_domain, base, size, cluster_id, &t,
                                &field);
         if (!result)
-                result = tenant_get(ctx->domain, t.id, &t, &stats);
+                result = tenant_get(ctx->app, t.id, &t, &stats);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -46,19 +43,18 @@ out:
         json_decref(body);
 }
 
-static void list(struct http_request *req, void *userdata)
+static void list(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct store_tenant *items = NULL;
-        struct store_session s;
         struct store_page page;
         size_t n = 0;
         enum result result;
         json_t *arr;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_page(req, &page))
+        if (!api_page(req, &page))
                 return;
-        result = tenant_list(ctx->domain, &page, &items, &n);
+        result = tenant_list(ctx->app, &page, &items, &n);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -66,7 +62,7 @@ static void list(struct http_request *req, void *userdata)
         arr = json_array();
         for (size_t i = 0; i < n && !result; i++) {
                 struct store_pool_stats stats;
-                result = tenant_get(ctx->domain, items[i].id, &items[i], &stats);
+                result = tenant_get(ctx->app, items[i].id, &items[i], &stats);
                 if (!result)
                         json_array_append_new(arr, api_tenant_json(&items[i], &stats));
         }
@@ -79,18 +75,16 @@ static void list(struct http_request *req, void *userdata)
         http_respond_json(req, 200, api_list_json("tenants", arr, &page));
 }
 
-static void get(struct http_request *req, void *userdata)
+static void get(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct store_pool_stats stats;
-        struct store_session s;
         struct store_tenant t;
         int64_t id;
         enum result result;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
-                return;
-        result = tenant_get(ctx->domain, id, &t, &stats);
+        id = call->id;
+        result = tenant_get(ctx->app, id, &t, &stats);
         if (result) {
                 api_fail(req, result, NULL);
                 return;
@@ -99,12 +93,11 @@ static void get(struct http_request *req, void *userdata)
                                               api_tenant_json(&t, &stats)));
 }
 
-static void patch(struct http_request *req, void *userdata)
+static void patch(struct http_request *req, struct api_call *call)
 {
-        struct api_context *ctx = userdata;
+        struct api_context *ctx = call->ctx;
         struct tenant_patch p = { 0 };
         struct store_pool_stats stats;
-        struct store_session s;
         struct store_tenant t;
         struct actor actor;
         const char *field = NULL;
@@ -112,8 +105,7 @@ static void patch(struct http_request *req, void *userdata)
         enum result result;
         json_t *body;
 
-        if (!api_authenticate(req, ctx, API_SUPERADMIN, false, &s) || !api_path_id(req, &id))
-                return;
+        id = call->id;
         body = http_request_json(req);
         if (!body)
                 return;
@@ -127,10 +119,10 @@ static void patch(struct http_request *req, void *userdata)
             !api_field_string(req, body, "status", false, &p.status) ||
             !api_field_string(req, body, "sip_domain", false, &p.sip_domain))
                 goto out;
-        actor = api_actor(req, &s);
-        result = tenant_update(ctx->domain, &actor, id, &p, &t, &field);
+        actor = api_actor(req, &call->session);
+        result = tenant_update(ctx->app, &actor, id, &p, &t, &field);
         if (!result)
-                result = tenant_get(ctx->domain, id, &t, &stats);
+                result = tenant_get(ctx->app, id, &t, &stats);
         if (result) {
                 api_fail(req, result, field);
                 goto out;
@@ -143,13 +135,12 @@ out:
 
 enum result api_tenants_register(struct http_server *srv, struct api_context *ctx)
 {
-        enum result result = http_server_route(srv, "POST", "/v1/admin/tenants", create, ctx);
+        static const struct api_route routes[] = {
+                { "POST", "/v1/admin/tenants", API_SUPERADMIN, API_SIGNED_IN, create },
+                { "GET", "/v1/admin/tenants", API_SUPERADMIN, API_SIGNED_IN, list },
+                { "GET", "/v1/admin/tenants/:id", API_SUPERADMIN, API_SIGNED_IN, get },
+                { "PATCH", "/v1/admin/tenants/:id", API_SUPERADMIN, API_SIGNED_IN, patch },
+        };
 
-        if (!result)
-                result = http_server_route(srv, "GET", "/v1/admin/tenants", list, ctx);
-        if (!result)
-                result = http_server_route(srv, "GET", "/v1/admin/tenants/:id", get, ctx);
-        if (!result)
-                result = http_server_route(srv, "PATCH", "/v1/admin/tenants/:id", patch, ctx);
-        return result;
+        return API_ROUTES_REGISTER(srv, ctx, routes);
 }

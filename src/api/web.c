@@ -32,7 +32,7 @@ static void serve_app(struct http_request *req, void *userdata)
         }
         /* On a store failure urls still holds AGENTDESK_SIP_WS_URL: the
          * page works, only other clusters' desktops would wait. */
-        (void)websocket_urls_get(ctx->domain, urls, sizeof(urls));
+        (void)websocket_urls_get(ctx->app, urls, sizeof(urls));
         strcpy(csp, CSP_HEAD);
         if (urls[0]) {
                 strcat(csp, " ");

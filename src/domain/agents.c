@@ -6,9 +6,10 @@
 #include <string.h>
 
 #include "domain/audit.h"
-#include "domain/reconciler.h"
+#include "domain/jobs.h"
 #include "domain/users.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
@@ -46,7 +47,7 @@ static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_
 }
 
 /* The calling thread's connection and the agent id of tenant_id. */
-static enum result open_agent(struct domain *d, int64_t tenant_id, int64_t id,
+static enum result open_agent(struct app *d, int64_t tenant_id, int64_t id,
                               struct store_conn **ret_conn, struct agent *ret)
 {
         enum result result = store_conn_get(d->store, ret_conn);
@@ -64,7 +65,7 @@ static void join_extensions(const struct agent *a, char *out, size_t size)
                                       a->extensions[i].extension);
 }
 
-enum result agent_create(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
                          const struct agent_create_input *in, struct agent *ret,
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field)
@@ -75,43 +76,50 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         const char *role = in->role ? in->role : "agent";
         int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
         struct agent a = { 0 };
-        struct store_conn *conn;
+        struct store_conn *conn = NULL;
         struct store_tenant t;
+        bool in_transaction = false;
         enum result result;
 
+        /* Wiped on the one way out, whatever was filled. */
+        memset(secrets, 0, sizeof(secrets));
+        memset(pins, 0, sizeof(pins));
+        ret_temporary_password[0] = '\0';
         if (!text_name_valid(in->first_name, USER_NAME_MAX_CHARS)) {
                 *ret_field = "first_name";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         if (!text_name_valid(in->last_name, USER_NAME_MAX_CHARS)) {
                 *ret_field = "last_name";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         if (!text_email_valid(in->email)) {
                 *ret_field = "email";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         result = check_role(role, ret_field);
         if (result)
-                return result;
+                goto out;
         if (count > d->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
                 *ret_field = "extensions_count";
-                return RESULT_INVALID;
+                result = RESULT_INVALID;
+                goto out;
         }
         result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_tenant_get(conn, tenant_id, &t);
         if (result)
-                return result;
-        result = store_tenant_get(conn, tenant_id, &t);
-        if (result)
-                return result;
+                goto out;
 
         /* Everything random is made before the transaction, so the write
          * lock is held for the inserts only. */
-        for (int64_t i = 0; i < count; i++) {
+        for (int64_t i = 0; i < count && !result; i++)
                 result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
-                if (result)
-                        return result;
-        }
+        if (result)
+                goto out;
         a.user.tenant_id = tenant_id;
         text_lower(a.user.email, sizeof(a.user.email), in->email);
         text_copy(a.user.first_name, sizeof(a.user.first_name), in->first_name);
@@ -120,25 +128,26 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         a.user.must_change_password = true;
         result = credentials_new_temporary_password(ret_temporary_password, a.user.password_hash);
         if (result)
-                return result;
+                goto out;
 
         result = store_begin(conn);
         if (result)
-                return result;
+                goto out;
+        in_transaction = true;
         result = store_user_insert(conn, &a.user);
         if (result == RESULT_EMAIL_TAKEN)
                 *ret_field = "email";
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             reconciler_queued_state(d), e);
+                                             jobs_queued_state(d), e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true);
                         e->voicemail_enabled = true;
                 }
                 if (!result)
-                        result = store_job_insert(conn, tenant_id, "provision", e->id,
-                                                  reconciler_queued_state(d));
+                        result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_PROVISION,
+                                                      e->id);
                 if (!result)
                         a.n_extensions++;
         }
@@ -148,14 +157,16 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
                                       "email", a.user.email, "role", a.user.role, "extensions",
                                       numbers, NULL);
         }
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        credentials_wipe(secrets, sizeof(secrets));
-        credentials_wipe(pins, sizeof(pins));
-        if (result) {
+        result = jobs_finish(d, conn, result);
+        in_transaction = false;
+out:
+        if (result && in_transaction)
                 store_rollback(conn);
-                credentials_wipe(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        wipe_memory(secrets, sizeof(secrets));
+        wipe_memory(pins, sizeof(pins));
+        wipe_memory(a.user.password_hash, sizeof(a.user.password_hash));
+        if (result) {
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
                 return result;
         }
         *ret = a;
@@ -164,60 +175,35 @@ enum result agent_create(struct domain *d, const struct actor *actor, int64_t te
         return RESULT_OK;
 }
 
-enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct agent *ret)
+enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret)
 {
         struct store_conn *conn;
 
         return open_agent(d, tenant_id, id, &conn, ret);
 }
 
-enum result agent_list(struct domain *d, const struct store_user_filter *filter,
-                       struct store_page *page, struct agent **ret_items, size_t *ret_n)
+enum result agent_list(struct app *d, const struct store_user_filter *filter,
+                       struct store_page *page, struct store_agent_page *ret)
 {
-        struct store_user *users = NULL;
-        struct agent *items;
         struct store_conn *conn;
-        enum result result;
-        size_t n = 0;
+        enum result result = store_conn_get(d->store, &conn);
 
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = store_user_list(conn, filter, page, &users, &n);
-        if (result)
-                return result;
-        items = calloc(n + 1, sizeof(*items));
-        if (!items) {
-                free(users);
-                return RESULT_NOMEM;
-        }
-        for (size_t i = 0; i < n && !result; i++) {
-                items[i].user = users[i];
-                result = load_extensions(conn, &items[i]);
-        }
-        free(users);
-        if (result) {
-                free(items);
-                return result;
-        }
-        *ret_items = items;
-        *ret_n = n;
-        return RESULT_OK;
+        return result ? result : store_agent_page(conn, filter, page, ret);
 }
 
-/* Queues kind for every extension of a. */
-static enum result queue_jobs(struct domain *d, struct store_conn *conn, const struct agent *a,
-                              const char *kind)
+/* Queues change for every extension of a. */
+static enum result queue_jobs(struct app *d, struct store_conn *conn, const struct agent *a,
+                              enum fs_change change)
 {
         enum result result = RESULT_OK;
 
         for (size_t i = 0; i < a->n_extensions && !result; i++)
-                result = store_job_insert(conn, a->user.tenant_id, kind, a->extensions[i].id,
-                                          reconciler_queued_state(d));
+                result = jobs_queue_extension(d, conn, a->user.tenant_id, change,
+                                              a->extensions[i].id);
         return result;
 }
 
-enum result agent_update(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
                          int64_t id, const struct agent_patch *patch, struct agent *ret,
                          const char **ret_field)
 {
@@ -275,10 +261,11 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                 action = suspend ? "agent.suspend" : "agent.activate";
                 result = store_extensions_set_status(conn, id, next.status);
                 if (!result)
-                        result = queue_jobs(d, conn, &a, suspend ? "deprovision" : "provision");
+                        result = queue_jobs(d, conn, &a,
+                                            suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
-                result = queue_jobs(d, conn, &a, "update");
+                result = queue_jobs(d, conn, &a, FS_CHANGE_UPDATE);
         }
         if (!result)
                 result = audit_record(conn, actor, tenant_id, action, "user", id, "email",
@@ -286,74 +273,71 @@ enum result agent_update(struct domain *d, const struct actor *actor, int64_t te
                                       "previous_role", role_changed ? a.user.role : NULL,
                                       "previous_status", status_changed ? a.user.status : NULL,
                                       NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        return agent_get(d, tenant_id, id, ret);
+        result = jobs_finish(d, conn, result);
+        return result ? result : agent_get(d, tenant_id, id, ret);
 }
 
-enum result agent_reset_password(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1])
 {
-        char hash[STORE_TEXT_MAX];
+        char hash[STORE_TEXT_MAX] = "";
         struct store_conn *conn;
-        struct agent a;
+        struct agent a = { 0 };
+        bool in_transaction = false;
         enum result result;
 
+        ret_temporary_password[0] = '\0';
         result = open_agent(d, tenant_id, id, &conn, &a);
+        if (!result)
+                result = credentials_new_temporary_password(ret_temporary_password, hash);
+        if (!result)
+                result = store_begin(conn);
         if (result)
-                return result;
-        result = credentials_new_temporary_password(ret_temporary_password, hash);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                return result;
+                goto out;
+        in_transaction = true;
         result = store_user_set_password(conn, id, hash, true);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
                                       "email", a.user.email, NULL);
         if (!result)
                 result = store_commit(conn);
-        if (result) {
+out:
+        if (result && in_transaction)
                 store_rollback(conn);
-                credentials_wipe(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
-        }
+        wipe_memory(hash, sizeof(hash));
+        if (result)
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
         return result;
 }
 
-enum result agent_delete(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
                          int64_t id)
 {
         char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
         char pins[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
         char numbers[STORE_MAX_EXTENSIONS_PER_USER * 12];
         struct store_conn *conn;
-        struct agent a;
+        struct agent a = { 0 };
+        bool in_transaction = false;
         enum result result;
 
+        memset(secrets, 0, sizeof(secrets));
+        memset(pins, 0, sizeof(pins));
         result = open_agent(d, tenant_id, id, &conn, &a);
-        if (result)
-                return result;
-        if (actor && actor->user_id == id)
-                return RESULT_SELF;
-        for (size_t i = 0; i < a.n_extensions; i++) {
+        if (!result && actor && actor->user_id == id)
+                result = RESULT_SELF;
+        for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
-                if (result)
-                        return result;
-        }
-        join_extensions(&a, numbers, sizeof(numbers));
-        result = store_begin(conn);
+        if (!result)
+                result = store_begin(conn);
         if (result)
-                return result;
+                goto out;
+        in_transaction = true;
+        join_extensions(&a, numbers, sizeof(numbers));
         /* Deprovision first (the job names the extension while it is still
          * the agent's), then hand it back with a secret nobody has seen. */
-        result = queue_jobs(d, conn, &a, "deprovision");
+        result = queue_jobs(d, conn, &a, FS_CHANGE_DEPROVISION);
         for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)
@@ -361,127 +345,12 @@ enum result agent_delete(struct domain *d, const struct actor *actor, int64_t te
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result)
-                store_rollback(conn);
-        credentials_wipe(secrets, sizeof(secrets));
-        credentials_wipe(pins, sizeof(pins));
-        return result;
-}
-
-/* ---- extensions ------------------------------------------------------------ */
-
-enum result extension_list(struct domain *d, const struct store_extension_filter *filter,
-                           struct store_page *page, struct store_extension **ret_items,
-                           size_t *ret_n, struct store_pool_stats *ret_stats)
-{
-        struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
-
-        if (!result)
-                result = store_pool_stats(conn, filter->tenant_id, ret_stats);
-        if (!result)
-                result = store_extension_list(conn, filter, page, ret_items, ret_n);
-        return result;
-}
-
-static enum result load_extension(struct store_conn *conn, int64_t tenant_id, int64_t id,
-                                  struct store_extension *ret)
-{
-        enum result result = store_extension_get(conn, id, ret);
-
-        if (!result && ret->tenant_id != tenant_id)
-                result = RESULT_NOT_FOUND;
-        return result;
-}
-
-enum result extension_get(struct domain *d, int64_t tenant_id, int64_t id,
-                          struct store_extension *ret, char *ret_password)
-{
-        struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
-
-        if (!result)
-                result = load_extension(conn, tenant_id, id, ret);
-        if (!result && ret_password)
-                result = credentials_unseal(ret->sip_secret, ret_password, 64);
-        return result;
-}
-
-enum result extension_rotate_password(struct domain *d, const struct actor *actor,
-                                      int64_t tenant_id, int64_t id, struct store_extension *ret,
-                                      char ret_password[64])
-{
-        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
-        struct store_conn *conn;
-        struct store_extension e;
-        enum result result;
-
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = load_extension(conn, tenant_id, id, &e);
-        if (result)
-                return result;
-        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                goto out;
-        result = store_extension_set_secret(conn, id, secret);
-        if (!result && e.user_id)
-                result = store_job_insert(conn, tenant_id, "rekey", id, reconciler_queued_state(d));
-        if (!result)
-                result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
-                                      "extension", id, "extension", e.extension, NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result)
-                store_rollback(conn);
+        result = jobs_finish(d, conn, result);
+        in_transaction = false;
 out:
-        credentials_wipe(secret, sizeof(secret));
-        credentials_wipe(pin, sizeof(pin));
-        return result ? result : extension_get(d, tenant_id, id, ret, ret_password);
-}
-
-enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
-                                    int64_t tenant_id, int64_t id, bool enabled,
-                                    struct store_extension *ret)
-{
-        struct store_conn *conn;
-        struct store_extension e;
-        enum result result;
-
-        result = store_conn_get(d->store, &conn);
-        if (result)
-                return result;
-        result = load_extension(conn, tenant_id, id, &e);
-        if (result)
-                return result;
-        if (e.voicemail_enabled == enabled) {
-                *ret = e;
-                return RESULT_OK;
-        }
-        result = store_begin(conn);
-        if (result)
-                return result;
-        result = store_extension_set_voicemail(conn, id, enabled);
-        if (!result && e.user_id)
-                result = store_job_insert(conn, tenant_id, "update", id, reconciler_queued_state(d));
-        if (!result)
-                result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
-                                      "extension", e.extension, "voicemail_enabled",
-                                      enabled ? "true" : "false", NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result) {
+        if (result && in_transaction)
                 store_rollback(conn);
-                return result;
-        }
-        return extension_get(d, tenant_id, id, ret, NULL);
+        wipe_memory(secrets, sizeof(secrets));
+        wipe_memory(pins, sizeof(pins));
+        return result;
 }

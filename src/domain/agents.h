@@ -11,7 +11,7 @@
 #define AGENTDESK_DOMAIN_AGENTS_H
 
 #include "domain/credentials.h"
-#include "domain/domain.h"
+#include "domain/app.h"
 
 struct agent {
         struct store_user user;
@@ -41,17 +41,18 @@ extern void (*agent_created_hook)(const struct agent *agent, const char *tempora
  * RESULT_EMAIL_TAKEN, RESULT_POOL_EXHAUSTED (nothing created),
  * RESULT_ROLE_NOT_ALLOWED.
  */
-enum result agent_create(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
                          const struct agent_create_input *in, struct agent *ret,
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field);
 
-enum result agent_get(struct domain *d, int64_t tenant_id, int64_t id, struct agent *ret);
+enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret);
 
-/* A page of the tenant's agents (each with extensions); *ret_items is
- * malloc'd, caller frees. */
-enum result agent_list(struct domain *d, const struct store_user_filter *filter,
-                       struct store_page *page, struct agent **ret_items, size_t *ret_n);
+/* A page of the tenant's agents with their extensions, in a constant
+ * number of statements and memory proportional to the page (summary rows:
+ * no secrets, no hashes). Free *ret with store_agent_page_free(). */
+enum result agent_list(struct app *d, const struct store_user_filter *filter,
+                       struct store_page *page, struct store_agent_page *ret);
 
 /* Fields to change; NULL leaves one as it is. */
 struct agent_patch {
@@ -61,38 +62,18 @@ struct agent_patch {
 /* Renames, changes role (tokens revoked), suspends (tokens revoked,
  * extensions suspended and deprovisioned) or reactivates. RESULT_SELF when
  * the actor changes its own role or status. */
-enum result agent_update(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
                          int64_t id, const struct agent_patch *patch, struct agent *ret,
                          const char **ret_field);
 
 /* A new temporary password (must change at next login); tokens revoked. */
-enum result agent_reset_password(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1]);
 
 /* The seed's delete flow: extensions deprovisioned and returned to the
  * pool with new secrets, user soft-deleted, tokens revoked. */
-enum result agent_delete(struct domain *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
                          int64_t id);
-
-/* ---- extensions of the pool -------------------------------------------- */
-
-enum result extension_list(struct domain *d, const struct store_extension_filter *filter,
-                           struct store_page *page, struct store_extension **ret_items,
-                           size_t *ret_n, struct store_pool_stats *ret_stats);
-
-/* One extension of the tenant; ret_password (64 bytes, may be NULL)
- * receives its SIP password in clear. */
-enum result extension_get(struct domain *d, int64_t tenant_id, int64_t id,
-                          struct store_extension *ret, char *ret_password);
-
-/* A new SIP password; the old one stops working (rekey job). */
-enum result extension_rotate_password(struct domain *d, const struct actor *actor,
-                                      int64_t tenant_id, int64_t id, struct store_extension *ret,
-                                      char ret_password[64]);
-
-enum result extension_set_voicemail(struct domain *d, const struct actor *actor,
-                                    int64_t tenant_id, int64_t id, bool enabled,
-                                    struct store_extension *ret);
 
 #endif

@@ -84,7 +84,7 @@ enum result audit_record(struct store_conn *conn, const struct actor *actor, int
         return store_audit_insert(conn, &a);
 }
 
-enum result audit_list(struct domain *d, int64_t tenant_id, struct store_page *page,
+enum result audit_list(struct app *d, int64_t tenant_id, struct store_page *page,
                        struct store_audit **ret_items, size_t *ret_n)
 {
         struct store_conn *conn;

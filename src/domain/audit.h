@@ -2,7 +2,7 @@
 #ifndef AGENTDESK_DOMAIN_AUDIT_H
 #define AGENTDESK_DOMAIN_AUDIT_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 
 /*
  * In the caller's transaction: records action by actor on target in
@@ -18,7 +18,7 @@ enum result audit_record(struct store_conn *conn, const struct actor *actor, int
                          const char *action, const char *target_type, int64_t target_id, ...);
 
 /* A page of a tenant's entries, newest first. */
-enum result audit_list(struct domain *d, int64_t tenant_id, struct store_page *page,
+enum result audit_list(struct app *d, int64_t tenant_id, struct store_page *page,
                        struct store_audit **ret_items, size_t *ret_n);
 
 #endif

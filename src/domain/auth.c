@@ -6,6 +6,7 @@
 
 #include "domain/users.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static enum result throttled(struct store_conn *conn, const char *key, int64_t max,
                              int64_t window, int64_t now, int64_t *ret_retry_after)
@@ -24,7 +25,7 @@ static enum result throttled(struct store_conn *conn, const char *key, int64_t m
         return RESULT_OK;
 }
 
-static enum result open_session(struct store_conn *conn, const struct domain *d,
+static enum result open_session(struct store_conn *conn, const struct app *d,
                                 const struct store_user *u, bool restricted,
                                 struct auth_token *ret)
 {
@@ -40,11 +41,11 @@ static enum result open_session(struct store_conn *conn, const struct domain *d,
                                     ret->expires_at, &id);
 }
 
-enum result auth_login(struct domain *d, const char *email, const char *password,
+enum result auth_login(struct app *d, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after)
 {
         char lower[STORE_EMAIL_MAX], email_key[STORE_EMAIL_MAX + 8], ip_key[80];
-        const struct domain_settings *set = &d->settings;
+        const struct app_settings *set = &d->settings;
         struct store_user u;
         struct store_tenant t;
         struct store_conn *conn;
@@ -107,7 +108,7 @@ enum result auth_login(struct domain *d, const char *email, const char *password
         return result;
 }
 
-enum result auth_verify(struct domain *d, const char *token, struct store_session *ret)
+enum result auth_verify(struct app *d, const char *token, struct store_session *ret)
 {
         struct store_conn *conn;
         enum result result;
@@ -123,7 +124,7 @@ enum result auth_verify(struct domain *d, const char *token, struct store_sessio
         return result == RESULT_NOT_FOUND ? RESULT_UNAUTHORIZED : result;
 }
 
-enum result auth_logout(struct domain *d, const struct store_session *s)
+enum result auth_logout(struct app *d, const struct store_session *s)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(d->store, &conn);
@@ -131,7 +132,7 @@ enum result auth_logout(struct domain *d, const struct store_session *s)
         return result ? result : store_session_revoke(conn, s->id);
 }
 
-enum result auth_change_password(struct domain *d, const struct store_session *s,
+enum result auth_change_password(struct app *d, const struct store_session *s,
                                  const char *current, const char *new_password,
                                  struct auth_token *ret, const char **ret_field)
 {
@@ -171,11 +172,11 @@ enum result auth_change_password(struct domain *d, const struct store_session *s
         if (result)
                 store_rollback(conn);
 out:
-        credentials_wipe(hash, sizeof(hash));
+        wipe_memory(hash, sizeof(hash));
         return result;
 }
 
-enum result auth_me(struct domain *d, const struct store_session *s, struct auth_me *ret)
+enum result auth_me(struct app *d, const struct store_session *s, struct auth_me *ret)
 {
         struct store_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
         struct store_conn *conn;
@@ -210,8 +211,8 @@ enum result auth_me(struct domain *d, const struct store_session *s, struct auth
                 text_copy(e->status, sizeof(e->status), exts[i].status);
                 ret->n_extensions++;
         }
-        credentials_wipe(exts, sizeof(exts));
-        /* design.md: the tenant's own domain, else its cluster's, else the
+        wipe_memory(exts, sizeof(exts));
+        /* The realm: the tenant's own domain, else its cluster's, else the
          * setting; the WebSocket URL the cluster's, else the setting. */
         if (!result && t.cluster_id && store_cluster_get(conn, t.cluster_id, &c) == RESULT_OK) {
                 cluster_domain = c.sip_domain;

@@ -16,7 +16,7 @@
 #define AGENTDESK_DOMAIN_AUTH_H
 
 #include "domain/credentials.h"
-#include "domain/domain.h"
+#include "domain/app.h"
 
 struct auth_token {
         char token[CREDENTIALS_TOKEN_LEN + 1];   /* shown once; caller wipes */
@@ -31,13 +31,13 @@ struct auth_token {
  * alike, in about the same time); RESULT_THROTTLED with *ret_retry_after
  * seconds when the email or client address failed too often.
  */
-enum result auth_login(struct domain *d, const char *email, const char *password,
+enum result auth_login(struct app *d, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
 
 /* The live session of a bearer token; RESULT_UNAUTHORIZED otherwise. */
-enum result auth_verify(struct domain *d, const char *token, struct store_session *ret);
+enum result auth_verify(struct app *d, const char *token, struct store_session *ret);
 
-enum result auth_logout(struct domain *d, const struct store_session *s);
+enum result auth_logout(struct app *d, const struct store_session *s);
 
 /*
  * Changes the session user's password: RESULT_WRONG_PASSWORD when current
@@ -45,7 +45,7 @@ enum result auth_logout(struct domain *d, const struct store_session *s);
  * short or long, the email, or the current one. Revokes every token of the
  * user and opens a new session returned in *ret.
  */
-enum result auth_change_password(struct domain *d, const struct store_session *s,
+enum result auth_change_password(struct app *d, const struct store_session *s,
                                  const char *current, const char *new_password,
                                  struct auth_token *ret, const char **ret_field);
 
@@ -65,6 +65,6 @@ struct auth_me {
 };
 
 /* The session user's own active extensions and SIP settings. */
-enum result auth_me(struct domain *d, const struct store_session *s, struct auth_me *ret);
+enum result auth_me(struct app *d, const struct store_session *s, struct auth_me *ret);
 
 #endif

@@ -10,33 +10,29 @@
 
 #include "domain/audit.h"
 #include "domain/credentials.h"
-#include "domain/reconciler.h"
 #include "freeswitch/esl.h"
 #include "util/text.h"
-
-bool cluster_mode_pushes(const char *mode)
-{
-        return !strcmp(mode, "files") || !strcmp(mode, "ssh");
-}
+#include "util/wipe.h"
 
 /* The default cluster, from the settings. */
-static enum result open_default(struct domain *d, struct cluster *c)
+static enum result open_default(struct app *d, struct cluster *c)
 {
-        const struct domain_settings *s = &d->settings;
+        const struct app_settings *s = &d->settings;
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
-        text_copy(c->mode, sizeof(c->mode), s->fs_mode);
+        if (!fs_mode_parse(s->fs_mode, &c->mode))
+                return RESULT_INVALID;   /* the settings were validated: cannot happen */
         c->active = true;
         c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
                                     CLUSTER_MAX_NODES);
         if (c->n_nodes < 0)
                 return RESULT_INVALID;   /* the nodes borrow the settings' password and profile */
-        if (!strcmp(s->fs_mode, "files")) {
+        if (c->mode == FS_MODE_FILES) {
                 text_copy(c->targets[0].conf_dir, sizeof(c->targets[0].conf_dir), s->fs_conf_dir);
                 c->n_targets = 1;
         }
-        while (!strcmp(s->fs_mode, "ssh") && *list) {
+        while (c->mode == FS_MODE_SSH && *list) {
                 struct cluster_target *t = &c->targets[c->n_targets];
                 size_t len = strcspn(list, ",");
                 if (c->n_targets >= CLUSTER_MAX_NODES || len == 0 || len >= sizeof(t->ssh_target))
@@ -51,7 +47,7 @@ static enum result open_default(struct domain *d, struct cluster *c)
 }
 
 /* A stored cluster and its active nodes. */
-static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
+static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
 {
         struct store_cluster sc;
         struct store_node *nodes;
@@ -69,7 +65,8 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (!result) {
                 text_copy(c->name, sizeof(c->name), sc.name);
-                text_copy(c->mode, sizeof(c->mode), sc.mode);
+                if (!fs_mode_parse(sc.mode, &c->mode))
+                        result = RESULT_STORE;   /* the store holds only valid modes */
                 text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
                 c->active = !strcmp(sc.status, "active");
         }
@@ -89,10 +86,10 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
                 fn->password = c->passwords[c->n_nodes];
                 fn->profile = c->profiles[c->n_nodes];
                 c->n_nodes++;
-                if (cluster_mode_pushes(sc.mode)) {
+                if (fs_mode_pushes(c->mode)) {
                         struct cluster_target *t = &c->targets[c->n_targets++];
                         text_copy(t->ssh_target, sizeof(t->ssh_target),
-                                  strcmp(sc.mode, "ssh") ? "" : sn->ssh_target);
+                                  c->mode == FS_MODE_SSH ? sn->ssh_target : "");
                         text_copy(t->conf_dir, sizeof(t->conf_dir), sn->conf_dir);
                 }
         }
@@ -100,7 +97,7 @@ static enum result open_stored(struct domain *d, int64_t id, struct cluster *c)
         return result;
 }
 
-enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret)
+enum result cluster_open(struct app *d, int64_t id, struct cluster **ret)
 {
         struct cluster *c = calloc(1, sizeof(*c));
         enum result result;
@@ -121,7 +118,7 @@ void cluster_close(struct cluster *c)
 {
         if (!c)
                 return;
-        credentials_wipe(c->passwords, sizeof(c->passwords));
+        wipe_memory(c->passwords, sizeof(c->passwords));
         free(c);
 }
 
@@ -158,7 +155,7 @@ static enum result visible_clusters(struct store_conn *conn, int64_t tenant_id, 
         return result;
 }
 
-enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
+enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
                            struct cluster_report **ret, size_t *ret_n)
 {
         int64_t ids[CLUSTER_MAX_CLUSTERS];
@@ -215,54 +212,25 @@ enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
         return RESULT_OK;
 }
 
-enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
-                           int64_t *ret_job_id)
-{
-        struct store_cluster sc;
-        struct store_conn *conn;
-        enum result result;
-        char name[24];
-
-        result = store_conn_get(d->store, &conn);
-        if (!result && cluster_id)
-                result = store_cluster_get(conn, cluster_id, &sc);
-        if (!result)
-                result = store_begin(conn);
-        if (result)
-                return result;
-        snprintf(name, sizeof(name), "%" PRId64, cluster_id);
-        result = store_job_insert_resync(conn, cluster_id, ret_job_id);
-        if (!result)
-                result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", cluster_id,
-                                      "cluster", cluster_id ? sc.name : "default", NULL);
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        reconciler_kick(d->reconciler);
-        return RESULT_OK;
-}
-
-enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret)
-{
-        struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
-
-        return result ? result : store_job_state(conn, job_id, ret);
-}
-
 /* The registration listings of a few clusters' nodes, each shared by
- * every request for CLUSTER_REG_CACHE_MS. */
+ * every request for CLUSTER_REG_CACHE_MS. The lock guards the slots only:
+ * a probe (up to CLUSTER_REG_TIMEOUT_MS on the network) runs outside it,
+ * one per cluster at a time (probing), while other requests are answered
+ * from the listing before it, or not at all (-1). */
 #define REG_SLOTS 8
 
-struct reg_slot {
-        int64_t cluster_id;
-        int64_t fetched_ms;              /* 0: empty */
+struct reg_listing {
         int n;
         char *bodies[CLUSTER_MAX_NODES]; /* NULL: that node did not answer */
         bool any;                        /* some node answered */
+};
+
+struct reg_slot {
+        int64_t cluster_id;
+        int64_t fetched_ms;              /* 0: never fetched */
+        int64_t used_ms;                 /* 0: free */
+        bool probing;                    /* a thread fetches a new listing */
+        struct reg_listing listing;
 };
 
 static struct {
@@ -278,68 +246,99 @@ static int64_t monotonic_ms(void)
         return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void slot_drop(struct reg_slot *s)
+static void listing_drop(struct reg_listing *l)
 {
-        for (int i = 0; i < s->n; i++) {
-                free(s->bodies[i]);
-                s->bodies[i] = NULL;
-        }
-        s->n = 0;
-        s->any = false;
-        s->fetched_ms = 0;
+        for (int i = 0; i < l->n; i++)
+                free(l->bodies[i]);
+        memset(l, 0, sizeof(*l));
 }
 
-/* The slot of cluster_id, or the oldest one to reuse. */
+/* Under the lock: the slot of cluster_id, else the least recently used
+ * one not being probed (NULL when all are). */
 static struct reg_slot *slot_for(int64_t cluster_id)
 {
-        struct reg_slot *oldest = &reg_cache.slots[0];
+        struct reg_slot *oldest = NULL;
 
         for (int i = 0; i < REG_SLOTS; i++) {
                 struct reg_slot *s = &reg_cache.slots[i];
-                if (s->fetched_ms && s->cluster_id == cluster_id)
+                if (s->used_ms && s->cluster_id == cluster_id)
                         return s;
-                if (s->fetched_ms < oldest->fetched_ms)
+                if (!s->probing && (!oldest || s->used_ms < oldest->used_ms))
                         oldest = s;
         }
-        slot_drop(oldest);
-        oldest->cluster_id = cluster_id;
+        if (oldest) {
+                listing_drop(&oldest->listing);
+                oldest->cluster_id = cluster_id;
+                oldest->fetched_ms = 0;
+        }
         return oldest;
 }
 
-static void slot_fill(struct domain *d, struct reg_slot *s)
+/* Without the lock: asks every node of cluster_id for its registrations. */
+static void listing_fetch(struct app *d, int64_t cluster_id, struct reg_listing *l)
 {
         struct fs_node_status st[CLUSTER_MAX_NODES];
         struct cluster *c;
 
-        slot_drop(s);
-        if (cluster_open(d, s->cluster_id, &c) == RESULT_OK) {
-                if (c->active && c->n_nodes > 0) {
-                        fs_nodes_probe(c->nodes, c->n_nodes, CLUSTER_REG_TIMEOUT_MS, true, st);
-                        for (int i = 0; i < c->n_nodes; i++) {
-                                s->bodies[i] = st[i].reg_body;
-                                s->any |= st[i].reg_body != NULL;
-                        }
-                        s->n = c->n_nodes;
+        memset(l, 0, sizeof(*l));
+        if (cluster_open(d, cluster_id, &c) != RESULT_OK)
+                return;
+        if (c->active && c->n_nodes > 0) {
+                fs_nodes_probe(c->nodes, c->n_nodes, CLUSTER_REG_TIMEOUT_MS, true, st);
+                for (int i = 0; i < c->n_nodes; i++) {
+                        l->bodies[i] = st[i].reg_body;
+                        l->any |= st[i].reg_body != NULL;
                 }
-                cluster_close(c);
+                l->n = c->n_nodes;
         }
-        s->fetched_ms = monotonic_ms();
+        cluster_close(c);
 }
 
-int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension)
+static int listing_answer(const struct reg_listing *l, const char *extension)
 {
+        int answer;
+
+        if (!l->any)
+                return -1;
+        answer = 0;
+        for (int i = 0; i < l->n && !answer; i++)
+                answer = l->bodies[i] && esl_registration_has_user(l->bodies[i], extension);
+        return answer;
+}
+
+int cluster_registered(struct app *d, int64_t cluster_id, const char *extension)
+{
+        struct reg_listing fresh;
         struct reg_slot *s;
+        int64_t now = monotonic_ms();
         int answer = -1;
 
         pthread_mutex_lock(&reg_cache.lock);
         s = slot_for(cluster_id);
-        if (!s->fetched_ms || monotonic_ms() - s->fetched_ms > CLUSTER_REG_CACHE_MS)
-                slot_fill(d, s);
-        if (s->any) {
-                answer = 0;
-                for (int i = 0; i < s->n && !answer; i++)
-                        answer = s->bodies[i] && esl_registration_has_user(s->bodies[i], extension);
+        if (!s) {
+                /* Every slot is being probed for other clusters: unknown. */
+                pthread_mutex_unlock(&reg_cache.lock);
+                return -1;
         }
+        s->used_ms = now;
+        if (s->probing || (s->fetched_ms && now - s->fetched_ms <= CLUSTER_REG_CACHE_MS)) {
+                /* Someone fetches already, or the listing is fresh enough. */
+                answer = s->fetched_ms ? listing_answer(&s->listing, extension) : -1;
+                pthread_mutex_unlock(&reg_cache.lock);
+                return answer;
+        }
+        s->probing = true;
+        pthread_mutex_unlock(&reg_cache.lock);
+
+        listing_fetch(d, cluster_id, &fresh);
+        answer = listing_answer(&fresh, extension);
+
+        /* The slot stays this cluster's while probing (slot_for skips it). */
+        pthread_mutex_lock(&reg_cache.lock);
+        listing_drop(&s->listing);
+        s->listing = fresh;
+        s->fetched_ms = monotonic_ms();
+        s->probing = false;
         pthread_mutex_unlock(&reg_cache.lock);
         return answer;
 }
@@ -347,15 +346,17 @@ int cluster_registered(struct domain *d, int64_t cluster_id, const char *extensi
 void cluster_forget(void)
 {
         pthread_mutex_lock(&reg_cache.lock);
-        for (int i = 0; i < REG_SLOTS; i++)
-                slot_drop(&reg_cache.slots[i]);
+        for (int i = 0; i < REG_SLOTS; i++) {
+                listing_drop(&reg_cache.slots[i].listing);
+                reg_cache.slots[i].used_ms = reg_cache.slots[i].fetched_ms = 0;
+        }
         pthread_mutex_unlock(&reg_cache.lock);
 }
 
-enum result cluster_push_targets(struct domain *d, const struct cluster *c, struct fs_push **ret,
+enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size)
 {
-        const struct domain_settings *s = &d->settings;
+        const struct app_settings *s = &d->settings;
         enum result result = RESULT_OK;
         int n = 0;
 
@@ -365,7 +366,7 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
                          c->name);
                 return RESULT_INVALID;
         }
-        if (!strcmp(c->mode, "ssh") && (!*s->fs_ssh_key || !*s->fs_ssh_known_hosts)) {
+        if (c->mode == FS_MODE_SSH && (!*s->fs_ssh_key || !*s->fs_ssh_known_hosts)) {
                 snprintf(ret_error, error_size,
                          "ssh mode needs AGENTDESK_FS_SSH_KEY and AGENTDESK_FS_SSH_KNOWN_HOSTS");
                 return RESULT_INVALID;
@@ -376,7 +377,7 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
                         snprintf(ret_error, error_size, "a node of cluster %.64s has no conf dir",
                                  c->name);
                         result = RESULT_INVALID;
-                } else if (!strcmp(c->mode, "ssh")) {
+                } else if (c->mode == FS_MODE_SSH) {
                         result = fs_push_sftp(t->ssh_target, s->fs_ssh_key, s->fs_ssh_known_hosts,
                                               t->conf_dir, 5000, &ret[n], ret_error, error_size);
                 } else {

@@ -9,8 +9,9 @@
 #ifndef AGENTDESK_DOMAIN_CLUSTER_H
 #define AGENTDESK_DOMAIN_CLUSTER_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "freeswitch/node.h"
+#include "freeswitch/provision.h"
 #include "freeswitch/push.h"
 
 #define CLUSTER_MAX_NODES 16
@@ -27,7 +28,7 @@ struct cluster_target {
 struct cluster {
         int64_t id;                      /* 0 = the default cluster */
         char name[STORE_NAME_MAX];
-        char mode[16];                   /* xml_curl | files | ssh */
+        enum fs_mode mode;
         char sip_domain[256];            /* "" = AGENTDESK_SIP_DOMAIN */
         bool active;                     /* a disabled cluster's jobs wait */
         int n_nodes;                     /* active nodes with an Event Socket */
@@ -40,11 +41,8 @@ struct cluster {
 
 /* Loads cluster id (0 = the default). RESULT_NOT_FOUND when there is no
  * such stored cluster. */
-enum result cluster_open(struct domain *d, int64_t id, struct cluster **ret);
+enum result cluster_open(struct app *d, int64_t id, struct cluster **ret);
 void cluster_close(struct cluster *c);
-
-/* Whether mode is a push mode (files or ssh). */
-bool cluster_mode_pushes(const char *mode);
 
 /* One cluster of a status report. */
 struct cluster_report {
@@ -57,25 +55,15 @@ struct cluster_report {
  * the tenant's), every node of them probed at once within timeout_ms, and
  * their provisioning jobs (only tenant_id's when not 0). *ret is calloc'd;
  * free it with cluster_report_free(). */
-enum result cluster_status(struct domain *d, int64_t tenant_id, int timeout_ms,
+enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
                            struct cluster_report **ret, size_t *ret_n);
 void cluster_report_free(struct cluster_report *r, size_t n);
-
-/* Queues a resync of cluster_id (design.md: in xml_curl mode every node
- * drops its cached directory users; in push modes every owned file is
- * rewritten and stale ones removed), audited as actor (NULL: the command
- * line), and wakes the reconciler. RESULT_NOT_FOUND for no such cluster. */
-enum result cluster_resync(struct domain *d, int64_t cluster_id, const struct actor *actor,
-                           int64_t *ret_job_id);
-
-/* Where a job stands. */
-enum result cluster_job_state(struct domain *d, int64_t job_id, struct store_job_state *ret);
 
 /* Opens the push targets of c: a local conf dir per target in files mode,
  * one SFTP session per target in ssh mode (with AGENTDESK_FS_SSH_KEY and
  * AGENTDESK_FS_SSH_KNOWN_HOSTS). All or none: on failure none is left open
  * and ret_error says why. */
-enum result cluster_push_targets(struct domain *d, const struct cluster *c, struct fs_push **ret,
+enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size);
 
 #define CLUSTER_REG_CACHE_MS 3000
@@ -85,8 +73,10 @@ enum result cluster_push_targets(struct domain *d, const struct cluster *c, stru
  * from listings (`sofia status profile <p> reg`) at most
  * CLUSTER_REG_CACHE_MS old, fetched with a CLUSTER_REG_TIMEOUT_MS bound;
  * -1 when no node answered. Extension numbers are unique on the platform,
- * so the user part is enough. */
-int cluster_registered(struct domain *d, int64_t cluster_id, const char *extension);
+ * so the user part is enough. One caller per cluster fetches (and waits);
+ * while it does, the others get the listing before it at once, or -1 when
+ * there is none: no request waits on another's probe. */
+int cluster_registered(struct app *d, int64_t cluster_id, const char *extension);
 
 /* Drops the cached listings (at shutdown). */
 void cluster_forget(void);

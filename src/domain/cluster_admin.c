@@ -1,6 +1,7 @@
 /* Managing clusters and nodes; see cluster_admin.h. */
 #include "domain/cluster_admin.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +10,7 @@
 #include "domain/audit.h"
 #include "domain/cluster.h"
 #include "domain/credentials.h"
-#include "domain/reconciler.h"
+#include "domain/jobs.h"
 #include "domain/tenants.h"
 #include "util/text.h"
 
@@ -46,12 +47,6 @@ static bool plain(const char *s, size_t max)
         return true;
 }
 
-static bool websocket_url_valid(const char *s)
-{
-        return !*s || ((!strncmp(s, "wss://", 6) || !strncmp(s, "ws://", 5)) && plain(s, 500) &&
-                       strlen(s) > 6);
-}
-
 /* user@host[:port], host a name or an address, v6 in brackets. */
 static bool ssh_target_valid(const char *s)
 {
@@ -85,27 +80,32 @@ static bool password_valid(const char *s)
 
 static const char *check_cluster(const struct store_cluster *c)
 {
+        enum fs_mode mode;
+
         if (!text_name_valid(c->name, CLUSTER_NAME_MAX_CHARS))
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!one_of(c->mode, "xml_curl", "files", "ssh"))
+        if (!fs_mode_parse(c->mode, &mode))
                 return "mode";
-        if (*c->sip_domain && !tenant_sip_domain_valid(c->sip_domain))
+        if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
-        if (!websocket_url_valid(c->websocket_url))
+        if (*c->websocket_url && !text_websocket_url_valid(c->websocket_url))
                 return "websocket_url";
         if (!one_of(c->status, "active", "disabled", NULL))
                 return "status";
         return NULL;
 }
 
-/* What the mode needs of each active node. */
-static bool node_fits(const struct store_node *n, const char *mode)
+/* What the mode (valid: check_cluster) needs of each active node. */
+static bool node_fits(const struct store_node *n, const char *mode_name)
 {
-        if (strcmp(n->status, "active") != 0 || !strcmp(mode, "xml_curl"))
+        enum fs_mode mode = FS_MODE_XML_CURL;
+
+        (void)fs_mode_parse(mode_name, &mode);
+        if (strcmp(n->status, "active") != 0 || !fs_mode_pushes(mode))
                 return true;
-        return *n->conf_dir && (strcmp(mode, "ssh") != 0 || *n->ssh_target);
+        return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
 }
 
 /* Copies v into dst unless NULL; too long for the column is refused by
@@ -137,22 +137,7 @@ static bool apply_cluster_fields(struct store_cluster *c, const struct cluster_f
                set_text(c->status, sizeof(c->status), f->status, "status", ret_field);
 }
 
-/* Commits, or rolls back on failure; wakes the reconciler when jobs were
- * queued. */
-static enum result finish(struct domain *d, struct store_conn *conn, enum result result, bool kick)
-{
-        if (!result)
-                result = store_commit(conn);
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        if (kick)
-                reconciler_kick(d->reconciler);
-        return RESULT_OK;
-}
-
-enum result cluster_create(struct domain *d, const struct actor *actor,
+enum result cluster_create(struct app *d, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
@@ -177,13 +162,13 @@ enum result cluster_create(struct domain *d, const struct actor *actor,
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.create", "cluster", c.id, "name",
                                       c.name, "mode", c.mode, NULL);
-        result = finish(d, conn, result, false);
+        result = jobs_finish(d, conn, result);
         if (!result)
                 *ret = c;
         return result;
 }
 
-enum result cluster_get(struct domain *d, int64_t id, struct store_cluster *ret)
+enum result cluster_get(struct app *d, int64_t id, struct store_cluster *ret)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(d->store, &conn);
@@ -191,7 +176,7 @@ enum result cluster_get(struct domain *d, int64_t id, struct store_cluster *ret)
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
-enum result cluster_list(struct domain *d, struct store_page *page,
+enum result cluster_list(struct app *d, struct store_page *page,
                          struct store_cluster **ret_items, size_t *ret_n)
 {
         struct store_conn *conn;
@@ -200,7 +185,7 @@ enum result cluster_list(struct domain *d, struct store_page *page,
         return result ? result : store_cluster_list(conn, page, ret_items, ret_n);
 }
 
-enum result cluster_update(struct domain *d, const struct actor *actor, int64_t id,
+enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
@@ -209,7 +194,6 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         struct store_conn *conn;
         size_t n = 0;
         bool resync;
-        int64_t job;
         enum result result;
 
         *ret_field = NULL;
@@ -222,7 +206,7 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         if (!result)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (result)
-                return finish(d, conn, result, false);
+                return jobs_finish(d, conn, result);
         next = c;
         if (!apply_cluster_fields(&next, f, ret_field) || (*ret_field = check_cluster(&next)))
                 result = RESULT_INVALID;
@@ -240,16 +224,16 @@ enum result cluster_update(struct domain *d, const struct actor *actor, int64_t 
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
         if (!result && resync)
-                result = store_job_insert_resync(conn, id, &job);
+                result = jobs_queue_resync(conn, id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.update", "cluster", id, "name",
                                       next.name, "mode", next.mode, "status", next.status,
                                       "sip_domain", next.sip_domain, NULL);
-        result = finish(d, conn, result, resync);
+        result = jobs_finish(d, conn, result);
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
-enum result cluster_delete(struct domain *d, const struct actor *actor, int64_t id)
+enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id)
 {
         struct store_cluster c;
         struct store_conn *conn;
@@ -271,10 +255,10 @@ enum result cluster_delete(struct domain *d, const struct actor *actor, int64_t 
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.delete", "cluster", id, "name",
                                       c.name, NULL);
-        return finish(d, conn, result, false);
+        return jobs_finish(d, conn, result);
 }
 
-enum result cluster_nodes(struct domain *d, int64_t cluster_id, struct store_node *ret,
+enum result cluster_nodes(struct app *d, int64_t cluster_id, struct store_node *ret,
                           size_t max, size_t *ret_n)
 {
         struct store_conn *conn;
@@ -339,7 +323,6 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
                              const char *action, const char **ret_field)
 {
         enum result result = RESULT_OK;
-        int64_t job;
 
         if ((*ret_field = check_node(n)))
                 return RESULT_INVALID;
@@ -351,7 +334,7 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
         if (!result && !strcmp(n->status, "active"))
-                result = store_job_insert_resync(conn, c->id, &job);
+                result = jobs_queue_resync(conn, c->id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, action, "node", n->id, "cluster", c->name,
                                       "name", n->name, "esl_host", n->esl_host, NULL);
@@ -363,7 +346,7 @@ static enum result update_node(struct store_conn *conn, struct store_node *n)
         return store_node_update(conn, n);
 }
 
-enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t cluster_id,
                              const struct node_fields *f, struct store_node *ret,
                              const char **ret_field)
 {
@@ -399,7 +382,7 @@ enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_
         if (!result)
                 result = save_node(actor, conn, &c, &n, store_node_insert, "node.create",
                                    ret_field);
-        result = finish(d, conn, result, true);
+        result = jobs_finish(d, conn, result);
         if (!result) {
                 *ret = n;
                 ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
@@ -409,7 +392,7 @@ enum result cluster_node_add(struct domain *d, const struct actor *actor, int64_
 
 /* Begins a transaction and reads node id of cluster_id and its cluster;
  * on failure nothing is left open. */
-static enum result begin_node(struct domain *d, int64_t cluster_id, int64_t id,
+static enum result begin_node(struct app *d, int64_t cluster_id, int64_t id,
                               struct store_conn **conn, struct store_cluster *c,
                               struct store_node *n)
 {
@@ -427,7 +410,7 @@ static enum result begin_node(struct domain *d, int64_t cluster_id, int64_t id,
         return result;
 }
 
-enum result cluster_node_update(struct domain *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_update(struct app *d, const struct actor *actor, int64_t cluster_id,
                                 int64_t id, const struct node_fields *f, struct store_node *ret,
                                 const char **ret_field)
 {
@@ -443,7 +426,7 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
         result = apply_node_fields(&n, f, ret_field);
         if (!result)
                 result = save_node(actor, conn, &c, &n, update_node, "node.update", ret_field);
-        result = finish(d, conn, result, true);
+        result = jobs_finish(d, conn, result);
         if (!result) {
                 *ret = n;
                 ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
@@ -451,7 +434,7 @@ enum result cluster_node_update(struct domain *d, const struct actor *actor, int
         return result;
 }
 
-enum result cluster_node_delete(struct domain *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_t cluster_id,
                                 int64_t id)
 {
         struct store_cluster c;
@@ -466,5 +449,36 @@ enum result cluster_node_delete(struct domain *d, const struct actor *actor, int
         if (!result)
                 result = audit_record(conn, actor, 0, "node.delete", "node", id, "cluster", c.name,
                                       "name", n.name, NULL);
-        return finish(d, conn, result, false);
+        return jobs_finish(d, conn, result);
+}
+
+enum result cluster_resync(struct app *d, int64_t cluster_id, const struct actor *actor,
+                           int64_t *ret_job_id)
+{
+        struct store_cluster sc;
+        struct store_conn *conn;
+        enum result result;
+        char name[24];
+
+        result = store_conn_get(d->store, &conn);
+        if (!result && cluster_id)
+                result = store_cluster_get(conn, cluster_id, &sc);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        snprintf(name, sizeof(name), "%" PRId64, cluster_id);
+        result = jobs_queue_resync(conn, cluster_id, ret_job_id);
+        if (!result)
+                result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", cluster_id,
+                                      "cluster", cluster_id ? sc.name : "default", NULL);
+        return jobs_finish(d, conn, result);
+}
+
+enum result cluster_job_state(struct app *d, int64_t job_id, struct store_job_state *ret)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        return result ? result : store_job_state(conn, job_id, ret);
 }

@@ -10,11 +10,12 @@
 #include "domain/directory.h"
 #include "freeswitch/push.h"
 #include "freeswitch/xml.h"
+#include "util/wipe.h"
 
 #define USERS "directory/default"
 #define PLANS "dialplan"
 
-enum result conffiles_extension(struct domain *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_extension(struct app *d, int64_t cluster_id, struct fs_push *p,
                                 const char *extension, char *ret_error, size_t error_size)
 {
         char name[32];
@@ -41,12 +42,12 @@ enum result conffiles_extension(struct domain *d, int64_t cluster_id, struct fs_
         if (!doc)
                 return RESULT_NOMEM;
         result = fs_push_write(p, USERS, name, doc, ret_error, error_size);
-        credentials_wipe(doc, strlen(doc));
+        wipe_memory(doc, strlen(doc));
         free(doc);
         return result;
 }
 
-enum result conffiles_tenant(struct domain *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_tenant(struct app *d, int64_t cluster_id, struct fs_push *p,
                              int64_t tenant_id, char *ret_error, size_t error_size)
 {
         char name[48], context[40];
@@ -90,7 +91,7 @@ static enum result remove_stale(struct fs_push *p, const char *dir, char **want,
         return result;
 }
 
-enum result conffiles_resync(struct domain *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_resync(struct app *d, int64_t cluster_id, struct fs_push *p,
                              char *ret_error, size_t error_size)
 {
         char (*numbers)[16] = NULL, **want = NULL;

@@ -1,5 +1,6 @@
 /* Credentials; see credentials.h. */
 #include "domain/credentials.h"
+#include "util/wipe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,8 +39,8 @@ static enum result write_new_key(const char *path)
         }
         close(fd);
 out:
-        sodium_memzero(key, sizeof(key));
-        sodium_memzero(hex, sizeof(hex));
+        wipe_memory(key, sizeof(key));
+        wipe_memory(hex, sizeof(hex));
         return result;
 }
 
@@ -70,7 +71,7 @@ enum result credentials_init(const char *path, bool create)
                 result = RESULT_INVALID;
         else
                 have_key = true;
-        sodium_memzero(buf, sizeof(buf));
+        wipe_memory(buf, sizeof(buf));
         return result;
 }
 
@@ -92,7 +93,7 @@ enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
                                crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len,
                                sodium_base64_VARIANT_URLSAFE_NO_PADDING))
                 result = RESULT_TOO_BIG;
-        sodium_memzero(box, sizeof(box));
+        wipe_memory(box, sizeof(box));
         return result;
 }
 
@@ -115,7 +116,7 @@ enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size)
                 result = RESULT_INVALID;
         else
                 ret_plain[len - crypto_secretbox_MACBYTES] = '\0';
-        sodium_memzero(box, sizeof(box));
+        wipe_memory(box, sizeof(box));
         return result;
 }
 
@@ -150,7 +151,7 @@ void credentials_new_token(char ret[CREDENTIALS_TOKEN_LEN + 1])
         memcpy(ret, "ad_", 3);
         sodium_bin2base64(ret + 3, CREDENTIALS_TOKEN_LEN - 2, raw, sizeof(raw),
                           sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-        sodium_memzero(raw, sizeof(raw));
+        wipe_memory(raw, sizeof(raw));
 }
 
 void credentials_keyed_hash(const char *secret, char ret[65])
@@ -206,7 +207,7 @@ bool credentials_check_password(const char *hash, const char *password)
                         return false;
                 credentials_keyed_hash(password, mine);
                 same = sodium_memcmp(mine, hash + plen, 64) == 0;
-                sodium_memzero(mine, sizeof(mine));
+                wipe_memory(mine, sizeof(mine));
                 return same;
         }
         return crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
@@ -226,8 +227,8 @@ enum result credentials_new_extension_secret(void *userdata, const char *extensi
         result = credentials_seal(secret, ret_secret);
         if (!result)
                 result = credentials_seal(pin, ret_pin);
-        sodium_memzero(secret, sizeof(secret));
-        sodium_memzero(pin, sizeof(pin));
+        wipe_memory(secret, sizeof(secret));
+        wipe_memory(pin, sizeof(pin));
         return result;
 }
 
@@ -238,9 +239,4 @@ bool credentials_equal(const char *a, const char *b)
         crypto_generichash(ha, sizeof(ha), (const unsigned char *)a, strlen(a), NULL, 0);
         crypto_generichash(hb, sizeof(hb), (const unsigned char *)b, strlen(b), NULL, 0);
         return sodium_memcmp(ha, hb, sizeof(ha)) == 0;
-}
-
-void credentials_wipe(void *buf, size_t len)
-{
-        sodium_memzero(buf, len);
 }

@@ -72,9 +72,6 @@ bool credentials_check_password(const char *hash, const char *password);
  * (compared as keyed hashes, so lengths leak nothing either). */
 bool credentials_equal(const char *a, const char *b);
 
-/* Wipes a secret buffer (sodium_memzero). */
-void credentials_wipe(void *buf, size_t len);
-
 #define CREDENTIALS_SIP_SECRET_LEN 24
 #define CREDENTIALS_PIN_DIGITS 6
 

@@ -13,6 +13,7 @@
 #include "domain/credentials.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static bool digits_only(const char *s, size_t max)
 {
@@ -95,7 +96,7 @@ static unsigned set_of(const char *extension)
 }
 
 /* store_directory_lookup() through the cache, when there is one. */
-static enum result lookup(struct domain *d, struct store_conn *conn, const char *extension,
+static enum result lookup(struct app *d, struct store_conn *conn, const char *extension,
                           struct store_directory_entry *ret)
 {
         struct directory_cache *c = d->directory_cache;
@@ -160,11 +161,11 @@ static enum result lookup(struct domain *d, struct store_conn *conn, const char 
 
 void directory_user_wipe(struct directory_user *u)
 {
-        credentials_wipe(u->password, sizeof(u->password));
-        credentials_wipe(u->vm_pin, sizeof(u->vm_pin));
+        wipe_memory(u->password, sizeof(u->password));
+        wipe_memory(u->vm_pin, sizeof(u->vm_pin));
 }
 
-enum result directory_find_user(struct domain *d, int64_t cluster_id, const char *domain,
+enum result directory_find_user(struct app *d, int64_t cluster_id, const char *domain,
                                 const char *user, struct directory_user *ret)
 {
         enum result result;
@@ -196,7 +197,7 @@ char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, b
         return as_file ? fsxml_user_file(&x) : fsxml_directory_user(&x);
 }
 
-enum result directory_user_of(struct domain *d, const char *user, struct directory_user *ret)
+enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
 {
         struct store_directory_entry e;
         struct store_conn *conn;
@@ -234,7 +235,7 @@ enum result directory_user_of(struct domain *d, const char *user, struct directo
         return RESULT_OK;
 }
 
-enum result directory_find_context(struct domain *d, int64_t cluster_id, const char *context,
+enum result directory_find_context(struct app *d, int64_t cluster_id, const char *context,
                                    struct directory_context *ret)
 {
         struct store_conn *conn;
@@ -260,7 +261,7 @@ enum result directory_find_context(struct domain *d, int64_t cluster_id, const c
         return RESULT_OK;
 }
 
-bool directory_credentials_ok(const struct domain *d, const char *user, const char *password)
+bool directory_credentials_ok(const struct app *d, const char *user, const char *password)
 {
         const char *want_user = d->settings.xmlcurl_user, *want_pw = d->settings.xmlcurl_password;
 

@@ -3,8 +3,6 @@
 #include "domain/reconciler.h"
 
 #include <inttypes.h>
-#include <pthread.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +11,7 @@
 
 #include "domain/cluster.h"
 #include "domain/conffiles.h"
+#include "domain/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
 #include "util/log.h"
@@ -24,19 +23,11 @@
 #define COMMAND_TIMEOUT_MS 3000
 #define MAX_DELAY_S 600
 
-struct reconciler {
-        struct domain *d;
-        pthread_t thread;
-        pthread_mutex_t lock;
-        pthread_cond_t wake;
-        bool stop, kicked;
-        atomic_uint_fast64_t passes;      /* rounds finished, led or not */
-        atomic_bool leader;
-};
-
 /* One job of a pass and what became of it. */
 struct work {
         struct store_job job;
+        enum fs_change change;           /* job.kind, parsed */
+        bool known;                      /* job.kind is a kind of change */
         const char *domain;              /* its effective SIP domain */
         char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
         int n_cmds;                      /* 0: nothing to send */
@@ -87,8 +78,9 @@ static const struct sent *find_sent(const struct sent *sent, int n, const char *
  * with w failed for a job that cannot be applied. */
 static int job_commands(const struct cluster *c, struct work *w, const char *profile)
 {
-        int n = (cluster_mode_pushes(c->mode) ? fs_files_commands : fs_xmlcurl_commands)(
-                w->job.kind, w->job.extension, w->domain, profile, w->cmds);
+        int n = w->known ? fs_change_commands(c->mode, w->change, w->job.extension, w->domain,
+                                              profile, w->cmds)
+                         : -1;
 
         if (n < 0) {
                 char line[120];
@@ -169,14 +161,14 @@ static void apply_on_node(const struct cluster *c, const struct fs_node *node, s
 
 /* Applies one job's files to one target; the tenant's context once per
  * target and batch (done_tenants). */
-static enum result write_job(struct domain *d, int64_t cluster_id, struct fs_push *p,
+static enum result write_job(struct app *d, int64_t cluster_id, struct fs_push *p,
                              const struct work *w, int64_t *done_tenants, int *n_done, char *error,
                              size_t size)
 {
         enum result result;
         bool seen = false;
 
-        if (!strcmp(w->job.kind, "resync"))
+        if (w->change == FS_CHANGE_RESYNC)
                 return conffiles_resync(d, cluster_id, p, error, size);
         result = conffiles_extension(d, cluster_id, p, w->job.extension, error, size);
         for (int k = 0; k < *n_done && !seen; k++)
@@ -193,7 +185,7 @@ static enum result write_job(struct domain *d, int64_t cluster_id, struct fs_pus
 /* Push modes: writes or removes each job's files on every target before
  * the reloadxml. A job whose files could not all be written sends nothing
  * and is retried. */
-static void write_files(struct domain *d, const struct cluster *c, struct work *works, int n)
+static void write_files(struct app *d, const struct cluster *c, struct work *works, int n)
 {
         struct fs_push *targets[CLUSTER_MAX_NODES] = { 0 };
         int n_targets = 0;
@@ -233,7 +225,7 @@ static void write_files(struct domain *d, const struct cluster *c, struct work *
                 fs_push_close(targets[t]);
 }
 
-static int64_t retry_at(const struct domain *d, int64_t attempts_made)
+static int64_t retry_at(const struct app *d, int64_t attempts_made)
 {
         int64_t delay = d->settings.fs_retry_base;
 
@@ -254,7 +246,7 @@ static int by_cluster(const void *a, const void *b)
 
 /* Applies the n jobs of one cluster: files first in the push modes, then
  * the commands on every node. */
-static void apply_cluster(struct domain *d, struct work *works, int n)
+static void apply_cluster(struct app *d, struct work *works, int n)
 {
         struct cluster *c = NULL;
         enum result result = cluster_open(d, works[0].job.cluster_id, &c);
@@ -274,7 +266,7 @@ static void apply_cluster(struct domain *d, struct work *works, int n)
                 /* Without a node there is nothing to tell (files are still written). */
                 w->n_cmds = c->n_nodes ? job_commands(c, w, c->nodes[0].profile) : 0;
         }
-        if (cluster_mode_pushes(c->mode))
+        if (fs_mode_pushes(c->mode))
                 write_files(d, c, works, n);
         for (int i = 0; i < n; i++)
                 sending += works[i].n_cmds > 0;
@@ -283,7 +275,17 @@ static void apply_cluster(struct domain *d, struct work *works, int n)
         cluster_close(c);
 }
 
-enum result reconciler_pass(struct domain *d, int *ret_handled)
+/* RESULT_OK while conn holds the reconciler lock, RESULT_BUSY once it
+ * does not (its session was lost, and maybe another node took it). */
+static enum result leading(struct store_conn *conn)
+{
+        bool held = false;
+        enum result result = store_singleton_held(conn, RECONCILER_LOCK_KEY, &held);
+
+        return result || !held ? RESULT_BUSY : RESULT_OK;
+}
+
+enum result reconciler_pass(struct app *d, int *ret_handled)
 {
         struct store_conn *conn;
         struct store_job *jobs;
@@ -296,10 +298,16 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
         works = calloc(RECONCILER_BATCH, sizeof(*works));
         jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
         result = works && jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
+        /* No batch starts without the lock on this very connection. */
+        if (!result)
+                result = leading(conn);
         if (!result)
                 result = store_jobs_due(conn, store_now(), jobs, RECONCILER_BATCH, &n);
-        for (int i = 0; !result && i < n; i++)
+        /* The kind is text in the store: parsed once, here. */
+        for (int i = 0; !result && i < n; i++) {
                 works[i].job = jobs[i];
+                works[i].known = fs_change_parse(jobs[i].kind, &works[i].change);
+        }
         free(jobs);
         if (result || n == 0) {
                 free(works);
@@ -313,7 +321,16 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                 apply_cluster(d, works + i, run);
         }
 
+        /* Outcomes are recorded on the lock's connection, in a transaction
+         * that sees the lock still held: a node that lost it while the
+         * batch ran records nothing; the new leader runs the batch again. */
         result = store_begin(conn);
+        if (!result) {
+                result = leading(conn);
+                if (result)
+                        LOG_WARN("lost the reconciler lock during a batch: its %d outcome(s) "
+                                 "are left to the next leader", n);
+        }
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 if (!w->failed) {
@@ -332,7 +349,8 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
                 result = store_commit(conn);
         if (result) {
                 store_rollback(conn);
-                LOG_ERR("recording %d job outcome(s): %s", n, store_last_error());
+                if (result != RESULT_BUSY)
+                        LOG_ERR("recording %d job outcome(s): %s", n, store_last_error());
         }
         if (ret_handled)
                 *ret_handled = n;
@@ -340,7 +358,7 @@ enum result reconciler_pass(struct domain *d, int *ret_handled)
         return result;
 }
 
-enum result reconciler_drain(struct domain *d, bool *ret_ran)
+enum result reconciler_drain(struct app *d, bool *ret_ran)
 {
         struct store_conn *conn;
         enum result result;
@@ -356,91 +374,22 @@ enum result reconciler_drain(struct domain *d, bool *ret_ran)
         return result;
 }
 
-static void *run(void *arg)
+/* One round of the worker: a batch. */
+static enum result batch_round(void *userdata, bool *ret_more)
 {
-        struct reconciler *r = arg;
-        bool leader = false;
+        int handled = 0;
+        enum result result = reconciler_pass(userdata, &handled);
 
-        pthread_mutex_lock(&r->lock);
-        while (!r->stop) {
-                int handled = 0;
-                r->kicked = false;
-                pthread_mutex_unlock(&r->lock);
-
-                struct store_conn *conn;
-                if (!leader && store_conn_get(r->d->store, &conn) == RESULT_OK &&
-                    store_singleton_try(conn, RECONCILER_LOCK_KEY, &leader) == RESULT_OK && leader)
-                        LOG_INFO("this node runs the reconciler");
-                if (leader && reconciler_pass(r->d, &handled) != RESULT_OK)
-                        handled = 0;
-                atomic_store(&r->leader, leader);
-                atomic_fetch_add(&r->passes, 1);
-
-                pthread_mutex_lock(&r->lock);
-                if (handled == RECONCILER_BATCH || r->kicked || r->stop)
-                        continue;   /* more may be due at once */
-                struct timespec until;
-                clock_gettime(CLOCK_REALTIME, &until);
-                until.tv_sec += 1;
-                pthread_cond_timedwait(&r->wake, &r->lock, &until);
-        }
-        pthread_mutex_unlock(&r->lock);
-        store_conn_release(r->d->store);
-        return NULL;
+        *ret_more = handled == RECONCILER_BATCH;
+        return result;
 }
 
-uint64_t reconciler_passes(const struct reconciler *r, bool *ret_leader)
+enum result reconciler_start(struct app *d, struct worker **ret)
 {
-        *ret_leader = atomic_load(&r->leader);
-        return atomic_load(&r->passes);
-}
+        const struct worker_def def = {
+                .name = "reconciler", .round = batch_round, .userdata = d,
+                .lock_key = RECONCILER_LOCK_KEY, .poll_ms = 1000, .backoff_max_ms = 10000,
+        };
 
-const char *reconciler_queued_state(const struct domain *d)
-{
-        return strcmp(d->settings.fs_mode, "xml_curl") != 0 ? "pending" : "provisioned";
-}
-
-enum result reconciler_start(struct domain *d, struct reconciler **ret)
-{
-        struct reconciler *r = calloc(1, sizeof(*r));
-
-        if (!r)
-                return RESULT_NOMEM;
-        r->d = d;
-        pthread_mutex_init(&r->lock, NULL);
-        pthread_cond_init(&r->wake, NULL);
-        if (pthread_create(&r->thread, NULL, run, r) != 0) {
-                pthread_cond_destroy(&r->wake);
-                pthread_mutex_destroy(&r->lock);
-                free(r);
-                return RESULT_NOMEM;
-        }
-        *ret = r;
-        return RESULT_OK;
-}
-
-/* Sets the flag (kicked or stop) and wakes the thread. */
-static void wake(struct reconciler *r, bool *flag)
-{
-        pthread_mutex_lock(&r->lock);
-        *flag = true;
-        pthread_cond_signal(&r->wake);
-        pthread_mutex_unlock(&r->lock);
-}
-
-void reconciler_kick(struct reconciler *r)
-{
-        if (r)
-                wake(r, &r->kicked);
-}
-
-void reconciler_stop(struct reconciler *r)
-{
-        if (!r)
-                return;
-        wake(r, &r->stop);
-        pthread_join(r->thread, NULL);
-        pthread_cond_destroy(&r->wake);
-        pthread_mutex_destroy(&r->lock);
-        free(r);
+        return worker_start(d->store, &def, ret);
 }

@@ -2,7 +2,9 @@
  * The reconciler: applies the provisioning jobs that every change writes
  * (in its own transaction) to each node of the cluster, so FreeSWITCH
  * matches the database. One thread per agentdesk process; with several
- * processes on one PostgreSQL, only the holder of an advisory lock works.
+ * processes on one PostgreSQL, only the holder of an advisory lock works;
+ * it checks that it still holds it before each batch and when recording
+ * the outcomes, so a node whose session was lost records nothing.
  *
  * A pass takes up to RECONCILER_BATCH due jobs, oldest first, and sends
  * each node their commands (freeswitch/provision.h) over ONE Event Socket
@@ -18,40 +20,24 @@
 #ifndef AGENTDESK_DOMAIN_RECONCILER_H
 #define AGENTDESK_DOMAIN_RECONCILER_H
 
-#include <stdbool.h>
-#include <stdint.h>
-
-#include "domain/domain.h"
+#include "domain/app.h"
 
 #define RECONCILER_BATCH 200
 
-/* The state an extension shows once a change to it is queued: in
- * xml_curl mode FreeSWITCH asks at once, so "provisioned"; in push modes
- * "pending" until its batch's reloadxml answered. */
-const char *reconciler_queued_state(const struct domain *d);
+struct worker;
 
-/* Starts the thread. It looks for due jobs when kicked, and every second. */
-enum result reconciler_start(struct domain *d, struct reconciler **ret);
-
-/* Wakes the thread: jobs were just written. Accepts NULL (no reconciler). */
-void reconciler_kick(struct reconciler *r);
-
-/* Stops and joins the thread (an Event Socket call in flight ends within
- * its timeout), then frees. Accepts NULL. */
-void reconciler_stop(struct reconciler *r);
-
-/* The rounds the thread has finished (each tries the lock and, leading,
- * runs a pass), and in *ret_leader whether it led the last one: tests and
- * /metrics watch it move instead of sleeping. */
-uint64_t reconciler_passes(const struct reconciler *r, bool *ret_leader);
+/* Starts the reconciler's worker (domain/worker.h: woken by jobs_finish,
+ * polls every second, leads through the advisory lock); stop it with
+ * worker_stop(). */
+enum result reconciler_start(struct app *d, struct worker **ret);
 
 /* One pass on the calling thread: *ret_handled (may be NULL) gets how many
  * jobs it took. */
-enum result reconciler_pass(struct domain *d, int *ret_handled);
+enum result reconciler_pass(struct app *d, int *ret_handled);
 
 /* For the command line: when no other process runs the reconciler (on
  * PostgreSQL, the lock is free), takes the lock and applies every due job
  * now; *ret_ran says whether it did. */
-enum result reconciler_drain(struct domain *d, bool *ret_ran);
+enum result reconciler_drain(struct app *d, bool *ret_ran);
 
 #endif

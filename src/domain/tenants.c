@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
-#include "domain/reconciler.h"
+#include "domain/jobs.h"
 #include "domain/credentials.h"
 #include "util/text.h"
 
@@ -28,19 +28,6 @@ static enum result pick_slug(struct store_conn *conn, const char *name, char *sl
                 snprintf(slug, size, "%s-%d", base, n);
         }
         return RESULT_CONFLICT;
-}
-
-bool tenant_sip_domain_valid(const char *s)
-{
-        size_t len = strlen(s);
-
-        if (len == 0 || len > 253 || s[0] == '.' || s[0] == '-')
-                return false;
-        for (const char *c = s; *c; c++)
-                if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-                      (*c >= '0' && *c <= '9') || *c == '.' || *c == '-'))
-                        return false;
-        return true;
 }
 
 enum result tenant_create(struct store *store, const struct actor *actor, const char *name,
@@ -68,7 +55,7 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                 *ret_field = "pool_base";
                 return RESULT_INVALID;
         }
-        if (sip_domain && *sip_domain && !tenant_sip_domain_valid(sip_domain)) {
+        if (sip_domain && *sip_domain && !text_sip_domain_valid(sip_domain)) {
                 *ret_field = "sip_domain";
                 return RESULT_INVALID;
         }
@@ -135,62 +122,7 @@ out:
         return result;
 }
 
-enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_id,
-                          struct store_extension *ret)
-{
-        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
-        struct store_conn *conn;
-        enum result result;
-
-        result = store_conn_get(store, &conn);
-        if (result)
-                return result;
-        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                return result;
-        result = store_pool_allocate(conn, tenant_id, user_id, secret, pin, "pending", ret);
-        if (!result)
-                result = store_commit(conn);
-        if (result)
-                store_rollback(conn);
-        return result;
-}
-
-enum result pool_release(struct store *store, int64_t extension_id)
-{
-        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
-        struct store_conn *conn;
-        enum result result;
-
-        result = store_conn_get(store, &conn);
-        if (result)
-                return result;
-        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
-        if (result)
-                return result;
-        result = store_begin(conn);
-        if (result)
-                return result;
-        result = store_pool_release(conn, extension_id, secret, pin);
-        if (!result)
-                result = store_commit(conn);
-        if (result)
-                store_rollback(conn);
-        return result;
-}
-
-enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool_stats *ret)
-{
-        struct store_conn *conn;
-        enum result result = store_conn_get(store, &conn);
-
-        return result ? result : store_pool_stats(conn, tenant_id, ret);
-}
-
-enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
+enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
                        struct store_pool_stats *ret_stats)
 {
         struct store_conn *conn;
@@ -203,7 +135,7 @@ enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
         return result;
 }
 
-enum result tenant_list(struct domain *d, struct store_page *page, struct store_tenant **ret_items,
+enum result tenant_list(struct app *d, struct store_page *page, struct store_tenant **ret_items,
                         size_t *ret_n)
 {
         struct store_conn *conn;
@@ -216,30 +148,28 @@ enum result tenant_list(struct domain *d, struct store_page *page, struct store_
  * deprovisioned there, the cluster resynced so that its context goes too)
  * and puts it in cluster `to`, resynced as well. The jobs queued before
  * the move are for the old cluster (store.h). */
-static enum result move_cluster(struct domain *d, struct store_conn *conn,
+static enum result move_cluster(struct app *d, struct store_conn *conn,
                                 const struct store_tenant *t, int64_t to, const char **ret_field)
 {
         struct store_cluster c;
         enum result result = RESULT_OK;
-        int64_t job;
 
         if (to && (result = store_cluster_get(conn, to, &c)) == RESULT_NOT_FOUND) {
                 *ret_field = "cluster_id";
                 return RESULT_INVALID;
         }
         if (!result && !strcmp(t->status, "active"))
-                result = store_job_insert_tenant(conn, t->id, "deprovision",
-                                                 reconciler_queued_state(d));
+                result = jobs_queue_tenant(d, conn, t->id, FS_CHANGE_DEPROVISION);
         if (!result)
-                result = store_job_insert_resync(conn, t->cluster_id, &job);
+                result = jobs_queue_resync(conn, t->cluster_id, NULL);
         if (!result)
                 result = store_tenant_set_cluster(conn, t->id, to);
         if (!result)
-                result = store_job_insert_resync(conn, to, &job);
+                result = jobs_queue_resync(conn, to, NULL);
         return result;
 }
 
-enum result tenant_update(struct domain *d, const struct actor *actor, int64_t id,
+enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field)
 {
@@ -258,7 +188,7 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                 *ret_field = "status";
                 return RESULT_INVALID;
         }
-        if (patch->sip_domain && *patch->sip_domain && !tenant_sip_domain_valid(patch->sip_domain)) {
+        if (patch->sip_domain && *patch->sip_domain && !text_sip_domain_valid(patch->sip_domain)) {
                 *ret_field = "sip_domain";
                 return RESULT_INVALID;
         }
@@ -294,25 +224,18 @@ enum result tenant_update(struct domain *d, const struct actor *actor, int64_t i
                 if (suspend)
                         result = store_tenant_revoke_tokens(conn, id);
                 if (!result)
-                        result = store_job_insert_tenant(conn, id,
-                                                         suspend ? "deprovision" : "provision",
-                                                         reconciler_queued_state(d));
+                        result = jobs_queue_tenant(d, conn, id, suspend ? FS_CHANGE_DEPROVISION
+                                                                        : FS_CHANGE_PROVISION);
         } else if (!result && moving && !strcmp(next.status, "active")) {
-                result = store_job_insert_tenant(conn, id, "provision", reconciler_queued_state(d));
+                result = jobs_queue_tenant(d, conn, id, FS_CHANGE_PROVISION);
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
-                result = store_job_insert_tenant(conn, id, "update", reconciler_queued_state(d));
+                result = jobs_queue_tenant(d, conn, id, FS_CHANGE_UPDATE);
         }
         snprintf(cluster, sizeof(cluster), "%" PRId64, next.cluster_id);
         if (!result)
                 result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,
                                       "status", next.status, "sip_domain", next.sip_domain,
                                       "cluster_id", cluster, NULL);
-        if (!result)
-                result = store_commit(conn);
-        reconciler_kick(d->reconciler);  /* a spurious wake is harmless */
-        if (result) {
-                store_rollback(conn);
-                return result;
-        }
-        return store_tenant_get(conn, id, ret);
+        result = jobs_finish(d, conn, result);
+        return result ? result : store_tenant_get(conn, id, ret);
 }

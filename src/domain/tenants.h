@@ -8,7 +8,7 @@
 #ifndef AGENTDESK_DOMAIN_TENANTS_H
 #define AGENTDESK_DOMAIN_TENANTS_H
 
-#include "domain/domain.h"
+#include "domain/app.h"
 #include "store/store.h"
 
 #define TENANT_POOL_DEFAULT_SIZE 1000
@@ -31,11 +31,11 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                           const char *sip_domain, int64_t pool_base, int64_t pool_size,
                           int64_t cluster_id, struct store_tenant *ret, const char **ret_field);
 
-enum result tenant_get(struct domain *d, int64_t id, struct store_tenant *ret,
+enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
                        struct store_pool_stats *ret_stats);
 
 /* A page of tenants by id; *ret_items malloc'd, caller frees. */
-enum result tenant_list(struct domain *d, struct store_page *page, struct store_tenant **ret_items,
+enum result tenant_list(struct app *d, struct store_page *page, struct store_tenant **ret_items,
                         size_t *ret_n);
 
 /* Fields to change; NULL leaves one as it is ("" clears sip_domain).
@@ -50,22 +50,8 @@ struct tenant_patch {
  * revoked, assigned extensions deprovisioned) or reactivates (provisioned
  * again), or moves it to another cluster (deprovisioned on the old one,
  * provisioned on the new). */
-enum result tenant_update(struct domain *d, const struct actor *actor, int64_t id,
+enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field);
-
-/* Whether s is acceptable as a tenant's SIP domain (a host name). */
-bool tenant_sip_domain_valid(const char *s);
-
-/* Takes the lowest free extension of the tenant for user_id, with a fresh
- * SIP secret and PIN, in its own transaction. */
-enum result pool_allocate(struct store *store, int64_t tenant_id, int64_t user_id,
-                          struct store_extension *ret);
-
-/* Returns an extension to its pool with a fresh secret, in its own
- * transaction. */
-enum result pool_release(struct store *store, int64_t extension_id);
-
-enum result pool_stats(struct store *store, int64_t tenant_id, struct store_pool_stats *ret);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "domain/credentials.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static const char *const roles[] = { "superadmin", "admin", "supervisor", "agent" };
 
@@ -112,6 +113,6 @@ enum result user_set_password(struct store *store, int64_t user_id, const char *
         if (result)
                 return result;
         result = store_user_set_password(conn, user_id, hash, must_change_password);
-        credentials_wipe(hash, sizeof(hash));
+        wipe_memory(hash, sizeof(hash));
         return result;
 }

@@ -56,7 +56,7 @@ static void add(char *buf, size_t size, const char *url)
         memcpy(buf + used, item, n + 1);
 }
 
-static enum result read_urls(struct domain *d, char *buf, size_t size)
+static enum result read_urls(struct app *d, char *buf, size_t size)
 {
         struct store_conn *conn;
         struct store_page page = { .limit = PAGE };
@@ -83,7 +83,7 @@ static enum result read_urls(struct domain *d, char *buf, size_t size)
         return result;
 }
 
-enum result websocket_urls_get(struct domain *d, char *buf, size_t size)
+enum result websocket_urls_get(struct app *d, char *buf, size_t size)
 {
         enum result result = RESULT_OK;
         uint64_t writes = store_writes(d->store);

@@ -6,6 +6,8 @@
 #include "freeswitch/esl.h"
 
 #include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -17,20 +19,27 @@
 #include <time.h>
 #include <unistd.h>
 
-#define HEADER_MAX 8192
-#define BODY_MAX (1024 * 1024)
+#include "util/wipe.h"
+
+#define HEADER_MAX ESL_HEADER_MAX
+#define BODY_MAX ESL_BODY_MAX
+#define EVENTS_KEPT 64
+
+/* An event kept for esl_conn_next_event(). */
+struct kept_event {
+        struct esl_frame frame;
+        struct kept_event *next;
+};
 
 struct esl_conn {
         int fd;
-        char buf[HEADER_MAX * 2];        /* bytes read, not yet consumed */
-        size_t len;
-};
-
-/* One frame: its headers (NUL-separated lines) and body. */
-struct frame {
-        char headers[HEADER_MAX];
-        char *body;                      /* malloc'd or NULL */
-        size_t body_len;
+        char *buf;                       /* bytes read, not yet consumed */
+        size_t len, cap;                 /* cap grows to HEADER_MAX + BODY_MAX */
+        esl_event_fn on_event;
+        void *event_userdata;
+        struct kept_event *events, **events_tail;
+        size_t n_events;
+        uint64_t events_dropped;
 };
 
 static int64_t now_ms(void)
@@ -89,14 +98,26 @@ static enum result send_all(struct esl_conn *c, const char *data, size_t len, in
         return RESULT_OK;
 }
 
-/* Reads more into the buffer. RESULT_IO on end of stream. */
+/* Reads more into the buffer (growing it up to one whole frame's cap).
+ * RESULT_IO on end of stream. */
 static enum result fill(struct esl_conn *c, int64_t deadline)
 {
         for (;;) {
                 ssize_t n;
-                if (c->len == sizeof(c->buf))
-                        return RESULT_PROTOCOL;
-                n = recv(c->fd, c->buf + c->len, sizeof(c->buf) - c->len, 0);
+                if (c->len == c->cap) {
+                        size_t cap = c->cap ? c->cap * 2 : 16384;
+                        char *grown;
+                        if (c->cap >= HEADER_MAX + 2 + BODY_MAX)
+                                return RESULT_PROTOCOL;
+                        if (cap > HEADER_MAX + 2 + BODY_MAX)
+                                cap = HEADER_MAX + 2 + BODY_MAX;
+                        grown = realloc(c->buf, cap);
+                        if (!grown)
+                                return RESULT_NOMEM;
+                        c->buf = grown;
+                        c->cap = cap;
+                }
+                n = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
                 if (n > 0) {
                         c->len += (size_t)n;
                         return RESULT_OK;
@@ -114,14 +135,109 @@ static enum result fill(struct esl_conn *c, int64_t deadline)
         }
 }
 
-static const char *header(const struct frame *f, const char *name)
+const char *esl_frame_header(const struct esl_frame *f, const char *name)
 {
         size_t nl = strlen(name);
 
+        if (!f->headers)
+                return NULL;
         for (const char *h = f->headers; *h; h += strlen(h) + 1)
                 if (strncasecmp(h, name, nl) == 0 && h[nl] == ':')
                         return h[nl + 1] == ' ' ? h + nl + 2 : h + nl + 1;
         return NULL;
+}
+
+enum esl_frame_kind esl_frame_kind(const struct esl_frame *f)
+{
+        static const struct {
+                const char *type;
+                enum esl_frame_kind kind;
+        } kinds[] = {
+                { "auth/request", ESL_FRAME_AUTH_REQUEST },
+                { "command/reply", ESL_FRAME_COMMAND_REPLY },
+                { "api/response", ESL_FRAME_API_RESPONSE },
+                { "text/event-plain", ESL_FRAME_EVENT },
+                { "text/event-json", ESL_FRAME_EVENT },
+                { "text/event-xml", ESL_FRAME_EVENT },
+                { "text/disconnect-notice", ESL_FRAME_DISCONNECT },
+                { "text/rude-rejection", ESL_FRAME_REJECTION },
+        };
+        const char *type = esl_frame_header(f, "Content-Type");
+
+        for (size_t i = 0; type && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+                if (!strcmp(type, kinds[i].type))
+                        return kinds[i].kind;
+        return ESL_FRAME_OTHER;
+}
+
+void esl_frame_clear(struct esl_frame *f)
+{
+        if (!f)
+                return;
+        free(f->headers);
+        free(f->body);
+        memset(f, 0, sizeof(*f));
+}
+
+enum result esl_frame_parse(const char *buf, size_t len, struct esl_frame *ret, size_t *ret_used)
+{
+        struct esl_frame f = { 0 };
+        const char *end = memmem(buf, len < HEADER_MAX + 2 ? len : HEADER_MAX + 2, "\n\n", 2);
+        const char *cl;
+        size_t head_len, out = 0, body_len = 0;
+
+        *ret_used = 0;
+        if (!end)
+                return len >= HEADER_MAX + 2 ? RESULT_PROTOCOL : RESULT_OK;
+        head_len = (size_t)(end - buf);
+        /* Lines become NUL-separated strings; the block ends with two NULs. */
+        f.headers = malloc(head_len + 2);
+        if (!f.headers)
+                return RESULT_NOMEM;
+        for (size_t i = 0; i < head_len; i++) {
+                char ch = buf[i];
+                if (ch == '\r')
+                        continue;
+                if (ch == '\0') {
+                        esl_frame_clear(&f);
+                        return RESULT_PROTOCOL;
+                }
+                f.headers[out++] = ch == '\n' ? '\0' : ch;
+        }
+        f.headers[out++] = '\0';
+        f.headers[out] = '\0';
+        cl = esl_frame_header(&f, "Content-Length");
+        if (cl) {
+                char *e;
+                unsigned long n;
+                if (*cl < '0' || *cl > '9') {
+                        esl_frame_clear(&f);
+                        return RESULT_PROTOCOL;
+                }
+                n = strtoul(cl, &e, 10);
+                if (*e || n > BODY_MAX) {
+                        esl_frame_clear(&f);
+                        return RESULT_PROTOCOL;
+                }
+                body_len = n;
+        }
+        if (len - (head_len + 2) < body_len) {
+                esl_frame_clear(&f);
+                return RESULT_OK;        /* the body is still on its way */
+        }
+        if (cl) {
+                f.body = malloc(body_len + 1);
+                if (!f.body) {
+                        esl_frame_clear(&f);
+                        return RESULT_NOMEM;
+                }
+                memcpy(f.body, end + 2, body_len);
+                f.body[body_len] = '\0';
+                f.body_len = body_len;
+        }
+        *ret = f;
+        *ret_used = head_len + 2 + body_len;
+        return RESULT_OK;
 }
 
 static void consume(struct esl_conn *c, size_t n)
@@ -130,66 +246,77 @@ static void consume(struct esl_conn *c, size_t n)
         c->len -= n;
 }
 
-static enum result read_frame(struct esl_conn *c, int64_t deadline, struct frame *f)
+/* The next whole frame off the connection. */
+static enum result read_frame(struct esl_conn *c, int64_t deadline, struct esl_frame *f)
 {
-        enum result result;
-        char *end;
-        const char *cl;
-        size_t head_len, out = 0;
-
-        f->body = NULL;
-        f->body_len = 0;
         for (;;) {
-                end = memmem(c->buf, c->len, "\n\n", 2);
-                if (end)
-                        break;
-                if (c->len >= HEADER_MAX)
-                        return RESULT_PROTOCOL;
+                size_t used = 0;
+                enum result result = c->len ? esl_frame_parse(c->buf, c->len, f, &used) : RESULT_OK;
+                if (result)
+                        return result;
+                if (used) {
+                        consume(c, used);
+                        return RESULT_OK;
+                }
                 result = fill(c, deadline);
                 if (result)
                         return result;
         }
-        head_len = (size_t)(end - c->buf);
-        /* Lines become NUL-separated strings; the block ends with two NULs. */
-        for (size_t i = 0; i < head_len; i++) {
-                char ch = c->buf[i];
-                if (ch == '\r')
-                        continue;
-                if (ch == '\0')
-                        return RESULT_PROTOCOL;
-                f->headers[out++] = ch == '\n' ? '\0' : ch;
-        }
-        f->headers[out++] = '\0';
-        f->headers[out] = '\0';
-        consume(c, head_len + 2);
+}
 
-        cl = header(f, "Content-Length");
-        if (cl) {
-                char *e;
-                unsigned long len = strtoul(cl, &e, 10);
-                if (*e || !*cl || len > BODY_MAX)
-                        return RESULT_PROTOCOL;
-                f->body = malloc(len + 1);
-                if (!f->body)
-                        return RESULT_NOMEM;
-                while (f->body_len < len) {
-                        size_t take;
-                        if (c->len == 0) {
-                                result = fill(c, deadline);
-                                if (result) {
-                                        free(f->body);
-                                        f->body = NULL;
-                                        return result;
-                                }
-                        }
-                        take = c->len < len - f->body_len ? c->len : len - f->body_len;
-                        memcpy(f->body + f->body_len, c->buf, take);
-                        f->body_len += take;
-                        consume(c, take);
-                }
-                f->body[len] = '\0';
+/* An event read while waiting for something else: handed to the
+ * callback, or kept (the oldest dropped beyond EVENTS_KEPT). Takes f. */
+static void deliver_event(struct esl_conn *c, struct esl_frame *f)
+{
+        struct kept_event *k;
+
+        if (c->on_event) {
+                c->on_event(c->event_userdata, f);
+                esl_frame_clear(f);
+                return;
         }
-        return RESULT_OK;
+        if (c->n_events == EVENTS_KEPT) {
+                k = c->events;
+                c->events = k->next;
+                if (!c->events)
+                        c->events_tail = &c->events;
+                esl_frame_clear(&k->frame);
+                free(k);
+                c->n_events--;
+                c->events_dropped++;
+        }
+        k = calloc(1, sizeof(*k));
+        if (!k) {
+                esl_frame_clear(f);
+                c->events_dropped++;
+                return;
+        }
+        k->frame = *f;
+        memset(f, 0, sizeof(*f));
+        *c->events_tail = k;
+        c->events_tail = &k->next;
+        c->n_events++;
+}
+
+void esl_conn_on_event(struct esl_conn *conn, esl_event_fn fn, void *userdata)
+{
+        conn->on_event = fn;
+        conn->event_userdata = userdata;
+}
+
+bool esl_conn_next_event(struct esl_conn *conn, struct esl_frame *ret)
+{
+        struct kept_event *k = conn->events;
+
+        if (!k)
+                return false;
+        conn->events = k->next;
+        if (!conn->events)
+                conn->events_tail = &conn->events;
+        conn->n_events--;
+        *ret = k->frame;
+        free(k);
+        return true;
 }
 
 static enum result open_socket(const char *host, unsigned port, int64_t deadline, int *ret_fd)
@@ -229,37 +356,41 @@ enum result esl_connect(const char *host, unsigned port, const char *password, i
 {
         int64_t deadline = now_ms() + timeout_ms;
         struct esl_conn *c = calloc(1, sizeof(*c));
-        struct frame *f = calloc(1, sizeof(*f));
+        struct esl_frame f = { 0 };
         char line[512];
-        const char *type, *reply;
+        const char *reply;
+        enum esl_frame_kind kind;
         enum result result;
 
-        if (!c || !f) {
-                free(c);
-                free(f);
+        if (!c)
                 return RESULT_NOMEM;
-        }
         c->fd = -1;
+        c->events_tail = &c->events;
         result = open_socket(host, port, deadline, &c->fd);
         if (result) {
                 set_error(ret_error, error_size, "cannot connect: %s",
                           result == RESULT_TIMEOUT ? "timed out" : "refused or unreachable");
                 goto out;
         }
-        result = read_frame(c, deadline, f);
+        result = read_frame(c, deadline, &f);
         if (result) {
                 set_error(ret_error, error_size, "no greeting: %s",
                           result == RESULT_TIMEOUT ? "timed out" : result_name(result));
                 goto out;
         }
-        type = header(f, "Content-Type");
-        if (type && strcmp(type, "text/rude-rejection") == 0) {
+        kind = esl_frame_kind(&f);
+        if (kind == ESL_FRAME_REJECTION) {
                 result = RESULT_FORBIDDEN;
+                /* Its first line, cut in place: strtok would share state
+                 * with every other thread probing a node. */
+                if (f.body)
+                        f.body[strcspn(f.body, "\r\n")] = '\0';
                 set_error(ret_error, error_size, "rejected by the node's ACL: %s",
-                          f->body ? strtok(f->body, "\n") : "");
+                          f.body ? f.body : "");
                 goto out;
         }
-        if (!type || strcmp(type, "auth/request") != 0) {
+        if (kind != ESL_FRAME_AUTH_REQUEST) {
+                const char *type = esl_frame_header(&f, "Content-Type");
                 result = RESULT_PROTOCOL;
                 set_error(ret_error, error_size, "not an Event Socket (greeting %s)",
                           type ? type : "without Content-Type");
@@ -267,17 +398,16 @@ enum result esl_connect(const char *host, unsigned port, const char *password, i
         }
         snprintf(line, sizeof(line), "auth %s\n\n", password);
         result = send_all(c, line, strlen(line), deadline);
-        memset(line, 0, sizeof(line));
-        if (!result) {
-                free(f->body);
-                result = read_frame(c, deadline, f);
-        }
+        wipe_memory(line, sizeof(line));
+        esl_frame_clear(&f);
+        if (!result)
+                result = read_frame(c, deadline, &f);
         if (result) {
                 set_error(ret_error, error_size, "authentication: %s",
                           result == RESULT_TIMEOUT ? "timed out" : "connection lost");
                 goto out;
         }
-        reply = header(f, "Reply-Text");
+        reply = esl_frame_header(&f, "Reply-Text");
         if (!reply || strncmp(reply, "+OK", 3) != 0) {
                 result = RESULT_UNAUTHORIZED;
                 set_error(ret_error, error_size, "wrong Event Socket password (%s)",
@@ -285,8 +415,7 @@ enum result esl_connect(const char *host, unsigned port, const char *password, i
                 goto out;
         }
 out:
-        free(f->body);
-        free(f);
+        esl_frame_clear(&f);
         if (result) {
                 esl_conn_free(c);
                 return result;
@@ -305,68 +434,73 @@ enum result esl_api(struct esl_conn *conn, const char *command, int timeout_ms,
                     char **ret_body)
 {
         int64_t deadline = now_ms() + timeout_ms;
-        struct frame *f;
+        struct esl_frame f = { 0 };
         enum result result;
         char *line;
         size_t len;
 
+        if (conn->fd < 0)
+                return RESULT_IO;
         if (strpbrk(command, "\r\n"))
                 return RESULT_INVALID;
         len = strlen(command) + 7;
         line = malloc(len);
-        f = calloc(1, sizeof(*f));
-        if (!line || !f) {
-                free(line);
-                free(f);
+        if (!line)
                 return RESULT_NOMEM;
-        }
         snprintf(line, len, "api %s\n\n", command);
         result = send_all(conn, line, strlen(line), deadline);
         free(line);
-        /* Skip anything that is not the reply (a stray notice). */
+        /* Frames before the reply: events go on, anything else is skipped
+         * (a stray notice), a goodbye ends the connection. */
         while (!result) {
-                const char *type;
-                result = read_frame(conn, deadline, f);
+                result = read_frame(conn, deadline, &f);
                 if (result)
                         break;
-                type = header(f, "Content-Type");
-                if (type && strcmp(type, "api/response") == 0)
+                switch (esl_frame_kind(&f)) {
+                case ESL_FRAME_API_RESPONSE:
+                        goto reply;
+                case ESL_FRAME_EVENT:
+                        deliver_event(conn, &f);
                         break;
-                if (type && (!strcmp(type, "text/disconnect-notice") ||
-                             !strcmp(type, "text/rude-rejection")))
+                case ESL_FRAME_DISCONNECT:
+                case ESL_FRAME_REJECTION:
                         result = RESULT_IO;
-                free(f->body);
-                f->body = NULL;
-        }
-        if (!result) {
-                if (!f->body)
-                        f->body = strdup("");
-                if (!f->body)
-                        result = RESULT_NOMEM;
-                else {
-                        *ret_body = f->body;
-                        f->body = NULL;
-                        if (api_failed(*ret_body))
-                                result = RESULT_INVALID;
+                        break;
+                default:
+                        break;
                 }
+                esl_frame_clear(&f);
         }
-        if (result && conn->fd >= 0 && result != RESULT_INVALID) {
+reply:
+        if (!result) {
+                *ret_body = f.body ? f.body : strdup("");
+                f.body = NULL;
+                if (!*ret_body)
+                        result = RESULT_NOMEM;
+                else if (api_failed(*ret_body))
+                        result = RESULT_INVALID;
+        }
+        if (result && conn->fd >= 0 && result != RESULT_INVALID && result != RESULT_NOMEM) {
                 close(conn->fd);
                 conn->fd = -1;
         }
-        free(f->body);
-        free(f);
+        esl_frame_clear(&f);
         return result;
 }
 
 void esl_conn_free(struct esl_conn *conn)
 {
+        struct esl_frame f;
+
         if (!conn)
                 return;
         if (conn->fd >= 0) {
                 (void)send_all(conn, "exit\n\n", 6, now_ms() + 100);
                 close(conn->fd);
         }
+        while (esl_conn_next_event(conn, &f))
+                esl_frame_clear(&f);
+        free(conn->buf);
         free(conn);
 }
 

@@ -4,66 +4,126 @@
 #include <stdio.h>
 #include <string.h>
 
+static const char *const mode_names[] = {
+        [FS_MODE_XML_CURL] = "xml_curl",
+        [FS_MODE_FILES] = "files",
+        [FS_MODE_SSH] = "ssh",
+};
+
+/* One command of a change. */
+enum step {
+        STEP_END,                        /* the list ends */
+        STEP_RELOADXML,                  /* reloadxml */
+        STEP_FLUSH_ALL,                  /* xml_flush_cache */
+        STEP_FLUSH_USER,                 /* xml_flush_cache id <ext> <domain> */
+        STEP_FLUSH_REG,                  /* sofia profile <p> flush_inbound_reg <ext>@<domain> reboot */
+};
+
+/* The table: each kind of change, its name, and its commands per mode. */
+static const struct {
+        const char *name;
+        enum step xml_curl[FS_COMMANDS_PER_CHANGE];
+        enum step push[FS_COMMANDS_PER_CHANGE];
+} changes[] = {
+        [FS_CHANGE_PROVISION] = { "provision", { STEP_END }, { STEP_RELOADXML } },
+        [FS_CHANGE_DEPROVISION] = { "deprovision", { STEP_FLUSH_USER, STEP_FLUSH_REG },
+                                    /* the file is gone: no user to flush */
+                                    { STEP_RELOADXML, STEP_FLUSH_REG } },
+        [FS_CHANGE_UPDATE] = { "update", { STEP_FLUSH_USER }, { STEP_RELOADXML } },
+        [FS_CHANGE_REKEY] = { "rekey", { STEP_FLUSH_USER, STEP_FLUSH_REG },
+                              { STEP_RELOADXML, STEP_FLUSH_USER, STEP_FLUSH_REG } },
+        [FS_CHANGE_RESYNC] = { "resync", { STEP_FLUSH_ALL }, { STEP_RELOADXML } },
+};
+
+#define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
+#define N_CHANGES (sizeof(changes) / sizeof(changes[0]))
+
+const char *fs_mode_name(enum fs_mode mode)
+{
+        return (unsigned)mode < N_MODES ? mode_names[mode] : "?";
+}
+
+bool fs_mode_parse(const char *s, enum fs_mode *ret)
+{
+        for (unsigned i = 0; s && i < N_MODES; i++)
+                if (!strcmp(s, mode_names[i])) {
+                        *ret = (enum fs_mode)i;
+                        return true;
+                }
+        return false;
+}
+
+bool fs_mode_pushes(enum fs_mode mode)
+{
+        return mode == FS_MODE_FILES || mode == FS_MODE_SSH;
+}
+
+const char *fs_change_name(enum fs_change change)
+{
+        return (unsigned)change < N_CHANGES ? changes[change].name : "?";
+}
+
+bool fs_change_parse(const char *s, enum fs_change *ret)
+{
+        for (unsigned i = 0; s && i < N_CHANGES; i++)
+                if (!strcmp(s, changes[i].name)) {
+                        *ret = (enum fs_change)i;
+                        return true;
+                }
+        return false;
+}
+
 /* A word that can go into an Event Socket command line: printable ASCII,
  * no spaces (they separate the arguments). */
-static int is_word(const char *s)
+static bool is_word(const char *s)
 {
         if (!*s)
-                return 0;
+                return false;
         for (; *s; s++)
                 if (*s <= ' ' || *s >= 0x7f)
-                        return 0;
-        return 1;
+                        return false;
+        return true;
 }
 
-int fs_xmlcurl_commands(const char *kind, const char *extension, const char *domain,
-                        const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])
+int fs_change_commands(enum fs_mode mode, enum fs_change change, const char *extension,
+                       const char *domain, const char *profile,
+                       char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])
 {
-        int flush_reg;
+        const enum step *steps;
+        int n = 0;
 
-        if (!strcmp(kind, "provision"))
-                return 0;
-        if (!strcmp(kind, "resync")) {
-                strcpy(cmds[0], "xml_flush_cache");
-                return 1;
+        if ((unsigned)change >= N_CHANGES || (unsigned)mode >= N_MODES)
+                return -1;
+        steps = fs_mode_pushes(mode) ? changes[change].push : changes[change].xml_curl;
+        for (int i = 0; i < FS_COMMANDS_PER_CHANGE && steps[i] != STEP_END; i++) {
+                int len = 0;
+                /* Only what names a user needs the values, and checks them. */
+                if ((steps[i] == STEP_FLUSH_USER || steps[i] == STEP_FLUSH_REG) &&
+                    (!*extension || strspn(extension, "0123456789") != strlen(extension) ||
+                     !is_word(domain) || !is_word(profile)))
+                        return -1;
+                switch (steps[i]) {
+                case STEP_RELOADXML:
+                        len = snprintf(cmds[n], FS_COMMAND_MAX, "reloadxml");
+                        break;
+                case STEP_FLUSH_ALL:
+                        len = snprintf(cmds[n], FS_COMMAND_MAX, "xml_flush_cache");
+                        break;
+                case STEP_FLUSH_USER:
+                        len = snprintf(cmds[n], FS_COMMAND_MAX, "xml_flush_cache id %s %s",
+                                       extension, domain);
+                        break;
+                case STEP_FLUSH_REG:
+                        len = snprintf(cmds[n], FS_COMMAND_MAX,
+                                       "sofia profile %s flush_inbound_reg %s@%s reboot", profile,
+                                       extension, domain);
+                        break;
+                case STEP_END:
+                        break;
+                }
+                if (len < 0 || len >= FS_COMMAND_MAX)
+                        return -1;
+                n++;
         }
-        if (!strcmp(kind, "update"))
-                flush_reg = 0;
-        else if (!strcmp(kind, "rekey") || !strcmp(kind, "deprovision"))
-                flush_reg = 1;
-        else
-                return -1;
-        if (!*extension || strspn(extension, "0123456789") != strlen(extension) ||
-            !is_word(domain) || !is_word(profile))
-                return -1;
-        if (snprintf(cmds[0], FS_COMMAND_MAX, "xml_flush_cache id %s %s", extension, domain) >=
-            FS_COMMAND_MAX)
-                return -1;
-        if (!flush_reg)
-                return 1;
-        if (snprintf(cmds[1], FS_COMMAND_MAX, "sofia profile %s flush_inbound_reg %s@%s reboot",
-                     profile, extension, domain) >= FS_COMMAND_MAX)
-                return -1;
-        return 2;
-}
-
-int fs_files_commands(const char *kind, const char *extension, const char *domain,
-                      const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])
-{
-        char flush[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
-        int n;
-
-        strcpy(cmds[0], "reloadxml");
-        if (!strcmp(kind, "provision") || !strcmp(kind, "update") || !strcmp(kind, "resync"))
-                return 1;
-        n = fs_xmlcurl_commands(kind, extension, domain, profile, flush);
-        if (n != 2)
-                return -1;
-        if (!strcmp(kind, "rekey")) {
-                memcpy(cmds[1], flush[0], FS_COMMAND_MAX);
-                memcpy(cmds[2], flush[1], FS_COMMAND_MAX);
-                return 3;
-        }
-        memcpy(cmds[1], flush[1], FS_COMMAND_MAX);   /* deprovision: the file is gone */
-        return 2;
+        return n;
 }

@@ -1,38 +1,64 @@
 /*
- * What agentdesk sends to a FreeSWITCH node for each change, as the table
- * in docs/design.md ("Provisioning model") says. Pure: builds the command
- * lines; the reconciler (domain/reconciler.c) sends them.
+ * What agentdesk sends to a FreeSWITCH node for each change: a table with
+ * one row per kind of change and one column per way of provisioning (see
+ * docs/ARCHITECTURE.md, Provisioning). Pure: builds the command lines; the
+ * reconciler (domain/reconciler.c) sends them. The kinds and modes are
+ * enums with one string table each, parsed once where text comes in (the
+ * store, the settings, the API).
  */
 #ifndef AGENTDESK_FREESWITCH_PROVISION_H
 #define AGENTDESK_FREESWITCH_PROVISION_H
 
+#include <stdbool.h>
+
 #define FS_COMMAND_MAX 384
 #define FS_COMMANDS_PER_CHANGE 3
 
+/* How a cluster's nodes get their users. */
+enum fs_mode {
+        FS_MODE_XML_CURL,                /* they ask /freeswitch/xml */
+        FS_MODE_FILES,                   /* agentdesk writes a local conf dir */
+        FS_MODE_SSH,                     /* agentdesk writes their conf dirs over SFTP */
+};
+
+/* "xml_curl", "files", "ssh". */
+const char *fs_mode_name(enum fs_mode mode);
+/* false (and *ret untouched) for any other text. */
+bool fs_mode_parse(const char *s, enum fs_mode *ret);
+/* Whether mode writes files (files, ssh). */
+bool fs_mode_pushes(enum fs_mode mode);
+
+/* A change FreeSWITCH must learn of: the kinds of provisioning jobs. */
+enum fs_change {
+        FS_CHANGE_PROVISION,             /* an extension assigned */
+        FS_CHANGE_DEPROVISION,           /* taken away (deleted, suspended, moved) */
+        FS_CHANGE_UPDATE,                /* what its directory entry says changed */
+        FS_CHANGE_REKEY,                 /* a new SIP password */
+        FS_CHANGE_RESYNC,                /* everything, for a whole cluster */
+};
+
+const char *fs_change_name(enum fs_change change);
+bool fs_change_parse(const char *s, enum fs_change *ret);
+
 /*
- * The Event Socket `api` commands (without "api ") that apply one change of
- * kind to extension@domain in xml_curl mode, on a node whose sofia profile
- * is profile:
+ * The Event Socket `api` commands (without "api ") that apply one change to
+ * extension@domain on a node of a cluster in mode whose sofia profile is
+ * profile. In xml_curl mode:
  *   provision             nothing (FreeSWITCH asks when it needs the user)
  *   update                xml_flush_cache id <ext> <domain>
  *   rekey, deprovision    that, and sofia profile <p> flush_inbound_reg <ext>@<domain> reboot
  *   resync                xml_flush_cache (every cached user; extension and domain unused)
- * Returns how many were written to cmds, or -1 for an unknown kind or a
- * value that cannot be sent (an extension that is not digits, a domain or
- * profile with spaces or control characters).
- */
-int fs_xmlcurl_commands(const char *kind, const char *extension, const char *domain,
-                        const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
-
-/*
- * The same for the push modes (files, ssh), sent after the batch's files are written:
+ * In the push modes, sent after the batch's files are written:
  *   provision, update, resync   reloadxml
  *   rekey                       reloadxml; xml_flush_cache id …; sofia profile <p> flush_inbound_reg … reboot
  *   deprovision                 reloadxml; sofia profile <p> flush_inbound_reg … reboot
- * reloadxml comes first in every list: sent once per node and batch, it
- * answers for all of them.
+ * (reloadxml comes first in every list: sent once per node and batch, it
+ * answers for all of them.) Returns how many were written to cmds, or -1
+ * for a value that cannot be sent (an extension that is not digits, a
+ * domain or profile with spaces or control characters).
  */
-int fs_files_commands(const char *kind, const char *extension, const char *domain,
-                      const char *profile, char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
+int fs_change_commands(enum fs_mode mode, enum fs_change change, const char *extension,
+                       const char *domain, const char *profile,
+                       char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX]);
 
 #endif

@@ -47,6 +47,7 @@
 #include "http/internal.h"
 #include "util/config.h"
 #include "util/log.h"
+#include "util/wipe.h"
 
 #define MAX_FORM_FIELDS 256
 /* Paths up to this long are split for routing without an allocation. */
@@ -504,7 +505,7 @@ bool http_request_basic_auth(struct http_request *req, char *user, size_t user_s
                 memcpy(password, pw, strlen(pw) + 1);
         }
         if (pw) {
-                sodium_memzero(pw, strlen(pw));
+                wipe_memory(pw, strlen(pw));
                 MHD_free(pw);
         }
         if (name)

@@ -1,5 +1,5 @@
 /*
- * FreeSWITCH clusters and their nodes (design.md, "Data model"). Portable
+ * FreeSWITCH clusters and their nodes. Portable
  * SQL; see store/driver.h for the rules. A node's Event Socket password is
  * stored sealed by the caller: the store never sees it in the clear.
  */

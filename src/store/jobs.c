@@ -235,3 +235,24 @@ enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_
         return store_exec_one(conn, "SELECT pg_try_advisory_lock(CAST(? AS BIGINT))", p,
                               STORE_NPARAMS(p), bool_row, ret_held);
 }
+
+enum result store_singleton_held(struct store_conn *conn, int64_t key, bool *ret_held)
+{
+        /* A bigint advisory key shows in pg_locks as its high 32 bits in
+         * classid, its low ones in objid, objsubid 1. pg_backend_pid() is
+         * this session's: a connection the driver reset has a new one. */
+        struct store_param p[] = { SP_INT((int64_t)((uint64_t)key >> 32)),
+                                   SP_INT((int64_t)((uint64_t)key & 0xffffffffu)) };
+
+        *ret_held = false;
+        if (!(conn->driver->caps & STORE_CAP_ADVISORY_LOCK)) {
+                *ret_held = true;
+                return RESULT_OK;
+        }
+        return store_exec_one(conn,
+                              "SELECT COUNT(*) > 0 FROM pg_locks WHERE locktype = 'advisory' "
+                              "AND pid = pg_backend_pid() AND granted AND objsubid = 1 "
+                              "AND CAST(classid AS BIGINT) = CAST(? AS BIGINT) "
+                              "AND CAST(objid AS BIGINT) = CAST(? AS BIGINT)",
+                              p, STORE_NPARAMS(p), bool_row, ret_held);
+}

@@ -250,12 +250,64 @@ enum result store_tenant_revoke_tokens(struct store_conn *conn, int64_t tenant_i
 
 /* ---- users, continued ------------------------------------------------- */
 
+/* The orders a list of users can take; each breaks ties by id. */
+enum store_user_sort {
+        STORE_USER_SORT_ID,              /* the default */
+        STORE_USER_SORT_NAME,            /* last name, then first name, case-blind */
+        STORE_USER_SORT_NAME_DESC,
+        STORE_USER_SORT_CREATED,
+        STORE_USER_SORT_CREATED_DESC,
+};
+
 struct store_user_filter {
         int64_t tenant_id;
         const char *status;   /* NULL = any live (not deleted) */
         const char *role;     /* NULL = any */
         const char *q;        /* NULL = any; substring of names or email */
+        enum store_user_sort sort;
 };
+
+/* One agent of a list: what a list shows, no password hash, and where its
+ * extensions sit in the page's array of them. */
+struct store_agent_row {
+        int64_t id;
+        int64_t tenant_id;
+        char email[STORE_EMAIL_MAX];
+        char first_name[STORE_NAME_MAX];
+        char last_name[STORE_NAME_MAX];
+        char role[16];
+        char status[16];
+        bool must_change_password;
+        int64_t created_at, updated_at, last_login_at;
+        size_t first_extension, n_extensions;
+};
+
+/* One extension of a listed agent, without its sealed secrets. */
+struct store_agent_extension {
+        int64_t id;
+        int64_t user_id;
+        char extension[16];
+        char status[16];
+        bool voicemail_enabled;
+        char provisioning[16];
+        int64_t provisioning_attempts;
+        char provisioning_error[STORE_TEXT_MAX / 2];
+};
+
+/* A page of agents and all their extensions, read in three statements
+ * (count, users, their extensions) whatever the page size. */
+struct store_agent_page {
+        struct store_agent_row *agents;          /* in the filter's order */
+        size_t n_agents;
+        struct store_agent_extension *extensions; /* grouped by agent */
+        size_t n_extensions;
+};
+
+/* Fills *ret (its arrays malloc'd; free with store_agent_page_free) with
+ * a page of filter's live users and their extensions. */
+enum result store_agent_page(struct store_conn *conn, const struct store_user_filter *filter,
+                             struct store_page *page, struct store_agent_page *ret);
+void store_agent_page_free(struct store_agent_page *p);
 
 /* A page of live users ordered by id; *ret_items malloc'd, caller frees. */
 enum result store_user_list(struct store_conn *conn, const struct store_user_filter *filter,
@@ -428,6 +480,14 @@ enum result store_job_retry(struct store_conn *conn, const struct store_job *job
  * (a PostgreSQL advisory lock, held until the connection closes); *ret_held
  * says whether this connection holds it. On SQLite, always held. */
 enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_held);
+
+/* Whether this connection still holds key now. A PostgreSQL connection
+ * that was lost and reset (a new server session) has lost its advisory
+ * locks; so has one that cannot answer (*ret_held false, and the error).
+ * Asked inside a transaction, the answer holds until its commit: the lock
+ * cannot go without the session, and the session's end aborts the
+ * transaction. On SQLite, always held. */
+enum result store_singleton_held(struct store_conn *conn, int64_t key, bool *ret_held);
 
 /* ---- FreeSWITCH clusters ---------------------------------------------- */
 

@@ -93,37 +93,184 @@ enum result store_user_set_password(struct store_conn *conn, int64_t id, const c
         return result;
 }
 
-enum result store_user_list(struct store_conn *conn, const struct store_user_filter *f,
-                            struct store_page *page, struct store_user **ret_items,
-                            size_t *ret_n)
-{
-        /* Absent filters are neutralised in SQL, so the statement text (and
-         * its cached preparation) stays the same. */
-        static const char from_where[] =
-                " FROM users WHERE tenant_id = ? AND status <> 'deleted'"
-                " AND (? = '' OR status = ?) AND (? = '' OR role = ?)"
-                " AND (? = '' OR lower(email) LIKE ? ESCAPE '!' OR lower(first_name) LIKE ? ESCAPE '!'"
-                " OR lower(last_name) LIKE ? ESCAPE '!')";
+/* The live users a filter selects, its parameters and its order. Absent
+ * filters are neutralised in SQL, so the statement text (and its cached
+ * preparation) stays the same. */
+static const char users_from_where[] =
+        " FROM users WHERE tenant_id = ? AND status <> 'deleted'"
+        " AND (? = '' OR status = ?) AND (? = '' OR role = ?)"
+        " AND (? = '' OR lower(email) LIKE ? ESCAPE '!' OR lower(first_name) LIKE ? ESCAPE '!'"
+        " OR lower(last_name) LIKE ? ESCAPE '!')";
+
+#define USERS_FILTER_PARAMS 9
+
+struct users_query {
         char like[STORE_NAME_MAX * 2 + 3];
+        struct store_param params[USERS_FILTER_PARAMS + 2];  /* + LIMIT, OFFSET */
+        const char *order;
+};
+
+static void users_query_init(struct users_query *uq, const struct store_user_filter *f)
+{
+        static const char *const orders[] = {
+                [STORE_USER_SORT_ID] = " ORDER BY id",
+                [STORE_USER_SORT_NAME] = " ORDER BY lower(last_name), lower(first_name), id",
+                [STORE_USER_SORT_NAME_DESC] =
+                        " ORDER BY lower(last_name) DESC, lower(first_name) DESC, id DESC",
+                [STORE_USER_SORT_CREATED] = " ORDER BY created_at, id",
+                [STORE_USER_SORT_CREATED_DESC] = " ORDER BY created_at DESC, id DESC",
+        };
         const char *status = f->status ? f->status : "", *role = f->role ? f->role : "";
         const char *q = f->q ? f->q : "";
         size_t n = 0;
 
         /* %q% with LIKE's metacharacters escaped by '!'. */
-        like[n++] = '%';
-        for (const char *c = q; *c && n < sizeof(like) - 3; c++) {
+        uq->like[n++] = '%';
+        for (const char *c = q; *c && n < sizeof(uq->like) - 3; c++) {
                 if (*c == '%' || *c == '_' || *c == '!')
-                        like[n++] = '!';
-                like[n++] = (char)((*c >= 'A' && *c <= 'Z') ? *c - 'A' + 'a' : *c);
+                        uq->like[n++] = '!';
+                uq->like[n++] = (char)((*c >= 'A' && *c <= 'Z') ? *c - 'A' + 'a' : *c);
         }
-        like[n++] = '%';
-        like[n] = '\0';
+        uq->like[n++] = '%';
+        uq->like[n] = '\0';
+        struct store_param p[USERS_FILTER_PARAMS] = {
+                SP_INT(f->tenant_id), SP_TEXT(status), SP_TEXT(status), SP_TEXT(role),
+                SP_TEXT(role), SP_TEXT(q), SP_TEXT(uq->like), SP_TEXT(uq->like), SP_TEXT(uq->like)
+        };
+        memcpy(uq->params, p, sizeof(p));
+        uq->order = (unsigned)f->sort < sizeof(orders) / sizeof(orders[0]) ? orders[f->sort]
+                                                                             : orders[0];
+}
 
-        struct store_param p[] = { SP_INT(f->tenant_id), SP_TEXT(status), SP_TEXT(status),
-                                   SP_TEXT(role), SP_TEXT(role), SP_TEXT(q), SP_TEXT(like),
-                                   SP_TEXT(like), SP_TEXT(like) };
-        return store_exec_page(conn, USER_COLS, from_where, " ORDER BY id", p, STORE_NPARAMS(p),
-                               page, sizeof(**ret_items), user_from_row, (void **)ret_items, ret_n);
+enum result store_user_list(struct store_conn *conn, const struct store_user_filter *f,
+                            struct store_page *page, struct store_user **ret_items,
+                            size_t *ret_n)
+{
+        struct users_query uq;
+
+        users_query_init(&uq, f);
+        return store_exec_page(conn, USER_COLS, users_from_where, uq.order, uq.params,
+                               USERS_FILTER_PARAMS, page, sizeof(**ret_items), user_from_row,
+                               (void **)ret_items, ret_n);
+}
+
+#define AGENT_COLS \
+        "id, COALESCE(tenant_id, 0), email, first_name, last_name, role, status, " \
+        "must_change_password, created_at, updated_at, COALESCE(last_login_at, 0)"
+
+static void agent_from_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_agent_row *a = out;
+
+        a->id = store_int(store_rows_get(rows, r, 0));
+        a->tenant_id = store_int(store_rows_get(rows, r, 1));
+        text_copy(a->email, sizeof(a->email), store_rows_get(rows, r, 2));
+        text_copy(a->first_name, sizeof(a->first_name), store_rows_get(rows, r, 3));
+        text_copy(a->last_name, sizeof(a->last_name), store_rows_get(rows, r, 4));
+        text_copy(a->role, sizeof(a->role), store_rows_get(rows, r, 5));
+        text_copy(a->status, sizeof(a->status), store_rows_get(rows, r, 6));
+        a->must_change_password = store_int(store_rows_get(rows, r, 7)) != 0;
+        a->created_at = store_int(store_rows_get(rows, r, 8));
+        a->updated_at = store_int(store_rows_get(rows, r, 9));
+        a->last_login_at = store_int(store_rows_get(rows, r, 10));
+}
+
+static void agent_extension_from_row(const struct store_rows *rows, int r,
+                                     struct store_agent_extension *e)
+{
+        e->id = store_int(store_rows_get(rows, r, 0));
+        e->user_id = store_int(store_rows_get(rows, r, 1));
+        text_copy(e->extension, sizeof(e->extension), store_rows_get(rows, r, 2));
+        text_copy(e->status, sizeof(e->status), store_rows_get(rows, r, 3));
+        e->voicemail_enabled = store_int(store_rows_get(rows, r, 4)) != 0;
+        text_copy(e->provisioning, sizeof(e->provisioning), store_rows_get(rows, r, 5));
+        e->provisioning_attempts = store_int(store_rows_get(rows, r, 6));
+        text_copy(e->provisioning_error, sizeof(e->provisioning_error), store_rows_get(rows, r, 7));
+}
+
+/* An agent's id and its index in the page, sorted by id to find it. */
+struct agent_index {
+        int64_t id;
+        size_t at;
+};
+
+static int by_id(const void *a, const void *b)
+{
+        int64_t x = ((const struct agent_index *)a)->id, y = ((const struct agent_index *)b)->id;
+
+        return x < y ? -1 : x > y;
+}
+
+enum result store_agent_page(struct store_conn *conn, const struct store_user_filter *f,
+                             struct store_page *page, struct store_agent_page *ret)
+{
+        struct store_agent_page out = { 0 };
+        struct store_rows rows = { 0 };
+        struct agent_index *index = NULL;
+        struct users_query uq;
+        char sql[2048];
+        enum result result;
+
+        users_query_init(&uq, f);
+        result = store_exec_page(conn, AGENT_COLS, users_from_where, uq.order, uq.params,
+                                 USERS_FILTER_PARAMS, page, sizeof(*out.agents), agent_from_row,
+                                 (void **)&out.agents, &out.n_agents);
+        if (result || out.n_agents == 0)
+                goto out;
+        /* The same page again as a subquery: one statement for the
+         * extensions of every agent on it. */
+        snprintf(sql, sizeof(sql),
+                 "SELECT id, user_id, extension, status, voicemail_enabled, provisioning, "
+                 "provisioning_attempts, provisioning_error FROM agent_extensions "
+                 "WHERE user_id IN (SELECT id%s%s LIMIT ? OFFSET ?) "
+                 "ORDER BY user_id, length(extension), extension",
+                 users_from_where, uq.order);
+        uq.params[USERS_FILTER_PARAMS] = SP_INT(page->limit);
+        uq.params[USERS_FILTER_PARAMS + 1] = SP_INT(page->offset);
+        result = store_exec(conn, sql, uq.params, USERS_FILTER_PARAMS + 2, &rows, NULL);
+        if (result)
+                goto out;
+        out.extensions = calloc((size_t)rows.nrows + 1, sizeof(*out.extensions));
+        index = calloc(out.n_agents, sizeof(*index));
+        if (!out.extensions || !index) {
+                result = RESULT_NOMEM;
+                goto out;
+        }
+        for (size_t i = 0; i < out.n_agents; i++)
+                index[i] = (struct agent_index){ out.agents[i].id, i };
+        qsort(index, out.n_agents, sizeof(*index), by_id);
+        for (int r = 0; r < rows.nrows; r++) {
+                struct store_agent_extension *e = &out.extensions[out.n_extensions];
+                struct agent_index key, *found;
+                agent_extension_from_row(&rows, r, e);
+                key.id = e->user_id;
+                found = bsearch(&key, index, out.n_agents, sizeof(*index), by_id);
+                if (!found)
+                        continue;   /* joined the page between the two statements */
+                /* Rows come grouped by user: an agent's extensions are contiguous. */
+                if (out.agents[found->at].n_extensions == 0)
+                        out.agents[found->at].first_extension = out.n_extensions;
+                out.agents[found->at].n_extensions++;
+                out.n_extensions++;
+        }
+out:
+        store_rows_free(&rows);
+        free(index);
+        if (result) {
+                store_agent_page_free(&out);
+                return result;
+        }
+        *ret = out;
+        return RESULT_OK;
+}
+
+void store_agent_page_free(struct store_agent_page *p)
+{
+        if (!p)
+                return;
+        free(p->agents);
+        free(p->extensions);
+        memset(p, 0, sizeof(*p));
 }
 
 enum result store_user_update(struct store_conn *conn, const struct store_user *u, bool revoke)

@@ -12,6 +12,8 @@
 
 #include "util/cidr.h"
 #include "util/log.h"
+#include "util/text.h"
+#include "util/wipe.h"
 
 #define FIELD(f) offsetof(struct config, f)
 
@@ -31,19 +33,13 @@ static const char *check_db(const char *value)
 
 static const char *check_sip_domain(const char *value)
 {
-        if (!*value || strlen(value) > 253)
-                return "must be a host name or address";
-        for (const char *c = value; *c; c++)
-                if (!isalnum((unsigned char)*c) && !strchr(".-:[]", *c))
-                        return "must be a host name or address";
-        return NULL;
+        return text_sip_domain_valid(value) ? NULL
+                                            : "must be a host name, an IPv4 address or [IPv6]";
 }
 
 static const char *check_ws_url(const char *value)
 {
-        if (strncmp(value, "ws://", 5) != 0 && strncmp(value, "wss://", 6) != 0)
-                return "must start with ws:// or wss://";
-        return NULL;
+        return text_websocket_url_valid(value) ? NULL : "must be a ws:// or wss:// URL";
 }
 
 static const char *check_xmlcurl_user(const char *value)
@@ -245,7 +241,7 @@ static const struct config_def *find_def(const char *name, bool *ret_is_file)
 static char *read_secret_file(const char *path)
 {
         FILE *f = fopen(path, "r");
-        char buf[4096];
+        char buf[4096], *copy;
         size_t n;
 
         if (!f)
@@ -254,7 +250,9 @@ static char *read_secret_file(const char *path)
         fclose(f);
         buf[n] = '\0';
         buf[strcspn(buf, "\r\n")] = '\0';
-        return strdup(buf);
+        copy = strdup(buf);
+        wipe_memory(buf, sizeof(buf));
+        return copy;
 }
 
 /* The raw string values, before typing; index = row of config_defs. */
@@ -285,7 +283,7 @@ static int raw_set(struct raw *raw, const char *name, const char *value, const c
                 v = strdup(value);
         }
         size_t idx = (size_t)(d - config_defs);
-        free(raw->values[idx]);
+        wipe_free_string(raw->values[idx]);
         raw->values[idx] = v;
         return 0;
 }
@@ -350,6 +348,7 @@ static int read_file(struct raw *raw, const char *path, FILE *errs)
                 if (raw_set(raw, trim(s), value, origin, errs) < 0)
                         bad = -1;
         }
+        wipe_memory(line, sizeof(line));   /* a line may have held a secret */
         fclose(f);
         return bad;
 }
@@ -459,8 +458,9 @@ enum result config_load(const char *file, char *const *envp,
         }
         *ret_cfg = cfg;
 out:
+        /* Some hold secrets: every value is wiped, which costs nothing here. */
         for (size_t i = 0; i < config_defs_count; i++)
-                free(raw.values[i]);
+                wipe_free_string(raw.values[i]);
         return result;
 }
 
@@ -469,7 +469,7 @@ void config_free(struct config *cfg)
         for (size_t i = 0; i < config_defs_count; i++)
                 if (config_defs[i].type == CONFIG_STRING) {
                         char **p = (char **)((char *)cfg + config_defs[i].offset);
-                        free(*p);
+                        wipe_free_string(*p);
                         *p = NULL;
                 }
 }

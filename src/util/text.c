@@ -135,3 +135,39 @@ void text_slug(char *out, size_t size, const char *s)
         if (n == 0 && size > 6)
                 memcpy(out, "tenant", 7);
 }
+
+bool text_sip_domain_valid(const char *s)
+{
+        size_t len = strlen(s);
+
+        if (len == 0 || len > 253)
+                return false;
+        if (s[0] == '[') {
+                /* [IPv6]: hex digits, ':' and '.' (a v4 tail) inside. */
+                if (len < 4 || s[len - 1] != ']')
+                        return false;
+                for (size_t i = 1; i + 1 < len; i++)
+                        if (!isxdigit((unsigned char)s[i]) && s[i] != ':' && s[i] != '.')
+                                return false;
+                return true;
+        }
+        if (s[0] == '.' || s[0] == '-')
+                return false;
+        for (const char *c = s; *c; c++)
+                if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-')
+                        return false;
+        return true;
+}
+
+bool text_websocket_url_valid(const char *s)
+{
+        size_t prefix = !strncmp(s, "wss://", 6) ? 6 : !strncmp(s, "ws://", 5) ? 5 : 0;
+        size_t n = 0;
+
+        if (!prefix)
+                return false;
+        for (; s[n]; n++)
+                if (n >= 500 || s[n] <= ' ' || s[n] >= 0x7f || strchr("\"'<>\\", s[n]))
+                        return false;
+        return n > prefix;
+}

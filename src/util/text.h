@@ -23,6 +23,16 @@ void text_copy(char *dst, size_t size, const char *src);
 /* Lower-cases ASCII letters of s into out (size bytes). */
 void text_lower(char *out, size_t size, const char *s);
 
+/* A SIP domain (realm): a host name (letters, digits, '.' and '-', not
+ * starting with either), an IPv4 address, or an IPv6 one in brackets; at
+ * most 253 bytes. The one check for settings and API alike. */
+bool text_sip_domain_valid(const char *s);
+
+/* A SIP-over-WebSocket URL: ws:// or wss:// and a host, printable ASCII
+ * without spaces, quotes, '<', '>' or '\\'; at most 500 bytes. The one check
+ * for settings and API alike. */
+bool text_websocket_url_valid(const char *s);
+
 /* A URL-safe slug of s ("Acme Corp" -> "acme-corp"), "tenant" if empty. */
 void text_slug(char *out, size_t size, const char *s);
 

@@ -4,6 +4,7 @@ what it is, with the bytes recorded from FreeSWITCH 1.11.1
 of docs/freeswitch.md where they don't. It can also misbehave.
 
     esl_fixture.py --port-file F [--port N] [--password P] [--mode M] [--record FILE]
+                   [--delay-ms MS [--delay-match REGEX]]
 
 Writes the port it listens on (127.0.0.1, N or chosen by the kernel) to F.
 Modes: normal; rude (text/rude-rejection then close, as an ACL refusal);
@@ -140,7 +141,8 @@ def serve(conn, args, record_lock, conn_no):
                 return
             if msg.startswith("api "):
                 reply = answer(msg[4:], args.mode)
-                time.sleep(args.delay_ms / 1000.0)
+                if not args.delay_match or re.search(args.delay_match, msg[4:]):
+                    time.sleep(args.delay_ms / 1000.0)
                 if args.mode == "drop" and first:
                     conn.sendall(reply[:len(reply) // 2])
                     return
@@ -161,6 +163,7 @@ def main():
     ap.add_argument("--mode", default="normal", choices=["normal", "rude", "hang", "drop", "err"])
     ap.add_argument("--record")
     ap.add_argument("--delay-ms", type=int, default=0, help="before each api reply")
+    ap.add_argument("--delay-match", help="delay only the commands this regex finds")
     ap.add_argument("--port", type=int, default=0, help="0: one the kernel picks")
     args = ap.parse_args()
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -9,9 +9,15 @@ Library use (Python 3 standard library only):
 
     import freeswitch
     build = freeswitch.build_or_skip()        # exits 77 (skip) or fails under CI=true
-    with freeswitch.start(build, 2, mode="xml_curl", binding=text) as nodes:
-        nodes[0].esl("status"); nodes[0].sip_port; nodes[0].ws_port
+    with freeswitch.start(build, 2, mode="xml_curl",
+                          agentdesk=(bin, "http://127.0.0.1:PORT", xmlcurl_password)) as nodes:
+        nodes[0].esl("status"); nodes[0].sip_port; nodes[0].ws_port; nodes[0].wss_port
         nodes[0].esl_address, nodes[0].esl_password, nodes[0].conf_dir
+        nodes[0].registrations(); nodes[0].events("CHANNEL_ANSWER"); nodes[0].log_tail()
+        nodes[0].stop_process(); nodes[0].start()   # down and back, same ports and conf
+
+Everything binds 127.0.0.1 only, so it also runs inside a network
+namespace that has nothing but `lo` (`unshare -n`, lo brought up).
 
 An instance is a temp folder holding a copy of the build's conf/, rewritten
 as an operator would: free loopback ports for SIP (UDP and TCP), the
@@ -78,6 +84,27 @@ def unpack(dest):
     return 0
 
 
+class unpacked:
+    """For scripts run outside ctest (bench/, the fixture recorder): a
+    context manager that sets AGENTDESK_FREESWITCH_DIR to a fresh unpack in
+    a temp folder (removed on exit) unless it is set already."""
+
+    def __enter__(self):
+        self.own = None
+        if not os.environ.get("AGENTDESK_FREESWITCH_DIR"):
+            self.own = tempfile.mkdtemp(prefix="agentdesk-fs-build-")
+            if unpack(self.own) or os.path.exists(os.path.join(self.own, "missing")):
+                shutil.rmtree(self.own, ignore_errors=True)
+                sys.exit("no FreeSWITCH build at %s" % tarball())
+            os.environ["AGENTDESK_FREESWITCH_DIR"] = self.own
+        return os.environ["AGENTDESK_FREESWITCH_DIR"]
+
+    def __exit__(self, *exc):
+        if self.own:
+            del os.environ["AGENTDESK_FREESWITCH_DIR"]
+            shutil.rmtree(self.own, ignore_errors=True)
+
+
 def build_or_skip():
     """The unpacked build's folder. Without one: exit 77 with the reason
     (ctest counts the test as skipped), or fail under CI=true."""
@@ -100,11 +127,12 @@ def build_or_skip():
 
 
 def _free_port(kinds=(socket.SOCK_STREAM,), taken=()):
-    """A loopback port free for every socket kind given (SIP needs UDP and TCP)."""
-    for _ in range(200):
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
+    """A loopback port free for every socket kind given (SIP needs UDP and
+    TCP), at random in 26000-32767: below the kernel's ephemeral range, so
+    no outgoing connection of another test takes it between this check and
+    FreeSWITCH's bind, and above tests/harness/pg.sh's 25432-25532."""
+    for _ in range(500):
+        port = random.randint(26000, 32767)
         if port in taken:
             continue
         try:
@@ -118,11 +146,20 @@ def _free_port(kinds=(socket.SOCK_STREAM,), taken=()):
 
 
 def _rtp_range():
-    """200 ports below the kernel's ephemeral range, at random: parallel
-    instances (and tests) get disjoint ranges with high probability, and
+    """200 ports at random in 10000-19999 (below the listening ports):
+    parallel instances get disjoint ranges with high probability, and
     FreeSWITCH skips a port it cannot bind anyway."""
-    block = random.randrange(16384 // 200 + 1, 32000 // 200)
+    block = random.randrange(10000 // 200, 20000 // 200)
     return block * 200, block * 200 + 198
+
+
+def _die_with_parent():
+    """In the child before exec: SIGTERM when the test process dies (a
+    ctest timeout kills the test, not its FreeSWITCH)."""
+    import ctypes
+    import signal
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM))
 
 
 class EslError(Exception):
@@ -370,7 +407,7 @@ class Instance:
         self._out = open(os.path.join(d, "stdout.log"), "ab")
         self.started_at = time.time()
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._out,
-                                     stderr=subprocess.STDOUT, cwd=d)
+                                     stderr=subprocess.STDOUT, cwd=d, preexec_fn=_die_with_parent)
         if wait:
             self.wait_ready()
         return self
@@ -508,10 +545,29 @@ class Cluster(list):
             fs.stop(failed=exc_type is not None)
 
 
-def start(build, n=1, mode="files", binding=None, esl_password=None):
-    """n instances started together (they take 2-4 s each, in parallel);
-    in xml_curl mode with binding applied by `reload mod_xml_curl`.
+def agentdesk_binding(agentdesk_bin, url, xmlcurl_password, cluster=None):
+    """What `agentdesk freeswitch config --url URL [--cluster ID]` prints: the
+    binding (stdout). Its instructions (stderr) must name the step that
+    applies it."""
+    cmd = [agentdesk_bin, "freeswitch", "config", "--url", url]
+    if cluster:
+        cmd += ["--cluster", str(cluster)]
+    env = dict(os.environ, AGENTDESK_XMLCURL_PASSWORD=xmlcurl_password)
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                       timeout=60)
+    if p.returncode != 0 or "reload mod_xml_curl" not in p.stderr:
+        raise RuntimeError("agentdesk freeswitch config: %d %s" % (p.returncode, p.stderr))
+    return p.stdout
+
+
+def start(build, n=1, mode="files", binding=None, esl_password=None, agentdesk=None):
+    """n instances started together (they take 2-4 s each, in parallel).
+    In xml_curl mode the binding is applied by `reload mod_xml_curl`: the
+    text given, or agentdesk=(binary, url, xmlcurl password[, cluster id])
+    to ask `agentdesk freeswitch config` for it.
     esl_password: one for all (a cluster's nodes share it), else random each."""
+    if mode == "xml_curl" and agentdesk and not binding:
+        binding = agentdesk_binding(*agentdesk)
     nodes = Cluster(Instance(build, mode, name="fs%d" % (k + 1), esl_password=esl_password)
                     for k in range(n))
     try:

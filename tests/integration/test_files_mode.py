@@ -1,5 +1,5 @@
 """Files mode (AGENTDESK_FS_MODE=files): the conf dir a FreeSWITCH would
-read, after each event of design.md's table — the user and context files,
+read, after each kind of change (freeswitch/provision.c's table) — the user and context files,
 parsed as XML — with the exact Event Socket commands that follow (one
 reloadxml per batch), atomic writes, owned files only, and a node that is
 down."""

@@ -1,7 +1,12 @@
 """Real FreeSWITCH, two nodes of one cluster (xml_curl mode, both asking
 the same agentdesk): an agent registers on both; suspending it cuts both
-registrations; reactivated, it registers on both again."""
-from fstest import PASSWORD, FsWorld, run
+registrations; reactivated, it registers on both again. And a second,
+stored cluster with a node of its own (binding from `agentdesk freeswitch
+config --cluster ID`): each node learns only its own cluster's tenants."""
+from fstest import PASSWORD, XMLCURL_PASSWORD, FsWorld, run
+
+import freeswitch  # noqa: E402  (tests/harness, on the path fstest set)
+import sip  # noqa: E402
 
 BACKENDS = ("sqlite",)
 
@@ -35,5 +40,43 @@ def test_two_nodes_one_cluster(backend):
                 assert ua.register() == 200, ua.last
 
 
+def test_second_cluster(backend):
+    with FsWorld(backend) as fw:
+        other = freeswitch.Instance(fw.build, "xml_curl", name="fs-cluster2")
+        failed = True
+        try:
+            other.start()
+            status, _, c = fw.ad.request("POST", "/v1/admin/freeswitch/clusters", token=fw.root,
+                                         json_body={"name": "Second", "mode": "xml_curl"})
+            assert status == 201, c
+            cid = c["cluster"]["id"]
+            status, _, b = fw.ad.request(
+                "POST", "/v1/admin/freeswitch/clusters/%d/nodes" % cid, token=fw.root,
+                json_body={"name": "fs2", "esl_host": "127.0.0.1", "esl_port": other.esl_port,
+                           "esl_password": other.esl_password})
+            assert status == 201, b
+            fw.patch_tenant("B", {"cluster_id": cid})
+            rc, binding, _ = fw.ad.run("freeswitch", "config", "--cluster", str(cid), "--url",
+                                       "http://127.0.0.1:%d" % fw.ad.port,
+                                       env={"AGENTDESK_XMLCURL_PASSWORD": XMLCURL_PASSWORD})
+            assert "/freeswitch/xml/%d" % cid in binding, binding
+            other.bind_xml_curl(binding)
+
+            a = fw.me(fw.new_agent("A", "c1@a.example")[1])
+            b = fw.me(fw.new_agent("B", "c2@b.example")[1])
+            fw.settle()
+            ports = {"default": fw.fs[0].sip_port, "second": other.sip_port}
+            for who, creds, home in (("A", a, "default"), ("B", b, "second")):
+                for node, port in ports.items():
+                    with sip.UA("udp", port, *creds[:3]) as ua:
+                        code = ua.register()
+                    assert code == (200 if node == home else 403), (who, node, code)
+            assert list(other.registrations()) == ["%s@%s" % (b[0], b[1])]
+            assert list(fw.fs[0].registrations()) == ["%s@%s" % (a[0], a[1])]
+            failed = False
+        finally:
+            other.stop(failed=failed)
+
+
 if __name__ == "__main__":
-    run([test_two_nodes_one_cluster])
+    run([test_two_nodes_one_cluster, test_second_cluster])

@@ -30,7 +30,9 @@ def test_burst_register_call_delete(backend):
             events.close()
         print("%d agents created in %.1fs, all provisioned after %.1fs, %d reloadxml" % (
             AGENTS, created, done, reloads), flush=True)
-        assert 1 <= reloads <= 20, reloads
+        # Batched: 8-10 on an idle machine, 23 seen under -j2 with ASan; one
+        # per agent would be 1,000. At least 20 agents per reloadxml.
+        assert 1 <= reloads <= AGENTS // 20, reloads
         users = set(os.listdir(os.path.join(fs.conf_dir, "directory", "default")))
         assert all("%s.xml" % ext in users for _, _, ext in agents), len(users)
         # A real reloadxml accepts what is there.

@@ -2,6 +2,8 @@
 registers over UDP (sipp) and over WebSocket with its /v1/auth/me
 credentials; a wrong password, a free extension of the pool and an
 extension in another tenant's domain are refused."""
+import os
+import re
 import time
 
 from fstest import FsWorld, run
@@ -64,5 +66,30 @@ def test_refusals(backend):
                                                      "%s@%s" % (bext, brealm)])
 
 
+def test_binding_applies_at_reload_mod_xml_curl(backend):
+    """What `agentdesk freeswitch config` tells operators: a changed binding
+    takes effect at `reload mod_xml_curl`, not at `reloadxml`."""
+    with FsWorld(backend) as fw:
+        fs = fw.fs[0]
+        creds = fw.me(fw.new_agent("A", "bind@a.example")[1])
+        fw.settle()
+        with open(os.path.join(fs.conf_dir, "autoload_configs", "xml_curl.conf.xml")) as f:
+            text = f.read()
+        changed = re.sub(r'value="http://127\.0\.0\.1:\d+/freeswitch/xml"',
+                         'value="http://127.0.0.1:9/changed"', text)
+        assert changed != text
+        with open(os.path.join(fs.conf_dir, "autoload_configs", "xml_curl.conf.xml"), "w") as f:
+            f.write(changed)
+        assert fs.esl("reloadxml").startswith("+OK")
+        with fw.ua("udp", creds) as ua:
+            assert ua.register() == 200, ua.last  # still asks agentdesk
+        assert "127.0.0.1:9/changed" not in fs.log()
+        out = fs.esl("reload mod_xml_curl")
+        assert "+OK module loaded" in out, out
+        with fw.ua("udp", creds) as ua:
+            assert ua.register() == 403, ua.last  # now asks the changed URL
+        assert "trying to fetch http://127.0.0.1:9/changed" in fs.log()
+
+
 if __name__ == "__main__":
-    run([test_register_udp_and_ws, test_refusals])
+    run([test_register_udp_and_ws, test_refusals, test_binding_applies_at_reload_mod_xml_curl])

@@ -98,6 +98,11 @@ def snapshot(ad, w):
             assert status == 200
             for item in body.get("agents", []) + body.get("extensions", []):
                 item.pop("last_login_at", None)
+                # The reconciler's retries against the absent node move these
+                # on their own schedule (more so on a loaded machine).
+                for x in [item] + item.get("extensions", []):
+                    x.pop("provisioning_attempts", None)
+                    x.pop("provisioning_error", None)
             snap.append(json.dumps(body, sort_keys=True))
     for path in ("/v1/admin/tenants", "/v1/admin/freeswitch/clusters"):
         _, _, body = ad.request("GET", path, token=root)
@@ -157,7 +162,8 @@ def test_hostile_corpus(backend):
                 check(ad, method, pattern % bad, token, b"{}", "id %s" % bad, failures)
         assert not failures, "\n".join(failures[:40])
         after = snapshot(ad, w)
-        assert before == after, "the store changed"
+        changed = [(a, b) for a, b in zip(before, after) if a != b]
+        assert not changed, "the store changed: %s" % (changed[:1],)
         # The server is still healthy and nothing was logged from a 5xx.
         assert ad.request("GET", "/healthz")[0] == 200
         ad.stop()  # the log is complete once the server has stopped

@@ -1,9 +1,10 @@
 """The reconciler against the Event Socket fixture (tests/harness/esl_fixture.py):
-for each row of design.md's table in xml_curl mode, exactly the commands
+for each row of freeswitch/provision.c's table in xml_curl mode, exactly the commands
 FreeSWITCH receives; retries with backoff while a node is down, giving up
 after the limit; kill -9 mid-way and a restart converge; and with two
 agentdesk nodes on one PostgreSQL, each job is applied once."""
 import signal
+import subprocess
 import sys
 import time
 
@@ -197,11 +198,82 @@ def test_two_nodes_apply_each_job_once(backend):
             other.stop()
 
 
+LOCK_OBJID = 0x74646b01  # the low half of the reconciler's advisory key, as pg_locks shows it
+LEADS = "this node runs the reconciler"
+
+
+def psql(ad, sql):
+    return subprocess.run(["psql", "-XAtq", "-d", ad.db, "-c", sql], check=True,
+                          stdout=subprocess.PIPE, text=True).stdout.strip()
+
+
+def test_leader_losing_its_lock_connection(backend):
+    """Two nodes, each with its own Event Socket fixture (so what each node
+    sent is known); the leader's lock connection is killed mid-run. A node
+    leads again (the other, or the same one on a new session); from then on
+    only the leader sends anything, and every job is recorded done once."""
+    with Agentdesk(backend) as ad, EslFixture(delay_ms=40) as fa, EslFixture(delay_ms=40) as fb:
+        w = World(ad)
+        restart(w, fa.address)
+        assert LEADS in ad.wait_log(LEADS), ad.log()
+        other = ad.sibling()
+        other.serve(env={"AGENTDESK_FS_ESL": fb.address, "AGENTDESK_FS_RETRY_BASE": "1"})
+        try:
+            admins = {ad: w.admin, other: other.login("admin@a.example", PASSWORD)}
+            created = []
+
+            def create_on(node, k):
+                status, _, body = node.request("POST", "/v1/admin/agents", token=admins[node],
+                                               json_body={"first_name": "N", "last_name": "N",
+                                                          "email": "l%d@a.example" % k})
+                assert status == 201, body
+                x = body["agent"]["extensions"][0]
+                # A new password is what FreeSWITCH must hear of (a flush).
+                status, _, body = node.request("POST", "/v1/admin/extensions/%d/rotate-password"
+                                               % x["id"], token=admins[node])
+                assert status == 200, body
+                created.append(x)
+
+            for k in range(10):        # a batch in flight (40 ms a command)...
+                create_on(ad, k)
+            # (pg_locks shows every database of the server: other tests run too.)
+            pids = psql(ad, "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                            "AND objid = %d AND database = (SELECT oid FROM pg_database "
+                            "WHERE datname = current_database())" % LOCK_OBJID).split()
+            assert len(pids) == 1, pids
+            psql(ad, "SELECT pg_terminate_backend(%s)" % pids[0])   # ...when its lock goes
+            deadline = time.time() + 15
+            while other.log().count(LEADS) + ad.log().count(LEADS) < 2:
+                assert time.time() < deadline, (ad.log(), other.log())
+                time.sleep(0.05)
+            leader, follower = (other, ad) if LEADS in other.log() else (ad, other)
+            fs_of = {ad: fa, other: fb}
+            sent_before = changes(fs_of[follower])
+            # Writes through the follower wake its reconciler: it must not act.
+            for k in range(10, 20):
+                create_on(follower, k)
+            assert settle(w, timeout=30) == {"pending": 0, "failed": 0}
+            late = [x["extension"] for x in created[10:]]
+            assert changes(fs_of[follower]) == sent_before, changes(fs_of[follower])
+            sent = changes(fs_of[leader])
+            for e in late:
+                assert sent.count(flushes(e)[0]) == 1, (e, sent)
+            # Each job recorded once: one attempt on every extension.
+            for x in created:
+                assert extension(w, x["id"])["provisioning_attempts"] == 1, extension(w, x["id"])
+            counts = psql(ad, "SELECT status, attempts, COUNT(*) FROM provisioning_jobs "
+                              "WHERE extension_id IN (%s) GROUP BY status, attempts ORDER BY 1, 2"
+                          % ",".join(str(x["id"]) for x in created))
+            assert all(line.startswith("done|1|") for line in counts.splitlines()), counts
+        finally:
+            other.stop()
+
+
 if __name__ == "__main__":
     tests = [test_commands_for_each_event, test_retries_while_node_down_then_converges,
              test_gives_up_after_the_limit, test_failure_answer_is_recorded,
              test_kill9_then_restart_converges, test_resync]
     # Several agentdesk nodes share a PostgreSQL database; SQLite is one process.
     if "postgres" in sys.argv:
-        tests.append(test_two_nodes_apply_each_job_once)
+        tests += [test_two_nodes_apply_each_job_once, test_leader_losing_its_lock_connection]
     main(tests)

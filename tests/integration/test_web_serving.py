@@ -46,6 +46,7 @@ def make_site(tmpdir):
     os.symlink("index-9c8d7e.css", os.path.join(root, "assets", "alias.css"))
     with open(os.path.join(root, ".env"), "wb") as f:
         f.write(SECRET)
+    os.mkfifo(os.path.join(root, "assets", "pipe.js"))  # must not hang a worker
     return root
 
 
@@ -192,7 +193,7 @@ def test_path_traversal(backend):
                  "/leak.txt", "/assets/rel-leak.js", "/out/secret.txt", "/out/../../secret.txt",
                  "/.env", "/assets/./index-4f3a2b.js", "//secret.txt", "/index.html%00.js",
                  "/assets/index-4f3a2b.js%00", "/%00", "/../../../../../../etc/passwd",
-                 "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/./secret.txt"]
+                 "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/./secret.txt", "/assets/pipe.js"]
         for path in paths:
             for enc in ({}, {"Accept-Encoding": "gzip, br"}):
                 status, h, body = raw(ad, "GET", path, enc)

@@ -22,6 +22,7 @@
 #include "../unit/check.h"
 #include "contract.h"
 #include "domain/credentials.h"
+#include "domain/pool.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "store/store.h"

@@ -117,35 +117,50 @@ static void test_provision_commands(void)
 {
         char c[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
 
-        CHECK_INT_EQ(fs_xmlcurl_commands("provision", "1000", "127.0.0.1", "internal", c), 0);
-        CHECK_INT_EQ(fs_xmlcurl_commands("update", "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_PROVISION, "1000", "127.0.0.1", "internal", c), 0);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_UPDATE, "1000", "127.0.0.1", "internal", c), 1);
         CHECK_STR_EQ(c[0], "xml_flush_cache id 1000 127.0.0.1");
         for (int k = 0; k < 2; k++) {
-                CHECK_INT_EQ(fs_xmlcurl_commands(k ? "deprovision" : "rekey", "2001", "pbx.example",
-                                                 "agents", c), 2);
+                CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, k ? FS_CHANGE_DEPROVISION : FS_CHANGE_REKEY,
+                                                "2001", "pbx.example", "agents", c), 2);
                 CHECK_STR_EQ(c[0], "xml_flush_cache id 2001 pbx.example");
                 CHECK_STR_EQ(c[1], "sofia profile agents flush_inbound_reg 2001@pbx.example reboot");
         }
-        CHECK_INT_EQ(fs_xmlcurl_commands("resync", "", "", "internal", c), 1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_RESYNC, "", "", "internal", c), 1);
         CHECK_STR_EQ(c[0], "xml_flush_cache");
-        CHECK_INT_EQ(fs_files_commands("provision", "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_PROVISION, "1000", "127.0.0.1", "internal", c), 1);
         CHECK_STR_EQ(c[0], "reloadxml");
-        CHECK_INT_EQ(fs_files_commands("update", "1000", "127.0.0.1", "internal", c), 1);
-        CHECK_INT_EQ(fs_files_commands("resync", "", "", "internal", c), 1);
-        CHECK_INT_EQ(fs_files_commands("rekey", "1000", "127.0.0.1", "internal", c), 3);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_UPDATE, "1000", "127.0.0.1", "internal", c), 1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_RESYNC, "", "", "internal", c), 1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_REKEY, "1000", "127.0.0.1", "internal", c), 3);
         CHECK_STR_EQ(c[0], "reloadxml");
         CHECK_STR_EQ(c[1], "xml_flush_cache id 1000 127.0.0.1");
         CHECK_STR_EQ(c[2], "sofia profile internal flush_inbound_reg 1000@127.0.0.1 reboot");
-        CHECK_INT_EQ(fs_files_commands("deprovision", "1000", "127.0.0.1", "internal", c), 2);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_DEPROVISION, "1000", "127.0.0.1", "internal", c), 2);
         CHECK_STR_EQ(c[1], "sofia profile internal flush_inbound_reg 1000@127.0.0.1 reboot");
-        CHECK_INT_EQ(fs_files_commands("deprovision", "10x", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_FILES, FS_CHANGE_DEPROVISION, "10x", "127.0.0.1", "internal", c), -1);
         /* Nothing that could smuggle a second argument or command. */
-        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "10a0", "127.0.0.1", "internal", c), -1);
-        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "", "127.0.0.1", "internal", c), -1);
-        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "1000", "a b", "internal", c), -1);
-        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "1000", "a\n\napi x", "internal", c), -1);
-        CHECK_INT_EQ(fs_xmlcurl_commands("rekey", "1000", "127.0.0.1", "", c), -1);
-        CHECK_INT_EQ(fs_xmlcurl_commands("explode", "1000", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "10a0", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "", "127.0.0.1", "internal", c), -1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a b", "internal", c), -1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a\n\napi x", "internal", c), -1);
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "127.0.0.1", "", c), -1);
+        /* One string table each, both ways. */
+        for (int k = FS_CHANGE_PROVISION; k <= FS_CHANGE_RESYNC; k++) {
+                enum fs_change back;
+                CHECK(fs_change_parse(fs_change_name((enum fs_change)k), &back) && (int)back == k);
+        }
+        for (int m = FS_MODE_XML_CURL; m <= FS_MODE_SSH; m++) {
+                enum fs_mode back;
+                CHECK(fs_mode_parse(fs_mode_name((enum fs_mode)m), &back) && (int)back == m);
+        }
+        enum fs_change change = FS_CHANGE_UPDATE;
+        enum fs_mode mode = FS_MODE_FILES;
+        CHECK(!fs_change_parse("explode", &change) && change == FS_CHANGE_UPDATE);
+        CHECK(!fs_mode_parse("XML_CURL", &mode) && mode == FS_MODE_FILES);
+        CHECK(fs_mode_pushes(FS_MODE_SSH) && !fs_mode_pushes(FS_MODE_XML_CURL));
+        /* ssh sends what files sends. */
+        CHECK_INT_EQ(fs_change_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);
 }
 
 static void test_registration_listing(void)

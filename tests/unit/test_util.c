@@ -128,8 +128,31 @@ static void test_text(void)
         CHECK_STR_EQ(out, "a");
 }
 
+/* One check per kind of value, for settings and API alike. */
+static void test_value_checks(void)
+{
+        static const char *const domains[] = { "pbx.example.com", "127.0.0.1", "[::1]",
+                                               "[2001:db8::1]", "a-b.c", "x", NULL };
+        static const char *const not_domains[] = { "", ".example", "-x", "a b", "a:5060", "[::1",
+                                                   "[]", "[zz::1]", "exa_mple", "a\nb", NULL };
+        static const char *const urls[] = { "wss://pbx.example:7443", "ws://127.0.0.1:5066",
+                                            "wss://[::1]:7443/ws", NULL };
+        static const char *const not_urls[] = { "", "ws://", "wss://", "http://x", "wss://a b",
+                                                "wss://x\"><script>", "WSS://x", NULL };
+
+        for (const char *const *d = domains; *d; d++)
+                CHECK(text_sip_domain_valid(*d));
+        for (const char *const *d = not_domains; *d; d++)
+                CHECK(!text_sip_domain_valid(*d));
+        for (const char *const *u = urls; *u; u++)
+                CHECK(text_websocket_url_valid(*u));
+        for (const char *const *u = not_urls; *u; u++)
+                CHECK(!text_websocket_url_valid(*u));
+}
+
 int main(void)
 {
+        test_value_checks();
         test_config_precedence();
         test_config_errors();
         test_config_long_line();

@@ -132,7 +132,7 @@ static const struct store_migration postgres_migrations[] = {
           " failures INTEGER NOT NULL DEFAULT 0,"
           " window_start BIGINT NOT NULL);" },
         /* Every agentdesk node caches directory rows and must hear of a
-         * change made by any of them (design.md, "Scale"): a statement
+         * change made by any of them (docs/ARCHITECTURE.md): a statement
          * that changes what the directory reads notifies the channel at
          * its commit (store_watch_start listens). */
         { 2, "notify directory changes",

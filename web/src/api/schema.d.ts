@@ -633,6 +633,11 @@ export interface paths {
                     role?: "admin" | "supervisor" | "agent";
                     /** @description Substring of first name, last name or email (ASCII case-insensitive). */
                     q?: string;
+                    /** @description The order of the page: by last then first name (ASCII case-insensitive) or by
+                     *     creation time, "-" for descending; ties by id. Absent: by id. Any other value
+                     *     is 400 validation_failed with field "sort".
+                     *      */
+                    sort?: "name" | "-name" | "created_at" | "-created_at";
                 };
                 header?: never;
                 path?: never;
@@ -640,7 +645,9 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description A page of agents, by id. */
+                /** @description A page of agents, in the order asked. Each extension carries `registered`
+                 *     from the tenant's cluster (at most one Event Socket probe per request).
+                 *      */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -1674,9 +1681,10 @@ export interface components {
             provisioning: "pending" | "provisioned" | "failed";
             provisioning_attempts: number;
             provisioning_error: string | null;
-            /** @description Only in GET /v1/admin/agents/{id}: whether the extension is registered on
-             *     some FreeSWITCH node now (`sofia status profile <p> reg`, cached up to 3 s);
-             *     null when no node answered.
+            /** @description In GET /v1/admin/agents and GET /v1/admin/agents/{id}: whether the extension
+             *     is registered on some node of its tenant's FreeSWITCH cluster now (`sofia
+             *     status profile <p> reg`, cached up to 3 s); null when no node answered, or
+             *     while another request is asking the nodes (nobody waits on another's probe).
              *      */
             registered?: boolean | null;
         };

@@ -1,15 +1,17 @@
 /*
- * What every domain operation needs: the store, the settings that shape
- * the rules, and who is acting (for scoping and the audit log).
+ * The application context every domain operation takes (struct app: the
+ * store, the settings that shape the rules, the job worker, the directory
+ * cache), and who is acting (for scoping and the audit log). Named so that
+ * "domain" keeps meaning a SIP domain.
  */
-#ifndef AGENTDESK_DOMAIN_DOMAIN_H
-#define AGENTDESK_DOMAIN_DOMAIN_H
+#ifndef AGENTDESK_DOMAIN_APP_H
+#define AGENTDESK_DOMAIN_APP_H
 
 #include <stdint.h>
 
 #include "store/store.h"
 
-struct domain_settings {
+struct app_settings {
         int64_t token_ttl;
         int64_t max_extensions_per_agent;
         int64_t login_max_failures;
@@ -31,13 +33,14 @@ struct domain_settings {
         int64_t fs_retry_base;
 };
 
-struct reconciler;
+struct worker;
 struct directory_cache;
 
-struct domain {
+struct app {
         struct store *store;
-        struct domain_settings settings;
-        struct reconciler *reconciler;   /* NULL when none runs (the command line) */
+        struct app_settings settings;
+        struct worker *job_worker;       /* applies provisioning jobs (domain/jobs.h);
+                                          * NULL when none runs (the command line) */
         struct directory_cache *directory_cache; /* NULL: none (domain/directory.h) */
 };
 

@@ -1,0 +1,31 @@
+/*
+ * The extensions of a tenant's pool, as the admin API manages them: the
+ * list with its counts, one extension (with its SIP password in clear for
+ * whoever may see it), a new SIP password, voicemail on or off. Every
+ * write is one transaction with its provisioning job and audit entry.
+ * Another tenant's extension is RESULT_NOT_FOUND, like an absent one.
+ */
+#ifndef AGENTDESK_DOMAIN_EXTENSIONS_H
+#define AGENTDESK_DOMAIN_EXTENSIONS_H
+
+#include "domain/app.h"
+
+enum result extension_list(struct app *d, const struct store_extension_filter *filter,
+                           struct store_page *page, struct store_extension **ret_items,
+                           size_t *ret_n, struct store_pool_stats *ret_stats);
+
+/* One extension of the tenant; ret_password (64 bytes, may be NULL)
+ * receives its SIP password in clear. */
+enum result extension_get(struct app *d, int64_t tenant_id, int64_t id,
+                          struct store_extension *ret, char *ret_password);
+
+/* A new SIP password; the old one stops working (rekey job). */
+enum result extension_rotate_password(struct app *d, const struct actor *actor,
+                                      int64_t tenant_id, int64_t id, struct store_extension *ret,
+                                      char ret_password[64]);
+
+enum result extension_set_voicemail(struct app *d, const struct actor *actor,
+                                    int64_t tenant_id, int64_t id, bool enabled,
+                                    struct store_extension *ret);
+
+#endif

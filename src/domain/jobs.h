@@ -1,0 +1,44 @@
+/*
+ * Provisioning jobs, the outbox of every change FreeSWITCH must learn of
+ * (docs/ARCHITECTURE.md, Provisioning): a domain operation queues them in
+ * its own transaction, then ends it with jobs_finish(), which commits and
+ * wakes the worker that applies them (domain/reconciler.c), or rolls back.
+ * The worker is d->job_worker (NULL on the command line: nothing to wake;
+ * `agentdesk resync` drains by itself).
+ *
+ * Kinds (enum fs_change, freeswitch/provision.h, stored by name):
+ * provision, deprovision, update and rekey name one extension; resync names
+ * a whole cluster.
+ */
+#ifndef AGENTDESK_DOMAIN_JOBS_H
+#define AGENTDESK_DOMAIN_JOBS_H
+
+#include "domain/app.h"
+#include "freeswitch/provision.h"
+
+/* The state an extension shows once a change to it is queued on the
+ * default cluster: in xml_curl mode FreeSWITCH asks at once, so
+ * "provisioned"; in push modes "pending" until its batch's reloadxml
+ * answered. (A stored cluster's mode decides for its tenants: store.h.) */
+const char *jobs_queued_state(const struct app *d);
+
+/* In the caller's transaction: a job for change (not FS_CHANGE_RESYNC)
+ * of one extension of tenant_id. */
+enum result jobs_queue_extension(struct app *d, struct store_conn *conn, int64_t tenant_id,
+                                 enum fs_change change, int64_t extension_id);
+
+/* In the caller's transaction: change for every assigned extension of
+ * tenant_id. */
+enum result jobs_queue_tenant(struct app *d, struct store_conn *conn, int64_t tenant_id,
+                              enum fs_change change);
+
+/* In the caller's transaction: a resync of cluster_id (0 = the default);
+ * ret_id (may be NULL) gets the job's id. */
+enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id);
+
+/* Ends the caller's transaction: with result RESULT_OK, commits and wakes
+ * d's job worker; otherwise (or when the commit fails) rolls back. Returns
+ * the result of the whole. */
+enum result jobs_finish(struct app *d, struct store_conn *conn, enum result result);
+
+#endif
