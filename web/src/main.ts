@@ -1,5 +1,7 @@
 // The web app's entry: Vue, Pinia, the router, PrimeVue (Aura theme) with
 // its toast and confirmation services.
+// First: an emailed link's token leaves the address bar before the router reads it.
+import './linkToken'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import PrimeVue from 'primevue/config'
@@ -8,11 +10,7 @@ import ConfirmationService from 'primevue/confirmationservice'
 import { AgentdeskTheme } from './theme'
 import App from './App.vue'
 import { router } from './router'
-import { takeLinkToken } from './linkToken'
 import './style.css'
-
-// Before anything else: an emailed link's token leaves the address bar.
-takeLinkToken()
 
 const app = createApp(App)
 app.use(createPinia())
