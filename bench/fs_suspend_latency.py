@@ -24,7 +24,7 @@ N = 20
 
 
 def main():
-    from fstest import FsWorld
+    from agentdesk_harness import FsWorld
     with freeswitch.unpacked():
         with FsWorld("sqlite", pool_size=N + 10, env={"AGENTDESK_LOG_LEVEL": "warn"}) as fw:
             fs = fw.fs[0]

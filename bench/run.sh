@@ -18,7 +18,11 @@
 #      (bench/fs_suspend_latency.py);
 #   9. the web app in Chromium, tenant of 1,000 agents: navigation to the
 #      agents table rendered, cold and warm cache, and the compressed JS+CSS
-#      of the login and agents pages (bench/web_agents.ts).
+#      of the login and agents pages (bench/web_agents.ts);
+#  10. the agent desk against real FreeSWITCH on loopback, in a network
+#      namespace with only lo: login click to Connected (median of 10),
+#      suspension and rotation to the desk's new state, its compressed
+#      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -71,3 +75,12 @@ else
 fi
 echo "== web app in Chromium: agents table of a 1,000-agent tenant, page weights"
 AGENTDESK_BIN=$bin web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts
+
+echo "== agent desk in Chromium against real FreeSWITCH"
+if /usr/bin/python3 tests/harness/freeswitch.py unpack "$tmp/fs" >/dev/null && [ ! -f "$tmp/fs/missing" ]; then
+        AGENTDESK_BIN=$bin AGENTDESK_FREESWITCH_DIR="$tmp/fs" SYSTEM_PYTHON3=/usr/bin/python3 \
+                tests/browser/netns.sh web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/desk.ts \
+                | sed 's/^/  /' || echo "  (the desk bench could not run: see above)"
+else
+        echo "  skipped: $(cat "$tmp/fs/missing" 2>/dev/null || echo 'FreeSWITCH build not unpacked')"
+fi

@@ -42,6 +42,7 @@ regex.h sched.h semaphore.h strings.h sys/epoll.h sys/eventfd.h sys/file.h
 sys/ioctl.h sys/mman.h sys/random.h sys/resource.h sys/select.h sys/socket.h
 sys/stat.h sys/time.h sys/types.h sys/uio.h sys/un.h sys/wait.h syslog.h
 termios.h unistd.h
+linux/openat2.h sys/syscall.h
 """.split())
 
 # Includes the table forbids but the tree still has, each with the work

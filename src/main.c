@@ -376,6 +376,7 @@ static struct app_settings app_settings_of(const struct config *cfg)
 {
         return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
+                .session_max_age = cfg->session_max_age,
                 .max_extensions_per_agent = cfg->max_extensions_per_agent,
                 .login_max_failures = cfg->login_max_failures,
                 .login_ip_max_failures = cfg->login_ip_max_failures,

@@ -1,6 +1,6 @@
 /*
  * /v1/auth: login, the caller's own profile and SIP settings (/me, in the
- * seed's camelCase), change-password and logout.
+ * seed's camelCase), change-password, refresh and logout.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -119,6 +119,29 @@ out:
         json_decref(body);
 }
 
+static void refresh(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        struct auth_token tok;
+        enum result result;
+
+        result = auth_refresh(ctx->app, &call->session, &tok);
+        if (result == RESULT_UNAUTHORIZED) {
+                api_refuse_token(req, AUTH_REASON_SESSION_REVOKED);
+                return;
+        }
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sbs{ss,so,so}}", "success", 1, "data", "token", tok.token,
+                                    "expiresAt", api_time(tok.expires_at), "sessionExpiresAt",
+                                    api_time(call->session.login_at +
+                                             ctx->app->settings.session_max_age)));
+        wipe_memory(tok.token, sizeof(tok.token));
+}
+
 static void logout(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -139,6 +162,7 @@ enum result api_auth_register(struct http_server *srv, struct api_context *ctx)
                 { "GET", "/v1/auth/me", API_ANY, API_SIGNED_IN, me },
                 { "POST", "/v1/auth/change-password", API_ANY, API_SIGNED_IN_RESTRICTED,
                   change_password },
+                { "POST", "/v1/auth/refresh", API_ANY, API_SIGNED_IN, refresh },
                 { "POST", "/v1/auth/logout", API_ANY, API_SIGNED_IN_RESTRICTED, logout },
         };
 

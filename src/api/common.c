@@ -9,23 +9,37 @@
 #include "domain/tenants.h"
 #include "util/text.h"
 
+/* The bit of a stored role (enum api_role follows enum user_role). */
 static unsigned role_bit(const char *role)
 {
-        if (!strcmp(role, "superadmin"))
-                return API_SUPERADMIN;
-        if (!strcmp(role, "admin"))
-                return API_ADMIN;
-        if (!strcmp(role, "supervisor"))
-                return API_SUPERVISOR;
-        if (!strcmp(role, "agent"))
-                return API_AGENT;
-        return 0;
+        enum user_role parsed;
+
+        return user_role_parse(role, &parsed) ? 1u << parsed : 0;
+}
+
+/* The 401's error.reason (openapi.yaml UnauthorizedReason). */
+static const char *const reason_names[] = {
+        [AUTH_REASON_SESSION_REVOKED] = "session_revoked",
+        [AUTH_REASON_SESSION_EXPIRED] = "session_expired",
+        [AUTH_REASON_ACCOUNT_SUSPENDED] = "account_suspended",
+        [AUTH_REASON_ACCOUNT_DELETED] = "account_deleted",
+};
+
+void api_refuse_token(struct http_request *req, enum auth_reason reason)
+{
+        http_response_header(req, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
+        http_respond_json(req, 401,
+                          json_pack("{sbs{ss,ss,ss}}", "success", 0, "error", "code",
+                                    "unauthorized", "message",
+                                    "the token is invalid, expired or revoked", "reason",
+                                    reason_names[reason]));
 }
 
 bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigned roles,
                       bool allow_restricted, struct store_session *ret)
 {
         const char *h = http_request_header(req, "Authorization");
+        enum auth_reason reason = AUTH_REASON_SESSION_REVOKED;
         enum result result;
 
         if (!h || strncasecmp(h, "Bearer ", 7) != 0) {
@@ -36,11 +50,9 @@ bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigne
         h += 7;
         while (*h == ' ')
                 h++;
-        result = auth_verify(ctx->app, h, ret);
+        result = auth_verify(ctx->app, h, ret, &reason);
         if (result == RESULT_UNAUTHORIZED) {
-                http_response_header(req, "WWW-Authenticate", "Bearer error=\"invalid_token\"");
-                http_respond_error(req, 401, "unauthorized",
-                                   "the token is invalid, expired or revoked", NULL);
+                api_refuse_token(req, reason);
                 return false;
         }
         if (result) {

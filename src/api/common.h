@@ -14,12 +14,14 @@
 #include "domain/agents.h"
 #include "domain/auth.h"
 #include "domain/extensions.h"
+#include "domain/users.h"
 
+/* Sets of roles, one bit per enum user_role. */
 enum api_role {
-        API_SUPERADMIN = 1 << 0,
-        API_ADMIN = 1 << 1,
-        API_SUPERVISOR = 1 << 2,
-        API_AGENT = 1 << 3,
+        API_SUPERADMIN = 1 << USER_ROLE_SUPERADMIN,
+        API_ADMIN = 1 << USER_ROLE_ADMIN,
+        API_SUPERVISOR = 1 << USER_ROLE_SUPERVISOR,
+        API_AGENT = 1 << USER_ROLE_AGENT,
         API_ANY = 0xf,
         API_READERS = API_SUPERADMIN | API_ADMIN | API_SUPERVISOR,
         API_WRITERS = API_SUPERADMIN | API_ADMIN,
@@ -75,6 +77,9 @@ enum result api_routes_register(struct http_server *srv, struct api_context *ctx
  */
 bool api_authenticate(struct http_request *req, struct api_context *ctx, unsigned roles,
                       bool allow_restricted, struct store_session *ret);
+
+/* Answers 401 unauthorized with error.reason naming why the token failed. */
+void api_refuse_token(struct http_request *req, enum auth_reason reason);
 
 /* The tenant the call acts in: the caller's own, or for a superadmin the
  * ?tenant_id= it names (400 when missing, 404 when unknown). */

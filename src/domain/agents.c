@@ -13,18 +13,15 @@
 
 void (*agent_created_hook)(const struct agent *agent, const char *temporary_password);
 
-static bool grantable_role(const char *role)
-{
-        return !strcmp(role, "agent") || !strcmp(role, "supervisor") || !strcmp(role, "admin");
-}
-
-/* Validates a role that an admin wants to give. */
+/* Validates a role that an admin wants to give: any but superadmin. */
 static enum result check_role(const char *role, const char **ret_field)
 {
-        if (grantable_role(role))
+        enum user_role parsed;
+
+        if (user_role_parse(role, &parsed) && parsed != USER_ROLE_SUPERADMIN)
                 return RESULT_OK;
         *ret_field = "role";
-        return user_role_valid(role) ? RESULT_ROLE_NOT_ALLOWED : RESULT_INVALID;
+        return user_role_parse(role, &parsed) ? RESULT_ROLE_NOT_ALLOWED : RESULT_INVALID;
 }
 
 static enum result load_extensions(struct store_conn *conn, struct agent *a)

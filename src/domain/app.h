@@ -13,6 +13,7 @@
 
 struct app_settings {
         int64_t token_ttl;
+        int64_t session_max_age;         /* refreshes end this long after login */
         int64_t max_extensions_per_agent;
         int64_t login_max_failures;
         int64_t login_ip_max_failures;

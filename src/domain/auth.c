@@ -25,19 +25,23 @@ static enum result throttled(struct store_conn *conn, const char *key, int64_t m
         return RESULT_OK;
 }
 
+/* login_at: the password login the session descends from (now for a
+ * login); the token never outlives login_at + session_max_age. */
 static enum result open_session(struct store_conn *conn, const struct app *d,
-                                const struct store_user *u, bool restricted,
+                                const struct store_user *u, bool restricted, int64_t login_at,
                                 struct auth_token *ret)
 {
+        int64_t id, now = store_now(), limit = login_at + d->settings.session_max_age;
         char hash[65];
-        int64_t id;
 
         credentials_new_token(ret->token);
         credentials_keyed_hash(ret->token, hash);
-        ret->expires_at = store_now() + d->settings.token_ttl;
+        ret->expires_at = now + d->settings.token_ttl;
+        if (ret->expires_at > limit)
+                ret->expires_at = limit;
         ret->restricted = restricted;
         ret->user = *u;
-        return store_session_insert(conn, hash, u->id, u->token_version, restricted,
+        return store_session_insert(conn, hash, u->id, u->token_version, restricted, login_at,
                                     ret->expires_at, &id);
 }
 
@@ -100,7 +104,7 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         if (!result)
                 result = store_user_touch_login(conn, u.id);
         if (!result)
-                result = open_session(conn, d, &u, u.must_change_password, ret);
+                result = open_session(conn, d, &u, u.must_change_password, now, ret);
         if (!result)
                 result = store_commit(conn);
         if (result)
@@ -108,20 +112,43 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         return result;
 }
 
-enum result auth_verify(struct app *d, const char *token, struct store_session *ret)
+static enum auth_reason reason_of(const struct store_session_fault *f)
 {
+        if (strcmp(f->user_status, "deleted") == 0)
+                return AUTH_REASON_ACCOUNT_DELETED;
+        if (strcmp(f->user_status, "active") != 0 ||
+            (f->tenant_status[0] && strcmp(f->tenant_status, "active") != 0))
+                return AUTH_REASON_ACCOUNT_SUSPENDED;
+        if (f->revoked)
+                return AUTH_REASON_SESSION_REVOKED;
+        return f->expired ? AUTH_REASON_SESSION_EXPIRED : AUTH_REASON_SESSION_REVOKED;
+}
+
+enum result auth_verify(struct app *d, const char *token, struct store_session *ret,
+                        enum auth_reason *ret_reason)
+{
+        struct store_session_fault fault;
         struct store_conn *conn;
         enum result result;
+        int64_t now = store_now();
         char hash[65];
 
-        if (!token || strncmp(token, "ad_", 3) != 0 || strlen(token) != CREDENTIALS_TOKEN_LEN)
+        if (!token || strncmp(token, "ad_", 3) != 0 || strlen(token) != CREDENTIALS_TOKEN_LEN) {
+                *ret_reason = AUTH_REASON_SESSION_REVOKED;
                 return RESULT_UNAUTHORIZED;
+        }
         result = store_conn_get(d->store, &conn);
         if (result)
                 return result;
         credentials_keyed_hash(token, hash);
-        result = store_session_lookup(conn, hash, store_now(), ret);
-        return result == RESULT_NOT_FOUND ? RESULT_UNAUTHORIZED : result;
+        result = store_session_lookup(conn, hash, now, ret);
+        if (result != RESULT_NOT_FOUND)
+                return result;
+        result = store_session_fault(conn, hash, now, &fault);
+        if (result && result != RESULT_NOT_FOUND)
+                return result;
+        *ret_reason = result ? AUTH_REASON_SESSION_REVOKED : reason_of(&fault);
+        return RESULT_UNAUTHORIZED;
 }
 
 enum result auth_logout(struct app *d, const struct store_session *s)
@@ -129,7 +156,35 @@ enum result auth_logout(struct app *d, const struct store_session *s)
         struct store_conn *conn;
         enum result result = store_conn_get(d->store, &conn);
 
-        return result ? result : store_session_revoke(conn, s->id);
+        if (!result)
+                result = store_session_revoke(conn, s->id);
+        /* Revoked meanwhile by a concurrent logout or refresh: done too. */
+        return result == RESULT_NOT_FOUND ? RESULT_OK : result;
+}
+
+enum result auth_refresh(struct app *d, const struct store_session *s, struct auth_token *ret)
+{
+        struct store_conn *conn;
+        enum result result;
+
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        result = store_begin(conn);
+        if (result)
+                return result;
+        result = store_session_revoke(conn, s->id);
+        if (result == RESULT_NOT_FOUND)
+                result = RESULT_UNAUTHORIZED;
+        if (!result)
+                result = open_session(conn, d, &s->user, s->restricted, s->login_at, ret);
+        if (!result)
+                result = store_commit(conn);
+        if (result) {
+                store_rollback(conn);
+                wipe_memory(ret->token, sizeof(ret->token));
+        }
+        return result;
 }
 
 enum result auth_change_password(struct app *d, const struct store_session *s,
@@ -166,7 +221,7 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
         if (!result)
                 result = store_user_get(conn, s->user.id, &u);
         if (!result)
-                result = open_session(conn, d, &u, false, ret);
+                result = open_session(conn, d, &u, false, store_now(), ret);
         if (!result)
                 result = store_commit(conn);
         if (result)

@@ -11,6 +11,12 @@
  *
  * A session opened with a temporary password is restricted: only
  * change-password and logout are allowed on it.
+ *
+ * A session is renewed by auth_refresh: a new token with a fresh expiry,
+ * the old one revoked, never past login_at + session_max_age (login_at is
+ * the password login, carried from token to token). A refused token says
+ * why (enum auth_reason), so that a client can tell "log in again" from
+ * "your account is gone".
  */
 #ifndef AGENTDESK_DOMAIN_AUTH_H
 #define AGENTDESK_DOMAIN_AUTH_H
@@ -34,10 +40,32 @@ struct auth_token {
 enum result auth_login(struct app *d, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
 
-/* The live session of a bearer token; RESULT_UNAUTHORIZED otherwise. */
-enum result auth_verify(struct app *d, const char *token, struct store_session *ret);
+/* Why a token was refused. A token no session has (never issued, or
+ * malformed) counts as revoked: either way only a new login helps. */
+enum auth_reason {
+        AUTH_REASON_SESSION_REVOKED,
+        AUTH_REASON_SESSION_EXPIRED,
+        AUTH_REASON_ACCOUNT_SUSPENDED,   /* the user or its tenant */
+        AUTH_REASON_ACCOUNT_DELETED,
+};
+
+/*
+ * The live session of a bearer token. RESULT_UNAUTHORIZED otherwise, with
+ * *ret_reason set (the account's state first: a suspended user's expired
+ * token says suspended). *ret is untouched on failure.
+ */
+enum result auth_verify(struct app *d, const char *token, struct store_session *ret,
+                        enum auth_reason *ret_reason);
 
 enum result auth_logout(struct app *d, const struct store_session *s);
+
+/*
+ * Renews session s: a new token in *ret (restricted as s is) expiring at
+ * min(now + token_ttl, s->login_at + session_max_age), and s revoked, in
+ * one transaction. RESULT_UNAUTHORIZED when s was revoked meanwhile (two
+ * refreshes of one token: one wins).
+ */
+enum result auth_refresh(struct app *d, const struct store_session *s, struct auth_token *ret);
 
 /*
  * Changes the session user's password: RESULT_WRONG_PASSWORD when current

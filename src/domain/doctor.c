@@ -69,12 +69,15 @@ static enum result check_cluster(struct app *d, const struct cluster *c,
                                  struct doctor_rows *rows)
 {
         struct fs_node_status status[CLUSTER_MAX_NODES];
-        char line[512], name[160], label[160];
+        char line[512], name[160], label[sizeof(name) + 1];
         enum result result = RESULT_OK;
 
         /* The default cluster's lines read as they always did. */
         snprintf(name, sizeof(name), "cluster %.64s", c->name);
-        snprintf(label, sizeof(label), c->id ? "%s " : "", name);
+        if (c->id)
+                snprintf(label, sizeof(label), "%s ", name);
+        else
+                label[0] = '\0';
         if (!c->active)
                 return doctor_add(rows, true, name, "disabled: its jobs wait, nothing is checked");
         if (fs_mode_pushes(c->mode)) {

@@ -7,13 +7,25 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-static const char *const roles[] = { "superadmin", "admin", "supervisor", "agent" };
+static const char *const roles[] = {
+        [USER_ROLE_SUPERADMIN] = "superadmin",
+        [USER_ROLE_ADMIN] = "admin",
+        [USER_ROLE_SUPERVISOR] = "supervisor",
+        [USER_ROLE_AGENT] = "agent",
+};
 
-bool user_role_valid(const char *role)
+const char *user_role_name(enum user_role role)
 {
-        for (size_t i = 0; role && i < sizeof(roles) / sizeof(roles[0]); i++)
-                if (strcmp(role, roles[i]) == 0)
+        return (unsigned)role < sizeof(roles) / sizeof(roles[0]) ? roles[role] : "?";
+}
+
+bool user_role_parse(const char *s, enum user_role *ret)
+{
+        for (size_t i = 0; s && i < sizeof(roles) / sizeof(roles[0]); i++)
+                if (strcmp(s, roles[i]) == 0) {
+                        *ret = (enum user_role)i;
                         return true;
+                }
         return false;
 }
 
@@ -38,14 +50,15 @@ enum result user_create(struct store *store, int64_t tenant_id, const char *emai
         struct store_user u = { 0 };
         struct store_tenant t;
         struct store_conn *conn;
+        enum user_role parsed;
         enum result result;
 
         if (!text_email_valid(email)) {
                 *ret_field = "email";
                 return RESULT_INVALID;
         }
-        if (!user_role_valid(role) || (tenant_id == 0 && strcmp(role, "superadmin") != 0)) {
-                *ret_field = tenant_id == 0 && user_role_valid(role) ? "tenant_id" : "role";
+        if (!user_role_parse(role, &parsed) || (tenant_id == 0 && parsed != USER_ROLE_SUPERADMIN)) {
+                *ret_field = tenant_id == 0 && user_role_parse(role, &parsed) ? "tenant_id" : "role";
                 return RESULT_INVALID;
         }
         if (!optional_name_valid(first_name)) {

@@ -11,8 +11,19 @@
 #define USER_PASSWORD_MIN 10
 #define USER_PASSWORD_MAX 256
 
-/* Whether role is one of superadmin, admin, supervisor, agent. */
-bool user_role_valid(const char *role);
+/* The roles, from the platform down; stored and shown by name. */
+enum user_role {
+        USER_ROLE_SUPERADMIN,
+        USER_ROLE_ADMIN,
+        USER_ROLE_SUPERVISOR,
+        USER_ROLE_AGENT,
+};
+
+/* "superadmin", "admin", "supervisor", "agent". */
+const char *user_role_name(enum user_role role);
+
+/* false (and *ret untouched) for any other text, NULL included. */
+bool user_role_parse(const char *s, enum user_role *ret);
 
 /*
  * Creates a user with a password chosen by a person (hashed with argon2id).

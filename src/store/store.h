@@ -329,15 +329,17 @@ struct store_session {
         int64_t id;
         bool restricted;                 /* opened with a temporary password */
         int64_t expires_at;
+        int64_t login_at;                /* the password login this token renews */
         char tenant_status[16];          /* "" for a platform superadmin */
         struct store_user user;
 };
 
 /* Records a token (by its keyed hash) for user at its current
- * token_version. Sets *ret_id. */
+ * token_version; login_at is the password login it descends from. Sets
+ * *ret_id. */
 enum result store_session_insert(struct store_conn *conn, const char *token_hash, int64_t user_id,
-                                 int64_t token_version, bool restricted, int64_t expires_at,
-                                 int64_t *ret_id);
+                                 int64_t token_version, bool restricted, int64_t login_at,
+                                 int64_t expires_at, int64_t *ret_id);
 
 /* The live session of token_hash: not revoked, not expired at now, token
  * version current, user active, tenant (if any) active. RESULT_NOT_FOUND
@@ -345,6 +347,22 @@ enum result store_session_insert(struct store_conn *conn, const char *token_hash
 enum result store_session_lookup(struct store_conn *conn, const char *token_hash, int64_t now,
                                  struct store_session *ret);
 
+/* What stands between token_hash and a live session, for telling the
+ * client why (only asked after store_session_lookup failed). */
+struct store_session_fault {
+        bool revoked;                    /* revoked_at set or token_version stale */
+        bool expired;                    /* expires_at <= now */
+        char user_status[16];            /* active, suspended, deleted */
+        char tenant_status[16];          /* "" for a platform superadmin */
+};
+
+/* RESULT_NOT_FOUND when no session has token_hash (never issued, or its
+ * user row is gone). */
+enum result store_session_fault(struct store_conn *conn, const char *token_hash, int64_t now,
+                                struct store_session_fault *ret);
+
+/* Revokes session id; RESULT_NOT_FOUND when it was already revoked, so
+ * that of two callers racing to revoke one session only one wins. */
 enum result store_session_revoke(struct store_conn *conn, int64_t id);
 
 /* ---- login throttle ---------------------------------------------------- */

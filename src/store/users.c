@@ -316,17 +316,18 @@ enum result store_user_touch_login(struct store_conn *conn, int64_t id)
 }
 
 enum result store_session_insert(struct store_conn *conn, const char *token_hash, int64_t user_id,
-                                 int64_t token_version, bool restricted, int64_t expires_at,
-                                 int64_t *ret_id)
+                                 int64_t token_version, bool restricted, int64_t login_at,
+                                 int64_t expires_at, int64_t *ret_id)
 {
         struct store_rows rows = { 0 };
         struct store_param p[] = { SP_TEXT(token_hash), SP_INT(user_id), SP_INT(token_version),
-                                   SP_INT(restricted), SP_INT(store_now()), SP_INT(expires_at) };
+                                   SP_INT(restricted), SP_INT(store_now()), SP_INT(login_at),
+                                   SP_INT(expires_at) };
         enum result result;
 
         result = store_exec(conn,
                             "INSERT INTO sessions (token_hash, user_id, token_version, restricted, "
-                            "created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                            "created_at, login_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                             p, STORE_NPARAMS(p), &rows, NULL);
         if (result)
                 return result;
@@ -348,7 +349,7 @@ enum result store_session_lookup(struct store_conn *conn, const char *token_hash
                             "u.last_name, u.role, u.status, u.password_hash, "
                             "u.must_change_password, u.token_version, u.created_at, u.updated_at, "
                             "COALESCE(u.last_login_at, 0), s.id, s.restricted, s.expires_at, "
-                            "COALESCE(t.status, '') "
+                            "COALESCE(t.status, ''), s.login_at "
                             "FROM sessions s JOIN users u ON u.id = s.user_id "
                             "LEFT JOIN tenants t ON t.id = u.tenant_id "
                             "WHERE s.token_hash = ? AND s.revoked_at IS NULL AND s.expires_at > ? "
@@ -366,6 +367,36 @@ enum result store_session_lookup(struct store_conn *conn, const char *token_hash
         ret->restricted = store_int(store_rows_get(&rows, 0, 14)) != 0;
         ret->expires_at = store_int(store_rows_get(&rows, 0, 15));
         text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 16));
+        ret->login_at = store_int(store_rows_get(&rows, 0, 17));
+        store_rows_free(&rows);
+        return RESULT_OK;
+}
+
+enum result store_session_fault(struct store_conn *conn, const char *token_hash, int64_t now,
+                                struct store_session_fault *ret)
+{
+        struct store_rows rows = { 0 };
+        struct store_param p[] = { SP_INT(now), SP_TEXT(token_hash) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "SELECT CASE WHEN s.revoked_at IS NOT NULL "
+                            "OR s.token_version <> u.token_version THEN 1 ELSE 0 END, "
+                            "CASE WHEN s.expires_at <= ? THEN 1 ELSE 0 END, u.status, "
+                            "COALESCE(t.status, '') "
+                            "FROM sessions s JOIN users u ON u.id = s.user_id "
+                            "LEFT JOIN tenants t ON t.id = u.tenant_id WHERE s.token_hash = ?",
+                            p, STORE_NPARAMS(p), &rows, NULL);
+        if (result)
+                return result;
+        if (rows.nrows == 0) {
+                store_rows_free(&rows);
+                return RESULT_NOT_FOUND;
+        }
+        ret->revoked = store_int(store_rows_get(&rows, 0, 0)) != 0;
+        ret->expired = store_int(store_rows_get(&rows, 0, 1)) != 0;
+        text_copy(ret->user_status, sizeof(ret->user_status), store_rows_get(&rows, 0, 2));
+        text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 3));
         store_rows_free(&rows);
         return RESULT_OK;
 }
@@ -373,7 +404,12 @@ enum result store_session_lookup(struct store_conn *conn, const char *token_hash
 enum result store_session_revoke(struct store_conn *conn, int64_t id)
 {
         struct store_param p[] = { SP_INT(store_now()), SP_INT(id) };
+        int64_t changes = 0;
+        enum result result;
 
-        return store_exec(conn, "UPDATE sessions SET revoked_at = ? WHERE id = ?", p,
-                          STORE_NPARAMS(p), NULL, NULL);
+        result = store_exec(conn, "UPDATE sessions SET revoked_at = ? WHERE id = ? "
+                            "AND revoked_at IS NULL", p, STORE_NPARAMS(p), NULL, &changes);
+        if (!result && changes == 0)
+                result = RESULT_NOT_FOUND;
+        return result;
 }

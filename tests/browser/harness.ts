@@ -193,12 +193,12 @@ export class Agentdesk {
   }
 }
 
-/** A Chromium of Debian's, headless, no network beyond loopback. */
-export async function launch(): Promise<Browser> {
+/** A Chromium of Debian's, headless, no network beyond loopback; extraArgs for the desk's media flags. */
+export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-           '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage'],
+           '--disable-sync', '--no-first-run', '--disable-quic', '--disable-dev-shm-usage', ...extraArgs],
   })
 }
 

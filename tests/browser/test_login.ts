@@ -79,8 +79,8 @@ test('an agent lands on /desk and is sent there from /admin', async () => {
   const tab = await Tab.open(browser, ad.webUrl)
   const p = tab.page
   await tab.login('agent@acme.test', 'agent-password-1', /\/desk$/)
-  await p.getByText('The agent desktop (the browser softphone) comes next').waitFor()
-  await tab.axe('desk placeholder')
+  await p.getByRole('status').filter({ hasText: 'You have no active extension' }).waitFor()
+  await tab.axe('desk')
   await tab.shot('desk')
   await p.goto('/admin/agents')
   await p.waitForURL(/\/desk$/)

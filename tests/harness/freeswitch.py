@@ -23,12 +23,15 @@ An instance is a temp folder holding a copy of the build's conf/, rewritten
 as an operator would: free loopback ports for SIP (UDP and TCP), the
 WebSocket bindings and the Event Socket (password random per instance), a
 disjoint RTP port range, the vanilla static users 1000-1019 removed,
-hold_music a tone. Its process is `freeswitch -nc -nf` (foreground, no
-console: a child of the test) with every folder inside the temp folder.
-Ready means `status` says ready, `sofia status profile internal` says
-RUNNING and the WebSocket port accepts. stop() sends `shutdown` over the
-Event Socket, waits for the process (kills it after 20 s) and removes the
-folder; when the test failed it prints the tail of FreeSWITCH's log first.
+force-register-domain and its two siblings removed (each tenant registers
+in its own domain), hold_music a tone. Its process is `freeswitch -nc -nf`
+(foreground, no console: a child of the test, SIGTERMed if the test dies)
+with every folder inside the temp folder. Ready means `status` says ready,
+the profile list (`sofia status`) shows internal RUNNING (`sofia status
+profile internal` has no state line) and the WebSocket port accepts.
+stop() sends `shutdown` over the Event Socket, waits for the process
+(kills it after 20 s), prints the tail of FreeSWITCH's log when the test
+failed, and removes the folder.
 
 Modes: "xml_curl" installs the binding that `agentdesk freeswitch config`
 printed and applies it with `reload mod_xml_curl` (the module reads its

@@ -6,7 +6,7 @@ tenant (480, from the user lookup); calls another tenant's extension
 (refused, and nothing rings there)."""
 import threading
 
-from fstest import FsWorld, run
+from agentdesk_harness import FsWorld, fs_main
 
 
 def drained(ua):
@@ -62,4 +62,4 @@ def test_calls_in_tenant_context(backend):
 
 
 if __name__ == "__main__":
-    run([test_calls_in_tenant_context])
+    fs_main([test_calls_in_tenant_context])

@@ -3,10 +3,7 @@ the same agentdesk): an agent registers on both; suspending it cuts both
 registrations; reactivated, it registers on both again. And a second,
 stored cluster with a node of its own (binding from `agentdesk freeswitch
 config --cluster ID`): each node learns only its own cluster's tenants."""
-from fstest import PASSWORD, XMLCURL_PASSWORD, FsWorld, run
-
-import freeswitch  # noqa: E402  (tests/harness, on the path fstest set)
-import sip  # noqa: E402
+from agentdesk_harness import PASSWORD, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, sip
 
 BACKENDS = ("sqlite",)
 
@@ -79,4 +76,4 @@ def test_second_cluster(backend):
 
 
 if __name__ == "__main__":
-    run([test_two_nodes_one_cluster, test_second_cluster])
+    fs_main([test_two_nodes_one_cluster, test_second_cluster])

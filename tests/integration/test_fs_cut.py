@@ -3,8 +3,20 @@ deletion cut a live registration (gone from `sofia status profile internal
 reg` within 20 s; the time it took is printed), the old password is refused
 afterwards, and reactivation lets the agent register again. A
 WebSocket-registered contact receives FreeSWITCH's NOTIFY (Event:
-check-sync) when its registration is flushed: the agent desktop relies on it."""
-from fstest import PASSWORD, FsWorld, run
+check-sync) when its registration is flushed: the agent desktop relies on it.
+
+The cached variant runs the same with AGENTDESK_XMLCURL_CACHE_MS set, after
+proving that FreeSWITCH does cache the user (a second REGISTER makes no
+lookup): the xml_flush_cache agentdesk sends before each registration
+flush is what makes the cut, and the refusal of the old password, hold."""
+from agentdesk_harness import PASSWORD, FsWorld, fs_main, metric
+
+CACHE_MS = "600000"  # far longer than the test: only a flush can end it
+
+
+def lookups(fw):
+    """Directory and dialplan requests agentdesk has answered so far."""
+    return metric(fw.ad, "agentdesk_http_requests_total", {"route": "/freeswitch/xml"})
 
 
 def check_sync(ua):
@@ -20,8 +32,9 @@ def cut(fw, ua, user, what):
     check_sync(ua)
 
 
-def test_suspend_rotate_delete_cut(backend):
-    with FsWorld(backend) as fw:
+def suspend_rotate_delete_cut(backend, env=None):
+    cached = bool(env)
+    with FsWorld(backend, env=env) as fw:
         aid, token = fw.new_agent("A", "cut@a.example")
         creds = fw.me(token)
         ext, realm, password, _ = creds
@@ -34,6 +47,11 @@ def test_suspend_rotate_delete_cut(backend):
         with fw.ua("ws", creds) as ua:
             assert ua.register() == 200, ua.last
             assert user in fw.fs[0].registrations()
+            if cached:
+                before = lookups(fw)
+                assert before > 0
+                assert ua.register() == 200, ua.last
+                assert lookups(fw) == before, "FreeSWITCH did not cache the user"
             fw.patch_agent("A", aid, {"status": "suspended"})
             cut(fw, ua, user, "suspend")
             assert ua.register() == 403, ua.last
@@ -60,5 +78,13 @@ def test_suspend_rotate_delete_cut(backend):
             assert ua.register() == 403, ua.last
 
 
+def test_suspend_rotate_delete_cut(backend):
+    suspend_rotate_delete_cut(backend)
+
+
+def test_suspend_rotate_delete_cut_cached(backend):
+    suspend_rotate_delete_cut(backend, {"AGENTDESK_XMLCURL_CACHE_MS": CACHE_MS})
+
+
 if __name__ == "__main__":
-    run([test_suspend_rotate_delete_cut])
+    fs_main([test_suspend_rotate_delete_cut, test_suspend_rotate_delete_cut_cached])

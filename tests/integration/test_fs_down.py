@@ -5,7 +5,7 @@ schedule once it is back, and FreeSWITCH then holds what they say; in files
 mode 50 creates likewise."""
 import time
 
-from fstest import FsWorld, run
+from agentdesk_harness import FsWorld, fs_main
 from sip import sipp_register
 
 BACKENDS = ("sqlite",)
@@ -73,4 +73,4 @@ def test_files_creates_while_down(backend):
 
 
 if __name__ == "__main__":
-    run([test_xmlcurl_changes_while_down, test_files_creates_while_down])
+    fs_main([test_xmlcurl_changes_while_down, test_files_creates_while_down])

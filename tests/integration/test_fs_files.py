@@ -8,7 +8,7 @@ import os
 import random
 import time
 
-from fstest import FsWorld, run
+from agentdesk_harness import FsWorld, fs_main
 from sip import sipp_register
 
 BACKENDS = ("sqlite",)
@@ -67,4 +67,4 @@ def test_burst_register_call_delete(backend):
 
 
 if __name__ == "__main__":
-    run([test_burst_register_call_delete])
+    fs_main([test_burst_register_call_delete])

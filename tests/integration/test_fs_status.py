@@ -4,7 +4,7 @@ registration count as FreeSWITCH itself lists them; doctor passes, and
 fails with a clear line when the Event Socket password is wrong."""
 import re
 
-from fstest import FsWorld, run
+from agentdesk_harness import FsWorld, fs_main
 
 BACKENDS = ("sqlite",)
 
@@ -57,4 +57,4 @@ def test_doctor_against_real_node(backend):
 
 
 if __name__ == "__main__":
-    run([test_status_of_real_node, test_doctor_against_real_node])
+    fs_main([test_status_of_real_node, test_doctor_against_real_node])

@@ -22,6 +22,9 @@ MATRIX = {
     ("POST", "/v1/auth/logout"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
              temp=(200, 200), none=(401, 401)),
+    ("POST", "/v1/auth/refresh"):  # spends the token, like logout; temp must change first
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(403, 403), none=(401, 401)),
     ("POST", "/v1/auth/login"):  # public; the body logs in as admin of A
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
              temp=(200, 200), none=(200, 200)),
@@ -175,8 +178,9 @@ def test_isolation_matrix(backend):
         for (method, pattern), expected in sorted(MATRIX.items()):
             for role in ROLES:
                 for col, key in ((0, "A"), (1, "B")):
-                    # Logging out spends the token: that cell gets its own.
-                    token = caller_token(role, fresh=pattern == "/v1/auth/logout")
+                    # Logging out or refreshing spends the token: that cell gets its own.
+                    spends = pattern in ("/v1/auth/logout", "/v1/auth/refresh")
+                    token = caller_token(role, fresh=spends)
                     agent_id = ext_id = 0
                     clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
                                                     "/freeswitch/xml/"))
@@ -210,7 +214,7 @@ def test_isolation_matrix(backend):
                                                                     "/v1/admin/extensions",
                                                                     "/v1/admin/audit")):
                         path += "?tenant_id=%d" % ta
-                    if pattern == "/v1/auth/logout":
+                    if spends:
                         tokens.pop(role, None)
                     if pattern.startswith("/freeswitch/xml"):
                         status = ad.request(method, path, token=token, body=b"section=directory",

@@ -393,6 +393,7 @@ void contract_sessions(struct store *store)
 {
         struct store_conn *conn = conn_of(store);
         struct store_session s;
+        struct store_session_fault fault;
         struct store_tenant tenant;
         struct store_user u;
         int64_t t, user, id = 0, other = 0, now = store_now();
@@ -401,7 +402,8 @@ void contract_sessions(struct store *store)
         user = make_user(conn, t, "s@sess.test", "admin", "S", "S");
         CHECK_INT_EQ(store_user_get(conn, user, &u), RESULT_OK);
 
-        CHECK_INT_EQ(store_session_insert(conn, "hash-1", user, u.token_version, true, now + 60, &id),
+        CHECK_INT_EQ(store_session_insert(conn, "hash-1", user, u.token_version, true, now - 10,
+                                          now + 60, &id),
                      RESULT_OK);
         CHECK(id > 0);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now, &s), RESULT_OK);
@@ -411,16 +413,25 @@ void contract_sessions(struct store *store)
         CHECK_INT_EQ(s.user.id, user);
         CHECK_STR_EQ(s.user.email, "s@sess.test");
         CHECK_STR_EQ(s.tenant_status, "active");
+        CHECK_INT_EQ(s.login_at, now - 10);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
-        /* Expired at now + 60. */
+        /* Expired at now + 60, and the fault says so. */
         CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now + 61, &s), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_fault(conn, "hash-1", now + 61, &fault), RESULT_OK);
+        CHECK(fault.expired && !fault.revoked);
+        CHECK_STR_EQ(fault.user_status, "active");
+        CHECK_STR_EQ(fault.tenant_status, "active");
+        CHECK_INT_EQ(store_session_fault(conn, "hash-9", now, &fault), RESULT_NOT_FOUND);
 
         /* Revoked: that session only. */
-        CHECK_INT_EQ(store_session_insert(conn, "hash-2", user, u.token_version, false, now + 60,
+        CHECK_INT_EQ(store_session_insert(conn, "hash-2", user, u.token_version, false, now - 10, now + 60,
                                           &other),
                      RESULT_OK);
         CHECK_INT_EQ(store_session_revoke(conn, id), RESULT_OK);
+        CHECK_INT_EQ(store_session_revoke(conn, id), RESULT_NOT_FOUND); /* one revoker wins */
         CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now, &s), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_fault(conn, "hash-1", now, &fault), RESULT_OK);
+        CHECK(fault.revoked && !fault.expired);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_OK);
         CHECK(!s.restricted);
 
@@ -444,7 +455,7 @@ void contract_sessions(struct store *store)
         /* A token of the new version works until the user is suspended. */
         CHECK_INT_EQ(store_user_get(conn, user, &u), RESULT_OK);
         CHECK_INT_EQ(u.token_version, 2);
-        CHECK_INT_EQ(store_session_insert(conn, "hash-3", user, u.token_version, false, now + 60,
+        CHECK_INT_EQ(store_session_insert(conn, "hash-3", user, u.token_version, false, now - 10, now + 60,
                                           &id),
                      RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-3", now, &s), RESULT_OK);
@@ -453,10 +464,13 @@ void contract_sessions(struct store *store)
         CHECK_INT_EQ(store_user_update(conn, &u, false), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-3", now, &s), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_fault(conn, "hash-3", now, &fault), RESULT_OK);
+        CHECK_STR_EQ(fault.user_status, "suspended");
 
         /* A platform superadmin: no tenant, "" tenant status. */
         int64_t root = make_user(conn, 0, "root@sess.test", "superadmin", "R", "R");
-        CHECK_INT_EQ(store_session_insert(conn, "hash-4", root, 1, false, now + 60, &id), RESULT_OK);
+        CHECK_INT_EQ(store_session_insert(conn, "hash-4", root, 1, false, now - 10, now + 60, &id),
+                     RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-4", now, &s), RESULT_OK);
         CHECK_STR_EQ(s.tenant_status, "");
         CHECK_INT_EQ(s.user.tenant_id, 0);

@@ -27,7 +27,7 @@ export const router = createRouter({
     { path: '/set-password', component: () => import('./views/LinkPasswordPage.vue'), meta: { public: true, title: 'Choose your password' } },
     { path: '/reset-password', component: () => import('./views/LinkPasswordPage.vue'), meta: { public: true, title: 'Reset your password' } },
     { path: '/change-password', component: () => import('./views/ChangePasswordPage.vue'), meta: { title: 'Change your password' } },
-    { path: '/desk', component: () => import('./views/desk/DeskPlaceholder.vue'), meta: { title: 'Agent desktop' } },
+    { path: '/desk', component: () => import('./views/desk/DeskPage.vue'), meta: { title: 'Agent desktop' } },
     {
       path: '/admin',
       component: portal,

@@ -151,6 +151,11 @@ static const struct store_migration postgres_migrations[] = {
         { 3, "audit actor email and target label",
           "ALTER TABLE audit_log ADD COLUMN actor_email TEXT NOT NULL DEFAULT '';"
           "ALTER TABLE audit_log ADD COLUMN target_label TEXT NOT NULL DEFAULT '';" },
+        /* POST /v1/auth/refresh renews a session up to an absolute limit
+         * counted from the password login, carried from token to token. */
+        { 4, "session login time",
+          "ALTER TABLE sessions ADD COLUMN login_at BIGINT NOT NULL DEFAULT 0;"
+          "UPDATE sessions SET login_at = created_at;" },
 };
 
 #endif

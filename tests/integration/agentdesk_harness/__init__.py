@@ -9,11 +9,15 @@ import from here, never from each other):
            the Event Socket fixture received
   xmlcurl  mod_xml_curl's requests and the XML answers
   files    the push modes' conf dir and the files agentdesk writes there
+  fsworld  agentdesk wired to real FreeSWITCH nodes (FsWorld, fs_main);
+           puts tests/harness on sys.path and re-exports its freeswitch
+           and sip modules (the FreeSWITCH and SIP harnesses)
 
 Python 3 standard library only.
 """
 from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_password,
                     user_file, user_files)
+from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, sip
 from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, free_port, main,
@@ -25,7 +29,8 @@ from .xmlcurl import (XC_PASSWORD, XC_USER, encode, is_not_found, load, lookup, 
 
 __all__ = [
     "FOREIGN_USER", "MARKER", "conf_dir", "contexts", "files_env", "sip_password", "user_file",
-    "user_files", "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
+    "user_files", "DOMAINS", "XMLCURL_PASSWORD", "FsWorld", "freeswitch", "fs_main", "sip",
+    "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
     "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
     "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",

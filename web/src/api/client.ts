@@ -5,13 +5,15 @@
 // ended" when a token stops working. The token is never put in a URL.
 import { useSessionStore } from '../stores/session'
 import { useScopeStore } from '../stores/scope'
-import type { ErrorCode } from './types'
+import type { ErrorCode, UnauthorizedReason } from './types'
 
 export class ApiError extends Error {
   readonly status: number
   readonly code: ErrorCode | 'network_error'
   readonly field?: string
   readonly retryAfter?: number
+  /** On a 401 for a token: why (session_expired, session_revoked, account_suspended, account_deleted). */
+  reason?: UnauthorizedReason
 
   constructor(status: number, code: ApiError['code'], message: string, field?: string, retryAfter?: number) {
     super(message)
@@ -67,6 +69,11 @@ export interface RequestOptions {
   body?: unknown
   /** Do not add the superadmin's ?tenant_id= (platform routes). */
   platform?: boolean
+  /**
+   * A 401 does not end the session here: the caller decides (the desk lets
+   * a live call finish before it sends the agent to log in again).
+   */
+  keepSessionOn401?: boolean
 }
 
 /** Routes that act inside one tenant (a superadmin names it). */
@@ -113,7 +120,8 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   const retry = Number(res.headers.get('Retry-After'))
   const e = new ApiError(res.status, err.code ?? 'internal_error', err.message ?? `HTTP ${res.status}`,
                          err.field, Number.isFinite(retry) && retry > 0 ? retry : undefined)
-  if (res.status === 401 && sentToken && session.token === sentToken) session.expire()
+  e.reason = err.reason
+  if (res.status === 401 && sentToken && session.token === sentToken && !opts.keepSessionOn401) session.expire()
   else if (e.code === 'password_change_required') session.requirePasswordChange()
   throw e
 }

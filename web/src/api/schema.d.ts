@@ -401,6 +401,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Renew the session; returns a new token with a fresh expiry and revokes this one.
+         * @description The new token expires at now + AGENTDESK_TOKEN_TTL, but never later than `sessionExpiresAt`: the password login that began the chain of refreshes + AGENTDESK_SESSION_MAX_AGE (default one day). Past that, only a new login helps. Refreshing a token a second time gets 401 `session_revoked` (one refresh of a token wins). The agent desktop refreshes while it is in use, so that a shift outlasts one token.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Renewed; the token used for this call is revoked. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            data: {
+                                token: string;
+                                /** Format: date-time */
+                                expiresAt: string;
+                                /**
+                                 * Format: date-time
+                                 * @description The absolute limit no refresh goes past.
+                                 */
+                                sessionExpiresAt: string;
+                            };
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                503: components["responses"]["StoreUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/logout": {
         parameters: {
             query?: never;
@@ -1617,6 +1672,11 @@ export interface components {
                 code: "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
+                /**
+                 * @description On a 401 for a token, why it was refused (see the Unauthorized response).
+                 * @enum {unknown}
+                 */
+                reason?: "session_expired" | "session_revoked" | "account_suspended" | "account_deleted";
             };
         };
         /** @description 1 to 100 characters of any language (valid UTF-8), not blank; stored as given. */
@@ -1899,7 +1959,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description `unauthorized`: no token, or an invalid, expired or revoked one. */
+        /** @description `unauthorized`: no token, or an invalid, expired or revoked one. With a token, `error.reason` says why: `session_expired` (log in again), `session_revoked` (logout, refresh, a password or role change, a reactivated account's old token, or a token never issued), `account_suspended` (the user or its tenant) or `account_deleted`. The account's state wins: a suspended user's expired token says `account_suspended`. */
         Unauthorized: {
             headers: {
                 [name: string]: unknown;

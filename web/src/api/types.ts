@@ -23,6 +23,7 @@ export type AuditEntry = S['AuditEntry']
 // Issue 12's codes; until the mail work's openapi.yaml is merged and
 // schema.d.ts regenerated they are named here (docs: mail's openapi.yaml).
 export type ErrorCode = S['Error']['error']['code'] | 'invalid_token' | 'mail_disabled'
+export type UnauthorizedReason = NonNullable<S['Error']['error']['reason']>
 export type Page = S['Page']
 
 export interface AgentPage extends Page { agents: Agent[] }

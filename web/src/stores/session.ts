@@ -66,6 +66,12 @@ export const useSessionStore = defineStore('session', {
       this.mustChangePassword = false
       this.save()
     },
+    /** POST /v1/auth/refresh answered: the new token replaces the old one. */
+    refreshed(token: string, expiresAt: string) {
+      this.token = token
+      this.expiresAt = expiresAt
+      this.save()
+    },
     requirePasswordChange() {
       this.mustChangePassword = true
       this.save()
@@ -84,9 +90,9 @@ export const useSessionStore = defineStore('session', {
       sessionStorage.clear()
     },
     /** The server refused the token: back to login with the reason. */
-    expire() {
+    expire(notice = 'Your session ended. Please log in again.') {
       this.clear()
-      this.notice = 'Your session ended. Please log in again.'
+      this.notice = notice
     },
   },
 })

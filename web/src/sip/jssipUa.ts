@@ -1,0 +1,172 @@
+// The SipUa of ua.ts over JsSIP 3.13 (npm `jssip`, bundled by Vite). What
+// ../shared/freeswitch/README.md proved against this FreeSWITCH shapes it:
+// one WebSocket, `session_timers: false`, audio only, `iceServers: []` and
+// `rtcpMuxPolicy: 'require'`, DTLS-SRTP (WebRTC's own). Two things JsSIP
+// does not do are added here: it has no timeout on ICE gathering (a
+// browser that finds no usable candidate would wait forever and never send
+// the INVITE), and its own reconnect schedule is replaced by softphone.ts's
+// (this UA is stopped on the first disconnect and a fresh one made later).
+import * as JsSIP from 'jssip'
+import type { RTCSession } from 'jssip/lib/RTCSession'
+import type { RTCSessionEvent } from 'jssip/lib/UA'
+import type { DTMF_TRANSPORT } from 'jssip/lib/Constants'
+import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
+
+/** Gathering still running after this long: go with what was found. */
+export const ICE_READY_MS = 1500
+/** No candidate at all after this long: the call cannot start. */
+export const ICE_GIVE_UP_MS = 5000
+
+export interface MediaChoice {
+  /** The chosen microphone's deviceId, or null for the default one. */
+  micId(): string | null
+}
+
+function constraints(media: MediaChoice) {
+  const id = media.micId()
+  return { audio: id ? { deviceId: { exact: id } } : true, video: false }
+}
+
+const PC_CONFIG = { iceServers: [], rtcpMuxPolicy: 'require' as const }
+
+class JsSipCall implements SipCall {
+  onEvent: (e: CallEvent) => void = () => {}
+  remoteName = ''
+  remoteNumber = ''
+  session: RTCSession | null = null
+  private iceTimedOut = false
+  private timers: ReturnType<typeof setTimeout>[] = []
+  private readonly media: MediaChoice
+
+  constructor(media: MediaChoice) {
+    this.media = media
+  }
+
+  /** The handlers, given to ua.call() (so none is missed) or attached to an incoming session. */
+  handlers() {
+    return {
+      peerconnection: () => this.watchIce(),
+      icecandidate: (e: { ready: () => void }) => {
+        this.clearTimers()
+        this.timers.push(setTimeout(e.ready, ICE_READY_MS))
+      },
+      confirmed: () => this.onEvent({ type: 'confirmed' }),
+      ended: (e: { cause: string }) => this.finish(e.cause, null),
+      failed: (e: { cause: string; message?: { status_code?: number } }) =>
+        this.finish(e.cause, e.message?.status_code ?? null),
+    }
+  }
+
+  attach(session: RTCSession) {
+    this.session = session
+    const id = session.remote_identity
+    this.remoteName = id?.display_name ?? ''
+    this.remoteNumber = id?.uri?.user ?? ''
+  }
+
+  private watchIce() {
+    this.timers.push(setTimeout(() => {
+      if (!this.session || this.session.isEstablished() || this.session.isEnded()) return
+      this.iceTimedOut = true
+      try { this.session.terminate() } catch { /* already ending */ }
+    }, ICE_GIVE_UP_MS))
+  }
+
+  private clearTimers() {
+    for (const t of this.timers) clearTimeout(t)
+    this.timers = []
+  }
+
+  private finish(cause: string, status: number | null) {
+    this.clearTimers()
+    this.onEvent({ type: 'ended', cause: this.iceTimedOut ? 'ice_timeout' : cause, status })
+  }
+
+  answer() {
+    this.session?.answer({ mediaConstraints: constraints(this.media), pcConfig: PC_CONFIG })
+  }
+
+  hangup(status?: number) {
+    if (!this.session || this.session.isEnded()) return
+    try { this.session.terminate(status ? { status_code: status } : undefined) } catch { /* ended meanwhile */ }
+  }
+
+  mute(on: boolean) {
+    if (on) this.session?.mute({ audio: true })
+    else this.session?.unmute({ audio: true })
+  }
+
+  hold(on: boolean) {
+    if (on) this.session?.hold()
+    else this.session?.unhold()
+  }
+
+  sendDtmf(tone: string) {
+    // In the audio (RFC 4733 telephone-event, which FreeSWITCH negotiates
+    // with WebRTC), not SIP INFO: what a gateway or IVR downstream sees.
+    this.session?.sendDTMF(tone, { transportType: 'RFC2833' as DTMF_TRANSPORT })
+  }
+
+  peer(): RTCPeerConnection | null {
+    return this.session?.connection ?? null
+  }
+}
+
+class JsSipUa implements SipUa {
+  private readonly ua: JsSIP.UA
+  private readonly media: MediaChoice
+
+  constructor(cred: SipCredentials, media: MediaChoice, emit: (e: UaEvent) => void) {
+    this.media = media
+    const socket = new JsSIP.WebSocketInterface(cred.wsUrl)
+    this.ua = new JsSIP.UA({
+      sockets: [socket],
+      uri: `sip:${cred.extension}@${cred.realm}`,
+      password: cred.password,
+      display_name: cred.displayName,
+      register: false,
+      session_timers: false,
+      user_agent: 'agentdesk',
+      // softphone.ts reconnects; this UA is stopped before JsSIP would.
+      connection_recovery_min_interval: 3600,
+      connection_recovery_max_interval: 3600,
+    })
+    this.ua.on('connected', () => emit({ type: 'connected' }))
+    this.ua.on('disconnected', () => emit({ type: 'disconnected' }))
+    this.ua.on('registered', () => emit({ type: 'registered' }))
+    this.ua.on('unregistered', () => emit({ type: 'unregistered' }))
+    this.ua.on('registrationFailed', (e) =>
+      emit({ type: 'registration_failed', status: (e.response as { status_code?: number } | undefined)?.status_code ?? null, cause: String(e.cause ?? '') }))
+    this.ua.on('sipEvent', (e) => {
+      if ((e.event as { event?: string } | undefined)?.event === 'check-sync') emit({ type: 'check_sync' })
+    })
+    this.ua.on('newRTCSession', (e: RTCSessionEvent) => {
+      if (e.originator !== 'remote') return
+      const call = new JsSipCall(this.media)
+      call.attach(e.session)
+      const h = call.handlers()
+      for (const [name, fn] of Object.entries(h)) e.session.on(name as never, fn as never)
+      emit({ type: 'incoming', call })
+    })
+  }
+
+  start() { this.ua.start() }
+  register() { this.ua.register() }
+  unregister() { this.ua.unregister() }
+  stop() { this.ua.stop() }
+
+  call(target: string): SipCall {
+    const call = new JsSipCall(this.media)
+    const session = this.ua.call(target, {
+      mediaConstraints: constraints(this.media),
+      pcConfig: PC_CONFIG,
+      eventHandlers: call.handlers() as never,
+    })
+    call.attach(session)
+    return call
+  }
+}
+
+export function jssipFactory(media: MediaChoice): UaFactory {
+  return (cred, emit) => new JsSipUa(cred, media, emit)
+}

@@ -1,0 +1,83 @@
+// The softphone's two state machines, as data: the registration (what the
+// header says) and the call (what the call panel shows). A transition table
+// maps (state, event) to the next state; an event a state does not list is
+// ignored, so a late JsSIP event cannot put the desk in a state it cannot
+// be in. softphone.ts feeds the events and runs the side effects; the
+// views only render the state.
+//
+// Registration:
+//   stopped      --start-->       connecting        (Available)
+//   stopped      --start_away-->  connecting_away   (Away: connect, do not register)
+//   connecting   --registered-->  connected
+//   connecting_away --transport_up--> away
+//   connected    --go_away-->     away              (unregister: no call is offered)
+//   away         --go_available--> connecting       (register)
+//   connected    --check_sync-->  connecting        (FreeSWITCH's NOTIFY check-sync: register again)
+//   connecting, connected --auth_rejected--> reauth (401/403: fetch /v1/auth/me once)
+//   reauth       --credentials--> connecting_fresh  (new UA with what /me returned)
+//   connecting_fresh --registered--> connected; --auth_rejected--> refused
+//   any live state --transport_down--> disconnected (retry timer per reconnect.ts)
+//   disconnected --retry-->       connecting | connecting_away
+//   any          --elsewhere-->   elsewhere         (another tab of this agent holds the desk)
+//   elsewhere    --take_over-->   stopped           (then start)
+//   any          --stop-->        stopped
+//
+// Call:
+//   idle --incoming--> ringing --answer--> answering --confirmed--> in_call
+//   idle --dial--> calling --confirmed--> in_call
+//   in_call --hold--> held --resume--> in_call
+//   ringing, answering, calling, in_call, held --ended/failed--> idle
+export type RegState =
+  | 'stopped' | 'connecting' | 'connecting_away' | 'connecting_fresh' | 'connected' | 'away'
+  | 'reauth' | 'refused' | 'disconnected' | 'elsewhere'
+
+export type RegEvent =
+  | 'start' | 'start_away' | 'registered' | 'transport_up' | 'go_away' | 'go_available'
+  | 'check_sync' | 'auth_rejected' | 'credentials' | 'transport_down' | 'retry' | 'retry_away'
+  | 'elsewhere' | 'take_over' | 'stop'
+
+const live = { transport_down: 'disconnected', elsewhere: 'elsewhere', stop: 'stopped' } as const
+
+export const REG_TRANSITIONS: Record<RegState, Partial<Record<RegEvent, RegState>>> = {
+  stopped: { start: 'connecting', start_away: 'connecting_away', elsewhere: 'elsewhere' },
+  connecting: { ...live, registered: 'connected', auth_rejected: 'reauth', go_away: 'connecting_away' },
+  connecting_away: { ...live, transport_up: 'away', go_available: 'connecting' },
+  connecting_fresh: { ...live, registered: 'connected', auth_rejected: 'refused', go_away: 'connecting_away' },
+  connected: { ...live, go_away: 'away', check_sync: 'connecting', auth_rejected: 'reauth' },
+  away: { ...live, go_available: 'connecting' },
+  reauth: { ...live, credentials: 'connecting_fresh', auth_rejected: 'refused' },
+  refused: { ...live, go_away: 'connecting_away', check_sync: 'connecting' },
+  disconnected: { retry: 'connecting', retry_away: 'connecting_away', elsewhere: 'elsewhere', stop: 'stopped' },
+  elsewhere: { take_over: 'stopped', stop: 'stopped' },
+}
+
+export type CallState = 'idle' | 'ringing' | 'answering' | 'calling' | 'in_call' | 'held'
+export type CallEvent = 'incoming' | 'answer' | 'dial' | 'confirmed' | 'hold' | 'resume' | 'ended'
+
+export const CALL_TRANSITIONS: Record<CallState, Partial<Record<CallEvent, CallState>>> = {
+  idle: { incoming: 'ringing', dial: 'calling' },
+  ringing: { answer: 'answering', ended: 'idle' },
+  answering: { confirmed: 'in_call', ended: 'idle' },
+  calling: { confirmed: 'in_call', ended: 'idle' },
+  in_call: { hold: 'held', ended: 'idle' },
+  held: { resume: 'in_call', ended: 'idle' },
+}
+
+/** The next state, or null when the event does not apply in this state. */
+export function nextReg(state: RegState, event: RegEvent): RegState | null {
+  return REG_TRANSITIONS[state][event] ?? null
+}
+
+export function nextCall(state: CallState, event: CallEvent): CallState | null {
+  return CALL_TRANSITIONS[state][event] ?? null
+}
+
+/** Whether the user agent should be registered in this state. */
+export function wantsRegistration(s: RegState): boolean {
+  return s === 'connecting' || s === 'connecting_fresh' || s === 'connected' || s === 'reauth'
+}
+
+/** Whether a call may be placed in this state. */
+export function canDial(s: RegState): boolean {
+  return s === 'connected'
+}

@@ -1,0 +1,394 @@
+// The softphone: feeds user-agent events and user actions through the
+// state machines of machine.ts and runs their side effects (register,
+// unregister, retry timers, fetching fresh credentials once after a
+// refused registration). Everything the desk shows is in `view`, which the
+// Vue side passes in as a reactive object; nothing else holds state.
+//
+// One user agent at a time; each gets a generation number and events from
+// an older one are dropped, so a UA being torn down cannot move the state.
+import {
+  canDial, nextCall, nextReg, wantsRegistration,
+  type CallEvent as CallMachineEvent, type CallState, type RegEvent, type RegState,
+} from './machine'
+import { retryDelay } from './reconnect'
+import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
+
+export interface SoftphoneView {
+  reg: RegState
+  call: CallState
+  extension: string | null
+  /** Epoch ms of the next reconnect attempt while disconnected. */
+  retryAt: number | null
+  /** Why a call ended or could not start, for people; null when none. */
+  callMessage: string | null
+  remoteName: string
+  remoteNumber: string
+  muted: boolean
+  /** Epoch ms the current call was answered. */
+  callStartedAt: number | null
+  away: boolean
+}
+
+export function initialView(): SoftphoneView {
+  return { reg: 'stopped', call: 'idle', extension: null, retryAt: null, callMessage: null,
+           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null, away: false }
+}
+
+export interface Clock {
+  now(): number
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+export interface SoftphoneDeps {
+  factory: UaFactory
+  /** GET /v1/auth/me again: fresh credentials, or null when there are none. */
+  fetchCredentials: () => Promise<SipCredentials | null>
+  clock?: Clock
+  /** Every state change, for logs and tests (never given secrets). */
+  onTransition?: (machine: 'reg' | 'call', from: string, event: string, to: string) => void
+}
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+}
+
+/** A failed or ended call, said for people (JsSIP's causes and ours). */
+export function describeEnd(cause: string, status: number | null): string | null {
+  switch (cause) {
+    case 'Terminated': case 'Canceled': case 'BYE': return null
+    case 'Busy': return 'The line is busy.'
+    case 'Rejected': return status === 480 ? 'The agent is away.' : 'The call was declined.'
+    case 'Not Found': return 'That number cannot be reached from your extension.'
+    case 'Unavailable': return 'The number is not available right now.'
+    case 'No Answer': case 'Request Timeout': case 'Expires': return 'No answer.'
+    case 'User Denied Media Access': return 'Microphone blocked – allow it in the browser.'
+    case 'ice_timeout': return 'The call could not start: no network path for the audio (ICE gathering timed out).'
+    case 'Connection Error': case 'Request Timeout ': return 'The call failed: the connection to the phone system dropped.'
+    default: return `The call failed (${status ? `${status} ` : ''}${cause}).`
+  }
+}
+
+export class Softphone {
+  readonly view: SoftphoneView
+  private readonly deps: SoftphoneDeps
+  private readonly clock: Clock
+  private cred: SipCredentials | null = null
+  private ua: SipUa | null = null
+  private generation = 0
+  private transportUp = false
+  private registered = false
+  private attempt = 0
+  private lastDelay = 0
+  private outageStart: number | null = null
+  private retryTimer: unknown = null
+  private current: SipCall | null = null
+  private onUnregistered: (() => void) | null = null
+
+  constructor(view: SoftphoneView, deps: SoftphoneDeps) {
+    this.view = view
+    this.deps = deps
+    this.clock = deps.clock ?? realClock
+  }
+
+  /** Starts with these credentials, Available or Away. */
+  start(cred: SipCredentials, away: boolean): void {
+    this.cred = cred
+    this.view.extension = cred.extension
+    this.view.away = away
+    if (this.reg(away ? 'start_away' : 'start')) this.spawn()
+  }
+
+  /**
+   * What /v1/auth/me says now (re-read every minute and on focus): when the
+   * extension or password changed, start over with them; else nothing.
+   */
+  update(cred: SipCredentials): void {
+    const c = this.cred
+    if (!c || (c.extension === cred.extension && c.password === cred.password &&
+               c.wsUrl === cred.wsUrl && c.realm === cred.realm)) return
+    this.cred = cred
+    this.view.extension = cred.extension
+    if (this.view.reg === 'stopped' || this.view.reg === 'elsewhere' || this.busy) return
+    this.teardown()
+    this.reg('stop')
+    this.start(cred, this.view.away)
+  }
+
+  /** Away unregisters (FreeSWITCH then offers no call); Available registers. */
+  setAway(away: boolean): void {
+    this.view.away = away
+    if (away) {
+      if (this.reg('go_away')) {
+        if (this.registered) this.ua?.unregister()
+        this.registered = false
+        if (this.transportUp) this.reg('transport_up')
+      }
+    } else if (this.reg('go_available') && this.transportUp) {
+      this.ua?.register()
+    }
+  }
+
+  /**
+   * Another tab of this agent holds the desk: let go of everything. The
+   * promise settles once FreeSWITCH confirmed the unregister (or after
+   * timeoutMs), so the other tab registers only then.
+   */
+  elsewhere(timeoutMs = 2000): Promise<void> {
+    this.endCall()
+    const done = this.unregistered(timeoutMs)
+    return done.then(() => {
+      this.teardown()
+      this.reg('elsewhere')
+    })
+  }
+
+  private unregistered(timeoutMs: number): Promise<void> {
+    if (!this.ua || !this.registered) return Promise.resolve()
+    return new Promise((resolve) => {
+      const timer = this.clock.setTimeout(() => finish(), timeoutMs)
+      const finish = () => {
+        this.clock.clearTimeout(timer)
+        this.onUnregistered = null
+        resolve()
+      }
+      this.onUnregistered = finish
+      this.ua?.unregister()
+    })
+  }
+
+  /** Take the desk back from another tab (it has let go). */
+  takeOver(): void {
+    if (this.reg('take_over') && this.cred) this.start(this.cred, this.view.away)
+  }
+
+  /** Logout, last tab closing, account gone: hang up and unregister. */
+  stop(): void {
+    this.endCall()
+    this.teardown()
+    this.reg('stop')
+  }
+
+  /** Whether a call is ringing or up (an expired session waits for its end). */
+  get busy(): boolean {
+    return this.view.call !== 'idle'
+  }
+
+  dial(target: string): string | null {
+    const t = target.trim()
+    if (!/^[0-9*#+]{1,32}$/.test(t)) return 'Enter a number: digits, *, # or +.'
+    if (!canDial(this.view.reg) || !this.ua) return 'The phone is not connected.'
+    if (this.view.call !== 'idle') return 'End the current call first.'
+    this.view.callMessage = null
+    const call = this.ua.call(t)
+    this.adopt(call)
+    this.callEv('dial')
+    return null
+  }
+
+  answer(): void {
+    if (this.current && this.callEv('answer')) this.current.answer()
+  }
+
+  decline(): void {
+    if (this.current && this.view.call === 'ringing') this.current.hangup(486)
+  }
+
+  hangup(): void {
+    this.current?.hangup()
+  }
+
+  mute(on: boolean): void {
+    if (!this.current || (this.view.call !== 'in_call' && this.view.call !== 'held')) return
+    this.current.mute(on)
+    this.view.muted = on
+  }
+
+  hold(on: boolean): void {
+    if (this.current && this.callEv(on ? 'hold' : 'resume')) this.current.hold(on)
+  }
+
+  dtmf(tone: string): void {
+    if (/^[0-9*#]$/.test(tone) && this.view.call === 'in_call') this.current?.sendDtmf(tone)
+  }
+
+  /** The peer connection of the current call (audio element, stats). */
+  peer(): RTCPeerConnection | null {
+    return this.current?.peer() ?? null
+  }
+
+  // ---- machinery
+
+  private reg(event: RegEvent): boolean {
+    const from = this.view.reg
+    const to = nextReg(from, event)
+    if (!to) return false
+    this.view.reg = to
+    if (to !== 'disconnected') this.view.retryAt = null
+    this.deps.onTransition?.('reg', from, event, to)
+    return true
+  }
+
+  private callEv(event: CallMachineEvent): boolean {
+    const from = this.view.call
+    const to = nextCall(from, event)
+    if (!to) return false
+    this.view.call = to
+    this.deps.onTransition?.('call', from, event, to)
+    return true
+  }
+
+  private spawn(): void {
+    if (!this.cred) return
+    const gen = ++this.generation
+    this.transportUp = false
+    this.registered = false
+    this.ua = this.deps.factory(this.cred, (e) => {
+      if (gen === this.generation) this.onUa(e)
+    })
+    this.ua.start()
+  }
+
+  private teardown(): void {
+    this.generation++
+    if (this.retryTimer !== null) this.clock.clearTimeout(this.retryTimer)
+    this.retryTimer = null
+    const ua = this.ua
+    this.ua = null
+    this.transportUp = false
+    this.registered = false
+    ua?.stop()
+  }
+
+  private onUa(e: UaEvent): void {
+    switch (e.type) {
+      case 'connected':
+        this.transportUp = true
+        this.attempt = 0
+        this.lastDelay = 0
+        this.outageStart = null
+        if (this.view.reg === 'connecting_away') this.reg('transport_up')
+        else if (wantsRegistration(this.view.reg)) this.ua?.register()
+        break
+      case 'registered':
+        this.registered = true
+        this.reg('registered')
+        break
+      case 'unregistered':
+        this.registered = false
+        this.onUnregistered?.()
+        break
+      case 'registration_failed':
+        this.registered = false
+        if (e.status === 401 || e.status === 403) this.authRejected()
+        else this.lost()
+        break
+      case 'check_sync':
+        if (this.reg('check_sync')) this.ua?.register()
+        break
+      case 'disconnected':
+        this.lost()
+        break
+      case 'incoming':
+        this.incoming(e.call)
+        break
+    }
+  }
+
+  private authRejected(): void {
+    if (!this.reg('auth_rejected') || this.view.reg !== 'reauth') return
+    const gen = this.generation
+    this.deps.fetchCredentials().then((cred) => {
+      if (gen !== this.generation || this.view.reg !== 'reauth') return
+      if (!cred) {
+        this.reg('auth_rejected')
+        return
+      }
+      this.cred = cred
+      this.view.extension = cred.extension
+      // A new UA: JsSIP keeps the password it was made with.
+      this.teardownUaOnly()
+      this.reg('credentials')
+      this.spawn()
+    }, () => {
+      if (gen === this.generation && this.view.reg === 'reauth') this.reg('auth_rejected')
+    })
+  }
+
+  private teardownUaOnly(): void {
+    const ua = this.ua
+    this.generation++
+    this.ua = null
+    ua?.stop()
+  }
+
+  private lost(): void {
+    // A live call survives a registration hiccup only if its transport
+    // does; JsSIP ends the session itself when the socket drops.
+    if (!this.reg('transport_down')) return
+    this.teardownUaOnly()
+    this.transportUp = false
+    this.registered = false
+    const now = this.clock.now()
+    if (this.outageStart === null) this.outageStart = now
+    const delay = retryDelay(this.attempt, now - this.outageStart, this.lastDelay)
+    this.attempt++
+    this.lastDelay = delay
+    this.view.retryAt = now + delay * 1000
+    this.retryTimer = this.clock.setTimeout(() => {
+      this.retryTimer = null
+      if (this.reg(this.view.away ? 'retry_away' : 'retry')) this.spawn()
+    }, delay * 1000)
+  }
+
+  private incoming(call: SipCall): void {
+    // Away unregisters, so FreeSWITCH offers nothing; one that still comes
+    // (a race with the unregister) is declined as 480 Temporarily Unavailable.
+    if (this.view.reg !== 'connected') {
+      call.onEvent = () => {}
+      call.hangup(480)
+      return
+    }
+    if (this.view.call !== 'idle') {
+      call.onEvent = () => {}
+      call.hangup(486)
+      return
+    }
+    this.view.callMessage = null
+    this.adopt(call)
+    this.callEv('incoming')
+  }
+
+  private adopt(call: SipCall): void {
+    this.current = call
+    this.view.remoteName = call.remoteName
+    this.view.remoteNumber = call.remoteNumber
+    this.view.muted = false
+    this.view.callStartedAt = null
+    call.onEvent = (e: CallEvent) => {
+      if (this.current !== call) return
+      if (e.type === 'confirmed') {
+        if (this.callEv('confirmed')) this.view.callStartedAt = this.clock.now()
+      } else {
+        this.current = null
+        this.view.callMessage = describeEnd(e.cause, e.status)
+        this.view.muted = false
+        this.view.callStartedAt = null
+        this.callEv('ended')
+      }
+    }
+  }
+
+  private endCall(): void {
+    const call = this.current
+    if (!call) return
+    this.current = null
+    call.onEvent = () => {}
+    call.hangup()
+    this.view.muted = false
+    this.view.callStartedAt = null
+    this.callEv('ended')
+  }
+}

@@ -1,0 +1,53 @@
+// What the softphone needs of a SIP user agent, so that softphone.ts does
+// not depend on JsSIP: jssipUa.ts fills it for the browser, the unit tests
+// fill it with a fake transport. Secrets: the password lives in
+// SipCredentials in memory only, for as long as the desk runs.
+export interface SipCredentials {
+  extension: string
+  /** In memory only: never stored, logged or put in a URL. */
+  password: string
+  realm: string
+  wsUrl: string
+  displayName: string
+}
+
+export type UaEvent =
+  | { type: 'connected' }
+  | { type: 'disconnected' }
+  | { type: 'registered' }
+  | { type: 'unregistered' }
+  | { type: 'registration_failed'; status: number | null; cause: string }
+  /** FreeSWITCH's out-of-dialog NOTIFY with Event: check-sync. */
+  | { type: 'check_sync' }
+  | { type: 'incoming'; call: SipCall }
+
+export type CallEvent =
+  | { type: 'confirmed' }
+  | { type: 'ended'; cause: string; status: number | null }
+
+export interface SipCall {
+  readonly remoteName: string
+  readonly remoteNumber: string
+  /** Set by the softphone before any event can arrive. */
+  onEvent: (e: CallEvent) => void
+  answer(): void
+  /** Ends the call (or declines it with status while it rings). */
+  hangup(status?: number): void
+  mute(on: boolean): void
+  hold(on: boolean): void
+  sendDtmf(tone: string): void
+  /** The WebRTC peer connection once there is one (for audio and stats). */
+  peer(): RTCPeerConnection | null
+}
+
+export interface SipUa {
+  /** Opens the transport; 'connected' or 'disconnected' follows. */
+  start(): void
+  register(): void
+  unregister(): void
+  /** Unregisters when registered and closes the transport; no event follows. */
+  stop(): void
+  call(target: string): SipCall
+}
+
+export type UaFactory = (cred: SipCredentials, emit: (e: UaEvent) => void) => SipUa

@@ -1,0 +1,344 @@
+// Unit tests of the softphone's state machine (src/sip/) over a fake SIP
+// transport and a fake clock; the real thing is tested in Chromium against
+// FreeSWITCH (tests/browser/desk). Run: npm run test:unit (node's runner).
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { REG_TRANSITIONS, CALL_TRANSITIONS, nextReg } from '../src/sip/machine'
+import { retryDelay } from '../src/sip/reconnect'
+import { Softphone, initialView, type Clock } from '../src/sip/softphone'
+import { DeskLock, type Channel, type LockState } from '../src/sip/deskLock'
+import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent } from '../src/sip/ua'
+
+const CRED: SipCredentials = { extension: '2000', password: 'first-secret', realm: 'sip.example',
+                               wsUrl: 'ws://127.0.0.1:5066', displayName: 'Ann Agent' }
+
+class FakeCall implements SipCall {
+  onEvent: (e: CallEvent) => void = () => {}
+  log: string[] = []
+  constructor(readonly remoteName: string, readonly remoteNumber: string) {}
+  answer() { this.log.push('answer') }
+  hangup(status?: number) { this.log.push(`hangup${status ? ` ${status}` : ''}`) }
+  mute(on: boolean) { this.log.push(`mute ${on}`) }
+  hold(on: boolean) { this.log.push(`hold ${on}`) }
+  sendDtmf(t: string) { this.log.push(`dtmf ${t}`) }
+  peer() { return null }
+}
+
+class FakeUa implements SipUa {
+  log: string[] = []
+  calls: FakeCall[] = []
+  constructor(readonly cred: SipCredentials, readonly emit: (e: UaEvent) => void) {}
+  start() { this.log.push('start') }
+  register() { this.log.push('register') }
+  unregister() { this.log.push('unregister') }
+  stop() { this.log.push('stop') }
+  call(target: string) { const c = new FakeCall('', target); this.calls.push(c); return c }
+}
+
+class FakeClock implements Clock {
+  t = 1_000_000
+  timers: { at: number; fn: () => void; id: number }[] = []
+  private n = 0
+  now() { return this.t }
+  setTimeout(fn: () => void, ms: number) { const id = ++this.n; this.timers.push({ at: this.t + ms, fn, id }); return id }
+  clearTimeout(id: unknown) { this.timers = this.timers.filter((x) => x.id !== id) }
+  /** Runs every timer due within ms, in order. */
+  advance(ms: number) {
+    const end = this.t + ms
+    for (;;) {
+      this.timers.sort((a, b) => a.at - b.at)
+      const next = this.timers[0]
+      if (!next || next.at > end) break
+      this.timers.shift()
+      this.t = next.at
+      next.fn()
+    }
+    this.t = end
+  }
+}
+
+function rig(fetch: () => Promise<SipCredentials | null> = async () => null) {
+  const uas: FakeUa[] = []
+  const clock = new FakeClock()
+  const transitions: string[] = []
+  const view = initialView()
+  const phone = new Softphone(view, {
+    factory: (cred, emit) => { const ua = new FakeUa(cred, emit); uas.push(ua); return ua },
+    fetchCredentials: fetch,
+    clock,
+    onTransition: (m, from, ev, to) => transitions.push(`${m}:${from}-${ev}->${to}`),
+  })
+  return { uas, clock, view, phone, transitions, last: () => uas[uas.length - 1] }
+}
+
+function connect(r: ReturnType<typeof rig>) {
+  r.last().emit({ type: 'connected' })
+  r.last().emit({ type: 'registered' })
+}
+
+const flush = () => new Promise((res) => setImmediate(res))
+
+test('the tables name only known states', () => {
+  for (const table of [REG_TRANSITIONS, CALL_TRANSITIONS] as Record<string, Record<string, string>>[])
+    for (const [from, edges] of Object.entries(table))
+      for (const [ev, to] of Object.entries(edges))
+        assert.ok(to in table, `${from} --${ev}--> ${to}`)
+  assert.equal(nextReg('stopped', 'registered'), null)
+})
+
+test('reconnect schedule: 1, 2, 4, 5, 5… for two minutes, then backing off to 30 s', () => {
+  const seq: number[] = []
+  let prev = 0
+  let t = 0
+  for (let i = 0; i < 40; i++) {
+    const d = retryDelay(i, t * 1000, prev)
+    seq.push(d)
+    prev = d
+    t += d
+  }
+  assert.deepEqual(seq.slice(0, 6), [1, 2, 4, 5, 5, 5])
+  const firstSlow = seq.findIndex((d, i) => i > 0 && d > 5)
+  const elapsed = seq.slice(0, firstSlow).reduce((a, b) => a + b, 0)
+  assert.ok(elapsed >= 120 && elapsed < 126, `slow after ${elapsed} s`)
+  assert.deepEqual(seq.slice(firstSlow, firstSlow + 3), [10, 20, 30])
+  assert.equal(seq[seq.length - 1], 30)
+})
+
+test('start registers and connects; a dropped socket retries on schedule with new UAs', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  assert.equal(r.view.reg, 'connecting')
+  assert.deepEqual(r.last().log, ['start'])
+  connect(r)
+  assert.equal(r.view.reg, 'connected')
+  assert.deepEqual(r.last().log, ['start', 'register'])
+  const delays: number[] = []
+  for (let i = 0; i < 5; i++) {
+    r.last().emit({ type: 'disconnected' })
+    assert.equal(r.view.reg, 'disconnected')
+    assert.ok(r.last().log.includes('stop'), 'the dead UA is stopped')
+    const d = ((r.view.retryAt as number) - r.clock.now()) / 1000
+    delays.push(d)
+    const before = r.uas.length
+    r.clock.advance(d * 1000 - 1)
+    assert.equal(r.uas.length, before, 'not before the delay')
+    r.clock.advance(1)
+    assert.equal(r.uas.length, before + 1)
+    assert.equal(r.view.reg, 'connecting')
+  }
+  assert.deepEqual(delays, [1, 2, 4, 5, 5])
+  connect(r)
+  assert.equal(r.view.reg, 'connected')
+  // A new outage starts the schedule over.
+  r.last().emit({ type: 'disconnected' })
+  assert.equal(((r.view.retryAt as number) - r.clock.now()) / 1000, 1)
+  // Events of a stopped UA change nothing.
+  r.uas[0].emit({ type: 'registered' })
+  assert.equal(r.view.reg, 'disconnected')
+})
+
+test('check-sync NOTIFY registers again at once', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  r.last().emit({ type: 'check_sync' })
+  assert.equal(r.view.reg, 'connecting')
+  assert.deepEqual(r.last().log, ['start', 'register', 'register'])
+  r.last().emit({ type: 'registered' })
+  assert.equal(r.view.reg, 'connected')
+})
+
+test('401/403 fetches /v1/auth/me once and registers with the new password', async () => {
+  let fetches = 0
+  const r = rig(async () => { fetches++; return { ...CRED, password: 'rotated-secret' } })
+  r.phone.start(CRED, false)
+  connect(r)
+  r.last().emit({ type: 'check_sync' })
+  r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
+  assert.equal(r.view.reg, 'reauth')
+  await flush()
+  assert.equal(fetches, 1)
+  assert.equal(r.uas.length, 2)
+  assert.equal(r.last().cred.password, 'rotated-secret')
+  assert.equal(r.view.reg, 'connecting_fresh')
+  connect(r)
+  assert.equal(r.view.reg, 'connected')
+  // A later rotation: one more fetch; refused again with what it gave: refused.
+  r.last().emit({ type: 'registration_failed', status: 401, cause: 'Rejected' })
+  assert.equal(r.view.reg, 'reauth')
+  await flush()
+  assert.equal(r.view.reg, 'connecting_fresh')
+  r.last().emit({ type: 'connected' })
+  r.last().emit({ type: 'registration_failed', status: 401, cause: 'Rejected' })
+  assert.equal(r.view.reg, 'refused')
+  await flush()
+  assert.equal(fetches, 2, 'one fetch per refusal of a working registration')
+})
+
+test('refused when /me has nothing to offer', async () => {
+  const r = rig(async () => null)
+  r.phone.start(CRED, false)
+  r.last().emit({ type: 'connected' })
+  r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
+  await flush()
+  assert.equal(r.view.reg, 'refused')
+})
+
+test('Away unregisters and survives a reconnect; Available registers again', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  r.phone.setAway(true)
+  assert.equal(r.view.reg, 'away')
+  assert.deepEqual(r.last().log, ['start', 'register', 'unregister'])
+  r.last().emit({ type: 'disconnected' })
+  r.clock.advance(1000)
+  assert.equal(r.view.reg, 'connecting_away')
+  r.last().emit({ type: 'connected' })
+  assert.equal(r.view.reg, 'away')
+  assert.deepEqual(r.last().log, ['start'], 'an Away desk does not register')
+  r.phone.setAway(false)
+  assert.equal(r.view.reg, 'connecting')
+  r.last().emit({ type: 'registered' })
+  assert.equal(r.view.reg, 'connected')
+  // Started Away (the choice kept over a reload).
+  const r2 = rig()
+  r2.phone.start(CRED, true)
+  assert.equal(r2.view.reg, 'connecting_away')
+  r2.last().emit({ type: 'connected' })
+  assert.equal(r2.view.reg, 'away')
+  assert.deepEqual(r2.last().log, ['start'])
+})
+
+test('an incoming call rings, is answered, held, muted, ends', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  const call = new FakeCall('Bob Agent', '2001')
+  r.last().emit({ type: 'incoming', call })
+  assert.equal(r.view.call, 'ringing')
+  assert.equal(r.view.remoteName, 'Bob Agent')
+  r.phone.answer()
+  assert.equal(r.view.call, 'answering')
+  call.onEvent({ type: 'confirmed' })
+  assert.equal(r.view.call, 'in_call')
+  assert.equal(r.view.callStartedAt, r.clock.now())
+  r.phone.mute(true)
+  assert.equal(r.view.muted, true)
+  r.phone.hold(true)
+  assert.equal(r.view.call, 'held')
+  r.phone.dtmf('5') // not while held
+  r.phone.hold(false)
+  r.phone.dtmf('5')
+  r.phone.dtmf('x') // not a key
+  // A second call while busy is declined busy.
+  const second = new FakeCall('C', '2002')
+  r.last().emit({ type: 'incoming', call: second })
+  assert.deepEqual(second.log, ['hangup 486'])
+  r.phone.hangup()
+  call.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.equal(r.view.call, 'idle')
+  assert.equal(r.view.callMessage, null)
+  assert.equal(r.view.muted, false)
+  assert.deepEqual(call.log, ['answer', 'mute true', 'hold true', 'hold false', 'dtmf 5', 'hangup'])
+})
+
+test('dialing: validation, failure said for people, decline', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  assert.match(r.phone.dial('9196') ?? '', /not connected/)
+  connect(r)
+  assert.match(r.phone.dial('12; DROP') ?? '', /Enter a number/)
+  assert.equal(r.phone.dial(' 9196 '), null)
+  assert.equal(r.view.call, 'calling')
+  assert.equal(r.last().calls[0].remoteNumber, '9196')
+  r.last().calls[0].onEvent({ type: 'ended', cause: 'ice_timeout', status: null })
+  assert.equal(r.view.call, 'idle')
+  assert.match(r.view.callMessage ?? '', /ICE gathering timed out/)
+  r.phone.dial('30001')
+  r.last().calls[1].onEvent({ type: 'ended', cause: 'Not Found', status: 404 })
+  assert.match(r.view.callMessage ?? '', /cannot be reached/)
+  const call = new FakeCall('X', '2009')
+  r.last().emit({ type: 'incoming', call })
+  r.phone.decline()
+  assert.deepEqual(call.log, ['hangup 486'])
+})
+
+test('an Away desk declines a stray INVITE with 480', () => {
+  const r = rig()
+  r.phone.start(CRED, true)
+  r.last().emit({ type: 'connected' })
+  const call = new FakeCall('X', '2009')
+  r.last().emit({ type: 'incoming', call })
+  assert.deepEqual(call.log, ['hangup 480'])
+  assert.equal(r.view.call, 'idle')
+})
+
+test('stop hangs up and unregisters; elsewhere (after the unregister) and take over', async () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  const call = new FakeCall('B', '2001')
+  r.last().emit({ type: 'incoming', call })
+  r.phone.stop()
+  assert.equal(r.view.reg, 'stopped')
+  assert.equal(r.view.call, 'idle')
+  assert.deepEqual(call.log, ['hangup'])
+  assert.equal(r.last().log.at(-1), 'stop')
+  r.phone.start(CRED, false)
+  connect(r)
+  const gone = r.phone.elsewhere()
+  assert.equal(r.last().log.at(-1), 'unregister', 'unregisters first')
+  assert.equal(r.view.reg, 'connected')
+  r.last().emit({ type: 'unregistered' })
+  await gone
+  assert.equal(r.view.reg, 'elsewhere')
+  assert.equal(r.last().log.at(-1), 'stop')
+  r.phone.takeOver()
+  assert.equal(r.view.reg, 'connecting')
+})
+
+test('a changed password from /me restarts the UA; the same one changes nothing', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  r.phone.update({ ...CRED })
+  assert.equal(r.uas.length, 1)
+  r.phone.update({ ...CRED, password: 'new' })
+  assert.equal(r.uas.length, 2)
+  assert.equal(r.view.reg, 'connecting')
+})
+
+class Bus {
+  members: FakeChannel[] = []
+}
+class FakeChannel implements Channel {
+  onmessage: ((e: { data: unknown }) => void) | null = null
+  constructor(readonly bus: Bus) { bus.members.push(this) }
+  postMessage(m: unknown) {
+    for (const o of this.bus.members) if (o !== this) queueMicrotask(() => o.onmessage?.({ data: m }))
+  }
+  close() { this.bus.members = this.bus.members.filter((x) => x !== this) }
+}
+
+test('one desk per agent: the second tab sees it elsewhere and can take it', async () => {
+  const bus = new Bus()
+  const s1: LockState[] = []
+  const s2: LockState[] = []
+  const a = new DeskLock(new FakeChannel(bus), (s) => s1.push(s))
+  a.claim()
+  await new Promise((res) => setTimeout(res, 500))
+  assert.equal(a.state, 'holding')
+  const b = new DeskLock(new FakeChannel(bus), (s) => s2.push(s))
+  b.claim()
+  await new Promise((res) => setTimeout(res, 50))
+  assert.equal(b.state, 'elsewhere')
+  b.take()
+  await new Promise((res) => setTimeout(res, 50))
+  assert.equal(a.state, 'elsewhere')
+  assert.equal(b.state, 'holding')
+  a.close()
+  b.close()
+  assert.deepEqual(s1, ['asking', 'holding', 'elsewhere'])
+  assert.deepEqual(s2, ['asking', 'elsewhere', 'asking', 'holding'])
+})
