@@ -34,7 +34,7 @@ const SANITIZER_MARKS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'run
 export const DESKTOP = { width: 1280, height: 800 }
 export const PHONE = { width: 390, height: 844 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const s = createServer()
     s.once('error', fail)
@@ -45,7 +45,7 @@ async function freePort(): Promise<number> {
   })
 }
 
-async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>): Promise<T> {
+export async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>): Promise<T> {
   const end = Date.now() + ms
   let last: unknown
   for (;;) {
@@ -70,6 +70,7 @@ export class Agentdesk {
   webUrl = ''
   private proc: ChildProcess | null = null
   private logPath = ''
+  private port = 0
 
   constructor(extraEnv: Record<string, string> = {}) {
     const backend = process.env.BROWSER_BACKEND ?? 'sqlite'
@@ -134,8 +135,14 @@ export class Agentdesk {
     })
   }
 
+  /** The port start() will listen on, chosen now (for settings that name the server's own URL). */
+  async reservePort(): Promise<number> {
+    if (!this.port) this.port = await freePort()
+    return this.port
+  }
+
   async start(): Promise<this> {
-    const port = await freePort()
+    const port = await this.reservePort()
     this.apiUrl = `${this.ca ? 'https' : 'http'}://127.0.0.1:${port}`
     this.logPath = join(this.tmp, 'serve.log')
     const fd = openSync(this.logPath, 'w')

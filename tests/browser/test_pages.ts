@@ -54,6 +54,8 @@ for (const viewport of [DESKTOP, PHONE]) {
   test(`every page at ${viewport.width}×${viewport.height}`, async () => {
     const tab = await Tab.open(browser, ad.webUrl, viewport)
     await page(tab, '/login', 'agentdesk', 'login')
+    await page(tab, '/forgot-password', 'Forgot your password?', 'forgot-password')
+    await page(tab, '/set-password', 'This link is invalid or expired', 'set-password-no-link')
     await tab.login(ADMIN.email, ADMIN.password, /\/admin\/agents$/)
     await page(tab, '/admin/agents', /Agents/, 'agents')
     await page(tab, `/admin/agents/${agentId}`, 'Zoë Ångström', 'agent-detail')

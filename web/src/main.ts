@@ -1,5 +1,7 @@
 // The web app's entry: Vue, Pinia, the router, PrimeVue (Aura theme) with
 // its toast and confirmation services.
+// First: an emailed link's token leaves the address bar before the router reads it.
+import './linkToken'
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import PrimeVue from 'primevue/config'

@@ -1,7 +1,7 @@
 // Routes. Two sections, each its own lazy chunk: the portal under /admin
 // (superadmin, admin, supervisor) and the agent desktop at /desk. Guards:
 // no session → /login; a temporary password → /change-password only; an
-// agent who opens /admin → /desk; superadmin-only pages for superadmins.
+// agent who opens /admin → /desk; the emailed links' pages are public; superadmin-only pages for superadmins.
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { useSessionStore } from './stores/session'
 import { useScopeStore } from './stores/scope'
@@ -23,6 +23,9 @@ export const router = createRouter({
   history: createWebHistory(),
   routes: [
     { path: '/login', component: () => import('./views/LoginPage.vue'), meta: { public: true, title: 'Log in' } },
+    { path: '/forgot-password', component: () => import('./views/ForgotPasswordPage.vue'), meta: { public: true, title: 'Forgot password' } },
+    { path: '/set-password', component: () => import('./views/LinkPasswordPage.vue'), meta: { public: true, title: 'Choose your password' } },
+    { path: '/reset-password', component: () => import('./views/LinkPasswordPage.vue'), meta: { public: true, title: 'Reset your password' } },
     { path: '/change-password', component: () => import('./views/ChangePasswordPage.vue'), meta: { title: 'Change your password' } },
     { path: '/desk', component: () => import('./views/desk/DeskPage.vue'), meta: { title: 'Agent desktop' } },
     {

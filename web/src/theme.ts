@@ -1,5 +1,6 @@
 // PrimeVue's Aura theme with darker primary and danger colours: Aura's
-// emerald-500 and red-500 under white text fail WCAG AA contrast (axe).
+// emerald-500 and red-500 under white text fail WCAG AA contrast (axe), and
+// so does the info message's blue-600 on blue-50.
 import { definePreset } from '@primeuix/themes'
 import Aura from '@primeuix/themes/aura'
 
@@ -24,5 +25,6 @@ export const AgentdeskTheme = definePreset(Aura, {
         },
       },
     },
+    message: { colorScheme: { light: { info: { color: '{blue.800}' } } } },
   },
 })

@@ -38,6 +38,8 @@ const MESSAGES: Partial<Record<ApiError['code'], string>> = {
   store_unavailable: 'The database does not answer. Try again in a moment.',
   network_error: 'agentdesk cannot be reached. Check the connection and try again.',
   payload_too_large: 'That is too much text.',
+  invalid_token: 'This link is invalid or expired.',
+  mail_disabled: 'This server does not send email.',
 }
 
 /** A message for people: ours for well-known codes, else the API's. */

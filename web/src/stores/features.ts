@@ -1,0 +1,23 @@
+// What this server offers, from /v1/auth/me's features: whether it sends
+// mail (the add-agent form's "Send invitation by email", "Resend
+// invitation"). Asked once per session; a failure reads as "no mail", so
+// the forms fall back to the temporary password.
+import { defineStore } from 'pinia'
+import { api } from '../api/client'
+import type { Features } from '../api/types'
+
+export const useFeaturesStore = defineStore('features', {
+  state: () => ({ mail: false, loaded: false }),
+  actions: {
+    async load(): Promise<void> {
+      if (this.loaded) return
+      try {
+        const r = await api.get<{ data: { features?: Features } }>('/v1/auth/me')
+        this.mail = r.data.features?.mail === true
+        this.loaded = true
+      } catch {
+        this.mail = false
+      }
+    },
+  },
+})
