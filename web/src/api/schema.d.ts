@@ -488,6 +488,190 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/tokens/inspect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Whether an emailed link's token is valid, and for whom.
+         * @description The set-password and reset-password pages call this first. The token
+         *     comes from the link's fragment (`#token=…`), so it never reaches a
+         *     server log; it is sent in the body, never in a URL.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 43 base64url characters. */
+                        token: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Valid. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            data: components["schemas"]["LinkInfo"];
+                        };
+                    };
+                };
+                /** @description `invalid_token` (field token): unknown, used, replaced, expired, or its user or tenant is no longer active; `validation_failed`, `invalid_json`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+                503: components["responses"]["StoreUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/set-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the password with an emailed link's token; returns a session as login does.
+         * @description Marks the link used, revokes every session and every other link of
+         *     the user, and opens a new session. After a reset link the user is
+         *     sent the "password changed" notice.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        token: string;
+                        /** @description Not the email. */
+                        new_password: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Set; logged in. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginResponse"];
+                    };
+                };
+                /** @description `invalid_token` (field token, as for inspect), `validation_failed` (field new_password), `invalid_json`. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+                503: components["responses"]["StoreUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/forgot-password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Email a password reset link (valid one hour) if the address has an active account.
+         * @description The answer is the same whether the email exists, is suspended, or is
+         *     throttled (per email and per client address, in the store, so across
+         *     nodes: AGENTDESK_LOGIN_MAX_FAILURES and AGENTDESK_LOGIN_IP_MAX_FAILURES
+         *     requests per AGENTDESK_LOGIN_WINDOW), and the handler does the same
+         *     store work in every case; the mail sender decides later whether a
+         *     link goes out. A new link kills the older ones.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: email */
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Accepted (always the same body). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            message: string;
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                413: components["responses"]["TooLarge"];
+                503: components["responses"]["StoreUnavailable"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/tenants": {
         parameters: {
             query?: never;
@@ -725,7 +909,10 @@ export interface paths {
          * @description One transaction: the user (email unique among live users of the
          *     platform), `extensions_count` extensions (the lowest free numbers)
          *     each with a fresh SIP password and voicemail PIN, their provisioning
-         *     jobs and the audit entry. The temporary password is shown once.
+         *     jobs, the audit entry and, with `send_invite`, the invitation email
+         *     in the mail outbox. With an invitation `temporary_password` is null
+         *     and the agent chooses a password from the emailed link; without
+         *     one the temporary password is shown once.
          *
          */
         post: {
@@ -757,6 +944,11 @@ export interface paths {
                         extensions_count?: number;
                         /** @default false */
                         voicemail_enabled?: boolean;
+                        /** @description Email an invitation with a set-password link. Default: true when
+                         *     mail is on (`features.mail` of /v1/auth/me), else false; true
+                         *     with mail off is `validation_failed` (field send_invite).
+                         *      */
+                        send_invite?: boolean;
                     };
                 };
             };
@@ -771,7 +963,15 @@ export interface paths {
                             /** @constant */
                             success: true;
                             agent: components["schemas"]["Agent"];
-                            temporary_password: string;
+                            /** @description null when an invitation was queued. */
+                            temporary_password: string | null;
+                            /** @description Only when an invitation was queued. */
+                            invitation?: {
+                                /** @constant */
+                                status: "queued";
+                                /** Format: date-time */
+                                expires_at: string;
+                            };
                         };
                     };
                 };
@@ -966,6 +1166,73 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agents/{id}/invite": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a new invitation (admin); the previous link stops working. */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued in the mail outbox. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            invitation: {
+                                /** @constant */
+                                status: "queued";
+                                /** Format: date-time */
+                                expires_at: string;
+                            };
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `mail_disabled` (AGENTDESK_SMTP_URL is not set) or `conflict` (the agent is suspended). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -1669,7 +1936,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -1718,6 +1985,13 @@ export interface components {
             success: true;
             data: {
                 user: components["schemas"]["AuthUser"];
+                features: {
+                    /** @description Whether this server sends mail (AGENTDESK_SMTP_URL is set): the
+                     *     portal then offers "Send invitation by email" (checked) when
+                     *     adding an agent, and "Resend invitation" on an agent.
+                     *      */
+                    mail: boolean;
+                };
                 extensions: {
                     id: number;
                     extension: string;
@@ -1784,7 +2058,39 @@ export interface components {
         AgentResponse: {
             /** @constant */
             success: true;
-            agent: components["schemas"]["Agent"];
+            agent: components["schemas"]["Agent"] & {
+                /** @description Only in GET /v1/admin/agents/{id}; null when never invited. */
+                invitation?: null | components["schemas"]["Invitation"];
+            };
+        };
+        Invitation: {
+            /**
+             * @description The newest invitation: `queued` (not delivered yet, retried with
+             *     backoff), `sent` (the SMTP server accepted it, at sent_at),
+             *     `failed` (given up; `error` is the server's reply or the reason),
+             *     `used` (the password was set with it), `expired` (past
+             *     expires_at, or killed by a suspension or another password change).
+             *
+             * @enum {unknown}
+             */
+            status: "queued" | "sent" | "failed" | "used" | "expired";
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            sent_at: string | null;
+            /** Format: date-time */
+            expires_at: string;
+            error: string | null;
+        };
+        LinkInfo: {
+            /** @constant */
+            valid: true;
+            /** @enum {unknown} */
+            purpose: "invitation" | "reset";
+            email: string;
+            tenant_name: string;
+            /** Format: date-time */
+            expires_at: string;
         };
         Tenant: {
             id: number;
@@ -1918,7 +2224,7 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete";
             /** @description null for the command line. */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
