@@ -234,11 +234,11 @@ def test_security_headers_and_connect_src(backend):
         assert d["connect-src"] == ["'self'", ws, "wss://eu.example.test/sip"], d
         assert "'unsafe-inline'" not in h["content-security-policy"].split("style-src")[0], h
         status, _, body = ad.request("PATCH", "/v1/admin/freeswitch/clusters/%d" % eu, token=token,
-                                     json_body={"websocket_url": "ws://10.1.2.3:5066"})
+                                     json_body={"websocket_url": "ws://192.0.2.7:5066"})
         assert status == 200, body
         _, h, _ = raw(ad, "GET", "/assets/index-4f3a2b.js")
         d = assert_security_headers(h, "asset")
-        assert d["connect-src"] == ["'self'", ws, "ws://10.1.2.3:5066"], d
+        assert d["connect-src"] == ["'self'", ws, "ws://192.0.2.7:5066"], d
         # Every /v1 answer is no-store: success, errors, 401, 404, 405.
         for method, path, tok in (("GET", "/v1/admin/agents", token), ("GET", "/v1/auth/me", token),
                                   ("GET", "/v1/admin/agents", None), ("GET", "/v1/nope", None),
