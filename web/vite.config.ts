@@ -1,16 +1,14 @@
 // Vite configuration: the portal and the desk are separate lazy chunks
-// (router.ts imports each view on demand); PrimeVue's theme CSS is built
-// here (scripts/primevue-theme.ts). `npm run dev` proxies the API to
+// (router.ts imports each view on demand). `npm run dev` proxies the API to
 // a running agentdesk (AGENTDESK_API_URL, default http://127.0.0.1:8080).
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
-import { primevueTheme } from './scripts/primevue-theme'
 
 const api = process.env.AGENTDESK_API_URL ?? 'http://127.0.0.1:8080'
 const proxy = { '/v1': { target: api, changeOrigin: false } }
 
 export default defineConfig({
-  plugins: [vue(), primevueTheme()],
+  plugins: [vue()],
   build: {
     target: 'es2020',
     sourcemap: false,

@@ -1,7 +1,6 @@
 // PrimeVue's Aura theme with darker primary and danger colours: Aura's
 // emerald-500 and red-500 under white text fail WCAG AA contrast (axe), and
-// so does the info message's blue-600 on blue-50. The CSS is computed at
-// build time (scripts/primevue-theme.ts), not in the browser.
+// so does the info message's blue-600 on blue-50.
 import { definePreset } from '@primeuix/themes'
 import Aura from '@primeuix/themes/aura'
 
@@ -29,6 +28,3 @@ export const AgentdeskTheme = definePreset(Aura, {
     message: { colorScheme: { light: { info: { color: '{blue.800}' } } } },
   },
 })
-
-/** PrimeVue theme options: light only. */
-export const themeOptions = { darkModeSelector: 'none' }
