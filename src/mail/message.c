@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include <sodium.h>
 
 #include "util/text.h"
 
@@ -211,23 +211,6 @@ static size_t utf8_len(unsigned char c)
         return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
 }
 
-static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static size_t base64(const unsigned char *in, size_t n, char *out)
-{
-        size_t o = 0;
-
-        for (size_t i = 0; i < n; i += 3) {
-                unsigned v = (unsigned)in[i] << 16 | (i + 1 < n ? (unsigned)in[i + 1] << 8 : 0) |
-                             (i + 2 < n ? in[i + 2] : 0);
-                out[o++] = b64[v >> 18 & 63];
-                out[o++] = b64[v >> 12 & 63];
-                out[o++] = i + 1 < n ? b64[v >> 6 & 63] : '=';
-                out[o++] = i + 2 < n ? b64[v & 63] : '=';
-        }
-        return o;
-}
-
 /* Always-encoded words of clean (one line already) into out. */
 static void encoded_words(const char *clean, char *out, size_t size)
 {
@@ -248,7 +231,9 @@ static void encoded_words(const char *clean, char *out, size_t size)
                 if (n == 0)  /* a truncated sequence at the end */
                         n = len - i;
                 w = (size_t)snprintf(word, sizeof(word), "%s=?UTF-8?B?", o ? " " : "");
-                w += base64((const unsigned char *)clean + i, n, word + w);
+                sodium_bin2base64(word + w, sizeof(word) - w, (const unsigned char *)clean + i,
+                                  n, sodium_base64_VARIANT_ORIGINAL);
+                w += strlen(word + w);
                 word[w++] = '?';
                 word[w++] = '=';
                 word[w] = '\0';
@@ -312,10 +297,8 @@ enum result mail_build_headers(const char *from, const char *to, const char *to_
                 return RESULT_INVALID;
         header_text(to_name ? to_name : "", phrase_plain, name, sizeof(name));
         mail_encode_words(subject ? subject : "", subj, sizeof(subj));
-        if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
-                return RESULT_IO;
-        for (size_t i = 0; i < sizeof(rnd); i++)
-                snprintf(id + 2 * i, 3, "%02x", rnd[i]);
+        randombytes_buf(rnd, sizeof(rnd));
+        sodium_bin2hex(id, sizeof(id), rnd, sizeof(rnd));
         gmtime_r(&now, &tm);
 
         ret->n = 0;
