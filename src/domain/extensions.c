@@ -71,9 +71,8 @@ enum result extension_rotate_password(struct app *d, const struct actor *actor,
         if (result)
                 return result;
         result = credentials_new_extension_secret(NULL, NULL, secret, pin);
-        if (result)
-                return result;
-        result = store_begin(conn);
+        if (!result)
+                result = store_begin(conn);
         if (result)
                 goto out;
         result = store_extension_set_secret(conn, id, secret);
