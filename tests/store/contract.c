@@ -515,6 +515,8 @@ int main(int argc, char **argv)
         contract_clusters(store);
         contract_jobs(store);
         contract_audit(store);
+        contract_agent_page(store);
+        contract_mail_requests(store);
         test_race_threads(store);
         test_race_processes(store);
         test_audit(store);

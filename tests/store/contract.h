@@ -22,6 +22,8 @@ void contract_extensions(struct store *store);
 void contract_clusters(struct store *store);
 void contract_jobs(struct store *store);
 void contract_audit(struct store *store);
+void contract_agent_page(struct store *store);
+void contract_mail_requests(struct store *store);
 
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */

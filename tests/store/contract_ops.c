@@ -747,6 +747,7 @@ void contract_clusters(struct store *store)
 
 struct lock_try {
         struct store *store;
+        bool only_ask;                   /* store_singleton_held, not _try */
         bool held;
         enum result result;
 };
@@ -758,7 +759,8 @@ static void *try_lock_elsewhere(void *arg)
 
         l->result = store_conn_get(l->store, &conn);
         if (!l->result)
-                l->result = store_singleton_try(conn, 424242, &l->held);
+                l->result = l->only_ask ? store_singleton_held(conn, 424242, &l->held)
+                                        : store_singleton_try(conn, 424242, &l->held);
         store_conn_release(l->store);
         return NULL;
 }
@@ -930,8 +932,22 @@ void contract_jobs(struct store *store)
         CHECK(held);
         CHECK_INT_EQ(store_singleton_try(conn, 424242, &held), RESULT_OK);
         CHECK(held);
-        struct lock_try other_conn = { .store = store };
+        held = false;
+        CHECK_INT_EQ(store_singleton_held(conn, 424242, &held), RESULT_OK);
+        CHECK(held);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_singleton_held(conn, 424242, &held), RESULT_OK);
+        CHECK(held);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_singleton_held(conn, 434343, &held), RESULT_OK);
+        CHECK(held == sqlite);           /* a key never taken */
+        struct lock_try other_conn = { .store = store, .only_ask = true };
         pthread_t tid;
+        CHECK(pthread_create(&tid, NULL, try_lock_elsewhere, &other_conn) == 0);
+        pthread_join(tid, NULL);
+        CHECK_INT_EQ(other_conn.result, RESULT_OK);
+        CHECK(other_conn.held == sqlite); /* held, but not by that connection */
+        other_conn.only_ask = false;
         CHECK(pthread_create(&tid, NULL, try_lock_elsewhere, &other_conn) == 0);
         pthread_join(tid, NULL);
         CHECK_INT_EQ(other_conn.result, RESULT_OK);
@@ -1000,4 +1016,160 @@ void contract_audit(struct store *store)
         CHECK_INT_EQ(store_audit_list(conn, other, &page, &items, &n), RESULT_OK);
         CHECK(n == 1 && items[0].actor_user_id == 0);
         free(items);
+}
+
+/* ---- the agents list ------------------------------------------------------ */
+
+void contract_agent_page(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_agent_page p = { 0 };
+        struct store_page page = { .limit = 2, .offset = 0 };
+        struct store_user_filter f = { .sort = STORE_USER_SORT_NAME };
+        struct store_extension e1, e2, e3;
+        int64_t t, other, zed, amy, bo;
+
+        t = make_tenant(conn, "list", 580000, 12, 0);
+        other = make_tenant(conn, "list-other", 580100, 2, 0);
+        zed = make_user(conn, t, "zed@list.test", "agent", "Zed", "Zulu");
+        amy = make_user(conn, t, "amy@list.test", "admin", "Amy", "Alpha");
+        bo = make_user(conn, t, "bo@list.test", "agent", "Bo", "Bravo");
+        allocate(conn, other, make_user(conn, other, "x@list.test", "agent", "X", "Alpha"), "pending");
+        /* Amy has two extensions (listed in number order), Bo one, Zed none. */
+        e1 = allocate(conn, t, amy, "pending");
+        e2 = allocate(conn, t, bo, "provisioned");
+        e3 = allocate(conn, t, amy, "pending");
+
+        /* Page 1 by name: Amy and Bo with their extensions; the total counts
+         * the tenant's three, not the other tenant's. */
+        f.tenant_id = t;
+        CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
+        CHECK_INT_EQ(page.total, 3);
+        CHECK(p.n_agents == 2 && p.agents[0].id == amy && p.agents[1].id == bo);
+        CHECK_INT_EQ(p.n_extensions, 3);
+        if (p.n_agents == 2 && p.n_extensions == 3) {
+                CHECK_STR_EQ(p.agents[0].email, "amy@list.test");
+                CHECK_STR_EQ(p.agents[0].role, "admin");
+                CHECK_STR_EQ(p.agents[0].status, "active");
+                CHECK_INT_EQ(p.agents[0].n_extensions, 2);
+                CHECK_INT_EQ(p.extensions[p.agents[0].first_extension].id, e1.id);
+                CHECK_INT_EQ(p.extensions[p.agents[0].first_extension + 1].id, e3.id);
+                CHECK_INT_EQ(p.agents[1].n_extensions, 1);
+                const struct store_agent_extension *x = &p.extensions[p.agents[1].first_extension];
+                CHECK_INT_EQ(x->id, e2.id);
+                CHECK_INT_EQ(x->user_id, bo);
+                CHECK_STR_EQ(x->extension, e2.extension);
+                CHECK_STR_EQ(x->provisioning, "provisioned");
+                CHECK_STR_EQ(x->status, "active");
+        }
+        store_agent_page_free(&p);
+        CHECK(p.agents == NULL && p.extensions == NULL && p.n_agents == 0);
+
+        /* Page 2: Zed alone, no extensions. */
+        page.offset = 2;
+        CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
+        CHECK(p.n_agents == 1 && p.agents[0].id == zed && p.agents[0].n_extensions == 0);
+        CHECK_INT_EQ(p.n_extensions, 0);
+        store_agent_page_free(&p);
+
+        /* Past the end: nothing, the total still counted. */
+        page.offset = 10;
+        CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
+        CHECK_INT_EQ(p.n_agents, 0);
+        CHECK_INT_EQ(page.total, 3);
+        store_agent_page_free(&p);
+
+        /* Filters and the reverse order, as store_user_list has them. */
+        page = (struct store_page){ .limit = 50 };
+        f.sort = STORE_USER_SORT_NAME_DESC;
+        f.role = "agent";
+        CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
+        CHECK(p.n_agents == 2 && p.agents[0].id == zed && p.agents[1].id == bo);
+        CHECK_INT_EQ(p.n_extensions, 1);
+        store_agent_page_free(&p);
+        f.role = NULL;
+        f.q = "ALPHA";
+        CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
+        CHECK(p.n_agents == 1 && p.agents[0].id == amy && p.n_extensions == 2);
+        store_agent_page_free(&p);
+        f.q = NULL;
+
+        /* A deleted user leaves the list with its extensions. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_user_soft_delete(conn, bo), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
+        CHECK_INT_EQ(page.total, 2);
+        CHECK(p.n_agents == 2 && p.agents[0].id == zed && p.agents[1].id == amy);
+        CHECK_INT_EQ(p.n_extensions, 2);
+        store_agent_page_free(&p);
+        store_agent_page_free(NULL);
+}
+
+/* ---- mail requests -------------------------------------------------------- */
+
+/* A forgot-password request is queued without a user; the outbox ties it
+ * to one (once) or drops it. Everything made here ends dropped, so that
+ * contract.c's outbox test later sees only its own messages. */
+void contract_mail_requests(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_mail m = { .template = "password_reset", .recipient = "who@mailreq.test" }, got,
+                          due[8];
+        int64_t t, u, ids[3], unresolved[8], link_id = 0;
+        int n = 0;
+
+        t = make_tenant(conn, "mailreq", 590000, 1, 0);
+        u = make_user(conn, t, "who@mailreq.test", "agent", "Who", "Ever");
+        CHECK_INT_EQ(store_link_insert(conn, u, "reset", "mailreq-h", store_now() + 60, &link_id),
+                     RESULT_OK);
+        for (int i = 0; i < 3; i++)
+                CHECK_INT_EQ(store_mail_insert(conn, &m, "queued", &ids[i]), RESULT_OK);
+
+        /* Unresolved: oldest first, at most max; not due until resolved. */
+        CHECK_INT_EQ(store_mail_unresolved(conn, unresolved, 2, &n), RESULT_OK);
+        CHECK(n == 2 && unresolved[0] == ids[0] && unresolved[1] == ids[1]);
+        CHECK_INT_EQ(store_mail_due(conn, store_now(), false, due, 8, &n), RESULT_OK);
+        for (int i = 0; i < n; i++)
+                CHECK(due[i].id != ids[0] && due[i].id != ids[1] && due[i].id != ids[2]);
+        CHECK_INT_EQ(store_mail_get(conn, ids[0], &got), RESULT_OK);
+        CHECK_STR_EQ(got.recipient, "who@mailreq.test");
+        CHECK_INT_EQ(got.user_id, 0);
+
+        /* Resolved once: the second attempt (another node) is a conflict. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_mail_resolve(conn, ids[0], t, u, link_id, "sealed-token"), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_mail_resolve(conn, ids[0], t, u, link_id, "other"), RESULT_CONFLICT);
+        store_rollback(conn);
+        CHECK_INT_EQ(store_mail_get(conn, ids[0], &got), RESULT_OK);
+        CHECK_INT_EQ(got.user_id, u);
+        CHECK_INT_EQ(got.tenant_id, t);
+        CHECK_INT_EQ(got.link_id, link_id);
+        CHECK_STR_EQ(got.secret, "sealed-token");
+        CHECK_STR_EQ(got.first_name, "Who");
+        CHECK_INT_EQ(store_mail_unresolved(conn, unresolved, 8, &n), RESULT_OK);
+        CHECK(n == 2 && unresolved[0] == ids[1] && unresolved[1] == ids[2]);
+        CHECK_INT_EQ(store_mail_due(conn, store_now(), false, due, 8, &n), RESULT_OK);
+        bool found = false;
+        for (int i = 0; i < n; i++)
+                found |= due[i].id == ids[0];
+        CHECK(found);
+
+        /* Dropped: not due, not unresolved, its secret erased, and a drop
+         * of what is no longer queued changes nothing. */
+        for (int i = 0; i < 3; i++)
+                CHECK_INT_EQ(store_mail_drop(conn, ids[i], "no active account"), RESULT_OK);
+        CHECK_INT_EQ(store_mail_get(conn, ids[0], &got), RESULT_OK);
+        CHECK_STR_EQ(got.secret, "");
+        CHECK_INT_EQ(store_mail_unresolved(conn, unresolved, 8, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+        CHECK_INT_EQ(store_mail_due(conn, store_now(), false, due, 8, &n), RESULT_OK);
+        for (int i = 0; i < n; i++)
+                CHECK(due[i].id != ids[0]);
+        CHECK_INT_EQ(store_mail_drop(conn, ids[0], "again"), RESULT_OK);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_mail_resolve(conn, ids[1], t, u, link_id, "late"), RESULT_CONFLICT);
+        store_rollback(conn);
 }
