@@ -15,11 +15,9 @@ import './style.css'
 const app = createApp(App)
 app.use(createPinia())
 app.use(router)
-// A table that scrolls sideways on a phone must be reachable by keyboard.
-app.use(PrimeVue, {
-  theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } },
-  pt: { datatable: { tableContainer: { tabindex: 0 } } },
-})
+// No global pass-through (`pt`): every component would look it up for each
+// of its parts; the tables' keyboard access is v-focusable-table instead.
+app.use(PrimeVue, { theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } } })
 app.use(ToastService)
 app.use(ConfirmationService)
 app.mount('#app')
