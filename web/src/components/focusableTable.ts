@@ -3,8 +3,7 @@
 // on a phone can be scrolled without a mouse (axe: scrollable-region-focusable).
 // A directive rather than PrimeVue's global pass-through option: with any
 // global `pt` set, every PrimeVue component looks it up for each of its
-// sections, and a table's cells do that on every render (a third of the
-// agents table's render time, measured with bench/web_agents.ts).
+// sections, and a table's cells do that several times on every render.
 import type { Directive } from 'vue'
 
 function mark(el: HTMLElement) {
