@@ -2,7 +2,7 @@
 // its toast and confirmation services.
 // First: an emailed link's token leaves the address bar before the router reads it.
 import './linkToken'
-import { createApp } from 'vue'
+import { createApp, markRaw } from 'vue'
 import { createPinia } from 'pinia'
 import PrimeVue from 'primevue/config'
 import ToastService from 'primevue/toastservice'
@@ -17,7 +17,11 @@ app.use(createPinia())
 app.use(router)
 // No global pass-through (`pt`): every component would look it up for each
 // of its parts; the tables' keyboard access is v-focusable-table instead.
-app.use(PrimeVue, { theme: { preset: AgentdeskTheme, options: { darkModeSelector: 'none' } } })
+// The theme is markRaw: PrimeVue keeps its options reactive and watches them
+// deeply, so a plain preset (thousands of tokens) would be walked through
+// proxies at start and on every token lookup of every component's style;
+// it never changes at run time.
+app.use(PrimeVue, { theme: markRaw({ preset: AgentdeskTheme, options: { darkModeSelector: 'none' } }) })
 app.use(ToastService)
 app.use(ConfirmationService)
 app.mount('#app')
