@@ -8,6 +8,7 @@ import PrimeVue from 'primevue/config'
 import ToastService from 'primevue/toastservice'
 import ConfirmationService from 'primevue/confirmationservice'
 import { AgentdeskTheme } from './theme'
+import { vFocusableTable } from './components/focusableTable'
 import App from './App.vue'
 import { router } from './router'
 import './style.css'
@@ -22,6 +23,7 @@ app.use(router)
 // proxies at start and on every token lookup of every component's style;
 // it never changes at run time.
 app.use(PrimeVue, { theme: markRaw({ preset: AgentdeskTheme, options: { darkModeSelector: 'none' } }) })
+app.directive('focusable-table', vFocusableTable)
 app.use(ToastService)
 app.use(ConfirmationService)
 app.mount('#app')

@@ -1,4 +1,4 @@
-// v-focusable-table: the DataTable inside the element gets a table container
+// v-focusable-table (registered in main.ts): the DataTable inside the element gets a table container
 // that the keyboard can reach (tabindex 0), so a table that scrolls sideways
 // on a phone can be scrolled without a mouse (axe: scrollable-region-focusable).
 // A directive rather than PrimeVue's global pass-through option: with any
