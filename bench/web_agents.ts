@@ -6,7 +6,8 @@
 // compressed JS+CSS bytes the login page and the agents page load.
 // Figures only, beside their targets; nothing here passes or fails.
 // BENCH_AGENTS changes the tenant's size; BENCH_DEBUG=1 prints the warm
-// page's performance entries (where the time goes).
+// page's performance entries (where the time goes); AGENTDESK_WEB_DIR
+// serves another build of web/dist (to compare two builds back to back).
 //   AGENTDESK_BIN=build-rel/agentdesk tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { cpus, loadavg } from 'node:os'
@@ -51,7 +52,8 @@ async function jsCssBytes(page: Page, path: string, ready: () => Promise<unknown
 }
 
 async function main() {
-  const ad = new Agentdesk({ AGENTDESK_LOG_LEVEL: 'error' })
+  const web = process.env.AGENTDESK_WEB_DIR
+  const ad = new Agentdesk({ AGENTDESK_LOG_LEVEL: 'error', ...(web ? { AGENTDESK_WEB_DIR: web } : {}) })
   const t = ad.tenant('Bench', AGENTS + 10)
   ad.user(t, 'admin@bench.test', 'bench-password-1', 'admin', 'Bench', 'Admin')
   await ad.start()

@@ -330,3 +330,19 @@ flow('another tenant\'s agent is "not found"', async () => {
   tab.clean()
   await tab.close()
 })
+
+flow('the agents page asks for its list once, before its code has loaded', async () => {
+  const tab = await Tab.open(browser, ad.webUrl)
+  const p = tab.page
+  await tab.login(ADMIN.email, ADMIN.password, /\/admin\/agents$/)
+  await p.reload()
+  await p.getByRole('row').filter({ hasText: 'admin@acme.test' }).waitFor()
+  const loads = await p.evaluate(() => performance.getEntriesByType('resource').map((e) => ({ name: e.name, start: e.startTime })))
+  const lists = loads.filter((e) => /\/v1\/admin\/agents\?/.test(e.name))
+  assert.equal(lists.length, 1, JSON.stringify(lists))
+  const code = loads.find((e) => /\/assets\/AgentsPage-[^/]*\.js$/.test(e.name))
+  assert.ok(code, 'the agents page chunk was loaded')
+  assert.ok(lists[0].start < code.start, `list asked at ${lists[0].start} ms, page code at ${code.start} ms`)
+  tab.clean()
+  await tab.close()
+})

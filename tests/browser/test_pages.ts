@@ -45,6 +45,9 @@ async function page(tab: Tab, path: string, heading: string | RegExp, name: stri
   await p.getByRole('status').waitFor({ state: 'detached' }).catch(() => undefined)
   await p.waitForLoadState('networkidle')
   await tab.axe(`${name} at ${p.viewportSize()?.width}`)
+  // A table that scrolls sideways can be reached by keyboard (v-focusable-table).
+  const unreachable = await p.locator('.p-datatable-table-container:not([tabindex="0"])').count()
+  assert.equal(unreachable, 0, `${name}: a table the keyboard cannot reach`)
   const sideways = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)
   assert.ok(sideways <= 1, `${name}: the page scrolls sideways by ${sideways}px`)
   await tab.shot(name)

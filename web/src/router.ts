@@ -5,6 +5,7 @@
 import { createRouter, createWebHistory, type RouteLocationNormalized } from 'vue-router'
 import { useSessionStore } from './stores/session'
 import { useScopeStore } from './stores/scope'
+import { agentsFirstPageDrop, agentsFirstPageSend } from './views/portal/agentsFirstPage'
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -34,7 +35,11 @@ export const router = createRouter({
       meta: { portal: true },
       children: [
         { path: '', redirect: () => useSessionStore().home },
-        { path: 'agents', component: () => import('./views/portal/AgentsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Agents' } },
+        {
+          path: 'agents', component: () => import('./views/portal/AgentsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Agents' },
+          // The list is asked for before the page's code loads (agentsFirstPage.ts).
+          beforeEnter: () => { if (!useSessionStore().isSuperadmin) agentsFirstPageSend() },
+        },
         { path: 'agents/:id(\\d+)', component: () => import('./views/portal/AgentDetailPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Agent' } },
         { path: 'extensions', component: () => import('./views/portal/ExtensionsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Extensions' } },
         { path: 'audit', component: () => import('./views/portal/AuditPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Audit log' } },
@@ -70,7 +75,8 @@ router.beforeEach((to, from) => {
   return true
 })
 
-router.afterEach((to) => {
+router.afterEach((to, _from, failure) => {
+  if (failure) agentsFirstPageDrop()
   const scope = useScopeStore()
   const id = tenantParam(to)
   if (to.meta.tenantScoped || id) {
