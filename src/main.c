@@ -371,7 +371,7 @@ static struct app_settings app_settings_of(const struct config *cfg)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
 
-        (void)fs_provision_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
+        (void)config_fs_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
         return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .session_max_age = cfg->session_max_age,

@@ -14,11 +14,6 @@
 #include "domain/tenants.h"
 #include "util/text.h"
 
-static bool one_of(const char *s, const char *a, const char *b, const char *c)
-{
-        return !strcmp(s, a) || !strcmp(s, b) || (c && !strcmp(s, c));
-}
-
 static bool word_char(char ch, const char *extra)
 {
         return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
@@ -80,19 +75,20 @@ static bool password_valid(const char *s)
 
 static const char *check_cluster(const struct store_cluster *c)
 {
+        enum cluster_status status;
         enum fs_mode mode;
 
         if (!text_name_valid(c->name, CLUSTER_NAME_MAX_CHARS))
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!fs_provision_mode_parse(c->mode, &mode))
+        if (!config_fs_mode_parse(c->mode, &mode))
                 return "mode";
         if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
         if (*c->websocket_url && !text_websocket_url_valid(c->websocket_url))
                 return "websocket_url";
-        if (!one_of(c->status, "active", "disabled", NULL))
+        if (!cluster_status_parse(c->status, &status))
                 return "status";
         return NULL;
 }
@@ -102,8 +98,8 @@ static bool node_fits(const struct store_node *n, const char *mode_name)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
 
-        (void)fs_provision_mode_parse(mode_name, &mode);
-        if (strcmp(n->status, "active") != 0 || !fs_provision_mode_pushes(mode))
+        (void)config_fs_mode_parse(mode_name, &mode);
+        if (!cluster_status_active(n->status) || !fs_provision_mode_pushes(mode))
                 return true;
         return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
 }
@@ -141,10 +137,12 @@ enum result cluster_create(struct app *d, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
-        struct store_cluster c = { .mode = "xml_curl", .status = "active" };
+        struct store_cluster c = { 0 };
         struct store_conn *conn;
         enum result result;
 
+        text_copy(c.mode, sizeof(c.mode), config_fs_mode_name(FS_MODE_XML_CURL));
+        text_copy(c.status, sizeof(c.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
         *ret_field = NULL;
         if (!apply_cluster_fields(&c, f, ret_field))
                 return RESULT_INVALID;
@@ -218,7 +216,7 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
         /* What the nodes hold changes with the mode and the domain; a
          * cluster enabled again catches up on what it missed. */
         resync = strcmp(c.mode, next.mode) || strcasecmp(c.sip_domain, next.sip_domain) ||
-                 (strcmp(c.status, next.status) && !strcmp(next.status, "active"));
+                 (strcmp(c.status, next.status) && cluster_status_active(next.status));
         if (!result)
                 result = store_cluster_update(conn, &next);
         if (result == RESULT_CONFLICT)
@@ -273,6 +271,8 @@ enum result cluster_nodes(struct app *d, int64_t cluster_id, struct store_node *
 
 static const char *check_node(const struct store_node *n)
 {
+        enum cluster_status status;
+
         if (!word(n->name, 63, "._-"))
                 return "name";
         if (!word(n->esl_host, 253, ".-:"))
@@ -285,7 +285,7 @@ static const char *check_node(const struct store_node *n)
                 return "ssh_target";
         if (!conf_dir_valid(n->conf_dir))
                 return "conf_dir";
-        if (!one_of(n->status, "active", "disabled", NULL))
+        if (!cluster_status_parse(n->status, &status))
                 return "status";
         return NULL;
 }
@@ -333,7 +333,7 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
         result = write(conn, n);
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
-        if (!result && !strcmp(n->status, "active"))
+        if (!result && cluster_status_active(n->status))
                 result = jobs_queue_resync(conn, c->id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, action, "node", n->id, "cluster", c->name,
@@ -351,13 +351,14 @@ enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t c
                              const char **ret_field)
 {
         struct store_node n = { .cluster_id = cluster_id, .esl_port = 8021,
-                                .sofia_profile = "internal", .status = "active" };
+                                .sofia_profile = "internal" };
         struct store_node *existing;
         struct store_cluster c;
         struct store_conn *conn;
         size_t count = 0;
         enum result result;
 
+        text_copy(n.status, sizeof(n.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
         *ret_field = NULL;
         if (!f->name || !f->esl_host || !f->esl_password) {
                 *ret_field = !f->name ? "name" : !f->esl_host ? "esl_host" : "esl_password";

@@ -11,6 +11,9 @@
 #include <time.h>
 
 #include "domain/credentials.h"
+#include "domain/extensions.h"
+#include "domain/tenants.h"
+#include "domain/users.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -207,6 +210,17 @@ const char *directory_not_found_xml(void)
         return fs_xml_not_found();
 }
 
+/* Whether e's extension, user and tenant are all active. */
+static bool entry_live(const struct store_directory_entry *e)
+{
+        enum user_status user;
+        enum tenant_status tenant;
+
+        return extension_active(&e->ext) && user_status_parse(e->user_status, &user) &&
+               user == USER_STATUS_ACTIVE && tenant_status_parse(e->tenant_status, &tenant) &&
+               tenant == TENANT_STATUS_ACTIVE;
+}
+
 enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
 {
         struct store_directory_entry e;
@@ -225,8 +239,7 @@ enum result directory_user_of(struct app *d, const char *user, struct directory_
         effective = e.tenant_domain[0]    ? e.tenant_domain
                     : e.cluster_domain[0] ? e.cluster_domain
                                           : d->settings.sip_domain;
-        if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
-            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0)
+        if (!e.ext.user_id || !entry_live(&e))
                 return RESULT_NOT_FOUND;
         /* e holds the secret and PIN sealed only: it needs no wiping. */
         result = credentials_unseal(e.ext.sip_secret, ret->password, sizeof(ret->password));
@@ -263,7 +276,7 @@ enum result directory_find_context(struct app *d, int64_t cluster_id, const char
         result = store_tenant_get(conn, id, &t);
         if (result)
                 return result;
-        if (strcmp(t.status, "active") != 0 || t.pool_size < 1 || t.cluster_id != cluster_id)
+        if (!tenant_active(&t) || t.pool_size < 1 || t.cluster_id != cluster_id)
                 return RESULT_NOT_FOUND;
         ret->tenant_id = t.id;
         ret->lo = t.pool_base;

@@ -11,6 +11,7 @@
 
 #include "domain/cluster.h"
 #include "domain/conffiles.h"
+#include "domain/jobs.h"
 #include "domain/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
@@ -334,12 +335,14 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 if (!w->failed) {
-                        result = store_job_done(conn, &w->job);
+                        result = store_job_done(conn, &w->job,
+                                                jobs_state_name(JOBS_STATE_PROVISIONED));
                         continue;
                 }
                 bool give_up = w->job.attempts + 1 >= d->settings.fs_retry_limit;
                 result = store_job_retry(conn, &w->job, w->error, retry_at(d, w->job.attempts + 1),
-                                         give_up);
+                                         give_up, jobs_state_name(give_up ? JOBS_STATE_FAILED
+                                                                          : JOBS_STATE_PENDING));
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
                                 " attempt(s): %s", w->job.id, w->job.kind, w->job.extension,

@@ -20,6 +20,20 @@
 
 #include "util/result.h"
 
+/* How a FreeSWITCH cluster's nodes get their users: AGENTDESK_FS_MODE
+ * for the default cluster, a stored cluster's mode for the others. The
+ * settings own the one table of names, which freeswitch/ and domain/ use. */
+enum fs_mode {
+        FS_MODE_XML_CURL,                /* they ask /freeswitch/xml */
+        FS_MODE_FILES,                   /* agentdesk writes a local conf dir */
+        FS_MODE_SSH,                     /* agentdesk writes their conf dirs over SFTP */
+};
+
+/* "xml_curl", "files", "ssh"; "?" for any other value. */
+const char *config_fs_mode_name(enum fs_mode mode);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool config_fs_mode_parse(const char *s, enum fs_mode *ret);
+
 struct config {
         char *db;                  /* AGENTDESK_DB */
         char *listen;              /* AGENTDESK_LISTEN */
