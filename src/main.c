@@ -736,7 +736,7 @@ out:
          * the store. */
         http_server_stop(fs_srv);
         http_server_stop(srv);
-        worker_stop(app.job_worker);
+        reconciler_stop(&app);
         mail_outbox_stop(app.outbox);
         cluster_forget();
         http_server_free(fs_srv);

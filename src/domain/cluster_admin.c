@@ -11,6 +11,7 @@
 #include "domain/cluster.h"
 #include "domain/credentials.h"
 #include "domain/jobs.h"
+#include "domain/reconciler.h"
 #include "domain/tenants.h"
 #include "util/text.h"
 
@@ -227,6 +228,11 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
                 result = audit_record(conn, actor, 0, "cluster.update", "cluster", id, "name",
                                       next.name, "mode", next.mode, "status", next.status,
                                       "sip_domain", next.sip_domain, NULL);
+        /* Before the commit: the pass that sees the change has dropped
+         * the kept connections (its nodes' host, port or password may
+         * differ). */
+        if (!result)
+                reconciler_links_forget(d);
         result = jobs_finish(d, conn, result);
         return result ? result : store_cluster_get(conn, id, ret);
 }
@@ -253,6 +259,8 @@ enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id)
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.delete", "cluster", id, "name",
                                       c.name, NULL);
+        if (!result)
+                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
         return jobs_finish(d, conn, result);
 }
 
@@ -427,6 +435,8 @@ enum result cluster_node_update(struct app *d, const struct actor *actor, int64_
         result = apply_node_fields(&n, f, ret_field);
         if (!result)
                 result = save_node(actor, conn, &c, &n, update_node, "node.update", ret_field);
+        if (!result)
+                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
         result = jobs_finish(d, conn, result);
         if (!result) {
                 *ret = n;
@@ -450,6 +460,8 @@ enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_
         if (!result)
                 result = audit_record(conn, actor, 0, "node.delete", "node", id, "cluster", c.name,
                                       "name", n.name, NULL);
+        if (!result)
+                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
         return jobs_finish(d, conn, result);
 }
 
