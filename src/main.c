@@ -677,7 +677,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 return 1;
         }
         app.store = ctx.store;
-        app.directory_cache = directory_cache_new();
+        app.directory_cache = directory_cache_new(cfg->directory_cache_ms);
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
         if (web_site_new(cfg->web_dir, &ctx.web) != RESULT_OK) {

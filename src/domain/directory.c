@@ -41,17 +41,19 @@ struct cached {
 };
 
 struct directory_cache {
+        int64_t ttl_ms;                  /* how long an entry may serve without news */
         atomic_uint_fast64_t hits, misses;
         pthread_mutex_t stripes[CACHE_STRIPES];
         struct cached *slots[CACHE_SETS][CACHE_WAYS]; /* allocated on first use */
 };
 
-struct directory_cache *directory_cache_new(void)
+struct directory_cache *directory_cache_new(int64_t ttl_ms)
 {
         struct directory_cache *c;
 
         if (!(c = calloc(1, sizeof(*c))))
                 return NULL;
+        c->ttl_ms = ttl_ms;
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_init(&c->stripes[i], NULL);
         return c;
@@ -121,7 +123,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         pthread_mutex_lock(lock);
         for (int k = 0; k < CACHE_WAYS; k++) {
                 slot = set[k];
-                if (slot && slot->writes == writes && now - slot->read_ms < DIRECTORY_CACHE_MS &&
+                if (slot && slot->writes == writes && now - slot->read_ms < c->ttl_ms &&
                     strcmp(slot->extension, extension) == 0) {
                         result = slot->result;
                         if (!result)

@@ -202,6 +202,8 @@ const struct config_def config_defs[] = {
           "send a1-hash (md5 of ext:domain:password) instead of the SIP password" },
         { "AGENTDESK_XMLCURL_CACHE_MS", CONFIG_INT, "0", FIELD(xmlcurl_cache_ms), false, 0,
           86400000, NULL, "cacheable= on directory users, ms (0 = FreeSWITCH does not cache)" },
+        { "AGENTDESK_DIRECTORY_CACHE_MS", CONFIG_INT, "1000", FIELD(directory_cache_ms), false, 0,
+          86400000, NULL, "longest an unchanged directory row is served from memory, ms (0: never)" },
         { "AGENTDESK_XMLCURL_ALLOW", CONFIG_STRING, "127.0.0.0/8,::1/128", FIELD(xmlcurl_allow),
           false, 0, 0, check_cidr_list, "addresses (CIDR list) allowed to call /freeswitch/xml" },
         { "AGENTDESK_FS_LISTEN", CONFIG_STRING, "", FIELD(fs_listen), false, 0, 0,

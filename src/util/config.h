@@ -53,6 +53,7 @@ struct config {
         char *xmlcurl_user;        /* AGENTDESK_XMLCURL_USER */
         char *xmlcurl_password;    /* AGENTDESK_XMLCURL_PASSWORD ("" = refuse all) */
         int64_t xmlcurl_cache_ms;  /* AGENTDESK_XMLCURL_CACHE_MS */
+        int64_t directory_cache_ms;/* AGENTDESK_DIRECTORY_CACHE_MS */
         bool xmlcurl_a1hash;       /* AGENTDESK_XMLCURL_A1HASH */
         char *xmlcurl_allow;       /* AGENTDESK_XMLCURL_ALLOW, CIDR list */
         char *fs_listen;           /* AGENTDESK_FS_LISTEN ("" = the main listener) */
