@@ -22,6 +22,7 @@
 #include "domain/directory.h"
 #include "domain/credentials.h"
 #include "domain/doctor.h"
+#include "domain/jobs.h"
 #include "domain/demo.h"
 #include "domain/app.h"
 #include "domain/mail_outbox.h"
@@ -484,6 +485,7 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 {
         struct app app = { .settings = app_settings_of(cfg) };
         struct store_job_state st;
+        enum jobs_status status;
         int64_t id = 0;
         bool ran = false;
         enum result result;
@@ -512,7 +514,7 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
                 printf("resync queued as job %" PRId64 "; the running agentdesk applies it\n", id);
                 return 0;
         }
-        if (strcmp(st.status, "done") == 0) {
+        if (jobs_status_parse(st.status, &status) && status == JOBS_STATUS_DONE) {
                 printf("resync applied to every node of the cluster (job %" PRId64 ")\n", id);
                 return 0;
         }

@@ -17,6 +17,7 @@
 #include "domain/cluster.h"
 #include "domain/cluster_admin.h"
 #include "domain/directory.h"
+#include "domain/jobs.h"
 #include "util/cidr.h"
 #include "util/log.h"
 #include "util/wipe.h"
@@ -199,7 +200,9 @@ static void resync(struct http_request *req, struct api_call *call)
                 goto out;
         }
         http_respond_json(req, 202, json_pack("{sbs{sIssss}}", "success", 1, "job", "id",
-                                              (json_int_t)id, "kind", "resync", "status", "pending"));
+                                              (json_int_t)id, "kind",
+                                              fs_provision_change_name(FS_CHANGE_RESYNC), "status",
+                                              jobs_status_name(JOBS_STATUS_PENDING)));
 out:
         json_decref(body);
 }

@@ -47,6 +47,9 @@ static void test_other_states(void)
         CHECK_STR_EQ(cluster_status_name(CLUSTER_STATUS_DISABLED), "disabled");
         CHECK(cluster_status_active("active") && !cluster_status_active("disabled") &&
               !cluster_status_active(NULL));
+        CHECK_TABLE(jobs_status, jobs_status, JOBS_STATUS_PENDING, JOBS_STATUS_FAILED,
+                    JOBS_STATUS_DONE, "provisioned");
+        CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
         CHECK_TABLE(fs_mode, config_fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
         CHECK_STR_EQ(config_fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
 
