@@ -13,13 +13,13 @@
 
 #include "domain/cluster.h"
 #include "domain/conffiles.h"
+#include "domain/credentials.h"
 #include "domain/jobs.h"
 #include "domain/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
 #include "util/log.h"
 #include "util/text.h"
-#include "util/wipe.h"
 
 /* The advisory-lock key of the one reconciler per PostgreSQL database. */
 #define RECONCILER_LOCK_KEY 0x61676e74646b01LL
@@ -47,13 +47,13 @@ struct sent {
 };
 
 /* An Event Socket connection kept from batch to batch for one node of a
- * cluster. The password it logged in with is kept (wiped when it closes)
- * so that a node given another one logs in again. */
+ * cluster. The keyed hash of the password it logged in with is kept (not
+ * the password) so that a node given another one logs in again. */
 struct link {
         int64_t cluster_id;
         char host[256];
         unsigned port;
-        char password[256];
+        char password_hash[65];          /* credentials_keyed_hash */
         struct esl_conn *conn;           /* NULL once closed */
         uint64_t used_in;                /* the last pass that used it */
 };
@@ -79,7 +79,6 @@ static void link_close(struct link *l)
 {
         esl_conn_free(l->conn);
         l->conn = NULL;
-        wipe_memory(l->password, sizeof(l->password));
 }
 
 static void count_connect(struct reconciler_links *links, const struct fs_node *node)
@@ -111,10 +110,8 @@ static enum result link_connect(struct reconciler_links *links, struct link *l,
         enum result result = esl_connect(node->host, node->port, node->password,
                                          CONNECT_TIMEOUT_MS, &l->conn, error, size);
 
-        if (!result) {
-                text_copy(l->password, sizeof(l->password), node->password);
+        if (!result)
                 count_connect(links, node);
-        }
         return result;
 }
 
@@ -125,8 +122,10 @@ static enum result link_open(struct reconciler_links *links, int64_t cluster_id,
                              char *error, size_t size)
 {
         struct link *l = NULL;
+        char password_hash[65];
         enum result result;
 
+        credentials_keyed_hash(node->password, password_hash);
         for (size_t i = 0; i < links->n && !l; i++)
                 if (links->links[i].cluster_id == cluster_id && links->links[i].port == node->port &&
                     !strcmp(links->links[i].host, node->host))
@@ -145,12 +144,14 @@ static enum result link_open(struct reconciler_links *links, int64_t cluster_id,
                 text_copy(l->host, sizeof(l->host), node->host);
         }
         l->used_in = links->pass;
-        if (l->conn && strcmp(l->password, node->password) != 0)
+        if (l->conn && strcmp(l->password_hash, password_hash) != 0)
                 link_close(l);
         *ret_kept = l->conn != NULL;
         result = l->conn ? RESULT_OK : link_connect(links, l, node, error, size);
-        if (!result)
+        if (!result) {
+                text_copy(l->password_hash, sizeof(l->password_hash), password_hash);
                 *ret = l;
+        }
         return result;
 }
 
