@@ -471,7 +471,9 @@ static void apply_cluster(struct app *d, struct reconciler_links *links, struct 
                 sending += works[i].n_cmds > 0;
         for (int k = 0; sending && k < c->n_nodes; k++)
                 apply_on_node(links, c, &c->nodes[k], works, n);
-        if (sending)
+        /* Every node was asked (or there is none left): the cluster's
+         * other links belong to nodes it no longer has. */
+        if (sending || c->n_nodes == 0)
                 links_sweep(links, c->id);
         cluster_close(c);
 }
