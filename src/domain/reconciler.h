@@ -50,7 +50,9 @@ struct reconciler_links *reconciler_links_new(void);
 void reconciler_links_free(struct reconciler_links *links);
 
 /* A cluster or node was edited or deleted: the next pass closes every
- * kept connection first, and d's worker is woken to run it. */
+ * kept connection before it sends anything, and d's worker is woken to
+ * run it. Call it before the edit commits: a pass that reads the edit's
+ * jobs then sees the call too. Any thread; d->esl_links may be NULL. */
 void reconciler_links_forget(struct app *d);
 
 /* Calls fn with each node ("host:port") the reconciler logged in to, and
