@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/credentials.h"
 #include "domain/directory.h"
 #include "domain/health.h"
 #include "domain/reconciler.h"
@@ -121,6 +122,11 @@ static void metrics(struct http_request *req, struct api_call *call)
                       "# TYPE agentdesk_esl_connects_total counter\n", out);
                 reconciler_links_counts(ctx->app->esl_links, esl_line, out);
         }
+        fprintf(out, "# HELP agentdesk_argon2id_checks_total Passwords checked with argon2id "
+                     "(a stand-in check for an unknown email included).\n"
+                     "# TYPE agentdesk_argon2id_checks_total counter\n"
+                     "agentdesk_argon2id_checks_total %" PRIu64 "\n",
+                credentials_argon2id_checks());
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);
