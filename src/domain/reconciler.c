@@ -543,6 +543,9 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         }
         free(jobs);
         links_refresh(links);
+        /* A node that no longer leads keeps no connection to FreeSWITCH. */
+        if (result == RESULT_BUSY)
+                links_close_all(links);
         if (result || n == 0) {
                 free(works);
                 reconciler_links_free(own);
