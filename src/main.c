@@ -22,6 +22,7 @@
 #include "domain/directory.h"
 #include "domain/credentials.h"
 #include "domain/doctor.h"
+#include "domain/jobs.h"
 #include "domain/demo.h"
 #include "domain/app.h"
 #include "domain/mail_outbox.h"
@@ -371,7 +372,7 @@ static struct app_settings app_settings_of(const struct config *cfg)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
 
-        (void)fs_provision_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
+        (void)config_fs_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
         return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .session_max_age = cfg->session_max_age,
@@ -484,6 +485,7 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 {
         struct app app = { .settings = app_settings_of(cfg) };
         struct store_job_state st;
+        enum jobs_status status;
         int64_t id = 0;
         bool ran = false;
         enum result result;
@@ -512,7 +514,7 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
                 printf("resync queued as job %" PRId64 "; the running agentdesk applies it\n", id);
                 return 0;
         }
-        if (strcmp(st.status, "done") == 0) {
+        if (jobs_status_parse(st.status, &status) && status == JOBS_STATUS_DONE) {
                 printf("resync applied to every node of the cluster (job %" PRId64 ")\n", id);
                 return 0;
         }
@@ -677,7 +679,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 return 1;
         }
         app.store = ctx.store;
-        app.directory_cache = directory_cache_new();
+        app.directory_cache = directory_cache_new(cfg->directory_cache_ms);
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
         if (web_site_new(cfg->web_dir, &ctx.web) != RESULT_OK) {
@@ -736,7 +738,7 @@ out:
          * the store. */
         http_server_stop(fs_srv);
         http_server_stop(srv);
-        worker_stop(app.job_worker);
+        reconciler_stop(&app);
         mail_outbox_stop(app.outbox);
         cluster_forget();
         http_server_free(fs_srv);

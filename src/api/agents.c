@@ -72,6 +72,28 @@ static bool enum_query(struct http_request *req, const char *name, const char *c
         return false;
 }
 
+/* ?status= (a user's status but deleted) and ?role= (a role but
+ * superadmin) of the agent list, parsed by the domain's tables. */
+static bool agent_filter(struct http_request *req, struct store_user_filter *filter)
+{
+        const char *status = http_request_query(req, "status"), *role = http_request_query(req, "role");
+        enum user_status s = USER_STATUS_ACTIVE;
+        enum user_role r = USER_ROLE_AGENT;
+        const char *bad = NULL;
+
+        if (status && (!user_status_parse(status, &s) || s == USER_STATUS_DELETED))
+                bad = "status";
+        else if (role && (!user_role_parse(role, &r) || r == USER_ROLE_SUPERADMIN))
+                bad = "role";
+        if (bad) {
+                http_respond_error(req, 400, "validation_failed", "unknown filter value", bad);
+                return false;
+        }
+        filter->status = status ? user_status_name(s) : NULL;
+        filter->role = role ? user_role_name(r) : NULL;
+        return true;
+}
+
 /* Sets "registered" on each extension of the agent objects in agents:
  * whether its phone is registered now on the tenant's cluster (null: no
  * node answered, or another request is asking them). At most one Event
@@ -94,8 +116,6 @@ static void add_registered(struct api_context *ctx, int64_t tenant_id, json_t *a
 
 static void list(struct http_request *req, struct api_call *call)
 {
-        static const char *const statuses[] = { "active", "suspended", NULL };
-        static const char *const roles[] = { "admin", "supervisor", "agent", NULL };
         /* Index = enum store_user_sort. */
         static const char *const sorts[] = { "id", "name", "-name", "created_at", "-created_at",
                                              NULL };
@@ -108,8 +128,7 @@ static void list(struct http_request *req, struct api_call *call)
         json_t *arr;
 
         if (!api_page(req, &page) ||
-            !enum_query(req, "status", statuses, &filter.status) ||
-            !enum_query(req, "role", roles, &filter.role) ||
+            !agent_filter(req, &filter) ||
             !enum_query(req, "sort", sorts + 1, &sort))
                 return;
         for (size_t i = 1; sort && sorts[i]; i++)

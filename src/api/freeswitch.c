@@ -17,6 +17,7 @@
 #include "domain/cluster.h"
 #include "domain/cluster_admin.h"
 #include "domain/directory.h"
+#include "domain/jobs.h"
 #include "util/cidr.h"
 #include "util/log.h"
 #include "util/wipe.h"
@@ -161,7 +162,7 @@ static void status(struct http_request *req, struct api_call *call)
                         clusters,
                         json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
                                   c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
-                                  cluster_mode_name(c), "status", c->active ? "active" : "disabled",
+                                  cluster_mode_name(c), "status", cluster_status_name(c->active ? CLUSTER_STATUS_ACTIVE : CLUSTER_STATUS_DISABLED),
                                   "nodes", nodes,
                                   "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
                                   (json_int_t)r[i].jobs_failed));
@@ -199,7 +200,9 @@ static void resync(struct http_request *req, struct api_call *call)
                 goto out;
         }
         http_respond_json(req, 202, json_pack("{sbs{sIssss}}", "success", 1, "job", "id",
-                                              (json_int_t)id, "kind", "resync", "status", "pending"));
+                                              (json_int_t)id, "kind",
+                                              fs_provision_change_name(FS_CHANGE_RESYNC), "status",
+                                              jobs_status_name(JOBS_STATUS_PENDING)));
 out:
         json_decref(body);
 }

@@ -9,8 +9,10 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/credentials.h"
 #include "domain/directory.h"
 #include "domain/health.h"
+#include "domain/reconciler.h"
 #include "domain/worker.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
@@ -48,6 +50,14 @@ static void mail_line(void *userdata, const char *template, const char *status, 
         if (!strcmp(status, "sent") || !strcmp(status, "failed"))
                 fprintf(out, "agentdesk_mail_messages_total{template=\"%s\",status=\"%s\"} %" PRId64 "\n",
                         template, status, count);
+}
+
+/* Node names are host:port, checked by the settings and the cluster
+ * administration (no quote, no backslash): safe inside a label value. */
+static void esl_line(void *userdata, const char *node, uint64_t connects)
+{
+        fprintf(userdata, "agentdesk_esl_connects_total{node=\"%s\"} %" PRIu64 "\n", node,
+                connects);
 }
 
 static void mail_metrics(struct api_context *ctx, FILE *out)
@@ -106,6 +116,17 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_reconciler_leader %d\n",
                         passes, leader ? 1 : 0);
         }
+        if (ctx->app && ctx->app->esl_links) {
+                fputs("# HELP agentdesk_esl_connects_total Event Socket logins of the reconciler "
+                      "per node (its connection is kept from batch to batch).\n"
+                      "# TYPE agentdesk_esl_connects_total counter\n", out);
+                reconciler_links_counts(ctx->app->esl_links, esl_line, out);
+        }
+        fprintf(out, "# HELP agentdesk_argon2id_checks_total Passwords checked with argon2id "
+                     "(a stand-in check for an unknown email included).\n"
+                     "# TYPE agentdesk_argon2id_checks_total counter\n"
+                     "agentdesk_argon2id_checks_total %" PRIu64 "\n",
+                credentials_argon2id_checks());
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);

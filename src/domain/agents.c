@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/extensions.h"
 #include "domain/jobs.h"
 #include "domain/mail_outbox.h"
 #include "domain/onboarding.h"
@@ -221,7 +222,7 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
         struct agent a;
         struct store_user next;
         const char *action = "agent.update";
-        enum user_status status = USER_STATUS_ACTIVE;
+        enum user_status status = USER_STATUS_ACTIVE, was = USER_STATUS_ACTIVE;
         bool role_changed, status_changed, name_changed;
         enum result result;
 
@@ -250,10 +251,12 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
                 text_copy(next.last_name, sizeof(next.last_name), patch->last_name);
         if (patch->role)
                 text_copy(next.role, sizeof(next.role), patch->role);
-        if (patch->status)
-                text_copy(next.status, sizeof(next.status), patch->status);
+        (void)user_status_parse(a.user.status, &was);   /* load_agent parsed it */
+        if (!patch->status)
+                status = was;
+        text_copy(next.status, sizeof(next.status), user_status_name(status));
         role_changed = strcmp(next.role, a.user.role) != 0;
-        status_changed = strcmp(next.status, a.user.status) != 0;
+        status_changed = status != was;
         name_changed = strcmp(next.first_name, a.user.first_name) != 0 ||
                        strcmp(next.last_name, a.user.last_name) != 0;
         if ((role_changed || status_changed) && actor && actor->user_id == id) {
@@ -271,7 +274,9 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
         if (!result && status_changed) {
                 bool suspend = status == USER_STATUS_SUSPENDED;
                 action = suspend ? "agent.suspend" : "agent.activate";
-                result = store_extensions_set_status(conn, id, next.status);
+                result = store_extensions_set_status(
+                        conn, id, extension_status_name(suspend ? EXTENSION_STATUS_SUSPENDED
+                                                                : EXTENSION_STATUS_ACTIVE));
                 if (!result)
                         result = queue_jobs(d, conn, &a,
                                             suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);

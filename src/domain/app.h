@@ -43,6 +43,7 @@ struct app_settings {
 };
 
 struct worker;
+struct reconciler_links;
 struct directory_cache;
 struct mail_outbox;
 
@@ -51,6 +52,8 @@ struct app {
         struct app_settings settings;
         struct worker *job_worker;       /* applies provisioning jobs (domain/jobs.h);
                                           * NULL when none runs (the command line) */
+        struct reconciler_links *esl_links; /* its Event Socket connections
+                                          * (domain/reconciler.h); NULL with no worker */
         struct directory_cache *directory_cache; /* NULL: none (domain/directory.h) */
         struct mail_outbox *outbox;      /* NULL when no sender runs (domain/mail_outbox.h) */
 };

@@ -4,8 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/extensions.h"
 #include "domain/mail_outbox.h"
 #include "domain/onboarding.h"
+#include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -91,7 +93,7 @@ enum result auth_login(struct app *d, const char *email, const char *password,
                 result = store_tenant_get(conn, u.tenant_id, &t);
                 if (result)
                         return result;
-                ok = strcmp(t.status, "active") == 0;
+                ok = tenant_active(&t);
         }
         if (!ok) {
                 result = store_throttle_fail(conn, email_key, now, set->login_window);
@@ -126,10 +128,18 @@ bool auth_password_acceptable(const char *password, const char *email)
 
 static enum auth_reason reason_of(const struct store_session_fault *f)
 {
-        if (strcmp(f->user_status, "deleted") == 0)
+        enum user_status user = USER_STATUS_SUSPENDED;
+        enum tenant_status tenant = TENANT_STATUS_SUSPENDED;
+
+        (void)user_status_parse(f->user_status, &user);
+        if (user == USER_STATUS_DELETED)
                 return AUTH_REASON_ACCOUNT_DELETED;
-        if (strcmp(f->user_status, "active") != 0 ||
-            (f->tenant_status[0] && strcmp(f->tenant_status, "active") != 0))
+        /* A superadmin has no tenant (""). */
+        if (!f->tenant_status[0])
+                tenant = TENANT_STATUS_ACTIVE;
+        else
+                (void)tenant_status_parse(f->tenant_status, &tenant);
+        if (user != USER_STATUS_ACTIVE || tenant != TENANT_STATUS_ACTIVE)
                 return AUTH_REASON_ACCOUNT_SUSPENDED;
         if (f->revoked)
                 return AUTH_REASON_SESSION_REVOKED;
@@ -263,7 +273,7 @@ enum result auth_me(struct app *d, const struct store_session *s, struct auth_me
         ret->n_extensions = 0;
         for (size_t i = 0; i < n; i++) {
                 struct auth_extension *e = &ret->extensions[ret->n_extensions];
-                if (strcmp(exts[i].status, "active") != 0)
+                if (!extension_active(&exts[i]))
                         continue;
                 result = credentials_unseal(exts[i].sip_secret, e->sip_password,
                                             sizeof(e->sip_password));

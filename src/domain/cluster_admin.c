@@ -11,13 +11,9 @@
 #include "domain/cluster.h"
 #include "domain/credentials.h"
 #include "domain/jobs.h"
+#include "domain/reconciler.h"
 #include "domain/tenants.h"
 #include "util/text.h"
-
-static bool one_of(const char *s, const char *a, const char *b, const char *c)
-{
-        return !strcmp(s, a) || !strcmp(s, b) || (c && !strcmp(s, c));
-}
 
 static bool word_char(char ch, const char *extra)
 {
@@ -80,19 +76,20 @@ static bool password_valid(const char *s)
 
 static const char *check_cluster(const struct store_cluster *c)
 {
+        enum cluster_status status;
         enum fs_mode mode;
 
         if (!text_name_valid(c->name, CLUSTER_NAME_MAX_CHARS))
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!fs_provision_mode_parse(c->mode, &mode))
+        if (!config_fs_mode_parse(c->mode, &mode))
                 return "mode";
         if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
         if (*c->websocket_url && !text_websocket_url_valid(c->websocket_url))
                 return "websocket_url";
-        if (!one_of(c->status, "active", "disabled", NULL))
+        if (!cluster_status_parse(c->status, &status))
                 return "status";
         return NULL;
 }
@@ -102,8 +99,8 @@ static bool node_fits(const struct store_node *n, const char *mode_name)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
 
-        (void)fs_provision_mode_parse(mode_name, &mode);
-        if (strcmp(n->status, "active") != 0 || !fs_provision_mode_pushes(mode))
+        (void)config_fs_mode_parse(mode_name, &mode);
+        if (!cluster_status_active(n->status) || !fs_provision_mode_pushes(mode))
                 return true;
         return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
 }
@@ -141,10 +138,12 @@ enum result cluster_create(struct app *d, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
-        struct store_cluster c = { .mode = "xml_curl", .status = "active" };
+        struct store_cluster c = { 0 };
         struct store_conn *conn;
         enum result result;
 
+        text_copy(c.mode, sizeof(c.mode), config_fs_mode_name(FS_MODE_XML_CURL));
+        text_copy(c.status, sizeof(c.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
         *ret_field = NULL;
         if (!apply_cluster_fields(&c, f, ret_field))
                 return RESULT_INVALID;
@@ -218,7 +217,7 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
         /* What the nodes hold changes with the mode and the domain; a
          * cluster enabled again catches up on what it missed. */
         resync = strcmp(c.mode, next.mode) || strcasecmp(c.sip_domain, next.sip_domain) ||
-                 (strcmp(c.status, next.status) && !strcmp(next.status, "active"));
+                 (strcmp(c.status, next.status) && cluster_status_active(next.status));
         if (!result)
                 result = store_cluster_update(conn, &next);
         if (result == RESULT_CONFLICT)
@@ -229,6 +228,11 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
                 result = audit_record(conn, actor, 0, "cluster.update", "cluster", id, "name",
                                       next.name, "mode", next.mode, "status", next.status,
                                       "sip_domain", next.sip_domain, NULL);
+        /* Before the commit: the pass that sees the change has dropped
+         * the kept connections (its nodes' host, port or password may
+         * differ). */
+        if (!result)
+                reconciler_links_forget(d);
         result = jobs_finish(d, conn, result);
         return result ? result : store_cluster_get(conn, id, ret);
 }
@@ -255,6 +259,8 @@ enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id)
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.delete", "cluster", id, "name",
                                       c.name, NULL);
+        if (!result)
+                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
         return jobs_finish(d, conn, result);
 }
 
@@ -273,6 +279,8 @@ enum result cluster_nodes(struct app *d, int64_t cluster_id, struct store_node *
 
 static const char *check_node(const struct store_node *n)
 {
+        enum cluster_status status;
+
         if (!word(n->name, 63, "._-"))
                 return "name";
         if (!word(n->esl_host, 253, ".-:"))
@@ -285,7 +293,7 @@ static const char *check_node(const struct store_node *n)
                 return "ssh_target";
         if (!conf_dir_valid(n->conf_dir))
                 return "conf_dir";
-        if (!one_of(n->status, "active", "disabled", NULL))
+        if (!cluster_status_parse(n->status, &status))
                 return "status";
         return NULL;
 }
@@ -333,7 +341,7 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
         result = write(conn, n);
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
-        if (!result && !strcmp(n->status, "active"))
+        if (!result && cluster_status_active(n->status))
                 result = jobs_queue_resync(conn, c->id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, action, "node", n->id, "cluster", c->name,
@@ -351,13 +359,14 @@ enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t c
                              const char **ret_field)
 {
         struct store_node n = { .cluster_id = cluster_id, .esl_port = 8021,
-                                .sofia_profile = "internal", .status = "active" };
+                                .sofia_profile = "internal" };
         struct store_node *existing;
         struct store_cluster c;
         struct store_conn *conn;
         size_t count = 0;
         enum result result;
 
+        text_copy(n.status, sizeof(n.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
         *ret_field = NULL;
         if (!f->name || !f->esl_host || !f->esl_password) {
                 *ret_field = !f->name ? "name" : !f->esl_host ? "esl_host" : "esl_password";
@@ -426,6 +435,8 @@ enum result cluster_node_update(struct app *d, const struct actor *actor, int64_
         result = apply_node_fields(&n, f, ret_field);
         if (!result)
                 result = save_node(actor, conn, &c, &n, update_node, "node.update", ret_field);
+        if (!result)
+                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
         result = jobs_finish(d, conn, result);
         if (!result) {
                 *ret = n;
@@ -449,6 +460,8 @@ enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_
         if (!result)
                 result = audit_record(conn, actor, 0, "node.delete", "node", id, "cluster", c.name,
                                       "name", n.name, NULL);
+        if (!result)
+                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
         return jobs_finish(d, conn, result);
 }
 

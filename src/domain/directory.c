@@ -11,6 +11,9 @@
 #include <time.h>
 
 #include "domain/credentials.h"
+#include "domain/extensions.h"
+#include "domain/tenants.h"
+#include "domain/users.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -38,17 +41,19 @@ struct cached {
 };
 
 struct directory_cache {
+        int64_t ttl_ms;                  /* how long an entry may serve without news */
         atomic_uint_fast64_t hits, misses;
         pthread_mutex_t stripes[CACHE_STRIPES];
         struct cached *slots[CACHE_SETS][CACHE_WAYS]; /* allocated on first use */
 };
 
-struct directory_cache *directory_cache_new(void)
+struct directory_cache *directory_cache_new(int64_t ttl_ms)
 {
         struct directory_cache *c;
 
         if (!(c = calloc(1, sizeof(*c))))
                 return NULL;
+        c->ttl_ms = ttl_ms;
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_init(&c->stripes[i], NULL);
         return c;
@@ -118,7 +123,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         pthread_mutex_lock(lock);
         for (int k = 0; k < CACHE_WAYS; k++) {
                 slot = set[k];
-                if (slot && slot->writes == writes && now - slot->read_ms < DIRECTORY_CACHE_MS &&
+                if (slot && slot->writes == writes && now - slot->read_ms < c->ttl_ms &&
                     strcmp(slot->extension, extension) == 0) {
                         result = slot->result;
                         if (!result)
@@ -207,6 +212,17 @@ const char *directory_not_found_xml(void)
         return fs_xml_not_found();
 }
 
+/* Whether e's extension, user and tenant are all active. */
+static bool entry_live(const struct store_directory_entry *e)
+{
+        enum user_status user;
+        enum tenant_status tenant;
+
+        return extension_active(&e->ext) && user_status_parse(e->user_status, &user) &&
+               user == USER_STATUS_ACTIVE && tenant_status_parse(e->tenant_status, &tenant) &&
+               tenant == TENANT_STATUS_ACTIVE;
+}
+
 enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
 {
         struct store_directory_entry e;
@@ -225,8 +241,7 @@ enum result directory_user_of(struct app *d, const char *user, struct directory_
         effective = e.tenant_domain[0]    ? e.tenant_domain
                     : e.cluster_domain[0] ? e.cluster_domain
                                           : d->settings.sip_domain;
-        if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
-            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0)
+        if (!e.ext.user_id || !entry_live(&e))
                 return RESULT_NOT_FOUND;
         /* e holds the secret and PIN sealed only: it needs no wiping. */
         result = credentials_unseal(e.ext.sip_secret, ret->password, sizeof(ret->password));
@@ -263,7 +278,7 @@ enum result directory_find_context(struct app *d, int64_t cluster_id, const char
         result = store_tenant_get(conn, id, &t);
         if (result)
                 return result;
-        if (strcmp(t.status, "active") != 0 || t.pool_size < 1 || t.cluster_id != cluster_id)
+        if (!tenant_active(&t) || t.pool_size < 1 || t.cluster_id != cluster_id)
                 return RESULT_NOT_FOUND;
         ret->tenant_id = t.id;
         ret->lo = t.pool_base;

@@ -25,15 +25,15 @@ struct directory_user {
 
 /*
  * The server's cache of directory rows: an entry serves while
- * store_writes() has not moved since it was read, and for at most
- * DIRECTORY_CACHE_MS. On SQLite one process makes every change (the
- * second bounds what the command line, another process, could leave
- * stale). On PostgreSQL every agentdesk node hears the others' changes
+ * store_writes() has not moved since it was read, and for at most ttl_ms
+ * (AGENTDESK_DIRECTORY_CACHE_MS, 1 s by default; 0: nothing is served
+ * from memory). On SQLite one process makes every change (the bound
+ * limits what the command line, another process, could leave stale). On
+ * PostgreSQL every agentdesk node hears the others' changes
  * (store_watch_start); while it cannot, the cache is bypassed. Entries
  * hold secrets sealed only.
  */
-#define DIRECTORY_CACHE_MS 1000
-struct directory_cache *directory_cache_new(void);
+struct directory_cache *directory_cache_new(int64_t ttl_ms);
 void directory_cache_free(struct directory_cache *c);
 /* Lookups served from the cache and lookups that read the store. */
 void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,

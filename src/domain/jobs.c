@@ -26,6 +26,26 @@ bool jobs_state_parse(const char *s, enum jobs_state *ret)
         return i >= 0;
 }
 
+static const char *const statuses[] = {
+        [JOBS_STATUS_PENDING] = "pending",
+        [JOBS_STATUS_DONE] = "done",
+        [JOBS_STATUS_FAILED] = "failed",
+};
+
+const char *jobs_status_name(enum jobs_status status)
+{
+        return (unsigned)status < sizeof(statuses) / sizeof(statuses[0]) ? statuses[status] : "?";
+}
+
+bool jobs_status_parse(const char *s, enum jobs_status *ret)
+{
+        int i = text_index(statuses, sizeof(statuses) / sizeof(statuses[0]), s);
+
+        if (i >= 0)
+                *ret = (enum jobs_status)i;
+        return i >= 0;
+}
+
 enum jobs_state jobs_queued_state(const struct app *d)
 {
         return fs_provision_mode_pushes(d->settings.fs_mode) ? JOBS_STATE_PENDING

@@ -28,6 +28,18 @@ const char *jobs_state_name(enum jobs_state state);
 /* false (and *ret untouched) for any other text, NULL included. */
 bool jobs_state_parse(const char *s, enum jobs_state *ret);
 
+/* A job's own status, stored by name. */
+enum jobs_status {
+        JOBS_STATUS_PENDING,             /* due at its next attempt */
+        JOBS_STATUS_DONE,                /* every node answered */
+        JOBS_STATUS_FAILED,              /* given up (AGENTDESK_FS_RETRY_LIMIT) */
+};
+
+/* "pending", "done", "failed". */
+const char *jobs_status_name(enum jobs_status status);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool jobs_status_parse(const char *s, enum jobs_status *ret);
+
 /* The state an extension shows once a change to it is queued on the
  * default cluster: in xml_curl mode FreeSWITCH asks at once, so
  * provisioned; in push modes pending until its batch's reloadxml

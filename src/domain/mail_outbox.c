@@ -11,6 +11,8 @@
 
 #include "domain/credentials.h"
 #include "domain/onboarding.h"
+#include "domain/tenants.h"
+#include "domain/users.h"
 #include "domain/worker.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -71,10 +73,10 @@ static enum result resolve_requests(struct store_conn *conn)
                 if (result)
                         break;
                 result = store_user_get_by_email(conn, m.recipient, &u);
-                live = !result && !strcmp(u.status, "active");
+                live = !result && user_active(&u);
                 if (live && u.tenant_id)
                         live = store_tenant_get(conn, u.tenant_id, &t) == RESULT_OK &&
-                               !strcmp(t.status, "active");
+                               tenant_active(&t);
                 if (result && result != RESULT_NOT_FOUND)
                         break;
                 if (!live) {

@@ -8,6 +8,7 @@
 #include "domain/agents.h"
 #include "domain/audit.h"
 #include "domain/mail_outbox.h"
+#include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -78,7 +79,7 @@ enum result onboarding_invite(struct app *d, const struct actor *actor, int64_t 
                 return result;
         if (!d->settings.mail_on)
                 return RESULT_MAIL_OFF;
-        if (strcmp(a.user.status, "active") != 0)
+        if (!user_active(&a.user))
                 return RESULT_CONFLICT;
         result = store_conn_get(d->store, &conn);
         if (!result)
@@ -146,14 +147,14 @@ static enum result live_link(struct store_conn *conn, const char *token, struct 
             ret_link->revoked_at || ret_link->expires_at <= store_now())
                 return RESULT_INVALID_TOKEN;
         result = store_user_get(conn, ret_link->user_id, ret_user);
-        if (result == RESULT_NOT_FOUND || (!result && strcmp(ret_user->status, "active") != 0))
+        if (result == RESULT_NOT_FOUND || (!result && !user_active(ret_user)))
                 return RESULT_INVALID_TOKEN;
         if (result)
                 return result;
         *ret_tenant = (struct store_tenant){ 0 };
         if (ret_user->tenant_id) {
                 result = store_tenant_get(conn, ret_user->tenant_id, ret_tenant);
-                if (!result && strcmp(ret_tenant->status, "active") != 0)
+                if (!result && !tenant_active(ret_tenant))
                         return RESULT_INVALID_TOKEN;
         }
         return result;

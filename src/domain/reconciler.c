@@ -3,6 +3,8 @@
 #include "domain/reconciler.h"
 
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,8 @@
 
 #include "domain/cluster.h"
 #include "domain/conffiles.h"
+#include "domain/credentials.h"
+#include "domain/jobs.h"
 #include "domain/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
@@ -41,6 +45,180 @@ struct sent {
         const char *cmd;                 /* borrowed from a work */
         char error[160];                 /* "" when it answered +OK */
 };
+
+/* An Event Socket connection kept from batch to batch for one node of a
+ * cluster. The keyed hash of the password it logged in with is kept (not
+ * the password) so that a node given another one logs in again. */
+struct link {
+        int64_t cluster_id;
+        char host[256];
+        unsigned port;
+        char password_hash[65];          /* credentials_keyed_hash */
+        struct esl_conn *conn;           /* NULL once closed */
+        uint64_t used_in;                /* the last pass that used it */
+};
+
+/* How often agentdesk logged in to one node ("host:port"). */
+struct connect_count {
+        char node[300];
+        uint64_t n;
+};
+
+struct reconciler_links {
+        struct link *links;              /* the reconciler's thread only */
+        size_t n, cap;
+        uint64_t pass;                   /* passes begun */
+        atomic_uint forget;              /* bumped by reconciler_links_forget */
+        unsigned forgotten;              /* the value last acted on */
+        pthread_mutex_t lock;            /* guards counts: /metrics reads them */
+        struct connect_count *counts;
+        size_t n_counts;
+};
+
+static void link_close(struct link *l)
+{
+        esl_conn_free(l->conn);
+        l->conn = NULL;
+}
+
+static void count_connect(struct reconciler_links *links, const struct fs_node *node)
+{
+        char name[sizeof(links->counts[0].node)];
+        struct connect_count *grown;
+        size_t i;
+
+        snprintf(name, sizeof(name), "%s:%u", node->host, node->port);
+        pthread_mutex_lock(&links->lock);
+        for (i = 0; i < links->n_counts && strcmp(links->counts[i].node, name); i++)
+                ;
+        if (i == links->n_counts &&
+            (grown = realloc(links->counts, (i + 1) * sizeof(*grown))) != NULL) {
+                links->counts = grown;
+                text_copy(grown[i].node, sizeof(grown[i].node), name);
+                grown[i].n = 0;
+                links->n_counts++;
+        }
+        if (i < links->n_counts)
+                links->counts[i].n++;
+        pthread_mutex_unlock(&links->lock);
+}
+
+/* Logs l in to node (l is closed). */
+static enum result link_connect(struct reconciler_links *links, struct link *l,
+                                const struct fs_node *node, char *error, size_t size)
+{
+        enum result result = esl_connect(node->host, node->port, node->password,
+                                         CONNECT_TIMEOUT_MS, &l->conn, error, size);
+
+        if (!result)
+                count_connect(links, node);
+        return result;
+}
+
+/* The link of node in cluster_id, connected: the kept one (*ret_kept true)
+ * unless the node's password changed, else a new one. */
+static enum result link_open(struct reconciler_links *links, int64_t cluster_id,
+                             const struct fs_node *node, struct link **ret, bool *ret_kept,
+                             char *error, size_t size)
+{
+        struct link *l = NULL;
+        char password_hash[65];
+        enum result result;
+
+        credentials_keyed_hash(node->password, password_hash);
+        for (size_t i = 0; i < links->n && !l; i++)
+                if (links->links[i].cluster_id == cluster_id && links->links[i].port == node->port &&
+                    !strcmp(links->links[i].host, node->host))
+                        l = &links->links[i];
+        if (!l) {
+                if (links->n == links->cap) {
+                        size_t cap = links->cap ? links->cap * 2 : 8;
+                        struct link *grown = realloc(links->links, cap * sizeof(*grown));
+                        if (!grown)
+                                return RESULT_NOMEM;
+                        links->links = grown;
+                        links->cap = cap;
+                }
+                l = &links->links[links->n++];
+                *l = (struct link){ .cluster_id = cluster_id, .port = node->port };
+                text_copy(l->host, sizeof(l->host), node->host);
+        }
+        l->used_in = links->pass;
+        if (l->conn && strcmp(l->password_hash, password_hash) != 0)
+                link_close(l);
+        *ret_kept = l->conn != NULL;
+        result = l->conn ? RESULT_OK : link_connect(links, l, node, error, size);
+        if (!result) {
+                text_copy(l->password_hash, sizeof(l->password_hash), password_hash);
+                *ret = l;
+        }
+        return result;
+}
+
+/* After a pass over cluster_id: closes its links that no node of it used
+ * (a node deleted, disabled, or moved to another host or port). */
+static void links_sweep(struct reconciler_links *links, int64_t cluster_id)
+{
+        size_t kept = 0;
+
+        for (size_t i = 0; i < links->n; i++) {
+                struct link *l = &links->links[i];
+                if (l->cluster_id == cluster_id && l->used_in != links->pass)
+                        link_close(l);
+                if (l->conn)
+                        links->links[kept++] = *l;
+        }
+        links->n = kept;
+}
+
+/* Closes every link. */
+static void links_close_all(struct reconciler_links *links)
+{
+        for (size_t i = 0; i < links->n; i++)
+                link_close(&links->links[i]);
+        links->n = 0;
+}
+
+struct reconciler_links *reconciler_links_new(void)
+{
+        struct reconciler_links *links = calloc(1, sizeof(*links));
+
+        if (links && pthread_mutex_init(&links->lock, NULL) != 0) {
+                free(links);
+                links = NULL;
+        }
+        return links;
+}
+
+void reconciler_links_free(struct reconciler_links *links)
+{
+        if (!links)
+                return;
+        links_close_all(links);
+        free(links->links);
+        free(links->counts);
+        pthread_mutex_destroy(&links->lock);
+        free(links);
+}
+
+void reconciler_links_forget(struct app *d)
+{
+        if (d->esl_links)
+                atomic_fetch_add(&d->esl_links->forget, 1);
+        worker_wake(d->job_worker);
+}
+
+void reconciler_links_counts(struct reconciler_links *links,
+                             void (*fn)(void *userdata, const char *node, uint64_t connects),
+                             void *userdata)
+{
+        if (!links)
+                return;
+        pthread_mutex_lock(&links->lock);
+        for (size_t i = 0; i < links->n_counts; i++)
+                fn(userdata, links->counts[i].node, links->counts[i].n);
+        pthread_mutex_unlock(&links->lock);
+}
 
 static void fail_work(struct work *w, const char *error)
 {
@@ -92,13 +270,17 @@ static int job_commands(const struct cluster *c, struct work *w, const char *pro
         return n;
 }
 
-/* Sends one node the commands of every job, over one connection, each
- * distinct command once. */
-static void apply_on_node(const struct cluster *c, const struct fs_node *node, struct work *works,
-                          int n)
+/* Sends one node the commands of every job, over its kept connection,
+ * each distinct command once. A kept connection that turns out dead (the
+ * node restarted, the connection was cut) is replaced once per pass; a
+ * connection that fails after that is closed, so the next pass opens a
+ * new one. */
+static void apply_on_node(struct reconciler_links *links, const struct cluster *c,
+                          const struct fs_node *node, struct work *works, int n)
 {
         struct sent *sent = calloc((size_t)n * FS_COMMANDS_PER_CHANGE, sizeof(*sent));
-        struct esl_conn *conn = NULL;
+        struct link *link = NULL;
+        bool kept = false;
         char error[160];
         enum result result;
         int n_sent = 0;
@@ -109,9 +291,10 @@ static void apply_on_node(const struct cluster *c, const struct fs_node *node, s
                                 fail(&works[i], node, "", "out of memory");
                 return;
         }
-        result = esl_connect(node->host, node->port, node->password, CONNECT_TIMEOUT_MS, &conn,
-                             error, sizeof(error));
+        result = link_open(links, c->id, node, &link, &kept, error, sizeof(error));
         if (result) {
+                if (result == RESULT_NOMEM)
+                        text_copy(error, sizeof(error), "out of memory");
                 for (int i = 0; i < n; i++)
                         if (works[i].n_cmds > 0)
                                 fail(&works[i], node, "", error);
@@ -135,7 +318,21 @@ static void apply_on_node(const struct cluster *c, const struct fs_node *node, s
                         }
                         struct sent *now = &sent[n_sent++];
                         now->cmd = cmd;
-                        result = esl_api(conn, cmd, COMMAND_TIMEOUT_MS, &body);
+                        result = esl_api(link->conn, cmd, COMMAND_TIMEOUT_MS, &body);
+                        if (kept && (result == RESULT_IO || result == RESULT_PROTOCOL)) {
+                                /* Dead since the last pass: once, a new
+                                 * connection and the command again (the
+                                 * commands are idempotent). */
+                                LOG_INFO("node %s:%u: the kept Event Socket connection is gone; "
+                                         "connecting again", node->host, node->port);
+                                free(body);
+                                body = NULL;
+                                link_close(link);
+                                result = link_connect(links, link, node, error, sizeof(error));
+                                if (!result)
+                                        result = esl_api(link->conn, cmd, COMMAND_TIMEOUT_MS, &body);
+                        }
+                        kept = false;    /* it answered, or it is new: no second chance */
                         if (result == RESULT_INVALID) {
                                 first_line(body, now->error, sizeof(now->error));
                                 result = RESULT_OK;   /* the connection is fine */
@@ -151,11 +348,13 @@ static void apply_on_node(const struct cluster *c, const struct fs_node *node, s
                         free(body);
                 }
         }
-        /* The connection broke: what was not sent yet failed too. */
+        /* The connection broke: what was not sent yet failed too, and the
+         * next pass connects again. */
         for (int i = 0; result && i < n; i++)
                 if (works[i].n_cmds > 0)
                         fail(&works[i], node, "", "connection lost");
-        esl_conn_free(conn);
+        if (result)
+                link_close(link);
         free(sent);
 }
 
@@ -246,7 +445,7 @@ static int by_cluster(const void *a, const void *b)
 
 /* Applies the n jobs of one cluster: files first in the push modes, then
  * the commands on every node. */
-static void apply_cluster(struct app *d, struct work *works, int n)
+static void apply_cluster(struct app *d, struct reconciler_links *links, struct work *works, int n)
 {
         struct cluster *c = NULL;
         enum result result = cluster_open(d, works[0].job.cluster_id, &c);
@@ -271,7 +470,11 @@ static void apply_cluster(struct app *d, struct work *works, int n)
         for (int i = 0; i < n; i++)
                 sending += works[i].n_cmds > 0;
         for (int k = 0; sending && k < c->n_nodes; k++)
-                apply_on_node(c, &c->nodes[k], works, n);
+                apply_on_node(links, c, &c->nodes[k], works, n);
+        /* Every node was asked (or there is none left): the cluster's
+         * other links belong to nodes it no longer has. */
+        if (sending || c->n_nodes == 0)
+                links_sweep(links, c->id);
         cluster_close(c);
 }
 
@@ -285,8 +488,35 @@ static enum result leading(struct store_conn *conn)
         return result || !held ? RESULT_BUSY : RESULT_OK;
 }
 
+/* The links this pass uses: the app's, kept across passes, or, with none
+ * (the command line), *ret_own, new, for this pass only. */
+static struct reconciler_links *pass_links(struct app *d, struct reconciler_links **ret_own)
+{
+        struct reconciler_links *links = d->esl_links;
+
+        *ret_own = NULL;
+        if (!links)
+                return *ret_own = reconciler_links_new();
+        links->pass++;
+        return links;
+}
+
+/* Closes every link when reconciler_links_forget was called since the
+ * last look. Called once the pass has read its jobs: an edit calls it
+ * before it commits, so a pass that sees the edit's jobs sees the call. */
+static void links_refresh(struct reconciler_links *links)
+{
+        unsigned forget = atomic_load(&links->forget);
+
+        if (forget != links->forgotten) {
+                links_close_all(links);
+                links->forgotten = forget;
+        }
+}
+
 enum result reconciler_pass(struct app *d, int *ret_handled)
 {
+        struct reconciler_links *links, *own;
         struct store_conn *conn;
         struct store_job *jobs;
         struct work *works;
@@ -295,6 +525,9 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
 
         if (ret_handled)
                 *ret_handled = 0;
+        links = pass_links(d, &own);
+        if (!links)
+                return RESULT_NOMEM;
         works = calloc(RECONCILER_BATCH, sizeof(*works));
         jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
         result = works && jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
@@ -309,8 +542,13 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
                 works[i].known = fs_provision_change_parse(jobs[i].kind, &works[i].change);
         }
         free(jobs);
+        links_refresh(links);
+        /* A node that no longer leads keeps no connection to FreeSWITCH. */
+        if (result == RESULT_BUSY)
+                links_close_all(links);
         if (result || n == 0) {
                 free(works);
+                reconciler_links_free(own);
                 return result;
         }
         qsort(works, (size_t)n, sizeof(*works), by_cluster);
@@ -318,7 +556,7 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
                 for (run = 1; i + run < n && works[i + run].job.cluster_id == works[i].job.cluster_id;
                      run++)
                         ;
-                apply_cluster(d, works + i, run);
+                apply_cluster(d, links, works + i, run);
         }
 
         /* Outcomes are recorded on the lock's connection, in a transaction
@@ -334,12 +572,14 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 if (!w->failed) {
-                        result = store_job_done(conn, &w->job);
+                        result = store_job_done(conn, &w->job,
+                                                jobs_state_name(JOBS_STATE_PROVISIONED));
                         continue;
                 }
                 bool give_up = w->job.attempts + 1 >= d->settings.fs_retry_limit;
                 result = store_job_retry(conn, &w->job, w->error, retry_at(d, w->job.attempts + 1),
-                                         give_up);
+                                         give_up, jobs_state_name(give_up ? JOBS_STATE_FAILED
+                                                                          : JOBS_STATE_PENDING));
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
                                 " attempt(s): %s", w->job.id, w->job.kind, w->job.extension,
@@ -355,6 +595,7 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         if (ret_handled)
                 *ret_handled = n;
         free(works);
+        reconciler_links_free(own);
         return result;
 }
 
@@ -391,5 +632,16 @@ enum result reconciler_start(struct app *d, struct worker **ret)
                 .lock_key = RECONCILER_LOCK_KEY, .poll_ms = 1000, .backoff_max_ms = 10000,
         };
 
+        d->esl_links = reconciler_links_new();
+        if (!d->esl_links)
+                return RESULT_NOMEM;
         return worker_start(d->store, &def, ret);
+}
+
+void reconciler_stop(struct app *d)
+{
+        worker_stop(d->job_worker);      /* joined: the links are ours now */
+        d->job_worker = NULL;
+        reconciler_links_free(d->esl_links);
+        d->esl_links = NULL;
 }

@@ -10,6 +10,34 @@
 #include "domain/credentials.h"
 #include "util/text.h"
 
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const statuses[] = {
+        [TENANT_STATUS_ACTIVE] = "active",
+        [TENANT_STATUS_SUSPENDED] = "suspended",
+};
+
+const char *tenant_status_name(enum tenant_status status)
+{
+        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
+}
+
+bool tenant_status_parse(const char *s, enum tenant_status *ret)
+{
+        int i = text_index(statuses, COUNT(statuses), s);
+
+        if (i >= 0)
+                *ret = (enum tenant_status)i;
+        return i >= 0;
+}
+
+bool tenant_active(const struct store_tenant *t)
+{
+        enum tenant_status status;
+
+        return tenant_status_parse(t->status, &status) && status == TENANT_STATUS_ACTIVE;
+}
+
 /* A free slug derived from name: "acme", then "acme-2", "acme-3", … */
 static enum result pick_slug(struct store_conn *conn, const char *name, char *slug, size_t size)
 {
@@ -67,6 +95,7 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                 return result;
         text_copy(t.name, sizeof(t.name), name);
         text_copy(t.sip_domain, sizeof(t.sip_domain), sip_domain);
+        text_copy(t.status, sizeof(t.status), tenant_status_name(TENANT_STATUS_ACTIVE));
         t.cluster_id = cluster_id;
         if (cluster_id && (result = store_cluster_get(conn, cluster_id, &c)) != RESULT_OK) {
                 if (result == RESULT_NOT_FOUND) {
@@ -158,7 +187,7 @@ static enum result move_cluster(struct app *d, struct store_conn *conn,
                 *ret_field = "cluster_id";
                 return RESULT_INVALID;
         }
-        if (!result && !strcmp(t->status, "active"))
+        if (!result && tenant_active(t))
                 result = jobs_queue_tenant(d, conn, t->id, FS_CHANGE_DEPROVISION);
         if (!result)
                 result = jobs_queue_resync(conn, t->cluster_id, NULL);
@@ -176,6 +205,7 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
         struct store_tenant t, next;
         struct store_conn *conn;
         const char *action = "tenant.update";
+        enum tenant_status status = TENANT_STATUS_ACTIVE, was = TENANT_STATUS_ACTIVE;
         bool status_changed, moving;
         char cluster[24];
         enum result result;
@@ -184,7 +214,7 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                 *ret_field = "name";
                 return RESULT_INVALID;
         }
-        if (patch->status && strcmp(patch->status, "active") && strcmp(patch->status, "suspended")) {
+        if (patch->status && !tenant_status_parse(patch->status, &status)) {
                 *ret_field = "status";
                 return RESULT_INVALID;
         }
@@ -201,11 +231,13 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
         next = t;
         if (patch->name)
                 text_copy(next.name, sizeof(next.name), patch->name);
-        if (patch->status)
-                text_copy(next.status, sizeof(next.status), patch->status);
+        (void)tenant_status_parse(t.status, &was);   /* the table's CHECK allows no other */
+        if (!patch->status)
+                status = was;
+        text_copy(next.status, sizeof(next.status), tenant_status_name(status));
         if (patch->sip_domain)
                 text_copy(next.sip_domain, sizeof(next.sip_domain), patch->sip_domain);
-        status_changed = strcmp(next.status, t.status) != 0;
+        status_changed = status != was;
         moving = patch->set_cluster && patch->cluster_id != t.cluster_id;
         if (moving)
                 next.cluster_id = patch->cluster_id;
@@ -217,7 +249,7 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
         if (!result && moving)
                 result = move_cluster(d, conn, &t, next.cluster_id, ret_field);
         if (!result && status_changed) {
-                bool suspend = !strcmp(next.status, "suspended");
+                bool suspend = status == TENANT_STATUS_SUSPENDED;
                 action = suspend ? "tenant.suspend" : "tenant.activate";
                 /* Tokens are revoked for good: reactivating the tenant
                  * does not bring old sessions back. */
@@ -226,7 +258,7 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                 if (!result)
                         result = jobs_queue_tenant(d, conn, id, suspend ? FS_CHANGE_DEPROVISION
                                                                         : FS_CHANGE_PROVISION);
-        } else if (!result && moving && !strcmp(next.status, "active")) {
+        } else if (!result && moving && status == TENANT_STATUS_ACTIVE) {
                 result = jobs_queue_tenant(d, conn, id, FS_CHANGE_PROVISION);
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
                 result = jobs_queue_tenant(d, conn, id, FS_CHANGE_UPDATE);

@@ -50,6 +50,13 @@ bool user_status_parse(const char *s, enum user_status *ret)
         return i >= 0;
 }
 
+bool user_active(const struct store_user *u)
+{
+        enum user_status status;
+
+        return user_status_parse(u->status, &status) && status == USER_STATUS_ACTIVE;
+}
+
 static bool optional_name_valid(const char *s)
 {
         return !s || !*s || text_name_valid(s, USER_NAME_MAX_CHARS);
@@ -105,6 +112,7 @@ enum result user_create(struct store *store, int64_t tenant_id, const char *emai
                         return result;
         }
         u.tenant_id = tenant_id;
+        text_copy(u.status, sizeof(u.status), user_status_name(USER_STATUS_ACTIVE));
         text_lower(u.email, sizeof(u.email), email);
         text_copy(u.first_name, sizeof(u.first_name), first_name);
         text_copy(u.last_name, sizeof(u.last_name), last_name);

@@ -37,6 +37,8 @@ const char *user_status_name(enum user_status status);
 
 /* false (and *ret untouched) for any other text, NULL included. */
 bool user_status_parse(const char *s, enum user_status *ret);
+/* Whether u's stored status parses as active. */
+bool user_active(const struct store_user *u);
 
 /*
  * Creates a user with a password chosen by a person (hashed with argon2id).

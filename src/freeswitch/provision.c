@@ -4,12 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const mode_names[] = {
-        [FS_MODE_XML_CURL] = "xml_curl",
-        [FS_MODE_FILES] = "files",
-        [FS_MODE_SSH] = "ssh",
-};
-
 /* One command of a change. */
 enum step {
         STEP_END,                        /* the list ends */
@@ -35,23 +29,7 @@ static const struct {
         [FS_CHANGE_RESYNC] = { "resync", { STEP_FLUSH_ALL }, { STEP_RELOADXML } },
 };
 
-#define N_MODES (sizeof(mode_names) / sizeof(mode_names[0]))
 #define N_CHANGES (sizeof(changes) / sizeof(changes[0]))
-
-const char *fs_provision_mode_name(enum fs_mode mode)
-{
-        return (unsigned)mode < N_MODES ? mode_names[mode] : "?";
-}
-
-bool fs_provision_mode_parse(const char *s, enum fs_mode *ret)
-{
-        for (unsigned i = 0; s && i < N_MODES; i++)
-                if (!strcmp(s, mode_names[i])) {
-                        *ret = (enum fs_mode)i;
-                        return true;
-                }
-        return false;
-}
 
 bool fs_provision_mode_pushes(enum fs_mode mode)
 {
@@ -92,7 +70,7 @@ int fs_provision_commands(enum fs_mode mode, enum fs_change change, const char *
         const enum step *steps;
         int n = 0;
 
-        if ((unsigned)change >= N_CHANGES || (unsigned)mode >= N_MODES)
+        if ((unsigned)change >= N_CHANGES || (unsigned)mode > FS_MODE_SSH)
                 return -1;
         steps = fs_provision_mode_pushes(mode) ? changes[change].push : changes[change].xml_curl;
         for (int i = 0; i < FS_COMMANDS_PER_CHANGE && steps[i] != STEP_END; i++) {

@@ -2,29 +2,20 @@
  * What agentdesk sends to a FreeSWITCH node for each change: a table with
  * one row per kind of change and one column per way of provisioning (see
  * docs/ARCHITECTURE.md, Provisioning). Pure: builds the command lines; the
- * reconciler (domain/reconciler.c) sends them. The kinds and modes are
- * enums with one string table each, parsed once where text comes in (the
- * store, the settings, the API).
+ * reconciler (domain/reconciler.c) sends them. The kinds of change and
+ * the modes (util/config.h) are enums with one string table each, parsed
+ * once where text comes in (the store, the settings, the API).
  */
 #ifndef AGENTDESK_FREESWITCH_PROVISION_H
 #define AGENTDESK_FREESWITCH_PROVISION_H
 
 #include <stdbool.h>
 
+#include "util/config.h"   /* enum fs_mode */
+
 #define FS_COMMAND_MAX 384
 #define FS_COMMANDS_PER_CHANGE 3
 
-/* How a cluster's nodes get their users. */
-enum fs_mode {
-        FS_MODE_XML_CURL,                /* they ask /freeswitch/xml */
-        FS_MODE_FILES,                   /* agentdesk writes a local conf dir */
-        FS_MODE_SSH,                     /* agentdesk writes their conf dirs over SFTP */
-};
-
-/* "xml_curl", "files", "ssh". */
-const char *fs_provision_mode_name(enum fs_mode mode);
-/* false (and *ret untouched) for any other text. */
-bool fs_provision_mode_parse(const char *s, enum fs_mode *ret);
 /* Whether mode writes files (files, ssh). */
 bool fs_provision_mode_pushes(enum fs_mode mode);
 

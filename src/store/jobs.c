@@ -183,7 +183,8 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-enum result store_job_done(struct store_conn *conn, const struct store_job *job)
+enum result store_job_done(struct store_conn *conn, const struct store_job *job,
+                           const char *extension_state)
 {
         int64_t now = store_now();
         struct store_param p[] = { SP_INT(now), SP_INT(job->id) };
@@ -194,12 +195,12 @@ enum result store_job_done(struct store_conn *conn, const struct store_job *job)
                             "last_error = '', updated_at = ? WHERE id = ?",
                             p, STORE_NPARAMS(p), NULL, NULL);
         if (!result)
-                result = extension_outcome(conn, job, "provisioned", "");
+                result = extension_outcome(conn, job, extension_state, "");
         return result;
 }
 
 enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *error,
-                            int64_t next_attempt_at, bool give_up)
+                            int64_t next_attempt_at, bool give_up, const char *extension_state)
 {
         int64_t now = store_now();
         const char *status = give_up ? "failed" : "pending";
@@ -212,7 +213,7 @@ enum result store_job_retry(struct store_conn *conn, const struct store_job *job
                             "last_error = ?, next_attempt_at = ?, updated_at = ? WHERE id = ?",
                             p, STORE_NPARAMS(p), NULL, NULL);
         if (!result)
-                result = extension_outcome(conn, job, status, error);
+                result = extension_outcome(conn, job, extension_state, error);
         return result;
 }
 

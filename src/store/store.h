@@ -485,14 +485,17 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
                            int *ret_n);
 
 /* In a transaction. The job succeeded on every node: done, and its
- * extension provisioned (unless a later job for it is pending). */
-enum result store_job_done(struct store_conn *conn, const struct store_job *job);
+ * extension shows extension_state (the domain's name for provisioned),
+ * unless a later job for it is pending. */
+enum result store_job_done(struct store_conn *conn, const struct store_job *job,
+                           const char *extension_state);
 
 /* In a transaction. An attempt failed with error: due again at
  * next_attempt_at, or failed for good when give_up; the extension shows
- * pending or failed, the attempt count and the error. */
+ * extension_state (the domain's name for pending or failed), the attempt
+ * count and the error. */
 enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *error,
-                            int64_t next_attempt_at, bool give_up);
+                            int64_t next_attempt_at, bool give_up, const char *extension_state);
 
 /* Takes the cluster-wide singleton lock key on this connection if free
  * (a PostgreSQL advisory lock, held until the connection closes); *ret_held

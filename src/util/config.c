@@ -84,11 +84,31 @@ static const char *check_esl_password(const char *value)
         return *value && !strpbrk(value, " \r\n") ? NULL : "must be non-empty, without spaces";
 }
 
+static const char *const fs_modes[] = {
+        [FS_MODE_XML_CURL] = "xml_curl",
+        [FS_MODE_FILES] = "files",
+        [FS_MODE_SSH] = "ssh",
+};
+
+const char *config_fs_mode_name(enum fs_mode mode)
+{
+        return (unsigned)mode < sizeof(fs_modes) / sizeof(fs_modes[0]) ? fs_modes[mode] : "?";
+}
+
+bool config_fs_mode_parse(const char *s, enum fs_mode *ret)
+{
+        int i = text_index(fs_modes, sizeof(fs_modes) / sizeof(fs_modes[0]), s);
+
+        if (i >= 0)
+                *ret = (enum fs_mode)i;
+        return i >= 0;
+}
+
 static const char *check_fs_mode(const char *value)
 {
-        if (!strcmp(value, "xml_curl") || !strcmp(value, "files") || !strcmp(value, "ssh"))
-                return NULL;
-        return "must be xml_curl, files or ssh";
+        enum fs_mode mode;
+
+        return config_fs_mode_parse(value, &mode) ? NULL : "must be xml_curl, files or ssh";
 }
 
 static const char *check_absolute_path(const char *value)
@@ -182,6 +202,8 @@ const struct config_def config_defs[] = {
           "send a1-hash (md5 of ext:domain:password) instead of the SIP password" },
         { "AGENTDESK_XMLCURL_CACHE_MS", CONFIG_INT, "0", FIELD(xmlcurl_cache_ms), false, 0,
           86400000, NULL, "cacheable= on directory users, ms (0 = FreeSWITCH does not cache)" },
+        { "AGENTDESK_DIRECTORY_CACHE_MS", CONFIG_INT, "1000", FIELD(directory_cache_ms), false, 0,
+          86400000, NULL, "longest an unchanged directory row is served from memory, ms (0: never)" },
         { "AGENTDESK_XMLCURL_ALLOW", CONFIG_STRING, "127.0.0.0/8,::1/128", FIELD(xmlcurl_allow),
           false, 0, 0, check_cidr_list, "addresses (CIDR list) allowed to call /freeswitch/xml" },
         { "AGENTDESK_FS_LISTEN", CONFIG_STRING, "", FIELD(fs_listen), false, 0, 0,
@@ -492,6 +514,7 @@ enum result config_load(const char *file, char *const *envp,
 {
         struct raw raw = { { 0 } };
         struct config cfg = { 0 };
+        enum fs_mode mode = FS_MODE_XML_CURL;
         enum result result = RESULT_OK;
         int bad = 0;
 
@@ -528,12 +551,13 @@ enum result config_load(const char *file, char *const *envp,
         for (size_t i = 0; i < config_defs_count; i++)
                 if (apply(&config_defs[i], raw.values[i], &cfg, errs) < 0)
                         bad = -1;
-        if (!bad && strcmp(cfg.fs_mode, "xml_curl") != 0) {
+        (void)config_fs_mode_parse(cfg.fs_mode, &mode);   /* check_fs_mode passed it */
+        if (!bad && mode != FS_MODE_XML_CURL) {
                 const char *need[][2] = { { "AGENTDESK_FS_CONF_DIR", cfg.fs_conf_dir },
                                           { "AGENTDESK_FS_SSH", cfg.fs_ssh },
                                           { "AGENTDESK_FS_SSH_KEY", cfg.fs_ssh_key },
                                           { "AGENTDESK_FS_SSH_KNOWN_HOSTS", cfg.fs_ssh_known_hosts } };
-                size_t n = strcmp(cfg.fs_mode, "ssh") == 0 ? 4 : 1;
+                size_t n = mode == FS_MODE_SSH ? 4 : 1;
                 for (size_t i = 0; i < n; i++)
                         if (!need[i][1][0]) {
                                 fprintf(errs, "%s: required when AGENTDESK_FS_MODE is %s\n",

@@ -20,6 +20,20 @@
 
 #include "util/result.h"
 
+/* How a FreeSWITCH cluster's nodes get their users: AGENTDESK_FS_MODE
+ * for the default cluster, a stored cluster's mode for the others. The
+ * settings own the one table of names, which freeswitch/ and domain/ use. */
+enum fs_mode {
+        FS_MODE_XML_CURL,                /* they ask /freeswitch/xml */
+        FS_MODE_FILES,                   /* agentdesk writes a local conf dir */
+        FS_MODE_SSH,                     /* agentdesk writes their conf dirs over SFTP */
+};
+
+/* "xml_curl", "files", "ssh"; "?" for any other value. */
+const char *config_fs_mode_name(enum fs_mode mode);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool config_fs_mode_parse(const char *s, enum fs_mode *ret);
+
 struct config {
         char *db;                  /* AGENTDESK_DB */
         char *listen;              /* AGENTDESK_LISTEN */
@@ -39,6 +53,7 @@ struct config {
         char *xmlcurl_user;        /* AGENTDESK_XMLCURL_USER */
         char *xmlcurl_password;    /* AGENTDESK_XMLCURL_PASSWORD ("" = refuse all) */
         int64_t xmlcurl_cache_ms;  /* AGENTDESK_XMLCURL_CACHE_MS */
+        int64_t directory_cache_ms;/* AGENTDESK_DIRECTORY_CACHE_MS */
         bool xmlcurl_a1hash;       /* AGENTDESK_XMLCURL_A1HASH */
         char *xmlcurl_allow;       /* AGENTDESK_XMLCURL_ALLOW, CIDR list */
         char *fs_listen;           /* AGENTDESK_FS_LISTEN ("" = the main listener) */

@@ -8,7 +8,8 @@ of docs/freeswitch.md where they don't. It can also misbehave.
 
 Writes the port it listens on (127.0.0.1, N or chosen by the kernel) to F.
 Modes: normal; rude (text/rude-rejection then close, as an ACL refusal);
-hang (accept, never answer); drop (after auth, answer half of the first
+hang (accept, never answer; records "<connected>" and, once the
+client closes, "<gone>"); drop (after auth, answer half of the first
 api reply, then close); err (every api answers -ERR). Each command
 received is appended to --record as one line "CONNECTION<TAB>COMMAND"
 (connections numbered from 1). Runs until killed."""
@@ -114,7 +115,12 @@ def serve(conn, args, record_lock, conn_no):
     buf = [b""]
     try:
         if args.mode == "hang":
-            threading.Event().wait(3600)
+            # Never answers; notes when the client came and when it gave up,
+            # so a test can tell probes made at once from probes in turn.
+            record(args, record_lock, "<connected>", conn_no)
+            while conn.recv(4096):
+                pass
+            record(args, record_lock, "<gone>", conn_no)
             return
         if args.mode == "rude":
             body = b"Access Denied, go away.\n"

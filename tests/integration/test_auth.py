@@ -1,8 +1,8 @@
 """/v1/auth: login, throttling, /me, temporary passwords, change-password,
 logout, expiry and revocation."""
-import time
 
-from agentdesk_harness import Agentdesk, PASSWORD, World, main, parse_demo_password, wait_for
+from agentdesk_harness import (Agentdesk, PASSWORD, World, main, metric, parse_demo_password,
+                               wait_for)
 
 
 def test_login_shape_and_failures(backend):
@@ -17,17 +17,17 @@ def test_login_shape_and_failures(backend):
         assert d["user"] == {"id": d["user"]["id"], "email": "admin@a.example",
                              "firstName": "Admin", "lastName": "A", "role": "admin",
                              "tenantId": w.tenants["A"]["id"]}, d["user"]
-        t0 = time.time()
+        # A wrong password and an unknown email cost the same work: one
+        # argon2id check each (the unknown one against a stand-in hash).
+        checks = metric(ad, "agentdesk_argon2id_checks_total")
         s1, _, wrong_pw = ad.request("POST", "/v1/auth/login", json_body={
             "email": "admin@b.example", "password": "not the password"})
-        t1 = time.time()
+        assert metric(ad, "agentdesk_argon2id_checks_total") == checks + 1
         s2, _, no_user = ad.request("POST", "/v1/auth/login", json_body={
             "email": "nobody@b.example", "password": "not the password"})
-        t2 = time.time()
+        assert metric(ad, "agentdesk_argon2id_checks_total") == checks + 2
         assert s1 == s2 == 401 and wrong_pw == no_user, (wrong_pw, no_user)
         assert wrong_pw["error"]["code"] == "invalid_credentials"
-        a, b = t1 - t0, t2 - t1
-        assert max(a, b) / max(min(a, b), 1e-3) < 5, (a, b)  # both pay for argon2id
         for bad in ({}, {"email": "x@y.example"}, {"email": 5, "password": "x"},
                     {"email": "x@y.example", "password": None}):
             status, _, body = ad.request("POST", "/v1/auth/login", json_body=bad)

@@ -11,7 +11,7 @@ import time
 
 from agentdesk_harness import (Agentdesk, EslFixture, World, XC_PASSWORD, changes, conf_dir,
                                contexts, encode, free_port, is_not_found, main, parse,
-                               reconciler_rounds, restart, user_file, user_of)
+                               reconciler_rounds, restart, user_file, user_of, wait_for)
 
 
 CLUSTERS = "/v1/admin/freeswitch/clusters"
@@ -359,17 +359,25 @@ def test_files_cluster_beside_default(backend):
 
 def test_status_bounded_across_clusters(backend):
     """Every node of every cluster is asked at once: hanging nodes in three
-    clusters still cost one bound, not one per cluster."""
-    with Agentdesk(backend) as ad, EslFixture(mode="hang") as h0, EslFixture(mode="hang") as h1, \
-            EslFixture(mode="hang") as h2, EslFixture() as good:
+    clusters still cost one bound, not one per cluster. One hanging fixture
+    plays the three nodes: it sees all three probes connect before the
+    first gives up."""
+    with Agentdesk(backend) as ad, EslFixture(mode="hang") as hang, EslFixture() as good:
         w = World(ad)
-        serve(w, h0.address)
-        c1 = make_cluster(w, {"name": "One"}, [node(h1), node(good, name="fs2")])
-        c2 = make_cluster(w, {"name": "Two"}, [node(h2)])
-        start = time.time()
+        # The clusters' resync jobs fail once and stop: after them, only the
+        # status probes connect.
+        serve(w, hang.address, AGENTDESK_FS_RETRY_LIMIT="1")
+        c1 = make_cluster(w, {"name": "One"}, [node(hang), node(good, name="fs2")])
+        c2 = make_cluster(w, {"name": "Two"}, [node(hang)])
+        wait_for(lambda: all(c["jobs"]["pending"] == 0 for c in status_of(w).values()),
+                 timeout=30, what="the resync jobs to end")
+        wait_for(lambda: hang.received().count("<connected>") == hang.received().count("<gone>"),
+                 what="every earlier connection to the hanging node to end")
+        before = len(hang.received())
         st = status_of(w)
-        elapsed = time.time() - start
-        assert elapsed < 3.0, elapsed
+        wait_for(lambda: hang.received()[before:].count("<gone>") == 3,
+                 what="the three probes to give up")
+        assert hang.received()[before:before + 3] == ["<connected>"] * 3, hang.received()
         assert [n["reachable"] for n in st[c1]["nodes"]] == [False, True], st[c1]
         assert not st[None]["nodes"][0]["reachable"] and not st[c2]["nodes"][0]["reachable"], st
         assert "timed out" in st[c2]["nodes"][0]["error"], st[c2]

@@ -43,15 +43,7 @@ def test_second_cluster(backend):
         failed = True
         try:
             other.start()
-            status, _, c = fw.ad.request("POST", "/v1/admin/freeswitch/clusters", token=fw.root,
-                                         json_body={"name": "Second", "mode": "xml_curl"})
-            assert status == 201, c
-            cid = c["cluster"]["id"]
-            status, _, b = fw.ad.request(
-                "POST", "/v1/admin/freeswitch/clusters/%d/nodes" % cid, token=fw.root,
-                json_body={"name": "fs2", "esl_host": "127.0.0.1", "esl_port": other.esl_port,
-                           "esl_password": other.esl_password})
-            assert status == 201, b
+            cid, _ = fw.new_cluster("Second", other, "fs2")
             fw.patch_tenant("B", {"cluster_id": cid})
             rc, binding, _ = fw.ad.run("freeswitch", "config", "--cluster", str(cid), "--url",
                                        "http://127.0.0.1:%d" % fw.ad.port,

@@ -152,12 +152,12 @@ static void test_provision_commands(void)
         }
         for (int m = FS_MODE_XML_CURL; m <= FS_MODE_SSH; m++) {
                 enum fs_mode back;
-                CHECK(fs_provision_mode_parse(fs_provision_mode_name((enum fs_mode)m), &back) && (int)back == m);
+                CHECK(config_fs_mode_parse(config_fs_mode_name((enum fs_mode)m), &back) && (int)back == m);
         }
         enum fs_change change = FS_CHANGE_UPDATE;
         enum fs_mode mode = FS_MODE_FILES;
         CHECK(!fs_provision_change_parse("explode", &change) && change == FS_CHANGE_UPDATE);
-        CHECK(!fs_provision_mode_parse("XML_CURL", &mode) && mode == FS_MODE_FILES);
+        CHECK(!config_fs_mode_parse("XML_CURL", &mode) && mode == FS_MODE_FILES);
         CHECK(fs_provision_mode_pushes(FS_MODE_SSH) && !fs_provision_mode_pushes(FS_MODE_XML_CURL));
         /* ssh sends what files sends. */
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);

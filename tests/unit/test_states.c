@@ -4,9 +4,62 @@
  * NULL included, is refused and leaves the out-parameter as it was.
  */
 #include "check.h"
+#include "domain/cluster.h"
+#include "domain/extensions.h"
 #include "domain/jobs.h"
+#include "domain/tenants.h"
 #include "domain/users.h"
+#include "util/config.h"
 #include "util/text.h"
+
+/* Every value of enum type from first to last names itself and parses
+ * back; other is refused (as are letter case, a trailing space and NULL)
+ * and leaves the out-parameter at keep. */
+#define CHECK_TABLE(type, prefix, first, last, keep, other)                                   \
+        do {                                                                                  \
+                enum type v = keep;                                                           \
+                for (int k = first; k <= last; k++) {                                         \
+                        enum type back;                                                       \
+                        CHECK(prefix##_parse(prefix##_name((enum type)k), &back) &&           \
+                              (int)back == k);                                                \
+                }                                                                             \
+                CHECK_STR_EQ(prefix##_name((enum type)(last + 1)), "?");                      \
+                CHECK(!prefix##_parse(other, &v));                                            \
+                CHECK(!prefix##_parse("ACTIVE", &v));                                         \
+                CHECK(!prefix##_parse("active ", &v));                                        \
+                CHECK(!prefix##_parse("", &v));                                               \
+                CHECK(!prefix##_parse(NULL, &v));                                             \
+                CHECK_INT_EQ(v, keep);                                                        \
+        } while (0)
+
+/* The statuses the API and the store spell out: the same words as ever. */
+static void test_other_states(void)
+{
+        CHECK_TABLE(tenant_status, tenant_status, TENANT_STATUS_ACTIVE, TENANT_STATUS_SUSPENDED,
+                    TENANT_STATUS_SUSPENDED, "disabled");
+        CHECK_STR_EQ(tenant_status_name(TENANT_STATUS_ACTIVE), "active");
+        CHECK_STR_EQ(tenant_status_name(TENANT_STATUS_SUSPENDED), "suspended");
+        CHECK_TABLE(extension_status, extension_status, EXTENSION_STATUS_ACTIVE,
+                    EXTENSION_STATUS_SUSPENDED, EXTENSION_STATUS_SUSPENDED, "deleted");
+        CHECK_STR_EQ(extension_status_name(EXTENSION_STATUS_SUSPENDED), "suspended");
+        CHECK_TABLE(cluster_status, cluster_status, CLUSTER_STATUS_ACTIVE, CLUSTER_STATUS_DISABLED,
+                    CLUSTER_STATUS_DISABLED, "suspended");
+        CHECK_STR_EQ(cluster_status_name(CLUSTER_STATUS_DISABLED), "disabled");
+        CHECK(cluster_status_active("active") && !cluster_status_active("disabled") &&
+              !cluster_status_active(NULL));
+        CHECK_TABLE(jobs_status, jobs_status, JOBS_STATUS_PENDING, JOBS_STATUS_FAILED,
+                    JOBS_STATUS_DONE, "provisioned");
+        CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
+        CHECK_TABLE(fs_mode, config_fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
+        CHECK_STR_EQ(config_fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
+
+        struct store_tenant t = { .status = "active" };
+        struct store_extension e = { .status = "suspended" };
+        struct store_user u = { .status = "deleted" };
+        CHECK(tenant_active(&t) && !extension_active(&e) && !user_active(&u));
+        text_copy(t.status, sizeof(t.status), "Active");
+        CHECK(!tenant_active(&t));
+}
 
 static void test_roles(void)
 {
@@ -80,5 +133,6 @@ int main(void)
         test_text_index();
         test_roles();
         test_user_statuses();
+        test_other_states();
         return CHECK_DONE();
 }

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { REG_TRANSITIONS, CALL_TRANSITIONS, nextReg } from '../src/sip/machine'
 import { retryDelay } from '../src/sip/reconnect'
 import { Softphone, initialView, type Clock } from '../src/sip/softphone'
-import { DeskLock, type Channel, type LockState } from '../src/sip/deskLock'
+import { DeskLock, TAKE_MS, type Channel, type LockState } from '../src/sip/deskLock'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent } from '../src/sip/ua'
 
 const CRED: SipCredentials = { extension: '2000', password: 'first-secret', realm: 'sip.example',
@@ -321,22 +321,29 @@ class FakeChannel implements Channel {
   close() { this.bus.members = this.bus.members.filter((x) => x !== this) }
 }
 
+/** Resolves once cond() holds, polling; fails naming what after ms. */
+async function until(cond: () => boolean, what: string, ms = 5000) {
+  const end = Date.now() + ms
+  while (!cond()) {
+    assert.ok(Date.now() < end, `timed out waiting for ${what}`)
+    await new Promise((res) => setTimeout(res, 5))
+  }
+}
+
 test('one desk per agent: the second tab sees it elsewhere and can take it', async () => {
   const bus = new Bus()
   const s1: LockState[] = []
   const s2: LockState[] = []
   const a = new DeskLock(new FakeChannel(bus), (s) => s1.push(s))
   a.claim()
-  await new Promise((res) => setTimeout(res, 500))
-  assert.equal(a.state, 'holding')
+  await until(() => a.state === 'holding', 'the first tab to hold the desk (no answer in CLAIM_MS)')
   const b = new DeskLock(new FakeChannel(bus), (s) => s2.push(s))
   b.claim()
-  await new Promise((res) => setTimeout(res, 50))
-  assert.equal(b.state, 'elsewhere')
+  await until(() => b.state === 'elsewhere', 'the second tab to hear that the desk is held')
   b.take()
-  await new Promise((res) => setTimeout(res, 50))
+  // Before TAKE_MS: the holder's "released" answer, not the timer, gave it.
+  await until(() => b.state === 'holding', 'the holder to answer "released"', TAKE_MS / 2)
   assert.equal(a.state, 'elsewhere')
-  assert.equal(b.state, 'holding')
   a.close()
   b.close()
   assert.deepEqual(s1, ['asking', 'holding', 'elsewhere'])

@@ -104,6 +104,21 @@ class FsWorld:
                                        json_body=body)
         assert status == 200, b
 
+    def new_cluster(self, name, fs, node_name):
+        """A stored xml_curl cluster named name with one node, FreeSWITCH
+        instance fs (its Event Socket on loopback); returns (cluster id,
+        node id)."""
+        status, _, c = self.ad.request("POST", "/v1/admin/freeswitch/clusters", token=self.root,
+                                       json_body={"name": name, "mode": "xml_curl"})
+        assert status == 201, c
+        cid = c["cluster"]["id"]
+        status, _, b = self.ad.request(
+            "POST", "/v1/admin/freeswitch/clusters/%d/nodes" % cid, token=self.root,
+            json_body={"name": node_name, "esl_host": "127.0.0.1", "esl_port": fs.esl_port,
+                       "esl_password": fs.esl_password})
+        assert status == 201, b
+        return cid, b["node"]["id"]
+
     def new_agent(self, key, email):
         """A new agent of tenant key, its password changed; returns (user id,
         its token)."""
