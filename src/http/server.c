@@ -55,6 +55,12 @@
 /* Past the body cap, this much more is read and dropped so the 413 can go
  * out on a clean connection; beyond it the connection is closed. */
 #define DRAIN_LIMIT (1024 * 1024)
+/* Each connection's libmicrohttpd memory pool: the request line, headers
+ * and the part of a body being read. libmicrohttpd zeroes all of it after
+ * every request, so its default of 32 KiB cost a 32 KiB memset per
+ * keep-alive request; 16 KiB still holds 8 KiB of headers (nginx's
+ * default for a header line) beside a body chunk. */
+#define POOL_BYTES (16 * 1024)
 
 struct http_request {
         struct http_server *srv;
@@ -81,6 +87,7 @@ struct http_request {
         size_t n_headers;
         char *form;                          /* decoded copy of the body */
         char *(*form_fields)[2];             /* MAX_FORM_FIELDS, into form */
+        size_t *form_name_len;               /* MAX_FORM_FIELDS, of the decoded names */
         size_t n_form_fields;
         uint64_t form_decoded[(MAX_FORM_FIELDS + 63) / 64]; /* which values are decoded (a bit each) */
         bool form_parsed;
@@ -287,6 +294,7 @@ static void request_free(struct http_request *req)
         free(req->path_copy);
         free(req->form);
         free(req->form_fields);
+        free(req->form_name_len);
         free(req->body);
         free(req);
 }
@@ -445,10 +453,10 @@ static void form_decode(char *s)
         MHD_http_unescape(s);
 }
 
-/* Splits a copy of the body into name=value pairs and decodes the names;
- * a value is decoded when it is first asked for (a lookup reads a handful
- * of FreeSWITCH's hundred-odd fields). FreeSWITCH sends its first five
- * fields unencoded, which decoding leaves as they are. */
+/* Splits a copy of the body into name=value pairs and decodes the names
+ * that need it (most of FreeSWITCH's hundred-odd names hold neither '%'
+ * nor '+', and decoding leaves those as they are); a value is decoded when
+ * it is first asked for (a lookup reads a handful of the fields). */
 static void parse_form(struct http_request *req)
 {
         char *p, *end;
@@ -458,32 +466,55 @@ static void parse_form(struct http_request *req)
                 return;
         req->form = malloc(req->body_len + 1);
         req->form_fields = malloc(sizeof(*req->form_fields) * MAX_FORM_FIELDS);
-        if (!req->form || !req->form_fields)
+        req->form_name_len = malloc(sizeof(*req->form_name_len) * MAX_FORM_FIELDS);
+        if (!req->form || !req->form_fields || !req->form_name_len)
                 return;
         memcpy(req->form, req->body, req->body_len + 1);
         for (p = req->form; *p && req->n_form_fields < MAX_FORM_FIELDS; p = end) {
-                char *amp = strchr(p, '&'), *eq;
-                end = amp ? amp + 1 : p + strlen(p);
-                if (amp)
-                        *amp = '\0';
-                if (!*p)
+                size_t n = strcspn(p, "&="), name_len = n;
+                char *value;
+                bool encoded = false;
+
+                if (*p == '&') {         /* an empty pair */
+                        end = p + 1;
                         continue;
-                eq = strchr(p, '=');
-                if (eq)
-                        *eq = '\0';
-                form_decode(p);
+                }
+                for (size_t i = 0; i < n && !encoded; i++)
+                        encoded = p[i] == '%' || p[i] == '+';
+                if (p[n] == '=') {
+                        p[n] = '\0';
+                        value = p + n + 1;
+                        end = strchr(value, '&');
+                        if (end)
+                                *end++ = '\0';
+                        else
+                                end = value + strlen(value);
+                } else {
+                        /* A name without a value: the value is the empty
+                         * string at its end. */
+                        end = p + n + (p[n] == '&');
+                        p[n] = '\0';
+                        value = p + n;
+                }
+                if (encoded) {
+                        form_decode(p);
+                        name_len = strlen(p);
+                }
                 req->form_fields[req->n_form_fields][0] = p;
-                req->form_fields[req->n_form_fields][1] = eq ? eq + 1 : p + strlen(p);
+                req->form_fields[req->n_form_fields][1] = value;
+                req->form_name_len[req->n_form_fields] = name_len;
                 req->n_form_fields++;
         }
 }
 
 const char *http_request_form(struct http_request *req, const char *name)
 {
+        size_t len = strlen(name);
+
         if (!req->form_parsed)
                 parse_form(req);
         for (size_t i = 0; i < req->n_form_fields; i++) {
-                if (strcmp(req->form_fields[i][0], name) != 0)
+                if (req->form_name_len[i] != len || memcmp(req->form_fields[i][0], name, len) != 0)
                         continue;
                 if (!(req->form_decoded[i / 64] & (1ull << (i % 64)))) {
                         form_decode(req->form_fields[i][1]);
@@ -765,6 +796,34 @@ void http_respond_text(struct http_request *req, unsigned status, const char *co
         send_buffer(req, status, content_type, (void *)body, len, MHD_RESPMEM_MUST_COPY);
 }
 
+/* Called by libmicrohttpd when the response is gone. */
+static void wipe_and_free(void *text)
+{
+        wipe_memory(text, strlen(text));
+        free(text);
+}
+
+void http_respond_secret(struct http_request *req, unsigned status, const char *content_type,
+                         char *text)
+{
+        struct MHD_Response *resp;
+
+        if (req->responded || !req->con) {
+                if (!req->responded && !req->con) {   /* a detached request: record only */
+                        req->responded = true;
+                        req->status = status;
+                }
+                wipe_and_free(text);
+                return;
+        }
+        resp = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, wipe_and_free);
+        if (!resp) {
+                wipe_and_free(text);
+                return;
+        }
+        queue(req, status, content_type, resp);
+}
+
 /* ---- dispatch -------------------------------------------------------------- */
 
 static void dispatch(struct http_request *req)
@@ -899,14 +958,21 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                              req->status,
                              seconds);
         if (LOG_LEVEL_INFO <= log_threshold) {
+                /* The milliseconds with three decimals, in integers: the
+                 * line is written for every request, and printf's
+                 * floating point was a visible part of that. */
+                unsigned long long us = (unsigned long long)(seconds * 1e6 + 0.5);
+                unsigned long long ms = us / 1000;
+                unsigned frac = (unsigned)(us % 1000);
+
                 log_safe(req->method, method, sizeof(method));
                 log_safe(req->url, path, sizeof(path));
                 if (req->tenant_id)
-                        LOG_INFO("%s %s %u %.3fms id=%s tenant=%lld", method, path, req->status,
-                                 seconds * 1e3, req->request_id, (long long)req->tenant_id);
+                        LOG_INFO("%s %s %u %llu.%03ums id=%s tenant=%lld", method, path, req->status,
+                                 ms, frac, req->request_id, (long long)req->tenant_id);
                 else
-                        LOG_INFO("%s %s %u %.3fms id=%s tenant=-", method, path, req->status,
-                                 seconds * 1e3, req->request_id);
+                        LOG_INFO("%s %s %u %llu.%03ums id=%s tenant=-", method, path, req->status,
+                                 ms, frac, req->request_id);
         }
         request_free(req);
         *con_cls = NULL;
@@ -1031,6 +1097,7 @@ enum result http_server_start(struct http_server *srv)
                                        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
                                        MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
                                        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+                                       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)POOL_BYTES,
                                        MHD_OPTION_CONNECTION_LIMIT, (unsigned)8192,
                                        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024,
                                        MHD_OPTION_UNESCAPE_CALLBACK, unescape, NULL,
