@@ -29,12 +29,24 @@ static bool digits_only(const char *s, size_t max)
 #define CACHE_WAYS 4
 #define CACHE_STRIPES 64
 
+/* What a lookup needs of a directory row, as the cache keeps it: the
+ * secret and PIN still sealed (decoded from their stored text, so that a
+ * hit costs the cipher only), the rest worked out once. */
+struct row {
+        bool servable;                   /* extension, agent and tenant active */
+        int64_t tenant_id, cluster_id;
+        char extension[16];
+        struct credentials_box secret, pin;
+        char caller_id_name[2 * STORE_NAME_MAX];
+        char domain[256];                /* the effective one */
+};
+
 struct cached {
         char extension[16];
         uint64_t writes;                 /* store_writes() before it was read */
         int64_t read_ms;
         enum result result;              /* RESULT_OK or RESULT_NOT_FOUND */
-        struct store_directory_entry e;
+        struct row row;
 };
 
 struct directory_cache {
@@ -95,9 +107,44 @@ static unsigned set_of(const char *extension)
         return h % CACHE_SETS;
 }
 
-/* store_directory_lookup() through the cache, when there is one. */
+/* The row of e; the domain is the tenant's, else its cluster's, else the
+ * server's. */
+static void row_of(const struct app *d, const struct store_directory_entry *e, struct row *ret)
+{
+        const char *effective = e->tenant_domain[0]    ? e->tenant_domain
+                                : e->cluster_domain[0] ? e->cluster_domain
+                                                       : d->settings.sip_domain;
+
+        ret->servable = e->ext.user_id && strcmp(e->ext.status, "active") == 0 &&
+                        strcmp(e->user_status, "active") == 0 &&
+                        strcmp(e->tenant_status, "active") == 0;
+        ret->tenant_id = e->ext.tenant_id;
+        ret->cluster_id = e->cluster_id;
+        text_copy(ret->extension, sizeof(ret->extension), e->ext.extension);
+        /* A value that does not decode keeps len 0, and fails to open as
+         * it would have failed to unseal. */
+        credentials_box_of(e->ext.sip_secret, &ret->secret);
+        credentials_box_of(e->ext.vm_pin, &ret->pin);
+        snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e->first_name,
+                 e->last_name);
+        text_copy(ret->domain, sizeof(ret->domain), effective);
+}
+
+/* The store's row of extension, with its secrets sealed. */
+static enum result read_row(struct app *d, struct store_conn *conn, const char *extension,
+                            struct row *ret)
+{
+        struct store_directory_entry e;
+        enum result result = store_directory_lookup(conn, extension, &e);
+
+        if (!result)
+                row_of(d, &e, ret);
+        return result;
+}
+
+/* read_row() through the cache, when there is one. */
 static enum result lookup(struct app *d, struct store_conn *conn, const char *extension,
-                          struct store_directory_entry *ret)
+                          struct row *ret)
 {
         struct directory_cache *c = d->directory_cache;
         struct cached **set, *slot;
@@ -109,7 +156,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
 
         /* Without news of every change, nothing is served from memory. */
         if (!c || !store_writes_complete(d->store))
-                return store_directory_lookup(conn, extension, ret);
+                return read_row(d, conn, extension, ret);
         h = set_of(extension);
         set = c->slots[h];
         lock = &c->stripes[h % CACHE_STRIPES];
@@ -122,7 +169,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
                     strcmp(slot->extension, extension) == 0) {
                         result = slot->result;
                         if (!result)
-                                *ret = slot->e;
+                                *ret = slot->row;
                         pthread_mutex_unlock(lock);
                         atomic_fetch_add_explicit(&c->hits, 1, memory_order_relaxed);
                         return result;
@@ -131,7 +178,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         pthread_mutex_unlock(lock);
         atomic_fetch_add_explicit(&c->misses, 1, memory_order_relaxed);
 
-        result = store_directory_lookup(conn, extension, ret);
+        result = read_row(d, conn, extension, ret);
         if ((result && result != RESULT_NOT_FOUND) || !store_writes_complete(d->store))
                 return result;
         pthread_mutex_lock(lock);
@@ -153,7 +200,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
                 slot->read_ms = now;
                 slot->result = result;
                 if (!result)
-                        slot->e = *ret;
+                        slot->row = *ret;
         }
         pthread_mutex_unlock(lock);
         return result;
@@ -209,39 +256,33 @@ const char *directory_not_found_xml(void)
 
 enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
 {
-        struct store_directory_entry e;
         struct store_conn *conn;
-        const char *effective;
         enum result result;
+        struct row r;
 
         if (!user || !digits_only(user, 15))
                 return RESULT_NOT_FOUND;
         result = store_conn_get(d->store, &conn);
         if (result)
                 return result;
-        result = lookup(d, conn, user, &e);
+        result = lookup(d, conn, user, &r);
         if (result)
                 return result;
-        effective = e.tenant_domain[0]    ? e.tenant_domain
-                    : e.cluster_domain[0] ? e.cluster_domain
-                                          : d->settings.sip_domain;
-        if (!e.ext.user_id || strcmp(e.ext.status, "active") != 0 ||
-            strcmp(e.user_status, "active") != 0 || strcmp(e.tenant_status, "active") != 0)
+        if (!r.servable)
                 return RESULT_NOT_FOUND;
-        /* e holds the secret and PIN sealed only: it needs no wiping. */
-        result = credentials_unseal(e.ext.sip_secret, ret->password, sizeof(ret->password));
+        /* r holds the secret and PIN sealed only: it needs no wiping. */
+        result = credentials_box_open(&r.secret, ret->password, sizeof(ret->password));
         if (!result)
-                result = credentials_unseal(e.ext.vm_pin, ret->vm_pin, sizeof(ret->vm_pin));
+                result = credentials_box_open(&r.pin, ret->vm_pin, sizeof(ret->vm_pin));
         if (result) {
                 directory_user_wipe(ret);
                 return result;
         }
-        text_copy(ret->extension, sizeof(ret->extension), e.ext.extension);
-        ret->tenant_id = e.ext.tenant_id;
-        ret->cluster_id = e.cluster_id;
-        snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e.first_name,
-                 e.last_name);
-        text_copy(ret->domain, sizeof(ret->domain), effective);
+        text_copy(ret->extension, sizeof(ret->extension), r.extension);
+        ret->tenant_id = r.tenant_id;
+        ret->cluster_id = r.cluster_id;
+        text_copy(ret->caller_id_name, sizeof(ret->caller_id_name), r.caller_id_name);
+        text_copy(ret->domain, sizeof(ret->domain), r.domain);
         return RESULT_OK;
 }
 
