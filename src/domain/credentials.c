@@ -267,11 +267,31 @@ enum result credentials_new_extension_secret(void *userdata, const char *extensi
         return result;
 }
 
+_Static_assert(CREDENTIALS_DIGEST_BYTES == crypto_generichash_BYTES, "digest size");
+
+void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES])
+{
+        crypto_generichash(ret, CREDENTIALS_DIGEST_BYTES, (const unsigned char *)s, strlen(s), NULL, 0);
+}
+
+bool credentials_equal_digest(const char *a, const unsigned char digest[CREDENTIALS_DIGEST_BYTES])
+{
+        unsigned char ha[CREDENTIALS_DIGEST_BYTES];
+        bool equal;
+
+        credentials_digest(a, ha);
+        equal = sodium_memcmp(ha, digest, sizeof(ha)) == 0;
+        wipe_memory(ha, sizeof(ha));
+        return equal;
+}
+
 bool credentials_equal(const char *a, const char *b)
 {
-        unsigned char ha[crypto_generichash_BYTES], hb[crypto_generichash_BYTES];
+        unsigned char hb[CREDENTIALS_DIGEST_BYTES];
+        bool equal;
 
-        crypto_generichash(ha, sizeof(ha), (const unsigned char *)a, strlen(a), NULL, 0);
-        crypto_generichash(hb, sizeof(hb), (const unsigned char *)b, strlen(b), NULL, 0);
-        return sodium_memcmp(ha, hb, sizeof(ha)) == 0;
+        credentials_digest(b, hb);
+        equal = credentials_equal_digest(a, hb);
+        wipe_memory(hb, sizeof(hb));
+        return equal;
 }

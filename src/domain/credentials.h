@@ -93,6 +93,14 @@ bool credentials_check_password(const char *hash, const char *password);
  * (compared as keyed hashes, so lengths leak nothing either). */
 bool credentials_equal(const char *a, const char *b);
 
+/* What credentials_equal() compares: a hash of s. */
+#define CREDENTIALS_DIGEST_BYTES 32
+void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES]);
+
+/* credentials_equal(a, b) where digest is credentials_digest(b): for a
+ * value compared again and again, hashed once. */
+bool credentials_equal_digest(const char *a, const unsigned char digest[CREDENTIALS_DIGEST_BYTES]);
+
 #define CREDENTIALS_SIP_SECRET_LEN 24
 #define CREDENTIALS_PIN_DIGITS 6
 

@@ -51,6 +51,12 @@ struct cached {
 
 struct directory_cache {
         atomic_uint_fast64_t hits, misses;
+        /* The digests of the app's xmlcurl user and password, made on
+         * the first check (the settings do not change after start). */
+        pthread_mutex_t digests_lock;
+        atomic_bool have_digests;
+        unsigned char want_user[CREDENTIALS_DIGEST_BYTES];
+        unsigned char want_password[CREDENTIALS_DIGEST_BYTES];
         pthread_mutex_t stripes[CACHE_STRIPES];
         struct cached *slots[CACHE_SETS][CACHE_WAYS]; /* allocated on first use */
 };
@@ -63,6 +69,7 @@ struct directory_cache *directory_cache_new(void)
                 return NULL;
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_init(&c->stripes[i], NULL);
+        pthread_mutex_init(&c->digests_lock, NULL);
         return c;
 }
 
@@ -82,6 +89,8 @@ void directory_cache_free(struct directory_cache *c)
                         free(c->slots[i][k]);
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_destroy(&c->stripes[i]);
+        pthread_mutex_destroy(&c->digests_lock);
+        wipe_memory(c->want_password, sizeof(c->want_password));
         free(c);
 }
 
@@ -316,8 +325,22 @@ bool directory_credentials_ok(const struct app *d, const char *user, const char 
 {
         const char *want_user = d->settings.xmlcurl_user, *want_pw = d->settings.xmlcurl_password;
 
+        struct directory_cache *c = d->directory_cache;
+
         if (!want_pw || !*want_pw || !user || !password)
                 return false;
         /* Both compared in full either way, so timing tells nothing. */
-        return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
+        if (!c)
+                return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
+        if (!atomic_load_explicit(&c->have_digests, memory_order_acquire)) {
+                pthread_mutex_lock(&c->digests_lock);
+                if (!atomic_load_explicit(&c->have_digests, memory_order_relaxed)) {
+                        credentials_digest(want_user, c->want_user);
+                        credentials_digest(want_pw, c->want_password);
+                        atomic_store_explicit(&c->have_digests, true, memory_order_release);
+                }
+                pthread_mutex_unlock(&c->digests_lock);
+        }
+        return credentials_equal_digest(user, c->want_user) &
+               credentials_equal_digest(password, c->want_password);
 }

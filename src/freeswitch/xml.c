@@ -97,13 +97,14 @@ static char *doc_finish(struct doc *d)
         return NULL;
 }
 
-/* Whether c goes into an attribute value as it is: not markup, and not a
- * C0 control (tab, newline and return are written as references, the
- * others are not allowed in XML 1.0 and are dropped). */
-static bool plain(unsigned char c)
-{
-        return c >= 0x20 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
-}
+/* The bytes that do not go into an attribute value as they are: markup,
+ * and C0 controls (tab, newline and return are written as references,
+ * the others are not allowed in XML 1.0 and are dropped). NUL ends the
+ * string. */
+static const bool escaped[256] = {
+        [0] = true, [0x01 ... 0x1f] = true,
+        ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+};
 
 /* Writes s escaped for an XML attribute value, in runs. */
 static void put_escaped(struct doc *out, const char *s)
@@ -111,7 +112,7 @@ static void put_escaped(struct doc *out, const char *s)
         while (s && *s) {
                 size_t run = 0;
 
-                while (s[run] && plain((unsigned char)s[run]))
+                while (!escaped[(unsigned char)s[run]])
                         run++;
                 doc_put(out, s, run);
                 s += run;
@@ -131,17 +132,13 @@ static void put_escaped(struct doc *out, const char *s)
         }
 }
 
-static void param(struct doc *out, const char *indent, const char *kind, const char *name,
-                  const char *value)
+/* head is the element up to its value: '<param name="password" value="'
+ * (ours, nothing to escape). */
+static void param(struct doc *out, const char *head, const char *value)
 {
-        doc_puts(out, indent);
-        doc_put(out, "<", 1);
-        doc_puts(out, kind);
-        doc_puts(out, " name=\"");
-        put_escaped(out, name);
-        doc_puts(out, "\" value=\"");
+        doc_puts(out, head);
         put_escaped(out, value);
-        doc_puts(out, "\"/>\n");
+        doc_put(out, "\"/>\n", 4);
 }
 
 /* mod_sofia's HA1: hex(md5("user:realm:password")), the realm being the
@@ -177,17 +174,19 @@ static bool put_user(struct doc *out, const struct fs_xml_user *u)
                 doc_printf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
         doc_puts(out, "\">\n          <params>\n");
         if (u->a1_hash)
-                param(out, "            ", "param", "a1-hash", hash);
+                param(out, "            <param name=\"a1-hash\" value=\"", hash);
         else
-                param(out, "            ", "param", "password", u->password);
-        param(out, "            ", "param", "vm-password", u->vm_password);
+                param(out, "            <param name=\"password\" value=\"", u->password);
+        param(out, "            <param name=\"vm-password\" value=\"", u->vm_password);
         doc_puts(out, "          </params>\n          <variables>\n");
         snprintf(number, sizeof(number), "%" PRId64, u->tenant_id);
-        param(out, "            ", "variable", "tenant_id", number);
+        param(out, "            <variable name=\"tenant_id\" value=\"", number);
         snprintf(number, sizeof(number), "tenant_%" PRId64, u->tenant_id);
-        param(out, "            ", "variable", "user_context", number);
-        param(out, "            ", "variable", "effective_caller_id_name", u->caller_id_name);
-        param(out, "            ", "variable", "effective_caller_id_number", u->extension);
+        param(out, "            <variable name=\"user_context\" value=\"", number);
+        param(out, "            <variable name=\"effective_caller_id_name\" value=\"",
+              u->caller_id_name);
+        param(out, "            <variable name=\"effective_caller_id_number\" value=\"",
+              u->extension);
         doc_puts(out, "          </variables>\n        </user>\n");
         return true;
 }
@@ -196,13 +195,15 @@ char *fs_xml_directory_user(const struct fs_xml_user *u)
 {
         struct doc out = { 0 };
 
-        doc_puts(&out, "<document type=\"freeswitch/xml\">\n  <section name=\"directory\">\n    <domain name=\"");
+        doc_puts(&out, "<document type=\"freeswitch/xml\">\n"
+                       "  <section name=\"directory\">\n    <domain name=\"");
         put_escaped(&out, u->domain);
-        doc_puts(&out, "\">\n      <params>\n");
-        param(&out, "        ", "param", "dial-string",
-              "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
-              "${sofia_contact(*/${dialed_user}@${dialed_domain})}");
-        doc_puts(&out, "      </params>\n      <groups><group name=\"default\"><users>\n");
+        /* The dial-string holds nothing to escape. */
+        doc_puts(&out, "\">\n      <params>\n"
+                       "        <param name=\"dial-string\" value=\""
+                       "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
+                       "${sofia_contact(*/${dialed_user}@${dialed_domain})}\"/>\n"
+                       "      </params>\n      <groups><group name=\"default\"><users>\n");
         if (!put_user(&out, u))
                 out.failed = true;
         doc_puts(&out, "      </users></group></groups>\n    </domain>\n  </section>\n</document>\n");
