@@ -161,7 +161,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         enum result result;
         uint64_t writes;
         unsigned h;
-        int64_t now;
+        int64_t now, max_age;
 
         /* Without news of every change, nothing is served from memory. */
         if (!c || !store_writes_complete(d->store))
@@ -171,10 +171,11 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         lock = &c->stripes[h % CACHE_STRIPES];
         now = monotonic_ms();
         writes = store_writes(d->store);
+        max_age = store_writes_shared(d->store) ? DIRECTORY_CACHE_SHARED_MS : DIRECTORY_CACHE_MS;
         pthread_mutex_lock(lock);
         for (int k = 0; k < CACHE_WAYS; k++) {
                 slot = set[k];
-                if (slot && slot->writes == writes && now - slot->read_ms < DIRECTORY_CACHE_MS &&
+                if (slot && slot->writes == writes && now - slot->read_ms < max_age &&
                     strcmp(slot->extension, extension) == 0) {
                         result = slot->result;
                         if (!result)
