@@ -139,6 +139,22 @@ static void row_of(const struct app *d, const struct store_directory_entry *e, s
         text_copy(ret->domain, sizeof(ret->domain), effective);
 }
 
+/* *dst = *src, but only the bytes in use: the row is mostly room for
+ * long names, and a hit copies it under the set's lock. */
+static void row_copy(struct row *dst, const struct row *src)
+{
+        dst->servable = src->servable;
+        dst->tenant_id = src->tenant_id;
+        dst->cluster_id = src->cluster_id;
+        text_copy(dst->extension, sizeof(dst->extension), src->extension);
+        dst->secret.len = src->secret.len;
+        memcpy(dst->secret.bytes, src->secret.bytes, src->secret.len);
+        dst->pin.len = src->pin.len;
+        memcpy(dst->pin.bytes, src->pin.bytes, src->pin.len);
+        text_copy(dst->caller_id_name, sizeof(dst->caller_id_name), src->caller_id_name);
+        text_copy(dst->domain, sizeof(dst->domain), src->domain);
+}
+
 /* The store's row of extension, with its secrets sealed. */
 static enum result read_row(struct app *d, struct store_conn *conn, const char *extension,
                             struct row *ret)
@@ -179,7 +195,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
                     strcmp(slot->extension, extension) == 0) {
                         result = slot->result;
                         if (!result)
-                                *ret = slot->row;
+                                row_copy(ret, &slot->row);
                         pthread_mutex_unlock(lock);
                         atomic_fetch_add_explicit(&c->hits, 1, memory_order_relaxed);
                         return result;
@@ -210,7 +226,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
                 slot->read_ms = now;
                 slot->result = result;
                 if (!result)
-                        slot->row = *ret;
+                        row_copy(&slot->row, ret);
         }
         pthread_mutex_unlock(lock);
         return result;
