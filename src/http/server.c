@@ -260,6 +260,18 @@ static bool valid_request_id(const char *s)
         return n > 0;
 }
 
+/* "%08x%08x" of prefix and n into ret (17 bytes), without printf: it is
+ * done for every request. */
+static void hex_id(char *ret, uint32_t prefix, uint32_t n)
+{
+        static const char hex[] = "0123456789abcdef";
+        uint64_t v = (uint64_t)prefix << 32 | n;
+
+        for (int i = 15; i >= 0; i--, v >>= 4)
+                ret[i] = hex[v & 15];
+        ret[16] = '\0';
+}
+
 static struct http_request *request_new(struct http_server *srv, struct MHD_Connection *con,
                                         const char *method, const char *url)
 {
@@ -277,8 +289,8 @@ static struct http_request *request_new(struct http_server *srv, struct MHD_Conn
         if (rid && valid_request_id(rid))
                 snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
         else
-                snprintf(req->request_id, sizeof(req->request_id), "%08x%08x", srv->id_prefix,
-                         (unsigned)atomic_fetch_add(&srv->next_id, 1));
+                hex_id(req->request_id, srv->id_prefix,
+                       (uint32_t)atomic_fetch_add(&srv->next_id, 1));
         cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
         if (cl && strtoull(cl, NULL, 10) > srv->opts.max_body_bytes)
                 req->too_big = true;
@@ -941,6 +953,31 @@ static const char *log_safe(const char *s, char *buf, size_t size)
         return buf;
 }
 
+/* Appends s at p; returns the new end. */
+static char *put_text(char *p, const char *s)
+{
+        size_t n = strlen(s);
+
+        memcpy(p, s, n);
+        return p + n;
+}
+
+/* Appends v in decimal, with at least width digits (zeros in front);
+ * returns the new end. */
+static char *put_decimal(char *p, uint64_t v, int width)
+{
+        char digits[20];
+        int n = 0;
+
+        do {
+                digits[n++] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v || n < width);
+        while (n)
+                *p++ = digits[--n];
+        return p;
+}
+
 static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -959,21 +996,33 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                              req->status,
                              seconds);
         if (LOG_LEVEL_INFO <= log_threshold) {
-                /* The milliseconds with three decimals, in integers: the
-                 * line is written for every request, and printf's
-                 * floating point was a visible part of that. */
-                unsigned long long us = (unsigned long long)(seconds * 1e6 + 0.5);
-                unsigned long long ms = us / 1000;
-                unsigned frac = (unsigned)(us % 1000);
+                /* "METHOD PATH STATUS 1.234ms id=ID tenant=N|-", put
+                 * together by hand: it is written for every request, and
+                 * printf (its floating point above all) was a visible part
+                 * of a lookup's cost. */
+                uint64_t us = (uint64_t)(seconds * 1e6 + 0.5);
+                char line[sizeof(method) + sizeof(path) + sizeof(req->request_id) + 96], *p = line;
 
-                log_safe(req->method, method, sizeof(method));
-                log_safe(req->url, path, sizeof(path));
-                if (req->tenant_id)
-                        LOG_INFO("%s %s %u %llu.%03ums id=%s tenant=%lld", method, path, req->status,
-                                 ms, frac, req->request_id, (long long)req->tenant_id);
+                p = put_text(p, log_safe(req->method, method, sizeof(method)));
+                *p++ = ' ';
+                p = put_text(p, log_safe(req->url, path, sizeof(path)));
+                *p++ = ' ';
+                p = put_decimal(p, req->status, 1);
+                *p++ = ' ';
+                p = put_decimal(p, us / 1000, 1);
+                *p++ = '.';
+                p = put_decimal(p, us % 1000, 3);
+                p = put_text(p, "ms id=");
+                p = put_text(p, req->request_id);
+                p = put_text(p, " tenant=");
+                if (req->tenant_id > 0)
+                        p = put_decimal(p, (uint64_t)req->tenant_id, 1);
+                else if (req->tenant_id < 0)     /* never set so: printed as it is */
+                        p += sprintf(p, "%lld", (long long)req->tenant_id);
                 else
-                        LOG_INFO("%s %s %u %llu.%03ums id=%s tenant=-", method, path, req->status,
-                                 ms, frac, req->request_id);
+                        *p++ = '-';
+                *p = '\0';
+                LOG_INFO("%s", line);
         }
         request_free(req);
         *con_cls = NULL;
