@@ -45,7 +45,7 @@ chmod 755 "$tmp/nginx" "$tmp/nginx/www"
 cp "$tmp/healthz.json" "$tmp/nginx/www/healthz"
 chmod 644 "$tmp/nginx/www/healthz"
 { nginx_conf_head "$tmp/nginx"; cat <<CONF; } >"$tmp/nginx/nginx.conf"
-  server { listen 127.0.0.1:$nport; root $tmp/nginx/www; default_type application/json; }
+  server { listen 127.0.0.1:$nport deferred; root $tmp/nginx/www; default_type application/json; }
 }
 CONF
 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &

@@ -41,7 +41,7 @@ mkdir -p "$tmp/nginx"
   include /etc/nginx/mime.types;
   etag on;
   server {
-    listen 127.0.0.1:$nport; root $www;
+    listen 127.0.0.1:$nport deferred; root $www;
     gzip_static on;
     location / { try_files \$uri /index.html; add_header Cache-Control no-cache; }
     location /assets/ { add_header Cache-Control "public, max-age=31536000, immutable"; }

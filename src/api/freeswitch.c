@@ -24,17 +24,16 @@
 
 static struct cidr_list allow;
 
+/* doc (taken) is sent as it is, without a copy of the secret it holds. */
 static void send_xml(struct http_request *req, char *doc)
 {
         if (!doc) {
                 const char *none = directory_not_found_xml();
 
-                http_respond_text(req, 200, "text/xml", none, strlen(none));
+                http_respond_static(req, 200, "text/xml", none, strlen(none));
                 return;
         }
-        http_respond_text(req, 200, "text/xml", doc, strlen(doc));
-        wipe_memory(doc, strlen(doc));
-        free(doc);
+        http_respond_secret(req, 200, "text/xml", doc);
 }
 
 static void not_found(struct http_request *req)

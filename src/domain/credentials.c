@@ -98,26 +98,51 @@ enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
         return result;
 }
 
+_Static_assert(CREDENTIALS_BOX_MAX == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 128,
+               "a box holds what credentials_seal() seals");
+
+enum result credentials_box_of(const char *sealed, struct credentials_box *ret)
+{
+        size_t len = 0;
+
+        if (strncmp(sealed, "v1:", 3) != 0 ||
+            sodium_base642bin(ret->bytes, sizeof(ret->bytes), sealed + 3, strlen(sealed + 3), NULL,
+                              &len, NULL, sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+            len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+                ret->len = 0;
+                return RESULT_INVALID;
+        }
+        ret->len = len;
+        return RESULT_OK;
+}
+
+enum result credentials_box_open(const struct credentials_box *box, char *ret_plain, size_t size)
+{
+        size_t len;
+
+        if (!have_key || box->len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+                return RESULT_INVALID;
+        len = box->len - crypto_secretbox_NONCEBYTES;
+        if (len - crypto_secretbox_MACBYTES >= size)
+                return RESULT_INVALID;
+        if (crypto_secretbox_open_easy((unsigned char *)ret_plain,
+                                       box->bytes + crypto_secretbox_NONCEBYTES, len, box->bytes,
+                                       secret_key) != 0)
+                return RESULT_INVALID;
+        ret_plain[len - crypto_secretbox_MACBYTES] = '\0';
+        return RESULT_OK;
+}
+
 enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size)
 {
-        unsigned char box[STORE_TEXT_MAX];
-        size_t len = 0;
-        enum result result = RESULT_OK;
+        struct credentials_box box;
+        enum result result;
 
-        if (!have_key || strncmp(sealed, "v1:", 3) != 0)
+        if (!have_key)
                 return RESULT_INVALID;
-        if (sodium_base642bin(box, sizeof(box), sealed + 3, strlen(sealed + 3), NULL, &len, NULL,
-                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
-            len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES ||
-            len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES >= size)
-                return RESULT_INVALID;
-        len -= crypto_secretbox_NONCEBYTES;
-        if (crypto_secretbox_open_easy((unsigned char *)ret_plain, box + crypto_secretbox_NONCEBYTES,
-                                       len, box, secret_key) != 0)
-                result = RESULT_INVALID;
-        else
-                ret_plain[len - crypto_secretbox_MACBYTES] = '\0';
-        wipe_memory(box, sizeof(box));
+        result = credentials_box_of(sealed, &box);
+        if (!result)
+                result = credentials_box_open(&box, ret_plain, size);
         return result;
 }
 
@@ -251,11 +276,31 @@ enum result credentials_new_extension_secret(void *userdata, const char *extensi
         return result;
 }
 
+_Static_assert(CREDENTIALS_DIGEST_BYTES == crypto_generichash_BYTES, "digest size");
+
+void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES])
+{
+        crypto_generichash(ret, CREDENTIALS_DIGEST_BYTES, (const unsigned char *)s, strlen(s), NULL, 0);
+}
+
+bool credentials_equal_digest(const char *a, const unsigned char digest[CREDENTIALS_DIGEST_BYTES])
+{
+        unsigned char ha[CREDENTIALS_DIGEST_BYTES];
+        bool equal;
+
+        credentials_digest(a, ha);
+        equal = sodium_memcmp(ha, digest, sizeof(ha)) == 0;
+        wipe_memory(ha, sizeof(ha));
+        return equal;
+}
+
 bool credentials_equal(const char *a, const char *b)
 {
-        unsigned char ha[crypto_generichash_BYTES], hb[crypto_generichash_BYTES];
+        unsigned char hb[CREDENTIALS_DIGEST_BYTES];
+        bool equal;
 
-        crypto_generichash(ha, sizeof(ha), (const unsigned char *)a, strlen(a), NULL, 0);
-        crypto_generichash(hb, sizeof(hb), (const unsigned char *)b, strlen(b), NULL, 0);
-        return sodium_memcmp(ha, hb, sizeof(ha)) == 0;
+        credentials_digest(b, hb);
+        equal = credentials_equal_digest(a, hb);
+        wipe_memory(hb, sizeof(hb));
+        return equal;
 }

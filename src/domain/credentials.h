@@ -30,6 +30,22 @@ enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX]);
  * was not sealed with this key. */
 enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size);
 
+/* A sealed value decoded from its stored text, still sealed (nonce ||
+ * box): what a cache may keep, opened for each use at the cost of the
+ * cipher alone. */
+#define CREDENTIALS_BOX_MAX (24 + 16 + 128)
+struct credentials_box {
+        size_t len;                      /* 0: not a sealed value */
+        unsigned char bytes[CREDENTIALS_BOX_MAX];
+};
+
+/* Decodes sealed ("v1:..." as credentials_seal() makes it) into *ret;
+ * RESULT_INVALID (ret->len 0) when it is not such a value. */
+enum result credentials_box_of(const char *sealed, struct credentials_box *ret);
+
+/* credentials_unseal() of a decoded box. */
+enum result credentials_box_open(const struct credentials_box *box, char *ret_plain, size_t size);
+
 /* len random characters from an alphabet without look-alikes (no 0/O,
  * 1/l/I), NUL-terminated: ret must hold len + 1 bytes. */
 void credentials_random_password(char *ret, size_t len);
@@ -82,6 +98,14 @@ uint64_t credentials_argon2id_checks(void);
 /* Whether a and b are equal, in time independent of where they differ
  * (compared as keyed hashes, so lengths leak nothing either). */
 bool credentials_equal(const char *a, const char *b);
+
+/* What credentials_equal() compares: a hash of s. */
+#define CREDENTIALS_DIGEST_BYTES 32
+void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES]);
+
+/* credentials_equal(a, b) where digest is credentials_digest(b): for a
+ * value compared again and again, hashed once. */
+bool credentials_equal_digest(const char *a, const unsigned char digest[CREDENTIALS_DIGEST_BYTES]);
 
 #define CREDENTIALS_SIP_SECRET_LEN 24
 #define CREDENTIALS_PIN_DIGITS 6

@@ -32,17 +32,35 @@ static bool digits_only(const char *s, size_t max)
 #define CACHE_WAYS 4
 #define CACHE_STRIPES 64
 
+/* What a lookup needs of a directory row, as the cache keeps it: the
+ * secret and PIN still sealed (decoded from their stored text, so that a
+ * hit costs the cipher only), the rest worked out once. */
+struct row {
+        bool servable;                   /* extension, agent and tenant active */
+        int64_t tenant_id, cluster_id;
+        char extension[16];
+        struct credentials_box secret, pin;
+        char caller_id_name[2 * STORE_NAME_MAX];
+        char domain[256];                /* the effective one */
+};
+
 struct cached {
         char extension[16];
         uint64_t writes;                 /* store_writes() before it was read */
         int64_t read_ms;
         enum result result;              /* RESULT_OK or RESULT_NOT_FOUND */
-        struct store_directory_entry e;
+        struct row row;
 };
 
 struct directory_cache {
         int64_t ttl_ms;                  /* how long an entry may serve without news */
         atomic_uint_fast64_t hits, misses;
+        /* The digests of the app's xmlcurl user and password, made on
+         * the first check (the settings do not change after start). */
+        pthread_mutex_t digests_lock;
+        atomic_bool have_digests;
+        unsigned char want_user[CREDENTIALS_DIGEST_BYTES];
+        unsigned char want_password[CREDENTIALS_DIGEST_BYTES];
         pthread_mutex_t stripes[CACHE_STRIPES];
         struct cached *slots[CACHE_SETS][CACHE_WAYS]; /* allocated on first use */
 };
@@ -56,6 +74,7 @@ struct directory_cache *directory_cache_new(int64_t ttl_ms)
         c->ttl_ms = ttl_ms;
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_init(&c->stripes[i], NULL);
+        pthread_mutex_init(&c->digests_lock, NULL);
         return c;
 }
 
@@ -75,6 +94,8 @@ void directory_cache_free(struct directory_cache *c)
                         free(c->slots[i][k]);
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_destroy(&c->stripes[i]);
+        pthread_mutex_destroy(&c->digests_lock);
+        wipe_memory(c->want_password, sizeof(c->want_password));
         free(c);
 }
 
@@ -100,9 +121,69 @@ static unsigned set_of(const char *extension)
         return h % CACHE_SETS;
 }
 
-/* store_directory_lookup() through the cache, when there is one. */
+/* Whether e's extension, user and tenant are all active. */
+static bool entry_live(const struct store_directory_entry *e)
+{
+        enum user_status user;
+        enum tenant_status tenant;
+
+        return extension_active(&e->ext) && user_status_parse(e->user_status, &user) &&
+               user == USER_STATUS_ACTIVE && tenant_status_parse(e->tenant_status, &tenant) &&
+               tenant == TENANT_STATUS_ACTIVE;
+}
+
+/* The row of e; the domain is the tenant's, else its cluster's, else the
+ * server's. */
+static void row_of(const struct app *d, const struct store_directory_entry *e, struct row *ret)
+{
+        const char *effective = e->tenant_domain[0]    ? e->tenant_domain
+                                : e->cluster_domain[0] ? e->cluster_domain
+                                                       : d->settings.sip_domain;
+
+        ret->servable = e->ext.user_id && entry_live(e);
+        ret->tenant_id = e->ext.tenant_id;
+        ret->cluster_id = e->cluster_id;
+        text_copy(ret->extension, sizeof(ret->extension), e->ext.extension);
+        /* A value that does not decode keeps len 0, and fails to open as
+         * it would have failed to unseal. */
+        credentials_box_of(e->ext.sip_secret, &ret->secret);
+        credentials_box_of(e->ext.vm_pin, &ret->pin);
+        snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e->first_name,
+                 e->last_name);
+        text_copy(ret->domain, sizeof(ret->domain), effective);
+}
+
+/* *dst = *src, but only the bytes in use: the row is mostly room for
+ * long names, and a hit copies it under the set's lock. */
+static void row_copy(struct row *dst, const struct row *src)
+{
+        dst->servable = src->servable;
+        dst->tenant_id = src->tenant_id;
+        dst->cluster_id = src->cluster_id;
+        text_copy(dst->extension, sizeof(dst->extension), src->extension);
+        dst->secret.len = src->secret.len;
+        memcpy(dst->secret.bytes, src->secret.bytes, src->secret.len);
+        dst->pin.len = src->pin.len;
+        memcpy(dst->pin.bytes, src->pin.bytes, src->pin.len);
+        text_copy(dst->caller_id_name, sizeof(dst->caller_id_name), src->caller_id_name);
+        text_copy(dst->domain, sizeof(dst->domain), src->domain);
+}
+
+/* The store's row of extension, with its secrets sealed. */
+static enum result read_row(struct app *d, struct store_conn *conn, const char *extension,
+                            struct row *ret)
+{
+        struct store_directory_entry e;
+        enum result result = store_directory_lookup(conn, extension, &e);
+
+        if (!result)
+                row_of(d, &e, ret);
+        return result;
+}
+
+/* read_row() through the cache, when there is one. */
 static enum result lookup(struct app *d, struct store_conn *conn, const char *extension,
-                          struct store_directory_entry *ret)
+                          struct row *ret)
 {
         struct directory_cache *c = d->directory_cache;
         struct cached **set, *slot;
@@ -110,24 +191,27 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         enum result result;
         uint64_t writes;
         unsigned h;
-        int64_t now;
+        int64_t now, max_age;
 
         /* Without news of every change, nothing is served from memory. */
         if (!c || !store_writes_complete(d->store))
-                return store_directory_lookup(conn, extension, ret);
+                return read_row(d, conn, extension, ret);
         h = set_of(extension);
         set = c->slots[h];
         lock = &c->stripes[h % CACHE_STRIPES];
         now = monotonic_ms();
         writes = store_writes(d->store);
+        max_age = c->ttl_ms;
+        if (max_age > 0 && max_age < DIRECTORY_CACHE_SHARED_MS && store_writes_shared(d->store))
+                max_age = DIRECTORY_CACHE_SHARED_MS;
         pthread_mutex_lock(lock);
         for (int k = 0; k < CACHE_WAYS; k++) {
                 slot = set[k];
-                if (slot && slot->writes == writes && now - slot->read_ms < c->ttl_ms &&
+                if (slot && slot->writes == writes && now - slot->read_ms < max_age &&
                     strcmp(slot->extension, extension) == 0) {
                         result = slot->result;
                         if (!result)
-                                *ret = slot->e;
+                                row_copy(ret, &slot->row);
                         pthread_mutex_unlock(lock);
                         atomic_fetch_add_explicit(&c->hits, 1, memory_order_relaxed);
                         return result;
@@ -136,7 +220,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         pthread_mutex_unlock(lock);
         atomic_fetch_add_explicit(&c->misses, 1, memory_order_relaxed);
 
-        result = store_directory_lookup(conn, extension, ret);
+        result = read_row(d, conn, extension, ret);
         if ((result && result != RESULT_NOT_FOUND) || !store_writes_complete(d->store))
                 return result;
         pthread_mutex_lock(lock);
@@ -158,7 +242,7 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
                 slot->read_ms = now;
                 slot->result = result;
                 if (!result)
-                        slot->e = *ret;
+                        row_copy(&slot->row, ret);
         }
         pthread_mutex_unlock(lock);
         return result;
@@ -212,51 +296,35 @@ const char *directory_not_found_xml(void)
         return fs_xml_not_found();
 }
 
-/* Whether e's extension, user and tenant are all active. */
-static bool entry_live(const struct store_directory_entry *e)
-{
-        enum user_status user;
-        enum tenant_status tenant;
-
-        return extension_active(&e->ext) && user_status_parse(e->user_status, &user) &&
-               user == USER_STATUS_ACTIVE && tenant_status_parse(e->tenant_status, &tenant) &&
-               tenant == TENANT_STATUS_ACTIVE;
-}
-
 enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
 {
-        struct store_directory_entry e;
         struct store_conn *conn;
-        const char *effective;
         enum result result;
+        struct row r;
 
         if (!user || !digits_only(user, 15))
                 return RESULT_NOT_FOUND;
         result = store_conn_get(d->store, &conn);
         if (result)
                 return result;
-        result = lookup(d, conn, user, &e);
+        result = lookup(d, conn, user, &r);
         if (result)
                 return result;
-        effective = e.tenant_domain[0]    ? e.tenant_domain
-                    : e.cluster_domain[0] ? e.cluster_domain
-                                          : d->settings.sip_domain;
-        if (!e.ext.user_id || !entry_live(&e))
+        if (!r.servable)
                 return RESULT_NOT_FOUND;
-        /* e holds the secret and PIN sealed only: it needs no wiping. */
-        result = credentials_unseal(e.ext.sip_secret, ret->password, sizeof(ret->password));
+        /* r holds the secret and PIN sealed only: it needs no wiping. */
+        result = credentials_box_open(&r.secret, ret->password, sizeof(ret->password));
         if (!result)
-                result = credentials_unseal(e.ext.vm_pin, ret->vm_pin, sizeof(ret->vm_pin));
+                result = credentials_box_open(&r.pin, ret->vm_pin, sizeof(ret->vm_pin));
         if (result) {
                 directory_user_wipe(ret);
                 return result;
         }
-        text_copy(ret->extension, sizeof(ret->extension), e.ext.extension);
-        ret->tenant_id = e.ext.tenant_id;
-        ret->cluster_id = e.cluster_id;
-        snprintf(ret->caller_id_name, sizeof(ret->caller_id_name), "%s %s", e.first_name,
-                 e.last_name);
-        text_copy(ret->domain, sizeof(ret->domain), effective);
+        text_copy(ret->extension, sizeof(ret->extension), r.extension);
+        ret->tenant_id = r.tenant_id;
+        ret->cluster_id = r.cluster_id;
+        text_copy(ret->caller_id_name, sizeof(ret->caller_id_name), r.caller_id_name);
+        text_copy(ret->domain, sizeof(ret->domain), r.domain);
         return RESULT_OK;
 }
 
@@ -290,8 +358,22 @@ bool directory_credentials_ok(const struct app *d, const char *user, const char 
 {
         const char *want_user = d->settings.xmlcurl_user, *want_pw = d->settings.xmlcurl_password;
 
+        struct directory_cache *c = d->directory_cache;
+
         if (!want_pw || !*want_pw || !user || !password)
                 return false;
         /* Both compared in full either way, so timing tells nothing. */
-        return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
+        if (!c)
+                return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
+        if (!atomic_load_explicit(&c->have_digests, memory_order_acquire)) {
+                pthread_mutex_lock(&c->digests_lock);
+                if (!atomic_load_explicit(&c->have_digests, memory_order_relaxed)) {
+                        credentials_digest(want_user, c->want_user);
+                        credentials_digest(want_pw, c->want_password);
+                        atomic_store_explicit(&c->have_digests, true, memory_order_release);
+                }
+                pthread_mutex_unlock(&c->digests_lock);
+        }
+        return credentials_equal_digest(user, c->want_user) &
+               credentials_equal_digest(password, c->want_password);
 }

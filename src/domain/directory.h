@@ -29,10 +29,14 @@ struct directory_user {
  * (AGENTDESK_DIRECTORY_CACHE_MS, 1 s by default; 0: nothing is served
  * from memory). On SQLite one process makes every change (the bound
  * limits what the command line, another process, could leave stale). On
- * PostgreSQL every agentdesk node hears the others' changes
- * (store_watch_start); while it cannot, the cache is bypassed. Entries
- * hold secrets sealed only.
+ * PostgreSQL every agentdesk node hears every change, the command line's
+ * too (store_watch_start, store_writes_shared): there the time bound is
+ * at least DIRECTORY_CACHE_SHARED_MS, only a backstop, so that a
+ * 1,000-agent tenant is not read again from the database every second;
+ * while the node cannot hear, the cache is bypassed. Entries hold
+ * secrets sealed only.
  */
+#define DIRECTORY_CACHE_SHARED_MS 60000
 struct directory_cache *directory_cache_new(int64_t ttl_ms);
 void directory_cache_free(struct directory_cache *c);
 /* Lookups served from the cache and lookups that read the store. */

@@ -6,6 +6,7 @@
 #include "freeswitch/xml.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,53 +26,119 @@ const char *fs_xml_not_found(void)
         return not_found;
 }
 
-/* Writes s escaped for an XML attribute value, in runs: this is on the
- * directory's hot path. */
-static void put_escaped(FILE *out, const char *s)
+/* A document being written: a buffer that grows by copying, wiping what
+ * it leaves behind (a user document holds a SIP secret). After a failed
+ * allocation every write is dropped and doc_finish() says NULL. The user
+ * document is on the directory's hot path: no stdio stream in between. */
+struct doc {
+        char *buf;
+        size_t len, cap;
+        bool failed;
+};
+
+static void doc_put(struct doc *d, const char *s, size_t n)
+{
+        if (d->failed)
+                return;
+        if (d->len + n + 1 > d->cap) {
+                size_t cap = d->cap ? d->cap : 2048;
+                char *b;
+
+                while (cap < d->len + n + 1)
+                        cap *= 2;
+                b = malloc(cap);
+                if (!b) {
+                        d->failed = true;
+                        return;
+                }
+                if (d->buf) {
+                        memcpy(b, d->buf, d->len);
+                        explicit_bzero(d->buf, d->len);
+                        free(d->buf);
+                }
+                d->buf = b;
+                d->cap = cap;
+        }
+        memcpy(d->buf + d->len, s, n);
+        d->len += n;
+        d->buf[d->len] = '\0';
+}
+
+static void doc_puts(struct doc *d, const char *s)
+{
+        doc_put(d, s, strlen(s));
+}
+
+static void doc_printf(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void doc_printf(struct doc *d, const char *fmt, ...)
+{
+        char text[512];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(text, sizeof(text), fmt, ap);
+        va_end(ap);
+        if (n < 0 || (size_t)n >= sizeof(text))
+                d->failed = true;        /* only short numbers are printed */
+        else
+                doc_put(d, text, (size_t)n);
+}
+
+/* The text written (malloc'd), or NULL when something failed. */
+static char *doc_finish(struct doc *d)
+{
+        if (!d->failed && d->buf)
+                return d->buf;
+        if (d->buf) {
+                explicit_bzero(d->buf, d->len);
+                free(d->buf);
+        }
+        return NULL;
+}
+
+/* The bytes that do not go into an attribute value as they are: markup,
+ * and C0 controls (tab, newline and return are written as references,
+ * the others are not allowed in XML 1.0 and are dropped). NUL ends the
+ * string. */
+static const bool escaped[256] = {
+        [0] = true, [0x01 ... 0x1f] = true,
+        ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+};
+
+/* Writes s escaped for an XML attribute value, in runs. */
+static void put_escaped(struct doc *out, const char *s)
 {
         while (s && *s) {
-                size_t run = strcspn(s, "&<>\"'\t\n\r\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-                                        "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a"
-                                        "\x1b\x1c\x1d\x1e\x1f");
-                fwrite_unlocked(s, 1, run, out);
+                size_t run = 0;
+
+                while (!escaped[(unsigned char)s[run]])
+                        run++;
+                doc_put(out, s, run);
                 s += run;
                 switch (*s) {
                 case '\0': return;
-                case '&': fputs_unlocked("&amp;", out); break;
-                case '<': fputs_unlocked("&lt;", out); break;
-                case '>': fputs_unlocked("&gt;", out); break;
-                case '"': fputs_unlocked("&quot;", out); break;
-                case '\'': fputs_unlocked("&apos;", out); break;
-                case '\t': fputs_unlocked("&#9;", out); break;
-                case '\n': fputs_unlocked("&#10;", out); break;
-                case '\r': fputs_unlocked("&#13;", out); break;
+                case '&': doc_puts(out, "&amp;"); break;
+                case '<': doc_puts(out, "&lt;"); break;
+                case '>': doc_puts(out, "&gt;"); break;
+                case '"': doc_puts(out, "&quot;"); break;
+                case '\'': doc_puts(out, "&apos;"); break;
+                case '\t': doc_puts(out, "&#9;"); break;
+                case '\n': doc_puts(out, "&#10;"); break;
+                case '\r': doc_puts(out, "&#13;"); break;
                 default: break; /* other C0 controls are not allowed in XML 1.0 */
                 }
                 s++;
         }
 }
 
-static void param(FILE *out, const char *indent, const char *kind, const char *name,
-                  const char *value)
+/* head is the element up to its value: '<param name="password" value="'
+ * (ours, nothing to escape). */
+static void param(struct doc *out, const char *head, const char *value)
 {
-        fputs_unlocked(indent, out);
-        fputc_unlocked('<', out);
-        fputs_unlocked(kind, out);
-        fputs_unlocked(" name=\"", out);
-        put_escaped(out, name);
-        fputs_unlocked("\" value=\"", out);
+        doc_puts(out, head);
         put_escaped(out, value);
-        fputs_unlocked("\"/>\n", out);
-}
-
-/* Closes an open_memstream() stream; *buf is only final after fclose(). */
-static char *finish(FILE *out, char **buf)
-{
-        if (fclose(out) != 0) {
-                free(*buf);
-                return NULL;
-        }
-        return *buf;
+        doc_put(out, "\"/>\n", 4);
 }
 
 /* mod_sofia's HA1: hex(md5("user:realm:password")), the realm being the
@@ -95,78 +162,67 @@ static bool a1_hash(const struct fs_xml_user *u, char out[33])
 }
 
 /* The <user> element (indented for the directory document). */
-static bool put_user(FILE *out, const struct fs_xml_user *u)
+static bool put_user(struct doc *out, const struct fs_xml_user *u)
 {
         char number[32], hash[33];
 
         if (u->a1_hash && !a1_hash(u, hash))
                 return false;
-        fputs("        <user id=\"", out);
+        doc_puts(out, "        <user id=\"");
         put_escaped(out, u->extension);
         if (u->cacheable_ms > 0)
-                fprintf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
-        fputs("\">\n          <params>\n", out);
+                doc_printf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
+        doc_puts(out, "\">\n          <params>\n");
         if (u->a1_hash)
-                param(out, "            ", "param", "a1-hash", hash);
+                param(out, "            <param name=\"a1-hash\" value=\"", hash);
         else
-                param(out, "            ", "param", "password", u->password);
-        param(out, "            ", "param", "vm-password", u->vm_password);
-        fputs("          </params>\n          <variables>\n", out);
+                param(out, "            <param name=\"password\" value=\"", u->password);
+        param(out, "            <param name=\"vm-password\" value=\"", u->vm_password);
+        doc_puts(out, "          </params>\n          <variables>\n");
         snprintf(number, sizeof(number), "%" PRId64, u->tenant_id);
-        param(out, "            ", "variable", "tenant_id", number);
+        param(out, "            <variable name=\"tenant_id\" value=\"", number);
         snprintf(number, sizeof(number), "tenant_%" PRId64, u->tenant_id);
-        param(out, "            ", "variable", "user_context", number);
-        param(out, "            ", "variable", "effective_caller_id_name", u->caller_id_name);
-        param(out, "            ", "variable", "effective_caller_id_number", u->extension);
-        fputs("          </variables>\n        </user>\n", out);
+        param(out, "            <variable name=\"user_context\" value=\"", number);
+        param(out, "            <variable name=\"effective_caller_id_name\" value=\"",
+              u->caller_id_name);
+        param(out, "            <variable name=\"effective_caller_id_number\" value=\"",
+              u->extension);
+        doc_puts(out, "          </variables>\n        </user>\n");
         return true;
 }
 
 char *fs_xml_directory_user(const struct fs_xml_user *u)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *out = open_memstream(&buf, &len);
+        struct doc out = { 0 };
 
-        if (!out)
-                return NULL;
-        fputs("<document type=\"freeswitch/xml\">\n  <section name=\"directory\">\n    <domain name=\"",
-              out);
-        put_escaped(out, u->domain);
-        fputs("\">\n      <params>\n", out);
-        param(out, "        ", "param", "dial-string",
-              "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
-              "${sofia_contact(*/${dialed_user}@${dialed_domain})}");
-        fputs("      </params>\n      <groups><group name=\"default\"><users>\n", out);
-        if (!put_user(out, u)) {
-                fclose(out);
-                free(buf);
-                return NULL;
-        }
-        fputs("      </users></group></groups>\n    </domain>\n  </section>\n</document>\n", out);
-        return finish(out, &buf);
+        doc_puts(&out, "<document type=\"freeswitch/xml\">\n"
+                       "  <section name=\"directory\">\n    <domain name=\"");
+        put_escaped(&out, u->domain);
+        /* The dial-string holds nothing to escape. */
+        doc_puts(&out, "\">\n      <params>\n"
+                       "        <param name=\"dial-string\" value=\""
+                       "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
+                       "${sofia_contact(*/${dialed_user}@${dialed_domain})}\"/>\n"
+                       "      </params>\n      <groups><group name=\"default\"><users>\n");
+        if (!put_user(&out, u))
+                out.failed = true;
+        doc_puts(&out, "      </users></group></groups>\n    </domain>\n  </section>\n</document>\n");
+        return doc_finish(&out);
 }
 
 char *fs_xml_user_file(const struct fs_xml_user *u)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *out = open_memstream(&buf, &len);
+        struct doc out = { 0 };
 
-        if (!out)
-                return NULL;
-        fputs(FSXML_OWNED_MARKER "\n<include>\n", out);
-        if (!put_user(out, u)) {
-                fclose(out);
-                free(buf);
-                return NULL;
-        }
-        fputs("</include>\n", out);
-        return finish(out, &buf);
+        doc_puts(&out, FSXML_OWNED_MARKER "\n<include>\n");
+        if (!put_user(&out, u))
+                out.failed = true;
+        doc_puts(&out, "</include>\n");
+        return doc_finish(&out);
 }
 
 /* Appends the regex of [lo, hi] where both have the same number of digits. */
-static void same_length(int64_t lo, int64_t hi, FILE *out, int *first)
+static void same_length(int64_t lo, int64_t hi, struct doc *out, int *first)
 {
         char a[24], b[24];
         size_t n, k;
@@ -180,7 +236,7 @@ static void same_length(int64_t lo, int64_t hi, FILE *out, int *first)
         for (k = 0; k < n && a[k] == b[k]; k++)
                 ;
         if (k == n) {
-                fprintf(out, "%s%s", *first ? "" : "|", a);
+                doc_printf(out, "%s%s", *first ? "" : "|", a);
                 *first = 0;
                 return;
         }
@@ -192,9 +248,9 @@ static void same_length(int64_t lo, int64_t hi, FILE *out, int *first)
                         hi_tail_nine = false;
         }
         if (lo_tail_zero && hi_tail_nine) {
-                fprintf(out, "%s%.*s[%c-%c]", *first ? "" : "|", (int)k, a, a[k], b[k]);
+                doc_printf(out, "%s%.*s[%c-%c]", *first ? "" : "|", (int)k, a, a[k], b[k]);
                 if (n - k - 1 > 0)
-                        fprintf(out, "\\d{%zu}", n - k - 1);
+                        doc_printf(out, "\\d{%zu}", n - k - 1);
                 *first = 0;
                 return;
         }
@@ -218,71 +274,66 @@ static void same_length(int64_t lo, int64_t hi, FILE *out, int *first)
 
 size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
 {
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *out = open_memstream(&buf, &len);
+        struct doc out = { 0 };
         int first = 1;
+        char *text;
+        size_t len;
 
-        if (!out)
-                return 0;
         while (lo <= hi) {
                 /* Split at powers of ten so both ends have equal length. */
                 int64_t limit = 9;
                 while (limit < lo)
                         limit = limit * 10 + 9;
                 int64_t end = hi < limit ? hi : limit;
-                same_length(lo, end, out, &first);
+                same_length(lo, end, &out, &first);
                 lo = end + 1;
         }
-        if (fclose(out) != 0 || len + 1 > size) {
-                free(buf);
+        len = out.len;
+        text = doc_finish(&out);
+        if (!text || len + 1 > size) {
+                free(text);
                 return 0;
         }
-        memcpy(out_buf, buf, len + 1);
-        free(buf);
+        memcpy(out_buf, text, len + 1);
+        free(text);
         return len;
 }
 
 /* The <context> element of tenant_<id>. */
-static void put_context(FILE *out, int64_t tenant_id, const char *regex)
+static void put_context(struct doc *out, int64_t tenant_id, const char *regex)
 {
-        fprintf(out,
-                "    <context name=\"tenant_%" PRId64 "\">\n"
-                "      <extension name=\"tenant_%" PRId64 "_internal\">\n"
-                "        <condition field=\"destination_number\" expression=\"^(",
-                tenant_id, tenant_id);
+        doc_printf(out,
+                   "    <context name=\"tenant_%" PRId64 "\">\n"
+                   "      <extension name=\"tenant_%" PRId64 "_internal\">\n"
+                   "        <condition field=\"destination_number\" expression=\"^(",
+                   tenant_id, tenant_id);
         put_escaped(out, regex);
-        fputs(")$\">\n"
-              "          <action application=\"bridge\" data=\"user/$1@${domain_name}\"/>\n"
-              "        </condition>\n"
-              "      </extension>\n"
-              "      <extension name=\"echo\">\n"
-              "        <condition field=\"destination_number\" expression=\"^9196$\">\n"
-              "          <action application=\"answer\"/>\n"
-              "          <action application=\"echo\"/>\n"
-              "        </condition>\n"
-              "      </extension>\n"
-              "    </context>\n",
-              out);
+        doc_puts(out, ")$\">\n"
+                      "          <action application=\"bridge\" data=\"user/$1@${domain_name}\"/>\n"
+                      "        </condition>\n"
+                      "      </extension>\n"
+                      "      <extension name=\"echo\">\n"
+                      "        <condition field=\"destination_number\" expression=\"^9196$\">\n"
+                      "          <action application=\"answer\"/>\n"
+                      "          <action application=\"echo\"/>\n"
+                      "        </condition>\n"
+                      "      </extension>\n"
+                      "    </context>\n");
 }
 
 /* A context wrapped in head and tail. */
 static char *context_doc(int64_t tenant_id, int64_t lo, int64_t hi, const char *head,
                          const char *tail)
 {
-        char regex[1024], *buf = NULL;
-        size_t len = 0;
-        FILE *out;
+        struct doc out = { 0 };
+        char regex[1024];
 
         if (!fs_xml_range_regex(lo, hi, regex, sizeof(regex)))
                 return NULL;
-        out = open_memstream(&buf, &len);
-        if (!out)
-                return NULL;
-        fputs(head, out);
-        put_context(out, tenant_id, regex);
-        fputs(tail, out);
-        return finish(out, &buf);
+        doc_puts(&out, head);
+        put_context(&out, tenant_id, regex);
+        doc_puts(&out, tail);
+        return doc_finish(&out);
 }
 
 char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)

@@ -167,6 +167,12 @@ void http_respond_result(struct http_request *req, enum result result, const cha
 void http_respond_text(struct http_request *req, unsigned status, const char *content_type,
                        const char *body, size_t len);
 
+/* Sends text (malloc'd, NUL-terminated, holding a secret), which this
+ * call takes without copying it: it is wiped and freed once sent, or at
+ * once when it cannot be. */
+void http_respond_secret(struct http_request *req, unsigned status, const char *content_type,
+                         char *text);
+
 /* Sends len bytes of body that outlive the server (static data): not
  * copied. */
 void http_respond_static(struct http_request *req, unsigned status, const char *content_type,

@@ -104,6 +104,11 @@ bool store_writes_complete(const struct store *store)
         return store->sqlite_dir != NULL || atomic_load(&store->watching);
 }
 
+bool store_writes_shared(const struct store *store)
+{
+        return store->sqlite_dir == NULL && atomic_load(&store->watching);
+}
+
 /* Listens on its own connection; every change it hears, and every time it
  * (re)subscribes or loses the connection, moves the count. */
 static void *watch(void *arg)

@@ -80,6 +80,11 @@ uint64_t store_writes(const struct store *store);
  * other process's commit. */
 bool store_writes_complete(const struct store *store);
 
+/* Whether store_writes() also moves for the changes other processes make
+ * (PostgreSQL while subscribed, as above). On SQLite it does not: a
+ * command line run beside the server goes unheard. */
+bool store_writes_shared(const struct store *store);
+
 /* PostgreSQL: starts a thread that listens for the changes of every
  * agentdesk on the database and moves store_writes(); it resubscribes
  * after losing its connection. Does nothing on SQLite. */

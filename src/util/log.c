@@ -164,11 +164,21 @@ static void emit(const char *line, size_t n, bool urgent)
         pthread_mutex_unlock(&b->lock);
 }
 
+/* Copies s, cut at max bytes, to dst; returns the length copied. */
+static size_t append_word(char *dst, size_t max, const char *s)
+{
+        size_t n = strnlen(s, max);
+
+        memcpy(dst, s, n);
+        return n;
+}
+
 void log_write(enum log_level level, const char *module, const char *fmt, ...)
 {
         char line[2048];
         struct timespec ts;
         struct tm tm;
+        unsigned ms;
         size_t n;
         va_list ap;
         int w;
@@ -182,10 +192,20 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         }
         memcpy(line, stamp, stamp_len);
         n = stamp_len;
-        w = snprintf(line + n, sizeof(line) - n, ".%03ldZ %s %s: ",
-                     ts.tv_nsec / 1000000, level_names[level], module);
-        if (w > 0)
-                n += (size_t)w;
+        /* ".mmmZ level module: " by hand: every access log line has it,
+         * and snprintf was a visible part of a request's cost. */
+        ms = (unsigned)(ts.tv_nsec / 1000000);
+        line[n++] = '.';
+        line[n++] = (char)('0' + ms / 100);
+        line[n++] = (char)('0' + ms / 10 % 10);
+        line[n++] = (char)('0' + ms % 10);
+        line[n++] = 'Z';
+        line[n++] = ' ';
+        n += append_word(line + n, sizeof(line) / 4, level_names[level]);
+        line[n++] = ' ';
+        n += append_word(line + n, sizeof(line) / 4, module);
+        line[n++] = ':';
+        line[n++] = ' ';
         va_start(ap, fmt);
         w = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
         va_end(ap);

@@ -49,6 +49,41 @@ static void test_wipe_memory(void)
         wipe_free_string(NULL);
 }
 
+/* The sealed boxes the directory cache keeps: still sealed, opened only
+ * with the key and intact; and the digests xml_curl's basic auth is
+ * compared by. */
+static void test_boxes(void)
+{
+        char sealed[STORE_TEXT_MAX], plain[64], overlong[400];
+        struct credentials_box box;
+        unsigned char digest[CREDENTIALS_DIGEST_BYTES];
+
+        CHECK_INT_EQ(credentials_seal("s3cret-pass", sealed), RESULT_OK);
+        CHECK_INT_EQ(credentials_box_of(sealed, &box), RESULT_OK);
+        CHECK(memmem(box.bytes, box.len, "s3cret", 6) == NULL);
+        CHECK_INT_EQ(credentials_box_open(&box, plain, sizeof(plain)), RESULT_OK);
+        CHECK(strcmp(plain, "s3cret-pass") == 0);
+        CHECK_INT_EQ(credentials_box_open(&box, plain, 5), RESULT_INVALID);
+        box.bytes[box.len - 1] ^= 1;
+        CHECK_INT_EQ(credentials_box_open(&box, plain, sizeof(plain)), RESULT_INVALID);
+        CHECK_INT_EQ(credentials_box_of("s3cret-pass", &box), RESULT_INVALID);
+        CHECK(box.len == 0);
+        CHECK_INT_EQ(credentials_box_open(&box, plain, sizeof(plain)), RESULT_INVALID);
+        CHECK_INT_EQ(credentials_box_of("v1:*not base64*", &box), RESULT_INVALID);
+        memcpy(overlong, "v1:", 3);
+        memset(overlong + 3, 'A', sizeof(overlong) - 4);
+        overlong[sizeof(overlong) - 1] = '\0';
+        CHECK_INT_EQ(credentials_box_of(overlong, &box), RESULT_INVALID);
+        CHECK_INT_EQ(credentials_unseal(overlong, plain, sizeof(plain)), RESULT_INVALID);
+
+        credentials_digest("freeswitch", digest);
+        CHECK(credentials_equal_digest("freeswitch", digest));
+        CHECK(!credentials_equal_digest("freeswitcH", digest));
+        CHECK(!credentials_equal_digest("", digest));
+        CHECK(credentials_equal("freeswitch", "freeswitch"));
+        CHECK(!credentials_equal("freeswitch", "freeswitch "));
+}
+
 int main(int argc, char **argv)
 {
         char url[600], path[512], temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
@@ -67,6 +102,7 @@ int main(int argc, char **argv)
         test_wipe_memory();
         snprintf(path, sizeof(path), "%s/secret.key", argv[1]);
         CHECK_INT_EQ(credentials_init(path, true), RESULT_OK);
+        test_boxes();
         snprintf(path, sizeof(path), "%s/secrets.db", argv[1]);
         snprintf(url, sizeof(url), "sqlite:%s", path);
         CHECK_INT_EQ(store_open(url, 50, &d.store), RESULT_OK);
