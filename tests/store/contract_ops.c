@@ -151,10 +151,12 @@ void contract_basics(struct store *store)
         if (sqlite) {
                 CHECK(store_writes_complete(store));
                 CHECK_INT_EQ(store_watch_start(store), RESULT_OK);
+                CHECK(!store_writes_shared(store));  /* the command line is not heard */
                 store_watch_stop(store);
                 return;
         }
         CHECK(!store_writes_complete(store));
+        CHECK(!store_writes_shared(store));
         CHECK_INT_EQ(store_watch_start(store), RESULT_OK);
         struct timespec deadline, now;
         clock_gettime(CLOCK_MONOTONIC, &deadline);
@@ -163,6 +165,7 @@ void contract_basics(struct store *store)
                 clock_gettime(CLOCK_MONOTONIC, &now);
         } while (!store_writes_complete(store) && now.tv_sec < deadline.tv_sec);
         CHECK(store_writes_complete(store));
+        CHECK(store_writes_shared(store));
 
         struct store *other = contract_open_store();
         before = store_writes(store);
