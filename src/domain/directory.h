@@ -27,12 +27,11 @@ struct directory_user {
  * The server's cache of directory rows: an entry serves while
  * store_writes() has not moved since it was read, and for at most ttl_ms
  * (AGENTDESK_DIRECTORY_CACHE_MS, 1 s by default; 0: nothing is served
- * from memory). On SQLite one process makes every change (the bound
- * limits what the command line, another process, could leave stale). On
- * PostgreSQL every agentdesk node hears every change, the command line's
- * too (store_watch_start, store_writes_shared): there the time bound is
- * at least DIRECTORY_CACHE_SHARED_MS, only a backstop, so that a
- * 1,000-agent tenant is not read again from the database every second;
+ * from memory). Once store_watch_start's thread hears every change, by
+ * any process (store_writes_shared: PostgreSQL's notifications, SQLite's
+ * data_version), the time bound is at least DIRECTORY_CACHE_SHARED_MS,
+ * only a backstop, so that a 1,000-agent tenant is not read again from
+ * the database every second. On PostgreSQL,
  * while the node cannot hear, the cache is bypassed. Entries hold
  * secrets sealed only.
  */

@@ -106,7 +106,7 @@ bool store_writes_complete(const struct store *store)
 
 bool store_writes_shared(const struct store *store)
 {
-        return store->sqlite_dir == NULL && atomic_load(&store->watching);
+        return atomic_load(&store->watching);
 }
 
 /* Listens on its own connection; every change it hears, and every time it

@@ -80,14 +80,15 @@ uint64_t store_writes(const struct store *store);
  * other process's commit. */
 bool store_writes_complete(const struct store *store);
 
-/* Whether store_writes() also moves for the changes other processes make
- * (PostgreSQL while subscribed, as above). On SQLite it does not: a
- * command line run beside the server goes unheard. */
+/* Whether store_writes() also moves for the changes other processes make:
+ * while store_watch_start()'s thread watches. On PostgreSQL it is
+ * subscribed as above; on SQLite it reads the file's data_version every
+ * 50 ms, so a command line run beside the server is heard too. */
 bool store_writes_shared(const struct store *store);
 
-/* PostgreSQL: starts a thread that listens for the changes of every
- * agentdesk on the database and moves store_writes(); it resubscribes
- * after losing its connection. Does nothing on SQLite. */
+/* Starts a thread that hears the changes of every process on the
+ * database and moves store_writes(): PostgreSQL's notifications (it
+ * resubscribes after losing its connection), SQLite's data_version. */
 enum result store_watch_start(struct store *store);
 
 /* Stops that thread (within about 200 ms). Accepts a store without one. */

@@ -156,8 +156,8 @@ def cache_hits(ad):
 def test_nodes_hear_each_others_changes(backend):
     """The directory cache of one node forgets a row as soon as another
     node changes it: on PostgreSQL through the change notifications, on
-    SQLite (one process) the second node is the command line's store only,
-    so there the cache is shown to serve and to move with local writes.
+    SQLite through the file's data_version, the other writer there being
+    a process that writes the file directly.
     The first node keeps rows for ten minutes (AGENTDESK_DIRECTORY_CACHE_MS)
     and writes nothing itself (the other node leads the reconciler, which
     records the jobs' outcomes), so only a notification can make it forget
@@ -181,6 +181,20 @@ def test_nodes_hear_each_others_changes(backend):
         # The cache serves (on PostgreSQL once the node has subscribed).
         wait_for(lambda: cached(True), timeout=5, what="the directory cache to serve")
         if backend != "postgres":
+            # Another process writes the file (as a command line would):
+            # heard through SQLite's data_version.
+            import sqlite3
+            db = sqlite3.connect(ad.db[len("sqlite:"):], timeout=10)
+            try:
+                for status, want in (("suspended", False), ("active", True)):
+                    wait_for(lambda: cached(not want), timeout=5,
+                             what="the row in the node's cache")
+                    db.execute("UPDATE users SET status = ? WHERE id = ?", (status, agent["id"]))
+                    db.commit()
+                    wait_for(lambda: found(ad) is want, timeout=10,
+                             what="the node to hear of %s" % status)
+            finally:
+                db.close()
             return
         other = ad.sibling()
         ad.stop()

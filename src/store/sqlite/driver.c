@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/driver.h"
 #include "store/sqlite/migrations.h"
@@ -27,6 +28,7 @@ struct stmt_slot {
 struct store_driver_conn {
         sqlite3 *db;
         struct stmt_slot cache[STMT_CACHE];
+        int64_t data_version;            /* listen/wait_changes: last seen */
 };
 
 static enum result translate(sqlite3 *db, int rc)
@@ -253,6 +255,54 @@ static void sqlite_rollback(struct store_driver_conn *conn)
                 sqlite3_exec(conn->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/*
+ * Changes made by other connections, this process's or another's (a
+ * command line run beside the server): PRAGMA data_version moves on this
+ * connection whenever another one commits (it reads the WAL index, no
+ * disk). Polled every CHANGES_POLL_MS while waiting.
+ */
+#define CHANGES_POLL_MS 50
+
+static enum result data_version(struct store_driver_conn *conn, int64_t *ret)
+{
+        sqlite3_stmt *stmt;
+        enum result result = prepare(conn, "PRAGMA data_version", &stmt);
+
+        int rc;
+
+        if (result)
+                return result;
+        rc = sqlite3_step(stmt);
+        if (rc == SQLITE_ROW)
+                *ret = sqlite3_column_int64(stmt, 0);
+        else
+                result = translate(conn->db, rc);
+        sqlite3_reset(stmt);
+        return result;
+}
+
+static enum result sqlite_listen(struct store_driver_conn *conn)
+{
+        return data_version(conn, &conn->data_version);
+}
+
+static enum result sqlite_wait_changes(struct store_driver_conn *conn, int timeout_ms,
+                                       bool *ret_heard)
+{
+        enum result result = RESULT_OK;
+        int64_t now = conn->data_version;
+
+        *ret_heard = false;
+        for (int waited = 0; !result && !*ret_heard && waited < timeout_ms;
+             waited += CHANGES_POLL_MS) {
+                nanosleep(&(struct timespec){ .tv_nsec = CHANGES_POLL_MS * 1000000L }, NULL);
+                result = data_version(conn, &now);
+                *ret_heard = !result && now != conn->data_version;
+        }
+        conn->data_version = now;
+        return result;
+}
+
 const struct store_driver store_driver_sqlite = {
         .name = "sqlite",
         .caps = 0,
@@ -263,6 +313,8 @@ const struct store_driver store_driver_sqlite = {
         .begin = sqlite_begin,
         .commit = sqlite_commit,
         .rollback = sqlite_rollback,
+        .listen = sqlite_listen,
+        .wait_changes = sqlite_wait_changes,
         .migration_lock_sql = NULL,
         .migrations = sqlite_migrations,
         .n_migrations = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]),
