@@ -6,7 +6,8 @@
 #   2. pool allocations per second on SQLite and PostgreSQL;
 #   3. agent creation through the API (bench/agents_create.py);
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
-#      on SQLite and PostgreSQL (bench/xmlcurl.sh);
+#      on SQLite and PostgreSQL, with the CPU time per request and the
+#      libmicrohttpd floor (bench/xmlcurl.sh, bench/mhd_floor.c);
 #   5. files mode under a burst of 1,000 creates: reloadxml sent and the
 #      time until all are provisioned (bench/push_burst.py);
 #   6. GET /v1/admin/agents?limit=500 in a tenant of 1,000 agents: latency
@@ -32,7 +33,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh --test >/dev/null
 scripts/build-web.sh >/dev/null
 cmake -S . -B build-rel -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build-rel -j"$(nproc)" --target agentdesk bench_pool_alloc >/dev/null
+cmake --build build-rel -j"$(nproc)" --target agentdesk bench_pool_alloc bench_mhd_floor >/dev/null
 
 threads=${WRK_THREADS:-2}
 conns=${WRK_CONNECTIONS:-64}

@@ -6,8 +6,11 @@
 # the same wrk settings (both listen with deferred accept, as agentdesk
 # does); targets 1.20x nginx with keep-alive, 1.10x with Connection:
 # close. Midway, one agent is suspended and its next lookup must be "not
-# found". Usage: bench/xmlcurl.sh BIN DB_URL PG_DIR_OR_EMPTY (called by
-# bench/run.sh). Figures only.
+# found". wrk shares the machine's cores with the servers, so each line
+# also gives the CPU time each server and wrk spent per request, and the
+# floor: libmicrohttpd doing no work (bench/mhd_floor.c, when built beside
+# BIN). Usage: bench/xmlcurl.sh BIN DB_URL (called by bench/run.sh).
+# Figures only.
 set -euo pipefail
 bin=$1
 db=$2
@@ -26,18 +29,24 @@ trap cleanup EXIT
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 export AGENTDESK_SECRET_KEY_FILE=$tmp/key AGENTDESK_XMLCURL_PASSWORD=bench-xc
-# No Event Socket node: the 1,000 agents' provisioning settles at once, as
-# it does once FreeSWITCH has taken them, and lookups are measured in that
-# steady state. (With a node that is down, the reconciler's retries would
-# rewrite the extensions every few seconds, each time emptying the cache;
-# but a FreeSWITCH that is down sends no lookups.)
-export AGENTDESK_FS_NODES=
+# An Event Socket that answers every command as FreeSWITCH does (the
+# tests' fixture), so that provisioning settles at once, as it does once
+# FreeSWITCH has taken the agents, and lookups are measured in that steady
+# state. With a node that is down, the reconciler would retry the
+# suspension's job every few seconds, each attempt a write that empties
+# the cache; but a FreeSWITCH that is down sends no lookups.
+export AGENTDESK_FS_ESL_PASSWORD=bench-esl
+python3 "$here/tests/harness/esl_fixture.py" --port-file "$tmp/esl.port" --password bench-esl &
+pids+=($!)
+for _ in $(seq 200); do [ -s "$tmp/esl.port" ] && break; sleep 0.05; done
+export AGENTDESK_FS_ESL=127.0.0.1:$(cat "$tmp/esl.port")
 $bin tenant create --db "$db" --name "Lookup Bench" --pool-base 700000 --pool-size 1000 >/dev/null 2>&1
 $bin user create --db "$db" --tenant 1 --email admin@lookup.example --password "bench password" \
         --role admin >/dev/null 2>&1 || true
 p=$(port)
 $bin serve --db "$db" --listen "127.0.0.1:$p" 2>"$tmp/serve.log" &
-pids+=($!)
+serve_pid=$!
+pids+=($serve_pid)
 for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$p/healthz" && break; sleep 0.05; done
 base="http://127.0.0.1:$p"
 token=$(curl -s "$base/v1/auth/login" -d '{"email":"admin@lookup.example","password":"bench password"}' |
@@ -59,15 +68,21 @@ done
 sed 's/2005/%USER%/g' "$here/tests/fixtures/freeswitch-1.11/xml_curl/directory-sip-auth-register-udp.form" >"$tmp/form.tpl"
 auth=$(printf 'freeswitch:%s' "$AGENTDESK_XMLCURL_PASSWORD" | base64)
 cat >"$tmp/lookup.lua" <<LUA
+-- The 1,000 requests are formatted once, so that wrk, which shares the
+-- machine with the server, spends its time sending them rather than in Lua.
 local f = io.open("$tmp/form.tpl"); local tpl = f:read("*a"); f:close()
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-wrk.headers["Authorization"] = "Basic $auth"
-if os.getenv("CLOSE") == "1" then wrk.headers["Connection"] = "close" end
-local n = 0
+local reqs, n = {}, 0
+init = function()
+  local headers = { ["Content-Type"] = "application/x-www-form-urlencoded",
+                    ["Authorization"] = "Basic $auth" }
+  if os.getenv("CLOSE") == "1" then headers["Connection"] = "close" end
+  for i = 0, 999 do
+    reqs[i] = wrk.format("POST", nil, headers, (tpl:gsub("%%USER%%", tostring(700000 + i))))
+  end
+end
 request = function()
-  n = n + 1
-  return wrk.format(nil, nil, nil, (tpl:gsub("%%USER%%", tostring(700000 + (n % 1000)))))
+  n = (n + 1) % 1000
+  return reqs[n]
 end
 LUA
 lookup() { curl -s -u "freeswitch:$AGENTDESK_XMLCURL_PASSWORD" --data-binary \
@@ -87,25 +102,61 @@ CONF
 nginx -c "$tmp/nginx/nginx.conf" -p "$tmp/nginx" &
 pids+=($!)
 for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$np/freeswitch/xml" && break; sleep 0.05; done
+nginx_pids=("$(cat "$tmp/nginx/nginx.pid")")
+nginx_pids+=($(pgrep -P "${nginx_pids[0]}"))
 
-run() {  # url close -> "rps p50 p99 non2xx"
-        CLOSE=$2 wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$tmp/lookup.lua" "$1" >"$tmp/wrk.out"
-        awk '/Requests\/sec/ {r=$2} $1=="50%" {a=$2} $1=="99%" {b=$2} /Non-2xx/ {e=$5}
-             END {print r, a, b, e+0}' "$tmp/wrk.out"
+# The floor: libmicrohttpd set up as agentdesk sets it up, answering the
+# same bytes and doing nothing else (bench/mhd_floor.c), when built.
+floor=${MHD_FLOOR:-$(dirname "$bin")/bench_mhd_floor}
+if [ -x "$floor" ]; then
+        fp=$(port)
+        "$floor" "$fp" "$tmp/nginx/www/freeswitch/xml" &
+        pids+=($!)
+        floor_pid=$!
+        for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$fp/" && break; sleep 0.05; done
+fi
+
+cpu_ticks() {  # PIDS -> user+system clock ticks of those processes (all their threads)
+        local t=0 p
+        for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+        echo "$t"
+}
+# url close pids... -> "rps p50 p99 non2xx server-cpu-us-per-request wrk-cpu-us-per-request"
+run() {
+        local url=$1 close=$2 c0 c1
+        shift 2
+        c0=$(cpu_ticks "$@")
+        { TIMEFORMAT='%U %S'; time CLOSE=$close \
+                wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$tmp/lookup.lua" "$url" >"$tmp/wrk.out"; } \
+                2>"$tmp/wrk.time"
+        c1=$(cpu_ticks "$@")
+        awk -v c=$((c1 - c0)) -v hz="$(getconf CLK_TCK)" -v wt="$(awk '{print $1 + $2}' "$tmp/wrk.time")" '
+             /requests in/ {n=$1} /Requests\/sec/ {r=$2} $1=="50%" {a=$2} $1=="99%" {b=$2} /Non-2xx/ {e=$5}
+             END {print r, a, b, e+0, c / hz / n * 1e6, wt / n * 1e6}' "$tmp/wrk.out"
 }
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /ms$/) print v+0; else if (v ~ /us$/) print v/1000; else print v*1000 }'; }
 
 kind=$(case "$db" in sqlite:*) echo sqlite ;; *) echo postgresql ;; esac)
 for close in 0 1; do
         label=$([ $close = 1 ] && echo "Connection: close" || echo "keep-alive")
-        read -r a_rps a_p50 a_p99 a_err < <(run "$base/freeswitch/xml" $close)
-        read -r n_rps n_p50 n_p99 n_err < <(run "http://127.0.0.1:$np/freeswitch/xml" $close)
+        read -r a_rps a_p50 a_p99 a_err a_cpu a_wrk < <(run "$base/freeswitch/xml" $close "$serve_pid")
+        read -r n_rps n_p50 n_p99 n_err n_cpu n_wrk < <(run "http://127.0.0.1:$np/freeswitch/xml" $close \
+                "${nginx_pids[@]}")
         printf '  %s, %s: agentdesk %8.0f lookups/s p50 %-8s p99 %-8s | nginx %8.0f req/s p50 %-8s p99 %-8s\n' \
                 "$kind" "$label" "$a_rps" "$a_p50" "$a_p99" "$n_rps" "$n_p50" "$n_p99"
         target=$([ $close = 1 ] && echo 1.10 || echo 1.20)
         awk -v a="$a_rps" -v n="$n_rps" -v ap="$(to_ms "$a_p99")" -v np="$(to_ms "$n_p99")" -v e="$a_err$n_err" \
                 -v t="$target" \
                 'BEGIN { printf "    ratio %.2f of nginx (target >= %s), p99 %.2fx of nginx (target <= 2), non-2xx %s\n", a/n, t, ap/np, e }'
+        awk -v a="$a_cpu" -v n="$n_cpu" -v aw="$a_wrk" -v nw="$n_wrk" 'BEGIN {
+                printf "    CPU per request: agentdesk %.1f us, nginx %.1f us (%.2fx); wrk itself %.1f and %.1f us\n",
+                        a, n, n / a, aw, nw }'
+        if [ -n "${floor_pid:-}" ]; then
+                read -r f_rps _ _ _ f_cpu _ < <(run "http://127.0.0.1:$fp/freeswitch/xml" $close "$floor_pid")
+                awk -v f="$f_rps" -v n="$n_rps" -v c="$f_cpu" 'BEGIN {
+                        printf "    the floor (bench/mhd_floor.c, no work): %.0f req/s, %.2fx nginx, %.1f us CPU per request\n",
+                                f, f / n, c }'
+        fi
         curl -s "$base/metrics" | awk -F'[ "]' '/^agentdesk_directory_cache_lookups_total/ {v[$2]=$NF}
                 END { printf "    directory cache so far: %d hits, %d misses\n", v["hit"], v["miss"] }'
         if [ $close = 0 ]; then
