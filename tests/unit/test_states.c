@@ -52,6 +52,10 @@ static void test_other_states(void)
         CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
         CHECK_TABLE(fs_mode, config_fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
         CHECK_STR_EQ(config_fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
+        CHECK_TABLE(smtp_tls, config_smtp_tls, SMTP_TLS_REQUIRED, SMTP_TLS_NONE, SMTP_TLS_NONE,
+                    "optional");
+        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_REQUIRED), "required");
+        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_NONE), "none");
 
         struct store_tenant t = { .status = "active" };
         struct store_extension e = { .status = "suspended" };
