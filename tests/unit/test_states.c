@@ -7,6 +7,7 @@
 #include "domain/cluster.h"
 #include "domain/extensions.h"
 #include "domain/jobs.h"
+#include "domain/mail_outbox.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/config.h"
@@ -56,6 +57,12 @@ static void test_other_states(void)
                     "optional");
         CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_REQUIRED), "required");
         CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_NONE), "none");
+        CHECK_TABLE(mail_outbox_status, mail_outbox_status, MAIL_OUTBOX_STATUS_QUEUED,
+                    MAIL_OUTBOX_STATUS_DROPPED, MAIL_OUTBOX_STATUS_SENT, "pending");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), "queued");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_SENT), "sent");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_FAILED), "failed");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED), "dropped");
 
         struct store_tenant t = { .status = "active" };
         struct store_extension e = { .status = "suspended" };
