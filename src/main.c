@@ -371,8 +371,10 @@ static int cmd_demo(const struct cmdline *cl, const struct config *cfg)
 static struct app_settings app_settings_of(const struct config *cfg)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
+        enum smtp_tls tls = SMTP_TLS_REQUIRED;
 
-        (void)config_fs_mode_parse(cfg->fs_mode, &mode);   /* config.c validated it */
+        (void)config_fs_mode_parse(cfg->fs_mode, &mode);   /* config.c validated them */
+        (void)config_smtp_tls_parse(cfg->smtp_tls, &tls);
         return (struct app_settings){
                 .token_ttl = cfg->token_ttl,
                 .session_max_age = cfg->session_max_age,
@@ -397,7 +399,7 @@ static struct app_settings app_settings_of(const struct config *cfg)
                 .mail_on = cfg->smtp_url[0] != '\0',
                 .mail = {
                         .url = cfg->smtp_url,
-                        .tls_required = strcmp(cfg->smtp_tls, "none") != 0,
+                        .tls_required = tls == SMTP_TLS_REQUIRED,
                         .ca_file = cfg->smtp_ca_file,
                         .user = cfg->smtp_user,
                         .password = cfg->smtp_password,
@@ -700,7 +702,9 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 goto out;
         }
         if (app.settings.mail_on)
-                LOG_INFO("mail on: through %s (TLS %s), links to %s", cfg->smtp_url, cfg->smtp_tls,
+                LOG_INFO("mail on: through %s (TLS %s), links to %s", cfg->smtp_url,
+                         config_smtp_tls_name(app.settings.mail.tls_required ? SMTP_TLS_REQUIRED
+                                                                             : SMTP_TLS_NONE),
                          cfg->public_url);
         fs_opts.listen = cfg->fs_listen;
         /* mod_xml_curl's own listener stays plain HTTP (loopback or a

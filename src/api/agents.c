@@ -4,6 +4,7 @@
 
 #include "api/common.h"
 #include "domain/cluster.h"
+#include "domain/mail_outbox.h"
 #include "domain/onboarding.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
@@ -45,7 +46,9 @@ static void create(struct http_request *req, struct api_call *call)
                 http_respond_json(req, 201,
                                   json_pack("{sbsosns{ssso}}", "success", 1, "agent",
                                             api_agent_json(&a), "temporary_password", "invitation",
-                                            "status", "queued", "expires_at",
+                                            "status",
+                                            mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
+                                            "expires_at",
                                             api_time(a.invitation_expires_at)));
         else
                 http_respond_json(req, 201,
@@ -198,7 +201,8 @@ static void invite(struct http_request *req, struct api_call *call)
                 return;
         }
         http_respond_json(req, 202, json_pack("{sbs{ssso}}", "success", 1, "invitation", "status",
-                                              "queued", "expires_at", api_time(expires_at)));
+                                              mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
+                                              "expires_at", api_time(expires_at)));
 }
 
 static void patch(struct http_request *req, struct api_call *call)

@@ -43,13 +43,14 @@ static void gauge_line(void *userdata, const struct store_tenant *t,
 
 /* Sent and failed messages by template (counts of the outbox, so every
  * node reports the cluster's totals). */
-static void mail_line(void *userdata, const char *template, const char *status, int64_t count)
+static void mail_line(void *userdata, const char *template, enum mail_outbox_status status,
+                      int64_t count)
 {
         FILE *out = userdata;
 
-        if (!strcmp(status, "sent") || !strcmp(status, "failed"))
+        if (status == MAIL_OUTBOX_STATUS_SENT || status == MAIL_OUTBOX_STATUS_FAILED)
                 fprintf(out, "agentdesk_mail_messages_total{template=\"%s\",status=\"%s\"} %" PRId64 "\n",
-                        template, status, count);
+                        template, mail_outbox_status_name(status), count);
 }
 
 /* Node names are host:port, checked by the settings and the cluster

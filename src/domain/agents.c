@@ -164,7 +164,8 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
                                       "email", a.user.email, "role", a.user.role, "extensions",
                                       numbers,
                                       /* the key ends the list when there is no invitation */
-                                      in->send_invite ? "invitation" : NULL, "queued", NULL);
+                                      in->send_invite ? "invitation" : NULL,
+                                      mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), NULL);
         }
         result = jobs_finish(d, conn, result);
         in_transaction = false;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "domain/cluster.h"
+#include "domain/health.h"
 #include "mail/mail.h"
 #include "util/text.h"
 
@@ -68,7 +69,6 @@ enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows)
 {
         const struct app_settings *set = &d->settings;
         struct mail_outcome outcome;
-        struct store_conn *conn;
         int64_t queued = 0, oldest = 0;
         bool accepted;
         enum result result;
@@ -85,8 +85,8 @@ enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows)
                                                      : "answered EHLO (plain, loopback)",
                             !accepted ? outcome.reply
                             : set->mail.user[0] ? "AUTH accepted" : "no AUTH");
-        if (!result && store_up && store_conn_get(d->store, &conn) == RESULT_OK &&
-            store_mail_stats(conn, NULL, NULL, &queued, &oldest) == RESULT_OK) {
+        if (!result && store_up &&
+            health_mail_gauges(d->store, NULL, NULL, &queued, &oldest) == RESULT_OK) {
                 int64_t age = oldest ? store_now() - oldest : 0;
                 result = doctor_add(rows, age < 3600, "mail outbox",
                                     "%" PRId64 " queued, the oldest %" PRId64 " s old", queued, age);

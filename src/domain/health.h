@@ -2,6 +2,7 @@
 #ifndef AGENTDESK_DOMAIN_HEALTH_H
 #define AGENTDESK_DOMAIN_HEALTH_H
 
+#include "domain/mail_outbox.h"
 #include "store/store.h"
 
 /* One round trip to the store on the calling thread's connection. */
@@ -13,11 +14,12 @@ enum result health_pool_gauges(struct store *store,
                                           const struct store_pool_stats *s),
                                void *userdata);
 
-/* The outbox's messages by template and status (fn once each), how many
- * are queued and the created_at of the oldest queued (0 = none). */
+/* The outbox's messages by template and status (fn once each, unless
+ * NULL; template borrowed for the call), how many are queued and the
+ * created_at of the oldest queued (0 = none). */
 enum result health_mail_gauges(struct store *store,
                                void (*fn)(void *userdata, const char *template,
-                                          const char *status, int64_t count),
+                                          enum mail_outbox_status status, int64_t count),
                                void *userdata, int64_t *ret_queued, int64_t *ret_oldest);
 
 #endif

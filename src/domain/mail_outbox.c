@@ -44,6 +44,27 @@ struct work {
         struct mail_outcome outcome;
 };
 
+static const char *const statuses[] = {
+        [MAIL_OUTBOX_STATUS_QUEUED] = "queued",
+        [MAIL_OUTBOX_STATUS_SENT] = "sent",
+        [MAIL_OUTBOX_STATUS_FAILED] = "failed",
+        [MAIL_OUTBOX_STATUS_DROPPED] = "dropped",
+};
+
+const char *mail_outbox_status_name(enum mail_outbox_status status)
+{
+        return (unsigned)status < sizeof(statuses) / sizeof(statuses[0]) ? statuses[status] : "?";
+}
+
+bool mail_outbox_status_parse(const char *s, enum mail_outbox_status *ret)
+{
+        int i = text_index(statuses, sizeof(statuses) / sizeof(statuses[0]), s);
+
+        if (i >= 0)
+                *ret = (enum mail_outbox_status)i;
+        return i >= 0;
+}
+
 static int64_t retry_at(const struct app *d, int64_t attempts_made)
 {
         int64_t delay = d->settings.mail_retry_base;
@@ -51,6 +72,13 @@ static int64_t retry_at(const struct app *d, int64_t attempts_made)
         for (int64_t i = 1; i < attempts_made && delay < MAX_DELAY_S; i++)
                 delay *= 2;
         return store_now() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S);
+}
+
+/* Drops message id without sending it, saying why. */
+static enum result drop(struct store_conn *conn, int64_t id, const char *reason)
+{
+        return store_mail_drop(conn, id, mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED),
+                               reason);
 }
 
 /* Ties each forgot-password request to its user and a new reset link, or
@@ -80,7 +108,7 @@ static enum result resolve_requests(struct store_conn *conn)
                 if (result && result != RESULT_NOT_FOUND)
                         break;
                 if (!live) {
-                        result = store_mail_drop(conn, ids[i], "no active account");
+                        result = drop(conn, ids[i], "no active account");
                         continue;
                 }
                 result = store_begin(conn);
@@ -162,7 +190,9 @@ static enum result record(struct app *d, struct store_conn *conn, const struct w
         if (o->verdict == MAIL_ACCEPTED) {
                 LOG_DEBUG("message %" PRId64 " (%s) accepted: %s", w->mail.id, w->mail.template,
                           o->reply);
-                return store_mail_sent(conn, w->mail.id, o->reply, store_now());
+                return store_mail_sent(conn, w->mail.id,
+                                       mail_outbox_status_name(MAIL_OUTBOX_STATUS_SENT), o->reply,
+                                       store_now());
         }
         give_up = o->verdict == MAIL_REJECTED || w->mail.attempts + 1 >= d->settings.mail_retry_limit;
         if (give_up)
@@ -171,8 +201,10 @@ static enum result record(struct app *d, struct store_conn *conn, const struct w
         else
                 LOG_WARN("message %" PRId64 " (%s) not delivered, will retry: %s", w->mail.id,
                          w->mail.template, o->reply);
-        return store_mail_retry(conn, w->mail.id, o->reply, retry_at(d, w->mail.attempts + 1),
-                                give_up);
+        return store_mail_retry(conn, w->mail.id,
+                                mail_outbox_status_name(give_up ? MAIL_OUTBOX_STATUS_FAILED
+                                                                : MAIL_OUTBOX_STATUS_QUEUED),
+                                give_up, o->reply, retry_at(d, w->mail.attempts + 1));
 }
 
 /* One pass: resolve requests, take the due messages, send, record. */
@@ -237,8 +269,7 @@ static enum result pass(struct mail_outbox *o, int *ret_handled)
         }
         for (int i = 0; !result && i < n; i++)
                 if (works[i].dropped)
-                        result = store_mail_drop(conn, works[i].mail.id,
-                                                 "the link died before it was sent");
+                        result = drop(conn, works[i].mail.id, "the link died before it was sent");
                 else if (works[i].tried)
                         result = record(d, conn, &works[i]);
         if (in_tx && !result)

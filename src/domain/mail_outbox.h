@@ -41,6 +41,20 @@
 
 #define MAIL_OUTBOX_BATCH 100
 
+/* A message's status (the states above), stored by name: the store writes
+ * the names handed to it and the domain parses what it reads back. */
+enum mail_outbox_status {
+        MAIL_OUTBOX_STATUS_QUEUED,       /* due at its next attempt */
+        MAIL_OUTBOX_STATUS_SENT,         /* the server accepted it */
+        MAIL_OUTBOX_STATUS_FAILED,       /* refused, or the retry limit reached */
+        MAIL_OUTBOX_STATUS_DROPPED,      /* never sent: nobody to send it to, or its link died */
+};
+
+/* "queued", "sent", "failed", "dropped"; "?" for any other value. */
+const char *mail_outbox_status_name(enum mail_outbox_status status);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool mail_outbox_status_parse(const char *s, enum mail_outbox_status *ret);
+
 /* Starts the worker (only when d->settings.mail_on); d outlives it. */
 enum result mail_outbox_start(struct app *d, struct mail_outbox **ret);
 

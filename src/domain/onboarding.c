@@ -49,7 +49,9 @@ enum result onboarding_queue_invitation(struct app *d, struct store_conn *conn,
         result = onboarding_link_new(conn, u->id, "invitation", d->settings.invite_ttl, &m.link_id,
                                      m.secret, ret_expires_at);
         if (!result)
-                result = store_mail_insert(conn, &m, "queued", NULL);
+                result = store_mail_insert(conn, &m,
+                                           mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
+                                           NULL);
         wipe_memory(m.secret, sizeof(m.secret));
         return result;
 }
@@ -64,7 +66,8 @@ enum result onboarding_password_changed(struct app *d, struct store_conn *conn,
         if (result || !d->settings.mail_on)
                 return result;
         text_copy(m.recipient, sizeof(m.recipient), u->email);
-        return store_mail_insert(conn, &m, "queued", NULL);
+        return store_mail_insert(conn, &m, mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
+                                 NULL);
 }
 
 enum result onboarding_invite(struct app *d, const struct actor *actor, int64_t tenant_id,
@@ -98,6 +101,9 @@ enum result onboarding_invitation_get(struct app *d, int64_t user_id,
 {
         struct store_invitation inv;
         struct store_conn *conn;
+        /* No message (""), or one dropped with its link, shows as queued. */
+        enum mail_outbox_status mail = MAIL_OUTBOX_STATUS_QUEUED;
+        bool live;
         enum result result = store_conn_get(d->store, &conn);
 
         *ret = (struct onboarding_invitation){ 0 };
@@ -107,20 +113,15 @@ enum result onboarding_invitation_get(struct app *d, int64_t user_id,
                 return RESULT_OK;
         if (result)
                 return result;
-        if (inv.used_at)
-                ret->status = "used";
-        else if (inv.revoked_at || inv.expires_at <= store_now())
-                ret->status = "expired";
-        else if (!strcmp(inv.mail_status, "sent"))
-                ret->status = "sent";
-        else if (!strcmp(inv.mail_status, "failed"))
-                ret->status = "failed";
-        else
-                ret->status = "queued";
+        (void)mail_outbox_status_parse(inv.mail_status, &mail);
+        if (mail == MAIL_OUTBOX_STATUS_DROPPED)
+                mail = MAIL_OUTBOX_STATUS_QUEUED;
+        live = !inv.used_at && !inv.revoked_at && inv.expires_at > store_now();
+        ret->status = inv.used_at ? "used" : !live ? "expired" : mail_outbox_status_name(mail);
         ret->sent_at = inv.sent_at;
         ret->expires_at = inv.expires_at;
         ret->created_at = inv.created_at;
-        if (!strcmp(ret->status, "failed"))
+        if (live && mail == MAIL_OUTBOX_STATUS_FAILED)
                 text_copy(ret->reply, sizeof(ret->reply), inv.last_reply);
         return RESULT_OK;
 }
@@ -240,6 +241,7 @@ enum result onboarding_forgot(struct app *d, const char *email, const char *clie
         int64_t now = store_now(), email_n = 0, ip_n = 0, start;
         struct store_mail m = { .template = "password_reset" };
         struct store_conn *conn;
+        enum mail_outbox_status status;
         enum result result;
 
         text_lower(m.recipient, sizeof(m.recipient), email);
@@ -258,13 +260,9 @@ enum result onboarding_forgot(struct app *d, const char *email, const char *clie
                 result = store_throttle_fail(conn, email_key, now, set->login_window);
         if (!result)
                 result = store_throttle_fail(conn, ip_key, now, set->login_window);
+        status = email_n >= set->login_max_failures || ip_n >= set->login_ip_max_failures ||
+                 !set->mail_on ? MAIL_OUTBOX_STATUS_DROPPED : MAIL_OUTBOX_STATUS_QUEUED;
         if (!result)
-                result = store_mail_insert(conn, &m,
-                                           email_n >= set->login_max_failures ||
-                                                           ip_n >= set->login_ip_max_failures ||
-                                                           !set->mail_on
-                                                   ? "dropped"
-                                                   : "queued",
-                                           NULL);
+                result = store_mail_insert(conn, &m, mail_outbox_status_name(status), NULL);
         return mail_outbox_finish(d, conn, result);
 }

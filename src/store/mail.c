@@ -212,31 +212,35 @@ enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tena
         return !result && changes != 1 ? RESULT_CONFLICT : result;
 }
 
-enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason)
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *status,
+                            const char *reason)
 {
-        struct store_param p[] = { SP_TEXT(reason), SP_INT(store_now()), SP_INT(id) };
+        struct store_param p[] = { SP_TEXT(status), SP_TEXT(reason), SP_INT(store_now()),
+                                   SP_INT(id) };
 
         return store_exec(conn,
-                          "UPDATE mail_outbox SET status = 'dropped', secret = '', last_reply = ?, "
+                          "UPDATE mail_outbox SET status = ?, secret = '', last_reply = ?, "
                           "updated_at = ? WHERE id = ? AND status = 'queued'",
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *reply, int64_t now)
+enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *status,
+                            const char *reply, int64_t now)
 {
-        struct store_param p[] = { SP_TEXT(reply), SP_INT(now), SP_INT(now), SP_INT(id) };
+        struct store_param p[] = { SP_TEXT(status), SP_TEXT(reply), SP_INT(now), SP_INT(now),
+                                   SP_INT(id) };
 
         return store_exec(conn,
-                          "UPDATE mail_outbox SET status = 'sent', secret = '', "
+                          "UPDATE mail_outbox SET status = ?, secret = '', "
                           "attempts = attempts + 1, last_reply = ?, sent_at = ?, updated_at = ? "
                           "WHERE id = ?",
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *reply,
-                             int64_t next_attempt_at, bool give_up)
+enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *status,
+                             bool erase_secret, const char *reply, int64_t next_attempt_at)
 {
-        struct store_param p[] = { SP_TEXT(give_up ? "failed" : "queued"), SP_INT(give_up),
+        struct store_param p[] = { SP_TEXT(status), SP_INT(erase_secret),
                                    SP_TEXT(reply), SP_INT(next_attempt_at), SP_INT(store_now()),
                                    SP_INT(id) };
 
@@ -278,32 +282,21 @@ enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
 
 enum result store_mail_stats(struct store_conn *conn,
                              void (*fn)(void *userdata, const char *template, const char *status,
-                                        int64_t count),
-                             void *userdata, int64_t *ret_queued, int64_t *ret_oldest)
+                                        int64_t count, int64_t oldest),
+                             void *userdata)
 {
         struct store_rows rows = { 0 };
         enum result result;
 
-        *ret_queued = 0;
-        *ret_oldest = 0;
         result = store_exec(conn,
                             "SELECT template, status, COUNT(*), MIN(created_at) FROM mail_outbox "
                             "GROUP BY template, status ORDER BY template, status",
                             NULL, 0, &rows, NULL);
         if (result)
                 return result;
-        for (int r = 0; r < rows.nrows; r++) {
-                const char *status = store_rows_get(&rows, r, 1);
-                int64_t count = store_int(store_rows_get(&rows, r, 2));
-                int64_t oldest = store_int(store_rows_get(&rows, r, 3));
-                if (fn)
-                        fn(userdata, store_rows_get(&rows, r, 0), status, count);
-                if (status && !strcmp(status, "queued")) {
-                        *ret_queued += count;
-                        if (!*ret_oldest || oldest < *ret_oldest)
-                                *ret_oldest = oldest;
-                }
-        }
+        for (int r = 0; r < rows.nrows; r++)
+                fn(userdata, store_rows_get(&rows, r, 0), store_rows_get(&rows, r, 1),
+                   store_int(store_rows_get(&rows, r, 2)), store_int(store_rows_get(&rows, r, 3)));
         store_rows_free(&rows);
         return RESULT_OK;
 }

@@ -631,9 +631,16 @@ struct store_mail {
         char tenant_name[STORE_NAME_MAX];
 };
 
+/*
+ * The outbox's statuses are the domain's (enum mail_outbox_status,
+ * domain/mail_outbox.h): the functions that write one take its name from
+ * there, and what is read back is parsed there. Queries select by
+ * 'queued' only, the one status the store itself must know.
+ */
+
 /* In a transaction (that of the change causing the message). Queues a
- * message; status is "queued", or "dropped" for a request that is kept
- * only so that every answer costs the same (forgot-password). */
+ * message; status is the name of queued, or of dropped for a request that
+ * is kept only so that every answer costs the same (forgot-password). */
 enum result store_mail_insert(struct store_conn *conn, const struct store_mail *m,
                               const char *status, int64_t *ret_id);
 
@@ -659,19 +666,23 @@ enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tena
                                int64_t user_id, int64_t link_id, const char *secret);
 
 /* Drops a queued message without sending it (a request nobody can
- * receive, a link that died before its message left), saying why. */
-enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason);
+ * receive, a link that died before its message left), saying why;
+ * status is dropped's name. */
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *status,
+                            const char *reason);
 
-/* Records an outcome: sent (at now, the server's reply) or, when not,
- * due again at next_attempt_at, or failed for good when give_up. The
- * sealed secret is erased once the message is sent or failed. */
-enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *reply, int64_t now);
-enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *reply,
-                             int64_t next_attempt_at, bool give_up);
+/* Records an outcome with the server's reply: sent at now (status is
+ * sent's name) or, when not, status (queued's name: due again at
+ * next_attempt_at; failed's: for good). The sealed secret is erased once
+ * the message is sent, and by a retry with erase_secret (the last). */
+enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *status,
+                            const char *reply, int64_t now);
+enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *status,
+                             bool erase_secret, const char *reply, int64_t next_attempt_at);
 
 /* The newest invitation of user_id and what became of its message. */
 struct store_invitation {
-        char mail_status[16];            /* queued | sent | failed ("" when none) */
+        char mail_status[16];            /* its message's status ("" when none) */
         int64_t sent_at;                 /* 0 = not sent */
         char last_reply[STORE_TEXT_MAX];
         int64_t expires_at, used_at, revoked_at, created_at;
@@ -681,12 +692,12 @@ struct store_invitation {
 enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
                                   struct store_invitation *ret);
 
-/* Gauges for /metrics and doctor. Calls fn for each template and status
- * with its count; *ret_queued and *ret_oldest (created_at of the oldest
- * queued message, 0 = none). */
+/* Gauges for /metrics and doctor (domain/health.c sums them): calls fn
+ * for each template and status (both borrowed for the call) with its count
+ * of messages and the created_at of its oldest. */
 enum result store_mail_stats(struct store_conn *conn,
                              void (*fn)(void *userdata, const char *template, const char *status,
-                                        int64_t count),
-                             void *userdata, int64_t *ret_queued, int64_t *ret_oldest);
+                                        int64_t count, int64_t oldest),
+                             void *userdata);
 
 #endif

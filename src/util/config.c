@@ -137,10 +137,32 @@ static const char *check_smtp_url(const char *value)
         return NULL;
 }
 
+static const char *const smtp_tls_modes[] = {
+        [SMTP_TLS_REQUIRED] = "required",
+        [SMTP_TLS_NONE] = "none",
+};
+
+const char *config_smtp_tls_name(enum smtp_tls tls)
+{
+        return (unsigned)tls < sizeof(smtp_tls_modes) / sizeof(smtp_tls_modes[0])
+                       ? smtp_tls_modes[tls]
+                       : "?";
+}
+
+bool config_smtp_tls_parse(const char *s, enum smtp_tls *ret)
+{
+        int i = text_index(smtp_tls_modes, sizeof(smtp_tls_modes) / sizeof(smtp_tls_modes[0]), s);
+
+        if (i >= 0)
+                *ret = (enum smtp_tls)i;
+        return i >= 0;
+}
+
 static const char *check_smtp_tls(const char *value)
 {
-        return !strcmp(value, "required") || !strcmp(value, "none") ? NULL
-                                                                     : "must be required or none";
+        enum smtp_tls tls;
+
+        return config_smtp_tls_parse(value, &tls) ? NULL : "must be required or none";
 }
 
 static const char *check_mail_from(const char *value)
@@ -515,6 +537,7 @@ enum result config_load(const char *file, char *const *envp,
         struct raw raw = { { 0 } };
         struct config cfg = { 0 };
         enum fs_mode mode = FS_MODE_XML_CURL;
+        enum smtp_tls tls = SMTP_TLS_REQUIRED;
         enum result result = RESULT_OK;
         int bad = 0;
 
@@ -565,6 +588,7 @@ enum result config_load(const char *file, char *const *envp,
                                 bad = -1;
                         }
         }
+        (void)config_smtp_tls_parse(cfg.smtp_tls, &tls);   /* check_smtp_tls passed it */
         if (!bad && cfg.smtp_url[0]) {
                 char host[256];
                 if (!cfg.mail_from[0] || !cfg.public_url[0]) {
@@ -573,14 +597,14 @@ enum result config_load(const char *file, char *const *envp,
                         bad = -1;
                 }
                 /* Plain SMTP crosses no network only on loopback. */
-                if (!strcmp(cfg.smtp_tls, "none") &&
+                if (tls == SMTP_TLS_NONE &&
                     (!config_url_host(cfg.smtp_url, host, sizeof(host)) ||
                      !config_host_is_loopback(host))) {
                         fprintf(errs, "AGENTDESK_SMTP_TLS: none is accepted only for a loopback "
                                       "relay (127.0.0.1, ::1, localhost), not %s\n", cfg.smtp_url);
                         bad = -1;
                 }
-                if (!strcmp(cfg.smtp_tls, "none") && !strncmp(cfg.smtp_url, "smtps://", 8)) {
+                if (tls == SMTP_TLS_NONE && !strncmp(cfg.smtp_url, "smtps://", 8)) {
                         fprintf(errs, "AGENTDESK_SMTP_TLS: none contradicts an smtps:// URL\n");
                         bad = -1;
                 }

@@ -34,6 +34,18 @@ const char *config_fs_mode_name(enum fs_mode mode);
 /* false (and *ret untouched) for any other text, NULL included. */
 bool config_fs_mode_parse(const char *s, enum fs_mode *ret);
 
+/* AGENTDESK_SMTP_TLS: how the mail relay is reached. The settings own
+ * its table of names (their check, the log line). */
+enum smtp_tls {
+        SMTP_TLS_REQUIRED,               /* STARTTLS or smtps://, certificate verified */
+        SMTP_TLS_NONE,                   /* plain: loopback relays only */
+};
+
+/* "required", "none"; "?" for any other value. */
+const char *config_smtp_tls_name(enum smtp_tls tls);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool config_smtp_tls_parse(const char *s, enum smtp_tls *ret);
+
 struct config {
         char *db;                  /* AGENTDESK_DB */
         char *listen;              /* AGENTDESK_LISTEN */

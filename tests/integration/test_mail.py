@@ -284,6 +284,11 @@ def test_smtp_down_then_back(backend):
         assert all(invitation(ad, admin, i)["status"] == "queued" for i in ids)
         status, _, text = ad.request("GET", "/metrics")
         assert "agentdesk_mail_outbox_depth 20" in text, text
+        # doctor reads the same depth, and says the relay is down.
+        rc, out, err = ad.run("doctor", check=False, env=serve_env(smtp.env()))
+        rows = [l.split(None, 1) for l in out.splitlines()]
+        assert rc == 1 and any(r[0] == "FAIL" and r[1].startswith("mail relay:") for r in rows), out
+        assert any(r[0] == "ok" and r[1].startswith("mail outbox: 20 queued,") for r in rows), out
         smtp.start()
         msgs = smtp.wait_messages(20, timeout=60)
         wait_for(lambda: all(invitation(ad, admin, i)["status"] == "sent" for i in ids),

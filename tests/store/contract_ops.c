@@ -1161,7 +1161,8 @@ void contract_mail_requests(struct store *store)
         /* Dropped: not due, not unresolved, its secret erased, and a drop
          * of what is no longer queued changes nothing. */
         for (int i = 0; i < 3; i++)
-                CHECK_INT_EQ(store_mail_drop(conn, ids[i], "no active account"), RESULT_OK);
+                CHECK_INT_EQ(store_mail_drop(conn, ids[i], "dropped", "no active account"),
+                             RESULT_OK);
         CHECK_INT_EQ(store_mail_get(conn, ids[0], &got), RESULT_OK);
         CHECK_STR_EQ(got.secret, "");
         CHECK_INT_EQ(store_mail_unresolved(conn, unresolved, 8, &n), RESULT_OK);
@@ -1169,7 +1170,7 @@ void contract_mail_requests(struct store *store)
         CHECK_INT_EQ(store_mail_due(conn, store_now(), false, due, 8, &n), RESULT_OK);
         for (int i = 0; i < n; i++)
                 CHECK(due[i].id != ids[0]);
-        CHECK_INT_EQ(store_mail_drop(conn, ids[0], "again"), RESULT_OK);
+        CHECK_INT_EQ(store_mail_drop(conn, ids[0], "dropped", "again"), RESULT_OK);
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_mail_resolve(conn, ids[1], t, u, link_id, "late"), RESULT_CONFLICT);
         store_rollback(conn);

@@ -7,6 +7,7 @@
 #include "domain/cluster.h"
 #include "domain/extensions.h"
 #include "domain/jobs.h"
+#include "domain/mail_outbox.h"
 #include "domain/tenants.h"
 #include "domain/users.h"
 #include "util/config.h"
@@ -52,6 +53,16 @@ static void test_other_states(void)
         CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
         CHECK_TABLE(fs_mode, config_fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
         CHECK_STR_EQ(config_fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
+        CHECK_TABLE(smtp_tls, config_smtp_tls, SMTP_TLS_REQUIRED, SMTP_TLS_NONE, SMTP_TLS_NONE,
+                    "optional");
+        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_REQUIRED), "required");
+        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_NONE), "none");
+        CHECK_TABLE(mail_outbox_status, mail_outbox_status, MAIL_OUTBOX_STATUS_QUEUED,
+                    MAIL_OUTBOX_STATUS_DROPPED, MAIL_OUTBOX_STATUS_SENT, "pending");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), "queued");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_SENT), "sent");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_FAILED), "failed");
+        CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED), "dropped");
 
         struct store_tenant t = { .status = "active" };
         struct store_extension e = { .status = "suspended" };
