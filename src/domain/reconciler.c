@@ -572,14 +572,15 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 if (!w->failed) {
-                        result = store_job_done(conn, &w->job,
+                        result = store_job_done(conn, &w->job, jobs_status_name(JOBS_STATUS_DONE),
                                                 jobs_state_name(JOBS_STATE_PROVISIONED));
                         continue;
                 }
                 bool give_up = w->job.attempts + 1 >= d->settings.fs_retry_limit;
-                result = store_job_retry(conn, &w->job, w->error, retry_at(d, w->job.attempts + 1),
-                                         give_up, jobs_state_name(give_up ? JOBS_STATE_FAILED
-                                                                          : JOBS_STATE_PENDING));
+                enum jobs_status status = give_up ? JOBS_STATUS_FAILED : JOBS_STATUS_PENDING;
+                enum jobs_state state = give_up ? JOBS_STATE_FAILED : JOBS_STATE_PENDING;
+                result = store_job_retry(conn, &w->job, jobs_status_name(status), w->error,
+                                         retry_at(d, w->job.attempts + 1), jobs_state_name(state));
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
                                 " attempt(s): %s", w->job.id, w->job.kind, w->job.extension,

@@ -184,14 +184,14 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
 }
 
 enum result store_job_done(struct store_conn *conn, const struct store_job *job,
-                           const char *extension_state)
+                           const char *status, const char *extension_state)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_INT(now), SP_INT(job->id) };
+        struct store_param p[] = { SP_TEXT(status), SP_INT(now), SP_INT(job->id) };
         enum result result;
 
         result = store_exec(conn,
-                            "UPDATE provisioning_jobs SET status = 'done', attempts = attempts + 1, "
+                            "UPDATE provisioning_jobs SET status = ?, attempts = attempts + 1, "
                             "last_error = '', updated_at = ? WHERE id = ?",
                             p, STORE_NPARAMS(p), NULL, NULL);
         if (!result)
@@ -199,11 +199,10 @@ enum result store_job_done(struct store_conn *conn, const struct store_job *job,
         return result;
 }
 
-enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *error,
-                            int64_t next_attempt_at, bool give_up, const char *extension_state)
+enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *status,
+                            const char *error, int64_t next_attempt_at, const char *extension_state)
 {
         int64_t now = store_now();
-        const char *status = give_up ? "failed" : "pending";
         struct store_param p[] = { SP_TEXT(status), SP_TEXT(error), SP_INT(next_attempt_at),
                                    SP_INT(now), SP_INT(job->id) };
         enum result result;

@@ -490,18 +490,23 @@ struct store_job {
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
 
-/* In a transaction. The job succeeded on every node: done, and its
- * extension shows extension_state (the domain's name for provisioned),
- * unless a later job for it is pending. */
-enum result store_job_done(struct store_conn *conn, const struct store_job *job,
-                           const char *extension_state);
+/* A job's status and its extension's state are the domain's (enum
+ * jobs_status, enum jobs_state in domain/jobs.h): the functions below
+ * write the names they are handed. Queries select by 'pending' (and count
+ * 'failed'), the statuses the store itself must know. */
 
-/* In a transaction. An attempt failed with error: due again at
- * next_attempt_at, or failed for good when give_up; the extension shows
- * extension_state (the domain's name for pending or failed), the attempt
- * count and the error. */
-enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *error,
-                            int64_t next_attempt_at, bool give_up, const char *extension_state);
+/* In a transaction. The job succeeded on every node: status (the
+ * domain's name for done), and its extension shows extension_state (its
+ * name for provisioned), unless a later job for it is pending. */
+enum result store_job_done(struct store_conn *conn, const struct store_job *job,
+                           const char *status, const char *extension_state);
+
+/* In a transaction. An attempt failed with error: status is the domain's
+ * name for pending (due again at next_attempt_at) or for failed (given up
+ * for good); the extension shows extension_state (pending or failed), the
+ * attempt count and the error. */
+enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *status,
+                            const char *error, int64_t next_attempt_at, const char *extension_state);
 
 /* Takes the cluster-wide singleton lock key on this connection if free
  * (a PostgreSQL advisory lock, held until the connection closes); *ret_held

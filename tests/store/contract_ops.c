@@ -834,7 +834,7 @@ void contract_jobs(struct store *store)
         /* Done while a later job for the extension is pending: the job is
          * done, the extension still shows the later one (pending). */
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_done(conn, &provision, "provisioned"), RESULT_OK);
+        CHECK_INT_EQ(store_job_done(conn, &provision, "done", "provisioned"), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_state(conn, provision.id, &st), RESULT_OK);
         CHECK_STR_EQ(st.status, "done");
@@ -846,7 +846,7 @@ void contract_jobs(struct store *store)
         struct store_job *later = update1.extension_id == e1.id ? &update1 : &update2;
         struct store_job *other = later == &update1 ? &update2 : &update1;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_retry(conn, later, "node fs1: refused", store_now() + 3600, false, "pending"),
+        CHECK_INT_EQ(store_job_retry(conn, later, "pending", "node fs1: refused", store_now() + 3600, "pending"),
                      RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_state(conn, later->id, &st), RESULT_OK);
@@ -865,8 +865,8 @@ void contract_jobs(struct store *store)
         /* Given up: failed, on the job, its extension and the counts. */
         later->attempts = 1;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_retry(conn, later, "node fs1: refused again", 0, true, "failed"), RESULT_OK);
-        CHECK_INT_EQ(store_job_done(conn, other, "provisioned"), RESULT_OK);
+        CHECK_INT_EQ(store_job_retry(conn, later, "failed", "node fs1: refused again", 0, "failed"), RESULT_OK);
+        CHECK_INT_EQ(store_job_done(conn, other, "done", "provisioned"), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_state(conn, later->id, &st), RESULT_OK);
         CHECK_STR_EQ(st.status, "failed");
