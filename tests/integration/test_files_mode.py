@@ -117,7 +117,8 @@ def test_missing_conf_dir_is_reported(backend):
         conf = os.path.join(ad.tmpdir, "nowhere")
         restart(w, fs.address, **files_env(conf, AGENTDESK_FS_RETRY_LIMIT="1"))
         aid, ext = new_agent(w, "ada@a.example")
-        assert settle(w) == {"pending": 0, "failed": 1}
+        j = settle(w)
+        assert j == {"pending": 0, "failed": 1}, (j, changes(fs), extension(w, ext["id"]))
         x = extension(w, ext["id"])
         assert x["provisioning"] == "failed" and "No such file or directory" in x["provisioning_error"], x
         assert changes(fs) == []  # nothing to reload
