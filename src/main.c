@@ -554,12 +554,10 @@ static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
         return 0;
 }
 
-/* Wipes and frees a secret (explicit_bzero(), libc's sodium_memzero(),
- * keeps libsodium out of main.c). Accepts NULL. */
+/* Wipes and frees the len bytes of a secret. Accepts NULL. */
 static void free_secret(char *secret, size_t len)
 {
-        if (secret)
-                explicit_bzero(secret, len);
+        wipe_memory(secret, len);
         free(secret);
 }
 
@@ -681,7 +679,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 return 1;
         }
         app.store = ctx.store;
-        app.directory_cache = directory_cache_new(cfg->directory_cache_ms);
+        app.directory_cache = directory_cache_new(cfg->directory_cache_ms, cfg->xmlcurl_user,
+                                                  cfg->xmlcurl_password);
         if (open_key(cfg, ctx.store) < 0 || store_watch_start(ctx.store) != RESULT_OK)
                 goto out;
         if (web_site_new(cfg->web_dir, &ctx.web) != RESULT_OK) {

@@ -14,6 +14,8 @@
 
 #include <openssl/evp.h>
 
+#include "util/wipe.h"
+
 static const char not_found[] =
         "<document type=\"freeswitch/xml\">\n"
         "  <section name=\"result\">\n"
@@ -26,51 +28,13 @@ const char *fs_xml_not_found(void)
         return not_found;
 }
 
-/* A document being written: a buffer that grows by copying, wiping what
- * it leaves behind (a user document holds a SIP secret). After a failed
- * allocation every write is dropped and doc_finish() says NULL. The user
- * document is on the directory's hot path: no stdio stream in between. */
-struct doc {
-        char *buf;
-        size_t len, cap;
-        bool failed;
-};
-
-static void doc_put(struct doc *d, const char *s, size_t n)
-{
-        if (d->failed)
-                return;
-        if (d->len + n + 1 > d->cap) {
-                size_t cap = d->cap ? d->cap : 2048;
-                char *b;
-
-                while (cap < d->len + n + 1)
-                        cap *= 2;
-                b = malloc(cap);
-                if (!b) {
-                        d->failed = true;
-                        return;
-                }
-                if (d->buf) {
-                        memcpy(b, d->buf, d->len);
-                        explicit_bzero(d->buf, d->len);
-                        free(d->buf);
-                }
-                d->buf = b;
-                d->cap = cap;
-        }
-        memcpy(d->buf + d->len, s, n);
-        d->len += n;
-        d->buf[d->len] = '\0';
-}
-
-static void doc_puts(struct doc *d, const char *s)
-{
-        doc_put(d, s, strlen(s));
-}
-
-static void doc_printf(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void doc_printf(struct doc *d, const char *fmt, ...)
+/* Documents are written into a struct wipe_buf (util/wipe.h): a user
+ * document holds a SIP secret, and it is on the directory's hot path, so
+ * no stdio stream in between. doc_printf appends short formatted text
+ * (numbers). */
+static void doc_printf(struct wipe_buf *d, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+static void doc_printf(struct wipe_buf *d, const char *fmt, ...)
 {
         char text[512];
         va_list ap;
@@ -82,19 +46,7 @@ static void doc_printf(struct doc *d, const char *fmt, ...)
         if (n < 0 || (size_t)n >= sizeof(text))
                 d->failed = true;        /* only short numbers are printed */
         else
-                doc_put(d, text, (size_t)n);
-}
-
-/* The text written (malloc'd), or NULL when something failed. */
-static char *doc_finish(struct doc *d)
-{
-        if (!d->failed && d->buf)
-                return d->buf;
-        if (d->buf) {
-                explicit_bzero(d->buf, d->len);
-                free(d->buf);
-        }
-        return NULL;
+                wipe_buf_add(d, text, (size_t)n);
 }
 
 /* The bytes that do not go into an attribute value as they are: markup,
@@ -107,25 +59,25 @@ static const bool escaped[256] = {
 };
 
 /* Writes s escaped for an XML attribute value, in runs. */
-static void put_escaped(struct doc *out, const char *s)
+static void put_escaped(struct wipe_buf *out, const char *s)
 {
         while (s && *s) {
                 size_t run = 0;
 
                 while (!escaped[(unsigned char)s[run]])
                         run++;
-                doc_put(out, s, run);
+                wipe_buf_add(out, s, run);
                 s += run;
                 switch (*s) {
                 case '\0': return;
-                case '&': doc_puts(out, "&amp;"); break;
-                case '<': doc_puts(out, "&lt;"); break;
-                case '>': doc_puts(out, "&gt;"); break;
-                case '"': doc_puts(out, "&quot;"); break;
-                case '\'': doc_puts(out, "&apos;"); break;
-                case '\t': doc_puts(out, "&#9;"); break;
-                case '\n': doc_puts(out, "&#10;"); break;
-                case '\r': doc_puts(out, "&#13;"); break;
+                case '&': wipe_buf_puts(out, "&amp;"); break;
+                case '<': wipe_buf_puts(out, "&lt;"); break;
+                case '>': wipe_buf_puts(out, "&gt;"); break;
+                case '"': wipe_buf_puts(out, "&quot;"); break;
+                case '\'': wipe_buf_puts(out, "&apos;"); break;
+                case '\t': wipe_buf_puts(out, "&#9;"); break;
+                case '\n': wipe_buf_puts(out, "&#10;"); break;
+                case '\r': wipe_buf_puts(out, "&#13;"); break;
                 default: break; /* other C0 controls are not allowed in XML 1.0 */
                 }
                 s++;
@@ -134,11 +86,11 @@ static void put_escaped(struct doc *out, const char *s)
 
 /* head is the element up to its value: '<param name="password" value="'
  * (ours, nothing to escape). */
-static void param(struct doc *out, const char *head, const char *value)
+static void param(struct wipe_buf *out, const char *head, const char *value)
 {
-        doc_puts(out, head);
+        wipe_buf_puts(out, head);
         put_escaped(out, value);
-        doc_put(out, "\"/>\n", 4);
+        wipe_buf_add(out, "\"/>\n", 4);
 }
 
 /* mod_sofia's HA1: hex(md5("user:realm:password")), the realm being the
@@ -153,32 +105,32 @@ static bool a1_hash(const struct fs_xml_user *u, char out[33])
         if (asprintf(&a1, "%s:%s:%s", u->extension, u->domain, u->password) < 0)
                 return false;
         ok = EVP_Digest(a1, strlen(a1), md, &n, EVP_md5(), NULL) == 1 && n == 16;
-        explicit_bzero(a1, strlen(a1));
+        wipe_memory(a1, strlen(a1));
         free(a1);
         for (unsigned i = 0; ok && i < 16; i++)
                 snprintf(out + 2 * i, 3, "%02x", md[i]);
-        explicit_bzero(md, sizeof(md));
+        wipe_memory(md, sizeof(md));
         return ok;
 }
 
 /* The <user> element (indented for the directory document). */
-static bool put_user(struct doc *out, const struct fs_xml_user *u)
+static bool put_user(struct wipe_buf *out, const struct fs_xml_user *u)
 {
         char number[32], hash[33];
 
         if (u->a1_hash && !a1_hash(u, hash))
                 return false;
-        doc_puts(out, "        <user id=\"");
+        wipe_buf_puts(out, "        <user id=\"");
         put_escaped(out, u->extension);
         if (u->cacheable_ms > 0)
                 doc_printf(out, "\" cacheable=\"%" PRId64, u->cacheable_ms);
-        doc_puts(out, "\">\n          <params>\n");
+        wipe_buf_puts(out, "\">\n          <params>\n");
         if (u->a1_hash)
                 param(out, "            <param name=\"a1-hash\" value=\"", hash);
         else
                 param(out, "            <param name=\"password\" value=\"", u->password);
         param(out, "            <param name=\"vm-password\" value=\"", u->vm_password);
-        doc_puts(out, "          </params>\n          <variables>\n");
+        wipe_buf_puts(out, "          </params>\n          <variables>\n");
         snprintf(number, sizeof(number), "%" PRId64, u->tenant_id);
         param(out, "            <variable name=\"tenant_id\" value=\"", number);
         snprintf(number, sizeof(number), "tenant_%" PRId64, u->tenant_id);
@@ -187,42 +139,42 @@ static bool put_user(struct doc *out, const struct fs_xml_user *u)
               u->caller_id_name);
         param(out, "            <variable name=\"effective_caller_id_number\" value=\"",
               u->extension);
-        doc_puts(out, "          </variables>\n        </user>\n");
+        wipe_buf_puts(out, "          </variables>\n        </user>\n");
         return true;
 }
 
 char *fs_xml_directory_user(const struct fs_xml_user *u)
 {
-        struct doc out = { 0 };
+        struct wipe_buf out = { 0 };
 
-        doc_puts(&out, "<document type=\"freeswitch/xml\">\n"
+        wipe_buf_puts(&out, "<document type=\"freeswitch/xml\">\n"
                        "  <section name=\"directory\">\n    <domain name=\"");
         put_escaped(&out, u->domain);
         /* The dial-string holds nothing to escape. */
-        doc_puts(&out, "\">\n      <params>\n"
+        wipe_buf_puts(&out, "\">\n      <params>\n"
                        "        <param name=\"dial-string\" value=\""
                        "{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
                        "${sofia_contact(*/${dialed_user}@${dialed_domain})}\"/>\n"
                        "      </params>\n      <groups><group name=\"default\"><users>\n");
         if (!put_user(&out, u))
                 out.failed = true;
-        doc_puts(&out, "      </users></group></groups>\n    </domain>\n  </section>\n</document>\n");
-        return doc_finish(&out);
+        wipe_buf_puts(&out, "      </users></group></groups>\n    </domain>\n  </section>\n</document>\n");
+        return wipe_buf_take(&out);
 }
 
 char *fs_xml_user_file(const struct fs_xml_user *u)
 {
-        struct doc out = { 0 };
+        struct wipe_buf out = { 0 };
 
-        doc_puts(&out, FSXML_OWNED_MARKER "\n<include>\n");
+        wipe_buf_puts(&out, FSXML_OWNED_MARKER "\n<include>\n");
         if (!put_user(&out, u))
                 out.failed = true;
-        doc_puts(&out, "</include>\n");
-        return doc_finish(&out);
+        wipe_buf_puts(&out, "</include>\n");
+        return wipe_buf_take(&out);
 }
 
 /* Appends the regex of [lo, hi] where both have the same number of digits. */
-static void same_length(int64_t lo, int64_t hi, struct doc *out, int *first)
+static void same_length(int64_t lo, int64_t hi, struct wipe_buf *out, int *first)
 {
         char a[24], b[24];
         size_t n, k;
@@ -274,7 +226,7 @@ static void same_length(int64_t lo, int64_t hi, struct doc *out, int *first)
 
 size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
 {
-        struct doc out = { 0 };
+        struct wipe_buf out = { 0 };
         int first = 1;
         char *text;
         size_t len;
@@ -289,7 +241,7 @@ size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
                 lo = end + 1;
         }
         len = out.len;
-        text = doc_finish(&out);
+        text = wipe_buf_take(&out);
         if (!text || len + 1 > size) {
                 free(text);
                 return 0;
@@ -300,7 +252,7 @@ size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
 }
 
 /* The <context> element of tenant_<id>. */
-static void put_context(struct doc *out, int64_t tenant_id, const char *regex)
+static void put_context(struct wipe_buf *out, int64_t tenant_id, const char *regex)
 {
         doc_printf(out,
                    "    <context name=\"tenant_%" PRId64 "\">\n"
@@ -308,7 +260,7 @@ static void put_context(struct doc *out, int64_t tenant_id, const char *regex)
                    "        <condition field=\"destination_number\" expression=\"^(",
                    tenant_id, tenant_id);
         put_escaped(out, regex);
-        doc_puts(out, ")$\">\n"
+        wipe_buf_puts(out, ")$\">\n"
                       "          <action application=\"bridge\" data=\"user/$1@${domain_name}\"/>\n"
                       "        </condition>\n"
                       "      </extension>\n"
@@ -325,15 +277,15 @@ static void put_context(struct doc *out, int64_t tenant_id, const char *regex)
 static char *context_doc(int64_t tenant_id, int64_t lo, int64_t hi, const char *head,
                          const char *tail)
 {
-        struct doc out = { 0 };
+        struct wipe_buf out = { 0 };
         char regex[1024];
 
         if (!fs_xml_range_regex(lo, hi, regex, sizeof(regex)))
                 return NULL;
-        doc_puts(&out, head);
+        wipe_buf_puts(&out, head);
         put_context(&out, tenant_id, regex);
-        doc_puts(&out, tail);
-        return doc_finish(&out);
+        wipe_buf_puts(&out, tail);
+        return wipe_buf_take(&out);
 }
 
 char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)

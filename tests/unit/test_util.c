@@ -1,4 +1,4 @@
-/* Unit tests of util/: the settings table, text checks. */
+/* Unit tests of util/: the settings table, text checks, the wiping buffer. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -6,6 +6,7 @@
 #include "check.h"
 #include "util/config.h"
 #include "util/text.h"
+#include "util/wipe.h"
 
 static void test_config_precedence(void)
 {
@@ -150,8 +151,30 @@ static void test_value_checks(void)
                 CHECK(!text_websocket_url_valid(*u));
 }
 
+static void test_wipe_buf(void)
+{
+        struct wipe_buf b = { 0 }, capped = { .limit = 2048 };
+        char chunk[700];
+        char *s;
+
+        memset(chunk, 'x', sizeof(chunk));
+        CHECK(wipe_buf_take(&b) == NULL);          /* nothing appended */
+        for (int i = 0; i < 10; i++)               /* grows past its first blocks */
+                wipe_buf_add(&b, chunk, sizeof(chunk));
+        wipe_buf_puts(&b, "end");
+        s = wipe_buf_take(&b);
+        CHECK(s && strlen(s) == 10 * sizeof(chunk) + 3 && !strcmp(s + 7000, "end"));
+        CHECK(b.s == NULL && b.len == 0);
+        wipe_free_string(s);
+        for (int i = 0; i < 3; i++)                /* past its limit: dropped */
+                wipe_buf_add(&capped, chunk, sizeof(chunk));
+        CHECK(capped.failed);
+        CHECK(wipe_buf_take(&capped) == NULL && capped.s == NULL && capped.limit == 2048);
+}
+
 int main(void)
 {
+        test_wipe_buf();
         test_value_checks();
         test_config_precedence();
         test_config_errors();
