@@ -161,7 +161,9 @@ static void status(struct http_request *req, struct api_call *call)
                         clusters,
                         json_pack("{so,ss,ss,ss,so,s{sI,sI}}", "id",
                                   c->id ? json_integer(c->id) : json_null(), "name", c->name, "mode",
-                                  cluster_mode_name(c), "status", cluster_status_name(c->active ? CLUSTER_STATUS_ACTIVE : CLUSTER_STATUS_DISABLED),
+                                  cluster_mode_name(c), "status",
+                                  cluster_status_name(c->active ? CLUSTER_STATUS_ACTIVE
+                                                                : CLUSTER_STATUS_DISABLED),
                                   "nodes", nodes,
                                   "jobs", "pending", (json_int_t)r[i].jobs_pending, "failed",
                                   (json_int_t)r[i].jobs_failed));

@@ -59,26 +59,26 @@ struct cached {
 struct directory_cache {
         int64_t ttl_ms;                  /* how long an entry may serve without news */
         atomic_uint_fast64_t hits, misses;
-        /* The digests of the app's xmlcurl user and password, made on
-         * the first check (the settings do not change after start). */
-        pthread_mutex_t digests_lock;
-        atomic_bool have_digests;
+        /* The digests of the xmlcurl user and password: the settings do
+         * not change after start, so they are hashed once. */
         unsigned char want_user[CREDENTIALS_DIGEST_BYTES];
         unsigned char want_password[CREDENTIALS_DIGEST_BYTES];
         pthread_mutex_t stripes[CACHE_STRIPES];
         struct cached *slots[CACHE_SETS][CACHE_WAYS]; /* allocated on first use */
 };
 
-struct directory_cache *directory_cache_new(int64_t ttl_ms)
+struct directory_cache *directory_cache_new(int64_t ttl_ms, const char *xmlcurl_user,
+                                            const char *xmlcurl_password)
 {
         struct directory_cache *c;
 
         if (!(c = calloc(1, sizeof(*c))))
                 return NULL;
         c->ttl_ms = ttl_ms;
+        credentials_digest(xmlcurl_user ? xmlcurl_user : "", c->want_user);
+        credentials_digest(xmlcurl_password ? xmlcurl_password : "", c->want_password);
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_init(&c->stripes[i], NULL);
-        pthread_mutex_init(&c->digests_lock, NULL);
         return c;
 }
 
@@ -98,7 +98,6 @@ void directory_cache_free(struct directory_cache *c)
                         free(c->slots[i][k]);
         for (int i = 0; i < CACHE_STRIPES; i++)
                 pthread_mutex_destroy(&c->stripes[i]);
-        pthread_mutex_destroy(&c->digests_lock);
         wipe_memory(c->want_password, sizeof(c->want_password));
         free(c);
 }
@@ -361,7 +360,6 @@ enum result directory_find_context(struct app *d, int64_t cluster_id, const char
 bool directory_credentials_ok(const struct app *d, const char *user, const char *password)
 {
         const char *want_user = d->settings.xmlcurl_user, *want_pw = d->settings.xmlcurl_password;
-
         struct directory_cache *c = d->directory_cache;
 
         if (!want_pw || !*want_pw || !user || !password)
@@ -369,15 +367,6 @@ bool directory_credentials_ok(const struct app *d, const char *user, const char 
         /* Both compared in full either way, so timing tells nothing. */
         if (!c)
                 return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
-        if (!atomic_load_explicit(&c->have_digests, memory_order_acquire)) {
-                pthread_mutex_lock(&c->digests_lock);
-                if (!atomic_load_explicit(&c->have_digests, memory_order_relaxed)) {
-                        credentials_digest(want_user, c->want_user);
-                        credentials_digest(want_pw, c->want_password);
-                        atomic_store_explicit(&c->have_digests, true, memory_order_release);
-                }
-                pthread_mutex_unlock(&c->digests_lock);
-        }
         return credentials_equal_digest(user, c->want_user) &
                credentials_equal_digest(password, c->want_password);
 }

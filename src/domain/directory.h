@@ -31,12 +31,14 @@ struct directory_user {
  * any process (store_writes_shared: PostgreSQL's notifications, SQLite's
  * data_version), the time bound is at least DIRECTORY_CACHE_SHARED_MS,
  * only a backstop, so that a 1,000-agent tenant is not read again from
- * the database every second. On PostgreSQL,
- * while the node cannot hear, the cache is bypassed. Entries hold
- * secrets sealed only.
+ * the database every second. On PostgreSQL, while the node cannot hear,
+ * the cache is bypassed. Entries hold secrets sealed only.
  */
 #define DIRECTORY_CACHE_SHARED_MS 60000
-struct directory_cache *directory_cache_new(int64_t ttl_ms);
+/* xmlcurl_user and xmlcurl_password (the settings') are hashed here, once,
+ * for directory_credentials_ok. */
+struct directory_cache *directory_cache_new(int64_t ttl_ms, const char *xmlcurl_user,
+                                            const char *xmlcurl_password);
 void directory_cache_free(struct directory_cache *c);
 /* Lookups served from the cache and lookups that read the store. */
 void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,

@@ -11,10 +11,11 @@
  * connection, kept from pass to pass (struct reconciler_links, one per
  * node): a kept connection found dead is replaced once per pass, one that
  * fails is closed and opened again by the next pass, one whose node is
- * gone or has another password is closed. A job is done when every node answered +OK; otherwise it is
- * retried after AGENTDESK_FS_RETRY_BASE seconds, doubled each attempt (at
- * most 10 minutes), and marked failed after AGENTDESK_FS_RETRY_LIMIT
- * attempts. Every outcome is also recorded on the job's extension.
+ * gone or has another password is closed. A job is done when every node
+ * answered +OK; otherwise it is retried after AGENTDESK_FS_RETRY_BASE
+ * seconds, doubled each attempt (at most 10 minutes), and marked failed
+ * after AGENTDESK_FS_RETRY_LIMIT attempts. Every outcome is also recorded
+ * on the job's extension.
  *
  * Nothing is lost: a job is marked done only after FreeSWITCH answered, so
  * a crash mid-batch means the batch runs again (the commands are

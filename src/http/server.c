@@ -1015,10 +1015,8 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
                 p = put_text(p, "ms id=");
                 p = put_text(p, req->request_id);
                 p = put_text(p, " tenant=");
-                if (req->tenant_id > 0)
+                if (req->tenant_id > 0)          /* ids are positive; 0: none */
                         p = put_decimal(p, (uint64_t)req->tenant_id, 1);
-                else if (req->tenant_id < 0)     /* never set so: printed as it is */
-                        p += sprintf(p, "%lld", (long long)req->tenant_id);
                 else
                         *p++ = '-';
                 *p = '\0';

@@ -145,19 +145,13 @@ static void test_provision_commands(void)
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a b", "internal", c), -1);
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a\n\napi x", "internal", c), -1);
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "127.0.0.1", "", c), -1);
-        /* One string table each, both ways. */
+        /* The kinds of change, both ways (the modes are in test_states.c). */
         for (int k = FS_CHANGE_PROVISION; k <= FS_CHANGE_RESYNC; k++) {
                 enum fs_change back;
                 CHECK(fs_provision_change_parse(fs_provision_change_name((enum fs_change)k), &back) && (int)back == k);
         }
-        for (int m = FS_MODE_XML_CURL; m <= FS_MODE_SSH; m++) {
-                enum fs_mode back;
-                CHECK(config_fs_mode_parse(config_fs_mode_name((enum fs_mode)m), &back) && (int)back == m);
-        }
         enum fs_change change = FS_CHANGE_UPDATE;
-        enum fs_mode mode = FS_MODE_FILES;
         CHECK(!fs_provision_change_parse("explode", &change) && change == FS_CHANGE_UPDATE);
-        CHECK(!config_fs_mode_parse("XML_CURL", &mode) && mode == FS_MODE_FILES);
         CHECK(fs_provision_mode_pushes(FS_MODE_SSH) && !fs_provision_mode_pushes(FS_MODE_XML_CURL));
         /* ssh sends what files sends. */
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);

@@ -267,7 +267,6 @@ static enum result data_version(struct store_driver_conn *conn, int64_t *ret)
 {
         sqlite3_stmt *stmt;
         enum result result = prepare(conn, "PRAGMA data_version", &stmt);
-
         int rc;
 
         if (result)
