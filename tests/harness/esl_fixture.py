@@ -118,9 +118,11 @@ def serve(conn, args, record_lock, conn_no):
             # Never answers; notes when the client came and when it gave up,
             # so a test can tell probes made at once from probes in turn.
             record(args, record_lock, "<connected>", conn_no)
-            while conn.recv(4096):
-                pass
-            record(args, record_lock, "<gone>", conn_no)
+            try:
+                while conn.recv(4096):
+                    pass
+            finally:             # closed or reset, the client is gone
+                record(args, record_lock, "<gone>", conn_no)
             return
         if args.mode == "rude":
             body = b"Access Denied, go away.\n"

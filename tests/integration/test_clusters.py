@@ -9,7 +9,8 @@ import base64
 import os
 import time
 
-from agentdesk_harness import (Agentdesk, EslFixture, World, XC_PASSWORD, changes, conf_dir,
+from agentdesk_harness import (Agentdesk, EslFixture, World, XC_PASSWORD, changes, clusters_settled,
+                               conf_dir,
                                contexts, encode, free_port, is_not_found, main, parse,
                                reconciler_rounds, restart, user_file, user_of, wait_for)
 
@@ -369,8 +370,7 @@ def test_status_bounded_across_clusters(backend):
         serve(w, hang.address, AGENTDESK_FS_RETRY_LIMIT="1")
         c1 = make_cluster(w, {"name": "One"}, [node(hang), node(good, name="fs2")])
         c2 = make_cluster(w, {"name": "Two"}, [node(hang)])
-        wait_for(lambda: all(c["jobs"]["pending"] == 0 for c in status_of(w).values()),
-                 timeout=30, what="the resync jobs to end")
+        wait_for(lambda: clusters_settled(ad, w.root), timeout=30, what="the resync jobs to end")
         wait_for(lambda: hang.received().count("<connected>") == hang.received().count("<gone>"),
                  what="every earlier connection to the hanging node to end")
         before = len(hang.received())

@@ -6,7 +6,7 @@ connects again within the same attempt and its job completes at once
 (provisioned after one attempt, no error); a node edited through the
 cluster administration drops the kept connections, so the next batch
 logs in again."""
-from agentdesk_harness import FsWorld, fs_main, metric, wait_for
+from agentdesk_harness import FsWorld, clusters_settled, fs_main, metric, wait_for
 
 
 def connects(fw, fs):
@@ -15,13 +15,9 @@ def connects(fw, fs):
 
 def settle_all(fw):
     """Until no job of any cluster is pending (none failed)."""
-    def done():
-        status, _, b = fw.ad.request("GET", "/v1/admin/freeswitch/status", token=fw.root)
-        assert status == 200, b
-        jobs = [c["jobs"] for c in b["clusters"]]
-        assert all(j["failed"] == 0 for j in jobs), jobs
-        return all(j["pending"] == 0 for j in jobs)
-    wait_for(done, timeout=20, what="every job applied")
+    clusters = wait_for(lambda: clusters_settled(fw.ad, fw.root), timeout=20,
+                        what="every job applied")
+    assert all(c["jobs"]["failed"] == 0 for c in clusters), clusters
 
 
 def rotate(fw, key, ext_id):

@@ -6,7 +6,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 missing=0
 for fn in $(grep -oE '\bstore_[a-z0-9_]+\(' "$root/src/store/store.h" | tr -d '(' | sort -u); do
-        if ! grep -qw "$fn" "$root"/tests/store/*.c; then
+        if ! grep -qE "\b$fn\(" "$root"/tests/store/*.c; then
                 echo "not in the storage contract (tests/store/): $fn"
                 missing=$((missing + 1))
         fi

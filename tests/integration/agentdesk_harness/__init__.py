@@ -26,7 +26,7 @@ from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent,
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, free_port, main,
                      parse_demo_password)
 from .wait import metric, reconciler_rounds, wait_for
-from .world import PASSWORD, World, dumps
+from .world import PASSWORD, World, clusters_settled, dumps
 from .xmlcurl import (XC_PASSWORD, XC_USER, encode, is_not_found, load, lookup, parse, swap,
                       user_of)
 
@@ -36,7 +36,8 @@ __all__ = [
     "SmtpServer", "link_token", "make_cert", "parts",
     "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
     "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
-    "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "dumps",
+    "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "clusters_settled",
+    "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",
     "user_of",
 ]

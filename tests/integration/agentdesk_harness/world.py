@@ -1,9 +1,9 @@
 """Shared set-up for the API tests: a server with a superadmin, two tenants
 (A and B) each with an admin, a supervisor and an agent, logged in."""
 import json
-import time
 
 from .server import free_port
+from .wait import wait_for
 
 PASSWORD = "correct horse battery"
 
@@ -42,15 +42,8 @@ class World:
         # lag, and a test that then restarts the server in files or ssh
         # mode would have them pushed there: an extra reloadxml, or more
         # failed jobs than its own.
-        deadline = time.time() + 20
-        while True:
-            status, _, body = ad.request("GET", "/v1/admin/freeswitch/status",
-                                         token=self.super["token"])
-            assert status == 200, body
-            if all(c["jobs"]["pending"] == 0 for c in body["clusters"]):
-                break
-            assert time.time() < deadline, body
-            time.sleep(0.05)
+        wait_for(lambda: clusters_settled(ad, self.super["token"]), timeout=20,
+                 what="the World's provisioning jobs")
 
     def create_agent(self, admin_token, email, role="agent", activate=True, tenant_id=None):
         path = "/v1/admin/agents" + ("?tenant_id=%d" % tenant_id if tenant_id else "")
@@ -74,6 +67,16 @@ class World:
         if who == "none":
             return None
         return self.users[(key, who)]["token"]
+
+
+def clusters_settled(ad, token):
+    """The clusters of GET /v1/admin/freeswitch/status when none has a job
+    pending, else None: a probe for wait_for."""
+    status, _, body = ad.request("GET", "/v1/admin/freeswitch/status", token=token)
+    assert status == 200, body
+    if all(c["jobs"]["pending"] == 0 for c in body["clusters"]):
+        return body["clusters"]
+    return None
 
 
 def dumps(x):
