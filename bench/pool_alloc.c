@@ -13,9 +13,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/credentials.h"
-#include "domain/pool.h"
-#include "domain/tenants.h"
+#include "domain/core/credentials.h"
+#include "domain/provisioning/pool.h"
+#include "domain/tenants/tenants.h"
 #include "store/store.h"
 
 struct worker {

@@ -17,19 +17,19 @@
 
 #include "api/api.h"
 #include "api/common.h"
-#include "domain/cluster.h"
-#include "domain/cluster_admin.h"
-#include "domain/directory.h"
-#include "domain/credentials.h"
-#include "domain/doctor.h"
-#include "domain/jobs.h"
-#include "domain/demo.h"
-#include "domain/app.h"
-#include "domain/mail_outbox.h"
-#include "domain/reconciler.h"
-#include "domain/worker.h"
-#include "domain/tenants.h"
-#include "domain/users.h"
+#include "domain/switches/cluster.h"
+#include "domain/switches/cluster_admin.h"
+#include "domain/provisioning/directory.h"
+#include "domain/core/credentials.h"
+#include "domain/health/doctor.h"
+#include "domain/provisioning/jobs.h"
+#include "domain/identity/demo.h"
+#include "domain/core/app.h"
+#include "domain/mail/sender.h"
+#include "domain/switches/reconciler.h"
+#include "domain/core/worker.h"
+#include "domain/tenants/tenants.h"
+#include "domain/identity/users.h"
 #include "freeswitch/xmlcurl.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -441,7 +441,7 @@ static int check_line(bool ok, const char *check, const char *detail)
 }
 
 /* Checks every setting and really connects: the store, the key file, and
- * every cluster (domain/doctor.h). One line per check; non-zero exit when
+ * every cluster (domain/health/doctor.h). One line per check; non-zero exit when
  * one failed. Changes nothing. */
 static int cmd_doctor(const struct cmdline *cl, const struct config *cfg)
 {
@@ -696,7 +696,7 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
          * set before the first request can arrive. */
         log_buffered_start();
         if (reconciler_start(&app, &app.job_worker) != RESULT_OK ||
-            (app.settings.mail_on && mail_outbox_start(&app, &app.outbox) != RESULT_OK)) {
+            (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK)) {
                 fprintf(stderr, "agentdesk: cannot start the reconciler or the mail sender\n");
                 goto out;
         }
@@ -742,7 +742,7 @@ out:
         http_server_stop(fs_srv);
         http_server_stop(srv);
         reconciler_stop(&app);
-        mail_outbox_stop(app.outbox);
+        mail_sender_stop(app.mail_sender);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "api/common.h"
-#include "domain/cluster.h"
-#include "domain/mail_outbox.h"
-#include "domain/onboarding.h"
-#include "domain/tenants.h"
-#include "domain/users.h"
+#include "domain/switches/cluster.h"
+#include "domain/mail/outbox.h"
+#include "domain/identity/onboarding.h"
+#include "domain/tenants/tenants.h"
+#include "domain/identity/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
@@ -100,7 +100,7 @@ static bool agent_filter(struct http_request *req, struct store_user_filter *fil
 /* Sets "registered" on each extension of the agent objects in agents:
  * whether its phone is registered now on the tenant's cluster (null: no
  * node answered, or another request is asking them). At most one Event
- * Socket probe per request (domain/cluster.h). */
+ * Socket probe per request (domain/switches/cluster.h). */
 static void add_registered(struct api_context *ctx, int64_t tenant_id, json_t *agents)
 {
         struct store_tenant t;
@@ -195,7 +195,7 @@ static void invite(struct http_request *req, struct api_call *call)
         int64_t expires_at = 0;
         enum result result;
 
-        result = onboarding_invite(ctx->app, &actor, call->tenant_id, call->id, &expires_at);
+        result = agent_invite(ctx->app, &actor, call->tenant_id, call->id, &expires_at);
         if (result) {
                 api_fail(req, result, NULL);
                 return;

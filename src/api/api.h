@@ -6,7 +6,7 @@
 #ifndef AGENTDESK_API_API_H
 #define AGENTDESK_API_API_H
 
-#include "domain/app.h"
+#include "domain/core/app.h"
 #include "http/http.h"
 #include "store/store.h"
 #include "util/config.h"

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "api/common.h"
-#include "domain/audit.h"
+#include "domain/core/audit.h"
 
 static void list(struct http_request *req, struct api_call *call)
 {

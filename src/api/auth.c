@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "api/common.h"
-#include "domain/onboarding.h"
+#include "domain/identity/onboarding.h"
 #include "util/text.h"
 #include "util/wipe.h"
 

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "api/common.h"
-#include "domain/cluster.h"
-#include "domain/cluster_admin.h"
+#include "domain/switches/cluster.h"
+#include "domain/switches/cluster_admin.h"
 
 static json_t *node_json(const struct store_node *n)
 {

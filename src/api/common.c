@@ -6,7 +6,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/tenants.h"
+#include "domain/tenants/tenants.h"
 #include "util/text.h"
 
 /* The bit of a stored role (enum api_role follows enum user_role). */

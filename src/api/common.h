@@ -11,10 +11,10 @@
 #include <stdbool.h>
 
 #include "api/api.h"
-#include "domain/agents.h"
-#include "domain/auth.h"
-#include "domain/extensions.h"
-#include "domain/users.h"
+#include "domain/identity/agents.h"
+#include "domain/identity/auth.h"
+#include "domain/provisioning/extensions.h"
+#include "domain/identity/users.h"
 
 /* Sets of roles, one bit per enum user_role. */
 enum api_role {

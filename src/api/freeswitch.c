@@ -14,10 +14,10 @@
 #include <string.h>
 
 #include "api/common.h"
-#include "domain/cluster.h"
-#include "domain/cluster_admin.h"
-#include "domain/directory.h"
-#include "domain/jobs.h"
+#include "domain/switches/cluster.h"
+#include "domain/switches/cluster_admin.h"
+#include "domain/provisioning/directory.h"
+#include "domain/provisioning/jobs.h"
 #include "util/cidr.h"
 #include "util/log.h"
 #include "util/wipe.h"

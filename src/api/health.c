@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "api/common.h"
-#include "domain/credentials.h"
-#include "domain/directory.h"
-#include "domain/health.h"
-#include "domain/reconciler.h"
-#include "domain/worker.h"
+#include "domain/core/credentials.h"
+#include "domain/provisioning/directory.h"
+#include "domain/health/health.h"
+#include "domain/switches/reconciler.h"
+#include "domain/core/worker.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
 static char healthy[96];

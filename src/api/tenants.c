@@ -2,7 +2,7 @@
 #include <stdlib.h>
 
 #include "api/common.h"
-#include "domain/tenants.h"
+#include "domain/tenants/tenants.h"
 
 static void create(struct http_request *req, struct api_call *call)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "api/api.h"
-#include "domain/websocket_urls.h"
+#include "domain/switches/websocket_urls.h"
 #include "web/web.h"
 
 /* script-src has neither 'unsafe-inline' nor 'unsafe-eval'; style-src

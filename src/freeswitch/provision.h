@@ -2,7 +2,7 @@
  * What agentdesk sends to a FreeSWITCH node for each change: a table with
  * one row per kind of change and one column per way of provisioning (see
  * docs/ARCHITECTURE.md, Provisioning). Pure: builds the command lines; the
- * reconciler (domain/reconciler.c) sends them. The kinds of change and
+ * reconciler (domain/switches/reconciler.c) sends them. The kinds of change and
  * the modes (util/config.h) are enums with one string table each, parsed
  * once where text comes in (the store, the settings, the API).
  */

@@ -1,6 +1,6 @@
 /*
  * Provisioning jobs: the outbox the API writes in the same transaction as
- * each change, and the reconciler drains (domain/reconciler.c).
+ * each change, and the reconciler drains (domain/switches/reconciler.c).
  * next_attempt_at is in epoch seconds like every timestamp.
  */
 #include <stdio.h>

@@ -1,7 +1,7 @@
 /*
  * Link tokens and the mail outbox (SQLite migration 2, PostgreSQL 3). A
  * message row is written in the transaction of the change that causes
- * it; domain/mail_outbox.c takes the due ones (locked FOR UPDATE SKIP
+ * it; domain/mail/sender.c takes the due ones (locked FOR UPDATE SKIP
  * LOCKED on PostgreSQL, so two nodes never take the same) and records
  * each outcome.
  */

@@ -491,7 +491,7 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
                            int *ret_n);
 
 /* A job's status and its extension's state are the domain's (enum
- * jobs_status, enum jobs_state in domain/jobs.h): the functions below
+ * jobs_status, enum jobs_state in domain/provisioning/jobs.h): the functions below
  * write the names they are handed. Queries select by 'pending' (and count
  * 'failed'), the statuses the store itself must know. */
 
@@ -638,7 +638,7 @@ struct store_mail {
 
 /*
  * The outbox's statuses are the domain's (enum mail_outbox_status,
- * domain/mail_outbox.h): the functions that write one take its name from
+ * domain/mail/outbox.h): the functions that write one take its name from
  * there, and what is read back is parsed there. Queries select by
  * 'queued' only, the one status the store itself must know.
  */
@@ -659,7 +659,7 @@ enum result store_mail_due(struct store_conn *conn, int64_t now, bool lock, stru
                            int max, int *ret_n);
 
 /* Queued password_reset requests not yet tied to a user (up to max ids
- * into ret): domain/mail_outbox.c resolves each one. */
+ * into ret): domain/mail/sender.c resolves each one. */
 enum result store_mail_unresolved(struct store_conn *conn, int64_t *ret, int max, int *ret_n);
 
 /* The request's recipient (lower-case email as typed). */
@@ -697,7 +697,7 @@ struct store_invitation {
 enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
                                   struct store_invitation *ret);
 
-/* Gauges for /metrics and doctor (domain/health.c sums them): calls fn
+/* Gauges for /metrics and doctor (domain/health/health.c sums them): calls fn
  * for each template and status (both borrowed for the call) with its count
  * of messages and the created_at of its oldest. */
 enum result store_mail_stats(struct store_conn *conn,

@@ -23,10 +23,10 @@
 
 #include "../unit/check.h"
 #include "contract.h"
-#include "domain/credentials.h"
-#include "domain/pool.h"
-#include "domain/tenants.h"
-#include "domain/users.h"
+#include "domain/core/credentials.h"
+#include "domain/provisioning/pool.h"
+#include "domain/tenants/tenants.h"
+#include "domain/identity/users.h"
 #include "store/store.h"
 
 static const char *url;

@@ -15,9 +15,9 @@
 #include <string.h>
 
 #include "check.h"
-#include "domain/agents.h"
-#include "domain/credentials.h"
-#include "domain/tenants.h"
+#include "domain/identity/agents.h"
+#include "domain/core/credentials.h"
+#include "domain/tenants/tenants.h"
 #include "util/wipe.h"
 
 static int sealed_wiped;      /* "v1:" values seen by explicit_bzero */

@@ -7,12 +7,12 @@
 #include <stdio.h>
 
 #include "check.h"
-#include "domain/cluster.h"
-#include "domain/extensions.h"
-#include "domain/jobs.h"
-#include "domain/mail_outbox.h"
-#include "domain/tenants.h"
-#include "domain/users.h"
+#include "domain/switches/cluster.h"
+#include "domain/provisioning/extensions.h"
+#include "domain/provisioning/jobs.h"
+#include "domain/mail/outbox.h"
+#include "domain/tenants/tenants.h"
+#include "domain/identity/users.h"
 #include "util/config.h"
 #include "util/text.h"
 

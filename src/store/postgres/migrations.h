@@ -158,7 +158,7 @@ static const struct store_migration postgres_migrations[] = {
           "UPDATE sessions SET login_at = created_at;" },
         /* Onboarding by email (issue 12): link tokens (only their keyed
          * hash) and the mail outbox, written in the transaction of the
-         * change that causes a message and drained by domain/mail_outbox.c.
+         * change that causes a message and drained by domain/mail/sender.c.
          * secret holds a link's token sealed with the key until the
          * message is sent or given up, then ''. */
         { 5, "mail outbox and link tokens",

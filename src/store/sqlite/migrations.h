@@ -143,7 +143,7 @@ static const struct store_migration sqlite_migrations[] = {
           "UPDATE sessions SET login_at = created_at;" },
         /* Onboarding by email (issue 12): link tokens (only their keyed
          * hash) and the mail outbox, written in the transaction of the
-         * change that causes a message and drained by domain/mail_outbox.c.
+         * change that causes a message and drained by domain/mail/sender.c.
          * secret holds a link's token sealed with the key until the
          * message is sent or given up, then ''. */
         { 4, "mail outbox and link tokens",

@@ -1,0 +1,65 @@
+/* Health checks; see health.h. */
+#include "domain/health/health.h"
+
+enum result health_check_store(struct store *store)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(store, &conn);
+
+        return result ? result : store_ping(conn);
+}
+
+struct mail_sums {
+        void (*fn)(void *userdata, const char *template, enum mail_outbox_status status,
+                   int64_t count);
+        void *userdata;
+        int64_t queued, oldest;
+};
+
+/* A row's status is parsed here, once; the CHECK constraint of the
+ * column admits no other word, so a row that does not parse is skipped. */
+static void mail_sum(void *userdata, const char *template, const char *text, int64_t count,
+                     int64_t oldest)
+{
+        struct mail_sums *sums = userdata;
+        enum mail_outbox_status status;
+
+        if (!mail_outbox_status_parse(text, &status))
+                return;
+        if (sums->fn)
+                sums->fn(sums->userdata, template, status, count);
+        if (status == MAIL_OUTBOX_STATUS_QUEUED) {
+                sums->queued += count;
+                if (!sums->oldest || oldest < sums->oldest)
+                        sums->oldest = oldest;
+        }
+}
+
+enum result health_mail_gauges(struct store *store,
+                               void (*fn)(void *userdata, const char *template,
+                                          enum mail_outbox_status status, int64_t count),
+                               void *userdata, int64_t *ret_queued, int64_t *ret_oldest)
+{
+        struct mail_sums sums = { .fn = fn, .userdata = userdata };
+        struct store_conn *conn;
+        enum result result = store_conn_get(store, &conn);
+
+        if (!result)
+                result = store_mail_stats(conn, mail_sum, &sums);
+        if (!result) {
+                *ret_queued = sums.queued;
+                *ret_oldest = sums.oldest;
+        }
+        return result;
+}
+
+enum result health_pool_gauges(struct store *store,
+                               void (*fn)(void *userdata, const struct store_tenant *t,
+                                          const struct store_pool_stats *s),
+                               void *userdata)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(store, &conn);
+
+        return result ? result : store_pool_stats_all(conn, fn, userdata);
+}

@@ -1,0 +1,25 @@
+/* Health of what agentdesk depends on, for /healthz and /metrics. */
+#ifndef AGENTDESK_DOMAIN_HEALTH_H
+#define AGENTDESK_DOMAIN_HEALTH_H
+
+#include "domain/mail/outbox.h"
+#include "store/store.h"
+
+/* One round trip to the store on the calling thread's connection. */
+enum result health_check_store(struct store *store);
+
+/* Calls fn once per tenant with its pool figures. */
+enum result health_pool_gauges(struct store *store,
+                               void (*fn)(void *userdata, const struct store_tenant *t,
+                                          const struct store_pool_stats *s),
+                               void *userdata);
+
+/* The outbox's messages by template and status (fn once each, unless
+ * NULL; template borrowed for the call), how many are queued and the
+ * created_at of the oldest queued (0 = none). */
+enum result health_mail_gauges(struct store *store,
+                               void (*fn)(void *userdata, const char *template,
+                                          enum mail_outbox_status status, int64_t count),
+                               void *userdata, int64_t *ret_queued, int64_t *ret_oldest);
+
+#endif

@@ -1,0 +1,406 @@
+/* Agents and their extensions; see agents.h. */
+#include "domain/identity/agents.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/core/audit.h"
+#include "domain/provisioning/extensions.h"
+#include "domain/provisioning/jobs.h"
+#include "domain/mail/outbox.h"
+#include "domain/identity/onboarding.h"
+#include "domain/identity/users.h"
+#include "util/text.h"
+#include "util/wipe.h"
+
+/* Validates a role that an admin wants to give: any but superadmin. */
+static enum result check_role(const char *role, const char **ret_field)
+{
+        enum user_role parsed;
+
+        if (user_role_parse(role, &parsed) && parsed != USER_ROLE_SUPERADMIN)
+                return RESULT_OK;
+        *ret_field = "role";
+        return user_role_parse(role, &parsed) ? RESULT_ROLE_NOT_ALLOWED : RESULT_INVALID;
+}
+
+static enum result load_extensions(struct store_conn *conn, struct agent *a)
+{
+        return store_extensions_of_user(conn, a->user.id, a->extensions, &a->n_extensions);
+}
+
+/* The live user id of tenant_id, with extensions. */
+static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                              struct agent *ret)
+{
+        enum result result = store_user_get(conn, id, &ret->user);
+        enum user_status status;
+
+        if (result)
+                return result;
+        if (ret->user.tenant_id != tenant_id || !user_status_parse(ret->user.status, &status) ||
+            status == USER_STATUS_DELETED ||
+            ret->user.tenant_id == 0)
+                return RESULT_NOT_FOUND;
+        return load_extensions(conn, ret);
+}
+
+/* The calling thread's connection and the agent id of tenant_id. */
+static enum result open_agent(struct app *d, int64_t tenant_id, int64_t id,
+                              struct store_conn **ret_conn, struct agent *ret)
+{
+        enum result result = store_conn_get(d->store, ret_conn);
+
+        return result ? result : load_agent(*ret_conn, tenant_id, id, ret);
+}
+
+static void join_extensions(const struct agent *a, char *out, size_t size)
+{
+        size_t n = 0;
+
+        out[0] = '\0';
+        for (size_t i = 0; i < a->n_extensions && n + 20 < size; i++)
+                n += (size_t)snprintf(out + n, size - n, "%s%s", i ? "," : "",
+                                      a->extensions[i].extension);
+}
+
+enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         const struct agent_create_input *in, struct agent *ret,
+                         char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                         const char **ret_field)
+{
+        char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
+        char pins[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
+        char numbers[STORE_MAX_EXTENSIONS_PER_USER * 12];
+        const char *role = in->role ? in->role : "agent";
+        int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
+        struct agent a = { 0 };
+        struct store_conn *conn = NULL;
+        struct store_tenant t;
+        bool in_transaction = false;
+        enum result result;
+
+        /* Wiped on the one way out, whatever was filled. */
+        memset(secrets, 0, sizeof(secrets));
+        memset(pins, 0, sizeof(pins));
+        ret_temporary_password[0] = '\0';
+        if (!text_name_valid(in->first_name, USER_NAME_MAX_CHARS)) {
+                *ret_field = "first_name";
+                result = RESULT_INVALID;
+                goto out;
+        }
+        if (!text_name_valid(in->last_name, USER_NAME_MAX_CHARS)) {
+                *ret_field = "last_name";
+                result = RESULT_INVALID;
+                goto out;
+        }
+        if (!text_email_valid(in->email)) {
+                *ret_field = "email";
+                result = RESULT_INVALID;
+                goto out;
+        }
+        result = check_role(role, ret_field);
+        if (result)
+                goto out;
+        if (count > d->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
+                *ret_field = "extensions_count";
+                result = RESULT_INVALID;
+                goto out;
+        }
+        if (in->send_invite && !d->settings.mail_on) {
+                *ret_field = "send_invite";
+                result = RESULT_INVALID;
+                goto out;
+        }
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_tenant_get(conn, tenant_id, &t);
+        if (result)
+                goto out;
+
+        /* Everything random is made before the transaction, so the write
+         * lock is held for the inserts only. */
+        for (int64_t i = 0; i < count && !result; i++)
+                result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
+        if (result)
+                goto out;
+        a.user.tenant_id = tenant_id;
+        text_lower(a.user.email, sizeof(a.user.email), in->email);
+        text_copy(a.user.first_name, sizeof(a.user.first_name), in->first_name);
+        text_copy(a.user.last_name, sizeof(a.user.last_name), in->last_name);
+        text_copy(a.user.role, sizeof(a.user.role), role);
+        a.user.must_change_password = true;
+        result = credentials_new_temporary_password(ret_temporary_password, a.user.password_hash);
+        if (result)
+                goto out;
+
+        result = store_begin(conn);
+        if (result)
+                goto out;
+        in_transaction = true;
+        result = store_user_insert(conn, &a.user);
+        if (result == RESULT_EMAIL_TAKEN)
+                *ret_field = "email";
+        for (int64_t i = 0; i < count && !result; i++) {
+                struct store_extension *e = &a.extensions[a.n_extensions];
+                result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
+                                             jobs_state_name(jobs_queued_state(d)), e);
+                if (!result && in->voicemail_enabled) {
+                        result = store_extension_set_voicemail(conn, e->id, true);
+                        e->voicemail_enabled = true;
+                }
+                if (!result)
+                        result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_PROVISION,
+                                                      e->id);
+                if (!result)
+                        a.n_extensions++;
+        }
+        if (!result && in->send_invite)
+                result = mail_queue_invitation(d, conn, &a.user, &a.invitation_expires_at);
+        if (!result) {
+                join_extensions(&a, numbers, sizeof(numbers));
+                result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
+                                      "email", a.user.email, "role", a.user.role, "extensions",
+                                      numbers,
+                                      /* the key ends the list when there is no invitation */
+                                      in->send_invite ? "invitation" : NULL,
+                                      mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), NULL);
+        }
+        result = jobs_finish(d, conn, result);
+        in_transaction = false;
+        if (!result && in->send_invite)
+                mail_outbox_kick(d);
+out:
+        if (result && in_transaction)
+                store_rollback(conn);
+        wipe_memory(secrets, sizeof(secrets));
+        wipe_memory(pins, sizeof(pins));
+        wipe_memory(a.user.password_hash, sizeof(a.user.password_hash));
+        if (result) {
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+                return result;
+        }
+        *ret = a;
+        if (in->send_invite)  /* the link replaces it: never shown */
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        return RESULT_OK;
+}
+
+enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret)
+{
+        struct store_conn *conn;
+
+        return open_agent(d, tenant_id, id, &conn, ret);
+}
+
+enum result agent_list(struct app *d, const struct store_user_filter *filter,
+                       struct store_page *page, struct store_agent_page *ret)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        return result ? result : store_agent_page(conn, filter, page, ret);
+}
+
+/* Queues change for every extension of a. */
+static enum result queue_jobs(struct app *d, struct store_conn *conn, const struct agent *a,
+                              enum fs_change change)
+{
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < a->n_extensions && !result; i++)
+                result = jobs_queue_extension(d, conn, a->user.tenant_id, change,
+                                              a->extensions[i].id);
+        return result;
+}
+
+enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id, const struct agent_patch *patch, struct agent *ret,
+                         const char **ret_field)
+{
+        struct store_conn *conn;
+        struct agent a;
+        struct store_user next;
+        const char *action = "agent.update";
+        enum user_status status = USER_STATUS_ACTIVE, was = USER_STATUS_ACTIVE;
+        bool role_changed, status_changed, name_changed;
+        enum result result;
+
+        result = open_agent(d, tenant_id, id, &conn, &a);
+        if (result)
+                return result;
+        if (patch->first_name && !text_name_valid(patch->first_name, USER_NAME_MAX_CHARS)) {
+                *ret_field = "first_name";
+                return RESULT_INVALID;
+        }
+        if (patch->last_name && !text_name_valid(patch->last_name, USER_NAME_MAX_CHARS)) {
+                *ret_field = "last_name";
+                return RESULT_INVALID;
+        }
+        if (patch->role && (result = check_role(patch->role, ret_field)))
+                return result;
+        if (patch->status && (!user_status_parse(patch->status, &status) ||
+                              status == USER_STATUS_DELETED)) {
+                *ret_field = "status";
+                return RESULT_INVALID;
+        }
+        next = a.user;
+        if (patch->first_name)
+                text_copy(next.first_name, sizeof(next.first_name), patch->first_name);
+        if (patch->last_name)
+                text_copy(next.last_name, sizeof(next.last_name), patch->last_name);
+        if (patch->role)
+                text_copy(next.role, sizeof(next.role), patch->role);
+        (void)user_status_parse(a.user.status, &was);   /* load_agent parsed it */
+        if (!patch->status)
+                status = was;
+        text_copy(next.status, sizeof(next.status), user_status_name(status));
+        role_changed = strcmp(next.role, a.user.role) != 0;
+        status_changed = status != was;
+        name_changed = strcmp(next.first_name, a.user.first_name) != 0 ||
+                       strcmp(next.last_name, a.user.last_name) != 0;
+        if ((role_changed || status_changed) && actor && actor->user_id == id) {
+                *ret_field = role_changed ? "role" : "status";
+                return RESULT_SELF;
+        }
+        if (!role_changed && !status_changed && !name_changed)
+                return agent_get(d, tenant_id, id, ret);
+
+        result = store_begin(conn);
+        if (result)
+                return result;
+        result = store_user_update(conn, &next, role_changed ||
+                                                        (status_changed && status == USER_STATUS_SUSPENDED));
+        if (!result && status_changed) {
+                bool suspend = status == USER_STATUS_SUSPENDED;
+                action = suspend ? "agent.suspend" : "agent.activate";
+                result = store_extensions_set_status(
+                        conn, id, extension_status_name(suspend ? EXTENSION_STATUS_SUSPENDED
+                                                                : EXTENSION_STATUS_ACTIVE));
+                if (!result)
+                        result = queue_jobs(d, conn, &a,
+                                            suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
+                if (!result && suspend)
+                        result = store_link_revoke_user(conn, id, store_now());
+        } else if (!result && name_changed) {
+                /* The caller-id name FreeSWITCH serves changes. */
+                result = queue_jobs(d, conn, &a, FS_CHANGE_UPDATE);
+        }
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, action, "user", id, "email",
+                                      next.email, "role", next.role, "status", next.status,
+                                      "previous_role", role_changed ? a.user.role : NULL,
+                                      "previous_status", status_changed ? a.user.status : NULL,
+                                      NULL);
+        result = jobs_finish(d, conn, result);
+        return result ? result : agent_get(d, tenant_id, id, ret);
+}
+
+enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
+                                 int64_t id,
+                                 char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1])
+{
+        char hash[STORE_TEXT_MAX] = "";
+        struct store_conn *conn;
+        struct agent a = { 0 };
+        bool in_transaction = false;
+        enum result result;
+
+        ret_temporary_password[0] = '\0';
+        result = open_agent(d, tenant_id, id, &conn, &a);
+        if (!result)
+                result = credentials_new_temporary_password(ret_temporary_password, hash);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                goto out;
+        in_transaction = true;
+        result = store_user_set_password(conn, id, hash, true);
+        if (!result)
+                result = mail_queue_password_changed(d, conn, &a.user);
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
+                                      "email", a.user.email, NULL);
+        result = mail_outbox_finish(d, conn, result);
+        in_transaction = false;
+out:
+        if (result && in_transaction)
+                store_rollback(conn);
+        wipe_memory(hash, sizeof(hash));
+        if (result)
+                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        return result;
+}
+
+enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id)
+{
+        char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
+        char pins[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
+        char numbers[STORE_MAX_EXTENSIONS_PER_USER * 12];
+        struct store_conn *conn;
+        struct agent a = { 0 };
+        bool in_transaction = false;
+        enum result result;
+
+        memset(secrets, 0, sizeof(secrets));
+        memset(pins, 0, sizeof(pins));
+        result = open_agent(d, tenant_id, id, &conn, &a);
+        if (!result && actor && actor->user_id == id)
+                result = RESULT_SELF;
+        for (size_t i = 0; i < a.n_extensions && !result; i++)
+                result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                goto out;
+        in_transaction = true;
+        join_extensions(&a, numbers, sizeof(numbers));
+        /* Deprovision first (the job names the extension while it is still
+         * the agent's), then hand it back with a secret nobody has seen. */
+        result = queue_jobs(d, conn, &a, FS_CHANGE_DEPROVISION);
+        for (size_t i = 0; i < a.n_extensions && !result; i++)
+                result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
+        if (!result)
+                result = store_user_soft_delete(conn, id);
+        if (!result)
+                result = store_link_revoke_user(conn, id, store_now());
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
+                                      a.user.email, "extensions", numbers, NULL);
+        result = jobs_finish(d, conn, result);
+        in_transaction = false;
+out:
+        if (result && in_transaction)
+                store_rollback(conn);
+        wipe_memory(secrets, sizeof(secrets));
+        wipe_memory(pins, sizeof(pins));
+        return result;
+}
+
+enum result agent_invite(struct app *d, const struct actor *actor, int64_t tenant_id,
+                              int64_t id, int64_t *ret_expires_at)
+{
+        struct store_conn *conn;
+        struct agent a;
+        enum result result;
+
+        result = agent_get(d, tenant_id, id, &a);
+        if (result)
+                return result;
+        if (!d->settings.mail_on)
+                return RESULT_MAIL_OFF;
+        if (!user_active(&a.user))
+                return RESULT_CONFLICT;
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        result = mail_queue_invitation(d, conn, &a.user, ret_expires_at);
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "agent.invite", "user", id, "email",
+                                      a.user.email, NULL);
+        return mail_outbox_finish(d, conn, result);
+}

@@ -1,0 +1,83 @@
+/*
+ * Agents: the users of a tenant with their extensions, as the admin API
+ * manages them (the seed's create and delete flows).
+ *
+ * Every write is one transaction that also writes the provisioning jobs
+ * and the audit entry, so FreeSWITCH's desired state and the log never
+ * disagree with the data. Objects of another tenant, deleted users and
+ * platform superadmins are RESULT_NOT_FOUND, exactly like absent ones.
+ */
+#ifndef AGENTDESK_DOMAIN_AGENTS_H
+#define AGENTDESK_DOMAIN_AGENTS_H
+
+#include "domain/core/credentials.h"
+#include "domain/core/app.h"
+
+struct agent {
+        struct store_user user;
+        struct store_extension extensions[STORE_MAX_EXTENSIONS_PER_USER];
+        size_t n_extensions;
+        int64_t invitation_expires_at;   /* agent_create with send_invite: the link's expiry */
+};
+
+struct agent_create_input {
+        const char *first_name, *last_name, *email;
+        const char *role;                /* NULL = agent */
+        int64_t extensions_count;        /* < 0 = 1 */
+        bool voicemail_enabled;
+        bool send_invite;                /* queue an invitation (mail must be on) */
+};
+
+/*
+ * Creates the user, takes extensions_count extensions from the pool with a
+ * fresh SIP secret and PIN each, queues their provisioning and writes the
+ * audit entry, all in one transaction. With send_invite, the invitation
+ * is queued in that transaction too (domain/identity/onboarding.h) and the
+ * temporary password returned is "" (nobody will ever see one); without
+ * mail on that is RESULT_INVALID, field send_invite. RESULT_INVALID
+ * (ret_field), RESULT_EMAIL_TAKEN, RESULT_POOL_EXHAUSTED (nothing
+ * created), RESULT_ROLE_NOT_ALLOWED.
+ */
+enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         const struct agent_create_input *in, struct agent *ret,
+                         char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                         const char **ret_field);
+
+enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret);
+
+/* A page of the tenant's agents with their extensions, in a constant
+ * number of statements and memory proportional to the page (summary rows:
+ * no secrets, no hashes). Free *ret with store_agent_page_free(). */
+enum result agent_list(struct app *d, const struct store_user_filter *filter,
+                       struct store_page *page, struct store_agent_page *ret);
+
+/* Fields to change; NULL leaves one as it is. */
+struct agent_patch {
+        const char *first_name, *last_name, *role, *status;
+};
+
+/* Renames, changes role (tokens revoked), suspends (tokens revoked,
+ * extensions suspended and deprovisioned) or reactivates. RESULT_SELF when
+ * the actor changes its own role or status. */
+enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id, const struct agent_patch *patch, struct agent *ret,
+                         const char **ret_field);
+
+/* A new temporary password (must change at next login); tokens and links
+ * revoked, the password-changed notice queued when mail is on. */
+enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
+                                 int64_t id,
+                                 char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1]);
+
+/* The seed's delete flow: extensions deprovisioned and returned to the
+ * pool with new secrets, user soft-deleted, tokens revoked. */
+enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id);
+
+/* POST /v1/admin/agents/:id/invite: a new invitation (the old link dies).
+ * RESULT_NOT_FOUND as agent_get; RESULT_MAIL_OFF without mail;
+ * RESULT_CONFLICT when the agent is suspended. */
+enum result agent_invite(struct app *d, const struct actor *actor, int64_t tenant_id,
+                         int64_t id, int64_t *ret_expires_at);
+
+#endif

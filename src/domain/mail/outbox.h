@@ -1,0 +1,61 @@
+/*
+ * The mail outbox: every message is a row of mail_outbox (store/mail.c)
+ * written in the transaction of the change that causes it, and drained by
+ * the sender (domain/mail/sender.h, which describes a message's states).
+ *
+ * A link carries a token of 256 random bits (credentials_new_link_token)
+ * in the URL fragment; the store keeps only its keyed hash (link_tokens)
+ * and, until the message is sent, the token sealed with the key in its
+ * outbox row.
+ */
+#ifndef AGENTDESK_DOMAIN_MAIL_OUTBOX_H
+#define AGENTDESK_DOMAIN_MAIL_OUTBOX_H
+
+#include "domain/core/app.h"
+
+#define MAIL_RESET_TTL 3600              /* a reset link lives an hour */
+
+/* A message's status (the states of sender.h), stored by name: the store
+ * writes the names handed to it and the domain parses what it reads back. */
+enum mail_outbox_status {
+        MAIL_OUTBOX_STATUS_QUEUED,       /* due at its next attempt */
+        MAIL_OUTBOX_STATUS_SENT,         /* the server accepted it */
+        MAIL_OUTBOX_STATUS_FAILED,       /* refused, or the retry limit reached */
+        MAIL_OUTBOX_STATUS_DROPPED,      /* never sent: nobody to send it to, or its link died */
+};
+
+/* "queued", "sent", "failed", "dropped"; "?" for any other value. */
+const char *mail_outbox_status_name(enum mail_outbox_status status);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool mail_outbox_status_parse(const char *s, enum mail_outbox_status *ret);
+
+/*
+ * In the caller's transaction: revokes the user's live links, issues a
+ * new one for purpose ("invitation" or "reset") living ttl seconds, and
+ * returns its id, its token sealed (ret_sealed, STORE_TEXT_MAX bytes) and
+ * its expiry. The token itself exists only sealed.
+ */
+enum result mail_link_new(struct store_conn *conn, int64_t user_id, const char *purpose,
+                          int64_t ttl, int64_t *ret_link_id, char *ret_sealed,
+                          int64_t *ret_expires_at);
+
+/* In the caller's transaction: queues an invitation to user u (a new link,
+ * older ones revoked). *ret_expires_at gets the link's expiry. */
+enum result mail_queue_invitation(struct app *d, struct store_conn *conn,
+                                  const struct store_user *u, int64_t *ret_expires_at);
+
+/* In the caller's transaction: revokes u's live links and, when mail is
+ * on, queues the "password changed" notice. For every password change. */
+enum result mail_queue_password_changed(struct app *d, struct store_conn *conn,
+                                        const struct store_user *u);
+
+/* Ends the caller's transaction, in which messages may have been queued:
+ * with result RESULT_OK, commits and wakes the sender (d->mail_worker);
+ * otherwise (or when the commit fails) rolls back. Returns the result of
+ * the whole (as jobs_finish does for provisioning jobs). */
+enum result mail_outbox_finish(struct app *d, struct store_conn *conn, enum result result);
+
+/* Wakes the sender after a commit made elsewhere. */
+void mail_outbox_kick(struct app *d);
+
+#endif

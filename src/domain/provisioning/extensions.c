@@ -1,0 +1,150 @@
+/* The extensions of a tenant's pool; see extensions.h. */
+#include "domain/provisioning/extensions.h"
+
+#include "domain/core/audit.h"
+#include "domain/core/credentials.h"
+#include "domain/provisioning/jobs.h"
+#include "util/text.h"
+#include "util/wipe.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const statuses[] = {
+        [EXTENSION_STATUS_ACTIVE] = "active",
+        [EXTENSION_STATUS_SUSPENDED] = "suspended",
+};
+
+const char *extension_status_name(enum extension_status status)
+{
+        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
+}
+
+bool extension_status_parse(const char *s, enum extension_status *ret)
+{
+        int i = text_index(statuses, COUNT(statuses), s);
+
+        if (i >= 0)
+                *ret = (enum extension_status)i;
+        return i >= 0;
+}
+
+bool extension_active(const struct store_extension *e)
+{
+        enum extension_status status;
+
+        return extension_status_parse(e->status, &status) && status == EXTENSION_STATUS_ACTIVE;
+}
+
+enum result extension_list(struct app *d, const struct store_extension_filter *filter,
+                           struct store_page *page, struct store_extension **ret_items,
+                           size_t *ret_n, struct store_pool_stats *ret_stats)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        if (!result)
+                result = store_pool_stats(conn, filter->tenant_id, ret_stats);
+        if (!result)
+                result = store_extension_list(conn, filter, page, ret_items, ret_n);
+        return result;
+}
+
+static enum result load_extension(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                                  struct store_extension *ret)
+{
+        enum result result = store_extension_get(conn, id, ret);
+
+        if (!result && ret->tenant_id != tenant_id)
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+enum result extension_get(struct app *d, const struct actor *actor, int64_t tenant_id,
+                          int64_t id, struct store_extension *ret, char *ret_password)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(d->store, &conn);
+
+        if (!result)
+                result = load_extension(conn, tenant_id, id, ret);
+        if (!result && ret_password)
+                result = credentials_unseal(ret->sip_secret, ret_password, 64);
+        if (!result && ret_password && actor) {
+                result = store_begin(conn);
+                if (!result)
+                        result = audit_record(conn, actor, tenant_id, "extension.reveal_password",
+                                              "extension", id, "extension", ret->extension, NULL);
+                if (result)
+                        store_rollback(conn);
+                else
+                        result = store_commit(conn);
+        }
+        if (result && ret_password)
+                wipe_memory(ret_password, 64);
+        return result;
+}
+
+enum result extension_rotate_password(struct app *d, const struct actor *actor,
+                                      int64_t tenant_id, int64_t id, struct store_extension *ret,
+                                      char ret_password[64])
+{
+        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
+        struct store_conn *conn;
+        struct store_extension e;
+        enum result result;
+
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        result = load_extension(conn, tenant_id, id, &e);
+        if (result)
+                return result;
+        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                goto out;
+        result = store_extension_set_secret(conn, id, secret);
+        if (!result && e.user_id)
+                result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_REKEY, id);
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
+                                      "extension", id, "extension", e.extension, NULL);
+        result = jobs_finish(d, conn, result);
+out:
+        wipe_memory(secret, sizeof(secret));
+        wipe_memory(pin, sizeof(pin));
+        return result ? result : extension_get(d, NULL, tenant_id, id, ret, ret_password);
+}
+
+enum result extension_set_voicemail(struct app *d, const struct actor *actor,
+                                    int64_t tenant_id, int64_t id, bool enabled,
+                                    struct store_extension *ret)
+{
+        struct store_conn *conn;
+        struct store_extension e;
+        enum result result;
+
+        result = store_conn_get(d->store, &conn);
+        if (result)
+                return result;
+        result = load_extension(conn, tenant_id, id, &e);
+        if (result)
+                return result;
+        if (e.voicemail_enabled == enabled) {
+                *ret = e;
+                return RESULT_OK;
+        }
+        result = store_begin(conn);
+        if (result)
+                return result;
+        result = store_extension_set_voicemail(conn, id, enabled);
+        if (!result && e.user_id)
+                result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_UPDATE, id);
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
+                                      "extension", e.extension, "voicemail_enabled",
+                                      enabled ? "true" : "false", NULL);
+        result = jobs_finish(d, conn, result);
+        return result ? result : extension_get(d, NULL, tenant_id, id, ret, NULL);
+}

@@ -1,0 +1,46 @@
+/*
+ * The extensions of a tenant's pool, as the admin API manages them: the
+ * list with its counts, one extension (with its SIP password in clear for
+ * whoever may see it), a new SIP password, voicemail on or off. Every
+ * write is one transaction with its provisioning job and audit entry.
+ * Another tenant's extension is RESULT_NOT_FOUND, like an absent one.
+ */
+#ifndef AGENTDESK_DOMAIN_EXTENSIONS_H
+#define AGENTDESK_DOMAIN_EXTENSIONS_H
+
+#include "domain/core/app.h"
+
+/* An extension's status, stored by name: its user's, while assigned. */
+enum extension_status {
+        EXTENSION_STATUS_ACTIVE,
+        EXTENSION_STATUS_SUSPENDED,      /* its user is suspended: not in FreeSWITCH */
+};
+
+/* "active", "suspended". */
+const char *extension_status_name(enum extension_status status);
+/* false (and *ret untouched) for any other text, NULL included. */
+bool extension_status_parse(const char *s, enum extension_status *ret);
+/* Whether e's stored status parses as active. */
+bool extension_active(const struct store_extension *e);
+
+enum result extension_list(struct app *d, const struct store_extension_filter *filter,
+                           struct store_page *page, struct store_extension **ret_items,
+                           size_t *ret_n, struct store_pool_stats *ret_stats);
+
+/* One extension of the tenant; ret_password (64 bytes, may be NULL)
+ * receives its SIP password in clear. With an actor, showing the password
+ * is an "extension.reveal_password" audit entry, written before the
+ * password is returned (no entry, no password: ret_password is wiped). */
+enum result extension_get(struct app *d, const struct actor *actor, int64_t tenant_id,
+                          int64_t id, struct store_extension *ret, char *ret_password);
+
+/* A new SIP password; the old one stops working (rekey job). */
+enum result extension_rotate_password(struct app *d, const struct actor *actor,
+                                      int64_t tenant_id, int64_t id, struct store_extension *ret,
+                                      char ret_password[64]);
+
+enum result extension_set_voicemail(struct app *d, const struct actor *actor,
+                                    int64_t tenant_id, int64_t id, bool enabled,
+                                    struct store_extension *ret);
+
+#endif

@@ -1,0 +1,431 @@
+/* FreeSWITCH clusters at run time; see cluster.h. */
+#include "domain/switches/cluster.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "domain/core/audit.h"
+#include "domain/core/credentials.h"
+#include "freeswitch/esl.h"
+#include "util/text.h"
+#include "util/wipe.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const statuses[] = {
+        [CLUSTER_STATUS_ACTIVE] = "active",
+        [CLUSTER_STATUS_DISABLED] = "disabled",
+};
+
+const char *cluster_status_name(enum cluster_status status)
+{
+        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
+}
+
+bool cluster_status_parse(const char *s, enum cluster_status *ret)
+{
+        int i = text_index(statuses, COUNT(statuses), s);
+
+        if (i >= 0)
+                *ret = (enum cluster_status)i;
+        return i >= 0;
+}
+
+bool cluster_status_active(const char *s)
+{
+        enum cluster_status status;
+
+        return cluster_status_parse(s, &status) && status == CLUSTER_STATUS_ACTIVE;
+}
+
+/* The default cluster, from the settings. */
+static enum result open_default(struct app *d, struct cluster *c)
+{
+        const struct app_settings *s = &d->settings;
+        const char *list = s->fs_ssh;
+
+        text_copy(c->name, sizeof(c->name), "default");
+        c->mode = s->fs_mode;
+        c->active = true;
+        c->n_nodes = fs_nodes_parse(s->fs_esl, s->fs_esl_password, s->fs_profile, c->nodes,
+                                    CLUSTER_MAX_NODES);
+        if (c->n_nodes < 0)
+                return RESULT_INVALID;   /* the nodes borrow the settings' password and profile */
+        if (c->mode == FS_MODE_FILES) {
+                text_copy(c->targets[0].conf_dir, sizeof(c->targets[0].conf_dir), s->fs_conf_dir);
+                c->n_targets = 1;
+        }
+        while (c->mode == FS_MODE_SSH && *list) {
+                struct cluster_target *t = &c->targets[c->n_targets];
+                size_t len = strcspn(list, ",");
+                if (c->n_targets >= CLUSTER_MAX_NODES || len == 0 || len >= sizeof(t->ssh_target))
+                        return RESULT_INVALID;
+                memcpy(t->ssh_target, list, len);
+                t->ssh_target[len] = '\0';
+                text_copy(t->conf_dir, sizeof(t->conf_dir), s->fs_conf_dir);
+                c->n_targets++;
+                list += len + (list[len] == ',');
+        }
+        return RESULT_OK;
+}
+
+/* A stored cluster and its active nodes. */
+static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
+{
+        struct store_cluster sc;
+        struct store_node *nodes;
+        struct store_conn *conn;
+        size_t n = 0;
+        enum result result;
+
+        nodes = calloc(CLUSTER_MAX_NODES, sizeof(*nodes));
+        if (!nodes)
+                return RESULT_NOMEM;
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = store_cluster_get(conn, id, &sc);
+        if (!result)
+                result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
+        if (!result) {
+                text_copy(c->name, sizeof(c->name), sc.name);
+                if (!config_fs_mode_parse(sc.mode, &c->mode))
+                        result = RESULT_STORE;   /* the store holds only valid modes */
+                text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
+                c->active = cluster_status_active(sc.status);
+        }
+        for (size_t i = 0; !result && i < n; i++) {
+                const struct store_node *sn = &nodes[i];
+                struct fs_node *fn = &c->nodes[c->n_nodes];
+                if (!cluster_status_active(sn->status))
+                        continue;
+                result = credentials_unseal(sn->esl_password, c->passwords[c->n_nodes],
+                                            sizeof(c->passwords[c->n_nodes]));
+                if (result)
+                        break;
+                text_copy(c->profiles[c->n_nodes], sizeof(c->profiles[c->n_nodes]),
+                          sn->sofia_profile);
+                text_copy(fn->host, sizeof(fn->host), sn->esl_host);
+                fn->port = (unsigned)sn->esl_port;
+                fn->password = c->passwords[c->n_nodes];
+                fn->profile = c->profiles[c->n_nodes];
+                c->n_nodes++;
+                if (fs_provision_mode_pushes(c->mode)) {
+                        struct cluster_target *t = &c->targets[c->n_targets++];
+                        text_copy(t->ssh_target, sizeof(t->ssh_target),
+                                  c->mode == FS_MODE_SSH ? sn->ssh_target : "");
+                        text_copy(t->conf_dir, sizeof(t->conf_dir), sn->conf_dir);
+                }
+        }
+        free(nodes);
+        return result;
+}
+
+enum result cluster_open(struct app *d, int64_t id, struct cluster **ret)
+{
+        struct cluster *c = calloc(1, sizeof(*c));
+        enum result result;
+
+        if (!c)
+                return RESULT_NOMEM;
+        c->id = id;
+        result = id ? open_stored(d, id, c) : open_default(d, c);
+        if (result) {
+                cluster_close(c);
+                return result;
+        }
+        *ret = c;
+        return RESULT_OK;
+}
+
+void cluster_close(struct cluster *c)
+{
+        if (!c)
+                return;
+        wipe_memory(c->passwords, sizeof(c->passwords));
+        free(c);
+}
+
+const char *cluster_mode_name(const struct cluster *c)
+{
+        return config_fs_mode_name(c->mode);
+}
+
+void cluster_report_free(struct cluster_report *r, size_t n)
+{
+        for (size_t i = 0; r && i < n; i++)
+                cluster_close(r[i].cluster);
+        free(r);
+}
+
+/* The ids of the clusters tenant_id sees: 0 and every stored one for the
+ * platform, the tenant's own otherwise. */
+static enum result visible_clusters(struct store_conn *conn, int64_t tenant_id, int64_t *ids,
+                                    size_t *n)
+{
+        struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS - 1 };
+        struct store_cluster *items = NULL;
+        struct store_tenant t;
+        size_t got = 0;
+        enum result result;
+
+        if (tenant_id) {
+                result = store_tenant_get(conn, tenant_id, &t);
+                ids[0] = result ? 0 : t.cluster_id;
+                *n = result ? 0 : 1;
+                return result;
+        }
+        result = store_cluster_list(conn, &page, &items, &got);
+        ids[0] = 0;
+        for (size_t i = 0; !result && i < got; i++)
+                ids[i + 1] = items[i].id;
+        *n = result ? 0 : got + 1;
+        free(items);
+        return result;
+}
+
+enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
+                           struct cluster_report **ret, size_t *ret_n)
+{
+        int64_t ids[CLUSTER_MAX_CLUSTERS];
+        struct cluster_report *r;
+        struct store_conn *conn;
+        struct fs_node *all = NULL;
+        struct fs_node_status *st = NULL;
+        size_t n = 0, total = 0, k = 0;
+        enum result result;
+
+        *ret = NULL;
+        *ret_n = 0;
+        result = store_conn_get(d->store, &conn);
+        if (!result)
+                result = visible_clusters(conn, tenant_id, ids, &n);
+        if (result)
+                return result;
+        r = calloc(n, sizeof(*r));
+        if (!r)
+                return RESULT_NOMEM;
+        for (size_t i = 0; !result && i < n; i++) {
+                result = cluster_open(d, ids[i], &r[i].cluster);
+                if (!result)
+                        result = store_job_counts(conn, tenant_id, ids[i], &r[i].jobs_pending,
+                                                  &r[i].jobs_failed);
+                if (!result)
+                        total += (size_t)r[i].cluster->n_nodes;
+        }
+        /* Every node of every cluster at once: one hanging node costs
+         * timeout_ms, not one timeout per cluster. */
+        if (!result && total) {
+                all = calloc(total, sizeof(*all));
+                st = calloc(total, sizeof(*st));
+                if (!all || !st)
+                        result = RESULT_NOMEM;
+        }
+        for (size_t i = 0; !result && i < n; i++)
+                for (int j = 0; j < r[i].cluster->n_nodes; j++)
+                        all[k++] = r[i].cluster->nodes[j];
+        if (!result && total)
+                fs_nodes_probe(all, (int)total, timeout_ms, false, st);
+        k = 0;
+        for (size_t i = 0; !result && i < n; i++)
+                for (int j = 0; j < r[i].cluster->n_nodes; j++)
+                        r[i].status[j] = st[k++];
+        free(all);
+        free(st);
+        if (result) {
+                cluster_report_free(r, n);
+                return result;
+        }
+        *ret = r;
+        *ret_n = n;
+        return RESULT_OK;
+}
+
+/* The registration listings of a few clusters' nodes, each shared by
+ * every request for CLUSTER_REG_CACHE_MS. The lock guards the slots only:
+ * a probe (up to CLUSTER_REG_TIMEOUT_MS on the network) runs outside it,
+ * one per cluster at a time (probing), while other requests are answered
+ * from the listing before it, or not at all (-1). */
+#define REG_SLOTS 8
+
+struct reg_listing {
+        int n;
+        char *bodies[CLUSTER_MAX_NODES]; /* NULL: that node did not answer */
+        bool any;                        /* some node answered */
+};
+
+struct reg_slot {
+        int64_t cluster_id;
+        int64_t fetched_ms;              /* 0: never fetched */
+        int64_t used_ms;                 /* 0: free */
+        bool probing;                    /* a thread fetches a new listing */
+        struct reg_listing listing;
+};
+
+static struct {
+        pthread_mutex_t lock;
+        struct reg_slot slots[REG_SLOTS];
+} reg_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int64_t monotonic_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void listing_drop(struct reg_listing *l)
+{
+        for (int i = 0; i < l->n; i++)
+                free(l->bodies[i]);
+        memset(l, 0, sizeof(*l));
+}
+
+/* Under the lock: the slot of cluster_id, else the least recently used
+ * one not being probed (NULL when all are). */
+static struct reg_slot *slot_for(int64_t cluster_id)
+{
+        struct reg_slot *oldest = NULL;
+
+        for (int i = 0; i < REG_SLOTS; i++) {
+                struct reg_slot *s = &reg_cache.slots[i];
+                if (s->used_ms && s->cluster_id == cluster_id)
+                        return s;
+                if (!s->probing && (!oldest || s->used_ms < oldest->used_ms))
+                        oldest = s;
+        }
+        if (oldest) {
+                listing_drop(&oldest->listing);
+                oldest->cluster_id = cluster_id;
+                oldest->fetched_ms = 0;
+        }
+        return oldest;
+}
+
+/* Without the lock: asks every node of cluster_id for its registrations. */
+static void listing_fetch(struct app *d, int64_t cluster_id, struct reg_listing *l)
+{
+        struct fs_node_status st[CLUSTER_MAX_NODES];
+        struct cluster *c;
+
+        memset(l, 0, sizeof(*l));
+        if (cluster_open(d, cluster_id, &c) != RESULT_OK)
+                return;
+        if (c->active && c->n_nodes > 0) {
+                fs_nodes_probe(c->nodes, c->n_nodes, CLUSTER_REG_TIMEOUT_MS, true, st);
+                for (int i = 0; i < c->n_nodes; i++) {
+                        l->bodies[i] = st[i].reg_body;
+                        l->any |= st[i].reg_body != NULL;
+                }
+                l->n = c->n_nodes;
+        }
+        cluster_close(c);
+}
+
+static int listing_answer(const struct reg_listing *l, const char *extension)
+{
+        int answer;
+
+        if (!l->any)
+                return -1;
+        answer = 0;
+        for (int i = 0; i < l->n && !answer; i++)
+                answer = l->bodies[i] && esl_registration_has_user(l->bodies[i], extension);
+        return answer;
+}
+
+int cluster_registered(struct app *d, int64_t cluster_id, const char *extension)
+{
+        struct reg_listing fresh;
+        struct reg_slot *s;
+        int64_t now = monotonic_ms();
+        int answer = -1;
+
+        pthread_mutex_lock(&reg_cache.lock);
+        s = slot_for(cluster_id);
+        if (!s) {
+                /* Every slot is being probed for other clusters: unknown. */
+                pthread_mutex_unlock(&reg_cache.lock);
+                return -1;
+        }
+        s->used_ms = now;
+        if (s->probing || (s->fetched_ms && now - s->fetched_ms <= CLUSTER_REG_CACHE_MS)) {
+                /* Someone fetches already, or the listing is fresh enough. */
+                answer = s->fetched_ms ? listing_answer(&s->listing, extension) : -1;
+                pthread_mutex_unlock(&reg_cache.lock);
+                return answer;
+        }
+        s->probing = true;
+        pthread_mutex_unlock(&reg_cache.lock);
+
+        listing_fetch(d, cluster_id, &fresh);
+        answer = listing_answer(&fresh, extension);
+
+        /* The slot stays this cluster's while probing (slot_for skips it). */
+        pthread_mutex_lock(&reg_cache.lock);
+        listing_drop(&s->listing);
+        s->listing = fresh;
+        s->fetched_ms = monotonic_ms();
+        s->probing = false;
+        pthread_mutex_unlock(&reg_cache.lock);
+        return answer;
+}
+
+void cluster_forget(void)
+{
+        pthread_mutex_lock(&reg_cache.lock);
+        for (int i = 0; i < REG_SLOTS; i++) {
+                listing_drop(&reg_cache.slots[i].listing);
+                reg_cache.slots[i].used_ms = reg_cache.slots[i].fetched_ms = 0;
+        }
+        pthread_mutex_unlock(&reg_cache.lock);
+}
+
+enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
+                                 int max, int *ret_n, char *ret_error, size_t error_size)
+{
+        const struct app_settings *s = &d->settings;
+        enum result result = RESULT_OK;
+        int n = 0;
+
+        *ret_n = 0;
+        if (c->n_targets == 0) {
+                snprintf(ret_error, error_size, "cluster %.64s has no node with a conf dir",
+                         c->name);
+                return RESULT_INVALID;
+        }
+        if (c->mode == FS_MODE_SSH && (!*s->fs_ssh_key || !*s->fs_ssh_known_hosts)) {
+                snprintf(ret_error, error_size,
+                         "ssh mode needs AGENTDESK_FS_SSH_KEY and AGENTDESK_FS_SSH_KNOWN_HOSTS");
+                return RESULT_INVALID;
+        }
+        for (int i = 0; i < c->n_targets && i < max && !result; i++) {
+                const struct cluster_target *t = &c->targets[i];
+                if (!*t->conf_dir) {
+                        snprintf(ret_error, error_size, "a node of cluster %.64s has no conf dir",
+                                 c->name);
+                        result = RESULT_INVALID;
+                } else if (c->mode == FS_MODE_SSH) {
+                        result = fs_push_sftp(t->ssh_target, s->fs_ssh_key, s->fs_ssh_known_hosts,
+                                              t->conf_dir, 5000, &ret[n], ret_error, error_size);
+                } else {
+                        result = fs_push_local(t->conf_dir, &ret[n]);
+                        if (result)
+                                snprintf(ret_error, error_size, "conf dir %.200s: %s", t->conf_dir,
+                                         result_name(result));
+                }
+                if (!result)
+                        n++;
+        }
+        if (result) {
+                while (n > 0)
+                        fs_push_close(ret[--n]);
+                return result;
+        }
+        *ret_n = n;
+        return RESULT_OK;
+}
