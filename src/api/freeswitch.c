@@ -145,7 +145,7 @@ static void status(struct http_request *req, struct api_call *call)
         json_t *clusters;
         size_t n = 0;
         bool super = strcmp(me->role, "superadmin") == 0;
-        enum result result = cluster_status(call->ctx->app, super ? 0 : me->tenant_id, 2500, &r, &n);
+        enum result result = cluster_probe(call->ctx->app, super ? 0 : me->tenant_id, 2500, &r, &n);
 
         if (result) {
                 api_fail(req, result, NULL);

@@ -84,11 +84,11 @@ enum result audit_record(struct store_conn *conn, const struct actor *actor, int
         return store_audit_insert(conn, &a);
 }
 
-enum result audit_list(struct app *d, int64_t tenant_id, struct store_page *page,
+enum result audit_list(struct app *app, int64_t tenant_id, struct store_page *page,
                        struct store_audit **ret_items, size_t *ret_n)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_audit_list(conn, tenant_id, page, ret_items, ret_n);
 }

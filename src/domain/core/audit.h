@@ -18,7 +18,7 @@ enum result audit_record(struct store_conn *conn, const struct actor *actor, int
                          const char *action, const char *target_type, int64_t target_id, ...);
 
 /* A page of a tenant's entries, newest first. */
-enum result audit_list(struct app *d, int64_t tenant_id, struct store_page *page,
+enum result audit_list(struct app *app, int64_t tenant_id, struct store_page *page,
                        struct store_audit **ret_items, size_t *ret_n);
 
 #endif

@@ -42,7 +42,7 @@ void doctor_rows_free(struct doctor_rows *rows)
         rows->n = rows->cap = 0;
 }
 
-enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up)
+enum result doctor_store(struct app *app, struct doctor_rows *rows, bool *ret_up)
 {
         struct store_conn *conn;
         int64_t pending = 0, failed = 0;
@@ -50,11 +50,11 @@ enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up)
         bool up;
         enum result result;
 
-        up = store_conn_get(d->store, &conn) == RESULT_OK && store_ping(conn) == RESULT_OK &&
-             store_migrations_pending(d->store, &todo) == RESULT_OK;
+        up = store_conn_get(app->store, &conn) == RESULT_OK && store_ping(conn) == RESULT_OK &&
+             store_migrations_pending(app->store, &todo) == RESULT_OK;
         if (up)
                 result = doctor_add(rows, todo == 0, "store", "%s, %d migration(s) to apply%s",
-                                    store_backend(d->store), todo,
+                                    store_backend(app->store), todo,
                                     todo ? " (agentdesk migrate)" : "");
         else
                 result = doctor_add(rows, false, "store", "does not answer");
@@ -65,9 +65,9 @@ enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up)
         return result;
 }
 
-enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows)
+enum result doctor_mail(struct app *app, bool store_up, struct doctor_rows *rows)
 {
-        const struct app_settings *set = &d->settings;
+        const struct app_settings *set = &app->settings;
         struct mail_outcome outcome;
         int64_t queued = 0, oldest = 0;
         bool accepted;
@@ -86,7 +86,7 @@ enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows)
                             !accepted ? outcome.reply
                             : set->mail.user[0] ? "AUTH accepted" : "no AUTH");
         if (!result && store_up &&
-            health_mail_gauges(d->store, NULL, NULL, &queued, &oldest) == RESULT_OK) {
+            health_mail_gauges(app->store, NULL, NULL, &queued, &oldest) == RESULT_OK) {
                 int64_t age = oldest ? store_now() - oldest : 0;
                 result = doctor_add(rows, age < 3600, "mail outbox",
                                     "%" PRId64 " queued, the oldest %" PRId64 " s old", queued, age);
@@ -96,7 +96,7 @@ enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows)
 
 /* The checks of one cluster: its conf dirs in the push modes, then each
  * node's Event Socket (login, status, sofia profile). */
-static enum result check_cluster(struct app *d, const struct cluster *c,
+static enum result check_cluster(struct app *app, const struct cluster *c,
                                  struct doctor_rows *rows)
 {
         struct fs_node_status status[CLUSTER_MAX_NODES];
@@ -114,7 +114,7 @@ static enum result check_cluster(struct app *d, const struct cluster *c,
         if (fs_provision_mode_pushes(c->mode)) {
                 struct fs_push *targets[CLUSTER_MAX_NODES];
                 int n_targets = 0;
-                if (cluster_push_targets(d, c, targets, CLUSTER_MAX_NODES, &n_targets, line,
+                if (cluster_push_targets(app, c, targets, CLUSTER_MAX_NODES, &n_targets, line,
                                          sizeof(line)) != RESULT_OK)
                         result = doctor_add(rows, false, c->id ? name : "conf dir", "%s", line);
                 for (int t = 0; t < n_targets; t++) {
@@ -159,7 +159,7 @@ static enum result check_cluster(struct app *d, const struct cluster *c,
         return result;
 }
 
-enum result doctor_clusters(struct app *d, bool stored_too, struct doctor_rows *rows)
+enum result doctor_clusters(struct app *app, bool stored_too, struct doctor_rows *rows)
 {
         struct store_page page = { .limit = CLUSTER_MAX_CLUSTERS };
         struct store_cluster *stored = NULL;
@@ -168,21 +168,21 @@ enum result doctor_clusters(struct app *d, bool stored_too, struct doctor_rows *
         size_t n = 0;
         enum result result = RESULT_OK;
 
-        if (cluster_open(d, 0, &c) == RESULT_OK) {
-                result = check_cluster(d, c, rows);
+        if (cluster_open(app, 0, &c) == RESULT_OK) {
+                result = check_cluster(app, c, rows);
                 cluster_close(c);
         }
-        if (result || !stored_too || store_conn_get(d->store, &conn) != RESULT_OK ||
+        if (result || !stored_too || store_conn_get(app->store, &conn) != RESULT_OK ||
             store_cluster_list(conn, &page, &stored, &n) != RESULT_OK)
                 return result;
         for (size_t i = 0; i < n && !result; i++) {
-                enum result r = cluster_open(d, stored[i].id, &c);
+                enum result r = cluster_open(app, stored[i].id, &c);
                 if (r) {
                         result = doctor_add(rows, false, stored[i].name, "cannot load: %s",
                                             result_name(r));
                         continue;
                 }
-                result = check_cluster(d, c, rows);
+                result = check_cluster(app, c, rows);
                 cluster_close(c);
         }
         free(stored);

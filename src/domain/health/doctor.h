@@ -30,16 +30,16 @@ enum result doctor_add(struct doctor_rows *rows, bool ok, const char *check, con
 
 /* The store answers and is migrated (*ret_up then), and no provisioning
  * job failed for good. */
-enum result doctor_store(struct app *d, struct doctor_rows *rows, bool *ret_up);
+enum result doctor_store(struct app *app, struct doctor_rows *rows, bool *ret_up);
 
 /* Mail: off, or the relay really answers EHLO (with STARTTLS and AUTH as
  * set); with store_up, how many messages the outbox holds and how old
  * the oldest is (more than an hour fails). */
-enum result doctor_mail(struct app *d, bool store_up, struct doctor_rows *rows);
+enum result doctor_mail(struct app *app, bool store_up, struct doctor_rows *rows);
 
 /* The default cluster and, with stored_too (the store is up and the key
  * loaded: their Event Socket passwords are sealed), every stored one. */
-enum result doctor_clusters(struct app *d, bool stored_too, struct doctor_rows *rows);
+enum result doctor_clusters(struct app *app, bool stored_too, struct doctor_rows *rows);
 
 void doctor_rows_free(struct doctor_rows *rows);
 

@@ -47,10 +47,10 @@ static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_
 }
 
 /* The calling thread's connection and the agent id of tenant_id. */
-static enum result open_agent(struct app *d, int64_t tenant_id, int64_t id,
+static enum result open_agent(struct app *app, int64_t tenant_id, int64_t id,
                               struct store_conn **ret_conn, struct agent *ret)
 {
-        enum result result = store_conn_get(d->store, ret_conn);
+        enum result result = store_conn_get(app->store, ret_conn);
 
         return result ? result : load_agent(*ret_conn, tenant_id, id, ret);
 }
@@ -65,7 +65,7 @@ static void join_extensions(const struct agent *a, char *out, size_t size)
                                       a->extensions[i].extension);
 }
 
-enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_create(struct app *app, const struct actor *actor, int64_t tenant_id,
                          const struct agent_create_input *in, struct agent *ret,
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field)
@@ -103,17 +103,17 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
         result = check_role(role, ret_field);
         if (result)
                 goto out;
-        if (count > d->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
+        if (count > app->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
                 *ret_field = "extensions_count";
                 result = RESULT_INVALID;
                 goto out;
         }
-        if (in->send_invite && !d->settings.mail_on) {
+        if (in->send_invite && !app->settings.mail_on) {
                 *ret_field = "send_invite";
                 result = RESULT_INVALID;
                 goto out;
         }
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_tenant_get(conn, tenant_id, &t);
         if (result)
@@ -145,19 +145,19 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             jobs_state_name(jobs_queued_state(d)), e);
+                                             jobs_state_name(jobs_queued_state(app)), e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true);
                         e->voicemail_enabled = true;
                 }
                 if (!result)
-                        result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_PROVISION,
+                        result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_PROVISION,
                                                       e->id);
                 if (!result)
                         a.n_extensions++;
         }
         if (!result && in->send_invite)
-                result = mail_queue_invitation(d, conn, &a.user, &a.invitation_expires_at);
+                result = mail_queue_invitation(app, conn, &a.user, &a.invitation_expires_at);
         if (!result) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
@@ -167,10 +167,10 @@ enum result agent_create(struct app *d, const struct actor *actor, int64_t tenan
                                       in->send_invite ? "invitation" : NULL,
                                       mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), NULL);
         }
-        result = jobs_finish(d, conn, result);
+        result = jobs_finish(app, conn, result);
         in_transaction = false;
         if (!result && in->send_invite)
-                mail_outbox_kick(d);
+                mail_outbox_kick(app);
 out:
         if (result && in_transaction)
                 store_rollback(conn);
@@ -187,35 +187,35 @@ out:
         return RESULT_OK;
 }
 
-enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret)
+enum result agent_get(struct app *app, int64_t tenant_id, int64_t id, struct agent *ret)
 {
         struct store_conn *conn;
 
-        return open_agent(d, tenant_id, id, &conn, ret);
+        return open_agent(app, tenant_id, id, &conn, ret);
 }
 
-enum result agent_list(struct app *d, const struct store_user_filter *filter,
+enum result agent_list(struct app *app, const struct store_user_filter *filter,
                        struct store_page *page, struct store_agent_page *ret)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_agent_page(conn, filter, page, ret);
 }
 
 /* Queues change for every extension of a. */
-static enum result queue_jobs(struct app *d, struct store_conn *conn, const struct agent *a,
+static enum result queue_jobs(struct app *app, struct store_conn *conn, const struct agent *a,
                               enum fs_change change)
 {
         enum result result = RESULT_OK;
 
         for (size_t i = 0; i < a->n_extensions && !result; i++)
-                result = jobs_queue_extension(d, conn, a->user.tenant_id, change,
+                result = jobs_queue_extension(app, conn, a->user.tenant_id, change,
                                               a->extensions[i].id);
         return result;
 }
 
-enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_update(struct app *app, const struct actor *actor, int64_t tenant_id,
                          int64_t id, const struct agent_patch *patch, struct agent *ret,
                          const char **ret_field)
 {
@@ -227,7 +227,7 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
         bool role_changed, status_changed, name_changed;
         enum result result;
 
-        result = open_agent(d, tenant_id, id, &conn, &a);
+        result = open_agent(app, tenant_id, id, &conn, &a);
         if (result)
                 return result;
         if (patch->first_name && !text_name_valid(patch->first_name, USER_NAME_MAX_CHARS)) {
@@ -265,7 +265,7 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
                 return RESULT_SELF;
         }
         if (!role_changed && !status_changed && !name_changed)
-                return agent_get(d, tenant_id, id, ret);
+                return agent_get(app, tenant_id, id, ret);
 
         result = store_begin(conn);
         if (result)
@@ -279,13 +279,13 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
                         conn, id, extension_status_name(suspend ? EXTENSION_STATUS_SUSPENDED
                                                                 : EXTENSION_STATUS_ACTIVE));
                 if (!result)
-                        result = queue_jobs(d, conn, &a,
+                        result = queue_jobs(app, conn, &a,
                                             suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
                 if (!result && suspend)
                         result = store_link_revoke_user(conn, id, store_now());
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
-                result = queue_jobs(d, conn, &a, FS_CHANGE_UPDATE);
+                result = queue_jobs(app, conn, &a, FS_CHANGE_UPDATE);
         }
         if (!result)
                 result = audit_record(conn, actor, tenant_id, action, "user", id, "email",
@@ -293,11 +293,11 @@ enum result agent_update(struct app *d, const struct actor *actor, int64_t tenan
                                       "previous_role", role_changed ? a.user.role : NULL,
                                       "previous_status", status_changed ? a.user.status : NULL,
                                       NULL);
-        result = jobs_finish(d, conn, result);
-        return result ? result : agent_get(d, tenant_id, id, ret);
+        result = jobs_finish(app, conn, result);
+        return result ? result : agent_get(app, tenant_id, id, ret);
 }
 
-enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_reset_password(struct app *app, const struct actor *actor, int64_t tenant_id,
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1])
 {
@@ -308,7 +308,7 @@ enum result agent_reset_password(struct app *d, const struct actor *actor, int64
         enum result result;
 
         ret_temporary_password[0] = '\0';
-        result = open_agent(d, tenant_id, id, &conn, &a);
+        result = open_agent(app, tenant_id, id, &conn, &a);
         if (!result)
                 result = credentials_new_temporary_password(ret_temporary_password, hash);
         if (!result)
@@ -318,11 +318,11 @@ enum result agent_reset_password(struct app *d, const struct actor *actor, int64
         in_transaction = true;
         result = store_user_set_password(conn, id, hash, true);
         if (!result)
-                result = mail_queue_password_changed(d, conn, &a.user);
+                result = mail_queue_password_changed(app, conn, &a.user);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.reset_password", "user", id,
                                       "email", a.user.email, NULL);
-        result = mail_outbox_finish(d, conn, result);
+        result = mail_outbox_finish(app, conn, result);
         in_transaction = false;
 out:
         if (result && in_transaction)
@@ -333,7 +333,7 @@ out:
         return result;
 }
 
-enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_delete(struct app *app, const struct actor *actor, int64_t tenant_id,
                          int64_t id)
 {
         char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
@@ -346,7 +346,7 @@ enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenan
 
         memset(secrets, 0, sizeof(secrets));
         memset(pins, 0, sizeof(pins));
-        result = open_agent(d, tenant_id, id, &conn, &a);
+        result = open_agent(app, tenant_id, id, &conn, &a);
         if (!result && actor && actor->user_id == id)
                 result = RESULT_SELF;
         for (size_t i = 0; i < a.n_extensions && !result; i++)
@@ -359,7 +359,7 @@ enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenan
         join_extensions(&a, numbers, sizeof(numbers));
         /* Deprovision first (the job names the extension while it is still
          * the agent's), then hand it back with a secret nobody has seen. */
-        result = queue_jobs(d, conn, &a, FS_CHANGE_DEPROVISION);
+        result = queue_jobs(app, conn, &a, FS_CHANGE_DEPROVISION);
         for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)
@@ -369,7 +369,7 @@ enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenan
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);
-        result = jobs_finish(d, conn, result);
+        result = jobs_finish(app, conn, result);
         in_transaction = false;
 out:
         if (result && in_transaction)
@@ -379,28 +379,28 @@ out:
         return result;
 }
 
-enum result agent_invite(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_invite(struct app *app, const struct actor *actor, int64_t tenant_id,
                               int64_t id, int64_t *ret_expires_at)
 {
         struct store_conn *conn;
         struct agent a;
         enum result result;
 
-        result = agent_get(d, tenant_id, id, &a);
+        result = agent_get(app, tenant_id, id, &a);
         if (result)
                 return result;
-        if (!d->settings.mail_on)
+        if (!app->settings.mail_on)
                 return RESULT_MAIL_OFF;
         if (!user_active(&a.user))
                 return RESULT_CONFLICT;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_begin(conn);
         if (result)
                 return result;
-        result = mail_queue_invitation(d, conn, &a.user, ret_expires_at);
+        result = mail_queue_invitation(app, conn, &a.user, ret_expires_at);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.invite", "user", id, "email",
                                       a.user.email, NULL);
-        return mail_outbox_finish(d, conn, result);
+        return mail_outbox_finish(app, conn, result);
 }

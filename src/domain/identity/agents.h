@@ -38,17 +38,17 @@ struct agent_create_input {
  * (ret_field), RESULT_EMAIL_TAKEN, RESULT_POOL_EXHAUSTED (nothing
  * created), RESULT_ROLE_NOT_ALLOWED.
  */
-enum result agent_create(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_create(struct app *app, const struct actor *actor, int64_t tenant_id,
                          const struct agent_create_input *in, struct agent *ret,
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field);
 
-enum result agent_get(struct app *d, int64_t tenant_id, int64_t id, struct agent *ret);
+enum result agent_get(struct app *app, int64_t tenant_id, int64_t id, struct agent *ret);
 
 /* A page of the tenant's agents with their extensions, in a constant
  * number of statements and memory proportional to the page (summary rows:
  * no secrets, no hashes). Free *ret with store_agent_page_free(). */
-enum result agent_list(struct app *d, const struct store_user_filter *filter,
+enum result agent_list(struct app *app, const struct store_user_filter *filter,
                        struct store_page *page, struct store_agent_page *ret);
 
 /* Fields to change; NULL leaves one as it is. */
@@ -59,25 +59,25 @@ struct agent_patch {
 /* Renames, changes role (tokens revoked), suspends (tokens revoked,
  * extensions suspended and deprovisioned) or reactivates. RESULT_SELF when
  * the actor changes its own role or status. */
-enum result agent_update(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_update(struct app *app, const struct actor *actor, int64_t tenant_id,
                          int64_t id, const struct agent_patch *patch, struct agent *ret,
                          const char **ret_field);
 
 /* A new temporary password (must change at next login); tokens and links
  * revoked, the password-changed notice queued when mail is on. */
-enum result agent_reset_password(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_reset_password(struct app *app, const struct actor *actor, int64_t tenant_id,
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1]);
 
 /* The seed's delete flow: extensions deprovisioned and returned to the
  * pool with new secrets, user soft-deleted, tokens revoked. */
-enum result agent_delete(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_delete(struct app *app, const struct actor *actor, int64_t tenant_id,
                          int64_t id);
 
 /* POST /v1/admin/agents/:id/invite: a new invitation (the old link dies).
  * RESULT_NOT_FOUND as agent_get; RESULT_MAIL_OFF without mail;
  * RESULT_CONFLICT when the agent is suspended. */
-enum result agent_invite(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result agent_invite(struct app *app, const struct actor *actor, int64_t tenant_id,
                          int64_t id, int64_t *ret_expires_at);
 
 #endif

@@ -28,16 +28,16 @@ static enum result throttled(struct store_conn *conn, const char *key, int64_t m
         return RESULT_OK;
 }
 
-enum result auth_session_open(struct store_conn *conn, const struct app *d,
+enum result auth_session_open(struct store_conn *conn, const struct app *app,
                               const struct store_user *u, bool restricted, int64_t login_at,
                               struct auth_token *ret)
 {
-        int64_t id, now = store_now(), limit = login_at + d->settings.session_max_age;
+        int64_t id, now = store_now(), limit = login_at + app->settings.session_max_age;
         char hash[65];
 
         credentials_new_token(ret->token);
         credentials_keyed_hash(ret->token, hash);
-        ret->expires_at = now + d->settings.token_ttl;
+        ret->expires_at = now + app->settings.token_ttl;
         if (ret->expires_at > limit)
                 ret->expires_at = limit;
         ret->restricted = restricted;
@@ -46,11 +46,11 @@ enum result auth_session_open(struct store_conn *conn, const struct app *d,
                                     ret->expires_at, &id);
 }
 
-enum result auth_login(struct app *d, const char *email, const char *password,
+enum result auth_login(struct app *app, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after)
 {
         char lower[STORE_EMAIL_MAX], email_key[STORE_EMAIL_MAX + 8], ip_key[80];
-        const struct app_settings *set = &d->settings;
+        const struct app_settings *set = &app->settings;
         struct store_user u;
         struct store_tenant t;
         struct store_conn *conn;
@@ -59,7 +59,7 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         enum user_status status;
         bool ok;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         snprintf(ip_key, sizeof(ip_key), "ip:%s", client_ip);
@@ -107,7 +107,7 @@ enum result auth_login(struct app *d, const char *email, const char *password,
         if (!result)
                 result = store_user_touch_login(conn, u.id);
         if (!result)
-                result = auth_session_open(conn, d, &u, u.must_change_password, now, ret);
+                result = auth_session_open(conn, app, &u, u.must_change_password, now, ret);
         if (!result)
                 result = store_commit(conn);
         if (result)
@@ -145,7 +145,7 @@ static enum auth_reason reason_of(const struct store_session_fault *f)
         return f->expired ? AUTH_REASON_SESSION_EXPIRED : AUTH_REASON_SESSION_REVOKED;
 }
 
-enum result auth_verify(struct app *d, const char *token, struct store_session *ret,
+enum result auth_verify(struct app *app, const char *token, struct store_session *ret,
                         enum auth_reason *ret_reason)
 {
         struct store_session_fault fault;
@@ -158,7 +158,7 @@ enum result auth_verify(struct app *d, const char *token, struct store_session *
                 *ret_reason = AUTH_REASON_SESSION_REVOKED;
                 return RESULT_UNAUTHORIZED;
         }
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         credentials_keyed_hash(token, hash);
@@ -172,10 +172,10 @@ enum result auth_verify(struct app *d, const char *token, struct store_session *
         return RESULT_UNAUTHORIZED;
 }
 
-enum result auth_logout(struct app *d, const struct store_session *s)
+enum result auth_logout(struct app *app, const struct store_session *s)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = store_session_revoke(conn, s->id);
@@ -183,12 +183,12 @@ enum result auth_logout(struct app *d, const struct store_session *s)
         return result == RESULT_NOT_FOUND ? RESULT_OK : result;
 }
 
-enum result auth_refresh(struct app *d, const struct store_session *s, struct auth_token *ret)
+enum result auth_refresh(struct app *app, const struct store_session *s, struct auth_token *ret)
 {
         struct store_conn *conn;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         result = store_begin(conn);
@@ -198,7 +198,7 @@ enum result auth_refresh(struct app *d, const struct store_session *s, struct au
         if (result == RESULT_NOT_FOUND)
                 result = RESULT_UNAUTHORIZED;
         if (!result)
-                result = auth_session_open(conn, d, &s->user, s->restricted, s->login_at, ret);
+                result = auth_session_open(conn, app, &s->user, s->restricted, s->login_at, ret);
         if (!result)
                 result = store_commit(conn);
         if (result) {
@@ -208,7 +208,7 @@ enum result auth_refresh(struct app *d, const struct store_session *s, struct au
         return result;
 }
 
-enum result auth_change_password(struct app *d, const struct store_session *s,
+enum result auth_change_password(struct app *app, const struct store_session *s,
                                  const char *current, const char *new_password,
                                  struct auth_token *ret, const char **ret_field)
 {
@@ -217,7 +217,7 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
         struct store_user u;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         if (!credentials_check_password(s->user.password_hash, current)) {
@@ -239,16 +239,16 @@ enum result auth_change_password(struct app *d, const struct store_session *s,
         if (!result)
                 result = store_user_get(conn, s->user.id, &u);
         if (!result)
-                result = mail_queue_password_changed(d, conn, &u);
+                result = mail_queue_password_changed(app, conn, &u);
         if (!result)
-                result = auth_session_open(conn, d, &u, false, store_now(), ret);
-        result = mail_outbox_finish(d, conn, result);
+                result = auth_session_open(conn, app, &u, false, store_now(), ret);
+        result = mail_outbox_finish(app, conn, result);
 out:
         wipe_memory(hash, sizeof(hash));
         return result;
 }
 
-enum result auth_me(struct app *d, const struct store_session *s, struct auth_me *ret)
+enum result auth_me(struct app *app, const struct store_session *s, struct auth_me *ret)
 {
         struct store_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
         struct store_conn *conn;
@@ -258,7 +258,7 @@ enum result auth_me(struct app *d, const struct store_session *s, struct auth_me
         enum result result;
         size_t n = 0;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         if (s->user.tenant_id) {
@@ -293,8 +293,8 @@ enum result auth_me(struct app *d, const struct store_session *s, struct auth_me
         text_copy(ret->realm, sizeof(ret->realm),
                   t.sip_domain[0]      ? t.sip_domain
                   : *cluster_domain    ? cluster_domain
-                                       : d->settings.sip_domain);
+                                       : app->settings.sip_domain);
         text_copy(ret->websocket_url, sizeof(ret->websocket_url),
-                  *cluster_ws ? cluster_ws : d->settings.sip_ws_url);
+                  *cluster_ws ? cluster_ws : app->settings.sip_ws_url);
         return result;
 }

@@ -37,14 +37,14 @@ struct auth_token {
  * alike, in about the same time); RESULT_THROTTLED with *ret_retry_after
  * seconds when the email or client address failed too often.
  */
-enum result auth_login(struct app *d, const char *email, const char *password,
+enum result auth_login(struct app *app, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
 
 /* In the caller's transaction: opens a session of u (restricted: opened
  * with a temporary password) into *ret. login_at: the password login the
  * session descends from (now for a login); the token never outlives
  * login_at + the session's absolute limit. */
-enum result auth_session_open(struct store_conn *conn, const struct app *d,
+enum result auth_session_open(struct store_conn *conn, const struct app *app,
                               const struct store_user *u, bool restricted, int64_t login_at,
                               struct auth_token *ret);
 
@@ -66,10 +66,10 @@ enum auth_reason {
  * *ret_reason set (the account's state first: a suspended user's expired
  * token says suspended). *ret is untouched on failure.
  */
-enum result auth_verify(struct app *d, const char *token, struct store_session *ret,
+enum result auth_verify(struct app *app, const char *token, struct store_session *ret,
                         enum auth_reason *ret_reason);
 
-enum result auth_logout(struct app *d, const struct store_session *s);
+enum result auth_logout(struct app *app, const struct store_session *s);
 
 /*
  * Renews session s: a new token in *ret (restricted as s is) expiring at
@@ -77,7 +77,7 @@ enum result auth_logout(struct app *d, const struct store_session *s);
  * one transaction. RESULT_UNAUTHORIZED when s was revoked meanwhile (two
  * refreshes of one token: one wins).
  */
-enum result auth_refresh(struct app *d, const struct store_session *s, struct auth_token *ret);
+enum result auth_refresh(struct app *app, const struct store_session *s, struct auth_token *ret);
 
 /*
  * Changes the session user's password: RESULT_WRONG_PASSWORD when current
@@ -85,7 +85,7 @@ enum result auth_refresh(struct app *d, const struct store_session *s, struct au
  * short or long, the email, or the current one. Revokes every token of the
  * user and opens a new session returned in *ret.
  */
-enum result auth_change_password(struct app *d, const struct store_session *s,
+enum result auth_change_password(struct app *app, const struct store_session *s,
                                  const char *current, const char *new_password,
                                  struct auth_token *ret, const char **ret_field);
 
@@ -105,6 +105,6 @@ struct auth_me {
 };
 
 /* The session user's own active extensions and SIP settings. */
-enum result auth_me(struct app *d, const struct store_session *s, struct auth_me *ret);
+enum result auth_me(struct app *app, const struct store_session *s, struct auth_me *ret);
 
 #endif

@@ -12,7 +12,7 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-enum result onboarding_invitation_get(struct app *d, int64_t user_id,
+enum result onboarding_invitation_get(struct app *app, int64_t user_id,
                                       struct onboarding_invitation *ret)
 {
         struct store_invitation inv;
@@ -20,7 +20,7 @@ enum result onboarding_invitation_get(struct app *d, int64_t user_id,
         /* No message (""), or one dropped with its link, shows as queued. */
         enum mail_outbox_status mail = MAIL_OUTBOX_STATUS_QUEUED;
         bool live;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         *ret = (struct onboarding_invitation){ 0 };
         if (!result)
@@ -77,14 +77,14 @@ static enum result live_link(struct store_conn *conn, const char *token, struct 
         return result;
 }
 
-enum result onboarding_inspect(struct app *d, const char *token,
+enum result onboarding_inspect(struct app *app, const char *token,
                                struct onboarding_link_info *ret)
 {
         struct store_conn *conn;
         struct store_link link;
         struct store_user u;
         struct store_tenant t;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = live_link(conn, token, &link, &u, &t);
@@ -97,7 +97,7 @@ enum result onboarding_inspect(struct app *d, const char *token,
         return RESULT_OK;
 }
 
-enum result onboarding_set_password(struct app *d, const char *token, const char *new_password,
+enum result onboarding_set_password(struct app *app, const char *token, const char *new_password,
                                     struct auth_token *ret, const char **ret_field)
 {
         char hash[STORE_TEXT_MAX] = "";
@@ -106,7 +106,7 @@ enum result onboarding_set_password(struct app *d, const char *token, const char
         struct store_user u;
         struct store_tenant t;
         struct actor actor = { .role = "", .client_ip = "", .request_id = "" };
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = live_link(conn, token, &link, &u, &t);
@@ -132,7 +132,7 @@ enum result onboarding_set_password(struct app *d, const char *token, const char
         /* The first password of an invitation is no change to warn of. */
         if (!result)
                 result = strcmp(link.purpose, "reset") == 0
-                                 ? mail_queue_password_changed(d, conn, &u)
+                                 ? mail_queue_password_changed(app, conn, &u)
                                  : store_link_revoke_user(conn, u.id, store_now());
         if (!result) {
                 actor.user_id = u.id;
@@ -143,16 +143,16 @@ enum result onboarding_set_password(struct app *d, const char *token, const char
                                       "user", u.id, "email", u.email, NULL);
         }
         if (!result)
-                result = auth_session_open(conn, d, &u, false, store_now(), ret);
-        result = mail_outbox_finish(d, conn, result);
+                result = auth_session_open(conn, app, &u, false, store_now(), ret);
+        result = mail_outbox_finish(app, conn, result);
 out:
         wipe_memory(hash, sizeof(hash));
         return result;
 }
 
-enum result onboarding_forgot(struct app *d, const char *email, const char *client_ip)
+enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip)
 {
-        const struct app_settings *set = &d->settings;
+        const struct app_settings *set = &app->settings;
         char email_key[STORE_EMAIL_MAX + 16], ip_key[96];
         int64_t now = store_now(), email_n = 0, ip_n = 0, start;
         struct store_mail m = { .template = "password_reset" };
@@ -163,7 +163,7 @@ enum result onboarding_forgot(struct app *d, const char *email, const char *clie
         text_lower(m.recipient, sizeof(m.recipient), email);
         snprintf(email_key, sizeof(email_key), "forgot:email:%s", m.recipient);
         snprintf(ip_key, sizeof(ip_key), "forgot:ip:%s", client_ip);
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_begin(conn);
         if (result)
@@ -180,5 +180,5 @@ enum result onboarding_forgot(struct app *d, const char *email, const char *clie
                  !set->mail_on ? MAIL_OUTBOX_STATUS_DROPPED : MAIL_OUTBOX_STATUS_QUEUED;
         if (!result)
                 result = store_mail_insert(conn, &m, mail_outbox_status_name(status), NULL);
-        return mail_outbox_finish(d, conn, result);
+        return mail_outbox_finish(app, conn, result);
 }

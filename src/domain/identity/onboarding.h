@@ -25,7 +25,7 @@ struct onboarding_invitation {
         char reply[STORE_TEXT_MAX];      /* the SMTP reply when failed */
 };
 
-enum result onboarding_invitation_get(struct app *d, int64_t user_id,
+enum result onboarding_invitation_get(struct app *app, int64_t user_id,
                                       struct onboarding_invitation *ret);
 
 /* What a valid link is for (POST /v1/auth/tokens/inspect). */
@@ -38,7 +38,7 @@ struct onboarding_link_info {
 
 /* RESULT_INVALID_TOKEN for a token that is malformed, unknown, used,
  * revoked, expired, or whose user or tenant is no longer active. */
-enum result onboarding_inspect(struct app *d, const char *token,
+enum result onboarding_inspect(struct app *app, const char *token,
                                struct onboarding_link_info *ret);
 
 /*
@@ -47,7 +47,7 @@ enum result onboarding_inspect(struct app *d, const char *token,
  * session and link of the user, queues the notice for a reset, and opens
  * a session as login does. RESULT_INVALID_TOKEN as inspect.
  */
-enum result onboarding_set_password(struct app *d, const char *token, const char *new_password,
+enum result onboarding_set_password(struct app *app, const char *token, const char *new_password,
                                     struct auth_token *ret, const char **ret_field);
 
 /*
@@ -58,6 +58,6 @@ enum result onboarding_set_password(struct app *d, const char *token, const char
  * later whether a reset link goes out. RESULT_OK in every case but a
  * store fault.
  */
-enum result onboarding_forgot(struct app *d, const char *email, const char *client_ip);
+enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip);
 
 #endif

@@ -55,7 +55,7 @@ enum result mail_link_new(struct store_conn *conn, int64_t user_id, const char *
         return result;
 }
 
-enum result mail_queue_invitation(struct app *d, struct store_conn *conn,
+enum result mail_queue_invitation(struct app *app, struct store_conn *conn,
                                         const struct store_user *u, int64_t *ret_expires_at)
 {
         struct store_mail m = { .tenant_id = u->tenant_id, .user_id = u->id,
@@ -63,7 +63,7 @@ enum result mail_queue_invitation(struct app *d, struct store_conn *conn,
         enum result result;
 
         text_copy(m.recipient, sizeof(m.recipient), u->email);
-        result = mail_link_new(conn, u->id, "invitation", d->settings.invite_ttl, &m.link_id,
+        result = mail_link_new(conn, u->id, "invitation", app->settings.invite_ttl, &m.link_id,
                                      m.secret, ret_expires_at);
         if (!result)
                 result = store_mail_insert(conn, &m,
@@ -73,21 +73,21 @@ enum result mail_queue_invitation(struct app *d, struct store_conn *conn,
         return result;
 }
 
-enum result mail_queue_password_changed(struct app *d, struct store_conn *conn,
+enum result mail_queue_password_changed(struct app *app, struct store_conn *conn,
                                         const struct store_user *u)
 {
         struct store_mail m = { .tenant_id = u->tenant_id, .user_id = u->id,
                                 .template = "password_changed" };
         enum result result = store_link_revoke_user(conn, u->id, store_now());
 
-        if (result || !d->settings.mail_on)
+        if (result || !app->settings.mail_on)
                 return result;
         text_copy(m.recipient, sizeof(m.recipient), u->email);
         return store_mail_insert(conn, &m, mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
                                  NULL);
 }
 
-enum result mail_outbox_finish(struct app *d, struct store_conn *conn, enum result result)
+enum result mail_outbox_finish(struct app *app, struct store_conn *conn, enum result result)
 {
         if (!result)
                 result = store_commit(conn);
@@ -95,11 +95,11 @@ enum result mail_outbox_finish(struct app *d, struct store_conn *conn, enum resu
                 store_rollback(conn);
                 return result;
         }
-        worker_wake(d->mail_worker);
+        worker_wake(app->mail_worker);
         return RESULT_OK;
 }
 
-void mail_outbox_kick(struct app *d)
+void mail_outbox_kick(struct app *app)
 {
-        worker_wake(d->mail_worker);
+        worker_wake(app->mail_worker);
 }

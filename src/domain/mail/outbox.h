@@ -41,21 +41,21 @@ enum result mail_link_new(struct store_conn *conn, int64_t user_id, const char *
 
 /* In the caller's transaction: queues an invitation to user u (a new link,
  * older ones revoked). *ret_expires_at gets the link's expiry. */
-enum result mail_queue_invitation(struct app *d, struct store_conn *conn,
+enum result mail_queue_invitation(struct app *app, struct store_conn *conn,
                                   const struct store_user *u, int64_t *ret_expires_at);
 
 /* In the caller's transaction: revokes u's live links and, when mail is
  * on, queues the "password changed" notice. For every password change. */
-enum result mail_queue_password_changed(struct app *d, struct store_conn *conn,
+enum result mail_queue_password_changed(struct app *app, struct store_conn *conn,
                                         const struct store_user *u);
 
 /* Ends the caller's transaction, in which messages may have been queued:
- * with result RESULT_OK, commits and wakes the sender (d->mail_worker);
+ * with result RESULT_OK, commits and wakes the sender (app->mail_worker);
  * otherwise (or when the commit fails) rolls back. Returns the result of
  * the whole (as jobs_finish does for provisioning jobs). */
-enum result mail_outbox_finish(struct app *d, struct store_conn *conn, enum result result);
+enum result mail_outbox_finish(struct app *app, struct store_conn *conn, enum result result);
 
 /* Wakes the sender after a commit made elsewhere. */
-void mail_outbox_kick(struct app *d);
+void mail_outbox_kick(struct app *app);
 
 #endif

@@ -24,7 +24,7 @@
 #define IDLE_CLOSE_MS (POLL_MS / 2)      /* a round idle this long after a send says QUIT */
 
 struct mail_sender {
-        struct app *d;
+        struct app *app;
         struct worker *worker;
         atomic_bool stopping;            /* set before worker_stop: no new message */
         atomic_long connections;
@@ -44,9 +44,9 @@ struct work {
         struct mail_outcome outcome;
 };
 
-static int64_t retry_at(const struct app *d, int64_t attempts_made)
+static int64_t retry_at(const struct app *app, int64_t attempts_made)
 {
-        int64_t delay = d->settings.mail_retry_base;
+        int64_t delay = app->settings.mail_retry_base;
 
         for (int64_t i = 1; i < attempts_made && delay < MAX_DELAY_S; i++)
                 delay *= 2;
@@ -112,7 +112,7 @@ static enum result resolve_requests(struct store_conn *conn)
 /* Renders and sends one message over the pass's session; w->outcome says
  * what became of it. Fails only when memory runs out (w->tried is then
  * true but the outcome is a retry). */
-static enum result deliver(struct app *d, struct mail_session *session, struct work *w)
+static enum result deliver(struct app *app, struct mail_session *session, struct work *w)
 {
         const struct store_mail *m = &w->mail;
         char token[STORE_TEXT_MAX] = "", link[STORE_TEXT_MAX + 512] = "", expires[64] = "";
@@ -140,7 +140,7 @@ static enum result deliver(struct app *d, struct mail_session *session, struct w
                                   "cannot open the link's token: was the key file replaced?");
                         goto out;
                 }
-                snprintf(link, sizeof(link), "%s/%s#token=%s", d->settings.public_url,
+                snprintf(link, sizeof(link), "%s/%s#token=%s", app->settings.public_url,
                          t == MAIL_INVITATION ? "set-password" : "reset-password", token);
         }
         if (m->link_expires_at) {
@@ -161,7 +161,7 @@ out:
         return result;
 }
 
-static enum result record(struct app *d, struct store_conn *conn, const struct work *w)
+static enum result record(struct app *app, struct store_conn *conn, const struct work *w)
 {
         const struct mail_outcome *o = &w->outcome;
         bool give_up;
@@ -173,7 +173,7 @@ static enum result record(struct app *d, struct store_conn *conn, const struct w
                                        mail_outbox_status_name(MAIL_OUTBOX_STATUS_SENT), o->reply,
                                        store_now());
         }
-        give_up = o->verdict == MAIL_REJECTED || w->mail.attempts + 1 >= d->settings.mail_retry_limit;
+        give_up = o->verdict == MAIL_REJECTED || w->mail.attempts + 1 >= app->settings.mail_retry_limit;
         if (give_up)
                 LOG_ERR("message %" PRId64 " (%s) failed after %" PRId64 " attempt(s): %s",
                         w->mail.id, w->mail.template, w->mail.attempts + 1, o->reply);
@@ -183,25 +183,25 @@ static enum result record(struct app *d, struct store_conn *conn, const struct w
         return store_mail_retry(conn, w->mail.id,
                                 mail_outbox_status_name(give_up ? MAIL_OUTBOX_STATUS_FAILED
                                                                 : MAIL_OUTBOX_STATUS_QUEUED),
-                                give_up, o->reply, retry_at(d, w->mail.attempts + 1));
+                                give_up, o->reply, retry_at(app, w->mail.attempts + 1));
 }
 
 /* One pass: resolve requests, take the due messages, send, record. */
 static enum result pass(struct mail_sender *o, int *ret_handled)
 {
-        struct app *d = o->d;
+        struct app *app = o->app;
         struct store_mail *due;
         struct work *works;
         struct store_conn *conn;
         /* PostgreSQL: rows locked for the pass (see sender.h). */
-        bool lock = strcmp(store_backend(d->store), "sqlite") != 0, in_tx = false;
+        bool lock = strcmp(store_backend(app->store), "sqlite") != 0, in_tx = false;
         int n = 0;
         enum result result;
 
         *ret_handled = 0;
         works = calloc(MAIL_SENDER_BATCH, sizeof(*works));
         due = calloc(MAIL_SENDER_BATCH, sizeof(*due));
-        result = works && due ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
+        result = works && due ? store_conn_get(app->store, &conn) : RESULT_NOMEM;
         if (!result)
                 result = resolve_requests(conn);
         if (!result && lock) {
@@ -216,7 +216,7 @@ static enum result pass(struct mail_sender *o, int *ret_handled)
                 wipe_memory(due, MAIL_SENDER_BATCH * sizeof(*due));
         free(due);
         if (!result && n && !o->session)
-                result = mail_session_new(&d->settings.mail, &o->session);
+                result = mail_session_new(&app->settings.mail, &o->session);
         for (int i = 0; !result && i < n && !atomic_load(&o->stopping); i++) {
                 const struct store_mail *m = &works[i].mail;
                 /* A newer link, a suspension or a password set meanwhile:
@@ -226,7 +226,7 @@ static enum result pass(struct mail_sender *o, int *ret_handled)
                         continue;
                 }
                 /* Out of memory: stop here; what was sent is still recorded. */
-                if (deliver(d, o->session, &works[i]) != RESULT_OK)
+                if (deliver(app, o->session, &works[i]) != RESULT_OK)
                         break;
                 /* No server at all: the rest of the batch backs off with it. */
                 if (works[i].outcome.verdict == MAIL_RETRY && works[i].outcome.code == 0) {
@@ -250,7 +250,7 @@ static enum result pass(struct mail_sender *o, int *ret_handled)
                 if (works[i].dropped)
                         result = drop(conn, works[i].mail.id, "the link died before it was sent");
                 else if (works[i].tried)
-                        result = record(d, conn, &works[i]);
+                        result = record(app, conn, &works[i]);
         if (in_tx && !result)
                 result = store_commit(conn);
         if (in_tx && result)
@@ -293,7 +293,7 @@ static enum result round_fn(void *userdata, bool *ret_more)
         return result;
 }
 
-enum result mail_sender_start(struct app *d, struct mail_sender **ret)
+enum result mail_sender_start(struct app *app, struct mail_sender **ret)
 {
         struct mail_sender *o = calloc(1, sizeof(*o));
         /* lock_key 0: every node sends; rows are claimed FOR UPDATE SKIP
@@ -305,15 +305,15 @@ enum result mail_sender_start(struct app *d, struct mail_sender **ret)
 
         if (!o)
                 return RESULT_NOMEM;
-        o->d = d;
+        o->app = app;
         atomic_init(&o->stopping, false);
         atomic_init(&o->connections, 0);
-        result = worker_start(d->store, &def, &o->worker);
+        result = worker_start(app->store, &def, &o->worker);
         if (result) {
                 free(o);
                 return result;
         }
-        d->mail_worker = o->worker;
+        app->mail_worker = o->worker;
         *ret = o;
         return RESULT_OK;
 }
@@ -334,7 +334,7 @@ void mail_sender_stop(struct mail_sender *o)
         if (!o)
                 return;
         atomic_store(&o->stopping, true);
-        o->d->mail_worker = NULL;
+        o->app->mail_worker = NULL;
         worker_stop(o->worker);          /* joined: the session is ours now */
         close_session(o);
         free(o);

@@ -41,9 +41,9 @@
 
 #define MAIL_SENDER_BATCH 100
 
-/* Starts the worker (only when d->settings.mail_on) and makes it
- * d->mail_worker, which mail_outbox_finish wakes; d outlives it. */
-enum result mail_sender_start(struct app *d, struct mail_sender **ret);
+/* Starts the worker (only when app->settings.mail_on) and makes it
+ * app->mail_worker, which mail_outbox_finish wakes; app outlives it. */
+enum result mail_sender_start(struct app *app, struct mail_sender **ret);
 
 /* Stops the worker (a message in flight ends within the SMTP timeout),
  * says QUIT, then frees. Accepts NULL. */

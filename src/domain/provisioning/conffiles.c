@@ -15,7 +15,7 @@
 #define USERS "directory/default"
 #define PLANS "dialplan"
 
-enum result conffiles_extension(struct app *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_extension(struct app *app, int64_t cluster_id, struct fs_push *p,
                                 const char *extension, char *ret_error, size_t error_size)
 {
         char name[32];
@@ -25,7 +25,7 @@ enum result conffiles_extension(struct app *d, int64_t cluster_id, struct fs_pus
 
         if (snprintf(name, sizeof(name), "%s.xml", extension) >= (int)sizeof(name))
                 return RESULT_INVALID;
-        result = directory_user_of(d, extension, &u);
+        result = directory_user_of(app, extension, &u);
         if (!result && u.cluster_id != cluster_id) {
                 directory_user_wipe(&u);
                 result = RESULT_NOT_FOUND;
@@ -47,7 +47,7 @@ enum result conffiles_extension(struct app *d, int64_t cluster_id, struct fs_pus
         return result;
 }
 
-enum result conffiles_tenant(struct app *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_tenant(struct app *app, int64_t cluster_id, struct fs_push *p,
                              int64_t tenant_id, char *ret_error, size_t error_size)
 {
         char name[48], context[40];
@@ -57,7 +57,7 @@ enum result conffiles_tenant(struct app *d, int64_t cluster_id, struct fs_push *
 
         snprintf(name, sizeof(name), "tenant_%" PRId64 ".xml", tenant_id);
         snprintf(context, sizeof(context), "tenant_%" PRId64, tenant_id);
-        result = directory_find_context(d, cluster_id, context, &c);
+        result = directory_find_context(app, cluster_id, context, &c);
         if (result == RESULT_NOT_FOUND)
                 return fs_push_remove(p, PLANS, name, ret_error, error_size);
         if (result)
@@ -91,7 +91,7 @@ static enum result remove_stale(struct fs_push *p, const char *dir, char **want,
         return result;
 }
 
-enum result conffiles_resync(struct app *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_resync(struct app *app, int64_t cluster_id, struct fs_push *p,
                              char *ret_error, size_t error_size)
 {
         char (*numbers)[16] = NULL, **want = NULL;
@@ -100,7 +100,7 @@ enum result conffiles_resync(struct app *d, int64_t cluster_id, struct fs_push *
         struct store_conn *conn;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_directory_numbers(conn, cluster_id, &numbers, &n_numbers);
         if (!result)
@@ -109,7 +109,7 @@ enum result conffiles_resync(struct app *d, int64_t cluster_id, struct fs_push *
                 result = RESULT_NOMEM;
 
         for (size_t i = 0; !result && i < n_numbers; i++) {
-                result = conffiles_extension(d, cluster_id, p, numbers[i], ret_error, error_size);
+                result = conffiles_extension(app, cluster_id, p, numbers[i], ret_error, error_size);
                 if (!result && asprintf(&want[n_want++], "%s.xml", numbers[i]) < 0) {
                         want[--n_want] = NULL;
                         result = RESULT_NOMEM;
@@ -123,7 +123,7 @@ enum result conffiles_resync(struct app *d, int64_t cluster_id, struct fs_push *
         if (!result && !(want = calloc(n_tenants + 1, sizeof(*want))))
                 result = RESULT_NOMEM;
         for (size_t i = 0; !result && i < n_tenants; i++) {
-                result = conffiles_tenant(d, cluster_id, p, tenants[i], ret_error, error_size);
+                result = conffiles_tenant(app, cluster_id, p, tenants[i], ret_error, error_size);
                 if (!result && asprintf(&want[n_want++], "tenant_%" PRId64 ".xml", tenants[i]) < 0) {
                         want[--n_want] = NULL;
                         result = RESULT_NOMEM;

@@ -20,16 +20,16 @@
  * which only holds the files of its own tenants. */
 
 /* Writes the user file of extension if it is servable there, else removes it. */
-enum result conffiles_extension(struct app *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_extension(struct app *app, int64_t cluster_id, struct fs_push *p,
                                 const char *extension, char *ret_error, size_t error_size);
 
 /* Writes the context file of tenant_id if it is active there, else removes it. */
-enum result conffiles_tenant(struct app *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_tenant(struct app *app, int64_t cluster_id, struct fs_push *p,
                              int64_t tenant_id, char *ret_error, size_t error_size);
 
 /* Rewrites every file the database wants there and removes the owned
  * files it no longer wants. */
-enum result conffiles_resync(struct app *d, int64_t cluster_id, struct fs_push *p,
+enum result conffiles_resync(struct app *app, int64_t cluster_id, struct fs_push *p,
                              char *ret_error, size_t error_size);
 
 #endif

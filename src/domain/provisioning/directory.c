@@ -137,11 +137,11 @@ static bool entry_live(const struct store_directory_entry *e)
 
 /* The row of e; the domain is the tenant's, else its cluster's, else the
  * server's. */
-static void row_of(const struct app *d, const struct store_directory_entry *e, struct row *ret)
+static void row_of(const struct app *app, const struct store_directory_entry *e, struct row *ret)
 {
         const char *effective = e->tenant_domain[0]    ? e->tenant_domain
                                 : e->cluster_domain[0] ? e->cluster_domain
-                                                       : d->settings.sip_domain;
+                                                       : app->settings.sip_domain;
 
         ret->servable = e->ext.user_id && entry_live(e);
         ret->tenant_id = e->ext.tenant_id;
@@ -173,22 +173,22 @@ static void row_copy(struct row *dst, const struct row *src)
 }
 
 /* The store's row of extension, with its secrets sealed. */
-static enum result read_row(struct app *d, struct store_conn *conn, const char *extension,
+static enum result read_row(struct app *app, struct store_conn *conn, const char *extension,
                             struct row *ret)
 {
         struct store_directory_entry e;
         enum result result = store_directory_lookup(conn, extension, &e);
 
         if (!result)
-                row_of(d, &e, ret);
+                row_of(app, &e, ret);
         return result;
 }
 
 /* read_row() through the cache, when there is one. */
-static enum result lookup(struct app *d, struct store_conn *conn, const char *extension,
+static enum result lookup(struct app *app, struct store_conn *conn, const char *extension,
                           struct row *ret)
 {
-        struct directory_cache *c = d->directory_cache;
+        struct directory_cache *c = app->directory_cache;
         struct cached **set, *slot;
         pthread_mutex_t *lock;
         enum result result;
@@ -197,15 +197,15 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         int64_t now, max_age;
 
         /* Without news of every change, nothing is served from memory. */
-        if (!c || !store_writes_complete(d->store))
-                return read_row(d, conn, extension, ret);
+        if (!c || !store_writes_complete(app->store))
+                return read_row(app, conn, extension, ret);
         h = set_of(extension);
         set = c->slots[h];
         lock = &c->stripes[h % CACHE_STRIPES];
         now = monotonic_ms();
-        writes = store_writes(d->store);
+        writes = store_writes(app->store);
         max_age = c->ttl_ms;
-        if (max_age > 0 && max_age < DIRECTORY_CACHE_SHARED_MS && store_writes_shared(d->store))
+        if (max_age > 0 && max_age < DIRECTORY_CACHE_SHARED_MS && store_writes_shared(app->store))
                 max_age = DIRECTORY_CACHE_SHARED_MS;
         pthread_mutex_lock(lock);
         for (int k = 0; k < CACHE_WAYS; k++) {
@@ -223,8 +223,8 @@ static enum result lookup(struct app *d, struct store_conn *conn, const char *ex
         pthread_mutex_unlock(lock);
         atomic_fetch_add_explicit(&c->misses, 1, memory_order_relaxed);
 
-        result = read_row(d, conn, extension, ret);
-        if ((result && result != RESULT_NOT_FOUND) || !store_writes_complete(d->store))
+        result = read_row(app, conn, extension, ret);
+        if ((result && result != RESULT_NOT_FOUND) || !store_writes_complete(app->store))
                 return result;
         pthread_mutex_lock(lock);
         /* Its own entry, else an empty way, else the oldest. */
@@ -257,14 +257,14 @@ void directory_user_wipe(struct directory_user *u)
         wipe_memory(u->vm_pin, sizeof(u->vm_pin));
 }
 
-enum result directory_find_user(struct app *d, int64_t cluster_id, const char *domain,
+enum result directory_find_user(struct app *app, int64_t cluster_id, const char *domain,
                                 const char *user, struct directory_user *ret)
 {
         enum result result;
 
         if (!domain)
                 return RESULT_NOT_FOUND;
-        result = directory_user_of(d, user, ret);
+        result = directory_user_of(app, user, ret);
         if (!result && (ret->cluster_id != cluster_id || strcasecmp(ret->domain, domain) != 0)) {
                 directory_user_wipe(ret);
                 result = RESULT_NOT_FOUND;
@@ -299,7 +299,7 @@ const char *directory_not_found_xml(void)
         return fs_xml_not_found();
 }
 
-enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret)
+enum result directory_user_of(struct app *app, const char *user, struct directory_user *ret)
 {
         struct store_conn *conn;
         enum result result;
@@ -307,10 +307,10 @@ enum result directory_user_of(struct app *d, const char *user, struct directory_
 
         if (!user || !digits_only(user, 15))
                 return RESULT_NOT_FOUND;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
-        result = lookup(d, conn, user, &r);
+        result = lookup(app, conn, user, &r);
         if (result)
                 return result;
         if (!r.servable)
@@ -331,7 +331,7 @@ enum result directory_user_of(struct app *d, const char *user, struct directory_
         return RESULT_OK;
 }
 
-enum result directory_find_context(struct app *d, int64_t cluster_id, const char *context,
+enum result directory_find_context(struct app *app, int64_t cluster_id, const char *context,
                                    struct directory_context *ret)
 {
         struct store_conn *conn;
@@ -343,7 +343,7 @@ enum result directory_find_context(struct app *d, int64_t cluster_id, const char
         if (!context || strncmp(context, "tenant_", 7) != 0 || !digits_only(context + 7, 18))
                 return RESULT_NOT_FOUND;
         id = strtoll(context + 7, &end, 10);
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         result = store_tenant_get(conn, id, &t);
@@ -357,10 +357,10 @@ enum result directory_find_context(struct app *d, int64_t cluster_id, const char
         return RESULT_OK;
 }
 
-bool directory_credentials_ok(const struct app *d, const char *user, const char *password)
+bool directory_credentials_ok(const struct app *app, const char *user, const char *password)
 {
-        const char *want_user = d->settings.xmlcurl_user, *want_pw = d->settings.xmlcurl_password;
-        struct directory_cache *c = d->directory_cache;
+        const char *want_user = app->settings.xmlcurl_user, *want_pw = app->settings.xmlcurl_password;
+        struct directory_cache *c = app->directory_cache;
 
         if (!want_pw || !*want_pw || !user || !password)
                 return false;

@@ -48,7 +48,7 @@ void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,
 void directory_user_wipe(struct directory_user *u);
 
 /* RESULT_NOT_FOUND unless the user is servable (see above). */
-enum result directory_find_user(struct app *d, int64_t cluster_id, const char *domain,
+enum result directory_find_user(struct app *app, int64_t cluster_id, const char *domain,
                                 const char *user,
                                 struct directory_user *ret);
 
@@ -59,7 +59,7 @@ char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, b
                          bool as_file);
 
 /* The same, in whatever domain the user is (files mode writes it). */
-enum result directory_user_of(struct app *d, const char *user, struct directory_user *ret);
+enum result directory_user_of(struct app *app, const char *user, struct directory_user *ret);
 
 struct directory_context {
         int64_t tenant_id;
@@ -67,7 +67,7 @@ struct directory_context {
 };
 
 /* The context "tenant_<id>" of an active tenant; RESULT_NOT_FOUND else. */
-enum result directory_find_context(struct app *d, int64_t cluster_id, const char *context,
+enum result directory_find_context(struct app *app, int64_t cluster_id, const char *context,
                                    struct directory_context *ret);
 
 /* The context rendered for mod_xml_curl (freeswitch/xml.h); malloc'd,
@@ -78,6 +78,6 @@ char *directory_context_xml(const struct directory_context *c);
 const char *directory_not_found_xml(void);
 
 /* Whether user:password are mod_xml_curl's credentials (constant time). */
-bool directory_credentials_ok(const struct app *d, const char *user, const char *password);
+bool directory_credentials_ok(const struct app *app, const char *user, const char *password);
 
 #endif

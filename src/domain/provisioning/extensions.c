@@ -35,12 +35,12 @@ bool extension_active(const struct store_extension *e)
         return extension_status_parse(e->status, &status) && status == EXTENSION_STATUS_ACTIVE;
 }
 
-enum result extension_list(struct app *d, const struct store_extension_filter *filter,
+enum result extension_list(struct app *app, const struct store_extension_filter *filter,
                            struct store_page *page, struct store_extension **ret_items,
                            size_t *ret_n, struct store_pool_stats *ret_stats)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = store_pool_stats(conn, filter->tenant_id, ret_stats);
@@ -59,11 +59,11 @@ static enum result load_extension(struct store_conn *conn, int64_t tenant_id, in
         return result;
 }
 
-enum result extension_get(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result extension_get(struct app *app, const struct actor *actor, int64_t tenant_id,
                           int64_t id, struct store_extension *ret, char *ret_password)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = load_extension(conn, tenant_id, id, ret);
@@ -84,7 +84,7 @@ enum result extension_get(struct app *d, const struct actor *actor, int64_t tena
         return result;
 }
 
-enum result extension_rotate_password(struct app *d, const struct actor *actor,
+enum result extension_rotate_password(struct app *app, const struct actor *actor,
                                       int64_t tenant_id, int64_t id, struct store_extension *ret,
                                       char ret_password[64])
 {
@@ -93,7 +93,7 @@ enum result extension_rotate_password(struct app *d, const struct actor *actor,
         struct store_extension e;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         result = load_extension(conn, tenant_id, id, &e);
@@ -106,18 +106,18 @@ enum result extension_rotate_password(struct app *d, const struct actor *actor,
                 goto out;
         result = store_extension_set_secret(conn, id, secret);
         if (!result && e.user_id)
-                result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_REKEY, id);
+                result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_REKEY, id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
                                       "extension", id, "extension", e.extension, NULL);
-        result = jobs_finish(d, conn, result);
+        result = jobs_finish(app, conn, result);
 out:
         wipe_memory(secret, sizeof(secret));
         wipe_memory(pin, sizeof(pin));
-        return result ? result : extension_get(d, NULL, tenant_id, id, ret, ret_password);
+        return result ? result : extension_get(app, NULL, tenant_id, id, ret, ret_password);
 }
 
-enum result extension_set_voicemail(struct app *d, const struct actor *actor,
+enum result extension_set_voicemail(struct app *app, const struct actor *actor,
                                     int64_t tenant_id, int64_t id, bool enabled,
                                     struct store_extension *ret)
 {
@@ -125,7 +125,7 @@ enum result extension_set_voicemail(struct app *d, const struct actor *actor,
         struct store_extension e;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         result = load_extension(conn, tenant_id, id, &e);
@@ -140,11 +140,11 @@ enum result extension_set_voicemail(struct app *d, const struct actor *actor,
                 return result;
         result = store_extension_set_voicemail(conn, id, enabled);
         if (!result && e.user_id)
-                result = jobs_queue_extension(d, conn, tenant_id, FS_CHANGE_UPDATE, id);
+                result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_UPDATE, id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
                                       "extension", e.extension, "voicemail_enabled",
                                       enabled ? "true" : "false", NULL);
-        result = jobs_finish(d, conn, result);
-        return result ? result : extension_get(d, NULL, tenant_id, id, ret, NULL);
+        result = jobs_finish(app, conn, result);
+        return result ? result : extension_get(app, NULL, tenant_id, id, ret, NULL);
 }

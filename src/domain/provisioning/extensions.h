@@ -23,7 +23,7 @@ bool extension_status_parse(const char *s, enum extension_status *ret);
 /* Whether e's stored status parses as active. */
 bool extension_active(const struct store_extension *e);
 
-enum result extension_list(struct app *d, const struct store_extension_filter *filter,
+enum result extension_list(struct app *app, const struct store_extension_filter *filter,
                            struct store_page *page, struct store_extension **ret_items,
                            size_t *ret_n, struct store_pool_stats *ret_stats);
 
@@ -31,15 +31,15 @@ enum result extension_list(struct app *d, const struct store_extension_filter *f
  * receives its SIP password in clear. With an actor, showing the password
  * is an "extension.reveal_password" audit entry, written before the
  * password is returned (no entry, no password: ret_password is wiped). */
-enum result extension_get(struct app *d, const struct actor *actor, int64_t tenant_id,
+enum result extension_get(struct app *app, const struct actor *actor, int64_t tenant_id,
                           int64_t id, struct store_extension *ret, char *ret_password);
 
 /* A new SIP password; the old one stops working (rekey job). */
-enum result extension_rotate_password(struct app *d, const struct actor *actor,
+enum result extension_rotate_password(struct app *app, const struct actor *actor,
                                       int64_t tenant_id, int64_t id, struct store_extension *ret,
                                       char ret_password[64]);
 
-enum result extension_set_voicemail(struct app *d, const struct actor *actor,
+enum result extension_set_voicemail(struct app *app, const struct actor *actor,
                                     int64_t tenant_id, int64_t id, bool enabled,
                                     struct store_extension *ret);
 

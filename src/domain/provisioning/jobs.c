@@ -46,24 +46,24 @@ bool jobs_status_parse(const char *s, enum jobs_status *ret)
         return i >= 0;
 }
 
-enum jobs_state jobs_queued_state(const struct app *d)
+enum jobs_state jobs_queued_state(const struct app *app)
 {
-        return fs_provision_mode_pushes(d->settings.fs_mode) ? JOBS_STATE_PENDING
+        return fs_provision_mode_pushes(app->settings.fs_mode) ? JOBS_STATE_PENDING
                                                              : JOBS_STATE_PROVISIONED;
 }
 
-enum result jobs_queue_extension(struct app *d, struct store_conn *conn, int64_t tenant_id,
+enum result jobs_queue_extension(struct app *app, struct store_conn *conn, int64_t tenant_id,
                                  enum fs_change change, int64_t extension_id)
 {
         return store_job_insert(conn, tenant_id, fs_provision_change_name(change), extension_id,
-                                jobs_state_name(jobs_queued_state(d)));
+                                jobs_state_name(jobs_queued_state(app)));
 }
 
-enum result jobs_queue_tenant(struct app *d, struct store_conn *conn, int64_t tenant_id,
+enum result jobs_queue_tenant(struct app *app, struct store_conn *conn, int64_t tenant_id,
                               enum fs_change change)
 {
         return store_job_insert_tenant(conn, tenant_id, fs_provision_change_name(change),
-                                       jobs_state_name(jobs_queued_state(d)));
+                                       jobs_state_name(jobs_queued_state(app)));
 }
 
 enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id)
@@ -73,7 +73,7 @@ enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64
         return store_job_insert_resync(conn, cluster_id, ret_id ? ret_id : &id);
 }
 
-enum result jobs_finish(struct app *d, struct store_conn *conn, enum result result)
+enum result jobs_finish(struct app *app, struct store_conn *conn, enum result result)
 {
         if (!result)
                 result = store_commit(conn);
@@ -81,6 +81,6 @@ enum result jobs_finish(struct app *d, struct store_conn *conn, enum result resu
                 store_rollback(conn);
                 return result;
         }
-        worker_wake(d->job_worker);
+        worker_wake(app->job_worker);
         return RESULT_OK;
 }

@@ -3,7 +3,7 @@
  * (docs/ARCHITECTURE.md, Provisioning): a domain operation queues them in
  * its own transaction, then ends it with jobs_finish(), which commits and
  * wakes the worker that applies them (domain/switches/reconciler.c), or rolls back.
- * The worker is d->job_worker (NULL on the command line: nothing to wake;
+ * The worker is app->job_worker (NULL on the command line: nothing to wake;
  * `agentdesk resync` drains by itself).
  *
  * Kinds (enum fs_change, freeswitch/provision.h, stored by name):
@@ -44,16 +44,16 @@ bool jobs_status_parse(const char *s, enum jobs_status *ret);
  * default cluster: in xml_curl mode FreeSWITCH asks at once, so
  * provisioned; in push modes pending until its batch's reloadxml
  * answered. (A stored cluster's mode decides for its tenants: store.h.) */
-enum jobs_state jobs_queued_state(const struct app *d);
+enum jobs_state jobs_queued_state(const struct app *app);
 
 /* In the caller's transaction: a job for change (not FS_CHANGE_RESYNC)
  * of one extension of tenant_id. */
-enum result jobs_queue_extension(struct app *d, struct store_conn *conn, int64_t tenant_id,
+enum result jobs_queue_extension(struct app *app, struct store_conn *conn, int64_t tenant_id,
                                  enum fs_change change, int64_t extension_id);
 
 /* In the caller's transaction: change for every assigned extension of
  * tenant_id. */
-enum result jobs_queue_tenant(struct app *d, struct store_conn *conn, int64_t tenant_id,
+enum result jobs_queue_tenant(struct app *app, struct store_conn *conn, int64_t tenant_id,
                               enum fs_change change);
 
 /* In the caller's transaction: a resync of cluster_id (0 = the default);
@@ -61,8 +61,8 @@ enum result jobs_queue_tenant(struct app *d, struct store_conn *conn, int64_t te
 enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id);
 
 /* Ends the caller's transaction: with result RESULT_OK, commits and wakes
- * d's job worker; otherwise (or when the commit fails) rolls back. Returns
+ * app's job worker; otherwise (or when the commit fails) rolls back. Returns
  * the result of the whole. */
-enum result jobs_finish(struct app *d, struct store_conn *conn, enum result result);
+enum result jobs_finish(struct app *app, struct store_conn *conn, enum result result);
 
 #endif

@@ -43,9 +43,9 @@ bool cluster_status_active(const char *s)
 }
 
 /* The default cluster, from the settings. */
-static enum result open_default(struct app *d, struct cluster *c)
+static enum result open_default(struct app *app, struct cluster *c)
 {
-        const struct app_settings *s = &d->settings;
+        const struct app_settings *s = &app->settings;
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
@@ -74,7 +74,7 @@ static enum result open_default(struct app *d, struct cluster *c)
 }
 
 /* A stored cluster and its active nodes. */
-static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
+static enum result open_stored(struct app *app, int64_t id, struct cluster *c)
 {
         struct store_cluster sc;
         struct store_node *nodes;
@@ -85,7 +85,7 @@ static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
         nodes = calloc(CLUSTER_MAX_NODES, sizeof(*nodes));
         if (!nodes)
                 return RESULT_NOMEM;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_cluster_get(conn, id, &sc);
         if (!result)
@@ -124,7 +124,7 @@ static enum result open_stored(struct app *d, int64_t id, struct cluster *c)
         return result;
 }
 
-enum result cluster_open(struct app *d, int64_t id, struct cluster **ret)
+enum result cluster_open(struct app *app, int64_t id, struct cluster **ret)
 {
         struct cluster *c = calloc(1, sizeof(*c));
         enum result result;
@@ -132,7 +132,7 @@ enum result cluster_open(struct app *d, int64_t id, struct cluster **ret)
         if (!c)
                 return RESULT_NOMEM;
         c->id = id;
-        result = id ? open_stored(d, id, c) : open_default(d, c);
+        result = id ? open_stored(app, id, c) : open_default(app, c);
         if (result) {
                 cluster_close(c);
                 return result;
@@ -187,8 +187,8 @@ static enum result visible_clusters(struct store_conn *conn, int64_t tenant_id, 
         return result;
 }
 
-enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
-                           struct cluster_report **ret, size_t *ret_n)
+enum result cluster_probe(struct app *app, int64_t tenant_id, int timeout_ms,
+                          struct cluster_report **ret, size_t *ret_n)
 {
         int64_t ids[CLUSTER_MAX_CLUSTERS];
         struct cluster_report *r;
@@ -200,7 +200,7 @@ enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
 
         *ret = NULL;
         *ret_n = 0;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = visible_clusters(conn, tenant_id, ids, &n);
         if (result)
@@ -209,7 +209,7 @@ enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
         if (!r)
                 return RESULT_NOMEM;
         for (size_t i = 0; !result && i < n; i++) {
-                result = cluster_open(d, ids[i], &r[i].cluster);
+                result = cluster_open(app, ids[i], &r[i].cluster);
                 if (!result)
                         result = store_job_counts(conn, tenant_id, ids[i], &r[i].jobs_pending,
                                                   &r[i].jobs_failed);
@@ -307,13 +307,13 @@ static struct reg_slot *slot_for(int64_t cluster_id)
 }
 
 /* Without the lock: asks every node of cluster_id for its registrations. */
-static void listing_fetch(struct app *d, int64_t cluster_id, struct reg_listing *l)
+static void listing_fetch(struct app *app, int64_t cluster_id, struct reg_listing *l)
 {
         struct fs_node_status st[CLUSTER_MAX_NODES];
         struct cluster *c;
 
         memset(l, 0, sizeof(*l));
-        if (cluster_open(d, cluster_id, &c) != RESULT_OK)
+        if (cluster_open(app, cluster_id, &c) != RESULT_OK)
                 return;
         if (c->active && c->n_nodes > 0) {
                 fs_nodes_probe(c->nodes, c->n_nodes, CLUSTER_REG_TIMEOUT_MS, true, st);
@@ -338,7 +338,7 @@ static int listing_answer(const struct reg_listing *l, const char *extension)
         return answer;
 }
 
-int cluster_registered(struct app *d, int64_t cluster_id, const char *extension)
+int cluster_registered(struct app *app, int64_t cluster_id, const char *extension)
 {
         struct reg_listing fresh;
         struct reg_slot *s;
@@ -362,7 +362,7 @@ int cluster_registered(struct app *d, int64_t cluster_id, const char *extension)
         s->probing = true;
         pthread_mutex_unlock(&reg_cache.lock);
 
-        listing_fetch(d, cluster_id, &fresh);
+        listing_fetch(app, cluster_id, &fresh);
         answer = listing_answer(&fresh, extension);
 
         /* The slot stays this cluster's while probing (slot_for skips it). */
@@ -385,10 +385,10 @@ void cluster_forget(void)
         pthread_mutex_unlock(&reg_cache.lock);
 }
 
-enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
+enum result cluster_push_targets(struct app *app, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size)
 {
-        const struct app_settings *s = &d->settings;
+        const struct app_settings *s = &app->settings;
         enum result result = RESULT_OK;
         int n = 0;
 

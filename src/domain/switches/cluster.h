@@ -54,7 +54,7 @@ struct cluster {
 
 /* Loads cluster id (0 = the default). RESULT_NOT_FOUND when there is no
  * such stored cluster. */
-enum result cluster_open(struct app *d, int64_t id, struct cluster **ret);
+enum result cluster_open(struct app *app, int64_t id, struct cluster **ret);
 void cluster_close(struct cluster *c);
 
 /* c's mode as the API and the store spell it ("xml_curl", "files", "ssh"). */
@@ -71,15 +71,15 @@ struct cluster_report {
  * the tenant's), every node of them probed at once within timeout_ms, and
  * their provisioning jobs (only tenant_id's when not 0). *ret is calloc'd;
  * free it with cluster_report_free(). */
-enum result cluster_status(struct app *d, int64_t tenant_id, int timeout_ms,
-                           struct cluster_report **ret, size_t *ret_n);
+enum result cluster_probe(struct app *app, int64_t tenant_id, int timeout_ms,
+                          struct cluster_report **ret, size_t *ret_n);
 void cluster_report_free(struct cluster_report *r, size_t n);
 
 /* Opens the push targets of c: a local conf dir per target in files mode,
  * one SFTP session per target in ssh mode (with AGENTDESK_FS_SSH_KEY and
  * AGENTDESK_FS_SSH_KNOWN_HOSTS). All or none: on failure none is left open
  * and ret_error says why. */
-enum result cluster_push_targets(struct app *d, const struct cluster *c, struct fs_push **ret,
+enum result cluster_push_targets(struct app *app, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size);
 
 #define CLUSTER_REG_CACHE_MS 3000
@@ -92,7 +92,7 @@ enum result cluster_push_targets(struct app *d, const struct cluster *c, struct 
  * so the user part is enough. One caller per cluster fetches (and waits);
  * while it does, the others get the listing before it at once, or -1 when
  * there is none: no request waits on another's probe. */
-int cluster_registered(struct app *d, int64_t cluster_id, const char *extension);
+int cluster_registered(struct app *app, int64_t cluster_id, const char *extension);
 
 /* Drops the cached listings (at shutdown). */
 void cluster_forget(void);

@@ -133,7 +133,7 @@ static bool apply_cluster_fields(struct store_cluster *c, const struct cluster_f
                set_text(c->status, sizeof(c->status), f->status, "status", ret_field);
 }
 
-enum result cluster_create(struct app *d, const struct actor *actor,
+enum result cluster_create(struct app *app, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
@@ -149,7 +149,7 @@ enum result cluster_create(struct app *d, const struct actor *actor,
         *ret_field = f->name ? check_cluster(&c) : "name";
         if (*ret_field)
                 return RESULT_INVALID;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_begin(conn);
         if (result)
@@ -160,30 +160,30 @@ enum result cluster_create(struct app *d, const struct actor *actor,
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.create", "cluster", c.id, "name",
                                       c.name, "mode", c.mode, NULL);
-        result = jobs_finish(d, conn, result);
+        result = jobs_finish(app, conn, result);
         if (!result)
                 *ret = c;
         return result;
 }
 
-enum result cluster_get(struct app *d, int64_t id, struct store_cluster *ret)
+enum result cluster_get(struct app *app, int64_t id, struct store_cluster *ret)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
-enum result cluster_list(struct app *d, struct store_page *page,
+enum result cluster_list(struct app *app, struct store_page *page,
                          struct store_cluster **ret_items, size_t *ret_n)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_cluster_list(conn, page, ret_items, ret_n);
 }
 
-enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
+enum result cluster_update(struct app *app, const struct actor *actor, int64_t id,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field)
 {
@@ -195,7 +195,7 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
         enum result result;
 
         *ret_field = NULL;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_begin(conn);
         if (result)
@@ -204,7 +204,7 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
         if (!result)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (result)
-                return jobs_finish(d, conn, result);
+                return jobs_finish(app, conn, result);
         next = c;
         if (!apply_cluster_fields(&next, f, ret_field) || (*ret_field = check_cluster(&next)))
                 result = RESULT_INVALID;
@@ -231,19 +231,19 @@ enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
          * the kept connections (its nodes' host, port or password may
          * differ). */
         if (!result)
-                reconciler_links_forget(d);
-        result = jobs_finish(d, conn, result);
+                reconciler_links_forget(app);
+        result = jobs_finish(app, conn, result);
         return result ? result : store_cluster_get(conn, id, ret);
 }
 
-enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id)
+enum result cluster_delete(struct app *app, const struct actor *actor, int64_t id)
 {
         struct store_cluster c;
         struct store_conn *conn;
         int64_t tenants = 0;
         enum result result;
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_begin(conn);
         if (result)
@@ -259,15 +259,15 @@ enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id)
                 result = audit_record(conn, actor, 0, "cluster.delete", "cluster", id, "name",
                                       c.name, NULL);
         if (!result)
-                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
-        return jobs_finish(d, conn, result);
+                reconciler_links_forget(app);   /* before the commit, as in cluster_update */
+        return jobs_finish(app, conn, result);
 }
 
-enum result cluster_nodes(struct app *d, int64_t cluster_id, struct store_node *ret,
+enum result cluster_nodes(struct app *app, int64_t cluster_id, struct store_node *ret,
                           size_t max, size_t *ret_n)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = store_node_list(conn, cluster_id, ret, max, ret_n);
@@ -353,7 +353,7 @@ static enum result update_node(struct store_conn *conn, struct store_node *n)
         return store_node_update(conn, n);
 }
 
-enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_add(struct app *app, const struct actor *actor, int64_t cluster_id,
                              const struct node_fields *f, struct store_node *ret,
                              const char **ret_field)
 {
@@ -371,7 +371,7 @@ enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t c
                 *ret_field = !f->name ? "name" : !f->esl_host ? "esl_host" : "esl_password";
                 return RESULT_INVALID;
         }
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_cluster_get(conn, cluster_id, &c);
         if (!result)
@@ -390,7 +390,7 @@ enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t c
         if (!result)
                 result = save_node(actor, conn, &c, &n, store_node_insert, "node.create",
                                    ret_field);
-        result = jobs_finish(d, conn, result);
+        result = jobs_finish(app, conn, result);
         if (!result) {
                 *ret = n;
                 ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
@@ -400,11 +400,11 @@ enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t c
 
 /* Begins a transaction and reads node id of cluster_id and its cluster;
  * on failure nothing is left open. */
-static enum result begin_node(struct app *d, int64_t cluster_id, int64_t id,
+static enum result begin_node(struct app *app, int64_t cluster_id, int64_t id,
                               struct store_conn **conn, struct store_cluster *c,
                               struct store_node *n)
 {
-        enum result result = store_conn_get(d->store, conn);
+        enum result result = store_conn_get(app->store, conn);
 
         if (!result)
                 result = store_begin(*conn);
@@ -418,7 +418,7 @@ static enum result begin_node(struct app *d, int64_t cluster_id, int64_t id,
         return result;
 }
 
-enum result cluster_node_update(struct app *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_update(struct app *app, const struct actor *actor, int64_t cluster_id,
                                 int64_t id, const struct node_fields *f, struct store_node *ret,
                                 const char **ret_field)
 {
@@ -428,15 +428,15 @@ enum result cluster_node_update(struct app *d, const struct actor *actor, int64_
         enum result result;
 
         *ret_field = NULL;
-        result = begin_node(d, cluster_id, id, &conn, &c, &n);
+        result = begin_node(app, cluster_id, id, &conn, &c, &n);
         if (result)
                 return result;
         result = apply_node_fields(&n, f, ret_field);
         if (!result)
                 result = save_node(actor, conn, &c, &n, update_node, "node.update", ret_field);
         if (!result)
-                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
-        result = jobs_finish(d, conn, result);
+                reconciler_links_forget(app);   /* before the commit, as in cluster_update */
+        result = jobs_finish(app, conn, result);
         if (!result) {
                 *ret = n;
                 ret->esl_password[0] = '\0';   /* sealed, but still not for the caller */
@@ -444,7 +444,7 @@ enum result cluster_node_update(struct app *d, const struct actor *actor, int64_
         return result;
 }
 
-enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_delete(struct app *app, const struct actor *actor, int64_t cluster_id,
                                 int64_t id)
 {
         struct store_cluster c;
@@ -452,7 +452,7 @@ enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_
         struct store_conn *conn;
         enum result result;
 
-        result = begin_node(d, cluster_id, id, &conn, &c, &n);
+        result = begin_node(app, cluster_id, id, &conn, &c, &n);
         if (result)
                 return result;
         result = store_node_delete(conn, cluster_id, id);
@@ -460,11 +460,11 @@ enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_
                 result = audit_record(conn, actor, 0, "node.delete", "node", id, "cluster", c.name,
                                       "name", n.name, NULL);
         if (!result)
-                reconciler_links_forget(d);   /* before the commit, as in cluster_update */
-        return jobs_finish(d, conn, result);
+                reconciler_links_forget(app);   /* before the commit, as in cluster_update */
+        return jobs_finish(app, conn, result);
 }
 
-enum result cluster_resync(struct app *d, int64_t cluster_id, const struct actor *actor,
+enum result cluster_resync(struct app *app, int64_t cluster_id, const struct actor *actor,
                            int64_t *ret_job_id)
 {
         struct store_cluster sc;
@@ -472,7 +472,7 @@ enum result cluster_resync(struct app *d, int64_t cluster_id, const struct actor
         enum result result;
         char name[24];
 
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result && cluster_id)
                 result = store_cluster_get(conn, cluster_id, &sc);
         if (!result)
@@ -484,13 +484,13 @@ enum result cluster_resync(struct app *d, int64_t cluster_id, const struct actor
         if (!result)
                 result = audit_record(conn, actor, 0, "freeswitch.resync", "cluster", cluster_id,
                                       "cluster", cluster_id ? sc.name : "default", NULL);
-        return jobs_finish(d, conn, result);
+        return jobs_finish(app, conn, result);
 }
 
-enum result cluster_job_state(struct app *d, int64_t job_id, struct store_job_state *ret)
+enum result cluster_job_state(struct app *app, int64_t job_id, struct store_job_state *ret)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_job_state(conn, job_id, ret);
 }

@@ -22,28 +22,28 @@ struct cluster_fields {
 };
 
 /* RESULT_INVALID with *ret_field, RESULT_CONFLICT when the name is taken. */
-enum result cluster_create(struct app *d, const struct actor *actor,
+enum result cluster_create(struct app *app, const struct actor *actor,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field);
 
-enum result cluster_get(struct app *d, int64_t id, struct store_cluster *ret);
+enum result cluster_get(struct app *app, int64_t id, struct store_cluster *ret);
 
 /* A page of clusters by id; *ret_items malloc'd, caller frees. */
-enum result cluster_list(struct app *d, struct store_page *page,
+enum result cluster_list(struct app *app, struct store_page *page,
                          struct store_cluster **ret_items, size_t *ret_n);
 
 /* A mode the nodes cannot serve (ssh without an SSH target or conf dir on
  * a node, files without a conf dir) is RESULT_INVALID on "mode". */
-enum result cluster_update(struct app *d, const struct actor *actor, int64_t id,
+enum result cluster_update(struct app *app, const struct actor *actor, int64_t id,
                            const struct cluster_fields *f, struct store_cluster *ret,
                            const char **ret_field);
 
 /* RESULT_CLUSTER_IN_USE while a tenant belongs to it. Its nodes and
  * queued jobs go with it. */
-enum result cluster_delete(struct app *d, const struct actor *actor, int64_t id);
+enum result cluster_delete(struct app *app, const struct actor *actor, int64_t id);
 
 /* The nodes of a cluster (at most max into ret), passwords blanked. */
-enum result cluster_nodes(struct app *d, int64_t cluster_id, struct store_node *ret,
+enum result cluster_nodes(struct app *app, int64_t cluster_id, struct store_node *ret,
                           size_t max, size_t *ret_n);
 
 /* Node fields; NULL (or esl_port < 0) leaves one as it is, or takes its
@@ -58,23 +58,23 @@ struct node_fields {
 /* RESULT_NOT_FOUND without the cluster; RESULT_INVALID with *ret_field;
  * RESULT_CONFLICT when the cluster has a node of that name or
  * CLUSTER_MAX_NODES already. */
-enum result cluster_node_add(struct app *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_add(struct app *app, const struct actor *actor, int64_t cluster_id,
                              const struct node_fields *f, struct store_node *ret,
                              const char **ret_field);
-enum result cluster_node_update(struct app *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_update(struct app *app, const struct actor *actor, int64_t cluster_id,
                                 int64_t id, const struct node_fields *f, struct store_node *ret,
                                 const char **ret_field);
-enum result cluster_node_delete(struct app *d, const struct actor *actor, int64_t cluster_id,
+enum result cluster_node_delete(struct app *app, const struct actor *actor, int64_t cluster_id,
                                 int64_t id);
 
 /* Queues a resync of cluster_id (in xml_curl mode every node
  * drops its cached directory users; in push modes every owned file is
  * rewritten and stale ones removed), audited as actor (NULL: the command
  * line), and wakes the reconciler. RESULT_NOT_FOUND for no such cluster. */
-enum result cluster_resync(struct app *d, int64_t cluster_id, const struct actor *actor,
+enum result cluster_resync(struct app *app, int64_t cluster_id, const struct actor *actor,
                            int64_t *ret_job_id);
 
 /* Where a job stands. */
-enum result cluster_job_state(struct app *d, int64_t job_id, struct store_job_state *ret);
+enum result cluster_job_state(struct app *app, int64_t job_id, struct store_job_state *ret);
 
 #endif

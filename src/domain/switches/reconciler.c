@@ -201,11 +201,11 @@ void reconciler_links_free(struct reconciler_links *links)
         free(links);
 }
 
-void reconciler_links_forget(struct app *d)
+void reconciler_links_forget(struct app *app)
 {
-        if (d->esl_links)
-                atomic_fetch_add(&d->esl_links->forget, 1);
-        worker_wake(d->job_worker);
+        if (app->esl_links)
+                atomic_fetch_add(&app->esl_links->forget, 1);
+        worker_wake(app->job_worker);
 }
 
 void reconciler_links_counts(struct reconciler_links *links,
@@ -360,7 +360,7 @@ static void apply_on_node(struct reconciler_links *links, const struct cluster *
 
 /* Applies one job's files to one target; the tenant's context once per
  * target and batch (done_tenants). */
-static enum result write_job(struct app *d, int64_t cluster_id, struct fs_push *p,
+static enum result write_job(struct app *app, int64_t cluster_id, struct fs_push *p,
                              const struct work *w, int64_t *done_tenants, int *n_done, char *error,
                              size_t size)
 {
@@ -368,13 +368,13 @@ static enum result write_job(struct app *d, int64_t cluster_id, struct fs_push *
         bool seen = false;
 
         if (w->change == FS_CHANGE_RESYNC)
-                return conffiles_resync(d, cluster_id, p, error, size);
-        result = conffiles_extension(d, cluster_id, p, w->job.extension, error, size);
+                return conffiles_resync(app, cluster_id, p, error, size);
+        result = conffiles_extension(app, cluster_id, p, w->job.extension, error, size);
         for (int k = 0; k < *n_done && !seen; k++)
                 seen = done_tenants[k] == w->job.tenant_id;
         /* The context follows the tenant's status and range. */
         if (!result && !seen && w->job.tenant_id) {
-                result = conffiles_tenant(d, cluster_id, p, w->job.tenant_id, error, size);
+                result = conffiles_tenant(app, cluster_id, p, w->job.tenant_id, error, size);
                 if (!result)
                         done_tenants[(*n_done)++] = w->job.tenant_id;
         }
@@ -384,14 +384,14 @@ static enum result write_job(struct app *d, int64_t cluster_id, struct fs_push *
 /* Push modes: writes or removes each job's files on every target before
  * the reloadxml. A job whose files could not all be written sends nothing
  * and is retried. */
-static void write_files(struct app *d, const struct cluster *c, struct work *works, int n)
+static void write_files(struct app *app, const struct cluster *c, struct work *works, int n)
 {
         struct fs_push *targets[CLUSTER_MAX_NODES] = { 0 };
         int n_targets = 0;
         char error[STORE_TEXT_MAX / 2] = "";
         enum result result;
 
-        result = cluster_push_targets(d, c, targets, CLUSTER_MAX_NODES, &n_targets, error,
+        result = cluster_push_targets(app, c, targets, CLUSTER_MAX_NODES, &n_targets, error,
                                       sizeof(error));
         for (int t = 0; t < n_targets && !result; t++) {
                 int64_t done_tenants[RECONCILER_BATCH];
@@ -402,7 +402,7 @@ static void write_files(struct app *d, const struct cluster *c, struct work *wor
                         enum result r;
                         if (w->failed)
                                 continue;
-                        r = write_job(d, c->id, targets[t], w, done_tenants, &n_done, line,
+                        r = write_job(app, c->id, targets[t], w, done_tenants, &n_done, line,
                                       sizeof(line));
                         if (r) {
                                 if (!line[0])
@@ -424,9 +424,9 @@ static void write_files(struct app *d, const struct cluster *c, struct work *wor
                 fs_push_close(targets[t]);
 }
 
-static int64_t retry_at(const struct app *d, int64_t attempts_made)
+static int64_t retry_at(const struct app *app, int64_t attempts_made)
 {
-        int64_t delay = d->settings.fs_retry_base;
+        int64_t delay = app->settings.fs_retry_base;
 
         for (int64_t i = 1; i < attempts_made && delay < MAX_DELAY_S; i++)
                 delay *= 2;
@@ -445,10 +445,10 @@ static int by_cluster(const void *a, const void *b)
 
 /* Applies the n jobs of one cluster: files first in the push modes, then
  * the commands on every node. */
-static void apply_cluster(struct app *d, struct reconciler_links *links, struct work *works, int n)
+static void apply_cluster(struct app *app, struct reconciler_links *links, struct work *works, int n)
 {
         struct cluster *c = NULL;
-        enum result result = cluster_open(d, works[0].job.cluster_id, &c);
+        enum result result = cluster_open(app, works[0].job.cluster_id, &c);
         int sending = 0;
 
         if (result) {
@@ -461,12 +461,12 @@ static void apply_cluster(struct app *d, struct reconciler_links *links, struct 
         }
         for (int i = 0; i < n; i++) {
                 struct work *w = &works[i];
-                w->domain = w->job.tenant_domain[0] ? w->job.tenant_domain : d->settings.sip_domain;
+                w->domain = w->job.tenant_domain[0] ? w->job.tenant_domain : app->settings.sip_domain;
                 /* Without a node there is nothing to tell (files are still written). */
                 w->n_cmds = c->n_nodes ? job_commands(c, w, c->nodes[0].profile) : 0;
         }
         if (fs_provision_mode_pushes(c->mode))
-                write_files(d, c, works, n);
+                write_files(app, c, works, n);
         for (int i = 0; i < n; i++)
                 sending += works[i].n_cmds > 0;
         for (int k = 0; sending && k < c->n_nodes; k++)
@@ -490,9 +490,9 @@ static enum result leading(struct store_conn *conn)
 
 /* The links this pass uses: the app's, kept across passes, or, with none
  * (the command line), *ret_own, new, for this pass only. */
-static struct reconciler_links *pass_links(struct app *d, struct reconciler_links **ret_own)
+static struct reconciler_links *pass_links(struct app *app, struct reconciler_links **ret_own)
 {
-        struct reconciler_links *links = d->esl_links;
+        struct reconciler_links *links = app->esl_links;
 
         *ret_own = NULL;
         if (!links)
@@ -514,7 +514,7 @@ static void links_refresh(struct reconciler_links *links)
         }
 }
 
-enum result reconciler_pass(struct app *d, int *ret_handled)
+enum result reconciler_pass(struct app *app, int *ret_handled)
 {
         struct reconciler_links *links, *own;
         struct store_conn *conn;
@@ -525,12 +525,12 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
 
         if (ret_handled)
                 *ret_handled = 0;
-        links = pass_links(d, &own);
+        links = pass_links(app, &own);
         if (!links)
                 return RESULT_NOMEM;
         works = calloc(RECONCILER_BATCH, sizeof(*works));
         jobs = calloc(RECONCILER_BATCH, sizeof(*jobs));
-        result = works && jobs ? store_conn_get(d->store, &conn) : RESULT_NOMEM;
+        result = works && jobs ? store_conn_get(app->store, &conn) : RESULT_NOMEM;
         /* No batch starts without the lock on this very connection. */
         if (!result)
                 result = leading(conn);
@@ -556,7 +556,7 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
                 for (run = 1; i + run < n && works[i + run].job.cluster_id == works[i].job.cluster_id;
                      run++)
                         ;
-                apply_cluster(d, links, works + i, run);
+                apply_cluster(app, links, works + i, run);
         }
 
         /* Outcomes are recorded on the lock's connection, in a transaction
@@ -576,11 +576,11 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
                                                 jobs_state_name(JOBS_STATE_PROVISIONED));
                         continue;
                 }
-                bool give_up = w->job.attempts + 1 >= d->settings.fs_retry_limit;
+                bool give_up = w->job.attempts + 1 >= app->settings.fs_retry_limit;
                 enum jobs_status status = give_up ? JOBS_STATUS_FAILED : JOBS_STATUS_PENDING;
                 enum jobs_state state = give_up ? JOBS_STATE_FAILED : JOBS_STATE_PENDING;
                 result = store_job_retry(conn, &w->job, jobs_status_name(status), w->error,
-                                         retry_at(d, w->job.attempts + 1), jobs_state_name(state));
+                                         retry_at(app, w->job.attempts + 1), jobs_state_name(state));
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
                                 " attempt(s): %s", w->job.id, w->job.kind, w->job.extension,
@@ -600,17 +600,17 @@ enum result reconciler_pass(struct app *d, int *ret_handled)
         return result;
 }
 
-enum result reconciler_drain(struct app *d, bool *ret_ran)
+enum result reconciler_drain(struct app *app, bool *ret_ran)
 {
         struct store_conn *conn;
         enum result result;
         int handled = 0;
 
         *ret_ran = false;
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_singleton_try(conn, RECONCILER_LOCK_KEY, ret_ran);
-        while (!result && *ret_ran && (result = reconciler_pass(d, &handled)) == RESULT_OK &&
+        while (!result && *ret_ran && (result = reconciler_pass(app, &handled)) == RESULT_OK &&
                handled == RECONCILER_BATCH)
                 ;
         return result;
@@ -626,23 +626,23 @@ static enum result batch_round(void *userdata, bool *ret_more)
         return result;
 }
 
-enum result reconciler_start(struct app *d, struct worker **ret)
+enum result reconciler_start(struct app *app, struct worker **ret)
 {
         const struct worker_def def = {
-                .name = "reconciler", .round = batch_round, .userdata = d,
+                .name = "reconciler", .round = batch_round, .userdata = app,
                 .lock_key = RECONCILER_LOCK_KEY, .poll_ms = 1000, .backoff_max_ms = 10000,
         };
 
-        d->esl_links = reconciler_links_new();
-        if (!d->esl_links)
+        app->esl_links = reconciler_links_new();
+        if (!app->esl_links)
                 return RESULT_NOMEM;
-        return worker_start(d->store, &def, ret);
+        return worker_start(app->store, &def, ret);
 }
 
-void reconciler_stop(struct app *d)
+void reconciler_stop(struct app *app)
 {
-        worker_stop(d->job_worker);      /* joined: the links are ours now */
-        d->job_worker = NULL;
-        reconciler_links_free(d->esl_links);
-        d->esl_links = NULL;
+        worker_stop(app->job_worker);      /* joined: the links are ours now */
+        app->job_worker = NULL;
+        reconciler_links_free(app->esl_links);
+        app->esl_links = NULL;
 }

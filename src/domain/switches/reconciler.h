@@ -32,13 +32,13 @@ struct worker;
 
 /* Starts the reconciler's worker (domain/core/worker.h: woken by jobs_finish,
  * polls every second, leads through the advisory lock) and its kept
- * connections (d->esl_links); stop both with reconciler_stop(). */
-enum result reconciler_start(struct app *d, struct worker **ret);
+ * connections (app->esl_links); stop both with reconciler_stop(). */
+enum result reconciler_start(struct app *app, struct worker **ret);
 
-/* Stops d's reconciler worker (the pass in flight finishes), then closes
+/* Stops app's reconciler worker (the pass in flight finishes), then closes
  * and frees its connections. Accepts what reconciler_start left, also
  * after a failure. */
-void reconciler_stop(struct app *d);
+void reconciler_stop(struct app *app);
 
 /* The reconciler's Event Socket connections, one per node of each
  * cluster, kept across passes. Used by the reconciler's thread only, but
@@ -51,10 +51,10 @@ struct reconciler_links *reconciler_links_new(void);
 void reconciler_links_free(struct reconciler_links *links);
 
 /* A cluster or node was edited or deleted: the next pass closes every
- * kept connection before it sends anything, and d's worker is woken to
+ * kept connection before it sends anything, and app's worker is woken to
  * run it. Call it before the edit commits: a pass that reads the edit's
- * jobs then sees the call too. Any thread; d->esl_links may be NULL. */
-void reconciler_links_forget(struct app *d);
+ * jobs then sees the call too. Any thread; app->esl_links may be NULL. */
+void reconciler_links_forget(struct app *app);
 
 /* Calls fn with each node ("host:port") the reconciler logged in to, and
  * how many times (a kept connection counts once). Accepts NULL. */
@@ -64,11 +64,11 @@ void reconciler_links_counts(struct reconciler_links *links,
 
 /* One pass on the calling thread: *ret_handled (may be NULL) gets how many
  * jobs it took. */
-enum result reconciler_pass(struct app *d, int *ret_handled);
+enum result reconciler_pass(struct app *app, int *ret_handled);
 
 /* For the command line: when no other process runs the reconciler (on
  * PostgreSQL, the lock is free), takes the lock and applies every due job
  * now; *ret_ran says whether it did. */
-enum result reconciler_drain(struct app *d, bool *ret_ran);
+enum result reconciler_drain(struct app *app, bool *ret_ran);
 
 #endif

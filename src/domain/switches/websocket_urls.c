@@ -56,7 +56,7 @@ static void add(char *buf, size_t size, const char *url)
         memcpy(buf + used, item, n + 1);
 }
 
-static enum result read_urls(struct app *d, char *buf, size_t size)
+static enum result read_urls(struct app *app, char *buf, size_t size)
 {
         struct store_conn *conn;
         struct store_page page = { .limit = PAGE };
@@ -65,8 +65,8 @@ static enum result read_urls(struct app *d, char *buf, size_t size)
         enum result result;
 
         buf[0] = '\0';
-        add(buf, size, d->settings.sip_ws_url);
-        result = store_conn_get(d->store, &conn);
+        add(buf, size, app->settings.sip_ws_url);
+        result = store_conn_get(app->store, &conn);
         while (!result) {
                 result = store_cluster_list(conn, &page, &items, &n);
                 if (result)
@@ -83,17 +83,17 @@ static enum result read_urls(struct app *d, char *buf, size_t size)
         return result;
 }
 
-enum result websocket_urls_get(struct app *d, char *buf, size_t size)
+enum result websocket_urls_get(struct app *app, char *buf, size_t size)
 {
         enum result result = RESULT_OK;
-        uint64_t writes = store_writes(d->store);
-        int64_t now = monotonic_ms(), max_age = store_writes_complete(d->store) ? 5000 : 1000;
+        uint64_t writes = store_writes(app->store);
+        int64_t now = monotonic_ms(), max_age = store_writes_complete(app->store) ? 5000 : 1000;
 
         pthread_mutex_lock(&cache.lock);
-        if (!cache.fetched_ms || cache.store != d->store || cache.writes != writes ||
+        if (!cache.fetched_ms || cache.store != app->store || cache.writes != writes ||
             now - cache.fetched_ms > max_age) {
-                result = read_urls(d, cache.urls, sizeof(cache.urls));
-                cache.store = d->store;
+                result = read_urls(app, cache.urls, sizeof(cache.urls));
+                cache.store = app->store;
                 cache.writes = writes;
                 /* A failure is not cached: the next request reads again. */
                 cache.fetched_ms = result ? 0 : now;

@@ -21,6 +21,6 @@
  * store does not see other nodes' writes). On a store failure buf holds
  * the default URL and the failure is returned.
  */
-enum result websocket_urls_get(struct app *d, char *buf, size_t size);
+enum result websocket_urls_get(struct app *app, char *buf, size_t size);
 
 #endif

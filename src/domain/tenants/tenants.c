@@ -151,11 +151,11 @@ out:
         return result;
 }
 
-enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
+enum result tenant_get(struct app *app, int64_t id, struct store_tenant *ret,
                        struct store_pool_stats *ret_stats)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
                 result = store_tenant_get(conn, id, ret);
@@ -164,11 +164,11 @@ enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
         return result;
 }
 
-enum result tenant_list(struct app *d, struct store_page *page, struct store_tenant **ret_items,
+enum result tenant_list(struct app *app, struct store_page *page, struct store_tenant **ret_items,
                         size_t *ret_n)
 {
         struct store_conn *conn;
-        enum result result = store_conn_get(d->store, &conn);
+        enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_tenant_list(conn, page, ret_items, ret_n);
 }
@@ -177,7 +177,7 @@ enum result tenant_list(struct app *d, struct store_page *page, struct store_ten
  * deprovisioned there, the cluster resynced so that its context goes too)
  * and puts it in cluster `to`, resynced as well. The jobs queued before
  * the move are for the old cluster (store.h). */
-static enum result move_cluster(struct app *d, struct store_conn *conn,
+static enum result move_cluster(struct app *app, struct store_conn *conn,
                                 const struct store_tenant *t, int64_t to, const char **ret_field)
 {
         struct store_cluster c;
@@ -188,7 +188,7 @@ static enum result move_cluster(struct app *d, struct store_conn *conn,
                 return RESULT_INVALID;
         }
         if (!result && tenant_active(t))
-                result = jobs_queue_tenant(d, conn, t->id, FS_CHANGE_DEPROVISION);
+                result = jobs_queue_tenant(app, conn, t->id, FS_CHANGE_DEPROVISION);
         if (!result)
                 result = jobs_queue_resync(conn, t->cluster_id, NULL);
         if (!result)
@@ -198,7 +198,7 @@ static enum result move_cluster(struct app *d, struct store_conn *conn,
         return result;
 }
 
-enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
+enum result tenant_update(struct app *app, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field)
 {
@@ -222,7 +222,7 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                 *ret_field = "sip_domain";
                 return RESULT_INVALID;
         }
-        result = store_conn_get(d->store, &conn);
+        result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         result = store_tenant_get(conn, id, &t);
@@ -247,7 +247,7 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                 return result;
         result = store_tenant_update(conn, &next);
         if (!result && moving)
-                result = move_cluster(d, conn, &t, next.cluster_id, ret_field);
+                result = move_cluster(app, conn, &t, next.cluster_id, ret_field);
         if (!result && status_changed) {
                 bool suspend = status == TENANT_STATUS_SUSPENDED;
                 action = suspend ? "tenant.suspend" : "tenant.activate";
@@ -256,18 +256,18 @@ enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
                 if (suspend)
                         result = store_tenant_revoke_tokens(conn, id);
                 if (!result)
-                        result = jobs_queue_tenant(d, conn, id, suspend ? FS_CHANGE_DEPROVISION
+                        result = jobs_queue_tenant(app, conn, id, suspend ? FS_CHANGE_DEPROVISION
                                                                         : FS_CHANGE_PROVISION);
         } else if (!result && moving && status == TENANT_STATUS_ACTIVE) {
-                result = jobs_queue_tenant(d, conn, id, FS_CHANGE_PROVISION);
+                result = jobs_queue_tenant(app, conn, id, FS_CHANGE_PROVISION);
         } else if (!result && strcmp(next.sip_domain, t.sip_domain) != 0) {
-                result = jobs_queue_tenant(d, conn, id, FS_CHANGE_UPDATE);
+                result = jobs_queue_tenant(app, conn, id, FS_CHANGE_UPDATE);
         }
         snprintf(cluster, sizeof(cluster), "%" PRId64, next.cluster_id);
         if (!result)
                 result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,
                                       "status", next.status, "sip_domain", next.sip_domain,
                                       "cluster_id", cluster, NULL);
-        result = jobs_finish(d, conn, result);
+        result = jobs_finish(app, conn, result);
         return result ? result : store_tenant_get(conn, id, ret);
 }

@@ -44,11 +44,11 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                           const char *sip_domain, int64_t pool_base, int64_t pool_size,
                           int64_t cluster_id, struct store_tenant *ret, const char **ret_field);
 
-enum result tenant_get(struct app *d, int64_t id, struct store_tenant *ret,
+enum result tenant_get(struct app *app, int64_t id, struct store_tenant *ret,
                        struct store_pool_stats *ret_stats);
 
 /* A page of tenants by id; *ret_items malloc'd, caller frees. */
-enum result tenant_list(struct app *d, struct store_page *page, struct store_tenant **ret_items,
+enum result tenant_list(struct app *app, struct store_page *page, struct store_tenant **ret_items,
                         size_t *ret_n);
 
 /* Fields to change; NULL leaves one as it is ("" clears sip_domain).
@@ -63,7 +63,7 @@ struct tenant_patch {
  * revoked, assigned extensions deprovisioned) or reactivates (provisioned
  * again), or moves it to another cluster (deprovisioned on the old one,
  * provisioned on the new). */
-enum result tenant_update(struct app *d, const struct actor *actor, int64_t id,
+enum result tenant_update(struct app *app, const struct actor *actor, int64_t id,
                           const struct tenant_patch *patch, struct store_tenant *ret,
                           const char **ret_field);
 
