@@ -66,4 +66,4 @@ def test_error_codes_match(backend):
 
 
 if __name__ == "__main__":
-    main([test_routes_match, test_error_codes_match])
+    main()
