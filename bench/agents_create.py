@@ -11,7 +11,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "integration"))
-from harness import Agentdesk  # noqa: E402
+from agentdesk_harness import Agentdesk  # noqa: E402
 
 AGENTS, CLIENTS = 1000, 8
 PASSWORD = "bench password 1"

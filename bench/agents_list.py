@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "integration"))
-from harness import Agentdesk  # noqa: E402
+from agentdesk_harness import Agentdesk  # noqa: E402
 
 AGENTS, CLIENTS, REQUESTS = 1000, 8, 50
 PASSWORD = "bench password 1"

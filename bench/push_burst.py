@@ -12,7 +12,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests",
                                 "integration"))
-from harness import Agentdesk, EslFixture  # noqa: E402
+from agentdesk_harness import Agentdesk, EslFixture  # noqa: E402
 
 from agents_create import create_burst  # noqa: E402
 

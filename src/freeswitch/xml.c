@@ -50,12 +50,15 @@ static void doc_printf(struct wipe_buf *d, const char *fmt, ...)
 }
 
 /* The bytes that do not go into an attribute value as they are: markup,
- * and C0 controls (tab, newline and return are written as references,
- * the others are not allowed in XML 1.0 and are dropped). NUL ends the
- * string. */
+ * C0 controls (tab, newline and return are written as references, the
+ * others are not allowed in XML 1.0 and are dropped), and 0xEF, which
+ * starts U+FFFE and U+FFFF (UTF-8 EF BF BE/BF), the two other code points
+ * of valid UTF-8 that XML 1.0 does not allow (its Char production): they
+ * are dropped too. NUL ends the string. */
 static const bool escaped[256] = {
         [0] = true, [0x01 ... 0x1f] = true,
         ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+        [0xef] = true,
 };
 
 /* Writes s escaped for an XML attribute value, in runs. */
@@ -78,6 +81,13 @@ static void put_escaped(struct wipe_buf *out, const char *s)
                 case '\t': wipe_buf_puts(out, "&#9;"); break;
                 case '\n': wipe_buf_puts(out, "&#10;"); break;
                 case '\r': wipe_buf_puts(out, "&#13;"); break;
+                case '\xef':
+                        if ((unsigned char)s[1] == 0xbf &&
+                            ((unsigned char)s[2] == 0xbe || (unsigned char)s[2] == 0xbf))
+                                s += 2;          /* U+FFFE, U+FFFF: dropped */
+                        else
+                                wipe_buf_add(out, s, 1);
+                        break;
                 default: break; /* other C0 controls are not allowed in XML 1.0 */
                 }
                 s++;

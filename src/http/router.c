@@ -22,15 +22,15 @@ enum result http_route_compile(struct http_route *r, const char *method, const c
         for (seg = strtok_r(copy, "/", &save); seg; seg = strtok_r(NULL, "/", &save)) {
                 if (r->n_segments >= HTTP_MAX_SEGMENTS)
                         goto fail;
-                r->segments[r->n_segments] = strdup(seg);
-                if (!r->segments[r->n_segments])
+                /* Counted at once, so that the failure path frees it. */
+                char *own = r->segments[r->n_segments++] = strdup(seg);
+                if (!own)
                         goto fail;
                 if (seg[0] == ':') {
                         if (r->n_params >= HTTP_MAX_PARAMS)
                                 goto fail;
-                        r->param_names[r->n_params++] = r->segments[r->n_segments] + 1;
+                        r->param_names[r->n_params++] = own + 1;
                 }
-                r->n_segments++;
         }
         free(copy);
         return RESULT_OK;

@@ -23,8 +23,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define PATH_MAX_CHARS 1024
-
 struct web_site {
         char *root;                      /* real path of the directory; NULL: embedded */
         int root_fd;                     /* O_PATH of root; -1 when embedded */
@@ -99,14 +97,11 @@ bool web_path_reserved(const char *path)
         return false;
 }
 
-/* Whether the decoded path may name a file under the root: absolute,
- * bounded, and no segment that is empty (but the last), starts with '.'
- * (".", "..", dot-files) or holds a byte that no built file name has. */
-static bool path_safe(const char *path)
+bool web_path_safe(const char *path)
 {
         size_t len = strlen(path);
 
-        if (path[0] != '/' || len > PATH_MAX_CHARS)
+        if (path[0] != '/' || len > WEB_PATH_MAX)
                 return false;
         for (const char *seg = path + 1;;) {
                 size_t n = strcspn(seg, "/");
@@ -164,7 +159,7 @@ static const char *content_type_of(const char *path)
 static bool lookup(const struct web_site *site, const char *rel, const char *suffix,
                    struct entry *ret)
 {
-        char name[PATH_MAX_CHARS + 16], full[PATH_MAX + PATH_MAX_CHARS + 16], *real = NULL;
+        char name[WEB_PATH_MAX + 16], full[PATH_MAX + WEB_PATH_MAX + 16], *real = NULL;
         size_t root_len;
         struct stat st;
         int fd = -1;
@@ -298,7 +293,7 @@ void web_site_serve(const struct web_site *site, struct http_request *req, const
         bool vary = false;
 
         security_headers(req, csp);
-        if (!path_safe(path)) {
+        if (!web_path_safe(path)) {
                 http_respond_static(req, 404, "text/plain; charset=utf-8", not_found_text,
                                     sizeof(not_found_text) - 1);
                 return;

@@ -50,6 +50,15 @@ long web_site_file_count(const struct web_site *site);
  * /metrics, or below one of them) and never the app's. */
 bool web_path_reserved(const char *path);
 
+#define WEB_PATH_MAX 1024            /* bytes of a path the site serves */
+
+/* Whether the decoded path may name a file under the root: absolute, at
+ * most WEB_PATH_MAX bytes, and no segment that is empty (but the last),
+ * starts with '.' (".", "..", dot-files) or holds a byte that no built
+ * file name has (controls, DEL, '\\', '%'). What web_site_serve() checks
+ * first; public for the fuzz driver (fuzz/site_path.c). */
+bool web_path_safe(const char *path);
+
 /* Answers a GET or HEAD of the request's path from the site. csp is the
  * Content-Security-Policy to send (borrowed; NULL sends none); every
  * answer also carries X-Content-Type-Options: nosniff, Referrer-Policy:

@@ -372,7 +372,4 @@ def test_secrets_at_rest_and_in_logs(backend):
 
 
 if __name__ == "__main__":
-    main([test_create_shape_and_rules, test_list_get_patch, test_list_sort_and_extensions,
-          test_delete_flow,
-          test_extensions_and_supervisor, test_audit, test_tenants,
-          test_concurrent_creates_into_small_pool, test_secrets_at_rest_and_in_logs])
+    main()

@@ -107,5 +107,4 @@ def test_hostile_names_kept_as_text(backend):
 
 
 if __name__ == "__main__":
-    main([test_labels_stored_when_written, test_actor_gone_and_command_line,
-          test_hostile_names_kept_as_text])
+    main()

@@ -185,6 +185,4 @@ def test_revocation(backend):
 
 
 if __name__ == "__main__":
-    main([test_login_shape_and_failures, test_throttle, test_ip_throttle,
-          test_me_and_temporary_password, test_tenant_sip_domain_in_me,
-          test_logout_garbage_and_expiry, test_revocation])
+    main()

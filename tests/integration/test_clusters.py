@@ -384,5 +384,4 @@ def test_status_bounded_across_clusters(backend):
 
 
 if __name__ == "__main__":
-    main([test_crud_and_validation, test_tenant_in_stored_cluster, test_files_cluster_beside_default,
-          test_status_bounded_across_clusters])
+    main()

@@ -3,8 +3,7 @@
 import calendar
 import time
 
-from apitest import PASSWORD, World
-from harness import Agentdesk, main
+from agentdesk_harness import PASSWORD, Agentdesk, World, main
 
 
 def epoch(iso):
@@ -155,5 +154,4 @@ def test_bad_setting(backend):
 
 
 if __name__ == "__main__":
-    main([test_reasons, test_expired_reason, test_refresh, test_refresh_absolute_limit,
-          test_bad_setting])
+    main()

@@ -150,5 +150,4 @@ def test_mode_settings_checked(backend):
 
 
 if __name__ == "__main__":
-    main([test_files_follow_each_event, test_node_down_files_written_job_pending,
-          test_missing_conf_dir_is_reported, test_doctor_checks_conf_dir, test_mode_settings_checked])
+    main()

@@ -207,6 +207,4 @@ def test_key_file_default(backend):
 
 
 if __name__ == "__main__":
-    main([test_migrate_is_idempotent, test_tenant_create_and_pool_rule, test_user_create,
-          test_demo_twice_new_password, test_serve_health_metrics_errors, test_bad_settings,
-          test_sigterm_mid_request, test_key_file_default])
+    main()

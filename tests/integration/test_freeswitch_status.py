@@ -209,5 +209,4 @@ def test_doctor(backend):
 
 
 if __name__ == "__main__":
-    main([test_healthy_node, test_failures_are_named, test_hanging_nodes_asked_at_once,
-          test_registered_flag, test_registration_probe_does_not_block, test_doctor])
+    main()

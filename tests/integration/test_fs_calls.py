@@ -62,4 +62,4 @@ def test_calls_in_tenant_context(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_calls_in_tenant_context])
+    fs_main()

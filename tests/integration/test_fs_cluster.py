@@ -68,4 +68,4 @@ def test_second_cluster(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_two_nodes_one_cluster, test_second_cluster])
+    fs_main()

@@ -88,4 +88,4 @@ def test_suspend_rotate_delete_cut_cached(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_suspend_rotate_delete_cut, test_suspend_rotate_delete_cut_cached])
+    fs_main()

@@ -73,4 +73,4 @@ def test_files_creates_while_down(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_xmlcurl_changes_while_down, test_files_creates_while_down])
+    fs_main()

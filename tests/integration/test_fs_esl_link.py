@@ -82,4 +82,4 @@ def test_one_connection_per_node(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_one_connection_per_node])
+    fs_main()

@@ -67,4 +67,4 @@ def test_burst_register_call_delete(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_burst_register_call_delete])
+    fs_main()

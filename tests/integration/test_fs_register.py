@@ -93,4 +93,4 @@ def test_binding_applies_at_reload_mod_xml_curl(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_register_udp_and_ws, test_refusals, test_binding_applies_at_reload_mod_xml_curl])
+    fs_main()

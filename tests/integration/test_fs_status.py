@@ -57,4 +57,4 @@ def test_doctor_against_real_node(backend):
 
 
 if __name__ == "__main__":
-    fs_main([test_status_of_real_node, test_doctor_against_real_node])
+    fs_main()

@@ -171,4 +171,4 @@ def test_hostile_corpus(backend):
 
 
 if __name__ == "__main__":
-    main([test_hostile_corpus])
+    main()

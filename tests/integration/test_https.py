@@ -9,7 +9,7 @@ import socket
 import ssl
 import subprocess
 
-from harness import Agentdesk, check_sanitizers, main, parse_demo_password
+from agentdesk_harness import Agentdesk, check_sanitizers, main, parse_demo_password
 
 
 def make_cert(tmpdir, name):
@@ -116,4 +116,4 @@ def test_tls_start_failures(backend):
 
 
 if __name__ == "__main__":
-    main([test_https_serves_api_and_app, test_tls_start_failures])
+    main()

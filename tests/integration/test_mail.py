@@ -453,7 +453,4 @@ def test_hostile_input(backend):
 
 
 if __name__ == "__main__":
-    main([test_invitation_end_to_end, test_send_invite_false_and_mail_off, test_resend_invitation,
-          test_forgot_password, test_smtp_down_then_back, test_smtp_rejects, test_kill9_recovery,
-          test_two_nodes_exactly_once, test_tls_rules, test_plain_loopback_relay,
-          test_smtps_relay, test_link_dies_on_delete_and_expiry, test_hostile_input])
+    main()

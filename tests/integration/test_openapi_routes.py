@@ -1,7 +1,9 @@
 """docs/api/openapi.yaml describes exactly the routes the server registers
-(`agentdesk routes`), and its error-code enum is exactly the set of codes
-the handlers can send. Standard library only: a line parser of the paths
-block, which is kept in the file's plain two-space style."""
+(`agentdesk routes`), its error-code enum is exactly the set of codes the
+handlers can send, and AuditEntry.action's enum exactly the set of actions
+the code can write (every audit_record() call of src/, read from the C
+source). Standard library only: a line parser of the paths block, which is
+kept in the file's plain two-space style."""
 import glob
 import os
 import re
@@ -54,9 +56,7 @@ def test_error_codes_match(backend):
     assert m, "no error code enum"
     documented = {c.strip() for c in m.group(1).split(",")}
     sent = set()
-    for path in glob.glob(os.path.join(ROOT, "src", "*", "*.c")):
-        with open(path) as f:
-            src = f.read()
+    for _, src in c_sources():
         sent |= set(re.findall(r'http_respond_error\(\s*req,\s*\d+,\s*"([a-z_]+)"', src))
         # http_respond_result()'s table: code = "…" per result.
         sent |= set(re.findall(r'\bcode = "([a-z_]+)"', src))
@@ -65,5 +65,140 @@ def test_error_codes_match(backend):
         sorted(documented - sent), sorted(sent - documented))
 
 
+def c_sources():
+    """(path, text without comments) of every C file of src/."""
+    for path in sorted(glob.glob(os.path.join(ROOT, "src", "**", "*.c"), recursive=True)):
+        with open(path) as f:
+            text = f.read()
+        # Comments blanked (their newlines kept, so lines still count), not
+        # what looks like one inside a string ("wss://...").
+        yield path, re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|/\*.*?\*/|//[^\n]*',
+                           lambda m: m.group(0) if m.group(0)[0] in "\"'"
+                           else re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
+
+
+def call_args(text, start):
+    """The top-level arguments (text) of the call whose "(" is at start,
+    and the index after its ")"."""
+    args, depth, i, arg_start, in_str = [], 0, start, start + 1, False
+    while True:
+        c = text[i]
+        if in_str:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                args.append(text[arg_start:i].strip())
+                return args, i + 1
+        elif c == "," and depth == 1:
+            args.append(text[arg_start:i].strip())
+            arg_start = i + 1
+        i += 1
+
+
+def top_level(expr, chars):
+    """Index of the first of chars in expr outside strings and brackets, or -1."""
+    depth, in_str, i = 0, False, 0
+    while i < len(expr):
+        c = expr[i]
+        if in_str:
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                in_str = False
+        elif c == '"':
+            in_str = True
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c in chars and depth == 0:
+            return i
+        i += 1
+    return -1
+
+
+def function_around(text, pos):
+    """(name, parameter names, body) of the function around pos (ours open
+    and close their body with a brace in column 0)."""
+    open_at = text.rfind("\n{", 0, pos)
+    head_at = text.rfind("\n}", 0, open_at)
+    head = text[head_at + 2 if head_at >= 0 else 0:open_at]
+    m = re.search(r"(\w+)\s*\(", head)
+    params, _ = call_args(head, m.end() - 1)
+    names = [(re.findall(r"\w+", p) or [""])[-1] for p in params]
+    return m.group(1), names, text[open_at:text.find("\n}", pos)]
+
+
+def values(text, pos, expr, where, depth=0):
+    """The strings expr can be at pos: a string literal, a ternary of
+    them, or a variable or parameter of the function around pos whose
+    every assignment, or every caller's argument, is one of these."""
+    expr = expr.strip()
+    while expr.startswith("(") and top_level(expr[1:], ")") == len(expr) - 2:
+        expr = expr[1:-1].strip()
+    q = top_level(expr, "?")
+    if q >= 0:
+        rest = expr[q + 1:]
+        c = top_level(rest, ":")
+        assert c >= 0, "%s: a ternary without ':' in %r" % (where, expr)
+        return (values(text, pos, rest[:c], where, depth)
+                + values(text, pos, rest[c + 1:], where, depth))
+    m = re.fullmatch(r'"((?:[^"\\]|\\.)*)"', expr)
+    if m:
+        return [m.group(1)]
+    assert re.fullmatch(r"[A-Za-z_]\w*", expr) and depth < 5, \
+        "%s: cannot tell which actions %r holds (teach written_actions)" % (where, expr)
+    name, params, body = function_around(text, pos)
+    found = []
+    for a in re.finditer(r"\b%s\s*=(?!=)([^;]*);" % expr, body):
+        found += values(text, pos, a.group(1), where, depth + 1)
+    if expr in params:
+        k = params.index(expr)
+        for call in re.finditer(r"\b%s\s*\(" % name, text):
+            args, _ = call_args(text, call.end() - 1)
+            if args and not args[0].startswith(("struct ", "const ")):   # not the definition
+                found += values(text, call.start(), args[k], where, depth + 1)
+    assert found, "%s: no value of %s found" % (where, expr)
+    return found
+
+
+def written_actions():
+    """{action: [where]} of every audit_record(conn, actor, tenant, ACTION,
+    ...) call of src/; values() says what ACTION may be. Anything else
+    fails, so a new way of naming actions must be taught here."""
+    actions, calls = {}, 0
+    for path, text in c_sources():
+        for m in re.finditer(r"\baudit_record\s*\(", text):
+            args, _ = call_args(text, m.end() - 1)
+            if args[0].startswith("struct "):
+                continue                 # the definition
+            calls += 1
+            where = "%s:%d" % (os.path.relpath(path, ROOT), text.count("\n", 0, m.start()) + 1)
+            for a in values(text, m.start(), args[3], where):
+                actions.setdefault(a, []).append(where)
+    assert calls >= 10, "only %d audit_record() calls found in src/" % calls
+    return actions
+
+
+def test_audit_actions_match(backend):
+    with open(SPEC) as f:
+        text = f.read()
+    m = re.search(r"\n    AuditEntry:.*?\n        action:\s*\n\s*enum: \[([^\]]*)\]", text, re.S)
+    assert m, "no AuditEntry.action enum in openapi.yaml"
+    documented = {a.strip() for a in m.group(1).split(",")}
+    written = written_actions()
+    assert documented == set(written), "not in openapi.yaml: %s; never written: %s" % (
+        {a: written[a] for a in sorted(set(written) - documented)},
+        sorted(documented - set(written)))
+
+
 if __name__ == "__main__":
-    main([test_routes_match, test_error_codes_match])
+    main()

@@ -5,12 +5,11 @@ after the limit; kill -9 mid-way and a restart converge; and with two
 agentdesk nodes on one PostgreSQL, each job is applied once."""
 import signal
 import subprocess
-import sys
 import time
 
 from agentdesk_harness import (PROBES, Agentdesk, EslFixture, PASSWORD, World, changes,
                                extension, flushes, free_port, jobs, main, metric, new_agent,
-                               reconciler_rounds, restart, settle, wait_for)
+                               only_on, reconciler_rounds, restart, settle, wait_for)
 
 
 def test_commands_for_each_event(backend):
@@ -168,6 +167,8 @@ def test_resync(backend):
         assert rc == 1 and "refused" in err, (rc, out, err)
 
 
+# Several agentdesk nodes share a PostgreSQL database; SQLite is one process.
+@only_on("postgres")
 def test_two_nodes_apply_each_job_once(backend):
     # A slow node keeps each batch in flight long enough for the other
     # agentdesk to poll meanwhile: without the lock it would send it again.
@@ -210,6 +211,8 @@ def psql(ad, sql):
                           stdout=subprocess.PIPE, text=True).stdout.strip()
 
 
+# Several agentdesk nodes share a PostgreSQL database; SQLite is one process.
+@only_on("postgres")
 def test_leader_losing_its_lock_connection(backend):
     """Two nodes, each with its own Event Socket fixture (so what each node
     sent is known); the leader's lock connection is killed mid-run. A node
@@ -278,10 +281,4 @@ def test_leader_losing_its_lock_connection(backend):
 
 
 if __name__ == "__main__":
-    tests = [test_commands_for_each_event, test_retries_while_node_down_then_converges,
-             test_gives_up_after_the_limit, test_failure_answer_is_recorded,
-             test_kill9_then_restart_converges, test_resync]
-    # Several agentdesk nodes share a PostgreSQL database; SQLite is one process.
-    if "postgres" in sys.argv:
-        tests += [test_two_nodes_apply_each_job_once, test_leader_losing_its_lock_connection]
-    main(tests)
+    main()

@@ -87,4 +87,4 @@ def test_doctor_over_sftp(backend):
 
 
 if __name__ == "__main__":
-    main([test_push_over_sftp, test_host_key_checked, test_doctor_over_sftp])
+    main()

@@ -10,7 +10,7 @@ import gzip
 import os
 import re
 
-from harness import Agentdesk, main
+from agentdesk_harness import Agentdesk, main
 
 INDEX = b'<!doctype html><html><head><script type="module" src="/assets/index-4f3a2b.js"></script>' \
         b'</head><body><div id="app"></div></body></html>\n'
@@ -299,6 +299,4 @@ def test_embedded_app(backend):
 
 
 if __name__ == "__main__":
-    main([test_history_fallback_and_caching, test_precompressed_siblings, test_etag_and_304,
-          test_path_traversal, test_security_headers_and_connect_src, test_web_dir_must_exist,
-          test_embedded_app])
+    main()

@@ -5,8 +5,8 @@ import hashlib
 import random
 import xml.etree.ElementTree as ET
 
-from agentdesk_harness import (Agentdesk, XC_PASSWORD, XC_USER, encode, is_not_found, load,
-                               lookup, main, metric, parse, parse_demo_password,
+from agentdesk_harness import (Agentdesk, XC_PASSWORD, XC_USER, encode, free_port, is_not_found,
+                               load, lookup, main, metric, parse, parse_demo_password,
                                reconciler_rounds, swap, user_of, wait_for)
 
 
@@ -279,7 +279,6 @@ def test_field_order_encoding_and_escaping(backend):
 
 def test_own_listener(backend):
     with Agentdesk(backend) as ad:
-        from harness import free_port
         fs_port = free_port()
         setup(ad, env={"AGENTDESK_FS_LISTEN": "127.0.0.1:%d" % fs_port})
         body = encode(load("directory-user-exists.form"))
@@ -306,7 +305,4 @@ def test_freeswitch_config_command(backend):
 
 
 if __name__ == "__main__":
-    main([test_every_recorded_user_lookup, test_a1_hash_and_cacheable, test_not_found_cases,
-          test_changes_seen_at_once, test_nodes_hear_each_others_changes,
-          test_dialplan_context, test_auth_and_allow_list, test_field_order_encoding_and_escaping, test_own_listener,
-          test_freeswitch_config_command])
+    main()

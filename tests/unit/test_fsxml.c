@@ -93,6 +93,14 @@ static void test_user_escaping(void)
         doc = fs_xml_directory_user(&u);
         CHECK(strstr(doc, "cacheable") == NULL);
         free(doc);
+        /* What XML 1.0 cannot carry is dropped: C0 controls (tab, newline,
+         * return kept as references) and U+FFFE, U+FFFF, which a real
+         * parser refuses (fuzz/xml.c found them); U+FFFD and other EF
+         * sequences stay. */
+        u.caller_id_name = "a\x01\tb\xef\xbf\xbe\xef\xbf\xbf" "c\xef\xbf\xbd\n";
+        doc = fs_xml_directory_user(&u);
+        CHECK(strstr(doc, "value=\"a&#9;bc\xef\xbf\xbd&#10;\"") != NULL);
+        free(doc);
 }
 
 static void test_cidr(void)

@@ -1,8 +1,11 @@
 """The integration tests' one helper package (tests/integration/test_*.py
 import from here, never from each other):
 
+  runner   the test runner: main() runs every test_* function of the
+           file that calls it, @only_on(backend, ...) limits one test;
+           records what ran for the ctest tests_ran_check
   server   the real agentdesk binary on loopback (Agentdesk), the Event
-           Socket and sshd fixtures, free ports, the test runner (main)
+           Socket and sshd fixtures, free ports
   wait     waiting on an observable with a deadline (wait_for, metric)
   world    a served instance with a superadmin and two tenants (World)
   prov     provisioning: restart on given nodes, settle the jobs, what
@@ -23,7 +26,8 @@ from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, si
 from .mail import SmtpServer, link_token, make_cert, parts
 from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
-from .server import (BIN, Agentdesk, EslFixture, SshdFixture, free_port, main,
+from .runner import main, only_on
+from .server import (BIN, Agentdesk, EslFixture, SshdFixture, check_sanitizers, free_port,
                      parse_demo_password)
 from .wait import metric, reconciler_rounds, wait_for
 from .world import PASSWORD, World, clusters_settled, dumps
@@ -35,9 +39,9 @@ __all__ = [
     "user_files", "DOMAINS", "XMLCURL_PASSWORD", "FsWorld", "freeswitch", "fs_main", "sip",
     "SmtpServer", "link_token", "make_cert", "parts",
     "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
-    "restart", "settle", "BIN", "Agentdesk", "EslFixture", "SshdFixture", "free_port", "main",
-    "parse_demo_password", "metric", "reconciler_rounds", "wait_for", "PASSWORD", "World", "clusters_settled",
-    "dumps",
+    "restart", "settle", "main", "only_on", "BIN", "Agentdesk", "EslFixture", "SshdFixture",
+    "check_sanitizers", "free_port", "parse_demo_password", "metric", "reconciler_rounds",
+    "wait_for", "PASSWORD", "World", "clusters_settled", "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",
     "user_of",
 ]

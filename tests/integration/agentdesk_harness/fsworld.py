@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import freeswitch  # noqa: E402  (tests/harness)
 import sip  # noqa: E402
-from .server import Agentdesk, main  # noqa: E402
+from .runner import main  # noqa: E402
+from .server import Agentdesk  # noqa: E402
 from .world import PASSWORD, World  # noqa: E402
 
 XMLCURL_PASSWORD = "xc-" + os.urandom(6).hex()
@@ -226,8 +227,8 @@ class FsWorld:
         return time.time() - start
 
 
-def fs_main(tests):
-    """main (the test runner), after the skip check, so that a missing
-    FreeSWITCH build skips rather than fails."""
-    freeswitch.build_or_skip()
-    main(tests)
+def fs_main():
+    """main (the test runner) after the FreeSWITCH build check, so that a
+    missing build skips (exit 77, each test recorded SKIP) rather than
+    fails."""
+    main(precondition=freeswitch.build_or_skip)

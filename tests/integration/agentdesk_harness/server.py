@@ -1,6 +1,6 @@
 """Harness for integration tests: starts the real agentdesk binary on a free
-loopback port against SQLite or a real PostgreSQL database, talks HTTP to it,
-and runs test functions with a plain "N passed, N failed" summary.
+loopback port against SQLite or a real PostgreSQL database, and talks HTTP
+to it; the Event Socket and sshd fixtures. The test runner is runner.py.
 
 Python 3 standard library only. Environment:
   AGENTDESK_BIN          the binary (default build/agentdesk)
@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -320,28 +319,3 @@ def parse_demo_password(text):
     m = re.search(r"password:\s*(\S+)", text)
     assert m, text
     return m.group(1)
-
-
-def main(tests):
-    """Runs each test(backend) for the backend named by --backend."""
-    backend = "sqlite"
-    args = sys.argv[1:]
-    if "--backend" in args:
-        backend = args[args.index("--backend") + 1]
-    only = os.environ.get("AGENTDESK_TEST_ONLY")
-    passed = failed = 0
-    for t in tests:
-        if only and only not in t.__name__:
-            continue
-        start = time.time()
-        try:
-            t(backend)
-            passed += 1
-            print("PASS %s (%.2fs)" % (t.__name__, time.time() - start), flush=True)
-        except Exception:
-            failed += 1
-            print("FAIL %s" % t.__name__, flush=True)
-            traceback.print_exc()
-            sys.stdout.flush()
-    print("%d passed, %d failed" % (passed, failed))
-    sys.exit(1 if failed or not passed else 0)
