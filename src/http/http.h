@@ -1,5 +1,5 @@
 /*
- * The HTTP server: libmicrohttpd with its internal epoll thread pool, a
+ * The HTTP server: libmicrohttpd with its own thread pool (poll()), a
  * router with path parameters, request accessors, JSON responses in the
  * API's conventions, a hard cap on request bodies, an access log line per
  * request and per-route metrics.
