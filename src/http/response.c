@@ -137,82 +137,9 @@ void http_respond_error(struct http_request *req, unsigned status, const char *c
 void http_respond_result(struct http_request *req, enum result result, const char *message,
                          const char *field)
 {
-        unsigned status = 500;
-        const char *code = "internal_error", *stock = "internal error";
+        const struct result_info *row = result_info(result);
 
-        switch (result) {
-        case RESULT_INVALID:
-                status = 400, code = "validation_failed", stock = "the input is not valid";
-                break;
-        case RESULT_WRONG_PASSWORD:
-                status = 400, code = "wrong_password", stock = "the current password is wrong";
-                break;
-        case RESULT_UNAUTHORIZED:
-                status = 401, code = "unauthorized", stock = "a valid bearer token is required";
-                break;
-        case RESULT_INVALID_CREDENTIALS:
-                status = 401, code = "invalid_credentials", stock = "wrong email or password";
-                break;
-        case RESULT_FORBIDDEN:
-                status = 403, code = "forbidden", stock = "your role may not do this";
-                break;
-        case RESULT_PASSWORD_CHANGE_REQUIRED:
-                status = 403, code = "password_change_required",
-                stock = "change the temporary password first";
-                break;
-        case RESULT_ROLE_NOT_ALLOWED:
-                status = 403, code = "role_not_allowed", stock = "that role cannot be given here";
-                break;
-        case RESULT_NOT_FOUND:
-                status = 404, code = "not_found", stock = "no such object";
-                break;
-        case RESULT_CONFLICT:
-                status = 409, code = "conflict", stock = "conflicts with existing data";
-                break;
-        case RESULT_EMAIL_TAKEN:
-                status = 409, code = "email_taken", stock = "a user with that email exists";
-                break;
-        case RESULT_POOL_EXHAUSTED:
-                status = 409, code = "pool_exhausted",
-                stock = "the tenant's extension pool has no free extension";
-                break;
-        case RESULT_POOL_OVERLAP:
-                status = 409, code = "pool_overlap", stock = "the pool overlaps another tenant's pool";
-                break;
-        case RESULT_CLUSTER_IN_USE:
-                status = 409, code = "cluster_in_use",
-                stock = "tenants still belong to this cluster: move them first";
-                break;
-        case RESULT_INVALID_TOKEN:
-                status = 400, code = "invalid_token",
-                stock = "the link is not valid: it was used, replaced or has expired";
-                break;
-        case RESULT_MAIL_OFF:
-                status = 409, code = "mail_disabled",
-                stock = "mail is off on this server (AGENTDESK_SMTP_URL is not set)";
-                break;
-        case RESULT_SELF:
-                status = 409, code = "cannot_modify_self",
-                stock = "you cannot suspend, delete or change the role of yourself";
-                break;
-        case RESULT_TOO_BIG:
-                status = 413, code = "payload_too_large", stock = "the input is larger than allowed";
-                break;
-        case RESULT_THROTTLED:
-                status = 429, code = "too_many_attempts", stock = "too many attempts; retry later";
-                break;
-        case RESULT_BUSY:
-        case RESULT_STORE:
-        case RESULT_IO:
-        case RESULT_TIMEOUT:
-                /* A fault of the store, not of the input: worth a retry. */
-                status = 503, code = "store_unavailable",
-                stock = "the store is unavailable; retry shortly";
-                break;
-        default:
-                break;
-        }
-        http_respond_error(req, status, code, message ? message : stock, field);
+        http_respond_error(req, row->status, row->code, message ? message : row->message, field);
 }
 
 void http_respond_text(struct http_request *req, unsigned status, const char *content_type,

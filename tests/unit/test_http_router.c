@@ -450,6 +450,8 @@ static void test_results(void)
                 { RESULT_THROTTLED, 429, "too_many_attempts" },
                 { RESULT_BUSY, 503, "store_unavailable" },
                 { RESULT_STORE, 503, "store_unavailable" },
+                { RESULT_IO, 503, "store_unavailable" },
+                { RESULT_TIMEOUT, 503, "store_unavailable" },
                 { RESULT_NOMEM, 500, "internal_error" },
                 { RESULT_PROTOCOL, 500, "internal_error" },
         };
@@ -461,6 +463,16 @@ static void test_results(void)
                 get("GET", target, NULL, &r);
                 check_error(&r, cases[i].status, cases[i].code, NULL);
         }
+        /* Every value answers its row; one past the end, the "unknown" row. */
+        for (int i = 1; i <= RESULT__MAX; i++) {
+                const struct result_info *row = result_info((enum result)i);
+                snprintf(target, sizeof(target), "/result/%d", i);
+                get("GET", target, NULL, &r);
+                check_error(&r, row->status, row->code, NULL);
+                CHECK(strstr(r.body, row->message) != NULL);
+        }
+        CHECK_STR_EQ(result_name(RESULT__MAX), "unknown");
+        CHECK_STR_EQ(result_name(RESULT_BUSY), "store_busy");
         snprintf(target, sizeof(target), "/result/%d?field=email", (int)RESULT_INVALID);
         get("GET", target, NULL, &r);
         check_error(&r, 400, "validation_failed", "email");
