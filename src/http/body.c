@@ -5,19 +5,20 @@
  * decoded when first asked for; and JSON objects (RFC 8259, through
  * jansson) with a nesting limit checked before the parser runs.
  */
-#include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/internal.h"
 
-/* URL-decodes s in place ('+' is a space in this encoding). */
+/* URL-decodes s in place ('+' is a space in this encoding), leaving
+ * "%00" undecoded (http_unescape): the value is then not a name anything
+ * holds, where "user=2001%00x" decoded to "2001" served extension 2001. */
 static void form_decode(char *s)
 {
         for (char *p = s; *p; p++)
                 if (*p == '+')
                         *p = ' ';
-        MHD_http_unescape(s);
+        http_unescape(s);
 }
 
 /* Splits a copy of the body into name=value pairs and decodes the names

@@ -1,7 +1,7 @@
 /*
  * Internals shared by the files of http/: the server and request records,
  * routes and their metrics, and the calls between the files (server.c
- * drives a request through request.c, response.c and
+ * drives a request through request.c, framing.c, response.c and
  * access_log.c).
  */
 #ifndef AGENTDESK_HTTP_INTERNAL_H
@@ -74,9 +74,10 @@ struct http_request {
         char path_buf[PATH_INLINE];
         char *body;
         size_t body_len, body_cap;
-        size_t dropped;                       /* bytes read past the cap */
         bool too_big;
         bool no_memory;                       /* the body could not be kept */
+        const char *bad_framing;              /* why the header section is refused */
+        unsigned bad_framing_status;          /* 400 or 411 (framing.c) */
         bool responded;
         unsigned status;
         int64_t tenant_id;
@@ -122,6 +123,18 @@ struct http_request *http_request_new(struct http_server *srv, struct MHD_Connec
                                       const char *method, const char *url);
 void http_request_free(struct http_request *req);
 bool http_request_append_body(struct http_request *req, const char *data, size_t len);
+
+/* Unescapes %XX in place, as MHD_http_unescape() would, but leaves "%00"
+ * as it is: a NUL would cut the string short, so that "/agents/1%00"
+ * reached the handler as "/agents/1" and the form field "user=2001%00x"
+ * as "2001". Returns the new length. For paths, query arguments and form
+ * fields alike. */
+size_t http_unescape(char *s);
+
+/* framing.c: NULL when the header section frames the body the one way
+ * agentdesk takes (Content-Length or none) and holds no NUL; else why not
+ * (static text) and the status to refuse it with in ret_status. */
+const char *http_framing_check(struct MHD_Connection *con, unsigned *ret_status);
 
 /* access_log.c: the access log line of a completed request. */
 void http_access_log(const struct http_request *req, double seconds);

@@ -18,6 +18,32 @@
 #include "http/internal.h"
 #include "util/wipe.h"
 
+static int hex_digit(char c)
+{
+        return c >= '0' && c <= '9' ? c - '0'
+             : c >= 'a' && c <= 'f' ? c - 'a' + 10
+             : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                    : -1;
+}
+
+size_t http_unescape(char *s)
+{
+        char *out = s;
+
+        for (const char *in = s; *in; in++) {
+                int hi, lo;
+                if (*in == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
+                    (hi | lo) != 0) {
+                        *out++ = (char)(hi * 16 + lo);
+                        in += 2;
+                } else {
+                        *out++ = *in;
+                }
+        }
+        *out = '\0';
+        return (size_t)(out - s);
+}
+
 static bool valid_request_id(const char *s)
 {
         size_t n = 0;

@@ -5,7 +5,8 @@
  * each request, stop.
  *
  * One struct http_request per request (request.c), created on MHD's first
- * access call, where its header section is checked (framing.c), fed the
+ * access call, where its header section is checked (framing.c: body
+ * framing, NULs), fed the
  * body (up to the cap) on the following calls, dispatched when the upload
  * is complete, and freed in the completion callback, which also writes
  * the access log line (access_log.c) and the metrics (metrics.c). MHD runs
@@ -46,9 +47,6 @@
 #include "util/config.h"
 #include "util/log.h"
 
-/* Past the body cap, this much more is read and dropped so the 413 can go
- * out on a clean connection; beyond it the connection is closed. */
-#define DRAIN_LIMIT (1024 * 1024)
 /* Each connection's libmicrohttpd memory pool: the request line, headers
  * and the part of a body being read. libmicrohttpd zeroes all of it after
  * every request, so its default of 32 KiB cost a 32 KiB memset per
@@ -58,35 +56,12 @@
 
 /* ---- server set-up -------------------------------------------------------- */
 
-static int hex_digit(char c)
-{
-        return c >= '0' && c <= '9' ? c - '0'
-             : c >= 'a' && c <= 'f' ? c - 'a' + 10
-             : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                    : -1;
-}
-
-/* Unescapes %XX in a path or query argument in place, as MHD would, but
- * leaves "%00" as it is: a NUL would cut the string short, so that
- * "/agents/1%00" reached the handler as "/agents/1". */
+/* MHD's unescape callback for the path and query arguments. */
 static size_t unescape(void *cls, struct MHD_Connection *c, char *s)
 {
-        char *out = s;
-
         (void)cls;
         (void)c;
-        for (const char *in = s; *in; in++) {
-                int hi, lo;
-                if (*in == '%' && (hi = hex_digit(in[1])) >= 0 && (lo = hex_digit(in[2])) >= 0 &&
-                    (hi | lo) != 0) {
-                        *out++ = (char)(hi * 16 + lo);
-                        in += 2;
-                } else {
-                        *out++ = *in;
-                }
-        }
-        *out = '\0';
-        return (size_t)(out - s);
+        return http_unescape(s);
 }
 
 enum result http_server_new(const struct http_server_options *opts, struct http_server **ret_server)
@@ -188,6 +163,16 @@ static void dispatch(struct http_request *req)
         size_t url_len = strlen(req->url);
         char *path = req->path_buf;
 
+        if (req->bad_framing) {
+                /* Early, before any body: MHD then closes the connection
+                 * after the answer instead of reading what follows. */
+                http_response_header(req, "Connection", "close");
+                if (req->bad_framing_status == 411)
+                        http_respond_error(req, 411, "length_required", req->bad_framing, NULL);
+                else
+                        http_respond_error(req, 400, "bad_request", req->bad_framing, NULL);
+                return;
+        }
         if (req->too_big) {
                 http_respond_error(req, 413, "payload_too_large",
                                    "the request body is larger than the server accepts", NULL);
@@ -242,21 +227,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                 if (!req)
                         return MHD_NO;
                 *con_cls = req;
-                /* A declared body over the cap is refused before it is read. */
-                if (req->too_big)
+                req->bad_framing = http_framing_check(con, &req->bad_framing_status);
+                /* A request framed two ways, and a declared body over the
+                 * cap, are refused before the body is read. */
+                if (req->bad_framing || req->too_big)
                         dispatch(req);
                 return MHD_YES;
         }
         if (*upload_data_size) {
-                /* Past the cap the rest is read and dropped, so that the
-                 * 413 can still be sent on a clean connection, but only up
-                 * to DRAIN_LIMIT: a client that keeps sending loses the
-                 * connection instead of holding a worker. */
-                if (!http_request_append_body(req, upload_data, *upload_data_size)) {
-                        req->dropped += *upload_data_size;
-                        if (req->dropped > DRAIN_LIMIT)
-                                return MHD_NO;
-                }
+                /* Every body has a Content-Length within the cap (larger
+                 * ones and chunked ones were refused on the first call),
+                 * so this fails only out of memory, answered 500 once
+                 * the body is in. */
+                (void)http_request_append_body(req, upload_data, *upload_data_size);
                 *upload_data_size = 0;
                 return MHD_YES;
         }
