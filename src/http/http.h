@@ -1,5 +1,5 @@
 /*
- * The HTTP server: libmicrohttpd with its internal epoll thread pool, a
+ * The HTTP server: libmicrohttpd with its own thread pool (poll()), a
  * router with path parameters, request accessors, JSON responses in the
  * API's conventions, a hard cap on request bodies, an access log line per
  * request and per-route metrics.
@@ -149,16 +149,10 @@ void http_respond_error(struct http_request *req, unsigned status, const char *c
                         const char *message, const char *field);
 
 /*
- * Answers with the status and JSON error code for result (the one place
- * that maps enum result to HTTP): INVALID 400 validation_failed,
- * WRONG_PASSWORD 400 wrong_password, UNAUTHORIZED 401 unauthorized,
- * INVALID_CREDENTIALS 401 invalid_credentials, FORBIDDEN 403 forbidden,
- * PASSWORD_CHANGE_REQUIRED 403, ROLE_NOT_ALLOWED 403, NOT_FOUND 404,
- * CONFLICT 409 conflict, EMAIL_TAKEN, POOL_EXHAUSTED, POOL_OVERLAP 409,
- * SELF 409 cannot_modify_self, TOO_BIG 413 payload_too_large, THROTTLED
- * 429 too_many_attempts, BUSY/STORE/IO/TIMEOUT 503 store_unavailable (the
- * store is down or locked: retry), anything else 500 internal_error.
- * message NULL picks a stock message; field may be NULL.
+ * Answers with the status and JSON error code of result's row in
+ * util/result.c (RESULT_INVALID 400 validation_failed, RESULT_BUSY 503
+ * store_unavailable, ...). message NULL picks the row's stock message;
+ * field may be NULL.
  */
 void http_respond_result(struct http_request *req, enum result result, const char *message,
                          const char *field);

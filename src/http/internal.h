@@ -1,11 +1,20 @@
-/* Internals shared by the files of http/: routes and their metrics. */
+/*
+ * Internals shared by the files of http/: the server and request records,
+ * routes and their metrics, and the calls between the files (server.c
+ * drives a request through request.c, framing.c, response.c and
+ * access_log.c).
+ */
 #ifndef AGENTDESK_HTTP_INTERNAL_H
 #define AGENTDESK_HTTP_INTERNAL_H
 
+#include <arpa/inet.h>
+#include <microhttpd.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "http/http.h"
 
@@ -49,6 +58,86 @@ const struct http_route *http_route_match(const struct http_route *routes, size_
                                           const char *method, char *path,
                                           const char *ret_params[HTTP_MAX_PARAMS],
                                           bool *ret_path_matched, char *allow, size_t allow_size);
+
+#define MAX_FORM_FIELDS 256
+/* Paths up to this long are split for routing without an allocation. */
+#define PATH_INLINE 256
+
+struct http_request {
+        struct http_server *srv;
+        struct MHD_Connection *con;           /* NULL: a detached request */
+        const char *method;
+        const char *url;
+        const struct http_route *route;
+        const char *params[HTTP_MAX_PARAMS];  /* into path_buf or path_copy */
+        char *path_copy;                      /* when path_buf is too small */
+        char path_buf[PATH_INLINE];
+        char *body;
+        size_t body_len, body_cap;
+        bool too_big;
+        bool no_memory;                       /* the body could not be kept */
+        const char *bad_framing;              /* why the header section is refused */
+        unsigned bad_framing_status;          /* 400 or 411 (framing.c) */
+        bool responded;
+        unsigned status;
+        int64_t tenant_id;
+        void *user;
+        struct timespec start;
+        char request_id[72];
+        char client_ip[INET6_ADDRSTRLEN];
+        char *headers[HTTP_MAX_HEADERS][2];
+        size_t n_headers;
+        char *form;                          /* decoded copy of the body */
+        char *(*form_fields)[2];             /* MAX_FORM_FIELDS, into form */
+        size_t *form_name_len;               /* MAX_FORM_FIELDS, of the decoded names */
+        size_t n_form_fields;
+        uint64_t form_decoded[(MAX_FORM_FIELDS + 63) / 64]; /* which values are decoded (a bit each) */
+        bool form_parsed;
+};
+
+struct http_server {
+        struct MHD_Daemon *daemon;
+        struct http_server_options opts;
+        char *listen;
+        unsigned port;
+        struct http_route routes[HTTP_MAX_ROUTES];
+        size_t n_routes;
+        struct http_route_metrics unmatched;
+        atomic_uint_fast64_t next_id;
+        unsigned id_prefix;
+        atomic_int in_flight;
+        atomic_bool starting;                /* MHD's messages are start errors */
+        http_handler_fn fallback;
+        void *fallback_userdata;
+        struct {
+                char *prefix, *name, *value;
+        } prefix_headers[HTTP_MAX_PREFIX_HEADERS];
+        size_t n_prefix_headers;
+};
+
+/* request.c: a request on MHD's first access call (NULL when out of
+ * memory), freed by http_request_free(); http_request_append_body() keeps
+ * a piece of the body, false past the cap or out of memory (the flags of
+ * req say which). */
+struct http_request *http_request_new(struct http_server *srv, struct MHD_Connection *con,
+                                      const char *method, const char *url);
+void http_request_free(struct http_request *req);
+bool http_request_append_body(struct http_request *req, const char *data, size_t len);
+
+/* Unescapes %XX in place, as MHD_http_unescape() would, but leaves "%00"
+ * as it is: a NUL would cut the string short, so that "/agents/1%00"
+ * reached the handler as "/agents/1" and the form field "user=2001%00x"
+ * as "2001". Returns the new length. For paths, query arguments and form
+ * fields alike. */
+size_t http_unescape(char *s);
+
+/* framing.c: NULL when the header section frames the body the one way
+ * agentdesk takes (Content-Length or none) and holds no NUL; else why not
+ * (static text) and the status to refuse it with in ret_status. */
+const char *http_framing_check(struct MHD_Connection *con, unsigned *ret_status);
+
+/* access_log.c: the access log line of a completed request. */
+void http_access_log(const struct http_request *req, double seconds);
 
 void http_metrics_observe(struct http_route_metrics *m, unsigned status, double seconds);
 void http_metrics_write_header(FILE *out);

@@ -2,8 +2,10 @@
  * The one error type of agentdesk. Every function that can fail returns an
  * enum result; the variable holding it is called `result` everywhere.
  * Lower layers translate their libraries' codes into these at the boundary
- * (store/ for sqlite and libpq, freeswitch/ for the Event Socket); only
- * http/ maps them to HTTP status codes and JSON error codes.
+ * (store/ for sqlite and libpq, freeswitch/ for the Event Socket). Each
+ * value has one row in util/result.c: its name, and the HTTP status, JSON
+ * error code and stock message the API answers it with; only http/
+ * answers with them (http_respond_result).
  */
 #ifndef AGENTDESK_UTIL_RESULT_H
 #define AGENTDESK_UTIL_RESULT_H
@@ -38,7 +40,20 @@ enum result {
         RESULT__MAX
 };
 
-/* A short, stable, lower_snake name of the result ("pool_exhausted"). */
+/* A value's row. tests/integration/test_openapi_routes.py checks that the
+ * codes are those docs/api/openapi.yaml promises. */
+struct result_info {
+        const char *name;        /* lower_snake, for logs and the CLI ("store_busy") */
+        unsigned status;         /* the HTTP status the API answers with */
+        const char *code;        /* the API's JSON error code ("store_unavailable") */
+        const char *message;     /* the stock message of that answer */
+};
+
+/* The row of result (static); a value out of range gets a row of its own,
+ * "unknown", 500 internal_error. Never NULL. */
+const struct result_info *result_info(enum result result);
+
+/* result_info(result)->name: a short, stable, lower_snake name. */
 const char *result_name(enum result result);
 
 #endif
