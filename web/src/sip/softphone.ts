@@ -10,6 +10,7 @@ import {
   canDial, nextCall, nextReg, wantsRegistration,
   type CallEvent as CallMachineEvent, type CallState, type RegEvent, type RegState,
 } from './machine'
+import { describeEnd } from './callEnd'
 import { retryDelay } from './reconnect'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
@@ -53,22 +54,6 @@ const realClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-}
-
-/** A failed or ended call, said for people (JsSIP's causes and ours). */
-export function describeEnd(cause: string, status: number | null): string | null {
-  switch (cause) {
-    case 'Terminated': case 'Canceled': case 'BYE': return null
-    case 'Busy': return 'The line is busy.'
-    case 'Rejected': return status === 480 ? 'The agent is away.' : 'The call was declined.'
-    case 'Not Found': return 'That number cannot be reached from your extension.'
-    case 'Unavailable': return 'The number is not available right now.'
-    case 'No Answer': case 'Request Timeout': case 'Expires': return 'No answer.'
-    case 'User Denied Media Access': return 'Microphone blocked – allow it in the browser.'
-    case 'ice_timeout': return 'The call could not start: no network path for the audio (ICE gathering timed out).'
-    case 'Connection Error': case 'Request Timeout ': return 'The call failed: the connection to the phone system dropped.'
-    default: return `The call failed (${status ? `${status} ` : ''}${cause}).`
-  }
 }
 
 export class Softphone {
