@@ -175,13 +175,15 @@ test('401/403 fetches /v1/auth/me once and registers with the new password', asy
   assert.equal(fetches, 2, 'one fetch per refusal of a working registration')
 })
 
-test('refused when /me has nothing to offer', async () => {
+test('refused when /me has nothing to offer; Away from there at once (the transport is up)', async () => {
   const r = rig(async () => null)
   r.phone.start(CRED, false)
   r.last().emit({ type: 'connected' })
   r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
   await flush()
   assert.equal(r.view.reg, 'refused')
+  r.phone.setAway(true)
+  assert.equal(r.view.reg, 'away')
 })
 
 test('Away unregisters and survives a reconnect; Available registers again', () => {
@@ -242,17 +244,6 @@ test('a REGISTER under way when Away is chosen is taken back when it succeeds', 
   r.last().emit({ type: 'registered' })
   assert.equal(r.view.reg, 'away')
   assert.equal(r.last().log.at(-1), 'unregister', 'FreeSWITCH must not offer calls to an Away desk')
-})
-
-test('refused, then Away: away at once (the transport is up)', async () => {
-  const r = rig(async () => null)
-  r.phone.start(CRED, false)
-  r.last().emit({ type: 'connected' })
-  r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
-  await flush()
-  assert.equal(r.view.reg, 'refused')
-  r.phone.setAway(true)
-  assert.equal(r.view.reg, 'away')
 })
 
 test('an incoming call rings, is answered, held, muted, ends', () => {
