@@ -100,8 +100,12 @@ export class Agentdesk {
     return JSON.parse(this.cli('tenant', 'create', '--name', name, '--pool-size', String(poolSize))).id
   }
 
-  user(tenant: number | null, email: string, password: string, role: string, first = 'Test', last = 'User'): number {
-    const args = ['user', 'create', '--email', email, '--password', password, '--role', role, '--first-name', first, '--last-name', last]
+  /** `user create`; first and last null: a user without a name, as the command line allows. */
+  user(tenant: number | null, email: string, password: string, role: string,
+       first: string | null = 'Test', last: string | null = 'User'): number {
+    const args = ['user', 'create', '--email', email, '--password', password, '--role', role]
+    if (first !== null) args.push('--first-name', first)
+    if (last !== null) args.push('--last-name', last)
     if (tenant !== null) args.push('--tenant', String(tenant))
     return JSON.parse(this.cli(...args)).id
   }

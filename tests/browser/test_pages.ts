@@ -12,6 +12,9 @@ let rootToken: string
 let agentId: number
 const ROOT = { email: 'root@platform.test', password: 'root-password-1' }
 const ADMIN = { email: 'admin@acme.test', password: 'admin-password-1' }
+/** Made on the command line without a name, as the first admin often is. */
+const NAMELESS = { email: 'nameless@acme.test', password: 'nameless-password-1' }
+let namelessId: number
 const ESL_SECRET = 'esl-secret-never-shown'
 
 before(async () => {
@@ -19,6 +22,7 @@ before(async () => {
   acme = ad.tenant('Acme')
   ad.user(null, ROOT.email, ROOT.password, 'superadmin', 'Root', 'Admin')
   ad.user(acme, ADMIN.email, ADMIN.password, 'admin', 'Ada', 'Admin')
+  namelessId = ad.user(acme, NAMELESS.email, NAMELESS.password, 'admin', null, null)
   await ad.start()
   browser = await launch()
   rootToken = await ad.login(ROOT.email, ROOT.password)
@@ -62,6 +66,7 @@ for (const viewport of [DESKTOP, PHONE]) {
     await tab.login(ADMIN.email, ADMIN.password, /\/admin\/agents$/)
     await page(tab, '/admin/agents', /Agents/, 'agents')
     await page(tab, `/admin/agents/${agentId}`, 'Zoë Ångström', 'agent-detail')
+    await page(tab, `/admin/agents/${namelessId}`, NAMELESS.email, 'agent-detail-nameless')
     await page(tab, '/admin/extensions', 'Extensions', 'extensions')
     await page(tab, '/admin/audit', /Audit log/, 'audit')
     await page(tab, '/admin/freeswitch', 'FreeSWITCH', 'freeswitch')
@@ -176,4 +181,21 @@ test('over HTTPS with a throwaway certificate', async () => {
   } finally {
     await tls.stop()
   }
+})
+
+test('a user without a name is listed and headed by its email', async () => {
+  const tab = await Tab.open(browser, ad.webUrl)
+  const p = tab.page
+  await tab.login(ADMIN.email, ADMIN.password, /\/admin\/agents$/)
+  await p.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: NAMELESS.email }).waitFor()
+  // The name cell links with the email as its text (axe link-name: no empty link).
+  const link = p.getByRole('link', { name: NAMELESS.email, exact: true })
+  assert.equal(await link.count(), 1)
+  await tab.axe('agents with a nameless user')
+  await link.click()
+  await p.waitForURL(new RegExp(`/admin/agents/${namelessId}$`))
+  await p.getByRole('heading', { name: NAMELESS.email, level: 1 }).waitFor()
+  await tab.axe('the nameless user\'s page')
+  tab.clean()
+  await tab.close()
 })

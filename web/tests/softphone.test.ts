@@ -142,7 +142,7 @@ test('check-sync NOTIFY registers again at once', () => {
   r.phone.start(CRED, false)
   connect(r)
   r.last().emit({ type: 'check_sync' })
-  assert.equal(r.view.reg, 'connecting')
+  assert.equal(r.view.reg, 'registering')
   assert.deepEqual(r.last().log, ['start', 'register', 'register'])
   r.last().emit({ type: 'registered' })
   assert.equal(r.view.reg, 'connected')
@@ -175,13 +175,15 @@ test('401/403 fetches /v1/auth/me once and registers with the new password', asy
   assert.equal(fetches, 2, 'one fetch per refusal of a working registration')
 })
 
-test('refused when /me has nothing to offer', async () => {
+test('refused when /me has nothing to offer; Away from there at once (the transport is up)', async () => {
   const r = rig(async () => null)
   r.phone.start(CRED, false)
   r.last().emit({ type: 'connected' })
   r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
   await flush()
   assert.equal(r.view.reg, 'refused')
+  r.phone.setAway(true)
+  assert.equal(r.view.reg, 'away')
 })
 
 test('Away unregisters and survives a reconnect; Available registers again', () => {
@@ -198,7 +200,8 @@ test('Away unregisters and survives a reconnect; Available registers again', () 
   assert.equal(r.view.reg, 'away')
   assert.deepEqual(r.last().log, ['start'], 'an Away desk does not register')
   r.phone.setAway(false)
-  assert.equal(r.view.reg, 'connecting')
+  assert.equal(r.view.reg, 'registering')
+  assert.deepEqual(r.last().log, ['start', 'register'], 'the transport is up: registers at once')
   r.last().emit({ type: 'registered' })
   assert.equal(r.view.reg, 'connected')
   // Started Away (the choice kept over a reload).
@@ -208,6 +211,39 @@ test('Away unregisters and survives a reconnect; Available registers again', () 
   r2.last().emit({ type: 'connected' })
   assert.equal(r2.view.reg, 'away')
   assert.deepEqual(r2.last().log, ['start'])
+})
+
+test('the state says whether the transport is up: Away before and after it comes up', () => {
+  // Away while the socket still opens: no REGISTER when it comes up.
+  const r = rig()
+  r.phone.start(CRED, false)
+  r.phone.setAway(true)
+  assert.equal(r.view.reg, 'connecting_away')
+  assert.deepEqual(r.last().log, ['start'], 'nothing to unregister yet')
+  r.last().emit({ type: 'connected' })
+  assert.equal(r.view.reg, 'away')
+  assert.deepEqual(r.last().log, ['start'])
+  // Available while the socket still opens: REGISTER once it is up.
+  const r2 = rig()
+  r2.phone.start(CRED, true)
+  r2.phone.setAway(false)
+  assert.equal(r2.view.reg, 'connecting')
+  assert.deepEqual(r2.last().log, ['start'])
+  r2.last().emit({ type: 'connected' })
+  assert.equal(r2.view.reg, 'registering')
+  assert.deepEqual(r2.last().log, ['start', 'register'])
+})
+
+test('a REGISTER under way when Away is chosen is taken back when it succeeds', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  r.last().emit({ type: 'connected' })
+  assert.equal(r.view.reg, 'registering')
+  r.phone.setAway(true)
+  assert.equal(r.view.reg, 'away')
+  r.last().emit({ type: 'registered' })
+  assert.equal(r.view.reg, 'away')
+  assert.equal(r.last().log.at(-1), 'unregister', 'FreeSWITCH must not offer calls to an Away desk')
 })
 
 test('an incoming call rings, is answered, held, muted, ends', () => {

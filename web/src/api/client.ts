@@ -5,6 +5,7 @@
 // ended" when a token stops working. The token is never put in a URL.
 import { useSessionStore } from '../stores/session'
 import { useScopeStore } from '../stores/scope'
+import type { paths } from './schema'
 import type { ErrorCode, UnauthorizedReason } from './types'
 
 export class ApiError extends Error {
@@ -62,11 +63,10 @@ export function fieldError(e: unknown): { field: string; message: string } | nul
   return null
 }
 
-type Query = Record<string, string | number | boolean | null | undefined>
+type QueryValue = string | number | boolean | null | undefined
+type Query = Record<string, QueryValue>
 
-export interface RequestOptions {
-  query?: Query
-  body?: unknown
+interface BaseOptions {
   /** Do not add the superadmin's ?tenant_id= (platform routes). */
   platform?: boolean
   /**
@@ -76,12 +76,26 @@ export interface RequestOptions {
   keepSessionOn401?: boolean
 }
 
+interface RequestOptions extends BaseOptions {
+  query?: Query
+  body?: unknown
+}
+
 /** Routes that act inside one tenant (a superadmin names it). */
 function tenantScoped(path: string): boolean {
   return /^\/v1\/admin\/(agents|extensions|audit)(\/|$)/.test(path)
 }
 
-export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+/** `/v1/admin/agents/{id}` with { id: 7 }: `/v1/admin/agents/7`. */
+function fillPath(path: string, params: Record<string, string | number> | undefined): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const v = params?.[name]
+    if (v === undefined) throw new Error(`${path}: no value for {${name}}`)
+    return encodeURIComponent(String(v))
+  })
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const session = useSessionStore()
   const scope = useScopeStore()
   const query: Query = { ...(opts.query ?? {}) }
@@ -126,17 +140,55 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
   throw e
 }
 
+
+// ---- typed from the OpenAPI document (schema.d.ts's `paths`)
+//
+// A call names the route as the document spells it, path parameters apart:
+//   api.patch('/v1/admin/agents/{id}', { status }, { path: { id } })
+// so the body, the query and the answer are the document's types, and a
+// route, field or method the API does not have fails the typecheck.
+
+type Method = 'get' | 'post' | 'patch' | 'delete'
+type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>
+/** The routes that answer method M. */
+export type PathsWith<M extends Method> = { [P in keyof paths]: [Op<P, M>] extends [never] ? never : P }[keyof paths]
+
+type JsonOf<R> = R extends { content: { 'application/json': infer J } } ? J : never
+/** The JSON of an operation's success answers (2xx). */
+export type Answer<O> = O extends { responses: infer R } ? JsonOf<R[Extract<keyof R, 200 | 201 | 202>]> : never
+/** The JSON body an operation takes (undefined when it takes none). */
+export type BodyOf<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B
+  : O extends { requestBody?: never } ? undefined
+  : O extends { requestBody?: { content: { 'application/json': infer B } } } ? B | undefined : undefined
+type PathParams<O> = O extends { parameters: { path: infer PP } } ? PP : undefined
+type QueryOf<O> = O extends { parameters: { query?: infer Q } } ? [NonNullable<Q>] extends [never] ? never : NonNullable<Q> : never
+
+/** What a call may add: its path parameters (required when the route has some) and query. */
+export type CallOptions<O> = BaseOptions
+  & ([QueryOf<O>] extends [never] ? { query?: never } : { query?: { [K in keyof QueryOf<O>]?: QueryOf<O>[K] | null } })
+  & (PathParams<O> extends undefined ? { path?: never } : { path: PathParams<O> })
+type Rest<O> = PathParams<O> extends undefined ? [opts?: CallOptions<O>] : [opts: CallOptions<O>]
+
+function call(method: string, path: string, body: unknown, opts: unknown) {
+  const { path: params, query, ...rest } = (opts ?? {}) as BaseOptions & { path?: Record<string, string | number>; query?: Query }
+  return request<never>(method.toUpperCase(), fillPath(path, params), { ...rest, query, body })
+}
+
 export const api = {
-  get: <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, opts),
-  post: <T>(path: string, body?: unknown, opts?: RequestOptions) => request<T>('POST', path, { ...opts, body }),
-  patch: <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, { ...opts, body }),
-  del: <T>(path: string, opts?: RequestOptions) => request<T>('DELETE', path, opts),
+  get: <P extends PathsWith<'get'>>(path: P, ...[opts]: Rest<Op<P, 'get'>>): Promise<Answer<Op<P, 'get'>>> =>
+    call('get', path, undefined, opts),
+  post: <P extends PathsWith<'post'>>(path: P, body: BodyOf<Op<P, 'post'>>, ...[opts]: Rest<Op<P, 'post'>>): Promise<Answer<Op<P, 'post'>>> =>
+    call('post', path, body, opts),
+  patch: <P extends PathsWith<'patch'>>(path: P, body: BodyOf<Op<P, 'patch'>>, ...[opts]: Rest<Op<P, 'patch'>>): Promise<Answer<Op<P, 'patch'>>> =>
+    call('patch', path, body, opts),
+  del: <P extends PathsWith<'delete'>>(path: P, ...[opts]: Rest<Op<P, 'delete'>>): Promise<Answer<Op<P, 'delete'>>> =>
+    call('delete', path, undefined, opts),
 }
 
 /** Revokes the token on the server (if it still answers) and forgets the session here. */
 export async function logout(): Promise<void> {
   try {
-    await request('POST', '/v1/auth/logout')
+    await api.post('/v1/auth/logout', undefined)
   } catch {
     // The session is dropped here either way.
   }

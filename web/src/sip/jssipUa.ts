@@ -10,6 +10,7 @@ import * as JsSIP from 'jssip'
 import type { RTCSession } from 'jssip/lib/RTCSession'
 import type { RTCSessionEvent } from 'jssip/lib/UA'
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants'
+import { ICE_TIMEOUT } from './callEnd'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
 /** Gathering still running after this long: go with what was found. */
@@ -79,7 +80,7 @@ class JsSipCall implements SipCall {
 
   private finish(cause: string, status: number | null) {
     this.clearTimers()
-    this.onEvent({ type: 'ended', cause: this.iceTimedOut ? 'ice_timeout' : cause, status })
+    this.onEvent({ type: 'ended', cause: this.iceTimedOut ? ICE_TIMEOUT : cause, status })
   }
 
   answer() {

@@ -5,17 +5,20 @@
 // be in. softphone.ts feeds the events and runs the side effects; the
 // views only render the state.
 //
-// Registration:
-//   stopped      --start-->       connecting        (Available)
+// Registration (the state says whether the transport is up and whether a
+// registration stands, so softphone.ts keeps no flags beside it):
+//   stopped      --start-->       connecting        (Available: opening the socket)
 //   stopped      --start_away-->  connecting_away   (Away: connect, do not register)
-//   connecting   --registered-->  connected
+//   connecting   --transport_up--> registering      (socket up, REGISTER sent)
+//   registering  --registered-->  connected
 //   connecting_away --transport_up--> away
 //   connected    --go_away-->     away              (unregister: no call is offered)
-//   away         --go_available--> connecting       (register)
-//   connected    --check_sync-->  connecting        (FreeSWITCH's NOTIFY check-sync: register again)
-//   connecting, connected --auth_rejected--> reauth (401/403: fetch /v1/auth/me once)
+//   away         --go_available--> registering      (register)
+//   connected    --check_sync-->  registering       (FreeSWITCH's NOTIFY check-sync: register again)
+//   registering, connected --auth_rejected--> reauth (401/403: fetch /v1/auth/me once)
 //   reauth       --credentials--> connecting_fresh  (new UA with what /me returned)
-//   connecting_fresh --registered--> connected; --auth_rejected--> refused
+//   connecting_fresh --transport_up--> registering_fresh
+//   registering_fresh --registered--> connected; --auth_rejected--> refused
 //   any live state --transport_down--> disconnected (retry timer per reconnect.ts)
 //   disconnected --retry-->       connecting | connecting_away
 //   any          --elsewhere-->   elsewhere         (another tab of this agent holds the desk)
@@ -28,8 +31,8 @@
 //   in_call --hold--> held --resume--> in_call
 //   ringing, answering, calling, in_call, held --ended/failed--> idle
 export type RegState =
-  | 'stopped' | 'connecting' | 'connecting_away' | 'connecting_fresh' | 'connected' | 'away'
-  | 'reauth' | 'refused' | 'disconnected' | 'elsewhere'
+  | 'stopped' | 'connecting' | 'connecting_away' | 'connecting_fresh' | 'registering' | 'registering_fresh'
+  | 'connected' | 'away' | 'reauth' | 'refused' | 'disconnected' | 'elsewhere'
 
 export type RegEvent =
   | 'start' | 'start_away' | 'registered' | 'transport_up' | 'go_away' | 'go_available'
@@ -40,13 +43,15 @@ const live = { transport_down: 'disconnected', elsewhere: 'elsewhere', stop: 'st
 
 export const REG_TRANSITIONS: Record<RegState, Partial<Record<RegEvent, RegState>>> = {
   stopped: { start: 'connecting', start_away: 'connecting_away', elsewhere: 'elsewhere' },
-  connecting: { ...live, registered: 'connected', auth_rejected: 'reauth', go_away: 'connecting_away' },
+  connecting: { ...live, transport_up: 'registering', go_away: 'connecting_away' },
   connecting_away: { ...live, transport_up: 'away', go_available: 'connecting' },
-  connecting_fresh: { ...live, registered: 'connected', auth_rejected: 'refused', go_away: 'connecting_away' },
-  connected: { ...live, go_away: 'away', check_sync: 'connecting', auth_rejected: 'reauth' },
-  away: { ...live, go_available: 'connecting' },
+  connecting_fresh: { ...live, transport_up: 'registering_fresh', go_away: 'connecting_away' },
+  registering: { ...live, registered: 'connected', auth_rejected: 'reauth', go_away: 'away' },
+  registering_fresh: { ...live, registered: 'connected', auth_rejected: 'refused', go_away: 'away' },
+  connected: { ...live, go_away: 'away', check_sync: 'registering', auth_rejected: 'reauth' },
+  away: { ...live, go_available: 'registering' },
   reauth: { ...live, credentials: 'connecting_fresh', auth_rejected: 'refused' },
-  refused: { ...live, go_away: 'connecting_away', check_sync: 'connecting' },
+  refused: { ...live, go_away: 'away', check_sync: 'registering' },
   disconnected: { retry: 'connecting', retry_away: 'connecting_away', elsewhere: 'elsewhere', stop: 'stopped' },
   elsewhere: { take_over: 'stopped', stop: 'stopped' },
 }
@@ -72,9 +77,26 @@ export function nextCall(state: CallState, event: CallEvent): CallState | null {
   return CALL_TRANSITIONS[state][event] ?? null
 }
 
-/** Whether the user agent should be registered in this state. */
+/** Whether the user agent should be registered in this state (REGISTER once the transport is up). */
 export function wantsRegistration(s: RegState): boolean {
-  return s === 'connecting' || s === 'connecting_fresh' || s === 'connected' || s === 'reauth'
+  return s === 'connecting' || s === 'connecting_fresh' || s === 'registering' || s === 'registering_fresh' ||
+         s === 'connected' || s === 'reauth'
+}
+
+/** Whether the UA's transport is up in this state. */
+export function transportUp(s: RegState): boolean {
+  return s === 'registering' || s === 'registering_fresh' || s === 'connected' || s === 'away' ||
+         s === 'reauth' || s === 'refused'
+}
+
+/**
+ * Whether FreeSWITCH may hold a registration of the UA in this state: it
+ * does in connected, and may in registering after a check-sync or with a
+ * REGISTER under way; an unregister there is harmless (JsSIP ignores one
+ * while it is not registered).
+ */
+export function mayBeRegistered(s: RegState): boolean {
+  return s === 'connected' || s === 'registering' || s === 'registering_fresh'
 }
 
 /** Whether a call may be placed in this state. */

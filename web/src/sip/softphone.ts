@@ -7,9 +7,10 @@
 // One user agent at a time; each gets a generation number and events from
 // an older one are dropped, so a UA being torn down cannot move the state.
 import {
-  canDial, nextCall, nextReg, wantsRegistration,
+  canDial, mayBeRegistered, nextCall, nextReg, transportUp, wantsRegistration,
   type CallEvent as CallMachineEvent, type CallState, type RegEvent, type RegState,
 } from './machine'
+import { describeEnd } from './callEnd'
 import { retryDelay } from './reconnect'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
@@ -55,22 +56,6 @@ const realClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 }
 
-/** A failed or ended call, said for people (JsSIP's causes and ours). */
-export function describeEnd(cause: string, status: number | null): string | null {
-  switch (cause) {
-    case 'Terminated': case 'Canceled': case 'BYE': return null
-    case 'Busy': return 'The line is busy.'
-    case 'Rejected': return status === 480 ? 'The agent is away.' : 'The call was declined.'
-    case 'Not Found': return 'That number cannot be reached from your extension.'
-    case 'Unavailable': return 'The number is not available right now.'
-    case 'No Answer': case 'Request Timeout': case 'Expires': return 'No answer.'
-    case 'User Denied Media Access': return 'Microphone blocked – allow it in the browser.'
-    case 'ice_timeout': return 'The call could not start: no network path for the audio (ICE gathering timed out).'
-    case 'Connection Error': case 'Request Timeout ': return 'The call failed: the connection to the phone system dropped.'
-    default: return `The call failed (${status ? `${status} ` : ''}${cause}).`
-  }
-}
-
 export class Softphone {
   readonly view: SoftphoneView
   private readonly deps: SoftphoneDeps
@@ -78,8 +63,6 @@ export class Softphone {
   private cred: SipCredentials | null = null
   private ua: SipUa | null = null
   private generation = 0
-  private transportUp = false
-  private registered = false
   private attempt = 0
   private lastDelay = 0
   private outageStart: number | null = null
@@ -120,13 +103,10 @@ export class Softphone {
   /** Away unregisters (FreeSWITCH then offers no call); Available registers. */
   setAway(away: boolean): void {
     this.view.away = away
+    const from = this.view.reg
     if (away) {
-      if (this.reg('go_away')) {
-        if (this.registered) this.ua?.unregister()
-        this.registered = false
-        if (this.transportUp) this.reg('transport_up')
-      }
-    } else if (this.reg('go_available') && this.transportUp) {
+      if (this.reg('go_away') && mayBeRegistered(from)) this.ua?.unregister()
+    } else if (this.reg('go_available') && transportUp(this.view.reg)) {
       this.ua?.register()
     }
   }
@@ -146,7 +126,7 @@ export class Softphone {
   }
 
   private unregistered(timeoutMs: number): Promise<void> {
-    if (!this.ua || !this.registered) return Promise.resolve()
+    if (!this.ua || !mayBeRegistered(this.view.reg)) return Promise.resolve()
     return new Promise((resolve) => {
       const timer = this.clock.setTimeout(() => finish(), timeoutMs)
       const finish = () => {
@@ -243,8 +223,6 @@ export class Softphone {
   private spawn(): void {
     if (!this.cred) return
     const gen = ++this.generation
-    this.transportUp = false
-    this.registered = false
     this.ua = this.deps.factory(this.cred, (e) => {
       if (gen === this.generation) this.onUa(e)
     })
@@ -257,31 +235,25 @@ export class Softphone {
     this.retryTimer = null
     const ua = this.ua
     this.ua = null
-    this.transportUp = false
-    this.registered = false
     ua?.stop()
   }
 
   private onUa(e: UaEvent): void {
     switch (e.type) {
       case 'connected':
-        this.transportUp = true
         this.attempt = 0
         this.lastDelay = 0
         this.outageStart = null
-        if (this.view.reg === 'connecting_away') this.reg('transport_up')
-        else if (wantsRegistration(this.view.reg)) this.ua?.register()
+        if (this.reg('transport_up') && wantsRegistration(this.view.reg)) this.ua?.register()
         break
       case 'registered':
-        this.registered = true
-        this.reg('registered')
+        // A REGISTER that was under way when the agent chose Away: take it back.
+        if (!this.reg('registered') && this.view.reg === 'away') this.ua?.unregister()
         break
       case 'unregistered':
-        this.registered = false
         this.onUnregistered?.()
         break
       case 'registration_failed':
-        this.registered = false
         if (e.status === 401 || e.status === 403) this.authRejected()
         else this.lost()
         break
@@ -329,8 +301,6 @@ export class Softphone {
     // does; JsSIP ends the session itself when the socket drops.
     if (!this.reg('transport_down')) return
     this.teardownUaOnly()
-    this.transportUp = false
-    this.registered = false
     const now = this.clock.now()
     if (this.outageStart === null) this.outageStart = now
     const delay = retryDelay(this.attempt, now - this.outageStart, this.lastDelay)

@@ -4,7 +4,6 @@
 // the forms fall back to the temporary password.
 import { defineStore } from 'pinia'
 import { api } from '../api/client'
-import type { Features } from '../api/types'
 
 export const useFeaturesStore = defineStore('features', {
   state: () => ({ mail: false, loaded: false }),
@@ -12,8 +11,8 @@ export const useFeaturesStore = defineStore('features', {
     async load(): Promise<void> {
       if (this.loaded) return
       try {
-        const r = await api.get<{ data: { features?: Features } }>('/v1/auth/me')
-        this.mail = r.data.features?.mail === true
+        const r = await api.get('/v1/auth/me')
+        this.mail = r.data.features.mail === true
         this.loaded = true
       } catch {
         this.mail = false

@@ -4,17 +4,33 @@
 // tenant: a superadmin's tenant scope is settled after the navigation
 // (router.afterEach), so the page asks for itself.
 import { api } from '../../api/client'
-import type { AgentPage } from '../../api/types'
+import type { Agent } from '../../api/types'
+
+type AgentPage = Awaited<ReturnType<typeof listAgents>>
 
 /** The list the agents page shows first: its filters' defaults. */
-export const FIRST_QUERY: Readonly<{ limit: number; offset: number; q: string; status: string | null; role: string | null; sort: string }> =
-  { limit: 25, offset: 0, q: '', status: null, role: null, sort: 'name' }
+export const FIRST_QUERY: Readonly<AgentsQuery> = { limit: 25, offset: 0, q: '', status: null, role: null, sort: 'name' }
+
+/** The agents page's filters and page, as GET /v1/admin/agents takes them. */
+export interface AgentsQuery {
+  limit: number
+  offset: number
+  q: string
+  status: Agent['status'] | null
+  role: Agent['role'] | null
+  sort: 'name' | '-name' | 'created_at' | '-created_at'
+}
+
+/** GET /v1/admin/agents with these filters. */
+export function listAgents(q: AgentsQuery) {
+  return api.get('/v1/admin/agents', { query: { ...q, q: q.q.trim() } })
+}
 
 let pending: Promise<AgentPage> | null = null
 
 /** Sends the request; the answer waits for agentsFirstPageTake(). */
 export function agentsFirstPageSend(): void {
-  pending = api.get<AgentPage>('/v1/admin/agents', { query: { ...FIRST_QUERY } })
+  pending = listAgents(FIRST_QUERY)
   // Whoever takes it sees the failure; until then it is not unhandled.
   pending.catch(() => undefined)
 }
