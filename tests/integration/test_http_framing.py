@@ -140,5 +140,4 @@ def test_nul_in_form_field(backend):
 
 
 if __name__ == "__main__":
-    main([test_body_framed_two_ways, test_transfer_codings, test_nul_in_header,
-          test_nul_in_form_field])
+    main()
