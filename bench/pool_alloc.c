@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < n; i++) {
                 struct store_user u = { .tenant_id = t.id };
                 snprintf(u.email, sizeof(u.email), "b%d@bench.test", i);
-                snprintf(u.role, sizeof(u.role), "agent");
+                u.role = USER_ROLE_AGENT;
                 snprintf(u.password_hash, sizeof(u.password_hash), "x");
                 if (store_user_insert(conn, &u)) {
                         fprintf(stderr, "user set-up failed: %s\n", store_last_error());

@@ -51,18 +51,11 @@ syslog.h termios.h unistd.h
 linux/openat2.h
 """.split())
 
-WHY_STATUS = ("user_active/tenant_active parse the row's status text: gone once the store "
-              "decodes statuses into enums below the domain")
-
 # Includes the table forbids but the tree still has, each with the work
-# that removes it. A stale entry is reported, not failed, so that the fix
-# and the removal of its entry need not land together.
-KNOWN = {
-    ("src/domain/mail/sender.c", "domain/tenants/tenants.h"): WHY_STATUS,
-    ("src/domain/mail/sender.c", "domain/identity/users.h"): WHY_STATUS,
-    ("src/domain/provisioning/directory.c", "domain/tenants/tenants.h"): WHY_STATUS,
-    ("src/domain/provisioning/directory.c", "domain/identity/users.h"): WHY_STATUS,
-}
+# that removes it: {(path, header): why}. A stale entry is reported, not
+# failed, so that the fix and the removal of its entry need not land
+# together.
+KNOWN = {}
 
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 

@@ -487,7 +487,6 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
 {
         struct app app = { .settings = app_settings_of(cfg) };
         struct store_job_state st;
-        enum jobs_status status;
         int64_t id = 0;
         bool ran = false;
         enum result result;
@@ -516,12 +515,12 @@ static int cmd_resync(const struct cmdline *cl, const struct config *cfg)
                 printf("resync queued as job %" PRId64 "; the running agentdesk applies it\n", id);
                 return 0;
         }
-        if (jobs_status_parse(st.status, &status) && status == JOBS_STATUS_DONE) {
+        if (st.status == JOBS_STATUS_DONE) {
                 printf("resync applied to every node of the cluster (job %" PRId64 ")\n", id);
                 return 0;
         }
         fprintf(stderr, "agentdesk: resync not applied yet (job %" PRId64 ", %s): %s\n", id,
-                st.status, st.last_error);
+                jobs_status_name(st.status), st.last_error);
         return 1;
 }
 

@@ -76,24 +76,24 @@ static bool enum_query(struct http_request *req, const char *name, const char *c
 }
 
 /* ?status= (a user's status but deleted) and ?role= (a role but
- * superadmin) of the agent list, parsed by the domain's tables. */
+ * superadmin) of the agent list, parsed by the vocabulary's tables. */
 static bool agent_filter(struct http_request *req, struct store_user_filter *filter)
 {
         const char *status = http_request_query(req, "status"), *role = http_request_query(req, "role");
-        enum user_status s = USER_STATUS_ACTIVE;
-        enum user_role r = USER_ROLE_AGENT;
         const char *bad = NULL;
 
-        if (status && (!user_status_parse(status, &s) || s == USER_STATUS_DELETED))
+        filter->by_status = status != NULL;
+        filter->by_role = role != NULL;
+        if (status && (!user_status_parse(status, &filter->status) ||
+                       filter->status == USER_STATUS_DELETED))
                 bad = "status";
-        else if (role && (!user_role_parse(role, &r) || r == USER_ROLE_SUPERADMIN))
+        else if (role && (!user_role_parse(role, &filter->role) ||
+                          filter->role == USER_ROLE_SUPERADMIN))
                 bad = "role";
         if (bad) {
                 http_respond_error(req, 400, "validation_failed", "unknown filter value", bad);
                 return false;
         }
-        filter->status = status ? user_status_name(s) : NULL;
-        filter->role = role ? user_role_name(r) : NULL;
         return true;
 }
 

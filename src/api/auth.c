@@ -15,7 +15,8 @@
 static json_t *user_json(const struct store_user *u)
 {
         return json_pack("{sI,ss,ss,ss,ss,so}", "id", (json_int_t)u->id, "email", u->email,
-                         "firstName", u->first_name, "lastName", u->last_name, "role", u->role,
+                         "firstName", u->first_name, "lastName", u->last_name, "role",
+                         user_role_name(u->role),
                          "tenantId", u->tenant_id ? json_integer(u->tenant_id) : json_null());
 }
 
@@ -85,7 +86,7 @@ static void me(struct http_request *req, struct api_call *call)
                                                       (json_int_t)m.extensions[i].id, "extension",
                                                       m.extensions[i].extension, "sip_password",
                                                       m.extensions[i].sip_password, "status",
-                                                      m.extensions[i].status));
+                                                      extension_status_name(m.extensions[i].status)));
         wipe_memory(&m.extensions, sizeof(m.extensions));
         http_respond_json(req, 200,
                           json_pack("{sbs{so,so,s{ss,ss},s{sb}}}", "success", 1, "data", "user",
@@ -184,7 +185,7 @@ static void tokens_inspect(struct http_request *req, struct api_call *call)
         }
         http_respond_json(req, 200,
                           json_pack("{sbs{sbssssssso}}", "success", 1, "data", "valid", 1,
-                                    "purpose", info.purpose, "email", info.email, "tenant_name",
+                                    "purpose", link_purpose_name(info.purpose), "email", info.email, "tenant_name",
                                     info.tenant_name, "expires_at", api_time(info.expires_at)));
 out:
         json_decref(body);

@@ -23,7 +23,7 @@ static json_t *node_json(const struct store_node *n)
         json_object_set_new(o, "sofia_profile", json_string(n->sofia_profile));
         json_object_set_new(o, "ssh_target", api_string_or_null(n->ssh_target));
         json_object_set_new(o, "conf_dir", api_string_or_null(n->conf_dir));
-        json_object_set_new(o, "status", json_string(n->status));
+        json_object_set_new(o, "status", json_string(cluster_status_name(n->status)));
         json_object_set_new(o, "created_at", api_time(n->created_at));
         json_object_set_new(o, "updated_at", api_time(n->updated_at));
         return o;
@@ -52,10 +52,10 @@ static json_t *cluster_json(struct http_request *req, struct api_context *ctx,
         json_object_set_new(o, "id", json_integer(c->id));
         json_object_set_new(o, "name", json_string(c->name));
         json_object_set_new(o, "region", api_string_or_null(c->region));
-        json_object_set_new(o, "mode", json_string(c->mode));
+        json_object_set_new(o, "mode", json_string(config_fs_mode_name(c->mode)));
         json_object_set_new(o, "sip_domain", api_string_or_null(c->sip_domain));
         json_object_set_new(o, "websocket_url", api_string_or_null(c->websocket_url));
-        json_object_set_new(o, "status", json_string(c->status));
+        json_object_set_new(o, "status", json_string(cluster_status_name(c->status)));
         json_object_set_new(o, "created_at", api_time(c->created_at));
         json_object_set_new(o, "updated_at", api_time(c->updated_at));
         json_object_set_new(o, "nodes", arr);

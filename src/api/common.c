@@ -9,12 +9,10 @@
 #include "domain/tenants/tenants.h"
 #include "util/text.h"
 
-/* The bit of a stored role (enum api_role follows enum user_role). */
-static unsigned role_bit(const char *role)
+/* The bit of a role (enum api_role follows enum user_role). */
+static unsigned role_bit(enum user_role role)
 {
-        enum user_role parsed;
-
-        return user_role_parse(role, &parsed) ? 1u << parsed : 0;
+        return 1u << role;
 }
 
 /* The 401's error.reason (openapi.yaml UnauthorizedReason). */
@@ -98,7 +96,7 @@ bool api_tenant_scope(struct http_request *req, struct api_context *ctx,
         int64_t id;
         enum result result;
 
-        if (strcmp(s->user.role, "superadmin") != 0) {
+        if (s->user.role != USER_ROLE_SUPERADMIN) {
                 *ret_tenant_id = s->user.tenant_id;
                 return true;
         }
@@ -197,6 +195,7 @@ bool api_path_param_id(struct http_request *req, const char *name, int64_t *ret_
 struct actor api_actor(struct http_request *req, const struct store_session *s)
 {
         return (struct actor){
+                .kind = ACTOR_KIND_USER,
                 .user_id = s->user.id,
                 .role = s->user.role,
                 .client_ip = http_request_client_ip(req),
@@ -324,10 +323,10 @@ json_t *api_extension_json(const struct store_extension *e, const char *sip_pass
 
         json_object_set_new(o, "id", json_integer(e->id));
         json_object_set_new(o, "extension", json_string(e->extension));
-        json_object_set_new(o, "status", json_string(e->status));
+        json_object_set_new(o, "status", json_string(extension_status_name(e->status)));
         json_object_set_new(o, "user_id", e->user_id ? json_integer(e->user_id) : json_null());
         json_object_set_new(o, "voicemail_enabled", json_boolean(e->voicemail_enabled));
-        json_object_set_new(o, "provisioning", json_string(e->provisioning));
+        json_object_set_new(o, "provisioning", json_string(jobs_state_name(e->provisioning)));
         json_object_set_new(o, "provisioning_attempts", json_integer(e->provisioning_attempts));
         json_object_set_new(o, "provisioning_error", api_string_or_null(e->provisioning_error));
         json_object_set_new(o, "assigned_at", api_time(e->assigned_at));
@@ -347,9 +346,10 @@ json_t *api_agent_row_json(const struct store_agent_row *a,
                 json_t *x = json_object();
                 json_object_set_new(x, "id", json_integer(e->id));
                 json_object_set_new(x, "extension", json_string(e->extension));
-                json_object_set_new(x, "status", json_string(e->status));
+                json_object_set_new(x, "status", json_string(extension_status_name(e->status)));
                 json_object_set_new(x, "voicemail_enabled", json_boolean(e->voicemail_enabled));
-                json_object_set_new(x, "provisioning", json_string(e->provisioning));
+                json_object_set_new(x, "provisioning",
+                                    json_string(jobs_state_name(e->provisioning)));
                 json_object_set_new(x, "provisioning_attempts",
                                     json_integer(e->provisioning_attempts));
                 json_object_set_new(x, "provisioning_error", api_string_or_null(e->provisioning_error));
@@ -360,8 +360,8 @@ json_t *api_agent_row_json(const struct store_agent_row *a,
         json_object_set_new(o, "email", json_string(a->email));
         json_object_set_new(o, "first_name", json_string(a->first_name));
         json_object_set_new(o, "last_name", json_string(a->last_name));
-        json_object_set_new(o, "role", json_string(a->role));
-        json_object_set_new(o, "status", json_string(a->status));
+        json_object_set_new(o, "role", json_string(user_role_name(a->role)));
+        json_object_set_new(o, "status", json_string(user_status_name(a->status)));
         json_object_set_new(o, "must_change_password", json_boolean(a->must_change_password));
         json_object_set_new(o, "created_at", api_time(a->created_at));
         json_object_set_new(o, "updated_at", api_time(a->updated_at));
@@ -375,7 +375,7 @@ json_t *api_agent_json(const struct agent *a)
         const struct store_user *u = &a->user;
         struct store_agent_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
         struct store_agent_row row = {
-                .id = u->id, .tenant_id = u->tenant_id,
+                .id = u->id, .tenant_id = u->tenant_id, .role = u->role, .status = u->status,
                 .must_change_password = u->must_change_password, .created_at = u->created_at,
                 .updated_at = u->updated_at, .last_login_at = u->last_login_at,
                 .first_extension = 0, .n_extensions = a->n_extensions,
@@ -384,17 +384,14 @@ json_t *api_agent_json(const struct agent *a)
         text_copy(row.email, sizeof(row.email), u->email);
         text_copy(row.first_name, sizeof(row.first_name), u->first_name);
         text_copy(row.last_name, sizeof(row.last_name), u->last_name);
-        text_copy(row.role, sizeof(row.role), u->role);
-        text_copy(row.status, sizeof(row.status), u->status);
         for (size_t i = 0; i < a->n_extensions; i++) {
                 const struct store_extension *e = &a->extensions[i];
                 exts[i] = (struct store_agent_extension){
                         .id = e->id, .user_id = e->user_id, .voicemail_enabled = e->voicemail_enabled,
+                        .status = e->status, .provisioning = e->provisioning,
                         .provisioning_attempts = e->provisioning_attempts,
                 };
                 text_copy(exts[i].extension, sizeof(exts[i].extension), e->extension);
-                text_copy(exts[i].status, sizeof(exts[i].status), e->status);
-                text_copy(exts[i].provisioning, sizeof(exts[i].provisioning), e->provisioning);
                 text_copy(exts[i].provisioning_error, sizeof(exts[i].provisioning_error),
                           e->provisioning_error);
         }
@@ -408,7 +405,7 @@ json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_st
         json_object_set_new(o, "id", json_integer(t->id));
         json_object_set_new(o, "name", json_string(t->name));
         json_object_set_new(o, "slug", json_string(t->slug));
-        json_object_set_new(o, "status", json_string(t->status));
+        json_object_set_new(o, "status", json_string(tenant_status_name(t->status)));
         json_object_set_new(o, "sip_domain", api_string_or_null(t->sip_domain));
         json_object_set_new(o, "pool_base", json_integer(t->pool_base));
         json_object_set_new(o, "pool_size", json_integer(t->pool_size));
@@ -453,5 +450,6 @@ char *api_user_text(const struct store_user *u)
         return text_of(json_pack("{sI,so,ss,ss,ss,ss,ss}", "id", (json_int_t)u->id, "tenant_id",
                                  u->tenant_id ? json_integer(u->tenant_id) : json_null(), "email",
                                  u->email, "first_name", u->first_name, "last_name", u->last_name,
-                                 "role", u->role, "status", u->status));
+                                 "role", user_role_name(u->role), "status",
+                                 user_status_name(u->status)));
 }

@@ -53,7 +53,7 @@ static void get(struct http_request *req, struct api_call *call)
 
         struct actor actor = api_actor(req, &call->session);
 
-        secret_allowed = strcmp(call->session.user.role, "supervisor") != 0;
+        secret_allowed = call->session.user.role != USER_ROLE_SUPERVISOR;
         result = extension_get(ctx->app, &actor, call->tenant_id, call->id, &e,
                                secret_allowed ? password : NULL);
         if (result) {

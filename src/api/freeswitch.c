@@ -144,7 +144,7 @@ static void status(struct http_request *req, struct api_call *call)
         struct cluster_report *r = NULL;
         json_t *clusters;
         size_t n = 0;
-        bool super = strcmp(me->role, "superadmin") == 0;
+        bool super = me->role == USER_ROLE_SUPERADMIN;
         enum result result = cluster_probe(call->ctx->app, super ? 0 : me->tenant_id, 2500, &r, &n);
 
         if (result) {
@@ -202,7 +202,7 @@ static void resync(struct http_request *req, struct api_call *call)
         }
         http_respond_json(req, 202, json_pack("{sbs{sIssss}}", "success", 1, "job", "id",
                                               (json_int_t)id, "kind",
-                                              fs_provision_change_name(FS_CHANGE_RESYNC), "status",
+                                              fs_change_name(FS_CHANGE_RESYNC), "status",
                                               jobs_status_name(JOBS_STATUS_PENDING)));
 out:
         json_decref(body);

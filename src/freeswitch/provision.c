@@ -13,20 +13,20 @@ enum step {
         STEP_FLUSH_REG,                  /* sofia profile <p> flush_inbound_reg <ext>@<domain> reboot */
 };
 
-/* The table: each kind of change, its name, and its commands per mode. */
+/* The table: each kind of change (model/vocab.h names them) and its
+ * commands per mode. */
 static const struct {
-        const char *name;
         enum step xml_curl[FS_COMMANDS_PER_CHANGE];
         enum step push[FS_COMMANDS_PER_CHANGE];
 } changes[] = {
-        [FS_CHANGE_PROVISION] = { "provision", { STEP_END }, { STEP_RELOADXML } },
-        [FS_CHANGE_DEPROVISION] = { "deprovision", { STEP_FLUSH_USER, STEP_FLUSH_REG },
+        [FS_CHANGE_PROVISION] = { { STEP_END }, { STEP_RELOADXML } },
+        [FS_CHANGE_DEPROVISION] = { { STEP_FLUSH_USER, STEP_FLUSH_REG },
                                     /* the file is gone: no user to flush */
                                     { STEP_RELOADXML, STEP_FLUSH_REG } },
-        [FS_CHANGE_UPDATE] = { "update", { STEP_FLUSH_USER }, { STEP_RELOADXML } },
-        [FS_CHANGE_REKEY] = { "rekey", { STEP_FLUSH_USER, STEP_FLUSH_REG },
+        [FS_CHANGE_UPDATE] = { { STEP_FLUSH_USER }, { STEP_RELOADXML } },
+        [FS_CHANGE_REKEY] = { { STEP_FLUSH_USER, STEP_FLUSH_REG },
                               { STEP_RELOADXML, STEP_FLUSH_USER, STEP_FLUSH_REG } },
-        [FS_CHANGE_RESYNC] = { "resync", { STEP_FLUSH_ALL }, { STEP_RELOADXML } },
+        [FS_CHANGE_RESYNC] = { { STEP_FLUSH_ALL }, { STEP_RELOADXML } },
 };
 
 #define N_CHANGES (sizeof(changes) / sizeof(changes[0]))
@@ -34,21 +34,6 @@ static const struct {
 bool fs_provision_mode_pushes(enum fs_mode mode)
 {
         return mode == FS_MODE_FILES || mode == FS_MODE_SSH;
-}
-
-const char *fs_provision_change_name(enum fs_change change)
-{
-        return (unsigned)change < N_CHANGES ? changes[change].name : "?";
-}
-
-bool fs_provision_change_parse(const char *s, enum fs_change *ret)
-{
-        for (unsigned i = 0; s && i < N_CHANGES; i++)
-                if (!strcmp(s, changes[i].name)) {
-                        *ret = (enum fs_change)i;
-                        return true;
-                }
-        return false;
 }
 
 /* A word that can go into an Event Socket command line: printable ASCII,

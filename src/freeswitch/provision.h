@@ -3,14 +3,16 @@
  * one row per kind of change and one column per way of provisioning (see
  * docs/ARCHITECTURE.md, Provisioning). Pure: builds the command lines; the
  * reconciler (domain/switches/reconciler.c) sends them. The kinds of change and
- * the modes (util/config.h) are enums with one string table each, parsed
- * once where text comes in (the store, the settings, the API).
+ * the modes are enums with one string table each (model/vocab.h,
+ * util/config.h), parsed once where text comes in (the store, the
+ * settings, the API).
  */
 #ifndef AGENTDESK_FREESWITCH_PROVISION_H
 #define AGENTDESK_FREESWITCH_PROVISION_H
 
 #include <stdbool.h>
 
+#include "model/vocab.h"   /* enum fs_change */
 #include "util/config.h"   /* enum fs_mode */
 
 #define FS_COMMAND_MAX 384
@@ -18,18 +20,6 @@
 
 /* Whether mode writes files (files, ssh). */
 bool fs_provision_mode_pushes(enum fs_mode mode);
-
-/* A change FreeSWITCH must learn of: the kinds of provisioning jobs. */
-enum fs_change {
-        FS_CHANGE_PROVISION,             /* an extension assigned */
-        FS_CHANGE_DEPROVISION,           /* taken away (deleted, suspended, moved) */
-        FS_CHANGE_UPDATE,                /* what its directory entry says changed */
-        FS_CHANGE_REKEY,                 /* a new SIP password */
-        FS_CHANGE_RESYNC,                /* everything, for a whole cluster */
-};
-
-const char *fs_provision_change_name(enum fs_change change);
-bool fs_provision_change_parse(const char *s, enum fs_change *ret);
 
 /*
  * The Event Socket `api` commands (without "api ") that apply one change to

@@ -28,7 +28,7 @@ enum result store_audit_insert(struct store_conn *conn, const struct store_audit
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-static void audit_from_row(const struct store_rows *rows, int r, void *out)
+static enum result audit_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_audit *a = out;
 
@@ -44,6 +44,7 @@ static void audit_from_row(const struct store_rows *rows, int r, void *out)
         a->created_at = store_int(store_rows_get(rows, r, 9));
         text_copy(a->actor_email, sizeof(a->actor_email), store_rows_get(rows, r, 10));
         text_copy(a->target_label, sizeof(a->target_label), store_rows_get(rows, r, 11));
+        return RESULT_OK;
 }
 
 enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,

@@ -15,22 +15,23 @@
         "id, cluster_id, name, esl_host, esl_port, esl_password, sofia_profile, ssh_target, " \
         "conf_dir, status, created_at, updated_at"
 
-static void cluster_from_row(const struct store_rows *rows, int r, void *out)
+static enum result cluster_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_cluster *c = out;
 
         c->id = store_int(store_rows_get(rows, r, 0));
         text_copy(c->name, sizeof(c->name), store_rows_get(rows, r, 1));
         text_copy(c->region, sizeof(c->region), store_rows_get(rows, r, 2));
-        text_copy(c->mode, sizeof(c->mode), store_rows_get(rows, r, 3));
         text_copy(c->sip_domain, sizeof(c->sip_domain), store_rows_get(rows, r, 4));
         text_copy(c->websocket_url, sizeof(c->websocket_url), store_rows_get(rows, r, 5));
-        text_copy(c->status, sizeof(c->status), store_rows_get(rows, r, 6));
         c->created_at = store_int(store_rows_get(rows, r, 7));
         c->updated_at = store_int(store_rows_get(rows, r, 8));
+        return store_decoded(config_fs_mode_parse(store_rows_get(rows, r, 3), &c->mode) &&
+                                     cluster_status_parse(store_rows_get(rows, r, 6), &c->status),
+                             "freeswitch_clusters");
 }
 
-static void node_from_row(const struct store_rows *rows, int r, void *out)
+static enum result node_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_node *n = out;
 
@@ -43,9 +44,10 @@ static void node_from_row(const struct store_rows *rows, int r, void *out)
         text_copy(n->sofia_profile, sizeof(n->sofia_profile), store_rows_get(rows, r, 6));
         text_copy(n->ssh_target, sizeof(n->ssh_target), store_rows_get(rows, r, 7));
         text_copy(n->conf_dir, sizeof(n->conf_dir), store_rows_get(rows, r, 8));
-        text_copy(n->status, sizeof(n->status), store_rows_get(rows, r, 9));
         n->created_at = store_int(store_rows_get(rows, r, 10));
         n->updated_at = store_int(store_rows_get(rows, r, 11));
+        return store_decoded(cluster_status_parse(store_rows_get(rows, r, 9), &n->status),
+                             "freeswitch_nodes");
 }
 
 /* Runs an UPDATE or DELETE that must touch one row. */
@@ -61,9 +63,9 @@ static enum result change_one(struct store_conn *conn, const char *sql,
 enum result store_cluster_insert(struct store_conn *conn, struct store_cluster *c)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(c->mode),
+        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(config_fs_mode_name(c->mode)),
                                    SP_TEXT(c->sip_domain), SP_TEXT(c->websocket_url),
-                                   SP_TEXT(c->status), SP_INT(now), SP_INT(now) };
+                                   SP_TEXT(cluster_status_name(c->status)), SP_INT(now), SP_INT(now) };
 
         return store_exec_one(conn,
                               "INSERT INTO freeswitch_clusters (name, region, mode, sip_domain, "
@@ -90,9 +92,9 @@ enum result store_cluster_list(struct store_conn *conn, struct store_page *page,
 
 enum result store_cluster_update(struct store_conn *conn, const struct store_cluster *c)
 {
-        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(c->mode),
+        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(config_fs_mode_name(c->mode)),
                                    SP_TEXT(c->sip_domain), SP_TEXT(c->websocket_url),
-                                   SP_TEXT(c->status), SP_INT(store_now()), SP_INT(c->id) };
+                                   SP_TEXT(cluster_status_name(c->status)), SP_INT(store_now()), SP_INT(c->id) };
 
         return change_one(conn,
                           "UPDATE freeswitch_clusters SET name = ?, region = ?, mode = ?, "
@@ -137,7 +139,7 @@ enum result store_node_insert(struct store_conn *conn, struct store_node *n)
         struct store_param p[] = { SP_INT(n->cluster_id), SP_TEXT(n->name), SP_TEXT(n->esl_host),
                                    SP_INT(n->esl_port), SP_TEXT(n->esl_password),
                                    SP_TEXT(n->sofia_profile), SP_TEXT(n->ssh_target),
-                                   SP_TEXT(n->conf_dir), SP_TEXT(n->status), SP_INT(now),
+                                   SP_TEXT(n->conf_dir), SP_TEXT(cluster_status_name(n->status)), SP_INT(now),
                                    SP_INT(now) };
 
         return store_exec_one(conn,
@@ -171,18 +173,19 @@ enum result store_node_list(struct store_conn *conn, int64_t cluster_id, struct 
                             p, STORE_NPARAMS(p), &rows, NULL);
         if (result)
                 return result;
-        for (int r = 0; r < rows.nrows && (size_t)r < max; r++)
-                node_from_row(&rows, r, &ret[r]);
-        *ret_n = (size_t)rows.nrows < max ? (size_t)rows.nrows : max;
+        for (int r = 0; !result && r < rows.nrows && (size_t)r < max; r++)
+                result = node_from_row(&rows, r, &ret[r]);
+        if (!result)
+                *ret_n = (size_t)rows.nrows < max ? (size_t)rows.nrows : max;
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }
 
 enum result store_node_update(struct store_conn *conn, const struct store_node *n)
 {
         struct store_param p[] = { SP_TEXT(n->name), SP_TEXT(n->esl_host), SP_INT(n->esl_port),
                                    SP_TEXT(n->esl_password), SP_TEXT(n->sofia_profile),
-                                   SP_TEXT(n->ssh_target), SP_TEXT(n->conf_dir), SP_TEXT(n->status),
+                                   SP_TEXT(n->ssh_target), SP_TEXT(n->conf_dir), SP_TEXT(cluster_status_name(n->status)),
                                    SP_INT(store_now()), SP_INT(n->id), SP_INT(n->cluster_id) };
 
         return change_one(conn,

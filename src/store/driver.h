@@ -118,11 +118,18 @@ enum result store_exec(struct store_conn *conn, const char *sql, const struct st
 
 #define STORE_NPARAMS(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Copies row r of rows into the struct at out. */
-typedef void (*store_row_fn)(const struct store_rows *rows, int r, void *out);
+/* Copies row r of rows into the struct at out, decoding its states and
+ * kinds into their enums (model/vocab.h); RESULT_STORE for a word that
+ * does not decode (store_decoded). */
+typedef enum result (*store_row_fn)(const struct store_rows *rows, int r, void *out);
+
+/* RESULT_OK when ok (every column of a row of table decoded), else
+ * RESULT_STORE with the error recorded (store_last_error()). A row fn
+ * ends with return store_decoded(x_parse(…, &out->x) && …, "table"). */
+enum result store_decoded(bool ok, const char *table);
 
 /* Runs sql and copies its first row into out with fn; RESULT_NOT_FOUND
- * when there is none. */
+ * when there is none, fn's error when it fails. */
 enum result store_exec_one(struct store_conn *conn, const char *sql,
                            const struct store_param *params, size_t n_params, store_row_fn fn,
                            void *out);
@@ -132,7 +139,7 @@ enum result store_exec_one(struct store_conn *conn, const char *sql,
  * n_params params; page->total gets the COUNT(*) of it, then
  * "SELECT cols from_where order LIMIT ? OFFSET ?" fills *ret_items, a
  * calloc'd array (caller frees) of *ret_n elements of elem_size, each
- * copied with fn.
+ * copied with fn (nothing is returned when fn fails on a row).
  */
 enum result store_exec_page(struct store_conn *conn, const char *cols, const char *from_where,
                             const char *order, const struct store_param *params, size_t n_params,

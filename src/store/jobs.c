@@ -10,18 +10,19 @@
 #include "store/store.h"
 #include "util/text.h"
 
-static void id_row(const struct store_rows *rows, int r, void *out)
+static enum result id_row(const struct store_rows *rows, int r, void *out)
 {
         *(int64_t *)out = store_int(store_rows_get(rows, r, 0));
+        return RESULT_OK;
 }
 
-enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                             int64_t extension_id, const char *state)
+enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
+                             int64_t extension_id, enum jobs_state state)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id), SP_TEXT(kind),
+        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id), SP_TEXT(fs_change_name(kind)),
                                    SP_INT(extension_id), SP_INT(now), SP_INT(now) };
-        struct store_param q[] = { SP_TEXT(state), SP_INT(now), SP_INT(extension_id) };
+        struct store_param q[] = { SP_TEXT(jobs_state_name(state)), SP_INT(now), SP_INT(extension_id) };
         enum result result;
 
         result = store_exec(conn,
@@ -38,12 +39,12 @@ enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const c
         return result;
 }
 
-enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                                    const char *state)
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id,
+                                    enum fs_change kind, enum jobs_state state)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(kind), SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
-        struct store_param q[] = { SP_TEXT(state), SP_INT(now), SP_INT(tenant_id) };
+        struct store_param p[] = { SP_TEXT(fs_change_name(kind)), SP_INT(now), SP_INT(now), SP_INT(tenant_id) };
+        struct store_param q[] = { SP_TEXT(jobs_state_name(state)), SP_INT(now), SP_INT(tenant_id) };
         enum result result;
 
         result = store_exec(conn,
@@ -73,13 +74,14 @@ enum result store_job_insert_resync(struct store_conn *conn, int64_t cluster_id,
                               p, STORE_NPARAMS(p), id_row, ret_id);
 }
 
-static void state_row(const struct store_rows *rows, int r, void *out)
+static enum result state_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_job_state *st = out;
 
-        text_copy(st->status, sizeof(st->status), store_rows_get(rows, r, 0));
         st->attempts = store_int(store_rows_get(rows, r, 1));
         text_copy(st->last_error, sizeof(st->last_error), store_rows_get(rows, r, 2));
+        return store_decoded(jobs_status_parse(store_rows_get(rows, r, 0), &st->status),
+                             "provisioning_jobs");
 }
 
 enum result store_job_state(struct store_conn *conn, int64_t id, struct store_job_state *ret)
@@ -95,12 +97,13 @@ struct job_counts {
         int64_t pending, failed;
 };
 
-static void counts_row(const struct store_rows *rows, int r, void *out)
+static enum result counts_row(const struct store_rows *rows, int r, void *out)
 {
         struct job_counts *c = out;
 
         c->pending = store_int(store_rows_get(rows, r, 0));
         c->failed = store_int(store_rows_get(rows, r, 1));
+        return RESULT_OK;
 }
 
 enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t cluster_id,
@@ -122,16 +125,17 @@ enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t
         return result;
 }
 
-static void job_row(const struct store_rows *rows, int r, struct store_job *j)
+static enum result job_row(const struct store_rows *rows, int r, struct store_job *j)
 {
         j->id = store_int(store_rows_get(rows, r, 0));
         j->tenant_id = store_int(store_rows_get(rows, r, 1));
-        text_copy(j->kind, sizeof(j->kind), store_rows_get(rows, r, 2));
         j->extension_id = store_int(store_rows_get(rows, r, 3));
         j->attempts = store_int(store_rows_get(rows, r, 4));
         text_copy(j->extension, sizeof(j->extension), store_rows_get(rows, r, 5));
         text_copy(j->tenant_domain, sizeof(j->tenant_domain), store_rows_get(rows, r, 6));
         j->cluster_id = store_int(store_rows_get(rows, r, 7));
+        return store_decoded(fs_change_parse(store_rows_get(rows, r, 2), &j->kind),
+                             "provisioning_jobs");
 }
 
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
@@ -156,20 +160,21 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
                             p, STORE_NPARAMS(p), &rows, NULL);
         if (result)
                 return result;
-        for (int r = 0; r < rows.nrows && r < max; r++)
-                job_row(&rows, r, &ret[r]);
-        *ret_n = rows.nrows < max ? rows.nrows : max;
+        for (int r = 0; !result && r < rows.nrows && r < max; r++)
+                result = job_row(&rows, r, &ret[r]);
+        if (!result)
+                *ret_n = rows.nrows < max ? rows.nrows : max;
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }
 
 /* The extension shows the outcome of its newest job: skipped while a later
  * one for it is still pending. */
 static enum result extension_outcome(struct store_conn *conn, const struct store_job *job,
-                                     const char *state, const char *error)
+                                     enum jobs_state state, const char *error)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(state), SP_INT(job->attempts + 1), SP_TEXT(error),
+        struct store_param p[] = { SP_TEXT(jobs_state_name(state)), SP_INT(job->attempts + 1), SP_TEXT(error),
                                    SP_INT(now), SP_INT(job->extension_id), SP_INT(job->extension_id),
                                    SP_INT(job->id) };
 
@@ -184,10 +189,10 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
 }
 
 enum result store_job_done(struct store_conn *conn, const struct store_job *job,
-                           const char *status, const char *extension_state)
+                           enum jobs_status status, enum jobs_state extension_state)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(status), SP_INT(now), SP_INT(job->id) };
+        struct store_param p[] = { SP_TEXT(jobs_status_name(status)), SP_INT(now), SP_INT(job->id) };
         enum result result;
 
         result = store_exec(conn,
@@ -199,11 +204,12 @@ enum result store_job_done(struct store_conn *conn, const struct store_job *job,
         return result;
 }
 
-enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *status,
-                            const char *error, int64_t next_attempt_at, const char *extension_state)
+enum result store_job_retry(struct store_conn *conn, const struct store_job *job,
+                            enum jobs_status status, const char *error, int64_t next_attempt_at,
+                            enum jobs_state extension_state)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(status), SP_TEXT(error), SP_INT(next_attempt_at),
+        struct store_param p[] = { SP_TEXT(jobs_status_name(status)), SP_TEXT(error), SP_INT(next_attempt_at),
                                    SP_INT(now), SP_INT(job->id) };
         enum result result;
 
@@ -216,11 +222,12 @@ enum result store_job_retry(struct store_conn *conn, const struct store_job *job
         return result;
 }
 
-static void bool_row(const struct store_rows *rows, int r, void *out)
+static enum result bool_row(const struct store_rows *rows, int r, void *out)
 {
         const char *v = store_rows_get(rows, r, 0);
 
         *(bool *)out = v && (v[0] == 't' || v[0] == '1');
+        return RESULT_OK;
 }
 
 enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_held)

@@ -11,15 +11,16 @@
 #include "store/store.h"
 #include "util/text.h"
 
-static void id_row(const struct store_rows *rows, int r, void *out)
+static enum result id_row(const struct store_rows *rows, int r, void *out)
 {
         *(int64_t *)out = store_int(store_rows_get(rows, r, 0));
+        return RESULT_OK;
 }
 
-enum result store_link_insert(struct store_conn *conn, int64_t user_id, const char *purpose,
+enum result store_link_insert(struct store_conn *conn, int64_t user_id, enum link_purpose purpose,
                               const char *token_hash, int64_t expires_at, int64_t *ret_id)
 {
-        struct store_param p[] = { SP_INT(user_id), SP_TEXT(purpose), SP_TEXT(token_hash),
+        struct store_param p[] = { SP_INT(user_id), SP_TEXT(link_purpose_name(purpose)), SP_TEXT(token_hash),
                                    SP_INT(expires_at), SP_INT(store_now()) };
 
         return store_exec_one(conn,
@@ -28,18 +29,19 @@ enum result store_link_insert(struct store_conn *conn, int64_t user_id, const ch
                               p, STORE_NPARAMS(p), id_row, ret_id);
 }
 
-static void link_row(const struct store_rows *rows, int r, void *out)
+static enum result link_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_link *l = out;
 
         l->id = store_int(store_rows_get(rows, r, 0));
         l->user_id = store_int(store_rows_get(rows, r, 1));
-        text_copy(l->purpose, sizeof(l->purpose), store_rows_get(rows, r, 2));
         text_copy(l->token_hash, sizeof(l->token_hash), store_rows_get(rows, r, 3));
         l->expires_at = store_int(store_rows_get(rows, r, 4));
         l->used_at = store_int(store_rows_get(rows, r, 5));
         l->revoked_at = store_int(store_rows_get(rows, r, 6));
         l->created_at = store_int(store_rows_get(rows, r, 7));
+        return store_decoded(link_purpose_parse(store_rows_get(rows, r, 2), &l->purpose),
+                             "link_tokens");
 }
 
 enum result store_link_lookup(struct store_conn *conn, const char *token_hash,
@@ -78,7 +80,7 @@ enum result store_link_revoke_user(struct store_conn *conn, int64_t user_id, int
 }
 
 enum result store_mail_insert(struct store_conn *conn, const struct store_mail *m,
-                              const char *status, int64_t *ret_id)
+                              enum mail_outbox_status status, int64_t *ret_id)
 {
         int64_t now = store_now();
         struct store_param p[] = {
@@ -88,7 +90,7 @@ enum result store_mail_insert(struct store_conn *conn, const struct store_mail *
                 SP_TEXT(m->recipient),
                 m->link_id ? SP_INT(m->link_id) : SP_NULL,
                 SP_TEXT(m->secret),
-                SP_TEXT(status),
+                SP_TEXT(mail_outbox_status_name(status)),
                 SP_INT(now),
                 SP_INT(now),
         };
@@ -114,7 +116,7 @@ enum result store_mail_insert(struct store_conn *conn, const struct store_mail *
         "FROM mail_outbox o LEFT JOIN link_tokens l ON l.id = o.link_id "                       \
         "LEFT JOIN users u ON u.id = o.user_id LEFT JOIN tenants t ON t.id = o.tenant_id "
 
-static void mail_row(const struct store_rows *rows, int r, void *out)
+static enum result mail_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_mail *m = out;
 
@@ -130,6 +132,7 @@ static void mail_row(const struct store_rows *rows, int r, void *out)
         text_copy(m->first_name, sizeof(m->first_name), store_rows_get(rows, r, 9));
         text_copy(m->tenant_name, sizeof(m->tenant_name), store_rows_get(rows, r, 10));
         m->link_dead = store_int(store_rows_get(rows, r, 11)) != 0;
+        return RESULT_OK;
 }
 
 enum result store_mail_due(struct store_conn *conn, int64_t now, bool lock, struct store_mail *ret,
@@ -212,10 +215,10 @@ enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tena
         return !result && changes != 1 ? RESULT_CONFLICT : result;
 }
 
-enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *status,
-                            const char *reason)
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason)
 {
-        struct store_param p[] = { SP_TEXT(status), SP_TEXT(reason), SP_INT(store_now()),
+        struct store_param p[] = { SP_TEXT(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED)),
+                                   SP_TEXT(reason), SP_INT(store_now()),
                                    SP_INT(id) };
 
         return store_exec(conn,
@@ -224,10 +227,10 @@ enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *sta
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *status,
-                            const char *reply, int64_t now)
+enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *reply, int64_t now)
 {
-        struct store_param p[] = { SP_TEXT(status), SP_TEXT(reply), SP_INT(now), SP_INT(now),
+        struct store_param p[] = { SP_TEXT(mail_outbox_status_name(MAIL_OUTBOX_STATUS_SENT)),
+                                   SP_TEXT(reply), SP_INT(now), SP_INT(now),
                                    SP_INT(id) };
 
         return store_exec(conn,
@@ -237,10 +240,10 @@ enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *sta
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *status,
+enum result store_mail_retry(struct store_conn *conn, int64_t id, enum mail_outbox_status status,
                              bool erase_secret, const char *reply, int64_t next_attempt_at)
 {
-        struct store_param p[] = { SP_TEXT(status), SP_INT(erase_secret),
+        struct store_param p[] = { SP_TEXT(mail_outbox_status_name(status)), SP_INT(erase_secret),
                                    SP_TEXT(reply), SP_INT(next_attempt_at), SP_INT(store_now()),
                                    SP_INT(id) };
 
@@ -252,17 +255,22 @@ enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *st
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
-static void invitation_row(const struct store_rows *rows, int r, void *out)
+static enum result invitation_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_invitation *i = out;
+        const char *mail_status = store_rows_get(rows, r, 0);
 
-        text_copy(i->mail_status, sizeof(i->mail_status), store_rows_get(rows, r, 0));
+        /* The link's message, if it has one: "" (none) otherwise. */
+        i->has_mail = *mail_status != '\0';
+        i->mail_status = MAIL_OUTBOX_STATUS_QUEUED;
         i->sent_at = store_int(store_rows_get(rows, r, 1));
         text_copy(i->last_reply, sizeof(i->last_reply), store_rows_get(rows, r, 2));
         i->expires_at = store_int(store_rows_get(rows, r, 3));
         i->used_at = store_int(store_rows_get(rows, r, 4));
         i->revoked_at = store_int(store_rows_get(rows, r, 5));
         i->created_at = store_int(store_rows_get(rows, r, 6));
+        return store_decoded(!i->has_mail || mail_outbox_status_parse(mail_status, &i->mail_status),
+                             "mail_outbox");
 }
 
 enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
@@ -281,10 +289,12 @@ enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
 }
 
 enum result store_mail_stats(struct store_conn *conn,
-                             void (*fn)(void *userdata, const char *template, const char *status,
-                                        int64_t count, int64_t oldest),
+                             void (*fn)(void *userdata, const char *template,
+                                        enum mail_outbox_status status, int64_t count,
+                                        int64_t oldest),
                              void *userdata)
 {
+        enum mail_outbox_status status;
         struct store_rows rows = { 0 };
         enum result result;
 
@@ -294,9 +304,15 @@ enum result store_mail_stats(struct store_conn *conn,
                             NULL, 0, &rows, NULL);
         if (result)
                 return result;
-        for (int r = 0; r < rows.nrows; r++)
-                fn(userdata, store_rows_get(&rows, r, 0), store_rows_get(&rows, r, 1),
-                   store_int(store_rows_get(&rows, r, 2)), store_int(store_rows_get(&rows, r, 3)));
+        for (int r = 0; !result && r < rows.nrows; r++) {
+                result = store_decoded(mail_outbox_status_parse(store_rows_get(&rows, r, 1),
+                                                                &status),
+                                       "mail_outbox");
+                if (!result)
+                        fn(userdata, store_rows_get(&rows, r, 0), status,
+                           store_int(store_rows_get(&rows, r, 2)),
+                           store_int(store_rows_get(&rows, r, 3)));
+        }
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }

@@ -21,7 +21,7 @@
         "voicemail_enabled, provisioning, provisioning_attempts, provisioning_error, " \
         "COALESCE(assigned_at, 0), COALESCE(last_login_at, 0), created_at, updated_at"
 
-static void ext_from_row(const struct store_rows *rows, int r, void *out)
+static enum result ext_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_extension *e = out;
 
@@ -31,15 +31,16 @@ static void ext_from_row(const struct store_rows *rows, int r, void *out)
         text_copy(e->extension, sizeof(e->extension), store_rows_get(rows, r, 3));
         text_copy(e->sip_secret, sizeof(e->sip_secret), store_rows_get(rows, r, 4));
         text_copy(e->vm_pin, sizeof(e->vm_pin), store_rows_get(rows, r, 5));
-        text_copy(e->status, sizeof(e->status), store_rows_get(rows, r, 6));
         e->voicemail_enabled = store_int(store_rows_get(rows, r, 7)) != 0;
-        text_copy(e->provisioning, sizeof(e->provisioning), store_rows_get(rows, r, 8));
         e->provisioning_attempts = store_int(store_rows_get(rows, r, 9));
         text_copy(e->provisioning_error, sizeof(e->provisioning_error), store_rows_get(rows, r, 10));
         e->assigned_at = store_int(store_rows_get(rows, r, 11));
         e->last_login_at = store_int(store_rows_get(rows, r, 12));
         e->created_at = store_int(store_rows_get(rows, r, 13));
         e->updated_at = store_int(store_rows_get(rows, r, 14));
+        return store_decoded(extension_status_parse(store_rows_get(rows, r, 6), &e->status) &&
+                                     jobs_state_parse(store_rows_get(rows, r, 8), &e->provisioning),
+                             "agent_extensions");
 }
 
 enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int64_t base,
@@ -69,7 +70,7 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
 
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
-                                const char *provisioning, struct store_extension *ret)
+                                enum jobs_state provisioning, struct store_extension *ret)
 {
         static const char sql_plain[] =
                 "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
@@ -88,7 +89,7 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
                 "RETURNING " EXT_COLS;
         int64_t now = store_now();
         struct store_param p[] = { SP_INT(user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
-                                   SP_TEXT(provisioning), SP_INT(now), SP_INT(now),
+                                   SP_TEXT(jobs_state_name(provisioning)), SP_INT(now), SP_INT(now),
                                    SP_INT(tenant_id) };
         enum result result;
 
@@ -189,11 +190,12 @@ enum result store_extensions_of_user(struct store_conn *conn, int64_t user_id,
                             p, STORE_NPARAMS(p), &rows, NULL);
         if (result)
                 return result;
-        for (int r = 0; r < rows.nrows; r++)
-                ext_from_row(&rows, r, &ret[r]);
-        *ret_n = (size_t)rows.nrows;
+        for (int r = 0; !result && r < rows.nrows; r++)
+                result = ext_from_row(&rows, r, &ret[r]);
+        if (!result)
+                *ret_n = (size_t)rows.nrows;
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }
 
 enum result store_extension_list(struct store_conn *conn, const struct store_extension_filter *f,
@@ -214,9 +216,10 @@ enum result store_extension_list(struct store_conn *conn, const struct store_ext
 }
 
 enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id,
-                                        const char *status)
+                                        enum extension_status status)
 {
-        struct store_param p[] = { SP_TEXT(status), SP_INT(store_now()), SP_INT(user_id) };
+        struct store_param p[] = { SP_TEXT(extension_status_name(status)), SP_INT(store_now()),
+                                   SP_INT(user_id) };
 
         return store_exec(conn,
                           "UPDATE agent_extensions SET status = ?, updated_at = ? WHERE user_id = ?",
@@ -274,16 +277,23 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
                 store_rows_free(&rows);
                 return RESULT_NOT_FOUND;
         }
-        ext_from_row(&rows, 0, &ret->ext);
+        result = ext_from_row(&rows, 0, &ret->ext);
         text_copy(ret->first_name, sizeof(ret->first_name), store_rows_get(&rows, 0, 15));
         text_copy(ret->last_name, sizeof(ret->last_name), store_rows_get(&rows, 0, 16));
-        text_copy(ret->user_status, sizeof(ret->user_status), store_rows_get(&rows, 0, 17));
-        text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 18));
+        /* A free extension has no user: none that is live. */
+        ret->user_status = USER_STATUS_DELETED;
+        if (!result)
+                result = store_decoded((!ret->ext.user_id ||
+                                        user_status_parse(store_rows_get(&rows, 0, 17),
+                                                          &ret->user_status)) &&
+                                               tenant_status_parse(store_rows_get(&rows, 0, 18),
+                                                                   &ret->tenant_status),
+                                       "users or tenants");
         text_copy(ret->tenant_domain, sizeof(ret->tenant_domain), store_rows_get(&rows, 0, 19));
         ret->cluster_id = store_int(store_rows_get(&rows, 0, 20));
         text_copy(ret->cluster_domain, sizeof(ret->cluster_domain), store_rows_get(&rows, 0, 21));
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }
 
 /* Copies column 0 of every row as int64 (ints) or as a string (strs). */

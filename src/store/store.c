@@ -179,7 +179,7 @@ enum result store_exec_one(struct store_conn *conn, const char *sql,
         if (rows.nrows == 0)
                 result = RESULT_NOT_FOUND;
         else
-                fn(&rows, 0, out);
+                result = fn(&rows, 0, out);
         store_rows_free(&rows);
         return result;
 }
@@ -217,12 +217,24 @@ enum result store_exec_page(struct store_conn *conn, const char *cols, const cha
                 store_rows_free(&rows);
                 return RESULT_NOMEM;
         }
-        for (int r = 0; r < rows.nrows; r++)
-                fn(&rows, r, items + (size_t)r * elem_size);
-        *ret_items = items;
-        *ret_n = (size_t)rows.nrows;
+        for (int r = 0; !result && r < rows.nrows; r++)
+                result = fn(&rows, r, items + (size_t)r * elem_size);
+        if (result) {
+                free(items);
+        } else {
+                *ret_items = items;
+                *ret_n = (size_t)rows.nrows;
+        }
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
+}
+
+enum result store_decoded(bool ok, const char *table)
+{
+        if (ok)
+                return RESULT_OK;
+        store_set_error("a row of %s holds a word outside the vocabulary", table);
+        return RESULT_STORE;
 }
 
 unsigned store_hash_sql(const char *s)

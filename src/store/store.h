@@ -20,6 +20,11 @@
  *
  * Strings in the structs below are fixed-size arrays, copied out of the
  * result: the caller owns the struct and nothing in it needs freeing.
+ *
+ * States and kinds are the enums of model/vocab.h: the store decodes a
+ * column into its enum once, when it reads the row, and writes the enum's
+ * name. A stored word outside the vocabulary (the columns' CHECK
+ * constraints allow none) makes the read fail with RESULT_STORE.
  */
 #ifndef AGENTDESK_STORE_STORE_H
 #define AGENTDESK_STORE_STORE_H
@@ -28,6 +33,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/vocab.h"
+#include "util/config.h"   /* enum fs_mode, a cluster's */
 #include "util/result.h"
 
 struct store;
@@ -115,7 +122,7 @@ struct store_tenant {
         int64_t id;
         char name[STORE_NAME_MAX];
         char slug[STORE_SHORT_MAX];
-        char status[16];                 /* active | suspended */
+        enum tenant_status status;
         char sip_domain[256];            /* "" = cluster's or global */
         int64_t pool_base;
         int64_t pool_size;
@@ -148,8 +155,8 @@ struct store_user {
         char email[STORE_EMAIL_MAX];     /* stored lower-case */
         char first_name[STORE_NAME_MAX];
         char last_name[STORE_NAME_MAX];
-        char role[16];                   /* superadmin|admin|supervisor|agent */
-        char status[16];                 /* active|suspended|deleted */
+        enum user_role role;
+        enum user_status status;
         char password_hash[STORE_TEXT_MAX];
         bool must_change_password;
         int64_t token_version;
@@ -180,9 +187,9 @@ struct store_extension {
         char extension[16];              /* digits only */
         char sip_secret[STORE_TEXT_MAX]; /* encrypted, as stored */
         char vm_pin[STORE_TEXT_MAX];     /* encrypted, as stored */
-        char status[16];                 /* active | suspended */
+        enum extension_status status;
         bool voicemail_enabled;
-        char provisioning[16];           /* pending | provisioned | failed */
+        enum jobs_state provisioning;
         int64_t provisioning_attempts;
         char provisioning_error[STORE_TEXT_MAX];
         int64_t assigned_at, last_login_at, created_at, updated_at;
@@ -214,7 +221,7 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
  * concurrent callers never receive the same extension. */
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
-                                const char *provisioning, struct store_extension *ret);
+                                enum jobs_state provisioning, struct store_extension *ret);
 
 /* In a transaction. Returns extension `id` to the pool with a new secret
  * and PIN (the old one must never work again). RESULT_NOT_FOUND when it
@@ -267,8 +274,10 @@ enum store_user_sort {
 
 struct store_user_filter {
         int64_t tenant_id;
-        const char *status;   /* NULL = any live (not deleted) */
-        const char *role;     /* NULL = any */
+        bool by_status;       /* false = any live (not deleted) */
+        enum user_status status;
+        bool by_role;         /* false = any */
+        enum user_role role;
         const char *q;        /* NULL = any; substring of names or email */
         enum store_user_sort sort;
 };
@@ -281,8 +290,8 @@ struct store_agent_row {
         char email[STORE_EMAIL_MAX];
         char first_name[STORE_NAME_MAX];
         char last_name[STORE_NAME_MAX];
-        char role[16];
-        char status[16];
+        enum user_role role;
+        enum user_status status;
         bool must_change_password;
         int64_t created_at, updated_at, last_login_at;
         size_t first_extension, n_extensions;
@@ -293,9 +302,9 @@ struct store_agent_extension {
         int64_t id;
         int64_t user_id;
         char extension[16];
-        char status[16];
+        enum extension_status status;
         bool voicemail_enabled;
-        char provisioning[16];
+        enum jobs_state provisioning;
         int64_t provisioning_attempts;
         char provisioning_error[STORE_TEXT_MAX / 2];
 };
@@ -336,7 +345,7 @@ struct store_session {
         bool restricted;                 /* opened with a temporary password */
         int64_t expires_at;
         int64_t login_at;                /* the password login this token renews */
-        char tenant_status[16];          /* "" for a platform superadmin */
+        enum tenant_status tenant_status; /* active for a platform superadmin (no tenant) */
         struct store_user user;
 };
 
@@ -358,8 +367,8 @@ enum result store_session_lookup(struct store_conn *conn, const char *token_hash
 struct store_session_fault {
         bool revoked;                    /* revoked_at set or token_version stale */
         bool expired;                    /* expires_at <= now */
-        char user_status[16];            /* active, suspended, deleted */
-        char tenant_status[16];          /* "" for a platform superadmin */
+        enum user_status user_status;
+        enum tenant_status tenant_status; /* active for a platform superadmin (no tenant) */
 };
 
 /* RESULT_NOT_FOUND when no session has token_hash (never issued, or its
@@ -403,10 +412,9 @@ enum result store_extension_list(struct store_conn *conn, const struct store_ext
                                  struct store_page *page, struct store_extension **ret_items,
                                  size_t *ret_n);
 
-/* In a transaction. Sets status (active|suspended) on every extension of
- * user_id. */
+/* In a transaction. Sets status on every extension of user_id. */
 enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id,
-                                        const char *status);
+                                        enum extension_status status);
 
 enum result store_extension_set_secret(struct store_conn *conn, int64_t id, const char *secret);
 enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled);
@@ -416,8 +424,8 @@ struct store_directory_entry {
         struct store_extension ext;
         char first_name[STORE_NAME_MAX];
         char last_name[STORE_NAME_MAX];
-        char user_status[16];            /* "" when the extension is free */
-        char tenant_status[16];
+        enum user_status user_status;    /* deleted when the extension is free (no user) */
+        enum tenant_status tenant_status;
         char tenant_domain[256];         /* "" = the cluster's or the global one */
         int64_t cluster_id;              /* the tenant's; 0 = the default cluster */
         char cluster_domain[256];        /* "" = the global one */
@@ -444,13 +452,13 @@ enum result store_tenants_active_ids(struct store_conn *conn, int64_t cluster_id
  * (cluster_id NULL: the default one), so a tenant that moves is taken off
  * the old cluster by jobs queued before the move.
  *
- * In a transaction. Queues a job of kind (provision, deprovision, update,
- * rekey) for one extension, which shows state (pending, or provisioned
- * where FreeSWITCH asks at once: state is the default cluster's, a stored
+ * In a transaction. Queues a job of kind (any but FS_CHANGE_RESYNC) for
+ * one extension, which shows state (pending, or provisioned where
+ * FreeSWITCH asks at once: state is the default cluster's, a stored
  * cluster's mode decides for its tenants) with its attempts and error
  * reset. */
-enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                             int64_t extension_id, const char *state);
+enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
+                             int64_t extension_id, enum jobs_state state);
 
 /* Jobs not done yet and jobs given up on, of one tenant (0 = all) and one
  * cluster (0 = the default one, -1 = all). */
@@ -459,15 +467,15 @@ enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t
 
 /* In a transaction. Queues kind for every assigned extension of tenant,
  * each showing state. */
-enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id, const char *kind,
-                                    const char *state);
+enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id,
+                                    enum fs_change kind, enum jobs_state state);
 
 /* In a transaction. Queues a resync of the whole of cluster_id (0 = the
  * default one). */
 enum result store_job_insert_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id);
 
 struct store_job_state {
-        char status[16];                 /* pending, done, failed */
+        enum jobs_status status;
         int64_t attempts;
         char last_error[STORE_TEXT_MAX];
 };
@@ -478,7 +486,7 @@ struct store_job {
         int64_t id;
         int64_t tenant_id;
         int64_t extension_id;            /* 0 for a job without one */
-        char kind[16];                   /* provision, deprovision, update, rekey, resync */
+        enum fs_change kind;
         int64_t attempts;                /* made so far */
         char extension[16];              /* its number, digits only */
         int64_t cluster_id;              /* 0 = the default cluster */
@@ -490,23 +498,22 @@ struct store_job {
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
 
-/* A job's status and its extension's state are the domain's (enum
- * jobs_status, enum jobs_state in domain/provisioning/jobs.h): the functions below
- * write the names they are handed. Queries select by 'pending' (and count
- * 'failed'), the statuses the store itself must know. */
+/* Queries select by 'pending' (and count 'failed'), the statuses the
+ * store itself must know. */
 
-/* In a transaction. The job succeeded on every node: status (the
- * domain's name for done), and its extension shows extension_state (its
- * name for provisioned), unless a later job for it is pending. */
+/* In a transaction. The job succeeded on every node: status (done), and
+ * its extension shows extension_state (provisioned), unless a later job
+ * for it is pending. */
 enum result store_job_done(struct store_conn *conn, const struct store_job *job,
-                           const char *status, const char *extension_state);
+                           enum jobs_status status, enum jobs_state extension_state);
 
-/* In a transaction. An attempt failed with error: status is the domain's
- * name for pending (due again at next_attempt_at) or for failed (given up
- * for good); the extension shows extension_state (pending or failed), the
- * attempt count and the error. */
-enum result store_job_retry(struct store_conn *conn, const struct store_job *job, const char *status,
-                            const char *error, int64_t next_attempt_at, const char *extension_state);
+/* In a transaction. An attempt failed with error: status is pending (due
+ * again at next_attempt_at) or failed (given up for good); the extension
+ * shows extension_state (pending or failed), the attempt count and the
+ * error. */
+enum result store_job_retry(struct store_conn *conn, const struct store_job *job,
+                            enum jobs_status status, const char *error, int64_t next_attempt_at,
+                            enum jobs_state extension_state);
 
 /* Takes the cluster-wide singleton lock key on this connection if free
  * (a PostgreSQL advisory lock, held until the connection closes); *ret_held
@@ -527,10 +534,10 @@ struct store_cluster {
         int64_t id;
         char name[STORE_NAME_MAX];
         char region[STORE_SHORT_MAX];
-        char mode[16];                   /* xml_curl | files | ssh */
+        enum fs_mode mode;
         char sip_domain[256];            /* "" = AGENTDESK_SIP_DOMAIN */
         char websocket_url[STORE_TEXT_MAX]; /* "" = AGENTDESK_SIP_WS_URL */
-        char status[16];                 /* active | disabled */
+        enum cluster_status status;
         int64_t created_at, updated_at;
 };
 
@@ -544,7 +551,7 @@ struct store_node {
         char sofia_profile[STORE_SHORT_MAX];
         char ssh_target[300];            /* ssh mode: user@host[:port] */
         char conf_dir[STORE_TEXT_MAX];   /* push modes */
-        char status[16];                 /* active | disabled */
+        enum cluster_status status;
         int64_t created_at, updated_at;
 };
 
@@ -601,13 +608,13 @@ enum result store_audit_list(struct store_conn *conn, int64_t tenant_id, struct 
 struct store_link {
         int64_t id;
         int64_t user_id;
-        char purpose[16];                /* invitation | reset */
+        enum link_purpose purpose;
         char token_hash[65];
         int64_t expires_at, used_at, revoked_at, created_at;  /* 0 = not */
 };
 
 /* In a transaction. Records a link for user_id; sets *ret_id. */
-enum result store_link_insert(struct store_conn *conn, int64_t user_id, const char *purpose,
+enum result store_link_insert(struct store_conn *conn, int64_t user_id, enum link_purpose purpose,
                               const char *token_hash, int64_t expires_at, int64_t *ret_id);
 
 /* The link with that keyed hash (whatever its state); RESULT_NOT_FOUND. */
@@ -636,18 +643,14 @@ struct store_mail {
         char tenant_name[STORE_NAME_MAX];
 };
 
-/*
- * The outbox's statuses are the domain's (enum mail_outbox_status,
- * domain/mail/outbox.h): the functions that write one take its name from
- * there, and what is read back is parsed there. Queries select by
- * 'queued' only, the one status the store itself must know.
- */
+/* Queries of the outbox select by 'queued' only, the one status the store
+ * itself must know. */
 
 /* In a transaction (that of the change causing the message). Queues a
- * message; status is the name of queued, or of dropped for a request that
- * is kept only so that every answer costs the same (forgot-password). */
+ * message; status is queued, or dropped for a request that is kept only
+ * so that every answer costs the same (forgot-password). */
 enum result store_mail_insert(struct store_conn *conn, const struct store_mail *m,
-                              const char *status, int64_t *ret_id);
+                              enum mail_outbox_status status, int64_t *ret_id);
 
 /*
  * Up to max queued messages due at now, oldest first, into ret. With
@@ -671,23 +674,22 @@ enum result store_mail_resolve(struct store_conn *conn, int64_t id, int64_t tena
                                int64_t user_id, int64_t link_id, const char *secret);
 
 /* Drops a queued message without sending it (a request nobody can
- * receive, a link that died before its message left), saying why;
- * status is dropped's name. */
-enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *status,
-                            const char *reason);
+ * receive, a link that died before its message left), saying why: it
+ * becomes dropped. */
+enum result store_mail_drop(struct store_conn *conn, int64_t id, const char *reason);
 
-/* Records an outcome with the server's reply: sent at now (status is
- * sent's name) or, when not, status (queued's name: due again at
- * next_attempt_at; failed's: for good). The sealed secret is erased once
- * the message is sent, and by a retry with erase_secret (the last). */
-enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *status,
-                            const char *reply, int64_t now);
-enum result store_mail_retry(struct store_conn *conn, int64_t id, const char *status,
+/* Records an outcome with the server's reply: sent at now or, when not,
+ * status (queued: due again at next_attempt_at; failed: for good). The
+ * sealed secret is erased once the message is sent, and by a retry with
+ * erase_secret (the last). */
+enum result store_mail_sent(struct store_conn *conn, int64_t id, const char *reply, int64_t now);
+enum result store_mail_retry(struct store_conn *conn, int64_t id, enum mail_outbox_status status,
                              bool erase_secret, const char *reply, int64_t next_attempt_at);
 
 /* The newest invitation of user_id and what became of its message. */
 struct store_invitation {
-        char mail_status[16];            /* its message's status ("" when none) */
+        bool has_mail;                   /* it has a message */
+        enum mail_outbox_status mail_status; /* that message's status */
         int64_t sent_at;                 /* 0 = not sent */
         char last_reply[STORE_TEXT_MAX];
         int64_t expires_at, used_at, revoked_at, created_at;
@@ -698,11 +700,13 @@ enum result store_invitation_last(struct store_conn *conn, int64_t user_id,
                                   struct store_invitation *ret);
 
 /* Gauges for /metrics and doctor (domain/health/health.c sums them): calls fn
- * for each template and status (both borrowed for the call) with its count
- * of messages and the created_at of its oldest. */
+ * for each template (borrowed for the call) and status with its count of
+ * messages and the created_at of its oldest. A status that does not
+ * decode stops the calls there with RESULT_STORE. */
 enum result store_mail_stats(struct store_conn *conn,
-                             void (*fn)(void *userdata, const char *template, const char *status,
-                                        int64_t count, int64_t oldest),
+                             void (*fn)(void *userdata, const char *template,
+                                        enum mail_outbox_status status, int64_t count,
+                                        int64_t oldest),
                              void *userdata);
 
 #endif

@@ -10,27 +10,28 @@
         "id, name, slug, status, sip_domain, pool_base, pool_size, COALESCE(cluster_id, 0), " \
         "created_at, updated_at"
 
-static void tenant_from_row(const struct store_rows *rows, int r, void *out)
+static enum result tenant_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_tenant *t = out;
 
         t->id = store_int(store_rows_get(rows, r, 0));
         text_copy(t->name, sizeof(t->name), store_rows_get(rows, r, 1));
         text_copy(t->slug, sizeof(t->slug), store_rows_get(rows, r, 2));
-        text_copy(t->status, sizeof(t->status), store_rows_get(rows, r, 3));
         text_copy(t->sip_domain, sizeof(t->sip_domain), store_rows_get(rows, r, 4));
         t->pool_base = store_int(store_rows_get(rows, r, 5));
         t->pool_size = store_int(store_rows_get(rows, r, 6));
         t->cluster_id = store_int(store_rows_get(rows, r, 7));
         t->created_at = store_int(store_rows_get(rows, r, 8));
         t->updated_at = store_int(store_rows_get(rows, r, 9));
+        return store_decoded(tenant_status_parse(store_rows_get(rows, r, 3), &t->status),
+                             "tenants");
 }
 
 enum result store_tenant_insert(struct store_conn *conn, struct store_tenant *t)
 {
         int64_t now = store_now();
         struct store_param p[] = {
-                SP_TEXT(t->name), SP_TEXT(t->slug), SP_TEXT(t->status[0] ? t->status : "active"),
+                SP_TEXT(t->name), SP_TEXT(t->slug), SP_TEXT(tenant_status_name(t->status)),
                 SP_TEXT(t->sip_domain), SP_INT(t->pool_base), SP_INT(t->pool_size),
                 t->cluster_id ? SP_INT(t->cluster_id) : SP_NULL, SP_INT(now), SP_INT(now),
         };
@@ -101,8 +102,8 @@ enum result store_tenant_list(struct store_conn *conn, struct store_page *page,
 
 enum result store_tenant_update(struct store_conn *conn, const struct store_tenant *t)
 {
-        struct store_param p[] = { SP_TEXT(t->name), SP_TEXT(t->status), SP_TEXT(t->sip_domain),
-                                   SP_INT(store_now()), SP_INT(t->id) };
+        struct store_param p[] = { SP_TEXT(t->name), SP_TEXT(tenant_status_name(t->status)),
+                                   SP_TEXT(t->sip_domain), SP_INT(store_now()), SP_INT(t->id) };
         int64_t changes = 0;
         enum result result;
 

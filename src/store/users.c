@@ -13,7 +13,7 @@
         "password_hash, must_change_password, token_version, created_at, updated_at, " \
         "COALESCE(last_login_at, 0)"
 
-static void user_from_row(const struct store_rows *rows, int r, void *out)
+static enum result user_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_user *u = out;
 
@@ -22,14 +22,15 @@ static void user_from_row(const struct store_rows *rows, int r, void *out)
         text_copy(u->email, sizeof(u->email), store_rows_get(rows, r, 2));
         text_copy(u->first_name, sizeof(u->first_name), store_rows_get(rows, r, 3));
         text_copy(u->last_name, sizeof(u->last_name), store_rows_get(rows, r, 4));
-        text_copy(u->role, sizeof(u->role), store_rows_get(rows, r, 5));
-        text_copy(u->status, sizeof(u->status), store_rows_get(rows, r, 6));
         text_copy(u->password_hash, sizeof(u->password_hash), store_rows_get(rows, r, 7));
         u->must_change_password = store_int(store_rows_get(rows, r, 8)) != 0;
         u->token_version = store_int(store_rows_get(rows, r, 9));
         u->created_at = store_int(store_rows_get(rows, r, 10));
         u->updated_at = store_int(store_rows_get(rows, r, 11));
         u->last_login_at = store_int(store_rows_get(rows, r, 12));
+        return store_decoded(user_role_parse(store_rows_get(rows, r, 5), &u->role) &&
+                                     user_status_parse(store_rows_get(rows, r, 6), &u->status),
+                             "users");
 }
 
 enum result store_user_insert(struct store_conn *conn, struct store_user *u)
@@ -40,8 +41,8 @@ enum result store_user_insert(struct store_conn *conn, struct store_user *u)
                 SP_TEXT(u->email),
                 SP_TEXT(u->first_name),
                 SP_TEXT(u->last_name),
-                SP_TEXT(u->role),
-                SP_TEXT(u->status[0] ? u->status : "active"),
+                SP_TEXT(user_role_name(u->role)),
+                SP_TEXT(user_status_name(u->status)),
                 SP_TEXT(u->password_hash),
                 SP_INT(u->must_change_password),
                 SP_INT(now),
@@ -120,7 +121,8 @@ static void users_query_init(struct users_query *uq, const struct store_user_fil
                 [STORE_USER_SORT_CREATED] = " ORDER BY created_at, id",
                 [STORE_USER_SORT_CREATED_DESC] = " ORDER BY created_at DESC, id DESC",
         };
-        const char *status = f->status ? f->status : "", *role = f->role ? f->role : "";
+        const char *status = f->by_status ? user_status_name(f->status) : "";
+        const char *role = f->by_role ? user_role_name(f->role) : "";
         const char *q = f->q ? f->q : "";
         size_t n = 0;
 
@@ -158,7 +160,7 @@ enum result store_user_list(struct store_conn *conn, const struct store_user_fil
         "id, COALESCE(tenant_id, 0), email, first_name, last_name, role, status, " \
         "must_change_password, created_at, updated_at, COALESCE(last_login_at, 0)"
 
-static void agent_from_row(const struct store_rows *rows, int r, void *out)
+static enum result agent_from_row(const struct store_rows *rows, int r, void *out)
 {
         struct store_agent_row *a = out;
 
@@ -167,25 +169,27 @@ static void agent_from_row(const struct store_rows *rows, int r, void *out)
         text_copy(a->email, sizeof(a->email), store_rows_get(rows, r, 2));
         text_copy(a->first_name, sizeof(a->first_name), store_rows_get(rows, r, 3));
         text_copy(a->last_name, sizeof(a->last_name), store_rows_get(rows, r, 4));
-        text_copy(a->role, sizeof(a->role), store_rows_get(rows, r, 5));
-        text_copy(a->status, sizeof(a->status), store_rows_get(rows, r, 6));
         a->must_change_password = store_int(store_rows_get(rows, r, 7)) != 0;
         a->created_at = store_int(store_rows_get(rows, r, 8));
         a->updated_at = store_int(store_rows_get(rows, r, 9));
         a->last_login_at = store_int(store_rows_get(rows, r, 10));
+        return store_decoded(user_role_parse(store_rows_get(rows, r, 5), &a->role) &&
+                                     user_status_parse(store_rows_get(rows, r, 6), &a->status),
+                             "users");
 }
 
-static void agent_extension_from_row(const struct store_rows *rows, int r,
-                                     struct store_agent_extension *e)
+static enum result agent_extension_from_row(const struct store_rows *rows, int r,
+                                            struct store_agent_extension *e)
 {
         e->id = store_int(store_rows_get(rows, r, 0));
         e->user_id = store_int(store_rows_get(rows, r, 1));
         text_copy(e->extension, sizeof(e->extension), store_rows_get(rows, r, 2));
-        text_copy(e->status, sizeof(e->status), store_rows_get(rows, r, 3));
         e->voicemail_enabled = store_int(store_rows_get(rows, r, 4)) != 0;
-        text_copy(e->provisioning, sizeof(e->provisioning), store_rows_get(rows, r, 5));
         e->provisioning_attempts = store_int(store_rows_get(rows, r, 6));
         text_copy(e->provisioning_error, sizeof(e->provisioning_error), store_rows_get(rows, r, 7));
+        return store_decoded(extension_status_parse(store_rows_get(rows, r, 3), &e->status) &&
+                                     jobs_state_parse(store_rows_get(rows, r, 5), &e->provisioning),
+                             "agent_extensions");
 }
 
 /* An agent's id and its index in the page, sorted by id to find it. */
@@ -239,10 +243,10 @@ enum result store_agent_page(struct store_conn *conn, const struct store_user_fi
         for (size_t i = 0; i < out.n_agents; i++)
                 index[i] = (struct agent_index){ out.agents[i].id, i };
         qsort(index, out.n_agents, sizeof(*index), by_id);
-        for (int r = 0; r < rows.nrows; r++) {
+        for (int r = 0; !result && r < rows.nrows; r++) {
                 struct store_agent_extension *e = &out.extensions[out.n_extensions];
                 struct agent_index key, *found;
-                agent_extension_from_row(&rows, r, e);
+                result = agent_extension_from_row(&rows, r, e);
                 key.id = e->user_id;
                 found = bsearch(&key, index, out.n_agents, sizeof(*index), by_id);
                 if (!found)
@@ -275,9 +279,10 @@ void store_agent_page_free(struct store_agent_page *p)
 
 enum result store_user_update(struct store_conn *conn, const struct store_user *u, bool revoke)
 {
-        struct store_param p[] = { SP_TEXT(u->first_name), SP_TEXT(u->last_name), SP_TEXT(u->role),
-                                   SP_TEXT(u->status), SP_INT(revoke ? 1 : 0), SP_INT(store_now()),
-                                   SP_INT(u->id) };
+        struct store_param p[] = { SP_TEXT(u->first_name), SP_TEXT(u->last_name),
+                                   SP_TEXT(user_role_name(u->role)),
+                                   SP_TEXT(user_status_name(u->status)), SP_INT(revoke ? 1 : 0),
+                                   SP_INT(store_now()), SP_INT(u->id) };
         int64_t changes = 0;
         enum result result;
 
@@ -313,6 +318,16 @@ enum result store_user_touch_login(struct store_conn *conn, int64_t id)
 
         return store_exec(conn, "UPDATE users SET last_login_at = ? WHERE id = ?", p,
                           STORE_NPARAMS(p), NULL, NULL);
+}
+
+/* A user's tenant's status, "" for none (a platform superadmin): active,
+ * since no tenant can suspend them. */
+static bool tenant_status_of(const char *s, enum tenant_status *ret)
+{
+        if (*s)
+                return tenant_status_parse(s, ret);
+        *ret = TENANT_STATUS_ACTIVE;
+        return true;
 }
 
 enum result store_session_insert(struct store_conn *conn, const char *token_hash, int64_t user_id,
@@ -362,14 +377,17 @@ enum result store_session_lookup(struct store_conn *conn, const char *token_hash
                 store_rows_free(&rows);
                 return RESULT_NOT_FOUND;
         }
-        user_from_row(&rows, 0, &ret->user);
+        result = user_from_row(&rows, 0, &ret->user);
         ret->id = store_int(store_rows_get(&rows, 0, 13));
         ret->restricted = store_int(store_rows_get(&rows, 0, 14)) != 0;
         ret->expires_at = store_int(store_rows_get(&rows, 0, 15));
-        text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 16));
+        if (!result)
+                result = store_decoded(tenant_status_of(store_rows_get(&rows, 0, 16),
+                                                        &ret->tenant_status),
+                                       "tenants");
         ret->login_at = store_int(store_rows_get(&rows, 0, 17));
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }
 
 enum result store_session_fault(struct store_conn *conn, const char *token_hash, int64_t now,
@@ -395,10 +413,12 @@ enum result store_session_fault(struct store_conn *conn, const char *token_hash,
         }
         ret->revoked = store_int(store_rows_get(&rows, 0, 0)) != 0;
         ret->expired = store_int(store_rows_get(&rows, 0, 1)) != 0;
-        text_copy(ret->user_status, sizeof(ret->user_status), store_rows_get(&rows, 0, 2));
-        text_copy(ret->tenant_status, sizeof(ret->tenant_status), store_rows_get(&rows, 0, 3));
+        result = store_decoded(user_status_parse(store_rows_get(&rows, 0, 2), &ret->user_status) &&
+                                       tenant_status_of(store_rows_get(&rows, 0, 3),
+                                                        &ret->tenant_status),
+                               "users");
         store_rows_free(&rows);
-        return RESULT_OK;
+        return result;
 }
 
 enum result store_session_revoke(struct store_conn *conn, int64_t id)

@@ -11,7 +11,8 @@
  * inside the pool and 100 clean "pool exhausted" answers. Link tokens
  * are used once; the mail outbox hands out due messages, and on
  * PostgreSQL two transactions taking them with a lock never get the same.
- * contract_ops.c covers the rest of store.h, one function per part of it.
+ * A row's states come back decoded, and a word outside the vocabulary
+ * fails the read. contract_ops.c covers the rest of store.h, one function per part of it.
  */
 #include <inttypes.h>
 #include <pthread.h>
@@ -27,6 +28,7 @@
 #include "domain/provisioning/pool.h"
 #include "domain/tenants/tenants.h"
 #include "domain/identity/users.h"
+#include "store/driver.h"
 #include "store/store.h"
 
 static const char *url;
@@ -52,7 +54,7 @@ static int64_t quick_user(struct store *store, int64_t tenant_id, const char *em
 
         u.tenant_id = tenant_id;
         snprintf(u.email, sizeof(u.email), "%s", email);
-        snprintf(u.role, sizeof(u.role), "agent");
+        u.role = USER_ROLE_AGENT;
         snprintf(u.password_hash, sizeof(u.password_hash), "x");
         if (store_conn_get(store, &conn) || store_begin(conn))
                 return 0;
@@ -112,8 +114,56 @@ static void test_tenants(struct store *store)
 
         CHECK_INT_EQ(store_tenant_get(conn, a.id, &got), RESULT_OK);
         CHECK_STR_EQ(got.name, "Acme Corp");
-        CHECK_STR_EQ(got.status, "active");
+        CHECK_STR_EQ(tenant_status_name(got.status), "active");
         CHECK_INT_EQ(store_tenant_get(conn, 999999, &got), RESULT_NOT_FOUND);
+}
+
+/* Runs sql, with id as its one parameter when it has one. */
+static enum result raw(struct store_conn *conn, const char *sql, int64_t id)
+{
+        struct store_param p = SP_INT(id);
+
+        return store_exec(conn, sql, &p, strchr(sql, '?') ? 1 : 0, NULL, NULL);
+}
+
+/* The store decodes a row's states into the vocabulary's enums once, as
+ * it reads the row: a suspended tenant comes back as the enum, and a word
+ * outside the vocabulary (planted past the column's CHECK constraint)
+ * fails the read with RESULT_STORE, read as one row or in a list. */
+static void test_decoded_row(struct store *store)
+{
+        bool sqlite = strcmp(store_backend(store), "sqlite") == 0;
+        struct store_tenant t, got, *items = NULL;
+        struct store_page page = { .limit = 1000 };
+        struct store_conn *conn;
+        const char *field = NULL;
+        size_t n = 99;
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Decoded", NULL, 770000, 2, 0, &t, &field), RESULT_OK);
+        CHECK_INT_EQ(raw(conn, "UPDATE tenants SET status = 'suspended' WHERE id = ?", t.id),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_tenant_get(conn, t.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.status, TENANT_STATUS_SUSPENDED);
+
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(raw(conn, sqlite ? "PRAGMA ignore_check_constraints = ON"
+                                      : "ALTER TABLE tenants DROP CONSTRAINT tenants_status_check",
+                         0),
+                     RESULT_OK);
+        CHECK_INT_EQ(raw(conn, "UPDATE tenants SET status = 'Suspended' WHERE id = ?", t.id),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_tenant_get(conn, t.id, &got), RESULT_STORE);
+        CHECK(strstr(store_last_error(), "tenants") != NULL);
+        CHECK_INT_EQ(store_tenant_list(conn, &page, &items, &n), RESULT_STORE);
+        CHECK(items == NULL && n == 99);
+        store_rollback(conn);
+        if (sqlite)
+                CHECK_INT_EQ(raw(conn, "PRAGMA ignore_check_constraints = OFF", 0), RESULT_OK);
+        /* The word is gone with the transaction; the constraint is back. */
+        CHECK_INT_EQ(store_tenant_get(conn, t.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.status, TENANT_STATUS_SUSPENDED);
+        CHECK(raw(conn, "UPDATE tenants SET status = 'Suspended' WHERE id = ?", t.id) != RESULT_OK);
 }
 
 static void test_users(struct store *store)
@@ -182,7 +232,7 @@ static void test_allocate_release(struct store *store)
         CHECK_STR_EQ(e2.extension, "99");
         CHECK_INT_EQ(pool_allocate(store, t.id, u2, &e3), RESULT_OK);
         CHECK_STR_EQ(e3.extension, "100");
-        CHECK_STR_EQ(e1.provisioning, "pending");
+        CHECK_STR_EQ(jobs_state_name(e1.provisioning), "pending");
         CHECK_INT_EQ(e1.user_id, u1);
         CHECK(strncmp(e1.sip_secret, "v1:", 3) == 0);
         CHECK_INT_EQ(credentials_unseal(e1.sip_secret, plain, sizeof(plain)), RESULT_OK);
@@ -398,14 +448,14 @@ struct mail_counts {
         int64_t sent, queued, oldest;
 };
 
-static void count_row(void *userdata, const char *template, const char *status, int64_t count,
-                      int64_t oldest)
+static void count_row(void *userdata, const char *template, enum mail_outbox_status status,
+                      int64_t count, int64_t oldest)
 {
         struct mail_counts *c = userdata;
 
-        if (!strcmp(template, "invitation") && !strcmp(status, "sent"))
+        if (!strcmp(template, "invitation") && status == MAIL_OUTBOX_STATUS_SENT)
                 c->sent += count;
-        if (!strcmp(status, "queued")) {
+        if (status == MAIL_OUTBOX_STATUS_QUEUED) {
                 c->queued += count;
                 if (!c->oldest || oldest < c->oldest)
                         c->oldest = oldest;
@@ -433,7 +483,7 @@ static void test_mail_outbox(struct store *store)
 
         /* A link is used once; revoked links cannot be used. */
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_link_insert(conn, m.user_id, "invitation", "h1", now + 60, &link_id),
+        CHECK_INT_EQ(store_link_insert(conn, m.user_id, LINK_PURPOSE_INVITATION, "h1", now + 60, &link_id),
                      RESULT_OK);
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_link_lookup(conn, "h1", &link), RESULT_OK);
@@ -441,12 +491,13 @@ static void test_mail_outbox(struct store *store)
         CHECK(link.used_at == 0 && link.revoked_at == 0 && link.expires_at == now + 60);
         CHECK_INT_EQ(store_link_lookup(conn, "nope", &link), RESULT_NOT_FOUND);
         m.link_id = link_id;
-        CHECK_INT_EQ(store_mail_insert(conn, &m, "queued", &ids[0]), RESULT_OK);
+        CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, &ids[0]), RESULT_OK);
         CHECK_INT_EQ(store_invitation_last(conn, m.user_id, &inv), RESULT_OK);
-        CHECK_STR_EQ(inv.mail_status, "queued");
+        CHECK(inv.has_mail);
+        CHECK_STR_EQ(mail_outbox_status_name(inv.mail_status), "queued");
         CHECK_INT_EQ(store_link_use(conn, link_id, now), RESULT_OK);
         CHECK_INT_EQ(store_link_use(conn, link_id, now), RESULT_CONFLICT);
-        CHECK_INT_EQ(store_link_insert(conn, m.user_id, "reset", "h2", now + 60, &link_id), RESULT_OK);
+        CHECK_INT_EQ(store_link_insert(conn, m.user_id, LINK_PURPOSE_RESET, "h2", now + 60, &link_id), RESULT_OK);
         CHECK_INT_EQ(store_link_revoke_user(conn, m.user_id, now), RESULT_OK);
         CHECK_INT_EQ(store_link_use(conn, link_id, now), RESULT_CONFLICT);
         CHECK_INT_EQ(store_link_lookup(conn, "h2", &link), RESULT_OK);
@@ -455,18 +506,18 @@ static void test_mail_outbox(struct store *store)
         /* Due, sent, retried later, failed. */
         m.link_id = 0;
         for (int i = 1; i < 6; i++)
-                CHECK_INT_EQ(store_mail_insert(conn, &m, "queued", &ids[i]), RESULT_OK);
+                CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, &ids[i]), RESULT_OK);
         CHECK_INT_EQ(store_mail_due(conn, now, false, due, 8, &n), RESULT_OK);
         CHECK_INT_EQ(n, 6);
         CHECK_INT_EQ(due[0].id, ids[0]);
         CHECK_STR_EQ(due[0].secret, "sealed");
         CHECK_STR_EQ(due[0].tenant_name, "Mail Co");
-        CHECK_INT_EQ(store_mail_sent(conn, ids[0], "sent", "250 ok", now), RESULT_OK);
-        CHECK_INT_EQ(store_mail_retry(conn, ids[1], "queued", false, "451 later", now + 100),
+        CHECK_INT_EQ(store_mail_sent(conn, ids[0], "250 ok", now), RESULT_OK);
+        CHECK_INT_EQ(store_mail_retry(conn, ids[1], MAIL_OUTBOX_STATUS_QUEUED, false, "451 later", now + 100),
                      RESULT_OK);
-        CHECK_INT_EQ(store_mail_retry(conn, ids[2], "failed", true, "550 no", now), RESULT_OK);
+        CHECK_INT_EQ(store_mail_retry(conn, ids[2], MAIL_OUTBOX_STATUS_FAILED, true, "550 no", now), RESULT_OK);
         CHECK_INT_EQ(store_invitation_last(conn, m.user_id, &inv), RESULT_OK);
-        CHECK_STR_EQ(inv.mail_status, "sent");
+        CHECK_STR_EQ(mail_outbox_status_name(inv.mail_status), "sent");
         CHECK(inv.used_at == now && inv.sent_at == now);
         CHECK_INT_EQ(store_mail_get(conn, ids[0], &due[0]), RESULT_OK);
         CHECK_STR_EQ(due[0].secret, "");  /* erased once sent */
@@ -518,6 +569,7 @@ int main(int argc, char **argv)
         printf("backend: %s\n", store_backend(store));
         test_migrations(store);
         test_tenants(store);
+        test_decoded_row(store);
         test_users(store);
         test_allocate_release(store);
         contract_basics(store);

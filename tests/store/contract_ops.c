@@ -66,7 +66,7 @@ static int64_t make_tenant(struct store_conn *conn, const char *slug, int64_t ba
 
         snprintf(t.name, sizeof(t.name), "Tenant %s", slug);
         snprintf(t.slug, sizeof(t.slug), "%s", slug);
-        snprintf(t.status, sizeof(t.status), "active");
+        t.status = TENANT_STATUS_ACTIVE;
         t.pool_base = base;
         t.pool_size = size;
         t.cluster_id = cluster_id;
@@ -85,8 +85,8 @@ static int64_t make_user(struct store_conn *conn, int64_t tenant_id, const char 
 
         u.tenant_id = tenant_id;
         snprintf(u.email, sizeof(u.email), "%s", email);
-        snprintf(u.role, sizeof(u.role), "%s", role);
-        snprintf(u.status, sizeof(u.status), "active");
+        CHECK(user_role_parse(role, &u.role));
+        u.status = USER_STATUS_ACTIVE;
         snprintf(u.first_name, sizeof(u.first_name), "%s", first);
         snprintf(u.last_name, sizeof(u.last_name), "%s", last);
         snprintf(u.password_hash, sizeof(u.password_hash), "x");
@@ -101,10 +101,12 @@ static struct store_extension allocate(struct store_conn *conn, int64_t tenant_i
                                        const char *provisioning)
 {
         struct store_extension e = { 0 };
+        enum jobs_state state = JOBS_STATE_FAILED;
 
+        CHECK(jobs_state_parse(provisioning, &state));
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_pool_allocate(conn, tenant_id, user_id, "sealed-secret", "sealed-pin",
-                                         provisioning, &e),
+                                         state, &e),
                      RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         return e;
@@ -117,8 +119,8 @@ static int64_t make_cluster(struct store_conn *conn, const char *name, const cha
 
         snprintf(c.name, sizeof(c.name), "%s", name);
         snprintf(c.region, sizeof(c.region), "eu");
-        snprintf(c.mode, sizeof(c.mode), "%s", mode);
-        snprintf(c.status, sizeof(c.status), "%s", status);
+        CHECK(config_fs_mode_parse(mode, &c.mode));
+        CHECK(cluster_status_parse(status, &c.status));
         snprintf(c.sip_domain, sizeof(c.sip_domain), "%s", sip_domain);
         CHECK_INT_EQ(store_cluster_insert(conn, &c), RESULT_OK);
         CHECK(c.id > 0);
@@ -213,7 +215,7 @@ void contract_tenants(struct store *store)
         /* A taken slug: conflict, nothing written. */
         snprintf(t.name, sizeof(t.name), "Again");
         snprintf(t.slug, sizeof(t.slug), "tn-a");
-        snprintf(t.status, sizeof(t.status), "active");
+        t.status = TENANT_STATUS_ACTIVE;
         t.pool_base = 511000;
         t.pool_size = 1;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
@@ -239,14 +241,14 @@ void contract_tenants(struct store *store)
         CHECK_INT_EQ(store_tenant_set_pool(conn, a, 510000, 20), RESULT_OK);
         CHECK_INT_EQ(store_tenant_get(conn, a, &got), RESULT_OK);
         snprintf(got.name, sizeof(got.name), "Renamed Ä");
-        snprintf(got.status, sizeof(got.status), "suspended");
+        got.status = TENANT_STATUS_SUSPENDED;
         snprintf(got.sip_domain, sizeof(got.sip_domain), "a.example.com");
         CHECK_INT_EQ(store_tenant_update(conn, &got), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_tenant_get(conn, a, &got), RESULT_OK);
         CHECK_INT_EQ(got.pool_size, 20);
         CHECK_STR_EQ(got.name, "Renamed Ä");
-        CHECK_STR_EQ(got.status, "suspended");
+        CHECK_STR_EQ(tenant_status_name(got.status), "suspended");
         CHECK_STR_EQ(got.sip_domain, "a.example.com");
         CHECK_STR_EQ(got.slug, "tn-a");
 
@@ -314,11 +316,12 @@ void contract_users(struct store *store)
         CHECK_INT_EQ(page.total, 3);
         CHECK(n == 3 && items[0].id == ann && items[2].id == cy);
         free(items);
-        f.role = "agent";
+        f.by_role = true;
+        f.role = USER_ROLE_AGENT;
         CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
         CHECK_INT_EQ(n, 2);
         free(items);
-        f.role = NULL;
+        f.by_role = false;
         f.q = "BAKER";
         CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
         CHECK(n == 1 && items[0].id == bob);
@@ -337,15 +340,15 @@ void contract_users(struct store *store)
         CHECK_INT_EQ(store_user_get(conn, bob, &got), RESULT_OK);
         int64_t version = got.token_version;
         snprintf(got.first_name, sizeof(got.first_name), "Robert");
-        snprintf(got.role, sizeof(got.role), "supervisor");
-        snprintf(got.status, sizeof(got.status), "suspended");
+        got.role = USER_ROLE_SUPERVISOR;
+        got.status = USER_STATUS_SUSPENDED;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_user_update(conn, &got, false), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_user_get(conn, bob, &got), RESULT_OK);
         CHECK_STR_EQ(got.first_name, "Robert");
-        CHECK_STR_EQ(got.role, "supervisor");
-        CHECK_STR_EQ(got.status, "suspended");
+        CHECK_STR_EQ(user_role_name(got.role), "supervisor");
+        CHECK_STR_EQ(user_status_name(got.status), "suspended");
         CHECK_STR_EQ(got.email, "bob@us.test");
         CHECK_INT_EQ(got.token_version, version);
         CHECK_INT_EQ(begin(conn), RESULT_OK);
@@ -353,11 +356,12 @@ void contract_users(struct store *store)
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_user_get(conn, bob, &got), RESULT_OK);
         CHECK_INT_EQ(got.token_version, version + 1);
-        f.status = "suspended";
+        f.by_status = true;
+        f.status = USER_STATUS_SUSPENDED;
         CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
         CHECK(n == 1 && items[0].id == bob);
         free(items);
-        f.status = NULL;
+        f.by_status = false;
 
         /* Password: hash, flag, token version. */
         CHECK_INT_EQ(store_user_set_password(conn, ann, "new-hash", true), RESULT_OK);
@@ -379,7 +383,7 @@ void contract_users(struct store *store)
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_user_get_by_email(conn, "cy@us.test", &got), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_user_get(conn, cy, &got), RESULT_OK);
-        CHECK_STR_EQ(got.status, "deleted");
+        CHECK_STR_EQ(user_status_name(got.status), "deleted");
         CHECK_INT_EQ(got.token_version, 2);
         CHECK_INT_EQ(store_user_list(conn, &f, &page, &items, &n), RESULT_OK);
         CHECK_INT_EQ(n, 2);
@@ -413,15 +417,15 @@ void contract_sessions(struct store *store)
         CHECK_INT_EQ(s.expires_at, now + 60);
         CHECK_INT_EQ(s.user.id, user);
         CHECK_STR_EQ(s.user.email, "s@sess.test");
-        CHECK_STR_EQ(s.tenant_status, "active");
+        CHECK_STR_EQ(tenant_status_name(s.tenant_status), "active");
         CHECK_INT_EQ(s.login_at, now - 10);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
         /* Expired at now + 60, and the fault says so. */
         CHECK_INT_EQ(store_session_lookup(conn, "hash-1", now + 61, &s), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_session_fault(conn, "hash-1", now + 61, &fault), RESULT_OK);
         CHECK(fault.expired && !fault.revoked);
-        CHECK_STR_EQ(fault.user_status, "active");
-        CHECK_STR_EQ(fault.tenant_status, "active");
+        CHECK_STR_EQ(user_status_name(fault.user_status), "active");
+        CHECK_STR_EQ(tenant_status_name(fault.tenant_status), "active");
         CHECK_INT_EQ(store_session_fault(conn, "hash-9", now, &fault), RESULT_NOT_FOUND);
 
         /* Revoked: that session only. */
@@ -438,12 +442,12 @@ void contract_sessions(struct store *store)
 
         /* A suspended tenant, then revoked tenant tokens. */
         CHECK_INT_EQ(store_tenant_get(conn, t, &tenant), RESULT_OK);
-        snprintf(tenant.status, sizeof(tenant.status), "suspended");
+        tenant.status = TENANT_STATUS_SUSPENDED;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_tenant_update(conn, &tenant), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
-        snprintf(tenant.status, sizeof(tenant.status), "active");
+        tenant.status = TENANT_STATUS_ACTIVE;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_tenant_update(conn, &tenant), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
@@ -460,20 +464,21 @@ void contract_sessions(struct store *store)
                                           &id),
                      RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-3", now, &s), RESULT_OK);
-        snprintf(u.status, sizeof(u.status), "suspended");
+        u.status = USER_STATUS_SUSPENDED;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_user_update(conn, &u, false), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-3", now, &s), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_session_fault(conn, "hash-3", now, &fault), RESULT_OK);
-        CHECK_STR_EQ(fault.user_status, "suspended");
+        CHECK_STR_EQ(user_status_name(fault.user_status), "suspended");
 
         /* A platform superadmin: no tenant, "" tenant status. */
         int64_t root = make_user(conn, 0, "root@sess.test", "superadmin", "R", "R");
         CHECK_INT_EQ(store_session_insert(conn, "hash-4", root, 1, false, now - 10, now + 60, &id),
                      RESULT_OK);
         CHECK_INT_EQ(store_session_lookup(conn, "hash-4", now, &s), RESULT_OK);
-        CHECK_STR_EQ(s.tenant_status, "");
+        /* A superadmin has no tenant to suspend it. */
+        CHECK_STR_EQ(tenant_status_name(s.tenant_status), "active");
         CHECK_INT_EQ(s.user.tenant_id, 0);
 }
 
@@ -547,9 +552,9 @@ void contract_extensions(struct store *store)
         CHECK_STR_EQ(e3.extension, "540002");
         CHECK_STR_EQ(e1.sip_secret, "sealed-secret");
         CHECK_STR_EQ(e1.vm_pin, "sealed-pin");
-        CHECK_STR_EQ(e1.status, "active");
-        CHECK_STR_EQ(e1.provisioning, "pending");
-        CHECK_STR_EQ(e2.provisioning, "provisioned");
+        CHECK_STR_EQ(extension_status_name(e1.status), "active");
+        CHECK_STR_EQ(jobs_state_name(e1.provisioning), "pending");
+        CHECK_STR_EQ(jobs_state_name(e2.provisioning), "provisioned");
         CHECK(e1.assigned_at > 0);
 
         CHECK_INT_EQ(store_extensions_of_user(conn, ann, mine, &n), RESULT_OK);
@@ -578,12 +583,12 @@ void contract_extensions(struct store *store)
 
         /* Status of every extension of one user; secret; voicemail. */
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_extensions_set_status(conn, ann, "suspended"), RESULT_OK);
+        CHECK_INT_EQ(store_extensions_set_status(conn, ann, EXTENSION_STATUS_SUSPENDED), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_extension_get(conn, e3.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.status, "suspended");
+        CHECK_STR_EQ(extension_status_name(got.status), "suspended");
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.status, "active");
+        CHECK_STR_EQ(extension_status_name(got.status), "active");
         CHECK_INT_EQ(store_extension_set_secret(conn, e2.id, "sealed-2"), RESULT_OK);
         CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, true), RESULT_OK);
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
@@ -600,11 +605,12 @@ void contract_extensions(struct store *store)
         CHECK_STR_EQ(d.ext.sip_secret, "sealed-2");
         CHECK_STR_EQ(d.first_name, "Bob");
         CHECK_STR_EQ(d.last_name, "Baker");
-        CHECK_STR_EQ(d.user_status, "active");
-        CHECK_STR_EQ(d.tenant_status, "active");
+        CHECK_STR_EQ(user_status_name(d.user_status), "active");
+        CHECK_STR_EQ(tenant_status_name(d.tenant_status), "active");
         CHECK_INT_EQ(d.cluster_id, 0);
         CHECK_INT_EQ(store_directory_lookup(conn, "540003", &d), RESULT_OK);
-        CHECK_STR_EQ(d.user_status, "");
+        /* A free extension has no user: none that lives. */
+        CHECK_STR_EQ(user_status_name(d.user_status), "deleted");
         CHECK_INT_EQ(store_directory_lookup(conn, "549999", &d), RESULT_NOT_FOUND);
 
         /* What the default cluster's nodes know: bob's, not ann's suspended
@@ -650,14 +656,14 @@ void contract_clusters(struct store *store)
         eu = make_cluster(conn, "cl-eu", "files", "active", "eu.example.com");
         us = make_cluster(conn, "cl-us", "xml_curl", "disabled", "");
         snprintf(c.name, sizeof(c.name), "cl-eu");
-        snprintf(c.mode, sizeof(c.mode), "ssh");
-        snprintf(c.status, sizeof(c.status), "active");
+        c.mode = FS_MODE_SSH;
+        c.status = CLUSTER_STATUS_ACTIVE;
         CHECK_INT_EQ(store_cluster_insert(conn, &c), RESULT_CONFLICT);
 
         CHECK_INT_EQ(store_cluster_get(conn, eu, &got), RESULT_OK);
         CHECK_STR_EQ(got.name, "cl-eu");
         CHECK_STR_EQ(got.region, "eu");
-        CHECK_STR_EQ(got.mode, "files");
+        CHECK_STR_EQ(config_fs_mode_name(got.mode), "files");
         CHECK_STR_EQ(got.sip_domain, "eu.example.com");
         CHECK(got.created_at > 0);
         CHECK_INT_EQ(store_cluster_get(conn, 987654321, &got), RESULT_NOT_FOUND);
@@ -668,11 +674,11 @@ void contract_clusters(struct store *store)
         free(items);
 
         CHECK_INT_EQ(store_cluster_get(conn, us, &got), RESULT_OK);
-        snprintf(got.status, sizeof(got.status), "active");
+        got.status = CLUSTER_STATUS_ACTIVE;
         snprintf(got.websocket_url, sizeof(got.websocket_url), "wss://us.example.com:7443");
         CHECK_INT_EQ(store_cluster_update(conn, &got), RESULT_OK);
         CHECK_INT_EQ(store_cluster_get(conn, us, &got), RESULT_OK);
-        CHECK_STR_EQ(got.status, "active");
+        CHECK_STR_EQ(cluster_status_name(got.status), "active");
         CHECK_STR_EQ(got.websocket_url, "wss://us.example.com:7443");
         got.id = 987654321;
         CHECK_INT_EQ(store_cluster_update(conn, &got), RESULT_NOT_FOUND);
@@ -685,7 +691,7 @@ void contract_clusters(struct store *store)
         snprintf(node.esl_password, sizeof(node.esl_password), "v1:sealed");
         snprintf(node.sofia_profile, sizeof(node.sofia_profile), "internal");
         snprintf(node.conf_dir, sizeof(node.conf_dir), "/etc/freeswitch");
-        snprintf(node.status, sizeof(node.status), "active");
+        node.status = CLUSTER_STATUS_ACTIVE;
         CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_OK);
         int64_t fs1 = node.id;
         CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_CONFLICT);
@@ -708,11 +714,11 @@ void contract_clusters(struct store *store)
         CHECK_INT_EQ(n, 1);
         CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_OK);
         gotn.esl_port = 8022;
-        snprintf(gotn.status, sizeof(gotn.status), "disabled");
+        gotn.status = CLUSTER_STATUS_DISABLED;
         CHECK_INT_EQ(store_node_update(conn, &gotn), RESULT_OK);
         CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_OK);
         CHECK_INT_EQ(gotn.esl_port, 8022);
-        CHECK_STR_EQ(gotn.status, "disabled");
+        CHECK_STR_EQ(cluster_status_name(gotn.status), "disabled");
         CHECK_INT_EQ(store_node_delete(conn, us, fs1), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_node_delete(conn, eu, fs1), RESULT_OK);
         CHECK_INT_EQ(store_node_get(conn, eu, fs1, &gotn), RESULT_NOT_FOUND);
@@ -791,7 +797,7 @@ void contract_jobs(struct store *store)
 
         /* A job for e1, the extension pending with attempts and error reset. */
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_insert(conn, t, "provision", e1.id, "pending"), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert(conn, t, FS_CHANGE_PROVISION, e1.id, JOBS_STATE_PENDING), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
         CHECK_INT_EQ(pending, 1);
@@ -801,7 +807,7 @@ void contract_jobs(struct store *store)
 
         /* One per assigned extension of the tenant. */
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_insert_tenant(conn, t, "update", "pending"), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_tenant(conn, t, FS_CHANGE_UPDATE, JOBS_STATE_PENDING), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
         CHECK_INT_EQ(pending, 3);
@@ -818,12 +824,12 @@ void contract_jobs(struct store *store)
         CHECK(first >= 0 && first + 2 < n);
         if (first < 0 || first + 2 >= n)
                 return;
-        CHECK_STR_EQ(jobs[first].kind, "provision");
+        CHECK_STR_EQ(fs_change_name(jobs[first].kind), "provision");
         CHECK_INT_EQ(jobs[first].extension_id, e1.id);
         CHECK_STR_EQ(jobs[first].extension, "560000");
         CHECK_INT_EQ(jobs[first].attempts, 0);
         CHECK_INT_EQ(jobs[first].cluster_id, 0);
-        CHECK_STR_EQ(jobs[first + 1].kind, "update");
+        CHECK_STR_EQ(fs_change_name(jobs[first + 1].kind), "update");
         CHECK(jobs[first].id < jobs[first + 1].id && jobs[first + 1].id < jobs[first + 2].id);
         struct store_job provision = jobs[first], update1 = jobs[first + 1], update2 = jobs[first + 2];
         CHECK_INT_EQ(store_jobs_due(conn, -1, jobs, 64, &n), RESULT_OK);   /* new jobs are due at 0 */
@@ -834,27 +840,28 @@ void contract_jobs(struct store *store)
         /* Done while a later job for the extension is pending: the job is
          * done, the extension still shows the later one (pending). */
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_done(conn, &provision, "done", "provisioned"), RESULT_OK);
+        CHECK_INT_EQ(store_job_done(conn, &provision, JOBS_STATUS_DONE, JOBS_STATE_PROVISIONED), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_state(conn, provision.id, &st), RESULT_OK);
-        CHECK_STR_EQ(st.status, "done");
+        CHECK_STR_EQ(jobs_status_name(st.status), "done");
         CHECK_INT_EQ(st.attempts, 1);
         CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.provisioning, "pending");
+        CHECK_STR_EQ(jobs_state_name(got.provisioning), "pending");
 
         /* A retry: pending again later, the error shown on the extension. */
         struct store_job *later = update1.extension_id == e1.id ? &update1 : &update2;
         struct store_job *other = later == &update1 ? &update2 : &update1;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_retry(conn, later, "pending", "node fs1: refused", store_now() + 3600, "pending"),
+        CHECK_INT_EQ(store_job_retry(conn, later, JOBS_STATUS_PENDING, "node fs1: refused", store_now() + 3600,
+                                     JOBS_STATE_PENDING),
                      RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_state(conn, later->id, &st), RESULT_OK);
-        CHECK_STR_EQ(st.status, "pending");
+        CHECK_STR_EQ(jobs_status_name(st.status), "pending");
         CHECK_INT_EQ(st.attempts, 1);
         CHECK_STR_EQ(st.last_error, "node fs1: refused");
         CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.provisioning, "pending");
+        CHECK_STR_EQ(jobs_state_name(got.provisioning), "pending");
         CHECK_INT_EQ(got.provisioning_attempts, 1);
         CHECK_STR_EQ(got.provisioning_error, "node fs1: refused");
         CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
@@ -865,17 +872,18 @@ void contract_jobs(struct store *store)
         /* Given up: failed, on the job, its extension and the counts. */
         later->attempts = 1;
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_retry(conn, later, "failed", "node fs1: refused again", 0, "failed"), RESULT_OK);
-        CHECK_INT_EQ(store_job_done(conn, other, "done", "provisioned"), RESULT_OK);
+        CHECK_INT_EQ(store_job_retry(conn, later, JOBS_STATUS_FAILED, "node fs1: refused again", 0,
+                                     JOBS_STATE_FAILED), RESULT_OK);
+        CHECK_INT_EQ(store_job_done(conn, other, JOBS_STATUS_DONE, JOBS_STATE_PROVISIONED), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_job_state(conn, later->id, &st), RESULT_OK);
-        CHECK_STR_EQ(st.status, "failed");
+        CHECK_STR_EQ(jobs_status_name(st.status), "failed");
         CHECK_INT_EQ(st.attempts, 2);
         CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.provisioning, "failed");
+        CHECK_STR_EQ(jobs_state_name(got.provisioning), "failed");
         CHECK_INT_EQ(got.provisioning_attempts, 2);
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.provisioning, "provisioned");
+        CHECK_STR_EQ(jobs_state_name(got.provisioning), "provisioned");
         CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
         CHECK_INT_EQ(pending, 0);
         CHECK_INT_EQ(failed, 1);
@@ -887,12 +895,12 @@ void contract_jobs(struct store *store)
         tx = make_tenant(conn, "jobs-xml", 561000, 2, xml);
         u = make_user(conn, tx, "j@jobs-xml.test", "agent", "J", "J");
         e1 = allocate(conn, tx, u, "pending");
-        CHECK_STR_EQ(e1.provisioning, "provisioned");
+        CHECK_STR_EQ(jobs_state_name(e1.provisioning), "provisioned");
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_job_insert(conn, tx, "rekey", e1.id, "pending"), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert(conn, tx, FS_CHANGE_REKEY, e1.id, JOBS_STATE_PENDING), RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_extension_get(conn, e1.id, &got), RESULT_OK);
-        CHECK_STR_EQ(got.provisioning, "provisioned");
+        CHECK_STR_EQ(jobs_state_name(got.provisioning), "provisioned");
         CHECK_INT_EQ(store_job_counts(conn, 0, xml, &pending, &failed), RESULT_OK);
         CHECK_INT_EQ(pending, 1);
         CHECK_INT_EQ(store_job_counts(conn, tx, 0, &pending, &failed), RESULT_OK);
@@ -925,7 +933,7 @@ void contract_jobs(struct store *store)
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
         CHECK((j = find_job(jobs, n, resync)) != NULL && j->tenant_id == 0 &&
-              j->extension_id == 0 && j->cluster_id == 0 && strcmp(j->kind, "resync") == 0);
+              j->extension_id == 0 && j->cluster_id == 0 && j->kind == FS_CHANGE_RESYNC);
 
         /* The singleton: always held on SQLite; on PostgreSQL held by one
          * connection, and free again once that connection closes. */
@@ -1050,8 +1058,8 @@ void contract_agent_page(struct store *store)
         CHECK_INT_EQ(p.n_extensions, 3);
         if (p.n_agents == 2 && p.n_extensions == 3) {
                 CHECK_STR_EQ(p.agents[0].email, "amy@list.test");
-                CHECK_STR_EQ(p.agents[0].role, "admin");
-                CHECK_STR_EQ(p.agents[0].status, "active");
+                CHECK_STR_EQ(user_role_name(p.agents[0].role), "admin");
+                CHECK_STR_EQ(user_status_name(p.agents[0].status), "active");
                 CHECK_INT_EQ(p.agents[0].n_extensions, 2);
                 CHECK_INT_EQ(p.extensions[p.agents[0].first_extension].id, e1.id);
                 CHECK_INT_EQ(p.extensions[p.agents[0].first_extension + 1].id, e3.id);
@@ -1060,8 +1068,8 @@ void contract_agent_page(struct store *store)
                 CHECK_INT_EQ(x->id, e2.id);
                 CHECK_INT_EQ(x->user_id, bo);
                 CHECK_STR_EQ(x->extension, e2.extension);
-                CHECK_STR_EQ(x->provisioning, "provisioned");
-                CHECK_STR_EQ(x->status, "active");
+                CHECK_STR_EQ(jobs_state_name(x->provisioning), "provisioned");
+                CHECK_STR_EQ(extension_status_name(x->status), "active");
         }
         store_agent_page_free(&p);
         CHECK(p.agents == NULL && p.extensions == NULL && p.n_agents == 0);
@@ -1083,12 +1091,13 @@ void contract_agent_page(struct store *store)
         /* Filters and the reverse order, as store_user_list has them. */
         page = (struct store_page){ .limit = 50 };
         f.sort = STORE_USER_SORT_NAME_DESC;
-        f.role = "agent";
+        f.by_role = true;
+        f.role = USER_ROLE_AGENT;
         CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
         CHECK(p.n_agents == 2 && p.agents[0].id == zed && p.agents[1].id == bo);
         CHECK_INT_EQ(p.n_extensions, 1);
         store_agent_page_free(&p);
-        f.role = NULL;
+        f.by_role = false;
         f.q = "ALPHA";
         CHECK_INT_EQ(store_agent_page(conn, &f, &page, &p), RESULT_OK);
         CHECK(p.n_agents == 1 && p.agents[0].id == amy && p.n_extensions == 2);
@@ -1122,10 +1131,10 @@ void contract_mail_requests(struct store *store)
 
         t = make_tenant(conn, "mailreq", 590000, 1, 0);
         u = make_user(conn, t, "who@mailreq.test", "agent", "Who", "Ever");
-        CHECK_INT_EQ(store_link_insert(conn, u, "reset", "mailreq-h", store_now() + 60, &link_id),
+        CHECK_INT_EQ(store_link_insert(conn, u, LINK_PURPOSE_RESET, "mailreq-h", store_now() + 60, &link_id),
                      RESULT_OK);
         for (int i = 0; i < 3; i++)
-                CHECK_INT_EQ(store_mail_insert(conn, &m, "queued", &ids[i]), RESULT_OK);
+                CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, &ids[i]), RESULT_OK);
 
         /* Unresolved: oldest first, at most max; not due until resolved. */
         CHECK_INT_EQ(store_mail_unresolved(conn, unresolved, 2, &n), RESULT_OK);
@@ -1161,7 +1170,7 @@ void contract_mail_requests(struct store *store)
         /* Dropped: not due, not unresolved, its secret erased, and a drop
          * of what is no longer queued changes nothing. */
         for (int i = 0; i < 3; i++)
-                CHECK_INT_EQ(store_mail_drop(conn, ids[i], "dropped", "no active account"),
+                CHECK_INT_EQ(store_mail_drop(conn, ids[i], "no active account"),
                              RESULT_OK);
         CHECK_INT_EQ(store_mail_get(conn, ids[0], &got), RESULT_OK);
         CHECK_STR_EQ(got.secret, "");
@@ -1170,7 +1179,7 @@ void contract_mail_requests(struct store *store)
         CHECK_INT_EQ(store_mail_due(conn, store_now(), false, due, 8, &n), RESULT_OK);
         for (int i = 0; i < n; i++)
                 CHECK(due[i].id != ids[0]);
-        CHECK_INT_EQ(store_mail_drop(conn, ids[0], "dropped", "again"), RESULT_OK);
+        CHECK_INT_EQ(store_mail_drop(conn, ids[0], "again"), RESULT_OK);
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_mail_resolve(conn, ids[1], t, u, link_id, "late"), RESULT_CONFLICT);
         store_rollback(conn);

@@ -23,6 +23,7 @@ plant() { # file line expected-message
 }
 plant src/domain/identity/users.c '#include "http/http.h"' 'src/domain/ may not use http/'
 plant src/util/log.c '#include "store/store.h"' 'src/util/ may not use store/'
+plant src/model/vocab.c '#include "store/store.h"' 'src/model/ may not use store/'
 plant src/store/store.c '#include <sqlite3.h>' 'may not use sqlite3 here'
 plant src/domain/identity/users.c '#include <sodium.h>' 'may not use libsodium here'
 plant src/freeswitch/esl.c '#include <libssh/libssh.h>' 'may not use libssh here'

@@ -153,13 +153,7 @@ static void test_provision_commands(void)
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a b", "internal", c), -1);
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "a\n\napi x", "internal", c), -1);
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_REKEY, "1000", "127.0.0.1", "", c), -1);
-        /* The kinds of change, both ways (the modes are in test_states.c). */
-        for (int k = FS_CHANGE_PROVISION; k <= FS_CHANGE_RESYNC; k++) {
-                enum fs_change back;
-                CHECK(fs_provision_change_parse(fs_provision_change_name((enum fs_change)k), &back) && (int)back == k);
-        }
-        enum fs_change change = FS_CHANGE_UPDATE;
-        CHECK(!fs_provision_change_parse("explode", &change) && change == FS_CHANGE_UPDATE);
+        /* (The kinds of change and the modes are named in test_states.c.) */
         CHECK(fs_provision_mode_pushes(FS_MODE_SSH) && !fs_provision_mode_pushes(FS_MODE_XML_CURL));
         /* ssh sends what files sends. */
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);

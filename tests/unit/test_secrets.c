@@ -92,7 +92,7 @@ int main(int argc, char **argv)
         struct agent *a = calloc(1, sizeof(*a));
         struct agent_create_input in = { .first_name = "Ada", .last_name = "Lovelace",
                                          .email = "ada@example.com", .extensions_count = 2 };
-        struct actor cli = { .user_id = 0, .role = "cli", .client_ip = "", .request_id = "" };
+        struct actor cli = { .kind = ACTOR_KIND_CLI, .client_ip = "", .request_id = "" };
         const char *field = NULL;
         sqlite3 *other = NULL;
         int applied = 0;

@@ -1,18 +1,15 @@
 /*
- * The domain's states as enums with one string table each: every value
- * has its name and parses back from it; any other text, letter case and
- * NULL included, is refused and leaves the out-parameter as it was.
+ * The vocabulary (model/vocab.h, and the settings' modes in util/config.h)
+ * as enums with one string table each: every value has its name and
+ * parses back from it; any other text, letter case and NULL included, is
+ * refused and leaves the out-parameter as it was.
  */
 #include <ctype.h>
 #include <stdio.h>
 
 #include "check.h"
-#include "domain/switches/cluster.h"
-#include "domain/provisioning/extensions.h"
 #include "domain/provisioning/jobs.h"
-#include "domain/mail/outbox.h"
-#include "domain/tenants/tenants.h"
-#include "domain/identity/users.h"
+#include "model/vocab.h"
 #include "util/config.h"
 #include "util/text.h"
 
@@ -55,8 +52,6 @@ static void test_other_states(void)
         CHECK_TABLE(cluster_status, cluster_status, CLUSTER_STATUS_ACTIVE, CLUSTER_STATUS_DISABLED,
                     CLUSTER_STATUS_DISABLED, "suspended");
         CHECK_STR_EQ(cluster_status_name(CLUSTER_STATUS_DISABLED), "disabled");
-        CHECK(cluster_status_active("active") && !cluster_status_active("disabled") &&
-              !cluster_status_active(NULL));
         CHECK_TABLE(jobs_status, jobs_status, JOBS_STATUS_PENDING, JOBS_STATUS_FAILED,
                     JOBS_STATUS_DONE, "provisioned");
         CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
@@ -73,12 +68,19 @@ static void test_other_states(void)
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_FAILED), "failed");
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED), "dropped");
 
-        struct store_tenant t = { .status = "active" };
-        struct store_extension e = { .status = "suspended" };
-        struct store_user u = { .status = "deleted" };
-        CHECK(tenant_active(&t) && !extension_active(&e) && !user_active(&u));
-        text_copy(t.status, sizeof(t.status), "Active");
-        CHECK(!tenant_active(&t));
+        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_RESYNC, FS_CHANGE_UPDATE,
+                    "explode");
+        CHECK_STR_EQ(fs_change_name(FS_CHANGE_PROVISION), "provision");
+        CHECK_STR_EQ(fs_change_name(FS_CHANGE_DEPROVISION), "deprovision");
+        CHECK_STR_EQ(fs_change_name(FS_CHANGE_REKEY), "rekey");
+        CHECK_STR_EQ(fs_change_name(FS_CHANGE_RESYNC), "resync");
+        CHECK_TABLE(link_purpose, link_purpose, LINK_PURPOSE_INVITATION, LINK_PURPOSE_RESET,
+                    LINK_PURPOSE_RESET, "password_reset");
+        CHECK_STR_EQ(link_purpose_name(LINK_PURPOSE_INVITATION), "invitation");
+        CHECK_STR_EQ(link_purpose_name(LINK_PURPOSE_RESET), "reset");
+        CHECK_TABLE(actor_kind, actor_kind, ACTOR_KIND_USER, ACTOR_KIND_CLI, ACTOR_KIND_CLI,
+                    "admin");
+        CHECK_STR_EQ(actor_kind_name(ACTOR_KIND_CLI), "cli");
 }
 
 static void test_user_and_job_states(void)

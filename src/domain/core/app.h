@@ -11,6 +11,7 @@
 
 #include "freeswitch/provision.h"
 #include "mail/mail.h"
+#include "model/vocab.h"
 #include "store/store.h"
 
 struct app_settings {
@@ -60,10 +61,12 @@ struct app {
         struct mail_sender *mail_sender; /* the sender that owns it */
 };
 
-/* Who does something: a logged-in user, or the command line (user_id 0). */
+/* Who does something: a logged-in user, or the command line (kind cli, or
+ * no actor at all: NULL). */
 struct actor {
-        int64_t user_id;
-        const char *role;                /* "superadmin" … ; "cli" for the command line */
+        enum actor_kind kind;
+        int64_t user_id;                 /* 0 for the command line */
+        enum user_role role;             /* a user's; unused for the command line */
         const char *client_ip;           /* "" when none */
         const char *request_id;          /* "" when none */
 };

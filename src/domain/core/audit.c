@@ -67,13 +67,15 @@ enum result audit_record(struct store_conn *conn, const struct actor *actor, int
         json_decref(details);
         if (!text)
                 return RESULT_NOMEM;
-        if (actor && actor->user_id) {
+        bool by_user = actor && actor->kind == ACTOR_KIND_USER;
+
+        if (by_user) {
                 struct store_user u;
                 if (store_user_get(conn, actor->user_id, &u) == RESULT_OK)
                         text_copy(a.actor_email, sizeof(a.actor_email), u.email);
         }
         a.tenant_id = tenant_id;
-        a.actor_user_id = actor ? actor->user_id : 0;
+        a.actor_user_id = by_user ? actor->user_id : 0;
         text_copy(a.action, sizeof(a.action), action);
         text_copy(a.target_type, sizeof(a.target_type), target_type);
         a.target_id = target_id;

@@ -16,16 +16,11 @@ struct mail_sums {
         int64_t queued, oldest;
 };
 
-/* A row's status is parsed here, once; the CHECK constraint of the
- * column admits no other word, so a row that does not parse is skipped. */
-static void mail_sum(void *userdata, const char *template, const char *text, int64_t count,
-                     int64_t oldest)
+static void mail_sum(void *userdata, const char *template, enum mail_outbox_status status,
+                     int64_t count, int64_t oldest)
 {
         struct mail_sums *sums = userdata;
-        enum mail_outbox_status status;
 
-        if (!mail_outbox_status_parse(text, &status))
-                return;
         if (sums->fn)
                 sums->fn(sums->userdata, template, status, count);
         if (status == MAIL_OUTBOX_STATUS_QUEUED) {

@@ -14,15 +14,22 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-/* Validates a role that an admin wants to give: any but superadmin. */
-static enum result check_role(const char *role, const char **ret_field)
+/* Reads the role (text of the request) that an admin wants to give into
+ * *ret: any but superadmin. */
+static enum result check_role(const char *role, enum user_role *ret, const char **ret_field)
 {
         enum user_role parsed;
 
-        if (user_role_parse(role, &parsed) && parsed != USER_ROLE_SUPERADMIN)
-                return RESULT_OK;
-        *ret_field = "role";
-        return user_role_parse(role, &parsed) ? RESULT_ROLE_NOT_ALLOWED : RESULT_INVALID;
+        if (!user_role_parse(role, &parsed)) {
+                *ret_field = "role";
+                return RESULT_INVALID;
+        }
+        if (parsed == USER_ROLE_SUPERADMIN) {
+                *ret_field = "role";
+                return RESULT_ROLE_NOT_ALLOWED;
+        }
+        *ret = parsed;
+        return RESULT_OK;
 }
 
 static enum result load_extensions(struct store_conn *conn, struct agent *a)
@@ -35,12 +42,10 @@ static enum result load_agent(struct store_conn *conn, int64_t tenant_id, int64_
                               struct agent *ret)
 {
         enum result result = store_user_get(conn, id, &ret->user);
-        enum user_status status;
 
         if (result)
                 return result;
-        if (ret->user.tenant_id != tenant_id || !user_status_parse(ret->user.status, &status) ||
-            status == USER_STATUS_DELETED ||
+        if (ret->user.tenant_id != tenant_id || ret->user.status == USER_STATUS_DELETED ||
             ret->user.tenant_id == 0)
                 return RESULT_NOT_FOUND;
         return load_extensions(conn, ret);
@@ -73,7 +78,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
         char pins[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
         char numbers[STORE_MAX_EXTENSIONS_PER_USER * 12];
-        const char *role = in->role ? in->role : "agent";
+        enum user_role role = USER_ROLE_AGENT;
         int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
         struct agent a = { 0 };
         struct store_conn *conn = NULL;
@@ -100,7 +105,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 result = RESULT_INVALID;
                 goto out;
         }
-        result = check_role(role, ret_field);
+        result = in->role ? check_role(in->role, &role, ret_field) : RESULT_OK;
         if (result)
                 goto out;
         if (count > app->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
@@ -129,7 +134,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         text_lower(a.user.email, sizeof(a.user.email), in->email);
         text_copy(a.user.first_name, sizeof(a.user.first_name), in->first_name);
         text_copy(a.user.last_name, sizeof(a.user.last_name), in->last_name);
-        text_copy(a.user.role, sizeof(a.user.role), role);
+        a.user.role = role;
         a.user.must_change_password = true;
         result = credentials_new_temporary_password(ret_temporary_password, a.user.password_hash);
         if (result)
@@ -145,7 +150,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             jobs_state_name(jobs_queued_state(app)), e);
+                                             jobs_queued_state(app), e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true);
                         e->voicemail_enabled = true;
@@ -161,7 +166,8 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         if (!result) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
-                                      "email", a.user.email, "role", a.user.role, "extensions",
+                                      "email", a.user.email, "role", user_role_name(a.user.role),
+                                      "extensions",
                                       numbers,
                                       /* the key ends the list when there is no invitation */
                                       in->send_invite ? "invitation" : NULL,
@@ -223,7 +229,8 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
         struct agent a;
         struct store_user next;
         const char *action = "agent.update";
-        enum user_status status = USER_STATUS_ACTIVE, was = USER_STATUS_ACTIVE;
+        enum user_status status = USER_STATUS_ACTIVE;
+        enum user_role role = USER_ROLE_AGENT;
         bool role_changed, status_changed, name_changed;
         enum result result;
 
@@ -238,7 +245,7 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
                 *ret_field = "last_name";
                 return RESULT_INVALID;
         }
-        if (patch->role && (result = check_role(patch->role, ret_field)))
+        if (patch->role && (result = check_role(patch->role, &role, ret_field)))
                 return result;
         if (patch->status && (!user_status_parse(patch->status, &status) ||
                               status == USER_STATUS_DELETED)) {
@@ -251,13 +258,12 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
         if (patch->last_name)
                 text_copy(next.last_name, sizeof(next.last_name), patch->last_name);
         if (patch->role)
-                text_copy(next.role, sizeof(next.role), patch->role);
-        (void)user_status_parse(a.user.status, &was);   /* load_agent parsed it */
-        if (!patch->status)
-                status = was;
-        text_copy(next.status, sizeof(next.status), user_status_name(status));
-        role_changed = strcmp(next.role, a.user.role) != 0;
-        status_changed = status != was;
+                next.role = role;
+        if (patch->status)
+                next.status = status;
+        status = next.status;
+        role_changed = next.role != a.user.role;
+        status_changed = next.status != a.user.status;
         name_changed = strcmp(next.first_name, a.user.first_name) != 0 ||
                        strcmp(next.last_name, a.user.last_name) != 0;
         if ((role_changed || status_changed) && actor && actor->user_id == id) {
@@ -275,9 +281,9 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
         if (!result && status_changed) {
                 bool suspend = status == USER_STATUS_SUSPENDED;
                 action = suspend ? "agent.suspend" : "agent.activate";
-                result = store_extensions_set_status(
-                        conn, id, extension_status_name(suspend ? EXTENSION_STATUS_SUSPENDED
-                                                                : EXTENSION_STATUS_ACTIVE));
+                result = store_extensions_set_status(conn, id,
+                                                     suspend ? EXTENSION_STATUS_SUSPENDED
+                                                             : EXTENSION_STATUS_ACTIVE);
                 if (!result)
                         result = queue_jobs(app, conn, &a,
                                             suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
@@ -289,9 +295,11 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
         }
         if (!result)
                 result = audit_record(conn, actor, tenant_id, action, "user", id, "email",
-                                      next.email, "role", next.role, "status", next.status,
-                                      "previous_role", role_changed ? a.user.role : NULL,
-                                      "previous_status", status_changed ? a.user.status : NULL,
+                                      next.email, "role", user_role_name(next.role), "status",
+                                      user_status_name(next.status), "previous_role",
+                                      role_changed ? user_role_name(a.user.role) : NULL,
+                                      "previous_status",
+                                      status_changed ? user_status_name(a.user.status) : NULL,
                                       NULL);
         result = jobs_finish(app, conn, result);
         return result ? result : agent_get(app, tenant_id, id, ret);
@@ -391,7 +399,7 @@ enum result agent_invite(struct app *app, const struct actor *actor, int64_t ten
                 return result;
         if (!app->settings.mail_on)
                 return RESULT_MAIL_OFF;
-        if (!user_active(&a.user))
+        if (a.user.status != USER_STATUS_ACTIVE)
                 return RESULT_CONFLICT;
         result = store_conn_get(app->store, &conn);
         if (!result)

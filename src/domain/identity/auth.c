@@ -56,7 +56,6 @@ enum result auth_login(struct app *app, const char *email, const char *password,
         struct store_conn *conn;
         int64_t now = store_now();
         enum result result, found;
-        enum user_status status;
         bool ok;
 
         result = store_conn_get(app->store, &conn);
@@ -85,14 +84,13 @@ enum result auth_login(struct app *app, const char *email, const char *password,
         /* The password is checked (or the time of a check spent) whatever
          * else is wrong, so that the answer's timing tells nothing. */
         ok = credentials_check_password(found ? NULL : u.password_hash, password);
-        if (ok && u.status[0] && (!user_status_parse(u.status, &status) ||
-                                  status != USER_STATUS_ACTIVE))
+        if (ok && u.status != USER_STATUS_ACTIVE)
                 ok = false;
         if (ok && u.tenant_id) {
                 result = store_tenant_get(conn, u.tenant_id, &t);
                 if (result)
                         return result;
-                ok = tenant_active(&t);
+                ok = t.status == TENANT_STATUS_ACTIVE;
         }
         if (!ok) {
                 result = store_throttle_fail(conn, email_key, now, set->login_window);
@@ -127,18 +125,10 @@ bool auth_password_acceptable(const char *password, const char *email)
 
 static enum auth_reason reason_of(const struct store_session_fault *f)
 {
-        enum user_status user = USER_STATUS_SUSPENDED;
-        enum tenant_status tenant = TENANT_STATUS_SUSPENDED;
-
-        (void)user_status_parse(f->user_status, &user);
-        if (user == USER_STATUS_DELETED)
+        if (f->user_status == USER_STATUS_DELETED)
                 return AUTH_REASON_ACCOUNT_DELETED;
-        /* A superadmin has no tenant (""). */
-        if (!f->tenant_status[0])
-                tenant = TENANT_STATUS_ACTIVE;
-        else
-                (void)tenant_status_parse(f->tenant_status, &tenant);
-        if (user != USER_STATUS_ACTIVE || tenant != TENANT_STATUS_ACTIVE)
+        /* A superadmin's tenant status is active: it has none. */
+        if (f->user_status != USER_STATUS_ACTIVE || f->tenant_status != TENANT_STATUS_ACTIVE)
                 return AUTH_REASON_ACCOUNT_SUSPENDED;
         if (f->revoked)
                 return AUTH_REASON_SESSION_REVOKED;
@@ -272,7 +262,7 @@ enum result auth_me(struct app *app, const struct store_session *s, struct auth_
         ret->n_extensions = 0;
         for (size_t i = 0; i < n; i++) {
                 struct auth_extension *e = &ret->extensions[ret->n_extensions];
-                if (!extension_active(&exts[i]))
+                if (exts[i].status != EXTENSION_STATUS_ACTIVE)
                         continue;
                 result = credentials_unseal(exts[i].sip_secret, e->sip_password,
                                             sizeof(e->sip_password));
@@ -280,7 +270,7 @@ enum result auth_me(struct app *app, const struct store_session *s, struct auth_
                         break;
                 e->id = exts[i].id;
                 text_copy(e->extension, sizeof(e->extension), exts[i].extension);
-                text_copy(e->status, sizeof(e->status), exts[i].status);
+                e->status = exts[i].status;
                 ret->n_extensions++;
         }
         wipe_memory(exts, sizeof(exts));

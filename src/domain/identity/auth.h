@@ -94,7 +94,7 @@ struct auth_extension {
         int64_t id;
         char extension[16];
         char sip_password[64];           /* caller wipes */
-        char status[16];
+        enum extension_status status;
 };
 
 struct auth_me {

@@ -17,8 +17,8 @@ enum result onboarding_invitation_get(struct app *app, int64_t user_id,
 {
         struct store_invitation inv;
         struct store_conn *conn;
-        /* No message (""), or one dropped with its link, shows as queued. */
-        enum mail_outbox_status mail = MAIL_OUTBOX_STATUS_QUEUED;
+        /* No message, or one dropped with its link, shows as queued. */
+        enum mail_outbox_status mail;
         bool live;
         enum result result = store_conn_get(app->store, &conn);
 
@@ -29,9 +29,9 @@ enum result onboarding_invitation_get(struct app *app, int64_t user_id,
                 return RESULT_OK;
         if (result)
                 return result;
-        (void)mail_outbox_status_parse(inv.mail_status, &mail);
-        if (mail == MAIL_OUTBOX_STATUS_DROPPED)
-                mail = MAIL_OUTBOX_STATUS_QUEUED;
+        mail = inv.has_mail && inv.mail_status != MAIL_OUTBOX_STATUS_DROPPED
+                       ? inv.mail_status
+                       : MAIL_OUTBOX_STATUS_QUEUED;
         live = !inv.used_at && !inv.revoked_at && inv.expires_at > store_now();
         ret->status = inv.used_at ? "used" : !live ? "expired" : mail_outbox_status_name(mail);
         ret->sent_at = inv.sent_at;
@@ -64,14 +64,14 @@ static enum result live_link(struct store_conn *conn, const char *token, struct 
             ret_link->revoked_at || ret_link->expires_at <= store_now())
                 return RESULT_INVALID_TOKEN;
         result = store_user_get(conn, ret_link->user_id, ret_user);
-        if (result == RESULT_NOT_FOUND || (!result && !user_active(ret_user)))
+        if (result == RESULT_NOT_FOUND || (!result && ret_user->status != USER_STATUS_ACTIVE))
                 return RESULT_INVALID_TOKEN;
         if (result)
                 return result;
         *ret_tenant = (struct store_tenant){ 0 };
         if (ret_user->tenant_id) {
                 result = store_tenant_get(conn, ret_user->tenant_id, ret_tenant);
-                if (!result && !tenant_active(ret_tenant))
+                if (!result && ret_tenant->status != TENANT_STATUS_ACTIVE)
                         return RESULT_INVALID_TOKEN;
         }
         return result;
@@ -90,7 +90,7 @@ enum result onboarding_inspect(struct app *app, const char *token,
                 result = live_link(conn, token, &link, &u, &t);
         if (result)
                 return result;
-        text_copy(ret->purpose, sizeof(ret->purpose), link.purpose);
+        ret->purpose = link.purpose;
         text_copy(ret->email, sizeof(ret->email), u.email);
         text_copy(ret->tenant_name, sizeof(ret->tenant_name), t.name);
         ret->expires_at = link.expires_at;
@@ -105,7 +105,7 @@ enum result onboarding_set_password(struct app *app, const char *token, const ch
         struct store_link link;
         struct store_user u;
         struct store_tenant t;
-        struct actor actor = { .role = "", .client_ip = "", .request_id = "" };
+        struct actor actor = { .kind = ACTOR_KIND_USER, .client_ip = "", .request_id = "" };
         enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
@@ -131,14 +131,14 @@ enum result onboarding_set_password(struct app *app, const char *token, const ch
                 result = store_user_get(conn, u.id, &u);
         /* The first password of an invitation is no change to warn of. */
         if (!result)
-                result = strcmp(link.purpose, "reset") == 0
+                result = link.purpose == LINK_PURPOSE_RESET
                                  ? mail_queue_password_changed(app, conn, &u)
                                  : store_link_revoke_user(conn, u.id, store_now());
         if (!result) {
                 actor.user_id = u.id;
                 actor.role = u.role;
                 result = audit_record(conn, &actor, u.tenant_id,
-                                      strcmp(link.purpose, "reset") == 0 ? "user.reset_password"
+                                      link.purpose == LINK_PURPOSE_RESET ? "user.reset_password"
                                                                          : "user.accept_invitation",
                                       "user", u.id, "email", u.email, NULL);
         }
@@ -179,6 +179,6 @@ enum result onboarding_forgot(struct app *app, const char *email, const char *cl
         status = email_n >= set->login_max_failures || ip_n >= set->login_ip_max_failures ||
                  !set->mail_on ? MAIL_OUTBOX_STATUS_DROPPED : MAIL_OUTBOX_STATUS_QUEUED;
         if (!result)
-                result = store_mail_insert(conn, &m, mail_outbox_status_name(status), NULL);
+                result = store_mail_insert(conn, &m, status, NULL);
         return mail_outbox_finish(app, conn, result);
 }

@@ -30,7 +30,7 @@ enum result onboarding_invitation_get(struct app *app, int64_t user_id,
 
 /* What a valid link is for (POST /v1/auth/tokens/inspect). */
 struct onboarding_link_info {
-        char purpose[16];                /* invitation | reset */
+        enum link_purpose purpose;
         char email[STORE_EMAIL_MAX];
         char tenant_name[STORE_NAME_MAX];
         int64_t expires_at;

@@ -7,56 +7,6 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const roles[] = {
-        [USER_ROLE_SUPERADMIN] = "superadmin",
-        [USER_ROLE_ADMIN] = "admin",
-        [USER_ROLE_SUPERVISOR] = "supervisor",
-        [USER_ROLE_AGENT] = "agent",
-};
-
-const char *user_role_name(enum user_role role)
-{
-        return (unsigned)role < COUNT(roles) ? roles[role] : "?";
-}
-
-bool user_role_parse(const char *s, enum user_role *ret)
-{
-        int i = text_index(roles, COUNT(roles), s);
-
-        if (i >= 0)
-                *ret = (enum user_role)i;
-        return i >= 0;
-}
-
-static const char *const statuses[] = {
-        [USER_STATUS_ACTIVE] = "active",
-        [USER_STATUS_SUSPENDED] = "suspended",
-        [USER_STATUS_DELETED] = "deleted",
-};
-
-const char *user_status_name(enum user_status status)
-{
-        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
-}
-
-bool user_status_parse(const char *s, enum user_status *ret)
-{
-        int i = text_index(statuses, COUNT(statuses), s);
-
-        if (i >= 0)
-                *ret = (enum user_status)i;
-        return i >= 0;
-}
-
-bool user_active(const struct store_user *u)
-{
-        enum user_status status;
-
-        return user_status_parse(u->status, &status) && status == USER_STATUS_ACTIVE;
-}
-
 static bool optional_name_valid(const char *s)
 {
         return !s || !*s || text_name_valid(s, USER_NAME_MAX_CHARS);
@@ -112,11 +62,11 @@ enum result user_create(struct store *store, int64_t tenant_id, const char *emai
                         return result;
         }
         u.tenant_id = tenant_id;
-        text_copy(u.status, sizeof(u.status), user_status_name(USER_STATUS_ACTIVE));
+        u.status = USER_STATUS_ACTIVE;
         text_lower(u.email, sizeof(u.email), email);
         text_copy(u.first_name, sizeof(u.first_name), first_name);
         text_copy(u.last_name, sizeof(u.last_name), last_name);
-        text_copy(u.role, sizeof(u.role), role);
+        u.role = parsed;
         u.must_change_password = must_change_password;
         /* Hash before the transaction: argon2id takes tens of ms and must
          * not hold the write lock. */

@@ -11,35 +11,6 @@
 #define USER_PASSWORD_MIN 10
 #define USER_PASSWORD_MAX 256
 
-/* The roles, from the platform down; stored and shown by name. */
-enum user_role {
-        USER_ROLE_SUPERADMIN,
-        USER_ROLE_ADMIN,
-        USER_ROLE_SUPERVISOR,
-        USER_ROLE_AGENT,
-};
-
-/* "superadmin", "admin", "supervisor", "agent". */
-const char *user_role_name(enum user_role role);
-
-/* false (and *ret untouched) for any other text, NULL included. */
-bool user_role_parse(const char *s, enum user_role *ret);
-
-/* A user's status, stored by name. */
-enum user_status {
-        USER_STATUS_ACTIVE,
-        USER_STATUS_SUSPENDED,           /* cannot sign in; extensions taken from FreeSWITCH */
-        USER_STATUS_DELETED,             /* gone for every purpose but the audit log */
-};
-
-/* "active", "suspended", "deleted". */
-const char *user_status_name(enum user_status status);
-
-/* false (and *ret untouched) for any other text, NULL included. */
-bool user_status_parse(const char *s, enum user_status *ret);
-/* Whether u's stored status parses as active. */
-bool user_active(const struct store_user *u);
-
 /*
  * Creates a user with a password chosen by a person (hashed with argon2id).
  * tenant_id 0 is allowed for a superadmin only; the tenant must exist.

@@ -9,28 +9,7 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-static const char *const statuses[] = {
-        [MAIL_OUTBOX_STATUS_QUEUED] = "queued",
-        [MAIL_OUTBOX_STATUS_SENT] = "sent",
-        [MAIL_OUTBOX_STATUS_FAILED] = "failed",
-        [MAIL_OUTBOX_STATUS_DROPPED] = "dropped",
-};
-
-const char *mail_outbox_status_name(enum mail_outbox_status status)
-{
-        return (unsigned)status < sizeof(statuses) / sizeof(statuses[0]) ? statuses[status] : "?";
-}
-
-bool mail_outbox_status_parse(const char *s, enum mail_outbox_status *ret)
-{
-        int i = text_index(statuses, sizeof(statuses) / sizeof(statuses[0]), s);
-
-        if (i >= 0)
-                *ret = (enum mail_outbox_status)i;
-        return i >= 0;
-}
-
-enum result mail_link_new(struct store_conn *conn, int64_t user_id, const char *purpose,
+enum result mail_link_new(struct store_conn *conn, int64_t user_id, enum link_purpose purpose,
                                 int64_t ttl, int64_t *ret_link_id, char *ret_sealed,
                                 int64_t *ret_expires_at)
 {
@@ -63,12 +42,10 @@ enum result mail_queue_invitation(struct app *app, struct store_conn *conn,
         enum result result;
 
         text_copy(m.recipient, sizeof(m.recipient), u->email);
-        result = mail_link_new(conn, u->id, "invitation", app->settings.invite_ttl, &m.link_id,
+        result = mail_link_new(conn, u->id, LINK_PURPOSE_INVITATION, app->settings.invite_ttl, &m.link_id,
                                      m.secret, ret_expires_at);
         if (!result)
-                result = store_mail_insert(conn, &m,
-                                           mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
-                                           NULL);
+                result = store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, NULL);
         wipe_memory(m.secret, sizeof(m.secret));
         return result;
 }
@@ -83,8 +60,7 @@ enum result mail_queue_password_changed(struct app *app, struct store_conn *conn
         if (result || !app->settings.mail_on)
                 return result;
         text_copy(m.recipient, sizeof(m.recipient), u->email);
-        return store_mail_insert(conn, &m, mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
-                                 NULL);
+        return store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, NULL);
 }
 
 enum result mail_outbox_finish(struct app *app, struct store_conn *conn, enum result result)

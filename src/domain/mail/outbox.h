@@ -15,27 +15,13 @@
 
 #define MAIL_RESET_TTL 3600              /* a reset link lives an hour */
 
-/* A message's status (the states of sender.h), stored by name: the store
- * writes the names handed to it and the domain parses what it reads back. */
-enum mail_outbox_status {
-        MAIL_OUTBOX_STATUS_QUEUED,       /* due at its next attempt */
-        MAIL_OUTBOX_STATUS_SENT,         /* the server accepted it */
-        MAIL_OUTBOX_STATUS_FAILED,       /* refused, or the retry limit reached */
-        MAIL_OUTBOX_STATUS_DROPPED,      /* never sent: nobody to send it to, or its link died */
-};
-
-/* "queued", "sent", "failed", "dropped"; "?" for any other value. */
-const char *mail_outbox_status_name(enum mail_outbox_status status);
-/* false (and *ret untouched) for any other text, NULL included. */
-bool mail_outbox_status_parse(const char *s, enum mail_outbox_status *ret);
-
 /*
  * In the caller's transaction: revokes the user's live links, issues a
- * new one for purpose ("invitation" or "reset") living ttl seconds, and
+ * new one for purpose living ttl seconds, and
  * returns its id, its token sealed (ret_sealed, STORE_TEXT_MAX bytes) and
  * its expiry. The token itself exists only sealed.
  */
-enum result mail_link_new(struct store_conn *conn, int64_t user_id, const char *purpose,
+enum result mail_link_new(struct store_conn *conn, int64_t user_id, enum link_purpose purpose,
                           int64_t ttl, int64_t *ret_link_id, char *ret_sealed,
                           int64_t *ret_expires_at);
 

@@ -11,8 +11,6 @@
 
 #include "domain/core/credentials.h"
 #include "domain/mail/outbox.h"
-#include "domain/tenants/tenants.h"
-#include "domain/identity/users.h"
 #include "domain/core/worker.h"
 #include "util/log.h"
 #include "util/text.h"
@@ -53,13 +51,6 @@ static int64_t retry_at(const struct app *app, int64_t attempts_made)
         return store_now() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S);
 }
 
-/* Drops message id without sending it, saying why. */
-static enum result drop(struct store_conn *conn, int64_t id, const char *reason)
-{
-        return store_mail_drop(conn, id, mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED),
-                               reason);
-}
-
 /* Ties each forgot-password request to its user and a new reset link, or
  * drops it when nobody active has that email. */
 static enum result resolve_requests(struct store_conn *conn)
@@ -80,19 +71,19 @@ static enum result resolve_requests(struct store_conn *conn)
                 if (result)
                         break;
                 result = store_user_get_by_email(conn, m.recipient, &u);
-                live = !result && user_active(&u);
+                live = !result && u.status == USER_STATUS_ACTIVE;
                 if (live && u.tenant_id)
                         live = store_tenant_get(conn, u.tenant_id, &t) == RESULT_OK &&
-                               tenant_active(&t);
+                               t.status == TENANT_STATUS_ACTIVE;
                 if (result && result != RESULT_NOT_FOUND)
                         break;
                 if (!live) {
-                        result = drop(conn, ids[i], "no active account");
+                        result = store_mail_drop(conn, ids[i], "no active account");
                         continue;
                 }
                 result = store_begin(conn);
                 if (!result)
-                        result = mail_link_new(conn, u.id, "reset", MAIL_RESET_TTL,
+                        result = mail_link_new(conn, u.id, LINK_PURPOSE_RESET, MAIL_RESET_TTL,
                                                      &link_id, sealed, &expires);
                 if (!result)
                         result = store_mail_resolve(conn, ids[i], u.tenant_id, u.id, link_id, sealed);
@@ -169,9 +160,7 @@ static enum result record(struct app *app, struct store_conn *conn, const struct
         if (o->verdict == MAIL_ACCEPTED) {
                 LOG_DEBUG("message %" PRId64 " (%s) accepted: %s", w->mail.id, w->mail.template,
                           o->reply);
-                return store_mail_sent(conn, w->mail.id,
-                                       mail_outbox_status_name(MAIL_OUTBOX_STATUS_SENT), o->reply,
-                                       store_now());
+                return store_mail_sent(conn, w->mail.id, o->reply, store_now());
         }
         give_up = o->verdict == MAIL_REJECTED || w->mail.attempts + 1 >= app->settings.mail_retry_limit;
         if (give_up)
@@ -181,8 +170,7 @@ static enum result record(struct app *app, struct store_conn *conn, const struct
                 LOG_WARN("message %" PRId64 " (%s) not delivered, will retry: %s", w->mail.id,
                          w->mail.template, o->reply);
         return store_mail_retry(conn, w->mail.id,
-                                mail_outbox_status_name(give_up ? MAIL_OUTBOX_STATUS_FAILED
-                                                                : MAIL_OUTBOX_STATUS_QUEUED),
+                                give_up ? MAIL_OUTBOX_STATUS_FAILED : MAIL_OUTBOX_STATUS_QUEUED,
                                 give_up, o->reply, retry_at(app, w->mail.attempts + 1));
 }
 
@@ -248,7 +236,7 @@ static enum result pass(struct mail_sender *o, int *ret_handled)
         }
         for (int i = 0; !result && i < n; i++)
                 if (works[i].dropped)
-                        result = drop(conn, works[i].mail.id, "the link died before it was sent");
+                        result = store_mail_drop(conn, works[i].mail.id, "the link died before it was sent");
                 else if (works[i].tried)
                         result = record(app, conn, &works[i]);
         if (in_tx && !result)

@@ -12,8 +12,6 @@
 
 #include "domain/core/credentials.h"
 #include "domain/provisioning/extensions.h"
-#include "domain/tenants/tenants.h"
-#include "domain/identity/users.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -124,15 +122,12 @@ static unsigned set_of(const char *extension)
         return h % CACHE_SETS;
 }
 
-/* Whether e's extension, user and tenant are all active. */
+/* Whether e's extension is assigned and it, its user and its tenant are
+ * all active. */
 static bool entry_live(const struct store_directory_entry *e)
 {
-        enum user_status user;
-        enum tenant_status tenant;
-
-        return extension_active(&e->ext) && user_status_parse(e->user_status, &user) &&
-               user == USER_STATUS_ACTIVE && tenant_status_parse(e->tenant_status, &tenant) &&
-               tenant == TENANT_STATUS_ACTIVE;
+        return e->ext.user_id && e->ext.status == EXTENSION_STATUS_ACTIVE &&
+               e->user_status == USER_STATUS_ACTIVE && e->tenant_status == TENANT_STATUS_ACTIVE;
 }
 
 /* The row of e; the domain is the tenant's, else its cluster's, else the
@@ -349,7 +344,7 @@ enum result directory_find_context(struct app *app, int64_t cluster_id, const ch
         result = store_tenant_get(conn, id, &t);
         if (result)
                 return result;
-        if (!tenant_active(&t) || t.pool_size < 1 || t.cluster_id != cluster_id)
+        if (t.status != TENANT_STATUS_ACTIVE || t.pool_size < 1 || t.cluster_id != cluster_id)
                 return RESULT_NOT_FOUND;
         ret->tenant_id = t.id;
         ret->lo = t.pool_base;

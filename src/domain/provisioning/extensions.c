@@ -7,34 +7,6 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const statuses[] = {
-        [EXTENSION_STATUS_ACTIVE] = "active",
-        [EXTENSION_STATUS_SUSPENDED] = "suspended",
-};
-
-const char *extension_status_name(enum extension_status status)
-{
-        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
-}
-
-bool extension_status_parse(const char *s, enum extension_status *ret)
-{
-        int i = text_index(statuses, COUNT(statuses), s);
-
-        if (i >= 0)
-                *ret = (enum extension_status)i;
-        return i >= 0;
-}
-
-bool extension_active(const struct store_extension *e)
-{
-        enum extension_status status;
-
-        return extension_status_parse(e->status, &status) && status == EXTENSION_STATUS_ACTIVE;
-}
-
 enum result extension_list(struct app *app, const struct store_extension_filter *filter,
                            struct store_page *page, struct store_extension **ret_items,
                            size_t *ret_n, struct store_pool_stats *ret_stats)

@@ -10,19 +10,6 @@
 
 #include "domain/core/app.h"
 
-/* An extension's status, stored by name: its user's, while assigned. */
-enum extension_status {
-        EXTENSION_STATUS_ACTIVE,
-        EXTENSION_STATUS_SUSPENDED,      /* its user is suspended: not in FreeSWITCH */
-};
-
-/* "active", "suspended". */
-const char *extension_status_name(enum extension_status status);
-/* false (and *ret untouched) for any other text, NULL included. */
-bool extension_status_parse(const char *s, enum extension_status *ret);
-/* Whether e's stored status parses as active. */
-bool extension_active(const struct store_extension *e);
-
 enum result extension_list(struct app *app, const struct store_extension_filter *filter,
                            struct store_page *page, struct store_extension **ret_items,
                            size_t *ret_n, struct store_pool_stats *ret_stats);

@@ -6,39 +6,15 @@
  * The worker is app->job_worker (NULL on the command line: nothing to wake;
  * `agentdesk resync` drains by itself).
  *
- * Kinds (enum fs_change, freeswitch/provision.h, stored by name):
- * provision, deprovision, update and rekey name one extension; resync names
- * a whole cluster.
+ * Kinds (enum fs_change, model/vocab.h, as are a job's status and an
+ * extension's provisioning state): provision, deprovision, update and
+ * rekey name one extension; resync names a whole cluster.
  */
 #ifndef AGENTDESK_DOMAIN_JOBS_H
 #define AGENTDESK_DOMAIN_JOBS_H
 
 #include "domain/core/app.h"
 #include "freeswitch/provision.h"
-
-/* An extension's provisioning state, stored by name. */
-enum jobs_state {
-        JOBS_STATE_PENDING,              /* a change waits to be applied */
-        JOBS_STATE_PROVISIONED,          /* FreeSWITCH knows what the store says */
-        JOBS_STATE_FAILED,               /* its job gave up (AGENTDESK_FS_RETRY_LIMIT) */
-};
-
-/* "pending", "provisioned", "failed". */
-const char *jobs_state_name(enum jobs_state state);
-/* false (and *ret untouched) for any other text, NULL included. */
-bool jobs_state_parse(const char *s, enum jobs_state *ret);
-
-/* A job's own status, stored by name. */
-enum jobs_status {
-        JOBS_STATUS_PENDING,             /* due at its next attempt */
-        JOBS_STATUS_DONE,                /* every node answered */
-        JOBS_STATUS_FAILED,              /* given up (AGENTDESK_FS_RETRY_LIMIT) */
-};
-
-/* "pending", "done", "failed". */
-const char *jobs_status_name(enum jobs_status status);
-/* false (and *ret untouched) for any other text, NULL included. */
-bool jobs_status_parse(const char *s, enum jobs_status *ret);
 
 /* The state an extension shows once a change to it is queued on the
  * default cluster: in xml_curl mode FreeSWITCH asks at once, so

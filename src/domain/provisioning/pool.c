@@ -30,7 +30,7 @@ static enum result with_new_secret(struct store *store, int64_t tenant_id, int64
                 result = store_pool_release(conn, extension_id, secret, pin);
         else
                 result = store_pool_allocate(conn, tenant_id, user_id, secret, pin,
-                                             jobs_state_name(JOBS_STATE_PENDING), ret);
+                                             JOBS_STATE_PENDING, ret);
         if (!result)
                 result = store_commit(conn);
 out:

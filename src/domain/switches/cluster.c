@@ -14,34 +14,6 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const statuses[] = {
-        [CLUSTER_STATUS_ACTIVE] = "active",
-        [CLUSTER_STATUS_DISABLED] = "disabled",
-};
-
-const char *cluster_status_name(enum cluster_status status)
-{
-        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
-}
-
-bool cluster_status_parse(const char *s, enum cluster_status *ret)
-{
-        int i = text_index(statuses, COUNT(statuses), s);
-
-        if (i >= 0)
-                *ret = (enum cluster_status)i;
-        return i >= 0;
-}
-
-bool cluster_status_active(const char *s)
-{
-        enum cluster_status status;
-
-        return cluster_status_parse(s, &status) && status == CLUSTER_STATUS_ACTIVE;
-}
-
 /* The default cluster, from the settings. */
 static enum result open_default(struct app *app, struct cluster *c)
 {
@@ -92,15 +64,14 @@ static enum result open_stored(struct app *app, int64_t id, struct cluster *c)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (!result) {
                 text_copy(c->name, sizeof(c->name), sc.name);
-                if (!config_fs_mode_parse(sc.mode, &c->mode))
-                        result = RESULT_STORE;   /* the store holds only valid modes */
+                c->mode = sc.mode;
                 text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
-                c->active = cluster_status_active(sc.status);
+                c->active = sc.status == CLUSTER_STATUS_ACTIVE;
         }
         for (size_t i = 0; !result && i < n; i++) {
                 const struct store_node *sn = &nodes[i];
                 struct fs_node *fn = &c->nodes[c->n_nodes];
-                if (!cluster_status_active(sn->status))
+                if (sn->status != CLUSTER_STATUS_ACTIVE)
                         continue;
                 result = credentials_unseal(sn->esl_password, c->passwords[c->n_nodes],
                                             sizeof(c->passwords[c->n_nodes]));

@@ -17,19 +17,6 @@
 #define CLUSTER_MAX_NODES 16
 #define CLUSTER_MAX_CLUSTERS 64          /* the status route shows at most these */
 
-/* A stored cluster's or node's status, stored by name. */
-enum cluster_status {
-        CLUSTER_STATUS_ACTIVE,
-        CLUSTER_STATUS_DISABLED,         /* a cluster's jobs wait; a node is left out */
-};
-
-/* "active", "disabled". */
-const char *cluster_status_name(enum cluster_status status);
-/* false (and *ret untouched) for any other text, NULL included. */
-bool cluster_status_parse(const char *s, enum cluster_status *ret);
-/* Whether a stored status (a cluster's or a node's) parses as active. */
-bool cluster_status_active(const char *s);
-
 /* Where one node's conf files go in a push mode. */
 struct cluster_target {
         char ssh_target[300];            /* ssh mode: user@host[:port]; "" in files mode */

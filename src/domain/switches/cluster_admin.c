@@ -75,31 +75,21 @@ static bool password_valid(const char *s)
 
 static const char *check_cluster(const struct store_cluster *c)
 {
-        enum cluster_status status;
-        enum fs_mode mode;
-
         if (!text_name_valid(c->name, CLUSTER_NAME_MAX_CHARS))
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!config_fs_mode_parse(c->mode, &mode))
-                return "mode";
         if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
         if (*c->websocket_url && !text_websocket_url_valid(c->websocket_url))
                 return "websocket_url";
-        if (!cluster_status_parse(c->status, &status))
-                return "status";
         return NULL;
 }
 
-/* What the mode (valid: check_cluster) needs of each active node. */
-static bool node_fits(const struct store_node *n, const char *mode_name)
+/* What the mode needs of each active node. */
+static bool node_fits(const struct store_node *n, enum fs_mode mode)
 {
-        enum fs_mode mode = FS_MODE_XML_CURL;
-
-        (void)config_fs_mode_parse(mode_name, &mode);
-        if (!cluster_status_active(n->status) || !fs_provision_mode_pushes(mode))
+        if (n->status != CLUSTER_STATUS_ACTIVE || !fs_provision_mode_pushes(mode))
                 return true;
         return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
 }
@@ -119,18 +109,36 @@ static bool set_text(char *dst, size_t size, const char *v, const char *field,
         return true;
 }
 
+/* Reads the status v (the request's text) into *dst unless NULL. */
+static bool set_status(enum cluster_status *dst, const char *v, const char **ret_field)
+{
+        if (!v || cluster_status_parse(v, dst))
+                return true;
+        *ret_field = "status";
+        return false;
+}
+
+/* Reads the mode v (the request's text) into *dst unless NULL. */
+static bool set_mode(enum fs_mode *dst, const char *v, const char **ret_field)
+{
+        if (!v || config_fs_mode_parse(v, dst))
+                return true;
+        *ret_field = "mode";
+        return false;
+}
+
 /* Copies f into c; false (with *ret_field) for a value too long. */
 static bool apply_cluster_fields(struct store_cluster *c, const struct cluster_fields *f,
                                  const char **ret_field)
 {
         return set_text(c->name, sizeof(c->name), f->name, "name", ret_field) &&
                set_text(c->region, sizeof(c->region), f->region, "region", ret_field) &&
-               set_text(c->mode, sizeof(c->mode), f->mode, "mode", ret_field) &&
+               set_mode(&c->mode, f->mode, ret_field) &&
                set_text(c->sip_domain, sizeof(c->sip_domain), f->sip_domain, "sip_domain",
                         ret_field) &&
                set_text(c->websocket_url, sizeof(c->websocket_url), f->websocket_url,
                         "websocket_url", ret_field) &&
-               set_text(c->status, sizeof(c->status), f->status, "status", ret_field);
+               set_status(&c->status, f->status, ret_field);
 }
 
 enum result cluster_create(struct app *app, const struct actor *actor,
@@ -141,8 +149,8 @@ enum result cluster_create(struct app *app, const struct actor *actor,
         struct store_conn *conn;
         enum result result;
 
-        text_copy(c.mode, sizeof(c.mode), config_fs_mode_name(FS_MODE_XML_CURL));
-        text_copy(c.status, sizeof(c.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
+        c.mode = FS_MODE_XML_CURL;
+        c.status = CLUSTER_STATUS_ACTIVE;
         *ret_field = NULL;
         if (!apply_cluster_fields(&c, f, ret_field))
                 return RESULT_INVALID;
@@ -159,7 +167,7 @@ enum result cluster_create(struct app *app, const struct actor *actor,
                 *ret_field = "name";
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.create", "cluster", c.id, "name",
-                                      c.name, "mode", c.mode, NULL);
+                                      c.name, "mode", config_fs_mode_name(c.mode), NULL);
         result = jobs_finish(app, conn, result);
         if (!result)
                 *ret = c;
@@ -215,8 +223,8 @@ enum result cluster_update(struct app *app, const struct actor *actor, int64_t i
                 }
         /* What the nodes hold changes with the mode and the domain; a
          * cluster enabled again catches up on what it missed. */
-        resync = strcmp(c.mode, next.mode) || strcasecmp(c.sip_domain, next.sip_domain) ||
-                 (strcmp(c.status, next.status) && cluster_status_active(next.status));
+        resync = c.mode != next.mode || strcasecmp(c.sip_domain, next.sip_domain) ||
+                 (c.status != next.status && next.status == CLUSTER_STATUS_ACTIVE);
         if (!result)
                 result = store_cluster_update(conn, &next);
         if (result == RESULT_CONFLICT)
@@ -225,7 +233,8 @@ enum result cluster_update(struct app *app, const struct actor *actor, int64_t i
                 result = jobs_queue_resync(conn, id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.update", "cluster", id, "name",
-                                      next.name, "mode", next.mode, "status", next.status,
+                                      next.name, "mode", config_fs_mode_name(next.mode), "status",
+                                      cluster_status_name(next.status),
                                       "sip_domain", next.sip_domain, NULL);
         /* Before the commit: the pass that sees the change has dropped
          * the kept connections (its nodes' host, port or password may
@@ -278,8 +287,6 @@ enum result cluster_nodes(struct app *app, int64_t cluster_id, struct store_node
 
 static const char *check_node(const struct store_node *n)
 {
-        enum cluster_status status;
-
         if (!word(n->name, 63, "._-"))
                 return "name";
         if (!word(n->esl_host, 253, ".-:"))
@@ -292,8 +299,6 @@ static const char *check_node(const struct store_node *n)
                 return "ssh_target";
         if (!conf_dir_valid(n->conf_dir))
                 return "conf_dir";
-        if (!cluster_status_parse(n->status, &status))
-                return "status";
         return NULL;
 }
 
@@ -308,7 +313,7 @@ static enum result apply_node_fields(struct store_node *n, const struct node_fie
             !set_text(n->ssh_target, sizeof(n->ssh_target), f->ssh_target, "ssh_target",
                       ret_field) ||
             !set_text(n->conf_dir, sizeof(n->conf_dir), f->conf_dir, "conf_dir", ret_field) ||
-            !set_text(n->status, sizeof(n->status), f->status, "status", ret_field))
+            !set_status(&n->status, f->status, ret_field))
                 return RESULT_INVALID;
         if (f->esl_port >= 0)
                 n->esl_port = f->esl_port;
@@ -340,7 +345,7 @@ static enum result save_node(const struct actor *actor, struct store_conn *conn,
         result = write(conn, n);
         if (result == RESULT_CONFLICT)
                 *ret_field = "name";
-        if (!result && cluster_status_active(n->status))
+        if (!result && n->status == CLUSTER_STATUS_ACTIVE)
                 result = jobs_queue_resync(conn, c->id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, action, "node", n->id, "cluster", c->name,
@@ -365,7 +370,7 @@ enum result cluster_node_add(struct app *app, const struct actor *actor, int64_t
         size_t count = 0;
         enum result result;
 
-        text_copy(n.status, sizeof(n.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
+        n.status = CLUSTER_STATUS_ACTIVE;
         *ret_field = NULL;
         if (!f->name || !f->esl_host || !f->esl_password) {
                 *ret_field = !f->name ? "name" : !f->esl_host ? "esl_host" : "esl_password";

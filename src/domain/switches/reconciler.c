@@ -30,8 +30,6 @@
 /* One job of a pass and what became of it. */
 struct work {
         struct store_job job;
-        enum fs_change change;           /* job.kind, parsed */
-        bool known;                      /* job.kind is a kind of change */
         const char *domain;              /* its effective SIP domain */
         char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX];
         int n_cmds;                      /* 0: nothing to send */
@@ -256,14 +254,13 @@ static const struct sent *find_sent(const struct sent *sent, int n, const char *
  * with w failed for a job that cannot be applied. */
 static int job_commands(const struct cluster *c, struct work *w, const char *profile)
 {
-        int n = w->known ? fs_provision_commands(c->mode, w->change, w->job.extension, w->domain,
-                                                 profile, w->cmds)
-                         : -1;
+        int n = fs_provision_commands(c->mode, w->job.kind, w->job.extension, w->domain, profile,
+                                      w->cmds);
 
         if (n < 0) {
                 char line[120];
                 snprintf(line, sizeof(line), "cannot apply a %.16s job for extension '%.16s'",
-                         w->job.kind, w->job.extension);
+                         fs_change_name(w->job.kind), w->job.extension);
                 fail_work(w, line);
                 return 0;
         }
@@ -367,7 +364,7 @@ static enum result write_job(struct app *app, int64_t cluster_id, struct fs_push
         enum result result;
         bool seen = false;
 
-        if (w->change == FS_CHANGE_RESYNC)
+        if (w->job.kind == FS_CHANGE_RESYNC)
                 return conffiles_resync(app, cluster_id, p, error, size);
         result = conffiles_extension(app, cluster_id, p, w->job.extension, error, size);
         for (int k = 0; k < *n_done && !seen; k++)
@@ -536,11 +533,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                 result = leading(conn);
         if (!result)
                 result = store_jobs_due(conn, store_now(), jobs, RECONCILER_BATCH, &n);
-        /* The kind is text in the store: parsed once, here. */
-        for (int i = 0; !result && i < n; i++) {
+        for (int i = 0; !result && i < n; i++)
                 works[i].job = jobs[i];
-                works[i].known = fs_provision_change_parse(jobs[i].kind, &works[i].change);
-        }
         free(jobs);
         links_refresh(links);
         /* A node that no longer leads keeps no connection to FreeSWITCH. */
@@ -572,18 +566,19 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 if (!w->failed) {
-                        result = store_job_done(conn, &w->job, jobs_status_name(JOBS_STATUS_DONE),
-                                                jobs_state_name(JOBS_STATE_PROVISIONED));
+                        result = store_job_done(conn, &w->job, JOBS_STATUS_DONE,
+                                                JOBS_STATE_PROVISIONED);
                         continue;
                 }
                 bool give_up = w->job.attempts + 1 >= app->settings.fs_retry_limit;
                 enum jobs_status status = give_up ? JOBS_STATUS_FAILED : JOBS_STATUS_PENDING;
                 enum jobs_state state = give_up ? JOBS_STATE_FAILED : JOBS_STATE_PENDING;
-                result = store_job_retry(conn, &w->job, jobs_status_name(status), w->error,
-                                         retry_at(app, w->job.attempts + 1), jobs_state_name(state));
+                result = store_job_retry(conn, &w->job, status, w->error,
+                                         retry_at(app, w->job.attempts + 1), state);
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
-                                " attempt(s): %s", w->job.id, w->job.kind, w->job.extension,
+                                " attempt(s): %s", w->job.id, fs_change_name(w->job.kind),
+                                w->job.extension,
                                 w->job.attempts + 1, w->error);
         }
         if (!result)

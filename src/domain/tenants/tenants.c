@@ -10,34 +10,6 @@
 #include "domain/core/credentials.h"
 #include "util/text.h"
 
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-
-static const char *const statuses[] = {
-        [TENANT_STATUS_ACTIVE] = "active",
-        [TENANT_STATUS_SUSPENDED] = "suspended",
-};
-
-const char *tenant_status_name(enum tenant_status status)
-{
-        return (unsigned)status < COUNT(statuses) ? statuses[status] : "?";
-}
-
-bool tenant_status_parse(const char *s, enum tenant_status *ret)
-{
-        int i = text_index(statuses, COUNT(statuses), s);
-
-        if (i >= 0)
-                *ret = (enum tenant_status)i;
-        return i >= 0;
-}
-
-bool tenant_active(const struct store_tenant *t)
-{
-        enum tenant_status status;
-
-        return tenant_status_parse(t->status, &status) && status == TENANT_STATUS_ACTIVE;
-}
-
 /* A free slug derived from name: "acme", then "acme-2", "acme-3", … */
 static enum result pick_slug(struct store_conn *conn, const char *name, char *slug, size_t size)
 {
@@ -95,7 +67,7 @@ enum result tenant_create(struct store *store, const struct actor *actor, const 
                 return result;
         text_copy(t.name, sizeof(t.name), name);
         text_copy(t.sip_domain, sizeof(t.sip_domain), sip_domain);
-        text_copy(t.status, sizeof(t.status), tenant_status_name(TENANT_STATUS_ACTIVE));
+        t.status = TENANT_STATUS_ACTIVE;
         t.cluster_id = cluster_id;
         if (cluster_id && (result = store_cluster_get(conn, cluster_id, &c)) != RESULT_OK) {
                 if (result == RESULT_NOT_FOUND) {
@@ -187,7 +159,7 @@ static enum result move_cluster(struct app *app, struct store_conn *conn,
                 *ret_field = "cluster_id";
                 return RESULT_INVALID;
         }
-        if (!result && tenant_active(t))
+        if (!result && t->status == TENANT_STATUS_ACTIVE)
                 result = jobs_queue_tenant(app, conn, t->id, FS_CHANGE_DEPROVISION);
         if (!result)
                 result = jobs_queue_resync(conn, t->cluster_id, NULL);
@@ -205,7 +177,7 @@ enum result tenant_update(struct app *app, const struct actor *actor, int64_t id
         struct store_tenant t, next;
         struct store_conn *conn;
         const char *action = "tenant.update";
-        enum tenant_status status = TENANT_STATUS_ACTIVE, was = TENANT_STATUS_ACTIVE;
+        enum tenant_status status = TENANT_STATUS_ACTIVE;
         bool status_changed, moving;
         char cluster[24];
         enum result result;
@@ -231,13 +203,12 @@ enum result tenant_update(struct app *app, const struct actor *actor, int64_t id
         next = t;
         if (patch->name)
                 text_copy(next.name, sizeof(next.name), patch->name);
-        (void)tenant_status_parse(t.status, &was);   /* the table's CHECK allows no other */
-        if (!patch->status)
-                status = was;
-        text_copy(next.status, sizeof(next.status), tenant_status_name(status));
+        if (patch->status)
+                next.status = status;
+        status = next.status;
         if (patch->sip_domain)
                 text_copy(next.sip_domain, sizeof(next.sip_domain), patch->sip_domain);
-        status_changed = status != was;
+        status_changed = next.status != t.status;
         moving = patch->set_cluster && patch->cluster_id != t.cluster_id;
         if (moving)
                 next.cluster_id = patch->cluster_id;
@@ -266,7 +237,8 @@ enum result tenant_update(struct app *app, const struct actor *actor, int64_t id
         snprintf(cluster, sizeof(cluster), "%" PRId64, next.cluster_id);
         if (!result)
                 result = audit_record(conn, actor, id, action, "tenant", id, "name", next.name,
-                                      "status", next.status, "sip_domain", next.sip_domain,
+                                      "status", tenant_status_name(next.status), "sip_domain",
+                                      next.sip_domain,
                                       "cluster_id", cluster, NULL);
         result = jobs_finish(app, conn, result);
         return result ? result : store_tenant_get(conn, id, ret);

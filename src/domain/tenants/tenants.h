@@ -16,19 +16,6 @@
 #define TENANT_POOL_MAX_NUMBER 999999999  /* extensions stay at most 9 digits */
 #define TENANT_NAME_MAX_CHARS 100
 
-/* A tenant's status, stored by name. */
-enum tenant_status {
-        TENANT_STATUS_ACTIVE,
-        TENANT_STATUS_SUSPENDED,         /* nobody signs in; extensions taken from FreeSWITCH */
-};
-
-/* "active", "suspended". */
-const char *tenant_status_name(enum tenant_status status);
-/* false (and *ret untouched) for any other text, NULL included. */
-bool tenant_status_parse(const char *s, enum tenant_status *ret);
-/* Whether t's stored status parses as active. */
-bool tenant_active(const struct store_tenant *t);
-
 /*
  * Creates a tenant named name and generates its pool, in one transaction
  * with its audit entry (actor NULL: the command line). sip_domain may be

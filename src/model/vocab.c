@@ -1,0 +1,78 @@
+/* The names of the vocabulary's enums; see vocab.h. One table per enum,
+ * indexed by its values, and the pair of functions every table gets. */
+#include "model/vocab.h"
+
+#include "util/text.h"
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+/* The table names_of_<prefix> and <prefix>_name/<prefix>_parse over it. */
+#define VOCAB_TABLE(type, prefix, ...)                                                   \
+        static const char *const names_of_##prefix[] = { __VA_ARGS__ };                  \
+        const char *prefix##_name(enum type value)                                       \
+        {                                                                                \
+                return (unsigned)value < COUNT(names_of_##prefix) ? names_of_##prefix[value] \
+                                                                  : "?";                 \
+        }                                                                                \
+        bool prefix##_parse(const char *s, enum type *ret)                               \
+        {                                                                                \
+                int i = text_index(names_of_##prefix, COUNT(names_of_##prefix), s);      \
+                                                                                         \
+                if (i >= 0)                                                              \
+                        *ret = (enum type)i;                                             \
+                return i >= 0;                                                           \
+        }
+
+VOCAB_TABLE(user_role, user_role,
+            [USER_ROLE_SUPERADMIN] = "superadmin",
+            [USER_ROLE_ADMIN] = "admin",
+            [USER_ROLE_SUPERVISOR] = "supervisor",
+            [USER_ROLE_AGENT] = "agent")
+
+VOCAB_TABLE(user_status, user_status,
+            [USER_STATUS_ACTIVE] = "active",
+            [USER_STATUS_SUSPENDED] = "suspended",
+            [USER_STATUS_DELETED] = "deleted")
+
+VOCAB_TABLE(tenant_status, tenant_status,
+            [TENANT_STATUS_ACTIVE] = "active",
+            [TENANT_STATUS_SUSPENDED] = "suspended")
+
+VOCAB_TABLE(extension_status, extension_status,
+            [EXTENSION_STATUS_ACTIVE] = "active",
+            [EXTENSION_STATUS_SUSPENDED] = "suspended")
+
+VOCAB_TABLE(cluster_status, cluster_status,
+            [CLUSTER_STATUS_ACTIVE] = "active",
+            [CLUSTER_STATUS_DISABLED] = "disabled")
+
+VOCAB_TABLE(jobs_state, jobs_state,
+            [JOBS_STATE_PENDING] = "pending",
+            [JOBS_STATE_PROVISIONED] = "provisioned",
+            [JOBS_STATE_FAILED] = "failed")
+
+VOCAB_TABLE(jobs_status, jobs_status,
+            [JOBS_STATUS_PENDING] = "pending",
+            [JOBS_STATUS_DONE] = "done",
+            [JOBS_STATUS_FAILED] = "failed")
+
+VOCAB_TABLE(fs_change, fs_change,
+            [FS_CHANGE_PROVISION] = "provision",
+            [FS_CHANGE_DEPROVISION] = "deprovision",
+            [FS_CHANGE_UPDATE] = "update",
+            [FS_CHANGE_REKEY] = "rekey",
+            [FS_CHANGE_RESYNC] = "resync")
+
+VOCAB_TABLE(mail_outbox_status, mail_outbox_status,
+            [MAIL_OUTBOX_STATUS_QUEUED] = "queued",
+            [MAIL_OUTBOX_STATUS_SENT] = "sent",
+            [MAIL_OUTBOX_STATUS_FAILED] = "failed",
+            [MAIL_OUTBOX_STATUS_DROPPED] = "dropped")
+
+VOCAB_TABLE(link_purpose, link_purpose,
+            [LINK_PURPOSE_INVITATION] = "invitation",
+            [LINK_PURPOSE_RESET] = "reset")
+
+VOCAB_TABLE(actor_kind, actor_kind,
+            [ACTOR_KIND_USER] = "user",
+            [ACTOR_KIND_CLI] = "cli")

@@ -1,0 +1,143 @@
+/*
+ * The vocabulary: every state and kind that agentdesk stores, shows or
+ * acts on, as an enum with its one table of names (vocab.c). The store
+ * decodes its columns into these enums once, when it reads a row, and
+ * writes their names; the domain compares enums; the API renders the
+ * names and parses what comes in (a request's body or filter). The names
+ * are the words of the database's CHECK constraints and of the API, and
+ * never change.
+ *
+ * Each enum has a pair: X_name() gives a value's name ("?" for a value
+ * outside the enum), X_parse() reads one back — false, and *ret untouched,
+ * for any other text (letter case counts), NULL included.
+ *
+ * The FreeSWITCH mode and the SMTP TLS mode are settings: util/config.h.
+ */
+#ifndef AGENTDESK_MODEL_VOCAB_H
+#define AGENTDESK_MODEL_VOCAB_H
+
+#include <stdbool.h>
+
+/* A user's role, from the platform down. */
+enum user_role {
+        USER_ROLE_SUPERADMIN,            /* the platform's staff: no tenant */
+        USER_ROLE_ADMIN,
+        USER_ROLE_SUPERVISOR,
+        USER_ROLE_AGENT,
+};
+
+/* "superadmin", "admin", "supervisor", "agent". */
+const char *user_role_name(enum user_role role);
+bool user_role_parse(const char *s, enum user_role *ret);
+
+/* A user's status. */
+enum user_status {
+        USER_STATUS_ACTIVE,
+        USER_STATUS_SUSPENDED,           /* cannot sign in; extensions taken from FreeSWITCH */
+        USER_STATUS_DELETED,             /* gone for every purpose but the audit log */
+};
+
+/* "active", "suspended", "deleted". */
+const char *user_status_name(enum user_status status);
+bool user_status_parse(const char *s, enum user_status *ret);
+
+/* A tenant's status. */
+enum tenant_status {
+        TENANT_STATUS_ACTIVE,
+        TENANT_STATUS_SUSPENDED,         /* nobody signs in; extensions taken from FreeSWITCH */
+};
+
+/* "active", "suspended". */
+const char *tenant_status_name(enum tenant_status status);
+bool tenant_status_parse(const char *s, enum tenant_status *ret);
+
+/* An extension's status: its user's, while assigned. */
+enum extension_status {
+        EXTENSION_STATUS_ACTIVE,
+        EXTENSION_STATUS_SUSPENDED,      /* its user is suspended: not in FreeSWITCH */
+};
+
+/* "active", "suspended". */
+const char *extension_status_name(enum extension_status status);
+bool extension_status_parse(const char *s, enum extension_status *ret);
+
+/* A stored FreeSWITCH cluster's or node's status. */
+enum cluster_status {
+        CLUSTER_STATUS_ACTIVE,
+        CLUSTER_STATUS_DISABLED,         /* a cluster's jobs wait; a node is left out */
+};
+
+/* "active", "disabled". */
+const char *cluster_status_name(enum cluster_status status);
+bool cluster_status_parse(const char *s, enum cluster_status *ret);
+
+/* An extension's provisioning state (domain/provisioning/jobs.h). */
+enum jobs_state {
+        JOBS_STATE_PENDING,              /* a change waits to be applied */
+        JOBS_STATE_PROVISIONED,          /* FreeSWITCH knows what the store says */
+        JOBS_STATE_FAILED,               /* its job gave up (AGENTDESK_FS_RETRY_LIMIT) */
+};
+
+/* "pending", "provisioned", "failed". */
+const char *jobs_state_name(enum jobs_state state);
+bool jobs_state_parse(const char *s, enum jobs_state *ret);
+
+/* A provisioning job's own status. */
+enum jobs_status {
+        JOBS_STATUS_PENDING,             /* due at its next attempt */
+        JOBS_STATUS_DONE,                /* every node answered */
+        JOBS_STATUS_FAILED,              /* given up (AGENTDESK_FS_RETRY_LIMIT) */
+};
+
+/* "pending", "done", "failed". */
+const char *jobs_status_name(enum jobs_status status);
+bool jobs_status_parse(const char *s, enum jobs_status *ret);
+
+/* A change FreeSWITCH must learn of: the kind of a provisioning job
+ * (freeswitch/provision.h has the commands of each). */
+enum fs_change {
+        FS_CHANGE_PROVISION,             /* an extension assigned */
+        FS_CHANGE_DEPROVISION,           /* taken away (deleted, suspended, moved) */
+        FS_CHANGE_UPDATE,                /* what its directory entry says changed */
+        FS_CHANGE_REKEY,                 /* a new SIP password */
+        FS_CHANGE_RESYNC,                /* everything, for a whole cluster */
+};
+
+/* "provision", "deprovision", "update", "rekey", "resync". */
+const char *fs_change_name(enum fs_change change);
+bool fs_change_parse(const char *s, enum fs_change *ret);
+
+/* A mail outbox message's status (the states of domain/mail/sender.h). */
+enum mail_outbox_status {
+        MAIL_OUTBOX_STATUS_QUEUED,       /* due at its next attempt */
+        MAIL_OUTBOX_STATUS_SENT,         /* the server accepted it */
+        MAIL_OUTBOX_STATUS_FAILED,       /* refused, or the retry limit reached */
+        MAIL_OUTBOX_STATUS_DROPPED,      /* never sent: nobody to send it to, or its link died */
+};
+
+/* "queued", "sent", "failed", "dropped". */
+const char *mail_outbox_status_name(enum mail_outbox_status status);
+bool mail_outbox_status_parse(const char *s, enum mail_outbox_status *ret);
+
+/* What an emailed link is for. */
+enum link_purpose {
+        LINK_PURPOSE_INVITATION,         /* an invited user's first password */
+        LINK_PURPOSE_RESET,              /* a forgotten password */
+};
+
+/* "invitation", "reset". */
+const char *link_purpose_name(enum link_purpose purpose);
+bool link_purpose_parse(const char *s, enum link_purpose *ret);
+
+/* Who acts (struct actor, domain/core/app.h): a signed-in user, with a
+ * role, or the command line, with none. */
+enum actor_kind {
+        ACTOR_KIND_USER,
+        ACTOR_KIND_CLI,
+};
+
+/* "user", "cli". */
+const char *actor_kind_name(enum actor_kind kind);
+bool actor_kind_parse(const char *s, enum actor_kind *ret);
+
+#endif
