@@ -8,7 +8,7 @@ import { after, afterEach, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { Tab, assert } from './harness.ts'
 import {
-  type Agent, Rig, audioFlows, deskTab, firstLogin, inbound, status, until, waitStatus,
+  type Agent, Rig, audioFlows, deskTab, firstLogin, inboundOver, status, until, waitStatus,
 } from './deskrig.ts'
 
 const rig = new Rig()
@@ -45,12 +45,6 @@ async function dial(p: Page, number: string) {
   await p.getByLabel('Number').press('Enter')
 }
 
-/** The growth of inbound audio energy over ms. */
-async function energyGrowth(p: Page, ms: number): Promise<number> {
-  const a = await inbound(p)
-  await p.waitForTimeout(ms)
-  return (await inbound(p)).energy - a.energy
-}
 
 test('1. an agent made through the API logs in, changes the password, and is Connected', async () => {
   alice = await rig.agent('A', 'Alice', 'Anders')
@@ -92,12 +86,17 @@ test('3. two agents: ring with the name, answer, audio, mute, hold, DTMF, hang u
   await audioFlows(a)
   await audioFlows(b)
   await ta.shot('desk-in-call')
-  const loud = await energyGrowth(b, 2000)
+  // B's audio energy per 25 packets (half a second) before and after A mutes:
+  // it falls below a tenth once what was in flight before the mute has arrived.
+  const loud = (await inboundOver(b, 100)).energy / 4
+  assert.ok(loud > 0, `B hears A: ${loud}`)
   await a.getByRole('button', { name: 'Mute' }).click()
   await a.getByRole('button', { name: 'Unmute' }).waitFor()
-  await b.waitForTimeout(500) // let what was in flight before the mute arrive
-  const muted = await energyGrowth(b, 2000)
-  assert.ok(loud > 0 && muted < loud / 10, `mute stops B's audio energy: ${loud} → ${muted}`)
+  let muted = loud
+  await until('mute stops B\'s audio energy', 20_000, async () => {
+    muted = (await inboundOver(b, 25)).energy
+    return muted < loud / 10 ? true : undefined
+  }).catch((e) => { throw new Error(`${e}: ${loud} → ${muted}`) })
   await a.getByRole('button', { name: 'Unmute' }).click()
   await a.getByRole('button', { name: 'Send 5' }).click()
   const ev = (await rig.fs.cmd({ cmd: 'wait_event', name: 'DTMF', match: { 'DTMF-Digit': '5' }, timeout: 20 })).event

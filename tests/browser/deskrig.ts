@@ -216,11 +216,22 @@ export async function inbound(p: Page): Promise<AudioStats> {
   })
 }
 
-/** Inbound packets and bytes grow over 3 s; the growth. */
-export async function audioFlows(p: Page): Promise<AudioStats> {
-  const a = await until('inbound RTP', 15_000, async () => { const s = await inbound(p); return s.packets > 0 ? s : undefined })
-  await p.waitForTimeout(3000)
-  const b = await inbound(p)
-  assert.ok(b.packets > a.packets + 50 && b.bytes > a.bytes, `audio flows: ${JSON.stringify({ a, b })}`)
+/**
+ * Inbound audio of the tab once `packets` more packets (20 ms each) have
+ * arrived: what it gained. Counted in packets, not in time, so a machine
+ * under load (later packets, not fewer) cannot fail it; ms bounds the wait.
+ */
+export async function inboundOver(p: Page, packets: number, ms = 20_000): Promise<AudioStats> {
+  const a = await inbound(p)
+  const b = await until(`${packets} more inbound RTP packets (from ${a.packets})`, ms,
+                        async () => { const s = await inbound(p); return s.packets >= a.packets + packets ? s : undefined })
   return { packets: b.packets - a.packets, bytes: b.bytes - a.bytes, energy: b.energy - a.energy }
+}
+
+/** Audio flows in: packets arrive, and 50 more (a second's worth) carry bytes; the growth over those. */
+export async function audioFlows(p: Page): Promise<AudioStats> {
+  await until('inbound RTP', 15_000, async () => ((await inbound(p)).packets > 0 ? true : undefined))
+  const g = await inboundOver(p, 50)
+  assert.ok(g.bytes > 0, `audio flows: ${JSON.stringify(g)}`)
+  return g
 }
