@@ -3,7 +3,7 @@ was written: actor_email and target_label are stored with the entry, so
 a later rename, a deletion of the target or of the actor leaves old
 entries as they were; the command line has no actor email; hostile names
 are kept as text."""
-from agentdesk_harness import PASSWORD, Agentdesk, World, main
+from agentdesk_harness import Agentdesk, World, main
 
 
 def entries(ad, token, tenant_id=None, limit=50):

@@ -7,7 +7,6 @@ between clusters, a disabled cluster's jobs waiting, a files-mode cluster
 next to the default xml_curl one, and the command line's --cluster."""
 import base64
 import os
-import time
 
 from agentdesk_harness import (Agentdesk, EslFixture, World, XC_PASSWORD, changes, clusters_settled,
                                conf_dir,
@@ -72,13 +71,14 @@ def status_of(w, token=None):
 
 
 def settle_all(w, timeout=10):
-    deadline = time.time() + timeout
-    while True:
+    """The clusters by id once no active cluster has a job pending; fails
+    after timeout seconds."""
+    def settled():
         st = status_of(w)
-        if all(c["jobs"]["pending"] == 0 for c in st.values() if c["status"] == "active") \
-                or time.time() > deadline:
-            return st
-        time.sleep(0.05)
+        return st if all(c["jobs"]["pending"] == 0 for c in st.values()
+                         if c["status"] == "active") else None
+    return wait_for(settled, timeout, lambda: "no job pending in an active cluster (%r)"
+                    % {i: c["jobs"] for i, c in status_of(w).items()})
 
 
 def test_crud_and_validation(backend):

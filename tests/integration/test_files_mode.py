@@ -4,11 +4,11 @@ parsed as XML — with the exact Event Socket commands that follow (one
 reloadxml per batch), atomic writes, owned files only, and a node that is
 down."""
 import os
-import time
 
 from agentdesk_harness import (Agentdesk, EslFixture, FOREIGN_USER, MARKER, World, changes,
                                conf_dir, contexts, extension, files_env, free_port, main,
-                               new_agent, restart, settle, sip_password, user_file, user_files)
+                               new_agent, restart, settle, sip_password, user_file, user_files,
+                               wait_for)
 
 
 def test_files_follow_each_event(backend):
@@ -24,7 +24,7 @@ def test_files_follow_each_event(backend):
         ta, tb = w.tenants["A"]["id"], w.tenants["B"]["id"]
         assert contexts(conf) == {"tenant_%d.xml" % ta: "tenant_%d" % ta,
                                   "tenant_%d.xml" % tb: "tenant_%d" % tb}
-        assert changes(fs) == ["reloadxml"]
+        assert changes(fs) == ["reloadxml"], (changes(fs), ad.log()[-3000:])
         seen = [1]
 
         def since():
@@ -59,7 +59,7 @@ def test_files_follow_each_event(backend):
         for method, path, body, expected, present in steps:
             status, _, resp = ad.request(method, path, token=w.admin, json_body=body)
             assert status == 200, resp
-            assert since() == expected, (method, path, body, changes(fs))
+            assert since() == expected, (method, path, body, changes(fs), ad.log()[-3000:])
             f = user_file(conf, e)
             assert (f is not None) == present, (method, path, f)
             if present:
@@ -72,7 +72,7 @@ def test_files_follow_each_event(backend):
                                   json_body={"status": "suspended"})
         assert status == 200
         cmds = since()
-        assert cmds.count("reloadxml") == 1 and len(cmds) == 4, cmds
+        assert cmds.count("reloadxml") == 1 and len(cmds) == 4, (cmds, ad.log()[-3000:])
         assert user_files(conf) == ["20000", "20001", "20002"]
         assert contexts(conf) == {"tenant_%d.xml" % tb: "tenant_%d" % tb}
 
@@ -99,10 +99,8 @@ def test_node_down_files_written_job_pending(backend):
         restart(w, "127.0.0.1:%d" % port, **files_env(conf))
         aid, ext = new_agent(w, "ada@a.example")
         # The file is there at once; the extension waits for a reloadxml.
-        deadline = time.time() + 5
-        while user_file(conf, ext["extension"]) is None and time.time() < deadline:
-            time.sleep(0.05)
-        assert user_file(conf, ext["extension"]) is not None
+        wait_for(lambda: user_file(conf, ext["extension"]) is not None, 5,
+                 "the user file of %s" % ext["extension"])
         x = extension(w, ext["id"])
         assert x["provisioning"] == "pending", x
         with EslFixture(port=port) as fs:

@@ -6,7 +6,6 @@ all of them)."""
 import os
 import threading
 import re
-import time
 
 from agentdesk_harness import Agentdesk, EslFixture, World, free_port, main, wait_for
 
@@ -154,10 +153,9 @@ def test_registration_probe_does_not_block(backend):
 
         t = threading.Thread(target=fetch)
         t.start()
-        deadline = time.time() + 10
-        while not any(m.endswith(" reg") for m in fs.received()):
-            assert time.time() < deadline and t.is_alive(), fs.received()
-            time.sleep(0.01)
+        wait_for(lambda: any(m.endswith(" reg") for m in fs.received()) or not t.is_alive(), 10,
+                 lambda: "the registration probe (received: %r)" % fs.received(), 0.01)
+        assert t.is_alive(), ("the request ended before its probe was answered", first)
         # The probe is in flight (the fixture holds its reply): the others
         # are answered without it.
         for _ in range(3):

@@ -5,7 +5,7 @@ schedule once it is back, and FreeSWITCH then holds what they say; in files
 mode 50 creates likewise."""
 import time
 
-from agentdesk_harness import FsWorld, fs_main
+from agentdesk_harness import FsWorld, fs_main, wait_for
 from sip import sipp_register
 
 BACKENDS = ("sqlite",)
@@ -14,14 +14,12 @@ N = 50
 
 def wait_failed_attempt(fw, key, ext_ids, timeout=30):
     """Every extension pending with at least one failed attempt recorded."""
-    deadline = time.time() + timeout
+    wait_for(lambda: all(fw.extension(key, i)["provisioning_attempts"] >= 1 for i in ext_ids),
+             timeout, lambda: "a failed attempt on every extension (%r)"
+             % [fw.extension(key, i) for i in ext_ids if
+                fw.extension(key, i)["provisioning_attempts"] < 1][:1], 0.1)
     for i in ext_ids:
-        while True:
-            x = fw.extension(key, i)
-            if x["provisioning_attempts"] >= 1:
-                break
-            assert time.time() < deadline, x
-            time.sleep(0.1)
+        x = fw.extension(key, i)
         assert x["provisioning"] == "pending" and x["provisioning_error"], x
 
 

@@ -1,8 +1,7 @@
 """Shared by the provisioning tests (reconciler, files mode): restarting a
 World's server on given Event Socket nodes, waiting for the jobs to
 settle, and what the Event Socket fixture received."""
-import time
-
+from .wait import wait_for
 from .world import PASSWORD
 
 DOMAIN = "127.0.0.1"  # AGENTDESK_SIP_DOMAIN's default; the World's tenants have none of their own
@@ -25,13 +24,12 @@ def jobs(w, who=None):
 
 
 def settle(w, timeout=10):
-    """Waits until no job is pending; returns the counts."""
-    deadline = time.time() + timeout
-    while True:
+    """Waits until no job is pending and returns the counts; fails after
+    timeout seconds."""
+    def settled():
         j = jobs(w)
-        if j["pending"] == 0 or time.time() > deadline:
-            return j
-        time.sleep(0.05)
+        return j if j["pending"] == 0 else None
+    return wait_for(settled, timeout, lambda: "no job pending (jobs: %r)" % jobs(w), 0.05)
 
 
 def new_agent(w, email):

@@ -10,7 +10,8 @@ import time
 def wait_for(probe, timeout=10, what="the condition", interval=0.02):
     """Calls probe() until it returns something true, and returns that;
     raises AssertionError naming what and the last value after timeout
-    seconds."""
+    seconds. what may be a function, called then, to say what was seen
+    (when the probe's false answer says too little)."""
     deadline = time.monotonic() + timeout
     while True:
         value = probe()
@@ -18,7 +19,7 @@ def wait_for(probe, timeout=10, what="the condition", interval=0.02):
             return value
         if time.monotonic() > deadline:
             raise AssertionError("timed out after %gs waiting for %s (last: %r)"
-                                 % (timeout, what, value))
+                                 % (timeout, what() if callable(what) else what, value))
         time.sleep(interval)
 
 
