@@ -282,3 +282,76 @@ enum result api_agents_register(struct http_server *srv, struct api_context *ctx
 
         return API_ROUTES_REGISTER(srv, ctx, routes);
 }
+
+/* An agent (a user with its extensions) as the routes show it, and a user as
+ * the command line prints it (common.h). */
+json_t *api_agent_row_json(const struct store_agent_row *a,
+                           const struct store_agent_extension *extensions)
+{
+        json_t *o = json_object(), *exts = json_array();
+
+        for (size_t i = 0; i < a->n_extensions; i++) {
+                const struct store_agent_extension *e = &extensions[a->first_extension + i];
+                json_t *x = json_object();
+                json_object_set_new(x, "id", json_integer(e->id));
+                json_object_set_new(x, "extension", json_string(e->extension));
+                json_object_set_new(x, "status", json_string(extension_status_name(e->status)));
+                json_object_set_new(x, "voicemail_enabled", json_boolean(e->voicemail_enabled));
+                json_object_set_new(x, "provisioning",
+                                    json_string(jobs_state_name(e->provisioning)));
+                json_object_set_new(x, "provisioning_attempts",
+                                    json_integer(e->provisioning_attempts));
+                json_object_set_new(x, "provisioning_error", api_string_or_null(e->provisioning_error));
+                json_array_append_new(exts, x);
+        }
+        json_object_set_new(o, "id", json_integer(a->id));
+        json_object_set_new(o, "tenant_id", json_integer(a->tenant_id));
+        json_object_set_new(o, "email", json_string(a->email));
+        json_object_set_new(o, "first_name", json_string(a->first_name));
+        json_object_set_new(o, "last_name", json_string(a->last_name));
+        json_object_set_new(o, "role", json_string(user_role_name(a->role)));
+        json_object_set_new(o, "status", json_string(user_status_name(a->status)));
+        json_object_set_new(o, "must_change_password", json_boolean(a->must_change_password));
+        json_object_set_new(o, "created_at", api_time(a->created_at));
+        json_object_set_new(o, "updated_at", api_time(a->updated_at));
+        json_object_set_new(o, "last_login_at", api_time(a->last_login_at));
+        json_object_set_new(o, "extensions", exts);
+        return o;
+}
+
+json_t *api_agent_json(const struct agent *a)
+{
+        const struct store_user *u = &a->user;
+        struct store_agent_extension exts[STORE_MAX_EXTENSIONS_PER_USER];
+        struct store_agent_row row = {
+                .id = u->id, .tenant_id = u->tenant_id, .role = u->role, .status = u->status,
+                .must_change_password = u->must_change_password, .created_at = u->created_at,
+                .updated_at = u->updated_at, .last_login_at = u->last_login_at,
+                .first_extension = 0, .n_extensions = a->n_extensions,
+        };
+
+        text_copy(row.email, sizeof(row.email), u->email);
+        text_copy(row.first_name, sizeof(row.first_name), u->first_name);
+        text_copy(row.last_name, sizeof(row.last_name), u->last_name);
+        for (size_t i = 0; i < a->n_extensions; i++) {
+                const struct store_extension *e = &a->extensions[i];
+                exts[i] = (struct store_agent_extension){
+                        .id = e->id, .user_id = e->user_id, .voicemail_enabled = e->voicemail_enabled,
+                        .status = e->status, .provisioning = e->provisioning,
+                        .provisioning_attempts = e->provisioning_attempts,
+                };
+                text_copy(exts[i].extension, sizeof(exts[i].extension), e->extension);
+                text_copy(exts[i].provisioning_error, sizeof(exts[i].provisioning_error),
+                          e->provisioning_error);
+        }
+        return api_agent_row_json(&row, exts);
+}
+
+char *api_user_text(const struct store_user *u)
+{
+        return api_text(json_pack("{sI,so,ss,ss,ss,ss,ss}", "id", (json_int_t)u->id, "tenant_id",
+                                 u->tenant_id ? json_integer(u->tenant_id) : json_null(), "email",
+                                 u->email, "first_name", u->first_name, "last_name", u->last_name,
+                                 "role", user_role_name(u->role), "status",
+                                 user_status_name(u->status)));
+}

@@ -124,19 +124,31 @@ json_t *api_time(int64_t epoch);
 /* s as a JSON string, or null when NULL or empty. */
 json_t *api_string_or_null(const char *s);
 
-/* Renderings (new references). */
+/* {"success": true, key: items, "total", "limit", "offset"} (a new
+ * reference; items is taken). */
+json_t *api_list_json(const char *key, json_t *items, const struct store_page *page);
+
+/* o as one line of compact JSON, malloc'd (NULL when out of memory); o is
+ * released. */
+char *api_text(json_t *o);
+
+/*
+ * Each resource's JSON, defined with its routes (new references): the
+ * object every route of the resource answers with, and the one line the
+ * command line prints for it.
+ */
+/* agents.c */
 json_t *api_agent_json(const struct agent *a);
 /* One agent of a list page, its extensions found in extensions. */
 json_t *api_agent_row_json(const struct store_agent_row *a,
                            const struct store_agent_extension *extensions);
-json_t *api_extension_json(const struct store_extension *e, const char *sip_password);
-json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
-json_t *api_list_json(const char *key, json_t *items, const struct store_page *page);
-
-/* What `agentdesk tenant create` and `user create` print: the object as
- * one line of JSON (the tenant as the API shows it). malloc'd; NULL when
- * out of memory. */
-char *api_tenant_text(const struct store_tenant *t);
+/* `agentdesk user create`'s line. */
 char *api_user_text(const struct store_user *u);
+/* extensions.c; sip_password only where the route reveals it. */
+json_t *api_extension_json(const struct store_extension *e, const char *sip_password);
+/* tenants.c; stats may be NULL. */
+json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
+/* `agentdesk tenant create`'s line: the tenant as the API shows it. */
+char *api_tenant_text(const struct store_tenant *t);
 
 #endif

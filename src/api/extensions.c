@@ -128,3 +128,23 @@ enum result api_extensions_register(struct http_server *srv, struct api_context 
 
         return API_ROUTES_REGISTER(srv, ctx, routes);
 }
+
+/* An extension as every route shows it (common.h). */
+json_t *api_extension_json(const struct store_extension *e, const char *sip_password)
+{
+        json_t *o = json_object();
+
+        json_object_set_new(o, "id", json_integer(e->id));
+        json_object_set_new(o, "extension", json_string(e->extension));
+        json_object_set_new(o, "status", json_string(extension_status_name(e->status)));
+        json_object_set_new(o, "user_id", e->user_id ? json_integer(e->user_id) : json_null());
+        json_object_set_new(o, "voicemail_enabled", json_boolean(e->voicemail_enabled));
+        json_object_set_new(o, "provisioning", json_string(jobs_state_name(e->provisioning)));
+        json_object_set_new(o, "provisioning_attempts", json_integer(e->provisioning_attempts));
+        json_object_set_new(o, "provisioning_error", api_string_or_null(e->provisioning_error));
+        json_object_set_new(o, "assigned_at", api_time(e->assigned_at));
+        json_object_set_new(o, "updated_at", api_time(e->updated_at));
+        if (sip_password)
+                json_object_set_new(o, "sip_password", json_string(sip_password));
+        return o;
+}

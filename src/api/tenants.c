@@ -144,3 +144,32 @@ enum result api_tenants_register(struct http_server *srv, struct api_context *ct
 
         return API_ROUTES_REGISTER(srv, ctx, routes);
 }
+
+/* A tenant as the routes show it and as the command line prints it
+ * (common.h). */
+json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats)
+{
+        json_t *o = json_object();
+
+        json_object_set_new(o, "id", json_integer(t->id));
+        json_object_set_new(o, "name", json_string(t->name));
+        json_object_set_new(o, "slug", json_string(t->slug));
+        json_object_set_new(o, "status", json_string(tenant_status_name(t->status)));
+        json_object_set_new(o, "sip_domain", api_string_or_null(t->sip_domain));
+        json_object_set_new(o, "pool_base", json_integer(t->pool_base));
+        json_object_set_new(o, "pool_size", json_integer(t->pool_size));
+        json_object_set_new(o, "cluster_id", t->cluster_id ? json_integer(t->cluster_id) : json_null());
+        json_object_set_new(o, "created_at", api_time(t->created_at));
+        json_object_set_new(o, "updated_at", api_time(t->updated_at));
+        if (stats)
+                json_object_set_new(o, "stats",
+                                    json_pack("{sIsIsI}", "total", (json_int_t)stats->total,
+                                              "assigned", (json_int_t)stats->assigned, "free",
+                                              (json_int_t)stats->free));
+        return o;
+}
+
+char *api_tenant_text(const struct store_tenant *t)
+{
+        return api_text(api_tenant_json(t, NULL));
+}
