@@ -50,6 +50,20 @@ bool text_utf8_valid(const char *str, size_t len, size_t *ret_chars)
         return true;
 }
 
+/* Whether p (valid UTF-8) starts with a bidirectional formatting
+ * character (Unicode UAX #9): U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069. */
+static bool bidi_control(const unsigned char *p)
+{
+        if (p[0] == 0xd8)
+                return p[1] == 0x9c;
+        if (p[0] != 0xe2)
+                return false;
+        if (p[1] == 0x80)
+                return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae);
+        return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
 bool text_name_valid(const char *s, size_t max_chars)
 {
         size_t chars;
@@ -57,9 +71,16 @@ bool text_name_valid(const char *s, size_t max_chars)
 
         if (!s || !text_utf8_valid(s, strlen(s), &chars) || chars == 0 || chars > max_chars)
                 return false;
-        for (const char *p = s; *p; p++)
+        /* FreeSWITCH expands "$${var}" when it parses a document and "${var}"
+         * wherever a channel variable is used: a name reaches it as caller-ID. */
+        if (strstr(s, "${"))
+                return false;
+        for (const char *p = s; *p; p++) {
+                if (bidi_control((const unsigned char *)p))
+                        return false;
                 if (!isspace((unsigned char)*p))
                         blank = false;
+        }
         return !blank;
 }
 

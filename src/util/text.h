@@ -9,7 +9,11 @@
  * (tab excepted); *ret_chars (may be NULL) gets the code point count. */
 bool text_utf8_valid(const char *s, size_t len, size_t *ret_chars);
 
-/* A person's name: 1..max_chars code points of valid UTF-8, not blank. */
+/* A name (of a person, tenant, cluster): 1..max_chars code points of valid
+ * UTF-8, not blank, without "${" (FreeSWITCH's variable syntax; names
+ * become caller-ID) or bidirectional formatting characters (U+061C,
+ * U+200E/F, U+202A-202E, U+2066-2069), which make text read otherwise than
+ * it is stored. */
 bool text_name_valid(const char *s, size_t max_chars);
 
 /* A practical address check: local@domain, ASCII, at most 254 bytes, one

@@ -116,6 +116,17 @@ static void test_text(void)
         CHECK(text_name_valid("O'Brien \"/><x", 100));
         CHECK(!text_name_valid("   ", 100));
         CHECK(!text_name_valid("", 100));
+        /* FreeSWITCH variables, which a name would carry into caller-ID. */
+        CHECK(!text_name_valid("$${default_password} $${hostname}", 100));
+        CHECK(!text_name_valid("a ${sip_from_user}", 100));
+        CHECK(text_name_valid("Cash $ {not a variable} $", 100));
+        /* Bidirectional formatting characters: U+202E, U+200F, U+2066, U+061C. */
+        CHECK(!text_name_valid("abc\xe2\x80\xaegpj.exe", 100));
+        CHECK(!text_name_valid("\xe2\x80\x8fname", 100));
+        CHECK(!text_name_valid("x\xe2\x81\xa6y", 100));
+        CHECK(!text_name_valid("\xd8\x9cname", 100));
+        /* Their neighbours are letters and punctuation like any other. */
+        CHECK(text_name_valid("\xe2\x80\x94 dash \xe2\x81\xa5 \xd8\xa8", 100));
         CHECK(text_email_valid("john.doe+cc@acme-corp.example"));
         CHECK(!text_email_valid("john@localhost"));
         CHECK(!text_email_valid("a@@b.com"));
