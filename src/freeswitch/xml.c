@@ -50,12 +50,14 @@ static void doc_printf(struct wipe_buf *d, const char *fmt, ...)
 }
 
 /* The bytes that do not go into an attribute value as they are: markup,
- * and C0 controls (tab, newline and return are written as references,
- * the others are not allowed in XML 1.0 and are dropped). NUL ends the
- * string. */
+ * C0 controls (tab, newline and return are written as references, the
+ * others are not allowed in XML 1.0 and are dropped), and '$': FreeSWITCH
+ * replaces "$${name}" with its global variable in the text of a document
+ * before it parses it as XML, so a '$' written "&#36;" is only turned back
+ * into '$' by the parser, after that expansion. NUL ends the string. */
 static const bool escaped[256] = {
         [0] = true, [0x01 ... 0x1f] = true,
-        ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+        ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true, ['$'] = true,
 };
 
 /* Writes s escaped for an XML attribute value, in runs. */
@@ -75,6 +77,7 @@ static void put_escaped(struct wipe_buf *out, const char *s)
                 case '>': wipe_buf_puts(out, "&gt;"); break;
                 case '"': wipe_buf_puts(out, "&quot;"); break;
                 case '\'': wipe_buf_puts(out, "&apos;"); break;
+                case '$': wipe_buf_puts(out, "&#36;"); break;
                 case '\t': wipe_buf_puts(out, "&#9;"); break;
                 case '\n': wipe_buf_puts(out, "&#10;"); break;
                 case '\r': wipe_buf_puts(out, "&#13;"); break;

@@ -93,6 +93,12 @@ static void test_user_escaping(void)
         doc = fs_xml_directory_user(&u);
         CHECK(strstr(doc, "cacheable") == NULL);
         free(doc);
+        /* No "$${" or "${" reaches FreeSWITCH's text, which expands them
+         * before it parses the XML: each '$' is a character reference. */
+        u.caller_id_name = "$${default_password} ${hostname}";
+        doc = fs_xml_directory_user(&u);
+        CHECK(strstr(doc, "value=\"&#36;&#36;{default_password} &#36;{hostname}\"") != NULL);
+        free(doc);
 }
 
 static void test_cidr(void)
