@@ -32,9 +32,11 @@ void text_lower(char *out, size_t size, const char *s);
  * most 253 bytes. The one check for settings and API alike. */
 bool text_sip_domain_valid(const char *s);
 
-/* A SIP-over-WebSocket URL: ws:// or wss:// and a host, printable ASCII
- * without spaces, quotes, '<', '>' or '\\'; at most 500 bytes. The one check
- * for settings and API alike. */
+/* A SIP-over-WebSocket URL: ws:// or wss://, a host (as
+ * text_sip_domain_valid: no wildcard), an optional port 1-65535, no
+ * user:password, then any path; printable ASCII without spaces, quotes,
+ * '<', '>' or '\\'; at most 500 bytes. The one check for settings and API
+ * alike (the URLs go into the web app's CSP connect-src). */
 bool text_websocket_url_valid(const char *s);
 
 /* A URL-safe slug of s ("Acme Corp" -> "acme-corp"), "tenant" if empty. */

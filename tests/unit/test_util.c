@@ -148,9 +148,15 @@ static void test_value_checks(void)
         static const char *const not_domains[] = { "", ".example", "-x", "a b", "a:5060", "[::1",
                                                    "[]", "[zz::1]", "exa_mple", "a\nb", NULL };
         static const char *const urls[] = { "wss://pbx.example:7443", "ws://127.0.0.1:5066",
-                                            "wss://[::1]:7443/ws", NULL };
+                                            "wss://[::1]:7443/ws", "wss://pbx.example/ws?x=1@2",
+                                            "ws://10.0.0.1:65535", NULL };
         static const char *const not_urls[] = { "", "ws://", "wss://", "http://x", "wss://a b",
-                                                "wss://x\"><script>", "WSS://x", NULL };
+                                                "wss://x\"><script>", "WSS://x", "wss://*",
+                                                "wss://*.example", "wss://user:pw@pbx.example",
+                                                "wss://@pbx.example", "wss://pbx.example:0",
+                                                "wss://pbx.example:65536", "wss://pbx.example:",
+                                                "wss://:7443", "wss://[::1", "wss:///ws",
+                                                "wss://pbx.example:74x3/ws", NULL };
 
         for (const char *const *d = domains; *d; d++)
                 CHECK(text_sip_domain_valid(*d));
