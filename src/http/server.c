@@ -758,7 +758,7 @@ void http_respond_result(struct http_request *req, enum result result, const cha
                 status = 409, code = "conflict", stock = "conflicts with existing data";
                 break;
         case RESULT_EMAIL_TAKEN:
-                status = 409, code = "email_taken", stock = "a user with that email exists";
+                status = 409, code = "email_taken", stock = "this email cannot be used for a new account";
                 break;
         case RESULT_POOL_EXHAUSTED:
                 status = 409, code = "pool_exhausted",
