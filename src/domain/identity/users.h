@@ -8,8 +8,6 @@
 #include "store/store.h"
 
 #define USER_NAME_MAX_CHARS 100
-#define USER_PASSWORD_MIN 10
-#define USER_PASSWORD_MAX 256
 
 /* The roles, from the platform down; stored and shown by name. */
 enum user_role {
