@@ -25,7 +25,9 @@
 #      suspension and rotation to the desk's new state, its compressed
 #      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch);
 #  11. 1,000 invitations delivered to a local SMTP server, and the
-#      forgot-password medians (bench/mail_invites.py).
+#      forgot-password medians (bench/mail_invites.py);
+#  12. a minute of forgot-password from one address: requests answered,
+#      rows written and the database's size (bench/forgot_flood.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
@@ -90,3 +92,6 @@ fi
 
 echo "== mail: 1,000 invitations to a local SMTP server; forgot-password medians"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py | sed 's/^/  /'
+
+echo "== growth: a minute of forgot-password from one address"
+AGENTDESK_BIN=$bin python3 bench/forgot_flood.py | sed 's/^/  /'

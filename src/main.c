@@ -26,6 +26,7 @@
 #include "domain/identity/demo.h"
 #include "domain/core/app.h"
 #include "domain/mail/sender.h"
+#include "domain/upkeep/purge.h"
 #include "domain/switches/reconciler.h"
 #include "domain/core/worker.h"
 #include "domain/tenants/tenants.h"
@@ -382,6 +383,10 @@ static struct app_settings app_settings_of(const struct config *cfg)
                 .login_max_failures = cfg->login_max_failures,
                 .login_ip_max_failures = cfg->login_ip_max_failures,
                 .login_window = cfg->login_window,
+                .login_account_max_failures = cfg->login_account_max_failures,
+                .login_account_window = cfg->login_account_window,
+                .purge_after = cfg->purge_after,
+                .purge_interval = cfg->purge_interval,
                 .sip_domain = cfg->sip_domain,
                 .sip_ws_url = cfg->sip_ws_url,
                 .xmlcurl_user = cfg->xmlcurl_user,
@@ -695,8 +700,10 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
          * set before the first request can arrive. */
         log_buffered_start();
         if (reconciler_start(&app, &app.job_worker) != RESULT_OK ||
-            (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK)) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler or the mail sender\n");
+            (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK) ||
+            purge_start(&app, &app.purge) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler, the mail sender or "
+                                "the purge\n");
                 goto out;
         }
         if (app.settings.mail_on)
@@ -742,6 +749,7 @@ out:
         http_server_stop(srv);
         reconciler_stop(&app);
         mail_sender_stop(app.mail_sender);
+        purge_stop(app.purge);
         cluster_forget();
         http_server_free(fs_srv);
         http_server_free(srv);

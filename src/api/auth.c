@@ -12,6 +12,12 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
+/* What domain/identity/passwords.h refuses, said once for both routes. */
+#define WEAK_PASSWORD                                                                    \
+        "the new password needs 10 to 256 characters and must not be a commonly used "  \
+        "password, one character repeated, a run like 1234567890, the email or the "   \
+        "current password"
+
 static json_t *user_json(const struct store_user *u)
 {
         return json_pack("{sI,ss,ss,ss,ss,so}", "id", (json_int_t)u->id, "email", u->email,
@@ -31,6 +37,16 @@ static void respond_session(struct http_request *req, struct auth_token *tok)
         wipe_memory(tok->token, sizeof(tok->token));
 }
 
+/* 429 too_many_attempts with Retry-After. */
+static void refuse_throttled(struct http_request *req, int64_t retry_after, const char *message)
+{
+        char seconds[24];
+
+        snprintf(seconds, sizeof(seconds), "%" PRId64, retry_after);
+        http_response_header(req, "Retry-After", seconds);
+        http_respond_error(req, 429, "too_many_attempts", message, NULL);
+}
+
 static void login(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -48,11 +64,7 @@ static void login(struct http_request *req, struct api_call *call)
         result = auth_login(ctx->app, email, password, http_request_client_ip(req), &tok,
                             &retry_after);
         if (result == RESULT_THROTTLED) {
-                char seconds[24];
-                snprintf(seconds, sizeof(seconds), "%" PRId64, retry_after);
-                http_response_header(req, "Retry-After", seconds);
-                http_respond_error(req, 429, "too_many_attempts",
-                                   "too many failed logins; retry later", NULL);
+                refuse_throttled(req, retry_after, "too many failed logins; retry later");
                 goto out;
         }
         if (result == RESULT_INVALID_CREDENTIALS) {
@@ -100,6 +112,7 @@ static void change_password(struct http_request *req, struct api_call *call)
         struct api_context *ctx = call->ctx;
         const char *current = NULL, *next = NULL, *field = NULL;
         struct auth_token tok;
+        int64_t retry_after = 0;
         enum result result;
         json_t *body;
 
@@ -109,12 +122,14 @@ static void change_password(struct http_request *req, struct api_call *call)
         if (!api_field_string(req, body, "current_password", true, &current) ||
             !api_field_string(req, body, "new_password", true, &next))
                 goto out;
-        result = auth_change_password(ctx->app, &call->session, current, next, &tok, &field);
+        result = auth_change_password(ctx->app, &call->session, current, next, &tok, &field,
+                                      &retry_after);
+        if (result == RESULT_THROTTLED) {
+                refuse_throttled(req, retry_after, "too many wrong passwords; retry later");
+                goto out;
+        }
         if (result == RESULT_INVALID) {
-                http_respond_error(req, 400, "validation_failed",
-                                   "the new password needs at least 10 characters and must "
-                                   "differ from the email and the current password",
-                                   field);
+                http_respond_error(req, 400, "validation_failed", WEAK_PASSWORD, field);
                 goto out;
         }
         if (result) {
@@ -171,6 +186,7 @@ static void tokens_inspect(struct http_request *req, struct api_call *call)
         struct api_context *ctx = call->ctx;
         struct onboarding_link_info info;
         const char *token = NULL;
+        int64_t retry_after = 0;
         enum result result;
         json_t *body = http_request_json(req);
 
@@ -178,7 +194,12 @@ static void tokens_inspect(struct http_request *req, struct api_call *call)
                 return;
         if (!api_field_string(req, body, "token", true, &token))
                 goto out;
-        result = onboarding_inspect(ctx->app, token, &info);
+        result = onboarding_inspect(ctx->app, token, http_request_client_ip(req), &info,
+                                    &retry_after);
+        if (result == RESULT_THROTTLED) {
+                refuse_throttled(req, retry_after, "too many invalid links; retry later");
+                goto out;
+        }
         if (result) {
                 api_fail(req, result, result == RESULT_INVALID_TOKEN ? "token" : NULL);
                 goto out;
@@ -196,6 +217,7 @@ static void set_password(struct http_request *req, struct api_call *call)
         struct api_context *ctx = call->ctx;
         const char *token = NULL, *next = NULL, *field = NULL;
         struct auth_token tok;
+        int64_t retry_after = 0;
         enum result result;
         json_t *body = http_request_json(req);
 
@@ -204,12 +226,14 @@ static void set_password(struct http_request *req, struct api_call *call)
         if (!api_field_string(req, body, "token", true, &token) ||
             !api_field_string(req, body, "new_password", true, &next))
                 goto out;
-        result = onboarding_set_password(ctx->app, token, next, &tok, &field);
+        result = onboarding_set_password(ctx->app, token, http_request_client_ip(req), next, &tok,
+                                         &field, &retry_after);
+        if (result == RESULT_THROTTLED) {
+                refuse_throttled(req, retry_after, "too many invalid links; retry later");
+                goto out;
+        }
         if (result == RESULT_INVALID) {
-                http_respond_error(req, 400, "validation_failed",
-                                   "the new password needs at least 10 characters and must "
-                                   "differ from the email",
-                                   field);
+                http_respond_error(req, 400, "validation_failed", WEAK_PASSWORD, field);
                 goto out;
         }
         if (result) {
@@ -225,6 +249,7 @@ static void forgot_password(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
         const char *email = NULL;
+        int64_t retry_after = 0;
         enum result result;
         json_t *body = http_request_json(req);
 
@@ -236,7 +261,11 @@ static void forgot_password(struct http_request *req, struct api_call *call)
                 http_respond_error(req, 400, "validation_failed", "email is not valid", "email");
                 goto out;
         }
-        result = onboarding_forgot(ctx->app, email, http_request_client_ip(req));
+        result = onboarding_forgot(ctx->app, email, http_request_client_ip(req), &retry_after);
+        if (result == RESULT_THROTTLED) {
+                refuse_throttled(req, retry_after, "too many requests from this address; retry later");
+                goto out;
+        }
         if (result) {
                 api_fail(req, result, NULL);
                 goto out;

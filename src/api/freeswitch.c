@@ -3,12 +3,14 @@
  * §3) of the default cluster's nodes; POST /freeswitch/xml/:id that of
  * stored cluster id's (`agentdesk freeswitch config --cluster ID`). Each
  * answers only for the tenants of its cluster. Callers outside
- * AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing basic credentials 401. Everything else is answered 200 with well-formed
+ * AGENTDESK_XMLCURL_ALLOW get 403, wrong or missing basic credentials 401,
+ * an address that sent wrong ones too often 429. Everything else is answered 200 with well-formed
  * XML: the user or context, or "not found" — also when the store fails,
  * because FreeSWITCH treats any failure as "not found" anyway and a fast
  * answer keeps its registrar moving.
  */
 #define LOG_MODULE "xmlcurl"
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,17 +92,31 @@ static void xml(struct http_request *req, struct api_call *call)
         struct api_context *ctx = call->ctx;
         char user[128], password[256];
         const char *section, *id = http_request_param(req, "id");
-        int64_t cluster_id = 0;
-        bool ok;
+        int64_t cluster_id = 0, retry_after = 0;
+        enum result result;
+        bool given;
 
         if (!cidr_list_contains(&allow, http_request_client_ip(req))) {
                 http_respond_text(req, 403, "text/plain", "forbidden\n", 10);
                 return;
         }
-        ok = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password)) &&
-             directory_credentials_ok(ctx->app, user, password);
+        given = http_request_basic_auth(req, user, sizeof(user), password, sizeof(password));
+        result = directory_credentials_check(ctx->app, http_request_client_ip(req),
+                                             given ? user : NULL, given ? password : NULL,
+                                             &retry_after);
         wipe_memory(password, sizeof(password));
-        if (!ok) {
+        if (result == RESULT_THROTTLED) {
+                char seconds[24];
+                snprintf(seconds, sizeof(seconds), "%" PRId64, retry_after);
+                http_response_header(req, "Retry-After", seconds);
+                http_respond_text(req, 429, "text/plain", "too many attempts\n", 18);
+                return;
+        }
+        if (result && result != RESULT_UNAUTHORIZED) {
+                LOG_WARN("credentials check failed: %s", result_name(result));
+                return not_found(req);
+        }
+        if (result) {
                 http_response_header(req, "WWW-Authenticate", "Basic realm=\"agentdesk\"");
                 http_respond_text(req, 401, "text/plain", "unauthorized\n", 13);
                 return;

@@ -10,10 +10,12 @@
 
 #include "api/common.h"
 #include "domain/core/credentials.h"
+#include "domain/core/throttle.h"
 #include "domain/provisioning/directory.h"
 #include "domain/health/health.h"
 #include "domain/switches/reconciler.h"
 #include "domain/core/worker.h"
+#include "domain/upkeep/purge.h"
 
 /* The healthy answer never changes: made once (it is polled often). */
 static char healthy[96];
@@ -128,6 +130,27 @@ static void metrics(struct http_request *req, struct api_call *call)
                      "# TYPE agentdesk_argon2id_checks_total counter\n"
                      "agentdesk_argon2id_checks_total %" PRIu64 "\n",
                 credentials_argon2id_checks());
+        fputs("# HELP agentdesk_throttle_refusals_total Requests refused by a throttle of "
+              "guessing, by what was guessed.\n"
+              "# TYPE agentdesk_throttle_refusals_total counter\n", out);
+        for (int k = 0; k < THROTTLE_KINDS; k++)
+                fprintf(out, "agentdesk_throttle_refusals_total{what=\"%s\"} %" PRIu64 "\n",
+                        throttle_kind_name(k), throttle_refusals(k));
+        if (ctx->app && ctx->app->purge) {
+                struct purge_counts pc;
+                purge_counts(ctx->app->purge, &pc);
+                fprintf(out, "# HELP agentdesk_purged_rows_total Rows past their use deleted by "
+                             "this node's purge, by table.\n"
+                             "# TYPE agentdesk_purged_rows_total counter\n"
+                             "agentdesk_purged_rows_total{table=\"mail_outbox\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"link_tokens\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"sessions\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"login_throttle\"} %" PRIu64 "\n"
+                             "# HELP agentdesk_purge_rounds_total Rounds of the purge thread.\n"
+                             "# TYPE agentdesk_purge_rounds_total counter\n"
+                             "agentdesk_purge_rounds_total %" PRIu64 "\n",
+                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle, pc.rounds);
+        }
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);

@@ -54,10 +54,13 @@ static void doc_printf(struct wipe_buf *d, const char *fmt, ...)
  * others are not allowed in XML 1.0 and are dropped), and 0xEF, which
  * starts U+FFFE and U+FFFF (UTF-8 EF BF BE/BF), the two other code points
  * of valid UTF-8 that XML 1.0 does not allow (its Char production): they
- * are dropped too. NUL ends the string. */
+ * are dropped too. And '$': FreeSWITCH replaces "$${name}" with its
+ * global variable in the text of a document before it parses it as XML,
+ * so a '$' written "&#36;" is only turned back into '$' by the parser,
+ * after that expansion. NUL ends the string. */
 static const bool escaped[256] = {
         [0] = true, [0x01 ... 0x1f] = true,
-        ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true,
+        ['&'] = true, ['<'] = true, ['>'] = true, ['"'] = true, ['\''] = true, ['$'] = true,
         [0xef] = true,
 };
 
@@ -78,6 +81,7 @@ static void put_escaped(struct wipe_buf *out, const char *s)
                 case '>': wipe_buf_puts(out, "&gt;"); break;
                 case '"': wipe_buf_puts(out, "&quot;"); break;
                 case '\'': wipe_buf_puts(out, "&apos;"); break;
+                case '$': wipe_buf_puts(out, "&#36;"); break;
                 case '\t': wipe_buf_puts(out, "&#9;"); break;
                 case '\n': wipe_buf_puts(out, "&#10;"); break;
                 case '\r': wipe_buf_puts(out, "&#13;"); break;

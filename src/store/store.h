@@ -709,4 +709,23 @@ enum result store_mail_stats(struct store_conn *conn,
                                         int64_t oldest),
                              void *userdata);
 
+/* ---- purge (store/purge.c) ---------------------------------------------- */
+
+/* Rows deleted by one store_purge, by table. */
+struct store_purged {
+        int64_t mail_outbox, link_tokens, sessions, login_throttle;
+};
+
+/*
+ * Deletes, at most limit rows of each table, what is past its use:
+ * messages no longer queued, last updated before `before`, whose link (if
+ * any) expired, was used or revoked before it; links that expired, were
+ * used or revoked before it, once no message refers to them; sessions that
+ * expired or were revoked before it; throttle counts whose window started
+ * before throttle_before. *ret counts what went (a table at limit: more
+ * may be left).
+ */
+enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttle_before,
+                        int64_t limit, struct store_purged *ret);
+
 #endif

@@ -60,6 +60,10 @@ struct config {
         int64_t login_max_failures;       /* AGENTDESK_LOGIN_MAX_FAILURES, per email */
         int64_t login_ip_max_failures;    /* AGENTDESK_LOGIN_IP_MAX_FAILURES */
         int64_t login_window;             /* AGENTDESK_LOGIN_WINDOW, seconds */
+        int64_t login_account_max_failures; /* AGENTDESK_LOGIN_ACCOUNT_MAX_FAILURES */
+        int64_t login_account_window;     /* AGENTDESK_LOGIN_ACCOUNT_WINDOW, seconds */
+        int64_t purge_after;              /* AGENTDESK_PURGE_AFTER, seconds */
+        int64_t purge_interval;           /* AGENTDESK_PURGE_INTERVAL, seconds */
         char *sip_domain;          /* AGENTDESK_SIP_DOMAIN */
         char *sip_ws_url;          /* AGENTDESK_SIP_WS_URL */
         char *xmlcurl_user;        /* AGENTDESK_XMLCURL_USER */

@@ -20,7 +20,7 @@ static const struct result_info rows[RESULT__MAX] = {
         [RESULT_NOT_FOUND] = { "not_found", 404, "not_found", "no such object" },
         [RESULT_CONFLICT] = { "conflict", 409, "conflict", "conflicts with existing data" },
         [RESULT_EMAIL_TAKEN] = { "email_taken", 409, "email_taken",
-                                 "a user with that email exists" },
+                                 "this email cannot be used for a new account" },
         [RESULT_POOL_EXHAUSTED] = { "pool_exhausted", 409, "pool_exhausted",
                                     "the tenant's extension pool has no free extension" },
         [RESULT_POOL_OVERLAP] = { "pool_overlap", 409, "pool_overlap",

@@ -50,6 +50,20 @@ bool text_utf8_valid(const char *str, size_t len, size_t *ret_chars)
         return true;
 }
 
+/* Whether p (valid UTF-8) starts with a bidirectional formatting
+ * character (Unicode UAX #9): U+061C, U+200E-200F, U+202A-202E,
+ * U+2066-2069. */
+static bool bidi_control(const unsigned char *p)
+{
+        if (p[0] == 0xd8)
+                return p[1] == 0x9c;
+        if (p[0] != 0xe2)
+                return false;
+        if (p[1] == 0x80)
+                return p[2] == 0x8e || p[2] == 0x8f || (p[2] >= 0xaa && p[2] <= 0xae);
+        return p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9;
+}
+
 bool text_name_valid(const char *s, size_t max_chars)
 {
         size_t chars;
@@ -57,9 +71,16 @@ bool text_name_valid(const char *s, size_t max_chars)
 
         if (!s || !text_utf8_valid(s, strlen(s), &chars) || chars == 0 || chars > max_chars)
                 return false;
-        for (const char *p = s; *p; p++)
+        /* FreeSWITCH expands "$${var}" when it parses a document and "${var}"
+         * wherever a channel variable is used: a name reaches it as caller-ID. */
+        if (strstr(s, "${"))
+                return false;
+        for (const char *p = s; *p; p++) {
+                if (bidi_control((const unsigned char *)p))
+                        return false;
                 if (!isspace((unsigned char)*p))
                         blank = false;
+        }
         return !blank;
 }
 
@@ -162,14 +183,48 @@ bool text_sip_domain_valid(const char *s)
 bool text_websocket_url_valid(const char *s)
 {
         size_t prefix = !strncmp(s, "wss://", 6) ? 6 : !strncmp(s, "ws://", 5) ? 5 : 0;
-        size_t n = 0;
+        const char *authority = s + prefix, *port;
+        size_t n = 0, len, host_len;
+        char host[254];
 
         if (!prefix)
                 return false;
         for (; s[n]; n++)
                 if (n >= 500 || s[n] <= ' ' || s[n] >= 0x7f || strchr("\"'<>\\", s[n]))
                         return false;
-        return n > prefix;
+        /* The authority: a host and an optional port, no user:password (it
+         * would be copied into the CSP and every browser's settings). */
+        len = strcspn(authority, "/?#");
+        if (memchr(authority, '@', len))
+                return false;
+        if (authority[0] == '[') {
+                const char *close = memchr(authority, ']', len);
+                if (!close)
+                        return false;
+                host_len = (size_t)(close - authority) + 1;
+        } else {
+                const char *colon = memchr(authority, ':', len);
+                host_len = colon ? (size_t)(colon - authority) : len;
+        }
+        port = authority + host_len;
+        if (host_len == 0 || host_len >= sizeof(host))
+                return false;
+        if (port < authority + len) {
+                size_t digits = len - host_len - 1;
+                long value = 0;
+                if (*port != ':' || digits < 1 || digits > 5)
+                        return false;
+                for (size_t i = 1; i <= digits; i++) {
+                        if (!isdigit((unsigned char)port[i]))
+                                return false;
+                        value = value * 10 + (port[i] - '0');
+                }
+                if (value < 1 || value > 65535)
+                        return false;
+        }
+        memcpy(host, authority, host_len);
+        host[host_len] = '\0';
+        return text_sip_domain_valid(host);
 }
 
 int text_index(const char *const *names, size_t n, const char *s)

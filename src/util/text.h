@@ -9,7 +9,11 @@
  * (tab excepted); *ret_chars (may be NULL) gets the code point count. */
 bool text_utf8_valid(const char *s, size_t len, size_t *ret_chars);
 
-/* A person's name: 1..max_chars code points of valid UTF-8, not blank. */
+/* A name (of a person, tenant, cluster): 1..max_chars code points of valid
+ * UTF-8, not blank, without "${" (FreeSWITCH's variable syntax; names
+ * become caller-ID) or bidirectional formatting characters (U+061C,
+ * U+200E/F, U+202A-202E, U+2066-2069), which make text read otherwise than
+ * it is stored. */
 bool text_name_valid(const char *s, size_t max_chars);
 
 /* A practical address check: local@domain, ASCII, at most 254 bytes, one
@@ -28,9 +32,11 @@ void text_lower(char *out, size_t size, const char *s);
  * most 253 bytes. The one check for settings and API alike. */
 bool text_sip_domain_valid(const char *s);
 
-/* A SIP-over-WebSocket URL: ws:// or wss:// and a host, printable ASCII
- * without spaces, quotes, '<', '>' or '\\'; at most 500 bytes. The one check
- * for settings and API alike. */
+/* A SIP-over-WebSocket URL: ws:// or wss://, a host (as
+ * text_sip_domain_valid: no wildcard), an optional port 1-65535, no
+ * user:password, then any path; printable ASCII without spaces, quotes,
+ * '<', '>' or '\\'; at most 500 bytes. The one check for settings and API
+ * alike (the URLs go into the web app's CSP connect-src). */
 bool text_websocket_url_valid(const char *s);
 
 /* A URL-safe slug of s ("Acme Corp" -> "acme-corp"), "tenant" if empty. */

@@ -99,6 +99,9 @@ def test_crud_and_validation(backend):
         bad = [({"name": ""}, "name"), ({"name": "x", "mode": "scp"}, "mode"),
                ({"name": "x", "websocket_url": "http://x.example"}, "websocket_url"),
                ({"name": "x", "websocket_url": "wss://a b"}, "websocket_url"),
+               # They go into the CSP's connect-src: a host, no wildcard or password.
+               ({"name": "x", "websocket_url": "wss://*"}, "websocket_url"),
+               ({"name": "x", "websocket_url": "wss://u:pw@x.example"}, "websocket_url"),
                ({"name": "x", "sip_domain": "not a domain"}, "sip_domain"),
                ({"name": "x", "status": "paused"}, "status"), ({"name": 7}, "name"),
                ({"name": "x" * 101}, "name"), ({}, "name")]

@@ -550,6 +550,73 @@ static void test_mail_outbox(struct store *store)
         }
 }
 
+/* The purge deletes what is past its use, in batches, and nothing else. */
+static void test_purge(struct store *store)
+{
+        struct store_tenant t;
+        struct store_conn *conn;
+        struct store_link link;
+        struct store_mail m = { .template = "password_reset", .recipient = "p@purge.example" }, got;
+        struct store_session_fault fault;
+        struct store_purged n, total = { 0 };
+        const char *field = NULL;
+        int64_t now = store_now(), live_link = 0, used_link = 0, ids[4], sid, failures, start;
+        int rounds = 0;
+
+        CHECK_INT_EQ(tenant_create(store, NULL, "Purge Co", NULL, 820000, 10, 0, &t, &field),
+                     RESULT_OK);
+        m.tenant_id = t.id;
+        m.user_id = quick_user(store, t.id, "p@purge.example");
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(store_link_insert(conn, m.user_id, LINK_PURPOSE_RESET, "purge-live", now + 600,
+                                       &live_link), RESULT_OK);
+        CHECK_INT_EQ(store_link_insert(conn, m.user_id, LINK_PURPOSE_RESET, "purge-used", now + 600,
+                                       &used_link), RESULT_OK);
+        CHECK_INT_EQ(store_link_use(conn, used_link, now), RESULT_OK);
+        m.link_id = live_link;   /* sent, its link still live: kept */
+        CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, &ids[0]), RESULT_OK);
+        CHECK_INT_EQ(store_mail_sent(conn, ids[0], "250 ok", now), RESULT_OK);
+        m.link_id = used_link;   /* sent, its link used: both go */
+        CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, &ids[1]), RESULT_OK);
+        CHECK_INT_EQ(store_mail_sent(conn, ids[1], "250 ok", now), RESULT_OK);
+        m.link_id = 0;           /* dropped: goes; still queued: kept */
+        CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_DROPPED, &ids[2]), RESULT_OK);
+        CHECK_INT_EQ(store_mail_insert(conn, &m, MAIL_OUTBOX_STATUS_QUEUED, &ids[3]), RESULT_OK);
+        CHECK_INT_EQ(store_session_insert(conn, "purge-s-live", m.user_id, 0, false, now, now + 600,
+                                          &sid), RESULT_OK);
+        CHECK_INT_EQ(store_session_insert(conn, "purge-s-old", m.user_id, 0, false, now - 700,
+                                          now - 100, &sid), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_fail(conn, "purge:old", now - 300, 60), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_fail(conn, "purge:new", now, 60), RESULT_OK);
+
+        /* One row a table a round: several rounds, until nothing is left. */
+        do {
+                CHECK_INT_EQ(store_purge(conn, store_now() + 5, now - 60, 1, &n), RESULT_OK);
+                CHECK(n.mail_outbox <= 1 && n.link_tokens <= 1 && n.sessions <= 1 &&
+                      n.login_throttle <= 1);
+                total.mail_outbox += n.mail_outbox;
+                total.link_tokens += n.link_tokens;
+                total.sessions += n.sessions;
+                total.login_throttle += n.login_throttle;
+        } while ((n.mail_outbox || n.link_tokens || n.sessions || n.login_throttle) && ++rounds < 100);
+        CHECK(rounds > 1 && rounds < 100);
+        CHECK(total.mail_outbox >= 2 && total.link_tokens >= 1 && total.sessions >= 1 &&
+              total.login_throttle >= 1);
+        CHECK_INT_EQ(store_mail_get(conn, ids[0], &got), RESULT_OK);
+        CHECK_INT_EQ(store_mail_get(conn, ids[1], &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_mail_get(conn, ids[2], &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_mail_get(conn, ids[3], &got), RESULT_OK);
+        CHECK_INT_EQ(store_link_lookup(conn, "purge-live", &link), RESULT_OK);
+        CHECK_INT_EQ(store_link_lookup(conn, "purge-used", &link), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_fault(conn, "purge-s-live", now, &fault), RESULT_OK);
+        CHECK_INT_EQ(store_session_fault(conn, "purge-s-old", now, &fault), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_throttle_get(conn, "purge:new", now, 60, &failures, &start), RESULT_OK);
+        CHECK_INT_EQ(failures, 1);
+        CHECK_INT_EQ(store_throttle_get(conn, "purge:old", now - 300, 3600, &failures, &start),
+                     RESULT_OK);
+        CHECK_INT_EQ(failures, 0);
+}
+
 int main(int argc, char **argv)
 {
         struct store *store;
@@ -587,6 +654,7 @@ int main(int argc, char **argv)
         test_race_processes(store);
         test_audit(store);
         test_mail_outbox(store);
+        test_purge(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
         check_failures += ops_failures;

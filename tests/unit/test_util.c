@@ -116,6 +116,17 @@ static void test_text(void)
         CHECK(text_name_valid("O'Brien \"/><x", 100));
         CHECK(!text_name_valid("   ", 100));
         CHECK(!text_name_valid("", 100));
+        /* FreeSWITCH variables, which a name would carry into caller-ID. */
+        CHECK(!text_name_valid("$${default_password} $${hostname}", 100));
+        CHECK(!text_name_valid("a ${sip_from_user}", 100));
+        CHECK(text_name_valid("Cash $ {not a variable} $", 100));
+        /* Bidirectional formatting characters: U+202E, U+200F, U+2066, U+061C. */
+        CHECK(!text_name_valid("abc\xe2\x80\xaegpj.exe", 100));
+        CHECK(!text_name_valid("\xe2\x80\x8fname", 100));
+        CHECK(!text_name_valid("x\xe2\x81\xa6y", 100));
+        CHECK(!text_name_valid("\xd8\x9cname", 100));
+        /* Their neighbours are letters and punctuation like any other. */
+        CHECK(text_name_valid("\xe2\x80\x94 dash \xe2\x81\xa5 \xd8\xa8", 100));
         CHECK(text_email_valid("john.doe+cc@acme-corp.example"));
         CHECK(!text_email_valid("john@localhost"));
         CHECK(!text_email_valid("a@@b.com"));
@@ -137,9 +148,15 @@ static void test_value_checks(void)
         static const char *const not_domains[] = { "", ".example", "-x", "a b", "a:5060", "[::1",
                                                    "[]", "[zz::1]", "exa_mple", "a\nb", NULL };
         static const char *const urls[] = { "wss://pbx.example:7443", "ws://127.0.0.1:5066",
-                                            "wss://[::1]:7443/ws", NULL };
+                                            "wss://[::1]:7443/ws", "wss://pbx.example/ws?x=1@2",
+                                            "ws://10.0.0.1:65535", NULL };
         static const char *const not_urls[] = { "", "ws://", "wss://", "http://x", "wss://a b",
-                                                "wss://x\"><script>", "WSS://x", NULL };
+                                                "wss://x\"><script>", "WSS://x", "wss://*",
+                                                "wss://*.example", "wss://user:pw@pbx.example",
+                                                "wss://@pbx.example", "wss://pbx.example:0",
+                                                "wss://pbx.example:65536", "wss://pbx.example:",
+                                                "wss://:7443", "wss://[::1", "wss:///ws",
+                                                "wss://pbx.example:74x3/ws", NULL };
 
         for (const char *const *d = domains; *d; d++)
                 CHECK(text_sip_domain_valid(*d));

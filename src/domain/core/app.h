@@ -20,7 +20,11 @@ struct app_settings {
         int64_t max_extensions_per_agent;
         int64_t login_max_failures;
         int64_t login_ip_max_failures;
-        int64_t login_window;
+        int64_t login_window;            /* the longest throttle window */
+        int64_t login_account_max_failures;
+        int64_t login_account_window;
+        int64_t purge_after;             /* rows past their use live this long */
+        int64_t purge_interval;
         const char *sip_domain;          /* default realm */
         const char *sip_ws_url;          /* default WebSocket URL */
         const char *xmlcurl_user;        /* mod_xml_curl's basic-auth pair */
@@ -47,6 +51,7 @@ struct worker;
 struct reconciler_links;
 struct directory_cache;
 struct mail_sender;
+struct purge;
 
 struct app {
         struct store *store;
@@ -59,6 +64,8 @@ struct app {
         struct worker *mail_worker;      /* sends the mail outbox (domain/mail/sender.h);
                                           * NULL when no sender runs */
         struct mail_sender *mail_sender; /* the sender that owns it */
+        struct purge *purge;             /* deletes rows past their use
+                                          * (domain/upkeep/purge.h); NULL: none */
 };
 
 /* Who does something: a logged-in user, or the command line (kind cli, or

@@ -1,32 +1,18 @@
 /* Logins, tokens and /me; see auth.h. */
 #include "domain/identity/auth.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "domain/core/throttle.h"
 #include "domain/provisioning/extensions.h"
 #include "domain/mail/outbox.h"
 #include "domain/tenants/tenants.h"
+#include "domain/identity/passwords.h"
 #include "domain/identity/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
-
-static enum result throttled(struct store_conn *conn, const char *key, int64_t max,
-                             int64_t window, int64_t now, int64_t *ret_retry_after)
-{
-        int64_t failures = 0, start = now;
-        enum result result = store_throttle_get(conn, key, now, window, &failures, &start);
-
-        if (result)
-                return result;
-        if (failures >= max) {
-                *ret_retry_after = start + window - now;
-                if (*ret_retry_after < 1)
-                        *ret_retry_after = 1;
-                return RESULT_THROTTLED;
-        }
-        return RESULT_OK;
-}
 
 enum result auth_session_open(struct store_conn *conn, const struct app *app,
                               const struct store_user *u, bool restricted, int64_t login_at,
@@ -49,7 +35,8 @@ enum result auth_session_open(struct store_conn *conn, const struct app *app,
 enum result auth_login(struct app *app, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after)
 {
-        char lower[STORE_EMAIL_MAX], email_key[STORE_EMAIL_MAX + 8], ip_key[80];
+        char lower[STORE_EMAIL_MAX], account_key[STORE_EMAIL_MAX + 8], ip_key[80];
+        char pair_key[STORE_EMAIL_MAX + 80];
         const struct app_settings *set = &app->settings;
         struct store_user u;
         struct store_tenant t;
@@ -69,12 +56,18 @@ enum result auth_login(struct app *app, const char *email, const char *password,
                 return result ? result : RESULT_INVALID_CREDENTIALS;
         }
         text_lower(lower, sizeof(lower), email);
-        snprintf(email_key, sizeof(email_key), "email:%s", lower);
-        result = throttled(conn, email_key, set->login_max_failures, set->login_window, now,
-                           ret_retry_after);
+        snprintf(account_key, sizeof(account_key), "email:%s", lower);
+        /* Neither an email nor an address holds a space. */
+        snprintf(pair_key, sizeof(pair_key), "pair:%s %s", client_ip, lower);
+        result = throttle_check(conn, THROTTLE_LOGIN, pair_key, set->login_max_failures,
+                                set->login_window, now, ret_retry_after);
         if (!result)
-                result = throttled(conn, ip_key, set->login_ip_max_failures, set->login_window, now,
-                                   ret_retry_after);
+                result = throttle_check(conn, THROTTLE_LOGIN, account_key,
+                                        set->login_account_max_failures, set->login_account_window,
+                                        now, ret_retry_after);
+        if (!result)
+                result = throttle_check(conn, THROTTLE_LOGIN, ip_key, set->login_ip_max_failures,
+                                        set->login_window, now, ret_retry_after);
         if (result)
                 return result;
 
@@ -93,7 +86,10 @@ enum result auth_login(struct app *app, const char *email, const char *password,
                 ok = t.status == TENANT_STATUS_ACTIVE;
         }
         if (!ok) {
-                result = store_throttle_fail(conn, email_key, now, set->login_window);
+                result = store_throttle_fail(conn, pair_key, now, set->login_window);
+                if (!result)
+                        result = store_throttle_fail(conn, account_key, now,
+                                                     set->login_account_window);
                 if (!result)
                         result = store_throttle_fail(conn, ip_key, now, set->login_window);
                 return result ? result : RESULT_INVALID_CREDENTIALS;
@@ -101,7 +97,7 @@ enum result auth_login(struct app *app, const char *email, const char *password,
         result = store_begin(conn);
         if (result)
                 return result;
-        result = store_throttle_clear(conn, email_key);
+        result = store_throttle_clear(conn, pair_key);
         if (!result)
                 result = store_user_touch_login(conn, u.id);
         if (!result)
@@ -111,16 +107,6 @@ enum result auth_login(struct app *app, const char *email, const char *password,
         if (result)
                 store_rollback(conn);
         return result;
-}
-
-bool auth_password_acceptable(const char *password, const char *email)
-{
-        char lower[STORE_EMAIL_MAX];
-        size_t len = strlen(password);
-
-        text_lower(lower, sizeof(lower), password);
-        return len >= USER_PASSWORD_MIN && len <= USER_PASSWORD_MAX &&
-               text_utf8_valid(password, len, NULL) && strcmp(lower, email) != 0;
 }
 
 static enum auth_reason reason_of(const struct store_session_fault *f)
@@ -200,21 +186,31 @@ enum result auth_refresh(struct app *app, const struct store_session *s, struct 
 
 enum result auth_change_password(struct app *app, const struct store_session *s,
                                  const char *current, const char *new_password,
-                                 struct auth_token *ret, const char **ret_field)
+                                 struct auth_token *ret, const char **ret_field,
+                                 int64_t *ret_retry_after)
 {
-        char hash[STORE_TEXT_MAX];
+        const struct app_settings *set = &app->settings;
+        char hash[STORE_TEXT_MAX], key[40];
         struct store_conn *conn;
         struct store_user u;
+        int64_t now = store_now();
         enum result result;
 
         result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
+        /* A stolen token must not buy unlimited guesses of the password. */
+        snprintf(key, sizeof(key), "change:%" PRId64, s->user.id);
+        result = throttle_check(conn, THROTTLE_CHANGE_PASSWORD, key, set->login_max_failures,
+                                set->login_window, now, ret_retry_after);
+        if (result)
+                return result;
         if (!credentials_check_password(s->user.password_hash, current)) {
+                result = store_throttle_fail(conn, key, now, set->login_window);
                 *ret_field = "current_password";
-                return RESULT_WRONG_PASSWORD;
+                return result ? result : RESULT_WRONG_PASSWORD;
         }
-        if (!auth_password_acceptable(new_password, s->user.email) ||
+        if (!password_acceptable(new_password, s->user.email) ||
             strcmp(new_password, current) == 0) {
                 *ret_field = "new_password";
                 return RESULT_INVALID;

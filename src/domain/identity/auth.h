@@ -35,7 +35,11 @@ struct auth_token {
  * Checks email and password and opens a session. RESULT_INVALID_CREDENTIALS
  * for a wrong email or password, a suspended or deleted user or tenant (all
  * alike, in about the same time); RESULT_THROTTLED with *ret_retry_after
- * seconds when the email or client address failed too often.
+ * seconds when the email failed too often from this client address
+ * (login_max_failures in login_window), from anywhere (the far higher
+ * login_account_max_failures in the shorter login_account_window), or the
+ * client address failed too often with any email (login_ip_max_failures).
+ * A success clears the (email, address) count only.
  */
 enum result auth_login(struct app *app, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);
@@ -47,10 +51,6 @@ enum result auth_login(struct app *app, const char *email, const char *password,
 enum result auth_session_open(struct store_conn *conn, const struct app *app,
                               const struct store_user *u, bool restricted, int64_t login_at,
                               struct auth_token *ret);
-
-/* Whether a person's new password is acceptable: USER_PASSWORD_MIN to
- * USER_PASSWORD_MAX bytes of UTF-8, not the (lower-case) email. */
-bool auth_password_acceptable(const char *password, const char *email);
 
 /* Why a token was refused. A token no session has (never issued, or
  * malformed) counts as revoked: either way only a new login helps. */
@@ -81,13 +81,17 @@ enum result auth_refresh(struct app *app, const struct store_session *s, struct 
 
 /*
  * Changes the session user's password: RESULT_WRONG_PASSWORD when current
- * is wrong; RESULT_INVALID (field new_password) when the new one is too
- * short or long, the email, or the current one. Revokes every token of the
- * user and opens a new session returned in *ret.
+ * is wrong; RESULT_THROTTLED, with *ret_retry_after seconds, once current
+ * was wrong login_max_failures times within login_window (whatever the
+ * session); RESULT_INVALID (field new_password) when the new one is not
+ * acceptable (password_acceptable, domain/identity/passwords.h) or the
+ * current one. Revokes every
+ * token of the user and opens a new session returned in *ret.
  */
 enum result auth_change_password(struct app *app, const struct store_session *s,
                                  const char *current, const char *new_password,
-                                 struct auth_token *ret, const char **ret_field);
+                                 struct auth_token *ret, const char **ret_field,
+                                 int64_t *ret_retry_after);
 
 /* One extension of the caller, with its SIP password in clear. */
 struct auth_extension {

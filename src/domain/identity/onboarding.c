@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "domain/core/audit.h"
+#include "domain/core/throttle.h"
 #include "domain/mail/outbox.h"
 #include "domain/tenants/tenants.h"
+#include "domain/identity/passwords.h"
 #include "domain/identity/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -77,8 +79,33 @@ static enum result live_link(struct store_conn *conn, const char *token, struct 
         return result;
 }
 
-enum result onboarding_inspect(struct app *app, const char *token,
-                               struct onboarding_link_info *ret)
+/* live_link, throttled per client address: tokens are 256 bits, so
+ * guessing one is hopeless, but it is not free either. */
+static enum result checked_link(struct app *app, struct store_conn *conn, const char *client_ip,
+                                const char *token, struct store_link *ret_link,
+                                struct store_user *ret_user, struct store_tenant *ret_tenant,
+                                int64_t *ret_retry_after)
+{
+        const struct app_settings *set = &app->settings;
+        int64_t now = store_now();
+        char key[96];
+        enum result result;
+
+        snprintf(key, sizeof(key), "link:ip:%s", client_ip);
+        result = throttle_check(conn, THROTTLE_LINK_TOKEN, key, set->login_ip_max_failures,
+                                set->login_window, now, ret_retry_after);
+        if (!result)
+                result = live_link(conn, token, ret_link, ret_user, ret_tenant);
+        if (result == RESULT_INVALID_TOKEN) {
+                enum result failed = store_throttle_fail(conn, key, now, set->login_window);
+                if (failed)
+                        result = failed;
+        }
+        return result;
+}
+
+enum result onboarding_inspect(struct app *app, const char *token, const char *client_ip,
+                               struct onboarding_link_info *ret, int64_t *ret_retry_after)
 {
         struct store_conn *conn;
         struct store_link link;
@@ -87,7 +114,7 @@ enum result onboarding_inspect(struct app *app, const char *token,
         enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
-                result = live_link(conn, token, &link, &u, &t);
+                result = checked_link(app, conn, client_ip, token, &link, &u, &t, ret_retry_after);
         if (result)
                 return result;
         ret->purpose = link.purpose;
@@ -97,8 +124,9 @@ enum result onboarding_inspect(struct app *app, const char *token,
         return RESULT_OK;
 }
 
-enum result onboarding_set_password(struct app *app, const char *token, const char *new_password,
-                                    struct auth_token *ret, const char **ret_field)
+enum result onboarding_set_password(struct app *app, const char *token, const char *client_ip,
+                                    const char *new_password, struct auth_token *ret,
+                                    const char **ret_field, int64_t *ret_retry_after)
 {
         char hash[STORE_TEXT_MAX] = "";
         struct store_conn *conn;
@@ -109,10 +137,10 @@ enum result onboarding_set_password(struct app *app, const char *token, const ch
         enum result result = store_conn_get(app->store, &conn);
 
         if (!result)
-                result = live_link(conn, token, &link, &u, &t);
+                result = checked_link(app, conn, client_ip, token, &link, &u, &t, ret_retry_after);
         if (result)
                 return result;
-        if (!auth_password_acceptable(new_password, u.email)) {
+        if (!password_acceptable(new_password, u.email)) {
                 *ret_field = "new_password";
                 return RESULT_INVALID;
         }
@@ -150,11 +178,12 @@ out:
         return result;
 }
 
-enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip)
+enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip,
+                              int64_t *ret_retry_after)
 {
         const struct app_settings *set = &app->settings;
         char email_key[STORE_EMAIL_MAX + 16], ip_key[96];
-        int64_t now = store_now(), email_n = 0, ip_n = 0, start;
+        int64_t now = store_now(), email_n = 0, start;
         struct store_mail m = { .template = "password_reset" };
         struct store_conn *conn;
         enum mail_outbox_status status;
@@ -164,21 +193,25 @@ enum result onboarding_forgot(struct app *app, const char *email, const char *cl
         snprintf(email_key, sizeof(email_key), "forgot:email:%s", m.recipient);
         snprintf(ip_key, sizeof(ip_key), "forgot:ip:%s", client_ip);
         result = store_conn_get(app->store, &conn);
+        if (result)
+                return result;
+        /* The client's cap comes before any write: a flood from one
+         * address costs one row, not one per request. */
+        result = throttle_check(conn, THROTTLE_FORGOT_PASSWORD, ip_key, set->login_ip_max_failures,
+                                set->login_window, now, ret_retry_after);
         if (!result)
                 result = store_begin(conn);
         if (result)
                 return result;
-        /* The same statements whatever the answer would be. */
         result = store_throttle_get(conn, email_key, now, set->login_window, &email_n, &start);
         if (!result)
-                result = store_throttle_get(conn, ip_key, now, set->login_window, &ip_n, &start);
-        if (!result)
-                result = store_throttle_fail(conn, email_key, now, set->login_window);
-        if (!result)
                 result = store_throttle_fail(conn, ip_key, now, set->login_window);
-        status = email_n >= set->login_max_failures || ip_n >= set->login_ip_max_failures ||
-                 !set->mail_on ? MAIL_OUTBOX_STATUS_DROPPED : MAIL_OUTBOX_STATUS_QUEUED;
-        if (!result)
-                result = store_mail_insert(conn, &m, status, NULL);
+        /* An email asked for too often gets nothing more (whoever has it). */
+        if (!result && email_n < set->login_max_failures) {
+                result = store_throttle_fail(conn, email_key, now, set->login_window);
+                status = set->mail_on ? MAIL_OUTBOX_STATUS_QUEUED : MAIL_OUTBOX_STATUS_DROPPED;
+                if (!result)
+                        result = store_mail_insert(conn, &m, status, NULL);
+        }
         return mail_outbox_finish(app, conn, result);
 }

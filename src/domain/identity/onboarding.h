@@ -37,27 +37,35 @@ struct onboarding_link_info {
 };
 
 /* RESULT_INVALID_TOKEN for a token that is malformed, unknown, used,
- * revoked, expired, or whose user or tenant is no longer active. */
-enum result onboarding_inspect(struct app *app, const char *token,
-                               struct onboarding_link_info *ret);
+ * revoked, expired, or whose user or tenant is no longer active;
+ * RESULT_THROTTLED, with *ret_retry_after seconds, once client_ip brought
+ * login_ip_max_failures such tokens (to inspect or set-password) within
+ * login_window, before the token is looked at. */
+enum result onboarding_inspect(struct app *app, const char *token, const char *client_ip,
+                               struct onboarding_link_info *ret, int64_t *ret_retry_after);
 
 /*
  * Sets the password of the link's user (RESULT_INVALID, field
  * new_password, as change-password), marks the link used, revokes every
  * session and link of the user, queues the notice for a reset, and opens
- * a session as login does. RESULT_INVALID_TOKEN as inspect.
+ * a session as login does. RESULT_INVALID_TOKEN and RESULT_THROTTLED as
+ * inspect.
  */
-enum result onboarding_set_password(struct app *app, const char *token, const char *new_password,
-                                    struct auth_token *ret, const char **ret_field);
+enum result onboarding_set_password(struct app *app, const char *token, const char *client_ip,
+                                    const char *new_password, struct auth_token *ret,
+                                    const char **ret_field, int64_t *ret_retry_after);
 
 /*
- * POST /v1/auth/forgot-password: whatever the email (known, unknown,
- * suspended) and whether or not the email or client address is
- * throttled, the same statements run: two throttle reads, two counts,
- * one outbox row (queued, or dropped when throttled). The sender decides
- * later whether a reset link goes out. RESULT_OK in every case but a
- * store fault.
+ * POST /v1/auth/forgot-password. A client address that made
+ * login_ip_max_failures requests within login_window gets
+ * RESULT_THROTTLED (*ret_retry_after seconds) and nothing is written. Else
+ * the address's count goes up, and, while the email made fewer than
+ * login_max_failures requests, so does the email's and one outbox row is
+ * written (queued; dropped with mail off). The sender decides later
+ * whether a reset link goes out. None of this depends on whether the
+ * email has an account: RESULT_OK in every other case but a store fault.
  */
-enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip);
+enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip,
+                              int64_t *ret_retry_after);
 
 #endif

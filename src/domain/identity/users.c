@@ -4,20 +4,13 @@
 #include <string.h>
 
 #include "domain/core/credentials.h"
+#include "domain/identity/passwords.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
 static bool optional_name_valid(const char *s)
 {
         return !s || !*s || text_name_valid(s, USER_NAME_MAX_CHARS);
-}
-
-static bool password_valid(const char *password)
-{
-        size_t len = password ? strlen(password) : 0;
-
-        return len >= USER_PASSWORD_MIN && len <= USER_PASSWORD_MAX &&
-               text_utf8_valid(password, len, NULL);
 }
 
 enum result user_create(struct store *store, int64_t tenant_id, const char *email,
@@ -47,7 +40,7 @@ enum result user_create(struct store *store, int64_t tenant_id, const char *emai
                 *ret_field = "last_name";
                 return RESULT_INVALID;
         }
-        if (!password_valid(password)) {
+        if (!password_acceptable(password, email)) {
                 *ret_field = "password";
                 return RESULT_INVALID;
         }
@@ -96,7 +89,7 @@ enum result user_set_password(struct store *store, int64_t user_id, const char *
         struct store_conn *conn;
         enum result result;
 
-        if (!password_valid(password))
+        if (!password_acceptable(password, NULL))
                 return RESULT_INVALID;
         result = store_conn_get(store, &conn);
         if (result)

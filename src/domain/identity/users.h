@@ -8,8 +8,6 @@
 #include "store/store.h"
 
 #define USER_NAME_MAX_CHARS 100
-#define USER_PASSWORD_MIN 10
-#define USER_PASSWORD_MAX 256
 
 /*
  * Creates a user with a password chosen by a person (hashed with argon2id).

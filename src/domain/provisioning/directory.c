@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "domain/core/credentials.h"
+#include "domain/core/throttle.h"
 #include "domain/provisioning/extensions.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
@@ -352,7 +353,8 @@ enum result directory_find_context(struct app *app, int64_t cluster_id, const ch
         return RESULT_OK;
 }
 
-bool directory_credentials_ok(const struct app *app, const char *user, const char *password)
+/* Whether user:password are mod_xml_curl's credentials (constant time). */
+static bool credentials_ok(const struct app *app, const char *user, const char *password)
 {
         const char *want_user = app->settings.xmlcurl_user, *want_pw = app->settings.xmlcurl_password;
         struct directory_cache *c = app->directory_cache;
@@ -364,4 +366,37 @@ bool directory_credentials_ok(const struct app *app, const char *user, const cha
                 return credentials_equal(user, want_user) & credentials_equal(password, want_pw);
         return credentials_equal_digest(user, c->want_user) &
                credentials_equal_digest(password, c->want_password);
+}
+
+/* When this process last saw wrong credentials (store_now() seconds). */
+static atomic_int_fast64_t last_failure;
+
+enum result directory_credentials_check(struct app *app, const char *client_ip, const char *user,
+                                        const char *password, int64_t *ret_retry_after)
+{
+        const struct app_settings *set = &app->settings;
+        int64_t now = store_now();
+        struct store_conn *conn = NULL;
+        enum result result;
+        char key[96];
+
+        snprintf(key, sizeof(key), "xmlcurl:ip:%s", client_ip);
+        /* Every lookup of a healthy cluster passes here: the throttle is
+         * read only while failures are recent. */
+        if (now - atomic_load(&last_failure) <= set->login_window) {
+                result = store_conn_get(app->store, &conn);
+                if (!result)
+                        result = throttle_check(conn, THROTTLE_XMLCURL, key,
+                                                set->login_ip_max_failures, set->login_window, now,
+                                                ret_retry_after);
+                if (result)
+                        return result;
+        }
+        if (credentials_ok(app, user, password))
+                return RESULT_OK;
+        atomic_store(&last_failure, now);
+        result = conn ? RESULT_OK : store_conn_get(app->store, &conn);
+        if (!result)
+                result = store_throttle_fail(conn, key, now, set->login_window);
+        return result ? result : RESULT_UNAUTHORIZED;
 }

@@ -36,7 +36,7 @@ struct directory_user {
  */
 #define DIRECTORY_CACHE_SHARED_MS 60000
 /* xmlcurl_user and xmlcurl_password (the settings') are hashed here, once,
- * for directory_credentials_ok. */
+ * for directory_credentials_check. */
 struct directory_cache *directory_cache_new(int64_t ttl_ms, const char *xmlcurl_user,
                                             const char *xmlcurl_password);
 void directory_cache_free(struct directory_cache *c);
@@ -77,7 +77,17 @@ char *directory_context_xml(const struct directory_context *c);
 /* mod_xml_curl's "not found" document (static; never freed). */
 const char *directory_not_found_xml(void);
 
-/* Whether user:password are mod_xml_curl's credentials (constant time). */
-bool directory_credentials_ok(const struct app *app, const char *user, const char *password);
+/*
+ * Whether user:password (NULL: none given) are mod_xml_curl's credentials,
+ * compared in constant time: RESULT_OK, or RESULT_UNAUTHORIZED (and a
+ * failure counted for client_ip). RESULT_THROTTLED, with *ret_retry_after
+ * seconds, whatever the credentials, once client_ip failed
+ * login_ip_max_failures times within login_window; the count is read only
+ * while this process saw a failure within the window, so the first guess
+ * that reaches a node after a quiet window is not counted against it
+ * before it is checked. A store error otherwise.
+ */
+enum result directory_credentials_check(struct app *app, const char *client_ip, const char *user,
+                                        const char *password, int64_t *ret_retry_after);
 
 #endif

@@ -9,11 +9,14 @@
  *
  * Prepared statements are cached per connection, keyed by SQL text.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/driver.h"
 #include "store/sqlite/migrations.h"
@@ -78,6 +81,27 @@ static void configure(void)
         sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* The database holds password hashes and emails: a new file is created
+ * 0600 before SQLite opens it (SQLite would create it 0644 less the umask),
+ * and SQLite gives its -wal and -shm the mode of the database file. An
+ * existing file keeps the mode its owner gave it; ":memory:" and URIs are
+ * left to SQLite. */
+static enum result create_private(const char *target)
+{
+        int fd;
+
+        if (!*target || *target == ':' || !strncmp(target, "file:", 5))
+                return RESULT_OK;
+        fd = open(target, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+                close(fd);
+        else if (errno != EEXIST) {
+                store_set_error("sqlite: cannot create %s: %s", target, strerror(errno));
+                return RESULT_IO;
+        }
+        return RESULT_OK;
+}
+
 static enum result sqlite_open(const char *target, int64_t busy_timeout_ms,
                                struct store_driver_conn **ret_conn)
 {
@@ -88,6 +112,9 @@ static enum result sqlite_open(const char *target, int64_t busy_timeout_ms,
         if (!conn)
                 return RESULT_NOMEM;
         pthread_once(&configured, configure);
+        result = create_private(target);
+        if (result)
+                goto out;
         rc = sqlite3_open_v2(target, &conn->db,
                              SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
         if (rc != SQLITE_OK) {

@@ -1,0 +1,35 @@
+/*
+ * The purge: one background worker (domain/core/worker.h) that deletes the
+ * rows nothing needs any more, so that the store does not grow with
+ * traffic — mail no longer queued, dead links, ended sessions (all
+ * purge_after seconds after their end) and throttle counts whose window
+ * is over. It runs at start and every purge_interval seconds, in batches
+ * of PURGE_BATCH rows a table until nothing is left; on every node (a
+ * delete that another node made first deletes nothing).
+ */
+#ifndef AGENTDESK_DOMAIN_UPKEEP_PURGE_H
+#define AGENTDESK_DOMAIN_UPKEEP_PURGE_H
+
+#include <stdint.h>
+
+#include "domain/core/app.h"
+
+#define PURGE_BATCH 1000
+
+struct purge;
+
+/* Starts the worker on app's store and settings (borrowed; they outlive
+ * it). */
+enum result purge_start(struct app *app, struct purge **ret);
+
+/* Stops it after the round in flight, and frees. Accepts NULL. */
+void purge_stop(struct purge *p);
+
+/* Rows this process deleted since start, by table (for /metrics), and the
+ * rounds it finished. */
+struct purge_counts {
+        uint64_t mail_outbox, link_tokens, sessions, login_throttle, rounds;
+};
+void purge_counts(const struct purge *p, struct purge_counts *ret);
+
+#endif
