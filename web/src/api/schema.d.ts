@@ -144,6 +144,15 @@ export interface paths {
                         "text/plain": string;
                     };
                 };
+                /** @description As for /freeswitch/xml. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/plain": string;
+                    };
+                };
             };
         };
         delete?: never;
@@ -220,6 +229,13 @@ export interface paths {
                     };
                     content?: never;
                 };
+                /** @description The caller's address sent wrong or missing credentials AGENTDESK_LOGIN_IP_MAX_FAILURES times within AGENTDESK_LOGIN_WINDOW; refused whatever the credentials, with `Retry-After` (seconds). Counted as `agentdesk_throttle_refusals_total{what="xmlcurl"}`. */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
             };
         };
         delete?: never;
@@ -274,7 +290,7 @@ export interface paths {
                     };
                 };
                 413: components["responses"]["TooLarge"];
-                /** @description `too_many_attempts`: too many failures for this email or client address. */
+                /** @description `too_many_attempts`: too many failures for this email from this client address (AGENTDESK_LOGIN_MAX_FAILURES per AGENTDESK_LOGIN_WINDOW), for this email from anywhere (the far higher AGENTDESK_LOGIN_ACCOUNT_MAX_FAILURES per the shorter AGENTDESK_LOGIN_ACCOUNT_WINDOW), or from this client address with any email (AGENTDESK_LOGIN_IP_MAX_FAILURES). Failures from one address do not lock the account's owner out from another. */
                 429: {
                     headers: {
                         /** @description Seconds until the throttle window ends. */
@@ -357,7 +373,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         current_password: string;
-                        /** @description Not the email, not the current password. */
+                        /** @description Not the current password, and acceptable to the password policy (as for set-password: not the email, not a commonly used or breached password, one character repeated, or a run like `1234567890`). */
                         new_password: string;
                     };
                 };
@@ -393,6 +409,8 @@ export interface paths {
                 };
                 401: components["responses"]["Unauthorized"];
                 413: components["responses"]["TooLarge"];
+                /** @description The current password was wrong AGENTDESK_LOGIN_MAX_FAILURES times within AGENTDESK_LOGIN_WINDOW, whatever the session. */
+                429: components["responses"]["TooManyAttempts"];
             };
         };
         delete?: never;
@@ -543,6 +561,8 @@ export interface paths {
                     };
                 };
                 413: components["responses"]["TooLarge"];
+                /** @description The client address sent AGENTDESK_LOGIN_IP_MAX_FAILURES invalid tokens (here or to set-password) within AGENTDESK_LOGIN_WINDOW. */
+                429: components["responses"]["TooManyAttempts"];
                 503: components["responses"]["StoreUnavailable"];
             };
         };
@@ -579,7 +599,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         token: string;
-                        /** @description Not the email. */
+                        /** @description Acceptable to the password policy: not the email, not one of the commonly used and breached passwords of the list agentdesk ships (John the Ripper's password.lst, compared without case, also with digits or symbols after it), not one character repeated, not a run like `1234567890` or `abcdefghij`. Else 400 `validation_failed`, field new_password. */
                         new_password: string;
                     };
                 };
@@ -604,6 +624,8 @@ export interface paths {
                     };
                 };
                 413: components["responses"]["TooLarge"];
+                /** @description As for tokens/inspect (one count for both). */
+                429: components["responses"]["TooManyAttempts"];
                 503: components["responses"]["StoreUnavailable"];
             };
         };
@@ -624,12 +646,14 @@ export interface paths {
         put?: never;
         /**
          * Email a password reset link (valid one hour) if the address has an active account.
-         * @description The answer is the same whether the email exists, is suspended, or is
-         *     throttled (per email and per client address, in the store, so across
-         *     nodes: AGENTDESK_LOGIN_MAX_FAILURES and AGENTDESK_LOGIN_IP_MAX_FAILURES
-         *     requests per AGENTDESK_LOGIN_WINDOW), and the handler does the same
-         *     store work in every case; the mail sender decides later whether a
-         *     link goes out. A new link kills the older ones.
+         * @description The answer is the same whether the email exists, is suspended, or
+         *     was asked for too often (AGENTDESK_LOGIN_MAX_FAILURES requests per
+         *     AGENTDESK_LOGIN_WINDOW: no further message), and the handler does the
+         *     same store work in each of these cases; the mail sender decides later
+         *     whether a link goes out. A client address that sent
+         *     AGENTDESK_LOGIN_IP_MAX_FAILURES requests within the window gets 429
+         *     before anything is written (the throttles live in the store, so
+         *     across nodes). A new link kills the older ones.
          *
          */
         post: {
@@ -663,6 +687,7 @@ export interface paths {
                 };
                 400: components["responses"]["BadRequest"];
                 413: components["responses"]["TooLarge"];
+                429: components["responses"]["TooManyAttempts"];
                 503: components["responses"]["StoreUnavailable"];
             };
         };
@@ -979,7 +1004,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["ForbiddenOrRole"];
                 404: components["responses"]["NotFound"];
-                /** @description `email_taken` (field email) or `pool_exhausted` (nothing created). */
+                /** @description `email_taken` (field email) or `pool_exhausted` (nothing created). Emails are global logins, so an email held by any live account cannot be used again: `email_taken` says that much and no more — one body, whether the account is in this tenant, another tenant or the platform's staff, and nothing about it. */
                 409: {
                     headers: {
                         [name: string]: unknown;
@@ -1936,7 +1961,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -1946,7 +1971,7 @@ export interface components {
                 reason?: "session_expired" | "session_revoked" | "account_suspended" | "account_deleted";
             };
         };
-        /** @description 1 to 100 characters of any language (valid UTF-8), not blank; stored as given. */
+        /** @description 1 to 100 characters of any language (valid UTF-8), not blank; stored as given. Refused with 400 `validation_failed` (its `field` the name's) when it holds `${` (FreeSWITCH's variable syntax: names become caller-ID) or a bidirectional formatting character (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069). */
         Name: string;
         Page: {
             /** @constant */
@@ -2124,7 +2149,7 @@ export interface components {
             mode: "xml_curl" | "files" | "ssh";
             /** @description The realm of its tenants without their own. */
             sip_domain?: string | null;
-            /** @description ws:// or wss://; its agents' softphone URL. */
+            /** @description ws:// or wss://, a host (no wildcard), an optional port, no user:password; its agents' softphone URL, and part of the web app's CSP connect-src. Else 400 `validation_failed`, field websocket_url. */
             websocket_url?: string | null;
             /**
              * @default active
@@ -2304,6 +2329,17 @@ export interface components {
         /** @description `cannot_modify_self`: suspending, deleting or changing the role of oneself. */
         Self: {
             headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description `too_many_attempts`: too many failures (or, for forgot-password, requests) within the window; nothing was checked or written. Counted in /metrics as `agentdesk_throttle_refusals_total{what}`. */
+        TooManyAttempts: {
+            headers: {
+                /** @description Seconds until the throttle window ends. */
+                "Retry-After"?: number;
                 [name: string]: unknown;
             };
             content: {
