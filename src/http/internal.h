@@ -141,6 +141,8 @@ void http_access_log(const struct http_request *req, double seconds);
 
 void http_metrics_observe(struct http_route_metrics *m, unsigned status, double seconds);
 void http_metrics_write_header(FILE *out);
+/* Adds the figures of from to sum (sum: not shared, being built). */
+void http_metrics_add(struct http_route_metrics *sum, const struct http_route_metrics *from);
 void http_metrics_write(FILE *out, const char *method, const char *route,
                         const struct http_route_metrics *m);
 

@@ -9,10 +9,12 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "http/internal.h"
@@ -272,3 +274,14 @@ bool http_request_basic_auth(struct http_request *req, char *user, size_t user_s
         return ok;
 }
 
+bool http_request_bearer_is(const struct http_request *req, const char *secret)
+{
+        const char *auth = http_request_header(req, "Authorization");
+        size_t n = strlen(secret);
+
+        if (!n || !auth || strncasecmp(auth, "Bearer ", 7) != 0)
+                return false;
+        auth += 7;
+        /* The length may show; the bytes may not. */
+        return strlen(auth) == n && sodium_memcmp(auth, secret, n) == 0;
+}
