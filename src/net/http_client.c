@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "util/buf.h"
 #include "util/cidr.h"
 
 /* IPv4 ranges no outbound request may reach (RFC 6890's special-purpose
@@ -55,9 +56,7 @@ bool net_address_public(const char *ip)
 
 struct transfer {
         const struct net_http_options *opts;
-        size_t max;
-        char *body;
-        size_t len, cap;
+        struct buf body;
         bool too_big;
         bool refused;            /* an address was refused by the SSRF rules */
         bool no_memory;
@@ -87,29 +86,11 @@ static curl_socket_t open_socket(void *userdata, curlsocktype purpose,
 static size_t on_data(char *data, size_t size, size_t n, void *userdata)
 {
         struct transfer *t = userdata;
-        size_t len = size * n;
+        enum result result = buf_append(&t->body, data, size * n);
 
-        if (t->len + len > t->max) {
-                t->too_big = true;
-                return 0;                /* libcurl stops: CURLE_WRITE_ERROR */
-        }
-        if (t->len + len + 1 > t->cap) {
-                size_t cap = t->cap ? t->cap : 4096;
-                char *b;
-                while (cap < t->len + len + 1)
-                        cap *= 2;
-                b = realloc(t->body, cap);
-                if (!b) {
-                        t->no_memory = true;
-                        return 0;
-                }
-                t->body = b;
-                t->cap = cap;
-        }
-        memcpy(t->body + t->len, data, len);
-        t->len += len;
-        t->body[t->len] = '\0';
-        return len;
+        t->too_big = result == RESULT_TOO_BIG;
+        t->no_memory = result == RESULT_NOMEM;
+        return result ? 0 : size * n;    /* 0: libcurl stops, CURLE_WRITE_ERROR */
 }
 
 static enum result curl_to_result(CURLcode code, const struct transfer *t)
@@ -164,7 +145,7 @@ enum result net_http_send(const struct net_http_options *opts, const struct net_
         long status = 0;
         CURLcode code;
 
-        t.max = opts->max_response_bytes ? opts->max_response_bytes : 1024 * 1024;
+        buf_init(&t.body, opts->max_response_bytes ? opts->max_response_bytes : 1024 * 1024);
         if (!curl)
                 goto out;
         for (const char *const *h = req->headers; h && *h; h++) {
@@ -186,7 +167,7 @@ enum result net_http_send(const struct net_http_options *opts, const struct net_
                          (long)(opts->connect_timeout_ms ? opts->connect_timeout_ms : 5000));
         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS,
                          (long)(opts->timeout_ms ? opts->timeout_ms : 15000));
-        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t.max);
+        curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)t.body.max);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
         curl_easy_setopt(curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
@@ -208,20 +189,18 @@ enum result net_http_send(const struct net_http_options *opts, const struct net_
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
         curl_easy_getinfo(curl, CURLINFO_CONTENT_TYPE, &type);
         content_type = strdup(type ? type : "");
-        if (!t.body)
-                t.body = calloc(1, 1);
-        if (!content_type || !t.body) {
+        if (!content_type || buf_append(&t.body, "", 0) != RESULT_OK) {
                 free(content_type);
                 result = RESULT_NOMEM;
                 goto out;
         }
         ret_response->status = status;
-        ret_response->body = t.body;
-        ret_response->body_len = t.len;
+        ret_response->body = t.body.data;
+        ret_response->body_len = t.body.len;
         ret_response->content_type = content_type;
-        t.body = NULL;
+        buf_init(&t.body, 0);            /* the response owns the bytes now */
 out:
-        free(t.body);
+        buf_free(&t.body);
         curl_slist_free_all(headers);
         curl_easy_cleanup(curl);
         return result;
