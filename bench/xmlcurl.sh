@@ -44,7 +44,8 @@ $bin tenant create --db "$db" --name "Lookup Bench" --pool-base 700000 --pool-si
 $bin user create --db "$db" --tenant 1 --email admin@lookup.example --password "bench password" \
         --role admin >/dev/null 2>&1 || true
 p=$(port)
-$bin serve --db "$db" --listen "127.0.0.1:$p" 2>"$tmp/serve.log" &
+mp=$(port)
+AGENTDESK_METRICS_LISTEN=127.0.0.1:$mp $bin serve --db "$db" --listen "127.0.0.1:$p" 2>"$tmp/serve.log" &
 serve_pid=$!
 pids+=($serve_pid)
 for _ in $(seq 200); do curl -fs -o /dev/null "http://127.0.0.1:$p/healthz" && break; sleep 0.05; done
@@ -157,7 +158,7 @@ for close in 0 1; do
                         printf "    the floor (bench/mhd_floor.c, no work): %.0f req/s, %.2fx nginx, %.1f us CPU per request\n",
                                 f, f / n, c }'
         fi
-        curl -s "$base/metrics" | awk -F'[ "]' '/^agentdesk_directory_cache_lookups_total/ {v[$2]=$NF}
+        curl -s "http://127.0.0.1:$mp/metrics" | awk -F'[ "]' '/^agentdesk_directory_cache_lookups_total/ {v[$2]=$NF}
                 END { printf "    directory cache so far: %d hits, %d misses\n", v["hit"], v["miss"] }'
         if [ $close = 0 ]; then
                 # Midway: suspend one agent; its next lookup must be "not found".

@@ -1,6 +1,6 @@
 /*
  * libFuzzer driver: the application/x-www-form-urlencoded parser behind
- * POST /freeswitch/xml (http_request_form in http/server.c), fed raw
+ * POST /freeswitch/xml (http_request_form in http/body.c), fed raw
  * bodies as mod_xml_curl would send them.
  *
  * Besides what ASan/UBSan catch, it checks two properties: a field asked

@@ -543,7 +543,7 @@ static int cmd_routes(const struct cmdline *cl, const struct config *cfg)
         (void)cl;
         result = http_server_new(&opts, &srv);
         if (!result)
-                result = api_register(srv, NULL, &ctx);
+                result = api_register(srv, NULL, NULL, &ctx);
         if (result) {
                 fprintf(stderr, "agentdesk: routes: %s\n", result_name(result));
                 http_server_free(srv);
@@ -654,8 +654,8 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                 .threads = (unsigned)cfg->threads,
                 .max_body_bytes = (size_t)cfg->max_body_bytes,
         };
-        struct http_server_options fs_opts = opts;
-        struct http_server *srv = NULL, *fs_srv = NULL;
+        struct http_server_options fs_opts = opts, metrics_opts = opts;
+        struct http_server *srv = NULL, *fs_srv = NULL, *metrics_srv = NULL;
         struct app app = { .settings = app_settings_of(cfg) };
         struct api_context ctx = { .app = &app, .cfg = cfg };
         sigset_t signals;
@@ -665,6 +665,11 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         size_t tls_key_len = 0;
 
         (void)cl;
+        if (!cfg->metrics_listen[0] && !cfg->metrics_token[0]) {
+                fprintf(stderr, "agentdesk: AGENTDESK_METRICS_LISTEN is empty, so /metrics would be "
+                                "on the main listener: set AGENTDESK_METRICS_TOKEN too\n");
+                return 1;
+        }
         if (load_tls(cfg, &tls_cert, &tls_key, &tls_key_len) < 0)
                 return 1;
         opts.tls_cert_pem = tls_cert;
@@ -715,11 +720,17 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
         /* mod_xml_curl's own listener stays plain HTTP (loopback or a
          * private network). */
         fs_opts.tls_cert_pem = fs_opts.tls_key_pem = NULL;
+        /* So does the scrapers' (loopback by default). */
+        metrics_opts.listen = cfg->metrics_listen;
+        metrics_opts.threads = 1;
+        metrics_opts.tls_cert_pem = metrics_opts.tls_key_pem = NULL;
         result = http_server_new(&opts, &srv);
         if (!result && cfg->fs_listen[0])
                 result = http_server_new(&fs_opts, &fs_srv);
+        if (!result && cfg->metrics_listen[0])
+                result = http_server_new(&metrics_opts, &metrics_srv);
         if (!result)
-                result = api_register(srv, fs_srv, &ctx);
+                result = api_register(srv, fs_srv, metrics_srv, &ctx);
         if (!result)
                 result = http_server_start(srv);
         if (result) {
@@ -733,24 +744,31 @@ static int cmd_serve(const struct cmdline *cl, const struct config *cfg)
                                 "address unavailable or in use\n", cfg->fs_listen);
                 goto out;
         }
+        if (metrics_srv && http_server_start(metrics_srv) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot serve /metrics on %s: "
+                                "address unavailable or in use\n", cfg->metrics_listen);
+                goto out;
+        }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
-        LOG_INFO("agentdesk serving on %s://%s%s%s (store: %s)", tls_key ? "https" : "http",
-                 cfg->listen,
+        LOG_INFO("agentdesk serving on %s://%s%s%s, /metrics on %s (store: %s)",
+                 tls_key ? "https" : "http", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
-                 store_backend(ctx.store));
+                 metrics_srv ? cfg->metrics_listen : "the main listener", store_backend(ctx.store));
         sigwait(&signals, &sig);
         LOG_INFO("signal %d: finishing in-flight requests", sig);
         rc = 0;
 out:
         /* The HTTP servers first (no more wakes), then the worker, then
          * the store. */
+        http_server_stop(metrics_srv);
         http_server_stop(fs_srv);
         http_server_stop(srv);
         reconciler_stop(&app);
         mail_sender_stop(app.mail_sender);
         purge_stop(app.purge);
         cluster_forget();
+        http_server_free(metrics_srv);
         http_server_free(fs_srv);
         http_server_free(srv);
         web_site_free(ctx.web);

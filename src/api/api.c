@@ -2,7 +2,7 @@
 #include "api/api.h"
 
 enum result api_register(struct http_server *srv, struct http_server *fs_srv,
-                         struct api_context *ctx)
+                         struct http_server *metrics_srv, struct api_context *ctx)
 {
         enum result (*const registrars[])(struct http_server *, struct api_context *) = {
                 api_health_register,  api_auth_register,    api_agents_register,
@@ -11,9 +11,17 @@ enum result api_register(struct http_server *srv, struct http_server *fs_srv,
         };
         enum result result = RESULT_OK;
 
+        ctx->n_servers = 0;
+        ctx->servers[ctx->n_servers++] = srv;
+        if (fs_srv)
+                ctx->servers[ctx->n_servers++] = fs_srv;
+        if (metrics_srv)
+                ctx->servers[ctx->n_servers++] = metrics_srv;
         for (size_t i = 0; i < sizeof(registrars) / sizeof(registrars[0]) && !result; i++)
                 result = registrars[i](srv, ctx);
         if (!result)
                 result = api_freeswitch_register(fs_srv ? fs_srv : srv, ctx);
+        if (!result)
+                result = api_metrics_register(metrics_srv ? metrics_srv : srv, ctx);
         return result;
 }

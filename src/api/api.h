@@ -28,17 +28,23 @@ struct api_context {
         struct app *app;
         const struct config *cfg;
         struct web_site *web;            /* NULL: the app is not served */
+        /* The process's listeners, whose request figures /metrics shows
+         * (set by api_register). */
+        const struct http_server *servers[3];
+        size_t n_servers;
         struct api_binding bindings[API_MAX_ROUTES];  /* filled by api_register */
         size_t n_bindings;
 };
 
 /* Registers every route of the API on srv; the FreeSWITCH endpoint goes on
- * fs_srv when given (its own listener, AGENTDESK_FS_LISTEN), else on srv. */
+ * fs_srv when given (its own listener, AGENTDESK_FS_LISTEN), /metrics on
+ * metrics_srv when given (AGENTDESK_METRICS_LISTEN); each else on srv. */
 enum result api_register(struct http_server *srv, struct http_server *fs_srv,
-                         struct api_context *ctx);
+                         struct http_server *metrics_srv, struct api_context *ctx);
 
 /* Per-resource registration, called by api_register(). */
 enum result api_health_register(struct http_server *srv, struct api_context *ctx);
+enum result api_metrics_register(struct http_server *srv, struct api_context *ctx);
 enum result api_auth_register(struct http_server *srv, struct api_context *ctx);
 enum result api_agents_register(struct http_server *srv, struct api_context *ctx);
 enum result api_extensions_register(struct http_server *srv, struct api_context *ctx);

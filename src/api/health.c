@@ -1,7 +1,15 @@
 /*
  * GET /healthz: is the store reachable from this node.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
- * then the extension pool gauges per tenant, then the mail outbox.
+ * then the extension pools, then the mail outbox.
+ *
+ * /metrics is for the operator, never the public: some of its counters
+ * move only when an account exists (mail sent for a password reset) and
+ * its pool samples size each tenant. It is served on its own listener
+ * (AGENTDESK_METRICS_LISTEN, loopback by default), and asks for
+ * AGENTDESK_METRICS_TOKEN as a bearer token when that is set (the one way
+ * to serve it on the main listener); tenants are named only with
+ * AGENTDESK_METRICS_TENANTS, else the pools are summed.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -32,12 +40,23 @@ static void healthz(struct http_request *req, struct api_call *call)
         http_respond_text(req, 200, "application/json", healthy, strlen(healthy));
 }
 
+struct pool_totals {
+        FILE *out;
+        bool per_tenant;
+        int64_t free, assigned;
+};
+
 static void gauge_line(void *userdata, const struct store_tenant *t,
                        const struct store_pool_stats *s)
 {
-        FILE *out = userdata;
+        struct pool_totals *totals = userdata;
 
-        fprintf(out,
+        totals->free += s->free;
+        totals->assigned += s->assigned;
+        if (!totals->per_tenant)
+                return;
+        /* Slugs are [a-z0-9-], safe inside a label value. */
+        fprintf(totals->out,
                 "agentdesk_pool_extensions{tenant_id=\"%" PRId64 "\",tenant=\"%s\",state=\"free\"} %" PRId64 "\n"
                 "agentdesk_pool_extensions{tenant_id=\"%" PRId64 "\",tenant=\"%s\",state=\"assigned\"} %" PRId64 "\n",
                 t->id, t->slug, s->free, t->id, t->slug, s->assigned);
@@ -84,18 +103,31 @@ static void metrics(struct http_request *req, struct api_call *call)
         struct api_context *ctx = call->ctx;
         char *text = NULL;
         size_t len = 0;
-        FILE *out = open_memstream(&text, &len);
+        FILE *out;
         enum result result;
+        struct pool_totals totals = { .per_tenant = ctx->cfg && ctx->cfg->metrics_tenants };
 
+        if (ctx->cfg && ctx->cfg->metrics_token[0] &&
+            !http_request_bearer_is(req, ctx->cfg->metrics_token)) {
+                http_response_header(req, "WWW-Authenticate", "Bearer realm=\"metrics\"");
+                http_respond_result(req, RESULT_UNAUTHORIZED, "/metrics needs its bearer token",
+                                    NULL);
+                return;
+        }
+        out = totals.out = open_memstream(&text, &len);
         if (!out) {
                 http_respond_error(req, 500, "internal_error", "out of memory", NULL);
                 return;
         }
-        http_server_metrics_render(http_request_server(req), out);
-        /* Slugs are [a-z0-9-], safe inside a label value. */
-        fputs("# HELP agentdesk_pool_extensions Extensions per tenant pool by state.\n"
+        http_server_metrics_render(ctx->servers, ctx->n_servers, out);
+        fputs("# HELP agentdesk_pool_extensions Extensions of the tenants' pools by state "
+              "(per tenant with AGENTDESK_METRICS_TENANTS).\n"
               "# TYPE agentdesk_pool_extensions gauge\n", out);
-        result = health_pool_gauges(ctx->store, gauge_line, out);
+        result = health_pool_gauges(ctx->store, gauge_line, &totals);
+        if (!totals.per_tenant && !result)
+                fprintf(out, "agentdesk_pool_extensions{state=\"free\"} %" PRId64 "\n"
+                             "agentdesk_pool_extensions{state=\"assigned\"} %" PRId64 "\n",
+                        totals.free, totals.assigned);
         if (ctx->app && ctx->app->directory_cache) {
                 uint64_t hits, misses;
                 directory_cache_counts(ctx->app->directory_cache, &hits, &misses);
@@ -163,10 +195,19 @@ enum result api_health_register(struct http_server *srv, struct api_context *ctx
 {
         static const struct api_route routes[] = {
                 { "GET", "/healthz", 0, API_PUBLIC, healthz },
-                { "GET", "/metrics", 0, API_PUBLIC, metrics },
         };
 
         snprintf(healthy, sizeof(healthy), "{\"success\":true,\"status\":\"ok\",\"store\":\"%s\"}",
                  ctx->store ? store_backend(ctx->store) : "none");
+        return API_ROUTES_REGISTER(srv, ctx, routes);
+}
+
+enum result api_metrics_register(struct http_server *srv, struct api_context *ctx)
+{
+        /* Public to the guard: metrics() asks for its own token. */
+        static const struct api_route routes[] = {
+                { "GET", "/metrics", 0, API_PUBLIC, metrics },
+        };
+
         return API_ROUTES_REGISTER(srv, ctx, routes);
 }

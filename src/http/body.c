@@ -30,14 +30,14 @@ static void parse_form(struct http_request *req)
         char *p, *end;
 
         req->form_parsed = true;
-        if (!req->body_len)
+        if (!req->body.len)
                 return;
-        req->form = malloc(req->body_len + 1);
+        req->form = malloc(req->body.len + 1);
         req->form_fields = malloc(sizeof(*req->form_fields) * MAX_FORM_FIELDS);
         req->form_name_len = malloc(sizeof(*req->form_name_len) * MAX_FORM_FIELDS);
         if (!req->form || !req->form_fields || !req->form_name_len)
                 return;
-        memcpy(req->form, req->body, req->body_len + 1);
+        memcpy(req->form, req->body.data, req->body.len + 1);
         for (p = req->form; *p && req->n_form_fields < MAX_FORM_FIELDS; p = end) {
                 size_t n = strcspn(p, "&="), name_len = n;
                 char *value;
@@ -121,21 +121,22 @@ static bool nests_deeper(const char *s, size_t len, int max)
 
 size_t http_request_body_size(const struct http_request *req)
 {
-        return req->body_len;
+        return req->body.len;
 }
 
 json_t *http_request_json(struct http_request *req)
 {
+        const char *body = req->body.data ? req->body.data : "";
         json_error_t err;
         json_t *v;
 
-        if (nests_deeper(req->body ? req->body : "", req->body_len, HTTP_JSON_MAX_DEPTH)) {
+        if (nests_deeper(body, req->body.len, HTTP_JSON_MAX_DEPTH)) {
                 http_respond_error(req, 400, "invalid_json", "the body nests too deeply", NULL);
                 return NULL;
         }
         /* jansson rejects invalid UTF-8 and "\u0000" (without
          * JSON_ALLOW_NUL); a raw NUL byte in the body is a syntax error. */
-        v = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &err);
+        v = json_loadb(body, req->body.len, JSON_REJECT_DUPLICATES, &err);
         if (!v || !json_is_object(v)) {
                 json_decref(v);
                 http_respond_error(req, 400, "invalid_json",

@@ -80,18 +80,20 @@ void http_server_route_at(const struct http_server *srv, size_t i, const char **
 
 /*
  * Writes the Prometheus text (exposition format 0.0.4) of the request
- * counters and latency histograms to out: # HELP and # TYPE lines, then
+ * counters and latency histograms of the n servers (a process's
+ * listeners) to out: # HELP and # TYPE lines, then
  * agentdesk_http_requests_total{route,method,status} and
  * agentdesk_http_request_duration_seconds_{bucket,sum,count}{route,method}
  * per registered route, and route="unmatched" for requests no route took
- * (404, 405, 413 before routing). Takes no lock: the figures are relaxed
- * atomic loads, so one scrape may be a request or two out of step.
+ * (404, 405, 413 before routing), summed over the servers. Takes no lock:
+ * the figures are relaxed atomic loads, so one scrape may be a request or
+ * two out of step.
  *
  * To add its own families, a caller passes a stream it owns (typically
  * open_memstream()) and keeps writing to it after this returns; this
  * function writes whole lines only and leaves out open.
  */
-void http_server_metrics_render(const struct http_server *srv, FILE *out);
+void http_server_metrics_render(const struct http_server *const *servers, size_t n, FILE *out);
 
 /* ---- requests ---------------------------------------------------------- */
 
@@ -123,6 +125,10 @@ void *http_request_user(const struct http_request *req);
 /* A field of an application/x-www-form-urlencoded body (URL-decoded, the
  * first occurrence when repeated), NULL when absent. Parsed on first use. */
 const char *http_request_form(struct http_request *req, const char *name);
+
+/* Whether the request carries "Authorization: Bearer <secret>", compared
+ * in constant time. false when secret is empty. */
+bool http_request_bearer_is(const struct http_request *req, const char *secret);
 
 /* HTTP basic credentials (libmicrohttpd parses them) into user and
  * password buffers; false when absent or malformed. The caller wipes. */

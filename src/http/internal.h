@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "http/http.h"
+#include "util/buf.h"
 
 #define HTTP_MAX_ROUTES 64
 #define HTTP_MAX_SEGMENTS 8
@@ -72,8 +73,7 @@ struct http_request {
         const char *params[HTTP_MAX_PARAMS];  /* into path_buf or path_copy */
         char *path_copy;                      /* when path_buf is too small */
         char path_buf[PATH_INLINE];
-        char *body;
-        size_t body_len, body_cap;
+        struct buf body;                      /* capped at max_body_bytes */
         bool too_big;
         bool no_memory;                       /* the body could not be kept */
         const char *bad_framing;              /* why the header section is refused */
@@ -141,6 +141,8 @@ void http_access_log(const struct http_request *req, double seconds);
 
 void http_metrics_observe(struct http_route_metrics *m, unsigned status, double seconds);
 void http_metrics_write_header(FILE *out);
+/* Adds the figures of from to sum (sum: not shared, being built). */
+void http_metrics_add(struct http_route_metrics *sum, const struct http_route_metrics *from);
 void http_metrics_write(FILE *out, const char *method, const char *route,
                         const struct http_route_metrics *m);
 

@@ -31,6 +31,16 @@ void http_metrics_observe(struct http_route_metrics *m, unsigned status, double 
         atomic_fetch_add_explicit(&m->sum_us, (uint_fast64_t)(seconds * 1e6), memory_order_relaxed);
 }
 
+void http_metrics_add(struct http_route_metrics *sum, const struct http_route_metrics *from)
+{
+        for (int i = 0; i <= HTTP_STATUSES; i++)
+                sum->by_status[i] += atomic_load_explicit(&from->by_status[i], memory_order_relaxed);
+        for (int b = 0; b < HTTP_BUCKETS; b++)
+                sum->buckets[b] += atomic_load_explicit(&from->buckets[b], memory_order_relaxed);
+        sum->count += atomic_load_explicit(&from->count, memory_order_relaxed);
+        sum->sum_us += atomic_load_explicit(&from->sum_us, memory_order_relaxed);
+}
+
 void http_metrics_write_header(FILE *out)
 {
         fputs("# HELP agentdesk_http_requests_total HTTP requests by route, method and status.\n"

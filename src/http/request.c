@@ -9,13 +9,16 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "http/internal.h"
+#include "util/buf.h"
 #include "util/wipe.h"
 
 static int hex_digit(char c)
@@ -77,6 +80,7 @@ struct http_request *http_request_new(struct http_server *srv, struct MHD_Connec
         if (!req)
                 return NULL;
         req->srv = srv;
+        buf_init(&req->body, srv->opts.max_body_bytes);
         req->con = con;
         req->method = method;
         req->url = url;
@@ -104,34 +108,20 @@ void http_request_free(struct http_request *req)
         free(req->form);
         free(req->form_fields);
         free(req->form_name_len);
-        free(req->body);
+        buf_free(&req->body);
         free(req);
 }
 
 bool http_request_append_body(struct http_request *req, const char *data, size_t len)
 {
-        if (req->no_memory)
+        enum result result;
+
+        if (req->no_memory || req->too_big)
                 return false;
-        if (req->too_big || req->body_len + len > req->srv->opts.max_body_bytes) {
-                req->too_big = true;
-                return false;
-        }
-        if (req->body_len + len + 1 > req->body_cap) {
-                size_t cap = req->body_cap ? req->body_cap : 1024;
-                while (cap < req->body_len + len + 1)
-                        cap *= 2;
-                char *b = realloc(req->body, cap);
-                if (!b) {
-                        req->no_memory = true;
-                        return false;
-                }
-                req->body = b;
-                req->body_cap = cap;
-        }
-        memcpy(req->body + req->body_len, data, len);
-        req->body_len += len;
-        req->body[req->body_len] = '\0';
-        return true;
+        result = buf_append(&req->body, data, len);
+        req->too_big = result == RESULT_TOO_BIG;
+        req->no_memory = result == RESULT_NOMEM;
+        return result == RESULT_OK;
 }
 
 struct http_server *http_request_server(const struct http_request *req)
@@ -176,8 +166,8 @@ const char *http_request_header(const struct http_request *req, const char *name
 
 const char *http_request_body(const struct http_request *req, size_t *ret_len)
 {
-        *ret_len = req->body_len;
-        return req->body ? req->body : "";
+        *ret_len = req->body.len;
+        return req->body.data ? req->body.data : "";
 }
 
 const char *http_request_client_ip(struct http_request *req)
@@ -230,15 +220,11 @@ struct http_request *http_request_detached(const char *body, size_t len)
                 return NULL;
         req->method = "POST";
         req->url = "/";
-        req->body = malloc(len + 1);
-        if (!req->body) {
+        buf_init(&req->body, len);
+        if (buf_append(&req->body, body, len) != RESULT_OK) {
                 free(req);
                 return NULL;
         }
-        memcpy(req->body, body, len);
-        req->body[len] = '\0';
-        req->body_len = len;
-        req->body_cap = len + 1;
         return req;
 }
 
@@ -272,3 +258,14 @@ bool http_request_basic_auth(struct http_request *req, char *user, size_t user_s
         return ok;
 }
 
+bool http_request_bearer_is(const struct http_request *req, const char *secret)
+{
+        const char *auth = http_request_header(req, "Authorization");
+        size_t n = strlen(secret);
+
+        if (!n || !auth || strncasecmp(auth, "Bearer ", 7) != 0)
+                return false;
+        auth += 7;
+        /* The length may show; the bytes may not. */
+        return strlen(auth) == n && sodium_memcmp(auth, secret, n) == 0;
+}

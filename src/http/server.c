@@ -408,11 +408,18 @@ void http_server_free(struct http_server *srv)
         free(srv);
 }
 
-void http_server_metrics_render(const struct http_server *srv, FILE *out)
+void http_server_metrics_render(const struct http_server *const *servers, size_t n, FILE *out)
 {
+        struct http_route_metrics unmatched;
+
+        memset(&unmatched, 0, sizeof(unmatched));
         http_metrics_write_header(out);
-        for (size_t i = 0; i < srv->n_routes; i++)
-                http_metrics_write(out, srv->routes[i].method, srv->routes[i].pattern,
-                                   &srv->routes[i].metrics);
-        http_metrics_write(out, "", "unmatched", &srv->unmatched);
+        for (size_t s = 0; s < n; s++) {
+                for (size_t i = 0; i < servers[s]->n_routes; i++)
+                        http_metrics_write(out, servers[s]->routes[i].method,
+                                           servers[s]->routes[i].pattern,
+                                           &servers[s]->routes[i].metrics);
+                http_metrics_add(&unmatched, &servers[s]->unmatched);
+        }
+        http_metrics_write(out, "", "unmatched", &unmatched);
 }

@@ -59,6 +59,18 @@ static const char *check_optional_host_port(const char *value)
         return *value ? config_check_host_port(value) : NULL;
 }
 
+/* A bearer token (RFC 6750 b64token, in practice visible ASCII) long
+ * enough not to be guessed. */
+static const char *check_metrics_token(const char *value)
+{
+        size_t n = 0;
+
+        for (; value[n]; n++)
+                if (value[n] <= ' ' || value[n] > '~')
+                        return "must be visible ASCII characters";
+        return n == 0 || n >= 16 ? NULL : "must be at least 16 characters (or empty)";
+}
+
 static const char *check_host_port_list(const char *value)
 {
         char item[300];
@@ -241,6 +253,14 @@ const struct config_def config_defs[] = {
           false, 0, 0, check_cidr_list, "addresses (CIDR list) allowed to call /freeswitch/xml" },
         { "AGENTDESK_FS_LISTEN", CONFIG_STRING, "", FIELD(fs_listen), false, 0, 0,
           check_optional_host_port, "own listener for /freeswitch/xml (empty: the main one)" },
+        { "AGENTDESK_METRICS_LISTEN", CONFIG_STRING, "127.0.0.1:9464", FIELD(metrics_listen), false,
+          0, 0, check_optional_host_port, "own listener for /metrics (empty: the main one, which "
+          "then needs AGENTDESK_METRICS_TOKEN)" },
+        { "AGENTDESK_METRICS_TOKEN", CONFIG_STRING, "", FIELD(metrics_token), true, 0, 0,
+          check_metrics_token,
+          "bearer token /metrics asks for (empty: none; then only its own listener serves it)" },
+        { "AGENTDESK_METRICS_TENANTS", CONFIG_BOOL, "false", FIELD(metrics_tenants), false, 0, 0,
+          NULL, "/metrics names each tenant (slug and id) in its pool samples" },
         { "AGENTDESK_FS_ESL", CONFIG_STRING, "127.0.0.1:8021", FIELD(fs_esl), false, 0, 0,
           check_host_port_list, "Event Socket of each FreeSWITCH node, host:port[,host:port...]" },
         { "AGENTDESK_FS_ESL_PASSWORD", CONFIG_STRING, "ClueCon", FIELD(fs_esl_password), true, 0, 0,

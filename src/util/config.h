@@ -73,6 +73,9 @@ struct config {
         bool xmlcurl_a1hash;       /* AGENTDESK_XMLCURL_A1HASH */
         char *xmlcurl_allow;       /* AGENTDESK_XMLCURL_ALLOW, CIDR list */
         char *fs_listen;           /* AGENTDESK_FS_LISTEN ("" = the main listener) */
+        char *metrics_listen;      /* AGENTDESK_METRICS_LISTEN ("" = the main listener) */
+        char *metrics_token;       /* AGENTDESK_METRICS_TOKEN ("" = no token asked) */
+        bool metrics_tenants;      /* AGENTDESK_METRICS_TENANTS: per-tenant samples */
         char *fs_esl;              /* AGENTDESK_FS_ESL, host:port[,host:port…] */
         char *fs_esl_password;     /* AGENTDESK_FS_ESL_PASSWORD */
         int64_t fs_retry_limit;    /* AGENTDESK_FS_RETRY_LIMIT, attempts per job */

@@ -150,7 +150,9 @@ export class Agentdesk {
     this.apiUrl = `${this.ca ? 'https' : 'http'}://127.0.0.1:${port}`
     this.logPath = join(this.tmp, 'serve.log')
     const fd = openSync(this.logPath, 'w')
-    this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`], { env: this.env, stdio: ['ignore', 'ignore', fd] })
+    // /metrics on a port of its own (the default one would be shared by every server of the suite).
+    const env = { AGENTDESK_METRICS_LISTEN: `127.0.0.1:${await freePort()}`, ...this.env }
+    this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', fd] })
     closeSync(fd)
     await until('agentdesk ready', 20_000, async () => {
       if (this.proc?.exitCode !== null) throw new Error('serve exited: ' + this.log())

@@ -161,7 +161,7 @@ def test_resend_invitation(backend):
             assert status == 202, b
         smtp.start()
         third = link_token(smtp.wait_messages(3)[2], "set-password")
-        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.request("GET", "/metrics")[2],
+        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.metrics()[1],
                  timeout=30, what="empty outbox")
         assert len(smtp.messages()) == 3
         status, _, b = ad.request("POST", "/v1/auth/tokens/inspect", json_body={"token": third})
@@ -207,7 +207,7 @@ def test_forgot_password(backend):
         msgs = smtp.wait_messages(3)
         # The requests that reach no one are dropped by the sender: wait
         # for the outbox to be empty, then count.
-        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.request("GET", "/metrics")[2],
+        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.metrics()[1],
                  timeout=30, what="empty outbox")
         msgs = smtp.messages()
         assert len(msgs) == 3, [m["X-Envelope-To"] for m in msgs]
@@ -256,7 +256,7 @@ def test_forgot_password(backend):
             assert (status, json.dumps(b, sort_keys=True)) == answers[0]
             if n < 2:
                 smtp.wait_messages(before + n + 1)
-        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.request("GET", "/metrics")[2],
+        wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.metrics()[1],
                  timeout=30, what="empty outbox")
         assert len(smtp.messages()) == before + 2, (before, len(smtp.messages()))
         status, _, b = ad.request("POST", "/v1/auth/forgot-password", json_body={"email": "bad"})
@@ -282,7 +282,7 @@ def test_smtp_down_then_back(backend):
         ids = [create(ad, admin, "a%02d@acme.example" % i)["agent"]["id"] for i in range(20)]
         wait_for(lambda: "will retry" in ad.log(), timeout=30, what="a failed attempt")
         assert all(invitation(ad, admin, i)["status"] == "queued" for i in ids)
-        status, _, text = ad.request("GET", "/metrics")
+        status, text = ad.metrics()
         assert "agentdesk_mail_outbox_depth 20" in text, text
         # doctor reads the same depth, and says the relay is down.
         rc, out, err = ad.run("doctor", check=False, env=serve_env(smtp.env()))
@@ -296,7 +296,7 @@ def test_smtp_down_then_back(backend):
         msgs = smtp.messages()
         rcpts = sorted(m["X-Envelope-To"] for m in msgs)
         assert rcpts == sorted("a%02d@acme.example" % i for i in range(20)), rcpts
-        status, _, text = ad.request("GET", "/metrics")
+        status, text = ad.metrics()
         assert 'agentdesk_mail_messages_total{template="invitation",status="sent"} 20' in text, text
         assert "agentdesk_mail_outbox_depth 0" in text
 
@@ -309,7 +309,7 @@ def test_smtp_rejects(backend):
         inv = wait_for(lambda: (lambda i: i if i["status"] == "failed" else None)(
             invitation(ad, admin, agent_id)), timeout=30, what="failed")
         assert inv["error"].startswith("550"), inv
-        status, _, text = ad.request("GET", "/metrics")
+        status, text = ad.metrics()
         assert 'agentdesk_mail_messages_total{template="invitation",status="failed"} 1' in text
         # 4xx is retried, then delivered.
         smtp.set_mode("tempfail")
@@ -347,7 +347,7 @@ def test_two_nodes_exactly_once(backend):
                 node = ad if i % 2 else other
                 create(node, admin, "n%03d@acme.example" % i)
             msgs = smtp.wait_messages(100, timeout=120)
-            wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.request("GET", "/metrics")[2],
+            wait_for(lambda: "agentdesk_mail_outbox_depth 0" in ad.metrics()[1],
                      timeout=30, what="empty outbox")
             msgs = smtp.messages()
             rcpts = [m["X-Envelope-To"] for m in msgs]

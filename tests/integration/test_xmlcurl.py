@@ -146,7 +146,7 @@ def test_changes_seen_at_once(backend):
 
 
 def cache_hits(ad):
-    _, _, text = ad.request("GET", "/metrics")
+    _, text = ad.metrics()
     for line in text.splitlines() if isinstance(text, str) else text.decode().splitlines():
         if line.startswith('agentdesk_directory_cache_lookups_total{result="hit"}'):
             return int(line.split()[-1])

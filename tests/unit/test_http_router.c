@@ -488,7 +488,7 @@ static void test_metrics(struct http_server *srv)
         /* The completion callback may run just after the client has read. */
         for (int tries = 0; tries < 100 && !seen; tries++) {
                 out = open_memstream(&text, &len);
-                http_server_metrics_render(srv, out);
+                http_server_metrics_render((const struct http_server *const[]){ srv }, 1, out);
                 fputs("my_extra_gauge 1\n", out);             /* callers append */
                 fclose(out);
                 seen = strstr(text, "agentdesk_http_requests_total{route=\"/items/:id\",method=\"PUT\"") ||

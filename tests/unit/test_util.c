@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "util/buf.h"
 #include "util/config.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -189,8 +190,31 @@ static void test_wipe_buf(void)
         CHECK(wipe_buf_take(&capped) == NULL && capped.s == NULL && capped.limit == 2048);
 }
 
+/* The cap holds exactly, a refused append changes nothing, and the bytes
+ * stay NUL-terminated across growth. */
+static void test_buf(void)
+{
+        struct buf b;
+        char chunk[700];
+
+        memset(chunk, 'c', sizeof(chunk));
+        buf_init(&b, 2000);
+        CHECK_INT_EQ(buf_append(&b, chunk, sizeof(chunk)), RESULT_OK);
+        CHECK_INT_EQ(buf_append(&b, chunk, sizeof(chunk)), RESULT_OK);
+        CHECK_INT_EQ(buf_append(&b, chunk, sizeof(chunk)), RESULT_TOO_BIG);
+        CHECK_INT_EQ(b.len, 1400);
+        CHECK_INT_EQ(buf_append(&b, chunk, 600), RESULT_OK);
+        CHECK_INT_EQ(b.len, 2000);
+        CHECK_INT_EQ(b.data[2000], '\0');
+        CHECK_INT_EQ(buf_append(&b, "x", 1), RESULT_TOO_BIG);
+        CHECK_INT_EQ(buf_append(&b, "", 0), RESULT_OK);
+        buf_free(&b);
+        CHECK(b.data == NULL && b.len == 0 && b.max == 2000);
+}
+
 int main(void)
 {
+        test_buf();
         test_wipe_buf();
         test_value_checks();
         test_config_precedence();

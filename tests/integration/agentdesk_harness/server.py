@@ -68,6 +68,7 @@ class Agentdesk:
             self.env.update(env)
         self.proc = None
         self.port = None
+        self.metrics_port = None
         self.stderr_path = None
 
     def sibling(self):
@@ -75,7 +76,7 @@ class Agentdesk:
         stop it before this one is left)."""
         other = Agentdesk.__new__(Agentdesk)
         other.__dict__.update(self.__dict__)
-        other.proc = other.port = other.stderr_path = None
+        other.proc = other.port = other.metrics_port = other.stderr_path = None
         return other
 
     def __enter__(self):
@@ -111,6 +112,10 @@ class Agentdesk:
     def serve(self, extra_args=(), env=None, wait=True):
         self.port = free_port()
         e = dict(self.env)
+        # /metrics on a listener of its own (its default port would be
+        # shared by every server of the suite); a test may say otherwise.
+        self.metrics_port = free_port()
+        e["AGENTDESK_METRICS_LISTEN"] = "127.0.0.1:%d" % self.metrics_port
         if env:
             e.update(env)
         self.stderr_path = os.path.join(self.tmpdir, "serve-%d.log" % self.port)
@@ -191,6 +196,16 @@ class Agentdesk:
         if rh.get("content-type", "").startswith("application/json"):
             return r.status, rh, json.loads(raw)
         return r.status, rh, raw.decode(errors="replace")
+
+    def metrics(self, token=None):
+        """GET /metrics on its own listener: (status, text)."""
+        saved = self.port
+        self.port = self.metrics_port
+        try:
+            status, _, body = self.request("GET", "/metrics", token=token)
+        finally:
+            self.port = saved
+        return status, body if isinstance(body, str) else json.dumps(body)
 
     def login(self, email, password):
         status, _, body = self.request("POST", "/v1/auth/login",

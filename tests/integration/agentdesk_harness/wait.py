@@ -26,9 +26,8 @@ def wait_for(probe, timeout=10, what="the condition", interval=0.02):
 def metric(ad, name, labels=None):
     """The value of one sample of GET /metrics (0 when absent): name is the
     family, labels a dict that the sample's labels must include."""
-    status, _, body = ad.request("GET", "/metrics")
-    assert status == 200, (status, body)
-    text = body if isinstance(body, str) else body.decode()
+    status, text = ad.metrics()
+    assert status == 200, (status, text)
     total = None
     for line in text.splitlines():
         m = re.match(r"^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)$", line)
