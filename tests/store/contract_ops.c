@@ -902,7 +902,9 @@ void contract_jobs(struct store *store)
         for (int i = 0; i < n; i++)
                 if (jobs[i].tenant_id == tx) {
                         CHECK_INT_EQ(jobs[i].cluster_id, xml);
-                        CHECK_STR_EQ(jobs[i].tenant_domain, "xml.example.com");
+                        /* The parts of the realm (domain/provisioning/realm.h). */
+                        CHECK_STR_EQ(jobs[i].tenant_domain, "");
+                        CHECK_STR_EQ(jobs[i].cluster_domain, "xml.example.com");
                         rekey_id = jobs[i].id;
                 }
         CHECK(rekey_id > 0);

@@ -10,6 +10,7 @@
 #include "domain/switches/cluster.h"
 #include "domain/provisioning/extensions.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/provisioning/realm.h"
 #include "domain/mail/outbox.h"
 #include "domain/tenants/tenants.h"
 #include "domain/identity/users.h"
@@ -103,6 +104,19 @@ static void test_user_and_job_states(void)
         CHECK_INT_EQ(jobs_queued_state(&d), JOBS_STATE_PENDING);
 }
 
+/* The realm rule (domain/provisioning/realm.h): the tenant's, else the
+ * cluster's, else the setting. */
+static void test_realm(void)
+{
+        struct app d = { .settings = { .sip_domain = "default.example" } };
+
+        CHECK_STR_EQ(realm_effective(&d, "t.example", "c.example"), "t.example");
+        CHECK_STR_EQ(realm_effective(&d, "", "c.example"), "c.example");
+        CHECK_STR_EQ(realm_effective(&d, NULL, "c.example"), "c.example");
+        CHECK_STR_EQ(realm_effective(&d, "", ""), "default.example");
+        CHECK_STR_EQ(realm_effective(&d, NULL, NULL), "default.example");
+}
+
 static void test_text_index(void)
 {
         static const char *const names[] = { "a", NULL, "c" };
@@ -118,6 +132,7 @@ int main(void)
 {
         test_user_and_job_states();
         test_other_states();
+        test_realm();
         test_text_index();
         return CHECK_DONE();
 }

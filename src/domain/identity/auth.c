@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "domain/provisioning/extensions.h"
+#include "domain/provisioning/realm.h"
 #include "domain/mail/outbox.h"
 #include "domain/tenants/tenants.h"
 #include "domain/identity/users.h"
@@ -284,16 +285,13 @@ enum result auth_me(struct app *app, const struct store_session *s, struct auth_
                 ret->n_extensions++;
         }
         wipe_memory(exts, sizeof(exts));
-        /* The realm: the tenant's own domain, else its cluster's, else the
-         * setting; the WebSocket URL the cluster's, else the setting. */
+        /* The realm (realm.h); the WebSocket URL the cluster's, else the
+         * setting. */
         if (!result && t.cluster_id && store_cluster_get(conn, t.cluster_id, &c) == RESULT_OK) {
                 cluster_domain = c.sip_domain;
                 cluster_ws = c.websocket_url;
         }
-        text_copy(ret->realm, sizeof(ret->realm),
-                  t.sip_domain[0]      ? t.sip_domain
-                  : *cluster_domain    ? cluster_domain
-                                       : app->settings.sip_domain);
+        text_copy(ret->realm, sizeof(ret->realm), realm_effective(app, t.sip_domain, cluster_domain));
         text_copy(ret->websocket_url, sizeof(ret->websocket_url),
                   *cluster_ws ? cluster_ws : app->settings.sip_ws_url);
         return result;

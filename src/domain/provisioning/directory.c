@@ -12,6 +12,7 @@
 
 #include "domain/core/credentials.h"
 #include "domain/provisioning/extensions.h"
+#include "domain/provisioning/realm.h"
 #include "domain/tenants/tenants.h"
 #include "domain/identity/users.h"
 #include "freeswitch/xml.h"
@@ -135,13 +136,10 @@ static bool entry_live(const struct store_directory_entry *e)
                tenant == TENANT_STATUS_ACTIVE;
 }
 
-/* The row of e; the domain is the tenant's, else its cluster's, else the
- * server's. */
+/* The row of e, under the tenant's effective realm. */
 static void row_of(const struct app *app, const struct store_directory_entry *e, struct row *ret)
 {
-        const char *effective = e->tenant_domain[0]    ? e->tenant_domain
-                                : e->cluster_domain[0] ? e->cluster_domain
-                                                       : app->settings.sip_domain;
+        const char *effective = realm_effective(app, e->tenant_domain, e->cluster_domain);
 
         ret->servable = e->ext.user_id && entry_live(e);
         ret->tenant_id = e->ext.tenant_id;
