@@ -3,7 +3,7 @@
  * one row per kind of change and one column per way of provisioning (see
  * docs/ARCHITECTURE.md, Provisioning). Pure: builds the command lines; the
  * reconciler (domain/switches/reconciler.c) sends them. The kinds of change and
- * the modes (util/config.h) are enums with one string table each, parsed
+ * the modes (model/modes.h) are enums with one string table each, parsed
  * once where text comes in (the store, the settings, the API).
  */
 #ifndef AGENTDESK_FREESWITCH_PROVISION_H
@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "util/config.h"   /* enum fs_mode */
+#include "model/modes.h"
 
 #define FS_COMMAND_MAX 384
 #define FS_COMMANDS_PER_CHANGE 3

@@ -14,7 +14,7 @@
 #include "domain/mail/outbox.h"
 #include "domain/tenants/tenants.h"
 #include "domain/identity/users.h"
-#include "util/config.h"
+#include "model/modes.h"
 #include "util/text.h"
 
 /* Every value of enum type from first to last names itself and parses
@@ -61,12 +61,12 @@ static void test_other_states(void)
         CHECK_TABLE(jobs_status, jobs_status, JOBS_STATUS_PENDING, JOBS_STATUS_FAILED,
                     JOBS_STATUS_DONE, "provisioned");
         CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
-        CHECK_TABLE(fs_mode, config_fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
-        CHECK_STR_EQ(config_fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
-        CHECK_TABLE(smtp_tls, config_smtp_tls, SMTP_TLS_REQUIRED, SMTP_TLS_NONE, SMTP_TLS_NONE,
+        CHECK_TABLE(fs_mode, fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
+        CHECK_STR_EQ(fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
+        CHECK_TABLE(smtp_tls, smtp_tls, SMTP_TLS_REQUIRED, SMTP_TLS_NONE, SMTP_TLS_NONE,
                     "optional");
-        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_REQUIRED), "required");
-        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_NONE), "none");
+        CHECK_STR_EQ(smtp_tls_name(SMTP_TLS_REQUIRED), "required");
+        CHECK_STR_EQ(smtp_tls_name(SMTP_TLS_NONE), "none");
         CHECK_TABLE(mail_outbox_status, mail_outbox_status, MAIL_OUTBOX_STATUS_QUEUED,
                     MAIL_OUTBOX_STATUS_DROPPED, MAIL_OUTBOX_STATUS_SENT, "pending");
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), "queued");

@@ -51,7 +51,7 @@ enum result auth_login(struct app *app, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after)
 {
         char lower[STORE_EMAIL_MAX], email_key[STORE_EMAIL_MAX + 8], ip_key[80];
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         struct store_user u;
         struct store_tenant t;
         struct store_conn *conn;

@@ -152,7 +152,7 @@ out:
 
 enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip)
 {
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         char email_key[STORE_EMAIL_MAX + 16], ip_key[96];
         int64_t now = store_now(), email_n = 0, ip_n = 0, start;
         struct store_mail m = { .template = "password_reset" };

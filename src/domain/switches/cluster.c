@@ -45,7 +45,7 @@ bool cluster_status_active(const char *s)
 /* The default cluster, from the settings. */
 static enum result open_default(struct app *app, struct cluster *c)
 {
-        const struct app_settings *s = &app->settings;
+        const struct settings *s = &app->settings;
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
@@ -92,7 +92,7 @@ static enum result open_stored(struct app *app, int64_t id, struct cluster *c)
                 result = store_node_list(conn, id, nodes, CLUSTER_MAX_NODES, &n);
         if (!result) {
                 text_copy(c->name, sizeof(c->name), sc.name);
-                if (!config_fs_mode_parse(sc.mode, &c->mode))
+                if (!fs_mode_parse(sc.mode, &c->mode))
                         result = RESULT_STORE;   /* the store holds only valid modes */
                 text_copy(c->sip_domain, sizeof(c->sip_domain), sc.sip_domain);
                 c->active = cluster_status_active(sc.status);
@@ -151,7 +151,7 @@ void cluster_close(struct cluster *c)
 
 const char *cluster_mode_name(const struct cluster *c)
 {
-        return config_fs_mode_name(c->mode);
+        return fs_mode_name(c->mode);
 }
 
 void cluster_report_free(struct cluster_report *r, size_t n)
@@ -388,7 +388,7 @@ void cluster_forget(void)
 enum result cluster_push_targets(struct app *app, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size)
 {
-        const struct app_settings *s = &app->settings;
+        const struct settings *s = &app->settings;
         enum result result = RESULT_OK;
         int n = 0;
 

@@ -82,7 +82,7 @@ static const char *check_cluster(const struct store_cluster *c)
                 return "name";
         if (*c->region && !text_name_valid(c->region, CLUSTER_REGION_MAX_CHARS))
                 return "region";
-        if (!config_fs_mode_parse(c->mode, &mode))
+        if (!fs_mode_parse(c->mode, &mode))
                 return "mode";
         if (*c->sip_domain && !text_sip_domain_valid(c->sip_domain))
                 return "sip_domain";
@@ -98,7 +98,7 @@ static bool node_fits(const struct store_node *n, const char *mode_name)
 {
         enum fs_mode mode = FS_MODE_XML_CURL;
 
-        (void)config_fs_mode_parse(mode_name, &mode);
+        (void)fs_mode_parse(mode_name, &mode);
         if (!cluster_status_active(n->status) || !fs_provision_mode_pushes(mode))
                 return true;
         return *n->conf_dir && (mode != FS_MODE_SSH || *n->ssh_target);
@@ -141,7 +141,7 @@ enum result cluster_create(struct app *app, const struct actor *actor,
         struct store_conn *conn;
         enum result result;
 
-        text_copy(c.mode, sizeof(c.mode), config_fs_mode_name(FS_MODE_XML_CURL));
+        text_copy(c.mode, sizeof(c.mode), fs_mode_name(FS_MODE_XML_CURL));
         text_copy(c.status, sizeof(c.status), cluster_status_name(CLUSTER_STATUS_ACTIVE));
         *ret_field = NULL;
         if (!apply_cluster_fields(&c, f, ret_field))
