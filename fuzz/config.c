@@ -1,5 +1,6 @@
 /*
- * libFuzzer driver: the settings reader (config_load in util/config.c).
+ * libFuzzer driver: the settings reader (settings_load: the table of
+ * settings/settings.c read by util/config.c).
  * The input is a config file (KEY=value lines); its lines that start with
  * AGENTDESK_ are given again as the environment, so both sources and
  * their precedence are exercised. A NAME_FILE setting would read any
@@ -15,7 +16,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "util/config.h"
+#include "settings/settings.h"
 
 #define MAX_ENV 16
 
@@ -24,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         static FILE *sink;
         char path[64], *text, *env[MAX_ENV + 1] = { 0 };
         size_t n_env = 0;
-        struct config cfg, zero = { 0 };
+        struct settings cfg, zero = { 0 };
         FILE *file;
         int fd;
 
@@ -58,12 +59,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         fflush(file);
         memset(&cfg, 0, sizeof(cfg));
-        if (config_load(path, env, NULL, 0, sink, &cfg) == RESULT_OK) {
-                for (size_t i = 0; i < config_defs_count; i++)
-                        if (config_defs[i].type == CONFIG_STRING &&
-                            !*(char **)((char *)&cfg + config_defs[i].offset))
+        if (settings_load(path, env, NULL, 0, sink, &cfg) == RESULT_OK) {
+                for (size_t i = 0; i < settings_table.count; i++)
+                        if (settings_table.defs[i].type == CONFIG_STRING &&
+                            !*(char **)((char *)&cfg + settings_table.defs[i].offset))
                                 abort();
-                config_free(&cfg);
+                settings_free(&cfg);
         } else if (memcmp(&cfg, &zero, sizeof(cfg)) != 0) {
                 abort();                 /* failure touched the out-parameter */
         }

@@ -9,7 +9,6 @@
 #include "domain/core/app.h"
 #include "http/http.h"
 #include "store/store.h"
-#include "util/config.h"
 #include "web/web.h"
 
 #define API_MAX_ROUTES 96
@@ -26,7 +25,6 @@ struct api_binding {
 struct api_context {
         struct store *store;
         struct app *app;
-        const struct config *cfg;
         struct web_site *web;            /* NULL: the app is not served */
         /* The process's listeners, whose request figures /metrics shows
          * (set by api_register). */

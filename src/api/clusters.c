@@ -52,7 +52,7 @@ static json_t *cluster_json(struct http_request *req, struct api_context *ctx,
         json_object_set_new(o, "id", json_integer(c->id));
         json_object_set_new(o, "name", json_string(c->name));
         json_object_set_new(o, "region", api_string_or_null(c->region));
-        json_object_set_new(o, "mode", json_string(config_fs_mode_name(c->mode)));
+        json_object_set_new(o, "mode", json_string(fs_mode_name(c->mode)));
         json_object_set_new(o, "sip_domain", api_string_or_null(c->sip_domain));
         json_object_set_new(o, "websocket_url", api_string_or_null(c->websocket_url));
         json_object_set_new(o, "status", json_string(cluster_status_name(c->status)));

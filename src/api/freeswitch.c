@@ -64,8 +64,8 @@ static void directory(struct http_request *req, struct api_context *ctx, int64_t
                 return not_found(req);
         }
         http_request_set_tenant(req, u.tenant_id);
-        send_xml(req, directory_user_xml(&u, ctx->cfg->xmlcurl_cache_ms, ctx->cfg->xmlcurl_a1hash,
-                                         false));
+        send_xml(req, directory_user_xml(&u, ctx->app->settings.xmlcurl_cache_ms,
+                                         ctx->app->settings.xmlcurl_a1hash, false));
         directory_user_wipe(&u);
 }
 
@@ -232,7 +232,7 @@ enum result api_freeswitch_register(struct http_server *srv, struct api_context 
                 { "POST", "/freeswitch/xml/:id", 0, API_PUBLIC, xml },
         };
 
-        if (!cidr_list_parse(ctx->cfg->xmlcurl_allow, &allow))
+        if (!cidr_list_parse(ctx->app->settings.xmlcurl_allow, &allow))
                 return RESULT_INVALID;
         return API_ROUTES_REGISTER(srv, ctx, routes);
 }

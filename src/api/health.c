@@ -105,10 +105,10 @@ static void metrics(struct http_request *req, struct api_call *call)
         size_t len = 0;
         FILE *out;
         enum result result;
-        struct pool_totals totals = { .per_tenant = ctx->cfg && ctx->cfg->metrics_tenants };
+        const struct settings *set = ctx->app ? &ctx->app->settings : NULL;
+        struct pool_totals totals = { .per_tenant = set && set->metrics_tenants };
 
-        if (ctx->cfg && ctx->cfg->metrics_token[0] &&
-            !http_request_bearer_is(req, ctx->cfg->metrics_token)) {
+        if (set && set->metrics_token[0] && !http_request_bearer_is(req, set->metrics_token)) {
                 http_response_header(req, "WWW-Authenticate", "Bearer realm=\"metrics\"");
                 http_respond_result(req, RESULT_UNAUTHORIZED, "/metrics needs its bearer token",
                                     NULL);

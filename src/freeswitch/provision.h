@@ -4,7 +4,7 @@
  * docs/ARCHITECTURE.md, Provisioning). Pure: builds the command lines; the
  * reconciler (domain/switches/reconciler.c) sends them. The kinds of change and
  * the modes are enums with one string table each (model/vocab.h,
- * util/config.h), parsed once where text comes in (the store, the
+ * model/modes.h), parsed once where text comes in (the store, the
  * settings, the API).
  */
 #ifndef AGENTDESK_FREESWITCH_PROVISION_H
@@ -12,8 +12,8 @@
 
 #include <stdbool.h>
 
+#include "model/modes.h"   /* enum fs_mode */
 #include "model/vocab.h"   /* enum fs_change */
-#include "util/config.h"   /* enum fs_mode */
 
 #define FS_COMMAND_MAX 384
 #define FS_COMMANDS_PER_CHANGE 3

@@ -26,7 +26,7 @@ static enum result cluster_from_row(const struct store_rows *rows, int r, void *
         text_copy(c->websocket_url, sizeof(c->websocket_url), store_rows_get(rows, r, 5));
         c->created_at = store_int(store_rows_get(rows, r, 7));
         c->updated_at = store_int(store_rows_get(rows, r, 8));
-        return store_decoded(config_fs_mode_parse(store_rows_get(rows, r, 3), &c->mode) &&
+        return store_decoded(fs_mode_parse(store_rows_get(rows, r, 3), &c->mode) &&
                                      cluster_status_parse(store_rows_get(rows, r, 6), &c->status),
                              "freeswitch_clusters");
 }
@@ -63,7 +63,7 @@ static enum result change_one(struct store_conn *conn, const char *sql,
 enum result store_cluster_insert(struct store_conn *conn, struct store_cluster *c)
 {
         int64_t now = store_now();
-        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(config_fs_mode_name(c->mode)),
+        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(fs_mode_name(c->mode)),
                                    SP_TEXT(c->sip_domain), SP_TEXT(c->websocket_url),
                                    SP_TEXT(cluster_status_name(c->status)), SP_INT(now), SP_INT(now) };
 
@@ -92,7 +92,7 @@ enum result store_cluster_list(struct store_conn *conn, struct store_page *page,
 
 enum result store_cluster_update(struct store_conn *conn, const struct store_cluster *c)
 {
-        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(config_fs_mode_name(c->mode)),
+        struct store_param p[] = { SP_TEXT(c->name), SP_TEXT(c->region), SP_TEXT(fs_mode_name(c->mode)),
                                    SP_TEXT(c->sip_domain), SP_TEXT(c->websocket_url),
                                    SP_TEXT(cluster_status_name(c->status)), SP_INT(store_now()), SP_INT(c->id) };
 

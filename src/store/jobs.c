@@ -134,6 +134,7 @@ static enum result job_row(const struct store_rows *rows, int r, struct store_jo
         text_copy(j->extension, sizeof(j->extension), store_rows_get(rows, r, 5));
         text_copy(j->tenant_domain, sizeof(j->tenant_domain), store_rows_get(rows, r, 6));
         j->cluster_id = store_int(store_rows_get(rows, r, 7));
+        text_copy(j->cluster_domain, sizeof(j->cluster_domain), store_rows_get(rows, r, 8));
         return store_decoded(fs_change_parse(store_rows_get(rows, r, 2), &j->kind),
                              "provisioning_jobs");
 }
@@ -149,8 +150,8 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
         result = store_exec(conn,
                             "SELECT j.id, COALESCE(j.tenant_id, 0), j.kind, "
                             "COALESCE(j.extension_id, 0), j.attempts, COALESCE(e.extension, ''), "
-                            "COALESCE(NULLIF(t.sip_domain, ''), c.sip_domain, ''), "
-                            "COALESCE(j.cluster_id, 0) FROM provisioning_jobs j "
+                            "COALESCE(t.sip_domain, ''), COALESCE(j.cluster_id, 0), "
+                            "COALESCE(c.sip_domain, '') FROM provisioning_jobs j "
                             "LEFT JOIN agent_extensions e ON e.id = j.extension_id "
                             "LEFT JOIN tenants t ON t.id = j.tenant_id "
                             "LEFT JOIN freeswitch_clusters c ON c.id = j.cluster_id "

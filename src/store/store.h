@@ -34,7 +34,7 @@
 #include <stdint.h>
 
 #include "model/vocab.h"
-#include "util/config.h"   /* enum fs_mode, a cluster's */
+#include "model/modes.h"   /* enum fs_mode, a cluster's */
 #include "util/result.h"
 
 struct store;
@@ -490,7 +490,8 @@ struct store_job {
         int64_t attempts;                /* made so far */
         char extension[16];              /* its number, digits only */
         int64_t cluster_id;              /* 0 = the default cluster */
-        char tenant_domain[256];         /* tenant's or cluster's; "" = the global SIP domain */
+        char tenant_domain[256];         /* "" = none of its own */
+        char cluster_domain[256];        /* "" = none (or the default cluster) */
 };
 
 /* Up to max pending jobs due at now (epoch seconds), oldest first; jobs of

@@ -234,3 +234,13 @@ int text_index(const char *const *names, size_t n, const char *s)
                         return (int)i;
         return -1;
 }
+
+int text_names_index(const struct text_names *t, const char *s)
+{
+        return text_index(t->names, t->count, s);
+}
+
+const char *text_names_name(const struct text_names *t, int i)
+{
+        return i >= 0 && (size_t)i < t->count && t->names[i] ? t->names[i] : "?";
+}

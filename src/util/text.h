@@ -46,4 +46,17 @@ void text_slug(char *out, size_t size, const char *s);
  * NULL or none of them): the one parser behind every *_parse of a state. */
 int text_index(const char *const *names, size_t n, const char *s);
 
+/* An enum's table of names, names[i] naming value i: the one descriptor
+ * by which a layer below the enum (the settings loader, util/config.h)
+ * parses and prints its values without knowing it. */
+struct text_names {
+        const char *const *names;
+        size_t count;
+};
+
+/* text_index over t. */
+int text_names_index(const struct text_names *t, const char *s);
+/* The name of value i, "?" when i is none of t's. */
+const char *text_names_name(const struct text_names *t, int i);
+
 #endif

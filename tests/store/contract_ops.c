@@ -119,7 +119,7 @@ static int64_t make_cluster(struct store_conn *conn, const char *name, const cha
 
         snprintf(c.name, sizeof(c.name), "%s", name);
         snprintf(c.region, sizeof(c.region), "eu");
-        CHECK(config_fs_mode_parse(mode, &c.mode));
+        CHECK(fs_mode_parse(mode, &c.mode));
         CHECK(cluster_status_parse(status, &c.status));
         snprintf(c.sip_domain, sizeof(c.sip_domain), "%s", sip_domain);
         CHECK_INT_EQ(store_cluster_insert(conn, &c), RESULT_OK);
@@ -663,7 +663,7 @@ void contract_clusters(struct store *store)
         CHECK_INT_EQ(store_cluster_get(conn, eu, &got), RESULT_OK);
         CHECK_STR_EQ(got.name, "cl-eu");
         CHECK_STR_EQ(got.region, "eu");
-        CHECK_STR_EQ(config_fs_mode_name(got.mode), "files");
+        CHECK_STR_EQ(fs_mode_name(got.mode), "files");
         CHECK_STR_EQ(got.sip_domain, "eu.example.com");
         CHECK(got.created_at > 0);
         CHECK_INT_EQ(store_cluster_get(conn, 987654321, &got), RESULT_NOT_FOUND);
@@ -910,7 +910,9 @@ void contract_jobs(struct store *store)
         for (int i = 0; i < n; i++)
                 if (jobs[i].tenant_id == tx) {
                         CHECK_INT_EQ(jobs[i].cluster_id, xml);
-                        CHECK_STR_EQ(jobs[i].tenant_domain, "xml.example.com");
+                        /* The parts of the realm (domain/provisioning/realm.h). */
+                        CHECK_STR_EQ(jobs[i].tenant_domain, "");
+                        CHECK_STR_EQ(jobs[i].cluster_domain, "xml.example.com");
                         rekey_id = jobs[i].id;
                 }
         CHECK(rekey_id > 0);

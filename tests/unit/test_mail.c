@@ -5,6 +5,7 @@
 
 #include "check.h"
 #include "mail/mail.h"
+#include "settings/settings.h"
 #include "util/config.h"
 
 /* Decodes the B encoded words of s into out (test helper: trusts its input). */
@@ -162,10 +163,10 @@ static void test_render(void)
         CHECK_STR_EQ(mail_template_name(MAIL_INVITATION), "invitation");
 }
 
-static int load(char **env, struct config *cfg)
+static int load(char **env, struct settings *cfg)
 {
         FILE *errs = tmpfile();
-        int r = config_load(NULL, env, NULL, 0, errs, cfg);
+        int r = settings_load(NULL, env, NULL, 0, errs, cfg);
 
         fclose(errs);
         return r;
@@ -173,7 +174,7 @@ static int load(char **env, struct config *cfg)
 
 static void test_settings(void)
 {
-        struct config cfg;
+        struct settings cfg;
         char *off[] = { NULL };
         char *ok[] = { "AGENTDESK_SMTP_URL=smtp://mail.example:587",
                        "AGENTDESK_MAIL_FROM=noreply@desk.example",
@@ -189,14 +190,18 @@ static void test_settings(void)
 
         CHECK_INT_EQ(load(off, &cfg), RESULT_OK);
         CHECK_STR_EQ(cfg.smtp_url, "");
-        CHECK_STR_EQ(cfg.smtp_tls, "required");
+        CHECK_INT_EQ(cfg.smtp_tls, SMTP_TLS_REQUIRED);
+        CHECK(!cfg.mail_on);
         CHECK_INT_EQ(cfg.invite_ttl, 259200);
-        config_free(&cfg);
+        settings_free(&cfg);
         CHECK_INT_EQ(load(ok, &cfg), RESULT_OK);
-        config_free(&cfg);
+        CHECK(cfg.mail_on && cfg.mail.tls_required && !strcmp(cfg.mail.url, cfg.smtp_url) &&
+              !strcmp(cfg.mail.from, "noreply@desk.example"));
+        settings_free(&cfg);
         CHECK_INT_EQ(load(plain_remote, &cfg), RESULT_INVALID);
         CHECK_INT_EQ(load(plain_local, &cfg), RESULT_OK);
-        config_free(&cfg);
+        CHECK(!cfg.mail.tls_required);
+        settings_free(&cfg);
         CHECK_INT_EQ(load(no_from, &cfg), RESULT_INVALID);
         CHECK_INT_EQ(load(bad_url, &cfg), RESULT_INVALID);
 

@@ -9,8 +9,9 @@
 
 #include "check.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/provisioning/realm.h"
+#include "model/modes.h"
 #include "model/vocab.h"
-#include "util/config.h"
 #include "util/text.h"
 
 /* Every value of enum type from first to last names itself and parses
@@ -55,12 +56,12 @@ static void test_other_states(void)
         CHECK_TABLE(jobs_status, jobs_status, JOBS_STATUS_PENDING, JOBS_STATUS_FAILED,
                     JOBS_STATUS_DONE, "provisioned");
         CHECK_STR_EQ(jobs_status_name(JOBS_STATUS_DONE), "done");
-        CHECK_TABLE(fs_mode, config_fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
-        CHECK_STR_EQ(config_fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
-        CHECK_TABLE(smtp_tls, config_smtp_tls, SMTP_TLS_REQUIRED, SMTP_TLS_NONE, SMTP_TLS_NONE,
+        CHECK_TABLE(fs_mode, fs_mode, FS_MODE_XML_CURL, FS_MODE_SSH, FS_MODE_FILES, "sftp");
+        CHECK_STR_EQ(fs_mode_name(FS_MODE_XML_CURL), "xml_curl");
+        CHECK_TABLE(smtp_tls, smtp_tls, SMTP_TLS_REQUIRED, SMTP_TLS_NONE, SMTP_TLS_NONE,
                     "optional");
-        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_REQUIRED), "required");
-        CHECK_STR_EQ(config_smtp_tls_name(SMTP_TLS_NONE), "none");
+        CHECK_STR_EQ(smtp_tls_name(SMTP_TLS_REQUIRED), "required");
+        CHECK_STR_EQ(smtp_tls_name(SMTP_TLS_NONE), "none");
         CHECK_TABLE(mail_outbox_status, mail_outbox_status, MAIL_OUTBOX_STATUS_QUEUED,
                     MAIL_OUTBOX_STATUS_DROPPED, MAIL_OUTBOX_STATUS_SENT, "pending");
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), "queued");
@@ -105,6 +106,19 @@ static void test_user_and_job_states(void)
         CHECK_INT_EQ(jobs_queued_state(&d), JOBS_STATE_PENDING);
 }
 
+/* The realm rule (domain/provisioning/realm.h): the tenant's, else the
+ * cluster's, else the setting. */
+static void test_realm(void)
+{
+        struct app d = { .settings = { .sip_domain = "default.example" } };
+
+        CHECK_STR_EQ(realm_effective(&d, "t.example", "c.example"), "t.example");
+        CHECK_STR_EQ(realm_effective(&d, "", "c.example"), "c.example");
+        CHECK_STR_EQ(realm_effective(&d, NULL, "c.example"), "c.example");
+        CHECK_STR_EQ(realm_effective(&d, "", ""), "default.example");
+        CHECK_STR_EQ(realm_effective(&d, NULL, NULL), "default.example");
+}
+
 static void test_text_index(void)
 {
         static const char *const names[] = { "a", NULL, "c" };
@@ -120,6 +134,7 @@ int main(void)
 {
         test_user_and_job_states();
         test_other_states();
+        test_realm();
         test_text_index();
         return CHECK_DONE();
 }

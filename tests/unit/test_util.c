@@ -1,10 +1,13 @@
-/* Unit tests of util/: the settings table, text checks, the wiping buffer. */
+/* Unit tests of util/ (the settings loader, text checks, the wiping buffer)
+ * and of the settings table it loads (settings/). */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
 #include "util/buf.h"
+#include "settings/settings.h"
 #include "util/config.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -15,7 +18,7 @@ static void test_config_precedence(void)
         int fd = mkstemp(path);
         FILE *f = fdopen(fd, "w");
         FILE *errs = tmpfile();
-        struct config cfg;
+        struct settings cfg;
         char *env[] = { "AGENTDESK_LISTEN=127.0.0.1:9000", "AGENTDESK_HARNESS_X=1", "PATH=/bin",
                         NULL };
         struct config_override flag = { "AGENTDESK_DB", "sqlite:/tmp/flag.db" };
@@ -24,12 +27,12 @@ static void test_config_precedence(void)
               "AGENTDESK_TOKEN_TTL=\"60\"\n",
               f);
         fclose(f);
-        CHECK_INT_EQ(config_load(path, env, &flag, 1, errs, &cfg), RESULT_OK);
+        CHECK_INT_EQ(settings_load(path, env, &flag, 1, errs, &cfg), RESULT_OK);
         CHECK_STR_EQ(cfg.db, "sqlite:/tmp/flag.db");        /* flag beats file */
         CHECK_STR_EQ(cfg.listen, "127.0.0.1:9000");         /* env beats file */
         CHECK_INT_EQ(cfg.token_ttl, 60);                    /* file beats default */
         CHECK_INT_EQ(cfg.max_body_bytes, 65536);            /* default */
-        config_free(&cfg);
+        settings_free(&cfg);
         unlink(path);
         fclose(errs);
 }
@@ -38,18 +41,18 @@ static void test_config_errors(void)
 {
         FILE *errs = tmpfile();
         char buf[512] = { 0 };
-        struct config cfg;
+        struct settings cfg;
         char *env[] = { "AGENTDESK_LISTEN=nonsense", "AGENTDESK_TOKEN_TTL=abc",
                         "AGENTDESK_DB=mysql://x", NULL };
 
-        CHECK_INT_EQ(config_load(NULL, env, NULL, 0, errs, &cfg), RESULT_INVALID);
+        CHECK_INT_EQ(settings_load(NULL, env, NULL, 0, errs, &cfg), RESULT_INVALID);
         rewind(errs);
         CHECK(fread(buf, 1, sizeof(buf) - 1, errs) > 0);
         CHECK(strstr(buf, "AGENTDESK_LISTEN") != NULL);
         CHECK(strstr(buf, "AGENTDESK_TOKEN_TTL") != NULL);
         CHECK(strstr(buf, "AGENTDESK_DB") != NULL);
         fclose(errs);
-        CHECK_INT_EQ(config_load("/nonexistent/agentdesk.conf", NULL, NULL, 0, stderr, &cfg),
+        CHECK_INT_EQ(settings_load("/nonexistent/agentdesk.conf", NULL, NULL, 0, stderr, &cfg),
                      RESULT_IO);
 }
 
@@ -62,7 +65,7 @@ static void test_config_long_line(void)
         FILE *f = fdopen(fd, "w");
         FILE *errs = tmpfile();
         char buf[512] = { 0 };
-        struct config cfg;
+        struct settings cfg;
 
         /* 4095 bytes: the tail begins exactly where a 4 KiB read stops. */
         fputc('#', f);
@@ -70,7 +73,7 @@ static void test_config_long_line(void)
                 fputc('x', f);
         fputs("AGENTDESK_LISTEN=0.0.0.0:1\nAGENTDESK_TOKEN_TTL=60\n", f);
         fclose(f);
-        CHECK_INT_EQ(config_load(path, NULL, NULL, 0, errs, &cfg), RESULT_INVALID);
+        CHECK_INT_EQ(settings_load(path, NULL, NULL, 0, errs, &cfg), RESULT_INVALID);
         rewind(errs);
         CHECK(fread(buf, 1, sizeof(buf) - 1, errs) > 0);
         CHECK(strstr(buf, ":1: line too long") != NULL);
@@ -80,11 +83,83 @@ static void test_config_long_line(void)
         f = fopen(path, "w");
         fputs("# short\nAGENTDESK_TOKEN_TTL=60\n", f);
         fclose(f);
-        CHECK_INT_EQ(config_load(path, NULL, NULL, 0, stderr, &cfg), RESULT_OK);
+        CHECK_INT_EQ(settings_load(path, NULL, NULL, 0, stderr, &cfg), RESULT_OK);
         CHECK_STR_EQ(cfg.listen, "127.0.0.1:8080");
         CHECK_INT_EQ(cfg.token_ttl, 60);
-        config_free(&cfg);
+        settings_free(&cfg);
         unlink(path);
+}
+
+/* An enum setting is parsed through its table of names alone: the loader
+ * knows no enum. */
+enum shade { SHADE_LIGHT, SHADE_DARK, SHADE_NONE };
+struct shades {
+        enum shade shade;
+        char *label;
+};
+static const char *const shade_words[] = { "light", "dark", "none" };
+static const struct text_names shade_names = { shade_words, 3 };
+static const struct config_def shade_defs[] = {
+        { "AGENTDESK_SHADE", CONFIG_ENUM, "dark", offsetof(struct shades, shade), false, 0, 0, NULL,
+          "a shade", &shade_names },
+        { "AGENTDESK_LABEL", CONFIG_STRING, "x", offsetof(struct shades, label), false, 0, 0, NULL,
+          "a label", NULL },
+};
+static const struct config_table shade_table = { shade_defs, 2, sizeof(struct shades) };
+
+static void test_config_enum(void)
+{
+        struct shades s;
+        FILE *errs = tmpfile();
+        char buf[512] = { 0 };
+        char *none[] = { "AGENTDESK_SHADE=none", NULL }, *bad[] = { "AGENTDESK_SHADE=Dark", NULL };
+
+        CHECK_INT_EQ(config_load(&shade_table, NULL, NULL, NULL, 0, errs, &s), RESULT_OK);
+        CHECK_INT_EQ(s.shade, SHADE_DARK);                  /* the default's index */
+        config_free(&shade_table, &s);
+        CHECK_INT_EQ(config_load(&shade_table, NULL, none, NULL, 0, errs, &s), RESULT_OK);
+        CHECK_INT_EQ(s.shade, SHADE_NONE);
+        CHECK(s.label == NULL || !strcmp(s.label, "x"));
+        config_free(&shade_table, &s);
+        CHECK(s.label == NULL);
+        CHECK_INT_EQ(config_load(&shade_table, NULL, bad, NULL, 0, errs, &s), RESULT_INVALID);
+        CHECK(s.label == NULL && s.shade == 0);             /* left zeroed */
+        rewind(errs);
+        CHECK(fread(buf, 1, sizeof(buf) - 1, errs) > 0);
+        CHECK(strstr(buf, "AGENTDESK_SHADE: must be light, dark or none\n") != NULL);
+        fclose(errs);
+        CHECK_STR_EQ(text_names_name(&shade_names, SHADE_NONE), "none");
+        CHECK_STR_EQ(text_names_name(&shade_names, 3), "?");
+        CHECK_STR_EQ(text_names_name(&shade_names, -1), "?");
+        CHECK_INT_EQ(text_names_index(&shade_names, "light"), SHADE_LIGHT);
+}
+
+/* The settings' own enum rows name the model's tables. */
+static void test_settings_enums(void)
+{
+        struct settings cfg;
+        FILE *errs = tmpfile();
+        char buf[512] = { 0 };
+        char *files[] = { "AGENTDESK_FS_MODE=files", "AGENTDESK_FS_CONF_DIR=/tmp/fs", NULL };
+        char *ssh_alone[] = { "AGENTDESK_FS_MODE=ssh", NULL };
+        char *bad[] = { "AGENTDESK_FS_MODE=sftp", "AGENTDESK_SMTP_TLS=optional", NULL };
+
+        CHECK_INT_EQ(settings_load(NULL, NULL, NULL, 0, errs, &cfg), RESULT_OK);
+        CHECK_INT_EQ(cfg.fs_mode, FS_MODE_XML_CURL);
+        CHECK_INT_EQ(cfg.smtp_tls, SMTP_TLS_REQUIRED);
+        CHECK(!cfg.mail_on && cfg.mail.tls_required);
+        settings_free(&cfg);
+        CHECK_INT_EQ(settings_load(NULL, files, NULL, 0, errs, &cfg), RESULT_OK);
+        CHECK_INT_EQ(cfg.fs_mode, FS_MODE_FILES);
+        settings_free(&cfg);
+        CHECK_INT_EQ(settings_load(NULL, ssh_alone, NULL, 0, errs, &cfg), RESULT_INVALID);
+        CHECK_INT_EQ(settings_load(NULL, bad, NULL, 0, errs, &cfg), RESULT_INVALID);
+        rewind(errs);
+        CHECK(fread(buf, 1, sizeof(buf) - 1, errs) > 0);
+        CHECK(strstr(buf, "AGENTDESK_FS_CONF_DIR: required when AGENTDESK_FS_MODE is ssh\n"));
+        CHECK(strstr(buf, "AGENTDESK_FS_MODE: must be xml_curl, files or ssh\n"));
+        CHECK(strstr(buf, "AGENTDESK_SMTP_TLS: must be required or none\n"));
+        fclose(errs);
 }
 
 static void test_host_port(void)
@@ -220,6 +295,8 @@ int main(void)
         test_config_precedence();
         test_config_errors();
         test_config_long_line();
+        test_config_enum();
+        test_settings_enums();
         test_host_port();
         test_text();
         return CHECK_DONE();

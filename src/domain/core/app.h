@@ -9,43 +9,9 @@
 
 #include <stdint.h>
 
-#include "freeswitch/provision.h"
-#include "mail/mail.h"
 #include "model/vocab.h"
+#include "settings/settings.h"
 #include "store/store.h"
-
-struct app_settings {
-        int64_t token_ttl;
-        int64_t session_max_age;         /* refreshes end this long after login */
-        int64_t max_extensions_per_agent;
-        int64_t login_max_failures;
-        int64_t login_ip_max_failures;
-        int64_t login_window;            /* the longest throttle window */
-        int64_t login_account_max_failures;
-        int64_t login_account_window;
-        int64_t purge_after;             /* rows past their use live this long */
-        int64_t purge_interval;
-        const char *sip_domain;          /* default realm */
-        const char *sip_ws_url;          /* default WebSocket URL */
-        const char *xmlcurl_user;        /* mod_xml_curl's basic-auth pair */
-        const char *xmlcurl_password;    /* "" = refuse every lookup */
-        const char *fs_esl;              /* the default cluster's nodes */
-        const char *fs_esl_password;
-        const char *fs_profile;
-        enum fs_mode fs_mode;            /* parsed from AGENTDESK_FS_MODE by main.c */
-        const char *fs_conf_dir;         /* push modes: local (files) or remote (ssh) */
-        const char *fs_ssh;              /* ssh mode: user@host:port[,…] */
-        const char *fs_ssh_key;
-        const char *fs_ssh_known_hosts;
-        int64_t fs_retry_limit;
-        int64_t fs_retry_base;
-        bool mail_on;                    /* AGENTDESK_SMTP_URL is set */
-        struct mail_settings mail;       /* strings borrowed from the config */
-        const char *public_url;          /* base of every emailed link */
-        int64_t invite_ttl;
-        int64_t mail_retry_limit;
-        int64_t mail_retry_base;
-};
 
 struct worker;
 struct reconciler_links;
@@ -55,7 +21,8 @@ struct purge;
 
 struct app {
         struct store *store;
-        struct app_settings settings;
+        struct settings settings;        /* a copy of the loaded settings (settings/settings.h);
+                                          * its strings are theirs, which outlive the app */
         struct worker *job_worker;       /* applies provisioning jobs (domain/provisioning/jobs.h);
                                           * NULL when none runs (the command line) */
         struct reconciler_links *esl_links; /* its Event Socket connections

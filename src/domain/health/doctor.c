@@ -67,7 +67,7 @@ enum result doctor_store(struct app *app, struct doctor_rows *rows, bool *ret_up
 
 enum result doctor_mail(struct app *app, bool store_up, struct doctor_rows *rows)
 {
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         struct mail_outcome outcome;
         int64_t queued = 0, oldest = 0;
         bool accepted;

@@ -7,6 +7,7 @@
 
 #include "domain/core/throttle.h"
 #include "domain/provisioning/extensions.h"
+#include "domain/provisioning/realm.h"
 #include "domain/mail/outbox.h"
 #include "domain/tenants/tenants.h"
 #include "domain/identity/passwords.h"
@@ -37,7 +38,7 @@ enum result auth_login(struct app *app, const char *email, const char *password,
 {
         char lower[STORE_EMAIL_MAX], account_key[STORE_EMAIL_MAX + 8], ip_key[80];
         char pair_key[STORE_EMAIL_MAX + 80];
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         struct store_user u;
         struct store_tenant t;
         struct store_conn *conn;
@@ -189,7 +190,7 @@ enum result auth_change_password(struct app *app, const struct store_session *s,
                                  struct auth_token *ret, const char **ret_field,
                                  int64_t *ret_retry_after)
 {
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         char hash[STORE_TEXT_MAX], key[40];
         struct store_conn *conn;
         struct store_user u;
@@ -270,16 +271,13 @@ enum result auth_me(struct app *app, const struct store_session *s, struct auth_
                 ret->n_extensions++;
         }
         wipe_memory(exts, sizeof(exts));
-        /* The realm: the tenant's own domain, else its cluster's, else the
-         * setting; the WebSocket URL the cluster's, else the setting. */
+        /* The realm (realm.h); the WebSocket URL the cluster's, else the
+         * setting. */
         if (!result && t.cluster_id && store_cluster_get(conn, t.cluster_id, &c) == RESULT_OK) {
                 cluster_domain = c.sip_domain;
                 cluster_ws = c.websocket_url;
         }
-        text_copy(ret->realm, sizeof(ret->realm),
-                  t.sip_domain[0]      ? t.sip_domain
-                  : *cluster_domain    ? cluster_domain
-                                       : app->settings.sip_domain);
+        text_copy(ret->realm, sizeof(ret->realm), realm_effective(app, t.sip_domain, cluster_domain));
         text_copy(ret->websocket_url, sizeof(ret->websocket_url),
                   *cluster_ws ? cluster_ws : app->settings.sip_ws_url);
         return result;

@@ -86,7 +86,7 @@ static enum result checked_link(struct app *app, struct store_conn *conn, const 
                                 struct store_user *ret_user, struct store_tenant *ret_tenant,
                                 int64_t *ret_retry_after)
 {
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         int64_t now = store_now();
         char key[96];
         enum result result;
@@ -181,7 +181,7 @@ out:
 enum result onboarding_forgot(struct app *app, const char *email, const char *client_ip,
                               int64_t *ret_retry_after)
 {
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         char email_key[STORE_EMAIL_MAX + 16], ip_key[96];
         int64_t now = store_now(), email_n = 0, start;
         struct store_mail m = { .template = "password_reset" };

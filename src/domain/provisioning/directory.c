@@ -13,6 +13,7 @@
 #include "domain/core/credentials.h"
 #include "domain/core/throttle.h"
 #include "domain/provisioning/extensions.h"
+#include "domain/provisioning/realm.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -131,13 +132,10 @@ static bool entry_live(const struct store_directory_entry *e)
                e->user_status == USER_STATUS_ACTIVE && e->tenant_status == TENANT_STATUS_ACTIVE;
 }
 
-/* The row of e; the domain is the tenant's, else its cluster's, else the
- * server's. */
+/* The row of e, under the tenant's effective realm. */
 static void row_of(const struct app *app, const struct store_directory_entry *e, struct row *ret)
 {
-        const char *effective = e->tenant_domain[0]    ? e->tenant_domain
-                                : e->cluster_domain[0] ? e->cluster_domain
-                                                       : app->settings.sip_domain;
+        const char *effective = realm_effective(app, e->tenant_domain, e->cluster_domain);
 
         ret->servable = e->ext.user_id && entry_live(e);
         ret->tenant_id = e->ext.tenant_id;
@@ -374,7 +372,7 @@ static atomic_int_fast64_t last_failure;
 enum result directory_credentials_check(struct app *app, const char *client_ip, const char *user,
                                         const char *password, int64_t *ret_retry_after)
 {
-        const struct app_settings *set = &app->settings;
+        const struct settings *set = &app->settings;
         int64_t now = store_now();
         struct store_conn *conn = NULL;
         enum result result;

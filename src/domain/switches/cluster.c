@@ -17,7 +17,7 @@
 /* The default cluster, from the settings. */
 static enum result open_default(struct app *app, struct cluster *c)
 {
-        const struct app_settings *s = &app->settings;
+        const struct settings *s = &app->settings;
         const char *list = s->fs_ssh;
 
         text_copy(c->name, sizeof(c->name), "default");
@@ -122,7 +122,7 @@ void cluster_close(struct cluster *c)
 
 const char *cluster_mode_name(const struct cluster *c)
 {
-        return config_fs_mode_name(c->mode);
+        return fs_mode_name(c->mode);
 }
 
 void cluster_report_free(struct cluster_report *r, size_t n)
@@ -359,7 +359,7 @@ void cluster_forget(void)
 enum result cluster_push_targets(struct app *app, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size)
 {
-        const struct app_settings *s = &app->settings;
+        const struct settings *s = &app->settings;
         enum result result = RESULT_OK;
         int n = 0;
 

@@ -121,7 +121,7 @@ static bool set_status(enum cluster_status *dst, const char *v, const char **ret
 /* Reads the mode v (the request's text) into *dst unless NULL. */
 static bool set_mode(enum fs_mode *dst, const char *v, const char **ret_field)
 {
-        if (!v || config_fs_mode_parse(v, dst))
+        if (!v || fs_mode_parse(v, dst))
                 return true;
         *ret_field = "mode";
         return false;
@@ -167,7 +167,7 @@ enum result cluster_create(struct app *app, const struct actor *actor,
                 *ret_field = "name";
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.create", "cluster", c.id, "name",
-                                      c.name, "mode", config_fs_mode_name(c.mode), NULL);
+                                      c.name, "mode", fs_mode_name(c.mode), NULL);
         result = jobs_finish(app, conn, result);
         if (!result)
                 *ret = c;
@@ -233,7 +233,7 @@ enum result cluster_update(struct app *app, const struct actor *actor, int64_t i
                 result = jobs_queue_resync(conn, id, NULL);
         if (!result)
                 result = audit_record(conn, actor, 0, "cluster.update", "cluster", id, "name",
-                                      next.name, "mode", config_fs_mode_name(next.mode), "status",
+                                      next.name, "mode", fs_mode_name(next.mode), "status",
                                       cluster_status_name(next.status),
                                       "sip_domain", next.sip_domain, NULL);
         /* Before the commit: the pass that sees the change has dropped

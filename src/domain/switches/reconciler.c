@@ -15,6 +15,7 @@
 #include "domain/provisioning/conffiles.h"
 #include "domain/core/credentials.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/provisioning/realm.h"
 #include "domain/core/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
@@ -458,7 +459,7 @@ static void apply_cluster(struct app *app, struct reconciler_links *links, struc
         }
         for (int i = 0; i < n; i++) {
                 struct work *w = &works[i];
-                w->domain = w->job.tenant_domain[0] ? w->job.tenant_domain : app->settings.sip_domain;
+                w->domain = realm_effective(app, w->job.tenant_domain, w->job.cluster_domain);
                 /* Without a node there is nothing to tell (files are still written). */
                 w->n_cmds = c->n_nodes ? job_commands(c, w, c->nodes[0].profile) : 0;
         }

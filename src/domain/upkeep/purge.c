@@ -19,7 +19,7 @@ struct purge {
 static enum result round_fn(void *userdata, bool *ret_more)
 {
         struct purge *p = userdata;
-        const struct app_settings *set = &p->app->settings;
+        const struct settings *set = &p->app->settings;
         int64_t now = store_now(), window = set->login_window;
         struct store_purged n;
         struct store_conn *conn;
