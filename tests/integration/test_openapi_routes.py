@@ -79,11 +79,12 @@ def c_sources():
                            else re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
 
 
-def call_args(text, start):
-    """The top-level arguments (text) of the call whose "(" is at start,
-    and the index after its ")"."""
-    args, depth, i, arg_start, in_str = [], 0, start, start + 1, False
-    while True:
+def code_chars(text, start=0):
+    """(index, character, bracket depth before it) of each character of C
+    text from start that is outside a string literal; strings are skipped
+    whole."""
+    depth, in_str, i = 0, False, start
+    while i < len(text):
         c = text[i]
         if in_str:
             if c == "\\":
@@ -92,39 +93,29 @@ def call_args(text, start):
                 in_str = False
         elif c == '"':
             in_str = True
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-            if depth == 0:
-                args.append(text[arg_start:i].strip())
-                return args, i + 1
-        elif c == "," and depth == 1:
+        else:
+            yield i, c, depth
+            depth += (c in "([{") - (c in ")]}")
+        i += 1
+
+
+def call_args(text, start):
+    """The top-level arguments (text) of the call whose "(" is at start,
+    and the index after its ")"."""
+    args, arg_start = [], start + 1
+    for i, c, depth in code_chars(text, start):
+        if c in ")]}" and depth == 1:
+            args.append(text[arg_start:i].strip())
+            return args, i + 1
+        if c == "," and depth == 1:
             args.append(text[arg_start:i].strip())
             arg_start = i + 1
-        i += 1
+    raise ValueError("unclosed call at %d" % start)
 
 
 def top_level(expr, chars):
     """Index of the first of chars in expr outside strings and brackets, or -1."""
-    depth, in_str, i = 0, False, 0
-    while i < len(expr):
-        c = expr[i]
-        if in_str:
-            if c == "\\":
-                i += 1
-            elif c == '"':
-                in_str = False
-        elif c == '"':
-            in_str = True
-        elif c in "([{":
-            depth += 1
-        elif c in ")]}":
-            depth -= 1
-        elif c in chars and depth == 0:
-            return i
-        i += 1
-    return -1
+    return next((i for i, c, depth in code_chars(expr) if c in chars and depth == 0), -1)
 
 
 def function_around(text, pos):

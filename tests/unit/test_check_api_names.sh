@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # scripts/check-api-names.py must pass on docs/api/openapi.yaml and catch a
 # camelCase field planted in a copy of it, in an auth body and elsewhere.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-py=${PYTHON3:-/usr/bin/python3}
-check="$root/scripts/check-api-names.py"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/checks.sh" api-names
 
 "$py" "$check" --root "$root" >/dev/null || { echo "FAIL: openapi.yaml itself does not pass"; exit 1; }
 

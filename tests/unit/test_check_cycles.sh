@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # scripts/check-cycles.py must pass on the tree and catch a loop planted in
 # a copy of it: two files that include each other, and a loop of three.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-py=${PYTHON3:-/usr/bin/python3}
-check="$root/scripts/check-cycles.py"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/checks.sh" cycles
 
 "$py" "$check" --root "$root" >/dev/null || { echo "FAIL: the tree itself has a loop"; exit 1; }
 

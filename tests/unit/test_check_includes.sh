@@ -3,12 +3,7 @@
 # violation planted in a copy of it: a layer its row forbids, a library
 # outside the files its row names, a header of no known library, a domain
 # subfolder its row does not name, a file outside the domain's subfolders.
-set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
-py=${PYTHON3:-/usr/bin/python3}
-check="$root/scripts/check-includes.py"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/checks.sh" includes
 
 "$py" "$check" --root "$root" >/dev/null || { echo "FAIL: the tree itself does not pass"; exit 1; }
 
