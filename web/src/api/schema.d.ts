@@ -55,7 +55,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Prometheus text format metrics (requests, latency, pool gauges). */
+        /**
+         * Prometheus text format metrics (requests, latency, pool gauges).
+         * @description Served only on its own listener (AGENTDESK_METRICS_LISTEN, loopback by default), or on the main one when that setting is empty; with AGENTDESK_METRICS_TOKEN set, only to that bearer token. Tenants are named only with AGENTDESK_METRICS_TENANTS.
+         */
         get: {
             parameters: {
                 query?: never;
@@ -74,6 +77,7 @@ export interface paths {
                         "text/plain": string;
                     };
                 };
+                401: components["responses"]["Unauthorized"];
             };
         };
         put?: never;
