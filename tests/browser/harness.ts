@@ -2,7 +2,7 @@
 // database, or a fresh PostgreSQL one from tests/harness/pg.sh) serving the
 // built web app from web/dist, and Debian's Chromium driven by
 // playwright-core. Fixtures are made with the binary's own command line
-// (tenant create, user create), as tests/integration/harness.py does.
+// (tenant create, user create), as tests/integration/agentdesk_harness/ does.
 //
 // Environment (ctest sets it):
 //   AGENTDESK_BIN          the binary (default build/agentdesk)
