@@ -103,6 +103,4 @@ def test_reset_mail_counters_not_public(backend):
 
 
 if __name__ == "__main__":
-    main([test_own_listener_no_tenant_names, test_tenant_names_when_asked,
-          test_token_on_the_main_listener, test_token_on_its_own_listener,
-          test_refused_settings, test_reset_mail_counters_not_public])
+    main()

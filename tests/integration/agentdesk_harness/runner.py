@@ -94,6 +94,9 @@ def main(precondition=None):
     """Runs the calling file's test functions (see the module's comment).
     precondition, when given, is called first; if it exits with 77 (skip),
     every test is recorded SKIP before the exit goes on."""
+    if precondition is not None and not callable(precondition):
+        raise TypeError("main() collects the file's test_* functions itself: "
+                        "pass no list (only an optional precondition)")
     module = sys.modules["__main__"]
     tests = collect(module)
     backend = backend_arg()
