@@ -100,6 +100,7 @@ static void test_user_escaping(void)
         u.caller_id_name = "a\x01\tb\xef\xbf\xbe\xef\xbf\xbf" "c\xef\xbf\xbd\n";
         doc = fs_xml_directory_user(&u);
         CHECK(strstr(doc, "value=\"a&#9;bc\xef\xbf\xbd&#10;\"") != NULL);
+        free(doc);
         /* No "$${" or "${" reaches FreeSWITCH's text, which expands them
          * before it parses the XML: each '$' is a character reference. */
         u.caller_id_name = "$${default_password} ${hostname}";
