@@ -225,7 +225,7 @@ static void test_value_checks(void)
                                                    "[]", "[zz::1]", "exa_mple", "a\nb", NULL };
         static const char *const urls[] = { "wss://pbx.example:7443", "ws://127.0.0.1:5066",
                                             "wss://[::1]:7443/ws", "wss://pbx.example/ws?x=1@2",
-                                            "ws://10.0.0.1:65535", NULL };
+                                            "ws://198.51.100.7:65535", NULL };
         static const char *const not_urls[] = { "", "ws://", "wss://", "http://x", "wss://a b",
                                                 "wss://x\"><script>", "WSS://x", "wss://*",
                                                 "wss://*.example", "wss://user:pw@pbx.example",
