@@ -76,3 +76,18 @@ VOCAB_TABLE(link_purpose, link_purpose,
 VOCAB_TABLE(actor_kind, actor_kind,
             [ACTOR_KIND_USER] = "user",
             [ACTOR_KIND_CLI] = "cli")
+
+VOCAB_TABLE(event_type, event_type,
+            [EVENT_AGENT_CREATED] = "agent.created",
+            [EVENT_AGENT_UPDATED] = "agent.updated",
+            [EVENT_AGENT_DELETED] = "agent.deleted",
+            [EVENT_EXTENSION_PROVISIONING] = "extension.provisioning",
+            [EVENT_REGISTRATION_CHANGED] = "registration.changed",
+            [EVENT_CALL_STARTED] = "call.started",
+            [EVENT_CALL_ANSWERED] = "call.answered",
+            [EVENT_CALL_ENDED] = "call.ended")
+
+VOCAB_TABLE(call_direction, call_direction,
+            [CALL_DIRECTION_INBOUND] = "inbound",
+            [CALL_DIRECTION_OUTBOUND] = "outbound",
+            [CALL_DIRECTION_INTERNAL] = "internal")

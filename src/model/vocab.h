@@ -140,4 +140,34 @@ enum actor_kind {
 const char *actor_kind_name(enum actor_kind kind);
 bool actor_kind_parse(const char *s, enum actor_kind *ret);
 
+/* The kinds of event of the live catalogue (domain/events/events.h;
+ * docs/api/openapi.yaml, `LiveEvent`). */
+enum event_type {
+        EVENT_AGENT_CREATED,
+        EVENT_AGENT_UPDATED,
+        EVENT_AGENT_DELETED,
+        EVENT_EXTENSION_PROVISIONING,    /* an extension's provisioning state moved */
+        EVENT_REGISTRATION_CHANGED,      /* an extension registered, moved or unregistered */
+        EVENT_CALL_STARTED,
+        EVENT_CALL_ANSWERED,
+        EVENT_CALL_ENDED,
+};
+
+/* "agent.created", "agent.updated", "agent.deleted", "extension.provisioning",
+ * "registration.changed", "call.started", "call.answered", "call.ended". */
+const char *event_type_name(enum event_type type);
+bool event_type_parse(const char *s, enum event_type *ret);
+
+/* A call record's direction, from the agent's side: "inbound" (to the
+ * agent from outside the tenant), "outbound" (from the agent to outside),
+ * "internal" (agent to agent, or to a number of the tenant's own). */
+enum call_direction {
+        CALL_DIRECTION_INBOUND,
+        CALL_DIRECTION_OUTBOUND,
+        CALL_DIRECTION_INTERNAL,
+};
+
+const char *call_direction_name(enum call_direction direction);
+bool call_direction_parse(const char *s, enum call_direction *ret);
+
 #endif

@@ -1956,6 +1956,379 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/admin/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A single-use ticket to open the live event stream (admin, supervisor, superadmin).
+         * @description `EventSource` cannot send headers, and a bearer token never goes in a
+         *     URL: this answers a ticket (256 bits, stored hashed, valid 30 s, bound to
+         *     the caller's session and tenant scope — a superadmin's `?tenant_id=`, or
+         *     all tenants without it) that `GET /v1/admin/events?ticket=` takes once.
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ticket. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventTicket"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's live events as Server-Sent Events (admin, supervisor, superadmin).
+         * @description `text/event-stream`. Each event is `id: <LiveEvent.id>`, `event:
+         *     <LiveEvent.type>`, `data: <LiveEvent as one line of JSON>`. Only the events
+         *     of the ticket's tenant (a superadmin without a tenant: every tenant's), never
+         *     a SIP password. A comment line (`: heartbeat`) every 15 s. With
+         *     `last_event_id` (or the `Last-Event-ID` header) the stream first replays the
+         *     events after that id from a bounded buffer; when that id is older than the
+         *     buffer, the first event is `reload` (`data: {"reason": "gap"}`): the client
+         *     reloads its lists, then follows the stream. The stream ends with an `end`
+         *     event (`data: {"reason": "session_ended"}`) when the ticket's session is
+         *     revoked or expires, `{"reason": "shutdown"}` when the server stops, and is
+         *     cut when the client reads too slowly (its queue is bounded). The client
+         *     reconnects with a fresh ticket and `last_event_id`; a ticket is refused the
+         *     second time.
+         *
+         */
+        get: {
+            parameters: {
+                query: {
+                    ticket: string;
+                    last_event_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stream. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                /** @description `ticket_invalid`: unknown, used, expired, or its session ended. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/events/ticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use ticket to open the caller's own stream (any signed-in role). */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The ticket. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EventTicket"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The agent's stream, as Server-Sent Events (any signed-in role).
+         * @description The same framing, tickets, heartbeat, resume and ends as `/v1/admin/events`,
+         *     with less in it: `registration.changed` of the caller's tenant's extensions
+         *     (`extension_id`, `extension`, `agent_id`, `registered`, `at` only: no
+         *     contact, address or user agent, no email, no secret) and the caller's own
+         *     `call.*` events. A user without a tenant gets heartbeats only.
+         *
+         */
+        get: {
+            parameters: {
+                query: {
+                    ticket: string;
+                    last_event_id?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The stream. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/event-stream": string;
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                /** @description `ticket_invalid`. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's call records, newest first (admin, supervisor).
+         * @description One record per agent leg (a call between two agents is two records sharing
+         *     `call_uuid`). `active=true`: the calls in progress now.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                    /** @description First day (UTC, YYYY-MM-DD) of the calls' start. */
+                    from?: string;
+                    /** @description Last day (UTC, YYYY-MM-DD), included. */
+                    to?: string;
+                    agent_id?: number;
+                    active?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of call records. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Page"] & {
+                            calls: components["schemas"]["CallRecord"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/analytics/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calls and talk time per extension, agent or day (admin, supervisor).
+         * @description Days are UTC; `from` and `to` are included (at most 366 days; default the
+         *     last 7 days ending today). Rows come from the daily usage kept as calls end;
+         *     a day, extension or agent with no call has no row. `/v1/admin/analytics/usage.csv`
+         *     answers the same rows as CSV.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    from?: string;
+                    to?: string;
+                    group_by?: "extension" | "agent" | "day";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The rows, ordered by their key. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["UsageResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/analytics/usage.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The usage rows as CSV (admin, supervisor).
+         * @description `text/csv; charset=utf-8`, `Content-Disposition: attachment`, a header row,
+         *     the same columns as `UsageRow` for the group. Written by the product's one CSV
+         *     writer: a text cell starting with `=`, `+`, `-`, `@`, TAB or CR is prefixed
+         *     with `'` (formula injection); number columns are written as numbers.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    from?: string;
+                    to?: string;
+                    group_by?: "extension" | "agent" | "day";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The CSV. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1988,6 +2361,12 @@ export interface components {
             total: number;
             assigned: number;
             free: number;
+            /** @description Assigned extensions registered now, from the nodes' event streams; null
+             *     when no event stream of the tenant's cluster is connected.
+             *      */
+            registered?: number | null;
+            /** @description assigned / total (0 for an empty pool). */
+            utilisation?: number;
         };
         AuthUser: {
             id: number;
@@ -2044,12 +2423,18 @@ export interface components {
             provisioning: "pending" | "provisioned" | "failed";
             provisioning_attempts: number;
             provisioning_error: string | null;
-            /** @description In GET /v1/admin/agents and GET /v1/admin/agents/{id}: whether the extension
-             *     is registered on some node of its tenant's FreeSWITCH cluster now (`sofia
-             *     status profile <p> reg`, cached up to 3 s); null when no node answered, or
-             *     while another request is asking the nodes (nobody waits on another's probe).
+            /** @description Whether the extension is registered now on some node of its tenant's
+             *     cluster, as the nodes' event streams said (no probe per request); null
+             *     when no event stream of that cluster is connected.
              *      */
             registered?: boolean | null;
+            /** @description Where it is registered (the newest contact); null when it is not. */
+            registration?: null | components["schemas"]["Registration"];
+            /**
+             * Format: date-time
+             * @description The last time it registered (the seed's `last_login_at` of an extension).
+             */
+            last_registered_at?: string | null;
         };
         Extension: components["schemas"]["ExtensionSummary"] & {
             user_id: number | null;
@@ -2249,6 +2634,125 @@ export interface components {
                 pending: number;
                 failed: number;
             };
+        };
+        Registration: {
+            /** @description The FreeSWITCH node, host:port. */
+            node: string;
+            contact: string;
+            network_ip: string;
+            network_port: number;
+            user_agent: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        EventTicket: {
+            /** @constant */
+            success: true;
+            ticket: string;
+            /** Format: date-time */
+            expires_at: string;
+        };
+        /** @description One event of the catalogue: the stream's `data`, and (later) a webhook's
+         *     body, with the same `id` (global, increasing in commit order). The audit
+         *     log keeps its own names (`agent.create`).
+         *      */
+        LiveEvent: {
+            id: number;
+            /** @enum {unknown} */
+            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended";
+            /** Format: date-time */
+            at: string;
+            tenant_id: number | null;
+            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"];
+        };
+        /** @description agent.created, agent.updated (the agent now), agent.deleted (agent_id alone). */
+        AgentEventData: {
+            agent_id: number;
+            first_name?: string;
+            last_name?: string;
+            /** @enum {unknown} */
+            role?: "admin" | "supervisor" | "agent";
+            /** @enum {unknown} */
+            status?: "active" | "suspended";
+            extensions?: string[];
+        };
+        /** @description extension.provisioning — a job's outcome moved an extension's state. */
+        ProvisioningEventData: {
+            extension_id: number;
+            extension: string;
+            agent_id: number | null;
+            /** @enum {unknown} */
+            provisioning: "pending" | "provisioned" | "failed";
+            provisioning_attempts: number;
+            provisioning_error: string | null;
+        };
+        /** @description registration.changed — registered or not, or registered elsewhere. The
+         *     agents' stream carries extension_id, extension, agent_id and registered only.
+         *      */
+        RegistrationEventData: {
+            extension_id: number;
+            extension: string;
+            agent_id: number | null;
+            registered: boolean;
+            registration?: null | components["schemas"]["Registration"];
+            /** Format: date-time */
+            last_registered_at?: string | null;
+        };
+        /** @description One agent leg of a call (call.started, call.answered, call.ended carry it as
+         *     it stands). A deleted agent's records stay (`agent_id` null,
+         *     `agent_name` "deleted agent").
+         *      */
+        CallRecord: {
+            id: number;
+            /** @description FreeSWITCH's Channel-Call-UUID: the legs of one call share it. */
+            call_uuid: string;
+            extension: string;
+            agent_id: number | null;
+            agent_name: string;
+            /** @enum {unknown} */
+            direction: "inbound" | "outbound" | "internal";
+            caller: string;
+            callee: string;
+            node: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            answered_at: string | null;
+            /** Format: date-time */
+            ended_at: string | null;
+            talk_seconds: number;
+            /** @description FreeSWITCH's hangup cause (NORMAL_CLEARING, NO_ANSWER, …); "unknown" when it ended during a gap in the event stream. */
+            end_cause: string | null;
+            codec: string | null;
+            mos: number | null;
+        };
+        /** @description One group's figures. The key fields depend on group_by: day → `day`;
+         *     extension → `extension` (and `agent_id`, `agent_name` of its agent now);
+         *     agent → `agent_id`, `agent_name`. A call is placed by the agent who dialled it
+         *     and received by the agent who was rung; missed = received and never answered.
+         *      */
+        UsageRow: {
+            /** Format: date */
+            day?: string;
+            extension?: string;
+            agent_id?: number | null;
+            agent_name?: string;
+            calls_placed: number;
+            calls_received: number;
+            answered: number;
+            missed: number;
+            talk_seconds: number;
+        };
+        UsageResponse: {
+            /** @constant */
+            success: true;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            /** @enum {unknown} */
+            group_by: "extension" | "agent" | "day";
+            rows: components["schemas"]["UsageRow"][];
         };
         AuditEntry: {
             id: number;

@@ -1,0 +1,37 @@
+/*
+ * The event catalogue's log: every event the live portal's streams (and,
+ * later, webhooks) deliver — agent.created|updated|deleted,
+ * extension.provisioning, registration.changed, call.started|answered|ended
+ * (docs/api/openapi.yaml, `LiveEvent`) — is a row of `live_events`,
+ * appended in the transaction of the change that causes it (an agent's
+ * edit, a job's outcome, a batch of registration or call state), so a
+ * rolled-back change publishes nothing and every agentdesk process sees
+ * the same events in the same order with the same global `id`.
+ *
+ * Ids are given in commit order (the append takes a transaction-level
+ * lock on PostgreSQL; SQLite has one writer), so a reader that has seen
+ * id N never later finds a committed event below N.
+ */
+#ifndef AGENTDESK_DOMAIN_EVENTS_H
+#define AGENTDESK_DOMAIN_EVENTS_H
+
+#include <stdint.h>
+
+#include "domain/core/app.h"
+#include "model/vocab.h"
+
+struct store_conn;
+
+/*
+ * Appends one event to the log within conn's open transaction (the
+ * caller's): type (enum event_type, model/vocab.h), the tenant it belongs
+ * to (0: none, superadmins only), user_id the agent it concerns for the
+ * agents' own stream (`/v1/me/events`: their own call.* only; 0: none),
+ * and data_json, one JSON object composed by the caller (never a secret,
+ * never an email in registration.* or call.*). Subscribers see it after
+ * the commit. RESULT_OK or the store's failure (the caller rolls back).
+ */
+enum result events_append(struct store_conn *conn, int64_t tenant_id, enum event_type type,
+                          int64_t user_id, const char *data_json);
+
+#endif
