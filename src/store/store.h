@@ -580,6 +580,31 @@ enum result store_node_delete(struct store_conn *conn, int64_t cluster_id, int64
 /* In a transaction. Moves tenant id to cluster_id (0 = the default). */
 enum result store_tenant_set_cluster(struct store_conn *conn, int64_t id, int64_t cluster_id);
 
+/* ---- live events (store/events.c) ------------------------------------------ */
+
+/* One row of live_events. data is one JSON object, malloc'd. */
+struct store_live_event {
+        int64_t id;
+        int64_t tenant_id;               /* 0: none */
+        enum event_type type;
+        int64_t user_id;                 /* 0: none */
+        char *data;
+        int64_t created_at;
+};
+
+/* Appends an event in conn's open transaction; on PostgreSQL it first
+ * takes a transaction-level advisory lock, so ids are given in commit
+ * order. *ret_id (may be NULL) gets its id. */
+enum result store_live_event_append(struct store_conn *conn, int64_t tenant_id,
+                                    enum event_type type, int64_t user_id, const char *data,
+                                    int64_t *ret_id);
+
+/* The events after after_id, oldest first, at most max: *ret_items
+ * (free with store_live_events_free), *ret_n. */
+enum result store_live_events_after(struct store_conn *conn, int64_t after_id, int max,
+                                    struct store_live_event **ret_items, size_t *ret_n);
+void store_live_events_free(struct store_live_event *items, size_t n);
+
 /* ---- audit log ----------------------------------------------------------- */
 
 struct store_audit {

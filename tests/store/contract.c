@@ -443,6 +443,45 @@ static void test_audit(struct store *store)
         free(items);
 }
 
+/* The live event log hands events back after an id, oldest first, with
+ * their type decoded and their data as written; a rolled-back append
+ * leaves nothing. */
+static void test_live_events(struct store *store)
+{
+        struct store_conn *conn;
+        struct store_live_event *items = NULL;
+        int64_t first = 0, second = 0;
+        size_t n = 0;
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_events_after(conn, 0, 1000, &items, &n), RESULT_OK);
+        store_live_events_free(items, n);
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, 7, EVENT_REGISTRATION_CHANGED, 0,
+                                             "{\"extension\":\"2001\"}", &first), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, 0, EVENT_CALL_ENDED, 12, "{}", &second), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK(second > first && first > 0);
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, 7, EVENT_AGENT_CREATED, 0, "{}", NULL), RESULT_OK);
+        store_rollback(conn);
+        CHECK_INT_EQ(store_live_events_after(conn, first - 1, 10, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        if (n == 2) {
+                CHECK_INT_EQ(items[0].id, first);
+                CHECK_INT_EQ(items[0].tenant_id, 7);
+                CHECK_INT_EQ(items[0].type, EVENT_REGISTRATION_CHANGED);
+                CHECK_STR_EQ(items[0].data, "{\"extension\":\"2001\"}");
+                CHECK_INT_EQ(items[1].tenant_id, 0);
+                CHECK_INT_EQ(items[1].user_id, 12);
+                CHECK_INT_EQ(items[1].type, EVENT_CALL_ENDED);
+        }
+        store_live_events_free(items, n);
+        CHECK_INT_EQ(store_live_events_after(conn, second, 10, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+        store_live_events_free(items, n);
+}
+
 /* Sent invitations, and queued messages with the oldest's created_at. */
 struct mail_counts {
         int64_t sent, queued, oldest;
@@ -653,6 +692,7 @@ int main(int argc, char **argv)
         test_race_threads(store);
         test_race_processes(store);
         test_audit(store);
+        test_live_events(store);
         test_mail_outbox(store);
         test_purge(store);
         store_close(store);

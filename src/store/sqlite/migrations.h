@@ -177,6 +177,18 @@ static const struct store_migration sqlite_migrations[] = {
           " sent_at INTEGER);"
           "CREATE INDEX mail_outbox_due ON mail_outbox(status, next_attempt_at);"
           "CREATE INDEX mail_outbox_link ON mail_outbox(link_id);" },
+        /* The live event catalogue's log (issue 18, domain/events/events.h):
+         * every event the streams deliver, appended in the transaction of
+         * its change; ids in commit order; purged after a while. */
+        { 5, "live events",
+          "CREATE TABLE live_events ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER,"
+          " type TEXT NOT NULL CHECK (type IN ('agent.created','agent.updated','agent.deleted','extension.provisioning','registration.changed','call.started','call.answered','call.ended')),"
+          " user_id INTEGER,"
+          " data TEXT NOT NULL,"
+          " created_at INTEGER NOT NULL);"
+          "CREATE INDEX live_events_created ON live_events(created_at);" },
 };
 
 #endif
