@@ -499,6 +499,14 @@ struct store_job {
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
 
+/* Gauges for /metrics (domain/health/health.c): calls fn once per status
+ * that has jobs, with their count and the created_at of the oldest. A
+ * status that does not decode stops the calls there with RESULT_STORE. */
+enum result store_job_stats(struct store_conn *conn,
+                            void (*fn)(void *userdata, enum jobs_status status, int64_t count,
+                                       int64_t oldest),
+                            void *userdata);
+
 /* Queries select by 'pending' (and count 'failed'), the statuses the
  * store itself must know. */
 

@@ -780,6 +780,20 @@ static struct store_job *find_job(struct store_job *jobs, int n, int64_t id)
         return NULL;
 }
 
+struct job_stats {
+        int64_t count[JOBS_STATUS_FAILED + 1], oldest[JOBS_STATUS_FAILED + 1];
+        int calls;
+};
+
+static void on_job_stats(void *userdata, enum jobs_status status, int64_t count, int64_t oldest)
+{
+        struct job_stats *js = userdata;
+
+        js->count[status] = count;
+        js->oldest[status] = oldest;
+        js->calls++;
+}
+
 void contract_jobs(struct store *store)
 {
         struct store_conn *conn = conn_of(store);
@@ -888,6 +902,20 @@ void contract_jobs(struct store *store)
         CHECK_INT_EQ(pending, 0);
         CHECK_INT_EQ(failed, 1);
         CHECK_INT_EQ(store_job_state(conn, 987654321, &st), RESULT_NOT_FOUND);
+
+        /* The gauges: every job by status, as the counts of every tenant
+         * and cluster say, and the oldest pending job's created_at. */
+        struct job_stats js = { { 0 }, { 0 }, 0 };
+        int64_t all_pending, all_failed;
+        CHECK_INT_EQ(store_job_stats(conn, on_job_stats, &js), RESULT_OK);
+        CHECK_INT_EQ(store_job_counts(conn, 0, -1, &all_pending, &all_failed), RESULT_OK);
+        CHECK_INT_EQ(js.count[JOBS_STATUS_PENDING], all_pending);
+        CHECK_INT_EQ(js.count[JOBS_STATUS_FAILED], all_failed);
+        CHECK(js.count[JOBS_STATUS_FAILED] >= 1 && js.count[JOBS_STATUS_DONE] >= 2);
+        CHECK(js.calls == (js.count[JOBS_STATUS_PENDING] > 0) + 2);
+        CHECK(!js.count[JOBS_STATUS_PENDING] ||
+              (js.oldest[JOBS_STATUS_PENDING] > 0 && js.oldest[JOBS_STATUS_PENDING] <= store_now()));
+        CHECK(js.oldest[JOBS_STATUS_DONE] > 0 && js.oldest[JOBS_STATUS_DONE] <= store_now());
 
         /* A tenant in an xml_curl cluster: queued changes show provisioned at
          * once; its jobs count under that cluster, not the default one. */
