@@ -33,12 +33,19 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "http/internal.h"
 
 /* What MHD asks the reader for at most at a time (it takes the buffer
  * from the connection's memory pool, POOL_BYTES in server.c). */
 #define STREAM_BLOCK 4096
+
+/* The kernel's send buffer of a stream's socket. Linux grows a socket's
+ * buffer up to tcp_wmem's maximum (4 MiB) for a client that does not
+ * read; fixed, what a stalled client holds in the kernel stays small and
+ * its queue here is what overflows. */
+#define STREAM_SNDBUF (64 * 1024)
 
 /* A drained queue keeps an allocation up to this size for the next
  * write; a larger one (a burst) is freed. */
@@ -154,11 +161,16 @@ struct http_stream *http_respond_stream(struct http_request *req, unsigned statu
                                         const char *content_type, size_t max_queued)
 {
         struct http_server *srv = req->srv;
+        const union MHD_ConnectionInfo *info;
         struct MHD_Response *resp;
         struct http_stream *s;
+        int sndbuf = STREAM_SNDBUF;
 
         if (req->responded || !req->con)
                 return NULL;
+        info = MHD_get_connection_info(req->con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (info)   /* a speed-up of the drop only: a failure changes nothing else */
+                (void)setsockopt(info->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
         s = calloc(1, sizeof(*s));
         if (!s)
                 return NULL;
