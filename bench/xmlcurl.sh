@@ -5,8 +5,8 @@
 # each beside nginx answering the same user document as a static file under
 # the same wrk settings (both listen with deferred accept, as agentdesk
 # does); targets 1.20x nginx with keep-alive, 1.10x with Connection:
-# close. Midway, one agent is suspended and its next lookup must be "not
-# found". wrk shares the machine's cores with the servers, so each line
+# close, and a p99 at most 2x nginx's (both printed). Midway, one agent
+# is suspended and its next lookup must be "not found". wrk shares the machine's cores with the servers, so each line
 # also gives the CPU time each server and wrk spent per request, and the
 # floor: libmicrohttpd doing no work (bench/mhd_floor.c, when built beside
 # BIN). Usage: bench/xmlcurl.sh BIN DB_URL (called by bench/run.sh).
@@ -146,7 +146,7 @@ for close in 0 1; do
         target=$([ $close = 1 ] && echo 1.10 || echo 1.20)
         awk -v a="$a_rps" -v n="$n_rps" -v ap="$(to_ms "$a_p99")" -v np="$(to_ms "$n_p99")" -v e="$a_err$n_err" \
                 -v t="$target" \
-                'BEGIN { printf "    ratio %.2f of nginx (target >= %s), p99 %.2fx of nginx (target <= 2), non-2xx %s\n", a/n, t, ap/np, e }'
+                'BEGIN { printf "    ratio %.2f of nginx (target >= %s); p99 agentdesk %.2f ms, nginx %.2f ms: %.2fx (target <= 2); non-2xx %s\n", a/n, t, ap, np, ap/np, e }'
         awk -v a="$a_cpu" -v n="$n_cpu" -v aw="$a_wrk" -v nw="$n_wrk" 'BEGIN {
                 printf "    CPU per request: agentdesk %.1f us, nginx %.1f us (%.2fx); wrk itself %.1f and %.1f us\n",
                         a, n, n / a, aw, nw }'
