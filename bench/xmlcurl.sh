@@ -133,12 +133,27 @@ run() {
              /requests in/ {n=$1} /Requests\/sec/ {r=$2} $1=="50%" {a=$2} $1=="99%" {b=$2} /Non-2xx/ {e=$5}
              END {print r, a, b, e+0, c / hz / n * 1e6, wt / n * 1e6}' "$tmp/wrk.out"
 }
+thread_ticks() {  # PID -> "tid ticks" per thread
+        local t
+        for t in /proc/"$1"/task/*; do echo "${t##*/} $(awk '{print $14 + $15}' "$t/stat")"; done
+}
+# BEFORE AFTER (thread_ticks outputs) -> the CPU shares of the threads that
+# worked: libmicrohttpd's pool hands each connection to the worker that
+# accepts it, so an uneven split lengthens the busier worker's queue.
+thread_split() {
+        awk 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; s += d[$1] }
+             END { n = 0; for (t in d) if (s && d[t] * 20 > s) out[n++] = sprintf("%.0f%%", 100 * d[t] / s)
+                   for (i = 0; i < n; i++) printf "%s%s", (i ? "/" : ""), out[i]; if (!n) printf "-" }' \
+                <(echo "$1") <(echo "$2")
+}
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /ms$/) print v+0; else if (v ~ /us$/) print v/1000; else print v*1000 }'; }
 
 kind=$(case "$db" in sqlite:*) echo sqlite ;; *) echo postgresql ;; esac)
 for close in 0 1; do
         label=$([ $close = 1 ] && echo "Connection: close" || echo "keep-alive")
+        t0=$(thread_ticks "$serve_pid")
         read -r a_rps a_p50 a_p99 a_err a_cpu a_wrk < <(run "$base/freeswitch/xml" $close "$serve_pid")
+        split=$(thread_split "$t0" "$(thread_ticks "$serve_pid")")
         read -r n_rps n_p50 n_p99 n_err n_cpu n_wrk < <(run "http://127.0.0.1:$np/freeswitch/xml" $close \
                 "${nginx_pids[@]}")
         printf '  %s, %s: agentdesk %8.0f lookups/s p50 %-8s p99 %-8s | nginx %8.0f req/s p50 %-8s p99 %-8s\n' \
@@ -150,6 +165,7 @@ for close in 0 1; do
         awk -v a="$a_cpu" -v n="$n_cpu" -v aw="$a_wrk" -v nw="$n_wrk" 'BEGIN {
                 printf "    CPU per request: agentdesk %.1f us, nginx %.1f us (%.2fx); wrk itself %.1f and %.1f us\n",
                         a, n, n / a, aw, nw }'
+        echo "    agentdesk's CPU by thread (those over 5%): $split"
         if [ -n "${floor_pid:-}" ]; then
                 read -r f_rps _ _ _ f_cpu _ < <(run "http://127.0.0.1:$fp/freeswitch/xml" $close "$floor_pid")
                 awk -v f="$f_rps" -v n="$n_rps" -v c="$f_cpu" 'BEGIN {
