@@ -4,7 +4,8 @@ while wrk sends /freeswitch/xml lookups (the recorded sip_auth body, as
 bench/xmlcurl.sh does). The lookup rate is measured three ways: alone; with
 events appended at EVENT_RATE/s but no stream open (every append is a write
 that moves the directory cache's generation, as real events do); with the
-same events and the 500 streams. The target is the third >= 0.8x the first
+same events and the 500 streams (each the better of two wrk runs; the
+clients' own reading, in this process, shares the machine too). The target is the third >= 0.8x the first
 (and the second, to tell the streams' cost from the writes'). Then the
 resident memory per stream (RSS with the streams open minus before, over
 500). SQLite; figures only. Usage: AGENTDESK_BIN=build/agentdesk
@@ -27,7 +28,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 CLIENTS = int(os.environ.get("SSE_CLIENTS", "500"))
 AGENTS = 200
 EVENT_RATE = int(os.environ.get("EVENT_RATE", "20"))
-DURATION = os.environ.get("WRK_DURATION", "10s")
+DURATION = os.environ.get("WRK_DURATION", "8s")
 PASSWORD = "bench password 1"
 XC = "bench-xc"
 
@@ -117,6 +118,12 @@ def rss_kb(pid):
 
 
 def wrk(port, lua):
+    """The better of two runs (the machine is shared: a run that another
+    process slowed says little)."""
+    return max(wrk_once(port, lua), wrk_once(port, lua))
+
+
+def wrk_once(port, lua):
     out = subprocess.run(["wrk", "-t2", "-c64", "-d" + DURATION, "--latency", "-s", lua,
                           "http://127.0.0.1:%d/freeswitch/xml" % port],
                          stdout=subprocess.PIPE, text=True, check=True).stdout
@@ -230,8 +237,8 @@ end
         for c in clients:
             c.sock.close()
 
-        print("  %d SSE clients of one tenant; events appended at %d/s during each %s wrk run"
-              % (CLIENTS, EVENT_RATE, DURATION))
+        print("  %d SSE clients of one tenant; events appended at %d/s during each %s wrk run "
+              "(the better of two)" % (CLIENTS, EVENT_RATE, DURATION))
         print("  lookups alone:                 %8.0f/s p99 %-8s non-2xx %d" % alone)
         print("  lookups + events, no streams:  %8.0f/s p99 %-8s non-2xx %d (%d events)"
               % (writes + (published_without,)))
