@@ -10,8 +10,8 @@ import signal
 import time
 
 from agentdesk_harness import (Agentdesk, EslFixture, SseStream, World, append_event,
-                               free_port, main, metric, open_stream, restart, settle, sql,
-                               ticket, wait_for)
+                               free_port, main, metric, only_on, open_stream, restart, settle,
+                               sql, ticket, wait_for)
 
 
 def rename(w, key, agent_key, first_name):
@@ -417,6 +417,41 @@ def test_stop_ends_streams(backend):
         # requests in flight).
         assert took < 8, took
         stalled.close()
+
+
+@only_on("postgres")
+def test_two_nodes(backend):
+    """Behind a load balancer without sticky sessions: a ticket issued by
+    one node opens the stream on another, which delivers the events the
+    first node's changes publish (each node reads the one log)."""
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        other = ad.sibling()
+        other.serve()
+        try:
+            t = ticket(ad, w.token("admin", "A"))
+            s = SseStream(other, "/v1/admin/events?ticket=" + t)
+            assert s.status == 200, s.body
+            assert s.frame()["comments"] == ["connected"]
+            # Spent on the second node: refused on the first.
+            again = SseStream(ad, "/v1/admin/events?ticket=" + t)
+            assert again.status == 401, again.body
+            start = time.monotonic()
+            rename(w, "A", "agent", "Across")
+            got = agent_events(s, 1)[0]
+            print("an event of node 1 reached node 2's stream in %.3fs"
+                  % (time.monotonic() - start))
+            assert got["json"]["data"]["first_name"] == "Across"
+            # Logging out on the first node ends the stream on the second.
+            status, _, _ = ad.request("POST", "/v1/auth/logout", token=w.token("admin", "A"))
+            assert status == 200
+            end = s.event()
+            while end["event"] != "end":
+                end = s.event()
+            assert end["json"] == {"reason": "session_ended"}, end
+            s.close()
+        finally:
+            other.stop()
 
 
 if __name__ == "__main__":
