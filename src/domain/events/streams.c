@@ -267,7 +267,7 @@ enum result events_hub_start(struct app *app, struct events_hub **ret)
                 result = store_live_events_last_id(conn, &last);
         floor = last > EVENTS_RING_EVENTS ? last - EVENTS_RING_EVENTS : 0;
         if (!result)
-                result = events_ring_init(&hub->ring, EVENTS_RING_EVENTS, floor);
+                result = events_ring_init(&hub->ring, EVENTS_RING_EVENTS, EVENTS_RING_BYTES, floor);
         hub->cursor = floor;
         /* The newest events of the log, for clients that resume across a
          * restart or from another node. */

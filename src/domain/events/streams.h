@@ -4,7 +4,7 @@
  *
  * One reader per process (a background worker, domain/core/worker.c)
  * follows live_events (store_live_events_after) into a bounded ring of
- * recent events, EVENTS_RING_EVENTS, and hands each event to every
+ * recent events (EVENTS_RING_EVENTS, EVENTS_RING_BYTES), and hands each event to every
  * stream whose scope takes it (ring.h). It reads when store_writes()
  * moves (a commit of this process, or the store's watcher hearing
  * another process) and at least every EVENTS_POLL_MS. Every
@@ -31,6 +31,7 @@
 #include "domain/events/ring.h"
 
 #define EVENTS_RING_EVENTS 1024
+#define EVENTS_RING_BYTES (384 * 1024)   /* less than a stream's queue: a full replay fits */
 #define EVENTS_POLL_MS 100
 #define EVENTS_HEARTBEAT_S 15
 #define EVENTS_SESSION_CHECK_S 2
