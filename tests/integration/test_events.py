@@ -182,8 +182,9 @@ def test_me_stream(backend):
         assert s.event()["event"] == "registration.changed"
         root.settimeout(1.5)
         try:
-            assert root.frame() is None
-            raise AssertionError("the superadmin's own stream got an event")
+            while True:   # heartbeats may come; an event may not
+                f = root.frame()
+                assert f is not None and not f["event"], f
         except OSError:
             pass
         for x in (s, admin, root):
