@@ -1,7 +1,8 @@
 /*
  * GET /healthz: is the store reachable from this node.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
- * then the extension pools, then the mail outbox.
+ * then the extension pools, the directory cache, the reconciler, the
+ * throttles and the purge, the provisioning jobs, then the mail outbox.
  *
  * /metrics is for the operator, never the public: some of its counters
  * move only when an account exists (mail sent for a password reset) and
@@ -97,6 +98,27 @@ static void mail_metrics(struct api_context *ctx, FILE *out)
                      "# TYPE agentdesk_mail_oldest_queued_seconds gauge\n"
                      "agentdesk_mail_oldest_queued_seconds %" PRId64 "\n",
                 queued, oldest ? store_now() - oldest : 0);
+}
+
+/* Every status, so that a state with no job is a 0, not a gap. */
+static void job_metrics(struct api_context *ctx, FILE *out)
+{
+        struct health_jobs jobs;
+
+        fputs("# HELP agentdesk_provisioning_jobs Provisioning jobs by state (counts of the "
+              "outbox, so every node reports the cluster's).\n"
+              "# TYPE agentdesk_provisioning_jobs gauge\n", out);
+        if (health_job_gauges(ctx->store, &jobs) != RESULT_OK)
+                return;
+        for (int s = JOBS_STATUS_PENDING; s <= JOBS_STATUS_FAILED; s++)
+                fprintf(out, "agentdesk_provisioning_jobs{state=\"%s\"} %" PRId64 "\n",
+                        jobs_status_name(s), jobs.by_status[s]);
+        fprintf(out, "# HELP agentdesk_provisioning_oldest_pending_seconds Age of the oldest "
+                     "pending provisioning job (0 when none).\n"
+                     "# TYPE agentdesk_provisioning_oldest_pending_seconds gauge\n"
+                     "agentdesk_provisioning_oldest_pending_seconds %" PRId64 "\n",
+                jobs.oldest_pending && store_now() > jobs.oldest_pending
+                        ? store_now() - jobs.oldest_pending : 0);
 }
 
 static void metrics(struct http_request *req, struct api_call *call)
@@ -212,6 +234,7 @@ static void metrics(struct http_request *req, struct api_call *call)
                         ec.streams, ec.dropped_slow, ec.sent, http_streams_queued_bytes(),
                         ec.last_id);
         }
+        job_metrics(ctx, out);
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);

@@ -73,11 +73,17 @@ enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
 /* Releases the calling thread's connection early (a thread about to exit). */
 void store_conn_release(struct store *store);
 
-/* A count that grows after every write statement and every commit made
- * through this store (by this process). A reader that notes it before
- * reading and finds it unchanged afterwards knows that no write of this
- * process committed in between: what it read may be cached until the count
- * moves. */
+/* A count that grows after every write of what the directory reads made
+ * through this store (by this process): an insert or delete of tenants,
+ * users, agent_extensions or freeswitch_clusters, or an update that sets a
+ * column the directory reads (store.c's directory_tables), at its
+ * statement and again at the commit or rollback of its transaction.
+ * Writes elsewhere (sessions, jobs, mail, live events, any other table)
+ * and the bookkeeping on those rows (provisioning state, logins, password
+ * hashes) leave it alone; a statement it cannot tell apart moves it. A
+ * reader of those tables that notes it before reading and finds it
+ * unchanged afterwards knows that no such write of this process committed
+ * in between: what it read may be cached until the count moves. */
 uint64_t store_writes(const struct store *store);
 
 /* Whether store_writes() moves for every change the directory reads, made
@@ -87,15 +93,17 @@ uint64_t store_writes(const struct store *store);
  * other process's commit. */
 bool store_writes_complete(const struct store *store);
 
-/* Whether store_writes() also moves for the changes other processes make:
- * while store_watch_start()'s thread watches. On PostgreSQL it is
- * subscribed as above; on SQLite it reads the file's data_version every
- * 50 ms, so a command line run beside the server is heard too. */
+/* Whether store_writes() also moves for the changes other processes make
+ * to what the directory reads: while store_watch_start()'s thread
+ * watches. On PostgreSQL it is subscribed as above; on SQLite it reads the
+ * file's data_version every 50 ms and, when it moved, the count migration
+ * 8's triggers keep, so a command line run beside the server is heard
+ * too. */
 bool store_writes_shared(const struct store *store);
 
-/* Starts a thread that hears the changes of every process on the
- * database and moves store_writes(): PostgreSQL's notifications (it
- * resubscribes after losing its connection), SQLite's data_version. */
+/* Starts a thread that hears the changes of every process to what the
+ * directory reads and moves store_writes(): PostgreSQL's notifications (it
+ * resubscribes after losing its connection), SQLite's directory_changes. */
 enum result store_watch_start(struct store *store);
 
 /* Stops that thread (within about 200 ms). Accepts a store without one. */
@@ -509,6 +517,14 @@ struct store_job {
  * a disabled cluster wait. */
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
+
+/* Gauges for /metrics (domain/health/health.c): calls fn once per status
+ * that has jobs, with their count and the created_at of the oldest. A
+ * status that does not decode stops the calls there with RESULT_STORE. */
+enum result store_job_stats(struct store_conn *conn,
+                            void (*fn)(void *userdata, enum jobs_status status, int64_t count,
+                                       int64_t oldest),
+                            void *userdata);
 
 /* Queries select by 'pending' (and count 'failed'), the statuses the
  * store itself must know. */

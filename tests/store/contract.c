@@ -682,6 +682,7 @@ int main(int argc, char **argv)
         test_users(store);
         test_allocate_release(store);
         contract_basics(store);
+        contract_directory_writes(store);
         contract_tenants(store);
         contract_users(store);
         contract_sessions(store);

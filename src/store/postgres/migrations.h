@@ -217,6 +217,24 @@ static const struct store_migration postgres_migrations[] = {
           " used_at BIGINT,"
           " created_at BIGINT NOT NULL);"
           "CREATE INDEX event_tickets_expires ON event_tickets(expires_at);" },
+        /* Migration 2's triggers, narrowed: an update of users or
+         * agent_extensions notifies only when it sets a column the
+         * directory reads (store.c's directory_tables), so that logins,
+         * job outcomes and registrations kept on those rows do not empty
+         * every node's directory cache. Issue 18: taken after the numbers
+         * given to the live (7) and calls (8) migrations. */
+        { 9, "directory changes by column",
+          "DROP TRIGGER users_changed ON users;"
+          "CREATE TRIGGER users_changed AFTER INSERT OR DELETE OR TRUNCATE"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER users_read_changed AFTER UPDATE OF tenant_id, first_name, last_name, status"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "DROP TRIGGER agent_extensions_changed ON agent_extensions;"
+          "CREATE TRIGGER agent_extensions_changed AFTER INSERT OR DELETE OR TRUNCATE"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER agent_extensions_read_changed AFTER UPDATE OF tenant_id, user_id,"
+          " extension, sip_secret, vm_pin, status"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
 };
 
 #endif
