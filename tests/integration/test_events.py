@@ -50,6 +50,9 @@ def test_tickets(backend):
         status, _, body = ad.request("POST", "/v1/admin/events/ticket?tenant_id=999999",
                                      token=w.token("superadmin"))
         assert status == 404, body
+        status, _, body = ad.request("POST", "/v1/admin/events/ticket?tenant_id=x",
+                                     token=w.token("superadmin"))
+        assert status == 400 and body["error"]["field"] == "tenant_id", body
 
         # Single use.
         t = ticket(ad, admin)
