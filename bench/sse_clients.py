@@ -112,6 +112,13 @@ def reader(clients, stop):
             c.feed(data)
 
 
+def cpu_s(pid):
+    """User + system CPU seconds of process pid (all its threads)."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kb(pid):
     with open("/proc/%d/status" % pid) as f:
         return int(re.search(r"VmRSS:\s+(\d+)", f.read()).group(1))
@@ -156,6 +163,14 @@ def with_events(ad, tenant_id, port, lua):
     finally:
         stop.set()
         t.join()
+
+
+def measured(fn, pid):
+    """fn()'s result, with the CPU seconds agentdesk and this process (the
+    publisher, and the 500 clients' reading when they are open) spent."""
+    s0, c0 = cpu_s(pid), sum(os.times()[:2])
+    out = fn()
+    return out, cpu_s(pid) - s0, sum(os.times()[:2]) - c0
 
 
 def main():
@@ -208,8 +223,9 @@ end
 """ % (tpl_path, auth, AGENTS - 1, AGENTS))
 
         pid = ad.proc.pid
-        alone = wrk(ad.port, lua)
-        (writes, published_without) = with_events(ad, t["id"], ad.port, lua)
+        alone, alone_cpu, _ = measured(lambda: wrk(ad.port, lua), pid)
+        (writes, published_without), writes_cpu, writes_bench = measured(
+            lambda: with_events(ad, t["id"], ad.port, lua), pid)
 
         rss0 = rss_kb(pid)
         start_id = int(sql(ad, "SELECT COALESCE(MAX(id), 0) FROM live_events")[0][0])
@@ -222,7 +238,8 @@ end
         wait_for(lambda: all(c.in_body for c in clients), timeout=30, what="every stream open")
         time.sleep(1)
         rss1 = rss_kb(pid)
-        (streamed, published) = with_events(ad, t["id"], ad.port, lua)
+        (streamed, published), streamed_cpu, streamed_bench = measured(
+            lambda: with_events(ad, t["id"], ad.port, lua), pid)
         expected = int(sql(ad, "SELECT COUNT(*) FROM live_events WHERE id > %d" % start_id)[0][0])
         try:
             wait_for(lambda: all(c.events >= expected for c in clients), timeout=30,
@@ -239,13 +256,25 @@ end
 
         print("  %d SSE clients of one tenant; events appended at %d/s during each %s wrk run "
               "(the better of two)" % (CLIENTS, EVENT_RATE, DURATION))
-        print("  lookups alone:                 %8.0f/s p99 %-8s non-2xx %d" % alone)
-        print("  lookups + events, no streams:  %8.0f/s p99 %-8s non-2xx %d (%d events)"
-              % (writes + (published_without,)))
-        print("  lookups + events + %d streams: %8.0f/s p99 %-8s non-2xx %d (%d events)"
-              % ((CLIENTS,) + streamed + (published,)))
+        print("  lookups alone:                 %8.0f/s p99 %-8s non-2xx %d; agentdesk CPU %.1f s"
+              % (alone + (alone_cpu,)))
+        print("  lookups + events, no streams:  %8.0f/s p99 %-8s non-2xx %d (%d events); "
+              "agentdesk CPU %.1f s, publisher %.1f s"
+              % (writes + (published_without, writes_cpu, writes_bench)))
+        print("  lookups + events + %d streams: %8.0f/s p99 %-8s non-2xx %d (%d events); "
+              "agentdesk CPU %.1f s, publisher and clients %.1f s"
+              % ((CLIENTS,) + streamed + (published, streamed_cpu, streamed_bench)))
         print("    ratio %.2f of lookups alone, %.2f of lookups with the same events "
               "(target >= 0.80)" % (streamed[0] / alone[0], streamed[0] / writes[0]))
+        # wrk, the clients and the server share the cores: agentdesk's CPU
+        # per lookup (the streams' work included) says what the streams
+        # cost it, whatever else ran.
+        secs = 2 * float(DURATION.rstrip("s"))
+        per = [cpu / (r[0] * secs) * 1e6 for cpu, r in ((alone_cpu, alone), (writes_cpu, writes),
+                                                        (streamed_cpu, streamed))]
+        print("    agentdesk CPU per lookup: %.1f us alone, %.1f us with the events, %.1f us "
+              "with the events and the streams (%.2fx)" % (per[0], per[1], per[2],
+                                                          per[2] / per[1]))
         print("  events per client: expected %d (every event of the tenant since they "
               "connected), min %d, max %d; streams cut: %d"
               % (expected, min(counts), max(counts), cut))
