@@ -62,7 +62,6 @@ struct http_stream {
         struct http_stream *prev, *next;     /* srv->streams, while not gone */
 };
 
-static atomic_size_t open_streams;
 static atomic_size_t queued_total;
 
 static void unref(struct http_stream *s)
@@ -153,7 +152,6 @@ static void stream_gone(void *cls)
         s->suspended = false;
         drop_queue(s);
         pthread_mutex_unlock(&s->lock);
-        atomic_fetch_sub(&open_streams, 1);
         unref(s);
 }
 
@@ -192,7 +190,6 @@ struct http_stream *http_respond_stream(struct http_request *req, unsigned statu
                 s->next->prev = s;
         srv->streams = s;
         pthread_mutex_unlock(&srv->streams_lock);
-        atomic_fetch_add(&open_streams, 1);
         /* Destroying our handle leaves the response to MHD; if queueing
          * failed that releases it at once, and stream_gone runs. */
         http_response_queue(req, status, content_type, resp);
@@ -245,11 +242,6 @@ void http_stream_release(struct http_stream *s)
 {
         if (s)
                 unref(s);
-}
-
-size_t http_streams_open(void)
-{
-        return atomic_load(&open_streams);
 }
 
 size_t http_streams_queued_bytes(void)

@@ -9,8 +9,9 @@ import json
 import signal
 import time
 
-from agentdesk_harness import (Agentdesk, SseStream, World, append_event, main, metric,
-                               open_stream, sql, ticket, wait_for)
+from agentdesk_harness import (Agentdesk, EslFixture, SseStream, World, append_event,
+                               free_port, main, metric, only_on, open_stream, restart, settle,
+                               sql, ticket, wait_for)
 
 
 def rename(w, key, agent_key, first_name):
@@ -49,6 +50,9 @@ def test_tickets(backend):
         status, _, body = ad.request("POST", "/v1/admin/events/ticket?tenant_id=999999",
                                      token=w.token("superadmin"))
         assert status == 404, body
+        status, _, body = ad.request("POST", "/v1/admin/events/ticket?tenant_id=x",
+                                     token=w.token("superadmin"))
+        assert status == 400 and body["error"]["field"] == "tenant_id", body
 
         # Single use.
         t = ticket(ad, admin)
@@ -181,12 +185,101 @@ def test_me_stream(backend):
         assert s.event()["event"] == "registration.changed"
         root.settimeout(1.5)
         try:
-            assert root.frame() is None
-            raise AssertionError("the superadmin's own stream got an event")
+            while True:   # heartbeats may come; an event may not
+                f = root.frame()
+                assert f is not None and not f["event"], f
         except OSError:
             pass
         for x in (s, admin, root):
             x.close()
+
+
+def test_agent_and_provisioning_events(backend):
+    with Agentdesk(backend) as ad, EslFixture() as good:
+        w = World(ad)
+        # A job is done once every node has it: the second node is down,
+        # so a job fails, is retried, and gives up after 2 attempts.
+        restart(w, "%s,127.0.0.1:%d" % (good.address, free_port()), AGENTDESK_FS_RETRY_LIMIT="2")
+        s = open_stream(ad, w.admin)
+        other = open_stream(ad, w.token("admin", "B"))
+        status, _, body = ad.request("POST", "/v1/admin/agents", token=w.admin, json_body={
+            "first_name": "Ada", "last_name": "L", "email": "ada@a.example",
+            "extensions_count": 2})
+        assert status == 201, body
+        agent = body["agent"]
+        numbers = [x["extension"] for x in agent["extensions"]]
+        created = s.event()
+        assert created["event"] == "agent.created", created
+        assert created["json"]["data"] == {"agent_id": agent["id"], "first_name": "Ada",
+                                           "last_name": "L", "role": "agent",
+                                           "status": "active", "extensions": numbers}
+        settle(w)
+        status, _, _ = ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=w.admin,
+                                  json_body={"status": "suspended"})
+        assert status == 200
+        assert s.event()["json"]["data"]["status"] == "suspended"
+        # Each extension's job: pending with the node's error after the
+        # first attempt, failed after the second; in either order between
+        # the two extensions, each in its order.
+        seen = {}
+        for _ in range(4):
+            e = s.event()
+            assert e["event"] == "extension.provisioning", e
+            d = e["json"]["data"]
+            assert set(d) == {"extension_id", "extension", "agent_id", "provisioning",
+                              "provisioning_attempts", "provisioning_error"}, d
+            assert d["agent_id"] == agent["id"] and "refused" in d["provisioning_error"], d
+            seen.setdefault(d["extension"], []).append((d["provisioning"],
+                                                        d["provisioning_attempts"]))
+        assert seen == {n: [("pending", 1), ("failed", 2)] for n in numbers}, seen
+        assert settle(w) == {"pending": 0, "failed": 2}
+        # What the API says now is what the last event said.
+        x = ad.request("GET", "/v1/admin/extensions/%d" % agent["extensions"][0]["id"],
+                       token=w.admin)[2]["extension"]
+        assert (x["provisioning"], x["provisioning_attempts"]) == ("failed", 2), x
+        # Reactivated (in xml_curl mode nothing to send: FreeSWITCH asks),
+        # then new SIP passwords while the node is still down (retried
+        # after 10 s, past the restart below): pending with the error.
+        last = int(e["id"])
+        restart(w, "%s,127.0.0.1:%d" % (good.address, free_port()), AGENTDESK_FS_RETRY_LIMIT="5",
+                AGENTDESK_FS_RETRY_BASE="10")
+        end = s.event()
+        assert end["json"] == {"reason": "shutdown"}, end
+        s.close()
+        other.close()
+        # Resumed across the restart: the ring is loaded from the log.
+        s = open_stream(ad, w.admin, last_event_id=last)
+        status, _, _ = ad.request("PATCH", "/v1/admin/agents/%d" % agent["id"], token=w.admin,
+                                  json_body={"status": "active"})
+        assert status == 200
+        assert s.event()["json"]["data"]["status"] == "active"
+        for x in agent["extensions"]:
+            status, _, _ = ad.request("POST", "/v1/admin/extensions/%d/rotate-password" % x["id"],
+                                      token=w.admin)
+            assert status == 200
+        pending = [s.event()["json"]["data"] for _ in numbers]
+        assert sorted((d["extension"], d["provisioning"], d["provisioning_attempts"])
+                      for d in pending) == [(n, "pending", 1) for n in numbers], pending
+        # The node back before the retry: the retry's success moves them.
+        last = int(sql(ad, "SELECT MAX(id) FROM live_events")[0][0])
+        restart(w, good.address)
+        s.close()
+        s = open_stream(ad, w.admin, last_event_id=last)
+        other = open_stream(ad, w.token("admin", "B"))
+        done = [s.event()["json"]["data"] for _ in numbers]
+        assert sorted((d["extension"], d["provisioning"], d["provisioning_attempts"],
+                       d["provisioning_error"]) for d in done) == \
+            [(n, "provisioned", 2, None) for n in numbers], done
+        status, _, _ = ad.request("DELETE", "/v1/admin/agents/%d" % agent["id"], token=w.admin)
+        assert status == 200
+        deleted = s.event()
+        assert deleted["event"] == "agent.deleted" and deleted["json"]["data"] == {
+            "agent_id": agent["id"]}, deleted
+        # Tenant B's stream got none of it: its next event is B's own.
+        rename(w, "B", "agent", "Bea")
+        assert agent_events(other, 1)[0]["json"]["data"]["first_name"] == "Bea"
+        s.close()
+        other.close()
 
 
 def test_slow_client_is_dropped(backend):
@@ -198,20 +291,26 @@ def test_slow_client_is_dropped(backend):
         slow = open_stream(ad, w.token("admin", "A"), rcvbuf=4096)
         fast = open_stream(ad, w.token("admin", "A"))
         wait_for(lambda: metric(ad, "agentdesk_sse_clients") == 2, what="two streams")
-        pad = "x" * 60000
-        n = 40   # 2.4 MB: more than the slow client's queue and socket hold
+        # 1.6 MB: more than the slow client's queue (512 KiB) and socket
+        # hold, in few appends: quick, since a stalled connection that
+        # made no progress for 30 s is closed by libmicrohttpd itself
+        # (gone, not counted as cut).
+        pad = "x" * 200000
+        n = 8
         # One at a time, each read by the fast client before the next: its
         # delivery time is measured while the slow one's queue fills up.
+        # A server that waited for the stalled client would never deliver
+        # (the read times out after 10 s); the delay is printed, not
+        # asserted (bench/sse_clients.py measures).
         worst = 0
         for i in range(n):
-            start = time.monotonic()
             eid = append_event(ad, a, "agent.updated", {"agent_id": 1, "pad": pad, "i": i})
+            start = time.monotonic()
             e = fast.event()
             worst = max(worst, time.monotonic() - start)
             assert e is not None and int(e["id"]) == eid, "event %d: %r" % (i, e and e["id"])
-        print("the reading client got each of %d events of 60 kB within %.3fs beside a "
-              "stalled one" % (n, worst))
-        assert worst < 2, worst
+        print("the reading client got each of %d events of 200 kB within %.3fs of its append "
+              "beside a stalled one" % (n, worst))
         wait_for(lambda: metric(ad, "agentdesk_sse_dropped_clients_total") == 1,
                  what="the slow client dropped")
         wait_for(lambda: metric(ad, "agentdesk_sse_clients") == 1, what="one stream left")
@@ -293,7 +392,8 @@ def test_resume(backend):
             % (a, "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c "
                   "WHERE i < 1100) SELECT i FROM c"))
         last = int(sql(ad, "SELECT MAX(id) FROM live_events")[0][0])
-        wait_for(lambda: metric(ad, "agentdesk_live_events_read_id") == last,
+        # (>=: a provisioning outcome of the renames may follow.)
+        wait_for(lambda: metric(ad, "agentdesk_live_events_read_id") >= last,
                  what="the reader at the last event")
         r = open_stream(ad, w.token("admin", "A"), last_event_id=int(first["id"]))
         reload = r.event()
@@ -303,7 +403,10 @@ def test_resume(backend):
         assert agent_events(r, 1)[0]["json"]["data"]["first_name"] == "After"
         r.close()
         r = open_stream(ad, w.token("admin", "A"), last_event_id=last - 5)
-        assert [int(e["id"]) for e in r.events(5)] == list(range(last - 4, last + 1))
+        expected = [int(x[0]) for x in sql(ad, "SELECT id FROM live_events WHERE id > %d AND "
+                                               "id <= %d AND tenant_id = %d ORDER BY id"
+                                           % (last - 5, last, a))]
+        assert [int(e["id"]) for e in r.events(len(expected))] == expected
         r.close()
 
 
@@ -322,8 +425,45 @@ def test_stop_ends_streams(backend):
             assert end["event"] == "end" and end["json"] == {"reason": "shutdown"}, end
             assert s.frame() is None
         print("stopped with 5 open streams in %.2fs" % took)
-        assert took < 5, took
+        # Not ended, they would hold the stop for 10 s (the wait for
+        # requests in flight).
+        assert took < 8, took
         stalled.close()
+
+
+@only_on("postgres")
+def test_two_nodes(backend):
+    """Behind a load balancer without sticky sessions: a ticket issued by
+    one node opens the stream on another, which delivers the events the
+    first node's changes publish (each node reads the one log)."""
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        other = ad.sibling()
+        other.serve()
+        try:
+            t = ticket(ad, w.token("admin", "A"))
+            s = SseStream(other, "/v1/admin/events?ticket=" + t)
+            assert s.status == 200, s.body
+            assert s.frame()["comments"] == ["connected"]
+            # Spent on the second node: refused on the first.
+            again = SseStream(ad, "/v1/admin/events?ticket=" + t)
+            assert again.status == 401, again.body
+            start = time.monotonic()
+            rename(w, "A", "agent", "Across")
+            got = agent_events(s, 1)[0]
+            print("an event of node 1 reached node 2's stream in %.3fs"
+                  % (time.monotonic() - start))
+            assert got["json"]["data"]["first_name"] == "Across"
+            # Logging out on the first node ends the stream on the second.
+            status, _, _ = ad.request("POST", "/v1/auth/logout", token=w.token("admin", "A"))
+            assert status == 200
+            end = s.event()
+            while end["event"] != "end":
+                end = s.event()
+            assert end["json"] == {"reason": "session_ended"}, end
+            s.close()
+        finally:
+            other.stop()
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ static void test_ring(void)
 {
         struct events_ring r;
 
-        CHECK_INT_EQ(events_ring_init(&r, 3, 10), RESULT_OK);
+        CHECK_INT_EQ(events_ring_init(&r, 3, 1 << 20, 10), RESULT_OK);
         /* Empty, floor 10: a client that saw 10 or later resumes; 9 reloads. */
         CHECK(events_ring_covers(&r, 10));
         CHECK(!events_ring_covers(&r, 9));
@@ -112,6 +112,36 @@ static void test_ring(void)
         CHECK(events_ring_covers(&r, 12));
         CHECK(!events_ring_covers(&r, 11));
         CHECK(events_ring_covers(&r, 15));
+        events_ring_free(&r);
+
+        /* Bounded in bytes too: a big event pushes the older out, and
+         * stays alone even when it is larger than the bound. */
+        CHECK_INT_EQ(events_ring_init(&r, 100, 2000, 0), RESULT_OK);
+        for (int64_t id = 1; id <= 10; id++) {
+                struct events_entry e = make(id, 7, EVENT_AGENT_UPDATED, 0, "{}");
+                events_ring_push(&r, &e);
+        }
+        CHECK_INT_EQ(r.floor, 0);
+        CHECK(r.bytes <= 2000 && r.n == 10);
+        {
+                char big[2400];
+                memset(big, 'x', sizeof(big));
+                memcpy(big, "{\"pad\":\"", 8);
+                memcpy(big + sizeof(big) - 3, "\"}", 3);
+                struct events_entry e = make(11, 7, EVENT_AGENT_UPDATED, 0, big);
+                events_ring_push(&r, &e);
+        }
+        CHECK_INT_EQ(r.n, 1);
+        CHECK_INT_EQ(r.floor, 10);
+        CHECK(!events_ring_covers(&r, 9));
+        CHECK(events_ring_covers(&r, 10));
+        {
+                struct events_entry e = make(12, 7, EVENT_AGENT_UPDATED, 0, "{}");
+                events_ring_push(&r, &e);
+        }
+        CHECK_INT_EQ(r.n, 1);
+        CHECK_INT_EQ(events_ring_at(&r, 0)->id, 12);
+        CHECK_INT_EQ(r.floor, 11);
         events_ring_free(&r);
 }
 

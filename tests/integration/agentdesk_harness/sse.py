@@ -129,8 +129,9 @@ def sql(ad, statement):
             return rows
         finally:
             db.close()
-    out = subprocess.run(["psql", "-XAtq", "-F", "\t", "-d", ad.db, "-c", statement],
-                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    # On stdin: a statement may be longer than one argument may be.
+    out = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-d", ad.db],
+                         input=statement, check=True, stdout=subprocess.PIPE, text=True).stdout
     return [line.split("\t") for line in out.splitlines() if line]
 
 
