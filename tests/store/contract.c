@@ -695,8 +695,11 @@ int main(int argc, char **argv)
         test_live_events(store);
         test_mail_outbox(store);
         test_purge(store);
+        contract_calls(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_calls_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }
