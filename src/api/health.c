@@ -1,7 +1,7 @@
 /*
  * GET /healthz: is the store reachable from this node.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
- * then the extension pools, then the mail outbox.
+ * then the extension pools, calls in progress, then the mail outbox.
  *
  * /metrics is for the operator, never the public: some of its counters
  * move only when an account exists (mail sent for a password reset) and
@@ -80,6 +80,36 @@ static void esl_line(void *userdata, const char *node, uint64_t connects)
 {
         fprintf(userdata, "agentdesk_esl_connects_total{node=\"%s\"} %" PRIu64 "\n", node,
                 connects);
+}
+
+struct calls_totals {
+        FILE *out;
+        bool per_tenant;
+        int64_t open;
+};
+
+static void calls_line(void *userdata, const struct store_tenant *t, int64_t open)
+{
+        struct calls_totals *totals = userdata;
+
+        totals->open += open;
+        if (totals->per_tenant)
+                fprintf(totals->out,
+                        "agentdesk_calls_in_progress{tenant_id=\"%" PRId64 "\",tenant=\"%s\"} %" PRId64 "\n",
+                        t->id, t->slug, open);
+}
+
+/* Agent call legs still open (per tenant with AGENTDESK_METRICS_TENANTS,
+ * as the pools). */
+static void calls_metrics(struct api_context *ctx, FILE *out, bool per_tenant)
+{
+        struct calls_totals totals = { .out = out, .per_tenant = per_tenant };
+
+        fputs("# HELP agentdesk_calls_in_progress Call legs of agents in progress (per tenant "
+              "with AGENTDESK_METRICS_TENANTS).\n"
+              "# TYPE agentdesk_calls_in_progress gauge\n", out);
+        if (health_calls_gauges(ctx->store, calls_line, &totals) == RESULT_OK && !per_tenant)
+                fprintf(out, "agentdesk_calls_in_progress %" PRId64 "\n", totals.open);
 }
 
 static void mail_metrics(struct api_context *ctx, FILE *out)
@@ -178,11 +208,15 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_purged_rows_total{table=\"link_tokens\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"sessions\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"login_throttle\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"call_records\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"live_events\"} %" PRIu64 "\n"
                              "# HELP agentdesk_purge_rounds_total Rounds of the purge thread.\n"
                              "# TYPE agentdesk_purge_rounds_total counter\n"
                              "agentdesk_purge_rounds_total %" PRIu64 "\n",
-                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle, pc.rounds);
+                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle, pc.call_records,
+                        pc.live_events, pc.rounds);
         }
+        calls_metrics(ctx, out, totals.per_tenant);
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);

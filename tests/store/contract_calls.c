@@ -21,8 +21,8 @@ int contract_calls_checks(int *ret_failures)
         return check_count;
 }
 
-static enum result no_secret(void *userdata, const char *extension,
-                             char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX])
+enum result contract_plain_secret(void *userdata, const char *extension,
+                                  char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX])
 {
         (void)userdata;
         (void)extension;
@@ -43,7 +43,7 @@ static void tenant_with_agent(struct store_conn *conn, const char *slug, int64_t
         snprintf(t.slug, sizeof(t.slug), "%s", slug);
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_OK);
-        CHECK_INT_EQ(store_pool_generate(conn, t.id, base, 4, no_secret, NULL), RESULT_OK);
+        CHECK_INT_EQ(store_pool_generate(conn, t.id, base, 4, contract_plain_secret, NULL), RESULT_OK);
         u.tenant_id = t.id;
         snprintf(u.email, sizeof(u.email), "agent@%s.example", slug);
         snprintf(u.first_name, sizeof(u.first_name), "Ada");
