@@ -32,9 +32,7 @@ export AGENTDESK_SECRET_KEY_FILE=$tmp/key AGENTDESK_XMLCURL_PASSWORD=bench-xc
 # An Event Socket that answers every command as FreeSWITCH does (the
 # tests' fixture), so that provisioning settles at once, as it does once
 # FreeSWITCH has taken the agents, and lookups are measured in that steady
-# state. With a node that is down, the reconciler would retry the
-# suspension's job every few seconds, each attempt a write that empties
-# the cache; but a FreeSWITCH that is down sends no lookups.
+# state.
 export AGENTDESK_FS_ESL_PASSWORD=bench-esl
 python3 "$here/tests/harness/esl_fixture.py" --port-file "$tmp/esl.port" --password bench-esl &
 pids+=($!)

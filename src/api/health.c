@@ -1,7 +1,9 @@
 /*
  * GET /healthz: is the store reachable from this node.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
- * then the extension pools, calls in progress, then the mail outbox.
+ * then the extension pools, the directory cache, the reconciler, the
+ * throttles and the purge, the provisioning jobs, calls in
+ * progress, then the mail outbox.
  *
  * /metrics is for the operator, never the public: some of its counters
  * move only when an account exists (mail sent for a password reset) and
@@ -17,6 +19,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/events/streams.h"
 #include "domain/core/credentials.h"
 #include "domain/core/throttle.h"
 #include "domain/provisioning/directory.h"
@@ -128,6 +131,27 @@ static void mail_metrics(struct api_context *ctx, FILE *out)
                 queued, oldest ? store_now() - oldest : 0);
 }
 
+/* Every status, so that a state with no job is a 0, not a gap. */
+static void job_metrics(struct api_context *ctx, FILE *out)
+{
+        struct health_jobs jobs;
+
+        fputs("# HELP agentdesk_provisioning_jobs Provisioning jobs by state (counts of the "
+              "outbox, so every node reports the cluster's).\n"
+              "# TYPE agentdesk_provisioning_jobs gauge\n", out);
+        if (health_job_gauges(ctx->store, &jobs) != RESULT_OK)
+                return;
+        for (int s = JOBS_STATUS_PENDING; s <= JOBS_STATUS_FAILED; s++)
+                fprintf(out, "agentdesk_provisioning_jobs{state=\"%s\"} %" PRId64 "\n",
+                        jobs_status_name(s), jobs.by_status[s]);
+        fprintf(out, "# HELP agentdesk_provisioning_oldest_pending_seconds Age of the oldest "
+                     "pending provisioning job (0 when none).\n"
+                     "# TYPE agentdesk_provisioning_oldest_pending_seconds gauge\n"
+                     "agentdesk_provisioning_oldest_pending_seconds %" PRId64 "\n",
+                jobs.oldest_pending && store_now() > jobs.oldest_pending
+                        ? store_now() - jobs.oldest_pending : 0);
+}
+
 static void metrics(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -208,14 +232,42 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_purged_rows_total{table=\"link_tokens\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"sessions\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"login_throttle\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"event_tickets\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"call_records\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"live_events\"} %" PRIu64 "\n"
                              "# HELP agentdesk_purge_rounds_total Rounds of the purge thread.\n"
                              "# TYPE agentdesk_purge_rounds_total counter\n"
                              "agentdesk_purge_rounds_total %" PRIu64 "\n",
-                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle, pc.call_records,
-                        pc.live_events, pc.rounds);
+                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle,
+                        pc.event_tickets, pc.call_records, pc.live_events, pc.rounds);
         }
+        if (ctx->app && ctx->app->events) {
+                struct events_hub_counts ec;
+                events_hub_counts(ctx->app->events, &ec);
+                fprintf(out, "# HELP agentdesk_sse_clients Live event streams (Server-Sent "
+                             "Events) open now.\n"
+                             "# TYPE agentdesk_sse_clients gauge\n"
+                             "agentdesk_sse_clients %" PRIu64 "\n"
+                             "# HELP agentdesk_sse_dropped_clients_total Streams cut because "
+                             "their client read too slowly (its queue overflowed).\n"
+                             "# TYPE agentdesk_sse_dropped_clients_total counter\n"
+                             "agentdesk_sse_dropped_clients_total %" PRIu64 "\n"
+                             "# HELP agentdesk_sse_events_sent_total Events written to "
+                             "streams (one per stream that got it).\n"
+                             "# TYPE agentdesk_sse_events_sent_total counter\n"
+                             "agentdesk_sse_events_sent_total %" PRIu64 "\n"
+                             "# HELP agentdesk_sse_queued_bytes Bytes waiting in the streams' "
+                             "queues for their clients.\n"
+                             "# TYPE agentdesk_sse_queued_bytes gauge\n"
+                             "agentdesk_sse_queued_bytes %zu\n"
+                             "# HELP agentdesk_live_events_read_id The newest live event this "
+                             "node's streams have read.\n"
+                             "# TYPE agentdesk_live_events_read_id gauge\n"
+                             "agentdesk_live_events_read_id %" PRId64 "\n",
+                        ec.streams, ec.dropped_slow, ec.sent, http_streams_queued_bytes(),
+                        ec.last_id);
+        }
+        job_metrics(ctx, out);
         calls_metrics(ctx, out, totals.per_tenant);
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"

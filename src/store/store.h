@@ -73,11 +73,17 @@ enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
 /* Releases the calling thread's connection early (a thread about to exit). */
 void store_conn_release(struct store *store);
 
-/* A count that grows after every write statement and every commit made
- * through this store (by this process). A reader that notes it before
- * reading and finds it unchanged afterwards knows that no write of this
- * process committed in between: what it read may be cached until the count
- * moves. */
+/* A count that grows after every write of what the directory reads made
+ * through this store (by this process): an insert or delete of tenants,
+ * users, agent_extensions or freeswitch_clusters, or an update that sets a
+ * column the directory reads (store.c's directory_tables), at its
+ * statement and again at the commit or rollback of its transaction.
+ * Writes elsewhere (sessions, jobs, mail, live events, any other table)
+ * and the bookkeeping on those rows (provisioning state, logins, password
+ * hashes) leave it alone; a statement it cannot tell apart moves it. A
+ * reader of those tables that notes it before reading and finds it
+ * unchanged afterwards knows that no such write of this process committed
+ * in between: what it read may be cached until the count moves. */
 uint64_t store_writes(const struct store *store);
 
 /* Whether store_writes() moves for every change the directory reads, made
@@ -87,15 +93,17 @@ uint64_t store_writes(const struct store *store);
  * other process's commit. */
 bool store_writes_complete(const struct store *store);
 
-/* Whether store_writes() also moves for the changes other processes make:
- * while store_watch_start()'s thread watches. On PostgreSQL it is
- * subscribed as above; on SQLite it reads the file's data_version every
- * 50 ms, so a command line run beside the server is heard too. */
+/* Whether store_writes() also moves for the changes other processes make
+ * to what the directory reads: while store_watch_start()'s thread
+ * watches. On PostgreSQL it is subscribed as above; on SQLite it reads the
+ * file's data_version every 50 ms and, when it moved, the count migration
+ * 8's triggers keep, so a command line run beside the server is heard
+ * too. */
 bool store_writes_shared(const struct store *store);
 
-/* Starts a thread that hears the changes of every process on the
- * database and moves store_writes(): PostgreSQL's notifications (it
- * resubscribes after losing its connection), SQLite's data_version. */
+/* Starts a thread that hears the changes of every process to what the
+ * directory reads and moves store_writes(): PostgreSQL's notifications (it
+ * resubscribes after losing its connection), SQLite's directory_changes. */
 enum result store_watch_start(struct store *store);
 
 /* Stops that thread (within about 200 ms). Accepts a store without one. */
@@ -376,6 +384,17 @@ struct store_session_fault {
 enum result store_session_fault(struct store_conn *conn, const char *token_hash, int64_t now,
                                 struct store_session_fault *ret);
 
+/* The user of session id while the session is live at now (the
+ * conditions of store_session_lookup) into *ret; RESULT_NOT_FOUND
+ * otherwise. */
+enum result store_session_live_user(struct store_conn *conn, int64_t id, int64_t now,
+                                    struct store_user *ret);
+
+/* Which of the n sessions ids are live at now (the conditions of
+ * store_session_lookup): ret_live[i] for ids[i]. One statement per 31. */
+enum result store_sessions_live(struct store_conn *conn, const int64_t *ids, size_t n,
+                                int64_t now, bool *ret_live);
+
 /* Revokes session id; RESULT_NOT_FOUND when it was already revoked, so
  * that of two callers racing to revoke one session only one wins. */
 enum result store_session_revoke(struct store_conn *conn, int64_t id);
@@ -498,6 +517,14 @@ struct store_job {
  * a disabled cluster wait. */
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
+
+/* Gauges for /metrics (domain/health/health.c): calls fn once per status
+ * that has jobs, with their count and the created_at of the oldest. A
+ * status that does not decode stops the calls there with RESULT_STORE. */
+enum result store_job_stats(struct store_conn *conn,
+                            void (*fn)(void *userdata, enum jobs_status status, int64_t count,
+                                       int64_t oldest),
+                            void *userdata);
 
 /* Queries select by 'pending' (and count 'failed'), the statuses the
  * store itself must know. */
@@ -716,6 +743,29 @@ enum result store_usage_list(struct store_conn *conn, int64_t tenant_id, int64_t
 enum result store_purge_calls(struct store_conn *conn, int64_t calls_before,
                               int64_t events_before, int64_t limit, int64_t *ret_calls,
                               int64_t *ret_events);
+/* The newest event's id into *ret_id (0 when the log is empty). */
+enum result store_live_events_last_id(struct store_conn *conn, int64_t *ret_id);
+
+/* ---- live stream tickets (store/events.c) ---------------------------------- */
+
+/* What a ticket opens: the stream, the session it is bound to, and the
+ * tenant it is scoped to (0: every tenant's, a superadmin's). */
+struct store_event_ticket {
+        int64_t session_id;
+        enum event_stream stream;
+        int64_t tenant_id;
+};
+
+/* Records a ticket by the keyed hash of its secret, valid until
+ * expires_at. */
+enum result store_event_ticket_insert(struct store_conn *conn, const char *token_hash,
+                                      const struct store_event_ticket *ticket, int64_t expires_at);
+
+/* Takes the ticket of token_hash once: marks it used and fills *ret.
+ * RESULT_NOT_FOUND when no such ticket, used, or expired at now (of two
+ * callers racing for one ticket, one wins). */
+enum result store_event_ticket_take(struct store_conn *conn, const char *token_hash, int64_t now,
+                                    struct store_event_ticket *ret);
 
 /* ---- audit log ----------------------------------------------------------- */
 
@@ -851,7 +901,7 @@ enum result store_mail_stats(struct store_conn *conn,
 
 /* Rows deleted by one store_purge, by table. */
 struct store_purged {
-        int64_t mail_outbox, link_tokens, sessions, login_throttle;
+        int64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
 };
 
 /*
@@ -859,7 +909,8 @@ struct store_purged {
  * messages no longer queued, last updated before `before`, whose link (if
  * any) expired, was used or revoked before it; links that expired, were
  * used or revoked before it, once no message refers to them; sessions that
- * expired or were revoked before it; throttle counts whose window started
+ * expired or were revoked before it; stream tickets that expired before
+ * it; throttle counts whose window started
  * before throttle_before. *ret counts what went (a table at limit: more
  * may be left).
  */

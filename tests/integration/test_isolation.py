@@ -112,6 +112,21 @@ MATRIX = {
     ("POST", "/freeswitch/xml/:id"):
         dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
              temp=(401, 401), none=(401, 401)),
+    # Live streams: a ticket for a signed-in caller (the admin stream: the
+    # readers of a tenant, a superadmin for all); the stream itself takes
+    # the ticket only, never a bearer token.
+    ("POST", "/v1/admin/events/ticket"):
+        dict(superadmin=(201, 201), admin=(201, 201), supervisor=(201, 201), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/me/events/ticket"):
+        dict(superadmin=(201, 201), admin=(201, 201), supervisor=(201, 201), agent=(201, 201),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/events"):
+        dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
+             temp=(401, 401), none=(401, 401)),
+    ("GET", "/v1/me/events"):
+        dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
+             temp=(401, 401), none=(401, 401)),
 }
 
 # Clusters are the platform's, not a tenant's: the superadmin manages them,

@@ -14,6 +14,7 @@ struct store *contract_open_store(void);
 /* tests/store/contract_ops.c: every store_* operation that the domain
  * wrappers in contract.c do not reach directly. */
 void contract_basics(struct store *store);
+void contract_directory_writes(struct store *store);
 void contract_tenants(struct store *store);
 void contract_users(struct store *store);
 void contract_sessions(struct store *store);

@@ -29,4 +29,13 @@ enum result health_mail_gauges(struct store *store,
                                           enum mail_outbox_status status, int64_t count),
                                void *userdata, int64_t *ret_queued, int64_t *ret_oldest);
 
+/* The provisioning jobs by status (every status, 0 when none) and the
+ * created_at of the oldest pending job (0 = none). */
+struct health_jobs {
+        int64_t by_status[JOBS_STATUS_FAILED + 1];
+        int64_t oldest_pending;
+};
+
+enum result health_job_gauges(struct store *store, struct health_jobs *ret);
+
 #endif

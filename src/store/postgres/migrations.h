@@ -203,7 +203,20 @@ static const struct store_migration postgres_migrations[] = {
           " user_id BIGINT,"
           " data TEXT NOT NULL,"
           " created_at BIGINT NOT NULL);"
-          "CREATE INDEX live_events_created ON live_events(created_at);" },
+          "CREATE INDEX live_events_created ON live_events(created_at);"
+          /* The single-use tickets that open a stream (EventSource sends
+           * no header): only their keyed hash, bound to the session and
+           * the stream's scope (tenant_id NULL: every tenant's). */
+          "CREATE TABLE event_tickets ("
+          " id BIGSERIAL PRIMARY KEY,"
+          " token_hash TEXT NOT NULL UNIQUE,"
+          " session_id BIGINT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+          " stream TEXT NOT NULL CHECK (stream IN ('admin','me')),"
+          " tenant_id BIGINT REFERENCES tenants(id),"
+          " expires_at BIGINT NOT NULL,"
+          " used_at BIGINT,"
+          " created_at BIGINT NOT NULL);"
+          "CREATE INDEX event_tickets_expires ON event_tickets(expires_at);" },
         /* Call records and daily usage (issue 18, domain/calls/): one row
          * per agent leg (leg_uuid, FreeSWITCH's Unique-ID, written once
          * whatever repeats), purged after AGENTDESK_CALL_RETENTION_DAYS;
@@ -246,6 +259,24 @@ static const struct store_migration postgres_migrations[] = {
           " missed BIGINT NOT NULL DEFAULT 0,"
           " talk_seconds BIGINT NOT NULL DEFAULT 0,"
           " PRIMARY KEY (tenant_id, day, extension, user_id));" },
+        /* Migration 2's triggers, narrowed: an update of users or
+         * agent_extensions notifies only when it sets a column the
+         * directory reads (store.c's directory_tables), so that logins,
+         * job outcomes and registrations kept on those rows do not empty
+         * every node's directory cache. Issue 18: taken after the numbers
+         * given to the live (7) and calls (8) migrations. */
+        { 9, "directory changes by column",
+          "DROP TRIGGER users_changed ON users;"
+          "CREATE TRIGGER users_changed AFTER INSERT OR DELETE OR TRUNCATE"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER users_read_changed AFTER UPDATE OF tenant_id, first_name, last_name, status"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "DROP TRIGGER agent_extensions_changed ON agent_extensions;"
+          "CREATE TRIGGER agent_extensions_changed AFTER INSERT OR DELETE OR TRUNCATE"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER agent_extensions_read_changed AFTER UPDATE OF tenant_id, user_id,"
+          " extension, sip_secret, vm_pin, status"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
 };
 
 #endif

@@ -2014,7 +2014,8 @@ export interface paths {
         };
         /**
          * The tenant's live events as Server-Sent Events (admin, supervisor, superadmin).
-         * @description `text/event-stream`. Each event is `id: <LiveEvent.id>`, `event:
+         * @description `text/event-stream`. It opens with a comment (`: connected`) once the
+         *     subscription is live. Each event is `id: <LiveEvent.id>`, `event:
          *     <LiveEvent.type>`, `data: <LiveEvent as one line of JSON>`. Only the events
          *     of the ticket's tenant (a superadmin without a tenant: every tenant's), never
          *     a SIP password. A comment line (`: heartbeat`) every 15 s. With
@@ -2026,7 +2027,10 @@ export interface paths {
          *     revoked or expires, `{"reason": "shutdown"}` when the server stops, and is
          *     cut when the client reads too slowly (its queue is bounded). The client
          *     reconnects with a fresh ticket and `last_event_id`; a ticket is refused the
-         *     second time.
+         *     second time. The stream is bound to the ticket's session: after
+         *     `/v1/auth/refresh` (which revokes the old session) it ends with
+         *     `session_ended` at the next check (every 2 s), and the client reconnects
+         *     with a ticket of the new session.
          *
          */
         get: {
@@ -2338,7 +2342,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
                 /**
