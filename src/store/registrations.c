@@ -38,7 +38,7 @@ enum result store_live_registrations_set(struct store_conn *conn, int64_t cluste
                                     "INSERT INTO live_registrations (cluster_id, node, extension, "
                                     "call_id, realm, contact, network_ip, network_port, user_agent, "
                                     "expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                    "ON CONFLICT (cluster_id, node, extension, call_id) DO UPDATE "
+                                    "ON CONFLICT (extension, cluster_id, node, call_id) DO UPDATE "
                                     "SET realm = excluded.realm, contact = excluded.contact, "
                                     "network_ip = excluded.network_ip, "
                                     "network_port = excluded.network_port, "
