@@ -18,6 +18,7 @@ struct reconciler_links;
 struct directory_cache;
 struct mail_sender;
 struct purge;
+struct live;
 
 struct app {
         struct store *store;
@@ -33,6 +34,8 @@ struct app {
         struct mail_sender *mail_sender; /* the sender that owns it */
         struct purge *purge;             /* deletes rows past their use
                                           * (domain/upkeep/purge.h); NULL: none */
+        struct live *live;               /* the FreeSWITCH listener (domain/live/live.h);
+                                          * NULL: none runs in this process */
 };
 
 /* Who does something: a logged-in user, or the command line (kind cli, or
