@@ -556,6 +556,99 @@ enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_
  * transaction. On SQLite, always held. */
 enum result store_singleton_held(struct store_conn *conn, int64_t key, bool *ret_held);
 
+/* ---- live registration state (domain/live/) ------------------------- */
+
+/* One registration (a binding, keyed by its call-id) of an extension on a
+ * node, as the node's event stream said. cluster_id 0 is the default
+ * cluster; node is "host:port". */
+struct store_live_registration {
+        int64_t cluster_id;
+        char node[300];
+        char extension[64];
+        char call_id[256];
+        char realm[256];
+        char contact[512];
+        char network_ip[64];
+        int64_t network_port;
+        char user_agent[256];
+        int64_t expires_at;              /* epoch seconds */
+};
+
+/* In a transaction. The node's rows of extension become regs[0..n) (n may
+ * be 0: it is not registered there any more). */
+enum result store_live_registrations_set(struct store_conn *conn, int64_t cluster_id,
+                                         const char *node, const char *extension,
+                                         const struct store_live_registration *regs, size_t n);
+
+/* In a transaction. Deletes every registration row of the node (a
+ * re-read replaces them all). */
+enum result store_live_registrations_clear(struct store_conn *conn, int64_t cluster_id,
+                                           const char *node);
+
+/* Calls fn with every registration row of the node (what its last holder
+ * wrote: a new holder starts from it). */
+enum result store_live_registrations_node(struct store_conn *conn, int64_t cluster_id,
+                                          const char *node,
+                                          void (*fn)(void *userdata,
+                                                     const struct store_live_registration *reg),
+                                          void *userdata);
+
+/* The node's stream: connected or not, heartbeat now. */
+enum result store_live_stream_set(struct store_conn *conn, int64_t cluster_id, const char *node,
+                                  bool connected);
+
+/* A node no longer listened to: its stream row and its registrations go. */
+enum result store_live_stream_delete(struct store_conn *conn, int64_t cluster_id,
+                                     const char *node);
+
+/* Calls fn with every stream row (connected means connected with a
+ * heartbeat at or after fresh_after). */
+enum result store_live_streams(struct store_conn *conn, int64_t fresh_after,
+                               void (*fn)(void *userdata, int64_t cluster_id, const char *node,
+                                          bool connected),
+                               void *userdata);
+
+/* What the listener checks of an extension that registers. */
+struct store_live_extension {
+        int64_t id, tenant_id;
+        int64_t user_id;                 /* 0: free in the pool */
+        int64_t cluster_id;              /* its tenant's (0: the default) */
+        enum extension_status status;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        int64_t last_login_at;
+};
+
+/* RESULT_NOT_FOUND when no tenant's pool holds extension. */
+enum result store_live_extension_get(struct store_conn *conn, const char *extension,
+                                     struct store_live_extension *ret);
+
+/* In a transaction: the extension registered at (its last_login_at). */
+enum result store_live_extension_seen(struct store_conn *conn, const char *extension, int64_t at);
+
+/* How many nodes of cluster_id have a connected stream with a heartbeat
+ * at or after fresh_after. */
+enum result store_live_cluster_streams(struct store_conn *conn, int64_t cluster_id,
+                                       int64_t fresh_after, int64_t *ret_count);
+
+/* For each of extensions[0..n): fn with its last_login_at and its
+ * registrations on the connected nodes (fresh_after) of its tenant's
+ * cluster, the newest first (reg NULL when it has none). */
+enum result store_live_registrations_of(struct store_conn *conn, const char *const *extensions,
+                                        size_t n, int64_t fresh_after,
+                                        void (*fn)(void *userdata, const char *extension,
+                                                   int64_t last_login_at,
+                                                   const struct store_live_registration *reg),
+                                        void *userdata);
+
+/* Assigned extensions of tenant_id registered on a connected node of its
+ * cluster (tenant_id 0: every tenant's, fn once per tenant that has any). */
+enum result store_live_registered_count(struct store_conn *conn, int64_t tenant_id,
+                                        int64_t fresh_after,
+                                        void (*fn)(void *userdata, int64_t tenant_id,
+                                                   const char *slug, int64_t count),
+                                        void *userdata);
+
 /* ---- FreeSWITCH clusters ---------------------------------------------- */
 
 struct store_cluster {
@@ -632,6 +725,117 @@ enum result store_live_events_after(struct store_conn *conn, int64_t after_id, i
                                     struct store_live_event **ret_items, size_t *ret_n);
 void store_live_events_free(struct store_live_event *items, size_t n);
 
+/* ---- call records and daily usage (store/calls.c) -------------------------- */
+
+/* One agent leg of a call (call_records). Times are epoch seconds, 0 =
+ * not (yet). */
+struct store_call {
+        int64_t id;
+        int64_t tenant_id;
+        int64_t user_id;                 /* the agent who had the extension */
+        char extension[16];
+        char leg_uuid[64];               /* FreeSWITCH's Unique-ID: one row per leg */
+        char call_uuid[64];              /* Channel-Call-UUID: the legs of one call share it */
+        enum call_direction direction;
+        bool placed;                     /* the agent dialled it (else was rung) */
+        char caller[64], callee[64];
+        int64_t cluster_id;              /* 0 = the default cluster */
+        char node[300];                  /* "host:port" */
+        int64_t started_at, answered_at, ended_at;
+        int64_t talk_seconds;
+        char end_cause[64];              /* "" while open */
+        char codec[72];                  /* "" = unknown */
+        int64_t mos_centi;               /* MOS × 100; -1 = unknown */
+        /* Read only (the agent as the row is read): */
+        char first_name[STORE_NAME_MAX], last_name[STORE_NAME_MAX];
+        bool agent_deleted;              /* soft-deleted since */
+};
+
+/* The extension numbered `extension` (numbers are unique across tenants):
+ * its tenant and its agent (0 = free in the pool). RESULT_NOT_FOUND when
+ * no pool has it. */
+enum result store_extension_owner(struct store_conn *conn, const char *extension,
+                                  int64_t *ret_tenant_id, int64_t *ret_user_id);
+
+/* In a transaction. Inserts *c (all but id and the read-only fields)
+ * unless a row of its leg_uuid exists (an event that repeats, another
+ * node's listener first): *ret_inserted says which; either way *c is then
+ * the stored row. */
+enum result store_call_insert(struct store_conn *conn, struct store_call *c, bool *ret_inserted);
+
+/* The row of leg_uuid; RESULT_NOT_FOUND. */
+enum result store_call_get(struct store_conn *conn, const char *leg_uuid, struct store_call *ret);
+
+/* In a transaction. Marks leg_uuid answered at answered_at unless it is
+ * already answered or ended: *ret_changed says whether it was. */
+enum result store_call_answer(struct store_conn *conn, const char *leg_uuid, int64_t answered_at,
+                              bool *ret_changed);
+
+/* In a transaction. Ends leg_uuid unless it already ended: ended_at,
+ * talk_seconds, end_cause, codec ("" keeps NULL), mos_centi (-1: NULL),
+ * and answered_at where it had none (0 leaves it). *ret_changed says
+ * whether it was open. */
+enum result store_call_end(struct store_conn *conn, const struct store_call *c,
+                           bool *ret_changed);
+
+/* The legs still open on node (of cluster_id), at most max leg_uuids into
+ * ret (64 bytes each), *ret_n of them. */
+enum result store_calls_open(struct store_conn *conn, int64_t cluster_id, const char *node,
+                             char (*ret)[64], size_t max, size_t *ret_n);
+
+struct store_call_filter {
+        int64_t tenant_id;
+        int64_t from, to;                /* started_at in [from, to); 0 = unbounded */
+        int64_t user_id;                 /* 0 = any */
+        bool active;                     /* only the open ones */
+};
+
+/* A page of filter's records, newest first; *ret_items malloc'd. */
+enum result store_call_list(struct store_conn *conn, const struct store_call_filter *filter,
+                            struct store_page *page, struct store_call **ret_items,
+                            size_t *ret_n);
+
+/* Open legs per tenant, for /metrics: fn once per tenant that has any. */
+enum result store_calls_in_progress(struct store_conn *conn,
+                                    void (*fn)(void *userdata, const struct store_tenant *t,
+                                               int64_t open),
+                                    void *userdata);
+
+/* One day of one extension and agent's figures (call_usage); also a
+ * group's sums (store_usage_list). */
+struct store_usage {
+        int64_t tenant_id;
+        int64_t day;                     /* days since the epoch (UTC) */
+        char extension[16];
+        int64_t user_id;                 /* 0: none (a free extension, by extension) */
+        int64_t calls_placed, calls_received, answered, missed, talk_seconds;
+        /* Read only: the agent as the list reads it. */
+        char first_name[STORE_NAME_MAX], last_name[STORE_NAME_MAX];
+        bool agent_deleted;
+};
+
+/* In a transaction. Adds u's figures to its (tenant, day, extension,
+ * agent) row, made when missing. */
+enum result store_usage_add(struct store_conn *conn, const struct store_usage *u);
+
+enum store_usage_group {
+        STORE_USAGE_BY_DAY,              /* day; ordered by day */
+        STORE_USAGE_BY_EXTENSION,        /* extension, and its agent now; by number */
+        STORE_USAGE_BY_AGENT,            /* user_id, the agent then; by id */
+};
+
+/* The sums of tenant's days [from_day, to_day] by group; *ret_items
+ * malloc'd (caller frees), *ret_n. */
+enum result store_usage_list(struct store_conn *conn, int64_t tenant_id, int64_t from_day,
+                             int64_t to_day, enum store_usage_group group,
+                             struct store_usage **ret_items, size_t *ret_n);
+
+/* Deletes, at most limit rows of each, call records that started before
+ * calls_before and live events created before events_before. *ret_calls,
+ * *ret_events count them (at limit: more may be left). */
+enum result store_purge_calls(struct store_conn *conn, int64_t calls_before,
+                              int64_t events_before, int64_t limit, int64_t *ret_calls,
+                              int64_t *ret_events);
 /* The newest event's id into *ret_id (0 when the log is empty). */
 enum result store_live_events_last_id(struct store_conn *conn, int64_t *ret_id);
 

@@ -94,6 +94,15 @@ MATRIX = {
     ("GET", "/v1/admin/audit"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/calls"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/analytics/usage"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/analytics/usage.csv"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
     ("POST", "/v1/admin/freeswitch/resync"):
         dict(superadmin=(202, 202), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
@@ -242,7 +251,9 @@ def test_isolation_matrix(backend):
                                 "pool_size": 10}
                     if role == "superadmin" and pattern.startswith(("/v1/admin/agents",
                                                                     "/v1/admin/extensions",
-                                                                    "/v1/admin/audit")):
+                                                                    "/v1/admin/audit",
+                                                                    "/v1/admin/calls",
+                                                                    "/v1/admin/analytics")):
                         path += "?tenant_id=%d" % ta
                     if spends:
                         tokens.pop(role, None)

@@ -353,10 +353,50 @@ static void test_log_buffered(void)
         CHECK_INT_EQ(total, LOG_THREADS * LOG_LINES);
 }
 
+static void test_dates(void)
+{
+        char out[32];
+        int64_t day = -1;
+
+        CHECK(text_date_parse("1970-01-01", &day));
+        CHECK_INT_EQ(day, 0);
+        CHECK(text_date_parse("2026-11-28", &day));
+        CHECK_INT_EQ(day, 1795850954 / 86400);   /* a timestamp of that day */
+        text_date_format(day, out, sizeof(out));
+        CHECK_STR_EQ(out, "2026-11-28");
+        CHECK(text_date_parse("2024-02-29", &day));
+        text_date_format(day + 1, out, sizeof(out));
+        CHECK_STR_EQ(out, "2024-03-01");
+        CHECK(text_date_parse("2000-02-29", &day));
+        /* Every day of 1970-2100 goes round. */
+        for (int64_t d = 0; d < 47847; d++) {
+                int64_t back = -1;
+
+                text_date_format(d, out, sizeof(out));
+                CHECK(text_date_parse(out, &back) && back == d);
+        }
+        day = 7;
+        CHECK(!text_date_parse("2023-02-29", &day));
+        CHECK(!text_date_parse("1900-02-29", &day));
+        CHECK(!text_date_parse("2026-13-01", &day));
+        CHECK(!text_date_parse("2026-04-31", &day));
+        CHECK(!text_date_parse("2026-00-10", &day));
+        CHECK(!text_date_parse("2026-1-01", &day));
+        CHECK(!text_date_parse("2026-01-01T", &day));
+        CHECK(!text_date_parse("+026-01-01", &day));
+        CHECK(!text_date_parse("1969-12-31", &day));
+        CHECK(!text_date_parse("", &day));
+        CHECK(!text_date_parse(NULL, &day));
+        CHECK_INT_EQ(day, 7);
+        text_time_iso(1795850954, out, sizeof(out));
+        CHECK_STR_EQ(out, "2026-11-28T07:29:14Z");
+}
+
 int main(void)
 {
         test_log_buffered();
         test_buf();
+        test_dates();
         test_wipe_buf();
         test_value_checks();
         test_config_precedence();

@@ -14,6 +14,13 @@ enum result health_pool_gauges(struct store *store,
                                           const struct store_pool_stats *s),
                                void *userdata);
 
+/* Calls fn once per tenant with calls in progress (call legs of its
+ * agents still open), for agentdesk_calls_in_progress. */
+enum result health_calls_gauges(struct store *store,
+                                void (*fn)(void *userdata, const struct store_tenant *t,
+                                           int64_t open),
+                                void *userdata);
+
 /* The outbox's messages by template and status (fn once each, unless
  * NULL; template borrowed for the call), how many are queued and the
  * created_at of the oldest queued (0 = none). */

@@ -217,6 +217,77 @@ static const struct store_migration postgres_migrations[] = {
           " used_at BIGINT,"
           " created_at BIGINT NOT NULL);"
           "CREATE INDEX event_tickets_expires ON event_tickets(expires_at);" },
+        /* The live registration state (issue 18, domain/live/): each
+         * node's registrations as its event stream says (a row per
+         * binding: its call-id), and each node's stream, written by the
+         * one listener that holds it, with a heartbeat, so that every
+         * agentdesk process knows whether a cluster's stream is connected
+         * (cluster_id 0: the default cluster of the settings; node:
+         * host:port). No foreign keys: a cluster's rows outlive it until
+         * its listener stops, and the default cluster has no row. */
+        { 7, "live registrations",
+          "CREATE TABLE live_registrations ("
+          " cluster_id BIGINT NOT NULL,"
+          " node TEXT NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " call_id TEXT NOT NULL,"
+          " realm TEXT NOT NULL,"
+          " contact TEXT NOT NULL,"
+          " network_ip TEXT NOT NULL,"
+          " network_port INTEGER NOT NULL,"
+          " user_agent TEXT NOT NULL,"
+          " expires_at BIGINT NOT NULL,"
+          " updated_at BIGINT NOT NULL,"
+          " PRIMARY KEY (extension, cluster_id, node, call_id));"
+          "CREATE INDEX live_registrations_node ON live_registrations(cluster_id, node);"
+          "CREATE TABLE live_streams ("
+          " cluster_id BIGINT NOT NULL,"
+          " node TEXT NOT NULL,"
+          " connected INTEGER NOT NULL,"
+          " heartbeat_at BIGINT NOT NULL,"
+          " PRIMARY KEY (cluster_id, node));" },
+        /* Call records and daily usage (issue 18, domain/calls/): one row
+         * per agent leg (leg_uuid, FreeSWITCH's Unique-ID, written once
+         * whatever repeats), purged after AGENTDESK_CALL_RETENTION_DAYS;
+         * call_usage per extension, agent and UTC day (day: days since the
+         * epoch), kept as calls end so analytics outlive the records.
+         * placed: the agent dialled the leg (FreeSWITCH received it). */
+        { 8, "call records",
+          "CREATE TABLE call_records ("
+          " id BIGSERIAL PRIMARY KEY,"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " user_id BIGINT NOT NULL REFERENCES users(id),"
+          " extension TEXT NOT NULL,"
+          " leg_uuid TEXT NOT NULL UNIQUE,"
+          " call_uuid TEXT NOT NULL,"
+          " direction TEXT NOT NULL CHECK (direction IN ('inbound','outbound','internal')),"
+          " placed BIGINT NOT NULL CHECK (placed IN (0, 1)),"
+          " caller TEXT NOT NULL DEFAULT '',"
+          " callee TEXT NOT NULL DEFAULT '',"
+          " cluster_id BIGINT NOT NULL DEFAULT 0,"
+          " node TEXT NOT NULL,"
+          " started_at BIGINT NOT NULL,"
+          " answered_at BIGINT,"
+          " ended_at BIGINT,"
+          " talk_seconds BIGINT NOT NULL DEFAULT 0,"
+          " end_cause TEXT,"
+          " codec TEXT,"
+          " mos_centi BIGINT);"
+          "CREATE INDEX call_records_tenant ON call_records(tenant_id, started_at);"
+          "CREATE INDEX call_records_started ON call_records(started_at);"
+          "CREATE INDEX call_records_open ON call_records(cluster_id, node) WHERE ended_at IS NULL;"
+
+          "CREATE TABLE call_usage ("
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " day BIGINT NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " user_id BIGINT NOT NULL REFERENCES users(id),"
+          " calls_placed BIGINT NOT NULL DEFAULT 0,"
+          " calls_received BIGINT NOT NULL DEFAULT 0,"
+          " answered BIGINT NOT NULL DEFAULT 0,"
+          " missed BIGINT NOT NULL DEFAULT 0,"
+          " talk_seconds BIGINT NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (tenant_id, day, extension, user_id));" },
         /* Migration 2's triggers, narrowed: an update of users or
          * agent_extensions notifies only when it sets a column the
          * directory reads (store.c's directory_tables), so that logins,

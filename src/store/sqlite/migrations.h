@@ -205,6 +205,77 @@ static const struct store_migration sqlite_migrations[] = {
           " used_at INTEGER,"
           " created_at INTEGER NOT NULL);"
           "CREATE INDEX event_tickets_expires ON event_tickets(expires_at);" },
+        /* The live registration state (issue 18, domain/live/): each
+         * node's registrations as its event stream says (a row per
+         * binding: its call-id), and each node's stream, written by the
+         * one listener that holds it, with a heartbeat, so that every
+         * agentdesk process knows whether a cluster's stream is connected
+         * (cluster_id 0: the default cluster of the settings; node:
+         * host:port). No foreign keys: a cluster's rows outlive it until
+         * its listener stops, and the default cluster has no row. */
+        { 6, "live registrations",
+          "CREATE TABLE live_registrations ("
+          " cluster_id INTEGER NOT NULL,"
+          " node TEXT NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " call_id TEXT NOT NULL,"
+          " realm TEXT NOT NULL,"
+          " contact TEXT NOT NULL,"
+          " network_ip TEXT NOT NULL,"
+          " network_port INTEGER NOT NULL,"
+          " user_agent TEXT NOT NULL,"
+          " expires_at INTEGER NOT NULL,"
+          " updated_at INTEGER NOT NULL,"
+          " PRIMARY KEY (extension, cluster_id, node, call_id));"
+          "CREATE INDEX live_registrations_node ON live_registrations(cluster_id, node);"
+          "CREATE TABLE live_streams ("
+          " cluster_id INTEGER NOT NULL,"
+          " node TEXT NOT NULL,"
+          " connected INTEGER NOT NULL,"
+          " heartbeat_at INTEGER NOT NULL,"
+          " PRIMARY KEY (cluster_id, node));" },
+        /* Call records and daily usage (issue 18, domain/calls/): one row
+         * per agent leg (leg_uuid, FreeSWITCH's Unique-ID, written once
+         * whatever repeats), purged after AGENTDESK_CALL_RETENTION_DAYS;
+         * call_usage per extension, agent and UTC day (day: days since the
+         * epoch), kept as calls end so analytics outlive the records.
+         * placed: the agent dialled the leg (FreeSWITCH received it). */
+        { 7, "call records",
+          "CREATE TABLE call_records ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " extension TEXT NOT NULL,"
+          " leg_uuid TEXT NOT NULL UNIQUE,"
+          " call_uuid TEXT NOT NULL,"
+          " direction TEXT NOT NULL CHECK (direction IN ('inbound','outbound','internal')),"
+          " placed INTEGER NOT NULL CHECK (placed IN (0, 1)),"
+          " caller TEXT NOT NULL DEFAULT '',"
+          " callee TEXT NOT NULL DEFAULT '',"
+          " cluster_id INTEGER NOT NULL DEFAULT 0,"
+          " node TEXT NOT NULL,"
+          " started_at INTEGER NOT NULL,"
+          " answered_at INTEGER,"
+          " ended_at INTEGER,"
+          " talk_seconds INTEGER NOT NULL DEFAULT 0,"
+          " end_cause TEXT,"
+          " codec TEXT,"
+          " mos_centi INTEGER);"
+          "CREATE INDEX call_records_tenant ON call_records(tenant_id, started_at);"
+          "CREATE INDEX call_records_started ON call_records(started_at);"
+          "CREATE INDEX call_records_open ON call_records(cluster_id, node) WHERE ended_at IS NULL;"
+
+          "CREATE TABLE call_usage ("
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " day INTEGER NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " calls_placed INTEGER NOT NULL DEFAULT 0,"
+          " calls_received INTEGER NOT NULL DEFAULT 0,"
+          " answered INTEGER NOT NULL DEFAULT 0,"
+          " missed INTEGER NOT NULL DEFAULT 0,"
+          " talk_seconds INTEGER NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (tenant_id, day, extension, user_id));" },
         /* The changes the directory reads, counted for the watcher of
          * every process (store.c: store_watch_start), as PostgreSQL's
          * triggers notify them (migrations 2 and 9): inserts and deletes

@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -171,6 +172,23 @@ class Agentdesk:
             raise AssertionError("serve exited %d, expected %d:\n%s" % (rc, expect_rc, text[-3000:]))
         return rc
 
+    # ---- the database, for what no route writes (rows a test plants)
+    def sql(self, statement):
+        """Runs one statement on the server's database, on either backend,
+        in its own transaction: the rows it answers, each a tuple of text."""
+        if self.backend == "sqlite":
+            db = sqlite3.connect(self.db[len("sqlite:"):], timeout=10)
+            try:
+                with db:
+                    return [tuple("" if v is None else str(v) for v in row)
+                            for row in db.execute(statement).fetchall()]
+            finally:
+                db.close()
+        out = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-d",
+                              self.db, "-c", statement],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line]
+
     # ---- HTTP
     def connect(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -219,7 +237,8 @@ class EslFixture:
     context manager: .address is "127.0.0.1:PORT", .received() the commands
     it got so far, one string each."""
 
-    def __init__(self, mode="normal", password="ClueCon", port=0, delay_ms=0, delay_match=None):
+    def __init__(self, mode="normal", password="ClueCon", port=0, delay_ms=0, delay_match=None,
+                 registrations=None):
         self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-esl-")
         port_file = os.path.join(self.tmpdir, "port")
         self.record = os.path.join(self.tmpdir, "received")
@@ -228,7 +247,8 @@ class EslFixture:
                                       "--mode", mode, "--password", password,
                                       "--record", self.record, "--port", str(port),
                                       "--delay-ms", str(delay_ms)] +
-                                     (["--delay-match", delay_match] if delay_match else []))
+                                     (["--delay-match", delay_match] if delay_match else []) +
+                                     (["--registrations", registrations] if registrations else []))
         deadline = time.time() + 10
         while not os.path.exists(port_file):
             if time.time() > deadline or self.proc.poll() is not None:

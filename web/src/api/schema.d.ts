@@ -2180,7 +2180,9 @@ export interface paths {
         /**
          * The tenant's call records, newest first (admin, supervisor).
          * @description One record per agent leg (a call between two agents is two records sharing
-         *     `call_uuid`). `active=true`: the calls in progress now.
+         *     `call_uuid`). `active=true`: the calls in progress now. A `from` or `to` that
+         *     is no date, a `to` before `from`, a bad `agent_id` or `active`: 400
+         *     `validation_failed` naming the field.
          *
          */
         get: {
@@ -2240,7 +2242,9 @@ export interface paths {
          * @description Days are UTC; `from` and `to` are included (at most 366 days; default the
          *     last 7 days ending today). Rows come from the daily usage kept as calls end;
          *     a day, extension or agent with no call has no row. `/v1/admin/analytics/usage.csv`
-         *     answers the same rows as CSV.
+         *     answers the same rows as CSV. A `from` or `to` that is no date, a `to` before
+         *     `from`, a period over 366 days, an unknown `group_by`: 400 `validation_failed`
+         *     naming the field (`from`, `to`, `group_by`).
          *
          */
         get: {
