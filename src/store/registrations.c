@@ -14,38 +14,58 @@
 #include "store/store.h"
 #include "util/text.h"
 
+#define DELETE_CHUNK 400                 /* extensions per DELETE */
+#define INSERT_CHUNK 80                  /* rows per INSERT: 880 parameters, under SQLite's 999 */
+
 enum result store_live_registrations_set(struct store_conn *conn, int64_t cluster_id,
-                                         const char *node, const char *extension,
-                                         const struct store_live_registration *regs, size_t n)
+                                         const char *node, const char *const *extensions,
+                                         size_t n_ext, const struct store_live_registration *regs,
+                                         size_t n)
 {
-        struct store_param del[] = { SP_INT(cluster_id), SP_TEXT(node), SP_TEXT(extension) };
-        enum result result;
+        struct store_param *p = calloc(INSERT_CHUNK * 11 + DELETE_CHUNK + 2, sizeof(*p));
+        char *sql = malloc(400 + (INSERT_CHUNK * 26 > DELETE_CHUNK * 2 ? INSERT_CHUNK * 26
+                                                                      : DELETE_CHUNK * 2));
+        enum result result = p && sql ? RESULT_OK : RESULT_NOMEM;
         int64_t now = store_now();
 
-        result = store_exec(conn,
-                            "DELETE FROM live_registrations WHERE cluster_id = ? AND node = ? "
-                            "AND extension = ?",
-                            del, STORE_NPARAMS(del), NULL, NULL);
-        for (size_t i = 0; !result && i < n; i++) {
-                const struct store_live_registration *r = &regs[i];
-                struct store_param p[] = {
-                        SP_INT(cluster_id), SP_TEXT(node), SP_TEXT(extension),
-                        SP_TEXT(r->call_id), SP_TEXT(r->realm), SP_TEXT(r->contact),
-                        SP_TEXT(r->network_ip), SP_INT(r->network_port), SP_TEXT(r->user_agent),
-                        SP_INT(r->expires_at), SP_INT(now),
-                };
-                result = store_exec(conn,
-                                    "INSERT INTO live_registrations (cluster_id, node, extension, "
-                                    "call_id, realm, contact, network_ip, network_port, user_agent, "
-                                    "expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                                    "ON CONFLICT (extension, cluster_id, node, call_id) DO UPDATE "
-                                    "SET realm = excluded.realm, contact = excluded.contact, "
-                                    "network_ip = excluded.network_ip, "
-                                    "network_port = excluded.network_port, "
-                                    "user_agent = excluded.user_agent, "
-                                    "expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-                                    p, STORE_NPARAMS(p), NULL, NULL);
+        for (size_t at = 0; !result && at < n_ext; at += DELETE_CHUNK) {
+                size_t k = n_ext - at < DELETE_CHUNK ? n_ext - at : DELETE_CHUNK;
+                size_t len = (size_t)sprintf(sql, "DELETE FROM live_registrations WHERE "
+                                                  "cluster_id = ? AND node = ? AND extension IN (");
+                p[0] = SP_INT(cluster_id);
+                p[1] = SP_TEXT(node);
+                for (size_t i = 0; i < k; i++) {
+                        p[2 + i] = SP_TEXT(extensions[at + i]);
+                        len += (size_t)sprintf(sql + len, i ? ",?" : "?");
+                }
+                strcpy(sql + len, ")");
+                result = store_exec(conn, sql, p, k + 2, NULL, NULL);
         }
+        for (size_t at = 0; !result && at < n; at += INSERT_CHUNK) {
+                size_t k = n - at < INSERT_CHUNK ? n - at : INSERT_CHUNK, q = 0;
+                size_t len = (size_t)sprintf(sql, "INSERT INTO live_registrations (cluster_id, node, "
+                                                  "extension, call_id, realm, contact, network_ip, "
+                                                  "network_port, user_agent, expires_at, updated_at) "
+                                                  "VALUES ");
+                for (size_t i = 0; i < k; i++) {
+                        const struct store_live_registration *r = &regs[at + i];
+                        p[q++] = SP_INT(cluster_id);
+                        p[q++] = SP_TEXT(node);
+                        p[q++] = SP_TEXT(r->extension);
+                        p[q++] = SP_TEXT(r->call_id);
+                        p[q++] = SP_TEXT(r->realm);
+                        p[q++] = SP_TEXT(r->contact);
+                        p[q++] = SP_TEXT(r->network_ip);
+                        p[q++] = SP_INT(r->network_port);
+                        p[q++] = SP_TEXT(r->user_agent);
+                        p[q++] = SP_INT(r->expires_at);
+                        p[q++] = SP_INT(now);
+                        len += (size_t)sprintf(sql + len, "%s(?,?,?,?,?,?,?,?,?,?,?)", i ? "," : "");
+                }
+                result = store_exec(conn, sql, p, q, NULL, NULL);
+        }
+        free(p);
+        free(sql);
         return result;
 }
 

@@ -574,11 +574,14 @@ struct store_live_registration {
         int64_t expires_at;              /* epoch seconds */
 };
 
-/* In a transaction. The node's rows of extension become regs[0..n) (n may
- * be 0: it is not registered there any more). */
+/* In a transaction. The node's rows of extensions[0..n_ext) become
+ * regs[0..n) (each reg's extension one of them; an extension without a
+ * reg is not registered there any more). A few statements for a whole
+ * batch, however many extensions. */
 enum result store_live_registrations_set(struct store_conn *conn, int64_t cluster_id,
-                                         const char *node, const char *extension,
-                                         const struct store_live_registration *regs, size_t n);
+                                         const char *node, const char *const *extensions,
+                                         size_t n_ext, const struct store_live_registration *regs,
+                                         size_t n);
 
 /* In a transaction. Deletes every registration row of the node (a
  * re-read replaces them all). */

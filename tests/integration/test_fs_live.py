@@ -79,6 +79,15 @@ def test_register_unregister_shown(backend):
         assert status == 200 and b["stats"]["registered"] == 1, b
         assert 0 < b["stats"]["utilisation"] <= 1, b
         assert metric(fw.ad, "agentdesk_registrations") == 1
+        # The listener's families keep the text format valid.
+        _, text = fw.ad.metrics()
+        p = subprocess.run(["promtool", "check", "metrics"], input=text, text=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        assert p.returncode == 0, p.stdout
+        for family in ("agentdesk_freeswitch_node_up", "agentdesk_event_stream_connected",
+                       "agentdesk_events_received_total", "agentdesk_events_dropped_total",
+                       "agentdesk_event_lag_seconds", "agentdesk_registrations_refused_total"):
+            assert text.count("# TYPE %s " % family) == 1, family
         # A refresh is no change: no second event.
         r = sipp_register(fw.fs[0].sip_port, [(ext, realm, password)])
         assert r.ok, r
@@ -250,8 +259,10 @@ def test_cluster_deleted_elsewhere_drops_connections(backend):
     with FsWorld(backend) as fw:
         fs = fw.fs[0]
         cid, _ = fw.new_cluster("second", fs, "n1")
+        # The other process serves the API only (it holds no stream), so
+        # this one holds every stream and, started first, the reconciler.
         other = fw.ad.sibling()
-        other.serve(env=fw.env())
+        other.serve(env=dict(fw.env(), AGENTDESK_LIVE_LISTEN="false"))
         try:
             node = fs.esl_address
             pid = fw.ad.proc.pid

@@ -565,6 +565,7 @@ static void test_live_registrations(struct store *store)
         CHECK_INT_EQ(store_live_extension_get(conn, "7799", &le), RESULT_NOT_FOUND);
 
         for (int i = 0; i < 2; i++) {
+                snprintf(regs[i].extension, sizeof(regs[i].extension), "%s", e.extension);
                 snprintf(regs[i].call_id, sizeof(regs[i].call_id), "call-%d", i);
                 snprintf(regs[i].realm, sizeof(regs[i].realm), "live.test");
                 snprintf(regs[i].contact, sizeof(regs[i].contact), "<sip:%s@10.0.0.%d>",
@@ -575,9 +576,9 @@ static void test_live_registrations(struct store *store)
                 regs[i].expires_at = now + 600;
         }
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs, 2), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, exts, 1, regs, 2), RESULT_OK);
         /* The same rows again (a refresh): replaced, not doubled. */
-        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs, 2), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, exts, 1, regs, 2), RESULT_OK);
         CHECK_INT_EQ(store_live_extension_seen(conn, e.extension, now), RESULT_OK);
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_live_registrations_node(conn, 0, node, live_node_row, &seen), RESULT_OK);
@@ -624,7 +625,7 @@ static void test_live_registrations(struct store *store)
         CHECK_INT_EQ(store_live_stream_set(conn, 0, node, true), RESULT_OK);
         /* One binding left, then none. */
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs + 1, 1),
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, exts, 1, regs + 1, 1),
                      RESULT_OK);
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
         memset(&seen, 0, sizeof(seen));
@@ -639,8 +640,19 @@ static void test_live_registrations(struct store *store)
         CHECK_INT_EQ(store_live_registrations_of(conn, exts, 1, now - 5, live_state_row, &seen),
                      RESULT_OK);
         CHECK_INT_EQ(seen.with_reg, 0);
+        /* A page's worth of extensions in one statement (more parameters
+         * than a driver's small fixed arrays). */
+        {
+                const char *many[120];
+                for (int i = 0; i < 120; i++)
+                        many[i] = i % 2 ? e.extension : "7798";
+                memset(&seen, 0, sizeof(seen));
+                CHECK_INT_EQ(store_live_registrations_of(conn, many, 120, now - 5, live_state_row,
+                                                         &seen), RESULT_OK);
+                CHECK_INT_EQ(seen.calls, 1);
+        }
         /* The node leaves: its stream row and its registrations go. */
-        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs, 1), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, exts, 1, regs, 1), RESULT_OK);
         CHECK_INT_EQ(store_live_stream_delete(conn, 0, node), RESULT_OK);
         memset(&seen, 0, sizeof(seen));
         CHECK_INT_EQ(store_live_registrations_node(conn, 0, node, live_node_row, &seen), RESULT_OK);

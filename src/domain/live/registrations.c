@@ -45,6 +45,11 @@ struct live_regs {
         size_t n_touched, cap_touched;
         bool rewrite;                    /* a re-read: every row of the node again */
         uint64_t seq;
+        /* The rows a flush writes, all at once: */
+        const char **names;              /* the extensions whose rows are replaced */
+        size_t n_names, cap_names;
+        struct store_live_registration *rows; /* their rows now */
+        size_t n_rows, cap_rows;
 };
 
 static uint32_t hash(const char *s)
@@ -101,6 +106,8 @@ void live_regs_free(struct live_regs *r)
                 }
         free(r->buckets);
         free(r->touched);
+        free(r->names);
+        free(r->rows);
         free(r);
 }
 
@@ -390,12 +397,47 @@ static bool allowed(const struct live_flush *f, const struct store_live_extensio
                !strcasecmp(realm, realm_effective(f->app, e->tenant_domain, e->cluster_domain));
 }
 
+/* Notes u's rows for the batch's one write. */
+static enum result batch_rows(struct live_regs *r, const struct user *u)
+{
+        if (r->n_names == r->cap_names) {
+                size_t cap = r->cap_names ? r->cap_names * 2 : 64;
+                const char **g = realloc(r->names, cap * sizeof(*g));
+                if (!g)
+                        return RESULT_NOMEM;
+                r->names = g;
+                r->cap_names = cap;
+        }
+        while (r->n_rows + u->n > r->cap_rows) {
+                size_t cap = r->cap_rows ? r->cap_rows * 2 : 64;
+                struct store_live_registration *g = realloc(r->rows, cap * sizeof(*g));
+                if (!g)
+                        return RESULT_NOMEM;
+                r->rows = g;
+                r->cap_rows = cap;
+        }
+        r->names[r->n_names++] = u->name;
+        for (size_t i = 0; i < u->n; i++) {
+                const struct binding *b = &u->b[i];
+                struct store_live_registration *row = &r->rows[r->n_rows++];
+                memset(row, 0, sizeof(*row));
+                text_copy(row->extension, sizeof(row->extension), u->name);
+                text_copy(row->call_id, sizeof(row->call_id), b->call_id);
+                text_copy(row->realm, sizeof(row->realm), b->realm);
+                text_copy(row->contact, sizeof(row->contact), b->contact);
+                text_copy(row->network_ip, sizeof(row->network_ip), b->network_ip);
+                row->network_port = b->network_port;
+                text_copy(row->user_agent, sizeof(row->user_agent), b->user_agent);
+                row->expires_at = b->expires_at;
+        }
+        return RESULT_OK;
+}
+
 /* Writes one touched user. */
 static enum result flush_user(struct live_regs *r, struct live_flush *f, struct user *u,
                               int64_t now)
 {
         struct store_live_extension e;
-        struct store_live_registration *rows = NULL;
         bool looked = false, found = false, registered;
         const char *contact;
         enum result result = RESULT_OK;
@@ -431,28 +473,12 @@ static enum result flush_user(struct live_regs *r, struct live_flush *f, struct 
                         changed = u->before_registered;
                 }
         }
-        if (u->n) {
-                rows = calloc(u->n, sizeof(*rows));
-                if (!rows)
-                        return RESULT_NOMEM;
-        }
-        for (size_t i = 0; i < u->n; i++) {
-                const struct binding *b = &u->b[i];
-                text_copy(rows[i].call_id, sizeof(rows[i].call_id), b->call_id);
-                text_copy(rows[i].realm, sizeof(rows[i].realm), b->realm);
-                text_copy(rows[i].contact, sizeof(rows[i].contact), b->contact);
-                text_copy(rows[i].network_ip, sizeof(rows[i].network_ip), b->network_ip);
-                rows[i].network_port = b->network_port;
-                text_copy(rows[i].user_agent, sizeof(rows[i].user_agent), b->user_agent);
-                rows[i].expires_at = b->expires_at;
-        }
         /* After a rewrite the node's rows were all deleted: only the
          * registered ones are written again. A user only a re-read touched
-         * is written when its bindings changed (not for their expiry). */
+         * is written when its bindings changed (not for their expiry). The
+         * rows go in with the batch's others (flush_rows). */
         if (r->rewrite ? u->n > 0 : (u->by_event || signature(u) != u->before_sig))
-                result = store_live_registrations_set(f->conn, f->cluster_id, f->node, u->name,
-                                                      rows, u->n);
-        free(rows);
+                result = batch_rows(r, u);
         if (!result && found && registered && (changed || refreshed) &&
             now - u->login_written >= (changed ? 0 : LIVE_LOGIN_EVERY_S)) {
                 result = store_live_extension_seen(f->conn, u->name, now);
@@ -498,8 +524,12 @@ enum result live_regs_flush(struct live_regs *r, struct live_flush *f)
         f->refused = 0;
         if (r->rewrite)
                 result = store_live_registrations_clear(f->conn, f->cluster_id, f->node);
+        r->n_names = r->n_rows = 0;
         for (size_t i = 0; !result && i < r->n_touched; i++)
                 result = flush_user(r, f, r->touched[i], now);
+        if (!result && r->n_names)
+                result = store_live_registrations_set(f->conn, f->cluster_id, f->node, r->names,
+                                                      r->n_names, r->rows, r->n_rows);
         /* Written or not, memory is the truth: a failed batch is followed by
          * a re-read, which writes every row again. */
         batch_done(r);

@@ -195,21 +195,33 @@ static enum result pg_exec(struct store_driver_conn *conn, const char *sql,
                            const struct store_param *params, size_t n_params,
                            struct store_rows *ret_rows, int64_t *ret_changes)
 {
-        const char *values[32];
-        char ints[32][24];
+        const char *values_here[32];
+        char ints_here[32][24];
+        const char **values = values_here;
+        char (*ints)[24] = ints_here;
         struct store_rows rows = { 0 };
         const char *name;
-        PGresult *res;
+        PGresult *res = NULL;
         enum result result;
         ExecStatusType st;
 
-        if (n_params > 32) {
+        /* A batch's statements (domain/live/) bind hundreds: those past 32
+         * on the heap; renumber() writes at most "$999" for one '?'. */
+        if (n_params > 999) {
                 store_set_error("postgresql: too many parameters");
                 return RESULT_STORE;
         }
+        if (n_params > 32) {
+                values = malloc(n_params * sizeof(*values));
+                ints = malloc(n_params * sizeof(*ints));
+                if (!values || !ints) {
+                        result = RESULT_NOMEM;
+                        goto out;
+                }
+        }
         result = prepare(conn, sql, n_params, &name);
         if (result)
-                return result;
+                goto out;
         for (size_t i = 0; i < n_params; i++) {
                 switch (params[i].type) {
                 case STORE_PARAM_NULL:
@@ -259,6 +271,10 @@ static enum result pg_exec(struct store_driver_conn *conn, const char *sql,
         }
 out:
         PQclear(res);
+        if (values != values_here) {
+                free(values);
+                free(ints);
+        }
         if (result || !ret_rows)
                 store_rows_free(&rows);
         else
