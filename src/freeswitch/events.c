@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/text.h"
+
 /* The lines of an event body, split and decoded in a copy of it. */
 struct lines {
         char *copy;
@@ -117,7 +119,7 @@ static const char *get(const struct lines *l, const char *name)
 
 static void copy_to(char *dst, size_t size, const char *src)
 {
-        snprintf(dst, size, "%s", src ? src : "");
+        text_copy(dst, size, src ? src : "");
 }
 
 /* The first of two names that is present and not empty. */
