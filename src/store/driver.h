@@ -115,6 +115,7 @@ struct store_conn {
         struct store_conn *next;   /* the store's list of open connections */
         bool in_transaction;       /* between store_begin and its commit or rollback */
         bool directory_written;    /* ... and a statement wrote what the directory reads */
+        bool events_locked;        /* ... and it holds the live events' lock (store/events.c) */
 };
 
 /* Shorthand for query files. */

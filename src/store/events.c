@@ -31,13 +31,16 @@ enum result store_live_event_append(struct store_conn *conn, int64_t tenant_id,
         int64_t id = 0;
         enum result result;
 
-        if (conn->driver->caps & STORE_CAP_ADVISORY_LOCK) {
+        /* Once per transaction: a batch's later appends already hold it. */
+        if ((conn->driver->caps & STORE_CAP_ADVISORY_LOCK) &&
+            !(conn->in_transaction && conn->events_locked)) {
                 struct store_param key = SP_INT(LIVE_EVENTS_LOCK_KEY);
 
                 result = store_exec(conn, "SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", &key,
                                     1, NULL, NULL);
                 if (result != RESULT_OK)
                         return result;
+                conn->events_locked = conn->in_transaction;
         }
         result = store_exec_one(conn,
                                 "INSERT INTO live_events (tenant_id, type, user_id, data, created_at) "

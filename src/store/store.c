@@ -545,6 +545,7 @@ enum result store_begin(struct store_conn *conn)
 
         conn->in_transaction = !result;
         conn->directory_written = false;
+        conn->events_locked = false;
         return result;
 }
 
