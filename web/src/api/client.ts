@@ -83,7 +83,7 @@ interface RequestOptions extends BaseOptions {
 
 /** Routes that act inside one tenant (a superadmin names it). */
 function tenantScoped(path: string): boolean {
-  return /^\/v1\/admin\/(agents|extensions|audit)(\/|$)/.test(path)
+  return /^\/v1\/admin\/(agents|extensions|audit|events|calls|analytics)(\/|$)/.test(path)
 }
 
 /** `/v1/admin/agents/{id}` with { id: 7 }: `/v1/admin/agents/7`. */
