@@ -95,3 +95,15 @@ export function useLiveConnection(kind: LiveKind): void {
 export function useLiveEvents(h: LiveHandlers): void {
   onBeforeUnmount(dispatcher.on(h))
 }
+
+/**
+ * A function that runs `f` once, LATER_MS after the last of a burst of
+ * calls (a hundred agents made at once reload the list once); dropped
+ * when the calling component unmounts.
+ */
+export function useLater(f: () => void, ms = LATER_MS): () => void {
+  let t: ReturnType<typeof setTimeout> | undefined
+  onBeforeUnmount(() => clearTimeout(t))
+  return () => { clearTimeout(t); t = setTimeout(f, ms) }
+}
+export const LATER_MS = 300
