@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "api/common.h"
+#include "domain/events/streams.h"
 #include "domain/core/credentials.h"
 #include "domain/core/throttle.h"
 #include "domain/provisioning/directory.h"
@@ -178,10 +179,38 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_purged_rows_total{table=\"link_tokens\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"sessions\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"login_throttle\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"event_tickets\"} %" PRIu64 "\n"
                              "# HELP agentdesk_purge_rounds_total Rounds of the purge thread.\n"
                              "# TYPE agentdesk_purge_rounds_total counter\n"
                              "agentdesk_purge_rounds_total %" PRIu64 "\n",
-                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle, pc.rounds);
+                        pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle,
+                        pc.event_tickets, pc.rounds);
+        }
+        if (ctx->app && ctx->app->events) {
+                struct events_hub_counts ec;
+                events_hub_counts(ctx->app->events, &ec);
+                fprintf(out, "# HELP agentdesk_sse_clients Live event streams (Server-Sent "
+                             "Events) open now.\n"
+                             "# TYPE agentdesk_sse_clients gauge\n"
+                             "agentdesk_sse_clients %" PRIu64 "\n"
+                             "# HELP agentdesk_sse_dropped_clients_total Streams cut because "
+                             "their client read too slowly (its queue overflowed).\n"
+                             "# TYPE agentdesk_sse_dropped_clients_total counter\n"
+                             "agentdesk_sse_dropped_clients_total %" PRIu64 "\n"
+                             "# HELP agentdesk_sse_events_sent_total Events written to "
+                             "streams (one per stream that got it).\n"
+                             "# TYPE agentdesk_sse_events_sent_total counter\n"
+                             "agentdesk_sse_events_sent_total %" PRIu64 "\n"
+                             "# HELP agentdesk_sse_queued_bytes Bytes waiting in the streams' "
+                             "queues for their clients.\n"
+                             "# TYPE agentdesk_sse_queued_bytes gauge\n"
+                             "agentdesk_sse_queued_bytes %zu\n"
+                             "# HELP agentdesk_live_events_read_id The newest live event this "
+                             "node's streams have read.\n"
+                             "# TYPE agentdesk_live_events_read_id gauge\n"
+                             "agentdesk_live_events_read_id %" PRId64 "\n",
+                        ec.streams, ec.dropped_slow, ec.sent, http_streams_queued_bytes(),
+                        ec.last_id);
         }
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"

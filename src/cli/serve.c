@@ -17,6 +17,7 @@
 #include "domain/mail/sender.h"
 #include "domain/provisioning/directory.h"
 #include "domain/switches/cluster.h"
+#include "domain/events/streams.h"
 #include "domain/switches/reconciler.h"
 #include "domain/upkeep/purge.h"
 #include "util/log.h"
@@ -171,9 +172,10 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         log_buffered_start();
         if (reconciler_start(&app, &app.job_worker) != RESULT_OK ||
             (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK) ||
-            purge_start(&app, &app.purge) != RESULT_OK) {
-                fprintf(stderr, "agentdesk: cannot start the reconciler, the mail sender or "
-                                "the purge\n");
+            purge_start(&app, &app.purge) != RESULT_OK ||
+            events_hub_start(&app, &app.events) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: cannot start the reconciler, the mail sender, "
+                                "the purge or the live events' reader\n");
                 goto out;
         }
         if (app.settings.mail_on)
@@ -224,6 +226,9 @@ static int run(const struct cli_args *args, const struct settings *cfg)
 out:
         /* The HTTP servers first (no more wakes), then the worker, then
          * the store. */
+        /* The live streams say goodbye (event: end, shutdown) before
+         * the server ends and resumes them all and stops. */
+        events_hub_stop(app.events);
         http_server_stop(metrics_srv);
         http_server_stop(fs_srv);
         http_server_stop(srv);
@@ -231,6 +236,7 @@ out:
         mail_sender_stop(app.mail_sender);
         purge_stop(app.purge);
         cluster_forget();
+        events_hub_free(app.events);
         http_server_free(metrics_srv);
         http_server_free(fs_srv);
         http_server_free(srv);

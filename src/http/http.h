@@ -191,6 +191,45 @@ void http_respond_empty(struct http_request *req, unsigned status);
 #define HTTP_MAX_HEADERS 12
 void http_response_header(struct http_request *req, const char *name, const char *value);
 
+/* ---- streamed responses (stream.c) ----------------------------------------- */
+
+/*
+ * A response whose body a producer writes while the connection is open
+ * (Server-Sent Events): answers req with status and content_type now,
+ * then sends what http_stream_write() queues, chunked, as the client
+ * reads it. The connection is suspended while nothing is queued (no
+ * worker thread waits for it; it does not time out; a client that went
+ * away is noticed at the next write). At most max_queued bytes wait: a
+ * write past that cuts the stream (the client reads too slowly; the
+ * connection is closed) instead of waiting for the client.
+ *
+ * Returns the producer's handle (NULL when out of memory or req already
+ * answered), which it gives back with http_stream_release() whatever
+ * became of the connection. The handle is safe to use from any thread.
+ * http_server_stop() ends every stream still open (after what it has
+ * queued, or at once past its wait) and resumes them all before
+ * stopping libmicrohttpd.
+ */
+struct http_stream;
+struct http_stream *http_respond_stream(struct http_request *req, unsigned status,
+                                        const char *content_type, size_t max_queued);
+
+/* Queues len bytes. RESULT_OK; RESULT_TOO_BIG when they do not fit (the
+ * stream is cut); RESULT_IO when the stream is over (ended, cut, or the
+ * client went away). Never blocks on the client. */
+enum result http_stream_write(struct http_stream *s, const void *data, size_t len);
+
+/* Ends the body once what is queued is sent. Writes fail afterwards. */
+void http_stream_end(struct http_stream *s);
+
+/* Gives back the producer's handle (NULL is fine). */
+void http_stream_release(struct http_stream *s);
+
+/* Streams whose connection is open, in this process, and the bytes
+ * queued in them (not yet handed to libmicrohttpd). */
+size_t http_streams_open(void);
+size_t http_streams_queued_bytes(void);
+
 /* ---- detached requests (fuzz drivers, unit tests) ------------------------ */
 
 /*

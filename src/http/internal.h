@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -113,6 +114,8 @@ struct http_server {
                 char *prefix, *name, *value;
         } prefix_headers[HTTP_MAX_PREFIX_HEADERS];
         size_t n_prefix_headers;
+        pthread_mutex_t streams_lock;        /* guards streams (stream.c) */
+        struct http_stream *streams;         /* whose responses MHD still holds */
 };
 
 /* request.c: a request on MHD's first access call (NULL when out of
@@ -135,6 +138,19 @@ size_t http_unescape(char *s);
  * agentdesk takes (Content-Length or none) and holds no NUL; else why not
  * (static text) and the status to refuse it with in ret_status. */
 const char *http_framing_check(struct MHD_Connection *con, unsigned *ret_status);
+
+/* response.c: adds the headers every response carries and queues resp
+ * (destroyed here; req->responded says whether it was queued).
+ * content_type NULL: none (a body-less answer). */
+void http_response_queue(struct http_request *req, unsigned status, const char *content_type,
+                         struct MHD_Response *resp);
+
+/* stream.c: every stream still open ends (after what it has queued) and
+ * is resumed; with cut, it is cut at once instead (its reader ends with
+ * an error). Called by http_server_stop() before it waits for the
+ * requests in flight, and before MHD_stop_daemon(). Returns how many
+ * streams are still open. */
+size_t http_streams_end_all(struct http_server *srv, bool cut);
 
 /* access_log.c: the access log line of a completed request. */
 void http_access_log(const struct http_request *req, double seconds);

@@ -33,10 +33,8 @@ void http_response_header(struct http_request *req, const char *name, const char
         req->n_headers++;
 }
 
-/* Adds the headers every response carries and queues resp (destroyed
- * here). content_type NULL: none (a body-less answer). */
-static void queue(struct http_request *req, unsigned status, const char *content_type,
-                  struct MHD_Response *resp)
+void http_response_queue(struct http_request *req, unsigned status, const char *content_type,
+                         struct MHD_Response *resp)
 {
         const struct http_server *srv = req->srv;
 
@@ -76,7 +74,7 @@ static void send_buffer(struct http_request *req, unsigned status, const char *c
         }
         resp = MHD_create_response_from_buffer(len, buf, mode);
         if (resp)
-                queue(req, status, content_type, resp);
+                http_response_queue(req, status, content_type, resp);
 }
 
 void http_respond_static(struct http_request *req, unsigned status, const char *content_type,
@@ -96,7 +94,7 @@ void http_respond_fd(struct http_request *req, unsigned status, const char *cont
                 close(fd);
                 return;
         }
-        queue(req, status, content_type, resp);
+        http_response_queue(req, status, content_type, resp);
 }
 
 void http_respond_empty(struct http_request *req, unsigned status)
@@ -107,7 +105,7 @@ void http_respond_empty(struct http_request *req, unsigned status)
                 return;
         resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
         if (resp)
-                queue(req, status, NULL, resp);
+                http_response_queue(req, status, NULL, resp);
 }
 
 void http_respond_json(struct http_request *req, unsigned status, json_t *body)
@@ -173,5 +171,5 @@ void http_respond_secret(struct http_request *req, unsigned status, const char *
                 wipe_and_free(text);
                 return;
         }
-        queue(req, status, content_type, resp);
+        http_response_queue(req, status, content_type, resp);
 }

@@ -22,8 +22,12 @@
  * quiesces through the inter-thread channel. poll() measured as fast or
  * faster here (bench/run.sh).
  *
- * Shutdown: MHD_quiesce_daemon() stops accepting, then we wait for the
- * requests in flight to complete before MHD_stop_daemon().
+ * Streamed responses (stream.c) suspend their connection while they
+ * have nothing to send (MHD_ALLOW_SUSPEND_RESUME).
+ *
+ * Shutdown: MHD_quiesce_daemon() stops accepting, every stream is ended
+ * and resumed, then we wait for the requests in flight to complete
+ * before MHD_stop_daemon().
  */
 #define LOG_MODULE "http"
 #include "http/http.h"
@@ -79,6 +83,7 @@ enum result http_server_new(const struct http_server_options *opts, struct http_
         }
         srv->opts.listen = srv->listen;
         srv->id_prefix = randombytes_random();
+        pthread_mutex_init(&srv->streams_lock, NULL);
         *ret_server = srv;
         return RESULT_OK;
 }
@@ -296,8 +301,9 @@ enum result http_server_start(struct http_server *srv)
         struct sockaddr_storage ss = { 0 };
         char host[256];
         unsigned port, threads = srv->opts.threads;
+        /* ITC: a resumed stream (stream.c) is picked up at once. */
         unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC |
-                         MHD_USE_ERROR_LOG;
+                         MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
         const union MHD_DaemonInfo *info;
 
         if (!config_split_host_port(srv->listen, host, sizeof(host), &port)) {
@@ -386,8 +392,17 @@ void http_server_stop(struct http_server *srv)
         if (!srv || !srv->daemon)
                 return;
         MHD_quiesce_daemon(srv->daemon);
-        for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++)
+        /* Streams end after what they have queued (their producers have
+         * usually said goodbye already); ordinary requests get up to
+         * 10 s, a stream whose client does not read 1 s, then it is cut.
+         * None may be suspended when MHD stops. */
+        for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++) {
+                size_t streams = http_streams_end_all(srv, i >= 100);
+                if (i >= 100 && (size_t)atomic_load(&srv->in_flight) <= streams)
+                        break;
                 usleep(10000);
+        }
+        http_streams_end_all(srv, true);
         MHD_stop_daemon(srv->daemon);
         srv->daemon = NULL;
 }
@@ -405,6 +420,7 @@ void http_server_free(struct http_server *srv)
                 free(srv->prefix_headers[i].value);
         }
         free(srv->listen);
+        pthread_mutex_destroy(&srv->streams_lock);
         free(srv);
 }
 

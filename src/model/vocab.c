@@ -91,3 +91,7 @@ VOCAB_TABLE(call_direction, call_direction,
             [CALL_DIRECTION_INBOUND] = "inbound",
             [CALL_DIRECTION_OUTBOUND] = "outbound",
             [CALL_DIRECTION_INTERNAL] = "internal")
+
+VOCAB_TABLE(event_stream, event_stream,
+            [EVENT_STREAM_ADMIN] = "admin",
+            [EVENT_STREAM_ME] = "me")

@@ -170,4 +170,15 @@ enum call_direction {
 const char *call_direction_name(enum call_direction direction);
 bool call_direction_parse(const char *s, enum call_direction *ret);
 
+/* Which live stream a ticket opens: "admin" (/v1/admin/events, a
+ * tenant's or every tenant's events) or "me" (/v1/me/events, the agent's
+ * reduced view). */
+enum event_stream {
+        EVENT_STREAM_ADMIN,
+        EVENT_STREAM_ME,
+};
+
+const char *event_stream_name(enum event_stream stream);
+bool event_stream_parse(const char *s, enum event_stream *ret);
+
 #endif

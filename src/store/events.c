@@ -1,4 +1,5 @@
-/* The live event catalogue's log (live_events; domain/events/events.h). */
+/* The live event catalogue's log (live_events; domain/events/events.h)
+ * and the tickets that open its streams (event_tickets). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,4 +108,61 @@ void store_live_events_free(struct store_live_event *items, size_t n)
         for (size_t i = 0; i < n; i++)
                 free(items[i].data);
         free(items);
+}
+
+enum result store_live_events_last_id(struct store_conn *conn, int64_t *ret_id)
+{
+        int64_t id = 0;
+        enum result result = store_exec_one(conn, "SELECT COALESCE(MAX(id), 0) FROM live_events",
+                                            NULL, 0, id_row, &id);
+
+        if (result == RESULT_OK)
+                *ret_id = id;
+        return result;
+}
+
+enum result store_event_ticket_insert(struct store_conn *conn, const char *token_hash,
+                                      const struct store_event_ticket *ticket, int64_t expires_at)
+{
+        struct store_param p[] = {
+                SP_TEXT(token_hash),
+                SP_INT(ticket->session_id),
+                SP_TEXT(event_stream_name(ticket->stream)),
+                ticket->tenant_id ? SP_INT(ticket->tenant_id) : SP_NULL,
+                SP_INT(expires_at),
+                SP_INT(store_now()),
+        };
+
+        return store_exec(conn,
+                          "INSERT INTO event_tickets (token_hash, session_id, stream, tenant_id, "
+                          "expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                          p, STORE_NPARAMS(p), NULL, NULL);
+}
+
+static enum result ticket_from_row(const struct store_rows *rows, int r, void *out)
+{
+        struct store_event_ticket *t = out;
+
+        t->session_id = store_int(store_rows_get(rows, r, 0));
+        t->tenant_id = store_int(store_rows_get(rows, r, 2));
+        return store_decoded(event_stream_parse(store_rows_get(rows, r, 1), &t->stream),
+                             "event_tickets");
+}
+
+enum result store_event_ticket_take(struct store_conn *conn, const char *token_hash, int64_t now,
+                                    struct store_event_ticket *ret)
+{
+        struct store_param p[] = { SP_INT(now), SP_TEXT(token_hash), SP_INT(now) };
+        struct store_event_ticket t;
+        enum result result;
+
+        /* One statement: of two takers, the second finds used_at set. */
+        result = store_exec_one(conn,
+                                "UPDATE event_tickets SET used_at = ? WHERE token_hash = ? "
+                                "AND used_at IS NULL AND expires_at > ? "
+                                "RETURNING session_id, stream, COALESCE(tenant_id, 0)",
+                                p, STORE_NPARAMS(p), ticket_from_row, &t);
+        if (result == RESULT_OK)
+                *ret = t;
+        return result;
 }

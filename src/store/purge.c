@@ -17,6 +17,7 @@ enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttl
         struct store_param links[] = { SP_INT(before), SP_INT(before), SP_INT(before),
                                        SP_INT(limit) };
         struct store_param sessions[] = { SP_INT(before), SP_INT(before), SP_INT(limit) };
+        struct store_param tickets[] = { SP_INT(before), SP_INT(limit) };
         struct store_param throttle[] = { SP_INT(throttle_before), SP_INT(limit) };
         struct store_purged n = { 0 };
         enum result result;
@@ -34,6 +35,13 @@ enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttl
                                     "FROM mail_outbox o WHERE o.link_id = l.id) ORDER BY l.id "
                                     "LIMIT ?)",
                                     links, STORE_NPARAMS(links), NULL, &n.link_tokens);
+        /* Stream tickets live 30 s and serve once: gone once expired
+         * (a used one expires too). Before the sessions they name. */
+        if (!result)
+                result = store_exec(conn,
+                                    "DELETE FROM event_tickets WHERE id IN (SELECT id FROM "
+                                    "event_tickets WHERE expires_at < ? ORDER BY id LIMIT ?)",
+                                    tickets, STORE_NPARAMS(tickets), NULL, &n.event_tickets);
         if (!result)
                 result = store_exec(conn,
                                     "DELETE FROM sessions WHERE id IN (SELECT id FROM sessions "

@@ -376,6 +376,17 @@ struct store_session_fault {
 enum result store_session_fault(struct store_conn *conn, const char *token_hash, int64_t now,
                                 struct store_session_fault *ret);
 
+/* The user of session id while the session is live at now (the
+ * conditions of store_session_lookup) into *ret; RESULT_NOT_FOUND
+ * otherwise. */
+enum result store_session_live_user(struct store_conn *conn, int64_t id, int64_t now,
+                                    struct store_user *ret);
+
+/* Which of the n sessions ids are live at now (the conditions of
+ * store_session_lookup): ret_live[i] for ids[i]. One statement per 31. */
+enum result store_sessions_live(struct store_conn *conn, const int64_t *ids, size_t n,
+                                int64_t now, bool *ret_live);
+
 /* Revokes session id; RESULT_NOT_FOUND when it was already revoked, so
  * that of two callers racing to revoke one session only one wins. */
 enum result store_session_revoke(struct store_conn *conn, int64_t id);
@@ -605,6 +616,30 @@ enum result store_live_events_after(struct store_conn *conn, int64_t after_id, i
                                     struct store_live_event **ret_items, size_t *ret_n);
 void store_live_events_free(struct store_live_event *items, size_t n);
 
+/* The newest event's id into *ret_id (0 when the log is empty). */
+enum result store_live_events_last_id(struct store_conn *conn, int64_t *ret_id);
+
+/* ---- live stream tickets (store/events.c) ---------------------------------- */
+
+/* What a ticket opens: the stream, the session it is bound to, and the
+ * tenant it is scoped to (0: every tenant's, a superadmin's). */
+struct store_event_ticket {
+        int64_t session_id;
+        enum event_stream stream;
+        int64_t tenant_id;
+};
+
+/* Records a ticket by the keyed hash of its secret, valid until
+ * expires_at. */
+enum result store_event_ticket_insert(struct store_conn *conn, const char *token_hash,
+                                      const struct store_event_ticket *ticket, int64_t expires_at);
+
+/* Takes the ticket of token_hash once: marks it used and fills *ret.
+ * RESULT_NOT_FOUND when no such ticket, used, or expired at now (of two
+ * callers racing for one ticket, one wins). */
+enum result store_event_ticket_take(struct store_conn *conn, const char *token_hash, int64_t now,
+                                    struct store_event_ticket *ret);
+
 /* ---- audit log ----------------------------------------------------------- */
 
 struct store_audit {
@@ -739,7 +774,7 @@ enum result store_mail_stats(struct store_conn *conn,
 
 /* Rows deleted by one store_purge, by table. */
 struct store_purged {
-        int64_t mail_outbox, link_tokens, sessions, login_throttle;
+        int64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
 };
 
 /*
@@ -747,7 +782,8 @@ struct store_purged {
  * messages no longer queued, last updated before `before`, whose link (if
  * any) expired, was used or revoked before it; links that expired, were
  * used or revoked before it, once no message refers to them; sessions that
- * expired or were revoked before it; throttle counts whose window started
+ * expired or were revoked before it; stream tickets that expired before
+ * it; throttle counts whose window started
  * before throttle_before. *ret counts what went (a table at limit: more
  * may be left).
  */

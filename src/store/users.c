@@ -390,6 +390,65 @@ enum result store_session_lookup(struct store_conn *conn, const char *token_hash
         return result;
 }
 
+/* The live-session conditions of store_session_lookup, on s, u and t. */
+#define SESSION_LIVE \
+        "s.revoked_at IS NULL AND s.expires_at > ? AND s.token_version = u.token_version " \
+        "AND u.status = 'active' AND (t.id IS NULL OR t.status = 'active')"
+
+enum result store_session_live_user(struct store_conn *conn, int64_t id, int64_t now,
+                                    struct store_user *ret)
+{
+        struct store_param p[] = { SP_INT(id), SP_INT(now) };
+
+        return store_exec_one(conn,
+                              "SELECT u.id, COALESCE(u.tenant_id, 0), u.email, u.first_name, "
+                              "u.last_name, u.role, u.status, u.password_hash, "
+                              "u.must_change_password, u.token_version, u.created_at, "
+                              "u.updated_at, COALESCE(u.last_login_at, 0) "
+                              "FROM sessions s JOIN users u ON u.id = s.user_id "
+                              "LEFT JOIN tenants t ON t.id = u.tenant_id "
+                              "WHERE s.id = ? AND " SESSION_LIVE,
+                              p, STORE_NPARAMS(p), user_from_row, ret);
+}
+
+#define SESSIONS_PER_STATEMENT 31   /* with now: the drivers take 32 parameters */
+
+enum result store_sessions_live(struct store_conn *conn, const int64_t *ids, size_t n,
+                                int64_t now, bool *ret_live)
+{
+        char sql[512 + SESSIONS_PER_STATEMENT * 3];
+        struct store_param p[SESSIONS_PER_STATEMENT + 1];
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n; i++)
+                ret_live[i] = false;
+        for (size_t base = 0; base < n && !result; base += SESSIONS_PER_STATEMENT) {
+                size_t k = n - base < SESSIONS_PER_STATEMENT ? n - base : SESSIONS_PER_STATEMENT;
+                struct store_rows rows = { 0 };
+                size_t len;
+
+                len = (size_t)snprintf(sql, sizeof(sql),
+                                       "SELECT s.id FROM sessions s JOIN users u ON u.id = s.user_id "
+                                       "LEFT JOIN tenants t ON t.id = u.tenant_id WHERE "
+                                       SESSION_LIVE " AND s.id IN (");
+                p[0] = SP_INT(now);
+                for (size_t i = 0; i < k; i++) {
+                        len += (size_t)snprintf(sql + len, sizeof(sql) - len, i ? ",?" : "?");
+                        p[i + 1] = SP_INT(ids[base + i]);
+                }
+                snprintf(sql + len, sizeof(sql) - len, ")");
+                result = store_exec(conn, sql, p, k + 1, &rows, NULL);
+                for (int r = 0; !result && r < rows.nrows; r++) {
+                        int64_t id = store_int(store_rows_get(&rows, r, 0));
+                        for (size_t i = 0; i < k; i++)
+                                if (ids[base + i] == id)
+                                        ret_live[base + i] = true;
+                }
+                store_rows_free(&rows);
+        }
+        return result;
+}
+
 enum result store_session_fault(struct store_conn *conn, const char *token_hash, int64_t now,
                                 struct store_session_fault *ret)
 {

@@ -480,6 +480,9 @@ static void test_live_events(struct store *store)
         CHECK_INT_EQ(store_live_events_after(conn, second, 10, &items, &n), RESULT_OK);
         CHECK_INT_EQ(n, 0);
         store_live_events_free(items, n);
+        int64_t last = -1;
+        CHECK_INT_EQ(store_live_events_last_id(conn, &last), RESULT_OK);
+        CHECK_INT_EQ(last, second);
 }
 
 /* Sent invitations, and queued messages with the oldest's created_at. */

@@ -480,6 +480,55 @@ void contract_sessions(struct store *store)
         /* A superadmin has no tenant to suspend it. */
         CHECK_STR_EQ(tenant_status_name(s.tenant_status), "active");
         CHECK_INT_EQ(s.user.tenant_id, 0);
+
+        /* Sessions by id, as the live streams check them: hash-4 live,
+         * hash-3 of a suspended user, hash-2 of a stale token version,
+         * an id nobody has. */
+        int64_t dead = 0, stale = 0;
+        CHECK_INT_EQ(store_session_lookup(conn, "hash-2", now, &s), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_live_user(conn, id, now, &u), RESULT_OK);
+        CHECK_INT_EQ(u.id, root);
+        CHECK_INT_EQ(u.tenant_id, 0);
+        CHECK_STR_EQ(user_role_name(u.role), "superadmin");
+        CHECK_INT_EQ(store_session_live_user(conn, id, now + 61, &u), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_session_insert(conn, "hash-5", user, 2, false, now - 10, now + 60, &dead),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_session_live_user(conn, dead, now, &u), RESULT_NOT_FOUND);
+        stale = other;
+        {
+                int64_t ids[70];
+                bool live[70];
+                for (int i = 0; i < 70; i++)
+                        ids[i] = 1000000 + i;    /* nobody's */
+                ids[3] = id;
+                ids[65] = id;                    /* in the third statement (31 each) */
+                ids[10] = dead;
+                ids[66] = stale;
+                CHECK_INT_EQ(store_sessions_live(conn, ids, 70, now, live), RESULT_OK);
+                for (int i = 0; i < 70; i++)
+                        CHECK(live[i] == (i == 3 || i == 65));
+                CHECK_INT_EQ(store_sessions_live(conn, ids, 70, now + 61, live), RESULT_OK);
+                CHECK(!live[3] && !live[65]);
+        }
+
+        /* Stream tickets: taken once, before they expire, for what they
+         * were issued. */
+        struct store_event_ticket ticket = { .session_id = id, .stream = EVENT_STREAM_ADMIN },
+                                  got;
+        CHECK_INT_EQ(store_event_ticket_insert(conn, "ticket-1", &ticket, now + 30), RESULT_OK);
+        ticket.stream = EVENT_STREAM_ME;
+        ticket.tenant_id = t;
+        CHECK_INT_EQ(store_event_ticket_insert(conn, "ticket-2", &ticket, now + 30), RESULT_OK);
+        CHECK_INT_EQ(store_event_ticket_take(conn, "ticket-1", now + 30, &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_event_ticket_take(conn, "ticket-1", now + 29, &got), RESULT_OK);
+        CHECK_INT_EQ(got.session_id, id);
+        CHECK_INT_EQ(got.stream, EVENT_STREAM_ADMIN);
+        CHECK_INT_EQ(got.tenant_id, 0);
+        CHECK_INT_EQ(store_event_ticket_take(conn, "ticket-1", now, &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_event_ticket_take(conn, "ticket-9", now, &got), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_event_ticket_take(conn, "ticket-2", now, &got), RESULT_OK);
+        CHECK_INT_EQ(got.stream, EVENT_STREAM_ME);
+        CHECK_INT_EQ(got.tenant_id, t);
 }
 
 /* ---- login throttle ------------------------------------------------------- */

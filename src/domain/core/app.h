@@ -18,6 +18,7 @@ struct reconciler_links;
 struct directory_cache;
 struct mail_sender;
 struct purge;
+struct events_hub;
 
 struct app {
         struct store *store;
@@ -33,6 +34,8 @@ struct app {
         struct mail_sender *mail_sender; /* the sender that owns it */
         struct purge *purge;             /* deletes rows past their use
                                           * (domain/upkeep/purge.h); NULL: none */
+        struct events_hub *events;       /* the live streams' reader and subscribers
+                                          * (domain/events/streams.h); NULL: none */
 };
 
 /* Who does something: a logged-in user, or the command line (kind cli, or

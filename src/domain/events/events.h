@@ -15,6 +15,7 @@
 #ifndef AGENTDESK_DOMAIN_EVENTS_H
 #define AGENTDESK_DOMAIN_EVENTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/core/app.h"
@@ -33,5 +34,34 @@ struct store_conn;
  */
 enum result events_append(struct store_conn *conn, int64_t tenant_id, enum event_type type,
                           int64_t user_id, const char *data_json);
+
+struct store_user;
+struct store_extension;
+
+/*
+ * agent.created or agent.updated (type) of user u with its n extensions,
+ * as openapi.yaml's AgentEventData (agent_id, first_name, last_name,
+ * role, status, extensions: their numbers; never an email or a secret),
+ * or agent.deleted (agent_id alone; extensions ignored), appended in
+ * conn's open transaction to u's tenant.
+ */
+enum result events_append_agent(struct store_conn *conn, enum event_type type,
+                                const struct store_user *u,
+                                const struct store_extension *extensions, size_t n);
+
+/* extension.provisioning: a job's outcome moved an extension of tenant_id
+ * (openapi.yaml's ProvisioningEventData; agent_id 0: none, error "":
+ * none), appended in conn's open transaction. */
+struct events_provisioning {
+        int64_t tenant_id;
+        int64_t extension_id;
+        const char *extension;
+        int64_t agent_id;
+        enum jobs_state state;
+        int64_t attempts;
+        const char *error;
+};
+enum result events_append_provisioning(struct store_conn *conn,
+                                       const struct events_provisioning *p);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "domain/core/audit.h"
+#include "domain/events/events.h"
 #include "domain/provisioning/extensions.h"
 #include "domain/provisioning/jobs.h"
 #include "domain/mail/outbox.h"
@@ -173,6 +174,9 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                                       in->send_invite ? "invitation" : NULL,
                                       mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), NULL);
         }
+        if (!result)
+                result = events_append_agent(conn, EVENT_AGENT_CREATED, &a.user, a.extensions,
+                                             a.n_extensions);
         result = jobs_finish(app, conn, result);
         in_transaction = false;
         if (!result && in->send_invite)
@@ -301,6 +305,9 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
                                       "previous_status",
                                       status_changed ? user_status_name(a.user.status) : NULL,
                                       NULL);
+        if (!result)
+                result = events_append_agent(conn, EVENT_AGENT_UPDATED, &next, a.extensions,
+                                             a.n_extensions);
         result = jobs_finish(app, conn, result);
         return result ? result : agent_get(app, tenant_id, id, ret);
 }
@@ -377,6 +384,8 @@ enum result agent_delete(struct app *app, const struct actor *actor, int64_t ten
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);
+        if (!result)
+                result = events_append_agent(conn, EVENT_AGENT_DELETED, &a.user, NULL, 0);
         result = jobs_finish(app, conn, result);
         in_transaction = false;
 out:

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "domain/switches/cluster.h"
+#include "domain/events/events.h"
 #include "domain/provisioning/conffiles.h"
 #include "domain/core/credentials.h"
 #include "domain/provisioning/jobs.h"
@@ -478,6 +479,31 @@ static void apply_cluster(struct app *app, struct reconciler_links *links, struc
 
 /* RESULT_OK while conn holds the reconciler lock, RESULT_BUSY once it
  * does not (its session was lost, and maybe another node took it). */
+/* extension.provisioning, in the outcomes' transaction, when recording
+ * job moved its extension's state or error from before (a job behind a
+ * later pending one leaves the extension as it is: no event). */
+static enum result publish_outcome(struct store_conn *conn, const struct store_job *job,
+                                   const struct store_extension *before)
+{
+        struct store_extension now;
+        enum result result = store_extension_get(conn, job->extension_id, &now);
+
+        if (result)
+                return result == RESULT_NOT_FOUND ? RESULT_OK : result;
+        if (now.provisioning == before->provisioning &&
+            strcmp(now.provisioning_error, before->provisioning_error) == 0)
+                return RESULT_OK;
+        return events_append_provisioning(conn, &(struct events_provisioning){
+                                                        .tenant_id = job->tenant_id,
+                                                        .extension_id = now.id,
+                                                        .extension = now.extension,
+                                                        .agent_id = now.user_id,
+                                                        .state = now.provisioning,
+                                                        .attempts = now.provisioning_attempts,
+                                                        .error = now.provisioning_error,
+                                                });
+}
+
 static enum result leading(struct store_conn *conn)
 {
         bool held = false;
@@ -566,9 +592,21 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
         }
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
+                struct store_extension before;
+                bool known = false;
+                if (w->job.extension_id) {
+                        result = store_extension_get(conn, w->job.extension_id, &before);
+                        known = result == RESULT_OK;
+                        if (result == RESULT_NOT_FOUND)
+                                result = RESULT_OK;
+                        if (result)
+                                break;
+                }
                 if (!w->failed) {
                         result = store_job_done(conn, &w->job, JOBS_STATUS_DONE,
                                                 JOBS_STATE_PROVISIONED);
+                        if (!result && known)
+                                result = publish_outcome(conn, &w->job, &before);
                         continue;
                 }
                 bool give_up = w->job.attempts + 1 >= app->settings.fs_retry_limit;
@@ -576,6 +614,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                 enum jobs_state state = give_up ? JOBS_STATE_FAILED : JOBS_STATE_PENDING;
                 result = store_job_retry(conn, &w->job, status, w->error,
                                          retry_at(app, w->job.attempts + 1), state);
+                if (!result && known)
+                        result = publish_outcome(conn, &w->job, &before);
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
                                 " attempt(s): %s", w->job.id, fs_change_name(w->job.kind),

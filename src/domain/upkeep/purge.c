@@ -13,7 +13,7 @@
 struct purge {
         struct app *app;
         struct worker *worker;
-        atomic_uint_fast64_t mail_outbox, link_tokens, sessions, login_throttle;
+        atomic_uint_fast64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
 };
 
 static enum result round_fn(void *userdata, bool *ret_more)
@@ -38,8 +38,10 @@ static enum result round_fn(void *userdata, bool *ret_more)
         atomic_fetch_add(&p->link_tokens, (uint64_t)n.link_tokens);
         atomic_fetch_add(&p->sessions, (uint64_t)n.sessions);
         atomic_fetch_add(&p->login_throttle, (uint64_t)n.login_throttle);
+        atomic_fetch_add(&p->event_tickets, (uint64_t)n.event_tickets);
         *ret_more = n.mail_outbox == PURGE_BATCH || n.link_tokens == PURGE_BATCH ||
-                    n.sessions == PURGE_BATCH || n.login_throttle == PURGE_BATCH;
+                    n.sessions == PURGE_BATCH || n.login_throttle == PURGE_BATCH ||
+                    n.event_tickets == PURGE_BATCH;
         return RESULT_OK;
 }
 
@@ -82,5 +84,6 @@ void purge_counts(const struct purge *p, struct purge_counts *ret)
         ret->link_tokens = atomic_load(&p->link_tokens);
         ret->sessions = atomic_load(&p->sessions);
         ret->login_throttle = atomic_load(&p->login_throttle);
+        ret->event_tickets = atomic_load(&p->event_tickets);
         ret->rounds = worker_rounds(p->worker);
 }

@@ -28,7 +28,7 @@ void purge_stop(struct purge *p);
 /* Rows this process deleted since start, by table (for /metrics), and the
  * rounds it finished. */
 struct purge_counts {
-        uint64_t mail_outbox, link_tokens, sessions, login_throttle, rounds;
+        uint64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets, rounds;
 };
 void purge_counts(const struct purge *p, struct purge_counts *ret);
 

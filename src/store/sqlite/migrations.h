@@ -188,7 +188,20 @@ static const struct store_migration sqlite_migrations[] = {
           " user_id INTEGER,"
           " data TEXT NOT NULL,"
           " created_at INTEGER NOT NULL);"
-          "CREATE INDEX live_events_created ON live_events(created_at);" },
+          "CREATE INDEX live_events_created ON live_events(created_at);"
+          /* The single-use tickets that open a stream (EventSource sends
+           * no header): only their keyed hash, bound to the session and
+           * the stream's scope (tenant_id NULL: every tenant's). */
+          "CREATE TABLE event_tickets ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " token_hash TEXT NOT NULL UNIQUE,"
+          " session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+          " stream TEXT NOT NULL CHECK (stream IN ('admin','me')),"
+          " tenant_id INTEGER REFERENCES tenants(id),"
+          " expires_at INTEGER NOT NULL,"
+          " used_at INTEGER,"
+          " created_at INTEGER NOT NULL);"
+          "CREATE INDEX event_tickets_expires ON event_tickets(expires_at);" },
 };
 
 #endif
