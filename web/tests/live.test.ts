@@ -69,6 +69,8 @@ test('one tab leads and holds the only stream; the others get its events', async
   const es = openStreams()[0]
   assert.equal(es.url, '/v1/admin/events?ticket=t1', 'a ticket, no last_event_id on a first connect, nothing else')
   es.open()
+  await settle()
+  for (const t of [a, b, c]) assert.deepEqual(t.got, [{ kind: 'reload' }], 'opened with no resume point: every tab loads again')
   es.emit('registration.changed', registration(41, 3, true), '41')
   await settle()
   for (const t of [a, b, c]) assert.deepEqual(ids(t), [41])
@@ -109,6 +111,7 @@ test('the leader\'s tab closes: another leads at once and resumes from the last 
   second.open()
   second.emit('registration.changed', registration(10, 1, true), '10')
   await settle()
+  assert.ok(!b.got.slice(1).some((m) => m.kind === 'reload'), 'a resumed stream needs no reload')
   assert.deepEqual(ids(b), [7, 9, 10])
   assert.deepEqual(ids(c), [7, 9, 10])
 })

@@ -7,7 +7,9 @@
 // hears "bye" (it closed), claims. Among tabs that claim at once the
 // smallest id wins; two leaders (a race) meet in their heartbeats and the
 // larger id steps down. Every tab keeps the newest event id it has seen,
-// so a new leader resumes the stream where the old one stopped.
+// so a new leader resumes the stream where the old one stopped; a stream
+// opened with no event seen yet (nothing to resume from) tells every tab
+// to reload, since what came before it is in no stream.
 //
 //   idle --start--> claiming --(CLAIM_MS, no answer)--> leader
 //   claiming --alive, or a smaller claim--> follower --bye, or silence--> claiming
@@ -122,7 +124,14 @@ export class LiveHub {
   private lead() {
     this.clearTimers()
     this.role = 'leader'
-    this.stream = this.o.makeStream((m) => this.fromStream(m), (s) => { this.setStatus(s); this.alive() })
+    this.stream = this.o.makeStream((m) => this.fromStream(m), (s) => {
+      this.setStatus(s)
+      this.alive()
+      // Opened without a resume point (no event seen yet): what happened
+      // before this moment is in no stream, and the views may have loaded
+      // before it. They load again, once the stream will tell what follows.
+      if (s === 'open' && this.lastId === null && (this.stream?.lastId ?? null) === null) this.fromStream({ kind: 'reload' })
+    })
     this.alive()
     this.stream.start(this.lastId)
     this.heartbeat()
