@@ -88,7 +88,12 @@ test('the agents table and an agent\'s page follow agent events without a reload
   await p.getByRole('heading', { name: 'Ottokar Live', level: 1 }).waitFor({ timeout: 5000 })
   assert.equal(await p.getByLabel('First name').inputValue(), 'Ottokar')
   assert.equal(await p.getByLabel('Last name').inputValue(), 'Typed', 'the field being edited keeps the user\'s text')
-  await p.getByRole('group', { name: /^Extension \d+$/ }).locator('.reg').waitFor()
+  const ext = p.getByRole('group', { name: /^Extension \d+$/ })
+  await ext.locator('.reg').waitFor()
+  // The tag's colour follows its state (PrimeVue's severity class).
+  const tag = ext.locator('.p-tag').first()
+  const state = (await tag.innerText()).trim()
+  assert.match(await tag.getAttribute('class') ?? '', state === 'failed' ? /p-tag-danger/ : state === 'pending' ? /p-tag-warn/ : /p-tag-success/)
   await tab.axe('agent page, live')
   await tab.shot('live-agent')
   await ad.api('DELETE', `/v1/admin/agents/${b.id}`, admin)
