@@ -14,11 +14,14 @@ let browser: Browser
 let admin: string
 const ADMIN = { email: 'admin@acme.test', password: 'admin-password-1' }
 let n = 0
+let acme: number
+const ROOT = { email: 'root@platform.test', password: 'root-password-1' }
 
 before(async () => {
   ad = new Agentdesk()
-  const acme = ad.tenant('Acme', 50)
+  acme = ad.tenant('Acme', 50)
   ad.user(acme, ADMIN.email, ADMIN.password, 'admin', 'Ada', 'Admin')
+  ad.user(null, ROOT.email, ROOT.password, 'superadmin', 'Root', 'Admin')
   await ad.start()
   browser = await launch()
   admin = await ad.login(ADMIN.email, ADMIN.password)
@@ -157,4 +160,24 @@ test('two tabs share one stream; when its tab closes the other resumes it', asyn
   await page2.close()
   one.clean()
   await one.context.close()
+})
+
+test('a superadmin in a tenant follows that tenant live', async () => {
+  const tab = await Tab.open(browser, ad.webUrl)
+  const p = tab.page
+  const tickets: string[] = []
+  p.on('request', (r) => { if (r.url().includes('/v1/admin/events/ticket')) tickets.push(r.url()) })
+  await tab.login(ROOT.email, ROOT.password, /\/admin\/tenants$/)
+  await p.goto(`/admin/agents?tenant_id=${acme}`)
+  await p.getByRole('heading', { name: /Agents/, level: 1 }).waitFor()
+  await live(p)
+  await mark(p)
+  assert.ok(tickets.some((u) => new URL(u).searchParams.get('tenant_id') === String(acme)), `a ticket for the tenant in view: ${tickets.join(' ')}`)
+  const a = await addAgent('Sven')
+  await p.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: a.email }).waitFor({ timeout: 5000 })
+  await notReloaded(p)
+  // The Dashboard is in the navigation once a tenant is chosen.
+  await p.getByRole('navigation', { name: 'Portal' }).getByRole('link', { name: 'Dashboard' }).waitFor()
+  tab.clean()
+  await tab.close()
 })
