@@ -272,9 +272,10 @@ export class Tab {
     }
   }
 
-  /** Clicks and waits for the answer of the API call it makes (for 4xx steps). */
+  /** Clicks and waits for the answer of the write it makes (for 4xx steps): not a GET, which a
+   *  live page may be sending meanwhile for the same route (a list reloaded on an event). */
   async clickFor(urlPart: string, click: () => Promise<void>): Promise<number> {
-    const [r] = await Promise.all([this.page.waitForResponse((r) => r.url().includes(urlPart)), click()])
+    const [r] = await Promise.all([this.page.waitForResponse((r) => r.url().includes(urlPart) && r.request().method() !== 'GET'), click()])
     return r.status()
   }
 
