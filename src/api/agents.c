@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "api/common.h"
-#include "domain/switches/cluster.h"
 #include "domain/mail/outbox.h"
 #include "domain/identity/onboarding.h"
 #include "domain/tenants/tenants.h"
@@ -97,24 +96,19 @@ static bool agent_filter(struct http_request *req, struct store_user_filter *fil
         return true;
 }
 
-/* Sets "registered" on each extension of the agent objects in agents:
- * whether its phone is registered now on the tenant's cluster (null: no
- * node answered, or another request is asking them). At most one Event
- * Socket probe per request (domain/switches/cluster.h). */
+/* Sets the registration state on each extension of the agent objects in
+ * agents (api_live_state: the listener's state, no probe). */
 static void add_registered(struct api_context *ctx, int64_t tenant_id, json_t *agents)
 {
-        struct store_tenant t;
-        int64_t cluster_id = tenant_get(ctx->app, tenant_id, &t, NULL) == RESULT_OK ? t.cluster_id : 0;
-        json_t *agent, *x;
+        json_t *all = json_array(), *agent, *x;
         size_t i, k;
 
         json_array_foreach(agents, i, agent) {
-                json_array_foreach(json_object_get(agent, "extensions"), k, x) {
-                        int reg = cluster_registered(ctx->app, cluster_id,
-                                                     json_string_value(json_object_get(x, "extension")));
-                        json_object_set_new(x, "registered", reg < 0 ? json_null() : json_boolean(reg));
-                }
+                json_array_foreach(json_object_get(agent, "extensions"), k, x)
+                        json_array_append(all, x);
         }
+        api_live_state(ctx, tenant_id, all);
+        json_decref(all);
 }
 
 static void list(struct http_request *req, struct api_call *call)

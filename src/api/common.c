@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "domain/live/live.h"
 #include "domain/tenants/tenants.h"
 #include "util/text.h"
 
@@ -335,4 +336,64 @@ char *api_text(json_t *o)
 
         json_decref(o);
         return s;
+}
+
+/* SIP text (a contact, a user agent) that is not UTF-8 shows as "". */
+static json_t *sip_text(const char *s)
+{
+        return json_string(text_utf8_valid(s, strlen(s), NULL) ? s : "");
+}
+
+static json_t *registration_json(const struct live_state *s)
+{
+        const struct store_live_registration *r = &s->reg;
+
+        if (!s->has_registration)
+                return json_null();
+        return json_pack("{sssososIsoso}", "node", r->node, "contact", sip_text(r->contact),
+                         "network_ip", sip_text(r->network_ip), "network_port",
+                         (json_int_t)r->network_port, "user_agent", sip_text(r->user_agent),
+                         "expires_at", api_time(r->expires_at));
+}
+
+void api_live_state(struct api_context *ctx, int64_t tenant_id, json_t *extensions)
+{
+        size_t n = json_array_size(extensions), i;
+        const char **names = calloc(n + 1, sizeof(*names));
+        struct live_state *states = calloc(n + 1, sizeof(*states));
+        enum result result = names && states ? RESULT_OK : RESULT_NOMEM;
+        json_t *x;
+
+        json_array_foreach(extensions, i, x) {
+                const char *e = json_string_value(json_object_get(x, "extension"));
+                if (names)
+                        names[i] = e ? e : "";
+        }
+        if (!result)
+                result = ctx->app ? live_extensions_state(ctx->app, tenant_id, names, n, states)
+                                  : RESULT_UNSUPPORTED;
+        json_array_foreach(extensions, i, x) {
+                const struct live_state *s = result ? NULL : &states[i];
+                json_object_set_new(x, "registered", !s || s->registered < 0
+                                                          ? json_null() : json_boolean(s->registered));
+                json_object_set_new(x, "registration", s ? registration_json(s) : json_null());
+                json_object_set_new(x, "last_registered_at",
+                                    api_time(s ? s->last_registered_at : 0));
+        }
+        free(names);
+        free(states);
+}
+
+json_t *api_pool_stats_json(struct api_context *ctx, int64_t tenant_id,
+                            const struct store_pool_stats *stats)
+{
+        int64_t registered = -1;
+
+        if (!ctx->app || live_pool_registered(ctx->app, tenant_id, &registered) != RESULT_OK)
+                registered = -1;
+        return json_pack("{sIsIsIsosf}", "total", (json_int_t)stats->total, "assigned",
+                         (json_int_t)stats->assigned, "free", (json_int_t)stats->free,
+                         "registered", registered < 0 ? json_null() : json_integer(registered),
+                         "utilisation",
+                         stats->total > 0 ? (double)stats->assigned / (double)stats->total : 0.0);
 }

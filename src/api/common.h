@@ -146,6 +146,18 @@ json_t *api_agent_row_json(const struct store_agent_row *a,
 char *api_user_text(const struct store_user *u);
 /* extensions.c; sip_password only where the route reveals it. */
 json_t *api_extension_json(const struct store_extension *e, const char *sip_password);
+
+/* Sets registered, registration and last_registered_at (the openapi's
+ * ExtensionSummary) on each object of extensions (a JSON array of objects
+ * with an "extension"), all of tenant_id, from the listener's state
+ * (domain/live/live.h): no probe of FreeSWITCH. Unknown (null) when it
+ * cannot be read. */
+void api_live_state(struct api_context *ctx, int64_t tenant_id, json_t *extensions);
+
+/* PoolStats: total, assigned, free, registered (null: no stream of the
+ * tenant's cluster is connected), utilisation (assigned / total). */
+json_t *api_pool_stats_json(struct api_context *ctx, int64_t tenant_id,
+                            const struct store_pool_stats *stats);
 /* tenants.c; stats may be NULL. */
 json_t *api_tenant_json(const struct store_tenant *t, const struct store_pool_stats *stats);
 /* `agentdesk tenant create`'s line: the tenant as the API shows it. */

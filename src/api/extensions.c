@@ -6,6 +6,19 @@
 #include "api/common.h"
 #include "util/wipe.h"
 
+/* One extension as a route answers it, with its registration state. */
+static json_t *extension_out(struct api_context *ctx, int64_t tenant_id,
+                             const struct store_extension *e, const char *sip_password)
+{
+        json_t *one = json_pack("[o]", api_extension_json(e, sip_password));
+        json_t *o;
+
+        api_live_state(ctx, tenant_id, one);
+        o = json_incref(json_array_get(one, 0));
+        json_decref(one);
+        return o;
+}
+
 static void list(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -36,10 +49,9 @@ static void list(struct http_request *req, struct api_call *call)
         for (size_t i = 0; i < n; i++)
                 json_array_append_new(arr, api_extension_json(&items[i], NULL));
         free(items);
+        api_live_state(ctx, call->tenant_id, arr);
         out = api_list_json("extensions", arr, &page);
-        json_object_set_new(out, "stats",
-                            json_pack("{sIsIsI}", "total", (json_int_t)stats.total, "assigned",
-                                      (json_int_t)stats.assigned, "free", (json_int_t)stats.free));
+        json_object_set_new(out, "stats", api_pool_stats_json(ctx, call->tenant_id, &stats));
         http_respond_json(req, 200, out);
 }
 
@@ -62,7 +74,7 @@ static void get(struct http_request *req, struct api_call *call)
         }
         http_respond_json(req, 200,
                           json_pack("{sbso}", "success", 1, "extension",
-                                    api_extension_json(&e, secret_allowed ? password : NULL)));
+                                    extension_out(ctx, call->tenant_id, &e, secret_allowed ? password : NULL)));
         wipe_memory(password, sizeof(password));
 }
 
@@ -81,7 +93,7 @@ static void rotate(struct http_request *req, struct api_call *call)
                 return;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
-                                              api_extension_json(&e, password)));
+                                              extension_out(ctx, call->tenant_id, &e, password)));
         wipe_memory(password, sizeof(password));
 }
 
@@ -111,7 +123,7 @@ static void patch(struct http_request *req, struct api_call *call)
                 goto out;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
-                                              api_extension_json(&e, NULL)));
+                                              extension_out(ctx, call->tenant_id, &e, NULL)));
 out:
         json_decref(body);
 }

@@ -22,6 +22,7 @@
 #include "domain/core/throttle.h"
 #include "domain/provisioning/directory.h"
 #include "domain/health/health.h"
+#include "domain/live/live.h"
 #include "domain/switches/reconciler.h"
 #include "domain/core/worker.h"
 #include "domain/upkeep/purge.h"
@@ -81,6 +82,119 @@ static void esl_line(void *userdata, const char *node, uint64_t connects)
 {
         fprintf(userdata, "agentdesk_esl_connects_total{node=\"%s\"} %" PRIu64 "\n", node,
                 connects);
+}
+
+/* A label value: backslash, quote and newline escaped (a cluster's name
+ * is free text). */
+static void label_value(FILE *out, const char *s)
+{
+        for (; *s; s++) {
+                if (*s == '\\' || *s == '"')
+                        fputc('\\', out);
+                if (*s == '\n')
+                        fputs("\\n", out);
+                else
+                        fputc(*s, out);
+        }
+}
+
+/* The families of the listener's per-node figures, in one pass each. */
+enum live_family { NODE_UP, STREAM_CONNECTED, RECEIVED, DROPPED, LAG, LIVE_FAMILIES };
+
+struct live_lines {
+        FILE *out;
+        enum live_family family;
+};
+
+static void live_line(void *userdata, const struct live_node_stats *s)
+{
+        struct live_lines *l = userdata;
+        FILE *out = l->out;
+
+        switch (l->family) {
+        case NODE_UP:
+        case STREAM_CONNECTED:
+                fputs(l->family == NODE_UP ? "agentdesk_freeswitch_node_up{cluster=\""
+                                           : "agentdesk_event_stream_connected{cluster=\"", out);
+                label_value(out, s->cluster);
+                fprintf(out, "\",node=\"%s\"} %d\n", s->node,
+                        l->family == NODE_UP ? s->up : s->connected);
+                break;
+        case RECEIVED:
+                fprintf(out, "agentdesk_events_received_total{node=\"%s\"} %" PRIu64 "\n", s->node,
+                        s->received);
+                break;
+        case DROPPED:
+                fprintf(out, "agentdesk_events_dropped_total{node=\"%s\"} %" PRIu64 "\n", s->node,
+                        s->dropped);
+                break;
+        case LAG:
+                fprintf(out, "agentdesk_event_lag_seconds{node=\"%s\"} %.6f\n", s->node, s->lag_s);
+                break;
+        default:
+                break;
+        }
+}
+
+struct reg_totals {
+        FILE *out;
+        bool per_tenant;
+        int64_t total;
+};
+
+static void registrations_line(void *userdata, int64_t tenant_id, const char *slug, int64_t count)
+{
+        struct reg_totals *t = userdata;
+
+        t->total += count;
+        if (t->per_tenant)
+                fprintf(t->out, "agentdesk_registrations{tenant_id=\"%" PRId64 "\",tenant=\"%s\"} %"
+                        PRId64 "\n", tenant_id, slug, count);
+}
+
+/* The FreeSWITCH listener: each node's stream, its events, and the
+ * registrations it keeps. A node appears in a node family once its
+ * listener runs here (in every process: the holder connects, the others
+ * wait for the lock and report the holder's stream from the store). */
+static void live_metrics(struct api_context *ctx, FILE *out)
+{
+        static const char *const help[LIVE_FAMILIES] = {
+                "# HELP agentdesk_freeswitch_node_up Whether the node's event stream is connected, "
+                "by this process or the one holding it.\n"
+                "# TYPE agentdesk_freeswitch_node_up gauge\n",
+                "# HELP agentdesk_event_stream_connected Whether this process holds the node's "
+                "event stream and it is connected.\n"
+                "# TYPE agentdesk_event_stream_connected gauge\n",
+                "# HELP agentdesk_events_received_total Events of interest read from the node by "
+                "this process.\n"
+                "# TYPE agentdesk_events_received_total counter\n",
+                "# HELP agentdesk_events_dropped_total Events dropped on a full queue (each drop "
+                "re-reads the node).\n"
+                "# TYPE agentdesk_events_dropped_total counter\n",
+                "# HELP agentdesk_event_lag_seconds The last batch with events: its commit time "
+                "minus its newest event's Event-Date-Timestamp.\n"
+                "# TYPE agentdesk_event_lag_seconds gauge\n",
+        };
+        struct reg_totals totals = { .out = out,
+                                     .per_tenant = ctx->app->settings.metrics_tenants };
+
+        for (int f = 0; f < LIVE_FAMILIES; f++) {
+                struct live_lines l = { .out = out, .family = (enum live_family)f };
+                fputs(help[f], out);
+                live_nodes(ctx->app->live, live_line, &l);
+        }
+        fputs("# HELP agentdesk_registrations Assigned extensions registered now on a node whose "
+              "stream is connected (per tenant with AGENTDESK_METRICS_TENANTS).\n"
+              "# TYPE agentdesk_registrations gauge\n", out);
+        if (live_registered_by_tenant(ctx->app, registrations_line, &totals) == RESULT_OK &&
+            !totals.per_tenant)
+                fprintf(out, "agentdesk_registrations %" PRId64 "\n", totals.total);
+        fprintf(out, "# HELP agentdesk_registrations_refused_total Registrations of an extension "
+                     "that must not register (suspended, unknown, another tenant's realm or "
+                     "cluster), flushed again by this process.\n"
+                     "# TYPE agentdesk_registrations_refused_total counter\n"
+                     "agentdesk_registrations_refused_total %" PRIu64 "\n",
+                live_refused_total(ctx->app->live));
 }
 
 static void mail_metrics(struct api_context *ctx, FILE *out)
@@ -212,6 +326,8 @@ static void metrics(struct http_request *req, struct api_call *call)
                         ec.streams, ec.dropped_slow, ec.sent, http_streams_queued_bytes(),
                         ec.last_id);
         }
+        if (ctx->app)
+                live_metrics(ctx, out);
         mail_metrics(ctx, out);
         fprintf(out, "# HELP agentdesk_store_up Whether the store answered this scrape.\n"
                      "# TYPE agentdesk_store_up gauge\nagentdesk_store_up %d\n", result ? 0 : 1);

@@ -4,6 +4,16 @@
 #include "api/common.h"
 #include "domain/tenants/tenants.h"
 
+/* A tenant with its PoolStats (registered and utilisation included). */
+static json_t *tenant_out(struct api_context *ctx, const struct store_tenant *t,
+                          const struct store_pool_stats *stats)
+{
+        json_t *o = api_tenant_json(t, NULL);
+
+        json_object_set_new(o, "stats", api_pool_stats_json(ctx, t->id, stats));
+        return o;
+}
+
 static void create(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -38,7 +48,7 @@ static void create(struct http_request *req, struct api_call *call)
                 goto out;
         }
         http_respond_json(req, 201, json_pack("{sbso}", "success", 1, "tenant",
-                                              api_tenant_json(&t, &stats)));
+                                              tenant_out(ctx, &t, &stats)));
 out:
         json_decref(body);
 }
@@ -64,7 +74,7 @@ static void list(struct http_request *req, struct api_call *call)
                 struct store_pool_stats stats;
                 result = tenant_get(ctx->app, items[i].id, &items[i], &stats);
                 if (!result)
-                        json_array_append_new(arr, api_tenant_json(&items[i], &stats));
+                        json_array_append_new(arr, tenant_out(ctx, &items[i], &stats));
         }
         free(items);
         if (result) {
@@ -90,7 +100,7 @@ static void get(struct http_request *req, struct api_call *call)
                 return;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "tenant",
-                                              api_tenant_json(&t, &stats)));
+                                              tenant_out(ctx, &t, &stats)));
 }
 
 static void patch(struct http_request *req, struct api_call *call)
@@ -128,7 +138,7 @@ static void patch(struct http_request *req, struct api_call *call)
                 goto out;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "tenant",
-                                              api_tenant_json(&t, &stats)));
+                                              tenant_out(ctx, &t, &stats)));
 out:
         json_decref(body);
 }

@@ -430,26 +430,34 @@ static int api_failed(const char *body)
                strncmp(body, "Invalid Profile", 15) == 0;
 }
 
-enum result esl_api(struct esl_conn *conn, const char *command, int timeout_ms,
-                    char **ret_body)
+/* Sends "<prefix><command>\n\n". RESULT_IO on a closed connection,
+ * RESULT_INVALID for a command of several lines (nothing sent). */
+static enum result send_command(struct esl_conn *conn, const char *prefix, const char *command,
+                                int64_t deadline)
 {
-        int64_t deadline = now_ms() + timeout_ms;
-        struct esl_frame f = { 0 };
         enum result result;
         char *line;
-        size_t len;
 
         if (conn->fd < 0)
                 return RESULT_IO;
         if (strpbrk(command, "\r\n"))
                 return RESULT_INVALID;
-        len = strlen(command) + 7;
-        line = malloc(len);
-        if (!line)
+        if (asprintf(&line, "%s%s\n\n", prefix, command) < 0)
                 return RESULT_NOMEM;
-        snprintf(line, len, "api %s\n\n", command);
         result = send_all(conn, line, strlen(line), deadline);
         free(line);
+        return result;
+}
+
+enum result esl_api(struct esl_conn *conn, const char *command, int timeout_ms,
+                    char **ret_body)
+{
+        int64_t deadline = now_ms() + timeout_ms;
+        struct esl_frame f = { 0 };
+        enum result result = send_command(conn, "api ", command, deadline);
+
+        if (result == RESULT_INVALID || result == RESULT_NOMEM)
+                return result;
         /* Frames before the reply: events go on, anything else is skipped
          * (a stray notice), a goodbye ends the connection. */
         while (!result) {
@@ -485,6 +493,99 @@ reply:
                 conn->fd = -1;
         }
         esl_frame_clear(&f);
+        return result;
+}
+
+/* Closes the socket of a connection that failed: every later call is
+ * RESULT_IO. */
+static void conn_broken(struct esl_conn *conn)
+{
+        if (conn->fd >= 0) {
+                close(conn->fd);
+                conn->fd = -1;
+        }
+}
+
+enum result esl_command(struct esl_conn *conn, const char *command, int timeout_ms,
+                        char *ret_error, size_t error_size)
+{
+        int64_t deadline = now_ms() + timeout_ms;
+        struct esl_frame f = { 0 };
+        enum result result = send_command(conn, "", command, deadline);
+
+        if (result == RESULT_INVALID || result == RESULT_NOMEM)
+                return result;
+        while (!result) {
+                enum esl_frame_kind kind;
+                result = read_frame(conn, deadline, &f);
+                if (result)
+                        break;
+                kind = esl_frame_kind(&f);
+                if (kind == ESL_FRAME_COMMAND_REPLY) {
+                        const char *reply = esl_frame_header(&f, "Reply-Text");
+                        if (!reply || strncmp(reply, "+OK", 3) != 0) {
+                                set_error(ret_error, error_size, "%s", reply ? reply : "no Reply-Text");
+                                result = RESULT_INVALID;
+                        }
+                        esl_frame_clear(&f);
+                        return result;
+                }
+                if (kind == ESL_FRAME_EVENT)
+                        deliver_event(conn, &f);
+                else if (kind == ESL_FRAME_DISCONNECT || kind == ESL_FRAME_REJECTION)
+                        result = RESULT_IO;
+                esl_frame_clear(&f);
+        }
+        conn_broken(conn);
+        return result;
+}
+
+enum result esl_conn_read_events(struct esl_conn *conn, int wait_ms, int max_events, int *ret_n)
+{
+        int64_t deadline = now_ms() + wait_ms;
+        enum result result = RESULT_OK;
+        int n = 0;
+
+        if (ret_n)
+                *ret_n = 0;
+        if (conn->fd < 0)
+                return RESULT_IO;
+        while (n < max_events) {
+                struct esl_frame f = { 0 };
+                size_t used = 0;
+                enum esl_frame_kind kind;
+
+                result = conn->len ? esl_frame_parse(conn->buf, conn->len, &f, &used) : RESULT_OK;
+                if (result)
+                        break;
+                if (!used) {
+                        /* No whole frame: read more, waiting only while
+                         * nothing came yet (after that, what is there). */
+                        result = fill(conn, n ? now_ms() : deadline);
+                        if (result == RESULT_TIMEOUT) {
+                                result = RESULT_OK;
+                                break;
+                        }
+                        if (result)
+                                break;
+                        continue;
+                }
+                consume(conn, used);
+                kind = esl_frame_kind(&f);
+                if (kind == ESL_FRAME_EVENT) {
+                        deliver_event(conn, &f);
+                        n++;
+                } else if (kind == ESL_FRAME_DISCONNECT || kind == ESL_FRAME_REJECTION) {
+                        result = RESULT_IO;
+                }
+                esl_frame_clear(&f);
+                if (result)
+                        break;
+        }
+        if (ret_n)
+                *ret_n = n;
+        if (result)
+                conn_broken(conn);
         return result;
 }
 

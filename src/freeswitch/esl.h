@@ -14,7 +14,8 @@
  * answered by FreeSWITCH closing the connection.
  *
  * Every call is bounded by its timeout. Frames are capped (headers 8 KiB,
- * body 1 MiB); beyond that, or malformed, is RESULT_PROTOCOL.
+ * body 16 MiB: a listing of 10,000 registrations is about 10 MiB);
+ * beyond that, or malformed, is RESULT_PROTOCOL.
  */
 #ifndef AGENTDESK_FREESWITCH_ESL_H
 #define AGENTDESK_FREESWITCH_ESL_H
@@ -25,7 +26,7 @@
 #include "util/result.h"
 
 #define ESL_HEADER_MAX 8192              /* a frame's header block */
-#define ESL_BODY_MAX (1024 * 1024)       /* a frame's body */
+#define ESL_BODY_MAX (16 * 1024 * 1024)  /* a frame's body: a node's whole registration listing */
 
 struct esl_conn;
 
@@ -97,6 +98,29 @@ enum result esl_connect(const char *host, unsigned port, const char *password, i
  */
 enum result esl_api(struct esl_conn *conn, const char *command, int timeout_ms,
                     char **ret_body);
+
+/*
+ * Sends a command that FreeSWITCH answers with a command/reply (`event
+ * plain …`, `filter …`, not `api`) and waits for that reply; events read
+ * while waiting go to the callback or are kept. RESULT_OK when its
+ * Reply-Text starts "+OK", RESULT_INVALID for another answer (the reply's
+ * first line in ret_error), RESULT_IO / RESULT_TIMEOUT / RESULT_PROTOCOL
+ * when the connection failed (unusable afterwards).
+ */
+enum result esl_command(struct esl_conn *conn, const char *command, int timeout_ms,
+                        char *ret_error, size_t error_size);
+
+/*
+ * A listener's read: waits up to wait_ms for frames and hands every event
+ * read (at most max_events, so the caller gets its thread back while a
+ * node floods) to the callback, or keeps it; other frames are skipped.
+ * *ret_n (may be NULL) gets how many events went on. RESULT_OK also when
+ * none came in time; RESULT_IO when the node said goodbye or closed the
+ * connection, RESULT_PROTOCOL for a malformed frame: the connection is
+ * unusable afterwards.
+ */
+enum result esl_conn_read_events(struct esl_conn *conn, int wait_ms, int max_events,
+                                 int *ret_n);
 
 /* Says "exit" (without waiting long), closes and frees. Accepts NULL. */
 void esl_conn_free(struct esl_conn *conn);

@@ -59,7 +59,9 @@ enum fs_call_direction {
 /* One channel (leg): from a CHANNEL_* event or a row of `show channels`. */
 struct fs_channel {
         char uuid[64];                   /* Unique-ID */
-        char call_uuid[64];              /* Channel-Call-UUID: the legs of one call share it */
+        char call_uuid[64];              /* Channel-Call-UUID: the legs of one call share it,
+                                            but for an outbound leg's HANGUP_COMPLETE, which
+                                            carries the leg's own Unique-ID (recorded) */
         char other_uuid[64];             /* Other-Leg-Unique-ID, when bridged */
         enum fs_call_direction direction;
         char caller_number[64];          /* Caller-Caller-ID-Number */
@@ -67,12 +69,15 @@ struct fs_channel {
         char destination[64];            /* Caller-Destination-Number */
         char callee_number[64];          /* Caller-Callee-ID-Number, when known */
         char context[128];               /* Caller-Context */
-        char user[64];                   /* the agent's extension on this leg: variable_user_name,
-                                            else variable_sip_from_user / dialed_user, "" when none */
-        char realm[256];                 /* variable_domain_name / dialed_domain */
+        char user[64];                   /* the user of this leg: inbound (from a phone) the one it
+                                            authenticated as, variable_user_name; outbound (to a
+                                            phone) the one dialled, variable_dialed_user; in the
+                                            listing, presence_id's user; "" when none */
+        char realm[256];                 /* variable_domain_name / variable_dialed_domain */
         char tenant_id[24];              /* variable_tenant_id, as FreeSWITCH has it ("" when none) */
         int64_t created_us;              /* Caller-Channel-Created-Time (µs since the epoch), 0 */
-        int64_t answered_us;             /* Caller-Channel-Answered-Time, 0 when not answered */
+        int64_t answered_us;             /* Caller-Channel-Answered-Time, 0 when not answered; in
+                                            the listing (no answer time) created_us when ACTIVE or HELD */
         int64_t hangup_us;               /* Caller-Channel-Hangup-Time, 0 */
         char hangup_cause[64];           /* Hangup-Cause (CHANNEL_HANGUP_COMPLETE) */
         char read_codec[32];             /* variable_read_codec / Channel-Read-Codec-Name */

@@ -182,6 +182,12 @@ static const struct config_def defs[] = {
           "after their end, seconds", NULL },
         { "AGENTDESK_PURGE_INTERVAL", CONFIG_INT, "3600", FIELD(purge_interval), false, 1, 86400,
           NULL, "how often the purge runs, seconds", NULL },
+        { "AGENTDESK_LIVE_LISTEN", CONFIG_BOOL, "true", FIELD(live_listen), false, 0, 0, NULL,
+          "listen to the FreeSWITCH nodes' event streams (false: leave them to other processes)",
+          NULL },
+        { "AGENTDESK_LIVE_REREAD_INTERVAL", CONFIG_INT, "60", FIELD(live_reread_interval), false, 1,
+          86400, NULL, "how often the listener reads each node's registrations again (a flush "
+          "sends no event), seconds", NULL },
         { "AGENTDESK_SIP_DOMAIN", CONFIG_STRING, "127.0.0.1", FIELD(sip_domain), false, 0, 0,
           check_sip_domain, "SIP domain (realm) of tenants without their own", NULL },
         { "AGENTDESK_SIP_WS_URL", CONFIG_STRING, "ws://127.0.0.1:5066", FIELD(sip_ws_url), false, 0,

@@ -39,6 +39,8 @@ struct settings {
         int64_t login_account_window;     /* AGENTDESK_LOGIN_ACCOUNT_WINDOW, seconds */
         int64_t purge_after;              /* AGENTDESK_PURGE_AFTER, seconds */
         int64_t purge_interval;           /* AGENTDESK_PURGE_INTERVAL, seconds */
+        int64_t live_reread_interval;     /* AGENTDESK_LIVE_REREAD_INTERVAL, seconds */
+        bool live_listen;          /* AGENTDESK_LIVE_LISTEN: this process may hold node streams */
         char *sip_domain;          /* AGENTDESK_SIP_DOMAIN: the default realm */
         char *sip_ws_url;          /* AGENTDESK_SIP_WS_URL: the default WebSocket URL */
         char *xmlcurl_user;        /* AGENTDESK_XMLCURL_USER */

@@ -540,6 +540,99 @@ enum result store_singleton_try(struct store_conn *conn, int64_t key, bool *ret_
  * transaction. On SQLite, always held. */
 enum result store_singleton_held(struct store_conn *conn, int64_t key, bool *ret_held);
 
+/* ---- live registration state (domain/live/) ------------------------- */
+
+/* One registration (a binding, keyed by its call-id) of an extension on a
+ * node, as the node's event stream said. cluster_id 0 is the default
+ * cluster; node is "host:port". */
+struct store_live_registration {
+        int64_t cluster_id;
+        char node[300];
+        char extension[64];
+        char call_id[256];
+        char realm[256];
+        char contact[512];
+        char network_ip[64];
+        int64_t network_port;
+        char user_agent[256];
+        int64_t expires_at;              /* epoch seconds */
+};
+
+/* In a transaction. The node's rows of extension become regs[0..n) (n may
+ * be 0: it is not registered there any more). */
+enum result store_live_registrations_set(struct store_conn *conn, int64_t cluster_id,
+                                         const char *node, const char *extension,
+                                         const struct store_live_registration *regs, size_t n);
+
+/* In a transaction. Deletes every registration row of the node (a
+ * re-read replaces them all). */
+enum result store_live_registrations_clear(struct store_conn *conn, int64_t cluster_id,
+                                           const char *node);
+
+/* Calls fn with every registration row of the node (what its last holder
+ * wrote: a new holder starts from it). */
+enum result store_live_registrations_node(struct store_conn *conn, int64_t cluster_id,
+                                          const char *node,
+                                          void (*fn)(void *userdata,
+                                                     const struct store_live_registration *reg),
+                                          void *userdata);
+
+/* The node's stream: connected or not, heartbeat now. */
+enum result store_live_stream_set(struct store_conn *conn, int64_t cluster_id, const char *node,
+                                  bool connected);
+
+/* A node no longer listened to: its stream row and its registrations go. */
+enum result store_live_stream_delete(struct store_conn *conn, int64_t cluster_id,
+                                     const char *node);
+
+/* Calls fn with every stream row (connected means connected with a
+ * heartbeat at or after fresh_after). */
+enum result store_live_streams(struct store_conn *conn, int64_t fresh_after,
+                               void (*fn)(void *userdata, int64_t cluster_id, const char *node,
+                                          bool connected),
+                               void *userdata);
+
+/* What the listener checks of an extension that registers. */
+struct store_live_extension {
+        int64_t id, tenant_id;
+        int64_t user_id;                 /* 0: free in the pool */
+        int64_t cluster_id;              /* its tenant's (0: the default) */
+        enum extension_status status;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        int64_t last_login_at;
+};
+
+/* RESULT_NOT_FOUND when no tenant's pool holds extension. */
+enum result store_live_extension_get(struct store_conn *conn, const char *extension,
+                                     struct store_live_extension *ret);
+
+/* In a transaction: the extension registered at (its last_login_at). */
+enum result store_live_extension_seen(struct store_conn *conn, const char *extension, int64_t at);
+
+/* How many nodes of cluster_id have a connected stream with a heartbeat
+ * at or after fresh_after. */
+enum result store_live_cluster_streams(struct store_conn *conn, int64_t cluster_id,
+                                       int64_t fresh_after, int64_t *ret_count);
+
+/* For each of extensions[0..n): fn with its last_login_at and its
+ * registrations on the connected nodes (fresh_after) of its tenant's
+ * cluster, the newest first (reg NULL when it has none). */
+enum result store_live_registrations_of(struct store_conn *conn, const char *const *extensions,
+                                        size_t n, int64_t fresh_after,
+                                        void (*fn)(void *userdata, const char *extension,
+                                                   int64_t last_login_at,
+                                                   const struct store_live_registration *reg),
+                                        void *userdata);
+
+/* Assigned extensions of tenant_id registered on a connected node of its
+ * cluster (tenant_id 0: every tenant's, fn once per tenant that has any). */
+enum result store_live_registered_count(struct store_conn *conn, int64_t tenant_id,
+                                        int64_t fresh_after,
+                                        void (*fn)(void *userdata, int64_t tenant_id,
+                                                   const char *slug, int64_t count),
+                                        void *userdata);
+
 /* ---- FreeSWITCH clusters ---------------------------------------------- */
 
 struct store_cluster {

@@ -4,7 +4,7 @@ what it is, with the bytes recorded from FreeSWITCH 1.11.1
 of docs/freeswitch.md where they don't. It can also misbehave.
 
     esl_fixture.py --port-file F [--port N] [--password P] [--mode M] [--record FILE]
-                   [--delay-ms MS [--delay-match REGEX]]
+                   [--delay-ms MS [--delay-match REGEX]] [--registrations recorded]
 
 Writes the port it listens on (127.0.0.1, N or chosen by the kernel) to F.
 Modes: normal; rude (text/rude-rejection then close, as an ACL refusal);
@@ -12,7 +12,11 @@ hang (accept, never answer; records "<connected>" and, once the
 client closes, "<gone>"); drop (after auth, answer half of the first
 api reply, then close); err (every api answers -ERR). Each command
 received is appended to --record as one line "CONNECTION<TAB>COMMAND"
-(connections numbered from 1). Runs until killed."""
+(connections numbered from 1). It takes the listener's event subscription
+and answers its listings: `sofia xmlstatus profile internal reg` with none
+(or, with --registrations recorded, the listing recorded from FreeSWITCH:
+10003 and 10004 in a.example) and `show channels as json` with none; it
+sends no event. Runs until killed."""
 import argparse
 import os
 import re
@@ -22,6 +26,10 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RECORDED = os.path.join(HERE, "..", "fixtures", "freeswitch-1.11", "esl")
+
+
+EMPTY_LISTING = ('<?xml version="1.0" encoding="ISO-8859-1"?>\n<profile>\n  <registrations>\n'
+                 '  </registrations>\n</profile>\n')
 
 
 def load(name):
@@ -48,6 +56,8 @@ GREETING = CONV[0][1]
 ACCEPTED = CONV[2][1]
 DENIED = BAD_AUTH[2][1]
 GOODBYE = CONV[-2][1] + CONV[-1][1]
+XMLSTATUS = load("sofia-xmlstatus-reg.txt")
+SUBSCRIBED = load("events-plain.txt")[1][1]
 REPLIES = {}
 for k in range(1, len(CONV) - 1):
     if CONV[k][0] == "C" and CONV[k + 1][0] == "S":
@@ -70,12 +80,21 @@ def profile_status(profile):
             "FAILED-CALLS-OUT \t0\nREGISTRATIONS    \t4\n%s\n" % (rule, profile, profile, rule))
 
 
-def answer(command, mode):
+def answer(command, mode, registrations=None):
     if mode == "err":
         return api_response("-ERR %s Command not found!\n" % command.split(" ")[0])
     key = "api " + command
     if key in REPLIES:
         return REPLIES[key]
+    m = re.match(r"^sofia xmlstatus profile (\S+) reg$", command)
+    if m:
+        if m.group(1) != "internal":
+            return api_response("Invalid Profile [%s]" % m.group(1))
+        if registrations == "recorded":
+            return XMLSTATUS[1][1]
+        return api_response(EMPTY_LISTING)
+    if command == "show channels as json":
+        return api_response('{"row_count": 0}\n')
     m = re.match(r"^xml_flush_cache( id (\S+) (\S+))?$", command)
     if m:
         return api_response("+OK cleared 0 entries\n")
@@ -147,8 +166,10 @@ def serve(conn, args, record_lock, conn_no):
             if msg == "exit":
                 conn.sendall(GOODBYE)
                 return
-            if msg.startswith("api "):
-                reply = answer(msg[4:], args.mode)
+            if msg.startswith("event plain ") and args.mode != "err":
+                conn.sendall(SUBSCRIBED)
+            elif msg.startswith("api "):
+                reply = answer(msg[4:], args.mode, args.registrations)
                 if not args.delay_match or re.search(args.delay_match, msg[4:]):
                     time.sleep(args.delay_ms / 1000.0)
                 if args.mode == "drop" and first:
@@ -171,6 +192,7 @@ def main():
     ap.add_argument("--mode", default="normal", choices=["normal", "rude", "hang", "drop", "err"])
     ap.add_argument("--record")
     ap.add_argument("--delay-ms", type=int, default=0, help="before each api reply")
+    ap.add_argument("--registrations", default=None, help="recorded: the recorded listing")
     ap.add_argument("--delay-match", help="delay only the commands this regex finds")
     ap.add_argument("--port", type=int, default=0, help="0: one the kernel picks")
     args = ap.parse_args()

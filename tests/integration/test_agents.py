@@ -192,7 +192,8 @@ def test_extensions_and_supervisor(backend):
         w = World(ad, pool_size=30)
         admin, sup = w.token("admin"), w.token("supervisor")
         status, _, body = ad.request("GET", "/v1/admin/extensions", token=admin)
-        assert status == 200 and body["stats"] == {"total": 30, "assigned": 3, "free": 27}, body
+        assert status == 200 and body["stats"] == {"total": 30, "assigned": 3, "free": 27,
+                                                     "registered": None, "utilisation": 0.1}, body
         assert body["total"] == 30 and len(body["extensions"]) == 30
         assert [e["extension"] for e in body["extensions"][:3]] == ["10000", "10001", "10002"]
         assert all("sip_password" not in e for e in body["extensions"])
@@ -278,7 +279,8 @@ def test_tenants(backend):
         assert status == 201, body
         t = body["tenant"]
         assert t["pool_base"] == (t["id"] + 1) * 1000 and t["pool_size"] == 1000
-        assert t["stats"] == {"total": 1000, "assigned": 0, "free": 1000}
+        assert t["stats"] == {"total": 1000, "assigned": 0, "free": 1000, "registered": None,
+                              "utilisation": 0}
         assert t["sip_domain"] == "acme.sip.example.com" and t["status"] == "active"
         status, _, body = ad.request("POST", "/v1/admin/tenants", token=root, json_body={
             "name": "Clash", "pool_base": 10010, "pool_size": 5})
@@ -339,7 +341,8 @@ def test_concurrent_creates_into_small_pool(backend):
         _, _, agents = ad.request("GET", "/v1/admin/agents?tenant_id=%d&limit=500" % tid, token=root)
         assert agents["total"] == 20
         _, _, exts = ad.request("GET", "/v1/admin/extensions?tenant_id=%d" % tid, token=root)
-        assert exts["stats"] == {"total": 20, "assigned": 20, "free": 0}
+        assert exts["stats"] == {"total": 20, "assigned": 20, "free": 0, "registered": None,
+                                 "utilisation": 1}
         # No orphan user: a refused email can be created later, elsewhere.
         refused_email = next(r for r in results if r[0] == 409)
         del refused_email

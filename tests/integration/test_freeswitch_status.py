@@ -4,18 +4,20 @@ FreeSWITCH 1.11.1): what a healthy node reports, what each failure of the
 Event Socket looks like, and hanging nodes asked at once (one bound for
 all of them)."""
 import os
-import threading
 import re
 
 from agentdesk_harness import Agentdesk, EslFixture, World, free_port, main, wait_for
 
 
-def status_of(w, nodes, profile="internal", password="ClueCon", who="admin"):
-    """Restarts the server on the given Event Socket nodes and asks."""
+def status_of(w, nodes, profile="internal", password="ClueCon", who="admin", listen=False):
+    """Restarts the server on the given Event Socket nodes and asks. Without
+    the event listener unless asked (its connection would mingle with the
+    probe's in what the fixture records)."""
     ad = w.ad
     ad.stop()
     ad.serve(env={"AGENTDESK_FS_ESL": ",".join(nodes), "AGENTDESK_FS_PROFILE": profile,
-                  "AGENTDESK_FS_ESL_PASSWORD": password})
+                  "AGENTDESK_FS_ESL_PASSWORD": password,
+                  "AGENTDESK_LIVE_LISTEN": "true" if listen else "false"})
     token = ad.login(w.super["email"], "correct horse battery") if who == "superadmin" else \
         ad.login("admin@a.example", "correct horse battery")
     status, _, body = ad.request("GET", "/v1/admin/freeswitch/status", token=token)
@@ -93,83 +95,49 @@ def test_hanging_nodes_asked_at_once(backend):
 
 
 def test_registered_flag(backend):
-    with Agentdesk(backend) as ad, EslFixture() as fs:
+    """`registered` comes from the node's event stream (the listener read
+    the fixture's recorded listing: 10003 and 10004 in a.example), never
+    from a probe per request; null while no stream is connected."""
+    with Agentdesk(backend) as ad, EslFixture(registrations="recorded") as fs:
         w = World(ad)
-        # The recorded listing has 1000, 1001, 1003 and 2000 registered.
-        c = ad.run_json("tenant", "create", "--name", "Tenant C", "--pool-base", "1000",
-                        "--pool-size", "10")
-        status_of(w, [fs.address])
-        root = ad.login(w.super["email"], "correct horse battery")
-        ids = []
-        for k in range(3):
-            status, _, body = ad.request("POST", "/v1/admin/agents?tenant_id=%d" % c["id"],
-                                         token=root, json_body={"first_name": "R", "last_name": "R",
-                                                                "email": "r%d@c.example" % k})
-            assert status == 201, body
-            ids.append(body["agent"]["id"])
-        got = {}
-        for aid in ids:
-            status, _, body = ad.request("GET", "/v1/admin/agents/%d?tenant_id=%d" % (aid, c["id"]),
-                                         token=root)
-            assert status == 200, body
-            [x] = body["agent"]["extensions"]
-            got[x["extension"]] = x["registered"]
-        assert got == {"1000": True, "1001": True, "1002": False}, got
-        # A list says it too, from the same cached listing.
-        status, _, body = ad.request("GET", "/v1/admin/agents?tenant_id=%d" % c["id"], token=root)
-        assert {x["extension"]: x["registered"] for a in body["agents"]
-                for x in a["extensions"]} == got, body
-        # One listing served the three requests and the list (cached).
-        asked = [m for m in fs.received() if m.endswith(" reg")]
-        assert len(asked) == 2, asked  # status_of's probe, then one for the GETs and the list
+        status, _, body = ad.request("PATCH", "/v1/admin/tenants/%d" % w.tenants["A"]["id"],
+                                     token=w.super["token"], json_body={"sip_domain": "a.example"})
+        assert status == 200, body
+        # Tenant A's lowest free extensions go to two new agents: 10003, 10004.
+        admin = w.token("admin")
+        ids = [w.create_agent(admin, "r%d@a.example" % k)["id"] for k in range(2)]
+        status_of(w, [fs.address], listen=True)
+        root = ad.login("admin@a.example", "correct horse battery")
+
+        def flags():
+            got = {}
+            for aid in ids + [w.users[("A", "agent")]["id"]]:
+                status, _, body = ad.request("GET", "/v1/admin/agents/%d" % aid, token=root)
+                assert status == 200, body
+                [x] = body["agent"]["extensions"]
+                got[x["extension"]] = x["registered"]
+            return got
+
+        got = wait_for(lambda: (lambda g: None not in g.values() and g)(flags()), 10,
+                       "the node's stream")
+        assert got == {"10003": True, "10004": True, "10001": False}, got
+        # A list says it too; nobody asked the node per request.
+        status, _, body = ad.request("GET", "/v1/admin/agents", token=root)
+        listed = {x["extension"]: x["registered"] for a in body["agents"] for x in a["extensions"]}
+        assert all(listed[k] == v for k, v in got.items()), listed
+        # The listener's one read, and the status route's own probe.
+        assert sorted(m for m in fs.received() if m.endswith(" reg")) == \
+            ["api sofia status profile internal reg",
+             "api sofia xmlstatus profile internal reg"], fs.received()
+        status, _, body = ad.request("GET", "/v1/admin/agents/%d" % ids[0], token=root)
+        reg = body["agent"]["extensions"][0]["registration"]
+        assert reg["node"] == fs.address and reg["user_agent"] == "agentdesk-test", reg
 
         # No node answers: unknown, not "not registered".
-        status_of(w, ["127.0.0.1:%d" % free_port()])
-        status, _, body = ad.request("GET", "/v1/admin/agents/%d?tenant_id=%d" % (ids[0], c["id"]),
-                                     token=ad.login(w.super["email"], "correct horse battery"))
+        status_of(w, ["127.0.0.1:%d" % free_port()], listen=True)
+        status, _, body = ad.request("GET", "/v1/admin/agents/%d" % ids[0],
+                                     token=ad.login("admin@a.example", "correct horse battery"))
         assert body["agent"]["extensions"][0]["registered"] is None, body
-
-
-def test_registration_probe_does_not_block(backend):
-    """A request never waits on another's Event Socket probe: while one
-    request fetches the listing (its reply held back 600 ms), the others are
-    answered at once with registered null, and only that one probe runs."""
-    with Agentdesk(backend) as ad, EslFixture(delay_ms=600, delay_match=" reg$") as fs:
-        w = World(ad)
-        c = ad.run_json("tenant", "create", "--name", "Tenant C", "--pool-base", "1000",
-                        "--pool-size", "10")
-        ad.stop()
-        ad.serve(env={"AGENTDESK_FS_ESL": fs.address})
-        root = ad.login(w.super["email"], "correct horse battery")
-        status, _, body = ad.request("POST", "/v1/admin/agents?tenant_id=%d" % c["id"], token=root,
-                                     json_body={"first_name": "R", "last_name": "R",
-                                                "email": "r@c.example"})
-        assert status == 201, body
-        path = "/v1/admin/agents/%d?tenant_id=%d" % (body["agent"]["id"], c["id"])
-        first = {}
-
-        def fetch():
-            first["answer"] = ad.request("GET", path, token=root)
-
-        t = threading.Thread(target=fetch)
-        t.start()
-        wait_for(lambda: any(m.endswith(" reg") for m in fs.received()) or not t.is_alive(), 10,
-                 lambda: "the registration probe (received: %r)" % fs.received(), 0.01)
-        assert t.is_alive(), ("the request ended before its probe was answered", first)
-        # The probe is in flight (the fixture holds its reply): the others
-        # are answered without it.
-        for _ in range(3):
-            status, _, body = ad.request("GET", path, token=root)
-            assert status == 200, body
-            assert body["agent"]["extensions"][0]["registered"] is None, body
-        t.join(10)
-        status, _, body = first["answer"]
-        assert status == 200 and body["agent"]["extensions"][0]["registered"] is True, body
-        # Then the listing serves everyone, and it was fetched once.
-        status, _, body = ad.request("GET", path, token=root)
-        assert body["agent"]["extensions"][0]["registered"] is True, body
-        assert [m for m in fs.received() if m.endswith(" reg")] == \
-            ["api sofia status profile internal reg"], fs.received()
 
 
 def test_doctor(backend):

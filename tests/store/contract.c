@@ -485,6 +485,170 @@ static void test_live_events(struct store *store)
         CHECK_INT_EQ(last, second);
 }
 
+struct live_seen {
+        int calls, with_reg;
+        int64_t last_login_at;
+        char node[300], contact[512];
+        int64_t count, tenant_id;
+        bool connected;
+};
+
+static void live_state_row(void *userdata, const char *extension, int64_t last_login_at,
+                           const struct store_live_registration *reg)
+{
+        struct live_seen *s = userdata;
+
+        (void)extension;
+        s->calls++;
+        s->last_login_at = last_login_at;
+        if (reg && !s->with_reg++) {
+                snprintf(s->node, sizeof(s->node), "%s", reg->node);
+                snprintf(s->contact, sizeof(s->contact), "%s", reg->contact);
+        }
+}
+
+static void live_count_row(void *userdata, int64_t tenant_id, const char *slug, int64_t count)
+{
+        struct live_seen *s = userdata;
+
+        (void)slug;
+        s->tenant_id = tenant_id;
+        s->count += count;
+}
+
+static void live_stream_row(void *userdata, int64_t cluster_id, const char *node, bool connected)
+{
+        struct live_seen *s = userdata;
+
+        if (cluster_id == 0 && !strcmp(node, "127.0.0.1:8021"))
+                s->connected = connected;
+}
+
+static void live_node_row(void *userdata, const struct store_live_registration *reg)
+{
+        struct live_seen *s = userdata;
+
+        s->calls++;
+        snprintf(s->contact, sizeof(s->contact), "%s", reg->contact);
+}
+
+/* The listener's state: a node's rows of an extension replaced as a whole,
+ * counted only while the node's stream is connected and fresh, the
+ * extension the listener checks and its last_login_at; a node that leaves
+ * takes its rows along. */
+static void test_live_registrations(struct store *store)
+{
+        struct store_live_registration regs[2] = { 0 };
+        struct store_live_extension le;
+        struct store_extension e;
+        struct store_tenant t;
+        struct store_conn *conn;
+        struct live_seen seen = { 0 };
+        const char *field = NULL, *node = "127.0.0.1:8021";
+        const char *exts[1];
+        int64_t count = -1, now = store_now();
+
+        CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
+        CHECK_INT_EQ(tenant_create(store, NULL, "Live", NULL, 7700, 4, 0, &t, &field), RESULT_OK);
+        int64_t u = quick_user(store, t.id, "l1@live.test");
+        CHECK(u != 0);
+        CHECK_INT_EQ(pool_allocate(store, t.id, u, &e), RESULT_OK);
+        exts[0] = e.extension;
+        CHECK_INT_EQ(store_live_extension_get(conn, e.extension, &le), RESULT_OK);
+        CHECK_INT_EQ(le.id, e.id);
+        CHECK_INT_EQ(le.tenant_id, t.id);
+        CHECK_INT_EQ(le.user_id, u);
+        CHECK_INT_EQ(le.cluster_id, 0);
+        CHECK_INT_EQ(le.status, EXTENSION_STATUS_ACTIVE);
+        CHECK_INT_EQ(le.tenant_status, TENANT_STATUS_ACTIVE);
+        CHECK_INT_EQ(le.last_login_at, 0);
+        CHECK_INT_EQ(store_live_extension_get(conn, "7799", &le), RESULT_NOT_FOUND);
+
+        for (int i = 0; i < 2; i++) {
+                snprintf(regs[i].call_id, sizeof(regs[i].call_id), "call-%d", i);
+                snprintf(regs[i].realm, sizeof(regs[i].realm), "live.test");
+                snprintf(regs[i].contact, sizeof(regs[i].contact), "<sip:%s@10.0.0.%d>",
+                         e.extension, i + 1);
+                snprintf(regs[i].network_ip, sizeof(regs[i].network_ip), "10.0.0.%d", i + 1);
+                regs[i].network_port = 5060 + i;
+                snprintf(regs[i].user_agent, sizeof(regs[i].user_agent), "phone");
+                regs[i].expires_at = now + 600;
+        }
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs, 2), RESULT_OK);
+        /* The same rows again (a refresh): replaced, not doubled. */
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs, 2), RESULT_OK);
+        CHECK_INT_EQ(store_live_extension_seen(conn, e.extension, now), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_node(conn, 0, node, live_node_row, &seen), RESULT_OK);
+        CHECK_INT_EQ(seen.calls, 2);
+
+        /* No stream row yet: the cluster is unknown, nothing counts. */
+        CHECK_INT_EQ(store_live_cluster_streams(conn, 0, now - 5, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 0);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registrations_of(conn, exts, 1, now - 5, live_state_row, &seen),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen.calls, 1);
+        CHECK_INT_EQ(seen.with_reg, 0);
+        CHECK_INT_EQ(seen.last_login_at, now);
+        /* Connected: both bindings, and one extension registered. */
+        CHECK_INT_EQ(store_live_stream_set(conn, 0, node, true), RESULT_OK);
+        CHECK_INT_EQ(store_live_cluster_streams(conn, 0, now - 5, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 1);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registrations_of(conn, exts, 1, now - 5, live_state_row, &seen),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen.with_reg, 2);
+        CHECK_STR_EQ(seen.node, node);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registered_count(conn, t.id, now - 5, live_count_row, &seen),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen.count, 1);
+        CHECK_INT_EQ(seen.tenant_id, t.id);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_streams(conn, now - 5, live_stream_row, &seen), RESULT_OK);
+        CHECK(seen.connected);
+        /* A heartbeat older than fresh_after: down again. */
+        CHECK_INT_EQ(store_live_cluster_streams(conn, 0, now + 3600, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 0);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_streams(conn, now + 3600, live_stream_row, &seen), RESULT_OK);
+        CHECK(!seen.connected);
+        /* Disconnected: nothing counts. */
+        CHECK_INT_EQ(store_live_stream_set(conn, 0, node, false), RESULT_OK);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registered_count(conn, 0, now - 5, live_count_row, &seen),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen.count, 0);
+        CHECK_INT_EQ(store_live_stream_set(conn, 0, node, true), RESULT_OK);
+        /* One binding left, then none. */
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs + 1, 1),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registrations_of(conn, exts, 1, now - 5, live_state_row, &seen),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen.with_reg, 1);
+        CHECK_STR_EQ(seen.contact, regs[1].contact);
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_clear(conn, 0, node), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registrations_of(conn, exts, 1, now - 5, live_state_row, &seen),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen.with_reg, 0);
+        /* The node leaves: its stream row and its registrations go. */
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, node, e.extension, regs, 1), RESULT_OK);
+        CHECK_INT_EQ(store_live_stream_delete(conn, 0, node), RESULT_OK);
+        memset(&seen, 0, sizeof(seen));
+        CHECK_INT_EQ(store_live_registrations_node(conn, 0, node, live_node_row, &seen), RESULT_OK);
+        CHECK_INT_EQ(seen.calls, 0);
+        CHECK_INT_EQ(store_live_cluster_streams(conn, 0, now - 5, &count), RESULT_OK);
+        CHECK_INT_EQ(count, 0);
+}
+
 /* Sent invitations, and queued messages with the oldest's created_at. */
 struct mail_counts {
         int64_t sent, queued, oldest;
@@ -696,6 +860,7 @@ int main(int argc, char **argv)
         test_race_processes(store);
         test_audit(store);
         test_live_events(store);
+        test_live_registrations(store);
         test_mail_outbox(store);
         test_purge(store);
         store_close(store);

@@ -103,7 +103,7 @@ static void test_frame_parse(void)
                                   "Content-Type: text/event-plain\nContent-Length: 0\n\n";
         struct esl_frame f = { 0 };
         size_t used = 99;
-        char *big;
+        char *big, over[64];
 
         /* Two frames back to back, CRLF tolerated. */
         CHECK_INT_EQ(esl_frame_parse(two, strlen(two), &f, &used), RESULT_OK);
@@ -141,8 +141,8 @@ static void test_frame_parse(void)
         CHECK_INT_EQ(esl_frame_parse("A: b\0c\n\n", 9, &f, &used), RESULT_PROTOCOL);
         CHECK_INT_EQ(esl_frame_parse("Content-Length: -1\n\n", 21, &f, &used), RESULT_PROTOCOL);
         CHECK_INT_EQ(esl_frame_parse("Content-Length: 1x\n\n", 21, &f, &used), RESULT_PROTOCOL);
-        CHECK_INT_EQ(esl_frame_parse("Content-Length: 1048577\n\n", 26, &f, &used),
-                     RESULT_PROTOCOL);
+        snprintf(over, sizeof(over), "Content-Length: %d\n\n", ESL_BODY_MAX + 1);
+        CHECK_INT_EQ(esl_frame_parse(over, strlen(over), &f, &used), RESULT_PROTOCOL);
         big = malloc(ESL_HEADER_MAX + 3);
         memset(big, 'x', ESL_HEADER_MAX + 2);
         CHECK_INT_EQ(esl_frame_parse(big, ESL_HEADER_MAX + 2, &f, &used), RESULT_PROTOCOL);
@@ -231,10 +231,99 @@ static void test_events_between_replies(void)
         close(p.listen_fd);
 }
 
+/* A node as the listener sees it: a subscription answered after an
+ * event, then a flood of events in one write, a pause, a frame cut in
+ * two, a refused command, and a goodbye. */
+static void *streaming(void *arg)
+{
+        static const char greeting[] = "Content-Type: auth/request\n\n";
+        static const char accepted[] = "Content-Type: command/reply\nReply-Text: +OK accepted\n\n";
+        static const char ev[] = "Content-Type: text/event-plain\nContent-Length: 20\n\nEvent-Name: CUSTOM\n\n";
+        static const char ok[] = "Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n";
+        static const char refused[] = "Content-Type: command/reply\nReply-Text: -ERR no keywords supplied\n\n";
+        static const char bye[] = "Content-Type: text/disconnect-notice\nContent-Length: 3\n\nbye";
+        struct peer *p = arg;
+        char in[512];
+        int fd = accept(p->listen_fd, NULL, NULL);
+
+        if (fd < 0)
+                return NULL;
+        (void)!write(fd, greeting, strlen(greeting));
+        (void)!read(fd, in, sizeof(in));           /* auth */
+        (void)!write(fd, accepted, strlen(accepted));
+        (void)!read(fd, in, sizeof(in));           /* event plain … */
+        (void)!write(fd, ev, strlen(ev));
+        (void)!write(fd, ok, strlen(ok));
+        for (int i = 0; i < 5; i++)                /* five in one go, or nearly */
+                (void)!write(fd, ev, strlen(ev));
+        usleep(200 * 1000);
+        (void)!write(fd, ev, 30);                  /* one frame in two reads */
+        usleep(50 * 1000);
+        (void)!write(fd, ev + 30, strlen(ev) - 30);
+        (void)!read(fd, in, sizeof(in));           /* filter … */
+        (void)!write(fd, refused, strlen(refused));
+        usleep(50 * 1000);
+        (void)!write(fd, bye, strlen(bye));
+        (void)!read(fd, in, sizeof(in));
+        close(fd);
+        return NULL;
+}
+
+static void test_listener_reads(void)
+{
+        struct sockaddr_in sa = { .sin_family = AF_INET };
+        socklen_t len = sizeof(sa);
+        struct peer p = { .listen_fd = socket(AF_INET, SOCK_STREAM, 0) };
+        struct esl_conn *conn = NULL;
+        pthread_t server;
+        char error[100] = "";
+        int seen = 0, n = -1, total = 0;
+
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        CHECK(bind(p.listen_fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+        CHECK(listen(p.listen_fd, 1) == 0);
+        getsockname(p.listen_fd, (struct sockaddr *)&sa, &len);
+        pthread_create(&server, NULL, streaming, &p);
+        CHECK_INT_EQ(esl_connect("127.0.0.1", ntohs(sa.sin_port), "pw", 2000, &conn, NULL, 0),
+                     RESULT_OK);
+        esl_conn_on_event(conn, count_event, &seen);
+        /* The event before the reply goes to the callback. */
+        CHECK_INT_EQ(esl_command(conn, "event plain CUSTOM", 2000, error, sizeof(error)),
+                     RESULT_OK);
+        CHECK_INT_EQ(seen, 1);
+        /* At most max_events a call: the caller gets its thread back. */
+        while (total < 5) {
+                CHECK_INT_EQ(esl_conn_read_events(conn, 1000, 3, &n), RESULT_OK);
+                CHECK(n >= 1 && n <= 3);
+                total += n;
+        }
+        CHECK_INT_EQ(total, 5);
+        CHECK_INT_EQ(seen, 6);
+        /* Nothing within the wait: OK, none. */
+        CHECK_INT_EQ(esl_conn_read_events(conn, 20, 10, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+        /* A frame cut in two arrives whole. */
+        CHECK_INT_EQ(esl_conn_read_events(conn, 1000, 10, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        CHECK_INT_EQ(seen, 7);
+        /* A refused command: its reply, the connection still usable. */
+        CHECK_INT_EQ(esl_command(conn, "filter", 2000, error, sizeof(error)), RESULT_INVALID);
+        CHECK_STR_EQ(error, "-ERR no keywords supplied");
+        CHECK_INT_EQ(esl_command(conn, "bad\ncommand", 2000, NULL, 0), RESULT_INVALID);
+        /* The goodbye ends it; the connection is unusable afterwards. */
+        CHECK_INT_EQ(esl_conn_read_events(conn, 1000, 10, &n), RESULT_IO);
+        CHECK_INT_EQ(esl_conn_read_events(conn, 10, 10, &n), RESULT_IO);
+        CHECK_INT_EQ(esl_command(conn, "event plain ALL", 100, NULL, 0), RESULT_IO);
+        esl_conn_free(conn);
+        pthread_join(server, NULL);
+        close(p.listen_fd);
+}
+
 int main(void)
 {
         test_frame_parse();
         test_events_between_replies();
+        test_listener_reads();
         test_concurrent_rejections();
         return CHECK_DONE();
 }

@@ -19,6 +19,7 @@ struct directory_cache;
 struct mail_sender;
 struct purge;
 struct events_hub;
+struct live;
 
 struct app {
         struct store *store;
@@ -36,6 +37,8 @@ struct app {
                                           * (domain/upkeep/purge.h); NULL: none */
         struct events_hub *events;       /* the live streams' reader and subscribers
                                           * (domain/events/streams.h); NULL: none */
+        struct live *live;               /* the FreeSWITCH listener (domain/live/live.h);
+                                          * NULL: none runs in this process */
 };
 
 /* Who does something: a logged-in user, or the command line (kind cli, or

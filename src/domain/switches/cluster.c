@@ -2,15 +2,12 @@
 #include "domain/switches/cluster.h"
 
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "domain/core/audit.h"
 #include "domain/core/credentials.h"
-#include "freeswitch/esl.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
@@ -213,147 +210,6 @@ enum result cluster_probe(struct app *app, int64_t tenant_id, int timeout_ms,
         *ret = r;
         *ret_n = n;
         return RESULT_OK;
-}
-
-/* The registration listings of a few clusters' nodes, each shared by
- * every request for CLUSTER_REG_CACHE_MS. The lock guards the slots only:
- * a probe (up to CLUSTER_REG_TIMEOUT_MS on the network) runs outside it,
- * one per cluster at a time (probing), while other requests are answered
- * from the listing before it, or not at all (-1). */
-#define REG_SLOTS 8
-
-struct reg_listing {
-        int n;
-        char *bodies[CLUSTER_MAX_NODES]; /* NULL: that node did not answer */
-        bool any;                        /* some node answered */
-};
-
-struct reg_slot {
-        int64_t cluster_id;
-        int64_t fetched_ms;              /* 0: never fetched */
-        int64_t used_ms;                 /* 0: free */
-        bool probing;                    /* a thread fetches a new listing */
-        struct reg_listing listing;
-};
-
-static struct {
-        pthread_mutex_t lock;
-        struct reg_slot slots[REG_SLOTS];
-} reg_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-static int64_t monotonic_ms(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void listing_drop(struct reg_listing *l)
-{
-        for (int i = 0; i < l->n; i++)
-                free(l->bodies[i]);
-        memset(l, 0, sizeof(*l));
-}
-
-/* Under the lock: the slot of cluster_id, else the least recently used
- * one not being probed (NULL when all are). */
-static struct reg_slot *slot_for(int64_t cluster_id)
-{
-        struct reg_slot *oldest = NULL;
-
-        for (int i = 0; i < REG_SLOTS; i++) {
-                struct reg_slot *s = &reg_cache.slots[i];
-                if (s->used_ms && s->cluster_id == cluster_id)
-                        return s;
-                if (!s->probing && (!oldest || s->used_ms < oldest->used_ms))
-                        oldest = s;
-        }
-        if (oldest) {
-                listing_drop(&oldest->listing);
-                oldest->cluster_id = cluster_id;
-                oldest->fetched_ms = 0;
-        }
-        return oldest;
-}
-
-/* Without the lock: asks every node of cluster_id for its registrations. */
-static void listing_fetch(struct app *app, int64_t cluster_id, struct reg_listing *l)
-{
-        struct fs_node_status st[CLUSTER_MAX_NODES];
-        struct cluster *c;
-
-        memset(l, 0, sizeof(*l));
-        if (cluster_open(app, cluster_id, &c) != RESULT_OK)
-                return;
-        if (c->active && c->n_nodes > 0) {
-                fs_nodes_probe(c->nodes, c->n_nodes, CLUSTER_REG_TIMEOUT_MS, true, st);
-                for (int i = 0; i < c->n_nodes; i++) {
-                        l->bodies[i] = st[i].reg_body;
-                        l->any |= st[i].reg_body != NULL;
-                }
-                l->n = c->n_nodes;
-        }
-        cluster_close(c);
-}
-
-static int listing_answer(const struct reg_listing *l, const char *extension)
-{
-        int answer;
-
-        if (!l->any)
-                return -1;
-        answer = 0;
-        for (int i = 0; i < l->n && !answer; i++)
-                answer = l->bodies[i] && esl_registration_has_user(l->bodies[i], extension);
-        return answer;
-}
-
-int cluster_registered(struct app *app, int64_t cluster_id, const char *extension)
-{
-        struct reg_listing fresh;
-        struct reg_slot *s;
-        int64_t now = monotonic_ms();
-        int answer = -1;
-
-        pthread_mutex_lock(&reg_cache.lock);
-        s = slot_for(cluster_id);
-        if (!s) {
-                /* Every slot is being probed for other clusters: unknown. */
-                pthread_mutex_unlock(&reg_cache.lock);
-                return -1;
-        }
-        s->used_ms = now;
-        if (s->probing || (s->fetched_ms && now - s->fetched_ms <= CLUSTER_REG_CACHE_MS)) {
-                /* Someone fetches already, or the listing is fresh enough. */
-                answer = s->fetched_ms ? listing_answer(&s->listing, extension) : -1;
-                pthread_mutex_unlock(&reg_cache.lock);
-                return answer;
-        }
-        s->probing = true;
-        pthread_mutex_unlock(&reg_cache.lock);
-
-        listing_fetch(app, cluster_id, &fresh);
-        answer = listing_answer(&fresh, extension);
-
-        /* The slot stays this cluster's while probing (slot_for skips it). */
-        pthread_mutex_lock(&reg_cache.lock);
-        listing_drop(&s->listing);
-        s->listing = fresh;
-        s->fetched_ms = monotonic_ms();
-        s->probing = false;
-        pthread_mutex_unlock(&reg_cache.lock);
-        return answer;
-}
-
-void cluster_forget(void)
-{
-        pthread_mutex_lock(&reg_cache.lock);
-        for (int i = 0; i < REG_SLOTS; i++) {
-                listing_drop(&reg_cache.slots[i].listing);
-                reg_cache.slots[i].used_ms = reg_cache.slots[i].fetched_ms = 0;
-        }
-        pthread_mutex_unlock(&reg_cache.lock);
 }
 
 enum result cluster_push_targets(struct app *app, const struct cluster *c, struct fs_push **ret,

@@ -69,19 +69,4 @@ void cluster_report_free(struct cluster_report *r, size_t n);
 enum result cluster_push_targets(struct app *app, const struct cluster *c, struct fs_push **ret,
                                  int max, int *ret_n, char *ret_error, size_t error_size);
 
-#define CLUSTER_REG_CACHE_MS 3000
-#define CLUSTER_REG_TIMEOUT_MS 1000
-
-/* Whether extension is registered on some node of cluster_id: 1 or 0,
- * from listings (`sofia status profile <p> reg`) at most
- * CLUSTER_REG_CACHE_MS old, fetched with a CLUSTER_REG_TIMEOUT_MS bound;
- * -1 when no node answered. Extension numbers are unique on the platform,
- * so the user part is enough. One caller per cluster fetches (and waits);
- * while it does, the others get the listing before it at once, or -1 when
- * there is none: no request waits on another's probe. */
-int cluster_registered(struct app *app, int64_t cluster_id, const char *extension);
-
-/* Drops the cached listings (at shutdown). */
-void cluster_forget(void);
-
 #endif

@@ -217,6 +217,35 @@ static const struct store_migration postgres_migrations[] = {
           " used_at BIGINT,"
           " created_at BIGINT NOT NULL);"
           "CREATE INDEX event_tickets_expires ON event_tickets(expires_at);" },
+        /* The live registration state (issue 18, domain/live/): each
+         * node's registrations as its event stream says (a row per
+         * binding: its call-id), and each node's stream, written by the
+         * one listener that holds it, with a heartbeat, so that every
+         * agentdesk process knows whether a cluster's stream is connected
+         * (cluster_id 0: the default cluster of the settings; node:
+         * host:port). No foreign keys: a cluster's rows outlive it until
+         * its listener stops, and the default cluster has no row. */
+        { 7, "live registrations",
+          "CREATE TABLE live_registrations ("
+          " cluster_id BIGINT NOT NULL,"
+          " node TEXT NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " call_id TEXT NOT NULL,"
+          " realm TEXT NOT NULL,"
+          " contact TEXT NOT NULL,"
+          " network_ip TEXT NOT NULL,"
+          " network_port INTEGER NOT NULL,"
+          " user_agent TEXT NOT NULL,"
+          " expires_at BIGINT NOT NULL,"
+          " updated_at BIGINT NOT NULL,"
+          " PRIMARY KEY (extension, cluster_id, node, call_id));"
+          "CREATE INDEX live_registrations_node ON live_registrations(cluster_id, node);"
+          "CREATE TABLE live_streams ("
+          " cluster_id BIGINT NOT NULL,"
+          " node TEXT NOT NULL,"
+          " connected INTEGER NOT NULL,"
+          " heartbeat_at BIGINT NOT NULL,"
+          " PRIMARY KEY (cluster_id, node));" },
 };
 
 #endif

@@ -45,7 +45,10 @@ def extension(w, ext_id):
     return body["extension"]
 
 
-PROBES = ("status", "sofia status", "sofia status profile internal reg")
+# Not provisioning: the status probes, and the FreeSWITCH listener's reads
+# of a node (domain/live/) after it connects.
+PROBES = ("status", "sofia status", "sofia status profile internal reg",
+          "sofia xmlstatus profile internal reg", "show channels as json")
 
 
 def changes(fs):

@@ -219,7 +219,8 @@ class EslFixture:
     context manager: .address is "127.0.0.1:PORT", .received() the commands
     it got so far, one string each."""
 
-    def __init__(self, mode="normal", password="ClueCon", port=0, delay_ms=0, delay_match=None):
+    def __init__(self, mode="normal", password="ClueCon", port=0, delay_ms=0, delay_match=None,
+                 registrations=None):
         self.tmpdir = tempfile.mkdtemp(prefix="agentdesk-esl-")
         port_file = os.path.join(self.tmpdir, "port")
         self.record = os.path.join(self.tmpdir, "received")
@@ -228,7 +229,8 @@ class EslFixture:
                                       "--mode", mode, "--password", password,
                                       "--record", self.record, "--port", str(port),
                                       "--delay-ms", str(delay_ms)] +
-                                     (["--delay-match", delay_match] if delay_match else []))
+                                     (["--delay-match", delay_match] if delay_match else []) +
+                                     (["--registrations", registrations] if registrations else []))
         deadline = time.time() + 10
         while not os.path.exists(port_file):
             if time.time() > deadline or self.proc.poll() is not None:
