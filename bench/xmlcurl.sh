@@ -5,8 +5,8 @@
 # each beside nginx answering the same user document as a static file under
 # the same wrk settings (both listen with deferred accept, as agentdesk
 # does); targets 1.20x nginx with keep-alive, 1.10x with Connection:
-# close. Midway, one agent is suspended and its next lookup must be "not
-# found". wrk shares the machine's cores with the servers, so each line
+# close, and a p99 at most 2x nginx's (both printed). Midway, one agent
+# is suspended and its next lookup must be "not found". wrk shares the machine's cores with the servers, so each line
 # also gives the CPU time each server and wrk spent per request, and the
 # floor: libmicrohttpd doing no work (bench/mhd_floor.c, when built beside
 # BIN). Usage: bench/xmlcurl.sh BIN DB_URL (called by bench/run.sh).
@@ -32,9 +32,7 @@ export AGENTDESK_SECRET_KEY_FILE=$tmp/key AGENTDESK_XMLCURL_PASSWORD=bench-xc
 # An Event Socket that answers every command as FreeSWITCH does (the
 # tests' fixture), so that provisioning settles at once, as it does once
 # FreeSWITCH has taken the agents, and lookups are measured in that steady
-# state. With a node that is down, the reconciler would retry the
-# suspension's job every few seconds, each attempt a write that empties
-# the cache; but a FreeSWITCH that is down sends no lookups.
+# state.
 export AGENTDESK_FS_ESL_PASSWORD=bench-esl
 python3 "$here/tests/harness/esl_fixture.py" --port-file "$tmp/esl.port" --password bench-esl &
 pids+=($!)
@@ -135,12 +133,27 @@ run() {
              /requests in/ {n=$1} /Requests\/sec/ {r=$2} $1=="50%" {a=$2} $1=="99%" {b=$2} /Non-2xx/ {e=$5}
              END {print r, a, b, e+0, c / hz / n * 1e6, wt / n * 1e6}' "$tmp/wrk.out"
 }
+thread_ticks() {  # PID -> "tid ticks" per thread
+        local t
+        for t in /proc/"$1"/task/*; do echo "${t##*/} $(awk '{print $14 + $15}' "$t/stat")"; done
+}
+# BEFORE AFTER (thread_ticks outputs) -> the CPU shares of the threads that
+# worked: libmicrohttpd's pool hands each connection to the worker that
+# accepts it, so an uneven split lengthens the busier worker's queue.
+thread_split() {
+        awk 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; s += d[$1] }
+             END { n = 0; for (t in d) if (s && d[t] * 20 > s) out[n++] = sprintf("%.0f%%", 100 * d[t] / s)
+                   for (i = 0; i < n; i++) printf "%s%s", (i ? "/" : ""), out[i]; if (!n) printf "-" }' \
+                <(echo "$1") <(echo "$2")
+}
 to_ms() { awk -v v="$1" 'BEGIN { if (v ~ /ms$/) print v+0; else if (v ~ /us$/) print v/1000; else print v*1000 }'; }
 
 kind=$(case "$db" in sqlite:*) echo sqlite ;; *) echo postgresql ;; esac)
 for close in 0 1; do
         label=$([ $close = 1 ] && echo "Connection: close" || echo "keep-alive")
+        t0=$(thread_ticks "$serve_pid")
         read -r a_rps a_p50 a_p99 a_err a_cpu a_wrk < <(run "$base/freeswitch/xml" $close "$serve_pid")
+        split=$(thread_split "$t0" "$(thread_ticks "$serve_pid")")
         read -r n_rps n_p50 n_p99 n_err n_cpu n_wrk < <(run "http://127.0.0.1:$np/freeswitch/xml" $close \
                 "${nginx_pids[@]}")
         printf '  %s, %s: agentdesk %8.0f lookups/s p50 %-8s p99 %-8s | nginx %8.0f req/s p50 %-8s p99 %-8s\n' \
@@ -148,10 +161,11 @@ for close in 0 1; do
         target=$([ $close = 1 ] && echo 1.10 || echo 1.20)
         awk -v a="$a_rps" -v n="$n_rps" -v ap="$(to_ms "$a_p99")" -v np="$(to_ms "$n_p99")" -v e="$a_err$n_err" \
                 -v t="$target" \
-                'BEGIN { printf "    ratio %.2f of nginx (target >= %s), p99 %.2fx of nginx (target <= 2), non-2xx %s\n", a/n, t, ap/np, e }'
+                'BEGIN { printf "    ratio %.2f of nginx (target >= %s); p99 agentdesk %.2f ms, nginx %.2f ms: %.2fx (target <= 2); non-2xx %s\n", a/n, t, ap, np, ap/np, e }'
         awk -v a="$a_cpu" -v n="$n_cpu" -v aw="$a_wrk" -v nw="$n_wrk" 'BEGIN {
                 printf "    CPU per request: agentdesk %.1f us, nginx %.1f us (%.2fx); wrk itself %.1f and %.1f us\n",
                         a, n, n / a, aw, nw }'
+        echo "    agentdesk's CPU by thread (those over 5%): $split"
         if [ -n "${floor_pid:-}" ]; then
                 read -r f_rps _ _ _ f_cpu _ < <(run "http://127.0.0.1:$fp/freeswitch/xml" $close "$floor_pid")
                 awk -v f="$f_rps" -v n="$n_rps" -v c="$f_cpu" 'BEGIN {

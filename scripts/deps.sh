@@ -10,7 +10,8 @@ if [ "${1:-}" = "--test" ]; then
         packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl
                    clang-14 libclang-rt-14-dev python3-websockets sip-tester python3-aiosmtpd
                    chromium iproute2 util-linux    # tests/browser/netns.sh: ip, unshare
-                   libxml2-dev)                    # fuzz/xml.c checks documents with libxml2
+                   libxml2-dev                     # fuzz/xml.c checks documents with libxml2
+                   prometheus)                     # promtool: test_metrics_format checks /metrics
         # The run-time libraries of the FreeSWITCH build in ../shared/freeswitch (its README).
         packages+=(libcurl4 libedit2 libfreetype6 libjpeg62-turbo libpcre2-8-0 libpng16-16
                    libsndfile1 libspeex1 libspeexdsp1 libsqlite3-0 libssl3 libtiff6 libuuid1 zlib1g

@@ -303,13 +303,10 @@ void api_fail(struct http_request *req, enum result result, const char *field)
 json_t *api_time(int64_t epoch)
 {
         char buf[32];
-        struct tm tm;
-        time_t t = (time_t)epoch;
 
         if (epoch <= 0)
                 return json_null();
-        gmtime_r(&t, &tm);
-        strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        text_time_iso(epoch, buf, sizeof(buf));
         return json_string(buf);
 }
 

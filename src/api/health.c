@@ -1,7 +1,9 @@
 /*
  * GET /healthz: is the store reachable from this node.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
- * then the extension pools, then the mail outbox.
+ * then the extension pools, the directory cache, the reconciler, the
+ * throttles and the purge, the provisioning jobs, calls in
+ * progress, then the mail outbox.
  *
  * /metrics is for the operator, never the public: some of its counters
  * move only when an account exists (mail sent for a password reset) and
@@ -82,6 +84,36 @@ static void esl_line(void *userdata, const char *node, uint64_t connects)
 {
         fprintf(userdata, "agentdesk_esl_connects_total{node=\"%s\"} %" PRIu64 "\n", node,
                 connects);
+}
+
+struct calls_totals {
+        FILE *out;
+        bool per_tenant;
+        int64_t open;
+};
+
+static void calls_line(void *userdata, const struct store_tenant *t, int64_t open)
+{
+        struct calls_totals *totals = userdata;
+
+        totals->open += open;
+        if (totals->per_tenant)
+                fprintf(totals->out,
+                        "agentdesk_calls_in_progress{tenant_id=\"%" PRId64 "\",tenant=\"%s\"} %" PRId64 "\n",
+                        t->id, t->slug, open);
+}
+
+/* Agent call legs still open (per tenant with AGENTDESK_METRICS_TENANTS,
+ * as the pools). */
+static void calls_metrics(struct api_context *ctx, FILE *out, bool per_tenant)
+{
+        struct calls_totals totals = { .out = out, .per_tenant = per_tenant };
+
+        fputs("# HELP agentdesk_calls_in_progress Call legs of agents in progress (per tenant "
+              "with AGENTDESK_METRICS_TENANTS).\n"
+              "# TYPE agentdesk_calls_in_progress gauge\n", out);
+        if (health_calls_gauges(ctx->store, calls_line, &totals) == RESULT_OK && !per_tenant)
+                fprintf(out, "agentdesk_calls_in_progress %" PRId64 "\n", totals.open);
 }
 
 /* A label value: backslash, quote and newline escaped (a cluster's name
@@ -213,6 +245,27 @@ static void mail_metrics(struct api_context *ctx, FILE *out)
                 queued, oldest ? store_now() - oldest : 0);
 }
 
+/* Every status, so that a state with no job is a 0, not a gap. */
+static void job_metrics(struct api_context *ctx, FILE *out)
+{
+        struct health_jobs jobs;
+
+        fputs("# HELP agentdesk_provisioning_jobs Provisioning jobs by state (counts of the "
+              "outbox, so every node reports the cluster's).\n"
+              "# TYPE agentdesk_provisioning_jobs gauge\n", out);
+        if (health_job_gauges(ctx->store, &jobs) != RESULT_OK)
+                return;
+        for (int s = JOBS_STATUS_PENDING; s <= JOBS_STATUS_FAILED; s++)
+                fprintf(out, "agentdesk_provisioning_jobs{state=\"%s\"} %" PRId64 "\n",
+                        jobs_status_name(s), jobs.by_status[s]);
+        fprintf(out, "# HELP agentdesk_provisioning_oldest_pending_seconds Age of the oldest "
+                     "pending provisioning job (0 when none).\n"
+                     "# TYPE agentdesk_provisioning_oldest_pending_seconds gauge\n"
+                     "agentdesk_provisioning_oldest_pending_seconds %" PRId64 "\n",
+                jobs.oldest_pending && store_now() > jobs.oldest_pending
+                        ? store_now() - jobs.oldest_pending : 0);
+}
+
 static void metrics(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
@@ -294,11 +347,13 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_purged_rows_total{table=\"sessions\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"login_throttle\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"event_tickets\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"call_records\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"live_events\"} %" PRIu64 "\n"
                              "# HELP agentdesk_purge_rounds_total Rounds of the purge thread.\n"
                              "# TYPE agentdesk_purge_rounds_total counter\n"
                              "agentdesk_purge_rounds_total %" PRIu64 "\n",
                         pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle,
-                        pc.event_tickets, pc.rounds);
+                        pc.event_tickets, pc.call_records, pc.live_events, pc.rounds);
         }
         if (ctx->app && ctx->app->events) {
                 struct events_hub_counts ec;
@@ -326,6 +381,8 @@ static void metrics(struct http_request *req, struct api_call *call)
                         ec.streams, ec.dropped_slow, ec.sent, http_streams_queued_bytes(),
                         ec.last_id);
         }
+        job_metrics(ctx, out);
+        calls_metrics(ctx, out, totals.per_tenant);
         if (ctx->app)
                 live_metrics(ctx, out);
         mail_metrics(ctx, out);

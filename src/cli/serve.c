@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "domain/calls/calls.h"
 #include "domain/live/live.h"
 #include "domain/mail/sender.h"
 #include "domain/provisioning/directory.h"
@@ -124,6 +125,8 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         struct http_server *srv = NULL, *fs_srv = NULL, *metrics_srv = NULL;
         struct app app = { .settings = *cfg };
         struct api_context ctx = { .app = &app };
+        /* The listener hands its channel events to the call records. */
+        const struct live_sink calls = calls_sink(&app);
         sigset_t signals;
         int sig = 0, rc = 1;
         enum result result;
@@ -174,10 +177,10 @@ static int run(const struct cli_args *args, const struct settings *cfg)
             (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK) ||
             purge_start(&app, &app.purge) != RESULT_OK ||
             events_hub_start(&app, &app.events) != RESULT_OK ||
-            /* No sink yet: the call records (domain/calls/) wire theirs here. */
-            (app.settings.live_listen && live_start(&app, NULL, &app.live) != RESULT_OK)) {
+            (app.settings.live_listen && live_start(&app, &calls, &app.live) != RESULT_OK)) {
                 fprintf(stderr, "agentdesk: cannot start the reconciler, the mail sender, "
-                                "the purge, the live events' reader or the FreeSWITCH listener\n");
+                                "the purge, the live events' reader or the FreeSWITCH "
+                                "listener\n");
                 goto out;
         }
         if (app.settings.mail_on)

@@ -225,9 +225,8 @@ void http_stream_end(struct http_stream *s);
 /* Gives back the producer's handle (NULL is fine). */
 void http_stream_release(struct http_stream *s);
 
-/* Streams whose connection is open, in this process, and the bytes
- * queued in them (not yet handed to libmicrohttpd). */
-size_t http_streams_open(void);
+/* The bytes queued in this process's streams (not yet handed to
+ * libmicrohttpd). */
 size_t http_streams_queued_bytes(void);
 
 /* ---- detached requests (fuzz drivers, unit tests) ------------------------ */

@@ -156,10 +156,13 @@ size_t http_streams_end_all(struct http_server *srv, bool cut);
 void http_access_log(const struct http_request *req, double seconds);
 
 void http_metrics_observe(struct http_route_metrics *m, unsigned status, double seconds);
-void http_metrics_write_header(FILE *out);
 /* Adds the figures of from to sum (sum: not shared, being built). */
 void http_metrics_add(struct http_route_metrics *sum, const struct http_route_metrics *from);
-void http_metrics_write(FILE *out, const char *method, const char *route,
-                        const struct http_route_metrics *m);
+/* The text format wants each family's samples in one group after its
+ * HELP and TYPE: a family's header, then its samples for every route. */
+enum http_metrics_family { HTTP_METRICS_REQUESTS, HTTP_METRICS_DURATION };
+void http_metrics_write_header(FILE *out, enum http_metrics_family family);
+void http_metrics_write(FILE *out, enum http_metrics_family family, const char *method,
+                        const char *route, const struct http_route_metrics *m);
 
 #endif

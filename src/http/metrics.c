@@ -41,21 +41,24 @@ void http_metrics_add(struct http_route_metrics *sum, const struct http_route_me
         sum->sum_us += atomic_load_explicit(&from->sum_us, memory_order_relaxed);
 }
 
-void http_metrics_write_header(FILE *out)
+void http_metrics_write_header(FILE *out, enum http_metrics_family family)
 {
-        fputs("# HELP agentdesk_http_requests_total HTTP requests by route, method and status.\n"
-              "# TYPE agentdesk_http_requests_total counter\n"
-              "# HELP agentdesk_http_request_duration_seconds HTTP request latency by route.\n"
-              "# TYPE agentdesk_http_request_duration_seconds histogram\n",
-              out);
+        if (family == HTTP_METRICS_REQUESTS)
+                fputs("# HELP agentdesk_http_requests_total HTTP requests by route, method and status.\n"
+                      "# TYPE agentdesk_http_requests_total counter\n",
+                      out);
+        else
+                fputs("# HELP agentdesk_http_request_duration_seconds HTTP request latency by route.\n"
+                      "# TYPE agentdesk_http_request_duration_seconds histogram\n",
+                      out);
 }
 
-void http_metrics_write(FILE *out, const char *method, const char *route,
-                        const struct http_route_metrics *m)
+void http_metrics_write(FILE *out, enum http_metrics_family family, const char *method,
+                        const char *route, const struct http_route_metrics *m)
 {
         uint64_t count = atomic_load_explicit(&m->count, memory_order_relaxed), cumulative = 0;
 
-        for (int i = 0; i <= HTTP_STATUSES; i++) {
+        for (int i = 0; family == HTTP_METRICS_REQUESTS && i <= HTTP_STATUSES; i++) {
                 uint64_t v = atomic_load_explicit(&m->by_status[i], memory_order_relaxed);
                 if (!v)
                         continue;
@@ -68,7 +71,7 @@ void http_metrics_write(FILE *out, const char *method, const char *route,
                                 "agentdesk_http_requests_total{route=\"%s\",method=\"%s\",status=\"other\"} %" PRIu64 "\n",
                                 route, method, v);
         }
-        if (!count)
+        if (family != HTTP_METRICS_DURATION || !count)
                 return;
         for (int b = 0; b < HTTP_BUCKETS; b++) {
                 cumulative += atomic_load_explicit(&m->buckets[b], memory_order_relaxed);

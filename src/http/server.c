@@ -429,13 +429,15 @@ void http_server_metrics_render(const struct http_server *const *servers, size_t
         struct http_route_metrics unmatched;
 
         memset(&unmatched, 0, sizeof(unmatched));
-        http_metrics_write_header(out);
-        for (size_t s = 0; s < n; s++) {
-                for (size_t i = 0; i < servers[s]->n_routes; i++)
-                        http_metrics_write(out, servers[s]->routes[i].method,
-                                           servers[s]->routes[i].pattern,
-                                           &servers[s]->routes[i].metrics);
+        for (size_t s = 0; s < n; s++)
                 http_metrics_add(&unmatched, &servers[s]->unmatched);
+        for (int f = HTTP_METRICS_REQUESTS; f <= HTTP_METRICS_DURATION; f++) {
+                http_metrics_write_header(out, f);
+                for (size_t s = 0; s < n; s++)
+                        for (size_t i = 0; i < servers[s]->n_routes; i++)
+                                http_metrics_write(out, f, servers[s]->routes[i].method,
+                                                   servers[s]->routes[i].pattern,
+                                                   &servers[s]->routes[i].metrics);
+                http_metrics_write(out, f, "", "unmatched", &unmatched);
         }
-        http_metrics_write(out, "", "unmatched", &unmatched);
 }

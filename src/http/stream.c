@@ -33,12 +33,19 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "http/internal.h"
 
 /* What MHD asks the reader for at most at a time (it takes the buffer
  * from the connection's memory pool, POOL_BYTES in server.c). */
 #define STREAM_BLOCK 4096
+
+/* The kernel's send buffer of a stream's socket. Linux grows a socket's
+ * buffer up to tcp_wmem's maximum (4 MiB) for a client that does not
+ * read; fixed, what a stalled client holds in the kernel stays small and
+ * its queue here is what overflows. */
+#define STREAM_SNDBUF (64 * 1024)
 
 /* A drained queue keeps an allocation up to this size for the next
  * write; a larger one (a burst) is freed. */
@@ -55,7 +62,6 @@ struct http_stream {
         struct http_stream *prev, *next;     /* srv->streams, while not gone */
 };
 
-static atomic_size_t open_streams;
 static atomic_size_t queued_total;
 
 static void unref(struct http_stream *s)
@@ -146,7 +152,6 @@ static void stream_gone(void *cls)
         s->suspended = false;
         drop_queue(s);
         pthread_mutex_unlock(&s->lock);
-        atomic_fetch_sub(&open_streams, 1);
         unref(s);
 }
 
@@ -154,11 +159,16 @@ struct http_stream *http_respond_stream(struct http_request *req, unsigned statu
                                         const char *content_type, size_t max_queued)
 {
         struct http_server *srv = req->srv;
+        const union MHD_ConnectionInfo *info;
         struct MHD_Response *resp;
         struct http_stream *s;
+        int sndbuf = STREAM_SNDBUF;
 
         if (req->responded || !req->con)
                 return NULL;
+        info = MHD_get_connection_info(req->con, MHD_CONNECTION_INFO_CONNECTION_FD);
+        if (info)   /* a speed-up of the drop only: a failure changes nothing else */
+                (void)setsockopt(info->connect_fd, SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
         s = calloc(1, sizeof(*s));
         if (!s)
                 return NULL;
@@ -180,7 +190,6 @@ struct http_stream *http_respond_stream(struct http_request *req, unsigned statu
                 s->next->prev = s;
         srv->streams = s;
         pthread_mutex_unlock(&srv->streams_lock);
-        atomic_fetch_add(&open_streams, 1);
         /* Destroying our handle leaves the response to MHD; if queueing
          * failed that releases it at once, and stream_gone runs. */
         http_response_queue(req, status, content_type, resp);
@@ -233,11 +242,6 @@ void http_stream_release(struct http_stream *s)
 {
         if (s)
                 unref(s);
-}
-
-size_t http_streams_open(void)
-{
-        return atomic_load(&open_streams);
 }
 
 size_t http_streams_queued_bytes(void)

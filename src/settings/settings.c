@@ -182,6 +182,9 @@ static const struct config_def defs[] = {
           "after their end, seconds", NULL },
         { "AGENTDESK_PURGE_INTERVAL", CONFIG_INT, "3600", FIELD(purge_interval), false, 1, 86400,
           NULL, "how often the purge runs, seconds", NULL },
+        { "AGENTDESK_CALL_RETENTION_DAYS", CONFIG_INT, "90", FIELD(call_retention_days), false, 1,
+          3650, NULL, "call records are deleted this many days after their start (the daily "
+          "usage stays)", NULL },
         { "AGENTDESK_LIVE_LISTEN", CONFIG_BOOL, "true", FIELD(live_listen), false, 0, 0, NULL,
           "listen to the FreeSWITCH nodes' event streams (false: leave them to other processes)",
           NULL },

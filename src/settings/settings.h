@@ -39,6 +39,7 @@ struct settings {
         int64_t login_account_window;     /* AGENTDESK_LOGIN_ACCOUNT_WINDOW, seconds */
         int64_t purge_after;              /* AGENTDESK_PURGE_AFTER, seconds */
         int64_t purge_interval;           /* AGENTDESK_PURGE_INTERVAL, seconds */
+        int64_t call_retention_days;      /* AGENTDESK_CALL_RETENTION_DAYS */
         int64_t live_reread_interval;     /* AGENTDESK_LIVE_REREAD_INTERVAL, seconds */
         bool live_listen;          /* AGENTDESK_LIVE_LISTEN: this process may hold node streams */
         char *sip_domain;          /* AGENTDESK_SIP_DOMAIN: the default realm */

@@ -44,7 +44,10 @@ void store_rows_free(struct store_rows *rows);
 const char *store_rows_get(const struct store_rows *rows, int row, int col);
 
 /* The channel the PostgreSQL triggers notify on a change the directory
- * reads (migration 2). */
+ * reads (migration 2; migration 9 narrows the updates of users and
+ * agent_extensions to the columns that store.c's directory_tables lists).
+ * SQLite's triggers count the same changes in directory_changes
+ * (migration 8), which the watcher reads. */
 #define STORE_CHANGES_CHANNEL "agentdesk_changes"
 
 /* Capabilities. */
@@ -110,6 +113,8 @@ struct store_conn {
         struct store_driver_conn *impl;
         struct store *store;
         struct store_conn *next;   /* the store's list of open connections */
+        bool in_transaction;       /* between store_begin and its commit or rollback */
+        bool directory_written;    /* ... and a statement wrote what the directory reads */
 };
 
 /* Shorthand for query files. */

@@ -125,6 +125,32 @@ enum result store_job_counts(struct store_conn *conn, int64_t tenant_id, int64_t
         return result;
 }
 
+enum result store_job_stats(struct store_conn *conn,
+                            void (*fn)(void *userdata, enum jobs_status status, int64_t count,
+                                       int64_t oldest),
+                            void *userdata)
+{
+        enum jobs_status status;
+        struct store_rows rows = { 0 };
+        enum result result;
+
+        result = store_exec(conn,
+                            "SELECT status, COUNT(*), MIN(created_at) FROM provisioning_jobs "
+                            "GROUP BY status ORDER BY status",
+                            NULL, 0, &rows, NULL);
+        if (result)
+                return result;
+        for (int r = 0; !result && r < rows.nrows; r++) {
+                result = store_decoded(jobs_status_parse(store_rows_get(&rows, r, 0), &status),
+                                       "provisioning_jobs");
+                if (!result)
+                        fn(userdata, status, store_int(store_rows_get(&rows, r, 1)),
+                           store_int(store_rows_get(&rows, r, 2)));
+        }
+        store_rows_free(&rows);
+        return result;
+}
+
 static enum result job_row(const struct store_rows *rows, int r, struct store_job *j)
 {
         j->id = store_int(store_rows_get(rows, r, 0));

@@ -9,6 +9,7 @@
  */
 #include "store/store.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,6 +82,148 @@ const char *store_rows_get(const struct store_rows *rows, int row, int col)
         return rows->cells[row * rows->ncols + col];
 }
 
+/*
+ * What the directory reads (domain/provisioning/directory.c, and the CSP's
+ * WebSocket URLs): a write elsewhere leaves store_writes() alone, so that
+ * sessions, job outcomes, mail, live events and registrations never empty
+ * its cache. Any insert or delete of these tables counts; an update counts
+ * when it sets one of the columns listed (NULL: any column), so that the
+ * bookkeeping kept on these rows (provisioning state and attempts, logins,
+ * registrations, password hashes) does not. The triggers of PostgreSQL's
+ * migrations 2 and 9 and SQLite's 8 follow the same lists, for the changes
+ * other processes make; a column the directory comes to read is added
+ * here and to new triggers in a migration.
+ */
+static const char *const users_read[] = { "tenant_id", "first_name", "last_name", "status",
+                                          NULL };
+static const char *const extensions_read[] = { "tenant_id", "user_id", "extension",
+                                               "sip_secret", "vm_pin", "status", NULL };
+static const struct {
+        const char *table;
+        const char *const *columns;
+} directory_tables[] = {
+        { "tenants", NULL },
+        { "users", users_read },
+        { "agent_extensions", extensions_read },
+        { "freeswitch_clusters", NULL },
+};
+
+/* The SQL word at *p (letters, digits, _; or a "quoted" name) into word,
+ * lower case; *p moves past it and the blanks after. False when there is
+ * none or it does not fit. */
+static bool sql_word(const char **p, char *word, size_t size)
+{
+        const char *s = *p;
+        size_t n = 0;
+        bool quoted = *s == '"';
+
+        s += quoted;
+        while (*s && (quoted ? *s != '"' : (isalnum((unsigned char)*s) || *s == '_'))) {
+                if (n + 1 >= size)
+                        return false;
+                word[n++] = (char)tolower((unsigned char)*s++);
+        }
+        if (!n || (quoted && *s++ != '"'))
+                return false;
+        word[n] = '\0';
+        while (isspace((unsigned char)*s))
+                s++;
+        *p = s;
+        return true;
+}
+
+/* Moves *p past one value of a SET list: to the ',' that ends it (true) or
+ * to the WHERE, FROM or RETURNING or the end that ends the list (false). */
+static bool sql_skip_value(const char **p)
+{
+        const char *s = *p;
+        int depth = 0;
+        char word[16];
+
+        while (*s) {
+                if (*s == '\'' || *s == '"') {
+                        char q = *s++;
+                        while (*s && !(*s == q && s[1] != q))
+                                s += *s == q ? 2 : 1;
+                        s += *s != '\0';
+                } else if (*s == '(') {
+                        depth++, s++;
+                } else if (*s == ')') {
+                        depth--, s++;
+                } else if (*s == ',' && depth == 0) {
+                        *p = s + 1;
+                        while (isspace((unsigned char)**p))
+                                (*p)++;
+                        return true;
+                } else if (isalpha((unsigned char)*s) || *s == '_') {
+                        const char *w = s;
+                        if (!sql_word(&w, word, sizeof(word))) {
+                                while (isalnum((unsigned char)*s) || *s == '_')
+                                        s++;
+                                continue;
+                        }
+                        if (depth == 0 && (!strcmp(word, "where") || !strcmp(word, "from") ||
+                                           !strcmp(word, "returning")))
+                                break;
+                        s = w;
+                } else {
+                        s++;
+                }
+        }
+        *p = s;
+        return false;
+}
+
+/* Whether statement sql may change what the directory reads; what it
+ * cannot tell apart counts. */
+static bool writes_directory(const char *sql)
+{
+        const char *p = sql;
+        const char *const *columns = NULL;
+        char word[64];
+        bool update;
+        size_t t;
+
+        while (isspace((unsigned char)*p))
+                p++;
+        if (!sql_word(&p, word, sizeof(word)))
+                return true;
+        if (!strcmp(word, "select"))
+                return false;
+        update = !strcmp(word, "update");
+        if (!update && strcmp(word, "insert") && strcmp(word, "delete"))
+                return true;
+        if (!sql_word(&p, word, sizeof(word)))
+                return true;
+        if (!strcmp(word, "or") && !(sql_word(&p, word, sizeof(word)) &&   /* OR IGNORE */
+                                     sql_word(&p, word, sizeof(word))))
+                return true;
+        if ((!strcmp(word, "into") || !strcmp(word, "from")) && !update &&
+            !sql_word(&p, word, sizeof(word)))
+                return true;
+        if (*p == '.')
+                return true;                    /* a schema's table: not ours to tell */
+        for (t = 0; t < sizeof(directory_tables) / sizeof(directory_tables[0]); t++)
+                if (!strcmp(word, directory_tables[t].table))
+                        break;
+        if (t == sizeof(directory_tables) / sizeof(directory_tables[0]))
+                return false;
+        columns = directory_tables[t].columns;
+        if (!update || !columns)
+                return true;
+        if (!sql_word(&p, word, sizeof(word)) || strcmp(word, "set"))
+                return true;
+        do {
+                if (!sql_word(&p, word, sizeof(word)) || *p != '=')
+                        return true;            /* SET (a, b) = …, or not understood */
+                for (const char *const *c = columns; *c; c++)
+                        if (!strcmp(word, *c))
+                                return true;
+                p++;
+        } while (sql_skip_value(&p));
+        return false;
+}
+
 enum result store_exec(struct store_conn *conn, const char *sql, const struct store_param *params,
                        size_t n_params, struct store_rows *ret_rows, int64_t *ret_changes)
 {
@@ -88,9 +231,11 @@ enum result store_exec(struct store_conn *conn, const char *sql, const struct st
                                                 ret_changes);
 
         /* After the statement: a reader that read before it sees the old
-         * count (see store_writes). */
-        if (strncmp(sql, "SELECT", 6) != 0)
+         * count (see store_writes); in a transaction, once more at its end. */
+        if (writes_directory(sql)) {
                 atomic_fetch_add(&conn->store->writes, 1);
+                conn->directory_written = conn->in_transaction;
+        }
         return result;
 }
 
@@ -396,20 +541,35 @@ const char *store_sqlite_dir(const struct store *store)
 
 enum result store_begin(struct store_conn *conn)
 {
-        return conn->driver->begin(conn->impl);
+        enum result result = conn->driver->begin(conn->impl);
+
+        conn->in_transaction = !result;
+        conn->directory_written = false;
+        return result;
+}
+
+/* The end of a transaction: when it wrote what the directory reads, the
+ * count moves again, after the commit (now visible to every reader) or
+ * the rollback (what this connection read inside it is gone). */
+static void transaction_ended(struct store_conn *conn)
+{
+        if (conn->directory_written)
+                atomic_fetch_add(&conn->store->writes, 1);
+        conn->in_transaction = conn->directory_written = false;
 }
 
 enum result store_commit(struct store_conn *conn)
 {
         enum result result = conn->driver->commit(conn->impl);
 
-        atomic_fetch_add(&conn->store->writes, 1);
+        transaction_ended(conn);
         return result;
 }
 
 void store_rollback(struct store_conn *conn)
 {
         conn->driver->rollback(conn->impl);
+        transaction_ended(conn);
 }
 
 enum result store_ping(struct store_conn *conn)
@@ -492,6 +652,8 @@ enum result store_migrate(struct store *store, int *ret_applied)
                         goto out;
                 applied++;
         }
+        /* A migration's script may change anything the directory reads. */
+        conn->directory_written = applied > 0;
         result = store_commit(conn);
 out:
         if (result)

@@ -73,11 +73,17 @@ enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
 /* Releases the calling thread's connection early (a thread about to exit). */
 void store_conn_release(struct store *store);
 
-/* A count that grows after every write statement and every commit made
- * through this store (by this process). A reader that notes it before
- * reading and finds it unchanged afterwards knows that no write of this
- * process committed in between: what it read may be cached until the count
- * moves. */
+/* A count that grows after every write of what the directory reads made
+ * through this store (by this process): an insert or delete of tenants,
+ * users, agent_extensions or freeswitch_clusters, or an update that sets a
+ * column the directory reads (store.c's directory_tables), at its
+ * statement and again at the commit or rollback of its transaction.
+ * Writes elsewhere (sessions, jobs, mail, live events, any other table)
+ * and the bookkeeping on those rows (provisioning state, logins, password
+ * hashes) leave it alone; a statement it cannot tell apart moves it. A
+ * reader of those tables that notes it before reading and finds it
+ * unchanged afterwards knows that no such write of this process committed
+ * in between: what it read may be cached until the count moves. */
 uint64_t store_writes(const struct store *store);
 
 /* Whether store_writes() moves for every change the directory reads, made
@@ -87,15 +93,17 @@ uint64_t store_writes(const struct store *store);
  * other process's commit. */
 bool store_writes_complete(const struct store *store);
 
-/* Whether store_writes() also moves for the changes other processes make:
- * while store_watch_start()'s thread watches. On PostgreSQL it is
- * subscribed as above; on SQLite it reads the file's data_version every
- * 50 ms, so a command line run beside the server is heard too. */
+/* Whether store_writes() also moves for the changes other processes make
+ * to what the directory reads: while store_watch_start()'s thread
+ * watches. On PostgreSQL it is subscribed as above; on SQLite it reads the
+ * file's data_version every 50 ms and, when it moved, the count migration
+ * 8's triggers keep, so a command line run beside the server is heard
+ * too. */
 bool store_writes_shared(const struct store *store);
 
-/* Starts a thread that hears the changes of every process on the
- * database and moves store_writes(): PostgreSQL's notifications (it
- * resubscribes after losing its connection), SQLite's data_version. */
+/* Starts a thread that hears the changes of every process to what the
+ * directory reads and moves store_writes(): PostgreSQL's notifications (it
+ * resubscribes after losing its connection), SQLite's directory_changes. */
 enum result store_watch_start(struct store *store);
 
 /* Stops that thread (within about 200 ms). Accepts a store without one. */
@@ -510,6 +518,14 @@ struct store_job {
 enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_job *ret, int max,
                            int *ret_n);
 
+/* Gauges for /metrics (domain/health/health.c): calls fn once per status
+ * that has jobs, with their count and the created_at of the oldest. A
+ * status that does not decode stops the calls there with RESULT_STORE. */
+enum result store_job_stats(struct store_conn *conn,
+                            void (*fn)(void *userdata, enum jobs_status status, int64_t count,
+                                       int64_t oldest),
+                            void *userdata);
+
 /* Queries select by 'pending' (and count 'failed'), the statuses the
  * store itself must know. */
 
@@ -709,6 +725,117 @@ enum result store_live_events_after(struct store_conn *conn, int64_t after_id, i
                                     struct store_live_event **ret_items, size_t *ret_n);
 void store_live_events_free(struct store_live_event *items, size_t n);
 
+/* ---- call records and daily usage (store/calls.c) -------------------------- */
+
+/* One agent leg of a call (call_records). Times are epoch seconds, 0 =
+ * not (yet). */
+struct store_call {
+        int64_t id;
+        int64_t tenant_id;
+        int64_t user_id;                 /* the agent who had the extension */
+        char extension[16];
+        char leg_uuid[64];               /* FreeSWITCH's Unique-ID: one row per leg */
+        char call_uuid[64];              /* Channel-Call-UUID: the legs of one call share it */
+        enum call_direction direction;
+        bool placed;                     /* the agent dialled it (else was rung) */
+        char caller[64], callee[64];
+        int64_t cluster_id;              /* 0 = the default cluster */
+        char node[300];                  /* "host:port" */
+        int64_t started_at, answered_at, ended_at;
+        int64_t talk_seconds;
+        char end_cause[64];              /* "" while open */
+        char codec[72];                  /* "" = unknown */
+        int64_t mos_centi;               /* MOS × 100; -1 = unknown */
+        /* Read only (the agent as the row is read): */
+        char first_name[STORE_NAME_MAX], last_name[STORE_NAME_MAX];
+        bool agent_deleted;              /* soft-deleted since */
+};
+
+/* The extension numbered `extension` (numbers are unique across tenants):
+ * its tenant and its agent (0 = free in the pool). RESULT_NOT_FOUND when
+ * no pool has it. */
+enum result store_extension_owner(struct store_conn *conn, const char *extension,
+                                  int64_t *ret_tenant_id, int64_t *ret_user_id);
+
+/* In a transaction. Inserts *c (all but id and the read-only fields)
+ * unless a row of its leg_uuid exists (an event that repeats, another
+ * node's listener first): *ret_inserted says which; either way *c is then
+ * the stored row. */
+enum result store_call_insert(struct store_conn *conn, struct store_call *c, bool *ret_inserted);
+
+/* The row of leg_uuid; RESULT_NOT_FOUND. */
+enum result store_call_get(struct store_conn *conn, const char *leg_uuid, struct store_call *ret);
+
+/* In a transaction. Marks leg_uuid answered at answered_at unless it is
+ * already answered or ended: *ret_changed says whether it was. */
+enum result store_call_answer(struct store_conn *conn, const char *leg_uuid, int64_t answered_at,
+                              bool *ret_changed);
+
+/* In a transaction. Ends leg_uuid unless it already ended: ended_at,
+ * talk_seconds, end_cause, codec ("" keeps NULL), mos_centi (-1: NULL),
+ * and answered_at where it had none (0 leaves it). *ret_changed says
+ * whether it was open. */
+enum result store_call_end(struct store_conn *conn, const struct store_call *c,
+                           bool *ret_changed);
+
+/* The legs still open on node (of cluster_id), at most max leg_uuids into
+ * ret (64 bytes each), *ret_n of them. */
+enum result store_calls_open(struct store_conn *conn, int64_t cluster_id, const char *node,
+                             char (*ret)[64], size_t max, size_t *ret_n);
+
+struct store_call_filter {
+        int64_t tenant_id;
+        int64_t from, to;                /* started_at in [from, to); 0 = unbounded */
+        int64_t user_id;                 /* 0 = any */
+        bool active;                     /* only the open ones */
+};
+
+/* A page of filter's records, newest first; *ret_items malloc'd. */
+enum result store_call_list(struct store_conn *conn, const struct store_call_filter *filter,
+                            struct store_page *page, struct store_call **ret_items,
+                            size_t *ret_n);
+
+/* Open legs per tenant, for /metrics: fn once per tenant that has any. */
+enum result store_calls_in_progress(struct store_conn *conn,
+                                    void (*fn)(void *userdata, const struct store_tenant *t,
+                                               int64_t open),
+                                    void *userdata);
+
+/* One day of one extension and agent's figures (call_usage); also a
+ * group's sums (store_usage_list). */
+struct store_usage {
+        int64_t tenant_id;
+        int64_t day;                     /* days since the epoch (UTC) */
+        char extension[16];
+        int64_t user_id;                 /* 0: none (a free extension, by extension) */
+        int64_t calls_placed, calls_received, answered, missed, talk_seconds;
+        /* Read only: the agent as the list reads it. */
+        char first_name[STORE_NAME_MAX], last_name[STORE_NAME_MAX];
+        bool agent_deleted;
+};
+
+/* In a transaction. Adds u's figures to its (tenant, day, extension,
+ * agent) row, made when missing. */
+enum result store_usage_add(struct store_conn *conn, const struct store_usage *u);
+
+enum store_usage_group {
+        STORE_USAGE_BY_DAY,              /* day; ordered by day */
+        STORE_USAGE_BY_EXTENSION,        /* extension, and its agent now; by number */
+        STORE_USAGE_BY_AGENT,            /* user_id, the agent then; by id */
+};
+
+/* The sums of tenant's days [from_day, to_day] by group; *ret_items
+ * malloc'd (caller frees), *ret_n. */
+enum result store_usage_list(struct store_conn *conn, int64_t tenant_id, int64_t from_day,
+                             int64_t to_day, enum store_usage_group group,
+                             struct store_usage **ret_items, size_t *ret_n);
+
+/* Deletes, at most limit rows of each, call records that started before
+ * calls_before and live events created before events_before. *ret_calls,
+ * *ret_events count them (at limit: more may be left). */
+enum result store_purge_calls(struct store_conn *conn, int64_t calls_before,
+                              int64_t events_before, int64_t limit, int64_t *ret_calls,
+                              int64_t *ret_events);
 /* The newest event's id into *ret_id (0 when the log is empty). */
 enum result store_live_events_last_id(struct store_conn *conn, int64_t *ret_id);
 

@@ -20,10 +20,12 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 /* For a server: each thread buffers its lines and a flusher thread writes
- * them out every 200 ms, so an access log line costs no system call and
- * no shared lock of its own. Warnings and errors are still written at once
- * (after the thread's earlier lines). log_buffered_stop() flushes and
- * stops the thread. */
+ * them out every 200 ms (sooner when a buffer passes a quarter full), so
+ * an access log line costs no system call and no shared lock of its own,
+ * and never waits for another thread's write. Warnings and errors are
+ * still written at once (after the thread's earlier lines). Each thread's
+ * lines come out in its order, each line whole. log_buffered_stop()
+ * flushes and stops the thread. */
 void log_buffered_start(void);
 void log_buffered_stop(void);
 

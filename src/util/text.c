@@ -2,7 +2,9 @@
 #include "util/text.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 bool text_utf8_valid(const char *str, size_t len, size_t *ret_chars)
 {
@@ -243,4 +245,66 @@ int text_names_index(const struct text_names *t, const char *s)
 const char *text_names_name(const struct text_names *t, int i)
 {
         return i >= 0 && (size_t)i < t->count && t->names[i] ? t->names[i] : "?";
+}
+
+/* Howard Hinnant's days_from_civil and civil_from_days (proleptic
+ * Gregorian; exact for every day of years 1970-9999). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+        int64_t era, yoe, doy, doe;
+
+        y -= m <= 2;
+        era = y / 400;
+        yoe = y - era * 400;
+        doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+        doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        return era * 146097 + doe - 719468;
+}
+
+bool text_date_parse(const char *s, int64_t *ret_day)
+{
+        static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+        int64_t y, m, d;
+        int max;
+
+        if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+                return false;
+        for (int i = 0; i < 10; i++)
+                if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+                        return false;
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[5] - '0') * 10 + (s[6] - '0');
+        d = (s[8] - '0') * 10 + (s[9] - '0');
+        if (y < 1970 || m < 1 || m > 12 || d < 1)
+                return false;
+        max = mdays[m - 1] + (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+        if (d > max)
+                return false;
+        *ret_day = days_from_civil(y, m, d);
+        return true;
+}
+
+void text_date_format(int64_t day, char *out, size_t size)
+{
+        int64_t z = day + 719468, era, doe, yoe, y, doy, mp, d, m;
+
+        era = (z >= 0 ? z : z - 146096) / 146097;
+        doe = z - era * 146097;
+        yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+        y = yoe + era * 400;
+        doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        mp = (5 * doy + 2) / 153;
+        d = doy - (153 * mp + 2) / 5 + 1;
+        m = mp + (mp < 10 ? 3 : -9);
+        y += m <= 2;
+        snprintf(out, size, "%04lld-%02lld-%02lld", (long long)y, (long long)m, (long long)d);
+}
+
+void text_time_iso(int64_t epoch, char *out, size_t size)
+{
+        time_t t = (time_t)epoch;
+        struct tm tm;
+
+        gmtime_r(&t, &tm);
+        strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

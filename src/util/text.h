@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Whether s[0..len) is valid UTF-8 without NUL or other C0 controls
  * (tab excepted); *ret_chars (may be NULL) gets the code point count. */
@@ -58,5 +59,16 @@ struct text_names {
 int text_names_index(const struct text_names *t, const char *s);
 /* The name of value i, "?" when i is none of t's. */
 const char *text_names_name(const struct text_names *t, int i);
+
+/* A calendar date "YYYY-MM-DD" (exactly that: a real day of the Gregorian
+ * calendar, years 1970-9999) as days since 1970-01-01; false otherwise. */
+bool text_date_parse(const char *s, int64_t *ret_day);
+
+/* Days since 1970-01-01 as "YYYY-MM-DD" into out (at least 11 bytes). */
+void text_date_format(int64_t day, char *out, size_t size);
+
+/* Epoch seconds as ISO 8601 UTC ("2026-11-28T07:29:14Z") into out (at
+ * least 21 bytes). */
+void text_time_iso(int64_t epoch, char *out, size_t size);
 
 #endif

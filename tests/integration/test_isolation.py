@@ -94,6 +94,15 @@ MATRIX = {
     ("GET", "/v1/admin/audit"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/calls"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/analytics/usage"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/analytics/usage.csv"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
     ("POST", "/v1/admin/freeswitch/resync"):
         dict(superadmin=(202, 202), admin=(403, 403), supervisor=(403, 403), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
@@ -101,6 +110,21 @@ MATRIX = {
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(403, 403),
              temp=(403, 403), none=(401, 401)),
     ("POST", "/freeswitch/xml/:id"):
+        dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
+             temp=(401, 401), none=(401, 401)),
+    # Live streams: a ticket for a signed-in caller (the admin stream: the
+    # readers of a tenant, a superadmin for all); the stream itself takes
+    # the ticket only, never a bearer token.
+    ("POST", "/v1/admin/events/ticket"):
+        dict(superadmin=(201, 201), admin=(201, 201), supervisor=(201, 201), agent=(403, 403),
+             temp=(403, 403), none=(401, 401)),
+    ("POST", "/v1/me/events/ticket"):
+        dict(superadmin=(201, 201), admin=(201, 201), supervisor=(201, 201), agent=(201, 201),
+             temp=(403, 403), none=(401, 401)),
+    ("GET", "/v1/admin/events"):
+        dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
+             temp=(401, 401), none=(401, 401)),
+    ("GET", "/v1/me/events"):
         dict(superadmin=(401, 401), admin=(401, 401), supervisor=(401, 401), agent=(401, 401),
              temp=(401, 401), none=(401, 401)),
 }
@@ -227,7 +251,9 @@ def test_isolation_matrix(backend):
                                 "pool_size": 10}
                     if role == "superadmin" and pattern.startswith(("/v1/admin/agents",
                                                                     "/v1/admin/extensions",
-                                                                    "/v1/admin/audit")):
+                                                                    "/v1/admin/audit",
+                                                                    "/v1/admin/calls",
+                                                                    "/v1/admin/analytics")):
                         path += "?tenant_id=%d" % ta
                     if spends:
                         tokens.pop(role, None)

@@ -846,6 +846,7 @@ int main(int argc, char **argv)
         test_users(store);
         test_allocate_release(store);
         contract_basics(store);
+        contract_directory_writes(store);
         contract_tenants(store);
         contract_users(store);
         contract_sessions(store);
@@ -863,8 +864,11 @@ int main(int argc, char **argv)
         test_live_registrations(store);
         test_mail_outbox(store);
         test_purge(store);
+        contract_calls(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_calls_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

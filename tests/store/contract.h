@@ -14,6 +14,7 @@ struct store *contract_open_store(void);
 /* tests/store/contract_ops.c: every store_* operation that the domain
  * wrappers in contract.c do not reach directly. */
 void contract_basics(struct store *store);
+void contract_directory_writes(struct store *store);
 void contract_tenants(struct store *store);
 void contract_users(struct store *store);
 void contract_sessions(struct store *store);
@@ -24,6 +25,13 @@ void contract_jobs(struct store *store);
 void contract_audit(struct store *store);
 void contract_agent_page(struct store *store);
 void contract_mail_requests(struct store *store);
+
+/* tests/store/contract_calls.c: call records and daily usage. */
+void contract_calls(struct store *store);
+int contract_calls_checks(int *ret_failures);
+/* A store_secret_fn that "seals" nothing: for pools a test makes itself. */
+enum result contract_plain_secret(void *userdata, const char *extension,
+                                  char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);
 
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */

@@ -181,6 +181,155 @@ void contract_basics(struct store *store)
         store_watch_stop(store);                 /* twice is fine */
 }
 
+/* ---- what moves store_writes() -------------------------------------------- */
+
+#define MOVES(what)                                                                    \
+        do {                                                                           \
+                uint64_t moves_before = store_writes(store);                           \
+                what;                                                                  \
+                if (store_writes(store) == moves_before)                               \
+                        fprintf(stderr, "store_writes() did not move: %s\n", #what);   \
+                CHECK(store_writes(store) > moves_before);                             \
+        } while (0)
+#define STAYS(what)                                                                    \
+        do {                                                                           \
+                uint64_t stays_before = store_writes(store);                           \
+                what;                                                                  \
+                if (store_writes(store) != stays_before)                               \
+                        fprintf(stderr, "store_writes() moved: %s\n", #what);          \
+                CHECK(store_writes(store) == stays_before);                            \
+        } while (0)
+
+/* Records an attempt of extension_id's new job that failed: a job
+ * outcome, which also writes the extension's provisioning state. */
+static void job_outcome(struct store_conn *conn, int64_t tenant_id, int64_t extension_id)
+{
+        struct store_job jobs[64];
+        int n = 0;
+
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert(conn, tenant_id, FS_CHANGE_UPDATE, extension_id,
+                                      JOBS_STATE_PENDING), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        for (int i = 0; i < n; i++)
+                if (jobs[i].extension_id == extension_id) {
+                        CHECK_INT_EQ(begin(conn), RESULT_OK);
+                        CHECK_INT_EQ(store_job_retry(conn, &jobs[i], JOBS_STATUS_PENDING, "refused",
+                                                     store_now() + 3600, JOBS_STATE_PENDING),
+                                     RESULT_OK);
+                        CHECK_INT_EQ(commit(conn), RESULT_OK);
+                        return;
+                }
+        CHECK(!"the job is due");
+}
+
+/* What the directory does not read, written by conn: a session, a login,
+ * a password, voicemail, a job and its outcome, a live event, a throttle
+ * count, a node. */
+static void write_elsewhere(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                            int64_t extension_id, int64_t cluster_id, const char *node_name)
+{
+        struct store_node node = { .cluster_id = cluster_id, .esl_port = 8021,
+                                   .status = CLUSTER_STATUS_ACTIVE };
+        int64_t id = 0;
+        char hash[80];
+
+        snprintf(hash, sizeof(hash), "elsewhere-%s", node_name);
+        CHECK_INT_EQ(store_session_insert(conn, hash, user_id, 0, false, store_now(),
+                                          store_now() + 60, &id), RESULT_OK);
+        CHECK_INT_EQ(store_user_touch_login(conn, user_id), RESULT_OK);
+        CHECK_INT_EQ(store_user_set_password(conn, user_id, "another hash", false), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_voicemail(conn, extension_id, false), RESULT_OK);
+        job_outcome(conn, tenant_id, extension_id);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, tenant_id, EVENT_REGISTRATION_CHANGED, 0, "{}",
+                                             NULL), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_throttle_fail(conn, hash, store_now(), 60), RESULT_OK);
+        snprintf(node.name, sizeof(node.name), "%s", node_name);
+        snprintf(node.esl_host, sizeof(node.esl_host), "127.0.0.1");
+        snprintf(node.esl_password, sizeof(node.esl_password), "v1:sealed");
+        snprintf(node.sofia_profile, sizeof(node.sofia_profile), "internal");
+        CHECK_INT_EQ(store_node_insert(conn, &node), RESULT_OK);
+}
+
+static uint64_t writes_settled(struct store *store, uint64_t before)
+{
+        struct timespec deadline, now;
+
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += 10;
+        do {
+                clock_gettime(CLOCK_MONOTONIC, &now);
+        } while (store_writes(store) == before && now.tv_sec < deadline.tv_sec);
+        /* Whatever else the watcher was to hear arrives with or before it. */
+        nanosleep(&(struct timespec){ .tv_nsec = 300 * 1000000L }, NULL);
+        return store_writes(store);
+}
+
+/* store_writes() moves on the writes of what the directory reads (tenants,
+ * users, agent_extensions, freeswitch_clusters; the columns it reads),
+ * made by this process or, heard by the watcher, by another; never on
+ * writes elsewhere. */
+void contract_directory_writes(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_tenant t;
+        struct store_user u;
+        struct store_extension e = { 0 };
+        int64_t tenant_id = 0, user_id = 0, cluster_id = 0;
+        uint64_t before, after;
+
+        /* This process's writes, statement by statement. */
+        MOVES(tenant_id = make_tenant(conn, "directory-writes", 595000, 2, 0));
+        MOVES(user_id = make_user(conn, tenant_id, "d@directory.test", "agent", "D", "W"));
+        MOVES(e = allocate(conn, tenant_id, user_id, "pending"));
+        MOVES(cluster_id = make_cluster(conn, "directory-writes", "xml_curl", "active",
+                                        "dw.example.com"));
+        MOVES(CHECK_INT_EQ(store_extension_set_secret(conn, e.id, "another sealed"), RESULT_OK));
+        CHECK_INT_EQ(store_user_get(conn, user_id, &u), RESULT_OK);
+        snprintf(u.last_name, sizeof(u.last_name), "Renamed");
+        MOVES(CHECK_INT_EQ(store_user_update(conn, &u, false), RESULT_OK));
+        CHECK_INT_EQ(store_tenant_get(conn, tenant_id, &t), RESULT_OK);
+        snprintf(t.sip_domain, sizeof(t.sip_domain), "dw-tenant.example.com");
+        MOVES(CHECK_INT_EQ(store_tenant_update(conn, &t), RESULT_OK));
+        /* A transaction that wrote the directory moves it again at its
+         * end, committed or rolled back. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_secret(conn, e.id, "rolled back"), RESULT_OK);
+        MOVES(store_rollback(conn));
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_secret(conn, e.id, "committed"), RESULT_OK);
+        MOVES(CHECK_INT_EQ(commit(conn), RESULT_OK));
+        STAYS(write_elsewhere(conn, tenant_id, user_id, e.id, cluster_id, "dw-here"));
+        STAYS(CHECK_INT_EQ(store_ping(conn), RESULT_OK));
+
+        /* Another process's, heard by the watcher: what is elsewhere is
+         * not heard, the directory write that follows is, once. */
+        CHECK_INT_EQ(store_watch_start(store), RESULT_OK);
+        struct store *other = contract_open_store();
+        struct timespec deadline, now;
+        clock_gettime(CLOCK_MONOTONIC, &deadline);
+        deadline.tv_sec += 10;
+        do {
+                clock_gettime(CLOCK_MONOTONIC, &now);
+        } while (!store_writes_shared(store) && now.tv_sec < deadline.tv_sec);
+        CHECK(store_writes_shared(store));
+        before = store_writes(store);               /* after the subscription's own move */
+        write_elsewhere(conn_of(other), tenant_id, user_id, e.id, cluster_id, "dw-there");
+        nanosleep(&(struct timespec){ .tv_nsec = 300 * 1000000L }, NULL);
+        CHECK(store_writes(store) == before);
+        CHECK_INT_EQ(store_extension_set_secret(conn_of(other), e.id, "from elsewhere"), RESULT_OK);
+        after = writes_settled(store, before);
+        if (after != before + 1)
+                fprintf(stderr, "the watcher moved store_writes() %" PRIu64 " times\n",
+                        after - before);
+        CHECK(after == before + 1);
+        store_close(other);
+        store_watch_stop(store);
+}
+
 /* ---- tenants -------------------------------------------------------------- */
 
 struct stats_seen {
@@ -829,6 +978,20 @@ static struct store_job *find_job(struct store_job *jobs, int n, int64_t id)
         return NULL;
 }
 
+struct job_stats {
+        int64_t count[JOBS_STATUS_FAILED + 1], oldest[JOBS_STATUS_FAILED + 1];
+        int calls;
+};
+
+static void on_job_stats(void *userdata, enum jobs_status status, int64_t count, int64_t oldest)
+{
+        struct job_stats *js = userdata;
+
+        js->count[status] = count;
+        js->oldest[status] = oldest;
+        js->calls++;
+}
+
 void contract_jobs(struct store *store)
 {
         struct store_conn *conn = conn_of(store);
@@ -937,6 +1100,20 @@ void contract_jobs(struct store *store)
         CHECK_INT_EQ(pending, 0);
         CHECK_INT_EQ(failed, 1);
         CHECK_INT_EQ(store_job_state(conn, 987654321, &st), RESULT_NOT_FOUND);
+
+        /* The gauges: every job by status, as the counts of every tenant
+         * and cluster say, and the oldest pending job's created_at. */
+        struct job_stats js = { { 0 }, { 0 }, 0 };
+        int64_t all_pending, all_failed;
+        CHECK_INT_EQ(store_job_stats(conn, on_job_stats, &js), RESULT_OK);
+        CHECK_INT_EQ(store_job_counts(conn, 0, -1, &all_pending, &all_failed), RESULT_OK);
+        CHECK_INT_EQ(js.count[JOBS_STATUS_PENDING], all_pending);
+        CHECK_INT_EQ(js.count[JOBS_STATUS_FAILED], all_failed);
+        CHECK(js.count[JOBS_STATUS_FAILED] >= 1 && js.count[JOBS_STATUS_DONE] >= 2);
+        CHECK(js.calls == (js.count[JOBS_STATUS_PENDING] > 0) + 2);
+        CHECK(!js.count[JOBS_STATUS_PENDING] ||
+              (js.oldest[JOBS_STATUS_PENDING] > 0 && js.oldest[JOBS_STATUS_PENDING] <= store_now()));
+        CHECK(js.oldest[JOBS_STATUS_DONE] > 0 && js.oldest[JOBS_STATUS_DONE] <= store_now());
 
         /* A tenant in an xml_curl cluster: queued changes show provisioned at
          * once; its jobs count under that cluster, not the default one. */

@@ -1,6 +1,9 @@
-/* Unit tests of util/ (the settings loader, text checks, the wiping buffer)
- * and of the settings table it loads (settings/). */
+/* Unit tests of util/ (the settings loader, text checks, the wiping buffer,
+ * the buffered log) and of the settings table it loads (settings/). */
+#include <fcntl.h>
+#include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,6 +12,7 @@
 #include "util/buf.h"
 #include "settings/settings.h"
 #include "util/config.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
@@ -287,9 +291,112 @@ static void test_buf(void)
         CHECK(b.data == NULL && b.len == 0 && b.max == 2000);
 }
 
+#define LOG_THREADS 4
+#define LOG_LINES 20000                  /* each: several buffers' worth */
+
+static void *log_lines(void *arg)
+{
+        int id = (int)(intptr_t)arg;
+
+        for (int i = 0; i < LOG_LINES; i++) {
+                if (i % 997 == 0)
+                        log_write(LOG_LEVEL_WARN, "test", "t%d n%d urgent", id, i);
+                else
+                        log_write(LOG_LEVEL_INFO, "test", "t%d n%d %s", id, i,
+                                  "padding padding padding padding padding padding");
+        }
+        return NULL;
+}
+
+/* Buffered, several threads at once, full buffers and urgent lines among
+ * them: every line comes out once, whole, each thread's in its order. */
+static void test_log_buffered(void)
+{
+        char path[] = "/tmp/agentdesk-log-XXXXXX", line[256];
+        int fd = mkstemp(path), saved = dup(STDERR_FILENO), next[LOG_THREADS] = { 0 };
+        pthread_t threads[LOG_THREADS];
+        int total = 0, bad = 0;
+        FILE *f;
+
+        CHECK(fd >= 0 && saved >= 0);
+        if (fd < 0 || saved < 0)
+                return;
+        dup2(fd, STDERR_FILENO);
+        log_buffered_start();
+        for (int t = 0; t < LOG_THREADS; t++)
+                pthread_create(&threads[t], NULL, log_lines, (void *)(intptr_t)t);
+        for (int t = 0; t < LOG_THREADS; t++)
+                pthread_join(threads[t], NULL);
+        log_buffered_stop();
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+        f = fdopen(fd, "r");
+        CHECK(f != NULL);
+        if (!f)
+                return;
+        rewind(f);
+        while (fgets(line, sizeof(line), f)) {
+                const char *p = strstr(line, " test: t");
+                int id = -1, n = -1;
+                if (!p || sscanf(p, " test: t%d n%d", &id, &n) != 2 || id < 0 ||
+                    id >= LOG_THREADS || n != next[id] || line[strlen(line) - 1] != '\n') {
+                        if (bad++ < 3)
+                                fprintf(stderr, "log line out of place: %s", line);
+                        continue;
+                }
+                next[id]++;
+                total++;
+        }
+        fclose(f);
+        unlink(path);
+        CHECK_INT_EQ(bad, 0);
+        CHECK_INT_EQ(total, LOG_THREADS * LOG_LINES);
+}
+
+static void test_dates(void)
+{
+        char out[32];
+        int64_t day = -1;
+
+        CHECK(text_date_parse("1970-01-01", &day));
+        CHECK_INT_EQ(day, 0);
+        CHECK(text_date_parse("2026-11-28", &day));
+        CHECK_INT_EQ(day, 1795850954 / 86400);   /* a timestamp of that day */
+        text_date_format(day, out, sizeof(out));
+        CHECK_STR_EQ(out, "2026-11-28");
+        CHECK(text_date_parse("2024-02-29", &day));
+        text_date_format(day + 1, out, sizeof(out));
+        CHECK_STR_EQ(out, "2024-03-01");
+        CHECK(text_date_parse("2000-02-29", &day));
+        /* Every day of 1970-2100 goes round. */
+        for (int64_t d = 0; d < 47847; d++) {
+                int64_t back = -1;
+
+                text_date_format(d, out, sizeof(out));
+                CHECK(text_date_parse(out, &back) && back == d);
+        }
+        day = 7;
+        CHECK(!text_date_parse("2023-02-29", &day));
+        CHECK(!text_date_parse("1900-02-29", &day));
+        CHECK(!text_date_parse("2026-13-01", &day));
+        CHECK(!text_date_parse("2026-04-31", &day));
+        CHECK(!text_date_parse("2026-00-10", &day));
+        CHECK(!text_date_parse("2026-1-01", &day));
+        CHECK(!text_date_parse("2026-01-01T", &day));
+        CHECK(!text_date_parse("+026-01-01", &day));
+        CHECK(!text_date_parse("1969-12-31", &day));
+        CHECK(!text_date_parse("", &day));
+        CHECK(!text_date_parse(NULL, &day));
+        CHECK_INT_EQ(day, 7);
+        text_time_iso(1795850954, out, sizeof(out));
+        CHECK_STR_EQ(out, "2026-11-28T07:29:14Z");
+}
+
 int main(void)
 {
+        test_log_buffered();
         test_buf();
+        test_dates();
         test_wipe_buf();
         test_value_checks();
         test_config_precedence();

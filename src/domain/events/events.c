@@ -3,15 +3,28 @@
 #include "domain/events/events.h"
 
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "store/store.h"
 
+static atomic_uint_fast64_t appended;
+
+uint64_t events_appended(void)
+{
+        return atomic_load(&appended);
+}
+
 enum result events_append(struct store_conn *conn, int64_t tenant_id, enum event_type type,
                           int64_t user_id, const char *data_json)
 {
-        return store_live_event_append(conn, tenant_id, type, user_id,
-                                       data_json && data_json[0] ? data_json : "{}", NULL);
+        enum result result = store_live_event_append(conn, tenant_id, type, user_id,
+                                                     data_json && data_json[0] ? data_json : "{}",
+                                                     NULL);
+
+        if (result == RESULT_OK)
+                atomic_fetch_add(&appended, 1);
+        return result;
 }
 
 /* Appends o (taken) as the data of type. */

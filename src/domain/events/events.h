@@ -35,6 +35,10 @@ struct store_conn;
 enum result events_append(struct store_conn *conn, int64_t tenant_id, enum event_type type,
                           int64_t user_id, const char *data_json);
 
+/* How many events this process has appended (committed or not): the
+ * streams' reader reads the log soon after it moves. */
+uint64_t events_appended(void);
+
 struct store_user;
 struct store_extension;
 

@@ -116,15 +116,32 @@ const char *events_entry_frame(const struct events_entry *e, const struct events
         return NULL;
 }
 
-enum result events_ring_init(struct events_ring *r, size_t cap, int64_t floor)
+enum result events_ring_init(struct events_ring *r, size_t cap, size_t max_bytes, int64_t floor)
 {
         memset(r, 0, sizeof(*r));
         r->slots = calloc(cap, sizeof(*r->slots));
         if (!r->slots)
                 return RESULT_NOMEM;
         r->cap = cap;
+        r->max_bytes = max_bytes;
         r->floor = floor;
         return RESULT_OK;
+}
+
+static size_t entry_bytes(const struct events_entry *e)
+{
+        return e->full_len + e->reduced_len;
+}
+
+static void evict_oldest(struct events_ring *r)
+{
+        struct events_entry *old = &r->slots[r->start];
+
+        r->floor = old->id;
+        r->bytes -= entry_bytes(old);
+        events_entry_clear(old);
+        r->start = (r->start + 1) % r->cap;
+        r->n--;
 }
 
 void events_ring_free(struct events_ring *r)
@@ -137,15 +154,13 @@ void events_ring_free(struct events_ring *r)
 
 void events_ring_push(struct events_ring *r, struct events_entry *e)
 {
-        if (r->n == r->cap) {
-                struct events_entry *old = &r->slots[r->start];
-                r->floor = old->id;
-                events_entry_clear(old);
-                r->start = (r->start + 1) % r->cap;
-                r->n--;
-        }
+        if (r->n == r->cap)
+                evict_oldest(r);
+        while (r->n && r->bytes + entry_bytes(e) > r->max_bytes)
+                evict_oldest(r);
         r->slots[(r->start + r->n) % r->cap] = *e;
         r->n++;
+        r->bytes += entry_bytes(e);
         memset(e, 0, sizeof(*e));
 }
 

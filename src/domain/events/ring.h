@@ -51,19 +51,22 @@ void events_entry_clear(struct events_entry *e);
 const char *events_entry_frame(const struct events_entry *e, const struct events_scope *scope,
                                size_t *ret_len);
 
-/* The recent events, oldest first, at most cap. Every event with an id
- * at or below floor has left it (or was before it began). */
+/* The recent events, oldest first, at most cap of them and at most
+ * max_bytes of frames (the newest one always stays). Every event with an
+ * id at or below floor has left it (or was before it began). */
 struct events_ring {
         struct events_entry *slots;
         size_t cap, start, n;
+        size_t bytes, max_bytes;
         int64_t floor;
 };
 
-/* An empty ring of cap slots whose floor is floor. RESULT_NOMEM. */
-enum result events_ring_init(struct events_ring *r, size_t cap, int64_t floor);
+/* An empty ring of cap slots and max_bytes whose floor is floor.
+ * RESULT_NOMEM. */
+enum result events_ring_init(struct events_ring *r, size_t cap, size_t max_bytes, int64_t floor);
 void events_ring_free(struct events_ring *r);
 
-/* Appends e (taken: *e is cleared), evicting the oldest when full. */
+/* Appends e (taken: *e is cleared), evicting the oldest while full. */
 void events_ring_push(struct events_ring *r, struct events_entry *e);
 
 /* The i-th event, oldest first (i < r->n). */

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "domain/core/worker.h"
+#include "domain/events/events.h"
 #include "util/log.h"
 
 /* Events read per statement. */
@@ -37,8 +38,8 @@ struct events_hub {
         size_t n_subs;
         bool stopped;
         /* the reader thread's own */
-        uint64_t writes_seen;
-        int64_t next_read_ms, next_heartbeat_ms, next_session_check_ms;
+        uint64_t appended_seen;
+        int64_t hot_until_ms, next_read_ms, next_heartbeat_ms, next_session_check_ms;
         atomic_uint_fast64_t dropped_slow, sent;
 };
 
@@ -211,7 +212,7 @@ static enum result read_round(void *userdata, bool *ret_more)
 {
         struct events_hub *hub = userdata;
         struct store_conn *conn;
-        uint64_t writes = store_writes(hub->app->store);
+        uint64_t appended = events_appended();
         int64_t now = now_ms();
         enum result result;
 
@@ -219,11 +220,16 @@ static enum result read_round(void *userdata, bool *ret_more)
         result = store_conn_get(hub->app->store, &conn);
         if (result)
                 return result;
-        if (writes != hub->writes_seen || now >= hub->next_read_ms) {
+        /* An append of this process commits a moment later: the log is
+         * read at each round for a while after one. */
+        if (appended != hub->appended_seen) {
+                hub->appended_seen = appended;
+                hub->hot_until_ms = now + EVENTS_HOT_MS;
+        }
+        if (now < hub->hot_until_ms || now >= hub->next_read_ms) {
                 result = read_new(hub, conn);
                 if (result)
                         return result;
-                hub->writes_seen = writes;
                 hub->next_read_ms = now + EVENTS_POLL_MS;
         }
         if (now >= hub->next_session_check_ms) {
@@ -251,8 +257,9 @@ enum result events_hub_start(struct app *app, struct events_hub **ret)
                 .name = "events",
                 .round = read_round,
                 .userdata = hub,
-                /* A check of store_writes() (an atomic load) at this pace;
-                 * the log is read when it moved or EVENTS_POLL_MS passed. */
+                /* A check of events_appended() (an atomic load) at this
+                 * pace; the log is read after it moved, or when
+                 * EVENTS_POLL_MS passed. */
                 .poll_ms = 10,
                 .backoff_max_ms = 1000,
         };
@@ -261,13 +268,13 @@ enum result events_hub_start(struct app *app, struct events_hub **ret)
                 return RESULT_NOMEM;
         hub->app = app;
         pthread_mutex_init(&hub->lock, NULL);
-        hub->writes_seen = store_writes(app->store);
+        hub->appended_seen = events_appended();
         result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_live_events_last_id(conn, &last);
         floor = last > EVENTS_RING_EVENTS ? last - EVENTS_RING_EVENTS : 0;
         if (!result)
-                result = events_ring_init(&hub->ring, EVENTS_RING_EVENTS, floor);
+                result = events_ring_init(&hub->ring, EVENTS_RING_EVENTS, EVENTS_RING_BYTES, floor);
         hub->cursor = floor;
         /* The newest events of the log, for clients that resume across a
          * restart or from another node. */

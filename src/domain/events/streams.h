@@ -4,10 +4,11 @@
  *
  * One reader per process (a background worker, domain/core/worker.c)
  * follows live_events (store_live_events_after) into a bounded ring of
- * recent events, EVENTS_RING_EVENTS, and hands each event to every
- * stream whose scope takes it (ring.h). It reads when store_writes()
- * moves (a commit of this process, or the store's watcher hearing
- * another process) and at least every EVENTS_POLL_MS. Every
+ * recent events (EVENTS_RING_EVENTS, EVENTS_RING_BYTES), and hands each event to every
+ * stream whose scope takes it (ring.h). After a publisher of this
+ * process appends (events_appended() moves; its commit follows) it reads
+ * every 10 ms for EVENTS_HOT_MS, and otherwise every EVENTS_POLL_MS,
+ * which is how it hears other processes' events. Every
  * EVENTS_HEARTBEAT_S it writes `: heartbeat` to every stream (which is
  * also how a client that went away is found: a suspended connection is
  * only noticed at a write); every EVENTS_SESSION_CHECK_S it ends, with
@@ -31,7 +32,9 @@
 #include "domain/events/ring.h"
 
 #define EVENTS_RING_EVENTS 1024
+#define EVENTS_RING_BYTES (384 * 1024)   /* less than a stream's queue: a full replay fits */
 #define EVENTS_POLL_MS 100
+#define EVENTS_HOT_MS 200
 #define EVENTS_HEARTBEAT_S 15
 #define EVENTS_SESSION_CHECK_S 2
 /* What may wait for a client, per stream: more than a full ring replay

@@ -58,3 +58,36 @@ enum result health_pool_gauges(struct store *store,
 
         return result ? result : store_pool_stats_all(conn, fn, userdata);
 }
+
+enum result health_calls_gauges(struct store *store,
+                                void (*fn)(void *userdata, const struct store_tenant *t,
+                                           int64_t open),
+                                void *userdata)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(store, &conn);
+
+        return result ? result : store_calls_in_progress(conn, fn, userdata);
+}
+
+static void job_sum(void *userdata, enum jobs_status status, int64_t count, int64_t oldest)
+{
+        struct health_jobs *jobs = userdata;
+
+        jobs->by_status[status] += count;
+        if (status == JOBS_STATUS_PENDING)
+                jobs->oldest_pending = oldest;
+}
+
+enum result health_job_gauges(struct store *store, struct health_jobs *ret)
+{
+        struct health_jobs jobs = { .oldest_pending = 0 };
+        struct store_conn *conn;
+        enum result result = store_conn_get(store, &conn);
+
+        if (!result)
+                result = store_job_stats(conn, job_sum, &jobs);
+        if (!result)
+                *ret = jobs;
+        return result;
+}

@@ -14,6 +14,13 @@ enum result health_pool_gauges(struct store *store,
                                           const struct store_pool_stats *s),
                                void *userdata);
 
+/* Calls fn once per tenant with calls in progress (call legs of its
+ * agents still open), for agentdesk_calls_in_progress. */
+enum result health_calls_gauges(struct store *store,
+                                void (*fn)(void *userdata, const struct store_tenant *t,
+                                           int64_t open),
+                                void *userdata);
+
 /* The outbox's messages by template and status (fn once each, unless
  * NULL; template borrowed for the call), how many are queued and the
  * created_at of the oldest queued (0 = none). */
@@ -21,5 +28,14 @@ enum result health_mail_gauges(struct store *store,
                                void (*fn)(void *userdata, const char *template,
                                           enum mail_outbox_status status, int64_t count),
                                void *userdata, int64_t *ret_queued, int64_t *ret_oldest);
+
+/* The provisioning jobs by status (every status, 0 when none) and the
+ * created_at of the oldest pending job (0 = none). */
+struct health_jobs {
+        int64_t by_status[JOBS_STATUS_FAILED + 1];
+        int64_t oldest_pending;
+};
+
+enum result health_job_gauges(struct store *store, struct health_jobs *ret);
 
 #endif

@@ -25,11 +25,13 @@ struct directory_user {
 
 /*
  * The server's cache of directory rows: an entry serves while
- * store_writes() has not moved since it was read, and for at most ttl_ms
+ * store_writes() has not moved since it was read (it moves only on writes
+ * to what the directory reads: a session, a job outcome or a registration
+ * leaves the cache whole), and for at most ttl_ms
  * (AGENTDESK_DIRECTORY_CACHE_MS, 1 s by default; 0: nothing is served
  * from memory). Once store_watch_start's thread hears every change, by
  * any process (store_writes_shared: PostgreSQL's notifications, SQLite's
- * data_version), the time bound is at least DIRECTORY_CACHE_SHARED_MS,
+ * directory_changes), the time bound is at least DIRECTORY_CACHE_SHARED_MS,
  * only a backstop, so that a 1,000-agent tenant is not read again from
  * the database every second. On PostgreSQL, while the node cannot hear,
  * the cache is bypassed. Entries hold secrets sealed only.

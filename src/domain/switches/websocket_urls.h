@@ -17,7 +17,8 @@
  * NUL-terminated). A URL is cut at '?' or '#' and left out when it holds
  * anything but [A-Za-z0-9-._~:/[]@%] (nothing that could end a CSP source
  * or directive), or when it does not fit. The answer is cached until this
- * process writes to the store (store_writes()) or for 5 s (1 s while the
+ * process writes what the directory reads, clusters included
+ * (store_writes()), or for 5 s (1 s while the
  * store does not see other nodes' writes). On a store failure buf holds
  * the default URL and the failure is returned.
  */

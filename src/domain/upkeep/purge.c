@@ -14,6 +14,7 @@ struct purge {
         struct app *app;
         struct worker *worker;
         atomic_uint_fast64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
+        atomic_uint_fast64_t call_records, live_events;
 };
 
 static enum result round_fn(void *userdata, bool *ret_more)
@@ -23,6 +24,7 @@ static enum result round_fn(void *userdata, bool *ret_more)
         int64_t now = store_now(), window = set->login_window;
         struct store_purged n;
         struct store_conn *conn;
+        int64_t calls = 0, events = 0;
         enum result result;
 
         if (set->login_account_window > window)
@@ -30,6 +32,10 @@ static enum result round_fn(void *userdata, bool *ret_more)
         result = store_conn_get(p->app->store, &conn);
         if (!result)
                 result = store_purge(conn, now - set->purge_after, now - window, PURGE_BATCH, &n);
+        if (!result)
+                result = store_purge_calls(conn, now - set->call_retention_days * 86400,
+                                           now - PURGE_LIVE_EVENTS_AFTER, PURGE_BATCH, &calls,
+                                           &events);
         if (result) {
                 LOG_WARN("purge failed: %s", result_name(result));
                 return result;
@@ -39,9 +45,12 @@ static enum result round_fn(void *userdata, bool *ret_more)
         atomic_fetch_add(&p->sessions, (uint64_t)n.sessions);
         atomic_fetch_add(&p->login_throttle, (uint64_t)n.login_throttle);
         atomic_fetch_add(&p->event_tickets, (uint64_t)n.event_tickets);
+        atomic_fetch_add(&p->call_records, (uint64_t)calls);
+        atomic_fetch_add(&p->live_events, (uint64_t)events);
         *ret_more = n.mail_outbox == PURGE_BATCH || n.link_tokens == PURGE_BATCH ||
                     n.sessions == PURGE_BATCH || n.login_throttle == PURGE_BATCH ||
-                    n.event_tickets == PURGE_BATCH;
+                    n.event_tickets == PURGE_BATCH || calls == PURGE_BATCH ||
+                    events == PURGE_BATCH;
         return RESULT_OK;
 }
 
@@ -85,5 +94,7 @@ void purge_counts(const struct purge *p, struct purge_counts *ret)
         ret->sessions = atomic_load(&p->sessions);
         ret->login_throttle = atomic_load(&p->login_throttle);
         ret->event_tickets = atomic_load(&p->event_tickets);
+        ret->call_records = atomic_load(&p->call_records);
+        ret->live_events = atomic_load(&p->live_events);
         ret->rounds = worker_rounds(p->worker);
 }

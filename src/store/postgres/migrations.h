@@ -246,6 +246,66 @@ static const struct store_migration postgres_migrations[] = {
           " connected INTEGER NOT NULL,"
           " heartbeat_at BIGINT NOT NULL,"
           " PRIMARY KEY (cluster_id, node));" },
+        /* Call records and daily usage (issue 18, domain/calls/): one row
+         * per agent leg (leg_uuid, FreeSWITCH's Unique-ID, written once
+         * whatever repeats), purged after AGENTDESK_CALL_RETENTION_DAYS;
+         * call_usage per extension, agent and UTC day (day: days since the
+         * epoch), kept as calls end so analytics outlive the records.
+         * placed: the agent dialled the leg (FreeSWITCH received it). */
+        { 8, "call records",
+          "CREATE TABLE call_records ("
+          " id BIGSERIAL PRIMARY KEY,"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " user_id BIGINT NOT NULL REFERENCES users(id),"
+          " extension TEXT NOT NULL,"
+          " leg_uuid TEXT NOT NULL UNIQUE,"
+          " call_uuid TEXT NOT NULL,"
+          " direction TEXT NOT NULL CHECK (direction IN ('inbound','outbound','internal')),"
+          " placed BIGINT NOT NULL CHECK (placed IN (0, 1)),"
+          " caller TEXT NOT NULL DEFAULT '',"
+          " callee TEXT NOT NULL DEFAULT '',"
+          " cluster_id BIGINT NOT NULL DEFAULT 0,"
+          " node TEXT NOT NULL,"
+          " started_at BIGINT NOT NULL,"
+          " answered_at BIGINT,"
+          " ended_at BIGINT,"
+          " talk_seconds BIGINT NOT NULL DEFAULT 0,"
+          " end_cause TEXT,"
+          " codec TEXT,"
+          " mos_centi BIGINT);"
+          "CREATE INDEX call_records_tenant ON call_records(tenant_id, started_at);"
+          "CREATE INDEX call_records_started ON call_records(started_at);"
+          "CREATE INDEX call_records_open ON call_records(cluster_id, node) WHERE ended_at IS NULL;"
+
+          "CREATE TABLE call_usage ("
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " day BIGINT NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " user_id BIGINT NOT NULL REFERENCES users(id),"
+          " calls_placed BIGINT NOT NULL DEFAULT 0,"
+          " calls_received BIGINT NOT NULL DEFAULT 0,"
+          " answered BIGINT NOT NULL DEFAULT 0,"
+          " missed BIGINT NOT NULL DEFAULT 0,"
+          " talk_seconds BIGINT NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (tenant_id, day, extension, user_id));" },
+        /* Migration 2's triggers, narrowed: an update of users or
+         * agent_extensions notifies only when it sets a column the
+         * directory reads (store.c's directory_tables), so that logins,
+         * job outcomes and registrations kept on those rows do not empty
+         * every node's directory cache. Issue 18: taken after the numbers
+         * given to the live (7) and calls (8) migrations. */
+        { 9, "directory changes by column",
+          "DROP TRIGGER users_changed ON users;"
+          "CREATE TRIGGER users_changed AFTER INSERT OR DELETE OR TRUNCATE"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER users_read_changed AFTER UPDATE OF tenant_id, first_name, last_name, status"
+          " ON users FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "DROP TRIGGER agent_extensions_changed ON agent_extensions;"
+          "CREATE TRIGGER agent_extensions_changed AFTER INSERT OR DELETE OR TRUNCATE"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
+          "CREATE TRIGGER agent_extensions_read_changed AFTER UPDATE OF tenant_id, user_id,"
+          " extension, sip_secret, vm_pin, status"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
 };
 
 #endif

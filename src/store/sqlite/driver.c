@@ -32,6 +32,7 @@ struct store_driver_conn {
         sqlite3 *db;
         struct stmt_slot cache[STMT_CACHE];
         int64_t data_version;            /* listen/wait_changes: last seen */
+        int64_t directory_changes;       /* ... and directory_changes.n */
 };
 
 static enum result translate(sqlite3 *db, int rc)
@@ -283,17 +284,20 @@ static void sqlite_rollback(struct store_driver_conn *conn)
 }
 
 /*
- * Changes made by other connections, this process's or another's (a
- * command line run beside the server): PRAGMA data_version moves on this
- * connection whenever another one commits (it reads the WAL index, no
- * disk). Polled every CHANGES_POLL_MS while waiting.
+ * Changes the directory reads, made by other connections, this process's
+ * or another's (a command line run beside the server): PRAGMA data_version
+ * moves on this connection whenever another one commits (it reads the WAL
+ * index, no disk), then the count that migration 8's triggers keep in
+ * directory_changes says whether that commit changed what the directory
+ * reads (a session, a job outcome or a registration does not). Polled
+ * every CHANGES_POLL_MS while waiting.
  */
 #define CHANGES_POLL_MS 50
 
-static enum result data_version(struct store_driver_conn *conn, int64_t *ret)
+static enum result read_int(struct store_driver_conn *conn, const char *sql, int64_t *ret)
 {
         sqlite3_stmt *stmt;
-        enum result result = prepare(conn, "PRAGMA data_version", &stmt);
+        enum result result = prepare(conn, sql, &stmt);
         int rc;
 
         if (result)
@@ -302,30 +306,47 @@ static enum result data_version(struct store_driver_conn *conn, int64_t *ret)
         if (rc == SQLITE_ROW)
                 *ret = sqlite3_column_int64(stmt, 0);
         else
-                result = translate(conn->db, rc);
+                result = rc == SQLITE_DONE ? RESULT_STORE : translate(conn->db, rc);
         sqlite3_reset(stmt);
         return result;
 }
 
+static enum result data_version(struct store_driver_conn *conn, int64_t *ret)
+{
+        return read_int(conn, "PRAGMA data_version", ret);
+}
+
+static enum result directory_changes(struct store_driver_conn *conn, int64_t *ret)
+{
+        return read_int(conn, "SELECT n FROM directory_changes WHERE id = 1", ret);
+}
+
 static enum result sqlite_listen(struct store_driver_conn *conn)
 {
-        return data_version(conn, &conn->data_version);
+        enum result result = data_version(conn, &conn->data_version);
+
+        return result ? result : directory_changes(conn, &conn->directory_changes);
 }
 
 static enum result sqlite_wait_changes(struct store_driver_conn *conn, int timeout_ms,
                                        bool *ret_heard)
 {
         enum result result = RESULT_OK;
-        int64_t now = conn->data_version;
+        int64_t version = conn->data_version, changes = conn->directory_changes;
 
         *ret_heard = false;
         for (int waited = 0; !result && !*ret_heard && waited < timeout_ms;
              waited += CHANGES_POLL_MS) {
                 nanosleep(&(struct timespec){ .tv_nsec = CHANGES_POLL_MS * 1000000L }, NULL);
-                result = data_version(conn, &now);
-                *ret_heard = !result && now != conn->data_version;
+                result = data_version(conn, &version);
+                if (result || version == conn->data_version)
+                        continue;
+                conn->data_version = version;
+                result = directory_changes(conn, &changes);
+                *ret_heard = !result && changes != conn->directory_changes;
+                if (!result)
+                        conn->directory_changes = changes;
         }
-        conn->data_version = now;
         return result;
 }
 

@@ -9,6 +9,9 @@
 
 #include "store/driver.h"
 
+/* The body of migration 8's triggers. */
+#define BUMP_DIRECTORY_CHANGES " UPDATE directory_changes SET n = n + 1 WHERE id = 1; END;"
+
 static const struct store_migration sqlite_migrations[] = {
         { 1, "initial schema",
           "CREATE TABLE freeswitch_clusters ("
@@ -231,6 +234,73 @@ static const struct store_migration sqlite_migrations[] = {
           " connected INTEGER NOT NULL,"
           " heartbeat_at INTEGER NOT NULL,"
           " PRIMARY KEY (cluster_id, node));" },
+        /* Call records and daily usage (issue 18, domain/calls/): one row
+         * per agent leg (leg_uuid, FreeSWITCH's Unique-ID, written once
+         * whatever repeats), purged after AGENTDESK_CALL_RETENTION_DAYS;
+         * call_usage per extension, agent and UTC day (day: days since the
+         * epoch), kept as calls end so analytics outlive the records.
+         * placed: the agent dialled the leg (FreeSWITCH received it). */
+        { 7, "call records",
+          "CREATE TABLE call_records ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " extension TEXT NOT NULL,"
+          " leg_uuid TEXT NOT NULL UNIQUE,"
+          " call_uuid TEXT NOT NULL,"
+          " direction TEXT NOT NULL CHECK (direction IN ('inbound','outbound','internal')),"
+          " placed INTEGER NOT NULL CHECK (placed IN (0, 1)),"
+          " caller TEXT NOT NULL DEFAULT '',"
+          " callee TEXT NOT NULL DEFAULT '',"
+          " cluster_id INTEGER NOT NULL DEFAULT 0,"
+          " node TEXT NOT NULL,"
+          " started_at INTEGER NOT NULL,"
+          " answered_at INTEGER,"
+          " ended_at INTEGER,"
+          " talk_seconds INTEGER NOT NULL DEFAULT 0,"
+          " end_cause TEXT,"
+          " codec TEXT,"
+          " mos_centi INTEGER);"
+          "CREATE INDEX call_records_tenant ON call_records(tenant_id, started_at);"
+          "CREATE INDEX call_records_started ON call_records(started_at);"
+          "CREATE INDEX call_records_open ON call_records(cluster_id, node) WHERE ended_at IS NULL;"
+
+          "CREATE TABLE call_usage ("
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " day INTEGER NOT NULL,"
+          " extension TEXT NOT NULL,"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " calls_placed INTEGER NOT NULL DEFAULT 0,"
+          " calls_received INTEGER NOT NULL DEFAULT 0,"
+          " answered INTEGER NOT NULL DEFAULT 0,"
+          " missed INTEGER NOT NULL DEFAULT 0,"
+          " talk_seconds INTEGER NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (tenant_id, day, extension, user_id));" },
+        /* The changes the directory reads, counted for the watcher of
+         * every process (store.c: store_watch_start), as PostgreSQL's
+         * triggers notify them (migrations 2 and 9): inserts and deletes
+         * of its tables, and the updates of the columns it reads (store.c's
+         * directory_tables). PRAGMA data_version moves on any commit of any
+         * other connection, this process's sessions and job outcomes
+         * included; this count moves only on these. Issue 18: taken after
+         * the numbers given to the live (6) and calls (7) migrations. */
+        { 8, "directory changes",
+          "CREATE TABLE directory_changes (id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL);"
+          "INSERT INTO directory_changes (id, n) VALUES (1, 0);"
+          "CREATE TRIGGER tenants_insert AFTER INSERT ON tenants BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER tenants_update AFTER UPDATE ON tenants BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER tenants_delete AFTER DELETE ON tenants BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER freeswitch_clusters_insert AFTER INSERT ON freeswitch_clusters BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER freeswitch_clusters_update AFTER UPDATE ON freeswitch_clusters BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER freeswitch_clusters_delete AFTER DELETE ON freeswitch_clusters BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER users_insert AFTER INSERT ON users BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER users_delete AFTER DELETE ON users BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER users_update AFTER UPDATE OF tenant_id, first_name, last_name, status ON users BEGIN"
+          BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER agent_extensions_insert AFTER INSERT ON agent_extensions BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER agent_extensions_delete AFTER DELETE ON agent_extensions BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER agent_extensions_update AFTER UPDATE OF tenant_id, user_id, extension, sip_secret, vm_pin, status ON agent_extensions BEGIN"
+          BUMP_DIRECTORY_CHANGES },
 };
 
 #endif

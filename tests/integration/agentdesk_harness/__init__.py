@@ -15,6 +15,8 @@ import from here, never from each other):
   fsworld  agentdesk wired to real FreeSWITCH nodes (FsWorld, fs_main);
            puts tests/harness on sys.path and re-exports its freeswitch
            and sip modules (the FreeSWITCH and SIP harnesses)
+  sse      the live streams: tickets, a Server-Sent Events client,
+           events appended to the log directly
   mail     the SMTP server of the mail tests (tests/harness/smtp.py) and
            readers of the messages it received
 
@@ -27,6 +29,7 @@ from .mail import SmtpServer, link_token, make_cert, parts
 from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
 from .runner import main, only_on
+from .sse import SseStream, append_event, open_stream, sql, ticket
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, check_sanitizers, free_port,
                      parse_demo_password)
 from .wait import metric, reconciler_rounds, wait_for
@@ -40,6 +43,7 @@ __all__ = [
     "SmtpServer", "link_token", "make_cert", "parts",
     "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
     "restart", "settle", "main", "only_on", "BIN", "Agentdesk", "EslFixture", "SshdFixture",
+    "SseStream", "append_event", "open_stream", "sql", "ticket",
     "check_sanitizers", "free_port", "parse_demo_password", "metric", "reconciler_rounds",
     "wait_for", "PASSWORD", "World", "clusters_settled", "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",

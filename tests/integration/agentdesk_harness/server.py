@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -170,6 +171,23 @@ class Agentdesk:
         if expect_rc is not None and rc != expect_rc:
             raise AssertionError("serve exited %d, expected %d:\n%s" % (rc, expect_rc, text[-3000:]))
         return rc
+
+    # ---- the database, for what no route writes (rows a test plants)
+    def sql(self, statement):
+        """Runs one statement on the server's database, on either backend,
+        in its own transaction: the rows it answers, each a tuple of text."""
+        if self.backend == "sqlite":
+            db = sqlite3.connect(self.db[len("sqlite:"):], timeout=10)
+            try:
+                with db:
+                    return [tuple("" if v is None else str(v) for v in row)
+                            for row in db.execute(statement).fetchall()]
+            finally:
+                db.close()
+        out = subprocess.run(["psql", "-XAtq", "-v", "ON_ERROR_STOP=1", "-F", "\t", "-d",
+                              self.db, "-c", statement],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
+        return [tuple(line.split("\t")) for line in out.splitlines() if line]
 
     # ---- HTTP
     def connect(self):

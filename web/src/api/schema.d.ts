@@ -1994,6 +1994,7 @@ export interface paths {
                         "application/json": components["schemas"]["EventTicket"];
                     };
                 };
+                400: components["responses"]["BadRequest"];
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
@@ -2014,7 +2015,8 @@ export interface paths {
         };
         /**
          * The tenant's live events as Server-Sent Events (admin, supervisor, superadmin).
-         * @description `text/event-stream`. Each event is `id: <LiveEvent.id>`, `event:
+         * @description `text/event-stream`. It opens with a comment (`: connected`) once the
+         *     subscription is live. Each event is `id: <LiveEvent.id>`, `event:
          *     <LiveEvent.type>`, `data: <LiveEvent as one line of JSON>`. Only the events
          *     of the ticket's tenant (a superadmin without a tenant: every tenant's), never
          *     a SIP password. A comment line (`: heartbeat`) every 15 s. With
@@ -2026,7 +2028,10 @@ export interface paths {
          *     revoked or expires, `{"reason": "shutdown"}` when the server stops, and is
          *     cut when the client reads too slowly (its queue is bounded). The client
          *     reconnects with a fresh ticket and `last_event_id`; a ticket is refused the
-         *     second time.
+         *     second time. The stream is bound to the ticket's session: after
+         *     `/v1/auth/refresh` (which revokes the old session) it ends with
+         *     `session_ended` at the next check (every 2 s), and the client reconnects
+         *     with a ticket of the new session.
          *
          */
         get: {
@@ -2175,7 +2180,9 @@ export interface paths {
         /**
          * The tenant's call records, newest first (admin, supervisor).
          * @description One record per agent leg (a call between two agents is two records sharing
-         *     `call_uuid`). `active=true`: the calls in progress now.
+         *     `call_uuid`). `active=true`: the calls in progress now. A `from` or `to` that
+         *     is no date, a `to` before `from`, a bad `agent_id` or `active`: 400
+         *     `validation_failed` naming the field.
          *
          */
         get: {
@@ -2235,7 +2242,9 @@ export interface paths {
          * @description Days are UTC; `from` and `to` are included (at most 366 days; default the
          *     last 7 days ending today). Rows come from the daily usage kept as calls end;
          *     a day, extension or agent with no call has no row. `/v1/admin/analytics/usage.csv`
-         *     answers the same rows as CSV.
+         *     answers the same rows as CSV. A `from` or `to` that is no date, a `to` before
+         *     `from`, a period over 366 days, an unknown `group_by`: 400 `validation_failed`
+         *     naming the field (`from`, `to`, `group_by`).
          *
          */
         get: {
@@ -2338,7 +2347,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
                 /**
