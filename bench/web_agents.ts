@@ -11,7 +11,7 @@
 //   AGENTDESK_BIN=build-rel/agentdesk tsx --tsconfig tests/browser/tsconfig.json bench/web_agents.ts
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { cpus, loadavg } from 'node:os'
-import { Agentdesk, DESKTOP, launch } from '../tests/browser/harness.ts'
+import { Agentdesk, DESKTOP, launch, quiet } from '../tests/browser/harness.ts'
 
 const AGENTS = Number(process.env.BENCH_AGENTS ?? 1000)
 const RUNS = 10
@@ -44,7 +44,7 @@ async function tableTime(page: Page): Promise<{ table: number, api: number }> {
 async function jsCssBytes(page: Page, path: string, ready: () => Promise<unknown>): Promise<number> {
   await page.goto(path)
   await ready()
-  await page.waitForLoadState('networkidle')
+  await quiet(page)
   return page.evaluate(() => performance.getEntriesByType('resource')
     .filter((e) => /\.(js|css)(\?|$)/.test(e.name))
     .reduce((n, e) => n + (e as PerformanceResourceTiming).encodedBodySize, 0)

@@ -199,6 +199,26 @@ export class Agentdesk {
   }
 }
 
+/**
+ * Waits until the page has loaded and fetched nothing new for `ms`: what
+ * waitForLoadState('networkidle') would do, except that the portal keeps
+ * its live event stream open (an EventSource), which Chromium counts as a
+ * request in flight for as long as it lasts, so the page is never idle.
+ */
+export async function quiet(page: Page, ms = 500, timeout = 15_000): Promise<void> {
+  await page.waitForLoadState('load')
+  const end = Date.now() + timeout
+  let n = -1
+  let since = Date.now()
+  for (;;) {
+    const m = await page.evaluate(() => performance.getEntriesByType('resource').length)
+    if (m !== n) { n = m; since = Date.now() }
+    else if (Date.now() - since >= ms) return
+    if (Date.now() > end) throw new Error(`the page still fetches after ${timeout} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
 /** A Chromium of Debian's, headless, no network beyond loopback; extraArgs for the desk's media flags. */
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
@@ -252,9 +272,10 @@ export class Tab {
     }
   }
 
-  /** Clicks and waits for the answer of the API call it makes (for 4xx steps). */
+  /** Clicks and waits for the answer of the write it makes (for 4xx steps): not a GET, which a
+   *  live page may be sending meanwhile for the same route (a list reloaded on an event). */
   async clickFor(urlPart: string, click: () => Promise<void>): Promise<number> {
-    const [r] = await Promise.all([this.page.waitForResponse((r) => r.url().includes(urlPart)), click()])
+    const [r] = await Promise.all([this.page.waitForResponse((r) => r.url().includes(urlPart) && r.request().method() !== 'GET'), click()])
     return r.status()
   }
 

@@ -3,7 +3,7 @@
 // and one flow over HTTPS with a throwaway certificate.
 import { after, before, test } from 'node:test'
 import type { Browser } from 'playwright-core'
-import { Agentdesk, DESKTOP, PHONE, Tab, assert, launch } from './harness.ts'
+import { Agentdesk, DESKTOP, PHONE, Tab, assert, launch, quiet } from './harness.ts'
 
 let ad: Agentdesk
 let browser: Browser
@@ -47,7 +47,7 @@ async function page(tab: Tab, path: string, heading: string | RegExp, name: stri
   await p.goto(path)
   await p.getByRole('heading', { name: heading, level: 1 }).waitFor()
   await p.getByRole('status').waitFor({ state: 'detached' }).catch(() => undefined)
-  await p.waitForLoadState('networkidle')
+  await quiet(p)
   await tab.axe(`${name} at ${p.viewportSize()?.width}`)
   // A table that scrolls sideways can be reached by keyboard (v-focusable-table).
   const unreachable = await p.locator('.p-datatable-table-container:not([tabindex="0"])').count()

@@ -35,6 +35,7 @@ export const router = createRouter({
       meta: { portal: true },
       children: [
         { path: '', redirect: () => useSessionStore().home },
+        { path: 'dashboard', component: () => import('./views/portal/DashboardPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Dashboard' } },
         {
           path: 'agents', component: () => import('./views/portal/AgentsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Agents' },
           // The list is asked for before the page's code loads (agentsFirstPage.ts).

@@ -79,11 +79,13 @@ interface BaseOptions {
 interface RequestOptions extends BaseOptions {
   query?: Query
   body?: unknown
+  /** A file, not JSON: a success answers the Response itself. */
+  raw?: boolean
 }
 
 /** Routes that act inside one tenant (a superadmin names it). */
 function tenantScoped(path: string): boolean {
-  return /^\/v1\/admin\/(agents|extensions|audit)(\/|$)/.test(path)
+  return /^\/v1\/admin\/(agents|extensions|audit|events|calls|analytics)(\/|$)/.test(path)
 }
 
 /** `/v1/admin/agents/{id}` with { id: 7 }: `/v1/admin/agents/7`. */
@@ -105,7 +107,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   for (const [k, v] of Object.entries(query))
     if (v !== undefined && v !== null && v !== '') qs.set(k, String(v))
   const url = path + (qs.toString() ? `?${qs}` : '')
-  const headers: Record<string, string> = { Accept: 'application/json' }
+  const headers: Record<string, string> = { Accept: opts.raw ? '*/*' : 'application/json' }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
   const sentToken = session.token
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`
@@ -122,6 +124,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   } catch {
     throw new ApiError(0, 'network_error', MESSAGES.network_error as string)
   }
+  if (opts.raw && res.ok) return res as T
   let json: any = null
   try {
     json = await res.json()
@@ -183,6 +186,25 @@ export const api = {
     call('patch', path, body, opts),
   del: <P extends PathsWith<'delete'>>(path: P, ...[opts]: Rest<Op<P, 'delete'>>): Promise<Answer<Op<P, 'delete'>>> =>
     call('delete', path, undefined, opts),
+}
+
+/**
+ * GETs a file (the usage CSV) with the bearer header — a token never goes
+ * in a URL, so no plain link can do it — and has the browser save it.
+ */
+export async function download<P extends PathsWith<'get'>>(path: P, fallbackName: string, ...[opts]: Rest<Op<P, 'get'>>): Promise<void> {
+  const { path: params, query, ...rest } = (opts ?? {}) as BaseOptions & { path?: Record<string, string | number>; query?: Query }
+  const res = await request<Response>('GET', fillPath(path, params), { ...rest, query, raw: true })
+  const blob = await res.blob()
+  const named = /filename="?([^";]+)"?/.exec(res.headers.get('Content-Disposition') ?? '')
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = named?.[1] ?? fallbackName
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 /** Revokes the token on the server (if it still answers) and forgets the session here. */

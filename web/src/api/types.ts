@@ -28,3 +28,12 @@ export type ErrorCode = S['Error']['error']['code']
 export type UnauthorizedReason = NonNullable<S['Error']['error']['reason']>
 /** What POST /v1/admin/agents answers: the agent, and its temporary password or queued invitation. */
 export type AgentCreated = Answer<paths['/v1/admin/agents']['post']>
+/** The live event catalogue (src/live/types.ts narrows `data` by `type`). */
+export type LiveEvent = S['LiveEvent']
+export type AgentEventData = S['AgentEventData']
+export type ProvisioningEventData = S['ProvisioningEventData']
+export type RegistrationEventData = S['RegistrationEventData']
+export type Registration = S['Registration']
+export type CallRecord = S['CallRecord']
+export type UsageRow = S['UsageRow']
+export type UsageGroup = S['UsageResponse']['group_by']

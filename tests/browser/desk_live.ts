@@ -1,0 +1,114 @@
+// The portal live against real FreeSWITCH (issue 18): an agent's desk
+// registers in Chromium and, in the admin's tab, the agents table's
+// registration dot flips to "Registered" without a reload, and back when
+// the desk goes Away; the agent's page says where it is registered; the
+// Dashboard counts it connected, shows the echo-test call in progress
+// while it lasts, and afterwards its figures are the API's. Runs inside
+// netns.sh (only `lo`), like the other desk tests.
+import { after, afterEach, before, test } from 'node:test'
+import type { Locator, Page } from 'playwright-core'
+import { Tab, assert } from './harness.ts'
+import { type Agent, Rig, deskTab, firstLogin, until, waitStatus } from './deskrig.ts'
+import { checkDashboard, openDashboard } from './dashboard.ts'
+
+const rig = new Rig()
+let admin: Tab
+let desk: Tab
+let alice: Agent
+
+before(async () => {
+  await rig.open()
+})
+
+afterEach((t) => {
+  if ((t as unknown as { error?: unknown }).error) rig.failed = true
+})
+
+after(async () => {
+  for (const t of [admin, desk]) await t?.close().catch(() => {})
+  await rig.close()
+})
+
+function dot(p: Page, a: Agent): Locator {
+  return p.getByRole('table', { name: 'Agents' }).getByRole('row').filter({ hasText: a.email }).locator('.reg')
+}
+
+/** Waits until the dot's words are `text`; the ms it took. */
+async function flips(p: Page, a: Agent, text: string, ms = 10_000): Promise<number> {
+  const t0 = Date.now()
+  await dot(p, a).filter({ hasText: new RegExp(`^${text}$`) }).waitFor({ timeout: ms })
+  return Date.now() - t0
+}
+
+test('a registration flips the dot without a reload; Away flips it back', async () => {
+  admin = await Tab.open(rig.browser, rig.ad.webUrl)
+  const p = admin.page
+  await admin.login('admin@a.test', 'admin-password-1', /\/admin\/agents$/)
+  await p.getByText('Live', { exact: true }).waitFor({ timeout: 10_000 })
+  alice = await rig.agent('A', 'Alice', 'Live')
+  // Known, not unknown: the node's event stream is connected.
+  await flips(p, alice, 'Not registered', 20_000)
+  await p.evaluate(() => { (window as unknown as { liveMark: number }).liveMark = 1 })
+
+  desk = await deskTab(rig)
+  await firstLogin(desk, alice)
+  const connected = Date.now()
+  const shown = await flips(p, alice, 'Registered')
+  console.log(`registration: the dot flipped ${Date.now() - connected} ms after the desk said Connected (${shown} ms of waiting)`)
+  await rig.registered(alice, 'a.example', 1)
+  await admin.axe('agents page with a registered agent')
+  await admin.shot('live-agents-registered')
+
+  await desk.page.getByRole('button', { name: 'Away' }).click()
+  await waitStatus(desk.page, `Extension ${alice.extension} – Away`)
+  const away = Date.now()
+  await flips(p, alice, 'Not registered')
+  console.log(`unregistration: the dot flipped ${Date.now() - away} ms after the desk said Away`)
+  await desk.page.getByRole('button', { name: 'Available' }).click()
+  await waitStatus(desk.page, `Extension ${alice.extension} – Connected`)
+  await flips(p, alice, 'Registered')
+  assert.equal(await p.evaluate(() => (window as unknown as { liveMark?: number }).liveMark), 1, 'no reload')
+
+  // The agent's page: where it is registered.
+  await p.getByRole('link', { name: 'Alice Live' }).click()
+  const ext = p.getByRole('group', { name: `Extension ${alice.extension}` })
+  await ext.locator('.reg').filter({ hasText: /^Registered$/ }).waitFor()
+  await ext.getByText(/ at 127\.0\.0\.1:\d+ on /).waitFor()
+  const api = await rig.ad.api('GET', `/v1/admin/agents/${alice.id}`, rig.admins.A)
+  const x = api.body.agent.extensions[0]
+  assert.equal(x.registered, true)
+  assert.ok(x.registration && x.last_registered_at, JSON.stringify(x))
+  await admin.axe('agent page, registered')
+  await admin.shot('live-agent-registered')
+  admin.clean()
+  desk.clean()
+})
+
+test('the dashboard: connected now, the call in progress, then the day\'s figures', async () => {
+  const p = admin.page
+  await openDashboard(admin, null)
+  await p.locator('[data-figure="registered"]').filter({ hasText: /^1$/ }).waitFor({ timeout: 10_000 })
+  await p.getByText('No call in progress.').waitFor()
+  await desk.page.getByRole('button', { name: 'Echo test' }).click()
+  await desk.page.getByRole('heading', { name: 'In call' }).waitFor({ timeout: 20_000 })
+  const calls = p.getByRole('table', { name: 'Calls in progress' })
+  await calls.getByRole('row').filter({ hasText: 'Alice Live' }).filter({ hasText: 'Talking' }).waitFor({ timeout: 5000 })
+  await p.locator('[data-figure="active-calls"]').filter({ hasText: /^1$/ }).waitFor()
+  await admin.shot('live-dashboard-call')
+  await new Promise((r) => setTimeout(r, 3000))
+  await desk.page.getByRole('button', { name: 'Hang up' }).click()
+  await p.getByText('No call in progress.').waitFor({ timeout: 5000 })
+  // The usage rows follow the call's end (the page asks again a moment after).
+  const today = new Date().toISOString().slice(0, 10)
+  const from = new Date(Date.now() - 6 * 86_400_000).toISOString().slice(0, 10)
+  await until('the call in the day\'s usage', 15_000, async () =>
+    (await p.locator('[data-figure="answered"]').innerText()).trim() === '1' || undefined)
+  await checkDashboard(admin, rig.ad, rig.admins.A, from, today)
+  const u = await rig.ad.api('GET', `/v1/admin/analytics/usage?group_by=agent&from=${today}&to=${today}`, rig.admins.A)
+  const row = u.body.rows.find((r: { agent_id: number }) => r.agent_id === alice.id)
+  assert.ok(row && row.calls_placed === 1 && row.answered === 1 && row.talk_seconds >= 2, JSON.stringify(u.body))
+  await admin.axe('dashboard after a call, as tables')
+  await admin.shot('live-dashboard-after')
+  admin.clean()
+  desk.clean()
+})
