@@ -251,8 +251,14 @@ def test_tenant_in_stored_cluster(backend):
         assert [n["address"] for n in st[None]["nodes"]] == [fs0.address]
         mine = status_of(w, token=w.admin)
         assert list(mine) == [cid] and mine[cid]["nodes"][0]["reachable"] is True, mine
-        status, _, body = call(w, "GET", "/v1/admin/agents/%d" % agent["id"], token=w.admin)
-        assert body["agent"]["extensions"][0]["registered"] is False, body
+        # Not registered, once the cluster's event stream is up (null until
+        # the listener has connected to the new cluster's node).
+        def registered():
+            _, _, body = call(w, "GET", "/v1/admin/agents/%d" % agent["id"], token=w.admin)
+            return body["agent"]["extensions"][0]["registered"]
+        wait_for(lambda: registered() is not None, timeout=15,
+                 what="the stored cluster's event stream", interval=0.1)
+        assert registered() is False
 
         # Moving back: the old cluster forgets the tenant's phones and its
         # cache; the default cluster is resynced; the directory follows.
