@@ -226,10 +226,14 @@ enum result store_live_cluster_streams(struct store_conn *conn, int64_t cluster_
         return result;
 }
 
-/* The registrations that count: on a node of the extension's tenant's
- * cluster whose stream is connected now. */
+/* The registrations that count: of an assigned, active extension of an
+ * active tenant (a suspension's flush_inbound_reg sends no event: what
+ * the reconciler was told to cut shows cut at once, not at the next
+ * re-read), on a node of the tenant's cluster whose stream is connected
+ * now. */
 #define LIVE_REG_JOIN                                                                     \
         " LEFT JOIN live_registrations r ON r.extension = e.extension"                   \
+        " AND e.user_id IS NOT NULL AND e.status = 'active' AND t.status = 'active'"     \
         " AND r.cluster_id = COALESCE(t.cluster_id, 0) AND EXISTS (SELECT 1 FROM live_streams s" \
         " WHERE s.cluster_id = r.cluster_id AND s.node = r.node AND s.connected = 1"      \
         " AND s.heartbeat_at >= ?)"

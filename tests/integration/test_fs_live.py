@@ -189,6 +189,31 @@ def test_suspended_extension_flushed(backend):
         assert "%s@%s" % (ext2, realm2) in fs.registrations()
 
 
+def test_suspension_shows_unregistered(backend):
+    """A suspension cuts the phone (flush_inbound_reg, which FreeSWITCH
+    1.11 does without a sofia::unregister event): the API says not
+    registered as soon as the suspension is answered, not at the next
+    re-read; reactivated, the phone's next REGISTER shows again."""
+    with FsWorld(backend) as fw:
+        fs = fw.fs[0]
+        aid, token = fw.new_agent("A", "live5@a.example")
+        ext, realm, password, _ = fw.me(token)
+        fw.settle()
+        wait_for(lambda: connected(fw), 10, "the event stream")
+        assert sipp_register(fs.sip_port, [(ext, realm, password)]).ok
+        wait_for(lambda: ext_state(fw, "A", aid)["registered"], 2, "registered")
+        status, _, b = fw.ad.request("PATCH", "/v1/admin/agents/%d" % aid,
+                                     {"status": "suspended"}, token=fw.admins["A"])
+        assert status == 200, b
+        assert ext_state(fw, "A", aid)["registered"] is False
+        status, _, b = fw.ad.request("PATCH", "/v1/admin/agents/%d" % aid,
+                                     {"status": "active"}, token=fw.admins["A"])
+        assert status == 200, b
+        fw.settle()
+        assert sipp_register(fs.sip_port, [(ext, realm, password)]).ok
+        wait_for(lambda: ext_state(fw, "A", aid)["registered"], 2, "registered again")
+
+
 def sql_write(fw, query, arg):
     if fw.ad.db.startswith("sqlite:"):
         db = sqlite3.connect(fw.ad.db[len("sqlite:"):])
