@@ -4,7 +4,7 @@ registration count as FreeSWITCH itself lists them; doctor passes, and
 fails with a clear line when the Event Socket password is wrong."""
 import re
 
-from agentdesk_harness import FsWorld, fs_main
+from agentdesk_harness import FsWorld, fs_main, wait_for
 
 BACKENDS = ("sqlite",)
 
@@ -31,9 +31,12 @@ def test_status_of_real_node(backend):
                                 r"\d+ milliseconds, \d+ microseconds", node["uptime"]), node
             assert node["profile"] == "internal" and node["profile_state"] == "RUNNING (0)", node
             assert node["registrations"] == len(fs.registrations()) == 2, (node, fs.registrations())
-            # The agents' own view agrees.
-            regs = [fw.agent("A", aid)["extensions"][0]["registered"] for aid, _ in agents]
-            assert regs == [True, True, False], regs
+            # The agents' own view agrees, once the listener has applied
+            # the REGISTERs' events (a batch every 100 ms).
+            def regs():
+                return [fw.agent("A", aid)["extensions"][0]["registered"] for aid, _ in agents]
+            wait_for(lambda: regs() == [True, True, False], timeout=5,
+                     what=lambda: "the agents' registrations (%r)" % regs(), interval=0.1)
         finally:
             for ua in uas:
                 ua.close()
