@@ -6,7 +6,7 @@ import os
 import re
 import time
 
-from agentdesk_harness import FsWorld, fs_main
+from agentdesk_harness import FsWorld, fs_main, wait_for
 from sip import sipp_register
 
 
@@ -27,9 +27,11 @@ def test_register_udp_and_ws(backend):
             assert ua.register() == 200, ua.last
             print("WS REGISTER answered in %.3fs" % (time.time() - t))
             assert "transport=ws" in fs.registrations()["%s@%s" % (ext, realm)]
-        # The agent's extension shows registered through the API.
-        x = fw.agent("A", aid)["extensions"][0]
-        assert x["registered"] is True and x["provisioning"] == "provisioned", x
+        # The agent's extension shows registered through the API (once the
+        # listener has applied the REGISTER's event: a batch every 100 ms).
+        x = wait_for(lambda: (lambda x: x["registered"] and x)(fw.agent("A", aid)["extensions"][0]),
+                     timeout=5, what="the extension registered", interval=0.1)
+        assert x["provisioning"] == "provisioned", x
 
 
 def test_refusals(backend):
