@@ -148,11 +148,11 @@ static void test_registrations_in_memory(void)
         struct fs_registration listing[2];
 
         CHECK(!live_regs_pending(r));
-        ev = reg_event(FS_EVENT_REGISTER, "1001", "call-a", "<sip:1001@10.0.0.1:5060>", 1);
+        ev = reg_event(FS_EVENT_REGISTER, "1001", "call-a", "<sip:1001@127.0.0.1:5061>", 1);
         live_regs_event(r, &ev, 1000);
-        ev = reg_event(FS_EVENT_REGISTER, "1001", "call-b", "<sip:1001@10.0.0.2:5060>", 2);
+        ev = reg_event(FS_EVENT_REGISTER, "1001", "call-b", "<sip:1001@127.0.0.1:5062>", 2);
         live_regs_event(r, &ev, 1000);
-        ev = reg_event(FS_EVENT_REGISTER, "1002", "call-c", "<sip:1002@10.0.0.3:5060>", 3);
+        ev = reg_event(FS_EVENT_REGISTER, "1002", "call-c", "<sip:1002@127.0.0.1:5063>", 3);
         live_regs_event(r, &ev, 1000);
         CHECK(live_regs_pending(r));
         CHECK_INT_EQ(live_regs_count(r), 2);
