@@ -61,7 +61,9 @@ VOCAB_TABLE(fs_change, fs_change,
             [FS_CHANGE_DEPROVISION] = "deprovision",
             [FS_CHANGE_UPDATE] = "update",
             [FS_CHANGE_REKEY] = "rekey",
-            [FS_CHANGE_RESYNC] = "resync")
+            [FS_CHANGE_RESYNC] = "resync",
+            [FS_CHANGE_QUEUE] = "queue",
+            [FS_CHANGE_QUEUE_AGENT] = "queue_agent")
 
 VOCAB_TABLE(mail_outbox_status, mail_outbox_status,
             [MAIL_OUTBOX_STATUS_QUEUED] = "queued",
@@ -85,7 +87,10 @@ VOCAB_TABLE(event_type, event_type,
             [EVENT_REGISTRATION_CHANGED] = "registration.changed",
             [EVENT_CALL_STARTED] = "call.started",
             [EVENT_CALL_ANSWERED] = "call.answered",
-            [EVENT_CALL_ENDED] = "call.ended")
+            [EVENT_CALL_ENDED] = "call.ended",
+            [EVENT_QUEUE_CHANGED] = "queue.changed",
+            [EVENT_QUEUE_LIVE] = "queue.live",
+            [EVENT_AGENT_QUEUE_STATUS] = "agent.queue_status")
 
 VOCAB_TABLE(call_direction, call_direction,
             [CALL_DIRECTION_INBOUND] = "inbound",
@@ -95,3 +100,24 @@ VOCAB_TABLE(call_direction, call_direction,
 VOCAB_TABLE(event_stream, event_stream,
             [EVENT_STREAM_ADMIN] = "admin",
             [EVENT_STREAM_ME] = "me")
+
+VOCAB_TABLE(queue_strategy, queue_strategy,
+            [QUEUE_STRATEGY_LONGEST_IDLE_AGENT] = "longest-idle-agent",
+            [QUEUE_STRATEGY_RING_ALL] = "ring-all",
+            [QUEUE_STRATEGY_ROUND_ROBIN] = "round-robin",
+            [QUEUE_STRATEGY_TOP_DOWN] = "top-down",
+            [QUEUE_STRATEGY_AGENT_WITH_LEAST_TALK_TIME] = "agent-with-least-talk-time",
+            [QUEUE_STRATEGY_AGENT_WITH_FEWEST_CALLS] = "agent-with-fewest-calls",
+            [QUEUE_STRATEGY_SEQUENTIALLY_BY_AGENT_ORDER] = "sequentially-by-agent-order",
+            [QUEUE_STRATEGY_RING_PROGRESSIVELY] = "ring-progressively",
+            [QUEUE_STRATEGY_RANDOM] = "random")
+
+VOCAB_TABLE(queue_timeout_action, queue_timeout_action,
+            [QUEUE_TIMEOUT_HANGUP] = "hangup",
+            [QUEUE_TIMEOUT_QUEUE] = "queue",
+            [QUEUE_TIMEOUT_VOICEMAIL] = "voicemail")
+
+VOCAB_TABLE(queue_status, queue_status,
+            [QUEUE_STATUS_LOGGED_OUT] = "logged_out",
+            [QUEUE_STATUS_AVAILABLE] = "available",
+            [QUEUE_STATUS_ON_BREAK] = "on_break")

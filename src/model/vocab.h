@@ -101,9 +101,12 @@ enum fs_change {
         FS_CHANGE_UPDATE,                /* what its directory entry says changed */
         FS_CHANGE_REKEY,                 /* a new SIP password */
         FS_CHANGE_RESYNC,                /* everything, for a whole cluster */
+        FS_CHANGE_QUEUE,                 /* a queue and its tiers, on its tenant's queue node */
+        FS_CHANGE_QUEUE_AGENT,           /* an agent's mod_callcenter agent: contact, settings, status */
 };
 
-/* "provision", "deprovision", "update", "rekey", "resync". */
+/* "provision", "deprovision", "update", "rekey", "resync", "queue",
+ * "queue_agent". */
 const char *fs_change_name(enum fs_change change);
 bool fs_change_parse(const char *s, enum fs_change *ret);
 
@@ -151,10 +154,14 @@ enum event_type {
         EVENT_CALL_STARTED,
         EVENT_CALL_ANSWERED,
         EVENT_CALL_ENDED,
+        EVENT_QUEUE_CHANGED,             /* a queue created, edited, deleted, or its members */
+        EVENT_QUEUE_LIVE,                /* a queue's live picture moved (callers, agents, counts) */
+        EVENT_AGENT_QUEUE_STATUS,        /* an agent's queue status (or its provisioning) moved */
 };
 
 /* "agent.created", "agent.updated", "agent.deleted", "extension.provisioning",
- * "registration.changed", "call.started", "call.answered", "call.ended". */
+ * "registration.changed", "call.started", "call.answered", "call.ended",
+ * "queue.changed", "queue.live", "agent.queue_status". */
 const char *event_type_name(enum event_type type);
 bool event_type_parse(const char *s, enum event_type *ret);
 
@@ -169,6 +176,49 @@ enum call_direction {
 
 const char *call_direction_name(enum call_direction direction);
 bool call_direction_parse(const char *s, enum call_direction *ret);
+
+/* A queue's strategy: mod_callcenter's own names. */
+enum queue_strategy {
+        QUEUE_STRATEGY_LONGEST_IDLE_AGENT,
+        QUEUE_STRATEGY_RING_ALL,
+        QUEUE_STRATEGY_ROUND_ROBIN,
+        QUEUE_STRATEGY_TOP_DOWN,
+        QUEUE_STRATEGY_AGENT_WITH_LEAST_TALK_TIME,
+        QUEUE_STRATEGY_AGENT_WITH_FEWEST_CALLS,
+        QUEUE_STRATEGY_SEQUENTIALLY_BY_AGENT_ORDER,
+        QUEUE_STRATEGY_RING_PROGRESSIVELY,
+        QUEUE_STRATEGY_RANDOM,
+};
+
+/* "longest-idle-agent", "ring-all", "round-robin", "top-down",
+ * "agent-with-least-talk-time", "agent-with-fewest-calls",
+ * "sequentially-by-agent-order", "ring-progressively", "random". */
+const char *queue_strategy_name(enum queue_strategy strategy);
+bool queue_strategy_parse(const char *s, enum queue_strategy *ret);
+
+/* Where a caller goes when a queue lets it go (its maximum wait, or its
+ * maximum wait with no agent, reached; or the queue deleted). */
+enum queue_timeout_action {
+        QUEUE_TIMEOUT_HANGUP,
+        QUEUE_TIMEOUT_QUEUE,             /* another queue of the tenant */
+        QUEUE_TIMEOUT_VOICEMAIL,         /* an extension's voicemail */
+};
+
+/* "hangup", "queue", "voicemail". */
+const char *queue_timeout_action_name(enum queue_timeout_action action);
+bool queue_timeout_action_parse(const char *s, enum queue_timeout_action *ret);
+
+/* An agent's status for queue calls, as agentdesk decides it (the
+ * mod_callcenter strings are freeswitch/callcenter.c's). */
+enum queue_status {
+        QUEUE_STATUS_LOGGED_OUT,
+        QUEUE_STATUS_AVAILABLE,
+        QUEUE_STATUS_ON_BREAK,
+};
+
+/* "logged_out", "available", "on_break". */
+const char *queue_status_name(enum queue_status status);
+bool queue_status_parse(const char *s, enum queue_status *ret);
 
 /* Which live stream a ticket opens: "admin" (/v1/admin/events, a
  * tenant's or every tenant's events) or "me" (/v1/me/events, the agent's

@@ -62,6 +62,37 @@ enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id,
         return result;
 }
 
+enum result store_job_insert_queue(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
+                                   int64_t id, enum jobs_state state)
+{
+        int64_t now = store_now();
+        bool queue = kind == FS_CHANGE_QUEUE;
+        struct store_param p[] = { SP_INT(tenant_id), SP_INT(tenant_id), SP_TEXT(fs_change_name(kind)),
+                                   queue ? SP_INT(id) : SP_NULL, queue ? SP_NULL : SP_INT(id),
+                                   SP_INT(now), SP_INT(now) };
+        struct store_param q[] = { SP_TEXT(jobs_state_name(state)), SP_INT(now), SP_INT(id) };
+        enum result result;
+
+        if (kind != FS_CHANGE_QUEUE && kind != FS_CHANGE_QUEUE_AGENT)
+                return RESULT_INVALID;
+        result = store_exec(conn,
+                            "INSERT INTO provisioning_jobs (tenant_id, cluster_id, kind, queue_id, user_id, "
+                            "created_at, updated_at) VALUES (?, "
+                            "(SELECT cluster_id FROM tenants WHERE id = ?), ?, ?, ?, ?, ?)",
+                            p, STORE_NPARAMS(p), NULL, NULL);
+        /* the row may be gone (a deleted queue; an agent without a status
+         * row): then nothing shows the state */
+        if (!result)
+                result = store_exec(conn,
+                                    queue ? "UPDATE queues SET provisioning = ?, provisioning_attempts = 0, "
+                                            "provisioning_error = '', updated_at = ? WHERE id = ?"
+                                          : "UPDATE queue_agents SET provisioning = ?, "
+                                            "provisioning_attempts = 0, provisioning_error = '', "
+                                            "updated_at = ? WHERE user_id = ?",
+                                    q, STORE_NPARAMS(q), NULL, NULL);
+        return result;
+}
+
 enum result store_job_insert_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id)
 {
         int64_t now = store_now();
@@ -161,6 +192,8 @@ static enum result job_row(const struct store_rows *rows, int r, struct store_jo
         text_copy(j->tenant_domain, sizeof(j->tenant_domain), store_rows_get(rows, r, 6));
         j->cluster_id = store_int(store_rows_get(rows, r, 7));
         text_copy(j->cluster_domain, sizeof(j->cluster_domain), store_rows_get(rows, r, 8));
+        j->queue_id = store_int(store_rows_get(rows, r, 9));
+        j->user_id = store_int(store_rows_get(rows, r, 10));
         return store_decoded(fs_change_parse(store_rows_get(rows, r, 2), &j->kind),
                              "provisioning_jobs");
 }
@@ -177,7 +210,8 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
                             "SELECT j.id, COALESCE(j.tenant_id, 0), j.kind, "
                             "COALESCE(j.extension_id, 0), j.attempts, COALESCE(e.extension, ''), "
                             "COALESCE(t.sip_domain, ''), COALESCE(j.cluster_id, 0), "
-                            "COALESCE(c.sip_domain, '') FROM provisioning_jobs j "
+                            "COALESCE(c.sip_domain, ''), COALESCE(j.queue_id, 0), "
+                            "COALESCE(j.user_id, 0) FROM provisioning_jobs j "
                             "LEFT JOIN agent_extensions e ON e.id = j.extension_id "
                             "LEFT JOIN tenants t ON t.id = j.tenant_id "
                             "LEFT JOIN freeswitch_clusters c ON c.id = j.cluster_id "

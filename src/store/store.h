@@ -493,6 +493,14 @@ enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id,
  * default one). */
 enum result store_job_insert_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id);
 
+/* In a transaction. Queues a job of kind FS_CHANGE_QUEUE (id: the queue's)
+ * or FS_CHANGE_QUEUE_AGENT (id: the agent's user id) for tenant_id, and
+ * shows state on the queue's row or the agent's queue_agents row (when
+ * there is one). The job reads what it applies when it runs, so the last
+ * change wins. */
+enum result store_job_insert_queue(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
+                                   int64_t id, enum jobs_state state);
+
 struct store_job_state {
         enum jobs_status status;
         int64_t attempts;
@@ -511,6 +519,8 @@ struct store_job {
         int64_t cluster_id;              /* 0 = the default cluster */
         char tenant_domain[256];         /* "" = none of its own */
         char cluster_domain[256];        /* "" = none (or the default cluster) */
+        int64_t queue_id;                /* FS_CHANGE_QUEUE: its queue; else 0 */
+        int64_t user_id;                 /* FS_CHANGE_QUEUE_AGENT: its agent; else 0 */
 };
 
 /* Up to max pending jobs due at now (epoch seconds), oldest first; jobs of

@@ -9,12 +9,12 @@ from agentdesk_harness import Agentdesk, main, parse_demo_password, wait_for
 def test_migrate_is_idempotent(backend):
     with Agentdesk(backend) as ad:
         _, out, _ = ad.run("migrate")
-        # Every migration of the backend, each once: PostgreSQL's 1-9 (2 its
+        # Every migration of the backend, each once: PostgreSQL's 1-10 (2 its
         # triggers that tell other nodes of directory changes, 7 the live
         # registrations, 8 the call records, 9 the triggers narrowed by
-        # column), SQLite's 1-8 (6 the live registrations, 7 the call
-        # records, 8 the triggers' count of directory changes).
-        want = 9 if backend == "postgres" else 8
+        # column, 10 queues), SQLite's 1-9 (6 the live registrations, 7 the
+        # call records, 8 the triggers' count of directory changes, 9 queues).
+        want = 10 if backend == "postgres" else 9
         assert "applied %d migration" % want in out, out
         _, out, _ = ad.run("migrate")
         assert "(0 applied)" in out, out

@@ -1163,6 +1163,29 @@ void contract_jobs(struct store *store)
         CHECK((j = find_job(jobs, n, resync)) != NULL && j->tenant_id == 0 &&
               j->extension_id == 0 && j->cluster_id == 0 && j->kind == FS_CHANGE_RESYNC);
 
+        /* Queue and queue-agent jobs name their queue or agent, not an
+         * extension; they need no row to exist (a deleted queue is unloaded
+         * by its job), and take no other kind. */
+        int64_t qjob = 0, ajob = 0;
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_queue(conn, tx, FS_CHANGE_QUEUE, 777, JOBS_STATE_PENDING), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_queue(conn, tx, FS_CHANGE_QUEUE_AGENT, 888, JOBS_STATE_PENDING),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_queue(conn, tx, FS_CHANGE_PROVISION, 1, JOBS_STATE_PENDING),
+                     RESULT_INVALID);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+        for (int i = 0; i < n; i++) {
+                if (jobs[i].kind == FS_CHANGE_QUEUE && jobs[i].queue_id == 777)
+                        qjob = jobs[i].id;
+                if (jobs[i].kind == FS_CHANGE_QUEUE_AGENT && jobs[i].user_id == 888)
+                        ajob = jobs[i].id;
+        }
+        CHECK(qjob > 0 && ajob > 0);
+        CHECK((j = find_job(jobs, n, qjob)) != NULL && j->tenant_id == tx && j->cluster_id == xml &&
+              j->extension_id == 0 && j->user_id == 0);
+        CHECK((j = find_job(jobs, n, ajob)) != NULL && j->queue_id == 0);
+
         /* The singleton: always held on SQLite; on PostgreSQL held by one
          * connection, and free again once that connection closes. */
         CHECK_INT_EQ(store_singleton_try(conn, 424242, &held), RESULT_OK);

@@ -24,6 +24,15 @@ enum result jobs_queue_tenant(struct app *app, struct store_conn *conn, int64_t 
         return store_job_insert_tenant(conn, tenant_id, change, jobs_queued_state(app));
 }
 
+enum result jobs_queue_queue(struct app *app, struct store_conn *conn, int64_t tenant_id,
+                             enum fs_change change, int64_t id)
+{
+        (void)app;
+        /* applied over the Event Socket in every mode: pending until the
+         * node answered */
+        return store_job_insert_queue(conn, tenant_id, change, id, JOBS_STATE_PENDING);
+}
+
 enum result jobs_queue_resync(struct store_conn *conn, int64_t cluster_id, int64_t *ret_id)
 {
         int64_t id;

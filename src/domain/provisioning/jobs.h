@@ -8,7 +8,8 @@
  *
  * Kinds (enum fs_change, model/vocab.h, as are a job's status and an
  * extension's provisioning state): provision, deprovision, update and
- * rekey name one extension; resync names a whole cluster.
+ * rekey name one extension; resync names a whole cluster; queue names a
+ * queue, queue_agent an agent (docs/ARCHITECTURE.md, Queues).
  */
 #ifndef AGENTDESK_DOMAIN_JOBS_H
 #define AGENTDESK_DOMAIN_JOBS_H
@@ -31,6 +32,12 @@ enum result jobs_queue_extension(struct app *app, struct store_conn *conn, int64
  * tenant_id. */
 enum result jobs_queue_tenant(struct app *app, struct store_conn *conn, int64_t tenant_id,
                               enum fs_change change);
+
+/* In the caller's transaction: a job for a queue (FS_CHANGE_QUEUE, id the
+ * queue's) or for an agent's mod_callcenter agent (FS_CHANGE_QUEUE_AGENT,
+ * id the user's) of tenant_id; applied on the tenant's queue node. */
+enum result jobs_queue_queue(struct app *app, struct store_conn *conn, int64_t tenant_id,
+                             enum fs_change change, int64_t id);
 
 /* In the caller's transaction: a resync of cluster_id (0 = the default);
  * ret_id (may be NULL) gets the job's id. */

@@ -301,6 +301,106 @@ static const struct store_migration sqlite_migrations[] = {
           "CREATE TRIGGER agent_extensions_delete AFTER DELETE ON agent_extensions BEGIN" BUMP_DIRECTORY_CHANGES
           "CREATE TRIGGER agent_extensions_update AFTER UPDATE OF tenant_id, user_id, extension, sip_secret, vm_pin, status ON agent_extensions BEGIN"
           BUMP_DIRECTORY_CHANGES },
+        /* Queues (issue 19, domain/queues/): a tenant's queues (mod_callcenter
+         * queue q<id>) and their members (its tiers), each agent's status
+         * for queue calls and settings (no row: logged out, the tenant's
+         * defaults), the tenant's break reasons (no rows: the defaults) and
+         * its inbound numbers (E.164, unique across tenants). Queue and
+         * agent jobs name their queue or user (no foreign key: a job
+         * outlives what it removes). live_events loses its CHECK of the
+         * type: the store decodes types with the vocabulary, and every new
+         * event would otherwise rebuild the table. queues and
+         * inbound_numbers are read by the dialplan: counted as directory
+         * changes. */
+        { 9, "queues",
+          "CREATE TABLE queues ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " name TEXT NOT NULL,"
+          " number TEXT NOT NULL,"
+          " strategy TEXT NOT NULL,"
+          " moh_sound TEXT NOT NULL DEFAULT '',"
+          " max_wait_s INTEGER NOT NULL DEFAULT 0,"
+          " no_agent_max_wait_s INTEGER NOT NULL DEFAULT 0,"
+          " timeout_action TEXT NOT NULL DEFAULT 'hangup' CHECK (timeout_action IN ('hangup','queue','voicemail')),"
+          " timeout_queue_id INTEGER REFERENCES queues(id),"
+          " timeout_extension TEXT NOT NULL DEFAULT '',"
+          " tier_rules_apply INTEGER NOT NULL DEFAULT 0,"
+          " tier_rule_wait_s INTEGER NOT NULL DEFAULT 300,"
+          " tier_rule_wait_multiply_level INTEGER NOT NULL DEFAULT 1,"
+          " tier_rule_no_agent_no_wait INTEGER NOT NULL DEFAULT 0,"
+          " announce_sound TEXT NOT NULL DEFAULT '',"
+          " announce_frequency_s INTEGER NOT NULL DEFAULT 0,"
+          " provisioning TEXT NOT NULL DEFAULT 'pending' CHECK (provisioning IN ('pending','provisioned','failed')),"
+          " provisioning_attempts INTEGER NOT NULL DEFAULT 0,"
+          " provisioning_error TEXT NOT NULL DEFAULT '',"
+          " created_at INTEGER NOT NULL,"
+          " updated_at INTEGER NOT NULL);"
+          "CREATE UNIQUE INDEX queues_tenant_name ON queues(tenant_id, name);"
+          "CREATE UNIQUE INDEX queues_tenant_number ON queues(tenant_id, number);"
+          "CREATE TABLE queue_members ("
+          " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " level INTEGER NOT NULL DEFAULT 1,"
+          " position INTEGER NOT NULL DEFAULT 1,"
+          " PRIMARY KEY (queue_id, user_id));"
+          "CREATE INDEX queue_members_user ON queue_members(user_id);"
+          "CREATE TABLE queue_agents ("
+          " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " status TEXT NOT NULL DEFAULT 'logged_out' CHECK (status IN ('logged_out','available','on_break')),"
+          " reason TEXT NOT NULL DEFAULT '',"
+          " status_since INTEGER NOT NULL,"
+          " changed_by TEXT NOT NULL DEFAULT 'agent',"
+          " changed_by_user_id INTEGER,"
+          " wrap_up_s INTEGER,"
+          " max_no_answer INTEGER,"
+          " provisioning TEXT NOT NULL DEFAULT 'pending' CHECK (provisioning IN ('pending','provisioned','failed')),"
+          " provisioning_attempts INTEGER NOT NULL DEFAULT 0,"
+          " provisioning_error TEXT NOT NULL DEFAULT '',"
+          " updated_at INTEGER NOT NULL);"
+          "CREATE INDEX queue_agents_tenant ON queue_agents(tenant_id);"
+          "CREATE TABLE break_reasons ("
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " position INTEGER NOT NULL,"
+          " name TEXT NOT NULL,"
+          " PRIMARY KEY (tenant_id, position));"
+          "CREATE TABLE inbound_numbers ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " number TEXT NOT NULL UNIQUE,"
+          " queue_id INTEGER REFERENCES queues(id),"
+          " extension TEXT NOT NULL DEFAULT '',"
+          " created_at INTEGER NOT NULL);"
+          "CREATE INDEX inbound_numbers_tenant ON inbound_numbers(tenant_id);"
+          "ALTER TABLE tenants ADD COLUMN queue_wrap_up_s INTEGER NOT NULL DEFAULT 10;"
+          "ALTER TABLE tenants ADD COLUMN queue_max_no_answer INTEGER NOT NULL DEFAULT 3;"
+          "ALTER TABLE provisioning_jobs ADD COLUMN queue_id INTEGER;"
+          "ALTER TABLE provisioning_jobs ADD COLUMN user_id INTEGER;"
+          "CREATE TABLE live_events_new ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER,"
+          " type TEXT NOT NULL,"
+          " user_id INTEGER,"
+          " data TEXT NOT NULL,"
+          " created_at INTEGER NOT NULL);"
+          "INSERT INTO live_events_new SELECT id, tenant_id, type, user_id, data, created_at FROM live_events;"
+          /* ids are never reused, even after a purge emptied the log: the
+           * sequence goes along */
+          "INSERT INTO sqlite_sequence (name, seq) SELECT 'live_events_new', seq FROM sqlite_sequence"
+          " WHERE name = 'live_events' AND NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'live_events_new');"
+          "UPDATE sqlite_sequence SET seq = (SELECT MAX(seq) FROM sqlite_sequence"
+          " WHERE name IN ('live_events', 'live_events_new')) WHERE name = 'live_events_new';"
+          "DROP TABLE live_events;"
+          "ALTER TABLE live_events_new RENAME TO live_events;"
+          "CREATE INDEX live_events_created ON live_events(created_at);"
+          "CREATE TRIGGER queues_insert AFTER INSERT ON queues BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER queues_update AFTER UPDATE ON queues BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER queues_delete AFTER DELETE ON queues BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER inbound_numbers_insert AFTER INSERT ON inbound_numbers BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER inbound_numbers_update AFTER UPDATE ON inbound_numbers BEGIN" BUMP_DIRECTORY_CHANGES
+          "CREATE TRIGGER inbound_numbers_delete AFTER DELETE ON inbound_numbers BEGIN" BUMP_DIRECTORY_CHANGES },
 };
+
 
 #endif

@@ -2230,6 +2230,1021 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's queues, by name (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of queues. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Page"] & {
+                            queues: components["schemas"]["Queue"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a queue (admin).
+         * @description A mod_callcenter queue `q<id>` on the tenant's queue node, reached by
+         *     dialling `number` from the tenant's extensions and by the tenant's
+         *     inbound numbers that name it. `number` is digits (1..15), unique among
+         *     the tenant's queues, outside its extension pool, and not reserved
+         *     (9196, the echo test; voicemail's numbers): `number_taken` (409, field
+         *     number) otherwise. Unknown `strategy`: 400 `validation_failed`.
+         *     Audited (`queue.create`), `queue.changed` on the stream.
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QueueInput"] & Record<string, never>;
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `number_taken` (field number) or `conflict` (field name: a queue of that name). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queues/{id}": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** One queue (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The queue. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        /**
+         * Delete a queue (admin).
+         * @description Callers waiting in it go where its timeout sends them (never silence);
+         *     its members go with it. A queue that an inbound number or another
+         *     queue's timeout names is `queue_in_use` (409): move those first.
+         *
+         */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Ok"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `queue_in_use`. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a queue (admin); the fields given, checked as on create. */
+        patch: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QueueInput"];
+                };
+            };
+            responses: {
+                /** @description The queue after the change. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `number_taken` (field number) or `conflict` (field name). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/queues/{id}/members": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** The queue's members, by level then position (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The members. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueMembersResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /**
+         * Replace the queue's members, the whole list at once (admin).
+         * @description Each agent once, of this tenant and not deleted (another tenant's or
+         *     an unknown agent is 400 `validation_failed`, field `members[i].agent_id`,
+         *     nothing written); at most 500 members. Audited (`queue.members`).
+         *
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        members: {
+                            agent_id: number;
+                            /** @default 1 */
+                            level?: number;
+                            /** @default 1 */
+                            position?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The members now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueMembersResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queues/{id}/live": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The queue now, for the supervisor board (admin, supervisor).
+         * @description From mod_callcenter's `callcenter::info` events on the tenant's queue
+         *     node (re-read after every reconnect). `queue.live` on the stream says
+         *     when it moved.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The live picture. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueLiveResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queues/{id}/eavesdrop": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Listen to, whisper to or barge into an agent's call of this queue (admin, supervisor).
+         * @description FreeSWITCH calls the supervisor's own extension (the first of theirs
+         *     unless `extension` names another) and, when answered, joins it to the
+         *     agent's leg with `eavesdrop` (mod_dptools; DTMF 2 whisper, 1 listen,
+         *     3 barge, 0 back to listen). The agent must be in a call of this
+         *     queue now: `not_found` (404) otherwise; a supervisor without an
+         *     extension: 409 `conflict`. Audited (`queue.eavesdrop`).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        agent_id: number;
+                        /** @enum {unknown} */
+                        mode: "listen" | "whisper" | "barge";
+                        extension?: string;
+                    };
+                };
+            };
+            responses: {
+                200: components["responses"]["Ok"];
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `conflict`: the supervisor has no extension. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/queue-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's defaults for queue agents, and its queue node (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The settings. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueSettingsResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /**
+         * Change the tenant's defaults (admin); the fields given.
+         * @description Agents without their own values take these; their mod_callcenter
+         *     agents are updated (queued jobs). Audited (`queue.settings`).
+         *
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        wrap_up_s?: number;
+                        max_no_answer?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The settings now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueSettingsResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/break-reasons": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's break reasons, in order (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The reasons (the defaults "Break", "Lunch", "Training" until set). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BreakReasonsResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /**
+         * Replace the tenant's break reasons (admin).
+         * @description 1 to 20 distinct names (each a `Name`, at most 40 characters). Agents
+         *     on break for a reason no longer in the list stay on break with it.
+         *     Audited (`queue.break_reasons`).
+         *
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        break_reasons: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The reasons now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["BreakReasonsResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agents/{id}/queue-status": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** An agent's queue status, settings and queues (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatusResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /** Set an agent's queue status (admin, supervisor); audited with who did it. */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QueueStatusInput"];
+                };
+            };
+            responses: {
+                /** @description The status after the change (`provisioning` pending until FreeSWITCH has it). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `agent_suspended`: a suspended agent is logged out of queues and stays so. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agents/{id}/queue-settings": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** An agent's own wrap-up time and no-answer limit (admin); null = the tenant's default. */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        wrap_up_s?: number | null;
+                        max_no_answer?: number | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description The agent's queue status with the values in force. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/queue-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's own queue status, its queues and the tenant's break reasons (any role with an agent account). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatusResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        /** Set one's own queue status. */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["QueueStatusInput"];
+                };
+            };
+            responses: {
+                /** @description The status after the change. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatusResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/queue-status/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End one's after-call work now ("Ready").
+         * @description mod_callcenter has no command for it: the agent's `wrap_up_time` is set
+         *     to 0 on FreeSWITCH (so it is offered calls again at once) and restored
+         *     at its next `bridge-agent-start`. Outside after-call work it changes
+         *     nothing and answers the same.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The status. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QueueStatusResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/numbers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's inbound numbers (admin, supervisor). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of numbers, by number. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Page"] & {
+                            numbers: components["schemas"]["InboundNumber"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /**
+         * Add an inbound number, routed to a queue or an extension (admin).
+         * @description E.164 (`+` and 8 to 15 digits), unique across every tenant (`number_taken`,
+         *     409, field number, whoever holds it). Exactly one of `queue_id` (a queue
+         *     of the tenant) and `extension` (one of its pool). Rendered in
+         *     FreeSWITCH's `public` context. Audited (`number.create`).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        number: string;
+                        queue_id?: number;
+                        extension?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            number: components["schemas"]["InboundNumber"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `number_taken` (field number). */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/numbers/{id}": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an inbound number (admin). */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Ok"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/analytics/usage": {
         parameters: {
             query?: never;
@@ -2347,7 +3362,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -2668,11 +3683,11 @@ export interface components {
         LiveEvent: {
             id: number;
             /** @enum {unknown} */
-            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended";
+            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status";
             /** Format: date-time */
             at: string;
             tenant_id: number | null;
-            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"];
+            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"];
         };
         /** @description agent.created, agent.updated (the agent now), agent.deleted (agent_id alone). */
         AgentEventData: {
@@ -2762,6 +3777,220 @@ export interface components {
             /** @enum {unknown} */
             group_by: "extension" | "agent" | "day";
             rows: components["schemas"]["UsageRow"][];
+        };
+        QueueInput: {
+            name?: components["schemas"]["Name"];
+            number?: string;
+            /**
+             * @default longest-idle-agent
+             * @enum {unknown}
+             */
+            strategy: "longest-idle-agent" | "ring-all" | "round-robin" | "top-down" | "agent-with-least-talk-time" | "agent-with-fewest-calls" | "sequentially-by-agent-order" | "ring-progressively" | "random";
+            /** @description What waiting callers hear: null for the node's `$${hold_music}`, else a
+             *     `tone_stream://` or `local_stream://` URL or a sound file's path under the
+             *     node's sounds (no `$`, `{`, `}`, `..`, spaces or control characters).
+             *      */
+            moh_sound?: string | null;
+            /**
+             * @description 0 = no limit.
+             * @default 0
+             */
+            max_wait_s: number;
+            /**
+             * @description How long a caller waits while no agent of the queue is logged in; 0 = no limit.
+             * @default 0
+             */
+            no_agent_max_wait_s: number;
+            /**
+             * @description Where a caller goes when either wait runs out, or the queue is deleted.
+             * @default hangup
+             * @enum {unknown}
+             */
+            timeout_action: "hangup" | "queue" | "voicemail";
+            /** @description With `queue`; another queue of the tenant. */
+            timeout_queue_id?: number | null;
+            /** @description With `voicemail`; an extension of the tenant's pool. */
+            timeout_extension?: string | null;
+            /** @default false */
+            tier_rules_apply: boolean;
+            /** @default 300 */
+            tier_rule_wait_s: number;
+            /** @default true */
+            tier_rule_wait_multiply_level: boolean;
+            /** @default false */
+            tier_rule_no_agent_no_wait: boolean;
+            /** @description As moh_sound; null = none. */
+            announce_sound?: string | null;
+            /** @default 0 */
+            announce_frequency_s: number;
+        };
+        Queue: components["schemas"]["QueueInput"] & {
+            id: number;
+            tenant_id: number;
+            /** @description How many agents are members. */
+            members: number;
+            /** @enum {unknown} */
+            provisioning: "pending" | "provisioned" | "failed";
+            provisioning_error: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        QueueResponse: {
+            /** @constant */
+            success: true;
+            queue: components["schemas"]["Queue"];
+        };
+        QueueMember: {
+            agent_id: number;
+            level: number;
+            position: number;
+            first_name: string;
+            last_name: string;
+            extensions: string[];
+            /** @enum {unknown} */
+            status: "logged_out" | "available" | "on_break";
+        };
+        QueueMembersResponse: {
+            /** @constant */
+            success: true;
+            members: components["schemas"]["QueueMember"][];
+        };
+        QueueStatusInput: {
+            /** @enum {unknown} */
+            status: "available" | "on_break" | "logged_out";
+            /** @description Only with on_break, and then required; one of the tenant's break reasons. */
+            reason?: string;
+        };
+        /** @description An agent's status for queue calls, as agentdesk decided it; `provisioning`
+         *     says whether FreeSWITCH has it yet. `activity` is what mod_callcenter says
+         *     the agent is doing now (null when not known).
+         *      */
+        QueueStatus: {
+            agent_id: number;
+            /** @enum {unknown} */
+            status: "logged_out" | "available" | "on_break";
+            reason: string | null;
+            /** Format: date-time */
+            since: string;
+            /**
+             * @description Who set it: the agent, a supervisor or admin, FreeSWITCH itself (after
+             *     `max_no_answer` missed offers mod_callcenter sets the queue's
+             *     `agent-no-answer-status`), or agentdesk (`system`: a suspension).
+             *
+             * @enum {unknown}
+             */
+            changed_by: "agent" | "supervisor" | "admin" | "superadmin" | "freeswitch" | "system";
+            /** @description With changed_by freeswitch, the missed offers that caused it. */
+            missed_offers?: number | null;
+            /** @enum {unknown} */
+            provisioning: "pending" | "provisioned" | "failed";
+            provisioning_error: string | null;
+            /** @description In force (the agent's own or the tenant's). */
+            wrap_up_s: number;
+            /** @description In force. */
+            max_no_answer: number;
+            /** @description The agent's own; null = the tenant's. */
+            wrap_up_s_own?: number | null;
+            max_no_answer_own?: number | null;
+            activity: null | components["schemas"]["QueueActivity"];
+        };
+        QueueActivity: {
+            /**
+             * @description mod_callcenter's agent state: waiting for an offer, an offer
+             *     ringing, in a queue call, after-call work (`wrap_up_ends_at`).
+             *
+             * @enum {unknown}
+             */
+            state: "idle" | "waiting" | "receiving" | "in_queue_call" | "wrap_up";
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            wrap_up_ends_at: string | null;
+            queue_id: number | null;
+        };
+        QueueStatusResponse: {
+            /** @constant */
+            success: true;
+            queue_status: components["schemas"]["QueueStatus"];
+            /** @description The queues the agent is a member of. */
+            queues: {
+                id: number;
+                name: string;
+                number: string;
+                level: number;
+                position: number;
+            }[];
+            break_reasons: string[];
+        };
+        QueueSettingsResponse: {
+            /** @constant */
+            success: true;
+            wrap_up_s: number;
+            max_no_answer: number;
+            /** @description The node of the tenant's cluster that holds its queues (host:port), chosen by agentdesk; null when the cluster has none. */
+            node: string | null;
+        };
+        BreakReasonsResponse: {
+            /** @constant */
+            success: true;
+            break_reasons: string[];
+        };
+        InboundNumber: {
+            id: number;
+            tenant_id: number;
+            number: string;
+            queue_id: number | null;
+            extension: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        QueueLive: {
+            queue_id: number;
+            /** @description Callers in the queue now, longest waiting first. */
+            waiting: {
+                uuid: string;
+                caller_number: string;
+                caller_name: string;
+                /** Format: date-time */
+                joined_at: string;
+                wait_s: number;
+                /** @enum {unknown} */
+                state: "waiting" | "trying" | "answered";
+                /** @description The agent offered it or talking. */
+                agent_id: number | null;
+            }[];
+            longest_wait_s: number;
+            agents: {
+                agent_id: number;
+                first_name: string;
+                last_name: string;
+                /** @enum {unknown} */
+                status: "logged_out" | "available" | "on_break";
+                reason: string | null;
+                /** Format: date-time */
+                since: string;
+                activity: null | components["schemas"]["QueueActivity"];
+            }[];
+            /** @description Since 00:00 UTC. */
+            today: {
+                offered: number;
+                answered: number;
+                abandoned: number;
+                /** @description Of answered calls. */
+                average_wait_s: number;
+            };
+        };
+        QueueLiveResponse: {
+            /** @constant */
+            success: true;
+            live: components["schemas"]["QueueLive"];
+        };
+        /** @description queue.changed (a queue created, edited, deleted, or its members), queue.live (its live picture moved; fetch /live). */
+        QueueEventData: {
+            queue_id: number;
+            deleted?: boolean;
         };
         AuditEntry: {
             id: number;

@@ -1,7 +1,9 @@
 // The live event catalogue as the web app sees it, all from schema.d.ts:
 // a LiveEvent whose `data` is narrowed by its `type`, and the stream's two
 // control events (`reload`, `end`), which are not in the catalogue.
-import type { AgentEventData, CallRecord, LiveEvent, ProvisioningEventData, RegistrationEventData } from '../api/types'
+import type {
+  AgentEventData, CallRecord, LiveEvent, ProvisioningEventData, QueueEventData, QueueStatus, RegistrationEventData,
+} from '../api/types'
 
 export type LiveType = LiveEvent['type']
 
@@ -15,6 +17,9 @@ export interface LiveData {
   'call.started': CallRecord
   'call.answered': CallRecord
   'call.ended': CallRecord
+  'queue.changed': QueueEventData
+  'queue.live': QueueEventData
+  'agent.queue_status': QueueStatus
 }
 
 /** A LiveEvent of one type, its data narrowed. */
@@ -26,6 +31,7 @@ export type TypedLiveEvent = { [T in LiveType]: LiveEventOf<T> }[LiveType]
 export const LIVE_TYPES = [
   'agent.created', 'agent.updated', 'agent.deleted', 'extension.provisioning',
   'registration.changed', 'call.started', 'call.answered', 'call.ended',
+  'queue.changed', 'queue.live', 'agent.queue_status',
 ] as const satisfies readonly LiveType[]
 
 // A type the document adds and the list above lacks fails the typecheck.
