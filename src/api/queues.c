@@ -307,30 +307,30 @@ out:
         json_decref(body);
 }
 
-static void respond_settings(struct http_request *req, int64_t wrap_up_s, int64_t max_no_answer)
+static void respond_settings(struct http_request *req, const struct queue_defaults *d)
 {
-        /* TODO(qfs): the tenant's queue node, from domain/provisioning/queue_node.c
-         * once it lands; null until then (as for a cluster without nodes). */
-        http_respond_json(req, 200, json_pack("{sbsIsIsn}", "success", 1, "wrap_up_s",
-                                              (json_int_t)wrap_up_s, "max_no_answer",
-                                              (json_int_t)max_no_answer, "node"));
+        http_respond_json(req, 200, json_pack("{sbsIsIso}", "success", 1, "wrap_up_s",
+                                              (json_int_t)d->wrap_up_s, "max_no_answer",
+                                              (json_int_t)d->max_no_answer, "node",
+                                              api_string_or_null(d->node)));
 }
 
 static void settings_get(struct http_request *req, struct api_call *call)
 {
-        int64_t wrap_up_s, max_no_answer;
+        struct queue_defaults d;
         enum result result;
 
-        result = queue_defaults_get(call->ctx->app, call->tenant_id, &wrap_up_s, &max_no_answer);
+        result = queue_defaults_get(call->ctx->app, call->tenant_id, &d);
         if (result)
                 api_fail(req, result, NULL);
         else
-                respond_settings(req, wrap_up_s, max_no_answer);
+                respond_settings(req, &d);
 }
 
 static void settings_put(struct http_request *req, struct api_call *call)
 {
         int64_t wrap_up_s = -1, max_no_answer = -1;
+        struct queue_defaults d;
         const char *field = NULL;
         struct actor actor;
         enum result result;
@@ -344,11 +344,11 @@ static void settings_put(struct http_request *req, struct api_call *call)
                 goto out;
         actor = api_actor(req, &call->session);
         result = queue_defaults_set(call->ctx->app, &actor, call->tenant_id, wrap_up_s, max_no_answer,
-                                    &wrap_up_s, &max_no_answer, &field);
+                                    &d, &field);
         if (result)
                 api_fail(req, result, field);
         else
-                respond_settings(req, wrap_up_s, max_no_answer);
+                respond_settings(req, &d);
 out:
         json_decref(body);
 }

@@ -8,6 +8,7 @@ entries, queue.changed on the admin stream, and the provisioning jobs
 queued in the change's transaction. The role and isolation matrix of every
 route is test_isolation.py's."""
 import json
+import re
 
 from agentdesk_harness import Agentdesk, World, main, open_stream, sql
 
@@ -367,9 +368,19 @@ def test_settings_and_break_reasons(backend):
     with Agentdesk(backend) as ad:
         w = World(ad)
         status, resp = req(w, "GET", "/v1/admin/queue-settings", who="supervisor")
-        # TODO(qfs): node from domain/provisioning/queue_node.c; null until then.
-        assert status == 200 and resp == {"success": True, "wrap_up_s": 10, "max_no_answer": 3,
-                                          "node": None}, resp
+        # The default cluster's one node (AGENTDESK_FS_ESL, as it writes it).
+        assert status == 200 and resp == dict(resp, success=True, wrap_up_s=10, max_no_answer=3) \
+            and re.fullmatch(r"127\.0\.0\.1:\d+", resp["node"]), resp
+        # A cluster without a node holds no queues: null.
+        root = w.token("superadmin")
+        status, _, c = ad.request("POST", "/v1/admin/freeswitch/clusters", token=root,
+                                  json_body={"name": "empty"})
+        assert status == 201, c
+        status, _, t = ad.request("PATCH", "/v1/admin/tenants/%d" % w.tenants["B"]["id"],
+                                  token=root, json_body={"cluster_id": c["cluster"]["id"]})
+        assert status == 200, t
+        status, resp = req(w, "GET", "/v1/admin/queue-settings", key="B")
+        assert status == 200 and resp["node"] is None, resp
         q = create(w, {"name": "Support", "number": "7000"})
         agent = w.users[("A", "agent")]
         status, resp = req(w, "PUT", "%s/%d/members" % (Q, q["id"]),

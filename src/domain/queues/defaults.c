@@ -7,22 +7,26 @@
 
 #include "domain/core/audit.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/provisioning/queue_node.h"
 #include "domain/queues/queues.h"
 #include "util/text.h"
 
-enum result queue_defaults_get(struct app *app, int64_t tenant_id, int64_t *ret_wrap_up_s,
-                               int64_t *ret_max_no_answer)
+enum result queue_defaults_get(struct app *app, int64_t tenant_id, struct queue_defaults *ret)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(app->store, &conn);
 
-        return result ? result
-                      : store_tenant_queue_defaults(conn, tenant_id, ret_wrap_up_s, ret_max_no_answer);
+        if (!result)
+                result = store_tenant_queue_defaults(conn, tenant_id, &ret->wrap_up_s,
+                                                     &ret->max_no_answer);
+        if (!result)
+                result = queue_node_of_tenant(app, conn, tenant_id, ret->node, sizeof(ret->node));
+        return result;
 }
 
 enum result queue_defaults_set(struct app *app, const struct actor *actor, int64_t tenant_id,
-                               int64_t wrap_up_s, int64_t max_no_answer, int64_t *ret_wrap_up_s,
-                               int64_t *ret_max_no_answer, const char **ret_field)
+                               int64_t wrap_up_s, int64_t max_no_answer, struct queue_defaults *ret,
+                               const char **ret_field)
 {
         char wrap_text[24], max_text[24];
         struct store_conn *conn;
@@ -67,11 +71,7 @@ enum result queue_defaults_set(struct app *app, const struct actor *actor, int64
                 result = jobs_queue_queue(app, conn, tenant_id, FS_CHANGE_QUEUE_AGENT, agents[i]);
         free(agents);
         result = jobs_finish(app, conn, result);
-        if (!result) {
-                *ret_wrap_up_s = wrap;
-                *ret_max_no_answer = max;
-        }
-        return result;
+        return result ? result : queue_defaults_get(app, tenant_id, ret);
 }
 
 enum result break_reasons_get(struct app *app, int64_t tenant_id,

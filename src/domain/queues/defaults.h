@@ -15,15 +15,20 @@
 #define QUEUES_WRAP_UP_MAX_S 3600
 #define QUEUES_MAX_NO_ANSWER_MAX 100
 
-enum result queue_defaults_get(struct app *app, int64_t tenant_id, int64_t *ret_wrap_up_s,
-                               int64_t *ret_max_no_answer);
+/* The tenant's queue settings as /v1/admin/queue-settings shows them. */
+struct queue_defaults {
+        int64_t wrap_up_s, max_no_answer;
+        char node[320];                  /* its queue node (provisioning/queue_node.h); "" = none */
+};
+
+enum result queue_defaults_get(struct app *app, int64_t tenant_id, struct queue_defaults *ret);
 
 /* Sets the values given (< 0: not given; else 0..QUEUES_WRAP_UP_MAX_S and
  * 0..QUEUES_MAX_NO_ANSWER_MAX, RESULT_INVALID naming the field) and
- * answers them all. */
+ * answers the settings now. */
 enum result queue_defaults_set(struct app *app, const struct actor *actor, int64_t tenant_id,
-                               int64_t wrap_up_s, int64_t max_no_answer, int64_t *ret_wrap_up_s,
-                               int64_t *ret_max_no_answer, const char **ret_field);
+                               int64_t wrap_up_s, int64_t max_no_answer, struct queue_defaults *ret,
+                               const char **ret_field);
 
 enum result break_reasons_get(struct app *app, int64_t tenant_id,
                               char ret[STORE_BREAK_REASONS_MAX][STORE_BREAK_REASON_SIZE],
