@@ -14,7 +14,8 @@
         "q.no_agent_max_wait_s, q.timeout_action, COALESCE(q.timeout_queue_id, 0), " \
         "q.timeout_extension, q.tier_rules_apply, q.tier_rule_wait_s, " \
         "q.tier_rule_wait_multiply_level, q.tier_rule_no_agent_no_wait, q.announce_sound, " \
-        "q.announce_frequency_s, (SELECT COUNT(*) FROM queue_members m WHERE m.queue_id = q.id), " \
+        "q.announce_frequency_s, (SELECT COUNT(*) FROM queue_members m JOIN users u " \
+        "ON u.id = m.user_id WHERE m.queue_id = q.id AND u.status <> 'deleted'), " \
         "q.provisioning, q.provisioning_attempts, q.provisioning_error, q.created_at, q.updated_at"
 
 static enum result queue_from_row(const struct store_rows *rows, int r, void *out)
@@ -208,7 +209,8 @@ enum result store_queue_members(struct store_conn *conn, int64_t queue_id,
                             "u.status, COALESCE(a.status, 'logged_out') FROM queue_members m "
                             "JOIN users u ON u.id = m.user_id "
                             "LEFT JOIN queue_agents a ON a.user_id = m.user_id "
-                            "WHERE m.queue_id = ? ORDER BY m.level, m.position, m.user_id",
+                            "WHERE m.queue_id = ? AND u.status <> 'deleted' "
+                            "ORDER BY m.level, m.position, m.user_id",
                             &p, 1, &rows, NULL);
         if (!result)
                 result = store_exec(conn,

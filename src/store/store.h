@@ -1082,7 +1082,9 @@ struct store_queue_member {
 };
 
 /* The members of queue_id by level, position, then user id, with their
- * extensions (two statements); *ret malloc'd, caller frees. */
+ * extensions (two statements); *ret malloc'd, caller frees. A deleted
+ * user is no member (nor counted in store_queue.members) though its row
+ * may stay until the list is next replaced. */
 enum result store_queue_members(struct store_conn *conn, int64_t queue_id,
                                 struct store_queue_member **ret, size_t *ret_n);
 

@@ -281,10 +281,25 @@ def test_members(backend):
                 None)
         status, resp = req(w, "GET", "%s/%d/members" % (Q, qb["id"]), key="B")
         assert status == 200 and resp["members"] == [], resp
+        # A deleted agent is no member any more (nor counted).
+        q3 = create(w, {"name": "Leavers", "number": "7003"})
+        leaver = w.create_agent(w.token("admin"), "leaver@a.example")
+        status, resp = req(w, "PUT", "%s/%d/members" % (Q, q3["id"]), {"members": [
+            {"agent_id": agent["id"]}, {"agent_id": leaver["id"]}]})
+        assert status == 200 and len(resp["members"]) == 2, resp
+        status, resp = req(w, "DELETE", "/v1/admin/agents/%d" % leaver["id"])
+        assert status == 200, resp
+        status, resp = req(w, "GET", "%s/%d/members" % (Q, q3["id"]))
+        assert [m["agent_id"] for m in resp["members"]] == [agent["id"]], resp
+        status, resp = req(w, "GET", "%s/%d" % (Q, q3["id"]))
+        assert resp["queue"]["members"] == 1, resp
+        status, resp = req(w, "DELETE", "%s/%d" % (Q, q3["id"]))
+        assert status == 200, resp
+        del_jobs = len(jobs(ad, "kind = 'queue_agent'"))
         # Deleting the queue: its members go, and each gets its agent job.
         status, resp = req(w, "DELETE", "%s/%d" % (Q, q["id"]))
         assert status == 200, resp
-        assert jobs(ad, "kind = 'queue_agent'")[4:] == [
+        assert jobs(ad, "kind = 'queue_agent'")[del_jobs:] == [
             ["queue_agent", "0", str(agent["id"])], ["queue_agent", "0", str(newcomer["id"])]]
         assert sql(ad, "SELECT COUNT(*) FROM queue_members") == [["0"]]
 

@@ -208,6 +208,17 @@ static void members(struct store_conn *conn, int64_t ta)
         CHECK_INT_EQ(n, 0);
         free(uq);
 
+        /* a deleted user is no member any more, nor counted */
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_queue_members_set(conn, q.id, set, 2), RESULT_OK);
+        CHECK_INT_EQ(store_user_soft_delete(conn, ann), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_queue_members(conn, q.id, &m, &n), RESULT_OK);
+        CHECK(n == 1 && m[0].user_id == bob);
+        free(m);
+        CHECK_INT_EQ(store_queue_get(conn, ta, q.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.members, 1);
+
         /* emptied, then the queue deleted with a member */
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_queue_members_set(conn, q.id, NULL, 0), RESULT_OK);
