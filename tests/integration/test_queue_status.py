@@ -7,7 +7,10 @@ actor, the role matrix of each route with tenant isolation, the
 agent.queue_status events on the right streams only, "Ready"'s flag, an
 agent's own settings, and two writers setting one agent's status at once
 (two agentdesk processes on PostgreSQL, one process's threads on SQLite)
-ending in one consistent state.
+ending in one consistent state, and a sign-in racing a suspension never
+left standing. Without the row locks of store_queue_agent_get both of
+the last fail on PostgreSQL (tried: the audit chain breaks, an agent stays
+available while suspended).
 
 No FreeSWITCH runs here: an agent job never applies, so a change shows
 provisioning "pending" and stays so — what the desk shows."""
@@ -526,6 +529,54 @@ def test_concurrent_writers(backend):
             if other:
                 other.stop()
 
+
+
+def test_suspension_races_a_sign_in(backend):
+    """An agent signing itself in while an admin suspends it, again and
+    again (on PostgreSQL through two agentdesk processes): once the
+    suspension has answered, the agent is logged out and stays so — a
+    change in flight either committed first (and was cut off) or is
+    refused, never left standing."""
+    with Agentdesk(backend) as ad:
+        w = World(ad)
+        me = w.users[("A", "agent")]
+        admin = w.token("admin", "A")
+        setter = ad
+        other = None
+        if backend == "postgres":
+            other = setter = ad.sibling()
+            other.serve(env={"AGENTDESK_XMLCURL_PASSWORD": "xc",
+                             "AGENTDESK_FS_ESL": "127.0.0.1:%d" % free_port()})
+        try:
+            # The supervisor signs the agent in (the agent's own session
+            # ends with the suspension).
+            sup = setter.login("supervisor@a.example", PASSWORD)
+            stop = threading.Event()
+            seen = {}
+
+            def sign_in():
+                while not stop.is_set():
+                    status, _, answer = setter.request("PUT", admin_path(me["id"]), token=sup,
+                                                       json_body={"status": "available"})
+                    assert status in (200, 409), answer
+                    seen[status] = seen.get(status, 0) + 1
+
+            for _ in range(12):
+                stop.clear()
+                t = threading.Thread(target=sign_in)
+                t.start()
+                time.sleep(0.05)
+                ok(ad, "PATCH", "/v1/admin/agents/%d" % me["id"], admin, {"status": "suspended"})
+                time.sleep(0.05)
+                stop.set()
+                t.join()
+                r = row(ad, me["id"])
+                assert r[0] == "logged_out", r
+                ok(ad, "PATCH", "/v1/admin/agents/%d" % me["id"], admin, {"status": "active"})
+            assert seen.get(200) and seen.get(409), seen
+        finally:
+            if other:
+                other.stop()
 
 if __name__ == "__main__":
     main()
