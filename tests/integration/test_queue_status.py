@@ -199,6 +199,9 @@ def test_settings(backend):
         me = w.users[("A", "agent")]
         admin = w.token("admin", "A")
         path = admin_path(me["id"], "queue-settings")
+        # No field: nothing to change, nothing written.
+        assert ok(ad, "PUT", path, admin, {})["queue_status"]["wrap_up_s_own"] is None
+        assert row(ad, me["id"]) is None and agent_jobs(ad, me["id"]) == 0
         qs = ok(ad, "PUT", path, admin, {"wrap_up_s": 30})["queue_status"]
         assert (qs["wrap_up_s"], qs["wrap_up_s_own"], qs["max_no_answer"],
                 qs["max_no_answer_own"]) == (30, 30, 3, None), qs

@@ -316,6 +316,10 @@ enum result queue_status_set_settings(struct app *app, const struct actor *actor
         result = begin_locked(app, tenant_id, user_id, &conn, &a);
         if (result)
                 return result;
+        if (!patch->set_wrap_up_s && !patch->set_max_no_answer) {   /* nothing to change */
+                store_rollback(conn);
+                return view(conn, tenant_id, user_id, ret);
+        }
         wrap_up_s = patch->set_wrap_up_s ? patch->wrap_up_s : a.wrap_up_s_own;
         max_no_answer = patch->set_max_no_answer ? patch->max_no_answer : a.max_no_answer_own;
         snprintf(wrap, sizeof(wrap), "%" PRId64, wrap_up_s);

@@ -94,7 +94,8 @@ enum result queue_status_set(struct app *app, const struct actor *actor, int64_t
 
 /* The agent's own settings: each field given (set_…) takes its value, or
  * the tenant's default with a value < 0 (JSON null). Audited
- * (`agent.queue_settings`), an event and an agent job. RESULT_NOT_FOUND. */
+ * (`agent.queue_settings`), an event and an agent job; with no field
+ * given nothing is written. RESULT_NOT_FOUND. */
 struct queue_settings_patch {
         bool set_wrap_up_s, set_max_no_answer;
         int64_t wrap_up_s, max_no_answer;
