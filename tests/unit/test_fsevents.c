@@ -220,7 +220,7 @@ static int bodies(const char *name, char **ret, int max)
 }
 
 /* mod_callcenter's callcenter::info, as the static queue support@default
- * sent them (record_callcenter.py): u1 answers Alice, who hangs up; u2
+ * sent them (record_callcenter_events.py): u1 answers Alice, who hangs up; u2
  * misses Bob's offer (max_no_answer 1) and is set On Break; Bob gives up. */
 static void test_callcenter_events(void)
 {
