@@ -1115,9 +1115,31 @@ struct store_board_agent {
 enum result store_board_agents(struct store_conn *conn, int64_t queue_id,
                                     struct store_board_agent **ret_items, size_t *ret_n);
 
-/* An agent's stored status for queue calls; *ret_found false (status
- * logged out) when it has no queue_agents row. */
+/* An agent's queue status as stored (queue_agents), with the settings in
+ * force (its own, else its tenant's). found false: no row (logged out,
+ * since the user's creation). */
+struct store_board_status {
+        bool found;
+        int64_t user_id, tenant_id;
+        enum queue_status status;
+        char reason[STORE_NAME_MAX];
+        int64_t since;
+        char changed_by[STORE_SHORT_MAX];
+        enum jobs_state provisioning;
+        char provisioning_error[STORE_TEXT_MAX];
+        int64_t wrap_up_s, max_no_answer;          /* in force */
+        int64_t wrap_up_s_own, max_no_answer_own;  /* -1: the tenant's */
+};
+
+/* RESULT_NOT_FOUND when the user is no agent of a tenant (or deleted). */
 enum result store_board_agent_status(struct store_conn *conn, int64_t user_id,
-                                     enum queue_status *ret_status, bool *ret_found);
+                                     struct store_board_status *ret);
+
+/* In a transaction: the status mod_callcenter set itself (after
+ * max_no_answer missed offers), stored with changed_by 'freeswitch' and
+ * provisioning as it was (FreeSWITCH has it already). */
+enum result store_board_status_by_freeswitch(struct store_conn *conn, int64_t tenant_id,
+                                             int64_t user_id, enum queue_status status,
+                                             const char *reason, int64_t now);
 
 #endif

@@ -193,10 +193,9 @@ static void test_agents(struct store_conn *conn, int64_t ta, int64_t tb, int64_t
                         int64_t ua2, int64_t ub)
 {
         struct store_board_agent *items;
-        enum queue_status status;
+        struct store_board_status st;
         int64_t id;
         size_t n;
-        bool found;
         struct store_param p[] = { SP_INT(ua2), SP_INT(ta) };
 
         CHECK_INT_EQ(store_board_queue_tenant(conn, qa, &id), RESULT_OK);
@@ -206,17 +205,44 @@ static void test_agents(struct store_conn *conn, int64_t ta, int64_t tb, int64_t
         CHECK_INT_EQ(id, tb);
         CHECK_INT_EQ(store_board_user_tenant(conn, ub + 1000, &id), RESULT_NOT_FOUND);
 
-        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &status, &found), RESULT_OK);
-        CHECK(!found);
-        CHECK_INT_EQ(status, QUEUE_STATUS_LOGGED_OUT);
+        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &st), RESULT_OK);
+        CHECK(!st.found);
+        CHECK_INT_EQ(st.status, QUEUE_STATUS_LOGGED_OUT);
+        CHECK_INT_EQ(st.tenant_id, ta);
+        CHECK_INT_EQ(st.wrap_up_s, 10);   /* the tenant's default */
+        CHECK_INT_EQ(st.wrap_up_s_own, -1);
+        CHECK_INT_EQ(store_board_agent_status(conn, ub + 1000, &st), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_exec(conn,
                                 "INSERT INTO queue_agents (user_id, tenant_id, status, reason, "
-                                "status_since, updated_at) VALUES (?, ?, 'on_break', 'Lunch', 50, 50)",
+                                "status_since, wrap_up_s, updated_at) "
+                                "VALUES (?, ?, 'on_break', 'Lunch', 50, 25, 50)",
                                 p, 2, NULL, NULL),
                      RESULT_OK);
-        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &status, &found), RESULT_OK);
-        CHECK(found);
-        CHECK_INT_EQ(status, QUEUE_STATUS_ON_BREAK);
+        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &st), RESULT_OK);
+        CHECK(st.found);
+        CHECK_INT_EQ(st.status, QUEUE_STATUS_ON_BREAK);
+        CHECK_STR_EQ(st.reason, "Lunch");
+        CHECK_INT_EQ(st.since, 50);
+        CHECK_INT_EQ(st.wrap_up_s, 25);
+        CHECK_INT_EQ(st.max_no_answer, 3);
+        CHECK_INT_EQ(st.provisioning, JOBS_STATE_PENDING);
+        /* mod_callcenter's own change: stored as freeswitch's, provisioned */
+        CHECK_INT_EQ(store_board_status_by_freeswitch(conn, ta, ua, QUEUE_STATUS_ON_BREAK, "Break",
+                                                      77),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_board_agent_status(conn, ua, &st), RESULT_OK);
+        CHECK(st.found);
+        CHECK_INT_EQ(st.status, QUEUE_STATUS_ON_BREAK);
+        CHECK_STR_EQ(st.reason, "Break");
+        CHECK_STR_EQ(st.changed_by, "freeswitch");
+        CHECK_INT_EQ(st.since, 77);
+        CHECK_INT_EQ(st.provisioning, JOBS_STATE_PROVISIONED);
+        CHECK_INT_EQ(store_board_status_by_freeswitch(conn, ta, ua2, QUEUE_STATUS_ON_BREAK, "Break",
+                                                      78),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &st), RESULT_OK);
+        CHECK_STR_EQ(st.reason, "Break");
+        CHECK_INT_EQ(st.wrap_up_s, 25);   /* its settings stay */
 
         member(conn, qa, ua);
         member(conn, qa, ua2);
@@ -225,16 +251,16 @@ static void test_agents(struct store_conn *conn, int64_t ta, int64_t tb, int64_t
         if (n == 2) {
                 CHECK_INT_EQ(items[0].user_id, ua);
                 CHECK_STR_EQ(items[0].first_name, "Una");
-                CHECK(!items[0].has_status);
-                CHECK_INT_EQ(items[0].status, QUEUE_STATUS_LOGGED_OUT);
+                CHECK(items[0].has_status);
+                CHECK_INT_EQ(items[0].status, QUEUE_STATUS_ON_BREAK);
                 CHECK(items[0].has_activity);
                 CHECK_INT_EQ(items[0].activity.state, QUEUE_ACTIVITY_WRAP_UP);
                 CHECK_INT_EQ(items[0].activity.wrap_up_ends_at, 140);
                 CHECK_INT_EQ(items[1].user_id, ua2);
                 CHECK(items[1].has_status);
                 CHECK_INT_EQ(items[1].status, QUEUE_STATUS_ON_BREAK);
-                CHECK_STR_EQ(items[1].reason, "Lunch");
-                CHECK_INT_EQ(items[1].status_since, 50);
+                CHECK_STR_EQ(items[1].reason, "Break");
+                CHECK_INT_EQ(items[1].status_since, 78);
                 CHECK(!items[1].has_activity);
         }
         free(items);
