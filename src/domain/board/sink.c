@@ -16,9 +16,10 @@
  *   agent-max-no-answer  remembered: the status change that follows is
  *                        mod_callcenter's
  *   agent-status-change  one that is not what the store says, and that
- *                        agentdesk cannot have sent (no agent job pending,
- *                        or max-no-answer just before), becomes the
- *                        stored status, changed_by freeswitch
+ *                        agentdesk cannot have sent (max-no-answer just
+ *                        before; or no agent job pending and the store's
+ *                        status older than the event), becomes the stored
+ *                        status, changed_by freeswitch
  * Each batch ends with queue.live once per queue that moved and
  * agent.queue_status once per agent whose activity moved.
  */
@@ -406,10 +407,13 @@ static enum result status_change(struct board *b, struct store_conn *conn, int64
                 return RESULT_OK;
         if (result || st.status == status)
                 return result;   /* what agentdesk sent (or a repeat of it) */
-        /* A job pending may be about to send what the store says: a change
-         * it sent earlier is not FreeSWITCH's own, unless max-no-answer
-         * just said so. */
-        if (st.found && st.provisioning == JOBS_STATE_PENDING && !missed)
+        /* mod_callcenter changes a status itself only after max-no-answer.
+         * Any other change that differs from the store may be one of ours
+         * overtaken by a later change (a job pending, or one applied since
+         * the event was sent: the store's change is not older than the
+         * event): only one made well after what the store says, with
+         * nothing pending, is someone else's (a hand on the node). */
+        if (!missed && ((st.found && st.provisioning == JOBS_STATE_PENDING) || at <= st.since + 1))
                 return RESULT_OK;
         LOG_INFO("agent %" PRId64 ": mod_callcenter set it %s itself (%ld missed offers)", user_id,
                  fs_status, missed);
