@@ -279,6 +279,7 @@ static enum result reread(struct node *n, struct esl_conn *conn)
         struct listing chans = { .size = sizeof(struct fs_channel) };
         struct live_cc_state cc = { 0 };
         struct live_snapshot *s;
+        uint64_t mark = live_queue_mark(n->queue);
         char cmd[128], *body = NULL;
         enum result result;
 
@@ -312,7 +313,7 @@ static enum result reread(struct node *n, struct esl_conn *conn)
         s->channels = chans.items;
         s->n_channels = chans.n;
         s->cc = cc;
-        live_queue_snapshot(n->queue, s);
+        live_queue_snapshot(n->queue, s, mark);
         LOG_INFO("node %s: read %zu registration(s), %zu channel(s), %zu queue caller(s) and "
                  "%zu queue agent(s)",
                  n->def.node, regs.n, chans.n, cc.n_members, cc.n_agents);
