@@ -303,68 +303,13 @@ enum result store_board_agents(struct store_conn *conn, int64_t queue_id,
                           &p, 1, sizeof(**ret_items), agent_from_row, (void **)ret_items, ret_n);
 }
 
-static enum result status_from_row(const struct store_rows *rows, int r, void *out)
+void store_board_activity_now(struct store_board_activity *a, bool ready_requested, int64_t now)
 {
-        struct store_board_status *st = out;
-        const char *status = store_rows_get(rows, r, 2);
-        const char *prov = store_rows_get(rows, r, 6);
-        bool ok = true;
-
-        st->user_id = store_int(store_rows_get(rows, r, 0));
-        st->tenant_id = store_int(store_rows_get(rows, r, 1));
-        st->found = status != NULL;
-        st->status = QUEUE_STATUS_LOGGED_OUT;
-        st->provisioning = JOBS_STATE_PROVISIONED;
-        if (status)
-                ok = queue_status_parse(status, &st->status) &&
-                     (!prov || jobs_state_parse(prov, &st->provisioning));
-        text_copy(st->reason, sizeof(st->reason), store_rows_get(rows, r, 3));
-        st->since = store_int(store_rows_get(rows, r, 4));
-        text_copy(st->changed_by, sizeof(st->changed_by), store_rows_get(rows, r, 5));
-        text_copy(st->provisioning_error, sizeof(st->provisioning_error),
-                  store_rows_get(rows, r, 7));
-        st->wrap_up_s_own = store_rows_get(rows, r, 8) ? store_int(store_rows_get(rows, r, 8)) : -1;
-        st->max_no_answer_own =
-                store_rows_get(rows, r, 9) ? store_int(store_rows_get(rows, r, 9)) : -1;
-        st->wrap_up_s = st->wrap_up_s_own >= 0 ? st->wrap_up_s_own
-                                               : store_int(store_rows_get(rows, r, 10));
-        st->max_no_answer = st->max_no_answer_own >= 0 ? st->max_no_answer_own
-                                                       : store_int(store_rows_get(rows, r, 11));
-        return store_decoded(ok, "queue_agents");
-}
-
-enum result store_board_agent_status(struct store_conn *conn, int64_t user_id,
-                                     struct store_board_status *ret)
-{
-        struct store_param p = SP_INT(user_id);
-
-        memset(ret, 0, sizeof(*ret));
-        return store_exec_one(conn,
-                              "SELECT u.id, u.tenant_id, a.status, COALESCE(a.reason, ''), "
-                              "COALESCE(a.status_since, u.created_at), COALESCE(a.changed_by, ''), "
-                              "a.provisioning, COALESCE(a.provisioning_error, ''), a.wrap_up_s, "
-                              "a.max_no_answer, t.queue_wrap_up_s, t.queue_max_no_answer "
-                              "FROM users u JOIN tenants t ON t.id = u.tenant_id "
-                              "LEFT JOIN queue_agents a ON a.user_id = u.id "
-                              "WHERE u.id = ? AND u.status <> 'deleted'",
-                              &p, 1, status_from_row, ret);
-}
-
-enum result store_board_status_by_freeswitch(struct store_conn *conn, int64_t tenant_id,
-                                             int64_t user_id, enum queue_status status,
-                                             const char *reason, int64_t now)
-{
-        struct store_param p[] = { SP_INT(user_id), SP_INT(tenant_id),
-                                   SP_TEXT(queue_status_name(status)), SP_TEXT(reason),
-                                   SP_INT(now), SP_INT(now) };
-
-        return store_exec(conn,
-                          "INSERT INTO queue_agents (user_id, tenant_id, status, reason, "
-                          "status_since, changed_by, changed_by_user_id, provisioning, updated_at) "
-                          "VALUES (?, ?, ?, ?, ?, 'freeswitch', NULL, 'provisioned', ?) "
-                          "ON CONFLICT (user_id) DO UPDATE SET status = excluded.status, "
-                          "reason = excluded.reason, status_since = excluded.status_since, "
-                          "changed_by = 'freeswitch', changed_by_user_id = NULL, "
-                          "updated_at = excluded.updated_at",
-                          p, STORE_NPARAMS(p), NULL, NULL);
+        if (a->state != QUEUE_ACTIVITY_WRAP_UP)
+                return;
+        if (a->wrap_up_ends_at > now && !ready_requested)
+                return;
+        a->since = a->wrap_up_ends_at > now ? now : a->wrap_up_ends_at;
+        a->state = QUEUE_ACTIVITY_WAITING;
+        a->wrap_up_ends_at = 0;
 }

@@ -59,6 +59,8 @@ static const struct result_info rows[RESULT__MAX] = {
                                    "the link is not valid: it was used, replaced or has expired" },
         [RESULT_MAIL_OFF] = { "mail_disabled", 409, "mail_disabled",
                               "mail is off on this server (AGENTDESK_SMTP_URL is not set)" },
+        [RESULT_AGENT_SUSPENDED] = { "agent_suspended", 409, "agent_suspended",
+                                     "the agent is suspended: it is logged out of queues and stays so" },
 };
 
 static const struct result_info unknown = { "unknown", 500, "internal_error", "internal error" };

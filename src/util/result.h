@@ -37,6 +37,7 @@ enum result {
         RESULT_CLUSTER_IN_USE,  /* tenants still belong to the cluster */
         RESULT_INVALID_TOKEN,   /* a link token that is unknown, used, revoked or expired */
         RESULT_MAIL_OFF,        /* needs mail, and AGENTDESK_SMTP_URL is not set */
+        RESULT_AGENT_SUSPENDED, /* a queue status for a suspended agent (or tenant) */
         RESULT__MAX
 };
 

@@ -172,6 +172,19 @@ static void test_activity_and_days(struct store_conn *conn, int64_t ta, int64_t 
         CHECK_INT_EQ(got.state, QUEUE_ACTIVITY_WRAP_UP);
         CHECK_INT_EQ(got.wrap_up_ends_at, 140);
 
+        /* as it stands: a wrap-up running, over, or ended by "Ready" */
+        got = a;
+        store_board_activity_now(&got, false, 139);
+        CHECK_INT_EQ(got.state, QUEUE_ACTIVITY_WRAP_UP);
+        store_board_activity_now(&got, false, 141);
+        CHECK_INT_EQ(got.state, QUEUE_ACTIVITY_WAITING);
+        CHECK_INT_EQ(got.since, 140);
+        CHECK_INT_EQ(got.wrap_up_ends_at, 0);
+        got = a;
+        store_board_activity_now(&got, true, 135);
+        CHECK_INT_EQ(got.state, QUEUE_ACTIVITY_WAITING);
+        CHECK_INT_EQ(got.since, 135);
+
         CHECK_INT_EQ(store_board_day_get(conn, qa, 20000, &day), RESULT_OK);
         CHECK_INT_EQ(day.offered, 0);
         CHECK_INT_EQ(store_board_day_add(conn, qa, 20000, &d), RESULT_OK);
@@ -193,7 +206,7 @@ static void test_agents(struct store_conn *conn, int64_t ta, int64_t tb, int64_t
                         int64_t ua2, int64_t ub)
 {
         struct store_board_agent *items;
-        struct store_board_status st;
+        struct store_queue_agent qa_row;
         int64_t id;
         size_t n;
         struct store_param p[] = { SP_INT(ua2), SP_INT(ta) };
@@ -205,44 +218,21 @@ static void test_agents(struct store_conn *conn, int64_t ta, int64_t tb, int64_t
         CHECK_INT_EQ(id, tb);
         CHECK_INT_EQ(store_board_user_tenant(conn, ub + 1000, &id), RESULT_NOT_FOUND);
 
-        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &st), RESULT_OK);
-        CHECK(!st.found);
-        CHECK_INT_EQ(st.status, QUEUE_STATUS_LOGGED_OUT);
-        CHECK_INT_EQ(st.tenant_id, ta);
-        CHECK_INT_EQ(st.wrap_up_s, 10);   /* the tenant's default */
-        CHECK_INT_EQ(st.wrap_up_s_own, -1);
-        CHECK_INT_EQ(store_board_agent_status(conn, ub + 1000, &st), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_exec(conn,
                                 "INSERT INTO queue_agents (user_id, tenant_id, status, reason, "
                                 "status_since, wrap_up_s, updated_at) "
-                                "VALUES (?, ?, 'on_break', 'Lunch', 50, 25, 50)",
+                                "VALUES (?, ?, 'on_break', 'Break', 78, 25, 78)",
                                 p, 2, NULL, NULL),
                      RESULT_OK);
-        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &st), RESULT_OK);
-        CHECK(st.found);
-        CHECK_INT_EQ(st.status, QUEUE_STATUS_ON_BREAK);
-        CHECK_STR_EQ(st.reason, "Lunch");
-        CHECK_INT_EQ(st.since, 50);
-        CHECK_INT_EQ(st.wrap_up_s, 25);
-        CHECK_INT_EQ(st.max_no_answer, 3);
-        CHECK_INT_EQ(st.provisioning, JOBS_STATE_PENDING);
-        /* mod_callcenter's own change: stored as freeswitch's, provisioned */
-        CHECK_INT_EQ(store_board_status_by_freeswitch(conn, ta, ua, QUEUE_STATUS_ON_BREAK, "Break",
-                                                      77),
-                     RESULT_OK);
-        CHECK_INT_EQ(store_board_agent_status(conn, ua, &st), RESULT_OK);
-        CHECK(st.found);
-        CHECK_INT_EQ(st.status, QUEUE_STATUS_ON_BREAK);
-        CHECK_STR_EQ(st.reason, "Break");
-        CHECK_STR_EQ(st.changed_by, "freeswitch");
-        CHECK_INT_EQ(st.since, 77);
-        CHECK_INT_EQ(st.provisioning, JOBS_STATE_PROVISIONED);
-        CHECK_INT_EQ(store_board_status_by_freeswitch(conn, ta, ua2, QUEUE_STATUS_ON_BREAK, "Break",
-                                                      78),
-                     RESULT_OK);
-        CHECK_INT_EQ(store_board_agent_status(conn, ua2, &st), RESULT_OK);
-        CHECK_STR_EQ(st.reason, "Break");
-        CHECK_INT_EQ(st.wrap_up_s, 25);   /* its settings stay */
+        /* the activity as an agent's queue status reads it (store/queue_agents.c) */
+        CHECK_INT_EQ(store_queue_agent_get(conn, ua, false, &qa_row), RESULT_OK);
+        CHECK(qa_row.activity.known);
+        CHECK_STR_EQ(qa_row.activity.state, "waiting");   /* its wrap-up (to 140) is over */
+        CHECK_INT_EQ(qa_row.activity.since, 140);
+        CHECK_INT_EQ(qa_row.activity.wrap_up_ends_at, 0);
+        CHECK_INT_EQ(qa_row.activity.queue_id, qa);
+        CHECK_INT_EQ(store_queue_agent_get(conn, ua2, false, &qa_row), RESULT_OK);
+        CHECK(!qa_row.activity.known);
 
         member(conn, qa, ua);
         member(conn, qa, ua2);
@@ -251,8 +241,8 @@ static void test_agents(struct store_conn *conn, int64_t ta, int64_t tb, int64_t
         if (n == 2) {
                 CHECK_INT_EQ(items[0].user_id, ua);
                 CHECK_STR_EQ(items[0].first_name, "Una");
-                CHECK(items[0].has_status);
-                CHECK_INT_EQ(items[0].status, QUEUE_STATUS_ON_BREAK);
+                CHECK(!items[0].has_status);
+                CHECK_INT_EQ(items[0].status, QUEUE_STATUS_LOGGED_OUT);
                 CHECK(items[0].has_activity);
                 CHECK_INT_EQ(items[0].activity.state, QUEUE_ACTIVITY_WRAP_UP);
                 CHECK_INT_EQ(items[0].activity.wrap_up_ends_at, 140);

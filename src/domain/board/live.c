@@ -18,6 +18,19 @@ static json_t *time_json(int64_t epoch)
         return json_string(buf);
 }
 
+json_t *board_activity_json(const struct store_board_activity *a, bool known, int64_t now)
+{
+        struct store_board_activity at = known ? *a : (struct store_board_activity){ 0 };
+
+        if (!known)
+                return json_null();
+        store_board_activity_now(&at, false, now);
+        return json_pack("{ss,so,so,so}", "state", queue_activity_name(at.state), "since",
+                         time_json(at.since), "wrap_up_ends_at",
+                         at.wrap_up_ends_at ? time_json(at.wrap_up_ends_at) : json_null(),
+                         "queue_id", at.queue_id ? json_integer(at.queue_id) : json_null());
+}
+
 static json_t *callers_json(const struct store_board_caller *c, size_t n, int64_t now,
                             int64_t *ret_longest)
 {

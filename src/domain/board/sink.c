@@ -6,7 +6,9 @@
  *   member-queue-start   a caller in (offered +1); -resume: in again
  *   agent-offering       its offer rings: trying, the agent named
  *   bridge-agent-start   answered (answered +1, wait += answered - joined);
- *                        the agent in a queue call; "Ready" restored
+ *                        the agent in a queue call; "Ready" ends
+ *                        (ready_requested cleared, an agent job restores
+ *                        its wrap_up_time)
  *   bridge-agent-fail    back to waiting
  *   bridge-agent-end     the agent in wrap-up until end + its wrap_up_s
  *   member-queue-end     the caller out (Cancel before an answer:
@@ -33,10 +35,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "domain/board/status.h"
 #include "domain/events/events.h"
 #include "domain/provisioning/jobs.h"
 #include "domain/provisioning/queue_node.h"
+#include "domain/queues/status.h"
 #include "domain/switches/cluster.h"
 #include "freeswitch/callcenter.h"
 #include "util/log.h"
@@ -177,7 +179,7 @@ static enum result agent_moved(struct board *b, struct store_conn *conn, int64_t
         kept = p && set_add(p->users, &p->n_users, user_id, tenant_id);
         pthread_mutex_unlock(&b->lock);
         if (!kept)
-                result = board_publish_status(conn, user_id, -1, store_now());
+                result = queue_status_publish(conn, user_id);
         if (!result && queue_id)
                 result = queue_moved(b, conn, queue_id, tenant_id);
         return result;
@@ -200,7 +202,7 @@ static enum result batch_end(void *userdata, struct store_conn *conn,
                 }
         pthread_mutex_unlock(&b->lock);
         for (size_t i = 0; !result && i < p.n_users; i++)
-                result = board_publish_status(conn, p.users[i][0], -1, store_now());
+                result = queue_status_publish(conn, p.users[i][0]);
         for (size_t i = 0; !result && i < p.n_queues; i++)
                 result = publish_queue(conn, p.queues[i][0], p.queues[i][1]);
         return result;
@@ -394,7 +396,7 @@ static long miss_take(struct board *b, int64_t user_id, int64_t now)
 static enum result status_change(struct board *b, struct store_conn *conn, int64_t user_id,
                                  int64_t tenant_id, const char *fs_status, int64_t at)
 {
-        struct store_board_status st;
+        struct store_queue_agent st;
         enum queue_status status;
         bool on_demand = false;
         long missed = miss_take(b, user_id, at);
@@ -402,7 +404,7 @@ static enum result status_change(struct board *b, struct store_conn *conn, int64
 
         if (!fs_cc_status_parse(fs_status, &status, &on_demand))
                 return RESULT_OK;
-        result = store_board_agent_status(conn, user_id, &st);
+        result = store_queue_agent_get(conn, user_id, false, &st);
         if (result == RESULT_NOT_FOUND)
                 return RESULT_OK;
         if (result || st.status == status)
@@ -413,11 +415,31 @@ static enum result status_change(struct board *b, struct store_conn *conn, int64
          * the event was sent: the store's change is not older than the
          * event): only one made well after what the store says, with
          * nothing pending, is someone else's (a hand on the node). */
-        if (!missed && ((st.found && st.provisioning == JOBS_STATE_PENDING) || at <= st.since + 1))
+        if (!missed && ((st.stored && st.provisioning == JOBS_STATE_PENDING) || at <= st.since + 1))
                 return RESULT_OK;
         LOG_INFO("agent %" PRId64 ": mod_callcenter set it %s itself (%ld missed offers)", user_id,
                  fs_status, missed);
-        return board_status_by_freeswitch(b->app, conn, tenant_id, user_id, status, missed, at);
+        result = queue_status_set_by_freeswitch(b->app, conn, tenant_id, user_id, status,
+                                                missed ? missed : -1);
+        /* a suspended agent stays logged out: the job in flight says so */
+        return result == RESULT_AGENT_SUSPENDED ? RESULT_OK : result;
+}
+
+/* "Ready" (queues/status.h): the agent's wrap_up_time was 0 on FreeSWITCH
+ * until this queue call; an agent job gives it back the one in force. */
+static enum result ready_restore(struct board *b, struct store_conn *conn, int64_t tenant_id,
+                                 int64_t user_id)
+{
+        struct store_queue_agent st;
+        enum result result = store_queue_agent_get(conn, user_id, false, &st);
+
+        if (result == RESULT_NOT_FOUND || (!result && !st.ready_requested))
+                return RESULT_OK;
+        if (!result)
+                result = store_queue_agent_set_ready(conn, user_id, false);
+        if (!result)
+                result = jobs_queue_queue(b->app, conn, tenant_id, FS_CHANGE_QUEUE_AGENT, user_id);
+        return result;
 }
 
 /* ---- callers ----------------------------------------------------------- */
@@ -489,13 +511,14 @@ static enum result caller_out(struct store_conn *conn, const struct fs_callcente
 
 /* ---- events ------------------------------------------------------------ */
 
-/* The agent's stored wrap-up in force. */
+/* The agent's wrap-up in force: 0 while "Ready" is asked (FreeSWITCH has
+ * wrap_up_time 0 then). */
 static enum result wrap_up_of(struct store_conn *conn, int64_t user_id, int64_t *ret)
 {
-        struct store_board_status st;
-        enum result result = store_board_agent_status(conn, user_id, &st);
+        struct store_queue_agent st;
+        enum result result = store_queue_agent_get(conn, user_id, false, &st);
 
-        *ret = result ? 0 : st.wrap_up_s;
+        *ret = result || st.ready_requested ? 0 : st.wrap_up_s;
         return result == RESULT_NOT_FOUND ? RESULT_OK : result;
 }
 
@@ -536,8 +559,11 @@ static enum result on_agent_event(struct board *b, struct store_conn *conn,
                 miss_note(b, user_id, cc->no_answer_count, at);
                 return RESULT_OK;
         case FS_CC_BRIDGE_AGENT_START:
-                return set_activity(b, conn, user_id, tenant_id, QUEUE_ACTIVITY_IN_QUEUE_CALL,
-                                    cc->answered_at ? cc->answered_at : at, 0, queue_id);
+                result = set_activity(b, conn, user_id, tenant_id, QUEUE_ACTIVITY_IN_QUEUE_CALL,
+                                      cc->answered_at ? cc->answered_at : at, 0, queue_id);
+                if (!result)
+                        result = ready_restore(b, conn, tenant_id, user_id);
+                return result;
         case FS_CC_BRIDGE_AGENT_END: {
                 int64_t wrap = 0, end = cc->leaving_at ? cc->leaving_at : at;
                 result = wrap_up_of(conn, user_id, &wrap);
