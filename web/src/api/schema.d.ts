@@ -4005,7 +4005,7 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "agent.queue_status" | "agent.queue_settings";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "agent.queue_status" | "agent.queue_settings" | "queue.eavesdrop";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
