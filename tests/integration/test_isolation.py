@@ -143,6 +143,16 @@ MATRIX[("PUT", "/v1/admin/agents/:id/queue-settings")] = dict(
     superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
     temp=(403, 403), none=(401, 401))
 
+# The board of a queue: readers see their tenant's (a superadmin names it);
+# eavesdrop is the tenant's admins' and supervisors' (the agent named is in
+# no call of it: 404 in both columns; another tenant's queue is absent).
+MATRIX[("GET", "/v1/admin/queues/:id/live")] = dict(
+    superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+MATRIX[("POST", "/v1/admin/queues/:id/eavesdrop")] = dict(
+    superadmin=(403, 403), admin=(404, 404), supervisor=(404, 404), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+
 # Clusters are the platform's, not a tenant's: the superadmin manages them,
 # every other caller is refused, in both columns alike.
 for _route, _ok in ((("GET", "/v1/admin/freeswitch/clusters"), 200),
@@ -173,6 +183,7 @@ BODIES = {
     ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Lunch"},
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
+    ("POST", "/v1/admin/queues/:id/eavesdrop"): {"agent_id": 999999, "mode": "listen"},
 }
 
 
@@ -212,6 +223,17 @@ def test_isolation_matrix(backend):
             assert status == 201, body
             return body["agent"]["id"], body["agent"]["extensions"][0]["id"]
 
+        def fresh_queue(key):
+            """A queue of tenant key (planted: the board reads queues, it
+            does not make them)."""
+            serial[0] += 1
+            tid = ta if key == "A" else tb
+            ad.sql("INSERT INTO queues (tenant_id, name, number, strategy, created_at, "
+                   "updated_at) VALUES (%d, 'Q%d', '%d', 'longest-idle-agent', 1, 1)"
+                   % (tid, serial[0], 7000 + serial[0]))
+            return int(ad.sql("SELECT id FROM queues WHERE tenant_id = %d AND name = 'Q%d'"
+                              % (tid, serial[0]))[0][0])
+
         tokens = {}
 
         def caller_token(role, fresh=False):
@@ -240,11 +262,15 @@ def test_isolation_matrix(backend):
                     agent_id = ext_id = 0
                     clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
                                                     "/freeswitch/xml/"))
+                    queued = pattern.startswith("/v1/admin/queues/")
                     if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/") \
-                            and not clustered:
+                            and not clustered and not queued:
                         agent_id, ext_id = fresh_agent(key)
                     path = pattern
-                    if clustered:
+                    if queued:
+                        ext_id = fresh_queue(key)   # the object the 404 check replaces
+                        path = pattern.replace(":id", str(ext_id))
+                    elif clustered:
                         cluster_id, node_id = fresh_cluster()
                         path = pattern.replace(":id", str(cluster_id)).replace(":node_id",
                                                                                str(node_id))
@@ -267,6 +293,7 @@ def test_isolation_matrix(backend):
                         body = {"name": "T%d" % serial[0], "pool_base": 500000 + 10 * serial[0],
                                 "pool_size": 10}
                     if role == "superadmin" and pattern.startswith(("/v1/admin/agents",
+                                                                    "/v1/admin/queues",
                                                                     "/v1/admin/extensions",
                                                                     "/v1/admin/audit",
                                                                     "/v1/admin/calls",
