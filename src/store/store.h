@@ -1023,4 +1023,106 @@ struct store_purged {
 enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttle_before,
                         int64_t limit, struct store_purged *ret);
 
+/* ---- what FreeSWITCH must know of queues (store/callcenter.c) ----------
+ * Reads for the configuration binding, the dialplan and the reconciler's
+ * queue jobs: each row joined with what rendering it needs (its tenant's
+ * status, realm parts and cluster). The queues' own CRUD is
+ * store/queues.c's. */
+
+struct store_cc_queue {
+        int64_t id, tenant_id, cluster_id;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        char number[32];
+        enum queue_strategy strategy;
+        char moh_sound[STORE_TEXT_MAX];  /* "" = $${hold_music} */
+        int64_t max_wait_s, no_agent_max_wait_s;
+        enum queue_timeout_action timeout_action;
+        int64_t timeout_queue_id;
+        char timeout_number[32];         /* that queue's number; "" when gone */
+        char timeout_extension[32];
+        bool tier_rules_apply, tier_rule_wait_multiply_level, tier_rule_no_agent_no_wait;
+        int64_t tier_rule_wait_s;
+        char announce_sound[STORE_TEXT_MAX];
+        int64_t announce_frequency_s;
+};
+
+/* Queue id, RESULT_NOT_FOUND when there is none (deleted). */
+enum result store_cc_queue_get(struct store_conn *conn, int64_t id, struct store_cc_queue *ret);
+
+/* The queues of tenant_id by number (tenant_id 0: of every tenant of
+ * cluster_id, by id); *ret calloc'd (caller frees). */
+enum result store_cc_queues(struct store_conn *conn, int64_t tenant_id, int64_t cluster_id,
+                            struct store_cc_queue **ret, size_t *ret_n);
+
+/* A tier: user_id in queue_id. */
+struct store_cc_member {
+        int64_t queue_id, user_id, level, position;
+};
+
+/* The members of queue_id by user; *ret calloc'd. */
+enum result store_cc_members(struct store_conn *conn, int64_t queue_id,
+                             struct store_cc_member **ret, size_t *ret_n);
+
+/* An agent as mod_callcenter gets it: its user's and tenant's state, its
+ * status row (or the defaults), its settings with the tenant's defaults
+ * applied, and how many queues it is a member of. */
+struct store_cc_agent {
+        int64_t user_id, tenant_id, cluster_id;
+        enum user_status user_status;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        bool has_status;                 /* a queue_agents row */
+        enum queue_status status;        /* logged_out without a row */
+        int64_t wrap_up_s, max_no_answer;
+        int64_t n_queues;
+};
+
+/* RESULT_NOT_FOUND when user id is no user of a tenant. */
+enum result store_cc_agent_get(struct store_conn *conn, int64_t user_id, struct store_cc_agent *ret);
+
+/* The agents mod_callcenter may hold for the tenants of cluster_id: every
+ * user with a status row or a membership, by id; *ret calloc'd. */
+enum result store_cc_agent_ids(struct store_conn *conn, int64_t cluster_id, int64_t **ret,
+                               size_t *ret_n);
+
+/* The clusters (0 = the default) with queue state: a tenant of theirs has
+ * a queue or an agent's status row; *ret calloc'd. */
+enum result store_cc_queue_clusters(struct store_conn *conn, int64_t **ret, size_t *ret_n);
+
+/* The active extensions of user_id (assigned to it, active), in order, at
+ * most max of 32 bytes each into ret. */
+enum result store_cc_agent_extensions(struct store_conn *conn, int64_t user_id, char (*ret)[32],
+                                      size_t max, size_t *ret_n);
+
+/* An extension of tenant_id held by a member of one of its queues (the
+ * dialplan tracks direct calls to it: callcenter_track u<user_id>). */
+struct store_cc_track {
+        int64_t user_id;
+        char extension[32];
+};
+
+enum result store_cc_tracks(struct store_conn *conn, int64_t tenant_id,
+                            struct store_cc_track **ret, size_t *ret_n);
+
+/* An inbound number with its tenant and destination. */
+struct store_cc_number {
+        int64_t id, tenant_id, cluster_id;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        char number[32];
+        int64_t queue_id;
+        char queue_number[32];           /* "" when routed to an extension */
+        char extension[32];
+};
+
+/* The inbound number written number (E.164 with its '+'). */
+enum result store_cc_number_find(struct store_conn *conn, const char *number,
+                                 struct store_cc_number *ret);
+
+/* The inbound numbers of the tenants of cluster_id, by number; *ret
+ * calloc'd. */
+enum result store_cc_numbers(struct store_conn *conn, int64_t cluster_id,
+                             struct store_cc_number **ret, size_t *ret_n);
+
 #endif

@@ -33,6 +33,10 @@ int contract_calls_checks(int *ret_failures);
 enum result contract_plain_secret(void *userdata, const char *extension,
                                   char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);
 
+/* tests/store/contract_callcenter.c: what FreeSWITCH must know of queues. */
+void contract_callcenter(struct store *store);
+int contract_callcenter_checks(int *ret_failures);
+
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */
 int contract_ops_checks(int *ret_failures);

@@ -69,7 +69,7 @@ static void test_other_states(void)
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_FAILED), "failed");
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED), "dropped");
 
-        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_RESYNC, FS_CHANGE_UPDATE,
+        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_QUEUE_AGENT, FS_CHANGE_UPDATE,
                     "explode");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_PROVISION), "provision");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_DEPROVISION), "deprovision");
