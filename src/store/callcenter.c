@@ -8,37 +8,6 @@
 #include "store/store.h"
 #include "util/text.h"
 
-/* Runs sql and copies every row into a calloc'd array of elem_size
- * elements with fn. */
-static enum result rows_into(struct store_conn *conn, const char *sql,
-                             const struct store_param *params, size_t n_params, size_t elem_size,
-                             store_row_fn fn, void **ret, size_t *ret_n)
-{
-        struct store_rows rows = { 0 };
-        enum result result;
-        char *items = NULL;
-        size_t n;
-
-        *ret = NULL;
-        *ret_n = 0;
-        result = store_exec(conn, sql, params, n_params, &rows, NULL);
-        if (result)
-                return result;
-        if (rows.nrows > 0 && !(items = calloc((size_t)rows.nrows, elem_size)))
-                result = RESULT_NOMEM;
-        for (int r = 0; !result && r < rows.nrows; r++)
-                result = fn(&rows, r, items + (size_t)r * elem_size);
-        n = (size_t)rows.nrows;
-        store_rows_free(&rows);
-        if (result) {
-                free(items);
-                return result;
-        }
-        *ret = items;
-        *ret_n = n;
-        return RESULT_OK;
-}
-
 #define QUEUE_FROM                                                                              \
         " FROM queues q JOIN tenants t ON t.id = q.tenant_id"                                   \
         " LEFT JOIN freeswitch_clusters c ON c.id = t.cluster_id"                               \
@@ -94,12 +63,12 @@ enum result store_cc_queues(struct store_conn *conn, int64_t tenant_id, int64_t 
 {
         struct store_param p = tenant_id ? SP_INT(tenant_id) : SP_INT(cluster_id);
 
-        return rows_into(conn,
-                         tenant_id ? "SELECT " QUEUE_COLS QUEUE_FROM
-                                     " WHERE q.tenant_id = ? ORDER BY q.number"
-                                   : "SELECT " QUEUE_COLS QUEUE_FROM
-                                     " WHERE COALESCE(t.cluster_id, 0) = ? ORDER BY q.id",
-                         &p, 1, sizeof(**ret), queue_row, (void **)ret, ret_n);
+        return store_exec_all(conn,
+                              tenant_id ? "SELECT " QUEUE_COLS QUEUE_FROM
+                                          " WHERE q.tenant_id = ? ORDER BY q.number"
+                                        : "SELECT " QUEUE_COLS QUEUE_FROM
+                                          " WHERE COALESCE(t.cluster_id, 0) = ? ORDER BY q.id",
+                              &p, 1, sizeof(**ret), queue_row, (void **)ret, ret_n);
 }
 
 static enum result member_row(const struct store_rows *rows, int r, void *out)
@@ -118,10 +87,10 @@ enum result store_cc_members(struct store_conn *conn, int64_t queue_id,
 {
         struct store_param p = SP_INT(queue_id);
 
-        return rows_into(conn,
-                         "SELECT queue_id, user_id, level, position FROM queue_members "
-                         "WHERE queue_id = ? ORDER BY user_id",
-                         &p, 1, sizeof(**ret), member_row, (void **)ret, ret_n);
+        return store_exec_all(conn,
+                              "SELECT queue_id, user_id, level, position FROM queue_members "
+                              "WHERE queue_id = ? ORDER BY user_id",
+                              &p, 1, sizeof(**ret), member_row, (void **)ret, ret_n);
 }
 
 static enum result agent_row(const struct store_rows *rows, int r, void *out)
@@ -172,23 +141,23 @@ enum result store_cc_agent_ids(struct store_conn *conn, int64_t cluster_id, int6
 {
         struct store_param p = SP_INT(cluster_id);
 
-        return rows_into(conn,
-                         "SELECT u.id FROM users u JOIN tenants t ON t.id = u.tenant_id "
-                         "WHERE COALESCE(t.cluster_id, 0) = ? AND ("
-                         "EXISTS (SELECT 1 FROM queue_agents a WHERE a.user_id = u.id) OR "
-                         "EXISTS (SELECT 1 FROM queue_members m WHERE m.user_id = u.id)) "
-                         "ORDER BY u.id",
-                         &p, 1, sizeof(**ret), id_row, (void **)ret, ret_n);
+        return store_exec_all(conn,
+                              "SELECT u.id FROM users u JOIN tenants t ON t.id = u.tenant_id "
+                              "WHERE COALESCE(t.cluster_id, 0) = ? AND ("
+                              "EXISTS (SELECT 1 FROM queue_agents a WHERE a.user_id = u.id) OR "
+                              "EXISTS (SELECT 1 FROM queue_members m WHERE m.user_id = u.id)) "
+                              "ORDER BY u.id",
+                              &p, 1, sizeof(**ret), id_row, (void **)ret, ret_n);
 }
 
 enum result store_cc_queue_clusters(struct store_conn *conn, int64_t **ret, size_t *ret_n)
 {
-        return rows_into(conn,
-                         "SELECT DISTINCT COALESCE(t.cluster_id, 0) FROM tenants t WHERE "
-                         "EXISTS (SELECT 1 FROM queues q WHERE q.tenant_id = t.id) OR "
-                         "EXISTS (SELECT 1 FROM queue_agents a WHERE a.tenant_id = t.id) "
-                         "ORDER BY 1",
-                         NULL, 0, sizeof(**ret), id_row, (void **)ret, ret_n);
+        return store_exec_all(conn,
+                              "SELECT DISTINCT COALESCE(t.cluster_id, 0) FROM tenants t WHERE "
+                              "EXISTS (SELECT 1 FROM queues q WHERE q.tenant_id = t.id) OR "
+                              "EXISTS (SELECT 1 FROM queue_agents a WHERE a.tenant_id = t.id) "
+                              "ORDER BY 1",
+                              NULL, 0, sizeof(**ret), id_row, (void **)ret, ret_n);
 }
 
 enum result store_cc_agent_extensions(struct store_conn *conn, int64_t user_id, char (*ret)[32],
@@ -223,14 +192,14 @@ enum result store_cc_tracks(struct store_conn *conn, int64_t tenant_id,
 {
         struct store_param p = SP_INT(tenant_id);
 
-        return rows_into(conn,
-                         "SELECT e.user_id, e.extension FROM agent_extensions e "
-                         "JOIN users u ON u.id = e.user_id "
-                         "WHERE e.tenant_id = ? AND e.status = 'active' AND u.status = 'active' "
-                         "AND EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id "
-                         "WHERE m.user_id = e.user_id AND q.tenant_id = e.tenant_id) "
-                         "ORDER BY e.user_id, e.extension",
-                         &p, 1, sizeof(**ret), track_row, (void **)ret, ret_n);
+        return store_exec_all(conn,
+                              "SELECT e.user_id, e.extension FROM agent_extensions e "
+                              "JOIN users u ON u.id = e.user_id "
+                              "WHERE e.tenant_id = ? AND e.status = 'active' AND u.status = 'active' "
+                              "AND EXISTS (SELECT 1 FROM queue_members m JOIN queues q ON q.id = m.queue_id "
+                              "WHERE m.user_id = e.user_id AND q.tenant_id = e.tenant_id) "
+                              "ORDER BY e.user_id, e.extension",
+                              &p, 1, sizeof(**ret), track_row, (void **)ret, ret_n);
 }
 
 #define NUMBER_COLS                                                                             \
@@ -270,6 +239,6 @@ enum result store_cc_numbers(struct store_conn *conn, int64_t cluster_id,
 {
         struct store_param p = SP_INT(cluster_id);
 
-        return rows_into(conn, NUMBER_COLS "WHERE COALESCE(t.cluster_id, 0) = ? ORDER BY n.number",
-                         &p, 1, sizeof(**ret), number_row, (void **)ret, ret_n);
+        return store_exec_all(conn, NUMBER_COLS "WHERE COALESCE(t.cluster_id, 0) = ? ORDER BY n.number",
+                              &p, 1, sizeof(**ret), number_row, (void **)ret, ret_n);
 }

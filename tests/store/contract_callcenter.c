@@ -116,7 +116,7 @@ void contract_callcenter(struct store *store)
                                            SP_TEXT(e2.extension), SP_INT(store_now()) };
                 sql(conn,
                     "INSERT INTO inbound_numbers (tenant_id, number, queue_id, extension, created_at) "
-                    "VALUES (?, '+15551230000', ?, '', ?), (?, '+15551230001', NULL, ?, ?)",
+                    "VALUES (?, '+15559870000', ?, '', ?), (?, '+15559870001', NULL, ?, ?)",
                     p, STORE_NPARAMS(p));
         }
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
@@ -213,16 +213,16 @@ void contract_callcenter(struct store *store)
         free(tr);
 
         /* inbound numbers */
-        CHECK_INT_EQ(store_cc_number_find(conn, "+15551230000", &n), RESULT_OK);
+        CHECK_INT_EQ(store_cc_number_find(conn, "+15559870000", &n), RESULT_OK);
         CHECK_INT_EQ(n.tenant_id, t.id);
         CHECK_INT_EQ(n.queue_id, q1);
         CHECK_STR_EQ(n.queue_number, "7000");
         CHECK_STR_EQ(n.tenant_domain, "cc.example");
-        CHECK_INT_EQ(store_cc_number_find(conn, "+15551230001", &n), RESULT_OK);
+        CHECK_INT_EQ(store_cc_number_find(conn, "+15559870001", &n), RESULT_OK);
         CHECK_INT_EQ(n.queue_id, 0);
         CHECK_STR_EQ(n.queue_number, "");
         CHECK_STR_EQ(n.extension, e2.extension);
-        CHECK_INT_EQ(store_cc_number_find(conn, "15551230000", &n), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_cc_number_find(conn, "15559870000", &n), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_cc_numbers(conn, 0, &ns, &count), RESULT_OK);
         CHECK(count >= 2);
         free(ns);
