@@ -121,3 +121,11 @@ VOCAB_TABLE(queue_status, queue_status,
             [QUEUE_STATUS_LOGGED_OUT] = "logged_out",
             [QUEUE_STATUS_AVAILABLE] = "available",
             [QUEUE_STATUS_ON_BREAK] = "on_break")
+
+VOCAB_TABLE(queue_actor, queue_actor,
+            [QUEUE_ACTOR_AGENT] = "agent",
+            [QUEUE_ACTOR_SUPERVISOR] = "supervisor",
+            [QUEUE_ACTOR_ADMIN] = "admin",
+            [QUEUE_ACTOR_SUPERADMIN] = "superadmin",
+            [QUEUE_ACTOR_FREESWITCH] = "freeswitch",
+            [QUEUE_ACTOR_SYSTEM] = "system")
