@@ -1003,6 +1003,171 @@ enum result store_mail_stats(struct store_conn *conn,
                                         int64_t oldest),
                              void *userdata);
 
+/* ---- queues (store/queues.c) ------------------------------------------- */
+
+/* A queue of a tenant (mod_callcenter's q<id>). Text fields "" = none:
+ * moh_sound (the node's hold music), announce_sound, timeout_extension. */
+struct store_queue {
+        int64_t id;
+        int64_t tenant_id;
+        char name[STORE_NAME_MAX];
+        char number[16];                 /* digits */
+        enum queue_strategy strategy;
+        char moh_sound[256];
+        int64_t max_wait_s, no_agent_max_wait_s;
+        enum queue_timeout_action timeout_action;
+        int64_t timeout_queue_id;        /* 0 = none */
+        char timeout_extension[16];
+        bool tier_rules_apply;
+        int64_t tier_rule_wait_s;
+        bool tier_rule_wait_multiply_level;
+        bool tier_rule_no_agent_no_wait;
+        char announce_sound[256];
+        int64_t announce_frequency_s;
+        int64_t members;                 /* read only: how many members it has */
+        enum jobs_state provisioning;    /* read only: set by its jobs */
+        int64_t provisioning_attempts;
+        char provisioning_error[STORE_TEXT_MAX];
+        int64_t created_at, updated_at;
+};
+
+/* In a transaction. Inserts every settable field of *q (provisioning
+ * pending) and reads the row back into it (id, timestamps).
+ * RESULT_CONFLICT when the tenant has a queue of that name or number. */
+enum result store_queue_insert(struct store_conn *conn, struct store_queue *q);
+
+/* The queue id of tenant_id; RESULT_NOT_FOUND when absent or another
+ * tenant's. */
+enum result store_queue_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                            struct store_queue *ret);
+
+/* A page of tenant_id's queues by name (then id); *ret_items malloc'd,
+ * caller frees. */
+enum result store_queue_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
+                             struct store_queue **ret_items, size_t *ret_n);
+
+/* In a transaction. Writes every settable field of *q (the row q->id of
+ * q->tenant_id) and its updated_at; RESULT_NOT_FOUND when there is no such
+ * row, RESULT_CONFLICT as on insert. */
+enum result store_queue_update(struct store_conn *conn, const struct store_queue *q);
+
+/* In a transaction. Deletes queue id of tenant_id and its members;
+ * RESULT_NOT_FOUND when there is none. */
+enum result store_queue_delete(struct store_conn *conn, int64_t tenant_id, int64_t id);
+
+/* Whether another queue of tenant_id than except_id (0: none) has the
+ * name (*ret_name) or the number (*ret_number); NULL name or number is
+ * not asked. */
+enum result store_queue_taken(struct store_conn *conn, int64_t tenant_id, int64_t except_id,
+                              const char *name, const char *number, bool *ret_name,
+                              bool *ret_number);
+
+/* Whether queue id is named by an inbound number or by another queue's
+ * timeout (then it cannot be deleted). */
+enum result store_queue_in_use(struct store_conn *conn, int64_t id, bool *ret_in_use);
+
+#define STORE_QUEUE_MEMBERS_MAX 500
+
+/* A member of a queue (a tier of mod_callcenter): the agent, its level and
+ * position, and what a list shows of it. */
+struct store_queue_member {
+        int64_t user_id;
+        int64_t level, position;
+        char first_name[STORE_NAME_MAX];
+        char last_name[STORE_NAME_MAX];
+        enum user_status user_status;
+        enum queue_status status;        /* its queue_agents row's; logged out without one */
+        char extensions[STORE_MAX_EXTENSIONS_PER_USER][16]; /* by number */
+        size_t n_extensions;
+};
+
+/* The members of queue_id by level, position, then user id, with their
+ * extensions (two statements); *ret malloc'd, caller frees. A deleted
+ * user is no member (nor counted in store_queue.members) though its row
+ * may stay until the list is next replaced. */
+enum result store_queue_members(struct store_conn *conn, int64_t queue_id,
+                                struct store_queue_member **ret, size_t *ret_n);
+
+/* In a transaction. The members of queue_id become members[0..n) (their
+ * user_id, level and position; the caller has checked them). */
+enum result store_queue_members_set(struct store_conn *conn, int64_t queue_id,
+                                    const struct store_queue_member *members, size_t n);
+
+/* A queue an agent is a member of. */
+struct store_user_queue {
+        int64_t id;
+        char name[STORE_NAME_MAX];
+        char number[16];
+        int64_t level, position;
+};
+
+/* The queues user_id is a member of, by name; *ret malloc'd, caller frees. */
+enum result store_user_queues(struct store_conn *conn, int64_t user_id,
+                              struct store_user_queue **ret, size_t *ret_n);
+
+/* The live users of tenant_id that mod_callcenter may know as agents: a
+ * member of a queue, or with a queue_agents row; by id. *ret malloc'd,
+ * caller frees. */
+enum result store_queue_agent_ids(struct store_conn *conn, int64_t tenant_id, int64_t **ret,
+                                  size_t *ret_n);
+
+/* The tenant's defaults for queue agents (tenants.queue_wrap_up_s and
+ * queue_max_no_answer): what an agent without its own values gets. */
+enum result store_tenant_queue_defaults(struct store_conn *conn, int64_t tenant_id,
+                                        int64_t *ret_wrap_up_s, int64_t *ret_max_no_answer);
+
+/* In a transaction. Sets them; RESULT_NOT_FOUND for no such tenant. */
+enum result store_tenant_set_queue_defaults(struct store_conn *conn, int64_t tenant_id,
+                                            int64_t wrap_up_s, int64_t max_no_answer);
+
+#define STORE_BREAK_REASONS_MAX 20
+#define STORE_BREAK_REASON_SIZE 164      /* 40 characters of UTF-8, NUL */
+
+/* The tenant's break reasons in order into ret (STORE_BREAK_REASONS_MAX
+ * of them at most): its own, or without any the defaults "Break",
+ * "Lunch", "Training". */
+enum result store_break_reasons(struct store_conn *conn, int64_t tenant_id,
+                                char ret[STORE_BREAK_REASONS_MAX][STORE_BREAK_REASON_SIZE],
+                                size_t *ret_n);
+
+/* In a transaction. The tenant's reasons become names[0..n) in that order
+ * (1..STORE_BREAK_REASONS_MAX, checked by the caller). */
+enum result store_break_reasons_set(struct store_conn *conn, int64_t tenant_id,
+                                    const char *const *names, size_t n);
+
+/* An inbound number (E.164) of a tenant, routed to one of its queues or
+ * one of its extensions. */
+struct store_inbound_number {
+        int64_t id;
+        int64_t tenant_id;
+        char number[20];                 /* "+" and up to 15 digits */
+        int64_t queue_id;                /* 0 = none: extension */
+        char extension[16];              /* "" = none: queue */
+        int64_t created_at;
+};
+
+/* In a transaction. Inserts *n, sets its id and created_at.
+ * RESULT_CONFLICT when any tenant has that number. */
+enum result store_inbound_number_insert(struct store_conn *conn, struct store_inbound_number *n);
+
+/* The number id of tenant_id; RESULT_NOT_FOUND when absent or another
+ * tenant's. */
+enum result store_inbound_number_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                                     struct store_inbound_number *ret);
+
+/* A page of tenant_id's numbers by number; *ret_items malloc'd, caller
+ * frees. */
+enum result store_inbound_number_list(struct store_conn *conn, int64_t tenant_id,
+                                      struct store_page *page,
+                                      struct store_inbound_number **ret_items, size_t *ret_n);
+
+/* In a transaction. RESULT_NOT_FOUND when tenant_id has no number id. */
+enum result store_inbound_number_delete(struct store_conn *conn, int64_t tenant_id, int64_t id);
+
+/* Whether any tenant holds number. */
+enum result store_inbound_number_taken(struct store_conn *conn, const char *number,
+                                       bool *ret_taken);
+
 /* ---- purge (store/purge.c) ---------------------------------------------- */
 
 /* Rows deleted by one store_purge, by table. */
@@ -1120,6 +1285,108 @@ struct store_board_agent {
 enum result store_board_agents(struct store_conn *conn, int64_t queue_id,
                                     struct store_board_agent **ret_items, size_t *ret_n);
 
+
+/* ---- what FreeSWITCH must know of queues (store/callcenter.c) ----------
+ * Reads for the configuration binding, the dialplan and the reconciler's
+ * queue jobs: each row joined with what rendering it needs (its tenant's
+ * status, realm parts and cluster). The queues' own CRUD is
+ * store/queues.c's. */
+
+struct store_cc_queue {
+        int64_t id, tenant_id, cluster_id;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        char number[32];
+        enum queue_strategy strategy;
+        char moh_sound[STORE_TEXT_MAX];  /* "" = $${hold_music} */
+        int64_t max_wait_s, no_agent_max_wait_s;
+        enum queue_timeout_action timeout_action;
+        int64_t timeout_queue_id;
+        char timeout_number[32];         /* that queue's number; "" when gone */
+        char timeout_extension[32];
+        bool tier_rules_apply, tier_rule_wait_multiply_level, tier_rule_no_agent_no_wait;
+        int64_t tier_rule_wait_s;
+        char announce_sound[STORE_TEXT_MAX];
+        int64_t announce_frequency_s;
+};
+
+/* Queue id, RESULT_NOT_FOUND when there is none (deleted). */
+enum result store_cc_queue_get(struct store_conn *conn, int64_t id, struct store_cc_queue *ret);
+
+/* The queues of tenant_id by number (tenant_id 0: of every tenant of
+ * cluster_id, by id); *ret calloc'd (caller frees). */
+enum result store_cc_queues(struct store_conn *conn, int64_t tenant_id, int64_t cluster_id,
+                            struct store_cc_queue **ret, size_t *ret_n);
+
+/* A tier: user_id in queue_id. */
+struct store_cc_member {
+        int64_t queue_id, user_id, level, position;
+};
+
+/* The members of queue_id by user; *ret calloc'd. */
+enum result store_cc_members(struct store_conn *conn, int64_t queue_id,
+                             struct store_cc_member **ret, size_t *ret_n);
+
+/* An agent as mod_callcenter gets it: its user's and tenant's state, its
+ * status row (or the defaults), its settings with the tenant's defaults
+ * applied, and how many queues it is a member of. */
+struct store_cc_agent {
+        int64_t user_id, tenant_id, cluster_id;
+        enum user_status user_status;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        bool has_status;                 /* a queue_agents row */
+        enum queue_status status;        /* logged_out without a row */
+        int64_t wrap_up_s, max_no_answer;
+        int64_t n_queues;
+};
+
+/* RESULT_NOT_FOUND when user id is no user of a tenant. */
+enum result store_cc_agent_get(struct store_conn *conn, int64_t user_id, struct store_cc_agent *ret);
+
+/* The agents mod_callcenter may hold for the tenants of cluster_id: every
+ * user with a status row or a membership, by id; *ret calloc'd. */
+enum result store_cc_agent_ids(struct store_conn *conn, int64_t cluster_id, int64_t **ret,
+                               size_t *ret_n);
+
+/* The clusters (0 = the default) with queue state: a tenant of theirs has
+ * a queue or an agent's status row; *ret calloc'd. */
+enum result store_cc_queue_clusters(struct store_conn *conn, int64_t **ret, size_t *ret_n);
+
+/* The active extensions of user_id (assigned to it, active), in order, at
+ * most max of 32 bytes each into ret. */
+enum result store_cc_agent_extensions(struct store_conn *conn, int64_t user_id, char (*ret)[32],
+                                      size_t max, size_t *ret_n);
+
+/* An extension of tenant_id held by a member of one of its queues (the
+ * dialplan tracks direct calls to it: callcenter_track u<user_id>). */
+struct store_cc_track {
+        int64_t user_id;
+        char extension[32];
+};
+
+enum result store_cc_tracks(struct store_conn *conn, int64_t tenant_id,
+                            struct store_cc_track **ret, size_t *ret_n);
+
+/* An inbound number with its tenant and destination. */
+struct store_cc_number {
+        int64_t id, tenant_id, cluster_id;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        char number[32];
+        int64_t queue_id;
+        char queue_number[32];           /* "" when routed to an extension */
+        char extension[32];
+};
+
+/* The inbound number written number (E.164 with its '+'). */
+enum result store_cc_number_find(struct store_conn *conn, const char *number,
+                                 struct store_cc_number *ret);
+
+/* The inbound numbers of the tenants of cluster_id, by number; *ret
+ * calloc'd. */
+enum result store_cc_numbers(struct store_conn *conn, int64_t cluster_id,
+                             struct store_cc_number **ret, size_t *ret_n);
 /* ---- queue agents (store/queue_agents.c) -------------------------------- */
 
 /*
