@@ -206,7 +206,8 @@ BODIES = {
     ("PUT", "/v1/admin/queues/:id/members"): {"members": []},
     ("PUT", "/v1/admin/queue-settings"): {"wrap_up_s": 5},
     ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
-    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Lunch"},
+    # "Break": in the defaults and in what the break-reasons cell sets
+    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Break"},
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
     ("POST", "/v1/admin/queues/:id/eavesdrop"): {"agent_id": 999999, "mode": "listen"},
