@@ -11,7 +11,7 @@
 #include "store/store.h"
 #include "web/web.h"
 
-#define API_MAX_ROUTES 96
+#define API_MAX_ROUTES 128
 
 struct api_route;
 
@@ -53,6 +53,7 @@ enum result api_freeswitch_status_register(struct http_server *srv, struct api_c
 enum result api_clusters_register(struct http_server *srv, struct api_context *ctx);
 enum result api_events_register(struct http_server *srv, struct api_context *ctx);
 enum result api_calls_register(struct http_server *srv, struct api_context *ctx);
+enum result api_board_register(struct http_server *srv, struct api_context *ctx);
 enum result api_queues_register(struct http_server *srv, struct api_context *ctx);
 enum result api_numbers_register(struct http_server *srv, struct api_context *ctx);
 enum result api_queue_status_register(struct http_server *srv, struct api_context *ctx);

@@ -20,6 +20,7 @@
 #include "domain/switches/cluster_admin.h"
 #include "domain/provisioning/directory.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/provisioning/queue_plan.h"
 #include "util/cidr.h"
 #include "util/log.h"
 #include "util/wipe.h"
@@ -74,17 +75,49 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
         const char *context = http_request_form(req, "Hunt-Context");
         struct directory_context c;
         enum result result;
+        char *doc = NULL;
 
         if (!context)
                 context = http_request_form(req, "Caller-Context");
+        /* The context calls admitted by the inbound ACL arrive in: ours
+         * only for an inbound number of a tenant of the cluster, else the
+         * node's own. */
+        if (context && !strcmp(context, "public")) {
+                const char *number = http_request_form(req, "Hunt-Destination-Number");
+
+                result = queue_plan_inbound(ctx->app, cluster_id, number, &doc);
+                if (result && result != RESULT_NOT_FOUND)
+                        LOG_WARN("public lookup failed: %s", result_name(result));
+                return send_xml(req, result ? NULL : doc);
+        }
         result = directory_find_context(ctx->app, cluster_id, context, &c);
+        if (!result)
+                result = directory_context_xml(ctx->app, &c, false, &doc);
         if (result) {
                 if (result != RESULT_NOT_FOUND)
                         LOG_WARN("dialplan lookup failed: %s", result_name(result));
                 return not_found(req);
         }
         http_request_set_tenant(req, c.tenant_id);
-        send_xml(req, directory_context_xml(&c));
+        send_xml(req, doc);
+}
+
+/* mod_callcenter's fetch of callcenter.conf: a queue of ours when CC-Queue
+ * names one (from memory), "not found" for the module's load and for every
+ * other configuration file, so the node keeps its own. */
+static void configuration(struct http_request *req, struct api_context *ctx, int64_t cluster_id)
+{
+        const char *file = http_request_form(req, "key_value");
+        const char *queue = http_request_form(req, "CC-Queue");
+        enum result result;
+        char *doc = NULL;
+
+        if (!file || strcmp(file, "callcenter.conf") != 0 || !queue)
+                return not_found(req);
+        result = queue_plan_config(ctx->app, cluster_id, queue, &doc);
+        if (result && result != RESULT_NOT_FOUND)
+                LOG_WARN("callcenter.conf lookup of %.24s failed: %s", queue, result_name(result));
+        send_xml(req, result ? NULL : doc);
 }
 
 static void xml(struct http_request *req, struct api_call *call)
@@ -129,6 +162,8 @@ static void xml(struct http_request *req, struct api_call *call)
                 directory(req, ctx, cluster_id);
         else if (section && !strcmp(section, "dialplan"))
                 dialplan(req, ctx, cluster_id);
+        else if (section && !strcmp(section, "configuration"))
+                configuration(req, ctx, cluster_id);
         else
                 not_found(req);
 }

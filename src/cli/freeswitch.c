@@ -11,13 +11,20 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         const char *url_host = cli_opt(args, "--url");
         struct xmlcurl_setup setup = { .user = cfg->xmlcurl_user,
                                        .password = cfg->xmlcurl_password,
-                                       .allow = cfg->xmlcurl_allow };
+                                       .allow = cfg->xmlcurl_allow,
+                                       .carriers = cfg->carrier_addresses };
         char base[300];
 
         if (!cli_cluster_opt(args, &setup.cluster_id))
                 return 2;
         snprintf(base, sizeof(base), "%s%s", url_host ? "" : "http://", url_host ? url_host : listen);
         setup.base_url = base;
+        /* The push modes need no binding: their files and the include
+         * that pulls the queues in. */
+        if (cfg->fs_mode == FS_MODE_FILES || cfg->fs_mode == FS_MODE_SSH) {
+                xmlcurl_print_files_steps(stdout, &setup);
+                return 0;
+        }
         xmlcurl_print_binding(stdout, &setup);
         xmlcurl_print_steps(stderr, &setup);
         return 0;

@@ -27,6 +27,10 @@ static const struct {
         [FS_CHANGE_REKEY] = { { STEP_FLUSH_USER, STEP_FLUSH_REG },
                               { STEP_RELOADXML, STEP_FLUSH_USER, STEP_FLUSH_REG } },
         [FS_CHANGE_RESYNC] = { { STEP_FLUSH_ALL }, { STEP_RELOADXML } },
+        /* mod_callcenter's own commands follow (domain/switches/queue_apply.c);
+         * in the push modes a queue's file and the tenant's context first */
+        [FS_CHANGE_QUEUE] = { { STEP_END }, { STEP_RELOADXML } },
+        [FS_CHANGE_QUEUE_AGENT] = { { STEP_END }, { STEP_END } },
 };
 
 #define N_CHANGES (sizeof(changes) / sizeof(changes[0]))

@@ -265,14 +265,114 @@ size_t fs_xml_range_regex(int64_t lo, int64_t hi, char *out_buf, size_t size)
         return len;
 }
 
-/* The <context> element of tenant_<id>. */
-static void put_context(struct wipe_buf *out, int64_t tenant_id, const char *regex)
+static bool digits(const char *s)
 {
+        if (!s || !*s)
+                return false;
+        for (; *s; s++)
+                if (*s < '0' || *s > '9')
+                        return false;
+        return true;
+}
+
+/* One <action application="app" data="…"/>, data escaped. */
+static void action(struct wipe_buf *out, const char *app, const char *data)
+{
+        wipe_buf_puts(out, "          <action application=\"");
+        wipe_buf_puts(out, app);
+        if (data) {
+                wipe_buf_puts(out, "\" data=\"");
+                put_escaped(out, data);
+        }
+        wipe_buf_puts(out, "\"/>\n");
+}
+
+/* The entries of the tracked extensions, one per agent. */
+static void put_tracks(struct wipe_buf *out, const struct fs_xml_plan *p)
+{
+        for (size_t i = 0; i < p->n_tracks;) {
+                int64_t user = p->tracks[i].user_id;
+                char data[32];
+
+                doc_printf(out,
+                           "      <extension name=\"track_u%" PRId64 "\" continue=\"true\">\n"
+                           "        <condition field=\"destination_number\" expression=\"^(",
+                           user);
+                for (size_t k = i; k < p->n_tracks && p->tracks[k].user_id == user; k++) {
+                        if (!digits(p->tracks[k].extension))
+                                out->failed = true;
+                        if (k > i)
+                                wipe_buf_puts(out, "|");
+                        put_escaped(out, p->tracks[k].extension);
+                }
+                wipe_buf_puts(out, ")$\">\n");
+                snprintf(data, sizeof(data), "u%" PRId64, user);
+                action(out, "callcenter_track", data);
+                wipe_buf_puts(out, "        </condition>\n      </extension>\n");
+                while (i < p->n_tracks && p->tracks[i].user_id == user)
+                        i++;
+        }
+}
+
+/* A queue number's entry (fs_xml_queue_entry). */
+static void put_queue(struct wipe_buf *out, const struct fs_xml_plan *p,
+                      const struct fs_xml_queue_entry *q)
+{
+        char data[300];
+
+        if (!digits(q->number))
+                out->failed = true;
+        doc_printf(out, "      <extension name=\"queue_%" PRId64 "\">\n", q->id);
+        wipe_buf_puts(out, "        <condition field=\"destination_number\" expression=\"^");
+        put_escaped(out, q->number);
+        wipe_buf_puts(out, "$\">\n");
+        action(out, "answer", NULL);
+        /* the agent's call ends the caller's: no continuation after a talk */
+        action(out, "set", "hangup_after_bridge=true");
+        snprintf(data, sizeof(data), "%s=%" PRId64, "ad_queue_id", q->id);
+        action(out, "set", data);
+        action(out, "set", "cc_exit_keys=" FSXML_QUEUE_EXIT_KEY);
+        snprintf(data, sizeof(data), "q%" PRId64, q->id);
+        action(out, "callcenter", data);
+        switch (q->timeout) {
+        case QUEUE_TIMEOUT_QUEUE:
+                if (q->timeout_number && digits(q->timeout_number)) {
+                        snprintf(data, sizeof(data), "%s XML tenant_%" PRId64, q->timeout_number,
+                                 p->tenant_id);
+                        action(out, "transfer", data);
+                        break;
+                }
+                action(out, "hangup", "NORMAL_CLEARING");   /* that queue is gone */
+                break;
+        case QUEUE_TIMEOUT_VOICEMAIL:
+                if (q->timeout_extension && digits(q->timeout_extension) && p->realm) {
+                        snprintf(data, sizeof(data), "default %s %s", p->realm,
+                                 q->timeout_extension);
+                        action(out, "voicemail", data);
+                }
+                action(out, "hangup", "NORMAL_CLEARING");
+                break;
+        case QUEUE_TIMEOUT_HANGUP:
+        default:
+                action(out, "hangup", "NORMAL_CLEARING");
+                break;
+        }
+        wipe_buf_puts(out, "        </condition>\n      </extension>\n");
+}
+
+/* The <context> element of tenant_<id>. */
+static void put_context(struct wipe_buf *out, const struct fs_xml_plan *p, const char *regex)
+{
+        int64_t tenant_id = p->tenant_id;
+
+        doc_printf(out, "    <context name=\"tenant_%" PRId64 "\">\n", tenant_id);
+        put_tracks(out, p);
+        for (size_t i = 0; i < p->n_queues; i++)
+                put_queue(out, p, &p->queues[i]);
         doc_printf(out,
-                   "    <context name=\"tenant_%" PRId64 "\">\n"
                    "      <extension name=\"tenant_%" PRId64 "_internal\">\n"
                    "        <condition field=\"destination_number\" expression=\"^(",
-                   tenant_id, tenant_id);
+                   tenant_id);
         put_escaped(out, regex);
         wipe_buf_puts(out, ")$\">\n"
                       "          <action application=\"bridge\" data=\"user/$1@${domain_name}\"/>\n"
@@ -288,28 +388,148 @@ static void put_context(struct wipe_buf *out, int64_t tenant_id, const char *reg
 }
 
 /* A context wrapped in head and tail. */
-static char *context_doc(int64_t tenant_id, int64_t lo, int64_t hi, const char *head,
-                         const char *tail)
+static char *context_doc(const struct fs_xml_plan *p, const char *head, const char *tail)
 {
         struct wipe_buf out = { 0 };
         char regex[1024];
 
-        if (!fs_xml_range_regex(lo, hi, regex, sizeof(regex)))
+        if (!fs_xml_range_regex(p->lo, p->hi, regex, sizeof(regex)))
                 return NULL;
         wipe_buf_puts(&out, head);
-        put_context(&out, tenant_id, regex);
+        put_context(&out, p, regex);
         wipe_buf_puts(&out, tail);
         return wipe_buf_take(&out);
 }
 
+#define DOC_HEAD(section) "<document type=\"freeswitch/xml\">\n  <section name=\"" section "\">\n"
+#define DOC_TAIL "  </section>\n</document>\n"
+#define FILE_HEAD FSXML_OWNED_MARKER "\n<include>\n"
+#define FILE_TAIL "</include>\n"
+
+char *fs_xml_plan_context(const struct fs_xml_plan *p)
+{
+        return context_doc(p, DOC_HEAD("dialplan"), DOC_TAIL);
+}
+
+char *fs_xml_plan_file(const struct fs_xml_plan *p)
+{
+        return context_doc(p, FILE_HEAD, FILE_TAIL);
+}
+
 char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi)
 {
-        return context_doc(tenant_id, lo, hi,
-                           "<document type=\"freeswitch/xml\">\n  <section name=\"dialplan\">\n",
-                           "  </section>\n</document>\n");
+        return fs_xml_plan_context(&(struct fs_xml_plan){ .tenant_id = tenant_id, .lo = lo, .hi = hi });
 }
 
 char *fs_xml_context_file(int64_t tenant_id, int64_t lo, int64_t hi)
 {
-        return context_doc(tenant_id, lo, hi, FSXML_OWNED_MARKER "\n<include>\n", "</include>\n");
+        return fs_xml_plan_file(&(struct fs_xml_plan){ .tenant_id = tenant_id, .lo = lo, .hi = hi });
+}
+
+/* The public entry of an inbound number. */
+static void put_inbound(struct wipe_buf *out, const struct fs_xml_inbound *n)
+{
+        const char *number = n->number && n->number[0] == '+' ? n->number + 1 : n->number;
+        char data[300];
+
+        if (!digits(number) || !digits(n->destination) || !n->realm || !*n->realm)
+                out->failed = true;
+        doc_printf(out, "      <extension name=\"agentdesk_n%" PRId64 "\">\n", n->id);
+        wipe_buf_puts(out, "        <condition field=\"destination_number\" expression=\"^\\+?");
+        put_escaped(out, number);
+        wipe_buf_puts(out, "$\">\n");
+        snprintf(data, sizeof(data), "domain_name=%s", n->realm ? n->realm : "");
+        action(out, "set", data);
+        snprintf(data, sizeof(data), "tenant_id=%" PRId64, n->tenant_id);
+        action(out, "set", data);
+        snprintf(data, sizeof(data), "%s XML tenant_%" PRId64, n->destination ? n->destination : "",
+                 n->tenant_id);
+        action(out, "transfer", data);
+        wipe_buf_puts(out, "        </condition>\n      </extension>\n");
+}
+
+char *fs_xml_inbound_context(const struct fs_xml_inbound *n)
+{
+        struct wipe_buf out = { 0 };
+
+        wipe_buf_puts(&out, DOC_HEAD("dialplan") "    <context name=\"public\">\n");
+        put_inbound(&out, n);
+        wipe_buf_puts(&out, "    </context>\n" DOC_TAIL);
+        return wipe_buf_take(&out);
+}
+
+char *fs_xml_inbound_file(const struct fs_xml_inbound *n)
+{
+        struct wipe_buf out = { 0 };
+
+        wipe_buf_puts(&out, FILE_HEAD);
+        put_inbound(&out, n);
+        wipe_buf_puts(&out, FILE_TAIL);
+        return wipe_buf_take(&out);
+}
+
+static void queue_param(struct wipe_buf *out, const char *name, const char *value)
+{
+        wipe_buf_puts(out, "          <param name=\"");
+        wipe_buf_puts(out, name);
+        wipe_buf_puts(out, "\" value=\"");
+        put_escaped(out, value);
+        wipe_buf_puts(out, "\"/>\n");
+}
+
+static void queue_param_int(struct wipe_buf *out, const char *name, int64_t value)
+{
+        char text[24];
+
+        snprintf(text, sizeof(text), "%" PRId64, value);
+        queue_param(out, name, text);
+}
+
+/* The <queue> element of q<id>. */
+static void put_queue_config(struct wipe_buf *out, const struct fs_xml_queue *q)
+{
+        doc_printf(out, "        <queue name=\"q%" PRId64 "\">\n", q->id);
+        queue_param(out, "strategy", q->strategy);
+        if (q->moh_sound && *q->moh_sound)
+                queue_param(out, "moh-sound", q->moh_sound);
+        else    /* FreeSWITCH's global, expanded by FreeSWITCH: not escaped */
+                wipe_buf_puts(out, "          <param name=\"moh-sound\" value=\"$${hold_music}\"/>\n");
+        queue_param(out, "time-base-score", "system");
+        queue_param_int(out, "max-wait-time", q->max_wait_s);
+        queue_param_int(out, "max-wait-time-with-no-agent", q->no_agent_max_wait_s);
+        queue_param_int(out, "max-wait-time-with-no-agent-time-reached", 5);
+        queue_param(out, "tier-rules-apply", q->tier_rules_apply ? "true" : "false");
+        queue_param_int(out, "tier-rule-wait-second", q->tier_rule_wait_s);
+        queue_param(out, "tier-rule-wait-multiply-level",
+                    q->tier_rule_wait_multiply_level ? "true" : "false");
+        queue_param(out, "tier-rule-no-agent-no-wait", q->tier_rule_no_agent_no_wait ? "true" : "false");
+        queue_param_int(out, "discard-abandoned-after", 60);
+        queue_param(out, "abandoned-resume-allowed", "false");
+        if (q->announce_sound && *q->announce_sound && q->announce_frequency_s > 0) {
+                queue_param(out, "announce-sound", q->announce_sound);
+                queue_param_int(out, "announce-frequency", q->announce_frequency_s);
+        }
+        wipe_buf_puts(out, "        </queue>\n");
+}
+
+char *fs_xml_callcenter_queue(const struct fs_xml_queue *q)
+{
+        struct wipe_buf out = { 0 };
+
+        wipe_buf_puts(&out, DOC_HEAD("configuration")
+                      "    <configuration name=\"callcenter.conf\" description=\"agentdesk\">\n"
+                      "      <queues>\n");
+        put_queue_config(&out, q);
+        wipe_buf_puts(&out, "      </queues>\n    </configuration>\n" DOC_TAIL);
+        return wipe_buf_take(&out);
+}
+
+char *fs_xml_callcenter_queue_file(const struct fs_xml_queue *q)
+{
+        struct wipe_buf out = { 0 };
+
+        wipe_buf_puts(&out, FILE_HEAD);
+        put_queue_config(&out, q);
+        wipe_buf_puts(&out, FILE_TAIL);
+        return wipe_buf_take(&out);
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "model/vocab.h"                 /* enum queue_timeout_action */
+
 struct fs_xml_user {
         const char *domain;
         const char *extension;           /* digits only */
@@ -43,6 +45,85 @@ char *fs_xml_context_file(int64_t tenant_id, int64_t lo, int64_t hi);
 /* The context tenant_<id>: numbers lo..hi bridged to user/<n>@domain,
  * and the echo test 9196. malloc'd; NULL when out of memory. */
 char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi);
+
+/* ---- queues (docs/freeswitch.md, "Queues") */
+
+/* A queue number of a tenant's context: answer, the variables the
+ * agents' contact string reads (freeswitch/callcenter.h), `callcenter
+ * q<id>`, then where the caller goes when the queue lets it go (its
+ * maximum wait, its maximum wait with no agent, the queue unloaded): hang
+ * up, `transfer` to another queue's number in the same context, or the
+ * voicemail of an extension. */
+struct fs_xml_queue_entry {
+        int64_t id;
+        const char *number;              /* digits */
+        enum queue_timeout_action timeout;
+        const char *timeout_number;      /* QUEUE_TIMEOUT_QUEUE: the other queue's number */
+        const char *timeout_extension;   /* QUEUE_TIMEOUT_VOICEMAIL */
+};
+
+/* A direct call to an agent's extension: `callcenter_track u<user_id>`
+ * (so that mod_callcenter's skip-agents-with-external-calls sees it). */
+struct fs_xml_track {
+        int64_t user_id;
+        const char *extension;
+};
+
+/* Everything of a tenant's context. */
+struct fs_xml_plan {
+        int64_t tenant_id, lo, hi;
+        const char *realm;               /* the tenant's (voicemail's domain) */
+        const struct fs_xml_queue_entry *queues;
+        size_t n_queues;
+        const struct fs_xml_track *tracks; /* by user */
+        size_t n_tracks;
+};
+
+/* The channel variable the queue entries set before `callcenter`: the
+ * DTMF key that makes mod_callcenter let a waiting caller go (agentdesk
+ * sends it with uuid_recv_dtmf when it deletes a queue, since an unloaded
+ * queue leaves its callers on hold music forever). */
+#define FSXML_QUEUE_EXIT_KEY "D"
+
+/* The plan as the mod_xml_curl document or the files-mode file. malloc'd;
+ * NULL when out of memory or a number is not digits. */
+char *fs_xml_plan_context(const struct fs_xml_plan *p);
+char *fs_xml_plan_file(const struct fs_xml_plan *p);
+
+/* An inbound number of the `public` context (the context calls admitted
+ * by the inbound ACL arrive in): names the tenant's realm (domain_name is
+ * unset for such a call) and its tenant, then `transfer`s into
+ * tenant_<id> to a queue's number or an extension. */
+struct fs_xml_inbound {
+        int64_t id, tenant_id;
+        const char *number;              /* "+15551230000": matched with or without '+' */
+        const char *realm;
+        const char *destination;         /* a number of tenant_<id> */
+};
+
+/* The context "public" holding the one entry (mod_xml_curl), or the
+ * files-mode file dialplan/public/agentdesk_n<id>.xml holding it. */
+char *fs_xml_inbound_context(const struct fs_xml_inbound *n);
+char *fs_xml_inbound_file(const struct fs_xml_inbound *n);
+
+/* A queue of callcenter.conf. */
+struct fs_xml_queue {
+        int64_t id;
+        const char *strategy;            /* mod_callcenter's name */
+        const char *moh_sound;           /* "" = $${hold_music} */
+        int64_t max_wait_s, no_agent_max_wait_s;
+        bool tier_rules_apply, tier_rule_wait_multiply_level, tier_rule_no_agent_no_wait;
+        int64_t tier_rule_wait_s;
+        const char *announce_sound;      /* "" = none */
+        int64_t announce_frequency_s;
+};
+
+/* The configuration document answering mod_callcenter's fetch of
+ * callcenter.conf for q<id> (a <queues> holding that queue only), or the
+ * files-mode file callcenter/q<id>.xml (the <queue> in an <include>, for
+ * the operator's callcenter.conf.xml to include). malloc'd. */
+char *fs_xml_callcenter_queue(const struct fs_xml_queue *q);
+char *fs_xml_callcenter_queue_file(const struct fs_xml_queue *q);
 
 /* A regular expression (without anchors) matching exactly the decimal
  * numbers lo..hi (0 <= lo <= hi). Returns the length, or 0 when it does

@@ -2,6 +2,7 @@
 #include "freeswitch/xmlcurl.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 void xmlcurl_print_binding(FILE *out, const struct xmlcurl_setup *s)
 {
@@ -12,13 +13,14 @@ void xmlcurl_print_binding(FILE *out, const struct xmlcurl_setup *s)
         fprintf(out,
                 "<!-- autoload_configs/xml_curl.conf.xml, inside <bindings> -->\n"
                 "<binding name=\"agentdesk\">\n"
-                "  <param name=\"gateway-url\" value=\"%s/freeswitch/xml%s\" bindings=\"directory|dialplan\"/>\n"
+                "  <param name=\"gateway-url\" value=\"%s/freeswitch/xml%s\" "
+                "bindings=\"directory|dialplan|configuration\"/>\n"
                 "  <param name=\"gateway-credentials\" value=\"%s:%s\"/>\n"
                 "  <param name=\"auth-scheme\" value=\"basic\"/>\n"
-                "  <param name=\"timeout\" value=\"5\"/>\n"
+                "  <param name=\"timeout\" value=\"%d\"/>\n"
                 "</binding>\n",
                 s->base_url, path, s->user,
-                s->password[0] ? s->password : "SET-AGENTDESK_XMLCURL_PASSWORD");
+                s->password[0] ? s->password : "SET-AGENTDESK_XMLCURL_PASSWORD", XMLCURL_TIMEOUT_S);
 }
 
 void xmlcurl_print_steps(FILE *out, const struct xmlcurl_setup *s)
@@ -40,7 +42,60 @@ void xmlcurl_print_steps(FILE *out, const struct xmlcurl_setup *s)
                 "    (autoload_configs/event_socket.conf.xml);\n"
                 "  - allow the node's address in AGENTDESK_XMLCURL_ALLOW (now: %s).\n",
                 s->allow);
+        fprintf(out,
+                "  - load mod_callcenter (autoload_configs/modules.conf.xml: <load\n"
+                "    module=\"mod_callcenter\"/>): agentdesk answers its queues q<id> through\n"
+                "    the binding's 'configuration' section and drives its agents and tiers over\n"
+                "    the Event Socket; keep the node's own callcenter.conf.xml <settings>;\n"
+                "  - the binding's 'configuration' section makes FreeSWITCH ask agentdesk for\n"
+                "    every configuration file it loads (about 40 at start, each answered \"not\n"
+                "    found\" but callcenter.conf's queues): while agentdesk is down each waits\n"
+                "    up to the binding's timeout, so keep it at %d s (a start then takes up to\n"
+                "    about %d s longer, and falls back to the node's own files);\n",
+                XMLCURL_TIMEOUT_S, 40 * XMLCURL_TIMEOUT_S);
+        xmlcurl_print_carriers(out, s);
         if (!s->password[0])
                 fprintf(out, "  - AGENTDESK_XMLCURL_PASSWORD is not set: agentdesk refuses every "
                              "lookup until it is.\n");
+}
+
+void xmlcurl_print_carriers(FILE *out, const struct xmlcurl_setup *s)
+{
+        const char *list = s->carriers ? s->carriers : "";
+
+        if (!*list) {
+                fprintf(out, "  - no carrier addresses (AGENTDESK_CARRIER_ADDRESSES): calls to the\n"
+                             "    inbound numbers must come from addresses the inbound ACL admits.\n");
+                return;
+        }
+        fprintf(out,
+                "  - admit the carriers' calls to the inbound numbers unchallenged into the\n"
+                "    'public' context: in autoload_configs/acl.conf.xml, inside the list the\n"
+                "    sofia profile's apply-inbound-acl names (vanilla: <list name=\"domains\">),\n"
+                "    add (then 'reloadacl'):\n");
+        while (*list) {
+                size_t len = strcspn(list, ",");
+                while (len && list[len - 1] == ' ')
+                        len--;
+                if (len)
+                        fprintf(out, "      <node type=\"allow\" cidr=\"%.*s%s\"/>\n", (int)len, list,
+                                memchr(list, '/', len) ? "" : memchr(list, ':', len) ? "/128" : "/32");
+                list += strcspn(list, ",");
+                while (*list == ',' || *list == ' ')
+                        list++;
+        }
+}
+
+void xmlcurl_print_files_steps(FILE *out, const struct xmlcurl_setup *s)
+{
+        fprintf(out,
+                "Files mode: on every FreeSWITCH node, agentdesk writes its users\n"
+                "(directory/default/<ext>.xml), its tenants' contexts (dialplan/tenant_<id>.xml),\n"
+                "the inbound numbers (dialplan/public/agentdesk_n<id>.xml) and its queues\n"
+                "(callcenter/q<id>.xml) under the conf dir, then sends reloadxml:\n"
+                "  - load mod_callcenter (autoload_configs/modules.conf.xml) and, in\n"
+                "    autoload_configs/callcenter.conf.xml, inside <queues>, add\n"
+                "      <X-PRE-PROCESS cmd=\"include\" data=\"callcenter/*.xml\"/>\n"
+                "    (the conf dir's callcenter/ folder must exist, even empty);\n");
+        xmlcurl_print_carriers(out, s);
 }

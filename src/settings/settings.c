@@ -56,6 +56,11 @@ static const char *check_cidr_list(const char *value)
         return cidr_list_parse(value, &list) ? NULL : "must be a comma-separated CIDR list";
 }
 
+static const char *check_optional_cidr_list(const char *value)
+{
+        return *value ? check_cidr_list(value) : NULL;
+}
+
 static const char *check_optional_host_port(const char *value)
 {
         return *value ? config_check_host_port(value) : NULL;
@@ -208,6 +213,9 @@ static const struct config_def defs[] = {
           NULL },
         { "AGENTDESK_XMLCURL_ALLOW", CONFIG_STRING, "127.0.0.0/8,::1/128", FIELD(xmlcurl_allow),
           false, 0, 0, check_cidr_list, "addresses (CIDR list) allowed to call /freeswitch/xml", NULL },
+        { "AGENTDESK_CARRIER_ADDRESSES", CONFIG_STRING, "", FIELD(carrier_addresses), false, 0, 0,
+          check_optional_cidr_list, "the carriers' addresses (CIDR list) FreeSWITCH's inbound ACL "
+          "admits unchallenged into the public context (printed by `freeswitch config`)", NULL },
         { "AGENTDESK_FS_LISTEN", CONFIG_STRING, "", FIELD(fs_listen), false, 0, 0,
           check_optional_host_port, "own listener for /freeswitch/xml (empty: the main one)", NULL },
         { "AGENTDESK_METRICS_LISTEN", CONFIG_STRING, "127.0.0.1:9464", FIELD(metrics_listen), false,

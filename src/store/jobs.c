@@ -229,8 +229,9 @@ enum result store_jobs_due(struct store_conn *conn, int64_t now, struct store_jo
         return result;
 }
 
-/* The extension shows the outcome of its newest job: skipped while a later
- * one for it is still pending. */
+/* The extension (or the queue, or the agent's queue_agents row) shows the
+ * outcome of its newest job: skipped while a later one for it is still
+ * pending. */
 static enum result extension_outcome(struct store_conn *conn, const struct store_job *job,
                                      enum jobs_state state, const char *error)
 {
@@ -239,6 +240,26 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
                                    SP_INT(now), SP_INT(job->extension_id), SP_INT(job->extension_id),
                                    SP_INT(job->id) };
 
+        /* a queue's or an agent's job: shown on its row the same way */
+        if (!job->extension_id && (job->queue_id || job->user_id)) {
+                struct store_param q[] = { SP_TEXT(jobs_state_name(state)), SP_INT(job->attempts + 1),
+                                           SP_TEXT(error), SP_INT(now),
+                                           SP_INT(job->queue_id ? job->queue_id : job->user_id),
+                                           SP_INT(job->queue_id ? job->queue_id : job->user_id),
+                                           SP_INT(job->id) };
+
+                return store_exec(conn,
+                                  job->queue_id
+                                          ? "UPDATE queues SET provisioning = ?, provisioning_attempts = ?, "
+                                            "provisioning_error = ?, updated_at = ? WHERE id = ? AND NOT EXISTS "
+                                            "(SELECT 1 FROM provisioning_jobs WHERE queue_id = ? "
+                                            "AND status = 'pending' AND id > ?)"
+                                          : "UPDATE queue_agents SET provisioning = ?, provisioning_attempts = ?, "
+                                            "provisioning_error = ?, updated_at = ? WHERE user_id = ? AND NOT EXISTS "
+                                            "(SELECT 1 FROM provisioning_jobs WHERE user_id = ? "
+                                            "AND kind = 'queue_agent' AND status = 'pending' AND id > ?)",
+                                  q, STORE_NPARAMS(q), NULL, NULL);
+        }
         if (!job->extension_id)
                 return RESULT_OK;
         return store_exec(conn,

@@ -27,11 +27,13 @@
         "COALESCE(qa.wrap_up_s, t.queue_wrap_up_s, 0), "                                     \
         "COALESCE(qa.max_no_answer, t.queue_max_no_answer, 0), "                             \
         "COALESCE(qa.ready_requested, 0), COALESCE(qa.provisioning, 'provisioned'), "        \
-        "COALESCE(qa.provisioning_attempts, 0), COALESCE(qa.provisioning_error, '')"
+        "COALESCE(qa.provisioning_attempts, 0), COALESCE(qa.provisioning_error, ''), "      \
+        "v.state, COALESCE(v.since, 0), COALESCE(v.wrap_up_ends_at, 0), COALESCE(v.queue_id, 0)"
 
 #define QA_FROM                                                                              \
         " FROM users u LEFT JOIN tenants t ON t.id = u.tenant_id "                           \
-        "LEFT JOIN queue_agents qa ON qa.user_id = u.id"
+        "LEFT JOIN queue_agents qa ON qa.user_id = u.id "                                    \
+        "LEFT JOIN queue_activity v ON v.user_id = u.id"
 
 static enum result queue_agent_from_row(const struct store_rows *rows, int r, void *out)
 {
@@ -53,6 +55,24 @@ static enum result queue_agent_from_row(const struct store_rows *rows, int r, vo
         a->provisioning_attempts = store_int(store_rows_get(rows, r, 18));
         text_copy(a->provisioning_error, sizeof(a->provisioning_error),
                   store_rows_get(rows, r, 19));
+        /* the board's (store/board.c), as it stands now */
+        if (store_rows_get(rows, r, 20)) {
+                struct store_board_activity act = {
+                        .user_id = a->user_id,
+                        .since = store_int(store_rows_get(rows, r, 21)),
+                        .wrap_up_ends_at = store_int(store_rows_get(rows, r, 22)),
+                        .queue_id = store_int(store_rows_get(rows, r, 23)),
+                };
+                if (!queue_activity_parse(store_rows_get(rows, r, 20), &act.state))
+                        return store_decoded(false, "queue_activity");
+                store_board_activity_now(&act, a->ready_requested, store_now());
+                a->activity.known = true;
+                text_copy(a->activity.state, sizeof(a->activity.state),
+                          queue_activity_name(act.state));
+                a->activity.since = act.since;
+                a->activity.wrap_up_ends_at = act.wrap_up_ends_at;
+                a->activity.queue_id = act.queue_id;
+        }
         return store_decoded(user_role_parse(store_rows_get(rows, r, 2), &a->role) &&
                                      user_status_parse(store_rows_get(rows, r, 3), &a->user_status) &&
                                      tenant_status_parse(store_rows_get(rows, r, 4),

@@ -106,6 +106,11 @@ static const struct {
         { "users", users_read },
         { "agent_extensions", extensions_read },
         { "freeswitch_clusters", NULL },
+        /* the dialplan's queue numbers and tracked members, the public
+         * context's numbers, mod_callcenter's queue configuration */
+        { "queues", NULL },
+        { "queue_members", NULL },
+        { "inbound_numbers", NULL },
 };
 
 /* The SQL word at *p (letters, digits, _; or a "quoted" name) into word,

@@ -1188,14 +1188,212 @@ struct store_purged {
 enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttle_before,
                         int64_t limit, struct store_purged *ret);
 
+/* ---- the board (store/board.c) ---------------------------------------------
+ * What mod_callcenter says as it happens (domain/board/), written by the
+ * listener's holder in its batches and read by every process: the callers
+ * in a queue (queue_callers), each agent's activity (queue_activity), and
+ * a queue's counts per UTC day (queue_day_counts). */
+
+struct store_board_caller {
+        char member_uuid[64];            /* mod_callcenter's CC-Member-UUID: the key */
+        int64_t queue_id, tenant_id;
+        char session_uuid[64];           /* the caller's channel */
+        char caller_number[64];
+        char caller_name[128];
+        int64_t joined_at;
+        enum queue_caller_state state;
+        int64_t agent_user_id;           /* the agent offered it or talking; 0 none */
+        char agent_uuid[64];             /* the agent's leg once bridged */
+        int64_t cluster_id;              /* the node that holds it */
+        char node[300];
+};
+
+/* Inserts c, or rewrites the row of its member_uuid. */
+enum result store_board_caller_put(struct store_conn *conn, const struct store_board_caller *c);
+
+/* RESULT_NOT_FOUND when no such caller. */
+enum result store_board_caller_get(struct store_conn *conn, const char *member_uuid,
+                                   struct store_board_caller *ret);
+
+/* Deletes the caller; *ret_deleted (may be NULL) says whether it was there. */
+enum result store_board_caller_delete(struct store_conn *conn, const char *member_uuid,
+                                      bool *ret_deleted);
+
+/* The callers of queue_id, longest waiting first: *ret_items calloc'd
+ * (caller frees), at most max. */
+enum result store_board_callers(struct store_conn *conn, int64_t queue_id, size_t max,
+                                struct store_board_caller **ret_items, size_t *ret_n);
+
+/* The callers a node holds (every queue): *ret_items calloc'd. */
+enum result store_board_callers_of_node(struct store_conn *conn, int64_t cluster_id,
+                                        const char *node, struct store_board_caller **ret_items,
+                                        size_t *ret_n);
+
+struct store_board_activity {
+        int64_t user_id, tenant_id;
+        enum queue_activity state;
+        int64_t since;
+        int64_t wrap_up_ends_at;         /* QUEUE_ACTIVITY_WRAP_UP: when it ends; else 0 */
+        int64_t queue_id;                /* the queue of its last offer or call; 0 none */
+};
+
+/* RESULT_NOT_FOUND when FreeSWITCH never said. */
+enum result store_board_activity_get(struct store_conn *conn, int64_t user_id,
+                                     struct store_board_activity *ret);
+
+/* Inserts or rewrites a's row. */
+enum result store_board_activity_put(struct store_conn *conn, const struct store_board_activity *a);
+
+/* a as it stands at now: a wrap-up whose end has passed, or that the
+ * agent ended with "Ready" (ready_requested), is waiting again (since its
+ * end, or now). */
+void store_board_activity_now(struct store_board_activity *a, bool ready_requested, int64_t now);
+
+/* A queue's counts of one UTC day (day: epoch seconds / 86400). */
+struct store_board_day {
+        int64_t offered, answered, abandoned;
+        int64_t wait_s;                  /* the total wait of the answered */
+};
+
+/* Adds delta to queue_id's counts of day. */
+enum result store_board_day_add(struct store_conn *conn, int64_t queue_id, int64_t day,
+                                const struct store_board_day *delta);
+
+/* Zeros when the day has none. */
+enum result store_board_day_get(struct store_conn *conn, int64_t queue_id, int64_t day,
+                                struct store_board_day *ret);
+
+/* The tenant of a queue (RESULT_NOT_FOUND: no such queue), of a user. */
+enum result store_board_queue_tenant(struct store_conn *conn, int64_t queue_id, int64_t *ret_tenant_id);
+enum result store_board_user_tenant(struct store_conn *conn, int64_t user_id, int64_t *ret_tenant_id);
+
+/* One member of a queue for the board: its status as agentdesk stored it
+ * (none: logged out) and its activity (none: FreeSWITCH never said). */
+struct store_board_agent {
+        int64_t user_id;
+        char first_name[STORE_NAME_MAX];
+        char last_name[STORE_NAME_MAX];
+        bool has_status;
+        enum queue_status status;
+        char reason[STORE_NAME_MAX];
+        int64_t status_since;            /* the user's created_at when no status */
+        bool has_activity;
+        struct store_board_activity activity;
+};
+
+/* The members of queue_id (not deleted), by user id: *ret_items calloc'd. */
+enum result store_board_agents(struct store_conn *conn, int64_t queue_id,
+                                    struct store_board_agent **ret_items, size_t *ret_n);
+
+
+/* ---- what FreeSWITCH must know of queues (store/callcenter.c) ----------
+ * Reads for the configuration binding, the dialplan and the reconciler's
+ * queue jobs: each row joined with what rendering it needs (its tenant's
+ * status, realm parts and cluster). The queues' own CRUD is
+ * store/queues.c's. */
+
+struct store_cc_queue {
+        int64_t id, tenant_id, cluster_id;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        char number[32];
+        enum queue_strategy strategy;
+        char moh_sound[STORE_TEXT_MAX];  /* "" = $${hold_music} */
+        int64_t max_wait_s, no_agent_max_wait_s;
+        enum queue_timeout_action timeout_action;
+        int64_t timeout_queue_id;
+        char timeout_number[32];         /* that queue's number; "" when gone */
+        char timeout_extension[32];
+        bool tier_rules_apply, tier_rule_wait_multiply_level, tier_rule_no_agent_no_wait;
+        int64_t tier_rule_wait_s;
+        char announce_sound[STORE_TEXT_MAX];
+        int64_t announce_frequency_s;
+};
+
+/* Queue id, RESULT_NOT_FOUND when there is none (deleted). */
+enum result store_cc_queue_get(struct store_conn *conn, int64_t id, struct store_cc_queue *ret);
+
+/* The queues of tenant_id by number (tenant_id 0: of every tenant of
+ * cluster_id, by id); *ret calloc'd (caller frees). */
+enum result store_cc_queues(struct store_conn *conn, int64_t tenant_id, int64_t cluster_id,
+                            struct store_cc_queue **ret, size_t *ret_n);
+
+/* A tier: user_id in queue_id. */
+struct store_cc_member {
+        int64_t queue_id, user_id, level, position;
+};
+
+/* The members of queue_id by user; *ret calloc'd. */
+enum result store_cc_members(struct store_conn *conn, int64_t queue_id,
+                             struct store_cc_member **ret, size_t *ret_n);
+
+/* An agent as mod_callcenter gets it: its user's and tenant's state, its
+ * status row (or the defaults), its settings with the tenant's defaults
+ * applied, and how many queues it is a member of. */
+struct store_cc_agent {
+        int64_t user_id, tenant_id, cluster_id;
+        enum user_status user_status;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        bool has_status;                 /* a queue_agents row */
+        enum queue_status status;        /* logged_out without a row */
+        int64_t wrap_up_s, max_no_answer;
+        int64_t n_queues;
+};
+
+/* RESULT_NOT_FOUND when user id is no user of a tenant. */
+enum result store_cc_agent_get(struct store_conn *conn, int64_t user_id, struct store_cc_agent *ret);
+
+/* The agents mod_callcenter may hold for the tenants of cluster_id: every
+ * user with a status row or a membership, by id; *ret calloc'd. */
+enum result store_cc_agent_ids(struct store_conn *conn, int64_t cluster_id, int64_t **ret,
+                               size_t *ret_n);
+
+/* The clusters (0 = the default) with queue state: a tenant of theirs has
+ * a queue or an agent's status row; *ret calloc'd. */
+enum result store_cc_queue_clusters(struct store_conn *conn, int64_t **ret, size_t *ret_n);
+
+/* The active extensions of user_id (assigned to it, active), in order, at
+ * most max of 32 bytes each into ret. */
+enum result store_cc_agent_extensions(struct store_conn *conn, int64_t user_id, char (*ret)[32],
+                                      size_t max, size_t *ret_n);
+
+/* An extension of tenant_id held by a member of one of its queues (the
+ * dialplan tracks direct calls to it: callcenter_track u<user_id>). */
+struct store_cc_track {
+        int64_t user_id;
+        char extension[32];
+};
+
+enum result store_cc_tracks(struct store_conn *conn, int64_t tenant_id,
+                            struct store_cc_track **ret, size_t *ret_n);
+
+/* An inbound number with its tenant and destination. */
+struct store_cc_number {
+        int64_t id, tenant_id, cluster_id;
+        enum tenant_status tenant_status;
+        char tenant_domain[256], cluster_domain[256];
+        char number[32];
+        int64_t queue_id;
+        char queue_number[32];           /* "" when routed to an extension */
+        char extension[32];
+};
+
+/* The inbound number written number (E.164 with its '+'). */
+enum result store_cc_number_find(struct store_conn *conn, const char *number,
+                                 struct store_cc_number *ret);
+
+/* The inbound numbers of the tenants of cluster_id, by number; *ret
+ * calloc'd. */
+enum result store_cc_numbers(struct store_conn *conn, int64_t cluster_id,
+                             struct store_cc_number **ret, size_t *ret_n);
 /* ---- queue agents (store/queue_agents.c) -------------------------------- */
 
 /*
  * What mod_callcenter says an agent is doing now (openapi.yaml,
- * QueueActivity). Not known today: the board (domain/board/, its
- * migration "queue live") adds the columns it keeps and reads them into
- * it in store_queue_agent_get; until then `known` stays false and the
- * QueueStatus JSON says null.
+ * QueueActivity): the board's queue_activity row (domain/board/, its
+ * migration "queue live"), read by store_queue_agent_get as it stands now
+ * (store_board_activity_now); `known` false when the board has none.
  */
 struct store_queue_activity {
         bool known;

@@ -200,13 +200,13 @@ class Message:
 
 
 class UdpTransport:
-    def __init__(self, server):
+    def __init__(self, server, host="127.0.0.1"):
         self.server = server
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind(("127.0.0.1", 0))
+        self.sock.bind((host, 0))
         self.port = self.sock.getsockname()[1]
-        self.via = "SIP/2.0/UDP 127.0.0.1:%d" % self.port
-        self.contact_host = "127.0.0.1:%d" % self.port
+        self.via = "SIP/2.0/UDP %s:%d" % (host, self.port)
+        self.contact_host = "%s:%d" % (host, self.port)
         self.contact_params = ""
 
     def send(self, data):
@@ -279,14 +279,16 @@ class WsTransport:
 
 class UA:
     """One SIP identity (ext@domain with its password) on one transport:
-    "udp" to 127.0.0.1:sip_port, or "ws" to ws://127.0.0.1:ws_port."""
+    "udp" to 127.0.0.1:sip_port, or "ws" to ws://127.0.0.1:ws_port.
+    host: the loopback address a UDP UA sends from (a "carrier" on
+    127.0.0.2, which FreeSWITCH's inbound ACL admits unchallenged)."""
 
-    def __init__(self, transport, port, ext, domain, password):
+    def __init__(self, transport, port, ext, domain, password, host="127.0.0.1"):
         self.ext, self.domain, self.password = ext, domain, password
         if transport == "ws":
             self.t = WsTransport("ws://127.0.0.1:%d" % port)
         else:
-            self.t = UdpTransport(("127.0.0.1", port))
+            self.t = UdpTransport(("127.0.0.1", port), host)
         self.call_id = secrets.token_hex(10)
         self.tag = secrets.token_hex(5)
         self.cseq = 0
@@ -462,7 +464,37 @@ class UA:
         self.respond(inv, 200, "OK", to_tag=tag,
                      headers=["Contact: %s" % self.contact, "Content-Type: application/sdp"],
                      body=self.sdp())
+        self.dialog_in = (inv, tag)
         ack = self.wait_request("ACK", 10, pred=lambda m: m.get("call-id") == inv.get("call-id"))
         if ack is None:
             raise TimeoutError("no ACK for our 200")
         return inv
+
+
+def reject(ua, inv, code=486, reason="Busy Here"):
+    """Answers an INVITE ua received with a final failure (and takes the ACK)."""
+    tag = secrets.token_hex(5)
+    ua.respond(inv, 100, "Trying")
+    ua.respond(inv, code, reason, to_tag=tag)
+    ua.wait_request("ACK", 5, pred=lambda m: m.get("call-id") == inv.get("call-id"))
+
+
+def hang_up(ua, timeout=10):
+    """BYE on the call ua answered last (UA.answer); the final code."""
+    inv, tag = ua.dialog_in
+    contact = re.search(r"<([^>]+)>", inv.get("contact")).group(1)
+    to = inv.get("to")
+    if ";tag=" not in to:
+        to += ";tag=" + tag
+    lines = ["BYE %s SIP/2.0" % contact,
+             "Via: %s;branch=z9hG4bK%s;rport" % (ua.t.via, secrets.token_hex(8)),
+             "Max-Forwards: 70", "From: %s" % to, "To: %s" % inv.get("from"),
+             "Call-ID: %s" % inv.get("call-id"), "CSeq: 1 BYE", "Content-Length: 0"]
+    ua.send("\r\n".join(lines) + "\r\n\r\n")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        msg = ua.receive(deadline - time.time())
+        if msg is not None and msg.code and msg.get("call-id") == inv.get("call-id"):
+            if msg.code >= 200:
+                return msg.code
+    return None

@@ -143,6 +143,16 @@ MATRIX[("PUT", "/v1/admin/agents/:id/queue-settings")] = dict(
     superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
     temp=(403, 403), none=(401, 401))
 
+# The board of a queue: readers see their tenant's (a superadmin names it);
+# eavesdrop is the tenant's admins' and supervisors' (the agent named is in
+# no call of it: 404 in both columns; another tenant's queue is absent).
+MATRIX[("GET", "/v1/admin/queues/:id/live")] = dict(
+    superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+MATRIX[("POST", "/v1/admin/queues/:id/eavesdrop")] = dict(
+    superadmin=(403, 403), admin=(404, 404), supervisor=(404, 404), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+
 # Clusters are the platform's, not a tenant's: the superadmin manages them,
 # every other caller is refused, in both columns alike.
 for _route, _ok in ((("GET", "/v1/admin/freeswitch/clusters"), 200),
@@ -196,9 +206,11 @@ BODIES = {
     ("PUT", "/v1/admin/queues/:id/members"): {"members": []},
     ("PUT", "/v1/admin/queue-settings"): {"wrap_up_s": 5},
     ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
-    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Lunch"},
+    # "Break": in the defaults and in what the break-reasons cell sets
+    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Break"},
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
+    ("POST", "/v1/admin/queues/:id/eavesdrop"): {"agent_id": 999999, "mode": "listen"},
 }
 
 

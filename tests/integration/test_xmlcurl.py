@@ -292,16 +292,30 @@ def test_freeswitch_config_command(backend):
     with Agentdesk(backend) as ad:
         rc, out, err = ad.run("freeswitch", "config", db=False,
                               env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD,
-                                   "AGENTDESK_FS_LISTEN": "127.0.0.1:8099"})
+                                   "AGENTDESK_FS_LISTEN": "127.0.0.1:8099",
+                                   "AGENTDESK_CARRIER_ADDRESSES": "127.0.0.2,198.51.100.0/24"})
         binding = ET.fromstring(out.split("-->", 1)[1])
         params = {p.get("name"): p for p in binding.findall("param")}
         assert params["gateway-url"].get("value") == "http://127.0.0.1:8099/freeswitch/xml"
-        assert params["gateway-url"].get("bindings") == "directory|dialplan"
+        # configuration: mod_callcenter's queues (docs/freeswitch.md, "Queues")
+        assert params["gateway-url"].get("bindings") == "directory|dialplan|configuration"
         assert params["gateway-credentials"].get("value") == "%s:%s" % (XC_USER, XC_PASSWORD)
         assert params["auth-scheme"].get("value") == "basic"
+        # every configuration file asks agentdesk at start: a short timeout, its cost said
+        assert params["timeout"].get("value") == "2"
+        assert "mod_callcenter" in err and "every configuration file" in err, err
+        # the carriers' addresses go into the inbound ACL, a bare address as /32
+        assert '<node type="allow" cidr="127.0.0.2/32"/>' in err, err
+        assert '<node type="allow" cidr="198.51.100.0/24"/>' in err, err
         assert "1000-1019" in err and "ClueCon" in err
         # mod_xml_curl reads bindings only when it loads (real FreeSWITCH: test_fs_*).
         assert "reload mod_xml_curl" in err and "force-register-domain" in err, err
+        # files mode: no binding; the include of the queue files instead
+        rc, out, err = ad.run("freeswitch", "config", db=False,
+                              env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD,
+                                   "AGENTDESK_FS_MODE": "files", "AGENTDESK_FS_CONF_DIR": "/tmp"})
+        assert rc == 0 and "<binding" not in out, out
+        assert '<X-PRE-PROCESS cmd="include" data="callcenter/*.xml"/>' in out, out
 
 
 if __name__ == "__main__":

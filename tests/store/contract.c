@@ -877,15 +877,22 @@ int main(int argc, char **argv)
         test_mail_outbox(store);
         test_purge(store);
         contract_calls(store);
+        contract_board(store);
         contract_queues(store);
         contract_queue_agents(store);
+        contract_callcenter(store);   /* last: it leaves a job pending */
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_calls_checks(&ops_failures);
         check_failures += ops_failures;
+        check_count += contract_board_checks(&ops_failures);
+        check_failures += ops_failures;
         check_count += contract_queues_checks(&ops_failures);
+        check_failures += ops_failures;
         check_count += contract_queue_agents_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_callcenter_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

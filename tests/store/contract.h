@@ -29,6 +29,10 @@ void contract_mail_requests(struct store *store);
 /* tests/store/contract_calls.c: call records and daily usage. */
 void contract_calls(struct store *store);
 int contract_calls_checks(int *ret_failures);
+/* tests/store/contract_board.c: the board's callers, activity, counts. */
+void contract_board(struct store *store);
+int contract_board_checks(int *ret_failures);
+
 /* tests/store/contract_queues.c: queues, members, break reasons, inbound
  * numbers, the tenant's queue defaults. */
 void contract_queues(struct store *store);
@@ -39,6 +43,10 @@ int contract_queue_agents_checks(int *ret_failures);
 /* A store_secret_fn that "seals" nothing: for pools a test makes itself. */
 enum result contract_plain_secret(void *userdata, const char *extension,
                                   char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);
+
+/* tests/store/contract_callcenter.c: what FreeSWITCH must know of queues. */
+void contract_callcenter(struct store *store);
+int contract_callcenter_checks(int *ret_failures);
 
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */

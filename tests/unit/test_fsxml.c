@@ -181,8 +181,81 @@ static void test_registration_listing(void)
         CHECK(!esl_registration_has_user(body, "1-1"));
 }
 
+/* The queues' documents: a queue's configuration (its moh default is
+ * FreeSWITCH's global, a value of ours is escaped, '$' included), the
+ * tenant context's queue numbers with each timeout destination and the
+ * tracked extensions, the public entry of an inbound number; bad numbers
+ * render nothing. */
+static void test_queue_documents(void)
+{
+        struct fs_xml_queue q = { .id = 12, .strategy = "ring-all", .max_wait_s = 30,
+                                  .announce_sound = "say:${x}<", .announce_frequency_s = 15 };
+        struct fs_xml_queue_entry e[] = {
+                { .id = 12, .number = "7000", .timeout = QUEUE_TIMEOUT_QUEUE, .timeout_number = "7001" },
+                { .id = 13, .number = "7001", .timeout = QUEUE_TIMEOUT_VOICEMAIL,
+                  .timeout_extension = "1001" },
+                { .id = 14, .number = "7002", .timeout = QUEUE_TIMEOUT_HANGUP },
+        };
+        struct fs_xml_track tr[] = { { 5, "1000" }, { 5, "1002" }, { 6, "1001" } };
+        struct fs_xml_plan p = { .tenant_id = 3, .lo = 1000, .hi = 1009, .realm = "a.example",
+                                 .queues = e, .n_queues = 3, .tracks = tr, .n_tracks = 3 };
+        struct fs_xml_inbound n = { .id = 4, .tenant_id = 3, .number = "+15551230000",
+                                    .realm = "a.example", .destination = "7000" };
+        char *doc;
+
+        doc = fs_xml_callcenter_queue(&q);
+        CHECK(doc && strstr(doc, "<section name=\"configuration\">"));
+        CHECK(doc && strstr(doc, "<configuration name=\"callcenter.conf\""));
+        CHECK(doc && strstr(doc, "<queue name=\"q12\">"));
+        CHECK(doc && strstr(doc, "<param name=\"moh-sound\" value=\"$${hold_music}\"/>"));
+        CHECK(doc && strstr(doc, "<param name=\"strategy\" value=\"ring-all\"/>"));
+        CHECK(doc && strstr(doc, "<param name=\"max-wait-time\" value=\"30\"/>"));
+        CHECK(doc && strstr(doc, "<param name=\"time-base-score\" value=\"system\"/>"));
+        CHECK(doc && strstr(doc, "value=\"say:&#36;{x}&lt;\""));
+        CHECK(doc && strstr(doc, "<param name=\"announce-frequency\" value=\"15\"/>"));
+        free(doc);
+        q.moh_sound = "tone_stream://%(1,1,440)";
+        q.announce_frequency_s = 0;
+        doc = fs_xml_callcenter_queue_file(&q);
+        CHECK(doc && strncmp(doc, FSXML_OWNED_MARKER, strlen(FSXML_OWNED_MARKER)) == 0);
+        CHECK(doc && strstr(doc, "value=\"tone_stream://%(1,1,440)\""));
+        CHECK(doc && !strstr(doc, "announce"));
+        CHECK(doc && !strstr(doc, "<section"));
+        free(doc);
+
+        doc = fs_xml_plan_context(&p);
+        CHECK(doc && strstr(doc, "<extension name=\"track_u5\" continue=\"true\">"));
+        CHECK(doc && strstr(doc, "expression=\"^(1000|1002)$\""));
+        CHECK(doc && strstr(doc, "data=\"u6\""));
+        CHECK(doc && strstr(doc, "<action application=\"callcenter\" data=\"q12\"/>"));
+        CHECK(doc && strstr(doc, "data=\"ad_queue_id=12\""));
+        CHECK(doc && strstr(doc, "data=\"cc_exit_keys=" FSXML_QUEUE_EXIT_KEY "\""));
+        CHECK(doc && strstr(doc, "data=\"hangup_after_bridge=true\""));
+        CHECK(doc && strstr(doc, "<action application=\"transfer\" data=\"7001 XML tenant_3\"/>"));
+        CHECK(doc && strstr(doc, "<action application=\"voicemail\" data=\"default a.example 1001\"/>"));
+        /* the tracks come before the bridge of the range */
+        CHECK(doc && strstr(doc, "track_u5") < strstr(doc, "tenant_3_internal"));
+        free(doc);
+        e[0].number = "70 00";
+        CHECK(fs_xml_plan_context(&p) == NULL);
+        e[0].number = "7000";
+        tr[0].extension = "1000|.*";
+        CHECK(fs_xml_plan_file(&p) == NULL);
+        tr[0].extension = "1000";
+
+        doc = fs_xml_inbound_context(&n);
+        CHECK(doc && strstr(doc, "<context name=\"public\">"));
+        CHECK(doc && strstr(doc, "expression=\"^\\+?15551230000$\""));
+        CHECK(doc && strstr(doc, "data=\"domain_name=a.example\""));
+        CHECK(doc && strstr(doc, "data=\"7000 XML tenant_3\""));
+        free(doc);
+        n.number = "+1555x";
+        CHECK(fs_xml_inbound_file(&n) == NULL);
+}
+
 int main(void)
 {
+        test_queue_documents();
         test_provision_commands();
         test_registration_listing();
         test_ranges();

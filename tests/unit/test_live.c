@@ -71,18 +71,24 @@ static void test_queue_snapshot_supersedes(void)
         struct live_snapshot *snap = NULL, *s1 = calloc(1, sizeof(*s1)), *s2 = calloc(1, sizeof(*s2));
         uint64_t received, dropped;
 
+        uint64_t mark;
+
         CHECK(live_queue_push(q, &ev));
         CHECK(live_queue_push(q, &ev));
         s1->n_regs = 1;
-        live_queue_snapshot(q, s1);      /* the two before it are older than it */
+        live_queue_snapshot(q, s1, live_queue_mark(q));  /* the two before it are older */
+        mark = live_queue_mark(q);       /* a re-read begins… */
+        ev.sequence = 3;
+        CHECK(live_queue_push(q, &ev));  /* …an event comes while it reads… */
         s2->n_regs = 2;
-        live_queue_snapshot(q, s2);      /* the newer listing wins; s1 is freed */
+        live_queue_snapshot(q, s2, mark); /* the newer listing wins; s1 is freed */
         ev.sequence = 2;
         CHECK(live_queue_push(q, &ev));
-        CHECK_INT_EQ(live_queue_take(q, out, 8, &snap, 0), 1);
+        CHECK_INT_EQ(live_queue_take(q, out, 8, &snap, 0), 2);
         CHECK(snap == s2);
         CHECK_INT_EQ(snap->n_regs, 2);
-        CHECK_INT_EQ(out[0].sequence, 2);
+        CHECK_INT_EQ(out[0].sequence, 3); /* …and follows it */
+        CHECK_INT_EQ(out[1].sequence, 2);
         live_snapshot_free(snap);
         live_queue_counts(q, &received, &dropped);
         CHECK_INT_EQ(dropped, 0);        /* superseded, not dropped */

@@ -15,6 +15,7 @@ struct live_queue {
         struct live_snapshot *snap;      /* not yet taken */
         bool woken;
         uint64_t received, dropped;
+        uint64_t stored;                 /* events ever put in the ring: the oldest is stored - n */
 };
 
 void live_snapshot_free(struct live_snapshot *s)
@@ -23,6 +24,8 @@ void live_snapshot_free(struct live_snapshot *s)
                 return;
         free(s->regs);
         free(s->channels);
+        free(s->cc.members);
+        free(s->cc.agents);
         free(s);
 }
 
@@ -64,6 +67,7 @@ bool live_queue_push(struct live_queue *q, const struct fs_event *ev)
         if (ok) {
                 q->ring[(q->head + q->n) % q->cap] = *ev;
                 q->n++;
+                q->stored++;
                 pthread_cond_signal(&q->ready);
         } else {
                 q->dropped++;
@@ -72,14 +76,30 @@ bool live_queue_push(struct live_queue *q, const struct fs_event *ev)
         return ok;
 }
 
-void live_queue_snapshot(struct live_queue *q, struct live_snapshot *s)
+uint64_t live_queue_mark(struct live_queue *q)
+{
+        uint64_t mark;
+
+        pthread_mutex_lock(&q->lock);
+        mark = q->stored;
+        pthread_mutex_unlock(&q->lock);
+        return mark;
+}
+
+void live_queue_snapshot(struct live_queue *q, struct live_snapshot *s, uint64_t mark)
 {
         struct live_snapshot *old;
+        uint64_t oldest;
+        size_t drop = 0;
 
         pthread_mutex_lock(&q->lock);
         old = q->snap;
         q->snap = s;
-        q->head = q->n = 0;
+        oldest = q->stored - q->n;
+        if (mark > oldest)
+                drop = mark - oldest < q->n ? (size_t)(mark - oldest) : q->n;
+        q->head = (q->head + drop) % q->cap;
+        q->n -= drop;
         pthread_cond_signal(&q->ready);
         pthread_mutex_unlock(&q->lock);
         live_snapshot_free(old);

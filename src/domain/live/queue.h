@@ -3,8 +3,9 @@
  * (domain/live/listener.c): the reader never waits on it (a full queue
  * drops the event, counted, and the reader re-reads the node's state), the
  * applier takes what is there in one go. A re-read (a snapshot of the
- * node's registrations and channels) replaces whatever events were queued
- * before it: they are older than what it says.
+ * node's registrations, channels and mod_callcenter state) replaces
+ * whatever events were queued before it began: they are older than what
+ * it says; those that came while it was read follow it.
  *
  * Any number of threads may push; one takes. Pure memory, no I/O.
  */
@@ -15,14 +16,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/live/sink.h"        /* struct live_cc_state */
 #include "freeswitch/events.h"
 
-/* A node's registrations and channels, read after a (re)connect or a drop. */
+/* A node's registrations, channels and mod_callcenter state, read after a
+ * (re)connect or a drop. */
 struct live_snapshot {
         struct fs_registration *regs;
         size_t n_regs;
         struct fs_channel *channels;
         size_t n_channels;
+        struct live_cc_state cc;
 };
 
 void live_snapshot_free(struct live_snapshot *s);
@@ -36,9 +40,16 @@ void live_queue_free(struct live_queue *q);
 /* Copies ev in; false (and counted as dropped) when the queue is full. */
 bool live_queue_push(struct live_queue *q, const struct fs_event *ev);
 
-/* Takes s (malloc'd): the events queued so far are dropped (not counted:
- * s supersedes them), and a snapshot not yet taken is freed. */
-void live_queue_snapshot(struct live_queue *q, struct live_snapshot *s);
+/* Where the next event pushed goes: the reader takes it before it starts
+ * a re-read. */
+uint64_t live_queue_mark(struct live_queue *q);
+
+/* Takes s (malloc'd), read from mark on: the events queued before mark
+ * are dropped (not counted: s supersedes them); those pushed while the
+ * listings were read stay, after it (a caller who left while the node was
+ * listed must not come back with the listing), and a snapshot not yet
+ * taken is freed. */
+void live_queue_snapshot(struct live_queue *q, struct live_snapshot *s, uint64_t mark);
 
 /*
  * Waits up to wait_ms for anything, then takes it: a snapshot into

@@ -8,12 +8,15 @@
 
 #include "domain/core/credentials.h"
 #include "domain/provisioning/directory.h"
+#include "domain/provisioning/queue_plan.h"
 #include "freeswitch/push.h"
 #include "freeswitch/xml.h"
 #include "util/wipe.h"
 
 #define USERS "directory/default"
 #define PLANS "dialplan"
+#define PUBLIC "dialplan/public"
+#define QUEUES "callcenter"
 
 enum result conffiles_extension(struct app *app, int64_t cluster_id, struct fs_push *p,
                                 const char *extension, char *ret_error, size_t error_size)
@@ -62,9 +65,9 @@ enum result conffiles_tenant(struct app *app, int64_t cluster_id, struct fs_push
                 return fs_push_remove(p, PLANS, name, ret_error, error_size);
         if (result)
                 return result;
-        doc = fs_xml_context_file(c.tenant_id, c.lo, c.hi);
-        if (!doc)
-                return RESULT_NOMEM;
+        result = directory_context_xml(app, &c, true, &doc);
+        if (result)
+                return result;
         result = fs_push_write(p, PLANS, name, doc, ret_error, error_size);
         free(doc);
         return result;
@@ -78,6 +81,14 @@ static enum result remove_stale(struct fs_push *p, const char *dir, char **want,
         size_t n_owned = 0;
         enum result result;
 
+        /* A folder only queues need (callcenter/, dialplan/public/) may be
+         * absent where nothing of them is wanted: nothing to remove. */
+        if (!n_want && strcmp(dir, USERS) != 0 && strcmp(dir, PLANS) != 0 &&
+            fs_push_check_dir(p, dir, ret_error, error_size) != RESULT_OK) {
+                ret_error[0] = '\0';
+                return RESULT_OK;
+        }
+
         result = fs_push_list_owned(p, dir, FSXML_OWNED_MARKER, &owned, &n_owned, ret_error,
                                     error_size);
         for (size_t i = 0; !result && i < n_owned; i++) {
@@ -88,6 +99,104 @@ static enum result remove_stale(struct fs_push *p, const char *dir, char **want,
                         result = fs_push_remove(p, dir, owned[i], ret_error, error_size);
         }
         fs_push_names_free(owned, n_owned);
+        return result;
+}
+
+enum result conffiles_queue(struct app *app, int64_t cluster_id, struct fs_push *p,
+                            int64_t queue_id, char *ret_error, size_t error_size)
+{
+        struct store_conn *conn;
+        struct store_cc_queue q;
+        struct fs_xml_queue x;
+        enum result result;
+        char name[40], *doc;
+
+        snprintf(name, sizeof(name), "q%" PRId64 ".xml", queue_id);
+        result = store_conn_get(app->store, &conn);
+        if (!result)
+                result = store_cc_queue_get(conn, queue_id, &q);
+        if (!result && (q.cluster_id != cluster_id || q.tenant_status != TENANT_STATUS_ACTIVE))
+                result = RESULT_NOT_FOUND;
+        if (result == RESULT_NOT_FOUND)
+                return fs_push_remove(p, QUEUES, name, ret_error, error_size);
+        if (result)
+                return result;
+        queue_plan_queue_of(&q, &x);
+        if (!(doc = fs_xml_callcenter_queue_file(&x)))
+                return RESULT_NOMEM;
+        result = fs_push_write(p, QUEUES, name, doc, ret_error, error_size);
+        free(doc);
+        return result;
+}
+
+enum result conffiles_numbers(struct app *app, int64_t cluster_id, struct fs_push *p,
+                              char *ret_error, size_t error_size)
+{
+        struct store_cc_number *numbers = NULL;
+        struct store_conn *conn;
+        size_t n = 0, n_want = 0;
+        char **want = NULL;
+        enum result result;
+
+        result = store_conn_get(app->store, &conn);
+        if (!result)
+                result = store_cc_numbers(conn, cluster_id, &numbers, &n);
+        if (!result && !(want = calloc(n + 1, sizeof(*want))))
+                result = RESULT_NOMEM;
+        for (size_t i = 0; !result && i < n; i++) {
+                struct fs_xml_inbound x;
+                char *doc;
+
+                if (!queue_plan_inbound_of(app, &numbers[i], &x))
+                        continue;
+                if (asprintf(&want[n_want], "agentdesk_n%" PRId64 ".xml", numbers[i].id) < 0) {
+                        want[n_want] = NULL;
+                        result = RESULT_NOMEM;
+                        break;
+                }
+                if (!(doc = fs_xml_inbound_file(&x))) {
+                        n_want++;
+                        result = RESULT_NOMEM;
+                        break;
+                }
+                result = fs_push_write(p, PUBLIC, want[n_want++], doc, ret_error, error_size);
+                free(doc);
+        }
+        if (!result)
+                result = remove_stale(p, PUBLIC, want, n_want, ret_error, error_size);
+        fs_push_names_free(want, n_want);
+        free(numbers);
+        return result;
+}
+
+/* The queue files of the cluster's queues; stale ones removed. */
+static enum result resync_queues(struct app *app, int64_t cluster_id, struct fs_push *p,
+                                 char *ret_error, size_t error_size)
+{
+        struct store_cc_queue *qs = NULL;
+        struct store_conn *conn;
+        size_t n = 0, n_want = 0;
+        char **want = NULL;
+        enum result result;
+
+        result = store_conn_get(app->store, &conn);
+        if (!result)
+                result = store_cc_queues(conn, 0, cluster_id, &qs, &n);
+        if (!result && !(want = calloc(n + 1, sizeof(*want))))
+                result = RESULT_NOMEM;
+        for (size_t i = 0; !result && i < n; i++) {
+                if (qs[i].tenant_status != TENANT_STATUS_ACTIVE)
+                        continue;
+                result = conffiles_queue(app, cluster_id, p, qs[i].id, ret_error, error_size);
+                if (!result && asprintf(&want[n_want++], "q%" PRId64 ".xml", qs[i].id) < 0) {
+                        want[--n_want] = NULL;
+                        result = RESULT_NOMEM;
+                }
+        }
+        if (!result)
+                result = remove_stale(p, QUEUES, want, n_want, ret_error, error_size);
+        fs_push_names_free(want, n_want);
+        free(qs);
         return result;
 }
 
@@ -132,6 +241,10 @@ enum result conffiles_resync(struct app *app, int64_t cluster_id, struct fs_push
         if (!result)
                 result = remove_stale(p, PLANS, want, n_want, ret_error, error_size);
         fs_push_names_free(want, n_want);
+        if (!result)
+                result = conffiles_numbers(app, cluster_id, p, ret_error, error_size);
+        if (!result)
+                result = resync_queues(app, cluster_id, p, ret_error, error_size);
         free(numbers);
         free(tenants);
         return result;

@@ -13,6 +13,7 @@
 #include "domain/core/credentials.h"
 #include "domain/core/throttle.h"
 #include "domain/provisioning/extensions.h"
+#include "domain/provisioning/queue_plan.h"
 #include "domain/provisioning/realm.h"
 #include "freeswitch/xml.h"
 #include "util/text.h"
@@ -283,9 +284,22 @@ char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, b
         return as_file ? fs_xml_user_file(&x) : fs_xml_directory_user(&x);
 }
 
-char *directory_context_xml(const struct directory_context *c)
+enum result directory_context_xml(struct app *app, const struct directory_context *c, bool as_file,
+                                  char **ret)
 {
-        return fs_xml_dialplan_context(c->tenant_id, c->lo, c->hi);
+        struct queue_plan p = { .plan = { .tenant_id = c->tenant_id, .lo = c->lo, .hi = c->hi } };
+        struct store_conn *conn;
+        enum result result;
+
+        *ret = NULL;
+        result = store_conn_get(app->store, &conn);
+        if (!result)
+                result = queue_plan_read(app, conn, c->tenant_id, &p);
+        if (result)
+                return result;
+        *ret = as_file ? fs_xml_plan_file(&p.plan) : fs_xml_plan_context(&p.plan);
+        queue_plan_free(&p);
+        return *ret ? RESULT_OK : RESULT_NOMEM;
 }
 
 const char *directory_not_found_xml(void)

@@ -72,9 +72,12 @@ struct directory_context {
 enum result directory_find_context(struct app *app, int64_t cluster_id, const char *context,
                                    struct directory_context *ret);
 
-/* The context rendered for mod_xml_curl (freeswitch/xml.h); malloc'd,
- * NULL when out of memory. */
-char *directory_context_xml(const struct directory_context *c);
+/* The context rendered for mod_xml_curl (freeswitch/xml.h), or with
+ * as_file the files-mode file, with its queue numbers and tracked
+ * extensions read now (domain/provisioning/queue_plan.h); malloc'd into
+ * *ret. */
+enum result directory_context_xml(struct app *app, const struct directory_context *c, bool as_file,
+                                  char **ret);
 
 /* mod_xml_curl's "not found" document (static; never freed). */
 const char *directory_not_found_xml(void);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "freeswitch/node.h"
 #include "util/text.h"
 
 #define MAX_NODES 64
@@ -47,28 +48,20 @@ int queue_node_pick(int64_t tenant_id, const char *const *names, size_t n)
         return best;
 }
 
-/* The default cluster's nodes: AGENTDESK_FS_ESL's "host:port" items. */
+void queue_node_default_name(const struct fs_node *node, char *ret, size_t size)
+{
+        snprintf(ret, size, "%s:%u", node->host, node->port);
+}
+
+/* The default cluster's nodes: AGENTDESK_FS_ESL's. */
 static size_t default_names(const struct app *app, char names[][STORE_SHORT_MAX], size_t max)
 {
-        const char *list = app->settings.fs_esl;
-        size_t n = 0;
+        struct fs_node nodes[MAX_NODES];
+        int n = fs_nodes_parse(app->settings.fs_esl, "", "", nodes, (int)max);
 
-        while (*list && n < max) {
-                size_t len = strcspn(list, ",");
-
-                while (len && list[len - 1] == ' ')
-                        len--;
-                if (len && len < STORE_SHORT_MAX) {
-                        memcpy(names[n], list, len);
-                        names[n][len] = '\0';
-                        n++;
-                }
-                list += strcspn(list, ",");
-                list += *list == ',';
-                while (*list == ' ')
-                        list++;
-        }
-        return n;
+        for (int k = 0; k < n; k++)
+                queue_node_default_name(&nodes[k], names[k], STORE_SHORT_MAX);
+        return n > 0 ? (size_t)n : 0;
 }
 
 enum result queue_node_of_cluster(struct app *app, struct store_conn *conn, int64_t cluster_id,

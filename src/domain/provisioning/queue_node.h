@@ -25,6 +25,11 @@
  * Equal names score equally: the first of them wins. */
 int queue_node_pick(int64_t tenant_id, const char *const *names, size_t n);
 
+struct fs_node;
+
+/* A default-cluster node's name: "host:port" of its AGENTDESK_FS_ESL item. */
+void queue_node_default_name(const struct fs_node *node, char *ret, size_t size);
+
 /* The name of tenant_id's queue node into ret (size bytes): among the
  * active nodes of its cluster, a stored cluster's by node name, the
  * default cluster's (AGENTDESK_FS_ESL) each named "host:port" as the

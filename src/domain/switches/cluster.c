@@ -8,6 +8,7 @@
 
 #include "domain/core/audit.h"
 #include "domain/core/credentials.h"
+#include "domain/provisioning/queue_node.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
@@ -24,6 +25,8 @@ static enum result open_default(struct app *app, struct cluster *c)
                                     CLUSTER_MAX_NODES);
         if (c->n_nodes < 0)
                 return RESULT_INVALID;   /* the nodes borrow the settings' password and profile */
+        for (int k = 0; k < c->n_nodes; k++)
+                queue_node_default_name(&c->nodes[k], c->node_names[k], sizeof(c->node_names[k]));
         if (c->mode == FS_MODE_FILES) {
                 text_copy(c->targets[0].conf_dir, sizeof(c->targets[0].conf_dir), s->fs_conf_dir);
                 c->n_targets = 1;
@@ -80,6 +83,7 @@ static enum result open_stored(struct app *app, int64_t id, struct cluster *c)
                 fn->port = (unsigned)sn->esl_port;
                 fn->password = c->passwords[c->n_nodes];
                 fn->profile = c->profiles[c->n_nodes];
+                text_copy(c->node_names[c->n_nodes], sizeof(c->node_names[c->n_nodes]), sn->name);
                 c->n_nodes++;
                 if (fs_provision_mode_pushes(c->mode)) {
                         struct cluster_target *t = &c->targets[c->n_targets++];

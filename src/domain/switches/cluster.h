@@ -35,6 +35,9 @@ struct cluster {
         struct fs_node nodes[CLUSTER_MAX_NODES]; /* password, profile: below, or the settings' */
         char passwords[CLUSTER_MAX_NODES][256];  /* a stored cluster's, unsealed */
         char profiles[CLUSTER_MAX_NODES][STORE_SHORT_MAX];
+        /* a stored node's name; the default cluster's "host:port": the
+         * names the queue-node rule hashes (provisioning/queue_node.h) */
+        char node_names[CLUSTER_MAX_NODES][STORE_SHORT_MAX];
         int n_targets;                   /* push modes */
         struct cluster_target targets[CLUSTER_MAX_NODES];
 };

@@ -16,7 +16,9 @@
 #include "domain/provisioning/conffiles.h"
 #include "domain/core/credentials.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/provisioning/queue_node.h"
 #include "domain/provisioning/realm.h"
+#include "domain/switches/queue_apply.h"
 #include "domain/core/worker.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/provision.h"
@@ -70,6 +72,11 @@ struct reconciler_links {
         uint64_t pass;                   /* passes begun */
         atomic_uint forget;              /* bumped by reconciler_links_forget */
         unsigned forgotten;              /* the value last acted on */
+        /* clusters a new connection was made to in this pass (the node may
+         * have restarted: its mod_callcenter state is re-applied) */
+        int64_t reconnected[CLUSTER_MAX_CLUSTERS];
+        size_t n_reconnected;
+        bool kept;                       /* the app's links (not a command line's) */
         pthread_mutex_t lock;            /* guards counts: /metrics reads them */
         struct connect_count *counts;
         size_t n_counts;
@@ -103,6 +110,16 @@ static void count_connect(struct reconciler_links *links, const struct fs_node *
         pthread_mutex_unlock(&links->lock);
 }
 
+/* Notes that a new connection was made to a node of cluster_id. */
+static void note_reconnected(struct reconciler_links *links, int64_t cluster_id)
+{
+        for (size_t i = 0; i < links->n_reconnected; i++)
+                if (links->reconnected[i] == cluster_id)
+                        return;
+        if (links->n_reconnected < CLUSTER_MAX_CLUSTERS)
+                links->reconnected[links->n_reconnected++] = cluster_id;
+}
+
 /* Logs l in to node (l is closed). */
 static enum result link_connect(struct reconciler_links *links, struct link *l,
                                 const struct fs_node *node, char *error, size_t size)
@@ -110,8 +127,10 @@ static enum result link_connect(struct reconciler_links *links, struct link *l,
         enum result result = esl_connect(node->host, node->port, node->password,
                                          CONNECT_TIMEOUT_MS, &l->conn, error, size);
 
-        if (!result)
+        if (!result) {
                 count_connect(links, node);
+                note_reconnected(links, l->cluster_id);
+        }
         return result;
 }
 
@@ -368,7 +387,17 @@ static enum result write_job(struct app *app, int64_t cluster_id, struct fs_push
 
         if (w->job.kind == FS_CHANGE_RESYNC)
                 return conffiles_resync(app, cluster_id, p, error, size);
-        result = conffiles_extension(app, cluster_id, p, w->job.extension, error, size);
+        if (w->job.kind == FS_CHANGE_QUEUE_AGENT)
+                return RESULT_OK;        /* nothing of it is in a file */
+        if (w->job.kind == FS_CHANGE_QUEUE) {
+                /* the queue's file, the inbound numbers, then the context
+                 * (its number and its members' tracks) below */
+                result = conffiles_queue(app, cluster_id, p, w->job.queue_id, error, size);
+                if (!result)
+                        result = conffiles_numbers(app, cluster_id, p, error, size);
+        } else {
+                result = conffiles_extension(app, cluster_id, p, w->job.extension, error, size);
+        }
         for (int k = 0; k < *n_done && !seen; k++)
                 seen = done_tenants[k] == w->job.tenant_id;
         /* The context follows the tenant's status and range. */
@@ -432,6 +461,120 @@ static int64_t retry_at(const struct app *app, int64_t attempts_made)
         return store_now() + (delay < MAX_DELAY_S ? delay : MAX_DELAY_S);
 }
 
+static bool queue_kind(const struct store_job *job)
+{
+        return job->kind == FS_CHANGE_QUEUE || job->kind == FS_CHANGE_QUEUE_AGENT;
+}
+
+/* Runs fn(ctx) on node k of c over its link: once more on a new
+ * connection when a kept one turns out dead. */
+static enum result on_node(struct app *app, struct reconciler_links *links, const struct cluster *c,
+                           int k, enum result (*fn)(struct queue_node_ctx *, const void *, char *,
+                                                    size_t),
+                           const void *arg, char *error, size_t size)
+{
+        const char *names[CLUSTER_MAX_NODES];
+        struct queue_node_ctx ctx = { .app = app, .cluster_id = c->id,
+                                      .node_name = c->node_names[k], .node_names = names,
+                                      .n_nodes = (size_t)c->n_nodes };
+        struct link *link = NULL;
+        bool kept = false;
+        enum result result;
+
+        for (int i = 0; i < c->n_nodes; i++)
+                names[i] = c->node_names[i];
+        result = store_conn_get(app->store, &ctx.conn);
+        if (!result)
+                result = link_open(links, c->id, &c->nodes[k], &link, &kept, error, size);
+        if (result)
+                return result;
+        ctx.esl = link->conn;
+        result = fn(&ctx, arg, error, size);
+        if (kept && (result == RESULT_IO || result == RESULT_PROTOCOL)) {
+                LOG_INFO("node %s:%u: the kept Event Socket connection is gone; connecting again",
+                         c->nodes[k].host, c->nodes[k].port);
+                link_close(link);
+                result = link_connect(links, link, &c->nodes[k], error, size);
+                if (!result) {
+                        ctx.esl = link->conn;
+                        result = fn(&ctx, arg, error, size);
+                }
+        }
+        if (result == RESULT_IO || result == RESULT_PROTOCOL || result == RESULT_TIMEOUT)
+                link_close(link);
+        return result;
+}
+
+static enum result run_job(struct queue_node_ctx *ctx, const void *arg, char *error, size_t size)
+{
+        return queue_apply_job(ctx, arg, error, size);
+}
+
+static enum result run_node(struct queue_node_ctx *ctx, const void *arg, char *error, size_t size)
+{
+        (void)arg;
+        return queue_apply_node(ctx, error, size);
+}
+
+/* Whether a tenant of cluster_id has a queue or an agent's status row. */
+static bool queue_state(struct app *app, int64_t cluster_id)
+{
+        struct store_conn *conn;
+        int64_t *ids = NULL;
+        size_t n = 0;
+        bool has = false;
+
+        if (store_conn_get(app->store, &conn) || store_cc_queue_clusters(conn, &ids, &n))
+                return true;     /* unknown: asked */
+        for (size_t i = 0; i < n && !has; i++)
+                has = ids[i] == cluster_id;
+        free(ids);
+        return has;
+}
+
+/* The queue and queue-agent jobs, each on its tenant's queue node (one
+ * node per tenant: mod_callcenter's database is per node), and the queue
+ * state of every node for a resync. */
+static void apply_queue_work(struct app *app, struct reconciler_links *links, const struct cluster *c,
+                             struct work *works, int n)
+{
+        const char *names[CLUSTER_MAX_NODES];
+
+        for (int i = 0; i < c->n_nodes; i++)
+                names[i] = c->node_names[i];
+        for (int i = 0; i < n; i++) {
+                struct work *w = &works[i];
+                char error[sizeof(w->error)] = "";
+                enum result result = RESULT_OK;
+                int k;
+
+                if (w->failed || !(queue_kind(&w->job) || w->job.kind == FS_CHANGE_RESYNC))
+                        continue;
+                if (w->job.kind == FS_CHANGE_RESYNC) {
+                        /* a cluster none of whose tenants has queue state is
+                         * not asked (its nodes may not run mod_callcenter) */
+                        if (!queue_state(app, c->id))
+                                continue;
+                        for (k = 0; k < c->n_nodes && !result; k++)
+                                result = on_node(app, links, c, k, run_node, NULL, error, sizeof(error));
+                        k--;
+                } else {
+                        /* without a node there is nothing to tell */
+                        if ((k = queue_node_pick(w->job.tenant_id, names, (size_t)c->n_nodes)) < 0)
+                                continue;
+                        result = on_node(app, links, c, k, run_job, &w->job, error, sizeof(error));
+                }
+                if (result) {
+                        if (!error[0])
+                                text_copy(error, sizeof(error), result_name(result));
+                        fail(w, &c->nodes[k], "", error);
+                        LOG_WARN("job %" PRId64 " (%s): node %s:%u: %s", w->job.id,
+                                 fs_change_name(w->job.kind), c->nodes[k].host, c->nodes[k].port,
+                                 error);
+                }
+        }
+}
+
 /* Jobs of one cluster together, each cluster's in the order queued. */
 static int by_cluster(const void *a, const void *b)
 {
@@ -470,6 +613,7 @@ static void apply_cluster(struct app *app, struct reconciler_links *links, struc
                 sending += works[i].n_cmds > 0;
         for (int k = 0; sending && k < c->n_nodes; k++)
                 apply_on_node(links, c, &c->nodes[k], works, n);
+        apply_queue_work(app, links, c, works, n);
         /* Every node was asked (or there is none left): the cluster's
          * other links belong to nodes it no longer has. */
         if (sending || c->n_nodes == 0)
@@ -502,6 +646,87 @@ static enum result publish_outcome(struct store_conn *conn, const struct store_j
                                                         .attempts = now.provisioning_attempts,
                                                         .error = now.provisioning_error,
                                                 });
+}
+
+static enum result leading(struct store_conn *conn);
+
+/* In the caller's transaction: a resync job for each cluster with queue
+ * state that this pass made a new connection to. The node may have
+ * restarted: its callcenter.db kept agents and tiers that may be stale,
+ * and it lost its loaded queues; the resync makes its queue state match
+ * again (domain/switches/queue_apply.h). A command line's links, new each
+ * pass, note nothing. */
+static enum result queue_resyncs(struct reconciler_links *links, struct store_conn *conn)
+{
+        int64_t *ids = NULL;
+        size_t n = 0;
+        enum result result = RESULT_OK;
+
+        if (!links->kept || !links->n_reconnected)
+                return RESULT_OK;
+        result = store_cc_queue_clusters(conn, &ids, &n);
+        for (size_t i = 0; !result && i < links->n_reconnected; i++) {
+                bool has = false;
+
+                for (size_t k = 0; k < n && !has; k++)
+                        has = ids[k] == links->reconnected[i];
+                if (!has)
+                        continue;
+                LOG_INFO("cluster %" PRId64 ": a new Event Socket connection; its queue state is "
+                         "applied again", links->reconnected[i]);
+                result = jobs_queue_resync(conn, links->reconnected[i], NULL);
+        }
+        free(ids);
+        if (!result)
+                links->n_reconnected = 0;
+        return result;
+}
+
+/* With no job to run: the nodes of every cluster with queue state kept
+ * connected and asked for their Core-UUID, so that a restart of FreeSWITCH
+ * (a connection found dead, made again) is seen within a pass even when
+ * nothing changes in agentdesk; then queue_resyncs. */
+static void probe_queue_nodes(struct app *app, struct reconciler_links *links, struct store_conn *conn)
+{
+        int64_t *ids = NULL;
+        size_t n = 0;
+
+        if (!links->kept || store_cc_queue_clusters(conn, &ids, &n))
+                return;
+        for (size_t i = 0; i < n; i++) {
+                struct cluster *c = NULL;
+
+                if (cluster_open(app, ids[i], &c))
+                        continue;
+                for (int k = 0; c->active && k < c->n_nodes; k++) {
+                        struct link *link = NULL;
+                        bool kept = false;
+                        char error[160], *body = NULL;
+
+                        if (link_open(links, c->id, &c->nodes[k], &link, &kept, error, sizeof(error)))
+                                continue;
+                        if (kept && esl_api(link->conn, "global_getvar core_uuid", COMMAND_TIMEOUT_MS,
+                                            &body) != RESULT_OK) {
+                                link_close(link);
+                                if (link_connect(links, link, &c->nodes[k], error, sizeof(error)))
+                                        link_close(link);
+                        }
+                        free(body);
+                }
+                links_sweep(links, c->id);
+                cluster_close(c);
+        }
+        free(ids);
+        if (links->n_reconnected && !store_begin(conn)) {
+                enum result result = leading(conn);
+
+                if (!result)
+                        result = queue_resyncs(links, conn);
+                if (!result)
+                        result = store_commit(conn);
+                if (result)
+                        store_rollback(conn);
+        }
 }
 
 static enum result leading(struct store_conn *conn)
@@ -567,6 +792,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
         /* A node that no longer leads keeps no connection to FreeSWITCH. */
         if (result == RESULT_BUSY)
                 links_close_all(links);
+        if (!result && n == 0)
+                probe_queue_nodes(app, links, conn);
         if (result || n == 0) {
                 free(works);
                 reconciler_links_free(own);
@@ -623,6 +850,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                                 w->job.attempts + 1, w->error);
         }
         if (!result)
+                result = queue_resyncs(links, conn);
+        if (!result)
                 result = store_commit(conn);
         if (result) {
                 store_rollback(conn);
@@ -672,6 +901,7 @@ enum result reconciler_start(struct app *app, struct worker **ret)
         app->esl_links = reconciler_links_new();
         if (!app->esl_links)
                 return RESULT_NOMEM;
+        app->esl_links->kept = true;
         return worker_start(app->store, &def, ret);
 }
 

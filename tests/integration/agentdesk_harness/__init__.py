@@ -17,6 +17,9 @@ import from here, never from each other):
            and sip modules (the FreeSWITCH and SIP harnesses)
   sse      the live streams: tickets, a Server-Sent Events client,
            events appended to the log directly
+  queues   queues on real FreeSWITCH: queues, members, statuses and
+           numbers through the API, mod_callcenter read over the Event
+           Socket, agents and callers as SIP UAs, the carrier on 127.0.0.2
   mail     the SMTP server of the mail tests (tests/harness/smtp.py) and
            readers of the messages it received
 
@@ -28,6 +31,7 @@ from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, si
 from .mail import SmtpServer, link_token, make_cert, parts
 from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
+from .queues import CARRIER, Agent, QueueWorld, headers
 from .runner import main, only_on
 from .sse import SseStream, append_event, open_stream, sql, ticket
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, check_sanitizers, free_port,
@@ -42,7 +46,7 @@ __all__ = [
     "user_files", "DOMAINS", "XMLCURL_PASSWORD", "FsWorld", "freeswitch", "fs_main", "sip",
     "SmtpServer", "link_token", "make_cert", "parts",
     "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
-    "restart", "settle", "main", "only_on", "BIN", "Agentdesk", "EslFixture", "SshdFixture",
+    "restart", "settle", "CARRIER", "Agent", "QueueWorld", "headers", "main", "only_on", "BIN", "Agentdesk", "EslFixture", "SshdFixture",
     "SseStream", "append_event", "open_stream", "sql", "ticket",
     "check_sanitizers", "free_port", "parse_demo_password", "metric", "reconciler_rounds",
     "wait_for", "PASSWORD", "World", "clusters_settled", "dumps",
