@@ -11,7 +11,7 @@
 #include "store/store.h"
 #include "web/web.h"
 
-#define API_MAX_ROUTES 96
+#define API_MAX_ROUTES 128
 
 struct api_route;
 

@@ -20,7 +20,7 @@
 #include "http/http.h"
 #include "util/buf.h"
 
-#define HTTP_MAX_ROUTES 64
+#define HTTP_MAX_ROUTES 128
 #define HTTP_MAX_SEGMENTS 8
 #define HTTP_MAX_PARAMS 4
 #define HTTP_BUCKETS 14

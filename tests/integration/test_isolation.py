@@ -195,8 +195,9 @@ BODIES = {
     ("PATCH", "/v1/admin/queues/:id"): {"max_wait_s": 30},
     ("PUT", "/v1/admin/queues/:id/members"): {"members": []},
     ("PUT", "/v1/admin/queue-settings"): {"wrap_up_s": 5},
+    # the break reasons the next row's "Break" stays one of
     ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
-    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Lunch"},
+    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Break"},
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
 }
