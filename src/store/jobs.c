@@ -240,10 +240,14 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
                                    SP_INT(now), SP_INT(job->extension_id), SP_INT(job->extension_id),
                                    SP_INT(job->id) };
 
-        /* a queue's or an agent's job: shown on its row the same way */
+        /* a queue's or an agent's job: shown on its row the same way, but
+         * for the error of an attempt that will be retried (FreeSWITCH
+         * down): the desk shows "pending" until applied, and the job keeps
+         * the error (the status route, /metrics); updated_at stays the
+         * last change of the row itself */
         if (!job->extension_id && (job->queue_id || job->user_id)) {
                 struct store_param q[] = { SP_TEXT(jobs_state_name(state)), SP_INT(job->attempts + 1),
-                                           SP_TEXT(error), SP_INT(now),
+                                           SP_TEXT(state == JOBS_STATE_PENDING ? "" : error),
                                            SP_INT(job->queue_id ? job->queue_id : job->user_id),
                                            SP_INT(job->queue_id ? job->queue_id : job->user_id),
                                            SP_INT(job->id) };
@@ -251,11 +255,11 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
                 return store_exec(conn,
                                   job->queue_id
                                           ? "UPDATE queues SET provisioning = ?, provisioning_attempts = ?, "
-                                            "provisioning_error = ?, updated_at = ? WHERE id = ? AND NOT EXISTS "
+                                            "provisioning_error = ? WHERE id = ? AND NOT EXISTS "
                                             "(SELECT 1 FROM provisioning_jobs WHERE queue_id = ? "
                                             "AND status = 'pending' AND id > ?)"
                                           : "UPDATE queue_agents SET provisioning = ?, provisioning_attempts = ?, "
-                                            "provisioning_error = ?, updated_at = ? WHERE user_id = ? AND NOT EXISTS "
+                                            "provisioning_error = ? WHERE user_id = ? AND NOT EXISTS "
                                             "(SELECT 1 FROM provisioning_jobs WHERE user_id = ? "
                                             "AND kind = 'queue_agent' AND status = 'pending' AND id > ?)",
                                   q, STORE_NPARAMS(q), NULL, NULL);

@@ -205,6 +205,7 @@ BODIES = {
     ("PATCH", "/v1/admin/queues/:id"): {"max_wait_s": 30},
     ("PUT", "/v1/admin/queues/:id/members"): {"members": []},
     ("PUT", "/v1/admin/queue-settings"): {"wrap_up_s": 5},
+    # the break reasons the next row's "Break" stays one of
     ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
     # "Break": in the defaults and in what the break-reasons cell sets
     ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Break"},
