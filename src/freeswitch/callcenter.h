@@ -54,4 +54,73 @@ const char *fs_cc_table_get(const struct fs_cc_table *t, size_t r, const char *c
 
 void fs_cc_table_free(struct fs_cc_table *t);
 
+/* ---- the command lines agentdesk sends (the text after "api ") */
+
+#define FS_CC_COMMAND_MAX 4096           /* a contact of many extensions */
+
+/* What a queue command does to q<id>: load (a queue mod_callcenter does
+ * not hold), reload (one it holds, from the binding's answer again),
+ * unload. */
+enum fs_cc_queue_verb { FS_CC_QUEUE_LOAD, FS_CC_QUEUE_RELOAD, FS_CC_QUEUE_UNLOAD };
+
+/* "callcenter_config queue load|reload|unload q<id>". */
+void fs_cc_cmd_queue(char buf[FS_CC_COMMAND_MAX], enum fs_cc_queue_verb verb, int64_t queue_id);
+
+/* "callcenter_config agent add u<id> Callback" / "… agent del u<id>". */
+void fs_cc_cmd_agent_add(char buf[FS_CC_COMMAND_MAX], int64_t user_id);
+void fs_cc_cmd_agent_del(char buf[FS_CC_COMMAND_MAX], int64_t user_id);
+
+/* "callcenter_config agent set <key> u<id> <value>": key one of contact,
+ * status, max_no_answer, wrap_up_time (and the other settings of `agent
+ * set`). A value holding a space is quoted ('On Break'). RESULT_INVALID
+ * for a value that cannot go on one command line (a quote, a control
+ * character, empty) or that does not fit. */
+enum result fs_cc_cmd_agent_set(char buf[FS_CC_COMMAND_MAX], int64_t user_id, const char *key,
+                                const char *value);
+
+/* "callcenter_config agent set status u<id> 'On Break'" (the status
+ * string of fs_cc_status_name). */
+void fs_cc_cmd_agent_status(char buf[FS_CC_COMMAND_MAX], int64_t user_id,
+                            enum queue_status status);
+
+/* "callcenter_config agent get status u<id>". */
+void fs_cc_cmd_agent_get_status(char buf[FS_CC_COMMAND_MAX], int64_t user_id);
+
+/* "callcenter_config tier add q<q> u<u> <level> <position>",
+ * "… tier set level|position q<q> u<u> <n>", "… tier del q<q> u<u>". */
+void fs_cc_cmd_tier_add(char buf[FS_CC_COMMAND_MAX], int64_t queue_id, int64_t user_id,
+                        int64_t level, int64_t position);
+void fs_cc_cmd_tier_set(char buf[FS_CC_COMMAND_MAX], const char *what, int64_t queue_id,
+                        int64_t user_id, int64_t value);
+void fs_cc_cmd_tier_del(char buf[FS_CC_COMMAND_MAX], int64_t queue_id, int64_t user_id);
+
+/* ---- the agent's contact string (docs/freeswitch.md, "Queues")
+ *
+ * mod_callcenter expands it with the member (caller) channel's variables
+ * when it offers a call: the SIP headers X-AD-Queue-Id (the channel
+ * variable FS_CC_QUEUE_ID_VAR that the queue's dialplan entry sets) and
+ * X-AD-Queue-Waited (now minus cc_queue_joined_epoch, which mod_callcenter
+ * sets on the member channel, through mod_expr), then every extension
+ * comma-joined: "{…}user/1000@a.example,user/1001@a.example" (rings all
+ * at once). */
+#define FS_CC_QUEUE_ID_VAR "ad_queue_id"
+
+struct fs_cc_contact {
+        char text[FS_CC_COMMAND_MAX - 128];
+        size_t len;
+        size_t n;                        /* extensions added */
+};
+
+/* Starts an empty contact (no extension yet). */
+void fs_cc_contact_init(struct fs_cc_contact *c);
+
+/* Adds user/<ext>@<realm>; RESULT_INVALID for a word that cannot go into
+ * a dial string (empty, a space, a comma, a brace, a control character),
+ * RESULT_TOO_BIG when it does not fit. */
+enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension, const char *realm);
+
+/* The contact's text: with no extension, "error/USER_NOT_REGISTERED" (an
+ * agent with no extension is offered nothing: the offer fails at once). */
+const char *fs_cc_contact_text(struct fs_cc_contact *c);
+
 #endif

@@ -152,6 +152,13 @@ enum result store_exec_page(struct store_conn *conn, const char *cols, const cha
                             struct store_page *page, size_t elem_size, store_row_fn fn,
                             void **ret_items, size_t *ret_n);
 
+/* Every row of sql into *ret_items, a calloc'd array (caller frees) of
+ * *ret_n elements of elem_size, each copied with fn (nothing is returned
+ * when fn fails on a row). */
+enum result store_exec_all(struct store_conn *conn, const char *sql,
+                           const struct store_param *params, size_t n_params, size_t elem_size,
+                           store_row_fn fn, void **ret_items, size_t *ret_n);
+
 /* FNV-1a of a statement's text, for the drivers' statement caches. */
 unsigned store_hash_sql(const char *sql);
 

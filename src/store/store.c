@@ -337,7 +337,6 @@ enum result store_exec_page(struct store_conn *conn, const char *cols, const cha
         struct store_param all[32];
         struct store_rows rows = { 0 };
         char sql[4096];
-        char *items;
         enum result result;
 
         if (n_params + 2 > sizeof(all) / sizeof(all[0]))
@@ -354,7 +353,18 @@ enum result store_exec_page(struct store_conn *conn, const char *cols, const cha
         all[n_params] = SP_INT(page->limit);
         all[n_params + 1] = SP_INT(page->offset);
         snprintf(sql, sizeof(sql), "SELECT %s%s%s LIMIT ? OFFSET ?", cols, from_where, order);
-        result = store_exec(conn, sql, all, n_params + 2, &rows, NULL);
+        return store_exec_all(conn, sql, all, n_params + 2, elem_size, fn, ret_items, ret_n);
+}
+
+enum result store_exec_all(struct store_conn *conn, const char *sql,
+                           const struct store_param *params, size_t n_params, size_t elem_size,
+                           store_row_fn fn, void **ret_items, size_t *ret_n)
+{
+        struct store_rows rows = { 0 };
+        char *items;
+        enum result result;
+
+        result = store_exec(conn, sql, params, n_params, &rows, NULL);
         if (result)
                 return result;
         items = calloc((size_t)rows.nrows + 1, elem_size);

@@ -1003,6 +1003,169 @@ enum result store_mail_stats(struct store_conn *conn,
                                         int64_t oldest),
                              void *userdata);
 
+/* ---- queues (store/queues.c) ------------------------------------------- */
+
+/* A queue of a tenant (mod_callcenter's q<id>). Text fields "" = none:
+ * moh_sound (the node's hold music), announce_sound, timeout_extension. */
+struct store_queue {
+        int64_t id;
+        int64_t tenant_id;
+        char name[STORE_NAME_MAX];
+        char number[16];                 /* digits */
+        enum queue_strategy strategy;
+        char moh_sound[256];
+        int64_t max_wait_s, no_agent_max_wait_s;
+        enum queue_timeout_action timeout_action;
+        int64_t timeout_queue_id;        /* 0 = none */
+        char timeout_extension[16];
+        bool tier_rules_apply;
+        int64_t tier_rule_wait_s;
+        bool tier_rule_wait_multiply_level;
+        bool tier_rule_no_agent_no_wait;
+        char announce_sound[256];
+        int64_t announce_frequency_s;
+        int64_t members;                 /* read only: how many members it has */
+        enum jobs_state provisioning;    /* read only: set by its jobs */
+        int64_t provisioning_attempts;
+        char provisioning_error[STORE_TEXT_MAX];
+        int64_t created_at, updated_at;
+};
+
+/* In a transaction. Inserts every settable field of *q (provisioning
+ * pending) and reads the row back into it (id, timestamps).
+ * RESULT_CONFLICT when the tenant has a queue of that name or number. */
+enum result store_queue_insert(struct store_conn *conn, struct store_queue *q);
+
+/* The queue id of tenant_id; RESULT_NOT_FOUND when absent or another
+ * tenant's. */
+enum result store_queue_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                            struct store_queue *ret);
+
+/* A page of tenant_id's queues by name (then id); *ret_items malloc'd,
+ * caller frees. */
+enum result store_queue_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
+                             struct store_queue **ret_items, size_t *ret_n);
+
+/* In a transaction. Writes every settable field of *q (the row q->id of
+ * q->tenant_id) and its updated_at; RESULT_NOT_FOUND when there is no such
+ * row, RESULT_CONFLICT as on insert. */
+enum result store_queue_update(struct store_conn *conn, const struct store_queue *q);
+
+/* In a transaction. Deletes queue id of tenant_id and its members;
+ * RESULT_NOT_FOUND when there is none. */
+enum result store_queue_delete(struct store_conn *conn, int64_t tenant_id, int64_t id);
+
+/* Whether another queue of tenant_id than except_id (0: none) has the
+ * name (*ret_name) or the number (*ret_number); NULL name or number is
+ * not asked. */
+enum result store_queue_taken(struct store_conn *conn, int64_t tenant_id, int64_t except_id,
+                              const char *name, const char *number, bool *ret_name,
+                              bool *ret_number);
+
+/* Whether queue id is named by an inbound number or by another queue's
+ * timeout (then it cannot be deleted). */
+enum result store_queue_in_use(struct store_conn *conn, int64_t id, bool *ret_in_use);
+
+#define STORE_QUEUE_MEMBERS_MAX 500
+
+/* A member of a queue (a tier of mod_callcenter): the agent, its level and
+ * position, and what a list shows of it. */
+struct store_queue_member {
+        int64_t user_id;
+        int64_t level, position;
+        char first_name[STORE_NAME_MAX];
+        char last_name[STORE_NAME_MAX];
+        enum user_status user_status;
+        enum queue_status status;        /* its queue_agents row's; logged out without one */
+        char extensions[STORE_MAX_EXTENSIONS_PER_USER][16]; /* by number */
+        size_t n_extensions;
+};
+
+/* The members of queue_id by level, position, then user id, with their
+ * extensions (two statements); *ret malloc'd, caller frees. */
+enum result store_queue_members(struct store_conn *conn, int64_t queue_id,
+                                struct store_queue_member **ret, size_t *ret_n);
+
+/* In a transaction. The members of queue_id become members[0..n) (their
+ * user_id, level and position; the caller has checked them). */
+enum result store_queue_members_set(struct store_conn *conn, int64_t queue_id,
+                                    const struct store_queue_member *members, size_t n);
+
+/* A queue an agent is a member of. */
+struct store_user_queue {
+        int64_t id;
+        char name[STORE_NAME_MAX];
+        char number[16];
+        int64_t level, position;
+};
+
+/* The queues user_id is a member of, by name; *ret malloc'd, caller frees. */
+enum result store_user_queues(struct store_conn *conn, int64_t user_id,
+                              struct store_user_queue **ret, size_t *ret_n);
+
+/* The live users of tenant_id that mod_callcenter may know as agents: a
+ * member of a queue, or with a queue_agents row; by id. *ret malloc'd,
+ * caller frees. */
+enum result store_queue_agent_ids(struct store_conn *conn, int64_t tenant_id, int64_t **ret,
+                                  size_t *ret_n);
+
+/* The tenant's defaults for queue agents (tenants.queue_wrap_up_s and
+ * queue_max_no_answer): what an agent without its own values gets. */
+enum result store_tenant_queue_defaults(struct store_conn *conn, int64_t tenant_id,
+                                        int64_t *ret_wrap_up_s, int64_t *ret_max_no_answer);
+
+/* In a transaction. Sets them; RESULT_NOT_FOUND for no such tenant. */
+enum result store_tenant_set_queue_defaults(struct store_conn *conn, int64_t tenant_id,
+                                            int64_t wrap_up_s, int64_t max_no_answer);
+
+#define STORE_BREAK_REASONS_MAX 20
+#define STORE_BREAK_REASON_SIZE 164      /* 40 characters of UTF-8, NUL */
+
+/* The tenant's break reasons in order into ret (STORE_BREAK_REASONS_MAX
+ * of them at most): its own, or without any the defaults "Break",
+ * "Lunch", "Training". */
+enum result store_break_reasons(struct store_conn *conn, int64_t tenant_id,
+                                char ret[STORE_BREAK_REASONS_MAX][STORE_BREAK_REASON_SIZE],
+                                size_t *ret_n);
+
+/* In a transaction. The tenant's reasons become names[0..n) in that order
+ * (1..STORE_BREAK_REASONS_MAX, checked by the caller). */
+enum result store_break_reasons_set(struct store_conn *conn, int64_t tenant_id,
+                                    const char *const *names, size_t n);
+
+/* An inbound number (E.164) of a tenant, routed to one of its queues or
+ * one of its extensions. */
+struct store_inbound_number {
+        int64_t id;
+        int64_t tenant_id;
+        char number[20];                 /* "+" and up to 15 digits */
+        int64_t queue_id;                /* 0 = none: extension */
+        char extension[16];              /* "" = none: queue */
+        int64_t created_at;
+};
+
+/* In a transaction. Inserts *n, sets its id and created_at.
+ * RESULT_CONFLICT when any tenant has that number. */
+enum result store_inbound_number_insert(struct store_conn *conn, struct store_inbound_number *n);
+
+/* The number id of tenant_id; RESULT_NOT_FOUND when absent or another
+ * tenant's. */
+enum result store_inbound_number_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                                     struct store_inbound_number *ret);
+
+/* A page of tenant_id's numbers by number; *ret_items malloc'd, caller
+ * frees. */
+enum result store_inbound_number_list(struct store_conn *conn, int64_t tenant_id,
+                                      struct store_page *page,
+                                      struct store_inbound_number **ret_items, size_t *ret_n);
+
+/* In a transaction. RESULT_NOT_FOUND when tenant_id has no number id. */
+enum result store_inbound_number_delete(struct store_conn *conn, int64_t tenant_id, int64_t id);
+
+/* Whether any tenant holds number. */
+enum result store_inbound_number_taken(struct store_conn *conn, const char *number,
+                                       bool *ret_taken);
+
 /* ---- purge (store/purge.c) ---------------------------------------------- */
 
 /* Rows deleted by one store_purge, by table. */

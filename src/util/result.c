@@ -59,6 +59,11 @@ static const struct result_info rows[RESULT__MAX] = {
                                    "the link is not valid: it was used, replaced or has expired" },
         [RESULT_MAIL_OFF] = { "mail_disabled", 409, "mail_disabled",
                               "mail is off on this server (AGENTDESK_SMTP_URL is not set)" },
+        [RESULT_NUMBER_TAKEN] = { "number_taken", 409, "number_taken",
+                                  "that number is already in use" },
+        [RESULT_QUEUE_IN_USE] = { "queue_in_use", 409, "queue_in_use",
+                                  "an inbound number or another queue's timeout names this queue: "
+                                  "move those first" },
 };
 
 static const struct result_info unknown = { "unknown", 500, "internal_error", "internal error" };

@@ -37,6 +37,8 @@ enum result {
         RESULT_CLUSTER_IN_USE,  /* tenants still belong to the cluster */
         RESULT_INVALID_TOKEN,   /* a link token that is unknown, used, revoked or expired */
         RESULT_MAIL_OFF,        /* needs mail, and AGENTDESK_SMTP_URL is not set */
+        RESULT_NUMBER_TAKEN,    /* a queue or inbound number that collides with one in use */
+        RESULT_QUEUE_IN_USE,    /* a queue named by an inbound number or another queue's timeout */
         RESULT__MAX
 };
 

@@ -142,6 +142,28 @@ for _route, _ok in ((("GET", "/v1/admin/freeswitch/clusters"), 200),
     MATRIX[_route] = dict(superadmin=(_ok, _ok), admin=(403, 403), supervisor=(403, 403),
                           agent=(403, 403), temp=(403, 403), none=(401, 401))
 
+# Queues and inbound numbers (issue 19): admins write, supervisors read,
+# agents never; an object of another tenant is an absent one.
+for _route, _ok, _writes, _object in (
+        (("GET", "/v1/admin/queues"), 200, False, False),
+        (("POST", "/v1/admin/queues"), 201, True, False),
+        (("GET", "/v1/admin/queues/:id"), 200, False, True),
+        (("PATCH", "/v1/admin/queues/:id"), 200, True, True),
+        (("DELETE", "/v1/admin/queues/:id"), 200, True, True),
+        (("GET", "/v1/admin/queues/:id/members"), 200, False, True),
+        (("PUT", "/v1/admin/queues/:id/members"), 200, True, True),
+        (("GET", "/v1/admin/queue-settings"), 200, False, False),
+        (("PUT", "/v1/admin/queue-settings"), 200, True, False),
+        (("GET", "/v1/admin/break-reasons"), 200, False, False),
+        (("PUT", "/v1/admin/break-reasons"), 200, True, False),
+        (("GET", "/v1/admin/numbers"), 200, False, False),
+        (("POST", "/v1/admin/numbers"), 201, True, False),
+        (("DELETE", "/v1/admin/numbers/:id"), 200, True, True)):
+    _other = 404 if _object else _ok
+    MATRIX[_route] = dict(superadmin=(_ok, _other), admin=(_ok, _other),
+                          supervisor=(403, 403) if _writes else (_ok, _other),
+                          agent=(403, 403), temp=(403, 403), none=(401, 401))
+
 BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
                                            "new_password": "whatever new one"},
@@ -156,6 +178,10 @@ BODIES = {
     ("POST", "/v1/admin/freeswitch/clusters/:id/nodes"): {
         "name": "fs2", "esl_host": "127.0.0.1", "esl_password": "ClueCon"},
     ("PATCH", "/v1/admin/freeswitch/clusters/:id/nodes/:node_id"): {"esl_port": 8022},
+    ("PATCH", "/v1/admin/queues/:id"): {"max_wait_s": 30},
+    ("PUT", "/v1/admin/queues/:id/members"): {"members": []},
+    ("PUT", "/v1/admin/queue-settings"): {"wrap_up_s": 5},
+    ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
 }
 
 
@@ -186,6 +212,23 @@ def test_isolation_matrix(backend):
                                                                 "esl_password": "ClueCon"})
             assert status == 201, body
             return cid, body["node"]["id"]
+
+        def fresh_queue(key):
+            serial[0] += 1
+            token = admin_a if key == "A" else admin_b
+            status, _, body = ad.request("POST", "/v1/admin/queues", token=token, json_body={
+                "name": "q%d" % serial[0], "number": str(7000 + serial[0])})
+            assert status == 201, body
+            return body["queue"]["id"]
+
+        def fresh_number(key):
+            serial[0] += 1
+            token = admin_a if key == "A" else admin_b
+            base = w.tenants[key]["pool_base"]
+            status, _, body = ad.request("POST", "/v1/admin/numbers", token=token, json_body={
+                "number": "+1555%07d" % serial[0], "extension": str(base)})
+            assert status == 201, body
+            return body["number"]["id"]
 
         def fresh_agent(key):
             serial[0] += 1
@@ -220,12 +263,17 @@ def test_isolation_matrix(backend):
                     # Logging out or refreshing spends the token: that cell gets its own.
                     spends = pattern in ("/v1/auth/logout", "/v1/auth/refresh")
                     token = caller_token(role, fresh=spends)
-                    agent_id = ext_id = 0
+                    agent_id = ext_id = object_id = 0
                     clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
                                                     "/freeswitch/xml/"))
+                    queued = pattern.startswith(("/v1/admin/queues/", "/v1/admin/numbers/"))
                     if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/") \
-                            and not clustered:
+                            and not clustered and not queued:
                         agent_id, ext_id = fresh_agent(key)
+                    if pattern.startswith("/v1/admin/queues/"):
+                        object_id = fresh_queue(key)
+                    elif pattern.startswith("/v1/admin/numbers/"):
+                        object_id = fresh_number(key)
                     path = pattern
                     if clustered:
                         cluster_id, node_id = fresh_cluster()
@@ -237,6 +285,8 @@ def test_isolation_matrix(backend):
                         path = pattern.replace(":id", str(agent_id))
                     elif "/extensions/" in pattern:
                         path = pattern.replace(":id", str(ext_id))
+                    elif queued:
+                        path = pattern.replace(":id", str(object_id))
                     body = BODIES.get((method, pattern))
                     if (method, pattern) == ("POST", "/v1/admin/agents"):
                         serial[0] += 1
@@ -249,7 +299,16 @@ def test_isolation_matrix(backend):
                         serial[0] += 1
                         body = {"name": "T%d" % serial[0], "pool_base": 500000 + 10 * serial[0],
                                 "pool_size": 10}
+                    if (method, pattern) == ("POST", "/v1/admin/queues"):
+                        serial[0] += 1
+                        body = {"name": "new%d" % serial[0], "number": str(8000 + serial[0])}
+                    if (method, pattern) == ("POST", "/v1/admin/numbers"):
+                        serial[0] += 1
+                        body = {"number": "+1666%07d" % serial[0], "extension": str(10000)}
                     if role == "superadmin" and pattern.startswith(("/v1/admin/agents",
+                                                                    "/v1/admin/queue",
+                                                                    "/v1/admin/break-reasons",
+                                                                    "/v1/admin/numbers",
                                                                     "/v1/admin/extensions",
                                                                     "/v1/admin/audit",
                                                                     "/v1/admin/calls",
@@ -267,7 +326,8 @@ def test_isolation_matrix(backend):
                             assert resp["error"]["code"] == "password_change_required", resp
                         if status == 404:
                             # Another tenant's object is exactly an absent one.
-                            gone = path.replace("/%d" % (agent_id if "/agents/" in pattern else ext_id),
+                            gone = path.replace("/%d" % (agent_id if "/agents/" in pattern
+                                                         else object_id if queued else ext_id),
                                                 "/999999", 1)
                             _, _, absent = ad.request(method, gone, token=token, json_body=body)
                             assert resp == absent, (resp, absent)

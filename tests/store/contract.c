@@ -877,10 +877,13 @@ int main(int argc, char **argv)
         test_mail_outbox(store);
         test_purge(store);
         contract_calls(store);
+        contract_queues(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_calls_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_queues_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

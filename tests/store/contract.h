@@ -29,6 +29,10 @@ void contract_mail_requests(struct store *store);
 /* tests/store/contract_calls.c: call records and daily usage. */
 void contract_calls(struct store *store);
 int contract_calls_checks(int *ret_failures);
+/* tests/store/contract_queues.c: queues, members, break reasons, inbound
+ * numbers, the tenant's queue defaults. */
+void contract_queues(struct store *store);
+int contract_queues_checks(int *ret_failures);
 /* A store_secret_fn that "seals" nothing: for pools a test makes itself. */
 enum result contract_plain_secret(void *userdata, const char *extension,
                                   char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);

@@ -12,45 +12,36 @@
 #include "check.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/events.h"
+#include "recorded.h"
 
 static const char *fixtures;
+
+struct gather {
+        char want;
+        char *out;
+        size_t o;
+};
+
+static void gather(char d, const char *bytes, size_t n, void *ctx)
+{
+        struct gather *g = ctx;
+
+        if (d == g->want) {
+                memcpy(g->out + g->o, bytes, n);
+                g->o += n;
+        }
+}
 
 /* The bytes the server ("S") sent in a fixture file, back to back; the
  * client's blocks when want is 'C'. */
 static char *server_bytes(const char *name, char want, size_t *ret_len)
 {
-        char path[1024], *data, *out;
-        size_t len = 0, o = 0;
-        FILE *f;
+        struct gather g = { want, malloc(1 << 20), 0 };
 
-        snprintf(path, sizeof(path), "%s/esl/%s", fixtures, name);
-        f = fopen(path, "rb");
-        if (!f) {
-                fprintf(stderr, "cannot open %s\n", path);
-                exit(1);
-        }
-        data = malloc(1 << 20);
-        out = malloc(1 << 20);
-        len = fread(data, 1, (1 << 20) - 1, f);
-        fclose(f);
-        for (size_t i = 0; i < len;) {
-                char dir;
-                size_t n;
-                int head;
-
-                if (sscanf(data + i, "--- %c (%zu bytes)\n%n", &dir, &n, &head) != 2)
-                        break;
-                i += (size_t)head;
-                if (dir == want) {
-                        memcpy(out + o, data + i, n);
-                        o += n;
-                }
-                i += n + 1;
-        }
-        free(data);
-        out[o] = '\0';
-        *ret_len = o;
-        return out;
+        recorded_blocks(fixtures, name, gather, &g);
+        g.out[g.o] = '\0';
+        *ret_len = g.o;
+        return g.out;
 }
 
 /* Splits bytes into frames as a connection reading chunk bytes at a time

@@ -15,8 +15,8 @@ static const char *detail(json_t *details, const char *key)
 }
 
 /* The target as people name it, now: a user's "First Last <email>" (or
- * the email), an extension's number, a tenant's or cluster's name, a
- * node's "cluster/node". Read from the details the caller gave and, for a
+ * the email), an extension's number, a tenant's, cluster's or queue's
+ * name, a node's "cluster/node", an inbound number. Read from the details the caller gave and, for a
  * user, the row (deleted users keep theirs). "" when unknown. */
 static void label_of(struct store_conn *conn, const char *target_type, int64_t target_id,
                      json_t *details, char *buf, size_t size)
@@ -38,6 +38,8 @@ static void label_of(struct store_conn *conn, const char *target_type, int64_t t
                         text_copy(buf, size, email ? email : "");
         } else if (strcmp(target_type, "extension") == 0) {
                 text_copy(buf, size, detail(details, "extension") ? detail(details, "extension") : "");
+        } else if (strcmp(target_type, "number") == 0) {
+                text_copy(buf, size, detail(details, "number") ? detail(details, "number") : "");
         } else if (strcmp(target_type, "node") == 0 && cluster && name) {
                 snprintf(buf, size, "%.*s/%.*s", 200, cluster, 200, name);
         } else if (name || cluster) {
