@@ -3791,7 +3791,7 @@ export interface components {
             strategy: "longest-idle-agent" | "ring-all" | "round-robin" | "top-down" | "agent-with-least-talk-time" | "agent-with-fewest-calls" | "sequentially-by-agent-order" | "ring-progressively" | "random";
             /** @description What waiting callers hear: null for the node's `$${hold_music}`, else a
              *     `tone_stream://` or `local_stream://` URL or a sound file's path under the
-             *     node's sounds (no `$`, `{`, `}`, `..`, spaces or control characters).
+             *     node's sounds (relative; printable ASCII without `$`, `{`, `}`, `..` or spaces).
              *      */
             moh_sound?: string | null;
             /**
@@ -3998,15 +3998,15 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete";
             /** @description null for the command line. */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
             actor_email: string | null;
             /** @enum {unknown} */
-            target_type: "user" | "extension" | "tenant" | "cluster" | "node";
+            target_type: "user" | "extension" | "tenant" | "cluster" | "node" | "queue" | "number";
             target_id: number | null;
-            /** @description The target as it was named when the entry was written: a user's "First Last <email>" (or the email), an extension's number, a tenant's or cluster's name, a node's "cluster/node". null when unknown (entries written before this field existed). */
+            /** @description The target as it was named when the entry was written: a user's "First Last <email>" (or the email), an extension's number, a tenant's, cluster's or queue's name, a node's "cluster/node", an inbound number. null when unknown (entries written before this field existed). */
             target_label: string | null;
             details: {
                 [key: string]: string | null;
