@@ -10,6 +10,7 @@ enum result api_register(struct http_server *srv, struct http_server *fs_srv,
                 api_freeswitch_status_register, api_clusters_register, api_events_register,
                 api_calls_register,
                 api_queues_register, api_numbers_register,
+                api_board_register,
                 api_web_register,
         };
         enum result result = RESULT_OK;

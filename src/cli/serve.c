@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "cli/cli.h"
+#include "domain/board/board.h"
 #include "domain/calls/calls.h"
 #include "domain/live/live.h"
 #include "domain/mail/sender.h"
@@ -125,8 +126,10 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         struct http_server *srv = NULL, *fs_srv = NULL, *metrics_srv = NULL;
         struct app app = { .settings = *cfg };
         struct api_context ctx = { .app = &app };
-        /* The listener hands its channel events to the call records. */
-        const struct live_sink calls = calls_sink(&app);
+        /* The listener hands its channel events to the call records and
+         * mod_callcenter's to the board. */
+        struct board *board = board_new(&app);
+        struct live_sink sinks[2] = { calls_sink(&app), board_sink(board) };
         sigset_t signals;
         int sig = 0, rc = 1;
         enum result result;
@@ -177,7 +180,8 @@ static int run(const struct cli_args *args, const struct settings *cfg)
             (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK) ||
             purge_start(&app, &app.purge) != RESULT_OK ||
             events_hub_start(&app, &app.events) != RESULT_OK ||
-            (app.settings.live_listen && live_start(&app, &calls, &app.live) != RESULT_OK)) {
+            !board ||
+            (app.settings.live_listen && live_start(&app, sinks, 2, &app.live) != RESULT_OK)) {
                 fprintf(stderr, "agentdesk: cannot start the reconciler, the mail sender, "
                                 "the purge, the live events' reader or the FreeSWITCH "
                                 "listener\n");
@@ -238,6 +242,7 @@ out:
         http_server_stop(fs_srv);
         http_server_stop(srv);
         live_stop(app.live);
+        board_free(board);
         app.live = NULL;
         reconciler_stop(&app);
         mail_sender_stop(app.mail_sender);

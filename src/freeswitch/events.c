@@ -4,7 +4,7 @@
  * empty line; what follows it (an event's own body, which none of ours
  * has) is ignored. The recorded frames are in
  * tests/fixtures/freeswitch-1.11/esl/ (events-plain.txt, events-call.txt,
- * sofia-xmlstatus-reg.txt, show-channels-json.txt).
+ * events-callcenter.txt, sofia-xmlstatus-reg.txt, show-channels-json.txt).
  */
 #include "freeswitch/events.h"
 
@@ -148,6 +148,7 @@ static enum fs_event_kind kind_of(const char *name)
                 { "CHANNEL_ANSWER", FS_EVENT_CHANNEL_ANSWER },
                 { "CHANNEL_BRIDGE", FS_EVENT_CHANNEL_BRIDGE },
                 { "CHANNEL_HANGUP_COMPLETE", FS_EVENT_CHANNEL_HANGUP_COMPLETE },
+                { "callcenter::info", FS_EVENT_CALLCENTER },
         };
 
         for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
@@ -228,6 +229,56 @@ static void channel_from(const struct lines *l, struct fs_channel *c)
         c->mos = mos && *mos ? strtod(mos, NULL) : -1;
 }
 
+static enum fs_cc_action cc_action_of(const char *s)
+{
+        static const struct {
+                const char *name;
+                enum fs_cc_action action;
+        } actions[] = {
+                { "agent-status-change", FS_CC_AGENT_STATUS_CHANGE },
+                { "agent-state-change", FS_CC_AGENT_STATE_CHANGE },
+                { "agent-offering", FS_CC_AGENT_OFFERING },
+                { "bridge-agent-start", FS_CC_BRIDGE_AGENT_START },
+                { "bridge-agent-end", FS_CC_BRIDGE_AGENT_END },
+                { "bridge-agent-fail", FS_CC_BRIDGE_AGENT_FAIL },
+                { "agent-max-no-answer", FS_CC_AGENT_MAX_NO_ANSWER },
+                { "member-queue-start", FS_CC_MEMBER_QUEUE_START },
+                { "member-queue-resume", FS_CC_MEMBER_QUEUE_RESUME },
+                { "member-queue-end", FS_CC_MEMBER_QUEUE_END },
+        };
+
+        for (size_t i = 0; s && i < sizeof(actions) / sizeof(actions[0]); i++)
+                if (strcmp(s, actions[i].name) == 0)
+                        return actions[i].action;
+        return FS_CC_OTHER;
+}
+
+static void callcenter_from(const struct lines *l, struct fs_callcenter *c)
+{
+        const char *action = get(l, "CC-Action");
+
+        c->action = cc_action_of(action);
+        copy_to(c->action_name, sizeof(c->action_name), action);
+        copy_to(c->queue, sizeof(c->queue), get(l, "CC-Queue"));
+        copy_to(c->agent, sizeof(c->agent), get(l, "CC-Agent"));
+        copy_to(c->agent_status, sizeof(c->agent_status),
+                get2(l, "CC-Agent-Status", "CC-Agent-No-Answer-Status"));
+        copy_to(c->agent_state, sizeof(c->agent_state), get(l, "CC-Agent-State"));
+        copy_to(c->agent_uuid, sizeof(c->agent_uuid), get(l, "CC-Agent-UUID"));
+        copy_to(c->member_uuid, sizeof(c->member_uuid), get(l, "CC-Member-UUID"));
+        copy_to(c->member_session_uuid, sizeof(c->member_session_uuid),
+                get(l, "CC-Member-Session-UUID"));
+        copy_to(c->caller_number, sizeof(c->caller_number), get(l, "CC-Member-CID-Number"));
+        copy_to(c->caller_name, sizeof(c->caller_name), get(l, "CC-Member-CID-Name"));
+        copy_to(c->cause, sizeof(c->cause), get(l, "CC-Cause"));
+        copy_to(c->cancel_reason, sizeof(c->cancel_reason), get(l, "CC-Cancel-Reason"));
+        copy_to(c->hangup_cause, sizeof(c->hangup_cause), get(l, "CC-Hangup-Cause"));
+        c->joined_at = to_i64(get(l, "CC-Member-Joined-Time"));
+        c->answered_at = to_i64(get(l, "CC-Agent-Answered-Time"));
+        c->leaving_at = to_i64(get2(l, "CC-Member-Leaving-Time", "CC-Bridge-Terminated-Time"));
+        c->no_answer_count = (long)to_i64(get(l, "CC-Agent-No-Answer-Count"));
+}
+
 enum result fs_event_parse(const struct esl_frame *frame, struct fs_event *ret)
 {
         const char *type = esl_frame_header(frame, "Content-Type");
@@ -264,6 +315,9 @@ enum result fs_event_parse(const struct esl_frame *frame, struct fs_event *ret)
         case FS_EVENT_CHANNEL_BRIDGE:
         case FS_EVENT_CHANNEL_HANGUP_COMPLETE:
                 channel_from(&l, &ret->u.channel);
+                break;
+        case FS_EVENT_CALLCENTER:
+                callcenter_from(&l, &ret->u.cc);
                 break;
         case FS_EVENT_OTHER:
                 break;

@@ -2,9 +2,12 @@
  * What FreeSWITCH's events say, parsed: the registration events of
  * mod_sofia (CUSTOM sofia::register, sofia::unregister, sofia::expire),
  * the channel events (CHANNEL_CREATE, CHANNEL_ANSWER, CHANNEL_BRIDGE,
- * CHANNEL_HANGUP_COMPLETE) of an `event plain` subscription, and the two
- * listings read after every (re)connect to start from the node's truth:
- * `sofia xmlstatus profile <p> reg` and `show channels as json`.
+ * CHANNEL_HANGUP_COMPLETE) of an `event plain` subscription, mod_callcenter's
+ * CUSTOM callcenter::info (docs/freeswitch.md, "Queues": what each CC-Action
+ * carries), and the two listings read after every (re)connect to start
+ * from the node's truth: `sofia xmlstatus profile <p> reg` and `show
+ * channels as json` (mod_callcenter's own listings are parsed by
+ * freeswitch/callcenter.h).
  *
  * Pure: no I/O, no state (fuzzable). Values are URL-decoded (event-plain
  * encodes every header value) and copied into fixed fields, cut at their
@@ -24,7 +27,7 @@
 
 #define FS_EVENTS_SUBSCRIPTION                                                           \
         "event plain CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE " \
-        "CUSTOM sofia::register sofia::unregister sofia::expire"
+        "CUSTOM sofia::register sofia::unregister sofia::expire callcenter::info"
 
 enum fs_event_kind {
         FS_EVENT_OTHER,                  /* any other event: ignored */
@@ -35,6 +38,7 @@ enum fs_event_kind {
         FS_EVENT_CHANNEL_ANSWER,
         FS_EVENT_CHANNEL_BRIDGE,
         FS_EVENT_CHANNEL_HANGUP_COMPLETE,
+        FS_EVENT_CALLCENTER,             /* callcenter::info (mod_callcenter) */
 };
 
 /* One registration: from a sofia:: event or a row of the xmlstatus listing. */
@@ -85,6 +89,46 @@ struct fs_channel {
         double mos;                      /* variable_rtp_audio_in_mos; < 0 when absent */
 };
 
+/* mod_callcenter's CC-Action values that agentdesk reads (FS_CC_OTHER: any
+ * other, such as agent-add or members-count: ignored). */
+enum fs_cc_action {
+        FS_CC_OTHER,
+        FS_CC_AGENT_STATUS_CHANGE,       /* CC-Agent, CC-Agent-Status */
+        FS_CC_AGENT_STATE_CHANGE,        /* CC-Agent, CC-Agent-State (no CC-Queue) */
+        FS_CC_AGENT_OFFERING,            /* an offer rings: CC-Queue, CC-Agent, the member */
+        FS_CC_BRIDGE_AGENT_START,        /* the agent answered: the member, times */
+        FS_CC_BRIDGE_AGENT_END,          /* that call ended (the member leaves too) */
+        FS_CC_BRIDGE_AGENT_FAIL,         /* the offer failed: CC-Hangup-Cause */
+        FS_CC_AGENT_MAX_NO_ANSWER,       /* CC-Agent-No-Answer-Count, -Status: it follows */
+        FS_CC_MEMBER_QUEUE_START,        /* a caller entered CC-Queue */
+        FS_CC_MEMBER_QUEUE_RESUME,       /* a caller came back (abandoned-resume-allowed) */
+        FS_CC_MEMBER_QUEUE_END,          /* a caller left: CC-Cause Terminated (after a
+                                            bridge) or Cancel (CC-Cancel-Reason) */
+};
+
+/* One callcenter::info event. Times are epoch seconds (0: not sent). */
+struct fs_callcenter {
+        enum fs_cc_action action;
+        char action_name[48];            /* CC-Action as sent */
+        char queue[128];                 /* CC-Queue: "q12" for agentdesk's ("" when none) */
+        char agent[64];                  /* CC-Agent: "u7" for agentdesk's */
+        char agent_status[32];           /* CC-Agent-Status ("On Break"); with max-no-answer,
+                                            CC-Agent-No-Answer-Status */
+        char agent_state[32];            /* CC-Agent-State ("In a queue call") */
+        char agent_uuid[64];             /* CC-Agent-UUID: the agent's leg, once bridged */
+        char member_uuid[64];            /* CC-Member-UUID: the caller's place in the queue */
+        char member_session_uuid[64];    /* CC-Member-Session-UUID: the caller's channel */
+        char caller_number[64];          /* CC-Member-CID-Number */
+        char caller_name[128];           /* CC-Member-CID-Name */
+        char cause[32];                  /* CC-Cause: Terminated, Cancel */
+        char cancel_reason[48];          /* CC-Cancel-Reason: NO_AGENT_TIMEOUT, TIMEOUT, … */
+        char hangup_cause[64];           /* CC-Hangup-Cause */
+        int64_t joined_at;               /* CC-Member-Joined-Time */
+        int64_t answered_at;             /* CC-Agent-Answered-Time */
+        int64_t leaving_at;              /* CC-Member-Leaving-Time / CC-Bridge-Terminated-Time */
+        long no_answer_count;            /* CC-Agent-No-Answer-Count */
+};
+
 struct fs_event {
         enum fs_event_kind kind;
         char name[64];                   /* Event-Name, or the subclass for CUSTOM */
@@ -94,6 +138,7 @@ struct fs_event {
         union {
                 struct fs_registration reg;   /* REGISTER, UNREGISTER, EXPIRE */
                 struct fs_channel channel;    /* CHANNEL_* */
+                struct fs_callcenter cc;      /* CALLCENTER */
         } u;
 };
 

@@ -121,3 +121,15 @@ VOCAB_TABLE(queue_status, queue_status,
             [QUEUE_STATUS_LOGGED_OUT] = "logged_out",
             [QUEUE_STATUS_AVAILABLE] = "available",
             [QUEUE_STATUS_ON_BREAK] = "on_break")
+
+VOCAB_TABLE(queue_caller_state, queue_caller_state,
+            [QUEUE_CALLER_WAITING] = "waiting",
+            [QUEUE_CALLER_TRYING] = "trying",
+            [QUEUE_CALLER_ANSWERED] = "answered")
+
+VOCAB_TABLE(queue_activity, queue_activity,
+            [QUEUE_ACTIVITY_IDLE] = "idle",
+            [QUEUE_ACTIVITY_WAITING] = "waiting",
+            [QUEUE_ACTIVITY_RECEIVING] = "receiving",
+            [QUEUE_ACTIVITY_IN_QUEUE_CALL] = "in_queue_call",
+            [QUEUE_ACTIVITY_WRAP_UP] = "wrap_up")

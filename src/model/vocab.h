@@ -220,6 +220,32 @@ enum queue_status {
 const char *queue_status_name(enum queue_status status);
 bool queue_status_parse(const char *s, enum queue_status *ret);
 
+/* A caller in a queue, as mod_callcenter's member states say (the board,
+ * domain/board/): waiting, an offer ringing, talking to an agent. */
+enum queue_caller_state {
+        QUEUE_CALLER_WAITING,
+        QUEUE_CALLER_TRYING,
+        QUEUE_CALLER_ANSWERED,
+};
+
+/* "waiting", "trying", "answered". */
+const char *queue_caller_state_name(enum queue_caller_state state);
+bool queue_caller_state_parse(const char *s, enum queue_caller_state *ret);
+
+/* What mod_callcenter says an agent is doing (its agent state, and the
+ * wrap-up it keeps after a queue call). */
+enum queue_activity {
+        QUEUE_ACTIVITY_IDLE,             /* "Idle": takes no offer */
+        QUEUE_ACTIVITY_WAITING,          /* "Waiting": for an offer */
+        QUEUE_ACTIVITY_RECEIVING,        /* "Receiving": an offer rings */
+        QUEUE_ACTIVITY_IN_QUEUE_CALL,    /* "In a queue call" */
+        QUEUE_ACTIVITY_WRAP_UP,          /* after a queue call, until wrap_up_ends_at */
+};
+
+/* "idle", "waiting", "receiving", "in_queue_call", "wrap_up". */
+const char *queue_activity_name(enum queue_activity activity);
+bool queue_activity_parse(const char *s, enum queue_activity *ret);
+
 /* Which live stream a ticket opens: "admin" (/v1/admin/events, a
  * tenant's or every tenant's events) or "me" (/v1/me/events, the agent's
  * reduced view). */

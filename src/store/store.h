@@ -1186,4 +1186,123 @@ struct store_purged {
 enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttle_before,
                         int64_t limit, struct store_purged *ret);
 
+/* ---- the board (store/board.c) ---------------------------------------------
+ * What mod_callcenter says as it happens (domain/board/), written by the
+ * listener's holder in its batches and read by every process: the callers
+ * in a queue (queue_callers), each agent's activity (queue_activity), and
+ * a queue's counts per UTC day (queue_day_counts). */
+
+struct store_board_caller {
+        char member_uuid[64];            /* mod_callcenter's CC-Member-UUID: the key */
+        int64_t queue_id, tenant_id;
+        char session_uuid[64];           /* the caller's channel */
+        char caller_number[64];
+        char caller_name[128];
+        int64_t joined_at;
+        enum queue_caller_state state;
+        int64_t agent_user_id;           /* the agent offered it or talking; 0 none */
+        char agent_uuid[64];             /* the agent's leg once bridged */
+        int64_t cluster_id;              /* the node that holds it */
+        char node[300];
+};
+
+/* Inserts c, or rewrites the row of its member_uuid. */
+enum result store_board_caller_put(struct store_conn *conn, const struct store_board_caller *c);
+
+/* RESULT_NOT_FOUND when no such caller. */
+enum result store_board_caller_get(struct store_conn *conn, const char *member_uuid,
+                                   struct store_board_caller *ret);
+
+/* Deletes the caller; *ret_deleted (may be NULL) says whether it was there. */
+enum result store_board_caller_delete(struct store_conn *conn, const char *member_uuid,
+                                      bool *ret_deleted);
+
+/* The callers of queue_id, longest waiting first: *ret_items calloc'd
+ * (caller frees), at most max. */
+enum result store_board_callers(struct store_conn *conn, int64_t queue_id, size_t max,
+                                struct store_board_caller **ret_items, size_t *ret_n);
+
+/* The callers a node holds (every queue): *ret_items calloc'd. */
+enum result store_board_callers_of_node(struct store_conn *conn, int64_t cluster_id,
+                                        const char *node, struct store_board_caller **ret_items,
+                                        size_t *ret_n);
+
+struct store_board_activity {
+        int64_t user_id, tenant_id;
+        enum queue_activity state;
+        int64_t since;
+        int64_t wrap_up_ends_at;         /* QUEUE_ACTIVITY_WRAP_UP: when it ends; else 0 */
+        int64_t queue_id;                /* the queue of its last offer or call; 0 none */
+};
+
+/* RESULT_NOT_FOUND when FreeSWITCH never said. */
+enum result store_board_activity_get(struct store_conn *conn, int64_t user_id,
+                                     struct store_board_activity *ret);
+
+/* Inserts or rewrites a's row. */
+enum result store_board_activity_put(struct store_conn *conn, const struct store_board_activity *a);
+
+/* A queue's counts of one UTC day (day: epoch seconds / 86400). */
+struct store_board_day {
+        int64_t offered, answered, abandoned;
+        int64_t wait_s;                  /* the total wait of the answered */
+};
+
+/* Adds delta to queue_id's counts of day. */
+enum result store_board_day_add(struct store_conn *conn, int64_t queue_id, int64_t day,
+                                const struct store_board_day *delta);
+
+/* Zeros when the day has none. */
+enum result store_board_day_get(struct store_conn *conn, int64_t queue_id, int64_t day,
+                                struct store_board_day *ret);
+
+/* The tenant of a queue (RESULT_NOT_FOUND: no such queue), of a user. */
+enum result store_board_queue_tenant(struct store_conn *conn, int64_t queue_id, int64_t *ret_tenant_id);
+enum result store_board_user_tenant(struct store_conn *conn, int64_t user_id, int64_t *ret_tenant_id);
+
+/* One member of a queue for the board: its status as agentdesk stored it
+ * (none: logged out) and its activity (none: FreeSWITCH never said). */
+struct store_board_agent {
+        int64_t user_id;
+        char first_name[STORE_NAME_MAX];
+        char last_name[STORE_NAME_MAX];
+        bool has_status;
+        enum queue_status status;
+        char reason[STORE_NAME_MAX];
+        int64_t status_since;            /* the user's created_at when no status */
+        bool has_activity;
+        struct store_board_activity activity;
+};
+
+/* The members of queue_id (not deleted), by user id: *ret_items calloc'd. */
+enum result store_board_agents(struct store_conn *conn, int64_t queue_id,
+                                    struct store_board_agent **ret_items, size_t *ret_n);
+
+/* An agent's queue status as stored (queue_agents), with the settings in
+ * force (its own, else its tenant's). found false: no row (logged out,
+ * since the user's creation). */
+struct store_board_status {
+        bool found;
+        int64_t user_id, tenant_id;
+        enum queue_status status;
+        char reason[STORE_NAME_MAX];
+        int64_t since;
+        char changed_by[STORE_SHORT_MAX];
+        enum jobs_state provisioning;
+        char provisioning_error[STORE_TEXT_MAX];
+        int64_t wrap_up_s, max_no_answer;          /* in force */
+        int64_t wrap_up_s_own, max_no_answer_own;  /* -1: the tenant's */
+};
+
+/* RESULT_NOT_FOUND when the user is no agent of a tenant (or deleted). */
+enum result store_board_agent_status(struct store_conn *conn, int64_t user_id,
+                                     struct store_board_status *ret);
+
+/* In a transaction: the status mod_callcenter set itself (after
+ * max_no_answer missed offers), stored with changed_by 'freeswitch' and
+ * provisioning as it was (FreeSWITCH has it already). */
+enum result store_board_status_by_freeswitch(struct store_conn *conn, int64_t tenant_id,
+                                             int64_t user_id, enum queue_status status,
+                                             const char *reason, int64_t now);
+
 #endif

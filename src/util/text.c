@@ -159,6 +159,16 @@ void text_slug(char *out, size_t size, const char *s)
                 memcpy(out, "tenant", 7);
 }
 
+bool text_word_valid(const char *s)
+{
+        if (!*s)
+                return false;
+        for (; *s; s++)
+                if (!isalnum((unsigned char)*s) && *s != '.' && *s != '-' && *s != '_')
+                        return false;
+        return true;
+}
+
 bool text_sip_domain_valid(const char *s)
 {
         size_t len = strlen(s);

@@ -28,6 +28,10 @@ void text_copy(char *dst, size_t size, const char *src);
 /* Lower-cases ASCII letters of s into out (size bytes). */
 void text_lower(char *out, size_t size, const char *s);
 
+/* One word of a command line sent to FreeSWITCH: not empty, only ASCII
+ * letters, digits, '.', '-' and '_' (a user, a uuid, an extension). */
+bool text_word_valid(const char *s);
+
 /* A SIP domain (realm): a host name (letters, digits, '.' and '-', not
  * starting with either), an IPv4 address, or an IPv6 one in brackets; at
  * most 253 bytes. The one check for settings and API alike. */

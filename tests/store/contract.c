@@ -878,12 +878,15 @@ int main(int argc, char **argv)
         test_purge(store);
         contract_calls(store);
         contract_queues(store);
+        contract_board(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_calls_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_queues_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_board_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

@@ -33,6 +33,10 @@ int contract_calls_checks(int *ret_failures);
  * numbers, the tenant's queue defaults. */
 void contract_queues(struct store *store);
 int contract_queues_checks(int *ret_failures);
+/* tests/store/contract_board.c: the board's callers, activity, counts. */
+void contract_board(struct store *store);
+int contract_board_checks(int *ret_failures);
+
 /* A store_secret_fn that "seals" nothing: for pools a test makes itself. */
 enum result contract_plain_secret(void *userdata, const char *extension,
                                   char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);

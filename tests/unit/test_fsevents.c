@@ -210,6 +210,85 @@ static int bodies(const char *name, char **ret, int max)
         return n;
 }
 
+/* mod_callcenter's callcenter::info, as the static queue support@default
+ * sent them (record_callcenter_events.py): u1 answers Alice, who hangs up; u2
+ * misses Bob's offer (max_no_answer 1) and is set On Break; Bob gives up. */
+static void test_callcenter_events(void)
+{
+        static const size_t chunks[] = { 1, 13, 4096, 1 << 20 };
+        size_t len;
+        char *bytes = server_bytes("events-callcenter.txt", 'S', &len);
+        struct fs_event ev[32];
+        const struct fs_callcenter *c;
+
+        for (size_t k = 0; k < sizeof(chunks) / sizeof(chunks[0]); k++) {
+                CHECK_INT_EQ(replay(bytes, len, chunks[k], ev, 32), 27);
+                for (int i = 0; i < 27; i++) {
+                        CHECK_INT_EQ(ev[i].kind, FS_EVENT_CALLCENTER);
+                        CHECK_STR_EQ(ev[i].name, "callcenter::info");
+                        CHECK(ev[i].timestamp_us > 0);
+                }
+                /* agent-add, members-count: read, of no interest */
+                CHECK_INT_EQ(ev[0].u.cc.action, FS_CC_OTHER);
+                CHECK_STR_EQ(ev[0].u.cc.action_name, "agent-add");
+                CHECK_INT_EQ(ev[4].u.cc.action, FS_CC_OTHER);
+                c = &ev[2].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_AGENT_STATUS_CHANGE);
+                CHECK_STR_EQ(c->agent, "u1");
+                CHECK_STR_EQ(c->agent_status, "Available");
+                c = &ev[3].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_MEMBER_QUEUE_START);
+                CHECK_STR_EQ(c->queue, "support@default");
+                CHECK_STR_EQ(c->member_uuid, "f54d2a04-1cad-452e-94c3-a20e86b88c57");
+                CHECK_STR_EQ(c->member_session_uuid, "9dd983d0-cb3f-4d86-babc-03ee4c526e21");
+                CHECK_STR_EQ(c->caller_number, "5551001");
+                CHECK_STR_EQ(c->caller_name, "Alice");
+                CHECK_INT_EQ(c->joined_at, 0);   /* not sent: the event's own time */
+                c = &ev[5].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_AGENT_STATE_CHANGE);
+                CHECK_STR_EQ(c->agent_state, "Receiving");
+                CHECK_STR_EQ(c->queue, "");
+                c = &ev[6].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_AGENT_OFFERING);
+                CHECK_STR_EQ(c->agent, "u1");
+                CHECK_STR_EQ(c->queue, "support@default");
+                CHECK_STR_EQ(c->member_uuid, "f54d2a04-1cad-452e-94c3-a20e86b88c57");
+                c = &ev[7].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_BRIDGE_AGENT_START);
+                CHECK_STR_EQ(c->agent_uuid, "24415da0-4f39-4fc9-aa43-12cc66d0f4c4");
+                CHECK_INT_EQ(c->joined_at, 1796608623);
+                CHECK_INT_EQ(c->answered_at, 1796608623);
+                CHECK_STR_EQ(ev[9].u.cc.agent_state, "In a queue call");
+                c = &ev[10].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_BRIDGE_AGENT_END);
+                CHECK_STR_EQ(c->hangup_cause, "SUCCESS");
+                CHECK_INT_EQ(c->leaving_at, 1796608627);
+                c = &ev[11].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_MEMBER_QUEUE_END);
+                CHECK_STR_EQ(c->cause, "Terminated");
+                CHECK_STR_EQ(c->agent, "u1");
+                CHECK_INT_EQ(c->leaving_at, 1796608627);
+                CHECK_STR_EQ(ev[13].u.cc.agent_status, "Logged Out");
+                c = &ev[21].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_AGENT_MAX_NO_ANSWER);
+                CHECK_STR_EQ(c->agent, "u2");
+                CHECK_INT_EQ(c->no_answer_count, 1);
+                CHECK_STR_EQ(c->agent_status, "On Break");
+                c = &ev[22].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_AGENT_STATUS_CHANGE);
+                CHECK_STR_EQ(c->agent_status, "On Break");
+                c = &ev[23].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_BRIDGE_AGENT_FAIL);
+                CHECK_STR_EQ(c->hangup_cause, "NO_ANSWER");
+                c = &ev[25].u.cc;
+                CHECK_INT_EQ(c->action, FS_CC_MEMBER_QUEUE_END);
+                CHECK_STR_EQ(c->cause, "Cancel");
+                CHECK_STR_EQ(c->caller_number, "5551002");
+                CHECK_STR_EQ(c->agent, "");
+        }
+        free(bytes);
+}
+
 static void test_registration_listing(void)
 {
         char *body[2];
@@ -352,6 +431,7 @@ int main(int argc, char **argv)
         fixtures = argv[1];
         test_registration_events();
         test_call_events();
+        test_callcenter_events();
         test_registration_listing();
         test_channel_listing();
         test_garbage();

@@ -246,6 +246,15 @@ static void test_value_checks(void)
                 CHECK(text_websocket_url_valid(*u));
         for (const char *const *u = not_urls; *u; u++)
                 CHECK(!text_websocket_url_valid(*u));
+        /* one word of a command line to FreeSWITCH */
+        CHECK(text_word_valid("2001"));
+        CHECK(text_word_valid("f54d2a04-1cad-452e-94c3-a20e86b88c57"));
+        CHECK(text_word_valid("a.example_1"));
+        CHECK(!text_word_valid(""));
+        CHECK(!text_word_valid("a b"));
+        CHECK(!text_word_valid("x&eavesdrop(all)"));
+        CHECK(!text_word_valid("{x=1}"));
+        CHECK(!text_word_valid("é"));
 }
 
 static void test_wipe_buf(void)

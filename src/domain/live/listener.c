@@ -3,7 +3,7 @@
  * clusters' nodes, and per node a reader thread (the Event Socket
  * connection: connect, subscribe, re-read, read events into the queue,
  * send the flushes of refused registrations) and an applier thread (the
- * node's lock, its batches, its stream's heartbeat).
+ * node's lock, its batches, its stream's heartbeat, the sinks).
  *
  * States of a node's listener:
  *   WAITING (no lock; the applier tries every second)
@@ -29,6 +29,7 @@
 #include "domain/live/registrations.h"
 #include "domain/switches/cluster.h"
 #include "domain/switches/reconciler.h"
+#include "freeswitch/callcenter.h"
 #include "freeswitch/esl.h"
 #include "freeswitch/events.h"
 #include "util/log.h"
@@ -75,8 +76,8 @@ struct node {
 
 struct live {
         struct app *app;
-        struct live_sink sink;
-        bool has_sink;
+        struct live_sink sinks[LIVE_SINKS_MAX];
+        size_t n_sinks;
         pthread_t supervisor;
         pthread_mutex_t lock;            /* guards nodes, stop */
         pthread_cond_t wake;
@@ -122,7 +123,8 @@ static void on_event(void *userdata, const struct esl_frame *frame)
                 atomic_store(&n->broken, true);
                 return;
         }
-        if (ev.kind == FS_EVENT_OTHER)
+        if (ev.kind == FS_EVENT_OTHER ||
+            (ev.kind == FS_EVENT_CALLCENTER && ev.u.cc.action == FS_CC_OTHER))
                 return;
         if (!live_queue_push(n->queue, &ev))
                 atomic_store(&n->resync, true);   /* a drop: read the node again */
@@ -159,11 +161,123 @@ static void add_channel(void *userdata, const struct fs_channel *channel)
         listing_add(userdata, channel);
 }
 
-/* Reads the node's registrations and channels and queues them. */
+/* A callcenter_config listing, parsed: false when mod_callcenter gave no
+ * table (not loaded: "-ERR … Command not found!"); *ret_result a
+ * connection's failure. */
+static bool cc_table(struct esl_conn *conn, const char *cmd, struct fs_cc_table *t,
+                     enum result *ret_result)
+{
+        char *body = NULL;
+        enum result result = esl_api(conn, cmd, LISTING_TIMEOUT_MS, &body);
+        bool ok = false;
+
+        memset(t, 0, sizeof(*t));
+        if (result == RESULT_OK || result == RESULT_INVALID) {
+                ok = body && fs_cc_table_parse(body, t) == RESULT_OK;
+                result = RESULT_OK;
+        }
+        free(body);
+        *ret_result = result;
+        return ok;
+}
+
+static int64_t cc_int(const struct fs_cc_table *t, size_t r, const char *col)
+{
+        const char *v = fs_cc_table_get(t, r, col);
+
+        return v ? strtoll(v, NULL, 10) : 0;
+}
+
+static void cc_text(const struct fs_cc_table *t, size_t r, const char *col, char *dst, size_t size)
+{
+        const char *v = fs_cc_table_get(t, r, col);
+
+        text_copy(dst, size, v ? v : "");
+}
+
+/* The callers of queue q (agentdesk's q<id>) into members. */
+static void cc_add_members(const struct fs_cc_table *t, int64_t queue_id, struct listing *members)
+{
+        for (size_t r = 0; r < t->n_rows; r++) {
+                struct live_cc_member m = { .queue_id = queue_id };
+                cc_text(t, r, "uuid", m.uuid, sizeof(m.uuid));
+                cc_text(t, r, "session_uuid", m.session_uuid, sizeof(m.session_uuid));
+                cc_text(t, r, "cid_number", m.caller_number, sizeof(m.caller_number));
+                cc_text(t, r, "cid_name", m.caller_name, sizeof(m.caller_name));
+                cc_text(t, r, "state", m.state, sizeof(m.state));
+                m.joined_at = cc_int(t, r, "joined_epoch");
+                m.bridge_at = cc_int(t, r, "bridge_epoch");
+                m.agent_id = fs_cc_agent_id(fs_cc_table_get(t, r, "serving_agent"));
+                if (m.uuid[0])
+                        listing_add(members, &m);
+        }
+}
+
+static void cc_add_agents(const struct fs_cc_table *t, struct listing *agents)
+{
+        for (size_t r = 0; r < t->n_rows; r++) {
+                struct live_cc_agent a = { .user_id = fs_cc_agent_id(fs_cc_table_get(t, r, "name")) };
+                if (!a.user_id)
+                        continue;   /* made by hand on the node: not agentdesk's */
+                cc_text(t, r, "status", a.status, sizeof(a.status));
+                cc_text(t, r, "state", a.state, sizeof(a.state));
+                a.last_bridge_end = cc_int(t, r, "last_bridge_end");
+                a.last_bridge_start = cc_int(t, r, "last_bridge_start");
+                a.wrap_up_time = cc_int(t, r, "wrap_up_time");
+                a.last_status_change = cc_int(t, r, "last_status_change");
+                a.last_offered_call = cc_int(t, r, "last_offered_call");
+                listing_add(agents, &a);
+        }
+}
+
+/* mod_callcenter's callers of agentdesk's queues and its agents, into cc
+ * (cc->known false when it has none to say). */
+static enum result reread_callcenter(struct esl_conn *conn, struct live_cc_state *cc)
+{
+        struct listing members = { .size = sizeof(struct live_cc_member) };
+        struct listing agents = { .size = sizeof(struct live_cc_agent) };
+        struct fs_cc_table queues, t;
+        enum result result;
+
+        memset(cc, 0, sizeof(*cc));
+        if (!cc_table(conn, "callcenter_config queue list", &queues, &result))
+                return result;
+        for (size_t r = 0; !result && r < queues.n_rows; r++) {
+                int64_t id = fs_cc_queue_id(fs_cc_table_get(&queues, r, "name"));
+                char cmd[96];
+                if (!id)
+                        continue;
+                snprintf(cmd, sizeof(cmd), "callcenter_config queue list members q%" PRId64, id);
+                if (cc_table(conn, cmd, &t, &result))
+                        cc_add_members(&t, id, &members);
+                fs_cc_table_free(&t);
+        }
+        fs_cc_table_free(&queues);
+        if (!result && cc_table(conn, "callcenter_config agent list", &t, &result))
+                cc_add_agents(&t, &agents);
+        fs_cc_table_free(&t);
+        if (!result && (members.nomem || agents.nomem))
+                result = RESULT_NOMEM;
+        if (result) {
+                free(members.items);
+                free(agents.items);
+                return result;
+        }
+        cc->known = true;
+        cc->members = members.items;
+        cc->n_members = members.n;
+        cc->agents = agents.items;
+        cc->n_agents = agents.n;
+        return RESULT_OK;
+}
+
+/* Reads the node's registrations, channels and mod_callcenter state, and
+ * queues them. */
 static enum result reread(struct node *n, struct esl_conn *conn)
 {
         struct listing regs = { .size = sizeof(struct fs_registration) };
         struct listing chans = { .size = sizeof(struct fs_channel) };
+        struct live_cc_state cc = { 0 };
         struct live_snapshot *s;
         char cmd[128], *body = NULL;
         enum result result;
@@ -183,19 +297,25 @@ static enum result reread(struct node *n, struct esl_conn *conn)
         free(body);
         if (!result && (regs.nomem || chans.nomem))
                 result = RESULT_NOMEM;
+        if (!result)
+                result = reread_callcenter(conn, &cc);
         s = result ? NULL : calloc(1, sizeof(*s));
         if (!s) {
                 free(regs.items);
                 free(chans.items);
+                free(cc.members);
+                free(cc.agents);
                 return result ? result : RESULT_NOMEM;
         }
         s->regs = regs.items;
         s->n_regs = regs.n;
         s->channels = chans.items;
         s->n_channels = chans.n;
+        s->cc = cc;
         live_queue_snapshot(n->queue, s);
-        LOG_INFO("node %s: read %zu registration(s) and %zu channel(s)", n->def.node, regs.n,
-                 chans.n);
+        LOG_INFO("node %s: read %zu registration(s), %zu channel(s), %zu queue caller(s) and "
+                 "%zu queue agent(s)",
+                 n->def.node, regs.n, chans.n, cc.n_members, cc.n_agents);
         return RESULT_OK;
 }
 
@@ -304,24 +424,12 @@ static void *reader(void *arg)
 
 /* ---- the applier ------------------------------------------------------ */
 
-/* Whether c is safe inside a command word (user and realm of a flush). */
-static bool word_ok(const char *s)
-{
-        if (!*s)
-                return false;
-        for (; *s; s++)
-                if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                      (*s >= '0' && *s <= '9') || *s == '.' || *s == '-' || *s == '_'))
-                        return false;
-        return true;
-}
-
 static void refuse(void *userdata, const char *user, const char *realm)
 {
         struct node *n = userdata;
         char *cmd;
 
-        if (!word_ok(user) || !word_ok(realm) || !word_ok(n->def.profile))
+        if (!text_word_valid(user) || !text_word_valid(realm) || !text_word_valid(n->def.profile))
                 return;
         if (asprintf(&cmd, "sofia profile %s flush_inbound_reg %s@%s reboot", n->def.profile, user,
                      realm) < 0)
@@ -355,15 +463,31 @@ static enum result apply(struct node *n, struct store_conn *conn, struct live_re
                 if (!result && !held)
                         result = RESULT_BUSY;
         }
-        if (!result && snap && live->has_sink && live->sink.channels_resync)
-                result = live->sink.channels_resync(live->sink.userdata, conn, &ref,
-                                                    snap->channels, snap->n_channels);
+        for (size_t k = 0; !result && snap && k < live->n_sinks; k++) {
+                const struct live_sink *sink = &live->sinks[k];
+                if (sink->channels_resync)
+                        result = sink->channels_resync(sink->userdata, conn, &ref, snap->channels,
+                                                       snap->n_channels);
+                if (!result && sink->callcenter_resync)
+                        result = sink->callcenter_resync(sink->userdata, conn, &ref, &snap->cc);
+        }
         if (!result && live_regs_pending(regs))
                 result = live_regs_flush(regs, &f);
-        for (size_t i = 0; !result && i < n_evs; i++)
-                if (evs[i].kind >= FS_EVENT_CHANNEL_CREATE && live->has_sink &&
-                    live->sink.channel_event)
-                        result = live->sink.channel_event(live->sink.userdata, conn, &ref, &evs[i]);
+        for (size_t i = 0; !result && i < n_evs; i++) {
+                bool channel = evs[i].kind >= FS_EVENT_CHANNEL_CREATE &&
+                               evs[i].kind <= FS_EVENT_CHANNEL_HANGUP_COMPLETE;
+                bool cc = evs[i].kind == FS_EVENT_CALLCENTER;
+                for (size_t k = 0; !result && k < live->n_sinks; k++) {
+                        const struct live_sink *sink = &live->sinks[k];
+                        if (channel && sink->channel_event)
+                                result = sink->channel_event(sink->userdata, conn, &ref, &evs[i]);
+                        else if (cc && sink->callcenter_event)
+                                result = sink->callcenter_event(sink->userdata, conn, &ref, &evs[i]);
+                }
+        }
+        for (size_t k = 0; !result && k < live->n_sinks; k++)
+                if (live->sinks[k].batch_end)
+                        result = live->sinks[k].batch_end(live->sinks[k].userdata, conn, &ref);
         if (!result && heartbeat)
                 result = store_live_stream_set(conn, n->def.cluster_id, n->def.node, connected);
         if (!result)
@@ -721,17 +845,20 @@ static void *supervise(void *arg)
         return NULL;
 }
 
-enum result live_start(struct app *app, const struct live_sink *sink, struct live **ret)
+enum result live_start(struct app *app, const struct live_sink *sinks, size_t n_sinks,
+                       struct live **ret)
 {
-        struct live *live = calloc(1, sizeof(*live));
+        struct live *live;
 
+        if (n_sinks > LIVE_SINKS_MAX)
+                return RESULT_INVALID;
+        live = calloc(1, sizeof(*live));
         if (!live)
                 return RESULT_NOMEM;
         live->app = app;
-        if (sink) {
-                live->sink = *sink;
-                live->has_sink = true;
-        }
+        for (size_t k = 0; k < n_sinks; k++)
+                live->sinks[k] = sinks[k];
+        live->n_sinks = n_sinks;
         pthread_mutex_init(&live->lock, NULL);
         pthread_cond_init(&live->wake, NULL);
         if (pthread_create(&live->supervisor, NULL, supervise, live) != 0) {

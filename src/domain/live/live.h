@@ -41,9 +41,13 @@
 
 struct live;
 
-/* Starts the supervisor (and through it a listener per node). sink may be
- * NULL (nothing consumes channel events); it is copied. */
-enum result live_start(struct app *app, const struct live_sink *sink, struct live **ret);
+#define LIVE_SINKS_MAX 4
+
+/* Starts the supervisor (and through it a listener per node). sinks (at
+ * most LIVE_SINKS_MAX, n_sinks may be 0: nothing consumes the events) are
+ * copied and called in their order. */
+enum result live_start(struct app *app, const struct live_sink *sinks, size_t n_sinks,
+                       struct live **ret);
 
 /* Stops every listener (their streams marked down when they hold them)
  * and frees. Accepts NULL. */

@@ -23,6 +23,8 @@ void live_snapshot_free(struct live_snapshot *s)
                 return;
         free(s->regs);
         free(s->channels);
+        free(s->cc.members);
+        free(s->cc.agents);
         free(s);
 }
 

@@ -15,14 +15,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "domain/live/sink.h"        /* struct live_cc_state */
 #include "freeswitch/events.h"
 
-/* A node's registrations and channels, read after a (re)connect or a drop. */
+/* A node's registrations, channels and mod_callcenter state, read after a
+ * (re)connect or a drop. */
 struct live_snapshot {
         struct fs_registration *regs;
         size_t n_regs;
         struct fs_channel *channels;
         size_t n_channels;
+        struct live_cc_state cc;
 };
 
 void live_snapshot_free(struct live_snapshot *s);

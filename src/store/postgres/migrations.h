@@ -377,6 +377,39 @@ static const struct store_migration postgres_migrations[] = {
           " ON queues FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();"
           "CREATE TRIGGER inbound_numbers_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
           " ON inbound_numbers FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
+        /* Queue live: as SQLite's migration 10. */
+        { 11, "queue live",
+          "CREATE TABLE queue_callers ("
+          " member_uuid TEXT PRIMARY KEY,"
+          " queue_id BIGINT NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " session_uuid TEXT NOT NULL DEFAULT '',"
+          " caller_number TEXT NOT NULL DEFAULT '',"
+          " caller_name TEXT NOT NULL DEFAULT '',"
+          " joined_at BIGINT NOT NULL,"
+          " state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting','trying','answered')),"
+          " agent_user_id BIGINT,"
+          " agent_uuid TEXT NOT NULL DEFAULT '',"
+          " cluster_id BIGINT NOT NULL DEFAULT 0,"
+          " node TEXT NOT NULL DEFAULT '');"
+          "CREATE INDEX queue_callers_queue ON queue_callers(queue_id, joined_at);"
+          "CREATE INDEX queue_callers_node ON queue_callers(cluster_id, node);"
+          "CREATE TABLE queue_activity ("
+          " user_id BIGINT PRIMARY KEY REFERENCES users(id),"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " state TEXT NOT NULL CHECK (state IN ('idle','waiting','receiving','in_queue_call','wrap_up')),"
+          " since BIGINT NOT NULL,"
+          " wrap_up_ends_at BIGINT,"
+          " queue_id BIGINT);"
+          "CREATE INDEX queue_activity_tenant ON queue_activity(tenant_id);"
+          "CREATE TABLE queue_day_counts ("
+          " queue_id BIGINT NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+          " day BIGINT NOT NULL,"
+          " offered BIGINT NOT NULL DEFAULT 0,"
+          " answered BIGINT NOT NULL DEFAULT 0,"
+          " abandoned BIGINT NOT NULL DEFAULT 0,"
+          " wait_s BIGINT NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (queue_id, day));" },
 };
 
 

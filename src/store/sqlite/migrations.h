@@ -400,6 +400,46 @@ static const struct store_migration sqlite_migrations[] = {
           "CREATE TRIGGER inbound_numbers_insert AFTER INSERT ON inbound_numbers BEGIN" BUMP_DIRECTORY_CHANGES
           "CREATE TRIGGER inbound_numbers_update AFTER UPDATE ON inbound_numbers BEGIN" BUMP_DIRECTORY_CHANGES
           "CREATE TRIGGER inbound_numbers_delete AFTER DELETE ON inbound_numbers BEGIN" BUMP_DIRECTORY_CHANGES },
+        /* Queue live (issue 19, domain/board/): what mod_callcenter says
+         * as it happens, kept by the listener's holder so that every
+         * process answers the board: the callers in each queue now (keyed
+         * by mod_callcenter's member uuid; the node that holds them, so a
+         * re-read replaces that node's), each agent's activity (its state,
+         * since when, the end of its wrap-up, the queue of its last
+         * offer), and each queue's counts per UTC day (day: epoch
+         * seconds / 86400; wait_s: the total wait of the answered). */
+        { 10, "queue live",
+          "CREATE TABLE queue_callers ("
+          " member_uuid TEXT PRIMARY KEY,"
+          " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " session_uuid TEXT NOT NULL DEFAULT '',"
+          " caller_number TEXT NOT NULL DEFAULT '',"
+          " caller_name TEXT NOT NULL DEFAULT '',"
+          " joined_at INTEGER NOT NULL,"
+          " state TEXT NOT NULL DEFAULT 'waiting' CHECK (state IN ('waiting','trying','answered')),"
+          " agent_user_id INTEGER,"
+          " agent_uuid TEXT NOT NULL DEFAULT '',"
+          " cluster_id INTEGER NOT NULL DEFAULT 0,"
+          " node TEXT NOT NULL DEFAULT '');"
+          "CREATE INDEX queue_callers_queue ON queue_callers(queue_id, joined_at);"
+          "CREATE INDEX queue_callers_node ON queue_callers(cluster_id, node);"
+          "CREATE TABLE queue_activity ("
+          " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " state TEXT NOT NULL CHECK (state IN ('idle','waiting','receiving','in_queue_call','wrap_up')),"
+          " since INTEGER NOT NULL,"
+          " wrap_up_ends_at INTEGER,"
+          " queue_id INTEGER);"
+          "CREATE INDEX queue_activity_tenant ON queue_activity(tenant_id);"
+          "CREATE TABLE queue_day_counts ("
+          " queue_id INTEGER NOT NULL REFERENCES queues(id) ON DELETE CASCADE,"
+          " day INTEGER NOT NULL,"
+          " offered INTEGER NOT NULL DEFAULT 0,"
+          " answered INTEGER NOT NULL DEFAULT 0,"
+          " abandoned INTEGER NOT NULL DEFAULT 0,"
+          " wait_s INTEGER NOT NULL DEFAULT 0,"
+          " PRIMARY KEY (queue_id, day));" },
 };
 
 
