@@ -133,3 +133,10 @@ VOCAB_TABLE(queue_activity, queue_activity,
             [QUEUE_ACTIVITY_RECEIVING] = "receiving",
             [QUEUE_ACTIVITY_IN_QUEUE_CALL] = "in_queue_call",
             [QUEUE_ACTIVITY_WRAP_UP] = "wrap_up")
+VOCAB_TABLE(queue_actor, queue_actor,
+            [QUEUE_ACTOR_AGENT] = "agent",
+            [QUEUE_ACTOR_SUPERVISOR] = "supervisor",
+            [QUEUE_ACTOR_ADMIN] = "admin",
+            [QUEUE_ACTOR_SUPERADMIN] = "superadmin",
+            [QUEUE_ACTOR_FREESWITCH] = "freeswitch",
+            [QUEUE_ACTOR_SYSTEM] = "system")

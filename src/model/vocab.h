@@ -245,6 +245,22 @@ enum queue_activity {
 /* "idle", "waiting", "receiving", "in_queue_call", "wrap_up". */
 const char *queue_activity_name(enum queue_activity activity);
 bool queue_activity_parse(const char *s, enum queue_activity *ret);
+/* Who set an agent's queue status (queue_agents.changed_by): the agent
+ * itself, a supervisor, admin or superadmin of its tenant, FreeSWITCH
+ * (mod_callcenter after max_no_answer missed offers), or agentdesk itself
+ * (a suspension or deletion: the cut-off). */
+enum queue_actor {
+        QUEUE_ACTOR_AGENT,
+        QUEUE_ACTOR_SUPERVISOR,
+        QUEUE_ACTOR_ADMIN,
+        QUEUE_ACTOR_SUPERADMIN,
+        QUEUE_ACTOR_FREESWITCH,
+        QUEUE_ACTOR_SYSTEM,
+};
+
+/* "agent", "supervisor", "admin", "superadmin", "freeswitch", "system". */
+const char *queue_actor_name(enum queue_actor actor);
+bool queue_actor_parse(const char *s, enum queue_actor *ret);
 
 /* Which live stream a ticket opens: "admin" (/v1/admin/events, a
  * tenant's or every tenant's events) or "me" (/v1/me/events, the agent's

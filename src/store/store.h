@@ -1304,5 +1304,114 @@ enum result store_board_agent_status(struct store_conn *conn, int64_t user_id,
 enum result store_board_status_by_freeswitch(struct store_conn *conn, int64_t tenant_id,
                                              int64_t user_id, enum queue_status status,
                                              const char *reason, int64_t now);
+/* ---- queue agents (store/queue_agents.c) -------------------------------- */
+
+/*
+ * What mod_callcenter says an agent is doing now (openapi.yaml,
+ * QueueActivity). Not known today: the board (domain/board/, its
+ * migration "queue live") adds the columns it keeps and reads them into
+ * it in store_queue_agent_get; until then `known` stays false and the
+ * QueueStatus JSON says null.
+ */
+struct store_queue_activity {
+        bool known;
+        char state[16];                  /* idle, waiting, receiving, in_queue_call, wrap_up */
+        int64_t since;
+        int64_t wrap_up_ends_at;         /* 0 = none */
+        int64_t queue_id;                /* 0 = none */
+};
+
+/*
+ * An agent's status for queue calls and its own settings (queue_agents),
+ * with what they fall back to: an agent without a row is logged out since
+ * its user was created, changed by "agent", with the tenant's defaults
+ * (tenants.queue_wrap_up_s, queue_max_no_answer) and nothing for
+ * FreeSWITCH to apply (provisioned).
+ */
+struct store_queue_agent {
+        int64_t user_id;
+        int64_t tenant_id;               /* the user's (0: a platform superadmin) */
+        enum user_role role;
+        enum user_status user_status;
+        enum tenant_status tenant_status; /* active for a user without a tenant */
+        bool stored;                     /* it has a queue_agents row */
+        enum queue_status status;
+        char reason[STORE_NAME_MAX];     /* "" = none (only on_break has one) */
+        int64_t since;                   /* in this status since */
+        enum queue_actor changed_by;
+        int64_t changed_by_user_id;      /* 0 = none (FreeSWITCH, the system, or gone) */
+        int64_t missed_offers;           /* changed_by freeswitch: what caused it; else -1 */
+        int64_t wrap_up_s_own;           /* -1 = the tenant's */
+        int64_t max_no_answer_own;       /* -1 = the tenant's */
+        int64_t wrap_up_s;               /* in force */
+        int64_t max_no_answer;           /* in force */
+        bool ready_requested;            /* "Ready": wrap_up_time 0 until the next bridge */
+        enum jobs_state provisioning;
+        int64_t provisioning_attempts;
+        char provisioning_error[STORE_TEXT_MAX];
+        struct store_queue_activity activity;
+};
+
+/*
+ * The queue state of user user_id (any tenant, any status; RESULT_NOT_FOUND
+ * when there is no such user). With lock (in a transaction) the user's row
+ * and its tenant's are locked where the backend has row locks (PostgreSQL:
+ * the user's FOR NO KEY UPDATE, the tenant's FOR SHARE; SQLite's writer
+ * holds the file), so that two changes of one agent's status run one after
+ * the other and neither runs beside a suspension of the agent or its
+ * tenant: what it reads stays true until its commit.
+ */
+enum result store_queue_agent_get(struct store_conn *conn, int64_t user_id, bool lock,
+                                  struct store_queue_agent *ret);
+
+/* A status to record (store_queue_agent_set_status). */
+struct store_queue_status_change {
+        int64_t tenant_id, user_id;
+        enum queue_status status;
+        const char *reason;              /* "" or NULL = none */
+        int64_t since;
+        enum queue_actor changed_by;
+        int64_t changed_by_user_id;      /* 0 = none */
+        int64_t missed_offers;           /* < 0 = none */
+};
+
+/* In a transaction. Writes the agent's status (its row made when it has
+ * none). A new status clears ready_requested (the same status keeps it). */
+enum result store_queue_agent_set_status(struct store_conn *conn,
+                                         const struct store_queue_status_change *c);
+
+/* In a transaction. Sets the agent's own wrap-up time and no-answer limit
+ * (< 0: the tenant's), its row made (logged out since the user was
+ * created) when it has none. */
+enum result store_queue_agent_set_settings(struct store_conn *conn, int64_t tenant_id,
+                                           int64_t user_id, int64_t wrap_up_s,
+                                           int64_t max_no_answer);
+
+/* Sets or clears ready_requested on the agent's row; RESULT_NOT_FOUND when
+ * it has none (a logged-out agent has no after-call work). */
+enum result store_queue_agent_set_ready(struct store_conn *conn, int64_t user_id, bool ready);
+
+/* The users of tenant_id whose queue status is not logged out, by id;
+ * *ret calloc'd (caller frees; NULL when none). */
+enum result store_queue_agents_signed_in(struct store_conn *conn, int64_t tenant_id,
+                                         int64_t **ret, size_t *ret_n);
+
+/* A queue an agent is a member of, with its tier. */
+struct store_agent_queue {
+        int64_t id;
+        char name[STORE_NAME_MAX];
+        char number[32];
+        int64_t level, position;
+};
+
+/* The queues user_id is a member of, by name; *ret calloc'd (caller
+ * frees; NULL when none). */
+enum result store_queue_agent_queues(struct store_conn *conn, int64_t user_id,
+                                     struct store_agent_queue **ret, size_t *ret_n);
+
+/* The tenant's stored break reasons in order (none: the defaults apply,
+ * which are the domain's); *ret calloc'd (caller frees; NULL when none). */
+enum result store_queue_agent_break_reasons(struct store_conn *conn, int64_t tenant_id,
+                                            char (**ret)[STORE_NAME_MAX], size_t *ret_n);
 
 #endif

@@ -64,6 +64,8 @@ static const struct result_info rows[RESULT__MAX] = {
         [RESULT_QUEUE_IN_USE] = { "queue_in_use", 409, "queue_in_use",
                                   "an inbound number or another queue's timeout names this queue: "
                                   "move those first" },
+        [RESULT_AGENT_SUSPENDED] = { "agent_suspended", 409, "agent_suspended",
+                                     "the agent is suspended: it is logged out of queues and stays so" },
 };
 
 static const struct result_info unknown = { "unknown", 500, "internal_error", "internal error" };

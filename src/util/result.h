@@ -39,6 +39,7 @@ enum result {
         RESULT_MAIL_OFF,        /* needs mail, and AGENTDESK_SMTP_URL is not set */
         RESULT_NUMBER_TAKEN,    /* a queue or inbound number that collides with one in use */
         RESULT_QUEUE_IN_USE,    /* a queue named by an inbound number or another queue's timeout */
+        RESULT_AGENT_SUSPENDED, /* a queue status for a suspended agent (or tenant) */
         RESULT__MAX
 };
 

@@ -129,6 +129,20 @@ MATRIX = {
              temp=(401, 401), none=(401, 401)),
 }
 
+# Queue statuses: one's own (any user of a tenant; a superadmin has no
+# agent account), an agent's of the tenant (readers; settings: writers).
+for _route in (("GET", "/v1/me/queue-status"), ("PUT", "/v1/me/queue-status"),
+               ("POST", "/v1/me/queue-status/ready")):
+    MATRIX[_route] = dict(superadmin=(403, 403), admin=(200, 200), supervisor=(200, 200),
+                          agent=(200, 200), temp=(403, 403), none=(401, 401))
+for _route in (("GET", "/v1/admin/agents/:id/queue-status"),
+               ("PUT", "/v1/admin/agents/:id/queue-status")):
+    MATRIX[_route] = dict(superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404),
+                          agent=(403, 403), temp=(403, 403), none=(401, 401))
+MATRIX[("PUT", "/v1/admin/agents/:id/queue-settings")] = dict(
+    superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+
 # Clusters are the platform's, not a tenant's: the superadmin manages them,
 # every other caller is refused, in both columns alike.
 for _route, _ok in ((("GET", "/v1/admin/freeswitch/clusters"), 200),
@@ -182,6 +196,9 @@ BODIES = {
     ("PUT", "/v1/admin/queues/:id/members"): {"members": []},
     ("PUT", "/v1/admin/queue-settings"): {"wrap_up_s": 5},
     ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
+    ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Lunch"},
+    ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
+    ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
 }
 
 

@@ -879,6 +879,7 @@ int main(int argc, char **argv)
         contract_calls(store);
         contract_queues(store);
         contract_board(store);
+        contract_queue_agents(store);
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
         check_failures += ops_failures;
@@ -887,6 +888,8 @@ int main(int argc, char **argv)
         check_count += contract_queues_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_board_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_queue_agents_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

@@ -63,6 +63,8 @@ static void test_scopes(void)
         struct events_entry call_mine = make(5, 7, EVENT_CALL_ENDED, 5, "{}");
         struct events_entry call_other = make(6, 7, EVENT_CALL_STARTED, 6, "{}");
         struct events_entry call_b = make(7, 8, EVENT_CALL_ANSWERED, 5, "{}");
+        struct events_entry queue_mine = make(8, 7, EVENT_AGENT_QUEUE_STATUS, 5, "{\"agent_id\":5}");
+        struct events_entry queue_other = make(9, 7, EVENT_AGENT_QUEUE_STATUS, 6, "{\"agent_id\":6}");
         struct events_scope admin_a = { EVENT_STREAM_ADMIN, 7, 1, 1 };
         struct events_scope all = { EVENT_STREAM_ADMIN, 0, 2, 2 };
         struct events_scope me = { EVENT_STREAM_ME, 7, 5, 3 };
@@ -82,11 +84,18 @@ static void test_scopes(void)
         CHECK(events_entry_frame(&call_mine, &me, &len) == call_mine.full);
         CHECK(events_entry_frame(&call_other, &me, &len) == NULL);
         CHECK(events_entry_frame(&call_b, &me, &len) == NULL);
+        /* Its own queue status, whole; another agent's never; all of them
+         * on the tenant's admin stream. */
+        CHECK(events_entry_frame(&queue_mine, &me, &len) == queue_mine.full);
+        CHECK(events_entry_frame(&queue_other, &me, &len) == NULL);
+        CHECK(events_entry_frame(&queue_other, &admin_a, &len) == queue_other.full);
+        CHECK(events_entry_frame(&queue_mine, &nobody, &len) == NULL);
         /* No tenant: nothing but heartbeats. */
         CHECK(events_entry_frame(&reg_a, &nobody, &len) == NULL);
         CHECK(events_entry_frame(&platform, &nobody, &len) == NULL);
         struct events_entry *all_entries[] = { &agent_a, &agent_b, &platform, &reg_a,
-                                               &call_mine, &call_other, &call_b };
+                                               &call_mine, &call_other, &call_b,
+                                               &queue_mine, &queue_other };
         for (size_t i = 0; i < sizeof(all_entries) / sizeof(all_entries[0]); i++)
                 events_entry_clear(all_entries[i]);
 }

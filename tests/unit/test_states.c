@@ -69,8 +69,9 @@ static void test_other_states(void)
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_FAILED), "failed");
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED), "dropped");
 
-        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_RESYNC, FS_CHANGE_UPDATE,
-                    "explode");
+        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_QUEUE_AGENT,
+                    FS_CHANGE_UPDATE, "explode");
+        CHECK_STR_EQ(fs_change_name(FS_CHANGE_QUEUE_AGENT), "queue_agent");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_PROVISION), "provision");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_DEPROVISION), "deprovision");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_REKEY), "rekey");
@@ -82,6 +83,13 @@ static void test_other_states(void)
         CHECK_TABLE(actor_kind, actor_kind, ACTOR_KIND_USER, ACTOR_KIND_CLI, ACTOR_KIND_CLI,
                     "admin");
         CHECK_STR_EQ(actor_kind_name(ACTOR_KIND_CLI), "cli");
+        CHECK_TABLE(queue_status, queue_status, QUEUE_STATUS_LOGGED_OUT, QUEUE_STATUS_ON_BREAK,
+                    QUEUE_STATUS_AVAILABLE, "paused");
+        CHECK_STR_EQ(queue_status_name(QUEUE_STATUS_ON_BREAK), "on_break");
+        CHECK_TABLE(queue_actor, queue_actor, QUEUE_ACTOR_AGENT, QUEUE_ACTOR_SYSTEM,
+                    QUEUE_ACTOR_FREESWITCH, "cli");
+        CHECK_STR_EQ(queue_actor_name(QUEUE_ACTOR_FREESWITCH), "freeswitch");
+        CHECK_STR_EQ(queue_actor_name(QUEUE_ACTOR_SYSTEM), "system");
 }
 
 static void test_user_and_job_states(void)

@@ -88,10 +88,12 @@ void events_entry_clear(struct events_entry *e)
         memset(e, 0, sizeof(*e));
 }
 
-static bool is_call(enum event_type type)
+/* The events the agents' stream passes only to the agent they are about
+ * (their user_id): its own calls and its own queue status. */
+static bool is_own(enum event_type type)
 {
         return type == EVENT_CALL_STARTED || type == EVENT_CALL_ANSWERED ||
-               type == EVENT_CALL_ENDED;
+               type == EVENT_CALL_ENDED || type == EVENT_AGENT_QUEUE_STATUS;
 }
 
 const char *events_entry_frame(const struct events_entry *e, const struct events_scope *scope,
@@ -109,7 +111,7 @@ const char *events_entry_frame(const struct events_entry *e, const struct events
                 *ret_len = e->reduced_len;
                 return e->reduced;
         }
-        if (is_call(e->type) && scope->user_id && e->user_id == scope->user_id) {
+        if (is_own(e->type) && scope->user_id && e->user_id == scope->user_id) {
                 *ret_len = e->full_len;
                 return e->full;
         }

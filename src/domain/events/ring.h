@@ -21,7 +21,8 @@ struct events_scope {
         enum event_stream stream;
         int64_t tenant_id;               /* admin: 0 = every tenant's (a superadmin's);
                                           * me: the caller's (0: none, heartbeats only) */
-        int64_t user_id;                 /* me: the caller, whose own call.* it gets */
+        int64_t user_id;                 /* me: the caller, whose own call.* and
+                                          * agent.queue_status it gets */
         int64_t session_id;              /* the session the stream lives with */
 };
 

@@ -11,6 +11,7 @@
 #include "domain/provisioning/jobs.h"
 #include "domain/mail/outbox.h"
 #include "domain/identity/onboarding.h"
+#include "domain/queues/status.h"
 #include "domain/identity/users.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -293,6 +294,10 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
                                             suspend ? FS_CHANGE_DEPROVISION : FS_CHANGE_PROVISION);
                 if (!result && suspend)
                         result = store_link_revoke_user(conn, id, store_now());
+                /* The cut-off: out of every queue at once. Reactivating
+                 * leaves the agent logged out of queues. */
+                if (!result && suspend)
+                        result = queue_status_cut_off(app, conn, actor, tenant_id, id);
         } else if (!result && name_changed) {
                 /* The caller-id name FreeSWITCH serves changes. */
                 result = queue_jobs(app, conn, &a, FS_CHANGE_UPDATE);
@@ -381,6 +386,8 @@ enum result agent_delete(struct app *app, const struct actor *actor, int64_t ten
                 result = store_user_soft_delete(conn, id);
         if (!result)
                 result = store_link_revoke_user(conn, id, store_now());
+        if (!result)
+                result = queue_status_cut_off(app, conn, actor, tenant_id, id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "agent.delete", "user", id, "email",
                                       a.user.email, "extensions", numbers, NULL);

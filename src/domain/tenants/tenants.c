@@ -8,6 +8,7 @@
 #include "domain/core/audit.h"
 #include "domain/provisioning/jobs.h"
 #include "domain/core/credentials.h"
+#include "domain/queues/status.h"
 #include "util/text.h"
 
 /* A free slug derived from name: "acme", then "acme-2", "acme-3", … */
@@ -226,6 +227,10 @@ enum result tenant_update(struct app *app, const struct actor *actor, int64_t id
                  * does not bring old sessions back. */
                 if (suspend)
                         result = store_tenant_revoke_tokens(conn, id);
+                /* The cut-off: its agents out of every queue at once (they
+                 * stay logged out when it is reactivated). */
+                if (!result && suspend)
+                        result = queue_status_cut_off_tenant(app, conn, actor, id);
                 if (!result)
                         result = jobs_queue_tenant(app, conn, id, suspend ? FS_CHANGE_DEPROVISION
                                                                         : FS_CHANGE_PROVISION);

@@ -304,7 +304,8 @@ static const struct store_migration sqlite_migrations[] = {
         /* Queues (issue 19, domain/queues/): a tenant's queues (mod_callcenter
          * queue q<id>) and their members (its tiers), each agent's status
          * for queue calls and settings (no row: logged out, the tenant's
-         * defaults), the tenant's break reasons (no rows: the defaults) and
+         * defaults; who set it, the missed offers of a change FreeSWITCH
+         * made, "Ready"'s ready_requested: store/queue_agents.c), the tenant's break reasons (no rows: the defaults) and
          * its inbound numbers (E.164, unique across tenants). Queue and
          * agent jobs name their queue or user (no foreign key: a job
          * outlives what it removes). live_events loses its CHECK of the
@@ -351,10 +352,13 @@ static const struct store_migration sqlite_migrations[] = {
           " status TEXT NOT NULL DEFAULT 'logged_out' CHECK (status IN ('logged_out','available','on_break')),"
           " reason TEXT NOT NULL DEFAULT '',"
           " status_since INTEGER NOT NULL,"
-          " changed_by TEXT NOT NULL DEFAULT 'agent',"
+          " changed_by TEXT NOT NULL DEFAULT 'agent'"
+          " CHECK (changed_by IN ('agent','supervisor','admin','superadmin','freeswitch','system')),"
           " changed_by_user_id INTEGER,"
+          " missed_offers INTEGER,"
           " wrap_up_s INTEGER,"
           " max_no_answer INTEGER,"
+          " ready_requested INTEGER NOT NULL DEFAULT 0,"
           " provisioning TEXT NOT NULL DEFAULT 'pending' CHECK (provisioning IN ('pending','provisioned','failed')),"
           " provisioning_attempts INTEGER NOT NULL DEFAULT 0,"
           " provisioning_error TEXT NOT NULL DEFAULT '',"

@@ -3000,7 +3000,12 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The caller's own queue status, its queues and the tenant's break reasons (any role with an agent account). */
+        /**
+         * The caller's own queue status, its queues and the tenant's break reasons (any role with an agent account).
+         * @description Every user of a tenant (agent, supervisor, admin) has one; a platform
+         *     superadmin has no agent account (403).
+         *
+         */
         get: {
             parameters: {
                 query?: never;
@@ -3072,8 +3077,9 @@ export interface paths {
          * End one's after-call work now ("Ready").
          * @description mod_callcenter has no command for it: the agent's `wrap_up_time` is set
          *     to 0 on FreeSWITCH (so it is offered calls again at once) and restored
-         *     at its next `bridge-agent-start`. Outside after-call work it changes
-         *     nothing and answers the same.
+         *     at its next `bridge-agent-start`. Recorded only while the agent is
+         *     available (`ready_requested`); otherwise it changes nothing and
+         *     answers the same.
          *
          */
         post: {
@@ -3897,6 +3903,10 @@ export interface components {
             /** @description The agent's own; null = the tenant's. */
             wrap_up_s_own?: number | null;
             max_no_answer_own?: number | null;
+            /** @description The agent asked to end its after-call work ("Ready"): its
+             *     `wrap_up_time` is 0 on FreeSWITCH until its next queue call starts.
+             *      */
+            ready_requested?: boolean;
             activity: null | components["schemas"]["QueueActivity"];
         };
         QueueActivity: {
@@ -3998,8 +4008,8 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete";
-            /** @description null for the command line. */
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings";
+            /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
             actor_email: string | null;
