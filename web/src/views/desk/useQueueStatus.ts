@@ -62,7 +62,8 @@ export function useQueueStatus() {
     }
   }
 
-  /** The queue's name for an offer's X-AD-Queue-Id. */
+  /** The queue's name for an offer's X-AD-Queue-Id (the agent's stream does not say
+   *  when it joins a queue: DeskPage reads the list again for an id it does not know). */
   function queueName(id: number | null): string | null {
     if (id === null) return null
     return queues.value.find((q) => q.id === id)?.name ?? `Queue ${id}`
@@ -74,12 +75,12 @@ export function useQueueStatus() {
       if (!status.value) { void load(); return }
       status.value = e.data
     },
-    // Added to or removed from a queue: its name and the list change.
-    'queue.changed': () => { void load() },
     reload: () => { void load() },
   })
   onMounted(load)
 
-  return { status, queues, breakReasons, error, unavailable, busy, readyAt, load, set, ready, queueName,
+  const knows = (id: number) => queues.value.some((q) => q.id === id)
+
+  return { status, knows, queues, breakReasons, error, unavailable, busy, readyAt, load, set, ready, queueName,
            pending: computed(() => status.value?.provisioning === 'pending') }
 }
