@@ -135,7 +135,7 @@ test('5. Away: no call is offered; Available again: it rings', async () => {
   await dial(a, bob.extension)
   await a.getByRole('alert').filter({ hasText: /away|not available|cannot be reached|failed/ }).waitFor({ timeout: 20_000 })
   assert.equal(await b.getByRole('heading', { name: 'Incoming call' }).count(), 0)
-  await b.getByRole('button', { name: 'Available' }).click()
+  await b.getByRole('button', { name: 'Available', exact: true }).click()
   await waitStatus(b, `Extension ${bob.extension} – Connected`)
   await rig.registered(bob, 'a.example', 1)
   await dial(a, bob.extension)

@@ -64,7 +64,7 @@ test('a registration flips the dot without a reload; Away flips it back', async 
   const away = Date.now()
   await flips(p, alice, 'Not registered')
   console.log(`unregistration: the dot flipped ${Date.now() - away} ms after the desk said Away`)
-  await desk.page.getByRole('button', { name: 'Available' }).click()
+  await desk.page.getByRole('button', { name: 'Available', exact: true }).click()
   await waitStatus(desk.page, `Extension ${alice.extension} – Connected`)
   await flips(p, alice, 'Registered')
   assert.equal(await p.evaluate(() => (window as unknown as { liveMark?: number }).liveMark), 1, 'no reload')

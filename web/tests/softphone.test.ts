@@ -8,6 +8,7 @@ import { retryDelay } from '../src/sip/reconnect'
 import { Softphone, initialView, type Clock } from '../src/sip/softphone'
 import { DeskLock, TAKE_MS, type Channel, type LockState } from '../src/sip/deskLock'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent } from '../src/sip/ua'
+import type { QueueOffer } from '../src/sip/queueOffer'
 
 const CRED: SipCredentials = { extension: '2000', password: 'first-secret', realm: 'sip.example',
                                wsUrl: 'ws://127.0.0.1:5066', displayName: 'Ann Agent' }
@@ -15,7 +16,7 @@ const CRED: SipCredentials = { extension: '2000', password: 'first-secret', real
 class FakeCall implements SipCall {
   onEvent: (e: CallEvent) => void = () => {}
   log: string[] = []
-  constructor(readonly remoteName: string, readonly remoteNumber: string) {}
+  constructor(readonly remoteName: string, readonly remoteNumber: string, readonly queue: QueueOffer | null = null) {}
   answer() { this.log.push('answer') }
   hangup(status?: number) { this.log.push(`hangup${status ? ` ${status}` : ''}`) }
   mute(on: boolean) { this.log.push(`mute ${on}`) }
@@ -384,4 +385,39 @@ test('one desk per agent: the second tab sees it elsewhere and can take it', asy
   b.close()
   assert.deepEqual(s1, ['asking', 'holding', 'elsewhere'])
   assert.deepEqual(s2, ['asking', 'elsewhere', 'asking', 'holding'])
+})
+
+test('a queue call carries its queue and wait while it lasts; answered, its end starts after-call work', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  const call = new FakeCall('', '+15550001111', { queueId: 7, waitedS: 42 })
+  r.last().emit({ type: 'incoming', call })
+  assert.equal(r.view.call, 'ringing')
+  assert.equal(r.view.queueId, 7)
+  assert.equal(r.view.queueWaitedS, 42)
+  assert.equal(r.view.remoteNumber, '+15550001111')
+  r.phone.answer()
+  call.onEvent({ type: 'confirmed' })
+  r.clock.advance(30_000)
+  call.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.equal(r.view.call, 'idle')
+  assert.equal(r.view.queueId, null, 'the queue goes with the call')
+  assert.equal(r.view.queueWaitedS, null)
+  assert.equal(r.view.queueEndedAt, r.clock.now())
+
+  // An offer let ring out is no call: no after-call work, and a direct call after it has no queue.
+  const before = r.view.queueEndedAt
+  r.clock.advance(5_000)
+  const missed = new FakeCall('', '+15550002222', { queueId: 7, waitedS: 3 })
+  r.last().emit({ type: 'incoming', call: missed })
+  missed.onEvent({ type: 'ended', cause: 'Canceled', status: null })
+  assert.equal(r.view.queueEndedAt, before)
+  const direct = new FakeCall('Bob', '2001')
+  r.last().emit({ type: 'incoming', call: direct })
+  assert.equal(r.view.queueId, null)
+  r.phone.answer()
+  direct.onEvent({ type: 'confirmed' })
+  direct.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.equal(r.view.queueEndedAt, before, 'a direct call leaves no after-call work')
 })

@@ -41,6 +41,9 @@ const MESSAGES: Partial<Record<ApiError['code'], string>> = {
   payload_too_large: 'That is too much text.',
   invalid_token: 'This link is invalid or expired.',
   mail_disabled: 'This server does not send email.',
+  number_taken: 'This number is already used: by another queue, the extension pool, a reserved number, or (inbound numbers) another tenant.',
+  queue_in_use: 'An inbound number or another queue\u2019s timeout still sends callers to this queue: change those first.',
+  agent_suspended: 'This agent is suspended: a suspended agent stays logged out of queues.',
 }
 
 /** A message for people: ours for well-known codes, else the API's. */
@@ -85,7 +88,7 @@ interface RequestOptions extends BaseOptions {
 
 /** Routes that act inside one tenant (a superadmin names it). */
 function tenantScoped(path: string): boolean {
-  return /^\/v1\/admin\/(agents|extensions|audit|events|calls|analytics)(\/|$)/.test(path)
+  return /^\/v1\/admin\/(agents|extensions|audit|events|calls|analytics|queues|queue-settings|break-reasons|numbers)(\/|$)/.test(path)
 }
 
 /** `/v1/admin/agents/{id}` with { id: 7 }: `/v1/admin/agents/7`. */
@@ -151,7 +154,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
 // so the body, the query and the answer are the document's types, and a
 // route, field or method the API does not have fails the typecheck.
 
-type Method = 'get' | 'post' | 'patch' | 'delete'
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete'
 type Op<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>
 /** The routes that answer method M. */
 export type PathsWith<M extends Method> = { [P in keyof paths]: [Op<P, M>] extends [never] ? never : P }[keyof paths]
@@ -182,6 +185,8 @@ export const api = {
     call('get', path, undefined, opts),
   post: <P extends PathsWith<'post'>>(path: P, body: BodyOf<Op<P, 'post'>>, ...[opts]: Rest<Op<P, 'post'>>): Promise<Answer<Op<P, 'post'>>> =>
     call('post', path, body, opts),
+  put: <P extends PathsWith<'put'>>(path: P, body: BodyOf<Op<P, 'put'>>, ...[opts]: Rest<Op<P, 'put'>>): Promise<Answer<Op<P, 'put'>>> =>
+    call('put', path, body, opts),
   patch: <P extends PathsWith<'patch'>>(path: P, body: BodyOf<Op<P, 'patch'>>, ...[opts]: Rest<Op<P, 'patch'>>): Promise<Answer<Op<P, 'patch'>>> =>
     call('patch', path, body, opts),
   del: <P extends PathsWith<'delete'>>(path: P, ...[opts]: Rest<Op<P, 'delete'>>): Promise<Answer<Op<P, 'delete'>>> =>

@@ -2293,7 +2293,10 @@ export interface paths {
             };
             requestBody: {
                 content: {
-                    "application/json": components["schemas"]["QueueInput"] & Record<string, never>;
+                    "application/json": components["schemas"]["QueueInput"] & {
+                        name: components["schemas"]["Name"];
+                        number: string;
+                    };
                 };
             };
             responses: {

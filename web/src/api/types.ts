@@ -35,7 +35,10 @@ export type ProvisioningEventData = S['ProvisioningEventData']
 export type RegistrationEventData = S['RegistrationEventData']
 export type Registration = S['Registration']
 export type CallRecord = S['CallRecord']
-export type Queue = S['Queue']
+// Queue is QueueInput (all optional) and a list of required names, which
+// openapi-typescript does not apply to the properties of the other part:
+// every field of a Queue answer is there (the document's `required`).
+export type Queue = Required<S['Queue']>
 export type QueueInput = S['QueueInput']
 export type QueueMember = S['QueueMember']
 export type QueueStatus = S['QueueStatus']

@@ -11,6 +11,7 @@ import type { RTCSession } from 'jssip/lib/RTCSession'
 import type { RTCSessionEvent } from 'jssip/lib/UA'
 import type { DTMF_TRANSPORT } from 'jssip/lib/Constants'
 import { ICE_TIMEOUT } from './callEnd'
+import { queueOffer, type QueueOffer } from './queueOffer'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
 /** Gathering still running after this long: go with what was found. */
@@ -34,6 +35,7 @@ class JsSipCall implements SipCall {
   onEvent: (e: CallEvent) => void = () => {}
   remoteName = ''
   remoteNumber = ''
+  queue: QueueOffer | null = null
   session: RTCSession | null = null
   private iceTimedOut = false
   private timers: ReturnType<typeof setTimeout>[] = []
@@ -63,6 +65,11 @@ class JsSipCall implements SipCall {
     const id = session.remote_identity
     this.remoteName = id?.display_name ?? ''
     this.remoteNumber = id?.uri?.user ?? ''
+  }
+
+  /** An incoming INVITE's queue headers (a call we place has none). */
+  readOffer(invite: { getHeader(name: string): string | undefined }) {
+    this.queue = queueOffer((name) => invite.getHeader(name))
   }
 
   private watchIce() {
@@ -145,6 +152,7 @@ class JsSipUa implements SipUa {
       if (e.originator !== 'remote') return
       const call = new JsSipCall(this.media)
       call.attach(e.session)
+      if (e.request) call.readOffer(e.request as { getHeader(name: string): string | undefined })
       const h = call.handlers()
       for (const [name, fn] of Object.entries(h)) e.session.on(name as never, fn as never)
       emit({ type: 'incoming', call })

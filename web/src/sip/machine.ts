@@ -30,6 +30,10 @@
 //   idle --dial--> calling --confirmed--> in_call
 //   in_call --hold--> held --resume--> in_call
 //   ringing, answering, calling, in_call, held --ended/failed--> idle
+// An incoming call may be a queue's offer (its INVITE's X-AD-Queue-Id and
+// X-AD-Queue-Waited, queueOffer.ts): data of the `incoming` event, which
+// softphone.ts keeps in the view from ringing to idle; the states are the
+// same for both kinds of call.
 export type RegState =
   | 'stopped' | 'connecting' | 'connecting_away' | 'connecting_fresh' | 'registering' | 'registering_fresh'
   | 'connected' | 'away' | 'reauth' | 'refused' | 'disconnected' | 'elsewhere'

@@ -28,11 +28,18 @@ export interface SoftphoneView {
   /** Epoch ms the current call was answered. */
   callStartedAt: number | null
   away: boolean
+  /** The ringing or current call's queue (X-AD-Queue-Id), null for a direct call. */
+  queueId: number | null
+  /** Seconds its caller waited in the queue before it rang here (X-AD-Queue-Waited). */
+  queueWaitedS: number | null
+  /** Epoch ms the last answered queue call ended: after-call work starts there. */
+  queueEndedAt: number | null
 }
 
 export function initialView(): SoftphoneView {
   return { reg: 'stopped', call: 'idle', extension: null, retryAt: null, callMessage: null,
-           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null, away: false }
+           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null, away: false,
+           queueId: null, queueWaitedS: null, queueEndedAt: null }
 }
 
 export interface Clock {
@@ -337,6 +344,8 @@ export class Softphone {
     this.view.remoteNumber = call.remoteNumber
     this.view.muted = false
     this.view.callStartedAt = null
+    this.view.queueId = call.queue?.queueId ?? null
+    this.view.queueWaitedS = call.queue?.waitedS ?? null
     call.onEvent = (e: CallEvent) => {
       if (this.current !== call) return
       if (e.type === 'confirmed') {
@@ -344,11 +353,19 @@ export class Softphone {
       } else {
         this.current = null
         this.view.callMessage = describeEnd(e.cause, e.status)
-        this.view.muted = false
-        this.view.callStartedAt = null
-        this.callEv('ended')
+        this.callDone()
       }
     }
+  }
+
+  /** The call is over: an answered queue call leaves after-call work behind. */
+  private callDone(): void {
+    if (this.view.queueId !== null && this.view.callStartedAt !== null) this.view.queueEndedAt = this.clock.now()
+    this.view.muted = false
+    this.view.callStartedAt = null
+    this.view.queueId = null
+    this.view.queueWaitedS = null
+    this.callEv('ended')
   }
 
   private endCall(): void {
@@ -357,8 +374,6 @@ export class Softphone {
     this.current = null
     call.onEvent = () => {}
     call.hangup()
-    this.view.muted = false
-    this.view.callStartedAt = null
-    this.callEv('ended')
+    this.callDone()
   }
 }

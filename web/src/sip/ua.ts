@@ -2,6 +2,8 @@
 // not depend on JsSIP: jssipUa.ts fills it for the browser, the unit tests
 // fill it with a fake transport. Secrets: the password lives in
 // SipCredentials in memory only, for as long as the desk runs.
+import type { QueueOffer } from './queueOffer'
+
 export interface SipCredentials {
   extension: string
   /** In memory only: never stored, logged or put in a URL. */
@@ -28,6 +30,8 @@ export type CallEvent =
 export interface SipCall {
   readonly remoteName: string
   readonly remoteNumber: string
+  /** An incoming queue call's offer (its INVITE's X-AD-Queue-* headers); absent or null otherwise. */
+  readonly queue?: QueueOffer | null
   /** Set by the softphone before any event can arrive. */
   onEvent: (e: CallEvent) => void
   answer(): void

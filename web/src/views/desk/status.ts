@@ -1,6 +1,7 @@
 // What the desk's header says: one line rendered from the softphone's
 // state and the page's conditions, so that it cannot drift from the truth.
 import type { SoftphoneView } from '../../sip/softphone'
+import { duration } from '../../components/duration'
 
 export type MicState = 'unknown' | 'ok' | 'blocked' | 'missing'
 
@@ -42,10 +43,5 @@ export function headerLine(v: SoftphoneView, c: DeskConditions): HeaderLine {
 
 /** mm:ss (or h:mm:ss) of a call that began at start. */
 export function callTimer(start: number | null, now: number): string {
-  if (start === null) return '0:00'
-  const t = Math.max(0, Math.floor((now - start) / 1000))
-  const h = Math.floor(t / 3600)
-  const m = Math.floor((t % 3600) / 60)
-  const s = String(t % 60).padStart(2, '0')
-  return h ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+  return start === null ? '0:00' : duration((now - start) / 1000)
 }

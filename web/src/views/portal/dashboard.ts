@@ -39,14 +39,7 @@ export function totals(rows: readonly UsageRow[]): Record<Figure, number> {
   return t
 }
 
-/** 3725 → "1:02:05"; 65 → "1:05". */
-export function duration(seconds: number): string {
-  const s = Math.max(0, Math.floor(seconds))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const ss = String(s % 60).padStart(2, '0')
-  return h ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`
-}
+export { duration } from '../../components/duration'
 
 /** 0.4567 → "46 %". */
 export function percent(x: number | null | undefined): string {

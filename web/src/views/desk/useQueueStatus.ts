@@ -1,0 +1,86 @@
+// The agent's status for queue calls in the desk: GET /v1/me/queue-status
+// at start and after a gap in the live stream, PUT to change it, POST
+// …/ready to end after-call work; agent.queue_status events on the user's
+// own stream (/v1/me/events) replace it as they come, so "pending" turns
+// into the status once FreeSWITCH has it. It lives in agentdesk, not in
+// the browser: a reload reads it again.
+import { computed, onMounted, ref, shallowRef } from 'vue'
+import { ApiError, api, errorMessage } from '../../api/client'
+import type { QueueStatus } from '../../api/types'
+import { useLiveEvents } from '../../live'
+
+type QueueRef = { id: number; name: string; number: string; level: number; position: number }
+export type QueueStatusInput = { status: 'available' | 'logged_out' } | { status: 'on_break'; reason: string }
+
+export function useQueueStatus() {
+  const status = shallowRef<QueueStatus | null>(null)
+  const queues = ref<QueueRef[]>([])
+  const breakReasons = ref<string[]>([])
+  const error = ref<string | null>(null)
+  /** The user has no agent account (403): the desk shows no queue control. */
+  const unavailable = ref(false)
+  const busy = ref(false)
+  /** Epoch ms of the last "Ready": after-call work that began before it is over. */
+  const readyAt = ref<number | null>(null)
+
+  function apply(r: { queue_status: QueueStatus; queues: QueueRef[]; break_reasons: string[] }) {
+    status.value = r.queue_status
+    queues.value = r.queues
+    breakReasons.value = r.break_reasons
+    error.value = null
+  }
+
+  async function load() {
+    try {
+      apply(await api.get('/v1/me/queue-status'))
+    } catch (e) {
+      if (e instanceof ApiError && (e.status === 403 || e.status === 404)) unavailable.value = true
+      else error.value = errorMessage(e)
+    }
+  }
+
+  async function set(input: QueueStatusInput) {
+    busy.value = true
+    try {
+      apply(await api.put('/v1/me/queue-status', input))
+    } catch (e) {
+      error.value = errorMessage(e)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  async function ready() {
+    busy.value = true
+    readyAt.value = Date.now()
+    try {
+      apply(await api.post('/v1/me/queue-status/ready', undefined))
+    } catch (e) {
+      error.value = errorMessage(e)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** The queue's name for an offer's X-AD-Queue-Id (the agent's stream does not say
+   *  when it joins a queue: DeskPage reads the list again for an id it does not know). */
+  function queueName(id: number | null): string | null {
+    if (id === null) return null
+    return queues.value.find((q) => q.id === id)?.name ?? `Queue ${id}`
+  }
+
+  useLiveEvents({
+    'agent.queue_status': (e) => {
+      if (status.value && e.data.agent_id !== status.value.agent_id) return
+      if (!status.value) { void load(); return }
+      status.value = e.data
+    },
+    reload: () => { void load() },
+  })
+  onMounted(load)
+
+  const knows = (id: number) => queues.value.some((q) => q.id === id)
+
+  return { status, knows, queues, breakReasons, error, unavailable, busy, readyAt, load, set, ready, queueName,
+           pending: computed(() => status.value?.provisioning === 'pending') }
+}
