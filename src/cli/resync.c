@@ -55,7 +55,10 @@ const struct cli_command cli_resync = {
         "resync [--cluster ID] [--db URL]\n"
         "    Make every FreeSWITCH node of a cluster (the default one unless --cluster)\n"
         "    match the database again (xml_curl mode: drop their cached directory users;\n"
-        "    push modes: rewrite every file, remove stale ones). Applied at once unless\n"
+        "    push modes: rewrite every file, remove stale ones; mod_callcenter: each\n"
+        "    tenant's queues, agents and tiers applied again on its queue node, the\n"
+        "    q<id>/u<id> a node should not hold removed, others left and logged).\n"
+        "    Applied at once unless\n"
         "    a running agentdesk applies it; exits non-zero when a node did not take it.",
         options, run,
 };

@@ -95,7 +95,7 @@ void xmlcurl_print_files_steps(FILE *out, const struct xmlcurl_setup *s)
                 "(callcenter/q<id>.xml) under the conf dir, then sends reloadxml:\n"
                 "  - load mod_callcenter (autoload_configs/modules.conf.xml) and, in\n"
                 "    autoload_configs/callcenter.conf.xml, inside <queues>, add\n"
-                "      <X-PRE-PROCESS cmd=\"include\" data=\"callcenter/*.xml\"/>\n"
+                "      <X-PRE-PROCESS cmd=\"include\" data=\"$${conf_dir}/callcenter/*.xml\"/>\n"
                 "    (the conf dir's callcenter/ folder must exist, even empty);\n");
         xmlcurl_print_carriers(out, s);
 }

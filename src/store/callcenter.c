@@ -121,7 +121,9 @@ enum result store_cc_agent_get(struct store_conn *conn, int64_t user_id, struct 
                 "SELECT u.id, u.tenant_id, COALESCE(t.cluster_id, 0), u.status, t.status, "
                 "t.sip_domain, COALESCE(c.sip_domain, ''), "
                 "CASE WHEN a.user_id IS NULL THEN 0 ELSE 1 END, COALESCE(a.status, 'logged_out'), "
-                "COALESCE(a.wrap_up_s, t.queue_wrap_up_s), "
+                /* "Ready" asked: no wrap-up until the next bridge */
+                "CASE WHEN COALESCE(a.ready_requested, 0) <> 0 THEN 0 "
+                "ELSE COALESCE(a.wrap_up_s, t.queue_wrap_up_s) END, "
                 "COALESCE(a.max_no_answer, t.queue_max_no_answer), "
                 "(SELECT COUNT(*) FROM queue_members m WHERE m.user_id = u.id) "
                 "FROM users u JOIN tenants t ON t.id = u.tenant_id "

@@ -240,10 +240,13 @@ static enum result extension_outcome(struct store_conn *conn, const struct store
                                    SP_INT(now), SP_INT(job->extension_id), SP_INT(job->extension_id),
                                    SP_INT(job->id) };
 
-        /* a queue's or an agent's job: shown on its row the same way */
+        /* a queue's or an agent's job: shown on its row the same way, but
+         * for the error of an attempt that will be retried (FreeSWITCH
+         * down): the desk shows "pending" until applied, and the job keeps
+         * the error (the status route, /metrics) */
         if (!job->extension_id && (job->queue_id || job->user_id)) {
                 struct store_param q[] = { SP_TEXT(jobs_state_name(state)), SP_INT(job->attempts + 1),
-                                           SP_TEXT(error), SP_INT(now),
+                                           SP_TEXT(state == JOBS_STATE_PENDING ? "" : error), SP_INT(now),
                                            SP_INT(job->queue_id ? job->queue_id : job->user_id),
                                            SP_INT(job->queue_id ? job->queue_id : job->user_id),
                                            SP_INT(job->id) };

@@ -1337,7 +1337,8 @@ struct store_cc_agent {
         char tenant_domain[256], cluster_domain[256];
         bool has_status;                 /* a queue_agents row */
         enum queue_status status;        /* logged_out without a row */
-        int64_t wrap_up_s, max_no_answer;
+        int64_t wrap_up_s;               /* in force; 0 while "Ready" is asked */
+        int64_t max_no_answer;
         int64_t n_queues;
 };
 

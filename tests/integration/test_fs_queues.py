@@ -15,23 +15,11 @@ queues (docs/freeswitch.md, "Queues"), made through the API.
 - An inbound number called by a "carrier" on 127.0.0.2 (admitted by the
   inbound ACL that `agentdesk freeswitch config` prints, never 127.0.0.1)
   lands in the right tenant's queue.
-- FreeSWITCH restarted: agents, tiers and statuses are applied again and
-  the next caller is answered; FreeSWITCH down while statuses change: the
-  jobs wait, and the last status is applied when it returns.
+(FreeSWITCH restarted or down: test_fs_queues_restart.py.)
 """
 import time
 
 from agentdesk_harness import FsWorld, QueueWorld, fs_main, headers, sip, wait_for
-
-
-def answered_by(qw, agent, caller, number, timeout=15):
-    """caller calls number; agent answers the offer. Returns the INVITE."""
-    t, got = qw.answer_in_thread(agent, timeout)
-    r = qw.call(caller, number)
-    assert r.code == 200, r
-    t.join(timeout + 5)
-    assert got and got[0] is not None, "the agent was offered nothing"
-    return got[0]
 
 
 def test_queue_members_statuses_offer(backend):
@@ -64,7 +52,7 @@ def test_queue_members_statuses_offer(backend):
         caller = qw.caller("A")
         time.sleep(1.2)          # the waited seconds the header counts
         start = time.time()
-        inv = answered_by(qw, ann, caller, "7000")
+        inv = qw.answered_by(ann, caller, "7000")
         assert "q%d" % qid in qw.queues_loaded()
         assert inv.start.startswith("INVITE sip:%s@" % ann.ext), inv.start
         qid_h, waited = headers(inv)
@@ -173,59 +161,6 @@ def test_inbound_number_from_carrier(backend):
             assert r.code in (401, 403, 407), r
         finally:
             plain.close()
-
-
-def test_restart_and_down(backend):
-    with FsWorld(backend) as fw, QueueWorld(fw) as qw:
-        ann, bob = qw.agent("A", "ann@a.example"), qw.agent("A", "bob@a.example")
-        q = qw.queue("A", {"name": "Support", "number": "7000"})
-        qw.members("A", q["id"], [ann, bob])
-        qw.status("A", ann, "available")
-        qw.status("A", bob, "on_break", "Break")
-        fw.settle()
-        qw.wait_cc_status(ann, "Available")
-        fs = fw.fs[0]
-        # drift on the node: its state made stale by hand while it runs
-        qw.cc("tier del q%d u%d" % (q["id"], bob.id))
-        qw.cc("agent set status u%d 'Logged Out'" % ann.id)
-        qw.cc("agent add u999999 Callback")          # ours by name, held by no one
-        qw.cc("agent add handmade Callback")         # not ours: left
-        # restarted: agentdesk sees a new connection and applies it all again
-        fs.stop_process()
-        fs.start()
-        qw.wait_cc_status(ann, "Available", timeout=30)
-        qw.wait_cc_status(bob, "On Break")
-        wait_for(lambda: sorted(t[0] for t in qw.tiers(q["id"])) ==
-                 sorted(["u%d" % ann.id, "u%d" % bob.id]), timeout=10, what="the tiers again")
-        # u<id> of no agent of agentdesk's removed, one made by hand left
-        wait_for(lambda: "u999999" not in [a["name"] for a in qw.cc_table("agent list")],
-                 timeout=10, what="u999999 removed")
-        assert "handmade" in [a["name"] for a in qw.cc_table("agent list")]
-        # the next caller is answered
-        for a in (ann, bob):
-            a.close()
-            a.register()
-        caller = qw.caller("A")
-        inv = answered_by(qw, ann, caller, "7000")
-        assert headers(inv)[0] == q["id"]
-        assert caller.bye() == 200
-
-        # down while statuses change: pending, then the last one applied
-        fs.stop_process()
-        qw.status("A", ann, "on_break", "Lunch")
-        qw.status("A", ann, "logged_out")
-        qw.status("A", ann, "available")
-        qw.status("A", bob, "available")
-        qw.status("A", bob, "logged_out")
-        status, b = qw.req("A", "GET", "/v1/admin/agents/%d/queue-status" % ann.id)
-        assert status == 200 and b["queue_status"]["provisioning"] == "pending", b
-        time.sleep(2)
-        fs.start()
-        qw.wait_cc_status(ann, "Available", timeout=40)
-        qw.wait_cc_status(bob, "Logged Out", timeout=40)
-        wait_for(lambda: qw.req("A", "GET", "/v1/admin/agents/%d/queue-status" % ann.id)[1]
-                 ["queue_status"]["provisioning"] == "provisioned", timeout=40,
-                 what="the status provisioned")
 
 
 if __name__ == "__main__":

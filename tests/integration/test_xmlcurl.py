@@ -315,7 +315,7 @@ def test_freeswitch_config_command(backend):
                               env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD,
                                    "AGENTDESK_FS_MODE": "files", "AGENTDESK_FS_CONF_DIR": "/tmp"})
         assert rc == 0 and "<binding" not in out, out
-        assert '<X-PRE-PROCESS cmd="include" data="callcenter/*.xml"/>' in out, out
+        assert '<X-PRE-PROCESS cmd="include" data="$${conf_dir}/callcenter/*.xml"/>' in out, out
 
 
 if __name__ == "__main__":

@@ -50,7 +50,9 @@ int queue_node_pick(int64_t tenant_id, const char *const *names, size_t n)
 
 void queue_node_default_name(const struct fs_node *node, char *ret, size_t size)
 {
-        snprintf(ret, size, "%s:%u", node->host, node->port);
+        /* a name too long for ret is cut (host names are short) */
+        if (snprintf(ret, size, "%s:%u", node->host, node->port) >= (int)size)
+                ret[size - 1] = '\0';
 }
 
 /* The default cluster's nodes: AGENTDESK_FS_ESL's. */
@@ -68,7 +70,7 @@ enum result queue_node_of_cluster(struct app *app, struct store_conn *conn, int6
                                   int64_t tenant_id, char *ret, size_t size)
 {
         char (*names)[STORE_SHORT_MAX] = calloc(MAX_NODES, sizeof(*names));
-        const char *ptrs[MAX_NODES];
+        const char *ptrs[MAX_NODES] = { 0 };
         size_t n = 0;
         enum result result = RESULT_OK;
         int k;

@@ -18,6 +18,7 @@
 #include "domain/provisioning/jobs.h"
 #include "domain/provisioning/queue_node.h"
 #include "domain/provisioning/realm.h"
+#include "domain/queues/status.h"
 #include "domain/switches/queue_apply.h"
 #include "domain/core/worker.h"
 #include "freeswitch/esl.h"
@@ -650,6 +651,23 @@ static enum result publish_outcome(struct store_conn *conn, const struct store_j
 
 static enum result leading(struct store_conn *conn);
 
+/* agent.queue_status (domain/queues/status.h), in the outcomes'
+ * transaction, when recording an agent job moved the agent's provisioning
+ * state or error (a job behind a later pending one leaves it as it is). */
+static enum result publish_agent_outcome(struct store_conn *conn, const struct store_job *job,
+                                         const struct store_queue_agent *before)
+{
+        struct store_queue_agent now;
+        enum result result = store_queue_agent_get(conn, job->user_id, false, &now);
+
+        if (result)
+                return result == RESULT_NOT_FOUND ? RESULT_OK : result;
+        if (now.provisioning == before->provisioning &&
+            strcmp(now.provisioning_error, before->provisioning_error) == 0)
+                return RESULT_OK;
+        return queue_status_publish(conn, job->user_id);
+}
+
 /* In the caller's transaction: a resync job for each cluster with queue
  * state that this pass made a new connection to. The node may have
  * restarted: its callcenter.db kept agents and tiers that may be stale,
@@ -820,7 +838,16 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 struct store_extension before;
-                bool known = false;
+                struct store_queue_agent agent_before;
+                bool known = false, agent_known = false;
+                if (w->job.kind == FS_CHANGE_QUEUE_AGENT) {
+                        result = store_queue_agent_get(conn, w->job.user_id, false, &agent_before);
+                        agent_known = result == RESULT_OK && agent_before.stored;
+                        if (result == RESULT_NOT_FOUND)
+                                result = RESULT_OK;
+                        if (result)
+                                break;
+                }
                 if (w->job.extension_id) {
                         result = store_extension_get(conn, w->job.extension_id, &before);
                         known = result == RESULT_OK;
@@ -834,6 +861,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                                                 JOBS_STATE_PROVISIONED);
                         if (!result && known)
                                 result = publish_outcome(conn, &w->job, &before);
+                        if (!result && agent_known)
+                                result = publish_agent_outcome(conn, &w->job, &agent_before);
                         continue;
                 }
                 bool give_up = w->job.attempts + 1 >= app->settings.fs_retry_limit;
@@ -843,6 +872,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                                          retry_at(app, w->job.attempts + 1), state);
                 if (!result && known)
                         result = publish_outcome(conn, &w->job, &before);
+                if (!result && agent_known)
+                        result = publish_agent_outcome(conn, &w->job, &agent_before);
                 if (!result && give_up)
                         LOG_ERR("job %" PRId64 " (%s of extension %s) failed for good after %" PRId64
                                 " attempt(s): %s", w->job.id, fs_change_name(w->job.kind),

@@ -195,6 +195,15 @@ class QueueWorld:
         r, _ = ua.invite(number, timeout=timeout)
         return r
 
+    def answered_by(self, agent, caller, number, timeout=15):
+        """caller calls number and agent answers the offer; the INVITE."""
+        t, got = self.answer_in_thread(agent, timeout)
+        r = self.call(caller, number)
+        assert r.code == 200, r
+        t.join(timeout + 5)
+        assert got and got[0] is not None, "the agent was offered nothing"
+        return got[0]
+
     @staticmethod
     def answer_in_thread(agent, timeout=20):
         """Starts answering the agent's next offer on a thread; returns
