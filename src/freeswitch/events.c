@@ -277,6 +277,7 @@ static void callcenter_from(const struct lines *l, struct fs_callcenter *c)
         c->answered_at = to_i64(get(l, "CC-Agent-Answered-Time"));
         c->leaving_at = to_i64(get2(l, "CC-Member-Leaving-Time", "CC-Bridge-Terminated-Time"));
         c->no_answer_count = (long)to_i64(get(l, "CC-Agent-No-Answer-Count"));
+        c->not_bridged = get(l, "CC-Agent-Bridged") && strcmp(get(l, "CC-Agent-Bridged"), "false") == 0;
 }
 
 enum result fs_event_parse(const struct esl_frame *frame, struct fs_event *ret)

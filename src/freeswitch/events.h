@@ -19,6 +19,7 @@
 #ifndef AGENTDESK_FREESWITCH_EVENTS_H
 #define AGENTDESK_FREESWITCH_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -127,6 +128,8 @@ struct fs_callcenter {
         int64_t answered_at;             /* CC-Agent-Answered-Time */
         int64_t leaving_at;              /* CC-Member-Leaving-Time / CC-Bridge-Terminated-Time */
         long no_answer_count;            /* CC-Agent-No-Answer-Count */
+        bool not_bridged;                /* CC-Agent-Bridged: false (bridge-agent-end of an
+                                            answered offer whose caller had gone) */
 };
 
 struct fs_event {

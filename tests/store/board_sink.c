@@ -417,6 +417,25 @@ static void test_live_json(void)
         CHECK_INT_EQ(board_live(&app, ta, qb, &o), RESULT_NOT_FOUND);
 }
 
+/* u1 answered an offer whose caller hung up before mod_callcenter bridged
+ * them (CC-Agent-Bridged: false): FreeSWITCH sets no last_bridge_end, so
+ * no wrap-up follows and the board must not show one. */
+static void test_not_bridged(void)
+{
+        struct fs_event e = evs[10];
+        struct store_board_activity a;
+
+        CHECK_INT_EQ(e.u.cc.action, FS_CC_BRIDGE_AGENT_END);
+        e.u.cc.not_bridged = true;
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(sink.callcenter_event(sink.userdata, conn, &node, &e), RESULT_OK);
+        CHECK_INT_EQ(sink.batch_end(sink.userdata, conn, &node), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_board_activity_get(conn, ua, &a), RESULT_OK);
+        CHECK_INT_EQ(a.state, QUEUE_ACTIVITY_WAITING);
+        CHECK_INT_EQ(a.wrap_up_ends_at, 0);
+}
+
 int main(int argc, char **argv)
 {
         size_t n = 0;
@@ -446,6 +465,7 @@ int main(int argc, char **argv)
         test_not_ours();
         test_resync();
         test_live_json();
+        test_not_bridged();
         board_free(board);
         store_close(store);
         return CHECK_DONE();

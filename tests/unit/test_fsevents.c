@@ -263,6 +263,7 @@ static void test_callcenter_events(void)
                 CHECK_INT_EQ(c->action, FS_CC_BRIDGE_AGENT_END);
                 CHECK_STR_EQ(c->hangup_cause, "SUCCESS");
                 CHECK_INT_EQ(c->leaving_at, 1796608627);
+                CHECK(!c->not_bridged);          /* CC-Agent-Bridged: true */
                 c = &ev[11].u.cc;
                 CHECK_INT_EQ(c->action, FS_CC_MEMBER_QUEUE_END);
                 CHECK_STR_EQ(c->cause, "Terminated");
@@ -397,6 +398,12 @@ static void test_garbage(void)
                                 &ev), RESULT_OK);
         CHECK_INT_EQ(ev.kind, FS_EVENT_EXPIRE);
         CHECK_STR_EQ(ev.u.reg.user, "7");
+        /* an answered offer whose caller had gone before the bridge */
+        CHECK_INT_EQ(parse_body("Event-Name: CUSTOM\nEvent-Subclass: callcenter%3A%3Ainfo\n"
+                                "CC-Action: bridge-agent-end\nCC-Agent: u7\n"
+                                "CC-Agent-Bridged: false\n\n", &ev), RESULT_OK);
+        CHECK_INT_EQ(ev.u.cc.action, FS_CC_BRIDGE_AGENT_END);
+        CHECK(ev.u.cc.not_bridged);
         CHECK_INT_EQ(parse_body("no separator here\n\n", &ev), RESULT_PROTOCOL);
         CHECK_INT_EQ(parse_body(": no name\n\n", &ev), RESULT_PROTOCOL);
         CHECK_INT_EQ(parse_body("Event-Name: X\nA: 100%\n\n", &ev), RESULT_PROTOCOL);

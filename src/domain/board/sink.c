@@ -11,6 +11,7 @@
  *                        its wrap_up_time)
  *   bridge-agent-fail    back to waiting
  *   bridge-agent-end     the agent in wrap-up until end + its wrap_up_s
+ *                        (waiting when CC-Agent-Bridged is false)
  *   member-queue-end     the caller out (Cancel before an answer:
  *                        abandoned +1)
  *   agent-state-change   the agent's activity (Waiting during a wrap-up
@@ -566,7 +567,10 @@ static enum result on_agent_event(struct board *b, struct store_conn *conn,
                 return result;
         case FS_CC_BRIDGE_AGENT_END: {
                 int64_t wrap = 0, end = cc->leaving_at ? cc->leaving_at : at;
-                result = wrap_up_of(conn, user_id, &wrap);
+                /* not bridged (the caller hung up between the agent's answer
+                 * and the bridge): mod_callcenter sets no last_bridge_end,
+                 * so no wrap-up follows and the agent is offered at once */
+                result = cc->not_bridged ? RESULT_OK : wrap_up_of(conn, user_id, &wrap);
                 if (!result)
                         result = set_activity(b, conn, user_id, tenant_id,
                                               wrap > 0 ? QUEUE_ACTIVITY_WRAP_UP
