@@ -1,7 +1,7 @@
 /*
  * Agents' queue statuses and settings (queue_agents, migration "queues"),
  * and what an agent's queue page reads beside them: the queues it is a
- * member of and its tenant's break reasons. Portable SQL; see
+ * member of (its tenant's break reasons are store/queues.c's). Portable SQL; see
  * store/driver.h for the rules.
  *
  * A row exists once an agent has been given a status or settings of its
@@ -232,33 +232,6 @@ enum result store_queue_agent_queues(struct store_conn *conn, int64_t user_id,
                 q[r].position = store_int(store_rows_get(&rows, r, 4));
         }
         *ret = q;
-        *ret_n = (size_t)rows.nrows;
-        store_rows_free(&rows);
-        return RESULT_OK;
-}
-
-enum result store_queue_agent_break_reasons(struct store_conn *conn, int64_t tenant_id,
-                                            char (**ret)[STORE_NAME_MAX], size_t *ret_n)
-{
-        struct store_param p = SP_INT(tenant_id);
-        struct store_rows rows = { 0 };
-        char (*names)[STORE_NAME_MAX] = NULL;
-        enum result result;
-
-        *ret = NULL;
-        *ret_n = 0;
-        result = store_exec(conn,
-                            "SELECT name FROM break_reasons WHERE tenant_id = ? ORDER BY position",
-                            &p, 1, &rows, NULL);
-        if (result)
-                return result;
-        if (rows.nrows > 0 && !(names = calloc((size_t)rows.nrows, sizeof(*names)))) {
-                store_rows_free(&rows);
-                return RESULT_NOMEM;
-        }
-        for (int r = 0; r < rows.nrows; r++)
-                text_copy(names[r], sizeof(names[r]), store_rows_get(&rows, r, 0));
-        *ret = names;
         *ret_n = (size_t)rows.nrows;
         store_rows_free(&rows);
         return RESULT_OK;

@@ -1492,9 +1492,4 @@ struct store_agent_queue {
 enum result store_queue_agent_queues(struct store_conn *conn, int64_t user_id,
                                      struct store_agent_queue **ret, size_t *ret_n);
 
-/* The tenant's stored break reasons in order (none: the defaults apply,
- * which are the domain's); *ret calloc'd (caller frees; NULL when none). */
-enum result store_queue_agent_break_reasons(struct store_conn *conn, int64_t tenant_id,
-                                            char (**ret)[STORE_NAME_MAX], size_t *ret_n);
-
 #endif

@@ -4,7 +4,7 @@
  * the tenant's defaults, nothing to provision), the upsert of a status and
  * of settings, "Ready"'s flag and what clears it, the provisioning state a
  * queued agent job leaves, the agents not logged out, the queues an agent
- * is a member of, and the tenant's stored break reasons.
+ * is a member of (the break reasons are contract_queues.c's).
  *
  * Pool numbers used here start at 910000, clear of the other parts.
  */
@@ -63,7 +63,6 @@ void contract_queue_agents(struct store *store)
         struct store_conn *conn;
         struct store_queue_agent a;
         struct store_agent_queue *queues = NULL;
-        char (*reasons)[STORE_NAME_MAX] = NULL;
         int64_t *ids = NULL;
         size_t n = 0;
 
@@ -215,23 +214,4 @@ void contract_queue_agents(struct store *store)
         CHECK_INT_EQ(store_queue_agent_queues(conn, bob.id, &queues, &n), RESULT_OK);
         CHECK(n == 0);
         free(queues);
-
-        /* Break reasons: none stored, then the tenant's in order. */
-        CHECK_INT_EQ(store_queue_agent_break_reasons(conn, t, &reasons, &n), RESULT_OK);
-        CHECK(n == 0 && reasons == NULL);
-        struct store_param r1[] = { SP_INT(t), SP_INT(2), SP_TEXT("Coaching") };
-        struct store_param r2[] = { SP_INT(t), SP_INT(1), SP_TEXT("Meeting") };
-        const char *insert_reason = "INSERT INTO break_reasons (tenant_id, position, name) VALUES (?, ?, ?)";
-        sql(conn, insert_reason, r1, 3);
-        sql(conn, insert_reason, r2, 3);
-        CHECK_INT_EQ(store_queue_agent_break_reasons(conn, t, &reasons, &n), RESULT_OK);
-        CHECK(n == 2 && reasons);
-        if (n == 2 && reasons) {
-                CHECK_STR_EQ(reasons[0], "Meeting");
-                CHECK_STR_EQ(reasons[1], "Coaching");
-        }
-        free(reasons);
-        CHECK_INT_EQ(store_queue_agent_break_reasons(conn, other, &reasons, &n), RESULT_OK);
-        CHECK(n == 0);
-        free(reasons);
 }

@@ -127,22 +127,20 @@ static bool suspended(const struct store_queue_agent *a)
 /* The tenant's break reasons (the defaults when it stored none) into
  * *ret_names (calloc'd). */
 static enum result break_reasons(struct store_conn *conn, int64_t tenant_id,
-                                 char (**ret_names)[STORE_NAME_MAX], size_t *ret_n)
+                                 char (**ret_names)[STORE_BREAK_REASON_SIZE], size_t *ret_n)
 {
-        static const char *const defaults[] = QUEUE_BREAK_REASONS_DEFAULT;
-        size_t n = sizeof(defaults) / sizeof(defaults[0]);
-        enum result result = store_queue_agent_break_reasons(conn, tenant_id, ret_names, ret_n);
+        enum result result;
 
-        if (result || *ret_n)
-                return result;
-        free(*ret_names);
-        *ret_names = calloc(n, sizeof(**ret_names));
+        *ret_n = 0;
+        *ret_names = calloc(STORE_BREAK_REASONS_MAX, sizeof(**ret_names));
         if (!*ret_names)
                 return RESULT_NOMEM;
-        for (size_t i = 0; i < n; i++)
-                text_copy((*ret_names)[i], sizeof((*ret_names)[i]), defaults[i]);
-        *ret_n = n;
-        return RESULT_OK;
+        result = store_break_reasons(conn, tenant_id, *ret_names, ret_n);
+        if (result) {
+                free(*ret_names);
+                *ret_names = NULL;
+        }
+        return result;
 }
 
 /* What GET answers: the agent (already loaded, or read now) with its
@@ -255,7 +253,7 @@ static enum result record(struct app *app, struct store_conn *conn, const struct
 static enum result reason_known(struct store_conn *conn, int64_t tenant_id, const char *reason,
                                 bool *ret_known)
 {
-        char (*names)[STORE_NAME_MAX] = NULL;
+        char (*names)[STORE_BREAK_REASON_SIZE] = NULL;
         size_t n = 0;
         enum result result = break_reasons(conn, tenant_id, &names, &n);
 

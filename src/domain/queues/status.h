@@ -34,9 +34,6 @@
 /* jansson's object (json_t), for the folders that may include jansson. */
 struct json_t;
 
-/* The break reasons of a tenant that has stored none. */
-#define QUEUE_BREAK_REASONS_DEFAULT { "Break", "Lunch", "Training" }
-
 /* What QueueStatusResponse shows: the agent's status, its queues and its
  * tenant's break reasons (the defaults when it has stored none). Free the
  * arrays with queue_status_view_free. */
@@ -44,7 +41,7 @@ struct queue_status_view {
         struct store_queue_agent agent;
         struct store_agent_queue *queues;
         size_t n_queues;
-        char (*break_reasons)[STORE_NAME_MAX];
+        char (*break_reasons)[STORE_BREAK_REASON_SIZE];
         size_t n_break_reasons;
 };
 
