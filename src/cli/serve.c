@@ -127,9 +127,10 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         struct app app = { .settings = *cfg };
         struct api_context ctx = { .app = &app };
         /* The listener hands its channel events to the call records and
-         * mod_callcenter's to the board. */
-        struct board *board = board_new(&app);
-        struct live_sink sinks[2] = { calls_sink(&app), board_sink(board) };
+         * mod_callcenter's to the board (made once the store is open: the
+         * early returns have nothing to free). */
+        struct board *board = NULL;
+        struct live_sink sinks[2];
         sigset_t signals;
         int sig = 0, rc = 1;
         enum result result;
@@ -160,6 +161,9 @@ static int run(const struct cli_args *args, const struct settings *cfg)
                 return 1;
         }
         app.store = ctx.store;
+        board = board_new(&app);
+        sinks[0] = calls_sink(&app);
+        sinks[1] = board_sink(board);
         app.directory_cache = directory_cache_new(cfg->directory_cache_ms, cfg->xmlcurl_user,
                                                   cfg->xmlcurl_password);
         if (cli_open_key(cfg, ctx.store, true) < 0 || store_watch_start(ctx.store) != RESULT_OK)
