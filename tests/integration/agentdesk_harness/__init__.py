@@ -29,7 +29,7 @@ from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_pas
                     user_file, user_files)
 from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, sip
 from .mail import SmtpServer, link_token, make_cert, parts
-from .prov import (DOMAIN, PROBES, changes, extension, flushes, jobs, new_agent, restart,
+from .prov import (DOMAIN, PROBES, READS, changes, extension, flushes, jobs, new_agent, restart,
                    settle)
 from .queues import CARRIER, Agent, QueueWorld, headers
 from .runner import main, only_on
@@ -45,7 +45,7 @@ __all__ = [
     "FOREIGN_USER", "MARKER", "conf_dir", "contexts", "files_env", "sip_password", "user_file",
     "user_files", "DOMAINS", "XMLCURL_PASSWORD", "FsWorld", "freeswitch", "fs_main", "sip",
     "SmtpServer", "link_token", "make_cert", "parts",
-    "DOMAIN", "PROBES", "changes", "extension", "flushes", "jobs", "new_agent",
+    "DOMAIN", "PROBES", "READS", "changes", "extension", "flushes", "jobs", "new_agent",
     "restart", "settle", "CARRIER", "Agent", "QueueWorld", "headers", "main", "only_on", "BIN", "Agentdesk", "EslFixture", "SshdFixture",
     "SseStream", "append_event", "open_stream", "sql", "ticket",
     "check_sanitizers", "free_port", "parse_demo_password", "metric", "reconciler_rounds",
