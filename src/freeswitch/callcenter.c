@@ -2,6 +2,8 @@
  * lines and the agent's contact string; see callcenter.h. */
 #include "freeswitch/callcenter.h"
 
+#include "freeswitch/xml.h"      /* FSXML_QUEUE_EXIT_KEY */
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -373,4 +375,47 @@ enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension, co
 const char *fs_cc_contact_text(struct fs_cc_contact *c)
 {
         return c->n ? c->text : "error/USER_NOT_REGISTERED";
+}
+
+void fs_cc_cmd_list(char buf[FS_CC_COMMAND_MAX], enum fs_cc_list what, int64_t queue_id)
+{
+        char q[FS_CC_NAME_MAX];
+
+        fs_cc_queue_name(queue_id, q);
+        switch (what) {
+        case FS_CC_LIST_QUEUES:
+                snprintf(buf, FS_CC_COMMAND_MAX, "callcenter_config queue list");
+                break;
+        case FS_CC_LIST_AGENTS:
+                snprintf(buf, FS_CC_COMMAND_MAX, "callcenter_config agent list");
+                break;
+        case FS_CC_LIST_ALL_TIERS:
+                snprintf(buf, FS_CC_COMMAND_MAX, "callcenter_config tier list");
+                break;
+        case FS_CC_LIST_MEMBERS:
+                snprintf(buf, FS_CC_COMMAND_MAX, "callcenter_config queue list members %s", q);
+                break;
+        case FS_CC_LIST_TIERS:
+                snprintf(buf, FS_CC_COMMAND_MAX, "callcenter_config queue list tiers %s", q);
+                break;
+        }
+}
+
+void fs_cc_cmd_agent_hangup(char buf[FS_CC_COMMAND_MAX], int64_t user_id)
+{
+        char u[FS_CC_NAME_MAX];
+
+        fs_cc_agent_name(user_id, u);
+        snprintf(buf, FS_CC_COMMAND_MAX, "hupall NORMAL_CLEARING cc_agent %s cc_side agent", u);
+}
+
+enum result fs_cc_cmd_member_exit(char buf[FS_CC_COMMAND_MAX], const char *uuid)
+{
+        if (!*uuid || strlen(uuid) > 64)
+                return RESULT_INVALID;
+        for (const char *c = uuid; *c; c++)
+                if (*c <= ' ' || *c >= 0x7f)
+                        return RESULT_INVALID;
+        snprintf(buf, FS_CC_COMMAND_MAX, "uuid_recv_dtmf %s %s", uuid, FSXML_QUEUE_EXIT_KEY);
+        return RESULT_OK;
 }

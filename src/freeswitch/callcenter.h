@@ -123,4 +123,21 @@ enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension, co
  * agent with no extension is offered nothing: the offer fails at once). */
 const char *fs_cc_contact_text(struct fs_cc_contact *c);
 
+/* The listings agentdesk reads: `callcenter_config queue list`, `agent
+ * list`, `tier list`, `queue list members q<id>`, `queue list tiers q<id>`
+ * (queue_id only for the last two). */
+enum fs_cc_list {
+        FS_CC_LIST_QUEUES, FS_CC_LIST_AGENTS, FS_CC_LIST_ALL_TIERS, FS_CC_LIST_MEMBERS,
+        FS_CC_LIST_TIERS,
+};
+void fs_cc_cmd_list(char buf[FS_CC_COMMAND_MAX], enum fs_cc_list what, int64_t queue_id);
+
+/* `hupall` of u<user_id>'s queue legs (an offer ringing, a queue call). */
+void fs_cc_cmd_agent_hangup(char buf[FS_CC_COMMAND_MAX], int64_t user_id);
+
+/* The queue's exit key sent to a waiting member's channel (uuid), so it
+ * leaves the queue for what the dialplan does next; RESULT_INVALID for a
+ * uuid that is no word. */
+enum result fs_cc_cmd_member_exit(char buf[FS_CC_COMMAND_MAX], const char *uuid);
+
 #endif

@@ -156,6 +156,22 @@ static void test_commands(char **cmds, char **bodies, int n)
         CHECK_STR_EQ(b, "callcenter_config tier set position q3 u7 4");
         fs_cc_cmd_tier_set(b, "level", 3, 7, 2);
         CHECK_STR_EQ(b, "callcenter_config tier set level q3 u7 2");
+        fs_cc_cmd_list(b, FS_CC_LIST_QUEUES, 0);
+        CHECK_STR_EQ(b, "callcenter_config queue list");
+        fs_cc_cmd_list(b, FS_CC_LIST_AGENTS, 0);
+        CHECK_STR_EQ(b, "callcenter_config agent list");
+        fs_cc_cmd_list(b, FS_CC_LIST_ALL_TIERS, 0);
+        CHECK_STR_EQ(b, "callcenter_config tier list");
+        fs_cc_cmd_list(b, FS_CC_LIST_MEMBERS, 3);
+        CHECK_STR_EQ(b, "callcenter_config queue list members q3");
+        fs_cc_cmd_list(b, FS_CC_LIST_TIERS, 3);
+        CHECK_STR_EQ(b, "callcenter_config queue list tiers q3");
+        fs_cc_cmd_agent_hangup(b, 7);
+        CHECK_STR_EQ(b, "hupall NORMAL_CLEARING cc_agent u7 cc_side agent");
+        CHECK_INT_EQ(fs_cc_cmd_member_exit(b, "0f6c2a9e-1b2c-4d5e-8f90-123456789abc"), RESULT_OK);
+        CHECK_STR_EQ(b, "uuid_recv_dtmf 0f6c2a9e-1b2c-4d5e-8f90-123456789abc D");
+        CHECK_INT_EQ(fs_cc_cmd_member_exit(b, "x y"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_cmd_member_exit(b, ""), RESULT_INVALID);
 
         /* what cannot go on one command line */
         CHECK_INT_EQ(fs_cc_cmd_agent_set(b, 7, "contact", "a'b"), RESULT_INVALID);

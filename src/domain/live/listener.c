@@ -240,20 +240,23 @@ static enum result reread_callcenter(struct esl_conn *conn, struct live_cc_state
         enum result result;
 
         memset(cc, 0, sizeof(*cc));
-        if (!cc_table(conn, "callcenter_config queue list", &queues, &result))
+        char cmd[FS_CC_COMMAND_MAX];
+
+        fs_cc_cmd_list(cmd, FS_CC_LIST_QUEUES, 0);
+        if (!cc_table(conn, cmd, &queues, &result))
                 return result;
         for (size_t r = 0; !result && r < queues.n_rows; r++) {
                 int64_t id = fs_cc_queue_id(fs_cc_table_get(&queues, r, "name"));
-                char cmd[96];
                 if (!id)
                         continue;
-                snprintf(cmd, sizeof(cmd), "callcenter_config queue list members q%" PRId64, id);
+                fs_cc_cmd_list(cmd, FS_CC_LIST_MEMBERS, id);
                 if (cc_table(conn, cmd, &t, &result))
                         cc_add_members(&t, id, &members);
                 fs_cc_table_free(&t);
         }
         fs_cc_table_free(&queues);
-        if (!result && cc_table(conn, "callcenter_config agent list", &t, &result))
+        fs_cc_cmd_list(cmd, FS_CC_LIST_AGENTS, 0);
+        if (!result && cc_table(conn, cmd, &t, &result))
                 cc_add_agents(&t, &agents);
         fs_cc_table_free(&t);
         if (!result && (members.nomem || agents.nomem))

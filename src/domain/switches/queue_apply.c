@@ -88,14 +88,23 @@ static enum result agent_status(struct queue_node_ctx *ctx, int64_t user_id, boo
         return result;
 }
 
+/* One of mod_callcenter's listings, parsed. */
+static enum result send_list(struct queue_node_ctx *ctx, enum fs_cc_list what, int64_t queue_id,
+                             struct fs_cc_table *ret, char *error, size_t size)
+{
+        char command[FS_CC_COMMAND_MAX];
+
+        fs_cc_cmd_list(command, what, queue_id);
+        return send_table(ctx, command, ret, error, size);
+}
+
 /* Ends the agent's queue legs: an offer ringing, a queue call. */
 static enum result agent_hangup(struct queue_node_ctx *ctx, int64_t user_id, char *error,
                                 size_t size)
 {
-        char command[FS_CC_COMMAND_MAX], name[FS_CC_NAME_MAX];
+        char command[FS_CC_COMMAND_MAX];
 
-        fs_cc_agent_name(user_id, name);
-        snprintf(command, sizeof(command), "hupall NORMAL_CLEARING cc_agent %s cc_side agent", name);
+        fs_cc_cmd_agent_hangup(command, user_id);
         return send(ctx, command, NULL, error, size);
 }
 
@@ -205,13 +214,11 @@ static enum result apply_agent(struct queue_node_ctx *ctx, int64_t user_id, char
 static enum result release_members(struct queue_node_ctx *ctx, int64_t queue_id, char *error,
                                    size_t size)
 {
-        char command[FS_CC_COMMAND_MAX], name[FS_CC_NAME_MAX];
+        char command[FS_CC_COMMAND_MAX];
         struct fs_cc_table t;
         enum result result;
 
-        fs_cc_queue_name(queue_id, name);
-        snprintf(command, sizeof(command), "callcenter_config queue list members %s", name);
-        result = send_table(ctx, command, &t, error, size);
+        result = send_list(ctx, FS_CC_LIST_MEMBERS, queue_id, &t, error, size);
         for (size_t r = 0; !result && r < t.n_rows; r++) {
                 const char *state = fs_cc_table_get(&t, r, "state");
                 const char *uuid = fs_cc_table_get(&t, r, "session_uuid");
@@ -219,7 +226,8 @@ static enum result release_members(struct queue_node_ctx *ctx, int64_t queue_id,
                 if (!state || !uuid || !*uuid ||
                     (strcmp(state, "Waiting") != 0 && strcmp(state, "Trying") != 0))
                         continue;
-                snprintf(command, sizeof(command), "uuid_recv_dtmf %s %s", uuid, FSXML_QUEUE_EXIT_KEY);
+                if (fs_cc_cmd_member_exit(command, uuid) != RESULT_OK)
+                        continue;
                 result = send(ctx, command, NULL, error, size);
                 if (result == RESULT_INVALID)    /* the caller hung up meanwhile */
                         result = RESULT_OK;
@@ -232,11 +240,7 @@ static enum result release_members(struct queue_node_ctx *ctx, int64_t queue_id,
 static enum result queue_tiers(struct queue_node_ctx *ctx, int64_t queue_id, struct fs_cc_table *ret,
                                char *error, size_t size)
 {
-        char command[FS_CC_COMMAND_MAX], name[FS_CC_NAME_MAX];
-
-        fs_cc_queue_name(queue_id, name);
-        snprintf(command, sizeof(command), "callcenter_config queue list tiers %s", name);
-        return send_table(ctx, command, ret, error, size);
+        return send_list(ctx, FS_CC_LIST_TIERS, queue_id, ret, error, size);
 }
 
 /* q<id> off this node: callers let go, tiers deleted, unloaded. Its
@@ -386,7 +390,7 @@ enum result queue_apply_node(struct queue_node_ctx *ctx, char *ret_error, size_t
                 result = apply_agent(ctx, agents[i], ret_error, error_size);
         /* what the node holds that the store does not say */
         if (!result)
-                result = send_table(ctx, "callcenter_config queue list", &t, ret_error, error_size);
+                result = send_list(ctx, FS_CC_LIST_QUEUES, 0, &t, ret_error, error_size);
         for (size_t r = 0; !result && r < t.n_rows; r++) {
                 const char *name = fs_cc_table_get(&t, r, "name");
                 int64_t id = fs_cc_queue_id(name);
@@ -399,7 +403,7 @@ enum result queue_apply_node(struct queue_node_ctx *ctx, char *ret_error, size_t
         }
         fs_cc_table_free(&t);
         if (!result)
-                result = send_table(ctx, "callcenter_config tier list", &t, ret_error, error_size);
+                result = send_list(ctx, FS_CC_LIST_ALL_TIERS, 0, &t, ret_error, error_size);
         for (size_t r = 0; !result && r < t.n_rows; r++) {
                 const char *queue = fs_cc_table_get(&t, r, "queue"), *agent = fs_cc_table_get(&t, r, "agent");
                 int64_t q = fs_cc_queue_id(queue), u = fs_cc_agent_id(agent);
@@ -417,7 +421,7 @@ enum result queue_apply_node(struct queue_node_ctx *ctx, char *ret_error, size_t
         }
         fs_cc_table_free(&t);
         if (!result)
-                result = send_table(ctx, "callcenter_config agent list", &t, ret_error, error_size);
+                result = send_list(ctx, FS_CC_LIST_AGENTS, 0, &t, ret_error, error_size);
         for (size_t r = 0; !result && r < t.n_rows; r++) {
                 const char *name = fs_cc_table_get(&t, r, "name");
                 int64_t id = fs_cc_agent_id(name);
