@@ -8,6 +8,7 @@
 
 #include "domain/live/live.h"
 #include "domain/tenants/tenants.h"
+#include "util/log.h"
 #include "util/text.h"
 
 /* The bit of a role (enum api_role follows enum user_role). */
@@ -297,6 +298,12 @@ void api_fail(struct http_request *req, enum result result, const char *field)
                 http_respond_result(req, result, message, field);
                 return;
         }
+        /* a store fault answered 503: what the store said goes to the log
+         * (a deadlock, a lock timeout: on which table), the client gets
+         * the stock message */
+        if (result_info(result)->status == 503)
+                LOG_WARN("%s %s: %s: %s", http_request_method(req), http_request_path(req),
+                         result_name(result), store_last_error());
         http_respond_result(req, result, NULL, field);
 }
 

@@ -115,8 +115,15 @@ struct store_conn {
         struct store_conn *next;   /* the store's list of open connections */
         bool in_transaction;       /* between store_begin and its commit or rollback */
         bool directory_written;    /* ... and a statement wrote what the directory reads */
-        bool events_locked;        /* ... and it holds the live events' lock (store/events.c) */
+        struct store_pending_event *events; /* ... and the live events it appended: written */
+        size_t n_events, cap_events;        /* at its commit (store/events.c) */
 };
+
+/* store/events.c: writes conn's pending live events (in its transaction,
+ * just before the commit), or forgets them (a rollback, a new
+ * transaction, a closed connection). */
+enum result store_events_flush(struct store_conn *conn);
+void store_events_forget(struct store_conn *conn);
 
 /* Shorthand for query files. */
 enum result store_exec(struct store_conn *conn, const char *sql, const struct store_param *params,

@@ -17,38 +17,81 @@ static enum result id_row(const struct store_rows *rows, int r, void *out)
         return RESULT_OK;
 }
 
+struct store_pending_event {
+        int64_t tenant_id, user_id, created_at;
+        enum event_type type;
+        char *data;
+};
+
 enum result store_live_event_append(struct store_conn *conn, int64_t tenant_id,
-                                    enum event_type type, int64_t user_id, const char *data,
-                                    int64_t *ret_id)
+                                    enum event_type type, int64_t user_id, const char *data)
 {
-        struct store_param p[] = {
-                tenant_id ? SP_INT(tenant_id) : SP_NULL,
-                SP_TEXT(event_type_name(type)),
-                user_id ? SP_INT(user_id) : SP_NULL,
-                SP_TEXT(data),
-                SP_INT(store_now()),
-        };
-        int64_t id = 0;
+        struct store_pending_event *e;
         enum result result;
 
-        /* Once per transaction: a batch's later appends already hold it. */
-        if ((conn->driver->caps & STORE_CAP_ADVISORY_LOCK) &&
-            !(conn->in_transaction && conn->events_locked)) {
+        if (!conn->in_transaction) {
+                result = store_begin(conn);
+                if (!result)
+                        result = store_live_event_append(conn, tenant_id, type, user_id, data);
+                if (!result)
+                        return store_commit(conn);
+                store_rollback(conn);
+                return result;
+        }
+        if (conn->n_events == conn->cap_events) {
+                size_t cap = conn->cap_events ? conn->cap_events * 2 : 8;
+                struct store_pending_event *grown = realloc(conn->events, cap * sizeof(*grown));
+                if (!grown)
+                        return RESULT_NOMEM;
+                conn->events = grown;
+                conn->cap_events = cap;
+        }
+        e = &conn->events[conn->n_events];
+        *e = (struct store_pending_event){ .tenant_id = tenant_id, .user_id = user_id,
+                                           .created_at = store_now(), .type = type,
+                                           .data = strdup(data ? data : "{}") };
+        if (!e->data)
+                return RESULT_NOMEM;
+        conn->n_events++;
+        return RESULT_OK;
+}
+
+enum result store_events_flush(struct store_conn *conn)
+{
+        enum result result = RESULT_OK;
+
+        if (conn->n_events && (conn->driver->caps & STORE_CAP_ADVISORY_LOCK)) {
                 struct store_param key = SP_INT(LIVE_EVENTS_LOCK_KEY);
 
                 result = store_exec(conn, "SELECT pg_advisory_xact_lock(CAST(? AS BIGINT))", &key,
                                     1, NULL, NULL);
-                if (result != RESULT_OK)
-                        return result;
-                conn->events_locked = conn->in_transaction;
         }
-        result = store_exec_one(conn,
-                                "INSERT INTO live_events (tenant_id, type, user_id, data, created_at) "
-                                "VALUES (?, ?, ?, ?, ?) RETURNING id",
-                                p, STORE_NPARAMS(p), id_row, &id);
-        if (result == RESULT_OK && ret_id)
-                *ret_id = id;
+        for (size_t i = 0; i < conn->n_events && !result; i++) {
+                const struct store_pending_event *e = &conn->events[i];
+                struct store_param p[] = {
+                        e->tenant_id ? SP_INT(e->tenant_id) : SP_NULL,
+                        SP_TEXT(event_type_name(e->type)),
+                        e->user_id ? SP_INT(e->user_id) : SP_NULL,
+                        SP_TEXT(e->data),
+                        SP_INT(e->created_at),
+                };
+
+                result = store_exec(conn,
+                                    "INSERT INTO live_events (tenant_id, type, user_id, data, "
+                                    "created_at) VALUES (?, ?, ?, ?, ?)",
+                                    p, STORE_NPARAMS(p), NULL, NULL);
+        }
+        store_events_forget(conn);
         return result;
+}
+
+void store_events_forget(struct store_conn *conn)
+{
+        for (size_t i = 0; i < conn->n_events; i++)
+                free(conn->events[i].data);
+        free(conn->events);
+        conn->events = NULL;
+        conn->n_events = conn->cap_events = 0;
 }
 
 static enum result event_from_row(const struct store_rows *rows, int r, void *out)

@@ -107,6 +107,55 @@ enum result store_queue_agent_get(struct store_conn *conn, int64_t user_id, bool
         return result;
 }
 
+static int by_id(const void *a, const void *b)
+{
+        int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+        return (x > y) - (x < y);
+}
+
+/* Locks table's rows of the n ids, one at a time in ascending order. */
+static enum result lock_sorted(struct store_conn *conn, const char *sql, const int64_t *ids,
+                               size_t n)
+{
+        int64_t *sorted;
+        enum result result = RESULT_OK;
+
+        if (!n)
+                return RESULT_OK;
+        sorted = malloc(n * sizeof(*sorted));
+        if (!sorted)
+                return RESULT_NOMEM;
+        memcpy(sorted, ids, n * sizeof(*sorted));
+        qsort(sorted, n, sizeof(*sorted), by_id);
+        for (size_t i = 0; i < n && !result; i++) {
+                struct store_param p = SP_INT(sorted[i]);
+
+                if (i && sorted[i] == sorted[i - 1])
+                        continue;
+                result = store_exec(conn, sql, &p, 1, NULL, NULL);
+        }
+        free(sorted);
+        return result;
+}
+
+enum result store_queue_rows_lock(struct store_conn *conn, const int64_t *queue_ids,
+                                  size_t n_queues, const int64_t *user_ids, size_t n_users)
+{
+        enum result result;
+
+        if (!(conn->driver->caps & STORE_CAP_SKIP_LOCKED))
+                return RESULT_OK;
+        result = lock_sorted(conn, "SELECT id FROM queues WHERE id = ? FOR NO KEY UPDATE", queue_ids,
+                             n_queues);
+        if (!result)
+                result = lock_sorted(conn,
+                                     "SELECT user_id FROM queue_agents WHERE user_id = ? "
+                                     "FOR NO KEY UPDATE",
+                                     user_ids, n_users);
+        return result;
+}
+
 enum result store_queue_agent_set_status(struct store_conn *conn,
                                          const struct store_queue_status_change *c)
 {

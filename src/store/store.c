@@ -422,6 +422,7 @@ static void conn_unlink_and_close(struct store *store, struct store_conn *conn)
                 }
         pthread_mutex_unlock(&store->lock);
         conn->driver->close(conn->impl);
+        store_events_forget(conn);
         free(conn);
 }
 
@@ -536,6 +537,7 @@ void store_close(struct store *store)
                 struct store_conn *conn = store->conns;
                 store->conns = conn->next;
                 conn->driver->close(conn->impl);
+                store_events_forget(conn);
                 free(conn);
         }
         pthread_mutex_destroy(&store->lock);
@@ -560,7 +562,7 @@ enum result store_begin(struct store_conn *conn)
 
         conn->in_transaction = !result;
         conn->directory_written = false;
-        conn->events_locked = false;
+        store_events_forget(conn);
         return result;
 }
 
@@ -576,8 +578,12 @@ static void transaction_ended(struct store_conn *conn)
 
 enum result store_commit(struct store_conn *conn)
 {
-        enum result result = conn->driver->commit(conn->impl);
+        enum result result = store_events_flush(conn);
 
+        if (!result)
+                result = conn->driver->commit(conn->impl);
+        else
+                conn->driver->rollback(conn->impl);
         transaction_ended(conn);
         return result;
 }
@@ -585,6 +591,7 @@ enum result store_commit(struct store_conn *conn)
 void store_rollback(struct store_conn *conn)
 {
         conn->driver->rollback(conn->impl);
+        store_events_forget(conn);
         transaction_ended(conn);
 }
 

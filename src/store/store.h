@@ -725,12 +725,14 @@ struct store_live_event {
         int64_t created_at;
 };
 
-/* Appends an event in conn's open transaction; on PostgreSQL it first
- * takes a transaction-level advisory lock, so ids are given in commit
- * order. *ret_id (may be NULL) gets its id. */
+/* Appends an event to conn's open transaction (outside one, in a
+ * transaction of its own). The row is written at the commit, after every
+ * other statement of the transaction; on PostgreSQL under a
+ * transaction-level advisory lock taken then, so ids are given in commit
+ * order, and that lock is always a transaction's last: a transaction that
+ * holds it never waits for a row another one locked. */
 enum result store_live_event_append(struct store_conn *conn, int64_t tenant_id,
-                                    enum event_type type, int64_t user_id, const char *data,
-                                    int64_t *ret_id);
+                                    enum event_type type, int64_t user_id, const char *data);
 
 /* The events after after_id, oldest first, at most max: *ret_items
  * (free with store_live_events_free), *ret_n. */
@@ -1446,6 +1448,18 @@ struct store_queue_agent {
  */
 enum result store_queue_agent_get(struct store_conn *conn, int64_t user_id, bool lock,
                                   struct store_queue_agent *ret);
+
+/*
+ * In a transaction: locks the rows a queue's or an agent's provisioning
+ * state is written to (queues by id, then queue_agents by user id, each
+ * in ascending order; PostgreSQL FOR NO KEY UPDATE, a no-op on SQLite,
+ * whose writer holds the file). Every transaction that writes the state
+ * of more than one such row takes this first, so two of them (a members
+ * change and the reconciler recording its outcomes) wait for each other
+ * instead of deadlocking. The arrays are not changed; ids may repeat.
+ */
+enum result store_queue_rows_lock(struct store_conn *conn, const int64_t *queue_ids,
+                                  size_t n_queues, const int64_t *user_ids, size_t n_users);
 
 /* A status to record (store_queue_agent_set_status). */
 struct store_queue_status_change {

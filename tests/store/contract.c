@@ -35,8 +35,13 @@ static const char *url;
 
 struct store *contract_open_store(void)
 {
+        return contract_open_store_waiting(10000);
+}
+
+struct store *contract_open_store_waiting(int64_t busy_timeout_ms)
+{
         struct store *store = NULL;
-        enum result result = store_open(url, 10000, &store);
+        enum result result = store_open(url, busy_timeout_ms, &store);
 
         if (result) {
                 fprintf(stderr, "store_open(%s): %s %s\n", url, result_name(result),
@@ -456,14 +461,25 @@ static void test_live_events(struct store *store)
         CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
         CHECK_INT_EQ(store_live_events_after(conn, 0, 1000, &items, &n), RESULT_OK);
         store_live_events_free(items, n);
+        CHECK_INT_EQ(store_live_events_last_id(conn, &first), RESULT_OK);
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_live_event_append(conn, 7, EVENT_REGISTRATION_CHANGED, 0,
-                                             "{\"extension\":\"2001\"}", &first), RESULT_OK);
-        CHECK_INT_EQ(store_live_event_append(conn, 0, EVENT_CALL_ENDED, 12, "{}", &second), RESULT_OK);
+                                             "{\"extension\":\"2001\"}"), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, 0, EVENT_CALL_ENDED, 12, "{}"), RESULT_OK);
+        /* written at the commit, after the transaction's other statements */
+        CHECK_INT_EQ(store_live_events_last_id(conn, &second), RESULT_OK);
+        CHECK_INT_EQ(second, first);
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_events_after(conn, first, 10, &items, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 2);
+        if (n == 2) {
+                first = items[0].id;
+                second = items[1].id;
+        }
+        store_live_events_free(items, n);
         CHECK(second > first && first > 0);
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_live_event_append(conn, 7, EVENT_AGENT_CREATED, 0, "{}", NULL), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, 7, EVENT_AGENT_CREATED, 0, "{}"), RESULT_OK);
         store_rollback(conn);
         CHECK_INT_EQ(store_live_events_after(conn, first - 1, 10, &items, &n), RESULT_OK);
         CHECK_INT_EQ(n, 2);

@@ -10,6 +10,8 @@
 /* A second store on the same database (another node), opened as the
  * first; exits on failure. */
 struct store *contract_open_store(void);
+/* The same, its lock waits bounded by busy_timeout_ms. */
+struct store *contract_open_store_waiting(int64_t busy_timeout_ms);
 
 /* tests/store/contract_ops.c: every store_* operation that the domain
  * wrappers in contract.c do not reach directly. */

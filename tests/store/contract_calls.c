@@ -303,7 +303,7 @@ static void test_purge_calls(struct store_conn *conn, int64_t ta, int64_t ua)
         insert(conn, &young, true);
         add(conn, ta, (now - 10 * 86400) / 86400, "900000", ua, 1, 0, 0, 0);
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_live_event_append(conn, ta, EVENT_CALL_ENDED, ua, "{}", NULL), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, ta, EVENT_CALL_ENDED, ua, "{}"), RESULT_OK);
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
 
         /* Nothing past either age: nothing goes. */

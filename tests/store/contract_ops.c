@@ -243,8 +243,8 @@ static void write_elsewhere(struct store_conn *conn, int64_t tenant_id, int64_t 
         CHECK_INT_EQ(store_extension_set_voicemail(conn, extension_id, false), RESULT_OK);
         job_outcome(conn, tenant_id, extension_id);
         CHECK_INT_EQ(begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_live_event_append(conn, tenant_id, EVENT_REGISTRATION_CHANGED, 0, "{}",
-                                             NULL), RESULT_OK);
+        CHECK_INT_EQ(store_live_event_append(conn, tenant_id, EVENT_REGISTRATION_CHANGED, 0, "{}"),
+                     RESULT_OK);
         CHECK_INT_EQ(commit(conn), RESULT_OK);
         CHECK_INT_EQ(store_throttle_fail(conn, hash, store_now(), 60), RESULT_OK);
         snprintf(node.name, sizeof(node.name), "%s", node_name);

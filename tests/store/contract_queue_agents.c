@@ -63,7 +63,7 @@ void contract_queue_agents(struct store *store)
         struct store_conn *conn;
         struct store_queue_agent a;
         struct store_agent_queue *queues = NULL;
-        int64_t *ids = NULL;
+        int64_t *ids = NULL, support = 0;
         size_t n = 0;
 
         CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
@@ -209,9 +209,34 @@ void contract_queue_agents(struct store *store)
                 CHECK_STR_EQ(queues[0].number, "7001");
                 CHECK_STR_EQ(queues[1].name, "Support");
                 CHECK(queues[0].level == 2 && queues[0].position == 3 && queues[1].id > 0);
+                support = queues[1].id;
         }
         free(queues);
         CHECK_INT_EQ(store_queue_agent_queues(conn, bob.id, &queues, &n), RESULT_OK);
         CHECK(n == 0);
         free(queues);
+
+        /* The rows a provisioning state is written to, locked: a queue's
+         * and its agents' (ids unsorted, repeated). Where there are row
+         * locks, another connection's lock of one of them waits until its
+         * lock timeout (RESULT_BUSY), and one of another agent does not. */
+        int64_t agents[] = { bob.id, ada.id, ada.id };
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_queue_rows_lock(conn, &support, 1, agents, 3), RESULT_OK);
+        if (conn->driver->caps & STORE_CAP_SKIP_LOCKED) {
+                struct store *second = contract_open_store_waiting(200);
+                struct store_conn *other_conn;
+                CHECK_INT_EQ(store_conn_get(second, &other_conn), RESULT_OK);
+                CHECK_INT_EQ(store_begin(other_conn), RESULT_OK);
+                CHECK_INT_EQ(store_queue_rows_lock(other_conn, NULL, 0, &ada.id, 1), RESULT_BUSY);
+                store_rollback(other_conn);
+                CHECK_INT_EQ(store_begin(other_conn), RESULT_OK);
+                CHECK_INT_EQ(store_queue_rows_lock(other_conn, &support, 1, NULL, 0), RESULT_BUSY);
+                store_rollback(other_conn);
+                CHECK_INT_EQ(store_begin(other_conn), RESULT_OK);
+                CHECK_INT_EQ(store_queue_rows_lock(other_conn, NULL, 0, &eve.id, 1), RESULT_OK);
+                CHECK_INT_EQ(store_commit(other_conn), RESULT_OK);
+                store_close(second);
+        }
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
 }

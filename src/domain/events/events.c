@@ -19,8 +19,7 @@ enum result events_append(struct store_conn *conn, int64_t tenant_id, enum event
                           int64_t user_id, const char *data_json)
 {
         enum result result = store_live_event_append(conn, tenant_id, type, user_id,
-                                                     data_json && data_json[0] ? data_json : "{}",
-                                                     NULL);
+                                                     data_json && data_json[0] ? data_json : "{}");
 
         if (result == RESULT_OK)
                 atomic_fetch_add(&appended, 1);

@@ -279,6 +279,25 @@ enum result queue_update(struct app *app, const struct actor *actor, int64_t ten
         return write_queue(app, actor, tenant_id, id, in, ret, ret_field);
 }
 
+/* Locks the agent rows of the members of a and of b (store_queue_rows_lock). */
+static enum result lock_agents(struct store_conn *conn, const struct store_queue_member *a,
+                               size_t n_a, const struct store_queue_member *b, size_t n_b)
+{
+        int64_t *ids = malloc((n_a + n_b + 1) * sizeof(*ids));
+        size_t n = 0;
+        enum result result;
+
+        if (!ids)
+                return RESULT_NOMEM;
+        for (size_t i = 0; i < n_a; i++)
+                ids[n++] = a[i].user_id;
+        for (size_t i = 0; i < n_b; i++)
+                ids[n++] = b[i].user_id;
+        result = store_queue_rows_lock(conn, NULL, 0, ids, n);
+        free(ids);
+        return result;
+}
+
 /* In conn's transaction: an agent job for each of the n members of m. */
 static enum result agent_jobs(struct app *app, struct store_conn *conn, int64_t tenant_id,
                               const struct store_queue_member *m, size_t n)
@@ -304,13 +323,17 @@ enum result queue_delete(struct app *app, const struct actor *actor, int64_t ten
                 result = store_begin(conn);
         if (result)
                 return result;
-        result = store_queue_get(conn, tenant_id, id, &q);
+        result = store_queue_rows_lock(conn, &id, 1, NULL, 0);
+        if (!result)
+                result = store_queue_get(conn, tenant_id, id, &q);
         if (!result)
                 result = store_queue_in_use(conn, id, &in_use);
         if (!result && in_use)
                 result = RESULT_QUEUE_IN_USE;
         if (!result)
                 result = store_queue_members(conn, id, &members, &n);
+        if (!result)
+                result = lock_agents(conn, members, n, NULL, 0);
         if (!result)
                 result = store_queue_delete(conn, tenant_id, id);
         if (!result)
@@ -394,11 +417,17 @@ enum result queue_members_set(struct app *app, const struct actor *actor, int64_
                 result = store_begin(conn);
         if (result)
                 return result;
-        result = store_queue_get(conn, tenant_id, id, &q);
+        /* the queue's row, then every agent's whose state this writes
+         * (store_queue_rows_lock's order, the reconciler's too) */
+        result = store_queue_rows_lock(conn, &id, 1, NULL, 0);
+        if (!result)
+                result = store_queue_get(conn, tenant_id, id, &q);
         if (!result)
                 result = check_members(conn, tenant_id, members, n, ret_index);
         if (!result)
                 result = store_queue_members(conn, id, &old, &n_old);
+        if (!result)
+                result = lock_agents(conn, members, n, old, n_old);
         if (!result)
                 result = store_queue_members_set(conn, id, members, n);
         if (!result) {

@@ -700,6 +700,30 @@ static enum result queue_resyncs(struct reconciler_links *links, struct store_co
         return result;
 }
 
+/* Locks the queue and agent rows the n outcomes write, in
+ * store_queue_rows_lock's order: a members change writing the same rows
+ * in its own order waits instead of deadlocking with this transaction. */
+static enum result lock_queue_rows(struct store_conn *conn, const struct work *works, int n)
+{
+        int64_t *queues = malloc(((size_t)n + 1) * sizeof(*queues));
+        int64_t *agents = malloc(((size_t)n + 1) * sizeof(*agents));
+        size_t n_queues = 0, n_agents = 0;
+        enum result result = RESULT_NOMEM;
+
+        if (queues && agents) {
+                for (int i = 0; i < n; i++) {
+                        if (works[i].job.kind == FS_CHANGE_QUEUE && works[i].job.queue_id)
+                                queues[n_queues++] = works[i].job.queue_id;
+                        else if (works[i].job.kind == FS_CHANGE_QUEUE_AGENT && works[i].job.user_id)
+                                agents[n_agents++] = works[i].job.user_id;
+                }
+                result = store_queue_rows_lock(conn, queues, n_queues, agents, n_agents);
+        }
+        free(queues);
+        free(agents);
+        return result;
+}
+
 /* With no job to run: the nodes of every cluster with queue state kept
  * connected and asked for their Core-UUID, so that a restart of FreeSWITCH
  * (a connection found dead, made again) is seen within a pass even when
@@ -835,6 +859,8 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                         LOG_WARN("lost the reconciler lock during a batch: its %d outcome(s) "
                                  "are left to the next leader", n);
         }
+        if (!result)
+                result = lock_queue_rows(conn, works, n);
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 struct store_extension before;

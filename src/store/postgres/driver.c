@@ -51,9 +51,16 @@ static enum result translate(struct store_driver_conn *conn, PGresult *res)
         const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(conn->pg);
         char line[200];
 
+        const char *where = res ? PQresultErrorField(res, PG_DIAG_CONTEXT) : NULL;
+
         text_copy(line, sizeof(line), msg);
         line[strcspn(line, "\n")] = '\0';
-        store_set_error("postgresql: %s", line);
+        /* the context names the row a lock was waited for ("while
+         * updating tuple (0,3) in relation \"queues\""): no value */
+        if (where && state && (!strcmp(state, "40P01") || !strcmp(state, "55P03")))
+                store_set_error("postgresql: %s (%.*s)", line, (int)strcspn(where, "\n"), where);
+        else
+                store_set_error("postgresql: %s", line);
         if (PQstatus(conn->pg) != CONNECTION_OK) {
                 /* Prepared statements die with the session. */
                 forget_statements(conn);

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
                                 "harness"))
@@ -92,7 +93,15 @@ class FsWorld:
     def __enter__(self):
         return self
 
-    def __exit__(self, exc_type, *_):
+    def __exit__(self, exc_type, exc, _tb):
+        if exc_type is not None:
+            # first, before the logs below: a runner that shows only the
+            # start of a failing test's output still shows why
+            where = traceback.extract_tb(_tb)[-1] if _tb else None
+            sys.stdout.write("---- failing%s: %s" % (
+                " at %s:%d" % (os.path.basename(where.filename), where.lineno) if where else "",
+                "".join(traceback.format_exception_only(exc_type, exc))))
+            sys.stdout.flush()
         try:
             self.fs.__exit__(exc_type, None, None)
         finally:

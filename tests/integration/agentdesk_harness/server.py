@@ -83,11 +83,15 @@ class Agentdesk:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, exc_type, *_):
         try:
             if self.proc:
                 self.stop()
         finally:
+            if exc_type is not None and self.stderr_path and os.path.exists(self.stderr_path):
+                lines = self.log().splitlines()[-40:]
+                sys.stdout.write("---- agentdesk log tail ----\n%s\n----\n" % "\n".join(lines))
+                sys.stdout.flush()
             shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     # ---- the command line
