@@ -27,9 +27,10 @@ within 200 ms of run 2's. Figures only.
     AGENTDESK_BIN=build-rel/agentdesk /usr/bin/python3 bench/fs_queue_offer.py
 """
 import os
+import shutil
 import subprocess
 import sys
-import threading
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -37,11 +38,57 @@ sys.path.insert(0, os.path.join(HERE, "..", "tests", "integration"))
 sys.path.insert(0, os.path.join(HERE, "..", "tests", "harness"))
 
 import freeswitch  # noqa: E402
+import sip  # noqa: E402
 
 AGENTS = int(os.environ.get("QUEUE_OFFER_AGENTS", "20"))
 CALLERS = int(os.environ.get("QUEUE_OFFER_CALLERS", "200"))
 SECONDS = float(os.environ.get("QUEUE_OFFER_SECONDS", "60"))
 TALK = int(os.environ.get("QUEUE_OFFER_TALK", "10"))
+
+# An agent's phone: answers, talks TALK seconds, hangs up (BYE).
+AGENT_UAS = """<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="agent">
+  <recv request="INVITE" rrs="true">
+    <action>
+      <ereg regexp=".*" search_in="hdr" header="From:" check_it="true" assign_to="caller"/>
+    </action>
+  </recv>
+  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:];tag=[pid]SIPpTag01[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:[local_ip]:[local_port];transport=[transport]>
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=agent 1 1 IN IP[local_ip_type] [local_ip]
+s=-
+c=IN IP[media_ip_type] [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+
+]]></send>
+  <recv request="ACK"/>
+  <pause milliseconds="%(talk_ms)d"/>
+  <send retrans="500"><![CDATA[
+BYE [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:agent@[local_ip]:[local_port]>;tag=[pid]SIPpTag01[call_number]
+To:[$caller]
+Call-ID: [call_id]
+CSeq: 2 BYE
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+  <recv response="200"/>
+</scenario>
+"""
 
 
 def cpu_seconds(pid):
@@ -50,24 +97,44 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def configure(fs, queue, agent_names, ports):
-    """The queue in static XML (reloadxml, queue load) and its agents."""
+def agents_uas(ports):
+    """One sipp UAS a port (stopped by stop_uas)."""
+    d = tempfile.mkdtemp(prefix="agentdesk-bench-")
+    scen = os.path.join(d, "agent.xml")
+    with open(scen, "w") as f:
+        f.write(AGENT_UAS % {"talk_ms": TALK * 1000})
+    procs = [subprocess.Popen(
+        ["sipp", "-sf", scen, "-i", "127.0.0.1", "-p", str(port), "-mp",
+         str(sip.free_udp_port()), "-nostdin", "-trace_err", "-error_file", "/dev/null"],
+        cwd=d, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for port in ports]
+    return d, procs
+
+
+def stop_uas(uas):
+    d, procs = uas
+    for p in procs:
+        p.kill()
+        p.wait()
+    shutil.rmtree(d, ignore_errors=True)
+
+
+def configure_static(fs, queue, agent_names, ports):
+    """Run 2: the queue in static XML (reloadxml, queue load) and its
+    agents, by hand."""
     path = fs.conf_dir + "/autoload_configs/callcenter.conf.xml"
     with open(path) as f:
         text = f.read()
-    if 'name="%s"' % queue not in text:
-        text = text.replace("<queues>", '<queues><queue name="%s">'
-                            '<param name="strategy" value="longest-idle-agent"/>'
-                            '<param name="moh-sound" value="$${hold_music}"/>'
-                            '<param name="discard-abandoned-after" value="60"/>'
-                            '</queue>' % queue, 1)
-        with open(path, "w") as f:
-            f.write(text)
+    text = text.replace("<queues>", '<queues><queue name="%s">'
+                        '<param name="strategy" value="longest-idle-agent"/>'
+                        '<param name="moh-sound" value="$${hold_music}"/>'
+                        '<param name="discard-abandoned-after" value="60"/>'
+                        '</queue>' % queue, 1)
+    with open(path, "w") as f:
+        f.write(text)
     fs.esl("reloadxml")
     assert fs.esl("callcenter_config queue load %s" % queue).startswith("+OK")
     for name, port in zip(agent_names, ports):
-        contact = "{execute_on_answer='sched_hangup +%d'}sofia/internal/sip:%s@127.0.0.1:%d" % (
-            TALK, name, port)
+        contact = "sofia/internal/sip:%s@127.0.0.1:%d" % (name, port)
         for cmd in ("agent add %s Callback" % name, "agent set contact %s %s" % (name, contact),
                     "agent set wrap_up_time %s 0" % name, "agent set max_no_answer %s 0" % name,
                     "tier add %s %s 1 1" % (queue, name), "agent set status %s Available" % name):
@@ -75,75 +142,75 @@ def configure(fs, queue, agent_names, ports):
             assert out.startswith("+OK"), (cmd, out)
 
 
-def uas(ports):
-    procs = []
-    for port in ports:
-        procs.append(subprocess.Popen(
-            ["sipp", "-sn", "uas", "-i", "127.0.0.1", "-p", str(port), "-bg", "-nostdin",
-             "-trace_err", "-error_file", "/dev/null"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    return procs
+def configure_agentdesk(fw, ports):
+    """Run 1: the queue and its agents through agentdesk's API only (each
+    agent's extension registered with its UAS as Contact); returns the
+    queue's id once mod_callcenter has every agent Available."""
+    from agentdesk_harness.queues import QueueWorld
+    qw = QueueWorld(fw)
+    status, b = qw.req("A", "PUT", "/v1/admin/queue-settings",
+                       {"wrap_up_s": 0, "max_no_answer": 0})
+    assert status == 200, b
+    agents = [qw.agent("A", "bench%d@a.example" % k, register=False) for k in range(len(ports))]
+    q = qw.queue("A", {"name": "Bench", "number": "7000", "strategy": "longest-idle-agent"})
+    qw.members("A", q["id"], agents)
+    r = sip.sipp_register(fw.fs[0].sip_port, [(a.creds[0], a.creds[1], a.creds[2], port)
+                                              for a, port in zip(agents, ports)])
+    assert r.ok, r
+    for a in agents:
+        qw.status("A", a, "available")
+    fw.settle(60)
+    for a in agents:
+        qw.wait_cc_status(a, "Available")
+    return q["id"]
 
 
-def free_ports(n):
-    sys.path.insert(0, os.path.join(HERE, "..", "tests", "harness"))
-    import sip
-    return [sip.free_udp_port() for _ in range(n)]
+def measure(fs, queue, label, pid=None):
+    """CALLERS callers into queue; prints and returns the offers' p99 (ms)."""
+    ev = fs.events("CUSTOM callcenter::info")
+    starts, offers, answered, abandoned = {}, {}, set(), set()
+    cpu0 = cpu_seconds(pid) if pid else 0
+    t0 = time.time()
+    c = fs.connect()
+    for k in range(CALLERS):
+        due = t0 + k * SECONDS / CALLERS
+        time.sleep(max(0, due - time.time()))
+        c.send("bgapi originate loopback/9196/default "
+               "'set:caller_id_number=555%04d,callcenter:%s' inline" % (k, queue))
+        c.read()
+    c.close()
+    load_during = os.getloadavg()
+    # until every caller was answered or gave up (or a long while)
+    deadline = time.time() + CALLERS * TALK / AGENTS + 60
+    while time.time() < deadline:
+        for e in ev.named("callcenter::info"):
+            a, m = e.get("CC-Action"), e.get("CC-Member-UUID")
+            ts = int(e.get("Event-Date-Timestamp", "0")) / 1e6
+            if a == "member-queue-start":
+                starts.setdefault(m, ts)
+            elif a == "agent-offering":
+                offers.setdefault(m, ts)
+            elif a == "bridge-agent-start":
+                answered.add(m)
+            elif a == "member-queue-end" and e.get("CC-Cause") == "Cancel":
+                abandoned.add(m)
+        if len(answered) + len(abandoned) >= CALLERS:
+            break
+        time.sleep(1)
+    ev.close()
+    cpu = (cpu_seconds(pid) - cpu0) if pid else None
+    wall = time.time() - t0
+    lat = sorted((offers[m] - starts[m]) * 1000 for m in offers if m in starts)
 
-
-def run(fs, queue, agent_names, label, pid=None):
-    ports = free_ports(len(agent_names))
-    sipps = uas(ports)
-    try:
-        configure(fs, queue, agent_names, ports)
-        ev = fs.events("CUSTOM callcenter::info")
-        starts, offers, answered, abandoned = {}, {}, set(), set()
-        cpu0 = cpu_seconds(pid) if pid else 0
-        t0 = time.time()
-        c = fs.connect()
-        for k in range(CALLERS):
-            due = t0 + k * SECONDS / CALLERS
-            time.sleep(max(0, due - time.time()))
-            c.send("bgapi originate loopback/9196/default "
-                   "'set:caller_id_number=555%04d,callcenter:%s' inline" % (k, queue))
-            c.read()
-        c.close()
-        load_during = os.getloadavg()
-        # until every caller was answered or gave up (or a long while)
-        deadline = time.time() + CALLERS * TALK / len(agent_names) + 60
-        while time.time() < deadline:
-            for e in ev.named("callcenter::info"):
-                a, m = e.get("CC-Action"), e.get("CC-Member-UUID")
-                ts = int(e.get("Event-Date-Timestamp", "0")) / 1e6
-                if a == "member-queue-start":
-                    starts.setdefault(m, ts)
-                elif a == "agent-offering":
-                    offers.setdefault(m, ts)
-                elif a == "bridge-agent-start":
-                    answered.add(m)
-                elif a == "member-queue-end" and e.get("CC-Cause") == "Cancel":
-                    abandoned.add(m)
-            if len(answered) + len(abandoned) >= CALLERS:
-                break
-            time.sleep(1)
-        ev.close()
-        cpu = (cpu_seconds(pid) - cpu0) if pid else None
-        wall = time.time() - t0
-        lat = sorted((offers[m] - starts[m]) * 1000 for m in offers if m in starts)
-
-        def pct(p):
-            return lat[min(len(lat) - 1, int(len(lat) * p))] if lat else float("nan")
-        print("%-26s offers %3d  p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms  answered %3d  "
-              "abandoned %3d  load %.2f %.2f %.2f%s" % (
-                  label, len(lat), pct(0.5), pct(0.99), lat[-1] if lat else float("nan"),
-                  len(answered), len(abandoned), *load_during,
-                  "  agentdesk CPU %.1f s (%.1f%% of a core)" % (cpu, 100 * cpu / wall)
-                  if cpu is not None else ""), flush=True)
-        return pct(0.99)
-    finally:
-        for p in sipps:
-            p.kill()
-            p.wait()
+    def pct(p):
+        return lat[min(len(lat) - 1, int(len(lat) * p))] if lat else float("nan")
+    print("%-26s offers %3d  p50 %8.1f ms  p99 %8.1f ms  max %8.1f ms  answered %3d  "
+          "abandoned %3d  load %.2f %.2f %.2f%s" % (
+              label, len(lat), pct(0.5), pct(0.99), lat[-1] if lat else float("nan"),
+              len(answered), len(abandoned), *load_during,
+              "  agentdesk CPU %.1f s (%.1f%% of a core)" % (cpu, 100 * cpu / wall)
+              if cpu is not None else ""), flush=True)
+    return pct(0.99)
 
 
 def main():
@@ -151,33 +218,28 @@ def main():
     print("machine: %d cores, load %.2f %.2f %.2f" % (os.cpu_count(), *os.getloadavg()))
     print("%d agents (%d s talk), %d callers over %.0f s" % (AGENTS, TALK, CALLERS, SECONDS))
     with freeswitch.unpacked():
-        with FsWorld("sqlite") as fw:
-            ad, fs = fw.ad, fw.fs[0]
-            tid = fw.w.tenants["A"]["id"]
-            users = [fw.w.create_agent(fw.admins["A"], "bench%d@a.example" % k)["id"]
-                     for k in range(AGENTS)]
-            ad.sql("INSERT INTO queues (tenant_id, name, number, strategy, created_at, "
-                   "updated_at) VALUES (%d, 'Bench', '7000', 'longest-idle-agent', 1, 1)" % tid)
-            qid = int(ad.sql("SELECT id FROM queues WHERE tenant_id = %d" % tid)[0][0])
-            for uid in users:
-                ad.sql("INSERT INTO queue_members (queue_id, user_id) VALUES (%d, %d)"
-                       % (qid, uid))
-                ad.sql("INSERT INTO queue_agents (user_id, tenant_id, status, status_since, "
-                       "provisioning, updated_at) VALUES (%d, %d, 'available', 1, "
-                       "'provisioned', 1)" % (uid, tid))
-            p99_ad = run(fs, "q%d" % qid, ["u%d" % u for u in users], "agentdesk listening",
-                         ad.proc.pid)
-            rows = ad.sql("SELECT offered, answered, abandoned FROM queue_day_counts "
-                          "WHERE queue_id = %d" % qid)
-            print("%-26s the board counted offered/answered/abandoned %s" % ("", rows))
-        build = freeswitch.build_or_skip()
-        fs = freeswitch.Instance(build, "files", name="static")
+        ports = [sip.free_udp_port() for _ in range(AGENTS)]
+        uas = agents_uas(ports)
+        try:
+            with FsWorld("sqlite") as fw:
+                qid = configure_agentdesk(fw, ports)
+                p99_ad = measure(fw.fs[0], "q%d" % qid, "agentdesk provisioned",
+                                 fw.ad.proc.pid)
+                rows = fw.ad.sql("SELECT offered, answered, abandoned FROM queue_day_counts "
+                                 "WHERE queue_id = %d" % qid)
+                print("%-26s the board counted offered/answered/abandoned %s" % ("", rows))
+        finally:
+            stop_uas(uas)
+        ports = [sip.free_udp_port() for _ in range(AGENTS)]
+        uas = agents_uas(ports)
+        fs = freeswitch.Instance(freeswitch.build_or_skip(), "files", name="static")
         try:
             fs.start()
-            p99_static = run(fs, "static", ["a%d" % k for k in range(AGENTS)],
-                             "static XML, no agentdesk")
+            configure_static(fs, "static", ["a%d" % k for k in range(AGENTS)], ports)
+            p99_static = measure(fs, "static", "static XML, no agentdesk")
         finally:
             fs.stop()
+            stop_uas(uas)
     print("p99 difference: %.1f ms (target: within 200 ms)" % (p99_ad - p99_static))
 
 

@@ -89,17 +89,23 @@ def sipp_register(fs_port, users, expect=200, expires=600, rate=None, limit=None
                   stats=False):
     """REGISTERs each of users [(ext, domain, password)] once over UDP to
     127.0.0.1:fs_port; ok when each got `expect` after the digest round.
+    A user may be (ext, domain, password, port): its Contact is then
+    127.0.0.1:port (another process there takes its calls), not sipp's own.
     rate/limit: calls per second and at once (default: all at once)."""
     d = tempfile.mkdtemp(prefix="agentdesk-sipp-")
     try:
         scen = os.path.join(d, "register.xml")
         with open(scen, "w") as f:
-            f.write(SIPP_REGISTER % {"expect": expect, "expires": expires})
+            text = SIPP_REGISTER % {"expect": expect, "expires": expires}
+            if any(len(u) > 3 for u in users):
+                text = text.replace("Contact: <sip:[field0]@[local_ip]:[local_port]>",
+                                    "Contact: <sip:[field0]@127.0.0.1:[field3]>")
+            f.write(text)
         inf = os.path.join(d, "users.csv")
         with open(inf, "w") as f:
             f.write("SEQUENTIAL\n")
-            for ext, domain, password in users:
-                f.write("%s;%s;%s;\n" % (ext, domain, password))
+            for u in users:
+                f.write("%s;%s;%s;%s;\n" % (u[0], u[1], u[2], u[3] if len(u) > 3 else ""))
         n = len(users)
         msgs = os.path.join(d, "messages.log")
         cmd = [SIPP, "127.0.0.1:%d" % fs_port, "-sf", scen, "-inf", inf, "-i", "127.0.0.1",
