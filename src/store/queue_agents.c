@@ -139,15 +139,19 @@ static enum result lock_sorted(struct store_conn *conn, const char *sql, const i
         return result;
 }
 
-enum result store_queue_rows_lock(struct store_conn *conn, const int64_t *queue_ids,
-                                  size_t n_queues, const int64_t *user_ids, size_t n_users)
+enum result store_provisioning_rows_lock(struct store_conn *conn, const int64_t *extension_ids,
+                                         size_t n_extensions, const int64_t *queue_ids,
+                                         size_t n_queues, const int64_t *user_ids, size_t n_users)
 {
         enum result result;
 
         if (!(conn->driver->caps & STORE_CAP_SKIP_LOCKED))
                 return RESULT_OK;
-        result = lock_sorted(conn, "SELECT id FROM queues WHERE id = ? FOR NO KEY UPDATE", queue_ids,
-                             n_queues);
+        result = lock_sorted(conn, "SELECT id FROM agent_extensions WHERE id = ? FOR NO KEY UPDATE",
+                             extension_ids, n_extensions);
+        if (!result)
+                result = lock_sorted(conn, "SELECT id FROM queues WHERE id = ? FOR NO KEY UPDATE",
+                                     queue_ids, n_queues);
         if (!result)
                 result = lock_sorted(conn,
                                      "SELECT user_id FROM queue_agents WHERE user_id = ? "

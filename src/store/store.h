@@ -1450,16 +1450,19 @@ enum result store_queue_agent_get(struct store_conn *conn, int64_t user_id, bool
                                   struct store_queue_agent *ret);
 
 /*
- * In a transaction: locks the rows a queue's or an agent's provisioning
- * state is written to (queues by id, then queue_agents by user id, each
- * in ascending order; PostgreSQL FOR NO KEY UPDATE, a no-op on SQLite,
- * whose writer holds the file). Every transaction that writes the state
- * of more than one such row takes this first, so two of them (a members
- * change and the reconciler recording its outcomes) wait for each other
+ * In a transaction: locks the rows provisioning states are written to, in
+ * the one order every transaction takes them (agent_extensions by id,
+ * then queues by id, then queue_agents by user id, each ascending;
+ * PostgreSQL FOR NO KEY UPDATE, a no-op on SQLite, whose writer holds the
+ * file). A transaction that writes several of them takes this first (the
+ * reconciler recording its outcomes, a members change, a queue's
+ * deletion); the others take at most one agent's, its extensions before
+ * its queue_agents row (a suspension). So two of them wait for each other
  * instead of deadlocking. The arrays are not changed; ids may repeat.
  */
-enum result store_queue_rows_lock(struct store_conn *conn, const int64_t *queue_ids,
-                                  size_t n_queues, const int64_t *user_ids, size_t n_users);
+enum result store_provisioning_rows_lock(struct store_conn *conn, const int64_t *extension_ids,
+                                         size_t n_extensions, const int64_t *queue_ids,
+                                         size_t n_queues, const int64_t *user_ids, size_t n_users);
 
 /* A status to record (store_queue_agent_set_status). */
 struct store_queue_status_change {

@@ -1,6 +1,7 @@
 // The agent desk in Chromium against the real FreeSWITCH (issue 11's flows
 // 1–9): first login to Connected, echo test with audio, two agents calling
-// each other (mute, hold, DTMF seen by FreeSWITCH), a call to another
+// each other (mute, hold, DTMF seen by FreeSWITCH), a queue call (issue
+// 19: Available in the desk, offered, answered, on the board), a call to another
 // tenant refused, Away, SIP-password rotation, suspension, a FreeSWITCH
 // restart, secrets nowhere in the page's storage, one desk per browser,
 // and the insecure-context message. Runs inside netns.sh (only `lo`).
@@ -110,6 +111,58 @@ test('3. two agents: ring with the name, answer, audio, mute, hold, DTMF, hang u
   await a.getByRole('button', { name: 'Hang up' }).click()
   await idle(a)
   await idle(b)
+  ta.clean()
+  tb.clean()
+})
+
+test('3q. a queue call: Available in the desk, the caller rings the queue, the desk shows the queue, audio both ways, the board follows', async () => {
+  const a = ta.page
+  const b = tb.page
+  const q = await rig.ad.api('POST', '/v1/admin/queues', rig.admins.A, { name: 'Support', number: '7000', strategy: 'longest-idle-agent' })
+  assert.equal(q.status, 201, JSON.stringify(q.body))
+  const qid: number = q.body.queue.id
+  const m = await rig.ad.api('PUT', `/v1/admin/queues/${qid}/members`, rig.admins.A, { members: [{ agent_id: alice.id }] })
+  assert.equal(m.status, 200, JSON.stringify(m.body))
+  const live = async () => {
+    const r = await rig.ad.api('GET', `/v1/admin/queues/${qid}/live`, rig.admins.A)
+    assert.equal(r.status, 200, JSON.stringify(r.body))
+    return r.body.live
+  }
+  // What the product promises: the agent clicks Available, calls start ringing.
+  const box = a.getByRole('region', { name: 'Queue calls' })
+  await box.getByText('Your queues: Support').waitFor({ timeout: 20_000 })
+  await box.getByRole('button', { name: 'Available for queue calls' }).click()
+  await a.getByTestId('queue-status').filter({ hasText: /^Available/ }).waitFor()
+  await until('the status applied on FreeSWITCH', 20_000, async () =>
+    (await rig.fs.esl(`callcenter_config agent get status u${alice.id}`)).trim() === 'Available' || undefined)
+  await a.getByTestId('queue-status').getByText('pending').waitFor({ state: 'detached' })
+  const t0 = Date.now()
+  await dial(b, '7000')
+  const waiting = await until('the caller on the board', 10_000, async () => {
+    const w = (await live()).waiting
+    return w.length === 1 ? w[0] : undefined
+  })
+  console.log(`queue: the caller on the board ${Date.now() - t0} ms after dialling (${waiting.state})`)
+  assert.equal(waiting.caller_number, bob.extension)
+  await heading(a, 'Incoming queue call')
+  await a.getByText('Queue Support').waitFor()
+  await ta.shot('desk-queue-offer')
+  await a.getByRole('button', { name: 'Answer' }).click()
+  await heading(a, 'In call')
+  await heading(b, 'In call')
+  await audioFlows(a)
+  await audioFlows(b)
+  const answered = await until('answered by Alice on the board', 10_000, async () => {
+    const w = (await live()).waiting
+    return w.length === 1 && w[0].state === 'answered' ? w[0] : undefined
+  })
+  assert.equal(answered.agent_id, alice.id)
+  await b.getByRole('button', { name: 'Hang up' }).click()
+  await idle(a)
+  await idle(b)
+  await until('the board empty again', 10_000, async () => ((await live()).waiting.length === 0 ? true : undefined))
+  await box.getByRole('button', { name: 'Log out of queues' }).click()
+  await a.getByTestId('queue-status').filter({ hasText: /^Logged out/ }).waitFor()
   ta.clean()
   tb.clean()
 })

@@ -421,6 +421,14 @@ def test_role_matrix(backend):
         assert b
 
 
+def data(e):
+    """An agent.queue_status event's data as the routes answer the status:
+    without queue_ids, which events alone carry (checked here)."""
+    d = dict(e["json"]["data"])
+    assert isinstance(d.pop("queue_ids"), list), e
+    return d
+
+
 def test_streams(backend):
     with Agentdesk(backend) as ad:
         w = World(ad)
@@ -435,29 +443,29 @@ def test_streams(backend):
 
         qs = ok(ad, "PUT", ME, me["token"], {"status": "on_break", "reason": "Lunch"})["queue_status"]
         e = mine.event()
-        assert e["event"] == "agent.queue_status" and e["json"]["data"] == qs, e
+        assert e["event"] == "agent.queue_status" and data(e) == qs, e
         assert e["json"]["tenant_id"] == w.tenants["A"]["id"]
         e = admin_a.event()
         while e["event"] != "agent.queue_status":
             e = admin_a.event()
-        assert e["json"]["data"] == qs
+        assert data(e) == qs
         # A supervisor's change of the agent reaches the agent's desk too.
         qs2 = ok(ad, "PUT", admin_path(me["id"]), colleague["token"],
                  {"status": "available"})["queue_status"]
         e = mine.event()
-        assert e["json"]["data"] == qs2 and e["json"]["data"]["changed_by"] == "supervisor"
+        assert data(e) == qs2 and data(e)["changed_by"] == "supervisor"
 
         # The colleague's own stream: its own change is the first event it
         # gets, so the agent's two never came (the log is in order).
         own = ok(ad, "PUT", ME, colleague["token"], {"status": "available"})["queue_status"]
         e = theirs.event()
-        assert e["event"] == "agent.queue_status" and e["json"]["data"] == own, e
+        assert e["event"] == "agent.queue_status" and data(e) == own, e
         # Tenant B's admin: B's agent's change is the first it gets.
         b_qs = ok(ad, "PUT", ME, b_agent["token"], {"status": "available"})["queue_status"]
         e = admin_b.event()
         while e["event"] != "agent.queue_status":
             e = admin_b.event()
-        assert e["json"]["data"] == b_qs, e
+        assert data(e) == b_qs, e
         # And A's agent never gets B's or the colleague's.
         ok(ad, "PUT", ME, me["token"], {"status": "logged_out"})
         e = mine.event()
@@ -469,6 +477,17 @@ def test_streams(backend):
             if e["event"] == "agent.queue_status":
                 seen.add(e["json"]["data"]["agent_id"])
         assert seen == {me["id"], colleague["id"], b_agent["id"]}
+        # Joining a queue and leaving it reach the agent's desk, with the
+        # queues it is a member of now.
+        admin = w.token("admin", "A")
+        qid = ok(ad, "POST", "/v1/admin/queues", admin, {"name": "Streams", "number": "7100"},
+                 status=201)["queue"]["id"]
+        for members, want in (([{"agent_id": me["id"]}], [qid]), ([], [])):
+            ok(ad, "PUT", "/v1/admin/queues/%d/members" % qid, admin, {"members": members})
+            e = mine.event()
+            while e["event"] != "agent.queue_status":
+                e = mine.event()
+            assert e["json"]["data"]["queue_ids"] == want, e
         for s in (mine, theirs, admin_a, admin_b, everyone):
             s.close()
 
@@ -523,7 +542,8 @@ def test_concurrent_writers(backend):
             events = sql(ad, "SELECT data FROM live_events WHERE type = 'agent.queue_status' "
                              "ORDER BY id")
             assert len(events) == 80
-            assert json.loads(events[-1][0]) == final
+            last = json.loads(events[-1][0])
+            assert last.pop("queue_ids") == [] and last == final, (last, final)
             # Each event shows what its change left: the same chain.
             assert [json.loads(d[0])["status"] for d in events] == \
                 [e["details"]["to"] for e in entries]

@@ -222,19 +222,19 @@ void contract_queue_agents(struct store *store)
          * lock timeout (RESULT_BUSY), and one of another agent does not. */
         int64_t agents[] = { bob.id, ada.id, ada.id };
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        CHECK_INT_EQ(store_queue_rows_lock(conn, &support, 1, agents, 3), RESULT_OK);
+        CHECK_INT_EQ(store_provisioning_rows_lock(conn, NULL, 0, &support, 1, agents, 3), RESULT_OK);
         if (conn->driver->caps & STORE_CAP_SKIP_LOCKED) {
                 struct store *second = contract_open_store_waiting(200);
                 struct store_conn *other_conn;
                 CHECK_INT_EQ(store_conn_get(second, &other_conn), RESULT_OK);
                 CHECK_INT_EQ(store_begin(other_conn), RESULT_OK);
-                CHECK_INT_EQ(store_queue_rows_lock(other_conn, NULL, 0, &ada.id, 1), RESULT_BUSY);
+                CHECK_INT_EQ(store_provisioning_rows_lock(other_conn, NULL, 0, NULL, 0, &ada.id, 1), RESULT_BUSY);
                 store_rollback(other_conn);
                 CHECK_INT_EQ(store_begin(other_conn), RESULT_OK);
-                CHECK_INT_EQ(store_queue_rows_lock(other_conn, &support, 1, NULL, 0), RESULT_BUSY);
+                CHECK_INT_EQ(store_provisioning_rows_lock(other_conn, NULL, 0, &support, 1, NULL, 0), RESULT_BUSY);
                 store_rollback(other_conn);
                 CHECK_INT_EQ(store_begin(other_conn), RESULT_OK);
-                CHECK_INT_EQ(store_queue_rows_lock(other_conn, NULL, 0, &eve.id, 1), RESULT_OK);
+                CHECK_INT_EQ(store_provisioning_rows_lock(other_conn, NULL, 0, NULL, 0, &eve.id, 1), RESULT_OK);
                 CHECK_INT_EQ(store_commit(other_conn), RESULT_OK);
                 store_close(second);
         }

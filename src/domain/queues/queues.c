@@ -9,6 +9,7 @@
 #include "domain/core/audit.h"
 #include "domain/events/events.h"
 #include "domain/provisioning/jobs.h"
+#include "domain/queues/status.h"
 #include "util/text.h"
 
 bool queues_digits(const char *s, size_t max)
@@ -279,7 +280,7 @@ enum result queue_update(struct app *app, const struct actor *actor, int64_t ten
         return write_queue(app, actor, tenant_id, id, in, ret, ret_field);
 }
 
-/* Locks the agent rows of the members of a and of b (store_queue_rows_lock). */
+/* Locks the agent rows of the members of a and of b (store_provisioning_rows_lock). */
 static enum result lock_agents(struct store_conn *conn, const struct store_queue_member *a,
                                size_t n_a, const struct store_queue_member *b, size_t n_b)
 {
@@ -293,7 +294,7 @@ static enum result lock_agents(struct store_conn *conn, const struct store_queue
                 ids[n++] = a[i].user_id;
         for (size_t i = 0; i < n_b; i++)
                 ids[n++] = b[i].user_id;
-        result = store_queue_rows_lock(conn, NULL, 0, ids, n);
+        result = store_provisioning_rows_lock(conn, NULL, 0, NULL, 0, ids, n);
         free(ids);
         return result;
 }
@@ -323,7 +324,7 @@ enum result queue_delete(struct app *app, const struct actor *actor, int64_t ten
                 result = store_begin(conn);
         if (result)
                 return result;
-        result = store_queue_rows_lock(conn, &id, 1, NULL, 0);
+        result = store_provisioning_rows_lock(conn, NULL, 0, &id, 1, NULL, 0);
         if (!result)
                 result = store_queue_get(conn, tenant_id, id, &q);
         if (!result)
@@ -346,6 +347,8 @@ enum result queue_delete(struct app *app, const struct actor *actor, int64_t ten
                 result = jobs_queue_queue(app, conn, tenant_id, FS_CHANGE_QUEUE, id);
         if (!result)
                 result = agent_jobs(app, conn, tenant_id, members, n);
+        for (size_t i = 0; i < n && !result; i++)
+                result = queue_status_publish(conn, members[i].user_id);
         free(members);
         return jobs_finish(app, conn, result);
 }
@@ -418,8 +421,8 @@ enum result queue_members_set(struct app *app, const struct actor *actor, int64_
         if (result)
                 return result;
         /* the queue's row, then every agent's whose state this writes
-         * (store_queue_rows_lock's order, the reconciler's too) */
-        result = store_queue_rows_lock(conn, &id, 1, NULL, 0);
+         * (store_provisioning_rows_lock's order, the reconciler's too) */
+        result = store_provisioning_rows_lock(conn, NULL, 0, &id, 1, NULL, 0);
         if (!result)
                 result = store_queue_get(conn, tenant_id, id, &q);
         if (!result)
@@ -449,6 +452,14 @@ enum result queue_members_set(struct app *app, const struct actor *actor, int64_
                 if (!has_member(members, n, old[i].user_id))
                         result = jobs_queue_queue(app, conn, tenant_id, FS_CHANGE_QUEUE_AGENT,
                                                   old[i].user_id);
+        /* each agent that joined or left hears it on its own stream (its
+         * desk shows its queues) */
+        for (size_t i = 0; i < n && !result; i++)
+                if (!has_member(old, n_old, members[i].user_id))
+                        result = queue_status_publish(conn, members[i].user_id);
+        for (size_t i = 0; i < n_old && !result; i++)
+                if (!has_member(members, n, old[i].user_id))
+                        result = queue_status_publish(conn, old[i].user_id);
         free(old);
         result = jobs_finish(app, conn, result);
         return result ? result : store_queue_members(conn, id, ret, ret_n);

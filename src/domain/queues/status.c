@@ -75,11 +75,28 @@ enum result queue_status_publish(struct store_conn *conn, int64_t user_id)
         json_t *o;
         char *text;
 
-        result = store_queue_agent_get(conn, user_id, false, &a);
-        if (result)
+        struct store_agent_queue *queues = NULL;
+        size_t n = 0;
+        json_t *ids = json_array();
+
+        result = store_queue_agent_queues(conn, user_id, &queues, &n);
+        if (!result)
+                result = store_queue_agent_get(conn, user_id, false, &a);
+        if (result) {
+                free(queues);
+                json_decref(ids);
                 return result;
+        }
+        /* the queues it is a member of now: an open desk reads its list
+         * again when they differ from what it shows */
+        for (size_t i = 0; ids && i < n; i++)
+                json_array_append_new(ids, json_integer(queues[i].id));
+        free(queues);
         o = queue_status_json(&a);
-        text = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        if (o && ids)
+                json_object_set(o, "queue_ids", ids);
+        json_decref(ids);
+        text = o && ids ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
         json_decref(o);
         if (!text)
                 return RESULT_NOMEM;

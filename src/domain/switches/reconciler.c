@@ -700,25 +700,32 @@ static enum result queue_resyncs(struct reconciler_links *links, struct store_co
         return result;
 }
 
-/* Locks the queue and agent rows the n outcomes write, in
- * store_queue_rows_lock's order: a members change writing the same rows
- * in its own order waits instead of deadlocking with this transaction. */
-static enum result lock_queue_rows(struct store_conn *conn, const struct work *works, int n)
+/* Locks the extension, queue and agent rows the n outcomes write, in
+ * store_provisioning_rows_lock's order (not the jobs'): a suspension or a
+ * members change writing some of the same rows waits instead of
+ * deadlocking with this transaction. */
+static enum result lock_outcome_rows(struct store_conn *conn, const struct work *works, int n)
 {
+        int64_t *extensions = malloc(((size_t)n + 1) * sizeof(*extensions));
         int64_t *queues = malloc(((size_t)n + 1) * sizeof(*queues));
         int64_t *agents = malloc(((size_t)n + 1) * sizeof(*agents));
-        size_t n_queues = 0, n_agents = 0;
+        size_t n_extensions = 0, n_queues = 0, n_agents = 0;
         enum result result = RESULT_NOMEM;
 
-        if (queues && agents) {
+        if (extensions && queues && agents) {
                 for (int i = 0; i < n; i++) {
-                        if (works[i].job.kind == FS_CHANGE_QUEUE && works[i].job.queue_id)
-                                queues[n_queues++] = works[i].job.queue_id;
-                        else if (works[i].job.kind == FS_CHANGE_QUEUE_AGENT && works[i].job.user_id)
-                                agents[n_agents++] = works[i].job.user_id;
+                        const struct store_job *j = &works[i].job;
+                        if (j->extension_id)
+                                extensions[n_extensions++] = j->extension_id;
+                        else if (j->kind == FS_CHANGE_QUEUE && j->queue_id)
+                                queues[n_queues++] = j->queue_id;
+                        else if (j->kind == FS_CHANGE_QUEUE_AGENT && j->user_id)
+                                agents[n_agents++] = j->user_id;
                 }
-                result = store_queue_rows_lock(conn, queues, n_queues, agents, n_agents);
+                result = store_provisioning_rows_lock(conn, extensions, n_extensions, queues,
+                                                      n_queues, agents, n_agents);
         }
+        free(extensions);
         free(queues);
         free(agents);
         return result;
@@ -860,7 +867,7 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                                  "are left to the next leader", n);
         }
         if (!result)
-                result = lock_queue_rows(conn, works, n);
+                result = lock_outcome_rows(conn, works, n);
         for (int i = 0; !result && i < n; i++) {
                 struct work *w = &works[i];
                 struct store_extension before;

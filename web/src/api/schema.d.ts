@@ -3907,6 +3907,11 @@ export interface components {
              *     `wrap_up_time` is 0 on FreeSWITCH until its next queue call starts.
              *      */
             ready_requested?: boolean;
+            /** @description In `agent.queue_status` events only: the queues the agent is a member
+             *     of now (an event is also sent when it joins or leaves one, so an open
+             *     desk reads its list of queues again).
+             *      */
+            queue_ids?: number[];
             activity: null | components["schemas"]["QueueActivity"];
         };
         QueueActivity: {

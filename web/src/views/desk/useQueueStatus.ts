@@ -2,7 +2,8 @@
 // at start and after a gap in the live stream, PUT to change it, POST
 // …/ready to end after-call work; agent.queue_status events on the user's
 // own stream (/v1/me/events) replace it as they come, so "pending" turns
-// into the status once FreeSWITCH has it. It lives in agentdesk, not in
+// into the status once FreeSWITCH has it; one whose queue_ids differ from
+// the queues shown (the agent joined or left one) reads them again. It lives in agentdesk, not in
 // the browser: a reload reads it again.
 import { computed, onMounted, ref, shallowRef } from 'vue'
 import { ApiError, api, errorMessage } from '../../api/client'
@@ -62,8 +63,8 @@ export function useQueueStatus() {
     }
   }
 
-  /** The queue's name for an offer's X-AD-Queue-Id (the agent's stream does not say
-   *  when it joins a queue: DeskPage reads the list again for an id it does not know). */
+  /** The queue's name for an offer's X-AD-Queue-Id (DeskPage reads the list again
+   *  for an id it does not know). */
   function queueName(id: number | null): string | null {
     if (id === null) return null
     return queues.value.find((q) => q.id === id)?.name ?? `Queue ${id}`
@@ -73,6 +74,9 @@ export function useQueueStatus() {
     'agent.queue_status': (e) => {
       if (status.value && e.data.agent_id !== status.value.agent_id) return
       if (!status.value) { void load(); return }
+      const ids = e.data.queue_ids
+      const known = queues.value.map((q) => q.id).sort((x, y) => x - y).join()
+      if (ids && [...ids].sort((x, y) => x - y).join() !== known) { void load(); return }
       status.value = e.data
     },
     reload: () => { void load() },
