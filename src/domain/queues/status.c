@@ -70,14 +70,13 @@ struct json_t *queue_status_json(const struct store_queue_agent *a)
 
 enum result queue_status_publish(struct store_conn *conn, int64_t user_id)
 {
+        struct store_agent_queue *queues = NULL;
         struct store_queue_agent a;
+        json_t *ids = json_array();
         enum result result;
+        size_t n = 0;
         json_t *o;
         char *text;
-
-        struct store_agent_queue *queues = NULL;
-        size_t n = 0;
-        json_t *ids = json_array();
 
         result = store_queue_agent_queues(conn, user_id, &queues, &n);
         if (!result)

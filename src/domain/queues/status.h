@@ -63,9 +63,11 @@ void queue_status_view_free(struct queue_status_view *v);
 struct json_t *queue_status_json(const struct store_queue_agent *a);
 
 /* In conn's open transaction: agent.queue_status of user user_id as the
- * store says it now (activity as store_queue_agent_get reads it), on its
- * tenant's admin stream and the agent's own stream. The reconciler calls
- * it when a job's outcome moves the agent's provisioning. */
+ * store says it now (activity as store_queue_agent_get reads it), with
+ * `queue_ids` (the queues it is a member of), on its tenant's admin
+ * stream and the agent's own stream. The reconciler calls it when a job's
+ * outcome moves the agent's provisioning; a members change for each agent
+ * that joined or left. */
 enum result queue_status_publish(struct store_conn *conn, int64_t user_id);
 
 /* The agent user_id of tenant_id (any live user of the tenant: agent,
