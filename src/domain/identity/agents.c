@@ -154,7 +154,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
                                              jobs_queued_state(app), e);
                 if (!result && in->voicemail_enabled) {
-                        result = store_extension_set_voicemail(conn, e->id, true);
+                        result = store_extension_set_voicemail(conn, e->id, true, e->ring_s);
                         e->voicemail_enabled = true;
                 }
                 if (!result)
