@@ -163,6 +163,28 @@ static void test_provision_commands(void)
         CHECK(fs_provision_mode_pushes(FS_MODE_SSH) && !fs_provision_mode_pushes(FS_MODE_XML_CURL));
         /* ssh sends what files sends. */
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);
+
+        /* A voicebox emptied: its messages, then each greeting and the name. */
+        for (int k = 0; k < 2; k++) {
+                CHECK_INT_EQ(fs_provision_commands(k ? FS_MODE_FILES : FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX,
+                                                   "2001", "pbx.example", "internal", c), 1);
+                CHECK_STR_EQ(c[0], "vm_delete 2001@pbx.example/agentdesk");
+        }
+        /* the domain and extension go into a path: a host name and digits only */
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "2001", "../etc", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "2001", "a/b", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "2001", "${x}", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "20/1", "pbx.example", "internal", c), -1);
+        char exists[FS_COMMAND_MAX], move[FS_COMMAND_MAX];
+        CHECK(fs_voicebox_file_commands("pbx.example", "2001", 0, exists, move));
+        CHECK_STR_EQ(exists, "expand file_exists ${storage_dir}/voicemail/agentdesk/pbx.example/2001/recorded_name.wav");
+        CHECK_STR_EQ(move, "expand vm_fsdb_pref_greeting_set agentdesk pbx.example " FS_VOICEBOX_TRASH
+                           " 1 ${storage_dir}/voicemail/agentdesk/pbx.example/2001/recorded_name.wav");
+        CHECK(fs_voicebox_file_commands("pbx.example", "2001", 9, exists, move));
+        CHECK_STR_EQ(exists, "expand file_exists ${storage_dir}/voicemail/agentdesk/pbx.example/2001/greeting_9.wav");
+        CHECK(!fs_voicebox_file_commands("pbx.example", "2001", FS_VOICEBOX_FILES, exists, move));
+        CHECK(!fs_voicebox_file_commands(".hidden", "2001", 1, exists, move));
+        CHECK(!fs_voicebox_file_commands("pbx.example", "", 1, exists, move));
 }
 
 static void test_registration_listing(void)
