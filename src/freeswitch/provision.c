@@ -87,6 +87,29 @@ bool fs_voicebox_file_commands(const char *domain, const char *extension, int i,
         return true;
 }
 
+bool fs_voicebox_count_command(const char *domain, const char *extension,
+                               char cmd[FS_COMMAND_MAX])
+{
+        if (!box_ok(domain, extension))
+                return false;
+        snprintf(cmd, FS_COMMAND_MAX, "vm_boxcount " FSXML_VM_PROFILE "/%s@%s|all", extension,
+                 domain);
+        return true;
+}
+
+bool fs_voicebox_count_parse(const char *body, int64_t *ret_new, int64_t *ret_saved)
+{
+        long long n[4];
+        int end = 0;
+
+        if (!body || sscanf(body, "%lld:%lld:%lld:%lld%n", &n[0], &n[1], &n[2], &n[3], &end) != 4 ||
+            (body[end] && body[end] != '\n') || n[0] < 0 || n[1] < 0)
+                return false;
+        *ret_new = n[0];
+        *ret_saved = n[1];
+        return true;
+}
+
 int fs_provision_commands(enum fs_mode mode, enum fs_change change, const char *extension,
                           const char *domain, const char *profile,
                           char cmds[FS_COMMANDS_PER_CHANGE][FS_COMMAND_MAX])

@@ -11,6 +11,7 @@
 #define AGENTDESK_FREESWITCH_PROVISION_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "model/modes.h"   /* enum fs_mode */
 #include "model/vocab.h"   /* enum fs_change */
@@ -60,5 +61,12 @@ int fs_provision_commands(enum fs_mode mode, enum fs_change change, const char *
 #define FS_VOICEBOX_TRASH "agentdesk-trash"
 bool fs_voicebox_file_commands(const char *domain, const char *extension, int i,
                                char exists[FS_COMMAND_MAX], char move[FS_COMMAND_MAX]);
+
+/* `vm_boxcount agentdesk/<ext>@<domain>|all` (false as above), and its
+ * answer "new:saved:new-urgent:saved-urgent" read (false when it is not
+ * that). */
+bool fs_voicebox_count_command(const char *domain, const char *extension,
+                               char cmd[FS_COMMAND_MAX]);
+bool fs_voicebox_count_parse(const char *body, int64_t *ret_new, int64_t *ret_saved);
 
 #endif

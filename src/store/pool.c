@@ -245,6 +245,12 @@ enum result store_extension_set_secret(struct store_conn *conn, int64_t id, cons
                           SP_TEXT(secret), id);
 }
 
+enum result store_extension_set_pin(struct store_conn *conn, int64_t id, const char *vm_pin)
+{
+        return update_one(conn, "UPDATE agent_extensions SET vm_pin = ?, updated_at = ? WHERE id = ?",
+                          SP_TEXT(vm_pin), id);
+}
+
 enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled,
                                           int64_t ring_s)
 {

@@ -438,6 +438,8 @@ enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id
                                         enum extension_status status);
 
 enum result store_extension_set_secret(struct store_conn *conn, int64_t id, const char *secret);
+/* A new voicemail PIN (sealed). */
+enum result store_extension_set_pin(struct store_conn *conn, int64_t id, const char *vm_pin);
 enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled,
                                           int64_t ring_s);
 

@@ -13,7 +13,10 @@ configuration binding).
   extension asks for the PIN: a wrong one fails, the agent's PIN (from
   GET /v1/me/voicemail) opens it;
 - deleting the agent empties its voicebox: messages, greeting and
-  recorded name.
+  recorded name;
+- GET /v1/me/voicemail answers the agent's PIN and counts; PUT sets a new
+  PIN (digits only, 4 to 10), which mod_voicemail then asks for, and which
+  never reaches agentdesk's log.
 """
 import math
 import os
@@ -123,6 +126,24 @@ def test_voicemail(backend):
             assert left is not None, "no leave-message event"
             assert boxcount(fw, a1[0], realm) == "1:0:0:0", boxcount(fw, a1[0], realm)
             print("message left in %.1fs" % (time.time() - t0), flush=True)
+            # the agent's desk reads the count (and its PIN)
+            status, _, b = fw.ad.request("GET", "/v1/me/voicemail", token=tok1)
+            assert status == 200, b
+            vm = b["voicemail"]
+            assert vm["extension"] == a1[0] and vm["new"] == 1 and vm["saved"] == 0, vm
+            assert vm["enabled"] is True and vm["pin"].isdigit() and len(vm["pin"]) >= 4, vm
+            # a new PIN: digits only, 4 to 10 of them; anything else changes nothing
+            for bad in ("12a4", "123", "12345678901", "", 1234):
+                status, _, b = fw.ad.request("PUT", "/v1/me/voicemail", token=tok1,
+                                             json_body={"pin": bad})
+                assert status == 400 and b["error"]["field"] == "pin", (bad, b)
+            status, _, b = fw.ad.request("PUT", "/v1/me/voicemail", token=tok1,
+                                         json_body={"pin": "80461"})
+            assert status == 200 and b["voicemail"]["pin"] == "80461", b
+            status, _, b = fw.ad.request("GET", "/v1/me/voicemail", token=tok1)
+            assert b["voicemail"]["pin"] == "80461", b
+            fw.settle()
+            assert "80461" not in fw.ad.log() and vm["pin"] not in fw.ad.log()
 
             # 2. Voicemail off: 480 as before.
             with fw.ua("udp", a2) as caller:
@@ -166,11 +187,18 @@ def test_voicemail(backend):
                             and e.get("Caller-Caller-ID-Number") == a2[0]], "no PIN was asked"
                 uuid = channel_uuid(fw, "*98" + a1[0])
                 assert uuid, fw.fs[0].esl("show channels")
-                fw.fs[0].esl("uuid_recv_dtmf %s 000000#" % uuid)
+                fw.fs[0].esl("uuid_recv_dtmf %s 80460#" % uuid)
                 bad = ev.wait("vm::maintenance",
                               lambda e: e.get("VM-Action") == "authentication"
                               and e.get("VM-Auth-Result") == "fail", timeout=5)
                 assert bad is not None, "a wrong PIN was not refused"
+                # the PIN the agent set opens it
+                fw.fs[0].esl("uuid_recv_dtmf %s 80461#" % uuid)
+                good = ev.wait("vm::maintenance",
+                               lambda e: e.get("VM-Action") == "authentication"
+                               and e.get("VM-Auth-Result") == "success"
+                               and e.get("Caller-Caller-ID-Number") == a2[0], timeout=15)
+                assert good is not None, "the agent's PIN did not open its box"
                 assert caller.bye() == 200
 
             # 5. The agent deleted: its voicebox is emptied on the node

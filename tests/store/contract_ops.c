@@ -789,9 +789,12 @@ void contract_extensions(struct store *store)
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
         CHECK_STR_EQ(extension_status_name(got.status), "active");
         CHECK_INT_EQ(store_extension_set_secret(conn, e2.id, "sealed-2"), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_pin(conn, e2.id, "sealed-pin-2"), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_pin(conn, 987654321, "x"), RESULT_NOT_FOUND);
         CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, true, 45), RESULT_OK);
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
         CHECK_STR_EQ(got.sip_secret, "sealed-2");
+        CHECK_STR_EQ(got.vm_pin, "sealed-pin-2");
         CHECK(got.voicemail_enabled);
         CHECK_INT_EQ(got.ring_s, 45);
         CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, false, 20), RESULT_OK);
