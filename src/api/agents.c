@@ -291,6 +291,7 @@ json_t *api_agent_row_json(const struct store_agent_row *a,
                 json_object_set_new(x, "extension", json_string(e->extension));
                 json_object_set_new(x, "status", json_string(extension_status_name(e->status)));
                 json_object_set_new(x, "voicemail_enabled", json_boolean(e->voicemail_enabled));
+                json_object_set_new(x, "ring_s", json_integer(e->ring_s));
                 json_object_set_new(x, "provisioning",
                                     json_string(jobs_state_name(e->provisioning)));
                 json_object_set_new(x, "provisioning_attempts",
@@ -331,7 +332,7 @@ json_t *api_agent_json(const struct agent *a)
                 const struct store_extension *e = &a->extensions[i];
                 exts[i] = (struct store_agent_extension){
                         .id = e->id, .user_id = e->user_id, .voicemail_enabled = e->voicemail_enabled,
-                        .status = e->status, .provisioning = e->provisioning,
+                        .ring_s = e->ring_s, .status = e->status, .provisioning = e->provisioning,
                         .provisioning_attempts = e->provisioning_attempts,
                 };
                 text_copy(exts[i].extension, sizeof(exts[i].extension), e->extension);

@@ -102,24 +102,29 @@ static void patch(struct http_request *req, struct api_call *call)
         struct api_context *ctx = call->ctx;
         struct store_extension e;
         struct actor actor;
-        bool enabled;
+        bool enabled = false;
+        int64_t ring_s = 0;
         enum result result;
         json_t *body;
 
         body = http_request_json(req);
         if (!body)
                 return;
-        if (!json_object_get(body, "voicemail_enabled")) {
-                http_respond_error(req, 400, "validation_failed", "voicemail_enabled is required",
-                                   "voicemail_enabled");
+        if (!json_object_get(body, "voicemail_enabled") && !json_object_get(body, "ring_s")) {
+                http_respond_error(req, 400, "validation_failed",
+                                   "voicemail_enabled or ring_s is required", "voicemail_enabled");
                 goto out;
         }
-        if (!api_field_bool(req, body, "voicemail_enabled", &enabled))
+        if (!api_field_bool(req, body, "voicemail_enabled", &enabled) ||
+            !api_field_int(req, body, "ring_s", EXTENSION_RING_MIN_S, EXTENSION_RING_MAX_S,
+                           &ring_s))
                 goto out;
         actor = api_actor(req, &call->session);
-        result = extension_set_voicemail(ctx->app, &actor, call->tenant_id, call->id, enabled, &e);
+        result = extension_set_voicemail(ctx->app, &actor, call->tenant_id, call->id,
+                                         json_object_get(body, "voicemail_enabled") ? enabled : -1,
+                                         ring_s, &e);
         if (result) {
-                api_fail(req, result, NULL);
+                api_fail(req, result, "ring_s");
                 goto out;
         }
         http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
@@ -151,6 +156,7 @@ json_t *api_extension_json(const struct store_extension *e, const char *sip_pass
         json_object_set_new(o, "status", json_string(extension_status_name(e->status)));
         json_object_set_new(o, "user_id", e->user_id ? json_integer(e->user_id) : json_null());
         json_object_set_new(o, "voicemail_enabled", json_boolean(e->voicemail_enabled));
+        json_object_set_new(o, "ring_s", json_integer(e->ring_s));
         json_object_set_new(o, "provisioning", json_string(jobs_state_name(e->provisioning)));
         json_object_set_new(o, "provisioning_attempts", json_integer(e->provisioning_attempts));
         json_object_set_new(o, "provisioning_error", api_string_or_null(e->provisioning_error));

@@ -103,8 +103,11 @@ static void dialplan(struct http_request *req, struct api_context *ctx, int64_t 
 }
 
 /* mod_callcenter's fetch of callcenter.conf: a queue of ours when CC-Queue
- * names one (from memory), "not found" for the module's load and for every
- * other configuration file, so the node keeps its own. */
+ * names one (from memory); mod_voicemail's of voicemail.conf: agentdesk's
+ * profile (freeswitch/xml.h FSXML_VM_PROFILE; mod_voicemail asks without
+ * naming a profile, so this is the node's whole voicemail.conf); "not
+ * found" for mod_callcenter's load and for every other configuration
+ * file, so the node keeps its own. */
 static void configuration(struct http_request *req, struct api_context *ctx, int64_t cluster_id)
 {
         const char *file = http_request_form(req, "key_value");
@@ -112,6 +115,8 @@ static void configuration(struct http_request *req, struct api_context *ctx, int
         enum result result;
         char *doc = NULL;
 
+        if (file && !strcmp(file, "voicemail.conf"))
+                return send_xml(req, directory_voicemail_conf_xml());
         if (!file || strcmp(file, "callcenter.conf") != 0 || !queue)
                 return not_found(req);
         result = queue_plan_config(ctx->app, cluster_id, queue, &doc);

@@ -144,6 +144,8 @@ static bool put_user(struct wipe_buf *out, const struct fs_xml_user *u)
         else
                 param(out, "            <param name=\"password\" value=\"", u->password);
         param(out, "            <param name=\"vm-password\" value=\"", u->vm_password);
+        /* mod_voicemail refuses a box whose voicemail is off */
+        param(out, "            <param name=\"vm-enabled\" value=\"", u->voicemail ? "true" : "false");
         wipe_buf_puts(out, "          </params>\n          <variables>\n");
         snprintf(number, sizeof(number), "%" PRId64, u->tenant_id);
         param(out, "            <variable name=\"tenant_id\" value=\"", number);
@@ -153,6 +155,10 @@ static bool put_user(struct wipe_buf *out, const struct fs_xml_user *u)
               u->caller_id_name);
         param(out, "            <variable name=\"effective_caller_id_number\" value=\"",
               u->extension);
+        param(out, "            <variable name=\"" FSXML_VAR_VOICEMAIL "\" value=\"",
+              u->voicemail ? "true" : "false");
+        snprintf(number, sizeof(number), "%" PRId64, u->ring_s > 0 ? u->ring_s : 20);
+        param(out, "            <variable name=\"" FSXML_VAR_RING "\" value=\"", number);
         wipe_buf_puts(out, "          </variables>\n        </user>\n");
         return true;
 }
@@ -346,7 +352,7 @@ static void put_queue(struct wipe_buf *out, const struct fs_xml_plan *p,
                 break;
         case QUEUE_TIMEOUT_VOICEMAIL:
                 if (q->timeout_extension && digits(q->timeout_extension) && p->realm) {
-                        snprintf(data, sizeof(data), "default %s %s", p->realm,
+                        snprintf(data, sizeof(data), FSXML_VM_PROFILE " %s %s", p->realm,
                                  q->timeout_extension);
                         action(out, "voicemail", data);
                 }
@@ -374,8 +380,45 @@ static void put_context(struct wipe_buf *out, const struct fs_xml_plan *p, const
                    "        <condition field=\"destination_number\" expression=\"^(",
                    tenant_id);
         put_escaped(out, regex);
+        /* The callee's ring time and voicemail from its directory user
+         * (none when it has no user: FreeSWITCH's defaults, no voicemail).
+         * continue_on_fail false: a failed bridge ends the call with the
+         * bridge's cause, as without voicemail (480 when not registered). */
         wipe_buf_puts(out, ")$\">\n"
+                      "          <action application=\"set\" data=\"call_timeout=${user_data($1@${domain_name} var " FSXML_VAR_RING ")}\"/>\n"
+                      "          <action application=\"set\" data=\"continue_on_fail=${user_data($1@${domain_name} var " FSXML_VAR_VOICEMAIL ")}\"/>\n"
+                      "          <action application=\"set\" data=\"hangup_after_bridge=true\"/>\n"
                       "          <action application=\"bridge\" data=\"user/$1@${domain_name}\"/>\n"
+                      "          <action application=\"answer\"/>\n"
+                      "          <action application=\"voicemail\" data=\"" FSXML_VM_PROFILE " ${domain_name} $1\"/>\n"
+                      "          <action application=\"hangup\" data=\"NORMAL_CLEARING\"/>\n"
+                      "        </condition>\n"
+                      "      </extension>\n"
+                      /* The caller's own voicebox, *98 or *98<its
+                       * extension): "auth" (no PIN) only when the caller id
+                       * number is the user the call was authenticated as
+                       * (sofia's sip_auth_username). */
+                      "      <extension name=\"voicemail_own\">\n"
+                      "        <condition field=\"destination_number\" expression=\"^\\*98\\d*$\"/>\n"
+                      "        <condition field=\"${sip_auth_username}/${caller_id_number}/${destination_number}\" expression=\"^(\\d+)/\\1/\\*98(\\1)?$\">\n"
+                      "          <action application=\"answer\"/>\n"
+                      "          <action application=\"voicemail\" data=\"check auth " FSXML_VM_PROFILE " ${domain_name} $1\"/>\n"
+                      "        </condition>\n"
+                      "      </extension>\n");
+        /* Another voicebox of the tenant (*98<extension>), or the caller
+         * id's when it is not the authenticated user: the PIN is asked. */
+        wipe_buf_puts(out, "      <extension name=\"voicemail_box\">\n"
+                      "        <condition field=\"destination_number\" expression=\"^\\*98(");
+        put_escaped(out, regex);
+        wipe_buf_puts(out, ")$\">\n"
+                      "          <action application=\"answer\"/>\n"
+                      "          <action application=\"voicemail\" data=\"check " FSXML_VM_PROFILE " ${domain_name} $1\"/>\n"
+                      "        </condition>\n"
+                      "      </extension>\n"
+                      "      <extension name=\"voicemail_check\">\n"
+                      "        <condition field=\"destination_number\" expression=\"^\\*98$\">\n"
+                      "          <action application=\"answer\"/>\n"
+                      "          <action application=\"voicemail\" data=\"check " FSXML_VM_PROFILE " ${domain_name} ${caller_id_number}\"/>\n"
                       "        </condition>\n"
                       "      </extension>\n"
                       "      <extension name=\"echo\">\n"
@@ -532,4 +575,65 @@ char *fs_xml_callcenter_queue_file(const struct fs_xml_queue *q)
         put_queue_config(&out, q);
         wipe_buf_puts(&out, FILE_TAIL);
         return wipe_buf_take(&out);
+}
+
+/* ---- voicemail */
+
+/* The <profile> of FSXML_VM_PROFILE: the vanilla profile's keys and
+ * limits, without operator-extension, vmain-extension and callback-context
+ * (each would lead a caller into `default`), with no empty PIN
+ * (allow-empty-password-auth false) and the directory's vm-password the
+ * only one (db-password-override false: a PIN changed from the phone's
+ * menu is not kept; agentdesk's PIN is the box's). min-record-len 2: a
+ * message of 2 s is kept. Nothing in it is escaped: it holds no input. */
+#define VM_PROFILE_XML \
+        "      <profile name=\"" FSXML_VM_PROFILE "\">\n" \
+        "        <param name=\"file-extension\" value=\"wav\"/>\n" \
+        "        <param name=\"terminator-key\" value=\"#\"/>\n" \
+        "        <param name=\"max-login-attempts\" value=\"3\"/>\n" \
+        "        <param name=\"digit-timeout\" value=\"10000\"/>\n" \
+        "        <param name=\"min-record-len\" value=\"2\"/>\n" \
+        "        <param name=\"max-record-len\" value=\"300\"/>\n" \
+        "        <param name=\"max-retries\" value=\"3\"/>\n" \
+        "        <param name=\"tone-spec\" value=\"%(1000, 0, 640)\"/>\n" \
+        "        <param name=\"play-new-messages-key\" value=\"1\"/>\n" \
+        "        <param name=\"play-saved-messages-key\" value=\"2\"/>\n" \
+        "        <param name=\"login-keys\" value=\"0\"/>\n" \
+        "        <param name=\"main-menu-key\" value=\"0\"/>\n" \
+        "        <param name=\"config-menu-key\" value=\"5\"/>\n" \
+        "        <param name=\"record-greeting-key\" value=\"1\"/>\n" \
+        "        <param name=\"choose-greeting-key\" value=\"2\"/>\n" \
+        "        <param name=\"change-pass-key\" value=\"6\"/>\n" \
+        "        <param name=\"record-name-key\" value=\"3\"/>\n" \
+        "        <param name=\"record-file-key\" value=\"3\"/>\n" \
+        "        <param name=\"listen-file-key\" value=\"1\"/>\n" \
+        "        <param name=\"save-file-key\" value=\"2\"/>\n" \
+        "        <param name=\"delete-file-key\" value=\"7\"/>\n" \
+        "        <param name=\"undelete-file-key\" value=\"8\"/>\n" \
+        "        <param name=\"pause-key\" value=\"0\"/>\n" \
+        "        <param name=\"restart-key\" value=\"1\"/>\n" \
+        "        <param name=\"ff-key\" value=\"6\"/>\n" \
+        "        <param name=\"rew-key\" value=\"4\"/>\n" \
+        "        <param name=\"skip-greet-key\" value=\"#\"/>\n" \
+        "        <param name=\"previous-message-key\" value=\"1\"/>\n" \
+        "        <param name=\"next-message-key\" value=\"3\"/>\n" \
+        "        <param name=\"skip-info-key\" value=\"*\"/>\n" \
+        "        <param name=\"repeat-message-key\" value=\"0\"/>\n" \
+        "        <param name=\"record-silence-threshold\" value=\"200\"/>\n" \
+        "        <param name=\"record-silence-hits\" value=\"2\"/>\n" \
+        "        <param name=\"db-password-override\" value=\"false\"/>\n" \
+        "        <param name=\"allow-empty-password-auth\" value=\"false\"/>\n" \
+        "      </profile>\n"
+
+char *fs_xml_voicemail_conf(void)
+{
+        return strdup(DOC_HEAD("configuration")
+                      "    <configuration name=\"voicemail.conf\" description=\"agentdesk\">\n"
+                      "      <settings/>\n      <profiles>\n" VM_PROFILE_XML
+                      "      </profiles>\n    </configuration>\n" DOC_TAIL);
+}
+
+char *fs_xml_voicemail_profile_file(void)
+{
+        return strdup(FILE_HEAD VM_PROFILE_XML FILE_TAIL);
 }

@@ -20,6 +20,8 @@ struct fs_xml_user {
         const char *vm_password;
         int64_t tenant_id;
         const char *caller_id_name;
+        bool voicemail;                  /* the extension's voicemail_enabled */
+        int64_t ring_s;                  /* its ring time before voicemail (> 0) */
         int64_t cacheable_ms;            /* 0 = no cacheable attribute */
         bool a1_hash;                    /* a1-hash = md5(ext:domain:password) instead of password */
 };
@@ -42,9 +44,35 @@ char *fs_xml_directory_user(const struct fs_xml_user *u);
 char *fs_xml_user_file(const struct fs_xml_user *u);
 char *fs_xml_context_file(int64_t tenant_id, int64_t lo, int64_t hi);
 
-/* The context tenant_<id>: numbers lo..hi bridged to user/<n>@domain,
- * and the echo test 9196. malloc'd; NULL when out of memory. */
+/* The context tenant_<id>: numbers lo..hi bridged to user/<n>@domain
+ * for the callee's ring time, then, when the callee has voicemail on and
+ * the call was not answered (no answer, busy, not registered), its
+ * voicebox in FSXML_VM_PROFILE (the callee's directory variables
+ * FSXML_VAR_VOICEMAIL and FSXML_VAR_RING, read with user_data, so the
+ * context does not change with them); the feature code FSXML_VM_CHECK
+ * (the caller's own voicebox, no PIN asked when the caller's
+ * authenticated user is the caller id number, else the PIN is asked); and
+ * the echo test 9196. malloc'd; NULL when out of memory. */
 char *fs_xml_dialplan_context(int64_t tenant_id, int64_t lo, int64_t hi);
+
+/* ---- voicemail (docs/freeswitch.md, "Voicemail") */
+
+/* agentdesk's mod_voicemail profile: no operator, main-menu or callback
+ * extension (the vanilla profile's point into `default`, outside any
+ * tenant), no empty PIN. */
+#define FSXML_VM_PROFILE "agentdesk"
+/* The feature code that checks the caller's voicebox. */
+#define FSXML_VM_CHECK "*98"
+/* The directory user's variables the tenant's context reads. */
+#define FSXML_VAR_VOICEMAIL "agentdesk_voicemail"
+#define FSXML_VAR_RING "agentdesk_ring_s"
+
+/* voicemail.conf holding the profile (mod_xml_curl's configuration
+ * binding), or the files-mode file voicemail/agentdesk.xml (the <profile>
+ * in an <include>, for the operator's voicemail.conf.xml to include in
+ * its <profiles>). malloc'd; NULL when out of memory. */
+char *fs_xml_voicemail_conf(void);
+char *fs_xml_voicemail_profile_file(void);
 
 /* ---- queues (docs/freeswitch.md, "Queues") */
 

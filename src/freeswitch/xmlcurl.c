@@ -47,9 +47,12 @@ void xmlcurl_print_steps(FILE *out, const struct xmlcurl_setup *s)
                 "    module=\"mod_callcenter\"/>): agentdesk answers its queues q<id> through\n"
                 "    the binding's 'configuration' section and drives its agents and tiers over\n"
                 "    the Event Socket; keep the node's own callcenter.conf.xml <settings>;\n"
+                "  - voicemail: agentdesk answers voicemail.conf with its own profile\n"
+                "    'agentdesk' (the node's voicemail.conf.xml is no longer read; keep\n"
+                "    mod_voicemail loaded) and empties a voicebox over the Event Socket;\n"
                 "  - the binding's 'configuration' section makes FreeSWITCH ask agentdesk for\n"
                 "    every configuration file it loads (about 40 at start, each answered \"not\n"
-                "    found\" but callcenter.conf's queues): while agentdesk is down each waits\n"
+                "    found\" but callcenter.conf's queues and voicemail.conf): while agentdesk is down each waits\n"
                 "    up to the binding's timeout, so keep it at %d s (a start then takes up to\n"
                 "    about %d s longer, and falls back to the node's own files);\n",
                 XMLCURL_TIMEOUT_S, 40 * XMLCURL_TIMEOUT_S);
@@ -96,6 +99,10 @@ void xmlcurl_print_files_steps(FILE *out, const struct xmlcurl_setup *s)
                 "  - load mod_callcenter (autoload_configs/modules.conf.xml) and, in\n"
                 "    autoload_configs/callcenter.conf.xml, inside <queues>, add\n"
                 "      <X-PRE-PROCESS cmd=\"include\" data=\"$${conf_dir}/callcenter/*.xml\"/>\n"
-                "    (the conf dir's callcenter/ folder must exist, even empty);\n");
+                "    (the conf dir's callcenter/ folder must exist, even empty);\n"
+                "  - voicemail: make the conf dir's voicemail/ folder (agentdesk writes its\n"
+                "    profile there, voicemail/agentdesk.xml) and, in\n"
+                "    autoload_configs/voicemail.conf.xml, inside <profiles>, add\n"
+                "      <X-PRE-PROCESS cmd=\"include\" data=\"$${conf_dir}/voicemail/*.xml\"/>\n");
         xmlcurl_print_carriers(out, s);
 }

@@ -63,7 +63,8 @@ VOCAB_TABLE(fs_change, fs_change,
             [FS_CHANGE_REKEY] = "rekey",
             [FS_CHANGE_RESYNC] = "resync",
             [FS_CHANGE_QUEUE] = "queue",
-            [FS_CHANGE_QUEUE_AGENT] = "queue_agent")
+            [FS_CHANGE_QUEUE_AGENT] = "queue_agent",
+            [FS_CHANGE_VOICEBOX] = "voicebox")
 
 VOCAB_TABLE(mail_outbox_status, mail_outbox_status,
             [MAIL_OUTBOX_STATUS_QUEUED] = "queued",

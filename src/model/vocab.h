@@ -103,10 +103,11 @@ enum fs_change {
         FS_CHANGE_RESYNC,                /* everything, for a whole cluster */
         FS_CHANGE_QUEUE,                 /* a queue and its tiers, on its tenant's queue node */
         FS_CHANGE_QUEUE_AGENT,           /* an agent's mod_callcenter agent: contact, settings, status */
+        FS_CHANGE_VOICEBOX,              /* an extension's voicebox emptied (it changes hands) */
 };
 
 /* "provision", "deprovision", "update", "rekey", "resync", "queue",
- * "queue_agent". */
+ * "queue_agent", "voicebox". */
 const char *fs_change_name(enum fs_change change);
 bool fs_change_parse(const char *s, enum fs_change *ret);
 

@@ -19,7 +19,7 @@
 #define EXT_COLS \
         "id, tenant_id, COALESCE(user_id, 0), extension, sip_secret, vm_pin, status, " \
         "voicemail_enabled, provisioning, provisioning_attempts, provisioning_error, " \
-        "COALESCE(assigned_at, 0), COALESCE(last_login_at, 0), created_at, updated_at"
+        "COALESCE(assigned_at, 0), COALESCE(last_login_at, 0), created_at, updated_at, ring_s"
 
 static enum result ext_from_row(const struct store_rows *rows, int r, void *out)
 {
@@ -38,6 +38,7 @@ static enum result ext_from_row(const struct store_rows *rows, int r, void *out)
         e->last_login_at = store_int(store_rows_get(rows, r, 12));
         e->created_at = store_int(store_rows_get(rows, r, 13));
         e->updated_at = store_int(store_rows_get(rows, r, 14));
+        e->ring_s = store_int(store_rows_get(rows, r, 15));
         return store_decoded(extension_status_parse(store_rows_get(rows, r, 6), &e->status) &&
                                      jobs_state_parse(store_rows_get(rows, r, 8), &e->provisioning),
                              "agent_extensions");
@@ -110,7 +111,7 @@ enum result store_pool_release(struct store_conn *conn, int64_t id, const char *
 
         result = store_exec(conn,
                             "UPDATE agent_extensions SET user_id = NULL, sip_secret = ?, "
-                            "vm_pin = ?, status = 'active', voicemail_enabled = 0, "
+                            "vm_pin = ?, status = 'active', voicemail_enabled = 0, ring_s = 20, "
                             "assigned_at = NULL, last_login_at = NULL, updated_at = ? "
                             "WHERE id = ? AND user_id IS NOT NULL",
                             p, STORE_NPARAMS(p), NULL, &changes);
@@ -244,11 +245,24 @@ enum result store_extension_set_secret(struct store_conn *conn, int64_t id, cons
                           SP_TEXT(secret), id);
 }
 
-enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled)
+enum result store_extension_set_pin(struct store_conn *conn, int64_t id, const char *vm_pin)
 {
-        return update_one(conn,
-                          "UPDATE agent_extensions SET voicemail_enabled = ?, updated_at = ? WHERE id = ?",
-                          SP_INT(enabled), id);
+        return update_one(conn, "UPDATE agent_extensions SET vm_pin = ?, updated_at = ? WHERE id = ?",
+                          SP_TEXT(vm_pin), id);
+}
+
+enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled,
+                                          int64_t ring_s)
+{
+        struct store_param p[] = { SP_INT(enabled), SP_INT(ring_s), SP_INT(store_now()), SP_INT(id) };
+        int64_t changes = 0;
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE agent_extensions SET voicemail_enabled = ?, ring_s = ?, "
+                            "updated_at = ? WHERE id = ?",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        return !result && changes == 0 ? RESULT_NOT_FOUND : result;
 }
 
 enum result store_directory_lookup(struct store_conn *conn, const char *extension,
@@ -266,7 +280,7 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
                             "e.created_at, e.updated_at, "
                             "COALESCE(u.first_name, ''), COALESCE(u.last_name, ''), "
                             "COALESCE(u.status, ''), t.status, t.sip_domain, "
-                            "COALESCE(t.cluster_id, 0), COALESCE(c.sip_domain, '') "
+                            "COALESCE(t.cluster_id, 0), COALESCE(c.sip_domain, ''), e.ring_s "
                             "FROM agent_extensions e JOIN tenants t ON t.id = e.tenant_id "
                             "LEFT JOIN freeswitch_clusters c ON c.id = t.cluster_id "
                             "LEFT JOIN users u ON u.id = e.user_id WHERE e.extension = ?",
@@ -292,6 +306,7 @@ enum result store_directory_lookup(struct store_conn *conn, const char *extensio
         text_copy(ret->tenant_domain, sizeof(ret->tenant_domain), store_rows_get(&rows, 0, 19));
         ret->cluster_id = store_int(store_rows_get(&rows, 0, 20));
         text_copy(ret->cluster_domain, sizeof(ret->cluster_domain), store_rows_get(&rows, 0, 21));
+        ret->ext.ring_s = store_int(store_rows_get(&rows, 0, 22));
         store_rows_free(&rows);
         return result;
 }

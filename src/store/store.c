@@ -90,14 +90,15 @@ const char *store_rows_get(const struct store_rows *rows, int row, int col)
  * when it sets one of the columns listed (NULL: any column), so that the
  * bookkeeping kept on these rows (provisioning state and attempts, logins,
  * registrations, password hashes) does not. The triggers of PostgreSQL's
- * migrations 2 and 9 and SQLite's 8 follow the same lists, for the changes
+ * migrations 2, 9 and 12 and SQLite's 8 and 11 follow the same lists, for the changes
  * other processes make; a column the directory comes to read is added
  * here and to new triggers in a migration.
  */
 static const char *const users_read[] = { "tenant_id", "first_name", "last_name", "status",
                                           NULL };
 static const char *const extensions_read[] = { "tenant_id", "user_id", "extension",
-                                               "sip_secret", "vm_pin", "status", NULL };
+                                               "sip_secret", "vm_pin", "status",
+                                               "voicemail_enabled", "ring_s", NULL };
 static const struct {
         const char *table;
         const char *const *columns;

@@ -197,6 +197,7 @@ struct store_extension {
         char vm_pin[STORE_TEXT_MAX];     /* encrypted, as stored */
         enum extension_status status;
         bool voicemail_enabled;
+        int64_t ring_s;                  /* ring time before voicemail (seconds) */
         enum jobs_state provisioning;
         int64_t provisioning_attempts;
         char provisioning_error[STORE_TEXT_MAX];
@@ -312,6 +313,7 @@ struct store_agent_extension {
         char extension[16];
         enum extension_status status;
         bool voicemail_enabled;
+        int64_t ring_s;
         enum jobs_state provisioning;
         int64_t provisioning_attempts;
         char provisioning_error[STORE_TEXT_MAX / 2];
@@ -436,7 +438,10 @@ enum result store_extensions_set_status(struct store_conn *conn, int64_t user_id
                                         enum extension_status status);
 
 enum result store_extension_set_secret(struct store_conn *conn, int64_t id, const char *secret);
-enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled);
+/* A new voicemail PIN (sealed). */
+enum result store_extension_set_pin(struct store_conn *conn, int64_t id, const char *vm_pin);
+enum result store_extension_set_voicemail(struct store_conn *conn, int64_t id, bool enabled,
+                                          int64_t ring_s);
 
 /* What FreeSWITCH's directory needs about one extension, in one query. */
 struct store_directory_entry {

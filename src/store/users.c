@@ -187,6 +187,7 @@ static enum result agent_extension_from_row(const struct store_rows *rows, int r
         e->voicemail_enabled = store_int(store_rows_get(rows, r, 4)) != 0;
         e->provisioning_attempts = store_int(store_rows_get(rows, r, 6));
         text_copy(e->provisioning_error, sizeof(e->provisioning_error), store_rows_get(rows, r, 7));
+        e->ring_s = store_int(store_rows_get(rows, r, 8));
         return store_decoded(extension_status_parse(store_rows_get(rows, r, 3), &e->status) &&
                                      jobs_state_parse(store_rows_get(rows, r, 5), &e->provisioning),
                              "agent_extensions");
@@ -225,7 +226,7 @@ enum result store_agent_page(struct store_conn *conn, const struct store_user_fi
          * extensions of every agent on it. */
         snprintf(sql, sizeof(sql),
                  "SELECT id, user_id, extension, status, voicemail_enabled, provisioning, "
-                 "provisioning_attempts, provisioning_error FROM agent_extensions "
+                 "provisioning_attempts, provisioning_error, ring_s FROM agent_extensions "
                  "WHERE user_id IN (SELECT id%s%s LIMIT ? OFFSET ?) "
                  "ORDER BY user_id, length(extension), extension",
                  users_from_where, uq.order);

@@ -95,6 +95,31 @@ test('the desk sets its queue status apart from registration; pending until Free
   await statusIs(p, /^Logged out/)
   await until('stored logged out', 5000, async () => ((await stored()).status === 'logged_out' ? true : undefined))
 
+  // The voicebox (issue 20): the count (unknown: no FreeSWITCH node answers
+  // vm_boxcount here), the Voicemail button (disabled while not
+  // registered), the PIN on request, a new PIN through the API, never in
+  // browser storage.
+  const vm = p.getByRole('region', { name: 'Voicemail' })
+  await vm.getByTestId('desk-voicemail-count').filter({ hasText: 'Messages: unknown' }).waitFor()
+  assert.equal(await vm.getByTestId('desk-voicemail').isDisabled(), true)
+  assert.equal(await vm.getByTestId('desk-voicemail-pin').textContent(), '••••')
+  const agentToken = await ad.login(agent.email, PASSWORD)
+  const pin = (await ad.api('GET', '/v1/me/voicemail', agentToken)).body.voicemail.pin
+  assert.match(pin, /^[0-9]{4,10}$/)
+  await vm.getByRole('button', { name: 'Show' }).click()
+  assert.equal(await vm.getByTestId('desk-voicemail-pin').textContent(), pin)
+  await vm.getByLabel('New PIN').fill('12a4')
+  await vm.getByRole('button', { name: 'Change PIN' }).click()
+  await vm.getByText('The PIN is 4 to 10 digits.').waitFor()
+  await vm.getByLabel('New PIN').fill('246810')
+  await vm.getByRole('button', { name: 'Change PIN' }).click()
+  await vm.getByText('PIN changed.').waitFor()
+  assert.equal(await vm.getByTestId('desk-voicemail-pin').textContent(), '246810')
+  assert.equal((await ad.api('GET', '/v1/me/voicemail', agentToken)).body.voicemail.pin, '246810')
+  const kept = await p.evaluate(() => JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }))
+  assert.ok(!kept.includes('246810') && !kept.includes(pin), 'a PIN in browser storage')
+  await tab.axe('desk with the voicebox')
+
   await p.setViewportSize(PHONE)
   await tab.shot('desk-queue-narrow')
   tab.clean()

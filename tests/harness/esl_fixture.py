@@ -103,6 +103,12 @@ def answer(command, mode, registrations=None):
         if m.group(1) != "internal":
             return api_response("Invalid Profile [%s]" % m.group(1))
         return api_response("+OK rebooting all registrations matching specified call_id\n")
+    # mod_voicemail and mod_commands, as a voicebox is emptied: no box
+    # holds a greeting or a name here.
+    if re.match(r"^vm_delete \S+@\S+$", command):
+        return api_response("+OK\n")
+    if re.match(r"^expand file_exists \S+$", command):
+        return api_response("false")
     m = re.match(r"^sofia status profile (\S+)$", command)
     if m:
         if m.group(1) != "internal":

@@ -3,6 +3,8 @@ digest (MD5, qop=auth) from the credentials GET /v1/auth/me gives.
 
 - sipp_register(): sipp (Debian's sip-tester) over UDP, one or many users
   from a CSV file, expecting one final response code.
+- sipp_call(): one authenticated sipp call that, once answered, streams a
+  tone (sipp's rtp_stream, raw PCMU) for a few seconds, then hangs up.
 - UA: a small SIP user agent (RFC 3261) over UDP or over WebSocket
   (RFC 7118, Debian's python3-websockets), as the agent desktop is one:
   REGISTER, INVITE (caller) and answering an INVITE (callee), and the
@@ -140,6 +142,129 @@ def sipp_register(fs_port, users, expect=200, expires=600, rate=None, limit=None
 
 
 # ---------------------------------------------------------------- the UA
+
+# An INVITE of SIPP_CALL: CSeq n, then the auth line (empty or sipp's
+# [authentication]).
+SIPP_INVITE = """  <send retrans="500"><![CDATA[
+INVITE sip:[service]@[field1] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:[field0]@[field1]>;tag=[pid]SIPpTag[call_number]
+To: <sip:[service]@[field1]>
+Call-ID: [call_id]
+CSeq: %d INVITE
+Contact: <sip:[field0]@[local_ip]:[local_port]>%s
+Max-Forwards: 70
+Content-Type: application/sdp
+Content-Length: [len]
+
+v=0
+o=- 1 1 IN IP4 [media_ip]
+s=-
+c=IN IP4 [media_ip]
+t=0 0
+m=audio [media_port] RTP/AVP 0
+a=rtpmap:0 PCMU/8000
+a=sendrecv
+]]></send>
+"""
+
+# In-dialog requests after the 200 (CSeq, method).
+SIPP_IN_DIALOG = """  <send%s><![CDATA[
+%s [next_url] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:[field0]@[field1]>;tag=[pid]SIPpTag[call_number]
+[last_To:]
+[routes]
+Call-ID: [call_id]
+CSeq: %d %s
+Contact: <sip:[field0]@[local_ip]:[local_port]>
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+"""
+
+SIPP_CALL = ("""<?xml version="1.0" encoding="ISO-8859-1" ?>
+<scenario name="call with audio">
+""" + (SIPP_INVITE % (1, "")).replace("%", "%%") + """  <recv response="100" optional="true"/>
+  <recv response="407" auth="true"/>
+  <send><![CDATA[
+ACK sip:[service]@[field1] SIP/2.0
+[last_Via:]
+From: <sip:[field0]@[field1]>;tag=[pid]SIPpTag[call_number]
+[last_To:]
+Call-ID: [call_id]
+CSeq: 1 ACK
+Max-Forwards: 70
+Content-Length: 0
+
+]]></send>
+""" + (SIPP_INVITE % (2, '\n[authentication username="[field0]" password="[field2]"]')).replace("%", "%%")
+    + """  <recv response="100" optional="true"/>
+  <recv response="180" optional="true"/>
+  <recv response="183" optional="true"/>
+  <recv response="200" rrs="true"/>
+""" + (SIPP_IN_DIALOG % ("", "ACK", 2, "ACK")).replace("%", "%%") + """  <nop><action><exec rtp_stream="%(audio)s,1,0"/></action></nop>
+  <pause milliseconds="%(talk_ms)d"/>
+""" + (SIPP_IN_DIALOG % (' retrans="500"', "BYE", 3, "BYE")).replace("%", "%%") + """  <recv response="200"/>
+</scenario>
+""")
+
+
+def ulaw_tone(seconds, freq=440, rate=8000, amplitude=8000):
+    """seconds of a sine tone as raw G.711 mu-law bytes (payload type 0)."""
+    import math
+    out = bytearray()
+    for n in range(int(seconds * rate)):
+        x = int(amplitude * math.sin(2 * math.pi * freq * n / rate))
+        sign = 0x80 if x < 0 else 0
+        x = min(abs(x), 32635) + 0x84
+        exp = 7
+        while exp > 0 and not (x & (0x4000 >> (7 - exp))):
+            exp -= 1
+        mant = (x >> (exp + 3)) & 0x0F
+        out.append(~(sign | (exp << 4) | mant) & 0xFF)
+    return bytes(out)
+
+
+def sipp_call(fs_port, caller, target, talk_s=4.0, tone_s=None, timeout=30):
+    """One authenticated call of caller (ext, domain, password) to target
+    over UDP: on 200 it streams a 440 Hz tone (PCMU) for tone_s seconds
+    (default talk_s) with sipp's rtp_stream, hangs up after talk_s. ok when
+    the call was answered and ended by our BYE."""
+    d = tempfile.mkdtemp(prefix="agentdesk-sipp-")
+    try:
+        audio = os.path.join(d, "tone.ulaw")
+        with open(audio, "wb") as f:
+            f.write(ulaw_tone(tone_s if tone_s is not None else talk_s))
+        scen = os.path.join(d, "call.xml")
+        with open(scen, "w") as f:
+            f.write(SIPP_CALL % {"audio": audio, "talk_ms": int(talk_s * 1000)})
+        inf = os.path.join(d, "caller.csv")
+        with open(inf, "w") as f:
+            f.write("SEQUENTIAL\n%s;%s;%s;\n" % tuple(caller))
+        msgs = os.path.join(d, "messages.log")
+        media = free_udp_port() & ~1
+        cmd = [SIPP, "127.0.0.1:%d" % fs_port, "-sf", scen, "-inf", inf, "-s", str(target),
+               "-i", "127.0.0.1", "-mi", "127.0.0.1", "-mp", str(media),
+               "-p", str(free_udp_port()), "-m", "1", "-nostdin", "-timeout", "%ds" % timeout,
+               "-timeout_error", "-recv_timeout", "%d" % (timeout * 1000),
+               "-trace_msg", "-message_file", msgs, "-trace_err", "-error_file",
+               os.path.join(d, "errors.log")]
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                           cwd=d, timeout=timeout + 30)
+        out = {}
+        for name in ("messages.log", "errors.log"):
+            try:
+                with open(os.path.join(d, name), errors="replace") as f:
+                    out[name] = f.read()
+            except FileNotFoundError:
+                out[name] = ""
+        return SippResult(p.returncode, out["errors.log"] + p.stdout, out["messages.log"], None)
+    finally:
+        import shutil
+        shutil.rmtree(d, ignore_errors=True)
+
 
 def md5(s):
     return hashlib.md5(s.encode()).hexdigest()

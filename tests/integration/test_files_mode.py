@@ -8,7 +8,7 @@ import os
 from agentdesk_harness import (Agentdesk, EslFixture, FOREIGN_USER, MARKER, World, changes,
                                conf_dir, contexts, extension, files_env, free_port, main,
                                new_agent, restart, settle, sip_password, user_file, user_files,
-                               wait_for)
+                               voicebox, wait_for)
 
 
 def test_files_follow_each_event(backend):
@@ -54,7 +54,8 @@ def test_files_follow_each_event(backend):
             ("PATCH", "/v1/admin/agents/%d" % aid, {"first_name": "Zoé"}, ["reloadxml"], True),
             ("PATCH", "/v1/admin/agents/%d" % aid, {"status": "suspended"}, ["reloadxml", reg], False),
             ("PATCH", "/v1/admin/agents/%d" % aid, {"status": "active"}, ["reloadxml"], True),
-            ("DELETE", "/v1/admin/agents/%d" % aid, None, ["reloadxml", reg], False),
+            # deleted: its voicebox emptied too, as in xml_curl mode
+            ("DELETE", "/v1/admin/agents/%d" % aid, None, ["reloadxml", reg] + voicebox(e), False),
         ]
         for method, path, body, expected, present in steps:
             status, _, resp = ad.request(method, path, token=w.admin, json_body=body)

@@ -3,7 +3,11 @@ sends reloadxml; mod_xml_curl keeps the shipped placeholder binding, so
 only those files can make anything register): the files pass a real
 reloadxml; 1,000 agents created in one burst register afterwards (a sample
 of 20) after a handful of reloadxml; a call goes through the tenant's
-context file; delete removes the file and cuts the registration."""
+context file; voicemail: with the operator's include of voicemail/*.xml,
+a resync writes agentdesk's profile there, a call to an unregistered
+extension with voicemail on reaches its voicebox through the same context
+file, with voicemail off it gets 480; delete removes the file and cuts the
+registration."""
 import os
 import random
 import time
@@ -52,6 +56,31 @@ def test_burst_register_call_delete(backend):
             resp, _ = ua.invite("9196")
             assert resp.code == 200, resp
             assert ua.bye() == 200
+
+        # Voicemail, as the instructions say: the voicemail/ folder, its
+        # include in voicemail.conf.xml, then a resync writes the profile.
+        os.makedirs(os.path.join(fs.conf_dir, "voicemail"))
+        fs._edit("autoload_configs/voicemail.conf.xml", [
+            (r"<profiles>", '<profiles>\n    <X-PRE-PROCESS cmd="include" '
+                            'data="$${conf_dir}/voicemail/*.xml"/>')])
+        status, _, b = fw.ad.request("POST", "/v1/admin/freeswitch/resync", token=fw.root)
+        assert status == 202, b
+        fw.settle(timeout=60)
+        with open(os.path.join(fs.conf_dir, "voicemail", "agentdesk.xml")) as f:
+            assert '<profile name="agentdesk">' in f.read()
+        idle = [a for a in agents if a not in sample]
+        (_, vm_on, ext_on), (_, _, ext_off) = idle[0], idle[1]
+        status, _, b = fw.ad.request("PATCH", "/v1/admin/extensions/%d" % vm_on,
+                                     token=fw.admins["A"], json_body={"voicemail_enabled": True})
+        assert status == 200, b
+        fw.settle()
+        with fw.ua("udp", creds[0]) as ua:
+            assert ua.register() == 200, ua.last
+            resp, _ = ua.invite(ext_on)
+            assert resp.code == 200, resp       # the voicebox answered
+            resp, _ = ua.invite(ext_off)
+            assert resp.code == 480, resp
+        assert "Added Profile agentdesk" in fs.log()
 
         # Delete: the file goes, the registration is cut, REGISTER refused.
         aid, ext_id, ext = sample[0]

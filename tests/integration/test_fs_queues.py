@@ -119,7 +119,7 @@ def test_deleted_queue_callers_go_on(backend):
             e = ev.wait("CHANNEL_EXECUTE", pred=lambda e: e.get("Application") == "voicemail",
                         timeout=15)
             assert e is not None, "no voicemail for the caller of %d" % vm["id"]
-            assert e["Application-Data"] == "default a.example %s" % ann.ext, e
+            assert e["Application-Data"] == "agentdesk a.example %s" % ann.ext, e
         finally:
             ev.close()
 

@@ -34,7 +34,9 @@ WRITE_ROUTES = [
                                   "voicemail_enabled"],
      {"first_name": "A", "last_name": "B", "email": "ok@a.example"}),
     ("PATCH", "/v1/admin/agents/{agent}", ["first_name", "last_name", "role", "status"], {}),
-    ("PATCH", "/v1/admin/extensions/{ext}", ["voicemail_enabled"], {"voicemail_enabled": True}),
+    ("PATCH", "/v1/admin/extensions/{ext}", ["voicemail_enabled", "ring_s"],
+     {"voicemail_enabled": True}),
+    ("PUT", "/v1/me/voicemail", ["pin"], {"pin": "2468"}),
     ("POST", "/v1/admin/tenants", ["name", "pool_base", "pool_size", "sip_domain", "cluster_id"],
      {"name": "T"}),
     ("PATCH", "/v1/admin/tenants/{tenant}", ["name", "status", "sip_domain", "cluster_id"], {}),
@@ -68,6 +70,10 @@ def valid(field, value):
         return type(value) is int and 0 <= value <= 4
     if field in ("voicemail_enabled",):
         return type(value) is bool
+    if field == "ring_s":
+        return type(value) is int and 5 <= value <= 120
+    if field == "pin":
+        return isinstance(value, str) and value.isascii() and value.isdigit() and 4 <= len(value) <= 10
     if field == "pool_base":
         return type(value) is int and 0 <= value <= 999999999
     if field in ("sip_domain", "websocket_url", "ssh_target", "conf_dir", "cluster_id"):

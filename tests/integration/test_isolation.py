@@ -135,6 +135,11 @@ for _route in (("GET", "/v1/me/queue-status"), ("PUT", "/v1/me/queue-status"),
                ("POST", "/v1/me/queue-status/ready")):
     MATRIX[_route] = dict(superadmin=(403, 403), admin=(200, 200), supervisor=(200, 200),
                           agent=(200, 200), temp=(403, 403), none=(401, 401))
+# One's own voicebox: any user of a tenant with an extension (the World's
+# admin, made on the command line, has none: 404).
+for _route in (("GET", "/v1/me/voicemail"), ("PUT", "/v1/me/voicemail")):
+    MATRIX[_route] = dict(superadmin=(403, 403), admin=(404, 404), supervisor=(200, 200),
+                          agent=(200, 200), temp=(403, 403), none=(401, 401))
 for _route in (("GET", "/v1/admin/agents/:id/queue-status"),
                ("PUT", "/v1/admin/agents/:id/queue-status")):
     MATRIX[_route] = dict(superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404),
@@ -209,6 +214,7 @@ BODIES = {
     ("PUT", "/v1/admin/break-reasons"): {"break_reasons": ["Break"]},
     # "Break": in the defaults and in what the break-reasons cell sets
     ("PUT", "/v1/me/queue-status"): {"status": "on_break", "reason": "Break"},
+    ("PUT", "/v1/me/voicemail"): {"pin": "2468"},
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
     ("POST", "/v1/admin/queues/:id/eavesdrop"): {"agent_id": 999999, "mode": "listen"},

@@ -8,7 +8,7 @@ import subprocess
 
 from agentdesk_harness import (PROBES, READS, Agentdesk, EslFixture, PASSWORD, World, changes,
                                extension, flushes, free_port, jobs, main, metric, new_agent,
-                               only_on, reconciler_rounds, restart, settle, wait_for)
+                               only_on, reconciler_rounds, restart, settle, voicebox, wait_for)
 
 
 def test_commands_for_each_event(backend):
@@ -36,7 +36,8 @@ def test_commands_for_each_event(backend):
              flushes(e, reg=False)),
             ("PATCH", "/v1/admin/agents/%d" % aid, {"status": "suspended"}, flushes(e)),
             ("PATCH", "/v1/admin/agents/%d" % aid, {"status": "active"}, []),
-            ("DELETE", "/v1/admin/agents/%d" % aid, None, flushes(e)),
+            # deleted: its voicebox emptied too (the next holder inherits nothing)
+            ("DELETE", "/v1/admin/agents/%d" % aid, None, flushes(e) + voicebox(e)),
         ]
         for method, path, body, expected in steps:
             status, _, resp = ad.request(method, path, token=w.admin, json_body=body)

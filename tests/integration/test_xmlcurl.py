@@ -46,7 +46,10 @@ def test_every_recorded_user_lookup(backend):
             variables = {v.get("name"): v.get("value") for v in u.findall("./variables/variable")}
             assert variables == {"tenant_id": "1", "user_context": "tenant_1",
                                  "effective_caller_id_name": "Jo Doe",
-                                 "effective_caller_id_number": number}, variables
+                                 "effective_caller_id_number": number,
+                                 "agentdesk_voicemail": "false",
+                                 "agentdesk_ring_s": "20"}, variables
+            assert params["vm-enabled"] == "false"
             dom = doc.find("./section[@name='directory']/domain")
             assert dom.get("name") == "127.0.0.1"
             assert dom.find("./params/param[@name='dial-string']") is not None
@@ -229,7 +232,11 @@ def test_dialplan_context(backend):
         cond = ctx.find("./extension[@name='tenant_1_internal']/condition")
         assert cond.get("field") == "destination_number"
         assert cond.get("expression") == "^(2[0-9]\\d{2})$", cond.get("expression")
-        assert cond.find("./action").get("data") == "user/$1@${domain_name}"
+        assert cond.find("./action[@application='bridge']").get("data") == "user/$1@${domain_name}"
+        assert cond.find("./action[@application='voicemail']").get("data") == \
+            "agentdesk ${domain_name} $1"
+        box = ctx.find("./extension[@name='voicemail_box']/condition")
+        assert box.get("expression") == "^\\*98(2[0-9]\\d{2})$", box.get("expression")
         echo = ctx.find("./extension[@name='echo']/condition")
         assert echo.get("expression") == "^9196$"
         for context in ("default", "public", "tenant_999", "tenant_", "tenant_1x"):
@@ -304,6 +311,7 @@ def test_freeswitch_config_command(backend):
         # every configuration file asks agentdesk at start: a short timeout, its cost said
         assert params["timeout"].get("value") == "2"
         assert "mod_callcenter" in err and "every configuration file" in err, err
+        assert "voicemail.conf with its own profile" in err, err
         # the carriers' addresses go into the inbound ACL, a bare address as /32
         assert '<node type="allow" cidr="127.0.0.2/32"/>' in err, err
         assert '<node type="allow" cidr="198.51.100.0/24"/>' in err, err
@@ -316,6 +324,7 @@ def test_freeswitch_config_command(backend):
                                    "AGENTDESK_FS_MODE": "files", "AGENTDESK_FS_CONF_DIR": "/tmp"})
         assert rc == 0 and "<binding" not in out, out
         assert '<X-PRE-PROCESS cmd="include" data="$${conf_dir}/callcenter/*.xml"/>' in out, out
+        assert '<X-PRE-PROCESS cmd="include" data="$${conf_dir}/voicemail/*.xml"/>' in out, out
 
 
 if __name__ == "__main__":

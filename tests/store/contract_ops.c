@@ -240,7 +240,6 @@ static void write_elsewhere(struct store_conn *conn, int64_t tenant_id, int64_t 
                                           store_now() + 60, &id), RESULT_OK);
         CHECK_INT_EQ(store_user_touch_login(conn, user_id), RESULT_OK);
         CHECK_INT_EQ(store_user_set_password(conn, user_id, "another hash", false), RESULT_OK);
-        CHECK_INT_EQ(store_extension_set_voicemail(conn, extension_id, false), RESULT_OK);
         job_outcome(conn, tenant_id, extension_id);
         CHECK_INT_EQ(begin(conn), RESULT_OK);
         CHECK_INT_EQ(store_live_event_append(conn, tenant_id, EVENT_REGISTRATION_CHANGED, 0, "{}"),
@@ -303,6 +302,8 @@ void contract_directory_writes(struct store *store)
         CHECK_INT_EQ(store_extension_set_secret(conn, e.id, "committed"), RESULT_OK);
         MOVES(CHECK_INT_EQ(commit(conn), RESULT_OK));
         STAYS(write_elsewhere(conn, tenant_id, user_id, e.id, cluster_id, "dw-here"));
+        /* voicemail and the ring time are the directory user's variables */
+        MOVES(CHECK_INT_EQ(store_extension_set_voicemail(conn, e.id, true, 30), RESULT_OK));
         STAYS(CHECK_INT_EQ(store_ping(conn), RESULT_OK));
 
         /* Another process's, heard by the watcher: what is elsewhere is
@@ -788,11 +789,15 @@ void contract_extensions(struct store *store)
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
         CHECK_STR_EQ(extension_status_name(got.status), "active");
         CHECK_INT_EQ(store_extension_set_secret(conn, e2.id, "sealed-2"), RESULT_OK);
-        CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, true), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_pin(conn, e2.id, "sealed-pin-2"), RESULT_OK);
+        CHECK_INT_EQ(store_extension_set_pin(conn, 987654321, "x"), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, true, 45), RESULT_OK);
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
         CHECK_STR_EQ(got.sip_secret, "sealed-2");
+        CHECK_STR_EQ(got.vm_pin, "sealed-pin-2");
         CHECK(got.voicemail_enabled);
-        CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, false), RESULT_OK);
+        CHECK_INT_EQ(got.ring_s, 45);
+        CHECK_INT_EQ(store_extension_set_voicemail(conn, e2.id, false, 20), RESULT_OK);
         CHECK_INT_EQ(store_extension_get(conn, e2.id, &got), RESULT_OK);
         CHECK(!got.voicemail_enabled);
         CHECK_INT_EQ(store_extension_get(conn, 987654321, &got), RESULT_NOT_FOUND);

@@ -163,6 +163,28 @@ static void test_provision_commands(void)
         CHECK(fs_provision_mode_pushes(FS_MODE_SSH) && !fs_provision_mode_pushes(FS_MODE_XML_CURL));
         /* ssh sends what files sends. */
         CHECK_INT_EQ(fs_provision_commands(FS_MODE_SSH, FS_CHANGE_REKEY, "1000", "d", "p", c), 3);
+
+        /* A voicebox emptied: its messages, then each greeting and the name. */
+        for (int k = 0; k < 2; k++) {
+                CHECK_INT_EQ(fs_provision_commands(k ? FS_MODE_FILES : FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX,
+                                                   "2001", "pbx.example", "internal", c), 1);
+                CHECK_STR_EQ(c[0], "vm_delete 2001@pbx.example/agentdesk");
+        }
+        /* the domain and extension go into a path: a host name and digits only */
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "2001", "../etc", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "2001", "a/b", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "2001", "${x}", "internal", c), -1);
+        CHECK_INT_EQ(fs_provision_commands(FS_MODE_XML_CURL, FS_CHANGE_VOICEBOX, "20/1", "pbx.example", "internal", c), -1);
+        char exists[FS_COMMAND_MAX], move[FS_COMMAND_MAX];
+        CHECK(fs_voicebox_file_commands("pbx.example", "2001", 0, exists, move));
+        CHECK_STR_EQ(exists, "expand file_exists ${storage_dir}/voicemail/agentdesk/pbx.example/2001/recorded_name.wav");
+        CHECK_STR_EQ(move, "expand vm_fsdb_pref_greeting_set agentdesk pbx.example " FS_VOICEBOX_TRASH
+                           " 1 ${storage_dir}/voicemail/agentdesk/pbx.example/2001/recorded_name.wav");
+        CHECK(fs_voicebox_file_commands("pbx.example", "2001", 9, exists, move));
+        CHECK_STR_EQ(exists, "expand file_exists ${storage_dir}/voicemail/agentdesk/pbx.example/2001/greeting_9.wav");
+        CHECK(!fs_voicebox_file_commands("pbx.example", "2001", FS_VOICEBOX_FILES, exists, move));
+        CHECK(!fs_voicebox_file_commands(".hidden", "2001", 1, exists, move));
+        CHECK(!fs_voicebox_file_commands("pbx.example", "", 1, exists, move));
 }
 
 static void test_registration_listing(void)
@@ -232,7 +254,7 @@ static void test_queue_documents(void)
         CHECK(doc && strstr(doc, "data=\"cc_exit_keys=" FSXML_QUEUE_EXIT_KEY "\""));
         CHECK(doc && strstr(doc, "data=\"hangup_after_bridge=true\""));
         CHECK(doc && strstr(doc, "<action application=\"transfer\" data=\"7001 XML tenant_3\"/>"));
-        CHECK(doc && strstr(doc, "<action application=\"voicemail\" data=\"default a.example 1001\"/>"));
+        CHECK(doc && strstr(doc, "<action application=\"voicemail\" data=\"agentdesk a.example 1001\"/>"));
         /* the tracks come before the bridge of the range */
         CHECK(doc && strstr(doc, "track_u5") < strstr(doc, "tenant_3_internal"));
         free(doc);
@@ -253,8 +275,75 @@ static void test_queue_documents(void)
         CHECK(fs_xml_inbound_file(&n) == NULL);
 }
 
+/* Voicemail: the callee's settings as directory variables, the range's
+ * bridge then voicebox, the *98 check, agentdesk's own profile. */
+static void test_voicemail(void)
+{
+        struct fs_xml_user u = { .domain = "a.example", .extension = "1001", .password = "s",
+                                 .vm_password = "4321", .tenant_id = 3, .caller_id_name = "A B",
+                                 .voicemail = true, .ring_s = 35 };
+        struct fs_xml_plan p = { .tenant_id = 3, .lo = 1000, .hi = 1009, .realm = "a.example" };
+        const char *bridge, *vm, *check, *anti;
+        char *doc;
+
+        doc = fs_xml_directory_user(&u);
+        CHECK(doc && strstr(doc, "<param name=\"vm-password\" value=\"4321\"/>"));
+        CHECK(doc && strstr(doc, "<param name=\"vm-enabled\" value=\"true\"/>"));
+        CHECK(doc && strstr(doc, "<variable name=\"agentdesk_voicemail\" value=\"true\"/>"));
+        CHECK(doc && strstr(doc, "<variable name=\"agentdesk_ring_s\" value=\"35\"/>"));
+        free(doc);
+        u.voicemail = false;
+        u.ring_s = 0;
+        doc = fs_xml_user_file(&u);
+        CHECK(doc && strstr(doc, "<param name=\"vm-enabled\" value=\"false\"/>"));
+        CHECK(doc && strstr(doc, "<variable name=\"agentdesk_voicemail\" value=\"false\"/>"));
+        CHECK(doc && strstr(doc, "<variable name=\"agentdesk_ring_s\" value=\"20\"/>"));
+        free(doc);
+
+        doc = fs_xml_plan_context(&p);
+        CHECK(doc != NULL);
+        bridge = doc ? strstr(doc, "<action application=\"bridge\" data=\"user/$1@${domain_name}\"/>") : NULL;
+        vm = doc ? strstr(doc, "<action application=\"voicemail\" data=\"agentdesk ${domain_name} $1\"/>") : NULL;
+        CHECK(bridge && vm && bridge < vm);
+        /* ring time and voicemail are the callee's, set before the bridge */
+        CHECK(doc && strstr(doc, "data=\"call_timeout=${user_data($1@${domain_name} var agentdesk_ring_s)}\"") < bridge);
+        CHECK(doc && strstr(doc, "data=\"continue_on_fail=${user_data($1@${domain_name} var agentdesk_voicemail)}\"") < bridge);
+        CHECK(doc && strstr(doc, "data=\"hangup_after_bridge=true\"") < bridge);
+        /* *98 and *98<own extension>: no PIN only for the authenticated
+         * user's own box */
+        check = doc ? strstr(doc, "<extension name=\"voicemail_own\">") : NULL;
+        CHECK(check && strstr(check, "expression=\"^\\*98\\d*$\""));
+        CHECK(check && strstr(check, "<condition field=\"${sip_auth_username}/${caller_id_number}/${destination_number}\" expression=\"^(\\d+)/\\1/\\*98(\\1)?$\">"));
+        CHECK(check && strstr(check, "<action application=\"voicemail\" data=\"check auth agentdesk ${domain_name} $1\"/>"));
+        /* any other box of the tenant's range, and *98 with a caller id
+         * that is not the authenticated user: the PIN is asked */
+        anti = check ? strstr(check, "<extension name=\"voicemail_box\">") : NULL;
+        CHECK(anti && strstr(anti, "expression=\"^\\*98(100[0-9])$\""));
+        CHECK(anti && strstr(anti, "<action application=\"voicemail\" data=\"check agentdesk ${domain_name} $1\"/>"));
+        CHECK(anti && strstr(anti, "<action application=\"voicemail\" data=\"check agentdesk ${domain_name} ${caller_id_number}\"/>"));
+        CHECK(anti && !strstr(anti, "check auth"));
+        CHECK(doc && !strstr(doc, "default "));
+        free(doc);
+
+        doc = fs_xml_voicemail_conf();
+        CHECK(doc && strstr(doc, "<section name=\"configuration\">"));
+        CHECK(doc && strstr(doc, "<configuration name=\"voicemail.conf\""));
+        CHECK(doc && strstr(doc, "<profile name=\"agentdesk\">"));
+        CHECK(doc && strstr(doc, "<param name=\"allow-empty-password-auth\" value=\"false\"/>"));
+        CHECK(doc && strstr(doc, "<param name=\"db-password-override\" value=\"false\"/>"));
+        CHECK(doc && !strstr(doc, "operator-extension") && !strstr(doc, "vmain-extension") &&
+              !strstr(doc, "callback-context") && !strstr(doc, "default"));
+        free(doc);
+        doc = fs_xml_voicemail_profile_file();
+        CHECK(doc && strncmp(doc, FSXML_OWNED_MARKER, strlen(FSXML_OWNED_MARKER)) == 0);
+        CHECK(doc && strstr(doc, "<profile name=\"agentdesk\">") && !strstr(doc, "<section"));
+        CHECK(doc && !strstr(doc, "operator-extension") && !strstr(doc, "callback-context"));
+        free(doc);
+}
+
 int main(void)
 {
+        test_voicemail();
         test_queue_documents();
         test_provision_commands();
         test_registration_listing();

@@ -69,10 +69,11 @@ static void test_other_states(void)
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_FAILED), "failed");
         CHECK_STR_EQ(mail_outbox_status_name(MAIL_OUTBOX_STATUS_DROPPED), "dropped");
 
-        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_QUEUE_AGENT,
+        CHECK_TABLE(fs_change, fs_change, FS_CHANGE_PROVISION, FS_CHANGE_VOICEBOX,
                     FS_CHANGE_UPDATE, "explode");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_QUEUE), "queue");
         CHECK_STR_EQ(fs_change_name(FS_CHANGE_QUEUE_AGENT), "queue_agent");
+        CHECK_STR_EQ(fs_change_name(FS_CHANGE_VOICEBOX), "voicebox");
         CHECK_TABLE(queue_strategy, queue_strategy, QUEUE_STRATEGY_LONGEST_IDLE_AGENT,
                     QUEUE_STRATEGY_RANDOM, QUEUE_STRATEGY_RING_ALL, "fastest");
         CHECK_STR_EQ(queue_strategy_name(QUEUE_STRATEGY_SEQUENTIALLY_BY_AGENT_ORDER),

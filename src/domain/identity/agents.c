@@ -154,7 +154,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
                                              jobs_queued_state(app), e);
                 if (!result && in->voicemail_enabled) {
-                        result = store_extension_set_voicemail(conn, e->id, true);
+                        result = store_extension_set_voicemail(conn, e->id, true, e->ring_s);
                         e->voicemail_enabled = true;
                 }
                 if (!result)
@@ -380,6 +380,10 @@ enum result agent_delete(struct app *app, const struct actor *actor, int64_t ten
         /* Deprovision first (the job names the extension while it is still
          * the agent's), then hand it back with a secret nobody has seen. */
         result = queue_jobs(app, conn, &a, FS_CHANGE_DEPROVISION);
+        /* and its voicebox emptied, so that the next holder of the
+         * extension finds no messages, greeting or name */
+        if (!result)
+                result = queue_jobs(app, conn, &a, FS_CHANGE_VOICEBOX);
         for (size_t i = 0; i < a.n_extensions && !result; i++)
                 result = store_pool_release(conn, a.extensions[i].id, secrets[i], pins[i]);
         if (!result)

@@ -17,6 +17,8 @@
 #define PLANS "dialplan"
 #define PUBLIC "dialplan/public"
 #define QUEUES "callcenter"
+#define VOICEMAIL "voicemail"
+#define VOICEMAIL_FILE FSXML_VM_PROFILE ".xml"
 
 enum result conffiles_extension(struct app *app, int64_t cluster_id, struct fs_push *p,
                                 const char *extension, char *ret_error, size_t error_size)
@@ -200,6 +202,24 @@ static enum result resync_queues(struct app *app, int64_t cluster_id, struct fs_
         return result;
 }
 
+enum result conffiles_voicemail(struct fs_push *p, char *ret_error, size_t error_size)
+{
+        enum result result;
+        char *doc;
+
+        /* Only where the operator made the folder its voicemail.conf.xml
+         * includes (as callcenter/): a node without it keeps its own. */
+        if (fs_push_check_dir(p, VOICEMAIL, ret_error, error_size) != RESULT_OK) {
+                ret_error[0] = '\0';
+                return RESULT_OK;
+        }
+        if (!(doc = fs_xml_voicemail_profile_file()))
+                return RESULT_NOMEM;
+        result = fs_push_write(p, VOICEMAIL, VOICEMAIL_FILE, doc, ret_error, error_size);
+        free(doc);
+        return result;
+}
+
 enum result conffiles_resync(struct app *app, int64_t cluster_id, struct fs_push *p,
                              char *ret_error, size_t error_size)
 {
@@ -245,6 +265,8 @@ enum result conffiles_resync(struct app *app, int64_t cluster_id, struct fs_push
                 result = conffiles_numbers(app, cluster_id, p, ret_error, error_size);
         if (!result)
                 result = resync_queues(app, cluster_id, p, ret_error, error_size);
+        if (!result)
+                result = conffiles_voicemail(p, ret_error, error_size);
         free(numbers);
         free(tenants);
         return result;

@@ -8,6 +8,10 @@
  *   dialplan/public/agentdesk_n<id>.xml  each inbound number's public entry
  *   callcenter/q<id>.xml          each queue, for the operator's
  *                                 callcenter.conf.xml to include
+ *   voicemail/agentdesk.xml       agentdesk's voicemail profile, for the
+ *                                 operator's voicemail.conf.xml to include
+ *                                 in its <profiles> (written only where
+ *                                 the voicemail/ folder exists)
  * Every file written starts with FSXML_OWNED_MARKER; files without it
  * (the vanilla ones, the site's own) are never rewritten or removed.
  * Writes are atomic (freeswitch/push.h). The caller runs reloadxml.
@@ -40,6 +44,9 @@ enum result conffiles_queue(struct app *app, int64_t cluster_id, struct fs_push 
  * removes the owned ones it no longer has. */
 enum result conffiles_numbers(struct app *app, int64_t cluster_id, struct fs_push *p,
                               char *ret_error, size_t error_size);
+
+/* Writes voicemail/agentdesk.xml when the voicemail/ folder exists. */
+enum result conffiles_voicemail(struct fs_push *p, char *ret_error, size_t error_size);
 
 /* Rewrites every file the database wants there and removes the owned
  * files it no longer wants. */

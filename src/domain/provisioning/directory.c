@@ -42,6 +42,8 @@ static bool digits_only(const char *s, size_t max)
  * hit costs the cipher only), the rest worked out once. */
 struct row {
         bool servable;                   /* extension, agent and tenant active */
+        bool voicemail;
+        int64_t ring_s;
         int64_t tenant_id, cluster_id;
         char extension[16];
         struct credentials_box secret, pin;
@@ -139,6 +141,8 @@ static void row_of(const struct app *app, const struct store_directory_entry *e,
         const char *effective = realm_effective(app, e->tenant_domain, e->cluster_domain);
 
         ret->servable = e->ext.user_id && entry_live(e);
+        ret->voicemail = e->ext.voicemail_enabled;
+        ret->ring_s = e->ext.ring_s;
         ret->tenant_id = e->ext.tenant_id;
         ret->cluster_id = e->cluster_id;
         text_copy(ret->extension, sizeof(ret->extension), e->ext.extension);
@@ -156,6 +160,8 @@ static void row_of(const struct app *app, const struct store_directory_entry *e,
 static void row_copy(struct row *dst, const struct row *src)
 {
         dst->servable = src->servable;
+        dst->voicemail = src->voicemail;
+        dst->ring_s = src->ring_s;
         dst->tenant_id = src->tenant_id;
         dst->cluster_id = src->cluster_id;
         text_copy(dst->extension, sizeof(dst->extension), src->extension);
@@ -275,6 +281,8 @@ char *directory_user_xml(const struct directory_user *u, int64_t cacheable_ms, b
                 .extension = u->extension,
                 .password = u->password,
                 .vm_password = u->vm_pin,
+                .voicemail = u->voicemail,
+                .ring_s = u->ring_s,
                 .tenant_id = u->tenant_id,
                 .caller_id_name = u->caller_id_name,
                 .cacheable_ms = cacheable_ms,
@@ -300,6 +308,11 @@ enum result directory_context_xml(struct app *app, const struct directory_contex
         *ret = as_file ? fs_xml_plan_file(&p.plan) : fs_xml_plan_context(&p.plan);
         queue_plan_free(&p);
         return *ret ? RESULT_OK : RESULT_NOMEM;
+}
+
+char *directory_voicemail_conf_xml(void)
+{
+        return fs_xml_voicemail_conf();
 }
 
 const char *directory_not_found_xml(void)
@@ -332,6 +345,8 @@ enum result directory_user_of(struct app *app, const char *user, struct director
                 return result;
         }
         text_copy(ret->extension, sizeof(ret->extension), r.extension);
+        ret->voicemail = r.voicemail;
+        ret->ring_s = r.ring_s;
         ret->tenant_id = r.tenant_id;
         ret->cluster_id = r.cluster_id;
         text_copy(ret->caller_id_name, sizeof(ret->caller_id_name), r.caller_id_name);

@@ -17,6 +17,8 @@ struct directory_user {
         char extension[16];
         char password[64];               /* clear; caller wipes */
         char vm_pin[16];                 /* clear; caller wipes */
+        bool voicemail;                  /* the extension's voicemail_enabled */
+        int64_t ring_s;                  /* its ring time */
         int64_t tenant_id;
         int64_t cluster_id;              /* the tenant's; 0 = the default cluster */
         char caller_id_name[2 * STORE_NAME_MAX];
@@ -78,6 +80,11 @@ enum result directory_find_context(struct app *app, int64_t cluster_id, const ch
  * *ret. */
 enum result directory_context_xml(struct app *app, const struct directory_context *c, bool as_file,
                                   char **ret);
+
+/* voicemail.conf with agentdesk's voicemail profile (freeswitch/xml.h),
+ * for mod_xml_curl's configuration binding; malloc'd, NULL when out of
+ * memory. */
+char *directory_voicemail_conf_xml(void);
 
 /* mod_xml_curl's "not found" document (static; never freed). */
 const char *directory_not_found_xml(void);

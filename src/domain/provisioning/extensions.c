@@ -1,6 +1,9 @@
 /* The extensions of a tenant's pool; see extensions.h. */
 #include "domain/provisioning/extensions.h"
 
+#include <inttypes.h>
+#include <stdio.h>
+
 #include "domain/core/audit.h"
 #include "domain/core/credentials.h"
 #include "domain/provisioning/jobs.h"
@@ -90,33 +93,41 @@ out:
 }
 
 enum result extension_set_voicemail(struct app *app, const struct actor *actor,
-                                    int64_t tenant_id, int64_t id, bool enabled,
+                                    int64_t tenant_id, int64_t id, int enabled, int64_t ring_s,
                                     struct store_extension *ret)
 {
         struct store_conn *conn;
         struct store_extension e;
         enum result result;
+        char ring[24];
+        bool on;
 
+        if (ring_s && (ring_s < EXTENSION_RING_MIN_S || ring_s > EXTENSION_RING_MAX_S))
+                return RESULT_INVALID;
         result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
         result = load_extension(conn, tenant_id, id, &e);
         if (result)
                 return result;
-        if (e.voicemail_enabled == enabled) {
+        on = enabled < 0 ? e.voicemail_enabled : enabled != 0;
+        if (!ring_s)
+                ring_s = e.ring_s;
+        if (e.voicemail_enabled == on && e.ring_s == ring_s) {
                 *ret = e;
                 return RESULT_OK;
         }
         result = store_begin(conn);
         if (result)
                 return result;
-        result = store_extension_set_voicemail(conn, id, enabled);
+        result = store_extension_set_voicemail(conn, id, on, ring_s);
         if (!result && e.user_id)
                 result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_UPDATE, id);
+        snprintf(ring, sizeof(ring), "%" PRId64, ring_s);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "extension.update", "extension", id,
                                       "extension", e.extension, "voicemail_enabled",
-                                      enabled ? "true" : "false", NULL);
+                                      on ? "true" : "false", "ring_s", ring, NULL);
         result = jobs_finish(app, conn, result);
         return result ? result : extension_get(app, NULL, tenant_id, id, ret, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * The extensions of a tenant's pool, as the admin API manages them: the
  * list with its counts, one extension (with its SIP password in clear for
- * whoever may see it), a new SIP password, voicemail on or off. Every
+ * whoever may see it), a new SIP password, voicemail on or off and the ring time. Every
  * write is one transaction with its provisioning job and audit entry.
  * Another tenant's extension is RESULT_NOT_FOUND, like an absent one.
  */
@@ -26,8 +26,18 @@ enum result extension_rotate_password(struct app *app, const struct actor *actor
                                       int64_t tenant_id, int64_t id, struct store_extension *ret,
                                       char ret_password[64]);
 
+/* Ring time of a call to an extension before voicemail takes it (when
+ * voicemail is on), in seconds. */
+#define EXTENSION_RING_MIN_S 5
+#define EXTENSION_RING_MAX_S 120
+#define EXTENSION_RING_DEFAULT_S 20
+
+/* Voicemail on or off (enabled: 1 or 0; -1 leaves it) and the ring time
+ * (ring_s; 0 leaves it; else RESULT_INVALID outside
+ * EXTENSION_RING_MIN_S..EXTENSION_RING_MAX_S). An update job when the
+ * extension is assigned (its directory user carries both). */
 enum result extension_set_voicemail(struct app *app, const struct actor *actor,
-                                    int64_t tenant_id, int64_t id, bool enabled,
+                                    int64_t tenant_id, int64_t id, int enabled, int64_t ring_s,
                                     struct store_extension *ret);
 
 #endif

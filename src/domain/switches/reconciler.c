@@ -289,6 +289,38 @@ static int job_commands(const struct cluster *c, struct work *w, const char *pro
         return n;
 }
 
+/* The greeting and recorded name of w's voicebox (vm_delete keeps them),
+ * each taken out of the box where the node has it
+ * (fs_voicebox_file_commands). A connection error is returned; an answer
+ * that is an error fails w. */
+static enum result empty_voicebox_files(struct link *link, const struct fs_node *node,
+                                        struct work *w)
+{
+        char exists[FS_COMMAND_MAX], move[FS_COMMAND_MAX], error[160];
+        enum result result = RESULT_OK;
+
+        for (int i = 0; i < FS_VOICEBOX_FILES && !result && !w->failed; i++) {
+                char *body = NULL;
+                if (!fs_voicebox_file_commands(w->domain, w->job.extension, i, exists, move)) {
+                        fail(w, node, "", "cannot empty this voicebox");
+                        break;
+                }
+                result = esl_api(link->conn, exists, COMMAND_TIMEOUT_MS, &body);
+                if (!result && body && !strncmp(body, "true", 4)) {
+                        free(body);
+                        body = NULL;
+                        result = esl_api(link->conn, move, COMMAND_TIMEOUT_MS, &body);
+                }
+                if (result == RESULT_INVALID) {
+                        first_line(body, error, sizeof(error));
+                        fail(w, node, move, error);
+                        result = RESULT_OK;
+                }
+                free(body);
+        }
+        return result;
+}
+
 /* Sends one node the commands of every job, over its kept connection,
  * each distinct command once. A kept connection that turns out dead (the
  * node restarted, the connection was cut) is replaced once per pass; a
@@ -366,6 +398,8 @@ static void apply_on_node(struct reconciler_links *links, const struct cluster *
                         }
                         free(body);
                 }
+                if (!result && works[i].n_cmds > 0 && works[i].job.kind == FS_CHANGE_VOICEBOX)
+                        result = empty_voicebox_files(link, node, &works[i]);
         }
         /* The connection broke: what was not sent yet failed too, and the
          * next pass connects again. */
@@ -388,7 +422,7 @@ static enum result write_job(struct app *app, int64_t cluster_id, struct fs_push
 
         if (w->job.kind == FS_CHANGE_RESYNC)
                 return conffiles_resync(app, cluster_id, p, error, size);
-        if (w->job.kind == FS_CHANGE_QUEUE_AGENT)
+        if (w->job.kind == FS_CHANGE_QUEUE_AGENT || w->job.kind == FS_CHANGE_VOICEBOX)
                 return RESULT_OK;        /* nothing of it is in a file */
         if (w->job.kind == FS_CHANGE_QUEUE) {
                 /* the queue's file, the inbound numbers, then the context

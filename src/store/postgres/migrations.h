@@ -413,6 +413,14 @@ static const struct store_migration postgres_migrations[] = {
           " abandoned BIGINT NOT NULL DEFAULT 0,"
           " wait_s BIGINT NOT NULL DEFAULT 0,"
           " PRIMARY KEY (queue_id, day));" },
+        /* Voicemail: as SQLite's migration 11 (migration 9's trigger
+         * on agent_extensions widened to voicemail_enabled and ring_s). */
+        { 12, "voicemail ring time",
+          "ALTER TABLE agent_extensions ADD COLUMN ring_s BIGINT NOT NULL DEFAULT 20;"
+          "DROP TRIGGER agent_extensions_read_changed ON agent_extensions;"
+          "CREATE TRIGGER agent_extensions_read_changed AFTER UPDATE OF tenant_id, user_id,"
+          " extension, sip_secret, vm_pin, status, voicemail_enabled, ring_s"
+          " ON agent_extensions FOR EACH STATEMENT EXECUTE FUNCTION agentdesk_notify_change();" },
 };
 
 

@@ -444,6 +444,16 @@ static const struct store_migration sqlite_migrations[] = {
           " abandoned INTEGER NOT NULL DEFAULT 0,"
           " wait_s INTEGER NOT NULL DEFAULT 0,"
           " PRIMARY KEY (queue_id, day));" },
+        /* Voicemail (issue 20): each extension's ring time before an
+         * unanswered call goes to its voicebox (seconds, the domain keeps
+         * it within 5..120); the directory now reads voicemail_enabled and
+         * ring_s (the user's variables the dialplan asks with user_data),
+         * so migration 8's update trigger counts them too. */
+        { 11, "voicemail ring time",
+          "ALTER TABLE agent_extensions ADD COLUMN ring_s INTEGER NOT NULL DEFAULT 20;"
+          "DROP TRIGGER agent_extensions_update;"
+          "CREATE TRIGGER agent_extensions_update AFTER UPDATE OF tenant_id, user_id, extension, sip_secret, vm_pin, status, voicemail_enabled, ring_s ON agent_extensions BEGIN"
+          BUMP_DIRECTORY_CHANGES },
 };
 
 

@@ -30,7 +30,7 @@ from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_pas
 from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, sip
 from .mail import SmtpServer, link_token, make_cert, parts
 from .prov import (DOMAIN, PROBES, READS, changes, extension, flushes, jobs, new_agent, restart,
-                   settle)
+                   settle, voicebox)
 from .queues import CARRIER, Agent, QueueWorld, headers
 from .runner import main, only_on
 from .sse import SseStream, append_event, open_stream, sql, ticket
@@ -52,4 +52,5 @@ __all__ = [
     "wait_for", "PASSWORD", "World", "clusters_settled", "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",
     "user_of",
+    "voicebox",
 ]

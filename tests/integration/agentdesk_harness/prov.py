@@ -61,6 +61,15 @@ def changes(fs):
     return [c for c in fs.commands() if c not in PROBES and not c.startswith(READS)]
 
 
+def voicebox(ext):
+    """What emptying ext's voicebox sends a node holding nothing in it:
+    vm_delete, then whether each of its name and greetings is there."""
+    path = "${storage_dir}/voicemail/agentdesk/%s/%s/" % (DOMAIN, ext)
+    return (["vm_delete %s@%s/agentdesk" % (ext, DOMAIN)] +
+            ["expand file_exists %s%s" % (path, name) for name in
+             ["recorded_name.wav"] + ["greeting_%d.wav" % i for i in range(1, 10)]])
+
+
 def flushes(ext, reg=True):
     out = ["xml_flush_cache id %s %s" % (ext, DOMAIN)]
     if reg:

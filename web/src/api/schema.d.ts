@@ -1365,7 +1365,16 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Turn voicemail on or off (admin). */
+        /**
+         * Turn voicemail on or off, set the ring time (admin).
+         * @description At least one of the two. With voicemail on, a call to the extension
+         *     rings for `ring_s` seconds, then, unanswered, busy or not registered,
+         *     reaches its voicebox; with voicemail off an unanswered call ends as
+         *     before (480 when not registered). A ring time outside 5..120 is
+         *     400 `validation_failed` (field `ring_s`), nothing changed. Audited
+         *     (`extension.update`).
+         *
+         */
         patch: {
             parameters: {
                 query?: {
@@ -1381,7 +1390,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        voicemail_enabled: boolean;
+                        voicemail_enabled?: boolean;
+                        ring_s?: number;
                     };
                 };
             };
@@ -2993,6 +3003,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me/voicemail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's voicebox: its PIN, whether voicemail is on, its ring time, its message counts.
+         * @description The voicebox of the caller's first extension (any user of a tenant; none:
+         *     404). `pin` is the box's PIN in clear (the one mod_voicemail asks for when
+         *     the box is dialled from another extension; `*98` from the agent's own
+         *     extension asks none). `new` and `saved` are the messages FreeSWITCH holds
+         *     (mod_voicemail's `vm_boxcount`, summed over the nodes of the tenant's
+         *     cluster), null when no node answered. The desk reads it when it opens,
+         *     after each call and every 30 s while open.
+         *
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The voicebox. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VoicemailResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /**
+         * A new PIN for one's own voicebox.
+         * @description Digits only, 4 to 10 of them; anything else is 400 `validation_failed`
+         *     (field `pin`) and changes nothing. Audited (`voicemail.pin_change`, the
+         *     extension named, never the PIN); FreeSWITCH learns it through a
+         *     provisioning job. The PIN is never logged.
+         *
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        pin: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The voicebox after the change. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["VoicemailResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me/queue-status": {
         parameters: {
             query?: never;
@@ -3446,12 +3543,25 @@ export interface components {
                 };
             };
         };
+        VoicemailResponse: {
+            success: boolean;
+            voicemail: {
+                extension: string;
+                pin: string;
+                enabled: boolean;
+                ring_s: number;
+                new: number | null;
+                saved: number | null;
+            };
+        };
         ExtensionSummary: {
             id: number;
             extension: string;
             /** @enum {unknown} */
             status: "active" | "suspended";
             voicemail_enabled: boolean;
+            /** @description Seconds a call rings before voicemail takes it (default 20). */
+            ring_s: number;
             /** @enum {unknown} */
             provisioning: "pending" | "provisioned" | "failed";
             provisioning_attempts: number;
@@ -4013,7 +4123,7 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "queue.eavesdrop";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
