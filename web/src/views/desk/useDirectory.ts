@@ -6,22 +6,9 @@
 // by name or extension.
 import { computed, onMounted, ref } from 'vue'
 import { ApiError, api, errorMessage } from '../../api/client'
-import type { Colleague, Presence } from '../../api/types'
+import type { Colleague } from '../../api/types'
+import { matches } from './directory'
 import { useLiveEvents } from '../../live'
-
-export const PRESENCE_LABEL: Record<Presence, string> = {
-  offline: 'Offline',
-  available: 'Available',
-  on_break: 'On break',
-  on_call: 'On a call',
-}
-
-/** Whether c matches the words of q (each in its name or one of its extensions). */
-export function matches(c: Colleague, q: string): boolean {
-  const words = q.trim().toLowerCase().split(/\s+/).filter(Boolean)
-  const hay = `${c.first_name} ${c.last_name}`.toLowerCase()
-  return words.every((w) => hay.includes(w) || c.extensions.some((x) => x.startsWith(w)))
-}
 
 export function useDirectory(self: () => number | null) {
   const agents = ref<Colleague[]>([])
