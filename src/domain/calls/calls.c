@@ -260,9 +260,13 @@ static enum result answer_leg(struct store_conn *conn, const struct store_call *
         return result;
 }
 
+/* The codec on the wire when FreeSWITCH names it, else the read/write
+ * codecs (one name when they agree). */
 static void codec_of(const struct fs_channel *ch, char *out, size_t size)
 {
-        if (ch->write_codec[0] && ch->read_codec[0] && strcmp(ch->read_codec, ch->write_codec))
+        if (ch->rtp_codec[0])
+                snprintf(out, size, "%s", ch->rtp_codec);
+        else if (ch->write_codec[0] && ch->read_codec[0] && strcmp(ch->read_codec, ch->write_codec))
                 snprintf(out, size, "%s/%s", ch->read_codec, ch->write_codec);
         else
                 snprintf(out, size, "%s", ch->read_codec[0] ? ch->read_codec : ch->write_codec);

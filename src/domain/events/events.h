@@ -1,8 +1,8 @@
 /*
  * The event catalogue's log: every event the live portal's streams (and,
  * later, webhooks) deliver — agent.created|updated|deleted,
- * extension.provisioning, registration.changed, call.started|answered|ended
- * (docs/api/openapi.yaml, `LiveEvent`) — is a row of `live_events`,
+ * extension.provisioning, registration.changed, call.started|answered|ended,
+ * agent.presence, calls.missed (docs/api/openapi.yaml, `LiveEvent`) — is a row of `live_events`,
  * appended in the transaction of the change that causes it (an agent's
  * edit, a job's outcome, a batch of registration or call state), so a
  * rolled-back change publishes nothing and every agentdesk process sees
