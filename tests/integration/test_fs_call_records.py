@@ -13,8 +13,9 @@ counted until seen; each agent's GET /v1/me/calls shows its legs with
 direction, party and its name (a deleted agent's as such), duration,
 result and codec; an admin sees an agent's history, another tenant's admin
 gets 404; bad paging is 400; the directory carries no email nor secret;
-and agent A's /v1/me/events stream carries B's presence, Available, On a
-call, Available, Offline, each within 1 s of the change."""
+and agent A's /v1/me/events stream carries B's presence, Available, On
+break and Available again (its queue status), On a call, Available,
+Offline, each within 1 s of the change."""
 import json
 import threading
 import time
@@ -74,6 +75,13 @@ def test_echo_and_agent_to_agent(backend):
             assert caller.register() == 200, caller.last
             assert callee.register() == 200, callee.last
             lags["available"] = presence(stream, id2, "available", time.time(), seen)
+            for status_, want in (({"status": "on_break", "reason": "Break"}, "on_break"),
+                                  ({"status": "available"}, "available")):
+                t0 = time.time()
+                status, _, body = fw.ad.request("PUT", "/v1/me/queue-status", token=tok2,
+                                                json_body=status_)
+                assert status == 200, body
+                lags[want + " (queue status)"] = presence(stream, id2, want, t0, seen)
 
             r, _ = caller.invite("9196")
             assert r.code == 200, r
