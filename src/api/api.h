@@ -53,6 +53,7 @@ enum result api_freeswitch_status_register(struct http_server *srv, struct api_c
 enum result api_clusters_register(struct http_server *srv, struct api_context *ctx);
 enum result api_events_register(struct http_server *srv, struct api_context *ctx);
 enum result api_calls_register(struct http_server *srv, struct api_context *ctx);
+enum result api_directory_register(struct http_server *srv, struct api_context *ctx);
 enum result api_board_register(struct http_server *srv, struct api_context *ctx);
 enum result api_queues_register(struct http_server *srv, struct api_context *ctx);
 enum result api_numbers_register(struct http_server *srv, struct api_context *ctx);

@@ -4,6 +4,12 @@
  * extension or agent over a UTC period, as JSON or through the one CSV
  * writer (util/csv.h). Admins and supervisors of the tenant; a superadmin
  * names it with ?tenant_id=.
+ *
+ * The call history: /v1/me/calls (the caller's own legs, newest first, as
+ * HistoryCall, with its count of unseen missed calls) and
+ * /v1/me/calls/seen (marks them seen), any user of a tenant;
+ * /v1/admin/agents/:id/calls, an agent's (deleted too) for admins and
+ * supervisors of its tenant (another tenant's: 404).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +84,66 @@ static void list(struct http_request *req, struct api_call *call)
                 json_array_append_new(arr, calls_record_json(&items[i]));
         free(items);
         http_respond_json(req, 200, api_list_json("calls", arr, &page));
+}
+
+/* A page of user_id's history: {calls, total, limit, offset, unseen_missed}. */
+static void history(struct http_request *req, struct api_call *call, int64_t user_id)
+{
+        struct store_call_filter filter = { .tenant_id = call->tenant_id, .user_id = user_id };
+        struct store_call *items = NULL;
+        struct store_page page;
+        int64_t unseen = 0;
+        size_t n = 0;
+        enum result result;
+        json_t *arr, *o;
+
+        if (!api_page(req, &page))
+                return;
+        result = calls_list(call->ctx->app, &filter, &page, &items, &n);
+        if (!result)
+                result = calls_unseen(call->ctx->app, user_id, &unseen);
+        if (result) {
+                free(items);
+                api_fail(req, result, NULL);
+                return;
+        }
+        arr = json_array();
+        for (size_t i = 0; i < n; i++)
+                json_array_append_new(arr, calls_history_json(&items[i]));
+        free(items);
+        o = api_list_json("calls", arr, &page);
+        json_object_set_new(o, "unseen_missed", json_integer(unseen));
+        http_respond_json(req, 200, o);
+}
+
+static void me_history(struct http_request *req, struct api_call *call)
+{
+        history(req, call, call->session.user.id);
+}
+
+static void me_seen(struct http_request *req, struct api_call *call)
+{
+        int64_t marked = 0;
+        enum result result = calls_mark_seen(call->ctx->app, call->tenant_id,
+                                             call->session.user.id, &marked);
+
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        http_respond_json(req, 200,
+                          json_pack("{sb,sI}", "success", 1, "marked", (json_int_t)marked));
+}
+
+static void agent_history(struct http_request *req, struct api_call *call)
+{
+        enum result result = calls_agent_check(call->ctx->app, call->tenant_id, call->id);
+
+        if (result) {
+                api_fail(req, result, NULL);
+                return;
+        }
+        history(req, call, call->id);
 }
 
 /* The columns of each group, in UsageRow's order. */
@@ -244,6 +310,9 @@ enum result api_calls_register(struct http_server *srv, struct api_context *ctx)
 {
         static const struct api_route routes[] = {
                 { "GET", "/v1/admin/calls", API_READERS, API_TENANT, list },
+                { "GET", "/v1/me/calls", API_TENANT_USERS, API_TENANT, me_history },
+                { "POST", "/v1/me/calls/seen", API_TENANT_USERS, API_TENANT, me_seen },
+                { "GET", "/v1/admin/agents/:id/calls", API_READERS, API_TENANT, agent_history },
                 { "GET", "/v1/admin/analytics/usage", API_READERS, API_TENANT, usage },
                 { "GET", "/v1/admin/analytics/usage.csv", API_READERS, API_TENANT, usage_csv },
         };

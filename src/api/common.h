@@ -25,6 +25,8 @@ enum api_role {
         API_ANY = 0xf,
         API_READERS = API_SUPERADMIN | API_ADMIN | API_SUPERVISOR,
         API_WRITERS = API_SUPERADMIN | API_ADMIN,
+        /* The roles that have an agent account: every user of a tenant. */
+        API_TENANT_USERS = API_ADMIN | API_SUPERVISOR | API_AGENT,
 };
 
 /* Who may call a route, beyond its roles. */

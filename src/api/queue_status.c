@@ -12,9 +12,6 @@
 #include "api/common.h"
 #include "domain/queues/status.h"
 
-/* The roles that have an agent account: every user of a tenant. */
-#define API_TENANT_USERS (API_ADMIN | API_SUPERVISOR | API_AGENT)
-
 static void respond(struct http_request *req, struct queue_status_view *v)
 {
         json_t *queues = json_array(), *reasons = json_array();

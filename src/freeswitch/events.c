@@ -225,6 +225,7 @@ static void channel_from(const struct lines *l, struct fs_channel *c)
                 get2(l, "variable_read_codec", "Channel-Read-Codec-Name"));
         copy_to(c->write_codec, sizeof(c->write_codec),
                 get2(l, "variable_write_codec", "Channel-Write-Codec-Name"));
+        copy_to(c->rtp_codec, sizeof(c->rtp_codec), get(l, "variable_rtp_use_codec_name"));
         mos = get(l, "variable_rtp_audio_in_mos");
         c->mos = mos && *mos ? strtod(mos, NULL) : -1;
 }

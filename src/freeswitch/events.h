@@ -87,6 +87,8 @@ struct fs_channel {
         char hangup_cause[64];           /* Hangup-Cause (CHANNEL_HANGUP_COMPLETE) */
         char read_codec[32];             /* variable_read_codec / Channel-Read-Codec-Name */
         char write_codec[32];
+        char rtp_codec[32];              /* variable_rtp_use_codec_name: the codec negotiated on
+                                            the wire (read_codec may be FreeSWITCH's own, L16) */
         double mos;                      /* variable_rtp_audio_in_mos; < 0 when absent */
 };
 

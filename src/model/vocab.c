@@ -91,7 +91,9 @@ VOCAB_TABLE(event_type, event_type,
             [EVENT_CALL_ENDED] = "call.ended",
             [EVENT_QUEUE_CHANGED] = "queue.changed",
             [EVENT_QUEUE_LIVE] = "queue.live",
-            [EVENT_AGENT_QUEUE_STATUS] = "agent.queue_status")
+            [EVENT_AGENT_QUEUE_STATUS] = "agent.queue_status",
+            [EVENT_AGENT_PRESENCE] = "agent.presence",
+            [EVENT_CALLS_MISSED] = "calls.missed")
 
 VOCAB_TABLE(call_direction, call_direction,
             [CALL_DIRECTION_INBOUND] = "inbound",

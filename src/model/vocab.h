@@ -158,11 +158,14 @@ enum event_type {
         EVENT_QUEUE_CHANGED,             /* a queue created, edited, deleted, or its members */
         EVENT_QUEUE_LIVE,                /* a queue's live picture moved (callers, agents, counts) */
         EVENT_AGENT_QUEUE_STATUS,        /* an agent's queue status (or its provisioning) moved */
+        EVENT_AGENT_PRESENCE,            /* an agent's presence moved (every agent of the tenant) */
+        EVENT_CALLS_MISSED,              /* an agent's count of unseen missed calls moved */
 };
 
 /* "agent.created", "agent.updated", "agent.deleted", "extension.provisioning",
  * "registration.changed", "call.started", "call.answered", "call.ended",
- * "queue.changed", "queue.live", "agent.queue_status". */
+ * "queue.changed", "queue.live", "agent.queue_status", "agent.presence",
+ * "calls.missed". */
 const char *event_type_name(enum event_type type);
 bool event_type_parse(const char *s, enum event_type *ret);
 

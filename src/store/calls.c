@@ -19,8 +19,12 @@
         "c.placed, c.caller, c.callee, c.cluster_id, c.node, c.started_at, "                   \
         "COALESCE(c.answered_at, 0), COALESCE(c.ended_at, 0), c.talk_seconds, "                \
         "COALESCE(c.end_cause, ''), COALESCE(c.codec, ''), COALESCE(c.mos_centi, -1), "        \
-        "u.first_name, u.last_name, u.status"
-#define CALL_FROM " FROM call_records c JOIN users u ON u.id = c.user_id"
+        "u.first_name, u.last_name, u.status, COALESCE(c.party_user_id, 0), c.party_name, "     \
+        "COALESCE(c.seen_at, 0), COALESCE(pu.first_name, ''), COALESCE(pu.last_name, ''), "    \
+        "COALESCE(pu.status, '')"
+#define CALL_FROM                                                                              \
+        " FROM call_records c JOIN users u ON u.id = c.user_id"                                \
+        " LEFT JOIN users pu ON pu.id = c.party_user_id"
 
 static enum result call_from_row(const struct store_rows *rows, int r, void *out)
 {
@@ -48,6 +52,13 @@ static enum result call_from_row(const struct store_rows *rows, int r, void *out
         text_copy(c->first_name, sizeof(c->first_name), store_rows_get(rows, r, 19));
         text_copy(c->last_name, sizeof(c->last_name), store_rows_get(rows, r, 20));
         c->agent_deleted = status && !strcmp(status, "deleted");
+        c->party_user_id = store_int(store_rows_get(rows, r, 22));
+        text_copy(c->party_name, sizeof(c->party_name), store_rows_get(rows, r, 23));
+        c->seen_at = store_int(store_rows_get(rows, r, 24));
+        text_copy(c->party_first_name, sizeof(c->party_first_name), store_rows_get(rows, r, 25));
+        text_copy(c->party_last_name, sizeof(c->party_last_name), store_rows_get(rows, r, 26));
+        status = store_rows_get(rows, r, 27);
+        c->party_deleted = status && !strcmp(status, "deleted");
         return store_decoded(call_direction_parse(store_rows_get(rows, r, 6), &c->direction),
                              "call_records");
 }
@@ -107,6 +118,8 @@ enum result store_call_insert(struct store_conn *conn, struct store_call *c, boo
                 SP_TEXT(c->node),
                 SP_INT(c->started_at),
                 c->answered_at ? SP_INT(c->answered_at) : SP_NULL,
+                c->party_user_id ? SP_INT(c->party_user_id) : SP_NULL,
+                SP_TEXT(c->party_name),
         };
         struct store_rows rows = { 0 };
         struct store_call stored;
@@ -116,7 +129,8 @@ enum result store_call_insert(struct store_conn *conn, struct store_call *c, boo
         result = store_exec(conn,
                             "INSERT INTO call_records (tenant_id, user_id, extension, leg_uuid, "
                             "call_uuid, direction, placed, caller, callee, cluster_id, node, "
-                            "started_at, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                            "started_at, answered_at, party_user_id, party_name) VALUES (?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                             "ON CONFLICT (leg_uuid) DO NOTHING RETURNING id",
                             p, STORE_NPARAMS(p), &rows, NULL);
         if (result)
@@ -215,6 +229,36 @@ enum result store_call_list(struct store_conn *conn, const struct store_call_fil
         return store_exec_page(conn, CALL_COLS, where, " ORDER BY c.started_at DESC, c.id DESC", p,
                                n, page, sizeof(**ret_items), call_from_row, (void **)ret_items,
                                ret_n);
+}
+
+/* A missed call: received, never answered, ended. */
+#define MISSED_UNSEEN                                                                          \
+        "user_id = ? AND placed = 0 AND answered_at IS NULL AND ended_at IS NOT NULL AND "     \
+        "seen_at IS NULL"
+
+static enum result count_row(const struct store_rows *rows, int r, void *out)
+{
+        *(int64_t *)out = store_int(store_rows_get(rows, r, 0));
+        return RESULT_OK;
+}
+
+enum result store_calls_unseen(struct store_conn *conn, int64_t user_id, int64_t *ret_n)
+{
+        struct store_param p = SP_INT(user_id);
+
+        *ret_n = 0;
+        return store_exec_one(conn, "SELECT COUNT(*) FROM call_records WHERE " MISSED_UNSEEN, &p,
+                              1, count_row, ret_n);
+}
+
+enum result store_calls_mark_seen(struct store_conn *conn, int64_t user_id, int64_t now,
+                                  int64_t *ret_n)
+{
+        struct store_param p[] = { SP_INT(now), SP_INT(user_id) };
+
+        *ret_n = 0;
+        return store_exec(conn, "UPDATE call_records SET seen_at = ? WHERE " MISSED_UNSEEN, p,
+                          STORE_NPARAMS(p), NULL, ret_n);
 }
 
 enum result store_calls_in_progress(struct store_conn *conn,

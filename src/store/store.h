@@ -766,9 +766,14 @@ struct store_call {
         char end_cause[64];              /* "" while open */
         char codec[72];                  /* "" = unknown */
         int64_t mos_centi;               /* MOS × 100; -1 = unknown */
-        /* Read only (the agent as the row is read): */
+        int64_t party_user_id;           /* the other party, an agent of the tenant; 0 = none */
+        char party_name[128];            /* the caller's name as FreeSWITCH gave it; "" */
+        int64_t seen_at;                 /* a missed call the agent saw; 0 = not (yet) */
+        /* Read only (the agent and the party's agent as the row is read): */
         char first_name[STORE_NAME_MAX], last_name[STORE_NAME_MAX];
         bool agent_deleted;              /* soft-deleted since */
+        char party_first_name[STORE_NAME_MAX], party_last_name[STORE_NAME_MAX];
+        bool party_deleted;
 };
 
 /* The extension numbered `extension` (numbers are unique across tenants):
@@ -814,6 +819,44 @@ struct store_call_filter {
 enum result store_call_list(struct store_conn *conn, const struct store_call_filter *filter,
                             struct store_page *page, struct store_call **ret_items,
                             size_t *ret_n);
+
+/* The missed calls of user_id (received, never answered, ended) that it
+ * has not seen: *ret_n. */
+enum result store_calls_unseen(struct store_conn *conn, int64_t user_id, int64_t *ret_n);
+
+/* In a transaction. Marks every unseen missed call of user_id seen at
+ * now: *ret_n how many were. */
+enum result store_calls_mark_seen(struct store_conn *conn, int64_t user_id, int64_t now,
+                                  int64_t *ret_n);
+
+/* ---- presence (store/presence.c) ---------------------------------------- */
+
+/* An agent of a tenant as the directory shows it (no email, no secret). */
+struct store_presence {
+        int64_t user_id;
+        char first_name[STORE_NAME_MAX], last_name[STORE_NAME_MAX];
+        enum user_role role;
+        bool registered;                 /* a registration that counts (live_registrations) */
+        bool on_call;                    /* a leg open that it placed or answered */
+        bool on_break;                   /* its queue status */
+        char extensions[4][16];          /* its first extensions, by number */
+        size_t n_extensions;
+};
+
+/* A page of tenant_id's live agents by name (user_id 0) or the one agent
+ * user_id (RESULT_NOT_FOUND when it is no live agent of tenant_id), with
+ * the state presence derives from: registrations whose node's stream
+ * beat at fresh_after or later, open calls, queue status. *ret_items
+ * malloc'd. page NULL: no paging. */
+enum result store_presence_list(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                int64_t fresh_after, struct store_page *page,
+                                struct store_presence **ret_items, size_t *ret_n);
+
+/* In a transaction. Keeps presence as user_id's last published one
+ * (since now): *ret_changed false when it already was (an agent without
+ * a row was "offline"). */
+enum result store_presence_set(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                               const char *presence, int64_t now, bool *ret_changed);
 
 /* Open legs per tenant, for /metrics: fn once per tenant that has any. */
 enum result store_calls_in_progress(struct store_conn *conn,

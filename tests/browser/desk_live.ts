@@ -3,7 +3,11 @@
 // registration dot flips to "Registered" without a reload, and back when
 // the desk goes Away; the agent's page says where it is registered; the
 // Dashboard counts it connected, shows the echo-test call in progress
-// while it lasts, and afterwards its figures are the API's. Runs inside
+// while it lasts, and afterwards its figures are the API's. Then (issue
+// 20) the desk's Colleagues and History: Alice's desk sees Bob Available
+// when his desk connects, On a call during his echo test, Available after,
+// Offline when his tab closes — each pushed on her stream, no reload —
+// and her echo-test call is a History row that calls back. Runs inside
 // netns.sh (only `lo`), like the other desk tests.
 import { after, afterEach, before, test } from 'node:test'
 import type { Locator, Page } from 'playwright-core'
@@ -110,5 +114,56 @@ test('the dashboard: connected now, the call in progress, then the day\'s figure
   await admin.axe('dashboard after a call, as tables')
   await admin.shot('live-dashboard-after')
   admin.clean()
+  desk.clean()
+})
+
+/** Waits until the Colleagues row of a shows `label`; the ms it took. */
+async function presence(p: Page, a: Agent, label: string, ms = 10_000): Promise<number> {
+  const t0 = Date.now()
+  await p.locator(`[data-testid="colleague"][data-extension="${a.extension}"] [data-testid="presence"]`)
+    .filter({ hasText: new RegExp(`^${label}$`) }).waitFor({ timeout: ms })
+  return Date.now() - t0
+}
+
+test('colleagues: Bob Available, On a call, Available, Offline; the history row of a call', async () => {
+  const p = desk.page
+  await p.evaluate(() => { (window as unknown as { presenceMark: number }).presenceMark = 1 })
+  const bob = await rig.agent('A', 'Bob', 'Live')
+  const bobDesk = await deskTab(rig)
+  try {
+    await firstLogin(bobDesk, bob)
+    const lags: Record<string, number> = {}
+    lags.available = await presence(p, bob, 'Available')
+    await p.getByLabel('Search colleagues').fill('bob')
+    assert.equal(await p.getByTestId('colleague').count(), 1, 'the search keeps Bob alone')
+    await bobDesk.page.getByRole('button', { name: 'Echo test' }).click()
+    await bobDesk.page.getByRole('heading', { name: 'In call' }).waitFor({ timeout: 20_000 })
+    lags.on_call = await presence(p, bob, 'On a call')
+    await desk.shot('desk-colleague-on-call')
+    await bobDesk.page.getByRole('button', { name: 'Hang up' }).click()
+    lags.available_again = await presence(p, bob, 'Available')
+    await bobDesk.page.close({ runBeforeUnload: true })
+    lags.offline = await presence(p, bob, 'Offline', 20_000)
+    console.log(`presence on Alice's desk after Bob's change (ms of waiting): ${JSON.stringify(lags)}`)
+    assert.equal(await p.evaluate(() => (window as unknown as { presenceMark?: number }).presenceMark), 1, 'no reload')
+  } finally {
+    await bobDesk.close().catch(() => {})
+  }
+
+  // Alice's echo test of the test before is her last call, and calls back.
+  await p.getByTestId('history-toggle').click()
+  const row = p.locator('[data-testid="history-row"][data-party="9196"]').first()
+  await row.waitFor({ timeout: 10_000 })
+  assert.equal(await row.getAttribute('data-direction'), 'out')
+  assert.equal(await row.getAttribute('data-result'), 'answered')
+  const api = await rig.ad.api('GET', `/v1/admin/agents/${alice.id}/calls?limit=5`, rig.admins.A)
+  assert.equal(api.body.calls[0].party, '9196', JSON.stringify(api.body))
+  assert.equal(api.body.calls[0].result, 'answered', JSON.stringify(api.body))
+  await desk.axe('desk with history and colleagues')
+  await desk.shot('desk-history')
+  await row.getByRole('button', { name: /Call .* back/ }).click()
+  await p.getByRole('heading', { name: 'In call' }).waitFor({ timeout: 20_000 })
+  await p.getByRole('button', { name: 'Hang up' }).click()
+  await waitStatus(p, `Extension ${alice.extension} – Connected`)
   desk.clean()
 })

@@ -148,6 +148,17 @@ MATRIX[("PUT", "/v1/admin/agents/:id/queue-settings")] = dict(
     superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
     temp=(403, 403), none=(401, 401))
 
+# Call history and colleagues (issue 20): one's own history, seen mark and
+# directory (any user of a tenant: its own tenant's only, so both columns
+# alike), an agent's history (readers of its tenant; another tenant's: 404).
+for _route in (("GET", "/v1/me/calls"), ("POST", "/v1/me/calls/seen"),
+               ("GET", "/v1/me/directory")):
+    MATRIX[_route] = dict(superadmin=(403, 403), admin=(200, 200), supervisor=(200, 200),
+                          agent=(200, 200), temp=(403, 403), none=(401, 401))
+MATRIX[("GET", "/v1/admin/agents/:id/calls")] = dict(
+    superadmin=(200, 404), admin=(200, 404), supervisor=(200, 404), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+
 # The board of a queue: readers see their tenant's (a superadmin names it);
 # eavesdrop is the tenant's admins' and supervisors' (the agent named is in
 # no call of it: 404 in both columns; another tenant's queue is absent).

@@ -216,6 +216,119 @@ static void test_records(struct store_conn *conn, int64_t ta, int64_t ua, int64_
         CHECK_INT_EQ(got.user_id, ub);
 }
 
+/* The history's additions (the party's agent, the caller's name, missed
+ * calls seen) and the directory's presence (store/presence.c). */
+static void test_history(struct store_conn *conn, int64_t ta, int64_t ua, int64_t ub)
+{
+        int64_t now = store_now(), unseen = -1, marked = -1;
+        struct store_call m1 = leg(ta, ua, "900000", "hist-m1", "fs7:8021", now - 40);
+        struct store_call m2 = leg(ta, ua, "900000", "hist-m2", "fs7:8021", now - 30);
+        struct store_call m3 = leg(ta, ua, "900000", "hist-m3", "fs7:8021", now - 20);
+        struct store_presence *p = NULL;
+        struct store_page page = { .limit = 10 };
+        struct store_live_registration reg = { .cluster_id = 0, .network_port = 5060 };
+        const char *exts[] = { "900000" };
+        struct store_call got;
+        bool changed = false;
+        size_t n = 9;
+
+        m1.placed = m2.placed = m3.placed = false;
+        m1.party_user_id = ub;                         /* deleted since test_records */
+        snprintf(m2.party_name, sizeof(m2.party_name), "Bob Caller");
+        insert(conn, &m1, true);
+        insert(conn, &m2, true);
+        insert(conn, &m3, true);
+        CHECK_INT_EQ(m1.party_user_id, ub);
+        CHECK(m1.party_deleted);
+        CHECK_STR_EQ(m1.party_last_name, "calls-b");
+        CHECK_STR_EQ(m2.party_name, "Bob Caller");
+        CHECK_INT_EQ(m2.party_user_id, 0);
+
+        /* m1 ends unanswered (missed), m2 answered, m3 stays open. */
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        m1.ended_at = now - 35;
+        snprintf(m1.end_cause, sizeof(m1.end_cause), "ORIGINATOR_CANCEL");
+        CHECK_INT_EQ(store_call_end(conn, &m1, &changed), RESULT_OK);
+        m2.answered_at = now - 29;
+        m2.ended_at = now - 25;
+        snprintf(m2.end_cause, sizeof(m2.end_cause), "NORMAL_CLEARING");
+        CHECK_INT_EQ(store_call_end(conn, &m2, &changed), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_calls_unseen(conn, ua, &unseen), RESULT_OK);
+        CHECK_INT_EQ(unseen, 1);
+        CHECK_INT_EQ(store_calls_unseen(conn, ub, &unseen), RESULT_OK);
+        CHECK_INT_EQ(unseen, 0);
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_calls_mark_seen(conn, ua, now, &marked), RESULT_OK);
+        CHECK_INT_EQ(marked, 1);
+        CHECK_INT_EQ(store_calls_mark_seen(conn, ua, now + 1, &marked), RESULT_OK);
+        CHECK_INT_EQ(marked, 0);                       /* seen once */
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_calls_unseen(conn, ua, &unseen), RESULT_OK);
+        CHECK_INT_EQ(unseen, 0);
+        CHECK_INT_EQ(store_call_get(conn, "hist-m1", &got), RESULT_OK);
+        CHECK_INT_EQ(got.seen_at, now);
+        CHECK_INT_EQ(store_call_get(conn, "hist-m2", &got), RESULT_OK);
+        CHECK_INT_EQ(got.seen_at, 0);                  /* answered: never missed */
+
+        /* Presence: not registered, a call ringing is no call. */
+        CHECK_INT_EQ(store_presence_list(conn, ta, 0, now - 5, &page, &p, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        CHECK_INT_EQ(page.total, 1);
+        if (n == 1) {
+                CHECK_INT_EQ(p[0].user_id, ua);
+                CHECK_STR_EQ(p[0].first_name, "Ada");
+                CHECK(!p[0].registered && !p[0].on_call && !p[0].on_break);
+                CHECK_INT_EQ(p[0].n_extensions, 1);
+                CHECK_STR_EQ(p[0].extensions[0], "900000");
+                CHECK_INT_EQ(p[0].role, USER_ROLE_AGENT);
+        }
+        free(p);
+        CHECK_INT_EQ(store_presence_list(conn, ta, ub, now - 5, NULL, &p, &n), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(n, 0);
+        /* Registered on a node whose stream beats, and the call answered. */
+        snprintf(reg.node, sizeof(reg.node), "fs7:8021");
+        snprintf(reg.extension, sizeof(reg.extension), "900000");
+        snprintf(reg.call_id, sizeof(reg.call_id), "hist-reg");
+        snprintf(reg.realm, sizeof(reg.realm), "calls-a.example");
+        reg.expires_at = now + 600;
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_stream_set(conn, 0, "fs7:8021", true), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, "fs7:8021", exts, 1, &reg, 1),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_call_answer(conn, "hist-m3", now - 10, &changed), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_presence_list(conn, ta, ua, now - 5, NULL, &p, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        if (n == 1)
+                CHECK(p[0].registered && p[0].on_call);
+        free(p);
+        /* A stream that no longer beats: its registrations do not count. */
+        CHECK_INT_EQ(store_presence_list(conn, ta, ua, now + 60, NULL, &p, &n), RESULT_OK);
+        if (n == 1)
+                CHECK(!p[0].registered);
+        free(p);
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_registrations_set(conn, 0, "fs7:8021", exts, 1, NULL, 0),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_live_stream_delete(conn, 0, "fs7:8021"), RESULT_OK);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+
+        /* The last published presence: an event only when it moves. */
+        CHECK_INT_EQ(store_begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_presence_set(conn, ta, ua, "offline", now, &changed), RESULT_OK);
+        CHECK(!changed);                               /* no row: it was offline */
+        CHECK_INT_EQ(store_presence_set(conn, ta, ua, "available", now, &changed), RESULT_OK);
+        CHECK(changed);
+        CHECK_INT_EQ(store_presence_set(conn, ta, ua, "available", now + 1, &changed), RESULT_OK);
+        CHECK(!changed);
+        CHECK_INT_EQ(store_presence_set(conn, ta, ua, "on_call", now + 2, &changed), RESULT_OK);
+        CHECK(changed);
+        CHECK_INT_EQ(store_presence_set(conn, ta, ua, "offline", now + 3, &changed), RESULT_OK);
+        CHECK(changed);
+        CHECK_INT_EQ(store_commit(conn), RESULT_OK);
+}
+
 static void add(struct store_conn *conn, int64_t tenant, int64_t day, const char *ext,
                 int64_t user, int64_t placed, int64_t received, int64_t answered, int64_t talk)
 {
@@ -337,6 +450,7 @@ void contract_calls(struct store *store)
         tenant_with_agent(conn, "calls-a", 900000, &ta, &ua);
         tenant_with_agent(conn, "calls-b", 900100, &tb, &ub);
         test_records(conn, ta, ua, tb, ub);
+        test_history(conn, ta, ua, ub);
         test_usage(conn, ta, ua, tb, ub);
         test_purge_calls(conn, ta, ua);
 }

@@ -65,6 +65,11 @@ static void test_scopes(void)
         struct events_entry call_b = make(7, 8, EVENT_CALL_ANSWERED, 5, "{}");
         struct events_entry queue_mine = make(8, 7, EVENT_AGENT_QUEUE_STATUS, 5, "{\"agent_id\":5}");
         struct events_entry queue_other = make(9, 7, EVENT_AGENT_QUEUE_STATUS, 6, "{\"agent_id\":6}");
+        struct events_entry presence_other = make(10, 7, EVENT_AGENT_PRESENCE, 6,
+                                                  "{\"agent_id\":6,\"presence\":\"on_call\"}");
+        struct events_entry presence_b = make(11, 8, EVENT_AGENT_PRESENCE, 6, "{}");
+        struct events_entry missed_mine = make(12, 7, EVENT_CALLS_MISSED, 5, "{\"unseen\":1}");
+        struct events_entry missed_other = make(13, 7, EVENT_CALLS_MISSED, 6, "{\"unseen\":2}");
         struct events_scope admin_a = { EVENT_STREAM_ADMIN, 7, 1, 1 };
         struct events_scope all = { EVENT_STREAM_ADMIN, 0, 2, 2 };
         struct events_scope me = { EVENT_STREAM_ME, 7, 5, 3 };
@@ -90,12 +95,22 @@ static void test_scopes(void)
         CHECK(events_entry_frame(&queue_other, &me, &len) == NULL);
         CHECK(events_entry_frame(&queue_other, &admin_a, &len) == queue_other.full);
         CHECK(events_entry_frame(&queue_mine, &nobody, &len) == NULL);
+        /* Presence: every agent of the tenant sees a colleague's, never
+         * another tenant's; the missed count: its own agent only. */
+        CHECK(events_entry_frame(&presence_other, &me, &len) == presence_other.full);
+        CHECK(events_entry_frame(&presence_b, &me, &len) == NULL);
+        CHECK(events_entry_frame(&presence_other, &admin_a, &len) == presence_other.full);
+        CHECK(events_entry_frame(&presence_other, &nobody, &len) == NULL);
+        CHECK(events_entry_frame(&missed_mine, &me, &len) == missed_mine.full);
+        CHECK(events_entry_frame(&missed_other, &me, &len) == NULL);
+        CHECK(events_entry_frame(&missed_other, &admin_a, &len) == missed_other.full);
         /* No tenant: nothing but heartbeats. */
         CHECK(events_entry_frame(&reg_a, &nobody, &len) == NULL);
         CHECK(events_entry_frame(&platform, &nobody, &len) == NULL);
         struct events_entry *all_entries[] = { &agent_a, &agent_b, &platform, &reg_a,
                                                &call_mine, &call_other, &call_b,
-                                               &queue_mine, &queue_other };
+                                               &queue_mine, &queue_other, &presence_other,
+                                               &presence_b, &missed_mine, &missed_other };
         for (size_t i = 0; i < sizeof(all_entries) / sizeof(all_entries[0]); i++)
                 events_entry_clear(all_entries[i]);
 }

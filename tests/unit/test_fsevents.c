@@ -163,6 +163,7 @@ static void test_call_events(void)
                 CHECK(ev[i].u.channel.hangup_us >= ev[i].u.channel.answered_us);
                 CHECK(ev[i].u.channel.mos > 4.49 && ev[i].u.channel.mos < 4.51);
                 CHECK_STR_EQ(ev[i].u.channel.write_codec, "PCMU");
+                CHECK_STR_EQ(ev[i].u.channel.rtp_codec, "PCMU");
         }
         /* The outbound leg's hangup carries its own uuid as the call's. */
         CHECK_STR_EQ(ev[5].u.channel.uuid, b_leg);

@@ -71,6 +71,43 @@ json_t *calls_record_json(const struct store_call *c)
                          c->mos_centi >= 0 ? json_real((double)c->mos_centi / 100.0) : json_null());
 }
 
+static const char *history_result(const struct store_call *c)
+{
+        if (!c->ended_at)
+                return "in_progress";
+        if (!strcmp(c->end_cause, "BLIND_TRANSFER") || !strcmp(c->end_cause, "ATTENDED_TRANSFER"))
+                return "transferred";
+        if (c->answered_at > 0)
+                return "answered";
+        if (!c->placed)
+                return "missed";
+        if (!strcmp(c->end_cause, "USER_BUSY"))
+                return "busy";
+        return strcmp(c->end_cause, "ORIGINATOR_CANCEL") ? "unanswered" : "cancelled";
+}
+
+json_t *calls_history_json(const struct store_call *c)
+{
+        char name[2 * STORE_NAME_MAX];
+        json_t *party_name;
+
+        if (c->party_user_id) {
+                calls_agent_name(c->party_first_name, c->party_last_name, c->party_deleted, name,
+                                 sizeof(name));
+                party_name = json_string(name);
+        } else {
+                party_name = string_or_null(c->party_name);
+        }
+        return json_pack("{sI,ss,ss,so,so,ss,sI,ss,so,so,so}", "id", (json_int_t)c->id,
+                         "direction", c->placed ? "out" : "in", "party",
+                         c->placed ? c->callee : c->caller, "party_name", party_name,
+                         "started_at", time_or_null(c->started_at), "extension", c->extension,
+                         "duration_s", (json_int_t)c->talk_seconds, "result", history_result(c),
+                         "codec", string_or_null(c->codec), "mos",
+                         c->mos_centi >= 0 ? json_real((double)c->mos_centi / 100.0) : json_null(),
+                         "seen", json_boolean(c->placed || c->answered_at > 0 || c->seen_at > 0));
+}
+
 /* Appends type with the record as it now stands (read back, so the data
  * is what the list shows). */
 static enum result publish(struct store_conn *conn, const char *leg_uuid, enum event_type type)
@@ -125,6 +162,10 @@ static enum result end_leg(struct store_conn *conn, struct store_call *c)
                 result = count_usage(conn, c);
         if (!result)
                 result = publish(conn, c->leg_uuid, EVENT_CALL_ENDED);
+        if (!result)
+                result = events_append_presence(conn, c->tenant_id, c->user_id);
+        if (!result && !c->placed && c->answered_at <= 0)
+                result = events_append_missed(conn, c->tenant_id, c->user_id);
         return result;
 }
 
@@ -176,15 +217,17 @@ static enum result leg_record(struct store_conn *conn, const struct live_node_re
         } else {
                 text_copy(c.caller, sizeof(c.caller), ch->caller_number);
                 text_copy(c.callee, sizeof(c.callee), ch->user);
+                text_copy(c.party_name, sizeof(c.party_name), ch->caller_name);
                 other = c.caller;
         }
         result = other[0] ? store_extension_owner(conn, other, &other_tenant, &other_user)
                           : RESULT_NOT_FOUND;
         if (result && result != RESULT_NOT_FOUND)
                 return result;
-        if (!result && other_tenant == tenant_id)
+        if (!result && other_tenant == tenant_id) {
                 c.direction = CALL_DIRECTION_INTERNAL;
-        else
+                c.party_user_id = other_user;
+        } else
                 c.direction = c.placed ? CALL_DIRECTION_OUTBOUND : CALL_DIRECTION_INBOUND;
         c.cluster_id = node->cluster_id;
         text_copy(c.node, sizeof(c.node), node->node);
@@ -192,6 +235,8 @@ static enum result leg_record(struct store_conn *conn, const struct live_node_re
         result = store_call_insert(conn, &c, &inserted);
         if (!result && inserted)
                 result = publish(conn, c.leg_uuid, EVENT_CALL_STARTED);
+        if (!result && inserted)
+                result = events_append_presence(conn, c.tenant_id, c.user_id);
         if (!result) {
                 *ret = c;
                 *ret_agent = true;
@@ -199,21 +244,29 @@ static enum result leg_record(struct store_conn *conn, const struct live_node_re
         return result;
 }
 
-/* Marks the leg answered (call.answered) unless it already was. */
-static enum result answer_leg(struct store_conn *conn, const char *leg_uuid, int64_t answered_us)
+/* Marks the leg of c answered (call.answered, the agent's presence)
+ * unless it already was. */
+static enum result answer_leg(struct store_conn *conn, const struct store_call *c,
+                              int64_t answered_us)
 {
         bool changed = false;
         enum result result;
 
-        result = store_call_answer(conn, leg_uuid, seconds_of(answered_us), &changed);
+        result = store_call_answer(conn, c->leg_uuid, seconds_of(answered_us), &changed);
         if (!result && changed)
-                result = publish(conn, leg_uuid, EVENT_CALL_ANSWERED);
+                result = publish(conn, c->leg_uuid, EVENT_CALL_ANSWERED);
+        if (!result && changed)
+                result = events_append_presence(conn, c->tenant_id, c->user_id);
         return result;
 }
 
+/* The codec on the wire when FreeSWITCH names it, else the read/write
+ * codecs (one name when they agree). */
 static void codec_of(const struct fs_channel *ch, char *out, size_t size)
 {
-        if (ch->write_codec[0] && ch->read_codec[0] && strcmp(ch->read_codec, ch->write_codec))
+        if (ch->rtp_codec[0])
+                snprintf(out, size, "%s", ch->rtp_codec);
+        else if (ch->write_codec[0] && ch->read_codec[0] && strcmp(ch->read_codec, ch->write_codec))
                 snprintf(out, size, "%s/%s", ch->read_codec, ch->write_codec);
         else
                 snprintf(out, size, "%s", ch->read_codec[0] ? ch->read_codec : ch->write_codec);
@@ -242,9 +295,9 @@ static enum result channel_event(void *userdata, struct store_conn *conn,
         if (result || !agent)
                 return result;
         if (ev->kind == FS_EVENT_CHANNEL_ANSWER && ch->answered_us <= 0)
-                return answer_leg(conn, c.leg_uuid, ev->timestamp_us);
+                return answer_leg(conn, &c, ev->timestamp_us);
         if (ch->answered_us > 0 && ev->kind != FS_EVENT_CHANNEL_CREATE) {
-                result = answer_leg(conn, c.leg_uuid, ch->answered_us);
+                result = answer_leg(conn, &c, ch->answered_us);
                 if (result)
                         return result;
         }
@@ -325,7 +378,7 @@ static enum result channels_resync(void *userdata, struct store_conn *conn,
                 result = leg_record(conn, node, &channels[i], (int64_t)store_now() * US_PER_S, &c,
                                     &agent);
                 if (!result && agent && channels[i].answered_us > 0)
-                        result = answer_leg(conn, c.leg_uuid, channels[i].answered_us);
+                        result = answer_leg(conn, &c, channels[i].answered_us);
         }
         return result;
 }
@@ -346,6 +399,47 @@ enum result calls_list(struct app *app, const struct store_call_filter *filter,
         enum result result = store_conn_get(app->store, &conn);
 
         return result ? result : store_call_list(conn, filter, page, ret_items, ret_n);
+}
+
+enum result calls_agent_check(struct app *app, int64_t tenant_id, int64_t user_id)
+{
+        struct store_conn *conn;
+        struct store_user u;
+        enum result result = store_conn_get(app->store, &conn);
+
+        if (!result)
+                result = store_user_get(conn, user_id, &u);
+        if (!result && (!tenant_id || u.tenant_id != tenant_id))
+                result = RESULT_NOT_FOUND;
+        return result;
+}
+
+enum result calls_unseen(struct app *app, int64_t user_id, int64_t *ret_n)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(app->store, &conn);
+
+        return result ? result : store_calls_unseen(conn, user_id, ret_n);
+}
+
+enum result calls_mark_seen(struct app *app, int64_t tenant_id, int64_t user_id,
+                            int64_t *ret_n)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(app->store, &conn);
+
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        result = store_calls_mark_seen(conn, user_id, store_now(), ret_n);
+        if (!result && *ret_n > 0)
+                result = events_append_missed(conn, tenant_id, user_id);
+        if (!result)
+                result = store_commit(conn);
+        else
+                store_rollback(conn);
+        return result;
 }
 
 enum result calls_usage_period(const char *from, const char *to, int64_t *ret_from_day,

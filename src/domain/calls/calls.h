@@ -53,6 +53,31 @@ void calls_agent_name(const char *first_name, const char *last_name, bool delete
  * data and the list's items alike. */
 json_t *calls_record_json(const struct store_call *c);
 
+/*
+ * A record as the agent's own history shows it (openapi.yaml's
+ * HistoryCall, a new reference): direction "in" or "out", the party (the
+ * other number; its name: the agent's who holds it, "deleted agent" once
+ * deleted, else the caller's name FreeSWITCH gave, else null), start,
+ * talk seconds, codec, MOS, and the result: "in_progress" while open,
+ * "transferred" (ended by a REFER: BLIND_TRANSFER, ATTENDED_TRANSFER),
+ * "answered", "missed" (received, never answered), "busy" (placed,
+ * USER_BUSY), "cancelled" (placed, the agent hung up first,
+ * ORIGINATOR_CANCEL) or "unanswered" (placed, any other cause).
+ */
+json_t *calls_history_json(const struct store_call *c);
+
+/* The agent user_id as tenant_id may see its history: a user of the
+ * tenant, deleted or not (its records are kept); RESULT_NOT_FOUND. */
+enum result calls_agent_check(struct app *app, int64_t tenant_id, int64_t user_id);
+
+/* user_id's missed calls it has not seen. */
+enum result calls_unseen(struct app *app, int64_t user_id, int64_t *ret_n);
+
+/* Marks user_id's missed calls seen (*ret_n of them), and when any were,
+ * publishes its count (calls.missed) in the same transaction. */
+enum result calls_mark_seen(struct app *app, int64_t tenant_id, int64_t user_id,
+                            int64_t *ret_n);
+
 /* A page of a tenant's records, newest first (*ret_items malloc'd). */
 enum result calls_list(struct app *app, const struct store_call_filter *filter,
                        struct store_page *page, struct store_call **ret_items, size_t *ret_n);

@@ -1,8 +1,8 @@
 /*
  * The event catalogue's log: every event the live portal's streams (and,
  * later, webhooks) deliver — agent.created|updated|deleted,
- * extension.provisioning, registration.changed, call.started|answered|ended
- * (docs/api/openapi.yaml, `LiveEvent`) — is a row of `live_events`,
+ * extension.provisioning, registration.changed, call.started|answered|ended,
+ * agent.presence, calls.missed (docs/api/openapi.yaml, `LiveEvent`) — is a row of `live_events`,
  * appended in the transaction of the change that causes it (an agent's
  * edit, a job's outcome, a batch of registration or call state), so a
  * rolled-back change publishes nothing and every agentdesk process sees
@@ -52,6 +52,30 @@ struct store_extension;
 enum result events_append_agent(struct store_conn *conn, enum event_type type,
                                 const struct store_user *u,
                                 const struct store_extension *extensions, size_t n);
+
+/* A stream without a heartbeat this long is down (domain/live/live.h's
+ * LIVE_STALE_S): its registrations no longer count. */
+#define EVENTS_STALE_S 5
+
+struct store_presence;
+
+/* An agent's presence (openapi.yaml's Presence): "offline" (no
+ * registration that counts), "on_call", "on_break" (its queue status),
+ * "available", in that order. */
+const char *events_presence_name(const struct store_presence *p);
+
+/*
+ * agent.presence of user_id (openapi.yaml's PresenceEventData: agent_id,
+ * presence), appended to tenant_id in conn's open transaction (where a
+ * registration, a call or a queue status of the agent moved) when it
+ * differs from the last one published (agent_presence); nothing when
+ * user_id is no active agent of tenant_id.
+ */
+enum result events_append_presence(struct store_conn *conn, int64_t tenant_id, int64_t user_id);
+
+/* calls.missed: user_id's count of unseen missed calls now ({"unseen": N}),
+ * appended to tenant_id in conn's open transaction. */
+enum result events_append_missed(struct store_conn *conn, int64_t tenant_id, int64_t user_id);
 
 /* extension.provisioning: a job's outcome moved an extension of tenant_id
  * (openapi.yaml's ProvisioningEventData; agent_id 0: none, error "":

@@ -89,11 +89,13 @@ void events_entry_clear(struct events_entry *e)
 }
 
 /* The events the agents' stream passes only to the agent they are about
- * (their user_id): its own calls and its own queue status. */
+ * (their user_id): its own calls, its own queue status, its count of
+ * unseen missed calls. */
 static bool is_own(enum event_type type)
 {
         return type == EVENT_CALL_STARTED || type == EVENT_CALL_ANSWERED ||
-               type == EVENT_CALL_ENDED || type == EVENT_AGENT_QUEUE_STATUS;
+               type == EVENT_CALL_ENDED || type == EVENT_AGENT_QUEUE_STATUS ||
+               type == EVENT_CALLS_MISSED;
 }
 
 const char *events_entry_frame(const struct events_entry *e, const struct events_scope *scope,
@@ -110,6 +112,11 @@ const char *events_entry_frame(const struct events_entry *e, const struct events
         if (e->type == EVENT_REGISTRATION_CHANGED && e->reduced) {
                 *ret_len = e->reduced_len;
                 return e->reduced;
+        }
+        /* The colleagues' presence: every agent of the tenant. */
+        if (e->type == EVENT_AGENT_PRESENCE) {
+                *ret_len = e->full_len;
+                return e->full;
         }
         if (is_own(e->type) && scope->user_id && e->user_id == scope->user_id) {
                 *ret_len = e->full_len;

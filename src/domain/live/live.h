@@ -31,11 +31,12 @@
 #include <stdint.h>
 
 #include "domain/core/app.h"
+#include "domain/events/events.h"
 #include "domain/live/sink.h"
 
 #define LIVE_BATCH_MS 100                /* at most one batch per node this often */
 #define LIVE_QUEUE_EVENTS 4096           /* events queued per node before drops */
-#define LIVE_STALE_S 5                   /* a stream without a heartbeat this long is down */
+#define LIVE_STALE_S EVENTS_STALE_S      /* a stream without a heartbeat this long is down */
 #define LIVE_WATCH_MS 500                /* how often the supervisor reads the clusters */
 #define LIVE_LOGIN_EVERY_S 300           /* last_login_at moves on a refresh at most this often */
 
@@ -79,6 +80,12 @@ struct live_state {
         struct store_live_registration reg; /* the newest, when registered */
         int64_t last_registered_at;      /* 0: never */
 };
+
+/* A page of tenant_id's active agents by name with what their presence
+ * derives from (events_presence_name): the colleagues' directory. From
+ * the store: any process. *ret_items malloc'd. */
+enum result live_directory(struct app *app, int64_t tenant_id, struct store_page *page,
+                           struct store_presence **ret_items, size_t *ret_n);
 
 /* The state of extensions[0..n) of tenant_id (each must be the tenant's;
  * others are left unknown) into ret[0..n). From the store: any process. */

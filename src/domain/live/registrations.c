@@ -35,6 +35,7 @@ struct user {
         bool before_registered;
         uint64_t before_sig;             /* its bindings (call-ids, contacts) before */
         char *before_contact;            /* the newest contact before the batch ("" none) */
+        int64_t moved_tenant, moved_user; /* published in this batch: its presence follows */
         struct user *next;               /* hash chain */
 };
 
@@ -487,8 +488,11 @@ static enum result flush_user(struct live_regs *r, struct live_flush *f, struct 
                         e.last_login_at = now;
                 }
         }
-        if (!result && changed && found && looked)
+        if (!result && changed && found && looked) {
                 result = publish(f, u, &e, e.last_login_at);
+                u->moved_tenant = e.tenant_id;
+                u->moved_user = e.user_id;
+        }
         return result;
 }
 
@@ -500,6 +504,7 @@ static void batch_done(struct live_regs *r)
                 free(u->before_contact);
                 u->before_contact = NULL;
                 u->touched = u->refreshed = u->by_event = false;
+                u->moved_tenant = u->moved_user = 0;
         }
         r->n_touched = 0;
         r->rewrite = false;
@@ -530,6 +535,12 @@ enum result live_regs_flush(struct live_regs *r, struct live_flush *f)
         if (!result && r->n_names)
                 result = store_live_registrations_set(f->conn, f->cluster_id, f->node, r->names,
                                                       r->n_names, r->rows, r->n_rows);
+        /* Presence reads the rows just written: the agents whose
+         * registration moved (agent.presence when theirs did). */
+        for (size_t i = 0; !result && i < r->n_touched; i++)
+                if (r->touched[i]->moved_user)
+                        result = events_append_presence(f->conn, r->touched[i]->moved_tenant,
+                                                        r->touched[i]->moved_user);
         /* Written or not, memory is the truth: a failed batch is followed by
          * a re-read, which writes every row again. */
         batch_done(r);

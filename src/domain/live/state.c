@@ -70,6 +70,17 @@ enum result live_extensions_state(struct app *app, int64_t tenant_id,
         return result;
 }
 
+enum result live_directory(struct app *app, int64_t tenant_id, struct store_page *page,
+                           struct store_presence **ret_items, size_t *ret_n)
+{
+        struct store_conn *conn;
+        enum result result = store_conn_get(app->store, &conn);
+
+        return result ? result
+                      : store_presence_list(conn, tenant_id, 0, store_now() - LIVE_STALE_S, page,
+                                            ret_items, ret_n);
+}
+
 static void count_row(void *userdata, int64_t tenant_id, const char *slug, int64_t count)
 {
         (void)tenant_id;

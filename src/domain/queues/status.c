@@ -101,6 +101,8 @@ enum result queue_status_publish(struct store_conn *conn, int64_t user_id)
                 return RESULT_NOMEM;
         result = events_append(conn, a.tenant_id, EVENT_AGENT_QUEUE_STATUS, user_id, text);
         free(text);
+        if (!result)
+                result = events_append_presence(conn, a.tenant_id, user_id);
         return result;
 }
 

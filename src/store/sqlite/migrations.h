@@ -454,7 +454,28 @@ static const struct store_migration sqlite_migrations[] = {
           "DROP TRIGGER agent_extensions_update;"
           "CREATE TRIGGER agent_extensions_update AFTER UPDATE OF tenant_id, user_id, extension, sip_secret, vm_pin, status, voicemail_enabled, ring_s ON agent_extensions BEGIN"
           BUMP_DIRECTORY_CHANGES },
+        /* Call history and presence (issue 20, domain/calls/,
+         * domain/events/presence.c): the other party's agent when it is one
+         * of the tenant's (so a deleted one still shows as a deleted
+         * agent), the caller's name as FreeSWITCH gave it, when the agent
+         * saw a missed call (records older than this migration count as
+         * seen), and each agent's last published presence (an event goes
+         * out only when it moves). */
+        { 12, "call history and presence",
+          "ALTER TABLE call_records ADD COLUMN party_user_id INTEGER;"
+          "ALTER TABLE call_records ADD COLUMN party_name TEXT NOT NULL DEFAULT '';"
+          "ALTER TABLE call_records ADD COLUMN seen_at INTEGER;"
+          "UPDATE call_records SET seen_at = started_at;"
+          "CREATE INDEX call_records_user ON call_records(user_id, started_at);"
+          "CREATE INDEX call_records_unseen ON call_records(user_id)"
+          " WHERE placed = 0 AND answered_at IS NULL AND ended_at IS NOT NULL AND seen_at IS NULL;"
+          "CREATE TABLE agent_presence ("
+          " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " presence TEXT NOT NULL CHECK (presence IN ('offline','available','on_break','on_call')),"
+          " since INTEGER NOT NULL);" },
 };
+
 
 
 #endif

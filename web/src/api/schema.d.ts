@@ -2135,8 +2135,10 @@ export interface paths {
          * @description The same framing, tickets, heartbeat, resume and ends as `/v1/admin/events`,
          *     with less in it: `registration.changed` of the caller's tenant's extensions
          *     (`extension_id`, `extension`, `agent_id`, `registered`, `at` only: no
-         *     contact, address or user agent, no email, no secret) and the caller's own
-         *     `call.*` events. A user without a tenant gets heartbeats only.
+         *     contact, address or user agent, no email, no secret), `agent.presence` of
+         *     the caller's tenant's agents (the colleagues' directory kept live), and the
+         *     caller's own `call.*`, `agent.queue_status` and `calls.missed` events. A
+         *     user without a tenant gets heartbeats only.
          *
          */
         get: {
@@ -2230,6 +2232,212 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's own call history, newest first (any role with an agent account).
+         * @description From the call records agentdesk keeps from FreeSWITCH's hangup events (one
+         *     per leg of the caller's extensions), never from the browser.
+         *     `unseen_missed` counts the missed calls (received, never answered) not yet
+         *     marked seen (`POST /v1/me/calls/seen`); `calls.missed` on `/v1/me/events`
+         *     carries it as it moves. A bad `limit` or `offset`: 400
+         *     `validation_failed` naming it.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the history. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HistoryPage"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/calls/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the caller's missed calls seen (any role with an agent account).
+         * @description Every missed call of the caller not yet seen counts as seen from now;
+         *     when any did, `calls.missed` (`unseen: 0`) goes out on `/v1/me/events`.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description How many were marked. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            marked: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agents/{id}/calls": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * An agent's call history, newest first (admin, supervisor).
+         * @description The same page as `/v1/me/calls` for an agent of the tenant (a deleted one
+         *     too: its records are kept); another tenant's agent: 404.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of the history. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["HistoryPage"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/directory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The colleagues of the caller's tenant with their presence (any role with an agent account).
+         * @description The tenant's active agents by name: their extensions and presence
+         *     (`offline`: no registration that counts; `on_call`: a call placed or
+         *     answered in progress; `on_break`: the queue status; else `available`),
+         *     derived from the registrations and calls agentdesk learns from FreeSWITCH's
+         *     events and from the queue statuses. Never an email nor any secret.
+         *     `agent.presence` on `/v1/me/events` keeps it live. A bad `limit` or
+         *     `offset`: 400 `validation_failed`.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of colleagues. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Page"] & {
+                            agents: components["schemas"]["Colleague"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
             };
         };
         put?: never;
@@ -3802,11 +4010,68 @@ export interface components {
         LiveEvent: {
             id: number;
             /** @enum {unknown} */
-            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status";
+            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed";
             /** Format: date-time */
             at: string;
             tenant_id: number | null;
-            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"];
+            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"] | components["schemas"]["PresenceEventData"] | components["schemas"]["MissedEventData"];
+        };
+        /**
+         * @description An agent's presence: `offline` (no registration that counts), `on_call` (a
+         *     call it placed or answered is in progress), `on_break` (its queue status),
+         *     `available`, in that order.
+         *
+         * @enum {unknown}
+         */
+        Presence: "offline" | "available" | "on_break" | "on_call";
+        /** @description agent.presence — an agent's presence moved (every agent of the tenant gets it). */
+        PresenceEventData: {
+            agent_id: number;
+            presence: components["schemas"]["Presence"];
+        };
+        /** @description calls.missed — the agent's count of unseen missed calls moved (its own stream). */
+        MissedEventData: {
+            unseen: number;
+        };
+        Colleague: {
+            agent_id: number;
+            first_name: string;
+            last_name: string;
+            /** @enum {unknown} */
+            role: "admin" | "supervisor" | "agent";
+            /** @description Its first four, by number. */
+            extensions: string[];
+            presence: components["schemas"]["Presence"];
+        };
+        /** @description One leg of the agent's, as its history shows it. `party`: the other number;
+         *     `party_name`: the agent who holds it (`deleted agent` once deleted), else the
+         *     caller's name FreeSWITCH gave, else null. `duration_s`: talk seconds.
+         *     `result`: `in_progress` while open, `transferred` (ended by a REFER),
+         *     `answered`, `missed` (received, never answered), `busy`, `cancelled` (the
+         *     agent hung up before an answer) or `unanswered` (placed). `codec` and `mos`
+         *     from FreeSWITCH's hangup event (null when it gave none). `seen`: false only
+         *     for a missed call not yet marked seen.
+         *      */
+        HistoryCall: {
+            id: number;
+            /** @enum {unknown} */
+            direction: "in" | "out";
+            party: string;
+            party_name: string | null;
+            /** Format: date-time */
+            started_at: string | null;
+            /** @description The agent's extension the leg was on. */
+            extension: string;
+            duration_s: number;
+            /** @enum {unknown} */
+            result: "in_progress" | "answered" | "missed" | "transferred" | "busy" | "cancelled" | "unanswered";
+            codec: string | null;
+            mos: number | null;
+            seen: boolean;
+        };
+        HistoryPage: components["schemas"]["Page"] & {
+            calls: components["schemas"]["HistoryCall"][];
+            unseen_missed: number;
         };
         /** @description agent.created, agent.updated (the agent now), agent.deleted (agent_id alone). */
         AgentEventData: {

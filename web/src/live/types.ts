@@ -2,7 +2,8 @@
 // a LiveEvent whose `data` is narrowed by its `type`, and the stream's two
 // control events (`reload`, `end`), which are not in the catalogue.
 import type {
-  AgentEventData, CallRecord, LiveEvent, ProvisioningEventData, QueueEventData, QueueStatus, RegistrationEventData,
+  AgentEventData, CallRecord, LiveEvent, MissedEventData, PresenceEventData, ProvisioningEventData, QueueEventData,
+  QueueStatus, RegistrationEventData,
 } from '../api/types'
 
 export type LiveType = LiveEvent['type']
@@ -20,6 +21,8 @@ export interface LiveData {
   'queue.changed': QueueEventData
   'queue.live': QueueEventData
   'agent.queue_status': QueueStatus
+  'agent.presence': PresenceEventData
+  'calls.missed': MissedEventData
 }
 
 /** A LiveEvent of one type, its data narrowed. */
@@ -31,7 +34,7 @@ export type TypedLiveEvent = { [T in LiveType]: LiveEventOf<T> }[LiveType]
 export const LIVE_TYPES = [
   'agent.created', 'agent.updated', 'agent.deleted', 'extension.provisioning',
   'registration.changed', 'call.started', 'call.answered', 'call.ended',
-  'queue.changed', 'queue.live', 'agent.queue_status',
+  'queue.changed', 'queue.live', 'agent.queue_status', 'agent.presence', 'calls.missed',
 ] as const satisfies readonly LiveType[]
 
 // A type the document adds and the list above lacks fails the typecheck.
