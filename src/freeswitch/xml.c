@@ -366,6 +366,20 @@ static void put_context(struct wipe_buf *out, const struct fs_xml_plan *p, const
         int64_t tenant_id = p->tenant_id;
 
         doc_printf(out, "    <context name=\"tenant_%" PRId64 "\">\n", tenant_id);
+        /* Every call in the tenant, and the legs it bridges to, keeps its
+         * transfers here: FreeSWITCH runs a blind REFER's target in the
+         * transferee's force_transfer_context (else its current context,
+         * which for a bridged leg need not be this one), so a transfer can
+         * reach only what the tenant may dial; domain_name too, so that a
+         * transferred leg bridges to users of this tenant's domain. */
+        doc_printf(out,
+                   "      <extension name=\"tenant_%" PRId64 "_transfers\" continue=\"true\">\n"
+                   "        <condition>\n"
+                   "          <action application=\"export\" data=\"force_transfer_context=tenant_%" PRId64 "\"/>\n"
+                   "          <action application=\"export\" data=\"domain_name=${domain_name}\"/>\n"
+                   "        </condition>\n"
+                   "      </extension>\n",
+                   tenant_id, tenant_id);
         put_tracks(out, p);
         for (size_t i = 0; i < p->n_queues; i++)
                 put_queue(out, p, &p->queues[i]);

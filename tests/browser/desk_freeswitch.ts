@@ -8,7 +8,7 @@ import { after, afterEach, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { Tab, assert } from './harness.ts'
 import {
-  type Agent, Rig, audioFlows, deskTab, firstLogin, inboundOver, status, until, waitStatus,
+  type Agent, Rig, audioFlows, deskTab, dial, firstLogin, heading, idle, inboundOver, status, until, waitStatus,
 } from './deskrig.ts'
 
 const rig = new Rig()
@@ -31,20 +31,6 @@ after(async () => {
   for (const t of [ta, tb, tc]) await t?.close().catch(() => {})
   await rig.close()
 })
-
-async function heading(p: Page, name: string, ms = 20_000) {
-  await p.getByRole('heading', { name }).waitFor({ timeout: ms })
-}
-
-async function idle(p: Page) {
-  await p.getByLabel('Number').waitFor({ timeout: 20_000 })
-}
-
-async function dial(p: Page, number: string) {
-  await p.getByLabel('Number').fill(number)
-  await p.getByLabel('Number').press('Enter')
-}
-
 
 test('1. an agent made through the API logs in, changes the password, and is Connected', async () => {
   alice = await rig.agent('A', 'Alice', 'Anders')

@@ -233,6 +233,9 @@ static void test_queue_documents(void)
         CHECK(doc && strstr(doc, "data=\"hangup_after_bridge=true\""));
         CHECK(doc && strstr(doc, "<action application=\"transfer\" data=\"7001 XML tenant_3\"/>"));
         CHECK(doc && strstr(doc, "<action application=\"voicemail\" data=\"default a.example 1001\"/>"));
+        /* transfers stay in the tenant: every call and its bridged legs carry the context */
+        CHECK(doc && strstr(doc, "<action application=\"export\" data=\"force_transfer_context=tenant_3\"/>"));
+        CHECK(doc && strstr(doc, "tenant_3_transfers") < strstr(doc, "track_u5"));
         /* the tracks come before the bridge of the range */
         CHECK(doc && strstr(doc, "track_u5") < strstr(doc, "tenant_3_internal"));
         free(doc);

@@ -22,6 +22,7 @@ class FakeCall implements SipCall {
   mute(on: boolean) { this.log.push(`mute ${on}`) }
   hold(on: boolean) { this.log.push(`hold ${on}`) }
   sendDtmf(t: string) { this.log.push(`dtmf ${t}`) }
+  transfer(t: string) { this.log.push(`transfer ${t}`) }
   peer() { return null }
 }
 
@@ -420,4 +421,36 @@ test('a queue call carries its queue and wait while it lasts; answered, its end 
   direct.onEvent({ type: 'confirmed' })
   direct.onEvent({ type: 'ended', cause: 'Terminated', status: null })
   assert.equal(r.view.queueEndedAt, before, 'a direct call leaves no after-call work')
+})
+
+test('blind transfer: REFER from a live call only; refused, it is back; taken, the desk hangs up its leg', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  const call = new FakeCall('Bob Agent', '2001')
+  r.last().emit({ type: 'incoming', call })
+  assert.match(r.phone.transfer('2002') ?? '', /Only a call in progress/) // still ringing
+  r.phone.answer()
+  call.onEvent({ type: 'confirmed' })
+  assert.match(r.phone.transfer('20 02; x') ?? '', /Enter a number/)
+  r.phone.hold(true)
+  assert.match(r.phone.transfer('2002') ?? '', /Only a call in progress/) // resume first
+  r.phone.hold(false)
+  assert.equal(r.phone.transfer(' 2002 '), null)
+  assert.equal(r.view.call, 'transferring')
+  r.phone.hold(true) // nothing to hold while the REFER is out
+  r.phone.dtmf('1')
+  call.onEvent({ type: 'transfer', ok: false, status: 403 })
+  assert.equal(r.view.call, 'in_call')
+  assert.match(r.view.callMessage ?? '', /transfer failed \(403\); the caller is still with you/)
+  assert.equal(r.phone.transfer('2003'), null)
+  call.onEvent({ type: 'transfer', ok: true, status: 200 })
+  call.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.equal(r.view.call, 'idle')
+  assert.equal(r.view.callMessage, null)
+  assert.deepEqual(call.log, ['answer', 'hold true', 'hold false', 'transfer 2002', 'transfer 2003', 'hangup'])
+  assert.deepEqual(r.transitions.filter((t) => t.startsWith('call:')).slice(-5),
+                   ['call:held-resume->in_call', 'call:in_call-transfer->transferring',
+                    'call:transferring-transfer_failed->in_call', 'call:in_call-transfer->transferring',
+                    'call:transferring-ended->idle'])
 })

@@ -29,7 +29,11 @@
 //   idle --incoming--> ringing --answer--> answering --confirmed--> in_call
 //   idle --dial--> calling --confirmed--> in_call
 //   in_call --hold--> held --resume--> in_call
-//   ringing, answering, calling, in_call, held --ended/failed--> idle
+//   in_call --transfer--> transferring       (blind: REFER sent to FreeSWITCH)
+//   transferring --transfer_failed--> in_call (REFER refused, or its NOTIFY says the target failed)
+//   ringing, answering, calling, in_call, held, transferring --ended/failed--> idle
+// A blind transfer that succeeds ends in `ended`: FreeSWITCH hangs up the
+// transferor's leg once the transferee is sent to the target.
 // An incoming call may be a queue's offer (its INVITE's X-AD-Queue-Id and
 // X-AD-Queue-Waited, queueOffer.ts): data of the `incoming` event, which
 // softphone.ts keeps in the view from ringing to idle; the states are the
@@ -60,16 +64,18 @@ export const REG_TRANSITIONS: Record<RegState, Partial<Record<RegEvent, RegState
   elsewhere: { take_over: 'stopped', stop: 'stopped' },
 }
 
-export type CallState = 'idle' | 'ringing' | 'answering' | 'calling' | 'in_call' | 'held'
-export type CallEvent = 'incoming' | 'answer' | 'dial' | 'confirmed' | 'hold' | 'resume' | 'ended'
+export type CallState = 'idle' | 'ringing' | 'answering' | 'calling' | 'in_call' | 'held' | 'transferring'
+export type CallEvent = 'incoming' | 'answer' | 'dial' | 'confirmed' | 'hold' | 'resume' | 'ended' |
+  'transfer' | 'transfer_failed'
 
 export const CALL_TRANSITIONS: Record<CallState, Partial<Record<CallEvent, CallState>>> = {
   idle: { incoming: 'ringing', dial: 'calling' },
   ringing: { answer: 'answering', ended: 'idle' },
   answering: { confirmed: 'in_call', ended: 'idle' },
   calling: { confirmed: 'in_call', ended: 'idle' },
-  in_call: { hold: 'held', ended: 'idle' },
+  in_call: { hold: 'held', ended: 'idle', transfer: 'transferring' },
   held: { resume: 'in_call', ended: 'idle' },
+  transferring: { transfer_failed: 'in_call', ended: 'idle' },
 }
 
 /** The next state, or null when the event does not apply in this state. */

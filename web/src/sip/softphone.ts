@@ -197,6 +197,19 @@ export class Softphone {
     if (this.current && this.callEv(on ? 'hold' : 'resume')) this.current.hold(on)
   }
 
+  /**
+   * Blind transfer of the current call to target (an extension, a queue or
+   * any number the tenant may dial): null when the REFER went out, else why not.
+   */
+  transfer(target: string): string | null {
+    const t = target.trim()
+    if (!/^[0-9*#+]{1,32}$/.test(t)) return 'Enter a number: digits, *, # or +.'
+    if (!this.current || !this.callEv('transfer')) return 'Only a call in progress can be transferred.'
+    this.view.callMessage = null
+    this.current.transfer(t)
+    return null
+  }
+
   dtmf(tone: string): void {
     if (/^[0-9*#]$/.test(tone) && this.view.call === 'in_call') this.current?.sendDtmf(tone)
   }
@@ -350,6 +363,14 @@ export class Softphone {
       if (this.current !== call) return
       if (e.type === 'confirmed') {
         if (this.callEv('confirmed')) this.view.callStartedAt = this.clock.now()
+      } else if (e.type === 'transfer') {
+        if (e.ok) {
+          // The target answered the transferee: our part is over (FreeSWITCH
+          // usually sends BYE first; hang up in case it does not).
+          call.hangup()
+        } else if (this.callEv('transfer_failed')) {
+          this.view.callMessage = `The transfer failed${e.status ? ` (${e.status})` : ''}; the caller is still with you.`
+        }
       } else {
         this.current = null
         this.view.callMessage = describeEnd(e.cause, e.status)
