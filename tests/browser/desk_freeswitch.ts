@@ -1,7 +1,7 @@
 // The agent desk in Chromium against the real FreeSWITCH (issue 11's flows
 // 1–9): first login to Connected, echo test with audio, two agents calling
 // each other (mute, hold, DTMF seen by FreeSWITCH), a call to another
-// tenant refused, Away, SIP-password rotation, suspension, a FreeSWITCH
+// tenant refused, SIP-password rotation, suspension, a FreeSWITCH
 // restart, secrets nowhere in the page's storage, one desk per browser,
 // and the insecure-context message. Runs inside netns.sh (only `lo`).
 import { after, afterEach, before, test } from 'node:test'
@@ -108,29 +108,6 @@ test('4. a call to another tenant fails with a message; nothing rings there', as
   assert.equal(await tc.page.getByRole('heading', { name: 'Incoming call' }).count(), 0)
   ta.clean()
   tc.clean()
-})
-
-test('5. Away: no call is offered; Available again: it rings', async () => {
-  const a = ta.page
-  const b = tb.page
-  await b.getByRole('button', { name: 'Away' }).click()
-  await waitStatus(b, `Extension ${bob.extension} – Away`)
-  await rig.registered(bob, 'a.example', 0)
-  await b.reload()
-  await waitStatus(b, `Extension ${bob.extension} – Away`) // kept over a reload
-  await dial(a, bob.extension)
-  await a.getByRole('alert').filter({ hasText: /away|not available|cannot be reached|failed/ }).waitFor({ timeout: 20_000 })
-  assert.equal(await b.getByRole('heading', { name: 'Incoming call' }).count(), 0)
-  await b.getByRole('button', { name: 'Available', exact: true }).click()
-  await waitStatus(b, `Extension ${bob.extension} – Connected`)
-  await rig.registered(bob, 'a.example', 1)
-  await dial(a, bob.extension)
-  await heading(b, 'Incoming call')
-  await b.getByRole('button', { name: 'Decline' }).click()
-  await idle(a)
-  await idle(b)
-  ta.clean()
-  tb.clean()
 })
 
 test('6. the admin rotates the SIP password: the desk registers again by itself', async () => {

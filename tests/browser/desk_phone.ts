@@ -3,14 +3,16 @@
 // does not (read from the SDP and from FreeSWITCH's channels), DTMF
 // (RFC 4733 telephone-event) read by FreeSWITCH before and after hold and
 // resume on either side, a blind transfer A → B after which the caller
-// talks to B, and a transfer that cannot leave the tenant (REFER to another
-// tenant's extension rings nothing there). One browser, one FreeSWITCH:
+// talks to B, a transfer that cannot leave the tenant (REFER to another
+// tenant's extension rings nothing there), a second call (rings with who,
+// answered it holds the first, swap, hang up each), and attended transfer
+// completed and abandoned. One browser, one FreeSWITCH:
 // Alice's tab offers no Opus (its codec preferences drop it), Bob's and
 // Dave's offer Chromium's default list. Runs inside netns.sh (only `lo`).
 import { after, afterEach, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { Tab, assert } from './harness.ts'
-import { type Agent, Rig, audioFlows, connect, deskTab, firstLogin, hangUp, heading, idle, until } from './deskrig.ts'
+import { type Agent, Rig, audioFlows, connect, deskTab, dial, firstLogin, hangUp, heading, idle, until } from './deskrig.ts'
 
 const rig = new Rig()
 let alice: Agent
@@ -45,7 +47,7 @@ async function codecs(p: Page): Promise<{ sending: string; remote: string[]; loc
 }
 
 /** FreeSWITCH's channels: name and read codec. */
-async function channels(): Promise<{ name: string; read_codec: string }[]> {
+async function channels(): Promise<{ name: string; read_codec: string; callstate: string }[]> {
   const out = JSON.parse(await rig.fs.esl('show channels as json'))
   return out.rows ?? []
 }
@@ -193,4 +195,79 @@ test('4. a transfer cannot leave the tenant: REFER to a tenant B extension rings
     await idle(p)
   }
   for (const x of [ta, tb, tc]) x.clean()
+})
+
+/** The other call's section of the tab's call panel. */
+function other(p: Page) {
+  return p.getByTestId('other-call')
+}
+
+test('5. second call: Dave calls Alice during her call with Bob, rings with who; answered, Bob is held (FreeSWITCH says so); swap; hang up each', async () => {
+  const a = ta.page
+  const b = tb.page
+  const d = td.page
+  await connect(b, a, alice.extension)
+  await dial(d, alice.extension)
+  await other(a).getByRole('heading', { name: `Second call: Dave Dunn (${dave.extension})` }).waitFor({ timeout: 20_000 })
+  await other(a).getByRole('button', { name: 'Answer and hold' }).click()
+  await heading(d, 'In call')
+  await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
+  await until('FreeSWITCH holds Bob\'s call', 10_000, async () =>
+    (await channels()).some((c) => c.callstate === 'HELD') || undefined)
+  await audioFlows(d)
+  await other(a).getByRole('button', { name: 'Swap' }).click()
+  await other(a).getByRole('heading', { name: `On hold: Dave Dunn (${dave.extension})` }).waitFor()
+  await a.getByText(`Bob Brown (${bob.extension})`).first().waitFor()
+  await audioFlows(b)
+  // Alice hangs up Bob; Dave, held, is her call now: resume, then hang up.
+  await a.getByRole('button', { name: 'Hang up' }).click()
+  await idle(b)
+  await heading(a, 'On hold')
+  await a.getByRole('button', { name: 'Resume' }).click()
+  await heading(a, 'In call')
+  await hangUp(a, d)
+  for (const t of [ta, tb, td]) t.clean()
+})
+
+/** Bob calls Alice; Alice transfers with "Consult first" to Dave, who answers (Bob held). */
+async function consultation(a: Page, b: Page, d: Page) {
+  await connect(b, a, alice.extension)
+  await a.getByRole('button', { name: 'Transfer', exact: true }).click()
+  await a.getByLabel('Transfer to').fill(dave.extension)
+  await a.getByRole('button', { name: 'Consult first' }).click()
+  await heading(d, 'Incoming call')
+  await d.getByRole('button', { name: 'Answer' }).click()
+  await heading(d, 'In call')
+}
+
+test('6. attended transfer: Alice consults Dave with Bob held, then completes; Bob and Dave talk', async () => {
+  const a = ta.page
+  const b = tb.page
+  const d = td.page
+  await consultation(a, b, d)
+  await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
+  await audioFlows(d)
+  await other(a).getByRole('button', { name: 'Complete transfer' }).click()
+  await idle(a)
+  await audioFlows(d)
+  await audioFlows(b)
+  // Alice's two legs are gone: FreeSWITCH holds Bob's and Dave's only, bridged.
+  await until('two channels left', 10_000, async () => (await channels()).length === 2 || undefined)
+  await hangUp(d, b)
+  for (const t of [ta, tb, td]) t.clean()
+})
+
+test('7. attended transfer abandoned: Alice consults Dave, then goes back to Bob', async () => {
+  const a = ta.page
+  const b = tb.page
+  const d = td.page
+  await consultation(a, b, d)
+  await other(a).getByRole('button', { name: 'Back to caller' }).click()
+  await idle(d)
+  await heading(a, 'In call')
+  await a.getByText(`Bob Brown (${bob.extension})`).first().waitFor()
+  assert.equal(await other(a).count(), 0)
+  await audioFlows(b)
+  await hangUp(a, b)
+  for (const t of [ta, tb, td]) t.clean()
 })

@@ -160,12 +160,26 @@ class JsSipCall implements SipCall {
   }
 
   transfer(target: string) {
+    this.refer(target, undefined)
+  }
+
+  transferReplacing(other: SipCall) {
+    const o = (other as JsSipCall).session
+    if (!o) {
+      this.onEvent({ type: 'transfer', ok: false, status: null })
+      return
+    }
+    this.refer(o.remote_identity.uri.toString(), o)
+  }
+
+  private refer(target: string, replaces: RTCSession | undefined) {
     const s = this.session
     if (!s) return
     const status = (e: unknown) => (e as { response?: { status_code?: number } } | undefined)?.response?.status_code ?? null
     try {
       // JsSIP's typings say void; it returns its ReferSubscriber (false when the session is not up).
-      const refer = s.refer(target) as unknown as { on(ev: string, fn: (e: unknown) => void): void } | false
+      const refer = s.refer(target, replaces ? { replaces } : undefined) as unknown as
+        { on(ev: string, fn: (e: unknown) => void): void } | false
       if (!refer) throw new Error('not established')
       // REFER refused (4xx/5xx), or accepted and then NOTIFY says the target failed.
       refer.on('requestFailed', (e) => this.onEvent({ type: 'transfer', ok: false, status: status(e) }))

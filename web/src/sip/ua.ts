@@ -44,6 +44,8 @@ export interface SipCall {
   sendDtmf(tone: string): void
   /** Blind transfer (SIP REFER): FreeSWITCH sends the other party to target, in the tenant's context. */
   transfer(target: string): void
+  /** Attended transfer: REFER this (held) call to other's party, replacing other (Replaces). */
+  transferReplacing(other: SipCall): void
   /** The WebRTC peer connection once there is one (for audio and stats). */
   peer(): RTCPeerConnection | null
 }
