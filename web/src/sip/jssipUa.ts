@@ -60,6 +60,12 @@ class JsSipCall implements SipCall {
         this.timers.push(setTimeout(e.ready, ICE_READY_MS))
       },
       confirmed: () => this.onEvent({ type: 'confirmed' }),
+      // A REFER or an INVITE with Replaces from the far end would move the
+      // agent's call where the far end says, outside the desk's hands:
+      // declined (NOTIFY 603; 486). Transfers are the agent's, sent by the
+      // desk, and FreeSWITCH carries them out.
+      refer: (e: { reject: () => void }) => e.reject(),
+      replaces: (e: { reject: () => void }) => e.reject(),
       ended: (e: { cause: string }) => this.finish(e.cause, null),
       failed: (e: { cause: string; message?: { status_code?: number } }) =>
         this.finish(e.cause, e.message?.status_code ?? null),
