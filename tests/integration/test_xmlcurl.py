@@ -229,7 +229,11 @@ def test_dialplan_context(backend):
         cond = ctx.find("./extension[@name='tenant_1_internal']/condition")
         assert cond.get("field") == "destination_number"
         assert cond.get("expression") == "^(2[0-9]\\d{2})$", cond.get("expression")
-        assert cond.find("./action").get("data") == "user/$1@${domain_name}"
+        assert cond.find("./action[@application='bridge']").get("data") == "user/$1@${domain_name}"
+        # transfers (REFER) from these calls stay in the tenant: the exports come before the bridge
+        assert [(a.get("application"), a.get("data")) for a in cond.findall("./action")] == [
+            ("export", "force_transfer_context=tenant_1"), ("export", "domain_name=${domain_name}"),
+            ("bridge", "user/$1@${domain_name}")]
         echo = ctx.find("./extension[@name='echo']/condition")
         assert echo.get("expression") == "^9196$"
         for context in ("default", "public", "tenant_999", "tenant_", "tenant_1x"):
