@@ -33,7 +33,7 @@ async function loginToConnected(rig: Rig, a: Agent): Promise<number> {
   await p.getByRole('button', { name: 'Log in' }).click()
   await waitStatus(p, `Extension ${a.extension} – Connected`)
   const ms = performance.now() - t0
-  await p.getByRole('button', { name: 'Log out' }).click()
+  await p.getByRole('button', { name: 'Log out', exact: true }).click()
   await p.waitForURL(/\/login$/)
   await rig.registered(a, 'a.example', 0)
   await tab.close()
@@ -61,7 +61,7 @@ try {
   const a = await rig.agent('A', 'Bench', 'Agent')
   const first = await deskTab(rig)
   await firstLogin(first, a)
-  await first.page.getByRole('button', { name: 'Log out' }).click()
+  await first.page.getByRole('button', { name: 'Log out', exact: true }).click()
   await first.close()
   await rig.registered(a, 'a.example', 0)
 
