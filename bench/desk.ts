@@ -6,9 +6,13 @@
 //   2. suspension and SIP-password rotation to the desk's new state:
 //      median of 5 each (target < 2 s)
 //   3. compressed JS+CSS the desk loads (target <= 250 KB)
+//   4. blind transfer: "Transfer now" (the REFER) to the target's desk
+//      ringing, and to the caller bridged to the target (the bench answers
+//      the moment it rings: In call on the caller's and the target's desk),
+//      median of 10
 import type { Page } from 'playwright-core'
 import { Tab } from '../tests/browser/harness.ts'
-import { Rig, deskTab, firstLogin, waitStatus, type Agent } from '../tests/browser/deskrig.ts'
+import { Rig, connect, deskTab, firstLogin, hangUp, heading, idle, waitStatus, type Agent } from '../tests/browser/deskrig.ts'
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
@@ -29,7 +33,7 @@ async function loginToConnected(rig: Rig, a: Agent): Promise<number> {
   await p.getByRole('button', { name: 'Log in' }).click()
   await waitStatus(p, `Extension ${a.extension} – Connected`)
   const ms = performance.now() - t0
-  await p.getByRole('button', { name: 'Log out' }).click()
+  await p.getByRole('button', { name: 'Log out', exact: true }).click()
   await p.waitForURL(/\/login$/)
   await rig.registered(a, 'a.example', 0)
   await tab.close()
@@ -57,7 +61,7 @@ try {
   const a = await rig.agent('A', 'Bench', 'Agent')
   const first = await deskTab(rig)
   await firstLogin(first, a)
-  await first.page.getByRole('button', { name: 'Log out' }).click()
+  await first.page.getByRole('button', { name: 'Log out', exact: true }).click()
   await first.close()
   await rig.registered(a, 'a.example', 0)
 
@@ -108,6 +112,36 @@ try {
     await t.close()
   }
   line('suspension to the message on the login page', suspensions, '< 2000 ms')
+
+  // Blind transfer: caller → transferor, REFER to the target.
+  const desks: Tab[] = []
+  for (const [first, last] of [['Caller', 'One'], ['Transfer', 'Two'], ['Target', 'Three']]) {
+    const ag = await rig.agent('A', first, last)
+    const t = await deskTab(rig)
+    await firstLogin(t, ag)
+    desks.push(t)
+    ;(t as unknown as { agent: Agent }).agent = ag
+  }
+  const [caller, by, target] = desks.map((t) => t.page)
+  const ext = (i: number) => (desks[i] as unknown as { agent: Agent }).agent.extension
+  const rings: number[] = []
+  const bridged: number[] = []
+  for (let i = 0; i < 10; i++) {
+    await connect(caller, by, ext(1))
+    await by.getByRole('button', { name: 'Transfer', exact: true }).click()
+    await by.getByLabel('Transfer to').fill(ext(2))
+    const t0 = performance.now()
+    await by.getByRole('button', { name: 'Transfer now' }).click()
+    await heading(target, 'Incoming call')
+    rings.push(performance.now() - t0)
+    await target.getByRole('button', { name: 'Answer' }).click()
+    await heading(target, 'In call')
+    bridged.push(performance.now() - t0)
+    await idle(by)
+    await hangUp(target, caller)
+  }
+  line('blind transfer: REFER to the target ringing', rings, '(none)')
+  line('blind transfer: REFER to caller and target bridged (answered at once)', bridged, '(none)')
 } finally {
   await rig.close()
 }

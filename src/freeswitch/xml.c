@@ -320,6 +320,24 @@ static void put_tracks(struct wipe_buf *out, const struct fs_xml_plan *p)
         }
 }
 
+/* The first actions of every entry of a tenant's context: the call, and
+ * the legs it bridges to, keep their transfers in the tenant. FreeSWITCH
+ * runs a blind REFER's target in the transferee's force_transfer_context
+ * (else its current context, which for a leg made by mod_callcenter is not
+ * the tenant's), so a transfer reaches only what the tenant may dial;
+ * domain_name too, so that a transferred leg bridges to users of this
+ * tenant's domain. In each entry, not an entry of its own: a number no
+ * entry matches must stay "no route". */
+static void put_transfer_context(struct wipe_buf *out, int64_t tenant_id)
+{
+        char data[64];
+
+        snprintf(data, sizeof(data), "force_transfer_context=tenant_%" PRId64, tenant_id);
+        action(out, "export", data);
+        /* a constant: written as is, so that FreeSWITCH expands it when the call runs */
+        wipe_buf_puts(out, "          <action application=\"export\" data=\"domain_name=${domain_name}\"/>\n");
+}
+
 /* A queue number's entry (fs_xml_queue_entry). */
 static void put_queue(struct wipe_buf *out, const struct fs_xml_plan *p,
                       const struct fs_xml_queue_entry *q)
@@ -332,6 +350,7 @@ static void put_queue(struct wipe_buf *out, const struct fs_xml_plan *p,
         wipe_buf_puts(out, "        <condition field=\"destination_number\" expression=\"^");
         put_escaped(out, q->number);
         wipe_buf_puts(out, "$\">\n");
+        put_transfer_context(out, p->tenant_id);
         action(out, "answer", NULL);
         /* the agent's call ends the caller's: no continuation after a talk */
         action(out, "set", "hangup_after_bridge=true");
@@ -380,11 +399,13 @@ static void put_context(struct wipe_buf *out, const struct fs_xml_plan *p, const
                    "        <condition field=\"destination_number\" expression=\"^(",
                    tenant_id);
         put_escaped(out, regex);
+        wipe_buf_puts(out, ")$\">\n");
+        put_transfer_context(out, tenant_id);
         /* The callee's ring time and voicemail from its directory user
          * (none when it has no user: FreeSWITCH's defaults, no voicemail).
          * continue_on_fail false: a failed bridge ends the call with the
          * bridge's cause, as without voicemail (480 when not registered). */
-        wipe_buf_puts(out, ")$\">\n"
+        wipe_buf_puts(out,
                       "          <action application=\"set\" data=\"call_timeout=${user_data($1@${domain_name} var " FSXML_VAR_RING ")}\"/>\n"
                       "          <action application=\"set\" data=\"continue_on_fail=${user_data($1@${domain_name} var " FSXML_VAR_VOICEMAIL ")}\"/>\n"
                       "          <action application=\"set\" data=\"hangup_after_bridge=true\"/>\n"
@@ -422,7 +443,9 @@ static void put_context(struct wipe_buf *out, const struct fs_xml_plan *p, const
                       "        </condition>\n"
                       "      </extension>\n"
                       "      <extension name=\"echo\">\n"
-                      "        <condition field=\"destination_number\" expression=\"^9196$\">\n"
+                      "        <condition field=\"destination_number\" expression=\"^9196$\">\n");
+        put_transfer_context(out, tenant_id);
+        wipe_buf_puts(out,
                       "          <action application=\"answer\"/>\n"
                       "          <action application=\"echo\"/>\n"
                       "        </condition>\n"

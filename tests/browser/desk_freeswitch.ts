@@ -2,14 +2,14 @@
 // 1–9): first login to Connected, echo test with audio, two agents calling
 // each other (mute, hold, DTMF seen by FreeSWITCH), a queue call (issue
 // 19: Available in the desk, offered, answered, on the board), a call to another
-// tenant refused, Away, SIP-password rotation, suspension, a FreeSWITCH
+// tenant refused, SIP-password rotation, suspension, a FreeSWITCH
 // restart, secrets nowhere in the page's storage, one desk per browser,
 // and the insecure-context message. Runs inside netns.sh (only `lo`).
 import { after, afterEach, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { Tab, assert } from './harness.ts'
 import {
-  type Agent, Rig, audioFlows, deskTab, firstLogin, inboundOver, status, until, waitStatus,
+  type Agent, Rig, audioFlows, deskTab, dial, firstLogin, heading, idle, inboundOver, status, until, waitStatus,
 } from './deskrig.ts'
 
 const rig = new Rig()
@@ -32,20 +32,6 @@ after(async () => {
   for (const t of [ta, tb, tc]) await t?.close().catch(() => {})
   await rig.close()
 })
-
-async function heading(p: Page, name: string, ms = 20_000) {
-  await p.getByRole('heading', { name }).waitFor({ timeout: ms })
-}
-
-async function idle(p: Page) {
-  await p.getByLabel('Number').waitFor({ timeout: 20_000 })
-}
-
-async function dial(p: Page, number: string) {
-  await p.getByLabel('Number').fill(number)
-  await p.getByLabel('Number').press('Enter')
-}
-
 
 test('1. an agent made through the API logs in, changes the password, and is Connected', async () => {
   alice = await rig.agent('A', 'Alice', 'Anders')
@@ -175,29 +161,6 @@ test('4. a call to another tenant fails with a message; nothing rings there', as
   assert.equal(await tc.page.getByRole('heading', { name: 'Incoming call' }).count(), 0)
   ta.clean()
   tc.clean()
-})
-
-test('5. Away: no call is offered; Available again: it rings', async () => {
-  const a = ta.page
-  const b = tb.page
-  await b.getByRole('button', { name: 'Away' }).click()
-  await waitStatus(b, `Extension ${bob.extension} – Away`)
-  await rig.registered(bob, 'a.example', 0)
-  await b.reload()
-  await waitStatus(b, `Extension ${bob.extension} – Away`) // kept over a reload
-  await dial(a, bob.extension)
-  await a.getByRole('alert').filter({ hasText: /away|not available|cannot be reached|failed/ }).waitFor({ timeout: 20_000 })
-  assert.equal(await b.getByRole('heading', { name: 'Incoming call' }).count(), 0)
-  await b.getByRole('button', { name: 'Available', exact: true }).click()
-  await waitStatus(b, `Extension ${bob.extension} – Connected`)
-  await rig.registered(bob, 'a.example', 1)
-  await dial(a, bob.extension)
-  await heading(b, 'Incoming call')
-  await b.getByRole('button', { name: 'Decline' }).click()
-  await idle(a)
-  await idle(b)
-  ta.clean()
-  tb.clean()
 })
 
 test('6. the admin rotates the SIP password: the desk registers again by itself', async () => {

@@ -100,6 +100,8 @@ export class Rig {
   ad!: Agentdesk
   browser!: Browser
   admins: Record<'A' | 'B', string> = { A: '', B: '' }
+  /** The tenants' ids (their dialplan contexts are tenant_<id>). */
+  tenantIds: Record<'A' | 'B', number> = { A: 0, B: 0 }
   root = ''
   failed = false
 
@@ -116,6 +118,7 @@ export class Rig {
     if (opts.tls) this.ad.useTls()
     const ta = this.ad.tenant('Tenant A', 100)
     const tb = this.ad.tenant('Tenant B', 100)
+    this.tenantIds = { A: ta, B: tb }
     this.ad.user(null, 'root@platform.test', ADMIN_PASSWORD, 'superadmin', 'Root', 'Admin')
     this.ad.user(ta, 'admin@a.test', ADMIN_PASSWORD, 'admin', 'Ada', 'Admin')
     this.ad.user(tb, 'admin@b.test', ADMIN_PASSWORD, 'admin', 'Ben', 'Admin')
@@ -174,6 +177,36 @@ export async function deskTab(rig: Rig): Promise<Tab> {
     } as typeof RTCPeerConnection
   })
   return tab
+}
+
+/** The call panel's heading (In call, On hold, Incoming call…). */
+export async function heading(p: Page, name: string, ms = 20_000) {
+  await p.getByRole('heading', { name }).waitFor({ timeout: ms })
+}
+
+/** No call: the number field is back. */
+export async function idle(p: Page) {
+  await p.getByLabel('Number').waitFor({ timeout: 20_000 })
+}
+
+export async function dial(p: Page, number: string) {
+  await p.getByLabel('Number').fill(number)
+  await p.getByLabel('Number').press('Enter')
+}
+
+/** from dials number, which rings on to; to answers; both are In call. */
+export async function connect(from: Page, to: Page, number: string) {
+  await dial(from, number)
+  await heading(to, 'Incoming call')
+  await to.getByRole('button', { name: 'Answer' }).click()
+  await heading(to, 'In call')
+  await heading(from, 'In call')
+}
+
+/** p hangs up; p and the others are idle again. */
+export async function hangUp(p: Page, ...others: Page[]) {
+  await p.getByRole('button', { name: 'Hang up' }).click()
+  for (const x of [p, ...others]) await idle(x)
 }
 
 export function status(p: Page) {

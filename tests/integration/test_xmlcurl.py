@@ -233,8 +233,14 @@ def test_dialplan_context(backend):
         assert cond.get("field") == "destination_number"
         assert cond.get("expression") == "^(2[0-9]\\d{2})$", cond.get("expression")
         assert cond.find("./action[@application='bridge']").get("data") == "user/$1@${domain_name}"
-        assert cond.find("./action[@application='voicemail']").get("data") == \
-            "agentdesk ${domain_name} $1"
+        # transfers (REFER) from these calls stay in the tenant: the exports come before the bridge
+        assert [(a.get("application"), a.get("data")) for a in cond.findall("./action")] == [
+            ("export", "force_transfer_context=tenant_1"), ("export", "domain_name=${domain_name}"),
+            ("set", "call_timeout=${user_data($1@${domain_name} var agentdesk_ring_s)}"),
+            ("set", "continue_on_fail=${user_data($1@${domain_name} var agentdesk_voicemail)}"),
+            ("set", "hangup_after_bridge=true"),
+            ("bridge", "user/$1@${domain_name}"), ("answer", None),
+            ("voicemail", "agentdesk ${domain_name} $1"), ("hangup", "NORMAL_CLEARING")]
         box = ctx.find("./extension[@name='voicemail_box']/condition")
         assert box.get("expression") == "^\\*98(2[0-9]\\d{2})$", box.get("expression")
         echo = ctx.find("./extension[@name='echo']/condition")

@@ -255,6 +255,14 @@ static void test_queue_documents(void)
         CHECK(doc && strstr(doc, "data=\"hangup_after_bridge=true\""));
         CHECK(doc && strstr(doc, "<action application=\"transfer\" data=\"7001 XML tenant_3\"/>"));
         CHECK(doc && strstr(doc, "<action application=\"voicemail\" data=\"agentdesk a.example 1001\"/>"));
+        /* transfers stay in the tenant: every call and its bridged legs carry the context */
+        CHECK(doc && strstr(doc, "<action application=\"export\" data=\"force_transfer_context=tenant_3\"/>"));
+        CHECK(doc && strstr(doc, "<action application=\"export\" data=\"domain_name=${domain_name}\"/>"));
+        /* in the queue's entry (before its answer) and in the range's (before its bridge), and no entry of its own */
+        CHECK(doc && strstr(doc, "force_transfer_context") < strstr(doc, "<action application=\"answer\"/>"));
+        CHECK(doc && strstr(strstr(doc, "tenant_3_internal"), "force_transfer_context") <
+                     strstr(doc, "application=\"bridge\""));
+        CHECK(doc && !strstr(doc, "<condition>"));
         /* the tracks come before the bridge of the range */
         CHECK(doc && strstr(doc, "track_u5") < strstr(doc, "tenant_3_internal"));
         free(doc);

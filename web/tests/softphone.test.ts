@@ -3,7 +3,7 @@
 // FreeSWITCH (tests/browser/desk). Run: npm run test:unit (node's runner).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { REG_TRANSITIONS, CALL_TRANSITIONS, nextReg } from '../src/sip/machine'
+import { REG_TRANSITIONS, CALL_TRANSITIONS, LINE_TRANSITIONS, nextReg } from '../src/sip/machine'
 import { retryDelay } from '../src/sip/reconnect'
 import { Softphone, initialView, type Clock } from '../src/sip/softphone'
 import { DeskLock, TAKE_MS, type Channel, type LockState } from '../src/sip/deskLock'
@@ -22,6 +22,8 @@ class FakeCall implements SipCall {
   mute(on: boolean) { this.log.push(`mute ${on}`) }
   hold(on: boolean) { this.log.push(`hold ${on}`) }
   sendDtmf(t: string) { this.log.push(`dtmf ${t}`) }
+  transfer(t: string) { this.log.push(`transfer ${t}`) }
+  transferReplacing(o: SipCall) { this.log.push(`transfer replacing ${o.remoteNumber}`) }
   peer() { return null }
 }
 
@@ -80,7 +82,7 @@ function connect(r: ReturnType<typeof rig>) {
 const flush = () => new Promise((res) => setImmediate(res))
 
 test('the tables name only known states', () => {
-  for (const table of [REG_TRANSITIONS, CALL_TRANSITIONS] as Record<string, Record<string, string>>[])
+  for (const table of [REG_TRANSITIONS, CALL_TRANSITIONS, LINE_TRANSITIONS] as Record<string, Record<string, string>>[])
     for (const [from, edges] of Object.entries(table))
       for (const [ev, to] of Object.entries(edges))
         assert.ok(to in table, `${from} --${ev}--> ${to}`)
@@ -268,10 +270,13 @@ test('an incoming call rings, is answered, held, muted, ends', () => {
   r.phone.hold(false)
   r.phone.dtmf('5')
   r.phone.dtmf('x') // not a key
-  // A second call while busy is declined busy.
+  // A second call rings beside it; declined, it is answered busy.
   const second = new FakeCall('C', '2002')
   r.last().emit({ type: 'incoming', call: second })
+  assert.equal(r.view.other?.state, 'ringing')
+  r.phone.endOther()
   assert.deepEqual(second.log, ['hangup 486'])
+  second.onEvent({ type: 'ended', cause: 'Rejected', status: 486 })
   r.phone.hangup()
   call.onEvent({ type: 'ended', cause: 'Terminated', status: null })
   assert.equal(r.view.call, 'idle')
@@ -420,4 +425,141 @@ test('a queue call carries its queue and wait while it lasts; answered, its end 
   direct.onEvent({ type: 'confirmed' })
   direct.onEvent({ type: 'ended', cause: 'Terminated', status: null })
   assert.equal(r.view.queueEndedAt, before, 'a direct call leaves no after-call work')
+})
+
+test('blind transfer: REFER from a live call only; refused, it is back; taken, the desk hangs up its leg', () => {
+  const r = rig()
+  r.phone.start(CRED, false)
+  connect(r)
+  const call = new FakeCall('Bob Agent', '2001')
+  r.last().emit({ type: 'incoming', call })
+  assert.match(r.phone.transfer('2002') ?? '', /Only a call in progress/) // still ringing
+  r.phone.answer()
+  call.onEvent({ type: 'confirmed' })
+  assert.match(r.phone.transfer('20 02; x') ?? '', /Enter a number/)
+  r.phone.hold(true)
+  assert.match(r.phone.transfer('2002') ?? '', /Only a call in progress/) // resume first
+  r.phone.hold(false)
+  assert.equal(r.phone.transfer(' 2002 '), null)
+  assert.equal(r.view.call, 'transferring')
+  r.phone.hold(true) // nothing to hold while the REFER is out
+  r.phone.dtmf('1')
+  call.onEvent({ type: 'transfer', ok: false, status: 403 })
+  assert.equal(r.view.call, 'in_call')
+  assert.match(r.view.callMessage ?? '', /transfer failed \(403\); the caller is still with you/)
+  assert.equal(r.phone.transfer('2003'), null)
+  call.onEvent({ type: 'transfer', ok: true, status: 200 })
+  call.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.equal(r.view.call, 'idle')
+  assert.equal(r.view.callMessage, null)
+  assert.deepEqual(call.log, ['answer', 'hold true', 'hold false', 'transfer 2002', 'transfer 2003', 'hangup'])
+  assert.deepEqual(r.transitions.filter((t) => t.startsWith('call:')).slice(-5),
+                   ['call:held-resume->in_call', 'call:in_call-transfer->transferring',
+                    'call:transferring-transfer_failed->in_call', 'call:in_call-transfer->transferring',
+                    'call:transferring-ended->idle'])
+})
+
+function inCall(r: ReturnType<typeof rig>, number = '2001') {
+  r.phone.start(CRED, false)
+  connect(r)
+  const call = new FakeCall('Bob Agent', number)
+  r.last().emit({ type: 'incoming', call })
+  r.phone.answer()
+  call.onEvent({ type: 'confirmed' })
+  return call
+}
+
+test('second call: rings with who; answered, the first is held; swap; end either; a third is busy', () => {
+  const r = rig()
+  const first = inCall(r)
+  const second = new FakeCall('Cat Caller', '2002')
+  r.last().emit({ type: 'incoming', call: second })
+  assert.equal(r.view.line, 'waiting')
+  assert.deepEqual([r.view.other?.state, r.view.other?.remoteName], ['ringing', 'Cat Caller'])
+  assert.equal(r.view.call, 'in_call') // the first call goes on while the second rings
+  const third = new FakeCall('D', '2003')
+  r.last().emit({ type: 'incoming', call: third })
+  assert.deepEqual(third.log, ['hangup 486'])
+  r.phone.answerSecond()
+  assert.equal(r.view.line, 'two')
+  assert.deepEqual([r.view.call, r.view.remoteNumber], ['answering', '2002'])
+  assert.deepEqual([r.view.other?.state, r.view.other?.remoteNumber], ['held', '2001'])
+  second.onEvent({ type: 'confirmed' })
+  assert.equal(r.view.call, 'in_call')
+  r.phone.swap()
+  assert.deepEqual([r.view.call, r.view.remoteNumber, r.view.other?.state, r.view.other?.remoteNumber],
+                   ['in_call', '2001', 'held', '2002'])
+  r.phone.swap()
+  assert.equal(r.view.remoteNumber, '2002')
+  // The held one (2001) hangs up: the current call goes on alone.
+  r.phone.endOther()
+  first.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.other, r.view.call, r.view.remoteNumber], ['single', null, 'in_call', '2002'])
+  r.phone.hangup()
+  second.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.equal(r.view.call, 'idle')
+  assert.deepEqual(first.log, ['answer', 'hold true', 'hold false', 'hold true', 'hangup'])
+  assert.deepEqual(second.log, ['answer', 'hold true', 'hold false', 'hangup'])
+})
+
+test('second call: declined while it rings; the current call ending leaves the ringing one current', () => {
+  const r = rig()
+  const first = inCall(r)
+  const second = new FakeCall('Cat', '2002')
+  r.last().emit({ type: 'incoming', call: second })
+  r.phone.endOther()
+  assert.deepEqual(second.log, ['hangup 486'])
+  second.onEvent({ type: 'ended', cause: 'Rejected', status: 486 })
+  assert.deepEqual([r.view.line, r.view.other, r.view.callMessage], ['single', null, null])
+  const again = new FakeCall('Cat', '2002')
+  r.last().emit({ type: 'incoming', call: again })
+  first.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.call, r.view.remoteNumber], ['single', 'ringing', '2002'])
+  r.phone.answer()
+  assert.deepEqual(again.log, ['answer'])
+})
+
+test('attended transfer: consult, complete (REFER with Replaces); refused, both stay', () => {
+  const r = rig()
+  const caller = inCall(r)
+  assert.match(r.phone.consult('x') ?? '', /Enter a number/)
+  assert.equal(r.phone.consult('2005'), null)
+  const target = r.last().calls[0]
+  assert.deepEqual([r.view.line, r.view.call, r.view.remoteNumber, r.view.other?.state], ['two', 'calling', '2005', 'held'])
+  assert.match(r.phone.completeTransfer() ?? '', /held caller and the target/) // not answered yet
+  target.onEvent({ type: 'confirmed' })
+  assert.equal(r.phone.completeTransfer(), null)
+  assert.equal(r.view.line, 'completing')
+  caller.onEvent({ type: 'transfer', ok: false, status: 603 })
+  assert.equal(r.view.line, 'two')
+  assert.match(r.view.callMessage ?? '', /transfer failed \(603\); the caller is still on hold/)
+  assert.equal(r.phone.completeTransfer(), null)
+  caller.onEvent({ type: 'transfer', ok: true, status: 200 })
+  assert.deepEqual(caller.log, ['answer', 'hold true', 'transfer replacing 2005', 'transfer replacing 2005', 'hangup'])
+  assert.deepEqual(target.log, ['hangup'])
+  caller.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  target.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.call, r.view.other], ['single', 'idle', null])
+})
+
+test('attended transfer abandoned: back to the caller hangs up the target and resumes the caller', () => {
+  const r = rig()
+  const caller = inCall(r)
+  r.phone.consult('2005')
+  const target = r.last().calls[0]
+  target.onEvent({ type: 'confirmed' })
+  r.phone.backToCaller()
+  target.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.call, r.view.remoteNumber, r.view.other], ['single', 'in_call', '2001', null])
+  assert.deepEqual(caller.log, ['answer', 'hold true', 'hold false'])
+  // A consultation that fails (busy) leaves the caller held, said why.
+  r.phone.consult('2006')
+  r.last().calls[1].onEvent({ type: 'ended', cause: 'Busy', status: 486 })
+  assert.deepEqual([r.view.call, r.view.remoteNumber], ['held', '2001'])
+  assert.match(r.view.callMessage ?? '', /busy/)
+  // stop() hangs up both calls.
+  r.phone.consult('2007')
+  r.phone.stop()
+  assert.deepEqual(r.last().calls[2].log.slice(-1), ['hangup'])
+  assert.deepEqual(caller.log.slice(-1), ['hangup'])
 })

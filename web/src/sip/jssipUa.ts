@@ -18,6 +18,8 @@ import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } fr
 export const ICE_READY_MS = 1500
 /** No candidate at all after this long: the call cannot start. */
 export const ICE_GIVE_UP_MS = 5000
+/** A hold or resume JsSIP cannot start yet (a re-INVITE under way) is tried again after this long. */
+export const HOLD_RETRY_MS = 200
 
 export interface MediaChoice {
   /** The chosen microphone's deviceId, or null for the default one. */
@@ -38,6 +40,10 @@ class JsSipCall implements SipCall {
   queue: QueueOffer | null = null
   session: RTCSession | null = null
   private iceTimedOut = false
+  /** The hold state asked for, whether a hold/unhold re-INVITE is under way, DTMF tones waiting for it. */
+  private wantHold = false
+  private reinvite = false
+  private heldTones = ''
   private timers: ReturnType<typeof setTimeout>[] = []
   private readonly media: MediaChoice
 
@@ -54,6 +60,12 @@ class JsSipCall implements SipCall {
         this.timers.push(setTimeout(e.ready, ICE_READY_MS))
       },
       confirmed: () => this.onEvent({ type: 'confirmed' }),
+      // A REFER or an INVITE with Replaces from the far end would move the
+      // agent's call where the far end says, outside the desk's hands:
+      // declined (NOTIFY 603; 486). Transfers are the agent's, sent by the
+      // desk, and FreeSWITCH carries them out.
+      refer: (e: { reject: () => void }) => e.reject(),
+      replaces: (e: { reject: () => void }) => e.reject(),
       ended: (e: { cause: string }) => this.finish(e.cause, null),
       failed: (e: { cause: string; message?: { status_code?: number } }) =>
         this.finish(e.cause, e.message?.status_code ?? null),
@@ -105,14 +117,83 @@ class JsSipCall implements SipCall {
   }
 
   hold(on: boolean) {
-    if (on) this.session?.hold()
-    else this.session?.unhold()
+    this.wantHold = on
+    this.applyHold()
+  }
+
+  /**
+   * Brings JsSIP's hold state to the one asked for, one re-INVITE at a time.
+   * JsSIP refuses (returns false, silently) a hold or unhold while another
+   * re-INVITE is under way: a Resume pressed before FreeSWITCH answered the
+   * Hold was dropped, the desk showed the call live while FreeSWITCH kept
+   * it held, and its DTMF never reached FreeSWITCH (issue 20's "DTMF after
+   * hold/resume"; tests/browser/desk_phone.ts, 2a).
+   */
+  private applyHold() {
+    const s = this.session
+    if (!s || s.isEnded() || this.reinvite) return
+    if (s.isOnHold().local === this.wantHold) {
+      this.flushTones()
+      return
+    }
+    // JsSIP calls back once FreeSWITCH answered the re-INVITE and its SDP is applied.
+    const done = () => { this.reinvite = false; this.applyHold() }
+    const started = this.wantHold ? s.hold({}, done) : s.unhold({}, done)
+    if (started) this.reinvite = true
+    else this.timers.push(setTimeout(() => this.applyHold(), HOLD_RETRY_MS)) // FreeSWITCH's own re-INVITE under way
   }
 
   sendDtmf(tone: string) {
+    // A tone sent while the call is not (yet) back from hold would not reach
+    // FreeSWITCH: it waits for the resume's re-INVITE.
+    this.heldTones += tone
+    if (!this.reinvite && !this.wantHold) this.flushTones()
+  }
+
+  private flushTones() {
+    if (!this.heldTones || this.wantHold || this.reinvite) return
+    const tones = this.heldTones
+    this.heldTones = ''
+    this.dtmfNow(tones)
+  }
+
+  private dtmfNow(tones: string) {
     // In the audio (RFC 4733 telephone-event, which FreeSWITCH negotiates
     // with WebRTC), not SIP INFO: what a gateway or IVR downstream sees.
-    this.session?.sendDTMF(tone, { transportType: 'RFC2833' as DTMF_TRANSPORT })
+    try {
+      this.session?.sendDTMF(tones, { transportType: 'RFC2833' as DTMF_TRANSPORT })
+    } catch { /* the call ended meanwhile */ }
+  }
+
+  transfer(target: string) {
+    this.refer(target, undefined)
+  }
+
+  transferReplacing(other: SipCall) {
+    const o = (other as JsSipCall).session
+    if (!o) {
+      this.onEvent({ type: 'transfer', ok: false, status: null })
+      return
+    }
+    this.refer(o.remote_identity.uri.toString(), o)
+  }
+
+  private refer(target: string, replaces: RTCSession | undefined) {
+    const s = this.session
+    if (!s) return
+    const status = (e: unknown) => (e as { response?: { status_code?: number } } | undefined)?.response?.status_code ?? null
+    try {
+      // JsSIP's typings say void; it returns its ReferSubscriber (false when the session is not up).
+      const refer = s.refer(target, replaces ? { replaces } : undefined) as unknown as
+        { on(ev: string, fn: (e: unknown) => void): void } | false
+      if (!refer) throw new Error('not established')
+      // REFER refused (4xx/5xx), or accepted and then NOTIFY says the target failed.
+      refer.on('requestFailed', (e) => this.onEvent({ type: 'transfer', ok: false, status: status(e) }))
+      refer.on('failed', (e) => this.onEvent({ type: 'transfer', ok: false, status: status(e) }))
+      refer.on('accepted', (e) => this.onEvent({ type: 'transfer', ok: true, status: status(e) }))
+    } catch {
+      this.onEvent({ type: 'transfer', ok: false, status: null })
+    }
   }
 
   peer(): RTCPeerConnection | null {

@@ -29,7 +29,21 @@
 //   idle --incoming--> ringing --answer--> answering --confirmed--> in_call
 //   idle --dial--> calling --confirmed--> in_call
 //   in_call --hold--> held --resume--> in_call
-//   ringing, answering, calling, in_call, held --ended/failed--> idle
+//   in_call --transfer--> transferring       (blind: REFER sent to FreeSWITCH)
+//   transferring --transfer_failed--> in_call (REFER refused, or its NOTIFY says the target failed)
+//   ringing, answering, calling, in_call, held, transferring --ended/failed--> idle
+// A blind transfer that succeeds ends in `ended`: FreeSWITCH hangs up the
+// transferor's leg once the transferee is sent to the target.
+//
+// Line (the desk holds two calls at most; the current one is `call` above,
+// the other one waits: ringing or held):
+//   single  --second_incoming--> waiting    (a call arrives during a call: it rings softly, with who)
+//   single  --consult-->         two        (attended transfer: the call held, the target dialled)
+//   waiting --answer_second-->   two        (the first call held, the second answered)
+//   two     --swap-->            two        (the current held, the other resumed)
+//   two     --complete-->        completing (REFER the held call with Replaces of the current one)
+//   completing --transfer_failed--> two
+//   waiting, two, completing --one_ended--> single (either call ended; the one left is the current)
 // An incoming call may be a queue's offer (its INVITE's X-AD-Queue-Id and
 // X-AD-Queue-Waited, queueOffer.ts): data of the `incoming` event, which
 // softphone.ts keeps in the view from ringing to idle; the states are the
@@ -60,16 +74,32 @@ export const REG_TRANSITIONS: Record<RegState, Partial<Record<RegEvent, RegState
   elsewhere: { take_over: 'stopped', stop: 'stopped' },
 }
 
-export type CallState = 'idle' | 'ringing' | 'answering' | 'calling' | 'in_call' | 'held'
-export type CallEvent = 'incoming' | 'answer' | 'dial' | 'confirmed' | 'hold' | 'resume' | 'ended'
+export type CallState = 'idle' | 'ringing' | 'answering' | 'calling' | 'in_call' | 'held' | 'transferring'
+export type CallEvent = 'incoming' | 'answer' | 'dial' | 'confirmed' | 'hold' | 'resume' | 'ended' |
+  'transfer' | 'transfer_failed'
 
 export const CALL_TRANSITIONS: Record<CallState, Partial<Record<CallEvent, CallState>>> = {
   idle: { incoming: 'ringing', dial: 'calling' },
   ringing: { answer: 'answering', ended: 'idle' },
   answering: { confirmed: 'in_call', ended: 'idle' },
   calling: { confirmed: 'in_call', ended: 'idle' },
-  in_call: { hold: 'held', ended: 'idle' },
+  in_call: { hold: 'held', ended: 'idle', transfer: 'transferring' },
   held: { resume: 'in_call', ended: 'idle' },
+  transferring: { transfer_failed: 'in_call', ended: 'idle' },
+}
+
+export type LineState = 'single' | 'waiting' | 'two' | 'completing'
+export type LineEvent = 'second_incoming' | 'consult' | 'answer_second' | 'swap' | 'complete' | 'transfer_failed' | 'one_ended'
+
+export const LINE_TRANSITIONS: Record<LineState, Partial<Record<LineEvent, LineState>>> = {
+  single: { second_incoming: 'waiting', consult: 'two' },
+  waiting: { answer_second: 'two', one_ended: 'single' },
+  two: { swap: 'two', complete: 'completing', one_ended: 'single' },
+  completing: { transfer_failed: 'two', one_ended: 'single' },
+}
+
+export function nextLine(state: LineState, event: LineEvent): LineState | null {
+  return LINE_TRANSITIONS[state][event] ?? null
 }
 
 /** The next state, or null when the event does not apply in this state. */

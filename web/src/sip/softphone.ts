@@ -7,14 +7,27 @@
 // One user agent at a time; each gets a generation number and events from
 // an older one are dropped, so a UA being torn down cannot move the state.
 import {
-  canDial, mayBeRegistered, nextCall, nextReg, transportUp, wantsRegistration,
-  type CallEvent as CallMachineEvent, type CallState, type RegEvent, type RegState,
+  canDial, mayBeRegistered, nextCall, nextLine, nextReg, transportUp, wantsRegistration,
+  type CallEvent as CallMachineEvent, type CallState, type LineEvent, type LineState, type RegEvent, type RegState,
 } from './machine'
 import { describeEnd } from './callEnd'
 import { retryDelay } from './reconnect'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
+/** The call that waits while another is current: ringing (a second call) or held. */
+export interface OtherCall {
+  state: CallState
+  remoteName: string
+  remoteNumber: string
+  callStartedAt: number | null
+  queueId: number | null
+  queueWaitedS: number | null
+}
+
 export interface SoftphoneView {
+  /** single, or two calls (machine.ts's line): the current one is `call`, the other `other`. */
+  line: LineState
+  other: OtherCall | null
   reg: RegState
   call: CallState
   extension: string | null
@@ -37,7 +50,7 @@ export interface SoftphoneView {
 }
 
 export function initialView(): SoftphoneView {
-  return { reg: 'stopped', call: 'idle', extension: null, retryAt: null, callMessage: null,
+  return { line: 'single', other: null, reg: 'stopped', call: 'idle', extension: null, retryAt: null, callMessage: null,
            remoteName: '', remoteNumber: '', muted: false, callStartedAt: null, away: false,
            queueId: null, queueWaitedS: null, queueEndedAt: null }
 }
@@ -54,7 +67,7 @@ export interface SoftphoneDeps {
   fetchCredentials: () => Promise<SipCredentials | null>
   clock?: Clock
   /** Every state change, for logs and tests (never given secrets). */
-  onTransition?: (machine: 'reg' | 'call', from: string, event: string, to: string) => void
+  onTransition?: (machine: 'reg' | 'call' | 'line', from: string, event: string, to: string) => void
 }
 
 const realClock: Clock = {
@@ -75,6 +88,10 @@ export class Softphone {
   private outageStart: number | null = null
   private retryTimer: unknown = null
   private current: SipCall | null = null
+  /** The waiting call (view.other): ringing during a call, or held. */
+  private second: SipCall | null = null
+  /** Resume the held call when the current one ends ("Back to the caller"). */
+  private resumeAfter = false
   private onUnregistered: (() => void) | null = null
 
   constructor(view: SoftphoneView, deps: SoftphoneDeps) {
@@ -197,6 +214,75 @@ export class Softphone {
     if (this.current && this.callEv(on ? 'hold' : 'resume')) this.current.hold(on)
   }
 
+  /**
+   * Blind transfer of the current call to target (an extension, a queue or
+   * any number the tenant may dial): null when the REFER went out, else why not.
+   */
+  transfer(target: string): string | null {
+    const t = target.trim()
+    if (!/^[0-9*#+]{1,32}$/.test(t)) return 'Enter a number: digits, *, # or +.'
+    if (!this.current || !this.callEv('transfer')) return 'Only a call in progress can be transferred.'
+    this.view.callMessage = null
+    this.current.transfer(t)
+    return null
+  }
+
+  /** Attended transfer, first step: hold the call and dial target (the consultation). */
+  consult(target: string): string | null {
+    const t = target.trim()
+    if (!/^[0-9*#+]{1,32}$/.test(t)) return 'Enter a number: digits, *, # or +.'
+    if (!canDial(this.view.reg) || !this.ua) return 'The phone is not connected.'
+    if (!this.current || (this.view.call !== 'in_call' && this.view.call !== 'held') || !this.line('consult')) {
+      return 'Only a call in progress can be transferred.'
+    }
+    this.hold(true)
+    this.park()
+    this.view.callMessage = null
+    this.adopt(this.ua.call(t))
+    this.callEv('dial')
+    return null
+  }
+
+  /** Answers the call that rings during a call: the current one is held first. */
+  answerSecond(): void {
+    if (!this.second || this.view.other?.state !== 'ringing' || !this.line('answer_second')) return
+    this.hold(true)
+    this.exchange()
+    if (this.callEv('answer')) this.current?.answer()
+  }
+
+  /** Declines the second call while it rings, or ends the held one. */
+  endOther(): void {
+    const o = this.second
+    if (!o || !this.view.other) return
+    o.hangup(this.view.other.state === 'ringing' ? 486 : undefined)
+  }
+
+  /** Two calls: hold the current one, resume the other. */
+  swap(): void {
+    if (!this.second || this.view.other?.state !== 'held' || !this.line('swap')) return
+    this.hold(true)
+    this.exchange()
+    this.hold(false)
+  }
+
+  /** Consultation over without a transfer: hang it up and resume the held caller. */
+  backToCaller(): void {
+    if (!this.second || this.view.other?.state !== 'held') return
+    this.resumeAfter = true
+    this.current?.hangup()
+  }
+
+  /** Attended transfer, last step: the held caller is REFERred to the current call's party, replacing it. */
+  completeTransfer(): string | null {
+    const held = this.second
+    if (!held || !this.current || this.view.other?.state !== 'held' || this.view.call !== 'in_call' ||
+        !this.line('complete')) return 'Transfer needs a held caller and the target on the line.'
+    this.view.callMessage = null
+    held.transferReplacing(this.current)
+    return null
+  }
+
   dtmf(tone: string): void {
     if (/^[0-9*#]$/.test(tone) && this.view.call === 'in_call') this.current?.sendDtmf(tone)
   }
@@ -224,6 +310,15 @@ export class Softphone {
     if (!to) return false
     this.view.call = to
     this.deps.onTransition?.('call', from, event, to)
+    return true
+  }
+
+  private line(event: LineEvent): boolean {
+    const from = this.view.line
+    const to = nextLine(from, event)
+    if (!to) return false
+    this.view.line = to
+    this.deps.onTransition?.('line', from, event, to)
     return true
   }
 
@@ -329,6 +424,14 @@ export class Softphone {
       return
     }
     if (this.view.call !== 'idle') {
+      // A second call rings (softly, useCallSignals) while one is live; a third is busy.
+      if ((this.view.call === 'in_call' || this.view.call === 'held') && !this.second && this.line('second_incoming')) {
+        this.second = call
+        this.view.other = { state: 'ringing', remoteName: call.remoteName, remoteNumber: call.remoteNumber,
+                            callStartedAt: null, queueId: call.queue?.queueId ?? null, queueWaitedS: call.queue?.waitedS ?? null }
+        call.onEvent = (e: CallEvent) => this.onCall(call, e)
+        return
+      }
       call.onEvent = () => {}
       call.hangup(486)
       return
@@ -346,16 +449,102 @@ export class Softphone {
     this.view.callStartedAt = null
     this.view.queueId = call.queue?.queueId ?? null
     this.view.queueWaitedS = call.queue?.waitedS ?? null
-    call.onEvent = (e: CallEvent) => {
-      if (this.current !== call) return
-      if (e.type === 'confirmed') {
-        if (this.callEv('confirmed')) this.view.callStartedAt = this.clock.now()
-      } else {
-        this.current = null
-        this.view.callMessage = describeEnd(e.cause, e.status)
-        this.callDone()
+    call.onEvent = (e: CallEvent) => this.onCall(call, e)
+  }
+
+  private onCall(call: SipCall, e: CallEvent): void {
+    if (call === this.current) this.onCurrent(call, e)
+    else if (call === this.second) this.onSecond(call, e)
+  }
+
+  private onCurrent(call: SipCall, e: CallEvent): void {
+    if (e.type === 'confirmed') {
+      if (this.callEv('confirmed')) this.view.callStartedAt = this.clock.now()
+    } else if (e.type === 'transfer') {
+      if (e.ok) {
+        // The target answered the transferee: our part is over (FreeSWITCH
+        // usually sends BYE first; hang up in case it does not).
+        call.hangup()
+      } else if (this.callEv('transfer_failed')) {
+        this.view.callMessage = `The transfer failed${e.status ? ` (${e.status})` : ''}; the caller is still with you.`
       }
+    } else {
+      this.current = null
+      this.view.callMessage = describeEnd(e.cause, e.status)
+      this.callDone()
+      if (this.second) this.promote()
     }
+  }
+
+  /** Events of the waiting call: answered elsewhere, ended, or the outcome of an attended transfer. */
+  private onSecond(call: SipCall, e: CallEvent): void {
+    const o = this.view.other
+    if (!o) return
+    if (e.type === 'confirmed') {
+      const to = nextCall(o.state, 'confirmed')
+      if (to) { o.state = to; o.callStartedAt = this.clock.now() }
+    } else if (e.type === 'transfer') {
+      if (e.ok) {
+        // FreeSWITCH joined the caller and the target: both of our legs go.
+        call.hangup()
+        this.current?.hangup()
+      } else if (this.line('transfer_failed')) {
+        this.view.callMessage = `The transfer failed${e.status ? ` (${e.status})` : ''}; the caller is still on hold.`
+      }
+    } else {
+      this.second = null
+      this.view.other = null
+      this.line('one_ended')
+    }
+  }
+
+  /** The current call ended with another waiting: that one becomes the current call. */
+  private promote(): void {
+    const call = this.second
+    const o = this.view.other
+    if (!call || !o) return
+    this.second = null
+    this.view.other = null
+    this.line('one_ended')
+    this.current = call
+    this.restore(o)
+    const resume = this.resumeAfter && o.state === 'held'
+    this.resumeAfter = false
+    if (resume) this.hold(false)
+  }
+
+  /** The current call's part of the view, as the waiting call. */
+  private snapshot(): OtherCall {
+    const v = this.view
+    return { state: v.call, remoteName: v.remoteName, remoteNumber: v.remoteNumber, callStartedAt: v.callStartedAt,
+             queueId: v.queueId, queueWaitedS: v.queueWaitedS }
+  }
+
+  private restore(o: OtherCall): void {
+    const from = this.view.call
+    Object.assign(this.view, { call: o.state, remoteName: o.remoteName, remoteNumber: o.remoteNumber,
+                               callStartedAt: o.callStartedAt, queueId: o.queueId, queueWaitedS: o.queueWaitedS,
+                               muted: false })
+    if (from !== o.state) this.deps.onTransition?.('call', from, 'switch', o.state)
+  }
+
+  /** The current call waits (held) as the other; the view is free for a new one. */
+  private park(): void {
+    this.second = this.current
+    this.view.other = this.snapshot()
+    this.current = null
+    this.view.call = 'idle'
+  }
+
+  /** The current and the waiting call change places. */
+  private exchange(): void {
+    const o = this.view.other
+    const call = this.second
+    if (!o || !call) return
+    this.view.other = this.snapshot()
+    this.second = this.current
+    this.current = call
+    this.restore(o)
   }
 
   /** The call is over: an answered queue call leaves after-call work behind. */
@@ -369,6 +558,14 @@ export class Softphone {
   }
 
   private endCall(): void {
+    const other = this.second
+    if (other) {
+      this.second = null
+      this.view.other = null
+      this.line('one_ended')
+      other.onEvent = () => {}
+      other.hangup()
+    }
     const call = this.current
     if (!call) return
     this.current = null

@@ -26,6 +26,8 @@ export type UaEvent =
 export type CallEvent =
   | { type: 'confirmed' }
   | { type: 'ended'; cause: string; status: number | null }
+  /** The outcome of transfer(): ok once FreeSWITCH took the transferee (a NOTIFY with 2xx), else refused or failed. */
+  | { type: 'transfer'; ok: boolean; status: number | null }
 
 export interface SipCall {
   readonly remoteName: string
@@ -40,6 +42,10 @@ export interface SipCall {
   mute(on: boolean): void
   hold(on: boolean): void
   sendDtmf(tone: string): void
+  /** Blind transfer (SIP REFER): FreeSWITCH sends the other party to target, in the tenant's context. */
+  transfer(target: string): void
+  /** Attended transfer: REFER this (held) call to other's party, replacing other (Replaces). */
+  transferReplacing(other: SipCall): void
   /** The WebRTC peer connection once there is one (for audio and stats). */
   peer(): RTCPeerConnection | null
 }

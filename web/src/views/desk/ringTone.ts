@@ -7,6 +7,9 @@ export class RingTone {
   private ctx: AudioContext | null = null
   private timer: ReturnType<typeof setInterval> | null = null
 
+  /** volume: the gain, 0.1 for a call; a second call during a call rings softer. */
+  constructor(private readonly volume = 0.1) {}
+
   start(): void {
     if (this.timer) return
     try {
@@ -18,7 +21,7 @@ export class RingTone {
       const ctx = this.ctx
       if (!ctx) return
       const gain = ctx.createGain()
-      gain.gain.value = 0.1
+      gain.gain.value = this.volume
       gain.connect(ctx.destination)
       for (const f of [440, 480]) {
         const o = ctx.createOscillator()
