@@ -332,15 +332,12 @@ void fs_cc_cmd_tier_del(char buf[FS_CC_COMMAND_MAX], int64_t queue_id, int64_t u
 
 /* ---- the contact */
 
+/* The member's variables mod_callcenter expands, then the agent's leg's
+ * own (callcenter.h: why force_transfer_context and domain_name). */
 #define CONTACT_HEADERS                                                            \
         "{sip_h_X-AD-Queue-Id=${" FS_CC_QUEUE_ID_VAR "},"                          \
-        "sip_h_X-AD-Queue-Waited=${expr(${strepoch()}-${cc_queue_joined_epoch})}}"
-
-void fs_cc_contact_init(struct fs_cc_contact *c)
-{
-        memset(c, 0, sizeof(*c));
-        c->len = (size_t)snprintf(c->text, sizeof(c->text), "%s", CONTACT_HEADERS);
-}
+        "sip_h_X-AD-Queue-Waited=${expr(${strepoch()}-${cc_queue_joined_epoch})},"  \
+        "force_transfer_context=tenant_%" PRId64 ",domain_name=%s}"
 
 /* A word of a dial string: printable ASCII without the characters that
  * separate legs or variables, or quote. */
@@ -354,15 +351,33 @@ static bool dial_word(const char *s)
         return true;
 }
 
-enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension, const char *realm)
+enum result fs_cc_contact_init(struct fs_cc_contact *c, int64_t tenant_id, const char *realm)
 {
         int n;
 
-        if (!dial_word(extension) || !dial_word(realm) || strchr(extension, '@') ||
-            strchr(extension, '/') || strchr(realm, '/') || strchr(realm, '@'))
+        memset(c, 0, sizeof(*c));
+        if (tenant_id <= 0 || !dial_word(realm) || strchr(realm, '/') || strchr(realm, '@') ||
+            strlen(realm) >= sizeof(c->realm))
+                return RESULT_INVALID;
+        memcpy(c->realm, realm, strlen(realm) + 1);
+        n = snprintf(c->text, sizeof(c->text), CONTACT_HEADERS, tenant_id, realm);
+        if (n < 0 || (size_t)n >= sizeof(c->text)) {
+                memset(c, 0, sizeof(*c));
+                return RESULT_TOO_BIG;
+        }
+        c->len = (size_t)n;
+        return RESULT_OK;
+}
+
+enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension)
+{
+        int n;
+
+        if (!c->realm[0] || !dial_word(extension) || strchr(extension, '@') ||
+            strchr(extension, '/'))
                 return RESULT_INVALID;
         n = snprintf(c->text + c->len, sizeof(c->text) - c->len, "%suser/%s@%s",
-                     c->n ? "," : "", extension, realm);
+                     c->n ? "," : "", extension, c->realm);
         if (n < 0 || (size_t)n >= sizeof(c->text) - c->len) {
                 c->text[c->len] = '\0';
                 return RESULT_TOO_BIG;

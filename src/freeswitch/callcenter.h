@@ -102,22 +102,38 @@ void fs_cc_cmd_tier_del(char buf[FS_CC_COMMAND_MAX], int64_t queue_id, int64_t u
  * X-AD-Queue-Waited (now minus cc_queue_joined_epoch, which mod_callcenter
  * sets on the member channel, through mod_expr), then every extension
  * comma-joined: "{…}user/1000@a.example,user/1001@a.example" (rings all
- * at once). */
+ * at once).
+ *
+ * The agent's leg keeps its transfers in the tenant: the contact sets
+ * force_transfer_context=tenant_<id> and domain_name=<realm> on it.
+ * mod_callcenter originates that leg with no a-leg
+ * (outbound_agent_thread_run: switch_ivr_originate(NULL, …), only
+ * cc_export_vars copied from the member), so what the tenant's dialplan
+ * `export`s on the caller's channel never reaches it, and its caller
+ * profile's context is FreeSWITCH's "default". A blind REFER from the
+ * caller transfers the caller's bridged partner, this leg
+ * (sofia_handle_sip_i_refer → switch_ivr_session_transfer(b_session, …)),
+ * into its force_transfer_context, else its profile's context: without
+ * the variable, into "default", outside the tenant. domain_name lets the
+ * tenant's entries (bridge user/$1@${domain_name}) reach its extensions. */
 #define FS_CC_QUEUE_ID_VAR "ad_queue_id"
 
 struct fs_cc_contact {
         char text[FS_CC_COMMAND_MAX - 128];
+        char realm[256];
         size_t len;
         size_t n;                        /* extensions added */
 };
 
-/* Starts an empty contact (no extension yet). */
-void fs_cc_contact_init(struct fs_cc_contact *c);
+/* Starts an empty contact (no extension yet) for the extensions of
+ * tenant_id in realm; RESULT_INVALID for a realm that cannot go into a
+ * dial string (see fs_cc_contact_add) or a tenant id not positive. */
+enum result fs_cc_contact_init(struct fs_cc_contact *c, int64_t tenant_id, const char *realm);
 
-/* Adds user/<ext>@<realm>; RESULT_INVALID for a word that cannot go into
- * a dial string (empty, a space, a comma, a brace, a control character),
- * RESULT_TOO_BIG when it does not fit. */
-enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension, const char *realm);
+/* Adds user/<ext>@<the realm>; RESULT_INVALID for a word that cannot go
+ * into a dial string (empty, a space, a comma, a brace, a control
+ * character), RESULT_TOO_BIG when it does not fit. */
+enum result fs_cc_contact_add(struct fs_cc_contact *c, const char *extension);
 
 /* The contact's text: with no extension, "error/USER_NOT_REGISTERED" (an
  * agent with no extension is offered nothing: the offer fails at once). */

@@ -323,11 +323,12 @@ static void put_tracks(struct wipe_buf *out, const struct fs_xml_plan *p)
 /* The first actions of every entry of a tenant's context: the call, and
  * the legs it bridges to, keep their transfers in the tenant. FreeSWITCH
  * runs a blind REFER's target in the transferee's force_transfer_context
- * (else its current context, which for a leg made by mod_callcenter is not
- * the tenant's), so a transfer reaches only what the tenant may dial;
- * domain_name too, so that a transferred leg bridges to users of this
- * tenant's domain. In each entry, not an entry of its own: a number no
- * entry matches must stay "no route". */
+ * (else its current context), so a transfer reaches only what the tenant
+ * may dial; domain_name too, so that a transferred leg bridges to users of
+ * this tenant's domain. In each entry, not an entry of its own: a number
+ * no entry matches must stay "no route". The agent's leg of a queue call
+ * is no child of the caller's (mod_callcenter originates it with no
+ * a-leg): its contact sets both (callcenter.h). */
 static void put_transfer_context(struct wipe_buf *out, int64_t tenant_id)
 {
         char data[64];

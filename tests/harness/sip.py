@@ -582,6 +582,18 @@ class UA:
         branch, _ = self._request("BYE", contact, [], call_id=call_id, from_tag=tag, to=to)
         return self.wait_response(branch, timeout).code
 
+    def refer(self, target, timeout=10):
+        """Blind transfer (RFC 3515): REFER, in the dialog of the call this
+        UA placed (invite), of the other party to target (an extension or
+        number of the UA's domain); the final code (202 when taken). The
+        NOTIFYs that follow get a 200 (kept in requests)."""
+        contact, call_id, tag, to = self.dialog
+        hdrs = ["Contact: %s" % self.contact,
+                "Refer-To: <sip:%s@%s>" % (target, self.domain),
+                "Referred-By: <sip:%s@%s>" % (self.ext, self.domain)]
+        branch, _ = self._request("REFER", contact, hdrs, call_id=call_id, from_tag=tag, to=to)
+        return self.wait_response(branch, timeout).code
+
     def answer(self, timeout=20, ring=True):
         """Waits for an INVITE and answers it (180, then 200 with SDP, then
         the ACK); returns the INVITE, or None when none came."""

@@ -8,7 +8,9 @@ queues (docs/freeswitch.md, "Queues"), made through the API.
   through the API are mod_callcenter's (`agent get status u<id>`).
 - A caller dialling the queue number from an extension of the tenant is
   offered to the Available agent only, with the X-AD-Queue-Id and
-  X-AD-Queue-Waited headers; direct calls to an agent are tracked.
+  X-AD-Queue-Waited headers; direct calls to an agent are tracked; the
+  caller's blind transfer (REFER) of the agent's leg runs in the tenant's
+  context only.
 - A queue deleted while a caller waits: the caller goes to the queue's
   timeout destination (another queue, where an agent gets it); a queue
   whose timeout is an extension's voicemail sends the caller there.
@@ -17,6 +19,7 @@ queues (docs/freeswitch.md, "Queues"), made through the API.
   lands in the right tenant's queue.
 (FreeSWITCH restarted or down: test_fs_queues_restart.py.)
 """
+import re
 import time
 
 from agentdesk_harness import FsWorld, QueueWorld, fs_main, headers, sip, wait_for
@@ -37,6 +40,8 @@ def test_queue_members_statuses_offer(backend):
         agents = {a["name"]: a for a in qw.cc_table("agent list")}
         assert agents["u%d" % ann.id]["contact"].endswith("}user/%s@a.example" % ann.ext), agents
         assert "X-AD-Queue-Id" in agents["u%d" % ann.id]["contact"]
+        assert ",force_transfer_context=tenant_%d," % fw.w.tenants["A"]["id"] in agents[
+            "u%d" % ann.id]["contact"]
         assert agents["u%d" % ann.id]["type"] == "Callback"
 
         # statuses through the API are mod_callcenter's
@@ -73,6 +78,33 @@ def test_queue_members_statuses_offer(backend):
                  "agent list")}["u%d" % bob.id]["external_calls_count"] == "1", timeout=5,
                  what="bob's direct call tracked")
         assert caller.bye() == 200
+
+        # a transfer never leaves the tenant: the caller of a queue call
+        # REFERs the agent's leg (which mod_callcenter makes with no a-leg:
+        # nothing the caller's channel exports reaches it, and its context
+        # is "default") to bob; FreeSWITCH looks bob up in tenant A's
+        # context only (the force_transfer_context of the agent's contact)
+        # and bob answers ann
+        log_at = len(fw.fs[0].log())
+        qw.answered_by(ann, caller, "7000")
+        wait_for(lambda: [m["state"] for m in qw.cc_table("queue list members q%d" % qid)] ==
+                 ["Answered"], timeout=10, what="the caller bridged to ann")
+        t, got = qw.answer_in_thread(bob)
+        assert caller.refer(bob.ext) == 202
+        t.join(25)
+        looked = re.findall(r"->%s in context (\S+)" % bob.ext, fw.fs[0].log()[log_at:])
+        assert looked == ["tenant_%d" % fw.w.tenants["A"]["id"]], looked
+        assert got and got[0] is not None, "the transfer to bob rang nothing"
+        # told the transfer is done (NOTIFY 200), the caller's leg is hung
+        # up (hangup_after_bridge); ann and bob talk, then bob hangs up
+        call_id = caller.dialog[1]
+        assert caller.wait_request("NOTIFY", 10, pred=lambda m: m.get("call-id") == call_id and
+                                   "SIP/2.0 200" in m.body) is not None
+        bye = caller.wait_request("BYE", 10, pred=lambda m: m.get("call-id") == call_id)
+        assert bye is not None, "the caller's leg outlived its transfer"
+        caller.respond(bye, 200, "OK")
+        assert sip.hang_up(bob.ua) == 200
+        assert ann.ua.wait_request("BYE", 10) is not None
 
         # the members change: levels follow, a member removed loses its tier,
         # and, in no queue and logged out, its agent

@@ -285,28 +285,41 @@ static void test_contact(void)
 {
         struct fs_cc_contact c;
 
-        fs_cc_contact_init(&c);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, 3, "a.example"), RESULT_OK);
         CHECK_STR_EQ(fs_cc_contact_text(&c), "error/USER_NOT_REGISTERED");
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000", "a.example"), RESULT_OK);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000"), RESULT_OK);
+        /* the member's variables, then the agent's leg's own: its blind
+         * transfers run in its tenant's context, never in "default" */
         CHECK_STR_EQ(fs_cc_contact_text(&c),
                      "{sip_h_X-AD-Queue-Id=${ad_queue_id},"
-                     "sip_h_X-AD-Queue-Waited=${expr(${strepoch()}-${cc_queue_joined_epoch})}}"
+                     "sip_h_X-AD-Queue-Waited=${expr(${strepoch()}-${cc_queue_joined_epoch})},"
+                     "force_transfer_context=tenant_3,domain_name=a.example}"
                      "user/1000@a.example");
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "1001", "a.example"), RESULT_OK);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, "1001"), RESULT_OK);
         CHECK(strstr(fs_cc_contact_text(&c), "}user/1000@a.example,user/1001@a.example") != NULL);
         CHECK(strchr(fs_cc_contact_text(&c), ' ') == NULL);
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "10,00", "a.example"), RESULT_INVALID);
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000", "a.example}x"), RESULT_INVALID);
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000@b", "a.example"), RESULT_INVALID);
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "", "a.example"), RESULT_INVALID);
-        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000", "${x}"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, "10,00"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, "10}00"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000@b"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, ""), RESULT_INVALID);
         CHECK_INT_EQ(c.n, 2);
+        /* a realm or tenant that cannot be written: no contact */
+        CHECK_INT_EQ(fs_cc_contact_init(&c, 3, "a.example}x"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_add(&c, "1000"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, 3, "${x}"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, 3, "a.example,user/9@b.example"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, 3, ""), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, 0, "a.example"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, -3, "a.example"), RESULT_INVALID);
+        CHECK_INT_EQ(fs_cc_contact_init(&c, INT64_MAX, "a.example"), RESULT_OK);
+        CHECK(strstr(c.text, ",force_transfer_context=tenant_9223372036854775807,") != NULL);
         /* the contact fits the command line it goes on */
         {
                 char b[FS_CC_COMMAND_MAX];
                 int n = 0;
 
-                while (fs_cc_contact_add(&c, "12345678", "tenant.example.com") == RESULT_OK)
+                CHECK_INT_EQ(fs_cc_contact_init(&c, INT64_MAX, "tenant.example.com"), RESULT_OK);
+                while (fs_cc_contact_add(&c, "12345678") == RESULT_OK)
                         n++;
                 CHECK(n > 50);
                 CHECK_INT_EQ(fs_cc_cmd_agent_set(b, INT64_MAX, "contact", fs_cc_contact_text(&c)),

@@ -131,7 +131,7 @@ static enum result agent_off(struct queue_node_ctx *ctx, int64_t user_id, bool d
         return result;
 }
 
-/* The contact of a's extensions. */
+/* The contact of a's extensions (its leg's transfers in a's tenant). */
 static enum result agent_contact(struct queue_node_ctx *ctx, const struct store_cc_agent *a,
                                  struct fs_cc_contact *ret)
 {
@@ -142,10 +142,11 @@ static enum result agent_contact(struct queue_node_ctx *ctx, const struct store_
 
         if (!exts)
                 return RESULT_NOMEM;
-        fs_cc_contact_init(ret);
-        result = store_cc_agent_extensions(ctx->conn, a->user_id, exts, MAX_EXTENSIONS, &n);
+        result = fs_cc_contact_init(ret, a->tenant_id, realm);
+        if (!result)
+                result = store_cc_agent_extensions(ctx->conn, a->user_id, exts, MAX_EXTENSIONS, &n);
         for (size_t i = 0; !result && i < n; i++)
-                result = fs_cc_contact_add(ret, exts[i], realm);
+                result = fs_cc_contact_add(ret, exts[i]);
         free(exts);
         return result;
 }
