@@ -10,7 +10,11 @@
  *            write: eavesdrop_whisper_bleg)
  *   barge    both hear the supervisor (read and write)
  * The command is `bgapi originate`: the request returns once FreeSWITCH
- * took it, not when the supervisor answers.
+ * took it, not when the supervisor answers. The supervisor's leg needs no
+ * force_transfer_context (the agent's leg of a queue call does, see
+ * freeswitch/callcenter.h): it is bridged to nothing (eavesdrop is a media
+ * bug, no signal_bond), so sofia refuses a blind REFER from it ("Cannot
+ * Blind Transfer 1 Legged calls") and no REFER transfers it.
  */
 #define LOG_MODULE "board"
 #include <inttypes.h>
