@@ -31,9 +31,20 @@ export function useQueueStatus() {
     error.value = null
   }
 
+  /* Events of this agent seen so far. An answer may be older than an event
+   * that came while it was on its way (the job applied before the PUT's
+   * answer arrived: the answer says "pending", the event "provisioned"):
+   * then the status is read again, so the newest wins. */
+  let seen = 0
+  async function answer(request: Promise<{ queue_status: QueueStatus; queues: QueueRef[]; break_reasons: string[] }>) {
+    const before = seen
+    apply(await request)
+    if (seen !== before) void load()
+  }
+
   async function load() {
     try {
-      apply(await api.get('/v1/me/queue-status'))
+      await answer(api.get('/v1/me/queue-status'))
     } catch (e) {
       if (e instanceof ApiError && (e.status === 403 || e.status === 404)) unavailable.value = true
       else error.value = errorMessage(e)
@@ -43,7 +54,7 @@ export function useQueueStatus() {
   async function set(input: QueueStatusInput) {
     busy.value = true
     try {
-      apply(await api.put('/v1/me/queue-status', input))
+      await answer(api.put('/v1/me/queue-status', input))
     } catch (e) {
       error.value = errorMessage(e)
     } finally {
@@ -55,7 +66,7 @@ export function useQueueStatus() {
     busy.value = true
     readyAt.value = Date.now()
     try {
-      apply(await api.post('/v1/me/queue-status/ready', undefined))
+      await answer(api.post('/v1/me/queue-status/ready', undefined))
     } catch (e) {
       error.value = errorMessage(e)
     } finally {
@@ -73,6 +84,7 @@ export function useQueueStatus() {
   useLiveEvents({
     'agent.queue_status': (e) => {
       if (status.value && e.data.agent_id !== status.value.agent_id) return
+      seen++
       if (!status.value) { void load(); return }
       const ids = e.data.queue_ids
       const known = queues.value.map((q) => q.id).sort((x, y) => x - y).join()
