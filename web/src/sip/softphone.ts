@@ -7,7 +7,7 @@
 // One user agent at a time; each gets a generation number and events from
 // an older one are dropped, so a UA being torn down cannot move the state.
 import {
-  canDial, mayBeRegistered, nextCall, nextLine, nextReg, transportUp, wantsRegistration,
+  canDial, mayBeRegistered, nextCall, nextLine, nextReg,
   type CallEvent as CallMachineEvent, type CallState, type LineEvent, type LineState, type RegEvent, type RegState,
 } from './machine'
 import { describeEnd } from './callEnd'
@@ -40,7 +40,6 @@ export interface SoftphoneView {
   muted: boolean
   /** Epoch ms the current call was answered. */
   callStartedAt: number | null
-  away: boolean
   /** The ringing or current call's queue (X-AD-Queue-Id), null for a direct call. */
   queueId: number | null
   /** Seconds its caller waited in the queue before it rang here (X-AD-Queue-Waited). */
@@ -51,7 +50,7 @@ export interface SoftphoneView {
 
 export function initialView(): SoftphoneView {
   return { line: 'single', other: null, reg: 'stopped', call: 'idle', extension: null, retryAt: null, callMessage: null,
-           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null, away: false,
+           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null,
            queueId: null, queueWaitedS: null, queueEndedAt: null }
 }
 
@@ -100,12 +99,11 @@ export class Softphone {
     this.clock = deps.clock ?? realClock
   }
 
-  /** Starts with these credentials, Available or Away. */
-  start(cred: SipCredentials, away: boolean): void {
+  /** Starts with these credentials: connects and registers (the desk stays registered while open). */
+  start(cred: SipCredentials): void {
     this.cred = cred
     this.view.extension = cred.extension
-    this.view.away = away
-    if (this.reg(away ? 'start_away' : 'start')) this.spawn()
+    if (this.reg('start')) this.spawn()
   }
 
   /**
@@ -121,18 +119,7 @@ export class Softphone {
     if (this.view.reg === 'stopped' || this.view.reg === 'elsewhere' || this.busy) return
     this.teardown()
     this.reg('stop')
-    this.start(cred, this.view.away)
-  }
-
-  /** Away unregisters (FreeSWITCH then offers no call); Available registers. */
-  setAway(away: boolean): void {
-    this.view.away = away
-    const from = this.view.reg
-    if (away) {
-      if (this.reg('go_away') && mayBeRegistered(from)) this.ua?.unregister()
-    } else if (this.reg('go_available') && transportUp(this.view.reg)) {
-      this.ua?.register()
-    }
+    this.start(cred)
   }
 
   /**
@@ -165,7 +152,7 @@ export class Softphone {
 
   /** Take the desk back from another tab (it has let go). */
   takeOver(): void {
-    if (this.reg('take_over') && this.cred) this.start(this.cred, this.view.away)
+    if (this.reg('take_over') && this.cred) this.start(this.cred)
   }
 
   /** Logout, last tab closing, account gone: hang up and unregister. */
@@ -346,11 +333,10 @@ export class Softphone {
         this.attempt = 0
         this.lastDelay = 0
         this.outageStart = null
-        if (this.reg('transport_up') && wantsRegistration(this.view.reg)) this.ua?.register()
+        if (this.reg('transport_up')) this.ua?.register()
         break
       case 'registered':
-        // A REGISTER that was under way when the agent chose Away: take it back.
-        if (!this.reg('registered') && this.view.reg === 'away') this.ua?.unregister()
+        this.reg('registered')
         break
       case 'unregistered':
         this.onUnregistered?.()
@@ -411,14 +397,15 @@ export class Softphone {
     this.view.retryAt = now + delay * 1000
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null
-      if (this.reg(this.view.away ? 'retry_away' : 'retry')) this.spawn()
+      if (this.reg('retry')) this.spawn()
     }, delay * 1000)
   }
 
   private incoming(call: SipCall): void {
-    // Away unregisters, so FreeSWITCH offers nothing; one that still comes
-    // (a race with the unregister) is declined as 480 Temporarily Unavailable.
-    if (this.view.reg !== 'connected') {
+    // Offered while FreeSWITCH holds a registration (also while one is
+    // renewed after a check-sync); one that comes after a refused
+    // registration is declined as 480 Temporarily Unavailable.
+    if (!mayBeRegistered(this.view.reg)) {
       call.onEvent = () => {}
       call.hangup(480)
       return
