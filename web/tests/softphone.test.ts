@@ -9,6 +9,7 @@ import { Softphone, initialView, type Clock } from '../src/sip/softphone'
 import { DeskLock, TAKE_MS, type Channel, type LockState } from '../src/sip/deskLock'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent } from '../src/sip/ua'
 import type { QueueOffer } from '../src/sip/queueOffer'
+import type { Mixer } from '../src/sip/mixer'
 
 const CRED: SipCredentials = { extension: '2000', password: 'first-secret', realm: 'sip.example',
                                wsUrl: 'ws://127.0.0.1:5066', displayName: 'Ann Agent' }
@@ -25,6 +26,22 @@ class FakeCall implements SipCall {
   transfer(t: string) { this.log.push(`transfer ${t}`) }
   transferReplacing(o: SipCall) { this.log.push(`transfer replacing ${o.remoteNumber}`) }
   peer() { return null }
+  sendAudio(t: MediaStreamTrack | null) { this.log.push(t ? 'send mix' : 'send mic') }
+}
+
+/** The mixer as the softphone uses it: what was joined, muted, split (mixer.ts itself: mixer.test.ts). */
+class FakeMixer implements Mixer {
+  log: string[] = []
+  ear: MediaStream | null = null
+  refuse = false
+  join(a: SipCall, b: SipCall, muted: boolean) {
+    if (this.refuse) return false
+    this.log.push(`join ${a.remoteNumber}+${b.remoteNumber}${muted ? ' muted' : ''}`)
+    this.ear = {} as MediaStream
+    return true
+  }
+  mute(on: boolean) { this.log.push(`mute ${on}`) }
+  split() { this.log.push('split'); this.ear = null }
 }
 
 class FakeUa implements SipUa {
@@ -68,16 +85,18 @@ function rig(fetch: () => Promise<SipCredentials | null> = async () => null) {
   const clock = new FakeClock()
   const transitions: string[] = []
   const view = initialView()
+  const mixer = new FakeMixer()
   const phone = new Softphone(view, {
     factory: (cred, emit) => { const ua = new FakeUa(cred, emit); uas.push(ua); return ua },
     fetchCredentials: fetch,
+    mixer,
     clock,
     onTransition: (m, from, ev, to) => {
       transitions.push(`${m}:${from}-${ev}->${to}`)
       taken.add(`${m}:${from}-${ev}->${to}`)
     },
   })
-  return { uas, clock, view, phone, transitions, last: () => uas[uas.length - 1] }
+  return { uas, clock, view, phone, transitions, mixer, last: () => uas[uas.length - 1] }
 }
 
 function connect(r: ReturnType<typeof rig>) {
@@ -606,6 +625,112 @@ test('attended transfer abandoned: back to the caller hangs up the target and re
   r.phone.stop()
   assert.deepEqual(r.last().calls[2].log.slice(-1), ['hangup'])
   assert.deepEqual(caller.log.slice(-1), ['hangup'])
+})
+
+/** In a call with 2001, a second call from 2002 answered: 2001 held, 2002 current. */
+function twoCalls(r: ReturnType<typeof rig>) {
+  const first = inCall(r)
+  const second = new FakeCall('Cat Caller', '2002')
+  r.last().emit({ type: 'incoming', call: second })
+  r.phone.answerSecond()
+  second.onEvent({ type: 'confirmed' })
+  return { first, second }
+}
+
+test('three-way: join resumes the held call and mixes both; mute is towards both; split holds it again', () => {
+  const r = rig()
+  const { first, second } = twoCalls(r)
+  r.phone.mute(true) // muted before the join: stays muted in the mix, towards both
+  assert.equal(r.phone.ear(), null)
+  assert.equal(r.phone.join(), null)
+  assert.equal(r.view.line, 'joined')
+  assert.deepEqual([r.view.call, r.view.other?.state, r.view.muted, r.view.other?.muted], ['in_call', 'in_call', true, true])
+  assert.deepEqual(r.mixer.log, ['join 2002+2001 muted'])
+  assert.ok(r.phone.ear(), 'the agent hears the mix of both')
+  assert.deepEqual(first.log.slice(-2), ['mute true', 'hold false'])
+  // Neither can be held, swapped, transferred or joined again while joined.
+  r.phone.hold(true)
+  r.phone.swap()
+  assert.match(r.phone.transfer('2005') ?? '', /Only a call in progress/)
+  assert.match(r.phone.consult('2005') ?? '', /Only a call in progress/)
+  assert.match(r.phone.completeTransfer() ?? '', /held caller/)
+  assert.match(r.phone.join() ?? '', /Join needs/)
+  assert.deepEqual([r.view.line, r.view.call, r.view.remoteNumber], ['joined', 'in_call', '2002'])
+  r.phone.mute(false)
+  assert.deepEqual(r.mixer.log.slice(-1), ['mute false'])
+  assert.deepEqual([r.view.muted, r.view.other?.muted], [false, false])
+  assert.deepEqual([first.log.at(-1), second.log.at(-1)], ['mute false', 'mute false'])
+  r.phone.split()
+  assert.deepEqual([r.view.line, r.view.call, r.view.other?.state], ['two', 'in_call', 'held'])
+  assert.deepEqual(r.mixer.log.slice(-1), ['split'])
+  assert.equal(first.log.at(-1), 'hold true')
+  assert.equal(r.phone.ear(), null)
+  // Joined again, then the agent hangs up: both calls end, the mix with the first.
+  assert.equal(r.phone.join(), null)
+  r.phone.hangup()
+  assert.deepEqual([first.log.at(-1), second.log.at(-1)], ['hangup', 'hangup'])
+  first.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.other, r.mixer.log.at(-1)], ['single', null, 'split'])
+  second.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.call, r.view.line], ['idle', 'single'])
+  assert.deepEqual(r.transitions.filter((t) => t.startsWith('line:')).slice(-4),
+                   ['line:two-join->joined', 'line:joined-split->two', 'line:two-join->joined', 'line:joined-one_ended->single'])
+})
+
+test('three-way: either party leaving leaves a normal call with the other, still muted if the agent was', () => {
+  // The current call's party hangs up: the other (live, not held) becomes the current call.
+  const r = rig()
+  const { first, second } = twoCalls(r)
+  r.phone.join()
+  r.phone.mute(true)
+  second.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.other, r.view.call, r.view.remoteNumber, r.view.muted],
+                   ['single', null, 'in_call', '2001', true])
+  assert.deepEqual(r.mixer.log.slice(-1), ['split'])
+  r.phone.hold(true) // a normal call again
+  assert.equal(r.view.call, 'held')
+  assert.equal(first.log.at(-1), 'hold true')
+  // The agent drops the other party (the held one in a three-way call is none: it is live).
+  const r2 = rig()
+  const two = twoCalls(r2)
+  r2.phone.join()
+  r2.phone.endOther()
+  assert.equal(two.first.log.at(-1), 'hangup')
+  two.first.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r2.view.line, r2.view.call, r2.view.remoteNumber, r2.mixer.log.at(-1)], ['single', 'in_call', '2002', 'split'])
+  // Dropping the current party alone: the other goes on.
+  const r3 = rig()
+  const three = twoCalls(r3)
+  r3.phone.join()
+  r3.phone.endCurrent()
+  assert.deepEqual([three.second.log.at(-1), three.first.log.at(-1)], ['hangup', 'hold false'])
+  // stop() ends a three-way call, mix and both calls.
+  const r4 = rig()
+  const four = twoCalls(r4)
+  r4.phone.join()
+  r4.phone.stop()
+  assert.deepEqual([r4.view.line, r4.view.call, r4.mixer.log.at(-1), four.first.log.at(-1), four.second.log.at(-1)],
+                   ['single', 'idle', 'split', 'hangup', 'hangup'])
+})
+
+test('three-way: not before the held call has audio to mix; the line stays two', () => {
+  const r = rig()
+  twoCalls(r)
+  r.mixer.refuse = true
+  assert.match(r.phone.join() ?? '', /cannot be joined yet/)
+  assert.deepEqual([r.view.line, r.view.other?.state], ['two', 'held'])
+})
+
+test('swap keeps each call\'s mute: the call muted before the swap is muted when it is back', () => {
+  const r = rig()
+  const { first } = twoCalls(r)
+  r.phone.swap()
+  r.phone.mute(true)
+  r.phone.swap()
+  assert.equal(r.view.muted, false)
+  r.phone.swap()
+  assert.deepEqual([r.view.remoteNumber, r.view.muted], ['2001', true])
+  assert.equal(first.log.filter((l) => l.startsWith('mute')).at(-1), 'mute true')
 })
 
 test('every transition of the three tables was taken by a test above', () => {

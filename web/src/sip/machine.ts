@@ -41,7 +41,11 @@
 //   two     --swap-->            two        (the current held, the other resumed)
 //   two     --complete-->        completing (REFER the held call with Replaces of the current one)
 //   completing --transfer_failed--> two
-//   waiting, two, completing --one_ended--> single (either call ended; the one left is the current)
+//   two     --join-->            joined     (three-way: the held call resumed, the agent's microphone
+//                                            and each party's voice mixed in the desk, mixer.ts)
+//   joined  --split-->           two        (the other call held again, each hears the agent alone)
+//   waiting, two, completing, joined --one_ended--> single (either call ended; the one left is the
+//                                            current, a normal call again)
 // An incoming call may be a queue's offer (its INVITE's X-AD-Queue-Id and
 // X-AD-Queue-Waited, queueOffer.ts): data of the `incoming` event, which
 // softphone.ts keeps in the view from ringing to idle; the states are the
@@ -83,14 +87,16 @@ export const CALL_TRANSITIONS: Record<CallState, Partial<Record<CallEvent, CallS
   transferring: { transfer_failed: 'in_call', ended: 'idle' },
 }
 
-export type LineState = 'single' | 'waiting' | 'two' | 'completing'
-export type LineEvent = 'second_incoming' | 'consult' | 'answer_second' | 'swap' | 'complete' | 'transfer_failed' | 'one_ended'
+export type LineState = 'single' | 'waiting' | 'two' | 'completing' | 'joined'
+export type LineEvent = 'second_incoming' | 'consult' | 'answer_second' | 'swap' | 'complete' | 'transfer_failed' | 'one_ended' |
+  'join' | 'split'
 
 export const LINE_TRANSITIONS: Record<LineState, Partial<Record<LineEvent, LineState>>> = {
   single: { second_incoming: 'waiting', consult: 'two' },
   waiting: { answer_second: 'two', one_ended: 'single' },
-  two: { swap: 'two', complete: 'completing', one_ended: 'single' },
+  two: { swap: 'two', complete: 'completing', join: 'joined', one_ended: 'single' },
   completing: { transfer_failed: 'two', one_ended: 'single' },
+  joined: { split: 'two', one_ended: 'single' },
 }
 
 export function nextLine(state: LineState, event: LineEvent): LineState | null {

@@ -12,11 +12,13 @@ import {
 } from './machine'
 import { describeEnd } from './callEnd'
 import { retryDelay } from './reconnect'
+import type { Mixer } from './mixer'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
-/** The call that waits while another is current: ringing (a second call) or held. */
+/** The call beside the current one: ringing (a second call), held, or live with it (joined, three-way). */
 export interface OtherCall {
   state: CallState
+  muted: boolean
   remoteName: string
   remoteNumber: string
   callStartedAt: number | null
@@ -25,7 +27,7 @@ export interface OtherCall {
 }
 
 export interface SoftphoneView {
-  /** single, or two calls (machine.ts's line): the current one is `call`, the other `other`. */
+  /** single, or two calls (machine.ts's line): the current one is `call`, the other `other`; joined, both live. */
   line: LineState
   other: OtherCall | null
   reg: RegState
@@ -64,6 +66,8 @@ export interface SoftphoneDeps {
   factory: UaFactory
   /** GET /v1/auth/me again: fresh credentials, or null when there are none. */
   fetchCredentials: () => Promise<SipCredentials | null>
+  /** Mixes a three-way call (mixer.ts's WebAudioMixer in the browser). */
+  mixer: Mixer
   clock?: Clock
   /** Every state change, for logs and tests (never given secrets). */
   onTransition?: (machine: 'reg' | 'call' | 'line', from: string, event: string, to: string) => void
@@ -187,17 +191,31 @@ export class Softphone {
     if (this.current && this.view.call === 'ringing') this.current.hangup(486)
   }
 
+  /** Ends the call; in a three-way call, both calls. */
   hangup(): void {
+    if (this.view.line === 'joined') this.second?.hangup()
     this.current?.hangup()
   }
 
+  /** Ends the current call alone (in a three-way call: drops that party, the other goes on). */
+  endCurrent(): void {
+    this.current?.hangup()
+  }
+
+  /** Mutes the agent; in a three-way call towards both parties (the mix's microphone), who still hear each other. */
   mute(on: boolean): void {
     if (!this.current || (this.view.call !== 'in_call' && this.view.call !== 'held')) return
     this.current.mute(on)
     this.view.muted = on
+    if (this.view.line === 'joined' && this.second && this.view.other) {
+      this.second.mute(on)
+      this.view.other.muted = on
+      this.deps.mixer.mute(on)
+    }
   }
 
   hold(on: boolean): void {
+    if (this.view.line === 'joined') return // split first: the other party would hear the held one's silence
     if (this.current && this.callEv(on ? 'hold' : 'resume')) this.current.hold(on)
   }
 
@@ -208,7 +226,9 @@ export class Softphone {
   transfer(target: string): string | null {
     const t = target.trim()
     if (!/^[0-9*#+]{1,32}$/.test(t)) return 'Enter a number: digits, *, # or +.'
-    if (!this.current || !this.callEv('transfer')) return 'Only a call in progress can be transferred.'
+    if (!this.current || this.view.line === 'joined' || !this.callEv('transfer')) {
+      return 'Only a call in progress can be transferred.'
+    }
     this.view.callMessage = null
     this.current.transfer(t)
     return null
@@ -251,6 +271,40 @@ export class Softphone {
     this.hold(true)
     this.exchange()
     this.hold(false)
+  }
+
+  /**
+   * Two calls, the current one live and the other held: join them into a
+   * three-way call mixed here (mixer.ts). The held call is resumed; each
+   * party hears the agent and the other, the agent hears both.
+   */
+  join(): string | null {
+    const other = this.second
+    const o = this.view.other
+    if (!other || !this.current || o?.state !== 'held' || this.view.call !== 'in_call' ||
+        !nextLine(this.view.line, 'join')) return 'Join needs a call in progress and a held one.'
+    if (!this.deps.mixer.join(this.current, other, this.view.muted)) return 'The calls cannot be joined yet: no audio.'
+    this.line('join')
+    this.view.callMessage = null
+    other.mute(this.view.muted)
+    o.muted = this.view.muted
+    other.hold(false)
+    o.state = nextCall(o.state, 'resume') ?? o.state
+    return null
+  }
+
+  /** A three-way call back to two: the other call is held again, the current one goes on with the agent alone. */
+  split(): void {
+    const other = this.second
+    const o = this.view.other
+    if (!other || !o || !this.line('split')) return
+    other.hold(true)
+    o.state = nextCall(o.state, 'hold') ?? o.state
+  }
+
+  /** Both remote parties mixed while joined (the desk's speaker plays it instead of the current call alone). */
+  ear(): MediaStream | null {
+    return this.view.line === 'joined' ? this.deps.mixer.ear : null
   }
 
   /** Consultation over without a transfer: hang it up and resume the held caller. */
@@ -305,6 +359,8 @@ export class Softphone {
     const to = nextLine(from, event)
     if (!to) return false
     this.view.line = to
+    // Out of a three-way call (split, or either call ended): the calls left send the plain microphone.
+    if (from === 'joined' && to !== 'joined') this.deps.mixer.split()
     this.deps.onTransition?.('line', from, event, to)
     return true
   }
@@ -414,7 +470,7 @@ export class Softphone {
       // A second call rings (softly, useCallSignals) while one is live; a third is busy.
       if ((this.view.call === 'in_call' || this.view.call === 'held') && !this.second && this.line('second_incoming')) {
         this.second = call
-        this.view.other = { state: 'ringing', remoteName: call.remoteName, remoteNumber: call.remoteNumber,
+        this.view.other = { state: 'ringing', muted: false, remoteName: call.remoteName, remoteNumber: call.remoteNumber,
                             callStartedAt: null, queueId: call.queue?.queueId ?? null, queueWaitedS: call.queue?.waitedS ?? null }
         call.onEvent = (e: CallEvent) => this.onCall(call, e)
         return
@@ -503,15 +559,15 @@ export class Softphone {
   /** The current call's part of the view, as the waiting call. */
   private snapshot(): OtherCall {
     const v = this.view
-    return { state: v.call, remoteName: v.remoteName, remoteNumber: v.remoteNumber, callStartedAt: v.callStartedAt,
-             queueId: v.queueId, queueWaitedS: v.queueWaitedS }
+    return { state: v.call, muted: v.muted, remoteName: v.remoteName, remoteNumber: v.remoteNumber,
+             callStartedAt: v.callStartedAt, queueId: v.queueId, queueWaitedS: v.queueWaitedS }
   }
 
   private restore(o: OtherCall): void {
     const from = this.view.call
     Object.assign(this.view, { call: o.state, remoteName: o.remoteName, remoteNumber: o.remoteNumber,
                                callStartedAt: o.callStartedAt, queueId: o.queueId, queueWaitedS: o.queueWaitedS,
-                               muted: false })
+                               muted: o.muted })
     if (from !== o.state) this.deps.onTransition?.('call', from, 'switch', o.state)
   }
 
