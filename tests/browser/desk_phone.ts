@@ -12,7 +12,7 @@
 import { after, afterEach, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
 import { Tab, assert } from './harness.ts'
-import { type Agent, Rig, audioFlows, connect, deskTab, dial, firstLogin, hangUp, heading, idle, until } from './deskrig.ts'
+import { type Agent, Rig, audioFlows, connect, deskTab, dial, firstLogin, hangUp, heading, idle, inboundOver, until } from './deskrig.ts'
 
 const rig = new Rig()
 let alice: Agent
@@ -71,7 +71,7 @@ async function holdResume(p: Page) {
 
 async function transfer(p: Page, target: string) {
   await p.getByRole('button', { name: 'Transfer', exact: true }).click()
-  await p.getByLabel('Transfer to').fill(target)
+  await p.getByLabel('Transfer to', { exact: true }).fill(target)
   await p.getByRole('button', { name: 'Transfer now' }).click()
 }
 
@@ -233,7 +233,7 @@ test('5. second call: Dave calls Alice during her call with Bob, rings with who;
 async function consultation(a: Page, b: Page, d: Page) {
   await connect(b, a, alice.extension)
   await a.getByRole('button', { name: 'Transfer', exact: true }).click()
-  await a.getByLabel('Transfer to').fill(dave.extension)
+  await a.getByLabel('Transfer to', { exact: true }).fill(dave.extension)
   await a.getByRole('button', { name: 'Consult first' }).click()
   await heading(d, 'Incoming call')
   await d.getByRole('button', { name: 'Answer' }).click()
@@ -269,5 +269,72 @@ test('7. attended transfer abandoned: Alice consults Dave, then goes back to Bob
   assert.equal(await other(a).count(), 0)
   await audioFlows(b)
   await hangUp(a, b)
+  for (const t of [ta, tb, td]) t.clean()
+})
+
+/** Alice's live calls, oldest first: what each sends (track id), what they receive, and what her <audio> plays. */
+async function tracks(p: Page): Promise<{ sending: string[]; receiving: string[]; playing: string[] }> {
+  return p.evaluate(() => {
+    const pcs = (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.filter((x) => x.connectionState !== 'closed')
+    const el = document.querySelector('audio')
+    return {
+      sending: pcs.map((pc) => pc.getSenders().find((s) => s.track?.kind === 'audio')?.track?.id ?? ''),
+      receiving: pcs.flatMap((pc) => pc.getReceivers().map((r) => r.track.id)),
+      playing: ((el?.srcObject ?? null) as MediaStream | null)?.getAudioTracks().map((t) => t.id) ?? [],
+    }
+  })
+}
+
+/** The audio energy p hears over 50 packets (a second) once it is past (above, or below) `than`. */
+async function energy(p: Page, what: string, past: (e: number) => boolean): Promise<number> {
+  let e = 0
+  await until(what, 20_000, async () => past(e = (await inboundOver(p, 50)).energy) || undefined)
+    .catch((err) => { throw new Error(`${err}: last ${e}`) })
+  return e
+}
+
+test('8. three-way: Alice joins Bob and Dave, muted; each hears the other through her mix; split, join, Dave leaves, Bob\'s call is a normal one', async () => {
+  const a = ta.page
+  const b = tb.page
+  const d = td.page
+  await connect(b, a, alice.extension)
+  await dial(d, alice.extension)
+  await other(a).getByRole('button', { name: 'Answer and hold' }).click()
+  await heading(d, 'In call')
+  await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
+  await a.getByRole('button', { name: 'Mute' }).click()
+  await a.getByRole('button', { name: 'Unmute' }).waitFor()
+  const before = await tracks(a)
+  // Alice is muted: from here on, what Bob and Dave hear can only be each other.
+  await other(a).getByRole('button', { name: 'Join' }).click()
+  await heading(a, 'Three-way call')
+  await other(a).getByRole('heading', { name: `Also in the call: Bob Brown (${bob.extension})` }).waitFor()
+  const mixD = await energy(d, 'Dave hears Bob through Alice\'s mix', (e) => e > 0)
+  const mixB = await energy(b, 'Bob hears Dave through Alice\'s mix', (e) => e > 0)
+  const joined = await tracks(a)
+  assert.equal(joined.sending.length, 2)
+  for (const t of joined.sending) assert.ok(!before.sending.includes(t), `each call sends a mix, not the microphone: ${JSON.stringify([before, joined])}`)
+  assert.ok(joined.playing.length === 1 && !joined.receiving.includes(joined.playing[0]), 'Alice hears the mix of both')
+  // Split: Bob held again, Dave with Alice alone (muted): Dave's audio falls away.
+  await other(a).getByRole('button', { name: 'Split' }).click()
+  await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
+  await energy(d, 'Dave hears nothing once split (Alice muted)', (e) => e < mixD / 10)
+  assert.deepEqual((await tracks(a)).sending, before.sending, 'split: both calls send the microphone again')
+  await other(a).getByRole('button', { name: 'Join' }).click()
+  await heading(a, 'Three-way call')
+  await energy(d, 'Dave hears Bob again', (e) => e > mixD / 10)
+  // Dave hangs up: Alice and Bob are a normal call, her microphone (still muted) on it.
+  await hangUp(d)
+  await heading(a, 'In call')
+  assert.equal(await other(a).count(), 0)
+  await energy(b, 'Bob hears nothing from the mix once Dave left (Alice muted)', (e) => e < mixB / 10)
+  const left = await tracks(a)
+  assert.deepEqual(left.sending, [before.sending[0]], 'Bob\'s call sends Alice\'s microphone again')
+  assert.ok(left.playing.length === 1 && left.receiving.includes(left.playing[0]), 'Alice hears Bob\'s call itself')
+  await a.getByRole('button', { name: 'Unmute' }).click()
+  await energy(b, 'Bob hears Alice once she unmutes', (e) => e > mixB / 10)
+  await hangUp(a, b)
+  // The desk keeps nothing but the session token in sessionStorage (the chosen extension is in memory).
+  assert.deepEqual(await a.evaluate(() => Object.keys(sessionStorage)), ['agentdesk.session'])
   for (const t of [ta, tb, td]) t.clean()
 })

@@ -6,7 +6,7 @@
 // (tests/browser/desk_phone.ts, the three-way case).
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { WebAudioMixer, type MixContext } from '../src/sip/mixer'
+import { WebAudioMixer, type MixContext, type Pull } from '../src/sip/mixer'
 import type { SipCall } from '../src/sip/ua'
 
 class FakeTrack {
@@ -75,6 +75,17 @@ function call(name: string, remote = true) {
   return { c, mic, sent }
 }
 
+/** Streams kept pulled (Chromium's remote audio into WebAudio), by their tracks; let go of, they leave. */
+function puller() {
+  const pulled = new Set<string>()
+  const pull: Pull = (s) => {
+    const id = (s as unknown as FakeStream).tracks.map((t) => t.id).join()
+    pulled.add(id)
+    return () => { pulled.delete(id) }
+  }
+  return { pulled, pull }
+}
+
 /** The tracks whose audio reaches the destination that made `track`. */
 function heard(ctx: FakeContext, trackId: string | null): string[] {
   const d = ctx.dests.find((x) => x.stream?.tracks[0].id === trackId)
@@ -90,7 +101,8 @@ function heard(ctx: FakeContext, trackId: string | null): string[] {
 
 test('each party hears the agent and the other, the agent hears both; mute is towards both; split leaves nothing', () => {
   const contexts: FakeContext[] = []
-  const mixer = new WebAudioMixer(() => { const x = new FakeContext(); contexts.push(x); return x as unknown as MixContext })
+  const { pulled, pull } = puller()
+  const mixer = new WebAudioMixer(() => { const x = new FakeContext(); contexts.push(x); return x as unknown as MixContext }, pull)
   const a = call('a')
   const b = call('b')
   a.mic.enabled = false // JsSIP had the call muted: the mix's own copy of the microphone is live, the gain mutes
@@ -101,6 +113,7 @@ test('each party hears the agent and the other, the agent hears both; mute is to
   assert.deepEqual(heard(ctx, b.sent[0]), ["from-a", "mic-a'"])
   const ear = (mixer.ear as unknown as FakeStream).tracks[0].id
   assert.deepEqual(heard(ctx, ear), ['from-a', 'from-b'])
+  assert.deepEqual([...pulled].sort(), ['from-a', 'from-b'], 'both parties\' streams kept pulled')
   const clone = ctx.sources[0].stream!.tracks[0]
   assert.equal(clone.enabled, true)
   const gain = ctx.gains[0]
@@ -118,6 +131,7 @@ test('each party hears the agent and the other, the agent hears both; mute is to
   assert.equal(a.mic.stopped, false, 'the call\'s own microphone is the call\'s')
   assert.equal(ctx.closed, true)
   assert.equal(mixer.ear, null)
+  assert.equal(pulled.size, 0)
   mixer.mute(false) // nothing left to mute
   mixer.split() // twice is harmless
   assert.deepEqual(a.sent, ['mix1', null])
@@ -128,6 +142,7 @@ test('each party hears the agent and the other, the agent hears both; mute is to
   assert.deepEqual(contexts.map((x) => x.closed), [true, true, false])
   mixer.split()
   assert.ok(contexts.every((x) => x.closed))
+  assert.equal(pulled.size, 0)
 })
 
 test('a call with no remote audio yet cannot be joined: nothing made, nothing sent', () => {

@@ -9,8 +9,13 @@
 // mute sets it to 0, so the agent is muted towards both while the parties
 // still hear each other.
 //
+// Chromium feeds a remote WebRTC stream into WebAudio only while a media
+// element also pulls it (a MediaStreamAudioSourceNode of a stream nothing
+// plays gives silence): each party's stream also goes to a muted <audio>
+// of its own, not in the page, for as long as the mix lasts.
+//
 // One AudioContext per three-way call, closed when it ends (split, or
-// either call ending): no graph, track or context outlives the join.
+// either call ending): no graph, track, element or context outlives the join.
 import type { SipCall } from './ua'
 
 /** What the softphone needs of a mixer (the unit tests give it a fake). */
@@ -29,6 +34,20 @@ export interface Mixer {
 export type MixContext = Pick<AudioContext, 'createMediaStreamSource' | 'createMediaStreamDestination' |
                                             'createGain' | 'resume' | 'close'>
 
+/** Keeps a remote stream pulled (muted); the returned function lets go of it. */
+export type Pull = (stream: MediaStream) => () => void
+
+function pullWithAudioElement(stream: MediaStream): () => void {
+  const el = new Audio()
+  el.muted = true
+  el.srcObject = stream
+  el.play().catch(() => {})
+  return () => {
+    el.pause()
+    el.srcObject = null
+  }
+}
+
 function micOf(pc: RTCPeerConnection): MediaStreamTrack | null {
   return pc.getSenders().find((s) => s.track?.kind === 'audio')?.track ?? null
 }
@@ -46,10 +65,13 @@ export class WebAudioMixer implements Mixer {
   private nodes: AudioNode[] = []
   /** Tracks this mixer made: the microphone's clone and the three mixes. */
   private tracks: MediaStreamTrack[] = []
+  private released: (() => void)[] = []
   private readonly newContext: () => MixContext
+  private readonly pull: Pull
 
-  constructor(newContext: () => MixContext = () => new AudioContext()) {
+  constructor(newContext: () => MixContext = () => new AudioContext(), pull: Pull = pullWithAudioElement) {
     this.newContext = newContext
+    this.pull = pull
   }
 
   join(a: SipCall, b: SipCall, muted: boolean): boolean {
@@ -79,6 +101,7 @@ export class WebAudioMixer implements Mixer {
     source(new MediaStream([own])).connect(gain)
     const partyA = source(fromA)
     const partyB = source(fromB)
+    this.released.push(this.pull(fromA), this.pull(fromB))
     const mix = (...inputs: AudioNode[]) => {
       const d = ctx.createMediaStreamDestination()
       for (const i of inputs) i.connect(d)
@@ -103,12 +126,14 @@ export class WebAudioMixer implements Mixer {
     for (const c of this.calls) c.sendAudio(null)
     for (const n of this.nodes) n.disconnect()
     for (const t of this.tracks) t.stop()
+    for (const r of this.released) r()
     this.ctx?.close().catch(() => {})
     this.ctx = null
     this.gain = null
     this.calls = []
     this.nodes = []
     this.tracks = []
+    this.released = []
     this.ear = null
   }
 }
