@@ -5,8 +5,9 @@
 // resume on either side, a blind transfer A → B after which the caller
 // talks to B, a transfer that cannot leave the tenant (REFER to another
 // tenant's extension rings nothing there), a second call (rings with who,
-// answered it holds the first, swap, hang up each), and attended transfer
-// completed and abandoned. One browser, one FreeSWITCH:
+// answered it holds the first, swap, hang up each), attended transfer
+// completed and abandoned, and a three-way call mixed in Alice's desk
+// (each party hears the other through her mix). One browser, one FreeSWITCH:
 // Alice's tab offers no Opus (its codec preferences drop it), Bob's and
 // Dave's offer Chromium's default list. Runs inside netns.sh (only `lo`).
 import { after, afterEach, before, test } from 'node:test'
@@ -202,16 +203,21 @@ function other(p: Page) {
   return p.getByTestId('other-call')
 }
 
-test('5. second call: Dave calls Alice during her call with Bob, rings with who; answered, Bob is held (FreeSWITCH says so); swap; hang up each', async () => {
-  const a = ta.page
-  const b = tb.page
-  const d = td.page
+/** Bob calls Alice; Dave calls her during that call, rings with who; she answers him and Bob is held. */
+async function secondCall(a: Page, b: Page, d: Page) {
   await connect(b, a, alice.extension)
   await dial(d, alice.extension)
   await other(a).getByRole('heading', { name: `Second call: Dave Dunn (${dave.extension})` }).waitFor({ timeout: 20_000 })
   await other(a).getByRole('button', { name: 'Answer and hold' }).click()
   await heading(d, 'In call')
   await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
+}
+
+test('5. second call: Dave calls Alice during her call with Bob, rings with who; answered, Bob is held (FreeSWITCH says so); swap; hang up each', async () => {
+  const a = ta.page
+  const b = tb.page
+  const d = td.page
+  await secondCall(a, b, d)
   await until('FreeSWITCH holds Bob\'s call', 10_000, async () =>
     (await channels()).some((c) => c.callstate === 'HELD') || undefined)
   await audioFlows(d)
@@ -297,11 +303,7 @@ test('8. three-way: Alice joins Bob and Dave, muted; each hears the other throug
   const a = ta.page
   const b = tb.page
   const d = td.page
-  await connect(b, a, alice.extension)
-  await dial(d, alice.extension)
-  await other(a).getByRole('button', { name: 'Answer and hold' }).click()
-  await heading(d, 'In call')
-  await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
+  await secondCall(a, b, d)
   await a.getByRole('button', { name: 'Mute' }).click()
   await a.getByRole('button', { name: 'Unmute' }).waitFor()
   const before = await tracks(a)
