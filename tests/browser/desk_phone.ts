@@ -47,8 +47,8 @@ async function codecs(p: Page): Promise<{ sending: string; remote: string[]; loc
   })
 }
 
-/** FreeSWITCH's channels: name and read codec. */
-async function channels(): Promise<{ name: string; read_codec: string; callstate: string }[]> {
+/** FreeSWITCH's channels: name, read codec, call state, what runs on it. */
+async function channels(): Promise<{ name: string; read_codec: string; callstate: string; application: string; application_data: string }[]> {
   const out = JSON.parse(await rig.fs.esl('show channels as json'))
   return out.rows ?? []
 }
@@ -308,13 +308,17 @@ test('8. three-way: Alice joins Bob and Dave, muted; each hears the other throug
   await a.getByRole('button', { name: 'Mute' }).click()
   await a.getByRole('button', { name: 'Unmute' }).waitFor()
   const before = await tracks(a)
+  // A second of Dave's call before the join: joined within a second of the answer, Dave was seen
+  // (2 runs in 9) hearing FreeSWITCH's hold music (its 440 Hz tone) through the whole case.
+  const settled = (await inboundOver(d, 50)).energy
   // Alice is muted: from here on, what Bob and Dave hear can only be each other.
   await other(a).getByRole('button', { name: 'Join' }).click()
   await heading(a, 'Three-way call')
   await other(a).getByRole('heading', { name: `Also in the call: Bob Brown (${bob.extension})` }).waitFor()
-  // (Chromium's fake microphone beeps at about 0.3 a second; the first packets after Bob's resume carry less.)
-  const mixD = await energy(d, 'Dave hears Bob through Alice\'s mix', (e) => e > 0.03)
-  const mixB = await energy(b, 'Bob hears Dave through Alice\'s mix', (e) => e > 0.03)
+  // Chromium's fake microphone beeps at 0.2–0.35 a second through the mix; the first packets after
+  // Bob's resume carry less. Muted, Alice's side is not quite 0 (up to ~0.03 seen after a split).
+  const mixD = await energy(d, 'Dave hears Bob through Alice\'s mix', (e) => e > 0.1)
+  const mixB = await energy(b, 'Bob hears Dave through Alice\'s mix', (e) => e > 0.1)
   const joined = await tracks(a)
   assert.equal(joined.sending.length, 2)
   for (const t of joined.sending) assert.ok(!before.sending.includes(t), `each call sends a mix, not the microphone: ${JSON.stringify([before, joined])}`)
@@ -322,23 +326,26 @@ test('8. three-way: Alice joins Bob and Dave, muted; each hears the other throug
   // Split: Bob held again, Dave with Alice alone (muted): Dave's audio falls away.
   await other(a).getByRole('button', { name: 'Split' }).click()
   await other(a).getByRole('heading', { name: `On hold: Bob Brown (${bob.extension})` }).waitFor()
-  console.log(`three-way: energy per second heard through the mix: Dave ${mixD.toFixed(3)}, Bob ${mixB.toFixed(3)}`)
-  await energy(d, 'Dave hears nothing once split (Alice muted)', (e) => e < mixD / 10)
-    .catch(async (e) => { throw new Error(`${e}; Alice's calls: ${JSON.stringify(await tracks(a))}`) })
+  console.log(`three-way: energy a second Dave heard before the join ${settled.toFixed(3)}; through the mix: Dave ${mixD.toFixed(3)}, Bob ${mixB.toFixed(3)}`)
+  await energy(d, 'Dave hears (almost) nothing once split (Alice muted)', (e) => e < mixD / 3)
+    .catch(async (e) => {
+      const ch = (await channels()).map((c) => [c.name, c.callstate, c.application, c.application_data])
+      throw new Error(`${e}; Alice's calls ${JSON.stringify(await tracks(a))}, before ${JSON.stringify(before)}; channels ${JSON.stringify(ch)}`)
+    })
   assert.deepEqual((await tracks(a)).sending, before.sending, 'split: both calls send the microphone again')
   await other(a).getByRole('button', { name: 'Join' }).click()
   await heading(a, 'Three-way call')
-  await energy(d, 'Dave hears Bob again', (e) => e > mixD / 10)
+  await energy(d, 'Dave hears Bob again', (e) => e > mixD / 3)
   // Dave hangs up: Alice and Bob are a normal call, her microphone (still muted) on it.
   await hangUp(d)
   await heading(a, 'In call')
   assert.equal(await other(a).count(), 0)
-  await energy(b, 'Bob hears nothing from the mix once Dave left (Alice muted)', (e) => e < mixB / 10)
+  await energy(b, 'Bob hears (almost) nothing once Dave left (Alice muted)', (e) => e < mixB / 3)
   const left = await tracks(a)
   assert.deepEqual(left.sending, [before.sending[0]], 'Bob\'s call sends Alice\'s microphone again')
   assert.ok(left.playing.length === 1 && left.receiving.includes(left.playing[0]), 'Alice hears Bob\'s call itself')
   await a.getByRole('button', { name: 'Unmute' }).click()
-  await energy(b, 'Bob hears Alice once she unmutes', (e) => e > mixB / 10)
+  await energy(b, 'Bob hears Alice once she unmutes', (e) => e > mixB / 3)
   await hangUp(a, b)
   // The desk keeps nothing but the session token in sessionStorage (the chosen extension is in memory).
   assert.deepEqual(await a.evaluate(() => Object.keys(sessionStorage)), ['agentdesk.session'])
