@@ -309,7 +309,8 @@ test('8. three-way: Alice joins Bob and Dave, muted; each hears the other throug
   await a.getByRole('button', { name: 'Unmute' }).waitFor()
   const before = await tracks(a)
   // A second of Dave's call before the join: joined within a second of the answer, Dave was seen
-  // (2 runs in 9) hearing FreeSWITCH's hold music (its 440 Hz tone) through the whole case.
+  // (2 runs in 9) hearing loud audio (0.45–0.6 a second) through the mix and after the split, while
+  // Alice's desk sent her disabled microphone: not hers; FreeSWITCH's hold music is the suspect.
   const settled = (await inboundOver(d, 50)).energy
   // Alice is muted: from here on, what Bob and Dave hear can only be each other.
   await other(a).getByRole('button', { name: 'Join' }).click()
