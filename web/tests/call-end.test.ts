@@ -18,10 +18,10 @@ test('a call ended by either side (BYE) or cancelled says nothing', () => {
   assert.equal(describeEnd(C.causes.CANCELED, 487), null)
 })
 
-test('480 from an Away agent reads "The agent is away."', () => {
-  // The desk declines an offered call with 480 when Away (softphone.ts).
+test('480 (an offline extension) is told from 408 (no answer)', () => {
+  // FreeSWITCH answers 480 for an extension with no registration and no voicebox.
   assert.equal(causeOf(480), C.causes.UNAVAILABLE)
-  assert.equal(describeEnd(causeOf(480), 480), 'The agent is away.')
+  assert.equal(describeEnd(causeOf(480), 480), 'Not available right now: the extension is offline.')
   assert.equal(describeEnd(causeOf(408), 408), 'No answer.')
   assert.equal(describeEnd(causeOf(410), 410), 'The number is not available right now.')
 })

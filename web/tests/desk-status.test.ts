@@ -10,8 +10,7 @@ test('the header says what is true, conditions first', () => {
   const v = { ...initialView(), extension: '2000' }
   const say = (patch: object, c: object = {}) => headerLine({ ...v, ...patch }, { ...ok, ...c }).text
   assert.equal(say({ reg: 'connected' }), 'Extension 2000 – Connected')
-  assert.equal(say({ reg: 'away' }), 'Extension 2000 – Away')
-  for (const reg of ['connecting', 'connecting_away', 'connecting_fresh', 'registering', 'registering_fresh', 'reauth'])
+  for (const reg of ['connecting', 'connecting_fresh', 'registering', 'registering_fresh', 'reauth'])
     assert.equal(say({ reg }), 'Connecting…')
   assert.equal(say({ reg: 'disconnected', retryAt: 14_200 }), 'Disconnected – retrying in 5 s')
   assert.equal(say({ reg: 'refused' }), 'Registration refused')

@@ -52,4 +52,15 @@ test('one track listener per call, whatever its state changes; none after it end
   audio.follow(asPc(other), el)
   assert.equal(next.listeners, 0, 'a call replaced without idle in between lets go of the old connection')
   assert.equal(other.listeners, 1)
+  // Joined into a three-way call: the element plays the mix, no connection is followed.
+  const mix = new FakeStream(['mix'])
+  audio.play(mix as unknown as MediaStream, el)
+  assert.equal(other.listeners, 0)
+  assert.equal(el.srcObject, mix)
+  other.dispatchEvent(new Event('track'))
+  assert.equal(el.srcObject, mix)
+  // Back to one call: its connection again.
+  audio.follow(asPc(other), el)
+  assert.equal(other.listeners, 1)
+  assert.notEqual(el.srcObject, mix)
 })

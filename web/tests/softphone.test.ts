@@ -9,6 +9,7 @@ import { Softphone, initialView, type Clock } from '../src/sip/softphone'
 import { DeskLock, TAKE_MS, type Channel, type LockState } from '../src/sip/deskLock'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent } from '../src/sip/ua'
 import type { QueueOffer } from '../src/sip/queueOffer'
+import type { Mixer } from '../src/sip/mixer'
 
 const CRED: SipCredentials = { extension: '2000', password: 'first-secret', realm: 'sip.example',
                                wsUrl: 'ws://127.0.0.1:5066', displayName: 'Ann Agent' }
@@ -25,6 +26,22 @@ class FakeCall implements SipCall {
   transfer(t: string) { this.log.push(`transfer ${t}`) }
   transferReplacing(o: SipCall) { this.log.push(`transfer replacing ${o.remoteNumber}`) }
   peer() { return null }
+  sendAudio(t: MediaStreamTrack | null) { this.log.push(t ? 'send mix' : 'send mic') }
+}
+
+/** The mixer as the softphone uses it: what was joined, muted, split (mixer.ts itself: mixer.test.ts). */
+class FakeMixer implements Mixer {
+  log: string[] = []
+  ear: MediaStream | null = null
+  refuse = false
+  join(a: SipCall, b: SipCall, muted: boolean) {
+    if (this.refuse) return false
+    this.log.push(`join ${a.remoteNumber}+${b.remoteNumber}${muted ? ' muted' : ''}`)
+    this.ear = {} as MediaStream
+    return true
+  }
+  mute(on: boolean) { this.log.push(`mute ${on}`) }
+  split() { this.log.push('split'); this.ear = null }
 }
 
 class FakeUa implements SipUa {
@@ -60,18 +77,26 @@ class FakeClock implements Clock {
   }
 }
 
+/** Every transition any test below took: the last test checks that each edge of the tables was. */
+const taken = new Set<string>()
+
 function rig(fetch: () => Promise<SipCredentials | null> = async () => null) {
   const uas: FakeUa[] = []
   const clock = new FakeClock()
   const transitions: string[] = []
   const view = initialView()
+  const mixer = new FakeMixer()
   const phone = new Softphone(view, {
     factory: (cred, emit) => { const ua = new FakeUa(cred, emit); uas.push(ua); return ua },
     fetchCredentials: fetch,
+    mixer,
     clock,
-    onTransition: (m, from, ev, to) => transitions.push(`${m}:${from}-${ev}->${to}`),
+    onTransition: (m, from, ev, to) => {
+      transitions.push(`${m}:${from}-${ev}->${to}`)
+      taken.add(`${m}:${from}-${ev}->${to}`)
+    },
   })
-  return { uas, clock, view, phone, transitions, last: () => uas[uas.length - 1] }
+  return { uas, clock, view, phone, transitions, mixer, last: () => uas[uas.length - 1] }
 }
 
 function connect(r: ReturnType<typeof rig>) {
@@ -109,7 +134,7 @@ test('reconnect schedule: 1, 2, 4, 5, 5… for two minutes, then backing off to 
 
 test('start registers and connects; a dropped socket retries on schedule with new UAs', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   assert.equal(r.view.reg, 'connecting')
   assert.deepEqual(r.last().log, ['start'])
   connect(r)
@@ -142,7 +167,7 @@ test('start registers and connects; a dropped socket retries on schedule with ne
 
 test('check-sync NOTIFY registers again at once', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   r.last().emit({ type: 'check_sync' })
   assert.equal(r.view.reg, 'registering')
@@ -154,7 +179,7 @@ test('check-sync NOTIFY registers again at once', () => {
 test('401/403 fetches /v1/auth/me once and registers with the new password', async () => {
   let fetches = 0
   const r = rig(async () => { fetches++; return { ...CRED, password: 'rotated-secret' } })
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   r.last().emit({ type: 'check_sync' })
   r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
@@ -178,80 +203,97 @@ test('401/403 fetches /v1/auth/me once and registers with the new password', asy
   assert.equal(fetches, 2, 'one fetch per refusal of a working registration')
 })
 
-test('refused when /me has nothing to offer; Away from there at once (the transport is up)', async () => {
+test('refused when /me has nothing to offer; a check-sync registers again from there', async () => {
   const r = rig(async () => null)
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   r.last().emit({ type: 'connected' })
   r.last().emit({ type: 'registration_failed', status: 403, cause: 'Rejected' })
   await flush()
   assert.equal(r.view.reg, 'refused')
-  r.phone.setAway(true)
-  assert.equal(r.view.reg, 'away')
-})
-
-test('Away unregisters and survives a reconnect; Available registers again', () => {
-  const r = rig()
-  r.phone.start(CRED, false)
-  connect(r)
-  r.phone.setAway(true)
-  assert.equal(r.view.reg, 'away')
-  assert.deepEqual(r.last().log, ['start', 'register', 'unregister'])
-  r.last().emit({ type: 'disconnected' })
-  r.clock.advance(1000)
-  assert.equal(r.view.reg, 'connecting_away')
-  r.last().emit({ type: 'connected' })
-  assert.equal(r.view.reg, 'away')
-  assert.deepEqual(r.last().log, ['start'], 'an Away desk does not register')
-  r.phone.setAway(false)
+  r.last().emit({ type: 'check_sync' })
   assert.equal(r.view.reg, 'registering')
-  assert.deepEqual(r.last().log, ['start', 'register'], 'the transport is up: registers at once')
+  assert.deepEqual(r.last().log, ['start', 'register', 'register'])
   r.last().emit({ type: 'registered' })
   assert.equal(r.view.reg, 'connected')
-  // Started Away (the choice kept over a reload).
-  const r2 = rig()
-  r2.phone.start(CRED, true)
-  assert.equal(r2.view.reg, 'connecting_away')
-  r2.last().emit({ type: 'connected' })
-  assert.equal(r2.view.reg, 'away')
-  assert.deepEqual(r2.last().log, ['start'])
 })
 
-test('the state says whether the transport is up: Away before and after it comes up', () => {
-  // Away while the socket still opens: no REGISTER when it comes up.
-  const r = rig()
-  r.phone.start(CRED, false)
-  r.phone.setAway(true)
-  assert.equal(r.view.reg, 'connecting_away')
-  assert.deepEqual(r.last().log, ['start'], 'nothing to unregister yet')
+/** A started softphone brought to reg state `to` the way the user agent would. */
+async function reach(to: string) {
+  const fetched: ((c: SipCredentials | null) => void)[] = []
+  const r = rig(() => new Promise((res) => fetched.push(res)))
+  if (to === 'stopped') return r
+  r.phone.start(CRED)
+  if (to === 'connecting') return r
   r.last().emit({ type: 'connected' })
-  assert.equal(r.view.reg, 'away')
-  assert.deepEqual(r.last().log, ['start'])
-  // Available while the socket still opens: REGISTER once it is up.
-  const r2 = rig()
-  r2.phone.start(CRED, true)
-  r2.phone.setAway(false)
-  assert.equal(r2.view.reg, 'connecting')
-  assert.deepEqual(r2.last().log, ['start'])
-  r2.last().emit({ type: 'connected' })
-  assert.equal(r2.view.reg, 'registering')
-  assert.deepEqual(r2.last().log, ['start', 'register'])
-})
-
-test('a REGISTER under way when Away is chosen is taken back when it succeeds', () => {
-  const r = rig()
-  r.phone.start(CRED, false)
-  r.last().emit({ type: 'connected' })
-  assert.equal(r.view.reg, 'registering')
-  r.phone.setAway(true)
-  assert.equal(r.view.reg, 'away')
+  if (to === 'registering') return r
   r.last().emit({ type: 'registered' })
-  assert.equal(r.view.reg, 'away')
-  assert.equal(r.last().log.at(-1), 'unregister', 'FreeSWITCH must not offer calls to an Away desk')
+  if (to === 'connected') return r
+  if (to === 'disconnected') {
+    r.last().emit({ type: 'disconnected' })
+    return r
+  }
+  r.last().emit({ type: 'registration_failed', status: 401, cause: 'Rejected' })
+  if (to === 'reauth') return r
+  if (to === 'refused') {
+    fetched[0](null)
+    await flush()
+    return r
+  }
+  fetched[0]({ ...CRED, password: 'rotated' })
+  await flush()
+  if (to === 'connecting_fresh') return r
+  r.last().emit({ type: 'connected' })
+  return r // registering_fresh
+}
+
+const LIVE = ['connecting', 'connecting_fresh', 'registering', 'registering_fresh', 'connected', 'reauth', 'refused']
+
+test('every live state: a dropped socket, another tab or stop leaves it', async () => {
+  for (const from of LIVE) {
+    const down = await reach(from)
+    assert.equal(down.view.reg, from)
+    down.last().emit({ type: 'disconnected' })
+    assert.equal(down.view.reg, 'disconnected', `${from} --transport_down-->`)
+    assert.ok(down.last().log.includes('stop'))
+
+    const gone = await reach(from)
+    const ua = gone.last()
+    const done = gone.phone.elsewhere()
+    // FreeSWITCH may hold a registration here: the tab lets go once it confirmed the unregister.
+    if (ua.log.at(-1) === 'unregister') ua.emit({ type: 'unregistered' })
+    await done
+    assert.equal(gone.view.reg, 'elsewhere', `${from} --elsewhere-->`)
+    assert.equal(ua.log.at(-1), 'stop')
+
+    const stopped = await reach(from)
+    stopped.phone.stop()
+    assert.equal(stopped.view.reg, 'stopped', `${from} --stop-->`)
+  }
+  // Not connected: another tab, stop; and a stopped desk seen elsewhere.
+  for (const [make, act, want] of [
+    ['disconnected', (r: Awaited<ReturnType<typeof reach>>) => r.phone.elsewhere(), 'elsewhere'],
+    ['disconnected', (r: Awaited<ReturnType<typeof reach>>) => r.phone.stop(), 'stopped'],
+    ['stopped', (r: Awaited<ReturnType<typeof reach>>) => r.phone.elsewhere(), 'elsewhere'],
+  ] as const) {
+    const r = await reach(make)
+    await act(r)
+    assert.equal(r.view.reg, want, `${make} -> ${want}`)
+    assert.equal(r.view.retryAt, null, 'no retry pending')
+    r.clock.advance(60_000)
+    assert.equal(r.view.reg, want, 'the retry timer was cleared')
+  }
+  // A desk seen elsewhere stops for good (logout in the other tab's wake).
+  const r = await reach('connected')
+  const done = r.phone.elsewhere()
+  r.last().emit({ type: 'unregistered' })
+  await done
+  r.phone.stop()
+  assert.equal(r.view.reg, 'stopped')
 })
 
 test('an incoming call rings, is answered, held, muted, ends', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   const call = new FakeCall('Bob Agent', '2001')
   r.last().emit({ type: 'incoming', call })
@@ -287,7 +329,7 @@ test('an incoming call rings, is answered, held, muted, ends', () => {
 
 test('dialing: validation, failure said for people, decline', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   assert.match(r.phone.dial('9196') ?? '', /not connected/)
   connect(r)
   assert.match(r.phone.dial('12; DROP') ?? '', /Enter a number/)
@@ -306,19 +348,40 @@ test('dialing: validation, failure said for people, decline', () => {
   assert.deepEqual(call.log, ['hangup 486'])
 })
 
-test('an Away desk declines a stray INVITE with 480', () => {
-  const r = rig()
-  r.phone.start(CRED, true)
-  r.last().emit({ type: 'connected' })
+test('a refused desk declines a stray INVITE with 480; one offered during a check-sync re-REGISTER rings', async () => {
+  const r = await reach('refused')
   const call = new FakeCall('X', '2009')
   r.last().emit({ type: 'incoming', call })
   assert.deepEqual(call.log, ['hangup 480'])
   assert.equal(r.view.call, 'idle')
+  const r2 = await reach('connected')
+  r2.last().emit({ type: 'check_sync' })
+  const offered = new FakeCall('Y', '2010')
+  r2.last().emit({ type: 'incoming', call: offered })
+  assert.equal(r2.view.call, 'ringing')
+})
+
+test('a call ends from any state: the caller gone while the answer goes out, or while held', async () => {
+  const r = await reach('connected')
+  const call = new FakeCall('B', '2001')
+  r.last().emit({ type: 'incoming', call })
+  r.phone.answer()
+  assert.equal(r.view.call, 'answering')
+  call.onEvent({ type: 'ended', cause: 'Canceled', status: null })
+  assert.deepEqual([r.view.call, r.view.callMessage], ['idle', null])
+  const held = new FakeCall('C', '2002')
+  r.last().emit({ type: 'incoming', call: held })
+  r.phone.answer()
+  held.onEvent({ type: 'confirmed' })
+  r.phone.hold(true)
+  r.phone.mute(true)
+  held.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.call, r.view.muted, r.view.callStartedAt], ['idle', false, null])
 })
 
 test('stop hangs up and unregisters; elsewhere (after the unregister) and take over', async () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   const call = new FakeCall('B', '2001')
   r.last().emit({ type: 'incoming', call })
@@ -327,7 +390,7 @@ test('stop hangs up and unregisters; elsewhere (after the unregister) and take o
   assert.equal(r.view.call, 'idle')
   assert.deepEqual(call.log, ['hangup'])
   assert.equal(r.last().log.at(-1), 'stop')
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   const gone = r.phone.elsewhere()
   assert.equal(r.last().log.at(-1), 'unregister', 'unregisters first')
@@ -342,7 +405,7 @@ test('stop hangs up and unregisters; elsewhere (after the unregister) and take o
 
 test('a changed password from /me restarts the UA; the same one changes nothing', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   r.phone.update({ ...CRED })
   assert.equal(r.uas.length, 1)
@@ -394,7 +457,7 @@ test('one desk per agent: the second tab sees it elsewhere and can take it', asy
 
 test('a queue call carries its queue and wait while it lasts; answered, its end starts after-call work', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   const call = new FakeCall('', '+15550001111', { queueId: 7, waitedS: 42 })
   r.last().emit({ type: 'incoming', call })
@@ -429,7 +492,7 @@ test('a queue call carries its queue and wait while it lasts; answered, its end 
 
 test('blind transfer: REFER from a live call only; refused, it is back; taken, the desk hangs up its leg', () => {
   const r = rig()
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   const call = new FakeCall('Bob Agent', '2001')
   r.last().emit({ type: 'incoming', call })
@@ -460,7 +523,7 @@ test('blind transfer: REFER from a live call only; refused, it is back; taken, t
 })
 
 function inCall(r: ReturnType<typeof rig>, number = '2001') {
-  r.phone.start(CRED, false)
+  r.phone.start(CRED)
   connect(r)
   const call = new FakeCall('Bob Agent', number)
   r.last().emit({ type: 'incoming', call })
@@ -562,4 +625,119 @@ test('attended transfer abandoned: back to the caller hangs up the target and re
   r.phone.stop()
   assert.deepEqual(r.last().calls[2].log.slice(-1), ['hangup'])
   assert.deepEqual(caller.log.slice(-1), ['hangup'])
+})
+
+/** In a call with 2001, a second call from 2002 answered: 2001 held, 2002 current. */
+function twoCalls(r: ReturnType<typeof rig>) {
+  const first = inCall(r)
+  const second = new FakeCall('Cat Caller', '2002')
+  r.last().emit({ type: 'incoming', call: second })
+  r.phone.answerSecond()
+  second.onEvent({ type: 'confirmed' })
+  return { first, second }
+}
+
+test('three-way: join resumes the held call and mixes both; mute is towards both; split holds it again', () => {
+  const r = rig()
+  const { first, second } = twoCalls(r)
+  r.phone.mute(true) // muted before the join: stays muted in the mix, towards both
+  assert.equal(r.phone.ear(), null)
+  assert.equal(r.phone.join(), null)
+  assert.equal(r.view.line, 'joined')
+  assert.deepEqual([r.view.call, r.view.other?.state, r.view.muted, r.view.other?.muted], ['in_call', 'in_call', true, true])
+  assert.deepEqual(r.mixer.log, ['join 2002+2001 muted'])
+  assert.ok(r.phone.ear(), 'the agent hears the mix of both')
+  assert.deepEqual(first.log.slice(-2), ['mute true', 'hold false'])
+  // Neither can be held, swapped, transferred or joined again while joined.
+  r.phone.hold(true)
+  r.phone.swap()
+  assert.match(r.phone.transfer('2005') ?? '', /Only a call in progress/)
+  assert.match(r.phone.consult('2005') ?? '', /Only a call in progress/)
+  assert.match(r.phone.completeTransfer() ?? '', /held caller/)
+  assert.match(r.phone.join() ?? '', /Join needs/)
+  assert.deepEqual([r.view.line, r.view.call, r.view.remoteNumber], ['joined', 'in_call', '2002'])
+  r.phone.mute(false)
+  assert.deepEqual(r.mixer.log.slice(-1), ['mute false'])
+  assert.deepEqual([r.view.muted, r.view.other?.muted], [false, false])
+  assert.deepEqual([first.log.at(-1), second.log.at(-1)], ['mute false', 'mute false'])
+  r.phone.split()
+  assert.deepEqual([r.view.line, r.view.call, r.view.other?.state], ['two', 'in_call', 'held'])
+  assert.deepEqual(r.mixer.log.slice(-1), ['split'])
+  assert.equal(first.log.at(-1), 'hold true')
+  assert.equal(r.phone.ear(), null)
+  // Joined again, then the agent hangs up: both calls end, the mix with the first.
+  assert.equal(r.phone.join(), null)
+  r.phone.hangup()
+  assert.deepEqual([first.log.at(-1), second.log.at(-1)], ['hangup', 'hangup'])
+  first.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.other, r.mixer.log.at(-1)], ['single', null, 'split'])
+  second.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.call, r.view.line], ['idle', 'single'])
+  assert.deepEqual(r.transitions.filter((t) => t.startsWith('line:')).slice(-4),
+                   ['line:two-join->joined', 'line:joined-split->two', 'line:two-join->joined', 'line:joined-one_ended->single'])
+})
+
+test('three-way: either party leaving leaves a normal call with the other, still muted if the agent was', () => {
+  // The current call's party hangs up: the other (live, not held) becomes the current call.
+  const r = rig()
+  const { first, second } = twoCalls(r)
+  r.phone.join()
+  r.phone.mute(true)
+  second.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r.view.line, r.view.other, r.view.call, r.view.remoteNumber, r.view.muted],
+                   ['single', null, 'in_call', '2001', true])
+  assert.deepEqual(r.mixer.log.slice(-1), ['split'])
+  r.phone.hold(true) // a normal call again
+  assert.equal(r.view.call, 'held')
+  assert.equal(first.log.at(-1), 'hold true')
+  // The agent drops the other party (the held one in a three-way call is none: it is live).
+  const r2 = rig()
+  const two = twoCalls(r2)
+  r2.phone.join()
+  r2.phone.endOther()
+  assert.equal(two.first.log.at(-1), 'hangup')
+  two.first.onEvent({ type: 'ended', cause: 'Terminated', status: null })
+  assert.deepEqual([r2.view.line, r2.view.call, r2.view.remoteNumber, r2.mixer.log.at(-1)], ['single', 'in_call', '2002', 'split'])
+  // Dropping the current party alone: the other goes on.
+  const r3 = rig()
+  const three = twoCalls(r3)
+  r3.phone.join()
+  r3.phone.endCurrent()
+  assert.deepEqual([three.second.log.at(-1), three.first.log.at(-1)], ['hangup', 'hold false'])
+  // stop() ends a three-way call, mix and both calls.
+  const r4 = rig()
+  const four = twoCalls(r4)
+  r4.phone.join()
+  r4.phone.stop()
+  assert.deepEqual([r4.view.line, r4.view.call, r4.mixer.log.at(-1), four.first.log.at(-1), four.second.log.at(-1)],
+                   ['single', 'idle', 'split', 'hangup', 'hangup'])
+})
+
+test('three-way: not before the held call has audio to mix; the line stays two', () => {
+  const r = rig()
+  twoCalls(r)
+  r.mixer.refuse = true
+  assert.match(r.phone.join() ?? '', /cannot be joined yet/)
+  assert.deepEqual([r.view.line, r.view.other?.state], ['two', 'held'])
+})
+
+test('swap keeps each call\'s mute: the call muted before the swap is muted when it is back', () => {
+  const r = rig()
+  const { first } = twoCalls(r)
+  r.phone.swap()
+  r.phone.mute(true)
+  r.phone.swap()
+  assert.equal(r.view.muted, false)
+  r.phone.swap()
+  assert.deepEqual([r.view.remoteNumber, r.view.muted], ['2001', true])
+  assert.equal(first.log.filter((l) => l.startsWith('mute')).at(-1), 'mute true')
+})
+
+test('every transition of the three tables was taken by a test above', () => {
+  const missing: string[] = []
+  for (const [m, table] of [['reg', REG_TRANSITIONS], ['call', CALL_TRANSITIONS], ['line', LINE_TRANSITIONS]] as const)
+    for (const [from, edges] of Object.entries(table as Record<string, Record<string, string>>))
+      for (const [ev, to] of Object.entries(edges))
+        if (!taken.has(`${m}:${from}-${ev}->${to}`)) missing.push(`${m}:${from}-${ev}->${to}`)
+  assert.deepEqual(missing, [])
 })

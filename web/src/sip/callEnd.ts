@@ -3,8 +3,9 @@
 // one jssipUa.ts adds, so a misspelt cause cannot silently fall through to
 // "The call failed (…)". JsSIP folds SIP statuses into causes
 // (C.SIP_ERROR_CAUSES): 480, 408, 410 and 430 all arrive as Unavailable,
-// so the status tells an Away agent (480, what the desk declines with)
-// from an unanswered call (408).
+// so the status tells an offline extension (480: FreeSWITCH's answer for
+// one with no registration and no voicebox, and what a desk declines a
+// stray INVITE with) from an unanswered call (408).
 import { C } from 'jssip'
 
 /** Ours, not JsSIP's: ICE gathering found no candidate in time (jssipUa.ts). */
@@ -20,7 +21,7 @@ export function describeEnd(cause: string, status: number | null): string | null
     case causes.REJECTED: return 'The call was declined.'
     case causes.NOT_FOUND: return 'That number cannot be reached from your extension.'
     case causes.UNAVAILABLE:
-      if (status === 480) return 'The agent is away.'
+      if (status === 480) return 'Not available right now: the extension is offline.'
       if (status === 408) return 'No answer.'
       return 'The number is not available right now.'
     case causes.NO_ANSWER: case causes.EXPIRES: return 'No answer.'

@@ -46,6 +46,9 @@ class JsSipCall implements SipCall {
   private heldTones = ''
   private timers: ReturnType<typeof setTimeout>[] = []
   private readonly media: MediaChoice
+  /** The microphone's track while the sender carries a mix (sendAudio), to put back after. */
+  private mic: MediaStreamTrack | null = null
+  private muted = false
 
   constructor(media: MediaChoice) {
     this.media = media
@@ -112,8 +115,32 @@ class JsSipCall implements SipCall {
   }
 
   mute(on: boolean) {
+    this.muted = on
+    // JsSIP mutes by disabling the sender's track: a mix would lose the other party's voice too.
+    if (this.mic) return
     if (on) this.session?.mute({ audio: true })
     else this.session?.unmute({ audio: true })
+  }
+
+  sendAudio(track: MediaStreamTrack | null) {
+    const s = this.session
+    const sender = s?.connection?.getSenders().find((x) => x.track?.kind === 'audio')
+    if (!s || !sender || s.isEnded()) return
+    if (track && !this.mic) this.mic = sender.track
+    const next = track ?? this.mic
+    if (!next) return
+    if (!track) this.mic = null
+    sender.replaceTrack(next).then(() => {
+      if (s.isEnded()) return
+      // JsSIP's own mute (and its hold and unhold, which follow it) now
+      // works on whichever track the sender has: unmuted while the mix is
+      // sent, the agent's choice again once the microphone is back.
+      const mute = !track && this.muted
+      if (mute && !s.isMuted().audio) s.mute({ audio: true })
+      else if (!mute && s.isMuted().audio) s.unmute({ audio: true })
+      const held = s.isOnHold()
+      next.enabled = !mute && !held.local && !held.remote
+    }, () => { /* the call ended meanwhile */ })
   }
 
   hold(on: boolean) {

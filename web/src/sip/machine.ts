@@ -7,23 +7,21 @@
 //
 // Registration (the state says whether the transport is up and whether a
 // registration stands, so softphone.ts keeps no flags beside it):
-//   stopped      --start-->       connecting        (Available: opening the socket)
-//   stopped      --start_away-->  connecting_away   (Away: connect, do not register)
+//   stopped      --start-->       connecting        (opening the socket)
 //   connecting   --transport_up--> registering      (socket up, REGISTER sent)
 //   registering  --registered-->  connected
-//   connecting_away --transport_up--> away
-//   connected    --go_away-->     away              (unregister: no call is offered)
-//   away         --go_available--> registering      (register)
-//   connected    --check_sync-->  registering       (FreeSWITCH's NOTIFY check-sync: register again)
+//   connected, refused --check_sync--> registering  (FreeSWITCH's NOTIFY check-sync: register again)
 //   registering, connected --auth_rejected--> reauth (401/403: fetch /v1/auth/me once)
 //   reauth       --credentials--> connecting_fresh  (new UA with what /me returned)
 //   connecting_fresh --transport_up--> registering_fresh
 //   registering_fresh --registered--> connected; --auth_rejected--> refused
 //   any live state --transport_down--> disconnected (retry timer per reconnect.ts)
-//   disconnected --retry-->       connecting | connecting_away
+//   disconnected --retry-->       connecting
 //   any          --elsewhere-->   elsewhere         (another tab of this agent holds the desk)
 //   elsewhere    --take_over-->   stopped           (then start)
 //   any          --stop-->        stopped
+// The desk stays registered while it is open: the agent's one status is the
+// queue status (issue 20's decision), so there is no unregistered "Away".
 //
 // Call:
 //   idle --incoming--> ringing --answer--> answering --confirmed--> in_call
@@ -43,34 +41,35 @@
 //   two     --swap-->            two        (the current held, the other resumed)
 //   two     --complete-->        completing (REFER the held call with Replaces of the current one)
 //   completing --transfer_failed--> two
-//   waiting, two, completing --one_ended--> single (either call ended; the one left is the current)
+//   two     --join-->            joined     (three-way: the held call resumed, the agent's microphone
+//                                            and each party's voice mixed in the desk, mixer.ts)
+//   joined  --split-->           two        (the other call held again, each hears the agent alone)
+//   waiting, two, completing, joined --one_ended--> single (either call ended; the one left is the
+//                                            current, a normal call again)
 // An incoming call may be a queue's offer (its INVITE's X-AD-Queue-Id and
 // X-AD-Queue-Waited, queueOffer.ts): data of the `incoming` event, which
 // softphone.ts keeps in the view from ringing to idle; the states are the
 // same for both kinds of call.
 export type RegState =
-  | 'stopped' | 'connecting' | 'connecting_away' | 'connecting_fresh' | 'registering' | 'registering_fresh'
-  | 'connected' | 'away' | 'reauth' | 'refused' | 'disconnected' | 'elsewhere'
+  | 'stopped' | 'connecting' | 'connecting_fresh' | 'registering' | 'registering_fresh'
+  | 'connected' | 'reauth' | 'refused' | 'disconnected' | 'elsewhere'
 
 export type RegEvent =
-  | 'start' | 'start_away' | 'registered' | 'transport_up' | 'go_away' | 'go_available'
-  | 'check_sync' | 'auth_rejected' | 'credentials' | 'transport_down' | 'retry' | 'retry_away'
-  | 'elsewhere' | 'take_over' | 'stop'
+  | 'start' | 'registered' | 'transport_up' | 'check_sync' | 'auth_rejected' | 'credentials'
+  | 'transport_down' | 'retry' | 'elsewhere' | 'take_over' | 'stop'
 
 const live = { transport_down: 'disconnected', elsewhere: 'elsewhere', stop: 'stopped' } as const
 
 export const REG_TRANSITIONS: Record<RegState, Partial<Record<RegEvent, RegState>>> = {
-  stopped: { start: 'connecting', start_away: 'connecting_away', elsewhere: 'elsewhere' },
-  connecting: { ...live, transport_up: 'registering', go_away: 'connecting_away' },
-  connecting_away: { ...live, transport_up: 'away', go_available: 'connecting' },
-  connecting_fresh: { ...live, transport_up: 'registering_fresh', go_away: 'connecting_away' },
-  registering: { ...live, registered: 'connected', auth_rejected: 'reauth', go_away: 'away' },
-  registering_fresh: { ...live, registered: 'connected', auth_rejected: 'refused', go_away: 'away' },
-  connected: { ...live, go_away: 'away', check_sync: 'registering', auth_rejected: 'reauth' },
-  away: { ...live, go_available: 'registering' },
+  stopped: { start: 'connecting', elsewhere: 'elsewhere' },
+  connecting: { ...live, transport_up: 'registering' },
+  connecting_fresh: { ...live, transport_up: 'registering_fresh' },
+  registering: { ...live, registered: 'connected', auth_rejected: 'reauth' },
+  registering_fresh: { ...live, registered: 'connected', auth_rejected: 'refused' },
+  connected: { ...live, check_sync: 'registering', auth_rejected: 'reauth' },
   reauth: { ...live, credentials: 'connecting_fresh', auth_rejected: 'refused' },
-  refused: { ...live, go_away: 'away', check_sync: 'registering' },
-  disconnected: { retry: 'connecting', retry_away: 'connecting_away', elsewhere: 'elsewhere', stop: 'stopped' },
+  refused: { ...live, check_sync: 'registering' },
+  disconnected: { retry: 'connecting', elsewhere: 'elsewhere', stop: 'stopped' },
   elsewhere: { take_over: 'stopped', stop: 'stopped' },
 }
 
@@ -88,14 +87,16 @@ export const CALL_TRANSITIONS: Record<CallState, Partial<Record<CallEvent, CallS
   transferring: { transfer_failed: 'in_call', ended: 'idle' },
 }
 
-export type LineState = 'single' | 'waiting' | 'two' | 'completing'
-export type LineEvent = 'second_incoming' | 'consult' | 'answer_second' | 'swap' | 'complete' | 'transfer_failed' | 'one_ended'
+export type LineState = 'single' | 'waiting' | 'two' | 'completing' | 'joined'
+export type LineEvent = 'second_incoming' | 'consult' | 'answer_second' | 'swap' | 'complete' | 'transfer_failed' | 'one_ended' |
+  'join' | 'split'
 
 export const LINE_TRANSITIONS: Record<LineState, Partial<Record<LineEvent, LineState>>> = {
   single: { second_incoming: 'waiting', consult: 'two' },
   waiting: { answer_second: 'two', one_ended: 'single' },
-  two: { swap: 'two', complete: 'completing', one_ended: 'single' },
+  two: { swap: 'two', complete: 'completing', join: 'joined', one_ended: 'single' },
   completing: { transfer_failed: 'two', one_ended: 'single' },
+  joined: { split: 'two', one_ended: 'single' },
 }
 
 export function nextLine(state: LineState, event: LineEvent): LineState | null {
@@ -109,18 +110,6 @@ export function nextReg(state: RegState, event: RegEvent): RegState | null {
 
 export function nextCall(state: CallState, event: CallEvent): CallState | null {
   return CALL_TRANSITIONS[state][event] ?? null
-}
-
-/** Whether the user agent should be registered in this state (REGISTER once the transport is up). */
-export function wantsRegistration(s: RegState): boolean {
-  return s === 'connecting' || s === 'connecting_fresh' || s === 'registering' || s === 'registering_fresh' ||
-         s === 'connected' || s === 'reauth'
-}
-
-/** Whether the UA's transport is up in this state. */
-export function transportUp(s: RegState): boolean {
-  return s === 'registering' || s === 'registering_fresh' || s === 'connected' || s === 'away' ||
-         s === 'reauth' || s === 'refused'
 }
 
 /**

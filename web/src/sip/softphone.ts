@@ -7,16 +7,18 @@
 // One user agent at a time; each gets a generation number and events from
 // an older one are dropped, so a UA being torn down cannot move the state.
 import {
-  canDial, mayBeRegistered, nextCall, nextLine, nextReg, transportUp, wantsRegistration,
+  canDial, mayBeRegistered, nextCall, nextLine, nextReg,
   type CallEvent as CallMachineEvent, type CallState, type LineEvent, type LineState, type RegEvent, type RegState,
 } from './machine'
 import { describeEnd } from './callEnd'
 import { retryDelay } from './reconnect'
+import type { Mixer } from './mixer'
 import type { CallEvent, SipCall, SipCredentials, SipUa, UaEvent, UaFactory } from './ua'
 
-/** The call that waits while another is current: ringing (a second call) or held. */
+/** The call beside the current one: ringing (a second call), held, or live with it (joined, three-way). */
 export interface OtherCall {
   state: CallState
+  muted: boolean
   remoteName: string
   remoteNumber: string
   callStartedAt: number | null
@@ -25,7 +27,7 @@ export interface OtherCall {
 }
 
 export interface SoftphoneView {
-  /** single, or two calls (machine.ts's line): the current one is `call`, the other `other`. */
+  /** single, or two calls (machine.ts's line): the current one is `call`, the other `other`; joined, both live. */
   line: LineState
   other: OtherCall | null
   reg: RegState
@@ -40,7 +42,6 @@ export interface SoftphoneView {
   muted: boolean
   /** Epoch ms the current call was answered. */
   callStartedAt: number | null
-  away: boolean
   /** The ringing or current call's queue (X-AD-Queue-Id), null for a direct call. */
   queueId: number | null
   /** Seconds its caller waited in the queue before it rang here (X-AD-Queue-Waited). */
@@ -51,7 +52,7 @@ export interface SoftphoneView {
 
 export function initialView(): SoftphoneView {
   return { line: 'single', other: null, reg: 'stopped', call: 'idle', extension: null, retryAt: null, callMessage: null,
-           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null, away: false,
+           remoteName: '', remoteNumber: '', muted: false, callStartedAt: null,
            queueId: null, queueWaitedS: null, queueEndedAt: null }
 }
 
@@ -65,6 +66,8 @@ export interface SoftphoneDeps {
   factory: UaFactory
   /** GET /v1/auth/me again: fresh credentials, or null when there are none. */
   fetchCredentials: () => Promise<SipCredentials | null>
+  /** Mixes a three-way call (mixer.ts's WebAudioMixer in the browser). */
+  mixer: Mixer
   clock?: Clock
   /** Every state change, for logs and tests (never given secrets). */
   onTransition?: (machine: 'reg' | 'call' | 'line', from: string, event: string, to: string) => void
@@ -100,12 +103,11 @@ export class Softphone {
     this.clock = deps.clock ?? realClock
   }
 
-  /** Starts with these credentials, Available or Away. */
-  start(cred: SipCredentials, away: boolean): void {
+  /** Starts with these credentials: connects and registers (the desk stays registered while open). */
+  start(cred: SipCredentials): void {
     this.cred = cred
     this.view.extension = cred.extension
-    this.view.away = away
-    if (this.reg(away ? 'start_away' : 'start')) this.spawn()
+    if (this.reg('start')) this.spawn()
   }
 
   /**
@@ -121,18 +123,7 @@ export class Softphone {
     if (this.view.reg === 'stopped' || this.view.reg === 'elsewhere' || this.busy) return
     this.teardown()
     this.reg('stop')
-    this.start(cred, this.view.away)
-  }
-
-  /** Away unregisters (FreeSWITCH then offers no call); Available registers. */
-  setAway(away: boolean): void {
-    this.view.away = away
-    const from = this.view.reg
-    if (away) {
-      if (this.reg('go_away') && mayBeRegistered(from)) this.ua?.unregister()
-    } else if (this.reg('go_available') && transportUp(this.view.reg)) {
-      this.ua?.register()
-    }
+    this.start(cred)
   }
 
   /**
@@ -165,7 +156,7 @@ export class Softphone {
 
   /** Take the desk back from another tab (it has let go). */
   takeOver(): void {
-    if (this.reg('take_over') && this.cred) this.start(this.cred, this.view.away)
+    if (this.reg('take_over') && this.cred) this.start(this.cred)
   }
 
   /** Logout, last tab closing, account gone: hang up and unregister. */
@@ -200,17 +191,31 @@ export class Softphone {
     if (this.current && this.view.call === 'ringing') this.current.hangup(486)
   }
 
+  /** Ends the call; in a three-way call, both calls. */
   hangup(): void {
+    if (this.view.line === 'joined') this.second?.hangup()
     this.current?.hangup()
   }
 
+  /** Ends the current call alone (in a three-way call: drops that party, the other goes on). */
+  endCurrent(): void {
+    this.current?.hangup()
+  }
+
+  /** Mutes the agent; in a three-way call towards both parties (the mix's microphone), who still hear each other. */
   mute(on: boolean): void {
     if (!this.current || (this.view.call !== 'in_call' && this.view.call !== 'held')) return
     this.current.mute(on)
     this.view.muted = on
+    if (this.view.line === 'joined' && this.second && this.view.other) {
+      this.second.mute(on)
+      this.view.other.muted = on
+      this.deps.mixer.mute(on)
+    }
   }
 
   hold(on: boolean): void {
+    if (this.view.line === 'joined') return // split first: the other party would hear the held one's silence
     if (this.current && this.callEv(on ? 'hold' : 'resume')) this.current.hold(on)
   }
 
@@ -221,7 +226,9 @@ export class Softphone {
   transfer(target: string): string | null {
     const t = target.trim()
     if (!/^[0-9*#+]{1,32}$/.test(t)) return 'Enter a number: digits, *, # or +.'
-    if (!this.current || !this.callEv('transfer')) return 'Only a call in progress can be transferred.'
+    if (!this.current || this.view.line === 'joined' || !this.callEv('transfer')) {
+      return 'Only a call in progress can be transferred.'
+    }
     this.view.callMessage = null
     this.current.transfer(t)
     return null
@@ -264,6 +271,40 @@ export class Softphone {
     this.hold(true)
     this.exchange()
     this.hold(false)
+  }
+
+  /**
+   * Two calls, the current one live and the other held: join them into a
+   * three-way call mixed here (mixer.ts). The held call is resumed; each
+   * party hears the agent and the other, the agent hears both.
+   */
+  join(): string | null {
+    const other = this.second
+    const o = this.view.other
+    if (!other || !this.current || o?.state !== 'held' || this.view.call !== 'in_call' ||
+        !nextLine(this.view.line, 'join')) return 'Join needs a call in progress and a held one.'
+    if (!this.deps.mixer.join(this.current, other, this.view.muted)) return 'The calls cannot be joined yet: no audio.'
+    this.line('join')
+    this.view.callMessage = null
+    other.mute(this.view.muted)
+    o.muted = this.view.muted
+    other.hold(false)
+    o.state = nextCall(o.state, 'resume') ?? o.state
+    return null
+  }
+
+  /** A three-way call back to two: the other call is held again, the current one goes on with the agent alone. */
+  split(): void {
+    const other = this.second
+    const o = this.view.other
+    if (!other || !o || !this.line('split')) return
+    other.hold(true)
+    o.state = nextCall(o.state, 'hold') ?? o.state
+  }
+
+  /** Both remote parties mixed while joined (the desk's speaker plays it instead of the current call alone). */
+  ear(): MediaStream | null {
+    return this.view.line === 'joined' ? this.deps.mixer.ear : null
   }
 
   /** Consultation over without a transfer: hang it up and resume the held caller. */
@@ -318,6 +359,8 @@ export class Softphone {
     const to = nextLine(from, event)
     if (!to) return false
     this.view.line = to
+    // Out of a three-way call (split, or either call ended): the calls left send the plain microphone.
+    if (from === 'joined' && to !== 'joined') this.deps.mixer.split()
     this.deps.onTransition?.('line', from, event, to)
     return true
   }
@@ -346,11 +389,10 @@ export class Softphone {
         this.attempt = 0
         this.lastDelay = 0
         this.outageStart = null
-        if (this.reg('transport_up') && wantsRegistration(this.view.reg)) this.ua?.register()
+        if (this.reg('transport_up')) this.ua?.register()
         break
       case 'registered':
-        // A REGISTER that was under way when the agent chose Away: take it back.
-        if (!this.reg('registered') && this.view.reg === 'away') this.ua?.unregister()
+        this.reg('registered')
         break
       case 'unregistered':
         this.onUnregistered?.()
@@ -411,14 +453,15 @@ export class Softphone {
     this.view.retryAt = now + delay * 1000
     this.retryTimer = this.clock.setTimeout(() => {
       this.retryTimer = null
-      if (this.reg(this.view.away ? 'retry_away' : 'retry')) this.spawn()
+      if (this.reg('retry')) this.spawn()
     }, delay * 1000)
   }
 
   private incoming(call: SipCall): void {
-    // Away unregisters, so FreeSWITCH offers nothing; one that still comes
-    // (a race with the unregister) is declined as 480 Temporarily Unavailable.
-    if (this.view.reg !== 'connected') {
+    // Offered while FreeSWITCH holds a registration (also while one is
+    // renewed after a check-sync); one that comes after a refused
+    // registration is declined as 480 Temporarily Unavailable.
+    if (!mayBeRegistered(this.view.reg)) {
       call.onEvent = () => {}
       call.hangup(480)
       return
@@ -427,7 +470,7 @@ export class Softphone {
       // A second call rings (softly, useCallSignals) while one is live; a third is busy.
       if ((this.view.call === 'in_call' || this.view.call === 'held') && !this.second && this.line('second_incoming')) {
         this.second = call
-        this.view.other = { state: 'ringing', remoteName: call.remoteName, remoteNumber: call.remoteNumber,
+        this.view.other = { state: 'ringing', muted: false, remoteName: call.remoteName, remoteNumber: call.remoteNumber,
                             callStartedAt: null, queueId: call.queue?.queueId ?? null, queueWaitedS: call.queue?.waitedS ?? null }
         call.onEvent = (e: CallEvent) => this.onCall(call, e)
         return
@@ -516,15 +559,15 @@ export class Softphone {
   /** The current call's part of the view, as the waiting call. */
   private snapshot(): OtherCall {
     const v = this.view
-    return { state: v.call, remoteName: v.remoteName, remoteNumber: v.remoteNumber, callStartedAt: v.callStartedAt,
-             queueId: v.queueId, queueWaitedS: v.queueWaitedS }
+    return { state: v.call, muted: v.muted, remoteName: v.remoteName, remoteNumber: v.remoteNumber,
+             callStartedAt: v.callStartedAt, queueId: v.queueId, queueWaitedS: v.queueWaitedS }
   }
 
   private restore(o: OtherCall): void {
     const from = this.view.call
     Object.assign(this.view, { call: o.state, remoteName: o.remoteName, remoteNumber: o.remoteNumber,
                                callStartedAt: o.callStartedAt, queueId: o.queueId, queueWaitedS: o.queueWaitedS,
-                               muted: false })
+                               muted: o.muted })
     if (from !== o.state) this.deps.onTransition?.('call', from, 'switch', o.state)
   }
 

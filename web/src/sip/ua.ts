@@ -48,6 +48,13 @@ export interface SipCall {
   transferReplacing(other: SipCall): void
   /** The WebRTC peer connection once there is one (for audio and stats). */
   peer(): RTCPeerConnection | null
+  /**
+   * What the call sends the other party: track (a three-way call's mix,
+   * mixer.ts) instead of the microphone, or the microphone again (null).
+   * While the mix is sent, mute() only records the choice (the mix mutes
+   * the agent), and it applies again once the microphone is back.
+   */
+  sendAudio(track: MediaStreamTrack | null): void
 }
 
 export interface SipUa {

@@ -3,6 +3,7 @@
 // track (a renegotiation, an unhold). One 'track' listener per peer
 // connection, removed when the call ends or another call's connection
 // takes its place, so listeners do not pile up over a call's state changes.
+// In a three-way call the element plays the mixer's `ear` (both parties).
 export class RemoteAudio {
   private pc: RTCPeerConnection | null = null
   private el: HTMLMediaElement | null = null
@@ -20,6 +21,12 @@ export class RemoteAudio {
       pc.addEventListener('track', this.attach)
     }
     this.attach()
+  }
+
+  /** Plays stream (a three-way call's mix of both parties) in el instead of a connection's tracks. */
+  play(stream: MediaStream, el: HTMLMediaElement): void {
+    this.stop()
+    el.srcObject = stream
   }
 
   /** The call ended: stop listening to its connection. */

@@ -28,8 +28,7 @@ export function headerLine(v: SoftphoneView, c: DeskConditions): HeaderLine {
   const ext = `Extension ${v.extension ?? ''}`
   switch (v.reg) {
     case 'connected': return { text: `${ext} – Connected`, tone: 'ok' }
-    case 'away': return { text: `${ext} – Away`, tone: 'info' }
-    case 'connecting': case 'connecting_away': case 'connecting_fresh': case 'registering': case 'registering_fresh': case 'reauth':
+    case 'connecting': case 'connecting_fresh': case 'registering': case 'registering_fresh': case 'reauth':
       return { text: 'Connecting…', tone: 'info' }
     case 'disconnected': {
       const s = Math.max(0, Math.ceil(((v.retryAt ?? c.now) - c.now) / 1000))

@@ -2,7 +2,8 @@
 // ring tone and the desktop notification while a call rings (a soft one
 // for a second call arriving during a call), and the remote audio
 // (remoteAudio.ts) of the current call on the chosen speaker once it is
-// answered or placed, again when the agent swaps calls.
+// answered or placed, again when the agent swaps calls; both parties mixed
+// (the softphone's ear) while two calls are joined.
 import { nextTick, onBeforeUnmount, watch, type Ref } from 'vue'
 import type { Softphone, SoftphoneView } from '../../sip/softphone'
 import { RingTone, notifyIncoming } from './ringTone'
@@ -39,11 +40,12 @@ export function useCallSignals(view: SoftphoneView, phone: Softphone, audio: Ref
     } else if (call !== 'ringing') {
       await nextTick()
       const pc = phone.peer()
+      const ear = phone.ear()
       const el = audio.value
-      if (pc && el) {
-        remote.follow(pc, el)
-        await applySpeaker()
-      }
+      if (ear && el) remote.play(ear, el)
+      else if (pc && el) remote.follow(pc, el)
+      else return
+      await applySpeaker()
     }
   })
 

@@ -2,13 +2,16 @@
 // SIP credentials, read at start, every minute and when the window gets
 // focus (so a changed SIP password or a removed extension reaches the
 // phone). The SIP password goes only into the returned credentials, never
-// into Vue state; the chosen extension number is kept in sessionStorage.
+// into Vue state. The chosen extension number is kept in memory for as long
+// as the app runs (a reload starts with the first one again): sessionStorage
+// holds the session token and nothing else.
 import { onBeforeUnmount, onMounted, ref } from 'vue'
 import { ApiError, api, errorMessage } from '../../api/client'
 import type { MeData, UnauthorizedReason } from '../../api/types'
 import type { SipCredentials } from '../../sip/ua'
 
-const EXT_KEY = 'agentdesk.desk.extension'
+/** The extension picked last in this page's life, kept over leaving and coming back to /desk. */
+let picked: string | null = null
 const ME_EVERY_MS = 60_000
 
 export interface MeHooks {
@@ -22,7 +25,7 @@ export interface MeHooks {
 
 export function useMe(hooks: MeHooks) {
   const extensions = ref<string[]>([])
-  const chosen = ref<string | null>(sessionStorage.getItem(EXT_KEY))
+  const chosen = ref<string | null>(picked)
   const loaded = ref(false)
   const loadError = ref<string | null>(null)
 
@@ -48,7 +51,7 @@ export function useMe(hooks: MeHooks) {
 
   function choose(ext: string) {
     chosen.value = ext
-    sessionStorage.setItem(EXT_KEY, ext)
+    picked = ext
   }
 
   async function reread() {
