@@ -100,6 +100,13 @@ function fillPath(path: string, params: Record<string, string | number> | undefi
   })
 }
 
+/* The token a refresh (POST /v1/auth/refresh) is replacing. The server
+ * revokes it at once, so a request sent with it just before may get 401
+ * session_revoked before the refresh's answer brings the new token: that
+ * does not end the session (a refresh that fails ends it, in
+ * useTokenRefresh). */
+let replacing: string | null = null
+
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const session = useSessionStore()
   const scope = useScopeStore()
@@ -115,6 +122,8 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   const sentToken = session.token
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`
 
+  const refresh = method === 'POST' && path === '/v1/auth/refresh'
+  if (refresh) replacing = sentToken
   let res: Response
   try {
     res = await fetch(url, {
@@ -125,8 +134,10 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       credentials: 'omit',
     })
   } catch {
+    if (refresh) replacing = null
     throw new ApiError(0, 'network_error', MESSAGES.network_error as string)
   }
+  if (refresh && !res.ok) replacing = null
   if (opts.raw && res.ok) return res as T
   let json: any = null
   try {
@@ -141,7 +152,8 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   const e = new ApiError(res.status, err.code ?? 'internal_error', err.message ?? `HTTP ${res.status}`,
                          err.field, Number.isFinite(retry) && retry > 0 ? retry : undefined)
   e.reason = err.reason
-  if (res.status === 401 && sentToken && session.token === sentToken && !opts.keepSessionOn401) session.expire()
+  const replaced = err.reason === 'session_revoked' && sentToken === replacing
+  if (res.status === 401 && sentToken && session.token === sentToken && !opts.keepSessionOn401 && !replaced) session.expire()
   else if (e.code === 'password_change_required') session.requirePasswordChange()
   throw e
 }

@@ -31,15 +31,21 @@ export function useQueueStatus() {
     error.value = null
   }
 
-  /* Events of this agent seen so far. An answer may be older than an event
-   * that came while it was on its way (the job applied before the PUT's
-   * answer arrived: the answer says "pending", the event "provisioned"):
-   * then the status is read again, so the newest wins. */
+  /* An answer may be older than an event that came while it was on its
+   * way (the job applied before the PUT's answer arrived: the answer says
+   * "pending", the event "provisioned"). The event of the same change wins;
+   * an event of another change means either may be the newer: read again. */
   let seen = 0
+  let lastEvent: QueueStatus | null = null
+  const sameChange = (a: QueueStatus, b: QueueStatus) =>
+    a.status === b.status && a.reason === b.reason && a.since === b.since
   async function answer(request: Promise<{ queue_status: QueueStatus; queues: QueueRef[]; break_reasons: string[] }>) {
     const before = seen
-    apply(await request)
-    if (seen !== before) void load()
+    const r = await request
+    if (seen === before || !lastEvent) return apply(r)
+    if (sameChange(lastEvent, r.queue_status)) return apply({ ...r, queue_status: lastEvent })
+    apply(r)
+    void load()
   }
 
   async function load() {
@@ -85,6 +91,7 @@ export function useQueueStatus() {
     'agent.queue_status': (e) => {
       if (status.value && e.data.agent_id !== status.value.agent_id) return
       seen++
+      lastEvent = e.data
       if (!status.value) { void load(); return }
       const ids = e.data.queue_ids
       const known = queues.value.map((q) => q.id).sort((x, y) => x - y).join()

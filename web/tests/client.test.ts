@@ -1,0 +1,75 @@
+// The API client and the token refresh (src/api/client.ts): a request that
+// meets the old token's revocation while a refresh is on its way does not
+// end the session; the same 401 with no refresh on its way does. fetch and
+// sessionStorage are stand-ins; the client and the session store are real.
+import { test } from 'node:test'
+import assert from 'node:assert/strict'
+import { createPinia, setActivePinia } from 'pinia'
+
+const stored = new Map<string, string>()
+;(globalThis as unknown as { sessionStorage: Storage }).sessionStorage = {
+  getItem: (k: string) => stored.get(k) ?? null,
+  setItem: (k: string, v: string) => { stored.set(k, v) },
+  removeItem: (k: string) => { stored.delete(k) },
+  clear: () => stored.clear(),
+  key: () => null,
+  length: 0,
+}
+
+const { api, ApiError } = await import('../src/api/client')
+const { useSessionStore } = await import('../src/stores/session')
+
+type Answer = { status: number; body: unknown }
+const revoked: Answer = { status: 401, body: { success: false, error: { code: 'unauthorized', message: 'no', reason: 'session_revoked' } } }
+
+
+/** fetch answers each path from `answers`; a Promise answer waits for its release. */
+function fakeFetch(answers: Record<string, Answer | Promise<Answer>>) {
+  globalThis.fetch = (async (url: string | URL) => {
+    const a = await answers[String(url)]
+    return new Response(JSON.stringify(a.body), { status: a.status, headers: { 'Content-Type': 'application/json' } })
+  }) as typeof fetch
+}
+
+/** A fresh session whose token is `token` (each test its own, as the server's are). */
+function signedIn(token: string) {
+  setActivePinia(createPinia())
+  const s = useSessionStore()
+  s.token = token
+  s.expiresAt = new Date(Date.now() + 60_000).toISOString()
+  s.user = { id: 1, email: 'a@a.example', role: 'agent' } as never
+  return s
+}
+
+test('a request revoked by a refresh on its way keeps the session; the refresh brings the new token', async () => {
+  const s = signedIn('old-token')
+  let release!: (a: Answer) => void
+  const refreshAnswer = new Promise<Answer>((r) => { release = r })
+  fakeFetch({ '/v1/auth/refresh': refreshAnswer, '/v1/auth/me': revoked })
+  const refresh = api.post('/v1/auth/refresh', undefined, { keepSessionOn401: true })
+  await assert.rejects(api.get('/v1/auth/me'), (e: unknown) => e instanceof ApiError && e.status === 401)
+  assert.equal(s.token, 'old-token', 'not expired by the revoked request')
+  assert.equal(s.notice, null)
+  release({ status: 200, body: { success: true, data: { token: 'new-token', expiresAt: new Date(Date.now() + 3_600_000).toISOString() } } })
+  const r = await refresh
+  s.refreshed(r.data.token, r.data.expiresAt)
+  assert.equal(s.token, 'new-token')
+})
+
+test('the same 401 with no refresh on its way ends the session', async () => {
+  const s = signedIn('token-2')
+  fakeFetch({ '/v1/auth/me': revoked })
+  await assert.rejects(api.get('/v1/auth/me'))
+  assert.equal(s.token, null)
+  assert.match(s.notice ?? '', /session ended/)
+})
+
+test('after a refresh that failed, a revoked request ends the session', async () => {
+  const s = signedIn('token-3')
+  fakeFetch({ '/v1/auth/refresh': revoked, '/v1/auth/me': revoked })
+  await assert.rejects(api.post('/v1/auth/refresh', undefined, { keepSessionOn401: true }))
+  assert.equal(s.token, 'token-3', 'the refresh itself leaves the decision to its caller')
+  await assert.rejects(api.get('/v1/auth/me'))
+  assert.equal(s.token, null)
+
+})
