@@ -92,6 +92,7 @@ interface Sample {
   ctxAlive: number
   ctxOpen: number
   timers: number
+  longTasks: number[]
 }
 
 /**
@@ -103,8 +104,13 @@ interface Sample {
 async function measuredTab(rig: Rig): Promise<Tab> {
   const tab = await Tab.open(rig.browser, rig.ad.webUrl)
   await tab.context.addInitScript(`(() => {
-    const made = { pcs: [], ctx: [] }
+    const made = { pcs: [], ctx: [], long: [] }
     window.__soak = made
+    // Main-thread tasks over 1 s (a stalled page, reported with the figures).
+    try {
+      new PerformanceObserver((l) => { for (const e of l.getEntries()) if (e.duration > 1000) made.long.push(Math.round(e.duration)) })
+        .observe({ type: 'longtask' })
+    } catch (e) { /* no long-task timing */ }
     const NativePc = window.RTCPeerConnection
     window.RTCPeerConnection = class extends NativePc {
       constructor(...args) { super(...args); made.pcs.push(new WeakRef(this)) }
@@ -130,7 +136,7 @@ async function sample(cdp: CDPSession, p: Page, call: number, pageHours: number)
     return { elements: document.getElementsByTagName('*').length,
              pcsMade: s.pcs.length, pcsAlive: pcs.length, pcsOpen: pcs.filter((x) => x.signalingState !== 'closed').length,
              ctxMade: s.ctx.length, ctxAlive: ctx.length, ctxOpen: ctx.filter((x) => x.state !== 'closed').length,
-             timers: globalThis.__pwClock.controller.countTimers() }
+             timers: globalThis.__pwClock.controller.countTimers(), longTasks: s.long.slice() }
   })()`) as Omit<Sample, 'call' | 'pageHours' | 'heapUsed' | 'heapTotal' | 'nodes' | 'listeners' | 'documents'>
   return { call, pageHours, heapUsed: heap.usedSize, heapTotal: heap.totalSize, nodes: metrics.Nodes,
            listeners: metrics.JSEventListeners, documents: metrics.Documents, ...page }
@@ -140,7 +146,8 @@ function row(s: Sample): string {
   return `  after call ${String(s.call).padStart(3)} (page +${s.pageHours.toFixed(1).padStart(4)} h): ` +
     `heap ${(s.heapUsed / 1048576).toFixed(2)} MB, DOM nodes ${s.nodes} (${s.elements} elements in the document), ` +
     `listeners ${s.listeners}, RTCPeerConnections ${s.pcsAlive}/${s.pcsMade} reachable (${s.pcsOpen} open), ` +
-    `AudioContexts ${s.ctxAlive}/${s.ctxMade} reachable (${s.ctxOpen} open), page timers ${s.timers}`
+    `AudioContexts ${s.ctxAlive}/${s.ctxMade} reachable (${s.ctxOpen} open), page timers ${s.timers}` +
+    (s.longTasks.length ? `, main-thread tasks over 1 s so far: ${s.longTasks.join(', ')} ms` : '')
 }
 
 function growth(what: string, a: number, b: number, unit: (x: number) => string, target = true): string {
@@ -337,8 +344,10 @@ async function main() {
       try {
         await call(i)
       } catch (e) {
-        const log = await rig.fs.cmd({ cmd: 'log_grep', pattern: 'Hangup|NO_ANSWER|480|Originate Resulted' }).catch(() => ({ lines: [] }))
+        const log = await rig.fs.cmd({ cmd: 'log_grep', pattern: 'Hangup sofia|Originate Resulted' }).catch(() => ({ lines: [] }))
         console.log('FreeSWITCH, last hangups:\n' + log.lines.slice(-12).join('\n'))
+        const long = await Promise.race([A.evaluate('window.__soak.long.slice()'), sleep(5000).then(() => 'no answer within 5 s')])
+        console.log(`A's main-thread tasks over 1 s: ${JSON.stringify(long)}`)
         await ta.shot(`soak-call-${i}-A`).catch(() => {})
         await tb.shot(`soak-call-${i}-B`).catch(() => {})
         throw new Error(`call ${i} failed: ${e instanceof Error ? e.message : String(e)}`)
