@@ -53,7 +53,9 @@
 // Settings: DURATION (seconds, default 1800; 180 for a quick check; calls
 // take what they take, so a run is never shorter than the calls), CALLS
 // (100), WARMUP (20: the history panel then holds its 20 rows, so that
-// start and end render the same amount), SOAK_HOURS (8).
+// start and end render the same amount), SOAK_HOURS (8), SOAK_DEBUG (each
+// call's timings), SOAK_SNAPSHOTS (heap snapshots at start and end: what
+// grew, by constructor).
 import { writeFileSync, readFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CDPSession, Page } from 'playwright-core'
@@ -67,6 +69,7 @@ const SOAK_MS = Number(process.env.SOAK_HOURS ?? 8) * 3600_000
 const STEP_MS = 15_000
 const TARGET_PCT = 10
 const DEBUG = !!process.env.SOAK_DEBUG
+const SNAPSHOTS = !!process.env.SOAK_SNAPSHOTS
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** Generous waits: the bench shares a small machine (a call that does not happen in a minute has failed). */
@@ -140,6 +143,28 @@ async function sample(cdp: CDPSession, p: Page, call: number, pageHours: number)
   })()`) as Omit<Sample, 'call' | 'pageHours' | 'heapUsed' | 'heapTotal' | 'nodes' | 'listeners' | 'documents'>
   return { call, pageHours, heapUsed: heap.usedSize, heapTotal: heap.totalSize, nodes: metrics.Nodes,
            listeners: metrics.JSEventListeners, documents: metrics.Documents, ...page }
+}
+
+/** A heap snapshot of the page, counted by constructor (SOAK_SNAPSHOTS: what grew, for finding a leak). */
+async function heapCounts(cdp: CDPSession): Promise<Map<string, { n: number; size: number }>> {
+  const chunks: string[] = []
+  const onChunk = (e: { chunk: string }) => { chunks.push(e.chunk) }
+  cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+  cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk)
+  const snap = JSON.parse(chunks.join(''))
+  const fields: string[] = snap.snapshot.meta.node_fields
+  const types: string[] = snap.snapshot.meta.node_types[0]
+  const [ti, ni, si] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f))
+  const out = new Map<string, { n: number; size: number }>()
+  for (let i = 0; i < snap.nodes.length; i += fields.length) {
+    const key = `${types[snap.nodes[i + ti]]} ${String(snap.strings[snap.nodes[i + ni]]).slice(0, 60)}`
+    const c = out.get(key) ?? { n: 0, size: 0 }
+    c.n++
+    c.size += snap.nodes[i + si]
+    out.set(key, c)
+  }
+  return out
 }
 
 function row(s: Sample): string {
@@ -338,6 +363,7 @@ async function main() {
     const perGap = SOAK_MS / (CALLS - WARMUP)
     const t0 = Date.now()
     let start: Sample | null = null
+    let countsAtStart: Map<string, { n: number; size: number }> | null = null
     const samples: Sample[] = []
     for (let i = 1; i <= CALLS; i++) {
       const began = Date.now()
@@ -354,16 +380,17 @@ async function main() {
       }
       await waitStatus(A, `Extension ${a.extension} – Connected`, WAIT_MS)
       if (i === WARMUP) {
+        if (SNAPSHOTS) countsAtStart = await heapCounts(cdp)
         start = await sample(cdp, A, i, pageMs / 3600_000)
         samples.push(start)
         console.log(row(start))
       }
-      // The rest of this call's slot: page time pushed on (after the warm-up) in steps, spread over it.
-      const left = slotMs - (Date.now() - began)
+      // The rest of this call's slot (the slots of the whole run, so that a long call is made up
+      // for): page time pushed on (after the warm-up) in steps spread over it.
+      const slotEnd = t0 + i * slotMs
       if (i > WARMUP) {
         const target = Math.round(perGap * (i - WARMUP))
         const steps = Math.max(1, Math.ceil((target - pageMs) / STEP_MS))
-        const pause = Math.max(150, left / steps)
         const r0 = Date.now()
         let inRun = 0
         while (pageMs < target) {
@@ -372,11 +399,11 @@ async function main() {
           await A.clock.runFor(d)
           inRun += Date.now() - s0
           pageMs += d
-          await sleep(pause)
+          await sleep(Math.max(150, (slotEnd - Date.now()) / Math.max(1, Math.ceil((target - pageMs) / STEP_MS))))
         }
         if (DEBUG) console.log(`    call ${i}: ${began - t0} ms in, took ${r0 - began} ms; page time pushed in ${Date.now() - r0} ms (${inRun} ms in runFor, ${steps} steps)`)
-      } else if (left > 0) {
-        await sleep(left)
+      } else if (slotEnd > Date.now()) {
+        await sleep(slotEnd - Date.now())
       }
       if (i > WARMUP && (i % 10 === 0 || i === CALLS)) {
         const s = await sample(cdp, A, i, pageMs / 3600_000)
@@ -386,6 +413,17 @@ async function main() {
     }
     await waitStatus(A, `Extension ${a.extension} – Connected`, WAIT_MS)
     const end = samples[samples.length - 1]
+    if (SNAPSHOTS && countsAtStart) {
+      const after = await heapCounts(cdp)
+      const grew = [...after].map(([k, v]) => ({ k, dn: v.n - (countsAtStart!.get(k)?.n ?? 0), ds: v.size - (countsAtStart!.get(k)?.size ?? 0) }))
+        .sort((x, y) => y.ds - x.ds).slice(0, 25)
+      const total = (m: Map<string, { n: number; size: number }>, code: boolean) =>
+        [...m].filter(([k]) => k.startsWith('code ') === code).reduce((t, [, v]) => t + v.size, 0)
+      const mb = (x: number) => `${(x / 1048576).toFixed(2)} MB`
+      console.log(`  heap snapshot, start to end: compiled code ${mb(total(countsAtStart, true))} -> ${mb(total(after, true))}, ` +
+                  `the rest ${mb(total(countsAtStart, false))} -> ${mb(total(after, false))}; most grown, by constructor (count, bytes):`)
+      for (const g of grew) console.log(`    ${g.k}: ${g.dn >= 0 ? '+' : ''}${g.dn}, ${g.ds >= 0 ? '+' : ''}${g.ds}`)
+    }
     ta.clean()
     tb.clean()
     console.log(`  calls: ${JSON.stringify(counts)}; real time ${((Date.now() - t0) / 1000).toFixed(0)} s, page time +${(pageMs / 3600_000).toFixed(2)} h`)
