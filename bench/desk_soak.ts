@@ -34,6 +34,15 @@
 // day's one, never fewer. FreeSWITCH's registrations and agentdesk's
 // session expire on real time (30 minutes of it), which stays within them.
 //
+// What the heap figure holds beside the desk's objects (SOAK_SNAPSHOTS
+// shows it): V8's compiled code, which grows as more of the desk's code
+// is optimised, and buffers of the browser's own, each capped: the
+// performance timeline's entries (resource timing stops at 250) and the
+// DevTools network agent's record of responses (Playwright keeps the
+// Network domain on). A 2-hour, 40-call run's snapshots showed those and
+// no growing object of the desk's (Vue, JsSIP, the softphone, the live
+// stream).
+//
 // The calls (A is the measured desk, B a second desk that calls it and
 // answers it): an echo test (9196) or a call from B, alternately; every
 // tenth a missed call (B gives up while A rings; A opens its history,
