@@ -23,12 +23,16 @@
 #  10. the agent desk against real FreeSWITCH on loopback, in a network
 #      namespace with only lo: login click to Connected (median of 10),
 #      suspension and rotation to the desk's new state, its compressed
-#      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch);
+#      JS+CSS (bench/desk.ts; skipped without ../shared/freeswitch); then
+#      a desk left open 8 hours (its page's clock pushed on) through 100
+#      short calls over DURATION seconds (default 1800): JS heap and DOM
+#      nodes at start and end, growth beside the target (bench/desk_soak.ts);
 #  11. 1,000 invitations delivered to a local SMTP server, and the
 #      forgot-password medians (bench/mail_invites.py);
 #  12. a minute of forgot-password from one address: requests answered,
 #      rows written and the database's size (bench/forgot_flood.py).
-# Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s).
+# Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
+# DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -86,6 +90,9 @@ if /usr/bin/python3 tests/harness/freeswitch.py unpack "$tmp/fs" >/dev/null && [
         AGENTDESK_BIN=$bin AGENTDESK_FREESWITCH_DIR="$tmp/fs" SYSTEM_PYTHON3=/usr/bin/python3 \
                 tests/browser/netns.sh web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/desk.ts \
                 | sed 's/^/  /' || echo "  (the desk bench could not run: see above)"
+        AGENTDESK_BIN=$bin AGENTDESK_FREESWITCH_DIR="$tmp/fs" SYSTEM_PYTHON3=/usr/bin/python3 \
+                tests/browser/netns.sh web/node_modules/.bin/tsx --tsconfig tests/browser/tsconfig.json bench/desk_soak.ts \
+                | sed 's/^/  /' || echo "  (the desk soak bench could not run: see above)"
 else
         echo "  skipped: $(cat "$tmp/fs/missing" 2>/dev/null || echo 'FreeSWITCH build not unpacked')"
 fi

@@ -217,8 +217,8 @@ export async function waitStatus(p: Page, text: string | RegExp, ms = 30_000): P
   await status(p).filter({ hasText: text }).waitFor({ timeout: ms })
 }
 
-/** First login: temporary password, the forced change, then the desk Connected. */
-export async function firstLogin(tab: Tab, a: Agent): Promise<void> {
+/** First login: temporary password, the forced change, then the desk Connected (within ms). */
+export async function firstLogin(tab: Tab, a: Agent, ms = 30_000): Promise<void> {
   const p = tab.page
   await tab.login(a.email, a.temp, /\/change-password$/)
   await p.getByLabel('Current password').fill(a.temp)
@@ -226,7 +226,7 @@ export async function firstLogin(tab: Tab, a: Agent): Promise<void> {
   await p.getByLabel('Repeat the new password').fill(a.password)
   await p.getByRole('button', { name: 'Change password' }).click()
   await p.waitForURL(/\/desk$/)
-  await waitStatus(p, `Extension ${a.extension} – Connected`)
+  await waitStatus(p, `Extension ${a.extension} – Connected`, ms)
 }
 
 export interface AudioStats { packets: number; bytes: number; energy: number }
