@@ -33,19 +33,21 @@ export function useQueueStatus() {
 
   /* An answer may be older than an event that came while it was on its
    * way (the job applied before the PUT's answer arrived: the answer says
-   * "pending", the event "provisioned"). The event of the same change wins;
-   * an event of another change means either may be the newer: read again. */
+   * "pending", the event "provisioned"). The event of the same change
+   * wins, and of two changes the later one (in the same second: the
+   * answer, as before events were compared). */
   let seen = 0
   let lastEvent: QueueStatus | null = null
-  const sameChange = (a: QueueStatus, b: QueueStatus) =>
-    a.status === b.status && a.reason === b.reason && a.since === b.since
   async function answer(request: Promise<{ queue_status: QueueStatus; queues: QueueRef[]; break_reasons: string[] }>) {
     const before = seen
     const r = await request
-    if (seen === before || !lastEvent) return apply(r)
-    if (sameChange(lastEvent, r.queue_status)) return apply({ ...r, queue_status: lastEvent })
+    const e = lastEvent
+    if (seen === before || !e) return apply(r)
+    const a = r.queue_status
+    const order = Date.parse(e.since ?? '') - Date.parse(a.since ?? '')
+    if (order > 0 || (order === 0 && e.status === a.status && e.reason === a.reason))
+      return apply({ ...r, queue_status: e })
     apply(r)
-    void load()
   }
 
   async function load() {
