@@ -4,7 +4,7 @@
 // event tells the desk of a message left while it was not in the call),
 // and PUT to set a new PIN. The PIN lives in this page's memory only,
 // never in browser storage.
-import { onBeforeUnmount, onMounted, ref, shallowRef } from 'vue'
+import { onBeforeUnmount, onMounted, ref, shallowRef, watch } from 'vue'
 import { ApiError, api, errorMessage } from '../../api/client'
 import type { Voicemail } from '../../api/types'
 
@@ -12,7 +12,8 @@ export const VOICEMAIL_REFRESH_MS = 30_000
 /** The feature code of the tenant's dialplan that opens the caller's own voicebox. */
 export const VOICEMAIL_CODE = '*98'
 
-export function useVoicemail() {
+/** hasBox: the desk knows the agent has an extension (no voicebox to ask for before, or without one). */
+export function useVoicemail(hasBox: () => boolean) {
   const box = shallowRef<Voicemail | null>(null)
   const error = ref<string | null>(null)
   /** The user has no extension (404) or no agent account (403): no voicemail control. */
@@ -20,6 +21,7 @@ export function useVoicemail() {
   const busy = ref(false)
 
   async function load() {
+    if (!hasBox()) return
     try {
       box.value = (await api.get('/v1/me/voicemail')).voicemail
       error.value = null
@@ -47,6 +49,7 @@ export function useVoicemail() {
     void load()
     timer = setInterval(() => { void load() }, VOICEMAIL_REFRESH_MS)
   })
+  watch(hasBox, (has) => { if (has) void load() })
   onBeforeUnmount(() => clearInterval(timer))
 
   return { box, error, unavailable, busy, load, setPin }
