@@ -129,7 +129,7 @@ try {
   for (let i = 0; i < 10; i++) {
     await connect(caller, by, ext(1))
     await by.getByRole('button', { name: 'Transfer', exact: true }).click()
-    await by.getByLabel('Transfer to').fill(ext(2))
+    await by.getByLabel('Transfer to', { exact: true }).fill(ext(2))
     const t0 = performance.now()
     await by.getByRole('button', { name: 'Transfer now' }).click()
     await heading(target, 'Incoming call')
