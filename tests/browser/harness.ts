@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
+import { afterEach } from 'node:test'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import AxeBuilder from '@axe-core/playwright'
 
@@ -31,18 +32,43 @@ const WEB = join(SOURCE, 'web')
 export const SHOTS = resolve(process.env.BROWSER_SHOTS ?? 'browser-shots')
 const SANITIZER_MARKS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'runtime error:', 'WARNING: ThreadSanitizer']
 
+// What a failed test leaves to read: every running server's log tail, and
+// every open tab's address, visible text and a screenshot (failure-*.png).
+const runningServers = new Set<Agentdesk>()
+const openTabs = new Set<Tab>()
+afterEach(async (t) => {
+  if (t.passed !== false) return
+  const out: string[] = [`---- after the failure of "${t.name}" ----`]
+  for (const ad of runningServers) out.push('agentdesk log tail:', ...ad.log().split('\n').slice(-40))
+  let n = 0
+  for (const tab of openTabs) {
+    n++
+    try {
+      const text = await tab.page.evaluate(() => document.body.innerText)
+      out.push(`tab ${n} at ${tab.page.url()}:`, text.slice(0, 1500))
+      await tab.shot(`failure-${n}`)
+    } catch (e) { out.push(`tab ${n}: ${String(e)}`) }
+  }
+  process.stdout.write(out.join('\n') + '\n----\n')
+})
+
 export const DESKTOP = { width: 1280, height: 800 }
 export const PHONE = { width: 390, height: 844 }
 
+/** A loopback port free now, at random in 20000-25399: below the kernel's
+ * ephemeral range, so no outgoing connection of a parallel test takes it
+ * before the server binds it (see tests/integration/agentdesk_harness). */
 export async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer()
-    s.once('error', fail)
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => ok(typeof a === 'object' && a ? a.port : 0))
+  for (let i = 0; i < 500; i++) {
+    const port = 20000 + Math.floor(Math.random() * 5400)
+    const free = await new Promise<boolean>((ok) => {
+      const s = createServer()
+      s.once('error', () => ok(false))
+      s.listen(port, '127.0.0.1', () => s.close(() => ok(true)))
     })
-  })
+    if (free) return port
+  }
+  throw new Error('no free port')
 }
 
 export async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>): Promise<T> {
@@ -161,6 +187,7 @@ export class Agentdesk {
     const home = await this.get(this.apiUrl + '/')
     assert.ok(home.status === 200 && home.text.includes('<div id="app">'), 'agentdesk serves the web app from web/dist')
     this.webUrl = this.apiUrl
+    runningServers.add(this)
     return this
   }
 
@@ -172,6 +199,7 @@ export class Agentdesk {
     if (this.proc) {
       const p = this.proc
       this.proc = null
+      runningServers.delete(this)
       p.kill('SIGTERM')
       const code = await new Promise<number | null>((r) => (p.exitCode !== null ? r(p.exitCode) : p.once('exit', (c) => r(c))))
       const text = this.log()
@@ -247,6 +275,8 @@ export class Tab {
     const context = await browser.newContext({ viewport, baseURL: base, ignoreHTTPSErrors: base.startsWith('https:'), reducedMotion: 'reduce' })
     const page = await context.newPage()
     const tab = new Tab(context, page, base)
+    openTabs.add(tab)
+    context.on('close', () => openTabs.delete(tab))
     page.on('pageerror', (e) => tab.problems.push('page error: ' + e.message))
     page.on('dialog', (d) => { tab.problems.push(`dialog (${d.type()}): ${d.message()}`); void d.dismiss() })
     page.on('response', (r) => { if (r.status() >= 400 && r.status() < 500 && tab.allow4xx > 0) tab.expected4xx++ })

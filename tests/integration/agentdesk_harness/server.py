@@ -9,6 +9,7 @@ Python 3 standard library only. Environment:
 import http.client
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -28,10 +29,22 @@ SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime e
                    "WARNING: ThreadSanitizer")
 
 
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def free_port(kind=socket.SOCK_STREAM):
+    """A loopback port free now, at random in 20000-25399: below the
+    kernel's ephemeral range (32768-60999), so no outgoing connection of a
+    parallel test takes it between this check and the server's bind (a port
+    the kernel hands out with bind(0) is in that range, and CI saw one taken
+    that way), and below tests/harness/pg.sh's 25432-25532 and the
+    FreeSWITCH fixture's 26000-32767."""
+    for _ in range(500):
+        port = random.randint(20000, 25399)
+        try:
+            with socket.socket(socket.AF_INET, kind) as s:
+                s.bind(("127.0.0.1", port))
+        except OSError:
+            continue
+        return port
+    raise RuntimeError("no free port")
 
 
 def backend_url(kind, tmpdir):
