@@ -37,7 +37,8 @@ const SANITIZER_MARKS = ['ERROR: AddressSanitizer', 'ERROR: LeakSanitizer', 'run
 const runningServers = new Set<Agentdesk>()
 const openTabs = new Set<Tab>()
 afterEach(async (t) => {
-  if (t.passed !== false) return
+  // TestContext.passed is Node 20.12's (the @types/node here predates it).
+  if ((t as { passed?: boolean }).passed !== false) return
   const out: string[] = [`---- after the failure of "${t.name}" ----`]
   for (const ad of runningServers) out.push('agentdesk log tail:', ...ad.log().split('\n').slice(-40))
   let n = 0
