@@ -229,11 +229,14 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
+        atomic_store(&app.listening, true);
         LOG_INFO("agentdesk serving on %s://%s%s%s, /metrics on %s (store: %s)",
                  tls_key ? "https" : "http", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  metrics_srv ? cfg->metrics_listen : "the main listener", store_backend(ctx.store));
         sigwait(&signals, &sig);
+        /* /readyz says 503 from now on: load balancers stop sending. */
+        atomic_store(&app.listening, false);
         LOG_INFO("signal %d: finishing in-flight requests", sig);
         rc = 0;
 out:
