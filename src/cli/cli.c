@@ -97,6 +97,7 @@ static int load_settings(const struct cli_args *args, struct settings *cfg)
         if (settings_load(file, environ, args->overrides, args->n_overrides, stderr, cfg) != RESULT_OK)
                 return -1;
         log_threshold = (enum log_level)log_level_parse(cfg->log_level);
+        log_json = log_format_parse(cfg->log_format) == 1;
         return 0;
 }
 

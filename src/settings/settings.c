@@ -24,6 +24,11 @@ static const char *check_log_level(const char *value)
         return log_level_parse(value) < 0 ? "must be one of error, warn, info, debug" : NULL;
 }
 
+static const char *check_log_format(const char *value)
+{
+        return log_format_parse(value) < 0 ? "must be plain or json" : NULL;
+}
+
 static const char *check_db(const char *value)
 {
         if (strncmp(value, "sqlite:", 7) == 0)
@@ -162,6 +167,9 @@ static const struct config_def defs[] = {
           600000, NULL, "how long a write waits for the store lock before failing", NULL },
         { "AGENTDESK_LOG_LEVEL", CONFIG_STRING, "info", FIELD(log_level), false, 0, 0,
           check_log_level, "error, warn, info or debug", NULL },
+        { "AGENTDESK_LOG_FORMAT", CONFIG_STRING, "plain", FIELD(log_format), false, 0, 0,
+          check_log_format, "plain (lines for journald) or json (one object a line: time, level, "
+          "area, msg; for log shippers)", NULL },
         { "AGENTDESK_TOKEN_TTL", CONFIG_INT, "28800", FIELD(token_ttl), false, 1, 30 * 86400, NULL,
           "lifetime of a bearer token, seconds", NULL },
         { "AGENTDESK_SESSION_MAX_AGE", CONFIG_INT, "86400", FIELD(session_max_age), false, 1,
