@@ -273,5 +273,5 @@ const struct cli_command cli_serve = {
         "serve",
         "serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
         "    Apply pending migrations, then serve HTTP until SIGINT/SIGTERM.",
-        NULL, run,
+        NULL, run, false,
 };

@@ -1,8 +1,23 @@
 """Operations (issue 22, "Install and service"): /readyz; more in later
 parts (log format, config file, signals, systemd)."""
 import json
+import os
+import re
+import subprocess
 
-from agentdesk_harness import Agentdesk, free_port, main, parse_demo_password
+from agentdesk_harness import Agentdesk, free_port, main, only_on, parse_demo_password
+
+SOURCE = os.environ.get("AGENTDESK_SOURCE_DIR",
+                        os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+
+
+def table_settings():
+    """Every setting of the table, read from its source (not from the
+    binary, whose output is what is checked)."""
+    with open(os.path.join(SOURCE, "src", "settings", "settings.c")) as f:
+        names = re.findall(r'\{\s*"(AGENTDESK_[A-Z0-9_]+)",\s*CONFIG_', f.read())
+    assert len(names) > 40, names
+    return names
 
 
 def test_readyz(backend):
@@ -57,6 +72,68 @@ def test_json_log(backend):
         text = "\n".join(lines)
         for secret in (admin_password, temporary, admin, agent):
             assert secret not in text, secret
+
+
+@only_on("sqlite")
+def test_config_file(backend):
+    with Agentdesk(backend) as ad:
+        # The example: every setting of the table, and it checks clean.
+        _, example, _ = ad.run("config", "example", "--state-dir", "/var/lib/agentdesk", db=False)
+        for name in table_settings():
+            assert re.search(r"^(# )?%s =" % name, example, re.M), name
+        assert "\nAGENTDESK_DB = sqlite:/var/lib/agentdesk/agentdesk.db\n" in example
+        conf = os.path.join(ad.tmpdir, "agentdesk.conf")
+        with open(conf, "w") as f:
+            f.write(example)
+        rc, out, _ = ad.run("config", "check", "--config", conf, db=False)
+        assert out == "%s: OK\n" % conf, out
+        # What is wrong, line by line, in the file's order; nothing starts,
+        # and the environment is not the file's (a bad AGENTDESK_LOG_LEVEL
+        # there is not reported).
+        with open(conf, "w") as f:
+            f.write("# agentdesk\nAGENTDESK_LOG_LEVEL = loud\nAGENTDESK_NOPE = 1\n\n"
+                    "AGENTDESK_TOKEN_TTL = soon\njust words\nAGENTDESK_LISTEN = 127.0.0.1:1\n")
+        rc, out, _ = ad.run("config", "check", "--config", conf, db=False, check=False,
+                            env={"AGENTDESK_THREADS": "many"})
+        assert rc == 1, (rc, out)
+        assert out.splitlines() == [
+            conf + ":2: AGENTDESK_LOG_LEVEL: must be one of error, warn, info, debug",
+            conf + ":3: unknown setting AGENTDESK_NOPE",
+            conf + ":5: AGENTDESK_TOKEN_TTL: 'soon' is not an integer",
+            conf + ":6: expected KEY=value",
+            conf + ": has the problems above"], out
+        # The environment wins over the file (and a flag over both).
+        with open(conf, "w") as f:
+            f.write("AGENTDESK_LOG_FORMAT = json\n")
+        ad.serve(extra_args=["--config", conf])
+        ad.stop()
+        assert ad.log().startswith('{"time":'), ad.log()
+        ad.serve(extra_args=["--config", conf], env={"AGENTDESK_LOG_FORMAT": "plain"})
+        ad.stop()
+        assert ad.log() and not ad.log().startswith("{"), ad.log()
+
+
+@only_on("sqlite")
+def test_man_page(backend):
+    with Agentdesk(backend) as ad:
+        _, page, _ = ad.run("config", "man", db=False)
+        path = os.path.join(ad.tmpdir, "agentdesk.1")
+        with open(path, "w") as f:
+            f.write(page)
+        lint = subprocess.run(["groff", "-man", "-ww", "-z", path], stderr=subprocess.PIPE,
+                              text=True)
+        assert lint.returncode == 0 and not lint.stderr, lint.stderr
+        text = subprocess.run(["man", "-l", path], stdout=subprocess.PIPE, text=True, check=True,
+                              env=dict(os.environ, MANWIDTH="100", LC_ALL="C.UTF-8",
+                                       MANPAGER="cat", PAGER="cat")).stdout
+        assert text.startswith("AGENTDESK(1)"), text[:200]
+        for name in table_settings():
+            assert re.search(r"^\s+%s$" % name, text, re.M), name
+        _, usage, _ = ad.run("--help", db=False)
+        commands = re.findall(r"^  agentdesk ([a-z]+(?: [a-z]+)?)", usage, re.M)
+        assert len(commands) >= 12, commands
+        for command in commands:
+            assert re.search(r"^\s+agentdesk %s\b" % command, text, re.M), command
 
 
 if __name__ == "__main__":
