@@ -102,6 +102,12 @@ const char *cli_config_file(const struct cli_args *args)
         return args->config_file ? args->config_file : getenv("AGENTDESK_CONFIG");
 }
 
+enum result cli_settings_reload(const struct cli_args *args, FILE *errs, struct settings *ret)
+{
+        return settings_load(cli_config_file(args), environ, args->overrides, args->n_overrides,
+                             errs, ret);
+}
+
 static int load_settings(const struct cli_args *args, struct settings *cfg)
 {
         const char *file = cli_config_file(args);

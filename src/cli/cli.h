@@ -65,6 +65,10 @@ const char *cli_opt(const struct cli_args *args, const char *name);
  * else NULL. */
 const char *cli_config_file(const struct cli_args *args);
 
+/* Loads the settings again as cli_run did for args (file, environment,
+ * flags), problems written to errs (settings_load). For SIGHUP. */
+enum result cli_settings_reload(const struct cli_args *args, FILE *errs, struct settings *ret);
+
 /* Parses the arguments, loads the settings, runs cmd and returns its exit
  * status; prints the problem and returns 2 for bad arguments or settings.
  * For --help, prints help (help(out, cmd)) and returns 0. */

@@ -143,6 +143,8 @@ static int example(const struct cli_args *args, const struct settings *unused)
                 comment(stdout, d->help);
                 if (d->secret)
                         printf("# (a secret: or %s_FILE = a file holding it)\n", d->name);
+                if (d->live)
+                        printf("# (live: a reload, SIGHUP, applies a change)\n");
                 if (state_dir && !strcmp(d->name, "AGENTDESK_DB"))
                         printf("%s = sqlite:%s/agentdesk.db\n", d->name, state_dir);
                 else
@@ -247,7 +249,8 @@ static int man(const struct cli_args *args, const struct settings *unused)
                 } else {
                         fputs("empty", out);
                 }
-                fputs(d->secret ? " (a secret).\n" : ".\n", out);
+                fputs(d->secret ? " (a secret)." : ".", out);
+                fputs(d->live ? " A reload (SIGHUP) applies a change.\n" : "\n", out);
         }
         fputs(".SH FILES\n"
               ".TP\n.I /etc/agentdesk/agentdesk.conf\n"
@@ -255,6 +258,15 @@ static int man(const struct cli_args *args, const struct settings *unused)
               "\\fBagentdesk config example\\fR prints a fresh one).\n"
               ".TP\n.I /var/lib/agentdesk\n"
               "The service's state directory (mode 0700): the SQLite database and the key file.\n"
+              ".SH SIGNALS\n"
+              ".TP\n.B SIGHUP\n"
+              "\\fBserve\\fR reads its settings again (\\fBsystemctl reload agentdesk\\fR): the "
+              "settings marked so above apply at once; the others that changed are logged as "
+              "needing a restart. With a problem in the new settings nothing changes.\n"
+              ".TP\n.BR SIGTERM \", \" SIGINT\n"
+              "\\fBserve\\fR stops accepting (\\fB/readyz\\fR answers 503), lets in\\-flight "
+              "requests and the provisioning batch under way finish within "
+              "\\fBAGENTDESK_SHUTDOWN_S\\fR, then exits.\n"
               ".SH EXIT STATUS\n"
               "0 on success, 1 when the command failed, 2 for a bad argument or setting.\n"
               ".SH SEE ALSO\n"

@@ -362,6 +362,24 @@ out:
         return result;
 }
 
+bool config_differs(const struct config_table *table, const void *a, const void *b, size_t i)
+{
+        const struct config_def *d = &table->defs[i];
+        const char *fa = (const char *)a + d->offset, *fb = (const char *)b + d->offset;
+
+        switch (d->type) {
+        case CONFIG_STRING:
+                return strcmp(*(char *const *)fa, *(char *const *)fb) != 0;
+        case CONFIG_INT:
+                return *(const int64_t *)fa != *(const int64_t *)fb;
+        case CONFIG_BOOL:
+                return *(const bool *)fa != *(const bool *)fb;
+        case CONFIG_ENUM:
+                return *(const int *)fa != *(const int *)fb;
+        }
+        return false;
+}
+
 void config_free(const struct config_table *table, void *p)
 {
         for (size_t i = 0; i < table->count; i++)

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-enum log_level log_threshold = LOG_LEVEL_INFO;
-bool log_json;
+_Atomic enum log_level log_threshold = LOG_LEVEL_INFO;
+atomic_bool log_json;
 
 static _Thread_local time_t stamp_second = -1;
 static _Thread_local char stamp[32];
@@ -320,6 +320,7 @@ static size_t append_json(char *dst, size_t max, const char *msg, size_t len)
 void log_write(enum log_level level, const char *module, const char *fmt, ...)
 {
         char line[2048], msg[1536];
+        bool json;
         struct timespec ts;
         struct tm tm;
         unsigned ms;
@@ -334,7 +335,8 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
                 stamp_len = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
                 stamp_second = ts.tv_sec;
         }
-        if (log_json) {
+        json = atomic_load_explicit(&log_json, memory_order_relaxed);
+        if (json) {
                 memcpy(line, "{\"time\":\"", 9);
                 n = 9;
         }
@@ -348,7 +350,7 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         line[n++] = (char)('0' + ms / 10 % 10);
         line[n++] = (char)('0' + ms % 10);
         line[n++] = 'Z';
-        if (log_json) {
+        if (json) {
                 /* Level names and modules are plain words of the code. */
                 n += (size_t)snprintf(line + n, 256, "\",\"level\":\"%s\",\"area\":\"%.64s\",\"msg\":\"",
                                       level_names[level], module);

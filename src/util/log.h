@@ -13,15 +13,17 @@
 #ifndef AGENTDESK_UTIL_LOG_H
 #define AGENTDESK_UTIL_LOG_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 
 enum log_level { LOG_LEVEL_ERROR = 0, LOG_LEVEL_WARN, LOG_LEVEL_INFO, LOG_LEVEL_DEBUG };
 
-extern enum log_level log_threshold;
+/* Both are atomic: SIGHUP's re-read of the settings changes them while
+ * other threads log (a load costs what a plain read does on x86). */
+extern _Atomic enum log_level log_threshold;
 
-/* Whether lines are JSON objects (AGENTDESK_LOG_FORMAT=json); set before
- * the first line, or atomically-enough as a whole word by SIGHUP's re-read. */
-extern bool log_json;
+/* Whether lines are JSON objects (AGENTDESK_LOG_FORMAT=json). */
+extern atomic_bool log_json;
 
 /* Parses "error", "warn", "info", "debug". Returns -1 when unknown. */
 int log_level_parse(const char *s);

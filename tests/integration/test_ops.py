@@ -3,7 +3,10 @@ parts (log format, config file, signals, systemd)."""
 import json
 import os
 import re
+import signal
+import socket
 import subprocess
+import time
 
 from agentdesk_harness import Agentdesk, free_port, main, only_on, parse_demo_password
 
@@ -134,6 +137,83 @@ def test_man_page(backend):
         assert len(commands) >= 12, commands
         for command in commands:
             assert re.search(r"^\s+agentdesk %s\b" % command, text, re.M), command
+
+
+@only_on("sqlite")
+def test_sighup(backend):
+    with Agentdesk(backend) as ad:
+        conf = os.path.join(ad.tmpdir, "agentdesk.conf")
+        with open(conf, "w") as f:
+            f.write("AGENTDESK_LOG_LEVEL = warn\n")
+        ad.serve(extra_args=["--config", conf])
+        xml = ("POST", "/freeswitch/xml", None, b"section=directory",
+               {"Content-Type": "application/x-www-form-urlencoded"})
+        assert ad.request(*xml)[0] != 403          # loopback is allowed
+        # A live setting (the level, the allow list) applies at once; one
+        # that is not is logged as needing a restart.
+        with open(conf, "w") as f:
+            f.write("AGENTDESK_LOG_LEVEL = info\nAGENTDESK_THREADS = 3\n"
+                    "AGENTDESK_XMLCURL_ALLOW = 10.0.0.0/8\n")
+        ad.proc.send_signal(signal.SIGHUP)
+        log = ad.wait_log("SIGHUP: AGENTDESK_XMLCURL_ALLOW changed: applied")
+        assert "SIGHUP: AGENTDESK_LOG_LEVEL changed: applied" in log, log
+        assert "SIGHUP: AGENTDESK_THREADS changed: needs a restart to apply" in log, log
+        ad.request("GET", "/healthz?after")
+        assert "GET /healthz 200" in ad.wait_log("GET /healthz 200")
+        assert ad.request(*xml)[0] == 403
+        # New settings with a problem change nothing.
+        with open(conf, "w") as f:
+            f.write("AGENTDESK_LOG_LEVEL = warn\nAGENTDESK_TOKEN_TTL = soon\n")
+        ad.proc.send_signal(signal.SIGHUP)
+        log = ad.wait_log("the settings have problems: nothing changed")
+        assert conf + ":2: AGENTDESK_TOKEN_TTL: 'soon' is not an integer" in log, log
+        assert ad.request("GET", "/readyz")[0] == 200
+        ad.stop()
+        # At warn, the start's info lines were not written (an access log
+        # line is not a witness: its level is read after the answer).
+        assert "agentdesk serving on" not in ad.log(), ad.log()
+        assert "GET /readyz 200" in ad.log()
+
+
+def slow_request(ad):
+    """A login whose body is not sent yet, once the server holds it in
+    flight (its 100 Continue says the handler has it): the socket and the
+    body to send."""
+    body = b'{"email":"nobody@demo.local","password":"not-the-password"}'
+    s = socket.create_connection(("127.0.0.1", ad.port), timeout=30)
+    s.sendall(b"POST /v1/auth/login HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\n"
+              b"Expect: 100-continue\r\nContent-Length: %d\r\n\r\n" % len(body))
+    assert s.recv(100).startswith(b"HTTP/1.1 100 Continue"), "no 100 Continue"
+    return s, body
+
+
+def test_sigterm_drain(backend):
+    with Agentdesk(backend, env={"AGENTDESK_SHUTDOWN_S": "20"}) as ad:
+        ad.serve()
+        s, body = slow_request(ad)
+        proc = ad.proc
+        proc.send_signal(signal.SIGTERM)
+        ad.wait_log("finishing in-flight requests (within 20s)")
+        # The drain has begun; the request in flight still gets its answer.
+        assert proc.poll() is None
+        s.sendall(body)
+        answer = s.recv(4096)
+        s.close()
+        assert answer.startswith(b"HTTP/1.1 401 "), answer
+        ad.stop(expect_rc=0)
+        assert "POST /v1/auth/login 401" in ad.log()
+    # A request that never completes is cut at the deadline.
+    with Agentdesk(backend, env={"AGENTDESK_SHUTDOWN_S": "1"}) as ad:
+        ad.serve()
+        s, _ = slow_request(ad)
+        start = time.time()
+        ad.stop(expect_rc=0)
+        took = time.time() - start
+        assert s.recv(4096) == b"", "the cut request got an answer"
+        s.close()
+        print("SIGTERM with a request that never ends: stopped in %.2fs (AGENTDESK_SHUTDOWN_S=1)"
+              % took)
+        assert 0.9 < took < 3.5, took
 
 
 if __name__ == "__main__":

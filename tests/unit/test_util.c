@@ -105,9 +105,9 @@ static const char *const shade_words[] = { "light", "dark", "none" };
 static const struct text_names shade_names = { shade_words, 3 };
 static const struct config_def shade_defs[] = {
         { "AGENTDESK_SHADE", CONFIG_ENUM, "dark", offsetof(struct shades, shade), false, 0, 0, NULL,
-          "a shade", &shade_names },
+          "a shade", &shade_names, false },
         { "AGENTDESK_LABEL", CONFIG_STRING, "x", offsetof(struct shades, label), false, 0, 0, NULL,
-          "a label", NULL },
+          "a label", NULL, false },
 };
 static const struct config_table shade_table = { shade_defs, 2, sizeof(struct shades) };
 
