@@ -13,15 +13,24 @@
  *            AGENTDESK_SHUTDOWN_S (requests still running then are cut),
  *            and a watchdog ends the process (exit 1) DRAIN_GRACE_S
  *            later whatever is left.
+ *
+ * Under systemd (Type=notify; sd_notify is a no-op without
+ * NOTIFY_SOCKET) the service manager hears READY=1 once the store is open,
+ * the migrations are current, the key is loaded and every listener is up
+ * (what /readyz checks), RELOADING=1 then READY=1 around a SIGHUP,
+ * STOPPING=1 at SIGTERM, and WATCHDOG=1 every half WatchdogSec= from the
+ * main thread's signal loop.
  */
 #define LOG_MODULE "main"     /* as the lines were before src/cli/ */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -245,6 +254,27 @@ static unsigned drain_left_ms(const struct drain_watch *w)
         return ms > 0 ? (unsigned)ms : 0;
 }
 
+/* Waits for one of signals, sending WATCHDOG=1 every watchdog_us / 2
+ * meanwhile (0: no watchdog); the signal's number. */
+static int wait_signal(const sigset_t *signals, uint64_t watchdog_us)
+{
+        struct timespec every = { (time_t)(watchdog_us / 2 / 1000000),
+                                  (long)(watchdog_us / 2 % 1000000) * 1000 };
+        int sig;
+
+        for (;;) {
+                if (!watchdog_us) {
+                        if (sigwait(signals, &sig) == 0)
+                                return sig;
+                        continue;
+                }
+                sig = sigtimedwait(signals, NULL, &every);
+                if (sig > 0)
+                        return sig;
+                sd_notify(0, "WATCHDOG=1");
+        }
+}
+
 static int run(const struct cli_args *args, const struct settings *cfg)
 {
         struct http_server_options opts = {
@@ -270,6 +300,7 @@ static int run(const struct cli_args *args, const struct settings *cfg)
                                      .seconds = cfg->shutdown_s };
         pthread_t watchdog;
         bool watching = false;
+        uint64_t watchdog_us = 0;
         enum result result;
         char *tls_cert = NULL, *tls_key = NULL;
         size_t tls_key_len = 0;
@@ -372,10 +403,17 @@ static int run(const struct cli_args *args, const struct settings *cfg)
                  tls_key ? "https" : "http", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  metrics_srv ? cfg->metrics_listen : "the main listener", store_backend(ctx.store));
-        while (sigwait(&signals, &sig) == 0 && sig == SIGHUP)
+        sd_notifyf(0, "READY=1\nSTATUS=serving on %s", cfg->listen);
+        if (sd_watchdog_enabled(0, &watchdog_us) <= 0)
+                watchdog_us = 0;
+        while ((sig = wait_signal(&signals, watchdog_us)) == SIGHUP) {
+                sd_notify(0, "RELOADING=1");
                 reload(args, &app, cfg, &applied, &has_applied);
+                sd_notify(0, "READY=1");
+        }
         /* /readyz says 503 from now on: load balancers stop sending. */
         atomic_store(&app.listening, false);
+        sd_notify(0, "STOPPING=1");
         LOG_INFO("signal %d: finishing in-flight requests (within %llds)", sig,
                  (long long)cfg->shutdown_s);
         clock_gettime(CLOCK_REALTIME, &watch.deadline);

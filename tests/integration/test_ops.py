@@ -8,7 +8,7 @@ import socket
 import subprocess
 import time
 
-from agentdesk_harness import Agentdesk, free_port, main, only_on, parse_demo_password
+from agentdesk_harness import BIN, Agentdesk, free_port, main, only_on, parse_demo_password
 
 SOURCE = os.environ.get("AGENTDESK_SOURCE_DIR",
                         os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -214,6 +214,76 @@ def test_sigterm_drain(backend):
         print("SIGTERM with a request that never ends: stopped in %.2fs (AGENTDESK_SHUTDOWN_S=1)"
               % took)
         assert 0.9 < took < 3.5, took
+
+
+def unit_file(tmpdir, bindir):
+    """packaging/systemd/agentdesk.service.in made as CMake makes it, with
+    the binary under test."""
+    with open(os.path.join(SOURCE, "packaging", "systemd", "agentdesk.service.in")) as f:
+        text = f.read()
+    path = os.path.join(tmpdir, "agentdesk.service")
+    with open(path, "w") as f:
+        f.write(text.replace("@AGENTDESK_BINDIR@", bindir).replace("@AGENTDESK_SYSCONFDIR@", "/etc"))
+    return path
+
+
+@only_on("sqlite")
+def test_systemd_unit(backend):
+    with Agentdesk(backend) as ad:
+        if not os.path.isdir("/run/systemd/system"):
+            print("systemd is not PID 1 here: the unit is checked offline only")
+        unit = unit_file(ad.tmpdir, os.path.dirname(os.path.abspath(BIN)))
+        with open(unit) as f:
+            text = f.read()
+        for line in ("Type=notify", "ExecReload=/bin/kill -HUP $MAINPID", "StateDirectory=agentdesk",
+                     "StateDirectoryMode=0700", "ProtectSystem=strict", "ProtectHome=yes",
+                     "PrivateTmp=yes", "NoNewPrivileges=yes", "CapabilityBoundingSet=\n",
+                     "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX",
+                     "SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes"):
+            assert line in text, line
+        assert re.search(r"^ExecStart=\S+/agentdesk serve --config /etc/agentdesk/agentdesk.conf$",
+                         text, re.M), text
+        verify = subprocess.run(["systemd-analyze", "verify", "--man=no", unit],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert verify.returncode == 0 and not verify.stdout.strip(), verify.stdout
+        security = subprocess.run(["systemd-analyze", "security", "--offline=true", unit],
+                                  stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        m = re.search(r"Overall exposure level for agentdesk.service: (\d+\.\d+) (\w+)",
+                      security.stdout)
+        assert m, security.stdout
+        print("systemd-analyze security --offline=true: exposure %s %s" % (m.group(1), m.group(2)))
+        assert float(m.group(1)) <= 2.0, security.stdout
+
+
+def test_sd_notify(backend):
+    # The service manager's side of Type=notify: a datagram socket.
+    with Agentdesk(backend) as ad:
+        path = os.path.join(ad.tmpdir, "notify")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.bind(path)
+        sock.settimeout(30)
+
+        def next_message(want):
+            while True:
+                msg = sock.recv(4096).decode()
+                if want in msg.split("\n"):
+                    return msg
+
+        try:
+            ad.serve(env={"NOTIFY_SOCKET": path, "WATCHDOG_USEC": "200000"}, wait=False)
+            next_message("READY=1")
+            # Ready means /readyz answers 200 at once (no retry).
+            status, _, body = ad.request("GET", "/readyz")
+            assert status == 200, body
+            next_message("WATCHDOG=1")
+            ad.proc.send_signal(signal.SIGHUP)
+            next_message("RELOADING=1")
+            next_message("READY=1")
+            ad.proc.send_signal(signal.SIGTERM)
+            next_message("STOPPING=1")
+            ad.stop(expect_rc=0)
+        finally:
+            sock.close()
 
 
 if __name__ == "__main__":
