@@ -286,5 +286,42 @@ def test_sd_notify(backend):
             sock.close()
 
 
+@only_on("sqlite")
+def test_install(backend):
+    build = os.path.dirname(os.path.abspath(BIN))
+    with open(os.path.join(build, "CMakeCache.txt")) as f:
+        prefix = re.search(r"^CMAKE_INSTALL_PREFIX:PATH=(.*)$", f.read(), re.M).group(1)
+    etc = "/etc" if prefix == "/usr" else prefix + "/etc"
+    with Agentdesk(backend) as ad:
+        dest = os.path.join(ad.tmpdir, "root")
+        subprocess.run(["cmake", "--install", build], check=True, stdout=subprocess.DEVNULL,
+                       env=dict(os.environ, DESTDIR=dest))
+        landed = {}
+        for top, _, files in os.walk(dest):
+            for name in files:
+                path = os.path.join(top, name)
+                landed[path[len(dest):]] = os.stat(path).st_mode & 0o7777
+        print("installed under DESTDIR (prefix %s):" % prefix)
+        for path in sorted(landed):
+            print("  %04o %s" % (landed[path], path))
+        conf = etc + "/agentdesk/agentdesk.conf"
+        unit = prefix + "/lib/systemd/system/agentdesk.service"
+        assert landed == {prefix + "/bin/agentdesk": 0o755, conf: 0o640,
+                          prefix + "/share/man/man1/agentdesk.1": 0o644, unit: 0o644}, landed
+        # The unit runs the installed binary on the installed config,
+        # which checks clean and puts the database in the state directory.
+        with open(dest + unit) as f:
+            text = f.read()
+        assert "\nExecStart=%s/bin/agentdesk serve --config %s\n" % (prefix, conf) in text, text
+        rc, out, _ = ad.run("config", "check", "--config", dest + conf, db=False)
+        assert out.endswith(": OK\n"), out
+        with open(dest + conf) as f:
+            assert "\nAGENTDESK_DB = sqlite:/var/lib/agentdesk/agentdesk.db\n" in f.read()
+        page = subprocess.run(["man", "-l", dest + prefix + "/share/man/man1/agentdesk.1"],
+                              stdout=subprocess.PIPE, text=True, check=True,
+                              env=dict(os.environ, MANPAGER="cat", PAGER="cat")).stdout
+        assert page.startswith("AGENTDESK(1)"), page[:100]
+
+
 if __name__ == "__main__":
     main()
