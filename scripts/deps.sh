@@ -13,7 +13,8 @@ if [ "${1:-}" = "--test" ]; then
                    chromium iproute2 util-linux    # tests/browser/netns.sh: ip, unshare
                    libxml2-dev                     # fuzz/xml.c checks documents with libxml2
                    prometheus                      # promtool: test_metrics_format checks /metrics
-                   systemd groff-base man-db)      # test_ops: systemd-analyze, the man page
+                   systemd groff-base man-db       # test_ops: systemd-analyze, the man page
+                   debhelper lintian)              # deb_package: dpkg-buildpackage, lintian
         # The run-time libraries of the FreeSWITCH build in ../shared/freeswitch (its README).
         packages+=(libcurl4 libedit2 libfreetype6 libjpeg62-turbo libpcre2-8-0 libpng16-16
                    libsndfile1 libspeex1 libspeexdsp1 libsqlite3-0 libssl3 libtiff6 libuuid1 zlib1g

@@ -20,7 +20,11 @@ scripts/deps.sh --test || exit 1
 phase "dependencies"
 scripts/build-web.sh --check || exit 1
 phase "web app"
-cmake -S . -B build-asan -DAGENTDESK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null || exit 1
+# CI also builds, checks and installs the Debian package (deb_package).
+deb_test=OFF
+[ "${CI:-}" = true ] && deb_test=ON
+cmake -S . -B build-asan -DAGENTDESK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug \
+        -DAGENTDESK_DEB_TEST=$deb_test >/dev/null || exit 1
 phase "configure"
 cmake --build build-asan -j"$(nproc)" || exit 1
 phase "build"

@@ -5,6 +5,13 @@ errors; then, in a fresh folder (dpkg-deb -x: no dpkg -i on a shared
 machine), the installed binary runs on the installed config and answers
 /readyz. Prints the .deb's size and installed size.
 
+In CI (CI=true, as root, on a machine where the package was never
+installed) it also installs it for real with dpkg -i: the system user, the
+0700 state directory, the conffile, nothing started; the installed binary
+as that user on /etc/agentdesk/agentdesk.conf answers /readyz and makes its
+key file 0600 in the state directory; dpkg -r keeps the data, dpkg --purge
+removes it.
+
     tests/packaging/test_deb.py SOURCE_DIR
 
 Takes a minute or so (a release build of the program): ctest runs it only
@@ -32,6 +39,64 @@ def free_port():
             continue
         return port
     raise RuntimeError("no free port")
+
+
+def ready(cmd, env, port, cwd=None):
+    """Runs cmd until /readyz answers 200; stops it with SIGTERM (exit 0)."""
+    proc = subprocess.Popen(cmd, env=env, stderr=subprocess.PIPE, text=True, cwd=cwd)
+    start, status = time.time(), None
+    try:
+        while time.time() - start < 20 and status != 200:
+            assert proc.poll() is None, proc.stderr.read()
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                c.request("GET", "/readyz")
+                status = c.getresponse().status
+                c.close()
+            except OSError:
+                time.sleep(0.05)
+        print("%s: /readyz %s after %.2fs" % (cmd[0], status, time.time() - start))
+        assert status == 200
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        rc = proc.wait(timeout=30)
+    assert rc == 0, rc
+
+
+def installed(deb):
+    """dpkg -i on this machine, the service's user running the installed
+    binary on the installed config, then dpkg -r and --purge."""
+    subprocess.run(["dpkg", "-i", deb], check=True)
+    try:
+        user = subprocess.run(["getent", "passwd", "agentdesk"], stdout=subprocess.PIPE,
+                              text=True).stdout
+        assert user, "postinst made no agentdesk user"
+        st = os.stat("/var/lib/agentdesk")
+        assert st.st_mode & 0o777 == 0o700, oct(st.st_mode)
+        conf = os.stat("/etc/agentdesk/agentdesk.conf")
+        assert conf.st_mode & 0o777 == 0o640, oct(conf.st_mode)
+        listed = subprocess.run(["dpkg-query", "-W", "-f=${Conffiles}", "agentdesk"],
+                                stdout=subprocess.PIPE, text=True).stdout
+        assert "/etc/agentdesk/agentdesk.conf" in listed, listed
+        running = subprocess.run(["pgrep", "-x", "agentdesk"], stdout=subprocess.PIPE).returncode
+        assert running != 0, "the package started the service"
+        port, metrics = free_port(), free_port()
+        env = dict(os.environ, AGENTDESK_LISTEN="127.0.0.1:%d" % port,
+                   AGENTDESK_METRICS_LISTEN="127.0.0.1:%d" % metrics)
+        # The unit's WorkingDirectory= (the database's default path is relative to it).
+        ready(["runuser", "-u", "agentdesk", "--", "/usr/bin/agentdesk", "serve", "--config",
+               "/etc/agentdesk/agentdesk.conf"], env, port, cwd="/var/lib/agentdesk")
+        keys = [f for f in os.listdir("/var/lib/agentdesk") if "key" in f]
+        assert keys, os.listdir("/var/lib/agentdesk")
+        for k in keys:
+            assert os.stat("/var/lib/agentdesk/" + k).st_mode & 0o777 == 0o600, k
+        print("dpkg -i: user, 0700 state dir, 0640 conffile, nothing started, /readyz 200 as agentdesk")
+        subprocess.run(["dpkg", "-r", "agentdesk"], check=True)
+        assert os.path.exists("/var/lib/agentdesk/" + keys[0]), "dpkg -r removed the data"
+    finally:
+        subprocess.run(["dpkg", "--purge", "agentdesk"], check=True)
+    assert not os.path.exists("/var/lib/agentdesk"), "dpkg --purge kept the data"
+    print("dpkg -r kept the data; dpkg --purge removed it")
 
 
 def main():
@@ -68,26 +133,13 @@ def main():
         env = dict(os.environ, AGENTDESK_DB="sqlite:%s/agentdesk.db" % work,
                    AGENTDESK_LISTEN="127.0.0.1:%d" % port,
                    AGENTDESK_METRICS_LISTEN="127.0.0.1:%d" % metrics)
-        proc = subprocess.Popen([root + "/usr/bin/agentdesk", "serve", "--config",
-                                 root + "/etc/agentdesk/agentdesk.conf"], env=env,
-                                stderr=subprocess.PIPE, text=True)
-        start, status = time.time(), None
-        try:
-            while time.time() - start < 20 and status != 200:
-                assert proc.poll() is None, proc.stderr.read()
-                try:
-                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                    c.request("GET", "/readyz")
-                    status = c.getresponse().status
-                    c.close()
-                except OSError:
-                    time.sleep(0.05)
-            print("the installed binary: /readyz %s after %.2fs" % (status, time.time() - start))
-            assert status == 200
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            rc = proc.wait(timeout=30)
-        assert rc == 0, rc
+        ready([root + "/usr/bin/agentdesk", "serve", "--config",
+               root + "/etc/agentdesk/agentdesk.conf"], env, port)
+        if os.environ.get("CI") == "true" and os.geteuid() == 0 \
+                and not os.path.exists("/etc/agentdesk") and not os.path.exists("/var/lib/agentdesk"):
+            installed(deb)
+        else:
+            print("dpkg -i: not on this machine (only in CI, as root, where nothing of the package exists)")
         print("PASS test_deb")
     finally:
         shutil.rmtree(work, ignore_errors=True)
