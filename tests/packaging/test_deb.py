@@ -78,13 +78,14 @@ def installed(deb):
         listed = subprocess.run(["dpkg-query", "-W", "-f=${Conffiles}", "agentdesk"],
                                 stdout=subprocess.PIPE, text=True).stdout
         assert "/etc/agentdesk/agentdesk.conf" in listed, listed
-        running = subprocess.run(["pgrep", "-x", "agentdesk"], stdout=subprocess.PIPE).returncode
+        running = subprocess.run(["pgrep", "-u", "agentdesk"], stdout=subprocess.PIPE).returncode
         assert running != 0, "the package started the service"
         port, metrics = free_port(), free_port()
         env = dict(os.environ, AGENTDESK_LISTEN="127.0.0.1:%d" % port,
                    AGENTDESK_METRICS_LISTEN="127.0.0.1:%d" % metrics)
         # The unit's WorkingDirectory= (the database's default path is relative to it).
-        ready(["runuser", "-u", "agentdesk", "--", "/usr/bin/agentdesk", "serve", "--config",
+        ready(["setpriv", "--reuid=agentdesk", "--regid=agentdesk", "--init-groups",
+               "/usr/bin/agentdesk", "serve", "--config",
                "/etc/agentdesk/agentdesk.conf"], env, port, cwd="/var/lib/agentdesk")
         keys = [f for f in os.listdir("/var/lib/agentdesk") if "key" in f]
         assert keys, os.listdir("/var/lib/agentdesk")
