@@ -163,6 +163,8 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 if (!result)
                         a.n_extensions++;
         }
+        if (!result && in->external_id)
+                result = store_scim_external_id_set(conn, tenant_id, a.user.id, in->external_id);
         if (!result && in->send_invite)
                 result = mail_queue_invitation(app, conn, &a.user, &a.invitation_expires_at);
         if (!result) {

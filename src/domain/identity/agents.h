@@ -26,6 +26,7 @@ struct agent_create_input {
         int64_t extensions_count;        /* < 0 = 1 */
         bool voicemail_enabled;
         bool send_invite;                /* queue an invitation (mail must be on) */
+        const char *external_id;         /* SCIM's externalId, kept with the user; NULL: none */
 };
 
 /*
