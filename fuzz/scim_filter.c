@@ -19,6 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         struct scim_filter f, again;
         char back[2 * SCIM_FILTER_VALUE_MAX + 32];
+        const char *prefix;
         size_t n;
 
         memset(&f, 0xa5, sizeof(f));
@@ -33,8 +34,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         n = strnlen(f.value, sizeof(f.value));
         if (n > SCIM_FILTER_VALUE_MAX)
                 abort();
-        memcpy(back, f.attr == SCIM_FILTER_USER_NAME ? "USERNAME eq \"" : "externalid EQ \"", 13);
-        n = 13;
+        prefix = f.attr == SCIM_FILTER_USER_NAME ? "USERNAME eq \"" : "externalid EQ \"";
+        n = strlen(prefix);
+        memcpy(back, prefix, n);
         for (const char *v = f.value; *v; v++) {
                 if ((unsigned char)*v < 0x20 || *v == 0x7f)
                         abort();
