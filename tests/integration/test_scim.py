@@ -11,7 +11,7 @@ SCIM endpoint" (its request/response examples). Okta: developer.okta.com
 import json
 import urllib.parse
 
-from agentdesk_harness import Agentdesk, World, main
+from agentdesk_harness import PASSWORD, Agentdesk, SmtpServer, World, free_port, main
 
 SCIM_ERROR = "urn:ietf:params:scim:api:messages:2.0:Error"
 PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
@@ -336,6 +336,27 @@ def test_bad_input(backend):
             assert status == 400, (body, b)
         status, _, b = ad.request("GET", "/v1/admin/scim/settings", token=admin)
         assert b["scim_settings"] == {"role_attribute": "", "role_map": {}}, b
+
+
+def test_invitation_when_mail_is_on(backend):
+    # The create of the portal, reused: with mail on the user is invited
+    # (and no temporary password exists for anyone to see).
+    with SmtpServer(tls=False, auth=False) as smtp, Agentdesk(backend) as ad:
+        t = ad.run_json("tenant", "create", "--name", "Mail", "--pool-base", "10000",
+                        "--pool-size", "5")
+        ad.run_json("user", "create", "--tenant", str(t["id"]), "--email", "admin@m.example",
+                    "--password", PASSWORD, "--role", "admin", "--first-name", "A",
+                    "--last-name", "M")
+        env = smtp.env(AGENTDESK_XMLCURL_PASSWORD="xc",
+                       AGENTDESK_FS_ESL="127.0.0.1:%d" % free_port())
+        ad.serve(env=env)
+        token, _ = new_token(ad, ad.login("admin@m.example", PASSWORD))
+        status, _, b = scim(ad, "POST", "/Users", token, {
+            "schemas": [USER], "userName": "Invited@M.example",
+            "name": {"givenName": "In", "familyName": "Vited"}})
+        assert status == 201 and b["userName"] == "invited@m.example", b
+        msg = smtp.wait_messages(1)[0]
+        assert msg["X-Envelope-To"] == "invited@m.example", msg
 
 
 if __name__ == "__main__":
