@@ -80,7 +80,7 @@ static void scim_fail(struct http_request *req, enum result result, const char *
                 scim_error(req, 400, "invalidValue", detail);
                 return;
         case RESULT_EMAIL_TAKEN:
-                scim_error(req, 409, "uniqueness", "a user with this userName exists");
+                scim_error(req, 409, "uniqueness", "userName is taken");
                 return;
         case RESULT_CONFLICT:
                 if (field && strcmp(field, "userName") == 0) {

@@ -178,6 +178,12 @@ def test_entra_sequence(backend):
         assert status == 200 and b["name"]["familyName"] == "updatedFamilyName" and \
             b["name"]["givenName"] == "updatedGiven" and b["externalId"] == "e-2", b
         assert user_row(ad, int(uid))[2:] == ("updatedGiven", "updatedFamilyName")
+        status, _, b = scim(ad, "PATCH", "/Users/" + uid, token, {
+            "schemas": [PATCH_OP], "Operations": [{"op": "Replace", "path": "externalId",
+                                                   "value": "e-3"}]})
+        assert status == 200 and b["externalId"] == "e-3", b
+        status, _, b = filtered(ad, token, 'externalId eq "e-3"')
+        assert b["totalResults"] == 1 and b["Resources"][0]["id"] == uid, b
         # the department's path moves the role back to the default
         status, _, b = scim(ad, "PATCH", "/Users/" + uid, token, {
             "schemas": [PATCH_OP], "Operations": [
@@ -313,6 +319,8 @@ def test_bad_input(backend):
                     [{"op": "replace", "path": "active"}],
                     [{"op": "replace", "path": "active", "value": False},
                      {"op": "replace", "path": "active", "value": "nope"}],
+                    [{"op": "replace", "path": "externalId", "value": "changed"},
+                     {"op": "replace", "path": "name.givenName", "value": ""}],
                     [{"op": "replace", "path": "active", "value": False},
                      {"op": "remove", "path": "userName"}]):
             body = {"schemas": [PATCH_OP]}

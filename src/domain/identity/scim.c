@@ -241,6 +241,7 @@ static struct agent_patch patch_of(const struct scim_user_input *in, const char 
                 .last_name = in->family_name,
                 .role = role[0] ? role : NULL,
                 .status = in->active ? "active" : "suspended",
+                .external_id = in->external_id,
         };
 }
 
@@ -300,7 +301,6 @@ enum result scim_user_replace(struct app *app, const struct actor *actor, int64_
 {
         struct scim_user now;
         struct agent_patch p;
-        struct store_conn *conn;
         char role[16], email[STORE_EMAIL_MAX];
         enum result result = scim_user_get(app, tenant_id, id, &now);
 
@@ -318,11 +318,6 @@ enum result scim_user_replace(struct app *app, const struct actor *actor, int64_
                 return result;
         p = patch_of(in, role);
         result = agent_update(app, actor, tenant_id, id, &p, &now.agent, ret_field);
-        if (!result && in->external_id && strcmp(in->external_id, now.external_id) != 0) {
-                result = store_conn_get(app->store, &conn);
-                if (!result)
-                        result = store_scim_external_id_set(conn, tenant_id, id, in->external_id);
-        }
         return result ? result : scim_user_get(app, tenant_id, id, ret);
 }
 
