@@ -515,10 +515,10 @@ static bool apply_op(struct http_request *req, json_t *user, json_t *op)
                 }
                 /* Clearing externalId keeps the attribute, empty, so that the
                  * replace clears it rather than leaving it as it was. */
-                if (strcasecmp(path, "externalId") == 0)
-                        return set_path(user, path, json_string("")) ||
-                               (scim_error(req, 400, "invalidPath", "no such path"), false);
-                if (!set_path(user, path, NULL)) {
+                json_t *empty = strcasecmp(path, "externalId") == 0 ? json_string("") : NULL;
+                bool ok = set_path(user, path, empty);
+                json_decref(empty);
+                if (!ok) {
                         scim_error(req, 400, "invalidPath", "no such path");
                         return false;
                 }

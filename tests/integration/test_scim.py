@@ -184,6 +184,10 @@ def test_entra_sequence(backend):
         assert status == 200 and b["externalId"] == "e-3", b
         status, _, b = filtered(ad, token, 'externalId eq "e-3"')
         assert b["totalResults"] == 1 and b["Resources"][0]["id"] == uid, b
+        status, _, b = scim(ad, "PATCH", "/Users/" + uid, token, {
+            "schemas": [PATCH_OP], "Operations": [{"op": "remove", "path": "externalId"}]})
+        assert status == 200 and "externalId" not in b, b
+        assert filtered(ad, token, 'externalId eq "e-3"')[2]["totalResults"] == 0
         # the department's path moves the role back to the default
         status, _, b = scim(ad, "PATCH", "/Users/" + uid, token, {
             "schemas": [PATCH_OP], "Operations": [
