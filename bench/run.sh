@@ -4,7 +4,8 @@
 #   1. GET /healthz through agentdesk (SQLite) vs nginx serving a static
 #      file of the same size, same wrk settings, with the ratio;
 #   2. pool allocations per second on SQLite and PostgreSQL;
-#   3. agent creation through the API (bench/agents_create.py);
+#   3. agent creation through the API (bench/agents_create.py), and
+#      through SCIM as an identity provider's first sync (bench/scim_create.py);
 #   4. /freeswitch/xml lookups vs nginx, keep-alive and Connection: close,
 #      on SQLite and PostgreSQL, with the CPU time per request and the
 #      libmicrohttpd floor (bench/xmlcurl.sh, bench/mhd_floor.c);
@@ -63,6 +64,9 @@ build-rel/bench_pool_alloc "$pgurl" "$tmp/pool.key" "${POOL_ALLOCATIONS:-2000}" 
 
 echo "== agent creation through the API (1,000 agents, 8 clients)"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/agents_create.py | sed 's/^/  /'
+
+echo "== SCIM provisioning (1,000 users, 8 clients, each after its filter lookup)"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/scim_create.py | sed 's/^/  /'
 
 echo "== /freeswitch/xml lookups, tenant of 1,000 agents (wrk -t$threads -c$conns -d$duration)"
 bench/xmlcurl.sh "$bin" "sqlite:$tmp/lookup.db"

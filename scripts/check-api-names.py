@@ -8,7 +8,10 @@ camelCase fields of /v1/auth/* that clients already read (docs/api/README.md,
 Standard library only: a line parser that follows the indentation of the
 file's block style and takes the keys of every `properties:` mapping (and
 the names listed in `required:` beside them). FreeSWITCH's own form fields
-(the /freeswitch/xml request body) are FreeSWITCH's names, not ours.
+(the /freeswitch/xml request body) are FreeSWITCH's names, not ours, and
+SCIM's (/scim/v2: the bodies of type application/scim+json and the
+schemas they use, SCIM_SCHEMAS) are RFC 7643's and RFC 7644's camelCase,
+which identity providers send and read as they are.
 """
 import argparse
 import os
@@ -19,6 +22,9 @@ import sys
 # login shapes) and the first desk; kept for compatibility, never extended.
 KEPT = {"firstName", "lastName", "tenantId", "sipConfig", "websocketUrl",
         "expiresAt", "sessionExpiresAt", "mustChangePassword"}
+# The component schemas of /scim/v2's bodies (named in its
+# application/scim+json content only).
+SCIM_SCHEMAS = {"ScimUser", "ScimListResponse", "ScimErrorBody"}
 SNAKE = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$")
 KEY = re.compile(r"^( *)\"?([\w/.+-]+)\"?:")
 
@@ -34,7 +40,10 @@ def fields(path):
         while stack and stack[-1][0] >= indent:
             stack.pop()
         where = "/".join(k for _, k in stack)
-        if stack and stack[-1][1] == "properties" and "x-www-form-urlencoded" not in where:
+        scim = "application/scim+json" in where or any(
+            where.startswith("components/schemas/" + name + "/") for name in SCIM_SCHEMAS)
+        if stack and stack[-1][1] == "properties" and "x-www-form-urlencoded" not in where \
+                and not scim:
             out.append((n, key, where))
         stack.append((indent, key))
     return out

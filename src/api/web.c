@@ -3,8 +3,9 @@
  * here. GETs and HEADs outside the server's own paths are the app's
  * (web/web.h serves them, with a Content-Security-Policy that lets the
  * desktop reach its SIP WebSocket); anything else keeps the JSON 404.
- * Also marks every /v1 answer Cache-Control: no-store, so that tokens and
- * SIP passwords never land in a browser's disk cache.
+ * Also marks every /v1 answer Cache-Control: no-store (api/scim.c does
+ * /scim's), so that tokens and SIP passwords never land in a browser's
+ * disk cache.
  */
 #include <string.h>
 

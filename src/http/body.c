@@ -124,25 +124,33 @@ size_t http_request_body_size(const struct http_request *req)
         return req->body.len;
 }
 
-json_t *http_request_json(struct http_request *req)
+json_t *http_request_json_parse(const struct http_request *req, const char **ret_message)
 {
         const char *body = req->body.data ? req->body.data : "";
         json_error_t err;
         json_t *v;
 
         if (nests_deeper(body, req->body.len, HTTP_JSON_MAX_DEPTH)) {
-                http_respond_error(req, 400, "invalid_json", "the body nests too deeply", NULL);
+                *ret_message = "the body nests too deeply";
                 return NULL;
         }
         /* jansson rejects invalid UTF-8 and "\u0000" (without
          * JSON_ALLOW_NUL); a raw NUL byte in the body is a syntax error. */
         v = json_loadb(body, req->body.len, JSON_REJECT_DUPLICATES, &err);
         if (!v || !json_is_object(v)) {
+                *ret_message = v ? "the body must be a JSON object" : "the body is not valid JSON";
                 json_decref(v);
-                http_respond_error(req, 400, "invalid_json",
-                                   v ? "the body must be a JSON object" : "the body is not valid JSON",
-                                   NULL);
                 return NULL;
         }
+        return v;
+}
+
+json_t *http_request_json(struct http_request *req)
+{
+        const char *message = NULL;
+        json_t *v = http_request_json_parse(req, &message);
+
+        if (!v)
+                http_respond_error(req, 400, "invalid_json", message, NULL);
         return v;
 }

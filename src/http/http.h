@@ -146,6 +146,10 @@ bool http_request_basic_auth(struct http_request *req, char *user, size_t user_s
 #define HTTP_JSON_MAX_DEPTH 64
 json_t *http_request_json(struct http_request *req);
 
+/* http_request_json() for a caller that answers in a format of its own
+ * (SCIM's errors): NULL with *ret_message saying why, nothing answered. */
+json_t *http_request_json_parse(const struct http_request *req, const char **ret_message);
+
 /* How many bytes the body has (0: none, for an optional body). */
 size_t http_request_body_size(const struct http_request *req);
 

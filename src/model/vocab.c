@@ -78,7 +78,8 @@ VOCAB_TABLE(link_purpose, link_purpose,
 
 VOCAB_TABLE(actor_kind, actor_kind,
             [ACTOR_KIND_USER] = "user",
-            [ACTOR_KIND_CLI] = "cli")
+            [ACTOR_KIND_CLI] = "cli",
+            [ACTOR_KIND_SCIM] = "scim")
 
 VOCAB_TABLE(event_type, event_type,
             [EVENT_AGENT_CREATED] = "agent.created",

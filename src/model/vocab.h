@@ -134,13 +134,15 @@ const char *link_purpose_name(enum link_purpose purpose);
 bool link_purpose_parse(const char *s, enum link_purpose *ret);
 
 /* Who acts (struct actor, domain/core/app.h): a signed-in user, with a
- * role, or the command line, with none. */
+ * role, the command line, with none, or an identity provider through a
+ * tenant's SCIM token. */
 enum actor_kind {
         ACTOR_KIND_USER,
         ACTOR_KIND_CLI,
+        ACTOR_KIND_SCIM,
 };
 
-/* "user", "cli". */
+/* "user", "cli", "scim". */
 const char *actor_kind_name(enum actor_kind kind);
 bool actor_kind_parse(const char *s, enum actor_kind *ret);
 

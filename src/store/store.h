@@ -1557,4 +1557,70 @@ struct store_agent_queue {
 enum result store_queue_agent_queues(struct store_conn *conn, int64_t user_id,
                                      struct store_agent_queue **ret, size_t *ret_n);
 
+/* ---- SCIM: tokens, externalIds, the role mapping (store/scim.c) ------- */
+
+/* A tenant's SCIM bearer token, without its secret. */
+struct store_scim_token {
+        int64_t id, tenant_id;
+        char name[STORE_NAME_MAX];
+        int64_t created_by;              /* the admin's user id; 0 when gone or the CLI */
+        int64_t created_at, last_used_at;   /* last_used_at 0: never */
+};
+
+/* Inserts a token of t->tenant_id named t->name, kept as token_hash (a
+ * keyed hash of the secret); sets t->id and t->created_at. */
+enum result store_scim_token_insert(struct store_conn *conn, struct store_scim_token *t,
+                                    const char *token_hash);
+
+/* The tenant's tokens not revoked, by id; *ret calloc'd (caller frees). */
+enum result store_scim_token_list(struct store_conn *conn, int64_t tenant_id,
+                                  struct store_scim_token **ret, size_t *ret_n);
+
+/* Revokes token id of tenant_id; RESULT_NOT_FOUND when it is not a live
+ * token of that tenant. */
+enum result store_scim_token_revoke(struct store_conn *conn, int64_t tenant_id, int64_t id);
+
+/* The live token whose hash is token_hash, of an active tenant; its
+ * last_used_at is set to now when it was older than a minute (one write
+ * per token and minute, not per request). RESULT_NOT_FOUND otherwise. */
+enum result store_scim_token_use(struct store_conn *conn, const char *token_hash, int64_t now,
+                                 struct store_scim_token *ret);
+
+/* Sets the identity provider's externalId of user_id (of tenant_id). */
+enum result store_scim_external_id_set(struct store_conn *conn, int64_t tenant_id,
+                                       int64_t user_id, const char *external_id);
+
+/* user_id's externalId into ret (STORE_TEXT_MAX bytes), "" when none. */
+enum result store_scim_external_id_get(struct store_conn *conn, int64_t user_id,
+                                       char ret[STORE_TEXT_MAX]);
+
+/* What store_scim_users_find matches on. */
+enum store_scim_match {
+        STORE_SCIM_MATCH_ALL,
+        STORE_SCIM_MATCH_EMAIL,          /* value: a lower-case email */
+        STORE_SCIM_MATCH_EXTERNAL_ID,    /* value: exactly */
+};
+
+/* A page (page->offset, page->limit; page->total set) of the ids of the
+ * tenant's users that are not deleted, by id, matching value as match
+ * says; *ret calloc'd (caller frees; NULL when none). */
+enum result store_scim_users_find(struct store_conn *conn, int64_t tenant_id,
+                                  enum store_scim_match match, const char *value,
+                                  struct store_page *page, int64_t **ret, size_t *ret_n);
+
+/* The tenant's role mapping: which SCIM attribute names the role ("" none,
+ * the domain says which names are allowed) and a JSON object of that
+ * attribute's values to roles. */
+#define STORE_SCIM_ROLE_MAP_MAX 4096
+struct store_scim_settings {
+        char role_attribute[64];
+        char role_map[STORE_SCIM_ROLE_MAP_MAX];
+};
+
+/* The tenant's settings; the defaults ("", "{}") when never set. */
+enum result store_scim_settings_get(struct store_conn *conn, int64_t tenant_id,
+                                    struct store_scim_settings *ret);
+enum result store_scim_settings_set(struct store_conn *conn, int64_t tenant_id,
+                                    const struct store_scim_settings *s);
+
 #endif

@@ -46,7 +46,7 @@ void web_site_free(struct web_site *site);
 /* How many files the site has to serve (directory mode: -1, unknown). */
 long web_site_file_count(const struct web_site *site);
 
-/* Whether path is the server's own (/v1, /freeswitch, /healthz,
+/* Whether path is the server's own (/v1, /freeswitch, /healthz, /scim,
  * /metrics, or below one of them) and never the app's. */
 bool web_path_reserved(const char *path);
 

@@ -207,6 +207,25 @@ for _route, _ok, _writes, _object in (
                           supervisor=(403, 403) if _writes else (_ok, _other),
                           agent=(403, 403), temp=(403, 403), none=(401, 401))
 
+# SCIM (issue 21): the tenant's tokens and role mapping are the admins';
+# /scim/v2 takes a tenant's SCIM token only, so every session (whatever its
+# role) is refused there like no token at all (test_scim.py: a SCIM token's
+# tenant).
+for _route, _ok, _object in (
+        (("GET", "/v1/admin/scim/tokens"), 200, False),
+        (("POST", "/v1/admin/scim/tokens"), 201, False),
+        (("DELETE", "/v1/admin/scim/tokens/:id"), 200, True),
+        (("GET", "/v1/admin/scim/settings"), 200, False),
+        (("PUT", "/v1/admin/scim/settings"), 200, False)):
+    _other = 404 if _object else _ok
+    MATRIX[_route] = dict(superadmin=(_ok, _other), admin=(_ok, _other), supervisor=(403, 403),
+                          agent=(403, 403), temp=(403, 403), none=(401, 401))
+for _route in (("GET", "/scim/v2/ServiceProviderConfig"), ("GET", "/scim/v2/ResourceTypes"),
+               ("GET", "/scim/v2/Schemas"), ("GET", "/scim/v2/Users"), ("POST", "/scim/v2/Users"),
+               ("GET", "/scim/v2/Users/:id"), ("PUT", "/scim/v2/Users/:id"),
+               ("PATCH", "/scim/v2/Users/:id"), ("DELETE", "/scim/v2/Users/:id")):
+    MATRIX[_route] = {role: (401, 401) for role in ROLES}
+
 BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
                                            "new_password": "whatever new one"},
@@ -232,6 +251,9 @@ BODIES = {
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
     ("POST", "/v1/admin/queues/:id/eavesdrop"): {"agent_id": 999999, "mode": "listen"},
+    ("PUT", "/v1/admin/scim/settings"): {"role_attribute": ""},
+    ("POST", "/scim/v2/Users"): {"userName": "scim@a.example",
+                                 "name": {"givenName": "S", "familyName": "C"}},
 }
 
 
@@ -280,6 +302,13 @@ def test_isolation_matrix(backend):
             assert status == 201, body
             return body["number"]["id"]
 
+        def fresh_scim_token(key):
+            token = admin_a if key == "A" else admin_b
+            status, _, body = ad.request("POST", "/v1/admin/scim/tokens", token=token,
+                                         json_body={})
+            assert status == 201, body
+            return body["scim_token"]["id"]
+
         def fresh_agent(key):
             serial[0] += 1
             token = admin_a if key == "A" else admin_b
@@ -316,7 +345,8 @@ def test_isolation_matrix(backend):
                     agent_id = ext_id = object_id = 0
                     clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
                                                     "/freeswitch/xml/"))
-                    queued = pattern.startswith(("/v1/admin/queues/", "/v1/admin/numbers/"))
+                    queued = pattern.startswith(("/v1/admin/queues/", "/v1/admin/numbers/",
+                                                 "/v1/admin/scim/tokens/"))
                     if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/") \
                             and not clustered and not queued:
                         agent_id, ext_id = fresh_agent(key)
@@ -324,6 +354,8 @@ def test_isolation_matrix(backend):
                         object_id = fresh_queue(key)
                     elif pattern.startswith("/v1/admin/numbers/"):
                         object_id = fresh_number(key)
+                    elif pattern.startswith("/v1/admin/scim/tokens/"):
+                        object_id = fresh_scim_token(key)
                     path = pattern
                     if clustered:
                         cluster_id, node_id = fresh_cluster()
@@ -362,7 +394,8 @@ def test_isolation_matrix(backend):
                                                                     "/v1/admin/extensions",
                                                                     "/v1/admin/audit",
                                                                     "/v1/admin/calls",
-                                                                    "/v1/admin/analytics")):
+                                                                    "/v1/admin/analytics",
+                                                                    "/v1/admin/scim")):
                         path += "?tenant_id=%d" % ta
                     if spends:
                         tokens.pop(role, None)

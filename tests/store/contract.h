@@ -42,6 +42,9 @@ int contract_queues_checks(int *ret_failures);
 /* tests/store/contract_queue_agents.c: agents' queue statuses. */
 void contract_queue_agents(struct store *store);
 int contract_queue_agents_checks(int *ret_failures);
+/* tests/store/contract_scim.c: SCIM tokens, externalIds, role mapping. */
+void contract_scim(struct store *store);
+int contract_scim_checks(int *ret_failures);
 /* A store_secret_fn that "seals" nothing: for pools a test makes itself. */
 enum result contract_plain_secret(void *userdata, const char *extension,
                                   char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);

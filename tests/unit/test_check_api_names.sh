@@ -18,4 +18,6 @@ plant() { # after-this-line new-line
 }
 plant '            mustChangePassword: { type: boolean }' '            lastSeenAt: { type: string }'
 plant '        first_name: { type: string }' '        displayName: { type: string }'
+# SCIM's exemption is its own bodies only, not /v1/admin/scim's
+plant '        last_used_at:' '        lastUsedAt: { type: string }'
 echo "all planted names caught"

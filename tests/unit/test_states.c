@@ -88,9 +88,10 @@ static void test_other_states(void)
                     LINK_PURPOSE_RESET, "password_reset");
         CHECK_STR_EQ(link_purpose_name(LINK_PURPOSE_INVITATION), "invitation");
         CHECK_STR_EQ(link_purpose_name(LINK_PURPOSE_RESET), "reset");
-        CHECK_TABLE(actor_kind, actor_kind, ACTOR_KIND_USER, ACTOR_KIND_CLI, ACTOR_KIND_CLI,
+        CHECK_TABLE(actor_kind, actor_kind, ACTOR_KIND_USER, ACTOR_KIND_SCIM, ACTOR_KIND_CLI,
                     "admin");
         CHECK_STR_EQ(actor_kind_name(ACTOR_KIND_CLI), "cli");
+        CHECK_STR_EQ(actor_kind_name(ACTOR_KIND_SCIM), "scim");
         CHECK_TABLE(queue_status, queue_status, QUEUE_STATUS_LOGGED_OUT, QUEUE_STATUS_ON_BREAK,
                     QUEUE_STATUS_AVAILABLE, "paused");
         CHECK_STR_EQ(queue_status_name(QUEUE_STATUS_ON_BREAK), "on_break");

@@ -47,7 +47,8 @@ struct app {
  * no actor at all: NULL). */
 struct actor {
         enum actor_kind kind;
-        int64_t user_id;                 /* 0 for the command line */
+        int64_t user_id;                 /* 0 for the command line and SCIM */
+        int64_t scim_token_id;           /* kind scim: the tenant's token that acted */
         enum user_role role;             /* a user's; unused for the command line */
         const char *client_ip;           /* "" when none */
         const char *request_id;          /* "" when none */

@@ -76,6 +76,11 @@ enum result audit_record(struct store_conn *conn, const struct actor *actor, int
                 if (store_user_get(conn, actor->user_id, &u) == RESULT_OK)
                         text_copy(a.actor_email, sizeof(a.actor_email), u.email);
         }
+        /* An identity provider has no email: the entry names its token
+         * (never the secret). */
+        if (actor && actor->kind == ACTOR_KIND_SCIM)
+                snprintf(a.actor_email, sizeof(a.actor_email), "scim token %lld",
+                         (long long)actor->scim_token_id);
         a.tenant_id = tenant_id;
         a.actor_user_id = by_user ? actor->user_id : 0;
         text_copy(a.action, sizeof(a.action), action);

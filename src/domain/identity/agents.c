@@ -163,6 +163,8 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 if (!result)
                         a.n_extensions++;
         }
+        if (!result && in->external_id)
+                result = store_scim_external_id_set(conn, tenant_id, a.user.id, in->external_id);
         if (!result && in->send_invite)
                 result = mail_queue_invitation(app, conn, &a.user, &a.invitation_expires_at);
         if (!result) {
@@ -236,7 +238,8 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
         const char *action = "agent.update";
         enum user_status status = USER_STATUS_ACTIVE;
         enum user_role role = USER_ROLE_AGENT;
-        bool role_changed, status_changed, name_changed;
+        char external_id[STORE_TEXT_MAX] = "";
+        bool role_changed, status_changed, name_changed, external_changed = false;
         enum result result;
 
         result = open_agent(app, tenant_id, id, &conn, &a);
@@ -275,7 +278,13 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
                 *ret_field = role_changed ? "role" : "status";
                 return RESULT_SELF;
         }
-        if (!role_changed && !status_changed && !name_changed)
+        if (patch->external_id) {
+                result = store_scim_external_id_get(conn, id, external_id);
+                if (result)
+                        return result;
+                external_changed = strcmp(external_id, patch->external_id) != 0;
+        }
+        if (!role_changed && !status_changed && !name_changed && !external_changed)
                 return agent_get(app, tenant_id, id, ret);
 
         result = store_begin(conn);
@@ -283,6 +292,8 @@ enum result agent_update(struct app *app, const struct actor *actor, int64_t ten
                 return result;
         result = store_user_update(conn, &next, role_changed ||
                                                         (status_changed && status == USER_STATUS_SUSPENDED));
+        if (!result && external_changed)
+                result = store_scim_external_id_set(conn, tenant_id, id, patch->external_id);
         if (!result && status_changed) {
                 bool suspend = status == USER_STATUS_SUSPENDED;
                 action = suspend ? "agent.suspend" : "agent.activate";

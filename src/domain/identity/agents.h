@@ -26,6 +26,7 @@ struct agent_create_input {
         int64_t extensions_count;        /* < 0 = 1 */
         bool voicemail_enabled;
         bool send_invite;                /* queue an invitation (mail must be on) */
+        const char *external_id;         /* SCIM's externalId, kept with the user; NULL: none */
 };
 
 /*
@@ -54,10 +55,12 @@ enum result agent_list(struct app *app, const struct store_user_filter *filter,
 /* Fields to change; NULL leaves one as it is. */
 struct agent_patch {
         const char *first_name, *last_name, *role, *status;
+        const char *external_id;         /* SCIM's externalId (domain/identity/scim.h) */
 };
 
 /* Renames, changes role (tokens revoked), suspends (tokens revoked,
- * extensions suspended and deprovisioned) or reactivates. RESULT_SELF when
+ * extensions suspended and deprovisioned) or reactivates, and sets SCIM's
+ * externalId, in one transaction. RESULT_SELF when
  * the actor changes its own role or status. */
 enum result agent_update(struct app *app, const struct actor *actor, int64_t tenant_id,
                          int64_t id, const struct agent_patch *patch, struct agent *ret,

@@ -474,6 +474,31 @@ static const struct store_migration sqlite_migrations[] = {
           " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
           " presence TEXT NOT NULL CHECK (presence IN ('offline','available','on_break','on_call')),"
           " since INTEGER NOT NULL);" },
+        /* SCIM 2.0 (issue 21, domain/identity/scim.c): a tenant's SCIM
+         * bearer tokens (kept as their keyed hash, as sessions are; never
+         * usable on /v1), the identity provider's externalId of each user
+         * it provisioned, and the tenant's role mapping (which SCIM
+         * attribute names the role, and which value gives which role). */
+        { 14, "scim",
+          "CREATE TABLE scim_tokens ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " token_hash TEXT NOT NULL UNIQUE,"
+          " name TEXT NOT NULL DEFAULT '',"
+          " created_by INTEGER REFERENCES users(id),"
+          " created_at INTEGER NOT NULL,"
+          " last_used_at INTEGER,"
+          " revoked_at INTEGER);"
+          "CREATE INDEX scim_tokens_tenant ON scim_tokens(tenant_id);"
+          "CREATE TABLE scim_users ("
+          " user_id INTEGER PRIMARY KEY REFERENCES users(id),"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " external_id TEXT NOT NULL DEFAULT '');"
+          "CREATE INDEX scim_users_external ON scim_users(tenant_id, external_id);"
+          "CREATE TABLE scim_settings ("
+          " tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id),"
+          " role_attribute TEXT NOT NULL DEFAULT '',"
+          " role_map TEXT NOT NULL DEFAULT '{}');" },
 };
 
 

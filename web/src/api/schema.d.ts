@@ -3721,6 +3721,592 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/scim/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's live SCIM tokens, without their secrets (admin). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The tokens, oldest first. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            scim_tokens: components["schemas"]["ScimTokenInfo"][];
+                            total: number;
+                            limit: number;
+                            offset: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /**
+         * A new SCIM bearer token for the tenant's identity provider (admin).
+         * @description The answer holds the token ("scim_" + 43 characters) once; agentdesk
+         *     keeps only its keyed hash. The token is valid on `/scim/v2` only (a
+         *     session token is refused there, and this token on `/v1`), for this
+         *     tenant only, until revoked. At most 10 live tokens per tenant (409
+         *     `conflict`): create the new one, set it in the identity provider,
+         *     then revoke the old one. Audited (`scim_token.create`, the token's
+         *     id and name, never the secret).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: {
+                content: {
+                    "application/json": {
+                        /** @description A label, e.g. the identity provider's name. */
+                        name?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The token, shown this once. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            token: string;
+                            scim_token: components["schemas"]["ScimTokenInfo"];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `conflict`: the tenant has 10 live tokens. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/scim/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke a SCIM token at once (admin). Audited (`scim_token.revoke`). */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Ok"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/scim/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's SCIM role mapping (admin). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The mapping. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScimSettingsResponse"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /**
+         * Set the tenant's SCIM role mapping (admin).
+         * @description Which attribute of the SCIM user gives its role: `department` (the
+         *     enterprise extension's), `title`, `userType`, `roles` (the value of
+         *     its primary member, else its first), or "" for none. With an
+         *     attribute set, every create and update by the identity provider
+         *     sets the role: the value's role in `role_map`, else `agent` (a value
+         *     the map does not name, or none sent). With none, SCIM creates
+         *     agents and never changes a role (the portal does). Audited
+         *     (`scim.settings`).
+         *
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {unknown} */
+                        role_attribute: "" | "department" | "title" | "userType" | "roles";
+                        /** @description The attribute's values (1 to 100 characters) to roles. */
+                        role_map?: {
+                            [key: string]: "admin" | "supervisor" | "agent";
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description The mapping now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ScimSettingsResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/ServiceProviderConfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What this SCIM service supports (RFC 7644 §4).
+         * @description SCIM 2.0 (RFC 7643, RFC 7644) for a tenant's identity provider,
+         *     with the tenant's SCIM token as bearer token. Every `/scim` answer
+         *     is `application/scim+json` with `Cache-Control: no-store`; `/scim`
+         *     is never the portal's page. SCIM's own attribute names (camelCase)
+         *     are the standard's.
+         *
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Patch and filter supported (filter maxResults 100); bulk, sort, etag and changePassword not. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": Record<string, never>;
+                    };
+                };
+                401: components["responses"]["ScimError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/ResourceTypes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The resource types (User, with the enterprise extension). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A ListResponse of one ResourceType. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimListResponse"];
+                    };
+                };
+                401: components["responses"]["ScimError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Schemas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The schemas of the attributes agentdesk keeps (core User, enterprise User). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A ListResponse of two Schemas. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimListResponse"];
+                    };
+                };
+                401: components["responses"]["ScimError"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's users, or those a filter selects (RFC 7644 §3.4.2).
+         * @description `filter` supports exactly `userName eq "…"` (the email, any case)
+         *     and `externalId eq "…"` (attribute names and `eq` in any case);
+         *     anything else (`or`, `and`, `co`, `sw`, `pr`, other attributes) is
+         *     400 `invalidFilter`.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    filter?: string;
+                    startIndex?: number;
+                    count?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A ListResponse of Users. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimListResponse"];
+                    };
+                };
+                400: components["responses"]["ScimError"];
+                401: components["responses"]["ScimError"];
+            };
+        };
+        put?: never;
+        /**
+         * Create a user (as the portal's create; invited when mail is on).
+         * @description `userName` is the email (the login); `name.givenName` and
+         *     `name.familyName` are required; `externalId` is kept; `active` false
+         *     creates it suspended; the role follows the tenant's mapping
+         *     (`/v1/admin/scim/settings`), default `agent`. One extension from the
+         *     pool. With mail on an invitation is queued; without, the user has no
+         *     password anyone knows (an admin resets it). A `password` sent is
+         *     ignored. 409 `uniqueness` when a live user has the email.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": components["schemas"]["ScimUser"];
+                };
+            };
+            responses: {
+                /** @description The user. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimUser"];
+                    };
+                };
+                400: components["responses"]["ScimError"];
+                401: components["responses"]["ScimError"];
+                409: components["responses"]["ScimError"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/scim/v2/Users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** One user of the tenant (404 for another tenant's). */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The user. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimUser"];
+                    };
+                };
+                401: components["responses"]["ScimError"];
+                404: components["responses"]["ScimError"];
+            };
+        };
+        /**
+         * Replace what SCIM manages of the user.
+         * @description Names, `active` (false suspends as the portal does: sessions
+         *     revoked, extensions deprovisioned, the FreeSWITCH registration cut;
+         *     true reactivates), `externalId`, and the role when the tenant maps
+         *     one. `userName` cannot change (400 `mutability`).
+         *
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": components["schemas"]["ScimUser"];
+                };
+            };
+            responses: {
+                /** @description The user now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimUser"];
+                    };
+                };
+                400: components["responses"]["ScimError"];
+                401: components["responses"]["ScimError"];
+                404: components["responses"]["ScimError"];
+            };
+        };
+        post?: never;
+        /** Delete the user as the portal does (extensions back to the pool). */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deleted. */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                401: components["responses"]["ScimError"];
+                404: components["responses"]["ScimError"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change the user with a PatchOp (RFC 7644 §3.5.2).
+         * @description `add`, `replace` and `remove` (any case), with a path (`active`,
+         *     `name.givenName`, the enterprise extension's
+         *     `urn:…:enterprise:2.0:User:department`, …) or without one (the
+         *     value an object of attributes). `active` may be a boolean or, as
+         *     Entra ID sends it, "True"/"False". Paths with a value filter
+         *     (`emails[type eq "work"].value`) are ignored: emails follow
+         *     userName. The result is applied as a PUT; all or nothing.
+         *
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/scim+json": {
+                        schemas?: string[];
+                        Operations: {
+                            op: string;
+                            path?: string;
+                            value?: unknown;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description The user now. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/scim+json": components["schemas"]["ScimUser"];
+                    };
+                };
+                400: components["responses"]["ScimError"];
+                401: components["responses"]["ScimError"];
+                404: components["responses"]["ScimError"];
+            };
+        };
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4452,10 +5038,10 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
-            /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */
+            /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed; `scim token N` for what an identity provider did through the tenant's SCIM token N (`/scim/v2`). */
             actor_email: string | null;
             /** @enum {unknown} */
             target_type: "user" | "extension" | "tenant" | "cluster" | "node" | "queue" | "number";
@@ -4469,6 +5055,68 @@ export interface components {
             request_id: string;
             /** Format: date-time */
             created_at: string;
+        };
+        ScimTokenInfo: {
+            id: number;
+            name: string;
+            /** Format: date-time */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description To the minute; null when never used.
+             */
+            last_used_at: string | null;
+            /** @description The admin's user id. */
+            created_by: number | null;
+        };
+        ScimSettingsResponse: {
+            /** @constant */
+            success: true;
+            scim_settings: {
+                /** @enum {unknown} */
+                role_attribute: "" | "department" | "title" | "userType" | "roles";
+                role_map: {
+                    [key: string]: "admin" | "supervisor" | "agent";
+                };
+            };
+        };
+        /** @description A SCIM User (RFC 7643 §4.1); attributes agentdesk does not keep are ignored. */
+        ScimUser: {
+            schemas?: string[];
+            readonly id?: string;
+            externalId?: string;
+            /** Format: email */
+            userName: string;
+            name?: {
+                givenName?: string;
+                familyName?: string;
+                readonly formatted?: string;
+            };
+            readonly displayName?: string;
+            readonly emails?: Record<string, never>[];
+            active?: boolean | string;
+            title?: string;
+            userType?: string;
+            roles?: Record<string, never>[];
+            "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"?: {
+                department?: string;
+            };
+            readonly meta?: Record<string, never>;
+        };
+        ScimListResponse: {
+            schemas: string[];
+            totalResults: number;
+            startIndex: number;
+            itemsPerPage: number;
+            Resources: Record<string, never>[];
+        };
+        ScimErrorBody: {
+            schemas: "urn:ietf:params:scim:api:messages:2.0:Error"[];
+            /** @description The HTTP status */
+            status: string;
+            /** @enum {unknown} */
+            scimType?: "invalidFilter" | "invalidSyntax" | "invalidValue" | "invalidPath" | "noTarget" | "uniqueness" | "mutability";
+            detail: string;
         };
     };
     responses: {
@@ -4565,6 +5213,15 @@ export interface components {
             };
             content: {
                 "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description SCIM's error (RFC 7644 §3.12): `invalidFilter`, `invalidSyntax` (not a JSON object), `invalidValue`, `invalidPath`, `noTarget`, `uniqueness` (409), `mutability`; 401 without a live SCIM token of an active tenant; 404 absent or another tenant's. */
+        ScimError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/scim+json": components["schemas"]["ScimErrorBody"];
             };
         };
     };

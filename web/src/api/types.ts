@@ -23,6 +23,8 @@ export type Cluster = S['Cluster']
 export type ClusterNode = S['Node']
 export type ClusterStatus = S['ClusterStatus']
 export type AuditEntry = S['AuditEntry']
+/** A tenant's SCIM token, without its secret. */
+export type ScimToken = S['ScimTokenInfo']
 export type Invitation = S['Invitation']
 export type LinkInfo = S['LinkInfo']
 export type ErrorCode = S['Error']['error']['code']
