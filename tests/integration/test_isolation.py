@@ -204,6 +204,23 @@ for _route, _ok, _writes, _object in (
                           supervisor=(403, 403) if _writes else (_ok, _other),
                           agent=(403, 403), temp=(403, 403), none=(401, 401))
 
+# Webhooks (issue 21): the tenant's admins only, reads included (an
+# endpoint receives every event it takes); another tenant's is absent.
+for _route, _ok, _object in (
+        (("GET", "/v1/admin/webhooks"), 200, False),
+        (("POST", "/v1/admin/webhooks"), 201, False),
+        (("PATCH", "/v1/admin/webhooks/:id"), 200, True),
+        (("DELETE", "/v1/admin/webhooks/:id"), 200, True),
+        (("POST", "/v1/admin/webhooks/:id/test"), 202, True),
+        (("GET", "/v1/admin/webhooks/:id/deliveries"), 200, True)):
+    _other = 404 if _object else _ok
+    MATRIX[_route] = dict(superadmin=(_ok, _other), admin=(_ok, _other),
+                          supervisor=(403, 403), agent=(403, 403), temp=(403, 403),
+                          none=(401, 401))
+
+# Nothing listens there, and loopback is refused anyway (the setting is off).
+HOOK = {"url": "http://127.0.0.1:9/hook", "events": ["agent.created"]}
+
 BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
                                            "new_password": "whatever new one"},
@@ -229,6 +246,8 @@ BODIES = {
     ("PUT", "/v1/admin/agents/:id/queue-status"): {"status": "available"},
     ("PUT", "/v1/admin/agents/:id/queue-settings"): {"wrap_up_s": 20},
     ("POST", "/v1/admin/queues/:id/eavesdrop"): {"agent_id": 999999, "mode": "listen"},
+    ("POST", "/v1/admin/webhooks"): HOOK,
+    ("PATCH", "/v1/admin/webhooks/:id"): {"description": "renamed"},
 }
 
 
@@ -277,6 +296,12 @@ def test_isolation_matrix(backend):
             assert status == 201, body
             return body["number"]["id"]
 
+        def fresh_webhook(key):
+            token = admin_a if key == "A" else admin_b
+            status, _, body = ad.request("POST", "/v1/admin/webhooks", token=token, json_body=HOOK)
+            assert status == 201, body
+            return body["webhook"]["id"]
+
         def fresh_agent(key):
             serial[0] += 1
             token = admin_a if key == "A" else admin_b
@@ -313,7 +338,8 @@ def test_isolation_matrix(backend):
                     agent_id = ext_id = object_id = 0
                     clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
                                                     "/freeswitch/xml/"))
-                    queued = pattern.startswith(("/v1/admin/queues/", "/v1/admin/numbers/"))
+                    queued = pattern.startswith(("/v1/admin/queues/", "/v1/admin/numbers/",
+                                                 "/v1/admin/webhooks/"))
                     if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/") \
                             and not clustered and not queued:
                         agent_id, ext_id = fresh_agent(key)
@@ -321,6 +347,8 @@ def test_isolation_matrix(backend):
                         object_id = fresh_queue(key)
                     elif pattern.startswith("/v1/admin/numbers/"):
                         object_id = fresh_number(key)
+                    elif pattern.startswith("/v1/admin/webhooks/"):
+                        object_id = fresh_webhook(key)
                     path = pattern
                     if clustered:
                         cluster_id, node_id = fresh_cluster()
@@ -356,6 +384,7 @@ def test_isolation_matrix(backend):
                                                                     "/v1/admin/queue",
                                                                     "/v1/admin/break-reasons",
                                                                     "/v1/admin/numbers",
+                                                                    "/v1/admin/webhooks",
                                                                     "/v1/admin/extensions",
                                                                     "/v1/admin/audit",
                                                                     "/v1/admin/calls",

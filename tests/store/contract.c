@@ -896,6 +896,7 @@ int main(int argc, char **argv)
         contract_board(store);
         contract_queues(store);
         contract_queue_agents(store);
+        contract_webhooks(store);
         contract_callcenter(store);   /* last: it leaves a job pending */
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
@@ -907,6 +908,8 @@ int main(int argc, char **argv)
         check_count += contract_queues_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_queue_agents_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_webhooks_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_callcenter_checks(&ops_failures);
         check_failures += ops_failures;
