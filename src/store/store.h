@@ -238,6 +238,15 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
 enum result store_pool_release(struct store_conn *conn, int64_t id, const char *sip_secret,
                                const char *vm_pin);
 
+/* In a transaction. Moves extension id from from_user_id to to_user_id
+ * with a new (encrypted) secret and PIN, status active, assigned now,
+ * the provisioning state a queued change leaves (as store_pool_allocate;
+ * provisioning the default cluster's); its voicemail settings stay with
+ * the number. RESULT_CONFLICT when it is no longer from_user_id's. */
+enum result store_extension_transfer(struct store_conn *conn, int64_t id, int64_t from_user_id,
+                                     int64_t to_user_id, const char *sip_secret,
+                                     const char *vm_pin, enum jobs_state provisioning);
+
 enum result store_pool_stats(struct store_conn *conn, int64_t tenant_id,
                              struct store_pool_stats *ret);
 

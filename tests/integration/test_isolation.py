@@ -218,6 +218,12 @@ for _route, _ok, _object in (
                           supervisor=(403, 403), agent=(403, 403), temp=(403, 403),
                           none=(401, 401))
 
+# Moving an extension (issue 21): admins, within their tenant (the target
+# is tenant A's agent: B's extension is absent to A's admin).
+MATRIX[("POST", "/v1/admin/extensions/:id/transfer")] = dict(
+    superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+
 # Nothing listens there, and loopback is refused anyway (the setting is off).
 HOOK = {"url": "http://127.0.0.1:9/hook", "events": ["agent.created"]}
 
@@ -367,6 +373,8 @@ def test_isolation_matrix(backend):
                         serial[0] += 1
                         body = {"first_name": "N", "last_name": "N",
                                 "email": "n%d@a.example" % serial[0]}
+                    if (method, pattern) == ("POST", "/v1/admin/extensions/:id/transfer"):
+                        body = {"to_agent_id": w.users[("A", "supervisor")]["id"]}
                     if (method, pattern) == ("POST", "/v1/admin/freeswitch/clusters"):
                         serial[0] += 1
                         body = {"name": "new%d" % serial[0]}

@@ -10,62 +10,13 @@ is off (a name, localhost, resolved then checked)."""
 import hashlib
 import hmac
 import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from agentdesk_harness import Agentdesk, World, free_port, main, wait_for
+from agentdesk_harness import Agentdesk, Receiver, World, free_port, main, wait_for
 
 W = "/v1/admin/webhooks"
 ENV = {"AGENTDESK_WEBHOOK_ALLOW_PRIVATE": "true", "AGENTDESK_WEBHOOK_RETRY_BASE_MS": "50",
        "AGENTDESK_WEBHOOK_RETRY_LIMIT": "3"}
-
-
-class Receiver:
-    """Records every request by path; /flaky answers 500 to its first
-    request, /redirect a 302 to /target, anything else 200."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.got = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                with receiver.lock:
-                    receiver.got.append((self.path, dict(self.headers), body.decode()))
-                    n = sum(1 for p, _, _ in receiver.got if p == self.path)
-                if self.path == "/flaky" and n == 1:
-                    self.send_response(500)
-                elif self.path == "/redirect":
-                    self.send_response(302)
-                    self.send_header("Location", "/target")
-                else:
-                    self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.port = free_port()
-        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path, host="127.0.0.1"):
-        return "http://%s:%d%s" % (host, self.port, path)
-
-    def at(self, path):
-        with self.lock:
-            return [(h, b) for p, h, b in self.got if p == path]
-
-    def events(self, path):
-        return [json.loads(b) for _, b in self.at(path)]
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def req(w, method, path, body=None, who="admin", key="A"):
@@ -109,13 +60,9 @@ def refused(w, body, field, method="POST", path=W, status=400, code="validation_
 
 
 def test_webhooks(backend):
-    rx = Receiver()
-    try:
-        with Agentdesk(backend, env=ENV) as ad:
-            w = World(ad)
-            run(w, rx, backend)
-    finally:
-        rx.close()
+    with Receiver() as rx, Agentdesk(backend, env=ENV) as ad:
+        w = World(ad)
+        run(w, rx, backend)
 
 
 def run(w, rx, backend):

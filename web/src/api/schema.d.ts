@@ -1463,6 +1463,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/extensions/{id}/transfer": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the extension to another agent of the tenant (admin).
+         * @description The number moves to `to_agent_id`, an active user of the same tenant,
+         *     with a new SIP password and voicemail PIN (the old holder's stop
+         *     working); the old holder's registration is cut at once and the
+         *     directory's cached entry flushed (a rekey job), its voicebox emptied
+         *     on every node (a voicebox job), both agents' queue contacts made again.
+         *     Audited (`extension.transfer`, details `from` and `to`: emails);
+         *     `agent.updated` for both agents (stream and webhooks). The new holder's
+         *     desk has it, with the new password, at its next `/v1/auth/me`.
+         *     Refused: `to_agent_id` missing or not a positive integer (400
+         *     `validation_failed`), absent, deleted or another tenant's (404
+         *     `not_found`, field to_agent_id), suspended (409 `agent_suspended`),
+         *     the holder already (409 `same_holder`), holding as many extensions as
+         *     an agent may (409 `extension_limit`); an extension free in the pool
+         *     (409 `extension_unassigned`).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        to_agent_id: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The extension after the move (no password: its holder reads it from /v1/auth/me). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtensionResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `agent_suspended`, `same_holder`, `extension_limit` or `extension_unassigned`. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -3982,7 +4065,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -4694,7 +4777,7 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "extension.transfer" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed. */

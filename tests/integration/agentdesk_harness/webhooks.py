@@ -1,0 +1,59 @@
+"""A webhook receiver on 127.0.0.1 (http.server in a thread) for the
+webhook tests: it records every request by path; /flaky answers 500 to its
+first request, /redirect a 302 to /target, any other path 200."""
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from .server import free_port
+
+
+class Receiver:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.got = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                with receiver.lock:
+                    receiver.got.append((self.path, dict(self.headers), body.decode()))
+                    n = sum(1 for p, _, _ in receiver.got if p == self.path)
+                if self.path == "/flaky" and n == 1:
+                    self.send_response(500)
+                elif self.path == "/redirect":
+                    self.send_response(302)
+                    self.send_header("Location", "/target")
+                else:
+                    self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path, host="127.0.0.1"):
+        return "http://%s:%d%s" % (host, self.port, path)
+
+    def at(self, path):
+        """(headers, body) of each request to path, in order."""
+        with self.lock:
+            return [(h, b) for p, h, b in self.got if p == path]
+
+    def events(self, path):
+        return [json.loads(b) for _, b in self.at(path)]
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
