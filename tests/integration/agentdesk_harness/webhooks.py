@@ -3,6 +3,7 @@ webhook tests: it records every request by path; /flaky answers 500 to its
 first request, /redirect a 302 to /target, any other path 200."""
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .server import free_port
@@ -12,6 +13,7 @@ class Receiver:
     def __init__(self):
         self.lock = threading.Lock()
         self.got = []
+        self.when = []               # time.perf_counter() of each request, as got
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -19,6 +21,7 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
                 with receiver.lock:
                     receiver.got.append((self.path, dict(self.headers), body.decode()))
+                    receiver.when.append(time.perf_counter())
                     n = sum(1 for p, _, _ in receiver.got if p == self.path)
                 if self.path == "/flaky" and n == 1:
                     self.send_response(500)
