@@ -47,6 +47,7 @@ export const router = createRouter({
         { path: 'numbers', component: () => import('./views/portal/NumbersPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Inbound numbers' } },
         { path: 'queue-settings', component: () => import('./views/portal/QueueSettingsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Queue settings' } },
         { path: 'extensions', component: () => import('./views/portal/ExtensionsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Extensions' } },
+        { path: 'webhooks', component: () => import('./views/portal/WebhooksPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Webhooks' } },
         { path: 'audit', component: () => import('./views/portal/AuditPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Audit log' } },
         { path: 'freeswitch', component: () => import('./views/portal/FreeswitchPage.vue'), meta: { portal: true, title: 'FreeSWITCH' } },
         { path: 'tenants', component: () => import('./views/portal/TenantsPage.vue'), meta: { portal: true, superadmin: true, title: 'Tenants' } },
