@@ -183,7 +183,8 @@ static const struct config_def defs[] = {
         { "AGENTDESK_LOGIN_ACCOUNT_WINDOW", CONFIG_INT, "60", FIELD(login_account_window), false, 1,
           86400, NULL, "window of the per-account login limit, seconds", NULL },
         { "AGENTDESK_PURGE_AFTER", CONFIG_INT, "2592000", FIELD(purge_after), false, 1,
-          3650 * 86400, NULL, "sent or given-up mail, dead links and sessions are deleted this long "
+          3650 * 86400, NULL, "sent or given-up mail, dead links, sessions and webhook deliveries no "
+          "longer pending are deleted this long "
           "after their end, seconds", NULL },
         { "AGENTDESK_PURGE_INTERVAL", CONFIG_INT, "3600", FIELD(purge_interval), false, 1, 86400,
           NULL, "how often the purge runs, seconds", NULL },

@@ -1303,6 +1303,7 @@ enum result store_inbound_number_taken(struct store_conn *conn, const char *numb
 /* Rows deleted by one store_purge, by table. */
 struct store_purged {
         int64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
+        int64_t webhook_deliveries;
 };
 
 /*
@@ -1311,7 +1312,8 @@ struct store_purged {
  * any) expired, was used or revoked before it; links that expired, were
  * used or revoked before it, once no message refers to them; sessions that
  * expired or were revoked before it; stream tickets that expired before
- * it; throttle counts whose window started
+ * it; webhook deliveries no longer pending, last updated before it (the
+ * delivery log); throttle counts whose window started
  * before throttle_before. *ret counts what went (a table at limit: more
  * may be left).
  */

@@ -3,7 +3,8 @@
  * their tenant; a live event's commit writes one delivery per enabled
  * endpoint of its tenant that takes its type, and a rollback none; the due
  * rows carry the endpoint's URL and secret; an attempt's record; disabling
- * cancels what is pending; a test delivery; deleting takes the log along.
+ * cancels what is pending; a test delivery; the purge of what is no longer
+ * pending; deleting takes the log along.
  *
  * Pool numbers: none (no extension here).
  */
@@ -63,6 +64,7 @@ void contract_webhooks(struct store *store)
         struct store_webhook a1, a2, a3, b1, got, *list = NULL;
         struct store_webhook_delivery *due = NULL, *log = NULL;
         struct store_page page = { .limit = 10 };
+        struct store_purged purged;
         int64_t ta, tb, test_id = 0;
         size_t n = 0;
 
@@ -166,6 +168,13 @@ void contract_webhooks(struct store *store)
         for (size_t i = 0; i < n; i++)
                 CHECK_INT_EQ(log[i].state, WEBHOOK_DELIVERY_CANCELLED);
         store_webhook_deliveries_free(log, n);
+
+        /* The purge: what is no longer pending goes (the delivery log is
+         * kept AGENTDESK_PURGE_AFTER); a pending retry stays. */
+        CHECK_INT_EQ(store_purge(conn, store_now() + 5, 0, 100, &purged), RESULT_OK);
+        CHECK_INT_EQ(purged.webhook_deliveries, 3);
+        CHECK_INT_EQ((int)count(conn, ta, a1.id), 1);
+        CHECK_INT_EQ((int)count(conn, ta, a2.id), 0);
 
         /* Delete: another tenant's is not found; the log goes along. */
         CHECK_INT_EQ(store_webhook_delete(conn, tb, a1.id), RESULT_NOT_FOUND);
