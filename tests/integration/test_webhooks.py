@@ -3,7 +3,8 @@ verifies with the secret shown once, each endpoint gets the types it takes
 and no other, the test event, a 500 retried with the same id until a 2xx
 (at least once), the delivery log (status, latency, attempts), a disabled
 endpoint gets nothing, a redirect is not followed, another tenant's events
-and endpoints stay out of reach, the secret never in a read, a log or the
+and endpoints stay out of reach, a receiver's certificate verified, the
+secret never in a read, a log or the
 audit log, bad input refused with its code and nothing written, and a
 loopback target refused at connect time when AGENTDESK_WEBHOOK_ALLOW_PRIVATE
 is off (a name, localhost, resolved then checked)."""
@@ -12,7 +13,7 @@ import hmac
 import json
 import time
 
-from agentdesk_harness import Agentdesk, Receiver, World, free_port, main, wait_for
+from agentdesk_harness import Agentdesk, Receiver, World, free_port, main, make_cert, wait_for
 
 W = "/v1/admin/webhooks"
 ENV = {"AGENTDESK_WEBHOOK_ALLOW_PRIVATE": "true", "AGENTDESK_WEBHOOK_RETRY_BASE_MS": "50",
@@ -202,6 +203,20 @@ def run(w, rx, backend):
     actions = [e["action"] for e in resp["entries"] if e["action"].startswith("webhook.")]
     assert "webhook.create" in actions and "webhook.delete" in actions, actions
     assert secret not in json.dumps(resp) and rx.url("/ok") not in json.dumps(resp), resp
+
+    # ---- TLS verified: a receiver whose certificate no CA vouches for
+    # gets nothing (the handshake fails before any request)
+    with Receiver(cert=make_cert(ad.tmpdir, "receiver")) as tls:
+        status, resp = req(w, "POST", W, {"url": tls.url("/tls"), "events": ["agent.deleted"]})
+        assert status == 201, resp
+        hook = resp["webhook"]["id"]
+        status, resp = req(w, "POST", "%s/%d/test" % (W, hook))
+        assert status == 202, resp
+        wait_for(lambda: deliveries(w, hook)[0]["state"] == "failed", timeout=15,
+                 what="the TLS delivery's retries to end")
+        d = deliveries(w, hook)[0]
+        assert d["status_code"] is None and "TLS" in d["error"], d
+        assert tls.got == [], tls.got
 
     # ---- loopback refused at connect time without the setting
     ad.stop()

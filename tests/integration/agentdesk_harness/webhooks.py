@@ -1,7 +1,9 @@
 """A webhook receiver on 127.0.0.1 (http.server in a thread) for the
 webhook tests: it records every request by path; /flaky answers 500 to its
-first request, /redirect a 302 to /target, any other path 200."""
+first request, /redirect a 302 to /target, any other path 200. With cert
+((certificate, key) files) it speaks HTTPS."""
 import json
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -10,7 +12,7 @@ from .server import free_port
 
 
 class Receiver:
-    def __init__(self):
+    def __init__(self, cert=None):
         self.lock = threading.Lock()
         self.got = []
         self.when = []               # time.perf_counter() of each request, as got
@@ -38,10 +40,16 @@ class Receiver:
 
         self.port = free_port()
         self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.scheme = "http"
+        if cert:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*cert)
+            self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
+            self.scheme = "https"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def url(self, path, host="127.0.0.1"):
-        return "http://%s:%d%s" % (host, self.port, path)
+        return "%s://%s:%d%s" % (self.scheme, host, self.port, path)
 
     def at(self, path):
         """(headers, body) of each request to path, in order."""
