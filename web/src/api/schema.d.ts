@@ -4392,8 +4392,8 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
-        /** @description One event of the catalogue: the stream's `data`, and (later) a webhook's
-         *     body, with the same `id` (global, increasing in commit order). The audit
+        /** @description One event of the catalogue: the stream's `data`, and a webhook's body
+         *     (`WebhookEvent`: `id`, `type`, `data`, `created_at`), with the same `id` (global, increasing in commit order). The audit
          *     log keeps its own names (`agent.create`).
          *      */
         LiveEvent: {
