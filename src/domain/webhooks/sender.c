@@ -159,42 +159,54 @@ out:
         return result;
 }
 
+/* Records the n deliveries of due in one transaction of its own. */
+static enum result record(struct store_conn *conn, const struct store_webhook_delivery *due,
+                          size_t n)
+{
+        enum result result = store_begin(conn);
+
+        for (size_t i = 0; !result && i < n; i++)
+                result = store_webhook_delivery_record(conn, &due[i]);
+        if (result) {
+                store_rollback(conn);
+                return result;
+        }
+        return store_commit(conn);
+}
+
 static enum result round_(void *userdata, bool *ret_more)
 {
         struct app *app = userdata;
         struct store_webhook_delivery *due = NULL;
         struct store_conn *conn;
-        /* PostgreSQL: rows locked for the round (see sender.h). */
-        bool lock = strcmp(store_backend(app->store), "sqlite") != 0, in_tx = false;
+        bool lease = strcmp(store_backend(app->store), "sqlite") != 0;
+        int64_t now = now_ms(CLOCK_REALTIME);
         size_t n = 0, tried = 0;
-        enum result result = store_conn_get(app->store, &conn);
+        enum result result = store_conn_get(app->store, &conn), recorded;
 
         *ret_more = false;
-        if (!result && lock) {
+        if (!result && lease)
                 result = store_begin(conn);
-                in_tx = !result;
-        }
         if (!result)
-                result = store_webhook_due(conn, now_ms(CLOCK_REALTIME), lock, WEBHOOK_SENDER_BATCH,
-                                           &due, &n);
+                result = store_webhook_due(conn, now, lease, WEBHOOK_SENDER_BATCH, &due, &n);
+        /* PostgreSQL (see sender.h): the rows taken are leased, in that
+         * short transaction, until each could have timed out. */
+        if (lease && !result) {
+                int64_t until = now + (int64_t)(n + 1) * app->settings.webhook_timeout_ms;
+                for (size_t i = 0; !result && i < n; i++) {
+                        struct store_webhook_delivery leased = due[i];
+                        leased.next_attempt_ms = until;
+                        result = store_webhook_delivery_record(conn, &leased);
+                }
+                result = result ? result : store_commit(conn);
+        }
+        if (lease && result)
+                store_rollback(conn);
         for (; !result && tried < n; tried++)
                 result = attempt(app, &due[tried]);
-        if (!result && !in_tx && tried) {
-                result = store_begin(conn);
-                in_tx = !result;
-        }
         /* Even after a failure, what was sent is recorded. */
-        for (size_t i = 0; in_tx && i < tried; i++) {
-                enum result r = store_webhook_delivery_record(conn, &due[i]);
-                if (r) {
-                        result = r;
-                        break;
-                }
-        }
-        if (in_tx && !result)
-                result = store_commit(conn);
-        if (in_tx && result)
-                store_rollback(conn);
+        recorded = tried ? record(conn, due, tried) : RESULT_OK;
+        result = result ? result : recorded;
         if (result)
                 LOG_ERR("webhook round: %s %s", result_name(result), store_last_error());
         for (size_t i = 0; i < n; i++)

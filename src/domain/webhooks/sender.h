@@ -42,10 +42,15 @@
  * redirect, and the address connected to checked on every attempt (DNS
  * rebinding cannot defeat it) unless AGENTDESK_WEBHOOK_ALLOW_PRIVATE.
  *
- * A round takes up to WEBHOOK_SENDER_BATCH due rows. On PostgreSQL the
- * rows are taken in a transaction, FOR UPDATE SKIP LOCKED, and held until
- * their outcomes are recorded in it (another node skips them); on SQLite
- * they are read, sent, then recorded. The worker looks every
+ * A round takes up to WEBHOOK_SENDER_BATCH due rows, sends them one after
+ * the other, then records their outcomes in one transaction. On
+ * PostgreSQL, where several nodes send, the rows are taken FOR UPDATE SKIP
+ * LOCKED in a short transaction that also leases them (next attempt moved
+ * to when every one of them could have timed out): another node skips
+ * them, no row lock is held while a receiver takes its time (an admin's
+ * disable or delete never waits for one), and a node that dies lets them
+ * go when the lease ends. On SQLite one process owns the file and one
+ * thread sends: rows are read, sent, then recorded. The worker looks every
  * WEBHOOK_SENDER_POLL_MS (events are written by every part of agentdesk,
  * on every node) and is woken by a test event.
  */
