@@ -31,7 +31,9 @@
 #  11. 1,000 invitations delivered to a local SMTP server, and the
 #      forgot-password medians (bench/mail_invites.py);
 #  12. a minute of forgot-password from one address: requests answered,
-#      rows written and the database's size (bench/forgot_flood.py).
+#      rows written and the database's size (bench/forgot_flood.py);
+#  13. 1,000 webhook deliveries to a local receiver: deliveries per second,
+#      event-to-receiver p50/p99 and the HTTP latency logged (bench/webhooks.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -106,3 +108,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py
 
 echo "== growth: a minute of forgot-password from one address"
 AGENTDESK_BIN=$bin python3 bench/forgot_flood.py | sed 's/^/  /'
+
+echo "== webhooks: 1,000 deliveries to a local receiver"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/webhooks.py | sed 's/^/  /'

@@ -11,7 +11,7 @@ enum result api_register(struct http_server *srv, struct http_server *fs_srv,
                 api_calls_register, api_directory_register, api_queue_status_register,
                 api_voicemail_register, api_scim_register,
                 api_queues_register, api_numbers_register,
-                api_board_register,
+                api_board_register, api_webhooks_register,
                 api_web_register,
         };
         enum result result = RESULT_OK;

@@ -133,6 +133,52 @@ out:
         json_decref(body);
 }
 
+/* Moves the extension to another agent of the tenant: {"to_agent_id": N}. */
+static void transfer(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        struct store_extension e;
+        const char *field = NULL;
+        struct actor actor;
+        int64_t to = 0;
+        enum result result;
+        json_t *body;
+
+        body = http_request_json(req);
+        if (!body)
+                return;
+        if (!json_object_get(body, "to_agent_id")) {
+                http_respond_error(req, 400, "validation_failed", "to_agent_id is required",
+                                   "to_agent_id");
+                goto out;
+        }
+        if (!api_field_int(req, body, "to_agent_id", 1, INT64_MAX, &to))
+                goto out;
+        actor = api_actor(req, &call->session);
+        result = agent_extension_transfer(ctx->app, &actor, call->tenant_id, call->id, to, &e,
+                                          &field);
+        if (result == RESULT_SELF)
+                http_respond_error(req, 409, "same_holder",
+                                   "the extension already belongs to that agent", "to_agent_id");
+        else if (result == RESULT_AGENT_SUSPENDED)
+                http_respond_error(req, 409, "agent_suspended",
+                                   "that agent is suspended: activate it first", "to_agent_id");
+        else if (result == RESULT_TOO_BIG)
+                http_respond_error(req, 409, "extension_limit",
+                                   "that agent holds as many extensions as an agent may",
+                                   "to_agent_id");
+        else if (result == RESULT_CONFLICT)
+                http_respond_error(req, 409, "extension_unassigned",
+                                   "the extension belongs to no agent (or was just moved)", NULL);
+        else if (result)
+                api_fail(req, result, field);
+        else
+                http_respond_json(req, 200, json_pack("{sbso}", "success", 1, "extension",
+                                                      extension_out(ctx, call->tenant_id, &e, NULL)));
+out:
+        json_decref(body);
+}
+
 enum result api_extensions_register(struct http_server *srv, struct api_context *ctx)
 {
         static const struct api_route routes[] = {
@@ -141,6 +187,7 @@ enum result api_extensions_register(struct http_server *srv, struct api_context 
                 { "PATCH", "/v1/admin/extensions/:id", API_WRITERS, API_TENANT, patch },
                 { "POST", "/v1/admin/extensions/:id/rotate-password", API_WRITERS, API_TENANT,
                   rotate },
+                { "POST", "/v1/admin/extensions/:id/transfer", API_WRITERS, API_TENANT, transfer },
         };
 
         return API_ROUTES_REGISTER(srv, ctx, routes);

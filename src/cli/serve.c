@@ -44,6 +44,7 @@
 #include "domain/events/streams.h"
 #include "domain/switches/reconciler.h"
 #include "domain/upkeep/purge.h"
+#include "domain/webhooks/sender.h"
 #include "util/log.h"
 #include "util/wipe.h"
 #include "web/web.h"
@@ -351,11 +352,13 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         log_buffered_start();
         if (reconciler_start(&app, &app.job_worker) != RESULT_OK ||
             (app.settings.mail_on && mail_sender_start(&app, &app.mail_sender) != RESULT_OK) ||
+            webhook_sender_start(&app) != RESULT_OK ||
             purge_start(&app, &app.purge) != RESULT_OK ||
             events_hub_start(&app, &app.events) != RESULT_OK ||
             !board ||
             (app.settings.live_listen && live_start(&app, sinks, 2, &app.live) != RESULT_OK)) {
                 fprintf(stderr, "agentdesk: cannot start the reconciler, the mail sender, "
+                                "the webhook sender, "
                                 "the purge, the live events' reader or the FreeSWITCH "
                                 "listener\n");
                 goto out;
@@ -441,6 +444,7 @@ out:
         app.live = NULL;
         reconciler_stop(&app);
         mail_sender_stop(app.mail_sender);
+        webhook_sender_stop(&app);
         purge_stop(app.purge);
         events_hub_free(app.events);
         http_server_free(metrics_srv);

@@ -96,6 +96,12 @@ VOCAB_TABLE(event_type, event_type,
             [EVENT_AGENT_PRESENCE] = "agent.presence",
             [EVENT_CALLS_MISSED] = "calls.missed")
 
+VOCAB_TABLE(webhook_delivery_state, webhook_delivery_state,
+            [WEBHOOK_DELIVERY_PENDING] = "pending",
+            [WEBHOOK_DELIVERY_DELIVERED] = "delivered",
+            [WEBHOOK_DELIVERY_FAILED] = "failed",
+            [WEBHOOK_DELIVERY_CANCELLED] = "cancelled")
+
 VOCAB_TABLE(call_direction, call_direction,
             [CALL_DIRECTION_INBOUND] = "inbound",
             [CALL_DIRECTION_OUTBOUND] = "outbound",

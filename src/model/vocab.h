@@ -171,6 +171,19 @@ enum event_type {
 const char *event_type_name(enum event_type type);
 bool event_type_parse(const char *s, enum event_type *ret);
 
+/* A webhook delivery's state (webhook_deliveries; domain/webhooks/sender.h):
+ * "pending" (due at its next attempt), "delivered" (a 2xx answer),
+ * "failed" (the retry limit), "cancelled" (its endpoint was disabled). */
+enum webhook_delivery_state {
+        WEBHOOK_DELIVERY_PENDING,
+        WEBHOOK_DELIVERY_DELIVERED,
+        WEBHOOK_DELIVERY_FAILED,
+        WEBHOOK_DELIVERY_CANCELLED,
+};
+
+const char *webhook_delivery_state_name(enum webhook_delivery_state state);
+bool webhook_delivery_state_parse(const char *s, enum webhook_delivery_state *ret);
+
 /* A call record's direction, from the agent's side: "inbound" (to the
  * agent from outside the tenant), "outbound" (from the agent to outside),
  * "internal" (agent to agent, or to a number of the tenant's own). */

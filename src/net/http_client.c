@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "util/buf.h"
@@ -213,4 +214,40 @@ void net_http_response_free(struct net_http_response *response)
         free(response->body);
         free(response->content_type);
         response->body = response->content_type = NULL;
+}
+
+bool net_http_url_valid(const char *url, size_t max_len)
+{
+        CURLU *u;
+        char *scheme = NULL, *host = NULL, *user = NULL, *password = NULL, *fragment = NULL;
+        const char *rest;
+        bool ok;
+
+        if (!url || strlen(url) > max_len)
+                return false;
+        /* libcurl reads "http:///x" as http://x/: the host must follow the
+         * "//" for what is stored to mean what is sent. */
+        rest = strncasecmp(url, "https://", 8) == 0  ? url + 8
+               : strncasecmp(url, "http://", 7) == 0 ? url + 7
+                                                      : NULL;
+        if (!rest || *rest == '/' || *rest == '\\' || *rest == '\0')
+                return false;
+        for (const char *c = url; *c; c++)
+                if ((unsigned char)*c <= ' ' || *c == 0x7f)
+                        return false;
+        u = curl_url();
+        ok = u && curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+             curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
+             curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK && host[0] &&
+             (strcmp(scheme, "http") == 0 || strcmp(scheme, "https") == 0) &&
+             curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_NO_USER &&
+             curl_url_get(u, CURLUPART_PASSWORD, &password, 0) == CURLUE_NO_PASSWORD &&
+             curl_url_get(u, CURLUPART_FRAGMENT, &fragment, 0) == CURLUE_NO_FRAGMENT;
+        curl_free(scheme);
+        curl_free(host);
+        curl_free(user);
+        curl_free(password);
+        curl_free(fragment);
+        curl_url_cleanup(u);
+        return ok;
 }

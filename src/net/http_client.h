@@ -68,6 +68,11 @@ enum result net_http_global_init(void);
 enum result net_http_send(const struct net_http_options *opts, const struct net_http_request *req,
                           struct net_http_response *ret_response);
 
+/* Whether url is one net_http_send may be given: an absolute http:// or
+ * https:// URL with a host, no user name or password in it (they would
+ * travel into logs), no fragment, at most max_len bytes. */
+bool net_http_url_valid(const char *url, size_t max_len);
+
 /* Frees what a response holds (not the struct). NULL is fine. */
 void net_http_response_free(struct net_http_response *response);
 

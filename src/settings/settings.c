@@ -195,7 +195,8 @@ static const struct config_def defs[] = {
         { "AGENTDESK_LOGIN_ACCOUNT_WINDOW", CONFIG_INT, "60", FIELD(login_account_window), false, 1,
           86400, NULL, "window of the per-account login limit, seconds", NULL, false },
         { "AGENTDESK_PURGE_AFTER", CONFIG_INT, "2592000", FIELD(purge_after), false, 1,
-          3650 * 86400, NULL, "sent or given-up mail, dead links and sessions are deleted this long "
+          3650 * 86400, NULL, "sent or given-up mail, dead links, sessions and webhook deliveries no "
+          "longer pending are deleted this long "
           "after their end, seconds", NULL, false },
         { "AGENTDESK_PURGE_INTERVAL", CONFIG_INT, "3600", FIELD(purge_interval), false, 1, 86400,
           NULL, "how often the purge runs, seconds", NULL, false },
@@ -291,6 +292,18 @@ static const struct config_def defs[] = {
           NULL, "delivery attempts at a message before it is marked failed", NULL, false },
         { "AGENTDESK_MAIL_RETRY_BASE", CONFIG_INT, "5", FIELD(mail_retry_base), false, 1, 3600, NULL,
           "seconds before a message's first retry; doubled each time, at most 10 minutes", NULL, false },
+        { "AGENTDESK_WEBHOOK_ALLOW_PRIVATE", CONFIG_BOOL, "false", FIELD(webhook_allow_private),
+          false, 0, 0, NULL, "let webhooks reach loopback, private and link-local addresses "
+          "(tests and closed networks only: otherwise any admin could make agentdesk call "
+          "services behind the firewall); checked at connect time on every delivery", NULL, false },
+        { "AGENTDESK_WEBHOOK_RETRY_BASE_MS", CONFIG_INT, "10000", FIELD(webhook_retry_base_ms),
+          false, 1, 3600000, NULL, "milliseconds before a webhook delivery's first retry; doubled "
+          "each time, at most an hour", NULL, false },
+        { "AGENTDESK_WEBHOOK_RETRY_LIMIT", CONFIG_INT, "8", FIELD(webhook_retry_limit), false, 1,
+          100, NULL, "attempts at a webhook delivery before it is marked failed", NULL, false },
+        { "AGENTDESK_WEBHOOK_TIMEOUT_MS", CONFIG_INT, "10000", FIELD(webhook_timeout_ms), false,
+          100, 60000, NULL, "how long a webhook receiver has to answer, milliseconds (a "
+          "timeout is retried)", NULL, false },
 };
 
 const struct config_table settings_table = { defs, sizeof(defs) / sizeof(defs[0]),

@@ -80,6 +80,10 @@ struct settings {
         int64_t invite_ttl;        /* AGENTDESK_INVITE_TTL, seconds */
         int64_t mail_retry_limit;  /* AGENTDESK_MAIL_RETRY_LIMIT, attempts per message */
         int64_t mail_retry_base;   /* AGENTDESK_MAIL_RETRY_BASE, seconds before the first retry */
+        bool webhook_allow_private; /* AGENTDESK_WEBHOOK_ALLOW_PRIVATE */
+        int64_t webhook_retry_base_ms; /* AGENTDESK_WEBHOOK_RETRY_BASE_MS */
+        int64_t webhook_retry_limit; /* AGENTDESK_WEBHOOK_RETRY_LIMIT, attempts per delivery */
+        int64_t webhook_timeout_ms; /* AGENTDESK_WEBHOOK_TIMEOUT_MS */
 
         /* Derived by settings_load, no row of their own: */
         bool mail_on;              /* AGENTDESK_SMTP_URL is set */

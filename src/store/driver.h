@@ -125,6 +125,13 @@ struct store_conn {
 enum result store_events_flush(struct store_conn *conn);
 void store_events_forget(struct store_conn *conn);
 
+/* store/webhooks.c: queues live event event_id (of tenant_id; none for 0)
+ * for each enabled webhook endpoint of the tenant that takes type, in
+ * conn's transaction (store_events_flush calls it for each event it
+ * writes, so a delivery exists exactly when its event does). */
+enum result store_webhook_fan_out(struct store_conn *conn, int64_t event_id, int64_t tenant_id,
+                                  const char *type, const char *data, int64_t event_at);
+
 /* Shorthand for query files. */
 enum result store_exec(struct store_conn *conn, const char *sql, const struct store_param *params,
                        size_t n_params, struct store_rows *ret_rows, int64_t *ret_changes);

@@ -76,10 +76,18 @@ enum result store_events_flush(struct store_conn *conn)
                         SP_INT(e->created_at),
                 };
 
-                result = store_exec(conn,
-                                    "INSERT INTO live_events (tenant_id, type, user_id, data, "
-                                    "created_at) VALUES (?, ?, ?, ?, ?)",
-                                    p, STORE_NPARAMS(p), NULL, NULL);
+                int64_t id = 0;
+
+                result = store_exec_one(conn,
+                                        "INSERT INTO live_events (tenant_id, type, user_id, data, "
+                                        "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                                        p, STORE_NPARAMS(p), id_row, &id);
+                /* The webhook outbox's rows, in the same transaction: at
+                 * least once holds from the commit on. */
+                if (!result)
+                        result = store_webhook_fan_out(conn, id, e->tenant_id,
+                                                       event_type_name(e->type), e->data,
+                                                       e->created_at);
         }
         store_events_forget(conn);
         return result;

@@ -120,6 +120,25 @@ enum result store_pool_release(struct store_conn *conn, int64_t id, const char *
         return result;
 }
 
+enum result store_extension_transfer(struct store_conn *conn, int64_t id, int64_t from_user_id,
+                                     int64_t to_user_id, const char *sip_secret,
+                                     const char *vm_pin, enum jobs_state provisioning)
+{
+        int64_t now = store_now(), changes = 0;
+        struct store_param p[] = { SP_INT(to_user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
+                                   SP_TEXT(jobs_state_name(provisioning)), SP_INT(now), SP_INT(now),
+                                   SP_INT(id), SP_INT(from_user_id) };
+        enum result result;
+
+        result = store_exec(conn,
+                            "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
+                            "status = 'active', provisioning = " STORE_QUEUED_STATE ", "
+                            "provisioning_attempts = 0, provisioning_error = '', assigned_at = ?, "
+                            "last_login_at = NULL, updated_at = ? WHERE id = ? AND user_id = ?",
+                            p, STORE_NPARAMS(p), NULL, &changes);
+        return !result && changes == 0 ? RESULT_CONFLICT : result;
+}
+
 #define STATS_SQL \
         "SELECT COUNT(*), COALESCE(SUM(CASE WHEN user_id IS NULL THEN 0 ELSE 1 END), 0) " \
         "FROM agent_extensions WHERE tenant_id = ?"

@@ -19,6 +19,7 @@ enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttl
         struct store_param sessions[] = { SP_INT(before), SP_INT(before), SP_INT(limit) };
         struct store_param tickets[] = { SP_INT(before), SP_INT(limit) };
         struct store_param throttle[] = { SP_INT(throttle_before), SP_INT(limit) };
+        struct store_param hooks[] = { SP_INT(before), SP_INT(limit) };
         struct store_purged n = { 0 };
         enum result result;
 
@@ -52,6 +53,12 @@ enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttl
                                     "DELETE FROM login_throttle WHERE key IN (SELECT key FROM "
                                     "login_throttle WHERE window_start < ? ORDER BY key LIMIT ?)",
                                     throttle, STORE_NPARAMS(throttle), NULL, &n.login_throttle);
+        if (!result)
+                result = store_exec(conn,
+                                    "DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM "
+                                    "webhook_deliveries WHERE state <> 'pending' AND updated_at < ? "
+                                    "ORDER BY id LIMIT ?)",
+                                    hooks, STORE_NPARAMS(hooks), NULL, &n.webhook_deliveries);
         if (!result)
                 *ret = n;
         return result;

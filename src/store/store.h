@@ -238,6 +238,15 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
 enum result store_pool_release(struct store_conn *conn, int64_t id, const char *sip_secret,
                                const char *vm_pin);
 
+/* In a transaction. Moves extension id from from_user_id to to_user_id
+ * with a new (encrypted) secret and PIN, status active, assigned now,
+ * the provisioning state a queued change leaves (as store_pool_allocate;
+ * provisioning the default cluster's); its voicemail settings stay with
+ * the number. RESULT_CONFLICT when it is no longer from_user_id's. */
+enum result store_extension_transfer(struct store_conn *conn, int64_t id, int64_t from_user_id,
+                                     int64_t to_user_id, const char *sip_secret,
+                                     const char *vm_pin, enum jobs_state provisioning);
+
 enum result store_pool_stats(struct store_conn *conn, int64_t tenant_id,
                              struct store_pool_stats *ret);
 
@@ -745,6 +754,77 @@ enum result store_live_events_after(struct store_conn *conn, int64_t after_id, i
                                     struct store_live_event **ret_items, size_t *ret_n);
 void store_live_events_free(struct store_live_event *items, size_t n);
 
+/* ---- webhooks (store/webhooks.c) -------------------------------------------- */
+
+/* A tenant's webhook endpoint (webhook_endpoints). events is the types it
+ * takes as ",a,b," (event_type names). secret is sealed
+ * (credentials_seal). */
+struct store_webhook {
+        int64_t id;
+        int64_t tenant_id;
+        char url[STORE_TEXT_MAX];
+        char description[STORE_NAME_MAX];
+        char secret[STORE_TEXT_MAX];
+        char events[STORE_TEXT_MAX];
+        bool enabled;
+        int64_t created_at, updated_at;
+};
+
+/* Inserts w (tenant_id, url, description, secret, events, enabled) and
+ * reads it back into *w (id, times). */
+enum result store_webhook_insert(struct store_conn *conn, struct store_webhook *w);
+/* RESULT_NOT_FOUND when tenant_id has no endpoint id. */
+enum result store_webhook_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                              struct store_webhook *ret);
+/* A page of tenant_id's endpoints by id: *ret_items calloc'd (caller frees). */
+enum result store_webhook_list(struct store_conn *conn, int64_t tenant_id, struct store_page *page,
+                               struct store_webhook **ret_items, size_t *ret_n);
+/* Writes url, description, events and enabled of w (found by id and
+ * tenant_id); a disabled endpoint's pending deliveries become cancelled. */
+enum result store_webhook_update(struct store_conn *conn, const struct store_webhook *w);
+/* Deletes the endpoint and its deliveries; RESULT_NOT_FOUND when none. */
+enum result store_webhook_delete(struct store_conn *conn, int64_t tenant_id, int64_t id);
+
+/* One delivery (webhook_deliveries): an event for an endpoint, and the
+ * outcome of its last attempt. event_id is the live event's id (0: a test
+ * event, sent as the delivery's id negated). data is the event's data
+ * (one JSON object), malloc'd, or NULL where a list leaves it out. With
+ * the due rows, url and secret (sealed) are the endpoint's. */
+struct store_webhook_delivery {
+        int64_t id, endpoint_id, tenant_id, event_id;
+        char type[STORE_SHORT_MAX];
+        char *data;
+        int64_t event_at;
+        enum webhook_delivery_state state;
+        int64_t attempts, next_attempt_ms, last_status, last_latency_ms;
+        char last_error[STORE_TEXT_MAX];
+        int64_t created_at, updated_at;
+        char url[STORE_TEXT_MAX];
+        char secret[STORE_TEXT_MAX];
+};
+
+/* Queues a test event (type "webhook.test", data data_json) for endpoint
+ * endpoint_id of tenant_id, due now: *ret_id its delivery. */
+enum result store_webhook_test_insert(struct store_conn *conn, int64_t tenant_id,
+                                      int64_t endpoint_id, const char *data_json,
+                                      int64_t *ret_id);
+/* The pending deliveries due at now_ms of enabled endpoints, oldest first,
+ * at most max: *ret_items calloc'd (free with store_webhook_deliveries_free).
+ * With lock (PostgreSQL, in a transaction) the rows are locked, FOR
+ * UPDATE SKIP LOCKED, until its end. */
+enum result store_webhook_due(struct store_conn *conn, int64_t now_ms, bool lock, int max,
+                              struct store_webhook_delivery **ret_items, size_t *ret_n);
+/* Records an attempt's outcome of delivery d (state, attempts,
+ * next_attempt_ms, last_status, last_latency_ms, last_error). */
+enum result store_webhook_delivery_record(struct store_conn *conn,
+                                          const struct store_webhook_delivery *d);
+/* A page of endpoint_id's deliveries (of tenant_id), newest first,
+ * without data. */
+enum result store_webhook_delivery_list(struct store_conn *conn, int64_t tenant_id,
+                                        int64_t endpoint_id, struct store_page *page,
+                                        struct store_webhook_delivery **ret_items, size_t *ret_n);
+void store_webhook_deliveries_free(struct store_webhook_delivery *items, size_t n);
+
 /* ---- call records and daily usage (store/calls.c) -------------------------- */
 
 /* One agent leg of a call (call_records). Times are epoch seconds, 0 =
@@ -1223,6 +1303,7 @@ enum result store_inbound_number_taken(struct store_conn *conn, const char *numb
 /* Rows deleted by one store_purge, by table. */
 struct store_purged {
         int64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
+        int64_t webhook_deliveries;
 };
 
 /*
@@ -1231,7 +1312,8 @@ struct store_purged {
  * any) expired, was used or revoked before it; links that expired, were
  * used or revoked before it, once no message refers to them; sessions that
  * expired or were revoked before it; stream tickets that expired before
- * it; throttle counts whose window started
+ * it; webhook deliveries no longer pending, last updated before it (the
+ * delivery log); throttle counts whose window started
  * before throttle_before. *ret counts what went (a table at limit: more
  * may be left).
  */

@@ -249,6 +249,11 @@ export async function quiet(page: Page, ms = 500, timeout = 15_000): Promise<voi
 }
 
 /** A Chromium of Debian's, headless, no network beyond loopback; extraArgs for the desk's media flags. */
+/** Waits until a toast is gone (axe judges the page, not a toast fading over it). */
+export async function gone(p: Page, toast: string): Promise<void> {
+  await until(`"${toast}" gone`, 15_000, async () => ((await p.getByText(toast).count()) === 0 ? true : undefined))
+}
+
 export async function launch(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -9,7 +9,7 @@
 // wide and narrow.
 import { after, before, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { Agentdesk, PHONE, Tab, assert, launch, quiet, until } from './harness.ts'
+import { Agentdesk, PHONE, Tab, assert, gone, launch, quiet, until } from './harness.ts'
 
 let ad: Agentdesk
 let browser: Browser
@@ -41,11 +41,6 @@ after(async () => {
 async function queueByName(name: string) {
   const r = await ad.api('GET', '/v1/admin/queues?limit=500', adminToken)
   return r.body.queues.find((q: { name: string }) => q.name === name)
-}
-
-/** Waits until a toast is gone (axe judges the page, not a toast fading over it). */
-async function gone(p: Page, toast: string) {
-  await until(`"${toast}" gone`, 15_000, async () => ((await p.getByText(toast).count()) === 0 ? true : undefined))
 }
 
 /** PrimeVue's Select: open it by its label, pick the option. */

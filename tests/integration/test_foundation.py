@@ -9,15 +9,17 @@ from agentdesk_harness import Agentdesk, main, parse_demo_password, wait_for
 def test_migrate_is_idempotent(backend):
     with Agentdesk(backend) as ad:
         _, out, _ = ad.run("migrate")
-        # Every migration of the backend, each once: PostgreSQL's 1-13 (2 its
+        # Every migration of the backend, each once: PostgreSQL's 1-18 (2 its
         # triggers that tell other nodes of directory changes, 7 the live
         # registrations, 8 the call records, 9 the triggers narrowed by
         # column, 10 queues, 11 queue live, 12 the voicemail ring time, 13
-        # call history and presence) and 15 (SCIM), SQLite's 1-12 (6 the
-        # live registrations, 7 the call records, 8 the triggers' count of
+        # call history and presence, 14 CSV imports, 15 SCIM, 16 webhooks,
+        # 17 idempotency keys, 18 single sign-on), SQLite's 1-17 (6 the live
+        # registrations, 7 the call records, 8 the triggers' count of
         # directory changes, 9 queues, 10 queue live, 11 the voicemail ring
-        # time, 12 call history and presence) and 14 (SCIM).
-        want = 14 if backend == "postgres" else 13
+        # time, 12 call history and presence, 13 CSV imports, 14 SCIM, 15
+        # webhooks, 16 idempotency keys, 17 single sign-on).
+        want = 18 if backend == "postgres" else 17
         assert "applied %d migration" % want in out, out
         _, out, _ = ad.run("migrate")
         assert "(0 applied)" in out, out

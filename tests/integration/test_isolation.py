@@ -225,6 +225,28 @@ for _route in (("GET", "/scim/v2/ServiceProviderConfig"), ("GET", "/scim/v2/Reso
                ("GET", "/scim/v2/Users/:id"), ("PUT", "/scim/v2/Users/:id"),
                ("PATCH", "/scim/v2/Users/:id"), ("DELETE", "/scim/v2/Users/:id")):
     MATRIX[_route] = {role: (401, 401) for role in ROLES}
+# Webhooks (issue 21): the tenant's admins only, reads included (an
+# endpoint receives every event it takes); another tenant's is absent.
+for _route, _ok, _object in (
+        (("GET", "/v1/admin/webhooks"), 200, False),
+        (("POST", "/v1/admin/webhooks"), 201, False),
+        (("PATCH", "/v1/admin/webhooks/:id"), 200, True),
+        (("DELETE", "/v1/admin/webhooks/:id"), 200, True),
+        (("POST", "/v1/admin/webhooks/:id/test"), 202, True),
+        (("GET", "/v1/admin/webhooks/:id/deliveries"), 200, True)):
+    _other = 404 if _object else _ok
+    MATRIX[_route] = dict(superadmin=(_ok, _other), admin=(_ok, _other),
+                          supervisor=(403, 403), agent=(403, 403), temp=(403, 403),
+                          none=(401, 401))
+
+# Moving an extension (issue 21): admins, within their tenant (the target
+# is tenant A's agent: B's extension is absent to A's admin).
+MATRIX[("POST", "/v1/admin/extensions/:id/transfer")] = dict(
+    superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403), agent=(403, 403),
+    temp=(403, 403), none=(401, 401))
+
+# Nothing listens there, and loopback is refused anyway (the setting is off).
+HOOK = {"url": "http://127.0.0.1:9/hook", "events": ["agent.created"]}
 
 BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
@@ -254,6 +276,8 @@ BODIES = {
     ("PUT", "/v1/admin/scim/settings"): {"role_attribute": ""},
     ("POST", "/scim/v2/Users"): {"userName": "scim@a.example",
                                  "name": {"givenName": "S", "familyName": "C"}},
+    ("POST", "/v1/admin/webhooks"): HOOK,
+    ("PATCH", "/v1/admin/webhooks/:id"): {"description": "renamed"},
 }
 
 
@@ -308,6 +332,11 @@ def test_isolation_matrix(backend):
                                          json_body={})
             assert status == 201, body
             return body["scim_token"]["id"]
+        def fresh_webhook(key):
+            token = admin_a if key == "A" else admin_b
+            status, _, body = ad.request("POST", "/v1/admin/webhooks", token=token, json_body=HOOK)
+            assert status == 201, body
+            return body["webhook"]["id"]
 
         def fresh_agent(key):
             serial[0] += 1
@@ -346,7 +375,8 @@ def test_isolation_matrix(backend):
                     clustered = pattern.startswith(("/v1/admin/freeswitch/clusters/",
                                                     "/freeswitch/xml/"))
                     queued = pattern.startswith(("/v1/admin/queues/", "/v1/admin/numbers/",
-                                                 "/v1/admin/scim/tokens/"))
+                                                 "/v1/admin/scim/tokens/",
+                                                 "/v1/admin/webhooks/"))
                     if ":id" in pattern and not pattern.startswith("/v1/admin/tenants/") \
                             and not clustered and not queued:
                         agent_id, ext_id = fresh_agent(key)
@@ -356,6 +386,8 @@ def test_isolation_matrix(backend):
                         object_id = fresh_number(key)
                     elif pattern.startswith("/v1/admin/scim/tokens/"):
                         object_id = fresh_scim_token(key)
+                    elif pattern.startswith("/v1/admin/webhooks/"):
+                        object_id = fresh_webhook(key)
                     path = pattern
                     if clustered:
                         cluster_id, node_id = fresh_cluster()
@@ -374,6 +406,8 @@ def test_isolation_matrix(backend):
                         serial[0] += 1
                         body = {"first_name": "N", "last_name": "N",
                                 "email": "n%d@a.example" % serial[0]}
+                    if (method, pattern) == ("POST", "/v1/admin/extensions/:id/transfer"):
+                        body = {"to_agent_id": w.users[("A", "supervisor")]["id"]}
                     if (method, pattern) == ("POST", "/v1/admin/freeswitch/clusters"):
                         serial[0] += 1
                         body = {"name": "new%d" % serial[0]}
@@ -391,6 +425,7 @@ def test_isolation_matrix(backend):
                                                                     "/v1/admin/queue",
                                                                     "/v1/admin/break-reasons",
                                                                     "/v1/admin/numbers",
+                                                                    "/v1/admin/webhooks",
                                                                     "/v1/admin/extensions",
                                                                     "/v1/admin/audit",
                                                                     "/v1/admin/calls",

@@ -53,6 +53,10 @@ enum result contract_plain_secret(void *userdata, const char *extension,
 void contract_callcenter(struct store *store);
 int contract_callcenter_checks(int *ret_failures);
 
+/* tests/store/contract_webhooks.c: webhook endpoints and their outbox. */
+void contract_webhooks(struct store *store);
+int contract_webhooks_checks(int *ret_failures);
+
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */
 int contract_ops_checks(int *ret_failures);

@@ -842,6 +842,28 @@ void contract_extensions(struct store *store)
         CHECK_INT_EQ(store_pool_stats(conn, t, &stats), RESULT_OK);
         CHECK_INT_EQ(stats.assigned, 2);
         CHECK_INT_EQ(stats.free, 2);
+
+        /* Transfer: ann's suspended e3 to bob, active, new secret and PIN,
+         * its voicemail kept; from ann again (no longer hers) a conflict. */
+        CHECK_INT_EQ(store_extension_set_voicemail(conn, e3.id, true, 30), RESULT_OK);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_transfer(conn, e3.id, ann, bob, "sealed-5", "pin-5",
+                                              JOBS_STATE_PENDING),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_extension_transfer(conn, e3.id, ann, bob, "sealed-6", "pin-6",
+                                              JOBS_STATE_PENDING),
+                     RESULT_CONFLICT);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_extension_get(conn, e3.id, &got), RESULT_OK);
+        CHECK_INT_EQ(got.user_id, bob);
+        CHECK_STR_EQ(got.sip_secret, "sealed-5");
+        CHECK_STR_EQ(got.vm_pin, "pin-5");
+        CHECK_STR_EQ(extension_status_name(got.status), "active");
+        CHECK(got.voicemail_enabled && got.ring_s == 30);
+        CHECK_INT_EQ(store_extensions_of_user(conn, bob, mine, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        CHECK_INT_EQ(store_pool_stats(conn, t, &stats), RESULT_OK);
+        CHECK_INT_EQ(stats.assigned, 2);
 }
 
 /* ---- clusters and nodes --------------------------------------------------- */

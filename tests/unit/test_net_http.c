@@ -103,6 +103,32 @@ static void test_addresses(void)
                         CHECK(!"not public" && allowed[i]);
 }
 
+/* What a webhook endpoint's URL may be (net_http_url_valid). */
+static void test_urls(void)
+{
+        static const char *const good[] = {
+                "https://hooks.example.com/agentdesk", "http://127.0.0.1:8080/x?a=1",
+                "HTTPS://Example.com", "http://[::1]:9/h",
+        };
+        static const char *const bad[] = {
+                "", "ftp://example.com/", "example.com/x", "http:///x", "http://", "https:\\\\x/",
+                "http://user:pw@example.com/", "http://user@example.com/",
+                "http://example.com/#frag", "http://exa mple.com/", "http://example.com/\n",
+                "javascript:alert(1)", "file:///etc/passwd",
+        };
+        char longest[600];
+
+        for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+                if (!net_http_url_valid(good[i], 500))
+                        CHECK(!"refused" && good[i]);
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+                if (net_http_url_valid(bad[i], 500))
+                        CHECK(!"accepted" && bad[i]);
+        snprintf(longest, sizeof(longest), "https://example.com/%0*d", 500, 0);
+        CHECK(!net_http_url_valid(longest, 500));
+        CHECK(!net_http_url_valid(NULL, 500));
+}
+
 static void test_plain(unsigned port)
 {
         struct net_http_options strict = { 0 }, local = { .allow_private = true };
@@ -221,6 +247,7 @@ int main(void)
         memset(big, 'b', sizeof(big));
         CHECK_INT_EQ(net_http_global_init(), RESULT_OK);
         test_addresses();
+        test_urls();
         srv = serve(NULL, NULL);
         test_plain(http_server_port(srv));
         http_server_free(srv);

@@ -48,6 +48,7 @@ export const router = createRouter({
         { path: 'queue-settings', component: () => import('./views/portal/QueueSettingsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Queue settings' } },
         { path: 'extensions', component: () => import('./views/portal/ExtensionsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Extensions' } },
         { path: 'scim', component: () => import('./views/portal/ScimPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Identity provider' } },
+        { path: 'webhooks', component: () => import('./views/portal/WebhooksPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Webhooks' } },
         { path: 'audit', component: () => import('./views/portal/AuditPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Audit log' } },
         { path: 'freeswitch', component: () => import('./views/portal/FreeswitchPage.vue'), meta: { portal: true, title: 'FreeSWITCH' } },
         { path: 'tenants', component: () => import('./views/portal/TenantsPage.vue'), meta: { portal: true, superadmin: true, title: 'Tenants' } },

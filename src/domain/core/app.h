@@ -34,6 +34,8 @@ struct app {
         struct worker *mail_worker;      /* sends the mail outbox (domain/mail/sender.h);
                                           * NULL when no sender runs */
         struct mail_sender *mail_sender; /* the sender that owns it */
+        struct worker *webhook_worker;   /* sends the webhook outbox
+                                          * (domain/webhooks/sender.h); NULL: none */
         struct purge *purge;             /* deletes rows past their use
                                           * (domain/upkeep/purge.h); NULL: none */
         struct events_hub *events;       /* the live streams' reader and subscribers

@@ -195,6 +195,24 @@ void credentials_new_link_token(char ret[CREDENTIALS_LINK_TOKEN_LEN + 1])
         sodium_memzero(raw, sizeof(raw));
 }
 
+void credentials_new_webhook_secret(char ret[CREDENTIALS_WEBHOOK_SECRET_LEN + 1])
+{
+        memcpy(ret, "whsec_", 6);
+        credentials_new_link_token(ret + 6);
+}
+
+void credentials_hmac_sha256_hex(const char *key, const char *msg, size_t len, char ret[65])
+{
+        crypto_auth_hmacsha256_state st;
+        unsigned char mac[crypto_auth_hmacsha256_BYTES];
+
+        crypto_auth_hmacsha256_init(&st, (const unsigned char *)key, strlen(key));
+        crypto_auth_hmacsha256_update(&st, (const unsigned char *)msg, len);
+        crypto_auth_hmacsha256_final(&st, mac);
+        sodium_bin2hex(ret, 65, mac, sizeof(mac));
+        sodium_memzero(&st, sizeof(st));
+}
+
 void credentials_keyed_hash(const char *secret, char ret[65])
 {
         unsigned char mac[crypto_auth_hmacsha256_BYTES];

@@ -110,6 +110,15 @@ void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTE
  * value compared again and again, hashed once. */
 bool credentials_equal_digest(const char *a, const unsigned char digest[CREDENTIALS_DIGEST_BYTES]);
 
+/* A webhook endpoint's signing secret: "whsec_" + 43 base64url
+ * characters (32 random bytes). */
+#define CREDENTIALS_WEBHOOK_SECRET_LEN 49
+void credentials_new_webhook_secret(char ret[CREDENTIALS_WEBHOOK_SECRET_LEN + 1]);
+
+/* HMAC-SHA256 of msg[0..len) under key (its text's bytes), as 64 lower-case
+ * hex characters: the webhook signature (domain/webhooks/sender.h). */
+void credentials_hmac_sha256_hex(const char *key, const char *msg, size_t len, char ret[65]);
+
 #define CREDENTIALS_SIP_SECRET_LEN 24
 #define CREDENTIALS_PIN_DIGITS 6
 

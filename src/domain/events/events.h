@@ -1,6 +1,6 @@
 /*
- * The event catalogue's log: every event the live portal's streams (and,
- * later, webhooks) deliver — agent.created|updated|deleted,
+ * The event catalogue's log: every event the live portal's streams and the
+ * webhooks (domain/webhooks/, fed in the same transaction) deliver — agent.created|updated|deleted,
  * extension.provisioning, registration.changed, call.started|answered|ended,
  * agent.presence, calls.missed (docs/api/openapi.yaml, `LiveEvent`) — is a row of `live_events`,
  * appended in the transaction of the change that causes it (an agent's

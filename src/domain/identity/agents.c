@@ -418,6 +418,101 @@ out:
         return result;
 }
 
+enum result agent_extension_transfer(struct app *app, const struct actor *actor,
+                                     int64_t tenant_id, int64_t extension_id, int64_t to_agent_id,
+                                     struct store_extension *ret, const char **ret_field)
+{
+        char secret[STORE_TEXT_MAX] = "", pin[STORE_TEXT_MAX] = "";
+        struct agent from = { 0 }, to = { 0 };
+        struct store_extension e;
+        struct store_conn *conn;
+        int64_t users[2];
+        bool in_transaction = false;
+        enum result result = store_conn_get(app->store, &conn);
+
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                return result;
+        in_transaction = true;
+        result = store_extension_get(conn, extension_id, &e);
+        if (!result && e.tenant_id != tenant_id)
+                result = RESULT_NOT_FOUND;
+        if (result)
+                goto out;
+        if (!e.user_id) {
+                result = RESULT_CONFLICT;
+                goto out;
+        }
+        if (e.user_id == to_agent_id) {
+                *ret_field = "to_agent_id";
+                result = RESULT_SELF;
+                goto out;
+        }
+        /* Both agents' rows, then the extension's, locked in the order
+         * every writer of several takes them (store_provisioning_rows_lock):
+         * neither agent is deleted or suspended under the move. */
+        users[0] = e.user_id < to_agent_id ? e.user_id : to_agent_id;
+        users[1] = e.user_id < to_agent_id ? to_agent_id : e.user_id;
+        result = store_provisioning_rows_lock(conn, &extension_id, 1, NULL, 0, users, 2);
+        if (!result)
+                result = load_agent(conn, tenant_id, e.user_id, &from);
+        if (!result) {
+                result = load_agent(conn, tenant_id, to_agent_id, &to);
+                if (result == RESULT_NOT_FOUND)
+                        *ret_field = "to_agent_id";
+        }
+        if (!result && to.user.status != USER_STATUS_ACTIVE) {
+                *ret_field = "to_agent_id";
+                result = RESULT_AGENT_SUSPENDED;
+        }
+        if (!result && (to.n_extensions >= (size_t)app->settings.max_extensions_per_agent ||
+                        to.n_extensions >= STORE_MAX_EXTENSIONS_PER_USER)) {
+                *ret_field = "to_agent_id";
+                result = RESULT_TOO_BIG;
+        }
+        if (!result)
+                result = credentials_new_extension_secret(NULL, NULL, secret, pin);
+        if (!result)
+                result = store_extension_transfer(conn, extension_id, from.user.id, to.user.id,
+                                                  secret, pin, jobs_queued_state(app));
+        /* The old password stops working and its registration is cut; the
+         * voicebox is emptied; both agents' queue contacts follow. */
+        if (!result)
+                result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_REKEY, extension_id);
+        if (!result)
+                result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_VOICEBOX,
+                                              extension_id);
+        if (!result)
+                result = jobs_queue_queue(app, conn, tenant_id, FS_CHANGE_QUEUE_AGENT, from.user.id);
+        if (!result)
+                result = jobs_queue_queue(app, conn, tenant_id, FS_CHANGE_QUEUE_AGENT, to.user.id);
+        if (!result)
+                result = audit_record(conn, actor, tenant_id, "extension.transfer", "extension",
+                                      extension_id, "extension", e.extension, "from", from.user.email,
+                                      "to", to.user.email, NULL);
+        if (!result)
+                result = load_extensions(conn, &from);
+        if (!result)
+                result = load_extensions(conn, &to);
+        if (!result)
+                result = events_append_agent(conn, EVENT_AGENT_UPDATED, &from.user, from.extensions,
+                                             from.n_extensions);
+        if (!result)
+                result = events_append_agent(conn, EVENT_AGENT_UPDATED, &to.user, to.extensions,
+                                             to.n_extensions);
+        result = jobs_finish(app, conn, result);
+        in_transaction = false;
+out:
+        if (in_transaction)
+                store_rollback(conn);
+        wipe_memory(secret, sizeof(secret));
+        wipe_memory(pin, sizeof(pin));
+        if (!result)
+                result = extension_get(app, NULL, tenant_id, extension_id, ret, NULL);
+        return result;
+}
+
 enum result agent_invite(struct app *app, const struct actor *actor, int64_t tenant_id,
                               int64_t id, int64_t *ret_expires_at)
 {

@@ -72,6 +72,31 @@ enum result agent_reset_password(struct app *app, const struct actor *actor, int
                                  int64_t id,
                                  char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1]);
 
+/*
+ * Moves extension extension_id of tenant_id to agent to_agent_id (a live
+ * user of the same tenant) in one transaction: a new SIP password and
+ * voicemail PIN (sealed; the old holder's stop working), the old holder's
+ * registration cut and the directory's cached entry flushed at once (a
+ * rekey job: flush the user, flush its registration, as a suspension
+ * does), its voicebox emptied on every node (a voicebox job, as a delete
+ * does: the new holder finds no messages, greeting or name — whether
+ * voicemail is on or off now, since messages left while it was on would
+ * still be there), both agents' mod_callcenter contacts made again, an
+ * "extension.transfer" audit entry, and agent.updated for both agents
+ * (their extension lists). The new holder's desk sees it at its next
+ * /v1/auth/me. *ret the extension after the move.
+ *
+ * Refused: RESULT_NOT_FOUND (the extension, or with *ret_field
+ * "to_agent_id" the agent: absent, deleted or another tenant's),
+ * RESULT_AGENT_SUSPENDED (the agent is suspended), RESULT_SELF (it already
+ * holds it), RESULT_CONFLICT (the extension is free in the pool, or was
+ * moved meanwhile), RESULT_TOO_BIG (the agent holds as many extensions as
+ * it may).
+ */
+enum result agent_extension_transfer(struct app *app, const struct actor *actor,
+                                     int64_t tenant_id, int64_t extension_id, int64_t to_agent_id,
+                                     struct store_extension *ret, const char **ret_field);
+
 /* The seed's delete flow: extensions deprovisioned and returned to the
  * pool with new secrets, user soft-deleted, tokens revoked. */
 enum result agent_delete(struct app *app, const struct actor *actor, int64_t tenant_id,

@@ -14,7 +14,7 @@ struct purge {
         struct app *app;
         struct worker *worker;
         atomic_uint_fast64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
-        atomic_uint_fast64_t call_records, live_events;
+        atomic_uint_fast64_t call_records, live_events, webhook_deliveries;
 };
 
 static enum result round_fn(void *userdata, bool *ret_more)
@@ -47,10 +47,11 @@ static enum result round_fn(void *userdata, bool *ret_more)
         atomic_fetch_add(&p->event_tickets, (uint64_t)n.event_tickets);
         atomic_fetch_add(&p->call_records, (uint64_t)calls);
         atomic_fetch_add(&p->live_events, (uint64_t)events);
+        atomic_fetch_add(&p->webhook_deliveries, (uint64_t)n.webhook_deliveries);
         *ret_more = n.mail_outbox == PURGE_BATCH || n.link_tokens == PURGE_BATCH ||
                     n.sessions == PURGE_BATCH || n.login_throttle == PURGE_BATCH ||
                     n.event_tickets == PURGE_BATCH || calls == PURGE_BATCH ||
-                    events == PURGE_BATCH;
+                    events == PURGE_BATCH || n.webhook_deliveries == PURGE_BATCH;
         return RESULT_OK;
 }
 
@@ -96,5 +97,6 @@ void purge_counts(const struct purge *p, struct purge_counts *ret)
         ret->event_tickets = atomic_load(&p->event_tickets);
         ret->call_records = atomic_load(&p->call_records);
         ret->live_events = atomic_load(&p->live_events);
+        ret->webhook_deliveries = atomic_load(&p->webhook_deliveries);
         ret->rounds = worker_rounds(p->worker);
 }

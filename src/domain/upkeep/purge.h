@@ -37,7 +37,7 @@ void purge_stop(struct purge *p);
  * rounds it finished. */
 struct purge_counts {
         uint64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets, rounds;
-        uint64_t call_records, live_events;
+        uint64_t call_records, live_events, webhook_deliveries;
 };
 void purge_counts(const struct purge *p, struct purge_counts *ret);
 

@@ -466,6 +466,44 @@ static const struct store_migration postgres_migrations[] = {
           " tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),"
           " role_attribute TEXT NOT NULL DEFAULT '',"
           " role_map TEXT NOT NULL DEFAULT '{}');" },
+        /* Webhooks (issue 21, domain/webhooks/): a tenant's endpoints (the
+         * secret sealed as SIP secrets are: it must be used to sign; events
+         * the types it takes, ",a,b,", so one LIKE finds the subscribers)
+         * and the delivery outbox, one row per event and endpoint, written
+         * in the transaction of the event (store/events.c) and kept as the
+         * delivery log (last status, latency, attempts). No foreign key on
+         * endpoint_id: the append under the live events' lock never waits
+         * for an endpoint's row; deleting an endpoint deletes its rows. */
+        { 16, "webhooks",
+          "CREATE TABLE webhook_endpoints ("
+          " id BIGSERIAL PRIMARY KEY,"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " url TEXT NOT NULL,"
+          " description TEXT NOT NULL DEFAULT '',"
+          " secret TEXT NOT NULL,"
+          " events TEXT NOT NULL,"
+          " enabled BIGINT NOT NULL DEFAULT 1,"
+          " created_at BIGINT NOT NULL,"
+          " updated_at BIGINT NOT NULL);"
+          "CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints(tenant_id);"
+          "CREATE TABLE webhook_deliveries ("
+          " id BIGSERIAL PRIMARY KEY,"
+          " endpoint_id BIGINT NOT NULL,"
+          " tenant_id BIGINT NOT NULL,"
+          " event_id BIGINT NOT NULL,"
+          " type TEXT NOT NULL,"
+          " data TEXT NOT NULL,"
+          " event_at BIGINT NOT NULL,"
+          " state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed','cancelled')),"
+          " attempts BIGINT NOT NULL DEFAULT 0,"
+          " next_attempt_ms BIGINT NOT NULL,"
+          " last_status BIGINT NOT NULL DEFAULT 0,"
+          " last_latency_ms BIGINT NOT NULL DEFAULT 0,"
+          " last_error TEXT NOT NULL DEFAULT '',"
+          " created_at BIGINT NOT NULL,"
+          " updated_at BIGINT NOT NULL);"
+          "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_ms) WHERE state = 'pending';"
+          "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);" },
 };
 
 

@@ -499,6 +499,44 @@ static const struct store_migration sqlite_migrations[] = {
           " tenant_id INTEGER PRIMARY KEY REFERENCES tenants(id),"
           " role_attribute TEXT NOT NULL DEFAULT '',"
           " role_map TEXT NOT NULL DEFAULT '{}');" },
+        /* Webhooks (issue 21, domain/webhooks/): a tenant's endpoints (the
+         * secret sealed as SIP secrets are: it must be used to sign; events
+         * the types it takes, ",a,b,", so one LIKE finds the subscribers)
+         * and the delivery outbox, one row per event and endpoint, written
+         * in the transaction of the event (store/events.c) and kept as the
+         * delivery log (last status, latency, attempts). No foreign key on
+         * endpoint_id: the append under the live events' lock never waits
+         * for an endpoint's row; deleting an endpoint deletes its rows. */
+        { 15, "webhooks",
+          "CREATE TABLE webhook_endpoints ("
+          " id INTEGER PRIMARY KEY,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " url TEXT NOT NULL,"
+          " description TEXT NOT NULL DEFAULT '',"
+          " secret TEXT NOT NULL,"
+          " events TEXT NOT NULL,"
+          " enabled INTEGER NOT NULL DEFAULT 1,"
+          " created_at INTEGER NOT NULL,"
+          " updated_at INTEGER NOT NULL);"
+          "CREATE INDEX webhook_endpoints_tenant ON webhook_endpoints(tenant_id);"
+          "CREATE TABLE webhook_deliveries ("
+          " id INTEGER PRIMARY KEY,"
+          " endpoint_id INTEGER NOT NULL,"
+          " tenant_id INTEGER NOT NULL,"
+          " event_id INTEGER NOT NULL,"
+          " type TEXT NOT NULL,"
+          " data TEXT NOT NULL,"
+          " event_at INTEGER NOT NULL,"
+          " state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','delivered','failed','cancelled')),"
+          " attempts INTEGER NOT NULL DEFAULT 0,"
+          " next_attempt_ms INTEGER NOT NULL,"
+          " last_status INTEGER NOT NULL DEFAULT 0,"
+          " last_latency_ms INTEGER NOT NULL DEFAULT 0,"
+          " last_error TEXT NOT NULL DEFAULT '',"
+          " created_at INTEGER NOT NULL,"
+          " updated_at INTEGER NOT NULL);"
+          "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_ms) WHERE state = 'pending';"
+          "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);" },
 };
 
 

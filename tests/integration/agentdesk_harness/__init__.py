@@ -37,6 +37,7 @@ from .sse import SseStream, append_event, open_stream, sql, ticket
 from .server import (BIN, Agentdesk, EslFixture, SshdFixture, check_sanitizers, free_port,
                      parse_demo_password)
 from .wait import metric, reconciler_rounds, wait_for
+from .webhooks import Receiver
 from .world import PASSWORD, World, clusters_settled, dumps
 from .xmlcurl import (XC_PASSWORD, XC_USER, encode, is_not_found, load, lookup, parse, swap,
                       user_of)
@@ -52,5 +53,5 @@ __all__ = [
     "wait_for", "PASSWORD", "World", "clusters_settled", "dumps",
     "XC_PASSWORD", "XC_USER", "encode", "is_not_found", "load", "lookup", "parse", "swap",
     "user_of",
-    "voicebox",
+    "voicebox", "Receiver",
 ]

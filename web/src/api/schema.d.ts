@@ -1517,6 +1517,89 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/extensions/{id}/transfer": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Move the extension to another agent of the tenant (admin).
+         * @description The number moves to `to_agent_id`, an active user of the same tenant,
+         *     with a new SIP password and voicemail PIN (the old holder's stop
+         *     working); the old holder's registration is cut at once and the
+         *     directory's cached entry flushed (a rekey job), its voicebox emptied
+         *     on every node (a voicebox job), both agents' queue contacts made again.
+         *     Audited (`extension.transfer`, details `from` and `to`: emails);
+         *     `agent.updated` for both agents (stream and webhooks). The new holder's
+         *     desk has it, with the new password, at its next `/v1/auth/me`.
+         *     Refused: `to_agent_id` missing or not a positive integer (400
+         *     `validation_failed`), absent, deleted or another tenant's (404
+         *     `not_found`, field to_agent_id), suspended (409 `agent_suspended`),
+         *     the holder already (409 `same_holder`), holding as many extensions as
+         *     an agent may (409 `extension_limit`); an extension free in the pool
+         *     (409 `extension_unassigned`).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        to_agent_id: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description The extension after the move (no password: its holder reads it from /v1/auth/me). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExtensionResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `agent_suspended`, `same_holder`, `extension_limit` or `extension_unassigned`. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/audit": {
         parameters: {
             query?: never;
@@ -4307,6 +4390,312 @@ export interface paths {
         };
         trace?: never;
     };
+    "/v1/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's webhook endpoints, by id (admin); never their secrets. */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of endpoints. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Page"] & {
+                            webhooks: components["schemas"]["Webhook"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        /**
+         * Add a webhook endpoint (admin); its signing secret is in this answer only.
+         * @description Each event of the live catalogue (`LiveEvent`, the same `id`) of a type
+         *     the endpoint takes is POSTed to `url` as `WebhookEvent`, signed in the
+         *     `agentdesk-signature` header (`t=<unix>,v1=<hex HMAC-SHA256(secret,
+         *     t + "." + body)>`, docs/webhooks.md), retried with backoff until a 2xx
+         *     (at least once: receivers drop duplicates by `id`). Redirects are not
+         *     followed. Loopback, private and link-local addresses are refused when
+         *     the request connects, on every delivery, unless
+         *     `AGENTDESK_WEBHOOK_ALLOW_PRIVATE`. `url`: http(s) with a host, no user
+         *     or password, no fragment, at most 500 bytes; `events`: one to all
+         *     types of the catalogue, each once (else 400 `validation_failed` naming
+         *     the field). Audited (`webhook.create`, without the URL or the secret).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookInput"] & {
+                        url: string;
+                        events: components["schemas"]["LiveEventType"][];
+                    };
+                };
+            };
+            responses: {
+                /** @description Created; `webhook.secret` shown this once. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            webhook: components["schemas"]["Webhook"] & {
+                                /** @description whsec_ and 43 base64url characters. */
+                                secret: string;
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/webhooks/{id}": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an endpoint and its delivery log (admin). Audited (`webhook.delete`). */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Ok"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Change an endpoint (admin); the fields given, checked as on create.
+         * @description `enabled: false` stops its deliveries: pending ones become `cancelled`
+         *     and no new event is queued for it. Audited (`webhook.update`).
+         *
+         */
+        patch: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["WebhookInput"];
+                };
+            };
+            responses: {
+                /** @description The endpoint after the change. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["WebhookResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        trace?: never;
+    };
+    "/v1/admin/webhooks/{id}/test": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a test event to an endpoint (admin).
+         * @description Queues a `webhook.test` event (`data`: `webhook_id`, `message`) for this
+         *     endpoint alone, signed and retried as any other; its `id` is the
+         *     delivery's id negated (never one of the catalogue's). A disabled
+         *     endpoint: 409 `webhook_disabled`. Audited (`webhook.test`).
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Queued. */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            delivery_id: number;
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `webhook_disabled`. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: {
+                /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                tenant_id?: components["parameters"]["TenantId"];
+            };
+            header?: never;
+            path: {
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** An endpoint's delivery log, newest first (admin). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    limit?: components["parameters"]["Limit"];
+                    offset?: components["parameters"]["Offset"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of deliveries. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Page"] & {
+                            deliveries: components["schemas"]["WebhookDelivery"][];
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4326,7 +4715,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -4653,8 +5042,8 @@ export interface components {
             /** Format: date-time */
             expires_at: string;
         };
-        /** @description One event of the catalogue: the stream's `data`, and (later) a webhook's
-         *     body, with the same `id` (global, increasing in commit order). The audit
+        /** @description One event of the catalogue: the stream's `data`, and a webhook's body
+         *     (`WebhookEvent`: `id`, `type`, `data`, `created_at`), with the same `id` (global, increasing in commit order). The audit
          *     log keeps its own names (`agent.create`).
          *      */
         LiveEvent: {
@@ -5038,13 +5427,13 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings" | "extension.transfer" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed; `scim token N` for what an identity provider did through the tenant's SCIM token N (`/scim/v2`). */
             actor_email: string | null;
             /** @enum {unknown} */
-            target_type: "user" | "extension" | "tenant" | "cluster" | "node" | "queue" | "number";
+            target_type: "user" | "extension" | "tenant" | "cluster" | "node" | "queue" | "number" | "webhook";
             target_id: number | null;
             /** @description The target as it was named when the entry was written: a user's "First Last <email>" (or the email), an extension's number, a tenant's, cluster's or queue's name, a node's "cluster/node", an inbound number. null when unknown (entries written before this field existed). */
             target_label: string | null;
@@ -5055,6 +5444,64 @@ export interface components {
             request_id: string;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @enum {unknown} */
+        LiveEventType: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed";
+        WebhookInput: {
+            url?: string;
+            description?: string;
+            events?: components["schemas"]["LiveEventType"][];
+            enabled?: boolean;
+        };
+        Webhook: {
+            id: number;
+            url: string;
+            description: string;
+            events: components["schemas"]["LiveEventType"][];
+            enabled: boolean;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        WebhookResponse: {
+            /** @constant */
+            success: true;
+            webhook: components["schemas"]["Webhook"];
+        };
+        /** @description One event for one endpoint and the outcome of its last attempt:
+         *     `pending` (due at `next_attempt_at`), `delivered` (a 2xx), `failed`
+         *     (AGENTDESK_WEBHOOK_RETRY_LIMIT attempts, or an address refused),
+         *     `cancelled` (the endpoint was disabled).
+         *      */
+        WebhookDelivery: {
+            id: number;
+            /** @description The body's id (negative: a test event). */
+            event_id: number;
+            type: string;
+            /** @enum {unknown} */
+            state: "pending" | "delivered" | "failed" | "cancelled";
+            attempts: number;
+            /** @description null: no answer (yet). */
+            status_code: number | null;
+            latency_ms: number | null;
+            error: string | null;
+            /** Format: date-time */
+            next_attempt_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description The body POSTed to an endpoint: a `LiveEvent`'s `id`, `type` and `data`,
+         *     and its time. Signed in `agentdesk-signature` (docs/webhooks.md).
+         *      */
+        WebhookEvent: {
+            id: number;
+            type: string;
+            /** Format: date-time */
+            created_at: string;
+            data: Record<string, never>;
         };
         ScimTokenInfo: {
             id: number;
