@@ -32,6 +32,7 @@ LIBRARIES = {
     "libssh": re.compile(r"libssh/.*\.h$"),
     "libcurl": re.compile(r"curl/.*\.h$"),
     "GnuTLS": re.compile(r"gnutls/.*\.h$"),
+    "libsystemd": re.compile(r"systemd/sd-.*\.h$"),
 }
 
 # C11 and POSIX headers, and the Linux ones of calls libc does not wrap

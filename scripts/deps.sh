@@ -5,13 +5,15 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
-          libsqlite3-dev libpq-dev libssl-dev libssh-dev libgnutls28-dev xxd libcurl4-openssl-dev)
+          libsqlite3-dev libpq-dev libssl-dev libssh-dev libgnutls28-dev xxd libcurl4-openssl-dev
+          libsystemd-dev)                 # sd_notify: Type=notify and the watchdog
 if [ "${1:-}" = "--test" ]; then
         packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl
                    clang-14 libclang-rt-14-dev python3-websockets sip-tester python3-aiosmtpd
                    chromium iproute2 util-linux    # tests/browser/netns.sh: ip, unshare
                    libxml2-dev                     # fuzz/xml.c checks documents with libxml2
-                   prometheus)                     # promtool: test_metrics_format checks /metrics
+                   prometheus                      # promtool: test_metrics_format checks /metrics
+                   systemd groff-base man-db)      # test_ops: systemd-analyze, the man page
         # The run-time libraries of the FreeSWITCH build in ../shared/freeswitch (its README).
         packages+=(libcurl4 libedit2 libfreetype6 libjpeg62-turbo libpcre2-8-0 libpng16-16
                    libsndfile1 libspeex1 libspeexdsp1 libsqlite3-0 libssl3 libtiff6 libuuid1 zlib1g

@@ -8,22 +8,15 @@
 
 #include "cli/cli.h"
 
-static const struct cli_command *const commands[] = {
-        &cli_serve,  &cli_migrate, &cli_tenant_create, &cli_user_create, &cli_freeswitch_config,
-        &cli_doctor, &cli_resync,  &cli_routes,        &cli_demo,
-};
-
-#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
-
 /* Every command's help, or only's. */
 static void usage(FILE *out, const struct cli_command *only)
 {
         if (!only)
                 fprintf(out, "agentdesk: agent onboarding for FreeSWITCH contact centres\n\n"
                              "Usage: agentdesk COMMAND [OPTIONS]\n\nCommands:\n");
-        for (size_t i = 0; i < N_COMMANDS; i++)
-                if (!only || only == commands[i])
-                        fprintf(out, "  agentdesk %s\n", commands[i]->usage);
+        for (size_t i = 0; i < cli_n_commands; i++)
+                if (!only || only == cli_commands[i])
+                        fprintf(out, "  agentdesk %s\n", cli_commands[i]->usage);
         cli_settings_help(out);
 }
 
@@ -31,17 +24,17 @@ static void usage(FILE *out, const struct cli_command *only)
  * gets how many words it took. NULL when none. */
 static const struct cli_command *pick(int argc, char **argv, int *ret_words)
 {
-        for (size_t i = 0; i < N_COMMANDS; i++) {
-                const char *name = commands[i]->name, *space = strchr(name, ' ');
+        for (size_t i = 0; i < cli_n_commands; i++) {
+                const char *name = cli_commands[i]->name, *space = strchr(name, ' ');
                 if (space) {
                         if (argc >= 3 && !strncmp(argv[1], name, (size_t)(space - name)) &&
                             argv[1][space - name] == '\0' && !strcmp(argv[2], space + 1)) {
                                 *ret_words = 2;
-                                return commands[i];
+                                return cli_commands[i];
                         }
                 } else if (!strcmp(argv[1], name)) {
                         *ret_words = 1;
-                        return commands[i];
+                        return cli_commands[i];
                 }
         }
         return NULL;

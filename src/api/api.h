@@ -50,6 +50,11 @@ enum result api_tenants_register(struct http_server *srv, struct api_context *ct
 enum result api_audit_register(struct http_server *srv, struct api_context *ctx);
 enum result api_freeswitch_register(struct http_server *srv, struct api_context *ctx);
 enum result api_freeswitch_status_register(struct http_server *srv, struct api_context *ctx);
+
+/* Replaces the addresses allowed to call /freeswitch/xml (a CIDR list,
+ * AGENTDESK_XMLCURL_ALLOW) while the server runs (SIGHUP). RESULT_INVALID,
+ * the old list kept, when list does not parse. */
+enum result api_freeswitch_allow_set(const char *list);
 enum result api_clusters_register(struct http_server *srv, struct api_context *ctx);
 enum result api_events_register(struct http_server *srv, struct api_context *ctx);
 enum result api_calls_register(struct http_server *srv, struct api_context *ctx);

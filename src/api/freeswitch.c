@@ -11,6 +11,7 @@
  */
 #define LOG_MODULE "xmlcurl"
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,32 @@
 #include "util/log.h"
 #include "util/wipe.h"
 
+/* AGENTDESK_XMLCURL_ALLOW, parsed; SIGHUP may replace it while requests
+ * read it (api_freeswitch_allow_set). */
 static struct cidr_list allow;
+static pthread_rwlock_t allow_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+static bool allowed(const char *ip)
+{
+        bool in;
+
+        pthread_rwlock_rdlock(&allow_lock);
+        in = cidr_list_contains(&allow, ip);
+        pthread_rwlock_unlock(&allow_lock);
+        return in;
+}
+
+enum result api_freeswitch_allow_set(const char *list)
+{
+        struct cidr_list parsed;
+
+        if (!cidr_list_parse(list, &parsed))
+                return RESULT_INVALID;
+        pthread_rwlock_wrlock(&allow_lock);
+        allow = parsed;
+        pthread_rwlock_unlock(&allow_lock);
+        return RESULT_OK;
+}
 
 /* doc (taken) is sent as it is, without a copy of the secret it holds. */
 static void send_xml(struct http_request *req, char *doc)
@@ -65,7 +91,8 @@ static void directory(struct http_request *req, struct api_context *ctx, int64_t
                 return not_found(req);
         }
         http_request_set_tenant(req, u.tenant_id);
-        send_xml(req, directory_user_xml(&u, ctx->app->settings.xmlcurl_cache_ms,
+        send_xml(req, directory_user_xml(&u, __atomic_load_n(&ctx->app->settings.xmlcurl_cache_ms,
+                                                             __ATOMIC_RELAXED),
                                          ctx->app->settings.xmlcurl_a1hash, false));
         directory_user_wipe(&u);
 }
@@ -134,7 +161,7 @@ static void xml(struct http_request *req, struct api_call *call)
         enum result result;
         bool given;
 
-        if (!cidr_list_contains(&allow, http_request_client_ip(req))) {
+        if (!allowed(http_request_client_ip(req))) {
                 http_respond_text(req, 403, "text/plain", "forbidden\n", 10);
                 return;
         }
@@ -272,7 +299,7 @@ enum result api_freeswitch_register(struct http_server *srv, struct api_context 
                 { "POST", "/freeswitch/xml/:id", 0, API_PUBLIC, xml },
         };
 
-        if (!cidr_list_parse(ctx->app->settings.xmlcurl_allow, &allow))
+        if (api_freeswitch_allow_set(ctx->app->settings.xmlcurl_allow) != RESULT_OK)
                 return RESULT_INVALID;
         return API_ROUTES_REGISTER(srv, ctx, routes);
 }

@@ -1,5 +1,9 @@
 /*
  * GET /healthz: is the store reachable from this node.
+ * GET /readyz: may a load balancer (or systemd's Type=notify) send this
+ * node work: store reachable, migrations current, key loaded, listeners
+ * up. Never fails because FreeSWITCH is down (doctor's and /metrics' to
+ * say): the API still works and provisioning jobs wait in the outbox.
  * GET /metrics: Prometheus text format: the HTTP figures kept by http/,
  * then the extension pools, the directory cache, the reconciler, the
  * throttles and the purge, the provisioning jobs, calls in
@@ -42,6 +46,24 @@ static void healthz(struct http_request *req, struct api_call *call)
                 return;
         }
         http_respond_text(req, 200, "application/json", healthy, strlen(healthy));
+}
+
+static void readyz(struct http_request *req, struct api_call *call)
+{
+        struct api_context *ctx = call->ctx;
+        struct health_readiness r = { 0 };
+        char why[96];
+
+        if (ctx->app && health_ready(ctx->app, &r)) {
+                http_respond_json(req, 200, json_pack("{sbsss{sbsbsbsb}}", "success", 1, "status",
+                                                      "ready", "checks", "store", 1, "migrations",
+                                                      1, "key", 1, "listeners", 1));
+                return;
+        }
+        snprintf(why, sizeof(why), "not ready:%s%s%s%s", r.store ? "" : " store",
+                 r.migrations ? "" : " migrations", r.key ? "" : " key",
+                 r.listeners ? "" : " listeners");
+        http_respond_error(req, 503, "not_ready", why, NULL);
 }
 
 struct pool_totals {
@@ -397,6 +419,7 @@ enum result api_health_register(struct http_server *srv, struct api_context *ctx
 {
         static const struct api_route routes[] = {
                 { "GET", "/healthz", 0, API_PUBLIC, healthz },
+                { "GET", "/readyz", 0, API_PUBLIC, readyz },
         };
 
         snprintf(healthy, sizeof(healthy), "{\"success\":true,\"status\":\"ok\",\"store\":\"%s\"}",

@@ -90,13 +90,32 @@ int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct 
         return 0;
 }
 
+const struct cli_command *const cli_commands[] = {
+        &cli_serve,         &cli_migrate, &cli_tenant_create,  &cli_user_create,
+        &cli_freeswitch_config, &cli_doctor, &cli_resync,      &cli_routes,
+        &cli_demo,          &cli_config_check, &cli_config_example, &cli_config_man,
+};
+const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
+
+const char *cli_config_file(const struct cli_args *args)
+{
+        return args->config_file ? args->config_file : getenv("AGENTDESK_CONFIG");
+}
+
+enum result cli_settings_reload(const struct cli_args *args, FILE *errs, struct settings *ret)
+{
+        return settings_load(cli_config_file(args), environ, args->overrides, args->n_overrides,
+                             errs, ret);
+}
+
 static int load_settings(const struct cli_args *args, struct settings *cfg)
 {
-        const char *file = args->config_file ? args->config_file : getenv("AGENTDESK_CONFIG");
+        const char *file = cli_config_file(args);
 
         if (settings_load(file, environ, args->overrides, args->n_overrides, stderr, cfg) != RESULT_OK)
                 return -1;
         log_threshold = (enum log_level)log_level_parse(cfg->log_level);
+        log_json = log_format_parse(cfg->log_format) == 1;
         return 0;
 }
 
@@ -113,6 +132,8 @@ int cli_run(const struct cli_command *cmd, int argc, char **argv,
                 help(stdout, cmd);
                 return 0;
         }
+        if (cmd->own_settings)
+                return cmd->run(&args, NULL);
         if (load_settings(&args, &cfg) < 0)
                 return 2;
         if (mail_global_init() != RESULT_OK) {
@@ -128,8 +149,7 @@ int cli_run(const struct cli_command *cmd, int argc, char **argv,
 
 void cli_settings_help(FILE *out)
 {
-        fprintf(out, "\nEvery command also takes --config FILE, --db URL, --listen HOST:PORT, "
-                     "--log-level LEVEL.\n\n");
+        fprintf(out, "\n" CLI_COMMON_OPTIONS "\n\n");
         settings_print_help(out);
 }
 

@@ -35,10 +35,23 @@ struct cli_command {
         const char *const *options;      /* its own options, NULL-terminated; NULL: none */
         /* Returns the exit status (2: a bad argument). */
         int (*run)(const struct cli_args *args, const struct settings *cfg);
+        /* run gets cfg NULL and reads the settings itself, if at all
+         * (config check reports what is wrong instead of refusing). */
+        bool own_settings;
 };
 
 extern const struct cli_command cli_serve, cli_migrate, cli_tenant_create, cli_user_create,
-        cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo;
+        cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo, cli_config_check,
+        cli_config_example, cli_config_man;
+
+/* Every command, in the order --help and the man page list them. */
+extern const struct cli_command *const cli_commands[];
+extern const size_t cli_n_commands;
+
+/* The text after the command list of --help: the options every command
+ * takes (the man page has them too). */
+#define CLI_COMMON_OPTIONS \
+        "Every command also takes --config FILE, --db URL, --listen HOST:PORT, --log-level LEVEL."
 
 /* Parses the arguments after the subcommand's words into *ret ("--flag
  * value" and "--flag=value"; --help sets help). Returns -1 after printing
@@ -47,6 +60,14 @@ int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct 
 
 /* The value of the subcommand's option name, NULL when absent. */
 const char *cli_opt(const struct cli_args *args, const char *name);
+
+/* The config file the arguments name: --config, else AGENTDESK_CONFIG,
+ * else NULL. */
+const char *cli_config_file(const struct cli_args *args);
+
+/* Loads the settings again as cli_run did for args (file, environment,
+ * flags), problems written to errs (settings_load). For SIGHUP. */
+enum result cli_settings_reload(const struct cli_args *args, FILE *errs, struct settings *ret);
 
 /* Parses the arguments, loads the settings, runs cmd and returns its exit
  * status; prints the problem and returns 2 for bad arguments or settings.

@@ -40,5 +40,5 @@ const struct cli_command cli_demo = {
         "demo [--db URL]\n"
         "    Create (if missing) a demo tenant and its admin admin@demo.local, and\n"
         "    print that login with a new password.",
-        NULL, run,
+        NULL, run, false,
 };

@@ -63,5 +63,5 @@ const struct cli_command cli_doctor = {
         "    every cluster its conf dirs (push modes) and each node's Event Socket\n"
         "    (login, status, sofia profile). One line per check; exits non-zero when\n"
         "    one fails.",
-        NULL, run,
+        NULL, run, false,
 };

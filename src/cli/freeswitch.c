@@ -38,5 +38,5 @@ const struct cli_command cli_freeswitch_config = {
         "    Print the xml_curl.conf.xml binding for FreeSWITCH (gateway URL from\n"
         "    AGENTDESK_FS_LISTEN or AGENTDESK_LISTEN unless --url is given; the\n"
         "    default cluster's unless --cluster names a stored one).",
-        options, run,
+        options, run, false,
 };

@@ -26,5 +26,5 @@ static int run(const struct cli_args *args, const struct settings *cfg)
 }
 
 const struct cli_command cli_migrate = {
-        "migrate", "migrate [--db URL]\n    Apply pending migrations and exit.", NULL, run,
+        "migrate", "migrate [--db URL]\n    Apply pending migrations and exit.", NULL, run, false,
 };

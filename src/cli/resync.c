@@ -60,5 +60,5 @@ const struct cli_command cli_resync = {
         "    q<id>/u<id> a node should not hold removed, others left and logged).\n"
         "    Applied at once unless\n"
         "    a running agentdesk applies it; exits non-zero when a node did not take it.",
-        options, run,
+        options, run, false,
 };

@@ -33,5 +33,5 @@ static int run(const struct cli_args *args, const struct settings *cfg)
 }
 
 const struct cli_command cli_routes = {
-        "routes", "routes\n    Print the HTTP routes the server registers, one per line.", NULL, run,
+        "routes", "routes\n    Print the HTTP routes the server registers, one per line.", NULL, run, false,
 };

@@ -2,15 +2,37 @@
  * agentdesk serve: applies pending migrations, then serves HTTP (and
  * /freeswitch/xml on its own listener when AGENTDESK_FS_LISTEN is set),
  * runs the reconciler and the mail sender, until SIGINT or SIGTERM.
+ *
+ * Signals, taken by the main thread with sigwait():
+ *   SIGHUP   the settings are read again (file, environment, flags as at
+ *            start); those the table marks live and that changed are
+ *            applied, the others that changed are logged as needing a
+ *            restart; with a problem in them, nothing changes.
+ *   SIGTERM  /readyz turns 503, the listeners stop accepting, in-flight
+ *   SIGINT   requests finish, then the workers end their batch: all within
+ *            AGENTDESK_SHUTDOWN_S (requests still running then are cut),
+ *            and a watchdog ends the process (exit 1) DRAIN_GRACE_S
+ *            later whatever is left.
+ *
+ * Under systemd (Type=notify; sd_notify is a no-op without
+ * NOTIFY_SOCKET) the service manager hears READY=1 once the store is open,
+ * the migrations are current, the key is loaded and every listener is up
+ * (what /readyz checks), RELOADING=1 then READY=1 around a SIGHUP,
+ * STOPPING=1 at SIGTERM, and WATCHDOG=1 every half WatchdogSec= from the
+ * main thread's signal loop.
  */
 #define LOG_MODULE "main"     /* as the lines were before src/cli/ */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "cli/cli.h"
@@ -115,6 +137,144 @@ fail:
         return -1;
 }
 
+/* Applies one live setting's new value from fresh (row name). */
+static void apply_live(struct app *app, const char *name, const struct settings *fresh)
+{
+        if (!strcmp(name, "AGENTDESK_LOG_LEVEL"))
+                atomic_store(&log_threshold, (enum log_level)log_level_parse(fresh->log_level));
+        else if (!strcmp(name, "AGENTDESK_LOG_FORMAT"))
+                atomic_store(&log_json, log_format_parse(fresh->log_format) == 1);
+        else if (!strcmp(name, "AGENTDESK_XMLCURL_ALLOW"))
+                api_freeswitch_allow_set(fresh->xmlcurl_allow);   /* checked by the load */
+        else if (!strcmp(name, "AGENTDESK_XMLCURL_CACHE_MS"))
+                __atomic_store_n(&app->settings.xmlcurl_cache_ms, fresh->xmlcurl_cache_ms,
+                                 __ATOMIC_RELAXED);
+        else if (!strcmp(name, "AGENTDESK_DIRECTORY_CACHE_MS")) {
+                __atomic_store_n(&app->settings.directory_cache_ms, fresh->directory_cache_ms,
+                                 __ATOMIC_RELAXED);
+                directory_cache_set_ttl(app->directory_cache, fresh->directory_cache_ms);
+        }
+}
+
+/*
+ * SIGHUP. started: the settings the process started with (what a
+ * setting that is not live still has); *applied: the last re-read, whose
+ * live values are in effect (has_applied false: none yet), replaced by
+ * this one when it loads.
+ */
+static void reload(const struct cli_args *args, struct app *app, const struct settings *started,
+                   struct settings *applied, bool *has_applied)
+{
+        const struct settings *live_now = *has_applied ? applied : started;
+        struct settings fresh = { 0 };
+        char *problems = NULL;
+        size_t len = 0;
+        FILE *errs = open_memstream(&problems, &len);
+        enum result result;
+        int changed = 0;
+
+        if (!errs) {
+                LOG_ERR("SIGHUP: out of memory; the settings are unchanged");
+                return;
+        }
+        result = cli_settings_reload(args, errs, &fresh);
+        fclose(errs);
+        if (result != RESULT_OK) {
+                char *save = NULL;
+                for (char *l = strtok_r(problems, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+                        LOG_ERR("SIGHUP: %s", l);
+                LOG_ERR("SIGHUP: the settings have problems: nothing changed");
+                free(problems);
+                return;
+        }
+        free(problems);
+        for (size_t i = 0; i < settings_table.count; i++) {
+                const struct config_def *d = &settings_table.defs[i];
+                if (d->live && config_differs(&settings_table, live_now, &fresh, i)) {
+                        apply_live(app, d->name, &fresh);
+                        LOG_INFO("SIGHUP: %s changed: applied", d->name);
+                        changed++;
+                } else if (!d->live && config_differs(&settings_table, started, &fresh, i)) {
+                        LOG_WARN("SIGHUP: %s changed: needs a restart to apply", d->name);
+                        changed++;
+                }
+        }
+        if (!changed)
+                LOG_INFO("SIGHUP: settings read again, none changed");
+        if (*has_applied)
+                settings_free(applied);
+        *applied = fresh;
+        *has_applied = true;
+}
+
+/* The drain's watchdog: once the deadline passes with the stop still
+ * under way, says so and ends the process. */
+struct drain_watch {
+        pthread_mutex_t lock;
+        pthread_cond_t done_cond;
+        bool done;
+        struct timespec deadline;          /* CLOCK_REALTIME: the drain's */
+        struct timespec grace;             /* the watchdog's, DRAIN_GRACE_S later */
+        int64_t seconds;
+};
+
+/* What the stop may take past the drain's deadline: the listeners' last
+ * cut and the workers' batch, whose own timeouts bound it. */
+#define DRAIN_GRACE_S 2
+
+static void *drain_watchdog(void *arg)
+{
+        struct drain_watch *w = arg;
+        bool done;
+
+        pthread_mutex_lock(&w->lock);
+        while (!w->done &&
+               pthread_cond_timedwait(&w->done_cond, &w->lock, &w->grace) != ETIMEDOUT)
+                ;
+        done = w->done;
+        pthread_mutex_unlock(&w->lock);
+        if (done)
+                return NULL;
+        LOG_ERR("the drain passed AGENTDESK_SHUTDOWN_S (%llds, and %ds of grace): stopping "
+                "now; unfinished provisioning jobs resume at the next start",
+                (long long)w->seconds, DRAIN_GRACE_S);
+        log_buffered_stop();
+        _exit(1);
+}
+
+/* Milliseconds left until w's deadline (0 when past). */
+static unsigned drain_left_ms(const struct drain_watch *w)
+{
+        struct timespec now;
+        int64_t ms;
+
+        clock_gettime(CLOCK_REALTIME, &now);
+        ms = (int64_t)(w->deadline.tv_sec - now.tv_sec) * 1000 +
+             (w->deadline.tv_nsec - now.tv_nsec) / 1000000;
+        return ms > 0 ? (unsigned)ms : 0;
+}
+
+/* Waits for one of signals, sending WATCHDOG=1 every watchdog_us / 2
+ * meanwhile (0: no watchdog); the signal's number. */
+static int wait_signal(const sigset_t *signals, uint64_t watchdog_us)
+{
+        struct timespec every = { (time_t)(watchdog_us / 2 / 1000000),
+                                  (long)(watchdog_us / 2 % 1000000) * 1000 };
+        int sig;
+
+        for (;;) {
+                if (!watchdog_us) {
+                        if (sigwait(signals, &sig) == 0)
+                                return sig;
+                        continue;
+                }
+                sig = sigtimedwait(signals, NULL, &every);
+                if (sig > 0)
+                        return sig;
+                sd_notify(0, "WATCHDOG=1");
+        }
+}
+
 static int run(const struct cli_args *args, const struct settings *cfg)
 {
         struct http_server_options opts = {
@@ -133,6 +293,14 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         struct live_sink sinks[2];
         sigset_t signals;
         int sig = 0, rc = 1;
+        struct settings applied = { 0 };
+        bool has_applied = false;
+        struct drain_watch watch = { .lock = PTHREAD_MUTEX_INITIALIZER,
+                                     .done_cond = PTHREAD_COND_INITIALIZER,
+                                     .seconds = cfg->shutdown_s };
+        pthread_t watchdog;
+        bool watching = false;
+        uint64_t watchdog_us = 0;
         enum result result;
         char *tls_cert = NULL, *tls_key = NULL;
         size_t tls_key_len = 0;
@@ -152,6 +320,7 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         sigemptyset(&signals);
         sigaddset(&signals, SIGINT);
         sigaddset(&signals, SIGTERM);
+        sigaddset(&signals, SIGHUP);
         pthread_sigmask(SIG_BLOCK, &signals, NULL);
         signal(SIGPIPE, SIG_IGN);
 
@@ -229,12 +398,29 @@ static int run(const struct cli_args *args, const struct settings *cfg)
         }
         if (!cfg->xmlcurl_password[0])
                 LOG_WARN("AGENTDESK_XMLCURL_PASSWORD is not set: /freeswitch/xml refuses every lookup");
+        atomic_store(&app.listening, true);
         LOG_INFO("agentdesk serving on %s://%s%s%s, /metrics on %s (store: %s)",
                  tls_key ? "https" : "http", cfg->listen,
                  fs_srv ? ", /freeswitch/xml on " : "", fs_srv ? cfg->fs_listen : "",
                  metrics_srv ? cfg->metrics_listen : "the main listener", store_backend(ctx.store));
-        sigwait(&signals, &sig);
-        LOG_INFO("signal %d: finishing in-flight requests", sig);
+        sd_notifyf(0, "READY=1\nSTATUS=serving on %s", cfg->listen);
+        if (sd_watchdog_enabled(0, &watchdog_us) <= 0)
+                watchdog_us = 0;
+        while ((sig = wait_signal(&signals, watchdog_us)) == SIGHUP) {
+                sd_notify(0, "RELOADING=1");
+                reload(args, &app, cfg, &applied, &has_applied);
+                sd_notify(0, "READY=1");
+        }
+        /* /readyz says 503 from now on: load balancers stop sending. */
+        atomic_store(&app.listening, false);
+        sd_notify(0, "STOPPING=1");
+        LOG_INFO("signal %d: finishing in-flight requests (within %llds)", sig,
+                 (long long)cfg->shutdown_s);
+        clock_gettime(CLOCK_REALTIME, &watch.deadline);
+        watch.deadline.tv_sec += cfg->shutdown_s;
+        watch.grace = watch.deadline;
+        watch.grace.tv_sec += DRAIN_GRACE_S;
+        watching = pthread_create(&watchdog, NULL, drain_watchdog, &watch) == 0;
         rc = 0;
 out:
         /* The HTTP servers first (no more wakes), then the worker, then
@@ -242,6 +428,11 @@ out:
         /* The live streams say goodbye (event: end, shutdown) before
          * the server ends and resumes them all and stops. */
         events_hub_stop(app.events);
+        if (watching) {
+                http_server_stop_within(metrics_srv, drain_left_ms(&watch));
+                http_server_stop_within(fs_srv, drain_left_ms(&watch));
+                http_server_stop_within(srv, drain_left_ms(&watch));
+        }
         http_server_stop(metrics_srv);
         http_server_stop(fs_srv);
         http_server_stop(srv);
@@ -260,6 +451,15 @@ out:
         free_secret(tls_key, tls_key_len);
         store_close(ctx.store);
         directory_cache_free(app.directory_cache);
+        if (watching) {
+                pthread_mutex_lock(&watch.lock);
+                watch.done = true;
+                pthread_cond_signal(&watch.done_cond);
+                pthread_mutex_unlock(&watch.lock);
+                pthread_join(watchdog, NULL);
+        }
+        if (has_applied)
+                settings_free(&applied);
         if (rc == 0)
                 LOG_INFO("stopped");
         log_buffered_stop();
@@ -269,6 +469,7 @@ out:
 const struct cli_command cli_serve = {
         "serve",
         "serve [--db URL] [--listen HOST:PORT] [--config FILE]\n"
-        "    Apply pending migrations, then serve HTTP until SIGINT/SIGTERM.",
-        NULL, run,
+        "    Apply pending migrations, then serve HTTP until SIGINT/SIGTERM (which\n"
+        "    drain within AGENTDESK_SHUTDOWN_S); SIGHUP re-reads the settings.",
+        NULL, run, false,
 };

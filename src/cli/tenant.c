@@ -53,5 +53,5 @@ const struct cli_command cli_tenant_create = {
         "              [--db URL]\n"
         "    Create a tenant and its extension pool (in the default FreeSWITCH\n"
         "    cluster unless --cluster names a stored one); print it as JSON.",
-        options, run,
+        options, run, false,
 };

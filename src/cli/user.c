@@ -44,5 +44,5 @@ const struct cli_command cli_user_create = {
         "user create --tenant ID --email E --password P --role superadmin|admin|supervisor|agent\n"
         "            [--first-name F] [--last-name L] [--db URL]\n"
         "    Create a login; print it as JSON. --tenant may be omitted for a superadmin.",
-        options, run,
+        options, run, false,
 };

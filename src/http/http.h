@@ -72,6 +72,10 @@ unsigned http_server_port(const struct http_server *srv);
 /* Stops accepting, lets in-flight requests finish (up to 10 s), stops. */
 void http_server_stop(struct http_server *srv);
 
+/* The same within ms milliseconds (the drain of SIGTERM, bounded by
+ * AGENTDESK_SHUTDOWN_S); requests still running then are cut. */
+void http_server_stop_within(struct http_server *srv, unsigned ms);
+
 void http_server_free(struct http_server *srv);
 
 size_t http_server_route_count(const struct http_server *srv);

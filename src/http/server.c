@@ -389,14 +389,19 @@ enum result http_server_start(struct http_server *srv)
 
 void http_server_stop(struct http_server *srv)
 {
+        http_server_stop_within(srv, 10000);
+}
+
+void http_server_stop_within(struct http_server *srv, unsigned ms)
+{
         if (!srv || !srv->daemon)
                 return;
         MHD_quiesce_daemon(srv->daemon);
         /* Streams end after what they have queued (their producers have
-         * usually said goodbye already); ordinary requests get up to
-         * 10 s, a stream whose client does not read 1 s, then it is cut.
-         * None may be suspended when MHD stops. */
-        for (int i = 0; i < 1000 && atomic_load(&srv->in_flight) > 0; i++) {
+         * usually said goodbye already); ordinary requests get up to ms,
+         * a stream whose client does not read 1 s, then it is cut. None
+         * may be suspended when MHD stops. */
+        for (unsigned i = 0; i < ms / 10 && atomic_load(&srv->in_flight) > 0; i++) {
                 size_t streams = http_streams_end_all(srv, i >= 100);
                 if (i >= 100 && (size_t)atomic_load(&srv->in_flight) <= streams)
                         break;

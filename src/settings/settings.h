@@ -28,7 +28,9 @@ struct settings {
         int64_t max_body_bytes;    /* AGENTDESK_MAX_BODY_BYTES */
         int64_t threads;           /* AGENTDESK_THREADS (0 = one per CPU) */
         int64_t db_busy_timeout_ms;/* AGENTDESK_DB_BUSY_TIMEOUT_MS */
+        int64_t shutdown_s;        /* AGENTDESK_SHUTDOWN_S: the drain's deadline */
         char *log_level;           /* AGENTDESK_LOG_LEVEL */
+        char *log_format;          /* AGENTDESK_LOG_FORMAT: plain or json */
         int64_t token_ttl;         /* AGENTDESK_TOKEN_TTL, seconds */
         int64_t session_max_age;   /* AGENTDESK_SESSION_MAX_AGE, seconds from login */
         int64_t max_extensions_per_agent; /* AGENTDESK_MAX_EXTENSIONS_PER_AGENT */

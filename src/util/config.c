@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,10 +120,13 @@ static char *read_secret_file(const char *path)
         return copy;
 }
 
-/* The raw string values, before typing; values[i] is row i's. */
+/* The raw string values, before typing; values[i] is row i's, and
+ * origins[i] where it came from ("FILE:LINE", "environment", "command
+ * line"; NULL: the default), for the messages of bad values. */
 struct raw {
         const struct config_table *table;
         char **values;
+        char **origins;
 };
 
 static int raw_set(struct raw *raw, const char *name, const char *value, const char *origin,
@@ -149,6 +153,8 @@ static int raw_set(struct raw *raw, const char *name, const char *value, const c
         size_t idx = (size_t)(d - raw->table->defs);
         wipe_free_string(raw->values[idx]);
         raw->values[idx] = v;
+        free(raw->origins[idx]);
+        raw->origins[idx] = strdup(origin);
         return 0;
 }
 
@@ -229,7 +235,24 @@ static void words_of(const struct config_def *d, char *out, size_t size)
                                         d->words->names[i]);
 }
 
-static int apply(const struct config_def *d, const char *value, void *p, FILE *errs)
+/* Writes "ORIGIN: NAME: why" (origin NULL: the default's, no prefix). */
+static int __attribute__((format(printf, 4, 5)))
+bad_value(FILE *errs, const char *origin, const struct config_def *d, const char *fmt, ...)
+{
+        va_list ap;
+
+        fprintf(errs, "%s%s%s: ", origin ? origin : "", origin ? ": " : "", d->name);
+        va_start(ap, fmt);
+        vfprintf(errs, fmt, ap);
+        va_end(ap);
+        fputc('\n', errs);
+        return -1;
+}
+
+/* Types value into row d's field of the struct at p; -1 after writing
+ * what is wrong (bad_value). */
+static int apply(const struct config_def *d, const char *value, const char *origin, void *p,
+                 FILE *errs)
 {
         char *field = (char *)p + d->offset;
         const char *why;
@@ -242,15 +265,11 @@ static int apply(const struct config_def *d, const char *value, void *p, FILE *e
                 char *end;
                 errno = 0;
                 long long v = strtoll(value, &end, 10);
-                if (errno || *end || !*value) {
-                        fprintf(errs, "%s: '%s' is not an integer\n", d->name, value);
-                        return -1;
-                }
-                if (v < d->min || v > d->max) {
-                        fprintf(errs, "%s: %lld is outside %lld..%lld\n", d->name, v,
-                                (long long)d->min, (long long)d->max);
-                        return -1;
-                }
+                if (errno || *end || !*value)
+                        return bad_value(errs, origin, d, "'%s' is not an integer", value);
+                if (v < d->min || v > d->max)
+                        return bad_value(errs, origin, d, "%lld is outside %lld..%lld", v,
+                                         (long long)d->min, (long long)d->max);
                 *(int64_t *)field = v;
                 break;
         }
@@ -259,27 +278,22 @@ static int apply(const struct config_def *d, const char *value, void *p, FILE *e
                         *(bool *)field = true;
                 else if (!strcmp(value, "0") || !strcmp(value, "false") || !strcmp(value, "no"))
                         *(bool *)field = false;
-                else {
-                        fprintf(errs, "%s: '%s' is not true/false\n", d->name, value);
-                        return -1;
-                }
+                else
+                        return bad_value(errs, origin, d, "'%s' is not true/false", value);
                 break;
         case CONFIG_ENUM: {
                 int i = text_names_index(d->words, value);
                 if (i < 0) {
                         char words[256];
                         words_of(d, words, sizeof(words));
-                        fprintf(errs, "%s: must be %s\n", d->name, words);
-                        return -1;
+                        return bad_value(errs, origin, d, "must be %s", words);
                 }
                 *(int *)field = i;
                 break;
         }
         }
-        if (d->validate && (why = d->validate(value))) {
-                fprintf(errs, "%s: %s\n", d->name, why);
-                return -1;
-        }
+        if (d->validate && (why = d->validate(value)))
+                return bad_value(errs, origin, d, "%s", why);
         return 0;
 }
 
@@ -287,13 +301,16 @@ enum result config_load(const struct config_table *table, const char *file, char
                         const struct config_override *overrides, size_t n_overrides,
                         FILE *errs, void *ret)
 {
-        struct raw raw = { table, calloc(table->count, sizeof(char *)) };
+        struct raw raw = { table, calloc(table->count, sizeof(char *)),
+                           calloc(table->count, sizeof(char *)) };
         enum result result = RESULT_OK;
         int bad = 0;
 
         memset(ret, 0, table->size);
-        if (!raw.values)
-                return RESULT_NOMEM;
+        if (!raw.values || !raw.origins) {
+                result = RESULT_NOMEM;
+                goto out;
+        }
         for (size_t i = 0; i < table->count; i++)
                 if (!(raw.values[i] = strdup(table->defs[i].default_value))) {
                         result = RESULT_NOMEM;
@@ -327,7 +344,7 @@ enum result config_load(const struct config_table *table, const char *file, char
                 if (raw_set(&raw, overrides[i].name, overrides[i].value, "command line", errs) < 0)
                         bad = -1;
         for (size_t i = 0; i < table->count; i++)
-                if (apply(&table->defs[i], raw.values[i], ret, errs) < 0)
+                if (apply(&table->defs[i], raw.values[i], raw.origins[i], ret, errs) < 0)
                         bad = -1;
         if (bad) {
                 config_free(table, ret);
@@ -336,10 +353,31 @@ enum result config_load(const struct config_table *table, const char *file, char
         }
 out:
         /* Some hold secrets: every value is wiped, which costs nothing here. */
-        for (size_t i = 0; i < table->count; i++)
+        for (size_t i = 0; raw.values && i < table->count; i++)
                 wipe_free_string(raw.values[i]);
+        for (size_t i = 0; raw.origins && i < table->count; i++)
+                free(raw.origins[i]);
         free(raw.values);
+        free(raw.origins);
         return result;
+}
+
+bool config_differs(const struct config_table *table, const void *a, const void *b, size_t i)
+{
+        const struct config_def *d = &table->defs[i];
+        const char *fa = (const char *)a + d->offset, *fb = (const char *)b + d->offset;
+
+        switch (d->type) {
+        case CONFIG_STRING:
+                return strcmp(*(char *const *)fa, *(char *const *)fb) != 0;
+        case CONFIG_INT:
+                return *(const int64_t *)fa != *(const int64_t *)fb;
+        case CONFIG_BOOL:
+                return *(const bool *)fa != *(const bool *)fb;
+        case CONFIG_ENUM:
+                return *(const int *)fa != *(const int *)fb;
+        }
+        return false;
 }
 
 void config_free(const struct config_table *table, void *p)

@@ -46,6 +46,9 @@ struct config_def {
         /* CONFIG_ENUM: the enum's own table of names (the layer that owns
          * the enum has it); the field gets the index of the value. */
         const struct text_names *words;
+        /* A running server applies a new value on SIGHUP; the others
+         * need a restart (serve logs which). */
+        bool live;
 };
 
 /* A settings table: its rows, in the order --help lists them, and the
@@ -73,6 +76,9 @@ struct config_override {
 enum result config_load(const struct config_table *table, const char *file, char *const *envp,
                         const struct config_override *overrides, size_t n_overrides,
                         FILE *errs, void *ret);
+
+/* Whether row i of table holds different values in the structs at a and b. */
+bool config_differs(const struct config_table *table, const void *a, const void *b, size_t i);
 
 /* Frees (and wipes) the strings of the struct at p and sets them NULL. */
 void config_free(const struct config_table *table, void *p);

@@ -21,7 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-enum log_level log_threshold = LOG_LEVEL_INFO;
+_Atomic enum log_level log_threshold = LOG_LEVEL_INFO;
+atomic_bool log_json;
 
 static _Thread_local time_t stamp_second = -1;
 static _Thread_local char stamp[32];
@@ -35,6 +36,11 @@ int log_level_parse(const char *s)
                 if (strcmp(s, level_names[i]) == 0)
                         return (int)i;
         return -1;
+}
+
+int log_format_parse(const char *s)
+{
+        return !strcmp(s, "plain") ? 0 : !strcmp(s, "json") ? 1 : -1;
 }
 
 /* Writes all of data to stderr, retrying after a signal or a short write. */
@@ -234,13 +240,91 @@ static size_t append_word(char *dst, size_t max, const char *s)
         return n;
 }
 
+/* The length of the UTF-8 sequence at s (n bytes left), 0 when it is not
+ * one (RFC 3629's table: no overlong form, no surrogate, at most U+10FFFF). */
+static size_t utf8_sequence(const unsigned char *s, size_t n)
+{
+        unsigned char lo = 0x80, hi = 0xBF;
+        size_t len;
+
+        if (s[0] < 0x80)
+                return 1;
+        if (s[0] >= 0xC2 && s[0] <= 0xDF)
+                len = 2;
+        else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+                len = 3;
+        else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+                len = 4;
+        else
+                return 0;
+        if (s[0] == 0xE0)
+                lo = 0xA0;
+        else if (s[0] == 0xED)
+                hi = 0x9F;
+        else if (s[0] == 0xF0)
+                lo = 0x90;
+        else if (s[0] == 0xF4)
+                hi = 0x8F;
+        if (n < len || s[1] < lo || s[1] > hi)
+                return 0;
+        for (size_t i = 2; i < len; i++)
+                if (s[i] < 0x80 || s[i] > 0xBF)
+                        return 0;
+        return len;
+}
+
+/* Appends msg (len bytes) as the inside of a JSON string to dst, at most
+ * max bytes, never cutting an escape or a character; returns the length
+ * written. */
+static size_t append_json(char *dst, size_t max, const char *msg, size_t len)
+{
+        static const char hex[] = "0123456789abcdef";
+        const unsigned char *s = (const unsigned char *)msg;
+        size_t n = 0, i = 0;
+
+        while (i < len) {
+                char esc[8];
+                const char *piece = esc;
+                size_t k = utf8_sequence(s + i, len - i), plen;
+
+                if (k == 0) {                     /* not UTF-8: U+FFFD */
+                        piece = "\\ufffd";
+                        plen = 6;
+                        k = 1;
+                } else if (s[i] == '"' || s[i] == '\\') {
+                        esc[0] = '\\';
+                        esc[1] = (char)s[i];
+                        plen = 2;
+                } else if (s[i] == '\n' || s[i] == '\t' || s[i] == '\r') {
+                        esc[0] = '\\';
+                        esc[1] = s[i] == '\n' ? 'n' : s[i] == '\t' ? 't' : 'r';
+                        plen = 2;
+                } else if (s[i] < 0x20 || s[i] == 0x7F) {
+                        memcpy(esc, "\\u00", 4);
+                        esc[4] = hex[s[i] >> 4];
+                        esc[5] = hex[s[i] & 15];
+                        plen = 6;
+                } else {
+                        piece = msg + i;
+                        plen = k;
+                }
+                if (n + plen > max)
+                        break;
+                memcpy(dst + n, piece, plen);
+                n += plen;
+                i += k;
+        }
+        return n;
+}
+
 void log_write(enum log_level level, const char *module, const char *fmt, ...)
 {
-        char line[2048];
+        char line[2048], msg[1536];
+        bool json;
         struct timespec ts;
         struct tm tm;
         unsigned ms;
-        size_t n;
+        size_t n = 0, mlen;
         va_list ap;
         int w;
 
@@ -251,8 +335,13 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
                 stamp_len = strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%S", &tm);
                 stamp_second = ts.tv_sec;
         }
-        memcpy(line, stamp, stamp_len);
-        n = stamp_len;
+        json = atomic_load_explicit(&log_json, memory_order_relaxed);
+        if (json) {
+                memcpy(line, "{\"time\":\"", 9);
+                n = 9;
+        }
+        memcpy(line + n, stamp, stamp_len);
+        n += stamp_len;
         /* ".mmmZ level module: " by hand: every access log line has it,
          * and snprintf was a visible part of a request's cost. */
         ms = (unsigned)(ts.tv_nsec / 1000000);
@@ -261,6 +350,19 @@ void log_write(enum log_level level, const char *module, const char *fmt, ...)
         line[n++] = (char)('0' + ms / 10 % 10);
         line[n++] = (char)('0' + ms % 10);
         line[n++] = 'Z';
+        if (json) {
+                /* Level names and modules are plain words of the code. */
+                n += (size_t)snprintf(line + n, 256, "\",\"level\":\"%s\",\"area\":\"%.64s\",\"msg\":\"",
+                                      level_names[level], module);
+                va_start(ap, fmt);
+                w = vsnprintf(msg, sizeof(msg), fmt, ap);
+                va_end(ap);
+                mlen = w < 0 ? 0 : (size_t)w < sizeof(msg) ? (size_t)w : sizeof(msg) - 1;
+                n += append_json(line + n, sizeof(line) - n - 3, msg, mlen);
+                memcpy(line + n, "\"}\n", 3);
+                emit(line, n + 3, level <= LOG_LEVEL_WARN);
+                return;
+        }
         line[n++] = ' ';
         n += append_word(line + n, sizeof(line) / 4, level_names[level]);
         line[n++] = ' ';

@@ -87,7 +87,8 @@ long web_site_file_count(const struct web_site *site)
 
 bool web_path_reserved(const char *path)
 {
-        static const char *const reserved[] = { "/v1", "/freeswitch", "/healthz", "/metrics" };
+        static const char *const reserved[] = { "/v1", "/freeswitch", "/healthz", "/readyz",
+                                                "/metrics" };
 
         for (size_t i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++) {
                 size_t n = strlen(reserved[i]);

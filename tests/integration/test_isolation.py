@@ -31,6 +31,9 @@ MATRIX = {
     ("GET", "/healthz"):
         dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
              temp=(200, 200), none=(200, 200)),
+    ("GET", "/readyz"):
+        dict(superadmin=(200, 200), admin=(200, 200), supervisor=(200, 200), agent=(200, 200),
+             temp=(200, 200), none=(200, 200)),
     ("GET", "/metrics"):  # on its own listener only (test_metrics_access.py), for any token
         dict(superadmin=(404, 404), admin=(404, 404), supervisor=(404, 404), agent=(404, 404),
              temp=(404, 404), none=(404, 404)),

@@ -118,7 +118,7 @@ def test_history_fallback_and_caching(backend):
             assert_security_headers(h, path)
         # The API's own paths keep their JSON 404s.
         for path in ("/v1", "/v1/nope", "/v1/admin/nope", "/freeswitch", "/freeswitch/nope",
-                     "/healthz/x", "/metrics/x"):
+                     "/healthz/x", "/readyz/x", "/metrics/x"):
             status, h, body = ad.request("GET", path)
             assert status == 404 and body["error"]["code"] == "not_found", (path, status, body)
         # Only GET and HEAD fall back to the app.

@@ -105,9 +105,9 @@ static const char *const shade_words[] = { "light", "dark", "none" };
 static const struct text_names shade_names = { shade_words, 3 };
 static const struct config_def shade_defs[] = {
         { "AGENTDESK_SHADE", CONFIG_ENUM, "dark", offsetof(struct shades, shade), false, 0, 0, NULL,
-          "a shade", &shade_names },
+          "a shade", &shade_names, false },
         { "AGENTDESK_LABEL", CONFIG_STRING, "x", offsetof(struct shades, label), false, 0, 0, NULL,
-          "a label", NULL },
+          "a label", NULL, false },
 };
 static const struct config_table shade_table = { shade_defs, 2, sizeof(struct shades) };
 
@@ -362,6 +362,49 @@ static void test_log_buffered(void)
         CHECK_INT_EQ(total, LOG_THREADS * LOG_LINES);
 }
 
+/* The JSON line's exact bytes: quotes, backslashes, control characters
+ * escaped, UTF-8 kept, bytes that are not UTF-8 (a lone continuation, an
+ * overlong '/', a surrogate) as U+FFFD; a message too long for the line
+ * is cut at a character, the object still closed. */
+static void test_log_json(void)
+{
+        static const char want[] = "a\\\"b\\\\c\\nd\\t\\u0001\\u007f Zo\xc3\xab \xe5\xb1\xb1 \\ufffd "
+                                   "\\ufffd\\ufffd \\ufffd\\ufffd\\ufffd|\"}\n{\"time\":";
+        char path[] = "/tmp/agentdesk-log-XXXXXX", text[4096], long_msg[3000];
+        int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+        const char *p;
+        size_t n;
+
+        CHECK(fd >= 0 && saved >= 0);
+        if (fd < 0 || saved < 0)
+                return;
+        dup2(fd, STDERR_FILENO);
+        log_json = true;
+        log_write(LOG_LEVEL_WARN, "test", "a\"b\\c\nd\t\x01\x7f Zo\xc3\xab \xe5\xb1\xb1 \x80 \xc0\xaf \xed\xa0\x80|");
+        memset(long_msg, 'x', sizeof(long_msg) - 1);
+        memcpy(long_msg + 1500, "\xe5\xb1\xb1\xe5\xb1\xb1", 6);
+        long_msg[sizeof(long_msg) - 1] = '\0';
+        log_write(LOG_LEVEL_INFO, "test", "%s", long_msg);
+        log_json = false;
+        dup2(saved, STDERR_FILENO);
+        close(saved);
+        n = (size_t)pread(fd, text, sizeof(text) - 1, 0);
+        close(fd);
+        unlink(path);
+        text[n < sizeof(text) ? n : 0] = '\0';
+        CHECK(!strncmp(text, "{\"time\":\"", 9));
+        p = strstr(text, "Z\",\"level\":\"warn\",\"area\":\"test\",\"msg\":\"");
+        CHECK(p != NULL);
+        if (!p)
+                return;
+        p = strstr(p, "\"msg\":\"") + 7;
+        CHECK(!strncmp(p, want, strlen(want)));
+        p = strchr(p, '\n') + 1;
+        CHECK(strstr(p, "\"level\":\"info\",\"area\":\"test\",\"msg\":\"xxx") != NULL);
+        CHECK(strstr(p, "x\xe5\xb1\xb1\xe5\xb1\xb1x") != NULL);
+        CHECK(strlen(p) < 2048 && !strcmp(p + strlen(p) - 4, "x\"}\n"));
+}
+
 static void test_dates(void)
 {
         char out[32];
@@ -404,6 +447,7 @@ static void test_dates(void)
 int main(void)
 {
         test_log_buffered();
+        test_log_json();
         test_buf();
         test_dates();
         test_wipe_buf();

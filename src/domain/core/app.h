@@ -7,6 +7,7 @@
 #ifndef AGENTDESK_DOMAIN_APP_H
 #define AGENTDESK_DOMAIN_APP_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "model/vocab.h"
@@ -39,6 +40,7 @@ struct app {
                                           * (domain/events/streams.h); NULL: none */
         struct live *live;               /* the FreeSWITCH listener (domain/live/live.h);
                                           * NULL: none runs in this process */
+        atomic_bool listening;           /* every listener of serve is up (/readyz) */
 };
 
 /* Who does something: a logged-in user, or the command line (kind cli, or

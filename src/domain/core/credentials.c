@@ -45,6 +45,11 @@ out:
         return result;
 }
 
+bool credentials_key_loaded(void)
+{
+        return have_key;
+}
+
 enum result credentials_init(const char *path, bool create)
 {
         char buf[256];

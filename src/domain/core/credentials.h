@@ -23,6 +23,9 @@
  * RESULT_INVALID when the file does not hold a key. */
 enum result credentials_init(const char *path, bool create);
 
+/* Whether credentials_init() has loaded a key (for /readyz). */
+bool credentials_key_loaded(void);
+
 /* Seals plain into ret (STORE_TEXT_MAX bytes). */
 enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX]);
 

@@ -1,12 +1,26 @@
 /* Health checks; see health.h. */
 #include "domain/health/health.h"
 
+#include "domain/core/credentials.h"
+
 enum result health_check_store(struct store *store)
 {
         struct store_conn *conn;
         enum result result = store_conn_get(store, &conn);
 
         return result ? result : store_ping(conn);
+}
+
+bool health_ready(struct app *app, struct health_readiness *ret)
+{
+        int pending = 1;
+
+        ret->store = health_check_store(app->store) == RESULT_OK;
+        ret->migrations = ret->store && store_migrations_pending(app->store, &pending) == RESULT_OK &&
+                          pending == 0;
+        ret->key = credentials_key_loaded();
+        ret->listeners = atomic_load(&app->listening);
+        return ret->store && ret->migrations && ret->key && ret->listeners;
 }
 
 struct mail_sums {

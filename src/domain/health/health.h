@@ -2,11 +2,26 @@
 #ifndef AGENTDESK_DOMAIN_HEALTH_H
 #define AGENTDESK_DOMAIN_HEALTH_H
 
+#include <stdbool.h>
+
+#include "domain/core/app.h"
 #include "domain/mail/outbox.h"
 #include "store/store.h"
 
 /* One round trip to the store on the calling thread's connection. */
 enum result health_check_store(struct store *store);
+
+/* What /readyz checks: the store answers, no migration is pending, the
+ * key is loaded, every listener is up. FreeSWITCH is not among them: a
+ * node that cannot reach it still serves the API (doctor and /metrics
+ * say so). */
+struct health_readiness {
+        bool store, migrations, key, listeners;
+};
+
+/* Fills *ret (every check, even after one failed); returns whether all
+ * passed. */
+bool health_ready(struct app *app, struct health_readiness *ret);
 
 /* Calls fn once per tenant with its pool figures. */
 enum result health_pool_gauges(struct store *store,

@@ -92,6 +92,12 @@ void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,
         *ret_misses = atomic_load(&c->misses);
 }
 
+void directory_cache_set_ttl(struct directory_cache *c, int64_t ttl_ms)
+{
+        if (c)
+                __atomic_store_n(&c->ttl_ms, ttl_ms, __ATOMIC_RELAXED);
+}
+
 void directory_cache_free(struct directory_cache *c)
 {
         if (!c)
@@ -205,7 +211,7 @@ static enum result lookup(struct app *app, struct store_conn *conn, const char *
         lock = &c->stripes[h % CACHE_STRIPES];
         now = monotonic_ms();
         writes = store_writes(app->store);
-        max_age = c->ttl_ms;
+        max_age = __atomic_load_n(&c->ttl_ms, __ATOMIC_RELAXED);
         if (max_age > 0 && max_age < DIRECTORY_CACHE_SHARED_MS && store_writes_shared(app->store))
                 max_age = DIRECTORY_CACHE_SHARED_MS;
         pthread_mutex_lock(lock);

@@ -44,6 +44,8 @@ struct directory_user {
 struct directory_cache *directory_cache_new(int64_t ttl_ms, const char *xmlcurl_user,
                                             const char *xmlcurl_password);
 void directory_cache_free(struct directory_cache *c);
+/* Changes ttl_ms while lookups run (SIGHUP); c may be NULL. */
+void directory_cache_set_ttl(struct directory_cache *c, int64_t ttl_ms);
 /* Lookups served from the cache and lookups that read the store. */
 void directory_cache_counts(const struct directory_cache *c, uint64_t *ret_hits,
                             uint64_t *ret_misses);

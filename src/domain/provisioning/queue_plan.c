@@ -162,7 +162,8 @@ enum result queue_plan_config(struct app *app, int64_t cluster_id, const char *c
         *ret_doc = NULL;
         if (!id)
                 return RESULT_NOT_FOUND;
-        max_age = app->settings.directory_cache_ms;
+        /* Atomic: SIGHUP may change it (cli/serve.c). */
+        max_age = __atomic_load_n(&app->settings.directory_cache_ms, __ATOMIC_RELAXED);
         if (max_age <= 0 || !store_writes_complete(app->store))
                 return config_read(app, cluster_id, id, ret_doc);
         if (max_age < CONFIG_SHARED_MS && store_writes_shared(app->store))

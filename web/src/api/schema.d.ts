@@ -48,6 +48,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/readyz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this node may be sent work (load balancers, systemd's Type=notify).
+         * @description Ready when the store answers, no migration is pending, the key is loaded and every listener is up; 503 `not_ready` otherwise (also from the moment a SIGTERM starts the drain). Never fails because FreeSWITCH is down: `doctor` and `/metrics` say that.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Ready. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            /** @constant */
+                            status: "ready";
+                            checks: components["schemas"]["ReadinessChecks"];
+                        };
+                    };
+                };
+                /** @description `not_ready`: the message names the checks that failed (store, migrations, key, listeners). */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -3671,12 +3725,22 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ReadinessChecks: {
+            /** @description The store answers. */
+            store: boolean;
+            /** @description No migration is pending. */
+            migrations: boolean;
+            /** @description The key file is loaded. */
+            key: boolean;
+            /** @description Every listener is up. */
+            listeners: boolean;
+        };
         Error: {
             /** @constant */
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
                 message: string;
                 field?: string;
                 /**
