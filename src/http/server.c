@@ -22,6 +22,10 @@
  * quiesces through the inter-thread channel. poll() measured as fast or
  * faster here (bench/run.sh).
  *
+ * A request answered before its body was read (413, or a framing fault)
+ * is closed by linger.c, which drains what the client still sends for a
+ * while, so that the client reads the answer instead of a reset.
+ *
  * Streamed responses (stream.c) suspend their connection while they
  * have nothing to send (MHD_ALLOW_SUSPEND_RESUME).
  *
@@ -259,10 +263,14 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
         struct http_request *req = *con_cls;
         double seconds;
 
-        (void)con;
-        (void)toe;
         if (!req)
                 return;
+        if ((req->too_big || req->bad_framing) && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+                const union MHD_ConnectionInfo *info =
+                        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+                if (info)
+                        http_linger_add(srv->linger, info->connect_fd);
+        }
         seconds = elapsed_s(&req->start);
         http_metrics_observe(req->route ? &srv->routes[req->route - srv->routes].metrics
                                         : &srv->unmatched,
@@ -370,6 +378,10 @@ enum result http_server_start(struct http_server *srv)
                 LOG_ERR("%s: cannot listen (address in use or unavailable)", srv->listen);
                 return RESULT_IO;
         }
+        srv->linger = http_linger_new();
+        if (!srv->linger)
+                LOG_WARN("%s: no lingering close (out of threads or files): early answers may be "
+                         "lost to a reset", srv->listen);
         info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
         srv->port = info ? info->port : port;
         /* A connection is handed over once its first bytes are there
@@ -410,6 +422,8 @@ void http_server_stop_within(struct http_server *srv, unsigned ms)
         http_streams_end_all(srv, true);
         MHD_stop_daemon(srv->daemon);
         srv->daemon = NULL;
+        http_linger_free(srv->linger);
+        srv->linger = NULL;
 }
 
 void http_server_free(struct http_server *srv)
