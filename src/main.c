@@ -10,7 +10,8 @@
 
 static const struct cli_command *const commands[] = {
         &cli_serve,  &cli_migrate, &cli_tenant_create, &cli_user_create, &cli_freeswitch_config,
-        &cli_doctor, &cli_resync,  &cli_routes,        &cli_demo,
+        &cli_doctor, &cli_resync,  &cli_routes,        &cli_demo,        &cli_backup,
+        &cli_restore,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -34,6 +34,15 @@ const char *cli_opt(const struct cli_args *args, const char *name)
         return NULL;
 }
 
+/* The name of cmd's word without "--" (cli.h), NULL when it takes none. */
+static const char *operand_of(const struct cli_command *cmd)
+{
+        for (const char *const *a = cmd->options; a && *a; a++)
+                if (strncmp(*a, "--", 2) != 0)
+                        return *a;
+        return NULL;
+}
+
 int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct cli_args *ret)
 {
         for (int i = 0; i < argc; i++) {
@@ -43,6 +52,12 @@ int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct 
 
                 if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
                         ret->help = true;
+                        continue;
+                }
+                if (strncmp(arg, "--", 2) != 0 && operand_of(cmd) && !cli_opt(ret, operand_of(cmd)) &&
+                    ret->n_opts < CLI_MAX_ARGS) {
+                        ret->opt_names[ret->n_opts] = operand_of(cmd);
+                        ret->opt_values[ret->n_opts++] = arg;
                         continue;
                 }
                 if (strncmp(arg, "--", 2) != 0) {
@@ -112,6 +127,11 @@ int cli_run(const struct cli_command *cmd, int argc, char **argv,
         if (args.help) {
                 help(stdout, cmd);
                 return 0;
+        }
+        if (operand_of(cmd) && !cli_opt(&args, operand_of(cmd))) {
+                fprintf(stderr, "agentdesk: %s needs %s (see agentdesk %s --help)\n", cmd->name,
+                        operand_of(cmd), cmd->name);
+                return 2;
         }
         if (load_settings(&args, &cfg) < 0)
                 return 2;

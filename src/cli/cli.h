@@ -32,13 +32,16 @@ struct cli_args {
 struct cli_command {
         const char *name;                /* "tenant create" */
         const char *usage;               /* its lines of --help */
-        const char *const *options;      /* its own options, NULL-terminated; NULL: none */
+        const char *const *options;      /* its own options, NULL-terminated; NULL: none.
+                                          * One without "--" ("FILE") is a required
+                                          * word of its own, read with cli_opt() */
         /* Returns the exit status (2: a bad argument). */
         int (*run)(const struct cli_args *args, const struct settings *cfg);
 };
 
 extern const struct cli_command cli_serve, cli_migrate, cli_tenant_create, cli_user_create,
-        cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo;
+        cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo, cli_backup,
+        cli_restore;
 
 /* Parses the arguments after the subcommand's words into *ret ("--flag
  * value" and "--flag=value"; --help sets help). Returns -1 after printing

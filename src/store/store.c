@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "store/driver.h"
@@ -26,6 +27,7 @@ struct store {
         const struct store_driver *driver;
         char *target;              /* what driver->open() takes */
         char *sqlite_dir;          /* NULL for PostgreSQL */
+        int hold_fd;               /* driver->hold's mark of use, -1: none */
         int64_t busy_timeout_ms;
         pthread_key_t key;
         pthread_mutex_t lock;
@@ -483,6 +485,7 @@ enum result store_open(const char *url, int64_t busy_timeout_ms, struct store **
         if (!store)
                 return RESULT_NOMEM;
         store->busy_timeout_ms = busy_timeout_ms;
+        store->hold_fd = -1;
         pthread_mutex_init(&store->lock, NULL);
         if (pthread_key_create(&store->key, conn_destructor) != 0) {
                 pthread_mutex_destroy(&store->lock);
@@ -519,6 +522,8 @@ enum result store_open(const char *url, int64_t busy_timeout_ms, struct store **
         }
         /* Open the first connection now so that a wrong URL fails here. */
         result = store_conn_get(store, &conn);
+        if (!result && store->driver->hold)
+                result = store->driver->hold(store->target, &store->hold_fd);
         if (result)
                 goto fail;
         *ret_store = store;
@@ -541,10 +546,38 @@ void store_close(struct store *store)
                 store_events_forget(conn);
                 free(conn);
         }
+        /* After the connections: closing it earlier would drop SQLite's
+         * own POSIX locks on the file (they belong to the process). */
+        if (store->hold_fd >= 0)
+                close(store->hold_fd);
         pthread_mutex_destroy(&store->lock);
         free(store->target);
         free(store->sqlite_dir);
         free(store);
+}
+
+enum result store_backup(struct store *store, const char *path)
+{
+        struct store_conn *conn;
+        enum result result;
+
+        if (!store->driver->backup) {
+                store_set_error("the %s backend has no online backup", store->driver->name);
+                return RESULT_UNSUPPORTED;
+        }
+        result = store_conn_get(store, &conn);
+        return result ? result : store->driver->backup(conn->impl, path);
+}
+
+enum result store_restore(const char *url, const char *file, int *ret_version)
+{
+        const struct store_driver *d = &store_driver_sqlite;
+
+        if (strncmp(url, "sqlite:", 7) != 0) {
+                store_set_error("restore works on SQLite only");
+                return RESULT_UNSUPPORTED;
+        }
+        return d->restore(url + 7, file, d->migrations[d->n_migrations - 1].version, ret_version);
 }
 
 const char *store_backend(const struct store *store)

@@ -64,6 +64,20 @@ const char *store_sqlite_dir(const struct store *store);
  * NULL) receives how many ran; 0 means the schema was current. */
 enum result store_migrate(struct store *store, int *ret_applied);
 
+/* Writes a consistent copy of the database into the file path while
+ * others keep writing (SQLite's online backup), mode 0600, atomically
+ * (a temporary file renamed over path). RESULT_UNSUPPORTED on PostgreSQL
+ * (pg_dump does it). */
+enum result store_backup(struct store *store, const char *path);
+
+/* Replaces the SQLite database of url with the backup file (store_backup's
+ * copy), atomically; *ret_version gets the backup's schema version.
+ * RESULT_CONFLICT while a process has the database open (a store holds it
+ * from store_open to store_close), RESULT_INVALID when file is not an
+ * agentdesk database, RESULT_UNSUPPORTED when its schema is newer than
+ * this binary's or url is not SQLite; why in store_last_error(). */
+enum result store_restore(const char *url, const char *file, int *ret_version);
+
 /* How many migrations store_migrate() would apply (changes nothing). */
 enum result store_migrations_pending(struct store *store, int *ret_pending);
 
