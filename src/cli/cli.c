@@ -34,6 +34,17 @@ const char *cli_opt(const struct cli_args *args, const char *name)
         return NULL;
 }
 
+/* The options that take no value: given, cli_opt() answers "true". */
+static bool is_switch(const char *name)
+{
+        static const char *const switches[] = { "--dry-run" };
+
+        for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
+                if (!strcmp(name, switches[i]))
+                        return true;
+        return false;
+}
+
 /* The name of cmd's word without "--" (cli.h), NULL when it takes none. */
 static const char *operand_of(const struct cli_command *cmd)
 {
@@ -68,6 +79,9 @@ int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct 
                 if (eq) {
                         snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
                         value = eq + 1;
+                } else if (is_switch(arg)) {
+                        snprintf(name, sizeof(name), "%s", arg);
+                        value = "true";
                 } else {
                         snprintf(name, sizeof(name), "%s", arg);
                         if (i + 1 >= argc) {

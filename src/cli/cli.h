@@ -34,7 +34,8 @@ struct cli_command {
         const char *usage;               /* its lines of --help */
         const char *const *options;      /* its own options, NULL-terminated; NULL: none.
                                           * One without "--" ("FILE") is a required
-                                          * word of its own, read with cli_opt() */
+                                          * word of its own, read with cli_opt();
+                                          * --dry-run takes no value (cli.c) */
         /* Returns the exit status (2: a bad argument). */
         int (*run)(const struct cli_args *args, const struct settings *cfg);
 };

@@ -635,9 +635,22 @@ enum result store_ping(struct store_conn *conn)
         return store_exec(conn, sql, NULL, 0, NULL, NULL);
 }
 
-enum result store_migrations_pending(struct store *store, int *ret_pending)
+static int newest_migration(const struct store_driver *d)
 {
-        const struct store_driver *d = store->driver;
+        return d->migrations[d->n_migrations - 1].version;
+}
+
+/* The "newer than this binary" message of store_migrate and the rest. */
+static void set_newer_error(int current, int newest)
+{
+        store_set_error("the database is at schema version %d, newer than this agentdesk "
+                        "(it knows up to %d): run the agentdesk that upgraded it, or restore a "
+                        "backup made before the upgrade",
+                        current, newest);
+}
+
+enum result store_schema_version(struct store *store, int *ret_current, int *ret_newest)
+{
         struct store_conn *conn;
         struct store_rows rows = { 0 };
         enum result result;
@@ -652,9 +665,34 @@ enum result store_migrations_pending(struct store *store, int *ret_pending)
                 current = (int)store_int(store_rows_get(&rows, 0, 0));
                 store_rows_free(&rows);
         }
-        *ret_pending = 0;
+        *ret_current = current;
+        *ret_newest = newest_migration(store->driver);
+        return RESULT_OK;
+}
+
+const char *store_migration_name(const struct store *store, int version)
+{
+        for (size_t i = 0; i < store->driver->n_migrations; i++)
+                if (store->driver->migrations[i].version == version)
+                        return store->driver->migrations[i].name;
+        return NULL;
+}
+
+enum result store_migrations_pending(struct store *store, int *ret_pending)
+{
+        const struct store_driver *d = store->driver;
+        int current, newest, pending = 0;
+        enum result result = store_schema_version(store, &current, &newest);
+
+        if (result)
+                return result;
+        if (current > newest) {
+                set_newer_error(current, newest);
+                return RESULT_UNSUPPORTED;
+        }
         for (size_t i = 0; i < d->n_migrations; i++)
-                *ret_pending += d->migrations[i].version > current;
+                pending += d->migrations[i].version > current;
+        *ret_pending = pending;
         return RESULT_OK;
 }
 
@@ -689,6 +727,11 @@ enum result store_migrate(struct store *store, int *ret_applied)
         if (result)
                 goto out;
         current = (int)store_int(store_rows_get(&rows, 0, 0));
+        if (current > newest_migration(d)) {
+                set_newer_error(current, newest_migration(d));
+                result = RESULT_UNSUPPORTED;
+                goto out;
+        }
         for (size_t i = 0; i < d->n_migrations; i++) {
                 const struct store_migration *m = &d->migrations[i];
                 if (m->version <= current)

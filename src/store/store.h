@@ -61,7 +61,10 @@ const char *store_backend(const struct store *store);
 const char *store_sqlite_dir(const struct store *store);
 
 /* Applies pending migrations, all in one transaction. *ret_applied (may be
- * NULL) receives how many ran; 0 means the schema was current. */
+ * NULL) receives how many ran; 0 means the schema was current.
+ * RESULT_UNSUPPORTED, changing nothing, when the database is newer than
+ * this binary (a version above its newest migration): an older agentdesk
+ * never runs on a schema it does not know. */
 enum result store_migrate(struct store *store, int *ret_applied);
 
 /* Writes a consistent copy of the database into the file path while
@@ -78,8 +81,17 @@ enum result store_backup(struct store *store, const char *path);
  * this binary's or url is not SQLite; why in store_last_error(). */
 enum result store_restore(const char *url, const char *file, int *ret_version);
 
-/* How many migrations store_migrate() would apply (changes nothing). */
+/* How many migrations store_migrate() would apply (changes nothing);
+ * RESULT_UNSUPPORTED when the database is newer than this binary. */
 enum result store_migrations_pending(struct store *store, int *ret_pending);
+
+/* The database's schema version (0: none yet) into *ret_current, this
+ * binary's newest into *ret_newest. */
+enum result store_schema_version(struct store *store, int *ret_current, int *ret_newest);
+
+/* The name of this binary's migration version of the store's backend,
+ * NULL when it has none. Static storage. */
+const char *store_migration_name(const struct store *store, int version);
 
 /* The calling thread's connection; opened on first use. */
 enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
