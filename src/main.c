@@ -11,7 +11,7 @@
 static const struct cli_command *const commands[] = {
         &cli_serve,  &cli_migrate, &cli_tenant_create, &cli_user_create, &cli_freeswitch_config,
         &cli_doctor, &cli_resync,  &cli_routes,        &cli_demo,        &cli_backup,
-        &cli_restore,
+        &cli_restore, &cli_key_rotate, &cli_rekey,
 };
 
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -42,7 +42,7 @@ struct cli_command {
 
 extern const struct cli_command cli_serve, cli_migrate, cli_tenant_create, cli_user_create,
         cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo, cli_backup,
-        cli_restore;
+        cli_restore, cli_key_rotate, cli_rekey;
 
 /* Parses the arguments after the subcommand's words into *ret ("--flag
  * value" and "--flag=value"; --help sets help). Returns -1 after printing

@@ -150,6 +150,37 @@ const char *store_last_error(void);
 /* Seconds since the epoch, as every timestamp in the store is kept. */
 int64_t store_now(void);
 
+/* ---- sealed values ------------------------------------------------------ */
+
+/* The columns that hold values sealed with the key (domain/core/
+ * credentials.h); '' in them means none. */
+enum store_sealed_column {
+        STORE_SEALED_SIP_SECRET,         /* agent_extensions.sip_secret */
+        STORE_SEALED_VM_PIN,             /* agent_extensions.vm_pin */
+        STORE_SEALED_ESL_PASSWORD,       /* freeswitch_nodes.esl_password */
+        STORE_SEALED_MAIL_SECRET,        /* mail_outbox.secret (a link's token until sent) */
+        STORE_SEALED__MAX
+};
+
+struct store_sealed {
+        int64_t id;                      /* the row's */
+        char value[STORE_TEXT_MAX];
+};
+
+/* "table.column" of column, for messages. Static storage. */
+const char *store_sealed_name(enum store_sealed_column column);
+
+/* Up to limit non-empty values of column in rows of id > after_id, by id,
+ * into *ret_items (calloc'd, caller frees) and *ret_n. */
+enum result store_sealed_page(struct store_conn *conn, enum store_sealed_column column,
+                              int64_t after_id, int64_t limit, struct store_sealed **ret_items,
+                              size_t *ret_n);
+
+/* Sets column of row id to value if it still holds old; RESULT_NOT_FOUND
+ * (nothing written) when it changed meanwhile or the row is gone. */
+enum result store_sealed_swap(struct store_conn *conn, enum store_sealed_column column, int64_t id,
+                              const char *old, const char *value);
+
 /* ---- tenants ---------------------------------------------------------- */
 
 struct store_tenant {
