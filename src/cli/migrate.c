@@ -9,7 +9,7 @@
 /* What store_migrate would run, one line per migration. */
 static int dry_run(struct store *store)
 {
-        int current = 0, newest = 0;
+        int current = 0, newest = 0, pending = 0;
         enum result result = store_schema_version(store, &current, &newest);
 
         if (result) {
@@ -21,10 +21,14 @@ static int dry_run(struct store *store)
                                 "agentdesk (it knows up to %d)\n", current, newest);
                 return 1;
         }
-        printf("%s schema version %d, this agentdesk's %d: %d migration(s) would run\n",
-               store_backend(store), current, newest, newest - current);
+        /* Versions may skip numbers (each branch is given its own). */
         for (int v = current + 1; v <= newest; v++)
-                printf("  %d %s\n", v, store_migration_name(store, v));
+                pending += store_migration_name(store, v) != NULL;
+        printf("%s schema version %d, this agentdesk's %d: %d migration(s) would run\n",
+               store_backend(store), current, newest, pending);
+        for (int v = current + 1; v <= newest; v++)
+                if (store_migration_name(store, v))
+                        printf("  %d %s\n", v, store_migration_name(store, v));
         return 0;
 }
 

@@ -1275,11 +1275,34 @@ enum result store_inbound_number_delete(struct store_conn *conn, int64_t tenant_
 enum result store_inbound_number_taken(struct store_conn *conn, const char *number,
                                        bool *ret_taken);
 
+/* ---- idempotency keys (store/idempotency.c) ------------------------------ */
+
+/* A create's first answer under an Idempotency-Key. */
+struct store_idempotency {
+        char request_digest[65];
+        int64_t status;
+        char *body;                      /* sealed; malloc'd, the caller frees */
+};
+
+/* The unexpired answer saved for (tenant_id, user_id, route, key) at now
+ * into *ret; RESULT_NOT_FOUND when none. */
+enum result store_idempotency_get(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                  const char *route, const char *key, int64_t now,
+                                  struct store_idempotency *ret);
+
+/* Saves one (an expired one under the same key is replaced), to expire at
+ * expires_at; RESULT_CONFLICT when an unexpired one is there. */
+enum result store_idempotency_insert(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                     const char *route, const char *key,
+                                     const struct store_idempotency *answer, int64_t now,
+                                     int64_t expires_at);
+
 /* ---- purge (store/purge.c) ---------------------------------------------- */
 
 /* Rows deleted by one store_purge, by table. */
 struct store_purged {
         int64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
+        int64_t idempotency_keys;        /* expired before `before` */
 };
 
 /*

@@ -75,13 +75,14 @@ def test_every_earlier_version_upgrades(backend):
     for version, sql, had_outbox in found:
         with keyed(backend) as ad:
             load(ad, sql)
-            top = newest(ad)
             rc, out, _ = ad.run("migrate", "--dry-run")
-            assert out.splitlines()[0].endswith("%d migration(s) would run" % (top - version)), out
-            assert len(out.splitlines()) == 1 + top - version, out
+            pending = [int(line.split()[0]) for line in out.splitlines()[1:]]
+            assert pending and min(pending) > version, out
+            assert out.splitlines()[0].endswith("%d migration(s) would run" % len(pending)), out
             assert ad.sql("SELECT MAX(version) FROM schema_migrations") == [(str(version),)]
             rc, out, _ = ad.run("migrate")
-            assert "applied %d migration(s)" % (top - version) in out, (version, out)
+            assert "applied %d migration(s)" % len(pending) in out, (version, out)
+            assert ad.sql("SELECT MAX(version) FROM schema_migrations") == [(str(max(pending)),)]
             # The upgrade itself keeps them (the server's upkeep purges old
             # done jobs and sent mail later, by its own rules).
             [(ext_id,)] = ad.sql("SELECT id FROM agent_extensions WHERE extension = '5000'")

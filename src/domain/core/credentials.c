@@ -270,6 +270,13 @@ out:
         return result;
 }
 
+/* The text head of a value sealed under key id ("v1:" or "v2:ID:") into
+ * ret (24 bytes); returns its length. */
+static size_t sealed_head(int id, char ret[24])
+{
+        return id == 1 ? (size_t)snprintf(ret, 24, "v1:") : (size_t)snprintf(ret, 24, "v2:%d:", id);
+}
+
 enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
 {
         unsigned char box[crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 128];
@@ -289,8 +296,7 @@ enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
                               box, k.bytes);
         /* Key 1 (a file from before key ids) keeps the old form, which
          * older binaries read. */
-        head = k.id == 1 ? (size_t)snprintf(ret, STORE_TEXT_MAX, "v1:")
-                         : (size_t)snprintf(ret, STORE_TEXT_MAX, "v2:%d:", k.id);
+        head = sealed_head(k.id, ret);
         if (!sodium_bin2base64(ret + head, STORE_TEXT_MAX - head, box,
                                crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len,
                                sodium_base64_VARIANT_URLSAFE_NO_PADDING))
@@ -298,6 +304,87 @@ enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
 out:
         wipe_memory(box, sizeof(box));
         wipe_memory(&k, sizeof(k));
+        return result;
+}
+
+enum result credentials_seal_text(const char *plain, char **ret)
+{
+        size_t len = strlen(plain), box_len = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
+        size_t b64_len = sodium_base64_encoded_len(box_len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        unsigned char *box = malloc(box_len);
+        char head[24], *out = NULL;
+        enum result result = RESULT_OK;
+        size_t n;
+        struct key k;
+
+        refresh(true);
+        if (!key_copy(0, 0, &k)) {
+                free(box);
+                return RESULT_INVALID;
+        }
+        n = sealed_head(k.id, head);
+        out = malloc(n + b64_len);
+        if (!box || !out) {
+                result = RESULT_NOMEM;
+                goto out;
+        }
+        randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+        crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len,
+                              box, k.bytes);
+        memcpy(out, head, n);
+        sodium_bin2base64(out + n, b64_len, box, box_len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        *ret = out;
+        out = NULL;
+out:
+        if (box)
+                wipe_memory(box, box_len);
+        free(box);
+        free(out);
+        wipe_memory(&k, sizeof(k));
+        return result;
+}
+
+enum result credentials_unseal_text(const char *sealed, char **ret)
+{
+        int id = credentials_sealed_key_id(sealed);
+        const char *b64 = id == 1 ? sealed + 3 : id ? strchr(sealed + 3, ':') + 1 : NULL;
+        size_t cap, len = 0;
+        unsigned char *box;
+        char *plain = NULL;
+        enum result result = RESULT_INVALID;
+        struct key k;
+
+        if (!b64)
+                return RESULT_INVALID;
+        cap = strlen(b64) * 3 / 4 + 3;
+        box = malloc(cap);
+        if (!box)
+                return RESULT_NOMEM;
+        if (sodium_base642bin(box, cap, b64, strlen(b64), NULL, &len, NULL,
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+            len < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES)
+                goto out;
+        if (!key_copy(-1, id, &k)) {
+                refresh(true);
+                if (!key_copy(-1, id, &k))
+                        goto out;
+        }
+        plain = malloc(len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES + 1);
+        if (!plain) {
+                result = RESULT_NOMEM;
+        } else if (crypto_secretbox_open_easy((unsigned char *)plain,
+                                              box + crypto_secretbox_NONCEBYTES,
+                                              len - crypto_secretbox_NONCEBYTES, box, k.bytes) == 0) {
+                plain[len - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES] = '\0';
+                *ret = plain;
+                plain = NULL;
+                result = RESULT_OK;
+        }
+        wipe_memory(&k, sizeof(k));
+out:
+        free(plain);
+        wipe_memory(box, cap);
+        free(box);
         return result;
 }
 
@@ -526,6 +613,14 @@ _Static_assert(CREDENTIALS_DIGEST_BYTES == crypto_generichash_BYTES, "digest siz
 void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES])
 {
         crypto_generichash(ret, CREDENTIALS_DIGEST_BYTES, (const unsigned char *)s, strlen(s), NULL, 0);
+}
+
+void credentials_digest_hex(const char *data, size_t len, char ret[65])
+{
+        unsigned char d[crypto_generichash_BYTES];
+
+        crypto_generichash(d, sizeof(d), (const unsigned char *)data, len, NULL, 0);
+        sodium_bin2hex(ret, 65, d, sizeof(d));
 }
 
 bool credentials_equal_digest(const char *a, const unsigned char digest[CREDENTIALS_DIGEST_BYTES])

@@ -52,6 +52,15 @@ enum result credentials_key_rotate(int *ret_id);
 /* Seals plain into ret (STORE_TEXT_MAX bytes), under the current key. */
 enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX]);
 
+/* Seals plain of any length into *ret (malloc'd, the caller frees), as
+ * credentials_seal() does. RESULT_INVALID without a key. */
+enum result credentials_seal_text(const char *plain, char **ret);
+
+/* Opens what credentials_seal_text() (or credentials_seal()) made into
+ * *ret (malloc'd: the caller wipes and frees it); RESULT_INVALID when no
+ * key of the file opens it. */
+enum result credentials_unseal_text(const char *sealed, char **ret);
+
 /* Opens a sealed value into ret_plain (size bytes). RESULT_INVALID when it
  * was not sealed with this key. */
 enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size);
@@ -136,6 +145,10 @@ bool credentials_equal(const char *a, const char *b);
 /* What credentials_equal() compares: a hash of s. */
 #define CREDENTIALS_DIGEST_BYTES 32
 void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES]);
+
+/* The digest of len bytes of data as 64 hex characters (not keyed: for
+ * telling requests apart, not secrets). */
+void credentials_digest_hex(const char *data, size_t len, char ret[65]);
 
 /* credentials_equal(a, b) where digest is credentials_digest(b): for a
  * value compared again and again, hashed once. */
