@@ -53,6 +53,11 @@ enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttl
                                     "login_throttle WHERE window_start < ? ORDER BY key LIMIT ?)",
                                     throttle, STORE_NPARAMS(throttle), NULL, &n.login_throttle);
         if (!result)
+                result = store_exec(conn,
+                                    "DELETE FROM idempotency_keys WHERE id IN (SELECT id FROM "
+                                    "idempotency_keys WHERE expires_at < ? ORDER BY id LIMIT ?)",
+                                    tickets, STORE_NPARAMS(tickets), NULL, &n.idempotency_keys);
+        if (!result)
                 *ret = n;
         return result;
 }
