@@ -108,6 +108,8 @@ struct http_server {
         unsigned id_prefix;
         atomic_int in_flight;
         atomic_bool starting;                /* MHD's messages are start errors */
+        atomic_bool draining;                /* quiesced: answers close their connection */
+        int quiesced_fd;                     /* the listen socket MHD gave back; -1: none */
         http_handler_fn fallback;
         void *fallback_userdata;
         struct {

@@ -29,9 +29,10 @@
  * Streamed responses (stream.c) suspend their connection while they
  * have nothing to send (MHD_ALLOW_SUSPEND_RESUME).
  *
- * Shutdown: MHD_quiesce_daemon() stops accepting, every stream is ended
- * and resumed, then we wait for the requests in flight to complete
- * before MHD_stop_daemon().
+ * Shutdown: MHD_quiesce_daemon() stops accepting (and shutdown() of the
+ * listen socket refuses new connections), answers close their
+ * connections from then on, every stream is ended and resumed, then we
+ * wait for the requests in flight to complete before MHD_stop_daemon().
  */
 #define LOG_MODULE "http"
 #include "http/http.h"
@@ -87,6 +88,7 @@ enum result http_server_new(const struct http_server_options *opts, struct http_
         }
         srv->opts.listen = srv->listen;
         srv->id_prefix = randombytes_random();
+        srv->quiesced_fd = -1;
         pthread_mutex_init(&srv->streams_lock, NULL);
         *ret_server = srv;
         return RESULT_OK;
@@ -404,11 +406,31 @@ void http_server_stop(struct http_server *srv)
         http_server_stop_within(srv, 10000);
 }
 
+void http_server_quiesce(struct http_server *srv)
+{
+        MHD_socket fd;
+
+        if (!srv || !srv->daemon || atomic_exchange(&srv->draining, true))
+                return;
+        fd = MHD_quiesce_daemon(srv->daemon);
+        if (fd == MHD_INVALID_SOCKET)
+                return;
+        /* MHD's threads may still hold the socket until MHD_stop_daemon()
+         * (its manual: close it only after), and while it stays open the
+         * kernel goes on completing handshakes into the backlog, where a
+         * load balancer's new connections would wait out the whole drain
+         * and then be reset. shutdown() of a listening socket (Linux)
+         * stops it listening: new connections are refused at once, and a
+         * load balancer sends them to another node. */
+        (void)shutdown(fd, SHUT_RD);
+        srv->quiesced_fd = fd;
+}
+
 void http_server_stop_within(struct http_server *srv, unsigned ms)
 {
         if (!srv || !srv->daemon)
                 return;
-        MHD_quiesce_daemon(srv->daemon);
+        http_server_quiesce(srv);
         /* Streams end after what they have queued (their producers have
          * usually said goodbye already); ordinary requests get up to ms,
          * a stream whose client does not read 1 s, then it is cut. None
@@ -422,6 +444,9 @@ void http_server_stop_within(struct http_server *srv, unsigned ms)
         http_streams_end_all(srv, true);
         MHD_stop_daemon(srv->daemon);
         srv->daemon = NULL;
+        if (srv->quiesced_fd >= 0)
+                close(srv->quiesced_fd);
+        srv->quiesced_fd = -1;
         http_linger_free(srv->linger);
         srv->linger = NULL;
 }
