@@ -30,7 +30,12 @@
 #  11. 1,000 invitations delivered to a local SMTP server, and the
 #      forgot-password medians (bench/mail_invites.py);
 #  12. a minute of forgot-password from one address: requests answered,
-#      rows written and the database's size (bench/forgot_flood.py).
+#      rows written and the database's size (bench/forgot_flood.py);
+#  13. SIGTERM's drain with 64 requests in flight: held bodies sent after
+#      the signal, and 64 clients creating back to back (bench/drain.py);
+#  14. two nodes on PostgreSQL behind nginx (docs/deploy.md's block, TLS):
+#      1,000 creates and 2,000 lookups while one node is SIGKILLed
+#      (bench/two_nodes.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -102,3 +107,9 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py
 
 echo "== growth: a minute of forgot-password from one address"
 AGENTDESK_BIN=$bin python3 bench/forgot_flood.py | sed 's/^/  /'
+
+echo "== SIGTERM drain with 64 requests in flight"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/drain.py | sed 's/^/  /'
+
+echo "== two nodes behind nginx, one SIGKILLed midway (1,000 creates, 2,000 lookups)"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/two_nodes.py | sed 's/^/  /'
