@@ -204,6 +204,8 @@ def failover(backend, creates=CREATES, clients=CLIENTS, out=sys.stdout):
                 {"Content-Type": "application/json"})
             assert status == 200, (status, raw)
             token = json.loads(raw)["data"]["token"]
+            # The health check a load balancer or a monitor makes.
+            assert c0.request("GET", "/readyz")[0] == 200
             leader = ad if LEADS in ad.log() else other
             survivor = other if leader is ad else ad
 
@@ -296,6 +298,8 @@ def failover(backend, creates=CREATES, clients=CLIENTS, out=sys.stdout):
             assert len(done) == creates
             assert all(s == 201 for _, s in retried), retried
             assert took_over < 5, took_over
+            status, raw, _ = c0.request("GET", "/readyz")   # the survivor's
+            assert status == 200, (status, raw)
 
             # The database: each agent once, with the id its (first or
             # replayed) answer named; each extension given once; one
