@@ -109,6 +109,7 @@ struct http_server {
         atomic_int in_flight;
         atomic_bool starting;                /* MHD's messages are start errors */
         atomic_bool draining;                /* quiesced: answers close their connection */
+        atomic_bool used_while_draining;     /* a request began after the quiesce */
         int quiesced_fd;                     /* the listen socket MHD gave back; -1: none */
         http_handler_fn fallback;
         void *fallback_userdata;

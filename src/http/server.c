@@ -41,6 +41,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -62,6 +63,9 @@
  * keep-alive request; 16 KiB still holds 8 KiB of headers (nginx's
  * default for a header line) beside a body chunk. */
 #define POOL_BYTES (16 * 1024)
+
+/* See http_server_stop_within(). */
+#define DRAIN_QUIET_MS 100
 
 /* ---- server set-up -------------------------------------------------------- */
 
@@ -238,6 +242,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                 if (!req)
                         return MHD_NO;
                 *con_cls = req;
+                if (atomic_load(&srv->draining))
+                        atomic_store(&srv->used_while_draining, true);
                 req->bad_framing = http_framing_check(con, &req->bad_framing_status);
                 /* A request framed two ways, and a declared body over the
                  * cap, are refused before the body is read. */
@@ -406,6 +412,30 @@ void http_server_stop(struct http_server *srv)
         http_server_stop_within(srv, 10000);
 }
 
+/* The connections the kernel has completed but MHD has not accepted yet
+ * (under load the accept queue holds many: the workers accept between
+ * requests) would be reset when the socket stops listening, their
+ * requests unanswered: MHD is handed them first, so the drain answers
+ * them too. */
+static void take_backlog(struct http_server *srv, MHD_socket fd)
+{
+        for (int n = 0; n < 4096; n++) {
+                struct pollfd pfd = { .fd = fd, .events = POLLIN };
+                struct sockaddr_storage addr;
+                socklen_t len = sizeof(addr);
+                int c;
+
+                /* poll() first: the socket may be a blocking one. */
+                if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+                        return;
+                c = accept4(fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (c < 0)
+                        return;
+                /* On failure MHD has closed it (a reset, as before). */
+                (void)MHD_add_connection(srv->daemon, c, (struct sockaddr *)&addr, len);
+        }
+}
+
 void http_server_quiesce(struct http_server *srv)
 {
         MHD_socket fd;
@@ -422,6 +452,7 @@ void http_server_quiesce(struct http_server *srv)
          * and then be reset. shutdown() of a listening socket (Linux)
          * stops it listening: new connections are refused at once, and a
          * load balancer sends them to another node. */
+        take_backlog(srv, fd);
         (void)shutdown(fd, SHUT_RD);
         srv->quiesced_fd = fd;
 }
@@ -435,8 +466,23 @@ void http_server_stop_within(struct http_server *srv, unsigned ms)
          * usually said goodbye already); ordinary requests get up to ms,
          * a stream whose client does not read 1 s, then it is cut. None
          * may be suspended when MHD stops. */
-        for (unsigned i = 0; i < ms / 10 && atomic_load(&srv->in_flight) > 0; i++) {
-                size_t streams = http_streams_end_all(srv, i >= 100);
+        for (unsigned i = 0, quiet = 0; i < ms / 10; i++) {
+                size_t streams;
+
+                if (atomic_load(&srv->in_flight) == 0) {
+                        /* Requests came during the drain on kept-alive
+                         * connections (a load balancer's pool): others
+                         * may be on their way on connections still open,
+                         * which the stop would cut unanswered. The stop
+                         * waits until none has come for DRAIN_QUIET_MS. */
+                        if (!atomic_load(&srv->used_while_draining) ||
+                            ++quiet >= DRAIN_QUIET_MS / 10)
+                                break;
+                        usleep(10000);
+                        continue;
+                }
+                quiet = 0;
+                streams = http_streams_end_all(srv, i >= 100);
                 if (i >= 100 && (size_t)atomic_load(&srv->in_flight) <= streams)
                         break;
                 usleep(10000);
