@@ -29,8 +29,9 @@
  * Streamed responses (stream.c) suspend their connection while they
  * have nothing to send (MHD_ALLOW_SUSPEND_RESUME).
  *
- * Shutdown: MHD_quiesce_daemon() stops accepting (and shutdown() of the
- * listen socket refuses new connections), answers close their
+ * Shutdown: MHD_quiesce_daemon() stops accepting (the connections
+ * already waiting to be accepted are handed to MHD, then shutdown() of the
+ * listen socket refuses new ones), answers close their
  * connections from then on, every stream is ended and resumed, then we
  * wait for the requests in flight to complete before MHD_stop_daemon().
  */
