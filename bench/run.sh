@@ -34,6 +34,11 @@
 #      rows written and the database's size (bench/forgot_flood.py);
 #  13. 1,000 webhook deliveries to a local receiver: deliveries per second,
 #      event-to-receiver p50/p99 and the HTTP latency logged (bench/webhooks.py).
+#  14. SIGTERM's drain with 64 requests in flight: held bodies sent after
+#      the signal, and 64 clients creating back to back (bench/drain.py);
+#  15. two nodes on PostgreSQL behind nginx (docs/deploy.md's block, TLS):
+#      1,000 creates and 2,000 lookups while one node is SIGKILLed
+#      (bench/two_nodes.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -111,3 +116,9 @@ AGENTDESK_BIN=$bin python3 bench/forgot_flood.py | sed 's/^/  /'
 
 echo "== webhooks: 1,000 deliveries to a local receiver"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/webhooks.py | sed 's/^/  /'
+
+echo "== SIGTERM drain with 64 requests in flight"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/drain.py | sed 's/^/  /'
+
+echo "== two nodes behind nginx, one SIGKILLed midway (1,000 creates, 2,000 lookups)"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/two_nodes.py | sed 's/^/  /'

@@ -10,17 +10,84 @@
 #include "util/text.h"
 #include "util/wipe.h"
 
+/* The 201 answer to a create. */
+static json_t *created_json(const struct agent *a, const char *temporary, bool invited)
+{
+        if (invited)
+                return json_pack("{sbsosns{ssso}}", "success", 1, "agent", api_agent_json(a),
+                                 "temporary_password", "invitation", "status",
+                                 mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED), "expires_at",
+                                 api_time(a->invitation_expires_at));
+        return json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(a), "temporary_password",
+                         temporary);
+}
+
+/* An answer rendered for the Idempotency-Key (domain/core/idempotency.h),
+ * kept to be sent as it was saved. */
+struct rendered {
+        bool invited;
+        char *body;                      /* malloc'd; holds the temporary password */
+};
+
+static enum result render_created(void *arg, const void *created, int *ret_status,
+                                  char **ret_body)
+{
+        const struct agent_created *c = created;
+        struct rendered *r = arg;
+        json_t *j = created_json(c->agent, c->temporary_password, r->invited);
+
+        if (r->body) {                   /* a second try of the transaction */
+                wipe_memory(r->body, strlen(r->body));
+                free(r->body);
+        }
+        r->body = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+        json_decref(j);
+        if (!r->body)
+                return RESULT_NOMEM;
+        *ret_status = 201;
+        *ret_body = r->body;
+        return RESULT_OK;
+}
+
+/* Answers with what idem saved, when it saved something (true). */
+static bool replayed(struct http_request *req, struct api_call *call, const struct idempotency *idem)
+{
+        enum result result;
+        char *saved = NULL;
+        int status = 0;
+
+        result = idempotency_replay(call->ctx->app, idem, &status, &saved);
+        if (result == RESULT_NOT_FOUND)
+                return false;
+        if (result)
+                api_fail(req, result, result == RESULT_IDEMPOTENCY_REUSED ? "Idempotency-Key" : NULL);
+        else
+                http_respond_secret(req, (unsigned)status, "application/json", saved);
+        return true;
+}
+
 static void create(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
         struct agent_create_input in = { .extensions_count = -1 };
         char temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
-        const char *field = NULL;
+        const char *field = NULL, *key = http_request_header(req, "Idempotency-Key");
+        struct rendered rendered = { 0 };
+        struct idempotency idem;
         struct actor actor;
         struct agent a;
         enum result result;
         json_t *body;
+        size_t len = 0;
+        const char *raw = http_request_body(req, &len);
 
+        if (key && idempotency_init(&idem, call->tenant_id, call->session.user.id,
+                                    "POST /v1/admin/agents", key, raw, len) != RESULT_OK) {
+                api_fail(req, RESULT_INVALID, "Idempotency-Key");
+                return;
+        }
+        if (key && replayed(req, call, &idem))
+                return;
         body = http_request_json(req);
         if (!body)
                 return;
@@ -36,25 +103,32 @@ static void create(struct http_request *req, struct api_call *call)
             !api_field_bool(req, body, "send_invite", &in.send_invite))
                 goto out;
         actor = api_actor(req, &call->session);
+        if (key) {
+                rendered.invited = in.send_invite;
+                idem.render = render_created;
+                idem.arg = &rendered;
+                in.idempotency = &idem;
+        }
         result = agent_create(ctx->app, &actor, call->tenant_id, &in, &a, temporary, &field);
+        /* A twin request with the same key committed first: its answer. */
+        if (result && key && replayed(req, call, &idem))
+                goto out;
         if (result) {
                 api_fail(req, result, field);
                 goto out;
         }
-        if (in.send_invite)
-                http_respond_json(req, 201,
-                                  json_pack("{sbsosns{ssso}}", "success", 1, "agent",
-                                            api_agent_json(&a), "temporary_password", "invitation",
-                                            "status",
-                                            mail_outbox_status_name(MAIL_OUTBOX_STATUS_QUEUED),
-                                            "expires_at",
-                                            api_time(a.invitation_expires_at)));
-        else
-                http_respond_json(req, 201,
-                                  json_pack("{sbsoss}", "success", 1, "agent", api_agent_json(&a),
-                                            "temporary_password", temporary));
+        if (key) {                       /* the bytes saved, sent as they were */
+                http_respond_secret(req, 201, "application/json", rendered.body);
+                rendered.body = NULL;
+        } else {
+                http_respond_json(req, 201, created_json(&a, temporary, in.send_invite));
+        }
         wipe_memory(temporary, sizeof(temporary));
 out:
+        if (rendered.body) {
+                wipe_memory(rendered.body, strlen(rendered.body));
+                free(rendered.body);
+        }
         json_decref(body);
 }
 

@@ -34,6 +34,26 @@ const char *cli_opt(const struct cli_args *args, const char *name)
         return NULL;
 }
 
+/* The options that take no value: given, cli_opt() answers "true". */
+static bool is_switch(const char *name)
+{
+        static const char *const switches[] = { "--dry-run" };
+
+        for (size_t i = 0; i < sizeof(switches) / sizeof(switches[0]); i++)
+                if (!strcmp(name, switches[i]))
+                        return true;
+        return false;
+}
+
+/* The name of cmd's word without "--" (cli.h), NULL when it takes none. */
+static const char *operand_of(const struct cli_command *cmd)
+{
+        for (const char *const *a = cmd->options; a && *a; a++)
+                if (strncmp(*a, "--", 2) != 0)
+                        return *a;
+        return NULL;
+}
+
 int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct cli_args *ret)
 {
         for (int i = 0; i < argc; i++) {
@@ -45,6 +65,12 @@ int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct 
                         ret->help = true;
                         continue;
                 }
+                if (strncmp(arg, "--", 2) != 0 && operand_of(cmd) && !cli_opt(ret, operand_of(cmd)) &&
+                    ret->n_opts < CLI_MAX_ARGS) {
+                        ret->opt_names[ret->n_opts] = operand_of(cmd);
+                        ret->opt_values[ret->n_opts++] = arg;
+                        continue;
+                }
                 if (strncmp(arg, "--", 2) != 0) {
                         fprintf(stderr, "agentdesk: unexpected argument '%s'\n", arg);
                         return -1;
@@ -53,6 +79,9 @@ int cli_args_parse(int argc, char **argv, const struct cli_command *cmd, struct 
                 if (eq) {
                         snprintf(name, sizeof(name), "%.*s", (int)(eq - arg), arg);
                         value = eq + 1;
+                } else if (is_switch(arg)) {
+                        snprintf(name, sizeof(name), "%s", arg);
+                        value = "true";
                 } else {
                         snprintf(name, sizeof(name), "%s", arg);
                         if (i + 1 >= argc) {
@@ -94,6 +123,7 @@ const struct cli_command *const cli_commands[] = {
         &cli_serve,         &cli_migrate, &cli_tenant_create,  &cli_user_create,
         &cli_freeswitch_config, &cli_doctor, &cli_resync,      &cli_routes,
         &cli_demo,          &cli_config_check, &cli_config_example, &cli_config_man,
+        &cli_backup,        &cli_restore, &cli_key_rotate,     &cli_rekey,
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 
@@ -134,6 +164,11 @@ int cli_run(const struct cli_command *cmd, int argc, char **argv,
         }
         if (cmd->own_settings)
                 return cmd->run(&args, NULL);
+        if (operand_of(cmd) && !cli_opt(&args, operand_of(cmd))) {
+                fprintf(stderr, "agentdesk: %s needs %s (see agentdesk %s --help)\n", cmd->name,
+                        operand_of(cmd), cmd->name);
+                return 2;
+        }
         if (load_settings(&args, &cfg) < 0)
                 return 2;
         if (mail_global_init() != RESULT_OK) {

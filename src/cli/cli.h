@@ -32,7 +32,10 @@ struct cli_args {
 struct cli_command {
         const char *name;                /* "tenant create" */
         const char *usage;               /* its lines of --help */
-        const char *const *options;      /* its own options, NULL-terminated; NULL: none */
+        const char *const *options;      /* its own options, NULL-terminated; NULL: none.
+                                          * One without "--" ("FILE") is a required
+                                          * word of its own, read with cli_opt();
+                                          * --dry-run takes no value (cli.c) */
         /* Returns the exit status (2: a bad argument). */
         int (*run)(const struct cli_args *args, const struct settings *cfg);
         /* run gets cfg NULL and reads the settings itself, if at all
@@ -42,7 +45,7 @@ struct cli_command {
 
 extern const struct cli_command cli_serve, cli_migrate, cli_tenant_create, cli_user_create,
         cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo, cli_config_check,
-        cli_config_example, cli_config_man;
+        cli_config_example, cli_config_man, cli_backup, cli_restore, cli_key_rotate, cli_rekey;
 
 /* Every command, in the order --help and the man page list them. */
 extern const struct cli_command *const cli_commands[];

@@ -1,10 +1,13 @@
 /* agentdesk doctor: checks every setting and really connects: the store,
  * the key file, and every cluster (domain/health/doctor.h). One line per
  * check; non-zero exit when one failed. Changes nothing. */
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "cli/cli.h"
+#include "domain/core/credentials.h"
 #include "domain/health/doctor.h"
+#include "domain/provisioning/keys.h"
 
 /* One line of the report; returns 1 for a failure. */
 static int check_line(bool ok, const char *check, const char *detail)
@@ -21,6 +24,34 @@ static int print_rows(struct doctor_rows *rows)
                 failed += check_line(rows->rows[i].ok, rows->rows[i].check, rows->rows[i].detail);
         doctor_rows_free(rows);
         return failed;
+}
+
+/* Whether the key file opens every sealed value (keys.h). */
+static int check_sealed(struct app *app)
+{
+        struct keys_report r;
+        int64_t total = 0, unopened = 0, older = 0;
+        char detail[400];
+
+        if (keys_check(app, &r) != RESULT_OK)
+                return check_line(false, "sealed secrets", "cannot be read");
+        for (int c = 0; c < STORE_SEALED__MAX; c++) {
+                total += r.total[c];
+                unopened += r.unopened[c];
+                older += r.older[c];
+        }
+        if (unopened) {
+                snprintf(detail, sizeof(detail),
+                         "%" PRId64 " of %" PRId64 " cannot be opened with the key file (%" PRId64
+                         " SIP secrets): a lost or wrong key? Put the right key file back, or run "
+                         "agentdesk rekey (new SIP passwords for those extensions)",
+                         unopened, total, r.unopened[STORE_SEALED_SIP_SECRET]);
+                return check_line(false, "sealed secrets", detail);
+        }
+        snprintf(detail, sizeof(detail), "all %" PRId64 " open with the key file (current key %d)%s",
+                 total, credentials_key_id(),
+                 older ? "; some still under an older key: run agentdesk key rotate again" : "");
+        return check_line(true, "sealed secrets", detail);
 }
 
 static int run(const struct cli_args *args, const struct settings *cfg)
@@ -42,6 +73,8 @@ static int run(const struct cli_args *args, const struct settings *cfg)
                 keyed = cli_open_key(cfg, app.store, false) == 0;
                 failed += check_line(keyed, "secret key",
                                      keyed ? "loaded" : "missing or unreadable (see above)");
+                if (keyed && up)
+                        failed += check_sealed(&app);
         }
         failed += check_line(cfg->xmlcurl_password[0] != '\0', "mod_xml_curl credentials",
                              cfg->xmlcurl_password[0] ? "AGENTDESK_XMLCURL_PASSWORD is set"

@@ -414,8 +414,12 @@ static int run(const struct cli_args *args, const struct settings *cfg)
                 reload(args, &app, cfg, &applied, &has_applied);
                 sd_notify(0, "READY=1");
         }
-        /* /readyz says 503 from now on: load balancers stop sending. */
+        /* /readyz says 503 from now on, and new connections are refused:
+         * load balancers stop sending. */
         atomic_store(&app.listening, false);
+        http_server_quiesce(srv);
+        http_server_quiesce(fs_srv);
+        http_server_quiesce(metrics_srv);
         sd_notify(0, "STOPPING=1");
         LOG_INFO("signal %d: finishing in-flight requests (within %llds)", sig,
                  (long long)cfg->shutdown_s);

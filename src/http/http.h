@@ -69,6 +69,14 @@ enum result http_server_start(struct http_server *srv);
 /* The bound port (useful with port 0). */
 unsigned http_server_port(const struct http_server *srv);
 
+/* Stops accepting at once: new connections are refused (not left waiting
+ * in the backlog), and every answer from now on says "Connection: close",
+ * so that a load balancer's kept-alive connections are not reused; the
+ * requests in flight and the open connections go on. The first step of
+ * http_server_stop_within(), for a process with several servers to quiesce
+ * them all before it waits for any. Accepts NULL; idempotent. */
+void http_server_quiesce(struct http_server *srv);
+
 /* Stops accepting, lets in-flight requests finish (up to 10 s), stops. */
 void http_server_stop(struct http_server *srv);
 

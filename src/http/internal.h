@@ -108,12 +108,16 @@ struct http_server {
         unsigned id_prefix;
         atomic_int in_flight;
         atomic_bool starting;                /* MHD's messages are start errors */
+        atomic_bool draining;                /* quiesced: answers close their connection */
+        atomic_bool used_while_draining;     /* a request began after the quiesce */
+        int quiesced_fd;                     /* the listen socket MHD gave back; -1: none */
         http_handler_fn fallback;
         void *fallback_userdata;
         struct {
                 char *prefix, *name, *value;
         } prefix_headers[HTTP_MAX_PREFIX_HEADERS];
         size_t n_prefix_headers;
+        struct http_linger *linger;          /* NULL: closes at once (linger.c) */
         pthread_mutex_t streams_lock;        /* guards streams (stream.c) */
         struct http_stream *streams;         /* whose responses MHD still holds */
 };
@@ -151,6 +155,18 @@ void http_response_queue(struct http_request *req, unsigned status, const char *
  * requests in flight, and before MHD_stop_daemon(). Returns how many
  * streams are still open. */
 size_t http_streams_end_all(struct http_server *srv, bool cut);
+
+/* linger.c: the lingering close of connections answered before their
+ * body was read. http_linger_new() starts its thread (NULL when it
+ * cannot: connections then close at once); http_linger_add() keeps a
+ * duplicate of fd (the caller's fd stays its own), sends the FIN after
+ * the answer already written and discards what the client still sends
+ * for a while; http_linger_free() stops the thread and closes the rest
+ * (accepts NULL). */
+struct http_linger;
+struct http_linger *http_linger_new(void);
+void http_linger_add(struct http_linger *l, int fd);
+void http_linger_free(struct http_linger *l);
 
 /* access_log.c: the access log line of a completed request. */
 void http_access_log(const struct http_request *req, double seconds);

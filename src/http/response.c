@@ -9,6 +9,7 @@
 #include <microhttpd.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "http/internal.h"
@@ -37,6 +38,7 @@ void http_response_queue(struct http_request *req, unsigned status, const char *
                          struct MHD_Response *resp)
 {
         const struct http_server *srv = req->srv;
+        bool closes = false;
 
         if (content_type)
                 MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
@@ -46,8 +48,14 @@ void http_response_queue(struct http_request *req, unsigned status, const char *
                         MHD_add_response_header(resp, srv->prefix_headers[i].name,
                                                 srv->prefix_headers[i].value);
         for (size_t i = 0; i < req->n_headers; i++)
-                if (req->headers[i][0] && req->headers[i][1])
+                if (req->headers[i][0] && req->headers[i][1]) {
                         MHD_add_response_header(resp, req->headers[i][0], req->headers[i][1]);
+                        closes |= strcasecmp(req->headers[i][0], "Connection") == 0;
+                }
+        /* Draining: a kept-alive connection would be reused by a load
+         * balancer for requests this server is about to stop taking. */
+        if (!closes && atomic_load(&srv->draining))
+                MHD_add_response_header(resp, "Connection", "close");
         if (MHD_queue_response(req->con, status, resp) == MHD_YES) {
                 req->responded = true;
                 req->status = status;

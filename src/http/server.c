@@ -22,12 +22,18 @@
  * quiesces through the inter-thread channel. poll() measured as fast or
  * faster here (bench/run.sh).
  *
+ * A request answered before its body was read (413, or a framing fault)
+ * is closed by linger.c, which drains what the client still sends for a
+ * while, so that the client reads the answer instead of a reset.
+ *
  * Streamed responses (stream.c) suspend their connection while they
  * have nothing to send (MHD_ALLOW_SUSPEND_RESUME).
  *
- * Shutdown: MHD_quiesce_daemon() stops accepting, every stream is ended
- * and resumed, then we wait for the requests in flight to complete
- * before MHD_stop_daemon().
+ * Shutdown: MHD_quiesce_daemon() stops accepting (the connections
+ * already waiting to be accepted are handed to MHD, then shutdown() of the
+ * listen socket refuses new ones), answers close their
+ * connections from then on, every stream is ended and resumed, then we
+ * wait for the requests in flight to complete before MHD_stop_daemon().
  */
 #define LOG_MODULE "http"
 #include "http/http.h"
@@ -36,6 +42,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -57,6 +64,9 @@
  * keep-alive request; 16 KiB still holds 8 KiB of headers (nginx's
  * default for a header line) beside a body chunk. */
 #define POOL_BYTES (16 * 1024)
+
+/* See http_server_stop_within(). */
+#define DRAIN_QUIET_MS 100
 
 /* ---- server set-up -------------------------------------------------------- */
 
@@ -83,6 +93,7 @@ enum result http_server_new(const struct http_server_options *opts, struct http_
         }
         srv->opts.listen = srv->listen;
         srv->id_prefix = randombytes_random();
+        srv->quiesced_fd = -1;
         pthread_mutex_init(&srv->streams_lock, NULL);
         *ret_server = srv;
         return RESULT_OK;
@@ -232,6 +243,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *con, const c
                 if (!req)
                         return MHD_NO;
                 *con_cls = req;
+                if (atomic_load(&srv->draining))
+                        atomic_store(&srv->used_while_draining, true);
                 req->bad_framing = http_framing_check(con, &req->bad_framing_status);
                 /* A request framed two ways, and a declared body over the
                  * cap, are refused before the body is read. */
@@ -259,10 +272,14 @@ static void on_completed(void *cls, struct MHD_Connection *con, void **con_cls,
         struct http_request *req = *con_cls;
         double seconds;
 
-        (void)con;
-        (void)toe;
         if (!req)
                 return;
+        if ((req->too_big || req->bad_framing) && toe == MHD_REQUEST_TERMINATED_COMPLETED_OK) {
+                const union MHD_ConnectionInfo *info =
+                        MHD_get_connection_info(con, MHD_CONNECTION_INFO_CONNECTION_FD);
+                if (info)
+                        http_linger_add(srv->linger, info->connect_fd);
+        }
         seconds = elapsed_s(&req->start);
         http_metrics_observe(req->route ? &srv->routes[req->route - srv->routes].metrics
                                         : &srv->unmatched,
@@ -370,6 +387,10 @@ enum result http_server_start(struct http_server *srv)
                 LOG_ERR("%s: cannot listen (address in use or unavailable)", srv->listen);
                 return RESULT_IO;
         }
+        srv->linger = http_linger_new();
+        if (!srv->linger)
+                LOG_WARN("%s: no lingering close (out of threads or files): early answers may be "
+                         "lost to a reset", srv->listen);
         info = MHD_get_daemon_info(srv->daemon, MHD_DAEMON_INFO_BIND_PORT);
         srv->port = info ? info->port : port;
         /* A connection is handed over once its first bytes are there
@@ -392,17 +413,77 @@ void http_server_stop(struct http_server *srv)
         http_server_stop_within(srv, 10000);
 }
 
+/* The connections the kernel has completed but MHD has not accepted yet
+ * (under load the accept queue holds many: the workers accept between
+ * requests) would be reset when the socket stops listening, their
+ * requests unanswered: MHD is handed them first, so the drain answers
+ * them too. */
+static void take_backlog(struct http_server *srv, MHD_socket fd)
+{
+        for (int n = 0; n < 4096; n++) {
+                struct pollfd pfd = { .fd = fd, .events = POLLIN };
+                struct sockaddr_storage addr;
+                socklen_t len = sizeof(addr);
+                int c;
+
+                /* poll() first: the socket may be a blocking one. */
+                if (poll(&pfd, 1, 0) != 1 || !(pfd.revents & POLLIN))
+                        return;
+                c = accept4(fd, (struct sockaddr *)&addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (c < 0)
+                        return;
+                /* On failure MHD has closed it (a reset, as before). */
+                (void)MHD_add_connection(srv->daemon, c, (struct sockaddr *)&addr, len);
+        }
+}
+
+void http_server_quiesce(struct http_server *srv)
+{
+        MHD_socket fd;
+
+        if (!srv || !srv->daemon || atomic_exchange(&srv->draining, true))
+                return;
+        fd = MHD_quiesce_daemon(srv->daemon);
+        if (fd == MHD_INVALID_SOCKET)
+                return;
+        /* MHD's threads may still hold the socket until MHD_stop_daemon()
+         * (its manual: close it only after), and while it stays open the
+         * kernel goes on completing handshakes into the backlog, where a
+         * load balancer's new connections would wait out the whole drain
+         * and then be reset. shutdown() of a listening socket (Linux)
+         * stops it listening: new connections are refused at once, and a
+         * load balancer sends them to another node. */
+        take_backlog(srv, fd);
+        (void)shutdown(fd, SHUT_RD);
+        srv->quiesced_fd = fd;
+}
+
 void http_server_stop_within(struct http_server *srv, unsigned ms)
 {
         if (!srv || !srv->daemon)
                 return;
-        MHD_quiesce_daemon(srv->daemon);
+        http_server_quiesce(srv);
         /* Streams end after what they have queued (their producers have
          * usually said goodbye already); ordinary requests get up to ms,
          * a stream whose client does not read 1 s, then it is cut. None
          * may be suspended when MHD stops. */
-        for (unsigned i = 0; i < ms / 10 && atomic_load(&srv->in_flight) > 0; i++) {
-                size_t streams = http_streams_end_all(srv, i >= 100);
+        for (unsigned i = 0, quiet = 0; i < ms / 10; i++) {
+                size_t streams;
+
+                if (atomic_load(&srv->in_flight) == 0) {
+                        /* Requests came during the drain on kept-alive
+                         * connections (a load balancer's pool): others
+                         * may be on their way on connections still open,
+                         * which the stop would cut unanswered. The stop
+                         * waits until none has come for DRAIN_QUIET_MS. */
+                        if (!atomic_load(&srv->used_while_draining) ||
+                            ++quiet >= DRAIN_QUIET_MS / 10)
+                                break;
+                        usleep(10000);
+                        continue;
+                }
+                quiet = 0;
+                streams = http_streams_end_all(srv, i >= 100);
                 if (i >= 100 && (size_t)atomic_load(&srv->in_flight) <= streams)
                         break;
                 usleep(10000);
@@ -410,6 +491,11 @@ void http_server_stop_within(struct http_server *srv, unsigned ms)
         http_streams_end_all(srv, true);
         MHD_stop_daemon(srv->daemon);
         srv->daemon = NULL;
+        if (srv->quiesced_fd >= 0)
+                close(srv->quiesced_fd);
+        srv->quiesced_fd = -1;
+        http_linger_free(srv->linger);
+        srv->linger = NULL;
 }
 
 void http_server_free(struct http_server *srv)

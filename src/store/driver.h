@@ -102,6 +102,18 @@ struct store_driver {
 
         const struct store_migration *migrations;
         size_t n_migrations;
+
+        /* The online backup into the file path (NULL: the backend has none,
+         * its own tools do it). */
+        enum result (*backup)(struct store_driver_conn *conn, const char *path);
+        /* Marks target in use by this process until *ret_fd (-1: nothing
+         * held) is closed, after the last connection (NULL: nothing to
+         * mark). */
+        enum result (*hold)(const char *target, int *ret_fd);
+        /* Replaces the database target with the backup file, when no
+         * process holds it (NULL: not possible). */
+        enum result (*restore)(const char *target, const char *file, int newest,
+                               int *ret_version);
 };
 
 extern const struct store_driver store_driver_sqlite;

@@ -60,6 +60,11 @@ enum result store_purge(struct store_conn *conn, int64_t before, int64_t throttl
                                     "ORDER BY id LIMIT ?)",
                                     hooks, STORE_NPARAMS(hooks), NULL, &n.webhook_deliveries);
         if (!result)
+                result = store_exec(conn,
+                                    "DELETE FROM idempotency_keys WHERE id IN (SELECT id FROM "
+                                    "idempotency_keys WHERE expires_at < ? ORDER BY id LIMIT ?)",
+                                    tickets, STORE_NPARAMS(tickets), NULL, &n.idempotency_keys);
+        if (!result)
                 *ret = n;
         return result;
 }

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include "store/driver.h"
@@ -26,6 +27,7 @@ struct store {
         const struct store_driver *driver;
         char *target;              /* what driver->open() takes */
         char *sqlite_dir;          /* NULL for PostgreSQL */
+        int hold_fd;               /* driver->hold's mark of use, -1: none */
         int64_t busy_timeout_ms;
         pthread_key_t key;
         pthread_mutex_t lock;
@@ -483,6 +485,7 @@ enum result store_open(const char *url, int64_t busy_timeout_ms, struct store **
         if (!store)
                 return RESULT_NOMEM;
         store->busy_timeout_ms = busy_timeout_ms;
+        store->hold_fd = -1;
         pthread_mutex_init(&store->lock, NULL);
         if (pthread_key_create(&store->key, conn_destructor) != 0) {
                 pthread_mutex_destroy(&store->lock);
@@ -519,6 +522,8 @@ enum result store_open(const char *url, int64_t busy_timeout_ms, struct store **
         }
         /* Open the first connection now so that a wrong URL fails here. */
         result = store_conn_get(store, &conn);
+        if (!result && store->driver->hold)
+                result = store->driver->hold(store->target, &store->hold_fd);
         if (result)
                 goto fail;
         *ret_store = store;
@@ -541,10 +546,38 @@ void store_close(struct store *store)
                 store_events_forget(conn);
                 free(conn);
         }
+        /* After the connections: closing it earlier would drop SQLite's
+         * own POSIX locks on the file (they belong to the process). */
+        if (store->hold_fd >= 0)
+                close(store->hold_fd);
         pthread_mutex_destroy(&store->lock);
         free(store->target);
         free(store->sqlite_dir);
         free(store);
+}
+
+enum result store_backup(struct store *store, const char *path)
+{
+        struct store_conn *conn;
+        enum result result;
+
+        if (!store->driver->backup) {
+                store_set_error("the %s backend has no online backup", store->driver->name);
+                return RESULT_UNSUPPORTED;
+        }
+        result = store_conn_get(store, &conn);
+        return result ? result : store->driver->backup(conn->impl, path);
+}
+
+enum result store_restore(const char *url, const char *file, int *ret_version)
+{
+        const struct store_driver *d = &store_driver_sqlite;
+
+        if (strncmp(url, "sqlite:", 7) != 0) {
+                store_set_error("restore works on SQLite only");
+                return RESULT_UNSUPPORTED;
+        }
+        return d->restore(url + 7, file, d->migrations[d->n_migrations - 1].version, ret_version);
 }
 
 const char *store_backend(const struct store *store)
@@ -602,9 +635,22 @@ enum result store_ping(struct store_conn *conn)
         return store_exec(conn, sql, NULL, 0, NULL, NULL);
 }
 
-enum result store_migrations_pending(struct store *store, int *ret_pending)
+static int newest_migration(const struct store_driver *d)
 {
-        const struct store_driver *d = store->driver;
+        return d->migrations[d->n_migrations - 1].version;
+}
+
+/* The "newer than this binary" message of store_migrate and the rest. */
+static void set_newer_error(int current, int newest)
+{
+        store_set_error("the database is at schema version %d, newer than this agentdesk "
+                        "(it knows up to %d): run the agentdesk that upgraded it, or restore a "
+                        "backup made before the upgrade",
+                        current, newest);
+}
+
+enum result store_schema_version(struct store *store, int *ret_current, int *ret_newest)
+{
         struct store_conn *conn;
         struct store_rows rows = { 0 };
         enum result result;
@@ -619,9 +665,34 @@ enum result store_migrations_pending(struct store *store, int *ret_pending)
                 current = (int)store_int(store_rows_get(&rows, 0, 0));
                 store_rows_free(&rows);
         }
-        *ret_pending = 0;
+        *ret_current = current;
+        *ret_newest = newest_migration(store->driver);
+        return RESULT_OK;
+}
+
+const char *store_migration_name(const struct store *store, int version)
+{
+        for (size_t i = 0; i < store->driver->n_migrations; i++)
+                if (store->driver->migrations[i].version == version)
+                        return store->driver->migrations[i].name;
+        return NULL;
+}
+
+enum result store_migrations_pending(struct store *store, int *ret_pending)
+{
+        const struct store_driver *d = store->driver;
+        int current, newest, pending = 0;
+        enum result result = store_schema_version(store, &current, &newest);
+
+        if (result)
+                return result;
+        if (current > newest) {
+                set_newer_error(current, newest);
+                return RESULT_UNSUPPORTED;
+        }
         for (size_t i = 0; i < d->n_migrations; i++)
-                *ret_pending += d->migrations[i].version > current;
+                pending += d->migrations[i].version > current;
+        *ret_pending = pending;
         return RESULT_OK;
 }
 
@@ -656,6 +727,11 @@ enum result store_migrate(struct store *store, int *ret_applied)
         if (result)
                 goto out;
         current = (int)store_int(store_rows_get(&rows, 0, 0));
+        if (current > newest_migration(d)) {
+                set_newer_error(current, newest_migration(d));
+                result = RESULT_UNSUPPORTED;
+                goto out;
+        }
         for (size_t i = 0; i < d->n_migrations; i++) {
                 const struct store_migration *m = &d->migrations[i];
                 if (m->version <= current)

@@ -61,11 +61,37 @@ const char *store_backend(const struct store *store);
 const char *store_sqlite_dir(const struct store *store);
 
 /* Applies pending migrations, all in one transaction. *ret_applied (may be
- * NULL) receives how many ran; 0 means the schema was current. */
+ * NULL) receives how many ran; 0 means the schema was current.
+ * RESULT_UNSUPPORTED, changing nothing, when the database is newer than
+ * this binary (a version above its newest migration): an older agentdesk
+ * never runs on a schema it does not know. */
 enum result store_migrate(struct store *store, int *ret_applied);
 
-/* How many migrations store_migrate() would apply (changes nothing). */
+/* Writes a consistent copy of the database into the file path while
+ * others keep writing (SQLite's online backup), mode 0600, atomically
+ * (a temporary file renamed over path). RESULT_UNSUPPORTED on PostgreSQL
+ * (pg_dump does it). */
+enum result store_backup(struct store *store, const char *path);
+
+/* Replaces the SQLite database of url with the backup file (store_backup's
+ * copy), atomically; *ret_version gets the backup's schema version.
+ * RESULT_CONFLICT while a process has the database open (a store holds it
+ * from store_open to store_close), RESULT_INVALID when file is not an
+ * agentdesk database, RESULT_UNSUPPORTED when its schema is newer than
+ * this binary's or url is not SQLite; why in store_last_error(). */
+enum result store_restore(const char *url, const char *file, int *ret_version);
+
+/* How many migrations store_migrate() would apply (changes nothing);
+ * RESULT_UNSUPPORTED when the database is newer than this binary. */
 enum result store_migrations_pending(struct store *store, int *ret_pending);
+
+/* The database's schema version (0: none yet) into *ret_current, this
+ * binary's newest into *ret_newest. */
+enum result store_schema_version(struct store *store, int *ret_current, int *ret_newest);
+
+/* The name of this binary's migration version of the store's backend,
+ * NULL when it has none. Static storage. */
+const char *store_migration_name(const struct store *store, int version);
 
 /* The calling thread's connection; opened on first use. */
 enum result store_conn_get(struct store *store, struct store_conn **ret_conn);
@@ -123,6 +149,37 @@ const char *store_last_error(void);
 
 /* Seconds since the epoch, as every timestamp in the store is kept. */
 int64_t store_now(void);
+
+/* ---- sealed values ------------------------------------------------------ */
+
+/* The columns that hold values sealed with the key (domain/core/
+ * credentials.h); '' in them means none. */
+enum store_sealed_column {
+        STORE_SEALED_SIP_SECRET,         /* agent_extensions.sip_secret */
+        STORE_SEALED_VM_PIN,             /* agent_extensions.vm_pin */
+        STORE_SEALED_ESL_PASSWORD,       /* freeswitch_nodes.esl_password */
+        STORE_SEALED_MAIL_SECRET,        /* mail_outbox.secret (a link's token until sent) */
+        STORE_SEALED__MAX
+};
+
+struct store_sealed {
+        int64_t id;                      /* the row's */
+        char value[STORE_TEXT_MAX];
+};
+
+/* "table.column" of column, for messages. Static storage. */
+const char *store_sealed_name(enum store_sealed_column column);
+
+/* Up to limit non-empty values of column in rows of id > after_id, by id,
+ * into *ret_items (calloc'd, caller frees) and *ret_n. */
+enum result store_sealed_page(struct store_conn *conn, enum store_sealed_column column,
+                              int64_t after_id, int64_t limit, struct store_sealed **ret_items,
+                              size_t *ret_n);
+
+/* Sets column of row id to value if it still holds old; RESULT_NOT_FOUND
+ * (nothing written) when it changed meanwhile or the row is gone. */
+enum result store_sealed_swap(struct store_conn *conn, enum store_sealed_column column, int64_t id,
+                              const char *old, const char *value);
 
 /* ---- tenants ---------------------------------------------------------- */
 
@@ -1298,12 +1355,35 @@ enum result store_inbound_number_delete(struct store_conn *conn, int64_t tenant_
 enum result store_inbound_number_taken(struct store_conn *conn, const char *number,
                                        bool *ret_taken);
 
+/* ---- idempotency keys (store/idempotency.c) ------------------------------ */
+
+/* A create's first answer under an Idempotency-Key. */
+struct store_idempotency {
+        char request_digest[65];
+        int64_t status;
+        char *body;                      /* sealed; malloc'd, the caller frees */
+};
+
+/* The unexpired answer saved for (tenant_id, user_id, route, key) at now
+ * into *ret; RESULT_NOT_FOUND when none. */
+enum result store_idempotency_get(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                  const char *route, const char *key, int64_t now,
+                                  struct store_idempotency *ret);
+
+/* Saves one (an expired one under the same key is replaced), to expire at
+ * expires_at; RESULT_CONFLICT when an unexpired one is there. */
+enum result store_idempotency_insert(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                     const char *route, const char *key,
+                                     const struct store_idempotency *answer, int64_t now,
+                                     int64_t expires_at);
+
 /* ---- purge (store/purge.c) ---------------------------------------------- */
 
 /* Rows deleted by one store_purge, by table. */
 struct store_purged {
         int64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
         int64_t webhook_deliveries;
+        int64_t idempotency_keys;        /* expired before `before` */
 };
 
 /*

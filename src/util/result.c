@@ -66,6 +66,9 @@ static const struct result_info rows[RESULT__MAX] = {
                                   "move those first" },
         [RESULT_AGENT_SUSPENDED] = { "agent_suspended", 409, "agent_suspended",
                                      "the agent is suspended: it is logged out of queues and stays so" },
+        [RESULT_IDEMPOTENCY_REUSED] = { "idempotency_key_reused", 422, "idempotency_key_reused",
+                                        "this Idempotency-Key was used with another request: "
+                                        "send a new key for a new request" },
 };
 
 static const struct result_info unknown = { "unknown", 500, "internal_error", "internal error" };

@@ -40,6 +40,7 @@ enum result {
         RESULT_NUMBER_TAKEN,    /* a queue or inbound number that collides with one in use */
         RESULT_QUEUE_IN_USE,    /* a queue named by an inbound number or another queue's timeout */
         RESULT_AGENT_SUSPENDED, /* a queue status for a suspended agent (or tenant) */
+        RESULT_IDEMPOTENCY_REUSED, /* an Idempotency-Key sent again with another request */
         RESULT__MAX
 };
 

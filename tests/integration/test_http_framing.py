@@ -3,7 +3,10 @@
 or chunked transfer coding, a field name with a space before its colon, a
 NUL in a header; each answered once with a JSON error and the connection
 closed, so a request piggy-backed behind it is never served. And NULs in
-/freeswitch/xml's form fields ("%00"), which must not cut a name short."""
+/freeswitch/xml's form fields ("%00"), which must not cut a name short.
+And the early 413: a client that sends a whole oversized body before it
+reads still reads the 413 (the rest of the body is drained for a while, as
+nginx's lingering close does) instead of a connection reset."""
 import base64
 import socket
 
@@ -137,6 +140,38 @@ def test_nul_in_form_field(backend):
             answer = xml_lookup(ad, user)
             assert answer.startswith("HTTP/1.1 200 "), answer[:300]
             assert password not in answer and 'id="%s"' % number not in answer, answer
+
+
+def test_early_413_survives_a_body_sent_before_reading(backend):
+    with Agentdesk(backend) as ad:
+        ad.serve()
+        body = b"x" * (5 * 1024 * 1024)
+        for _ in range(3):
+            # The way curl -d @file and most scripts behave: the whole
+            # body goes out before anything is read. The server answers
+            # after the header section; without the drain its close()
+            # with the body unread sends a reset, which destroys the
+            # answer waiting in our receive buffer.
+            s = socket.create_connection(("127.0.0.1", ad.port), timeout=10)
+            try:
+                s.sendall(b"POST /v1/auth/login HTTP/1.1\r\nHost: t\r\n"
+                          b"Content-Type: application/json\r\n"
+                          b"Content-Length: %d\r\n\r\n" % len(body) + body)
+                out = b""
+                while True:
+                    b = s.recv(65536)
+                    if not b:
+                        break
+                    out += b
+            finally:
+                s.close()
+            text = out.decode(errors="replace")
+            assert text.startswith("HTTP/1.1 413 "), text[:400]
+            assert '"code":"payload_too_large"' in text, text[:400]
+            assert text.count("HTTP/1.1 ") == 1, text[:600]
+        # The server is still whole and answers.
+        status, _, _ = ad.request("GET", "/healthz")
+        assert status == 200
 
 
 if __name__ == "__main__":

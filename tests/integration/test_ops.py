@@ -216,6 +216,40 @@ def test_sigterm_drain(backend):
         assert 0.9 < took < 3.5, took
 
 
+def test_drain_turns_load_balancers_away(backend):
+    """From SIGTERM on, new connections are refused at once (a load
+    balancer then sends them to another node, where they would otherwise
+    wait in the backlog for the whole drain and be reset), and an answer
+    on a kept-alive connection closes it (a load balancer's pooled
+    connection is not reused), while the request in flight is answered."""
+    with Agentdesk(backend, env={"AGENTDESK_SHUTDOWN_S": "20"}) as ad:
+        ad.serve()
+        kept = ad.connect()
+        status, headers, _ = ad.request("GET", "/healthz", conn=kept)
+        assert status == 200 and headers.get("connection", "").lower() != "close", headers
+        s, body = slow_request(ad)
+        ad.proc.send_signal(signal.SIGTERM)
+        ad.wait_log("finishing in-flight requests")
+        start = time.monotonic()
+        try:
+            socket.create_connection(("127.0.0.1", ad.port), timeout=5).close()
+            refused = False
+        except ConnectionRefusedError:
+            refused = True
+        assert refused, "a new connection was taken during the drain"
+        assert time.monotonic() - start < 1
+        status, headers, body_503 = ad.request("GET", "/readyz", conn=kept)
+        assert status == 503 and body_503["error"]["code"] == "not_ready", body_503
+        assert headers.get("connection", "").lower() == "close", headers
+        kept.close()
+        s.sendall(body)
+        answer = s.recv(4096)
+        s.close()
+        assert answer.startswith(b"HTTP/1.1 401 "), answer
+        assert b"\r\nConnection: close\r\n" in answer, answer
+        ad.stop(expect_rc=0)
+
+
 def unit_file(tmpdir, bindir):
     """packaging/systemd/agentdesk.service.in made as CMake makes it, with
     the binary under test."""

@@ -3,11 +3,20 @@
  * PINs, and password hashes. The only part of agentdesk that includes
  * sodium.h.
  *
- * The key (32 bytes, kept as 64 hex characters in AGENTDESK_SECRET_KEY_FILE)
- * is loaded once at start by credentials_init() and is read-only after.
- * SIP secrets and voicemail PINs are stored sealed: "v1:" + base64url of
- * nonce || XSalsa20-Poly1305 box, so a copy of the database alone reveals
- * none of them.
+ * The keys (32 bytes each, kept as 64 hex characters in
+ * AGENTDESK_SECRET_KEY_FILE) carry an id: the file holds lines "ID HEX",
+ * the first the current key, the others older ones (`agentdesk key
+ * rotate` puts a new one first); a file of one bare "HEX" line, as made
+ * before key ids, holds key 1. credentials_init() loads it; every process
+ * reads it again within a second of a change (and at once when a sealed
+ * value names a key it lacks), so a rotation reaches running servers.
+ *
+ * SIP secrets, voicemail PINs, node passwords and mail link tokens are
+ * stored sealed: "v1:" (key 1) or "v2:ID:" + base64url of nonce ||
+ * XSalsa20-Poly1305 box, so a copy of the database alone reveals none of
+ * them. Keyed hashes (session tokens, link tokens, event tickets,
+ * temporary passwords) are made under the current key and verified under
+ * every key of the file, so they outlive a rotation until they expire.
  */
 #ifndef AGENTDESK_DOMAIN_CREDENTIALS_H
 #define AGENTDESK_DOMAIN_CREDENTIALS_H
@@ -26,8 +35,34 @@ enum result credentials_init(const char *path, bool create);
 /* Whether credentials_init() has loaded a key (for /readyz). */
 bool credentials_key_loaded(void);
 
-/* Seals plain into ret (STORE_TEXT_MAX bytes). */
+/* How many keys a key file may hold. */
+#define CREDENTIALS_MAX_KEYS 8
+
+/* The current key's id; 0 when no key is loaded. */
+int credentials_key_id(void);
+
+/* The id of the key a sealed value names ("v1:…" 1, "v2:ID:…" ID); 0 when
+ * it is not a sealed value. */
+int credentials_sealed_key_id(const char *sealed);
+
+/* Writes a new key, id one above the highest, first in the key file
+ * (atomically: a 0600 file renamed over it), keeping the others after it
+ * (the oldest dropped when the file would hold more than
+ * CREDENTIALS_MAX_KEYS), and loads it. *ret_id gets its id. RESULT_IO
+ * when the file cannot be written. */
+enum result credentials_key_rotate(int *ret_id);
+
+/* Seals plain into ret (STORE_TEXT_MAX bytes), under the current key. */
 enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX]);
+
+/* Seals plain of any length into *ret (malloc'd, the caller frees), as
+ * credentials_seal() does. RESULT_INVALID without a key. */
+enum result credentials_seal_text(const char *plain, char **ret);
+
+/* Opens what credentials_seal_text() (or credentials_seal()) made into
+ * *ret (malloc'd: the caller wipes and frees it); RESULT_INVALID when no
+ * key of the file opens it. */
+enum result credentials_unseal_text(const char *sealed, char **ret);
 
 /* Opens a sealed value into ret_plain (size bytes). RESULT_INVALID when it
  * was not sealed with this key. */
@@ -39,6 +74,7 @@ enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size)
 #define CREDENTIALS_BOX_MAX (24 + 16 + 128)
 struct credentials_box {
         size_t len;                      /* 0: not a sealed value */
+        int key_id;                      /* the key it was sealed with */
         unsigned char bytes[CREDENTIALS_BOX_MAX];
 };
 
@@ -75,9 +111,16 @@ void credentials_new_token(char ret[CREDENTIALS_TOKEN_LEN + 1]);
 #define CREDENTIALS_LINK_TOKEN_LEN 43
 void credentials_new_link_token(char ret[CREDENTIALS_LINK_TOKEN_LEN + 1]);
 
-/* Keyed hash (HMAC-SHA256 under the key) of a high-entropy secret, as 64
- * hex characters: how tokens are looked up without being stored. */
+/* Keyed hash (HMAC-SHA256 under the current key) of a high-entropy
+ * secret, as 64 hex characters: how tokens are looked up without being
+ * stored. */
 void credentials_keyed_hash(const char *secret, char ret[65]);
+
+/* The same under key number index of the file (0: the current one, then
+ * the older ones); false, ret untouched, past the last. A lookup by hash
+ * tries each in turn, so what an older key made verifies until it
+ * expires. */
+bool credentials_keyed_hash_at(const char *secret, int index, char ret[65]);
 
 /* A random temporary password (CREDENTIALS_TEMP_PASSWORD_LEN characters)
  * into ret, and its stored form ("hmac$" + keyed hash) into ret_hash: it
@@ -105,6 +148,10 @@ bool credentials_equal(const char *a, const char *b);
 /* What credentials_equal() compares: a hash of s. */
 #define CREDENTIALS_DIGEST_BYTES 32
 void credentials_digest(const char *s, unsigned char ret[CREDENTIALS_DIGEST_BYTES]);
+
+/* The digest of len bytes of data as 64 hex characters (not keyed: for
+ * telling requests apart, not secrets). */
+void credentials_digest_hex(const char *data, size_t len, char ret[65]);
 
 /* credentials_equal(a, b) where digest is credentials_digest(b): for a
  * value compared again and again, hashed once. */

@@ -51,8 +51,9 @@ enum result events_ticket_take(struct app *app, enum event_stream stream, const 
         result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
-        credentials_keyed_hash(ticket, hash);
-        result = store_event_ticket_take(conn, hash, store_now(), &t);
+        result = RESULT_NOT_FOUND;   /* under each key of the file, the current first */
+        for (int k = 0; result == RESULT_NOT_FOUND && credentials_keyed_hash_at(ticket, k, hash); k++)
+                result = store_event_ticket_take(conn, hash, store_now(), &t);
         if (!result && t.stream != stream)
                 result = RESULT_NOT_FOUND;
         if (!result)

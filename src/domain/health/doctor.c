@@ -48,11 +48,13 @@ enum result doctor_store(struct app *app, struct doctor_rows *rows, bool *ret_up
         int64_t pending = 0, failed = 0;
         int todo = -1;
         bool up;
-        enum result result;
+        enum result result = RESULT_STORE;
 
         up = store_conn_get(app->store, &conn) == RESULT_OK && store_ping(conn) == RESULT_OK &&
-             store_migrations_pending(app->store, &todo) == RESULT_OK;
-        if (up)
+             (result = store_migrations_pending(app->store, &todo)) == RESULT_OK;
+        if (result == RESULT_UNSUPPORTED)
+                result = doctor_add(rows, false, "store", "%s", store_last_error());
+        else if (up)
                 result = doctor_add(rows, todo == 0, "store", "%s, %d migration(s) to apply%s",
                                     store_backend(app->store), todo,
                                     todo ? " (agentdesk migrate)" : "");

@@ -180,6 +180,12 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         if (!result)
                 result = events_append_agent(conn, EVENT_AGENT_CREATED, &a.user, a.extensions,
                                              a.n_extensions);
+        if (!result && in->idempotency) {
+                struct agent_created created = {
+                        &a, in->send_invite ? "" : ret_temporary_password
+                };
+                result = idempotency_save(conn, in->idempotency, &created);
+        }
         result = jobs_finish(app, conn, result);
         in_transaction = false;
         if (!result && in->send_invite)

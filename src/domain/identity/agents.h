@@ -12,6 +12,7 @@
 
 #include "domain/core/credentials.h"
 #include "domain/core/app.h"
+#include "domain/core/idempotency.h"
 
 struct agent {
         struct store_user user;
@@ -27,6 +28,15 @@ struct agent_create_input {
         bool voicemail_enabled;
         bool send_invite;                /* queue an invitation (mail must be on) */
         const char *external_id;         /* SCIM's externalId, kept with the user; NULL: none */
+        /* NULL, or the request's Idempotency-Key: its answer is saved in
+         * the create's transaction, rendered from a struct agent_created. */
+        const struct idempotency *idempotency;
+};
+
+/* What idempotency->render gets from agent_create. */
+struct agent_created {
+        const struct agent *agent;
+        const char *temporary_password;  /* "" with an invitation */
 };
 
 /*

@@ -138,11 +138,15 @@ enum result auth_verify(struct app *app, const char *token, struct store_session
         result = store_conn_get(app->store, &conn);
         if (result)
                 return result;
-        credentials_keyed_hash(token, hash);
-        result = store_session_lookup(conn, hash, now, ret);
-        if (result != RESULT_NOT_FOUND)
-                return result;
-        result = store_session_fault(conn, hash, now, &fault);
+        /* Under the current key, then the older ones of the key file. */
+        for (int k = 0; credentials_keyed_hash_at(token, k, hash); k++) {
+                result = store_session_lookup(conn, hash, now, ret);
+                if (result != RESULT_NOT_FOUND)
+                        return result;
+        }
+        result = RESULT_NOT_FOUND;
+        for (int k = 0; result == RESULT_NOT_FOUND && credentials_keyed_hash_at(token, k, hash); k++)
+                result = store_session_fault(conn, hash, now, &fault);
         if (result && result != RESULT_NOT_FOUND)
                 return result;
         *ret_reason = result ? AUTH_REASON_SESSION_REVOKED : reason_of(&fault);

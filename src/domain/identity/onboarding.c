@@ -55,8 +55,9 @@ static enum result live_link(struct store_conn *conn, const char *token, struct 
         if (len != CREDENTIALS_LINK_TOKEN_LEN || strspn(token, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghij"
                                                                 "klmnopqrstuvwxyz0123456789-_") != len)
                 return RESULT_INVALID_TOKEN;
-        credentials_keyed_hash(token, hash);
-        result = store_link_lookup(conn, hash, ret_link);
+        result = RESULT_NOT_FOUND;   /* under each key of the file, the current first */
+        for (int k = 0; result == RESULT_NOT_FOUND && credentials_keyed_hash_at(token, k, hash); k++)
+                result = store_link_lookup(conn, hash, ret_link);
         if (result == RESULT_NOT_FOUND)
                 return RESULT_INVALID_TOKEN;
         if (result)

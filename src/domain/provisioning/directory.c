@@ -172,8 +172,10 @@ static void row_copy(struct row *dst, const struct row *src)
         dst->cluster_id = src->cluster_id;
         text_copy(dst->extension, sizeof(dst->extension), src->extension);
         dst->secret.len = src->secret.len;
+        dst->secret.key_id = src->secret.key_id;
         memcpy(dst->secret.bytes, src->secret.bytes, src->secret.len);
         dst->pin.len = src->pin.len;
+        dst->pin.key_id = src->pin.key_id;
         memcpy(dst->pin.bytes, src->pin.bytes, src->pin.len);
         text_copy(dst->caller_id_name, sizeof(dst->caller_id_name), src->caller_id_name);
         text_copy(dst->domain, sizeof(dst->domain), src->domain);

@@ -59,36 +59,48 @@ enum result extension_get(struct app *app, const struct actor *actor, int64_t te
         return result;
 }
 
+enum result extension_replace_secret(struct app *app, const struct actor *actor,
+                                     const struct store_extension *e, bool new_pin)
+{
+        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
+        struct store_conn *conn;
+        enum result result;
+
+        result = store_conn_get(app->store, &conn);
+        if (!result)
+                result = credentials_new_extension_secret(NULL, NULL, secret, pin);
+        if (!result)
+                result = store_begin(conn);
+        if (result)
+                goto out;
+        result = store_extension_set_secret(conn, e->id, secret);
+        if (!result && new_pin)
+                result = store_extension_set_pin(conn, e->id, pin);
+        if (!result && e->user_id)
+                result = jobs_queue_extension(app, conn, e->tenant_id, FS_CHANGE_REKEY, e->id);
+        if (!result)
+                result = audit_record(conn, actor, e->tenant_id, "extension.rotate_password",
+                                      "extension", e->id, "extension", e->extension, NULL);
+        result = jobs_finish(app, conn, result);
+out:
+        wipe_memory(secret, sizeof(secret));
+        wipe_memory(pin, sizeof(pin));
+        return result;
+}
+
 enum result extension_rotate_password(struct app *app, const struct actor *actor,
                                       int64_t tenant_id, int64_t id, struct store_extension *ret,
                                       char ret_password[64])
 {
-        char secret[STORE_TEXT_MAX], pin[STORE_TEXT_MAX];
         struct store_conn *conn;
         struct store_extension e;
         enum result result;
 
         result = store_conn_get(app->store, &conn);
-        if (result)
-                return result;
-        result = load_extension(conn, tenant_id, id, &e);
-        if (result)
-                return result;
-        result = credentials_new_extension_secret(NULL, NULL, secret, pin);
         if (!result)
-                result = store_begin(conn);
-        if (result)
-                goto out;
-        result = store_extension_set_secret(conn, id, secret);
-        if (!result && e.user_id)
-                result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_REKEY, id);
+                result = load_extension(conn, tenant_id, id, &e);
         if (!result)
-                result = audit_record(conn, actor, tenant_id, "extension.rotate_password",
-                                      "extension", id, "extension", e.extension, NULL);
-        result = jobs_finish(app, conn, result);
-out:
-        wipe_memory(secret, sizeof(secret));
-        wipe_memory(pin, sizeof(pin));
+                result = extension_replace_secret(app, actor, &e, false);
         return result ? result : extension_get(app, NULL, tenant_id, id, ret, ret_password);
 }
 

@@ -26,6 +26,12 @@ enum result extension_rotate_password(struct app *app, const struct actor *actor
                                       int64_t tenant_id, int64_t id, struct store_extension *ret,
                                       char ret_password[64]);
 
+/* In a transaction of its own: a new SIP password for extension e (and a
+ * new voicemail PIN when new_pin), a rekey job when it is assigned, an
+ * "extension.rotate_password" audit entry by actor. */
+enum result extension_replace_secret(struct app *app, const struct actor *actor,
+                                     const struct store_extension *e, bool new_pin);
+
 /* Ring time of a call to an extension before voicemail takes it (when
  * voicemail is on), in seconds. */
 #define EXTENSION_RING_MIN_S 5

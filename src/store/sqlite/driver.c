@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "store/driver.h"
+#include "store/sqlite/backup.h"
 #include "store/sqlite/migrations.h"
 
 #define STMT_CACHE 128
@@ -350,6 +351,11 @@ static enum result sqlite_wait_changes(struct store_driver_conn *conn, int timeo
         return result;
 }
 
+static enum result sqlite_backup(struct store_driver_conn *conn, const char *path)
+{
+        return sqlite_backup_to(conn->db, path);
+}
+
 const struct store_driver store_driver_sqlite = {
         .name = "sqlite",
         .caps = 0,
@@ -365,4 +371,7 @@ const struct store_driver store_driver_sqlite = {
         .migration_lock_sql = NULL,
         .migrations = sqlite_migrations,
         .n_migrations = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]),
+        .backup = sqlite_backup,
+        .hold = sqlite_hold,
+        .restore = sqlite_restore,
 };

@@ -537,6 +537,24 @@ static const struct store_migration sqlite_migrations[] = {
           " updated_at INTEGER NOT NULL);"
           "CREATE INDEX webhook_deliveries_due ON webhook_deliveries(next_attempt_ms) WHERE state = 'pending';"
           "CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, id);" },
+        /* Idempotency-Key (issue 22): the first answer to a create, per
+         * tenant, user, route and key, kept 24 h so that a client retrying
+         * after a lost answer (a node died) gets it again. The body may
+         * hold a temporary password: it is sealed with the key. */
+        { 16, "idempotency keys",
+          "CREATE TABLE idempotency_keys ("
+          " id INTEGER PRIMARY KEY AUTOINCREMENT,"
+          " tenant_id INTEGER NOT NULL,"
+          " user_id INTEGER NOT NULL REFERENCES users(id),"
+          " route TEXT NOT NULL,"
+          " idem_key TEXT NOT NULL,"
+          " request_digest TEXT NOT NULL,"
+          " status INTEGER NOT NULL,"
+          " body TEXT NOT NULL,"
+          " created_at INTEGER NOT NULL,"
+          " expires_at INTEGER NOT NULL,"
+          " UNIQUE (tenant_id, user_id, route, idem_key));"
+          "CREATE INDEX idempotency_keys_expires ON idempotency_keys(expires_at);" },
 };
 
 

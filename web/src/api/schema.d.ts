@@ -995,7 +995,8 @@ export interface paths {
          *     jobs, the audit entry and, with `send_invite`, the invitation email
          *     in the mail outbox. With an invitation `temporary_password` is null
          *     and the agent chooses a password from the emailed link; without
-         *     one the temporary password is shown once.
+         *     one the temporary password is shown once (and again to a retry with
+         *     the same `Idempotency-Key` within 24 h).
          *
          */
         post: {
@@ -1004,7 +1005,18 @@ export interface paths {
                     /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
                     tenant_id?: components["parameters"]["TenantId"];
                 };
-                header?: never;
+                header?: {
+                    /** @description Makes a retry safe: a request with the same key and the same body,
+                     *     by the same user in the same tenant within 24 hours, gets the first
+                     *     answer again (status and body, byte for byte) and creates nothing;
+                     *     the same key with another body is 422 `idempotency_key_reused`. Only
+                     *     a successful create is remembered (a refused one wrote nothing). 1
+                     *     to 255 visible ASCII characters (else 400 `validation_failed`, field
+                     *     Idempotency-Key); a random UUID per logical request is the usual
+                     *     choice.
+                     *      */
+                    "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                };
                 path?: never;
                 cookie?: never;
             };
@@ -1072,6 +1084,15 @@ export interface paths {
                     };
                 };
                 413: components["responses"]["TooLarge"];
+                /** @description `idempotency_key_reused` (field Idempotency-Key): the key was sent with another request body; nothing created. */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -4715,7 +4736,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "idempotency_key_reused" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -5676,6 +5697,16 @@ export interface components {
         Id: number;
         /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
         TenantId: number;
+        /** @description Makes a retry safe: a request with the same key and the same body,
+         *     by the same user in the same tenant within 24 hours, gets the first
+         *     answer again (status and body, byte for byte) and creates nothing;
+         *     the same key with another body is 422 `idempotency_key_reused`. Only
+         *     a successful create is remembered (a refused one wrote nothing). 1
+         *     to 255 visible ASCII characters (else 400 `validation_failed`, field
+         *     Idempotency-Key); a random UUID per logical request is the usual
+         *     choice.
+         *      */
+        IdempotencyKey: string;
         Limit: number;
         Offset: number;
     };
