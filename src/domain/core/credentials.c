@@ -520,7 +520,6 @@ void credentials_hmac_sha256_hex(const char *key, const char *msg, size_t len, c
         sodium_memzero(&st, sizeof(st));
 }
 
-void credentials_keyed_hash(const char *secret, char ret[65])
 int credentials_sealed_key_id(const char *sealed)
 {
         char *end;
