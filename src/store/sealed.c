@@ -18,6 +18,8 @@ static const struct {
         [STORE_SEALED_VM_PIN] = { "agent_extensions", "vm_pin" },
         [STORE_SEALED_ESL_PASSWORD] = { "freeswitch_nodes", "esl_password" },
         [STORE_SEALED_MAIL_SECRET] = { "mail_outbox", "secret" },
+        [STORE_SEALED_WEBHOOK_SECRET] = { "webhook_endpoints", "secret" },
+        [STORE_SEALED_IDEMPOTENT_ANSWER] = { "idempotency_keys", "body" },
 };
 
 const char *store_sealed_name(enum store_sealed_column column)
@@ -27,6 +29,8 @@ const char *store_sealed_name(enum store_sealed_column column)
                 [STORE_SEALED_VM_PIN] = "agent_extensions.vm_pin",
                 [STORE_SEALED_ESL_PASSWORD] = "freeswitch_nodes.esl_password",
                 [STORE_SEALED_MAIL_SECRET] = "mail_outbox.secret",
+                [STORE_SEALED_WEBHOOK_SECRET] = "webhook_endpoints.secret",
+                [STORE_SEALED_IDEMPOTENT_ANSWER] = "idempotency_keys.body",
         };
         return names[column];
 }

@@ -159,6 +159,8 @@ enum store_sealed_column {
         STORE_SEALED_VM_PIN,             /* agent_extensions.vm_pin */
         STORE_SEALED_ESL_PASSWORD,       /* freeswitch_nodes.esl_password */
         STORE_SEALED_MAIL_SECRET,        /* mail_outbox.secret (a link's token until sent) */
+        STORE_SEALED_WEBHOOK_SECRET,     /* webhook_endpoints.secret (signs deliveries) */
+        STORE_SEALED_IDEMPOTENT_ANSWER,  /* idempotency_keys.body (may hold a temporary password) */
         STORE_SEALED__MAX
 };
 
