@@ -59,6 +59,7 @@ enum result api_queues_register(struct http_server *srv, struct api_context *ctx
 enum result api_numbers_register(struct http_server *srv, struct api_context *ctx);
 enum result api_queue_status_register(struct http_server *srv, struct api_context *ctx);
 enum result api_voicemail_register(struct http_server *srv, struct api_context *ctx);
+enum result api_sso_register(struct http_server *srv, struct api_context *ctx);
 /* The web app for what no route takes (when ctx->web), no-store on /v1. */
 enum result api_web_register(struct http_server *srv, struct api_context *ctx);
 
