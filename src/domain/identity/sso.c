@@ -505,7 +505,9 @@ static enum result create_user(struct app *app, const struct store_sso *s,
                 *strchr(first, '@') = '\0';
         }
         in.first_name = first;
-        in.last_name = text_name_valid(c->family_name, 100) ? c->family_name : "";
+        /* A provider that sends no family name: a placeholder the admin
+         * may change (a name is required). */
+        in.last_name = text_name_valid(c->family_name, 100) ? c->family_name : "(single sign-on)";
         in.email = c->email;
         in.extensions_count = -1;
         a = calloc(1, sizeof(*a));
