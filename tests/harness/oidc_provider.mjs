@@ -52,6 +52,8 @@ const provider = new Provider(issuer, {
 });
 provider.on('server_error', (ctx, err) => console.error('server_error', err));
 
+// A browser asks for an icon the provider has not (a 404 in its console).
+const callback = provider.callback()
 https.createServer({ cert: fs.readFileSync(env.OIDC_CERT), key: fs.readFileSync(env.OIDC_KEY) },
-                   provider.callback())
+                   (req, res) => (req.url === '/favicon.ico' ? res.writeHead(204).end() : callback(req, res)))
   .listen(port, '127.0.0.1', () => console.log(`ready ${issuer}`));
