@@ -30,7 +30,9 @@
 #  11. 1,000 invitations delivered to a local SMTP server, and the
 #      forgot-password medians (bench/mail_invites.py);
 #  12. a minute of forgot-password from one address: requests answered,
-#      rows written and the database's size (bench/forgot_flood.py).
+#      rows written and the database's size (bench/forgot_flood.py);
+#  13. single sign-on through node-oidc-provider: callback to the portal's
+#      data, and the whole login (bench/sso.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -102,3 +104,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py
 
 echo "== growth: a minute of forgot-password from one address"
 AGENTDESK_BIN=$bin python3 bench/forgot_flood.py | sed 's/^/  /'
+
+echo "== single sign-on: callback to portal, whole login through node-oidc-provider"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/sso.py | sed 's/^/  /'

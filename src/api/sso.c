@@ -15,11 +15,13 @@
  * finishes a flow is the one that began it — OAuth 2.0 Security BCP
  * §4.7.1), so the rule that no token is kept in the browser holds.
  */
+#define LOG_MODULE "sso"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/common.h"
+#include "util/log.h"
 #include "domain/identity/sso.h"
 #include "util/wipe.h"
 
@@ -175,8 +177,12 @@ static void start(struct http_request *req, struct api_call *call)
                 return;
         }
         result = sso_start(call->ctx->app, email, &location, binding);
+        if (result == RESULT_UNSUPPORTED)
+                LOG_WARN("single sign-on needs AGENTDESK_PUBLIC_URL (the redirect URI)");
         if (result) {
-                refuse(req, result == RESULT_NOT_FOUND ? "sso_unavailable" : "provider_unreachable");
+                refuse(req, result == RESULT_NOT_FOUND || result == RESULT_UNSUPPORTED
+                                    ? "sso_unavailable"
+                                    : "provider_unreachable");
                 return;
         }
         snprintf(cookie, sizeof(cookie),

@@ -272,7 +272,8 @@ static const struct config_def defs[] = {
           "sender address of every message (required with AGENTDESK_SMTP_URL)", NULL },
         { "AGENTDESK_PUBLIC_URL", CONFIG_STRING, "", FIELD(public_url), false, 0, 0,
           check_public_url, "base URL of the web app, the start of every emailed link "
-          "(required with AGENTDESK_SMTP_URL)", NULL },
+          "(required with AGENTDESK_SMTP_URL) and of single sign-on's redirect URI "
+          "(<url>/v1/auth/oidc/callback, required for single sign-on)", NULL },
         { "AGENTDESK_OIDC_CA_FILE", CONFIG_STRING, "", FIELD(oidc_ca_file), false, 0, 0,
           check_absolute_path, "single sign-on: CA bundle the OpenID providers' certificates must "
           "chain to (empty: the system's)", NULL },

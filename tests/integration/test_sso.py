@@ -178,6 +178,12 @@ def test_certified_provider(backend):
             agent = new_agent(ad, admin_a, "agent@a.example")
             new_agent(ad, admin_a, "unverified@a.example")
             browser = Browser(op.cert)
+            status, h, _ = Browser(op.cert).request(
+                "GET", public + "/v1/auth/oidc/start?email=agent%40a.example")
+            cookie = h["set-cookie"]
+            for attribute in ("HttpOnly", "SameSite=Lax", "Path=/v1/auth/oidc/callback",
+                              "Max-Age=600"):
+                assert attribute in cookie, cookie
             auth = start(ad, public, browser, "agent@a.example")
             q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(auth).query))
             assert q["code_challenge_method"] == "S256" and len(q["code_challenge"]) == 43, q
