@@ -204,6 +204,11 @@ def test_certified_provider(backend):
             # The one-time code and the state are spent.
             assert exchange(ad, fragment["code"])[0] == 401
             assert finish(browser, url) == {"sso_error": "state_invalid"}
+            # Audited as the user's own act, and the secret in no row of the log.
+            rows = ad.sql("SELECT actor_user_id, details FROM audit_log "
+                          "WHERE action = 'user.sso_login'")
+            assert len(rows) == 1 and rows[0][0] == str(agent["id"]), rows
+            assert CLIENT_SECRET not in str(ad.sql("SELECT * FROM audit_log"))
             # Linked: the (iss, sub) pair now names the user.
             assert ad.sql("SELECT subject, user_id FROM user_identities") == [
                 ("agent@a.example", str(agent["id"]))]

@@ -107,6 +107,15 @@ static void test_tokens(void)
         /* A key the set does not have: unknown, so the caller fetches the set again. */
         CHECK_INT_EQ(check(jwt, "{\"keys\":[]}", NULL), OIDC_REFUSAL_UNKNOWN_KEY);
         CHECK_INT_EQ(check("not.a.token", jwks, NULL), OIDC_REFUSAL_MALFORMED);
+        /* Segments libcjose's decoder would abort on (a length of 4k + 1,
+         * padding, other characters), found by fuzz/oidc.c: refused first. */
+        CHECK_INT_EQ(check("eyJhbGciOiJFUzI1NiJ9.abcde.abcd", jwks, NULL), OIDC_REFUSAL_MALFORMED);
+        CHECK_INT_EQ(check("eyJhbGciOiJFUzI1NiJ9.ab=d.abcd", jwks, NULL), OIDC_REFUSAL_MALFORMED);
+        CHECK_INT_EQ(check("eyJhbGciOiJFUzI1NiJ9.abcd.ab+d", jwks, NULL), OIDC_REFUSAL_MALFORMED);
+        CHECK_INT_EQ(check("eyJhbGciOiJFUzI1NiJ9.abcd.abcd.abcd", jwks, NULL), OIDC_REFUSAL_MALFORMED);
+        CHECK_INT_EQ(check(jwt, "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"rsa-1\",\"n\":\"abcde\","
+                                "\"e\":\"AQAB\"}]}", NULL),
+                     OIDC_REFUSAL_UNKNOWN_KEY);
         free(jwt);
         free(c);
 

@@ -88,6 +88,57 @@ const char *oidc_refusal_code(enum oidc_refusal r)
         return "id_token_invalid";
 }
 
+/*
+ * Whether s[0..len) is base64url text that libcjose can decode: its
+ * decoder assert()s (aborting the process) on a length that leaves one
+ * character over (len % 4 == 1), so whatever reaches it is checked here
+ * first. Padding is not part of base64url in JOSE (RFC 7515 §2).
+ */
+static bool b64url_ok(const char *s, size_t len)
+{
+        if (len % 4 == 1)
+                return false;
+        for (size_t i = 0; i < len; i++) {
+                char c = s[i];
+
+                if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_'))
+                        return false;
+        }
+        return true;
+}
+
+/* Whether jwt is three base64url segments joined by dots (a compact JWS). */
+static bool compact_ok(const char *jwt)
+{
+        const char *p = jwt;
+
+        for (int part = 0; part < 3; part++) {
+                size_t n = strcspn(p, ".");
+
+                if (!b64url_ok(p, n) || (part < 2 ? p[n] != '.' : p[n] != '\0'))
+                        return false;
+                p += n + (part < 2);
+        }
+        return true;
+}
+
+/* Whether every member of the JWK k that libcjose decodes is base64url. */
+static bool jwk_ok(json_t *k)
+{
+        static const char *const members[] = { "n", "e", "d", "p", "q", "dp", "dq", "qi",
+                                               "x", "y", "k" };
+
+        for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++) {
+                json_t *v = json_object_get(k, members[i]);
+
+                if (v && (!json_is_string(v) ||
+                          !b64url_ok(json_string_value(v), json_string_length(v))))
+                        return false;
+        }
+        return true;
+}
+
 /* The key of set (a parsed JWK Set) that verifies a token of alg with
  * kid (NULL: the token names none, so the set's only signing key of the
  * type). NULL when none. The caller releases it. */
@@ -104,7 +155,7 @@ static cjose_jwk_t *key_find(json_t *set, const char *alg, const char *kid)
                 const char *kalg = json_string_value(json_object_get(k, "alg"));
                 cjose_jwk_t *jwk;
 
-                if (!json_is_object(k) || (use && strcmp(use, "sig") != 0) ||
+                if (!json_is_object(k) || !jwk_ok(k) || (use && strcmp(use, "sig") != 0) ||
                     (kalg && strcmp(kalg, alg) != 0) || (kid && (!kkid || strcmp(kid, kkid) != 0)))
                         continue;
                 jwk = cjose_jwk_import_json((cjose_header_t *)k, NULL);
@@ -162,6 +213,8 @@ enum result oidc_id_token_check(const char *jwt, const char *jwks, const struct 
         json_int_t exp, iat;
 
         memset(&c, 0, sizeof(c));
+        if (!compact_ok(jwt))
+                goto out;
         jws = cjose_jws_import(jwt, strlen(jwt), NULL);
         if (!jws)
                 goto out;

@@ -635,9 +635,13 @@ enum result sso_callback(struct app *app, const char *state, const char *code, c
                 credentials_keyed_hash(one_time, hash);
                 result = store_oidc_code_insert(conn, hash, user.id, now + SSO_CODE_TTL);
         }
-        if (!result)
-                result = audit_record(conn, NULL, user.tenant_id, "user.sso_login", "user", user.id,
-                                      "issuer", s.issuer, NULL);
+        if (!result) {
+                struct actor actor = { .kind = ACTOR_KIND_USER, .user_id = user.id,
+                                       .role = user.role, .client_ip = "", .request_id = "" };
+
+                result = audit_record(conn, &actor, user.tenant_id, "user.sso_login", "user",
+                                      user.id, "issuer", s.issuer, NULL);
+        }
         if (!result)
                 result = store_commit(conn);
         if (result) {
