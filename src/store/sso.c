@@ -163,6 +163,15 @@ enum result store_identity_link(struct store_conn *conn, const char *issuer, con
                           p, STORE_NPARAMS(p), NULL, NULL);
 }
 
+enum result store_identity_unlink(struct store_conn *conn, const char *issuer,
+                                  const char *subject)
+{
+        struct store_param p[] = { SP_TEXT(issuer), SP_TEXT(subject) };
+
+        return store_exec(conn, "DELETE FROM user_identities WHERE issuer = ? AND subject = ?", p,
+                          STORE_NPARAMS(p), NULL, NULL);
+}
+
 enum result store_oidc_flow_insert(struct store_conn *conn, const char *state_hash,
                                    const struct store_oidc_flow *f)
 {

@@ -1599,6 +1599,10 @@ enum result store_identity_user(struct store_conn *conn, const char *issuer, con
 enum result store_identity_link(struct store_conn *conn, const char *issuer, const char *subject,
                                 int64_t user_id);
 
+/* Removes the link of (issuer, subject), whoever it names. */
+enum result store_identity_unlink(struct store_conn *conn, const char *issuer,
+                                  const char *subject);
+
 /* A sign-on under way, found by the keyed hash of its state. */
 struct store_oidc_flow {
         int64_t tenant_id;

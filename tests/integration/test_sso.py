@@ -281,6 +281,16 @@ def test_misbehaving_provider(backend):
             fragment = attempt(kid="b", published=["a", "b"])
             status, _, b = exchange(ad, fragment["code"])
             assert status == 200 and b["data"]["user"]["id"] == agent["id"], b
+            # Deleted, the account's link is stale: the same person at the
+            # provider gets a new account (just-in-time), not the old one.
+            status, _, b = ad.request("DELETE", "/v1/admin/agents/%d" % agent["id"],
+                                      token=admin_b)
+            assert status in (200, 204), b
+            fragment = attempt(kid="b", published=["a", "b"])
+            assert "code" in fragment, fragment
+            status, _, b = exchange(ad, fragment["code"])
+            assert status == 200 and b["data"]["user"]["id"] != agent["id"], b
+            assert b["data"]["user"]["email"] == "agent@b.example", b
             # Just-in-time: an unknown user of the domain becomes an agent.
             email = "fresh@b.example"
             fragment = attempt()

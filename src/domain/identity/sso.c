@@ -446,6 +446,20 @@ static enum result resolve_user(struct store_conn *conn, const struct store_sso 
         enum result result;
 
         result = store_identity_user(conn, s->issuer, c->subject, &user_id);
+        if (!result) {
+                result = store_user_get(conn, user_id, ret);
+                if (result == RESULT_NOT_FOUND || (!result && ret->status == USER_STATUS_DELETED)) {
+                        /* A link to a deleted user is stale: the email may
+                         * belong to a new account now, found as at a first
+                         * sign-in. */
+                        result = store_identity_unlink(conn, s->issuer, c->subject);
+                        if (!result)
+                                result = RESULT_NOT_FOUND;
+                } else if (!result && ret->tenant_id != s->tenant_id) {
+                        *ret_refusal = "no_account";
+                        return RESULT_INVALID;
+                }
+        }
         if (result == RESULT_NOT_FOUND) {
                 if (!*c->email || !domain_allowed(s, c->email)) {
                         *ret_refusal = "email_domain_not_allowed";
@@ -468,12 +482,6 @@ static enum result resolve_user(struct store_conn *conn, const struct store_sso 
                 }
                 if (!result && ret->status == USER_STATUS_ACTIVE)
                         result = store_identity_link(conn, s->issuer, c->subject, ret->id);
-        } else if (!result) {
-                result = store_user_get(conn, user_id, ret);
-                if (result == RESULT_NOT_FOUND || (!result && ret->tenant_id != s->tenant_id)) {
-                        *ret_refusal = "no_account";
-                        return RESULT_INVALID;
-                }
         }
         if (result)
                 return result;
@@ -519,6 +527,8 @@ static enum result create_user(struct app *app, const struct store_sso *s,
         wipe_memory(temporary, sizeof(temporary));
         if (!result)
                 result = store_conn_get(app->store, &conn);
+        if (!result)   /* a stale link to a deleted user, if any */
+                result = store_identity_unlink(conn, s->issuer, c->subject);
         if (!result)
                 result = store_identity_link(conn, s->issuer, c->subject, a->user.id);
         if (!result)
