@@ -39,6 +39,8 @@
 #  15. two nodes on PostgreSQL behind nginx (docs/deploy.md's block, TLS):
 #      1,000 creates and 2,000 lookups while one node is SIGKILLed
 #      (bench/two_nodes.py).
+#  16. single sign-on through node-oidc-provider: callback to the portal's
+#      data, and the whole login (bench/sso.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -122,3 +124,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/drain.py | sed 
 
 echo "== two nodes behind nginx, one SIGKILLed midway (1,000 creates, 2,000 lookups)"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/two_nodes.py | sed 's/^/  /'
+
+echo "== single sign-on: callback to portal, whole login through node-oidc-provider"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/sso.py | sed 's/^/  /'

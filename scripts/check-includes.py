@@ -31,6 +31,7 @@ LIBRARIES = {
     "libcrypto": re.compile(r"openssl/.*\.h$"),
     "libssh": re.compile(r"libssh/.*\.h$"),
     "libcurl": re.compile(r"curl/.*\.h$"),
+    "libcjose": re.compile(r"cjose/.*\.h$"),
     "GnuTLS": re.compile(r"gnutls/.*\.h$"),
     "libsystemd": re.compile(r"systemd/sd-.*\.h$"),
 }

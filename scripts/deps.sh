@@ -6,7 +6,8 @@ set -euo pipefail
 
 packages=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsodium-dev
           libsqlite3-dev libpq-dev libssl-dev libssh-dev libgnutls28-dev xxd libcurl4-openssl-dev
-          libsystemd-dev)                 # sd_notify: Type=notify and the watchdog
+          libsystemd-dev                  # sd_notify: Type=notify and the watchdog
+          libcjose-dev)                   # single sign-on: ID token signatures, JWKs
 if [ "${1:-}" = "--test" ]; then
         packages+=(postgresql python3 curl wrk nginx-light procps openssh-server openssh-client openssl
                    clang-14 libclang-rt-14-dev python3-websockets sip-tester python3-aiosmtpd

@@ -66,6 +66,7 @@ enum result api_queue_status_register(struct http_server *srv, struct api_contex
 enum result api_voicemail_register(struct http_server *srv, struct api_context *ctx);
 enum result api_scim_register(struct http_server *srv, struct api_context *ctx);
 enum result api_webhooks_register(struct http_server *srv, struct api_context *ctx);
+enum result api_sso_register(struct http_server *srv, struct api_context *ctx);
 /* The web app for what no route takes (when ctx->web), no-store on /v1. */
 enum result api_web_register(struct http_server *srv, struct api_context *ctx);
 

@@ -26,8 +26,7 @@ static json_t *user_json(const struct store_user *u)
                          "tenantId", u->tenant_id ? json_integer(u->tenant_id) : json_null());
 }
 
-/* A session as login answers it. */
-static void respond_session(struct http_request *req, struct auth_token *tok)
+void api_respond_session(struct http_request *req, struct auth_token *tok)
 {
         http_request_set_tenant(req, tok->user.tenant_id);
         http_respond_json(req, 200,
@@ -71,11 +70,16 @@ static void login(struct http_request *req, struct api_call *call)
                 http_respond_error(req, 401, "invalid_credentials", "wrong email or password", NULL);
                 goto out;
         }
+        if (result == RESULT_FORBIDDEN) {
+                http_respond_error(req, 403, "sso_required",
+                                   "this organisation signs in with single sign-on only", NULL);
+                goto out;
+        }
         if (result) {
                 api_fail(req, result, NULL);
                 goto out;
         }
-        respond_session(req, &tok);
+        api_respond_session(req, &tok);
 out:
         json_decref(body);
 }
@@ -240,7 +244,7 @@ static void set_password(struct http_request *req, struct api_call *call)
                 api_fail(req, result, result == RESULT_INVALID_TOKEN ? "token" : field);
                 goto out;
         }
-        respond_session(req, &tok);
+        api_respond_session(req, &tok);
 out:
         json_decref(body);
 }

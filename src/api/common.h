@@ -139,6 +139,9 @@ char *api_text(json_t *o);
  * object every route of the resource answers with, and the one line the
  * command line prints for it.
  */
+/* auth.c: answers a new session as login does (200 with token, expiresAt,
+ * user, mustChangePassword) and wipes tok's token. */
+void api_respond_session(struct http_request *req, struct auth_token *tok);
 /* agents.c */
 json_t *api_agent_json(const struct agent *a);
 /* One agent of a list page, its extensions found in extensions. */

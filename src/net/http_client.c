@@ -250,4 +250,36 @@ bool net_http_url_valid(const char *url, size_t max_len)
         curl_free(fragment);
         curl_url_cleanup(u);
         return ok;
+char *net_form_encode(const char *prefix, const char *const *pairs)
+{
+        size_t len = strlen(prefix) + 1;
+        char **esc;
+        size_t n = 0;
+        char *out = NULL;
+
+        while (pairs[n])
+                n++;
+        esc = calloc(n + 1, sizeof(*esc));
+        if (!esc)
+                return NULL;
+        for (size_t i = 0; i < n; i++) {
+                esc[i] = curl_easy_escape(NULL, pairs[i], 0);
+                if (!esc[i])
+                        goto out;
+                len += strlen(esc[i]) + 1;
+        }
+        out = malloc(len);
+        if (!out)
+                goto out;
+        strcpy(out, prefix);
+        for (size_t i = 0; i < n; i++) {
+                if (i)
+                        strcat(out, i % 2 ? "=" : "&");
+                strcat(out, esc[i]);
+        }
+out:
+        for (size_t i = 0; i < n; i++)
+                curl_free(esc[i]);
+        free(esc);
+        return out;
 }

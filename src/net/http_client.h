@@ -82,4 +82,11 @@ void net_http_response_free(struct net_http_response *response);
  * carry an IPv4 address (mapped, NAT64, 6to4) or are not global unicast. */
 bool net_address_public(const char *ip);
 
+/* prefix followed by pairs (name, value, name, value, …, NULL) as
+ * application/x-www-form-urlencoded text (each percent-encoded), for a
+ * form body (prefix "") or a URL's query (prefix "https://…?"). Owned by
+ * the caller (free()); NULL when out of memory. An odd count is a
+ * programmer's mistake. */
+char *net_form_encode(const char *prefix, const char *const *pairs);
+
 #endif

@@ -285,7 +285,14 @@ static const struct config_def defs[] = {
           "sender address of every message (required with AGENTDESK_SMTP_URL)", NULL, false },
         { "AGENTDESK_PUBLIC_URL", CONFIG_STRING, "", FIELD(public_url), false, 0, 0,
           check_public_url, "base URL of the web app, the start of every emailed link "
-          "(required with AGENTDESK_SMTP_URL)", NULL, false },
+          "(required with AGENTDESK_SMTP_URL) and of single sign-on's redirect URI "
+          "(<url>/v1/auth/oidc/callback, required for single sign-on)", NULL, false },
+        { "AGENTDESK_OIDC_CA_FILE", CONFIG_STRING, "", FIELD(oidc_ca_file), false, 0, 0,
+          check_absolute_path, "single sign-on: CA bundle the OpenID providers' certificates must "
+          "chain to (empty: the system's)", NULL, false },
+        { "AGENTDESK_OIDC_ALLOW_PRIVATE", CONFIG_BOOL, "false", FIELD(oidc_allow_private), false, 0,
+          0, NULL, "single sign-on: let an OpenID provider be on a loopback or private address "
+          "(tests; otherwise only public addresses are reached)", NULL, false },
         { "AGENTDESK_INVITE_TTL", CONFIG_INT, "259200", FIELD(invite_ttl), false, 1, 30 * 86400,
           NULL, "lifetime of an invitation link, seconds", NULL, false },
         { "AGENTDESK_MAIL_RETRY_LIMIT", CONFIG_INT, "10", FIELD(mail_retry_limit), false, 1, 1000,

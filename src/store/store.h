@@ -1786,5 +1786,78 @@ enum result store_scim_settings_get(struct store_conn *conn, int64_t tenant_id,
                                     struct store_scim_settings *ret);
 enum result store_scim_settings_set(struct store_conn *conn, int64_t tenant_id,
                                     const struct store_scim_settings *s);
+/* ---- single sign-on (domain/identity/sso.c) --------------------------- */
+
+#define STORE_SSO_MAX_DOMAINS 16
+
+/* A tenant's OpenID provider. */
+struct store_sso {
+        int64_t tenant_id;
+        char issuer[STORE_TEXT_MAX];
+        char client_id[STORE_TEXT_MAX];
+        char client_secret[STORE_TEXT_MAX];  /* sealed, as stored */
+        char display_name[STORE_NAME_MAX];
+        char domains[STORE_SSO_MAX_DOMAINS][STORE_SHORT_MAX * 4]; /* lower-case */
+        size_t n_domains;
+        bool password_login;                 /* password logins still allowed */
+        bool jit_accounts;                   /* unknown users created (role agent) */
+        int64_t updated_at;
+};
+
+/* The provider of tenant_id (RESULT_NOT_FOUND: none). */
+enum result store_sso_get(struct store_conn *conn, int64_t tenant_id, struct store_sso *ret);
+
+/* The provider of the tenant that holds the (lower-case) email domain
+ * (RESULT_NOT_FOUND: no tenant does). */
+enum result store_sso_get_by_domain(struct store_conn *conn, const char *domain,
+                                    struct store_sso *ret);
+
+/* In a transaction. Creates or replaces s (updated_at set here) and its
+ * domains; RESULT_CONFLICT when another tenant holds one of the domains. */
+enum result store_sso_put(struct store_conn *conn, const struct store_sso *s);
+
+/* In a transaction. Removes the provider of tenant_id, its domains and
+ * the flows under way (RESULT_NOT_FOUND: none). */
+enum result store_sso_delete(struct store_conn *conn, int64_t tenant_id);
+
+/* The user linked to (issuer, subject) (RESULT_NOT_FOUND: none). */
+enum result store_identity_user(struct store_conn *conn, const char *issuer, const char *subject,
+                                int64_t *ret_user_id);
+
+/* Links (issuer, subject) to user_id; RESULT_CONFLICT when already linked. */
+enum result store_identity_link(struct store_conn *conn, const char *issuer, const char *subject,
+                                int64_t user_id);
+
+/* Removes the link of (issuer, subject), whoever it names. */
+enum result store_identity_unlink(struct store_conn *conn, const char *issuer,
+                                  const char *subject);
+
+/* A sign-on under way, found by the keyed hash of its state. */
+struct store_oidc_flow {
+        int64_t tenant_id;
+        char binding_hash[65];               /* keyed hash of the browser's cookie */
+        char nonce_hash[65];                 /* keyed hash of the nonce */
+        char verifier[STORE_TEXT_MAX];       /* the PKCE verifier, sealed */
+        int64_t expires_at;
+};
+
+enum result store_oidc_flow_insert(struct store_conn *conn, const char *state_hash,
+                                   const struct store_oidc_flow *f);
+
+/* Deletes the flow of state_hash and returns it: a state is used once,
+ * whatever comes of it (RESULT_NOT_FOUND: unknown or already used). */
+enum result store_oidc_flow_take(struct store_conn *conn, const char *state_hash,
+                                 struct store_oidc_flow *ret);
+
+enum result store_oidc_code_insert(struct store_conn *conn, const char *code_hash,
+                                   int64_t user_id, int64_t expires_at);
+
+/* Deletes the one-time code of code_hash and returns its user and expiry
+ * (RESULT_NOT_FOUND: unknown or already used). */
+enum result store_oidc_code_take(struct store_conn *conn, const char *code_hash,
+                                 int64_t *ret_user_id, int64_t *ret_expires_at);
+
+/* Deletes flows and codes that expired before now. */
+enum result store_oidc_purge(struct store_conn *conn, int64_t now);
 
 #endif

@@ -88,6 +88,16 @@ export async function until<T>(what: string, ms: number, f: () => Promise<T | un
 export interface ApiResult { status: number; headers: Headers; body: any }
 
 /** One agentdesk data set and server, plus the web app's address. */
+/** A throwaway self-signed certificate for 127.0.0.1 in dir: its PEM files. */
+export function selfSignedCert(dir: string, name: string): { cert: string; key: string } {
+  const cert = join(dir, `${name}.crt`)
+  const key = join(dir, `${name}.key`)
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
+    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' })
+  assert.equal(r.status, 0, 'openssl: ' + r.stderr)
+  return { cert, key }
+}
+
 export class Agentdesk {
   readonly tmp = mkdtempSync(join(tmpdir(), 'agentdesk-browser-'))
   readonly db: string
@@ -139,11 +149,7 @@ export class Agentdesk {
 
   /** Serve over HTTPS with a throwaway self-signed certificate for 127.0.0.1. */
   useTls(): this {
-    const cert = join(this.tmp, 'tls.crt')
-    const key = join(this.tmp, 'tls.key')
-    const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-      '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' })
-    assert.equal(r.status, 0, 'openssl: ' + r.stderr)
+    const { cert, key } = selfSignedCert(this.tmp, 'tls')
     this.env.AGENTDESK_TLS_CERT_FILE = cert
     this.env.AGENTDESK_TLS_KEY_FILE = key
     this.ca = readFileSync(cert)

@@ -502,6 +502,15 @@ void credentials_new_link_token(char ret[CREDENTIALS_LINK_TOKEN_LEN + 1])
         sodium_memzero(raw, sizeof(raw));
 }
 
+void credentials_pkce_challenge(const char *verifier, char ret[CREDENTIALS_LINK_TOKEN_LEN + 1])
+{
+        unsigned char digest[crypto_hash_sha256_BYTES];
+
+        crypto_hash_sha256(digest, (const unsigned char *)verifier, strlen(verifier));
+        sodium_bin2base64(ret, CREDENTIALS_LINK_TOKEN_LEN + 1, digest, sizeof(digest),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 void credentials_new_webhook_secret(char ret[CREDENTIALS_WEBHOOK_SECRET_LEN + 1])
 {
         memcpy(ret, "whsec_", 6);

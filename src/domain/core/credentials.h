@@ -111,6 +111,10 @@ void credentials_new_token(char ret[CREDENTIALS_TOKEN_LEN + 1]);
 #define CREDENTIALS_LINK_TOKEN_LEN 43
 void credentials_new_link_token(char ret[CREDENTIALS_LINK_TOKEN_LEN + 1]);
 
+/* The PKCE S256 challenge of verifier (RFC 7636 §4.2): base64url of
+ * SHA-256, without padding (43 characters). */
+void credentials_pkce_challenge(const char *verifier, char ret[CREDENTIALS_LINK_TOKEN_LEN + 1]);
+
 /* Keyed hash (HMAC-SHA256 under the current key) of a high-entropy
  * secret, as 64 hex characters: how tokens are looked up without being
  * stored. */

@@ -95,6 +95,18 @@ enum result auth_login(struct app *app, const char *email, const char *password,
                         result = store_throttle_fail(conn, ip_key, now, set->login_window);
                 return result ? result : RESULT_INVALID_CREDENTIALS;
         }
+        if (u.tenant_id) {
+                /* The tenant signs in through its OpenID provider only
+                 * (domain/identity/sso.h): said once the password is right,
+                 * so it tells a guesser nothing. */
+                struct store_sso sso;
+                enum result has = store_sso_get(conn, u.tenant_id, &sso);
+
+                if (has && has != RESULT_NOT_FOUND)
+                        return has;
+                if (!has && !sso.password_login)
+                        return RESULT_FORBIDDEN;
+        }
         result = store_begin(conn);
         if (result)
                 return result;

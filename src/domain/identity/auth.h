@@ -39,7 +39,8 @@ struct auth_token {
  * (login_max_failures in login_window), from anywhere (the far higher
  * login_account_max_failures in the shorter login_account_window), or the
  * client address failed too often with any email (login_ip_max_failures).
- * A success clears the (email, address) count only.
+ * A success clears the (email, address) count only. RESULT_FORBIDDEN when
+ * the password is right but the user's tenant allows single sign-on only.
  */
 enum result auth_login(struct app *app, const char *email, const char *password,
                        const char *client_ip, struct auth_token *ret, int64_t *ret_retry_after);

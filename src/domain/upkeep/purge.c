@@ -36,6 +36,8 @@ static enum result round_fn(void *userdata, bool *ret_more)
                 result = store_purge_calls(conn, now - set->call_retention_days * 86400,
                                            now - PURGE_LIVE_EVENTS_AFTER, PURGE_BATCH, &calls,
                                            &events);
+        if (!result)   /* single sign-on flows and codes past their few minutes */
+                result = store_oidc_purge(conn, now);
         if (result) {
                 LOG_WARN("purge failed: %s", result_name(result));
                 return result;

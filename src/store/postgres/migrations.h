@@ -519,6 +519,47 @@ static const struct store_migration postgres_migrations[] = {
           " expires_at BIGINT NOT NULL,"
           " UNIQUE (tenant_id, user_id, route, idem_key));"
           "CREATE INDEX idempotency_keys_expires ON idempotency_keys(expires_at);" },
+        /* Single sign-on (issue 21, domain/identity/sso.c): a tenant's
+         * OpenID provider (the client secret sealed as SIP secrets are),
+         * the email domains whose users it signs in (one tenant per
+         * domain: the login page finds the provider by the email's
+         * domain), the (issuer, subject) pairs linked to users, the flows
+         * under way (keyed hashes of the state, of the browser's binding
+         * cookie and of the nonce; the PKCE verifier sealed) and the
+         * one-time codes the callback hands to the login page (keyed
+         * hashes). */
+        { 18, "single sign-on",
+          "CREATE TABLE tenant_sso ("
+          " tenant_id BIGINT PRIMARY KEY REFERENCES tenants(id),"
+          " issuer TEXT NOT NULL,"
+          " client_id TEXT NOT NULL,"
+          " client_secret TEXT NOT NULL,"
+          " display_name TEXT NOT NULL,"
+          " password_login BIGINT NOT NULL DEFAULT 1,"
+          " jit_accounts BIGINT NOT NULL DEFAULT 0,"
+          " updated_at BIGINT NOT NULL);"
+          "CREATE TABLE sso_domains ("
+          " domain TEXT PRIMARY KEY,"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id));"
+          "CREATE INDEX sso_domains_tenant ON sso_domains(tenant_id);"
+          "CREATE TABLE user_identities ("
+          " issuer TEXT NOT NULL,"
+          " subject TEXT NOT NULL,"
+          " user_id BIGINT NOT NULL REFERENCES users(id),"
+          " created_at BIGINT NOT NULL,"
+          " PRIMARY KEY (issuer, subject));"
+          "CREATE INDEX user_identities_user ON user_identities(user_id);"
+          "CREATE TABLE oidc_flows ("
+          " state_hash TEXT PRIMARY KEY,"
+          " tenant_id BIGINT NOT NULL REFERENCES tenants(id),"
+          " binding_hash TEXT NOT NULL,"
+          " nonce_hash TEXT NOT NULL,"
+          " verifier TEXT NOT NULL,"
+          " expires_at BIGINT NOT NULL);"
+          "CREATE TABLE oidc_codes ("
+          " code_hash TEXT PRIMARY KEY,"
+          " user_id BIGINT NOT NULL REFERENCES users(id),"
+          " expires_at BIGINT NOT NULL);" },
 };
 
 

@@ -22,6 +22,8 @@ import from here, never from each other):
            Socket, agents and callers as SIP UAs, the carrier on 127.0.0.2
   mail     the SMTP server of the mail tests (tests/harness/smtp.py) and
            readers of the messages it received
+  oidc     single sign-on: the OpenID providers the tests start and a
+           browser of http.client that walks the flow
 
 Python 3 standard library only.
 """
@@ -29,6 +31,7 @@ from .files import (FOREIGN_USER, MARKER, conf_dir, contexts, files_env, sip_pas
                     user_file, user_files)
 from .fsworld import DOMAINS, XMLCURL_PASSWORD, FsWorld, freeswitch, fs_main, sip
 from .mail import SmtpServer, link_token, make_cert, parts
+from .oidc import CLIENT_ID, CLIENT_SECRET, Browser, Provider
 from .prov import (DOMAIN, PROBES, READS, changes, extension, flushes, jobs, new_agent, restart,
                    settle, voicebox)
 from .queues import CARRIER, Agent, QueueWorld, headers

@@ -127,8 +127,10 @@ class Agentdesk:
         return json.loads(out)
 
     # ---- the server
-    def serve(self, extra_args=(), env=None, wait=True):
-        self.port = free_port()
+    def serve(self, extra_args=(), env=None, wait=True, port=None):
+        """port: the one to listen on, when the test must know it before
+        (AGENTDESK_PUBLIC_URL names it); else a free one."""
+        self.port = port or free_port()
         e = dict(self.env)
         # /metrics on a listener of its own (its default port would be
         # shared by every server of the suite); a test may say otherwise.

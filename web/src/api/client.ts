@@ -44,6 +44,8 @@ const MESSAGES: Partial<Record<ApiError['code'], string>> = {
   number_taken: 'This number is already used: by another queue, the extension pool, a reserved number, or (inbound numbers) another tenant.',
   queue_in_use: 'An inbound number or another queue\u2019s timeout still sends callers to this queue: change those first.',
   agent_suspended: 'This agent is suspended: a suspended agent stays logged out of queues.',
+  sso_required: 'Your organisation signs in with single sign-on: use the button above.',
+  invalid_code: 'The sign-in did not finish in time. Sign in again.',
 }
 
 /** A message for people: ours for well-known codes, else the API's. */

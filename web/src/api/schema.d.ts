@@ -347,6 +347,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description `sso_required`: the password is right, but the user's tenant signs in with single sign-on only. */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
                 413: components["responses"]["TooLarge"];
                 /** @description `too_many_attempts`: too many failures for this email from this client address (AGENTDESK_LOGIN_MAX_FAILURES per AGENTDESK_LOGIN_WINDOW), for this email from anywhere (the far higher AGENTDESK_LOGIN_ACCOUNT_MAX_FAILURES per the shorter AGENTDESK_LOGIN_ACCOUNT_WINDOW), or from this client address with any email (AGENTDESK_LOGIN_IP_MAX_FAILURES). Failures from one address do not lock the account's owner out from another. */
                 429: {
@@ -1616,6 +1625,351 @@ export interface paths {
             };
         };
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What the login page may offer for an email (single sign-on or a password).
+         * @description `sso` names the OpenID provider when the email's domain belongs to
+         *     a tenant with single sign-on, else it is null — the same answer for
+         *     an unknown domain as for a known one without it, so that no list of
+         *     tenants can be read from this route. `password.allowed` is false
+         *     when that tenant allows single sign-on only.
+         *
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description What to offer. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            sso: null | {
+                                name: string;
+                            };
+                            password: {
+                                allowed: boolean;
+                            };
+                        };
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Starts a single sign-on (a browser navigation); redirects to the OpenID provider.
+         * @description Authorization code flow with PKCE (S256), a state and a nonce, each
+         *     single-use and kept as keyed hashes for 10 minutes. Sets the
+         *     `agentdesk_oidc` cookie (HttpOnly, SameSite=Lax, path
+         *     `/v1/auth/oidc/callback`, 10 minutes) that binds the flow to this
+         *     browser. On failure it redirects to `/login#sso_error=<code>`
+         *     (`sso_unavailable`: the domain has no single sign-on;
+         *     `provider_unreachable`).
+         *
+         */
+        get: {
+            parameters: {
+                query: {
+                    email: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the provider's authorization endpoint, or back to the login page with `sso_error`. */
+                303: {
+                    headers: {
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OpenID provider's redirect back (redirect URI `AGENTDESK_PUBLIC_URL` + this path).
+         * @description Takes the flow of `state` (used once, whatever follows), requires the
+         *     binding cookie, trades `code` at the token endpoint (with the PKCE
+         *     verifier and the client secret), checks the ID token (RS256/ES256
+         *     signature against the provider's JWKS, refetched on an unknown
+         *     `kid`; `iss`, `aud`, `exp`, `iat`, `nonce`) and finds the user: by
+         *     the linked (`iss`, `sub`), else by email when `email_verified` is
+         *     true and the domain is one of the tenant's (then linked), else a new
+         *     agent when the tenant allows just-in-time accounts. Redirects to
+         *     `/login#code=<one-time code>` (valid 60 s), or to
+         *     `/login#sso_error=<code>`: `state_invalid` (unknown or replayed
+         *     state), `state_expired`, `browser_mismatch`, `provider_refused`,
+         *     `provider_unreachable`, `provider_error`, `sso_not_configured`,
+         *     `id_token_malformed`, `id_token_algorithm`, `id_token_unknown_key`,
+         *     `id_token_signature`, `id_token_issuer`, `id_token_audience`,
+         *     `id_token_expired`, `id_token_issued_at`, `id_token_claims`,
+         *     `id_token_nonce`, `email_domain_not_allowed`, `email_not_verified`,
+         *     `no_account`, `account_disabled`, `server_error`.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    state?: string;
+                    code?: string;
+                    error?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description To the login page, with the one-time code or the refusal in the fragment. */
+                303: {
+                    headers: {
+                        Location?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/auth/oidc/exchange": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Trades the one-time code of a single sign-on for a session, as a password login does. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Logged in. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                /** @description `invalid_code`: unknown, used or expired, or its user can no longer log in. */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/sso": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The tenant's single sign-on provider (never its client secret). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The provider. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SsoResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        /**
+         * Sets the tenant's OpenID provider (client secret sealed at rest, write-only).
+         * @description `client_secret` is required the first time and kept when left out
+         *     later. An email domain belongs to one tenant only (409
+         *     `domain_taken`). With `password_login` false the tenant's users
+         *     can no longer log in with a password (403 `sso_required`).
+         *
+         */
+        put: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description https:// URL; discovery reads <issuer>/.well-known/openid-configuration */
+                        issuer: string;
+                        client_id: string;
+                        client_secret?: string;
+                        /** @description shown as "Sign in with <display_name>" */
+                        display_name: string;
+                        email_domains: string[];
+                        /** @default true */
+                        password_login?: boolean;
+                        /**
+                         * @description create unknown users (role agent) at their first sign-in
+                         * @default false
+                         */
+                        jit_accounts?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Saved. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SsoResponse"];
+                    };
+                };
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `domain_taken`: another tenant signs in one of the email domains. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                413: components["responses"]["TooLarge"];
+            };
+        };
+        post?: never;
+        /** Removes the tenant's single sign-on (password logins allowed again). */
+        delete: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                200: components["responses"]["Ok"];
+                400: components["responses"]["BadRequest"];
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4736,7 +5090,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "idempotency_key_reused" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "idempotency_key_reused" | "domain_taken" | "invalid_code" | "sso_required" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -4774,6 +5128,23 @@ export interface components {
             /** @enum {unknown} */
             role: "superadmin" | "admin" | "supervisor" | "agent";
             tenantId: number | null;
+        };
+        SsoResponse: {
+            /** @constant */
+            success: true;
+            sso: {
+                tenant_id: number;
+                issuer: string;
+                client_id: string;
+                display_name: string;
+                email_domains: string[];
+                /** @constant */
+                client_secret_set: true;
+                password_login: boolean;
+                jit_accounts: boolean;
+                /** Format: date-time */
+                updated_at: string;
+            };
         };
         LoginResponse: {
             /** @constant */
@@ -5448,7 +5819,7 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings" | "extension.transfer" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test";
+            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings" | "extension.transfer" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test" | "sso.update" | "sso.delete" | "user.sso_login";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed; `scim token N` for what an identity provider did through the tenant's SCIM token N (`/scim/v2`). */
