@@ -250,6 +250,8 @@ bool net_http_url_valid(const char *url, size_t max_len)
         curl_free(fragment);
         curl_url_cleanup(u);
         return ok;
+}
+
 char *net_form_encode(const char *prefix, const char *const *pairs)
 {
         size_t len = strlen(prefix) + 1;
