@@ -1557,4 +1557,46 @@ struct store_agent_queue {
 enum result store_queue_agent_queues(struct store_conn *conn, int64_t user_id,
                                      struct store_agent_queue **ret, size_t *ret_n);
 
+/* ---- agent imports (store/imports.c) ---- */
+
+/* An import of a CSV file of agents (domain/identity/imports.h). */
+struct store_import {
+        int64_t id, tenant_id;
+        char status[16];                 /* running | done | failed */
+        int64_t total, done;             /* rows of the file; rows created so far */
+        char *result;                    /* the answer's JSON once finished, else NULL (owned) */
+        bool has_passwords;              /* temporary passwords wait for their download */
+        int64_t created_at, updated_at;
+};
+
+/* Outside a transaction: a running import of tenant_id with total rows
+ * (user_id 0: no user). RESULT_CONFLICT when the tenant has one running. */
+enum result store_import_start(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                               int64_t total, int64_t *ret_id);
+
+/* The rows created so far (outside the import's own transaction). */
+enum result store_import_progress(struct store_conn *conn, int64_t id, int64_t done);
+
+/* Ends an import: done (ok) or failed, its answer's JSON and its sealed
+ * temporary passwords (NULL: none). */
+enum result store_import_finish(struct store_conn *conn, int64_t id, bool ok, int64_t done,
+                                const char *result_json, const char *sealed_passwords);
+
+/* Import id of tenant_id (RESULT_NOT_FOUND for another tenant's). Free
+ * *ret with store_import_free(). */
+enum result store_import_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                             struct store_import *ret);
+void store_import_free(struct store_import *im);
+
+/* Outside a transaction: the sealed temporary passwords of a finished
+ * import, erased from the store as they are read (*ret_sealed malloc'd,
+ * caller frees). RESULT_NOT_FOUND (absent, another tenant's, not done),
+ * RESULT_CONFLICT when they were taken already or there were none. */
+enum result store_import_take_passwords(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                                        char **ret_sealed);
+
+/* Marks failed the tenant's running imports not updated since before (a
+ * node that died mid-import must not block the tenant for ever). */
+enum result store_import_fail_stale(struct store_conn *conn, int64_t tenant_id, int64_t before);
+
 #endif

@@ -9,15 +9,15 @@ from agentdesk_harness import Agentdesk, main, parse_demo_password, wait_for
 def test_migrate_is_idempotent(backend):
     with Agentdesk(backend) as ad:
         _, out, _ = ad.run("migrate")
-        # Every migration of the backend, each once: PostgreSQL's 1-13 (2 its
+        # Every migration of the backend, each once: PostgreSQL's 1-14 (2 its
         # triggers that tell other nodes of directory changes, 7 the live
         # registrations, 8 the call records, 9 the triggers narrowed by
         # column, 10 queues, 11 queue live, 12 the voicemail ring time, 13
-        # call history and presence), SQLite's 1-12 (6 the live
+        # call history and presence, 14 agent imports), SQLite's 1-13 (6 the live
         # registrations, 7 the call records, 8 the triggers' count of
         # directory changes, 9 queues, 10 queue live, 11 the voicemail ring
-        # time, 12 call history and presence).
-        want = 13 if backend == "postgres" else 12
+        # time, 12 call history and presence, 13 agent imports).
+        want = 14 if backend == "postgres" else 13
         assert "applied %d migration" % want in out, out
         _, out, _ = ad.run("migrate")
         assert "(0 applied)" in out, out

@@ -98,6 +98,67 @@ enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX])
         return result;
 }
 
+enum result credentials_seal_blob(const char *plain, size_t len, char **ret_sealed)
+{
+        size_t n = crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + len;
+        size_t text = sodium_base64_ENCODED_LEN(n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        unsigned char *box;
+        char *out;
+
+        if (!have_key)
+                return RESULT_INVALID;
+        box = malloc(n);
+        out = malloc(3 + text);
+        if (!box || !out) {
+                free(box);
+                free(out);
+                return RESULT_NOMEM;
+        }
+        randombytes_buf(box, crypto_secretbox_NONCEBYTES);
+        crypto_secretbox_easy(box + crypto_secretbox_NONCEBYTES, (const unsigned char *)plain, len,
+                              box, secret_key);
+        memcpy(out, "v1:", 3);
+        sodium_bin2base64(out + 3, text, box, n, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        free(box);                       /* only ciphertext: nothing to wipe */
+        *ret_sealed = out;
+        return RESULT_OK;
+}
+
+enum result credentials_unseal_blob(const char *sealed, char **ret_plain, size_t *ret_len)
+{
+        size_t text, n = 0, len;
+        unsigned char *box;
+        char *plain;
+
+        if (!have_key || strncmp(sealed, "v1:", 3) != 0)
+                return RESULT_INVALID;
+        text = strlen(sealed + 3);
+        box = malloc(text + 1);
+        if (!box)
+                return RESULT_NOMEM;
+        if (sodium_base642bin(box, text + 1, sealed + 3, text, NULL, &n, NULL,
+                              sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+            n < crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES) {
+                free(box);
+                return RESULT_INVALID;
+        }
+        len = n - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES;
+        plain = malloc(len + 1);
+        if (!plain || crypto_secretbox_open_easy((unsigned char *)plain,
+                                                 box + crypto_secretbox_NONCEBYTES,
+                                                 n - crypto_secretbox_NONCEBYTES, box,
+                                                 secret_key) != 0) {
+                free(box);
+                free(plain);
+                return plain ? RESULT_INVALID : RESULT_NOMEM;
+        }
+        free(box);
+        plain[len] = '\0';
+        *ret_plain = plain;
+        *ret_len = len;
+        return RESULT_OK;
+}
+
 _Static_assert(CREDENTIALS_BOX_MAX == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 128,
                "a box holds what credentials_seal() seals");
 

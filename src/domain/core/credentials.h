@@ -26,6 +26,16 @@ enum result credentials_init(const char *path, bool create);
 /* Seals plain into ret (STORE_TEXT_MAX bytes). */
 enum result credentials_seal(const char *plain, char ret[STORE_TEXT_MAX]);
 
+/* Seals len bytes of plain of any size into *ret_sealed ("v1:" +
+ * base64url, malloc'd, caller frees): for what is too large for
+ * credentials_seal (an import's temporary passwords). */
+enum result credentials_seal_blob(const char *plain, size_t len, char **ret_sealed);
+
+/* Opens what credentials_seal_blob made into *ret_plain (malloc'd,
+ * NUL-terminated, *ret_len bytes; the caller wipes and frees it).
+ * RESULT_INVALID when it was not sealed with this key. */
+enum result credentials_unseal_blob(const char *sealed, char **ret_plain, size_t *ret_len);
+
 /* Opens a sealed value into ret_plain (size bytes). RESULT_INVALID when it
  * was not sealed with this key. */
 enum result credentials_unseal(const char *sealed, char *ret_plain, size_t size);

@@ -43,6 +43,24 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field);
 
+/* The checks of agent_create that need no store (names, email, role,
+ * extensions_count, send_invite without mail): RESULT_INVALID or
+ * RESULT_ROLE_NOT_ALLOWED naming *ret_field. The import checks each row
+ * with it. */
+enum result agent_create_check(struct app *app, const struct agent_create_input *in,
+                               const char **ret_field);
+
+/* agent_create's work inside the caller's transaction on conn (begun with
+ * store_begin, ended with jobs_finish): the import creates its rows with
+ * it in one transaction. Writes the agent.create audit entry only with
+ * audit; does not kick the mail sender. Same results as agent_create; on
+ * failure the caller rolls back. */
+enum result agent_create_in(struct app *app, struct store_conn *conn, const struct actor *actor,
+                            int64_t tenant_id, const struct agent_create_input *in, bool audit,
+                            struct agent *ret,
+                            char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                            const char **ret_field);
+
 enum result agent_get(struct app *app, int64_t tenant_id, int64_t id, struct agent *ret);
 
 /* A page of the tenant's agents with their extensions, in a constant

@@ -474,6 +474,25 @@ static const struct store_migration sqlite_migrations[] = {
           " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
           " presence TEXT NOT NULL CHECK (presence IN ('offline','available','on_break','on_call')),"
           " since INTEGER NOT NULL);" },
+        /* Agent imports (issue 21, domain/identity/imports.c): one row per
+         * real import, its progress and JSON answer, and its temporary
+         * passwords sealed (credentials_seal_blob) until their one download
+         * erases them. At most one running import per tenant (the partial
+         * unique index: a second one is a conflict, whichever node runs it). */
+        { 13, "agent imports",
+          "CREATE TABLE agent_imports ("
+          " id INTEGER PRIMARY KEY,"
+          " tenant_id INTEGER NOT NULL REFERENCES tenants(id),"
+          " status TEXT NOT NULL CHECK (status IN ('running','done','failed')),"
+          " total INTEGER NOT NULL,"
+          " done INTEGER NOT NULL DEFAULT 0,"
+          " result TEXT,"
+          " passwords TEXT,"
+          " created_by INTEGER,"
+          " created_at INTEGER NOT NULL,"
+          " updated_at INTEGER NOT NULL);"
+          "CREATE UNIQUE INDEX agent_imports_running ON agent_imports(tenant_id)"
+          " WHERE status = 'running';" },
 };
 
 
