@@ -11,7 +11,8 @@
 #include "store/store.h"
 #include "util/text.h"
 
-#define IMPORT_COLS "id, tenant_id, status, total, done, result, passwords IS NOT NULL, " \
+#define IMPORT_COLS "id, tenant_id, status, total, done, result, "                 \
+                    "CASE WHEN passwords IS NULL THEN 0 ELSE 1 END, "           \
                     "created_at, updated_at"
 
 static enum result import_from_row(const struct store_rows *rows, int r, void *out)
@@ -50,14 +51,6 @@ enum result store_import_start(struct store_conn *conn, int64_t tenant_id, int64
                 *ret_id = store_int(store_rows_get(&rows, 0, 0));
         store_rows_free(&rows);
         return result;
-}
-
-enum result store_import_progress(struct store_conn *conn, int64_t id, int64_t done)
-{
-        struct store_param p[] = { SP_INT(done), SP_INT(store_now()), SP_INT(id) };
-
-        return store_exec(conn, "UPDATE agent_imports SET done = ?, updated_at = ? WHERE id = ?",
-                          p, STORE_NPARAMS(p), NULL, NULL);
 }
 
 enum result store_import_finish(struct store_conn *conn, int64_t id, bool ok, int64_t done,

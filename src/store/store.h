@@ -1574,11 +1574,9 @@ struct store_import {
 enum result store_import_start(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                int64_t total, int64_t *ret_id);
 
-/* The rows created so far (outside the import's own transaction). */
-enum result store_import_progress(struct store_conn *conn, int64_t id, int64_t done);
-
 /* Ends an import: done (ok) or failed, its answer's JSON and its sealed
- * temporary passwords (NULL: none). */
+ * temporary passwords (NULL: none). In the import's own transaction for
+ * done (the agents and "done" commit together), outside it for failed. */
 enum result store_import_finish(struct store_conn *conn, int64_t id, bool ok, int64_t done,
                                 const char *result_json, const char *sealed_passwords);
 

@@ -140,6 +140,9 @@ def test_import(backend):
             status, _, b = ad.request("GET", path, token=other)
             assert status == 404, (path, b)
         # The temporary passwords: once, as CSV, then gone.
+        status, _, b = ad.request("GET", "/v1/admin/imports/%d" % imp["id"], token=admin)
+        assert status == 200 and b["import"]["result_csv"] is True, b
+        assert b["import"]["status"] == "done" and len(b["import"]["agents"]) == 3, b
         status, h, text = ad.request("GET", "/v1/admin/imports/%d/result.csv" % imp["id"], token=admin)
         assert status == 200 and h["content-type"].startswith("text/csv"), text
         assert h.get("cache-control") == "no-store"
@@ -187,6 +190,11 @@ def test_import(backend):
         assert status == 201, b
         assert ad.sql("SELECT status FROM agent_imports WHERE tenant_id = %d ORDER BY id" % tb) \
             == [("failed",), ("done",)]
+        # A dry run also says at which row the pool runs out (700 numbers, 4 used).
+        many = HEADER + "".join("F,L,p%d@b.example,agent,4,false,false\n" % i for i in range(200))
+        status, _, b = post(ad, other, many, dry=True)
+        assert status == 200 and [(e["row"], e["code"]) for e in b["errors"]] == \
+            [(2 + 696 // 4, "pool_exhausted")], b["errors"]
 
         # Above 500 rows: in the background, progress then the result.
         status, _, b = post(ad, admin, HEADER + rows(600, "bulk"))

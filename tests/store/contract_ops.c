@@ -1440,3 +1440,71 @@ void contract_mail_requests(struct store *store)
         CHECK_INT_EQ(store_mail_resolve(conn, ids[1], t, u, link_id, "late"), RESULT_CONFLICT);
         store_rollback(conn);
 }
+
+/* Agent imports: one running per tenant (a second is a conflict, another
+ * tenant's is not), finished with its answer, read by its own tenant only,
+ * the sealed passwords taken once; a stale running one is failed. */
+void contract_imports(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_tenant ta = { .status = TENANT_STATUS_ACTIVE, .pool_base = 510000,
+                                   .pool_size = 1 },
+                            tb = { .status = TENANT_STATUS_ACTIVE, .pool_base = 510100,
+                                   .pool_size = 1 };
+        struct store_import im = { 0 };
+        int64_t a1 = 0, a2 = 0, b1 = 0, stale = 0;
+        char *sealed = NULL;
+
+        snprintf(ta.name, sizeof(ta.name), "Imports A");
+        snprintf(ta.slug, sizeof(ta.slug), "imports-a");
+        snprintf(tb.name, sizeof(tb.name), "Imports B");
+        snprintf(tb.slug, sizeof(tb.slug), "imports-b");
+        CHECK_INT_EQ(store_tenant_insert(conn, &ta), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_insert(conn, &tb), RESULT_OK);
+
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 3, &a1), RESULT_OK);
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 3, &a2), RESULT_CONFLICT);
+        CHECK_INT_EQ(a2, 0);
+        CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &b1), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a1, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "running");
+        CHECK_INT_EQ(im.total, 3);
+        CHECK(im.result == NULL && !im.has_passwords);
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_get(conn, tb.id, a1, &im), RESULT_NOT_FOUND);
+        /* Not finished: nothing to take. */
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a1, &sealed), RESULT_NOT_FOUND);
+
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_import_finish(conn, a1, true, 3, "{\"agents\":[]}", "v1:sealed"),
+                     RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a1, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "done");
+        CHECK_INT_EQ(im.done, 3);
+        CHECK_STR_EQ(im.result, "{\"agents\":[]}");
+        CHECK(im.has_passwords);
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_take_passwords(conn, tb.id, a1, &sealed), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a1, &sealed), RESULT_OK);
+        CHECK_STR_EQ(sealed, "v1:sealed");
+        free(sealed);
+        sealed = NULL;
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a1, &sealed), RESULT_CONFLICT);
+        CHECK(sealed == NULL);
+        /* Done: the tenant may start another. */
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 1, &a2), RESULT_OK);
+        CHECK_INT_EQ(store_import_finish(conn, a2, false, 0, "{}", NULL), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a2, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "failed");
+        store_import_free(&im);
+
+        /* B's running import is stale only once not updated since before. */
+        CHECK_INT_EQ(store_import_fail_stale(conn, tb.id, store_now() - 600), RESULT_OK);
+        CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_CONFLICT);
+        CHECK_INT_EQ(store_import_fail_stale(conn, tb.id, store_now() + 1), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, tb.id, b1, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "failed");
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_OK);
+}

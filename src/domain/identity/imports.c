@@ -1,4 +1,5 @@
 /* Agent imports from CSV; see imports.h. */
+#define LOG_MODULE "import"
 #include "domain/identity/imports.h"
 
 #include <pthread.h>
@@ -13,6 +14,7 @@
 #include "domain/mail/outbox.h"
 #include "domain/provisioning/jobs.h"
 #include "util/csv.h"
+#include "util/log.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
@@ -199,18 +201,21 @@ static size_t seen_email(size_t *table, size_t size, const struct sheet *s, size
         }
 }
 
-/* Every row's errors into errors (those the store can tell too). */
-static enum result check_rows(struct app *app, struct store_conn *conn, const struct sheet *s,
-                              json_t *errors)
+/* Every row's errors into errors (those the store can tell too: emails
+ * taken, and the first row the tenant's free extensions do not cover). */
+static enum result check_rows(struct app *app, struct store_conn *conn, int64_t tenant_id,
+                              const struct sheet *s, json_t *errors)
 {
         size_t size = 16, *table;
-        enum result result = RESULT_OK;
+        struct store_pool_stats pool;
+        int64_t wanted = 0;
+        enum result result = store_pool_stats(conn, tenant_id, &pool);
 
         while (size < 2 * s->csv.n_rows)
                 size *= 2;
-        table = calloc(size, sizeof(*table));
+        table = result ? NULL : calloc(size, sizeof(*table));
         if (!table)
-                return RESULT_NOMEM;
+                return result ? result : RESULT_NOMEM;
         for (size_t r = 1; r <= s->csv.n_rows && !result; r++) {
                 struct agent_create_input in;
                 const char *field = NULL;
@@ -241,6 +246,9 @@ static enum result check_rows(struct app *app, struct store_conn *conn, const st
                         add_result_error(errors, s->csv.lines[r], RESULT_EMAIL_TAKEN, "email");
                 else if (check != RESULT_NOT_FOUND)
                         result = check;
+                else if (wanted <= pool.free &&
+                         (wanted += in.extensions_count < 0 ? 1 : in.extensions_count) > pool.free)
+                        add_result_error(errors, s->csv.lines[r], RESULT_POOL_EXHAUSTED, NULL);
         }
         free(table);
         return result;
@@ -272,11 +280,30 @@ static json_t *agent_summary(size_t line, const struct agent *a, bool invited)
 
 /* Creates every row in one transaction and records the end of the
  * import (done with its answer, or failed with the row that failed). */
+/* The import object as recorded: done with agents (and whether a
+ * result.csv waits), or failed with errors (agents NULL). */
+static json_t *result_json_new(const struct run *run, json_t *agents, bool result_csv,
+                               json_t *errors)
+{
+        size_t total = run->sheet.csv.n_rows;
+        json_t *o = json_pack("{sIsssIsI}", "id", (json_int_t)run->import_id, "status",
+                              agents ? "done" : "failed", "total", (json_int_t)total, "done",
+                              (json_int_t)(agents ? total : 0));
+
+        if (o && agents) {
+                json_object_set(o, "agents", agents);
+                json_object_set_new(o, "result_csv", json_boolean(result_csv));
+        }
+        if (o && errors)
+                json_object_set(o, "errors", errors);
+        return o;
+}
+
 static enum result run_import(struct run *run, json_t *errors, json_t **ret_result)
 {
         struct app *app = run->app;
         const struct sheet *s = &run->sheet;
-        json_t *agents = json_array(), *result_json = NULL;
+        json_t *agents = json_array(), *result_json = NULL; /* agents: NULL out of memory */
         struct store_conn *conn = NULL;
         size_t invited = 0, with_password = 0;
         bool began;
@@ -336,25 +363,33 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                 result = audit_record(conn, &run->actor, run->tenant_id, "agent.import", "tenant",
                                       run->tenant_id, "count", count, NULL);
         }
-        if (began)
-                result = jobs_finish(app, conn, result);
         if (!result && with_password)
                 result = credentials_seal_blob(passwords.data, passwords.len, &sealed);
         wipe_memory(passwords.data, passwords.len);
         buf_free(&passwords);
-
-        result_json = json_pack("{sIsssIsIsOso}", "id", (json_int_t)run->import_id, "status",
-                                result ? "failed" : "done", "total", (json_int_t)s->csv.n_rows,
-                                "done", (json_int_t)(result ? 0 : s->csv.n_rows), "agents",
-                                result ? json_array() : agents,
-                                "result_csv", json_boolean(sealed != NULL));
-        if (result)
-                json_object_set(result_json, "errors", errors);
-        text = json_dumps(result_json, JSON_COMPACT);
-        if (conn)
-                (void)store_import_finish(conn, run->import_id, result == RESULT_OK,
-                                          result ? 0 : (int64_t)s->csv.n_rows, text ? text : "{}",
-                                          sealed);
+        /* The import's end is written in its own transaction: the agents
+         * and "done" commit together, or neither. */
+        if (!result) {
+                result_json = result_json_new(run, agents, sealed != NULL, NULL);
+                text = result_json ? json_dumps(result_json, JSON_COMPACT) : NULL;
+                result = text ? store_import_finish(conn, run->import_id, true,
+                                                    (int64_t)s->csv.n_rows, text, sealed)
+                              : RESULT_NOMEM;
+        }
+        if (began)
+                result = jobs_finish(app, conn, result);
+        if (result) {
+                json_decref(result_json);
+                free(text);
+                result_json = result_json_new(run, NULL, false, errors);
+                text = result_json ? json_dumps(result_json, JSON_COMPACT) : NULL;
+                if (!conn || store_import_finish(conn, run->import_id, false, 0,
+                                                 text ? text : "{}", NULL))
+                        LOG_WARN("import %lld of tenant %lld: failed (%s) and not recorded so: "
+                                 "it stays running until it is stale",
+                                 (long long)run->import_id, (long long)run->tenant_id,
+                                 result_name(result));
+        }
         if (!result && invited)
                 mail_outbox_kick(app);
         free(text);
@@ -376,6 +411,7 @@ static void *run_thread(void *arg)
         json_t *errors = json_array(), *result_json = NULL;
 
         (void)run_import(run, errors, &result_json);
+        store_conn_release(run->app->store);     /* this thread ends */
         json_decref(result_json);
         json_decref(errors);
         pthread_mutex_lock(&running_lock);
@@ -455,7 +491,7 @@ enum result import_agents(struct app *app, const struct actor *actor, int64_t te
         }
         result = store_conn_get(app->store, &conn);
         if (!result)
-                result = check_rows(app, conn, &run->sheet, ret->errors);
+                result = check_rows(app, conn, tenant_id, &run->sheet, ret->errors);
         if (result || dry_run)
                 goto out;
         if (json_array_size(ret->errors) || ret->rows == 0) {

@@ -445,7 +445,8 @@ static const struct store_migration postgres_migrations[] = {
          * real import, its progress and JSON answer, and its temporary
          * passwords sealed (credentials_seal_blob) until their one download
          * erases them. At most one running import per tenant (the partial
-         * unique index: a second one is a conflict, whichever node runs it). */
+         * unique index: a second one is a conflict, whichever node runs it), and
+         * an index of the free extensions in allocation order. */
         { 14, "agent imports",
           "CREATE TABLE agent_imports ("
           " id BIGSERIAL PRIMARY KEY,"
@@ -459,7 +460,13 @@ static const struct store_migration postgres_migrations[] = {
           " created_at BIGINT NOT NULL,"
           " updated_at BIGINT NOT NULL);"
           "CREATE UNIQUE INDEX agent_imports_running ON agent_imports(tenant_id)"
-          " WHERE status = 'running';" },
+          " WHERE status = 'running';"
+          /* store_pool_allocate's lowest free number, found by the index
+           * instead of sorting the tenant's free numbers on every
+           * allocation (10,000 rows of an import took 12 s on SQLite and
+           * 37 s on PostgreSQL, growing as the square of the pool). */
+          "CREATE INDEX agent_extensions_free ON agent_extensions"
+          "(tenant_id, length(extension), extension) WHERE user_id IS NULL;" },
 };
 
 

@@ -478,7 +478,8 @@ static const struct store_migration sqlite_migrations[] = {
          * real import, its progress and JSON answer, and its temporary
          * passwords sealed (credentials_seal_blob) until their one download
          * erases them. At most one running import per tenant (the partial
-         * unique index: a second one is a conflict, whichever node runs it). */
+         * unique index: a second one is a conflict, whichever node runs it), and
+         * an index of the free extensions in allocation order. */
         { 13, "agent imports",
           "CREATE TABLE agent_imports ("
           " id INTEGER PRIMARY KEY,"
@@ -492,7 +493,13 @@ static const struct store_migration sqlite_migrations[] = {
           " created_at INTEGER NOT NULL,"
           " updated_at INTEGER NOT NULL);"
           "CREATE UNIQUE INDEX agent_imports_running ON agent_imports(tenant_id)"
-          " WHERE status = 'running';" },
+          " WHERE status = 'running';"
+          /* store_pool_allocate's lowest free number, found by the index
+           * instead of sorting the tenant's free numbers on every
+           * allocation (10,000 rows of an import took 12 s on SQLite and
+           * 37 s on PostgreSQL, growing as the square of the pool). */
+          "CREATE INDEX agent_extensions_free ON agent_extensions"
+          "(tenant_id, length(extension), extension) WHERE user_id IS NULL;" },
 };
 
 
