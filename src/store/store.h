@@ -232,6 +232,17 @@ enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int6
                                 const char *sip_secret, const char *vm_pin,
                                 enum jobs_state provisioning, struct store_extension *ret);
 
+/* store_pool_allocate, the lowest free extension after `after` (NULL:
+ * any) in allocation order: one transaction that takes many (an import)
+ * passes the last it took, so the search starts past them instead of
+ * stepping over each (PostgreSQL keeps them in the index of free numbers
+ * until the commit: quadratic without it). A number freed meanwhile
+ * below `after` is left for later creates. */
+enum result store_pool_allocate_after(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                      const char *sip_secret, const char *vm_pin,
+                                      enum jobs_state provisioning, const char *after,
+                                      struct store_extension *ret);
+
 /* In a transaction. Returns extension `id` to the pool with a new secret
  * and PIN (the old one must never work again). RESULT_NOT_FOUND when it
  * does not exist or is already free. */

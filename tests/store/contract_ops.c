@@ -1441,6 +1441,39 @@ void contract_mail_requests(struct store *store)
         store_rollback(conn);
 }
 
+/* store_pool_allocate_after: the lowest free number after the one given,
+ * in allocation order (length, then text: 99999 before 100000). */
+static void import_pool(struct store_conn *conn)
+{
+        struct store_tenant t = { .status = TENANT_STATUS_ACTIVE, .pool_base = 99998, .pool_size = 5 };
+        struct store_user u = { .role = USER_ROLE_AGENT };
+        struct store_extension e;
+
+        snprintf(t.name, sizeof(t.name), "Imports pool");
+        snprintf(t.slug, sizeof(t.slug), "imports-pool");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_OK);
+        CHECK_INT_EQ(store_pool_generate(conn, t.id, 99998, 5, fake_secret, NULL), RESULT_OK);
+        u.tenant_id = t.id;
+        snprintf(u.email, sizeof(u.email), "pool@imports.example");
+        snprintf(u.first_name, sizeof(u.first_name), "P");
+        snprintf(u.last_name, sizeof(u.last_name), "Q");
+        snprintf(u.password_hash, sizeof(u.password_hash), "x");
+        CHECK_INT_EQ(store_user_insert(conn, &u), RESULT_OK);
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               "99999", &e), RESULT_OK);
+        CHECK_STR_EQ(e.extension, "100000");
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               "100001", &e), RESULT_OK);
+        CHECK_STR_EQ(e.extension, "100002");
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               "100002", &e), RESULT_POOL_EXHAUSTED);
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               NULL, &e), RESULT_OK);
+        CHECK_STR_EQ(e.extension, "99998");
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+}
+
 /* Agent imports: one running per tenant (a second is a conflict, another
  * tenant's is not), finished with its answer, read by its own tenant only,
  * the sealed passwords taken once; a stale running one is failed. */
@@ -1507,4 +1540,5 @@ void contract_imports(struct store *store)
         CHECK_STR_EQ(im.status, "failed");
         store_import_free(&im);
         CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_OK);
+        import_pool(conn);
 }

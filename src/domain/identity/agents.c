@@ -145,8 +145,10 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
                 *ret_field = "email";
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
-                result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             jobs_queued_state(app), e);
+                result = store_pool_allocate_after(conn, tenant_id, a.user.id, secrets[i], pins[i],
+                                                   jobs_queued_state(app),
+                                                   i ? a.extensions[i - 1].extension : in->pool_after,
+                                                   e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true, e->ring_s);
                         e->voicemail_enabled = true;

@@ -26,6 +26,10 @@ struct agent_create_input {
         int64_t extensions_count;        /* < 0 = 1 */
         bool voicemail_enabled;
         bool send_invite;                /* queue an invitation (mail must be on) */
+        /* agent_create_in only: extensions are taken after this one
+         * (store_pool_allocate_after; NULL: the lowest free). An import
+         * passes the last it took. */
+        const char *pool_after;
 };
 
 /*

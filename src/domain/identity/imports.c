@@ -311,6 +311,7 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
         struct buf passwords;
         struct csv csv;
         char count[24];
+        char last[sizeof(((struct store_extension *)0)->extension)] = ""; /* the last number taken */
         enum result result;
 
         buf_init(&passwords, (size_t)IMPORT_MAX_ROWS * 512);
@@ -334,8 +335,11 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                         result = RESULT_INVALID;
                         break;
                 }
+                in.pool_after = last[0] ? last : NULL;
                 result = agent_create_in(app, conn, &run->actor, run->tenant_id, &in, false, &a,
                                          temporary, &field);
+                if (!result && a.n_extensions)
+                        text_copy(last, sizeof(last), a.extensions[a.n_extensions - 1].extension);
                 if (result) {
                         if (result != RESULT_STORE && result != RESULT_BUSY && result != RESULT_NOMEM)
                                 add_result_error(errors, s->csv.lines[r], result, field);
