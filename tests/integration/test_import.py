@@ -139,7 +139,10 @@ def test_import(backend):
         for path in ("/v1/admin/imports/%d" % imp["id"], "/v1/admin/imports/%d/result.csv" % imp["id"]):
             status, _, b = ad.request("GET", path, token=other)
             assert status == 404, (path, b)
-        # The temporary passwords: once, as CSV, then gone.
+        # The temporary passwords: once, as CSV, to an admin only, then gone.
+        for path in ("/v1/admin/imports/%d" % imp["id"], "/v1/admin/imports/%d/result.csv" % imp["id"]):
+            status, _, b = ad.request("GET", path, token=w.token("supervisor"))
+            assert status == 403, (path, b)
         status, _, b = ad.request("GET", "/v1/admin/imports/%d" % imp["id"], token=admin)
         assert status == 200 and b["import"]["result_csv"] is True, b
         assert b["import"]["status"] == "done" and len(b["import"]["agents"]) == 3, b
