@@ -56,3 +56,6 @@ export type Presence = S['Presence']
 export type PresenceEventData = S['PresenceEventData']
 export type MissedEventData = S['MissedEventData']
 export type UsageGroup = S['UsageResponse']['group_by']
+/** An agents import (POST /v1/admin/agents/import, GET /v1/admin/imports/{id}). */
+export type AgentImport = S['AgentImport']
+export type ImportRowError = S['ImportRowError']
