@@ -106,7 +106,7 @@ enum result agent_create_check(struct app *app, const struct agent_create_input 
 }
 
 enum result agent_create_in(struct app *app, struct store_conn *conn, const struct actor *actor,
-                            int64_t tenant_id, const struct agent_create_input *in, bool audit,
+                            int64_t tenant_id, const struct agent_create_input *in, unsigned flags,
                             struct agent *ret,
                             char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                             const char **ret_field)
@@ -117,6 +117,7 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
         enum user_role role = USER_ROLE_AGENT;
         int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
         struct agent a = { 0 };
+        bool began = false;
         enum result result;
 
         /* Wiped on the one way out, whatever was filled. */
@@ -139,6 +140,14 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
         result = credentials_new_temporary_password(ret_temporary_password, a.user.password_hash);
         if (result)
                 goto out;
+        /* Everything random is made before the transaction, so the write
+         * lock is held for the inserts only. */
+        if (flags & AGENT_CREATE_OWN_TRANSACTION) {
+                result = store_begin(conn);
+                if (result)
+                        goto out;
+                began = true;
+        }
 
         result = store_user_insert(conn, &a.user);
         if (result == RESULT_EMAIL_TAKEN)
@@ -161,7 +170,7 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
         }
         if (!result && in->send_invite)
                 result = mail_queue_invitation(app, conn, &a.user, &a.invitation_expires_at);
-        if (!result && audit) {
+        if (!result && (flags & AGENT_CREATE_AUDIT)) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
                                       "email", a.user.email, "role", user_role_name(a.user.role),
@@ -174,6 +183,8 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
         if (!result)
                 result = events_append_agent(conn, EVENT_AGENT_CREATED, &a.user, a.extensions,
                                              a.n_extensions);
+        if (began)
+                result = jobs_finish(app, conn, result);   /* commits, or rolls back */
 out:
         wipe_memory(secrets, sizeof(secrets));
         wipe_memory(pins, sizeof(pins));
@@ -203,17 +214,13 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 result = store_conn_get(app->store, &conn);
         if (!result)
                 result = store_tenant_get(conn, tenant_id, &t);
-        if (!result)
-                result = store_begin(conn);
         if (result)
                 return result;
-        result = agent_create_in(app, conn, actor, tenant_id, in, true, ret,
+        result = agent_create_in(app, conn, actor, tenant_id, in,
+                                 AGENT_CREATE_OWN_TRANSACTION | AGENT_CREATE_AUDIT, ret,
                                  ret_temporary_password, ret_field);
-        result = jobs_finish(app, conn, result);
-        if (result) {
-                wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        if (result)
                 return result;
-        }
         if (in->send_invite)
                 mail_outbox_kick(app);
         return RESULT_OK;

@@ -54,13 +54,21 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
 enum result agent_create_check(struct app *app, const struct agent_create_input *in,
                                const char **ret_field);
 
-/* agent_create's work inside the caller's transaction on conn (begun with
- * store_begin, ended with jobs_finish): the import creates its rows with
- * it in one transaction. Writes the agent.create audit entry only with
- * audit; does not kick the mail sender. Same results as agent_create; on
- * failure the caller rolls back. */
+/* agent_create_in's flags. */
+enum {
+        /* Begins the transaction once the secrets are made (the write lock
+         * is held for the inserts only) and ends it (jobs_finish). Without
+         * it the work joins the caller's transaction (begun with
+         * store_begin, ended with jobs_finish), which rolls back on failure:
+         * the import creates all its rows in one. */
+        AGENT_CREATE_OWN_TRANSACTION = 1 << 0,
+        AGENT_CREATE_AUDIT = 1 << 1,     /* writes the agent.create audit entry */
+};
+
+/* agent_create's work on conn with flags (above); does not kick the mail
+ * sender. Same results as agent_create. */
 enum result agent_create_in(struct app *app, struct store_conn *conn, const struct actor *actor,
-                            int64_t tenant_id, const struct agent_create_input *in, bool audit,
+                            int64_t tenant_id, const struct agent_create_input *in, unsigned flags,
                             struct agent *ret,
                             char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                             const char **ret_field);

@@ -336,7 +336,7 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                         break;
                 }
                 in.pool_after = last[0] ? last : NULL;
-                result = agent_create_in(app, conn, &run->actor, run->tenant_id, &in, false, &a,
+                result = agent_create_in(app, conn, &run->actor, run->tenant_id, &in, 0, &a,
                                          temporary, &field);
                 if (!result && a.n_extensions)
                         text_copy(last, sizeof(last), a.extensions[a.n_extensions - 1].extension);
