@@ -1474,6 +1474,41 @@ static void import_pool(struct store_conn *conn)
         CHECK_INT_EQ(commit(conn), RESULT_OK);
 }
 
+/* The live events of one transaction are written at its commit in
+ * statements of many rows: 120 of them (an import's) come back whole and
+ * in order. */
+static void import_events(struct store_conn *conn, int64_t tenant_id)
+{
+        struct store_live_event *items = NULL;
+        size_t n = 0, mine = 0;
+        int64_t last = 0;
+        char data[32];
+        bool ordered = true;
+
+        CHECK_INT_EQ(store_live_events_after(conn, 0, 100000, &items, &n), RESULT_OK);
+        for (size_t i = 0; i < n; i++)
+                last = items[i].id > last ? items[i].id : last;
+        store_live_events_free(items, n);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        for (int i = 0; i < 120; i++) {
+                snprintf(data, sizeof(data), "{\"n\":%d}", i);
+                CHECK_INT_EQ(store_live_event_append(conn, tenant_id, EVENT_AGENT_CREATED, 0, data),
+                             RESULT_OK);
+        }
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_events_after(conn, last, 1000, &items, &n), RESULT_OK);
+        for (size_t i = 0; i < n; i++) {
+                snprintf(data, sizeof(data), "{\"n\":%zu}", mine);
+                if (items[i].tenant_id != tenant_id)
+                        continue;
+                ordered = ordered && !strcmp(items[i].data, data) && (!i || items[i].id > items[i - 1].id);
+                mine++;
+        }
+        CHECK_INT_EQ(mine, 120);
+        CHECK(ordered);
+        store_live_events_free(items, n);
+}
+
 /* Agent imports: one running per tenant (a second is a conflict, another
  * tenant's is not), finished with its answer, read by its own tenant only,
  * the sealed passwords taken once; a stale running one is failed. */
@@ -1541,4 +1576,5 @@ void contract_imports(struct store *store)
         store_import_free(&im);
         CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_OK);
         import_pool(conn);
+        import_events(conn, ta.id);
 }
