@@ -5,7 +5,7 @@ enum result api_register(struct http_server *srv, struct http_server *fs_srv,
                          struct http_server *metrics_srv, struct api_context *ctx)
 {
         enum result (*const registrars[])(struct http_server *, struct api_context *) = {
-                api_health_register,  api_auth_register,    api_agents_register,
+                api_health_register,  api_auth_register,    api_agents_register, api_imports_register,
                 api_extensions_register, api_tenants_register, api_audit_register,
                 api_freeswitch_status_register, api_clusters_register, api_events_register,
                 api_calls_register, api_directory_register, api_queue_status_register,

@@ -45,6 +45,7 @@ enum result api_health_register(struct http_server *srv, struct api_context *ctx
 enum result api_metrics_register(struct http_server *srv, struct api_context *ctx);
 enum result api_auth_register(struct http_server *srv, struct api_context *ctx);
 enum result api_agents_register(struct http_server *srv, struct api_context *ctx);
+enum result api_imports_register(struct http_server *srv, struct api_context *ctx);
 enum result api_extensions_register(struct http_server *srv, struct api_context *ctx);
 enum result api_tenants_register(struct http_server *srv, struct api_context *ctx);
 enum result api_audit_register(struct http_server *srv, struct api_context *ctx);

@@ -295,15 +295,7 @@ static void usage_csv(struct http_request *req, struct api_call *call)
                 csv_end_row(&csv);
         }
         free(q.rows);
-        if (csv_result(&csv)) {
-                api_fail(req, csv_result(&csv), NULL);
-        } else {
-                http_response_header(req, "Content-Disposition",
-                                     "attachment; filename=\"usage.csv\"");
-                http_respond_text(req, 200, "text/csv; charset=utf-8", out.data ? out.data : "",
-                                  out.len);
-        }
-        buf_free(&out);
+        api_respond_csv(req, csv_result(&csv), &out, "usage.csv");
 }
 
 enum result api_calls_register(struct http_server *srv, struct api_context *ctx)

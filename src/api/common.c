@@ -279,6 +279,23 @@ bool api_take_null(json_t *body, const char *name)
         return true;
 }
 
+void api_respond_csv(struct http_request *req, enum result result, struct buf *out,
+                     const char *filename)
+{
+        char disposition[128];
+
+        if (result) {
+                api_fail(req, result, NULL);
+        } else {
+                snprintf(disposition, sizeof(disposition), "attachment; filename=\"%s\"",
+                         filename);
+                http_response_header(req, "Content-Disposition", disposition);
+                http_respond_text(req, 200, "text/csv; charset=utf-8", out->data ? out->data : "",
+                                  out->len);
+        }
+        buf_free(out);
+}
+
 void api_fail(struct http_request *req, enum result result, const char *field)
 {
         char message[160];

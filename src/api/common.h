@@ -15,6 +15,7 @@
 #include "domain/identity/auth.h"
 #include "domain/provisioning/extensions.h"
 #include "domain/identity/users.h"
+#include "util/buf.h"
 
 /* Sets of roles, one bit per enum user_role. */
 enum api_role {
@@ -119,6 +120,11 @@ bool api_take_null(json_t *body, const char *name);
 
 /* Answers a domain failure (400 naming field, 404, 409, …). */
 void api_fail(struct http_request *req, enum result result, const char *field);
+
+/* Answers a CSV download: result's failure (api_fail), else out's text as
+ * text/csv, an attachment named filename. Frees out either way. */
+void api_respond_csv(struct http_request *req, enum result result, struct buf *out,
+                     const char *filename);
 
 /* ISO 8601 UTC, or null for 0. */
 json_t *api_time(int64_t epoch);

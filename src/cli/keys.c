@@ -120,10 +120,6 @@ static int rekey(const struct cli_args *args, const struct settings *cfg)
                 printf("%" PRId64 " webhook signing secret(s) cannot be opened: those endpoints' "
                        "deliveries fail until each is deleted and added again (a new secret)\n",
                        r.unopened[STORE_SEALED_WEBHOOK_SECRET]);
-        if (r.unopened[STORE_SEALED_IDEMPOTENT_ANSWER])
-                printf("%" PRId64 " saved Idempotency-Key answer(s) cannot be opened: a retry "
-                       "with such a key is refused until it expires (24 h)\n",
-                       r.unopened[STORE_SEALED_IDEMPOTENT_ANSWER]);
         return 0;
 }
 

@@ -38,6 +38,7 @@
 #include "cli/cli.h"
 #include "domain/board/board.h"
 #include "domain/calls/calls.h"
+#include "domain/identity/imports.h"
 #include "domain/live/live.h"
 #include "domain/mail/sender.h"
 #include "domain/provisioning/directory.h"
@@ -443,6 +444,7 @@ out:
         http_server_stop(metrics_srv);
         http_server_stop(fs_srv);
         http_server_stop(srv);
+        import_drain();                  /* an import's thread ends before the store closes */
         live_stop(app.live);
         board_free(board);
         app.live = NULL;

@@ -63,6 +63,14 @@ enum result http_server_fallback(struct http_server *srv, http_handler_fn fn, vo
 enum result http_server_prefix_header(struct http_server *srv, const char *prefix,
                                       const char *name, const char *value);
 
+/* Gives requests of method on exactly path (no parameters) a body cap of
+ * their own instead of max_body_bytes (the agents import takes files
+ * larger than any JSON body). Strings are copied. At most
+ * HTTP_MAX_BODY_LIMITS. */
+#define HTTP_MAX_BODY_LIMITS 4
+enum result http_server_body_limit(struct http_server *srv, const char *method, const char *path,
+                                   size_t max_bytes);
+
 /* Binds and starts the workers. RESULT_IO when the address is unusable. */
 enum result http_server_start(struct http_server *srv);
 

@@ -118,6 +118,11 @@ struct http_server {
         } prefix_headers[HTTP_MAX_PREFIX_HEADERS];
         size_t n_prefix_headers;
         struct http_linger *linger;          /* NULL: closes at once (linger.c) */
+        struct {
+                char *method, *path;
+                size_t max_bytes;
+        } body_limits[HTTP_MAX_BODY_LIMITS];
+        size_t n_body_limits;
         pthread_mutex_t streams_lock;        /* guards streams (stream.c) */
         struct http_stream *streams;         /* whose responses MHD still holds */
 };

@@ -75,12 +75,17 @@ struct http_request *http_request_new(struct http_server *srv, struct MHD_Connec
                                       const char *method, const char *url)
 {
         struct http_request *req = calloc(1, sizeof(*req));
+        size_t max_body = srv->opts.max_body_bytes;
         const char *rid, *cl;
 
         if (!req)
                 return NULL;
         req->srv = srv;
-        buf_init(&req->body, srv->opts.max_body_bytes);
+        for (size_t i = 0; i < srv->n_body_limits; i++)
+                if (!strcmp(srv->body_limits[i].method, method) &&
+                    !strcmp(srv->body_limits[i].path, url))
+                        max_body = srv->body_limits[i].max_bytes;
+        buf_init(&req->body, max_body);
         req->con = con;
         req->method = method;
         req->url = url;
@@ -92,7 +97,7 @@ struct http_request *http_request_new(struct http_server *srv, struct MHD_Connec
                 hex_id(req->request_id, srv->id_prefix,
                        (uint32_t)atomic_fetch_add(&srv->next_id, 1));
         cl = MHD_lookup_connection_value(con, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-        if (cl && strtoull(cl, NULL, 10) > srv->opts.max_body_bytes)
+        if (cl && strtoull(cl, NULL, 10) > max_body)
                 req->too_big = true;
         atomic_fetch_add(&srv->in_flight, 1);
         return req;

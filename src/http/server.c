@@ -123,6 +123,25 @@ enum result http_server_fallback(struct http_server *srv, http_handler_fn fn, vo
         return RESULT_OK;
 }
 
+enum result http_server_body_limit(struct http_server *srv, const char *method, const char *path,
+                                   size_t max_bytes)
+{
+        size_t i = srv->n_body_limits;
+
+        if (i >= HTTP_MAX_BODY_LIMITS)
+                return RESULT_TOO_BIG;
+        srv->body_limits[i].method = strdup(method);
+        srv->body_limits[i].path = strdup(path);
+        if (!srv->body_limits[i].method || !srv->body_limits[i].path) {
+                free(srv->body_limits[i].method);
+                free(srv->body_limits[i].path);
+                return RESULT_NOMEM;
+        }
+        srv->body_limits[i].max_bytes = max_bytes;
+        srv->n_body_limits++;
+        return RESULT_OK;
+}
+
 enum result http_server_prefix_header(struct http_server *srv, const char *prefix,
                                       const char *name, const char *value)
 {
@@ -509,6 +528,10 @@ void http_server_free(struct http_server *srv)
                 free(srv->prefix_headers[i].prefix);
                 free(srv->prefix_headers[i].name);
                 free(srv->prefix_headers[i].value);
+        }
+        for (size_t i = 0; i < srv->n_body_limits; i++) {
+                free(srv->body_limits[i].method);
+                free(srv->body_limits[i].path);
         }
         free(srv->listen);
         pthread_mutex_destroy(&srv->streams_lock);

@@ -161,6 +161,10 @@ static const struct config_def defs[] = {
           "(default: agentdesk.key next to the SQLite file; required for PostgreSQL)", NULL, false },
         { "AGENTDESK_MAX_BODY_BYTES", CONFIG_INT, "65536", FIELD(max_body_bytes), false, 256,
           64 * 1024 * 1024, NULL, "largest request body accepted; larger gets 413", NULL, false },
+        { "AGENTDESK_IMPORT_MAX_BYTES", CONFIG_INT, "8388608", FIELD(import_max_bytes), false,
+          1024, 64 * 1024 * 1024, NULL,
+          "largest CSV file POST /v1/admin/agents/import accepts (its own limit: "
+          "AGENTDESK_MAX_BODY_BYTES stays for every other route); larger gets 413", NULL, false },
         { "AGENTDESK_THREADS", CONFIG_INT, "0", FIELD(threads), false, 0, 256, NULL,
           "HTTP worker threads (0 = one per CPU)", NULL, false },
         { "AGENTDESK_DB_BUSY_TIMEOUT_MS", CONFIG_INT, "5000", FIELD(db_busy_timeout_ms), false, 0,

@@ -26,6 +26,7 @@ struct settings {
         char *listen;              /* AGENTDESK_LISTEN */
         char *secret_key_file;     /* AGENTDESK_SECRET_KEY_FILE ("" = derived) */
         int64_t max_body_bytes;    /* AGENTDESK_MAX_BODY_BYTES */
+        int64_t import_max_bytes;  /* AGENTDESK_IMPORT_MAX_BYTES */
         int64_t threads;           /* AGENTDESK_THREADS (0 = one per CPU) */
         int64_t db_busy_timeout_ms;/* AGENTDESK_DB_BUSY_TIMEOUT_MS */
         int64_t shutdown_s;        /* AGENTDESK_SHUTDOWN_S: the drain's deadline */

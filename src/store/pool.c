@@ -69,36 +69,45 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
         return result;
 }
 
+/* The allocation's statement: the lowest free number of a tenant (after
+ * one, with AFTER), taken with SKIP LOCKED where the backend has it. */
+#define ALLOCATE_SQL(AFTER, LOCK)                                                                \
+        "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "                  \
+        "status = 'active', provisioning = " STORE_QUEUED_STATE ", provisioning_attempts = 0, "  \
+        "provisioning_error = '', assigned_at = ?, updated_at = ? "                              \
+        "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "                       \
+        "AND user_id IS NULL" AFTER " ORDER BY length(extension), extension LIMIT 1" LOCK ") "   \
+        "RETURNING " EXT_COLS
+
+#define AFTER_SQL " AND (length(extension), extension) > (length(?), ?)"
+
+enum result store_pool_allocate_after(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                      const char *sip_secret, const char *vm_pin,
+                                      enum jobs_state provisioning, const char *after,
+                                      struct store_extension *ret)
+{
+        static const char *const sql[2][2] = {
+                { ALLOCATE_SQL("", ""), ALLOCATE_SQL("", " FOR UPDATE SKIP LOCKED") },
+                { ALLOCATE_SQL(AFTER_SQL, ""), ALLOCATE_SQL(AFTER_SQL, " FOR UPDATE SKIP LOCKED") },
+        };
+        int64_t now = store_now();
+        struct store_param p[] = { SP_INT(user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
+                                   SP_TEXT(jobs_state_name(provisioning)), SP_INT(now), SP_INT(now),
+                                   SP_INT(tenant_id), SP_TEXT(after ? after : ""),
+                                   SP_TEXT(after ? after : "") };
+        enum result result;
+
+        result = store_exec_one(conn, sql[after != NULL][(conn->driver->caps & STORE_CAP_SKIP_LOCKED) != 0],
+                                p, STORE_NPARAMS(p) - (after ? 0 : 2), ext_from_row, ret);
+        return result == RESULT_NOT_FOUND ? RESULT_POOL_EXHAUSTED : result;
+}
+
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
                                 enum jobs_state provisioning, struct store_extension *ret)
 {
-        static const char sql_plain[] =
-                "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
-                "status = 'active', provisioning = " STORE_QUEUED_STATE ", provisioning_attempts = 0, "
-                "provisioning_error = '', assigned_at = ?, updated_at = ? "
-                "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
-                "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1) "
-                "RETURNING " EXT_COLS;
-        static const char sql_skip_locked[] =
-                "UPDATE agent_extensions SET user_id = ?, sip_secret = ?, vm_pin = ?, "
-                "status = 'active', provisioning = " STORE_QUEUED_STATE ", provisioning_attempts = 0, "
-                "provisioning_error = '', assigned_at = ?, updated_at = ? "
-                "WHERE id = (SELECT id FROM agent_extensions WHERE tenant_id = ? "
-                "AND user_id IS NULL ORDER BY length(extension), extension LIMIT 1 "
-                "FOR UPDATE SKIP LOCKED) "
-                "RETURNING " EXT_COLS;
-        int64_t now = store_now();
-        struct store_param p[] = { SP_INT(user_id), SP_TEXT(sip_secret), SP_TEXT(vm_pin),
-                                   SP_TEXT(jobs_state_name(provisioning)), SP_INT(now), SP_INT(now),
-                                   SP_INT(tenant_id) };
-        enum result result;
-
-        result = store_exec_one(conn,
-                                (conn->driver->caps & STORE_CAP_SKIP_LOCKED) ? sql_skip_locked
-                                                                             : sql_plain,
-                                p, STORE_NPARAMS(p), ext_from_row, ret);
-        return result == RESULT_NOT_FOUND ? RESULT_POOL_EXHAUSTED : result;
+        return store_pool_allocate_after(conn, tenant_id, user_id, sip_secret, vm_pin,
+                                         provisioning, NULL, ret);
 }
 
 enum result store_pool_release(struct store_conn *conn, int64_t id, const char *sip_secret,

@@ -19,7 +19,6 @@ static const struct {
         [STORE_SEALED_ESL_PASSWORD] = { "freeswitch_nodes", "esl_password" },
         [STORE_SEALED_MAIL_SECRET] = { "mail_outbox", "secret" },
         [STORE_SEALED_WEBHOOK_SECRET] = { "webhook_endpoints", "secret" },
-        [STORE_SEALED_IDEMPOTENT_ANSWER] = { "idempotency_keys", "body" },
 };
 
 const char *store_sealed_name(enum store_sealed_column column)
@@ -30,7 +29,6 @@ const char *store_sealed_name(enum store_sealed_column column)
                 [STORE_SEALED_ESL_PASSWORD] = "freeswitch_nodes.esl_password",
                 [STORE_SEALED_MAIL_SECRET] = "mail_outbox.secret",
                 [STORE_SEALED_WEBHOOK_SECRET] = "webhook_endpoints.secret",
-                [STORE_SEALED_IDEMPOTENT_ANSWER] = "idempotency_keys.body",
         };
         return names[column];
 }

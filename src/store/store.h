@@ -160,7 +160,6 @@ enum store_sealed_column {
         STORE_SEALED_ESL_PASSWORD,       /* freeswitch_nodes.esl_password */
         STORE_SEALED_MAIL_SECRET,        /* mail_outbox.secret (a link's token until sent) */
         STORE_SEALED_WEBHOOK_SECRET,     /* webhook_endpoints.secret (signs deliveries) */
-        STORE_SEALED_IDEMPOTENT_ANSWER,  /* idempotency_keys.body (may hold a temporary password) */
         STORE_SEALED__MAX
 };
 
@@ -290,6 +289,17 @@ enum result store_pool_generate(struct store_conn *conn, int64_t tenant_id, int6
 enum result store_pool_allocate(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                 const char *sip_secret, const char *vm_pin,
                                 enum jobs_state provisioning, struct store_extension *ret);
+
+/* store_pool_allocate, the lowest free extension after `after` (NULL:
+ * any) in allocation order: one transaction that takes many (an import)
+ * passes the last it took, so the search starts past them instead of
+ * stepping over each (PostgreSQL keeps them in the index of free numbers
+ * until the commit: quadratic without it). A number freed meanwhile
+ * below `after` is left for later creates. */
+enum result store_pool_allocate_after(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                      const char *sip_secret, const char *vm_pin,
+                                      enum jobs_state provisioning, const char *after,
+                                      struct store_extension *ret);
 
 /* In a transaction. Returns extension `id` to the pool with a new secret
  * and PIN (the old one must never work again). RESULT_NOT_FOUND when it
@@ -1859,5 +1869,44 @@ enum result store_oidc_code_take(struct store_conn *conn, const char *code_hash,
 
 /* Deletes flows and codes that expired before now. */
 enum result store_oidc_purge(struct store_conn *conn, int64_t now);
+/* ---- agent imports (store/imports.c) ---- */
+
+/* An import of a CSV file of agents (domain/identity/imports.h). */
+struct store_import {
+        int64_t id, tenant_id;
+        char status[16];                 /* running | done | failed */
+        int64_t total, done;             /* rows of the file; rows created so far */
+        char *result;                    /* the answer's JSON once finished, else NULL (owned) */
+        bool has_passwords;              /* temporary passwords wait for their download */
+        int64_t created_at, updated_at;
+};
+
+/* Outside a transaction: a running import of tenant_id with total rows
+ * (user_id 0: no user). RESULT_CONFLICT when the tenant has one running. */
+enum result store_import_start(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                               int64_t total, int64_t *ret_id);
+
+/* Ends an import: done (ok) or failed, its answer's JSON and its sealed
+ * temporary passwords (NULL: none). In the import's own transaction for
+ * done (the agents and "done" commit together), outside it for failed. */
+enum result store_import_finish(struct store_conn *conn, int64_t id, bool ok, int64_t done,
+                                const char *result_json, const char *sealed_passwords);
+
+/* Import id of tenant_id (RESULT_NOT_FOUND for another tenant's). Free
+ * *ret with store_import_free(). */
+enum result store_import_get(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                             struct store_import *ret);
+void store_import_free(struct store_import *im);
+
+/* Outside a transaction: the sealed temporary passwords of a finished
+ * import, erased from the store as they are read (*ret_sealed malloc'd,
+ * caller frees). RESULT_NOT_FOUND (absent, another tenant's, not done),
+ * RESULT_CONFLICT when they were taken already or there were none. */
+enum result store_import_take_passwords(struct store_conn *conn, int64_t tenant_id, int64_t id,
+                                        char **ret_sealed);
+
+/* Marks failed the tenant's running imports not updated since before (a
+ * node that died mid-import must not block the tenant for ever). */
+enum result store_import_fail_stale(struct store_conn *conn, int64_t tenant_id, int64_t before);
 
 #endif

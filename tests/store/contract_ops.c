@@ -1462,3 +1462,141 @@ void contract_mail_requests(struct store *store)
         CHECK_INT_EQ(store_mail_resolve(conn, ids[1], t, u, link_id, "late"), RESULT_CONFLICT);
         store_rollback(conn);
 }
+
+/* store_pool_allocate_after: the lowest free number after the one given,
+ * in allocation order (length, then text: 99999 before 100000). */
+static void import_pool(struct store_conn *conn)
+{
+        struct store_tenant t = { .status = TENANT_STATUS_ACTIVE, .pool_base = 99998, .pool_size = 5 };
+        struct store_user u = { .role = USER_ROLE_AGENT };
+        struct store_extension e;
+
+        snprintf(t.name, sizeof(t.name), "Imports pool");
+        snprintf(t.slug, sizeof(t.slug), "imports-pool");
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_OK);
+        CHECK_INT_EQ(store_pool_generate(conn, t.id, 99998, 5, fake_secret, NULL), RESULT_OK);
+        u.tenant_id = t.id;
+        snprintf(u.email, sizeof(u.email), "pool@imports.example");
+        snprintf(u.first_name, sizeof(u.first_name), "P");
+        snprintf(u.last_name, sizeof(u.last_name), "Q");
+        snprintf(u.password_hash, sizeof(u.password_hash), "x");
+        CHECK_INT_EQ(store_user_insert(conn, &u), RESULT_OK);
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               "99999", &e), RESULT_OK);
+        CHECK_STR_EQ(e.extension, "100000");
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               "100001", &e), RESULT_OK);
+        CHECK_STR_EQ(e.extension, "100002");
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               "100002", &e), RESULT_POOL_EXHAUSTED);
+        CHECK_INT_EQ(store_pool_allocate_after(conn, t.id, u.id, "s", "p", JOBS_STATE_PROVISIONED,
+                                               NULL, &e), RESULT_OK);
+        CHECK_STR_EQ(e.extension, "99998");
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+}
+
+/* The live events of one transaction are written at its commit in
+ * statements of many rows: 120 of them (an import's) come back whole and
+ * in order. */
+static void import_events(struct store_conn *conn, int64_t tenant_id)
+{
+        struct store_live_event *items = NULL;
+        size_t n = 0, mine = 0;
+        int64_t last = 0;
+        char data[32];
+        bool ordered = true;
+
+        CHECK_INT_EQ(store_live_events_after(conn, 0, 100000, &items, &n), RESULT_OK);
+        for (size_t i = 0; i < n; i++)
+                last = items[i].id > last ? items[i].id : last;
+        store_live_events_free(items, n);
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        for (int i = 0; i < 120; i++) {
+                snprintf(data, sizeof(data), "{\"n\":%d}", i);
+                CHECK_INT_EQ(store_live_event_append(conn, tenant_id, EVENT_AGENT_CREATED, 0, data),
+                             RESULT_OK);
+        }
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_live_events_after(conn, last, 1000, &items, &n), RESULT_OK);
+        for (size_t i = 0; i < n; i++) {
+                snprintf(data, sizeof(data), "{\"n\":%zu}", mine);
+                if (items[i].tenant_id != tenant_id)
+                        continue;
+                ordered = ordered && !strcmp(items[i].data, data) && (!i || items[i].id > items[i - 1].id);
+                mine++;
+        }
+        CHECK_INT_EQ(mine, 120);
+        CHECK(ordered);
+        store_live_events_free(items, n);
+}
+
+/* Agent imports: one running per tenant (a second is a conflict, another
+ * tenant's is not), finished with its answer, read by its own tenant only,
+ * the sealed passwords taken once; a stale running one is failed. */
+void contract_imports(struct store *store)
+{
+        struct store_conn *conn = conn_of(store);
+        struct store_tenant ta = { .status = TENANT_STATUS_ACTIVE, .pool_base = 510000,
+                                   .pool_size = 1 },
+                            tb = { .status = TENANT_STATUS_ACTIVE, .pool_base = 510100,
+                                   .pool_size = 1 };
+        struct store_import im = { 0 };
+        int64_t a1 = 0, a2 = 0, b1 = 0, stale = 0;
+        char *sealed = NULL;
+
+        snprintf(ta.name, sizeof(ta.name), "Imports A");
+        snprintf(ta.slug, sizeof(ta.slug), "imports-a");
+        snprintf(tb.name, sizeof(tb.name), "Imports B");
+        snprintf(tb.slug, sizeof(tb.slug), "imports-b");
+        CHECK_INT_EQ(store_tenant_insert(conn, &ta), RESULT_OK);
+        CHECK_INT_EQ(store_tenant_insert(conn, &tb), RESULT_OK);
+
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 3, &a1), RESULT_OK);
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 3, &a2), RESULT_CONFLICT);
+        CHECK_INT_EQ(a2, 0);
+        CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &b1), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a1, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "running");
+        CHECK_INT_EQ(im.total, 3);
+        CHECK(im.result == NULL && !im.has_passwords);
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_get(conn, tb.id, a1, &im), RESULT_NOT_FOUND);
+        /* Not finished: nothing to take. */
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a1, &sealed), RESULT_NOT_FOUND);
+
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_import_finish(conn, a1, true, 3, "{\"agents\":[]}", "v1:sealed"),
+                     RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a1, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "done");
+        CHECK_INT_EQ(im.done, 3);
+        CHECK_STR_EQ(im.result, "{\"agents\":[]}");
+        CHECK(im.has_passwords);
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_take_passwords(conn, tb.id, a1, &sealed), RESULT_NOT_FOUND);
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a1, &sealed), RESULT_OK);
+        CHECK_STR_EQ(sealed, "v1:sealed");
+        free(sealed);
+        sealed = NULL;
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a1, &sealed), RESULT_CONFLICT);
+        CHECK(sealed == NULL);
+        /* Done: the tenant may start another. */
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 1, &a2), RESULT_OK);
+        CHECK_INT_EQ(store_import_finish(conn, a2, false, 0, "{}", NULL), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a2, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "failed");
+        store_import_free(&im);
+
+        /* B's running import is stale only once not updated since before. */
+        CHECK_INT_EQ(store_import_fail_stale(conn, tb.id, store_now() - 600), RESULT_OK);
+        CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_CONFLICT);
+        CHECK_INT_EQ(store_import_fail_stale(conn, tb.id, store_now() + 1), RESULT_OK);
+        CHECK_INT_EQ(store_import_get(conn, tb.id, b1, &im), RESULT_OK);
+        CHECK_STR_EQ(im.status, "failed");
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_OK);
+        import_pool(conn);
+        import_events(conn, ta.id);
+}

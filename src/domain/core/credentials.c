@@ -398,6 +398,7 @@ out:
         return result;
 }
 
+
 _Static_assert(CREDENTIALS_BOX_MAX == crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + 128,
                "a box holds what credentials_seal() seals");
 

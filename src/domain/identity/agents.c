@@ -72,10 +72,44 @@ static void join_extensions(const struct agent *a, char *out, size_t size)
                                       a->extensions[i].extension);
 }
 
-enum result agent_create(struct app *app, const struct actor *actor, int64_t tenant_id,
-                         const struct agent_create_input *in, struct agent *ret,
-                         char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
-                         const char **ret_field)
+enum result agent_create_check(struct app *app, const struct agent_create_input *in,
+                               const char **ret_field)
+{
+        enum user_role role;
+        int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
+        enum result result;
+
+        if (!text_name_valid(in->first_name, USER_NAME_MAX_CHARS)) {
+                *ret_field = "first_name";
+                return RESULT_INVALID;
+        }
+        if (!text_name_valid(in->last_name, USER_NAME_MAX_CHARS)) {
+                *ret_field = "last_name";
+                return RESULT_INVALID;
+        }
+        if (!text_email_valid(in->email)) {
+                *ret_field = "email";
+                return RESULT_INVALID;
+        }
+        result = in->role ? check_role(in->role, &role, ret_field) : RESULT_OK;
+        if (result)
+                return result;
+        if (count > app->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
+                *ret_field = "extensions_count";
+                return RESULT_INVALID;
+        }
+        if (in->send_invite && !app->settings.mail_on) {
+                *ret_field = "send_invite";
+                return RESULT_INVALID;
+        }
+        return RESULT_OK;
+}
+
+enum result agent_create_in(struct app *app, struct store_conn *conn, const struct actor *actor,
+                            int64_t tenant_id, const struct agent_create_input *in, unsigned flags,
+                            struct agent *ret,
+                            char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                            const char **ret_field)
 {
         char secrets[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
         char pins[STORE_MAX_EXTENSIONS_PER_USER][STORE_TEXT_MAX];
@@ -83,51 +117,16 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         enum user_role role = USER_ROLE_AGENT;
         int64_t count = in->extensions_count < 0 ? 1 : in->extensions_count;
         struct agent a = { 0 };
-        struct store_conn *conn = NULL;
-        struct store_tenant t;
-        bool in_transaction = false;
+        bool began = false;
         enum result result;
 
         /* Wiped on the one way out, whatever was filled. */
         memset(secrets, 0, sizeof(secrets));
         memset(pins, 0, sizeof(pins));
         ret_temporary_password[0] = '\0';
-        if (!text_name_valid(in->first_name, USER_NAME_MAX_CHARS)) {
-                *ret_field = "first_name";
-                result = RESULT_INVALID;
-                goto out;
-        }
-        if (!text_name_valid(in->last_name, USER_NAME_MAX_CHARS)) {
-                *ret_field = "last_name";
-                result = RESULT_INVALID;
-                goto out;
-        }
-        if (!text_email_valid(in->email)) {
-                *ret_field = "email";
-                result = RESULT_INVALID;
-                goto out;
-        }
-        result = in->role ? check_role(in->role, &role, ret_field) : RESULT_OK;
-        if (result)
-                goto out;
-        if (count > app->settings.max_extensions_per_agent || count > STORE_MAX_EXTENSIONS_PER_USER) {
-                *ret_field = "extensions_count";
-                result = RESULT_INVALID;
-                goto out;
-        }
-        if (in->send_invite && !app->settings.mail_on) {
-                *ret_field = "send_invite";
-                result = RESULT_INVALID;
-                goto out;
-        }
-        result = store_conn_get(app->store, &conn);
-        if (!result)
-                result = store_tenant_get(conn, tenant_id, &t);
-        if (result)
-                goto out;
-
-        /* Everything random is made before the transaction, so the write
-         * lock is held for the inserts only. */
+        result = agent_create_check(app, in, ret_field);
+        if (!result && in->role)
+                result = check_role(in->role, &role, ret_field);
         for (int64_t i = 0; i < count && !result; i++)
                 result = credentials_new_extension_secret(NULL, NULL, secrets[i], pins[i]);
         if (result)
@@ -141,18 +140,24 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
         result = credentials_new_temporary_password(ret_temporary_password, a.user.password_hash);
         if (result)
                 goto out;
+        /* Everything random is made before the transaction, so the write
+         * lock is held for the inserts only. */
+        if (flags & AGENT_CREATE_OWN_TRANSACTION) {
+                result = store_begin(conn);
+                if (result)
+                        goto out;
+                began = true;
+        }
 
-        result = store_begin(conn);
-        if (result)
-                goto out;
-        in_transaction = true;
         result = store_user_insert(conn, &a.user);
         if (result == RESULT_EMAIL_TAKEN)
                 *ret_field = "email";
         for (int64_t i = 0; i < count && !result; i++) {
                 struct store_extension *e = &a.extensions[a.n_extensions];
-                result = store_pool_allocate(conn, tenant_id, a.user.id, secrets[i], pins[i],
-                                             jobs_queued_state(app), e);
+                result = store_pool_allocate_after(conn, tenant_id, a.user.id, secrets[i], pins[i],
+                                                   jobs_queued_state(app),
+                                                   i ? a.extensions[i - 1].extension : in->pool_after,
+                                                   e);
                 if (!result && in->voicemail_enabled) {
                         result = store_extension_set_voicemail(conn, e->id, true, e->ring_s);
                         e->voicemail_enabled = true;
@@ -167,7 +172,7 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 result = store_scim_external_id_set(conn, tenant_id, a.user.id, in->external_id);
         if (!result && in->send_invite)
                 result = mail_queue_invitation(app, conn, &a.user, &a.invitation_expires_at);
-        if (!result) {
+        if (!result && (flags & AGENT_CREATE_AUDIT)) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,
                                       "email", a.user.email, "role", user_role_name(a.user.role),
@@ -186,13 +191,9 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                 };
                 result = idempotency_save(conn, in->idempotency, &created);
         }
-        result = jobs_finish(app, conn, result);
-        in_transaction = false;
-        if (!result && in->send_invite)
-                mail_outbox_kick(app);
+        if (began)
+                result = jobs_finish(app, conn, result);   /* commits, or rolls back */
 out:
-        if (result && in_transaction)
-                store_rollback(conn);
         wipe_memory(secrets, sizeof(secrets));
         wipe_memory(pins, sizeof(pins));
         wipe_memory(a.user.password_hash, sizeof(a.user.password_hash));
@@ -203,6 +204,33 @@ out:
         *ret = a;
         if (in->send_invite)  /* the link replaces it: never shown */
                 wipe_memory(ret_temporary_password, CREDENTIALS_TEMP_PASSWORD_LEN + 1);
+        return RESULT_OK;
+}
+
+enum result agent_create(struct app *app, const struct actor *actor, int64_t tenant_id,
+                         const struct agent_create_input *in, struct agent *ret,
+                         char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                         const char **ret_field)
+{
+        struct store_conn *conn = NULL;
+        struct store_tenant t;
+        enum result result;
+
+        ret_temporary_password[0] = '\0';
+        result = agent_create_check(app, in, ret_field);
+        if (!result)
+                result = store_conn_get(app->store, &conn);
+        if (!result)
+                result = store_tenant_get(conn, tenant_id, &t);
+        if (result)
+                return result;
+        result = agent_create_in(app, conn, actor, tenant_id, in,
+                                 AGENT_CREATE_OWN_TRANSACTION | AGENT_CREATE_AUDIT, ret,
+                                 ret_temporary_password, ret_field);
+        if (result)
+                return result;
+        if (in->send_invite)
+                mail_outbox_kick(app);
         return RESULT_OK;
 }
 

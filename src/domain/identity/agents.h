@@ -31,6 +31,10 @@ struct agent_create_input {
         /* NULL, or the request's Idempotency-Key: its answer is saved in
          * the create's transaction, rendered from a struct agent_created. */
         const struct idempotency *idempotency;
+        /* agent_create_in only: extensions are taken after this one
+         * (store_pool_allocate_after; NULL: the lowest free). An import
+         * passes the last it took. */
+        const char *pool_after;
 };
 
 /* What idempotency->render gets from agent_create. */
@@ -53,6 +57,32 @@ enum result agent_create(struct app *app, const struct actor *actor, int64_t ten
                          const struct agent_create_input *in, struct agent *ret,
                          char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
                          const char **ret_field);
+
+/* The checks of agent_create that need no store (names, email, role,
+ * extensions_count, send_invite without mail): RESULT_INVALID or
+ * RESULT_ROLE_NOT_ALLOWED naming *ret_field. The import checks each row
+ * with it. */
+enum result agent_create_check(struct app *app, const struct agent_create_input *in,
+                               const char **ret_field);
+
+/* agent_create_in's flags. */
+enum {
+        /* Begins the transaction once the secrets are made (the write lock
+         * is held for the inserts only) and ends it (jobs_finish). Without
+         * it the work joins the caller's transaction (begun with
+         * store_begin, ended with jobs_finish), which rolls back on failure:
+         * the import creates all its rows in one. */
+        AGENT_CREATE_OWN_TRANSACTION = 1 << 0,
+        AGENT_CREATE_AUDIT = 1 << 1,     /* writes the agent.create audit entry */
+};
+
+/* agent_create's work on conn with flags (above); does not kick the mail
+ * sender. Same results as agent_create. */
+enum result agent_create_in(struct app *app, struct store_conn *conn, const struct actor *actor,
+                            int64_t tenant_id, const struct agent_create_input *in, unsigned flags,
+                            struct agent *ret,
+                            char ret_temporary_password[CREDENTIALS_TEMP_PASSWORD_LEN + 1],
+                            const char **ret_field);
 
 enum result agent_get(struct app *app, int64_t tenant_id, int64_t id, struct agent *ret);
 

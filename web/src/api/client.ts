@@ -15,6 +15,8 @@ export class ApiError extends Error {
   readonly retryAfter?: number
   /** On a 401 for a token: why (session_expired, session_revoked, account_suspended, account_deleted). */
   reason?: UnauthorizedReason
+  /** The error object as sent, for routes that add to it (the import's line and rows). */
+  detail?: Record<string, unknown>
 
   constructor(status: number, code: ApiError['code'], message: string, field?: string, retryAfter?: number) {
     super(message)
@@ -86,11 +88,13 @@ interface RequestOptions extends BaseOptions {
   body?: unknown
   /** A file, not JSON: a success answers the Response itself. */
   raw?: boolean
+  /** A CSV file's text sent as the body (text/csv) instead of JSON. */
+  csv?: string
 }
 
 /** Routes that act inside one tenant (a superadmin names it). */
 function tenantScoped(path: string): boolean {
-  return /^\/v1\/admin\/(agents|extensions|audit|events|calls|analytics|queues|queue-settings|break-reasons|numbers)(\/|$)/.test(path)
+  return /^\/v1\/admin\/(agents|imports|extensions|audit|events|calls|analytics|queues|queue-settings|break-reasons|numbers)(\/|$)/.test(path)
 }
 
 /** `/v1/admin/agents/{id}` with { id: 7 }: `/v1/admin/agents/7`. */
@@ -121,6 +125,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   const url = path + (qs.toString() ? `?${qs}` : '')
   const headers: Record<string, string> = { Accept: opts.raw ? '*/*' : 'application/json' }
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json'
+  if (opts.csv !== undefined) headers['Content-Type'] = 'text/csv; charset=utf-8'
   const sentToken = session.token
   if (sentToken) headers.Authorization = `Bearer ${sentToken}`
 
@@ -131,7 +136,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
     res = await fetch(url, {
       method,
       headers,
-      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      body: opts.csv ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
       cache: 'no-store',
       credentials: 'omit',
     })
@@ -154,6 +159,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   const e = new ApiError(res.status, err.code ?? 'internal_error', err.message ?? `HTTP ${res.status}`,
                          err.field, Number.isFinite(retry) && retry > 0 ? retry : undefined)
   e.reason = err.reason
+  e.detail = err
   const replaced = err.reason === 'session_revoked' && sentToken === replacing
   if (res.status === 401 && sentToken && session.token === sentToken && !opts.keepSessionOn401 && !replaced) session.expire()
   else if (e.code === 'password_change_required') session.requirePasswordChange()
@@ -205,6 +211,12 @@ export const api = {
     call('patch', path, body, opts),
   del: <P extends PathsWith<'delete'>>(path: P, ...[opts]: Rest<Op<P, 'delete'>>): Promise<Answer<Op<P, 'delete'>>> =>
     call('delete', path, undefined, opts),
+}
+
+/** POSTs the text of a CSV file (the agents import) to a route that takes text/csv. */
+export function postCsv<P extends PathsWith<'post'>>(path: P, text: string, ...[opts]: Rest<Op<P, 'post'>>): Promise<Answer<Op<P, 'post'>>> {
+  const { path: params, query, ...rest } = (opts ?? {}) as BaseOptions & { path?: Record<string, string | number>; query?: Query }
+  return request<never>('POST', fillPath(path, params), { ...rest, query, csv: text })
 }
 
 /**

@@ -5071,6 +5071,305 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/agents/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import agents from a CSV file (admin).
+         * @description `Content-Type: text/csv`, UTF-8 with or without a byte order mark, `,` or `;`
+         *     (whichever the header holds more of), RFC 4180 quotes, CRLF or LF. A header is
+         *     required; its columns are among `first_name,last_name,email,role,extensions_count,
+         *     voicemail_enabled,send_invite` (the first three required, any order; another
+         *     column is refused). Empty `role` is agent, empty `extensions_count` 1, empty
+         *     `voicemail_enabled` false, empty `send_invite` true when mail is on (as the
+         *     single create). Up to 10,000 rows; the body has its own cap,
+         *     AGENTDESK_IMPORT_MAX_BYTES (default 8 MiB): a larger one is refused (413) by its
+         *     Content-Length before it is read.
+         *
+         *     `?dry_run=true` checks every row (the single create's checks, emails repeated
+         *     in the file, emails taken) and writes nothing. A real run checks the same and
+         *     then creates every row in one transaction — all or nothing — with the single
+         *     create's rules (pool, sealed SIP passwords, provisioning jobs, invitations
+         *     queued where `send_invite`), audited once (`agent.import`, with the count).
+         *     Temporary passwords are never in this answer: they are downloadable once from
+         *     `/v1/admin/imports/{id}/result.csv`. Up to 500 rows the answer is 201 with
+         *     the finished import; above, 202 with the running import, which
+         *     `GET /v1/admin/imports/{id}` follows. A tenant has one running import at a time.
+         *
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                    dry_run?: boolean;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "text/csv": string;
+                };
+            };
+            responses: {
+                /** @description The dry run's report (nothing written). */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            /** @constant */
+                            dry_run: true;
+                            /** @description The file's rows after its header. */
+                            rows: number;
+                            valid_rows: number;
+                            errors: components["schemas"]["ImportRowError"][];
+                        };
+                    };
+                };
+                /** @description Every row was created. */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            import: components["schemas"]["AgentImport"];
+                        };
+                    };
+                };
+                /** @description Above 500 rows, the import runs in the background (status running). */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            import: components["schemas"]["AgentImport"];
+                        };
+                    };
+                };
+                /** @description The file, or some of its rows, are wrong; nothing was written. */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ImportError"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                /** @description `import_running`: an import of the tenant is running. */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `payload_too_large`: body over AGENTDESK_IMPORT_MAX_BYTES. */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description `unsupported_media_type`: the body is not text/csv. */
+                415: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import, its progress and at the end its result (admin). */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The import. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            success: true;
+                            import: components["schemas"]["AgentImport"];
+                        };
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/imports/{id}/result.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The temporary passwords of an import, once (admin).
+         * @description `text/csv; charset=utf-8` with the columns `email,first_name,last_name,
+         *     temporary_password`: one row per created agent without an invitation, for a
+         *     mail merge. Erased from the store as it is read (kept sealed until then):
+         *     the next request gets 410 `result_gone`, as does an import without one.
+         *     `Cache-Control: no-store`.
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path: {
+                    id: components["parameters"]["Id"];
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The CSV. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                /** @description `result_gone`: downloaded already, or the import had no temporary passwords. */
+                410: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/admin/agents.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The tenant's agents as CSV (admin, supervisor).
+         * @description `text/csv; charset=utf-8`, `Content-Disposition: attachment`: the import's
+         *     columns (`send_invite` always false; `voicemail_enabled` true when any of the
+         *     agent's extensions has it) then `extensions` (space-separated), `status` and
+         *     `last_login_at` (the last portal login, ISO 8601, empty when never). No
+         *     secret. Written by the product's one CSV writer: a text cell starting with
+         *     `=`, `+`, `-`, `@`, TAB or CR is prefixed with `'` (formula injection).
+         *
+         */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description Required for a superadmin (the tenant to act in); ignored for other roles. */
+                    tenant_id?: components["parameters"]["TenantId"];
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The CSV. */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "text/csv": string;
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5090,7 +5389,7 @@ export interface components {
             success: false;
             error: {
                 /** @enum {unknown} */
-                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "idempotency_key_reused" | "domain_taken" | "invalid_code" | "sso_required" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
+                code: "bad_request" | "length_required" | "invalid_json" | "validation_failed" | "wrong_password" | "unauthorized" | "invalid_credentials" | "forbidden" | "password_change_required" | "role_not_allowed" | "not_found" | "method_not_allowed" | "email_taken" | "pool_exhausted" | "pool_overlap" | "cannot_modify_self" | "conflict" | "cluster_in_use" | "invalid_token" | "ticket_invalid" | "mail_disabled" | "number_taken" | "queue_in_use" | "agent_suspended" | "webhook_disabled" | "same_holder" | "extension_limit" | "extension_unassigned" | "idempotency_key_reused" | "domain_taken" | "invalid_code" | "sso_required" | "unsupported_media_type" | "import_running" | "result_gone" | "payload_too_large" | "too_many_attempts" | "store_unavailable" | "not_ready" | "internal_error";
                 message: string;
                 field?: string;
                 /**
@@ -5231,6 +5530,62 @@ export interface components {
             /** @constant */
             success: true;
             extension: components["schemas"]["Extension"];
+        };
+        AgentImport: {
+            id: number;
+            /** @enum {unknown} */
+            status: "running" | "done" | "failed";
+            /** @description The file's rows. */
+            total: number;
+            /** @description Rows created so far (all of them once done). */
+            done: number;
+            /** @description The temporary passwords wait at /v1/admin/imports/{id}/result.csv. */
+            result_csv?: boolean;
+            /** @description Once done, the created agents (no secret). */
+            agents?: {
+                /** @description The file's line. */
+                row?: number;
+                id?: number;
+                email?: string;
+                first_name?: string;
+                last_name?: string;
+                /** @enum {unknown} */
+                role?: "agent" | "supervisor" | "admin";
+                extensions?: string[];
+                /** @enum {string|null} */
+                invitation?: "queued" | null;
+            }[];
+            /** @description Once failed, the row that failed. */
+            errors?: components["schemas"]["ImportRowError"][];
+        };
+        ImportRowError: {
+            /** @description The file's line (the header is line 1). */
+            row: number;
+            field: string;
+            /** @enum {unknown} */
+            code: "invalid" | "duplicate_in_file" | "email_taken" | "role_not_allowed" | "mail_off" | "pool_exhausted";
+            message: string;
+        };
+        ImportError: {
+            /** @constant */
+            success: false;
+            error: {
+                /**
+                 * @description The file: `csv_empty`, `csv_encoding` (not UTF-8, or a NUL byte),
+                 *     `csv_unbalanced_quotes`, `csv_too_many_columns` (over 64),
+                 *     `csv_too_many_rows` (over 10,000), `csv_row_width` (not the header's
+                 *     width), each with `line`; the header: `unknown_column`,
+                 *     `duplicate_column`, `missing_column` with `field`; `no_rows`; the rows:
+                 *     `invalid_rows` with `rows`.
+                 *
+                 * @enum {unknown}
+                 */
+                code: "csv_empty" | "csv_encoding" | "csv_unbalanced_quotes" | "csv_too_many_columns" | "csv_too_many_rows" | "csv_row_width" | "unknown_column" | "duplicate_column" | "missing_column" | "no_rows" | "invalid_rows";
+                message: string;
+                field?: string;
+                line?: number;
+                rows?: components["schemas"]["ImportRowError"][];
+            };
         };
         Agent: {
             id: number;
@@ -5819,7 +6174,7 @@ export interface components {
         AuditEntry: {
             id: number;
             /** @enum {unknown} */
-            action: "agent.create" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings" | "extension.transfer" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test" | "sso.update" | "sso.delete" | "user.sso_login";
+            action: "agent.create" | "agent.import" | "agent.update" | "agent.suspend" | "agent.activate" | "agent.delete" | "agent.reset_password" | "agent.invite" | "user.accept_invitation" | "user.reset_password" | "extension.reveal_password" | "extension.rotate_password" | "extension.update" | "tenant.create" | "tenant.update" | "tenant.suspend" | "tenant.activate" | "freeswitch.resync" | "cluster.create" | "cluster.update" | "cluster.delete" | "node.create" | "node.update" | "node.delete" | "queue.create" | "queue.update" | "queue.delete" | "queue.members" | "queue.settings" | "queue.break_reasons" | "number.create" | "number.delete" | "agent.queue_status" | "agent.queue_settings" | "voicemail.pin_change" | "queue.eavesdrop" | "scim_token.create" | "scim_token.revoke" | "scim.settings" | "extension.transfer" | "webhook.create" | "webhook.update" | "webhook.delete" | "webhook.test" | "sso.update" | "sso.delete" | "user.sso_login";
             /** @description null for the command line, and for what FreeSWITCH did itself (`agent.queue_status` with details.changed_by `freeswitch`). */
             actor_user_id: number | null;
             /** @description The actor's email as it was when the entry was written (it stays after the actor changes or is deleted); null for the command line and for entries written before this field existed; `scim token N` for what an identity provider did through the tenant's SCIM token N (`/scim/v2`). */

@@ -62,3 +62,6 @@ export type UsageGroup = S['UsageResponse']['group_by']
 export type Webhook = S['Webhook']
 export type WebhookDelivery = S['WebhookDelivery']
 export type LiveEventType = S['LiveEventType']
+/** An agents import (POST /v1/admin/agents/import, GET /v1/admin/imports/{id}). */
+export type AgentImport = S['AgentImport']
+export type ImportRowError = S['ImportRowError']
