@@ -30,7 +30,9 @@
 #  11. 1,000 invitations delivered to a local SMTP server, and the
 #      forgot-password medians (bench/mail_invites.py);
 #  12. a minute of forgot-password from one address: requests answered,
-#      rows written and the database's size (bench/forgot_flood.py).
+#      rows written and the database's size (bench/forgot_flood.py);
+#  13. cold start to /readyz with 10,000 agents and the idle RSS, SQLite
+#      and PostgreSQL (bench/coldstart.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -102,3 +104,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/mail_invites.py
 
 echo "== growth: a minute of forgot-password from one address"
 AGENTDESK_BIN=$bin python3 bench/forgot_flood.py | sed 's/^/  /'
+
+echo "== cold start with 10,000 agents to /readyz (/healthz without it), idle RSS"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/coldstart.py | sed 's/^/  /'
