@@ -896,6 +896,7 @@ int main(int argc, char **argv)
         contract_board(store);
         contract_queues(store);
         contract_queue_agents(store);
+        contract_data(store);
         contract_callcenter(store);   /* last: it leaves a job pending */
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
@@ -909,6 +910,8 @@ int main(int argc, char **argv)
         check_count += contract_queue_agents_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_callcenter_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_data_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

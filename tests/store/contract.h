@@ -50,6 +50,11 @@ enum result contract_plain_secret(void *userdata, const char *extension,
 void contract_callcenter(struct store *store);
 int contract_callcenter_checks(int *ret_failures);
 
+/* tests/store/contract_data.c: schema version, backup and restore, the
+ * sealed columns, Idempotency-Key answers. */
+void contract_data(struct store *store);
+int contract_data_checks(int *ret_failures);
+
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */
 int contract_ops_checks(int *ret_failures);
