@@ -41,6 +41,8 @@
 #      (bench/two_nodes.py).
 #  16. single sign-on through node-oidc-provider: callback to the portal's
 #      data, and the whole login (bench/sso.py).
+#  17. cold start to /readyz with 10,000 agents and the idle RSS, SQLite
+#      and PostgreSQL (bench/coldstart.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -127,3 +129,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/two_nodes.py | 
 
 echo "== single sign-on: callback to portal, whole login through node-oidc-provider"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/sso.py | sed 's/^/  /'
+
+echo "== cold start with 10,000 agents to /readyz (/healthz without it), idle RSS"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/coldstart.py | sed 's/^/  /'

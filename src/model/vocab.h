@@ -162,6 +162,7 @@ enum event_type {
         EVENT_AGENT_QUEUE_STATUS,        /* an agent's queue status (or its provisioning) moved */
         EVENT_AGENT_PRESENCE,            /* an agent's presence moved (every agent of the tenant) */
         EVENT_CALLS_MISSED,              /* an agent's count of unseen missed calls moved */
+        EVENT_EXTENSION_CREDENTIALS,     /* FreeSWITCH has an agent's new SIP password */
 };
 
 /* "agent.created", "agent.updated", "agent.deleted", "extension.provisioning",

@@ -6,18 +6,18 @@ with the key file; `agentdesk rekey` after a lost key gives the
 extensions new SIP passwords and queues their rekey jobs."""
 import os
 
-from agentdesk_harness import (XC_PASSWORD, Agentdesk, encode, load, lookup, main, parse, swap,
-                               user_of, wait_for)
+from agentdesk_harness import (XC_PASSWORD, Agentdesk, EslFixture, encode, load, lookup, main,
+                               open_stream, parse, swap, user_of, wait_for)
 
 PASSWORD = "correct horse battery"
 
 
-def setup(ad, agents=3):
+def setup(ad, agents=3, env=None):
     t = ad.run_json("tenant", "create", "--name", "Keys", "--pool-base", "10000",
                     "--pool-size", "20")
     ad.run_json("user", "create", "--tenant", str(t["id"]), "--email", "admin@k.example",
                 "--password", PASSWORD, "--role", "admin")
-    ad.serve(env={"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD})
+    ad.serve(env=dict({"AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD}, **(env or {})))
     token = ad.login("admin@k.example", PASSWORD)
     made = []
     for i in range(agents):
@@ -113,6 +113,37 @@ def test_lost_key_doctor_and_rekey(backend):
         line = sealed_line(ad)
         assert line.startswith("FAIL") and "cannot be opened with the key file" in line, line
         assert "agentdesk rekey" in line
+
+
+def test_desk_told_to_register_again(backend):
+    """Once FreeSWITCH has an agent's new SIP password (its rekey job
+    applied), the agent's own stream says so, without the password, and
+    /v1/auth/me gives the new one."""
+    with EslFixture() as esl, Agentdesk(backend) as ad:
+        token, made = setup(ad, agents=1, env={"AGENTDESK_FS_ESL": esl.address})
+        m = made[0]
+        agent = ad.login(m["email"], m["temporary_password"])
+        status, _, body = ad.request("POST", "/v1/auth/change-password", token=agent, json_body={
+            "current_password": m["temporary_password"], "new_password": PASSWORD})
+        assert status == 200, body
+        stream = open_stream(ad, body["data"]["token"], "me")
+        try:
+            status, _, body = ad.request("POST", "/v1/admin/extensions/%d/rotate-password"
+                                         % m["ext"], token=token)
+            assert status == 200, body
+            new = body["extension"]["sip_password"]
+            assert new != m["sip"]
+            e = stream.event()
+            while e is not None and e["event"] != "extension.credentials":
+                e = stream.event()
+            assert e is not None, "the stream ended"
+            assert e["json"]["data"] == {"extension_id": m["ext"], "extension": m["number"]}, e
+            assert new not in e["data"] and m["sip"] not in e["data"]
+            # What the desk then reads: the new password.
+            status, _, me = ad.request("GET", "/v1/auth/me", token=ad.login(m["email"], PASSWORD))
+            assert status == 200 and me["data"]["extensions"][0]["sip_password"] == new, me
+        finally:
+            stream.close()
 
 
 if __name__ == "__main__":

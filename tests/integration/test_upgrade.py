@@ -4,12 +4,15 @@ make.py) is upgraded by today's binary, and its agent, extension, sealed
 SIP secret, provisioning job and mail outbox row all survive; migrate
 --dry-run lists what would run and changes nothing; a binary older than
 the database refuses to start."""
+import hashlib
+import hmac
 import json
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+import time
 
 from agentdesk_harness import Agentdesk, main
 from agentdesk_harness.server import TESTS
@@ -64,6 +67,21 @@ def keyed(backend):
     return ad
 
 
+def session(ad):
+    """A session of admin@up.example written straight into the upgraded
+    database: its token, keyed under the fixtures' key as agentdesk keys
+    them (HMAC-SHA256), saves an argon2id login per version."""
+    with open(os.path.join(FIXTURES, "key")) as f:
+        key = bytes.fromhex(f.read().split()[-1])
+    token = "ad_" + "u" * 43
+    digest = hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+    now = int(time.time())
+    ad.sql("INSERT INTO sessions (token_hash, user_id, token_version, created_at, expires_at, "
+           "login_at) SELECT '%s', id, token_version, %d, %d, %d FROM users "
+           "WHERE email = 'admin@up.example'" % (digest, now, now + 3600, now))
+    return token
+
+
 def newest(ad):
     rc, out, _ = ad.run("migrate", "--dry-run")
     return int(out.split(", this agentdesk's ")[1].split(":")[0])
@@ -75,11 +93,14 @@ def test_every_earlier_version_upgrades(backend):
     for version, sql, had_outbox in found:
         with keyed(backend) as ad:
             load(ad, sql)
-            rc, out, _ = ad.run("migrate", "--dry-run")
-            pending = [int(line.split()[0]) for line in out.splitlines()[1:]]
-            assert pending and min(pending) > version, out
-            assert out.splitlines()[0].endswith("%d migration(s) would run" % len(pending)), out
-            assert ad.sql("SELECT MAX(version) FROM schema_migrations") == [(str(version),)]
+            if version == found[0][0]:   # the longest list; once is enough
+                rc, out, _ = ad.run("migrate", "--dry-run")
+                pending = [int(line.split()[0]) for line in out.splitlines()[1:]]
+                assert pending and min(pending) > version, out
+                assert out.splitlines()[0].endswith("%d migration(s) would run" % len(pending)), out
+                assert ad.sql("SELECT MAX(version) FROM schema_migrations") == [(str(version),)]
+            else:
+                pending = [v for v in pending if v > version]
             rc, out, _ = ad.run("migrate")
             assert "applied %d migration(s)" % len(pending) in out, (version, out)
             assert ad.sql("SELECT MAX(version) FROM schema_migrations") == [(str(max(pending)),)]
@@ -93,7 +114,8 @@ def test_every_earlier_version_upgrades(backend):
                             "WHERE recipient = 'agent@up.example'")
             assert outbox == ([("password_changed", "sent")] if had_outbox else []), (version, outbox)
             ad.serve()
-            token = ad.login("admin@up.example", SECRETS["password"])
+            token = session(ad) if version != found[0][0] else \
+                ad.login("admin@up.example", SECRETS["password"])
             [(agent_id,)] = ad.sql("SELECT id FROM users WHERE email = 'agent@up.example'")
             status, _, body = ad.request("GET", "/v1/admin/agents/%s" % agent_id, token=token)
             assert status == 200 and body["agent"]["email"] == "agent@up.example", (version, body)

@@ -899,6 +899,7 @@ int main(int argc, char **argv)
         contract_queue_agents(store);
         contract_scim(store);
         contract_webhooks(store);
+        contract_data(store);
         contract_callcenter(store);   /* last: it leaves a job pending */
         store_close(store);
         check_count += contract_ops_checks(&ops_failures);
@@ -915,6 +916,8 @@ int main(int argc, char **argv)
         check_count += contract_webhooks_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_callcenter_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_data_checks(&ops_failures);
         check_failures += ops_failures;
         return CHECK_DONE();
 }

@@ -57,6 +57,10 @@ int contract_callcenter_checks(int *ret_failures);
 /* tests/store/contract_webhooks.c: webhook endpoints and their outbox. */
 void contract_webhooks(struct store *store);
 int contract_webhooks_checks(int *ret_failures);
+/* tests/store/contract_data.c: schema version, backup and restore, the
+ * sealed columns, Idempotency-Key answers. */
+void contract_data(struct store *store);
+int contract_data_checks(int *ret_failures);
 
 /* check.h counts per file: contract_ops.c's checks and failures, which
  * main() adds to its own tally. */

@@ -39,8 +39,10 @@ enum result idempotency_replay(struct app *app, const struct idempotency *idem, 
                                                idem->key, store_now(), &saved);
         if (!result && !credentials_equal(saved.request_digest, idem->request_digest))
                 result = RESULT_IDEMPOTENCY_REUSED;
-        if (!result)
-                result = credentials_unseal_text(saved.body, ret_body);
+        /* Sealed under a key since dropped from the key file: the answer is
+         * lost, and the key is still taken. */
+        if (!result && credentials_unseal_text(saved.body, ret_body) != RESULT_OK)
+                result = RESULT_CONFLICT;
         if (!result)
                 *ret_status = (int)saved.status;
         free(saved.body);

@@ -44,7 +44,8 @@ enum result idempotency_init(struct idempotency *idem, int64_t tenant_id, int64_
 /* The answer saved under idem's key: RESULT_OK with *ret_status and
  * *ret_body (malloc'd, may hold a secret: the caller wipes and frees it);
  * RESULT_NOT_FOUND when none; RESULT_IDEMPOTENCY_REUSED when it answered
- * another request. */
+ * another request; RESULT_CONFLICT when no key of the key file opens it
+ * any more (its key was dropped within the 24 h). */
 enum result idempotency_replay(struct app *app, const struct idempotency *idem, int *ret_status,
                                char **ret_body);
 

@@ -77,6 +77,16 @@ enum result events_append_presence(struct store_conn *conn, int64_t tenant_id, i
  * appended to tenant_id in conn's open transaction. */
 enum result events_append_missed(struct store_conn *conn, int64_t tenant_id, int64_t user_id);
 
+/* extension.credentials: FreeSWITCH now has the new SIP password of
+ * extension (id extension_id) of agent user_id (a rekey job was applied:
+ * an admin's new password, `agentdesk rekey`), so a client of the
+ * agent's stream reads /v1/auth/me and registers again ({"extension_id",
+ * "extension"}; never the password). In conn's open transaction, to the agent's own stream
+ * only (the admin stream skips it: the job's extension.provisioning says
+ * it there). */
+enum result events_append_credentials(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                      int64_t extension_id, const char *extension);
+
 /* extension.provisioning: a job's outcome moved an extension of tenant_id
  * (openapi.yaml's ProvisioningEventData; agent_id 0: none, error "":
  * none), appended in conn's open transaction. */

@@ -45,6 +45,17 @@ enum result events_append_presence(struct store_conn *conn, int64_t tenant_id, i
         return events_append(conn, tenant_id, EVENT_AGENT_PRESENCE, user_id, data);
 }
 
+enum result events_append_credentials(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                      int64_t extension_id, const char *extension)
+{
+        char data[96];
+
+        /* An extension is digits only (its CHECK): nothing to escape. */
+        snprintf(data, sizeof(data), "{\"extension_id\":%lld,\"extension\":\"%s\"}",
+                 (long long)extension_id, extension);
+        return events_append(conn, tenant_id, EVENT_EXTENSION_CREDENTIALS, user_id, data);
+}
+
 enum result events_append_missed(struct store_conn *conn, int64_t tenant_id, int64_t user_id)
 {
         int64_t unseen = 0;

@@ -90,18 +90,21 @@ void events_entry_clear(struct events_entry *e)
 
 /* The events the agents' stream passes only to the agent they are about
  * (their user_id): its own calls, its own queue status, its count of
- * unseen missed calls. */
+ * unseen missed calls, its new SIP password in place. */
 static bool is_own(enum event_type type)
 {
         return type == EVENT_CALL_STARTED || type == EVENT_CALL_ANSWERED ||
                type == EVENT_CALL_ENDED || type == EVENT_AGENT_QUEUE_STATUS ||
-               type == EVENT_CALLS_MISSED;
+               type == EVENT_CALLS_MISSED || type == EVENT_EXTENSION_CREDENTIALS;
 }
 
 const char *events_entry_frame(const struct events_entry *e, const struct events_scope *scope,
                                size_t *ret_len)
 {
         if (scope->stream == EVENT_STREAM_ADMIN) {
+                /* The desk's cue; admins see the job's extension.provisioning. */
+                if (e->type == EVENT_EXTENSION_CREDENTIALS)
+                        return NULL;
                 if (scope->tenant_id && e->tenant_id != scope->tenant_id)
                         return NULL;
                 *ret_len = e->full_len;

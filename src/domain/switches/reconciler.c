@@ -928,6 +928,11 @@ enum result reconciler_pass(struct app *app, int *ret_handled)
                                                 JOBS_STATE_PROVISIONED);
                         if (!result && known)
                                 result = publish_outcome(conn, &w->job, &before);
+                        /* A new SIP password in place: its desk registers again. */
+                        if (!result && known && w->job.kind == FS_CHANGE_REKEY && before.user_id)
+                                result = events_append_credentials(conn, w->job.tenant_id,
+                                                                   before.user_id, before.id,
+                                                                   before.extension);
                         if (!result && agent_known)
                                 result = publish_agent_outcome(conn, &w->job, &agent_before);
                         continue;

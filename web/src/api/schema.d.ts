@@ -5796,11 +5796,11 @@ export interface components {
         LiveEvent: {
             id: number;
             /** @enum {unknown} */
-            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed";
+            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed" | "extension.credentials";
             /** Format: date-time */
             at: string;
             tenant_id: number | null;
-            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"] | components["schemas"]["PresenceEventData"] | components["schemas"]["MissedEventData"];
+            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"] | components["schemas"]["PresenceEventData"] | components["schemas"]["MissedEventData"] | components["schemas"]["CredentialsEventData"];
         };
         /**
          * @description An agent's presence: `offline` (no registration that counts), `on_call` (a
@@ -5814,6 +5814,17 @@ export interface components {
         PresenceEventData: {
             agent_id: number;
             presence: components["schemas"]["Presence"];
+        };
+        /** @description extension.credentials — FreeSWITCH has the agent's new SIP password for
+         *     this extension (an admin's new password, or `agentdesk rekey` after a
+         *     lost key file): a client reads `GET /v1/auth/me` and registers again.
+         *     (The desk re-registers already through FreeSWITCH's check-sync NOTIFY
+         *     and its refused REGISTER.) The agent's own stream only (admins see
+         *     the job's `extension.provisioning`); never the password.
+         *      */
+        CredentialsEventData: {
+            extension_id: number;
+            extension: string;
         };
         /** @description calls.missed — the agent's count of unseen missed calls moved (its own stream). */
         MissedEventData: {
