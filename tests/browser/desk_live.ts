@@ -45,13 +45,18 @@ async function flips(p: Page, a: Agent, text: string, ms = 10_000): Promise<numb
 }
 
 test('a registration flips the dot without a reload; logging out flips it back', async () => {
+  alice = await rig.agent('A', 'Alice', 'Live')
+  // The node's event stream connects after FreeSWITCH starts (after
+  // agentdesk): the page opens once the API knows Alice is not registered
+  // (a page loaded before that says "Unknown" until a change of hers
+  // comes: connecting pushes nothing).
+  await until('the node\'s event stream connected', 20_000, async () =>
+    (await rig.ad.api('GET', `/v1/admin/agents/${alice.id}`, rig.admins.A)).body.agent?.extensions?.[0]?.registered === false || undefined)
   admin = await Tab.open(rig.browser, rig.ad.webUrl)
   const p = admin.page
   await admin.login('admin@a.test', 'admin-password-1', /\/admin\/agents$/)
   await p.getByText('Live', { exact: true }).waitFor({ timeout: 10_000 })
-  alice = await rig.agent('A', 'Alice', 'Live')
-  // Known, not unknown: the node's event stream is connected.
-  await flips(p, alice, 'Not registered', 20_000)
+  await flips(p, alice, 'Not registered')
   await p.evaluate(() => { (window as unknown as { liveMark: number }).liveMark = 1 })
 
   desk = await deskTab(rig)

@@ -122,7 +122,7 @@ export class Agentdesk {
       this.db = `sqlite:${this.tmp}/agentdesk.db`
     }
     this.env = { ...process.env, AGENTDESK_SECRET_KEY_FILE: join(this.tmp, 'key'), AGENTDESK_WEB_DIR: join(WEB, 'dist'),
-                 AGENTDESK_LOG_LEVEL: 'warn', ...extraEnv }
+                 AGENTDESK_LOG_LEVEL: process.env.AGENTDESK_TEST_LOG_LEVEL ?? 'warn', ...extraEnv }
   }
 
   /** Runs the command line; its stdout. */

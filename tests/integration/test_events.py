@@ -23,13 +23,15 @@ def rename(w, key, agent_key, first_name):
 
 
 def agent_events(stream, n):
-    """The next n agent.* events of stream (the provisioning outcomes of
-    the same changes, extension.provisioning, skipped)."""
+    """The next n events of stream about an agent's record (created,
+    updated, deleted): the provisioning outcomes of the same changes
+    (extension.provisioning) are skipped, and so are an agent's presence
+    and queue status, which logins make at their own time."""
     out = []
     while len(out) < n:
         e = stream.event()
         assert e is not None, "the stream ended after %r" % out
-        if e["event"].startswith("agent."):
+        if e["event"] in ("agent.created", "agent.updated", "agent.deleted"):
             out.append(e)
     return out
 
