@@ -260,6 +260,41 @@ for _route in (("GET", "/v1/admin/imports/:id"), ("GET", "/v1/admin/imports/:id/
     MATRIX[_route] = dict(superadmin=(200, 404), admin=(200, 404), supervisor=(403, 403),
                           agent=(403, 403), temp=(403, 403), none=(401, 401))
 
+# Single sign-on (issue 21): the tenant's provider settings are the
+# admins', reads included (they name the provider, its client and the
+# domains it signs in), like the other tenant settings; each cell finds a
+# provider in place (A's admin puts one first). The sign-on routes are
+# public and answer every caller alike, a session being no part of them:
+# lookup of an email whose domain no tenant holds, start for it, a
+# callback with a state no flow has (both navigations: a 303 to /login),
+# the exchange of a code never given. None of them calls out.
+for _route in (("GET", "/v1/admin/sso"), ("PUT", "/v1/admin/sso"), ("DELETE", "/v1/admin/sso")):
+    MATRIX[_route] = dict(superadmin=(200, 200), admin=(200, 200), supervisor=(403, 403),
+                          agent=(403, 403), temp=(403, 403), none=(401, 401))
+for _route, _status in ((("POST", "/v1/auth/oidc/lookup"), 200),
+                        (("GET", "/v1/auth/oidc/start"), 303),
+                        (("GET", "/v1/auth/oidc/callback"), 303),
+                        (("POST", "/v1/auth/oidc/exchange"), 401)):
+    MATRIX[_route] = {role: (_status, _status) for role in ROLES}
+
+
+def sso_settings(key):
+    """Tenant key's provider; its domain is no user's (password logins stay)."""
+    return {"issuer": "https://idp.%s.example" % key.lower(), "client_id": "agentdesk",
+            "client_secret": "secret of %s" % key, "display_name": "IdP %s" % key,
+            "email_domains": ["sso.%s.example" % key.lower()]}
+
+
+QUERIES = {
+    ("GET", "/v1/auth/oidc/start"): "?email=nobody%40no-sso.example",
+    ("GET", "/v1/auth/oidc/callback"): "?state=" + "A" * 43 + "&code=never-given",
+}
+# Where those navigations end: the refusal says nothing was begun or called.
+LOCATIONS = {
+    ("GET", "/v1/auth/oidc/start"): "/login#sso_error=sso_unavailable",
+    ("GET", "/v1/auth/oidc/callback"): "/login#sso_error=state_invalid",
+}
+
 BODIES = {
     ("POST", "/v1/auth/change-password"): {"current_password": "certainly wrong",
                                            "new_password": "whatever new one"},
@@ -290,6 +325,9 @@ BODIES = {
                                  "name": {"givenName": "S", "familyName": "C"}},
     ("POST", "/v1/admin/webhooks"): HOOK,
     ("PATCH", "/v1/admin/webhooks/:id"): {"description": "renamed"},
+    ("PUT", "/v1/admin/sso"): sso_settings("A"),
+    ("POST", "/v1/auth/oidc/lookup"): {"email": "nobody@no-sso.example"},
+    ("POST", "/v1/auth/oidc/exchange"): {"code": "A" * 43},
 }
 
 
@@ -387,6 +425,14 @@ def test_isolation_matrix(backend):
                 return ad.login(u["email"], u["temporary_password"])
             return ad.login(u["email"], PASSWORD)
 
+        def put_sso(key):
+            token = admin_a if key == "A" else admin_b
+            status, _, body = ad.request("PUT", "/v1/admin/sso", token=token,
+                                         json_body=sso_settings(key))
+            assert status == 200, body
+
+        # B's provider: no cell of A's callers may change or remove it.
+        put_sso("B")
         wrong = []
         for (method, pattern), expected in sorted(MATRIX.items()):
             for role in ROLES:
@@ -414,7 +460,9 @@ def test_isolation_matrix(backend):
                         object_id = fresh_scim_token(key)
                     elif pattern.startswith("/v1/admin/webhooks/"):
                         object_id = fresh_webhook(key)
-                    path = pattern
+                    elif pattern == "/v1/admin/sso":
+                        put_sso("A")
+                    path = pattern + QUERIES.get((method, pattern), "")
                     if clustered:
                         cluster_id, node_id = fresh_cluster()
                         path = pattern.replace(":id", str(cluster_id)).replace(":node_id",
@@ -457,7 +505,8 @@ def test_isolation_matrix(backend):
                                                                     "/v1/admin/audit",
                                                                     "/v1/admin/calls",
                                                                     "/v1/admin/analytics",
-                                                                    "/v1/admin/scim")):
+                                                                    "/v1/admin/scim",
+                                                                    "/v1/admin/sso")):
                         path += "?tenant_id=%d" % ta
                     if spends:
                         tokens.pop(role, None)
@@ -466,7 +515,12 @@ def test_isolation_matrix(backend):
                                             headers={"Content-Type":
                                                      "application/x-www-form-urlencoded"})[0]
                     else:
-                        status, _, resp = ad.request(method, path, token=token, json_body=body)
+                        status, headers, resp = ad.request(method, path, token=token,
+                                                           json_body=body)
+                        where = LOCATIONS.get((method, pattern))
+                        if where and headers.get("location") != where:
+                            wrong.append("%s %s as %s: Location %s, expected %s" % (
+                                method, pattern, role, headers.get("location"), where))
                         if status == 403 and role == "temp":
                             assert resp["error"]["code"] == "password_change_required", resp
                         if status == 404:
@@ -480,6 +534,9 @@ def test_isolation_matrix(backend):
                         wrong.append("%s %s as %s on %s: %d, expected %d" % (
                             method, pattern, role, key, status, expected[role][col]))
         assert not wrong, "\n".join(wrong)
+        status, _, body = ad.request("GET", "/v1/admin/sso", token=admin_b)
+        assert status == 200 and body["sso"]["issuer"] == "https://idp.b.example" and \
+            body["sso"]["email_domains"] == ["sso.b.example"], body
 
 
 def test_tenant_id_in_body_moves_nothing(backend):

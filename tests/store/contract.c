@@ -70,6 +70,28 @@ static int64_t quick_user(struct store *store, int64_t tenant_id, const char *em
         return u.id;
 }
 
+int64_t contract_tenant(struct store_conn *conn, const char *slug, int64_t base)
+{
+        struct store_tenant t = { .status = TENANT_STATUS_ACTIVE, .pool_base = base, .pool_size = 0 };
+
+        snprintf(t.name, sizeof(t.name), "Tenant %s", slug);
+        snprintf(t.slug, sizeof(t.slug), "%s", slug);
+        CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_OK);
+        return t.id;
+}
+
+int64_t contract_user(struct store_conn *conn, int64_t tenant_id, const char *email)
+{
+        struct store_user u = { .tenant_id = tenant_id, .role = USER_ROLE_AGENT,
+                                .status = USER_STATUS_ACTIVE };
+
+        snprintf(u.email, sizeof(u.email), "%s", email);
+        snprintf(u.first_name, sizeof(u.first_name), "S");
+        snprintf(u.password_hash, sizeof(u.password_hash), "x");
+        CHECK_INT_EQ(store_user_insert(conn, &u), RESULT_OK);
+        return u.id;
+}
+
 static void test_migrations(struct store *store)
 {
         int applied = -1;
@@ -898,6 +920,7 @@ int main(int argc, char **argv)
         contract_queues(store);
         contract_queue_agents(store);
         contract_scim(store);
+        contract_sso(store);
         contract_webhooks(store);
         contract_data(store);
         contract_callcenter(store);   /* last: it leaves a job pending */
@@ -913,6 +936,9 @@ int main(int argc, char **argv)
         check_count += contract_queue_agents_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_scim_checks(&ops_failures);
+        check_failures += ops_failures;
+        check_count += contract_sso_checks(&ops_failures);
+        check_failures += ops_failures;
         check_count += contract_webhooks_checks(&ops_failures);
         check_failures += ops_failures;
         check_count += contract_callcenter_checks(&ops_failures);

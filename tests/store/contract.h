@@ -13,6 +13,11 @@ struct store *contract_open_store(void);
 /* The same, its lock waits bounded by busy_timeout_ms. */
 struct store *contract_open_store_waiting(int64_t busy_timeout_ms);
 
+/* An active tenant with an empty pool at base, and an active agent of
+ * it (contract.c); in the caller's transaction, or alone without one. */
+int64_t contract_tenant(struct store_conn *conn, const char *slug, int64_t base);
+int64_t contract_user(struct store_conn *conn, int64_t tenant_id, const char *email);
+
 /* tests/store/contract_ops.c: every store_* operation that the domain
  * wrappers in contract.c do not reach directly. */
 void contract_basics(struct store *store);
@@ -46,6 +51,10 @@ int contract_queue_agents_checks(int *ret_failures);
 /* tests/store/contract_scim.c: SCIM tokens, externalIds, role mapping. */
 void contract_scim(struct store *store);
 int contract_scim_checks(int *ret_failures);
+/* tests/store/contract_sso.c: single sign-on providers, identities,
+ * flows and one-time codes. */
+void contract_sso(struct store *store);
+int contract_sso_checks(int *ret_failures);
 /* A store_secret_fn that "seals" nothing: for pools a test makes itself. */
 enum result contract_plain_secret(void *userdata, const char *extension,
                                   char ret_secret[STORE_TEXT_MAX], char ret_pin[STORE_TEXT_MAX]);

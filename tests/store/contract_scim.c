@@ -22,28 +22,6 @@ int contract_scim_checks(int *ret_failures)
         return check_count;
 }
 
-static int64_t tenant(struct store_conn *conn, const char *slug, int64_t base)
-{
-        struct store_tenant t = { .status = TENANT_STATUS_ACTIVE, .pool_base = base, .pool_size = 0 };
-
-        snprintf(t.name, sizeof(t.name), "SCIM %s", slug);
-        snprintf(t.slug, sizeof(t.slug), "%s", slug);
-        CHECK_INT_EQ(store_tenant_insert(conn, &t), RESULT_OK);
-        return t.id;
-}
-
-static int64_t user(struct store_conn *conn, int64_t tenant_id, const char *email)
-{
-        struct store_user u = { .tenant_id = tenant_id, .role = USER_ROLE_AGENT,
-                                .status = USER_STATUS_ACTIVE };
-
-        snprintf(u.email, sizeof(u.email), "%s", email);
-        snprintf(u.first_name, sizeof(u.first_name), "S");
-        snprintf(u.password_hash, sizeof(u.password_hash), "x");
-        CHECK_INT_EQ(store_user_insert(conn, &u), RESULT_OK);
-        return u.id;
-}
-
 static void test_tokens(struct store_conn *conn, int64_t a, int64_t b)
 {
         struct store_scim_token t = { .tenant_id = a }, u = { .tenant_id = b }, got;
@@ -98,8 +76,9 @@ static void test_tokens(struct store_conn *conn, int64_t a, int64_t b)
 
 static void test_users(struct store_conn *conn, int64_t a, int64_t b)
 {
-        int64_t ada = user(conn, a, "ada@scim.example"), bob = user(conn, a, "bob@scim.example");
-        int64_t eve = user(conn, b, "eve@scim.example"), *ids = NULL;
+        int64_t ada = contract_user(conn, a, "ada@scim.example");
+        int64_t bob = contract_user(conn, a, "bob@scim.example");
+        int64_t eve = contract_user(conn, b, "eve@scim.example"), *ids = NULL;
         struct store_page page = { .limit = 10 };
         struct store_param p = SP_INT(bob);
         char ext[STORE_TEXT_MAX];
@@ -169,8 +148,8 @@ void contract_scim(struct store *store)
 
         CHECK_INT_EQ(store_conn_get(store, &conn), RESULT_OK);
         CHECK_INT_EQ(store_begin(conn), RESULT_OK);
-        a = tenant(conn, "scim-a", 920000);
-        b = tenant(conn, "scim-b", 921000);
+        a = contract_tenant(conn, "scim-a", 920000);
+        b = contract_tenant(conn, "scim-b", 921000);
         CHECK_INT_EQ(store_commit(conn), RESULT_OK);
         test_tokens(conn, a, b);
         test_users(conn, a, b);
