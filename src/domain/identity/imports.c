@@ -309,6 +309,7 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
         bool began;
         char *sealed = NULL, *text = NULL;
         struct buf passwords;
+        struct agent_batch *batch = calloc(1, sizeof(*batch));
         struct csv csv;
         char count[24];
         char last[sizeof(((struct store_extension *)0)->extension)] = ""; /* the last number taken */
@@ -321,10 +322,12 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
         csv_text(&csv, "last_name");
         csv_text(&csv, "temporary_password");
         csv_end_row(&csv);
-        result = store_conn_get(app->store, &conn);
+        result = batch ? store_conn_get(app->store, &conn) : RESULT_NOMEM;
         if (!result)
                 result = store_begin(conn);
         began = !result;
+        if (batch)
+                batch->tenant_id = run->tenant_id;
         for (size_t r = 1; r <= s->csv.n_rows && !result; r++) {
                 char temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
                 struct agent_create_input in;
@@ -336,6 +339,7 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                         break;
                 }
                 in.pool_after = last[0] ? last : NULL;
+                in.batch = batch;
                 result = agent_create_in(app, conn, &run->actor, run->tenant_id, &in, 0, &a,
                                          temporary, &field);
                 if (!result && a.n_extensions)
@@ -360,6 +364,9 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                 if (r % 100 == 0)
                         progress_set(run->import_id, (int64_t)r);
         }
+        if (!result)   /* the jobs and invitations of the rows not written yet */
+                result = agent_batch_flush(app, conn, batch);
+        free(batch);
         if (!result)
                 result = csv_result(&csv);
         if (!result) {
