@@ -239,6 +239,11 @@ enum result store_user_get(struct store_conn *conn, int64_t id, struct store_use
 enum result store_user_get_by_email(struct store_conn *conn, const char *email,
                                     struct store_user *ret);
 
+/* For each of n (lower-case) emails, whether a non-deleted user has it
+ * (ret_taken[i]), many emails a statement: an import's checks. */
+enum result store_user_emails_taken(struct store_conn *conn, const char *const *emails, size_t n,
+                                    bool *ret_taken);
+
 /* Sets the password hash and must-change flag, and bumps token_version
  * (revoking every token of the user). */
 enum result store_user_set_password(struct store_conn *conn, int64_t id, const char *hash,

@@ -1723,6 +1723,29 @@ void contract_bulk(struct store *store)
         CHECK(inv.has_mail);
         CHECK_STR_EQ(mail_outbox_status_name(inv.mail_status), "dropped");   /* as dropped above */
         CHECK_INT_EQ(inv.expires_at, now + 100 + 127);   /* 127: users[1]'s last row */
+
+        /* Emails taken: by non-deleted users only, over several statements. */
+        {
+                static char others[N][32];
+                const char *emails[N];
+                bool taken[N];
+
+                for (int i = 0; i < N; i++) {
+                        snprintf(others[i], sizeof(others[i]), "nobody%d@bulk.test", i);
+                        emails[i] = others[i];
+                }
+                emails[5] = "b0@bulk.test";
+                emails[N - 1] = "b2@bulk.test";
+                CHECK_INT_EQ(store_user_emails_taken(conn, emails, N, taken), RESULT_OK);
+                for (int i = 0; i < N; i++)
+                        CHECK(taken[i] == (i == 5 || i == N - 1));
+                CHECK_INT_EQ(begin(conn), RESULT_OK);
+                CHECK_INT_EQ(store_user_soft_delete(conn, users[2]), RESULT_OK);
+                CHECK_INT_EQ(commit(conn), RESULT_OK);
+                CHECK_INT_EQ(store_user_emails_taken(conn, emails, N, taken), RESULT_OK);
+                CHECK(taken[5] && !taken[N - 1]);
+                CHECK_INT_EQ(store_user_emails_taken(conn, emails, 0, taken), RESULT_OK);
+        }
         free(mails);
         free(due);
 }
