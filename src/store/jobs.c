@@ -39,6 +39,51 @@ enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, enum fs
         return result;
 }
 
+/* Rows a statement of store_job_insert_many (6 parameters each). */
+#define JOBS_PER_INSERT 100
+
+enum result store_job_insert_many(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
+                                  const int64_t *extension_ids, size_t n, enum jobs_state state)
+{
+        int64_t now = store_now();
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i += JOBS_PER_INSERT) {
+                size_t k = n - i < JOBS_PER_INSERT ? n - i : JOBS_PER_INSERT, len, qlen;
+                struct store_param p[6 * JOBS_PER_INSERT], q[2 + JOBS_PER_INSERT];
+                char sql[256 + JOBS_PER_INSERT * 64], qsql[512 + JOBS_PER_INSERT * 4];
+
+                len = (size_t)snprintf(sql, sizeof(sql),
+                                       "INSERT INTO provisioning_jobs (tenant_id, cluster_id, kind, "
+                                       "extension_id, created_at, updated_at) VALUES ");
+                qlen = (size_t)snprintf(qsql, sizeof(qsql),
+                                        "UPDATE agent_extensions SET provisioning = " STORE_QUEUED_STATE
+                                        ", provisioning_attempts = 0, provisioning_error = '', "
+                                        "updated_at = ? WHERE id IN (");
+                q[0] = SP_TEXT(jobs_state_name(state));
+                q[1] = SP_INT(now);
+                for (size_t j = 0; j < k; j++) {
+                        p[6 * j] = SP_INT(tenant_id);
+                        p[6 * j + 1] = SP_INT(tenant_id);
+                        p[6 * j + 2] = SP_TEXT(fs_change_name(kind));
+                        p[6 * j + 3] = SP_INT(extension_ids[i + j]);
+                        p[6 * j + 4] = SP_INT(now);
+                        p[6 * j + 5] = SP_INT(now);
+                        q[2 + j] = SP_INT(extension_ids[i + j]);
+                        len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+                                                "%s(?, (SELECT cluster_id FROM tenants WHERE id = ?), "
+                                                "?, ?, ?, ?)", j ? ", " : "");
+                        qlen += (size_t)snprintf(qsql + qlen, sizeof(qsql) - qlen, "%s?",
+                                                 j ? ", " : "");
+                }
+                snprintf(qsql + qlen, sizeof(qsql) - qlen, ")");
+                result = store_exec(conn, sql, p, 6 * k, NULL, NULL);
+                if (!result)
+                        result = store_exec(conn, qsql, q, 2 + k, NULL, NULL);
+        }
+        return result;
+}
+
 enum result store_job_insert_tenant(struct store_conn *conn, int64_t tenant_id,
                                     enum fs_change kind, enum jobs_state state)
 {

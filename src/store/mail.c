@@ -5,6 +5,7 @@
  * LOCKED on PostgreSQL, so two nodes never take the same) and records
  * each outcome.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "store/driver.h"
@@ -27,6 +28,77 @@ enum result store_link_insert(struct store_conn *conn, int64_t user_id, enum lin
                               "INSERT INTO link_tokens (user_id, purpose, token_hash, expires_at, "
                               "created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
                               p, STORE_NPARAMS(p), id_row, ret_id);
+}
+
+/* Rows a statement of the *_many inserts below. */
+#define LINKS_PER_INSERT 100
+
+enum result store_link_revoke_users(struct store_conn *conn, const int64_t *user_ids, size_t n,
+                                    int64_t now)
+{
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i += LINKS_PER_INSERT) {
+                size_t k = n - i < LINKS_PER_INSERT ? n - i : LINKS_PER_INSERT, len;
+                struct store_param p[1 + LINKS_PER_INSERT];
+                char sql[256 + LINKS_PER_INSERT * 4];
+
+                len = (size_t)snprintf(sql, sizeof(sql),
+                                       "UPDATE link_tokens SET revoked_at = ? WHERE used_at IS NULL "
+                                       "AND revoked_at IS NULL AND user_id IN (");
+                p[0] = SP_INT(now);
+                for (size_t j = 0; j < k; j++) {
+                        p[1 + j] = SP_INT(user_ids[i + j]);
+                        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?", j ? ", " : "");
+                }
+                snprintf(sql + len, sizeof(sql) - len, ")");
+                result = store_exec(conn, sql, p, 1 + k, NULL, NULL);
+        }
+        return result;
+}
+
+enum result store_link_insert_many(struct store_conn *conn, struct store_link_new *links, size_t n)
+{
+        int64_t now = store_now();
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i += LINKS_PER_INSERT) {
+                size_t k = n - i < LINKS_PER_INSERT ? n - i : LINKS_PER_INSERT, len, found = 0;
+                struct store_param p[5 * LINKS_PER_INSERT];
+                char sql[160 + LINKS_PER_INSERT * 20];
+                struct store_rows rows = { 0 };
+
+                len = (size_t)snprintf(sql, sizeof(sql),
+                                       "INSERT INTO link_tokens (user_id, purpose, token_hash, "
+                                       "expires_at, created_at) VALUES ");
+                for (size_t j = 0; j < k; j++) {
+                        const struct store_link_new *l = &links[i + j];
+                        p[5 * j] = SP_INT(l->user_id);
+                        p[5 * j + 1] = SP_TEXT(link_purpose_name(l->purpose));
+                        p[5 * j + 2] = SP_TEXT(l->token_hash);
+                        p[5 * j + 3] = SP_INT(l->expires_at);
+                        p[5 * j + 4] = SP_INT(now);
+                        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s(?, ?, ?, ?, ?)",
+                                                j ? ", " : "");
+                }
+                snprintf(sql + len, sizeof(sql) - len, " RETURNING id, token_hash");
+                result = store_exec(conn, sql, p, 5 * k, &rows, NULL);
+                /* Each id back to its row by token_hash (UNIQUE), not by
+                 * the order RETURNING lists the rows in. */
+                for (int r = 0; !result && r < rows.nrows; r++) {
+                        const char *hash = store_rows_get(&rows, r, 1);
+                        for (size_t j = 0; j < k; j++)
+                                if (hash && !strcmp(hash, links[i + j].token_hash)) {
+                                        links[i + j].id = store_int(store_rows_get(&rows, r, 0));
+                                        found++;
+                                        break;
+                                }
+                }
+                store_rows_free(&rows);
+                if (!result && found != k)
+                        result = RESULT_STORE;
+        }
+        return result;
 }
 
 static enum result link_row(const struct store_rows *rows, int r, void *out)
@@ -104,6 +176,40 @@ enum result store_mail_insert(struct store_conn *conn, const struct store_mail *
                                 p, STORE_NPARAMS(p), id_row, &id);
         if (!result && ret_id)
                 *ret_id = id;
+        return result;
+}
+
+enum result store_mail_insert_many(struct store_conn *conn, const struct store_mail *m, size_t n,
+                                   enum mail_outbox_status status)
+{
+        int64_t now = store_now();
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i += LINKS_PER_INSERT) {
+                size_t k = n - i < LINKS_PER_INSERT ? n - i : LINKS_PER_INSERT, len;
+                struct store_param p[9 * LINKS_PER_INSERT];
+                char sql[200 + LINKS_PER_INSERT * 32];
+
+                len = (size_t)snprintf(sql, sizeof(sql),
+                                       "INSERT INTO mail_outbox (tenant_id, user_id, template, "
+                                       "recipient, link_id, secret, status, created_at, updated_at) "
+                                       "VALUES ");
+                for (size_t j = 0; j < k; j++) {
+                        const struct store_mail *x = &m[i + j];
+                        p[9 * j] = x->tenant_id ? SP_INT(x->tenant_id) : SP_NULL;
+                        p[9 * j + 1] = x->user_id ? SP_INT(x->user_id) : SP_NULL;
+                        p[9 * j + 2] = SP_TEXT(x->template);
+                        p[9 * j + 3] = SP_TEXT(x->recipient);
+                        p[9 * j + 4] = x->link_id ? SP_INT(x->link_id) : SP_NULL;
+                        p[9 * j + 5] = SP_TEXT(x->secret);
+                        p[9 * j + 6] = SP_TEXT(mail_outbox_status_name(status));
+                        p[9 * j + 7] = SP_INT(now);
+                        p[9 * j + 8] = SP_INT(now);
+                        len += (size_t)snprintf(sql + len, sizeof(sql) - len,
+                                                "%s(?, ?, ?, ?, ?, ?, ?, ?, ?)", j ? ", " : "");
+                }
+                result = store_exec(conn, sql, p, 9 * k, NULL, NULL);
+        }
         return result;
 }
 

@@ -239,6 +239,11 @@ enum result store_user_get(struct store_conn *conn, int64_t id, struct store_use
 enum result store_user_get_by_email(struct store_conn *conn, const char *email,
                                     struct store_user *ret);
 
+/* For each of n (lower-case) emails, whether a non-deleted user has it
+ * (ret_taken[i]), many emails a statement: an import's checks. */
+enum result store_user_emails_taken(struct store_conn *conn, const char *const *emails, size_t n,
+                                    bool *ret_taken);
+
 /* Sets the password hash and must-change flag, and bumps token_version
  * (revoking every token of the user). */
 enum result store_user_set_password(struct store_conn *conn, int64_t id, const char *hash,
@@ -561,6 +566,11 @@ enum result store_tenants_active_ids(struct store_conn *conn, int64_t cluster_id
  * reset. */
 enum result store_job_insert(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
                              int64_t extension_id, enum jobs_state state);
+
+/* In a transaction. store_job_insert for each of the n extensions
+ * (extension_ids), many rows a statement: an import's round trips. */
+enum result store_job_insert_many(struct store_conn *conn, int64_t tenant_id, enum fs_change kind,
+                                  const int64_t *extension_ids, size_t n, enum jobs_state state);
 
 /* Jobs not done yet and jobs given up on, of one tenant (0 = all) and one
  * cluster (0 = the default one, -1 = all). */
@@ -1118,6 +1128,24 @@ enum result store_link_lookup(struct store_conn *conn, const char *token_hash,
  * RESULT_CONFLICT when it was used or revoked meanwhile (a racing use). */
 enum result store_link_use(struct store_conn *conn, int64_t id, int64_t now);
 
+/* A link to record: id is set by store_link_insert_many. */
+struct store_link_new {
+        int64_t user_id;
+        enum link_purpose purpose;
+        const char *token_hash;
+        int64_t expires_at;
+        int64_t id;
+};
+
+/* In a transaction. store_link_insert for each of the n links, many rows
+ * a statement; sets each link's id (found by its token_hash, UNIQUE). */
+enum result store_link_insert_many(struct store_conn *conn, struct store_link_new *links,
+                                   size_t n);
+
+/* store_link_revoke_user for each of the n users, many a statement. */
+enum result store_link_revoke_users(struct store_conn *conn, const int64_t *user_ids, size_t n,
+                                    int64_t now);
+
 /* Revokes every live link of user_id (a newer link, a password set another
  * way, a suspension or deletion): they can never be used afterwards. */
 enum result store_link_revoke_user(struct store_conn *conn, int64_t user_id, int64_t now);
@@ -1144,6 +1172,11 @@ struct store_mail {
  * so that every answer costs the same (forgot-password). */
 enum result store_mail_insert(struct store_conn *conn, const struct store_mail *m,
                               enum mail_outbox_status status, int64_t *ret_id);
+
+/* store_mail_insert for each of the n messages m (their ids not
+ * returned), many rows a statement. */
+enum result store_mail_insert_many(struct store_conn *conn, const struct store_mail *m, size_t n,
+                                   enum mail_outbox_status status);
 
 /*
  * Up to max queued messages due at now, oldest first, into ret. With

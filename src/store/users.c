@@ -76,6 +76,40 @@ enum result store_user_get_by_email(struct store_conn *conn, const char *email,
                               &p, 1, user_from_row, ret);
 }
 
+/* Emails a statement of store_user_emails_taken. */
+#define EMAILS_PER_QUERY 100
+
+enum result store_user_emails_taken(struct store_conn *conn, const char *const *emails, size_t n,
+                                    bool *ret_taken)
+{
+        enum result result = RESULT_OK;
+
+        for (size_t i = 0; i < n && !result; i += EMAILS_PER_QUERY) {
+                size_t k = n - i < EMAILS_PER_QUERY ? n - i : EMAILS_PER_QUERY, len;
+                struct store_param p[EMAILS_PER_QUERY];
+                char sql[128 + EMAILS_PER_QUERY * 4];
+                struct store_rows rows = { 0 };
+
+                len = (size_t)snprintf(sql, sizeof(sql), "SELECT email FROM users "
+                                                         "WHERE status <> 'deleted' AND email IN (");
+                for (size_t j = 0; j < k; j++) {
+                        p[j] = SP_TEXT(emails[i + j]);
+                        ret_taken[i + j] = false;
+                        len += (size_t)snprintf(sql + len, sizeof(sql) - len, "%s?", j ? ", " : "");
+                }
+                snprintf(sql + len, sizeof(sql) - len, ")");
+                result = store_exec(conn, sql, p, k, &rows, NULL);
+                for (int r = 0; !result && r < rows.nrows; r++) {
+                        const char *email = store_rows_get(&rows, r, 0);
+                        for (size_t j = 0; email && j < k; j++)
+                                if (!strcmp(email, emails[i + j]))
+                                        ret_taken[i + j] = true;
+                }
+                store_rows_free(&rows);
+        }
+        return result;
+}
+
 enum result store_user_set_password(struct store_conn *conn, int64_t id, const char *hash,
                                     bool must_change)
 {

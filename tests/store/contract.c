@@ -908,6 +908,7 @@ int main(int argc, char **argv)
         contract_agent_page(store);
         contract_mail_requests(store);
         contract_imports(store);
+        contract_bulk(store);
         test_race_threads(store);
         test_race_processes(store);
         test_audit(store);

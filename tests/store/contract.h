@@ -33,6 +33,7 @@ void contract_audit(struct store *store);
 void contract_agent_page(struct store *store);
 void contract_mail_requests(struct store *store);
 void contract_imports(struct store *store);
+void contract_bulk(struct store *store);
 
 /* tests/store/contract_calls.c: call records and daily usage. */
 void contract_calls(struct store *store);

@@ -1600,3 +1600,152 @@ void contract_imports(struct store *store)
         import_pool(conn);
         import_events(conn, ta.id);
 }
+
+/* The import's many-rows-a-statement writes: jobs, links and their
+ * revocation, mail; more rows than one statement takes (100). */
+void contract_bulk(struct store *store)
+{
+        enum { N = 130 };
+        struct store_conn *conn = conn_of(store);
+        struct store_extension got;
+        struct store_link link;
+        struct store_invitation inv;
+        struct store_link_new links[N];
+        struct store_mail *mails = calloc(N, sizeof(*mails)), *due = calloc(512, sizeof(*due));
+        char hashes[N][32];
+        int64_t t, users[3], ext_ids[N], old_id = 0, pending = -1, failed = -1, now = store_now();
+        int n = 0, mine = 0;
+
+        CHECK(mails && due);
+        if (!mails || !due)
+                return;
+        t = make_tenant(conn, "bulk", 596000, N, 0);
+        for (int i = 0; i < 3; i++) {
+                char email[64];
+                snprintf(email, sizeof(email), "b%d@bulk.test", i);
+                users[i] = make_user(conn, t, email, "agent", "B", "Ulk");
+        }
+        for (int i = 0; i < N; i++)
+                ext_ids[i] = allocate(conn, t, users[i % 3], "failed").id;
+
+        /* Jobs: one per extension, each extension pending again with its
+         * attempts and error reset; none for none. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_many(conn, t, FS_CHANGE_PROVISION, ext_ids, 0,
+                                           JOBS_STATE_PENDING), RESULT_OK);
+        CHECK_INT_EQ(store_job_insert_many(conn, t, FS_CHANGE_PROVISION, ext_ids, N,
+                                           JOBS_STATE_PENDING), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, N);
+        CHECK_INT_EQ(failed, 0);
+        CHECK_INT_EQ(store_extension_get(conn, ext_ids[N - 1], &got), RESULT_OK);
+        CHECK_STR_EQ(jobs_state_name(got.provisioning), "pending");
+        CHECK_INT_EQ(got.provisioning_attempts, 0);
+        /* Each a provision of its extension, oldest first; then done, out
+         * of the way of the later due lists. */
+        for (int round = 0, done = 0; round < 10 && done < N; round++) {
+                struct store_job jobs[64];
+                CHECK_INT_EQ(store_jobs_due(conn, store_now(), jobs, 64, &n), RESULT_OK);
+                CHECK_INT_EQ(begin(conn), RESULT_OK);
+                for (int i = 0; i < n; i++) {
+                        if (jobs[i].tenant_id != t)
+                                continue;
+                        CHECK_STR_EQ(fs_change_name(jobs[i].kind), "provision");
+                        CHECK_INT_EQ(jobs[i].extension_id, ext_ids[done]);
+                        CHECK_INT_EQ(store_job_done(conn, &jobs[i], JOBS_STATUS_DONE,
+                                                    JOBS_STATE_PROVISIONED), RESULT_OK);
+                        done++;
+                }
+                CHECK_INT_EQ(commit(conn), RESULT_OK);
+                if (round == 9)
+                        CHECK_INT_EQ(done, N);
+        }
+        CHECK_INT_EQ(store_job_counts(conn, t, 0, &pending, &failed), RESULT_OK);
+        CHECK_INT_EQ(pending, 0);
+
+        /* Revocation: the users' live links only. */
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_link_insert(conn, users[0], LINK_PURPOSE_RESET, "bulk-old", now + 60, &old_id),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_link_insert(conn, users[2], LINK_PURPOSE_RESET, "bulk-kept", now + 60, &old_id),
+                     RESULT_OK);
+        CHECK_INT_EQ(store_link_revoke_users(conn, users, 2, now), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_link_lookup(conn, "bulk-old", &link), RESULT_OK);
+        CHECK_INT_EQ(link.revoked_at, now);
+        CHECK_INT_EQ(store_link_lookup(conn, "bulk-kept", &link), RESULT_OK);
+        CHECK_INT_EQ(link.revoked_at, 0);
+
+        /* Links: each gets its own row's id; a taken hash fails the lot. */
+        for (int i = 0; i < N; i++) {
+                snprintf(hashes[i], sizeof(hashes[i]), "bulk-h%d", i);
+                links[i] = (struct store_link_new){ .user_id = users[i % 3],
+                                                    .purpose = LINK_PURPOSE_INVITATION,
+                                                    .token_hash = hashes[i],
+                                                    .expires_at = now + 100 + i };
+        }
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_link_insert_many(conn, links, N), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        for (int i = 0; i < N; i++) {
+                CHECK_INT_EQ(store_link_lookup(conn, hashes[i], &link), RESULT_OK);
+                CHECK_INT_EQ(link.id, links[i].id);
+                CHECK_INT_EQ(link.user_id, users[i % 3]);
+                CHECK_INT_EQ(link.expires_at, now + 100 + i);
+        }
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK(store_link_insert_many(conn, links, 2) != RESULT_OK);
+        store_rollback(conn);
+
+        /* Mail: every message queued, each user's last with its link. */
+        for (int i = 0; i < N; i++) {
+                mails[i] = (struct store_mail){ .tenant_id = t, .user_id = users[i % 3],
+                                                .link_id = links[i].id, .template = "invitation" };
+                snprintf(mails[i].recipient, sizeof(mails[i].recipient), "b%d@bulk.test", i % 3);
+                snprintf(mails[i].secret, sizeof(mails[i].secret), "sealed-%d", i);
+        }
+        CHECK_INT_EQ(begin(conn), RESULT_OK);
+        CHECK_INT_EQ(store_mail_insert_many(conn, mails, N, MAIL_OUTBOX_STATUS_QUEUED), RESULT_OK);
+        CHECK_INT_EQ(commit(conn), RESULT_OK);
+        CHECK_INT_EQ(store_mail_due(conn, store_now(), false, due, 512, &n), RESULT_OK);
+        for (int i = 0; i < n; i++)
+                if (due[i].tenant_id == t) {
+                        CHECK_STR_EQ(due[i].template, "invitation");
+                        CHECK_INT_EQ(due[i].link_id, links[mine].id);
+                        CHECK_STR_EQ(due[i].secret, mails[mine].secret);
+                        mine++;
+                        /* out of the way of contract.c's outbox counts */
+                        CHECK_INT_EQ(store_mail_drop(conn, due[i].id, "contract"), RESULT_OK);
+                }
+        CHECK_INT_EQ(mine, N);
+        CHECK_INT_EQ(store_invitation_last(conn, users[1], &inv), RESULT_OK);
+        CHECK(inv.has_mail);
+        CHECK_STR_EQ(mail_outbox_status_name(inv.mail_status), "dropped");   /* as dropped above */
+        CHECK_INT_EQ(inv.expires_at, now + 100 + 127);   /* 127: users[1]'s last row */
+
+        /* Emails taken: by non-deleted users only, over several statements. */
+        {
+                static char others[N][32];
+                const char *emails[N];
+                bool taken[N];
+
+                for (int i = 0; i < N; i++) {
+                        snprintf(others[i], sizeof(others[i]), "nobody%d@bulk.test", i);
+                        emails[i] = others[i];
+                }
+                emails[5] = "b0@bulk.test";
+                emails[N - 1] = "b2@bulk.test";
+                CHECK_INT_EQ(store_user_emails_taken(conn, emails, N, taken), RESULT_OK);
+                for (int i = 0; i < N; i++)
+                        CHECK(taken[i] == (i == 5 || i == N - 1));
+                CHECK_INT_EQ(begin(conn), RESULT_OK);
+                CHECK_INT_EQ(store_user_soft_delete(conn, users[2]), RESULT_OK);
+                CHECK_INT_EQ(commit(conn), RESULT_OK);
+                CHECK_INT_EQ(store_user_emails_taken(conn, emails, N, taken), RESULT_OK);
+                CHECK(taken[5] && !taken[N - 1]);
+                CHECK_INT_EQ(store_user_emails_taken(conn, emails, 0, taken), RESULT_OK);
+        }
+        free(mails);
+        free(due);
+}

@@ -72,6 +72,40 @@ static void join_extensions(const struct agent *a, char *out, size_t size)
                                       a->extensions[i].extension);
 }
 
+/* Room is left for one row's by agent_create_in's flush. */
+static enum result batch_add_extension(struct agent_batch *b, int64_t tenant_id, int64_t id)
+{
+        if (tenant_id != b->tenant_id)
+                return RESULT_INVALID;   /* one tenant a batch */
+        b->extension_ids[b->n_extensions++] = id;
+        return RESULT_OK;
+}
+
+/* u's invitation into b; *ret_expires_at gets its link's expiry. */
+static void batch_add_invitee(struct app *app, struct agent_batch *b, const struct store_user *u,
+                              int64_t *ret_expires_at)
+{
+        struct mail_invitee *inv = &b->invitees[b->n_invitees++];
+
+        *inv = (struct mail_invitee){ .tenant_id = u->tenant_id, .user_id = u->id,
+                                      .expires_at = store_now() + app->settings.invite_ttl };
+        text_copy(inv->email, sizeof(inv->email), u->email);
+        *ret_expires_at = inv->expires_at;
+}
+
+enum result agent_batch_flush(struct app *app, struct store_conn *conn, struct agent_batch *b)
+{
+        enum result result = RESULT_OK;
+
+        if (b->n_extensions)
+                result = jobs_queue_extensions(app, conn, b->tenant_id, FS_CHANGE_PROVISION,
+                                               b->extension_ids, b->n_extensions);
+        if (!result && b->n_invitees)
+                result = mail_queue_invitations(app, conn, b->invitees, b->n_invitees);
+        b->n_extensions = b->n_invitees = 0;
+        return result;
+}
+
 enum result agent_create_check(struct app *app, const struct agent_create_input *in,
                                const char **ret_field)
 {
@@ -162,7 +196,9 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
                         result = store_extension_set_voicemail(conn, e->id, true, e->ring_s);
                         e->voicemail_enabled = true;
                 }
-                if (!result)
+                if (!result && in->batch)
+                        result = batch_add_extension(in->batch, tenant_id, e->id);
+                else if (!result)
                         result = jobs_queue_extension(app, conn, tenant_id, FS_CHANGE_PROVISION,
                                                       e->id);
                 if (!result)
@@ -170,8 +206,13 @@ enum result agent_create_in(struct app *app, struct store_conn *conn, const stru
         }
         if (!result && in->external_id)
                 result = store_scim_external_id_set(conn, tenant_id, a.user.id, in->external_id);
-        if (!result && in->send_invite)
+        if (!result && in->send_invite && in->batch)
+                batch_add_invitee(app, in->batch, &a.user, &a.invitation_expires_at);
+        else if (!result && in->send_invite)
                 result = mail_queue_invitation(app, conn, &a.user, &a.invitation_expires_at);
+        if (!result && in->batch && (in->batch->n_extensions >= AGENT_BATCH_ROWS ||
+                                     in->batch->n_invitees >= AGENT_BATCH_ROWS))
+                result = agent_batch_flush(app, conn, in->batch);
         if (!result && (flags & AGENT_CREATE_AUDIT)) {
                 join_extensions(&a, numbers, sizeof(numbers));
                 result = audit_record(conn, actor, tenant_id, "agent.create", "user", a.user.id,

@@ -13,6 +13,7 @@
 #include "domain/core/credentials.h"
 #include "domain/core/app.h"
 #include "domain/core/idempotency.h"
+#include "domain/mail/outbox.h"
 
 struct agent {
         struct store_user user;
@@ -35,7 +36,29 @@ struct agent_create_input {
          * (store_pool_allocate_after; NULL: the lowest free). An import
          * passes the last it took. */
         const char *pool_after;
+        /* agent_create_in only: NULL, or where the provisioning jobs and
+         * the invitation go, written with other rows' by agent_batch_flush
+         * (many rows a statement) in the same transaction. */
+        struct agent_batch *batch;
 };
+
+/* Rows that agent_create_in lets a batch hold before it flushes it. */
+#define AGENT_BATCH_ROWS 500
+
+/* Jobs and invitations of many agent_create_in calls of one tenant (an
+ * import's rows) not written yet: zero it (on the heap: it is large),
+ * then set tenant_id. agent_create_in flushes it when it is full. */
+struct agent_batch {
+        int64_t tenant_id;
+        /* FS_CHANGE_PROVISION jobs to queue: room for one more row's */
+        int64_t extension_ids[AGENT_BATCH_ROWS + STORE_MAX_EXTENSIONS_PER_USER];
+        size_t n_extensions;
+        struct mail_invitee invitees[AGENT_BATCH_ROWS];   /* invitations to queue */
+        size_t n_invitees;
+};
+
+/* In the caller's transaction: writes what b holds and empties it. */
+enum result agent_batch_flush(struct app *app, struct store_conn *conn, struct agent_batch *b);
 
 /* What idempotency->render gets from agent_create. */
 struct agent_created {

@@ -206,21 +206,37 @@ static size_t seen_email(size_t *table, size_t size, const struct sheet *s, size
 static enum result check_rows(struct app *app, struct store_conn *conn, int64_t tenant_id,
                               const struct sheet *s, json_t *errors)
 {
-        size_t size = 16, *table;
+        size_t size = 16, *table, n = s->csv.n_rows;
         struct store_pool_stats pool;
         int64_t wanted = 0;
-        enum result result = store_pool_stats(conn, tenant_id, &pool);
+        /* Every row's email (lower-case) asked of the store at once: row
+         * r's is lowers[r - 1], taken[r - 1] whether a user has it. */
+        char (*lowers)[STORE_EMAIL_MAX] = calloc(n ? n : 1, sizeof(*lowers));
+        const char **emails = calloc(n ? n : 1, sizeof(*emails));
+        bool *taken = calloc(n ? n : 1, sizeof(*taken));
+        enum result result = lowers && emails && taken ? RESULT_OK : RESULT_NOMEM;
 
-        while (size < 2 * s->csv.n_rows)
+        for (size_t r = 1; r <= n && !result; r++) {
+                text_lower(lowers[r - 1], sizeof(lowers[r - 1]), cell(s, r, COL_EMAIL));
+                emails[r - 1] = lowers[r - 1];
+        }
+        if (!result)
+                result = store_user_emails_taken(conn, emails, n, taken);
+        if (!result)
+                result = store_pool_stats(conn, tenant_id, &pool);
+        while (size < 2 * n)
                 size *= 2;
         table = result ? NULL : calloc(size, sizeof(*table));
-        if (!table)
+        if (!table) {
+                free(lowers);
+                free(emails);
+                free(taken);
                 return result ? result : RESULT_NOMEM;
+        }
         for (size_t r = 1; r <= s->csv.n_rows && !result; r++) {
                 struct agent_create_input in;
                 const char *field = NULL;
-                char lower[STORE_EMAIL_MAX];
-                struct store_user u;
+                const char *lower = lowers[r - 1];
                 enum result check;
                 size_t first;
 
@@ -231,7 +247,6 @@ static enum result check_rows(struct app *app, struct store_conn *conn, int64_t 
                         add_result_error(errors, s->csv.lines[r], check, field);
                         continue;
                 }
-                text_lower(lower, sizeof(lower), in.email);
                 first = seen_email(table, size, s, r, lower);
                 if (first) {
                         char message[96];
@@ -240,17 +255,16 @@ static enum result check_rows(struct app *app, struct store_conn *conn, int64_t 
                         add_error(errors, s->csv.lines[r], "email", "duplicate_in_file", message);
                         continue;
                 }
-                check = store_user_get_by_email(conn, lower, &u);
-                wipe_memory(u.password_hash, sizeof(u.password_hash));
-                if (!check)
+                if (taken[r - 1])
                         add_result_error(errors, s->csv.lines[r], RESULT_EMAIL_TAKEN, "email");
-                else if (check != RESULT_NOT_FOUND)
-                        result = check;
                 else if (wanted <= pool.free &&
                          (wanted += in.extensions_count < 0 ? 1 : in.extensions_count) > pool.free)
                         add_result_error(errors, s->csv.lines[r], RESULT_POOL_EXHAUSTED, NULL);
         }
         free(table);
+        free(lowers);
+        free(emails);
+        free(taken);
         return result;
 }
 
@@ -309,6 +323,7 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
         bool began;
         char *sealed = NULL, *text = NULL;
         struct buf passwords;
+        struct agent_batch *batch = calloc(1, sizeof(*batch));
         struct csv csv;
         char count[24];
         char last[sizeof(((struct store_extension *)0)->extension)] = ""; /* the last number taken */
@@ -321,10 +336,12 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
         csv_text(&csv, "last_name");
         csv_text(&csv, "temporary_password");
         csv_end_row(&csv);
-        result = store_conn_get(app->store, &conn);
+        result = batch ? store_conn_get(app->store, &conn) : RESULT_NOMEM;
         if (!result)
                 result = store_begin(conn);
         began = !result;
+        if (batch)
+                batch->tenant_id = run->tenant_id;
         for (size_t r = 1; r <= s->csv.n_rows && !result; r++) {
                 char temporary[CREDENTIALS_TEMP_PASSWORD_LEN + 1];
                 struct agent_create_input in;
@@ -336,6 +353,7 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                         break;
                 }
                 in.pool_after = last[0] ? last : NULL;
+                in.batch = batch;
                 result = agent_create_in(app, conn, &run->actor, run->tenant_id, &in, 0, &a,
                                          temporary, &field);
                 if (!result && a.n_extensions)
@@ -360,6 +378,9 @@ static enum result run_import(struct run *run, json_t *errors, json_t **ret_resu
                 if (r % 100 == 0)
                         progress_set(run->import_id, (int64_t)r);
         }
+        if (!result)   /* the jobs and invitations of the rows not written yet */
+                result = agent_batch_flush(app, conn, batch);
+        free(batch);
         if (!result)
                 result = csv_result(&csv);
         if (!result) {

@@ -30,6 +30,19 @@ enum result mail_link_new(struct store_conn *conn, int64_t user_id, enum link_pu
 enum result mail_queue_invitation(struct app *app, struct store_conn *conn,
                                   const struct store_user *u, int64_t *ret_expires_at);
 
+/* Someone to invite, for mail_queue_invitations. */
+struct mail_invitee {
+        int64_t tenant_id, user_id;
+        char email[STORE_EMAIL_MAX];
+        int64_t expires_at;              /* the link's expiry, chosen by the caller */
+};
+
+/* In the caller's transaction: mail_queue_invitation for each of n
+ * distinct users, the links and messages written many rows a statement
+ * (an import's round trips). */
+enum result mail_queue_invitations(struct app *app, struct store_conn *conn,
+                                   const struct mail_invitee *who, size_t n);
+
 /* In the caller's transaction: revokes u's live links and, when mail is
  * on, queues the "password changed" notice. For every password change. */
 enum result mail_queue_password_changed(struct app *app, struct store_conn *conn,

@@ -18,6 +18,13 @@ enum result jobs_queue_extension(struct app *app, struct store_conn *conn, int64
         return store_job_insert(conn, tenant_id, change, extension_id, jobs_queued_state(app));
 }
 
+enum result jobs_queue_extensions(struct app *app, struct store_conn *conn, int64_t tenant_id,
+                                  enum fs_change change, const int64_t *extension_ids, size_t n)
+{
+        return store_job_insert_many(conn, tenant_id, change, extension_ids, n,
+                                     jobs_queued_state(app));
+}
+
 enum result jobs_queue_tenant(struct app *app, struct store_conn *conn, int64_t tenant_id,
                               enum fs_change change)
 {

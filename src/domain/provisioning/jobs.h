@@ -28,6 +28,11 @@ enum jobs_state jobs_queued_state(const struct app *app);
 enum result jobs_queue_extension(struct app *app, struct store_conn *conn, int64_t tenant_id,
                                  enum fs_change change, int64_t extension_id);
 
+/* In the caller's transaction: jobs_queue_extension for each of n
+ * extensions, many rows a statement (an import's round trips). */
+enum result jobs_queue_extensions(struct app *app, struct store_conn *conn, int64_t tenant_id,
+                                  enum fs_change change, const int64_t *extension_ids, size_t n);
+
 /* In the caller's transaction: change for every assigned extension of
  * tenant_id. */
 enum result jobs_queue_tenant(struct app *app, struct store_conn *conn, int64_t tenant_id,
