@@ -3,7 +3,8 @@
 // each other (mute, hold, DTMF seen by FreeSWITCH), a queue call (issue
 // 19: Available in the desk, offered, answered, on the board), a call to another
 // tenant refused, SIP-password rotation, suspension, a FreeSWITCH
-// restart, secrets nowhere in the page's storage, one desk per browser,
+// restart, the identity provider's deactivation through SCIM (issue 21),
+// secrets nowhere in the page's storage, one desk per browser,
 // and the insecure-context message. Runs inside netns.sh (only `lo`).
 import { after, afterEach, before, test } from 'node:test'
 import type { Page } from 'playwright-core'
@@ -193,6 +194,39 @@ test('7. suspension: message, back to login, registration gone; reactivated agen
   await rig.registered(alice, 'a.example', 0)
   const r = await rig.ad.api('PATCH', `/v1/admin/agents/${alice.id}`, rig.admins.A, { status: 'active' })
   assert.equal(r.status, 200)
+  await ta.login(alice.email, alice.password, /\/desk$/)
+  await waitStatus(p, `Extension ${alice.extension} – Connected`)
+  await rig.registered(alice, 'a.example', 1)
+  ta.clean()
+})
+
+test('7s. the identity provider deactivates the agent (SCIM, as Entra ID sends it): registration gone within 2 s, the desk says so, login refused; reactivated, it connects again', async () => {
+  const p = ta.page
+  const made = await rig.ad.api('POST', '/v1/admin/scim/tokens', rig.admins.A, { name: 'Entra ID' })
+  assert.equal(made.status, 201, JSON.stringify(made.body))
+  const scim = made.body.token as string
+  const found = await rig.ad.api('GET', `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${alice.email}"`)}`, scim)
+  assert.equal(found.status, 200, JSON.stringify(found.body))
+  assert.equal(found.body.totalResults, 1)
+  const uid = found.body.Resources[0].id as string
+  const patch = (value: unknown) => rig.ad.api('PATCH', `/scim/v2/Users/${uid}`, scim, {
+    schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+    Operations: [{ op: 'Replace', path: 'active', value }],
+  })
+  await ta.expect4xx(async () => {
+    const t0 = Date.now()
+    const r = await patch('False') // Entra ID sends the boolean as a string
+    assert.equal(r.status, 200, JSON.stringify(r.body))
+    await rig.registered(alice, 'a.example', 0, 2_000)
+    console.log(`scim active=false: registration gone after ${Date.now() - t0} ms (limit 2000)`)
+    await p.waitForURL(/\/login$/, { timeout: 30_000 })
+    await p.getByText('Your account was suspended or removed – contact your administrator').waitFor()
+    console.log(`scim active=false: desk at login after ${Date.now() - t0} ms`)
+    const login = await rig.ad.api('POST', '/v1/auth/login', undefined, { email: alice.email, password: alice.password })
+    assert.equal(login.status, 401, 'a deactivated agent cannot log in')
+  })
+  const r = await patch(true) // Okta sends a boolean
+  assert.equal(r.status, 200, JSON.stringify(r.body))
   await ta.login(alice.email, alice.password, /\/desk$/)
   await waitStatus(p, `Extension ${alice.extension} – Connected`)
   await rig.registered(alice, 'a.example', 1)
