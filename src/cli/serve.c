@@ -6,8 +6,10 @@
  * Signals, taken by the main thread with sigwait():
  *   SIGHUP   the settings are read again (file, environment, flags as at
  *            start); those the table marks live and that changed are
- *            applied, the others that changed are logged as needing a
- *            restart; with a problem in them, nothing changes.
+ *            applied (the SMTP relay, its login and the sender address
+ *            from the mail sender's next round), the others that changed
+ *            are logged as needing a restart, as is mail turned on or off;
+ *            with a problem in them, nothing changes.
  *   SIGTERM  /readyz turns 503, the listeners stop accepting, in-flight
  *   SIGINT   requests finish, then the workers end their batch: all within
  *            AGENTDESK_SHUTDOWN_S (requests still running then are cut),
@@ -139,9 +141,16 @@ fail:
         return -1;
 }
 
-/* Applies one live setting's new value from fresh (row name). */
-static void apply_live(struct app *app, const char *name, const struct settings *fresh)
+/* Applies one live setting's new value from fresh (row name); false when
+ * it cannot apply without a restart after all (mail turned on or off). */
+static bool apply_live(struct app *app, const char *name, const struct settings *fresh)
 {
+        if (!strncmp(name, "AGENTDESK_SMTP_", 15) || !strcmp(name, "AGENTDESK_MAIL_FROM")) {
+                /* The sender runs only where mail was on at the start. */
+                if (!app->mail_sender || !fresh->mail_on)
+                        return false;
+                return mail_sender_reconfigure(app->mail_sender, &fresh->mail) == RESULT_OK;
+        }
         if (!strcmp(name, "AGENTDESK_LOG_LEVEL"))
                 atomic_store(&log_threshold, (enum log_level)log_level_parse(fresh->log_level));
         else if (!strcmp(name, "AGENTDESK_LOG_FORMAT"))
@@ -156,6 +165,7 @@ static void apply_live(struct app *app, const char *name, const struct settings 
                                  __ATOMIC_RELAXED);
                 directory_cache_set_ttl(app->directory_cache, fresh->directory_cache_ms);
         }
+        return true;
 }
 
 /*
@@ -193,8 +203,11 @@ static void reload(const struct cli_args *args, struct app *app, const struct se
         for (size_t i = 0; i < settings_table.count; i++) {
                 const struct config_def *d = &settings_table.defs[i];
                 if (d->live && config_differs(&settings_table, live_now, &fresh, i)) {
-                        apply_live(app, d->name, &fresh);
-                        LOG_INFO("SIGHUP: %s changed: applied", d->name);
+                        if (apply_live(app, d->name, &fresh))
+                                LOG_INFO("SIGHUP: %s changed: applied", d->name);
+                        else
+                                LOG_WARN("SIGHUP: %s changed: needs a restart to apply (mail "
+                                         "turned on or off)", d->name);
                         changed++;
                 } else if (!d->live && config_differs(&settings_table, started, &fresh, i)) {
                         LOG_WARN("SIGHUP: %s changed: needs a restart to apply", d->name);

@@ -8,7 +8,8 @@ import socket
 import subprocess
 import time
 
-from agentdesk_harness import BIN, Agentdesk, free_port, main, only_on, parse_demo_password
+from agentdesk_harness import (BIN, PASSWORD, Agentdesk, SmtpServer, free_port, main, only_on,
+                               parse_demo_password)
 
 SOURCE = os.environ.get("AGENTDESK_SOURCE_DIR",
                         os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -173,6 +174,53 @@ def test_sighup(backend):
         # line is not a witness: its level is read after the answer).
         assert "agentdesk serving on" not in ad.log(), ad.log()
         assert "GET /readyz 200" in ad.log()
+
+
+@only_on("sqlite")
+def test_sighup_smtp(backend):
+    """The relay, its login and the sender address change on SIGHUP: the
+    next message goes to the new relay; turning mail off needs a restart."""
+    with Agentdesk(backend) as ad, SmtpServer(tls=False, auth=False) as old, \
+            SmtpServer(tls=False, auth=True) as new:
+        conf = os.path.join(ad.tmpdir, "agentdesk.conf")
+
+        def write(smtp):
+            with open(conf, "w") as f:
+                for k, v in sorted(smtp.env().items()):
+                    f.write("%s = %s\n" % (k, v))
+
+        write(old)
+        t = ad.run_json("tenant", "create", "--name", "Acme", "--pool-base", "3000",
+                        "--pool-size", "10")
+        ad.run("user", "create", "--tenant", str(t["id"]), "--email", "admin@acme.example",
+               "--password", PASSWORD, "--role", "admin")
+        ad.serve(extra_args=["--config", conf])
+        admin = ad.login("admin@acme.example", PASSWORD)
+
+        def invite(email):
+            status, _, body = ad.request("POST", "/v1/admin/agents", token=admin, json_body={
+                "first_name": "Ivy", "last_name": "Invite", "email": email, "send_invite": True})
+            assert status == 201, body
+
+        invite("one@acme.example")
+        old.wait_messages(1)
+        assert len(old.to("one@acme.example")) == 1
+        write(new)                   # another relay, with AUTH this time
+        ad.proc.send_signal(signal.SIGHUP)
+        log = ad.wait_log("SIGHUP: AGENTDESK_SMTP_URL changed: applied")
+        assert "SIGHUP: AGENTDESK_SMTP_PASSWORD changed: applied" in log, log
+        invite("two@acme.example")
+        new.wait_messages(1)
+        assert len(new.to("two@acme.example")) == 1
+        assert len(old.messages()) == 1, "the old relay got the second message"
+        # Mail off (no relay) cannot apply without a restart: the sender
+        # keeps the relay it has.
+        with open(conf, "w") as f:
+            f.write("AGENTDESK_PUBLIC_URL = https://desk.example\n")
+        ad.proc.send_signal(signal.SIGHUP)
+        log = ad.wait_log("SIGHUP: AGENTDESK_SMTP_URL changed: needs a restart to apply")
+        assert new.env()["AGENTDESK_SMTP_PASSWORD"] not in log, "a password in the log"
+        ad.stop()
 
 
 def slow_request(ad):

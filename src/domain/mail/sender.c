@@ -3,6 +3,7 @@
 #include "domain/mail/sender.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,19 @@
 #define BACKOFF_MAX_MS 10000             /* after store failures */
 #define IDLE_CLOSE_MS (POLL_MS / 2)      /* a round idle this long after a send says QUIT */
 
+/* SMTP settings owned by the sender: what mail_session_new borrows. */
+struct mail_config {
+        struct mail_settings s;          /* points into the copies below */
+        char *url, *ca_file, *user, *password, *from;
+};
+
 struct mail_sender {
         struct app *app;
+        /* The worker thread's settings, and the next ones a SIGHUP left
+         * (under lock) for it to take at its next round. */
+        struct mail_config config;
+        pthread_mutex_t lock;
+        struct mail_config *next;
         struct worker *worker;
         atomic_bool stopping;            /* set before worker_stop: no new message */
         atomic_long connections;
@@ -175,6 +187,62 @@ static enum result record(struct app *app, struct store_conn *conn, const struct
 }
 
 /* One pass: resolve requests, take the due messages, send, record. */
+static void mail_config_free(struct mail_config *c)
+{
+        if (!c)
+                return;
+        if (c->password)
+                wipe_memory(c->password, strlen(c->password));
+        free(c->url);
+        free(c->ca_file);
+        free(c->user);
+        free(c->password);
+        free(c->from);
+        memset(c, 0, sizeof(*c));
+}
+
+static enum result mail_config_copy(struct mail_config *c, const struct mail_settings *from)
+{
+        memset(c, 0, sizeof(*c));
+        c->url = strdup(from->url ? from->url : "");
+        c->ca_file = strdup(from->ca_file ? from->ca_file : "");
+        c->user = strdup(from->user ? from->user : "");
+        c->password = strdup(from->password ? from->password : "");
+        c->from = strdup(from->from ? from->from : "");
+        if (!c->url || !c->ca_file || !c->user || !c->password || !c->from) {
+                mail_config_free(c);
+                return RESULT_NOMEM;
+        }
+        c->s = *from;
+        c->s.url = c->url;
+        c->s.ca_file = c->ca_file;
+        c->s.user = c->user;
+        c->s.password = c->password;
+        c->s.from = c->from;
+        return RESULT_OK;
+}
+
+static void close_session(struct mail_sender *o);
+
+/* At a round's start: the settings a SIGHUP left, if any, replace the
+ * worker's (the open session, made with the old ones, is closed). */
+static void take_next_config(struct mail_sender *o)
+{
+        struct mail_config *next;
+
+        pthread_mutex_lock(&o->lock);
+        next = o->next;
+        o->next = NULL;
+        pthread_mutex_unlock(&o->lock);
+        if (!next)
+                return;
+        close_session(o);
+        mail_config_free(&o->config);
+        o->config = *next;
+        free(next);
+        LOG_INFO("SMTP settings changed: the next message goes to %s", o->config.s.url);
+}
+
 static enum result pass(struct mail_sender *o, int *ret_handled)
 {
         struct app *app = o->app;
@@ -204,7 +272,7 @@ static enum result pass(struct mail_sender *o, int *ret_handled)
                 wipe_memory(due, MAIL_SENDER_BATCH * sizeof(*due));
         free(due);
         if (!result && n && !o->session)
-                result = mail_session_new(&app->settings.mail, &o->session);
+                result = mail_session_new(&o->config.s, &o->session);
         for (int i = 0; !result && i < n && !atomic_load(&o->stopping); i++) {
                 const struct store_mail *m = &works[i].mail;
                 /* A newer link, a suspension or a password set meanwhile:
@@ -272,7 +340,10 @@ static enum result round_fn(void *userdata, bool *ret_more)
 {
         struct mail_sender *o = userdata;
         int handled = 0;
-        enum result result = pass(o, &handled);
+        enum result result;
+
+        take_next_config(o);
+        result = pass(o, &handled);
 
         *ret_more = !result && handled == MAIL_SENDER_BATCH;
         /* Idle: say QUIT rather than let the server time out. */
@@ -294,15 +365,39 @@ enum result mail_sender_start(struct app *app, struct mail_sender **ret)
         if (!o)
                 return RESULT_NOMEM;
         o->app = app;
+        pthread_mutex_init(&o->lock, NULL);
+        if (mail_config_copy(&o->config, &app->settings.mail) != RESULT_OK) {
+                free(o);
+                return RESULT_NOMEM;
+        }
         atomic_init(&o->stopping, false);
         atomic_init(&o->connections, 0);
         result = worker_start(app->store, &def, &o->worker);
         if (result) {
+                mail_config_free(&o->config);
                 free(o);
                 return result;
         }
         app->mail_worker = o->worker;
         *ret = o;
+        return RESULT_OK;
+}
+
+enum result mail_sender_reconfigure(struct mail_sender *o, const struct mail_settings *settings)
+{
+        struct mail_config *next = malloc(sizeof(*next)), *old;
+
+        if (!next || mail_config_copy(next, settings) != RESULT_OK) {
+                free(next);
+                return RESULT_NOMEM;
+        }
+        pthread_mutex_lock(&o->lock);
+        old = o->next;
+        o->next = next;
+        pthread_mutex_unlock(&o->lock);
+        mail_config_free(old);
+        free(old);
+        worker_wake(o->worker);
         return RESULT_OK;
 }
 
@@ -325,5 +420,9 @@ void mail_sender_stop(struct mail_sender *o)
         o->app->mail_worker = NULL;
         worker_stop(o->worker);          /* joined: the session is ours now */
         close_session(o);
+        mail_config_free(&o->config);
+        mail_config_free(o->next);
+        free(o->next);
+        pthread_mutex_destroy(&o->lock);
         free(o);
 }

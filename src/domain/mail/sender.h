@@ -49,6 +49,11 @@ enum result mail_sender_start(struct app *app, struct mail_sender **ret);
  * says QUIT, then frees. Accepts NULL. */
 void mail_sender_stop(struct mail_sender *o);
 
+/* New SMTP settings (copied; settings->url non-empty) for the messages
+ * from the worker's next round on: the session open now is closed first
+ * (SIGHUP; mail turned on or off needs a restart instead). */
+enum result mail_sender_reconfigure(struct mail_sender *o, const struct mail_settings *settings);
+
 /* SMTP connections the worker opened so far (for the logs and the bench). */
 long mail_sender_connections(const struct mail_sender *o);
 
