@@ -43,6 +43,8 @@
 #      data, and the whole login (bench/sso.py).
 #  17. cold start to /readyz with 10,000 agents and the idle RSS, SQLite
 #      and PostgreSQL (bench/coldstart.py).
+#  18. a 10,000-row CSV import of agents, dry run and real run, on SQLite
+#      and PostgreSQL, invitations queued (bench/import.py).
 # Settings: WRK_THREADS (2), WRK_CONNECTIONS (64), WRK_DURATION (10s),
 # DURATION (the desk soak's, seconds: 1800).
 # Figures only: nothing here passes or fails on time.
@@ -132,3 +134,6 @@ AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/sso.py | sed 's
 
 echo "== cold start with 10,000 agents to /readyz (/healthz without it), idle RSS"
 AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/coldstart.py | sed 's/^/  /'
+
+echo "== CSV import of 10,000 agents: dry run and real run (invitations queued)"
+AGENTDESK_BIN=$bin AGENTDESK_TEST_PG_DIR="$tmp/pg" python3 bench/import.py | sed 's/^/  /'
