@@ -354,12 +354,15 @@ static int systemd_dropin(const struct cli_args *args, const struct settings *un
                         putchar('\n');
                 }
                 if (bind)
-                        /* PrivateUsers= would hold the capability in a user
-                         * namespace that does not own the network's. */
                         puts("# A listener on a port below 1024.\n"
                              "CapabilityBoundingSet=CAP_NET_BIND_SERVICE\n"
-                             "AmbientCapabilities=CAP_NET_BIND_SERVICE\n"
-                             "PrivateUsers=no");
+                             "AmbientCapabilities=CAP_NET_BIND_SERVICE");
+                /* PrivateUsers=yes maps only the service's own user and
+                 * group: the conf dir's group (the service user is added
+                 * to FreeSWITCH's) would be nobody inside, and the
+                 * capability would be held in a user namespace that does
+                 * not own the network's. */
+                puts("PrivateUsers=no");
         }
         settings_free(&cfg);
         return 0;

@@ -366,6 +366,9 @@ def test_systemd_dropin(backend):
                                    "AGENTDESK_FS_CONF_DIR = %s\n" % fsdir)
         assert rc == 0 and "\n[Service]\n" in out, out
         assert "\nReadWritePaths=-%s\n" % fsdir in out and "CAP_" not in out, out
+        # The conf dir's group (FreeSWITCH's, the service user is in it) is
+        # nobody inside PrivateUsers=yes's namespace.
+        assert "\nPrivateUsers=no\n" in out, out
         # A port below 1024 on any of the three listeners: the capability
         # alone (PrivateUsers= would hold it in the wrong namespace).
         for name in ("AGENTDESK_LISTEN", "AGENTDESK_FS_LISTEN", "AGENTDESK_METRICS_LISTEN"):
