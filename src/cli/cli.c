@@ -123,6 +123,7 @@ const struct cli_command *const cli_commands[] = {
         &cli_serve,         &cli_migrate, &cli_tenant_create,  &cli_user_create,
         &cli_freeswitch_config, &cli_doctor, &cli_resync,      &cli_routes,
         &cli_demo,          &cli_config_check, &cli_config_example, &cli_config_man,
+        &cli_config_systemd,
         &cli_backup,        &cli_restore, &cli_key_rotate,     &cli_rekey,
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);

@@ -45,7 +45,8 @@ struct cli_command {
 
 extern const struct cli_command cli_serve, cli_migrate, cli_tenant_create, cli_user_create,
         cli_freeswitch_config, cli_doctor, cli_resync, cli_routes, cli_demo, cli_config_check,
-        cli_config_example, cli_config_man, cli_backup, cli_restore, cli_key_rotate, cli_rekey;
+        cli_config_example, cli_config_man, cli_config_systemd, cli_backup, cli_restore,
+        cli_key_rotate, cli_rekey;
 
 /* Every command, in the order --help and the man page list them. */
 extern const struct cli_command *const cli_commands[];

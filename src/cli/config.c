@@ -1,13 +1,17 @@
 /*
- * agentdesk config check | example | man: the config file and the manual,
- * both made from the one settings table (settings/settings.c) and the
- * commands' own help, so neither can drift from the program.
+ * agentdesk config check | example | man | systemd: the config file, the
+ * manual and the unit's drop-in, all made from the one settings table
+ * (settings/settings.c) and the commands' own help, so none can drift
+ * from the program.
  *
  * check:   reads a config file alone (no environment, no flag) as serve
  *          would, and lists each problem with its FILE:LINE.
  * example: prints agentdesk.conf: every setting, its help, its default,
  *          commented out (the install step writes /etc/agentdesk's).
  * man:     prints agentdesk(1) as troff (man(7) macros).
+ * systemd: prints the unit's drop-in the config file calls for (the
+ *          generator packaging/systemd/agentdesk-generator writes it at
+ *          boot and at `systemctl daemon-reload`).
  */
 #include <limits.h>
 #include <stdio.h>
@@ -15,7 +19,9 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "model/modes.h"
 #include "settings/settings.h"
+#include "util/config.h"
 
 static const char *const example_options[] = { "--state-dir", NULL };
 
@@ -274,6 +280,94 @@ static int man(const struct cli_args *args, const struct settings *unused)
         return 0;
 }
 
+/* Whether a listen address (HOST:PORT; "" = none) takes a port below 1024,
+ * which needs CAP_NET_BIND_SERVICE. */
+static bool privileged_port(const char *listen)
+{
+        char host[256];
+        unsigned port;
+
+        return listen && *listen && config_split_host_port(listen, host, sizeof(host), &port) &&
+               port > 0 && port < 1024;
+}
+
+/* A path as one word of a systemd list (systemd.syntax(7)): quoted when
+ * it holds a blank, a quote or a backslash, and % doubled (a specifier). */
+static void print_unit_path(const char *path)
+{
+        bool quote = strpbrk(path, " \t\"'\\") != NULL;
+
+        if (quote)
+                putchar('"');
+        for (const char *c = path; *c; c++) {
+                if (*c == '%')
+                        putchar('%');
+                else if (quote && (*c == '"' || *c == '\\'))
+                        putchar('\\');
+                putchar(*c);
+        }
+        if (quote)
+                putchar('"');
+}
+
+/* The drop-in for packaging/systemd/agentdesk.service: what the unit's
+ * hardening (ProtectSystem=strict, an empty CapabilityBoundingSet=) must
+ * let through for this config. The file alone, as serve reads it at boot
+ * (the environment is not the unit's); nothing on stdout when the file
+ * has problems, so the generator writes no half drop-in. */
+static int systemd_dropin(const struct cli_args *args, const struct settings *unused)
+{
+        const char *file = cli_config_file(args);
+        struct settings cfg = { 0 };
+        bool files, bind;
+
+        (void)unused;
+        if (!file) {
+                fprintf(stderr, "agentdesk: config systemd needs --config FILE (or AGENTDESK_CONFIG)\n");
+                return 2;
+        }
+        if (settings_load(file, NULL, NULL, 0, stderr, &cfg) != RESULT_OK) {
+                fprintf(stderr, "agentdesk: %s: no drop-in made (`agentdesk config check` lists "
+                                "the problems)\n", file);
+                return 1;
+        }
+        /* Files mode writes FreeSWITCH's conf dir on this machine; ssh mode
+         * only reads its key and known_hosts here (ProtectSystem=strict
+         * leaves them readable) and writes on the node. */
+        files = cfg.fs_mode == FS_MODE_FILES && *cfg.fs_conf_dir;
+        bind = privileged_port(cfg.listen) || privileged_port(cfg.fs_listen) ||
+               privileged_port(cfg.metrics_listen);
+        printf("# Made by `agentdesk config systemd` from %s: do not edit\n"
+               "# (change the config, then `systemctl daemon-reload`).\n", file);
+        if (!files && !bind) {
+                puts("# Nothing to add: no files mode, no port below 1024.");
+        } else {
+                puts("[Service]");
+                /* "-": a conf dir not there yet (FreeSWITCH installed
+                 * later) leaves the service starting, its jobs then
+                 * say what is missing, rather than failing at namespace
+                 * setup. */
+                if (files) {
+                        fputs("# AGENTDESK_FS_MODE=files writes FreeSWITCH's conf dir.\n"
+                              "ReadWritePaths=-", stdout);
+                        print_unit_path(cfg.fs_conf_dir);
+                        putchar('\n');
+                }
+                if (bind)
+                        puts("# A listener on a port below 1024.\n"
+                             "CapabilityBoundingSet=CAP_NET_BIND_SERVICE\n"
+                             "AmbientCapabilities=CAP_NET_BIND_SERVICE");
+                /* PrivateUsers=yes maps only the service's own user and
+                 * group: the conf dir's group (the service user is added
+                 * to FreeSWITCH's) would be nobody inside, and the
+                 * capability would be held in a user namespace that does
+                 * not own the network's. */
+                puts("PrivateUsers=no");
+        }
+        settings_free(&cfg);
+        return 0;
+}
+
 const struct cli_command cli_config_check = {
         .name = "config check",
         .usage = "config check [--config FILE]\n"
@@ -301,5 +395,19 @@ const struct cli_command cli_config_man = {
                  "    Print this manual, agentdesk(1), as troff (man -l - renders it).",
         .options = NULL,
         .run = man,
+        .own_settings = true,
+};
+
+const struct cli_command cli_config_systemd = {
+        .name = "config systemd",
+        .usage = "config systemd [--config FILE]\n"
+                 "    Print the systemd drop-in the config file (alone, not the environment)\n"
+                 "    calls for: ReadWritePaths= for files mode's AGENTDESK_FS_CONF_DIR, and\n"
+                 "    CAP_NET_BIND_SERVICE for a listener on a port below 1024; only a comment\n"
+                 "    when neither applies. The unit's generator runs it at boot and at\n"
+                 "    `systemctl daemon-reload`. Exits non-zero, printing nothing, when the\n"
+                 "    file has a problem.",
+        .options = NULL,
+        .run = systemd_dropin,
         .own_settings = true,
 };

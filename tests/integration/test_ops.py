@@ -337,6 +337,88 @@ def test_systemd_unit(backend):
         assert float(m.group(1)) <= 2.0, security.stdout
 
 
+def write(path, text):
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+@only_on("sqlite")
+def test_systemd_dropin(backend):
+    """`agentdesk config systemd` and the generator: the unit's drop-in comes
+    from the config (issue 22: ProtectSystem=strict stays, files mode gets
+    its conf dir, a port below 1024 gets CAP_NET_BIND_SERVICE alone)."""
+    build = os.path.dirname(os.path.abspath(BIN))
+    generator = os.path.join(build, "agentdesk-generator")
+    cap = "CapabilityBoundingSet=CAP_NET_BIND_SERVICE\nAmbientCapabilities=CAP_NET_BIND_SERVICE\n"
+    with Agentdesk(backend) as ad:
+        fsdir = os.path.join(ad.tmpdir, "freeswitch")
+        os.mkdir(fsdir)
+
+        def dropin(name, text, env=None):
+            conf = write(os.path.join(ad.tmpdir, name + ".conf"), text)
+            rc, out, err = ad.run("config", "systemd", "--config", conf, db=False, check=False,
+                                  env=env)
+            return conf, rc, out, err
+
+        # Files mode: its conf dir writable, no capability.
+        files, rc, out, _ = dropin("files", "AGENTDESK_FS_MODE = files\n"
+                                   "AGENTDESK_FS_CONF_DIR = %s\n" % fsdir)
+        assert rc == 0 and "\n[Service]\n" in out, out
+        assert "\nReadWritePaths=-%s\n" % fsdir in out and "CAP_" not in out, out
+        # The conf dir's group (FreeSWITCH's, the service user is in it) is
+        # nobody inside PrivateUsers=yes's namespace.
+        assert "\nPrivateUsers=no\n" in out, out
+        # A port below 1024 on any of the three listeners: the capability
+        # alone (PrivateUsers= would hold it in the wrong namespace).
+        for name in ("AGENTDESK_LISTEN", "AGENTDESK_FS_LISTEN", "AGENTDESK_METRICS_LISTEN"):
+            port443, rc, out, _ = dropin("p443", "%s = 0.0.0.0:443\n" % name)
+            assert rc == 0 and "\n[Service]\n" in out and cap in out, (name, out)
+            assert "\nPrivateUsers=no\n" in out and "ReadWritePaths" not in out, (name, out)
+        # Neither (the defaults; ssh mode writes on the node, not here):
+        # only comments, whatever the environment says (the file alone).
+        none, rc, out, _ = dropin(
+            "none", "AGENTDESK_FS_MODE = ssh\nAGENTDESK_FS_CONF_DIR = /etc/freeswitch\n"
+            "AGENTDESK_FS_SSH = fs@10.0.0.5:22\nAGENTDESK_FS_SSH_KEY = /etc/agentdesk/id\n"
+            "AGENTDESK_FS_SSH_KNOWN_HOSTS = /etc/agentdesk/known_hosts\n",
+            env={"AGENTDESK_LISTEN": "0.0.0.0:443"})
+        assert rc == 0 and out and all(l.startswith("#") for l in out.splitlines()), out
+        # A config with a problem: non-zero, nothing on stdout.
+        bad, rc, out, err = dropin("bad", "AGENTDESK_FS_MODE = files\n")
+        assert rc != 0 and out == "" and "AGENTDESK_FS_CONF_DIR" in err, (rc, out, err)
+
+        # The generator, as systemd runs it (three output dirs), pointed at
+        # the binary and config under test.
+        def generate(conf):
+            out = os.path.join(ad.tmpdir, "gen-" + os.path.basename(conf))
+            os.mkdir(out)
+            p = subprocess.run([generator, out, out + "-early", out + "-late"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=dict(os.environ, AGENTDESK_GENERATOR_BIN=BIN,
+                                        AGENTDESK_GENERATOR_CONF=conf))
+            assert p.returncode == 0, p.stderr
+            path = os.path.join(out, "agentdesk.service.d", "50-agentdesk-config.conf")
+            return out, path, p.stderr
+
+        units, path, _ = generate(files)
+        with open(path) as f:
+            assert f.read() == ad.run("config", "systemd", "--config", files, db=False)[1]
+        _, path, _ = generate(port443)
+        with open(path) as f:
+            assert cap in f.read()
+        for conf in (none, bad):             # no drop-in; a bad config never fails the boot
+            out, path, err = generate(conf)
+            assert os.listdir(out) == [], os.listdir(out)
+            assert (conf == bad) == ("no drop-in made" in err), err
+
+        # The unit with the generated drop-in beside it verifies clean
+        # (systemd-analyze reads the unit's folder's agentdesk.service.d/).
+        unit = unit_file(units, build)
+        verify = subprocess.run(["systemd-analyze", "verify", "--man=no", unit],
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        assert verify.returncode == 0 and not verify.stdout.strip(), verify.stdout
+
+
 def test_sd_notify(backend):
     # The service manager's side of Type=notify: a datagram socket.
     with Agentdesk(backend) as ad:
@@ -388,8 +470,16 @@ def test_install(backend):
             print("  %04o %s" % (landed[path], path))
         conf = etc + "/agentdesk/agentdesk.conf"
         unit = prefix + "/lib/systemd/system/agentdesk.service"
+        generator = prefix + "/lib/systemd/system-generators/agentdesk-generator"
         assert landed == {prefix + "/bin/agentdesk": 0o755, conf: 0o640,
-                          prefix + "/share/man/man1/agentdesk.1": 0o644, unit: 0o644}, landed
+                          prefix + "/share/man/man1/agentdesk.1": 0o644, unit: 0o644,
+                          generator: 0o755}, landed
+        # The generator runs the installed binary on the installed config.
+        with open(dest + generator) as f:
+            text = f.read()
+        assert "\nbin=${AGENTDESK_GENERATOR_BIN:-%s/bin/agentdesk}\n" % prefix in text, text
+        assert "\nconf=${AGENTDESK_GENERATOR_CONF:-%s}\n" % conf in text, text
+        subprocess.run(["sh", "-n", dest + generator], check=True)
         # The unit runs the installed binary on the installed config,
         # which checks clean and puts the database in the state directory.
         with open(dest + unit) as f:

@@ -126,7 +126,8 @@ def main():
         root = work + "/root"
         subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
         for path in ("usr/bin/agentdesk", "etc/agentdesk/agentdesk.conf",
-                     "lib/systemd/system/agentdesk.service", "usr/share/man/man1/agentdesk.1.gz"):
+                     "lib/systemd/system/agentdesk.service", "usr/share/man/man1/agentdesk.1.gz",
+                     "lib/systemd/system-generators/agentdesk-generator"):
             assert os.path.exists(os.path.join(root, path)), path
         # The installed binary on the installed config; only the paths of a
         # machine where it is installed are moved into this folder.
