@@ -125,7 +125,8 @@ def test_tenants_never_see_each_other(backend):
         assert [e["json"]["tenant_id"] for e in got_a] == [a, a]
         assert [e["json"]["data"]["first_name"] for e in got_a] == ["Ann", "Sue"]
         got_b = agent_events(sup_b, 1)
-        assert got_b[0]["json"]["tenant_id"] == b and got_b[0]["json"]["data"]["first_name"] == "Bob"
+        assert got_b[0]["json"]["tenant_id"] == b and got_b[0]["json"]["data"]["first_name"] == "Bob", \
+            got_b
         got_root = agent_events(root_all, 3)
         assert [e["json"]["tenant_id"] for e in got_root] == [a, b, a]
         got_root_a = agent_events(root_a, 2)
