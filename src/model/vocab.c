@@ -95,6 +95,8 @@ VOCAB_TABLE(event_type, event_type,
             [EVENT_AGENT_QUEUE_STATUS] = "agent.queue_status",
             [EVENT_AGENT_PRESENCE] = "agent.presence",
             [EVENT_CALLS_MISSED] = "calls.missed",
+            [EVENT_INVITATION_SENT] = "invitation.sent",
+            [EVENT_INVITATION_FAILED] = "invitation.failed",
             [EVENT_EXTENSION_CREDENTIALS] = "extension.credentials")
 
 VOCAB_TABLE(webhook_delivery_state, webhook_delivery_state,

@@ -162,13 +162,17 @@ enum event_type {
         EVENT_AGENT_QUEUE_STATUS,        /* an agent's queue status (or its provisioning) moved */
         EVENT_AGENT_PRESENCE,            /* an agent's presence moved (every agent of the tenant) */
         EVENT_CALLS_MISSED,              /* an agent's count of unseen missed calls moved */
+        EVENT_INVITATION_SENT,           /* the relay accepted an agent's invitation */
+        EVENT_INVITATION_FAILED,         /* an agent's invitation failed for good */
+        /* Not for webhooks (domain/webhooks/webhooks.h's WEBHOOK_EVENT_TYPES
+         * ends before it): the agent's own stream only. */
         EVENT_EXTENSION_CREDENTIALS,     /* FreeSWITCH has an agent's new SIP password */
 };
 
 /* "agent.created", "agent.updated", "agent.deleted", "extension.provisioning",
  * "registration.changed", "call.started", "call.answered", "call.ended",
  * "queue.changed", "queue.live", "agent.queue_status", "agent.presence",
- * "calls.missed". */
+ * "calls.missed", "invitation.sent", "invitation.failed", "extension.credentials". */
 const char *event_type_name(enum event_type type);
 bool event_type_parse(const char *s, enum event_type *ret);
 

@@ -173,6 +173,11 @@ def test_me_stream(backend):
         append_event(ad, b, "registration.changed", dict(reg, agent_id=None))  # another tenant
         append_event(ad, a, "call.started", dict(call, agent_id=colleague["id"]),
                      user_id=colleague["id"])                            # a colleague's call
+        # An invitation's outcome (even one about this agent): admins of its
+        # tenant only, never an agent's stream nor another tenant's.
+        inv = {"agent_id": me["id"], "email": me["email"], "status": "failed", "code": 550}
+        inv_b = append_event(ad, b, "invitation.sent", dict(inv, status="sent", code=None))
+        inv_a = append_event(ad, a, "invitation.failed", inv, user_id=me["id"])
         mine = append_event(ad, a, "call.started", call, user_id=me["id"])
         reg_id = append_event(ad, a, "registration.changed", reg)
         got = s.events(2)
@@ -184,8 +189,11 @@ def test_me_stream(backend):
         assert "198.51.100.9" not in got[1]["data"] and "@" not in got[1]["data"]
         # The admin stream has it all (as published).
         full = admin.event()
+        seen = []
         while int(full["id"]) != reg_id:
+            seen.append(int(full["id"]))
             full = admin.event()
+        assert inv_a in seen and inv_b not in seen, seen
         assert full["json"]["data"]["registration"]["contact"] == "sip:10001@198.51.100.9"
         # A superadmin's own stream (no tenant) gets heartbeats only.
         root = open_stream(ad, w.token("superadmin"), "me")

@@ -1,13 +1,16 @@
 """Onboarding by email against a real SMTP server (aiosmtpd with STARTTLS
 and AUTH): invitations, set-password links, forgot/reset password, the
 password-changed notice, the outbox when the server is down, rejects,
-kill -9, two nodes, TLS rules and hostile input."""
+kill -9, two nodes, TLS rules and hostile input; invitation.sent|failed to
+a webhook endpoint (issue 21), for invitations only."""
 import email.header
+import hashlib
+import hmac
 import json
 import signal
 
-from agentdesk_harness import (PASSWORD, Agentdesk, SmtpServer, free_port, link_token, main,
-                               make_cert, parts, wait_for)
+from agentdesk_harness import (PASSWORD, Agentdesk, Receiver, SmtpServer, free_port, link_token,
+                               main, make_cert, parts, wait_for)
 from agentdesk_harness.mail import PASSWORD as SMTP_PASSWORD
 
 ADMIN = "admin@acme.example"
@@ -319,6 +322,55 @@ def test_smtp_rejects(backend):
         smtp.set_mode("ok")
         smtp.wait_messages(1)
         assert smtp.messages()[0]["X-Envelope-To"] == "john@acme.example"
+
+
+def test_invitation_webhooks(backend):
+    """invitation.sent once the relay accepts an invitation, invitation.failed
+    (with the reply code) when it rejects one, each one signed delivery to
+    the endpoint taking it; never the link or its token; a change-password
+    notice is no invitation."""
+    with SmtpServer() as smtp, Receiver() as rx, Agentdesk(backend) as ad:
+        admin = setup(ad, smtp.env(AGENTDESK_WEBHOOK_ALLOW_PRIVATE="true"))
+        hooks = {}
+        for path, events in (("/sent", ["invitation.sent"]), ("/failed", ["invitation.failed"])):
+            status, _, b = ad.request("POST", "/v1/admin/webhooks", token=admin, json_body={
+                "url": rx.url(path), "events": events})
+            assert status == 201, b
+            hooks[path] = b["webhook"]
+        agent_id, token = invite_new(ad, admin, smtp, "jane@acme.example")
+        wait_for(lambda: rx.at("/sent"), timeout=15, what="invitation.sent at /sent")
+        headers, body = rx.at("/sent")[0]
+        parts_ = dict(p.split("=", 1) for p in headers["agentdesk-signature"].split(","))
+        want = hmac.new(hooks["/sent"]["secret"].encode(),
+                        ("%s.%s" % (parts_["t"], body)).encode(), hashlib.sha256).hexdigest()
+        assert hmac.compare_digest(want, parts_["v1"]), headers
+        event = json.loads(body)
+        assert event["type"] == "invitation.sent", event
+        assert event["data"] == {"agent_id": agent_id, "email": "jane@acme.example",
+                                 "status": "sent"}, event
+        assert token not in body and "set-password" not in body, body
+        # A password-changed notice (no invitation) publishes nothing.
+        b = create(ad, admin, "tp@acme.example", send_invite=False)
+        tok = ad.login("tp@acme.example", b["temporary_password"])
+        status, _, r = ad.request("POST", "/v1/auth/change-password", token=tok, json_body={
+            "current_password": b["temporary_password"], "new_password": PASSWORD})
+        assert status == 200, r
+        smtp.wait_messages(2)
+        # Rejected: invitation.failed with the code, at /failed only.
+        smtp.set_mode("reject")
+        failed_id = create(ad, admin, "john@acme.example")["agent"]["id"]
+        wait_for(lambda: rx.at("/failed"), timeout=30, what="invitation.failed at /failed")
+        event = json.loads(rx.at("/failed")[0][1])
+        assert event["type"] == "invitation.failed", event
+        assert event["data"] == {"agent_id": failed_id, "email": "john@acme.example",
+                                 "status": "failed", "code": 550}, event
+        assert "token" not in rx.at("/failed")[0][1]
+        # Its outcome committed after the notice's: one delivery each, no more.
+        for path in ("/sent", "/failed"):
+            status, _, d = ad.request("GET", "/v1/admin/webhooks/%d/deliveries" % hooks[path]["id"],
+                                      token=admin)
+            assert status == 200 and len(d["deliveries"]) == 1, (path, d)
+        assert len(rx.at("/sent")) == 1 and len(rx.at("/failed")) == 1, rx.got
 
 
 def test_kill9_recovery(backend):

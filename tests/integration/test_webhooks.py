@@ -77,6 +77,8 @@ def run(w, rx, backend):
                         ({"url": "http://127.0.0.1/" + "a" * 600, "events": ["agent.created"]}, "url"),
                         ({"events": ["agent.created"]}, "url"),
                         ({"url": rx.url("/x"), "events": ["agent.nope"]}, "events"),
+                        # the agent's own stream's alone: no endpoint takes it
+                        ({"url": rx.url("/x"), "events": ["extension.credentials"]}, "events"),
                         ({"url": rx.url("/x"), "events": ["agent.created", "agent.created"]}, "events"),
                         ({"url": rx.url("/x"), "events": []}, "events"),
                         ({"url": rx.url("/x"), "events": "agent.created"}, "events"),

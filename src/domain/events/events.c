@@ -77,3 +77,17 @@ enum result events_append_provisioning(struct store_conn *conn,
                                      p->error && p->error[0] ? json_string(p->error)
                                                              : json_null()));
 }
+
+enum result events_append_invitation(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                     const char *email, bool sent, long code)
+{
+        json_t *o = json_pack("{sI,ss,ss}", "agent_id", (json_int_t)user_id, "email", email,
+                              "status", sent ? "sent" : "failed");
+
+        if (o && !sent && json_object_set_new(o, "code", json_integer(code)) != 0) {
+                json_decref(o);
+                return RESULT_NOMEM;
+        }
+        return append_json(conn, tenant_id, sent ? EVENT_INVITATION_SENT : EVENT_INVITATION_FAILED,
+                           o);
+}

@@ -15,6 +15,7 @@
 #ifndef AGENTDESK_DOMAIN_EVENTS_H
 #define AGENTDESK_DOMAIN_EVENTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -86,6 +87,15 @@ enum result events_append_missed(struct store_conn *conn, int64_t tenant_id, int
  * it there). */
 enum result events_append_credentials(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
                                       int64_t extension_id, const char *extension);
+
+/* invitation.sent (the relay accepted it) or invitation.failed (for good;
+ * code: the relay's last SMTP reply code, 0 none) of the invitation of
+ * agent user_id to email, appended to tenant_id in conn's open
+ * transaction (the one recording the message's outcome): openapi.yaml's
+ * InvitationEventData (agent_id, email, status "sent"|"failed", code
+ * when failed). Never the link or its token. */
+enum result events_append_invitation(struct store_conn *conn, int64_t tenant_id, int64_t user_id,
+                                     const char *email, bool sent, long code);
 
 /* extension.provisioning: a job's outcome moved an extension of tenant_id
  * (openapi.yaml's ProvisioningEventData; agent_id 0: none, error "":

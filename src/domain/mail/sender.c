@@ -11,8 +11,9 @@
 #include <time.h>
 
 #include "domain/core/credentials.h"
-#include "domain/mail/outbox.h"
 #include "domain/core/worker.h"
+#include "domain/events/events.h"
+#include "domain/mail/outbox.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -164,15 +165,30 @@ out:
         return result;
 }
 
+/* invitation.sent|failed for an invitation's final outcome (the
+ * message's template says it is one; a reset or a password-changed
+ * notice is not), in the transaction recording it. */
+static enum result publish(struct store_conn *conn, const struct work *w, bool sent)
+{
+        enum mail_template t;
+
+        if (!mail_template_parse(w->mail.template, &t) || t != MAIL_INVITATION || !w->mail.user_id)
+                return RESULT_OK;
+        return events_append_invitation(conn, w->mail.tenant_id, w->mail.user_id,
+                                        w->mail.recipient, sent, w->outcome.code);
+}
+
 static enum result record(struct app *app, struct store_conn *conn, const struct work *w)
 {
         const struct mail_outcome *o = &w->outcome;
+        enum result result;
         bool give_up;
 
         if (o->verdict == MAIL_ACCEPTED) {
                 LOG_DEBUG("message %" PRId64 " (%s) accepted: %s", w->mail.id, w->mail.template,
                           o->reply);
-                return store_mail_sent(conn, w->mail.id, o->reply, store_now());
+                result = store_mail_sent(conn, w->mail.id, o->reply, store_now());
+                return result ? result : publish(conn, w, true);
         }
         give_up = o->verdict == MAIL_REJECTED || w->mail.attempts + 1 >= app->settings.mail_retry_limit;
         if (give_up)
@@ -181,9 +197,10 @@ static enum result record(struct app *app, struct store_conn *conn, const struct
         else
                 LOG_WARN("message %" PRId64 " (%s) not delivered, will retry: %s", w->mail.id,
                          w->mail.template, o->reply);
-        return store_mail_retry(conn, w->mail.id,
-                                give_up ? MAIL_OUTBOX_STATUS_FAILED : MAIL_OUTBOX_STATUS_QUEUED,
-                                give_up, o->reply, retry_at(app, w->mail.attempts + 1));
+        result = store_mail_retry(conn, w->mail.id,
+                                  give_up ? MAIL_OUTBOX_STATUS_FAILED : MAIL_OUTBOX_STATUS_QUEUED,
+                                  give_up, o->reply, retry_at(app, w->mail.attempts + 1));
+        return result || !give_up ? result : publish(conn, w, false);
 }
 
 /* One pass: resolve requests, take the due messages, send, record. */

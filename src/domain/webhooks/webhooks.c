@@ -38,7 +38,8 @@ static enum result apply(const struct webhook_input *in, struct store_webhook *w
                         FAIL("events", RESULT_INVALID);
                 for (size_t i = 0; i < in->n_events; i++) {
                         enum event_type type;
-                        if (!in->events[i] || !event_type_parse(in->events[i], &type) || seen[type])
+                        if (!in->events[i] || !event_type_parse(in->events[i], &type) ||
+                            type >= WEBHOOK_EVENT_TYPES || seen[type])
                                 FAIL("events", RESULT_INVALID);
                         seen[type] = true;
                 }

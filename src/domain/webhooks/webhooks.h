@@ -22,8 +22,10 @@
 
 /* The longest URL an endpoint may have, in bytes. */
 #define WEBHOOK_URL_MAX 500
-/* How many event types there are (each at most once in an endpoint). */
-#define WEBHOOK_EVENT_TYPES (EVENT_CALLS_MISSED + 1)
+/* How many event types an endpoint may take (each at most once): the
+ * catalogue up to invitation.failed (extension.credentials, after it, is
+ * the agent's own stream's alone). */
+#define WEBHOOK_EVENT_TYPES (EVENT_INVITATION_FAILED + 1)
 
 /* A create or an edit. NULL or not given: unchanged (create: url and
  * events required). enabled: -1 not given, else 0 or 1. */

@@ -5796,11 +5796,11 @@ export interface components {
         LiveEvent: {
             id: number;
             /** @enum {unknown} */
-            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed" | "extension.credentials";
+            type: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed" | "invitation.sent" | "invitation.failed" | "extension.credentials";
             /** Format: date-time */
             at: string;
             tenant_id: number | null;
-            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"] | components["schemas"]["PresenceEventData"] | components["schemas"]["MissedEventData"] | components["schemas"]["CredentialsEventData"];
+            data: components["schemas"]["AgentEventData"] | components["schemas"]["ProvisioningEventData"] | components["schemas"]["RegistrationEventData"] | components["schemas"]["CallRecord"] | components["schemas"]["QueueEventData"] | components["schemas"]["QueueStatus"] | components["schemas"]["PresenceEventData"] | components["schemas"]["MissedEventData"] | components["schemas"]["CredentialsEventData"] | components["schemas"]["InvitationEventData"];
         };
         /**
          * @description An agent's presence: `offline` (no registration that counts), `on_call` (a
@@ -5825,6 +5825,19 @@ export interface components {
         CredentialsEventData: {
             extension_id: number;
             extension: string;
+        };
+        /** @description invitation.sent — the SMTP relay accepted an agent's invitation;
+         *     invitation.failed — it failed for good (rejected, or retries used
+         *     up), `code` the relay's last SMTP reply code (0: no reply). In the
+         *     transaction recording the message's outcome; the tenant's admin
+         *     stream and webhooks (not agents). Never the link or its token.
+         *      */
+        InvitationEventData: {
+            agent_id: number;
+            email: string;
+            /** @enum {unknown} */
+            status: "sent" | "failed";
+            code?: number;
         };
         /** @description calls.missed — the agent's count of unseen missed calls moved (its own stream). */
         MissedEventData: {
@@ -6203,8 +6216,13 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        /** @enum {unknown} */
-        LiveEventType: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed";
+        /**
+         * @description The event types a webhook endpoint may take: the catalogue but
+         *     extension.credentials (the agent's own stream only).
+         *
+         * @enum {unknown}
+         */
+        LiveEventType: "agent.created" | "agent.updated" | "agent.deleted" | "extension.provisioning" | "registration.changed" | "call.started" | "call.answered" | "call.ended" | "queue.changed" | "queue.live" | "agent.queue_status" | "agent.presence" | "calls.missed" | "invitation.sent" | "invitation.failed";
         WebhookInput: {
             url?: string;
             description?: string;

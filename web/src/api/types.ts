@@ -58,6 +58,7 @@ export type Presence = S['Presence']
 export type PresenceEventData = S['PresenceEventData']
 export type MissedEventData = S['MissedEventData']
 export type CredentialsEventData = S['CredentialsEventData']
+export type InvitationEventData = S['InvitationEventData']
 export type UsageGroup = S['UsageResponse']['group_by']
 /** Webhooks (docs/webhooks.md). */
 export type Webhook = S['Webhook']

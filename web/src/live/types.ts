@@ -2,7 +2,7 @@
 // a LiveEvent whose `data` is narrowed by its `type`, and the stream's two
 // control events (`reload`, `end`), which are not in the catalogue.
 import type {
-  AgentEventData, CallRecord, CredentialsEventData, LiveEvent, MissedEventData, PresenceEventData, ProvisioningEventData, QueueEventData,
+  AgentEventData, CallRecord, CredentialsEventData, InvitationEventData, LiveEvent, MissedEventData, PresenceEventData, ProvisioningEventData, QueueEventData,
   QueueStatus, RegistrationEventData,
 } from '../api/types'
 
@@ -23,6 +23,8 @@ export interface LiveData {
   'agent.queue_status': QueueStatus
   'agent.presence': PresenceEventData
   'calls.missed': MissedEventData
+  'invitation.sent': InvitationEventData
+  'invitation.failed': InvitationEventData
   'extension.credentials': CredentialsEventData
 }
 
@@ -36,7 +38,7 @@ export const LIVE_TYPES = [
   'agent.created', 'agent.updated', 'agent.deleted', 'extension.provisioning',
   'registration.changed', 'call.started', 'call.answered', 'call.ended',
   'queue.changed', 'queue.live', 'agent.queue_status', 'agent.presence', 'calls.missed',
-  'extension.credentials',
+  'invitation.sent', 'invitation.failed', 'extension.credentials',
 ] as const satisfies readonly LiveType[]
 
 // A type the document adds and the list above lacks fails the typecheck.
