@@ -515,6 +515,10 @@ static void *applier(void *arg)
         struct fs_event *evs = calloc(LIVE_QUEUE_EVENTS, sizeof(*evs));
         int64_t last_try = 0, last_beat = 0, last_batch = 0;
         bool leading = false, was_connected = false, failing = false, rewrite = true;
+        /* A snapshot of the node was applied since its stream connected:
+         * until then the stream is not marked connected, or a reader would
+         * take the registrations not written yet for "not registered". */
+        bool synced = false;
 
         if (!regs || !evs) {
                 LOG_ERR("node %s: out of memory: not listening", n->def.node);
@@ -554,6 +558,7 @@ static void *applier(void *arg)
                                 LOG_WARN("node %s: cannot read its registrations: %s",
                                          n->def.node, store_last_error());
                         rewrite = true;   /* its rows are written again at the first re-read */
+                        synced = false;   /* this process's listener connects from now */
                         atomic_store(&n->leading, true);
                 }
                 if (now - last_batch < LIVE_BATCH_MS)
@@ -561,6 +566,11 @@ static void *applier(void *arg)
                 got = live_queue_take(n->queue, evs, LIVE_QUEUE_EVENTS, &snap, LIVE_BATCH_MS);
                 now = mono_ms();
                 connected = atomic_load(&n->connected);
+                if (!connected)
+                        synced = false;
+                else if (snap)
+                        synced = true;
+                connected = connected && synced;
                 beat = now - last_beat >= HEARTBEAT_MS || connected != was_connected;
                 if (!got && !snap && !beat && !live_regs_pending(regs))
                         continue;
