@@ -109,6 +109,13 @@ def test_caller_answered_and_wrap_up(backend):
         a = {x["agent_id"]: x for x in live(fw, qid)["agents"]}[ann.id]
         assert a["status"] == "available", a
         assert a["activity"]["state"] == "in_queue_call" and a["activity"]["queue_id"] == qid, a
+        # Until mod_callcenter has bridged them: a caller who hangs up
+        # between the agent's answer and the bridge leaves the agent no
+        # call ("Failed to bridge, member … has gone", seen in CI), hence
+        # no wrap-up (test_fs_queue_agent waits the same way).
+        wait_for(lambda: {r["name"]: r for r in qw.cc_table("agent list")}
+                 .get("u%d" % ann.id, {}).get("state") == "In a queue call", 15,
+                 "u%d in a queue call" % ann.id)
         assert caller.bye() == 200
         a = wait_for(lambda: [x for x in live(fw, qid)["agents"]
                               if x["agent_id"] == ann.id and x["activity"]
