@@ -138,6 +138,7 @@ class Agentdesk:
         e["AGENTDESK_METRICS_LISTEN"] = "127.0.0.1:%d" % self.metrics_port
         if env:
             e.update(env)
+        own_metrics = e["AGENTDESK_METRICS_LISTEN"] == "127.0.0.1:%d" % self.metrics_port
         self.stderr_path = os.path.join(self.tmpdir, "serve-%d.log" % self.port)
         self._stderr = open(self.stderr_path, "w")
         self.proc = subprocess.Popen(
@@ -150,6 +151,9 @@ class Agentdesk:
                     raise AssertionError("serve exited %d: %s" % (self.proc.returncode, self.log()))
                 try:
                     status, _, _ = self.request("GET", "/healthz")
+                    # /metrics' own listener starts after the main one.
+                    if status == 200 and own_metrics:
+                        socket.create_connection(("127.0.0.1", self.metrics_port), 5).close()
                     if status == 200:
                         return self
                 except OSError:
