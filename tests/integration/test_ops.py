@@ -154,7 +154,7 @@ def test_sighup(backend):
         # that is not is logged as needing a restart.
         with open(conf, "w") as f:
             f.write("AGENTDESK_LOG_LEVEL = info\nAGENTDESK_THREADS = 3\n"
-                    "AGENTDESK_XMLCURL_ALLOW = 10.0.0.0/8\n")
+                    "AGENTDESK_XMLCURL_ALLOW = 198.51.100.0/24\n")
         ad.proc.send_signal(signal.SIGHUP)
         log = ad.wait_log("SIGHUP: AGENTDESK_XMLCURL_ALLOW changed: applied")
         assert "SIGHUP: AGENTDESK_LOG_LEVEL changed: applied" in log, log
@@ -379,7 +379,7 @@ def test_systemd_dropin(backend):
         # only comments, whatever the environment says (the file alone).
         none, rc, out, _ = dropin(
             "none", "AGENTDESK_FS_MODE = ssh\nAGENTDESK_FS_CONF_DIR = /etc/freeswitch\n"
-            "AGENTDESK_FS_SSH = fs@10.0.0.5:22\nAGENTDESK_FS_SSH_KEY = /etc/agentdesk/id\n"
+            "AGENTDESK_FS_SSH = fs@192.0.2.5:22\nAGENTDESK_FS_SSH_KEY = /etc/agentdesk/id\n"
             "AGENTDESK_FS_SSH_KNOWN_HOSTS = /etc/agentdesk/known_hosts\n",
             env={"AGENTDESK_LISTEN": "0.0.0.0:443"})
         assert rc == 0 and out and all(l.startswith("#") for l in out.splitlines()), out

@@ -61,12 +61,12 @@ def nginx_conf(tmp, port, node_ports, cert, key):
     replaced text must be in the block, so the doc cannot drift from what
     runs here."""
     block = nginx_block()
-    swaps = [("server 10.0.0.11:8080", "server 127.0.0.1:%d" % node_ports[0]),
-             ("server 10.0.0.12:8080", "server 127.0.0.1:%d" % node_ports[1]),
+    swaps = [("server 192.0.2.11:8080", "server 127.0.0.1:%d" % node_ports[0]),
+             ("server 192.0.2.12:8080", "server 127.0.0.1:%d" % node_ports[1]),
              ("listen 443 ssl;", "listen 127.0.0.1:%d ssl;" % port),
              ("/etc/ssl/agentdesk/fullchain.pem", cert),
              ("/etc/ssl/agentdesk/privkey.pem", key),
-             ("allow 10.0.1.0/24;", "allow 127.0.0.1;")]
+             ("allow 198.51.100.0/24;", "allow 127.0.0.1;")]
     for old, new in swaps:
         assert block.count(old) == 1, "docs/deploy.md's nginx block: %r not found once" % old
         block = block.replace(old, new)
