@@ -22,7 +22,7 @@ import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import assert from 'node:assert/strict'
 import { afterEach } from 'node:test'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core'
 import AxeBuilder from '@axe-core/playwright'
 
 export const SOURCE = resolve(process.env.AGENTDESK_SOURCE_DIR ?? fileURLToPath(new URL('../..', import.meta.url)))
@@ -279,6 +279,7 @@ export class Tab {
   /** 4xx answers seen inside expect4xx steps, and Chromium's console lines for 4xx. */
   private expected4xx = 0
   private failedLoads: string[] = []
+  private stepRequests = new WeakSet<Request>()
 
   private constructor(readonly context: BrowserContext, readonly page: Page, readonly base: string) {}
 
@@ -291,7 +292,12 @@ export class Tab {
     context.on('close', () => openTabs.delete(tab))
     page.on('pageerror', (e) => tab.problems.push('page error: ' + e.message))
     page.on('dialog', (d) => { tab.problems.push(`dialog (${d.type()}): ${d.message()}`); void d.dismiss() })
-    page.on('response', (r) => { if (r.status() >= 400 && r.status() < 500 && tab.allow4xx > 0) tab.expected4xx++ })
+    // A request sent during such a step counts even when its answer is
+    // reported after the step ended (Chromium's events arrive in any order).
+    page.on('request', (r) => { if (tab.allow4xx > 0) tab.stepRequests.add(r) })
+    page.on('response', (r) => {
+      if (r.status() >= 400 && r.status() < 500 && (tab.allow4xx > 0 || tab.stepRequests.has(r.request()))) tab.expected4xx++
+    })
     page.on('console', (m) => {
       if (m.type() !== 'error') return
       if (/^Failed to load resource: the server responded with a status of 4\d\d/.test(m.text())) tab.failedLoads.push(m.text())
