@@ -372,12 +372,13 @@ static void metrics(struct http_request *req, struct api_call *call)
                              "agentdesk_purged_rows_total{table=\"call_records\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"live_events\"} %" PRIu64 "\n"
                              "agentdesk_purged_rows_total{table=\"webhook_deliveries\"} %" PRIu64 "\n"
+                             "agentdesk_purged_rows_total{table=\"import_passwords\"} %" PRIu64 "\n"
                              "# HELP agentdesk_purge_rounds_total Rounds of the purge thread.\n"
                              "# TYPE agentdesk_purge_rounds_total counter\n"
                              "agentdesk_purge_rounds_total %" PRIu64 "\n",
                         pc.mail_outbox, pc.link_tokens, pc.sessions, pc.login_throttle,
                         pc.event_tickets, pc.call_records, pc.live_events, pc.webhook_deliveries,
-                        pc.rounds);
+                        pc.import_passwords, pc.rounds);
         }
         if (ctx->app && ctx->app->events) {
                 struct events_hub_counts ec;

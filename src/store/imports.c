@@ -84,6 +84,18 @@ void store_import_free(struct store_import *im)
         im->result = NULL;
 }
 
+enum result store_import_purge_passwords(struct store_conn *conn, int64_t before, int64_t limit,
+                                         int64_t *ret_n)
+{
+        struct store_param p[] = { SP_INT(before), SP_INT(limit) };
+
+        return store_exec(conn,
+                          "UPDATE agent_imports SET passwords = NULL WHERE id IN (SELECT id FROM "
+                          "agent_imports WHERE passwords IS NOT NULL AND status <> 'running' AND "
+                          "updated_at < ? ORDER BY id LIMIT ?)",
+                          p, STORE_NPARAMS(p), NULL, ret_n);
+}
+
 enum result store_import_take_passwords(struct store_conn *conn, int64_t tenant_id, int64_t id,
                                         char **ret_sealed)
 {

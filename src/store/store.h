@@ -1931,6 +1931,13 @@ enum result store_import_get(struct store_conn *conn, int64_t tenant_id, int64_t
                              struct store_import *ret);
 void store_import_free(struct store_import *im);
 
+/* Erases the undownloaded temporary passwords of at most limit imports
+ * that ended (done or failed) before `before`; *ret_n counts them. The
+ * purge's: an admin who never downloads them does not leave them sealed
+ * in the store for good. */
+enum result store_import_purge_passwords(struct store_conn *conn, int64_t before, int64_t limit,
+                                         int64_t *ret_n);
+
 /* Outside a transaction: the sealed temporary passwords of a finished
  * import, erased from the store as they are read (*ret_sealed malloc'd,
  * caller frees). RESULT_NOT_FOUND (absent, another tenant's, not done),

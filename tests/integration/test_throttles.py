@@ -145,6 +145,14 @@ def test_purge(backend):
             assert ad.request("POST", "/v1/auth/forgot-password",
                               json_body={"email": "gone%d@x.example" % i})[0] == 202
         token = ad.login("admin@a.example", PASSWORD)
+        # An import whose temporary passwords are never downloaded.
+        status, _, b = ad.request(
+            "POST", "/v1/admin/agents/import", token=token,
+            headers={"Content-Type": "text/csv"},
+            body=b"first_name,last_name,email,role,extensions_count,voicemail_enabled,send_invite\n"
+                 b"Nell,Never,nell@a.example,agent,0,false,false\n")
+        assert status == 201 and b["import"]["result_csv"] is True, b
+        imported = b["import"]["id"]
         assert ad.request("POST", "/v1/auth/logout", token=token)[0] == 200
         assert login(ad, "admin@b.example", "not the password")[0] == 401
         live = ad.login("admin@b.example", PASSWORD)
@@ -155,6 +163,12 @@ def test_purge(backend):
         wait_for(lambda: purged("mail_outbox", 3), timeout=20)
         wait_for(lambda: purged("sessions", 1), timeout=20)
         wait_for(lambda: purged("login_throttle", 3), timeout=20)
+        wait_for(lambda: purged("import_passwords", 1), timeout=20)
+        admin = ad.login("admin@a.example", PASSWORD)
+        status, _, b = ad.request("GET", "/v1/admin/imports/%d/result.csv" % imported, token=admin)
+        assert status == 410 and b["error"]["code"] == "result_gone", b
+        status, _, b = ad.request("GET", "/v1/admin/imports/%d" % imported, token=admin)
+        assert status == 200 and b["import"]["result_csv"] is False, b
         if backend == "sqlite":
             assert rows(ad, "mail_outbox") == 0
             assert rows(ad, "login_throttle") == 0

@@ -14,7 +14,7 @@ struct purge {
         struct app *app;
         struct worker *worker;
         atomic_uint_fast64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets;
-        atomic_uint_fast64_t call_records, live_events, webhook_deliveries;
+        atomic_uint_fast64_t call_records, live_events, webhook_deliveries, import_passwords;
 };
 
 static enum result round_fn(void *userdata, bool *ret_more)
@@ -24,7 +24,9 @@ static enum result round_fn(void *userdata, bool *ret_more)
         int64_t now = store_now(), window = set->login_window;
         struct store_purged n;
         struct store_conn *conn;
-        int64_t calls = 0, events = 0;
+        int64_t calls = 0, events = 0, passwords = 0;
+        int64_t passwords_after = set->purge_after < PURGE_IMPORT_PASSWORDS_AFTER
+                                          ? set->purge_after : PURGE_IMPORT_PASSWORDS_AFTER;
         enum result result;
 
         if (set->login_account_window > window)
@@ -36,6 +38,9 @@ static enum result round_fn(void *userdata, bool *ret_more)
                 result = store_purge_calls(conn, now - set->call_retention_days * 86400,
                                            now - PURGE_LIVE_EVENTS_AFTER, PURGE_BATCH, &calls,
                                            &events);
+        if (!result)
+                result = store_import_purge_passwords(conn, now - passwords_after, PURGE_BATCH,
+                                                      &passwords);
         if (!result)   /* single sign-on flows and codes past their few minutes */
                 result = store_oidc_purge(conn, now);
         if (result) {
@@ -50,10 +55,12 @@ static enum result round_fn(void *userdata, bool *ret_more)
         atomic_fetch_add(&p->call_records, (uint64_t)calls);
         atomic_fetch_add(&p->live_events, (uint64_t)events);
         atomic_fetch_add(&p->webhook_deliveries, (uint64_t)n.webhook_deliveries);
+        atomic_fetch_add(&p->import_passwords, (uint64_t)passwords);
         *ret_more = n.mail_outbox == PURGE_BATCH || n.link_tokens == PURGE_BATCH ||
                     n.sessions == PURGE_BATCH || n.login_throttle == PURGE_BATCH ||
                     n.event_tickets == PURGE_BATCH || calls == PURGE_BATCH ||
-                    events == PURGE_BATCH || n.webhook_deliveries == PURGE_BATCH;
+                    events == PURGE_BATCH || n.webhook_deliveries == PURGE_BATCH ||
+                    passwords == PURGE_BATCH;
         return RESULT_OK;
 }
 
@@ -100,5 +107,6 @@ void purge_counts(const struct purge *p, struct purge_counts *ret)
         ret->call_records = atomic_load(&p->call_records);
         ret->live_events = atomic_load(&p->live_events);
         ret->webhook_deliveries = atomic_load(&p->webhook_deliveries);
+        ret->import_passwords = atomic_load(&p->import_passwords);
         ret->rounds = worker_rounds(p->worker);
 }

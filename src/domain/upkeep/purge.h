@@ -7,7 +7,9 @@
  * their start (their daily usage stays) and live events
  * PURGE_LIVE_EVENTS_AFTER after they were appended (the streams resume
  * from each process's ring, filled from the log as it is written: the log
- * need only outlast its reader). It runs at start and every
+ * need only outlast its reader); an import's undownloaded temporary
+ * passwords are erased PURGE_IMPORT_PASSWORDS_AFTER after it ended (or
+ * purge_after, when shorter). It runs at start and every
  * purge_interval seconds, in batches of PURGE_BATCH rows a table until
  * nothing is left; on every node (a delete that another node made first
  * deletes nothing).
@@ -24,6 +26,9 @@
 /* How long live_events keep an event, seconds. */
 #define PURGE_LIVE_EVENTS_AFTER 3600
 
+/* How long an import's undownloaded temporary passwords are kept, seconds. */
+#define PURGE_IMPORT_PASSWORDS_AFTER 86400
+
 struct purge;
 
 /* Starts the worker on app's store and settings (borrowed; they outlive
@@ -37,7 +42,7 @@ void purge_stop(struct purge *p);
  * rounds it finished. */
 struct purge_counts {
         uint64_t mail_outbox, link_tokens, sessions, login_throttle, event_tickets, rounds;
-        uint64_t call_records, live_events, webhook_deliveries;
+        uint64_t call_records, live_events, webhook_deliveries, import_passwords;
 };
 void purge_counts(const struct purge *p, struct purge_counts *ret);
 
