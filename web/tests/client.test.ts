@@ -73,3 +73,13 @@ test('after a refresh that failed, a revoked request ends the session', async ()
   assert.equal(s.token, null)
 
 })
+
+test('a 401 for a suspended or removed account ends the session with those words', async () => {
+  for (const reason of ['account_suspended', 'account_deleted']) {
+    const s = signedIn('token-' + reason)
+    fakeFetch({ '/v1/auth/me': { status: 401, body: { success: false, error: { code: 'unauthorized', message: 'no', reason } } } })
+    await assert.rejects(api.get('/v1/auth/me'))
+    assert.equal(s.token, null)
+    assert.match(s.notice ?? '', /suspended or removed/)
+  }
+})

@@ -51,6 +51,13 @@ const MESSAGES: Partial<Record<ApiError['code'], string>> = {
 }
 
 /** A message for people: ours for well-known codes, else the API's. */
+/** What the login page says when the server refused the session for a reason
+ *  of the account (undefined: the session alone ended, the default words). */
+export const ACCOUNT_GONE = 'Your account was suspended or removed – contact your administrator'
+export function sessionEndedNotice(reason: UnauthorizedReason | undefined): string | undefined {
+  return reason === 'account_suspended' || reason === 'account_deleted' ? ACCOUNT_GONE : undefined
+}
+
 export function errorMessage(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.code === 'too_many_attempts') {
@@ -161,7 +168,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
   e.reason = err.reason
   e.detail = err
   const replaced = err.reason === 'session_revoked' && sentToken === replacing
-  if (res.status === 401 && sentToken && session.token === sentToken && !opts.keepSessionOn401 && !replaced) session.expire()
+  if (res.status === 401 && sentToken && session.token === sentToken && !opts.keepSessionOn401 && !replaced) session.expire(sessionEndedNotice(e.reason))
   else if (e.code === 'password_change_required') session.requirePasswordChange()
   throw e
 }

@@ -5270,7 +5270,9 @@ export interface paths {
          * @description `text/csv; charset=utf-8` with the columns `email,first_name,last_name,
          *     temporary_password`: one row per created agent without an invitation, for a
          *     mail merge. Erased from the store as it is read (kept sealed until then):
-         *     the next request gets 410 `result_gone`, as does an import without one.
+         *     the next request gets 410 `result_gone`, as does an import without one
+         *     and one whose passwords were never downloaded within 24 hours of its end
+         *     (erased then, or after `AGENTDESK_PURGE_AFTER` when shorter).
          *     `Cache-Control: no-store`.
          *
          */
@@ -5300,7 +5302,7 @@ export interface paths {
                 401: components["responses"]["Unauthorized"];
                 403: components["responses"]["Forbidden"];
                 404: components["responses"]["NotFound"];
-                /** @description `result_gone`: downloaded already, or the import had no temporary passwords. */
+                /** @description `result_gone`: downloaded already, erased after 24 hours, or the import had no temporary passwords. */
                 410: {
                     headers: {
                         [name: string]: unknown;

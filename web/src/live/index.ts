@@ -4,7 +4,8 @@
 // the frame goes or the tab is hidden for good (pagehide: another tab takes
 // the lead at once). Views call useLiveEvents({ 'registration.changed': … })
 // for the messages they want while they are mounted. `end` (this tab's
-// session was revoked or expired) ends the session the way a 401 does.
+// session was revoked or expired) ends the session the way a 401 does,
+// with the 401's reason.
 //
 // Nothing of this is stored: no localStorage, IndexedDB or cookie; the
 // BroadcastChannel's name holds the user's id and scope, never a token.
@@ -39,6 +40,17 @@ async function ticket(kind: LiveKind): Promise<string> {
   return r.ticket
 }
 
+/** The stream says that the session ended, not why: one request asks, and
+ *  its 401 ends the session with the words for its reason (an account
+ *  suspended or removed is not "log in again"). */
+async function sessionEnded() {
+  const session = useSessionStore()
+  const token = session.token
+  if (!token) return
+  try { await api.get('/v1/auth/me') } catch { /* its 401 expired the session */ }
+  if (session.token === token) session.expire()
+}
+
 /** Forbidden, the session over, or no such tenant or stream: asking again brings no ticket. */
 function fatal(e: unknown): boolean {
   return e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)
@@ -59,7 +71,7 @@ function startHub(kind: LiveKind, name: string) {
       kind, ticket: () => ticket(kind), fatal, EventSource: EventSource, clock: realClock, onMessage, onStatus,
     }),
     deliver: (m) => {
-      if (m.kind === 'end') useSessionStore().expire()
+      if (m.kind === 'end') void sessionEnded()
       dispatcher.dispatch(m)
     },
     onStatus: (s) => { if (hub === h) liveStatus.value = s },
