@@ -161,6 +161,14 @@ static void xml(struct http_request *req, struct api_call *call)
         enum result result;
         bool given;
 
+        /* The resolved client, not the TCP peer: docs/deploy.md sends
+         * FreeSWITCH through the balancer, so the address an operator
+         * lists in AGENTDESK_XMLCURL_ALLOW is FreeSWITCH's, which only a
+         * proxy in AGENTDESK_TRUSTED_PROXIES can name (without one, or
+         * from a peer outside it, this is the peer, as before). A trusted
+         * proxy is trusted to say who is behind it, so this lets in no
+         * one the proxy itself would not; listing the proxy here instead
+         * would admit anyone who can reach it. */
         if (!allowed(http_request_client_ip(req))) {
                 http_respond_text(req, 403, "text/plain", "forbidden\n", 10);
                 return;

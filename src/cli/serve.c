@@ -157,6 +157,8 @@ static bool apply_live(struct app *app, const char *name, const struct settings 
                 atomic_store(&log_json, log_format_parse(fresh->log_format) == 1);
         else if (!strcmp(name, "AGENTDESK_XMLCURL_ALLOW"))
                 api_freeswitch_allow_set(fresh->xmlcurl_allow);   /* checked by the load */
+        else if (!strcmp(name, "AGENTDESK_TRUSTED_PROXIES"))
+                http_trusted_proxies_set(fresh->trusted_proxies); /* checked by the load */
         else if (!strcmp(name, "AGENTDESK_XMLCURL_CACHE_MS"))
                 __atomic_store_n(&app->settings.xmlcurl_cache_ms, fresh->xmlcurl_cache_ms,
                                  __ATOMIC_RELAXED);
@@ -393,6 +395,8 @@ static int run(const struct cli_args *args, const struct settings *cfg)
                 result = http_server_new(&fs_opts, &fs_srv);
         if (!result && cfg->metrics_listen[0])
                 result = http_server_new(&metrics_opts, &metrics_srv);
+        if (!result)
+                result = http_trusted_proxies_set(cfg->trusted_proxies);
         if (!result)
                 result = api_register(srv, fs_srv, metrics_srv, &ctx);
         if (!result)

@@ -1,6 +1,7 @@
 /*
  * The access log: one line per completed request, "METHOD PATH STATUS
- * 1.234ms id=ID tenant=N|-", with every byte of the method and path that
+ * 1.234ms id=ID tenant=N|- ip=ADDR" (the client's address, behind a
+ * trusted proxy the one it names: http_request_client_ip), with every byte of the method and path that
  * could break or forge a line percent-encoded.
  */
 #define LOG_MODULE "http"
@@ -67,11 +68,12 @@ static char *put_decimal(char *p, uint64_t v, int width)
 void http_access_log(const struct http_request *req, double seconds)
 {
         char method[40], path[512];
-        /* "METHOD PATH STATUS 1.234ms id=ID tenant=N|-", put together by
+        /* "METHOD PATH STATUS 1.234ms id=ID tenant=N|- ip=ADDR", put together by
          * hand: it is written for every request, and printf (its floating
          * point above all) was a visible part of a lookup's cost. */
         uint64_t us = (uint64_t)(seconds * 1e6 + 0.5);
-        char line[sizeof(method) + sizeof(path) + sizeof(req->request_id) + 96], *p = line;
+        char line[sizeof(method) + sizeof(path) + sizeof(req->request_id) +
+                  sizeof(req->client_ip) + 96], *p = line;
 
         if (LOG_LEVEL_INFO > log_threshold)
                 return;
@@ -91,6 +93,8 @@ void http_access_log(const struct http_request *req, double seconds)
                 p = put_decimal(p, (uint64_t)req->tenant_id, 1);
         else
                 *p++ = '-';
+        p = put_text(p, " ip=");
+        p = put_text(p, http_request_client_ip(req));   /* an address, or "unknown" */
         *p = '\0';
         LOG_INFO("%s", line);
 }

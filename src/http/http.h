@@ -130,8 +130,21 @@ const char *http_request_query(const struct http_request *req, const char *name)
 const char *http_request_header(const struct http_request *req, const char *name);
 /* The raw body, NUL-terminated (it may hold NULs itself); "" when none. */
 const char *http_request_body(const struct http_request *req, size_t *ret_len);
-/* The peer's address as text. */
-const char *http_request_client_ip(struct http_request *req);
+/* The client's address as text: the TCP peer's, or, when the peer is in
+ * AGENTDESK_TRUSTED_PROXIES, the address X-Forwarded-For names behind it
+ * (util/forwarded.h), resolved once when the request began. What the
+ * throttles, the audit rows and the access log use. "unknown" for a
+ * detached request. */
+const char *http_request_client_ip(const struct http_request *req);
+
+/* The TCP peer's address as text, whatever X-Forwarded-For says. */
+const char *http_request_peer_ip(const struct http_request *req);
+
+/* Replaces the proxies whose X-Forwarded-For is believed (a CIDR list,
+ * util/cidr.h; "" = none, the header is ignored), for every server of the
+ * process, also while they serve. RESULT_INVALID (nothing changed) when
+ * the list does not parse. */
+enum result http_trusted_proxies_set(const char *list);
 const char *http_request_id(const struct http_request *req);
 /* Tags the request with a tenant for the access log. */
 void http_request_set_tenant(struct http_request *req, int64_t tenant_id);

@@ -85,7 +85,8 @@ struct http_request {
         void *user;
         struct timespec start;
         char request_id[72];
-        char client_ip[INET6_ADDRSTRLEN];
+        char peer_ip[INET6_ADDRSTRLEN];       /* the TCP peer; "": a detached request */
+        char client_ip[INET6_ADDRSTRLEN];     /* the peer, or whom a trusted proxy names */
         char *headers[HTTP_MAX_HEADERS][2];
         size_t n_headers;
         char *form;                          /* decoded copy of the body */

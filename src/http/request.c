@@ -9,6 +9,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -19,7 +20,27 @@
 
 #include "http/internal.h"
 #include "util/buf.h"
+#include "util/cidr.h"
+#include "util/forwarded.h"
 #include "util/wipe.h"
+
+/* AGENTDESK_TRUSTED_PROXIES, parsed: one list for every server of the
+ * process; SIGHUP may replace it while requests read it
+ * (http_trusted_proxies_set). */
+static struct cidr_list trusted_proxies;
+static pthread_rwlock_t trusted_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+enum result http_trusted_proxies_set(const char *list)
+{
+        struct cidr_list parsed;
+
+        if (!cidr_list_parse(list, &parsed))
+                return RESULT_INVALID;
+        pthread_rwlock_wrlock(&trusted_lock);
+        trusted_proxies = parsed;
+        pthread_rwlock_unlock(&trusted_lock);
+        return RESULT_OK;
+}
 
 static int hex_digit(char c)
 {
@@ -71,6 +92,54 @@ static void hex_id(char *ret, uint32_t prefix, uint32_t n)
         ret[16] = '\0';
 }
 
+struct forwarded_for {
+        const char *value;               /* the first X-Forwarded-For; NULL: none */
+        unsigned n;                      /* how many came */
+};
+
+static enum MHD_Result one_forwarded_for(void *cls, enum MHD_ValueKind kind, const char *key,
+                                         const char *value)
+{
+        struct forwarded_for *f = cls;
+
+        (void)kind;
+        if (strcasecmp(key, "X-Forwarded-For") == 0) {
+                if (f->n++ == 0)
+                        f->value = value ? value : "";
+        }
+        return MHD_YES;
+}
+
+/* The peer's address, and the client's: the peer, or when the peer is a
+ * trusted proxy the one X-Forwarded-For names (util/forwarded.h). */
+static void resolve_addresses(struct http_request *req)
+{
+        const union MHD_ConnectionInfo *info =
+                MHD_get_connection_info(req->con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        struct forwarded_for f = { 0 };
+
+        if (info && info->client_addr) {
+                const struct sockaddr *sa = info->client_addr;
+                if (sa->sa_family == AF_INET)
+                        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+                                  req->peer_ip, sizeof(req->peer_ip));
+                else if (sa->sa_family == AF_INET6)
+                        inet_ntop(AF_INET6,
+                                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
+                                  req->peer_ip, sizeof(req->peer_ip));
+        }
+        if (!req->peer_ip[0])
+                snprintf(req->peer_ip, sizeof(req->peer_ip), "unknown");
+        pthread_rwlock_rdlock(&trusted_lock);
+        if (trusted_proxies.n > 0 && cidr_list_contains(&trusted_proxies, req->peer_ip)) {
+                MHD_get_connection_values(req->con, MHD_HEADER_KIND, one_forwarded_for, &f);
+                forwarded_client(&trusted_proxies, req->peer_ip, f.value, f.n > 1, req->client_ip);
+        }
+        pthread_rwlock_unlock(&trusted_lock);
+        if (!req->client_ip[0])
+                memcpy(req->client_ip, req->peer_ip, sizeof(req->client_ip));
+}
+
 struct http_request *http_request_new(struct http_server *srv, struct MHD_Connection *con,
                                       const char *method, const char *url)
 {
@@ -90,6 +159,7 @@ struct http_request *http_request_new(struct http_server *srv, struct MHD_Connec
         req->method = method;
         req->url = url;
         clock_gettime(CLOCK_MONOTONIC, &req->start);
+        resolve_addresses(req);
         rid = MHD_lookup_connection_value(con, MHD_HEADER_KIND, "X-Request-Id");
         if (rid && valid_request_id(rid))
                 snprintf(req->request_id, sizeof(req->request_id), "%s", rid);
@@ -175,26 +245,14 @@ const char *http_request_body(const struct http_request *req, size_t *ret_len)
         return req->body.data ? req->body.data : "";
 }
 
-const char *http_request_client_ip(struct http_request *req)
+const char *http_request_client_ip(const struct http_request *req)
 {
-        const union MHD_ConnectionInfo *info;
+        return req->client_ip[0] ? req->client_ip : "unknown";
+}
 
-        if (req->client_ip[0])
-                return req->client_ip;
-        info = MHD_get_connection_info(req->con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-        if (info && info->client_addr) {
-                const struct sockaddr *sa = info->client_addr;
-                if (sa->sa_family == AF_INET)
-                        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-                                  req->client_ip, sizeof(req->client_ip));
-                else if (sa->sa_family == AF_INET6)
-                        inet_ntop(AF_INET6,
-                                  &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-                                  req->client_ip, sizeof(req->client_ip));
-        }
-        if (!req->client_ip[0])
-                snprintf(req->client_ip, sizeof(req->client_ip), "unknown");
-        return req->client_ip;
+const char *http_request_peer_ip(const struct http_request *req)
+{
+        return req->peer_ip[0] ? req->peer_ip : "unknown";
 }
 
 const char *http_request_id(const struct http_request *req)

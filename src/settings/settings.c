@@ -191,6 +191,14 @@ static const struct config_def defs[] = {
         { "AGENTDESK_LOGIN_IP_MAX_FAILURES", CONFIG_INT, "50", FIELD(login_ip_max_failures), false, 1,
           100000, NULL, "failed logins (and forgot-password requests) from one client address "
           "within the window", NULL, false },
+        { "AGENTDESK_TRUSTED_PROXIES", CONFIG_STRING, "", FIELD(trusted_proxies), false, 0, 0,
+          check_optional_cidr_list, "reverse proxies (CIDR list: your load balancers, e.g. nginx's "
+          "address) whose X-Forwarded-For is believed. When the TCP peer is one, the client's "
+          "address (for the login throttles, audit rows, the access log and "
+          "AGENTDESK_XMLCURL_ALLOW) is the header's rightmost entry that is not in the list; an "
+          "entry that is not a plain IPv4 or IPv6 address stops the walk at the proxy that "
+          "passed it on, and a header that is repeated or over 16 entries or 1024 bytes is not "
+          "read. Empty: the header is ignored and the client is the TCP peer", NULL, true },
         { "AGENTDESK_LOGIN_WINDOW", CONFIG_INT, "900", FIELD(login_window), false, 1, 86400, NULL,
           "login throttle window, seconds", NULL, false },
         { "AGENTDESK_LOGIN_ACCOUNT_MAX_FAILURES", CONFIG_INT, "100",

@@ -54,6 +54,7 @@ struct settings {
         bool xmlcurl_a1hash;       /* AGENTDESK_XMLCURL_A1HASH */
         char *xmlcurl_allow;       /* AGENTDESK_XMLCURL_ALLOW, CIDR list */
         char *carrier_addresses;   /* AGENTDESK_CARRIER_ADDRESSES, CIDR list ("" = none) */
+        char *trusted_proxies;     /* AGENTDESK_TRUSTED_PROXIES, CIDR list ("" = none) */
         char *fs_listen;           /* AGENTDESK_FS_LISTEN ("" = the main listener) */
         char *metrics_listen;      /* AGENTDESK_METRICS_LISTEN ("" = the main listener) */
         char *metrics_token;       /* AGENTDESK_METRICS_TOKEN ("" = no token asked) */

@@ -186,8 +186,10 @@ def failover(backend, creates=CREATES, clients=CLIENTS, out=sys.stdout):
                         "--pool-size", str(creates + 10))
         ad.run_json("user", "create", "--tenant", str(t["id"]), "--email", "admin@two.example",
                     "--password", PASSWORD, "--role", "admin")
+        # As docs/deploy.md: nginx (here on loopback) is a trusted proxy.
         env = {"AGENTDESK_FS_ESL": fs.address, "AGENTDESK_FS_RETRY_BASE": "1",
-               "AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD}
+               "AGENTDESK_XMLCURL_PASSWORD": XC_PASSWORD,
+               "AGENTDESK_TRUSTED_PROXIES": "127.0.0.1"}
         ad.serve(env=env)
         ad.wait_log(LEADS, timeout=10)
         other = ad.sibling()

@@ -595,11 +595,12 @@ int main(void)
         log_text[n > 0 ? n : 0] = '\0';
         close(log_fd);
         unlink(log_path);
-        /* One access line per request: method, path, status, ms, id, tenant. */
+        /* One access line per request: method, path, status, ms, id,
+         * tenant, client address. */
         CHECK(strstr(log_text, "info http: GET /hello 200 ") != NULL);
-        CHECK(strstr(log_text, "ms id=abc-123.X_y tenant=7\n") != NULL);
+        CHECK(strstr(log_text, "ms id=abc-123.X_y tenant=7 ip=127.0.0.1\n") != NULL);
         CHECK(strstr(log_text, "info http: GET /nope 404 ") != NULL);
-        CHECK(strstr(log_text, "tenant=-\n") != NULL);
+        CHECK(strstr(log_text, "tenant=- ip=127.0.0.1\n") != NULL);
         CHECK(strstr(log_text, "info http: GET /items/Ab%20c 200 ") != NULL);
         /* A decoded newline cannot forge a second line. */
         CHECK(strstr(log_text, "info http: GET /x%0Ainfo%20http:%20forged 404 ") != NULL);

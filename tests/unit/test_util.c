@@ -11,7 +11,9 @@
 #include "check.h"
 #include "util/buf.h"
 #include "settings/settings.h"
+#include "util/cidr.h"
 #include "util/config.h"
+#include "util/forwarded.h"
 #include "util/log.h"
 #include "util/text.h"
 #include "util/wipe.h"
@@ -444,8 +446,90 @@ static void test_dates(void)
         CHECK_STR_EQ(out, "2026-11-28T07:29:14Z");
 }
 
+/* X-Forwarded-For behind trusted proxies: only what a trusted hop wrote
+ * is believed, and anything odd falls back to the peer or the last
+ * trusted hop, never to an address an untrusted sender wrote. */
+static void test_forwarded(void)
+{
+        static const char *const many =
+                "192.0.2.1,192.0.2.2,192.0.2.3,192.0.2.4,192.0.2.5,192.0.2.6,192.0.2.7,"
+                "192.0.2.8,192.0.2.9,192.0.2.10,192.0.2.11,192.0.2.12,192.0.2.13,"
+                "192.0.2.14,192.0.2.15,192.0.2.16,203.0.113.7";
+        static const struct {
+                const char *peer, *xff;
+                bool repeated;
+                const char *want;
+        } cases[] = {
+                /* An untrusted peer's header is ignored. */
+                { "203.0.113.9", "198.51.100.7", false, "203.0.113.9" },
+                { "10.0.0.5", "198.51.100.7", false, "10.0.0.5" },      /* outside 10.0.0.1/32 */
+                /* One trusted hop. */
+                { "127.0.0.1", "198.51.100.7", false, "198.51.100.7" },
+                { "127.0.0.1", NULL, false, "127.0.0.1" },
+                { "::1", " 2001:db8::7 ", false, "2001:db8::7" },
+                /* A chain of trusted hops; spoofed entries to the left of
+                 * the first untrusted one are not read. */
+                { "127.0.0.1", "198.51.100.7, 10.0.0.1", false, "198.51.100.7" },
+                { "127.0.0.1", "6.6.6.6, 198.51.100.7, 10.0.0.1", false, "198.51.100.7" },
+                { "127.0.0.1", "127.0.0.1, 198.51.100.7", false, "198.51.100.7" },
+                { "127.0.0.1", "garbage, 198.51.100.7", false, "198.51.100.7" },
+                { "127.0.0.1", "[::1]:80, 198.51.100.7", false, "198.51.100.7" },
+                /* All trusted: the leftmost hop. */
+                { "127.0.0.1", "10.0.0.1, 127.0.0.2", false, "10.0.0.1" },
+                /* Canonical form: one address has one spelling. */
+                { "127.0.0.1", "2001:DB8:0:0::7", false, "2001:db8::7" },
+                /* Malformed entries stop at the last trusted hop. */
+                { "127.0.0.1", "", false, "127.0.0.1" },
+                { "127.0.0.1", " ", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100.7,", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100.7,,10.0.0.1", false, "10.0.0.1" },
+                { "127.0.0.1", "198.51.100.7, garbage", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100.7:4321", false, "127.0.0.1" },
+                { "127.0.0.1", "[2001:db8::7]", false, "127.0.0.1" },
+                { "127.0.0.1", "fe80::1%eth0", false, "127.0.0.1" },
+                { "127.0.0.1", "198.051.100.7", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100", false, "127.0.0.1" },
+                { "127.0.0.1", "unknown", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100.7 203.0.113.1", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100.7;for=1.2.3.4", false, "127.0.0.1" },
+                { "127.0.0.1", "198.51.100.7\n", false, "127.0.0.1" },
+                /* Repeated or oversized headers are not read at all. */
+                { "127.0.0.1", "198.51.100.7", true, "127.0.0.1" },
+                { "127.0.0.1", many, false, "127.0.0.1" },
+                { "127.0.0.1", many + 10, false, "203.0.113.7" },     /* 16 entries */
+        };
+        struct cidr_list trusted, none;
+        char got[FORWARDED_ADDR_SIZE], long_xff[FORWARDED_MAX_LEN + 2];
+
+        CHECK(cidr_list_parse("127.0.0.0/8, ::1, 10.0.0.1", &trusted));
+        CHECK(cidr_list_parse("", &none));
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                forwarded_client(&trusted, cases[i].peer, cases[i].xff, cases[i].repeated, got);
+                if (strcmp(got, cases[i].want) != 0)
+                        fprintf(stderr, "forwarded case %zu: got %s, want %s\n", i, got,
+                                cases[i].want);
+                CHECK(strcmp(got, cases[i].want) == 0);
+        }
+        /* No list: the header is ignored. */
+        forwarded_client(&none, "127.0.0.1", "198.51.100.7", false, got);
+        CHECK(strcmp(got, "127.0.0.1") == 0);
+        forwarded_client(NULL, "127.0.0.1", "198.51.100.7", false, got);
+        CHECK(strcmp(got, "127.0.0.1") == 0);
+        /* Over FORWARDED_MAX_LEN bytes: not read, even with few entries. */
+        memset(long_xff, ' ', sizeof(long_xff));
+        memcpy(long_xff + sizeof(long_xff) - 14, "198.51.100.7", 12);
+        long_xff[sizeof(long_xff) - 2] = ' ';
+        long_xff[sizeof(long_xff) - 1] = '\0';
+        forwarded_client(&trusted, "127.0.0.1", long_xff, false, got);
+        CHECK(strcmp(got, "127.0.0.1") == 0);
+        long_xff[sizeof(long_xff) - 2] = '\0';              /* FORWARDED_MAX_LEN exactly */
+        forwarded_client(&trusted, "127.0.0.1", long_xff, false, got);
+        CHECK(strcmp(got, "198.51.100.7") == 0);
+}
+
 int main(void)
 {
+        test_forwarded();
         test_log_buffered();
         test_log_json();
         test_buf();
