@@ -1,8 +1,9 @@
 /*
  * The access log: one line per completed request, "METHOD PATH STATUS
- * 1.234ms id=ID tenant=N|- ip=ADDR" (the client's address, behind a
- * trusted proxy the one it names: http_request_client_ip), with every byte of the method and path that
- * could break or forge a line percent-encoded.
+ * 1.234ms id=ID tenant=N|- ip=ADDR" (the client's address; behind a
+ * trusted proxy, the one it names: http_request_client_ip), with every
+ * byte of the method and path that could break or forge a line
+ * percent-encoded.
  */
 #define LOG_MODULE "http"
 #include <stdbool.h>
