@@ -120,7 +120,7 @@ test('an admin removes single sign-on and sets it up again from the portal; agen
   assert.equal(await secret.inputValue(), '')
   assert.equal(await secret.getAttribute('type'), 'password')
   assert.equal(await secret.getAttribute('autocomplete'), 'new-password')
-  assert.equal(await p.getByLabel('Redirect URI', { exact: true }).inputValue(), `${ad.webUrl}/v1/auth/oidc/callback`)
+  assert.equal(await p.locator('#sso-redirect').textContent(), `${ad.webUrl}/v1/auth/oidc/callback`)
   assert.ok(!(await p.content()).includes(SECRET))
   await quiet(p)
   await tab.axe('the identity provider page with single sign-on')
