@@ -104,6 +104,9 @@ test('SCIM role mapping: set from the form, checked before it is sent, the API h
     await p.goto('/admin/scim')
     await p.getByText('Single sign-on is not set up').waitFor()
   })
+  // This server has no AGENTDESK_PUBLIC_URL: no redirect URI to give a provider, and the page says why.
+  await p.getByText('This server has no public address (AGENTDESK_PUBLIC_URL)').waitFor()
+  assert.equal(await p.locator('#sso-redirect').count(), 0)
   const form = p.getByRole('form', { name: 'Role mapping' })
   await form.getByText('New users are agents').waitFor()
   await choose(p, 'Role from', 'Department (enterprise extension)')
