@@ -9,6 +9,7 @@
 
 #include "api/common.h"
 #include "domain/identity/onboarding.h"
+#include "domain/identity/sso.h"
 #include "util/text.h"
 #include "util/wipe.h"
 
@@ -88,7 +89,8 @@ static void me(struct http_request *req, struct api_call *call)
 {
         struct api_context *ctx = call->ctx;
         struct auth_me m;
-        json_t *exts;
+        char redirect[600];
+        json_t *exts, *sso_uri;
         enum result result;
 
         result = auth_me(ctx->app, &call->session, &m);
@@ -104,11 +106,15 @@ static void me(struct http_request *req, struct api_call *call)
                                                       m.extensions[i].sip_password, "status",
                                                       extension_status_name(m.extensions[i].status)));
         wipe_memory(&m.extensions, sizeof(m.extensions));
+        /* The portal's single sign-on form shows it, and warns when none. */
+        sso_uri = sso_redirect_uri(ctx->app, redirect, sizeof(redirect)) ? json_string(redirect)
+                                                                            : json_null();
         http_respond_json(req, 200,
-                          json_pack("{sbs{so,so,s{ss,ss},s{sb}}}", "success", 1, "data", "user",
+                          json_pack("{sbs{so,so,s{ss,ss},s{sb,so}}}", "success", 1, "data", "user",
                                     user_json(&call->session.user), "extensions", exts, "sipConfig",
                                     "websocketUrl", m.websocket_url, "realm", m.realm, "features",
-                                    "mail", ctx->app->settings.mail_on));
+                                    "mail", ctx->app->settings.mail_on, "sso_redirect_uri",
+                                    sso_uri));
 }
 
 static void change_password(struct http_request *req, struct api_call *call)

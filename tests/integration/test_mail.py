@@ -65,7 +65,9 @@ def test_invitation_end_to_end(backend):
         # At debug level too, no line may carry a token or password.
         admin = setup(ad, smtp.env(AGENTDESK_LOG_LEVEL="debug"))
         status, _, me = ad.request("GET", "/v1/auth/me", token=admin)
-        assert me["data"]["features"] == {"mail": True}, me
+        # AGENTDESK_PUBLIC_URL set (smtp.env): single sign-on's redirect URI is made from it.
+        assert me["data"]["features"] == {
+            "mail": True, "sso_redirect_uri": "https://desk.example/v1/auth/oidc/callback"}, me
         b = create(ad, admin, "jane@acme.example")
         assert b["temporary_password"] is None, b
         assert b["invitation"]["status"] == "queued" and b["invitation"]["expires_at"].endswith("Z")
@@ -131,7 +133,7 @@ def test_send_invite_false_and_mail_off(backend):
         # Mail off: everything as before; an invitation cannot be asked for.
         ad.serve(env=serve_env({}))
         status, _, me = ad.request("GET", "/v1/auth/me", token=admin)
-        assert me["data"]["features"] == {"mail": False}, me
+        assert me["data"]["features"] == {"mail": False, "sso_redirect_uri": None}, me
         b = create(ad, admin, "plain@acme.example")
         assert len(b["temporary_password"]) == 16, b
         status, _, b = ad.request("POST", "/v1/admin/agents", token=admin, json_body={

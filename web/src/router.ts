@@ -12,6 +12,8 @@ declare module 'vue-router' {
     public?: boolean
     portal?: boolean
     superadmin?: boolean
+    /** Admins' only (the API refuses supervisors everything on the page). */
+    writers?: boolean
     /** Acts inside a tenant: a superadmin keeps ?tenant_id= across these. */
     tenantScoped?: boolean
     title?: string
@@ -47,7 +49,7 @@ export const router = createRouter({
         { path: 'numbers', component: () => import('./views/portal/NumbersPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Inbound numbers' } },
         { path: 'queue-settings', component: () => import('./views/portal/QueueSettingsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Queue settings' } },
         { path: 'extensions', component: () => import('./views/portal/ExtensionsPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Extensions' } },
-        { path: 'scim', component: () => import('./views/portal/ScimPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Identity provider' } },
+        { path: 'scim', component: () => import('./views/portal/ScimPage.vue'), meta: { portal: true, tenantScoped: true, writers: true, title: 'Identity provider' } },
         { path: 'webhooks', component: () => import('./views/portal/WebhooksPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Webhooks' } },
         { path: 'audit', component: () => import('./views/portal/AuditPage.vue'), meta: { portal: true, tenantScoped: true, title: 'Audit log' } },
         { path: 'freeswitch', component: () => import('./views/portal/FreeswitchPage.vue'), meta: { portal: true, title: 'FreeSWITCH' } },
@@ -76,6 +78,7 @@ router.beforeEach((to, from) => {
   if (to.path === '/change-password') return session.home
   if (to.meta.portal && session.role === 'agent') return '/desk'
   if (to.meta.superadmin && !session.isSuperadmin) return session.home
+  if (to.meta.writers && !session.canWrite) return session.home
   // A superadmin moving between tenant pages stays in the chosen tenant.
   if (session.isSuperadmin && to.meta.tenantScoped && !tenantParam(to) && tenantParam(from))
     return { ...to, query: { ...to.query, tenant_id: String(tenantParam(from)) } }

@@ -1,6 +1,7 @@
 // PrimeVue's Aura theme with darker primary and danger colours: Aura's
 // emerald-500 and red-500 under white text fail WCAG AA contrast (axe), and
-// so does the info message's blue-600 on blue-50.
+// so do the info message's blue-600 on blue-50 and the warn message's
+// yellow-600 on yellow-50.
 import { definePreset } from '@primeuix/themes'
 import Aura from '@primeuix/themes/aura'
 
@@ -25,6 +26,6 @@ export const AgentdeskTheme = definePreset(Aura, {
         },
       },
     },
-    message: { colorScheme: { light: { info: { color: '{blue.800}' } } } },
+    message: { colorScheme: { light: { info: { color: '{blue.800}' }, warn: { color: '{yellow.800}' } } } },
   },
 })

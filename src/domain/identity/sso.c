@@ -305,9 +305,21 @@ static enum result jwks_get(const struct app *app, const char *uri, bool refresh
         return *ret ? RESULT_OK : RESULT_NOMEM;
 }
 
-static void redirect_uri(const struct app *app, char *out, size_t size)
+bool sso_redirect_uri(const struct app *app, char *ret, size_t size)
 {
-        snprintf(out, size, "%s/v1/auth/oidc/callback", app->settings.public_url);
+        const char *base = app->settings.public_url;
+        int n;
+
+        if (!base || !*base) {
+                ret[0] = '\0';
+                return false;
+        }
+        n = snprintf(ret, size, "%s/v1/auth/oidc/callback", base);
+        if (n < 0 || (size_t)n >= size) {
+                ret[0] = '\0';
+                return false;
+        }
+        return true;
 }
 
 enum result sso_start(struct app *app, const char *email, char **ret_location,
@@ -348,7 +360,7 @@ enum result sso_start(struct app *app, const char *email, char **ret_location,
                 result = store_oidc_flow_insert(conn, state_hash, &flow);
         if (result)
                 goto out;
-        redirect_uri(app, redirect, sizeof(redirect));
+        sso_redirect_uri(app, redirect, sizeof(redirect));
         snprintf(prefix, sizeof(prefix), "%s%c", provider.authorization_endpoint,
                  strchr(provider.authorization_endpoint, '?') ? '&' : '?');
         {
@@ -389,7 +401,7 @@ static enum result token_request(const struct app *app, const struct oidc_provid
         result = credentials_unseal(s->client_secret, secret, sizeof(secret));
         if (result)
                 return result;
-        redirect_uri(app, redirect, sizeof(redirect));
+        sso_redirect_uri(app, redirect, sizeof(redirect));
         {
                 const char *const pairs[] = { "grant_type", "authorization_code", "code", code,
                                               "redirect_uri", redirect, "code_verifier", verifier,

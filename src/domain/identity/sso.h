@@ -61,6 +61,12 @@ enum result sso_settings_delete(struct app *app, const struct actor *actor, int6
  * possible for it. */
 void sso_lookup(struct app *app, const char *email, char *ret_name, bool *ret_password_login);
 
+/* The redirect URI the provider must know, AGENTDESK_PUBLIC_URL followed by
+ * /v1/auth/oidc/callback, in ret (size bytes). false, ret "", when
+ * AGENTDESK_PUBLIC_URL is not set (no flow can start then) or ret is too
+ * small. */
+bool sso_redirect_uri(const struct app *app, char *ret, size_t size);
+
 /* The binding cookie's value and the state have this many characters. */
 #define SSO_TOKEN_LEN CREDENTIALS_LINK_TOKEN_LEN
 

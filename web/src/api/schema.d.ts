@@ -5469,6 +5469,11 @@ export interface components {
                      *     adding an agent, and "Resend invitation" on an agent.
                      *      */
                     mail: boolean;
+                    /** @description The redirect URI to register at a single sign-on provider
+                     *     (AGENTDESK_PUBLIC_URL followed by /v1/auth/oidc/callback); null
+                     *     when AGENTDESK_PUBLIC_URL is not set: no sign-on can start then.
+                     *      */
+                    sso_redirect_uri: string | null;
                 };
                 extensions: {
                     id: number;

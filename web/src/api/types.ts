@@ -25,6 +25,8 @@ export type ClusterStatus = S['ClusterStatus']
 export type AuditEntry = S['AuditEntry']
 /** A tenant's SCIM token, without its secret. */
 export type ScimToken = S['ScimTokenInfo']
+export type SsoSettings = S['SsoResponse']['sso']
+export type ScimSettings = S['ScimSettingsResponse']['scim_settings']
 export type Invitation = S['Invitation']
 export type LinkInfo = S['LinkInfo']
 export type ErrorCode = S['Error']['error']['code']
