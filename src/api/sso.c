@@ -16,6 +16,7 @@
  * §4.7.1), so the rule that no token is kept in the browser holds.
  */
 #define LOG_MODULE "sso"
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -169,14 +170,22 @@ static void start(struct http_request *req, struct api_call *call)
 {
         char binding[SSO_TOKEN_LEN + 1], cookie[256];
         const char *email = http_request_query(req, "email");
-        char *location = NULL;
+        char *location = NULL, seconds[24];
+        int64_t retry_after = 0;
         enum result result;
 
         if (!email) {
                 refuse(req, "sso_unavailable");
                 return;
         }
-        result = sso_start(call->ctx->app, email, &location, binding);
+        result = sso_start(call->ctx->app, email, http_request_client_ip(req), &location, binding,
+                           &retry_after);
+        if (result == RESULT_THROTTLED) {
+                snprintf(seconds, sizeof(seconds), "%" PRId64, retry_after);
+                http_response_header(req, "Retry-After", seconds);
+                refuse(req, "too_many_attempts");
+                return;
+        }
         if (result == RESULT_UNSUPPORTED)
                 LOG_WARN("single sign-on needs AGENTDESK_PUBLIC_URL (the redirect URI)");
         if (result) {

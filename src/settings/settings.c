@@ -305,6 +305,11 @@ static const struct config_def defs[] = {
         { "AGENTDESK_OIDC_ALLOW_PRIVATE", CONFIG_BOOL, "false", FIELD(oidc_allow_private), false, 0,
           0, NULL, "single sign-on: let an OpenID provider be on a loopback or private address "
           "(tests; otherwise only public addresses are reached)", NULL, false },
+        { "AGENTDESK_SSO_START_MAX", CONFIG_INT, "200", FIELD(sso_start_max), false, 1, 1000000,
+          NULL, "single sign-on: starts from one client address within AGENTDESK_LOGIN_WINDOW "
+          "(every start counts, whether or not it ends in a sign-in); more are sent back to the "
+          "login page with too_many_attempts. Raise it when many users share one address (an "
+          "office behind NAT) or set AGENTDESK_TRUSTED_PROXIES behind a proxy", NULL, false },
         { "AGENTDESK_INVITE_TTL", CONFIG_INT, "259200", FIELD(invite_ttl), false, 1, 30 * 86400,
           NULL, "lifetime of an invitation link, seconds", NULL, false },
         { "AGENTDESK_MAIL_RETRY_LIMIT", CONFIG_INT, "10", FIELD(mail_retry_limit), false, 1, 1000,

@@ -80,6 +80,7 @@ struct settings {
         char *mail_from;           /* AGENTDESK_MAIL_FROM */
         char *oidc_ca_file;        /* AGENTDESK_OIDC_CA_FILE, "" = the system's CAs */
         bool oidc_allow_private;   /* AGENTDESK_OIDC_ALLOW_PRIVATE (tests) */
+        int64_t sso_start_max;     /* AGENTDESK_SSO_START_MAX, per address and login window */
         char *public_url;          /* AGENTDESK_PUBLIC_URL, base of every link */
         int64_t invite_ttl;        /* AGENTDESK_INVITE_TTL, seconds */
         int64_t mail_retry_limit;  /* AGENTDESK_MAIL_RETRY_LIMIT, attempts per message */

@@ -5,6 +5,8 @@
 // straight back with a code, and a token endpoint whose ID token follows
 // the mode the test last POSTed to /control (JSON, merged into the
 // defaults below). Signs with node:crypto (RS256); two keys, "a" and "b".
+// GET /counts answers how often the discovery document was read (the
+// tests of agentdesk's cache of it).
 //
 // Environment: OIDC_PORT, OIDC_CERT, OIDC_KEY. Prints "ready <issuer>".
 import crypto from 'node:crypto';
@@ -21,6 +23,7 @@ const defaults = { aud: null, iss: issuer, exp: 300, iat: 0, kid: 'a', published
                    nonce: null };
 let mode = { ...defaults };
 const codes = new Map();
+const counts = { discovery: 0 };
 const b64 = (b) => Buffer.from(b).toString('base64url');
 
 function idToken(clientId, nonce) {
@@ -50,10 +53,14 @@ async function handle(req, res) {
     res.writeHead(status, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(obj));
   };
-  if (url.pathname === '/.well-known/openid-configuration')
+  if (url.pathname === '/.well-known/openid-configuration') {
+    counts.discovery++;
     return json(200, { issuer, authorization_endpoint: `${issuer}/auth`,
                        token_endpoint: `${issuer}/token`, jwks_uri: `${issuer}/jwks`,
                        code_challenge_methods_supported: ['S256'] });
+  }
+  if (url.pathname === '/counts')
+    return json(200, counts);
   if (url.pathname === '/jwks')
     return json(200, { keys: mode.published.map((kid) => ({
       ...crypto.createPublicKey(keys[kid]).export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' })) });

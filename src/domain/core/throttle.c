@@ -9,6 +9,7 @@ static const char *const names[THROTTLE_KINDS] = {
         [THROTTLE_CHANGE_PASSWORD] = "change_password",
         [THROTTLE_LINK_TOKEN] = "link_token",
         [THROTTLE_XMLCURL] = "xmlcurl",
+        [THROTTLE_SSO_START] = "sso_start",
 };
 
 static atomic_uint_fast64_t refusals[THROTTLE_KINDS];

@@ -10,7 +10,9 @@
  * The other kinds: forgot-password (per address, before anything is
  * written), change-password's current password (per user), emailed links
  * (tokens/inspect and set-password, per address) and mod_xml_curl's basic
- * credentials (per address).
+ * credentials (per address), and single sign-on's anonymous starts (per
+ * address; every start counts, not only failures: each may cost the
+ * tenant's provider a request and writes a flow).
  */
 #ifndef AGENTDESK_DOMAIN_CORE_THROTTLE_H
 #define AGENTDESK_DOMAIN_CORE_THROTTLE_H
@@ -25,6 +27,7 @@ enum throttle_kind {
         THROTTLE_CHANGE_PASSWORD,
         THROTTLE_LINK_TOKEN,
         THROTTLE_XMLCURL,
+        THROTTLE_SSO_START,
         THROTTLE_KINDS
 };
 

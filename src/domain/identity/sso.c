@@ -7,6 +7,17 @@
  * The JWK Sets are kept in memory per jwks_uri and fetched again when an
  * ID token names a kid the kept set lacks (the provider rotated its keys):
  * at most once per callback.
+ *
+ * The discovery documents are kept in memory too, per issuer, for
+ * DISCOVERY_TTL: a start or a callback does not ask the provider each
+ * time, so anonymous starts cannot make the server hammer a tenant's
+ * provider (and starts are throttled per client address, before any
+ * request or write). An issuer's entry is dropped when a tenant's
+ * settings are saved or deleted (an admin's fix takes effect at once) and
+ * when the provider's token endpoint or JWK Set fails in a callback (the
+ * document may be stale: the next flow reads it again). Each node keeps
+ * its own cache: a node other than the one that saved the settings sees
+ * the change after DISCOVERY_TTL at worst, or at the first such failure.
  */
 #define LOG_MODULE "sso"
 #include "domain/identity/sso.h"
@@ -15,8 +26,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "domain/core/audit.h"
+#include "domain/core/throttle.h"
 #include "domain/identity/agents.h"
 #include "domain/identity/oidc.h"
 #include "net/http_client.h"
@@ -27,6 +40,11 @@
 #define JWKS_CACHE_SLOTS 16
 #define ID_TOKEN_SKEW 60                 /* seconds of clock skew allowed */
 #define ID_TOKEN_MAX_AGE 600             /* iat no older than this */
+/* Long enough that a burst of sign-ins costs the provider one request,
+ * short enough that a provider's change of endpoints is seen soon without
+ * anyone saving the settings. */
+#define DISCOVERY_TTL 600                /* seconds */
+#define DISCOVERY_CACHE_SLOTS 64         /* issuers; the oldest entry goes */
 
 static struct {
         pthread_mutex_t lock;
@@ -34,6 +52,34 @@ static struct {
         char *jwks[JWKS_CACHE_SLOTS];
         unsigned next;
 } jwks_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Fixed slots (no allocation: nothing to free at exit); a slot whose
+ * provider.issuer is "" is free. */
+static struct {
+        pthread_mutex_t lock;
+        struct {
+                struct oidc_provider provider;
+                int64_t fetched_at;      /* monotonic seconds */
+        } slot[DISCOVERY_CACHE_SLOTS];
+} discovery_cache = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static int64_t monotonic_seconds(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int64_t)ts.tv_sec;
+}
+
+/* Drops issuer's discovery document, if kept. */
+static void discovery_forget(const char *issuer)
+{
+        pthread_mutex_lock(&discovery_cache.lock);
+        for (size_t i = 0; i < DISCOVERY_CACHE_SLOTS; i++)
+                if (strcmp(discovery_cache.slot[i].provider.issuer, issuer) == 0)
+                        discovery_cache.slot[i].provider.issuer[0] = '\0';
+        pthread_mutex_unlock(&discovery_cache.lock);
+}
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -147,16 +193,21 @@ enum result sso_settings_put(struct app *app, const struct actor *actor, int64_t
         if (!result)
                 result = store_commit(conn);
 out:
-        if (result)
+        if (result) {
                 store_rollback(conn);
-        else
-                *ret = s;
+                return result;
+        }
+        if (!found)
+                discovery_forget(old.issuer);
+        discovery_forget(s.issuer);
+        *ret = s;
         return result;
 }
 
 enum result sso_settings_delete(struct app *app, const struct actor *actor, int64_t tenant_id)
 {
         struct store_conn *conn;
+        struct store_sso old;
         enum result result = store_conn_get(app->store, &conn);
 
         if (result)
@@ -164,7 +215,9 @@ enum result sso_settings_delete(struct app *app, const struct actor *actor, int6
         result = store_begin(conn);
         if (result)
                 return result;
-        result = store_sso_delete(conn, tenant_id);
+        result = store_sso_get(conn, tenant_id, &old);
+        if (!result)
+                result = store_sso_delete(conn, tenant_id);
         if (!result)
                 result = audit_record(conn, actor, tenant_id, "sso.delete", "tenant", tenant_id,
                                       NULL);
@@ -172,6 +225,8 @@ enum result sso_settings_delete(struct app *app, const struct actor *actor, int6
                 result = store_commit(conn);
         if (result)
                 store_rollback(conn);
+        else
+                discovery_forget(old.issuer);
         return result;
 }
 
@@ -253,13 +308,26 @@ static enum result fetch(const struct app *app, const char *url, char **ret_body
         return RESULT_OK;
 }
 
+/* issuer's discovery document: the kept one while fresh, else fetched
+ * (and kept when it parses). */
 static enum result discover(const struct app *app, const char *issuer, struct oidc_provider *ret)
 {
         char url[OIDC_URL_MAX + 64];
-        size_t n = strlen(issuer), len;
+        size_t n = strlen(issuer), len, i, oldest = 0;
         char *body = NULL;
         enum result result;
+        int64_t now = monotonic_seconds();
 
+        pthread_mutex_lock(&discovery_cache.lock);
+        for (i = 0; i < DISCOVERY_CACHE_SLOTS; i++)
+                if (*issuer && strcmp(discovery_cache.slot[i].provider.issuer, issuer) == 0 &&
+                    now - discovery_cache.slot[i].fetched_at < DISCOVERY_TTL) {
+                        *ret = discovery_cache.slot[i].provider;
+                        break;
+                }
+        pthread_mutex_unlock(&discovery_cache.lock);
+        if (i < DISCOVERY_CACHE_SLOTS)
+                return RESULT_OK;
         /* Discovery §4: the issuer, without a trailing slash, then the path. */
         snprintf(url, sizeof(url), "%.*s/.well-known/openid-configuration",
                  (int)(n && issuer[n - 1] == '/' ? n - 1 : n), issuer);
@@ -267,7 +335,26 @@ static enum result discover(const struct app *app, const char *issuer, struct oi
         if (!result)
                 result = oidc_discovery_parse(body, len, issuer, ret);
         free(body);
-        return result;
+        if (result)
+                return result;
+        /* Its own slot (an expired entry), else a free one, else the oldest. */
+        pthread_mutex_lock(&discovery_cache.lock);
+        for (i = 0; i < DISCOVERY_CACHE_SLOTS; i++) {
+                const char *kept = discovery_cache.slot[i].provider.issuer;
+
+                if (strcmp(kept, issuer) == 0)
+                        break;
+                if (!*kept || (*discovery_cache.slot[oldest].provider.issuer &&
+                               discovery_cache.slot[i].fetched_at <
+                                       discovery_cache.slot[oldest].fetched_at))
+                        oldest = i;
+        }
+        if (i == DISCOVERY_CACHE_SLOTS)
+                i = oldest;
+        discovery_cache.slot[i].provider = *ret;
+        discovery_cache.slot[i].fetched_at = now;
+        pthread_mutex_unlock(&discovery_cache.lock);
+        return RESULT_OK;
 }
 
 /* A copy of the JWK Set of uri (malloc'd): the kept one unless refresh. */
@@ -322,9 +409,11 @@ bool sso_redirect_uri(const struct app *app, char *ret, size_t size)
         return true;
 }
 
-enum result sso_start(struct app *app, const char *email, char **ret_location,
-                      char ret_binding[SSO_TOKEN_LEN + 1])
+enum result sso_start(struct app *app, const char *email, const char *client_ip,
+                      char **ret_location, char ret_binding[SSO_TOKEN_LEN + 1],
+                      int64_t *ret_retry_after)
 {
+        const struct settings *set = &app->settings;
         char state[SSO_TOKEN_LEN + 1], nonce[SSO_TOKEN_LEN + 1], verifier[SSO_TOKEN_LEN + 1];
         char binding[SSO_TOKEN_LEN + 1], challenge[SSO_TOKEN_LEN + 1], state_hash[65];
         char redirect[600], prefix[OIDC_URL_MAX + 2];
@@ -333,11 +422,21 @@ enum result sso_start(struct app *app, const char *email, char **ret_location,
         struct store_conn *conn;
         struct store_sso s;
         enum result result;
-        char *location;
+        char *location, ip_key[96];
+        int64_t now = store_now();
 
-        if (!app->settings.public_url || !*app->settings.public_url)
+        if (!set->public_url || !*set->public_url)
                 return RESULT_UNSUPPORTED;
         result = store_conn_get(app->store, &conn);
+        if (result)
+                return result;
+        /* The client's cap comes before the provider is asked and the flow
+         * written; every start counts, as each may cost both. */
+        snprintf(ip_key, sizeof(ip_key), "sso:ip:%s", client_ip);
+        result = throttle_check(conn, THROTTLE_SSO_START, ip_key, set->sso_start_max,
+                                set->login_window, now, ret_retry_after);
+        if (!result)
+                result = store_throttle_fail(conn, ip_key, now, set->login_window);
         if (!result)
                 result = provider_of_email(conn, email, &s);
         if (!result)
@@ -351,7 +450,7 @@ enum result sso_start(struct app *app, const char *email, char **ret_location,
         credentials_pkce_challenge(verifier, challenge);
         memset(&flow, 0, sizeof(flow));
         flow.tenant_id = s.tenant_id;
-        flow.expires_at = store_now() + SSO_FLOW_TTL;
+        flow.expires_at = now + SSO_FLOW_TTL;
         credentials_keyed_hash(state, state_hash);
         credentials_keyed_hash(binding, flow.binding_hash);
         credentials_keyed_hash(nonce, flow.nonce_hash);
@@ -612,6 +711,8 @@ enum result sso_callback(struct app *app, const char *state, const char *code, c
         if (!result)
                 result = token_request(app, &provider, &s, code, verifier, &id_token, ret_refusal);
         wipe_memory(verifier, sizeof(verifier));
+        if (result == RESULT_INVALID)   /* the token endpoint may have moved */
+                discovery_forget(s.issuer);
         if (result)
                 goto out;
         expect = (struct oidc_expect){ .issuer = s.issuer, .client_id = s.client_id, .now = now,
@@ -620,6 +721,7 @@ enum result sso_callback(struct app *app, const char *state, const char *code, c
                 free(jwks);
                 jwks = NULL;
                 if (jwks_get(app, provider.jwks_uri, attempt > 0, &jwks)) {
+                        discovery_forget(s.issuer);
                         *ret_refusal = "provider_unreachable";
                         result = RESULT_INVALID;
                         goto out;
@@ -628,6 +730,9 @@ enum result sso_callback(struct app *app, const char *state, const char *code, c
                 if (refusal != OIDC_REFUSAL_UNKNOWN_KEY)
                         break;
         }
+        /* A kid that even the fresh set lacks: the set may have moved. */
+        if (refusal == OIDC_REFUSAL_UNKNOWN_KEY)
+                discovery_forget(s.issuer);
         if (result) {
                 *ret_refusal = oidc_refusal_code(refusal);
                 goto out;

@@ -75,11 +75,15 @@ bool sso_redirect_uri(const struct app *app, char *ret, size_t size);
  * frees) is the provider's authorization URL, ret_binding the value of the
  * browser's binding cookie. RESULT_NOT_FOUND: the domain has no single
  * sign-on; RESULT_UNSUPPORTED: AGENTDESK_PUBLIC_URL is not set (the
- * redirect URI is made from it); RESULT_PROTOCOL or RESULT_IO and the
+ * redirect URI is made from it); RESULT_THROTTLED, with *ret_retry_after
+ * in seconds, when client_ip started AGENTDESK_SSO_START_MAX flows in the
+ * login window (checked before the provider is asked or the flow
+ * written; every start counts); RESULT_PROTOCOL or RESULT_IO and the
  * like: the provider's discovery document could not be read.
  */
-enum result sso_start(struct app *app, const char *email, char **ret_location,
-                      char ret_binding[SSO_TOKEN_LEN + 1]);
+enum result sso_start(struct app *app, const char *email, const char *client_ip,
+                      char **ret_location, char ret_binding[SSO_TOKEN_LEN + 1],
+                      int64_t *ret_retry_after);
 
 /*
  * The provider's redirect back: state, code and error as the query

@@ -55,6 +55,12 @@ class Provider:
                                                   json.dumps(mode).encode())
         assert status == 200
 
+    def counts(self):
+        """oidc_test_idp.mjs: how often each document was read, a dict."""
+        status, _, body = Browser(self.cert).request("GET", self.issuer + "/counts")
+        assert status == 200, body
+        return json.loads(body)
+
 
 class Browser:
     """Cookies per (host, port); no script, so no storage but cookies."""

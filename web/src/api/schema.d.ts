@@ -1706,7 +1706,14 @@ export interface paths {
          *     `/v1/auth/oidc/callback`, 10 minutes) that binds the flow to this
          *     browser. On failure it redirects to `/login#sso_error=<code>`
          *     (`sso_unavailable`: the domain has no single sign-on;
-         *     `provider_unreachable`).
+         *     `provider_unreachable`; `too_many_attempts`: this client address
+         *     started `AGENTDESK_SSO_START_MAX` flows within
+         *     `AGENTDESK_LOGIN_WINDOW`, every start counted; the redirect then
+         *     carries `Retry-After`, and nothing is written nor the provider
+         *     asked). The provider's discovery document is kept in memory per
+         *     issuer for 10 minutes (read again at once after the tenant's
+         *     settings are saved or deleted, or after its token endpoint or JWK
+         *     Set failed).
          *
          */
         get: {
@@ -1724,6 +1731,8 @@ export interface paths {
                 303: {
                     headers: {
                         Location?: string;
+                        /** @description Seconds until this address may start again (with `too_many_attempts` only). */
+                        "Retry-After"?: number;
                         [name: string]: unknown;
                     };
                     content?: never;
