@@ -1533,7 +1533,8 @@ static void import_events(struct store_conn *conn, int64_t tenant_id)
 
 /* Agent imports: one running per tenant (a second is a conflict, another
  * tenant's is not), finished with its answer, read by its own tenant only,
- * the sealed passwords taken once; a stale running one is failed. */
+ * the sealed passwords taken once, or erased by the purge; a stale
+ * running one is failed. */
 void contract_imports(struct store *store)
 {
         struct store_conn *conn = conn_of(store);
@@ -1597,6 +1598,22 @@ void contract_imports(struct store *store)
         CHECK_STR_EQ(im.status, "failed");
         store_import_free(&im);
         CHECK_INT_EQ(store_import_start(conn, tb.id, 0, 1, &stale), RESULT_OK);
+
+        /* The purge erases passwords never taken, of imports that ended
+         * before `before`; taken ones and running imports count nothing. */
+        CHECK_INT_EQ(store_import_start(conn, ta.id, 0, 1, &a2), RESULT_OK);
+        CHECK_INT_EQ(store_import_finish(conn, a2, true, 1, "{}", "v1:left"), RESULT_OK);
+        int64_t n = -1;
+        CHECK_INT_EQ(store_import_purge_passwords(conn, store_now() - 600, 100, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
+        CHECK_INT_EQ(store_import_purge_passwords(conn, store_now() + 1, 100, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 1);
+        CHECK_INT_EQ(store_import_get(conn, ta.id, a2, &im), RESULT_OK);
+        CHECK(!im.has_passwords);
+        store_import_free(&im);
+        CHECK_INT_EQ(store_import_take_passwords(conn, ta.id, a2, &sealed), RESULT_CONFLICT);
+        CHECK_INT_EQ(store_import_purge_passwords(conn, store_now() + 1, 100, &n), RESULT_OK);
+        CHECK_INT_EQ(n, 0);
         import_pool(conn);
         import_events(conn, ta.id);
 }
