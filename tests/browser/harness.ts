@@ -178,19 +178,41 @@ export class Agentdesk {
     return this.port
   }
 
+  /**
+   * Starts the server. A port this harness picked can be taken by another
+   * test's server before this one binds it (each test picks on its own):
+   * the server then exits saying so, and starts again on ports picked anew
+   * (three tries; a port the test reserved is kept).
+   */
   async start(): Promise<this> {
-    const port = await this.reservePort()
-    this.apiUrl = `${this.ca ? 'https' : 'http'}://127.0.0.1:${port}`
-    this.logPath = join(this.tmp, 'serve.log')
-    const fd = openSync(this.logPath, 'w')
-    // /metrics on a port of its own (the default one would be shared by every server of the suite).
-    const env = { AGENTDESK_METRICS_LISTEN: `127.0.0.1:${await freePort()}`, ...this.env }
-    this.proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', fd] })
-    closeSync(fd)
-    await until('agentdesk ready', 20_000, async () => {
-      if (this.proc?.exitCode !== null) throw new Error('serve exited: ' + this.log())
-      return (await this.get(this.apiUrl + '/healthz')).status === 200 ? true : undefined
-    })
+    const reserved = this.port !== 0
+    for (let attempt = 1; ; attempt++) {
+      if (!reserved) this.port = 0
+      const port = await this.reservePort()
+      const metrics = await freePort()
+      this.apiUrl = `${this.ca ? 'https' : 'http'}://127.0.0.1:${port}`
+      this.logPath = join(this.tmp, 'serve.log')
+      const fd = openSync(this.logPath, 'w')
+      // /metrics on a port of its own (the default one would be shared by every server of the suite).
+      const env = { AGENTDESK_METRICS_LISTEN: `127.0.0.1:${metrics}`, ...this.env }
+      const ownMetrics = env.AGENTDESK_METRICS_LISTEN === `127.0.0.1:${metrics}`
+      const proc = spawn(BIN, ['serve', '--db', this.db, '--listen', `127.0.0.1:${port}`], { env, stdio: ['ignore', 'ignore', fd] })
+      this.proc = proc
+      closeSync(fd)
+      const exited = new Promise<void>((r) => (proc.exitCode !== null ? r() : proc.once('exit', () => r())))
+      const ready = await until('agentdesk ready', 20_000, async () => {
+        if (proc.exitCode !== null) return false
+        // /readyz: 200 once every listener is up (/metrics' own starts after the main one).
+        return (await this.get(this.apiUrl + '/readyz').catch(() => ({ status: 0 }))).status === 200 ? true : undefined
+      })
+      if (ready) break
+      await exited
+      const log = this.log()
+      const taken = (!reserved && log.includes(`127.0.0.1:${port}: Failed to bind`)) ||
+                    (ownMetrics && log.includes(`127.0.0.1:${metrics}: Failed to bind`))
+      this.proc = null
+      if (!taken || attempt === 3) throw new Error('serve exited: ' + log)
+    }
     const home = await this.get(this.apiUrl + '/')
     assert.ok(home.status === 200 && home.text.includes('<div id="app">'), 'agentdesk serves the web app from web/dist')
     this.webUrl = this.apiUrl

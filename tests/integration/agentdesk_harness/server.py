@@ -129,7 +129,16 @@ class Agentdesk:
     # ---- the server
     def serve(self, extra_args=(), env=None, wait=True, port=None):
         """port: the one to listen on, when the test must know it before
-        (AGENTDESK_PUBLIC_URL names it); else a free one."""
+        (AGENTDESK_PUBLIC_URL names it); else a free one. A port this
+        harness picked can be taken by another test's server before this
+        one binds it (each test picks on its own): the server then exits
+        saying so, and is started again on ports picked anew (three tries)."""
+        for attempt in range(3):
+            if self._serve_once(extra_args, env, wait, port, last=attempt == 2):
+                return self
+        raise AssertionError("unreachable")
+
+    def _serve_once(self, extra_args, env, wait, port, last):
         self.port = port or free_port()
         e = dict(self.env)
         # /metrics on a listener of its own (its default port would be
@@ -144,23 +153,28 @@ class Agentdesk:
         self.proc = subprocess.Popen(
             [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port] + list(extra_args),
             stdout=subprocess.DEVNULL, stderr=self._stderr, env=e)
-        if wait:
-            deadline = time.time() + 20
-            while time.time() < deadline:
-                if self.proc.poll() is not None:
-                    raise AssertionError("serve exited %d: %s" % (self.proc.returncode, self.log()))
-                try:
-                    status, _, _ = self.request("GET", "/healthz")
-                    # /metrics' own listener starts after the main one.
-                    if status == 200 and own_metrics:
-                        socket.create_connection(("127.0.0.1", self.metrics_port), 5).close()
-                    if status == 200:
-                        return self
-                except OSError:
-                    pass
-                time.sleep(0.05)
-            raise AssertionError("serve did not become ready: " + self.log())
-        return self
+        if not wait:
+            return True
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                log = self.log()
+                taken = ("127.0.0.1:%d: Failed to bind" % self.port in log and not port) or \
+                        ("127.0.0.1:%d: Failed to bind" % self.metrics_port in log and own_metrics)
+                if taken and not last:
+                    self.proc = None
+                    self._stderr.close()
+                    return False
+                raise AssertionError("serve exited %d: %s" % (self.proc.returncode, log))
+            try:
+                # /readyz: 200 once every listener is up (/metrics' own
+                # starts after the main one), the store and key ready.
+                if self.request("GET", "/readyz")[0] == 200:
+                    return True
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise AssertionError("serve did not become ready: " + self.log())
 
     def log(self):
         """The server's log so far. While it runs, lines reach the file

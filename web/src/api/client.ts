@@ -247,6 +247,7 @@ export async function download<P extends PathsWith<'get'>>(path: P, fallbackName
 
 /** Revokes the token on the server (if it still answers) and forgets the session here. */
 export async function logout(): Promise<void> {
+  useSessionStore().leaving = true
   try {
     await api.post('/v1/auth/logout', undefined)
   } catch {

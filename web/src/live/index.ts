@@ -46,7 +46,7 @@ async function ticket(kind: LiveKind): Promise<string> {
 async function sessionEnded() {
   const session = useSessionStore()
   const token = session.token
-  if (!token) return
+  if (!token || session.leaving) return
   try { await api.get('/v1/auth/me') } catch { /* its 401 expired the session */ }
   if (session.token === token) session.expire()
 }

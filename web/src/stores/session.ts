@@ -33,6 +33,8 @@ export const useSessionStore = defineStore('session', {
       mustChangePassword: s?.mustChangePassword ?? false,
       /** Shown once on the login page: why the user is there. */
       notice: null as string | null,
+      /** The user is logging out: the end of the session is theirs, nothing to ask. */
+      leaving: false,
     }
   },
   getters: {
@@ -87,6 +89,7 @@ export const useSessionStore = defineStore('session', {
       this.expiresAt = null
       this.user = null
       this.mustChangePassword = false
+      this.leaving = false
       sessionStorage.clear()
     },
     /** The server refused the token: back to login with the reason. */
