@@ -462,27 +462,27 @@ static void test_forwarded(void)
         } cases[] = {
                 /* An untrusted peer's header is ignored. */
                 { "203.0.113.9", "198.51.100.7", false, "203.0.113.9" },
-                { "10.0.0.5", "198.51.100.7", false, "10.0.0.5" },      /* outside 10.0.0.1/32 */
+                { "192.0.2.201", "198.51.100.7", false, "192.0.2.201" },      /* outside 192.0.2.200/32 */
                 /* One trusted hop. */
                 { "127.0.0.1", "198.51.100.7", false, "198.51.100.7" },
                 { "127.0.0.1", NULL, false, "127.0.0.1" },
                 { "::1", " 2001:db8::7 ", false, "2001:db8::7" },
                 /* A chain of trusted hops; spoofed entries to the left of
                  * the first untrusted one are not read. */
-                { "127.0.0.1", "198.51.100.7, 10.0.0.1", false, "198.51.100.7" },
-                { "127.0.0.1", "6.6.6.6, 198.51.100.7, 10.0.0.1", false, "198.51.100.7" },
+                { "127.0.0.1", "198.51.100.7, 192.0.2.200", false, "198.51.100.7" },
+                { "127.0.0.1", "6.6.6.6, 198.51.100.7, 192.0.2.200", false, "198.51.100.7" },
                 { "127.0.0.1", "127.0.0.1, 198.51.100.7", false, "198.51.100.7" },
                 { "127.0.0.1", "garbage, 198.51.100.7", false, "198.51.100.7" },
                 { "127.0.0.1", "[::1]:80, 198.51.100.7", false, "198.51.100.7" },
                 /* All trusted: the leftmost hop. */
-                { "127.0.0.1", "10.0.0.1, 127.0.0.2", false, "10.0.0.1" },
+                { "127.0.0.1", "192.0.2.200, 127.0.0.2", false, "192.0.2.200" },
                 /* Canonical form: one address has one spelling. */
                 { "127.0.0.1", "2001:DB8:0:0::7", false, "2001:db8::7" },
                 /* Malformed entries stop at the last trusted hop. */
                 { "127.0.0.1", "", false, "127.0.0.1" },
                 { "127.0.0.1", " ", false, "127.0.0.1" },
                 { "127.0.0.1", "198.51.100.7,", false, "127.0.0.1" },
-                { "127.0.0.1", "198.51.100.7,,10.0.0.1", false, "10.0.0.1" },
+                { "127.0.0.1", "198.51.100.7,,192.0.2.200", false, "192.0.2.200" },
                 { "127.0.0.1", "198.51.100.7, garbage", false, "127.0.0.1" },
                 { "127.0.0.1", "198.51.100.7:4321", false, "127.0.0.1" },
                 { "127.0.0.1", "[2001:db8::7]", false, "127.0.0.1" },
@@ -501,7 +501,7 @@ static void test_forwarded(void)
         struct cidr_list trusted, none;
         char got[FORWARDED_ADDR_SIZE], long_xff[FORWARDED_MAX_LEN + 2];
 
-        CHECK(cidr_list_parse("127.0.0.0/8, ::1, 10.0.0.1", &trusted));
+        CHECK(cidr_list_parse("127.0.0.0/8, ::1, 192.0.2.200", &trusted));
         CHECK(cidr_list_parse("", &none));
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 forwarded_client(&trusted, cases[i].peer, cases[i].xff, cases[i].repeated, got);
