@@ -11,7 +11,6 @@
  */
 #define LOG_MODULE "xmlcurl"
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,29 +27,16 @@
 
 /* AGENTDESK_XMLCURL_ALLOW, parsed; SIGHUP may replace it while requests
  * read it (api_freeswitch_allow_set). */
-static struct cidr_list allow;
-static pthread_rwlock_t allow_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct cidr_shared allow = CIDR_SHARED_INIT;
 
 static bool allowed(const char *ip)
 {
-        bool in;
-
-        pthread_rwlock_rdlock(&allow_lock);
-        in = cidr_list_contains(&allow, ip);
-        pthread_rwlock_unlock(&allow_lock);
-        return in;
+        return cidr_shared_contains(&allow, ip);
 }
 
 enum result api_freeswitch_allow_set(const char *list)
 {
-        struct cidr_list parsed;
-
-        if (!cidr_list_parse(list, &parsed))
-                return RESULT_INVALID;
-        pthread_rwlock_wrlock(&allow_lock);
-        allow = parsed;
-        pthread_rwlock_unlock(&allow_lock);
-        return RESULT_OK;
+        return cidr_shared_set(&allow, list) ? RESULT_OK : RESULT_INVALID;
 }
 
 /* doc (taken) is sent as it is, without a copy of the secret it holds. */

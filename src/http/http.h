@@ -137,9 +137,6 @@ const char *http_request_body(const struct http_request *req, size_t *ret_len);
  * detached request. */
 const char *http_request_client_ip(const struct http_request *req);
 
-/* The TCP peer's address as text, whatever X-Forwarded-For says. */
-const char *http_request_peer_ip(const struct http_request *req);
-
 /* Replaces the proxies whose X-Forwarded-For is believed (a CIDR list,
  * util/cidr.h; "" = none, the header is ignored), for every server of the
  * process, also while they serve. RESULT_INVALID (nothing changed) when

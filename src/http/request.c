@@ -9,7 +9,6 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
-#include <pthread.h>
 #include <sodium.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -27,19 +26,11 @@
 /* AGENTDESK_TRUSTED_PROXIES, parsed: one list for every server of the
  * process; SIGHUP may replace it while requests read it
  * (http_trusted_proxies_set). */
-static struct cidr_list trusted_proxies;
-static pthread_rwlock_t trusted_lock = PTHREAD_RWLOCK_INITIALIZER;
+static struct cidr_shared trusted_proxies = CIDR_SHARED_INIT;
 
 enum result http_trusted_proxies_set(const char *list)
 {
-        struct cidr_list parsed;
-
-        if (!cidr_list_parse(list, &parsed))
-                return RESULT_INVALID;
-        pthread_rwlock_wrlock(&trusted_lock);
-        trusted_proxies = parsed;
-        pthread_rwlock_unlock(&trusted_lock);
-        return RESULT_OK;
+        return cidr_shared_set(&trusted_proxies, list) ? RESULT_OK : RESULT_INVALID;
 }
 
 static int hex_digit(char c)
@@ -117,6 +108,7 @@ static void resolve_addresses(struct http_request *req)
         const union MHD_ConnectionInfo *info =
                 MHD_get_connection_info(req->con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
         struct forwarded_for f = { 0 };
+        struct cidr_list trusted;
 
         if (info && info->client_addr) {
                 const struct sockaddr *sa = info->client_addr;
@@ -130,12 +122,11 @@ static void resolve_addresses(struct http_request *req)
         }
         if (!req->peer_ip[0])
                 snprintf(req->peer_ip, sizeof(req->peer_ip), "unknown");
-        pthread_rwlock_rdlock(&trusted_lock);
-        if (trusted_proxies.n > 0 && cidr_list_contains(&trusted_proxies, req->peer_ip)) {
+        cidr_shared_get(&trusted_proxies, &trusted);
+        if (trusted.n > 0 && cidr_list_contains(&trusted, req->peer_ip)) {
                 MHD_get_connection_values(req->con, MHD_HEADER_KIND, one_forwarded_for, &f);
-                forwarded_client(&trusted_proxies, req->peer_ip, f.value, f.n > 1, req->client_ip);
+                forwarded_client(&trusted, req->peer_ip, f.value, f.n > 1, req->client_ip);
         }
-        pthread_rwlock_unlock(&trusted_lock);
         if (!req->client_ip[0])
                 memcpy(req->client_ip, req->peer_ip, sizeof(req->client_ip));
 }
@@ -248,11 +239,6 @@ const char *http_request_body(const struct http_request *req, size_t *ret_len)
 const char *http_request_client_ip(const struct http_request *req)
 {
         return req->client_ip[0] ? req->client_ip : "unknown";
-}
-
-const char *http_request_peer_ip(const struct http_request *req)
-{
-        return req->peer_ip[0] ? req->peer_ip : "unknown";
 }
 
 const char *http_request_id(const struct http_request *req)

@@ -87,3 +87,32 @@ bool cidr_list_contains(const struct cidr_list *list, const char *ip)
         }
         return false;
 }
+
+bool cidr_shared_set(struct cidr_shared *s, const char *text)
+{
+        struct cidr_list parsed;
+
+        if (!cidr_list_parse(text, &parsed))
+                return false;
+        pthread_rwlock_wrlock(&s->lock);
+        s->list = parsed;
+        pthread_rwlock_unlock(&s->lock);
+        return true;
+}
+
+bool cidr_shared_contains(struct cidr_shared *s, const char *ip)
+{
+        bool in;
+
+        pthread_rwlock_rdlock(&s->lock);
+        in = cidr_list_contains(&s->list, ip);
+        pthread_rwlock_unlock(&s->lock);
+        return in;
+}
+
+void cidr_shared_get(struct cidr_shared *s, struct cidr_list *ret)
+{
+        pthread_rwlock_rdlock(&s->lock);
+        *ret = s->list;
+        pthread_rwlock_unlock(&s->lock);
+}

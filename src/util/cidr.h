@@ -2,6 +2,7 @@
 #ifndef AGENTDESK_UTIL_CIDR_H
 #define AGENTDESK_UTIL_CIDR_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -25,5 +26,23 @@ bool cidr_list_parse(const char *text, struct cidr_list *ret);
 /* Whether the textual address ip (IPv4, IPv6 or IPv4-mapped IPv6) is in
  * the list. */
 bool cidr_list_contains(const struct cidr_list *list, const char *ip);
+
+/* A list that SIGHUP may replace while requests read it (the settings'
+ * allow list and trusted proxies). Define with CIDR_SHARED_INIT. */
+struct cidr_shared {
+        pthread_rwlock_t lock;
+        struct cidr_list list;
+};
+#define CIDR_SHARED_INIT { .lock = PTHREAD_RWLOCK_INITIALIZER }
+
+/* Replaces the list with text parsed; false (the list unchanged) when text
+ * is malformed. */
+bool cidr_shared_set(struct cidr_shared *s, const char *text);
+
+/* cidr_list_contains on the list as it is now. */
+bool cidr_shared_contains(struct cidr_shared *s, const char *ip);
+
+/* A copy of the list as it is now. */
+void cidr_shared_get(struct cidr_shared *s, struct cidr_list *ret);
 
 #endif

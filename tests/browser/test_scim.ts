@@ -77,18 +77,26 @@ test('SCIM tokens: created and shown once, used by the identity provider, revoke
   tab.clean()
   await tab.close()
 
+  await narrowShot(async (p) => {
+    await p.getByRole('heading', { name: 'Identity provider' }).waitFor()
+    await p.getByText('Single sign-on is not set up').waitFor()
+  }, 'scim')
+})
+
+/** The page at phone width, once `ready` is shown (GET /v1/admin/sso is a
+ *  404 while single sign-on is off), as a screenshot. */
+async function narrowShot(ready: (p: Page) => Promise<void>, name: string) {
   const narrow = await Tab.open(browser, ad.webUrl, PHONE)
   await narrow.login(ADMIN.email, ADMIN.password, /\/admin\/agents$/)
   await narrow.expect4xx(async () => {
     await narrow.page.goto('/admin/scim')
-    await narrow.page.getByRole('heading', { name: 'Identity provider' }).waitFor()
-    await narrow.page.getByText('Single sign-on is not set up').waitFor()
+    await ready(narrow.page)
   })
   await quiet(narrow.page)
-  await narrow.shot('scim')
+  await narrow.shot(name)
   narrow.clean()
   await narrow.close()
-})
+}
 
 /** PrimeVue's Select: open it by its label, pick the option. */
 async function choose(p: Page, label: string, option: string) {
@@ -144,16 +152,7 @@ test('SCIM role mapping: set from the form, checked before it is sent, the API h
   tab.clean()
   await tab.close()
 
-  const narrow = await Tab.open(browser, ad.webUrl, PHONE)
-  await narrow.login(ADMIN.email, ADMIN.password, /\/admin\/agents$/)
-  await narrow.expect4xx(async () => {
-    await narrow.page.goto('/admin/scim')
-    await narrow.page.getByLabel('Value 1', { exact: true }).waitFor()
-  })
-  await quiet(narrow.page)
-  await narrow.shot('scim-role-mapping')
-  narrow.clean()
-  await narrow.close()
+  await narrowShot((p) => p.getByLabel('Value 1', { exact: true }).waitFor(), 'scim-role-mapping')
 })
 
 test('identity provider: not a supervisor\'s page (the API refuses them its settings)', async () => {
