@@ -606,9 +606,9 @@ static void test_live_registrations(struct store *store)
                 snprintf(regs[i].extension, sizeof(regs[i].extension), "%s", e.extension);
                 snprintf(regs[i].call_id, sizeof(regs[i].call_id), "call-%d", i);
                 snprintf(regs[i].realm, sizeof(regs[i].realm), "live.test");
-                snprintf(regs[i].contact, sizeof(regs[i].contact), "<sip:%s@10.0.0.%d>",
+                snprintf(regs[i].contact, sizeof(regs[i].contact), "<sip:%s@192.0.2.%d>",
                          e.extension, i + 1);
-                snprintf(regs[i].network_ip, sizeof(regs[i].network_ip), "10.0.0.%d", i + 1);
+                snprintf(regs[i].network_ip, sizeof(regs[i].network_ip), "192.0.2.%d", i + 1);
                 regs[i].network_port = 5060 + i;
                 snprintf(regs[i].user_agent, sizeof(regs[i].user_agent), "phone");
                 regs[i].expires_at = now + 600;

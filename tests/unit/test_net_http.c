@@ -82,6 +82,8 @@ static enum result get(const struct net_http_options *o, const char *url,
         return net_http_send(o, &req, ret);
 }
 
+/* net_address_public classifies text: no address here is ever connected
+ * to (the private, loopback and reserved ones are what it must refuse). */
 static void test_addresses(void)
 {
         static const char *const refused[] = {
