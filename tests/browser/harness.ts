@@ -301,6 +301,8 @@ export class Tab {
   /** 4xx answers seen inside expect4xx steps, and Chromium's console lines for 4xx. */
   private expected4xx = 0
   private failedLoads: string[] = []
+  /** The 4xx answers outside such steps (the query left out): which request it was. */
+  private unexpected4xx: string[] = []
   private stepRequests = new WeakSet<Request>()
 
   private constructor(readonly context: BrowserContext, readonly page: Page, readonly base: string) {}
@@ -318,7 +320,9 @@ export class Tab {
     // reported after the step ended (Chromium's events arrive in any order).
     page.on('request', (r) => { if (tab.allow4xx > 0) tab.stepRequests.add(r) })
     page.on('response', (r) => {
-      if (r.status() >= 400 && r.status() < 500 && (tab.allow4xx > 0 || tab.stepRequests.has(r.request()))) tab.expected4xx++
+      if (r.status() < 400 || r.status() >= 500) return
+      if (tab.allow4xx > 0 || tab.stepRequests.has(r.request())) tab.expected4xx++
+      else tab.unexpected4xx.push(`${r.status()} ${r.request().method()} ${r.url().split('?')[0]}`)
     })
     page.on('console', (m) => {
       if (m.type() !== 'error') return
@@ -353,7 +357,8 @@ export class Tab {
   clean(): void {
     assert.deepEqual(this.problems, [], 'page errors, dialogs or console errors')
     assert.ok(this.failedLoads.length <= this.expected4xx,
-              `console errors for 4xx answers no step provoked: ${this.failedLoads.join('; ')}`)
+              `console errors for 4xx answers no step provoked: ${this.failedLoads.join('; ')}` +
+              ` (answers outside the steps: ${this.unexpected4xx.join('; ') || 'none seen'})`)
   }
 
   async close(): Promise<void> {

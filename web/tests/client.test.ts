@@ -16,7 +16,7 @@ const stored = new Map<string, string>()
   length: 0,
 }
 
-const { api, ApiError } = await import('../src/api/client')
+const { api, ApiError, logout } = await import('../src/api/client')
 const { useSessionStore } = await import('../src/stores/session')
 
 type Answer = { status: number; body: unknown }
@@ -82,4 +82,38 @@ test('a 401 for a suspended or removed account ends the session with those words
     assert.equal(s.token, null)
     assert.match(s.notice ?? '', /suspended or removed/)
   }
+})
+
+test('a logout cancels the requests on their way and sends none but its own until the session is gone', async () => {
+  const s = signedIn('token-leaving')
+  const sent: string[] = []
+  const cancelled: string[] = []
+  let revoke!: () => void
+  const logoutAnswered = new Promise<void>((r) => { revoke = r })
+  globalThis.fetch = (async (url: string | URL, init?: RequestInit) => {
+    const path = String(url)
+    sent.push(path)
+    if (path === '/v1/auth/logout') {
+      await logoutAnswered
+      return new Response(JSON.stringify({ success: true, data: {} }), { status: 200 })
+    }
+    // The server would answer 401 once the logout revoked the token: this one waits for it.
+    return new Promise<Response>((_, reject) => {
+      init?.signal?.addEventListener('abort', () => { cancelled.push(path); reject(new DOMException('aborted', 'AbortError')) })
+    })
+  }) as typeof fetch
+  let settled = false
+  void api.get('/v1/admin/agents').then(() => { settled = true }, () => { settled = true })
+  await Promise.resolve()
+  const out = logout()
+  void api.post('/v1/admin/events/ticket', undefined).then(() => { settled = true }, () => { settled = true })
+  revoke()
+  await out
+  await new Promise((r) => setTimeout(r, 10))
+  assert.deepEqual(sent, ['/v1/admin/agents', '/v1/auth/logout'], 'nothing sent during the logout')
+  assert.deepEqual(cancelled, ['/v1/admin/agents'])
+  assert.equal(settled, false, 'the page is leaving: no error to show')
+  assert.equal(s.token, null)
+  assert.equal(s.leaving, false)
+  assert.equal(s.notice, null, 'a logout is not "your session ended"')
 })

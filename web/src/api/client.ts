@@ -120,8 +120,20 @@ function fillPath(path: string, params: Record<string, string | number> | undefi
  * useTokenRefresh). */
 let replacing: string | null = null
 
+/* The requests on their way. A logout cancels them before it revokes the
+ * token, and sends nothing more until the session is gone: none of the
+ * page's own requests comes back 401 under a user who is leaving. */
+const inFlight = new Set<AbortController>()
+
+/** What a request of a page being left answers: nothing (the page goes to login). */
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => {})
+}
+
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const session = useSessionStore()
+  const isLogout = method === 'POST' && path === '/v1/auth/logout'
+  if (session.leaving && !isLogout) return never()
   const scope = useScopeStore()
   const query: Query = { ...(opts.query ?? {}) }
   if (!opts.platform && session.user?.role === 'superadmin' && scope.tenantId && tenantScoped(path))
@@ -138,26 +150,35 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
 
   const refresh = method === 'POST' && path === '/v1/auth/refresh'
   if (refresh) replacing = sentToken
+  const ctrl = new AbortController()
+  if (!isLogout) inFlight.add(ctrl)
   let res: Response
-  try {
-    res = await fetch(url, {
-      method,
-      headers,
-      body: opts.csv ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
-      cache: 'no-store',
-      credentials: 'omit',
-    })
-  } catch {
-    if (refresh) replacing = null
-    throw new ApiError(0, 'network_error', MESSAGES.network_error as string)
-  }
-  if (refresh && !res.ok) replacing = null
-  if (opts.raw && res.ok) return res as T
   let json: any = null
   try {
-    json = await res.json()
-  } catch {
-    json = null
+    try {
+      res = await fetch(url, {
+        method,
+        headers,
+        body: opts.csv ?? (opts.body === undefined ? undefined : JSON.stringify(opts.body)),
+        cache: 'no-store',
+        credentials: 'omit',
+        signal: ctrl.signal,
+      })
+    } catch {
+      if (refresh) replacing = null
+      if (ctrl.signal.aborted) return never()
+      throw new ApiError(0, 'network_error', MESSAGES.network_error as string)
+    }
+    if (refresh && !res.ok) replacing = null
+    if (opts.raw && res.ok) return res as T
+    try {
+      json = await res.json()
+    } catch {
+      json = null
+    }
+    if (ctrl.signal.aborted) return never()
+  } finally {
+    inFlight.delete(ctrl)
   }
   if (res.ok && json && json.success === true) return json as T
 
@@ -248,6 +269,8 @@ export async function download<P extends PathsWith<'get'>>(path: P, fallbackName
 /** Revokes the token on the server (if it still answers) and forgets the session here. */
 export async function logout(): Promise<void> {
   useSessionStore().leaving = true
+  for (const c of inFlight) c.abort()
+  inFlight.clear()
   try {
     await api.post('/v1/auth/logout', undefined)
   } catch {
