@@ -13,7 +13,7 @@
 //   CHROMIUM               the browser (default /usr/bin/chromium)
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, openSync, closeSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { reservePort } from './ports.ts'
 import http from 'node:http'
 import https from 'node:https'
 import { tmpdir } from 'node:os'
@@ -56,20 +56,12 @@ afterEach(async (t) => {
 export const DESKTOP = { width: 1280, height: 800 }
 export const PHONE = { width: 390, height: 844 }
 
-/** A loopback port free now, at random in 20000-25399: below the kernel's
- * ephemeral range, so no outgoing connection of a parallel test takes it
- * before the server binds it (see tests/integration/agentdesk_harness). */
-export async function freePort(): Promise<number> {
-  for (let i = 0; i < 500; i++) {
-    const port = 20000 + Math.floor(Math.random() * 5400)
-    const free = await new Promise<boolean>((ok) => {
-      const s = createServer()
-      s.once('error', () => ok(false))
-      s.listen(port, '127.0.0.1', () => s.close(() => ok(true)))
-    })
-    if (free) return port
-  }
-  throw new Error('no free port')
+/** A loopback port free now and claimed for this test process (ports.ts), at
+ * random in 20000-25399: below the kernel's ephemeral range, so no outgoing
+ * connection of a parallel test takes it before the server binds it (see
+ * tests/integration/agentdesk_harness). */
+export function freePort(): Promise<number> {
+  return reservePort(20000, 25399)
 }
 
 export async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>): Promise<T> {

@@ -53,6 +53,8 @@ import threading
 import time
 import urllib.parse
 
+import ports  # tests/harness, beside this file
+
 SKIP = 77  # ctest SKIP_RETURN_CODE of every FreeSWITCH test
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.normpath(os.path.join(HERE, "..", ".."))
@@ -131,21 +133,11 @@ def build_or_skip():
 
 def _free_port(kinds=(socket.SOCK_STREAM,), taken=()):
     """A loopback port free for every socket kind given (SIP needs UDP and
-    TCP), at random in 26000-32767: below the kernel's ephemeral range, so
-    no outgoing connection of another test takes it between this check and
+    TCP) and claimed for this test process (ports.py), at random in
+    26000-32767: below the kernel's ephemeral range, so no outgoing
+    connection of another test takes it between this check and
     FreeSWITCH's bind, and above tests/harness/pg.sh's 25432-25532."""
-    for _ in range(500):
-        port = random.randint(26000, 32767)
-        if port in taken:
-            continue
-        try:
-            for kind in kinds:
-                with socket.socket(socket.AF_INET, kind) as s:
-                    s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no free port")
+    return ports.reserve(26000, 32767, kinds, taken)
 
 
 def _rtp_range():

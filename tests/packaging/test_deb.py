@@ -19,26 +19,19 @@ when configured with -DAGENTDESK_DEB_TEST=ON.
 """
 import http.client
 import os
-import random
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "harness"))
+import ports  # noqa: E402  (tests/harness)
+
 
 def free_port():
-    for _ in range(500):
-        port = random.randint(20000, 25399)
-        try:
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no free port")
+    return ports.reserve(20000, 25399)
 
 
 def ready(cmd, env, port, cwd=None):

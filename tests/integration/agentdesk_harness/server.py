@@ -9,7 +9,6 @@ Python 3 standard library only. Environment:
 import http.client
 import json
 import os
-import random
 import re
 import shutil
 import signal
@@ -25,26 +24,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TESTS = os.path.normpath(os.path.join(HERE, "..", ".."))
 PG_SH = os.path.join(TESTS, "harness", "pg.sh")
 BIN = os.environ.get("AGENTDESK_BIN", "build/agentdesk")
+sys.path.insert(0, os.path.join(TESTS, "harness"))
+import ports  # noqa: E402  (tests/harness)
+
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
                    "WARNING: ThreadSanitizer")
 
 
 def free_port(kind=socket.SOCK_STREAM):
-    """A loopback port free now, at random in 20000-25399: below the
-    kernel's ephemeral range (32768-60999), so no outgoing connection of a
-    parallel test takes it between this check and the server's bind (a port
-    the kernel hands out with bind(0) is in that range, and CI saw one taken
+    """A loopback port free now and claimed for this test process
+    (tests/harness/ports.py), at random in 20000-25399: below the kernel's
+    ephemeral range (32768-60999), so no outgoing connection of a parallel
+    test takes it between this check and the server's bind (a port the
+    kernel hands out with bind(0) is in that range, and CI saw one taken
     that way), and below tests/harness/pg.sh's 25432-25532 and the
     FreeSWITCH fixture's 26000-32767."""
-    for _ in range(500):
-        port = random.randint(20000, 25399)
-        try:
-            with socket.socket(socket.AF_INET, kind) as s:
-                s.bind(("127.0.0.1", port))
-        except OSError:
-            continue
-        return port
-    raise RuntimeError("no free port")
+    return ports.reserve(20000, 25399, kinds=(kind,))
 
 
 def backend_url(kind, tmpdir):
