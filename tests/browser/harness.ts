@@ -171,10 +171,11 @@ export class Agentdesk {
   }
 
   /**
-   * Starts the server. A port this harness picked can be taken by another
-   * test's server before this one binds it (each test picks on its own):
-   * the server then exits saying so, and starts again on ports picked anew
-   * (three tries; a port the test reserved is kept).
+   * Starts the server. Tests claim their ports from each other (ports.ts),
+   * but a process outside the tests can still bind a port between the
+   * check and the server's bind: the server then exits saying so, and
+   * starts again on ports picked anew (three tries; a port the test
+   * reserved is kept).
    */
   async start(): Promise<this> {
     const reserved = this.port !== 0

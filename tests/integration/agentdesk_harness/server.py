@@ -124,10 +124,11 @@ class Agentdesk:
     # ---- the server
     def serve(self, extra_args=(), env=None, wait=True, port=None):
         """port: the one to listen on, when the test must know it before
-        (AGENTDESK_PUBLIC_URL names it); else a free one. A port this
-        harness picked can be taken by another test's server before this
-        one binds it (each test picks on its own): the server then exits
-        saying so, and is started again on ports picked anew (three tries)."""
+        (AGENTDESK_PUBLIC_URL names it); else a free one. Tests claim their ports from each other
+        (tests/harness/ports.py), but a process outside the tests can still
+        bind a port between the check and the server's bind: the server then
+        exits saying so, and is started again on ports picked anew (three
+        tries)."""
         for attempt in range(3):
             if self._serve_once(extra_args, env, wait, port, last=attempt == 2):
                 return self
